@@ -1,0 +1,36 @@
+// @ts-check
+import tseslint from 'typescript-eslint'
+
+/** Packages that touch the DOM, the network stack or browser storage: never in src/core. */
+const CORE_FORBIDDEN = [
+  { group: ['libp2p', '@libp2p/*', '@chainsafe/*', '@multiformats/multiaddr*'], message: 'src/core is runtime-neutral: no libp2p.' },
+  { group: ['idb-keyval', 'idb', 'datastore-*', 'classic-level', 'level'], message: 'src/core does no I/O: no storage.' },
+  { group: ['lit', 'lit/*', '@lit/*', 'workbox-*'], message: 'src/core has no DOM.' },
+  { group: ['node:*', 'fs', 'path', 'os', 'net', 'http', 'https', 'crypto'], message: 'src/core runs in browsers too: no Node built-ins.' },
+  { group: ['../net/*', '../storage/*', '../ui/*', '../../net/*', '../../storage/*', '../../ui/*'], message: 'src/core imports only src/core.' },
+]
+
+/** DOM globals src/core must not use (it also runs in Node and the service worker). */
+const DOM_GLOBALS = ['window', 'document', 'navigator', 'localStorage', 'sessionStorage', 'indexedDB', 'location', 'HTMLElement', 'customElements'].map((name) => ({
+  name,
+  message: 'src/core is runtime-neutral: no DOM.',
+}))
+
+export default tseslint.config(
+  { ignores: ['node_modules/**', 'dist/**', 'bench/results/**', '**/*.d.ts', 'relay-node/bin/**'] },
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+    },
+  },
+  {
+    files: ['src/core/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: CORE_FORBIDDEN }],
+      'no-restricted-globals': ['error', ...DOM_GLOBALS],
+    },
+  },
+)
