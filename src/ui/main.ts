@@ -10,17 +10,17 @@ interface RelayInfo {
   multiaddrs: string[]
 }
 
-const status = document.getElementById('status')
+const statusLine = document.getElementById('status')
 
 async function describeRelay(): Promise<void> {
-  if (status == null) return
+  if (statusLine == null) return
   try {
     const response = await fetch('/.well-known/alternet.json')
     if (!response.ok) throw new Error(`the relay answered ${response.status}`)
     const info = (await response.json()) as RelayInfo
-    status.textContent = `Served by relay ${info.peerId} (${info.multiaddrs.length} addresses).`
+    statusLine.textContent = `Served by relay ${info.peerId} (${info.multiaddrs.length} addresses).`
   } catch (error) {
-    status.textContent = `This page was not served by an Alternet relay, so there is no relay to join (${(error as Error).message}).`
+    statusLine.textContent = `This page was not served by an Alternet relay, so there is no relay to join (${(error as Error).message}).`
   }
 }
 
