@@ -1,0 +1,105 @@
+/**
+ * Strict DAG-CBOR decoding and the `{ body, sig }` envelope shared by records and revocations.
+ * @module
+ */
+import * as dagCbor from '@ipld/dag-cbor'
+import { CID } from 'multiformats/cid'
+import { concat, equals, utf8 } from '../bytes.ts'
+import { MAX_RECORD_SIZE, SIGNATURE_LENGTH } from './constants.ts'
+import { InvalidSignatureError, MalformedRecordError, RecordTooLargeError } from './errors.ts'
+
+/** A decoded CBOR map, before its fields are checked. */
+export type CborMap = Record<string, unknown>
+
+/** An envelope split into the signed body bytes and the signature. */
+export interface Envelope {
+  /** The DAG-CBOR body exactly as signed. */
+  body: Uint8Array
+  /** The 64-byte Ed25519 signature. */
+  sig: Uint8Array
+}
+
+/**
+ * Decodes DAG-CBOR and refuses every encoding but the canonical one: the bytes must be exactly
+ * what re-encoding the decoded value gives (sorted keys, shortest integers, no trailing bytes,
+ * 64-bit floats only, no `undefined`).
+ */
+export function decodeCanonical(bytes: Uint8Array, what: string): unknown {
+  let value: unknown
+  let again: Uint8Array
+  try {
+    value = dagCbor.decode(bytes)
+    again = dagCbor.encode(value)
+  } catch (cause) {
+    throw new MalformedRecordError(`the ${what} is not valid DAG-CBOR`, { cause })
+  }
+  if (!equals(again, bytes)) throw new MalformedRecordError(`the ${what} is not canonical DAG-CBOR`)
+  return value
+}
+
+/** True when `value` is a CBOR map (not a list, bytes, CID or null). */
+export function isMap(value: unknown): value is CborMap {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    !Array.isArray(value) &&
+    !(value instanceof Uint8Array) &&
+    CID.asCID(value) == null &&
+    Object.getPrototypeOf(value) === Object.prototype
+  )
+}
+
+/** Refuses a map holding a key outside `allowed`. */
+export function checkKeys(map: CborMap, allowed: ReadonlySet<string>, what: string): void {
+  for (const key of Object.keys(map)) {
+    if (!allowed.has(key)) throw new MalformedRecordError(`unknown field "${key}" in the ${what}`)
+  }
+}
+
+/** DAG-CBOR bytes of `value`, leaving out fields whose value is `undefined`. */
+export function encodeCbor(value: unknown): Uint8Array {
+  return dagCbor.encode(stripUndefined(value))
+}
+
+function stripUndefined(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(stripUndefined)
+  if (isMap(value)) {
+    const out: CborMap = {}
+    for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = stripUndefined(v)
+    return out
+  }
+  return value
+}
+
+/** The bytes a signature covers: the UTF-8 domain tag, one 0x00 byte, then the payload. */
+export function domainSeparated(domain: string, payload: Uint8Array): Uint8Array {
+  return concat([utf8(domain), new Uint8Array([0]), payload])
+}
+
+const ENVELOPE_FIELDS = new Set(['body', 'sig'])
+
+/** DAG-CBOR bytes of the envelope `{ body, sig }`. */
+export function encodeEnvelope(envelope: Envelope): Uint8Array {
+  return dagCbor.encode({ body: envelope.body, sig: envelope.sig })
+}
+
+/**
+ * Splits envelope bytes into body and signature. Throws `RecordTooLargeError` over 10 KiB,
+ * `MalformedRecordError` on bad CBOR or fields, `InvalidSignatureError` when `sig` is missing
+ * or not 64 bytes.
+ */
+export function decodeEnvelope(bytes: Uint8Array, what: string): Envelope {
+  if (!(bytes instanceof Uint8Array)) throw new MalformedRecordError(`the ${what} is not bytes`)
+  if (bytes.length > MAX_RECORD_SIZE) {
+    throw new RecordTooLargeError(`the ${what} is ${bytes.length} bytes, more than ${MAX_RECORD_SIZE}`)
+  }
+  const map = decodeCanonical(bytes, `${what} envelope`)
+  if (!isMap(map)) throw new MalformedRecordError(`the ${what} envelope is not a map`)
+  checkKeys(map, ENVELOPE_FIELDS, `${what} envelope`)
+  if (!(map.body instanceof Uint8Array)) throw new MalformedRecordError(`the ${what} envelope has no body bytes`)
+  if (map.sig === undefined) throw new InvalidSignatureError(`the ${what} is not signed`)
+  if (!(map.sig instanceof Uint8Array) || map.sig.length !== SIGNATURE_LENGTH) {
+    throw new InvalidSignatureError(`the ${what} signature is not ${SIGNATURE_LENGTH} bytes`)
+  }
+  return { body: map.body, sig: map.sig }
+}
