@@ -60,10 +60,14 @@ export async function addFiles(
   for await (const file of files) {
     signal?.throwIfAborted()
     const path = normalizePath(file.path)
-    if (seen.has(path)) throw new InvalidManifestError('duplicate-path', `Two files have the path "${path}".`)
+    if (seen.has(path))
+      throw new InvalidManifestError('duplicate-path', `Two files have the path "${path}".`)
     seen.add(path)
     if (seen.size > MAX_FILES) {
-      throw new InvalidManifestError('too-many-files', `A site can hold at most ${MAX_FILES} files.`)
+      throw new InvalidManifestError(
+        'too-many-files',
+        `A site can hold at most ${MAX_FILES} files.`,
+      )
     }
     const source = file.content instanceof Uint8Array ? [file.content] : file.content
     const chunks: CID[] = []
@@ -71,14 +75,19 @@ export async function addFiles(
     for await (const chunk of chunkFile(source, { signal })) {
       size += chunk.bytes.length
       if (size > MAX_FILE_SIZE) {
-        throw new InvalidManifestError('file-too-large', `"${path}" is over the ${MAX_FILE_SIZE}-byte limit.`)
+        throw new InvalidManifestError(
+          'file-too-large',
+          `"${path}" is over the ${MAX_FILE_SIZE}-byte limit.`,
+        )
       }
       totalBytes += chunk.bytes.length
       await onBlock(chunk.cid, chunk.bytes)
       chunks.push(chunk.cid)
       onProgress?.({ path, fileBytes: size, totalBytes, filesDone: inputs.length })
     }
-    inputs.push(file.type === undefined ? { path, size, chunks } : { path, size, chunks, type: file.type })
+    inputs.push(
+      file.type === undefined ? { path, size, chunks } : { path, size, chunks, type: file.type },
+    )
   }
   return buildManifest(inputs)
 }

@@ -15,9 +15,7 @@ export interface Chunk {
 
 /** Bytes of a file: an async (or sync) iterable of byte arrays, or a web ReadableStream. */
 export type ByteSource =
-  | AsyncIterable<Uint8Array>
-  | Iterable<Uint8Array>
-  | ReadableStream<Uint8Array>
+  AsyncIterable<Uint8Array> | Iterable<Uint8Array> | ReadableStream<Uint8Array>
 
 /** Options of `chunkFile`. */
 export interface ChunkFileOptions {

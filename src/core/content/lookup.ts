@@ -30,7 +30,10 @@ function fileAt(manifest: Manifest, path: string): FoundFile | null {
  * holding `index.html`, asked without its trailing '/' → `{ redirect }`; otherwise `null`
  * (answer with `notFoundEntry(manifest)` and status 404).
  */
-export function lookupPath(manifest: Manifest, requestPath: string): FoundFile | FolderRedirect | null {
+export function lookupPath(
+  manifest: Manifest,
+  requestPath: string,
+): FoundFile | FolderRedirect | null {
   if (!requestPath.startsWith('/')) return null
   if (requestPath.endsWith('/')) return fileAt(manifest, requestPath + INDEX_FILE)
   const file = fileAt(manifest, requestPath)

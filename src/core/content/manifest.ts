@@ -146,13 +146,20 @@ export async function buildManifest(files: readonly ManifestInput[]): Promise<En
     throw new InvalidManifestError(reason, message)
   }
   if (files.length > MAX_FILES) {
-    fail('too-many-files', `A site can hold at most ${MAX_FILES} files; this one has ${files.length}.`)
+    fail(
+      'too-many-files',
+      `A site can hold at most ${MAX_FILES} files; this one has ${files.length}.`,
+    )
   }
   const entries = new Map<string, FileEntry>()
   for (const file of files) {
     const path = normalizePath(file.path)
     if (entries.has(path)) fail('duplicate-path', `Two files have the path "${path}".`)
-    const candidate = { size: file.size, type: file.type ?? mediaTypeFor(path), chunks: file.chunks }
+    const candidate = {
+      size: file.size,
+      type: file.type ?? mediaTypeFor(path),
+      chunks: file.chunks,
+    }
     entries.set(path, checkEntry(candidate, path, fail))
   }
   checkConflicts([...entries.keys()], fail)
@@ -163,7 +170,10 @@ export async function buildManifest(files: readonly ManifestInput[]): Promise<En
   const manifest: Manifest = { v: MANIFEST_VERSION, files: sorted }
   const bytes = dagCbor.encode(manifest)
   if (bytes.length > MAX_MANIFEST_SIZE) {
-    fail('too-large', `The manifest is ${bytes.length} bytes, over the ${MAX_MANIFEST_SIZE}-byte limit.`)
+    fail(
+      'too-large',
+      `The manifest is ${bytes.length} bytes, over the ${MAX_MANIFEST_SIZE}-byte limit.`,
+    )
   }
   const cid = CID.createV1(DAG_CBOR_CODEC, await sha256.digest(bytes))
   return { manifest, bytes, cid }
@@ -180,7 +190,10 @@ export async function decodeManifest(bytes: Uint8Array, cid?: CID): Promise<Mani
     throw new MalformedManifestError(reason, message)
   }
   if (bytes.length > MAX_MANIFEST_SIZE) {
-    fail('too-large', `The manifest is ${bytes.length} bytes, over the ${MAX_MANIFEST_SIZE}-byte limit.`)
+    fail(
+      'too-large',
+      `The manifest is ${bytes.length} bytes, over the ${MAX_MANIFEST_SIZE}-byte limit.`,
+    )
   }
   if (cid !== undefined) {
     if (cid.code !== DAG_CBOR_CODEC) {
@@ -203,18 +216,30 @@ export async function decodeManifest(bytes: Uint8Array, cid?: CID): Promise<Mani
   }
   const top = value as Record<string, unknown>
   for (const key of Object.keys(top)) {
-    if (key !== 'v' && key !== 'files') fail('unknown-field', `The manifest has an unknown field "${key}".`)
+    if (key !== 'v' && key !== 'files')
+      fail('unknown-field', `The manifest has an unknown field "${key}".`)
   }
   if (top.v !== MANIFEST_VERSION) {
-    fail('unsupported-version', `The manifest version is ${String(top.v)}; only ${MANIFEST_VERSION} is supported.`)
+    fail(
+      'unsupported-version',
+      `The manifest version is ${String(top.v)}; only ${MANIFEST_VERSION} is supported.`,
+    )
   }
   const rawFiles = top.files
-  if (typeof rawFiles !== 'object' || rawFiles === null || Array.isArray(rawFiles) || CID.asCID(rawFiles)) {
+  if (
+    typeof rawFiles !== 'object' ||
+    rawFiles === null ||
+    Array.isArray(rawFiles) ||
+    CID.asCID(rawFiles)
+  ) {
     fail('not-a-map', 'The manifest\'s "files" is not a map.')
   }
   const paths = Object.keys(rawFiles as object)
   if (paths.length > MAX_FILES) {
-    fail('too-many-files', `The manifest lists ${paths.length} files, over the limit of ${MAX_FILES}.`)
+    fail(
+      'too-many-files',
+      `The manifest lists ${paths.length} files, over the limit of ${MAX_FILES}.`,
+    )
   }
   const files: Record<string, FileEntry> = {}
   for (const path of paths) {
@@ -224,7 +249,11 @@ export async function decodeManifest(bytes: Uint8Array, cid?: CID): Promise<Mani
     } catch {
       normal = undefined
     }
-    if (normal !== path) fail('invalid-path', `The manifest has a path that is not normalised: ${JSON.stringify(path)}.`)
+    if (normal !== path)
+      fail(
+        'invalid-path',
+        `The manifest has a path that is not normalised: ${JSON.stringify(path)}.`,
+      )
     files[path] = checkEntry((rawFiles as Record<string, unknown>)[path], path, fail)
   }
   checkConflicts(paths, fail)

@@ -24,10 +24,16 @@ function byteLength(text: string): number {
 
 function checkCharacters(text: string): void {
   if (text.includes('\\')) {
-    throw new InvalidPathError('backslash', 'Paths use "/" as separator; a backslash is not allowed.')
+    throw new InvalidPathError(
+      'backslash',
+      'Paths use "/" as separator; a backslash is not allowed.',
+    )
   }
   if (CONTROL.test(text)) {
-    throw new InvalidPathError('control-character', 'The path contains a control character (such as NUL).')
+    throw new InvalidPathError(
+      'control-character',
+      'The path contains a control character (such as NUL).',
+    )
   }
 }
 
@@ -121,7 +127,7 @@ export function normalizeRequestPath(urlPath: string): string {
 function percentDecode(text: string): string {
   if (!text.includes('%')) return text
   const bytes: number[] = []
-  for (let i = 0; i < text.length; ) {
+  for (let i = 0; i < text.length;) {
     const char = text[i]
     if (char === '%') {
       const triplet = text.slice(i, i + 3)

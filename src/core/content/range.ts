@@ -35,9 +35,13 @@ export function parseRange(header: string | null | undefined, size: number): Byt
   }
   const start = Number(first)
   const end = last === '' ? size : Number(last) + 1
-  if (end <= start) return null // last-pos < first-pos: invalid, so ignored (RFC 9110 14.1.1)
+  // last-pos < first-pos: invalid, so the header is ignored (RFC 9110, 14.1.1).
+  if (last !== '' && end <= start) return null
   if (start >= size) {
-    throw new RangeNotSatisfiableError(size, `The range starts at byte ${start}; the file has ${size} bytes.`)
+    throw new RangeNotSatisfiableError(
+      size,
+      `The range starts at byte ${start}; the file has ${size} bytes.`,
+    )
   }
   return { start, end: Math.min(end, size) }
 }

@@ -50,7 +50,13 @@ export function readVerified(
   const start = options.start ?? 0
   const end = options.end ?? entry.size
   const concurrency = options.concurrency ?? DEFAULT_READ_CONCURRENCY
-  if (!Number.isSafeInteger(start) || !Number.isSafeInteger(end) || start < 0 || end < start || end > entry.size) {
+  if (
+    !Number.isSafeInteger(start) ||
+    !Number.isSafeInteger(end) ||
+    start < 0 ||
+    end < start ||
+    end > entry.size
+  ) {
     throw new RangeError(`range ${start}-${end} is outside a file of ${entry.size} bytes`)
   }
   if (!Number.isSafeInteger(concurrency) || concurrency < 1) {
