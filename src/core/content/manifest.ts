@@ -110,7 +110,7 @@ function checkEntry(value: unknown, where: string, fail: Fail): FileEntry {
       `${where} has ${chunks.length} chunks; ${size} bytes in ${CHUNK_SIZE}-byte chunks need ${chunkCount(size)}.`,
     )
   }
-  return { size, type, chunks }
+  return { size, type, chunks: [...chunks] }
 }
 
 /** DAG-CBOR map key order (shorter UTF-8 first, then bytewise): the order `decodeManifest` yields. */
