@@ -6,7 +6,12 @@
  */
 
 import { writeFileSync } from 'node:fs'
-import { fromOriginLabel, InvalidNameError, parseAddress, toOriginLabel } from '../src/core/names/index.ts'
+import {
+  fromOriginLabel,
+  InvalidNameError,
+  parseAddress,
+  toOriginLabel,
+} from '../src/core/names/index.ts'
 
 const a = (n: number): string => 'a'.repeat(n)
 const b = (n: number): string => 'b'.repeat(n)
@@ -20,12 +25,21 @@ const INPUTS: Array<[input: string, why: string]> = [
   ['mysite:code', 'bare site name'],
   ['mysite:code/path?x#y', 'bare site name with path, query and fragment'],
   ['MYSITE:CODE', 'uppercase is lowercased'],
-  ['AN://MySite:Code/Path/To?Q=A#F', 'scheme and site are case-insensitive; path, query and fragment keep their case'],
+  [
+    'AN://MySite:Code/Path/To?Q=A#F',
+    'scheme and site are case-insensitive; path, query and fragment keep their case',
+  ],
   ['web+an://mysite:code/x', 'web+an with //'],
   ['WEB+AN://mysite:code', 'web+an scheme in uppercase'],
   ['web+an:mysite:code/docs', 'web+an without //: the form browsers accept as a URL'],
-  ['web+an%3A%2F%2Fmysite%3Acode', 'the whole address percent-encoded once, as a protocol handler may receive it'],
-  ['web%2Ban%3Amysite%3Acode%2Fa%2520b', "percent-encoded with '+' encoded too; the inner %20 survives"],
+  [
+    'web+an%3A%2F%2Fmysite%3Acode',
+    'the whole address percent-encoded once, as a protocol handler may receive it',
+  ],
+  [
+    'web%2Ban%3Amysite%3Acode%2Fa%2520b',
+    "percent-encoded with '+' encoded too; the inner %20 survives",
+  ],
   ['an%3A%2F%2Fapi.mysite%3Acode%2Fdocs', 'an:// percent-encoded once'],
   ['an:code', "'an:' without // is a bare site name whose name is 'an'"],
   ['mailto:x', 'a bare site name that looks like a URI scheme'],
@@ -38,13 +52,13 @@ const INPUTS: Array<[input: string, why: string]> = [
   ['a--b:c', "'--' inside a label is allowed (not at the start)"],
   ['ab--cd:code', "'--' at positions 3-4 of a non-xn label is allowed"],
   // Valid: paths, queries, fragments
-  ['a:b?', "an empty query is dropped"],
+  ['a:b?', 'an empty query is dropped'],
   ['a:b#', 'an empty fragment is dropped'],
   ['a:b?q', 'a query with no path gets path /'],
   ['a:b#frag', 'a fragment with no path gets path /'],
   ['a:b/a%20b', 'percent-escapes in the path are kept as they are'],
   ['a:b/é?é#é', 'non-ASCII in path, query and fragment is percent-encoded as UTF-8'],
-  ['a:b/"<>`{}?\'"<>#"<>`', "URL-standard percent-encode sets for path, query and fragment"],
+  ['a:b/"<>`{}?\'"<>#"<>`', 'URL-standard percent-encode sets for path, query and fragment'],
   ['a:b/x/../y', "'..' in the path is left to the content layer"],
   ['a:b/path?a=1&b=%zz#x#y', 'the query and fragment keep stray % and a second #'],
   // Valid: Unicode
@@ -68,12 +82,15 @@ const INPUTS: Array<[input: string, why: string]> = [
   ['a.b.c.d.e.f.g.h.mysite:code', '8 subdomains, the most allowed'],
   [`${a(63)}:code`, 'a 63-character name: valid, but too long for an origin label'],
   [`${a(57)}:code`, 'origin label of exactly 63 characters'],
-  [`${a(58)}:code`, 'origin label would be 64 characters: the site is valid, it has no origin label'],
+  [
+    `${a(58)}:code`,
+    'origin label would be 64 characters: the site is valid, it has no origin label',
+  ],
   [`${a(63)}.${a(63)}.${a(63)}.${a(59)}:b`, 'a site name of exactly 253 characters'],
   ['xn:code', "origin label would start 'xn--': flagged"],
   ['xn-a:b', "origin label would start 'xn---': flagged"],
   ['xn.a:b', "origin label 'xn-a--b' needs no flag"],
-  ['bücher.mysite:code', "a Punycode subdomain first: origin label flagged"],
+  ['bücher.mysite:code', 'a Punycode subdomain first: origin label flagged'],
   ['api.bücher:code', 'a Punycode name after a subdomain: no flag needed'],
   ['x-n:code', 'a literal hyphen after x'],
   // Invalid: structure
@@ -115,7 +132,7 @@ const INPUTS: Array<[input: string, why: string]> = [
   ['an://a\u200Db:code', 'zero-width joiner'],
   ['an://\u202Eedoc:etisym', 'right-to-left override'],
   ['an://\u0301a:code', 'a label may not start with a combining mark'],
-  ['an://a\u00B2:code', "superscript two is a compatibility character"],
+  ['an://a\u00B2:code', 'superscript two is a compatibility character'],
   // Invalid: hyphens and lengths
   ['an://-abc:code', 'a leading hyphen in the name'],
   ['an://abc-:code', 'a trailing hyphen in the name'],
@@ -132,7 +149,10 @@ const INPUTS: Array<[input: string, why: string]> = [
   // Invalid: Punycode
   ['an://xn--abc:code', 'xn-- that decodes to control characters'],
   ['an://xn--:code', 'xn-- with nothing after it: the trailing-hyphen rule comes first'],
-  ['an://xn--abc-:code', 'xn-- that would decode to plain ASCII: the trailing-hyphen rule comes first'],
+  [
+    'an://xn--abc-:code',
+    'xn-- that would decode to plain ASCII: the trailing-hyphen rule comes first',
+  ],
   ['an://xn--bucher-xyd:code', 'xn-- of a decomposed ü: not NFC, so not canonical'],
   ['an://xn--qi7chalyg1a:code', 'xn-- of fullwidth letters'],
   ['an://xn--ab-m1t:code', 'xn-- of a zero-width joiner'],
@@ -150,7 +170,10 @@ const INPUTS: Array<[input: string, why: string]> = [
   ['an://mysite:code/%zz', 'a stray % in the path'],
   // Invalid: percent-encoded forms
   ['web+an%3A%2F%2Fmysite%3Acode%ZZ', 'a bad escape in the encoded form'],
-  ['web+an%3A%2F%2Fmy%2573ite%3Acode', 'encoded twice: the site is still percent-encoded after one decoding'],
+  [
+    'web+an%3A%2F%2Fmy%2573ite%3Acode',
+    'encoded twice: the site is still percent-encoded after one decoding',
+  ],
 ]
 
 interface Vector {
@@ -173,9 +196,11 @@ function vector(input: string): Vector {
     try {
       originLabel = toOriginLabel(parsed.site)
     } catch (error) {
-      if (!(error instanceof InvalidNameError) || error.reason !== 'origin-label-too-long') throw error
+      if (!(error instanceof InvalidNameError) || error.reason !== 'origin-label-too-long')
+        throw error
     }
-    if (originLabel !== null && fromOriginLabel(originLabel) !== parsed.site) throw new Error(`round trip: ${input}`)
+    if (originLabel !== null && fromOriginLabel(originLabel) !== parsed.site)
+      throw new Error(`round trip: ${input}`)
     return {
       input,
       valid: true,
@@ -216,7 +241,11 @@ writeFileSync(out, JSON.stringify({ vectors }, null, 2) + '\n')
 if (process.argv.includes('--show')) {
   for (const [i, [input, why]] of INPUTS.entries()) {
     const v = vectors[i]
-    console.log(JSON.stringify(input).slice(0, 70).padEnd(48), v.valid ? `${v.canonical?.slice(0, 60)}  ${v.originLabel}` : `ERR ${v.reason}`, ` // ${why}`)
+    console.log(
+      JSON.stringify(input).slice(0, 70).padEnd(48),
+      v.valid ? `${v.canonical?.slice(0, 60)}  ${v.originLabel}` : `ERR ${v.reason}`,
+      ` // ${why}`,
+    )
   }
 }
 console.log(`${vectors.length} vectors written to ${out.pathname}`)

@@ -18,7 +18,13 @@ export type { AnAddress } from './parse-address.ts'
 export type { InvalidNameReason } from './errors.ts'
 export { InvalidNameError } from './errors.ts'
 export { parseAddress, formatAddress } from './parse-address.ts'
-export { parseSiteName, formatSiteName, rootSiteName, isSubdomain, toUnicodeSiteName } from './site-name.ts'
+export {
+  parseSiteName,
+  formatSiteName,
+  rootSiteName,
+  isSubdomain,
+  toUnicodeSiteName,
+} from './site-name.ts'
 export { toOriginLabel, fromOriginLabel } from './origin-label.ts'
 export { normaliseLabel, labelToUnicode } from './labels.ts'
 export { punycodeEncode, punycodeDecode } from './punycode.ts'

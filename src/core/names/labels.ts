@@ -41,7 +41,8 @@ export function normaliseLabel(raw: string, role: LabelRole): string {
   const unicode = ASCII.test(raw) ? raw.toLowerCase() : raw.toLowerCase().normalize('NFC')
   const bad = NOT_ALLOWED.exec(unicode)
   if (bad !== null) {
-    const what = role === 'topic' && bad[0] === '.' ? 'A topic may not contain' : `A ${role} may not contain`
+    const what =
+      role === 'topic' && bad[0] === '.' ? 'A topic may not contain' : `A ${role} may not contain`
     throw new InvalidNameError(
       'bad-character',
       `${what} ${describe(bad[0])} (only letters, digits and '-'): ${quote(raw)}`,
@@ -57,13 +58,22 @@ export function normaliseLabel(raw: string, role: LabelRole): string {
     )
   }
   if (STARTS_WITH_MARK.test(unicode)) {
-    throw new InvalidNameError('bad-character', `A ${role} may not start with a combining mark: ${quote(raw)}`)
+    throw new InvalidNameError(
+      'bad-character',
+      `A ${role} may not start with a combining mark: ${quote(raw)}`,
+    )
   }
   if (unicode.startsWith('-')) {
-    throw new InvalidNameError('leading-hyphen', `A ${role} may not start with a hyphen: ${quote(raw)}`)
+    throw new InvalidNameError(
+      'leading-hyphen',
+      `A ${role} may not start with a hyphen: ${quote(raw)}`,
+    )
   }
   if (unicode.endsWith('-')) {
-    throw new InvalidNameError('trailing-hyphen', `A ${role} may not end with a hyphen: ${quote(raw)}`)
+    throw new InvalidNameError(
+      'trailing-hyphen',
+      `A ${role} may not end with a hyphen: ${quote(raw)}`,
+    )
   }
   const encoded = ascii ? unicode : ACE_PREFIX + punycodeEncode(unicode)
   if (encoded.length > MAX_LABEL_LENGTH) {
@@ -100,7 +110,8 @@ function checkAceLabel(label: string, role: LabelRole): void {
   } catch (error) {
     return refuse(error)
   }
-  if (again !== label) refuse(new Error(`the decoded label is not in canonical form, it encodes as '${again}'`))
+  if (again !== label)
+    refuse(new Error(`the decoded label is not in canonical form, it encodes as '${again}'`))
 }
 
 /** The Unicode text of a canonical label, for display: `xn--bcher-kva` becomes `bücher`. */

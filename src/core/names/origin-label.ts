@@ -22,7 +22,9 @@ const RUNS = /-+/g
 export function toOriginLabel(site: string): string {
   const canonical = parseSiteName(site).site
   const plain = canonical.replace(/[-.:]/g, (c) => (c === '.' ? '-' : c === ':' ? '--' : '---'))
-  const label = plain.startsWith(ACE_PREFIX) ? plain[0] + ORIGIN_LABEL_XN_FLAG + plain.slice(1) : plain
+  const label = plain.startsWith(ACE_PREFIX)
+    ? plain[0] + ORIGIN_LABEL_XN_FLAG + plain.slice(1)
+    : plain
   if (label.length > MAX_ORIGIN_LABEL_LENGTH) {
     throw new InvalidNameError(
       'origin-label-too-long',
@@ -39,14 +41,20 @@ export function toOriginLabel(site: string): string {
  */
 export function fromOriginLabel(label: string): string {
   const refuse = (why: string, cause?: unknown): never => {
-    throw new InvalidNameError('bad-origin-label', `Not the origin label of an Alternet site (${why}): ${quote(String(label))}`, {
-      cause,
-    })
+    throw new InvalidNameError(
+      'bad-origin-label',
+      `Not the origin label of an Alternet site (${why}): ${quote(String(label))}`,
+      {
+        cause,
+      },
+    )
   }
   if (typeof label !== 'string') return refuse('not a string')
-  if (label.length === 0 || label.length > MAX_ORIGIN_LABEL_LENGTH) refuse(`must be 1 to ${MAX_ORIGIN_LABEL_LENGTH} characters`)
+  if (label.length === 0 || label.length > MAX_ORIGIN_LABEL_LENGTH)
+    refuse(`must be 1 to ${MAX_ORIGIN_LABEL_LENGTH} characters`)
   if (!/^[a-z0-9-]+$/.test(label)) refuse('only a-z, 0-9 and - may appear')
-  const flagged = label.startsWith(ORIGIN_LABEL_XN_FLAG, 1) && label[1 + ORIGIN_LABEL_XN_FLAG.length] !== '-'
+  const flagged =
+    label.startsWith(ORIGIN_LABEL_XN_FLAG, 1) && label[1 + ORIGIN_LABEL_XN_FLAG.length] !== '-'
   const body = flagged ? label[0] + label.slice(1 + ORIGIN_LABEL_XN_FLAG.length) : label
   const site = body.replace(RUNS, (run) => {
     if (run.length === 1) return '.'

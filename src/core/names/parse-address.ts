@@ -45,7 +45,11 @@ const FRAGMENT_ENCODE = /["<>`]|[^\x00-\x7f]/gu
 const encoder = new TextEncoder()
 
 function percentEncode(text: string, set: RegExp): string {
-  return text.replace(set, (c) => Array.from(encoder.encode(c), (b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`).join(''))
+  return text.replace(set, (c) =>
+    Array.from(encoder.encode(c), (b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`).join(
+      '',
+    ),
+  )
 }
 
 function checkTail(part: string, what: 'path' | 'query' | 'fragment'): void {
@@ -59,10 +63,16 @@ function checkTail(part: string, what: 'path' | 'query' | 'fragment'): void {
   }
   if (what !== 'path') return
   if (part.includes('\\')) {
-    throw new InvalidNameError('bad-path', `The path may not contain '\\'; write '/' or '%5C': ${quote(part)}`)
+    throw new InvalidNameError(
+      'bad-path',
+      `The path may not contain '\\'; write '/' or '%5C': ${quote(part)}`,
+    )
   }
   if (BAD_ESCAPE.test(part)) {
-    throw new InvalidNameError('bad-path', `In the path, '%' must start an escape such as '%20': ${quote(part)}`)
+    throw new InvalidNameError(
+      'bad-path',
+      `In the path, '%' must start an escape such as '%20': ${quote(part)}`,
+    )
   }
 }
 
@@ -70,9 +80,13 @@ function decodeEnvelope(input: string): string {
   try {
     return decodeURIComponent(input)
   } catch (cause) {
-    throw new InvalidNameError('bad-percent-encoding', `This percent-encoded address does not decode: ${quote(input)}`, {
-      cause,
-    })
+    throw new InvalidNameError(
+      'bad-percent-encoding',
+      `This percent-encoded address does not decode: ${quote(input)}`,
+      {
+        cause,
+      },
+    )
   }
 }
 
@@ -83,7 +97,10 @@ function stripScheme(input: string): string {
   if (an !== null) return input.slice(an[0].length)
   if (OTHER_SCHEME.test(input)) {
     const scheme = input.slice(0, input.indexOf(':'))
-    throw new InvalidNameError('bad-scheme', `Alternet addresses start with 'an://' or 'web+an:', not '${scheme}:': ${quote(input)}`)
+    throw new InvalidNameError(
+      'bad-scheme',
+      `Alternet addresses start with 'an://' or 'web+an:', not '${scheme}:': ${quote(input)}`,
+    )
   }
   return input
 }
@@ -95,10 +112,14 @@ function stripScheme(input: string): string {
  * @example parseAddress('WEB+AN:API.MySite:Code/docs?v=2').href // 'an://api.mysite:code/docs?v=2'
  */
 export function parseAddress(input: string): AnAddress {
-  if (typeof input !== 'string') throw new InvalidNameError('not-a-string', 'An address must be a string')
+  if (typeof input !== 'string')
+    throw new InvalidNameError('not-a-string', 'An address must be a string')
   if (input === '') throw new InvalidNameError('empty', 'The address is empty')
   if (utf8Length(input) > MAX_ADDRESS_LENGTH) {
-    throw new InvalidNameError('address-too-long', `An address may be at most ${MAX_ADDRESS_LENGTH} bytes long`)
+    throw new InvalidNameError(
+      'address-too-long',
+      `An address may be at most ${MAX_ADDRESS_LENGTH} bytes long`,
+    )
   }
   const text = ENCODED_ENVELOPE.test(input) ? decodeEnvelope(input) : input
   const rest = stripScheme(text)
@@ -126,6 +147,11 @@ export function parseAddress(input: string): AnAddress {
 
 /** The canonical address of a site and an optional path: `formatAddress('mysite:code', '/a')` gives `an://mysite:code/a`. */
 export function formatAddress(site: string, path = '/'): string {
-  const tail = path === '' ? '' : path.startsWith('/') || path.startsWith('?') || path.startsWith('#') ? path : `/${path}`
+  const tail =
+    path === ''
+      ? ''
+      : path.startsWith('/') || path.startsWith('?') || path.startsWith('#')
+        ? path
+        : `/${path}`
   return parseAddress(`${SCHEME}://${site}${tail}`).href
 }

@@ -107,7 +107,7 @@ export function punycodeDecode(input: string): string {
   let n = INITIAL_N
   let i = 0
   let bias = INITIAL_BIAS
-  for (let pos = delimiter > 0 ? delimiter + 1 : 0; pos < input.length; ) {
+  for (let pos = delimiter > 0 ? delimiter + 1 : 0; pos < input.length;) {
     const oldI = i
     let w = 1
     for (let k = BASE; ; k += BASE) {
@@ -126,7 +126,8 @@ export function punycodeDecode(input: string): string {
     if (Math.floor(i / length) > MAX_INT - n) overflow()
     n += Math.floor(i / length)
     i %= length
-    if (n > MAX_CODE_POINT || (n >= 0xd800 && n <= 0xdfff)) bad('it encodes a code point that is not a Unicode scalar value')
+    if (n > MAX_CODE_POINT || (n >= 0xd800 && n <= 0xdfff))
+      bad('it encodes a code point that is not a Unicode scalar value')
     output.splice(i, 0, n)
     i++
   }

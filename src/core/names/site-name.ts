@@ -42,7 +42,10 @@ export function utf8Length(text: string): number {
 export function parseSitePart(text: string): ParsedSiteName {
   if (text === '') throw new InvalidNameError('missing-name', 'The address has no site name')
   if (text.includes('@')) {
-    throw new InvalidNameError('userinfo', `An address may not carry a user name ('@'): ${quote(text)}`)
+    throw new InvalidNameError(
+      'userinfo',
+      `An address may not carry a user name ('@'): ${quote(text)}`,
+    )
   }
   if (text.includes('%')) {
     throw new InvalidNameError(
@@ -52,7 +55,10 @@ export function parseSitePart(text: string): ParsedSiteName {
   }
   const colon = text.indexOf(':')
   if (colon < 0) {
-    throw new InvalidNameError('missing-topic', `A site name needs a topic, as in 'mysite:code': ${quote(text)}`)
+    throw new InvalidNameError(
+      'missing-topic',
+      `A site name needs a topic, as in 'mysite:code': ${quote(text)}`,
+    )
   }
   if (text.indexOf(':', colon + 1) >= 0) {
     throw new InvalidNameError(
@@ -90,9 +96,13 @@ function join(subdomains: readonly string[], name: string, topic: string): strin
  * @example parseSiteName('API.Bücher:Code') // { subdomains: ['api'], name: 'xn--bcher-kva', topic: 'code', site: 'api.xn--bcher-kva:code' }
  */
 export function parseSiteName(input: string): ParsedSiteName {
-  if (typeof input !== 'string') throw new InvalidNameError('not-a-string', 'A site name must be a string')
+  if (typeof input !== 'string')
+    throw new InvalidNameError('not-a-string', 'A site name must be a string')
   if (utf8Length(input) > MAX_ADDRESS_LENGTH) {
-    throw new InvalidNameError('name-too-long', `A site name this long cannot be valid: ${quote(input)}`)
+    throw new InvalidNameError(
+      'name-too-long',
+      `A site name this long cannot be valid: ${quote(input)}`,
+    )
   }
   const stray = /[/?#]/.exec(input)
   if (stray !== null) {
@@ -107,7 +117,9 @@ export function parseSiteName(input: string): ParsedSiteName {
 /** The canonical text `sub.name:topic` of `n`; normalises each label and throws `InvalidNameError` on a bad one. */
 export function formatSiteName(n: SiteName): string {
   const subdomains = n.subdomains.map((label) => normaliseLabel(label, 'subdomain'))
-  return parseSitePart(join(subdomains, normaliseLabel(n.name, 'name'), normaliseLabel(n.topic, 'topic'))).site
+  return parseSitePart(
+    join(subdomains, normaliseLabel(n.name, 'name'), normaliseLabel(n.topic, 'topic')),
+  ).site
 }
 
 /** The root site of `site`: `api.mysite:code` gives `mysite:code`. Throws `InvalidNameError`. */
@@ -124,5 +136,9 @@ export function isSubdomain(site: string): boolean {
 /** `site` with Punycode labels shown as Unicode, for display only: `xn--bcher-kva:code` gives `bücher:code`. */
 export function toUnicodeSiteName(site: string): string {
   const parsed = parseSiteName(site)
-  return join(parsed.subdomains.map(labelToUnicode), labelToUnicode(parsed.name), labelToUnicode(parsed.topic))
+  return join(
+    parsed.subdomains.map(labelToUnicode),
+    labelToUnicode(parsed.name),
+    labelToUnicode(parsed.topic),
+  )
 }
