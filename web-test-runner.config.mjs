@@ -43,7 +43,7 @@ function countReporter() {
 export default {
   files: ['test/core/**/*.spec.ts', 'test/**/*.browser.spec.ts'],
   nodeResolve: { browser: true, exportConditions: ['browser', 'production'] },
-  plugins: [esbuildPlugin({ ts: true, target: 'es2022' })],
+  plugins: [esbuildPlugin({ ts: true, json: true, target: 'es2022' })],
   browsers: [
     chromeLauncher({
       launchOptions: {
