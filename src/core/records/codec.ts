@@ -13,6 +13,8 @@ export type CborMap = Record<string, unknown>
 
 /** An envelope split into the signed body bytes and the signature. */
 export interface Envelope {
+  /** The whole envelope (a private copy when decoded). */
+  bytes?: Uint8Array
   /** The DAG-CBOR body exactly as signed. */
   body: Uint8Array
   /** The 64-byte Ed25519 signature. */
@@ -56,9 +58,17 @@ export function checkKeys(map: CborMap, allowed: ReadonlySet<string>, what: stri
   }
 }
 
+/**
+ * A plain `Uint8Array` view of `bytes`: the encoder hands out Node `Buffer`s in Node, whose
+ * `slice` shares memory and whose equality differs from the browser's arrays.
+ */
+function plain(bytes: Uint8Array): Uint8Array {
+  return bytes.constructor === Uint8Array ? bytes : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+}
+
 /** DAG-CBOR bytes of `value`, leaving out fields whose value is `undefined`. */
 export function encodeCbor(value: unknown): Uint8Array {
-  return dagCbor.encode(stripUndefined(value))
+  return plain(dagCbor.encode(stripUndefined(value)))
 }
 
 function stripUndefined(value: unknown): unknown {
@@ -80,7 +90,7 @@ const ENVELOPE_FIELDS = new Set(['body', 'sig'])
 
 /** DAG-CBOR bytes of the envelope `{ body, sig }`. */
 export function encodeEnvelope(envelope: Envelope): Uint8Array {
-  return dagCbor.encode({ body: envelope.body, sig: envelope.sig })
+  return plain(dagCbor.encode({ body: envelope.body, sig: envelope.sig }))
 }
 
 /**
@@ -88,11 +98,13 @@ export function encodeEnvelope(envelope: Envelope): Uint8Array {
  * `MalformedRecordError` on bad CBOR or fields, `InvalidSignatureError` when `sig` is missing
  * or not 64 bytes.
  */
-export function decodeEnvelope(bytes: Uint8Array, what: string): Envelope {
-  if (!(bytes instanceof Uint8Array)) throw new MalformedRecordError(`the ${what} is not bytes`)
-  if (bytes.length > MAX_RECORD_SIZE) {
-    throw new RecordTooLargeError(`the ${what} is ${bytes.length} bytes, more than ${MAX_RECORD_SIZE}`)
+export function decodeEnvelope(input: Uint8Array, what: string): Required<Envelope> {
+  if (!(input instanceof Uint8Array)) throw new MalformedRecordError(`the ${what} is not bytes`)
+  if (input.length > MAX_RECORD_SIZE) {
+    throw new RecordTooLargeError(`the ${what} is ${input.length} bytes, more than ${MAX_RECORD_SIZE}`)
   }
+  // A private copy: the decoded fields are views into it, safe from later changes to `input`.
+  const bytes = new Uint8Array(input)
   const map = decodeCanonical(bytes, `${what} envelope`)
   if (!isMap(map)) throw new MalformedRecordError(`the ${what} envelope is not a map`)
   checkKeys(map, ENVELOPE_FIELDS, `${what} envelope`)
@@ -101,5 +113,5 @@ export function decodeEnvelope(bytes: Uint8Array, what: string): Envelope {
   if (!(map.sig instanceof Uint8Array) || map.sig.length !== SIGNATURE_LENGTH) {
     throw new InvalidSignatureError(`the ${what} signature is not ${SIGNATURE_LENGTH} bytes`)
   }
-  return { body: map.body, sig: map.sig }
+  return { body: map.body, sig: map.sig, bytes }
 }

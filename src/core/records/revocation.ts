@@ -90,7 +90,7 @@ export async function createRevocation(init: RevocationInit, revokerKeyPair: Ed2
 export function decodeRevocation(bytes: Uint8Array): SignedRevocation {
   const envelope = decodeEnvelope(bytes, 'revocation')
   const body = parseRevocationBody(decodeCanonical(envelope.body, 'revocation body'))
-  return { body, bodyBytes: envelope.body, sig: envelope.sig, bytes }
+  return { body, bodyBytes: envelope.body, sig: envelope.sig, bytes: envelope.bytes }
 }
 
 /**

@@ -84,5 +84,5 @@ export function encodeRecord(record: SignedRecord): Uint8Array {
 export function decodeRecord(bytes: Uint8Array): SignedRecord {
   const envelope = decodeEnvelope(bytes, 'record')
   const body = parseRecordBody(decodeCanonical(envelope.body, 'record body'))
-  return { body, bodyBytes: envelope.body, sig: envelope.sig, bytes, holder: holderOf(body) }
+  return { body, bodyBytes: envelope.body, sig: envelope.sig, bytes: envelope.bytes, holder: holderOf(body) }
 }
