@@ -252,6 +252,11 @@ await add('refuses 17 hosts (signed)', {
   error: 'MalformedRecordError',
 })
 await add('refuses a host whose id is not a multihash (signed)', { signed: await signBody(root({ hosts: [{ id: fromHex('ff'), addrs: [] }] }), ROOT), signer: ROOT, error: 'MalformedRecordError' })
+await add('refuses a content root that is not a dag-cbor CID (signed)', {
+  signed: await signBody(root({ content: CID.create(1, 0x55, CONTENT.multihash) }), ROOT),
+  signer: ROOT,
+  error: 'MalformedRecordError',
+})
 await add('refuses a 31-byte owner key (signed)', { signed: await signBody(root({ owner: ROOT.publicKey.subarray(1) }), ROOT), signer: ROOT, error: 'MalformedRecordError' })
 await add('refuses a record over 10 KiB (signed)', {
   signed: await signBody(root({ meta: Object.fromEntries(Array.from({ length: 11 }, (_, i) => [`k${i}`, 'x'.repeat(1000)])) }), ROOT),

@@ -70,7 +70,7 @@ const T0 = Date.UTC(2026, 0, 1)
 const HOUR = 3_600_000
 const NOW = T0 + HOUR
 const PEER_ID = concat([fromHex('002408011220'), pair(5).publicKey])
-const CONTENT = CID.create(1, 0x55, await sha256.digest(utf8('fuzz')))
+const CONTENT = CID.create(1, 0x71, await sha256.digest(utf8('fuzz')))
 const common = { seq: 3, created: T0, expires: T0 + 24 * HOUR, ttl: 600 }
 
 const delegation = await createDelegation({ name: 'mysite:code', delegate: DELEGATE.publicKey, expires: T0 + 48 * HOUR }, ROOT)
@@ -91,7 +91,7 @@ const WEIRD: unknown[] = [
   0, 1, -1, 2 ** 32, Number.MAX_SAFE_INTEGER, 2n ** 53n, -(2n ** 64n), 1.5, -0.5, 1e300, null, true, false,
   '', 'x', 'root', 'A', 'CNAME', 'TXT', 'MX', 'mysite:code', 'MySite:code', 'api.mysite:code', 'my_site:code', 'a'.repeat(300) + ':code',
   new Uint8Array(0), new Uint8Array(31), new Uint8Array(32), new Uint8Array(33), new Uint8Array(64), [], [1], [new Uint8Array(3)], {}, { a: 1 },
-  { owner: new Uint8Array(32) }, [{ id: PEER_ID, addrs: [] }], [{ id: new Uint8Array(1), addrs: [] }], CONTENT, CID.parse('QmdfTbBqBPQ7VNxZEYEj14VmRuZBkqFbiwReogJgS1zR1n'),
+  { owner: new Uint8Array(32) }, [{ id: PEER_ID, addrs: [] }], [{ id: new Uint8Array(1), addrs: [] }], CONTENT, CID.create(1, 0x55, CONTENT.multihash), CID.parse('QmdfTbBqBPQ7VNxZEYEj14VmRuZBkqFbiwReogJgS1zR1n'),
 ]
 const FIELDS = ['v', 'type', 'name', 'owner', 'seq', 'created', 'expires', 'ttl', 'hosts', 'content', 'target', 'text', 'root', 'registration', 'meta', 'extra', '']
 

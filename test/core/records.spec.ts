@@ -111,6 +111,11 @@ describe('records: encoding', () => {
     await assert.rejects(makeSub({ type: 'TXT', text: 'x' }), 'MalformedRecordError')
   })
 
+  it('refuses a content root that is not a CIDv1 dag-cbor sha2-256 CID', async () => {
+    await assert.rejects(make({ content: CID.create(1, 0x55, CONTENT.multihash) }), 'MalformedRecordError')
+    await assert.rejects(make({ content: CID.createV0(CONTENT.multihash) as unknown as CID }), 'MalformedRecordError')
+  })
+
   it('refuses a subdomain typed root and a root name typed A', async () => {
     await assert.rejects(makeSub({ type: 'root', hosts: undefined }), 'MalformedRecordError')
     await assert.rejects(make({ type: 'A', hosts: [{ id: PEER_ID, addrs: [] }] }), 'MalformedRecordError')

@@ -32,6 +32,12 @@ export const MAX_PEER_ID_LENGTH = 64
 export const MAX_MULTIADDR_LENGTH = 512
 /** Multihash codes a host's peer ID may use: identity (inlined key) and sha2-256 (hashed key). */
 export const PEER_ID_MULTIHASH_CODES: readonly number[] = [0x00, 0x12]
+/** Multicodec of a record's `content` CID: dag-cbor, the site manifest. */
+export const CONTENT_ROOT_CODEC = 0x71
+/** Multicodecs a revocation's `roots` may use: dag-cbor manifests and raw blocks. */
+export const REVOKABLE_CODECS: readonly number[] = [0x71, 0x55]
+/** Multihash code of every CID in a record: sha2-256 (32-byte digest). */
+export const CID_HASH_CODE = 0x12
 /** Most entries in `meta`. */
 export const MAX_META_ENTRIES = 32
 /** Longest `meta` key, in UTF-16 code units (keys are short identifiers). */

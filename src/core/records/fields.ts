@@ -4,7 +4,7 @@
  * @module
  */
 import { CID } from 'multiformats/cid'
-import { KEY_LENGTH, MAX_SAFE_UINT, SIGNATURE_LENGTH } from './constants.ts'
+import { CID_HASH_CODE, KEY_LENGTH, MAX_SAFE_UINT, SIGNATURE_LENGTH } from './constants.ts'
 import { MalformedRecordError } from './errors.ts'
 
 /** An unsigned integer no larger than 2^53 - 1. */
@@ -45,9 +45,11 @@ export function list(value: unknown, field: string): unknown[] {
   return value
 }
 
-/** A CIDv1 (CBOR tag 42). */
-export function cidV1(value: unknown, field: string): CID {
+/** A CIDv1 (CBOR tag 42) with one of `codecs` and a 32-byte sha2-256 multihash. */
+export function cidV1(value: unknown, codecs: readonly number[], field: string): CID {
   const cid = CID.asCID(value)
-  if (cid == null || cid.version !== 1) throw new MalformedRecordError(`${field} must be a CIDv1`)
+  if (cid == null || cid.version !== 1 || !codecs.includes(cid.code) || cid.multihash.code !== CID_HASH_CODE || cid.multihash.size !== 32) {
+    throw new MalformedRecordError(`${field} must be a CIDv1 (codec ${codecs.map((c) => `0x${c.toString(16)}`).join(' or ')}, sha2-256)`)
+  }
   return cid
 }

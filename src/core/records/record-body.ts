@@ -10,6 +10,7 @@ import { toHex } from '../bytes.ts'
 import { checkKeys, isMap } from './codec.ts'
 import type { CborMap } from './codec.ts'
 import {
+  CONTENT_ROOT_CODEC,
   MAX_ADDRS_PER_HOST,
   MAX_HOSTS,
   MAX_META_ENTRIES,
@@ -249,7 +250,7 @@ export function parseRecordBody(value: unknown): RecordBody {
     if (!required && b[field] !== undefined) throw new MalformedRecordError(`a ${type} record cannot have ${field}`)
   }
   if (b.hosts !== undefined) body.hosts = parseHosts(b.hosts)
-  if (b.content !== undefined) body.content = cidV1(b.content, 'content')
+  if (b.content !== undefined) body.content = cidV1(b.content, [CONTENT_ROOT_CODEC], 'content')
   if (type === 'A' && body.hosts === undefined && body.content === undefined) throw new MalformedRecordError('an A record needs hosts or content')
   if (b.target !== undefined) body.target = canonicalSite(b.target, 'target').site
   if (b.text !== undefined) {

@@ -8,7 +8,7 @@ import { equals } from '../bytes.ts'
 import { sign, verify } from '../crypto/ed25519.ts'
 import type { Ed25519KeyPair } from '../crypto/ed25519.ts'
 import { checkKeys, decodeCanonical, decodeEnvelope, domainSeparated, encodeCbor, encodeEnvelope, isMap } from './codec.ts'
-import { MAX_CLOCK_SKEW_MS, MAX_RECORD_SIZE, MAX_REVOCATION_ROOTS, RECORD_VERSION, REVOCATION_SIGNING_DOMAIN } from './constants.ts'
+import { MAX_CLOCK_SKEW_MS, MAX_RECORD_SIZE, MAX_REVOCATION_ROOTS, RECORD_VERSION, REVOCATION_SIGNING_DOMAIN, REVOKABLE_CODECS } from './constants.ts'
 import { InvalidSignatureError, MalformedRecordError, RecordFromFutureError, RecordTooLargeError, UnauthorizedSignerError } from './errors.ts'
 import { cidV1, list, publicKey, uint } from './fields.ts'
 import { canonicalSite } from './record-body.ts'
@@ -71,7 +71,7 @@ function parseRevocationBody(value: unknown): RevocationBody {
   const name = canonicalSite(value.name, 'name').site
   const items = list(value.roots, 'roots')
   if (items.length > MAX_REVOCATION_ROOTS) throw new MalformedRecordError(`a revocation lists at most ${MAX_REVOCATION_ROOTS} roots`)
-  const roots = items.map((item, i) => cidV1(item, `roots[${i}]`))
+  const roots = items.map((item, i) => cidV1(item, REVOKABLE_CODECS, `roots[${i}]`))
   if (new Set(roots.map(String)).size !== roots.length) throw new MalformedRecordError('a revocation lists a root twice')
   return { v: RECORD_VERSION, name, roots, revoker: publicKey(value.revoker, 'revoker'), issued: uint(value.issued, 'issued') }
 }
