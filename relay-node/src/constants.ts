@@ -1,0 +1,100 @@
+/**
+ * Protocol identifiers and default settings of the relay. Every default can be changed by a
+ * flag, an environment variable or the config file (see `config.ts` and `--help`).
+ * @module
+ */
+
+const SECOND = 1000
+const MINUTE = 60 * SECOND
+const HOUR = 60 * MINUTE
+const KIB = 1024
+const MIB = 1024 * KIB
+
+/** The kad-dht protocol of the Alternet network (never the IPFS one: the networks would merge). See DESIGN.md, "Protocol sketch". */
+export const DHT_PROTOCOL = '/an/kad/1.0.0'
+/** The libp2p protocol that carries signed revocations from relay to relay (see permissions). */
+export const REVOKE_PROTOCOL = '/an/revoke/1.0.0'
+/** Datastore prefix kad-dht keeps values under (its default `datastorePrefix` plus `/record`). */
+export const DHT_RECORD_PREFIX = '/dht/record/'
+/** Datastore prefix kad-dht keeps provider records under. */
+export const DHT_PROVIDER_PREFIX = '/dht/provider/'
+/** Datastore prefix of the relay's own state: revocations and store bookkeeping. */
+export const RELAY_STATE_PREFIX = '/alternet-relay/'
+
+/** File in the data dir holding the relay's libp2p private key (protobuf), mode 0600. */
+export const PEER_KEY_FILE = 'peer-key'
+/** Folder in the data dir holding the LevelDB datastore. */
+export const DATASTORE_DIR = 'datastore'
+/** Data-dir file listing registrar public keys (hex), one a line. */
+export const TRUSTED_REGISTRARS_FILE = 'trusted-registrars'
+/** Data-dir file listing revoker public keys (hex), one a line. */
+export const TRUSTED_REVOKERS_FILE = 'trusted-revokers'
+/** Data-dir file listing blocked content roots (CIDs), one a line. */
+export const BLOCKLIST_FILE = 'blocklist'
+
+/** Bind address. Loopback, so a relay is only public when its operator says so. */
+export const DEFAULT_HOST = '127.0.0.1'
+/** HTTP port: health, metrics, well-known file and the app. */
+export const DEFAULT_HTTP_PORT = 8780
+/** TCP port (relay to relay). */
+export const DEFAULT_TCP_PORT = 4401
+/** WebSockets port (browsers on http pages, Node clients). */
+export const DEFAULT_WS_PORT = 4402
+/** Secure WebSockets port, used only when a TLS certificate and key are given. */
+export const DEFAULT_WSS_PORT = 4403
+/** UDP port of WebRTC-Direct (browsers on https pages, no certificate needed). */
+export const DEFAULT_WEBRTC_PORT = 4404
+/** The app's host name; site origins are `<label>.<public host>`. */
+export const DEFAULT_PUBLIC_HOST = 'an.localhost'
+
+/** Reservations the circuit relay server holds at once (libp2p's default is 15). */
+export const DEFAULT_MAX_RESERVATIONS = 1024
+/** How long a reservation lasts before the client must refresh it (libp2p's default). */
+export const DEFAULT_RESERVATION_TTL_MS = 2 * HOUR
+/** Bytes one relayed connection may carry each way: WebRTC signalling needs a few KiB; the rest lets a stalled direct dial fall back to the relayed path. */
+export const DEFAULT_RELAY_DATA_LIMIT = 4 * MIB
+/** How long one relayed connection may last: long enough for slow ICE and a fallback fetch. */
+export const DEFAULT_RELAY_DURATION_LIMIT_MS = 10 * MINUTE
+/** Inbound HOP streams open at once (one per browser that reserves or dials through us). */
+export const DEFAULT_MAX_HOP_STREAMS = 1024
+
+/** Connections held at once (libp2p's default is 300). */
+export const DEFAULT_MAX_CONNECTIONS = 4096
+/** Inbound connections per second from one IP address (libp2p's default is 5; many browsers share one NAT). */
+export const DEFAULT_INBOUND_CONNECTION_THRESHOLD = 64
+/** Inbound connections still upgrading at once (libp2p's default is 10). */
+export const DEFAULT_MAX_PENDING_CONNECTIONS = 256
+
+/** Total bytes of DHT records and provider records the store holds. */
+export const DEFAULT_STORE_MAX_BYTES = 256 * MIB
+/** Bytes of records one sending peer may occupy (configured bootstrap relays are exempt). */
+export const DEFAULT_STORE_PEER_QUOTA_BYTES = 8 * MIB
+/** What happens when the store is full: evict the least recently stored entries, or refuse. */
+export const DEFAULT_EVICTION_POLICY = 'oldest'
+
+/** How often the relay re-puts the records it holds to the current closest peers. */
+export const DEFAULT_REPUBLISH_INTERVAL_MS = HOUR
+/** How often expired records and providers are swept from the store. */
+export const DEFAULT_EXPIRY_SWEEP_INTERVAL_MS = 5 * MINUTE
+/** How long a provider record lives after it was received (kad-dht's own validity). */
+export const DEFAULT_PROVIDER_VALIDITY_MS = 48 * HOUR
+
+/** First wait before redialling a lost bootstrap relay. */
+export const DEFAULT_RECONNECT_MIN_MS = SECOND
+/** Longest wait between redials of a lost bootstrap relay. */
+export const DEFAULT_RECONNECT_MAX_MS = 5 * MINUTE
+/** A peer that has not been reachable for this long is removed from the peer store and the routing table. */
+export const DEFAULT_DEAD_PEER_AFTER_MS = HOUR
+/** How often dead peers are looked for. */
+export const DEFAULT_PRUNE_INTERVAL_MS = 10 * MINUTE
+
+/** Delay before kad-dht's first self-query (its default of 1 s holds every early query). */
+export const DEFAULT_INITIAL_QUERY_SELF_INTERVAL_MS = 0
+/** Largest HTTP request body the relay reads (revocations are far smaller). */
+export const MAX_HTTP_BODY_BYTES = 64 * KIB
+/** Longest revocation message accepted over libp2p. */
+export const MAX_REVOCATION_BYTES = 16 * KIB
+/** How long a peer has to send or receive one revocation message. */
+export const REVOKE_STREAM_TIMEOUT_MS = 10 * SECOND
+/** How long the store's write-behind bookkeeping may lag (records themselves are written at once). */
+export const STATE_FLUSH_INTERVAL_MS = 2 * SECOND

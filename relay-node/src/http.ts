@@ -1,0 +1,134 @@
+/**
+ * The relay's HTTP server (same process, `--http-port`): `/health`, `/metrics`,
+ * `/.well-known/alternet.json`, `POST /revoke`, and the app and site origins (site-origins.ts).
+ * @module
+ */
+import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import { createServer as createHttpsServer } from 'node:https'
+import type { AddressInfo } from 'node:net'
+import { MAX_HTTP_BODY_BYTES } from './constants.ts'
+import { ConfigError, RevocationRefusedError } from './errors.ts'
+import type { Logger } from './log.ts'
+import { classifyHost, errorPage, serveApp, serveSiteOrigin } from './site-origins.ts'
+
+/** The well-known document that points the app at a relay. */
+export interface WellKnown {
+  peerId: string
+  multiaddrs: string[]
+}
+
+/** What the HTTP server serves from. */
+export interface HttpInit {
+  host: string
+  port: number
+  publicHost: string
+  appDir?: string
+  tls?: { cert: string; key: string }
+  log: Logger
+  health(): Record<string, unknown>
+  wellKnown(): WellKnown
+  metrics(): Promise<{ contentType: string; body: string }>
+  revoke(bytes: Uint8Array): Promise<{ ok: boolean; fresh?: boolean }>
+}
+
+/** A listening HTTP server. */
+export interface RelayHttp {
+  server: Server
+  port: number
+  close(): Promise<void>
+}
+
+const CORS = { 'access-control-allow-origin': '*', 'access-control-allow-methods': 'GET, POST, OPTIONS', 'access-control-allow-headers': 'content-type' }
+
+function json(res: ServerResponse, status: number, value: unknown, headers: Record<string, string> = {}): void {
+  const body = JSON.stringify(value)
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store', ...headers })
+  res.end(body)
+}
+
+async function readBody(req: IncomingMessage, limit: number): Promise<Uint8Array | undefined> {
+  const chunks: Buffer[] = []
+  let size = 0
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length
+    if (size > limit) return undefined
+    chunks.push(chunk)
+  }
+  return new Uint8Array(Buffer.concat(chunks))
+}
+
+async function handle(init: HttpInit, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://relay.invalid')
+  const path = url.pathname
+  const host = classifyHost(req.headers.host, init.publicHost)
+  const secure = init.tls != null || req.headers['x-forwarded-proto'] === 'https'
+
+  if (host.kind === 'site') {
+    return serveSiteOrigin(req, res, { label: host.label, appDir: init.appDir, publicHost: init.publicHost, secure, path, search: url.search })
+  }
+  if (req.method === 'OPTIONS') {
+    res.writeHead(204, { ...CORS, 'access-control-max-age': '86400' })
+    res.end()
+    return
+  }
+  if (path === '/health' && (req.method === 'GET' || req.method === 'HEAD')) return json(res, 200, init.health(), CORS)
+  if (path === '/.well-known/alternet.json' && (req.method === 'GET' || req.method === 'HEAD')) return json(res, 200, init.wellKnown(), CORS)
+  if (path === '/metrics' && req.method === 'GET') {
+    const { contentType, body } = await init.metrics()
+    res.writeHead(200, { 'content-type': contentType, 'cache-control': 'no-store' })
+    res.end(body)
+    return
+  }
+  if (path === '/revoke') {
+    if (req.method !== 'POST') return json(res, 405, { ok: false, error: 'MethodNotAllowed' }, { ...CORS, allow: 'POST' })
+    const body = await readBody(req, MAX_HTTP_BODY_BYTES)
+    if (body == null) return json(res, 413, { ok: false, error: 'PayloadTooLarge' }, CORS)
+    try {
+      return json(res, 200, await init.revoke(body), CORS)
+    } catch (err) {
+      if (err instanceof RevocationRefusedError) return json(res, 403, { ok: false, error: err.name, message: err.message }, CORS)
+      throw err
+    }
+  }
+  if (req.method !== 'GET' && req.method !== 'HEAD') return json(res, 405, { ok: false, error: 'MethodNotAllowed' })
+  if (host.kind === 'app') return serveApp(req, res, init.appDir, path)
+  // Any other host name (an IP address, `localhost`): the app lives on its own host.
+  if (path === '/') {
+    const port = /:(\d+)$/.exec(req.headers.host ?? '')?.[1]
+    res.writeHead(302, { location: `${secure ? 'https' : 'http'}://${init.publicHost}${port != null ? `:${port}` : ''}/`, 'content-length': 0 })
+    res.end()
+    return
+  }
+  errorPage(res, 404, 'Not found', `The app is served on ${init.publicHost}.`)
+}
+
+/** Starts the HTTP server; throws `ConfigError` when the port is taken. */
+export async function startHttp(init: HttpInit): Promise<RelayHttp> {
+  const listener = (req: IncomingMessage, res: ServerResponse): void => {
+    handle(init, req, res).catch((err) => {
+      init.log.error('http request failed', { path: req.url, error: err })
+      if (!res.headersSent) json(res, 500, { ok: false, error: 'InternalError' })
+      else res.destroy()
+    })
+  }
+  const server: Server = init.tls != null ? (createHttpsServer(init.tls, listener) as unknown as Server) : createHttpServer(listener)
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EADDRINUSE') reject(new ConfigError(`--http-port: port ${init.port} on ${init.host} is already in use`))
+      else if (err.code === 'EACCES') reject(new ConfigError(`--http-port: not allowed to listen on port ${init.port}`))
+      else if (err.code === 'EADDRNOTAVAIL') reject(new ConfigError(`--host: ${init.host} is not an address of this machine`))
+      else reject(err)
+    })
+    server.listen(init.port, init.host, () => resolve())
+  })
+  const port = (server.address() as AddressInfo).port
+  return {
+    server,
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve())
+        server.closeAllConnections()
+      }),
+  }
+}

@@ -1,0 +1,52 @@
+/**
+ * The relay's own Prometheus metrics, in the same registry as libp2p's (served at `/metrics`).
+ * @module
+ */
+import { Counter, Gauge, Registry } from 'prom-client'
+
+/** Live figures the gauges read at scrape time. */
+export interface RelayGauges {
+  reservations(): number
+  records(): number
+  providers(): number
+  storeBytes(): number
+  blockedRoots(): number
+}
+
+/** The relay's counters; gauges are read from `RelayGauges` at scrape time. */
+export interface RelayMetrics {
+  registry: Registry
+  rejected: Counter<'reason'>
+  evicted: Counter
+  revocations: Counter
+}
+
+/** A registry for one relay (libp2p's metrics go in too) with the relay's metrics. */
+export function createRelayMetrics(): RelayMetrics {
+  const registry = new Registry()
+  return {
+    registry,
+    rejected: new Counter({ name: 'alternet_relay_rejected_records_total', help: 'DHT records and provider records refused, by reason', labelNames: ['reason'], registers: [registry] }),
+    evicted: new Counter({ name: 'alternet_relay_evicted_entries_total', help: 'Store entries evicted to make room', registers: [registry] }),
+    revocations: new Counter({ name: 'alternet_relay_revocations_total', help: 'Revocations accepted', registers: [registry] }),
+  }
+}
+
+/** Registers the gauges that read live figures. */
+export function registerGauges(registry: Registry, gauges: RelayGauges): void {
+  const gauge = (name: string, help: string, read: () => number): void => {
+    new Gauge({
+      name,
+      help,
+      registers: [registry],
+      collect() {
+        this.set(read())
+      },
+    })
+  }
+  gauge('alternet_relay_reservations', 'Circuit relay reservations held', gauges.reservations)
+  gauge('alternet_relay_records_stored', 'DHT records in the store', gauges.records)
+  gauge('alternet_relay_providers_stored', 'Provider records in the store', gauges.providers)
+  gauge('alternet_relay_store_bytes', 'Bytes of records and provider records in the store', gauges.storeBytes)
+  gauge('alternet_relay_blocked_roots', 'Content roots blocked by the blocklist and revocations', gauges.blockedRoots)
+}

@@ -1,0 +1,229 @@
+/**
+ * `createRelay(config)`: the whole relay in one object — identity, persistent guarded store,
+ * libp2p node, permissions, revocations, republishing, bootstrapping and HTTP — started, with
+ * `stop()`. The CLI runs one; tests and the bench can run several in one process.
+ *
+ * @example
+ * ```ts
+ * const relay = await createRelay(defaultConfig({ dataDir: '/tmp/relay', httpPort: 0, tcpPort: 0, wsPort: 0, webrtcPort: 0 }))
+ * console.log(relay.peerId.toString(), relay.httpUrl)
+ * await relay.stop()
+ * ```
+ * @module
+ */
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type { PeerId } from '@libp2p/interface'
+import { LevelDatastore } from 'datastore-level'
+import type { RelayConfig } from './config.ts'
+import { Bootstrapper } from './bootstrap.ts'
+import { DATASTORE_DIR, DHT_PROTOCOL } from './constants.ts'
+import { ConfigError } from './errors.ts'
+import { startHttp, type RelayHttp, type WellKnown } from './http.ts'
+import { ensureDataDir, loadOrCreatePeerKey } from './identity.ts'
+import { createLogger, type Logger } from './log.ts'
+import { createRelayMetrics, registerGauges } from './metrics.ts'
+import { createRelayNode, type RelayNode } from './node.ts'
+import { Permissions } from './permissions.ts'
+import { AnRecordPolicy } from './record-policy.ts'
+import { GuardedDatastore, runAsPeer } from './record-store.ts'
+import { Republisher } from './republish.ts'
+import { Revoker } from './revoke.ts'
+
+/** How often the trust files are checked for changes (SIGHUP reloads at once). */
+const TRUST_FILE_POLL_MS = 5000
+
+/** A running relay. */
+export interface Relay {
+  config: RelayConfig
+  peerId: PeerId
+  node: RelayNode
+  store: GuardedDatastore
+  permissions: Permissions
+  republisher: Republisher
+  revoker: Revoker
+  /** The HTTP server's port (the real one when `--http-port 0`). */
+  httpPort: number
+  /** `http://host:port` of the HTTP server. */
+  httpUrl: string
+  log: Logger
+  /** The `/health` document. */
+  health(): Record<string, unknown>
+  /** The `/.well-known/alternet.json` document. */
+  wellKnown(): WellKnown
+  /** Reads the trust files again. */
+  reloadPermissions(): Promise<void>
+  /** Stops everything: peers told, store flushed and closed. */
+  stop(): Promise<void>
+}
+
+/** The repo's built app, when present: the default `--app-dir`. */
+function defaultAppDir(): string | undefined {
+  const dist = fileURLToPath(new URL('../../dist', import.meta.url))
+  return existsSync(join(dist, 'index.html')) ? dist : undefined
+}
+
+async function openDatastore(dataDir: string): Promise<LevelDatastore> {
+  const store = new LevelDatastore(join(dataDir, DATASTORE_DIR))
+  try {
+    // Opening the LevelDB handle directly keeps the reason (datastore-level's own open drops it).
+    await store.db.open()
+    await store.open()
+  } catch (err) {
+    const cause = (err as { cause?: { code?: string } }).cause
+    if (cause?.code === 'LEVEL_LOCKED') throw new ConfigError(`--data-dir: ${dataDir} is in use by another running relay`)
+    throw new ConfigError(`--data-dir: cannot open the store in ${dataDir}: ${cause?.code ?? (err as Error).message}`)
+  }
+  return store
+}
+
+/** Creates and starts a relay; throws `ConfigError` for settings it cannot run with. */
+export async function createRelay(config: RelayConfig, log: Logger = createLogger(config.logLevel)): Promise<Relay> {
+  await ensureDataDir(config.dataDir)
+  const privateKey = await loadOrCreatePeerKey(config.dataDir, log)
+  const level = await openDatastore(config.dataDir)
+  const cleanup: Array<() => Promise<unknown>> = [async () => level.close()]
+  const undo = async (): Promise<void> => {
+    for (const fn of cleanup.reverse()) await fn().catch(() => undefined)
+  }
+  try {
+    const metrics = createRelayMetrics()
+    const permissions = new Permissions(config.dataDir, level, log)
+    await permissions.load()
+    const policy = new AnRecordPolicy(permissions)
+    const bootstrapPeers = config.bootstrap.map((a) => a.getComponents().find((c) => c.name === 'p2p')?.value).filter((id): id is string => id != null)
+    const store = new GuardedDatastore(
+      level,
+      policy,
+      { maxBytes: config.storeMaxBytes, peerQuota: config.storePeerQuota, evictionPolicy: config.evictionPolicy },
+      {
+        refused: (reason, key, peer) => {
+          metrics.rejected.inc({ reason })
+          log.debug('record refused', { reason, key, peer })
+        },
+        evicted: (key) => {
+          metrics.evicted.inc()
+          log.debug('store entry evicted', { key })
+        },
+      },
+      bootstrapPeers,
+    )
+    await store.load()
+    const node = await createRelayNode({
+      config,
+      privateKey,
+      datastore: store,
+      registry: metrics.registry,
+      validators: { an: policy.validator((reason) => metrics.rejected.inc({ reason })) },
+      selectors: { an: policy.selector() },
+    })
+    cleanup.push(async () => node.stop())
+    // Attribute every store write an inbound DHT stream causes to its peer (per-peer quota).
+    const registrar = (node as unknown as { components: { registrar: { getHandler(p: string): { handler: Parameters<RelayNode['handle']>[1]; options: object } } } }).components.registrar
+    const dhtHandler = registrar.getHandler(DHT_PROTOCOL)
+    await node.handle(DHT_PROTOCOL, (stream, conn) => runAsPeer(conn.remotePeer.toString(), () => dhtHandler.handler(stream, conn)), { ...dhtHandler.options, force: true })
+
+    const revoker = new Revoker(node, permissions, store, log, () => metrics.revocations.inc())
+    await revoker.start()
+    const republisher = new Republisher(node, store, policy, log, config)
+    republisher.start()
+    cleanup.push(() => republisher.stop())
+    const bootstrapper = new Bootstrapper(node, log, config)
+    bootstrapper.start()
+    cleanup.push(async () => bootstrapper.stop())
+
+    const relayService = node.services.relay
+    registerGauges(metrics.registry, {
+      reservations: () => relayService.reservations.size,
+      records: () => store.stats().records,
+      providers: () => store.stats().providers,
+      storeBytes: () => store.stats().bytes,
+      blockedRoots: () => permissions.stats().blockedRoots,
+    })
+
+    const transportManager = (node as unknown as { components: { transportManager: { getAddrs(): Array<{ toString(): string }> } } }).components.transportManager
+    const startedAt = Date.now()
+    const wellKnown = (): WellKnown => ({ peerId: node.peerId.toString(), multiaddrs: node.getMultiaddrs().map(String) })
+    const health = (): Record<string, unknown> => ({
+      status: 'ok',
+      peerId: node.peerId.toString(),
+      listen: transportManager.getAddrs().map(String),
+      announce: config.announce.map(String),
+      multiaddrs: node.getMultiaddrs().map(String),
+      connections: node.getConnections().length,
+      peers: node.getPeers().length,
+      reservations: relayService.reservations.size,
+      records: store.stats().records,
+      providers: store.stats().providers,
+      storeBytes: store.stats().bytes,
+      dhtMode: node.services.dht.getMode(),
+      permissions: permissions.stats(),
+      uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
+    })
+
+    const appDir = config.appDir ?? defaultAppDir()
+    const http: RelayHttp = await startHttp({
+      host: config.host,
+      port: config.httpPort,
+      publicHost: config.publicHost,
+      appDir,
+      tls: config.https && config.tlsCert != null && config.tlsKey != null ? await readTls(config.tlsCert, config.tlsKey) : undefined,
+      log,
+      health,
+      wellKnown,
+      metrics: async () => ({ contentType: metrics.registry.contentType, body: await metrics.registry.metrics() }),
+      revoke: (bytes) => revoker.apply(bytes),
+    })
+    cleanup.push(() => http.close())
+
+    const reloadPermissions = async (): Promise<void> => {
+      await permissions.reloadFiles()
+    }
+    const poll = setInterval(() => void reloadPermissions().catch((err) => log.warn('trust files not reloaded', { error: err })), TRUST_FILE_POLL_MS)
+    poll.unref()
+    cleanup.push(async () => clearInterval(poll))
+
+    const httpUrl = `${config.https ? 'https' : 'http'}://${config.host.includes(':') ? `[${config.host}]` : config.host}:${http.port}`
+    log.info('relay started', { peerId: node.peerId.toString(), http: httpUrl, multiaddrs: node.getMultiaddrs().map(String), appDir })
+    let stopping: Promise<void> | undefined
+    return {
+      config,
+      peerId: node.peerId,
+      node,
+      store,
+      permissions,
+      republisher,
+      revoker,
+      httpPort: http.port,
+      httpUrl,
+      log,
+      health,
+      wellKnown,
+      reloadPermissions,
+      stop: () => {
+        stopping ??= (async () => {
+          log.info('relay stopping')
+          await undo()
+          log.info('relay stopped')
+        })()
+        return stopping
+      },
+    }
+  } catch (err) {
+    await undo()
+    throw err
+  }
+}
+
+async function readTls(cert: string, key: string): Promise<{ cert: string; key: string }> {
+  const { readFile } = await import('node:fs/promises')
+  const read = async (path: string, flag: string): Promise<string> => {
+    try {
+      return await readFile(path, 'utf8')
+    } catch (err) {
+      throw new ConfigError(`${flag}: cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`)
+    }
+  }
+  return { cert: await read(cert, '--tls-cert'), key: await read(key, '--tls-key') }
+}

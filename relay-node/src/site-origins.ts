@@ -1,0 +1,134 @@
+/**
+ * Serving the built app and the site origins (DESIGN.md, "Origins"): the app on the app host
+ * (`--public-host`), and on every `<label>.<app host>` only the site-origin files under
+ * `/__an/` (bridge page, service worker). A top-level navigation to any other path of a site
+ * origin (a shared link, a bookmark) is sent to the app's viewer for that `an://` address.
+ * @module
+ */
+import { createReadStream } from 'node:fs'
+import { stat } from 'node:fs/promises'
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { extname, join, normalize, sep } from 'node:path'
+import { fromOriginLabel } from '../../src/core/names/index.ts'
+
+/** Path prefix of the files a site origin serves (ours, not the site's). */
+export const SITE_ORIGIN_PREFIX = '/__an/'
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.webmanifest': 'application/manifest+json',
+  '.map': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.wasm': 'application/wasm',
+  '.txt': 'text/plain; charset=utf-8',
+  '.woff2': 'font/woff2',
+}
+
+/** What a request's host is to the relay. */
+export type HostKind = { kind: 'app' } | { kind: 'site'; label: string } | { kind: 'other' }
+
+/** Classifies a Host header (port dropped, case folded) against the app host. */
+export function classifyHost(hostHeader: string | undefined, publicHost: string): HostKind {
+  const host = (hostHeader ?? '').replace(/:\d+$/, '').toLowerCase()
+  const app = publicHost.toLowerCase()
+  if (host === app) return { kind: 'app' }
+  if (host.endsWith(`.${app}`)) {
+    const label = host.slice(0, -(app.length + 1))
+    if (!label.includes('.')) return { kind: 'site', label }
+  }
+  return { kind: 'other' }
+}
+
+function send(res: ServerResponse, status: number, type: string, body: string, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body), ...headers })
+  res.end(body)
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
+}
+
+/** A small HTML error page. */
+export function errorPage(res: ServerResponse, status: number, title: string, detail: string): void {
+  send(res, status, 'text/html; charset=utf-8', `<!doctype html><meta charset="utf-8"><title>${escapeHtml(title)}</title><h1>${escapeHtml(title)}</h1><p>${escapeHtml(detail)}</p>\n`)
+}
+
+/** Serves one file of `root` at URL path `path`; false when there is no such file. */
+export async function serveFile(req: IncomingMessage, res: ServerResponse, root: string, path: string, headers: Record<string, string> = {}): Promise<boolean> {
+  let decoded: string
+  try {
+    decoded = decodeURIComponent(path)
+  } catch {
+    return false
+  }
+  const file = normalize(join(root, decoded))
+  if (file !== root && !file.startsWith(root.endsWith(sep) ? root : root + sep)) return false
+  const info = await stat(file).catch(() => undefined)
+  if (info == null || !info.isFile()) return false
+  const etag = `"${info.size.toString(16)}-${Math.floor(info.mtimeMs).toString(16)}"`
+  const type = TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream'
+  // Hashed build assets never change; everything else is revalidated so a new build shows at once.
+  const cache = decoded.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache'
+  const common = { etag, 'cache-control': cache, 'x-content-type-options': 'nosniff', ...headers }
+  if (req.headers['if-none-match'] === etag) {
+    res.writeHead(304, common)
+    res.end()
+    return true
+  }
+  res.writeHead(200, { 'content-type': type, 'content-length': info.size, ...common })
+  if (req.method === 'HEAD') res.end()
+  else createReadStream(file).pipe(res)
+  return true
+}
+
+/** The app's own host from a site origin's Host header: same port, app host name. */
+function appOrigin(req: IncomingMessage, publicHost: string, secure: boolean): string {
+  const port = /:(\d+)$/.exec(req.headers.host ?? '')?.[1]
+  return `${secure ? 'https' : 'http'}://${publicHost}${port != null ? `:${port}` : ''}`
+}
+
+/** Whether the request is a top-level navigation (not a sub-resource, not a frame). */
+function isTopLevelNavigation(req: IncomingMessage): boolean {
+  const dest = req.headers['sec-fetch-dest']
+  if (dest != null) return dest === 'document'
+  return (req.headers.accept ?? '').includes('text/html')
+}
+
+/** Handles a request to the app host. */
+export async function serveApp(req: IncomingMessage, res: ServerResponse, appDir: string | undefined, path: string): Promise<void> {
+  if (appDir == null) return errorPage(res, 404, 'No app here', 'This relay was started without --app-dir and found no built app (dist/).')
+  const target = path === '/' ? '/index.html' : path
+  if (await serveFile(req, res, appDir, target)) return
+  errorPage(res, 404, 'Not found', `${path} is not part of the app.`)
+}
+
+/** Handles a request to a site origin `<label>.<app host>`. */
+export async function serveSiteOrigin(
+  req: IncomingMessage,
+  res: ServerResponse,
+  init: { label: string; appDir: string | undefined; publicHost: string; secure: boolean; path: string; search: string },
+): Promise<void> {
+  let site: string
+  try {
+    site = fromOriginLabel(init.label)
+  } catch (err) {
+    return errorPage(res, 400, 'Not a site address', `"${init.label}" does not name an Alternet site (${(err as Error).message}).`)
+  }
+  if (init.path.startsWith(SITE_ORIGIN_PREFIX) && init.appDir != null) {
+    // The bridge registers a service worker at /__an/… whose scope is the whole origin.
+    if (await serveFile(req, res, init.appDir, init.path, { 'service-worker-allowed': '/' })) return
+  }
+  if (isTopLevelNavigation(req)) {
+    const location = `${appOrigin(req, init.publicHost, init.secure)}/#/view/an://${site}${init.path}${init.search}`
+    res.writeHead(302, { location, 'cache-control': 'no-store', 'content-length': 0 })
+    res.end()
+    return
+  }
+  errorPage(res, 404, 'Not found', `Site content for ${site} is served by the Alternet app through its service worker.`)
+}
