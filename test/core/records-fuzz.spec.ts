@@ -73,27 +73,114 @@ const PEER_ID = concat([fromHex('002408011220'), pair(5).publicKey])
 const CONTENT = CID.create(1, 0x71, await sha256.digest(utf8('fuzz')))
 const common = { seq: 3, created: T0, expires: T0 + 24 * HOUR, ttl: 600 }
 
-const delegation = await createDelegation({ name: 'mysite:code', delegate: DELEGATE.publicKey, expires: T0 + 48 * HOUR }, ROOT)
-const registration = await createRegistration({ name: 'mysite:code', owner: ROOT.publicKey, expires: T0 + 100 * HOUR }, REGISTRAR)
+const delegation = await createDelegation(
+  { name: 'mysite:code', delegate: DELEGATE.publicKey, expires: T0 + 48 * HOUR },
+  ROOT,
+)
+const registration = await createRegistration(
+  { name: 'mysite:code', owner: ROOT.publicKey, expires: T0 + 100 * HOUR },
+  REGISTRAR,
+)
 const corpus: SignedRecord[] = [
   await createRecord({ ...common, type: 'root', name: 'mysite:code' }, ROOT),
-  await createRecord({ ...common, type: 'root', name: 'mysite:code', hosts: [{ id: PEER_ID, addrs: [fromHex('047f000001060fa1dd03')] }], content: CONTENT, meta: { a: 'b' }, registration }, ROOT),
-  await createRecord({ ...common, type: 'A', name: 'api.mysite:code', hosts: [{ id: PEER_ID, addrs: [] }] }, ROOT),
-  await createRecord({ ...common, type: 'CNAME', name: 'www.mysite:code', target: 'mysite:code' }, ROOT),
+  await createRecord(
+    {
+      ...common,
+      type: 'root',
+      name: 'mysite:code',
+      hosts: [{ id: PEER_ID, addrs: [fromHex('047f000001060fa1dd03')] }],
+      content: CONTENT,
+      meta: { a: 'b' },
+      registration,
+    },
+    ROOT,
+  ),
+  await createRecord(
+    { ...common, type: 'A', name: 'api.mysite:code', hosts: [{ id: PEER_ID, addrs: [] }] },
+    ROOT,
+  ),
+  await createRecord(
+    { ...common, type: 'CNAME', name: 'www.mysite:code', target: 'mysite:code' },
+    ROOT,
+  ),
   await createRecord({ ...common, type: 'TXT', name: 'info.mysite:code', text: 'hello' }, ROOT),
-  await createRecord({ ...common, type: 'A', name: 'api.mysite:code', content: CONTENT, root: { owner: ROOT.publicKey, delegation } }, DELEGATE),
+  await createRecord(
+    {
+      ...common,
+      type: 'A',
+      name: 'api.mysite:code',
+      content: CONTENT,
+      root: { owner: ROOT.publicKey, delegation },
+    },
+    DELEGATE,
+  ),
 ]
 const keys = new Map<string, Uint8Array>()
 for (const record of corpus) keys.set(record.body.name, await dhtKey(record.body.name))
 
 /** Values a field may be replaced with: wrong types, edge numbers, near-miss names and keys. */
 const WEIRD: unknown[] = [
-  0, 1, -1, 2 ** 32, Number.MAX_SAFE_INTEGER, 2n ** 53n, -(2n ** 64n), 1.5, -0.5, 1e300, null, true, false,
-  '', 'x', 'root', 'A', 'CNAME', 'TXT', 'MX', 'mysite:code', 'MySite:code', 'api.mysite:code', 'my_site:code', 'a'.repeat(300) + ':code',
-  new Uint8Array(0), new Uint8Array(31), new Uint8Array(32), new Uint8Array(33), new Uint8Array(64), [], [1], [new Uint8Array(3)], {}, { a: 1 },
-  { owner: new Uint8Array(32) }, [{ id: PEER_ID, addrs: [] }], [{ id: new Uint8Array(1), addrs: [] }], CONTENT, CID.create(1, 0x55, CONTENT.multihash), CID.parse('QmdfTbBqBPQ7VNxZEYEj14VmRuZBkqFbiwReogJgS1zR1n'),
+  0,
+  1,
+  -1,
+  2 ** 32,
+  Number.MAX_SAFE_INTEGER,
+  2n ** 53n,
+  -(2n ** 64n),
+  1.5,
+  -0.5,
+  1e300,
+  null,
+  true,
+  false,
+  '',
+  'x',
+  'root',
+  'A',
+  'CNAME',
+  'TXT',
+  'MX',
+  'mysite:code',
+  'MySite:code',
+  'api.mysite:code',
+  'my_site:code',
+  'a'.repeat(300) + ':code',
+  new Uint8Array(0),
+  new Uint8Array(31),
+  new Uint8Array(32),
+  new Uint8Array(33),
+  new Uint8Array(64),
+  [],
+  [1],
+  [new Uint8Array(3)],
+  {},
+  { a: 1 },
+  { owner: new Uint8Array(32) },
+  [{ id: PEER_ID, addrs: [] }],
+  [{ id: new Uint8Array(1), addrs: [] }],
+  CONTENT,
+  CID.create(1, 0x55, CONTENT.multihash),
+  CID.parse('QmdfTbBqBPQ7VNxZEYEj14VmRuZBkqFbiwReogJgS1zR1n'),
 ]
-const FIELDS = ['v', 'type', 'name', 'owner', 'seq', 'created', 'expires', 'ttl', 'hosts', 'content', 'target', 'text', 'root', 'registration', 'meta', 'extra', '']
+const FIELDS = [
+  'v',
+  'type',
+  'name',
+  'owner',
+  'seq',
+  'created',
+  'expires',
+  'ttl',
+  'hosts',
+  'content',
+  'target',
+  'text',
+  'root',
+  'registration',
+  'meta',
+  'extra',
+  '',
+]
 
 /** A CBOR map with its entries in the order given. */
 function rawMap(entries: Array<[string, unknown]>): Uint8Array {
@@ -101,7 +188,8 @@ function rawMap(entries: Array<[string, unknown]>): Uint8Array {
   const head = n < 24 ? new Uint8Array([0xa0 + n]) : new Uint8Array([0xb8, n])
   return concat([head, ...entries.flatMap(([k, v]) => [dagCbor.encode(k), dagCbor.encode(v)])])
 }
-const envelope = (body: Uint8Array, sig: Uint8Array): Uint8Array => copy(dagCbor.encode({ body, sig }))
+const envelope = (body: Uint8Array, sig: Uint8Array): Uint8Array =>
+  copy(dagCbor.encode({ body, sig }))
 
 /** A plain copy: `slice` on a Node Buffer (what the encoder returns in Node) shares memory. */
 function copy(b: Uint8Array): Uint8Array {
@@ -162,8 +250,14 @@ async function mutate(record: SignedRecord): Promise<Mutation> {
       if (bodyEntries.length > 1) {
         const i = int(bodyEntries.length)
         const j = (i + 1 + int(bodyEntries.length - 1)) % bodyEntries.length
-        const swapped = bodyEntries.map(([k, v], n): [string, unknown] => [k, n === i ? bodyEntries[j][1] : n === j ? bodyEntries[i][1] : v])
-        return { bytes: envelope(dagCbor.encode(Object.fromEntries(swapped)), record.sig), resigned: false }
+        const swapped = bodyEntries.map(([k, v], n): [string, unknown] => [
+          k,
+          n === i ? bodyEntries[j][1] : n === j ? bodyEntries[i][1] : v,
+        ])
+        return {
+          bytes: envelope(dagCbor.encode(Object.fromEntries(swapped)), record.sig),
+          resigned: false,
+        }
       }
       return { bytes: copy(record.bytes), resigned: false }
     case 5:
@@ -172,7 +266,14 @@ async function mutate(record: SignedRecord): Promise<Mutation> {
       // Re-encode with one field set, removed or added; re-signed half the time.
       const body: Record<string, unknown> = Object.fromEntries(bodyEntries)
       const field = pick(FIELDS)
-      const value = typeof body[field] === 'number' && random() < 0.5 ? pick([(body[field] as number) + pick([-1, 1, HOUR, 49 * HOUR, -49 * HOUR]), T0 + HOUR / 2, NOW + 10 * 60_000]) : pick(WEIRD)
+      const value =
+        typeof body[field] === 'number' && random() < 0.5
+          ? pick([
+              (body[field] as number) + pick([-1, 1, HOUR, 49 * HOUR, -49 * HOUR]),
+              T0 + HOUR / 2,
+              NOW + 10 * 60_000,
+            ])
+          : pick(WEIRD)
       if (random() < 0.2) delete body[field]
       else body[field] = value
       let encoded: Uint8Array
@@ -182,12 +283,20 @@ async function mutate(record: SignedRecord): Promise<Mutation> {
         encoded = record.bodyBytes
       }
       const resigned = random() < 0.5
-      const sig = resigned ? await sign(record.body.owner.every((b, i) => b === ROOT.publicKey[i]) ? ROOT.seed : DELEGATE.seed, recordSigningBytes(encoded)) : record.sig
+      const sig = resigned
+        ? await sign(
+            record.body.owner.every((b, i) => b === ROOT.publicKey[i]) ? ROOT.seed : DELEGATE.seed,
+            recordSigningBytes(encoded),
+          )
+        : record.sig
       return { bytes: envelope(encoded, sig), resigned }
     }
     case 8:
       // Another record's signature, or a signature flipped in place.
-      return { bytes: envelope(record.bodyBytes, random() < 0.5 ? pick(corpus).sig : flipBits(record.sig)), resigned: false }
+      return {
+        bytes: envelope(record.bodyBytes, random() < 0.5 ? pick(corpus).sig : flipBits(record.sig)),
+        resigned: false,
+      }
     default:
       // Envelope-level field games: extra fields, missing fields, swapped roles.
       return {
@@ -196,7 +305,11 @@ async function mutate(record: SignedRecord): Promise<Mutation> {
           () => dagCbor.encode({ sig: record.sig }),
           () => dagCbor.encode({ body: record.sig, sig: record.bodyBytes }),
           () => dagCbor.encode({ body: record.bodyBytes, sig: record.sig, x: 0 }),
-          () => rawMap([['body', record.bodyBytes], ['sig', record.sig]]),
+          () =>
+            rawMap([
+              ['body', record.bodyBytes],
+              ['sig', record.sig],
+            ]),
           () => dagCbor.encode([record.bodyBytes, record.sig]),
           () => dagCbor.encode({ body: record.bodyBytes, sig: record.sig.subarray(0, 63) }),
         ])(),
@@ -213,7 +326,9 @@ function checkTyped(error: unknown, where: string, tally = false): void {
   const name = (error as { name?: unknown } | null)?.name
   if (tally) count(String(name))
   if (typeof name !== 'string' || !TYPED.has(name)) {
-    throw new assert.AssertionError(`${where}: untyped error ${String(name)}: ${String((error as Error)?.message)}`)
+    throw new assert.AssertionError(
+      `${where}: untyped error ${String(name)}: ${String((error as Error)?.message)}`,
+    )
   }
 }
 
@@ -236,7 +351,10 @@ async function runBatch(batch: number): Promise<void> {
     if (accepted === undefined) continue
     count(resigned ? 'accepted re-signed' : 'accepted unchanged')
     if (resigned) {
-      assert.ok(equals(dagCbor.encode({ body: accepted.bodyBytes, sig: accepted.sig }), mutated), `${where}: accepted a non-canonical re-signed record`)
+      assert.ok(
+        equals(dagCbor.encode({ body: accepted.bodyBytes, sig: accepted.sig }), mutated),
+        `${where}: accepted a non-canonical re-signed record`,
+      )
     } else {
       assert.ok(equals(mutated, original.bytes), `${where}: accepted ${toHex(mutated)}`)
       assert.deepEqual(accepted.body, original.body)
@@ -246,28 +364,53 @@ async function runBatch(batch: number): Promise<void> {
 
 describe('records: fuzzing the decoder and validator', () => {
   it('accepts every unmutated corpus record', async () => {
-    for (const record of corpus) await validateRecord(record.bytes, { now: NOW, key: keys.get(record.body.name) })
+    for (const record of corpus)
+      await validateRecord(record.bytes, { now: NOW, key: keys.get(record.body.name) })
   })
 
   for (let batch = 0; batch < BATCHES; batch++) {
-    it(`survives ${BATCH} random mutations of valid records (batch ${batch + 1} of ${BATCHES})`, () => runBatch(batch))
+    it(`survives ${BATCH} random mutations of valid records (batch ${batch + 1} of ${BATCHES})`, () =>
+      runBatch(batch))
   }
 
   it('reaches the structural, signature, authority, clock and key checks', () => {
-    for (const name of ['MalformedRecordError', 'InvalidSignatureError', 'UnauthorizedSignerError', 'InvalidNameError', 'UnknownRecordTypeError', 'RecordLifetimeTooLongError', 'RecordExpiredError', 'RecordFromFutureError', 'KeyMismatchError', 'accepted re-signed']) {
-      assert.ok((seen.get(name) ?? 0) > 0, `no mutation ended in ${name}: ${JSON.stringify([...seen])}`)
+    for (const name of [
+      'MalformedRecordError',
+      'InvalidSignatureError',
+      'UnauthorizedSignerError',
+      'InvalidNameError',
+      'UnknownRecordTypeError',
+      'RecordLifetimeTooLongError',
+      'RecordExpiredError',
+      'RecordFromFutureError',
+      'KeyMismatchError',
+      'accepted re-signed',
+    ]) {
+      assert.ok(
+        (seen.get(name) ?? 0) > 0,
+        `no mutation ended in ${name}: ${JSON.stringify([...seen])}`,
+      )
     }
   })
 
   it(`survives ${REVOCATION_MUTATIONS} random mutations of a revocation`, async () => {
-    const revocation = await createRevocation({ name: 'mysite:code', roots: [CONTENT], issued: T0 }, REGISTRAR)
+    const revocation = await createRevocation(
+      { name: 'mysite:code', roots: [CONTENT], issued: T0 },
+      REGISTRAR,
+    )
     const options = { trustedRevokers: [REGISTRAR.publicKey], now: NOW }
     const ops = [flipBits, changeByte, truncate, extend, insert, cut]
     for (let n = 0; n < REVOCATION_MUTATIONS; n++) {
-      const mutated = n % 2 === 0 ? pick(ops)(revocation.bytes) : envelope(pick(ops)(revocation.bodyBytes), revocation.sig)
+      const mutated =
+        n % 2 === 0
+          ? pick(ops)(revocation.bytes)
+          : envelope(pick(ops)(revocation.bodyBytes), revocation.sig)
       try {
         await verifyRevocation(mutated, options)
-        assert.ok(equals(mutated, revocation.bytes), `revocation mutation ${n}: accepted ${toHex(mutated)}`)
+        assert.ok(
+          equals(mutated, revocation.bytes),
+          `revocation mutation ${n}: accepted ${toHex(mutated)}`,
+        )
       } catch (error) {
         if (error instanceof assert.AssertionError) throw error
         checkTyped(error, `revocation mutation ${n}`)

@@ -46,13 +46,35 @@ const PEER_ID = concat([fromHex('002408011220'), pair(5).publicKey])
 const ADDR = fromHex('047f000001060fa1dd03')
 const CONTENT = CID.create(1, 0x71, await sha256.digest(utf8('manifest')))
 
-const rootFields = (extra: Partial<RecordFields> = {}): RecordFields => ({ type: 'root', name: SITE, seq: 1, created: T0, expires: T0 + 24 * HOUR, ...extra })
-const make = (extra: Partial<RecordFields> = {}, signer = ROOT): Promise<SignedRecord> => createRecord(rootFields(extra), signer)
+const rootFields = (extra: Partial<RecordFields> = {}): RecordFields => ({
+  type: 'root',
+  name: SITE,
+  seq: 1,
+  created: T0,
+  expires: T0 + 24 * HOUR,
+  ...extra,
+})
+const make = (extra: Partial<RecordFields> = {}, signer = ROOT): Promise<SignedRecord> =>
+  createRecord(rootFields(extra), signer)
 const makeSub = (extra: Partial<RecordFields> = {}, signer = ROOT): Promise<SignedRecord> =>
-  createRecord({ type: 'A', name: `api.${SITE}`, seq: 1, created: T0, expires: T0 + 24 * HOUR, hosts: [{ id: PEER_ID, addrs: [ADDR] }], ...extra }, signer)
+  createRecord(
+    {
+      type: 'A',
+      name: `api.${SITE}`,
+      seq: 1,
+      created: T0,
+      expires: T0 + 24 * HOUR,
+      hosts: [{ id: PEER_ID, addrs: [ADDR] }],
+      ...extra,
+    },
+    signer,
+  )
 /** The record re-signed by `signer` (its owner field unchanged). */
 async function resign(record: SignedRecord, signer: Ed25519KeyPair): Promise<Uint8Array> {
-  return encodeRecord({ ...record, sig: await sign(signer.seed, recordSigningBytes(record.bodyBytes)) })
+  return encodeRecord({
+    ...record,
+    sig: await sign(signer.seed, recordSigningBytes(record.bodyBytes)),
+  })
 }
 /** A deterministic shuffle (xorshift32). */
 function shuffle<T>(items: readonly T[], seed: number): T[] {
@@ -70,7 +92,12 @@ function shuffle<T>(items: readonly T[], seed: number): T[] {
 
 describe('records: encoding', () => {
   it('round-trips a root record through encode and decode', async () => {
-    const record = await make({ hosts: [{ id: PEER_ID, addrs: [ADDR] }], content: CONTENT, meta: { title: 'Hi' }, ttl: 60 })
+    const record = await make({
+      hosts: [{ id: PEER_ID, addrs: [ADDR] }],
+      content: CONTENT,
+      meta: { title: 'Hi' },
+      ttl: 60,
+    })
     const decoded = decodeRecord(encodeRecord(record))
     assert.deepEqual(decoded.body, record.body)
     assert.deepEqual(decoded.bytes, record.bytes)
@@ -94,12 +121,26 @@ describe('records: encoding', () => {
 
   it('encodes the same fields to the same bytes whatever their order', async () => {
     const a = await make({ meta: { a: '1', b: '2' }, ttl: 10 })
-    const b = await createRecord({ ttl: 10, meta: { b: '2', a: '1' }, expires: T0 + 24 * HOUR, created: T0, seq: 1, name: SITE, type: 'root' }, ROOT)
+    const b = await createRecord(
+      {
+        ttl: 10,
+        meta: { b: '2', a: '1' },
+        expires: T0 + 24 * HOUR,
+        created: T0,
+        seq: 1,
+        name: SITE,
+        type: 'root',
+      },
+      ROOT,
+    )
     assert.deepEqual(a.bytes, b.bytes)
   })
 
   it('refuses to create a record over 10 KiB', async () => {
-    await assert.rejects(make({ meta: { big: 'x'.repeat(MAX_RECORD_SIZE) } }), 'RecordTooLargeError')
+    await assert.rejects(
+      make({ meta: { big: 'x'.repeat(MAX_RECORD_SIZE) } }),
+      'RecordTooLargeError',
+    )
   })
 
   it('refuses to create a record with an unknown field', async () => {
@@ -112,13 +153,22 @@ describe('records: encoding', () => {
   })
 
   it('refuses a content root that is not a CIDv1 dag-cbor sha2-256 CID', async () => {
-    await assert.rejects(make({ content: CID.create(1, 0x55, CONTENT.multihash) }), 'MalformedRecordError')
-    await assert.rejects(make({ content: CID.createV0(CONTENT.multihash) as unknown as CID }), 'MalformedRecordError')
+    await assert.rejects(
+      make({ content: CID.create(1, 0x55, CONTENT.multihash) }),
+      'MalformedRecordError',
+    )
+    await assert.rejects(
+      make({ content: CID.createV0(CONTENT.multihash) as unknown as CID }),
+      'MalformedRecordError',
+    )
   })
 
   it('refuses a subdomain typed root and a root name typed A', async () => {
     await assert.rejects(makeSub({ type: 'root', hosts: undefined }), 'MalformedRecordError')
-    await assert.rejects(make({ type: 'A', hosts: [{ id: PEER_ID, addrs: [] }] }), 'MalformedRecordError')
+    await assert.rejects(
+      make({ type: 'A', hosts: [{ id: PEER_ID, addrs: [] }] }),
+      'MalformedRecordError',
+    )
   })
 })
 
@@ -130,52 +180,80 @@ describe('records: validation', () => {
   })
 
   it('rejects a record signed by another key', async () => {
-    await assert.rejects(validateRecord(await resign(await make(), OTHER), { now: NOW }), 'InvalidSignatureError')
+    await assert.rejects(
+      validateRecord(await resign(await make(), OTHER), { now: NOW }),
+      'InvalidSignatureError',
+    )
   })
 
   it('rejects a body altered after signing', async () => {
     const record = await make()
     const altered = (await make({ seq: 2 })).bodyBytes
-    await assert.rejects(validateRecord(encodeRecord({ ...record, bodyBytes: altered }), { now: NOW }), 'InvalidSignatureError')
+    await assert.rejects(
+      validateRecord(encodeRecord({ ...record, bodyBytes: altered }), { now: NOW }),
+      'InvalidSignatureError',
+    )
   })
 
   it('rejects an envelope without a signature', async () => {
     const record = await make()
-    await assert.rejects(validateRecord(dagCbor.encode({ body: record.bodyBytes }), { now: NOW }), 'InvalidSignatureError')
+    await assert.rejects(
+      validateRecord(dagCbor.encode({ body: record.bodyBytes }), { now: NOW }),
+      'InvalidSignatureError',
+    )
   })
 
   it('rejects a truncated envelope', async () => {
     const record = await make()
-    await assert.rejects(validateRecord(record.bytes.subarray(0, record.bytes.length - 1), { now: NOW }), 'MalformedRecordError')
+    await assert.rejects(
+      validateRecord(record.bytes.subarray(0, record.bytes.length - 1), { now: NOW }),
+      'MalformedRecordError',
+    )
   })
 
   it('rejects a record at and after its expiry', async () => {
     const record = await make()
     await validateRecord(record.bytes, { now: record.body.expires - 1 })
-    await assert.rejects(validateRecord(record.bytes, { now: record.body.expires }), 'RecordExpiredError')
+    await assert.rejects(
+      validateRecord(record.bytes, { now: record.body.expires }),
+      'RecordExpiredError',
+    )
   })
 
   it('rejects a record created beyond the clock skew, accepts one within it', async () => {
     const record = await make()
     await validateRecord(record.bytes, { now: T0 - MAX_CLOCK_SKEW_MS })
-    await assert.rejects(validateRecord(record.bytes, { now: T0 - MAX_CLOCK_SKEW_MS - 1 }), 'RecordFromFutureError')
+    await assert.rejects(
+      validateRecord(record.bytes, { now: T0 - MAX_CLOCK_SKEW_MS - 1 }),
+      'RecordFromFutureError',
+    )
   })
 
   it('rejects a record under the DHT key of another name', async () => {
     const record = await make()
-    await assert.rejects(validateRecord(record.bytes, { now: NOW, key: await dhtKey('mysite:pets') }), 'KeyMismatchError')
+    await assert.rejects(
+      validateRecord(record.bytes, { now: NOW, key: await dhtKey('mysite:pets') }),
+      'KeyMismatchError',
+    )
   })
 
   it('rejects a lifetime over 48 hours', async () => {
     await make({ expires: T0 + MAX_RECORD_LIFETIME_MS })
-    await assert.rejects(make({ expires: T0 + MAX_RECORD_LIFETIME_MS + 1 }), 'RecordLifetimeTooLongError')
+    await assert.rejects(
+      make({ expires: T0 + MAX_RECORD_LIFETIME_MS + 1 }),
+      'RecordLifetimeTooLongError',
+    )
   })
 
   it('rejects an unknown record type', async () => {
     const record = await makeSub()
     const body = { ...dagCbor.decode<Record<string, unknown>>(record.bodyBytes), type: 'MX' }
     const bodyBytes = dagCbor.encode(body)
-    const bytes = encodeRecord({ ...record, bodyBytes, sig: await sign(ROOT.seed, recordSigningBytes(bodyBytes)) })
+    const bytes = encodeRecord({
+      ...record,
+      bodyBytes,
+      sig: await sign(ROOT.seed, recordSigningBytes(bodyBytes)),
+    })
     assert.throws(() => decodeRecord(bytes), 'UnknownRecordTypeError')
   })
 
@@ -186,22 +264,35 @@ describe('records: validation', () => {
 })
 
 describe('records: delegation', () => {
-  const delegation = () => createDelegation({ name: SITE, delegate: DELEGATE.publicKey, expires: T0 + 2 * HOUR }, ROOT)
+  const delegation = () =>
+    createDelegation({ name: SITE, delegate: DELEGATE.publicKey, expires: T0 + 2 * HOUR }, ROOT)
 
   it('accepts a subdomain record signed by a delegate of the root key', async () => {
-    const record = await makeSub({ root: { owner: ROOT.publicKey, delegation: await delegation() } }, DELEGATE)
+    const record = await makeSub(
+      { root: { owner: ROOT.publicKey, delegation: await delegation() } },
+      DELEGATE,
+    )
     const valid = await validateRecord(record.bytes, { now: NOW, rootRecord: (await make()).bytes })
     assert.deepEqual(valid.holder, ROOT.publicKey)
     assert.equal(await recordDid(valid), await recordDid(await makeSub()))
   })
 
   it('rejects a delegate record once the delegation expires', async () => {
-    const record = await makeSub({ root: { owner: ROOT.publicKey, delegation: await delegation() } }, DELEGATE)
-    await assert.rejects(validateRecord(record.bytes, { now: T0 + 2 * HOUR }), 'UnauthorizedSignerError')
+    const record = await makeSub(
+      { root: { owner: ROOT.publicKey, delegation: await delegation() } },
+      DELEGATE,
+    )
+    await assert.rejects(
+      validateRecord(record.bytes, { now: T0 + 2 * HOUR }),
+      'UnauthorizedSignerError',
+    )
   })
 
   it('rejects a delegation signed by a key other than the root key', async () => {
-    const forged = await createDelegation({ name: SITE, delegate: DELEGATE.publicKey, expires: T0 + 2 * HOUR }, OTHER)
+    const forged = await createDelegation(
+      { name: SITE, delegate: DELEGATE.publicKey, expires: T0 + 2 * HOUR },
+      OTHER,
+    )
     const record = await makeSub({ root: { owner: ROOT.publicKey, delegation: forged } }, DELEGATE)
     await assert.rejects(validateRecord(record.bytes, { now: NOW }), 'UnauthorizedSignerError')
   })
@@ -214,16 +305,25 @@ describe('records: delegation', () => {
   it('rejects a subdomain record whose holder is not the root record holder', async () => {
     const record = await makeSub({}, OTHER)
     await validateRecord(record.bytes, { now: NOW })
-    await assert.rejects(validateRecord(record.bytes, { now: NOW, rootRecord: (await make()).bytes }), 'UnauthorizedSignerError')
+    await assert.rejects(
+      validateRecord(record.bytes, { now: NOW, rootRecord: (await make()).bytes }),
+      'UnauthorizedSignerError',
+    )
   })
 
   it('rejects a subdomain record when the root record given is not valid', async () => {
     const expiredRoot = await make({ created: T0 - 47 * HOUR, expires: T0 })
-    await assert.rejects(validateRecord((await makeSub()).bytes, { now: NOW, rootRecord: expiredRoot.bytes }), 'UnauthorizedSignerError')
+    await assert.rejects(
+      validateRecord((await makeSub()).bytes, { now: NOW, rootRecord: expiredRoot.bytes }),
+      'UnauthorizedSignerError',
+    )
   })
 
   it('refuses to delegate for a subdomain name', async () => {
-    await assert.rejects(createDelegation({ name: `api.${SITE}`, delegate: DELEGATE.publicKey, expires: NOW }, ROOT), 'MalformedRecordError')
+    await assert.rejects(
+      createDelegation({ name: `api.${SITE}`, delegate: DELEGATE.publicKey, expires: NOW }, ROOT),
+      'MalformedRecordError',
+    )
   })
 })
 
@@ -233,19 +333,31 @@ describe('records: registration', () => {
     createRegistration({ name: SITE, owner, expires }, registrar)
 
   it('accepts a name registered by a trusted registrar, root and subdomain alike', async () => {
-    await validateRecord((await make({ registration: await registration() })).bytes, { now: NOW, trustedRegistrars })
-    await validateRecord((await makeSub({ registration: await registration() })).bytes, { now: NOW, trustedRegistrars })
+    await validateRecord((await make({ registration: await registration() })).bytes, {
+      now: NOW,
+      trustedRegistrars,
+    })
+    await validateRecord((await makeSub({ registration: await registration() })).bytes, {
+      now: NOW,
+      trustedRegistrars,
+    })
   })
 
   it('accepts an unregistered name in an open network only', async () => {
     const record = await make()
     await validateRecord(record.bytes, { now: NOW })
-    await assert.rejects(validateRecord(record.bytes, { now: NOW, trustedRegistrars }), 'UnregisteredNameError')
+    await assert.rejects(
+      validateRecord(record.bytes, { now: NOW, trustedRegistrars }),
+      'UnregisteredNameError',
+    )
   })
 
   it('rejects a registration by an untrusted registrar', async () => {
     const record = await make({ registration: await registration(ROOT.publicKey, OTHER) })
-    await assert.rejects(validateRecord(record.bytes, { now: NOW, trustedRegistrars }), 'UnregisteredNameError')
+    await assert.rejects(
+      validateRecord(record.bytes, { now: NOW, trustedRegistrars }),
+      'UnregisteredNameError',
+    )
   })
 
   it('rejects a registration copied onto another holder', async () => {
@@ -255,7 +367,10 @@ describe('records: registration', () => {
 
   it('rejects an expired registration', async () => {
     const record = await make({ registration: await registration(ROOT.publicKey, REGISTRAR, NOW) })
-    await assert.rejects(validateRecord(record.bytes, { now: NOW, trustedRegistrars }), 'UnregisteredNameError')
+    await assert.rejects(
+      validateRecord(record.bytes, { now: NOW, trustedRegistrars }),
+      'UnregisteredNameError',
+    )
   })
 })
 
@@ -284,11 +399,24 @@ describe('records: selection', () => {
   })
 
   it('prefers a holder registered by a trusted registrar', async () => {
-    const registration = await createRegistration({ name: SITE, owner: OTHER.publicKey, expires: T0 + 100 * HOUR }, REGISTRAR)
+    const registration = await createRegistration(
+      { name: SITE, owner: OTHER.publicKey, expires: T0 + 100 * HOUR },
+      REGISTRAR,
+    )
     const first = await make({ created: T0 })
-    const registered = await make({ created: T0 + HOUR, expires: T0 + 5 * HOUR, registration }, OTHER)
-    assert.equal(selectRecord([first.bytes, registered.bytes], { trustedRegistrars: [REGISTRAR.publicKey] }), 1)
-    assert.equal(selectRecord([first.bytes, registered.bytes]), 0, 'an untrusted registration counts for nothing')
+    const registered = await make(
+      { created: T0 + HOUR, expires: T0 + 5 * HOUR, registration },
+      OTHER,
+    )
+    assert.equal(
+      selectRecord([first.bytes, registered.bytes], { trustedRegistrars: [REGISTRAR.publicKey] }),
+      1,
+    )
+    assert.equal(
+      selectRecord([first.bytes, registered.bytes]),
+      0,
+      'an untrusted registration counts for nothing',
+    )
   })
 
   it('breaks a tie between holders by the smaller holder key', async () => {
@@ -342,7 +470,15 @@ describe('records: DHT key and DID', () => {
   it('gives a site a stable did:an DID bound to its name and holder', async () => {
     const did = await siteDid(SITE, ROOT.publicKey)
     assert.match(did, /^did:an:b[a-z2-7]{52}$/)
-    const hash = await sha256Digest(concat([utf8('an-did-v1'), new Uint8Array([0]), utf8(SITE), new Uint8Array([0]), ROOT.publicKey]))
+    const hash = await sha256Digest(
+      concat([
+        utf8('an-did-v1'),
+        new Uint8Array([0]),
+        utf8(SITE),
+        new Uint8Array([0]),
+        ROOT.publicKey,
+      ]),
+    )
     assert.equal(did, 'did:an:b' + BASE32_OF(hash))
     assert.equal(await recordDid(await make()), did)
     assert.notEqual(await siteDid(SITE, OTHER.publicKey), did)
@@ -373,7 +509,10 @@ describe('records: revocation', () => {
   const trustedRevokers = [REGISTRAR.publicKey]
 
   it('round-trips and verifies a revocation by a trusted revoker', async () => {
-    const revocation = await createRevocation({ name: SITE, roots: [CONTENT], issued: T0 }, REGISTRAR)
+    const revocation = await createRevocation(
+      { name: SITE, roots: [CONTENT], issued: T0 },
+      REGISTRAR,
+    )
     const decoded = decodeRevocation(revocation.bytes)
     assert.equal(decoded.body.roots[0].toString(), CONTENT.toString())
     const verified = await verifyRevocation(revocation.bytes, { trustedRevokers, now: NOW })
@@ -382,7 +521,10 @@ describe('records: revocation', () => {
 
   it('rejects a revocation by an untrusted revoker', async () => {
     const revocation = await createRevocation({ name: SITE, issued: T0 }, OTHER)
-    await assert.rejects(verifyRevocation(revocation.bytes, { trustedRevokers, now: NOW }), 'UnauthorizedSignerError')
+    await assert.rejects(
+      verifyRevocation(revocation.bytes, { trustedRevokers, now: NOW }),
+      'UnauthorizedSignerError',
+    )
   })
 
   it('rejects a revocation whose signature does not verify', async () => {
@@ -390,13 +532,25 @@ describe('records: revocation', () => {
     const sig = revocation.sig.slice()
     sig[0] ^= 1
     const bytes = dagCbor.encode({ body: revocation.bodyBytes, sig })
-    await assert.rejects(verifyRevocation(bytes, { trustedRevokers, now: NOW }), 'InvalidSignatureError')
+    await assert.rejects(
+      verifyRevocation(bytes, { trustedRevokers, now: NOW }),
+      'InvalidSignatureError',
+    )
   })
 
   it('rejects a revocation from the future and one listing a root twice', async () => {
-    const revocation = await createRevocation({ name: SITE, issued: NOW + MAX_CLOCK_SKEW_MS + 1 }, REGISTRAR)
-    await assert.rejects(verifyRevocation(revocation.bytes, { trustedRevokers, now: NOW }), 'RecordFromFutureError')
-    await assert.rejects(createRevocation({ name: SITE, roots: [CONTENT, CONTENT], issued: T0 }, REGISTRAR), 'MalformedRecordError')
+    const revocation = await createRevocation(
+      { name: SITE, issued: NOW + MAX_CLOCK_SKEW_MS + 1 },
+      REGISTRAR,
+    )
+    await assert.rejects(
+      verifyRevocation(revocation.bytes, { trustedRevokers, now: NOW }),
+      'RecordFromFutureError',
+    )
+    await assert.rejects(
+      createRevocation({ name: SITE, roots: [CONTENT, CONTENT], issued: T0 }, REGISTRAR),
+      'MalformedRecordError',
+    )
   })
 })
 
@@ -411,14 +565,28 @@ describe('records: kad-dht adapters', () => {
     const record = await make()
     const key = await dhtKey(SITE)
     await createAnValidator({ now: () => NOW })(key, record.bytes)
-    await assert.rejects(createAnValidator({ now: () => T0 + 24 * HOUR })(key, record.bytes), 'RecordExpiredError')
-    await assert.rejects(createAnValidator({ now: () => NOW, trustedRegistrars: [REGISTRAR.publicKey] })(key, record.bytes), 'UnregisteredNameError')
+    await assert.rejects(
+      createAnValidator({ now: () => T0 + 24 * HOUR })(key, record.bytes),
+      'RecordExpiredError',
+    )
+    await assert.rejects(
+      createAnValidator({ now: () => NOW, trustedRegistrars: [REGISTRAR.publicKey] })(
+        key,
+        record.bytes,
+      ),
+      'UnregisteredNameError',
+    )
   })
 
   it('stops when its signal is aborted', async () => {
     const controller = new AbortController()
     controller.abort()
-    await assert.rejects(createAnValidator({ now: () => NOW })(await dhtKey(SITE), (await make()).bytes, { signal: controller.signal }), 'AbortError')
+    await assert.rejects(
+      createAnValidator({ now: () => NOW })(await dhtKey(SITE), (await make()).bytes, {
+        signal: controller.signal,
+      }),
+      'AbortError',
+    )
   })
 
   it('selects with the DHT key and the configured registrars', async () => {
@@ -427,7 +595,10 @@ describe('records: kad-dht adapters', () => {
     const b = await make({ seq: 2 })
     const elsewhere = await make({ name: 'other:code', seq: 9 })
     assert.equal(anSelector(key, [a.bytes, elsewhere.bytes, b.bytes]), 2)
-    assert.equal(createAnSelector({ trustedRegistrars: [REGISTRAR.publicKey] })(key, [b.bytes, a.bytes]), 0)
+    assert.equal(
+      createAnSelector({ trustedRegistrars: [REGISTRAR.publicKey] })(key, [b.bytes, a.bytes]),
+      0,
+    )
   })
 })
 
@@ -461,7 +632,11 @@ describe('records: test vectors', () => {
         rootRecord: v.rootRecord === undefined ? undefined : fromHex(v.rootRecord),
         trustedRegistrars: v.trustedRegistrars?.map(fromHex),
       }
-      const signatureHolds = await verify(fromHex(v.publicKey), fromHex(v.signedBytes), fromHex(v.signature))
+      const signatureHolds = await verify(
+        fromHex(v.publicKey),
+        fromHex(v.signedBytes),
+        fromHex(v.signature),
+      )
       if (v.valid) {
         assert.equal(v.error, null)
         const record = await validateRecord(fromHex(v.record), options)

@@ -19,12 +19,20 @@ function rootName(name: string, what: string): string {
 }
 
 /** The bytes a delegation signature covers: `an-delegation-v1`, 0x00, DAG-CBOR `{ name, delegate, expires }`. */
-export function delegationSigningBytes(name: string, delegate: Uint8Array, expires: number): Uint8Array {
+export function delegationSigningBytes(
+  name: string,
+  delegate: Uint8Array,
+  expires: number,
+): Uint8Array {
   return domainSeparated(DELEGATION_SIGNING_DOMAIN, encodeCbor({ name, delegate, expires }))
 }
 
 /** The bytes a registration signature covers: `an-registration-v1`, 0x00, DAG-CBOR `{ name, owner, expires }`. */
-export function registrationSigningBytes(name: string, owner: Uint8Array, expires: number): Uint8Array {
+export function registrationSigningBytes(
+  name: string,
+  owner: Uint8Array,
+  expires: number,
+): Uint8Array {
   return domainSeparated(REGISTRATION_SIGNING_DOMAIN, encodeCbor({ name, owner, expires }))
 }
 
@@ -39,7 +47,10 @@ export interface DelegationInit {
 }
 
 /** Signs a delegation with the root key; put it in a subdomain record's `root.delegation`. */
-export async function createDelegation(init: DelegationInit, rootKeyPair: Ed25519KeyPair): Promise<Delegation> {
+export async function createDelegation(
+  init: DelegationInit,
+  rootKeyPair: Ed25519KeyPair,
+): Promise<Delegation> {
   const name = rootName(init.name, 'delegation')
   const key = publicKey(init.delegate, 'delegate')
   const expires = uint(init.expires, 'delegation expires')
@@ -48,8 +59,16 @@ export async function createDelegation(init: DelegationInit, rootKeyPair: Ed2551
 }
 
 /** Whether `delegation` is a valid signature by `rootOwner` for `name` (ignores the clock). */
-export async function verifyDelegation(name: string, rootOwner: Uint8Array, delegation: Delegation): Promise<boolean> {
-  return verify(rootOwner, delegationSigningBytes(name, delegation.key, delegation.expires), delegation.sig)
+export async function verifyDelegation(
+  name: string,
+  rootOwner: Uint8Array,
+  delegation: Delegation,
+): Promise<boolean> {
+  return verify(
+    rootOwner,
+    delegationSigningBytes(name, delegation.key, delegation.expires),
+    delegation.sig,
+  )
 }
 
 /** What a registrar signs to register root `name` to holder key `owner` until `expires`. */
@@ -63,7 +82,10 @@ export interface RegistrationInit {
 }
 
 /** Signs a registration with a registrar's key; put it in the holder's records' `registration`. */
-export async function createRegistration(init: RegistrationInit, registrarKeyPair: Ed25519KeyPair): Promise<Registration> {
+export async function createRegistration(
+  init: RegistrationInit,
+  registrarKeyPair: Ed25519KeyPair,
+): Promise<Registration> {
   const name = rootName(init.name, 'registration')
   const owner = publicKey(init.owner, 'registration owner')
   const expires = uint(init.expires, 'registration expires')
@@ -72,6 +94,14 @@ export async function createRegistration(init: RegistrationInit, registrarKeyPai
 }
 
 /** Whether `registration` is a valid signature by its registrar for root `name` and `holder` (ignores the clock). */
-export async function verifyRegistration(name: string, holder: Uint8Array, registration: Registration): Promise<boolean> {
-  return verify(registration.registrar, registrationSigningBytes(name, holder, registration.expires), registration.sig)
+export async function verifyRegistration(
+  name: string,
+  holder: Uint8Array,
+  registration: Registration,
+): Promise<boolean> {
+  return verify(
+    registration.registrar,
+    registrationSigningBytes(name, holder, registration.expires),
+    registration.sig,
+  )
 }

@@ -63,7 +63,9 @@ export function checkKeys(map: CborMap, allowed: ReadonlySet<string>, what: stri
  * `slice` shares memory and whose equality differs from the browser's arrays.
  */
 function plain(bytes: Uint8Array): Uint8Array {
-  return bytes.constructor === Uint8Array ? bytes : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  return bytes.constructor === Uint8Array
+    ? bytes
+    : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength)
 }
 
 /** DAG-CBOR bytes of `value`, leaving out fields whose value is `undefined`. */
@@ -101,14 +103,17 @@ export function encodeEnvelope(envelope: Envelope): Uint8Array {
 export function decodeEnvelope(input: Uint8Array, what: string): Required<Envelope> {
   if (!(input instanceof Uint8Array)) throw new MalformedRecordError(`the ${what} is not bytes`)
   if (input.length > MAX_RECORD_SIZE) {
-    throw new RecordTooLargeError(`the ${what} is ${input.length} bytes, more than ${MAX_RECORD_SIZE}`)
+    throw new RecordTooLargeError(
+      `the ${what} is ${input.length} bytes, more than ${MAX_RECORD_SIZE}`,
+    )
   }
   // A private copy: the decoded fields are views into it, safe from later changes to `input`.
   const bytes = new Uint8Array(input)
   const map = decodeCanonical(bytes, `${what} envelope`)
   if (!isMap(map)) throw new MalformedRecordError(`the ${what} envelope is not a map`)
   checkKeys(map, ENVELOPE_FIELDS, `${what} envelope`)
-  if (!(map.body instanceof Uint8Array)) throw new MalformedRecordError(`the ${what} envelope has no body bytes`)
+  if (!(map.body instanceof Uint8Array))
+    throw new MalformedRecordError(`the ${what} envelope has no body bytes`)
   if (map.sig === undefined) throw new InvalidSignatureError(`the ${what} is not signed`)
   if (!(map.sig instanceof Uint8Array) || map.sig.length !== SIGNATURE_LENGTH) {
     throw new InvalidSignatureError(`the ${what} signature is not ${SIGNATURE_LENGTH} bytes`)

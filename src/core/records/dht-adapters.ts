@@ -8,7 +8,11 @@ import { selectRecord } from './select-record.ts'
 import { validateRecord } from './validate-record.ts'
 
 /** kad-dht's `ValidateFn`: throws (rejects) when `value` may not be stored under `key`. */
-export type AnValidator = (key: Uint8Array, value: Uint8Array, options?: { signal?: AbortSignal }) => Promise<void>
+export type AnValidator = (
+  key: Uint8Array,
+  value: Uint8Array,
+  options?: { signal?: AbortSignal },
+) => Promise<void>
 /** kad-dht's `SelectFn`: the index of the best of `records`, all found under `key`. */
 export type AnSelector = (key: Uint8Array, records: Uint8Array[]) => number
 

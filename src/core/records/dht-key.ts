@@ -36,7 +36,9 @@ export function isDhtKeyOf(key: Uint8Array, site: string): boolean {
  */
 export async function siteDid(site: string, holderKey: Uint8Array): Promise<string> {
   const canonical = parseSiteName(site).site
-  const digest = await sha256Digest(domainSeparated(DID_HASH_DOMAIN, concat([utf8(canonical), new Uint8Array([0]), holderKey])))
+  const digest = await sha256Digest(
+    domainSeparated(DID_HASH_DOMAIN, concat([utf8(canonical), new Uint8Array([0]), holderKey])),
+  )
   return DID_PREFIX + base32.encode(digest)
 }
 

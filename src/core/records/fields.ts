@@ -9,7 +9,12 @@ import { MalformedRecordError } from './errors.ts'
 
 /** An unsigned integer no larger than 2^53 - 1. */
 export function uint(value: unknown, field: string): number {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0 || value > MAX_SAFE_UINT) {
+  if (
+    typeof value !== 'number' ||
+    !Number.isSafeInteger(value) ||
+    value < 0 ||
+    value > MAX_SAFE_UINT
+  ) {
     throw new MalformedRecordError(`${field} must be an unsigned integer below 2^53`)
   }
   return value
@@ -48,8 +53,16 @@ export function list(value: unknown, field: string): unknown[] {
 /** A CIDv1 (CBOR tag 42) with one of `codecs` and a 32-byte sha2-256 multihash. */
 export function cidV1(value: unknown, codecs: readonly number[], field: string): CID {
   const cid = CID.asCID(value)
-  if (cid == null || cid.version !== 1 || !codecs.includes(cid.code) || cid.multihash.code !== CID_HASH_CODE || cid.multihash.size !== 32) {
-    throw new MalformedRecordError(`${field} must be a CIDv1 (codec ${codecs.map((c) => `0x${c.toString(16)}`).join(' or ')}, sha2-256)`)
+  if (
+    cid == null ||
+    cid.version !== 1 ||
+    !codecs.includes(cid.code) ||
+    cid.multihash.code !== CID_HASH_CODE ||
+    cid.multihash.size !== 32
+  ) {
+    throw new MalformedRecordError(
+      `${field} must be a CIDv1 (codec ${codecs.map((c) => `0x${c.toString(16)}`).join(' or ')}, sha2-256)`,
+    )
   }
   return cid
 }

@@ -17,7 +17,14 @@
  */
 export * from './constants.ts'
 export * from './errors.ts'
-export type { RecordBody, RecordType, RecordHost, RootLink, Delegation, Registration } from './record-body.ts'
+export type {
+  RecordBody,
+  RecordType,
+  RecordHost,
+  RootLink,
+  Delegation,
+  Registration,
+} from './record-body.ts'
 export { holderOf } from './record-body.ts'
 export { createRecord, decodeRecord, encodeRecord, recordSigningBytes } from './signed-record.ts'
 export type { RecordFields, SignedRecord } from './signed-record.ts'
@@ -25,10 +32,27 @@ export { validateRecord } from './validate-record.ts'
 export type { ValidateRecordOptions } from './validate-record.ts'
 export { selectRecord } from './select-record.ts'
 export type { SelectRecordOptions } from './select-record.ts'
-export { createDelegation, createRegistration, delegationSigningBytes, registrationSigningBytes, verifyDelegation, verifyRegistration } from './authority.ts'
+export {
+  createDelegation,
+  createRegistration,
+  delegationSigningBytes,
+  registrationSigningBytes,
+  verifyDelegation,
+  verifyRegistration,
+} from './authority.ts'
 export type { DelegationInit, RegistrationInit } from './authority.ts'
 export { dhtKey, recordDid, siteDid } from './dht-key.ts'
-export { createRevocation, decodeRevocation, revocationSigningBytes, verifyRevocation } from './revocation.ts'
-export type { RevocationBody, RevocationInit, SignedRevocation, VerifyRevocationOptions } from './revocation.ts'
+export {
+  createRevocation,
+  decodeRevocation,
+  revocationSigningBytes,
+  verifyRevocation,
+} from './revocation.ts'
+export type {
+  RevocationBody,
+  RevocationInit,
+  SignedRevocation,
+  VerifyRevocationOptions,
+} from './revocation.ts'
 export { anSelector, anValidator, createAnSelector, createAnValidator } from './dht-adapters.ts'
 export type { AnRecordsInit, AnSelector, AnValidator } from './dht-adapters.ts'

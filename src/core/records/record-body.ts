@@ -24,7 +24,11 @@ import {
   RECORD_TYPES,
   RECORD_VERSION,
 } from './constants.ts'
-import { MalformedRecordError, RecordLifetimeTooLongError, UnknownRecordTypeError } from './errors.ts'
+import {
+  MalformedRecordError,
+  RecordLifetimeTooLongError,
+  UnknownRecordTypeError,
+} from './errors.ts'
 import { cidV1, list, publicKey, signature, text, uint } from './fields.ts'
 
 /** A record type: `root` for a name without subdomains; `A`, `CNAME`, `TXT` for subdomains. */
@@ -100,7 +104,23 @@ export interface RecordBody {
   meta?: Record<string, string>
 }
 
-const BODY_FIELDS = new Set(['v', 'type', 'name', 'owner', 'seq', 'created', 'expires', 'ttl', 'hosts', 'content', 'target', 'text', 'root', 'registration', 'meta'])
+const BODY_FIELDS = new Set([
+  'v',
+  'type',
+  'name',
+  'owner',
+  'seq',
+  'created',
+  'expires',
+  'ttl',
+  'hosts',
+  'content',
+  'target',
+  'text',
+  'root',
+  'registration',
+  'meta',
+])
 const HOST_FIELDS = new Set(['id', 'addrs'])
 const ROOT_FIELDS = new Set(['owner', 'delegation'])
 const DELEGATION_FIELDS = new Set(['key', 'expires', 'sig'])
@@ -127,7 +147,10 @@ export function canonicalSite(value: unknown, field: string): ParsedSite {
     if ((error as { name?: unknown } | null)?.name === 'InvalidNameError') throw error
     throw new MalformedRecordError(`${field} is not a site name`, { cause: error })
   }
-  if (parsed.site !== input) throw new MalformedRecordError(`${field} "${input}" is not canonical (expected "${parsed.site}")`)
+  if (parsed.site !== input)
+    throw new MalformedRecordError(
+      `${field} "${input}" is not canonical (expected "${parsed.site}")`,
+    )
   return { site: parsed.site, isSubdomain: parsed.subdomains.length > 0 }
 }
 
@@ -139,7 +162,8 @@ function map(value: unknown, allowed: ReadonlySet<string>, field: string): CborM
 
 function parseHosts(value: unknown): RecordHost[] {
   const items = list(value, 'hosts')
-  if (items.length === 0 || items.length > MAX_HOSTS) throw new MalformedRecordError(`hosts must list 1 to ${MAX_HOSTS} peers`)
+  if (items.length === 0 || items.length > MAX_HOSTS)
+    throw new MalformedRecordError(`hosts must list 1 to ${MAX_HOSTS} peers`)
   const seen = new Set<string>()
   return items.map((item, i) => {
     const host = map(item, HOST_FIELDS, `hosts[${i}]`)
@@ -149,7 +173,8 @@ function parseHosts(value: unknown): RecordHost[] {
     }
     try {
       const digest = decodeMultihash(id)
-      if (!PEER_ID_MULTIHASH_CODES.includes(digest.code)) throw new RangeError(`multihash code ${digest.code}`)
+      if (!PEER_ID_MULTIHASH_CODES.includes(digest.code))
+        throw new RangeError(`multihash code ${digest.code}`)
     } catch (cause) {
       throw new MalformedRecordError(`hosts[${i}].id is not a peer ID multihash`, { cause })
     }
@@ -157,14 +182,22 @@ function parseHosts(value: unknown): RecordHost[] {
     if (seen.has(key)) throw new MalformedRecordError(`hosts[${i}] repeats a peer`)
     seen.add(key)
     const addrs = list(host.addrs, `hosts[${i}].addrs`)
-    if (addrs.length > MAX_ADDRS_PER_HOST) throw new MalformedRecordError(`hosts[${i}] lists more than ${MAX_ADDRS_PER_HOST} addresses`)
+    if (addrs.length > MAX_ADDRS_PER_HOST)
+      throw new MalformedRecordError(`hosts[${i}] lists more than ${MAX_ADDRS_PER_HOST} addresses`)
     const seenAddrs = new Set<string>()
     for (const [j, addr] of addrs.entries()) {
-      if (!(addr instanceof Uint8Array) || addr.length === 0 || addr.length > MAX_MULTIADDR_LENGTH) {
-        throw new MalformedRecordError(`hosts[${i}].addrs[${j}] must be 1 to ${MAX_MULTIADDR_LENGTH} bytes`)
+      if (
+        !(addr instanceof Uint8Array) ||
+        addr.length === 0 ||
+        addr.length > MAX_MULTIADDR_LENGTH
+      ) {
+        throw new MalformedRecordError(
+          `hosts[${i}].addrs[${j}] must be 1 to ${MAX_MULTIADDR_LENGTH} bytes`,
+        )
       }
       const hex = toHex(addr)
-      if (seenAddrs.has(hex)) throw new MalformedRecordError(`hosts[${i}].addrs[${j}] repeats an address`)
+      if (seenAddrs.has(hex))
+        throw new MalformedRecordError(`hosts[${i}].addrs[${j}] repeats an address`)
       seenAddrs.add(hex)
     }
     return { id, addrs: addrs as Uint8Array[] }
@@ -197,17 +230,22 @@ function parseRegistration(value: unknown): Registration {
 function parseMeta(value: unknown): Record<string, string> {
   if (!isMap(value)) throw new MalformedRecordError('meta must be a map')
   const entries = Object.entries(value)
-  if (entries.length === 0 || entries.length > MAX_META_ENTRIES) throw new MalformedRecordError(`meta must hold 1 to ${MAX_META_ENTRIES} entries`)
+  if (entries.length === 0 || entries.length > MAX_META_ENTRIES)
+    throw new MalformedRecordError(`meta must hold 1 to ${MAX_META_ENTRIES} entries`)
   const out: Record<string, string> = {}
   for (const [k, v] of entries) {
-    if (k.length === 0 || k.length > MAX_META_KEY_LENGTH) throw new MalformedRecordError(`meta keys must be 1 to ${MAX_META_KEY_LENGTH} characters`)
+    if (k.length === 0 || k.length > MAX_META_KEY_LENGTH)
+      throw new MalformedRecordError(`meta keys must be 1 to ${MAX_META_KEY_LENGTH} characters`)
     out[k] = text(v, `meta.${k}`)
   }
   return out
 }
 
 /** Fields a type must have (`true`) or must not have (`false`); others are optional. */
-const TYPE_RULES: Record<RecordType, Partial<Record<'hosts' | 'content' | 'target' | 'text', boolean>>> = {
+const TYPE_RULES: Record<
+  RecordType,
+  Partial<Record<'hosts' | 'content' | 'target' | 'text', boolean>>
+> = {
   root: { target: false, text: false },
   A: { target: false, text: false },
   CNAME: { target: true, text: false, hosts: false, content: false },
@@ -223,11 +261,16 @@ export function parseRecordBody(value: unknown): RecordBody {
   const b = map(value, BODY_FIELDS, 'record body')
   if (b.v !== RECORD_VERSION) throw new MalformedRecordError(`v must be ${RECORD_VERSION}`)
   const typeText = text(b.type, 'type')
-  if (!(RECORD_TYPES as readonly string[]).includes(typeText)) throw new UnknownRecordTypeError(`unknown record type "${typeText}"`)
+  if (!(RECORD_TYPES as readonly string[]).includes(typeText))
+    throw new UnknownRecordTypeError(`unknown record type "${typeText}"`)
   const type = typeText as RecordType
   const { site: name, isSubdomain } = canonicalSite(b.name, 'name')
   if ((type === 'root') === isSubdomain) {
-    throw new MalformedRecordError(isSubdomain ? `a subdomain record cannot have type root` : `a root name needs type root, not ${type}`)
+    throw new MalformedRecordError(
+      isSubdomain
+        ? `a subdomain record cannot have type root`
+        : `a root name needs type root, not ${type}`,
+    )
   }
   const body: RecordBody = {
     v: RECORD_VERSION,
@@ -241,23 +284,32 @@ export function parseRecordBody(value: unknown): RecordBody {
   }
   if (body.expires <= body.created) throw new MalformedRecordError('expires must be after created')
   if (body.expires - body.created > MAX_RECORD_LIFETIME_MS) {
-    throw new RecordLifetimeTooLongError(`the record lives ${body.expires - body.created} ms, more than ${MAX_RECORD_LIFETIME_MS}`)
+    throw new RecordLifetimeTooLongError(
+      `the record lives ${body.expires - body.created} ms, more than ${MAX_RECORD_LIFETIME_MS}`,
+    )
   }
-  if (body.ttl < MIN_TTL_SECONDS || body.ttl > MAX_TTL_SECONDS) throw new MalformedRecordError(`ttl must be ${MIN_TTL_SECONDS} to ${MAX_TTL_SECONDS} seconds`)
+  if (body.ttl < MIN_TTL_SECONDS || body.ttl > MAX_TTL_SECONDS)
+    throw new MalformedRecordError(`ttl must be ${MIN_TTL_SECONDS} to ${MAX_TTL_SECONDS} seconds`)
 
   for (const [field, required] of Object.entries(TYPE_RULES[type])) {
-    if (required && b[field] === undefined) throw new MalformedRecordError(`a ${type} record needs ${field}`)
-    if (!required && b[field] !== undefined) throw new MalformedRecordError(`a ${type} record cannot have ${field}`)
+    if (required && b[field] === undefined)
+      throw new MalformedRecordError(`a ${type} record needs ${field}`)
+    if (!required && b[field] !== undefined)
+      throw new MalformedRecordError(`a ${type} record cannot have ${field}`)
   }
   if (b.hosts !== undefined) body.hosts = parseHosts(b.hosts)
   if (b.content !== undefined) body.content = cidV1(b.content, [CONTENT_ROOT_CODEC], 'content')
-  if (type === 'A' && body.hosts === undefined && body.content === undefined) throw new MalformedRecordError('an A record needs hosts or content')
+  if (type === 'A' && body.hosts === undefined && body.content === undefined)
+    throw new MalformedRecordError('an A record needs hosts or content')
   if (b.target !== undefined) body.target = canonicalSite(b.target, 'target').site
   if (b.text !== undefined) {
     body.text = text(b.text, 'text')
     if (body.text.length === 0) throw new MalformedRecordError('text must not be empty')
   }
-  if (isSubdomain !== (b.root !== undefined)) throw new MalformedRecordError(isSubdomain ? 'a subdomain record needs root' : 'a root record cannot have root')
+  if (isSubdomain !== (b.root !== undefined))
+    throw new MalformedRecordError(
+      isSubdomain ? 'a subdomain record needs root' : 'a root record cannot have root',
+    )
   if (b.root !== undefined) body.root = parseRoot(b.root)
   if (b.registration !== undefined) body.registration = parseRegistration(b.registration)
   if (b.meta !== undefined) body.meta = parseMeta(b.meta)

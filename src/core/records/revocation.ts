@@ -7,9 +7,30 @@ import type { CID } from 'multiformats/cid'
 import { equals } from '../bytes.ts'
 import { sign, verify } from '../crypto/ed25519.ts'
 import type { Ed25519KeyPair } from '../crypto/ed25519.ts'
-import { checkKeys, decodeCanonical, decodeEnvelope, domainSeparated, encodeCbor, encodeEnvelope, isMap } from './codec.ts'
-import { MAX_CLOCK_SKEW_MS, MAX_RECORD_SIZE, MAX_REVOCATION_ROOTS, RECORD_VERSION, REVOCATION_SIGNING_DOMAIN, REVOKABLE_CODECS } from './constants.ts'
-import { InvalidSignatureError, MalformedRecordError, RecordFromFutureError, RecordTooLargeError, UnauthorizedSignerError } from './errors.ts'
+import {
+  checkKeys,
+  decodeCanonical,
+  decodeEnvelope,
+  domainSeparated,
+  encodeCbor,
+  encodeEnvelope,
+  isMap,
+} from './codec.ts'
+import {
+  MAX_CLOCK_SKEW_MS,
+  MAX_RECORD_SIZE,
+  MAX_REVOCATION_ROOTS,
+  RECORD_VERSION,
+  REVOCATION_SIGNING_DOMAIN,
+  REVOKABLE_CODECS,
+} from './constants.ts'
+import {
+  InvalidSignatureError,
+  MalformedRecordError,
+  RecordFromFutureError,
+  RecordTooLargeError,
+  UnauthorizedSignerError,
+} from './errors.ts'
 import { cidV1, list, publicKey, uint } from './fields.ts'
 import { canonicalSite } from './record-body.ts'
 
@@ -70,19 +91,39 @@ function parseRevocationBody(value: unknown): RevocationBody {
   if (value.v !== RECORD_VERSION) throw new MalformedRecordError(`v must be ${RECORD_VERSION}`)
   const name = canonicalSite(value.name, 'name').site
   const items = list(value.roots, 'roots')
-  if (items.length > MAX_REVOCATION_ROOTS) throw new MalformedRecordError(`a revocation lists at most ${MAX_REVOCATION_ROOTS} roots`)
+  if (items.length > MAX_REVOCATION_ROOTS)
+    throw new MalformedRecordError(`a revocation lists at most ${MAX_REVOCATION_ROOTS} roots`)
   const roots = items.map((item, i) => cidV1(item, REVOKABLE_CODECS, `roots[${i}]`))
-  if (new Set(roots.map(String)).size !== roots.length) throw new MalformedRecordError('a revocation lists a root twice')
-  return { v: RECORD_VERSION, name, roots, revoker: publicKey(value.revoker, 'revoker'), issued: uint(value.issued, 'issued') }
+  if (new Set(roots.map(String)).size !== roots.length)
+    throw new MalformedRecordError('a revocation lists a root twice')
+  return {
+    v: RECORD_VERSION,
+    name,
+    roots,
+    revoker: publicKey(value.revoker, 'revoker'),
+    issued: uint(value.issued, 'issued'),
+  }
 }
 
 /** Signs a revocation with a revoker's key. */
-export async function createRevocation(init: RevocationInit, revokerKeyPair: Ed25519KeyPair): Promise<SignedRevocation> {
-  const bodyBytes = encodeCbor({ v: RECORD_VERSION, name: init.name, roots: init.roots ?? [], revoker: revokerKeyPair.publicKey, issued: init.issued ?? Date.now() })
+export async function createRevocation(
+  init: RevocationInit,
+  revokerKeyPair: Ed25519KeyPair,
+): Promise<SignedRevocation> {
+  const bodyBytes = encodeCbor({
+    v: RECORD_VERSION,
+    name: init.name,
+    roots: init.roots ?? [],
+    revoker: revokerKeyPair.publicKey,
+    issued: init.issued ?? Date.now(),
+  })
   const body = parseRevocationBody(decodeCanonical(bodyBytes, 'revocation body'))
   const sig = await sign(revokerKeyPair.seed, revocationSigningBytes(bodyBytes))
   const bytes = encodeEnvelope({ body: bodyBytes, sig })
-  if (bytes.length > MAX_RECORD_SIZE) throw new RecordTooLargeError(`the revocation is ${bytes.length} bytes, more than ${MAX_RECORD_SIZE}`)
+  if (bytes.length > MAX_RECORD_SIZE)
+    throw new RecordTooLargeError(
+      `the revocation is ${bytes.length} bytes, more than ${MAX_RECORD_SIZE}`,
+    )
   return { body, bodyBytes, sig, bytes }
 }
 
@@ -98,12 +139,19 @@ export function decodeRevocation(bytes: Uint8Array): SignedRevocation {
  * future. Rejects with `UnauthorizedSignerError`, `InvalidSignatureError`,
  * `RecordFromFutureError` or a decoding error.
  */
-export async function verifyRevocation(bytes: Uint8Array, options: VerifyRevocationOptions): Promise<SignedRevocation> {
+export async function verifyRevocation(
+  bytes: Uint8Array,
+  options: VerifyRevocationOptions,
+): Promise<SignedRevocation> {
   const now = options.now ?? Date.now()
   const revocation = decodeRevocation(bytes)
   const { body } = revocation
-  if (!options.trustedRevokers.some((key) => equals(key, body.revoker))) throw new UnauthorizedSignerError('the revocation is not from a trusted revoker')
-  if (body.issued > now + MAX_CLOCK_SKEW_MS) throw new RecordFromFutureError(`the revocation is issued ${body.issued - now} ms in the future`)
+  if (!options.trustedRevokers.some((key) => equals(key, body.revoker)))
+    throw new UnauthorizedSignerError('the revocation is not from a trusted revoker')
+  if (body.issued > now + MAX_CLOCK_SKEW_MS)
+    throw new RecordFromFutureError(
+      `the revocation is issued ${body.issued - now} ms in the future`,
+    )
   if (!(await verify(body.revoker, revocationSigningBytes(revocation.bodyBytes), revocation.sig))) {
     throw new InvalidSignatureError('the revocation signature does not verify')
   }

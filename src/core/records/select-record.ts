@@ -46,7 +46,10 @@ function compareSameHolder(a: SignedRecord, b: SignedRecord): number {
  * The result depends only on the set of records, never on their order; among identical
  * copies the first index wins. Returns 0 when no candidate decodes.
  */
-export function selectRecord(records: readonly Uint8Array[], options: SelectRecordOptions = {}): number {
+export function selectRecord(
+  records: readonly Uint8Array[],
+  options: SelectRecordOptions = {},
+): number {
   const trusted = options.trustedRegistrars ?? []
   const bestByHolder = new Map<string, Candidate>()
   for (const [index, bytes] of records.entries()) {
@@ -59,7 +62,8 @@ export function selectRecord(records: readonly Uint8Array[], options: SelectReco
     if (options.key !== undefined && !isDhtKeyOf(options.key, record.body.name)) continue
     const holder = toHex(record.holder)
     const current = bestByHolder.get(holder)
-    if (current === undefined || compareSameHolder(record, current.record) > 0) bestByHolder.set(holder, { index, record })
+    if (current === undefined || compareSameHolder(record, current.record) > 0)
+      bestByHolder.set(holder, { index, record })
   }
   const registered = (r: SignedRecord): number => {
     const registrar = r.body.registration?.registrar
@@ -73,7 +77,10 @@ export function selectRecord(records: readonly Uint8Array[], options: SelectReco
     }
     const a = candidate.record
     const b = best.record
-    const better = registered(a) - registered(b) || b.body.created - a.body.created || compare(b.holder, a.holder)
+    const better =
+      registered(a) - registered(b) ||
+      b.body.created - a.body.created ||
+      compare(b.holder, a.holder)
     if (better > 0) best = candidate
   }
   return best?.index ?? 0

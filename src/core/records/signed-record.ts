@@ -5,8 +5,20 @@
 import { sign } from '../crypto/ed25519.ts'
 import type { Ed25519KeyPair } from '../crypto/ed25519.ts'
 import { isSubdomain as nameIsSubdomain } from '../names/index.ts'
-import { decodeCanonical, decodeEnvelope, domainSeparated, encodeCbor, encodeEnvelope } from './codec.ts'
-import { DEFAULT_RECORD_LIFETIME_MS, DEFAULT_TTL_SECONDS, MAX_RECORD_SIZE, RECORD_SIGNING_DOMAIN, RECORD_VERSION } from './constants.ts'
+import {
+  decodeCanonical,
+  decodeEnvelope,
+  domainSeparated,
+  encodeCbor,
+  encodeEnvelope,
+} from './codec.ts'
+import {
+  DEFAULT_RECORD_LIFETIME_MS,
+  DEFAULT_TTL_SECONDS,
+  MAX_RECORD_SIZE,
+  RECORD_SIGNING_DOMAIN,
+  RECORD_VERSION,
+} from './constants.ts'
 import { RecordTooLargeError } from './errors.ts'
 import { holderOf, parseRecordBody } from './record-body.ts'
 import type { RecordBody } from './record-body.ts'
@@ -26,7 +38,10 @@ export interface SignedRecord {
 }
 
 /** What `createRecord` needs; `v` and `owner` come from the call, the rest have defaults. */
-export interface RecordFields extends Omit<RecordBody, 'v' | 'owner' | 'created' | 'expires' | 'ttl'> {
+export interface RecordFields extends Omit<
+  RecordBody,
+  'v' | 'owner' | 'created' | 'expires' | 'ttl'
+> {
   /** @default Date.now() */
   created?: number
   /** @default created + DEFAULT_RECORD_LIFETIME_MS (48 h) */
@@ -51,7 +66,10 @@ export function recordSigningBytes(bodyBytes: Uint8Array): Uint8Array {
  * await kadDht.put(await dhtKey('mysite:code'), encodeRecord(record))
  * ```
  */
-export async function createRecord(fields: RecordFields, keyPair: Ed25519KeyPair): Promise<SignedRecord> {
+export async function createRecord(
+  fields: RecordFields,
+  keyPair: Ed25519KeyPair,
+): Promise<SignedRecord> {
   const created = fields.created ?? Date.now()
   const body = {
     ...fields,
@@ -60,13 +78,20 @@ export async function createRecord(fields: RecordFields, keyPair: Ed25519KeyPair
     created,
     expires: fields.expires ?? created + DEFAULT_RECORD_LIFETIME_MS,
     ttl: fields.ttl ?? DEFAULT_TTL_SECONDS,
-    root: fields.root ?? (typeof fields.name === 'string' && nameIsSubdomain(fields.name) ? { owner: keyPair.publicKey } : undefined),
+    root:
+      fields.root ??
+      (typeof fields.name === 'string' && nameIsSubdomain(fields.name)
+        ? { owner: keyPair.publicKey }
+        : undefined),
   }
   const bodyBytes = encodeCbor(body)
   const checked = parseRecordBody(decodeCanonical(bodyBytes, 'record body'))
   const sig = await sign(keyPair.seed, recordSigningBytes(bodyBytes))
   const bytes = encodeEnvelope({ body: bodyBytes, sig })
-  if (bytes.length > MAX_RECORD_SIZE) throw new RecordTooLargeError(`the record is ${bytes.length} bytes, more than ${MAX_RECORD_SIZE}`)
+  if (bytes.length > MAX_RECORD_SIZE)
+    throw new RecordTooLargeError(
+      `the record is ${bytes.length} bytes, more than ${MAX_RECORD_SIZE}`,
+    )
   return { body: checked, bodyBytes, sig, bytes, holder: holderOf(checked) }
 }
 
@@ -84,5 +109,11 @@ export function encodeRecord(record: SignedRecord): Uint8Array {
 export function decodeRecord(bytes: Uint8Array): SignedRecord {
   const envelope = decodeEnvelope(bytes, 'record')
   const body = parseRecordBody(decodeCanonical(envelope.body, 'record body'))
-  return { body, bodyBytes: envelope.body, sig: envelope.sig, bytes: envelope.bytes, holder: holderOf(body) }
+  return {
+    body,
+    bodyBytes: envelope.body,
+    sig: envelope.sig,
+    bytes: envelope.bytes,
+    holder: holderOf(body),
+  }
 }

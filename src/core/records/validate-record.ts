@@ -39,7 +39,10 @@ export interface ValidateRecordOptions {
  * Resolves to the record; rejects with a typed error (see `errors.ts`) naming the first rule
  * broken.
  */
-export async function validateRecord(bytes: Uint8Array, options: ValidateRecordOptions = {}): Promise<SignedRecord> {
+export async function validateRecord(
+  bytes: Uint8Array,
+  options: ValidateRecordOptions = {},
+): Promise<SignedRecord> {
   const now = options.now ?? Date.now()
   const trusted = options.trustedRegistrars ?? []
   options.signal?.throwIfAborted()
@@ -49,11 +52,17 @@ export async function validateRecord(bytes: Uint8Array, options: ValidateRecordO
   if (options.key !== undefined && !equals(options.key, await dhtKey(body.name))) {
     throw new KeyMismatchError(`the record for "${body.name}" does not belong under this DHT key`)
   }
-  if (body.created > now + MAX_CLOCK_SKEW_MS) throw new RecordFromFutureError(`the record is created ${body.created - now} ms in the future`)
-  if (now >= body.expires) throw new RecordExpiredError(`the record for "${body.name}" expired ${now - body.expires} ms ago`)
+  if (body.created > now + MAX_CLOCK_SKEW_MS)
+    throw new RecordFromFutureError(`the record is created ${body.created - now} ms in the future`)
+  if (now >= body.expires)
+    throw new RecordExpiredError(
+      `the record for "${body.name}" expired ${now - body.expires} ms ago`,
+    )
 
   if (!(await verify(body.owner, recordSigningBytes(record.bodyBytes), record.sig))) {
-    throw new InvalidSignatureError(`the signature does not verify for the owner key of "${body.name}"`)
+    throw new InvalidSignatureError(
+      `the signature does not verify for the owner key of "${body.name}"`,
+    )
   }
   options.signal?.throwIfAborted()
 
@@ -61,28 +70,40 @@ export async function validateRecord(bytes: Uint8Array, options: ValidateRecordO
   if (body.root !== undefined) {
     const { delegation } = body.root
     if (delegation === undefined) {
-      if (!equals(body.owner, body.root.owner)) throw new UnauthorizedSignerError(`"${body.name}" is not signed by its root key`)
+      if (!equals(body.owner, body.root.owner))
+        throw new UnauthorizedSignerError(`"${body.name}" is not signed by its root key`)
     } else {
-      if (!equals(body.owner, delegation.key)) throw new UnauthorizedSignerError(`"${body.name}" is not signed by the delegated key`)
-      if (now >= delegation.expires) throw new UnauthorizedSignerError(`the delegation for "${root}" has expired`)
+      if (!equals(body.owner, delegation.key))
+        throw new UnauthorizedSignerError(`"${body.name}" is not signed by the delegated key`)
+      if (now >= delegation.expires)
+        throw new UnauthorizedSignerError(`the delegation for "${root}" has expired`)
       if (!(await verifyDelegation(root, body.root.owner, delegation))) {
-        throw new UnauthorizedSignerError(`the delegation for "${root}" is not signed by the root key`)
+        throw new UnauthorizedSignerError(
+          `the delegation for "${root}" is not signed by the root key`,
+        )
       }
     }
-    if (options.rootRecord !== undefined) await checkRootRecord(options.rootRecord, root, record.holder, now, trusted, options.signal)
+    if (options.rootRecord !== undefined)
+      await checkRootRecord(options.rootRecord, root, record.holder, now, trusted, options.signal)
   }
 
   const { registration } = body
   if (registration !== undefined) {
-    if (now >= registration.expires) throw new UnregisteredNameError(`the registration of "${root}" has expired`)
+    if (now >= registration.expires)
+      throw new UnregisteredNameError(`the registration of "${root}" has expired`)
     if (!(await verifyRegistration(root, record.holder, registration))) {
-      throw new UnregisteredNameError(`the registration of "${root}" does not verify for this holder`)
+      throw new UnregisteredNameError(
+        `the registration of "${root}" does not verify for this holder`,
+      )
     }
   }
   if (trusted.length > 0) {
-    if (registration === undefined) throw new UnregisteredNameError(`"${root}" carries no registration`)
+    if (registration === undefined)
+      throw new UnregisteredNameError(`"${root}" carries no registration`)
     if (!trusted.some((key) => equals(key, registration.registrar))) {
-      throw new UnregisteredNameError(`"${root}" is registered by ${toHex(registration.registrar)}, not a trusted registrar`)
+      throw new UnregisteredNameError(
+        `"${root}" is registered by ${toHex(registration.registrar)}, not a trusted registrar`,
+      )
     }
   }
   return record
@@ -103,6 +124,12 @@ async function checkRootRecord(
     if ((cause as { name?: unknown } | null)?.name === 'AbortError') throw cause
     throw new UnauthorizedSignerError(`the root record of "${root}" is not valid`, { cause })
   }
-  if (rootRecord.body.name !== root) throw new UnauthorizedSignerError(`the root record given is for "${rootRecord.body.name}", not "${root}"`)
-  if (!equals(rootRecord.holder, holder)) throw new UnauthorizedSignerError(`"${root}" is held by another key than this record's root.owner`)
+  if (rootRecord.body.name !== root)
+    throw new UnauthorizedSignerError(
+      `the root record given is for "${rootRecord.body.name}", not "${root}"`,
+    )
+  if (!equals(rootRecord.holder, holder))
+    throw new UnauthorizedSignerError(
+      `"${root}" is held by another key than this record's root.owner`,
+    )
 }
