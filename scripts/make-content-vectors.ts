@@ -1,6 +1,6 @@
 /**
  * Writes test/vectors/content.json: block CIDs, site manifests and path normalisation cases
- * for other implementations of docs/protocol/content.md. Deterministic: run it again and the
+ * for other implementations of docs/PROTOCOL.md. Deterministic: run it again and the
  * file does not change. Usage: `node scripts/make-content-vectors.ts`.
  *
  * Large data comes from one documented pattern: byte i of a patterned buffer is `i mod 251`

@@ -1,6 +1,6 @@
 /**
  * Writes test/vectors/records.json: signed name records, valid and refused, for other
- * implementations of docs/protocol/records.md. Deterministic (fixed seeds, fixed times,
+ * implementations of docs/PROTOCOL.md. Deterministic (fixed seeds, fixed times,
  * RFC 8032 signatures): run it again and the file does not change.
  * Usage: `node scripts/make-record-vectors.ts`.
  *

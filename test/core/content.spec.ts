@@ -32,7 +32,7 @@ import {
   type MalformedManifestError,
 } from '../../src/core/content/index.ts'
 
-/** Shape of test/vectors/content.json (see docs/protocol/content.md, "Test vectors"). */
+/** Shape of test/vectors/content.json (see docs/PROTOCOL.md, "Test vectors"). */
 interface ContentVectors {
   blocks: Array<{ data: string; cid: string }>
   sites: Array<{

@@ -1,5 +1,5 @@
 /**
- * Protocol constants for content addressing. See docs/protocol/content.md.
+ * Protocol constants for content addressing. See docs/PROTOCOL.md.
  * @module
  */
 

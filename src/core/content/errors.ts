@@ -5,7 +5,7 @@
  */
 import type { CID } from 'multiformats/cid'
 
-/** Why a path was refused. Stable strings: see docs/protocol/content.md, "Paths". */
+/** Why a path was refused. Stable strings: see docs/PROTOCOL.md, "Paths". */
 export type InvalidPathReason =
   | 'empty'
   | 'not-absolute'

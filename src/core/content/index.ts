@@ -1,7 +1,7 @@
 /**
  * Content addressing: files split into 256 KiB raw blocks addressed by CIDv1 (sha2-256), a
  * DAG-CBOR manifest mapping paths to chunks whose CID is a site's content root, path
- * normalisation, lookup, ranges and verified reads. Specified in docs/protocol/content.md.
+ * normalisation, lookup, ranges and verified reads. Specified in docs/PROTOCOL.md.
  *
  * @example
  * ```ts

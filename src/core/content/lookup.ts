@@ -1,6 +1,6 @@
 /**
  * Resolving a request path against a manifest: exact files, folder index pages, the redirect
- * that adds a folder's trailing slash, and the site's 404 page. See docs/protocol/content.md,
+ * that adds a folder's trailing slash, and the site's 404 page. See docs/PROTOCOL.md,
  * "Lookup".
  * @module
  */

@@ -1,7 +1,7 @@
 /**
  * The site manifest: one DAG-CBOR block mapping each normalised path to its size, media type
  * and chunk CIDs. Its CID is the content root a name record points to. See
- * docs/protocol/content.md, "Manifest".
+ * docs/PROTOCOL.md, "Manifest".
  * @module
  */
 import * as dagCbor from '@ipld/dag-cbor'

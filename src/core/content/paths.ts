@@ -2,7 +2,7 @@
  * Path normalisation: manifest keys from files a person picks, and URL paths from the network.
  * Both produce the same form (NFC, absolute, '/'-separated, no dot or empty segments), so a
  * normalised request path can be looked up in a manifest as is. Rules, in order, in
- * docs/protocol/content.md, "Paths".
+ * docs/PROTOCOL.md, "Paths".
  * @module
  */
 import { InvalidPathError } from './errors.ts'

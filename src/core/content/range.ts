@@ -1,6 +1,6 @@
 /**
  * HTTP Range headers (RFC 9110, section 14) for the service worker and the host alike: one
- * byte range, or none. See docs/protocol/content.md, "Ranges".
+ * byte range, or none. See docs/PROTOCOL.md, "Ranges".
  * @module
  */
 import { RangeNotSatisfiableError } from './errors.ts'

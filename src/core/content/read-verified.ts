@@ -1,7 +1,7 @@
 /**
  * A verified, ranged read of one file: fetches only the chunks that cover the range, checks
  * each against its CID before emitting any byte of it, and emits exactly the range. See
- * docs/protocol/content.md, "Verification".
+ * docs/PROTOCOL.md, "Verification".
  * @module
  */
 import type { CID } from 'multiformats/cid'

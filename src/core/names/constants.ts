@@ -1,5 +1,5 @@
 /**
- * Limits of the `an://` name grammar. See docs/protocol/names.md, "Limits".
+ * Limits of the `an://` name grammar. See docs/PROTOCOL.md, "Limits".
  * @module
  */
 

@@ -3,7 +3,7 @@
  * @module
  */
 
-/** Stable codes for why a name, address or origin label was refused. See docs/protocol/names.md. */
+/** Stable codes for why a name, address or origin label was refused. See docs/PROTOCOL.md. */
 export type InvalidNameReason =
   | 'not-a-string'
   | 'empty'

@@ -1,7 +1,7 @@
 /**
  * Alternet names and addresses: `an://[sub.]*name:topic[/path][?query][#fragment]`.
  * Parsing, normalisation (case, Unicode via Punycode), and the per-site origin label.
- * Specified in docs/protocol/names.md; test vectors in test/vectors/names.json.
+ * Specified in docs/PROTOCOL.md; test vectors in test/vectors/names.json.
  *
  * @example
  * ```ts

@@ -1,6 +1,6 @@
 /**
  * One label of a site name (a subdomain, the name or the topic): normalisation and validation.
- * The steps, in order, are specified in docs/protocol/names.md, "Labels".
+ * The steps, in order, are specified in docs/PROTOCOL.md, "Labels".
  * @module
  */
 

@@ -1,6 +1,6 @@
 /**
  * Origin labels: each site gets its own browser origin `<label>.an.localhost`, one DNS label that
- * encodes the whole canonical site name reversibly. See docs/protocol/names.md, "Origin label".
+ * encodes the whole canonical site name reversibly. See docs/PROTOCOL.md, "Origin label".
  * @module
  */
 

@@ -1,6 +1,6 @@
 /**
  * Addresses: `an://[sub.]*name:topic[/path][?query][#fragment]` and the forms that lead to it.
- * The algorithm, step by step, is in docs/protocol/names.md, "Parsing an address".
+ * The algorithm, step by step, is in docs/PROTOCOL.md, "Parsing an address".
  * @module
  */
 

@@ -1,10 +1,10 @@
 /**
  * Protocol constants for signed name records. Every value here is part of the wire protocol
- * unless it says otherwise: see docs/protocol/records.md.
+ * unless it says otherwise: see docs/PROTOCOL.md.
  * @module
  */
 
-/** Version of the record body format (`v`). See docs/protocol/records.md#body. */
+/** Version of the record body format (`v`). See docs/PROTOCOL.md#body. */
 export const RECORD_VERSION = 1
 /** Largest envelope, in bytes, that any peer stores, relays or accepts (10 KiB). */
 export const MAX_RECORD_SIZE = 10240

@@ -1,5 +1,5 @@
 /**
- * DHT keys and DIDs of site names. See docs/protocol/records.md#dht-key and #did.
+ * DHT keys and DIDs of site names. See docs/PROTOCOL.md#dht-key and #did.
  * @module
  */
 import { sha256 as sha256Sync } from '@noble/hashes/sha2.js'

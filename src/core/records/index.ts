@@ -1,7 +1,7 @@
 /**
  * Signed name records: the DHT's values. A record binds a site name (`api.mysite:code`) to its
  * hosts and content root under the holder's Ed25519 key, for at most 48 hours.
- * Spec: docs/protocol/records.md.
+ * Spec: docs/PROTOCOL.md.
  *
  * @example
  * ```ts

@@ -1,6 +1,6 @@
 /**
  * The record body: its types, and the structural checks every peer applies after decoding
- * (no signatures, no clock). See docs/protocol/records.md#body.
+ * (no signatures, no clock). See docs/PROTOCOL.md#body.
  * @module
  */
 import type { CID } from 'multiformats/cid'
@@ -255,7 +255,7 @@ const TYPE_RULES: Record<
 /**
  * Checks a decoded body and returns it typed. Throws `MalformedRecordError`,
  * `UnknownRecordTypeError`, `RecordLifetimeTooLongError` or `InvalidNameError`, in the order
- * given in docs/protocol/records.md#decoding.
+ * given in docs/PROTOCOL.md#decoding.
  */
 export function parseRecordBody(value: unknown): RecordBody {
   const b = map(value, BODY_FIELDS, 'record body')

@@ -1,6 +1,6 @@
 /**
  * Revocations: a trusted revoker's signed statement that a site, or some of its content roots,
- * must no longer be served. Relays act on them. See docs/protocol/records.md#revocation.
+ * must no longer be served. Relays act on them. See docs/PROTOCOL.md#revocation.
  * @module
  */
 import type { CID } from 'multiformats/cid'

@@ -1,6 +1,6 @@
 /**
  * Choosing the best of several records for one name, the same way on every node.
- * See docs/protocol/records.md#selection.
+ * See docs/PROTOCOL.md#selection.
  * @module
  */
 import { compare, equals, toHex } from '../bytes.ts'

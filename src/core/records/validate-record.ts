@@ -1,6 +1,6 @@
 /**
  * Full validation of a record: structure, DHT key, clock, signature, signer authority and
- * registration, in the order of docs/protocol/records.md#validation.
+ * registration, in the order of docs/PROTOCOL.md#validation.
  * @module
  */
 import { equals, toHex } from '../bytes.ts'
