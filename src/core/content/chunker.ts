@@ -1,6 +1,6 @@
 /**
  * Fixed-size chunking of a byte stream into raw blocks, holding at most one chunk in memory.
- * See docs/protocol/content.md, "Chunking".
+ * See docs/PROTOCOL.md, "Chunking".
  * @module
  */
 import type { CID } from 'multiformats/cid'

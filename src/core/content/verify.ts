@@ -1,6 +1,6 @@
 /**
  * Block identifiers and verification: every block a peer receives is hashed and compared with
- * the CID it asked for before any byte of it is used. See docs/protocol/content.md,
+ * the CID it asked for before any byte of it is used. See docs/PROTOCOL.md,
  * "Verification".
  * @module
  */
