@@ -1,0 +1,119 @@
+/**
+ * The relay's HTTP endpoints: health, metrics, the well-known document, the app on the app
+ * host and the site-origin files and redirects on `<label>.<app host>`.
+ */
+import { request } from 'node:http'
+import { mkdir, writeFile } from 'node:fs/promises'
+import { describe, it, before, after } from '../support/spec.ts'
+import * as assert from '../support/assert.ts'
+import { toOriginLabel } from '../../src/core/names/index.ts'
+import { getJson, removeDir, startRelay, tempDir, type RelayProcess } from './support/relay-process.ts'
+
+interface Reply {
+  status: number
+  headers: Record<string, string | string[] | undefined>
+  body: string
+}
+
+/** An HTTP GET to the relay with a chosen Host header (fetch cannot set it). */
+function get(relay: RelayProcess, host: string, path: string, headers: Record<string, string> = {}): Promise<Reply> {
+  const url = new URL(relay.http)
+  return new Promise((resolve, reject) => {
+    const req = request({ host: url.hostname, port: url.port, path, headers: { host: `${host}:${url.port}`, ...headers }, timeout: 5000 }, (res) => {
+      let body = ''
+      res.on('data', (d: Buffer) => (body += d.toString()))
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }))
+    })
+    req.on('error', reject)
+    req.end()
+  })
+}
+
+describe('relay HTTP', () => {
+  let dir: string
+  let relay: RelayProcess
+
+  before(async () => {
+    dir = await tempDir()
+    const app = `${dir}/app`
+    await mkdir(`${app}/__an`, { recursive: true })
+    await writeFile(`${app}/index.html`, '<!doctype html><title>Alternet</title>')
+    await writeFile(`${app}/__an/bridge.html`, '<!doctype html><title>bridge</title>')
+    await writeFile(`${app}/__an/sw.js`, 'self.addEventListener("fetch", () => {})')
+    relay = await startRelay(`${dir}/data`, ['--app-dir', app, '--public-host', 'an.localhost'])
+  })
+
+  after(async () => {
+    await relay.stop()
+    await removeDir(dir)
+  })
+
+  it('reports health: peer ID, addresses, counts', async () => {
+    const health = await getJson(relay, '/health')
+    assert.equal(health.status, 'ok')
+    assert.equal(health.peerId, relay.peerId)
+    assert.ok((health.listen as string[]).some((a) => a.includes('/webrtc-direct/certhash/')), 'no WebRTC-Direct listen address')
+    assert.ok((health.listen as string[]).some((a) => a.endsWith('/ws')), 'no WebSockets listen address')
+    for (const field of ['connections', 'reservations', 'records', 'providers']) assert.equal(typeof health[field], 'number', `${field} missing`)
+    assert.equal(health.dhtMode, 'server')
+  })
+
+  it("serves Prometheus metrics: libp2p's and the relay's own", async () => {
+    const res = await fetch(`${relay.http}/metrics`)
+    assert.equal(res.status, 200)
+    assert.match(res.headers.get('content-type') ?? '', /text\/plain/)
+    const text = await res.text()
+    for (const name of ['alternet_relay_reservations', 'alternet_relay_records_stored', 'alternet_relay_rejected_records_total', 'libp2p_connection_manager_connections', 'nodejs_heap_size_total_bytes']) {
+      assert.ok(text.includes(name), `metrics lack ${name}`)
+    }
+  })
+
+  it('serves the well-known document with CORS', async () => {
+    const res = await fetch(`${relay.http}/.well-known/alternet.json`, { headers: { origin: 'https://an.example.org' } })
+    assert.equal(res.headers.get('access-control-allow-origin'), '*')
+    const doc = (await res.json()) as { peerId: string; multiaddrs: string[] }
+    assert.equal(doc.peerId, relay.peerId)
+    assert.ok(doc.multiaddrs.length >= 3)
+    assert.ok(doc.multiaddrs.every((a) => a.endsWith(`/p2p/${relay.peerId}`)))
+  })
+
+  it('serves the app on the app host', async () => {
+    const res = await get(relay, 'an.localhost', '/')
+    assert.equal(res.status, 200)
+    assert.match(res.body, /<title>Alternet<\/title>/)
+    assert.equal((await get(relay, 'an.localhost', '/../../etc/passwd')).status, 404)
+  })
+
+  it('serves only the site-origin files on a site origin, with a whole-origin worker scope', async () => {
+    const label = toOriginLabel('api.mysite:code')
+    const bridge = await get(relay, `${label}.an.localhost`, '/__an/bridge.html')
+    assert.equal(bridge.status, 200)
+    assert.match(bridge.body, /bridge/)
+    const sw = await get(relay, `${label}.an.localhost`, '/__an/sw.js')
+    assert.equal(sw.status, 200)
+    assert.equal(sw.headers['service-worker-allowed'], '/')
+    assert.match(String(sw.headers['content-type']), /javascript/)
+    // The app's own files are not served on a site origin.
+    assert.equal((await get(relay, `${label}.an.localhost`, '/index.html', { 'sec-fetch-dest': 'script' })).status, 404)
+  })
+
+  it("sends a top-level navigation on a site origin to the app's viewer", async () => {
+    const label = toOriginLabel('api.mysite:code')
+    const res = await get(relay, `${label}.an.localhost`, '/docs/page.html?x=1', { 'sec-fetch-dest': 'document', accept: 'text/html' })
+    assert.equal(res.status, 302)
+    const port = new URL(relay.http).port
+    assert.equal(res.headers.location, `http://an.localhost:${port}/#/view/an://api.mysite:code/docs/page.html?x=1`)
+  })
+
+  it('answers a label that names no site with a 400 page', async () => {
+    const res = await get(relay, 'not--a--site---.an.localhost', '/', { 'sec-fetch-dest': 'document' })
+    assert.equal(res.status, 400)
+    assert.match(String(res.headers['content-type']), /text\/html/)
+  })
+
+  it('refuses a revocation from nobody it trusts', async () => {
+    const res = await fetch(`${relay.http}/revoke`, { method: 'POST', body: new Uint8Array([1, 2, 3]) })
+    assert.equal(res.status, 403)
+    assert.equal(((await res.json()) as { error: string }).error, 'RevocationRefusedError')
+  })
+})

@@ -1,0 +1,84 @@
+/**
+ * A relay keeps its identity and its records across a clean restart and across `kill -9`.
+ */
+import { stat } from 'node:fs/promises'
+import { describe, it, before, after } from '../support/spec.ts'
+import * as assert from '../support/assert.ts'
+import { equals } from '../../src/core/bytes.ts'
+import { createClient, getDirect, putDirect, type Client } from './support/client.ts'
+import { dhtKey, generateKeyPair, rootRecord, uniqueName } from './support/records.ts'
+import { getJson, removeDir, startRelay, tempDir } from './support/relay-process.ts'
+
+/** How long after a write a `kill -9` may come and the write still survive (LevelDB's log reaches the OS at once). */
+const SETTLE_MS = 500
+
+describe('relay persistence', () => {
+  let dir: string
+  const clients: Client[] = []
+
+  before(async () => {
+    dir = await tempDir()
+  })
+
+  after(async () => {
+    await Promise.all(clients.map((c) => c.stop()))
+    await removeDir(dir)
+  })
+
+  it('keeps its peer ID, certificate hash and records across a restart', async () => {
+    const data = `${dir}/restart`
+    const first = await startRelay(data)
+    const client = await createClient({ relays: [first.tcp] })
+    clients.push(client)
+    const name = uniqueName('restart')
+    const key = await dhtKey(name)
+    const value = await rootRecord(name, generateKeyPair())
+    assert.ok(await putDirect(client, first.peerId, key, value))
+    const certhash = first.multiaddrs.find((a) => a.includes('/certhash/'))?.replace(/.*\/certhash\/([^/]+).*/, '$1')
+    assert.equal(await first.stop(), 0)
+    assert.equal((await stat(`${data}/peer-key`)).mode & 0o777, 0o600)
+
+    const second = await startRelay(data)
+    try {
+      assert.equal(second.peerId, first.peerId)
+      assert.ok(second.multiaddrs.some((a) => a.includes(`/certhash/${certhash}/`)), 'the WebRTC-Direct certificate changed')
+      assert.equal((await getJson(second, '/health')).records, 1)
+      const reader = await createClient({ relays: [second.tcp] })
+      clients.push(reader)
+      const got = await getDirect(reader, second.peerId, key)
+      assert.ok(got != null && equals(got, value), 'the record did not survive the restart')
+    } finally {
+      await second.stop()
+    }
+  })
+
+  it('keeps records written before a kill -9', async () => {
+    const data = `${dir}/killed`
+    const first = await startRelay(data)
+    const client = await createClient({ relays: [first.tcp] })
+    clients.push(client)
+    const written: Array<[Uint8Array, Uint8Array]> = []
+    for (let i = 0; i < 10; i++) {
+      const name = uniqueName('killed')
+      const key = await dhtKey(name)
+      const value = await rootRecord(name, generateKeyPair())
+      assert.ok(await putDirect(client, first.peerId, key, value))
+      written.push([key, value])
+    }
+    await new Promise((r) => setTimeout(r, SETTLE_MS))
+    await first.kill9()
+
+    const second = await startRelay(data)
+    try {
+      assert.equal(second.peerId, first.peerId)
+      const reader = await createClient({ relays: [second.tcp] })
+      clients.push(reader)
+      for (const [key, value] of written) {
+        const got = await getDirect(reader, second.peerId, key)
+        assert.ok(got != null && equals(got, value), 'a record was lost with kill -9')
+      }
+    } finally {
+      await second.stop()
+    }
+  })
+})
