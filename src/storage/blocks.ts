@@ -1,0 +1,297 @@
+/**
+ * Content blocks by CID, for the sites this device hosts. Every block is verified against its
+ * CID before it is stored. Each hosted site has an index of the blocks it uses, so deleting a
+ * site deletes only the blocks no other site still uses; a site's manifest is stored together
+ * with all its blocks in one transaction.
+ * @module
+ */
+import { CID } from 'multiformats/cid'
+import { chunkLength, decodeManifest, verifyBlock } from '../core/content/index.ts'
+import { parseSiteName } from '../core/names/index.ts'
+import { SITE_BLOCKS_BY_CID, STORES } from './constants.ts'
+import { request, type Database } from './database.ts'
+import { IncompleteSiteError } from './errors.ts'
+
+/** A block: bytes and the CID they hash to. */
+export interface Block {
+  cid: CID
+  bytes: Uint8Array
+}
+
+/** A site whose content this device keeps. */
+export interface HostedSite {
+  /** Canonical site name. */
+  site: string
+  /** The manifest CID of the content kept. */
+  root: CID
+  /** Blocks the site uses (manifest included). */
+  blocks: number
+  /** Bytes of those blocks. */
+  bytes: number
+  /** When the content was stored, ms since the epoch. */
+  storedAt: number
+}
+
+/** Blocks and bytes held, each block counted once however many sites use it. */
+export interface BlockUsage {
+  blocks: number
+  bytes: number
+}
+
+/** What deleting a site freed. */
+export interface DeletedSite {
+  /** Blocks deleted (those no other site uses). */
+  blocks: number
+  /** Their bytes. */
+  bytes: number
+}
+
+/** The blocks area. */
+export interface BlockStore {
+  /** Whether the block is stored. */
+  hasBlock(cid: CID): Promise<boolean>
+  /** The block's bytes, or undefined. They were verified when stored. */
+  getBlock(cid: CID): Promise<Uint8Array | undefined>
+  /**
+   * Verifies every block, then stores them all as used by `site`, in one transaction: on any
+   * error (`BlockVerificationError`, `StorageFullError`) none is stored.
+   */
+  putBlocks(site: string, blocks: Iterable<Block>): Promise<void>
+  /**
+   * Stores the manifest `root` and the blocks it lists as the content `site` hosts, replacing
+   * what it hosted before, in one transaction. `blocks` may leave out blocks already stored
+   * (from `putBlocks` or another site). Blocks only the old content used are deleted. Throws
+   * `BlockVerificationError`, `MalformedManifestError`, `IncompleteSiteError`, `StorageFullError`;
+   * on any error nothing changes.
+   */
+  putSite(site: string, root: CID, blocks?: Iterable<Block>): Promise<HostedSite>
+  /** The content `site` hosts, or undefined. */
+  getHostedSite(site: string): Promise<HostedSite | undefined>
+  /** Every hosted site. */
+  listHostedSites(): Promise<HostedSite[]>
+  /** CIDs of the blocks `site` uses. */
+  siteBlocks(site: string): Promise<CID[]>
+  /** Stops keeping `site`'s content: deletes its blocks that no other site uses. */
+  deleteSite(site: string): Promise<DeletedSite>
+  /** Blocks and bytes held. */
+  blockUsage(): Promise<BlockUsage>
+  /** Deletes every block and hosted site. */
+  clearBlocks(): Promise<void>
+}
+
+interface StoredHosted {
+  site: string
+  root: string
+  blocks: number
+  bytes: number
+  storedAt: number
+}
+
+interface SiteBlockRow {
+  site: string
+  cid: string
+  size: number
+}
+
+const USAGE_KEY = 'blockUsage'
+const BLOCK_STORES = [STORES.blocks, STORES.siteBlocks, STORES.hosted, STORES.meta]
+
+function toHosted(row: StoredHosted): HostedSite {
+  return { site: row.site, root: CID.parse(row.root), blocks: row.blocks, bytes: row.bytes, storedAt: row.storedAt }
+}
+
+/** Key range of every `site-blocks` row of `site`: arrays sort after strings. */
+function siteRange(site: string): IDBKeyRange {
+  return IDBKeyRange.bound([site], [site, []])
+}
+
+/** Verifies all `blocks`; one map by CID string. */
+async function verified(blocks: Iterable<Block>): Promise<Map<string, Uint8Array>> {
+  const out = new Map<string, Uint8Array>()
+  for (const { cid, bytes } of blocks) {
+    await verifyBlock(cid, bytes)
+    out.set(cid.toString(), bytes)
+  }
+  return out
+}
+
+/** The block-writing half of a transaction over BLOCK_STORES. */
+class BlockWriter {
+  readonly blocks: IDBObjectStore
+  readonly refs: IDBObjectStore
+  readonly meta: IDBObjectStore
+  usage: BlockUsage = { blocks: 0, bytes: 0 }
+
+  constructor(tx: IDBTransaction) {
+    this.blocks = tx.objectStore(STORES.blocks)
+    this.refs = tx.objectStore(STORES.siteBlocks)
+    this.meta = tx.objectStore(STORES.meta)
+  }
+
+  async load(): Promise<void> {
+    this.usage = ((await request(this.meta.get(USAGE_KEY))) as BlockUsage | undefined) ?? { blocks: 0, bytes: 0 }
+  }
+
+  /** Stores the blocks not stored yet, and counts them. */
+  async add(blocks: Map<string, Uint8Array>): Promise<void> {
+    const entries = [...blocks]
+    const present = await Promise.all(entries.map(([cid]) => request(this.blocks.count(cid))))
+    entries.forEach(([cid, bytes], i) => {
+      if (present[i] > 0) return
+      this.blocks.put(bytes, cid)
+      this.usage.blocks++
+      this.usage.bytes += bytes.length
+    })
+  }
+
+  /** Deletes the blocks among `cids` that no site uses any more. */
+  async collect(cids: Map<string, number>): Promise<DeletedSite> {
+    const entries = [...cids]
+    const users = await Promise.all(entries.map(([cid]) => request(this.refs.index(SITE_BLOCKS_BY_CID).count(cid))))
+    const freed = { blocks: 0, bytes: 0 }
+    entries.forEach(([cid, size], i) => {
+      if (users[i] > 0) return
+      this.blocks.delete(cid)
+      freed.blocks++
+      freed.bytes += size
+    })
+    this.usage.blocks -= freed.blocks
+    this.usage.bytes -= freed.bytes
+    return freed
+  }
+
+  /** The site's block index rows, by CID string. */
+  async siteRows(site: string): Promise<Map<string, number>> {
+    const rows = (await request(this.refs.getAll(siteRange(site)))) as SiteBlockRow[]
+    return new Map(rows.map((row) => [row.cid, row.size]))
+  }
+
+  save(): void {
+    this.meta.put(this.usage, USAGE_KEY)
+  }
+}
+
+/** The blocks area over `db`. */
+export function createBlockStore(db: Database): BlockStore {
+  const getBlock = (cid: CID): Promise<Uint8Array | undefined> => db.get<Uint8Array>(STORES.blocks, cid.toString())
+
+  return {
+    async hasBlock(cid) {
+      return db.transact([STORES.blocks], 'readonly', async (tx) => (await request(tx.objectStore(STORES.blocks).count(cid.toString()))) > 0)
+    },
+
+    getBlock,
+
+    async putBlocks(site, blocks) {
+      const key = parseSiteName(site).site
+      const checked = await verified(blocks)
+      if (checked.size === 0) return
+      await db.transact(BLOCK_STORES, 'readwrite', async (tx) => {
+        const writer = new BlockWriter(tx)
+        await writer.load()
+        await writer.add(checked)
+        for (const [cid, bytes] of checked) writer.refs.put({ site: key, cid, size: bytes.length } satisfies SiteBlockRow, [key, cid])
+        writer.save()
+      })
+    },
+
+    async putSite(site, root, blocks = []) {
+      const key = parseSiteName(site).site
+      const checked = await verified(blocks)
+      const rootKey = root.toString()
+      const manifestBytes = checked.get(rootKey) ?? (await getBlock(root))
+      if (manifestBytes === undefined) throw new IncompleteSiteError([rootKey], `The manifest ${rootKey} of ${key} is not stored.`)
+      const manifest = await decodeManifest(manifestBytes, root)
+      // The set of blocks the site uses: its manifest and every chunk it lists.
+      const wanted = new Map<string, number>([[rootKey, manifestBytes.length]])
+      const unknown: string[] = []
+      for (const entry of Object.values(manifest.files)) {
+        entry.chunks.forEach((cid, index) => {
+          const cidKey = cid.toString()
+          const given = checked.get(cidKey)
+          if (given !== undefined) wanted.set(cidKey, given.length)
+          else if (!wanted.has(cidKey)) {
+            wanted.set(cidKey, chunkLength(entry.size, index))
+            unknown.push(cidKey)
+          }
+        })
+      }
+      const row = await db.transact(BLOCK_STORES, 'readwrite', async (tx) => {
+        const writer = new BlockWriter(tx)
+        await writer.load()
+        const present = await Promise.all(unknown.map((cid) => request(writer.blocks.count(cid))))
+        const missing = unknown.filter((_, i) => present[i] === 0)
+        if (missing.length > 0) {
+          throw new IncompleteSiteError(
+            missing.slice(0, 5),
+            `${missing.length} block(s) of ${key} are neither given nor stored, e.g. ${missing[0]}.`,
+          )
+        }
+        const toAdd = new Map<string, Uint8Array>()
+        for (const cid of wanted.keys()) {
+          const bytes = checked.get(cid)
+          if (bytes !== undefined) toAdd.set(cid, bytes)
+        }
+        await writer.add(toAdd)
+        const previous = await writer.siteRows(key)
+        const dropped = new Map<string, number>()
+        for (const [cid, size] of previous) {
+          if (wanted.has(cid)) continue
+          writer.refs.delete([key, cid])
+          dropped.set(cid, size)
+        }
+        let bytes = 0
+        for (const [cid, size] of wanted) {
+          bytes += size
+          if (!previous.has(cid)) writer.refs.put({ site: key, cid, size } satisfies SiteBlockRow, [key, cid])
+        }
+        await writer.collect(dropped)
+        const hosted: StoredHosted = { site: key, root: rootKey, blocks: wanted.size, bytes, storedAt: Date.now() }
+        tx.objectStore(STORES.hosted).put(hosted, key)
+        writer.save()
+        return hosted
+      })
+      return toHosted(row)
+    },
+
+    async getHostedSite(site) {
+      const row = await db.get<StoredHosted>(STORES.hosted, parseSiteName(site).site)
+      return row === undefined ? undefined : toHosted(row)
+    },
+
+    async listHostedSites() {
+      return (await db.values<StoredHosted>(STORES.hosted)).map(toHosted)
+    },
+
+    async siteBlocks(site) {
+      const key = parseSiteName(site).site
+      const rows = await db.transact([STORES.siteBlocks], 'readonly', (tx) =>
+        request(tx.objectStore(STORES.siteBlocks).getAll(siteRange(key))),
+      )
+      return (rows as SiteBlockRow[]).map((row) => CID.parse(row.cid))
+    },
+
+    deleteSite(site) {
+      const key = parseSiteName(site).site
+      return db.transact(BLOCK_STORES, 'readwrite', async (tx) => {
+        const writer = new BlockWriter(tx)
+        await writer.load()
+        const rows = await writer.siteRows(key)
+        writer.refs.delete(siteRange(key))
+        tx.objectStore(STORES.hosted).delete(key)
+        const freed = await writer.collect(rows)
+        writer.save()
+        return freed
+      })
+    },
+
+    async blockUsage() {
+      return (await db.get<BlockUsage>(STORES.meta, USAGE_KEY)) ?? { blocks: 0, bytes: 0 }
+    },
+
+    clearBlocks: () =>
+      db.transact(BLOCK_STORES, 'readwrite', (tx) => {
+        for (const name of BLOCK_STORES) tx.objectStore(name).clear()
+      }),
+  }
+}

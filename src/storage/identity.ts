@@ -1,0 +1,210 @@
+/**
+ * The two Ed25519 keys of this device: the peer key (libp2p transport identity, one per
+ * device) and the owner key (signs names, can be moved to another device in an encrypted key
+ * file). Both are created on first use and kept. Neither seed is ever returned: the peer key
+ * goes only to the libp2p factory as a `PrivateKey`, the owner key only signs.
+ * @module
+ */
+import type { PrivateKey } from '@libp2p/interface'
+import { concat, equals } from '../core/bytes.ts'
+import { generateKeyPair, sign, type Ed25519KeyPair } from '../core/crypto/ed25519.ts'
+import {
+  createDelegation,
+  createRecord,
+  createRevocation,
+  type Delegation,
+  type DelegationInit,
+  type RecordFields,
+  type RevocationInit,
+  type SignedRecord,
+  type SignedRevocation,
+} from '../core/records/index.ts'
+import { STORES } from './constants.ts'
+import { request, type Database } from './database.ts'
+import { OwnerKeyChangedError, OwnerKeyInUseError } from './errors.ts'
+import { fingerprint } from './fingerprint.ts'
+import { decryptKeyFile, encryptKeyFile, readKeyFileHeader, type EncryptKeyFileOptions } from './key-file.ts'
+import type { StoredSite } from './published-sites.ts'
+
+const PEER = 'peer'
+const OWNER = 'owner'
+
+/** Keys are written with strict durability: a crash right after creation must not lose them. */
+const DURABLE: IDBTransactionOptions = { durability: 'strict' }
+
+interface StoredKey {
+  /** 32-byte Ed25519 seed. */
+  seed: Uint8Array
+  /** 32-byte Ed25519 public key. */
+  publicKey: Uint8Array
+  /** When the key was created (or imported here), ms since the epoch. */
+  createdAt: number
+}
+
+/** The owner key: its public part, and signing without handing out the seed. */
+export interface OwnerKey {
+  /** 32-byte Ed25519 public key: the `owner` of every record it signs. */
+  readonly publicKey: Uint8Array
+  /** Human-comparable fingerprint of `publicKey` (see `fingerprint`). */
+  readonly fingerprint: string
+  /** When the key was created, or imported onto this device, ms since the epoch. */
+  readonly createdAt: number
+  /** Signs raw bytes (callers domain-separate). Throws `OwnerKeyChangedError` when the key was replaced. */
+  sign(message: Uint8Array): Promise<Uint8Array>
+  /** `createRecord` from the core with this key. */
+  createRecord(fields: RecordFields): Promise<SignedRecord>
+  /** `createDelegation` from the core with this key as the root key. */
+  createDelegation(init: DelegationInit): Promise<Delegation>
+  /** `createRevocation` from the core with this key as the revoker. */
+  createRevocation(init: RevocationInit): Promise<SignedRevocation>
+}
+
+/** What a key file says about itself, for the person to check before importing it. */
+export interface KeyFileInfo {
+  /** Format version. */
+  version: number
+  /** The owner public key in the file. */
+  publicKey: Uint8Array
+  /** Its fingerprint. */
+  fingerprint: string
+}
+
+/** Options of `importOwnerKey`. */
+export interface ImportOwnerKeyOptions {
+  /**
+   * Replace an owner key that still publishes sites, and forget those sites (the new key cannot
+   * republish them). Without it, such an import throws `OwnerKeyInUseError`.
+   * @default false
+   */
+  replace?: boolean
+}
+
+/** A file as the page gets it: from `<input type=file>`, a drop, or bytes. */
+export type KeyFileInput = Blob | ArrayBuffer | Uint8Array
+
+/** Identity area of the storage. */
+export interface IdentityStore {
+  /** The libp2p peer key of this device, created on first call: pass it to `createLibp2p({ privateKey })`. */
+  getOrCreatePeerKey(): Promise<PrivateKey>
+  /** The owner key, created on first call. */
+  getOrCreateOwnerKey(): Promise<OwnerKey>
+  /** The owner key file, encrypted with `passphrase`. Throws `WeakPassphraseError`. */
+  exportOwnerKey(passphrase: string, options?: EncryptKeyFileOptions): Promise<Uint8Array>
+  /**
+   * Makes the key in `file` this device's owner key. Throws `WrongPassphraseError`,
+   * `DamagedKeyFileError`, `OwnerKeyInUseError`, `StorageFullError`; on any error nothing changes.
+   */
+  importOwnerKey(file: KeyFileInput, passphrase: string, options?: ImportOwnerKeyOptions): Promise<OwnerKey>
+  /** Reads a key file's public key without its passphrase. Throws `DamagedKeyFileError`. */
+  inspectKeyFile(file: KeyFileInput): Promise<KeyFileInfo>
+}
+
+async function bytesOf(file: KeyFileInput): Promise<Uint8Array> {
+  if (file instanceof Uint8Array) return file
+  if (file instanceof ArrayBuffer) return new Uint8Array(file)
+  return new Uint8Array(await file.arrayBuffer())
+}
+
+function newKey(): StoredKey {
+  const { seed, publicKey } = generateKeyPair()
+  return { seed, publicKey, createdAt: Date.now() }
+}
+
+/** The identity area over `db`. */
+export function createIdentityStore(db: Database): IdentityStore {
+  /** The stored key under `id`, or `candidate` stored now when there is none (atomic across tabs). */
+  const getOrPut = async (id: string, candidate: () => StoredKey): Promise<StoredKey> => {
+    const found = await db.get<StoredKey>(STORES.identity, id)
+    if (found !== undefined) return found
+    const fresh = candidate()
+    return db.transact(
+      [STORES.identity],
+      'readwrite',
+      async (tx) => {
+        const store = tx.objectStore(STORES.identity)
+        const existing = (await request(store.get(id))) as StoredKey | undefined
+        if (existing !== undefined) return existing
+        store.put(fresh, id)
+        return fresh
+      },
+      DURABLE,
+    )
+  }
+
+  const loadOwner = async (): Promise<StoredKey> => getOrPut(OWNER, newKey)
+
+  /** A key pair for signing, after checking the stored owner key is still `publicKey`. */
+  const ownerKeyPair = async (publicKey: Uint8Array): Promise<Ed25519KeyPair> => {
+    const stored = await loadOwner()
+    if (!equals(stored.publicKey, publicKey)) {
+      throw new OwnerKeyChangedError('The owner key of this device was replaced; sign with the new key.')
+    }
+    return { seed: stored.seed, publicKey: stored.publicKey }
+  }
+
+  const ownerHandle = async (stored: StoredKey): Promise<OwnerKey> => {
+    const publicKey = stored.publicKey.slice()
+    return {
+      publicKey,
+      fingerprint: await fingerprint(publicKey),
+      createdAt: stored.createdAt,
+      sign: async (message) => sign((await ownerKeyPair(publicKey)).seed, message),
+      createRecord: async (fields) => createRecord(fields, await ownerKeyPair(publicKey)),
+      createDelegation: async (init) => createDelegation(init, await ownerKeyPair(publicKey)),
+      createRevocation: async (init) => createRevocation(init, await ownerKeyPair(publicKey)),
+    }
+  }
+
+  return {
+    async getOrCreatePeerKey() {
+      const stored = await getOrPut(PEER, newKey)
+      const { privateKeyFromRaw } = await import('@libp2p/crypto/keys')
+      // libp2p's raw Ed25519 private key is the seed followed by the public key.
+      return privateKeyFromRaw(concat([stored.seed, stored.publicKey]))
+    },
+
+    async getOrCreateOwnerKey() {
+      return ownerHandle(await loadOwner())
+    },
+
+    async exportOwnerKey(passphrase, options) {
+      const stored = await loadOwner()
+      return encryptKeyFile({ seed: stored.seed, publicKey: stored.publicKey }, passphrase, options)
+    },
+
+    async importOwnerKey(file, passphrase, options = {}) {
+      // Everything slow and fallible happens before the transaction, which only swaps the key.
+      const keyPair = await decryptKeyFile(await bytesOf(file), passphrase)
+      const imported: StoredKey = { ...keyPair, createdAt: Date.now() }
+      const result = await db.transact(
+        [STORES.identity, STORES.sites],
+        'readwrite',
+        async (tx) => {
+          const identity = tx.objectStore(STORES.identity)
+          const current = (await request(identity.get(OWNER))) as StoredKey | undefined
+          if (current !== undefined && equals(current.publicKey, imported.publicKey)) return current
+          if (current !== undefined) {
+            const sites = tx.objectStore(STORES.sites)
+            const held = ((await request(sites.getAll())) as StoredSite[]).filter((site) => equals(site.owner, current.publicKey))
+            if (held.length > 0 && options.replace !== true) {
+              throw new OwnerKeyInUseError(
+                held.map((site) => site.site),
+                `The owner key on this device still publishes ${held.map((site) => site.site).join(', ')}. Export it first, or confirm that these names will no longer be republished from here.`,
+              )
+            }
+            for (const site of held) sites.delete(site.site)
+          }
+          identity.put(imported, OWNER)
+          return imported
+        },
+        DURABLE,
+      )
+      return ownerHandle(result)
+    },
+
+    async inspectKeyFile(file) {
+      const header = await readKeyFileHeader(await bytesOf(file))
+      return { version: header.version, publicKey: header.publicKey, fingerprint: await fingerprint(header.publicKey) }
+    },
+  }
+}

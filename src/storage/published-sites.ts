@@ -1,0 +1,150 @@
+/**
+ * Sites this device publishes: for each, the last record signed for it (the truth from which
+ * name, owner and content root are read), when it was last put into the DHT, and whether this
+ * device hosts its content. The naming service republishes from here.
+ * @module
+ */
+import { CID } from 'multiformats/cid'
+import { decodeRecord } from '../core/records/index.ts'
+import { parseSiteName } from '../core/names/index.ts'
+import { STORES } from './constants.ts'
+import { request, type Database } from './database.ts'
+
+/** A row of the `sites` store. */
+export interface StoredSite {
+  site: string
+  name: string
+  topic: string
+  owner: Uint8Array
+  seq: number
+  root?: string
+  record: Uint8Array
+  publishedAt: number
+  hosted: boolean
+}
+
+/** A site this device publishes. */
+export interface PublishedSite {
+  /** Canonical site name, e.g. `api.mysite:code`. */
+  site: string
+  /** The name part: `mysite`. */
+  name: string
+  /** The topic: `code`. */
+  topic: string
+  /** The key that signed the last record (this device's owner key, or a delegate). */
+  owner: Uint8Array
+  /** Sequence number of the last record. */
+  seq: number
+  /** The content root (manifest CID) of the last record, if it has one. */
+  root?: CID
+  /** The last record's envelope bytes, ready to put again. */
+  record: Uint8Array
+  /** When the record was last put into the DHT, ms since the epoch. */
+  publishedAt: number
+  /** Whether this device serves the site's content. */
+  hosted: boolean
+}
+
+/** Options of `putPublishedSite`. */
+export interface PutPublishedSiteOptions {
+  /** When the record was put into the DHT, ms since the epoch. @default Date.now() */
+  publishedAt?: number
+  /** Whether this device hosts the content. @default the stored value, else true */
+  hosted?: boolean
+}
+
+/** The "sites I publish" area. */
+export interface PublishedSites {
+  /** The site, or undefined when this device does not publish it. */
+  getPublishedSite(site: string): Promise<PublishedSite | undefined>
+  /** Every site this device publishes, by name. */
+  listPublishedSites(): Promise<PublishedSite[]>
+  /**
+   * Stores `record` (envelope bytes, signed by this device) as the last record of its site.
+   * Decodes it (throws the core's record errors) but does not validate it: the caller just made it.
+   */
+  putPublishedSite(record: Uint8Array, options?: PutPublishedSiteOptions): Promise<PublishedSite>
+  /** Notes that the stored record was put into the DHT again at `at`. */
+  markRepublished(site: string, at?: number): Promise<void>
+  /** Starts or stops hosting the site's content (the blocks are kept or deleted by `blocks`). */
+  setHosted(site: string, hosted: boolean): Promise<void>
+  /** Stops publishing the site from this device. */
+  deletePublishedSite(site: string): Promise<void>
+}
+
+function toSite(row: StoredSite): PublishedSite {
+  const site: PublishedSite = {
+    site: row.site,
+    name: row.name,
+    topic: row.topic,
+    owner: row.owner,
+    seq: row.seq,
+    record: row.record,
+    publishedAt: row.publishedAt,
+    hosted: row.hosted,
+  }
+  if (row.root !== undefined) site.root = CID.parse(row.root)
+  return site
+}
+
+/** The published-sites area over `db`. */
+export function createPublishedSites(db: Database): PublishedSites {
+  const update = (site: string, change: (row: StoredSite) => void): Promise<void> =>
+    db.transact([STORES.sites], 'readwrite', async (tx) => {
+      const store = tx.objectStore(STORES.sites)
+      const key = parseSiteName(site).site
+      const row = (await request(store.get(key))) as StoredSite | undefined
+      if (row === undefined) return
+      change(row)
+      store.put(row, key)
+    })
+
+  return {
+    async getPublishedSite(site) {
+      const row = await db.get<StoredSite>(STORES.sites, parseSiteName(site).site)
+      return row === undefined ? undefined : toSite(row)
+    },
+
+    async listPublishedSites() {
+      return (await db.values<StoredSite>(STORES.sites)).map(toSite)
+    },
+
+    async putPublishedSite(record, options = {}) {
+      const { body } = decodeRecord(record)
+      const parsed = parseSiteName(body.name)
+      const row = await db.transact([STORES.sites], 'readwrite', async (tx) => {
+        const store = tx.objectStore(STORES.sites)
+        const previous = (await request(store.get(parsed.site))) as StoredSite | undefined
+        const next: StoredSite = {
+          site: parsed.site,
+          name: parsed.name,
+          topic: parsed.topic,
+          owner: body.owner,
+          seq: body.seq,
+          record: record.slice(),
+          publishedAt: options.publishedAt ?? Date.now(),
+          hosted: options.hosted ?? previous?.hosted ?? true,
+        }
+        if (body.content !== undefined) next.root = body.content.toString()
+        store.put(next, parsed.site)
+        return next
+      })
+      return toSite(row)
+    },
+
+    markRepublished: (site, at = Date.now()) =>
+      update(site, (row) => {
+        row.publishedAt = at
+      }),
+
+    setHosted: (site, hosted) =>
+      update(site, (row) => {
+        row.hosted = hosted
+      }),
+
+    deletePublishedSite: (site) =>
+      db.transact([STORES.sites], 'readwrite', (tx) => {
+        tx.objectStore(STORES.sites).delete(parseSiteName(site).site)
+      }),
+  }
+}
