@@ -1,0 +1,52 @@
+/**
+ * Protocol constants and default limits of `/an/route/1.0.0`. See docs/protocol/route.md.
+ * @module
+ */
+
+/** Protocol id negotiated on every route stream. See "Streams". */
+export const ROUTE_PROTOCOL = '/an/route/1.0.0'
+
+/** Version number carried in the `v` field of every request and response frame. See "Frames". */
+export const ROUTE_VERSION = 1
+
+/** Largest request frame a server reads, in bytes; larger gets status 431. See "Limits". */
+export const DEFAULT_MAX_REQUEST_SIZE = 8 * 1024
+
+/** Largest response header frame a client reads, in bytes. See "Limits". */
+export const DEFAULT_MAX_RESPONSE_HEADER_SIZE = 16 * 1024
+
+/** Time a server waits for the whole request frame, in ms; then status 408. See "Limits". */
+export const DEFAULT_REQUEST_TIMEOUT = 10_000
+
+/** Longest a server waits for a reader to make room for more bytes, in ms; then the stream is reset. See "Limits". */
+export const DEFAULT_WRITE_TIMEOUT = 30_000
+
+/** Requests one peer may have in progress at a server; more get status 429. See "Limits". */
+export const DEFAULT_MAX_STREAMS_PER_PEER = 16
+
+/** Requests a server has in progress across all peers; more get status 503. See "Limits". */
+export const DEFAULT_MAX_CONCURRENT_STREAMS = 256
+
+/**
+ * Inbound route streams libp2p accepts on one connection before it resets new ones without a
+ * status: above `DEFAULT_MAX_STREAMS_PER_PEER` so that a busy peer gets a 429, not a reset.
+ */
+export const DEFAULT_MAX_INBOUND_STREAMS = 128
+
+/** Outbound route streams a client opens on one connection. */
+export const DEFAULT_MAX_OUTBOUND_STREAMS = 64
+
+/** Time a client waits for a response header frame after sending its request, in ms. */
+export const DEFAULT_RESPONSE_TIMEOUT = 15_000
+
+/** Bytes a client buffers from a response body before it pauses the stream (backpressure). */
+export const DEFAULT_READ_HIGH_WATER_MARK = 512 * 1024
+
+/** Manifests a server keeps decoded, most recently used first. */
+export const DEFAULT_MANIFEST_CACHE_SIZE = 16
+
+/** Longest value of a request header, in characters. See "Request". */
+export const MAX_HEADER_VALUE_LENGTH = 1024
+
+/** Response header carrying a stable reason string with an error status. See "Status codes". */
+export const REASON_HEADER = 'x-an-reason'
