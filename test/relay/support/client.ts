@@ -32,12 +32,14 @@ export interface ClientInit {
   relays?: string[]
   /** Listen on `/p2p-circuit` through the relays (hold a reservation). */
   circuit?: boolean
+  /** Listen on a loopback TCP port (a provider needs an address to be stored). */
+  listen?: boolean
 }
 
 /** Starts a client and connects it to `relays`; waits until its routing table holds them. */
 export async function createClient(init: ClientInit = {}): Promise<Client> {
   const node = (await createLibp2p({
-    addresses: { listen: init.circuit === true ? ['/p2p-circuit'] : [] },
+    addresses: { listen: [...(init.circuit === true ? ['/p2p-circuit'] : []), ...(init.listen === true ? ['/ip4/127.0.0.1/tcp/0'] : [])] },
     transports: [tcp(), webSockets(), circuitRelayTransport()],
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
