@@ -1,0 +1,62 @@
+/**
+ * Helpers for the storage specs: a fresh database name per test, and sites built from files.
+ * @module
+ */
+import { addFiles, type SiteFile } from '../../src/core/content/index.ts'
+import type { Block } from '../../src/storage/index.ts'
+import { deleteAlternetStorage, openAlternetStorage, type AlternetStorage, type OpenAlternetStorageOptions } from '../../src/storage/index.ts'
+import type { CID } from 'multiformats/cid'
+
+let counter = 0
+const run = Math.random().toString(36).slice(2, 8)
+
+/** A database name no other test uses. */
+export function freshName(label: string): string {
+  return `test-${label}-${run}-${counter++}`
+}
+
+/** A store on a fresh database; `cleanup` closes and deletes it. */
+export function freshStorage(label: string, options: OpenAlternetStorageOptions = {}): AlternetStorage & { cleanup(): Promise<void> } {
+  const storage = openAlternetStorage({ ...options, name: options.name ?? freshName(label) })
+  return Object.assign(storage, {
+    async cleanup() {
+      storage.close()
+      await deleteAlternetStorage(storage.name, options.indexedDB)
+    },
+  })
+}
+
+/** Deterministic bytes of `length`, different for each `seed`. */
+export function bytesOf(length: number, seed: number): Uint8Array {
+  const out = new Uint8Array(length)
+  let x = seed * 2654435761 + 1
+  for (let i = 0; i < length; i++) {
+    x = (x * 1103515245 + 12345) >>> 0
+    out[i] = x >>> 24
+  }
+  return out
+}
+
+/** A site: its manifest CID, the manifest block and every chunk block. */
+export interface BuiltSite {
+  root: CID
+  manifest: Block
+  chunks: Block[]
+  /** Manifest and chunks. */
+  blocks: Block[]
+}
+
+/** Chunks `files` into a site. */
+export async function buildSite(files: SiteFile[]): Promise<BuiltSite> {
+  const chunks: Block[] = []
+  const seen = new Set<string>()
+  const { cid, bytes } = await addFiles(files, {
+    onBlock: (cid, bytes) => {
+      if (seen.has(cid.toString())) return
+      seen.add(cid.toString())
+      chunks.push({ cid, bytes })
+    },
+  })
+  const manifest = { cid, bytes }
+  return { root: cid, manifest, chunks, blocks: [manifest, ...chunks] }
+}
