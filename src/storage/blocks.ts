@@ -97,7 +97,13 @@ const USAGE_KEY = 'blockUsage'
 const BLOCK_STORES = [STORES.blocks, STORES.siteBlocks, STORES.hosted, STORES.meta]
 
 function toHosted(row: StoredHosted): HostedSite {
-  return { site: row.site, root: CID.parse(row.root), blocks: row.blocks, bytes: row.bytes, storedAt: row.storedAt }
+  return {
+    site: row.site,
+    root: CID.parse(row.root),
+    blocks: row.blocks,
+    bytes: row.bytes,
+    storedAt: row.storedAt,
+  }
 }
 
 /** Key range of every `site-blocks` row of `site`: arrays sort after strings. */
@@ -129,7 +135,10 @@ class BlockWriter {
   }
 
   async load(): Promise<void> {
-    this.usage = ((await request(this.meta.get(USAGE_KEY))) as BlockUsage | undefined) ?? { blocks: 0, bytes: 0 }
+    this.usage = ((await request(this.meta.get(USAGE_KEY))) as BlockUsage | undefined) ?? {
+      blocks: 0,
+      bytes: 0,
+    }
   }
 
   /** Stores the blocks not stored yet, and counts them. */
@@ -147,7 +156,9 @@ class BlockWriter {
   /** Deletes the blocks among `cids` that no site uses any more. */
   async collect(cids: Map<string, number>): Promise<DeletedSite> {
     const entries = [...cids]
-    const users = await Promise.all(entries.map(([cid]) => request(this.refs.index(SITE_BLOCKS_BY_CID).count(cid))))
+    const users = await Promise.all(
+      entries.map(([cid]) => request(this.refs.index(SITE_BLOCKS_BY_CID).count(cid))),
+    )
     const freed = { blocks: 0, bytes: 0 }
     entries.forEach(([cid, size], i) => {
       if (users[i] > 0) return
@@ -173,11 +184,16 @@ class BlockWriter {
 
 /** The blocks area over `db`. */
 export function createBlockStore(db: Database): BlockStore {
-  const getBlock = (cid: CID): Promise<Uint8Array | undefined> => db.get<Uint8Array>(STORES.blocks, cid.toString())
+  const getBlock = (cid: CID): Promise<Uint8Array | undefined> =>
+    db.get<Uint8Array>(STORES.blocks, cid.toString())
 
   return {
     async hasBlock(cid) {
-      return db.transact([STORES.blocks], 'readonly', async (tx) => (await request(tx.objectStore(STORES.blocks).count(cid.toString()))) > 0)
+      return db.transact(
+        [STORES.blocks],
+        'readonly',
+        async (tx) => (await request(tx.objectStore(STORES.blocks).count(cid.toString()))) > 0,
+      )
     },
 
     getBlock,
@@ -190,7 +206,8 @@ export function createBlockStore(db: Database): BlockStore {
         const writer = new BlockWriter(tx)
         await writer.load()
         await writer.add(checked)
-        for (const [cid, bytes] of checked) writer.refs.put({ site: key, cid, size: bytes.length } satisfies SiteBlockRow, [key, cid])
+        for (const [cid, bytes] of checked)
+          writer.refs.put({ site: key, cid, size: bytes.length } satisfies SiteBlockRow, [key, cid])
         writer.save()
       })
     },
@@ -200,7 +217,8 @@ export function createBlockStore(db: Database): BlockStore {
       const checked = await verified(blocks)
       const rootKey = root.toString()
       const manifestBytes = checked.get(rootKey) ?? (await getBlock(root))
-      if (manifestBytes === undefined) throw new IncompleteSiteError([rootKey], `The manifest ${rootKey} of ${key} is not stored.`)
+      if (manifestBytes === undefined)
+        throw new IncompleteSiteError([rootKey], `The manifest ${rootKey} of ${key} is not stored.`)
       const manifest = await decodeManifest(manifestBytes, root)
       // The set of blocks the site uses: its manifest and every chunk it lists.
       const wanted = new Map<string, number>([[rootKey, manifestBytes.length]])
@@ -243,10 +261,17 @@ export function createBlockStore(db: Database): BlockStore {
         let bytes = 0
         for (const [cid, size] of wanted) {
           bytes += size
-          if (!previous.has(cid)) writer.refs.put({ site: key, cid, size } satisfies SiteBlockRow, [key, cid])
+          if (!previous.has(cid))
+            writer.refs.put({ site: key, cid, size } satisfies SiteBlockRow, [key, cid])
         }
         await writer.collect(dropped)
-        const hosted: StoredHosted = { site: key, root: rootKey, blocks: wanted.size, bytes, storedAt: Date.now() }
+        const hosted: StoredHosted = {
+          site: key,
+          root: rootKey,
+          blocks: wanted.size,
+          bytes,
+          storedAt: Date.now(),
+        }
         tx.objectStore(STORES.hosted).put(hosted, key)
         writer.save()
         return hosted

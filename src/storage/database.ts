@@ -5,7 +5,13 @@
  * @module
  */
 import { get, promisifyRequest, values, type UseStore } from 'idb-keyval'
-import { DB_VERSION, RECORDS_BY_ROOT, SITE_BLOCKS_BY_CID, STORES, type StoreName } from './constants.ts'
+import {
+  DB_VERSION,
+  RECORDS_BY_ROOT,
+  SITE_BLOCKS_BY_CID,
+  STORES,
+  type StoreName,
+} from './constants.ts'
 import { StorageUnavailableError, storageError } from './errors.ts'
 
 /** Creates or migrates the stores; `oldVersion` 0 is a new database. */
@@ -37,7 +43,12 @@ export interface Database {
    * wait on requests of `tx` (anything else lets the transaction commit early). When `fn` throws
    * or rejects the transaction is aborted and nothing it wrote is kept.
    */
-  transact<T>(stores: StoreName[], mode: IDBTransactionMode, fn: (tx: IDBTransaction) => T | Promise<T>, options?: IDBTransactionOptions): Promise<T>
+  transact<T>(
+    stores: StoreName[],
+    mode: IDBTransactionMode,
+    fn: (tx: IDBTransaction) => T | Promise<T>,
+    options?: IDBTransactionOptions,
+  ): Promise<T>
   /** Closes the connection; the next call opens it again. */
   close(): void
 }
@@ -50,7 +61,9 @@ export function openDatabase(name: string, factory: IDBFactory | undefined): Dat
     if (connection !== undefined) return connection
     if (factory == null) {
       return Promise.reject(
-        new StorageUnavailableError('This browser gives Alternet no IndexedDB (private browsing?): keys and sites cannot be kept.'),
+        new StorageUnavailableError(
+          'This browser gives Alternet no IndexedDB (private browsing?): keys and sites cannot be kept.',
+        ),
       )
     }
     let request: IDBOpenDBRequest
@@ -75,7 +88,10 @@ export function openDatabase(name: string, factory: IDBFactory | undefined): Dat
       (error: unknown) => {
         connection = undefined
         if ((error as { name?: unknown } | null)?.name === 'VersionError') {
-          throw new StorageUnavailableError('A newer version of Alternet has upgraded its storage: reload the page.', { cause: error })
+          throw new StorageUnavailableError(
+            'A newer version of Alternet has upgraded its storage: reload the page.',
+            { cause: error },
+          )
         }
         throw storageError(error)
       },
@@ -118,8 +134,10 @@ export function openDatabase(name: string, factory: IDBFactory | undefined): Dat
     return result
   }
 
-  const store = (storeName: StoreName): UseStore => (mode, callback) =>
-    connect().then((db) => callback(db.transaction(storeName, mode).objectStore(storeName)))
+  const store =
+    (storeName: StoreName): UseStore =>
+    (mode, callback) =>
+      connect().then((db) => callback(db.transaction(storeName, mode).objectStore(storeName)))
 
   return {
     name,
@@ -130,7 +148,10 @@ export function openDatabase(name: string, factory: IDBFactory | undefined): Dat
     close: () => {
       const current = connection
       connection = undefined
-      void current?.then((db) => db.close(), () => undefined)
+      void current?.then(
+        (db) => db.close(),
+        () => undefined,
+      )
     },
   }
 }
@@ -148,7 +169,11 @@ export function request<T>(req: IDBRequest<T>): Promise<T> {
 }
 
 /** Deletes database `name` and everything in it (keys included). */
-export async function deleteDatabase(name: string, factory: IDBFactory | undefined = globalThis.indexedDB): Promise<void> {
-  if (factory == null) throw new StorageUnavailableError('This browser gives Alternet no IndexedDB.')
+export async function deleteDatabase(
+  name: string,
+  factory: IDBFactory | undefined = globalThis.indexedDB,
+): Promise<void> {
+  if (factory == null)
+    throw new StorageUnavailableError('This browser gives Alternet no IndexedDB.')
   await promisifyRequest(factory.deleteDatabase(name))
 }

@@ -12,6 +12,7 @@ import { FINGERPRINT_GROUP, FINGERPRINT_LENGTH } from './constants.ts'
 export async function fingerprint(publicKey: Uint8Array): Promise<string> {
   const text = base32.baseEncode(await sha256Digest(publicKey)).slice(0, FINGERPRINT_LENGTH)
   const groups: string[] = []
-  for (let i = 0; i < text.length; i += FINGERPRINT_GROUP) groups.push(text.slice(i, i + FINGERPRINT_GROUP))
+  for (let i = 0; i < text.length; i += FINGERPRINT_GROUP)
+    groups.push(text.slice(i, i + FINGERPRINT_GROUP))
   return groups.join('-')
 }

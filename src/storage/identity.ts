@@ -23,7 +23,12 @@ import { STORES } from './constants.ts'
 import { request, type Database } from './database.ts'
 import { OwnerKeyChangedError, OwnerKeyInUseError } from './errors.ts'
 import { fingerprint } from './fingerprint.ts'
-import { decryptKeyFile, encryptKeyFile, readKeyFileHeader, type EncryptKeyFileOptions } from './key-file.ts'
+import {
+  decryptKeyFile,
+  encryptKeyFile,
+  readKeyFileHeader,
+  type EncryptKeyFileOptions,
+} from './key-file.ts'
 import type { StoredSite } from './published-sites.ts'
 
 const PEER = 'peer'
@@ -94,7 +99,11 @@ export interface IdentityStore {
    * Makes the key in `file` this device's owner key. Throws `WrongPassphraseError`,
    * `DamagedKeyFileError`, `OwnerKeyInUseError`, `StorageFullError`; on any error nothing changes.
    */
-  importOwnerKey(file: KeyFileInput, passphrase: string, options?: ImportOwnerKeyOptions): Promise<OwnerKey>
+  importOwnerKey(
+    file: KeyFileInput,
+    passphrase: string,
+    options?: ImportOwnerKeyOptions,
+  ): Promise<OwnerKey>
   /** Reads a key file's public key without its passphrase. Throws `DamagedKeyFileError`. */
   inspectKeyFile(file: KeyFileInput): Promise<KeyFileInfo>
 }
@@ -137,7 +146,9 @@ export function createIdentityStore(db: Database): IdentityStore {
   const ownerKeyPair = async (publicKey: Uint8Array): Promise<Ed25519KeyPair> => {
     const stored = await loadOwner()
     if (!equals(stored.publicKey, publicKey)) {
-      throw new OwnerKeyChangedError('The owner key of this device was replaced; sign with the new key.')
+      throw new OwnerKeyChangedError(
+        'The owner key of this device was replaced; sign with the new key.',
+      )
     }
     return { seed: stored.seed, publicKey: stored.publicKey }
   }
@@ -185,7 +196,9 @@ export function createIdentityStore(db: Database): IdentityStore {
           if (current !== undefined && equals(current.publicKey, imported.publicKey)) return current
           if (current !== undefined) {
             const sites = tx.objectStore(STORES.sites)
-            const held = ((await request(sites.getAll())) as StoredSite[]).filter((site) => equals(site.owner, current.publicKey))
+            const held = ((await request(sites.getAll())) as StoredSite[]).filter((site) =>
+              equals(site.owner, current.publicKey),
+            )
             if (held.length > 0 && options.replace !== true) {
               throw new OwnerKeyInUseError(
                 held.map((site) => site.site),
@@ -204,7 +217,11 @@ export function createIdentityStore(db: Database): IdentityStore {
 
     async inspectKeyFile(file) {
       const header = await readKeyFileHeader(await bytesOf(file))
-      return { version: header.version, publicKey: header.publicKey, fingerprint: await fingerprint(header.publicKey) }
+      return {
+        version: header.version,
+        publicKey: header.publicKey,
+        fingerprint: await fingerprint(header.publicKey),
+      }
     },
   }
 }

@@ -18,8 +18,19 @@
  * @module
  */
 export { openAlternetStorage, deleteAlternetStorage } from './open-storage.ts'
-export type { AlternetStorage, OpenAlternetStorageOptions, StorageManagerLike, StorageUsage } from './open-storage.ts'
-export type { IdentityStore, OwnerKey, KeyFileInfo, KeyFileInput, ImportOwnerKeyOptions } from './identity.ts'
+export type {
+  AlternetStorage,
+  OpenAlternetStorageOptions,
+  StorageManagerLike,
+  StorageUsage,
+} from './open-storage.ts'
+export type {
+  IdentityStore,
+  OwnerKey,
+  KeyFileInfo,
+  KeyFileInput,
+  ImportOwnerKeyOptions,
+} from './identity.ts'
 export type { RecordCache, CachedRecord } from './records-cache.ts'
 export type { PinStore, Pin } from './pins.ts'
 export type { PublishedSites, PublishedSite, PutPublishedSiteOptions } from './published-sites.ts'

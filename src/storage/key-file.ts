@@ -38,7 +38,12 @@
  */
 import { base64url } from 'multiformats/bases/base64'
 import { equals, fromUtf8, utf8 } from '../core/bytes.ts'
-import { keyPairFromSeed, PUBLIC_KEY_LENGTH, SEED_LENGTH, type Ed25519KeyPair } from '../core/crypto/ed25519.ts'
+import {
+  keyPairFromSeed,
+  PUBLIC_KEY_LENGTH,
+  SEED_LENGTH,
+  type Ed25519KeyPair,
+} from '../core/crypto/ed25519.ts'
 import { sha256Digest } from '../core/crypto/sha256.ts'
 import { DamagedKeyFileError, WeakPassphraseError, WrongPassphraseError } from './errors.ts'
 
@@ -92,18 +97,33 @@ interface ParsedKeyFile extends KeyFileHeader {
 export function checkPassphrase(passphrase: string): void {
   const chars = [...passphrase.normalize('NFC')]
   if (chars.length === 0 || passphrase.trim() === '') {
-    throw new WeakPassphraseError('Choose a passphrase: the key file cannot be protected without one.')
+    throw new WeakPassphraseError(
+      'Choose a passphrase: the key file cannot be protected without one.',
+    )
   }
   if (chars.length < MIN_PASSPHRASE_LENGTH) {
-    throw new WeakPassphraseError(`Choose a passphrase of at least ${MIN_PASSPHRASE_LENGTH} characters; a few words make a good one.`)
+    throw new WeakPassphraseError(
+      `Choose a passphrase of at least ${MIN_PASSPHRASE_LENGTH} characters; a few words make a good one.`,
+    )
   }
   if (new Set(chars).size === 1) {
     throw new WeakPassphraseError('Choose a passphrase that is not one character repeated.')
   }
 }
 
-async function deriveKey(passphrase: string, salt: Uint8Array, iterations: number, usage: KeyUsage): Promise<CryptoKey> {
-  const material = await crypto.subtle.importKey('raw', utf8(passphrase.normalize('NFC')) as BufferSource, KDF_NAME, false, ['deriveKey'])
+async function deriveKey(
+  passphrase: string,
+  salt: Uint8Array,
+  iterations: number,
+  usage: KeyUsage,
+): Promise<CryptoKey> {
+  const material = await crypto.subtle.importKey(
+    'raw',
+    utf8(passphrase.normalize('NFC')) as BufferSource,
+    KDF_NAME,
+    false,
+    ['deriveKey'],
+  )
   return crypto.subtle.deriveKey(
     { name: KDF_NAME, hash: KDF_HASH, salt: salt as BufferSource, iterations },
     material,
@@ -114,7 +134,17 @@ async function deriveKey(passphrase: string, salt: Uint8Array, iterations: numbe
 }
 
 function headerArray(publicKey: string, iterations: number, salt: string, iv: string): unknown[] {
-  return [KEY_FILE_TYPE, KEY_FILE_VERSION, publicKey, KDF_NAME, KDF_HASH, iterations, salt, CIPHER_NAME, iv]
+  return [
+    KEY_FILE_TYPE,
+    KEY_FILE_VERSION,
+    publicKey,
+    KDF_NAME,
+    KDF_HASH,
+    iterations,
+    salt,
+    CIPHER_NAME,
+    iv,
+  ]
 }
 
 async function checksumOf(header: unknown[], ciphertext: string): Promise<Uint8Array> {
@@ -131,20 +161,40 @@ export interface EncryptKeyFileOptions {
  * The key file of `keyPair` under `passphrase`. Throws `WeakPassphraseError`.
  * Internal to storage: callers use `identity.exportOwnerKey`.
  */
-export async function encryptKeyFile(keyPair: Ed25519KeyPair, passphrase: string, options: EncryptKeyFileOptions = {}): Promise<Uint8Array> {
+export async function encryptKeyFile(
+  keyPair: Ed25519KeyPair,
+  passphrase: string,
+  options: EncryptKeyFileOptions = {},
+): Promise<Uint8Array> {
   checkPassphrase(passphrase)
   const iterations = options.iterations ?? KDF_ITERATIONS
-  if (!Number.isSafeInteger(iterations) || iterations < MIN_KDF_ITERATIONS || iterations > MAX_KDF_ITERATIONS) {
-    throw new RangeError(`iterations must be between ${MIN_KDF_ITERATIONS} and ${MAX_KDF_ITERATIONS}`)
+  if (
+    !Number.isSafeInteger(iterations) ||
+    iterations < MIN_KDF_ITERATIONS ||
+    iterations > MAX_KDF_ITERATIONS
+  ) {
+    throw new RangeError(
+      `iterations must be between ${MIN_KDF_ITERATIONS} and ${MAX_KDF_ITERATIONS}`,
+    )
   }
   const salt = crypto.getRandomValues(new Uint8Array(SALT_LENGTH))
   const iv = crypto.getRandomValues(new Uint8Array(IV_LENGTH))
   const publicKey = base64url.baseEncode(keyPair.publicKey)
-  const header = headerArray(publicKey, iterations, base64url.baseEncode(salt), base64url.baseEncode(iv))
+  const header = headerArray(
+    publicKey,
+    iterations,
+    base64url.baseEncode(salt),
+    base64url.baseEncode(iv),
+  )
   const key = await deriveKey(passphrase, salt, iterations, 'encrypt')
   const sealed = new Uint8Array(
     await crypto.subtle.encrypt(
-      { name: CIPHER_NAME, iv: iv as BufferSource, additionalData: utf8(JSON.stringify(header)) as BufferSource, tagLength: TAG_LENGTH * 8 },
+      {
+        name: CIPHER_NAME,
+        iv: iv as BufferSource,
+        additionalData: utf8(JSON.stringify(header)) as BufferSource,
+        tagLength: TAG_LENGTH * 8,
+      },
       key,
       keyPair.seed as BufferSource,
     ),
@@ -184,21 +234,32 @@ function binary(value: unknown, name: string, length: number): [string, Uint8Arr
 }
 
 function object(value: unknown, name: string): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) damaged(`${name} is missing`)
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    damaged(`${name} is missing`)
   return value as Record<string, unknown>
 }
 
 async function parseKeyFile(file: Uint8Array): Promise<ParsedKeyFile> {
   if (file.length > MAX_KEY_FILE_SIZE) {
-    throw new DamagedKeyFileError('too-large', 'This file is far larger than an Alternet key file: it is not one.')
+    throw new DamagedKeyFileError(
+      'too-large',
+      'This file is far larger than an Alternet key file: it is not one.',
+    )
   }
   let json: unknown
   try {
     json = JSON.parse(fromUtf8(file))
   } catch {
-    throw new DamagedKeyFileError('not-a-key-file', 'This file is not an Alternet key file (or it was cut short).')
+    throw new DamagedKeyFileError(
+      'not-a-key-file',
+      'This file is not an Alternet key file (or it was cut short).',
+    )
   }
-  if (typeof json !== 'object' || json === null || (json as { type?: unknown }).type !== KEY_FILE_TYPE) {
+  if (
+    typeof json !== 'object' ||
+    json === null ||
+    (json as { type?: unknown }).type !== KEY_FILE_TYPE
+  ) {
     throw new DamagedKeyFileError('not-a-key-file', 'This file is not an Alternet key file.')
   }
   const top = json as Record<string, unknown>
@@ -210,22 +271,43 @@ async function parseKeyFile(file: Uint8Array): Promise<ParsedKeyFile> {
   }
   const kdf = object(top.kdf, 'kdf')
   const cipher = object(top.cipher, 'cipher')
-  if (kdf.name !== KDF_NAME || kdf.hash !== KDF_HASH) damaged('its key derivation is not PBKDF2-SHA-256')
+  if (kdf.name !== KDF_NAME || kdf.hash !== KDF_HASH)
+    damaged('its key derivation is not PBKDF2-SHA-256')
   if (cipher.name !== CIPHER_NAME) damaged('its cipher is not AES-GCM')
   const iterations = kdf.iterations
-  if (typeof iterations !== 'number' || !Number.isSafeInteger(iterations) || iterations < MIN_KDF_ITERATIONS || iterations > MAX_KDF_ITERATIONS) {
+  if (
+    typeof iterations !== 'number' ||
+    !Number.isSafeInteger(iterations) ||
+    iterations < MIN_KDF_ITERATIONS ||
+    iterations > MAX_KDF_ITERATIONS
+  ) {
     damaged('its iteration count is out of range')
   }
   const [publicKeyText, publicKey] = binary(top.publicKey, 'publicKey', PUBLIC_KEY_LENGTH)
   const [saltText, salt] = binary(kdf.salt, 'salt', SALT_LENGTH)
   const [ivText, iv] = binary(cipher.iv, 'iv', IV_LENGTH)
-  const [ciphertextText, ciphertext] = binary(top.ciphertext, 'ciphertext', SEED_LENGTH + TAG_LENGTH)
+  const [ciphertextText, ciphertext] = binary(
+    top.ciphertext,
+    'ciphertext',
+    SEED_LENGTH + TAG_LENGTH,
+  )
   const [, checksum] = binary(top.checksum, 'checksum', CHECKSUM_LENGTH)
   const header = headerArray(publicKeyText, iterations, saltText, ivText)
   if (!equals(checksum, await checksumOf(header, ciphertextText))) {
-    throw new DamagedKeyFileError('checksum-mismatch', 'This key file was altered or damaged after it was saved; it cannot be opened.')
+    throw new DamagedKeyFileError(
+      'checksum-mismatch',
+      'This key file was altered or damaged after it was saved; it cannot be opened.',
+    )
   }
-  return { version: KEY_FILE_VERSION, publicKey, iterations, salt, iv, ciphertext, header: utf8(JSON.stringify(header)) }
+  return {
+    version: KEY_FILE_VERSION,
+    publicKey,
+    iterations,
+    salt,
+    iv,
+    ciphertext,
+    header: utf8(JSON.stringify(header)),
+  }
 }
 
 /** Reads what a key file says about itself without its passphrase. Throws `DamagedKeyFileError`. */
@@ -238,15 +320,24 @@ export async function readKeyFileHeader(file: Uint8Array): Promise<KeyFileHeader
  * The key pair inside a key file. Throws `DamagedKeyFileError`, or `WrongPassphraseError`.
  * Internal to storage: callers use `identity.importOwnerKey`, which never hands out the seed.
  */
-export async function decryptKeyFile(file: Uint8Array, passphrase: string): Promise<Ed25519KeyPair> {
+export async function decryptKeyFile(
+  file: Uint8Array,
+  passphrase: string,
+): Promise<Ed25519KeyPair> {
   const parsed = await parseKeyFile(file)
-  if (passphrase.length === 0) throw new WrongPassphraseError('Enter the passphrase this key file was saved with.')
+  if (passphrase.length === 0)
+    throw new WrongPassphraseError('Enter the passphrase this key file was saved with.')
   const key = await deriveKey(passphrase, parsed.salt, parsed.iterations, 'decrypt')
   let seed: Uint8Array
   try {
     seed = new Uint8Array(
       await crypto.subtle.decrypt(
-        { name: CIPHER_NAME, iv: parsed.iv as BufferSource, additionalData: parsed.header as BufferSource, tagLength: TAG_LENGTH * 8 },
+        {
+          name: CIPHER_NAME,
+          iv: parsed.iv as BufferSource,
+          additionalData: parsed.header as BufferSource,
+          tagLength: TAG_LENGTH * 8,
+        },
         key,
         parsed.ciphertext as BufferSource,
       ),
@@ -257,7 +348,10 @@ export async function decryptKeyFile(file: Uint8Array, passphrase: string): Prom
   const keyPair = keyPairFromSeed(seed)
   seed.fill(0)
   if (!equals(keyPair.publicKey, parsed.publicKey)) {
-    throw new DamagedKeyFileError('key-mismatch', 'This key file is inconsistent: the key inside is not the one it names.')
+    throw new DamagedKeyFileError(
+      'key-mismatch',
+      'This key file is inconsistent: the key inside is not the one it names.',
+    )
   }
   return keyPair
 }

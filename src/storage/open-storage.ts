@@ -115,6 +115,9 @@ export function openAlternetStorage(options: OpenAlternetStorageOptions = {}): A
 }
 
 /** Deletes the whole store named `name`, keys included: "forget this device". */
-export function deleteAlternetStorage(name: string = DEFAULT_DB_NAME, factory?: IDBFactory): Promise<void> {
+export function deleteAlternetStorage(
+  name: string = DEFAULT_DB_NAME,
+  factory?: IDBFactory,
+): Promise<void> {
   return deleteDatabase(name, factory ?? globalThis.indexedDB)
 }

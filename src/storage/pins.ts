@@ -77,7 +77,9 @@ export function createPinStore(db: Database): PinStore {
       return db.transact([STORES.pins, STORES.records], 'readwrite', async (tx) => {
         tx.objectStore(STORES.pins).put(pin, root)
         const records = tx.objectStore(STORES.records)
-        const cached = (await request(records.index(RECORDS_BY_ROOT).getAll(root))) as StoredRecord[]
+        const cached = (await request(
+          records.index(RECORDS_BY_ROOT).getAll(root),
+        )) as StoredRecord[]
         for (const row of cached) if (!equals(row.holder, holder)) records.delete(row.site)
         return pin
       })

@@ -55,7 +55,14 @@ export interface RecordCache {
 }
 
 function toCached(row: StoredRecord): CachedRecord {
-  return { site: row.site, bytes: row.bytes, receivedAt: row.receivedAt, holder: row.holder, seq: row.seq, expires: row.expires }
+  return {
+    site: row.site,
+    bytes: row.bytes,
+    receivedAt: row.receivedAt,
+    holder: row.holder,
+    seq: row.seq,
+    expires: row.expires,
+  }
 }
 
 /** The records cache over `db`. */
@@ -70,7 +77,9 @@ export function createRecordCache(db: Database): RecordCache {
       const key = parseSiteName(site).site
       const record = decodeRecord(bytes)
       if (record.body.name !== key) {
-        throw new KeyMismatchError(`a record for "${record.body.name}" cannot be cached as "${key}"`)
+        throw new KeyMismatchError(
+          `a record for "${record.body.name}" cannot be cached as "${key}"`,
+        )
       }
       const row: StoredRecord = {
         site: key,
@@ -84,7 +93,8 @@ export function createRecordCache(db: Database): RecordCache {
       return db.transact([STORES.records], 'readwrite', async (tx) => {
         const store = tx.objectStore(STORES.records)
         const existing = (await request(store.get(key))) as StoredRecord | undefined
-        if (existing !== undefined && equals(existing.holder, row.holder) && existing.seq > row.seq) return false
+        if (existing !== undefined && equals(existing.holder, row.holder) && existing.seq > row.seq)
+          return false
         store.put(row, key)
         return true
       })

@@ -4,7 +4,12 @@
  */
 import { addFiles, type SiteFile } from '../../src/core/content/index.ts'
 import type { Block } from '../../src/storage/index.ts'
-import { deleteAlternetStorage, openAlternetStorage, type AlternetStorage, type OpenAlternetStorageOptions } from '../../src/storage/index.ts'
+import {
+  deleteAlternetStorage,
+  openAlternetStorage,
+  type AlternetStorage,
+  type OpenAlternetStorageOptions,
+} from '../../src/storage/index.ts'
 import type { CID } from 'multiformats/cid'
 
 let counter = 0
@@ -16,7 +21,10 @@ export function freshName(label: string): string {
 }
 
 /** A store on a fresh database; `cleanup` closes and deletes it. */
-export function freshStorage(label: string, options: OpenAlternetStorageOptions = {}): AlternetStorage & { cleanup(): Promise<void> } {
+export function freshStorage(
+  label: string,
+  options: OpenAlternetStorageOptions = {},
+): AlternetStorage & { cleanup(): Promise<void> } {
   const storage = openAlternetStorage({ ...options, name: options.name ?? freshName(label) })
   return Object.assign(storage, {
     async cleanup() {
@@ -26,12 +34,14 @@ export function freshStorage(label: string, options: OpenAlternetStorageOptions 
   })
 }
 
-/** Deterministic bytes of `length`, different for each `seed`. */
+/** Deterministic, incompressible bytes of `length` (xorshift32), different for each `seed`. */
 export function bytesOf(length: number, seed: number): Uint8Array {
   const out = new Uint8Array(length)
-  let x = seed * 2654435761 + 1
+  let x = Math.imul(seed + 1, 2654435761) | 0 || 1
   for (let i = 0; i < length; i++) {
-    x = (x * 1103515245 + 12345) >>> 0
+    x ^= x << 13
+    x ^= x >>> 17
+    x ^= x << 5
     out[i] = x >>> 24
   }
   return out

@@ -3,7 +3,11 @@ import * as assert from '../support/assert.ts'
 import { verify } from '../../src/core/crypto/ed25519.ts'
 import { utf8 } from '../../src/core/bytes.ts'
 import { validateRecord } from '../../src/core/records/index.ts'
-import { fingerprint, openAlternetStorage, StorageUnavailableError } from '../../src/storage/index.ts'
+import {
+  fingerprint,
+  openAlternetStorage,
+  StorageUnavailableError,
+} from '../../src/storage/index.ts'
 import { freshStorage } from './helpers.ts'
 
 describe('storage: identity', () => {
@@ -63,8 +67,14 @@ describe('storage: identity', () => {
   it('creates one owner key when two tabs start at the same time', async () => {
     const a = fresh('race')
     const b = openAlternetStorage({ name: a.name })
-    const [ka, kb] = await Promise.all([a.identity.getOrCreateOwnerKey(), b.identity.getOrCreateOwnerKey()])
-    const [pa, pb] = await Promise.all([a.identity.getOrCreatePeerKey(), b.identity.getOrCreatePeerKey()])
+    const [ka, kb] = await Promise.all([
+      a.identity.getOrCreateOwnerKey(),
+      b.identity.getOrCreateOwnerKey(),
+    ])
+    const [pa, pb] = await Promise.all([
+      a.identity.getOrCreatePeerKey(),
+      b.identity.getOrCreatePeerKey(),
+    ])
     b.close()
     assert.deepEqual(ka.publicKey, kb.publicKey)
     assert.ok(pa.equals(pb))
@@ -94,11 +104,17 @@ describe('storage: identity', () => {
     // Private modes and disabled storage make indexedDB.open throw a SecurityError.
     const broken = {
       open() {
-        throw new DOMException('The user denied permission to access the database.', 'SecurityError')
+        throw new DOMException(
+          'The user denied permission to access the database.',
+          'SecurityError',
+        )
       },
     } as unknown as IDBFactory
     const privateMode = openAlternetStorage({ name: 'never-opened', indexedDB: broken })
-    const error = await assert.rejects(privateMode.identity.getOrCreateOwnerKey(), 'StorageUnavailableError')
+    const error = await assert.rejects(
+      privateMode.identity.getOrCreateOwnerKey(),
+      'StorageUnavailableError',
+    )
     assert.ok(error instanceof StorageUnavailableError)
   })
 })

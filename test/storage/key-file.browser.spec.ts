@@ -3,7 +3,12 @@ import * as assert from '../support/assert.ts'
 import { base64url } from 'multiformats/bases/base64'
 import { fromUtf8, utf8 } from '../../src/core/bytes.ts'
 import { validateRecord } from '../../src/core/records/index.ts'
-import { KDF_ITERATIONS, KEY_FILE_TYPE, MIN_KDF_ITERATIONS, openAlternetStorage } from '../../src/storage/index.ts'
+import {
+  KDF_ITERATIONS,
+  KEY_FILE_TYPE,
+  MIN_KDF_ITERATIONS,
+  openAlternetStorage,
+} from '../../src/storage/index.ts'
 import { freshStorage } from './helpers.ts'
 
 const PASSPHRASE = 'correct horse battery staple'
@@ -51,7 +56,11 @@ describe('storage: owner key file', () => {
   })
 
   /** Checks that importing `bad` fails with `name` and leaves the target's owner key as it was. */
-  async function refused(bad: Uint8Array | Blob, name: string, passphrase = PASSPHRASE): Promise<unknown> {
+  async function refused(
+    bad: Uint8Array | Blob,
+    name: string,
+    passphrase = PASSPHRASE,
+  ): Promise<unknown> {
     const error = await assert.rejects(target.identity.importOwnerKey(bad, passphrase), name)
     const after = await target.identity.getOrCreateOwnerKey()
     assert.deepEqual(after.publicKey, targetKey, 'a failed import changed the owner key')
@@ -100,26 +109,59 @@ describe('storage: owner key file', () => {
 
   it('refuses a file with a flipped byte in the ciphertext', async () => {
     const json = parse(file)
-    const error = await refused(write({ ...json, ciphertext: flipByte(json.ciphertext, 5) }), 'DamagedKeyFileError')
+    const error = await refused(
+      write({ ...json, ciphertext: flipByte(json.ciphertext, 5) }),
+      'DamagedKeyFileError',
+    )
     assert.equal((error as { reason: string }).reason, 'checksum-mismatch')
-    await refused(write({ ...json, ciphertext: flipByte(json.ciphertext, 47) }), 'DamagedKeyFileError')
+    await refused(
+      write({ ...json, ciphertext: flipByte(json.ciphertext, 47) }),
+      'DamagedKeyFileError',
+    )
   })
 
   it('refuses a file with a flipped byte in the salt, the IV or the public key', async () => {
     const json = parse(file)
-    await refused(write({ ...json, kdf: { ...json.kdf, salt: flipByte(json.kdf.salt, 0) } }), 'DamagedKeyFileError')
-    await refused(write({ ...json, cipher: { ...json.cipher, iv: flipByte(json.cipher.iv, 11) } }), 'DamagedKeyFileError')
+    await refused(
+      write({ ...json, kdf: { ...json.kdf, salt: flipByte(json.kdf.salt, 0) } }),
+      'DamagedKeyFileError',
+    )
+    await refused(
+      write({ ...json, cipher: { ...json.cipher, iv: flipByte(json.cipher.iv, 11) } }),
+      'DamagedKeyFileError',
+    )
     await refused(write({ ...json, publicKey: flipByte(json.publicKey, 3) }), 'DamagedKeyFileError')
-    await refused(write({ ...json, kdf: { ...json.kdf, iterations: json.kdf.iterations + 1 } }), 'DamagedKeyFileError')
+    await refused(
+      write({ ...json, kdf: { ...json.kdf, iterations: json.kdf.iterations + 1 } }),
+      'DamagedKeyFileError',
+    )
   })
 
   it('refuses a file whose checksum was forged to match a change, as a failed decryption', async () => {
     // Changing a byte and recomputing the checksum defeats the damage check, not AES-GCM.
     const json = parse(file)
     const salt = flipByte(json.kdf.salt, 2)
-    const header = [json.type, json.version, json.publicKey, json.kdf.name, json.kdf.hash, json.kdf.iterations, salt, json.cipher.name, json.cipher.iv]
-    const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', utf8(JSON.stringify([...header, json.ciphertext])) as BufferSource))
-    await refused(write({ ...json, kdf: { ...json.kdf, salt }, checksum: base64url.baseEncode(digest) }), 'WrongPassphraseError')
+    const header = [
+      json.type,
+      json.version,
+      json.publicKey,
+      json.kdf.name,
+      json.kdf.hash,
+      json.kdf.iterations,
+      salt,
+      json.cipher.name,
+      json.cipher.iv,
+    ]
+    const digest = new Uint8Array(
+      await crypto.subtle.digest(
+        'SHA-256',
+        utf8(JSON.stringify([...header, json.ciphertext])) as BufferSource,
+      ),
+    )
+    await refused(
+      write({ ...json, kdf: { ...json.kdf, salt }, checksum: base64url.baseEncode(digest) }),
+      'WrongPassphraseError',
+    )
   })
 
   it('refuses a file that is not JSON, not a key file, or of another version', async () => {
@@ -129,8 +171,14 @@ describe('storage: owner key file', () => {
     await refused(write([1, 2, 3]), 'DamagedKeyFileError')
     const version = await refused(write({ ...parse(file), version: 2 }), 'DamagedKeyFileError')
     assert.equal((version as { reason: string }).reason, 'unsupported-version')
-    await refused(write({ ...parse(file), kdf: { ...parse(file).kdf, iterations: 1 } }), 'DamagedKeyFileError')
-    await refused(write({ ...parse(file), cipher: { name: 'AES-CBC', iv: parse(file).cipher.iv } }), 'DamagedKeyFileError')
+    await refused(
+      write({ ...parse(file), kdf: { ...parse(file).kdf, iterations: 1 } }),
+      'DamagedKeyFileError',
+    )
+    await refused(
+      write({ ...parse(file), cipher: { name: 'AES-CBC', iv: parse(file).cipher.iv } }),
+      'DamagedKeyFileError',
+    )
     await refused(new Uint8Array(100_000).fill(0x20), 'DamagedKeyFileError')
   })
 
@@ -138,7 +186,9 @@ describe('storage: owner key file', () => {
     for (const weak of ['', '            ', 'short', 'aaaaaaaaaaaaaaaa']) {
       await assert.rejects(source.identity.exportOwnerKey(weak), 'WeakPassphraseError')
     }
-    await assert.rejects(source.identity.exportOwnerKey(PASSPHRASE, { iterations: MIN_KDF_ITERATIONS - 1 }))
+    await assert.rejects(
+      source.identity.exportOwnerKey(PASSPHRASE, { iterations: MIN_KDF_ITERATIONS - 1 }),
+    )
   })
 
   it('imports into another database and gives the same owner key, which can sign the same name', async () => {
@@ -177,7 +227,10 @@ describe('storage: importing over an owner key that publishes sites', () => {
       const record = await mine.createRecord({ type: 'root', name: 'mysite:code', seq: 1 })
       await device.sites.putPublishedSite(record.bytes)
 
-      const error = await assert.rejects(device.identity.importOwnerKey(file, PASSPHRASE), 'OwnerKeyInUseError')
+      const error = await assert.rejects(
+        device.identity.importOwnerKey(file, PASSPHRASE),
+        'OwnerKeyInUseError',
+      )
       assert.deepEqual((error as { sites: string[] }).sites, ['mysite:code'])
       assert.deepEqual((await device.identity.getOrCreateOwnerKey()).publicKey, mine.publicKey)
       assert.equal((await device.sites.listPublishedSites()).length, 1)
@@ -185,7 +238,10 @@ describe('storage: importing over an owner key that publishes sites', () => {
       const replaced = await device.identity.importOwnerKey(file, PASSPHRASE, { replace: true })
       assert.deepEqual(replaced.publicKey, (await other.identity.getOrCreateOwnerKey()).publicKey)
       assert.equal((await device.sites.listPublishedSites()).length, 0)
-      await assert.rejects(mine.createRecord({ type: 'root', name: 'mysite:code', seq: 2 }), 'OwnerKeyChangedError')
+      await assert.rejects(
+        mine.createRecord({ type: 'root', name: 'mysite:code', seq: 2 }),
+        'OwnerKeyChangedError',
+      )
     } finally {
       await other.cleanup()
       await device.cleanup()
