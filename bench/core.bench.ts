@@ -7,7 +7,7 @@
 import { generateKeyPair, verify } from '../src/core/crypto/ed25519.ts'
 import { concat, fromHex } from '../src/core/bytes.ts'
 import { createRecord, decodeRecord, dhtKey, recordSigningBytes, validateRecord } from '../src/core/records/index.ts'
-import { CHUNK_SIZE, chunkFile, rawCid } from '../src/core/content/index.ts'
+import { CHUNK_SIZE, chunkFile } from '../src/core/content/index.ts'
 import type { BenchPart, BenchRow } from './types.ts'
 
 /** This part also runs in Chromium. */
@@ -15,8 +15,8 @@ export const browser = true
 
 /** How long each rate is measured, after a warm-up of a tenth of it. */
 const MEASURE_MS = 1500
-/** Bytes pushed through the chunker for the throughput figure. */
-const CHUNK_BENCH_BYTES = 64 * 1024 * 1024
+/** Bytes pushed through the chunker in one pass of the throughput figure. */
+const CHUNK_BENCH_BYTES = 16 * 1024 * 1024
 /** Size of the pieces the chunker is fed (as a file stream would deliver them). */
 const SOURCE_PIECE = 64 * 1024
 
@@ -68,21 +68,28 @@ export const run: BenchPart = async (report) => {
   const validated = await rate(() => validateRecord(sample.bytes, { now, key }))
   row({ metric: 'records validated (all rules)', value: validated, unit: 'ops/s', baseline: { label: 'raw WebCrypto Ed25519 verify', value: rawVerify } })
 
-  // Ceiling: raw WebCrypto SHA-256 over chunk-sized blocks.
+  // Ceiling: raw WebCrypto SHA-256 over chunk-sized blocks, one block hashed again and again.
   const block = new Uint8Array(CHUNK_SIZE).fill(7)
   const rawHashRate = await rate(() => subtle.digest('SHA-256', block))
   const rawMBps = (rawHashRate * CHUNK_SIZE) / 1e6
+  // For the reader: the same digest when each block is a freshly allocated 256 KiB array filled
+  // by a copy, which a chunker that hands its chunks out to keep cannot avoid.
+  const freshHashRate = await rate(() => {
+    const fresh = new Uint8Array(CHUNK_SIZE)
+    fresh.set(block)
+    return subtle.digest('SHA-256', fresh)
+  })
+  const freshMBps = (freshHashRate * CHUNK_SIZE) / 1e6
 
-  await rawCid(block)
-  const start = performance.now()
-  let bytes = 0
-  for await (const chunk of chunkFile(pattern(CHUNK_BENCH_BYTES))) bytes += chunk.bytes.length
-  const seconds = (performance.now() - start) / 1000
+  // Measured like the ceiling (warm-up, then whole passes for MEASURE_MS), not one cold pass.
+  const passes = await rate(async () => {
+    for await (const chunk of chunkFile(pattern(CHUNK_BENCH_BYTES))) void chunk
+  })
   row({
     metric: 'chunk and hash (streamed, 256 KiB CIDs)',
-    value: bytes / seconds / 1e6,
+    value: (passes * CHUNK_BENCH_BYTES) / 1e6,
     unit: 'MB/s',
     baseline: { label: 'raw WebCrypto SHA-256 of 256 KiB blocks', value: rawMBps },
-    note: `${CHUNK_BENCH_BYTES / 1024 / 1024} MiB`,
+    note: `${CHUNK_BENCH_BYTES / 1024 / 1024} MiB passes; SHA-256 of fresh 256 KiB blocks: ${freshMBps.toFixed(0)} MB/s`,
   })
 }

@@ -69,6 +69,8 @@ type Subtle = SubtleCrypto | undefined
 const subtle: Subtle = globalThis.crypto?.subtle
 
 let webCryptoEd25519: Promise<boolean> | undefined
+/** The probe's answer once it has settled, so the hot paths need not await it again. */
+let webCryptoEd25519Known: boolean | undefined
 
 /** Whether this runtime's WebCrypto has Ed25519 (probed once). */
 export function hasWebCryptoEd25519(): Promise<boolean> {
@@ -80,8 +82,60 @@ export function hasWebCryptoEd25519(): Promise<boolean> {
     } catch {
       return false
     }
-  })()
+  })().then((has) => (webCryptoEd25519Known = has))
   return webCryptoEd25519
+}
+
+
+/**
+ * Imported signing keys, by the seed array they were imported from. Each entry keeps a copy of
+ * the seed it was made from, and is used only while the array still holds exactly those bytes,
+ * so a seed changed in place is imported afresh rather than signed for with its old key.
+ */
+const signingKeys = new WeakMap<Uint8Array, { seed: Uint8Array; key: Promise<CryptoKey> }>()
+
+function signingKey(seed: Uint8Array): Promise<CryptoKey> {
+  const cached = signingKeys.get(seed)
+  if (cached !== undefined && sameBytes(cached.seed, seed)) return cached.key
+  const copy = seed.slice()
+  const key = subtle!.importKey('pkcs8', concat([PKCS8_PREFIX, copy]) as BufferSource, { name: 'Ed25519' }, false, ['sign'])
+  const entry = { seed: copy, key }
+  signingKeys.set(seed, entry)
+  // A failed import is not remembered: the next call tries again (and fails the same way).
+  key.catch(() => {
+    if (signingKeys.get(seed) === entry) signingKeys.delete(seed)
+  })
+  return key
+}
+
+/** Most imported verification keys kept, least recently used dropped first. */
+const VERIFY_KEY_CACHE_SIZE = 256
+/** Imported verification keys by the hex of the exact 32 public-key bytes they were imported from. */
+const verifyingKeys = new Map<string, Promise<CryptoKey>>()
+
+function verifyingKey(publicKey: Uint8Array, hex: string): Promise<CryptoKey> {
+  const cached = verifyingKeys.get(hex)
+  if (cached !== undefined) {
+    // Most recently used goes last.
+    verifyingKeys.delete(hex)
+    verifyingKeys.set(hex, cached)
+    return cached
+  }
+  const key = subtle!.importKey('raw', publicKey.slice() as BufferSource, { name: 'Ed25519' }, false, ['verify'])
+  verifyingKeys.set(hex, key)
+  if (verifyingKeys.size > VERIFY_KEY_CACHE_SIZE) verifyingKeys.delete(verifyingKeys.keys().next().value!)
+  key.catch(() => {
+    if (verifyingKeys.get(hex) === key) verifyingKeys.delete(hex)
+  })
+  return key
+}
+
+/** Byte equality of two arrays (lengths included). */
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false
+  let diff = 0
+  for (let i = 0; i < a.length; i++) diff |= a[i] ^ b[i]
+  return diff === 0
 }
 
 /** A new random key pair. */
@@ -98,8 +152,8 @@ export function keyPairFromSeed(seed: Uint8Array): Ed25519KeyPair {
 
 /** Signs `message` with `seed` (deterministic, RFC 8032). */
 export async function sign(seed: Uint8Array, message: Uint8Array): Promise<Uint8Array> {
-  if (await hasWebCryptoEd25519()) {
-    const key = await subtle!.importKey('pkcs8', concat([PKCS8_PREFIX, seed]) as BufferSource, { name: 'Ed25519' }, false, ['sign'])
+  if (webCryptoEd25519Known ?? (await hasWebCryptoEd25519())) {
+    const key = await signingKey(seed)
     return new Uint8Array(await subtle!.sign({ name: 'Ed25519' }, key, message as BufferSource))
   }
   return ed25519.sign(message, seed)
@@ -113,10 +167,11 @@ export async function verify(publicKey: Uint8Array, message: Uint8Array, signatu
   if (publicKey.length !== PUBLIC_KEY_LENGTH || signature.length !== SIGNATURE_LENGTH) return false
   if (!canonicalPoint(publicKey) || !canonicalPoint(signature.subarray(0, 32))) return false
   if (!lessThanLE(signature.subarray(32), L)) return false
-  if (SMALL_ORDER.has(toHex(publicKey))) return false
+  const hex = toHex(publicKey)
+  if (SMALL_ORDER.has(hex)) return false
   try {
-    if (await hasWebCryptoEd25519()) {
-      const key = await subtle!.importKey('raw', publicKey as BufferSource, { name: 'Ed25519' }, false, ['verify'])
+    if (webCryptoEd25519Known ?? (await hasWebCryptoEd25519())) {
+      const key = await verifyingKey(publicKey, hex)
       return await subtle!.verify({ name: 'Ed25519' }, key, signature as BufferSource, message as BufferSource)
     }
     return ed25519.verify(signature, message, publicKey, { zip215: false })
