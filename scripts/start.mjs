@@ -50,8 +50,30 @@ const relay = spawn(
     '--dev',
     ...positionals,
   ],
-  { stdio: 'inherit' },
+  { stdio: ['inherit', 'pipe', 'inherit'] },
 )
+
+// Pass the relay's log through, and greet the person with the URL once it listens.
+let pending = ''
+relay.stdout.setEncoding('utf8')
+relay.stdout.on('data', (/** @type {string} */ text) => {
+  process.stdout.write(text)
+  pending += text
+  let newline
+  while ((newline = pending.indexOf('\n')) >= 0) {
+    const line = pending.slice(0, newline)
+    pending = pending.slice(newline + 1)
+    if (!line.includes('"listening"')) continue
+    try {
+      const event = JSON.parse(line)
+      if (event.event === 'listening' && event.app) {
+        console.log(`\n  Alternet is running. Open ${event.app} in Chromium, Chrome, Edge or Firefox.\n  Stop it with Ctrl+C.\n`)
+      }
+    } catch {
+      // Not a JSON line: already printed as is.
+    }
+  }
+})
 
 for (const signal of /** @type {const} */ (['SIGINT', 'SIGTERM'])) {
   process.on(signal, () => relay.kill(signal))
