@@ -6,14 +6,17 @@
  * See docs/protocol/records.md (#validation, #selection, #revocation).
  * @module
  */
+import { createHash } from 'node:crypto'
 import { equals } from '../../src/core/bytes.ts'
-import { createAnSelector, createAnValidator, DHT_KEY_PREFIX, selectRecord, validateRecord, type SignedRecord } from '../../src/core/records/index.ts'
+import { createAnSelector, DHT_KEY_PREFIX, RecordExpiredError, selectRecord, UnauthorizedSignerError, UnregisteredNameError, validateRecord, type SignedRecord } from '../../src/core/records/index.ts'
 import type { SelectFn, ValidateFn } from '@libp2p/kad-dht'
 import { RecordRefusedError } from './errors.ts'
 import type { Permissions } from './permissions.ts'
 import type { RecordPolicy } from './record-store.ts'
 
 const KEY_PREFIX = new TextEncoder().encode(DHT_KEY_PREFIX)
+/** Records whose signatures were checked, kept so one PUT is not verified three times (validator, guard, GET). */
+const VERIFIED_CACHE_SIZE = 4096
 
 /** The metric label of a refusal by the core's error name: `RecordExpiredError` → `expired`. */
 export function reasonOf(err: unknown): string {
@@ -50,6 +53,8 @@ function trustedRegistration(record: SignedRecord, registrars: readonly Uint8Arr
 export class AnRecordPolicy implements RecordPolicy {
   private readonly permissions: Permissions
   private readonly now: () => number
+  private readonly verified = new Map<string, SignedRecord>()
+  private verifiedFor: readonly Uint8Array[] = []
 
   constructor(permissions: Permissions, now: () => number = Date.now) {
     this.permissions = permissions
@@ -60,7 +65,8 @@ export class AnRecordPolicy implements RecordPolicy {
   validator(refused: (reason: string) => void): ValidateFn {
     return async (key, value, options) => {
       try {
-        await createAnValidator({ trustedRegistrars: this.permissions.registrars, now: this.now })(key, value, options)
+        options?.signal?.throwIfAborted()
+        await this.validate(value, key)
       } catch (err) {
         refused(reasonOf(err))
         throw err
@@ -78,7 +84,7 @@ export class AnRecordPolicy implements RecordPolicy {
     const registrars = this.permissions.registrars
     let record: SignedRecord
     try {
-      record = await validateRecord(incoming, { key, now: this.now(), trustedRegistrars: registrars })
+      record = await this.validate(incoming, key)
     } catch (err) {
       throw new RecordRefusedError(reasonOf(err), `${(err as Error).name}: ${(err as Error).message}`)
     }
@@ -86,7 +92,7 @@ export class AnRecordPolicy implements RecordPolicy {
     if (current === undefined || equals(current, incoming)) return
     let stored: SignedRecord
     try {
-      stored = await validateRecord(current, { key, now: this.now(), trustedRegistrars: registrars })
+      stored = await this.validate(current, key)
     } catch {
       return // what is stored has expired or is no longer valid here: anything valid replaces it
     }
@@ -107,7 +113,7 @@ export class AnRecordPolicy implements RecordPolicy {
   async isServable(key: Uint8Array, value: Uint8Array): Promise<boolean> {
     if (!isAnKey(key)) return true
     try {
-      this.checkPermitted(await validateRecord(value, { key, now: this.now(), trustedRegistrars: this.permissions.registrars }))
+      this.checkPermitted(await this.validate(value, key))
       return true
     } catch {
       return false
@@ -116,6 +122,32 @@ export class AnRecordPolicy implements RecordPolicy {
 
   isBlockedMultihash(multihash: Uint8Array): boolean {
     return this.permissions.isBlockedMultihash(multihash)
+  }
+
+  /**
+   * `validateRecord` at the current time and trust settings. A record already verified is not
+   * verified again: only its clock-dependent rules are checked anew.
+   */
+  private async validate(bytes: Uint8Array, key: Uint8Array): Promise<SignedRecord> {
+    const registrars = this.permissions.registrars
+    if (registrars !== this.verifiedFor) {
+      this.verified.clear()
+      this.verifiedFor = registrars
+    }
+    const id = createHash('sha256').update(key).update(bytes).digest('base64')
+    const now = this.now()
+    const known = this.verified.get(id)
+    if (known !== undefined) {
+      const { body } = known
+      if (now >= body.expires) throw new RecordExpiredError(`the record for "${body.name}" expired ${now - body.expires} ms ago`)
+      if (body.registration !== undefined && now >= body.registration.expires) throw new UnregisteredNameError('the registration has expired')
+      if (body.root?.delegation !== undefined && now >= body.root.delegation.expires) throw new UnauthorizedSignerError('the delegation has expired')
+      return known
+    }
+    const record = await validateRecord(bytes, { key, now, trustedRegistrars: registrars })
+    if (this.verified.size >= VERIFIED_CACHE_SIZE) this.verified.delete(this.verified.keys().next().value!)
+    this.verified.set(id, record)
+    return record
   }
 
   private checkPermitted(record: SignedRecord): void {
