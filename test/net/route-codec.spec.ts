@@ -45,7 +45,13 @@ describe('route codec', () => {
   it('encodes the request and response of the spec byte for byte', async () => {
     const { chunk, root } = await docSite()
     const request = lengthPrefixed(
-      encodeRequest({ kind: 'get', site: 'mysite:code', root, path: '/', headers: { range: 'bytes=0-4' } }),
+      encodeRequest({
+        kind: 'get',
+        site: 'mysite:code',
+        root,
+        path: '/',
+        headers: { range: 'bytes=0-4' },
+      }),
     )
     equal(toHex(request), DOC_REQUEST)
     const response = lengthPrefixed(
@@ -62,7 +68,13 @@ describe('route codec', () => {
   it('round-trips get, head and block requests', async () => {
     const { chunk, root } = await docSite()
     const requests: RouteRequest[] = [
-      { kind: 'get', site: 'api.mysite:code', root, path: '/a%20b.html', headers: { range: 'bytes=-5', 'if-none-match': '"x"' } },
+      {
+        kind: 'get',
+        site: 'api.mysite:code',
+        root,
+        path: '/a%20b.html',
+        headers: { range: 'bytes=-5', 'if-none-match': '"x"' },
+      },
       { kind: 'head', root, path: '/' },
       { kind: 'get', site: 'mysite:code', path: '/docs/' },
       { kind: 'block', cid: chunk },

@@ -70,7 +70,8 @@ async function node(): Promise<Libp2p> {
 async function bytesOf(body: ReadableStream<Uint8Array>): Promise<Uint8Array> {
   const parts: Uint8Array[] = []
   const reader = body.getReader()
-  for (let part = await reader.read(); !part.done; part = await reader.read()) parts.push(part.value)
+  for (let part = await reader.read(); !part.done; part = await reader.read())
+    parts.push(part.value)
   return concat(parts)
 }
 
@@ -79,7 +80,10 @@ async function text(res: RouteResponse): Promise<string> {
 }
 
 /** A block store, with optional tampering: a flipped byte in the blocks listed. */
-function store(blocks: Map<string, Uint8Array>, tampered: ReadonlySet<string> = new Set()): RouteServerInit['getBlock'] {
+function store(
+  blocks: Map<string, Uint8Array>,
+  tampered: ReadonlySet<string> = new Set(),
+): RouteServerInit['getBlock'] {
   return async (cid) => {
     const bytes = blocks.get(cid.toString())
     if (bytes === undefined || !tampered.has(cid.toString())) return bytes
@@ -100,7 +104,9 @@ async function rawExchange(
 ): Promise<{ bytes: Uint8Array; ended: string; ms: number }> {
   const started = Date.now()
   const stream = await from.dialProtocol(to, ROUTE_PROTOCOL, { signal: AbortSignal.timeout(5_000) })
-  const closed = new Promise<void>((resolve) => stream.addEventListener('close', () => resolve(), { once: true }))
+  const closed = new Promise<void>((resolve) =>
+    stream.addEventListener('close', () => resolve(), { once: true }),
+  )
   const parts: Uint8Array[] = []
   const done = (async () => {
     try {
@@ -170,8 +176,15 @@ describe('/an/route/1.0.0 between two libp2p nodes over TCP', () => {
     await Promise.all([host?.stop(), liar?.stop(), visitor?.stop()])
   })
 
-  const get = (req: Partial<RouteRequest> & { path: string }, target?: RouteTarget): Promise<RouteResponse> =>
-    client.request(target ?? host.peerId, { kind: 'get', site: SITE, root, ...req }, { signal: AbortSignal.timeout(10_000) })
+  const get = (
+    req: Partial<RouteRequest> & { path: string },
+    target?: RouteTarget,
+  ): Promise<RouteResponse> =>
+    client.request(
+      target ?? host.peerId,
+      { kind: 'get', site: SITE, root, ...req },
+      { signal: AbortSignal.timeout(10_000) },
+    )
 
   it('serves the index page with its type, ETag and length', () =>
     bounded(async () => {
@@ -226,7 +239,11 @@ describe('/an/route/1.0.0 between two libp2p nodes over TCP', () => {
 
   it('answers 404 for a site or a root it does not host', () =>
     bounded(async () => {
-      const other = await client.request(host.peerId, { kind: 'get', site: 'other:code', path: '/' })
+      const other = await client.request(host.peerId, {
+        kind: 'get',
+        site: 'other:code',
+        path: '/',
+      })
       equal(other.status, 404)
       equal(other.headers['x-an-reason'], 'not-hosted')
       const stale = await get({ path: '/', root: (await fetchManifestRoot()).stale })
@@ -238,7 +255,9 @@ describe('/an/route/1.0.0 between two libp2p nodes over TCP', () => {
   /** A dag-cbor CID no host holds: a root from an older record. */
   async function fetchManifestRoot(): Promise<{ stale: CID }> {
     const { buildManifest } = await import('../../src/core/content/index.ts')
-    const { cid } = await buildManifest([{ path: '/x.html', size: 1, chunks: [await rawCid(utf8('x'))] }])
+    const { cid } = await buildManifest([
+      { path: '/x.html', size: 1, chunks: [await rawCid(utf8('x'))] },
+    ])
     return { stale: cid }
   }
 
@@ -272,7 +291,12 @@ describe('/an/route/1.0.0 between two libp2p nodes over TCP', () => {
 
   it('answers HEAD with the headers of a GET and no body', () =>
     bounded(async () => {
-      const res = await client.request(host.peerId, { kind: 'head', site: SITE, root, path: '/big.bin' })
+      const res = await client.request(host.peerId, {
+        kind: 'head',
+        site: SITE,
+        root,
+        path: '/big.bin',
+      })
       equal(res.status, 200)
       equal(res.headers['content-length'], String(FILES['/big.bin'].length))
       equal(res.headers['content-type'], 'application/octet-stream')
@@ -287,7 +311,10 @@ describe('/an/route/1.0.0 between two libp2p nodes over TCP', () => {
       equal(res.status, 304)
       equal(res.headers.etag, headers.etag)
       equal(res.length, 0)
-      const changed = await get({ path: '/index.html', headers: { 'if-none-match': '"bsomethingelse"' } })
+      const changed = await get({
+        path: '/index.html',
+        headers: { 'if-none-match': '"bsomethingelse"' },
+      })
       equal(changed.status, 200)
       equal(await text(changed), '<h1>home</h1>')
     }))
@@ -305,7 +332,10 @@ describe('/an/route/1.0.0 between two libp2p nodes over TCP', () => {
       const cid = manifest.files['/big.bin'].chunks[3]
       deepEqual(await client.getBlock(host.peerId, cid), blocks.get(cid.toString()))
       deepEqual(await client.getManifest(host.peerId, root), manifest)
-      const missing = (await rejects(client.getBlock(host.peerId, await rawCid(utf8('absent'))), 'RouteStatusError')) as {
+      const missing = (await rejects(
+        client.getBlock(host.peerId, await rawCid(utf8('absent'))),
+        'RouteStatusError',
+      )) as {
         status: number
         reason: string
       }
@@ -316,10 +346,16 @@ describe('/an/route/1.0.0 between two libp2p nodes over TCP', () => {
   it('fetches a file block by block from hosts, and a verified range of it', () =>
     bounded(async () => {
       const entry = manifest.files['/big.bin']
-      deepEqual(await bytesOf(fetchFile(client, { entry, peers: [host.peerId] })), FILES['/big.bin'])
+      deepEqual(
+        await bytesOf(fetchFile(client, { entry, peers: [host.peerId] })),
+        FILES['/big.bin'],
+      )
       const start = 3 * CHUNK_SIZE - 100
       const end = 5 * CHUNK_SIZE + 100
-      deepEqual(await bytesOf(fetchFile(client, { entry, peers: [host.peerId], start, end })), FILES['/big.bin'].subarray(start, end))
+      deepEqual(
+        await bytesOf(fetchFile(client, { entry, peers: [host.peerId], start, end })),
+        FILES['/big.bin'].subarray(start, end),
+      )
       const fetched = await fetchManifest(client, { root, peers: [host.peerId] })
       deepEqual(fetched, manifest)
     }))
@@ -327,7 +363,10 @@ describe('/an/route/1.0.0 between two libp2p nodes over TCP', () => {
   it('detects a tampered block and refuses it from the host that sent it', () =>
     bounded(async () => {
       const bad = manifest.files['/big.bin'].chunks[5]
-      const error = (await rejects(client.getBlock(liar.peerId, bad), 'BlockVerificationError')) as { reason: string }
+      const error = (await rejects(
+        client.getBlock(liar.peerId, bad),
+        'BlockVerificationError',
+      )) as { reason: string }
       equal(error.reason, 'hash-mismatch')
     }))
 
@@ -349,7 +388,8 @@ describe('/an/route/1.0.0 between two libp2p nodes over TCP', () => {
       const reader = body.getReader()
       const received: Uint8Array[] = []
       const error = (await rejects(async () => {
-        for (let part = await reader.read(); !part.done; part = await reader.read()) received.push(part.value)
+        for (let part = await reader.read(); !part.done; part = await reader.read())
+          received.push(part.value)
       }, 'BlockVerificationError')) as { reason: string }
       equal(error.reason, 'hash-mismatch')
       // Chunks 0 to 3 are good; not one byte of chunk 4 (tampered) or later came through.
@@ -362,8 +402,13 @@ describe('/an/route/1.0.0 between two libp2p nodes over TCP', () => {
     bounded(async () => {
       await hostServer.stop()
       try {
-        const body = fetchFile(client, { entry: manifest.files['/index.html'], peers: [host.peerId] })
-        const error = (await rejects(bytesOf(body), 'HostUnreachableError')) as { errors: unknown[] }
+        const body = fetchFile(client, {
+          entry: manifest.files['/index.html'],
+          peers: [host.peerId],
+        })
+        const error = (await rejects(bytesOf(body), 'HostUnreachableError')) as {
+          errors: unknown[]
+        }
         equal(error.errors.length, 1)
         equal((error.errors[0] as Error).name, 'HostUnreachableError')
       } finally {
@@ -381,9 +426,9 @@ describe('/an/route/1.0.0 under hostile requests', () => {
   let server: RouteServer
   let client: RouteClient
   let root: CID
+  const blocks = new Map<string, Uint8Array>()
 
   before(async () => {
-    const blocks = new Map<string, Uint8Array>()
     const site = await addFiles(
       [
         { path: '/index.html', content: utf8('<h1>home</h1>') },
@@ -414,7 +459,14 @@ describe('/an/route/1.0.0 under hostile requests', () => {
 
   it('refuses paths that escape the site with 400', () =>
     bounded(async () => {
-      for (const path of ['/../etc/passwd', '/docs/%2e%2e/x', '/a%2Fb', 'index.html', '/a\\b', '/%00']) {
+      for (const path of [
+        '/../etc/passwd',
+        '/docs/%2e%2e/x',
+        '/a%2Fb',
+        'index.html',
+        '/a\\b',
+        '/%00',
+      ]) {
         const res = await client.request(host.peerId, { kind: 'get', site: SITE, root, path })
         equal(res.status, 400, path)
         equal(res.headers['x-an-reason'], 'invalid-path')
@@ -467,49 +519,95 @@ describe('/an/route/1.0.0 under hostile requests', () => {
       ok(ms >= REQUEST_TIMEOUT && ms < REQUEST_TIMEOUT + 2_000, `ended after ${ms} ms`)
     }))
 
+  /**
+   * Opens `count` streams from `from`, each asking for the 8 MiB file and reading nothing after
+   * the response header, so the responses served stall; returns the streams and the statuses.
+   */
+  async function stalledRequests(
+    from: Libp2p,
+    to: PeerId,
+    count: number,
+  ): Promise<{ streams: Stream[]; statuses: number[] }> {
+    const request = lengthPrefixed(
+      encodeRequest({ kind: 'get', site: SITE, root, path: '/big.bin' }),
+    )
+    const streams = await Promise.all(
+      Array.from({ length: count }, () =>
+        from.dialProtocol(to, ROUTE_PROTOCOL, {
+          maxOutboundStreams: 200,
+          signal: AbortSignal.timeout(5_000),
+        }),
+      ),
+    )
+    const statuses = await Promise.all(
+      streams.map(async (stream) => {
+        const first = new Promise<Uint8Array>((resolve, reject) => {
+          stream.addEventListener(
+            'message',
+            (event) => {
+              if (stream.readStatus === 'readable') stream.pause()
+              resolve(event.data.subarray())
+            },
+            { once: true },
+          )
+          stream.addEventListener('close', () => reject(new Error('closed before a header')), {
+            once: true,
+          })
+        })
+        stream.send(request)
+        await stream.close()
+        return headerOf(await first).status
+      }),
+    )
+    return { streams, statuses }
+  }
+
   it('answers 429 beyond 16 streams from one peer and still serves another peer promptly', () =>
     bounded(async () => {
-      const request = lengthPrefixed(encodeRequest({ kind: 'get', site: SITE, root, path: '/big.bin' }))
-      const streams = await Promise.all(
-        Array.from({ length: 100 }, () =>
-          attacker.dialProtocol(host.peerId, ROUTE_PROTOCOL, { maxOutboundStreams: 200, signal: AbortSignal.timeout(5_000) }),
-        ),
-      )
-      // Each asks for an 8 MiB file and reads nothing after the header: its response stalls.
-      const statuses = await Promise.all(
-        streams.map(async (stream) => {
-          const first = new Promise<Uint8Array>((resolve, reject) => {
-            stream.addEventListener(
-              'message',
-              (event) => {
-                if (stream.readStatus === 'readable') stream.pause()
-                resolve(event.data.subarray())
-              },
-              { once: true },
-            )
-            stream.addEventListener('close', () => reject(new Error('closed before a header')), { once: true })
-          })
-          stream.send(request)
-          await stream.close()
-          return headerOf(await first).status
-        }),
-      )
-      const served = statuses.filter((s) => s === 200).length
-      const refused = statuses.filter((s) => s === 429).length
-      equal(served, 16)
-      equal(refused, 84)
-      ok(server.active >= 1)
-      const started = Date.now()
-      const res = await client.request(host.peerId, { kind: 'get', site: SITE, root, path: '/' })
-      equal(await text(res), '<h1>home</h1>')
-      ok(Date.now() - started < 1_000, `served in ${Date.now() - started} ms`)
-      for (const stream of streams) stream.abort(new Error('test done'))
+      const { streams, statuses } = await stalledRequests(attacker, host.peerId, 100)
+      try {
+        equal(statuses.filter((s) => s === 200).length, 16)
+        equal(statuses.filter((s) => s === 429).length, 84)
+        ok(server.active >= 1)
+        const started = Date.now()
+        const res = await client.request(host.peerId, { kind: 'get', site: SITE, root, path: '/' })
+        equal(await text(res), '<h1>home</h1>')
+        ok(Date.now() - started < 1_000, `served in ${Date.now() - started} ms`)
+      } finally {
+        for (const stream of streams) stream.abort(new Error('test done'))
+      }
+    }))
+
+  it('answers 503 beyond the total number of requests in progress', () =>
+    bounded(async () => {
+      const small = await node()
+      const busy = createRouteServer({
+        getBlock: store(blocks),
+        sites: () => [{ site: SITE, root }],
+        maxConcurrentStreams: 3,
+        writeTimeout: WRITE_TIMEOUT,
+      })
+      await busy.start(small)
+      try {
+        await attacker.dial(small.getMultiaddrs())
+        const { streams, statuses } = await stalledRequests(attacker, small.peerId, 5)
+        equal(statuses.filter((s) => s === 200).length, 3)
+        equal(statuses.filter((s) => s === 503).length, 2)
+        for (const stream of streams) stream.abort(new Error('test done'))
+      } finally {
+        await busy.stop()
+        await small.stop()
+      }
     }))
 
   it('resets a response whose reader stops reading, after the write timeout', () =>
     bounded(async () => {
-      const request = lengthPrefixed(encodeRequest({ kind: 'get', site: SITE, root, path: '/big.bin' }))
-      const stream = await attacker.dialProtocol(host.peerId, ROUTE_PROTOCOL, { signal: AbortSignal.timeout(5_000) })
+      const request = lengthPrefixed(
+        encodeRequest({ kind: 'get', site: SITE, root, path: '/big.bin' }),
+      )
+      const stream = await attacker.dialProtocol(host.peerId, ROUTE_PROTOCOL, {
+        signal: AbortSignal.timeout(5_000),
+      })
       const closed = new Promise<number>((resolve) => {
         stream.addEventListener('close', () => resolve(Date.now()), { once: true })
       })

@@ -17,7 +17,13 @@ import {
   verifyBlock,
   type Manifest,
 } from '../../core/content/index.ts'
-import { decodeResponseHeader, encodeRequest, lengthPrefixed, type RouteRequest, type RouteResponseHeader } from './codec.ts'
+import {
+  decodeResponseHeader,
+  encodeRequest,
+  lengthPrefixed,
+  type RouteRequest,
+  type RouteResponseHeader,
+} from './codec.ts'
 import {
   DEFAULT_MAX_OUTBOUND_STREAMS,
   DEFAULT_MAX_RESPONSE_HEADER_SIZE,
@@ -26,7 +32,12 @@ import {
   REASON_HEADER,
   ROUTE_PROTOCOL,
 } from './constants.ts'
-import { HostUnreachableError, RequestTimeoutError, RouteProtocolError, RouteStatusError } from './errors.ts'
+import {
+  HostUnreachableError,
+  RequestTimeoutError,
+  RouteProtocolError,
+  RouteStatusError,
+} from './errors.ts'
 import { StreamReader } from './stream-reader.ts'
 
 /** Whom to ask: a peer (dialled if need be), its addresses, or an open connection. */
@@ -78,7 +89,11 @@ export interface RouteClientInit extends Omit<RouteRequestOptions, 'signal'> {
 /** Requests to route servers. */
 export interface RouteClient {
   /** Sends one request and returns the response header with a streamed body. Throws `HostUnreachableError`, `RequestTimeoutError`, `RouteProtocolError`. */
-  request(target: RouteTarget, request: RouteRequest, options?: RouteRequestOptions): Promise<RouteResponse>
+  request(
+    target: RouteTarget,
+    request: RouteRequest,
+    options?: RouteRequestOptions,
+  ): Promise<RouteResponse>
   /**
    * One block by CID, verified against it (`BlockVerificationError` on a mismatch or an
    * oversized block, `RouteStatusError` when the host answers anything but 200).
@@ -95,7 +110,11 @@ function isConnection(target: RouteTarget): target is Connection {
 function maxBlockSize(cid: CID): number {
   if (cid.code === RAW_CODEC) return CHUNK_SIZE
   if (cid.code === DAG_CBOR_CODEC) return MAX_MANIFEST_SIZE
-  throw new BlockVerificationError('unsupported-codec', `Block ${cid} uses a codec the protocol does not carry.`, cid)
+  throw new BlockVerificationError(
+    'unsupported-codec',
+    `Block ${cid} uses a codec the protocol does not carry.`,
+    cid,
+  )
 }
 
 function toError(value: unknown): Error {
@@ -112,14 +131,22 @@ function toError(value: unknown): Error {
  * const block = await client.getBlock(hostPeerId, chunkCid) // verified
  * ```
  */
-export function createRouteClient(libp2p: RouteClientHost, init: RouteClientInit = {}): RouteClient {
+export function createRouteClient(
+  libp2p: RouteClientHost,
+  init: RouteClientInit = {},
+): RouteClient {
   const maxOutboundStreams = init.maxOutboundStreams ?? DEFAULT_MAX_OUTBOUND_STREAMS
 
-  async function open(target: RouteTarget, options: RouteRequestOptions, signal: AbortSignal): Promise<Stream> {
+  async function open(
+    target: RouteTarget,
+    options: RouteRequestOptions,
+    signal: AbortSignal,
+  ): Promise<Stream> {
     const streamOptions = {
       signal,
       maxOutboundStreams,
-      runOnLimitedConnection: options.runOnLimitedConnection ?? init.runOnLimitedConnection ?? false,
+      runOnLimitedConnection:
+        options.runOnLimitedConnection ?? init.runOnLimitedConnection ?? false,
     }
     try {
       return isConnection(target)
@@ -127,13 +154,21 @@ export function createRouteClient(libp2p: RouteClientHost, init: RouteClientInit
         : await libp2p.dialProtocol(target, ROUTE_PROTOCOL, streamOptions)
     } catch (error) {
       if (options.signal?.aborted === true) throw options.signal.reason
-      throw new HostUnreachableError(`No ${ROUTE_PROTOCOL} stream could be opened: ${toError(error).message}`, { cause: error })
+      throw new HostUnreachableError(
+        `No ${ROUTE_PROTOCOL} stream could be opened: ${toError(error).message}`,
+        { cause: error },
+      )
     }
   }
 
-  async function request(target: RouteTarget, req: RouteRequest, options: RouteRequestOptions = {}): Promise<RouteResponse> {
+  async function request(
+    target: RouteTarget,
+    req: RouteRequest,
+    options: RouteRequestOptions = {},
+  ): Promise<RouteResponse> {
     const timeout = options.responseTimeout ?? init.responseTimeout ?? DEFAULT_RESPONSE_TIMEOUT
-    const maxHeaderSize = options.maxHeaderSize ?? init.maxHeaderSize ?? DEFAULT_MAX_RESPONSE_HEADER_SIZE
+    const maxHeaderSize =
+      options.maxHeaderSize ?? init.maxHeaderSize ?? DEFAULT_MAX_RESPONSE_HEADER_SIZE
     const frame = lengthPrefixed(encodeRequest(req))
     const userSignal = options.signal ?? new AbortController().signal
     const timed = (): { signal: AbortSignal; deadline: AbortSignal } => {
@@ -170,13 +205,21 @@ export function createRouteClient(libp2p: RouteClientHost, init: RouteClientInit
             if (remaining === 0) {
               // The host closes its side right after the body: anything more breaks the framing.
               const extra = await reader.read(1, next.signal)
-              if (extra !== null) throw new RouteProtocolError('body-too-long', `The host sent more than the ${header.length} bytes it announced.`)
+              if (extra !== null)
+                throw new RouteProtocolError(
+                  'body-too-long',
+                  `The host sent more than the ${header.length} bytes it announced.`,
+                )
               reader.dispose()
               controller.close()
               return
             }
             const part = await reader.read(Math.min(remaining, CHUNK_SIZE), next.signal)
-            if (part === null) throw new RouteProtocolError('truncated', `The body ended ${remaining} bytes before its announced length.`)
+            if (part === null)
+              throw new RouteProtocolError(
+                'truncated',
+                `The body ended ${remaining} bytes before its announced length.`,
+              )
             remaining -= part.length
             controller.enqueue(part)
           } catch (error) {
@@ -193,16 +236,28 @@ export function createRouteClient(libp2p: RouteClientHost, init: RouteClientInit
     return { ...header, body }
   }
 
-  async function getBlock(target: RouteTarget, cid: CID, options: RouteRequestOptions = {}): Promise<Uint8Array> {
+  async function getBlock(
+    target: RouteTarget,
+    cid: CID,
+    options: RouteRequestOptions = {},
+  ): Promise<Uint8Array> {
     const max = maxBlockSize(cid)
     const res = await request(target, { kind: 'block', cid }, options)
     if (res.status !== 200) {
       await res.body.cancel()
-      throw new RouteStatusError(res.status, res.headers[REASON_HEADER], `The host answered ${res.status} for block ${cid}.`)
+      throw new RouteStatusError(
+        res.status,
+        res.headers[REASON_HEADER],
+        `The host answered ${res.status} for block ${cid}.`,
+      )
     }
     if (res.length > max) {
       await res.body.cancel()
-      throw new BlockVerificationError('too-large', `The host offers ${res.length} bytes for block ${cid}, over the ${max}-byte limit.`, cid)
+      throw new BlockVerificationError(
+        'too-large',
+        `The host offers ${res.length} bytes for block ${cid}, over the ${max}-byte limit.`,
+        cid,
+      )
     }
     const bytes = new Uint8Array(res.length)
     let offset = 0
@@ -215,7 +270,11 @@ export function createRouteClient(libp2p: RouteClientHost, init: RouteClientInit
     return bytes
   }
 
-  async function getManifest(target: RouteTarget, root: CID, options: RouteRequestOptions = {}): Promise<Manifest> {
+  async function getManifest(
+    target: RouteTarget,
+    root: CID,
+    options: RouteRequestOptions = {},
+  ): Promise<Manifest> {
     return decodeManifest(await getBlock(target, root, options), root)
   }
 

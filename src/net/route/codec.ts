@@ -121,7 +121,10 @@ function decodeCanonical(bytes: Uint8Array, what: string): Record<string, unknow
     if (!allowed.has(key)) fail('unknown-field', `The ${what} has an unknown field "${key}".`)
   }
   if (value.v !== ROUTE_VERSION) {
-    fail('unsupported-version', `The ${what} version is ${String(value.v)}; only ${ROUTE_VERSION} is supported.`)
+    fail(
+      'unsupported-version',
+      `The ${what} version is ${String(value.v)}; only ${ROUTE_VERSION} is supported.`,
+    )
   }
   return value
 }
@@ -129,12 +132,17 @@ function decodeCanonical(bytes: Uint8Array, what: string): Record<string, unknow
 function checkHeaders(value: unknown, what: string): Record<string, string> {
   if (!isMap(value)) fail('invalid-field', `The ${what} headers are not a map.`)
   const entries = Object.entries(value)
-  if (entries.length > MAX_HEADERS) fail('invalid-field', `The ${what} has over ${MAX_HEADERS} headers.`)
+  if (entries.length > MAX_HEADERS)
+    fail('invalid-field', `The ${what} has over ${MAX_HEADERS} headers.`)
   const out: Record<string, string> = {}
   for (const [name, v] of entries) {
-    if (!HEADER_NAME.test(name)) fail('invalid-field', `The ${what} has a bad header name ${JSON.stringify(name)}.`)
+    if (!HEADER_NAME.test(name))
+      fail('invalid-field', `The ${what} has a bad header name ${JSON.stringify(name)}.`)
     if (typeof v !== 'string' || v.length > MAX_HEADER_VALUE_LENGTH || !HEADER_VALUE.test(v)) {
-      fail('invalid-field', `The ${what} header "${name}" is not a printable string of at most ${MAX_HEADER_VALUE_LENGTH} characters.`)
+      fail(
+        'invalid-field',
+        `The ${what} header "${name}" is not a printable string of at most ${MAX_HEADER_VALUE_LENGTH} characters.`,
+      )
     }
     out[name] = v
   }
@@ -143,7 +151,8 @@ function checkHeaders(value: unknown, what: string): Record<string, string> {
 
 function checkCid(value: unknown, field: string): CID {
   const cid = CID.asCID(value)
-  if (cid == null || cid.version !== 1) fail('invalid-field', `The request's "${field}" is not a CIDv1.`)
+  if (cid == null || cid.version !== 1)
+    fail('invalid-field', `The request's "${field}" is not a CIDv1.`)
   return cid
 }
 
@@ -201,11 +210,15 @@ export function decodeRequest(bytes: Uint8Array): RouteRequest {
   }
   if (frame.root !== undefined) {
     const root = checkCid(frame.root, 'root')
-    if (root.code !== DAG_CBOR_CODEC) fail('invalid-field', 'The request\'s "root" is not a dag-cbor CID.')
+    if (root.code !== DAG_CBOR_CODEC)
+      fail('invalid-field', 'The request\'s "root" is not a dag-cbor CID.')
     request.root = root
   }
   if (typeof frame.path !== 'string' || frame.path.length > MAX_RAW_PATH_LENGTH) {
-    fail('invalid-field', `A ${kind} request has a "path" string of at most ${MAX_RAW_PATH_LENGTH} characters.`)
+    fail(
+      'invalid-field',
+      `A ${kind} request has a "path" string of at most ${MAX_RAW_PATH_LENGTH} characters.`,
+    )
   }
   request.path = frame.path
   if (frame.headers !== undefined) request.headers = checkHeaders(frame.headers, 'request')
@@ -214,7 +227,11 @@ export function decodeRequest(bytes: Uint8Array): RouteRequest {
 
 /** DAG-CBOR bytes of a response header frame (without the length prefix); `length` 0 is left out. */
 export function encodeResponseHeader(header: RouteResponseHeader): Uint8Array {
-  const frame: Record<string, unknown> = { v: ROUTE_VERSION, status: header.status, headers: header.headers }
+  const frame: Record<string, unknown> = {
+    v: ROUTE_VERSION,
+    status: header.status,
+    headers: header.headers,
+  }
   if (header.length > 0) frame.length = header.length
   return plain(dagCbor.encode(frame))
 }
@@ -224,7 +241,10 @@ export function decodeResponseHeader(bytes: Uint8Array): RouteResponseHeader {
   const frame = decodeCanonical(bytes, 'response')
   const { status, length = 0 } = frame
   if (typeof status !== 'number' || !Number.isInteger(status) || status < 100 || status > 599) {
-    fail('invalid-field', `The response status ${String(status)} is not an integer from 100 to 599.`)
+    fail(
+      'invalid-field',
+      `The response status ${String(status)} is not an integer from 100 to 599.`,
+    )
   }
   if (typeof length !== 'number' || !Number.isSafeInteger(length) || length < 0) {
     fail('invalid-field', `The response length ${String(length)} is not a byte count.`)

@@ -42,6 +42,9 @@ export const DEFAULT_RESPONSE_TIMEOUT = 15_000
 /** Bytes a client buffers from a response body before it pauses the stream (backpressure). */
 export const DEFAULT_READ_HIGH_WATER_MARK = 512 * 1024
 
+/** Chunks `fetchFile` requests at once, ahead of the one it is returning. See "Fetching a file". */
+export const DEFAULT_FETCH_CONCURRENCY = 8
+
 /** Manifests a server keeps decoded, most recently used first. */
 export const DEFAULT_MANIFEST_CACHE_SIZE = 16
 

@@ -14,6 +14,7 @@ import {
   type Manifest,
 } from '../../core/content/index.ts'
 import type { RouteClient, RouteRequestOptions, RouteTarget } from './client.ts'
+import { DEFAULT_FETCH_CONCURRENCY } from './constants.ts'
 import { HostUnreachableError, RouteStatusError } from './errors.ts'
 
 /** What `fetchFile` reports about the hosts it used. */
@@ -42,7 +43,7 @@ export interface FetchFileInit extends Omit<RouteRequestOptions, 'signal'>, Fetc
   signal?: AbortSignal
   /**
    * Chunks requested at once, ahead of the one being returned.
-   * @default DEFAULT_READ_CONCURRENCY
+   * @default DEFAULT_FETCH_CONCURRENCY
    */
   concurrency?: number
 }
@@ -88,9 +89,7 @@ async function blockFromAny(
     throw errors[errors.length - 1]
   }
   throw new HostUnreachableError(
-    errors.length === 0
-      ? `No host is left to ask for block ${cid}.`
-      : `No host gave block ${cid}.`,
+    errors.length === 0 ? `No host is left to ask for block ${cid}.` : `No host gave block ${cid}.`,
     { errors },
   )
 }
@@ -114,13 +113,20 @@ export function fetchFile(client: RouteClient, init: FetchFileInit): ReadableStr
   const { entry, peers, start, end, signal, concurrency, ...options } = init
   return readVerified(
     entry,
-    (cid, { signal }) => blockFromAny(client, cid, peers, dropped, index.get(cid.toString()) ?? 0, { ...options, signal }),
-    { start, end, signal, concurrency },
+    (cid, { signal }) =>
+      blockFromAny(client, cid, peers, dropped, index.get(cid.toString()) ?? 0, {
+        ...options,
+        signal,
+      }),
+    { start, end, signal, concurrency: concurrency ?? DEFAULT_FETCH_CONCURRENCY },
   )
 }
 
 /** The manifest `root` names, from the first host that sends valid bytes (same rules as `fetchFile`). */
-export async function fetchManifest(client: RouteClient, init: FetchManifestInit): Promise<Manifest> {
+export async function fetchManifest(
+  client: RouteClient,
+  init: FetchManifestInit,
+): Promise<Manifest> {
   const { root, peers, ...options } = init
   // getBlock verified the bytes; a manifest that is valid DAG-CBOR of the right hash but not a
   // valid manifest is the publisher's fault, not the host's: MalformedManifestError as is.

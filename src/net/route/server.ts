@@ -20,7 +20,13 @@ import {
   type FileEntry,
   type Manifest,
 } from '../../core/content/index.ts'
-import { decodeRequest, encodeResponseHeader, lengthPrefixed, type RouteRequest, type RouteResponseHeader } from './codec.ts'
+import {
+  decodeRequest,
+  encodeResponseHeader,
+  lengthPrefixed,
+  type RouteRequest,
+  type RouteResponseHeader,
+} from './codec.ts'
 import {
   DEFAULT_MANIFEST_CACHE_SIZE,
   DEFAULT_MAX_CONCURRENT_STREAMS,
@@ -120,7 +126,11 @@ interface Reply extends RouteResponseHeader {
 }
 
 function reply(status: number, reason?: string, headers: Record<string, string> = {}): Reply {
-  return { status, headers: reason === undefined ? headers : { ...headers, [REASON_HEADER]: reason }, length: 0 }
+  return {
+    status,
+    headers: reason === undefined ? headers : { ...headers, [REASON_HEADER]: reason },
+    length: 0,
+  }
 }
 
 /**
@@ -163,12 +173,16 @@ export function createRouteServer(init: RouteServerInit): RouteServer {
     }
     if (manifest !== undefined) {
       manifests.set(key, manifest)
-      if (manifests.size > DEFAULT_MANIFEST_CACHE_SIZE) manifests.delete(manifests.keys().next().value as string)
+      if (manifests.size > DEFAULT_MANIFEST_CACHE_SIZE)
+        manifests.delete(manifests.keys().next().value as string)
     }
     return manifest
   }
 
-  const getBlockOrThrow = async (cid: CID, options: { signal: AbortSignal }): Promise<Uint8Array> => {
+  const getBlockOrThrow = async (
+    cid: CID,
+    options: { signal: AbortSignal },
+  ): Promise<Uint8Array> => {
     const bytes = await init.getBlock(cid, options)
     if (bytes === undefined) throw new MissingBlockError(`Block ${cid} is not in the store.`)
     return bytes
@@ -181,7 +195,10 @@ export function createRouteServer(init: RouteServerInit): RouteServer {
     status: 200 | 404,
     signal: AbortSignal,
   ): Promise<Reply> {
-    const headers: Record<string, string> = { 'content-type': entry.type, 'x-an-root': root.toString() }
+    const headers: Record<string, string> = {
+      'content-type': entry.type,
+      'x-an-root': root.toString(),
+    }
     let range: { start: number; end: number } | null = null
     if (status === 200) {
       const etag = await etagOf(entry)
@@ -215,7 +232,10 @@ export function createRouteServer(init: RouteServerInit): RouteServer {
       if (bytes === undefined) return reply(404, 'block-not-found')
       return {
         status: 200,
-        headers: { 'content-type': 'application/octet-stream', 'content-length': String(bytes.length) },
+        headers: {
+          'content-type': 'application/octet-stream',
+          'content-length': String(bytes.length),
+        },
         length: bytes.length,
         body: bytes,
       }
@@ -224,10 +244,13 @@ export function createRouteServer(init: RouteServerInit): RouteServer {
     let site: HostedSite | undefined
     if (request.root !== undefined) {
       const root = request.root
-      site = hosted.find((s) => s.root.equals(root) && (request.site === undefined || s.site === request.site))
+      site = hosted.find(
+        (s) => s.root.equals(root) && (request.site === undefined || s.site === request.site),
+      )
       if (site === undefined) {
         const other = hosted.find((s) => s.site === request.site)
-        if (other !== undefined) return reply(404, 'root-mismatch', { 'x-an-root': other.root.toString() })
+        if (other !== undefined)
+          return reply(404, 'root-mismatch', { 'x-an-root': other.root.toString() })
         return reply(404, 'not-hosted')
       }
     } else {
@@ -251,7 +274,8 @@ export function createRouteServer(init: RouteServerInit): RouteServer {
       result.headers[REASON_HEADER] = 'not-found'
       return result
     }
-    if ('redirect' in found) return reply(301, undefined, { location: found.redirect, 'x-an-root': site.root.toString() })
+    if ('redirect' in found)
+      return reply(301, undefined, { location: found.redirect, 'x-an-root': site.root.toString() })
     return fileReply(request, site.root, found.entry, 200, signal)
   }
 
@@ -259,12 +283,15 @@ export function createRouteServer(init: RouteServerInit): RouteServer {
     const reader = new StreamReader(stream, maxRequestSize)
     const deadline = AbortSignal.timeout(requestTimeout)
     try {
-      return decodeRequest(await reader.readFrame(maxRequestSize, AbortSignal.any([deadline, signal])))
+      return decodeRequest(
+        await reader.readFrame(maxRequestSize, AbortSignal.any([deadline, signal])),
+      )
     } catch (error) {
       if (signal.aborted) throw error
       if (deadline.aborted) return { ...reply(408, 'request-timeout'), reset: true }
       if (error instanceof RouteProtocolError) {
-        if (error.reason === 'frame-too-large') return { ...reply(431, 'request-too-large'), reset: true }
+        if (error.reason === 'frame-too-large')
+          return { ...reply(431, 'request-too-large'), reset: true }
         if (error.reason === 'truncated') throw error
         return { ...reply(400, error.reason), reset: error.reason === 'invalid-length' }
       }
@@ -312,7 +339,10 @@ export function createRouteServer(init: RouteServerInit): RouteServer {
       body?.cancel().catch(() => {})
     }
     await stream.close({ signal: AbortSignal.any([AbortSignal.timeout(writeTimeout), signal]) })
-    if (result.reset === true) stream.abort(new RouteProtocolError('truncated', `Request refused with status ${result.status}.`))
+    if (result.reset === true)
+      stream.abort(
+        new RouteProtocolError('truncated', `Request refused with status ${result.status}.`),
+      )
   }
 
   async function serve(stream: Stream, signal: AbortSignal): Promise<void> {

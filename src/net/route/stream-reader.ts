@@ -112,7 +112,8 @@ export class StreamReader {
     let filled = 0
     while (filled < n) {
       const part = await this.read(n - filled, signal)
-      if (part === null) throw new RouteProtocolError('truncated', `The stream ended ${n - filled} bytes early.`)
+      if (part === null)
+        throw new RouteProtocolError('truncated', `The stream ended ${n - filled} bytes early.`)
       out.set(part, filled)
       filled += part.length
     }
@@ -129,18 +130,27 @@ export class StreamReader {
     let factor = 1
     for (let i = 0; ; i++) {
       const byte = await this.read(1, signal)
-      if (byte === null) throw new RouteProtocolError('truncated', 'The stream ended before a complete frame.')
+      if (byte === null)
+        throw new RouteProtocolError('truncated', 'The stream ended before a complete frame.')
       const b = byte[0]
       length += (b & 0x7f) * factor
       factor *= 0x80
       if (length > maxSize) {
-        throw new RouteProtocolError('frame-too-large', `A frame of ${length} bytes or more is over the ${maxSize}-byte limit.`)
+        throw new RouteProtocolError(
+          'frame-too-large',
+          `A frame of ${length} bytes or more is over the ${maxSize}-byte limit.`,
+        )
       }
       if ((b & 0x80) === 0) {
-        if (b === 0 && i > 0) throw new RouteProtocolError('invalid-length', 'The frame length is not a minimal varint.')
+        if (b === 0 && i > 0)
+          throw new RouteProtocolError(
+            'invalid-length',
+            'The frame length is not a minimal varint.',
+          )
         break
       }
-      if (i + 1 >= MAX_VARINT_BYTES) throw new RouteProtocolError('invalid-length', 'The frame length prefix is too long.')
+      if (i + 1 >= MAX_VARINT_BYTES)
+        throw new RouteProtocolError('invalid-length', 'The frame length prefix is too long.')
     }
     return this.readExactly(length, signal)
   }
