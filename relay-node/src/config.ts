@@ -258,6 +258,18 @@ export function defaultConfig(overrides: Partial<RelayConfig> = {}): RelayConfig
   return checkConfig({ ...(out as unknown as RelayConfig), ...overrides })
 }
 
+function showDefault(spec: OptionSpec): string {
+  const value = spec.default as number
+  if (spec.kind === 'duration') {
+    for (const [unit, ms] of [['d', 86_400_000], ['h', 3_600_000], ['m', 60_000], ['s', 1000]] as const) if (value >= ms && value % ms === 0) return `${value / ms}${unit}`
+    return `${value}ms`
+  }
+  if (spec.kind === 'bytes') {
+    for (const [unit, n] of [['GiB', 1024 ** 3], ['MiB', 1024 ** 2], ['KiB', 1024]] as const) if (value >= n && value % n === 0) return `${value / n}${unit}`
+  }
+  return String(spec.default)
+}
+
 /** The `--help` text: every flag, its environment variable and default. */
 export function helpText(): string {
   const lines = [
@@ -274,7 +286,7 @@ export function helpText(): string {
   ]
   for (const spec of OPTIONS) {
     const arg = spec.kind === 'bool' ? '' : ` ${spec.kind === 'multiaddrs' ? 'MULTIADDR' : spec.kind.toUpperCase()}`
-    const def = spec.default === undefined || (Array.isArray(spec.default) && spec.default.length === 0) ? '' : `, default ${String(spec.default)}`
+    const def = spec.default === undefined || (Array.isArray(spec.default) && spec.default.length === 0) ? '' : `, default ${showDefault(spec)}`
     lines.push(`  --${spec.flag}${arg}  (${envName(spec.flag)})`, `      ${spec.doc}${def}`)
   }
   lines.push('  --help', '      print this and exit', '')
