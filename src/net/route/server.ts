@@ -7,39 +7,19 @@
  */
 import type { Connection, Libp2p, Stream } from '@libp2p/interface'
 import type { CID } from 'multiformats/cid'
+import type { Manifest } from '../../core/content/index.ts'
+import { MissingBlockError, createAnswerer, reply, type Reply } from './answer.ts'
+import { decodeRequest, encodeResponseHeader, lengthPrefixed, type RouteRequest } from './codec.ts'
 import {
-  InvalidPathError,
-  RangeNotSatisfiableError,
-  decodeManifest,
-  lookupPath,
-  normalizeRequestPath,
-  notFoundEntry,
-  parseRange,
-  contentRange,
-  readVerified,
-  type FileEntry,
-  type Manifest,
-} from '../../core/content/index.ts'
-import {
-  decodeRequest,
-  encodeResponseHeader,
-  lengthPrefixed,
-  type RouteRequest,
-  type RouteResponseHeader,
-} from './codec.ts'
-import {
-  DEFAULT_MANIFEST_CACHE_SIZE,
   DEFAULT_MAX_CONCURRENT_STREAMS,
   DEFAULT_MAX_INBOUND_STREAMS,
   DEFAULT_MAX_REQUEST_SIZE,
   DEFAULT_MAX_STREAMS_PER_PEER,
   DEFAULT_REQUEST_TIMEOUT,
   DEFAULT_WRITE_TIMEOUT,
-  REASON_HEADER,
   ROUTE_PROTOCOL,
 } from './constants.ts'
 import { RouteProtocolError } from './errors.ts'
-import { etagOf, ifNoneMatchMatches } from './etag.ts'
 import { StreamReader } from './stream-reader.ts'
 
 /** A site this node serves: its canonical name and the content root it serves for it. */
@@ -113,26 +93,6 @@ export interface RouteServer {
   readonly active: number
 }
 
-/** A block the manifest lists but the store does not hold. */
-class MissingBlockError extends Error {
-  override name = 'MissingBlockError'
-}
-
-/** A reply decided before any body byte is sent. */
-interface Reply extends RouteResponseHeader {
-  body?: ReadableStream<Uint8Array> | Uint8Array
-  /** Reset the stream once the reply is flushed: the request was not read to its end. */
-  reset?: boolean
-}
-
-function reply(status: number, reason?: string, headers: Record<string, string> = {}): Reply {
-  return {
-    status,
-    headers: reason === undefined ? headers : { ...headers, [REASON_HEADER]: reason },
-    length: 0,
-  }
-}
-
 /**
  * Creates a route server over a block store and the list of hosted sites.
  * @example
@@ -151,133 +111,10 @@ export function createRouteServer(init: RouteServerInit): RouteServer {
   const maxPerPeer = init.maxStreamsPerPeer ?? DEFAULT_MAX_STREAMS_PER_PEER
   const maxTotal = init.maxConcurrentStreams ?? DEFAULT_MAX_CONCURRENT_STREAMS
   const perPeer = new Map<string, number>()
-  const manifests = new Map<string, Manifest>()
   let active = 0
   let host: RouteServerHost | undefined
   let stopper = new AbortController()
-
-  async function loadManifest(root: CID, signal: AbortSignal): Promise<Manifest | undefined> {
-    const key = root.toString()
-    const cached = manifests.get(key)
-    if (cached !== undefined) {
-      manifests.delete(key)
-      manifests.set(key, cached)
-      return cached
-    }
-    let manifest: Manifest | undefined
-    if (init.getManifest !== undefined) {
-      manifest = await init.getManifest(root, { signal })
-    } else {
-      const bytes = await init.getBlock(root, { signal })
-      manifest = bytes === undefined ? undefined : await decodeManifest(bytes, root)
-    }
-    if (manifest !== undefined) {
-      manifests.set(key, manifest)
-      if (manifests.size > DEFAULT_MANIFEST_CACHE_SIZE)
-        manifests.delete(manifests.keys().next().value as string)
-    }
-    return manifest
-  }
-
-  const getBlockOrThrow = async (
-    cid: CID,
-    options: { signal: AbortSignal },
-  ): Promise<Uint8Array> => {
-    const bytes = await init.getBlock(cid, options)
-    if (bytes === undefined) throw new MissingBlockError(`Block ${cid} is not in the store.`)
-    return bytes
-  }
-
-  async function fileReply(
-    request: RouteRequest,
-    root: CID,
-    entry: FileEntry,
-    status: 200 | 404,
-    signal: AbortSignal,
-  ): Promise<Reply> {
-    const headers: Record<string, string> = {
-      'content-type': entry.type,
-      'x-an-root': root.toString(),
-    }
-    let range: { start: number; end: number } | null = null
-    if (status === 200) {
-      const etag = await etagOf(entry)
-      headers.etag = etag
-      headers['accept-ranges'] = 'bytes'
-      if (ifNoneMatchMatches(request.headers?.['if-none-match'], etag)) {
-        return reply(304, undefined, { etag, 'x-an-root': headers['x-an-root'] })
-      }
-      try {
-        range = parseRange(request.headers?.range, entry.size)
-      } catch (error) {
-        if (!(error instanceof RangeNotSatisfiableError)) throw error
-        return reply(416, 'range-not-satisfiable', { 'content-range': `bytes */${entry.size}` })
-      }
-    }
-    const start = range?.start ?? 0
-    const end = range?.end ?? entry.size
-    headers['content-length'] = String(end - start)
-    if (range !== null) headers['content-range'] = contentRange(range, entry.size)
-    const result: Reply = { status: range === null ? status : 206, headers, length: 0 }
-    if (request.kind === 'head' || end === start) return result
-    result.length = end - start
-    result.body = readVerified(entry, getBlockOrThrow, { start, end, signal })
-    return result
-  }
-
-  async function answer(request: RouteRequest, signal: AbortSignal): Promise<Reply> {
-    if (request.kind === 'block') {
-      const cid = request.cid as CID
-      const bytes = await init.getBlock(cid, { signal })
-      if (bytes === undefined) return reply(404, 'block-not-found')
-      return {
-        status: 200,
-        headers: {
-          'content-type': 'application/octet-stream',
-          'content-length': String(bytes.length),
-        },
-        length: bytes.length,
-        body: bytes,
-      }
-    }
-    const hosted = [...(await init.sites())]
-    let site: HostedSite | undefined
-    if (request.root !== undefined) {
-      const root = request.root
-      site = hosted.find(
-        (s) => s.root.equals(root) && (request.site === undefined || s.site === request.site),
-      )
-      if (site === undefined) {
-        const other = hosted.find((s) => s.site === request.site)
-        if (other !== undefined)
-          return reply(404, 'root-mismatch', { 'x-an-root': other.root.toString() })
-        return reply(404, 'not-hosted')
-      }
-    } else {
-      site = hosted.find((s) => s.site === request.site)
-      if (site === undefined) return reply(404, 'not-hosted')
-    }
-    let path: string
-    try {
-      path = normalizeRequestPath(request.path as string)
-    } catch (error) {
-      if (error instanceof InvalidPathError) return reply(400, 'invalid-path')
-      throw error
-    }
-    const manifest = await loadManifest(site.root, signal)
-    if (manifest === undefined) return reply(503, 'manifest-unavailable')
-    const found = lookupPath(manifest, path)
-    if (found === null) {
-      const page = notFoundEntry(manifest)
-      if (page === null) return reply(404, 'not-found', { 'x-an-root': site.root.toString() })
-      const result = await fileReply(request, site.root, page.entry, 404, signal)
-      result.headers[REASON_HEADER] = 'not-found'
-      return result
-    }
-    if ('redirect' in found)
-      return reply(301, undefined, { location: found.redirect, 'x-an-root': site.root.toString() })
-    return fileReply(request, site.root, found.entry, 200, signal)
-  }
+  const answerer = createAnswerer(init)
 
   async function readRequest(stream: Stream, signal: AbortSignal): Promise<RouteRequest | Reply> {
     const reader = new StreamReader(stream, maxRequestSize)
@@ -350,7 +187,7 @@ export function createRouteServer(init: RouteServerInit): RouteServer {
     if ('status' in request) return write(stream, request, signal)
     let result: Reply
     try {
-      result = await answer(request, signal)
+      result = await answerer.answer(request, signal)
     } catch (error) {
       if (signal.aborted) throw error
       result = reply(500, 'internal-error')
@@ -411,7 +248,7 @@ export function createRouteServer(init: RouteServerInit): RouteServer {
       await host.unhandle(ROUTE_PROTOCOL)
       host = undefined
       stopper.abort(new Error('The route server stopped.'))
-      manifests.clear()
+      answerer.clear()
     },
     handleStream,
     get active() {

@@ -1,0 +1,188 @@
+/**
+ * What a host answers to a request, decided before any byte is written: site and root
+ * resolution, path lookup, folder redirects, the 404 page, ETag and If-None-Match, ranges,
+ * blocks by CID. See docs/protocol/route.md, "Status codes".
+ * @module
+ */
+import type { CID } from 'multiformats/cid'
+import {
+  InvalidPathError,
+  RangeNotSatisfiableError,
+  contentRange,
+  decodeManifest,
+  lookupPath,
+  normalizeRequestPath,
+  notFoundEntry,
+  parseRange,
+  readVerified,
+  type FileEntry,
+  type Manifest,
+} from '../../core/content/index.ts'
+import type { RouteRequest, RouteResponseHeader } from './codec.ts'
+import { DEFAULT_MANIFEST_CACHE_SIZE, REASON_HEADER } from './constants.ts'
+import { etagOf, ifNoneMatchMatches } from './etag.ts'
+import type { HostedSite, RouteServerInit } from './server.ts'
+
+/** A block the manifest lists but the store does not hold. */
+export class MissingBlockError extends Error {
+  override name = 'MissingBlockError'
+}
+
+/** A reply decided before any body byte is sent. */
+export interface Reply extends RouteResponseHeader {
+  body?: ReadableStream<Uint8Array> | Uint8Array
+  /** Reset the stream once the reply is flushed: the request was not read to its end. */
+  reset?: boolean
+}
+
+/** A reply without body: `status`, with `reason` in the `x-an-reason` header when given. */
+export function reply(
+  status: number,
+  reason?: string,
+  headers: Record<string, string> = {},
+): Reply {
+  return {
+    status,
+    headers: reason === undefined ? headers : { ...headers, [REASON_HEADER]: reason },
+    length: 0,
+  }
+}
+
+/** Decides replies from a block store and the hosted sites; keeps the last manifests decoded. */
+export interface Answerer {
+  answer(request: RouteRequest, signal: AbortSignal): Promise<Reply>
+  /** Forgets the decoded manifests. */
+  clear(): void
+}
+
+/** Creates the answering half of a route server. */
+export function createAnswerer(
+  init: Pick<RouteServerInit, 'getBlock' | 'getManifest' | 'sites'>,
+): Answerer {
+  const manifests = new Map<string, Manifest>()
+
+  async function loadManifest(root: CID, signal: AbortSignal): Promise<Manifest | undefined> {
+    const key = root.toString()
+    const cached = manifests.get(key)
+    if (cached !== undefined) {
+      manifests.delete(key)
+      manifests.set(key, cached)
+      return cached
+    }
+    let manifest: Manifest | undefined
+    if (init.getManifest !== undefined) {
+      manifest = await init.getManifest(root, { signal })
+    } else {
+      const bytes = await init.getBlock(root, { signal })
+      manifest = bytes === undefined ? undefined : await decodeManifest(bytes, root)
+    }
+    if (manifest !== undefined) {
+      manifests.set(key, manifest)
+      if (manifests.size > DEFAULT_MANIFEST_CACHE_SIZE)
+        manifests.delete(manifests.keys().next().value as string)
+    }
+    return manifest
+  }
+
+  const getBlockOrThrow = async (
+    cid: CID,
+    options: { signal: AbortSignal },
+  ): Promise<Uint8Array> => {
+    const bytes = await init.getBlock(cid, options)
+    if (bytes === undefined) throw new MissingBlockError(`Block ${cid} is not in the store.`)
+    return bytes
+  }
+
+  async function fileReply(
+    request: RouteRequest,
+    root: CID,
+    entry: FileEntry,
+    status: 200 | 404,
+    signal: AbortSignal,
+  ): Promise<Reply> {
+    const headers: Record<string, string> = {
+      'content-type': entry.type,
+      'x-an-root': root.toString(),
+    }
+    let range: { start: number; end: number } | null = null
+    if (status === 200) {
+      const etag = await etagOf(entry)
+      headers.etag = etag
+      headers['accept-ranges'] = 'bytes'
+      if (ifNoneMatchMatches(request.headers?.['if-none-match'], etag)) {
+        return reply(304, undefined, { etag, 'x-an-root': headers['x-an-root'] })
+      }
+      try {
+        range = parseRange(request.headers?.range, entry.size)
+      } catch (error) {
+        if (!(error instanceof RangeNotSatisfiableError)) throw error
+        return reply(416, 'range-not-satisfiable', { 'content-range': `bytes */${entry.size}` })
+      }
+    }
+    const start = range?.start ?? 0
+    const end = range?.end ?? entry.size
+    headers['content-length'] = String(end - start)
+    if (range !== null) headers['content-range'] = contentRange(range, entry.size)
+    const result: Reply = { status: range === null ? status : 206, headers, length: 0 }
+    if (request.kind === 'head' || end === start) return result
+    result.length = end - start
+    result.body = readVerified(entry, getBlockOrThrow, { start, end, signal })
+    return result
+  }
+
+  async function answer(request: RouteRequest, signal: AbortSignal): Promise<Reply> {
+    if (request.kind === 'block') {
+      const cid = request.cid as CID
+      const bytes = await init.getBlock(cid, { signal })
+      if (bytes === undefined) return reply(404, 'block-not-found')
+      return {
+        status: 200,
+        headers: {
+          'content-type': 'application/octet-stream',
+          'content-length': String(bytes.length),
+        },
+        length: bytes.length,
+        body: bytes,
+      }
+    }
+    const hosted = [...(await init.sites())]
+    let site: HostedSite | undefined
+    if (request.root !== undefined) {
+      const root = request.root
+      site = hosted.find(
+        (s) => s.root.equals(root) && (request.site === undefined || s.site === request.site),
+      )
+      if (site === undefined) {
+        const other = hosted.find((s) => s.site === request.site)
+        if (other !== undefined)
+          return reply(404, 'root-mismatch', { 'x-an-root': other.root.toString() })
+        return reply(404, 'not-hosted')
+      }
+    } else {
+      site = hosted.find((s) => s.site === request.site)
+      if (site === undefined) return reply(404, 'not-hosted')
+    }
+    let path: string
+    try {
+      path = normalizeRequestPath(request.path as string)
+    } catch (error) {
+      if (error instanceof InvalidPathError) return reply(400, 'invalid-path')
+      throw error
+    }
+    const manifest = await loadManifest(site.root, signal)
+    if (manifest === undefined) return reply(503, 'manifest-unavailable')
+    const found = lookupPath(manifest, path)
+    if (found === null) {
+      const page = notFoundEntry(manifest)
+      if (page === null) return reply(404, 'not-found', { 'x-an-root': site.root.toString() })
+      const result = await fileReply(request, site.root, page.entry, 404, signal)
+      result.headers[REASON_HEADER] = 'not-found'
+      return result
+    }
+    if ('redirect' in found)
+      return reply(301, undefined, { location: found.redirect, 'x-an-root': site.root.toString() })
+    return fileReply(request, site.root, found.entry, 200, signal)
+  }
+
+  return { answer, clear: () => manifests.clear() }
+}
