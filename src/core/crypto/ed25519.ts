@@ -8,7 +8,8 @@
  * @module
  */
 import { ed25519 } from '@noble/curves/ed25519.js'
-import { concat, fromHex, toHex } from '../bytes.ts'
+import { sha512 } from '@noble/hashes/sha2.js'
+import { concat, equals, fromHex, toHex } from '../bytes.ts'
 
 /** Length of an Ed25519 public key, private seed and signature, in bytes. */
 export const PUBLIC_KEY_LENGTH = 32
@@ -41,6 +42,30 @@ const SMALL_ORDER = new Set(
     'eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f',
   ],
 )
+
+/** A little-endian byte string as a bigint. */
+function numberLE(bytes: Uint8Array): bigint {
+  let n = 0n
+  for (let i = bytes.length - 1; i >= 0; i--) n = (n << 8n) | BigInt(bytes[i])
+  return n
+}
+
+/**
+ * The cofactorless RFC 8032 check `[S]B - [k]A == R`, comparing encodings, as WebCrypto's
+ * backends (BoringSSL, OpenSSL) do. @noble/curves' own `verify` uses the cofactored equation,
+ * which accepts a few deliberately built mixed-order signatures that WebCrypto refuses; doing
+ * the arithmetic here keeps every runtime's answer the same.
+ */
+function verifyCofactorless(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean {
+  const { Point } = ed25519
+  const order = Point.Fn.ORDER
+  const A = Point.fromBytes(publicKey, false)
+  const encodedR = signature.subarray(0, 32)
+  const s = numberLE(signature.subarray(32))
+  const k = numberLE(sha512(concat([encodedR, publicKey, message]))) % order
+  const check = Point.BASE.multiplyUnsafe(s).subtract(A.multiplyUnsafe(k))
+  return equals(check.toBytes(), encodedR)
+}
 
 /** An Ed25519 key pair as raw bytes. */
 export interface Ed25519KeyPair {
@@ -159,22 +184,39 @@ export async function sign(seed: Uint8Array, message: Uint8Array): Promise<Uint8
   return ed25519.sign(message, seed)
 }
 
+/** The refusals every backend applies before the curve equation (see the module doc). */
+function passesStrictChecks(publicKey: Uint8Array, signature: Uint8Array): boolean {
+  if (publicKey.length !== PUBLIC_KEY_LENGTH || signature.length !== SIGNATURE_LENGTH) return false
+  if (!canonicalPoint(publicKey) || !canonicalPoint(signature.subarray(0, 32))) return false
+  if (!lessThanLE(signature.subarray(32), L)) return false
+  return !SMALL_ORDER.has(toHex(publicKey))
+}
+
 /**
  * Whether `signature` is a valid signature of `message` by `publicKey`, under the strict rules
  * above. Never throws: malformed input is simply not valid.
  */
 export async function verify(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): Promise<boolean> {
-  if (publicKey.length !== PUBLIC_KEY_LENGTH || signature.length !== SIGNATURE_LENGTH) return false
-  if (!canonicalPoint(publicKey) || !canonicalPoint(signature.subarray(0, 32))) return false
-  if (!lessThanLE(signature.subarray(32), L)) return false
-  const hex = toHex(publicKey)
-  if (SMALL_ORDER.has(hex)) return false
+  if (!passesStrictChecks(publicKey, signature)) return false
   try {
     if (webCryptoEd25519Known ?? (await hasWebCryptoEd25519())) {
-      const key = await verifyingKey(publicKey, hex)
+      const key = await verifyingKey(publicKey, toHex(publicKey))
       return await subtle!.verify({ name: 'Ed25519' }, key, signature as BufferSource, message as BufferSource)
     }
-    return ed25519.verify(signature, message, publicKey, { zip215: false })
+    return verifyCofactorless(publicKey, message, signature)
+  } catch {
+    return false
+  }
+}
+
+/**
+ * The same answer as `verify`, computed synchronously in JavaScript (no WebCrypto): for
+ * runtimes without WebCrypto Ed25519 and for checking that both paths agree. Slower.
+ */
+export function verifySync(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean {
+  if (!passesStrictChecks(publicKey, signature)) return false
+  try {
+    return verifyCofactorless(publicKey, message, signature)
   } catch {
     return false
   }
