@@ -15,7 +15,7 @@ import {
 import { deepEqual, equal, match, ok, throws } from '../support/assert.ts'
 import { describe, it } from '../support/spec.ts'
 
-// The examples of docs/protocol/route.md, "Examples": the site of one 11-byte index.html.
+// The examples of docs/PROTOCOL.md, "Examples": the site of one 11-byte index.html.
 const DOC_REQUEST =
   '6ca6617601646b696e64636765746470617468612f64726f6f74d82a58250001711220415b39e4b237c108fe5a82f9f1bf9affcc36aa66102267e90474d8de00f3dc2864736974656b6d79736974653a636f64656768656164657273a16572616e67656962797465733d302d34'
 const DOC_RESPONSE =

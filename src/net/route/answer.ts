@@ -1,7 +1,7 @@
 /**
  * What a host answers to a request, decided before any byte is written: site and root
  * resolution, path lookup, folder redirects, the 404 page, ETag and If-None-Match, ranges,
- * blocks by CID. See docs/protocol/route.md, "Status codes".
+ * blocks by CID. See docs/PROTOCOL.md, "Status codes".
  * @module
  */
 import type { CID } from 'multiformats/cid'

@@ -1,7 +1,7 @@
 /**
  * The visitor side of `/an/route/1.0.0`: one stream per request, the response header frame
  * read within limits, the body streamed with backpressure; blocks and manifests verified
- * against their CIDs before they are returned. See docs/protocol/route.md, "Client".
+ * against their CIDs before they are returned. See docs/PROTOCOL.md, "Client".
  * @module
  */
 import type { Connection, Libp2p, PeerId, Stream } from '@libp2p/interface'

@@ -1,7 +1,7 @@
 /**
  * Wire schema of `/an/route/1.0.0`: the request frame, the response header frame, and the
  * unsigned-varint length prefix in front of each. Decoding is strict: canonical DAG-CBOR only,
- * no unknown fields, every field checked. See docs/protocol/route.md, "Frames".
+ * no unknown fields, every field checked. See docs/PROTOCOL.md, "Frames".
  * @module
  */
 import * as dagCbor from '@ipld/dag-cbor'

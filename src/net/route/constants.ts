@@ -1,5 +1,5 @@
 /**
- * Protocol constants and default limits of `/an/route/1.0.0`. See docs/protocol/route.md.
+ * Protocol constants and default limits of `/an/route/1.0.0`. See docs/PROTOCOL.md.
  * @module
  */
 

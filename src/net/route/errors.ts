@@ -4,7 +4,7 @@
  * @module
  */
 
-/** Why a frame or a response was refused. Stable strings: see docs/protocol/route.md, "Frames". */
+/** Why a frame or a response was refused. Stable strings: see docs/PROTOCOL.md, "Frames". */
 export type RouteProtocolReason =
   | 'frame-too-large'
   | 'invalid-length'

@@ -1,6 +1,6 @@
 /**
  * Entity tags of files: a strong validator derived from the file's chunk CIDs, so that every
- * peer serving the same file gives the same ETag. See docs/protocol/route.md, "ETag".
+ * peer serving the same file gives the same ETag. See docs/PROTOCOL.md, "ETag".
  * @module
  */
 import { base32 } from 'multiformats/bases/base32'

@@ -2,7 +2,7 @@
  * Fetching a file from several hosts, verified block by block: each chunk is asked of one
  * host at a time by CID and checked before any byte of it is passed on; a host that sends a
  * wrong byte is dropped for the rest of the fetch and the chunk is asked of the next host.
- * See docs/protocol/route.md, "Fetching a file".
+ * See docs/PROTOCOL.md, "Fetching a file".
  * @module
  */
 import type { CID } from 'multiformats/cid'

@@ -2,7 +2,7 @@
  * `/an/route/1.0.0`: HTTP-like requests for a site's files, and block requests by CID, over
  * one libp2p stream each. The server answers from the local block store within limits; the
  * client verifies every block against its CID. Runs in the page and in Node. Specified in
- * docs/protocol/route.md.
+ * docs/PROTOCOL.md.
  *
  * @example
  * ```ts

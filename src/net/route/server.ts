@@ -2,7 +2,7 @@
  * The host side of `/an/route/1.0.0`: answers file, header and block requests from the sites
  * and blocks this node holds, within limits on request size, request time, write time and
  * concurrent streams, so that no request can stop the host serving others.
- * See docs/protocol/route.md, "Server".
+ * See docs/PROTOCOL.md, "Server".
  * @module
  */
 import type { Connection, Libp2p, Stream } from '@libp2p/interface'
