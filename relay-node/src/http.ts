@@ -25,7 +25,7 @@ export interface HttpInit {
   appDir?: string
   tls?: { cert: string; key: string }
   log: Logger
-  health(): Record<string, unknown>
+  health(): Promise<Record<string, unknown>>
   wellKnown(): WellKnown
   metrics(): Promise<{ contentType: string; body: string }>
   revoke(bytes: Uint8Array): Promise<{ ok: boolean; fresh?: boolean }>
@@ -71,7 +71,7 @@ async function handle(init: HttpInit, req: IncomingMessage, res: ServerResponse)
     res.end()
     return
   }
-  if (path === '/health' && (req.method === 'GET' || req.method === 'HEAD')) return json(res, 200, init.health(), CORS)
+  if (path === '/health' && (req.method === 'GET' || req.method === 'HEAD')) return json(res, 200, await init.health(), CORS)
   if (path === '/.well-known/alternet.json' && (req.method === 'GET' || req.method === 'HEAD')) return json(res, 200, init.wellKnown(), CORS)
   if (path === '/metrics' && req.method === 'GET') {
     const { contentType, body } = await init.metrics()

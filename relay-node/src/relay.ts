@@ -49,7 +49,7 @@ export interface Relay {
   httpUrl: string
   log: Logger
   /** The `/health` document. */
-  health(): Record<string, unknown>
+  health(): Promise<Record<string, unknown>>
   /** The `/.well-known/alternet.json` document. */
   wellKnown(): WellKnown
   /** Reads the trust files again. */
@@ -145,7 +145,7 @@ export async function createRelay(config: RelayConfig, log: Logger = createLogge
     const transportManager = (node as unknown as { components: { transportManager: { getAddrs(): Array<{ toString(): string }> } } }).components.transportManager
     const startedAt = Date.now()
     const wellKnown = (): WellKnown => ({ peerId: node.peerId.toString(), multiaddrs: node.getMultiaddrs().map(String) })
-    const health = (): Record<string, unknown> => ({
+    const health = async (): Promise<Record<string, unknown>> => ({
       status: 'ok',
       peerId: node.peerId.toString(),
       listen: transportManager.getAddrs().map(String),
@@ -153,6 +153,7 @@ export async function createRelay(config: RelayConfig, log: Logger = createLogge
       multiaddrs: node.getMultiaddrs().map(String),
       connections: node.getConnections().length,
       peers: node.getPeers().length,
+      knownPeers: (await node.peerStore.all()).length,
       reservations: relayService.reservations.size,
       records: store.stats().records,
       providers: store.stats().providers,

@@ -1,0 +1,112 @@
+/**
+ * The bounded store (total size, per-peer quota, eviction policy) and the relay's peer upkeep
+ * (redialling a lost bootstrap relay, forgetting dead peers).
+ */
+import { describe, it, before, after } from '../support/spec.ts'
+import * as assert from '../support/assert.ts'
+import { equals } from '../../src/core/bytes.ts'
+import { createClient, getDirect, putDirect, type Client } from './support/client.ts'
+import { dhtKey, generateKeyPair, rootRecord, uniqueName } from './support/records.ts'
+import { getJson, metricValue, removeDir, startRelay, tempDir, waitFor, type RelayProcess } from './support/relay-process.ts'
+
+/** Store size for the bound tests: room for a dozen or so small records. */
+const SMALL_STORE = 6 * 1024
+const RECORDS_OFFERED = 40
+
+async function offer(client: Client, relay: RelayProcess, n: number): Promise<Array<{ key: Uint8Array; value: Uint8Array; stored: boolean }>> {
+  const owner = generateKeyPair()
+  const out = []
+  for (let i = 0; i < n; i++) {
+    const name = uniqueName('bound')
+    const key = await dhtKey(name)
+    const value = await rootRecord(name, owner)
+    out.push({ key, value, stored: await putDirect(client, relay.peerId, key, value) })
+  }
+  return out
+}
+
+async function counter(relay: RelayProcess, sample: string): Promise<number> {
+  return metricValue(await (await fetch(`${relay.http}/metrics`)).text(), sample)
+}
+
+describe('bounded store and peer upkeep', () => {
+  let dir: string
+  const relays: RelayProcess[] = []
+  const clients: Client[] = []
+
+  before(async () => {
+    dir = await tempDir()
+  })
+
+  after(async () => {
+    await Promise.all(clients.map((c) => c.stop()))
+    await Promise.all(relays.map((r) => r.stop()))
+    await removeDir(dir)
+  })
+
+  it('refuses new records when full under the refuse policy', async () => {
+    const relay = await startRelay(`${dir}/refuse`, ['--store-max-bytes', String(SMALL_STORE), '--eviction-policy', 'refuse'])
+    relays.push(relay)
+    const client = await createClient({ relays: [relay.tcp] })
+    clients.push(client)
+    const results = await offer(client, relay, RECORDS_OFFERED)
+    assert.ok(results[0].stored, 'the first record was refused')
+    assert.ok(results.some((r) => !r.stored), 'a full store took every record')
+    const health = await getJson(relay, '/health')
+    assert.ok((health.storeBytes as number) <= SMALL_STORE, `store holds ${health.storeBytes} bytes`)
+    assert.ok((await counter(relay, 'alternet_relay_rejected_records_total{reason="full"}')) >= 1)
+    const first = await getDirect(client, relay.peerId, results[0].key)
+    assert.ok(first != null && equals(first, results[0].value), 'a stored record was dropped')
+  })
+
+  it('evicts the oldest records to make room under the oldest policy', async () => {
+    const relay = await startRelay(`${dir}/oldest`, ['--store-max-bytes', String(SMALL_STORE), '--eviction-policy', 'oldest'])
+    relays.push(relay)
+    const client = await createClient({ relays: [relay.tcp] })
+    clients.push(client)
+    const results = await offer(client, relay, RECORDS_OFFERED)
+    assert.ok(results.every((r) => r.stored), 'a record was refused instead of making room')
+    assert.equal(await getDirect(client, relay.peerId, results[0].key), undefined, 'the oldest record is still there')
+    const last = await getDirect(client, relay.peerId, results[RECORDS_OFFERED - 1].key)
+    assert.ok(last != null && equals(last, results[RECORDS_OFFERED - 1].value))
+    assert.ok(((await getJson(relay, '/health')).storeBytes as number) <= SMALL_STORE)
+    assert.ok((await counter(relay, 'alternet_relay_evicted_entries_total')) >= 1)
+  })
+
+  it('holds each sending peer to its quota without refusing others', async () => {
+    const relay = await startRelay(`${dir}/quota`, ['--store-peer-quota', '2KiB'])
+    relays.push(relay)
+    const greedy = await createClient({ relays: [relay.tcp] })
+    const modest = await createClient({ relays: [relay.tcp] })
+    clients.push(greedy, modest)
+    const results = await offer(greedy, relay, 20)
+    assert.ok(results[0].stored)
+    assert.ok(results.some((r) => !r.stored), 'one peer filled past its quota')
+    assert.ok((await counter(relay, 'alternet_relay_rejected_records_total{reason="quota"}')) >= 1)
+    const other = await offer(modest, relay, 2)
+    assert.ok(other.every((r) => r.stored), "another peer's records were refused")
+  })
+
+  it('redials a lost bootstrap relay when it comes back', async () => {
+    const first = await startRelay(`${dir}/boot`)
+    const port = /\/tcp\/(\d+)\/p2p\//.exec(first.tcp)![1]
+    const follower = await startRelay(`${dir}/follower`, ['--bootstrap', first.tcp, '--reconnect-min', '200ms', '--reconnect-max', '1s'])
+    relays.push(follower)
+    await waitFor('the follower to connect', async () => ((await getJson(follower, '/health')).peers as number) >= 1)
+    await first.stop()
+    await waitFor('the follower to notice', async () => ((await getJson(follower, '/health')).peers as number) === 0)
+    const back = await startRelay(`${dir}/boot`, ['--tcp-port', port])
+    relays.push(back)
+    assert.equal(back.peerId, first.peerId)
+    await waitFor('the follower to redial', async () => ((await getJson(follower, '/health')).peers as number) >= 1, 15_000)
+  })
+
+  it('forgets peers that stay unreachable', async () => {
+    const relay = await startRelay(`${dir}/prune`, ['--dead-peer-after', '1s', '--prune-interval', '300ms'])
+    relays.push(relay)
+    const visitor = await createClient({ relays: [relay.tcp] })
+    await waitFor('the relay to know the visitor', async () => ((await getJson(relay, '/health')).knownPeers as number) >= 1)
+    await visitor.stop()
+    await waitFor('the relay to forget the visitor', async () => ((await getJson(relay, '/health')).knownPeers as number) === 0, 10_000)
+  })
+})
