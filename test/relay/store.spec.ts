@@ -87,6 +87,22 @@ describe('bounded store and peer upkeep', () => {
     assert.ok(other.every((r) => r.stored), "another peer's records were refused")
   })
 
+  it('stops serving a record when it expires and sweeps it from the store', async () => {
+    const relay = await startRelay(`${dir}/expiry`, ['--expiry-sweep-interval', '300ms'])
+    relays.push(relay)
+    const client = await createClient({ relays: [relay.tcp] })
+    clients.push(client)
+    const name = uniqueName('short')
+    const key = await dhtKey(name)
+    const created = Date.now()
+    const lifetime = 2000
+    assert.ok(await putDirect(client, relay.peerId, key, await rootRecord(name, generateKeyPair(), { created, expires: created + lifetime })))
+    assert.ok((await getDirect(client, relay.peerId, key)) != null)
+    await waitFor('the record to expire and be swept', async () => ((await getJson(relay, '/health')).records as number) === 0, 10_000)
+    assert.ok(Date.now() >= created + lifetime, 'swept before it expired')
+    assert.equal(await getDirect(client, relay.peerId, key), undefined)
+  })
+
   it('redials a lost bootstrap relay when it comes back', async () => {
     const first = await startRelay(`${dir}/boot`)
     const port = /\/tcp\/(\d+)\/p2p\//.exec(first.tcp)![1]
