@@ -62,14 +62,16 @@ function findNode() {
 const node = findNode()
 const env = { ...process.env, PATH: `${dirname(node)}:${process.env.PATH ?? ''}` }
 
-// Install (or bring up to date) the npm dependencies when package-lock.json is newer than the install.
+// Install (or bring up to date) the npm dependencies when package-lock.json is newer than the
+// install. `npm install` rather than `npm ci`: registries that carry only some platforms'
+// optional packages (rollup's, esbuild's) leave those out of the lock, which `npm ci` refuses.
 const installed = join(ROOT, 'node_modules', '.package-lock.json')
 const lock = join(ROOT, 'package-lock.json')
 if (!existsSync(installed) || (existsSync(lock) && statSync(lock).mtimeMs > statSync(installed).mtimeMs)) {
-  console.log('Installing dependencies (npm ci) …')
-  const status = run('npm', ['ci', '--no-audit', '--no-fund'], env)
+  console.log('Installing dependencies (npm install) …')
+  const status = run('npm', ['install', '--no-audit', '--no-fund'], env)
   if (status !== 0) {
-    console.error('npm ci failed: see the messages above.')
+    console.error('npm install failed: see the messages above.')
     process.exit(status)
   }
 }
