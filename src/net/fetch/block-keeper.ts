@@ -1,0 +1,90 @@
+/**
+ * Keeping the blocks of visited sites: verified blocks fetched from peers are written to the
+ * store behind the fetch (never slowing it), in batches, under the visited site's name, so a
+ * revisit works without peers. Bounded: only sites visited, only their current content (the
+ * blocks of a previous root go when a new one is visited), and at most
+ * `MAX_PENDING_CACHE_BYTES` waiting to be written.
+ * @module
+ */
+import type { CID } from 'multiformats/cid'
+import type { ContentStore } from '../hosting/content-store.ts'
+import { CACHE_BATCH_BYTES, MAX_PENDING_CACHE_BYTES } from './constants.ts'
+
+/** The cache of visited sites' blocks. */
+export interface BlockKeeper {
+  /** Queues a verified block of `site` for the store. */
+  keep(site: string, cid: CID, bytes: Uint8Array): void
+  /**
+   * Notes that `site` is now at `root`: the blocks kept for an earlier root of a visited
+   * (not hosted) site are dropped first. Resolves when done.
+   */
+  visit(site: string, root: CID): Promise<void>
+  /** Resolves when every queued block is written (or failed to be). */
+  flush(): Promise<void>
+}
+
+/** Creates the keeper over `store`. Write failures (a full store) only mean fewer blocks kept. */
+export function createBlockKeeper(store: ContentStore): BlockKeeper {
+  const queues = new Map<string, Map<string, { cid: CID; bytes: Uint8Array }>>()
+  const roots = new Map<string, string>()
+  let pending = 0
+  let running = false
+  let writing: Promise<void> = Promise.resolve()
+
+  /** Writes until nothing is queued; blocks queued meanwhile are written by the same run. */
+  const write = async (): Promise<void> => {
+    for (const [site, queue] of queues) {
+      while (queue.size > 0) {
+        const batch: { cid: CID; bytes: Uint8Array }[] = []
+        let bytes = 0
+        for (const [key, block] of queue) {
+          queue.delete(key)
+          batch.push(block)
+          bytes += block.bytes.length
+          if (bytes >= CACHE_BATCH_BYTES) break
+        }
+        try {
+          await store.putBlocks(site, batch)
+        } catch {
+          // Best effort: a block not kept is fetched again next time.
+        } finally {
+          pending -= bytes
+        }
+      }
+      queues.delete(site)
+    }
+  }
+
+  return {
+    keep(site, cid, bytes) {
+      if (pending + bytes.length > MAX_PENDING_CACHE_BYTES) return
+      let queue = queues.get(site)
+      if (queue === undefined) {
+        queue = new Map()
+        queues.set(site, queue)
+      }
+      const key = cid.toString()
+      if (queue.has(key)) return
+      queue.set(key, { cid, bytes })
+      pending += bytes.length
+      if (running) return
+      running = true
+      writing = write().finally(() => {
+        running = false
+      })
+    },
+    async visit(site, root) {
+      const rootKey = root.toString()
+      if (roots.get(site) === rootKey) return
+      roots.set(site, rootKey)
+      if ((await store.getHostedSite(site)) !== undefined) return
+      const kept = await store.siteBlocks(site)
+      const manifests = kept.filter((cid) => cid.code === root.code)
+      if (manifests.length > 0 && manifests.some((cid) => !cid.equals(root))) {
+        await writing
+        await store.deleteSite(site)
+      }
+    },
+    flush: () => writing,
+  }
+}

@@ -1,0 +1,367 @@
+/**
+ * `fetch` for `an://` URLs: resolve the name, get the verified manifest (memory, the store, or
+ * the record's hosts), look the path up, and answer like an HTTP server would (301 for a
+ * folder, 404 with the site's 404 page, Range and 206/416, HEAD, ETag and 304), with a
+ * streamed body whose every block is verified before any byte of it is passed on. Blocks come
+ * from the store when it holds them, otherwise from the hosts (direct connections first, the
+ * relayed path as a fallback reported as slow); those fetched are kept for a revisit.
+ * See docs/PROTOCOL.md, "Fetching an an:// URL".
+ * @module
+ */
+import type { PeerId } from '@libp2p/interface'
+import type { CID } from 'multiformats/cid'
+import {
+  CHUNK_SIZE,
+  InvalidPathError,
+  RangeNotSatisfiableError,
+  contentRange,
+  decodeManifest,
+  lookupPath,
+  normalizeRequestPath,
+  notFoundEntry,
+  parseRange,
+  readVerified,
+  type FileEntry,
+  type Manifest,
+} from '../../core/content/index.ts'
+import { parseAddress, type AnAddress } from '../../core/names/index.ts'
+import type { RecordHost, SignedRecord } from '../../core/records/index.ts'
+import type { ContentStore } from '../hosting/content-store.ts'
+import {
+  createRouteClient,
+  etagOf,
+  fetchFile,
+  fetchManifest,
+  ifNoneMatchMatches,
+  type RouteClient,
+  type RouteClientHost,
+  type RouteClientInit,
+} from '../route/index.ts'
+import { createBlockKeeper, type BlockKeeper } from './block-keeper.ts'
+import {
+  connectHosts,
+  type ConnectHostsOptions,
+  type ConnectorHost,
+  type HostConnection,
+} from './connect-hosts.ts'
+import { DEFAULT_MANIFEST_CACHE_SIZE, REASON_HEADER, ROOT_HEADER } from './constants.ts'
+import { errorResponse } from './error-response.ts'
+import { BlockGoneError, MethodNotAllowedError, NoContentError } from './errors.ts'
+
+/** What name resolution gives the fetcher: the record that answers for the site. */
+export interface ResolvedSite {
+  record: SignedRecord
+}
+
+/** Events of fetching. */
+export interface FetchEvents {
+  /** Content of `site` comes from `peer` through a relay's limited circuit: slow, tell the user. */
+  onSlowPath?(event: { site: string; peer: PeerId }): void
+  /** `peer` sent wrong bytes or failed, and is not asked again in this fetch. */
+  onHostDropped?(event: { site: string; peer: PeerId; error: unknown }): void
+}
+
+/** Options of `createSiteFetcher`. */
+export interface SiteFetcherInit extends FetchEvents {
+  libp2p: ConnectorHost & RouteClientHost
+  /** Name resolution (the naming service's `resolve`): follows CNAMEs, validates, caches. */
+  resolve(site: string, options: { signal?: AbortSignal }): Promise<ResolvedSite>
+  /** Where manifests and blocks are looked for first, and where visited sites' blocks are kept. */
+  store?: ContentStore
+  /**
+   * Keep the verified blocks fetched from peers in `store` (only for the sites visited, only
+   * their current content).
+   * @default true
+   */
+  keepVisited?: boolean
+  /** Route client options (timeouts). */
+  client?: Omit<RouteClientInit, 'runOnLimitedConnection'>
+  /** How hosts are dialled. */
+  connect?: Omit<ConnectHostsOptions, 'signal'>
+}
+
+/** The request part `fetch` understands. */
+export interface AnRequestInit {
+  /** `GET` or `HEAD`. @default 'GET' */
+  method?: string
+  /** `Range` and `If-None-Match` are honoured. */
+  headers?: HeadersInit
+  /** Aborts the fetch: the promise rejects (or the body errors) with the signal's reason. */
+  signal?: AbortSignal
+}
+
+/** The fetcher. */
+export interface SiteFetcher {
+  /** A streaming `Response` for an `an://` URL (see the module doc); rejects only when aborted. */
+  fetch(url: string, init?: AnRequestInit): Promise<Response>
+  /** Resolves when every fetched block waiting to be kept is in the store. */
+  flush(): Promise<void>
+}
+
+interface Context {
+  address: AnAddress
+  root: CID
+  hosts: readonly RecordHost[]
+  signal?: AbortSignal
+  client: RouteClient
+  targets?: Promise<HostConnection[]>
+}
+
+/** Creates `fetch` for `an://` URLs on a libp2p node. */
+export function createSiteFetcher(init: SiteFetcherInit): SiteFetcher {
+  const { libp2p, store } = init
+  // Only connections chosen by connectHosts are used, and a limited one only when nothing else
+  // reaches the host: streams may then run on it.
+  const base = createRouteClient(libp2p, { ...init.client, runOnLimitedConnection: true })
+  const keeper: BlockKeeper | undefined =
+    store !== undefined && init.keepVisited !== false ? createBlockKeeper(store) : undefined
+  const manifests = new Map<string, Manifest>()
+
+  const remember = (root: CID, manifest: Manifest): void => {
+    manifests.set(root.toString(), manifest)
+    if (manifests.size > DEFAULT_MANIFEST_CACHE_SIZE)
+      manifests.delete(manifests.keys().next().value as string)
+  }
+
+  /** A client that answers from the store first and keeps what peers send. */
+  function siteClient(site: string): RouteClient {
+    const getBlock: RouteClient['getBlock'] = async (target, cid, options) => {
+      const local = await store?.getBlock(cid)
+      if (local !== undefined) return local
+      const bytes = await base.getBlock(target, cid, options)
+      keeper?.keep(site, cid, bytes)
+      return bytes
+    }
+    return {
+      request: base.request,
+      getBlock,
+      getManifest: async (target, root, options) =>
+        decodeManifest(await getBlock(target, root, options), root),
+    }
+  }
+
+  /** Connections to the hosts, made once per request and only when a block must come from them. */
+  function targets(ctx: Context): Promise<HostConnection[]> {
+    ctx.targets ??= connectHosts(libp2p, ctx.hosts, { ...init.connect, signal: ctx.signal }).then(
+      (found) => {
+        for (const host of found)
+          if (host.limited) init.onSlowPath?.({ site: ctx.address.site, peer: host.peer })
+        return found
+      },
+    )
+    return ctx.targets
+  }
+
+  async function manifestOf(ctx: Context): Promise<Manifest> {
+    const key = ctx.root.toString()
+    const cached = manifests.get(key)
+    if (cached !== undefined) {
+      manifests.delete(key)
+      manifests.set(key, cached)
+      return cached
+    }
+    const local = await store?.getBlock(ctx.root)
+    let manifest: Manifest
+    if (local !== undefined) {
+      manifest = await decodeManifest(local, ctx.root)
+    } else {
+      await keeper?.visit(ctx.address.site, ctx.root)
+      const peers = await targets(ctx)
+      manifest = await fetchManifest(ctx.client, {
+        root: ctx.root,
+        peers: peers.map((p) => p.connection),
+        signal: ctx.signal,
+        onHostDropped: dropped(ctx, peers),
+      })
+    }
+    remember(ctx.root, manifest)
+    return manifest
+  }
+
+  function dropped(
+    ctx: Context,
+    peers: readonly HostConnection[],
+  ): (target: unknown, error: unknown) => void {
+    return (target, error) => {
+      const host = peers.find((p) => p.connection === target)
+      if (host !== undefined)
+        init.onHostDropped?.({ site: ctx.address.site, peer: host.peer, error })
+    }
+  }
+
+  /** True when the store holds every chunk of `entry` in `[start, end)`. */
+  async function heldLocally(entry: FileEntry, start: number, end: number): Promise<boolean> {
+    if (store === undefined) return false
+    if (end === start) return true
+    const first = Math.floor(start / CHUNK_SIZE)
+    const last = Math.ceil(end / CHUNK_SIZE) - 1
+    const held = await Promise.all(
+      entry.chunks.slice(first, last + 1).map((c) => store.hasBlock(c)),
+    )
+    return held.every(Boolean)
+  }
+
+  async function body(
+    ctx: Context,
+    entry: FileEntry,
+    start: number,
+    end: number,
+  ): Promise<ReadableStream<Uint8Array>> {
+    if (await heldLocally(entry, start, end)) {
+      const local = store as ContentStore
+      return readVerified(
+        entry,
+        async (cid) => {
+          const bytes = await local.getBlock(cid)
+          if (bytes === undefined)
+            throw new BlockGoneError(`Block ${cid} left the store while it was read.`)
+          return bytes
+        },
+        { start, end, signal: ctx.signal },
+      )
+    }
+    const peers = await targets(ctx)
+    return fetchFile(ctx.client, {
+      entry,
+      peers: peers.map((p) => p.connection),
+      start,
+      end,
+      signal: ctx.signal,
+      onHostDropped: dropped(ctx, peers),
+    })
+  }
+
+  /** The body with its first part already read, so that a failure there becomes an error status. */
+  async function primed(stream: ReadableStream<Uint8Array>): Promise<ReadableStream<Uint8Array>> {
+    const reader = stream.getReader()
+    const first = await reader.read()
+    return new ReadableStream<Uint8Array>(
+      {
+        start(controller) {
+          if (first.done) controller.close()
+          else controller.enqueue(first.value)
+        },
+        async pull(controller) {
+          const next = await reader.read()
+          if (next.done) controller.close()
+          else controller.enqueue(next.value)
+        },
+        cancel: (reason) => reader.cancel(reason),
+      },
+      { highWaterMark: 0 },
+    )
+  }
+
+  async function fileResponse(
+    ctx: Context,
+    entry: FileEntry,
+    status: 200 | 404,
+    method: string,
+    headers: Headers,
+  ): Promise<Response> {
+    const out: Record<string, string> = {
+      'content-type': entry.type,
+      'cache-control': 'no-cache',
+      [ROOT_HEADER]: ctx.root.toString(),
+    }
+    let range: { start: number; end: number } | null = null
+    if (status === 200) {
+      const etag = await etagOf(entry)
+      out.etag = etag
+      out['accept-ranges'] = 'bytes'
+      if (ifNoneMatchMatches(headers.get('if-none-match') ?? undefined, etag)) {
+        return new Response(null, {
+          status: 304,
+          headers: { etag, 'cache-control': 'no-cache', [ROOT_HEADER]: out[ROOT_HEADER] },
+        })
+      }
+      try {
+        range = parseRange(headers.get('range'), entry.size)
+      } catch (error) {
+        if (!(error instanceof RangeNotSatisfiableError)) throw error
+        return new Response(null, {
+          status: 416,
+          headers: {
+            'content-range': `bytes */${entry.size}`,
+            [REASON_HEADER]: 'range-not-satisfiable',
+          },
+        })
+      }
+    } else {
+      out[REASON_HEADER] = 'not-found'
+    }
+    const start = range?.start ?? 0
+    const end = range?.end ?? entry.size
+    out['content-length'] = String(end - start)
+    if (range !== null) out['content-range'] = contentRange(range, entry.size)
+    const responseStatus = range === null ? status : 206
+    if (method === 'HEAD') return new Response(null, { status: responseStatus, headers: out })
+    const stream = await primed(await body(ctx, entry, start, end))
+    return new Response(stream, { status: responseStatus, headers: out })
+  }
+
+  async function answer(url: string, requestInit: AnRequestInit): Promise<Response> {
+    const method = (requestInit.method ?? 'GET').toUpperCase()
+    if (method !== 'GET' && method !== 'HEAD') {
+      return errorResponse(new MethodNotAllowedError(`${method} is not served; use GET or HEAD.`), {
+        allow: 'GET, HEAD',
+      })
+    }
+    const headers = new Headers(requestInit.headers)
+    const address = parseAddress(url)
+    let path: string
+    try {
+      path = normalizeRequestPath(address.path)
+    } catch (error) {
+      if (error instanceof InvalidPathError) return errorResponse(error)
+      throw error
+    }
+    const { record } = await init.resolve(address.site, { signal: requestInit.signal })
+    const root = record.body.content
+    if (root === undefined)
+      throw new NoContentError(`The record of ${address.site} points to no content.`)
+    const ctx: Context = {
+      address,
+      root,
+      hosts: record.body.hosts ?? [],
+      signal: requestInit.signal,
+      client: siteClient(address.site),
+    }
+    const manifest = await manifestOf(ctx)
+    const found = lookupPath(manifest, path)
+    if (found === null) {
+      const page = notFoundEntry(manifest)
+      if (page !== null) return await fileResponse(ctx, page.entry, 404, method, headers)
+      return new Response(`Not found: ${address.href}\n`, {
+        status: 404,
+        headers: {
+          'content-type': 'text/plain; charset=utf-8',
+          [REASON_HEADER]: 'not-found',
+          [ROOT_HEADER]: root.toString(),
+        },
+      })
+    }
+    if ('redirect' in found) {
+      return new Response(null, {
+        status: 301,
+        headers: {
+          location: `an://${address.site}${found.redirect}${address.query}`,
+          [ROOT_HEADER]: root.toString(),
+        },
+      })
+    }
+    return await fileResponse(ctx, found.entry, 200, method, headers)
+  }
+
+  return {
+    async fetch(url, requestInit = {}) {
+      try {
+        return await answer(url, requestInit)
+      } catch (error) {
+        if (requestInit.signal?.aborted === true) throw requestInit.signal.reason
+        return errorResponse(error)
+      }
+    },
+    flush: () => keeper?.flush() ?? Promise.resolve(),
+  }
+}

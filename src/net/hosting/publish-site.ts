@@ -1,0 +1,166 @@
+/**
+ * Publishing a site: hash the files (in a worker), store the blocks in batches, store the
+ * manifest with them as the hosted site (atomic), sign and publish the root record with the
+ * content root and this node as host, keep the record for republishing. Progress throughout.
+ * @module
+ */
+import type { CID } from 'multiformats/cid'
+import type { Manifest } from '../../core/content/index.ts'
+import { isSubdomain, parseSiteName } from '../../core/names/index.ts'
+import type { RecordFields, RecordHost, SignedRecord } from '../../core/records/index.ts'
+import type { PublishedSites } from '../../storage/index.ts'
+import type { ContentStore } from './content-store.ts'
+import { hashSite } from './hash-site.ts'
+import type { SiteHost } from './site-host.ts'
+import { prepareFiles, totalSize, type PublishFile } from './site-files.ts'
+
+/** Phases of a publication, in order. */
+export type PublishPhase = 'hashing' | 'storing' | 'announcing' | 'done'
+
+/** A progress report of `publishSite`. */
+export interface PublishProgress {
+  /** Canonical site name. */
+  site: string
+  phase: PublishPhase
+  /** Bytes hashed so far. */
+  bytesHashed: number
+  /** Bytes stored so far. */
+  bytesStored: number
+  /** Bytes of all files; undefined when a file is a stream of unknown length. */
+  bytesTotal?: number
+  /** Files hashed so far. */
+  filesDone: number
+  /** Files in the site. */
+  filesTotal: number
+  /** The file being hashed (`hashing` only). */
+  path?: string
+  /** DHT servers that accepted the record (`done` only). */
+  accepted?: number
+}
+
+/** Signed fields a caller may add to the record: metadata, cache TTL, a registration. */
+export type ExtraRecordFields = Partial<
+  Pick<RecordFields, 'meta' | 'ttl' | 'registration' | 'root'>
+>
+
+/** What `publishSite` is asked to do. */
+export interface PublishSiteInit {
+  /** The site name, e.g. `mysite:code` or `blog.mysite:code` (normalised). */
+  site: string
+  /** The files: a picked folder's `File`s, `{ path, content }` entries, or one page as text. */
+  files: Iterable<PublishFile>
+  signal?: AbortSignal
+  onProgress?(progress: PublishProgress): void
+  /** More signed fields for the record. */
+  record?: ExtraRecordFields
+  /**
+   * Hash in a worker when the runtime has one.
+   * @default true
+   */
+  worker?: boolean
+}
+
+/** A published site. */
+export interface PublishedSiteResult {
+  /** Canonical site name. */
+  site: string
+  /** The content root (manifest CID) now in the record. */
+  root: CID
+  manifest: Manifest
+  /** The signed record put into the DHT. */
+  record: SignedRecord
+  /** DHT servers that accepted it. */
+  accepted: number
+  /** Files and bytes published. */
+  files: number
+  bytes: number
+  /** Whether the hashing ran in a worker. */
+  usedWorker: boolean
+}
+
+/** What `publishSite` works with: the store, the host, the naming service, this node. */
+export interface PublishContext {
+  store: ContentStore
+  host: Pick<SiteHost, 'refresh'>
+  /** Signs the fields with the owner key and puts the record (the naming service's `publish`). */
+  publish(
+    fields: RecordFields,
+    options: { signal?: AbortSignal },
+  ): Promise<{ record: SignedRecord; accepted: number }>
+  /** This node as a host, at the time of publishing. */
+  hostEntry(): RecordHost
+  /** Where the record is kept for republishing. */
+  sites: Pick<PublishedSites, 'getPublishedSite' | 'putPublishedSite'>
+}
+
+/**
+ * Publishes a site from files. Throws `InvalidSiteFilesError`, the content core's
+ * `InvalidPathError` / `InvalidManifestError`, the store's errors (`StorageFullError`), the
+ * naming service's errors (`NameHeldError`...), or the signal's reason. The content is stored
+ * and hosted before the record goes out, so the first visitor finds it.
+ */
+export async function publishSite(
+  context: PublishContext,
+  init: PublishSiteInit,
+): Promise<PublishedSiteResult> {
+  const { signal } = init
+  const site = parseSiteName(init.site).site
+  const files = prepareFiles(init.files)
+  const progress: PublishProgress = {
+    site,
+    phase: 'hashing',
+    bytesHashed: 0,
+    bytesStored: 0,
+    filesDone: 0,
+    filesTotal: files.length,
+  }
+  const total = totalSize(files)
+  if (total !== undefined) progress.bytesTotal = total
+  const report = (change: Partial<PublishProgress>): void => {
+    Object.assign(progress, change)
+    init.onProgress?.({ ...progress })
+  }
+  report({})
+
+  const hashed = await hashSite(files, {
+    signal,
+    worker: init.worker,
+    onProgress: (p) => report({ bytesHashed: p.bytesDone, filesDone: p.filesDone, path: p.path }),
+    onBatch: async (blocks) => {
+      signal?.throwIfAborted()
+      await context.store.putBlocks(site, blocks)
+      report({ bytesStored: progress.bytesStored + blocks.reduce((n, b) => n + b.bytes.length, 0) })
+    },
+  })
+  const bytes = Object.values(hashed.manifest.files).reduce((n, f) => n + f.size, 0)
+  report({ phase: 'storing', path: undefined, filesDone: files.length, bytesHashed: bytes })
+  signal?.throwIfAborted()
+  await context.store.putSite(site, hashed.cid, [{ cid: hashed.cid, bytes: hashed.bytes }])
+  context.host.refresh()
+  report({ bytesStored: bytes, bytesTotal: bytes })
+
+  report({ phase: 'announcing' })
+  signal?.throwIfAborted()
+  const previous = await context.sites.getPublishedSite(site)
+  const fields: RecordFields = {
+    ...init.record,
+    type: isSubdomain(site) ? 'A' : 'root',
+    name: site,
+    seq: (previous?.seq ?? 0) + 1,
+    content: hashed.cid,
+    hosts: [context.hostEntry()],
+  }
+  const { record, accepted } = await context.publish(fields, { signal })
+  await context.sites.putPublishedSite(record.bytes, { hosted: true })
+  report({ phase: 'done', accepted })
+  return {
+    site,
+    root: hashed.cid,
+    manifest: hashed.manifest,
+    record,
+    accepted,
+    files: files.length,
+    bytes,
+    usedWorker: hashed.usedWorker,
+  }
+}

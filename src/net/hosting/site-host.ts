@@ -1,0 +1,87 @@
+/**
+ * Hosting: a `/an/route/1.0.0` server over the content store. It serves the sites the store
+ * holds as hosted (the list is kept in memory and refreshed whenever hosting changes) and any
+ * block it holds, published or kept from a visit, to peers that mirror or fetch.
+ * @module
+ */
+import {
+  createRouteServer,
+  type HostedSite,
+  type RouteServer,
+  type RouteServerHost,
+  type RouteServerInit,
+} from '../route/index.ts'
+import { parseSiteName } from '../../core/names/index.ts'
+import type { ContentStore } from './content-store.ts'
+import { DEFAULT_HOST_ON_LIMITED_CONNECTIONS } from './constants.ts'
+
+/** Options of `createSiteHost`: the store, and the route server's limits. */
+export interface SiteHostInit extends Omit<RouteServerInit, 'getBlock' | 'getManifest' | 'sites'> {
+  store: ContentStore
+}
+
+/** The hosting half of a peer. */
+export interface SiteHost {
+  /** The route server (its `active` count, for status). */
+  readonly server: RouteServer
+  /** Registers the route protocol and loads the hosted sites. */
+  start(libp2p: RouteServerHost): Promise<void>
+  stop(): Promise<void>
+  /** Reads the hosted sites from the store again (after `putSite`). */
+  refresh(): void
+  /** Stops serving `site` and deletes its blocks no other site uses. */
+  stopHosting(site: string): Promise<void>
+  /** The sites served now. */
+  sites(): Promise<HostedSite[]>
+}
+
+/**
+ * Creates the host over `store`. By default it also answers over limited (relayed)
+ * connections (`DEFAULT_HOST_ON_LIMITED_CONNECTIONS`): visitors only use those when no
+ * direct path exists, and then slowly is better than not at all.
+ * @example
+ * ```ts
+ * const host = createSiteHost({ store: storage.blocks })
+ * await host.start(libp2p)
+ * ```
+ */
+export function createSiteHost(init: SiteHostInit): SiteHost {
+  const { store, ...limits } = init
+  let cache: Promise<Map<string, HostedSite>> | undefined
+  const load = (): Promise<Map<string, HostedSite>> => {
+    cache ??= store
+      .listHostedSites()
+      .then((rows) => new Map(rows.map((row) => [row.site, { site: row.site, root: row.root }])))
+    // A failed read is retried on the next request rather than kept.
+    cache.catch(() => {
+      cache = undefined
+    })
+    return cache
+  }
+  const server = createRouteServer({
+    ...limits,
+    runOnLimitedConnection: limits.runOnLimitedConnection ?? DEFAULT_HOST_ON_LIMITED_CONNECTIONS,
+    getBlock: (cid) => store.getBlock(cid),
+    sites: async () => (await load()).values(),
+  })
+  return {
+    server,
+    async start(libp2p) {
+      await load()
+      await server.start(libp2p)
+    },
+    stop: () => server.stop(),
+    refresh() {
+      cache = undefined
+    },
+    async stopHosting(site) {
+      const key = parseSiteName(site).site
+      await store.deleteSite(key)
+      cache = undefined
+      await load()
+    },
+    async sites() {
+      return [...(await load()).values()]
+    },
+  }
+}
