@@ -8,6 +8,8 @@ import { esbuildPlugin } from '@web/dev-server-esbuild'
 import { chromeLauncher } from '@web/test-runner-chrome'
 import { defaultReporter } from '@web/test-runner'
 import { findChromium } from './scripts/find-chromium.mjs'
+import { commonjsPlugin } from './test/support/wtr-commonjs-plugin.mjs'
+import { relaysPlugin } from './test/support/wtr-relays-plugin.mjs'
 
 const chromePath = findChromium()
 
@@ -43,7 +45,8 @@ function countReporter() {
 export default {
   files: ['test/core/**/*.spec.ts', 'test/**/*.browser.spec.ts'],
   nodeResolve: { browser: true, exportConditions: ['browser', 'production'] },
-  plugins: [esbuildPlugin({ ts: true, json: true, target: 'es2022' })],
+  // Relays start on the first request for /__relays/list, so specs that never ask stay fast.
+  plugins: [esbuildPlugin({ ts: true, json: true, target: 'es2022' }), commonjsPlugin(), relaysPlugin()],
   browsers: [
     chromeLauncher({
       launchOptions: {

@@ -1,0 +1,26 @@
+/**
+ * The browser node: a libp2p peer in the page, connected to relays that carry its WebRTC
+ * signalling and its DHT queries. See docs/ARCHITECTURE.md and docs/PROTOCOL.md.
+ *
+ * @example
+ * ```ts
+ * import { createBrowserNode } from './net/node/index.ts'
+ * import { openAlternetStorage } from './storage/index.ts'
+ *
+ * const storage = openAlternetStorage()
+ * const { libp2p, relays } = await createBrowserNode({
+ *   privateKey: await storage.identity.getOrCreatePeerKey(),
+ *   relays: [location.origin],
+ * })
+ * relays.addEventListener('status', (e) => console.log((e as CustomEvent<RelayStatus>).detail))
+ * ```
+ * @module
+ */
+export { createBrowserNode, devConnectionGater } from './create-browser-node.ts'
+export type { AlternetLibp2p, AlternetServices, BrowserNode, BrowserNodeInit } from './create-browser-node.ts'
+export { RelayManager } from './relay-manager.ts'
+export type { RelayInfo, RelayManagerInit, RelayStatus } from './relay-manager.ts'
+export { fetchRelayDocument, isBrowserDialable, parseRelayEntry, resolveRelayEntry, wellKnownUrl } from './relay-addresses.ts'
+export type { DevSettings, RelayAddresses, RelayEntry } from './relay-addresses.ts'
+export * from './constants.ts'
+export * from './errors.ts'

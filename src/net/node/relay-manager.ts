@@ -1,0 +1,353 @@
+/**
+ * `RelayManager`: keeps the browser node connected to its relays and holding circuit relay v2
+ * reservations on enough of them, so other browsers can reach it (`/p2p-circuit`, `/webrtc`).
+ *
+ * Every known relay is dialed and kept connected; a relay that fails or goes away is dialed
+ * again with exponential back-off (a URL's well-known document is fetched again each time, so a
+ * relay that moved or renewed its certificate is found). Reservations are asked for explicitly,
+ * one relay at a time, up to `reservations`: when a reserved relay dies the reservation moves
+ * at once to another connected relay. libp2p's own relay discovery is not used: with fewer
+ * relays than wanted reservations it searches the DHT in a loop.
+ * @module
+ */
+import type { Libp2p, PeerId } from '@libp2p/interface'
+import { peerIdFromString } from '@libp2p/peer-id'
+import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
+import {
+  DEFAULT_RESERVATIONS,
+  RECONNECT_FACTOR,
+  RECONNECT_JITTER,
+  RECONNECT_MAX_MS,
+  RECONNECT_MIN_MS,
+  RELAY_DIAL_TIMEOUT_MS,
+  RELAY_TAG,
+  RELAY_TAG_VALUE,
+} from './constants.ts'
+import { parseRelayEntry, resolveRelayEntry, type DevSettings, type RelayEntry } from './relay-addresses.ts'
+
+/** One relay in the status. */
+export interface RelayInfo {
+  /** The relay's peer ID; empty until its well-known document was read. */
+  peerId: string
+  /** As configured: a URL or a multiaddr. */
+  source: string
+  /** Whether a connection to it is open. */
+  connected: boolean
+  /** Whether this node holds a reservation on it. */
+  reserved: boolean
+  /** Name of the last error dialing or reserving, while it is failing. */
+  error?: string
+}
+
+/** What the node's connectivity looks like. */
+export interface RelayStatus {
+  relays: RelayInfo[]
+  /** Peers with an open connection (relays and browsers). */
+  peers: number
+  /** Whether other peers can reach this node: it has a `/p2p-circuit` or `/webrtc` address. */
+  reachable: boolean
+  /** The node's own multiaddrs. */
+  addresses: string[]
+}
+
+/** Options of `RelayManager`. */
+export interface RelayManagerInit {
+  /** Relay URLs or multiaddrs. */
+  relays: string[]
+  /** Development-only dial settings. @default {} */
+  dev?: DevSettings
+  /** Reservations to hold when that many relays are connected. @default DEFAULT_RESERVATIONS (2) */
+  reservations?: number
+}
+
+interface RelayState {
+  source: string
+  entry: RelayEntry
+  peerId?: PeerId
+  attempts: number
+  timer?: ReturnType<typeof setTimeout>
+  dialing?: Promise<void>
+  reserveFailedAt?: number
+  error?: string
+}
+
+/** The parts of the circuit relay transport's reservation store used here (not public API). */
+interface ReservationStore {
+  hasReservation(peerId: PeerId): boolean
+  addEventListener(type: 'relay:created-reservation' | 'relay:removed', listener: () => void): void
+  removeEventListener(type: 'relay:created-reservation' | 'relay:removed', listener: () => void): void
+}
+
+/** The parts of libp2p's components used here (not on the public `Libp2p` type). */
+interface Internals {
+  components: {
+    transportManager: {
+      listen(addrs: Multiaddr[]): Promise<void>
+      getTransports(): unknown[]
+    }
+  }
+}
+
+function reservationStoreOf(libp2p: Libp2p): ReservationStore {
+  const transports = (libp2p as unknown as Internals).components.transportManager.getTransports()
+  const circuit = transports.find((t) => (t as { reservationStore?: unknown }).reservationStore != null)
+  if (circuit == null) throw new Error('the node has no circuit relay transport')
+  return (circuit as { reservationStore: ReservationStore }).reservationStore
+}
+
+/** `delay` spread by ±`RECONNECT_JITTER`. */
+function jitter(delay: number): number {
+  return Math.round(delay * (1 + RECONNECT_JITTER * (2 * Math.random() - 1)))
+}
+
+/**
+ * Keeps the node connected to relays and holding reservations; emits `status` (a
+ * `CustomEvent<RelayStatus>`) whenever the status changes.
+ *
+ * @example
+ * ```ts
+ * const { libp2p, relays } = await createBrowserNode({ privateKey, relays: [location.origin] })
+ * relays.addEventListener('status', (e) => render((e as CustomEvent<RelayStatus>).detail))
+ * await relays.add('https://relay.example.org')
+ * ```
+ */
+export class RelayManager extends EventTarget {
+  private readonly libp2p: Libp2p
+  private readonly dev: DevSettings
+  private readonly target: number
+  private readonly relays = new Map<string, RelayState>()
+  private readonly store: ReservationStore
+  private readonly controller = new AbortController()
+  private lastStatus = ''
+  private reconciling = false
+  private reconcileAgain = false
+  private reconcileTimer?: ReturnType<typeof setTimeout>
+  private readonly onChange = (): void => {
+    this.reconcile()
+    this.emitStatus()
+  }
+  private readonly onDisconnect = (event: CustomEvent<PeerId>): void => {
+    const state = this.stateOf(event.detail)
+    if (state !== undefined) this.schedule(state)
+    this.onChange()
+  }
+
+  constructor(libp2p: Libp2p, init: RelayManagerInit) {
+    super()
+    this.libp2p = libp2p
+    this.dev = init.dev ?? {}
+    this.target = init.reservations ?? DEFAULT_RESERVATIONS
+    this.store = reservationStoreOf(libp2p)
+    for (const source of init.relays) this.track(source)
+  }
+
+  /** Starts dialing every relay; resolves once one is connected or every first dial failed. */
+  async start(): Promise<void> {
+    this.libp2p.addEventListener('peer:connect', this.onChange)
+    this.libp2p.addEventListener('peer:disconnect', this.onDisconnect)
+    this.libp2p.addEventListener('self:peer:update', this.onChange)
+    this.libp2p.addEventListener('transport:listening', this.onChange)
+    this.libp2p.addEventListener('transport:close', this.onChange)
+    this.store.addEventListener('relay:created-reservation', this.onChange)
+    this.store.addEventListener('relay:removed', this.onChange)
+    const attempts = [...this.relays.values()].map((state) => this.connect(state))
+    if (attempts.length === 0) return
+    await new Promise<void>((resolve) => {
+      let left = attempts.length
+      for (const attempt of attempts) {
+        void attempt.then((connected) => {
+          left--
+          if (connected || left === 0) resolve()
+        })
+      }
+    })
+  }
+
+  /** The current status. */
+  status(): RelayStatus {
+    const addresses = this.libp2p.getMultiaddrs().map(String)
+    return {
+      relays: [...this.relays.values()].map((state) => {
+        const info: RelayInfo = {
+          peerId: state.peerId?.toString() ?? '',
+          source: state.source,
+          connected: state.peerId !== undefined && this.libp2p.getConnections(state.peerId).length > 0,
+          reserved: state.peerId !== undefined && this.store.hasReservation(state.peerId),
+        }
+        if (state.error !== undefined) info.error = state.error
+        return info
+      }),
+      peers: this.libp2p.getPeers().length,
+      reachable: addresses.some((a) => a.includes('/p2p-circuit') || a.includes('/webrtc')),
+      addresses,
+    }
+  }
+
+  /**
+   * Adds a relay (URL or multiaddr) and dials it. Resolves once connected; rejects with the
+   * first dial's error, and the relay stays on the list and is dialed again with back-off.
+   * Throws `InvalidRelayError` for an entry that is neither.
+   */
+  async add(relay: string): Promise<void> {
+    const state = this.relays.get(relay.trim()) ?? this.track(relay)
+    if (state.peerId !== undefined && this.libp2p.getConnections(state.peerId).length > 0) return
+    await this.connect(state)
+    if (state.error !== undefined) throw new Error(state.error)
+  }
+
+  /** Forgets a relay: no more dials, its tag removed, its connection closed. */
+  async remove(relay: string): Promise<void> {
+    const state = this.relays.get(relay.trim())
+    if (state === undefined) return
+    this.relays.delete(state.source)
+    clearTimeout(state.timer)
+    if (state.peerId !== undefined) {
+      await this.libp2p.peerStore.merge(state.peerId, { tags: { [RELAY_TAG]: undefined } }).catch(() => undefined)
+      await this.libp2p.hangUp(state.peerId).catch(() => undefined)
+    }
+    this.onChange()
+  }
+
+  /**
+   * Resolves once `test` holds for the status (at once if it holds now). Rejects when `signal`
+   * aborts.
+   */
+  async waitFor(test: (status: RelayStatus) => boolean, options: { signal?: AbortSignal } = {}): Promise<RelayStatus> {
+    const now = this.status()
+    if (test(now)) return now
+    return new Promise((resolve, reject) => {
+      const listener = (): void => {
+        const status = this.status()
+        if (!test(status)) return
+        done()
+        resolve(status)
+      }
+      const abort = (): void => {
+        done()
+        reject(options.signal?.reason)
+      }
+      const done = (): void => {
+        this.removeEventListener('status', listener)
+        options.signal?.removeEventListener('abort', abort)
+      }
+      this.addEventListener('status', listener)
+      options.signal?.addEventListener('abort', abort, { once: true })
+    })
+  }
+
+  /** Stops dialing and reserving; open connections stay until libp2p stops. */
+  stop(): void {
+    this.controller.abort()
+    clearTimeout(this.reconcileTimer)
+    for (const state of this.relays.values()) clearTimeout(state.timer)
+    this.libp2p.removeEventListener('peer:connect', this.onChange)
+    this.libp2p.removeEventListener('peer:disconnect', this.onDisconnect)
+    this.libp2p.removeEventListener('self:peer:update', this.onChange)
+    this.libp2p.removeEventListener('transport:listening', this.onChange)
+    this.libp2p.removeEventListener('transport:close', this.onChange)
+    this.store.removeEventListener('relay:created-reservation', this.onChange)
+    this.store.removeEventListener('relay:removed', this.onChange)
+  }
+
+  private track(source: string): RelayState {
+    const key = source.trim()
+    const state: RelayState = { source: key, entry: parseRelayEntry(key), attempts: 0 }
+    this.relays.set(key, state)
+    return state
+  }
+
+  private stateOf(peerId: PeerId): RelayState | undefined {
+    for (const state of this.relays.values()) if (state.peerId?.equals(peerId) === true) return state
+    return undefined
+  }
+
+  /** Dials a relay once; resolves to whether it is connected. Failures schedule a retry. */
+  private connect(state: RelayState): Promise<boolean> {
+    state.dialing ??= (async () => {
+      const signal = AbortSignal.any([this.controller.signal, AbortSignal.timeout(RELAY_DIAL_TIMEOUT_MS)])
+      try {
+        const { peerId, addrs } = await resolveRelayEntry(state.entry, this.dev, signal)
+        state.peerId = peerIdFromString(peerId)
+        await this.libp2p.peerStore.merge(state.peerId, { multiaddrs: addrs, tags: { [RELAY_TAG]: { value: RELAY_TAG_VALUE } } })
+        await this.libp2p.dial(addrs, { signal })
+        state.attempts = 0
+        state.error = undefined
+      } catch (err) {
+        state.error = (err as Error).name === 'Error' ? (err as Error).message : (err as Error).name
+        this.schedule(state)
+      } finally {
+        state.dialing = undefined
+      }
+    })()
+    return state.dialing.then(() => {
+      this.onChange()
+      return state.error === undefined
+    })
+  }
+
+  /** Dials the relay again after the back-off, unless it is connected by then. */
+  private schedule(state: RelayState): void {
+    if (this.controller.signal.aborted || state.timer !== undefined || !this.relays.has(state.source)) return
+    const delay = jitter(Math.min(RECONNECT_MAX_MS, RECONNECT_MIN_MS * RECONNECT_FACTOR ** state.attempts))
+    state.attempts++
+    state.timer = setTimeout(() => {
+      state.timer = undefined
+      if (state.peerId !== undefined && this.libp2p.getConnections(state.peerId).length > 0) return
+      void this.connect(state)
+    }, delay)
+  }
+
+  /** Asks connected relays for reservations until `target` are held. Runs one at a time. */
+  private reconcile(): void {
+    if (this.controller.signal.aborted) return
+    if (this.reconciling) {
+      this.reconcileAgain = true
+      return
+    }
+    this.reconciling = true
+    void this.reserveMissing().finally(() => {
+      this.reconciling = false
+      if (this.reconcileAgain) {
+        this.reconcileAgain = false
+        this.reconcile()
+      }
+    })
+  }
+
+  private async reserveMissing(): Promise<void> {
+    const states = [...this.relays.values()]
+    let held = states.filter((s) => s.peerId !== undefined && this.store.hasReservation(s.peerId)).length
+    const now = Date.now()
+    const candidates = states
+      .filter((s) => s.peerId !== undefined && !this.store.hasReservation(s.peerId) && this.libp2p.getConnections(s.peerId).length > 0)
+      // a relay that refused a reservation lately is asked last
+      .sort((a, b) => (a.reserveFailedAt ?? 0) - (b.reserveFailedAt ?? 0))
+    for (const state of candidates) {
+      if (held >= this.target) return
+      if (state.reserveFailedAt !== undefined && now - state.reserveFailedAt < RECONNECT_MIN_MS) continue
+      const peerId = state.peerId!
+      const connection = this.libp2p.getConnections(peerId).find((c) => !c.remoteAddr.toString().includes('/p2p-circuit'))
+      if (connection == null) continue
+      const base = connection.remoteAddr.toString().includes(`/p2p/${peerId}`) ? connection.remoteAddr : connection.remoteAddr.encapsulate(`/p2p/${peerId}`)
+      try {
+        await (this.libp2p as unknown as Internals).components.transportManager.listen([multiaddr(`${base.toString()}/p2p-circuit`)])
+        state.reserveFailedAt = undefined
+        held++
+      } catch (err) {
+        state.reserveFailedAt = Date.now()
+        state.error = (err as Error).name
+        // ask again later: the relay may be full now and have room then
+        clearTimeout(this.reconcileTimer)
+        this.reconcileTimer = setTimeout(() => this.reconcile(), jitter(RECONNECT_MIN_MS))
+      }
+    }
+  }
+
+  private emitStatus(): void {
+    const status = this.status()
+    const text = JSON.stringify(status)
+    if (text === this.lastStatus) return
+    this.lastStatus = text
+    this.dispatchEvent(new CustomEvent('status', { detail: status }))
+  }
+}
