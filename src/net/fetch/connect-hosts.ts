@@ -12,6 +12,7 @@ import * as Digest from 'multiformats/hashes/digest'
 import type { RecordHost } from '../../core/records/index.ts'
 import { HostUnreachableError } from '../route/index.ts'
 import {
+  DEFAULT_CONNECT_GRACE_TIME,
   DEFAULT_DIRECT_DIAL_ATTEMPTS,
   DEFAULT_DIRECT_DIAL_TIMEOUT,
   DEFAULT_RELAY_DIAL_TIMEOUT,
@@ -37,6 +38,8 @@ export interface ConnectHostsOptions {
   directAttempts?: number
   /** @default DEFAULT_RELAY_DIAL_TIMEOUT */
   relayTimeout?: number
+  /** @default DEFAULT_CONNECT_GRACE_TIME */
+  graceTime?: number
 }
 
 /** A record host's peer ID and its addresses, decoded; `null` when the entry cannot be read. */
@@ -119,9 +122,8 @@ export async function connectHost(
 }
 
 /**
- * Connections to a record's hosts (this node left out). Resolves as soon as one host has a
- * direct connection, with every host connected by then; otherwise when every attempt has
- * ended. Direct connections only, when there is any; the limited ones otherwise. Dials still
+ * Connections to a record's hosts (this node left out). Resolves when every attempt has
+ * ended, or `graceTime` after the first direct connection, with every host connected by then. Direct connections only, when there is any; the limited ones otherwise. Dials still
  * under way go on in the background for the next request. Throws `HostUnreachableError`
  * (with each host's failure) when no host could be reached.
  */
@@ -151,7 +153,18 @@ export async function connectHosts(
       },
     ),
   )
-  await Promise.race([Promise.all(attempts), direct])
+  const all = Promise.all(attempts)
+  await Promise.race([all, direct])
+  // The others get a moment to join, so that a file is spread over them and a liar among them
+  // is not the only host asked.
+  let timer: ReturnType<typeof setTimeout> | undefined
+  await Promise.race([
+    all,
+    new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, options.graceTime ?? DEFAULT_CONNECT_GRACE_TIME)
+    }),
+  ])
+  clearTimeout(timer)
   options.signal?.throwIfAborted()
   const directOnes = found.filter((h) => !h.limited)
   if (directOnes.length > 0) return directOnes

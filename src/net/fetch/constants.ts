@@ -12,6 +12,9 @@ export const DEFAULT_DIRECT_DIAL_TIMEOUT = 8_000
  */
 export const DEFAULT_DIRECT_DIAL_ATTEMPTS = 2
 
+/** Once one host is connected directly, how long the others may still take to join the fetch, in ms. */
+export const DEFAULT_CONNECT_GRACE_TIME = 300
+
 /** Time to get a relayed (limited) connection to one host, in ms. */
 export const DEFAULT_RELAY_DIAL_TIMEOUT = 10_000
 
