@@ -87,8 +87,8 @@ export interface PublishContext {
     fields: RecordFields,
     options: { signal?: AbortSignal },
   ): Promise<{ record: SignedRecord; accepted: number }>
-  /** This node as a host, at the time of publishing. */
-  hostEntry(): RecordHost
+  /** This node as a host, at the time of publishing (may wait until the node is reachable). */
+  hostEntry(): RecordHost | Promise<RecordHost>
   /** Where the record is kept for republishing. */
   sites: Pick<PublishedSites, 'getPublishedSite' | 'putPublishedSite'>
 }
@@ -148,7 +148,7 @@ export async function publishSite(
     name: site,
     seq: (previous?.seq ?? 0) + 1,
     content: hashed.cid,
-    hosts: [context.hostEntry()],
+    hosts: [await context.hostEntry()],
   }
   const { record, accepted } = await context.publish(fields, { signal })
   await context.sites.putPublishedSite(record.bytes, { hosted: true })

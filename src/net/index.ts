@@ -1,0 +1,78 @@
+/**
+ * The network side of an Alternet peer, for the app (and later a Node gateway): one
+ * `AlternetPeer` that publishes sites from files, hosts them over `/an/route/1.0.0`, resolves
+ * names and fetches `an://` URLs as verified, streaming `Response`s.
+ *
+ * @example
+ * ```ts
+ * import { createAlternetPeer } from './net/index.ts'
+ *
+ * const peer = await createAlternetPeer({ relays: [location.origin] })
+ * peer.addEventListener('progress', (e) => console.log((e as CustomEvent<PublishProgress>).detail))
+ * peer.addEventListener('slow-path', () => showSlowBanner())
+ * const { root } = await peer.publishSite({ site: 'mysite:code', files: folderInput.files! })
+ * const res = await peer.fetch('an://mysite:code/docs/', { headers: { range: 'bytes=0-1023' } })
+ * if (!res.ok) console.log(res.status, res.headers.get('x-an-error'))
+ * ```
+ * @module
+ */
+export {
+  AlternetPeer,
+  REACHABLE_WAIT_MS,
+  createAlternetPeer,
+  startPeer,
+  type AlternetPeerInit,
+  type BrowserPeer,
+  type PeerNaming,
+  type PeerParts,
+  type PeerRelays,
+  type PeerStatus,
+  type PeerStorage,
+  type SlowPath,
+} from './peer.ts'
+export {
+  BlockGoneError,
+  ERROR_HEADER,
+  ERROR_STATUS,
+  MethodNotAllowedError,
+  NoContentError,
+  REASON_HEADER,
+  ROOT_HEADER,
+  createSiteFetcher,
+  errorResponse,
+  statusOf,
+  type AnRequestInit,
+  type ResolvedSite,
+  type SiteFetcher,
+  type SiteFetcherInit,
+} from './fetch/index.ts'
+export {
+  HashWorkerError,
+  InvalidSiteFilesError,
+  createSiteHost,
+  hostEntry,
+  publishSite,
+  type ContentStore,
+  type PathFile,
+  type PublishFile,
+  type PublishPhase,
+  type PublishProgress,
+  type PublishSiteInit,
+  type PublishedSiteResult,
+  type SiteHost,
+} from './hosting/index.ts'
+export {
+  HostUnreachableError,
+  RequestTimeoutError,
+  RouteProtocolError,
+  RouteStatusError,
+} from './route/index.ts'
+export {
+  CnameLoopError,
+  NameHeldError,
+  NameNotFoundError,
+  OwnerKeyChangedError,
+  PublishRefusedError,
+} from './naming/errors.ts'
+export type { NamingService } from './naming/index.ts'
+export type { AlternetLibp2p, DevSettings, RelayStatus } from './node/index.ts'

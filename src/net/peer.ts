@@ -1,0 +1,369 @@
+/**
+ * `AlternetPeer`: one object for the rest of the app (and later a Node gateway) to publish,
+ * host, resolve and fetch, with `status` and `progress` events. `createAlternetPeer` builds it
+ * in the page (storage in IndexedDB, the browser node, the naming service); `startPeer`
+ * assembles it from parts in any runtime.
+ *
+ * Events (all `CustomEvent`s):
+ * - `status` (`PeerStatus`): relays, peers, reachability, addresses or the slow path changed;
+ * - `slow-path` (`{ site, peer }`): a site's content comes through a relay's limited circuit
+ *   because no direct connection to its host could be made (tell the user it is slow);
+ * - `progress` (`PublishProgress`): a publication moved on;
+ * - `host-dropped` (`{ site, peer, error }`): a host sent wrong bytes or failed during a fetch.
+ * @module
+ */
+import type { Libp2p, PeerId } from '@libp2p/interface'
+import type { RecordFields, RecordHost, SignedRecord } from '../core/records/index.ts'
+import {
+  openAlternetStorage,
+  type AlternetStorage,
+  type HostedSite,
+  type PublishedSites,
+} from '../storage/index.ts'
+import type { NamingService } from './naming/index.ts'
+import type { AlternetLibp2p, DevSettings } from './node/index.ts'
+import {
+  createSiteFetcher,
+  type AnRequestInit,
+  type ResolvedSite,
+  type SiteFetcher,
+  type SiteFetcherInit,
+} from './fetch/index.ts'
+import {
+  createSiteHost,
+  hostEntry,
+  publishSite,
+  type ContentStore,
+  type PublishSiteInit,
+  type PublishedSiteResult,
+  type SiteHost,
+  type SiteHostInit,
+} from './hosting/index.ts'
+
+/** How long publishing waits for this node to be reachable (a `/webrtc` or circuit address) before it signs the record. */
+export const REACHABLE_WAIT_MS = 10_000
+
+/** The naming service as the peer uses it (`createNamingService` gives one). */
+export interface PeerNaming {
+  publish(
+    fields: RecordFields,
+    options?: { signal?: AbortSignal },
+  ): Promise<{ record: SignedRecord; accepted: number }>
+  resolve(site: string, options?: { signal?: AbortSignal; fresh?: boolean }): Promise<ResolvedSite>
+  startRepublishing?(): void
+  stop?(): void | Promise<void>
+}
+
+/** The relay manager as the peer uses it (`createBrowserNode` gives one). */
+export interface PeerRelays extends EventTarget {
+  status(): { relays: unknown[]; peers: number; reachable: boolean; addresses: string[] }
+  waitFor?(
+    test: (status: { reachable: boolean; addresses: string[] }) => boolean,
+    options?: { signal?: AbortSignal },
+  ): Promise<unknown>
+  stop(): void
+}
+
+/** The store as the peer uses it (`openAlternetStorage` gives one). */
+export interface PeerStorage {
+  blocks: ContentStore
+  sites: Pick<PublishedSites, 'getPublishedSite' | 'putPublishedSite'> &
+    Partial<Pick<PublishedSites, 'setHosted'>>
+  close?(): void
+}
+
+/** A site whose content reaches this peer only through a relay's limited circuit. */
+export interface SlowPath {
+  site: string
+  /** The host's peer ID. */
+  peer: string
+}
+
+/** What `status()` and `status` events report. */
+export interface PeerStatus {
+  peerId: string
+  /** The relays and their reservations (empty without a relay manager). */
+  relays: unknown[]
+  /** Peers with an open connection. */
+  peers: number
+  /** Whether other peers can reach this node. */
+  reachable: boolean
+  /** This node's multiaddrs. */
+  addresses: string[]
+  /** Hosts reached only through a relay's limited circuit now: slow. */
+  slowPath: SlowPath[]
+  /** Route requests this node is answering now. */
+  serving: number
+}
+
+/** The parts a peer is assembled from. */
+export interface PeerParts<L extends Libp2p, S extends PeerStorage, N extends PeerNaming> {
+  libp2p: L
+  storage: S
+  naming: N
+  relays?: PeerRelays
+  /** Route server limits. */
+  host?: Omit<SiteHostInit, 'store'>
+  /** Fetch settings (timeouts, dialling, keeping visited blocks). */
+  fetch?: Pick<SiteFetcherInit, 'keepVisited' | 'client' | 'connect'>
+  /**
+   * Start republishing own records (`naming.startRepublishing`).
+   * @default true
+   */
+  republish?: boolean
+  /** This node's host entry in records it signs. @default hostEntry (every address, direct first) */
+  hostEntry?: (libp2p: L) => RecordHost
+}
+
+/** A running Alternet peer. */
+export class AlternetPeer<
+  L extends Libp2p = Libp2p,
+  S extends PeerStorage = PeerStorage,
+  N extends PeerNaming = PeerNaming,
+> extends EventTarget {
+  readonly libp2p: L
+  readonly storage: S
+  readonly naming: N
+  readonly relays: PeerRelays | undefined
+  readonly peerId: PeerId
+  private readonly host: SiteHost
+  private readonly hostEntry: (libp2p: L) => RecordHost
+  private readonly fetcher: SiteFetcher
+  private readonly slow = new Map<string, SlowPath>()
+  private readonly cleanups: (() => void)[] = []
+  private stopped = false
+
+  /** Use `startPeer` or `createAlternetPeer`. */
+  constructor(parts: PeerParts<L, S, N>) {
+    super()
+    this.libp2p = parts.libp2p
+    this.storage = parts.storage
+    this.naming = parts.naming
+    this.relays = parts.relays
+    this.peerId = parts.libp2p.peerId
+    this.hostEntry = parts.hostEntry ?? hostEntry
+    this.host = createSiteHost({ ...parts.host, store: parts.storage.blocks })
+    this.fetcher = createSiteFetcher({
+      ...parts.fetch,
+      libp2p: parts.libp2p,
+      store: parts.storage.blocks,
+      resolve: (site, options) => this.naming.resolve(site, options),
+      onSlowPath: ({ site, peer }) => {
+        const slow = { site, peer: peer.toString() }
+        this.slow.set(`${site} ${slow.peer}`, slow)
+        this.dispatchEvent(new CustomEvent('slow-path', { detail: slow }))
+        this.emitStatus()
+      },
+      onHostDropped: (detail) => this.dispatchEvent(new CustomEvent('host-dropped', { detail })),
+    })
+  }
+
+  /** Starts hosting and the status events. */
+  async start(republish = true): Promise<void> {
+    await this.host.start(this.libp2p)
+    const onChange = (): void => this.emitStatus()
+    for (const type of ['connection:open', 'connection:close', 'self:peer:update'] as const) {
+      this.libp2p.addEventListener(type, onChange)
+      this.cleanups.push(() => this.libp2p.removeEventListener(type, onChange))
+    }
+    if (this.relays !== undefined) {
+      const relays = this.relays
+      relays.addEventListener('status', onChange)
+      this.cleanups.push(() => relays.removeEventListener('status', onChange))
+    }
+    if (republish) this.naming.startRepublishing?.()
+  }
+
+  /** Resolves a site name to its record (the naming service's `resolve`). */
+  resolve(
+    site: string,
+    options?: { signal?: AbortSignal; fresh?: boolean },
+  ): Promise<ResolvedSite> {
+    return this.naming.resolve(site, options)
+  }
+
+  /**
+   * Publishes a site from files: hashed in a worker, stored, hosted from here, its record
+   * signed with this node as host and put into the DHT. `progress` events follow it too.
+   */
+  async publishSite(init: PublishSiteInit): Promise<PublishedSiteResult> {
+    return publishSite(
+      {
+        store: this.storage.blocks,
+        host: this.host,
+        publish: (fields, options) => this.naming.publish(fields, options),
+        hostEntry: async () => {
+          await this.waitReachable(init.signal)
+          return this.hostEntry(this.libp2p)
+        },
+        sites: this.storage.sites,
+      },
+      {
+        ...init,
+        onProgress: (progress) => {
+          init.onProgress?.(progress)
+          this.dispatchEvent(new CustomEvent('progress', { detail: progress }))
+        },
+      },
+    )
+  }
+
+  /** Stops serving `site` from this device and deletes its blocks no other site uses. */
+  async stopHosting(site: string): Promise<void> {
+    await this.host.stopHosting(site)
+    await this.storage.sites.setHosted?.(site, false)
+  }
+
+  /** The sites this node serves. */
+  hostedSites(): Promise<HostedSite[]> {
+    return this.host.sites() as Promise<HostedSite[]>
+  }
+
+  /**
+   * `fetch` for `an://` URLs: a streaming, verified `Response`. Failures are responses with an
+   * error status and `x-an-error` (see `ERROR_STATUS`); it rejects only when aborted.
+   */
+  fetch(url: string, init?: AnRequestInit): Promise<Response> {
+    return this.fetcher.fetch(url, init)
+  }
+
+  /** Resolves when the blocks fetched so far are kept in the store. */
+  flush(): Promise<void> {
+    return this.fetcher.flush()
+  }
+
+  /** Relays, peers, reachability, addresses, slow paths and requests being served. */
+  status(): PeerStatus {
+    const relays = this.relays?.status()
+    for (const [key, slow] of this.slow) {
+      const open = this.libp2p
+        .getConnections()
+        .filter((c) => c.remotePeer.toString() === slow.peer && c.status === 'open')
+      // Slow while every open connection to the host is limited.
+      if (open.length === 0 || open.some((c) => c.limits == null)) this.slow.delete(key)
+    }
+    const addresses = relays?.addresses ?? this.libp2p.getMultiaddrs().map((a) => a.toString())
+    return {
+      peerId: this.peerId.toString(),
+      relays: relays?.relays ?? [],
+      peers:
+        relays?.peers ??
+        new Set(this.libp2p.getConnections().map((c) => c.remotePeer.toString())).size,
+      reachable: relays?.reachable ?? addresses.length > 0,
+      addresses,
+      slowPath: [...this.slow.values()],
+      serving: this.host.server.active,
+    }
+  }
+
+  /** Stops hosting, republishing, the relays and the node; waits for fetched blocks to be kept. */
+  async stop(): Promise<void> {
+    if (this.stopped) return
+    this.stopped = true
+    for (const cleanup of this.cleanups.splice(0)) cleanup()
+    await this.naming.stop?.()
+    await this.host.stop()
+    await this.fetcher.flush()
+    this.relays?.stop()
+    await this.libp2p.stop()
+  }
+
+  private emitStatus(): void {
+    if (this.stopped) return
+    this.dispatchEvent(new CustomEvent('status', { detail: this.status() }))
+  }
+
+  /** Waits (bounded) until the relay manager reports this node reachable. */
+  private async waitReachable(signal?: AbortSignal): Promise<void> {
+    const relays = this.relays
+    if (relays?.waitFor === undefined || relays.status().reachable) return
+    const timeout = AbortSignal.timeout(REACHABLE_WAIT_MS)
+    await relays
+      .waitFor((s) => s.reachable, {
+        signal: signal === undefined ? timeout : AbortSignal.any([signal, timeout]),
+      })
+      .catch(() => signal?.throwIfAborted())
+  }
+}
+
+/**
+ * Assembles a peer from parts and starts hosting; runs in any runtime (a Node gateway passes
+ * its own libp2p node, store and naming service).
+ */
+export async function startPeer<L extends Libp2p, S extends PeerStorage, N extends PeerNaming>(
+  parts: PeerParts<L, S, N>,
+): Promise<AlternetPeer<L, S, N>> {
+  const peer = new AlternetPeer(parts)
+  await peer.start(parts.republish ?? true)
+  return peer
+}
+
+/** What `createAlternetPeer` needs. */
+export interface AlternetPeerInit {
+  /** The store; by default `openAlternetStorage({ name: storageName })`. */
+  storage?: AlternetStorage
+  /** Name of the IndexedDB database when `storage` is not given. @default 'alternet' */
+  storageName?: string
+  /** Relay URLs (their `/.well-known/alternet.json` is read) or multiaddrs with `/p2p/`. */
+  relays: string[]
+  /** Development-only settings: private addresses and `ws://`. Off by default. */
+  dev?: DevSettings
+  /** Registrar keys of a permissioned network. @default [] */
+  trustedRegistrars?: Uint8Array[]
+  /** WebRTC settings for browser-to-browser connections. */
+  rtcConfiguration?: RTCConfiguration
+  /** Route server limits. */
+  host?: Omit<SiteHostInit, 'store'>
+  /** Fetch settings. */
+  fetch?: PeerParts<Libp2p, PeerStorage, PeerNaming>['fetch']
+  /** Aborts the start. */
+  signal?: AbortSignal
+}
+
+/** The peer of a browser page. */
+export type BrowserPeer = AlternetPeer<AlternetLibp2p, AlternetStorage, NamingService>
+
+/**
+ * Starts the browser peer: its keys from IndexedDB, the libp2p node connected to `relays`, the
+ * naming service (republishing own records), hosting of the sites it stores.
+ * @example
+ * ```ts
+ * const peer = await createAlternetPeer({ relays: [location.origin] })
+ * peer.addEventListener('status', (e) => render((e as CustomEvent<PeerStatus>).detail))
+ * await peer.publishSite({ site: 'mysite:code', files: input.files })
+ * const res = await peer.fetch('an://othersite:code/docs/', { headers: { range: 'bytes=0-99' } })
+ * ```
+ */
+export async function createAlternetPeer(init: AlternetPeerInit): Promise<BrowserPeer> {
+  // Loaded here so that the runtime-neutral part of this module imports no browser transport.
+  const [{ createBrowserNode }, { createNamingService, selfHostEntry }] = await Promise.all([
+    import('./node/index.ts'),
+    import('./naming/index.ts'),
+  ])
+  const storage = init.storage ?? openAlternetStorage({ name: init.storageName })
+  const trustedRegistrars = init.trustedRegistrars ?? []
+  const { libp2p, relays } = await createBrowserNode({
+    privateKey: await storage.identity.getOrCreatePeerKey(),
+    relays: init.relays,
+    dev: init.dev,
+    trustedRegistrars,
+    rtcConfiguration: init.rtcConfiguration,
+    signal: init.signal,
+  })
+  try {
+    const naming = createNamingService({ libp2p, storage, trustedRegistrars })
+    return await startPeer({
+      libp2p,
+      storage,
+      naming,
+      relays,
+      host: init.host,
+      fetch: init.fetch,
+      hostEntry: selfHostEntry,
+    })
+  } catch (error) {
+    relays.stop()
+    await libp2p.stop()
+    throw error
+  }
+}
