@@ -1,0 +1,69 @@
+/**
+ * Records in and out of kad-dht: a put that counts the servers that stored the value, and a
+ * lookup that keeps every value any server answered with (kad-dht's `get` yields only its own
+ * pick; the naming service picks itself, pins first).
+ * @module
+ */
+import type { KadDHT } from '@libp2p/kad-dht'
+import { equals } from '../../core/bytes.ts'
+import { LookupTimeoutError } from './errors.ts'
+
+/** Options of the DHT calls. */
+export interface DhtCallOptions {
+  /** The caller's signal: its abort rejects with its reason. */
+  signal?: AbortSignal
+  /** How long the call may take; what came in by then is the answer. */
+  timeoutMs: number
+}
+
+function combined(options: DhtCallOptions): { signal: AbortSignal; timeout: AbortSignal } {
+  const timeout = AbortSignal.timeout(options.timeoutMs)
+  return { signal: options.signal == null ? timeout : AbortSignal.any([options.signal, timeout]), timeout }
+}
+
+/** Puts `value` under `key`; resolves to how many servers stored it, and why others did not. */
+export async function putRecord(dht: KadDHT, key: Uint8Array, value: Uint8Array, options: DhtCallOptions): Promise<{ accepted: number; errors: Error[] }> {
+  const accepted = new Set<string>()
+  const errors: Error[] = []
+  const { signal, timeout } = combined(options)
+  try {
+    for await (const event of dht.put(key, value, { signal })) {
+      if (event.name === 'PEER_RESPONSE' && event.messageName === 'PUT_VALUE' && event.record != null && equals(event.record.value, value)) {
+        accepted.add(event.from.toString())
+      } else if (event.name === 'QUERY_ERROR') {
+        errors.push(event.error)
+      }
+    }
+  } catch (err) {
+    options.signal?.throwIfAborted()
+    // a put that ends early (a timeout) still counts the servers that stored it
+    errors.push(timeout.aborted ? new LookupTimeoutError('the DHT did not answer in time') : (err as Error))
+  }
+  return { accepted: accepted.size, errors }
+}
+
+/**
+ * Every distinct value servers returned for `key` (and this node's own copy, when kad-dht picks
+ * it). Values kad-dht's validator refused are not among them. Resolves to `[]` when none;
+ * rejects with `LookupTimeoutError` when the time ran out with nothing found.
+ */
+export async function getRecords(dht: KadDHT, key: Uint8Array, options: DhtCallOptions): Promise<Uint8Array[]> {
+  const values: Uint8Array[] = []
+  const add = (value: Uint8Array): void => {
+    if (!values.some((v) => equals(v, value))) values.push(value)
+  }
+  const { signal, timeout } = combined(options)
+  try {
+    for await (const event of dht.get(key, { signal })) {
+      if (event.name === 'PEER_RESPONSE' && event.record != null) add(event.record.value)
+      else if (event.name === 'VALUE') add(event.value)
+    }
+  } catch (err) {
+    options.signal?.throwIfAborted()
+    if (values.length > 0) return values
+    if (timeout.aborted) throw new LookupTimeoutError('the DHT did not answer in time', { cause: err })
+    // NotFoundError, or a correction a server refused (kad-dht throws after the values came in)
+    if ((err as Error).name !== 'NotFoundError' && (err as Error).name !== 'QueryError') throw err
+  }
+  return values
+}

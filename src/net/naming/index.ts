@@ -1,0 +1,29 @@
+/**
+ * Naming: signed name records published to and resolved from the DHT, with a local cache,
+ * trust-on-first-use pins of holder keys, CNAMEs, subdomains checked against their root,
+ * trusted registrars, and republishing. See docs/PROTOCOL.md.
+ *
+ * @example
+ * ```ts
+ * import { createNamingService, selfHostEntry } from './net/naming/index.ts'
+ *
+ * const naming = createNamingService({ libp2p, storage })
+ * naming.startRepublishing()
+ * await naming.publish({ type: 'root', name: 'mysite:code', content: root, hosts: [selfHostEntry(libp2p)] })
+ * try {
+ *   const { record } = await naming.resolve('mysite:code')
+ * } catch (err) {
+ *   if ((err as Error).name === 'OwnerKeyChangedError') askThePerson(err)  // then acceptKeyChange
+ * }
+ * ```
+ * @module
+ */
+export { createNamingService } from './naming-service.ts'
+export type { NameUpdate, NamingService, NamingServiceInit } from './naming-service.ts'
+export type { ResolvedName, ResolveOptions } from './resolver.ts'
+export type { PublishFields, PublishResult } from './publisher.ts'
+export { selfHostEntry } from './republisher.ts'
+export { getRecords, putRecord } from './dht-records.ts'
+export type { DhtCallOptions } from './dht-records.ts'
+export * from './constants.ts'
+export * from './errors.ts'

@@ -1,0 +1,86 @@
+/**
+ * `createNamingService`: publish, resolve (cache, TOFU pins, CNAMEs, subdomains, registrars)
+ * and republish signed name records over the node's kad-dht.
+ * @module
+ */
+import type { Libp2p } from '@libp2p/interface'
+import type { RecordHost, SignedRecord } from '../../core/records/index.ts'
+import type { AlternetStorage } from '../../storage/index.ts'
+import type { AlternetLibp2p } from '../node/index.ts'
+import { publish, type PublishFields, type PublishResult } from './publisher.ts'
+import { Republisher } from './republisher.ts'
+import { Resolver, type ResolvedName, type ResolveOptions } from './resolver.ts'
+
+/** What the naming service needs. */
+export interface NamingServiceInit {
+  libp2p: AlternetLibp2p
+  storage: AlternetStorage
+  /** Registrar keys of a permissioned network: the node's, as given to `createBrowserNode`. @default [] */
+  trustedRegistrars?: Uint8Array[]
+  /** The clock, ms since the epoch. @default Date.now */
+  now?: () => number
+  /** This node's host entry, for re-signing records when its addresses change. @default selfHostEntry */
+  hostEntry?: (libp2p: Libp2p) => RecordHost
+}
+
+/** Detail of the `update` event: a background refresh found this record. */
+export interface NameUpdate {
+  site: string
+  record: SignedRecord
+}
+
+/**
+ * The naming service. Events: `update` (`CustomEvent<NameUpdate>`, a background refresh of a
+ * cached name) and `keychange` (`CustomEvent<OwnerKeyChangedError>`, found in the background).
+ */
+export interface NamingService extends EventTarget {
+  /**
+   * Signs `fields` with the owner key and puts the record; `accepted` counts the DHT servers
+   * that stored it. Throws `NameHeldError`, `PublishRefusedError`, or the core's record errors.
+   */
+  publish(fields: PublishFields, options?: { signal?: AbortSignal }): Promise<PublishResult>
+  /**
+   * Resolves a site name, following CNAMEs. Throws `NameNotFoundError`, `OwnerKeyChangedError`,
+   * `CnameLoopError`, `LookupTimeoutError`, or the core's record errors (e.g.
+   * `UnauthorizedSignerError` for a subdomain its root did not sign).
+   */
+  resolve(site: string, options?: ResolveOptions): Promise<ResolvedName>
+  /** The person's knowing acceptance of `holder` as the new key of `site`'s root name. */
+  acceptKeyChange(site: string, holder: Uint8Array): Promise<void>
+  /** Signs and puts every own record again now. */
+  republishNow(): Promise<void>
+  /** Starts republishing own records (every 24 h, at start when due, when addresses change). */
+  startRepublishing(): void
+  /** Stops republishing. */
+  stop(): void
+}
+
+/**
+ * Creates the naming service of a browser node.
+ *
+ * @example
+ * ```ts
+ * const naming = createNamingService({ libp2p, storage })
+ * naming.startRepublishing()
+ * const { accepted } = await naming.publish({ type: 'root', name: 'mysite:code', content: root, hosts: [selfHostEntry(libp2p)] })
+ * const { record } = await naming.resolve('mysite:code')
+ * ```
+ */
+export function createNamingService(init: NamingServiceInit): NamingService {
+  const events = new EventTarget()
+  const now = init.now ?? Date.now
+  const trustedRegistrars = init.trustedRegistrars ?? []
+  const dht = init.libp2p.services.dht
+  const resolver = new Resolver({ dht, storage: init.storage, trustedRegistrars, now, events })
+  const republisher = new Republisher({ libp2p: init.libp2p, dht, storage: init.storage, now, hostEntry: init.hostEntry })
+  const service: NamingService = Object.assign(events, {
+    publish: (fields: PublishFields, options: { signal?: AbortSignal } = {}) =>
+      publish({ dht, storage: init.storage, resolver, trustedRegistrars, now }, fields, options.signal),
+    resolve: (site: string, options?: ResolveOptions) => resolver.resolve(site, options),
+    acceptKeyChange: (site: string, holder: Uint8Array) => resolver.acceptKeyChange(site, holder),
+    republishNow: () => republisher.republishNow(),
+    startRepublishing: () => republisher.start(),
+    stop: () => republisher.stop(),
+  })
+  return service
+}

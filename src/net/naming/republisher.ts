@@ -1,0 +1,169 @@
+/**
+ * Republishing own records: each published site's record is signed again (seq + 1, a new
+ * lifetime) and put every 24 hours, at start when the last put is older, and soon after the
+ * node's reachable addresses change, with this node's host entry carrying the new ones. A
+ * record signed by another key than this device's owner key is put again as it is while valid.
+ *
+ * One tab per store republishes: the work runs while this tab holds a Web Lock named after the
+ * store; another tab's republisher waits for the lock and takes over when this tab closes.
+ * @module
+ */
+import type { Libp2p } from '@libp2p/interface'
+import type { Multiaddr } from '@multiformats/multiaddr'
+import { equals } from '../../core/bytes.ts'
+import { decodeRecord, MAX_ADDRS_PER_HOST, MAX_MULTIADDR_LENGTH, type RecordFields, type RecordHost, type SignedRecord } from '../../core/records/index.ts'
+import type { AlternetStorage, PublishedSite } from '../../storage/index.ts'
+import { ADDRESS_CHANGE_SETTLE_MS, REPUBLISH_CHECK_INTERVAL_MS, REPUBLISH_INTERVAL_MS, REPUBLISH_LOCK_PREFIX } from './constants.ts'
+import { putSigned } from './publisher.ts'
+import type { KadDHT } from '@libp2p/kad-dht'
+
+/** Ranks a multiaddr for a host entry: direct WebRTC first, relayed circuits after, others last. */
+function rank(addr: Multiaddr): number {
+  const text = addr.toString()
+  if (text.includes('/p2p-circuit/webrtc')) return 0
+  if (text.includes('/p2p-circuit')) return 1
+  return 2
+}
+
+/** Whether a browser could use the relay hop of `addr` (raw TCP is for relays and Node only). */
+function browserUsable(addr: Multiaddr): boolean {
+  const relay = addr.toString().split('/p2p-circuit')[0]
+  return /\/(ws|wss|webrtc-direct|webtransport)(\/|$)/.test(relay) || !addr.toString().includes('/p2p-circuit')
+}
+
+/**
+ * This node's host entry for a record: its peer ID and up to `MAX_ADDRS_PER_HOST` multiaddrs
+ * others can reach it on (with `/p2p/<this node>`), WebRTC through a relay first.
+ */
+export function selfHostEntry(libp2p: Pick<Libp2p, 'peerId' | 'getMultiaddrs'>): RecordHost {
+  const addrs = libp2p
+    .getMultiaddrs()
+    .filter((a) => a.bytes.length <= MAX_MULTIADDR_LENGTH && browserUsable(a))
+    .sort((a, b) => rank(a) - rank(b))
+  const unique = [...new Map(addrs.map((a) => [a.toString(), a.bytes])).values()]
+  return { id: libp2p.peerId.toMultihash().bytes, addrs: unique.slice(0, MAX_ADDRS_PER_HOST) }
+}
+
+function sameAddrs(a: readonly Uint8Array[], b: readonly Uint8Array[]): boolean {
+  return a.length === b.length && a.every((x) => b.some((y) => equals(x, y)))
+}
+
+/** The fields to sign a record again with: everything kept but seq, lifetime and hosts. */
+function nextFields(record: SignedRecord, hosts: RecordHost[] | undefined, now: number): RecordFields {
+  const { v: _v, owner: _owner, created, expires, ...kept } = record.body
+  const fields: RecordFields = { ...kept, seq: record.body.seq + 1, created: now, expires: now + (expires - created) }
+  if (hosts !== undefined) fields.hosts = hosts
+  return fields
+}
+
+/** What the republisher works with. */
+export interface RepublisherInit {
+  libp2p: Libp2p
+  dht: KadDHT
+  storage: AlternetStorage
+  now: () => number
+  /** This node's host entry. @default selfHostEntry */
+  hostEntry?: (libp2p: Libp2p) => RecordHost
+}
+
+/** Keeps own records alive in the DHT; see the module comment. */
+export class Republisher {
+  private readonly init: RepublisherInit
+  private controller?: AbortController
+  private timer?: ReturnType<typeof setTimeout>
+  private settle?: ReturnType<typeof setTimeout>
+  private running: Promise<void> = Promise.resolve()
+  private readonly onAddresses = (): void => {
+    clearTimeout(this.settle)
+    this.settle = setTimeout(() => void this.run(false).catch(() => undefined), ADDRESS_CHANGE_SETTLE_MS)
+  }
+
+  constructor(init: RepublisherInit) {
+    this.init = init
+  }
+
+  /** Starts republishing once this tab holds the store's republish lock. */
+  start(): void {
+    if (this.controller !== undefined) return
+    const controller = new AbortController()
+    this.controller = controller
+    const lead = async (): Promise<void> => {
+      if (controller.signal.aborted) return
+      this.init.libp2p.addEventListener('self:peer:update', this.onAddresses)
+      const tick = (): void => {
+        void this.run(false).catch(() => undefined)
+        this.timer = setTimeout(tick, REPUBLISH_CHECK_INTERVAL_MS)
+      }
+      tick()
+      // hold the lock until stopped
+      await new Promise<void>((resolve) => controller.signal.addEventListener('abort', () => resolve(), { once: true }))
+    }
+    const locks = (globalThis as { navigator?: { locks?: LockManager } }).navigator?.locks
+    if (locks === undefined) {
+      void lead()
+      return
+    }
+    locks.request(`${REPUBLISH_LOCK_PREFIX}${this.init.storage.name}`, { signal: controller.signal }, lead).catch(() => undefined)
+  }
+
+  /** Stops republishing and gives up the lock. */
+  stop(): void {
+    this.controller?.abort()
+    this.controller = undefined
+    clearTimeout(this.timer)
+    clearTimeout(this.settle)
+    this.init.libp2p.removeEventListener('self:peer:update', this.onAddresses)
+  }
+
+  /** Signs and puts every own record again now, whatever its age. */
+  republishNow(): Promise<void> {
+    return this.run(true)
+  }
+
+  /** One pass over the published sites; passes never overlap. */
+  private run(force: boolean): Promise<void> {
+    const next = this.running.catch(() => undefined).then(() => this.pass(force))
+    this.running = next
+    return next
+  }
+
+  private async pass(force: boolean): Promise<void> {
+    const failures: unknown[] = []
+    for (const site of await this.init.storage.sites.listPublishedSites()) {
+      try {
+        await this.republish(site, force)
+      } catch (err) {
+        failures.push(err)
+      }
+    }
+    if (failures.length > 0) throw new AggregateError(failures, `${failures.length} record(s) were not republished`)
+  }
+
+  private async republish(site: PublishedSite, force: boolean): Promise<void> {
+    const { storage, libp2p } = this.init
+    const now = this.init.now()
+    const current = decodeRecord(site.record)
+    const self = (this.init.hostEntry ?? selfHostEntry)(libp2p)
+    const hosts = current.body.hosts
+    const mine = hosts?.findIndex((h) => equals(h.id, self.id)) ?? -1
+    const moved = mine >= 0 && self.addrs.length > 0 && !sameAddrs(hosts![mine].addrs, self.addrs)
+    const due = now - site.publishedAt >= REPUBLISH_INTERVAL_MS || current.body.expires - now <= REPUBLISH_INTERVAL_MS
+    if (!force && !due && !moved) return
+
+    const owner = await storage.identity.getOrCreateOwnerKey()
+    if (!equals(owner.publicKey, current.body.owner)) {
+      // Not ours to sign any more (the owner key was replaced): keep it up while it lives.
+      if (now >= current.body.expires) return
+      await putSigned(this.init, current)
+      await storage.sites.markRepublished(site.site, now)
+      return
+    }
+    const nextHosts = moved ? hosts!.map((h, i) => (i === mine ? { id: h.id, addrs: self.addrs } : h)) : hosts
+    const record = await owner.createRecord(nextFields(current, nextHosts, now))
+    // Keep the new seq even when no server takes it now, so the next pass climbs above it.
+    await storage.sites.putPublishedSite(record.bytes, { publishedAt: site.publishedAt })
+    await putSigned(this.init, record)
+    await storage.sites.markRepublished(site.site, now)
+    await storage.records.putCachedRecord(site.site, record.bytes, now)
+  }
+}

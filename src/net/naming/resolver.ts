@@ -1,0 +1,237 @@
+/**
+ * Resolving names: the cache first (while the record's TTL lasts; after that it still answers
+ * and a lookup refreshes it in the background), else a DHT lookup. Every record is validated,
+ * a subdomain's against its root's record; the holder first seen for a root name is pinned and
+ * a record under another key is refused with `OwnerKeyChangedError`; CNAMEs are followed.
+ * See docs/PROTOCOL.md (#validation, #selection).
+ * @module
+ */
+import type { KadDHT } from '@libp2p/kad-dht'
+import { equals, toHex } from '../../core/bytes.ts'
+import { parseSiteName, rootSiteName } from '../../core/names/index.ts'
+import { dhtKey, selectRecord, validateRecord, type SignedRecord } from '../../core/records/index.ts'
+import type { AlternetStorage } from '../../storage/index.ts'
+import { DHT_GET_TIMEOUT_MS, MAX_CNAME_DEPTH } from './constants.ts'
+import { getRecords } from './dht-records.ts'
+import { CnameLoopError, NameNotFoundError, OwnerKeyChangedError } from './errors.ts'
+
+/** A resolved name. */
+export interface ResolvedName {
+  /** The canonical site name asked for. */
+  site: string
+  /** The final record, after CNAMEs. */
+  record: SignedRecord
+  /** Every record on the way: the asked name's first, the final one last. */
+  chain: SignedRecord[]
+  /** Whether every record of the chain came from the local cache. */
+  fromCache: boolean
+  /** When the final record was received from the network, ms since the epoch. */
+  receivedAt: number
+}
+
+/** Options of `resolve`. */
+export interface ResolveOptions {
+  signal?: AbortSignal
+  /** Skip the cache: ask the network (the root of a subdomain may still come from the cache). @default false */
+  fresh?: boolean
+}
+
+/** What the resolver works with. */
+export interface ResolverInit {
+  dht: KadDHT
+  storage: AlternetStorage
+  trustedRegistrars: readonly Uint8Array[]
+  now: () => number
+  /** Gets `update` (a background refresh found a newer record) and `keychange` events. */
+  events: EventTarget
+}
+
+interface One {
+  record: SignedRecord
+  fromCache: boolean
+  receivedAt: number
+}
+
+/** Resolves names; one per naming service. */
+export class Resolver {
+  private readonly init: ResolverInit
+  /** Network lookups in flight, by name: concurrent resolves share one. */
+  private readonly lookups = new Map<string, Promise<One>>()
+  /** Records offered under a new key, by root and holder: `acceptKeyChange` caches them. */
+  private readonly offered = new Map<string, SignedRecord>()
+
+  constructor(init: ResolverInit) {
+    this.init = init
+  }
+
+  /** Resolves `site` (any spelling), following CNAMEs. */
+  async resolve(site: string, options: ResolveOptions = {}): Promise<ResolvedName> {
+    const asked = parseSiteName(site).site
+    const chain: SignedRecord[] = []
+    const names = [asked]
+    let fromCache = true
+    let name = asked
+    for (;;) {
+      const one = await this.resolveOne(name, options)
+      chain.push(one.record)
+      fromCache &&= one.fromCache
+      const { body } = one.record
+      if (body.type !== 'CNAME' || body.target === undefined) {
+        return { site: asked, record: one.record, chain, fromCache, receivedAt: one.receivedAt }
+      }
+      names.push(body.target)
+      if (names.indexOf(body.target) !== names.length - 1 || chain.length >= MAX_CNAME_DEPTH) throw new CnameLoopError(names)
+      name = body.target
+    }
+  }
+
+  /** A network lookup of a canonical name, cached and pinned; shared by concurrent callers. */
+  lookup(name: string, signal?: AbortSignal): Promise<One> {
+    let pending = this.lookups.get(name)
+    if (pending === undefined) {
+      pending = this.lookupUnshared(name, signal).finally(() => this.lookups.delete(name))
+      this.lookups.set(name, pending)
+    }
+    return pending
+  }
+
+  /** Every valid record the network holds for `name` (no pins, no root record): for publishing. */
+  async networkRecords(name: string, signal?: AbortSignal): Promise<SignedRecord[]> {
+    const key = await dhtKey(name)
+    const values = await getRecords(this.init.dht, key, { signal, timeoutMs: DHT_GET_TIMEOUT_MS })
+    const records: SignedRecord[] = []
+    for (const bytes of values) {
+      try {
+        records.push(await this.validate(bytes, name))
+      } catch {
+        // not valid here: it does not hold the name
+      }
+    }
+    return records
+  }
+
+  /** The person accepts `holder` for `site`'s root: re-pin, and cache the record they saw. */
+  async acceptKeyChange(site: string, holder: Uint8Array): Promise<void> {
+    const root = rootSiteName(parseSiteName(site).site)
+    await this.init.storage.pins.replacePin(root, holder, this.init.now())
+    for (const [id, record] of this.offered) {
+      if (id !== this.offeredId(root, holder)) continue
+      this.offered.delete(id)
+      try {
+        await this.validate(record.bytes, record.body.name)
+        await this.init.storage.records.putCachedRecord(record.body.name, record.bytes, this.init.now())
+      } catch {
+        // expired meanwhile: the next resolve looks it up
+      }
+    }
+  }
+
+  private offeredId(root: string, holder: Uint8Array): string {
+    return `${root} ${toHex(holder)}`
+  }
+
+  private async validate(bytes: Uint8Array, name: string, rootRecord?: SignedRecord): Promise<SignedRecord> {
+    return validateRecord(bytes, {
+      key: await dhtKey(name),
+      now: this.init.now(),
+      trustedRegistrars: this.init.trustedRegistrars,
+      ...(rootRecord === undefined ? {} : { rootRecord: rootRecord.bytes }),
+    })
+  }
+
+  /** The root's record for a subdomain (cache or network), or undefined for a root name. */
+  private async rootRecordOf(name: string, signal?: AbortSignal): Promise<SignedRecord | undefined> {
+    const root = rootSiteName(name)
+    if (root === name) return undefined
+    try {
+      return (await this.resolveOne(root, { signal })).record
+    } catch (err) {
+      if ((err as Error).name === 'NameNotFoundError') throw new NameNotFoundError(name, `"${name}" cannot be trusted: its root "${root}" has no record.`, { cause: err })
+      throw err
+    }
+  }
+
+  private async resolveOne(name: string, options: ResolveOptions): Promise<One> {
+    if (options.fresh !== true) {
+      const cached = await this.fromCache(name, options.signal)
+      if (cached !== undefined) return cached
+    }
+    return this.lookup(name, options.signal)
+  }
+
+  /** The cached record while it is valid and pinned; a background refresh once its TTL passed. */
+  private async fromCache(name: string, signal?: AbortSignal): Promise<One | undefined> {
+    const cached = await this.init.storage.records.getCachedRecord(name)
+    if (cached === undefined) return undefined
+    let record: SignedRecord
+    try {
+      const rootRecord = await this.rootRecordOf(name, signal)
+      record = await this.validate(cached.bytes, name, rootRecord)
+    } catch (err) {
+      if ((err as Error).name === 'OwnerKeyChangedError') throw err
+      return undefined
+    }
+    const pin = await this.init.storage.pins.getPin(name)
+    if (pin !== undefined && !equals(pin.holder, record.holder)) return undefined
+    if (this.init.now() - cached.receivedAt >= record.body.ttl * 1000) this.refresh(name)
+    return { record, fromCache: true, receivedAt: cached.receivedAt }
+  }
+
+  /** Looks `name` up in the background; tells `events` what it found. */
+  private refresh(name: string): void {
+    if (this.lookups.has(name)) return
+    this.lookup(name).then(
+      (one) => this.init.events.dispatchEvent(new CustomEvent('update', { detail: { site: name, record: one.record } })),
+      (err: unknown) => {
+        if ((err as Error).name === 'OwnerKeyChangedError') this.init.events.dispatchEvent(new CustomEvent('keychange', { detail: err }))
+      },
+    )
+  }
+
+  private async lookupUnshared(name: string, signal?: AbortSignal): Promise<One> {
+    const rootRecord = await this.rootRecordOf(name, signal)
+    const key = await dhtKey(name)
+    const values = await getRecords(this.init.dht, key, { signal, timeoutMs: DHT_GET_TIMEOUT_MS })
+    const valid: SignedRecord[] = []
+    let refusal: unknown
+    for (const bytes of values) {
+      try {
+        valid.push(await this.validate(bytes, name, rootRecord))
+      } catch (err) {
+        refusal ??= err
+      }
+    }
+    if (valid.length === 0) {
+      // Only refused copies: say why (an unauthorised signer, an unregistered name...).
+      if (refusal !== undefined) throw refusal
+      throw new NameNotFoundError(name)
+    }
+    const select = (records: SignedRecord[]): SignedRecord => records[selectRecord(records.map((r) => r.bytes), { key, trustedRegistrars: this.init.trustedRegistrars })]
+    const { pins, records } = this.init.storage
+    const now = this.init.now()
+    const pin = await pins.getPin(name)
+    const pinned = pin === undefined ? valid : valid.filter((r) => equals(r.holder, pin.holder))
+    if (pin !== undefined && pinned.length === 0) throw this.keyChanged(name, pin.holder, select(valid))
+    let best = select(pinned)
+    if (pin === undefined) {
+      try {
+        await pins.pin(name, best.holder, now)
+      } catch (err) {
+        if ((err as Error).name !== 'PinMismatchError') throw err
+        const { pinned: holder } = err as { pinned: Uint8Array }
+        throw this.keyChanged(name, holder, best)
+      }
+    }
+    if (!(await records.putCachedRecord(name, best.bytes, now))) {
+      // the cache holds a newer record of this holder than any server sent: keep using it
+      const cached = await records.getCachedRecord(name)
+      if (cached !== undefined) best = await this.validate(cached.bytes, name, rootRecord).catch(() => best)
+    }
+    return { record: best, fromCache: false, receivedAt: now }
+  }
+
+  private keyChanged(name: string, pinned: Uint8Array, record: SignedRecord): OwnerKeyChangedError {
+    this.offered.set(this.offeredId(rootSiteName(name), record.holder), record)
+    return new OwnerKeyChangedError(name, pinned, record.holder, record)
+  }
+}
