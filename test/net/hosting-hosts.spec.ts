@@ -3,6 +3,7 @@ import { CHUNK_SIZE } from '../../src/core/content/index.ts'
 import { generateKeyPair } from '../../src/core/crypto/ed25519.ts'
 import type { RecordHost } from '../../src/core/records/index.ts'
 import { createSiteFetcher } from '../../src/net/fetch/index.ts'
+import { ROUTE_PROTOCOL } from '../../src/net/route/index.ts'
 import {
   createSiteHost,
   hostEntry,
@@ -157,6 +158,37 @@ describe('fetching from several hosts: tampered, unreachable and stopped hosts',
     const res = await bounded(() => visit().fetch(`an://${SITE}/`))
     equal(res.status, 502)
     equal(res.headers.get('x-an-error'), 'HostUnreachableError')
+  })
+
+  it('dials again when an open connection to the host answers nothing (half-open)', async () => {
+    await point([hostEntry(honest.libp2p)])
+    const fetcher = createSiteFetcher({
+      libp2p: visitor,
+      resolve: (s) => names.resolve(s),
+      client: { responseTimeout: 1_000 },
+    })
+    const warm = await fetcher.fetch(`an://${SITE}/`)
+    equal(warm.status, 200)
+    await warm.body?.cancel()
+    const [stale] = visitor.getConnections(honest.libp2p.peerId)
+    ok(stale !== undefined)
+    // From now on the host answers nothing on that connection, as if it were dead on its side.
+    const dead = honest.libp2p.getConnections(visitor.peerId).map((c) => c.id)
+    await honest.libp2p.unhandle(ROUTE_PROTOCOL)
+    await honest.libp2p.handle(
+      ROUTE_PROTOCOL,
+      (stream, connection) => {
+        if (!dead.includes(connection.id)) void honest.host.server.handleStream(stream, connection)
+      },
+      { runOnLimitedConnection: true },
+    )
+    const res = await bounded(() => fetcher.fetch(`an://${SITE}/files/big.bin`))
+    equal(res.status, 200, res.headers.get('x-an-error') ?? '')
+    ok(same(await bytesOf(res.body), BIG))
+    equal(stale.status === 'open', false, 'the silent connection was closed')
+    ok(visitor.getConnections(honest.libp2p.peerId).some((c) => c.id !== stale.id))
+    await honest.host.stop()
+    await honest.host.start(honest.libp2p)
   })
 
   it('a host that stops hosting the site no longer serves it', async () => {

@@ -27,6 +27,8 @@ export interface HostConnection {
   connection: Connection
   /** True when the connection goes through a relay's limited circuit: slow, and capped. */
   limited: boolean
+  /** True when the connection was already open (it may be half-open: see `createSiteFetcher`). */
+  reused?: boolean
 }
 
 /** Options of `connectHosts`. */
@@ -84,7 +86,7 @@ export async function connectHost(
 ): Promise<HostConnection> {
   const { signal } = options
   const direct = openConnections(libp2p, peer).find((c) => c.limits == null)
-  if (direct !== undefined) return { peer, connection: direct, limited: false }
+  if (direct !== undefined) return { peer, connection: direct, limited: false, reused: true }
   const errors: unknown[] = []
   const directAddrs = addrs.filter((a) => !isRelayedOnly(a))
   const relayAddrs = addrs.filter(isRelayedOnly)
@@ -106,7 +108,7 @@ export async function connectHost(
     if (directAddrs.length === 0) break
   }
   const limited = openConnections(libp2p, peer).find((c) => c.limits != null)
-  if (limited !== undefined) return { peer, connection: limited, limited: true }
+  if (limited !== undefined) return { peer, connection: limited, limited: true, reused: true }
   if (relayAddrs.length > 0) {
     try {
       const connection = await libp2p.dial(relayAddrs, {

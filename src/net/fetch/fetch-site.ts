@@ -105,6 +105,14 @@ interface Context {
   signal?: AbortSignal
   client: RouteClient
   targets?: Promise<HostConnection[]>
+  /** The host connections this request used, for the caller to judge after a failure. */
+  used: HostConnection[]
+}
+
+/** Failures that may come from a dead connection rather than from the host's answer. */
+function isHostFailure(error: unknown): boolean {
+  const name = error instanceof Error ? error.name : ''
+  return name === 'HostUnreachableError' || name === 'RequestTimeoutError'
 }
 
 /** Creates `fetch` for `an://` URLs on a libp2p node. */
@@ -144,6 +152,7 @@ export function createSiteFetcher(init: SiteFetcherInit): SiteFetcher {
   function targets(ctx: Context): Promise<HostConnection[]> {
     ctx.targets ??= connectHosts(libp2p, ctx.hosts, { ...init.connect, signal: ctx.signal }).then(
       (found) => {
+        ctx.used.push(...found)
         for (const host of found)
           if (host.limited) init.onSlowPath?.({ site: ctx.address.site, peer: host.peer })
         return found
@@ -300,7 +309,11 @@ export function createSiteFetcher(init: SiteFetcherInit): SiteFetcher {
     return new Response(stream, { status: responseStatus, headers: out })
   }
 
-  async function answer(url: string, requestInit: AnRequestInit): Promise<Response> {
+  async function answer(
+    url: string,
+    requestInit: AnRequestInit,
+    used: HostConnection[],
+  ): Promise<Response> {
     const method = (requestInit.method ?? 'GET').toUpperCase()
     if (method !== 'GET' && method !== 'HEAD') {
       return errorResponse(new MethodNotAllowedError(`${method} is not served; use GET or HEAD.`), {
@@ -326,6 +339,7 @@ export function createSiteFetcher(init: SiteFetcherInit): SiteFetcher {
       hosts: record.body.hosts ?? [],
       signal: requestInit.signal,
       client: siteClient(address.site),
+      used,
     }
     const manifest = await manifestOf(ctx)
     const found = lookupPath(manifest, path)
@@ -355,11 +369,22 @@ export function createSiteFetcher(init: SiteFetcherInit): SiteFetcher {
 
   return {
     async fetch(url, requestInit = {}) {
-      try {
-        return await answer(url, requestInit)
-      } catch (error) {
-        if (requestInit.signal?.aborted === true) throw requestInit.signal.reason
-        return errorResponse(error)
+      for (let attempt = 0; ; attempt++) {
+        const used: HostConnection[] = []
+        try {
+          return await answer(url, requestInit, used)
+        } catch (error) {
+          if (requestInit.signal?.aborted === true) throw requestInit.signal.reason
+          // A connection that was open before may be half-open (one side believes it is up):
+          // close those the failure went through and try once more on fresh ones.
+          const stale = used.filter((h) => h.reused === true)
+          if (attempt === 0 && stale.length > 0 && isHostFailure(error)) {
+            for (const host of stale)
+              host.connection.abort(new Error('No answer on this connection; dialling again.'))
+            continue
+          }
+          return errorResponse(error)
+        }
       }
     },
     flush: () => keeper?.flush() ?? Promise.resolve(),
