@@ -7,12 +7,14 @@ import {
   type PublishedSiteResult,
 } from '../../src/net/index.ts'
 import { deleteAlternetStorage } from '../../src/storage/index.ts'
-import { testRelays } from '../support/test-relays.ts'
+import { startAllRelays, stopRelay, testRelays } from '../support/test-relays.ts'
 
 const DEV = { allowPrivateAddresses: true, allowInsecureWebSockets: true }
 const BIG_SIZE = 20 * 1024 * 1024
 const tag = Math.random().toString(36).slice(2, 8)
 const SITE = `peers${tag}:code`
+/** A file B first asks for after the relays are gone. */
+const LATE = { path: '/late/notes.txt', content: 'fetched with every relay down' }
 
 function randomBytes(size: number): Uint8Array {
   const out = new Uint8Array(size)
@@ -60,6 +62,7 @@ describe('two browser peers in one page, against real relays', () => {
     a?.storage.close()
     b?.storage.close()
     await Promise.all(names.map((name) => deleteAlternetStorage(name)))
+    await startAllRelays()
   })
 
   it('A publishes a site with nested folders and a 20 MB file, hashing in a worker, progress in order', async () => {
@@ -73,6 +76,7 @@ describe('two browser peers in one page, against real relays', () => {
         ...Object.entries(pages).map(([path, content]) => ({ path, content })),
         { path: '/media/video/big.bin', content: new Blob([big as BlobPart]) },
         new File(['a File without a folder'], 'readme.txt', { type: 'text/plain' }),
+        LATE,
       ],
       onProgress: (p) => progress.push(p),
     })
@@ -80,7 +84,7 @@ describe('two browser peers in one page, against real relays', () => {
       `publish of ${(BIG_SIZE / 1e6).toFixed(0)} MB + pages: ${(performance.now() - t0).toFixed(0)} ms, accepted by ${published.accepted}`,
     )
     assert.equal(published.usedWorker, true, 'hashed in the worker')
-    assert.equal(published.files, expected.size)
+    assert.equal(published.files, expected.size + 1)
     assert.ok(published.accepted >= 1)
     const phases = progress.map((p) => p.phase)
     const order = ['hashing', 'storing', 'announcing', 'done']
@@ -173,5 +177,13 @@ describe('two browser peers in one page, against real relays', () => {
     const chunks = published.manifest.files['/media/video/big.bin'].chunks
     assert.ok(await b.storage.blocks.hasBlock(chunks[chunks.length - 1]))
     assert.equal((await b.hostedSites()).length, 0, 'visiting is not hosting')
+  })
+
+  it('with every relay stopped, B still fetches from A over the direct WebRTC link', async () => {
+    for (const relay of await testRelays()) await stopRelay(relay.index)
+    const res = await b.fetch(`an://${SITE}${LATE.path}`)
+    assert.equal(res.status, 200, res.headers.get('x-an-error') ?? '')
+    assert.equal(await res.text(), LATE.content)
+    assert.equal(b.status().slowPath.length, 0)
   })
 })
