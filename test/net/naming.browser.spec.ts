@@ -90,6 +90,51 @@ describe('naming: publish, resolve, pins, CNAMEs, subdomains, republish', () => 
     assert.equal((await b.naming.resolve(name, { fresh: true })).record.body.seq, 2)
   })
 
+  it('answers from the cache past the TTL and refreshes it in the background', async () => {
+    const name = fresh('ttl')
+    await a.naming.publish({ type: 'root', name, ttl: 1 })
+    assert.equal((await b.naming.resolve(name)).record.body.seq, 1)
+    await a.naming.publish({ type: 'root', name, ttl: 1 })
+    assert.equal((await b.naming.resolve(name)).fromCache, true, 'within the TTL: the cache, no lookup')
+    assert.equal((await b.naming.resolve(name)).record.body.seq, 1)
+    await new Promise((r) => setTimeout(r, 1_100))
+    const updated = new Promise<number>((resolve) =>
+      b.naming.addEventListener('update', (e) => {
+        const detail = (e as CustomEvent<{ site: string; record: { body: { seq: number } } }>).detail
+        if (detail.site === name) resolve(detail.record.body.seq)
+      }),
+    )
+    const stale = await b.naming.resolve(name)
+    assert.equal(stale.fromCache, true)
+    assert.equal(stale.record.body.seq, 1, 'answered at once with what it had')
+    assert.equal(await updated, 2)
+    const refreshed = await b.naming.resolve(name)
+    assert.equal(refreshed.fromCache, true)
+    assert.equal(refreshed.record.body.seq, 2)
+  })
+
+  it('republishes at start a record last put more than 24 hours ago', async () => {
+    const name = fresh('due')
+    const first = await a.naming.publish({ type: 'root', name, meta: { kept: 'yes' } })
+    const dayAgo = Date.now() - 25 * 60 * 60 * 1000
+    await a.storage.sites.putPublishedSite(first.record.bytes, { publishedAt: dayAgo })
+    const naming = createNamingService({ libp2p: a.node.libp2p, storage: a.storage })
+    naming.startRepublishing()
+    try {
+      const site = await eventually('the record re-signed', async () => {
+        const s = await a.storage.sites.getPublishedSite(name)
+        return s !== undefined && s.seq === 2 && s.publishedAt > dayAgo ? s : undefined
+      })
+      assert.ok(Date.now() - site.publishedAt < 60_000)
+      const seen = await b.naming.resolve(name, { fresh: true })
+      assert.equal(seen.record.body.seq, 2)
+      assert.deepEqual(seen.record.body.meta, { kept: 'yes' })
+      assert.ok(seen.record.body.expires > first.record.body.expires, 'a new lifetime')
+    } finally {
+      naming.stop()
+    }
+  })
+
   it('refuses to publish a name another key holds, and so do the relays', async () => {
     const name = fresh('held')
     await a.naming.publish({ type: 'root', name })

@@ -1,6 +1,7 @@
 import { after, afterEach, before, describe, it } from '../support/spec.ts'
 import * as assert from '../support/assert.ts'
 import { generateKeyPair } from '@libp2p/crypto/keys'
+import { multiaddr } from '@multiformats/multiaddr'
 import { createBrowserNode, type BrowserNode, type RelayStatus } from '../../src/net/node/index.ts'
 import { eventually, startAllRelays, stopRelay, testRelays, type TestRelay } from '../support/test-relays.ts'
 
@@ -75,6 +76,27 @@ describe('browser node: relays', () => {
     await startAllRelays()
     await eventually('the relay redialed', () => node.relays.status().relays.find((r) => r.peerId === victim.peerId)!.connected, 20_000)
     assert.equal(reserved(node.relays.status()), 2)
+  })
+
+  it('reaches another browser over direct WebRTC, signalled through a relay', async () => {
+    const a = await start(relays.map((r) => r.http))
+    const b = await start(relays.map((r) => r.http))
+    const status = await b.relays.waitFor((s) => announced(s) >= 1, { signal: AbortSignal.timeout(15_000) })
+    const target = status.addresses.find((x) => x.includes('/p2p-circuit/webrtc/') && x.includes('/ws/'))!
+    const t0 = performance.now()
+    const connection = await a.libp2p.dial(multiaddr(target), { signal: AbortSignal.timeout(20_000) })
+    console.log(`browser-to-browser WebRTC dial ${(performance.now() - t0).toFixed(0)} ms`)
+    assert.ok(connection.remoteAddr.toString().includes('/webrtc'), `over WebRTC: ${connection.remoteAddr.toString()}`)
+    assert.equal(connection.limits, undefined, 'a direct connection, not a limited relayed one')
+    assert.ok(connection.remotePeer.equals(b.libp2p.peerId))
+    const rtt = await a.libp2p.services.ping.ping(b.libp2p.peerId, { signal: AbortSignal.timeout(10_000) })
+    assert.ok(rtt >= 0)
+    // The data path does not go through the relay: it survives the relay that signalled it.
+    const relayId = target.split('/p2p/')[1].split('/')[0]
+    await stopRelay(relays.findIndex((r) => r.peerId === relayId))
+    await eventually('the relay gone', () => a.libp2p.getConnections().every((c) => c.remotePeer.toString() !== relayId))
+    await a.libp2p.services.ping.ping(b.libp2p.peerId, { signal: AbortSignal.timeout(10_000) })
+    assert.ok(a.libp2p.getConnections(b.libp2p.peerId).some((c) => c.id === connection.id && c.status === 'open'))
   })
 
   it('adds a relay at run time', async () => {
