@@ -1,0 +1,244 @@
+/**
+ * The shell's side of site origins: for each site shown, a hidden bridge frame on the site's
+ * origin gets a MessagePort bound to that site; requests arriving on it are answered with the
+ * node's `fetch(an://…)`. The site's own frame then loads from its origin, where the site
+ * service worker routes every request through the bridge to here. See docs/ORIGINS.md.
+ *
+ * @example
+ * ```ts
+ * const peer = await createAlternetPeer(…)
+ * const bridges = createBridgeHost({ fetch: (url, init) => peer.fetch(url, init) })
+ * bridges.addEventListener('document', (e) => console.log(e.detail.address, e.detail.offlineCopy))
+ * await bridges.show(siteFrame, 'an://mysite:code/')
+ * ```
+ * @module
+ */
+import { parseAddress } from '../core/names/index.ts'
+import {
+  BRIDGE_PATH,
+  BRIDGE_PROTOCOL_VERSION,
+  DEFAULT_BRIDGE_READY_TIMEOUT,
+  DEFAULT_MAX_BRIDGES,
+  ERROR_HEADER,
+  FORWARDED_REQUEST_HEADERS,
+  MAX_REQUEST_PATH_LENGTH,
+} from './constants.ts'
+import { BridgeTimeoutError } from './errors.ts'
+import { sendResponse, sendResponseError, type StreamMode } from './port-stream.ts'
+import { isMessage, type BridgeConnect, type BridgeReady, type DocumentServed, type SiteRequest } from './protocol.ts'
+import { requestAnUrl, siteOrigin, siteUrl } from './site-origin.ts'
+
+/** What the node's fetch is given: GET or HEAD, with Range / If-None-Match / Accept at most. */
+export interface BridgeFetchInit {
+  method: 'GET' | 'HEAD'
+  headers: Headers
+}
+
+/** The node's fetch for `an://` URLs (the peer facade's `fetch`). */
+export type AnFetch = (anUrl: string, init: BridgeFetchInit) => Promise<Response>
+
+/** Options of {@link createBridgeHost}. */
+export interface BridgeHostInit {
+  /** Answers every site request; errors are responses with `x-an-error`, or thrown. */
+  fetch: AnFetch
+  /** @default location.origin */
+  appOrigin?: string
+  /** Where the hidden bridge frames are put. @default document.body */
+  container?: HTMLElement
+  /** How response bodies cross to the site origin. @default 'auto' (transfer streams where possible) */
+  streamMode?: StreamMode
+  /** @default DEFAULT_BRIDGE_READY_TIMEOUT */
+  readyTimeout?: number
+  /** @default DEFAULT_MAX_BRIDGES */
+  maxBridges?: number
+}
+
+/** Detail of the `document` event: the site frame was answered a document. */
+export interface SiteDocumentDetail {
+  site: string
+  /** Path and query on the site. */
+  path: string
+  /** `an://site/path?query`, for the address bar. */
+  address: string
+  status: number
+  /** When the document is an offline copy: when it was made (ISO 8601). */
+  offlineCopy?: string
+  /** When the document is a failure page: the typed error's name (`NameNotFoundError`…). */
+  error?: string
+}
+
+/** The shell's bridges. Events: `document` (CustomEvent<SiteDocumentDetail>). */
+export interface BridgeHost extends EventTarget {
+  readonly appOrigin: string
+  /** The origin of `site`. */
+  siteOrigin(site: string): string
+  /** The URL for a site frame's `src` (throws `InvalidNameError` on a bad address). */
+  siteUrl(address: string): string
+  /** Opens (or reuses) the bridge for `site`; resolves once requests can flow. */
+  connect(site: string, options?: { signal?: AbortSignal }): Promise<void>
+  /** Connects the site's bridge, then points `frame` at the address; resolves to the URL set. */
+  show(frame: HTMLIFrameElement, address: string, options?: { signal?: AbortSignal }): Promise<string>
+  /** Closes the bridge of `site` (its frame is removed). */
+  disconnect(site: string): void
+  /** Closes every bridge and stops listening. */
+  close(): void
+}
+
+interface Bridge {
+  site: string
+  origin: string
+  frame: HTMLIFrameElement
+  port?: MessagePort
+  ready: Promise<void>
+  resolve(): void
+  reject(error: Error): void
+  timer?: ReturnType<typeof setTimeout>
+}
+
+const DOCUMENT_ERROR = /^[A-Za-z][A-Za-z0-9]{0,63}$/
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}T[\d:.]+Z$/
+
+/** Creates the shell's bridge host. */
+export function createBridgeHost(init: BridgeHostInit): BridgeHost {
+  const appOrigin = init.appOrigin ?? location.origin
+  const readyTimeout = init.readyTimeout ?? DEFAULT_BRIDGE_READY_TIMEOUT
+  const maxBridges = init.maxBridges ?? DEFAULT_MAX_BRIDGES
+  const bridges = new Map<string, Bridge>()
+  const target = new EventTarget()
+
+  const canonical = (site: string): string => parseAddress(`an://${site}`).site
+
+  async function answer(bridge: Bridge, data: SiteRequest, port: MessagePort): Promise<void> {
+    try {
+      const method = data.method === 'HEAD' ? 'HEAD' : data.method === 'GET' ? 'GET' : undefined
+      if (method === undefined) {
+        return sendResponse(port, new Response('Only GET and HEAD reach a site.\n', { status: 405, headers: { allow: 'GET, HEAD', [ERROR_HEADER]: 'MethodNotAllowedError' } }))
+      }
+      let anUrl: string
+      try {
+        anUrl = requestAnUrl(bridge.site, data.path)
+      } catch (error) {
+        const name = error instanceof Error ? error.name : 'BadRequestPathError'
+        return sendResponse(port, new Response(`${String(error)}\n`, { status: 400, headers: { [ERROR_HEADER]: name } }))
+      }
+      const headers = new Headers()
+      for (const [name, value] of Array.isArray(data.headers) ? data.headers : []) {
+        const key = String(name).toLowerCase()
+        if ((FORWARDED_REQUEST_HEADERS as readonly string[]).includes(key) && typeof value === 'string' && value.length <= MAX_REQUEST_PATH_LENGTH) {
+          headers.set(key, value)
+        }
+      }
+      const response = await init.fetch(anUrl, { method, headers })
+      sendResponse(port, response, init.streamMode)
+    } catch (error) {
+      sendResponseError(port, error)
+    }
+  }
+
+  function onDocument(bridge: Bridge, data: DocumentServed): void {
+    if (typeof data.path !== 'string' || !data.path.startsWith('/') || data.path.length > MAX_REQUEST_PATH_LENGTH) return
+    if (typeof data.status !== 'number') return
+    const detail: SiteDocumentDetail = { site: bridge.site, path: data.path, address: `an://${bridge.site}${data.path}`, status: data.status }
+    if (typeof data.offlineCopy === 'string' && ISO_DATE.test(data.offlineCopy)) detail.offlineCopy = data.offlineCopy
+    if (typeof data.error === 'string' && DOCUMENT_ERROR.test(data.error)) detail.error = data.error
+    target.dispatchEvent(new CustomEvent('document', { detail }))
+  }
+
+  function connectPort(bridge: Bridge): void {
+    bridge.port?.close()
+    const channel = new MessageChannel()
+    bridge.port = channel.port1
+    // Anything on the site origin may hold the other end (the site's scripts can reach the
+    // bridge frame): the port only ever answers reads of this one site's content.
+    channel.port1.onmessage = (event: MessageEvent) => {
+      if (isMessage<SiteRequest>(event.data, 'an-request') && event.ports[0] !== undefined) {
+        void answer(bridge, event.data, event.ports[0])
+      } else if (isMessage<DocumentServed>(event.data, 'an-document')) {
+        onDocument(bridge, event.data)
+      }
+    }
+    const connect: BridgeConnect = { type: 'an-bridge-connect', v: BRIDGE_PROTOCOL_VERSION, site: bridge.site }
+    bridge.frame.contentWindow?.postMessage(connect, bridge.origin, [channel.port2])
+    clearTimeout(bridge.timer)
+    bridge.resolve()
+  }
+
+  const onMessage = (event: MessageEvent): void => {
+    for (const bridge of bridges.values()) {
+      if (event.source !== bridge.frame.contentWindow) continue
+      if (event.origin !== bridge.origin) return
+      if (isMessage<BridgeReady>(event.data, 'an-bridge-ready')) connectPort(bridge)
+      return
+    }
+  }
+  window.addEventListener('message', onMessage)
+
+  function disconnect(site: string): void {
+    const bridge = bridges.get(site)
+    if (bridge === undefined) return
+    bridges.delete(site)
+    clearTimeout(bridge.timer)
+    bridge.port?.close()
+    bridge.frame.remove()
+    bridge.reject(new BridgeTimeoutError(`The bridge for ${site} was closed.`))
+  }
+
+  function open(site: string): Bridge {
+    const origin = siteOrigin(site, appOrigin)
+    const frame = document.createElement('iframe')
+    frame.hidden = true
+    frame.tabIndex = -1
+    frame.title = `Alternet bridge for ${site}`
+    frame.setAttribute('aria-hidden', 'true')
+    frame.dataset.anBridge = site
+    let resolve!: () => void
+    let reject!: (error: Error) => void
+    const ready = new Promise<void>((res, rej) => {
+      resolve = res
+      reject = rej
+    })
+    ready.catch(() => {})
+    const bridge: Bridge = { site, origin, frame, ready, resolve, reject }
+    bridge.timer = setTimeout(() => {
+      reject(new BridgeTimeoutError(`The bridge for ${site} did not answer within ${readyTimeout} ms.`))
+      if (bridges.get(site) === bridge) disconnect(site)
+    }, readyTimeout)
+    frame.src = `${origin}${BRIDGE_PATH}`
+    ;(init.container ?? document.body).append(frame)
+    return bridge
+  }
+
+  async function connect(site: string, options: { signal?: AbortSignal } = {}): Promise<void> {
+    const name = canonical(site)
+    let bridge = bridges.get(name)
+    if (bridge !== undefined) bridges.delete(name)
+    bridge ??= open(name)
+    bridges.set(name, bridge)
+    while (bridges.size > maxBridges) disconnect(bridges.keys().next().value as string)
+    options.signal?.throwIfAborted()
+    if (options.signal === undefined) return bridge.ready
+    const signal = options.signal
+    return Promise.race([
+      bridge.ready,
+      new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(signal.reason), { once: true })),
+    ])
+  }
+
+  return Object.assign(target, {
+    appOrigin,
+    siteOrigin: (site: string) => siteOrigin(canonical(site), appOrigin),
+    siteUrl: (address: string) => siteUrl(address, appOrigin),
+    connect,
+    async show(frame: HTMLIFrameElement, address: string, options: { signal?: AbortSignal } = {}): Promise<string> {
+      const url = siteUrl(address, appOrigin)
+      await connect(parseAddress(address).site, options)
+      frame.src = url
+      return url
+    },
+    disconnect: (site: string) => disconnect(canonical(site)),
+    close(): void {
+      window.removeEventListener('message', onMessage)
+      for (const site of [...bridges.keys()]) disconnect(site)
+    },
+  })
+}

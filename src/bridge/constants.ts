@@ -1,0 +1,59 @@
+/**
+ * Names, paths and limits shared by the shell, the bridge page and the service workers.
+ * See docs/ORIGINS.md.
+ * @module
+ */
+
+/** Version of the shell ↔ bridge ↔ service worker messages; a peer speaking another one is ignored. */
+export const BRIDGE_PROTOCOL_VERSION = 1
+
+/** Path prefix a site origin keeps for Alternet's own files; site content never lives under it. */
+export const RESERVED_PREFIX = '/__an/'
+
+/** The bridge page on every site origin. */
+export const BRIDGE_PATH = '/__an/bridge.html'
+
+/** The site origin's service worker script (served with `Service-Worker-Allowed: /`). */
+export const SITE_SW_PATH = '/__an/site-sw.js'
+
+/** The app origin's service worker script. */
+export const APP_SW_PATH = '/sw.js'
+
+/** The escape hatch: unregisters every service worker of its origin and deletes its caches. */
+export const RESET_PATH = '/__an/reset.html'
+
+/** The shell's viewer route: `<app origin>/#/view/an://<site><path><query>` (the relay's 302 uses it too). */
+export const VIEW_ROUTE = '#/view/'
+
+/** Response header the site service worker adds to an offline copy: when the copy was made (ISO 8601). */
+export const OFFLINE_COPY_HEADER = 'x-an-offline-copy'
+
+/** Response header naming the typed error behind an error response (set by the peer's fetch). */
+export const ERROR_HEADER = 'x-an-error'
+
+/** Response header carrying the stable reason of an error, when there is one. */
+export const REASON_HEADER = 'x-an-reason'
+
+/** Request headers a site's request may carry to the node; all others are dropped. */
+export const FORWARDED_REQUEST_HEADERS = ['range', 'if-none-match', 'accept'] as const
+
+/** Longest request path (with query) the shell accepts from a bridge, in characters. */
+export const MAX_REQUEST_PATH_LENGTH = 2048
+
+/** Time for a bridge frame to load, register its service worker and say it is ready, in ms. */
+export const DEFAULT_BRIDGE_READY_TIMEOUT = 20_000
+
+/**
+ * Time the site service worker waits for the response head of one request, in ms. The node's
+ * own timeouts (dial 8–10 s per host) are shorter, so this only fires when the shell is gone.
+ */
+export const DEFAULT_RESPONSE_TIMEOUT = 60_000
+
+/** Bridge frames a shell keeps open; the least recently used one is closed past this. */
+export const DEFAULT_MAX_BRIDGES = 8
+
+/** Chunks in flight per response when bodies cross a port as messages (no transferable streams). */
+export const CHUNK_CREDIT = 8
+
+/** Largest chunk sent as one message when bodies cross a port as messages, in bytes. */
+export const MAX_CHUNK_BYTES = 256 * 1024

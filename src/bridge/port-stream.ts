@@ -1,0 +1,200 @@
+/**
+ * A response across a MessagePort: the head as one message, then the body either as a
+ * transferred ReadableStream (Chromium, Firefox) or, where streams cannot be transferred, as
+ * chunk messages the receiver asks for a few at a time (backpressure: a slow reader stops the
+ * sender). Runs in pages and service workers. See docs/ORIGINS.md, "Message protocol".
+ * @module
+ */
+import { BRIDGE_PROTOCOL_VERSION, CHUNK_CREDIT, MAX_CHUNK_BYTES } from './constants.ts'
+import {
+  fromPlainError,
+  toPlainError,
+  type BodyMessage,
+  type BodyMode,
+  type BodyPull,
+  type ResponseHead,
+  type ResponsePortMessage,
+} from './protocol.ts'
+
+/** How bodies are sent: 'auto' transfers streams where the browser can. */
+export type StreamMode = 'auto' | 'stream' | 'chunks'
+
+/** The response head timed out or the port was given up. */
+export class ResponseTimeoutError extends Error {
+  override name = 'ResponseTimeoutError'
+}
+
+let transferable: boolean | undefined
+
+/** Whether this browser can transfer a ReadableStream through postMessage. */
+export function canTransferStreams(): boolean {
+  if (transferable === undefined) {
+    const channel = new MessageChannel()
+    try {
+      const stream = new ReadableStream()
+      channel.port1.postMessage(stream, [stream as unknown as Transferable])
+      transferable = true
+    } catch {
+      transferable = false
+    } finally {
+      channel.port1.close()
+      channel.port2.close()
+    }
+  }
+  return transferable
+}
+
+/** Sends `response` on `port` and closes the port once the body is through. */
+export function sendResponse(port: MessagePort, response: Response, mode: StreamMode = 'auto'): void {
+  const body = response.body
+  const kind: BodyMode = body === null ? 'none' : mode === 'chunks' || (mode === 'auto' && !canTransferStreams()) ? 'chunks' : 'stream'
+  const head: ResponseHead = {
+    type: 'an-response',
+    v: BRIDGE_PROTOCOL_VERSION,
+    status: response.status,
+    statusText: response.statusText,
+    headers: [...response.headers],
+    body: kind,
+  }
+  if (kind === 'stream' && body !== null) {
+    head.stream = body
+    port.postMessage(head, [body as unknown as Transferable])
+    port.close()
+    return
+  }
+  port.postMessage(head)
+  if (kind === 'none' || body === null) {
+    port.close()
+    return
+  }
+  void sendChunks(port, body)
+}
+
+/** Tells the receiver on `port` that there is no response at all. */
+export function sendResponseError(port: MessagePort, error: unknown): void {
+  port.postMessage({ type: 'an-response-error', v: BRIDGE_PROTOCOL_VERSION, error: toPlainError(error) })
+  port.close()
+}
+
+async function sendChunks(port: MessagePort, body: ReadableStream<Uint8Array>): Promise<void> {
+  const reader = body.getReader()
+  let credit = 0
+  let cancelled = false
+  let wake: (() => void) | undefined
+  port.addEventListener('message', (event: MessageEvent<BodyPull>) => {
+    if (event.data?.type === 'an-pull') credit += Math.max(0, Math.floor(event.data.credit))
+    else if (event.data?.type === 'an-cancel') {
+      cancelled = true
+      void reader.cancel().catch(() => {})
+    }
+    wake?.()
+  })
+  port.start()
+  const post = (message: BodyMessage, transfer: Transferable[] = []): void => port.postMessage(message, transfer)
+  try {
+    for (;;) {
+      while (credit <= 0 && !cancelled) await new Promise<void>((resolve) => (wake = resolve))
+      if (cancelled) return
+      const { done, value } = await reader.read()
+      if (done) break
+      for (let offset = 0; offset < value.length; offset += MAX_CHUNK_BYTES) {
+        // A copy owns its buffer, so it can be transferred without detaching the source's.
+        const bytes = value.slice(offset, offset + MAX_CHUNK_BYTES)
+        post({ type: 'an-chunk', bytes }, [bytes.buffer])
+        credit--
+      }
+    }
+    post({ type: 'an-end' })
+  } catch (error) {
+    if (!cancelled) post({ type: 'an-abort', error: toPlainError(error) })
+  } finally {
+    port.close()
+  }
+}
+
+/** A response as received: the body is a stream (or null), headers as given. */
+export interface ReceivedResponse {
+  status: number
+  statusText: string
+  headers: Headers
+  body: ReadableStream<Uint8Array> | null
+}
+
+/** Options of {@link receiveResponse}. */
+export interface ReceiveOptions {
+  /** Give up when no head came within this many ms. */
+  timeout: number
+  signal?: AbortSignal
+}
+
+/** Waits for the response sent on `port` by {@link sendResponse}. */
+export function receiveResponse(port: MessagePort, options: ReceiveOptions): Promise<ReceivedResponse> {
+  return new Promise<ReceivedResponse>((resolve, reject) => {
+    let settled = false
+    const fail = (error: Error): void => {
+      if (settled) return
+      settled = true
+      clearTimeout(timer)
+      port.close()
+      reject(error)
+    }
+    const timer = setTimeout(() => fail(new ResponseTimeoutError(`No response within ${options.timeout} ms.`)), options.timeout)
+    options.signal?.addEventListener('abort', () => fail(new ResponseTimeoutError('The request was aborted.')), { once: true })
+    const onHead = (event: MessageEvent<ResponsePortMessage>): void => {
+      const data = event.data
+      if (settled) return
+      if (data?.type === 'an-response-error') return fail(fromPlainError(data.error))
+      if (data?.type !== 'an-response') return
+      settled = true
+      clearTimeout(timer)
+      port.removeEventListener('message', onHead)
+      let body: ReadableStream<Uint8Array> | null = null
+      if (data.body === 'stream' && data.stream !== undefined) {
+        body = data.stream
+        port.close()
+      } else if (data.body === 'chunks') body = chunkedBody(port)
+      else port.close()
+      resolve({ status: data.status, statusText: data.statusText, headers: new Headers(data.headers), body })
+    }
+    port.addEventListener('message', onHead)
+    port.start()
+  })
+}
+
+function chunkedBody(port: MessagePort): ReadableStream<Uint8Array> {
+  let granted = 0
+  const pull = (credit: number): void => port.postMessage({ type: 'an-pull', credit } satisfies BodyPull)
+  return new ReadableStream<Uint8Array>(
+    {
+      start(controller) {
+        port.addEventListener('message', (event: MessageEvent<BodyMessage>) => {
+          const data = event.data
+          if (data?.type === 'an-chunk') {
+            granted--
+            controller.enqueue(data.bytes)
+          } else if (data?.type === 'an-end') {
+            port.close()
+            controller.close()
+          } else if (data?.type === 'an-abort') {
+            port.close()
+            controller.error(fromPlainError(data.error))
+          }
+        })
+        granted = CHUNK_CREDIT
+        pull(CHUNK_CREDIT)
+      },
+      pull() {
+        // Top the credit up whenever the queue has room: at most CHUNK_CREDIT chunks in flight.
+        if (granted < CHUNK_CREDIT) {
+          pull(CHUNK_CREDIT - granted)
+          granted = CHUNK_CREDIT
+        }
+      },
+      cancel() {
+        port.postMessage({ type: 'an-cancel' } satisfies BodyPull)
+        port.close()
+      },
+    },
+    new CountQueuingStrategy({ highWaterMark: CHUNK_CREDIT }),
+  )
+}

@@ -1,0 +1,100 @@
+/**
+ * The page's side of the app-shell service worker (workbox-window): registers `/sw.js`,
+ * announces a new version waiting to take over, and applies it on the user's consent.
+ *
+ * Events of the returned object:
+ * - `offline-ready`: the shell is precached; the app now starts with no network.
+ * - `update-available`: a new version is installed and waits; show "Update available" and
+ *   call `applyUpdate()` when the person agrees.
+ * - `error` (CustomEvent<Error>): registration failed.
+ *
+ * @example
+ * ```ts
+ * const sw = registerAppServiceWorker()
+ * sw.addEventListener('update-available', () => showUpdatePrompt(() => sw.applyUpdate()))
+ * ```
+ * @module
+ */
+import { Workbox } from 'workbox-window'
+import { APP_VERSION } from './build-info.ts'
+import { APP_SW_PATH } from './constants.ts'
+
+/** What the app-shell service worker says about itself. */
+export interface ShellWorkerInfo {
+  /** The version label of the worker's build. */
+  version: string
+  /** The precache it serves the shell from. */
+  cacheName: string
+}
+
+/** The app-shell service worker as the page sees it. */
+export interface AppServiceWorker extends EventTarget {
+  /** False where the browser has no service workers (then nothing works offline; say so). */
+  readonly supported: boolean
+  /** True once a new version waits for `applyUpdate()`. */
+  readonly updateAvailable: boolean
+  /** This page's own version label. */
+  readonly pageVersion: string
+  /** Asks the server for a new version now (browsers also check on navigation). */
+  checkForUpdate(): Promise<void>
+  /** Lets the waiting version take over, then reloads the page. */
+  applyUpdate(): Promise<void>
+  /** Version and cache of the worker that controls this page; undefined when none does. */
+  controllerInfo(): Promise<ShellWorkerInfo | undefined>
+}
+
+/** Options of {@link registerAppServiceWorker}. */
+export interface RegisterOptions {
+  /** @default '/sw.js' */
+  scriptUrl?: string
+  /** Called once the new version controls the page. @default () => location.reload() */
+  reload?: () => void
+}
+
+/** Registers the app-shell service worker. Call once, from the app's entry point. */
+export function registerAppServiceWorker(options: RegisterOptions = {}): AppServiceWorker {
+  const target = new EventTarget()
+  const supported = typeof navigator !== 'undefined' && 'serviceWorker' in navigator
+  let updateAvailable = false
+  const reload = options.reload ?? (() => location.reload())
+  const wb = supported ? new Workbox(options.scriptUrl ?? APP_SW_PATH, { scope: '/', updateViaCache: 'none' }) : undefined
+
+  if (wb !== undefined) {
+    wb.addEventListener('waiting', () => {
+      updateAvailable = true
+      target.dispatchEvent(new Event('update-available'))
+    })
+    wb.addEventListener('activated', (event) => {
+      if (!event.isUpdate) target.dispatchEvent(new Event('offline-ready'))
+    })
+    wb.register({ immediate: true }).catch((error: unknown) => {
+      target.dispatchEvent(new CustomEvent('error', { detail: error }))
+    })
+  }
+
+  return Object.assign(target, {
+    supported,
+    pageVersion: APP_VERSION,
+    get updateAvailable() {
+      return updateAvailable
+    },
+    async checkForUpdate(): Promise<void> {
+      await wb?.update()
+    },
+    async applyUpdate(): Promise<void> {
+      if (wb === undefined || !updateAvailable) return
+      wb.addEventListener('controlling', () => reload())
+      wb.messageSkipWaiting()
+    },
+    async controllerInfo(): Promise<ShellWorkerInfo | undefined> {
+      const controller = navigator.serviceWorker?.controller
+      if (controller == null) return undefined
+      const channel = new MessageChannel()
+      const reply = new Promise<ShellWorkerInfo>((resolve) => {
+        channel.port1.onmessage = (event: MessageEvent<ShellWorkerInfo>) => resolve(event.data)
+      })
+      controller.postMessage({ type: 'GET_VERSION' }, [channel.port2])
+      return reply
+    },
+  })
+}

@@ -1,0 +1,148 @@
+/**
+ * The site origin's service worker (`/__an/site-sw.js`, scope `/` on `<label>.<app host>`).
+ * It answers the site's documents and sub-resources by asking the bridge page, which asks
+ * the shell's node; keeps offline copies; renders failures as pages; and sends a top-level
+ * visit (a shared link, a bookmark) to the shell's viewer. See docs/ORIGINS.md.
+ * @module
+ */
+import {
+  DEFAULT_RESPONSE_TIMEOUT,
+  ERROR_HEADER,
+  OFFLINE_COPY_HEADER,
+  REASON_HEADER,
+  RESERVED_PREFIX,
+} from '../src/bridge/constants.ts'
+import { NoBridgeError } from '../src/bridge/errors.ts'
+import type { ReceivedResponse } from '../src/bridge/port-stream.ts'
+import { appOriginOf, rewriteLocation, siteOfOrigin, viewerUrl } from '../src/bridge/site-origin.ts'
+import { route, type FetchContext, type Handler } from './shared/handlers.ts'
+import { createPrecache } from './shared/precache.ts'
+import { askBridge, findBridges, tellDocument } from './site/ask-bridge.ts'
+import { failurePage } from './site/failure-page.ts'
+import { OFFLINE_FALLBACK_ERRORS, findOfflineCopy, isKeepable, keepOfflineCopy } from './site/offline-copies.ts'
+
+declare const self: ServiceWorkerGlobalScope
+
+/** Cache names of the bridge's precache start with this; the rest is the build's manifest hash. */
+export const BRIDGE_CACHE_PREFIX = 'alternet-bridge-'
+
+const site = siteOfOrigin(self.location.origin)
+const appOrigin = appOriginOf(self.location.origin)
+const precache = createPrecache(BRIDGE_CACHE_PREFIX, self.__WB_MANIFEST.map((e) => (typeof e === 'string' ? { url: e, revision: null } : { url: e.url, revision: e.revision ?? null })))
+
+/** Statuses whose responses have no body. */
+const NULL_BODY = new Set([101, 204, 205, 304])
+
+/** Status of a response made from an error thrown before any answer. */
+function statusOfThrown(name: string): number {
+  if (name === 'NoBridgeError' || name === 'BridgeNotConnectedError') return 503
+  if (/Timeout/.test(name)) return 504
+  return 502
+}
+
+/** The answer as the site frame sees it: `an://` Locations on site origins, no sniffing. */
+function toResponse(received: ReceivedResponse): Response {
+  const headers = new Headers(received.headers)
+  const location = headers.get('location')
+  if (location !== null) headers.set('location', rewriteLocation(location, appOrigin))
+  headers.set('x-content-type-options', 'nosniff')
+  headers.delete(OFFLINE_COPY_HEADER)
+  const body = NULL_BODY.has(received.status) ? null : received.body
+  if (body === null) void received.body?.cancel().catch(() => {})
+  return new Response(body, { status: received.status, statusText: received.statusText, headers })
+}
+
+function thrownToResponse(error: unknown): Response {
+  const name = error instanceof Error ? error.name : 'Error'
+  const message = error instanceof Error ? error.message : String(error)
+  return new Response(`${name}: ${message}\n`, {
+    status: statusOfThrown(name),
+    headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store', [ERROR_HEADER]: name },
+  })
+}
+
+async function answerSite({ event, request, url }: FetchContext): Promise<Response> {
+  const isDocument = request.mode === 'navigate'
+  const path = url.pathname + url.search
+  const bridges = await findBridges()
+  let bridge = bridges[0]
+  let response: Response
+  try {
+    if (bridges.length === 0) throw new NoBridgeError('No Alternet app tab is showing this site.')
+    const answer = await askBridge(bridges, request, DEFAULT_RESPONSE_TIMEOUT)
+    bridge = answer.bridge
+    response = toResponse(answer.response)
+  } catch (error) {
+    response = thrownToResponse(error)
+  }
+
+  const errorName = response.headers.get(ERROR_HEADER)
+  if (errorName !== null && OFFLINE_FALLBACK_ERRORS.has(errorName) && !request.headers.has('range')) {
+    const copy = await findOfflineCopy(url, request.method)
+    if (copy !== undefined) {
+      void response.body?.cancel().catch(() => {})
+      if (isDocument) tellDocument(bridge, { path, status: copy.status, offlineCopy: copy.headers.get(OFFLINE_COPY_HEADER) ?? undefined })
+      return copy
+    }
+  }
+  if (errorName === null && isKeepable(request, response)) {
+    response = keepOfflineCopy(url, response, (promise) => event.waitUntil(promise))
+  }
+  if (errorName !== null && isDocument) {
+    void response.body?.cancel().catch(() => {})
+    response = failurePage({ errorName, reason: response.headers.get(REASON_HEADER), status: response.status, site, path, viewerUrl: viewerUrl(appOrigin, site, path) })
+  }
+  if (isDocument) tellDocument(bridge, { path, status: response.status, ...(errorName !== null ? { error: errorName } : {}) })
+  return response
+}
+
+const handlers: readonly Handler[] = [
+  {
+    // The bridge page and its script, from the precache (they must load offline).
+    name: 'bridge-files',
+    canHandle: (context) => precache.matches(context),
+    handle: (context) => precache.handle(context),
+  },
+  {
+    // Other origins (the app, the wider web) and Alternet's own /__an/ files: the network.
+    name: 'network-only',
+    canHandle: ({ url }) => url.origin !== self.location.origin || url.pathname.startsWith(RESERVED_PREFIX),
+  },
+  {
+    // A top-level visit (shared link, bookmark): the site opens inside the shell's viewer.
+    name: 'top-level-navigation',
+    canHandle: ({ request }) => request.mode === 'navigate' && request.destination === 'document',
+    handle: async ({ url }) => {
+      const response = Response.redirect(viewerUrl(appOrigin, site, url.pathname + url.search), 302)
+      return response
+    },
+  },
+  {
+    name: 'method-not-allowed',
+    canHandle: ({ request }) => request.method !== 'GET' && request.method !== 'HEAD',
+    handle: async () =>
+      new Response('An Alternet site is read-only: only GET and HEAD reach it.\n', {
+        status: 405,
+        headers: { allow: 'GET, HEAD', 'content-type': 'text/plain; charset=utf-8', [ERROR_HEADER]: 'MethodNotAllowedError' },
+      }),
+  },
+  {
+    name: 'site-content',
+    canHandle: () => true,
+    handle: answerSite,
+  },
+]
+
+self.addEventListener('install', (event) => {
+  void precache.install(event)
+  // This worker is plumbing, not app UI: a new one takes over at once.
+  void self.skipWaiting()
+})
+
+self.addEventListener('activate', (event) => {
+  event.waitUntil(precache.activate(event).then(() => self.clients.claim()))
+})
+
+self.addEventListener('fetch', (event) => {
+  route(event, handlers)
+})

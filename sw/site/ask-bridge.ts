@@ -1,0 +1,58 @@
+/**
+ * Asking the bridge: the site service worker finds the bridge page among this origin's
+ * windows and hands it the request with a fresh MessageChannel port; the answer (head, then
+ * the streamed body) arrives on that port straight from the shell.
+ * @module
+ */
+import { BRIDGE_PATH, BRIDGE_PROTOCOL_VERSION, FORWARDED_REQUEST_HEADERS } from '../../src/bridge/constants.ts'
+import { NoBridgeError } from '../../src/bridge/errors.ts'
+import { receiveResponse, type ReceivedResponse } from '../../src/bridge/port-stream.ts'
+import type { DocumentServed, SwRequest } from '../../src/bridge/protocol.ts'
+
+declare const self: ServiceWorkerGlobalScope
+
+const NOT_CONNECTED = 'BridgeNotConnectedError'
+
+/** The bridge windows of this origin, best first (most recently focused, as `matchAll` orders them). */
+export async function findBridges(): Promise<WindowClient[]> {
+  const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true })
+  return windows.filter((client) => {
+    const url = new URL(client.url)
+    return url.origin === self.location.origin && url.pathname === BRIDGE_PATH
+  })
+}
+
+/** An answer and the bridge that gave it. */
+export interface BridgeAnswer {
+  response: ReceivedResponse
+  bridge: WindowClient
+}
+
+/** Asks `bridges` in turn; one that is not connected to a shell passes to the next. */
+export async function askBridge(bridges: readonly WindowClient[], request: Request, timeout: number): Promise<BridgeAnswer> {
+  const headers: [string, string][] = []
+  for (const name of FORWARDED_REQUEST_HEADERS) {
+    const value = request.headers.get(name)
+    if (value !== null) headers.push([name, value])
+  }
+  const message: SwRequest = { type: 'an-sw-request', v: BRIDGE_PROTOCOL_VERSION, method: request.method, url: request.url, headers }
+  for (const bridge of bridges) {
+    const channel = new MessageChannel()
+    bridge.postMessage(message, [channel.port2])
+    try {
+      return { response: await receiveResponse(channel.port1, { timeout, signal: request.signal }), bridge }
+    } catch (error) {
+      // Names, not classes: the error crossed a port as plain data.
+      if (error instanceof Error && error.name === NOT_CONNECTED) continue
+      throw error
+    }
+  }
+  throw new NoBridgeError('No Alternet app tab is showing this site.')
+}
+
+/** Tells the shell (through `bridge`) which document its site frame got. */
+export function tellDocument(bridge: WindowClient | undefined, served: Omit<DocumentServed, 'type' | 'v'>): void {
+  if (bridge === undefined) return
+  const message: DocumentServed = { type: 'an-document', v: BRIDGE_PROTOCOL_VERSION, ...served }
+  bridge.postMessage(message)
+}
