@@ -106,5 +106,11 @@ describe('browser node: relays', () => {
     await node.relays.add(relays[1].multiaddrs.find((a) => a.includes('/ws/'))!)
     const status = await node.relays.waitFor((s) => reserved(s) >= 2, { signal: AbortSignal.timeout(15_000) })
     assert.equal(status.relays.length, 2)
+    // A relay that does not answer: the typed error now, and it stays on the list for retries.
+    await assert.rejects(node.relays.add('http://127.0.0.1:9/'), 'RelayDocumentError')
+    const after = node.relays.status()
+    assert.equal(after.relays.length, 3)
+    assert.deepEqual(after.relays.map((r) => r.connected), [true, true, false])
+    await assert.rejects(node.relays.add('not a relay'), 'InvalidRelayError')
   })
 })

@@ -69,6 +69,7 @@ interface RelayState {
   dialing?: Promise<void>
   reserveFailedAt?: number
   error?: string
+  lastError?: Error
 }
 
 /** The parts of the circuit relay transport's reservation store used here (not public API). */
@@ -191,8 +192,7 @@ export class RelayManager extends EventTarget {
   async add(relay: string): Promise<void> {
     const state = this.relays.get(relay.trim()) ?? this.track(relay)
     if (state.peerId !== undefined && this.libp2p.getConnections(state.peerId).length > 0) return
-    await this.connect(state)
-    if (state.error !== undefined) throw new Error(state.error)
+    if (!(await this.connect(state))) throw state.lastError ?? new Error(state.error)
   }
 
   /** Forgets a relay: no more dials, its tag removed, its connection closed. */
@@ -272,7 +272,9 @@ export class RelayManager extends EventTarget {
         await this.libp2p.dial(addrs, { signal })
         state.attempts = 0
         state.error = undefined
+        state.lastError = undefined
       } catch (err) {
+        state.lastError = err as Error
         state.error = (err as Error).name === 'Error' ? (err as Error).message : (err as Error).name
         this.schedule(state)
       } finally {
