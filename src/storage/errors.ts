@@ -64,8 +64,8 @@ export class OwnerKeyInUseError extends StorageError {
 }
 
 /** The owner key was replaced (imported) after this handle to it was taken. */
-export class OwnerKeyChangedError extends StorageError {
-  override name = 'OwnerKeyChangedError'
+export class OwnerKeyReplacedError extends StorageError {
+  override name = 'OwnerKeyReplacedError'
 }
 
 /** A record arrived under another key than the one pinned for its root name (trust on first use). */

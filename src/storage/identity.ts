@@ -21,7 +21,7 @@ import {
 } from '../core/records/index.ts'
 import { STORES } from './constants.ts'
 import { request, type Database } from './database.ts'
-import { OwnerKeyChangedError, OwnerKeyInUseError } from './errors.ts'
+import { OwnerKeyReplacedError, OwnerKeyInUseError } from './errors.ts'
 import { fingerprint } from './fingerprint.ts'
 import {
   decryptKeyFile,
@@ -54,7 +54,7 @@ export interface OwnerKey {
   readonly fingerprint: string
   /** When the key was created, or imported onto this device, ms since the epoch. */
   readonly createdAt: number
-  /** Signs raw bytes (callers domain-separate). Throws `OwnerKeyChangedError` when the key was replaced. */
+  /** Signs raw bytes (callers domain-separate). Throws `OwnerKeyReplacedError` when the key was replaced. */
   sign(message: Uint8Array): Promise<Uint8Array>
   /** `createRecord` from the core with this key. */
   createRecord(fields: RecordFields): Promise<SignedRecord>
@@ -146,7 +146,7 @@ export function createIdentityStore(db: Database): IdentityStore {
   const ownerKeyPair = async (publicKey: Uint8Array): Promise<Ed25519KeyPair> => {
     const stored = await loadOwner()
     if (!equals(stored.publicKey, publicKey)) {
-      throw new OwnerKeyChangedError(
+      throw new OwnerKeyReplacedError(
         'The owner key of this device was replaced; sign with the new key.',
       )
     }

@@ -240,7 +240,7 @@ describe('storage: importing over an owner key that publishes sites', () => {
       assert.equal((await device.sites.listPublishedSites()).length, 0)
       await assert.rejects(
         mine.createRecord({ type: 'root', name: 'mysite:code', seq: 2 }),
-        'OwnerKeyChangedError',
+        'OwnerKeyReplacedError',
       )
     } finally {
       await other.cleanup()
