@@ -50,8 +50,9 @@ function serviceWorkers(): Plugin {
       const site = await injectManifest({
         swSrc: join(outDir, '__an/site-sw.js'),
         swDest: join(outDir, '__an/site-sw.js'),
-        globDirectory: outDir,
-        globPatterns: ['__an/bridge.{html,js}'],
+        // Relative to the worker's own URL, /__an/.
+        globDirectory: join(outDir, '__an'),
+        globPatterns: ['bridge.{html,js}'],
       })
       const shell = await injectManifest({
         swSrc: join(outDir, 'sw.js'),

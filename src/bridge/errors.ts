@@ -23,3 +23,8 @@ export class BridgeNotConnectedError extends Error {
 export class ServiceWorkerUnsupportedError extends Error {
   override name = 'ServiceWorkerUnsupportedError'
 }
+
+/** The app's node is not running (it could not start: no network, no relay), so nothing can be fetched live. */
+export class NodeUnavailableError extends Error {
+  override name = 'NodeUnavailableError'
+}

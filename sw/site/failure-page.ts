@@ -36,6 +36,7 @@ const KINDS: Record<string, FailureKind> = {
   RouteStatusError: 'no-host',
   RouteProtocolError: 'no-host',
   BlockGoneError: 'no-host',
+  NodeUnavailableError: 'no-host',
   BlockVerificationError: 'verification-failed',
   MalformedManifestError: 'verification-failed',
   InvalidSignatureError: 'verification-failed',

@@ -29,6 +29,7 @@ export const OFFLINE_FALLBACK_ERRORS: ReadonlySet<string> = new Set([
   'NoBridgeError',
   'BridgeNotConnectedError',
   'BridgeTimeoutError',
+  'NodeUnavailableError',
 ])
 
 /** The cache key of a request: the URL without fragment, always GET. */

@@ -1,0 +1,135 @@
+/**
+ * Test harness page on the app origin (built only into test builds): the production
+ * service-worker registration and bridge host, wired to the real peer (`createAlternetPeer`)
+ * the way the app wires them. Specs drive it through `window.harness`.
+ *
+ * URL parameters: `peer=off` starts no node (as when the app has no network);
+ * `stream=chunks` sends bodies as chunk messages instead of transferred streams.
+ * @module
+ */
+import { createBridgeHost, type BridgeHost, type SiteDocumentDetail } from '../../../../src/bridge/bridge-host.ts'
+import { NodeUnavailableError } from '../../../../src/bridge/errors.ts'
+import type { StreamMode } from '../../../../src/bridge/port-stream.ts'
+import { registerAppServiceWorker } from '../../../../src/bridge/sw-registration.ts'
+import { createAlternetPeer, type BrowserPeer } from '../../../../src/net/index.ts'
+
+/** A 1×1 PNG. */
+const PNG = Uint8Array.from(atob('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=='), (c) => c.charCodeAt(0))
+
+/** Byte `i` of the demo site's `/media.bin`; specs compute the same. */
+export const mediaByte = (i: number): number => (i * 7 + (i >> 10)) & 0xff
+
+const params = new URLSearchParams(location.search)
+const statusLine = document.getElementById('status')!
+const frame = document.getElementById('site') as HTMLIFrameElement
+const sw = registerAppServiceWorker()
+document.getElementById('version')!.textContent = sw.pageVersion
+
+let peer: BrowserPeer | undefined
+let host: BridgeHost | undefined
+const documents: SiteDocumentDetail[] = []
+const events: string[] = []
+sw.addEventListener('update-available', () => events.push('update-available'))
+sw.addEventListener('offline-ready', () => events.push('offline-ready'))
+
+/** A response body held after its first chunk until the spec opens the gate. */
+interface Gate {
+  path: string
+  used: boolean
+  /** The first chunk went out; the rest waits. */
+  reached: boolean
+  open: () => void
+  opened: Promise<void>
+}
+let gate: Gate | undefined
+
+function gated(response: Response): Response {
+  const current = gate
+  if (current === undefined || current.used || response.body === null) return response
+  current.used = true
+  const reader = response.body.getReader()
+  let first = true
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      if (!first) await current.opened
+      const { done, value } = await reader.read()
+      if (done) return controller.close()
+      controller.enqueue(value)
+      if (first) current.reached = true
+      first = false
+    },
+    cancel: (reason) => reader.cancel(reason),
+  })
+  return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers })
+}
+
+async function anFetch(url: string, init: { method: 'GET' | 'HEAD'; headers: Headers }): Promise<Response> {
+  if (peer === undefined) throw new NodeUnavailableError('The node is not running.')
+  const response = await peer.fetch(url, init)
+  return gate !== undefined && new URL(url.replace(/^an:/, 'http:')).pathname === gate.path ? gated(response) : response
+}
+
+const harness = {
+  sw,
+  documents,
+  events,
+  /** Starts the real peer against the relay that served this page. */
+  async startPeer(): Promise<string> {
+    peer = await createAlternetPeer({ relays: [location.origin], dev: { allowPrivateAddresses: true, allowInsecureWebSockets: true } })
+    statusLine.textContent = `Peer ${peer.peerId.toString()}`
+    return peer.peerId.toString()
+  },
+  /** Publishes the demo site (page, stylesheet, script, image, sub-folder page, 3 MiB media) under `site`. */
+  async publishDemo(site: string, mediaSize = 3 * 1024 * 1024): Promise<{ root: string; accepted: number }> {
+    if (peer === undefined) throw new Error('startPeer first')
+    const media = new Uint8Array(mediaSize)
+    for (let i = 0; i < media.length; i++) media[i] = mediaByte(i)
+    const files = [
+      {
+        path: '/index.html',
+        content: `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Demo ${site}</title><link rel="stylesheet" href="style.css"></head>
+<body><h1>Hello from ${site}</h1><img id="pic" src="img.png" alt="a pixel" width="1" height="1"><p><a id="sub" href="sub/">Sub-folder page</a></p><script src="script.js"></script></body></html>`,
+      },
+      { path: '/style.css', content: 'h1 { color: rgb(12, 34, 56); }\n' },
+      { path: '/script.js', content: 'document.body.dataset.ran = "yes"\n' },
+      { path: '/img.png', content: PNG },
+      { path: '/sub/index.html', content: `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Sub of ${site}</title></head><body><h1>Sub-folder page</h1><p><a href="../">Back</a></p></body></html>` },
+      { path: '/media.bin', content: media, type: 'application/octet-stream' },
+    ]
+    const result = await peer.publishSite({ site, files })
+    return { root: result.root.toString(), accepted: result.accepted }
+  },
+  /** Shows `address` in the site frame through the site's bridge. */
+  async show(address: string): Promise<string> {
+    if (host === undefined) {
+      host = createBridgeHost({ fetch: anFetch, streamMode: (params.get('stream') as StreamMode | null) ?? 'auto' })
+      host.addEventListener('document', (event) => documents.push((event as CustomEvent<SiteDocumentDetail>).detail))
+    }
+    return host.show(frame, address)
+  },
+  /** Holds the next response for `path` after its first chunk, until `openGate()`. */
+  armGate(path: string): void {
+    let open!: () => void
+    const opened = new Promise<void>((resolve) => (open = resolve))
+    gate = { path, used: false, reached: false, open, opened }
+  },
+  gateReached: (): boolean => gate?.reached ?? false,
+  openGate: (): void => gate?.open(),
+  /** Whether the site frame's document can be read from here (it must not). */
+  canReadSiteFrame(): boolean {
+    try {
+      return frame.contentDocument !== null
+    } catch {
+      return false
+    }
+  },
+}
+
+declare global {
+  interface Window {
+    harness: typeof harness
+  }
+}
+window.harness = harness
+statusLine.textContent = 'Ready'
+if (params.get('peer') !== 'off' && params.get('peer') !== null) void harness.startPeer()
