@@ -7,17 +7,17 @@
  * `stream=chunks` sends bodies as chunk messages instead of transferred streams.
  * @module
  */
+import { parseAddress } from '../../../../src/core/names/index.ts'
 import { createBridgeHost, type BridgeHost, type SiteDocumentDetail } from '../../../../src/bridge/bridge-host.ts'
 import { NodeUnavailableError } from '../../../../src/bridge/errors.ts'
 import type { StreamMode } from '../../../../src/bridge/port-stream.ts'
 import { registerAppServiceWorker } from '../../../../src/bridge/sw-registration.ts'
 import { createAlternetPeer, type BrowserPeer } from '../../../../src/net/index.ts'
+import { DEFAULT_MEDIA_SIZE, DEMO_CSS, mediaByte } from './demo-site.ts'
 
 /** A 1×1 PNG. */
 const PNG = Uint8Array.from(atob('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=='), (c) => c.charCodeAt(0))
 
-/** Byte `i` of the demo site's `/media.bin`; specs compute the same. */
-export const mediaByte = (i: number): number => (i * 7 + (i >> 10)) & 0xff
 
 const params = new URLSearchParams(location.search)
 const statusLine = document.getElementById('status')!
@@ -66,7 +66,7 @@ function gated(response: Response): Response {
 async function anFetch(url: string, init: { method: 'GET' | 'HEAD'; headers: Headers }): Promise<Response> {
   if (peer === undefined) throw new NodeUnavailableError('The node is not running.')
   const response = await peer.fetch(url, init)
-  return gate !== undefined && new URL(url.replace(/^an:/, 'http:')).pathname === gate.path ? gated(response) : response
+  return gate !== undefined && parseAddress(url).path === gate.path ? gated(response) : response
 }
 
 const harness = {
@@ -80,7 +80,7 @@ const harness = {
     return peer.peerId.toString()
   },
   /** Publishes the demo site (page, stylesheet, script, image, sub-folder page, 3 MiB media) under `site`. */
-  async publishDemo(site: string, mediaSize = 3 * 1024 * 1024): Promise<{ root: string; accepted: number }> {
+  async publishDemo(site: string, mediaSize = DEFAULT_MEDIA_SIZE): Promise<{ root: string; accepted: number }> {
     if (peer === undefined) throw new Error('startPeer first')
     const media = new Uint8Array(mediaSize)
     for (let i = 0; i < media.length; i++) media[i] = mediaByte(i)
@@ -90,7 +90,7 @@ const harness = {
         content: `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Demo ${site}</title><link rel="stylesheet" href="style.css"></head>
 <body><h1>Hello from ${site}</h1><img id="pic" src="img.png" alt="a pixel" width="1" height="1"><p><a id="sub" href="sub/">Sub-folder page</a></p><script src="script.js"></script></body></html>`,
       },
-      { path: '/style.css', content: 'h1 { color: rgb(12, 34, 56); }\n' },
+      { path: '/style.css', content: DEMO_CSS },
       { path: '/script.js', content: 'document.body.dataset.ran = "yes"\n' },
       { path: '/img.png', content: PNG },
       { path: '/sub/index.html', content: `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Sub of ${site}</title></head><body><h1>Sub-folder page</h1><p><a href="../">Back</a></p></body></html>` },
