@@ -1,0 +1,223 @@
+/**
+ * `<an-app>`: the whole app. A header with the navigation and the network status, notices
+ * (missing browser features, an update waiting, the node running in another tab), and the
+ * screen of the current route. The viewer stays mounted while other screens show, so the site
+ * being read is still there when the person comes back.
+ * @module
+ */
+import { LitElement, css, html, nothing } from 'lit'
+import { parseRoute, routeHash, type Route, type Screen } from '../router.ts'
+import type { AlternetSession } from '../session/alternet-session.ts'
+import { SessionController } from '../session/session-controller.ts'
+import { sharedStyles } from '../styles.ts'
+import '../pages/an-identity-page.ts'
+import '../pages/an-publish-page.ts'
+import '../pages/an-settings-page.ts'
+import '../pages/an-sites-page.ts'
+import './an-browser-frame.ts'
+import './an-capability-notice.ts'
+import './an-error-message.ts'
+import './an-network-status.ts'
+import './an-update-banner.ts'
+
+const NAV: readonly { screen: Screen; label: string }[] = [
+  { screen: 'view', label: 'Browse' },
+  { screen: 'publish', label: 'Publish' },
+  { screen: 'sites', label: 'My sites' },
+  { screen: 'identity', label: 'Identity' },
+  { screen: 'settings', label: 'Settings' },
+]
+
+const TITLES: Record<Screen, string> = {
+  view: 'Browse',
+  publish: 'Publish',
+  sites: 'My sites',
+  identity: 'Identity',
+  settings: 'Settings',
+}
+
+/** The app shell. */
+export class AnApp extends LitElement {
+  static override properties = { session: { attribute: false }, route: { state: true } }
+
+  static override styles = [
+    sharedStyles,
+    css`
+      :host {
+        display: flex;
+        flex-direction: column;
+        min-height: 100vh;
+        min-height: 100dvh;
+        background: var(--an-surface);
+      }
+      header {
+        display: flex;
+        flex-wrap: wrap;
+        align-items: center;
+        gap: 0.25rem 1rem;
+        padding: 0.25rem 0.75rem;
+        border-bottom: 1px solid var(--an-border);
+        background: var(--an-surface-2);
+      }
+      .brand {
+        font-weight: 700;
+        font-size: 1.15rem;
+        color: var(--an-ink);
+        text-decoration: none;
+        display: inline-flex;
+        align-items: center;
+        gap: 0.4rem;
+        min-height: 2.75rem;
+      }
+      .brand img {
+        width: 1.6rem;
+        height: 1.6rem;
+      }
+      nav ul {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0.1rem;
+        list-style: none;
+        margin: 0;
+        padding: 0;
+      }
+      nav a {
+        display: inline-flex;
+        align-items: center;
+        min-height: 2.75rem;
+        padding: 0 0.6rem;
+        border-radius: var(--an-radius);
+        color: var(--an-ink);
+        text-decoration: none;
+      }
+      nav a[aria-current='page'] {
+        background: var(--an-accent);
+        color: var(--an-accent-ink);
+        font-weight: 600;
+      }
+      an-network-status {
+        margin-left: auto;
+      }
+      main {
+        flex: 1;
+        display: flex;
+        flex-direction: column;
+        width: 100%;
+        max-width: 72rem;
+        margin: 0 auto;
+        padding: 0.75rem;
+      }
+      main > .page {
+        max-width: 48rem;
+      }
+      an-browser-frame {
+        flex: 1;
+      }
+      @media (max-width: 30rem) {
+        header {
+          padding: 0.25rem 0.5rem;
+        }
+        nav a {
+          padding: 0 0.45rem;
+        }
+        an-network-status {
+          margin-left: 0;
+          flex-basis: 100%;
+        }
+        main {
+          padding: 0.5rem;
+        }
+      }
+    `,
+  ]
+
+  /** The app's session. */
+  declare session: AlternetSession | undefined
+  declare private route: Route
+
+  private readonly onHashChange = (): void => {
+    this.route = parseRoute(location.hash)
+  }
+
+  constructor() {
+    super()
+    new SessionController(this, () => this.session)
+    this.route = parseRoute(location.hash)
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback()
+    window.addEventListener('hashchange', this.onHashChange)
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback()
+    window.removeEventListener('hashchange', this.onHashChange)
+  }
+
+  override updated(changed: Map<string, unknown>): void {
+    // The phase as an attribute, for styling and for tests to wait on.
+    if (this.session !== undefined) this.dataset.phase = this.session.phase
+    if (changed.has('route')) {
+      document.title = `${TITLES[this.route.screen]} · Alternet`
+      if (changed.get('route') !== undefined) {
+        // Move focus to the new screen's heading, as a page load would for a screen reader.
+        this.renderRoot.querySelector<HTMLElement>('main')?.focus({ preventScroll: true })
+      }
+    }
+  }
+
+  override render() {
+    const session = this.session
+    const { screen, argument } = this.route
+    return html`
+      <header>
+        <a class="brand" href=${routeHash('view')}><img src="/icons/icon.svg" alt="" />Alternet</a>
+        <nav aria-label="Main">
+          <ul>
+            ${NAV.map((item) => html`<li><a href=${routeHash(item.screen)} aria-current=${item.screen === screen ? 'page' : 'false'}>${item.label}</a></li>`)}
+          </ul>
+        </nav>
+        <an-network-status .session=${session}></an-network-status>
+      </header>
+      <main tabindex="-1" aria-label=${TITLES[screen]}>
+        <an-capability-notice .missing=${session?.missing ?? []}></an-capability-notice>
+        <an-update-banner .session=${session}></an-update-banner>
+        ${this.renderPhase()}
+        <an-browser-frame .session=${session} address=${screen === 'view' ? argument : ''} ?hidden=${screen !== 'view'}></an-browser-frame>
+        ${screen === 'publish' ? html`<an-publish-page class="page" .session=${session} site=${argument}></an-publish-page>` : nothing}
+        ${screen === 'sites' ? html`<an-sites-page class="page" .session=${session}></an-sites-page>` : nothing}
+        ${screen === 'identity' ? html`<an-identity-page class="page" .session=${session}></an-identity-page>` : nothing}
+        ${screen === 'settings' ? html`<an-settings-page class="page" .session=${session}></an-settings-page>` : nothing}
+      </main>
+    `
+  }
+
+  private renderPhase() {
+    const session = this.session
+    switch (session?.phase) {
+      case 'elsewhere':
+        return html`<section class="warning" role="status" aria-labelledby="elsewhere">
+          <strong id="elsewhere">Alternet is open in another tab.</strong>
+          <p>Your node runs once per browser, so your keys are never used twice at the same time.</p>
+          <button type="button" class="primary" @click=${() => session.takeOver()}>Use Alternet in this tab</button>
+        </section>`
+      case 'failed':
+        return html`<section aria-labelledby="failed">
+          <h2 id="failed">Your node did not start</h2>
+          <an-error-message .error=${session.error}></an-error-message>
+          <button type="button" class="primary" @click=${() => session.start()}>Try again</button>
+        </section>`
+      default:
+        return nothing
+    }
+  }
+}
+
+customElements.define('an-app', AnApp)
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'an-app': AnApp
+  }
+}

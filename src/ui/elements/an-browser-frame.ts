@@ -1,0 +1,298 @@
+/**
+ * `<an-browser-frame>`: the viewer. An address bar (`an://…`, `web+an:…` or a bare
+ * `name:topic`), back, forward and reload, the site in a frame on its own origin (through the
+ * bridge), and what the name resolved to one click away. Offline copies and failure pages
+ * the site's service worker served are named above the frame.
+ * @module
+ */
+import { LitElement, css, html, nothing } from 'lit'
+import { createRef, ref } from 'lit/directives/ref.js'
+import type { SiteDocumentDetail } from '../../bridge/bridge-host.ts'
+import { ServiceWorkerUnsupportedError } from '../../bridge/errors.ts'
+import { parseAddress } from '../../core/names/index.ts'
+import { errorText } from '../error-text.ts'
+import { formatAge } from '../format.ts'
+import { FrameHistory } from '../frame-history.ts'
+import { routeHash } from '../router.ts'
+import type { AlternetSession } from '../session/alternet-session.ts'
+import { SessionController } from '../session/session-controller.ts'
+import { sharedStyles } from '../styles.ts'
+import './an-error-message.ts'
+import './an-name-details.ts'
+
+/** The viewer of `an://` sites. */
+export class AnBrowserFrame extends LitElement {
+  static override properties = {
+    session: { attribute: false },
+    address: {},
+    input: { state: true },
+    site: { state: true },
+    error: { state: true },
+    loading: { state: true },
+    shown: { state: true },
+    generation: { state: true },
+  }
+
+  static override styles = [
+    sharedStyles,
+    css`
+      :host {
+        display: flex;
+        flex-direction: column;
+        gap: 0.5rem;
+        min-height: 0;
+      }
+      form {
+        display: flex;
+        gap: 0.35rem;
+        align-items: center;
+      }
+      .nav {
+        display: flex;
+        gap: 0.25rem;
+      }
+      .nav button {
+        padding: 0.25rem;
+        font-size: 1.2rem;
+        line-height: 1;
+      }
+      .bar {
+        flex: 1;
+        display: flex;
+        gap: 0.35rem;
+        min-width: 0;
+      }
+      .bar input {
+        min-width: 0;
+        flex: 1;
+      }
+      .visually-hidden {
+        position: absolute;
+        width: 1px;
+        height: 1px;
+        overflow: hidden;
+        clip-path: inset(50%);
+        white-space: nowrap;
+      }
+      details.about summary {
+        cursor: pointer;
+        min-height: 2.25rem;
+        padding: 0.35rem 0;
+        color: var(--an-accent);
+        font-weight: 600;
+      }
+      .frame {
+        flex: 1;
+        width: 100%;
+        min-height: 65vh;
+        border: 1px solid var(--an-border);
+        border-radius: var(--an-radius);
+        background: #fff;
+      }
+      .welcome code {
+        font-size: 1.05em;
+      }
+      @media (max-width: 30rem) {
+        form {
+          flex-wrap: wrap;
+        }
+        .bar {
+          flex-basis: 100%;
+          order: -1;
+        }
+      }
+    `,
+  ]
+
+  /** The app's session. */
+  declare session: AlternetSession | undefined
+  /** The address the route asks for (raw or percent-encoded, as after `#/view/`). */
+  declare address: string
+  declare private input: string
+  /** The canonical site shown, '' before the first. */
+  declare private site: string
+  declare private error: unknown
+  declare private loading: boolean
+  /** What the frame says it shows: the last document the bridge reported. */
+  declare private shown: SiteDocumentDetail | undefined
+  declare private generation: number
+
+  private readonly history = new FrameHistory()
+  private readonly frame = createRef<HTMLIFrameElement>()
+  private subscribed: EventTarget | undefined
+  private readonly onDocument = (event: Event): void => this.documentShown((event as CustomEvent<SiteDocumentDetail>).detail)
+
+  constructor() {
+    super()
+    new SessionController(this, () => this.session)
+    this.address = ''
+    this.input = ''
+    this.site = ''
+    this.loading = false
+    this.generation = 0
+  }
+
+  override willUpdate(changed: Map<string, unknown>): void {
+    if (changed.has('address') && this.address !== '') void this.open(this.address, false)
+    const bridges = this.session?.bridges
+    if (bridges !== this.subscribed) {
+      this.subscribed?.removeEventListener('document', this.onDocument)
+      bridges?.addEventListener('document', this.onDocument)
+      this.subscribed = bridges
+    }
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback()
+    this.subscribed?.removeEventListener('document', this.onDocument)
+    this.subscribed = undefined
+  }
+
+  /** Shows `raw` (any accepted spelling); `push` adds it to the app's history. */
+  async open(raw: string, push: boolean): Promise<void> {
+    let href: string
+    let site: string
+    try {
+      const parsed = parseAddress(raw.trim())
+      href = parsed.href
+      site = parsed.site
+    } catch (error) {
+      this.error = error
+      return
+    }
+    if (href === this.history.current && !push) return
+    this.error = undefined
+    this.input = href
+    this.site = site
+    if (push && decodeURI(location.hash) !== routeHash('view', href)) history.pushState(null, '', routeHash('view', href))
+    await this.show(href)
+  }
+
+  private async show(href: string): Promise<void> {
+    this.loading = true
+    this.shown = undefined
+    try {
+      await this.session?.whenRunning()
+      const bridges = this.session?.bridges
+      if (bridges === undefined) throw new ServiceWorkerUnsupportedError('This browser has no service workers.')
+      await this.updateComplete
+      await bridges.show(this.frame.value!, href)
+    } catch (error) {
+      this.error = error
+      this.loading = false
+    }
+  }
+
+  private documentShown(detail: SiteDocumentDetail): void {
+    if (detail.site !== this.site) return
+    this.loading = false
+    this.shown = detail
+    this.history.visit(detail.address)
+    if (this.shadowRoot?.activeElement?.id !== 'address') this.input = detail.address
+    if (location.hash.startsWith(routeHash('view'))) history.replaceState(null, '', routeHash('view', detail.address))
+    this.requestUpdate()
+  }
+
+  override render() {
+    return html`
+      <form @submit=${this.onSubmit} role="search" aria-label="Site address">
+        <div class="nav">
+          <button type="button" aria-label="Back" title="Back" ?disabled=${!this.history.canGoBack} @click=${this.back}>←</button>
+          <button type="button" aria-label="Forward" title="Forward" ?disabled=${!this.history.canGoForward} @click=${this.forward}>→</button>
+          <button type="button" aria-label="Reload" title="Reload" ?disabled=${this.site === ''} @click=${this.reload}>↻</button>
+        </div>
+        <div class="bar">
+          <label for="address" class="visually-hidden">Address</label>
+          <input
+            id="address"
+            name="address"
+            type="text"
+            inputmode="url"
+            autocomplete="off"
+            autocapitalize="off"
+            spellcheck="false"
+            enterkeyhint="go"
+            placeholder="an://name:topic"
+            .value=${this.input}
+            @input=${(event: Event) => (this.input = (event.target as HTMLInputElement).value)}
+          />
+          <button type="submit" class="primary">Go</button>
+        </div>
+      </form>
+      <an-error-message .error=${this.error}></an-error-message>
+      ${this.site === '' ? this.renderWelcome() : this.renderSiteChrome()}
+      <iframe
+        ${ref(this.frame)}
+        class="frame"
+        ?hidden=${this.site === ''}
+        title=${this.site === '' ? 'Site' : `Site ${this.site}`}
+        allow="fullscreen; clipboard-write"
+        referrerpolicy="no-referrer"
+      ></iframe>
+    `
+  }
+
+  private renderSiteChrome() {
+    const shown = this.shown
+    return html`
+      ${this.loading ? html`<p class="hint" role="status">Opening ${this.input}…</p>` : nothing}
+      ${shown?.offlineCopy !== undefined
+        ? html`<p class="warning" role="status">
+            You are seeing an offline copy saved ${formatAge(Date.parse(shown.offlineCopy))}: no host could be reached.
+          </p>`
+        : nothing}
+      ${shown?.error !== undefined
+        ? html`<p class="warning" role="status" data-error=${shown.error}>${errorText({ name: shown.error }).title}.</p>`
+        : nothing}
+      ${this.session?.status?.slowPath.some((slow) => slow.site === this.site)
+        ? html`<p class="warning" role="status">This site comes through a relay, so it may load slowly.</p>`
+        : nothing}
+      <details class="about">
+        <summary>About this name</summary>
+        <an-name-details .session=${this.session} site=${this.site} generation=${this.generation} @key-accepted=${this.reload}></an-name-details>
+      </details>
+    `
+  }
+
+  private renderWelcome() {
+    return html`
+      <section class="card welcome">
+        <h2>Open a site</h2>
+        <p>
+          Type an Alternet address above, such as <code>an://mysite:code</code> or just <code>mysite:code</code>, and press
+          Go. Sites come straight from the people who host them, checked against their owner’s signature.
+        </p>
+        <p><a class="button" href="#/publish">Publish your own site</a></p>
+      </section>
+    `
+  }
+
+  private onSubmit(event: Event): void {
+    event.preventDefault()
+    void this.open(this.input, true)
+  }
+
+  private back(): void {
+    const address = this.history.back()
+    if (address !== undefined) void this.show(address)
+  }
+
+  private forward(): void {
+    const address = this.history.forward()
+    if (address !== undefined) void this.show(address)
+  }
+
+  private reload(): void {
+    const current = this.history.current ?? this.input
+    this.generation++
+    void this.show(current)
+  }
+}
+
+customElements.define('an-browser-frame', AnBrowserFrame)
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'an-browser-frame': AnBrowserFrame
+  }
+}

@@ -1,0 +1,152 @@
+/**
+ * `<an-network-status>`: the node's connectivity, always in view: relays connected, peers,
+ * whether this tab can be reached by others, and a warning while a site's content comes the
+ * slow way, through a relay. The details (each relay, this peer's ID) are one click away.
+ * @module
+ */
+import { LitElement, css, html, nothing } from 'lit'
+import type { RelayInfo } from '../../net/node/index.ts'
+import type { AlternetSession } from '../session/alternet-session.ts'
+import { SessionController } from '../session/session-controller.ts'
+import { sharedStyles } from '../styles.ts'
+
+/** Shows the session's network status. */
+export class AnNetworkStatus extends LitElement {
+  static override properties = { session: { attribute: false } }
+
+  static override styles = [
+    sharedStyles,
+    css`
+      :host {
+        display: block;
+        font-size: 0.9rem;
+      }
+      details > summary {
+        cursor: pointer;
+        list-style: none;
+        display: flex;
+        flex-wrap: wrap;
+        align-items: center;
+        gap: 0.25rem 0.6rem;
+        min-height: 2.75rem;
+        padding: 0.25rem 0.5rem;
+        border-radius: var(--an-radius);
+      }
+      summary::-webkit-details-marker {
+        display: none;
+      }
+      .dot {
+        width: 0.7rem;
+        height: 0.7rem;
+        border-radius: 50%;
+        background: var(--an-muted);
+        flex: none;
+      }
+      .dot.up {
+        background: var(--an-ok);
+      }
+      .dot.down {
+        background: var(--an-danger);
+      }
+      .panel {
+        padding: 0.5rem;
+      }
+      ul {
+        margin: 0.25rem 0;
+        padding-left: 1.25rem;
+      }
+      .slow {
+        margin: 0.25rem 0 0;
+      }
+    `,
+  ]
+
+  /** The app's session. */
+  declare session: AlternetSession | undefined
+
+  constructor() {
+    super()
+    new SessionController(this, () => this.session)
+  }
+
+  override render() {
+    const session = this.session
+    if (session === undefined) return nothing
+    const status = session.status
+    const relays = (status?.relays ?? []) as RelayInfo[]
+    const connected = relays.filter((relay) => relay.connected).length
+    let summary: string
+    let tone = ''
+    switch (session.phase) {
+      case 'starting':
+        summary = 'Starting your node…'
+        break
+      case 'elsewhere':
+        summary = 'Your node runs in another tab'
+        break
+      case 'unsupported':
+        summary = 'No node: this browser lacks what it needs'
+        tone = 'down'
+        break
+      case 'failed':
+        summary = 'Not connected: the node did not start'
+        tone = 'down'
+        break
+      case 'running':
+        tone = connected > 0 ? 'up' : 'down'
+        summary = ''
+    }
+    return html`
+      <details>
+        <summary aria-label="Network status">
+          <span class="dot ${tone}" aria-hidden="true"></span>
+          ${session.phase === 'running' && status !== undefined
+            ? html`<span>${connected} of ${relays.length} ${relays.length === 1 ? 'relay' : 'relays'}</span>
+                <span>· ${status.peers} ${status.peers === 1 ? 'peer' : 'peers'}</span>
+                <span>· ${status.reachable ? 'reachable' : 'not reachable yet'}</span>`
+            : html`<span>${summary}</span>`}
+        </summary>
+        <div class="panel">${this.renderDetails(session, relays)}</div>
+      </details>
+      ${(status?.slowPath.length ?? 0) > 0 && session.phase === 'running'
+        ? html`<p class="warning slow" role="status">
+            Slow path: content of ${[...new Set(status!.slowPath.map((s) => s.site))].join(', ')} comes through a
+            relay because no direct connection to its host could be made.
+          </p>`
+        : nothing}
+    `
+  }
+
+  private renderDetails(session: AlternetSession, relays: RelayInfo[]) {
+    const status = session.status
+    if (status === undefined) return html`<p class="hint">No node is running in this tab.</p>`
+    return html`
+      <p>
+        ${status.reachable
+          ? 'Other people can reach this tab: it can host your sites.'
+          : 'Other people cannot reach this tab yet: it has no relay reservation or direct address.'}
+      </p>
+      <h3>Relays</h3>
+      <ul>
+        ${relays.map(
+          (relay) =>
+            html`<li>
+              <span class="mono">${relay.source}</span>: ${relay.connected ? 'connected' : 'not connected'}${relay.reserved
+                ? ', holds a reservation'
+                : ''}${relay.error !== undefined ? html` <span class="error-text">(${relay.error})</span>` : nothing}
+            </li>`,
+        )}
+      </ul>
+      <p>Peers connected: ${status.peers}. Requests being served: ${status.serving}.</p>
+      <p>This peer: <span class="mono">${status.peerId}</span></p>
+    `
+  }
+}
+
+customElements.define('an-network-status', AnNetworkStatus)
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'an-network-status': AnNetworkStatus
+  }
+}

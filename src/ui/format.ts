@@ -1,0 +1,38 @@
+/**
+ * Small formatting helpers for bytes, ages and dates, in the person's locale.
+ * @module
+ */
+
+const UNITS = ['bytes', 'KB', 'MB', 'GB', 'TB'] as const
+const SECOND = 1000
+const MINUTE = 60 * SECOND
+const HOUR = 60 * MINUTE
+const DAY = 24 * HOUR
+
+/** `1.5 MB` */
+export function formatBytes(bytes: number): string {
+  let value = bytes
+  let unit = 0
+  while (value >= 1000 && unit < UNITS.length - 1) {
+    value /= 1000
+    unit++
+  }
+  return unit === 0 ? `${value} ${UNITS[0]}` : `${value.toFixed(value < 10 ? 1 : 0)} ${UNITS[unit]}`
+}
+
+const relative = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' })
+
+/** `3 minutes ago`, `in 2 hours`, for a time in ms since the epoch. */
+export function formatAge(at: number, now: number = Date.now()): string {
+  const delta = at - now
+  const size = Math.abs(delta)
+  if (size < MINUTE) return relative.format(Math.round(delta / SECOND), 'second')
+  if (size < HOUR) return relative.format(Math.round(delta / MINUTE), 'minute')
+  if (size < DAY) return relative.format(Math.round(delta / HOUR), 'hour')
+  return relative.format(Math.round(delta / DAY), 'day')
+}
+
+/** A date and time for a tooltip or a `<time>` element's text. */
+export function formatDate(at: number): string {
+  return new Date(at).toLocaleString()
+}

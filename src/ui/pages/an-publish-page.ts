@@ -1,0 +1,256 @@
+/**
+ * `<an-publish-page>`: publish a site from this tab. Files, a folder, a drop or a written
+ * page; a name and topic, looked up while the person types (free, yours, or held by another
+ * key); a progress bar through hashing, storing and announcing; then the link to share.
+ * @module
+ */
+import { Task } from '@lit/task'
+import { LitElement, css, html, nothing } from 'lit'
+import { createRef, ref } from 'lit/directives/ref.js'
+import { parseAddress, parseSiteName } from '../../core/names/index.ts'
+import type { PublishFile, PublishProgress, PublishedSiteResult } from '../../net/index.ts'
+import type { AnFileSource } from '../elements/an-file-source.ts'
+import { formatDate } from '../format.ts'
+import { AVAILABILITY_DEBOUNCE_MS, checkAvailability, pause, type Availability } from '../name-availability.ts'
+import type { AlternetSession } from '../session/alternet-session.ts'
+import { SessionController } from '../session/session-controller.ts'
+import { sharedStyles } from '../styles.ts'
+import '../elements/an-error-message.ts'
+import '../elements/an-file-source.ts'
+import '../elements/an-share-link.ts'
+
+/** Where each phase starts on the progress bar, in percent. */
+const PHASE_START = { hashing: 2, storing: 65, announcing: 80, done: 100 } as const
+/** The share of the bar that hashing fills. */
+const HASHING_SHARE = PHASE_START.storing - PHASE_START.hashing
+
+/** The progress bar's value for a report, 0–100. */
+export function progressPercent(progress: PublishProgress): number {
+  if (progress.phase !== 'hashing') return PHASE_START[progress.phase]
+  const done = progress.bytesTotal ? progress.bytesHashed / progress.bytesTotal : progress.filesDone / Math.max(1, progress.filesTotal)
+  return Math.round(PHASE_START.hashing + HASHING_SHARE * Math.min(1, done))
+}
+
+/** The words under the progress bar. */
+export function progressText(progress: PublishProgress): string {
+  switch (progress.phase) {
+    case 'hashing':
+      return `Hashing files (${progress.filesDone} of ${progress.filesTotal})…`
+    case 'storing':
+      return 'Storing the content on this device…'
+    case 'announcing':
+      return 'Announcing the name to the network…'
+    case 'done':
+      return `Published: ${progress.accepted ?? 0} name ${progress.accepted === 1 ? 'server' : 'servers'} stored the record.`
+  }
+}
+
+/** The publish screen. */
+export class AnPublishPage extends LitElement {
+  static override properties = {
+    session: { attribute: false },
+    site: {},
+    name: { state: true },
+    topic: { state: true },
+    files: { state: true },
+    busy: { state: true },
+    progress: { state: true },
+    result: { state: true },
+    error: { state: true },
+  }
+
+  static override styles = [
+    sharedStyles,
+    css`
+      :host {
+        display: block;
+      }
+      .names {
+        display: grid;
+        grid-template-columns: 1fr 1fr;
+        gap: 0 1rem;
+      }
+      @media (max-width: 30rem) {
+        .names {
+          grid-template-columns: 1fr;
+        }
+      }
+      .bar {
+        height: 1rem;
+        border-radius: 0.5rem;
+        background: var(--an-surface-2);
+        border: 1px solid var(--an-border);
+        overflow: hidden;
+        margin: 0.75rem 0 0.25rem;
+      }
+      .fill {
+        height: 100%;
+        background: var(--an-accent);
+        transition: width 0.2s;
+      }
+      .availability {
+        min-height: 1.5rem;
+      }
+    `,
+  ]
+
+  /** The app's session. */
+  declare session: AlternetSession | undefined
+  /** A site to publish a new version of (from the route), or ''. */
+  declare site: string
+  declare private name: string
+  declare private topic: string
+  declare private files: PublishFile[]
+  declare private busy: boolean
+  declare private progress: PublishProgress | undefined
+  declare private result: PublishedSiteResult | undefined
+  declare private error: unknown
+
+  private readonly source = createRef<AnFileSource>()
+
+  private readonly availability = new Task(this, {
+    args: () => [this.session?.peer, this.name, this.topic] as const,
+    task: async ([peer, name, topic], { signal }): Promise<Availability | undefined> => {
+      if (peer === undefined) return undefined
+      if (name.trim() === '' || topic.trim() === '') return { state: 'empty' }
+      await pause(AVAILABILITY_DEBOUNCE_MS, signal)
+      return checkAvailability(peer, name, topic, signal)
+    },
+  })
+
+  constructor() {
+    super()
+    new SessionController(this, () => this.session)
+    this.site = ''
+    this.name = ''
+    this.topic = ''
+    this.files = []
+    this.busy = false
+  }
+
+  override willUpdate(changed: Map<string, unknown>): void {
+    if (changed.has('site') && this.site !== '') {
+      try {
+        const parsed = parseSiteName(decodeURIComponent(this.site))
+        this.name = [...parsed.subdomains, parsed.name].join('.')
+        this.topic = parsed.topic
+      } catch {
+        // A hand-edited route: leave the fields to the person.
+      }
+    }
+  }
+
+  override render() {
+    return html`
+      <h2>Publish a site</h2>
+      <p class="hint">Your site is stored in this browser and served from it to the people who visit. Keep this tab open, or come back daily, so the name stays yours.</p>
+      <form @submit=${this.onSubmit} novalidate>
+        <section class="card">
+          <h3>1. Content</h3>
+          <an-file-source ${ref(this.source)} @files-change=${(e: CustomEvent<PublishFile[]>) => (this.files = e.detail)}></an-file-source>
+        </section>
+        <section class="card">
+          <h3>2. Address</h3>
+          <div class="names">
+            <div>
+              <label for="name">Name</label>
+              <input id="name" type="text" autocomplete="off" autocapitalize="off" spellcheck="false" aria-describedby="availability" .value=${this.name} @input=${(e: Event) => (this.name = (e.target as HTMLInputElement).value)} />
+            </div>
+            <div>
+              <label for="topic">Topic</label>
+              <input id="topic" type="text" autocomplete="off" autocapitalize="off" spellcheck="false" aria-describedby="availability" .value=${this.topic} @input=${(e: Event) => (this.topic = (e.target as HTMLInputElement).value)} />
+            </div>
+          </div>
+          <p class="hint">The address will be <span class="mono">an://${this.name.trim() || 'name'}:${this.topic.trim() || 'topic'}</span>. The same name under another topic is another site.</p>
+          <div id="availability" class="availability" aria-live="polite">${this.renderAvailability()}</div>
+        </section>
+        <p><button type="submit" class="primary" ?disabled=${this.busy}>Publish</button></p>
+      </form>
+      ${this.progress !== undefined ? this.renderProgress(this.progress) : nothing}
+      <an-error-message .error=${this.error}></an-error-message>
+      ${this.result !== undefined
+        ? html`<section class="card" aria-labelledby="done">
+            <h3 id="done">Your site is live</h3>
+            <an-share-link address=${parseAddress(`an://${this.result.site}`).href}></an-share-link>
+          </section>`
+        : nothing}
+    `
+  }
+
+  private renderAvailability() {
+    if (this.session?.peer === undefined) return html`<span class="hint">Names are checked once your node runs.</span>`
+    return this.availability.render({
+      pending: () => (this.name && this.topic ? html`<span class="hint">Checking the name…</span>` : nothing),
+      complete: (found) => {
+        switch (found?.state) {
+          case undefined:
+          case 'empty':
+            return nothing
+          case 'invalid':
+            return html`<an-error-message .error=${found.error}></an-error-message>`
+          case 'free':
+            return html`<span class="ok">✓ ${found.site} is free.</span>`
+          case 'yours':
+            return html`<span class="ok">✓ ${found.site} is yours: publishing replaces its content.</span>`
+          case 'held':
+            return html`<span class="error" data-availability="held">✗ ${found.site} is held by another key (<span class="mono">${found.holder}</span>) until ${formatDate(found.until)}.</span>`
+          case 'unknown':
+            return html`<span class="hint">Could not check ${found.site} now; you can still try to publish.</span>`
+        }
+      },
+      error: () => html`<span class="hint">Could not check the name now.</span>`,
+    })
+  }
+
+  private renderProgress(progress: PublishProgress) {
+    const percent = progressPercent(progress)
+    const text = progressText(progress)
+    return html`
+      <div class="bar" role="progressbar" aria-label="Publishing progress" aria-valuemin="0" aria-valuemax="100" aria-valuenow=${percent} aria-valuetext="${percent}%: ${text}">
+        <div class="fill" style="width: ${percent}%"></div>
+      </div>
+      <p role="status">${text}</p>
+    `
+  }
+
+  private async onSubmit(event: Event): Promise<void> {
+    event.preventDefault()
+    this.error = undefined
+    this.result = undefined
+    let site: string
+    try {
+      site = parseSiteName(`${this.name.trim()}:${this.topic.trim()}`).site
+    } catch (error) {
+      this.error = error
+      return
+    }
+    if (this.files.length === 0) {
+      this.error = Object.assign(new Error('Pick files or a folder, drop them here, or write a page.'), { name: 'InvalidSiteFilesError' })
+      return
+    }
+    this.busy = true
+    try {
+      const peer = await this.session!.whenRunning()
+      this.result = await peer.publishSite({
+        site,
+        files: this.files,
+        onProgress: (progress) => (this.progress = progress),
+      })
+      void peer.storage.persist()
+      this.session?.dispatchEvent(new Event('change'))
+    } catch (error) {
+      this.error = error
+      this.progress = undefined
+    } finally {
+      this.busy = false
+    }
+  }
+}
+
+customElements.define('an-publish-page', AnPublishPage)
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'an-publish-page': AnPublishPage
+  }
+}

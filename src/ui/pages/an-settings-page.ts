@@ -1,0 +1,205 @@
+/**
+ * `<an-settings-page>`: relays (add one by URL), storage used and clearing it, opening
+ * `web+an` links with this app, and the app's version and updates.
+ * @module
+ */
+import { Task } from '@lit/task'
+import { LitElement, css, html, nothing } from 'lit'
+import { RESET_PATH } from '../../bridge/constants.ts'
+import type { RelayInfo } from '../../net/node/index.ts'
+import { deleteAlternetStorage } from '../../storage/index.ts'
+import { formatBytes } from '../format.ts'
+import type { AlternetSession } from '../session/alternet-session.ts'
+import { RELAYS_KEY } from '../session/relay-settings.ts'
+import { SessionController } from '../session/session-controller.ts'
+import { sharedStyles } from '../styles.ts'
+import '../elements/an-error-message.ts'
+
+/** The scheme `web+an:` links use; browsers only let web apps claim `web+` schemes. */
+export const PROTOCOL_SCHEME = 'web+an'
+
+/** The handler URL: the viewer, with the whole link percent-encoded in place of `%s`. */
+export function protocolHandlerUrl(origin: string = location.origin): string {
+  return `${origin}/#/view/%s`
+}
+
+/** The settings screen. */
+export class AnSettingsPage extends LitElement {
+  static override properties = {
+    session: { attribute: false },
+    relayError: { state: true },
+    relayAdded: { state: true },
+    storageError: { state: true },
+    message: { state: true },
+    generation: { state: true },
+  }
+
+  static override styles = [
+    sharedStyles,
+    css`
+      :host {
+        display: block;
+      }
+      ul {
+        padding-left: 1.25rem;
+      }
+      .add {
+        display: flex;
+        gap: 0.5rem;
+        align-items: end;
+      }
+      .add > div {
+        flex: 1;
+        min-width: 0;
+      }
+    `,
+  ]
+
+  /** The app's session. */
+  declare session: AlternetSession | undefined
+  declare private relayError: unknown
+  declare private relayAdded: string | undefined
+  declare private storageError: unknown
+  declare private message: string | undefined
+  declare private generation: number
+
+  private readonly usage = new Task(this, {
+    args: () => [this.session?.peer, this.generation] as const,
+    task: async ([peer]) => (peer === undefined ? undefined : peer.storage.usage()),
+  })
+
+  constructor() {
+    super()
+    new SessionController(this, () => this.session)
+    this.generation = 0
+  }
+
+  override render() {
+    const relays = (this.session?.status?.relays ?? []) as RelayInfo[]
+    return html`
+      <h2>Settings</h2>
+      <section class="card" aria-labelledby="relays">
+        <h3 id="relays">Relays</h3>
+        <p class="hint">Relays introduce browsers to each other and keep names findable. The one that served this app is always used; add others run by people you trust for more resilience.</p>
+        <ul>
+          ${relays.map((relay) => html`<li><span class="mono">${relay.source}</span>: ${relay.connected ? 'connected' : 'not connected'}</li>`)}
+        </ul>
+        <form class="add" @submit=${this.onAddRelay}>
+          <div>
+            <label for="relay">Relay URL</label>
+            <input id="relay" type="url" inputmode="url" placeholder="https://relay.example.org" autocomplete="off" />
+          </div>
+          <button type="submit">Add relay</button>
+        </form>
+        <an-error-message .error=${this.relayError}></an-error-message>
+        ${this.relayAdded !== undefined ? html`<p role="status" class="ok">Connected to ${this.relayAdded}.</p>` : nothing}
+      </section>
+      <section class="card" aria-labelledby="storage">
+        <h3 id="storage">Storage</h3>
+        ${this.usage.render({
+          pending: () => html`<p class="hint">Measuring…</p>`,
+          complete: (usage) =>
+            usage === undefined
+              ? html`<p class="hint">Shown once your node runs in this tab.</p>`
+              : html`<dl>
+                  <dt>Site content</dt>
+                  <dd>${formatBytes(usage.blocks.bytes)} in ${usage.blocks.blocks} blocks</dd>
+                  <dt>Used in total</dt>
+                  <dd>${usage.usage !== undefined ? formatBytes(usage.usage) : 'the browser does not say'}${usage.quota !== undefined ? ` of ${formatBytes(usage.quota)} allowed` : ''}</dd>
+                  <dt>Kept safe</dt>
+                  <dd>${usage.persisted === true ? 'yes, the browser will not evict it' : 'no, the browser may evict it when space runs low'}</dd>
+                </dl>`,
+          error: (error) => html`<an-error-message .error=${error}></an-error-message>`,
+        })}
+        <div class="row">
+          <button type="button" @click=${this.clearVisited}>Clear visited sites</button>
+          <button type="button" class="danger" @click=${this.forgetDevice}>Delete everything on this device</button>
+        </div>
+        <p class="hint">Clearing visited sites keeps your keys and your own sites. Deleting everything removes your keys too: export them first.</p>
+        <an-error-message .error=${this.storageError}></an-error-message>
+        ${this.message !== undefined ? html`<p role="status">${this.message}</p>` : nothing}
+      </section>
+      <section class="card" aria-labelledby="links">
+        <h3 id="links">Links</h3>
+        <p>Let <span class="mono">web+an:</span> links on any web page open in this app.</p>
+        <button type="button" @click=${this.registerHandler} ?disabled=${!('registerProtocolHandler' in navigator)}>Open web+an links with Alternet</button>
+      </section>
+      <section class="card" aria-labelledby="app">
+        <h3 id="app">App</h3>
+        <p>Version ${this.session?.sw.pageVersion ?? ''}. ${this.session?.offlineReady ? 'Ready to start offline.' : ''}</p>
+        <div class="row">
+          <button type="button" @click=${this.checkForUpdate} ?disabled=${this.session?.sw.supported !== true}>Check for updates</button>
+          <a class="button" href=${RESET_PATH}>Reset the app’s service worker</a>
+        </div>
+      </section>
+    `
+  }
+
+  private async onAddRelay(event: Event): Promise<void> {
+    event.preventDefault()
+    const input = this.renderRoot.querySelector<HTMLInputElement>('#relay')!
+    const relay = input.value.trim()
+    this.relayError = undefined
+    this.relayAdded = undefined
+    if (relay === '') return
+    try {
+      await this.session?.addRelay(relay)
+      this.relayAdded = relay
+      input.value = ''
+    } catch (error) {
+      this.relayError = error
+    }
+  }
+
+  private async clearVisited(): Promise<void> {
+    const peer = this.session?.peer
+    if (peer === undefined) return
+    this.storageError = undefined
+    try {
+      const own = new Set((await peer.storage.sites.listPublishedSites()).filter((site) => site.hosted).map((site) => site.site))
+      let freed = 0
+      for (const hosted of await peer.storage.blocks.listHostedSites()) {
+        if (own.has(hosted.site)) continue
+        freed += (await peer.storage.blocks.deleteSite(hosted.site)).bytes
+      }
+      this.message = `Freed ${formatBytes(freed)}.`
+      this.generation++
+    } catch (error) {
+      this.storageError = error
+    }
+  }
+
+  private async forgetDevice(): Promise<void> {
+    if (!confirm('Delete your keys, your sites and everything Alternet stored in this browser? Names you hold cannot be updated again without an exported key.')) return
+    try {
+      const name = this.session?.peer?.storage.name
+      await this.session?.stop()
+      await deleteAlternetStorage(name)
+      localStorage.removeItem(RELAYS_KEY)
+      location.reload()
+    } catch (error) {
+      this.storageError = error
+    }
+  }
+
+  private registerHandler(): void {
+    try {
+      navigator.registerProtocolHandler(PROTOCOL_SCHEME, protocolHandlerUrl())
+      this.message = undefined
+    } catch (error) {
+      this.storageError = error
+    }
+  }
+
+  private async checkForUpdate(): Promise<void> {
+    await this.session?.sw.checkForUpdate()
+  }
+}
+
+customElements.define('an-settings-page', AnSettingsPage)
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'an-settings-page': AnSettingsPage
+  }
+}

@@ -1,0 +1,196 @@
+/**
+ * The app's one connection to the network: starts the browser peer (once per browser: a Web
+ * Lock elects the tab that runs it), the bridge host that shows sites in their own origins,
+ * and the app-shell service worker. Elements read its state through `SessionController`.
+ * Event: `change`, whenever anything here changed.
+ * @module
+ */
+import { createBridgeHost, type BridgeHost } from '../../bridge/bridge-host.ts'
+import { registerAppServiceWorker, type AppServiceWorker } from '../../bridge/sw-registration.ts'
+import { createAlternetPeer, type BrowserPeer, type PeerStatus } from '../../net/index.ts'
+import type { OwnerKey } from '../../storage/index.ts'
+import { hasCapability, missingCapabilities, type Capability } from '../capabilities.ts'
+import { addSavedRelay, isLocalDevelopment, savedRelays } from './relay-settings.ts'
+
+/** The Web Lock held by the tab that runs the node. */
+export const NODE_LOCK = 'alternet-node'
+
+/** Where the session is. */
+export type SessionPhase =
+  /** The node is starting. */
+  | 'starting'
+  /** The node runs in this tab. */
+  | 'running'
+  /** Another tab of this browser runs the node. */
+  | 'elsewhere'
+  /** The browser lacks something the node cannot start without. */
+  | 'unsupported'
+  /** Starting failed: see `error`. */
+  | 'failed'
+
+/** The node does not run in this tab, so what needs it cannot be done here. */
+export class NodeNotRunningError extends Error {
+  override name = 'NodeNotRunningError'
+}
+
+/** The relays and the relay manager's extra abilities, where the node has one. */
+interface RelayAdder {
+  add(relay: string): Promise<void>
+}
+
+/** The running app's state: the peer, its status, the bridges and the shell's service worker. */
+export class AlternetSession extends EventTarget {
+  /** Features this browser lacks. */
+  readonly missing: Capability[]
+  /** The app-shell service worker (announces updates). */
+  readonly sw: AppServiceWorker
+  phase: SessionPhase = 'starting'
+  /** Why starting failed (`failed`). */
+  error: unknown
+  peer: BrowserPeer | undefined
+  status: PeerStatus | undefined
+  bridges: BridgeHost | undefined
+  owner: OwnerKey | undefined
+  /** A new version of the app waits for the person's consent. */
+  updateAvailable = false
+  /** The app shell is cached: it starts with no network. */
+  offlineReady = false
+  private releaseLock: (() => void) | undefined
+
+  constructor() {
+    super()
+    this.missing = missingCapabilities()
+    this.sw = registerAppServiceWorker()
+    this.sw.addEventListener('update-available', () => {
+      this.updateAvailable = true
+      this.changed()
+    })
+    this.sw.addEventListener('offline-ready', () => {
+      this.offlineReady = true
+      this.changed()
+    })
+  }
+
+  /**
+   * The peer, once it runs in this tab. Rejects with `NodeNotRunningError` when it cannot
+   * (another tab runs it, the browser lacks something, or starting failed).
+   */
+  whenRunning(): Promise<BrowserPeer> {
+    if (this.peer !== undefined) return Promise.resolve(this.peer)
+    const notRunning = (): NodeNotRunningError =>
+      new NodeNotRunningError(this.phase === 'elsewhere' ? 'Your node runs in another tab: use Alternet there, or move it here.' : 'Your node is not running in this tab.')
+    if (this.phase !== 'starting') return Promise.reject(notRunning())
+    return new Promise((resolve, reject) => {
+      const onChange = (): void => {
+        if (this.phase === 'starting') return
+        this.removeEventListener('change', onChange)
+        if (this.peer !== undefined) resolve(this.peer)
+        else reject(notRunning())
+      }
+      this.addEventListener('change', onChange)
+    })
+  }
+
+  /** Starts the node unless another tab runs it (`takeOver` moves it here). */
+  async start(): Promise<void> {
+    if (this.missing.some((capability) => capability.essential)) {
+      this.phase = 'unsupported'
+      return this.changed()
+    }
+    this.phase = 'starting'
+    this.error = undefined
+    this.changed()
+    if (!(await this.acquireLock(false))) {
+      this.phase = 'elsewhere'
+      return this.changed()
+    }
+    await this.startPeer()
+  }
+
+  /** Runs the node in this tab; the tab that ran it stops. */
+  async takeOver(): Promise<void> {
+    this.phase = 'starting'
+    this.changed()
+    await this.acquireLock(true)
+    await this.startPeer()
+  }
+
+  /** Adds a relay by URL or multiaddr, dials it now and keeps it for the next start. */
+  async addRelay(relay: string): Promise<void> {
+    const manager = this.peer?.relays as (RelayAdder & object) | undefined
+    if (manager === undefined || !('add' in manager)) throw new Error('The node is not running in this tab.')
+    addSavedRelay(relay)
+    await manager.add(relay)
+  }
+
+  /** Reads the owner key again (after an import). */
+  async refreshOwner(): Promise<void> {
+    this.owner = await this.peer?.storage.identity.getOrCreateOwnerKey()
+    this.changed()
+  }
+
+  /** Stops the node (before the store is deleted); the lock goes to another tab. */
+  async stop(): Promise<void> {
+    this.bridges?.close()
+    this.bridges = undefined
+    const peer = this.peer
+    this.peer = undefined
+    await peer?.stop()
+    peer?.storage.close()
+    this.releaseLock?.()
+    this.releaseLock = undefined
+  }
+
+  private async startPeer(): Promise<void> {
+    try {
+      const dev = isLocalDevelopment(location.hostname)
+      const peer = await createAlternetPeer({
+        relays: [location.origin, ...savedRelays()],
+        dev: dev ? { allowPrivateAddresses: true, allowInsecureWebSockets: true } : undefined,
+      })
+      this.peer = peer
+      this.status = peer.status()
+      peer.addEventListener('status', (event) => {
+        this.status = (event as CustomEvent<PeerStatus>).detail
+        this.changed()
+      })
+      if (hasCapability('service-worker')) {
+        this.bridges = createBridgeHost({ fetch: (url, init) => peer.fetch(url, init) })
+      }
+      this.owner = await peer.storage.identity.getOrCreateOwnerKey()
+      this.phase = 'running'
+    } catch (error) {
+      this.error = error
+      this.phase = 'failed'
+      this.releaseLock?.()
+      this.releaseLock = undefined
+    }
+    this.changed()
+  }
+
+  /** Takes the node's lock (stealing it when `steal`); false when another tab holds it. */
+  private acquireLock(steal: boolean): Promise<boolean> {
+    if (!hasCapability('web-locks')) return Promise.resolve(true)
+    return new Promise((resolve) => {
+      const options: LockOptions = steal ? { steal: true } : { ifAvailable: true }
+      navigator.locks
+        .request(NODE_LOCK, options, async (lock) => {
+          if (lock === null) return resolve(false)
+          resolve(true)
+          await new Promise<void>((release) => (this.releaseLock = release))
+        })
+        .catch(() => {
+          // Another tab took the node over: stop here and say so.
+          this.releaseLock = undefined
+          void this.stop().then(() => {
+            this.phase = 'elsewhere'
+            this.changed()
+          })
+        })
+    })
+  }
+
+  private changed(): void {
+    this.dispatchEvent(new Event('change'))
+  }
+}

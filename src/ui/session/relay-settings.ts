@@ -1,0 +1,36 @@
+/**
+ * Relays the person added in Settings, kept in `localStorage` so that the next start dials
+ * them too (the relay that served the app is always the first). Also: whether the app runs
+ * from this computer, where private addresses and `ws://` are legitimate.
+ * @module
+ */
+
+/** The `localStorage` key of the added relays (a JSON array of strings). */
+export const RELAYS_KEY = 'alternet.relays'
+
+/** Relays added by the person, in the order added. */
+export function savedRelays(): string[] {
+  try {
+    const value: unknown = JSON.parse(localStorage.getItem(RELAYS_KEY) ?? '[]')
+    return Array.isArray(value) ? value.filter((entry): entry is string => typeof entry === 'string') : []
+  } catch {
+    return []
+  }
+}
+
+/** Keeps `relay` for the next start. */
+export function addSavedRelay(relay: string): void {
+  const relays = savedRelays()
+  const entry = relay.trim()
+  if (!relays.includes(entry)) localStorage.setItem(RELAYS_KEY, JSON.stringify([...relays, entry]))
+}
+
+/** Whether `hostname` is this computer: loopback, `localhost` or a `*.localhost` name. */
+export function isLocalDevelopment(hostname: string): boolean {
+  return (
+    hostname === 'localhost' ||
+    hostname.endsWith('.localhost') ||
+    hostname === '[::1]' ||
+    /^127\.\d+\.\d+\.\d+$/.test(hostname)
+  )
+}
