@@ -98,7 +98,7 @@ export class AnNameDetails extends LitElement {
           ${hosts.length === 0
             ? 'none listed'
             : html`<ul>
-                ${hosts.map((host) => html`<li><span class="mono">${base58btc.baseEncode(host.id)}</span> (${host.addrs?.length ?? 0} addresses)</li>`)}
+                ${hosts.map((host) => html`<li><span class="mono">${base58btc.baseEncode(host.id)}</span> (${host.addrs.length} ${host.addrs.length === 1 ? 'address' : 'addresses'})</li>`)}
               </ul>`}
         </dd>
       </dl>

@@ -1,0 +1,111 @@
+/**
+ * Driving the app the way a person does: by role and label, through its screens. Every wait
+ * is bounded.
+ * @module
+ */
+import { readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { mkdir } from 'node:fs/promises'
+import { join } from 'node:path'
+import type { FrameLocator, Page } from 'playwright-core'
+import { REPO_ROOT } from '../support/app-build.ts'
+
+/** Time for the node to start in a fresh page. */
+export const START_MS = 30_000
+/** Time for a publication (hashing, storing, waiting to be reachable, announcing). */
+export const PUBLISH_MS = 60_000
+/** Time for a site to appear in the viewer. */
+export const VIEW_MS = 45_000
+/** Where the phone-sized screenshots go. */
+export const SCREENS_DIR = join(REPO_ROOT, 'test-results', 'screens')
+
+/** Opens the app at `hash` and waits until its node runs. */
+export async function openApp(page: Page, appOrigin: string, hash = '#/view'): Promise<void> {
+  await page.goto(`${appOrigin}/${hash}`)
+  await waitForPhase(page, 'running')
+}
+
+/** Waits until the app's session reaches `phase`. */
+export async function waitForPhase(page: Page, phase: string, ms = START_MS): Promise<void> {
+  await page.locator(`an-app[data-phase="${phase}"]`).waitFor({ timeout: ms })
+}
+
+/** Goes to a screen by its navigation link. */
+export async function goTo(page: Page, label: 'Browse' | 'Publish' | 'My sites' | 'Identity' | 'Settings'): Promise<void> {
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: label, exact: true }).click()
+}
+
+/** Fills Name and Topic and waits for the availability line to say `expect` (`free`, `yours`, `held`). */
+export async function chooseName(page: Page, name: string, topic: string, expect: 'free' | 'yours' | 'held' = 'free'): Promise<void> {
+  await page.getByRole('textbox', { name: 'Name', exact: true }).fill(name)
+  await page.getByRole('textbox', { name: 'Topic', exact: true }).fill(topic)
+  const text = expect === 'held' ? 'is held by another key' : `is ${expect}`
+  await page.locator('#availability').getByText(text).waitFor({ timeout: START_MS })
+}
+
+/** Clicks Publish and waits for the share link; returns its address and the last progress value. */
+export async function publish(page: Page): Promise<{ address: string; progress: number }> {
+  await page.getByRole('button', { name: 'Publish', exact: true }).click()
+  const bar = page.getByRole('progressbar', { name: 'Publishing progress' })
+  await bar.waitFor({ timeout: PUBLISH_MS })
+  const share = page.locator('a[data-share]')
+  await share.waitFor({ timeout: PUBLISH_MS })
+  const progress = Number(await bar.getAttribute('aria-valuenow'))
+  return { address: (await share.textContent())?.trim() ?? '', progress }
+}
+
+/** Types `address` into the address bar and presses Go. */
+export async function visit(page: Page, address: string): Promise<void> {
+  await goTo(page, 'Browse')
+  await page.getByRole('textbox', { name: 'Address', exact: true }).fill(address)
+  await page.getByRole('button', { name: 'Go', exact: true }).click()
+}
+
+/** The site frame of the viewer. */
+export function siteFrame(page: Page): FrameLocator {
+  return page.frameLocator('iframe.frame')
+}
+
+/** The owner key fingerprint the identity screen shows. */
+export async function ownFingerprint(page: Page): Promise<string> {
+  await goTo(page, 'Identity')
+  const text = await page.locator('[data-fingerprint]').textContent({ timeout: START_MS })
+  return text?.trim() ?? ''
+}
+
+const require = createRequire(import.meta.url)
+/** axe-core's browser bundle. */
+const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8')
+
+/** A violation axe found. */
+export interface AxeViolation {
+  id: string
+  impact: string | null
+  help: string
+  targets: string[]
+}
+
+/** Runs axe-core on the page; returns its serious and critical violations. */
+export async function seriousViolations(page: Page): Promise<AxeViolation[]> {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: AXE_SOURCE })
+  return page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(context: unknown, options: unknown): Promise<{ violations: { id: string; impact: string | null; help: string; nodes: { target: unknown[] }[] }[] }> } }).axe
+    const result = await axe.run(document, { resultTypes: ['violations'] })
+    return result.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.map((n) => JSON.stringify(n.target)) }))
+  })
+}
+
+/** Saves a screenshot of the whole page as `test-results/screens/<name>.png`. */
+export async function screenshot(page: Page, name: string): Promise<string> {
+  await mkdir(SCREENS_DIR, { recursive: true })
+  const path = join(SCREENS_DIR, `${name}.png`)
+  await page.screenshot({ path, fullPage: true })
+  return path
+}
+
+/** Whether the page scrolls sideways (wider than the viewport). */
+export async function scrollsSideways(page: Page): Promise<boolean> {
+  return page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1)
+}
