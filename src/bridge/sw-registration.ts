@@ -53,48 +53,52 @@ export interface RegisterOptions {
 
 /** Registers the app-shell service worker. Call once, from the app's entry point. */
 export function registerAppServiceWorker(options: RegisterOptions = {}): AppServiceWorker {
-  const target = new EventTarget()
-  const supported = typeof navigator !== 'undefined' && 'serviceWorker' in navigator
-  let updateAvailable = false
-  const reload = options.reload ?? (() => location.reload())
-  const wb = supported ? new Workbox(options.scriptUrl ?? APP_SW_PATH, { scope: '/', updateViaCache: 'none' }) : undefined
+  return new ShellWorker(options)
+}
 
-  if (wb !== undefined) {
+class ShellWorker extends EventTarget implements AppServiceWorker {
+  readonly supported = typeof navigator !== 'undefined' && 'serviceWorker' in navigator
+  readonly pageVersion = APP_VERSION
+  updateAvailable = false
+  private readonly wb: Workbox | undefined
+  private readonly reload: () => void
+
+  constructor(options: RegisterOptions) {
+    super()
+    this.reload = options.reload ?? (() => location.reload())
+    if (!this.supported) return
+    const wb = new Workbox(options.scriptUrl ?? APP_SW_PATH, { scope: '/', updateViaCache: 'none' })
+    this.wb = wb
     wb.addEventListener('waiting', () => {
-      updateAvailable = true
-      target.dispatchEvent(new Event('update-available'))
+      this.updateAvailable = true
+      this.dispatchEvent(new Event('update-available'))
     })
     wb.addEventListener('activated', (event) => {
-      if (!event.isUpdate) target.dispatchEvent(new Event('offline-ready'))
+      if (!event.isUpdate) this.dispatchEvent(new Event('offline-ready'))
     })
     wb.register({ immediate: true }).catch((error: unknown) => {
-      target.dispatchEvent(new CustomEvent('error', { detail: error }))
+      this.dispatchEvent(new CustomEvent('error', { detail: error }))
     })
   }
 
-  return Object.assign(target, {
-    supported,
-    pageVersion: APP_VERSION,
-    get updateAvailable() {
-      return updateAvailable
-    },
-    async checkForUpdate(): Promise<void> {
-      await wb?.update()
-    },
-    async applyUpdate(): Promise<void> {
-      if (wb === undefined || !updateAvailable) return
-      wb.addEventListener('controlling', () => reload())
-      wb.messageSkipWaiting()
-    },
-    async controllerInfo(): Promise<ShellWorkerInfo | undefined> {
-      const controller = navigator.serviceWorker?.controller
-      if (controller == null) return undefined
-      const channel = new MessageChannel()
-      const reply = new Promise<ShellWorkerInfo>((resolve) => {
-        channel.port1.onmessage = (event: MessageEvent<ShellWorkerInfo>) => resolve(event.data)
-      })
-      controller.postMessage({ type: 'GET_VERSION' }, [channel.port2])
-      return reply
-    },
-  })
+  async checkForUpdate(): Promise<void> {
+    await this.wb?.update()
+  }
+
+  async applyUpdate(): Promise<void> {
+    if (this.wb === undefined || !this.updateAvailable) return
+    this.wb.addEventListener('controlling', () => this.reload())
+    this.wb.messageSkipWaiting()
+  }
+
+  async controllerInfo(): Promise<ShellWorkerInfo | undefined> {
+    const controller = navigator.serviceWorker?.controller
+    if (controller == null) return undefined
+    const channel = new MessageChannel()
+    const reply = new Promise<ShellWorkerInfo>((resolve) => {
+      channel.port1.onmessage = (event: MessageEvent<ShellWorkerInfo>) => resolve(event.data)
+    })
+    controller.postMessage({ type: 'GET_VERSION' }, [channel.port2])
+    return reply
+  }
 }
