@@ -154,6 +154,36 @@ describe('site origins: bridge and site-origin service worker', () => {
   )
 
   it(
+    'shows the site to a second person whose node fetches it over the network, bodies sent as chunk messages',
+    bounded(90_000, async () => {
+      const visitor = await newPerson(browser)
+      try {
+        await visitor.page.goto(relay.url(`${HARNESS_PATH}?stream=chunks`))
+        await harnessReady(visitor.page)
+        await visitor.page.evaluate(() => window.harness.startPeer())
+        await visitor.page.evaluate((address) => window.harness.show(address), `an://${SITE}/`)
+        const frame = await siteFrame(visitor.page, site, 'h1', 60_000)
+        const seen = await frame.evaluate(async () => {
+          const media = new Uint8Array(await (await fetch('/media.bin')).arrayBuffer())
+          let wrong = 0
+          for (let i = 0; i < media.length; i++) if (media[i] !== ((i * 7 + (i >> 10)) & 0xff)) wrong++
+          return {
+            color: getComputedStyle(document.querySelector('h1')!).color,
+            ran: document.body.dataset.ran,
+            image: (document.getElementById('pic') as HTMLImageElement).naturalWidth,
+            media: media.length,
+            wrong,
+          }
+        })
+        deepEqual(seen, { color: 'rgb(12, 34, 56)', ran: 'yes', image: 1, media: MEDIA_SIZE, wrong: 0 })
+        deepEqual(visitor.errors, [])
+      } finally {
+        await visitor.context.close()
+      }
+    }),
+  )
+
+  it(
     'keeps the site apart from the app and from other sites',
     bounded(60_000, async () => {
       const appDatabases = await page.evaluate(async () => (await indexedDB.databases()).map((d) => d.name))
