@@ -1,0 +1,143 @@
+/**
+ * The runtime-neutral parts of site origins, in Node: where a site lives, which requests the
+ * shell accepts from a bridge, Location rewriting, failure pages, and responses across a real
+ * MessageChannel in both body modes (with backpressure in chunk mode).
+ * @module
+ */
+import { describe, it } from '../support/spec.ts'
+import { deepEqual, equal, ok, throws } from '../support/assert.ts'
+import { CHUNK_CREDIT, MAX_CHUNK_BYTES } from '../../src/bridge/constants.ts'
+import { receiveResponse, sendResponse, sendResponseError } from '../../src/bridge/port-stream.ts'
+import { addressOfSiteUrl, appOriginOf, requestAnUrl, rewriteLocation, siteOfOrigin, siteOrigin, siteUrl, viewerUrl } from '../../src/bridge/site-origin.ts'
+import { describeFailure, failurePage } from '../../sw/site/failure-page.ts'
+
+const APP = 'http://an.localhost:8780'
+
+describe('site origins: addresses', () => {
+  it('puts each site on one label under the app host, and back', () => {
+    equal(siteOrigin('api.mysite:code', APP), 'http://api-mysite--code.an.localhost:8780')
+    equal(siteOrigin('my-site:code', 'https://an.example.org'), 'https://my---site--code.an.example.org')
+    equal(appOriginOf('http://api-mysite--code.an.localhost:8780'), APP)
+    equal(siteOfOrigin('http://api-mysite--code.an.localhost:8780'), 'api.mysite:code')
+    equal(siteUrl('web+an:API.MySite:Code/docs/?q#f', APP), 'http://api-mysite--code.an.localhost:8780/docs/?q#f')
+    equal(addressOfSiteUrl('http://api-mysite--code.an.localhost:8780/docs/?q'), 'an://api.mysite:code/docs/?q')
+    equal(viewerUrl(APP, 'mysite:code', '/a/?b'), `${APP}/#/view/an://mysite:code/a/?b`)
+  })
+
+  it('rewrites an:// Locations to site origins and keeps relative ones', () => {
+    equal(rewriteLocation('an://mysite:code/docs/', APP), 'http://mysite--code.an.localhost:8780/docs/')
+    equal(rewriteLocation('an://other:code/', APP), 'http://other--code.an.localhost:8780/')
+    equal(rewriteLocation('/docs/', APP), '/docs/')
+  })
+
+  it('builds the an:// URL from the bound site only, refusing paths that leave it', () => {
+    equal(requestAnUrl('mysite:code', '/docs/a.html?x=1'), 'an://mysite:code/docs/a.html?x=1')
+    equal(requestAnUrl('mysite:code', '/a/../b'), 'an://mysite:code/b')
+    for (const path of ['//other:code/', 'an://other:code/', 'http://evil.example/', 'docs', '', '/\\evil', '/__an/bridge.html', '/x#y', 42, '/' + 'a'.repeat(3000)]) {
+      throws(() => requestAnUrl('mysite:code', path), 'BadRequestPathError')
+    }
+  })
+})
+
+describe('site origins: failure pages', () => {
+  it('maps each typed error to a failure a person understands', () => {
+    const kinds = Object.fromEntries(
+      ['NameNotFoundError', 'NameRevokedError', 'HostUnreachableError', 'BlockVerificationError', 'RequestTimeoutError', 'OwnerKeyChangedError', 'NoBridgeError', 'NodeUnavailableError', 'SomethingNew'].map((name) => [name, describeFailure(name).kind]),
+    )
+    deepEqual(kinds, {
+      NameNotFoundError: 'name-not-found',
+      NameRevokedError: 'name-revoked',
+      HostUnreachableError: 'no-host',
+      BlockVerificationError: 'verification-failed',
+      RequestTimeoutError: 'timed-out',
+      OwnerKeyChangedError: 'owner-key-changed',
+      NoBridgeError: 'not-in-app',
+      NodeUnavailableError: 'no-host',
+      SomethingNew: 'unknown',
+    })
+    equal(describeFailure('RouteStatusError', 'revoked').kind, 'name-revoked')
+  })
+
+  it('renders an accessible page with a retry, escaping what it echoes', async () => {
+    const response = failurePage({ errorName: 'OwnerKeyChangedError', status: 409, site: 'mysite:code', path: '/"><script>x</script>', viewerUrl: `${APP}/#/view/an://mysite:code/` })
+    equal(response.status, 409)
+    equal(response.headers.get('x-an-error'), 'OwnerKeyChangedError')
+    const html = await response.text()
+    ok(html.includes('<h1 id="title">The owner’s key changed</h1>'))
+    ok(html.includes('role="alert"') && html.includes('name="viewport"') && html.includes('>Try again</a>'))
+    ok(!html.includes('<script>'), 'echoed text is escaped')
+  })
+})
+
+function bytesStream(total: number, chunk: number, onPull: () => void): ReadableStream<Uint8Array> {
+  let sent = 0
+  return new ReadableStream<Uint8Array>(
+    {
+      pull(controller) {
+        onPull()
+        if (sent >= total) return controller.close()
+        const n = Math.min(chunk, total - sent)
+        controller.enqueue(Uint8Array.from({ length: n }, (_, i) => (sent + i) & 0xff))
+        sent += n
+      },
+    },
+    { highWaterMark: 0 },
+  )
+}
+
+async function readAll(body: ReadableStream<Uint8Array>): Promise<Uint8Array> {
+  return new Uint8Array(await new Response(body).arrayBuffer())
+}
+
+describe('site origins: responses across a MessagePort', () => {
+  for (const mode of ['stream', 'chunks'] as const) {
+    it(`carries status, headers and every body byte (${mode})`, async () => {
+      const { port1, port2 } = new MessageChannel()
+      const total = 3 * MAX_CHUNK_BYTES + 123
+      sendResponse(port1, new Response(bytesStream(total, 100_000, () => {}), { status: 206, headers: { 'content-range': `bytes 0-${total - 1}/9999999` } }), mode)
+      const received = await receiveResponse(port2, { timeout: 5000 })
+      equal(received.status, 206)
+      equal(received.headers.get('content-range'), `bytes 0-${total - 1}/9999999`)
+      const bytes = await readAll(received.body!)
+      equal(bytes.length, total)
+      ok(bytes.every((b, i) => b === (i & 0xff)))
+    })
+  }
+
+  it('sends no body for a response without one', async () => {
+    const { port1, port2 } = new MessageChannel()
+    sendResponse(port1, new Response(null, { status: 304, headers: { etag: '"x"' } }), 'chunks')
+    const received = await receiveResponse(port2, { timeout: 5000 })
+    deepEqual({ status: received.status, etag: received.headers.get('etag'), body: received.body }, { status: 304, etag: '"x"', body: null })
+  })
+
+  it('stops reading the source while the receiver does not read (chunk mode backpressure)', async () => {
+    const { port1, port2 } = new MessageChannel()
+    let pulls = 0
+    sendResponse(port1, new Response(bytesStream(100 * 1024, 1024, () => pulls++)), 'chunks')
+    const received = await receiveResponse(port2, { timeout: 5000 })
+    await new Promise((r) => setTimeout(r, 300))
+    ok(pulls <= 2 * CHUNK_CREDIT + 2, `the sender read ${pulls} chunks ahead of a reader that read none`)
+    const bytes = await readAll(received.body!)
+    equal(bytes.length, 100 * 1024)
+    ok(pulls > 2 * CHUNK_CREDIT + 2)
+  })
+
+  it('passes a failure before any response as a typed error, and times out when nothing comes', async () => {
+    const a = new MessageChannel()
+    const failure = Object.assign(new Error('no host'), { name: 'HostUnreachableError' })
+    sendResponseError(a.port1, failure)
+    const error = await receiveResponse(a.port2, { timeout: 5000 }).then(
+      () => undefined,
+      (e: Error) => e,
+    )
+    deepEqual({ name: error?.name, message: error?.message }, { name: 'HostUnreachableError', message: 'no host' })
+    const b = new MessageChannel()
+    const timeout = await receiveResponse(b.port2, { timeout: 50 }).then(
+      () => undefined,
+      (e: Error) => e.name,
+    )
+    equal(timeout, 'ResponseTimeoutError')
+    b.port1.close()
+  })
+})
