@@ -186,7 +186,10 @@ describe('browser peers in separate browser contexts, against real relays', () =
       const one = await b.call('fetch', `an://${honest}/data/one.bin`)
       assert.equal(one.status, 200, one.headers['x-an-error'])
       assert.equal(one.sha256, value(fromA, '').sha256['/data/one.bin'], 'the honest bytes')
-      assert.deepEqual(await b.call('dropped'), [{ peer: cId.peerId, error: 'BlockVerificationError' }], 'the liar was asked and dropped')
+      const droppedHosts = await b.call('dropped')
+      // Chunks are asked for several at a time: each request in flight to the liar reports it.
+      assert.ok(droppedHosts.length >= 1, 'the liar was asked and dropped')
+      for (const host of droppedHosts) assert.deepEqual(host, { peer: cId.peerId, error: 'BlockVerificationError' })
 
       const two = await b.call('fetch', `an://${liarOnly}/data/two.txt`)
       assert.equal(two.status, 502)
