@@ -11,7 +11,7 @@ import { buildApp, removeBuild } from './support/app-build.ts'
 import { startAppRelay, type AppRelay } from './support/app-relay.ts'
 import { launchChromium, newPerson } from './support/browser.ts'
 import { bounded } from './support/site-frame.ts'
-import { chooseName, openApp, ownFingerprint, publish, siteFrame, visit, VIEW_MS } from './ui-support/app-page.ts'
+import { chooseName, openApp, ownFingerprint, publish, showNameDetails, siteFrame, visit, VIEW_MS } from './ui-support/app-page.ts'
 import { HEADING_COLOUR, IMAGE_SIZE, SCRIPT_TEXT, SUBPAGE_HEADING, writeSiteFolder } from './ui-support/site-folder.ts'
 
 describe('publish and view through the app (Chromium)', () => {
@@ -74,7 +74,7 @@ describe('publish and view through the app (Chromium)', () => {
         await b.page.getByRole('button', { name: 'Forward' }).click()
         await frame.locator('h1', { hasText: SUBPAGE_HEADING }).waitFor({ timeout: VIEW_MS })
 
-        await b.page.getByText('About this name').click()
+        await showNameDetails(b.page)
         const details = b.page.locator('an-name-details')
         await details.getByText(publisherKey).waitFor({ timeout: VIEW_MS })
         ok(await details.getByText(/\(\d+ address(es)?\)/).first().isVisible(), 'the hosts are listed')
@@ -98,7 +98,7 @@ describe('publish and view through the app (Chromium)', () => {
         await c.page.getByRole('alert').getByText('That is not an Alternet address').waitFor()
         await c.page.getByRole('textbox', { name: 'Address', exact: true }).fill('an://nobody-here:void')
         await c.page.getByRole('textbox', { name: 'Address', exact: true }).press('Enter')
-        await c.page.getByText('About this name').click()
+        await showNameDetails(c.page)
         await c.page.locator('an-name-details').getByText('Nobody has published this name').waitFor({ timeout: VIEW_MS })
         await c.page.locator('[data-error="NameNotFoundError"]').first().waitFor({ timeout: VIEW_MS })
       } finally {

@@ -117,12 +117,28 @@ export class AnApp extends LitElement {
         header {
           padding: 0.25rem 0.5rem;
         }
+        nav {
+          order: 2;
+          flex-basis: 100%;
+        }
+        nav ul {
+          justify-content: space-between;
+        }
         nav a {
-          padding: 0 0.45rem;
+          padding: 0 0.3rem;
+          font-size: 0.88rem;
         }
         an-network-status {
-          margin-left: 0;
-          flex-basis: 100%;
+          order: 1;
+          margin-left: auto;
+        }
+        .brand-name {
+          position: absolute;
+          width: 1px;
+          height: 1px;
+          overflow: hidden;
+          clip-path: inset(50%);
+          white-space: nowrap;
         }
         main {
           padding: 0.5rem;
@@ -172,7 +188,7 @@ export class AnApp extends LitElement {
     const { screen, argument } = this.route
     return html`
       <header>
-        <a class="brand" href=${routeHash('view')}><img src="/icons/icon.svg" alt="" />Alternet</a>
+        <a class="brand" href=${routeHash('view')}><img src="/icons/icon.svg" alt="" /><span class="brand-name">Alternet</span></a>
         <nav aria-label="Main">
           <ul>
             ${NAV.map((item) => html`<li><a href=${routeHash(item.screen)} aria-current=${item.screen === screen ? 'page' : 'false'}>${item.label}</a></li>`)}

@@ -22,7 +22,7 @@ export class AnErrorMessage extends LitElement {
     return html`<div class="error" role="alert" data-error=${(this.error as Error)?.name ?? 'Error'}>
       <strong>${text.title}</strong>
       <span>${text.detail}</span>
-      ${own !== text.detail && own !== '' ? html`<div class="hint">${own}</div>` : nothing}
+      ${text.showOwn === true && own !== text.detail && own !== '' ? html`<div class="hint">${own}</div>` : nothing}
     </div>`
   }
 }

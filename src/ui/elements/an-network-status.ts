@@ -55,6 +55,14 @@ export class AnNetworkStatus extends LitElement {
         margin: 0.25rem 0;
         padding-left: 1.25rem;
       }
+      .visually-hidden {
+        position: absolute;
+        width: 1px;
+        height: 1px;
+        overflow: hidden;
+        clip-path: inset(50%);
+        white-space: nowrap;
+      }
       .slow {
         margin: 0.25rem 0 0;
       }
@@ -98,10 +106,11 @@ export class AnNetworkStatus extends LitElement {
     }
     return html`
       <details>
-        <summary aria-label="Network status">
+        <summary>
+          <span class="visually-hidden">Network status:</span>
           <span class="dot ${tone}" aria-hidden="true"></span>
           ${session.phase === 'running' && status !== undefined
-            ? html`<span>${connected} of ${relays.length} ${relays.length === 1 ? 'relay' : 'relays'}</span>
+            ? html`<span>${connected}/${relays.length} ${relays.length === 1 ? 'relay' : 'relays'}</span>
                 <span>· ${status.peers} ${status.peers === 1 ? 'peer' : 'peers'}</span>
                 <span>· ${status.reachable ? 'reachable' : 'not reachable yet'}</span>`
             : html`<span>${summary}</span>`}

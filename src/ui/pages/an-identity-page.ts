@@ -6,6 +6,7 @@
  */
 import { LitElement, css, html, nothing } from 'lit'
 import { KEY_FILE_MEDIA_TYPE, type KeyFileInfo } from '../../storage/index.ts'
+import { namedError } from '../error-text.ts'
 import { formatDate } from '../format.ts'
 import type { AlternetSession } from '../session/alternet-session.ts'
 import { SessionController } from '../session/session-controller.ts'
@@ -109,7 +110,7 @@ export class AnIdentityPage extends LitElement {
     this.exported = undefined
     const passphrase = this.field('export-passphrase').value
     if (passphrase !== this.field('export-repeat').value) {
-      this.exportError = new Error('The two passphrases differ. Type the same one twice.')
+      this.exportError = namedError('PassphraseMismatchError', 'The two passphrases differ.')
       return
     }
     const peer = this.session?.peer
@@ -147,7 +148,7 @@ export class AnIdentityPage extends LitElement {
     const peer = this.session?.peer
     if (peer === undefined) return
     if (file === undefined) {
-      this.importError = new Error('Choose the key file first.')
+      this.importError = namedError('NoKeyFileError', 'Choose the key file first.')
       return
     }
     this.busy = true

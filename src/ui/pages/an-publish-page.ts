@@ -10,6 +10,7 @@ import { createRef, ref } from 'lit/directives/ref.js'
 import { parseAddress, parseSiteName } from '../../core/names/index.ts'
 import type { PublishFile, PublishProgress, PublishedSiteResult } from '../../net/index.ts'
 import type { AnFileSource } from '../elements/an-file-source.ts'
+import { namedError } from '../error-text.ts'
 import { formatDate } from '../format.ts'
 import { AVAILABILITY_DEBOUNCE_MS, checkAvailability, pause, type Availability } from '../name-availability.ts'
 import type { AlternetSession } from '../session/alternet-session.ts'
@@ -86,7 +87,6 @@ export class AnPublishPage extends LitElement {
       .fill {
         height: 100%;
         background: var(--an-accent);
-        transition: width 0.2s;
       }
       .availability {
         min-height: 1.5rem;
@@ -225,7 +225,7 @@ export class AnPublishPage extends LitElement {
       return
     }
     if (this.files.length === 0) {
-      this.error = Object.assign(new Error('Pick files or a folder, drop them here, or write a page.'), { name: 'InvalidSiteFilesError' })
+      this.error = namedError('InvalidSiteFilesError', 'Pick files or a folder, drop them here, or write a page.')
       return
     }
     this.busy = true

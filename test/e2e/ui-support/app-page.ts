@@ -97,15 +97,53 @@ export async function seriousViolations(page: Page): Promise<AxeViolation[]> {
   })
 }
 
-/** Saves a screenshot of the whole page as `test-results/screens/<name>.png`. */
-export async function screenshot(page: Page, name: string): Promise<string> {
+/**
+ * Saves a screenshot as `test-results/screens/<name>.png`: the whole page, or only the
+ * viewport (a full-page capture resizes the page and can catch a cross-origin frame unpainted).
+ */
+export async function screenshot(page: Page, name: string, fullPage = true): Promise<string> {
   await mkdir(SCREENS_DIR, { recursive: true })
   const path = join(SCREENS_DIR, `${name}.png`)
-  await page.screenshot({ path, fullPage: true })
+  await page.screenshot({ path, fullPage })
   return path
 }
 
 /** Whether the page scrolls sideways (wider than the viewport). */
 export async function scrollsSideways(page: Page): Promise<boolean> {
   return page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1)
+}
+
+/** What has the keyboard focus, looked up through shadow roots. */
+export interface Focused {
+  tag: string
+  id: string
+  /** Its accessible label as the page states it (aria-label, label text, or text). */
+  label: string
+  /** Whether a focus ring is drawn (outline or box-shadow). */
+  ringVisible: boolean
+}
+
+/** The element with the keyboard focus, through shadow roots. */
+export async function focused(page: Page): Promise<Focused | undefined> {
+  return page.evaluate(() => {
+    let element: Element | null = document.activeElement
+    while (element?.shadowRoot?.activeElement != null) element = element.shadowRoot.activeElement
+    if (element === null || element === document.body) return undefined
+    const html = element as HTMLElement
+    const root = html.getRootNode() as Document | ShadowRoot
+    const labelled = html.id !== '' ? root.querySelector?.(`label[for="${html.id}"]`)?.textContent : undefined
+    const style = getComputedStyle(html)
+    return {
+      tag: html.tagName.toLowerCase(),
+      id: html.id,
+      label: (html.getAttribute('aria-label') ?? labelled ?? html.textContent ?? '').trim(),
+      ringVisible: (style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0) || style.boxShadow !== 'none',
+    }
+  })
+}
+
+/** Opens the viewer's "About this name" (one click, unless it is open already). */
+export async function showNameDetails(page: Page): Promise<void> {
+  const about = page.locator('details.about')
+  if ((await about.getAttribute('open')) === null) await about.getByText('About this name').click()
 }

@@ -1,0 +1,161 @@
+/**
+ * Every screen on a phone-sized viewport (360×740): an axe-core scan finds no serious or
+ * critical violation, nothing scrolls sideways, and a screenshot is saved under
+ * test-results/screens/ for a person to look at. Then the viewer with the keyboard alone.
+ */
+import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { after, before, describe, it } from '../support/spec.ts'
+import { equal, ok } from '../support/assert.ts'
+import { buildApp, removeBuild } from './support/app-build.ts'
+import { startAppRelay, type AppRelay } from './support/app-relay.ts'
+import { launchChromium, newPerson } from './support/browser.ts'
+import { bounded } from './support/site-frame.ts'
+import { chooseName, focused, goTo, openApp, publish, screenshot, scrollsSideways, seriousViolations, showNameDetails, siteFrame, visit, VIEW_MS } from './ui-support/app-page.ts'
+
+/** A phone held upright. */
+const PHONE = { width: 360, height: 740 }
+/** Tab presses allowed to reach the address bar from the top of the page. */
+const MAX_TABS_TO_ADDRESS = 12
+
+describe('screens on a phone: accessibility scan, no sideways scroll, screenshots', () => {
+  let appDir = ''
+  let relay: AppRelay
+  let browser: Browser
+  let context: BrowserContext
+  let page: Page
+  let errors: string[]
+
+  before(async () => {
+    appDir = await buildApp()
+    relay = await startAppRelay(appDir)
+    browser = await launchChromium()
+    ;({ context, page, errors } = await newPerson(browser, { viewport: PHONE }))
+    await openApp(page, relay.appOrigin)
+  })
+
+  after(async () => {
+    await context?.close()
+    await browser?.close()
+    await relay?.stop()
+    await removeBuild(appDir)
+  })
+
+  /** Scans, checks the width and saves the screenshot of the screen shown now. */
+  async function check(name: string, fullPage = true): Promise<void> {
+    const violations = await seriousViolations(page)
+    equal(violations.length, 0, `${name}: axe found ${JSON.stringify(violations, null, 1)}`)
+    equal(await scrollsSideways(page), false, `${name}: the page scrolls sideways`)
+    await screenshot(page, name, fullPage)
+  }
+
+  it(
+    'the viewer before any address',
+    bounded(60_000, async () => {
+      await page.getByRole('heading', { name: 'Open a site' }).waitFor()
+      await check('viewer-start')
+    }),
+  )
+
+  it(
+    'publishing a written page, with its progress and share link',
+    bounded(120_000, async () => {
+      await goTo(page, 'Publish')
+      await check('publish-empty')
+      await page.getByRole('button', { name: 'Write a page instead' }).click()
+      await page.getByRole('textbox', { name: 'Page (index.html)' }).fill('<!doctype html><html lang="en"><head><title>Phone</title></head><body><h1>Written on a phone</h1></body></html>')
+      await chooseName(page, 'phone', 'demo', 'free')
+      const { address } = await publish(page)
+      equal(address, 'an://phone:demo/')
+      await check('publish-done')
+    }),
+  )
+
+  it(
+    'the viewer showing a site, with what its name resolved to',
+    bounded(90_000, async () => {
+      await visit(page, 'an://phone:demo')
+      await siteFrame(page).locator('h1', { hasText: 'Written on a phone' }).waitFor({ timeout: VIEW_MS })
+      await showNameDetails(page)
+      await page.locator('an-name-details').getByText('Owner key').waitFor({ timeout: VIEW_MS })
+      await check('viewer-details')
+      await page.locator('details.about summary').click()
+      await check('viewer-site', false)
+    }),
+  )
+
+  it(
+    'my sites',
+    bounded(60_000, async () => {
+      await goTo(page, 'My sites')
+      await page.getByRole('link', { name: 'an://phone:demo' }).waitFor({ timeout: VIEW_MS })
+      ok(await page.getByRole('button', { name: 'Stop hosting phone:demo' }).isVisible())
+      await check('sites')
+    }),
+  )
+
+  it(
+    'identity, and its error for a weak passphrase',
+    bounded(60_000, async () => {
+      await goTo(page, 'Identity')
+      await page.locator('[data-fingerprint]').waitFor({ timeout: VIEW_MS })
+      await check('identity')
+      await page.getByLabel('Export passphrase', { exact: true }).fill('short')
+      await page.getByLabel('Repeat export passphrase', { exact: true }).fill('short')
+      await page.getByRole('button', { name: 'Export key' }).click()
+      await page.getByRole('alert').getByText('That passphrase is too weak').waitFor()
+      await check('identity-error')
+    }),
+  )
+
+  it(
+    'settings',
+    bounded(60_000, async () => {
+      await goTo(page, 'Settings')
+      await page.getByText('Site content').waitFor({ timeout: VIEW_MS })
+      await check('settings')
+    }),
+  )
+
+  it(
+    'an error state: a name nobody published',
+    bounded(90_000, async () => {
+      await visit(page, 'an://nobody-here:void')
+      await showNameDetails(page)
+      await page.locator('an-name-details').getByText('Nobody has published this name').waitFor({ timeout: VIEW_MS })
+      await check('viewer-error')
+    }),
+  )
+
+  it(
+    'the viewer with the keyboard alone: visible focus, the address bar early in the order, Enter opens the site, no trap',
+    bounded(90_000, async () => {
+      await page.goto('about:blank')
+      await page.goto(`${relay.appOrigin}/#/view`)
+      await page.locator('an-app[data-phase="running"]').waitFor({ timeout: VIEW_MS })
+      const seen: string[] = []
+      let reached = false
+      for (let i = 0; i < MAX_TABS_TO_ADDRESS && !reached; i++) {
+        await page.keyboard.press('Tab')
+        const now = await focused(page)
+        ok(now !== undefined, 'Tab moves the focus to something')
+        ok(now.ringVisible, `a focus ring is drawn on ${now.tag}#${now.id} "${now.label}"`)
+        ok(now.label !== '', `every control reached has a name: ${now.tag}#${now.id}`)
+        seen.push(now.label)
+        reached = now.id === 'address'
+      }
+      ok(reached, `the address bar is reached within ${MAX_TABS_TO_ADDRESS} Tabs: ${seen.join(' → ')}`)
+      equal(seen[0], 'Alternet', `the first stop is the app name: ${seen.join(' → ')}`)
+      await page.keyboard.type('phone:demo')
+      await page.keyboard.press('Enter')
+      await siteFrame(page).locator('h1', { hasText: 'Written on a phone' }).waitFor({ timeout: VIEW_MS })
+      // Tab on: through the rest of the app and the site, and around again to the start.
+      let cycled = false
+      for (let i = 0; i < 40 && !cycled; i++) {
+        await page.keyboard.press('Tab')
+        cycled = (await focused(page))?.label === 'Alternet'
+      }
+      ok(cycled, 'Tab leaves the site frame and comes back around: no trap')
+      equal(errors.length, 0, `no page errors: ${errors.join('; ')}`)
+    }),
+  )
+})
