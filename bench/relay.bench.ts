@@ -4,8 +4,9 @@
  * - circuit relay reservations one relay holds at once (up to 1,000 clients, bounded in time)
  *   and the relay's resident memory per reservation;
  * - DHT put and get latency across three relays (p50, p95): written through the first,
- *   read through the third;
- * - records stored per second by one relay (valid, distinct names, 16 in flight).
+ *   read through the third; both sets warmed up, then measured in alternating rounds;
+ * - records stored per second by one relay (valid, distinct names, 16 in flight); both warmed
+ *   up, then measured in halves in the order ours, theirs, theirs, ours.
  * Every relay is its own process on 127.0.0.1; the default-settings relay is the same libp2p
  * stack built with `circuitRelayServer()` and `kadDHT()` defaults (only the DHT protocol,
  * record validator and loopback address filter set, which the network needs to work at all).
@@ -42,8 +43,12 @@ const REFUSALS_WHEN_FULL = 40
 const MIN_RESERVATIONS_FOR_MEMORY = 100
 /** Put/get rounds for the latency figures. */
 const LATENCY_ROUNDS = 40
+/** Unmeasured put/get rounds on each set of relays before the measured ones. */
+const LATENCY_WARMUP_ROUNDS = 5
 /** Records offered for the throughput figure. */
 const THROUGHPUT_RECORDS = 1500
+/** Unmeasured records offered to each relay before the measured ones. */
+const THROUGHPUT_WARMUP_RECORDS = 200
 /** Records in flight for the throughput figure. */
 const THROUGHPUT_CONCURRENCY = 16
 const HOP = '/libp2p/circuit/relay/0.2.0/hop'
@@ -192,59 +197,99 @@ async function reservations(relay: Proc): Promise<{ held: number; bytesPerReserv
   return { held, bytesPerReservation: held > 0 ? (after - before) / held : 0 }
 }
 
-/** Put through the first relay, get through the third, `LATENCY_ROUNDS` times. */
-async function latency(relays: Proc[]): Promise<{ put: number[]; get: number[] }> {
-  const writer = await createClient({ relays: [relays[0].tcp] })
-  const reader = await createClient({ relays: [relays[2].tcp] })
+/** One put through `writer` and one get through `reader`, timed. */
+async function putGetRound(writer: Client, reader: Client, owner: ReturnType<typeof generateKeyPair>, name: string): Promise<{ put: number; get: number }> {
+  const key = await dhtKey(name)
+  const value = await rootRecord(name, owner)
+  let t = performance.now()
+  await dhtPut(writer, key, value)
+  const put = performance.now() - t
+  t = performance.now()
+  const found = await dhtGet(reader, key)
+  const get = performance.now() - t
+  if (found == null) throw new Error('a record put in the latency round was not found')
+  return { put, get }
+}
+
+/**
+ * Put through the first relay, get through the third, for both sets of relays: a few unmeasured
+ * rounds each first (dials to every relay, JIT of the client code), then `LATENCY_ROUNDS` rounds
+ * taken in turn, the set that goes first alternating, so neither is measured on a colder client
+ * or in a busier moment of the machine.
+ */
+async function latency(sets: Proc[][]): Promise<Array<{ put: number[]; get: number[] }>> {
+  const pairs = await Promise.all(sets.map(async (relays) => ({ writer: await createClient({ relays: [relays[0].tcp] }), reader: await createClient({ relays: [relays[2].tcp] }) })))
   try {
-    await waitForRoutingTable(writer, 1)
-    await waitForRoutingTable(reader, 1)
-    const put: number[] = []
-    const get: number[] = []
-    const owner = generateKeyPair()
-    for (let i = 0; i < LATENCY_ROUNDS; i++) {
-      const name = `bench${process.pid}r${i}x${Date.now()}:latency`
-      const key = await dhtKey(name)
-      const value = await rootRecord(name, owner)
-      let t = performance.now()
-      await dhtPut(writer, key, value)
-      put.push(performance.now() - t)
-      t = performance.now()
-      const found = await dhtGet(reader, key)
-      get.push(performance.now() - t)
-      if (found == null) throw new Error('a record put in the latency round was not found')
+    for (const { writer, reader } of pairs) {
+      await waitForRoutingTable(writer, 1)
+      await waitForRoutingTable(reader, 1)
     }
-    return { put, get }
+    const owner = generateKeyPair()
+    const name = (set: number, i: number): string => `bench${process.pid}s${set}r${i}x${Date.now()}:latency`
+    for (let i = 0; i < LATENCY_WARMUP_ROUNDS; i++) {
+      for (const [set, { writer, reader }] of pairs.entries()) await putGetRound(writer, reader, owner, name(set, -1 - i))
+    }
+    const out = pairs.map(() => ({ put: [] as number[], get: [] as number[] }))
+    for (let i = 0; i < LATENCY_ROUNDS; i++) {
+      const order = i % 2 === 0 ? [...pairs.keys()] : [...pairs.keys()].reverse()
+      for (const set of order) {
+        const { put, get } = await putGetRound(pairs[set].writer, pairs[set].reader, owner, name(set, i))
+        out[set].put.push(put)
+        out[set].get.push(get)
+      }
+    }
+    return out
   } finally {
-    await Promise.all([writer.stop(), reader.stop()])
+    await Promise.all(pairs.flatMap(({ writer, reader }) => [writer.stop(), reader.stop()]))
   }
 }
 
-/** Valid records of distinct names a relay stores per second. */
-async function throughput(relay: Proc, records: Array<[Uint8Array, Uint8Array]>): Promise<number> {
-  const client: Client = await createClient({ relays: [relay.tcp] })
+/** Offers `records` to one relay, `THROUGHPUT_CONCURRENCY` in flight; how many it stored and in how many ms. */
+async function offer(client: Client, relay: Proc, records: Array<[Uint8Array, Uint8Array]>): Promise<{ stored: number; ms: number }> {
+  let next = 0
+  let stored = 0
+  const started = performance.now()
+  await Promise.all(
+    Array.from({ length: THROUGHPUT_CONCURRENCY }, async () => {
+      while (next < records.length) {
+        const [key, value] = records[next++]
+        if (await putDirect(client, relay.peerId, key, value)) stored++
+      }
+    }),
+  )
+  return { stored, ms: performance.now() - started }
+}
+
+/**
+ * Valid records of distinct names each relay stores per second: after an unmeasured warm-up
+ * batch each, the records are offered in two halves in the order A B B A, so both relays are
+ * measured early and late in the run.
+ */
+async function throughput(relays: Proc[]): Promise<number[]> {
+  const clients = await Promise.all(relays.map(async (relay) => createClient({ relays: [relay.tcp] })))
   try {
-    let next = 0
-    let stored = 0
-    const started = performance.now()
-    await Promise.all(
-      Array.from({ length: THROUGHPUT_CONCURRENCY }, async () => {
-        while (next < records.length) {
-          const [key, value] = records[next++]
-          if (await putDirect(client, relay.peerId, key, value)) stored++
-        }
-      }),
-    )
-    return stored / ((performance.now() - started) / 1000)
+    const totals = relays.map(() => ({ stored: 0, ms: 0 }))
+    for (const [i, relay] of relays.entries()) await offer(clients[i], relay, await makeRecords(`w${i}`, THROUGHPUT_WARMUP_RECORDS))
+    const halves = await Promise.all(relays.map(async (_, i) => {
+      const records = await makeRecords(`m${i}`, THROUGHPUT_RECORDS)
+      return [records.slice(0, records.length / 2), records.slice(records.length / 2)]
+    }))
+    const order = [...relays.keys(), ...[...relays.keys()].reverse()]
+    for (const [n, i] of order.entries()) {
+      const { stored, ms } = await offer(clients[i], relays[i], halves[i][n < relays.length ? 0 : 1])
+      totals[i].stored += stored
+      totals[i].ms += ms
+    }
+    return totals.map(({ stored, ms }) => stored / (ms / 1000))
   } finally {
-    await client.stop()
+    await Promise.all(clients.map((c) => c.stop()))
   }
 }
 
-async function makeRecords(tag: string): Promise<Array<[Uint8Array, Uint8Array]>> {
+async function makeRecords(tag: string, count: number): Promise<Array<[Uint8Array, Uint8Array]>> {
   const owner = generateKeyPair()
   const out: Array<[Uint8Array, Uint8Array]> = []
-  for (let i = 0; i < THROUGHPUT_RECORDS; i++) {
+  for (let i = 0; i < count; i++) {
     const name = `bench${process.pid}${tag}${i}:throughput`
     out.push([await dhtKey(name), await rootRecord(name, owner)])
   }
@@ -286,15 +331,16 @@ export const run: BenchPart = async (report) => {
     const [b, c] = await Promise.all([start(ours(dir, 'b', ['--bootstrap', a.tcp])), start(ours(dir, 'c', ['--bootstrap', a.tcp]))])
     const ba = await start(spawnRelay([], true))
     const [bb, bc] = await Promise.all([start(spawnRelay([ba.tcp], true)), start(spawnRelay([ba.tcp], true))])
-    const mineLatency = await latency([a, b, c])
-    const theirLatency = await latency([ba, bb, bc])
+    const [mineLatency, theirLatency] = await latency([
+      [a, b, c],
+      [ba, bb, bc],
+    ])
     for (const [op, p] of [['put', 50], ['put', 95], ['get', 50], ['get', 95]] as const) {
       report({ part: 'relay', runtime: 'node', metric: `DHT ${op} latency p${p} (3 relays)`, value: percentile(mineLatency[op], p), unit: 'ms', baseline: { label: 'libp2p defaults', value: percentile(theirLatency[op], p) } })
     }
 
     // Records stored per second by one relay.
-    const mineRate = await throughput(a, await makeRecords('m'))
-    const theirRate = await throughput(ba, await makeRecords('t'))
+    const [mineRate, theirRate] = await throughput([a, ba])
     report({ part: 'relay', runtime: 'node', metric: 'records stored per second', value: mineRate, unit: 'records/s', baseline: { label: 'libp2p defaults (memory store, no guard)', value: theirRate }, note: 'ours: LevelDB on disk, rollback/hijack guard' })
   } finally {
     await Promise.all(started.map((p) => p.stop()))

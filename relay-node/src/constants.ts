@@ -96,5 +96,8 @@ export const MAX_HTTP_BODY_BYTES = 64 * KIB
 export const MAX_REVOCATION_BYTES = 16 * KIB
 /** How long a peer has to send or receive one revocation message. */
 export const REVOKE_STREAM_TIMEOUT_MS = 10 * SECOND
-/** How long the store's write-behind bookkeeping may lag (records themselves are written at once). */
-export const STATE_FLUSH_INTERVAL_MS = 2 * SECOND
+/**
+ * Longest a store write (record, provider record, peer store entry) waits in memory before it
+ * reaches LevelDB's log in one batch: a crash or `kill -9` loses at most this much. 0 writes at once.
+ */
+export const DEFAULT_STORE_FLUSH_INTERVAL_MS = 200

@@ -157,8 +157,10 @@ export class GuardedDatastore extends BaseDatastore {
   }
 
   override async get(key: Key, options?: AbortOptions): Promise<Uint8Array> {
-    const value = await this.inner.get(key, options)
     const k = key.toString()
+    // Every stored record is accounted for: a name this relay does not hold costs no disk read.
+    if (k.startsWith(DHT_RECORD_PREFIX) && !this.entries.has(k)) throw new EntryNotFoundError(`${k} is not stored`)
+    const value = await this.inner.get(key, options)
     if (k.startsWith(DHT_RECORD_PREFIX)) {
       const record = Libp2pRecord.deserialize(value)
       if (!(await this.policy.isServable(record.key, record.value))) {
@@ -200,10 +202,13 @@ export class GuardedDatastore extends BaseDatastore {
       throw this.refuse('malformed', k, peer, 'not a DHT record')
     }
     let current: Uint8Array | undefined
-    try {
-      current = Libp2pRecord.deserialize(await this.inner.get(key, options)).value
-    } catch {
-      current = undefined
+    // A name not accounted for is not stored: no read for a new name.
+    if (this.entries.has(k)) {
+      try {
+        current = Libp2pRecord.deserialize(await this.inner.get(key, options)).value
+      } catch {
+        current = undefined
+      }
     }
     try {
       await this.policy.checkPut(incoming.key, incoming.value, current)

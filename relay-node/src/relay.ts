@@ -30,6 +30,7 @@ import { AnRecordPolicy } from './record-policy.ts'
 import { GuardedDatastore, runAsPeer } from './record-store.ts'
 import { Republisher } from './republish.ts'
 import { Revoker } from './revoke.ts'
+import { WriteBehindDatastore } from './write-behind.ts'
 
 /** How often the trust files are checked for changes (SIGHUP reloads at once). */
 const TRUST_FILE_POLL_MS = 5000
@@ -83,7 +84,13 @@ export async function createRelay(config: RelayConfig, log: Logger = createLogge
   await ensureDataDir(config.dataDir)
   const privateKey = await loadOrCreatePeerKey(config.dataDir, log)
   const level = await openDatastore(config.dataDir)
-  const cleanup: Array<() => Promise<unknown>> = [async () => level.close()]
+  // Records, provider records and the peer store go through the write-behind store (batched
+  // LevelDB writes, hot entries in memory); revocations and blocked roots are written at once.
+  const disk = new WriteBehindDatastore(level, {
+    flushInterval: config.storeFlushInterval,
+    onFlushError: (err) => log.error('store writes not flushed; retrying', { error: err }),
+  })
+  const cleanup: Array<() => Promise<unknown>> = [async () => disk.close()]
   const undo = async (): Promise<void> => {
     for (const fn of cleanup.reverse()) await fn().catch(() => undefined)
   }
@@ -94,7 +101,7 @@ export async function createRelay(config: RelayConfig, log: Logger = createLogge
     const policy = new AnRecordPolicy(permissions)
     const bootstrapPeers = config.bootstrap.map((a) => a.getComponents().find((c) => c.name === 'p2p')?.value).filter((id): id is string => id != null)
     const store = new GuardedDatastore(
-      level,
+      disk,
       policy,
       { maxBytes: config.storeMaxBytes, peerQuota: config.storePeerQuota, evictionPolicy: config.evictionPolicy },
       {

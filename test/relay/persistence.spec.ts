@@ -1,5 +1,7 @@
 /**
  * A relay keeps its identity and its records across a clean restart and across `kill -9`.
+ * Store writes reach LevelDB in one batch per `--store-flush-interval`: a clean stop writes
+ * everything, a `kill -9` loses at most the writes of the last interval.
  */
 import { stat } from 'node:fs/promises'
 import { describe, it, before, after } from '../support/spec.ts'
@@ -9,8 +11,23 @@ import { createClient, getDirect, putDirect, type Client } from './support/clien
 import { dhtKey, generateKeyPair, rootRecord, uniqueName } from './support/records.ts'
 import { getJson, removeDir, startRelay, tempDir } from './support/relay-process.ts'
 
-/** How long after a write a `kill -9` may come and the write still survive (LevelDB's log reaches the OS at once). */
+/** How long after a write a `kill -9` may come and the write still survive (the default flush interval is 200 ms). */
 const SETTLE_MS = 500
+/** A longer flush interval, and a wait past it. */
+const LONG_FLUSH = '1500ms'
+const PAST_LONG_FLUSH_MS = 2500
+
+async function putSome(client: Client, peerId: string, n: number, prefix: string): Promise<Array<[Uint8Array, Uint8Array]>> {
+  const written: Array<[Uint8Array, Uint8Array]> = []
+  for (let i = 0; i < n; i++) {
+    const name = uniqueName(prefix)
+    const key = await dhtKey(name)
+    const value = await rootRecord(name, generateKeyPair())
+    assert.ok(await putDirect(client, peerId, key, value))
+    written.push([key, value])
+  }
+  return written
+}
 
 describe('relay persistence', () => {
   let dir: string
@@ -76,6 +93,50 @@ describe('relay persistence', () => {
       for (const [key, value] of written) {
         const got = await getDirect(reader, second.peerId, key)
         assert.ok(got != null && equals(got, value), 'a record was lost with kill -9')
+      }
+    } finally {
+      await second.stop()
+    }
+  })
+
+  it('keeps records older than the flush interval across a kill -9', async () => {
+    const data = `${dir}/killed-batched`
+    const first = await startRelay(data, ['--store-flush-interval', LONG_FLUSH])
+    const client = await createClient({ relays: [first.tcp] })
+    clients.push(client)
+    const written = await putSome(client, first.peerId, 10, 'batched')
+    await new Promise((r) => setTimeout(r, PAST_LONG_FLUSH_MS))
+    await first.kill9()
+
+    const second = await startRelay(data)
+    try {
+      assert.equal((await getJson(second, '/health')).records, written.length)
+      const reader = await createClient({ relays: [second.tcp] })
+      clients.push(reader)
+      for (const [key, value] of written) {
+        const got = await getDirect(reader, second.peerId, key)
+        assert.ok(got != null && equals(got, value), 'a record older than the flush interval was lost with kill -9')
+      }
+    } finally {
+      await second.stop()
+    }
+  })
+
+  it('writes pending records to disk on a clean stop, however long the flush interval', async () => {
+    const data = `${dir}/stop-pending`
+    const first = await startRelay(data, ['--store-flush-interval', '1h'])
+    const client = await createClient({ relays: [first.tcp] })
+    clients.push(client)
+    const written = await putSome(client, first.peerId, 10, 'pending')
+    assert.equal(await first.stop(), 0)
+
+    const second = await startRelay(data)
+    try {
+      const reader = await createClient({ relays: [second.tcp] })
+      clients.push(reader)
+      for (const [key, value] of written) {
+        const got = await getDirect(reader, second.peerId, key)
+        assert.ok(got != null && equals(got, value), 'a record waiting for the flush was lost on a clean stop')
       }
     } finally {
       await second.stop()
