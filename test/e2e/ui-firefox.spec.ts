@@ -1,0 +1,150 @@
+/**
+ * The app in Firefox (Debian's firefox-esr through puppeteer-core): A publishes files through
+ * the publish screen, B opens the address and sees the page styled, scripted, with its image;
+ * a folder site (published from Chromium, since Firefox's automation cannot pick a folder)
+ * opens in Firefox with its sub-folder page reachable by a link. Where Firefox is set to lack
+ * WebRTC or service workers, the app says so plainly.
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { Browser as ChromiumBrowser } from 'playwright-core'
+import type { Browser } from 'puppeteer-core'
+import { after, before, describe, it } from '../support/spec.ts'
+import { equal, ok } from '../support/assert.ts'
+import { buildApp, removeBuild } from './support/app-build.ts'
+import { startAppRelay, type AppRelay } from './support/app-relay.ts'
+import { launchChromium, newPerson } from './support/browser.ts'
+import { bounded } from './support/site-frame.ts'
+import { chooseName, openApp, publish } from './ui-support/app-page.ts'
+import { clickButton, fill, frameOf, launchFirefox, newFirefoxPerson, openAppIn, waitForText } from './ui-support/firefox.ts'
+import { HEADING_COLOUR, IMAGE_SIZE, SCRIPT_TEXT, SUBPAGE_HEADING, siteFiles, writeSiteFolder } from './ui-support/site-folder.ts'
+
+describe('the app in Firefox', () => {
+  let appDir = ''
+  let relay: AppRelay
+  let firefox: Browser
+  let work = ''
+
+  before(async () => {
+    appDir = await buildApp()
+    relay = await startAppRelay(appDir)
+    firefox = await launchFirefox()
+    work = await mkdtemp(join(tmpdir(), 'an-ui-ff-'))
+  })
+
+  after(async () => {
+    await firefox?.close()
+    await relay?.stop()
+    await removeBuild(appDir)
+    await rm(work, { recursive: true, force: true })
+  })
+
+  it(
+    'A publishes picked files in Firefox; B, in Firefox too, types the address and sees it styled, scripted, with its image',
+    bounded(180_000, async () => {
+      const files = siteFiles('Published from Firefox')
+      const paths: string[] = []
+      for (const name of ['index.html', 'style.css', 'app.js']) {
+        paths.push(join(work, name))
+        await writeFile(join(work, name), files[name])
+      }
+      // The picked files sit side by side: the page's image path becomes a flat one.
+      await writeFile(paths[0], (files['index.html'] as string).replace('images/logo.png', 'logo.png'))
+      paths.push(join(work, 'logo.png'))
+      await writeFile(join(work, 'logo.png'), files['images/logo.png'])
+
+      const a = await newFirefoxPerson(firefox)
+      const b = await newFirefoxPerson(firefox)
+      try {
+        await openAppIn(a.page, relay.appOrigin, '#/publish')
+        const input = await a.page.waitForSelector('an-app >>> #files')
+        await input!.uploadFile(...paths)
+        await waitForText(a.page, '4 files')
+        await fill(a.page, '#name', 'firefox')
+        await fill(a.page, '#topic', 'demo')
+        await waitForText(a.page, 'firefox:demo is free.')
+        await clickButton(a.page, 'Publish')
+        const share = await a.page.waitForSelector('an-app >>> a[data-share]', { timeout: 90_000 })
+        equal(await share!.evaluate((link) => link.textContent?.trim()), 'an://firefox:demo/')
+        equal(await a.page.$eval('an-app >>> [role="progressbar"]', (bar) => bar.getAttribute('aria-valuenow')), '100')
+
+        await openAppIn(b.page, relay.appOrigin, '#/view')
+        await fill(b.page, '#address', ' firefox:demo ')
+        await clickButton(b.page, 'Go')
+        const frame = await frameOf(b.page, relay.siteOrigin('firefox:demo'), '#logo', 90_000)
+        equal(await frame.$eval('h1', (h) => getComputedStyle(h).color), HEADING_COLOUR, 'the stylesheet applies')
+        await frame.waitForFunction((text) => document.getElementById('js')?.textContent === text, { timeout: 30_000 }, SCRIPT_TEXT)
+        equal(await frame.$eval('#logo', async (img) => (await (img as HTMLImageElement).decode(), (img as HTMLImageElement).naturalWidth)), IMAGE_SIZE, 'the image loaded')
+        equal(a.errors.length + b.errors.length, 0, `no page errors: ${[...a.errors, ...b.errors].join('; ')}`)
+      } finally {
+        await a.close()
+        await b.close()
+      }
+    }),
+  )
+
+  it(
+    'a folder site opens in Firefox and its sub-folder page is reachable by a link',
+    bounded(180_000, async () => {
+      let chromium: ChromiumBrowser | undefined
+      const folder = await writeSiteFolder('A folder for Firefox')
+      const b = await newFirefoxPerson(firefox)
+      try {
+        chromium = await launchChromium()
+        const a = await newPerson(chromium)
+        await openApp(a.page, relay.appOrigin, '#/publish')
+        await a.page.getByLabel('Folder', { exact: true }).setInputFiles(folder.dir)
+        await chooseName(a.page, 'folder', 'firefox', 'free')
+        await publish(a.page)
+
+        await openAppIn(b.page, relay.appOrigin, `#/view/an://folder:firefox/`)
+        const origin = relay.siteOrigin('folder:firefox')
+        const home = await frameOf(b.page, origin, '#logo', 90_000)
+        equal(await home.$eval('h1', (h) => getComputedStyle(h).color), HEADING_COLOUR)
+        await home.click('a[href="docs/page.html"]')
+        const sub = await frameOf(b.page, origin, 'h1', 45_000)
+        await sub.waitForFunction((heading) => document.querySelector('h1')?.textContent === heading, { timeout: 45_000 }, SUBPAGE_HEADING)
+        ok(sub.url().endsWith('/docs/page.html'), sub.url())
+      } finally {
+        await b.close()
+        await chromium?.close()
+        await folder.remove()
+      }
+    }),
+  )
+
+  it(
+    'Firefox without WebRTC: the app says plainly that it cannot connect, instead of failing silently',
+    bounded(90_000, async () => {
+      const limited = await launchFirefox({ 'media.peerconnection.enabled': false })
+      try {
+        const page = await limited.newPage()
+        await openAppIn(page, relay.appOrigin, '#/view', 'unsupported')
+        const missing = await page.$eval('an-app >>> an-capability-notice >>> [role="alert"]', (alert) => alert.getAttribute('data-missing'))
+        ok(missing?.split(' ').includes('webrtc'), `WebRTC is named as missing: ${missing}`)
+        await waitForText(page, 'No WebRTC.')
+        await waitForText(page, 'No node: this browser lacks what it needs')
+      } finally {
+        await limited.close()
+      }
+    }),
+  )
+
+  it(
+    'Firefox without service workers: the node runs, and opening a site explains why it cannot be shown',
+    bounded(90_000, async () => {
+      const limited = await launchFirefox({ 'dom.serviceWorkers.enabled': false })
+      try {
+        const page = await limited.newPage()
+        await openAppIn(page, relay.appOrigin, '#/view')
+        await waitForText(page, 'No service workers.')
+        await fill(page, '#address', 'firefox:demo')
+        await clickButton(page, 'Go')
+        await waitForText(page, 'This browser cannot show sites safely')
+      } finally {
+        await limited.close()
+      }
+    }),
+  )
+})
