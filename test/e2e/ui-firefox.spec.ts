@@ -9,7 +9,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Browser as ChromiumBrowser } from 'playwright-core'
-import type { Browser } from 'puppeteer-core'
+import type { Browser, ElementHandle } from 'puppeteer-core'
 import { after, before, describe, it } from '../support/spec.ts'
 import { equal, ok } from '../support/assert.ts'
 import { buildApp, removeBuild } from './support/app-build.ts'
@@ -58,8 +58,8 @@ describe('the app in Firefox', () => {
       const b = await newFirefoxPerson(firefox)
       try {
         await openAppIn(a.page, relay.appOrigin, '#/publish')
-        const input = await a.page.waitForSelector('an-app >>> #files')
-        await input!.uploadFile(...paths)
+        const input = (await a.page.waitForSelector('an-app >>> #files')) as ElementHandle<HTMLInputElement>
+        await input.uploadFile(...paths)
         await waitForText(a.page, '4 files')
         await fill(a.page, '#name', 'firefox')
         await fill(a.page, '#topic', 'demo')
