@@ -12,7 +12,7 @@ import { peerIdFromMultihash, peerIdFromString } from '@libp2p/peer-id'
 import * as Digest from 'multiformats/hashes/digest'
 import { CID } from 'multiformats/cid'
 import { generateKeyPair } from '../../../src/core/crypto/ed25519.ts'
-import { createRecord, dhtKey, type RecordHost, type SignedRecord } from '../../../src/core/records/index.ts'
+import { createRecord, decodeRecord, dhtKey, type RecordHost, type SignedRecord } from '../../../src/core/records/index.ts'
 import { createAlternetPeer, type BrowserPeer } from '../../../src/net/index.ts'
 import { putRecord, selfHostEntry } from '../../../src/net/naming/index.ts'
 import { ROUTE_PROTOCOL, createRouteServer } from '../../../src/net/route/index.ts'
@@ -327,6 +327,14 @@ const harness = {
   async cached(name: string): Promise<{ seq: number } | null> {
     const cached = await peer().storage.records.getCachedRecord(name)
     return cached === undefined ? null : { seq: cached.seq }
+  },
+
+  /** This device's own record of `name` (kept for republishing), if it publishes it. */
+  async ownRecord(name: string): Promise<{ seq: number; addrs: string[] } | null> {
+    const site = await peer().storage.sites.getPublishedSite(name)
+    if (site === undefined) return null
+    const record = decodeRecord(site.record)
+    return { seq: record.body.seq, addrs: (record.body.hosts ?? []).flatMap((h) => h.addrs.map((a) => multiaddr(a).toString())) }
   },
 
   /** The owner key file under `passphrase`, as bytes. */

@@ -6,7 +6,7 @@
  */
 import { deterministicBytes } from './site-spec.ts'
 
-/** Bytes per message; Chromium takes up to 256 KiB, 64 KiB keeps the queue smooth. */
+/** Bytes per message by default; Chromium takes up to 256 KiB, 64 KiB keeps the queue smooth. */
 const MESSAGE_SIZE = 64 * 1024
 /** Refill the send queue when it falls below this. */
 const LOW_WATER = 1024 * 1024
@@ -94,17 +94,17 @@ export const rawChannel = {
   received(): Promise<{ firstAt: number; lastAt: number; bytes: number }> {
     return receiving!
   },
-  /** Sends `size` deterministic bytes with backpressure; resolves with the start time. */
-  async send(size: number, seed = 1): Promise<number> {
+  /** Sends `size` deterministic bytes in `messageSize` messages with backpressure; resolves with the start time. */
+  async send(size: number, seed = 1, messageSize = MESSAGE_SIZE): Promise<number> {
     const dc = channel!
     const bytes = deterministicBytes(size, seed)
     dc.bufferedAmountLowThreshold = LOW_WATER
     const startAt = now()
-    for (let offset = 0; offset < size; offset += MESSAGE_SIZE) {
+    for (let offset = 0; offset < size; offset += messageSize) {
       if (dc.bufferedAmount > HIGH_WATER) {
         await new Promise<void>((resolve) => dc.addEventListener('bufferedamountlow', () => resolve(), { once: true }))
       }
-      dc.send(bytes.subarray(offset, Math.min(size, offset + MESSAGE_SIZE)) as Uint8Array<ArrayBuffer>)
+      dc.send(bytes.subarray(offset, Math.min(size, offset + messageSize)) as Uint8Array<ArrayBuffer>)
     }
     return startAt
   },
