@@ -108,6 +108,15 @@ describe('identity: export, import, and one node per browser (Chromium)', () => 
         await openApp(viewer.page, relay.appOrigin)
         await visit(viewer.page, 'an://moving:keys')
         await siteFrame(viewer.page).locator('h1', { hasText: 'Version two' }).waitFor({ timeout: VIEW_MS })
+
+        // From My sites: Update leads to the publish form filled in; Stop hosting asks first.
+        await c.page.getByRole('link', { name: 'Update moving:keys' }).click()
+        equal(await c.page.getByRole('textbox', { name: 'Name', exact: true }).inputValue(), 'moving')
+        equal(await c.page.getByRole('textbox', { name: 'Topic', exact: true }).inputValue(), 'keys')
+        await goTo(c.page, 'My sites')
+        c.page.once('dialog', (dialog) => void dialog.accept())
+        await c.page.getByRole('button', { name: 'Stop hosting moving:keys' }).click()
+        await c.page.getByText('no: only the name is kept up').waitFor({ timeout: VIEW_MS })
       } finally {
         await a.context.close()
         await c.context.close()
