@@ -61,6 +61,8 @@ export interface PeerRelays extends EventTarget {
     test: (status: { reachable: boolean; addresses: string[] }) => boolean,
     options?: { signal?: AbortSignal },
   ): Promise<unknown>
+  /** Adds a relay by URL (its `/.well-known/alternet.json`) or multiaddr, dialled at once. */
+  add(entry: string): Promise<unknown>
   stop(): void
 }
 

@@ -154,8 +154,9 @@ export function failurePage(init: FailurePageInit): Response {
 <p>Address: <code>${escapeHtml(address)}</code></p>
 <div class="actions">
 <a class="primary" href="${escapeHtml(init.path)}">Try again</a>
-<a href="${escapeHtml(init.viewerUrl)}" target="_top">Open in Alternet</a>
+<a id="open-in-app" href="${escapeHtml(init.viewerUrl)}" target="_top">Open in Alternet</a>
 </div>
+<script>if (window.top !== window) document.getElementById('open-in-app').remove()</script>
 <p class="details">Error: ${escapeHtml(init.errorName)}${init.reason ? ` (${escapeHtml(init.reason)})` : ''}, status ${init.status}.</p>
 </main>
 </body>

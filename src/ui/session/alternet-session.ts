@@ -33,11 +33,6 @@ export class NodeNotRunningError extends Error {
   override name = 'NodeNotRunningError'
 }
 
-/** The relays and the relay manager's extra abilities, where the node has one. */
-interface RelayAdder {
-  add(relay: string): Promise<void>
-}
-
 /** The running app's state: the peer, its status, the bridges and the shell's service worker. */
 export class AlternetSession extends EventTarget {
   /** Features this browser lacks. */
@@ -117,8 +112,8 @@ export class AlternetSession extends EventTarget {
 
   /** Adds a relay by URL or multiaddr, dials it now and keeps it for the next start. */
   async addRelay(relay: string): Promise<void> {
-    const manager = this.peer?.relays as (RelayAdder & object) | undefined
-    if (manager === undefined || !('add' in manager)) throw new Error('The node is not running in this tab.')
+    const manager = this.peer?.relays
+    if (manager === undefined) throw new NodeNotRunningError('The node is not running in this tab.')
     addSavedRelay(relay)
     await manager.add(relay)
   }
