@@ -90,7 +90,15 @@ async function answerSite({ event, request, url }: FetchContext): Promise<Respon
   }
   if (errorName !== null && isDocument) {
     void response.body?.cancel().catch(() => {})
-    response = failurePage({ errorName, reason: response.headers.get(REASON_HEADER), status: response.status, site, path, viewerUrl: viewerUrl(appOrigin, site, path) })
+    response = failurePage({
+      errorName,
+      reason: response.headers.get(REASON_HEADER),
+      status: response.status,
+      site,
+      path,
+      viewerUrl: viewerUrl(appOrigin, site, path),
+      framed: request.destination === 'iframe',
+    })
   }
   if (isDocument) tellDocument(bridge, { path, status: response.status, ...(errorName !== null ? { error: errorName } : {}) })
   return response

@@ -121,6 +121,8 @@ export interface FailurePageInit {
   path: string
   /** The shell's viewer URL for this path (a top-level link out of the frame). */
   viewerUrl: string
+  /** Shown in the app's site frame: the link to open it in the app would lead where it is. */
+  framed?: boolean
 }
 
 /** The failure page as an HTML response with the given status (and `x-an-error` kept). */
@@ -154,9 +156,8 @@ export function failurePage(init: FailurePageInit): Response {
 <p>Address: <code>${escapeHtml(address)}</code></p>
 <div class="actions">
 <a class="primary" href="${escapeHtml(init.path)}">Try again</a>
-<a id="open-in-app" href="${escapeHtml(init.viewerUrl)}" target="_top">Open in Alternet</a>
+${init.framed ? '' : `<a href="${escapeHtml(init.viewerUrl)}" target="_top">Open in Alternet</a>`}
 </div>
-<script>if (window.top !== window) document.getElementById('open-in-app').remove()</script>
 <p class="details">Error: ${escapeHtml(init.errorName)}${init.reason ? ` (${escapeHtml(init.reason)})` : ''}, status ${init.status}.</p>
 </main>
 </body>

@@ -66,6 +66,14 @@ describe('site origins: failure pages', () => {
     ok(html.includes('<h1 id="title">The owner’s key changed</h1>'))
     ok(html.includes('role="alert"') && html.includes('name="viewport"') && html.includes('>Try again</a>'))
     ok(!html.includes('<script>'), 'echoed text is escaped')
+    ok(html.includes('>Open in Alternet</a>'), 'opened on its own, the page links to the app')
+  })
+
+  it('leaves out the link to the app when shown in the app's frame', async () => {
+    const response = failurePage({ errorName: 'NameNotFoundError', status: 404, site: 'mysite:code', path: '/', viewerUrl: `${APP}/#/view/an://mysite:code/`, framed: true })
+    const html = await response.text()
+    ok(html.includes('>Try again</a>'))
+    ok(!html.includes('Open in Alternet'))
   })
 })
 
