@@ -10,7 +10,7 @@ import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
 import { circuitRelayTransport } from '@libp2p/circuit-relay-v2'
 import { identify, type Identify } from '@libp2p/identify'
-import type { ConnectionGater, Libp2p, PrivateKey } from '@libp2p/interface'
+import type { ConnectionGater, Libp2p, PeerId, PrivateKey } from '@libp2p/interface'
 import { kadDHT, passthroughMapper, type KadDHT } from '@libp2p/kad-dht'
 import { ping, type Ping } from '@libp2p/ping'
 import { isPrivate } from '@libp2p/utils'
@@ -77,6 +77,14 @@ export function devConnectionGater(dev: DevSettings = {}): ConnectionGater | und
 }
 
 /**
+ * The node's connection gater: the development settings' addresses (without them libp2p fills
+ * in its browser default), and no dial of a relay `deniesDial` calls down (see `RelayManager`).
+ */
+function nodeConnectionGater(dev: DevSettings, deniesDial: (peerId: PeerId) => boolean): ConnectionGater {
+  return { ...devConnectionGater(dev), denyDialPeer: (peerId) => deniesDial(peerId) }
+}
+
+/**
  * Creates and starts the node, dials its relays and starts keeping reservations on them.
  * Resolves once a relay is connected, or every relay failed its first dial (they are dialed
  * again with back-off; see `relays.status()`).
@@ -95,7 +103,8 @@ export async function createBrowserNode(init: BrowserNodeInit): Promise<BrowserN
   init.signal?.throwIfAborted()
   const dev = init.dev ?? {}
   const trustedRegistrars = init.trustedRegistrars ?? []
-  const gater = devConnectionGater(dev)
+  let relays: RelayManager | undefined
+  const gater = nodeConnectionGater(dev, (peerId) => relays?.deniesDial(peerId) === true)
   const libp2p = await createLibp2p<AlternetServices>({
     privateKey: init.privateKey,
     addresses: { listen: ['/webrtc'] },
@@ -108,7 +117,7 @@ export async function createBrowserNode(init: BrowserNodeInit): Promise<BrowserN
     ],
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
-    ...(gater === undefined ? {} : { connectionGater: gater }),
+    connectionGater: gater,
     services: {
       identify: identify(),
       ping: ping(),
@@ -123,17 +132,18 @@ export async function createBrowserNode(init: BrowserNodeInit): Promise<BrowserN
       }),
     },
   })
-  const relays = new RelayManager(libp2p, { relays: init.relays, dev, reservations: init.reservations })
+  const manager = new RelayManager(libp2p, { relays: init.relays, dev, reservations: init.reservations })
+  relays = manager
   const stopOnAbort = (): void => {
-    relays.stop()
+    manager.stop()
     void libp2p.stop()
   }
   init.signal?.addEventListener('abort', stopOnAbort, { once: true })
   try {
-    await relays.start()
+    await manager.start()
     init.signal?.throwIfAborted()
   } finally {
     init.signal?.removeEventListener('abort', stopOnAbort)
   }
-  return { libp2p, relays }
+  return { libp2p, relays: manager }
 }

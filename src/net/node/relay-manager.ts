@@ -8,6 +8,12 @@
  * one relay at a time, up to `reservations`: when a reserved relay dies the reservation moves
  * at once to another connected relay. libp2p's own relay discovery is not used: with fewer
  * relays than wanted reservations it searches the DHT in a loop.
+ *
+ * A relay that went away or failed its dial is down: `deniesDial` says so, and the node's
+ * connection gater refuses every other dial of it (DHT queries above all: live relays keep
+ * naming a dead one as a closer peer, and a dial of its WebRTC-Direct port hangs until kad-dht
+ * gives up, seconds per put or lookup). Only the manager's own redials pass, with back-off, and
+ * for a URL only once its well-known document answers again; the first connection lifts it.
  * @module
  */
 import type { Libp2p, PeerId } from '@libp2p/interface'
@@ -68,6 +74,10 @@ interface RelayState {
   timer?: ReturnType<typeof setTimeout>
   dialing?: Promise<void>
   reserveFailedAt?: number
+  /** Set when it went away or its dial failed; cleared when a connection opens. */
+  down?: boolean
+  /** The manager's own dial is under way: the gater lets it through. */
+  redialing?: boolean
   error?: string
   lastError?: Error
 }
@@ -127,9 +137,17 @@ export class RelayManager extends EventTarget {
     this.reconcile()
     this.emitStatus()
   }
+  private readonly onConnect = (event: CustomEvent<PeerId>): void => {
+    const state = this.stateOf(event.detail)
+    if (state !== undefined) state.down = false
+    this.onChange()
+  }
   private readonly onDisconnect = (event: CustomEvent<PeerId>): void => {
     const state = this.stateOf(event.detail)
-    if (state !== undefined) this.schedule(state)
+    if (state !== undefined) {
+      state.down = true
+      this.schedule(state)
+    }
     this.onChange()
   }
 
@@ -144,7 +162,7 @@ export class RelayManager extends EventTarget {
 
   /** Starts dialing every relay; resolves once one is connected or every first dial failed. */
   async start(): Promise<void> {
-    this.libp2p.addEventListener('peer:connect', this.onChange)
+    this.libp2p.addEventListener('peer:connect', this.onConnect)
     this.libp2p.addEventListener('peer:disconnect', this.onDisconnect)
     this.libp2p.addEventListener('self:peer:update', this.onChange)
     this.libp2p.addEventListener('transport:listening', this.onChange)
@@ -162,6 +180,15 @@ export class RelayManager extends EventTarget {
         })
       }
     })
+  }
+
+  /**
+   * Whether a dial of `peerId` is to be refused: it is a relay that is down, and this is not the
+   * manager's own redial. The node's connection gater asks this (`denyDialPeer`).
+   */
+  deniesDial(peerId: PeerId): boolean {
+    const state = this.stateOf(peerId)
+    return state !== undefined && state.down === true && state.redialing !== true && !this.controller.signal.aborted
   }
 
   /** The current status. */
@@ -240,7 +267,7 @@ export class RelayManager extends EventTarget {
     this.controller.abort()
     clearTimeout(this.reconcileTimer)
     for (const state of this.relays.values()) clearTimeout(state.timer)
-    this.libp2p.removeEventListener('peer:connect', this.onChange)
+    this.libp2p.removeEventListener('peer:connect', this.onConnect)
     this.libp2p.removeEventListener('peer:disconnect', this.onDisconnect)
     this.libp2p.removeEventListener('self:peer:update', this.onChange)
     this.libp2p.removeEventListener('transport:listening', this.onChange)
@@ -269,12 +296,19 @@ export class RelayManager extends EventTarget {
         const { peerId, addrs } = await resolveRelayEntry(state.entry, this.dev, signal)
         state.peerId = peerIdFromString(peerId)
         await this.libp2p.peerStore.merge(state.peerId, { multiaddrs: addrs, tags: { [RELAY_TAG]: { value: RELAY_TAG_VALUE } } })
-        await this.libp2p.dial(addrs, { signal })
+        state.redialing = true
+        try {
+          await this.libp2p.dial(addrs, { signal })
+        } finally {
+          state.redialing = false
+        }
+        state.down = false
         state.attempts = 0
         state.error = undefined
         state.lastError = undefined
       } catch (err) {
         state.lastError = err as Error
+        state.down = true
         state.error = (err as Error).name === 'Error' ? (err as Error).message : (err as Error).name
         this.schedule(state)
       } finally {
