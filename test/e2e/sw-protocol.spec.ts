@@ -69,7 +69,7 @@ describe('site origins: failure pages', () => {
     ok(html.includes('>Open in Alternet</a>'), 'opened on its own, the page links to the app')
   })
 
-  it('leaves out the link to the app when shown in the app's frame', async () => {
+  it('leaves out the link to the app when shown in the app’s own frame', async () => {
     const response = failurePage({ errorName: 'NameNotFoundError', status: 404, site: 'mysite:code', path: '/', viewerUrl: `${APP}/#/view/an://mysite:code/`, framed: true })
     const html = await response.text()
     ok(html.includes('>Try again</a>'))
