@@ -103,8 +103,9 @@ export async function createBrowserNode(init: BrowserNodeInit): Promise<BrowserN
   init.signal?.throwIfAborted()
   const dev = init.dev ?? {}
   const trustedRegistrars = init.trustedRegistrars ?? []
-  let relays: RelayManager | undefined
-  const gater = nodeConnectionGater(dev, (peerId) => relays?.deniesDial(peerId) === true)
+  // the gater is made before the relay manager that feeds it
+  const made: { relays?: RelayManager } = {}
+  const gater = nodeConnectionGater(dev, (peerId) => made.relays?.deniesDial(peerId) === true)
   const libp2p = await createLibp2p<AlternetServices>({
     privateKey: init.privateKey,
     addresses: { listen: ['/webrtc'] },
@@ -133,7 +134,7 @@ export async function createBrowserNode(init: BrowserNodeInit): Promise<BrowserN
     },
   })
   const manager = new RelayManager(libp2p, { relays: init.relays, dev, reservations: init.reservations })
-  relays = manager
+  made.relays = manager
   const stopOnAbort = (): void => {
     manager.stop()
     void libp2p.stop()
