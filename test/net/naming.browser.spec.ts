@@ -257,6 +257,31 @@ describe('naming: publish, resolve, pins, CNAMEs, subdomains, republish', () => 
     await b.node.relays.waitFor((s) => s.relays.every((r) => r.connected), { signal: AbortSignal.timeout(20_000) })
   })
 
+  it('adopts a newer record another device published with the same owner key instead of rolling it back', async () => {
+    const first = await startPeer('first-device')
+    const second = await startPeer('second-device')
+    const passphrase = 'two devices share one owner key 42'
+    await second.storage.identity.importOwnerKey(await first.storage.identity.exportOwnerKey(passphrase), passphrase)
+    const name = fresh('twodev')
+    const old = await first.naming.publish({ type: 'root', name, meta: { by: 'first' }, hosts: [selfHostEntry(first.node.libp2p)] })
+    const next = await second.naming.publish({ type: 'root', name, meta: { by: 'second' }, hosts: [selfHostEntry(second.node.libp2p)] })
+    assert.equal(next.record.body.seq, old.record.body.seq + 1)
+
+    await first.naming.republishNow()
+    const adopted = await first.storage.sites.getPublishedSite(name)
+    assert.deepEqual(adopted?.record, next.record.bytes, 'the other device\'s record is now this one\'s')
+    assert.equal(adopted?.hosted, false, 'not among its hosts: no longer hosted here')
+    const seen = await b.naming.resolve(name, { fresh: true })
+    assert.deepEqual(seen.record.bytes, next.record.bytes, 'nothing re-signed over it')
+
+    // The next pass keeps the other device's version alive, not this one's old content.
+    await first.naming.republishNow()
+    const kept = await b.naming.resolve(name, { fresh: true })
+    assert.equal(kept.record.body.seq, next.record.body.seq + 1)
+    assert.deepEqual(kept.record.body.meta, { by: 'second' })
+    assert.deepEqual(kept.record.body.hosts, next.record.body.hosts)
+  })
+
   it('answers from the cache with every relay stopped', async () => {
     const name = fresh('offline')
     const { record } = await a.naming.publish({ type: 'root', name })

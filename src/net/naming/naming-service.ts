@@ -72,7 +72,7 @@ export function createNamingService(init: NamingServiceInit): NamingService {
   const trustedRegistrars = init.trustedRegistrars ?? []
   const dht = init.libp2p.services.dht
   const resolver = new Resolver({ dht, storage: init.storage, trustedRegistrars, now, events })
-  const republisher = new Republisher({ libp2p: init.libp2p, dht, storage: init.storage, now, hostEntry: init.hostEntry })
+  const republisher = new Republisher({ libp2p: init.libp2p, dht, storage: init.storage, now, hostEntry: init.hostEntry, resolver })
   const service: NamingService = Object.assign(events, {
     publish: (fields: PublishFields, options: { signal?: AbortSignal } = {}) =>
       publish({ dht, storage: init.storage, resolver, trustedRegistrars, now }, fields, options.signal),

@@ -6,6 +6,17 @@
  *
  * One tab per store republishes: the work runs while this tab holds a Web Lock named after the
  * store; another tab's republisher waits for the lock and takes over when this tab closes.
+ *
+ * Another device may hold the same owner key (imported from a key file) and publish the site's
+ * next version. So before re-signing, the name is looked up afresh: when the network holds a
+ * record of the same holder with a higher seq than this device's last one, this device did not
+ * sign it, and it is adopted instead of re-signed over: stored as the site's current record
+ * (and cached), nothing put. It stays hosted here only if it lists this node among its hosts and
+ * has the same content root as the record this device last published (so the blocks here are
+ * the ones it names); otherwise the site is marked as no longer hosted here. Later passes re-sign
+ * the adopted record as it is (its content, its hosts), which keeps the other device's version
+ * alive. When the lookup fails (no relay answers), the record is re-signed as before: keeping the
+ * name alive outweighs a race the next pass corrects.
  * @module
  */
 import type { Libp2p } from '@libp2p/interface'
@@ -15,6 +26,7 @@ import { decodeRecord, MAX_ADDRS_PER_HOST, MAX_MULTIADDR_LENGTH, type RecordFiel
 import type { AlternetStorage, PublishedSite } from '../../storage/index.ts'
 import { ADDRESS_CHANGE_SETTLE_MS, REPUBLISH_CHECK_INTERVAL_MS, REPUBLISH_INTERVAL_MS, REPUBLISH_LOCK_PREFIX } from './constants.ts'
 import { putSigned } from './publisher.ts'
+import type { Resolver } from './resolver.ts'
 import type { KadDHT } from '@libp2p/kad-dht'
 
 /** Ranks a multiaddr for a host entry: direct WebRTC first, relayed circuits after, others last. */
@@ -64,6 +76,24 @@ export interface RepublisherInit {
   now: () => number
   /** This node's host entry. @default selfHostEntry */
   hostEntry?: (libp2p: Libp2p) => RecordHost
+  /** Looks the name up before re-signing, to adopt a newer record another device signed. @default none: no look */
+  resolver?: Pick<Resolver, 'networkRecords'>
+}
+
+/** The network's record of `current`'s holder with the highest seq above `current`'s, if any. */
+async function newerOnNetwork(resolver: Pick<Resolver, 'networkRecords'>, current: SignedRecord): Promise<SignedRecord | undefined> {
+  let records: SignedRecord[]
+  try {
+    records = await resolver.networkRecords(current.body.name)
+  } catch {
+    return undefined
+  }
+  let newest: SignedRecord | undefined
+  for (const record of records) {
+    if (!equals(record.holder, current.holder) || record.body.seq <= current.body.seq) continue
+    if (newest === undefined || record.body.seq > newest.body.seq) newest = record
+  }
+  return newest
 }
 
 /** Keeps own records alive in the DHT; see the module comment. */
@@ -158,6 +188,13 @@ export class Republisher {
       await storage.sites.markRepublished(site.site, now)
       return
     }
+    if (this.init.resolver !== undefined) {
+      const newer = await newerOnNetwork(this.init.resolver, current)
+      if (newer !== undefined) {
+        await this.adopt(site, current, newer, self)
+        return
+      }
+    }
     const nextHosts = moved ? hosts!.map((h, i) => (i === mine ? { id: h.id, addrs: self.addrs } : h)) : hosts
     const record = await owner.createRecord(nextFields(current, nextHosts, now))
     // Keep the new seq even when no server takes it now, so the next pass climbs above it.
@@ -165,5 +202,16 @@ export class Republisher {
     await putSigned(this.init, record)
     await storage.sites.markRepublished(site.site, now)
     await storage.records.putCachedRecord(site.site, record.bytes, now)
+  }
+
+  /** Takes `newer` (another device's) as the site's record; see the module comment. */
+  private async adopt(site: PublishedSite, current: SignedRecord, newer: SignedRecord, self: RecordHost): Promise<void> {
+    const { storage } = this.init
+    const listed = newer.body.hosts?.some((h) => equals(h.id, self.id)) === true
+    const oldRoot = current.body.content?.toString()
+    const sameContent = oldRoot === newer.body.content?.toString()
+    const hosted = site.hosted && listed && sameContent
+    await storage.sites.putPublishedSite(newer.bytes, { publishedAt: Math.min(newer.body.created, this.init.now()), hosted })
+    await storage.records.putCachedRecord(site.site, newer.bytes, this.init.now())
   }
 }
