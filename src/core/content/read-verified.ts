@@ -9,8 +9,14 @@ import { CHUNK_SIZE, DEFAULT_READ_CONCURRENCY } from './constants.ts'
 import type { FileEntry } from './manifest.ts'
 import { verifyChunk } from './verify.ts'
 
-/** Fetches one block's bytes, from a local store or a peer. Unverified: `readVerified` checks them. */
-export type GetBlock = (cid: CID, options: { signal: AbortSignal }) => Promise<Uint8Array>
+/**
+ * Fetches one block's bytes, from a local store or a peer. Unverified: `readVerified` checks
+ * them (unless told `verified`). `index` is the chunk's position in the file.
+ */
+export type GetBlock = (
+  cid: CID,
+  options: { signal: AbortSignal; index: number },
+) => Promise<Uint8Array>
 
 /** Options of `readVerified`. */
 export interface ReadVerifiedOptions {
@@ -31,6 +37,12 @@ export interface ReadVerifiedOptions {
    * @default DEFAULT_READ_CONCURRENCY
    */
   concurrency?: number
+  /**
+   * `getBlock` itself checks every chunk with `verifyChunk(entry, index, bytes)` before it
+   * resolves, so `readVerified` does not hash it again. Only for such a `getBlock`.
+   * @default false
+   */
+  verified?: boolean
 }
 
 /**
@@ -71,10 +83,14 @@ export function readVerified(
 
   const fetchChunk = (index: number): Promise<Uint8Array> => {
     const cid = entry.chunks[index]
-    const verified = getBlock(cid, { signal: aborter.signal }).then(async (bytes) => {
-      await verifyChunk(entry, index, bytes)
-      return bytes
-    })
+    const fetched = getBlock(cid, { signal: aborter.signal, index })
+    const verified =
+      options.verified === true
+        ? fetched
+        : fetched.then(async (bytes) => {
+            await verifyChunk(entry, index, bytes)
+            return bytes
+          })
     // Awaited later, in order; until then a rejection must not count as unhandled.
     verified.catch(() => {})
     return verified

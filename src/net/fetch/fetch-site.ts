@@ -215,6 +215,7 @@ export function createSiteFetcher(init: SiteFetcherInit): SiteFetcher {
     entry: FileEntry,
     start: number,
     end: number,
+    path?: string,
   ): Promise<ReadableStream<Uint8Array>> {
     if (await heldLocally(entry, start, end)) {
       const local = store as ContentStore
@@ -237,6 +238,9 @@ export function createSiteFetcher(init: SiteFetcherInit): SiteFetcher {
       end,
       signal: ctx.signal,
       onHostDropped: dropped(ctx, peers),
+      // With its path, chunks come several to a stream, by ranged requests for the file.
+      ...(path === undefined ? {} : { file: { site: ctx.address.site, root: ctx.root, path } }),
+      onChunk: (cid, bytes) => keeper?.keep(ctx.address.site, cid, bytes),
     })
   }
 
@@ -267,6 +271,7 @@ export function createSiteFetcher(init: SiteFetcherInit): SiteFetcher {
     status: 200 | 404,
     method: string,
     headers: Headers,
+    path?: string,
   ): Promise<Response> {
     const out: Record<string, string> = {
       'content-type': entry.type,
@@ -305,7 +310,7 @@ export function createSiteFetcher(init: SiteFetcherInit): SiteFetcher {
     if (range !== null) out['content-range'] = contentRange(range, entry.size)
     const responseStatus = range === null ? status : 206
     if (method === 'HEAD') return new Response(null, { status: responseStatus, headers: out })
-    const stream = await primed(await body(ctx, entry, start, end))
+    const stream = await primed(await body(ctx, entry, start, end, path))
     return new Response(stream, { status: responseStatus, headers: out })
   }
 
@@ -364,7 +369,7 @@ export function createSiteFetcher(init: SiteFetcherInit): SiteFetcher {
         },
       })
     }
-    return await fileResponse(ctx, found.entry, 200, method, headers)
+    return await fileResponse(ctx, found.entry, 200, method, headers, path)
   }
 
   return {
