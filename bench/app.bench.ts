@@ -1,0 +1,195 @@
+/**
+ * The app's figures, in Chromium against a real relay serving the built app: A publishes a
+ * folder site through the publish screen; a visitor, in a fresh browser context each run,
+ * opens the app, types the address and presses Go. Timed from that press to the site
+ * document's first byte and to its `load` event, for a first visit (no site worker yet, the
+ * node just started), a repeat visit (same tab: worker installed, node warm) and an offline
+ * visit (context offline, the app reopened from its precache). Also the gzip size (level 9) of
+ * the JavaScript the app shell loads and of the two service workers, from the build.
+ * @module
+ */
+import { readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { gzipSync } from 'node:zlib'
+import type { Browser, BrowserContext, Frame, Page } from 'playwright-core'
+import { buildApp, removeBuild } from '../test/e2e/support/app-build.ts'
+import { startAppRelay, type AppRelay } from '../test/e2e/support/app-relay.ts'
+import { launchChromium, newPerson, waitUntil } from '../test/e2e/support/browser.ts'
+import { chooseName, openApp, publish, START_MS, VIEW_MS } from '../test/e2e/ui-support/app-page.ts'
+import { writeSiteFolder } from '../test/e2e/ui-support/site-folder.ts'
+import type { BenchPart, BenchRow } from './types.ts'
+
+/** The whole part, bounded. */
+const PART_TIMEOUT_MS = 5 * 60_000
+/** Visitors (fresh contexts); each makes a first, a repeat and an offline visit. */
+const RUNS = 5
+const TITLE = 'A site for the app bench'
+
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]
+
+/** One visit's times, ms from pressing Go. */
+interface Visit {
+  firstByte: number
+  load: number
+}
+
+/** The site frame (not its bridge) once its document has loaded, with a new document if `after` is given. */
+async function loadedFrame(page: Page, origin: string, after: number): Promise<{ frame: Frame; timeOrigin: number }> {
+  return waitUntil(
+    'the site document loaded',
+    async () => {
+      for (const frame of page.frames()) {
+        if (!frame.url().startsWith(`${origin}/`) || frame.url().includes('/__an/')) continue
+        const state = await frame
+          .evaluate((title) => {
+            const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined
+            return { timeOrigin: performance.timeOrigin, loaded: nav !== undefined && nav.loadEventEnd > 0 && document.title === title }
+          }, TITLE)
+          .catch(() => undefined)
+        if (state?.loaded === true && state.timeOrigin > after) return { frame, timeOrigin: state.timeOrigin }
+      }
+      return undefined
+    },
+    VIEW_MS,
+    20,
+  )
+}
+
+/** Presses Go for `address` (already typed) and times the site document. */
+async function timedVisit(page: Page, origin: string, address: string): Promise<Visit> {
+  const bar = page.getByRole('textbox', { name: 'Address', exact: true })
+  await bar.fill(address)
+  // The press, on the page's clock: a capturing listener stamps the click as it happens.
+  await page.evaluate(() => {
+    const w = window as unknown as { pressedAt?: number }
+    delete w.pressedAt
+    document.addEventListener('click', () => (w.pressedAt ??= performance.timeOrigin + performance.now()), { capture: true, once: true })
+  })
+  await page.getByRole('button', { name: 'Go', exact: true }).click()
+  const pressedAt = await page.evaluate(() => (window as unknown as { pressedAt: number }).pressedAt)
+  const { frame } = await loadedFrame(page, origin, pressedAt)
+  const nav = await frame.evaluate(() => {
+    const entry = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming
+    return { at: performance.timeOrigin, responseStart: entry.responseStart, loadEventEnd: entry.loadEventEnd }
+  })
+  return { firstByte: nav.at + nav.responseStart - pressedAt, load: nav.at + nav.loadEventEnd - pressedAt }
+}
+
+/** A visitor: a fresh context; the three visits. */
+async function visitor(browser: Browser, relay: AppRelay, site: string): Promise<{ first: Visit; repeat: Visit; offline: Visit; scripts: string[] }> {
+  const { context, page } = await newPerson(browser)
+  const scripts = new Set<string>()
+  page.on('request', (request) => {
+    const url = new URL(request.url())
+    if (url.origin === relay.appOrigin && url.pathname.endsWith('.js')) scripts.add(url.pathname)
+  })
+  const origin = relay.siteOrigin(site)
+  const address = `an://${site}/`
+  try {
+    await openApp(page, relay.appOrigin, '#/view')
+    const first = await timedVisit(page, origin, address)
+    const repeat = await timedVisit(page, origin, address)
+    await offlineApp(context, page, relay)
+    const offline = await timedVisit(page, origin, address)
+    return { first, repeat, offline, scripts: [...scripts] }
+  } finally {
+    await context.close()
+  }
+}
+
+/** Takes the context offline and loads the app again (from its precache); its node starts offline. */
+async function offlineApp(context: BrowserContext, page: Page, relay: AppRelay): Promise<void> {
+  await context.setOffline(true)
+  await page.goto('about:blank')
+  await page.goto(`${relay.appOrigin}/#/view`)
+  await page.locator('an-app[data-phase="running"]').waitFor({ timeout: START_MS })
+}
+
+async function gzipped(dir: string, paths: string[]): Promise<{ raw: number; gzip: number }> {
+  let raw = 0
+  let gzip = 0
+  for (const path of paths) {
+    const bytes = await readFile(join(dir, path))
+    raw += bytes.length
+    gzip += gzipSync(bytes, { level: 9 }).length
+  }
+  return { raw, gzip }
+}
+
+async function measure(report: (row: BenchRow) => void, browser: Browser, relay: AppRelay, appDir: string): Promise<void> {
+  const row = (runtime: 'chromium' | 'build', metric: string, value: number, unit: string, extra: Partial<BenchRow> = {}): void =>
+    report({ part: 'app', runtime, metric, value, unit, ...extra })
+  const site = `bench${Math.random().toString(36).slice(2, 8)}:app`
+
+  const folder = await writeSiteFolder(TITLE)
+  const publisher = await newPerson(browser)
+  try {
+    await openApp(publisher.page, relay.appOrigin, '#/publish')
+    await publisher.page.getByLabel('Folder', { exact: true }).setInputFiles(folder.dir)
+    const [name, topic] = site.split(':')
+    await chooseName(publisher.page, name, topic, 'free')
+    await publish(publisher.page)
+
+    const visits: Awaited<ReturnType<typeof visitor>>[] = []
+    for (let i = 0; i < RUNS; i++) visits.push(await visitor(browser, relay, site))
+
+    const of = (kind: 'first' | 'repeat' | 'offline', what: keyof Visit): number => median(visits.map((v) => v[kind][what]))
+    const how =
+      `median of ${RUNS} visitors; from the click on Go (capturing listener, page clock) to the site frame's ` +
+      `performance.timeOrigin + navigation entry's`
+    const fb = `${how} responseStart (the site worker's answer starts)`
+    const ld = `${how} loadEventEnd`
+    row('chromium', 'first visit, time to first byte', of('first', 'firstByte'), 'ms', { note: `${fb}; fresh context: no site worker yet, node just started, name not cached` })
+    row('chromium', 'first visit, time to load', of('first', 'load'), 'ms', { note: ld })
+    row('chromium', 'repeat visit, time to first byte', of('repeat', 'firstByte'), 'ms', {
+      note: `${fb}; same tab: site worker installed, bridge up, node warm, record and blocks kept`,
+      baseline: { label: 'first visit', value: of('first', 'firstByte') },
+    })
+    row('chromium', 'repeat visit, time to load', of('repeat', 'load'), 'ms', { baseline: { label: 'first visit', value: of('first', 'load') } })
+    row('chromium', 'offline visit, time to first byte', of('offline', 'firstByte'), 'ms', {
+      note: `${fb}; context offline, app reloaded from its precache, node started offline and answers from the record and blocks it kept`,
+      baseline: { label: 'repeat visit', value: of('repeat', 'firstByte') },
+    })
+    row('chromium', 'offline visit, time to load', of('offline', 'load'), 'ms', { baseline: { label: 'repeat visit', value: of('repeat', 'load') } })
+
+    // Sizes, from the build: the JS the app requested (shell, node, workers it starts) and the workers.
+    const scripts = [...new Set(visits.flatMap((v) => v.scripts))].filter((p) => p !== '/sw.js').sort()
+    const appJs = await gzipped(appDir, scripts.map((p) => p.slice(1)))
+    row('build', 'app JavaScript, gzip -9', appJs.gzip / 1024, 'KiB', {
+      note: `${scripts.length} files the app page requested while starting and showing a site (${scripts.join(', ')}); ${(appJs.raw / 1024).toFixed(0)} KiB uncompressed`,
+    })
+    for (const worker of ['sw.js', '__an/site-sw.js']) {
+      const size = await gzipped(appDir, [worker])
+      row('build', `${worker} (service worker), gzip -9`, size.gzip / 1024, 'KiB', { note: `${(size.raw / 1024).toFixed(1)} KiB uncompressed` })
+    }
+  } finally {
+    await publisher.context.close()
+    await folder.remove()
+  }
+}
+
+/** Runs the app figures in Chromium, driven from Node. */
+export const run: BenchPart = async (report) => {
+  let appDir: string | undefined
+  let relay: AppRelay | undefined
+  let browser: Browser | undefined
+  let timer: ReturnType<typeof setTimeout> | undefined
+  try {
+    await Promise.race([
+      (async () => {
+        appDir = await buildApp()
+        relay = await startAppRelay(appDir)
+        browser = await launchChromium()
+        await measure(report, browser, relay, appDir)
+      })(),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`app bench: no result within ${PART_TIMEOUT_MS} ms`)), PART_TIMEOUT_MS)
+      }),
+    ])
+  } finally {
+    clearTimeout(timer)
+    await browser?.close().catch(() => undefined)
+    await relay?.stop()
+    if (appDir !== undefined) await removeBuild(appDir)
+  }
+}
