@@ -14,6 +14,15 @@ import { fromOriginLabel } from '../../src/core/names/index.ts'
 /** Path prefix of the files a site origin serves (ours, not the site's). */
 export const SITE_ORIGIN_PREFIX = '/__an/'
 
+/**
+ * The page that wipes a site origin's storage (docs/ORIGINS.md, "Clearing"): offline copies,
+ * its service worker, and whatever the site stored there. Only the app may load it.
+ */
+export const SITE_CLEAR_PATH = '/__an/clear'
+
+/** The message the clear page posts to the app (its parent) once the origin is wiped. */
+export const SITE_CLEARED_MESSAGE = 'an-site-cleared'
+
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -93,6 +102,43 @@ function appOrigin(req: IncomingMessage, publicHost: string, secure: boolean): s
   return `${secure ? 'https' : 'http'}://${publicHost}${port != null ? `:${port}` : ''}`
 }
 
+/** Whether the request's Referer is a page of the app's origin. */
+function fromApp(req: IncomingMessage, app: string): boolean {
+  const referer = req.headers.referer
+  if (referer == null) return false
+  try {
+    return new URL(referer).origin === app
+  } catch {
+    return false
+  }
+}
+
+/**
+ * The clear page of a site origin, for the app's Settings: `Clear-Site-Data` makes the browser
+ * delete the origin's Cache Storage (offline copies), service workers, IndexedDB and local
+ * storage and HTTP cache before the page loads; its script deletes the same itself where a
+ * browser ignores the header, then tells the app (its parent) that the origin is clear. Loaded
+ * by anything but a page of the app (another site framing it, a typed address) it is refused
+ * and clears nothing, so no site can wipe another one's offline copies.
+ */
+function serveClearPage(req: IncomingMessage, res: ServerResponse, app: string): void {
+  if (!fromApp(req, app)) return errorPage(res, 403, 'Not allowed', 'Only the Alternet app can clear what a site stored in this browser.')
+  const target = JSON.stringify(app).replace(/</g, '\\u003c')
+  const message = JSON.stringify({ v: 1, type: SITE_CLEARED_MESSAGE })
+  const body = `<!doctype html><meta charset="utf-8"><title>Cleared</title><script>
+(async () => {
+  const quietly = async (fn) => { try { await fn() } catch {} }
+  await quietly(async () => { for (const key of await caches.keys()) await caches.delete(key) })
+  await quietly(async () => { for (const r of await navigator.serviceWorker.getRegistrations()) await r.unregister() })
+  await quietly(async () => { for (const db of await indexedDB.databases()) if (db.name) indexedDB.deleteDatabase(db.name) })
+  await quietly(() => localStorage.clear())
+  parent.postMessage(${message}, ${target})
+})()
+</script>
+`
+  send(res, 200, 'text/html; charset=utf-8', body, { 'clear-site-data': '"cache", "storage"', 'cache-control': 'no-store' })
+}
+
 /** Whether the request is a top-level navigation (not a sub-resource, not a frame). */
 function isTopLevelNavigation(req: IncomingMessage): boolean {
   const dest = req.headers['sec-fetch-dest']
@@ -120,6 +166,7 @@ export async function serveSiteOrigin(
   } catch (err) {
     return errorPage(res, 400, 'Not a site address', `"${init.label}" does not name an Alternet site (${(err as Error).message}).`)
   }
+  if (init.path === SITE_CLEAR_PATH) return serveClearPage(req, res, appOrigin(req, init.publicHost, init.secure))
   if (init.path.startsWith(SITE_ORIGIN_PREFIX) && init.appDir != null) {
     // The bridge registers a service worker at /__an/… whose scope is the whole origin.
     if (await serveFile(req, res, init.appDir, init.path, { 'service-worker-allowed': '/' })) return

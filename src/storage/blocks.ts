@@ -1,8 +1,9 @@
 /**
- * Content blocks by CID, for the sites this device hosts. Every block is verified against its
- * CID before it is stored. Each hosted site has an index of the blocks it uses, so deleting a
- * site deletes only the blocks no other site still uses; a site's manifest is stored together
- * with all its blocks in one transaction.
+ * Content blocks by CID, for the sites this device hosts and the sites it visited. Every block
+ * is verified against its CID before it is stored. Each site has an index of the blocks it uses,
+ * so deleting a site deletes only the blocks no other site still uses; a hosted site's manifest
+ * is stored together with all its blocks in one transaction. A visited site is one with blocks
+ * (kept by `putBlocks`) but no hosted content (`putSite`).
  * @module
  */
 import { CID } from 'multiformats/cid'
@@ -46,6 +47,22 @@ export interface DeletedSite {
   bytes: number
 }
 
+/** A site whose blocks this device keeps because it was visited, not hosted. */
+export interface VisitedSite {
+  /** Canonical site name. */
+  site: string
+  /** Blocks kept for it (some may be shared with other sites). */
+  blocks: number
+  /** Bytes of those blocks. */
+  bytes: number
+}
+
+/** What clearing the visited sites freed. */
+export interface ClearedSites extends DeletedSite {
+  /** The visited sites whose blocks were let go, by canonical name. */
+  sites: string[]
+}
+
 /** The blocks area. */
 export interface BlockStore {
   /** Whether the block is stored. */
@@ -73,6 +90,14 @@ export interface BlockStore {
   siteBlocks(site: string): Promise<CID[]>
   /** Stops keeping `site`'s content: deletes its blocks that no other site uses. */
   deleteSite(site: string): Promise<DeletedSite>
+  /** Every site whose blocks are kept as visited: it has blocks but is not hosted. */
+  listVisitedSites(): Promise<VisitedSite[]>
+  /**
+   * Stops keeping the blocks of every visited site (all of them, or those among `sites`), in one
+   * transaction; blocks a hosted site (or a kept visited site) uses stay. Resolves to what was
+   * freed, counted like `deleteSite`.
+   */
+  clearVisitedSites(sites?: Iterable<string>): Promise<ClearedSites>
   /** Blocks and bytes held. */
   blockUsage(): Promise<BlockUsage>
   /** Deletes every block and hosted site. */
@@ -109,6 +134,23 @@ function toHosted(row: StoredHosted): HostedSite {
 /** Key range of every `site-blocks` row of `site`: arrays sort after strings. */
 function siteRange(site: string): IDBKeyRange {
   return IDBKeyRange.bound([site], [site, []])
+}
+
+/** The `site-blocks` rows of the sites that have blocks but no hosted content, by site. */
+async function visitedRows(tx: IDBTransaction): Promise<Map<string, SiteBlockRow[]>> {
+  const [rows, hosted] = await Promise.all([
+    request(tx.objectStore(STORES.siteBlocks).getAll()) as Promise<SiteBlockRow[]>,
+    request(tx.objectStore(STORES.hosted).getAllKeys()),
+  ])
+  const isHosted = new Set(hosted as string[])
+  const out = new Map<string, SiteBlockRow[]>()
+  for (const row of rows) {
+    if (isHosted.has(row.site)) continue
+    let list = out.get(row.site)
+    if (list === undefined) out.set(row.site, (list = []))
+    list.push(row)
+  }
+  return out
 }
 
 /** Verifies all `blocks`; one map by CID string. */
@@ -307,6 +349,34 @@ export function createBlockStore(db: Database): BlockStore {
         const freed = await writer.collect(rows)
         writer.save()
         return freed
+      })
+    },
+
+    async listVisitedSites() {
+      const bySite = await db.transact([STORES.siteBlocks, STORES.hosted], 'readonly', visitedRows)
+      return [...bySite].map(([site, rows]) => ({
+        site,
+        blocks: rows.length,
+        bytes: rows.reduce((sum, row) => sum + row.size, 0),
+      }))
+    },
+
+    clearVisitedSites(sites) {
+      const only = sites === undefined ? undefined : new Set([...sites].map((s) => parseSiteName(s).site))
+      return db.transact(BLOCK_STORES, 'readwrite', async (tx) => {
+        const writer = new BlockWriter(tx)
+        await writer.load()
+        const cleared: string[] = []
+        const dropped = new Map<string, number>()
+        for (const [site, rows] of await visitedRows(tx)) {
+          if (only !== undefined && !only.has(site)) continue
+          cleared.push(site)
+          writer.refs.delete(siteRange(site))
+          for (const row of rows) dropped.set(row.cid, row.size)
+        }
+        const freed = await writer.collect(dropped)
+        writer.save()
+        return { ...freed, sites: cleared }
       })
     },
 

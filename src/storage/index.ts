@@ -34,7 +34,15 @@ export type {
 export type { RecordCache, CachedRecord } from './records-cache.ts'
 export type { PinStore, Pin } from './pins.ts'
 export type { PublishedSites, PublishedSite, PutPublishedSiteOptions } from './published-sites.ts'
-export type { BlockStore, Block, BlockUsage, DeletedSite, HostedSite } from './blocks.ts'
+export type {
+  BlockStore,
+  Block,
+  BlockUsage,
+  ClearedSites,
+  DeletedSite,
+  HostedSite,
+  VisitedSite,
+} from './blocks.ts'
 export type { EncryptKeyFileOptions, KeyFileHeader } from './key-file.ts'
 export {
   KEY_FILE_TYPE,

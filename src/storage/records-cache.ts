@@ -50,6 +50,8 @@ export interface RecordCache {
   putCachedRecord(site: string, bytes: Uint8Array, receivedAt?: number): Promise<boolean>
   /** Forgets the cached record of `site`. */
   deleteCachedRecord(site: string): Promise<void>
+  /** The names of every site with a cached record (canonical, in order). */
+  listCachedSites(): Promise<string[]>
   /** Forgets every cached record. */
   clearCachedRecords(): Promise<void>
 }
@@ -104,6 +106,11 @@ export function createRecordCache(db: Database): RecordCache {
       db.transact([STORES.records], 'readwrite', (tx) => {
         tx.objectStore(STORES.records).delete(parseSiteName(site).site)
       }),
+
+    listCachedSites: () =>
+      db.transact([STORES.records], 'readonly', async (tx) =>
+        ((await request(tx.objectStore(STORES.records).getAllKeys())) as string[]).slice(),
+      ),
 
     clearCachedRecords: () =>
       db.transact([STORES.records], 'readwrite', (tx) => {

@@ -105,6 +105,27 @@ describe('relay HTTP', () => {
     assert.equal(res.headers.location, `http://an.localhost:${port}/#/view/an://api.mysite:code/docs/page.html?x=1`)
   })
 
+  it('clears a site origin with Clear-Site-Data for the app only', async () => {
+    const host = `${toOriginLabel('api.mysite:code')}.an.localhost`
+    const port = new URL(relay.http).port
+    const app = `http://an.localhost:${port}`
+    const cleared = await get(relay, host, '/__an/clear', { referer: `${app}/`, 'sec-fetch-dest': 'iframe' })
+    assert.equal(cleared.status, 200)
+    assert.equal(cleared.headers['clear-site-data'], '"cache", "storage"')
+    assert.equal(cleared.headers['cache-control'], 'no-store')
+    assert.match(String(cleared.headers['content-type']), /text\/html/)
+    // The page tells the app, and only the app, that the origin is clear.
+    assert.match(cleared.body, new RegExp(`parent\\.postMessage\\(\\{"v":1,"type":"an-site-cleared"\\}, "${app}"\\)`))
+    // Anyone else (another site framing it, a typed address, a look-alike host) clears nothing.
+    for (const referer of [undefined, `http://${host}:${port}/`, `http://an.localhost.evil.example:${port}/`, `https://an.localhost:${port}/`, 'not a url']) {
+      const refused = await get(relay, host, '/__an/clear', referer === undefined ? { 'sec-fetch-dest': 'document' } : { referer, 'sec-fetch-dest': 'iframe' })
+      assert.equal(refused.status, 403, String(referer))
+      assert.equal(refused.headers['clear-site-data'], undefined, String(referer))
+    }
+    // Not on the app host.
+    assert.equal((await get(relay, 'an.localhost', '/__an/clear', { referer: `${app}/` })).headers['clear-site-data'], undefined)
+  })
+
   it('answers a label that names no site with a 400 page', async () => {
     const res = await get(relay, 'not--a--site---.an.localhost', '/', { 'sec-fetch-dest': 'document' })
     assert.equal(res.status, 400)

@@ -6,8 +6,9 @@
 import { Task } from '@lit/task'
 import { LitElement, css, html, nothing } from 'lit'
 import { RESET_PATH } from '../../bridge/constants.ts'
+import { siteOrigin } from '../../bridge/site-origin.ts'
 import type { RelayInfo } from '../../net/node/index.ts'
-import { deleteAlternetStorage } from '../../storage/index.ts'
+import { deleteAlternetStorage, type AlternetStorage } from '../../storage/index.ts'
 import { formatBytes } from '../format.ts'
 import type { AlternetSession } from '../session/alternet-session.ts'
 import { RELAYS_KEY } from '../session/relay-settings.ts'
@@ -21,6 +22,87 @@ export const PROTOCOL_SCHEME = 'web+an'
 /** The handler URL: the viewer, with the whole link percent-encoded in place of `%s`. */
 export function protocolHandlerUrl(origin: string = location.origin): string {
   return `${origin}/#/view/%s`
+}
+
+/**
+ * The page on every site origin that wipes what the browser keeps there (offline copies, the
+ * site's service worker, its own storage); the relay serves it only to the app. Same path as
+ * `SITE_CLEAR_PATH` in relay-node/src/site-origins.ts; docs/ORIGINS.md, "Clearing".
+ */
+export const SITE_CLEAR_PATH = '/__an/clear'
+
+/** What the clear page posts to the app once its origin is wiped. */
+export const SITE_CLEARED_MESSAGE = 'an-site-cleared'
+
+/** Time one site origin's clear page has to say it is done, in ms. */
+export const SITE_CLEAR_TIMEOUT = 20_000
+
+/** Clear pages loaded at once. */
+const SITE_CLEAR_PARALLEL = 4
+
+/** Wipes one site origin through its clear page in a hidden frame; resolves to whether it said so. */
+function clearSiteOrigin(site: string, appOrigin: string): Promise<boolean> {
+  let origin: string
+  try {
+    origin = siteOrigin(site, appOrigin)
+  } catch {
+    return Promise.resolve(false)
+  }
+  return new Promise((resolve) => {
+    const frame = document.createElement('iframe')
+    const done = (cleared: boolean): void => {
+      clearTimeout(timer)
+      removeEventListener('message', onMessage)
+      frame.remove()
+      resolve(cleared)
+    }
+    const onMessage = (event: MessageEvent): void => {
+      const data = event.data as { v?: unknown; type?: unknown } | null
+      if (event.origin === origin && event.source === frame.contentWindow && data?.v === 1 && data.type === SITE_CLEARED_MESSAGE) done(true)
+    }
+    const timer = setTimeout(() => done(false), SITE_CLEAR_TIMEOUT)
+    addEventListener('message', onMessage)
+    frame.hidden = true
+    frame.title = `Clearing ${site}`
+    // The relay serves the clear page only to a page of the app: it checks the Referer's origin.
+    frame.referrerPolicy = 'origin'
+    frame.src = `${origin}${SITE_CLEAR_PATH}`
+    document.body.append(frame)
+  })
+}
+
+/**
+ * Wipes what the browser keeps on each site's origin: the offline copies in Cache Storage, the
+ * site's service worker and anything the site stored there. The app cannot reach another
+ * origin's storage, so each origin's clear page (served by the relay with `Clear-Site-Data`)
+ * does it. Resolves to the sites whose origins did not confirm (the relay was unreachable).
+ */
+export async function clearSiteOrigins(sites: Iterable<string>, appOrigin: string = location.origin): Promise<string[]> {
+  const queue = [...new Set(sites)]
+  const failed: string[] = []
+  const worker = async (): Promise<void> => {
+    for (let site = queue.shift(); site !== undefined; site = queue.shift()) {
+      if (!(await clearSiteOrigin(site, appOrigin))) failed.push(site)
+    }
+  }
+  await Promise.all(Array.from({ length: SITE_CLEAR_PARALLEL }, worker))
+  return failed
+}
+
+/** Every site whose origin this browser may have kept something on: visited, resolved, pinned, hosted or own. */
+async function knownSites(storage: AlternetStorage): Promise<{ own: Set<string>; others: Set<string> }> {
+  const [published, hosted, visited, records, pins] = await Promise.all([
+    storage.sites.listPublishedSites(),
+    storage.blocks.listHostedSites(),
+    storage.blocks.listVisitedSites(),
+    storage.records.listCachedSites(),
+    storage.pins.listPins(),
+  ])
+  const own = new Set(published.map((site) => site.site))
+  const others = new Set<string>()
+  for (const site of [...hosted.map((h) => h.site), ...visited.map((v) => v.site), ...records, ...pins.map((p) => p.root)])
+    if (!own.has(site)) others.add(site)
+  return { own, others }
 }
 
 /** The settings screen. */
@@ -115,7 +197,7 @@ export class AnSettingsPage extends LitElement {
           <button type="button" @click=${this.clearVisited}>Clear visited sites</button>
           <button type="button" class="danger" @click=${this.forgetDevice}>Delete everything on this device</button>
         </div>
-        <p class="hint">Clearing visited sites keeps your keys and your own sites. Deleting everything removes your keys too: export them first.</p>
+        <p class="hint">Clearing visited sites removes their content and offline copies, and keeps your keys and your own sites. Deleting everything removes your keys too: export them first.</p>
         <an-error-message .error=${this.storageError}></an-error-message>
         ${this.message !== undefined ? html`<p role="status">${this.message}</p>` : nothing}
       </section>
@@ -155,14 +237,25 @@ export class AnSettingsPage extends LitElement {
     const peer = this.session?.peer
     if (peer === undefined) return
     this.storageError = undefined
+    this.message = undefined
     try {
-      const own = new Set((await peer.storage.sites.listPublishedSites()).filter((site) => site.hosted).map((site) => site.site))
-      let freed = 0
-      for (const hosted of await peer.storage.blocks.listHostedSites()) {
-        if (own.has(hosted.site)) continue
-        freed += (await peer.storage.blocks.deleteSite(hosted.site)).bytes
+      const storage = peer.storage
+      const { own, others } = await knownSites(storage)
+      const ownHosted = new Set((await storage.sites.listPublishedSites()).filter((site) => site.hosted).map((site) => site.site))
+      // Sites kept as visited (not your own, which may be mid-publication), then sites hosted
+      // here that you no longer publish.
+      const visited = (await storage.blocks.listVisitedSites()).map((v) => v.site).filter((site) => !own.has(site))
+      let freed = (await storage.blocks.clearVisitedSites(visited)).bytes
+      for (const hosted of await storage.blocks.listHostedSites()) {
+        if (ownHosted.has(hosted.site)) continue
+        freed += (await storage.blocks.deleteSite(hosted.site)).bytes
       }
-      this.message = `Freed ${formatBytes(freed)}.`
+      // An open bridge would outlive its origin's worker: close them; the next visit opens anew.
+      for (const site of others) this.session?.bridges?.disconnect(site)
+      const failed = await clearSiteOrigins(others)
+      this.message =
+        `Freed ${formatBytes(freed)}.` +
+        (failed.length > 0 ? ` The offline copies of ${failed.length} site(s) could not be removed (no connection to the relay): try again when online.` : '')
       this.generation++
     } catch (error) {
       this.storageError = error
@@ -171,10 +264,18 @@ export class AnSettingsPage extends LitElement {
 
   private async forgetDevice(): Promise<void> {
     if (!confirm('Delete your keys, your sites and everything Alternet stored in this browser? Names you hold cannot be updated again without an exported key.')) return
+    this.storageError = undefined
     try {
-      const name = this.session?.peer?.storage.name
+      const storage = this.session?.peer?.storage
+      if (storage !== undefined) {
+        // The list of site origins lives in the store: wipe them before the store goes.
+        const { own, others } = await knownSites(storage)
+        for (const site of [...own, ...others]) this.session?.bridges?.disconnect(site)
+        const failed = await clearSiteOrigins([...own, ...others])
+        if (failed.length > 0 && !confirm(`The offline copies of ${failed.length} site(s) could not be removed (no connection to the relay), and once everything else is deleted this browser no longer knows which they were. Delete everything else anyway?`)) return
+      }
       await this.session?.stop()
-      await deleteAlternetStorage(name)
+      await deleteAlternetStorage(storage?.name)
       localStorage.removeItem(RELAYS_KEY)
       location.reload()
     } catch (error) {
