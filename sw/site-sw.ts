@@ -40,13 +40,20 @@ function statusOfThrown(name: string): number {
   return 502
 }
 
-/** The answer as the site frame sees it: `an://` Locations on site origins, no sniffing. */
+/** An ISO 8601 date as `Date.toISOString` writes it. */
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?Z$/
+
+/**
+ * The answer as the site frame sees it: `an://` Locations on site origins, no sniffing. The
+ * node's own offline mark (an answer it made with no network, from the blocks it kept) is
+ * kept when it is a date; anything else under that name is dropped.
+ */
 function toResponse(received: ReceivedResponse): Response {
   const headers = new Headers(received.headers)
   const location = headers.get('location')
   if (location !== null) headers.set('location', rewriteLocation(location, appOrigin))
   headers.set('x-content-type-options', 'nosniff')
-  headers.delete(OFFLINE_COPY_HEADER)
+  if (!ISO_DATE.test(headers.get(OFFLINE_COPY_HEADER) ?? '')) headers.delete(OFFLINE_COPY_HEADER)
   const body = NULL_BODY.has(received.status) ? null : received.body
   if (body === null) void received.body?.cancel().catch(() => {})
   return new Response(body, { status: received.status, statusText: received.statusText, headers })
@@ -100,7 +107,16 @@ async function answerSite({ event, request, url }: FetchContext): Promise<Respon
       framed: request.destination === 'iframe',
     })
   }
-  if (isDocument) tellDocument(bridge, { path, status: response.status, ...(errorName !== null ? { error: errorName } : {}) })
+  // The node answered with no network (its kept blocks): the shell says so, as for a copy.
+  const offlineCopy = errorName === null ? response.headers.get(OFFLINE_COPY_HEADER) : null
+  if (isDocument) {
+    tellDocument(bridge, {
+      path,
+      status: response.status,
+      ...(errorName !== null ? { error: errorName } : {}),
+      ...(offlineCopy !== null ? { offlineCopy } : {}),
+    })
+  }
   return response
 }
 

@@ -11,7 +11,8 @@ import type { DocumentServed, SwRequest } from '../../src/bridge/protocol.ts'
 
 declare const self: ServiceWorkerGlobalScope
 
-const NOT_CONNECTED = 'BridgeNotConnectedError'
+/** Errors after which the next bridge (another app tab) is asked: this one has no shell, or no node. */
+const PASS_ON: ReadonlySet<string> = new Set(['BridgeNotConnectedError', 'NodeUnavailableError'])
 
 /** The bridge windows of this origin, best first (most recently focused, as `matchAll` orders them). */
 export async function findBridges(): Promise<WindowClient[]> {
@@ -28,7 +29,11 @@ export interface BridgeAnswer {
   bridge: WindowClient
 }
 
-/** Asks `bridges` in turn; one that is not connected to a shell passes to the next. */
+/**
+ * Asks `bridges` in turn; one that is not connected to a shell, or whose shell has no node
+ * (`NodeUnavailableError`: it could not start, or runs in another tab), passes to the next.
+ * When none answers, the last node error is thrown (else `NoBridgeError`).
+ */
 export async function askBridge(bridges: readonly WindowClient[], request: Request, timeout: number): Promise<BridgeAnswer> {
   const headers: [string, string][] = []
   for (const name of FORWARDED_REQUEST_HEADERS) {
@@ -36,6 +41,7 @@ export async function askBridge(bridges: readonly WindowClient[], request: Reque
     if (value !== null) headers.push([name, value])
   }
   const message: SwRequest = { type: 'an-sw-request', v: BRIDGE_PROTOCOL_VERSION, method: request.method, url: request.url, headers }
+  let noNode: Error | undefined
   for (const bridge of bridges) {
     const channel = new MessageChannel()
     bridge.postMessage(message, [channel.port2])
@@ -43,11 +49,11 @@ export async function askBridge(bridges: readonly WindowClient[], request: Reque
       return { response: await receiveResponse(channel.port1, { timeout, signal: request.signal }), bridge }
     } catch (error) {
       // Names, not classes: the error crossed a port as plain data.
-      if (error instanceof Error && error.name === NOT_CONNECTED) continue
-      throw error
+      if (!(error instanceof Error) || !PASS_ON.has(error.name)) throw error
+      if (error.name === 'NodeUnavailableError') noNode = error
     }
   }
-  throw new NoBridgeError('No Alternet app tab is showing this site.')
+  throw noNode ?? new NoBridgeError('No Alternet app tab is showing this site.')
 }
 
 /** Tells the shell (through `bridge`) which document its site frame got. */

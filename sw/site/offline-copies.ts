@@ -1,9 +1,10 @@
 /**
  * Offline copies: the site origin keeps the last verified answer to each GET it served (in
  * Cache Storage, per site origin), so a site visited before opens with no network and no
- * peers. A copy carries `x-an-offline-copy: <when it was made>`; the live answer never does.
- * The node keeps the verified blocks as well (IndexedDB); this layer also covers the case
- * where the node cannot even resolve the name offline.
+ * peers. A copy carries `x-an-offline-copy: <when it was made>`. The node keeps the verified
+ * blocks as well (IndexedDB) and marks an answer it made from them with no network the same way
+ * (dated when it last received the site's record); this layer also covers the case where the
+ * node cannot run or cannot even resolve the name offline.
  * @module
  */
 import { OFFLINE_COPY_HEADER } from '../../src/bridge/constants.ts'
@@ -52,7 +53,8 @@ export function isKeepable(request: Request, response: Response): boolean {
  */
 export function keepOfflineCopy(url: URL, response: Response, waitUntil: (p: Promise<unknown>) => void): Response {
   const headers = new Headers(response.headers)
-  headers.set(OFFLINE_COPY_HEADER, new Date().toISOString())
+  // An answer the node made offline keeps its own date: the copy is no newer than that.
+  if (!headers.has(OFFLINE_COPY_HEADER)) headers.set(OFFLINE_COPY_HEADER, new Date().toISOString())
   let forPage: ReadableStream<Uint8Array> | null = null
   let forCache: ReadableStream<Uint8Array> | null = null
   if (response.body !== null) [forPage, forCache] = response.body.tee()

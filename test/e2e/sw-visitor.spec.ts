@@ -1,9 +1,11 @@
 /**
  * A visitor's view when the network or the host goes away, through the real app: two people
  * (two browser contexts), one real relay serving the built app. A publishes two sites; B opens
- * one of them. B then goes offline and reopens it: the app shell starts from its precache and
- * the node answers from the blocks and the record it kept (the site worker's offline copy
- * stands in only when the node cannot answer: docs/ORIGINS.md, checked in sw-site.spec.ts).
+ * one of them. B then goes offline and reopens it: the app shell starts from its precache, the
+ * node answers from the blocks and the record it kept and marks the answer as an offline copy,
+ * and the app says so above the frame, with the copy's date and age (the site worker's own
+ * Cache Storage copy stands in only when the node cannot answer: docs/ORIGINS.md, checked in
+ * sw-site.spec.ts).
  * Once A has closed its tab, B asks for A's other site, which it never opened, and gets the
  * "No host reachable" page in the frame, with "Try again".
  */
@@ -72,14 +74,15 @@ describe('a visitor when the network or the host is gone (Chromium, through the 
   })
 
   it(
-    'B goes offline and reopens a site it visited: the app starts and the site renders, styled and scripted, from this device',
+    'B goes offline and reopens a site it visited: the app starts, the site renders, styled and scripted, from this device, and the app says it is an offline copy and how old',
     bounded(150_000, async () => {
       await openApp(b.page, relay.appOrigin)
+      const visitedFrom = await b.page.evaluate(() => Date.now())
       await visit(b.page, `an://${VISITED}`)
       const frame = siteFrame(b.page)
       await frame.locator('h1', { hasText: VISITED_TITLE }).waitFor({ timeout: VIEW_MS })
       await frame.locator('#js', { hasText: SCRIPT_TEXT }).waitFor({ timeout: VIEW_MS })
-      equal(await b.page.getByText(/You are seeing an offline copy saved/).count(), 0, 'a live visit is not called an offline copy')
+      equal(await b.page.getByText(/Offline copy from/).count(), 0, 'a live visit is not called an offline copy')
 
       /** A new load of the app at the site (not a change of hash): the tab's node restarts. */
       const reopen = async (): Promise<void> => {
@@ -101,6 +104,15 @@ describe('a visitor when the network or the host is gone (Chromium, through the 
         const network = await b.page.evaluate((url) => fetch(url, { cache: 'no-store' }).then((r) => `HTTP ${r.status}`, (error: Error) => error.name), relay.url('/health'))
         equal(network, 'TypeError', 'the app page has no network')
         await styledAndScripted()
+        // Above the frame, in the app: an offline copy, from when, and how old.
+        const notice = b.page.getByRole('status').filter({ hasText: /Offline copy from/ })
+        await notice.waitFor({ timeout: VIEW_MS })
+        const text = (await notice.textContent())?.replace(/\s+/g, ' ') ?? ''
+        ok(/\((less than a minute|\d+ minutes?) old\)/.test(text), `the notice says how old the copy is: "${text}"`)
+        const when = Date.parse((await notice.locator('time').getAttribute('datetime')) ?? '')
+        const now = await b.page.evaluate(() => Date.now())
+        ok(when >= visitedFrom && when <= now, `the copy is dated from the live visit (${new Date(when).toISOString()})`)
+        equal(await siteFrame(b.page).getByText(/Offline copy from/).count(), 0, 'the notice is the app’s, outside the site')
       } finally {
         await b.context.setOffline(false)
       }
@@ -131,7 +143,7 @@ describe('a visitor when the network or the host is gone (Chromium, through the 
         { ...shown, error: undefined },
         { failure: 'no-host', heading: 'No host reachable', alert: true, retry: 'Try again', retryHref: '/', openInApp: false, error: undefined },
       )
-      equal(await b.page.getByText(/You are seeing an offline copy/).count(), 0, 'no offline copy stands in for a site never visited')
+      equal(await b.page.getByText(/Offline copy from/).count(), 0, 'no offline copy stands in for a site never visited')
       await b.page.locator(`[data-error="${shown.error}"]`).waitFor({ timeout: VIEW_MS })
 
       // "Try again" asks again, and with A still gone, says the same.

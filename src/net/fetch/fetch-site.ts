@@ -4,7 +4,9 @@
  * folder, 404 with the site's 404 page, Range and 206/416, HEAD, ETag and 304), with a
  * streamed body whose every block is verified before any byte of it is passed on. Blocks come
  * from the store when it holds them, otherwise from the hosts (direct connections first, the
- * relayed path as a fallback reported as slow); those fetched are kept for a revisit.
+ * relayed path as a fallback reported as slow); those fetched are kept for a revisit. An
+ * answer made with no network at all (a cached record, no DHT server to ask, only kept blocks)
+ * is marked `x-an-offline-copy: <when the record was received>`.
  * See docs/PROTOCOL.md, "Fetching an an:// URL".
  * @module
  */
@@ -44,13 +46,23 @@ import {
   type ConnectorHost,
   type HostConnection,
 } from './connect-hosts.ts'
-import { DEFAULT_MANIFEST_CACHE_SIZE, REASON_HEADER, ROOT_HEADER } from './constants.ts'
+import {
+  DEFAULT_MANIFEST_CACHE_SIZE,
+  OFFLINE_COPY_HEADER,
+  REASON_HEADER,
+  ROOT_HEADER,
+} from './constants.ts'
 import { errorResponse } from './error-response.ts'
 import { BlockGoneError, MethodNotAllowedError, NoContentError } from './errors.ts'
+import { canLookUpNames, type NamingReach } from './naming-reach.ts'
 
 /** What name resolution gives the fetcher: the record that answers for the site. */
 export interface ResolvedSite {
   record: SignedRecord
+  /** Whether the record came from the local cache rather than from a lookup made now. */
+  fromCache?: boolean
+  /** When the record was last received from the network, ms since the epoch. */
+  receivedAt?: number
 }
 
 /** Events of fetching. */
@@ -63,7 +75,7 @@ export interface FetchEvents {
 
 /** Options of `createSiteFetcher`. */
 export interface SiteFetcherInit extends FetchEvents {
-  libp2p: ConnectorHost & RouteClientHost
+  libp2p: ConnectorHost & RouteClientHost & NamingReach
   /** Name resolution (the naming service's `resolve`): follows CNAMEs, validates, caches. */
   resolve(site: string, options: { signal?: AbortSignal }): Promise<ResolvedSite>
   /** Where manifests and blocks are looked for first, and where visited sites' blocks are kept. */
@@ -334,7 +346,8 @@ export function createSiteFetcher(init: SiteFetcherInit): SiteFetcher {
       if (error instanceof InvalidPathError) return errorResponse(error)
       throw error
     }
-    const { record } = await init.resolve(address.site, { signal: requestInit.signal })
+    const resolved = await init.resolve(address.site, { signal: requestInit.signal })
+    const { record } = resolved
     const root = record.body.content
     if (root === undefined)
       throw new NoContentError(`The record of ${address.site} points to no content.`)
@@ -346,6 +359,27 @@ export function createSiteFetcher(init: SiteFetcherInit): SiteFetcher {
       client: siteClient(address.site),
       used,
     }
+    const response = await answerFrom(ctx, path, method, headers)
+    // Made with no network: the record from the cache with no DHT server to ask again, and no
+    // host dialled (every byte from kept, verified blocks). Say so, and as of when.
+    const { fromCache, receivedAt } = resolved
+    if (
+      fromCache === true &&
+      receivedAt !== undefined &&
+      ctx.targets === undefined &&
+      !(await canLookUpNames(libp2p))
+    )
+      response.headers.set(OFFLINE_COPY_HEADER, new Date(receivedAt).toISOString())
+    return response
+  }
+
+  async function answerFrom(
+    ctx: Context,
+    path: string,
+    method: string,
+    headers: Headers,
+  ): Promise<Response> {
+    const { address, root } = ctx
     const manifest = await manifestOf(ctx)
     const found = lookupPath(manifest, path)
     if (found === null) {

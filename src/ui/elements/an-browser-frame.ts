@@ -11,7 +11,6 @@ import type { SiteDocumentDetail } from '../../bridge/bridge-host.ts'
 import { ServiceWorkerUnsupportedError } from '../../bridge/errors.ts'
 import { parseAddress } from '../../core/names/index.ts'
 import { errorText } from '../error-text.ts'
-import { formatAge } from '../format.ts'
 import { FrameHistory } from '../frame-history.ts'
 import { routeHash } from '../router.ts'
 import type { AlternetSession } from '../session/alternet-session.ts'
@@ -19,6 +18,23 @@ import { SessionController } from '../session/session-controller.ts'
 import { sharedStyles } from '../styles.ts'
 import './an-error-message.ts'
 import './an-name-details.ts'
+
+const offlineDate = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' })
+const oldUnits = [
+  { unit: 'day', ms: 86_400_000 },
+  { unit: 'hour', ms: 3_600_000 },
+  { unit: 'minute', ms: 60_000 },
+] as const
+
+/** How old something made at `at` is: "2 hours old", "1 day old", "less than a minute old". */
+function formatOld(at: number, now: number = Date.now()): string {
+  const age = Math.max(0, now - at)
+  for (const { unit, ms } of oldUnits) {
+    const count = Math.floor(age / ms)
+    if (count >= 1) return `${new Intl.NumberFormat(undefined, { style: 'unit', unit, unitDisplay: 'long' }).format(count)} old`
+  }
+  return 'less than a minute old'
+}
 
 /** The viewer of `an://` sites. */
 export class AnBrowserFrame extends LitElement {
@@ -172,7 +188,10 @@ export class AnBrowserFrame extends LitElement {
     this.loading = true
     this.shown = undefined
     try {
-      await this.session?.whenRunning()
+      await this.session?.whenRunning().catch((error: unknown) => {
+        // No node here: the bridges still show what the site worker has (offline copies).
+        if (this.session?.bridges === undefined) throw error
+      })
       const bridges = this.session?.bridges
       if (bridges === undefined) throw new ServiceWorkerUnsupportedError('This browser has no service workers.')
       await this.updateComplete
@@ -236,11 +255,7 @@ export class AnBrowserFrame extends LitElement {
     const shown = this.shown
     return html`
       ${this.loading ? html`<p class="hint" role="status">Opening ${this.input}…</p>` : nothing}
-      ${shown?.offlineCopy !== undefined
-        ? html`<p class="warning" role="status">
-            You are seeing an offline copy saved ${formatAge(Date.parse(shown.offlineCopy))}: no host could be reached.
-          </p>`
-        : nothing}
+      ${shown?.offlineCopy !== undefined ? this.renderOfflineCopy(shown.offlineCopy) : nothing}
       ${shown?.error !== undefined
         ? html`<p class="warning" role="status" data-error=${shown.error}>${errorText({ name: shown.error }).title}.</p>`
         : nothing}
@@ -252,6 +267,15 @@ export class AnBrowserFrame extends LitElement {
         <an-name-details .session=${this.session} site=${this.site} generation=${this.generation} @key-accepted=${this.reload}></an-name-details>
       </details>
     `
+  }
+
+  /** "Offline copy from 21 Nov 2026, 23:40 (2 hours old)", outside the site's frame. */
+  private renderOfflineCopy(iso: string) {
+    const at = Date.parse(iso)
+    return html`<p class="warning" role="status" data-offline-copy=${iso}>
+      Offline copy from <time datetime=${iso}>${offlineDate.format(at)}</time> (${formatOld(at)}): no host could be
+      reached, so this is the site as this device kept it.
+    </p>`
   }
 
   private renderWelcome() {

@@ -1,11 +1,15 @@
 /**
  * The app's one connection to the network: starts the browser peer (once per browser: a Web
  * Lock elects the tab that runs it), the bridge host that shows sites in their own origins,
- * and the app-shell service worker. Elements read its state through `SessionController`.
+ * and the app-shell service worker. Elements read its state through `SessionController`. When
+ * the node cannot run here (it failed to start, or another tab runs it), the bridge host still
+ * exists, with a `fetch` that rejects with `NodeUnavailableError`: the site worker then asks
+ * another tab's bridge, or shows its offline copy, or "No host reachable".
  * Event: `change`, whenever anything here changed.
  * @module
  */
-import { createBridgeHost, type BridgeHost } from '../../bridge/bridge-host.ts'
+import { createBridgeHost, type AnFetch, type BridgeHost } from '../../bridge/bridge-host.ts'
+import { NodeUnavailableError } from '../../bridge/errors.ts'
 import { registerAppServiceWorker, type AppServiceWorker } from '../../bridge/sw-registration.ts'
 import { createAlternetPeer, type BrowserPeer, type PeerStatus } from '../../net/index.ts'
 import type { OwnerKey } from '../../storage/index.ts'
@@ -97,6 +101,7 @@ export class AlternetSession extends EventTarget {
     this.changed()
     if (!(await this.acquireLock(false))) {
       this.phase = 'elsewhere'
+      this.bridgesWithoutNode()
       return this.changed()
     }
     await this.startPeer()
@@ -149,9 +154,7 @@ export class AlternetSession extends EventTarget {
         this.status = (event as CustomEvent<PeerStatus>).detail
         this.changed()
       })
-      if (hasCapability('service-worker')) {
-        this.bridges = createBridgeHost({ fetch: (url, init) => peer.fetch(url, init) })
-      }
+      this.useBridges((url, init) => peer.fetch(url, init))
       this.owner = await peer.storage.identity.getOrCreateOwnerKey()
       this.phase = 'running'
     } catch (error) {
@@ -159,6 +162,7 @@ export class AlternetSession extends EventTarget {
       this.phase = 'failed'
       this.releaseLock?.()
       this.releaseLock = undefined
+      this.bridgesWithoutNode()
     }
     this.changed()
   }
@@ -179,10 +183,27 @@ export class AlternetSession extends EventTarget {
           this.releaseLock = undefined
           void this.stop().then(() => {
             this.phase = 'elsewhere'
+            this.bridgesWithoutNode()
             this.changed()
           })
         })
     })
+  }
+
+  /** Shows sites through `fetch` from now on (the bridges of an earlier one are closed). */
+  private useBridges(fetch: AnFetch): void {
+    if (!hasCapability('service-worker')) return
+    this.bridges?.close()
+    this.bridges = createBridgeHost({ fetch })
+  }
+
+  /** Bridges with no node behind them: every request fails with `NodeUnavailableError`. */
+  private bridgesWithoutNode(): void {
+    const why =
+      this.phase === 'elsewhere'
+        ? 'Your node runs in another tab of this browser.'
+        : 'Your node could not start here (no network or no relay).'
+    this.useBridges(() => Promise.reject(new NodeUnavailableError(why)))
   }
 
   private changed(): void {
