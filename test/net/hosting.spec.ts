@@ -255,6 +255,19 @@ describe('publishing, hosting and fetching a site between libp2p nodes over TCP'
     await a.host.start(a.libp2p)
   })
 
+  it('keeps the manifest again on the next visit after the kept blocks were cleared', async () => {
+    await fetcher.fetch(`an://${SITE}/`).then((res) => res.text())
+    await fetcher.flush()
+    ok(await visitorStore.hasBlock(published.root))
+    // What "Clear visited sites" does to the store, while this fetcher still has the manifest in memory.
+    visitorStore.blocks.delete(published.root.toString())
+    const res = await fetcher.fetch(`an://${SITE}/`)
+    equal(res.status, 200)
+    await res.text()
+    await fetcher.flush()
+    ok(await visitorStore.hasBlock(published.root), 'the manifest is kept again')
+  })
+
   it('republishing new content replaces the kept blocks of the old one on the next visit', async () => {
     const second = await publishSite(
       {

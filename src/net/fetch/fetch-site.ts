@@ -176,11 +176,14 @@ export function createSiteFetcher(init: SiteFetcherInit): SiteFetcher {
   async function manifestOf(ctx: Context): Promise<Manifest> {
     const key = ctx.root.toString()
     const cached = manifests.get(key)
-    if (cached !== undefined) {
+    // A manifest in memory answers only while its block is still kept: after the person clears
+    // visited sites, the next visit must store it again, or the site would not open offline.
+    if (cached !== undefined && (keeper === undefined || (await store?.hasBlock(ctx.root)) === true)) {
       manifests.delete(key)
       manifests.set(key, cached)
       return cached
     }
+    manifests.delete(key)
     const local = await store?.getBlock(ctx.root)
     let manifest: Manifest
     if (local !== undefined) {
