@@ -19,6 +19,15 @@ import { sharedStyles } from '../styles.ts'
 import './an-error-message.ts'
 import './an-name-details.ts'
 
+/**
+ * What the site frame may do. Scripts, forms and popups, and its own origin (the site worker
+ * only controls a same-origin frame); popups (links opened in a new tab) leave the sandbox so a
+ * site opened there works as a top-level visit; downloads are allowed. Never
+ * `allow-top-navigation`: a site must not move the app's window (to a lookalike page, to
+ * `/?reset-sw`).
+ */
+const SITE_SANDBOX = 'allow-scripts allow-same-origin allow-forms allow-popups allow-popups-to-escape-sandbox allow-downloads'
+
 const offlineDate = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' })
 const oldUnits = [
   { unit: 'day', ms: 86_400_000 },
@@ -245,6 +254,7 @@ export class AnBrowserFrame extends LitElement {
         class="frame"
         ?hidden=${this.site === ''}
         title=${this.site === '' ? 'Site' : `Site ${this.site}`}
+        sandbox=${SITE_SANDBOX}
         allow="fullscreen; clipboard-write"
         referrerpolicy="no-referrer"
       ></iframe>
