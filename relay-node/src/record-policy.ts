@@ -2,13 +2,16 @@
  * What a relay stores and serves under the `an` namespace, beyond what every peer checks
  * (`validateRecord`): a newer record of the holder replaces an older one and never the other
  * way round; a live name stays with its holder key unless a trusted registrar registered the
- * newcomer more recently; revoked names and blocked content roots are refused.
- * See docs/protocol/records.md (#validation, #selection, #revocation).
+ * newcomer more recently; revoked names and blocked content roots are refused. A subdomain
+ * record is stored only when the root name's current record (this relay's own, else one found
+ * in the DHT) is held by the record's `root.owner`, and its first-holder rule follows the root.
+ * See docs/PROTOCOL.md ("Validation", "Selection", "Revocation", "The name DHT").
  * @module
  */
 import { createHash } from 'node:crypto'
 import { equals } from '../../src/core/bytes.ts'
-import { createAnSelector, DHT_KEY_PREFIX, RecordExpiredError, selectRecord, UnauthorizedSignerError, UnregisteredNameError, validateRecord, type SignedRecord } from '../../src/core/records/index.ts'
+import { rootSiteName } from '../../src/core/names/index.ts'
+import { createAnSelector, DHT_KEY_PREFIX, dhtKey, RecordExpiredError, selectRecord, UnauthorizedSignerError, UnregisteredNameError, validateRecord, type SignedRecord } from '../../src/core/records/index.ts'
 import type { SelectFn, ValidateFn } from '@libp2p/kad-dht'
 import { RecordRefusedError } from './errors.ts'
 import type { Permissions } from './permissions.ts'
@@ -17,6 +20,8 @@ import type { RecordPolicy } from './record-store.ts'
 const KEY_PREFIX = new TextEncoder().encode(DHT_KEY_PREFIX)
 /** Records whose signatures were checked, kept so one PUT is not verified three times (validator, guard, GET). */
 const VERIFIED_CACHE_SIZE = 4096
+/** How long a relay looks in the DHT for a root name's record before refusing its subdomain record. */
+export const ROOT_LOOKUP_TIMEOUT_MS = 3000
 
 /** The metric label of a refusal by the core's error name: `RecordExpiredError` → `expired`. */
 export function reasonOf(err: unknown): string {
@@ -49,16 +54,32 @@ function trustedRegistration(record: SignedRecord, registrars: readonly Uint8Arr
   return reg.expires
 }
 
+/** Where the policy finds a root name's record, to judge its subdomain records. */
+export interface RootRecordSource {
+  /** The record value this relay stores and serves under the DHT key, or undefined. */
+  local(key: Uint8Array): Promise<Uint8Array | undefined>
+  /** Record values other peers hold under the DHT key (may be empty); stops at `signal`. */
+  network(key: Uint8Array, signal: AbortSignal): Promise<Uint8Array[]>
+}
+
 /** The relay's record policy; `refused` counts validator refusals by reason. */
 export class AnRecordPolicy implements RecordPolicy {
   private readonly permissions: Permissions
   private readonly now: () => number
   private readonly verified = new Map<string, SignedRecord>()
   private verifiedFor: readonly Uint8Array[] = []
+  private roots: RootRecordSource | undefined
+  private readonly rootLookupMs: number
 
-  constructor(permissions: Permissions, now: () => number = Date.now) {
+  constructor(permissions: Permissions, now: () => number = Date.now, rootLookupMs = ROOT_LOOKUP_TIMEOUT_MS) {
     this.permissions = permissions
     this.now = now
+    this.rootLookupMs = rootLookupMs
+  }
+
+  /** Where root records are looked up; until set, every subdomain record is refused (`root-not-found`). */
+  useRootRecords(source: RootRecordSource): void {
+    this.roots = source
   }
 
   /** kad-dht's validator for `an`: the core's, at the current trust settings, counting refusals. */
@@ -89,6 +110,8 @@ export class AnRecordPolicy implements RecordPolicy {
       throw new RecordRefusedError(reasonOf(err), `${(err as Error).name}: ${(err as Error).message}`)
     }
     this.checkPermitted(record)
+    const subdomain = record.body.root !== undefined
+    if (subdomain) await this.checkRoot(incoming, key, record)
     if (current === undefined || equals(current, incoming)) return
     let stored: SignedRecord
     try {
@@ -102,6 +125,9 @@ export class AnRecordPolicy implements RecordPolicy {
       }
       return
     }
+    // A subdomain belongs to whoever holds its root now (checked above): the stored record's
+    // key no longer holds the root, so the root holder's record replaces it.
+    if (subdomain) return
     // Another key wants a live name: only a trusted registrar can hand it over.
     const offered = trustedRegistration(record, registrars)
     const held = trustedRegistration(stored, registrars)
@@ -148,6 +174,44 @@ export class AnRecordPolicy implements RecordPolicy {
     if (this.verified.size >= VERIFIED_CACHE_SIZE) this.verified.delete(this.verified.keys().next().value!)
     this.verified.set(id, record)
     return record
+  }
+
+  /**
+   * Refuses a subdomain record unless the root name's current record is held by its
+   * `root.owner`: `root-not-found` when no valid root record is found, `unauthorized-signer`
+   * when another key holds the root.
+   */
+  private async checkRoot(incoming: Uint8Array, key: Uint8Array, record: SignedRecord): Promise<void> {
+    const root = rootSiteName(record.body.name)
+    const rootRecord = await this.findRoot(root)
+    if (rootRecord === undefined) throw new RecordRefusedError('root-not-found', `no record of the root name "${root}" was found`)
+    try {
+      await validateRecord(incoming, { key, now: this.now(), trustedRegistrars: this.permissions.registrars, rootRecord })
+    } catch (err) {
+      throw new RecordRefusedError(reasonOf(err), `${(err as Error).name}: ${(err as Error).message}`)
+    }
+  }
+
+  /** The root name's current record: this relay's own when it holds one, else the DHT's best. */
+  private async findRoot(root: string): Promise<Uint8Array | undefined> {
+    if (this.roots === undefined) return undefined
+    const rootKey = await dhtKey(root)
+    const valid = async (bytes: Uint8Array): Promise<boolean> => {
+      try {
+        const r = await this.validate(bytes, rootKey)
+        return r.body.root === undefined && !this.permissions.isRevokedName(r.body.name)
+      } catch {
+        return false
+      }
+    }
+    const local = await this.roots.local(rootKey).catch(() => undefined)
+    if (local !== undefined && (await valid(local))) return local
+    const found: Uint8Array[] = []
+    for (const bytes of await this.roots.network(rootKey, AbortSignal.timeout(this.rootLookupMs)).catch(() => [])) {
+      if (await valid(bytes)) found.push(bytes)
+    }
+    if (found.length === 0) return undefined
+    return found[selectRecord(found, { key: rootKey, trustedRegistrars: this.permissions.registrars })]
   }
 
   private checkPermitted(record: SignedRecord): void {

@@ -15,10 +15,13 @@ import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { PeerId } from '@libp2p/interface'
+import { Libp2pRecord } from '@libp2p/record'
 import { LevelDatastore } from 'datastore-level'
+import { Key } from 'interface-datastore'
+import { base32 } from 'multiformats/bases/base32'
 import type { RelayConfig } from './config.ts'
 import { Bootstrapper } from './bootstrap.ts'
-import { DATASTORE_DIR, DHT_PROTOCOL } from './constants.ts'
+import { DATASTORE_DIR, DHT_PROTOCOL, DHT_RECORD_PREFIX } from './constants.ts'
 import { ConfigError } from './errors.ts'
 import { startHttp, type RelayHttp, type WellKnown } from './http.ts'
 import { ensureDataDir, loadOrCreatePeerKey } from './identity.ts'
@@ -57,6 +60,11 @@ export interface Relay {
   reloadPermissions(): Promise<void>
   /** Stops everything: peers told, store flushed and closed. */
   stop(): Promise<void>
+}
+
+/** The datastore key kad-dht keeps the record of a DHT key under. */
+function recordDsKey(key: Uint8Array): Key {
+  return new Key(DHT_RECORD_PREFIX + base32.baseEncode(key), false)
 }
 
 /** The repo's built app, when present: the default `--app-dir`. */
@@ -126,6 +134,26 @@ export async function createRelay(config: RelayConfig, log: Logger = createLogge
       selectors: { an: policy.selector() },
     })
     cleanup.push(async () => node.stop())
+    policy.useRootRecords({
+      local: async (key) => {
+        try {
+          return Libp2pRecord.deserialize(await store.get(recordDsKey(key))).value
+        } catch {
+          return undefined
+        }
+      },
+      network: async (key, signal) => {
+        const values: Uint8Array[] = []
+        try {
+          for await (const event of node.services.dht.get(key, { signal })) {
+            if (event.name === 'PEER_RESPONSE' && event.record != null) values.push(event.record.value)
+          }
+        } catch {
+          // Timed out, or nobody holds it: what was found so far.
+        }
+        return values
+      },
+    })
     // Attribute every store write an inbound DHT stream causes to its peer (per-peer quota).
     const registrar = (node as unknown as { components: { registrar: { getHandler(p: string): { handler: Parameters<RelayNode['handle']>[1]; options: object } } } }).components.registrar
     const dhtHandler = registrar.getHandler(DHT_PROTOCOL)

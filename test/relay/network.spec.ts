@@ -7,7 +7,7 @@ import { describe, it, before, after } from '../support/spec.ts'
 import * as assert from '../support/assert.ts'
 import { equals } from '../../src/core/bytes.ts'
 import { createClient, dhtGet, dhtPut, getDirect, kadRequest, putDirect, waitForRoutingTable, type Client } from './support/client.ts'
-import { contentRoot, dhtKey, expiredRecord, forgedRecord, generateKeyPair, oversizedRecord, rootRecord, uniqueName } from './support/records.ts'
+import { contentRoot, dhtKey, expiredRecord, forgedRecord, generateKeyPair, oversizedRecord, rootRecord, subdomainRecord, uniqueName } from './support/records.ts'
 import { getJson, metricValue, removeDir, startRelay, tempDir, waitFor, type RelayProcess } from './support/relay-process.ts'
 
 describe('three relays form one DHT', () => {
@@ -77,6 +77,39 @@ describe('three relays form one DHT', () => {
       for (const [reason] of offers) {
         assert.ok(metricValue(metrics, `alternet_relay_rejected_records_total{reason="${reason}"}`) >= 1, `${relay.peerId} did not count a ${reason} refusal`)
       }
+    }
+  })
+
+  it("refuses a subdomain record whose root name is held by another key, and takes the root holder's", async () => {
+    const client = await createClient({ relays: relays.map((r) => r.tcp) })
+    clients.push(client)
+    const owner = generateKeyPair()
+    const squatter = generateKeyPair()
+    const root = uniqueName('victim')
+    const sub = `www.${root}`
+    const subKey = await dhtKey(sub)
+    // The root's record reaches the first relay only: the others find it in the DHT.
+    assert.ok(await putDirect(client, relays[0].peerId, await dhtKey(root), await rootRecord(root, owner)))
+    const squat = await subdomainRecord(sub, squatter)
+    for (const relay of relays) {
+      assert.equal(await putDirect(client, relay.peerId, subKey, squat), false, `${relay.peerId} stored a subdomain record of a root another key holds`)
+      assert.equal(await getDirect(client, relay.peerId, subKey), undefined)
+      const metrics = await (await fetch(`${relay.http}/metrics`)).text()
+      assert.ok(metricValue(metrics, 'alternet_relay_rejected_records_total{reason="unauthorized-signer"}') >= 1, `${relay.peerId} did not count the refusal`)
+    }
+    // Under a root nobody holds, no subdomain record is stored either.
+    const orphan = `www.${uniqueName('nobody')}`
+    for (const relay of relays) {
+      assert.equal(await putDirect(client, relay.peerId, await dhtKey(orphan), await subdomainRecord(orphan, squatter)), false, `${relay.peerId} stored a subdomain of a root nobody holds`)
+      const metrics = await (await fetch(`${relay.http}/metrics`)).text()
+      assert.ok(metricValue(metrics, 'alternet_relay_rejected_records_total{reason="root-not-found"}') >= 1)
+    }
+    // The root's holder still gets its subdomain.
+    const real = await subdomainRecord(sub, owner)
+    for (const relay of relays) {
+      assert.ok(await putDirect(client, relay.peerId, subKey, real), `${relay.peerId} refused the root holder's subdomain record`)
+      const got = await getDirect(client, relay.peerId, subKey)
+      assert.ok(got != null && equals(got, real))
     }
   })
 

@@ -54,3 +54,8 @@ export async function oversizedRecord(name: string, keyPair: Ed25519KeyPair): Pr
   const sig = await sign(keyPair.seed, recordSigningBytes(bodyBytes))
   return encodeEnvelope({ body: bodyBytes, sig })
 }
+
+/** A subdomain record (`TXT`) signed by `keyPair`, which it names as its root's owner. */
+export async function subdomainRecord(name: string, keyPair: Ed25519KeyPair, fields: Partial<RecordFields> = {}): Promise<Uint8Array> {
+  return encodeRecord(await createRecord({ type: 'TXT', name, seq: 1, text: `by ${name}`, ...fields } as RecordFields, keyPair))
+}
