@@ -6,6 +6,7 @@
  */
 import type { KadDHT } from '@libp2p/kad-dht'
 import { equals } from '../../core/bytes.ts'
+import type { Candidate } from './candidates.ts'
 import { LookupTimeoutError } from './errors.ts'
 
 /** Options of the DHT calls. */
@@ -43,27 +44,39 @@ export async function putRecord(dht: KadDHT, key: Uint8Array, value: Uint8Array,
 }
 
 /**
- * Every distinct value servers returned for `key` (and this node's own copy, when kad-dht picks
- * it). Values kad-dht's validator refused are not among them. Resolves to `[]` when none;
- * rejects with `LookupTimeoutError` when the time ran out with nothing found.
+ * Every distinct value servers returned for `key` (and this node's own copy, when kad-dht has
+ * one), each with the distinct peers that returned it. Values kad-dht's validator refused are
+ * not among them. Resolves to `[]` when none; rejects with `LookupTimeoutError` when the time
+ * ran out with nothing found.
  */
-export async function getRecords(dht: KadDHT, key: Uint8Array, options: DhtCallOptions): Promise<Uint8Array[]> {
-  const values: Uint8Array[] = []
-  const add = (value: Uint8Array): void => {
-    if (!values.some((v) => equals(v, value))) values.push(value)
+export async function getCandidates(dht: KadDHT, key: Uint8Array, options: DhtCallOptions): Promise<Candidate[]> {
+  const found: Array<{ bytes: Uint8Array; servers: Set<string> }> = []
+  const add = (value: Uint8Array, from: { toString(): string } | undefined): void => {
+    let entry = found.find((v) => equals(v.bytes, value))
+    if (entry === undefined) {
+      entry = { bytes: value, servers: new Set() }
+      found.push(entry)
+    }
+    if (from != null) entry.servers.add(from.toString())
   }
+  const done = (): Candidate[] => found.map(({ bytes, servers }) => ({ bytes, servers: [...servers] }))
   const { signal, timeout } = combined(options)
   try {
     for await (const event of dht.get(key, { signal })) {
-      if (event.name === 'PEER_RESPONSE' && event.record != null) add(event.record.value)
-      else if (event.name === 'VALUE') add(event.value)
+      if (event.name === 'PEER_RESPONSE' && event.record != null) add(event.record.value, event.from)
+      else if (event.name === 'VALUE') add(event.value, event.from)
     }
   } catch (err) {
     options.signal?.throwIfAborted()
-    if (values.length > 0) return values
+    if (found.length > 0) return done()
     if (timeout.aborted) throw new LookupTimeoutError('the DHT did not answer in time', { cause: err })
     // NotFoundError, or a correction a server refused (kad-dht throws after the values came in)
     if ((err as Error).name !== 'NotFoundError' && (err as Error).name !== 'QueryError') throw err
   }
-  return values
+  return done()
+}
+
+/** Every distinct value servers returned for `key` (see `getCandidates`), without who sent it. */
+export async function getRecords(dht: KadDHT, key: Uint8Array, options: DhtCallOptions): Promise<Uint8Array[]> {
+  return (await getCandidates(dht, key, options)).map((c) => c.bytes)
 }

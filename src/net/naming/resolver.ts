@@ -12,7 +12,8 @@ import { parseSiteName, rootSiteName } from '../../core/names/index.ts'
 import { dhtKey, selectRecord, validateRecord, type SignedRecord } from '../../core/records/index.ts'
 import type { AlternetStorage } from '../../storage/index.ts'
 import { DHT_GET_TIMEOUT_MS, MAX_CNAME_DEPTH } from './constants.ts'
-import { getRecords } from './dht-records.ts'
+import { validCandidates } from './candidates.ts'
+import { getCandidates, getRecords } from './dht-records.ts'
 import { CnameLoopError, NameNotFoundError, OwnerKeyChangedError } from './errors.ts'
 
 /** A resolved name. */
@@ -95,19 +96,21 @@ export class Resolver {
     return pending
   }
 
-  /** Every valid record the network holds for `name` (no pins, no root record): for publishing. */
+  /**
+   * Every valid record the network holds for `name`, no pins: for publishing. A subdomain's
+   * records are checked against its root's record (cache or network), so a record claiming
+   * another root owner does not count; with no root record, no subdomain record does.
+   */
   async networkRecords(name: string, signal?: AbortSignal): Promise<SignedRecord[]> {
-    const key = await dhtKey(name)
-    const values = await getRecords(this.init.dht, key, { signal, timeoutMs: DHT_GET_TIMEOUT_MS })
-    const records: SignedRecord[] = []
-    for (const bytes of values) {
-      try {
-        records.push(await this.validate(bytes, name))
-      } catch {
-        // not valid here: it does not hold the name
-      }
+    let rootRecord: SignedRecord | undefined
+    try {
+      rootRecord = await this.rootRecordOf(name, signal)
+    } catch (err) {
+      if ((err as Error).name !== 'NameNotFoundError') throw err
     }
-    return records
+    const candidates = await getCandidates(this.init.dht, await dhtKey(name), { signal, timeoutMs: DHT_GET_TIMEOUT_MS })
+    const { valid } = await validCandidates(name, candidates, { now: this.init.now(), trustedRegistrars: this.init.trustedRegistrars, rootRecord })
+    return valid.map((c) => c.record)
   }
 
   /** The person accepts `holder` for `site`'s root: re-pin, and cache the record they saw. */

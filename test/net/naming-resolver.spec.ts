@@ -1,0 +1,87 @@
+import { describe, it } from '../support/spec.ts'
+import * as assert from '../support/assert.ts'
+import type { KadDHT } from '@libp2p/kad-dht'
+import { equals, toHex } from '../../src/core/bytes.ts'
+import { generateKeyPair } from '../../src/core/crypto/ed25519.ts'
+import { rootSiteName } from '../../src/core/names/index.ts'
+import { createRecord, decodeRecord, dhtKey, type SignedRecord } from '../../src/core/records/index.ts'
+import { Resolver } from '../../src/net/naming/resolver.ts'
+import type { AlternetStorage } from '../../src/storage/index.ts'
+
+/** A DHT whose servers (by name) each answer with the values given. */
+class FakeDht {
+  readonly values = new Map<string, Map<string, Uint8Array>>()
+  async set(name: string, server: string, bytes: Uint8Array): Promise<void> {
+    const key = toHex(await dhtKey(name))
+    const servers = this.values.get(key) ?? new Map<string, Uint8Array>()
+    servers.set(server, bytes)
+    this.values.set(key, servers)
+  }
+  async *get(key: Uint8Array): AsyncGenerator<unknown> {
+    await Promise.resolve()
+    for (const [server, value] of this.values.get(toHex(key)) ?? []) {
+      yield { name: 'PEER_RESPONSE', from: { toString: () => server }, record: { value } }
+    }
+  }
+}
+
+/** The parts of the store the resolver uses, in memory. */
+function memoryStorage(): AlternetStorage & { cached: Map<string, { bytes: Uint8Array; receivedAt: number }>; pinned: Map<string, Uint8Array> } {
+  const cached = new Map<string, { bytes: Uint8Array; receivedAt: number }>()
+  const pinned = new Map<string, Uint8Array>()
+  const storage = {
+    cached,
+    pinned,
+    records: {
+      getCachedRecord: async (site: string) => {
+        const c = cached.get(site)
+        return c === undefined ? undefined : { site, ...c, holder: decodeRecord(c.bytes).holder }
+      },
+      putCachedRecord: async (site: string, bytes: Uint8Array, receivedAt = Date.now()) => {
+        cached.set(site, { bytes, receivedAt })
+        return true
+      },
+      deleteCachedRecord: async (site: string) => {
+        cached.delete(site)
+      },
+    },
+    pins: {
+      getPin: async (site: string) => {
+        const holder = pinned.get(rootSiteName(site))
+        return holder === undefined ? undefined : { site: rootSiteName(site), holder, pinnedAt: 0, replaced: false }
+      },
+      pin: async (site: string, holder: Uint8Array) => {
+        const current = pinned.get(rootSiteName(site))
+        if (current !== undefined && !equals(current, holder)) throw Object.assign(new Error('pin mismatch'), { name: 'PinMismatchError', pinned: current })
+        pinned.set(rootSiteName(site), holder)
+        return { site, holder, pinnedAt: 0, replaced: false }
+      },
+      replacePin: async (site: string, holder: Uint8Array) => {
+        pinned.set(rootSiteName(site), holder)
+        return { site, holder, pinnedAt: 0, replaced: true }
+      },
+    },
+  }
+  return storage as unknown as AlternetStorage & typeof storage
+}
+
+function resolverWith(dht: FakeDht, storage = memoryStorage(), events = new EventTarget()): Resolver {
+  return new Resolver({ dht: dht as unknown as KadDHT, storage, trustedRegistrars: [], now: Date.now, events })
+}
+
+describe('naming resolver over a DHT with rival records', () => {
+  it('does not count a subdomain record its root does not vouch for as holding the name', async () => {
+    const owner = generateKeyPair()
+    const stranger = generateKeyPair()
+    const dht = new FakeDht()
+    const root = await createRecord({ type: 'root', name: 'shop:test', seq: 1 }, owner)
+    const rival = await createRecord({ type: 'TXT', name: 'www.shop:test', seq: 3, text: 'squat', root: { owner: stranger.publicKey } }, stranger)
+    for (const server of ['s1', 's2', 's3']) {
+      await dht.set('shop:test', server, root.bytes)
+      await dht.set('www.shop:test', server, rival.bytes)
+    }
+    const records: SignedRecord[] = await resolverWith(dht).networkRecords('www.shop:test')
+    assert.equal(records.length, 0, 'the squatter holds nothing')
+    assert.equal((await resolverWith(dht).networkRecords('shop:test')).length, 1)
+  })
+})
