@@ -101,7 +101,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'maxPendingConnections', flag: 'max-pending-connections', kind: 'count', default: C.DEFAULT_MAX_PENDING_CONNECTIONS, doc: 'inbound connections upgrading at once' },
   { key: 'storeMaxBytes', flag: 'store-max-bytes', kind: 'bytes', default: C.DEFAULT_STORE_MAX_BYTES, doc: 'total size of stored records and providers' },
   { key: 'storePeerQuota', flag: 'store-peer-quota', kind: 'bytes', default: C.DEFAULT_STORE_PEER_QUOTA_BYTES, doc: 'bytes one sending peer may occupy' },
-  { key: 'evictionPolicy', flag: 'eviction-policy', kind: 'enum', values: ['oldest', 'refuse'], default: C.DEFAULT_EVICTION_POLICY, doc: 'when full: evict the oldest entries, or refuse new ones' },
+  { key: 'evictionPolicy', flag: 'eviction-policy', kind: 'enum', values: ['oldest', 'refuse'], default: C.DEFAULT_EVICTION_POLICY, doc: 'when full: evict the oldest expired records and provider records (never a live name), or refuse new entries' },
   { key: 'storeFlushInterval', flag: 'store-flush-interval', kind: 'duration', default: C.DEFAULT_STORE_FLUSH_INTERVAL_MS, doc: 'batch store writes to disk this often; a crash loses at most this much (0 = write each at once)' },
   { key: 'republishInterval', flag: 'republish-interval', kind: 'duration', default: C.DEFAULT_REPUBLISH_INTERVAL_MS, doc: 're-put held records to the closest peers this often' },
   { key: 'expirySweepInterval', flag: 'expiry-sweep-interval', kind: 'duration', default: C.DEFAULT_EXPIRY_SWEEP_INTERVAL_MS, doc: 'drop expired records this often' },

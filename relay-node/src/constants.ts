@@ -69,7 +69,7 @@ export const DEFAULT_MAX_PENDING_CONNECTIONS = 256
 export const DEFAULT_STORE_MAX_BYTES = 256 * MIB
 /** Bytes of records one sending peer may occupy (configured bootstrap relays are exempt). */
 export const DEFAULT_STORE_PEER_QUOTA_BYTES = 8 * MIB
-/** What happens when the store is full: evict the least recently stored entries, or refuse. */
+/** What happens when the store is full: evict the least recently stored expired records and provider records (live name records are never evicted), or refuse. */
 export const DEFAULT_EVICTION_POLICY = 'oldest'
 
 /** How often the relay re-puts the records it holds to the current closest peers. */

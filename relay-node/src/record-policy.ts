@@ -11,7 +11,7 @@
 import { createHash } from 'node:crypto'
 import { equals } from '../../src/core/bytes.ts'
 import { rootSiteName } from '../../src/core/names/index.ts'
-import { createAnSelector, DHT_KEY_PREFIX, dhtKey, RecordExpiredError, selectRecord, UnauthorizedSignerError, UnregisteredNameError, validateRecord, type SignedRecord } from '../../src/core/records/index.ts'
+import { createAnSelector, decodeRecord, DHT_KEY_PREFIX, dhtKey, RecordExpiredError, selectRecord, UnauthorizedSignerError, UnregisteredNameError, validateRecord, type SignedRecord } from '../../src/core/records/index.ts'
 import type { SelectFn, ValidateFn } from '@libp2p/kad-dht'
 import { RecordRefusedError } from './errors.ts'
 import type { Permissions } from './permissions.ts'
@@ -143,6 +143,15 @@ export class AnRecordPolicy implements RecordPolicy {
       return true
     } catch {
       return false
+    }
+  }
+
+  protectedUntil(key: Uint8Array, value: Uint8Array): number | undefined {
+    if (!isAnKey(key)) return undefined
+    try {
+      return decodeRecord(value).body.expires
+    } catch {
+      return undefined
     }
   }
 

@@ -4,7 +4,10 @@
  * record could replace a newer one and any key could take over a live name. Every libp2p
  * component writes through this datastore, so the guard sees each write of a DHT record or
  * provider record, asks the `RecordPolicy` whether it may replace what is stored, and keeps
- * the store within its size, per-peer quota and eviction policy. Other keys (peer store,
+ * the store within its size, per-peer quota and eviction policy. A live name record is never
+ * evicted to make room: a full store evicts expired records and provider records, oldest
+ * first, and refuses a write it still has no room for (`store-full`), so filling the store
+ * cannot flush the record that holds a name for its key. Other keys (peer store,
  * keychain) pass through untouched.
  * @module
  */
@@ -35,6 +38,11 @@ export interface RecordPolicy {
   checkPut(key: Uint8Array, incoming: Uint8Array, current: Uint8Array | undefined): Promise<void>
   /** Whether a stored record value may still be served (not expired, revoked or blocked). */
   isServable(key: Uint8Array, value: Uint8Array): Promise<boolean>
+  /**
+   * Until when (ms since the epoch) a stored record may not be evicted to make room: a name
+   * record's `expires`. Undefined for entries that may be evicted at any time.
+   */
+  protectedUntil(key: Uint8Array, value: Uint8Array): number | undefined
   /** Whether provider records for this multihash (a blocked content root) are refused. */
   isBlockedMultihash(multihash: Uint8Array): boolean
 }
@@ -45,7 +53,7 @@ export interface StoreLimits {
   maxBytes: number
   /** Bytes of records one sending peer may occupy. */
   peerQuota: number
-  /** What a full store does with a new entry. */
+  /** What a full store does with a new entry: `oldest` evicts what may be evicted, oldest first; `refuse` refuses. */
   evictionPolicy: EvictionPolicy
 }
 
@@ -60,6 +68,8 @@ export function runAsPeer<T>(peer: string, fn: () => T): T {
 interface Entry {
   size: number
   peer: string | undefined
+  /** A live name record: never evicted before this time (ms since the epoch). */
+  protectedUntil?: number
 }
 
 /** Counts of what the store holds. */
@@ -109,12 +119,15 @@ export class GuardedDatastore extends BaseDatastore {
     for await (const { key, value } of this.inner.query({ prefix: DHT_RECORD_PREFIX }, options)) {
       const k = key.toString()
       let time = 0
+      let protectedUntil: number | undefined
       try {
-        time = Libp2pRecord.deserialize(value).timeReceived.getTime()
+        const record = Libp2pRecord.deserialize(value)
+        time = record.timeReceived.getTime()
+        protectedUntil = this.policy.protectedUntil(record.key, record.value)
       } catch {
         // An unreadable entry is still counted, and evicted first.
       }
-      found.push({ key: k, time, entry: { size: k.length + value.length, peer: senders.get(k) } })
+      found.push({ key: k, time, entry: { size: k.length + value.length, peer: senders.get(k), protectedUntil } })
     }
     for await (const { key, value } of this.inner.query({ prefix: DHT_PROVIDER_PREFIX }, options)) {
       const k = key.toString()
@@ -220,7 +233,7 @@ export class GuardedDatastore extends BaseDatastore {
     await this.inner.put(key, val, options)
     if (peer != null) await this.inner.put(senderKey(k), new TextEncoder().encode(peer), options)
     else if (this.entries.get(k)?.peer != null) await this.inner.delete(senderKey(k), options)
-    this.account(k, { size: k.length + val.length, peer })
+    this.account(k, { size: k.length + val.length, peer, protectedUntil: this.policy.protectedUntil(incoming.key, incoming.value) })
     return key
   }
 
@@ -242,7 +255,11 @@ export class GuardedDatastore extends BaseDatastore {
     return key
   }
 
-  /** Evicts (or refuses) until `size` more bytes from `peer` fit; throws `RecordRefusedError`. */
+  /**
+   * Evicts (or refuses) until `size` more bytes from `peer` fit; throws `RecordRefusedError`.
+   * Only expired records and provider records are evicted, oldest first; a live name record
+   * stays, and a write that still does not fit is refused (`store-full`).
+   */
   private async makeRoom(k: string, size: number, peer: string | undefined): Promise<void> {
     const previous = this.entries.get(k)
     const growth = size - (previous?.size ?? 0)
@@ -251,14 +268,16 @@ export class GuardedDatastore extends BaseDatastore {
       if (used + size > this.limits.peerQuota) throw this.refuse('quota', k, peer, `peer ${peer} has used its store quota`)
     }
     if (this.bytes + growth <= this.limits.maxBytes) return
-    if (this.limits.evictionPolicy === 'refuse') throw this.refuse('full', k, peer, 'the store is full')
-    for (const victim of this.entries.keys()) {
+    if (this.limits.evictionPolicy === 'refuse') throw this.refuse('store-full', k, peer, 'the store is full')
+    const now = Date.now()
+    for (const [victim, entry] of this.entries) {
       if (this.bytes + growth <= this.limits.maxBytes) break
       if (victim === k) continue
+      if (entry.protectedUntil !== undefined && entry.protectedUntil > now) continue
       await this.delete(new Key(victim, false))
       this.events.evicted(victim)
     }
-    if (this.bytes + growth > this.limits.maxBytes) throw this.refuse('full', k, peer, 'the entry is larger than the store')
+    if (this.bytes + growth > this.limits.maxBytes) throw this.refuse('store-full', k, peer, 'the store is full of live name records')
   }
 
   private refuse(reason: string, key: string, peer: string | undefined, message: string): RecordRefusedError {

@@ -6,7 +6,7 @@ import { describe, it, before, after } from '../support/spec.ts'
 import * as assert from '../support/assert.ts'
 import { equals } from '../../src/core/bytes.ts'
 import { createClient, getDirect, putDirect, type Client } from './support/client.ts'
-import { dhtKey, generateKeyPair, rootRecord, uniqueName } from './support/records.ts'
+import { contentRoot, dhtKey, generateKeyPair, rootRecord, uniqueName } from './support/records.ts'
 import { getJson, metricValue, removeDir, startRelay, tempDir, waitFor, type RelayProcess } from './support/relay-process.ts'
 
 /** Store size for the bound tests: room for a dozen or so small records. */
@@ -54,23 +54,56 @@ describe('bounded store and peer upkeep', () => {
     assert.ok(results.some((r) => !r.stored), 'a full store took every record')
     const health = await getJson(relay, '/health')
     assert.ok((health.storeBytes as number) <= SMALL_STORE, `store holds ${health.storeBytes} bytes`)
-    assert.ok((await counter(relay, 'alternet_relay_rejected_records_total{reason="full"}')) >= 1)
+    assert.ok((await counter(relay, 'alternet_relay_rejected_records_total{reason="store-full"}')) >= 1)
     const first = await getDirect(client, relay.peerId, results[0].key)
     assert.ok(first != null && equals(first, results[0].value), 'a stored record was dropped')
   })
 
-  it('evicts the oldest records to make room under the oldest policy', async () => {
+  it('evicts expired records and provider records to make room, never a live name: filling the store cannot flush a holder', async () => {
     const relay = await startRelay(`${dir}/oldest`, ['--store-max-bytes', String(SMALL_STORE), '--eviction-policy', 'oldest'])
     relays.push(relay)
     const client = await createClient({ relays: [relay.tcp] })
     clients.push(client)
-    const results = await offer(client, relay, RECORDS_OFFERED)
-    assert.ok(results.every((r) => r.stored), 'a record was refused instead of making room')
-    assert.equal(await getDirect(client, relay.peerId, results[0].key), undefined, 'the oldest record is still there')
-    const last = await getDirect(client, relay.peerId, results[RECORDS_OFFERED - 1].key)
-    assert.ok(last != null && equals(last, results[RECORDS_OFFERED - 1].value))
-    assert.ok(((await getJson(relay, '/health')).storeBytes as number) <= SMALL_STORE)
+    // A name held by its owner, and a record that lapses while the store fills.
+    const owner = generateKeyPair()
+    const held = uniqueName('held')
+    const heldKey = await dhtKey(held)
+    const heldValue = await rootRecord(held, owner)
+    assert.ok(await putDirect(client, relay.peerId, heldKey, heldValue))
+    const lapsing = uniqueName('lapsing')
+    const lapsingKey = await dhtKey(lapsing)
+    const lapsesAt = Date.now() + 1000
+    assert.ok(await putDirect(client, relay.peerId, lapsingKey, await rootRecord(lapsing, generateKeyPair(), { expires: lapsesAt })))
+    await waitFor('the short record to expire', () => Date.now() > lapsesAt, 5000, 100)
+
+    // Fresh peer IDs cost nothing: many of them fill the store with provider records, then with names.
+    const PEERS = 6
+    const flooders: Client[] = []
+    for (let i = 0; i < PEERS; i++) flooders.push(await createClient({ relays: [relay.tcp], listen: true }))
+    clients.push(...flooders)
+    for (const [i, flooder] of flooders.entries()) {
+      for (let j = 0; j < 8; j++) {
+        for await (const _ of flooder.services.dht.provide(await contentRoot(`filler ${i} ${j} ${relay.peerId}`), { signal: AbortSignal.timeout(10_000) })) void _
+      }
+    }
+    assert.ok(((await getJson(relay, '/health')).providers as number) >= 1, 'no provider record was stored')
+    const names: boolean[] = []
+    for (const flooder of flooders) names.push(...(await offer(flooder, relay, 6)).map((r) => r.stored))
+    assert.ok(names[0], 'a name was refused while provider records could make room for it')
+    assert.ok(names.some((stored) => !stored), 'a store full of live names took another one')
+    assert.ok((await counter(relay, 'alternet_relay_rejected_records_total{reason="store-full"}')) >= 1)
     assert.ok((await counter(relay, 'alternet_relay_evicted_entries_total')) >= 1)
+    const health = await getJson(relay, '/health')
+    assert.ok((health.storeBytes as number) <= SMALL_STORE, `store holds ${health.storeBytes} bytes`)
+    assert.equal(health.providers, 0, 'provider records were kept while names were refused')
+
+    // The expired record made room; the held name is still held, and a rival still refused.
+    assert.equal(await getDirect(client, relay.peerId, lapsingKey), undefined)
+    const got = await getDirect(client, relay.peerId, heldKey)
+    assert.ok(got != null && equals(got, heldValue), 'filling the store flushed a live name')
+    const rival = await rootRecord(held, generateKeyPair(), { seq: 99, created: Date.now() - 3_600_000 })
+    assert.equal(await putDirect(client, relay.peerId, heldKey, rival), false, "a rival took the name after the store filled")
+    assert.ok((await counter(relay, 'alternet_relay_rejected_records_total{reason="hijack"}')) >= 1)
   })
 
   it('holds each sending peer to its quota without refusing others', async () => {
