@@ -1,8 +1,9 @@
 import { describe, it } from '../support/spec.ts'
 import * as assert from '../support/assert.ts'
 import { generateKeyPair } from '../../src/core/crypto/ed25519.ts'
-import { createRecord } from '../../src/core/records/index.ts'
+import { createRecord, dhtKey, selectRecord } from '../../src/core/records/index.ts'
 import { validCandidates } from '../../src/net/naming/candidates.ts'
+import { chooseRecord } from '../../src/net/naming/choose-record.ts'
 
 const ROOT = 'shop:test'
 const WWW = `www.${ROOT}`
@@ -42,5 +43,62 @@ describe('naming candidates: a subdomain record counts only against its root', (
       valid.map((c) => c.record.bytes),
       [record.bytes],
     )
+  })
+})
+
+describe('naming choice: a visitor with no pin follows the holder most servers returned', () => {
+  const DAY = 24 * 60 * 60 * 1000
+  const setup = async () => {
+    const honest = generateKeyPair()
+    const rogue = generateKeyPair()
+    const now = Date.now()
+    const real = await createRecord({ type: 'root', name: ROOT, seq: 1, created: now - 1000 }, honest)
+    // Back-dated by a day: earliest `created` would win plain selection.
+    const rival = await createRecord({ type: 'root', name: ROOT, seq: 1, created: now - DAY, expires: now + DAY }, rogue)
+    return { honest, rogue, real, rival, key: await dhtKey(ROOT) }
+  }
+
+  it('prefers the holder returned by more servers over a back-dated rival from one', async () => {
+    const { real, rival, key, honest, rogue } = await setup()
+    assert.equal(selectRecord([real.bytes, rival.bytes], { key }), 1, 'plain selection picks the back-dated rival')
+    const candidates = [
+      { record: rival, servers: ['rogue'] },
+      { record: real, servers: ['s1', 's2'] },
+    ]
+    const choice = chooseRecord(ROOT, candidates, { key, trustedRegistrars: [] })
+    assert.deepEqual(choice.record?.bytes, real.bytes)
+    assert.ok(choice.conflict !== undefined, 'the disagreement is reported')
+    assert.deepEqual(choice.conflict.chosen, honest.publicKey)
+    assert.equal(choice.conflict.byPin, false)
+    assert.deepEqual(
+      choice.conflict.holders.map((h) => [h.holder, h.servers]),
+      [
+        [honest.publicKey, 2],
+        [rogue.publicKey, 1],
+      ],
+    )
+  })
+
+  it('falls back to selection on a tie, and follows the pin when there is one', async () => {
+    const { real, rival, key, rogue, honest } = await setup()
+    const candidates = [
+      { record: rival, servers: ['s1'] },
+      { record: real, servers: ['s2'] },
+    ]
+    const tie = chooseRecord(ROOT, candidates, { key, trustedRegistrars: [] })
+    assert.deepEqual(tie.record?.holder, rogue.publicKey, 'a tie: earliest created, as selection says')
+    assert.ok(tie.conflict !== undefined)
+    const pinned = chooseRecord(ROOT, [{ record: rival, servers: ['s1', 's2', 's3'] }, { record: real, servers: ['s4'] }], { key, trustedRegistrars: [], pinned: honest.publicKey })
+    assert.deepEqual(pinned.record?.bytes, real.bytes, 'the pinned holder, even from fewer servers')
+    assert.equal(pinned.conflict?.byPin, true)
+    const gone = chooseRecord(ROOT, [{ record: rival, servers: ['s1'] }], { key, trustedRegistrars: [], pinned: honest.publicKey })
+    assert.equal(gone.record, undefined)
+  })
+
+  it('reports no conflict when every server returned the same holder', async () => {
+    const { real, key } = await setup()
+    const choice = chooseRecord(ROOT, [{ record: real, servers: ['s1', 's2'] }], { key, trustedRegistrars: [] })
+    assert.deepEqual(choice.record?.bytes, real.bytes)
+    assert.equal(choice.conflict, undefined)
   })
 })

@@ -31,7 +31,9 @@ export interface NameUpdate {
 
 /**
  * The naming service. Events: `update` (`CustomEvent<NameUpdate>`, a background refresh of a
- * cached name) and `keychange` (`CustomEvent<OwnerKeyChangedError>`, found in the background).
+ * cached name), `keychange` (`CustomEvent<OwnerKeyChangedError>`, found in the background) and
+ * `conflict` (`CustomEvent<NameConflict>`, DHT servers returned records of different holders
+ * for a name: the UI warns).
  */
 export interface NamingService extends EventTarget {
   /**

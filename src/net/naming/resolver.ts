@@ -9,11 +9,12 @@
 import type { KadDHT } from '@libp2p/kad-dht'
 import { equals, toHex } from '../../core/bytes.ts'
 import { parseSiteName, rootSiteName } from '../../core/names/index.ts'
-import { dhtKey, selectRecord, validateRecord, type SignedRecord } from '../../core/records/index.ts'
+import { dhtKey, validateRecord, type SignedRecord } from '../../core/records/index.ts'
 import type { AlternetStorage } from '../../storage/index.ts'
 import { DHT_GET_TIMEOUT_MS, MAX_CNAME_DEPTH } from './constants.ts'
 import { validCandidates } from './candidates.ts'
-import { getCandidates, getRecords } from './dht-records.ts'
+import { chooseRecord, type NameConflict } from './choose-record.ts'
+import { getCandidates } from './dht-records.ts'
 import { CnameLoopError, NameNotFoundError, OwnerKeyChangedError } from './errors.ts'
 
 /** A resolved name. */
@@ -28,6 +29,11 @@ export interface ResolvedName {
   fromCache: boolean
   /** When the final record was received from the network, ms since the epoch. */
   receivedAt: number
+  /**
+   * Set when this lookup of the final name found servers disagreeing on its holder (the UI
+   * warns); the `conflict` event tells the same.
+   */
+  conflict?: NameConflict
 }
 
 /** Options of `resolve`. */
@@ -43,7 +49,10 @@ export interface ResolverInit {
   storage: AlternetStorage
   trustedRegistrars: readonly Uint8Array[]
   now: () => number
-  /** Gets `update` (a background refresh found a newer record) and `keychange` events. */
+  /**
+   * Gets `update` (a background refresh found a newer record), `keychange` and `conflict`
+   * (servers returned records of different holders: `CustomEvent<NameConflict>`) events.
+   */
   events: EventTarget
 }
 
@@ -51,6 +60,7 @@ interface One {
   record: SignedRecord
   fromCache: boolean
   receivedAt: number
+  conflict?: NameConflict
 }
 
 /** Resolves names; one per naming service. */
@@ -78,7 +88,7 @@ export class Resolver {
       fromCache &&= one.fromCache
       const { body } = one.record
       if (body.type !== 'CNAME' || body.target === undefined) {
-        return { site: asked, record: one.record, chain, fromCache, receivedAt: one.receivedAt }
+        return { site: asked, record: one.record, chain, fromCache, receivedAt: one.receivedAt, ...(one.conflict === undefined ? {} : { conflict: one.conflict }) }
       }
       names.push(body.target)
       if (names.indexOf(body.target) !== names.length - 1 || chain.length >= MAX_CNAME_DEPTH) throw new CnameLoopError(names)
@@ -194,28 +204,21 @@ export class Resolver {
   private async lookupUnshared(name: string, signal?: AbortSignal): Promise<One> {
     const rootRecord = await this.rootRecordOf(name, signal)
     const key = await dhtKey(name)
-    const values = await getRecords(this.init.dht, key, { signal, timeoutMs: DHT_GET_TIMEOUT_MS })
-    const valid: SignedRecord[] = []
-    let refusal: unknown
-    for (const bytes of values) {
-      try {
-        valid.push(await this.validate(bytes, name, rootRecord))
-      } catch (err) {
-        refusal ??= err
-      }
-    }
+    const candidates = await getCandidates(this.init.dht, key, { signal, timeoutMs: DHT_GET_TIMEOUT_MS })
+    const { valid, refusal } = await validCandidates(name, candidates, { now: this.init.now(), trustedRegistrars: this.init.trustedRegistrars, rootRecord })
     if (valid.length === 0) {
       // Only refused copies: say why (an unauthorised signer, an unregistered name...).
       if (refusal !== undefined) throw refusal
       throw new NameNotFoundError(name)
     }
-    const select = (records: SignedRecord[]): SignedRecord => records[selectRecord(records.map((r) => r.bytes), { key, trustedRegistrars: this.init.trustedRegistrars })]
     const { pins, records } = this.init.storage
     const now = this.init.now()
     const pin = await pins.getPin(name)
-    const pinned = pin === undefined ? valid : valid.filter((r) => equals(r.holder, pin.holder))
-    if (pin !== undefined && pinned.length === 0) throw this.keyChanged(name, pin.holder, select(valid))
-    let best = select(pinned)
+    const options = { key, trustedRegistrars: this.init.trustedRegistrars }
+    const choice = chooseRecord(name, valid, pin === undefined ? options : { ...options, pinned: pin.holder })
+    if (choice.conflict !== undefined) this.init.events.dispatchEvent(new CustomEvent('conflict', { detail: choice.conflict }))
+    if (pin !== undefined && choice.record === undefined) throw this.keyChanged(name, pin.holder, chooseRecord(name, valid, options).record!)
+    let best = choice.record!
     if (pin === undefined) {
       try {
         await pins.pin(name, best.holder, now)
@@ -230,7 +233,7 @@ export class Resolver {
       const cached = await records.getCachedRecord(name)
       if (cached !== undefined) best = await this.validate(cached.bytes, name, rootRecord).catch(() => best)
     }
-    return { record: best, fromCache: false, receivedAt: now }
+    return { record: best, fromCache: false, receivedAt: now, ...(choice.conflict === undefined ? {} : { conflict: choice.conflict }) }
   }
 
   private keyChanged(name: string, pinned: Uint8Array, record: SignedRecord): OwnerKeyChangedError {
