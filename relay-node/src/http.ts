@@ -64,7 +64,8 @@ async function handle(init: HttpInit, req: IncomingMessage, res: ServerResponse)
   const secure = init.tls != null || req.headers['x-forwarded-proto'] === 'https'
 
   if (host.kind === 'site') {
-    return serveSiteOrigin(req, res, { label: host.label, appDir: init.appDir, publicHost: init.publicHost, secure, path, search: url.search })
+    const rawPath = (req.url ?? '/').replace(/[?#].*/s, '')
+    return serveSiteOrigin(req, res, { label: host.label, appDir: init.appDir, publicHost: init.publicHost, secure, path, rawPath, search: url.search })
   }
   if (req.method === 'OPTIONS') {
     res.writeHead(204, { ...CORS, 'access-control-max-age': '86400' })

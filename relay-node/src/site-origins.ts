@@ -1,8 +1,9 @@
 /**
  * Serving the built app and the site origins (DESIGN.md, "Origins"): the app on the app host
- * (`--public-host`), and on every `<label>.<app host>` only the site-origin files under
- * `/__an/` (bridge page, service worker). A top-level navigation to any other path of a site
- * origin (a shared link, a bookmark) is sent to the app's viewer for that `an://` address.
+ * (`--public-host`), and on every `<label>.<app host>` only the site-origin files, those in
+ * `<app dir>/__an/` (bridge page, service worker). A top-level navigation to any other path of a
+ * site origin (a shared link, a bookmark) is sent to the app's viewer for that `an://` address.
+ * The app's pages may not be framed by anything; a site origin's pages only by the app.
  * @module
  */
 import { createReadStream } from 'node:fs'
@@ -39,6 +40,29 @@ const TYPES: Record<string, string> = {
   '.woff2': 'font/woff2',
 }
 
+/** Headers of every HTML page of the app host (and every error page): nothing may frame it. */
+export const FRAME_DENY: Readonly<Record<string, string>> = { 'content-security-policy': "frame-ancestors 'none'", 'x-frame-options': 'DENY' }
+
+/** Headers of a site origin's own pages (bridge, clear page): only the app may frame them. */
+function frameByApp(app: string): Record<string, string> {
+  return { 'content-security-policy': `frame-ancestors ${app}` }
+}
+
+/**
+ * Whether a site-origin request path (as sent, before any normalisation) is one the relay will
+ * look at: no `..`, no `\`, no encoded `/` in its decoded form.
+ */
+export function isSafeSitePath(rawPath: string): boolean {
+  if (/%2f/i.test(rawPath)) return false
+  let decoded: string
+  try {
+    decoded = decodeURIComponent(rawPath)
+  } catch {
+    return false
+  }
+  return !decoded.includes('..') && !decoded.includes('\\')
+}
+
 /** What a request's host is to the relay. */
 export type HostKind = { kind: 'app' } | { kind: 'site'; label: string } | { kind: 'other' }
 
@@ -63,13 +87,16 @@ function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
 }
 
-/** A small HTML error page. */
+/** A small HTML error page; no one may frame it. */
 export function errorPage(res: ServerResponse, status: number, title: string, detail: string): void {
-  send(res, status, 'text/html; charset=utf-8', `<!doctype html><meta charset="utf-8"><title>${escapeHtml(title)}</title><h1>${escapeHtml(title)}</h1><p>${escapeHtml(detail)}</p>\n`)
+  send(res, status, 'text/html; charset=utf-8', `<!doctype html><meta charset="utf-8"><title>${escapeHtml(title)}</title><h1>${escapeHtml(title)}</h1><p>${escapeHtml(detail)}</p>\n`, { ...FRAME_DENY })
 }
 
-/** Serves one file of `root` at URL path `path`; false when there is no such file. */
-export async function serveFile(req: IncomingMessage, res: ServerResponse, root: string, path: string, headers: Record<string, string> = {}): Promise<boolean> {
+/**
+ * Serves one file of `root` at URL path `path`; false when there is no such file. `headers` go
+ * with every file, `htmlHeaders` with HTML files too.
+ */
+export async function serveFile(req: IncomingMessage, res: ServerResponse, root: string, path: string, headers: Record<string, string> = {}, htmlHeaders: Record<string, string> = {}): Promise<boolean> {
   let decoded: string
   try {
     decoded = decodeURIComponent(path)
@@ -84,7 +111,7 @@ export async function serveFile(req: IncomingMessage, res: ServerResponse, root:
   const type = TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream'
   // Hashed build assets never change; everything else is revalidated so a new build shows at once.
   const cache = decoded.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache'
-  const common = { etag, 'cache-control': cache, 'x-content-type-options': 'nosniff', ...headers }
+  const common = { etag, 'cache-control': cache, 'x-content-type-options': 'nosniff', ...headers, ...(type.startsWith('text/html') ? htmlHeaders : {}) }
   if (req.headers['if-none-match'] === etag) {
     res.writeHead(304, common)
     res.end()
@@ -136,7 +163,7 @@ function serveClearPage(req: IncomingMessage, res: ServerResponse, app: string):
 })()
 </script>
 `
-  send(res, 200, 'text/html; charset=utf-8', body, { 'clear-site-data': '"cache", "storage"', 'cache-control': 'no-store' })
+  send(res, 200, 'text/html; charset=utf-8', body, { 'clear-site-data': '"cache", "storage"', 'cache-control': 'no-store', ...frameByApp(app) })
 }
 
 /** Whether the request is a top-level navigation (not a sub-resource, not a frame). */
@@ -150,7 +177,7 @@ function isTopLevelNavigation(req: IncomingMessage): boolean {
 export async function serveApp(req: IncomingMessage, res: ServerResponse, appDir: string | undefined, path: string): Promise<void> {
   if (appDir == null) return errorPage(res, 404, 'No app here', 'This relay was started without --app-dir and found no built app (dist/).')
   const target = path === '/' ? '/index.html' : path
-  if (await serveFile(req, res, appDir, target)) return
+  if (await serveFile(req, res, appDir, target, {}, FRAME_DENY)) return
   errorPage(res, 404, 'Not found', `${path} is not part of the app.`)
 }
 
@@ -158,7 +185,7 @@ export async function serveApp(req: IncomingMessage, res: ServerResponse, appDir
 export async function serveSiteOrigin(
   req: IncomingMessage,
   res: ServerResponse,
-  init: { label: string; appDir: string | undefined; publicHost: string; secure: boolean; path: string; search: string },
+  init: { label: string; appDir: string | undefined; publicHost: string; secure: boolean; path: string; rawPath: string; search: string },
 ): Promise<void> {
   let site: string
   try {
@@ -166,13 +193,17 @@ export async function serveSiteOrigin(
   } catch (err) {
     return errorPage(res, 400, 'Not a site address', `"${init.label}" does not name an Alternet site (${(err as Error).message}).`)
   }
-  if (init.path === SITE_CLEAR_PATH) return serveClearPage(req, res, appOrigin(req, init.publicHost, init.secure))
+  // Checked as sent: URL parsing already resolved `..` and `%2e%2e` in `path`.
+  if (!isSafeSitePath(init.rawPath)) return errorPage(res, 400, 'Bad path', 'A site-origin path may not hold "..", "\\" or an encoded "/".')
+  const app = appOrigin(req, init.publicHost, init.secure)
+  if (init.path === SITE_CLEAR_PATH) return serveClearPage(req, res, app)
   if (init.path.startsWith(SITE_ORIGIN_PREFIX) && init.appDir != null) {
-    // The bridge registers a service worker at /__an/… whose scope is the whole origin.
-    if (await serveFile(req, res, init.appDir, init.path, { 'service-worker-allowed': '/' })) return
+    // Only the files in <app dir>/__an/; the bridge registers a service worker there whose scope is the whole origin.
+    const dir = join(init.appDir, SITE_ORIGIN_PREFIX)
+    if (await serveFile(req, res, dir, init.path.slice(SITE_ORIGIN_PREFIX.length - 1), { 'service-worker-allowed': '/' }, frameByApp(app))) return
   }
   if (isTopLevelNavigation(req)) {
-    const location = `${appOrigin(req, init.publicHost, init.secure)}/#/view/an://${site}${init.path}${init.search}`
+    const location = `${app}/#/view/an://${site}${init.path}${init.search}`
     res.writeHead(302, { location, 'cache-control': 'no-store', 'content-length': 0 })
     res.end()
     return

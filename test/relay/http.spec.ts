@@ -40,6 +40,7 @@ describe('relay HTTP', () => {
     await writeFile(`${app}/index.html`, '<!doctype html><title>Alternet</title>')
     await writeFile(`${app}/__an/bridge.html`, '<!doctype html><title>bridge</title>')
     await writeFile(`${app}/__an/sw.js`, 'self.addEventListener("fetch", () => {})')
+    await writeFile(`${app}/sw.js`, 'self.addEventListener("install", () => {}) // the app\'s own worker')
     relay = await startRelay(`${dir}/data`, ['--app-dir', app, '--public-host', 'an.localhost'])
   })
 
@@ -95,6 +96,41 @@ describe('relay HTTP', () => {
     assert.match(String(sw.headers['content-type']), /javascript/)
     // The app's own files are not served on a site origin.
     assert.equal((await get(relay, `${label}.an.localhost`, '/index.html', { 'sec-fetch-dest': 'script' })).status, 404)
+  })
+
+  it('never serves the app on a site origin, however the path is spelled', async () => {
+    const host = `${toOriginLabel('api.mysite:code')}.an.localhost`
+    const attempts = ['/__an/..%2Findex.html', '/__an/..%2fsw.js', '/__an/%2e%2e/index.html', '/__an/%2E%2E/sw.js', '/__an/../sw.js', '/__an/../index.html', '/__an/..\\index.html', '/__an/%5C..%5Cindex.html', '/x/../__an/..%2Findex.html']
+    for (const path of attempts) {
+      for (const dest of ['script', 'iframe', 'document']) {
+        const res = await get(relay, host, path, { 'sec-fetch-dest': dest })
+        assert.ok(res.status === 400 || res.status === 404, `${path} (${dest}) answered ${res.status}`)
+        assert.ok(!/<title>Alternet<\/title>|self\.addEventListener\("install"/.test(res.body), `${path} (${dest}) served the app`)
+      }
+    }
+    assert.equal((await get(relay, host, '/__an/..%2Findex.html', { 'sec-fetch-dest': 'script' })).status, 400)
+    // The site-origin files are still served.
+    const bridge = await get(relay, host, '/__an/bridge.html', { 'sec-fetch-dest': 'iframe' })
+    assert.equal(bridge.status, 200)
+    assert.match(bridge.body, /bridge/)
+  })
+
+  it('lets nothing frame the app, and only the app frame a site origin\'s pages', async () => {
+    const port = new URL(relay.http).port
+    for (const path of ['/', '/index.html', '/no-such-page']) {
+      const res = await get(relay, 'an.localhost', path)
+      assert.match(String(res.headers['content-type']), /text\/html/)
+      assert.equal(res.headers['content-security-policy'], "frame-ancestors 'none'", path)
+      assert.equal(res.headers['x-frame-options'], 'DENY', path)
+    }
+    const host = `${toOriginLabel('api.mysite:code')}.an.localhost`
+    const app = `http://an.localhost:${port}`
+    const bridge = await get(relay, host, '/__an/bridge.html', { 'sec-fetch-dest': 'iframe' })
+    assert.equal(bridge.headers['content-security-policy'], `frame-ancestors ${app}`)
+    assert.equal(bridge.headers['x-frame-options'], undefined)
+    const clear = await get(relay, host, '/__an/clear', { referer: `${app}/`, 'sec-fetch-dest': 'iframe' })
+    assert.equal(clear.status, 200)
+    assert.equal(clear.headers['content-security-policy'], `frame-ancestors ${app}`)
   })
 
   it("sends a top-level navigation on a site origin to the app's viewer", async () => {
