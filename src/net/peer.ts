@@ -314,7 +314,11 @@ export interface AlternetPeerInit {
   trustedRegistrars?: Uint8Array[]
   /** WebRTC settings for browser-to-browser connections. */
   rtcConfiguration?: RTCConfiguration
-  /** Route server limits. */
+  /**
+   * Route server limits, and `serveVisitedBlocks`: also answer block requests for the blocks kept
+   * from visited sites (mirror what this person looks at). Off by default: only hosted sites'
+   * blocks are served.
+   */
   host?: Omit<SiteHostInit, 'store'>
   /** Fetch settings. */
   fetch?: PeerParts<Libp2p, PeerStorage, PeerNaming>['fetch']

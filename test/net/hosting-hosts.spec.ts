@@ -32,10 +32,10 @@ interface Node {
   host: SiteHost
 }
 
-async function node(): Promise<Node> {
+async function node(init: { serveVisitedBlocks?: boolean } = {}): Promise<Node> {
   const libp2p = await tcpNode()
   const store = new MemoryStore()
-  const host = createSiteHost({ store })
+  const host = createSiteHost({ ...init, store })
   await host.start(libp2p)
   return { libp2p, store, host }
 }
@@ -72,7 +72,9 @@ describe('fetching from several hosts: tampered, unreachable and stopped hosts',
 
   before(async () => {
     honest = await node()
-    liar = await node()
+    // The liar answers block requests for whatever it holds, without listing the site as hosted:
+    // its file requests get 404, so visitors ask it for blocks and check each one.
+    liar = await node({ serveVisitedBlocks: true })
     nodes.push(honest, liar)
     visitor = await tcpNode()
     site = await publishSite(

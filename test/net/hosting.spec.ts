@@ -4,6 +4,7 @@ import { CHUNK_SIZE } from '../../src/core/content/index.ts'
 import { utf8 } from '../../src/core/bytes.ts'
 import { generateKeyPair } from '../../src/core/crypto/ed25519.ts'
 import { createSiteFetcher, type SiteFetcher } from '../../src/net/fetch/index.ts'
+import { createRouteClient } from '../../src/net/route/index.ts'
 import {
   createSiteHost,
   hostEntry,
@@ -253,6 +254,47 @@ describe('publishing, hosting and fetching a site between libp2p nodes over TCP'
       ok(same(await bytesOf(res.body), bytes))
     }
     await a.host.start(a.libp2p)
+  })
+
+  it('answers block requests for the sites it hosts, not for sites its person only visited (unless it mirrors them)', async () => {
+    await fetcher.fetch(`an://${SITE}/data/big.bin`).then((res) => res.arrayBuffer())
+    await fetcher.flush()
+    const chunk = published.manifest.files['/data/big.bin'].chunks[2]
+    ok(await visitorStore.hasBlock(published.root), 'the visitor keeps the manifest')
+    ok(await visitorStore.hasBlock(chunk), 'and the chunks it fetched')
+    const prober = await tcpNode()
+    const client = createRouteClient(prober)
+    /** What a block request to `peer` gets: its status. */
+    const ask = (peer: Libp2p, cid: CID): Promise<number> =>
+      client.getBlock(peer.getMultiaddrs(), cid).then(
+        () => 200,
+        (error: unknown) => (error as { status?: number }).status ?? -1,
+      )
+    try {
+      // The host serves its site's blocks.
+      equal(await ask(a.libp2p, published.root), 200)
+      equal(await ask(a.libp2p, chunk), 200)
+      // A visitor, hosting as every peer does, holds the blocks but does not give them away.
+      const plain = createSiteHost({ store: visitorStore })
+      await plain.start(visitor)
+      try {
+        equal(await ask(visitor, published.root), 404, 'the visited manifest is not served')
+        equal(await ask(visitor, chunk), 404, 'a visited chunk is not served')
+      } finally {
+        await plain.stop()
+      }
+      // One that opted in to mirroring what it visits serves them.
+      const mirror = createSiteHost({ store: visitorStore, serveVisitedBlocks: true })
+      await mirror.start(visitor)
+      try {
+        equal(await ask(visitor, published.root), 200)
+        equal(await ask(visitor, chunk), 200)
+      } finally {
+        await mirror.stop()
+      }
+    } finally {
+      await prober.stop()
+    }
   })
 
   it('keeps the manifest again on the next visit after the kept blocks were cleared', async () => {

@@ -343,6 +343,32 @@ describe('/an/route/1.0.0 between two libp2p nodes over TCP', () => {
       equal(missing.reason, 'block-not-found')
     }))
 
+  it('answers a block it holds but no hosted site uses with 404, unless it serves visited blocks', () =>
+    bounded(async () => {
+      const visited = utf8('a block kept from a visit')
+      const cid = await rawCid(visited)
+      blocks.set(cid.toString(), visited)
+      const mirror = await node()
+      const mirrorServer = createRouteServer({
+        getBlock: store(blocks),
+        sites: () => [{ site: SITE, root }],
+        serveVisitedBlocks: true,
+      })
+      await mirrorServer.start(mirror)
+      try {
+        const refused = (await rejects(client.getBlock(host.peerId, cid), 'RouteStatusError')) as {
+          status: number
+          reason: string
+        }
+        deepEqual({ status: refused.status, reason: refused.reason }, { status: 404, reason: 'block-not-found' })
+        deepEqual(await client.getBlock(mirror.getMultiaddrs(), cid), visited)
+      } finally {
+        blocks.delete(cid.toString())
+        await mirrorServer.stop()
+        await mirror.stop()
+      }
+    }))
+
   it('fetches a file block by block from hosts, and a verified range of it', () =>
     bounded(async () => {
       const entry = manifest.files['/big.bin']

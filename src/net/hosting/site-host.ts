@@ -1,7 +1,8 @@
 /**
  * Hosting: a `/an/route/1.0.0` server over the content store. It serves the sites the store
- * holds as hosted (the list is kept in memory and refreshed whenever hosting changes) and any
- * block it holds, published or kept from a visit, to peers that mirror or fetch.
+ * holds as hosted (the list is kept in memory and refreshed whenever hosting changes) and their
+ * blocks, to peers that mirror or fetch. Blocks kept from visits are not served unless
+ * `serveVisitedBlocks` is set: they would tell any peer which sites this person looked at.
  * @module
  */
 import {
@@ -16,7 +17,8 @@ import type { ContentStore } from './content-store.ts'
 import { DEFAULT_HOST_ON_LIMITED_CONNECTIONS } from './constants.ts'
 
 /** Options of `createSiteHost`: the store, and the route server's limits. */
-export interface SiteHostInit extends Omit<RouteServerInit, 'getBlock' | 'getManifest' | 'sites'> {
+export interface SiteHostInit
+  extends Omit<RouteServerInit, 'getBlock' | 'getManifest' | 'sites' | 'hostedBlock'> {
   store: ContentStore
 }
 
@@ -58,11 +60,32 @@ export function createSiteHost(init: SiteHostInit): SiteHost {
     })
     return cache
   }
+  /** CIDs of every block of the hosted sites, from the store's per-site block lists. */
+  let hostedBlocks: Promise<Set<string>> | undefined
+  const loadBlocks = (): Promise<Set<string>> => {
+    hostedBlocks ??= load().then(async (sites) => {
+      const cids = new Set<string>()
+      for (const { site, root } of sites.values()) {
+        cids.add(root.toString())
+        for (const cid of await store.siteBlocks(site)) cids.add(cid.toString())
+      }
+      return cids
+    })
+    hostedBlocks.catch(() => {
+      hostedBlocks = undefined
+    })
+    return hostedBlocks
+  }
+  const forget = (): void => {
+    cache = undefined
+    hostedBlocks = undefined
+  }
   const server = createRouteServer({
     ...limits,
     runOnLimitedConnection: limits.runOnLimitedConnection ?? DEFAULT_HOST_ON_LIMITED_CONNECTIONS,
     getBlock: (cid) => store.getBlock(cid),
     sites: async () => (await load()).values(),
+    hostedBlock: async (cid) => (await loadBlocks()).has(cid.toString()),
   })
   return {
     server,
@@ -71,13 +94,11 @@ export function createSiteHost(init: SiteHostInit): SiteHost {
       await server.start(libp2p)
     },
     stop: () => server.stop(),
-    refresh() {
-      cache = undefined
-    },
+    refresh: forget,
     async stopHosting(site) {
       const key = parseSiteName(site).site
       await store.deleteSite(key)
-      cache = undefined
+      forget()
       await load()
     },
     async sites() {

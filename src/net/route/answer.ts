@@ -4,7 +4,7 @@
  * blocks by CID. See docs/PROTOCOL.md, "Status codes".
  * @module
  */
-import type { CID } from 'multiformats/cid'
+import { CID } from 'multiformats/cid'
 import {
   InvalidPathError,
   RangeNotSatisfiableError,
@@ -57,9 +57,14 @@ export interface Answerer {
 
 /** Creates the answering half of a route server. */
 export function createAnswerer(
-  init: Pick<RouteServerInit, 'getBlock' | 'getManifest' | 'sites'>,
+  init: Pick<
+    RouteServerInit,
+    'getBlock' | 'getManifest' | 'sites' | 'hostedBlock' | 'serveVisitedBlocks'
+  >,
 ): Answerer {
   const manifests = new Map<string, Manifest>()
+  /** The blocks of each hosted root (the manifest and its chunks), by root. */
+  const rootBlocks = new Map<string, Set<string>>()
 
   async function loadManifest(root: CID, signal: AbortSignal): Promise<Manifest | undefined> {
     const key = root.toString()
@@ -130,9 +135,35 @@ export function createAnswerer(
     return result
   }
 
+  /** Whether `cid` is a block of a hosted site: its manifest, or a chunk its manifest lists. */
+  async function hostedBlock(cid: CID, signal: AbortSignal): Promise<boolean> {
+    if (init.hostedBlock !== undefined) return init.hostedBlock(cid, { signal })
+    const wanted = cid.toString()
+    const roots = new Set([...(await init.sites())].map((s) => s.root.toString()))
+    for (const root of rootBlocks.keys()) if (!roots.has(root)) rootBlocks.delete(root)
+    if (roots.has(wanted)) return true
+    for (const root of roots) {
+      let blocks = rootBlocks.get(root)
+      if (blocks === undefined) {
+        const manifest = await loadManifest(CID.parse(root), signal)
+        if (manifest === undefined) continue
+        blocks = new Set()
+        for (const entry of Object.values(manifest.files))
+          for (const chunk of entry.chunks) blocks.add(chunk.toString())
+        rootBlocks.set(root, blocks)
+      }
+      if (blocks.has(wanted)) return true
+    }
+    return false
+  }
+
   async function answer(request: RouteRequest, signal: AbortSignal): Promise<Reply> {
     if (request.kind === 'block') {
       const cid = request.cid as CID
+      // Blocks of sites only visited are not served (unless mirroring them is asked for):
+      // answering them would tell any peer which sites this person looked at.
+      if (init.serveVisitedBlocks !== true && !(await hostedBlock(cid, signal)))
+        return reply(404, 'block-not-found')
       const bytes = await init.getBlock(cid, { signal })
       if (bytes === undefined) return reply(404, 'block-not-found')
       return {
@@ -184,5 +215,11 @@ export function createAnswerer(
     return fileReply(request, site.root, found.entry, 200, signal)
   }
 
-  return { answer, clear: () => manifests.clear() }
+  return {
+    answer,
+    clear: () => {
+      manifests.clear()
+      rootBlocks.clear()
+    },
+  }
 }

@@ -40,6 +40,20 @@ export interface RouteServerInit {
   /** The sites served now; read on every file request, so publishing or dropping a site needs no restart. */
   sites(): Iterable<HostedSite> | Promise<Iterable<HostedSite>>
   /**
+   * Whether `cid` is a block of a site `sites()` lists (block requests for others get 404).
+   * By default, from those sites' manifests: the manifest itself and the chunks it lists.
+   */
+  hostedBlock?(cid: CID, options: { signal: AbortSignal }): Promise<boolean>
+  /**
+   * Answer block requests for any block `getBlock` holds, content kept from visits included:
+   * this node then mirrors what its person looked at, and any peer can learn which sites those
+   * were by asking for their blocks. Off by default: only the blocks of the sites `sites()`
+   * lists (their manifests and the chunks those list) are served; others get 404
+   * `block-not-found`, as a block not held does.
+   * @default false
+   */
+  serveVisitedBlocks?: boolean
+  /**
    * Largest request frame, in bytes; a larger one gets 431 and a reset stream.
    * @default DEFAULT_MAX_REQUEST_SIZE
    */
