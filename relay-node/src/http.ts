@@ -1,6 +1,6 @@
 /**
  * The relay's HTTP server (same process, `--http-port`): `/health`, `/metrics`,
- * `/.well-known/alternet.json`, `POST /revoke`, and the app and site origins (site-origins.ts).
+ * `/.well-known/alternet.json`, `POST /revoke`, `GET /revocations/<site>`, and the app and site origins (site-origins.ts).
  * @module
  */
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
@@ -11,11 +11,18 @@ import { ConfigError, RevocationRefusedError } from './errors.ts'
 import type { Logger } from './log.ts'
 import { classifyHost, errorPage, serveApp, serveSiteOrigin } from './site-origins.ts'
 
-/** The well-known document that points the app at a relay. */
+/** The well-known document that points the app at a relay, and tells it the relay's trust settings. */
 export interface WellKnown {
   peerId: string
   multiaddrs: string[]
+  /** Registrar public keys (hex) the relay trusts; empty in an open network. */
+  trustedRegistrars: string[]
+  /** Revoker public keys (hex) whose revocations the relay honours. */
+  trustedRevokers: string[]
 }
+
+/** Path prefix of `GET /revocations/<canonical site name, percent-encoded>`. */
+export const REVOCATIONS_PATH = '/revocations/'
 
 /** What the HTTP server serves from. */
 export interface HttpInit {
@@ -29,6 +36,8 @@ export interface HttpInit {
   wellKnown(): WellKnown
   metrics(): Promise<{ contentType: string; body: string }>
   revoke(bytes: Uint8Array): Promise<{ ok: boolean; fresh?: boolean }>
+  /** The signed revocation envelope held for a site name or its root name, or undefined. */
+  revocation(site: string): Uint8Array | undefined
 }
 
 /** A listening HTTP server. */
@@ -74,6 +83,19 @@ async function handle(init: HttpInit, req: IncomingMessage, res: ServerResponse)
   }
   if (path === '/health' && (req.method === 'GET' || req.method === 'HEAD')) return json(res, 200, await init.health(), CORS)
   if (path === '/.well-known/alternet.json' && (req.method === 'GET' || req.method === 'HEAD')) return json(res, 200, init.wellKnown(), CORS)
+  if (path.startsWith(REVOCATIONS_PATH) && (req.method === 'GET' || req.method === 'HEAD')) {
+    let site: string
+    try {
+      site = decodeURIComponent(path.slice(REVOCATIONS_PATH.length))
+    } catch {
+      site = ''
+    }
+    const bytes = site === '' ? undefined : init.revocation(site)
+    if (bytes === undefined) return json(res, 404, { ok: false, error: 'NotFound' }, CORS)
+    res.writeHead(200, { ...CORS, 'content-type': 'application/octet-stream', 'content-length': bytes.length, 'cache-control': 'no-cache' })
+    res.end(req.method === 'HEAD' ? undefined : bytes)
+    return
+  }
   if (path === '/metrics' && req.method === 'GET') {
     const { contentType, body } = await init.metrics()
     res.writeHead(200, { 'content-type': contentType, 'cache-control': 'no-store' })

@@ -11,7 +11,7 @@ import { join } from 'node:path'
 import { Key, type Datastore } from 'interface-datastore'
 import { CID } from 'multiformats/cid'
 import { fromHex, toHex } from '../../src/core/bytes.ts'
-import { rootSiteName } from '../../src/core/names/index.ts'
+import { parseSiteName, rootSiteName } from '../../src/core/names/index.ts'
 import { verifyRevocation, type SignedRevocation } from '../../src/core/records/index.ts'
 import { BLOCKLIST_FILE, RELAY_STATE_PREFIX, TRUSTED_REGISTRARS_FILE, TRUSTED_REVOKERS_FILE } from './constants.ts'
 import { ConfigError, RevocationRefusedError } from './errors.ts'
@@ -84,6 +84,8 @@ export class Permissions {
   /** Names revoked as a whole (canonical site names). */
   private readonly revokedNames = new Set<string>()
   private readonly seen = new Set<string>()
+  /** The revocation served for each revoked name (see `revocationFor`). */
+  private readonly byName = new Map<string, SignedRevocation>()
   private mtimes = ''
 
   constructor(dataDir: string, datastore: Datastore, log: Logger) {
@@ -144,6 +146,21 @@ export class Permissions {
     return this.revokedNames.has(site) || this.revokedNames.has(rootSiteName(site))
   }
 
+  /**
+   * The envelope bytes of the revocation this relay holds for a site name, or else for its root
+   * name; undefined when none (or not a site name). Of several for one name: one that revokes
+   * the name as a whole over one that names content roots, then the latest issued.
+   */
+  revocationFor(site: string): Uint8Array | undefined {
+    let canonical: string
+    try {
+      canonical = parseSiteName(site).site
+    } catch {
+      return undefined
+    }
+    return (this.byName.get(canonical) ?? this.byName.get(rootSiteName(canonical)))?.bytes
+  }
+
   /** Counts for health and metrics. */
   stats(): { registrars: number; revokers: number; blockedRoots: number; revokedNames: number } {
     return { registrars: this.registrars.length, revokers: this.revokers.length, blockedRoots: this.fileBlocked.size + this.revokedRoots.size, revokedNames: this.revokedNames.size }
@@ -176,6 +193,11 @@ export class Permissions {
 
   private remember(revocation: SignedRevocation, id = createHash('sha256').update(revocation.bytes).digest('hex')): void {
     this.seen.add(id)
+    const held = this.byName.get(revocation.body.name)
+    const rank = (r: SignedRevocation): [number, number] => [r.body.roots.length === 0 ? 1 : 0, r.body.issued]
+    if (held === undefined || rank(revocation)[0] > rank(held)[0] || (rank(revocation)[0] === rank(held)[0] && rank(revocation)[1] > rank(held)[1])) {
+      this.byName.set(revocation.body.name, revocation)
+    }
     if (revocation.body.roots.length === 0) this.revokedNames.add(revocation.body.name)
     for (const root of revocation.body.roots) this.revokedRoots.add(toHex(root.multihash.bytes))
   }

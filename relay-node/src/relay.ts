@@ -19,6 +19,7 @@ import { Libp2pRecord } from '@libp2p/record'
 import { LevelDatastore } from 'datastore-level'
 import { Key } from 'interface-datastore'
 import { base32 } from 'multiformats/bases/base32'
+import { toHex } from '../../src/core/bytes.ts'
 import type { RelayConfig } from './config.ts'
 import { Bootstrapper } from './bootstrap.ts'
 import { DATASTORE_DIR, DHT_PROTOCOL, DHT_RECORD_PREFIX } from './constants.ts'
@@ -179,7 +180,12 @@ export async function createRelay(config: RelayConfig, log: Logger = createLogge
 
     const transportManager = (node as unknown as { components: { transportManager: { getAddrs(): Array<{ toString(): string }> } } }).components.transportManager
     const startedAt = Date.now()
-    const wellKnown = (): WellKnown => ({ peerId: node.peerId.toString(), multiaddrs: node.getMultiaddrs().map(String) })
+    const wellKnown = (): WellKnown => ({
+      peerId: node.peerId.toString(),
+      multiaddrs: node.getMultiaddrs().map(String),
+      trustedRegistrars: permissions.registrars.map(toHex),
+      trustedRevokers: permissions.revokers.map(toHex),
+    })
     const health = async (): Promise<Record<string, unknown>> => ({
       status: 'ok',
       peerId: node.peerId.toString(),
@@ -210,6 +216,7 @@ export async function createRelay(config: RelayConfig, log: Logger = createLogge
       wellKnown,
       metrics: async () => ({ contentType: metrics.registry.contentType, body: await metrics.registry.metrics() }),
       revoke: (bytes) => revoker.apply(bytes),
+      revocation: (site) => permissions.revocationFor(site),
     })
     cleanup.push(() => http.close())
 

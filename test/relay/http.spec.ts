@@ -72,8 +72,11 @@ describe('relay HTTP', () => {
   it('serves the well-known document with CORS', async () => {
     const res = await fetch(`${relay.http}/.well-known/alternet.json`, { headers: { origin: 'https://an.example.org' } })
     assert.equal(res.headers.get('access-control-allow-origin'), '*')
-    const doc = (await res.json()) as { peerId: string; multiaddrs: string[] }
+    const doc = (await res.json()) as { peerId: string; multiaddrs: string[]; trustedRegistrars: string[]; trustedRevokers: string[] }
     assert.equal(doc.peerId, relay.peerId)
+    // An open network: nobody to trust.
+    assert.deepEqual(doc.trustedRegistrars, [])
+    assert.deepEqual(doc.trustedRevokers, [])
     assert.ok(doc.multiaddrs.length >= 3)
     assert.ok(doc.multiaddrs.every((a) => a.endsWith(`/p2p/${relay.peerId}`)))
   })
@@ -166,6 +169,14 @@ describe('relay HTTP', () => {
     const res = await get(relay, 'not--a--site---.an.localhost', '/', { 'sec-fetch-dest': 'document' })
     assert.equal(res.status, 400)
     assert.match(String(res.headers['content-type']), /text\/html/)
+  })
+
+  it('answers 404, with CORS, for the revocation of a name it holds none for', async () => {
+    for (const path of ['/revocations/mysite%3Acode', '/revocations/', '/revocations/not%20a%20name', '/revocations/%E0%A4%A']) {
+      const res = await fetch(`${relay.http}${path}`, { headers: { origin: 'https://an.example.org' } })
+      assert.equal(res.status, 404, path)
+      assert.equal(res.headers.get('access-control-allow-origin'), '*')
+    }
   })
 
   it('refuses a revocation from nobody it trusts', async () => {

@@ -7,7 +7,7 @@ import { peerIdFromString } from '@libp2p/peer-id'
 import { describe, it, before, after } from '../support/spec.ts'
 import * as assert from '../support/assert.ts'
 import { equals, toHex } from '../../src/core/bytes.ts'
-import { createRegistration, createRevocation } from '../../src/core/records/index.ts'
+import { createRegistration, createRevocation, verifyRevocation } from '../../src/core/records/index.ts'
 import { sendRevocation } from '../../relay-node/src/revoke.ts'
 import { createClient, getDirect, putDirect, type Client } from './support/client.ts'
 import { contentRoot, dhtKey, generateKeyPair, rootRecord, uniqueName, type Ed25519KeyPair } from './support/records.ts'
@@ -52,6 +52,15 @@ describe('registrars, revocations and the blocklist', () => {
     await client.stop()
     await Promise.all([gated.stop(), open.stop()])
     await removeDir(dir)
+  })
+
+  it('tells browsers the keys it trusts in the well-known document', async () => {
+    const doc = await getJson<{ trustedRegistrars: string[]; trustedRevokers: string[] }>(gated, '/.well-known/alternet.json')
+    assert.deepEqual(doc.trustedRegistrars, [toHex(registrar.publicKey)])
+    assert.deepEqual(doc.trustedRevokers, [toHex(revoker.publicKey)])
+    const openDoc = await getJson<{ trustedRegistrars: string[]; trustedRevokers: string[] }>(open, '/.well-known/alternet.json')
+    assert.deepEqual(openDoc.trustedRegistrars, [])
+    assert.deepEqual(openDoc.trustedRevokers, [toHex(revoker.publicKey)])
   })
 
   it('stores only names a trusted registrar signed', async () => {
@@ -111,8 +120,21 @@ describe('registrars, revocations and the blocklist', () => {
     assert.equal(res.status, 200)
     assert.deepEqual(await res.json(), { ok: true, fresh: true })
     assert.equal(await getDirect(client, gated.peerId, key), undefined, 'the revoked name is still served')
+    // Browsers fetch the signed revocation, for the name and for any name under it.
+    const served = async (relay: RelayProcess, site: string): Promise<Response> => fetch(`${relay.http}/revocations/${encodeURIComponent(site)}`, { headers: { origin: 'https://an.example.org' } })
+    for (const site of [name, `www.${name}`]) {
+      const got = await served(gated, site)
+      assert.equal(got.status, 200, site)
+      assert.equal(got.headers.get('content-type'), 'application/octet-stream')
+      assert.equal(got.headers.get('access-control-allow-origin'), '*')
+      const bytes = new Uint8Array(await got.arrayBuffer())
+      assert.ok(equals(bytes, revocation.bytes), 'not the revocation as stored')
+      assert.equal((await verifyRevocation(bytes, { trustedRevokers: [revoker.publicKey] })).body.name, name)
+    }
+    assert.equal((await served(gated, uniqueName('unrevoked'))).status, 404)
     // Passed on over /an/revoke/1.0.0 to the other relay.
     await waitFor('the open relay to drop the name', async () => (await getDirect(client, open.peerId, key)) === undefined)
+    assert.equal((await served(open, name)).status, 200, 'the relay the revocation was passed on to does not serve it')
     assert.equal(await putDirect(client, open.peerId, key, await rootRecord(name, holder, { seq: 2, content })), false, 'the revoked name came back')
     // Its content root is blocked too, under any name.
     const other = uniqueName('reuse')
@@ -123,6 +145,9 @@ describe('registrars, revocations and the blocklist', () => {
     const again = await createClient({ relays: [gated.tcp] })
     try {
       assert.equal(await putDirect(again, gated.peerId, key, await registered(name, holder, registrar, { seq: 3 })), false, 'the revocation did not survive a restart')
+      const kept = await served(gated, name)
+      assert.equal(kept.status, 200, 'the revocation is not served after a restart')
+      assert.ok(equals(new Uint8Array(await kept.arrayBuffer()), revocation.bytes))
     } finally {
       await again.stop()
     }
