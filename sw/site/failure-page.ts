@@ -30,8 +30,6 @@ const KINDS: Record<string, FailureKind> = {
   NoContentError: 'name-not-found',
   RecordExpiredError: 'name-not-found',
   NameRevokedError: 'name-revoked',
-  RevokedError: 'name-revoked',
-  SiteRevokedError: 'name-revoked',
   HostUnreachableError: 'no-host',
   RouteStatusError: 'no-host',
   RouteProtocolError: 'no-host',
@@ -100,10 +98,14 @@ const TEXT: Record<FailureKind, Omit<FailureText, 'kind'>> = {
   },
 }
 
-/** The failure a typed error name (and reason) stands for. */
-export function describeFailure(errorName: string | null | undefined, reason?: string | null): FailureText {
-  let kind = KINDS[errorName ?? ''] ?? 'unknown'
-  if (reason === 'revoked') kind = 'name-revoked'
+/**
+ * The failure a typed error name stands for. Only the error name counts: the `x-an-reason` of a
+ * response can come unverified from a remote host, so it never decides what the page says (a
+ * host answering `revoked` must not make a live name look revoked; a revoked name is
+ * `NameRevokedError`, from a verified record).
+ */
+export function describeFailure(errorName: string | null | undefined): FailureText {
+  const kind = KINDS[errorName ?? ''] ?? 'unknown'
   return { kind, ...TEXT[kind] }
 }
 
@@ -127,7 +129,7 @@ export interface FailurePageInit {
 
 /** The failure page as an HTML response with the given status (and `x-an-error` kept). */
 export function failurePage(init: FailurePageInit): Response {
-  const text = describeFailure(init.errorName, init.reason)
+  const text = describeFailure(init.errorName)
   const address = `an://${init.site}${init.path}`
   const html = `<!doctype html>
 <html lang="en" data-an-error="${escapeHtml(init.errorName)}" data-an-failure="${text.kind}">

@@ -55,7 +55,18 @@ describe('site origins: failure pages', () => {
       NodeUnavailableError: 'no-host',
       SomethingNew: 'unknown',
     })
-    equal(describeFailure('RouteStatusError', 'revoked').kind, 'name-revoked')
+  })
+
+  it('says a name was revoked only for NameRevokedError, never for a reason a host sent', async () => {
+    equal(describeFailure('NameRevokedError').kind, 'name-revoked')
+    for (const name of ['RevokedError', 'SiteRevokedError']) equal(describeFailure(name).kind, 'unknown', `${name} is no error of ours`)
+    // x-an-reason comes from the remote host's route response: a host answering "revoked" is still only an unreachable host.
+    const forged = failurePage({ errorName: 'RouteStatusError', reason: 'revoked', status: 502, site: 'mysite:code', path: '/', viewerUrl: `${APP}/#/view/an://mysite:code/` })
+    const html = await forged.text()
+    ok(html.includes('data-an-failure="no-host"'), 'the page says no host is reachable')
+    ok(!html.includes('revoked</h1>') && !html.includes('This name was revoked'), 'and not that the name was revoked')
+    const revoked = await failurePage({ errorName: 'NameRevokedError', status: 410, site: 'mysite:code', path: '/', viewerUrl: `${APP}/#/view/an://mysite:code/` }).text()
+    ok(revoked.includes('data-an-failure="name-revoked"') && revoked.includes('This name was revoked'))
   })
 
   it('renders an accessible page with a retry, escaping what it echoes', async () => {
