@@ -6,7 +6,7 @@
 import { describe, it, before, after } from '../support/spec.ts'
 import * as assert from '../support/assert.ts'
 import { equals } from '../../src/core/bytes.ts'
-import { createClient, dhtGet, dhtPut, getDirect, kadRequest, putDirect, waitForRoutingTable, type Client } from './support/client.ts'
+import { createClient, dhtGet, dhtPut, findProviders, getDirect, kadRequest, provide, putDirect, waitForRoutingTable, type Client } from './support/client.ts'
 import { contentRoot, dhtKey, expiredRecord, forgedRecord, generateKeyPair, oversizedRecord, rootRecord, subdomainRecord, uniqueName } from './support/records.ts'
 import { getJson, metricValue, removeDir, startRelay, tempDir, waitFor, type RelayProcess } from './support/relay-process.ts'
 
@@ -47,6 +47,18 @@ describe('three relays form one DHT', () => {
     assert.ok(atThird)
     const found = await dhtGet(reader, key)
     assert.ok(found != null && equals(found, value), 'the reader did not resolve the record')
+  })
+
+  it('finds through one relay a provider record put through another', async () => {
+    const provider = await createClient({ relays: [relays[0].tcp], listen: true })
+    const seeker = await createClient({ relays: [relays[2].tcp] })
+    clients.push(provider, seeker)
+    await waitForRoutingTable(provider, 1)
+    await waitForRoutingTable(seeker, 1)
+    const cid = await contentRoot(uniqueName('provided'))
+    assert.ok((await provide(provider, cid)) >= 1, 'no relay took the provider record')
+    const found = await findProviders(seeker, cid)
+    assert.ok(found.includes(provider.peerId.toString()), `the provider was not found through another relay (found ${found.join(', ')})`)
   })
 
   it('every relay refuses forged, oversized, expired, rolled-back and hijacking records', async () => {

@@ -7,8 +7,9 @@ import { stat } from 'node:fs/promises'
 import { describe, it, before, after } from '../support/spec.ts'
 import * as assert from '../support/assert.ts'
 import { equals } from '../../src/core/bytes.ts'
-import { createClient, getDirect, putDirect, type Client } from './support/client.ts'
-import { dhtKey, generateKeyPair, rootRecord, uniqueName } from './support/records.ts'
+import { multiaddr } from '@multiformats/multiaddr'
+import { createClient, findProviders, getDirect, provide, putDirect, waitForRoutingTable, type Client } from './support/client.ts'
+import { contentRoot, dhtKey, generateKeyPair, rootRecord, uniqueName } from './support/records.ts'
 import { getJson, removeDir, startRelay, tempDir } from './support/relay-process.ts'
 
 /** How long after a write a `kill -9` may come and the write still survive (the default flush interval is 200 ms). */
@@ -119,6 +120,40 @@ describe('relay persistence', () => {
       }
     } finally {
       await second.stop()
+    }
+  })
+
+  it('keeps provider records across a restart and across a kill -9 after the flush interval', async () => {
+    const data = `${dir}/providers`
+    let relay = await startRelay(data, ['--store-flush-interval', LONG_FLUSH])
+    const provider = await createClient({ relays: [relay.tcp], listen: true })
+    clients.push(provider)
+    const cids = [await contentRoot(uniqueName('provided')), await contentRoot(uniqueName('provided'))]
+    assert.ok((await provide(provider, cids[0])) >= 1, 'the relay did not take the provider record')
+    const expectFound = async (cid: (typeof cids)[number], when: string): Promise<void> => {
+      assert.ok(((await getJson(relay, '/health')).providers as number) >= 1, `no provider record ${when}`)
+      const seeker = await createClient({ relays: [relay.tcp] })
+      try {
+        assert.ok((await findProviders(seeker, cid)).includes(provider.peerId.toString()), `the provider record was lost ${when}`)
+      } finally {
+        await seeker.stop()
+      }
+    }
+    try {
+      assert.equal(await relay.stop(), 0)
+      relay = await startRelay(data, ['--store-flush-interval', LONG_FLUSH])
+      await expectFound(cids[0], 'across a restart')
+      // The provider reconnects to the restarted relay and announces a second root.
+      await provider.dial(multiaddr(relay.tcp), { signal: AbortSignal.timeout(10_000) })
+      await waitForRoutingTable(provider, 1)
+      assert.ok((await provide(provider, cids[1])) >= 1)
+      await new Promise((r) => setTimeout(r, PAST_LONG_FLUSH_MS))
+      await relay.kill9()
+      relay = await startRelay(data)
+      await expectFound(cids[0], 'across a kill -9')
+      await expectFound(cids[1], 'across a kill -9 after the flush interval')
+    } finally {
+      await relay.stop()
     }
   })
 

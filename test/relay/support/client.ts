@@ -18,6 +18,7 @@ import { webSockets } from '@libp2p/websockets'
 import type { Libp2p } from '@libp2p/interface'
 import { multiaddr } from '@multiformats/multiaddr'
 import { createLibp2p } from 'libp2p'
+import type { CID } from 'multiformats/cid'
 import { createAnSelector, createAnValidator } from '../../../src/core/records/index.ts'
 
 /** The DHT protocol of the network. */
@@ -173,4 +174,27 @@ export async function getDirect(client: Client, peer: string, key: Uint8Array): 
   const reply = await kadRequest(client, peer, encodeKadMessage(GET_VALUE, key))
   const record = decodeKadRecord(reply)
   return record == null ? undefined : Libp2pRecord.deserialize(record).value
+}
+
+/** Announces the client as a provider of `cid` through the DHT; resolves to how many peers took it. */
+export async function provide(client: Client, cid: CID, ms = 15_000): Promise<number> {
+  let accepted = 0
+  for await (const event of client.services.dht.provide(cid, { signal: AbortSignal.timeout(ms) })) {
+    if (event.name === 'PEER_RESPONSE') accepted++
+  }
+  return accepted
+}
+
+/** The peer IDs the DHT names as providers of `cid` (stops at the first answer naming any). */
+export async function findProviders(client: Client, cid: CID, ms = 15_000): Promise<string[]> {
+  const found = new Set<string>()
+  try {
+    for await (const event of client.services.dht.findProviders(cid, { signal: AbortSignal.timeout(ms) })) {
+      if (event.name === 'PROVIDER') for (const p of event.providers) found.add(p.id.toString())
+      if (found.size > 0) break
+    }
+  } catch (err) {
+    if ((err as Error).name !== 'NotFoundError' && found.size === 0) throw err
+  }
+  return [...found]
 }
