@@ -4,7 +4,7 @@
  * to a key change and a record would be lost with its last holders: every
  * `republishInterval` the relay re-puts each record it holds to the current closest peers.
  * Every `expirySweepInterval` it deletes records that expired (per their own `expires`, at most
- * 48 h after creation: docs/protocol/records.md), were revoked or became blocked.
+ * 48 h after creation: docs/PROTOCOL.md, "Signed name records"), were revoked or became blocked.
  * @module
  */
 import type { Logger } from './log.ts'
