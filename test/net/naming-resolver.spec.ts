@@ -4,7 +4,7 @@ import type { KadDHT } from '@libp2p/kad-dht'
 import { equals, toHex } from '../../src/core/bytes.ts'
 import { generateKeyPair } from '../../src/core/crypto/ed25519.ts'
 import { rootSiteName } from '../../src/core/names/index.ts'
-import { createRecord, decodeRecord, dhtKey, type SignedRecord } from '../../src/core/records/index.ts'
+import { createRecord, createRevocation, decodeRecord, dhtKey, type SignedRecord } from '../../src/core/records/index.ts'
 import { Resolver } from '../../src/net/naming/resolver.ts'
 import type { AlternetStorage } from '../../src/storage/index.ts'
 
@@ -105,5 +105,47 @@ describe('naming resolver over a DHT with rival records', () => {
     assert.equal(conflicts.length, 1)
     assert.equal(conflicts[0].site, 'bank:test')
     assert.deepEqual(resolved.conflict?.chosen, honest.publicKey)
+  })
+
+  it('throws NameRevokedError and drops the cached record when a relay holds a trusted revocation, even with no record left in the DHT', async () => {
+    const owner = generateKeyPair()
+    const revoker = generateKeyPair()
+    const stranger = generateKeyPair()
+    const record = await createRecord({ type: 'root', name: 'gone:test', seq: 1 }, owner)
+    const revocation = await createRevocation({ name: 'gone:test' }, revoker)
+    const forged = await createRevocation({ name: 'kept:test' }, stranger)
+    const storage = memoryStorage()
+    await storage.records.putCachedRecord('gone:test', record.bytes, Date.now())
+    const asked: string[] = []
+    const realFetch = globalThis.fetch
+    globalThis.fetch = (async (input: string | URL | Request) => {
+      const url = new URL(input instanceof Request ? input.url : input)
+      asked.push(url.pathname)
+      if (url.pathname === '/revocations/gone%3Atest') return new Response(new Uint8Array(revocation.bytes), { status: 200 })
+      if (url.pathname === '/revocations/kept%3Atest') return new Response(new Uint8Array(forged.bytes), { status: 200 })
+      return new Response('', { status: 404 })
+    }) as typeof fetch
+    try {
+      const dht = new FakeDht()
+      const kept = await createRecord({ type: 'root', name: 'kept:test', seq: 1 }, owner)
+      await dht.set('kept:test', 's1', kept.bytes)
+      const resolver = new Resolver({
+        dht: dht as unknown as KadDHT,
+        storage,
+        trustedRegistrars: [],
+        now: Date.now,
+        events: new EventTarget(),
+        revocations: { trustedRevokers: () => [revoker.publicKey], connectedRelayUrls: () => ['http://relay.test'] },
+      })
+      const err = (await assert.rejects(resolver.resolve('gone:test', { fresh: true }), 'NameRevokedError')) as { site: string }
+      assert.equal(err.site, 'gone:test')
+      assert.equal(storage.cached.has('gone:test'), false, 'the cached record is dropped')
+      await assert.rejects(resolver.resolve('gone:test'), 'NameRevokedError')
+      // A revocation by a key the relays do not trust changes nothing.
+      assert.deepEqual((await resolver.resolve('kept:test')).record.bytes, kept.bytes)
+      assert.ok(asked.includes('/revocations/kept%3Atest'))
+    } finally {
+      globalThis.fetch = realFetch
+    }
   })
 })

@@ -7,13 +7,16 @@
  * server.
  *
  * Routes on the dev server (JSON):
- * - `GET /__relays/list`: `{ relays: [{ index, running, peerId, http, wellKnown, multiaddrs }] }`
+ * - `GET /__relays/list`: `{ relays: [{ index, running, peerId, http, wellKnown, multiaddrs }], revoker }`
+ *   where `revoker` is `{ seed, publicKey }` (hex): every relay's data dir has it in its
+ *   `trusted-revokers` file, so a spec can sign revocations the relays honour
  * - `GET /__relays/stop?index=N`: SIGTERM relay N and wait for it to exit
  * - `GET /__relays/start?index=N`: start relay N again, same data dir, peer ID and ports
  * @module
  */
 import { spawn } from 'node:child_process'
-import { mkdtemp, rm } from 'node:fs/promises'
+import { generateKeyPairSync } from 'node:crypto'
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -33,6 +36,14 @@ const DEFAULT_RELAY_COUNT = 3
  * @typedef {{ peerId: string, http: string, multiaddrs: string[] }} Listening
  * @typedef {{ index: number, dataDir: string, ports?: { http: string, tcp: string, ws: string, webrtc: string }, listening?: Listening, proc?: import('node:child_process').ChildProcess, exited?: Promise<void> }} Slot
  */
+
+/** A revoker key made for this run: every relay trusts it. @returns {{ seed: string, publicKey: string }} */
+function makeRevoker() {
+  const { privateKey } = generateKeyPairSync('ed25519')
+  const jwk = privateKey.export({ format: 'jwk' })
+  const hex = (/** @type {string | undefined} */ b64) => Buffer.from(b64 ?? '', 'base64url').toString('hex')
+  return { seed: hex(jwk.d), publicKey: hex(jwk.x) }
+}
 
 /** @type {Set<import('node:child_process').ChildProcess>} */
 const running = new Set()
@@ -135,6 +146,7 @@ export function relaysPlugin(options = {}) {
   /** @type {Promise<void> | undefined} */
   let started
   let baseDir = ''
+  const revoker = makeRevoker()
 
   /** The first relay's TCP address: the others bootstrap from it. */
   const bootstrapFor = (/** @type {Slot} */ slot) =>
@@ -147,7 +159,12 @@ export function relaysPlugin(options = {}) {
   const ensureStarted = () => {
     started ??= (async () => {
       baseDir = await mkdtemp(join(tmpdir(), 'an-wtr-relays-'))
-      for (let i = 0; i < count; i++) slots.push({ index: i, dataDir: join(baseDir, `relay-${i}`) })
+      for (let i = 0; i < count; i++) {
+        const dataDir = join(baseDir, `relay-${i}`)
+        await mkdir(dataDir, { recursive: true })
+        await writeFile(join(dataDir, 'trusted-revokers'), `# the test run's revoker\n${revoker.publicKey}\n`)
+        slots.push({ index: i, dataDir })
+      }
       await startSlot(slots[0], [])
       await Promise.all(slots.slice(1).map((slot) => startSlot(slot, bootstrapFor(slot))))
     })()
@@ -167,7 +184,7 @@ export function relaysPlugin(options = {}) {
     async serve(context) {
       if (context.path === '/__relays/list') {
         await ensureStarted()
-        return { body: JSON.stringify({ relays: slots.map(describeSlot) }), type: 'json' }
+        return { body: JSON.stringify({ relays: slots.map(describeSlot), revoker }), type: 'json' }
       }
       if (context.path === '/__relays/stop') {
         await ensureStarted()

@@ -15,6 +15,7 @@ export const ERROR_STATUS: Readonly<Record<string, number>> = {
   MethodNotAllowedError: 405,
   // The name.
   NameNotFoundError: 404,
+  NameRevokedError: 410,
   NoContentError: 404,
   OwnerKeyChangedError: 409,
   CnameLoopError: 508,

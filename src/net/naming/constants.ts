@@ -18,3 +18,7 @@ export const REPUBLISH_CHECK_INTERVAL_MS = 60 * 60 * 1000
 export const ADDRESS_CHANGE_SETTLE_MS = 1_500
 /** Web Lock name prefix: one tab per store republishes (the store name follows it). */
 export const REPUBLISH_LOCK_PREFIX = 'alternet-republish:'
+/** How long asking a relay whether a name is revoked may take, in ms; no answer counts as none. */
+export const REVOCATION_CHECK_TIMEOUT_MS = 4_000
+/** Most relays asked at once whether a name is revoked. */
+export const REVOCATION_CHECK_RELAYS = 3

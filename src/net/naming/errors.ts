@@ -86,3 +86,20 @@ export class PublishRefusedError extends Error {
 export class LookupTimeoutError extends Error {
   override name = 'LookupTimeoutError'
 }
+
+/** A trusted revoker revoked the name (or its root): it must not be resolved or shown. */
+export class NameRevokedError extends Error {
+  override name = 'NameRevokedError'
+  /** The canonical site name resolved. */
+  readonly site: string
+  /** The name the revocation names: the site or its root. */
+  readonly revoked: string
+  /** When the revocation was issued, ms since the epoch. */
+  readonly issued: number
+  constructor(site: string, revoked: string, issued: number) {
+    super(`"${site}" was revoked${revoked === site ? '' : ` (with its root "${revoked}")`} by a trusted revoker.`)
+    this.site = site
+    this.revoked = revoked
+    this.issued = issued
+  }
+}

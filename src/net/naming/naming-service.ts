@@ -7,9 +7,11 @@ import type { Libp2p } from '@libp2p/interface'
 import type { RecordHost, SignedRecord } from '../../core/records/index.ts'
 import type { AlternetStorage } from '../../storage/index.ts'
 import type { AlternetLibp2p } from '../node/index.ts'
+import { relayManagerOf } from '../node/relay-manager.ts'
 import { publish, type PublishFields, type PublishResult } from './publisher.ts'
 import { Republisher } from './republisher.ts'
 import { Resolver, type ResolvedName, type ResolveOptions } from './resolver.ts'
+import type { RevocationSource } from './revocations.ts'
 
 /** What the naming service needs. */
 export interface NamingServiceInit {
@@ -19,6 +21,11 @@ export interface NamingServiceInit {
   trustedRegistrars?: Uint8Array[]
   /** The clock, ms since the epoch. @default Date.now */
   now?: () => number
+  /**
+   * Where to ask whether a name is revoked, and whose trusted registrars to use when
+   * `trustedRegistrars` is empty. @default the node's relay manager
+   */
+  relays?: RevocationSource & { trustedRegistrars(): readonly Uint8Array[] }
   /** This node's host entry, for re-signing records when its addresses change. @default selfHostEntry */
   hostEntry?: (libp2p: Libp2p) => RecordHost
 }
@@ -33,7 +40,8 @@ export interface NameUpdate {
  * The naming service. Events: `update` (`CustomEvent<NameUpdate>`, a background refresh of a
  * cached name), `keychange` (`CustomEvent<OwnerKeyChangedError>`, found in the background) and
  * `conflict` (`CustomEvent<NameConflict>`, DHT servers returned records of different holders
- * for a name: the UI warns).
+ * for a name: the UI warns) and `revoked` (`CustomEvent<NameRevokedError>`, found by a
+ * background refresh).
  */
 export interface NamingService extends EventTarget {
   /**
@@ -43,7 +51,8 @@ export interface NamingService extends EventTarget {
   publish(fields: PublishFields, options?: { signal?: AbortSignal }): Promise<PublishResult>
   /**
    * Resolves a site name, following CNAMEs. Throws `NameNotFoundError`, `OwnerKeyChangedError`,
-   * `CnameLoopError`, `LookupTimeoutError`, or the core's record errors (e.g.
+   * `CnameLoopError`, `LookupTimeoutError`, `NameRevokedError` (a relay holds a trusted revocation
+   * of the name or its root; checked on every network lookup), or the core's record errors (e.g.
    * `UnauthorizedSignerError` for a subdomain its root did not sign).
    */
   resolve(site: string, options?: ResolveOptions): Promise<ResolvedName>
@@ -71,13 +80,25 @@ export interface NamingService extends EventTarget {
 export function createNamingService(init: NamingServiceInit): NamingService {
   const events = new EventTarget()
   const now = init.now ?? Date.now
-  const trustedRegistrars = init.trustedRegistrars ?? []
+  const configured = init.trustedRegistrars ?? []
+  const relays = init.relays ?? relayManagerOf(init.libp2p)
+  // The app's registrars; when it gave none, those its relays trust (read as they come).
+  const registrars = (): readonly Uint8Array[] => (configured.length > 0 ? configured : (relays?.trustedRegistrars() ?? []))
   const dht = init.libp2p.services.dht
-  const resolver = new Resolver({ dht, storage: init.storage, trustedRegistrars, now, events })
+  const resolver = new Resolver({
+    dht,
+    storage: init.storage,
+    get trustedRegistrars() {
+      return registrars()
+    },
+    now,
+    events,
+    ...(relays === undefined ? {} : { revocations: relays }),
+  })
   const republisher = new Republisher({ libp2p: init.libp2p, dht, storage: init.storage, now, hostEntry: init.hostEntry, resolver })
   const service: NamingService = Object.assign(events, {
     publish: (fields: PublishFields, options: { signal?: AbortSignal } = {}) =>
-      publish({ dht, storage: init.storage, resolver, trustedRegistrars, now }, fields, options.signal),
+      publish({ dht, storage: init.storage, resolver, trustedRegistrars: registrars(), now }, fields, options.signal),
     resolve: (site: string, options?: ResolveOptions) => resolver.resolve(site, options),
     acceptKeyChange: (site: string, holder: Uint8Array) => resolver.acceptKeyChange(site, holder),
     republishNow: () => republisher.republishNow(),

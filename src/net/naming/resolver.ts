@@ -9,13 +9,14 @@
 import type { KadDHT } from '@libp2p/kad-dht'
 import { equals, toHex } from '../../core/bytes.ts'
 import { parseSiteName, rootSiteName } from '../../core/names/index.ts'
-import { dhtKey, validateRecord, type SignedRecord } from '../../core/records/index.ts'
+import { dhtKey, validateRecord, type SignedRecord, type SignedRevocation } from '../../core/records/index.ts'
 import type { AlternetStorage } from '../../storage/index.ts'
 import { DHT_GET_TIMEOUT_MS, MAX_CNAME_DEPTH } from './constants.ts'
 import { validCandidates } from './candidates.ts'
 import { chooseRecord, type NameConflict } from './choose-record.ts'
 import { getCandidates } from './dht-records.ts'
-import { CnameLoopError, NameNotFoundError, OwnerKeyChangedError } from './errors.ts'
+import { CnameLoopError, NameNotFoundError, NameRevokedError, OwnerKeyChangedError } from './errors.ts'
+import { findRevocation, type RevocationSource } from './revocations.ts'
 
 /** A resolved name. */
 export interface ResolvedName {
@@ -49,6 +50,8 @@ export interface ResolverInit {
   storage: AlternetStorage
   trustedRegistrars: readonly Uint8Array[]
   now: () => number
+  /** Where to ask whether a name is revoked (the node's relays); none: never asked. */
+  revocations?: RevocationSource
   /**
    * Gets `update` (a background refresh found a newer record), `keychange` and `conflict`
    * (servers returned records of different holders: `CustomEvent<NameConflict>`) events.
@@ -197,11 +200,41 @@ export class Resolver {
       (one) => this.init.events.dispatchEvent(new CustomEvent('update', { detail: { site: name, record: one.record } })),
       (err: unknown) => {
         if ((err as Error).name === 'OwnerKeyChangedError') this.init.events.dispatchEvent(new CustomEvent('keychange', { detail: err }))
+        if ((err as Error).name === 'NameRevokedError') this.init.events.dispatchEvent(new CustomEvent('revoked', { detail: err }))
       },
     )
   }
 
+  /**
+   * A network lookup, with relays asked at the same time whether the name is revoked: a
+   * revocation that verifies drops the cached record and throws `NameRevokedError`, whether or
+   * not the DHT still has a record.
+   */
   private async lookupUnshared(name: string, signal?: AbortSignal): Promise<One> {
+    const revocation = findRevocation(this.init.revocations, name, signal)
+    let one: One
+    try {
+      one = await this.lookupDht(name, signal)
+    } catch (err) {
+      await this.throwIfRevoked(name, await revocation)
+      throw err
+    }
+    await this.throwIfRevoked(name, await revocation, one.record)
+    return one
+  }
+
+  /** Throws `NameRevokedError` (and forgets the cached record) when `revocation` covers `name` (and `record`'s content). */
+  private async throwIfRevoked(name: string, revocation: SignedRevocation | undefined, record?: SignedRecord): Promise<void> {
+    if (revocation === undefined) return
+    const { roots } = revocation.body
+    const content = record?.body.content
+    const whole = roots.length === 0
+    if (!whole && (content === undefined || !roots.some((root) => root.equals(content)))) return
+    await this.init.storage.records.deleteCachedRecord(name)
+    throw new NameRevokedError(name, revocation.body.name, revocation.body.issued)
+  }
+
+  private async lookupDht(name: string, signal?: AbortSignal): Promise<One> {
     const rootRecord = await this.rootRecordOf(name, signal)
     const key = await dhtKey(name)
     const candidates = await getCandidates(this.init.dht, key, { signal, timeoutMs: DHT_GET_TIMEOUT_MS })

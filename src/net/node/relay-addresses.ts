@@ -7,6 +7,7 @@
  */
 import { isPrivate } from '@libp2p/utils'
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
+import { fromHex } from '../../core/bytes.ts'
 import { WELL_KNOWN_PATH, WELL_KNOWN_TIMEOUT_MS } from './constants.ts'
 import { InvalidRelayError, NoDialableAddressError, RelayDocumentError } from './errors.ts'
 
@@ -25,6 +26,33 @@ export type RelayEntry = { kind: 'url'; url: string } | { kind: 'multiaddr'; add
 export interface RelayAddresses {
   peerId: string
   addrs: Multiaddr[]
+  /** The relay's HTTP origin, when configured by URL (its `/revocations/…` lives there). */
+  http?: string
+  /** Revoker keys the relay trusts (its well-known document's `trustedRevokers`). */
+  trustedRevokers: Uint8Array[]
+  /** Registrar keys the relay trusts (its well-known document's `trustedRegistrars`). */
+  trustedRegistrars: Uint8Array[]
+}
+
+/** What a relay's well-known document says. */
+export interface RelayDocument {
+  peerId: string
+  multiaddrs: Multiaddr[]
+  /** `trustedRevokers`: 32-byte keys given in hex; unreadable entries are skipped. */
+  trustedRevokers: Uint8Array[]
+  /** `trustedRegistrars`: likewise. */
+  trustedRegistrars: Uint8Array[]
+}
+
+/** The 32-byte keys of a list of hex strings; anything else is skipped. */
+function hexKeys(value: unknown): Uint8Array[] {
+  if (!Array.isArray(value)) return []
+  const keys: Uint8Array[] = []
+  for (const item of value) {
+    if (typeof item !== 'string' || !/^[0-9a-fA-F]{64}$/.test(item)) continue
+    keys.push(fromHex(item.toLowerCase()))
+  }
+  return keys
 }
 
 function peerIdOf(addr: Multiaddr): string | undefined {
@@ -64,7 +92,7 @@ export function wellKnownUrl(url: URL): string {
 }
 
 /** Fetches and checks a relay's `/.well-known/alternet.json`; throws `RelayDocumentError`. */
-export async function fetchRelayDocument(url: string, signal?: AbortSignal): Promise<{ peerId: string; multiaddrs: Multiaddr[] }> {
+export async function fetchRelayDocument(url: string, signal?: AbortSignal): Promise<RelayDocument> {
   const timeout = AbortSignal.timeout(WELL_KNOWN_TIMEOUT_MS)
   let body: unknown
   try {
@@ -75,7 +103,7 @@ export async function fetchRelayDocument(url: string, signal?: AbortSignal): Pro
     signal?.throwIfAborted()
     throw new RelayDocumentError(`${url}: ${(cause as Error).message}`, { cause })
   }
-  const doc = body as { peerId?: unknown; multiaddrs?: unknown }
+  const doc = body as { peerId?: unknown; multiaddrs?: unknown; trustedRevokers?: unknown; trustedRegistrars?: unknown }
   if (typeof doc?.peerId !== 'string' || !Array.isArray(doc.multiaddrs)) throw new RelayDocumentError(`${url}: not a relay document`)
   const multiaddrs: Multiaddr[] = []
   for (const text of doc.multiaddrs) {
@@ -86,7 +114,7 @@ export async function fetchRelayDocument(url: string, signal?: AbortSignal): Pro
       // one unreadable address does not spoil the others
     }
   }
-  return { peerId: doc.peerId, multiaddrs }
+  return { peerId: doc.peerId, multiaddrs, trustedRevokers: hexKeys(doc.trustedRevokers), trustedRegistrars: hexKeys(doc.trustedRegistrars) }
 }
 
 /** Whether a browser can dial `addr` at all, and under these settings. */
@@ -112,10 +140,13 @@ function withPeerId(addr: Multiaddr, peerId: string): Multiaddr {
  * well-known document. Throws `RelayDocumentError` or `NoDialableAddressError`.
  */
 export async function resolveRelayEntry(entry: RelayEntry, dev: DevSettings, signal?: AbortSignal): Promise<RelayAddresses> {
-  const { peerId, multiaddrs } = entry.kind === 'multiaddr' ? { peerId: entry.peerId, multiaddrs: [entry.addr] } : await fetchRelayDocument(entry.url, signal)
+  const doc: RelayDocument =
+    entry.kind === 'multiaddr' ? { peerId: entry.peerId, multiaddrs: [entry.addr], trustedRevokers: [], trustedRegistrars: [] } : await fetchRelayDocument(entry.url, signal)
+  const { peerId, multiaddrs } = doc
   const addrs = multiaddrs.filter((a) => isBrowserDialable(a, dev)).map((a) => withPeerId(a, peerId))
   if (addrs.length === 0) {
     throw new NoDialableAddressError(`relay ${peerId} offers no address this browser may dial (${multiaddrs.map(String).join(', ') || 'none'})`)
   }
-  return { peerId, addrs }
+  const trust = { trustedRevokers: doc.trustedRevokers, trustedRegistrars: doc.trustedRegistrars }
+  return entry.kind === 'url' ? { peerId, addrs, http: new URL(entry.url).origin, ...trust } : { peerId, addrs, ...trust }
 }

@@ -19,6 +19,7 @@
 import type { Libp2p, PeerId } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
+import { toHex } from '../../core/bytes.ts'
 import {
   DEFAULT_RESERVATIONS,
   RECONNECT_FACTOR,
@@ -80,6 +81,25 @@ interface RelayState {
   redialing?: boolean
   error?: string
   lastError?: Error
+  /** The relay's HTTP origin (URL entries), from the last well-known document read. */
+  http?: string
+  trustedRevokers?: Uint8Array[]
+  trustedRegistrars?: Uint8Array[]
+}
+
+/** The relay manager of each node, so services given only the node find its relays. */
+const managers = new WeakMap<object, RelayManager>()
+
+/** The relay manager created for `libp2p`, if any. */
+export function relayManagerOf(libp2p: object): RelayManager | undefined {
+  return managers.get(libp2p)
+}
+
+/** `lists` merged, each key once. */
+function unionOf(lists: Iterable<readonly Uint8Array[] | undefined>): Uint8Array[] {
+  const seen = new Map<string, Uint8Array>()
+  for (const list of lists) for (const key of list ?? []) seen.set(toHex(key), key)
+  return [...seen.values()]
 }
 
 /** The parts of the circuit relay transport's reservation store used here (not public API). */
@@ -158,6 +178,24 @@ export class RelayManager extends EventTarget {
     this.target = init.reservations ?? DEFAULT_RESERVATIONS
     this.store = reservationStoreOf(libp2p)
     for (const source of init.relays) this.track(source)
+    managers.set(libp2p, this)
+  }
+
+  /** Revoker keys any of the relays trusts (their well-known documents' `trustedRevokers`). */
+  trustedRevokers(): Uint8Array[] {
+    return unionOf([...this.relays.values()].map((s) => s.trustedRevokers))
+  }
+
+  /** Registrar keys any of the relays trusts (their well-known documents' `trustedRegistrars`). */
+  trustedRegistrars(): Uint8Array[] {
+    return unionOf([...this.relays.values()].map((s) => s.trustedRegistrars))
+  }
+
+  /** HTTP origins of the relays connected now that were configured by URL. */
+  connectedRelayUrls(): string[] {
+    return [...this.relays.values()]
+      .filter((s) => s.http !== undefined && s.peerId !== undefined && this.libp2p.getConnections(s.peerId).length > 0)
+      .map((s) => s.http!)
   }
 
   /** Starts dialing every relay; resolves once one is connected or every first dial failed. */
@@ -293,8 +331,11 @@ export class RelayManager extends EventTarget {
     state.dialing ??= (async () => {
       const signal = AbortSignal.any([this.controller.signal, AbortSignal.timeout(RELAY_DIAL_TIMEOUT_MS)])
       try {
-        const { peerId, addrs } = await resolveRelayEntry(state.entry, this.dev, signal)
+        const { peerId, addrs, http, trustedRevokers, trustedRegistrars } = await resolveRelayEntry(state.entry, this.dev, signal)
         state.peerId = peerIdFromString(peerId)
+        state.http = http
+        state.trustedRevokers = trustedRevokers
+        state.trustedRegistrars = trustedRegistrars
         await this.libp2p.peerStore.merge(state.peerId, { multiaddrs: addrs, tags: { [RELAY_TAG]: { value: RELAY_TAG_VALUE } } })
         state.redialing = true
         try {
