@@ -357,7 +357,8 @@ export async function createAlternetPeer(init: AlternetPeerInit): Promise<Browse
     signal: init.signal,
   })
   try {
-    const naming = createNamingService({ libp2p, storage, trustedRegistrars })
+    // The relays answer revocation look-ups and tell which registrars and revokers they trust.
+    const naming = createNamingService({ libp2p, storage, trustedRegistrars, relays })
     return await startPeer({
       libp2p,
       storage,
