@@ -50,6 +50,11 @@ export interface RelayConfig {
   storePeerQuota: number
   evictionPolicy: EvictionPolicy
   storeFlushInterval: number
+  rootLookupTimeout: number
+  rootCacheSize: number
+  rootCacheTtl: number
+  rootNegativeTtl: number
+  maxRootLookups: number
   republishInterval: number
   expirySweepInterval: number
   reconnectMin: number
@@ -103,6 +108,11 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'storePeerQuota', flag: 'store-peer-quota', kind: 'bytes', default: C.DEFAULT_STORE_PEER_QUOTA_BYTES, doc: 'bytes one sending peer may occupy' },
   { key: 'evictionPolicy', flag: 'eviction-policy', kind: 'enum', values: ['oldest', 'refuse'], default: C.DEFAULT_EVICTION_POLICY, doc: 'when full: evict the oldest expired records and provider records (never a live name), or refuse new entries' },
   { key: 'storeFlushInterval', flag: 'store-flush-interval', kind: 'duration', default: C.DEFAULT_STORE_FLUSH_INTERVAL_MS, doc: 'batch store writes to disk this often; a crash loses at most this much (0 = write each at once)' },
+  { key: 'rootLookupTimeout', flag: 'root-lookup-timeout', kind: 'duration', default: C.DEFAULT_ROOT_LOOKUP_TIMEOUT_MS, doc: "how long a subdomain write waits for a DHT look-up of its root name's record" },
+  { key: 'rootCacheSize', flag: 'root-cache-size', kind: 'count', default: C.DEFAULT_ROOT_CACHE_SIZE, doc: 'root look-up results kept, found or not (0 = none)' },
+  { key: 'rootCacheTtl', flag: 'root-cache-ttl', kind: 'duration', default: C.DEFAULT_ROOT_CACHE_TTL_MS, doc: 'longest a found root record is reused (never near its expiry)' },
+  { key: 'rootNegativeTtl', flag: 'root-negative-ttl', kind: 'duration', default: C.DEFAULT_ROOT_NEGATIVE_TTL_MS, doc: 'how long "no root record found" stands before the DHT is asked again' },
+  { key: 'maxRootLookups', flag: 'max-root-lookups', kind: 'count', default: C.DEFAULT_MAX_ROOT_LOOKUPS, doc: 'DHT look-ups of distinct root names at once; writes needing more are refused (busy)' },
   { key: 'republishInterval', flag: 'republish-interval', kind: 'duration', default: C.DEFAULT_REPUBLISH_INTERVAL_MS, doc: 're-put held records to the closest peers this often' },
   { key: 'expirySweepInterval', flag: 'expiry-sweep-interval', kind: 'duration', default: C.DEFAULT_EXPIRY_SWEEP_INTERVAL_MS, doc: 'drop expired records this often' },
   { key: 'reconnectMin', flag: 'reconnect-min', kind: 'duration', default: C.DEFAULT_RECONNECT_MIN_MS, doc: 'first back-off before redialling a bootstrap relay' },
@@ -250,6 +260,8 @@ export function checkConfig(config: RelayConfig): RelayConfig {
   if (!/^[a-z0-9.-]+$/i.test(config.publicHost)) throw new ConfigError(`--public-host: not a host name: ${config.publicHost}`)
   if (config.reconnectMin > config.reconnectMax) throw new ConfigError('--reconnect-min is larger than --reconnect-max')
   if (config.maxReservations < 1) throw new ConfigError('--max-reservations must be at least 1')
+  if (config.maxRootLookups < 1) throw new ConfigError('--max-root-lookups must be at least 1')
+  if (config.rootLookupTimeout < 1) throw new ConfigError('--root-lookup-timeout must be longer than 0')
   return config
 }
 

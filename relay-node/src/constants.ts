@@ -101,3 +101,16 @@ export const REVOKE_STREAM_TIMEOUT_MS = 10 * SECOND
  * reaches LevelDB's log in one batch: a crash or `kill -9` loses at most this much. 0 writes at once.
  */
 export const DEFAULT_STORE_FLUSH_INTERVAL_MS = 200
+
+/** How long a relay looks in the DHT for a root name's record before refusing its subdomain record (`root-not-found`). */
+export const DEFAULT_ROOT_LOOKUP_TIMEOUT_MS = 3 * SECOND
+/** Root look-up results kept (found records and "none found"); the least recently used goes first. A record is at most 10 KiB. */
+export const DEFAULT_ROOT_CACHE_SIZE = 1024
+/** Longest a found root record is reused for subdomain writes (never past shortly before its expiry; re-validated on each use). */
+export const DEFAULT_ROOT_CACHE_TTL_MS = MINUTE
+/** How long "no root record found" stands before the DHT is asked again (a root stored on this relay is seen at once). */
+export const DEFAULT_ROOT_NEGATIVE_TTL_MS = 30 * SECOND
+/** DHT look-ups of distinct root names in flight at once; a subdomain write needing one more is refused (`busy`). */
+export const DEFAULT_MAX_ROOT_LOOKUPS = 32
+/** A found root record is not reused from the cache within this long of its expiry. */
+export const ROOT_CACHE_EXPIRY_MARGIN_MS = 5 * SECOND

@@ -19,6 +19,8 @@ export interface RelayMetrics {
   rejected: Counter<'reason'>
   evicted: Counter
   revocations: Counter
+  rootLookups: Counter
+  rootLookupsShared: Counter<'how'>
 }
 
 /** A registry for one relay (libp2p's metrics go in too) with the relay's metrics. */
@@ -29,6 +31,13 @@ export function createRelayMetrics(): RelayMetrics {
     rejected: new Counter({ name: 'alternet_relay_rejected_records_total', help: 'DHT records and provider records refused, by reason', labelNames: ['reason'], registers: [registry] }),
     evicted: new Counter({ name: 'alternet_relay_evicted_entries_total', help: 'Store entries evicted to make room', registers: [registry] }),
     revocations: new Counter({ name: 'alternet_relay_revocations_total', help: 'Revocations accepted', registers: [registry] }),
+    rootLookups: new Counter({ name: 'alternet_relay_root_lookups_total', help: "DHT look-ups of a root name's record, to judge a subdomain record", registers: [registry] }),
+    rootLookupsShared: new Counter({
+      name: 'alternet_relay_root_lookups_shared_total',
+      help: 'Subdomain writes judged without a DHT look-up of their own, by how: cached-found, cached-not-found, in-flight',
+      labelNames: ['how'],
+      registers: [registry],
+    }),
   }
 }
 

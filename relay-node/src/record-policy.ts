@@ -5,6 +5,9 @@
  * newcomer more recently; revoked names and blocked content roots are refused. A subdomain
  * record is stored only when the root name's current record (this relay's own, else one found
  * in the DHT) is held by the record's `root.owner`, and its first-holder rule follows the root.
+ * DHT look-ups of root names are cached (found and not found), shared by concurrent writes
+ * under the same root, and bounded in number, so a flood of subdomain writes under roots
+ * nobody holds costs one look-up per root and never more than `maxConcurrent` at once.
  * See docs/PROTOCOL.md ("Validation", "Selection", "Revocation", "The name DHT").
  * @module
  */
@@ -13,6 +16,7 @@ import { equals } from '../../src/core/bytes.ts'
 import { rootSiteName } from '../../src/core/names/index.ts'
 import { createAnSelector, decodeRecord, DHT_KEY_PREFIX, dhtKey, RecordExpiredError, selectRecord, UnauthorizedSignerError, UnregisteredNameError, validateRecord, type SignedRecord } from '../../src/core/records/index.ts'
 import type { SelectFn, ValidateFn } from '@libp2p/kad-dht'
+import * as C from './constants.ts'
 import { RecordRefusedError } from './errors.ts'
 import type { Permissions } from './permissions.ts'
 import type { RecordPolicy } from './record-store.ts'
@@ -20,8 +24,6 @@ import type { RecordPolicy } from './record-store.ts'
 const KEY_PREFIX = new TextEncoder().encode(DHT_KEY_PREFIX)
 /** Records whose signatures were checked, kept so one PUT is not verified three times (validator, guard, GET). */
 const VERIFIED_CACHE_SIZE = 4096
-/** How long a relay looks in the DHT for a root name's record before refusing its subdomain record. */
-export const ROOT_LOOKUP_TIMEOUT_MS = 3000
 
 /** The metric label of a refusal by the core's error name: `RecordExpiredError` → `expired`. */
 export function reasonOf(err: unknown): string {
@@ -62,6 +64,54 @@ export interface RootRecordSource {
   network(key: Uint8Array, signal: AbortSignal): Promise<Uint8Array[]>
 }
 
+/** The bounds of root-name look-ups (defaults in constants.ts, set by flags). */
+export interface RootLookupLimits {
+  /** How long one DHT look-up may take. */
+  timeoutMs: number
+  /** Results kept; the least recently used goes first. */
+  cacheSize: number
+  /** Longest a found root record is reused. */
+  positiveTtlMs: number
+  /** How long "none found" is reused. */
+  negativeTtlMs: number
+  /** DHT look-ups of distinct roots in flight at once; beyond, writes are refused (`busy`). */
+  maxConcurrent: number
+}
+
+/** The defaults of `RootLookupLimits`. */
+export const DEFAULT_ROOT_LOOKUP_LIMITS: RootLookupLimits = {
+  timeoutMs: C.DEFAULT_ROOT_LOOKUP_TIMEOUT_MS,
+  cacheSize: C.DEFAULT_ROOT_CACHE_SIZE,
+  positiveTtlMs: C.DEFAULT_ROOT_CACHE_TTL_MS,
+  negativeTtlMs: C.DEFAULT_ROOT_NEGATIVE_TTL_MS,
+  maxConcurrent: C.DEFAULT_MAX_ROOT_LOOKUPS,
+}
+
+/** How a subdomain write that needed no DHT look-up of its own got the root: from the cache, found or not, or from a look-up in flight. */
+export type RootLookupShare = 'cached-found' | 'cached-not-found' | 'in-flight'
+
+/** What the policy reports of its root look-ups, for metrics. */
+export interface RootLookupEvents {
+  /** A DHT look-up of a root name started. */
+  lookup(): void
+  /** A subdomain write was judged without a DHT look-up of its own. */
+  shared(how: RootLookupShare): void
+}
+
+/** Settings of an `AnRecordPolicy`. */
+export interface RecordPolicyOptions {
+  /** The clock (tests). */
+  now?: () => number
+  rootLookup?: Partial<RootLookupLimits>
+  events?: Partial<RootLookupEvents>
+}
+
+/** A cached root look-up: the root's record, or undefined for none found, until `until`. */
+interface RootCacheEntry {
+  value: Uint8Array | undefined
+  until: number
+}
+
 /** The relay's record policy; `refused` counts validator refusals by reason. */
 export class AnRecordPolicy implements RecordPolicy {
   private readonly permissions: Permissions
@@ -69,12 +119,19 @@ export class AnRecordPolicy implements RecordPolicy {
   private readonly verified = new Map<string, SignedRecord>()
   private verifiedFor: readonly Uint8Array[] = []
   private roots: RootRecordSource | undefined
-  private readonly rootLookupMs: number
+  private readonly limits: RootLookupLimits
+  private readonly events: RootLookupEvents
+  /** Root look-up results by root name, least recently used first. */
+  private readonly rootCache = new Map<string, RootCacheEntry>()
+  private rootCacheFor: readonly Uint8Array[] = []
+  /** DHT look-ups in flight by root name: concurrent writes under one root share one. */
+  private readonly rootLookups = new Map<string, Promise<Uint8Array | undefined>>()
 
-  constructor(permissions: Permissions, now: () => number = Date.now, rootLookupMs = ROOT_LOOKUP_TIMEOUT_MS) {
+  constructor(permissions: Permissions, options: RecordPolicyOptions = {}) {
     this.permissions = permissions
-    this.now = now
-    this.rootLookupMs = rootLookupMs
+    this.now = options.now ?? Date.now
+    this.limits = { ...DEFAULT_ROOT_LOOKUP_LIMITS, ...options.rootLookup }
+    this.events = { lookup: () => undefined, shared: () => undefined, ...options.events }
   }
 
   /** Where root records are looked up; until set, every subdomain record is refused (`root-not-found`). */
@@ -201,26 +258,75 @@ export class AnRecordPolicy implements RecordPolicy {
     }
   }
 
-  /** The root name's current record: this relay's own when it holds one, else the DHT's best. */
+  /**
+   * The root name's current record: this relay's own when it holds a valid one, else a cached
+   * look-up result (a found record re-validated), else the DHT's best, one look-up per root
+   * at a time. Throws `busy` when `maxConcurrent` look-ups of other roots are in flight.
+   */
   private async findRoot(root: string): Promise<Uint8Array | undefined> {
     if (this.roots === undefined) return undefined
     const rootKey = await dhtKey(root)
-    const valid = async (bytes: Uint8Array): Promise<boolean> => {
-      try {
-        const r = await this.validate(bytes, rootKey)
-        return r.body.root === undefined && !this.permissions.isRevokedName(r.body.name)
-      } catch {
-        return false
+    const local = await this.roots.local(rootKey).catch(() => undefined)
+    if (local !== undefined && (await this.validRoot(local, rootKey))) return local
+    if (this.permissions.registrars !== this.rootCacheFor) {
+      this.rootCache.clear()
+      this.rootCacheFor = this.permissions.registrars
+    }
+    const cached = this.rootCache.get(root)
+    if (cached !== undefined) {
+      this.rootCache.delete(root)
+      if (this.now() < cached.until) {
+        if (cached.value === undefined) {
+          this.rootCache.set(root, cached)
+          this.events.shared('cached-not-found')
+          return undefined
+        }
+        if (await this.validRoot(cached.value, rootKey)) {
+          this.rootCache.set(root, cached)
+          this.events.shared('cached-found')
+          return cached.value
+        }
       }
     }
-    const local = await this.roots.local(rootKey).catch(() => undefined)
-    if (local !== undefined && (await valid(local))) return local
-    const found: Uint8Array[] = []
-    for (const bytes of await this.roots.network(rootKey, AbortSignal.timeout(this.rootLookupMs)).catch(() => [])) {
-      if (await valid(bytes)) found.push(bytes)
+    const pending = this.rootLookups.get(root)
+    if (pending !== undefined) {
+      this.events.shared('in-flight')
+      return pending
     }
-    if (found.length === 0) return undefined
-    return found[selectRecord(found, { key: rootKey, trustedRegistrars: this.permissions.registrars })]
+    if (this.rootLookups.size >= this.limits.maxConcurrent) {
+      throw new RecordRefusedError('busy', `${this.rootLookups.size} root name look-ups are in flight; try again shortly`)
+    }
+    this.events.lookup()
+    const lookup = this.lookUpRoot(root, rootKey).finally(() => this.rootLookups.delete(root))
+    this.rootLookups.set(root, lookup)
+    return lookup
+  }
+
+  /** One DHT look-up of a root name's record; caches what it finds, or that it found none. */
+  private async lookUpRoot(root: string, rootKey: Uint8Array): Promise<Uint8Array | undefined> {
+    const found: Uint8Array[] = []
+    for (const bytes of await this.roots!.network(rootKey, AbortSignal.timeout(this.limits.timeoutMs)).catch(() => [])) {
+      if (await this.validRoot(bytes, rootKey)) found.push(bytes)
+    }
+    const now = this.now()
+    const best = found.length === 0 ? undefined : found[selectRecord(found, { key: rootKey, trustedRegistrars: this.permissions.registrars })]
+    const until = best === undefined ? now + this.limits.negativeTtlMs : Math.min(now + this.limits.positiveTtlMs, decodeRecord(best).body.expires - C.ROOT_CACHE_EXPIRY_MARGIN_MS)
+    if (until > now && this.limits.cacheSize > 0) {
+      this.rootCache.delete(root)
+      while (this.rootCache.size >= this.limits.cacheSize) this.rootCache.delete(this.rootCache.keys().next().value!)
+      this.rootCache.set(root, { value: best, until })
+    }
+    return best
+  }
+
+  /** Whether `bytes` is a valid, unrevoked root record under `rootKey` now. */
+  private async validRoot(bytes: Uint8Array, rootKey: Uint8Array): Promise<boolean> {
+    try {
+      const r = await this.validate(bytes, rootKey)
+      return r.body.root === undefined && !this.permissions.isRevokedName(r.body.name)
+    } catch {
+      return false
+    }
   }
 
   private checkPermitted(record: SignedRecord): void {

@@ -107,7 +107,19 @@ export async function createRelay(config: RelayConfig, log: Logger = createLogge
     const metrics = createRelayMetrics()
     const permissions = new Permissions(config.dataDir, level, log)
     await permissions.load()
-    const policy = new AnRecordPolicy(permissions)
+    const policy = new AnRecordPolicy(permissions, {
+      rootLookup: {
+        timeoutMs: config.rootLookupTimeout,
+        cacheSize: config.rootCacheSize,
+        positiveTtlMs: config.rootCacheTtl,
+        negativeTtlMs: config.rootNegativeTtl,
+        maxConcurrent: config.maxRootLookups,
+      },
+      events: {
+        lookup: () => metrics.rootLookups.inc(),
+        shared: (how) => metrics.rootLookupsShared.inc({ how }),
+      },
+    })
     const bootstrapPeers = config.bootstrap.map((a) => a.getComponents().find((c) => c.name === 'p2p')?.value).filter((id): id is string => id != null)
     const store = new GuardedDatastore(
       disk,
