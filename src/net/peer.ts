@@ -33,11 +33,14 @@ import {
   createSiteHost,
   hostEntry,
   publishSite,
+  stopHosting,
   type ContentStore,
   type PublishSiteInit,
   type PublishedSiteResult,
   type SiteHost,
   type SiteHostInit,
+  type StopHostingOptions,
+  type StopHostingResult,
 } from './hosting/index.ts'
 
 /** How long publishing waits for this node to be reachable (a `/webrtc` or circuit address) before it signs the record. */
@@ -210,10 +213,25 @@ export class AlternetPeer<
     )
   }
 
-  /** Stops serving `site` from this device and deletes its blocks no other site uses. */
-  async stopHosting(site: string): Promise<void> {
-    await this.host.stopHosting(site)
-    await this.storage.sites.setHosted?.(site, false)
+  /**
+   * Stops serving `site` from this device: first its record is published again (seq + 1)
+   * without this node among its hosts (other hosts kept; none left, the record keeps the name
+   * and content root with no host), then the site is marked as not hosted here and its blocks
+   * no other site uses are deleted. Throws `StopHostingError` when the record could not be
+   * updated; nothing is deleted then and the site is still hosted.
+   */
+  stopHosting(site: string, options?: StopHostingOptions): Promise<StopHostingResult> {
+    return stopHosting(
+      {
+        host: this.host,
+        publish: (fields, opts) => this.naming.publish(fields, opts),
+        resolve: (name, opts) => this.naming.resolve(name, opts),
+        self: this.peerId.toMultihash().bytes,
+        sites: this.storage.sites,
+      },
+      site,
+      options,
+    )
   }
 
   /** The sites this node serves. */

@@ -22,7 +22,12 @@ import {
   type SignedRecord,
 } from '../../src/core/records/index.ts'
 import type { ContentStore } from '../../src/net/hosting/index.ts'
-import type { HostedSite, PublishedSite, PublishedSites } from '../../src/storage/index.ts'
+import type {
+  HostedSite,
+  PublishedSite,
+  PublishedSites,
+  PutPublishedSiteOptions,
+} from '../../src/storage/index.ts'
 
 /** A `ContentStore` in memory, with `BlockStore`'s contract; `tampered` CIDs are returned with one byte flipped. */
 export class MemoryStore implements ContentStore {
@@ -154,15 +159,36 @@ export class NameTable {
   }
 }
 
-/** The published-sites area in memory: the last record of each site. */
-export class MemorySites implements Pick<PublishedSites, 'getPublishedSite' | 'putPublishedSite'> {
+/** The published-sites area in memory: the last record of each site, with `PublishedSites`'s contract. */
+export class MemorySites implements PublishedSites {
   readonly rows = new Map<string, PublishedSite>()
 
   async getPublishedSite(site: string): Promise<PublishedSite | undefined> {
     return this.rows.get(parseSiteName(site).site)
   }
 
-  async putPublishedSite(bytes: Uint8Array): Promise<PublishedSite> {
+  async listPublishedSites(): Promise<PublishedSite[]> {
+    return [...this.rows.values()]
+  }
+
+  async markRepublished(site: string, at = Date.now()): Promise<void> {
+    const row = this.rows.get(parseSiteName(site).site)
+    if (row !== undefined) row.publishedAt = at
+  }
+
+  async setHosted(site: string, hosted: boolean): Promise<void> {
+    const row = this.rows.get(parseSiteName(site).site)
+    if (row !== undefined) row.hosted = hosted
+  }
+
+  async deletePublishedSite(site: string): Promise<void> {
+    this.rows.delete(parseSiteName(site).site)
+  }
+
+  async putPublishedSite(
+    bytes: Uint8Array,
+    options: PutPublishedSiteOptions = {},
+  ): Promise<PublishedSite> {
     const { body } = await validateRecord(bytes)
     const parsed = parseSiteName(body.name)
     const row: PublishedSite = {
@@ -172,8 +198,8 @@ export class MemorySites implements Pick<PublishedSites, 'getPublishedSite' | 'p
       owner: body.owner,
       seq: body.seq,
       record: bytes,
-      publishedAt: Date.now(),
-      hosted: true,
+      publishedAt: options.publishedAt ?? Date.now(),
+      hosted: options.hosted ?? this.rows.get(parsed.site)?.hosted ?? true,
     }
     if (body.content !== undefined) row.root = body.content
     this.rows.set(parsed.site, row)

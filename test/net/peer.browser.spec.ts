@@ -179,6 +179,25 @@ describe('two browser peers in one page, against real relays', () => {
     assert.equal((await b.hostedSites()).length, 0, 'visiting is not hosting')
   })
 
+  it('A stops hosting a site: its record drops A at once, B gets 502 HostUnreachableError, republishing keeps A out', async () => {
+    const site = `stop${tag}:code`
+    const first = await a.publishSite({ site, files: [{ path: '/index.html', content: '<p>soon gone</p>' }] })
+    const result = await a.stopHosting(site)
+    assert.ok(result.accepted > 0, 'the new record was stored')
+    const seen = await b.resolve(site, { fresh: true })
+    assert.equal(seen.record.body.seq, first.record.body.seq + 1)
+    assert.equal(seen.record.body.hosts, undefined, 'no host left')
+    assert.ok(seen.record.body.content?.equals(first.root), 'the name and content root are kept')
+    const res = await b.fetch(`an://${site}/`)
+    assert.equal(res.status, 502)
+    assert.equal(res.headers.get('x-an-error'), 'HostUnreachableError')
+    assert.equal((await a.storage.sites.getPublishedSite(site))?.hosted, false)
+    await a.naming.republishNow()
+    const again = await b.resolve(site, { fresh: true })
+    assert.ok(again.record.body.seq > seen.record.body.seq, 'republished')
+    assert.equal(again.record.body.hosts, undefined, 'A is not signed back in')
+  })
+
   it('with every relay stopped, B still fetches from A over the direct WebRTC link', async () => {
     for (const relay of await testRelays()) await stopRelay(relay.index)
     const res = await b.fetch(`an://${SITE}${LATE.path}`)

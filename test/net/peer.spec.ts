@@ -77,8 +77,13 @@ describe('AlternetPeer assembled from parts, over TCP', () => {
     )
   })
 
-  it('stops hosting a site: no longer listed, blocks deleted', async () => {
-    await a.stopHosting(SITE)
+  it('stops hosting a site: its record no longer names A, no longer listed, blocks deleted', async () => {
+    const before = (await names.resolve(SITE)).record
+    const result = await a.stopHosting(SITE)
+    equal(result.hosts.length, 0)
+    const after = (await names.resolve(SITE)).record
+    equal(after.body.seq, before.body.seq + 1)
+    equal(after.body.hosts, undefined)
     equal((await a.hostedSites()).length, 0)
     equal((a.storage.blocks as MemoryStore).blocks.size, 0)
   })

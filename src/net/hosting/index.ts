@@ -31,3 +31,11 @@ export {
   type PublishSiteInit,
   type PublishedSiteResult,
 } from './publish-site.ts'
+export {
+  stopHosting,
+  type StopHostingContext,
+  type StopHostingOptions,
+  type StopHostingPhase,
+  type StopHostingProgress,
+  type StopHostingResult,
+} from './stop-hosting.ts'

@@ -16,7 +16,8 @@
  * the ones it names); otherwise the site is marked as no longer hosted here. Later passes re-sign
  * the adopted record as it is (its content, its hosts), which keeps the other device's version
  * alive. When the lookup fails (no relay answers), the record is re-signed as before: keeping the
- * name alive outweighs a race the next pass corrects.
+ * name alive outweighs a race the next pass corrects. A site not hosted here is never re-signed
+ * with this node as a host: when its record still names this node, the next pass drops it.
  * @module
  */
 import type { Libp2p } from '@libp2p/interface'
@@ -60,11 +61,11 @@ function sameAddrs(a: readonly Uint8Array[], b: readonly Uint8Array[]): boolean 
   return a.length === b.length && a.every((x) => b.some((y) => equals(x, y)))
 }
 
-/** The fields to sign a record again with: everything kept but seq, lifetime and hosts. */
+/** The fields to sign a record again with: everything kept but seq, lifetime and hosts (none when empty). */
 function nextFields(record: SignedRecord, hosts: RecordHost[] | undefined, now: number): RecordFields {
-  const { v: _v, owner: _owner, created, expires, ...kept } = record.body
+  const { v: _v, owner: _owner, created, expires, hosts: _hosts, ...kept } = record.body
   const fields: RecordFields = { ...kept, seq: record.body.seq + 1, created: now, expires: now + (expires - created) }
-  if (hosts !== undefined) fields.hosts = hosts
+  if (hosts !== undefined && hosts.length > 0) fields.hosts = hosts
   return fields
 }
 
@@ -176,9 +177,11 @@ export class Republisher {
     const self = (this.init.hostEntry ?? selfHostEntry)(libp2p)
     const hosts = current.body.hosts
     const mine = hosts?.findIndex((h) => equals(h.id, self.id)) ?? -1
-    const moved = mine >= 0 && self.addrs.length > 0 && !sameAddrs(hosts![mine].addrs, self.addrs)
+    // A site not hosted here must not name this node: its entry goes at once (an A record without content keeps it, or it would be empty).
+    const stale = !site.hosted && mine >= 0 && (hosts!.length > 1 || current.body.type !== 'A' || current.body.content !== undefined)
+    const moved = site.hosted && mine >= 0 && self.addrs.length > 0 && !sameAddrs(hosts![mine].addrs, self.addrs)
     const due = now - site.publishedAt >= REPUBLISH_INTERVAL_MS || current.body.expires - now <= REPUBLISH_INTERVAL_MS
-    if (!force && !due && !moved) return
+    if (!force && !due && !moved && !stale) return
 
     const owner = await storage.identity.getOrCreateOwnerKey()
     if (!equals(owner.publicKey, current.body.owner)) {
@@ -195,7 +198,7 @@ export class Republisher {
         return
       }
     }
-    const nextHosts = moved ? hosts!.map((h, i) => (i === mine ? { id: h.id, addrs: self.addrs } : h)) : hosts
+    const nextHosts = stale ? hosts!.filter((_, i) => i !== mine) : moved ? hosts!.map((h, i) => (i === mine ? { id: h.id, addrs: self.addrs } : h)) : hosts
     const record = await owner.createRecord(nextFields(current, nextHosts, now))
     // Keep the new seq even when no server takes it now, so the next pass climbs above it.
     await storage.sites.putPublishedSite(record.bytes, { publishedAt: site.publishedAt })

@@ -108,7 +108,7 @@ export class AnSitesPage extends LitElement {
   }
 
   private async stopHosting(site: string): Promise<void> {
-    if (!confirm(`Stop hosting ${site} from this device? Its content here is deleted; visitors can still get it from other hosts.`)) return
+    if (!confirm(`Stop hosting ${site} from this device? Its record is updated so that visitors no longer ask this device, then its content here is deleted. The name stays yours; visitors can still get the site from its other hosts, if it has any.`)) return
     try {
       this.error = undefined
       await this.session?.peer?.stopHosting(site)
