@@ -49,6 +49,7 @@ export {
 export {
   HashWorkerError,
   InvalidSiteFilesError,
+  StopHostingError,
   createSiteHost,
   hostEntry,
   publishSite,
@@ -60,6 +61,9 @@ export {
   type PublishSiteInit,
   type PublishedSiteResult,
   type SiteHost,
+  type StopHostingOptions,
+  type StopHostingProgress,
+  type StopHostingResult,
 } from './hosting/index.ts'
 export {
   HostUnreachableError,

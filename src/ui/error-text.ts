@@ -34,6 +34,7 @@ const TEXTS: Record<string, ErrorText> = {
   BridgeTimeoutError: { title: 'The site frame did not start', detail: 'The browser did not start the site’s service worker in time. Reload to try again.' },
   ServiceWorkerUnsupportedError: { title: 'This browser cannot show sites safely', detail: 'It has no service workers, which Alternet needs to give each site its own origin.' },
   InvalidRelayError: { title: 'That is not a relay address', detail: 'Give the relay’s https:// URL, or a multiaddr ending in /p2p/<peer id>.', showOwn: true },
+  StopHostingError: { title: 'Hosting did not stop', detail: 'The name record could not be updated, so this device still hosts the site and nothing was deleted. Check the network status and try again.' },
   NodeUnavailableError: { title: 'Your node is not running here, and this device kept no copy of this page', detail: 'Start Alternet in this tab (or use the tab where it runs), then try again.' },
   NodeNotRunningError: { title: 'Your node is not running in this tab', detail: 'Use Alternet in the tab where it runs, or move it here.' },
   PassphraseMismatchError: { title: 'The passphrases differ', detail: 'Type the same passphrase in both fields.' },
