@@ -3,21 +3,52 @@ import tseslint from 'typescript-eslint'
 
 /** Packages that touch the DOM, the network stack or browser storage: never in src/core. */
 const CORE_FORBIDDEN = [
-  { group: ['libp2p', '@libp2p/*', '@chainsafe/*', '@multiformats/multiaddr*'], message: 'src/core is runtime-neutral: no libp2p.' },
-  { group: ['idb-keyval', 'idb', 'datastore-*', 'classic-level', 'level'], message: 'src/core does no I/O: no storage.' },
+  {
+    group: ['libp2p', '@libp2p/*', '@chainsafe/*', '@multiformats/multiaddr*'],
+    message: 'src/core is runtime-neutral: no libp2p.',
+  },
+  {
+    group: ['idb-keyval', 'idb', 'datastore-*', 'classic-level', 'level'],
+    message: 'src/core does no I/O: no storage.',
+  },
   { group: ['lit', 'lit/*', '@lit/*', 'workbox-*'], message: 'src/core has no DOM.' },
   { group: ['node:*'], message: 'src/core runs in browsers too: no Node built-ins.' },
-  { group: ['../net/*', '../storage/*', '../ui/*', '../../net/*', '../../storage/*', '../../ui/*'], message: 'src/core imports only src/core.' },
+  {
+    group: ['../net/*', '../storage/*', '../ui/*', '../../net/*', '../../storage/*', '../../ui/*'],
+    message: 'src/core imports only src/core.',
+  },
 ]
 
 /** Node built-ins by their bare names (patterns would also match our own folders, e.g. ./crypto). */
-const NODE_BUILTINS = ['fs', 'path', 'os', 'net', 'http', 'https', 'crypto', 'stream', 'buffer', 'child_process', 'worker_threads'].map((name) => ({
+const NODE_BUILTINS = [
+  'fs',
+  'path',
+  'os',
+  'net',
+  'http',
+  'https',
+  'crypto',
+  'stream',
+  'buffer',
+  'child_process',
+  'worker_threads',
+].map((name) => ({
   name,
   message: 'src/core runs in browsers too: no Node built-ins.',
 }))
 
 /** DOM globals src/core must not use (it also runs in Node and the service worker). */
-const DOM_GLOBALS = ['window', 'document', 'navigator', 'localStorage', 'sessionStorage', 'indexedDB', 'location', 'HTMLElement', 'customElements'].map((name) => ({
+const DOM_GLOBALS = [
+  'window',
+  'document',
+  'navigator',
+  'localStorage',
+  'sessionStorage',
+  'indexedDB',
+  'location',
+  'HTMLElement',
+  'customElements',
+].map((name) => ({
   name,
   message: 'src/core is runtime-neutral: no DOM.',
 }))
@@ -28,7 +59,10 @@ export default tseslint.config(
   {
     files: ['**/*.ts'],
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
       '@typescript-eslint/consistent-type-imports': 'error',
     },
   },

@@ -5,7 +5,9 @@ import { defineConfig, type Plugin } from 'vite'
 import { injectManifest } from 'workbox-build'
 
 /** The version label stamped into the app and its service workers: `ALTERNET_VERSION`, else package.json's. */
-const VERSION = process.env.ALTERNET_VERSION ?? (JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }).version
+const VERSION =
+  process.env.ALTERNET_VERSION ??
+  (JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }).version
 
 /** The shell files the app's service worker precaches (all of the build but the site-origin files). */
 const SHELL_GLOBS = ['**/*.{html,js,css,svg,png,ico,webmanifest,woff2,json}']
@@ -39,7 +41,10 @@ function serviceWorkers(): Plugin {
           sourcemap,
           legalComments: 'none',
           logLevel: 'warning',
-          define: { 'process.env.NODE_ENV': '"production"', __ALTERNET_VERSION__: JSON.stringify(VERSION) },
+          define: {
+            'process.env.NODE_ENV': '"production"',
+            __ALTERNET_VERSION__: JSON.stringify(VERSION),
+          },
         })
       await Promise.all([
         bundle('src/bridge/bridge-page.ts', '__an/bridge.js'),

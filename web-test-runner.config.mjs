@@ -33,11 +33,16 @@ function countReporter() {
       for (const session of sessions) {
         walk(session.testResults)
         // A file that failed to load has no results but errors: count it as a failure.
-        if (!session.passed && (session.testResults?.tests?.length ?? 0) === 0 && (session.testResults?.suites?.length ?? 0) === 0) {
+        if (
+          !session.passed &&
+          (session.testResults?.tests?.length ?? 0) === 0 &&
+          (session.testResults?.suites?.length ?? 0) === 0
+        ) {
           counts.failed++
         }
       }
-      if (process.env.WTR_COUNT_FILE) writeFileSync(process.env.WTR_COUNT_FILE, JSON.stringify(counts))
+      if (process.env.WTR_COUNT_FILE)
+        writeFileSync(process.env.WTR_COUNT_FILE, JSON.stringify(counts))
     },
   }
 }
@@ -46,7 +51,11 @@ export default {
   files: ['test/core/**/*.spec.ts', 'test/**/*.browser.spec.ts'],
   nodeResolve: { browser: true, exportConditions: ['browser', 'production'] },
   // Relays start on the first request for /__relays/list, so specs that never ask stay fast.
-  plugins: [esbuildPlugin({ ts: true, json: true, target: 'es2022' }), commonjsPlugin(), relaysPlugin()],
+  plugins: [
+    esbuildPlugin({ ts: true, json: true, target: 'es2022' }),
+    commonjsPlugin(),
+    relaysPlugin(),
+  ],
   browsers: [
     chromeLauncher({
       launchOptions: {

@@ -25,7 +25,8 @@ const PART_TIMEOUT_MS = 5 * 60_000
 const RUNS = 5
 const TITLE = 'A site for the app bench'
 
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]
+const median = (xs: number[]): number =>
+  [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]
 
 /** One visit's times, ms from pressing Go. */
 interface Visit {
@@ -34,7 +35,11 @@ interface Visit {
 }
 
 /** The site frame (not its bridge) once its document has loaded, with a new document if `after` is given. */
-async function loadedFrame(page: Page, origin: string, after: number): Promise<{ frame: Frame; timeOrigin: number }> {
+async function loadedFrame(
+  page: Page,
+  origin: string,
+  after: number,
+): Promise<{ frame: Frame; timeOrigin: number }> {
   return waitUntil(
     'the site document loaded',
     async () => {
@@ -42,11 +47,16 @@ async function loadedFrame(page: Page, origin: string, after: number): Promise<{
         if (!frame.url().startsWith(`${origin}/`) || frame.url().includes('/__an/')) continue
         const state = await frame
           .evaluate((title) => {
-            const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined
-            return { timeOrigin: performance.timeOrigin, loaded: nav !== undefined && nav.loadEventEnd > 0 && document.title === title }
+            const nav = performance.getEntriesByType('navigation')[0] as
+              PerformanceNavigationTiming | undefined
+            return {
+              timeOrigin: performance.timeOrigin,
+              loaded: nav !== undefined && nav.loadEventEnd > 0 && document.title === title,
+            }
           }, TITLE)
           .catch(() => undefined)
-        if (state?.loaded === true && state.timeOrigin > after) return { frame, timeOrigin: state.timeOrigin }
+        if (state?.loaded === true && state.timeOrigin > after)
+          return { frame, timeOrigin: state.timeOrigin }
       }
       return undefined
     },
@@ -63,20 +73,37 @@ async function timedVisit(page: Page, origin: string, address: string): Promise<
   await page.evaluate(() => {
     const w = window as unknown as { pressedAt?: number }
     delete w.pressedAt
-    document.addEventListener('click', () => (w.pressedAt ??= performance.timeOrigin + performance.now()), { capture: true, once: true })
+    document.addEventListener(
+      'click',
+      () => (w.pressedAt ??= performance.timeOrigin + performance.now()),
+      { capture: true, once: true },
+    )
   })
   await page.getByRole('button', { name: 'Go', exact: true }).click()
-  const pressedAt = await page.evaluate(() => (window as unknown as { pressedAt: number }).pressedAt)
+  const pressedAt = await page.evaluate(
+    () => (window as unknown as { pressedAt: number }).pressedAt,
+  )
   const { frame } = await loadedFrame(page, origin, pressedAt)
   const nav = await frame.evaluate(() => {
     const entry = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming
-    return { at: performance.timeOrigin, responseStart: entry.responseStart, loadEventEnd: entry.loadEventEnd }
+    return {
+      at: performance.timeOrigin,
+      responseStart: entry.responseStart,
+      loadEventEnd: entry.loadEventEnd,
+    }
   })
-  return { firstByte: nav.at + nav.responseStart - pressedAt, load: nav.at + nav.loadEventEnd - pressedAt }
+  return {
+    firstByte: nav.at + nav.responseStart - pressedAt,
+    load: nav.at + nav.loadEventEnd - pressedAt,
+  }
 }
 
 /** A visitor: a fresh context; the three visits. */
-async function visitor(browser: Browser, relay: AppRelay, site: string): Promise<{ first: Visit; repeat: Visit; offline: Visit; scripts: string[] }> {
+async function visitor(
+  browser: Browser,
+  relay: AppRelay,
+  site: string,
+): Promise<{ first: Visit; repeat: Visit; offline: Visit; scripts: string[] }> {
   const { context, page } = await newPerson(browser)
   const scripts = new Set<string>()
   page.on('request', (request) => {
@@ -116,9 +143,19 @@ async function gzipped(dir: string, paths: string[]): Promise<{ raw: number; gzi
   return { raw, gzip }
 }
 
-async function measure(report: (row: BenchRow) => void, browser: Browser, relay: AppRelay, appDir: string): Promise<void> {
-  const row = (runtime: 'chromium' | 'build', metric: string, value: number, unit: string, extra: Partial<BenchRow> = {}): void =>
-    report({ part: 'app', runtime, metric, value, unit, ...extra })
+async function measure(
+  report: (row: BenchRow) => void,
+  browser: Browser,
+  relay: AppRelay,
+  appDir: string,
+): Promise<void> {
+  const row = (
+    runtime: 'chromium' | 'build',
+    metric: string,
+    value: number,
+    unit: string,
+    extra: Partial<BenchRow> = {},
+  ): void => report({ part: 'app', runtime, metric, value, unit, ...extra })
   const site = `bench${Math.random().toString(36).slice(2, 8)}:app`
 
   const folder = await writeSiteFolder(TITLE)
@@ -133,34 +170,48 @@ async function measure(report: (row: BenchRow) => void, browser: Browser, relay:
     const visits: Awaited<ReturnType<typeof visitor>>[] = []
     for (let i = 0; i < RUNS; i++) visits.push(await visitor(browser, relay, site))
 
-    const of = (kind: 'first' | 'repeat' | 'offline', what: keyof Visit): number => median(visits.map((v) => v[kind][what]))
+    const of = (kind: 'first' | 'repeat' | 'offline', what: keyof Visit): number =>
+      median(visits.map((v) => v[kind][what]))
     const how =
       `median of ${RUNS} visitors; from the click on Go (capturing listener, page clock) to the site frame's ` +
       `performance.timeOrigin + navigation entry's`
     const fb = `${how} responseStart (the site worker's answer starts)`
     const ld = `${how} loadEventEnd`
-    row('chromium', 'first visit, time to first byte', of('first', 'firstByte'), 'ms', { note: `${fb}; fresh context: no site worker yet, node just started, name not cached` })
+    row('chromium', 'first visit, time to first byte', of('first', 'firstByte'), 'ms', {
+      note: `${fb}; fresh context: no site worker yet, node just started, name not cached`,
+    })
     row('chromium', 'first visit, time to load', of('first', 'load'), 'ms', { note: ld })
     row('chromium', 'repeat visit, time to first byte', of('repeat', 'firstByte'), 'ms', {
       note: `${fb}; same tab: site worker installed, bridge up, node warm, record and blocks kept`,
       baseline: { label: 'first visit', value: of('first', 'firstByte') },
     })
-    row('chromium', 'repeat visit, time to load', of('repeat', 'load'), 'ms', { baseline: { label: 'first visit', value: of('first', 'load') } })
+    row('chromium', 'repeat visit, time to load', of('repeat', 'load'), 'ms', {
+      baseline: { label: 'first visit', value: of('first', 'load') },
+    })
     row('chromium', 'offline visit, time to first byte', of('offline', 'firstByte'), 'ms', {
       note: `${fb}; context offline, app reloaded from its precache, node started offline and answers from the record and blocks it kept`,
       baseline: { label: 'repeat visit', value: of('repeat', 'firstByte') },
     })
-    row('chromium', 'offline visit, time to load', of('offline', 'load'), 'ms', { baseline: { label: 'repeat visit', value: of('repeat', 'load') } })
+    row('chromium', 'offline visit, time to load', of('offline', 'load'), 'ms', {
+      baseline: { label: 'repeat visit', value: of('repeat', 'load') },
+    })
 
     // Sizes, from the build: the JS the app requested (shell, node, workers it starts) and the workers.
-    const scripts = [...new Set(visits.flatMap((v) => v.scripts))].filter((p) => p !== '/sw.js').sort()
-    const appJs = await gzipped(appDir, scripts.map((p) => p.slice(1)))
+    const scripts = [...new Set(visits.flatMap((v) => v.scripts))]
+      .filter((p) => p !== '/sw.js')
+      .sort()
+    const appJs = await gzipped(
+      appDir,
+      scripts.map((p) => p.slice(1)),
+    )
     row('build', 'app JavaScript, gzip -9', appJs.gzip / 1024, 'KiB', {
       note: `${scripts.length} files the app page requested while starting and showing a site (${scripts.join(', ')}); ${(appJs.raw / 1024).toFixed(0)} KiB uncompressed`,
     })
     for (const worker of ['sw.js', '__an/site-sw.js']) {
       const size = await gzipped(appDir, [worker])
-      row('build', `${worker} (service worker), gzip -9`, size.gzip / 1024, 'KiB', { note: `${(size.raw / 1024).toFixed(1)} KiB uncompressed` })
+      row('build', `${worker} (service worker), gzip -9`, size.gzip / 1024, 'KiB', {
+        note: `${(size.raw / 1024).toFixed(1)} KiB uncompressed`,
+      })
     }
   } finally {
     await publisher.context.close()
@@ -183,7 +234,10 @@ export const run: BenchPart = async (report) => {
         await measure(report, browser, relay, appDir)
       })(),
       new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`app bench: no result within ${PART_TIMEOUT_MS} ms`)), PART_TIMEOUT_MS)
+        timer = setTimeout(
+          () => reject(new Error(`app bench: no result within ${PART_TIMEOUT_MS} ms`)),
+          PART_TIMEOUT_MS,
+        )
       }),
     ])
   } finally {

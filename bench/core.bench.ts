@@ -6,7 +6,13 @@
  */
 import { generateKeyPair, verify } from '../src/core/crypto/ed25519.ts'
 import { concat, fromHex } from '../src/core/bytes.ts'
-import { createRecord, decodeRecord, dhtKey, recordSigningBytes, validateRecord } from '../src/core/records/index.ts'
+import {
+  createRecord,
+  decodeRecord,
+  dhtKey,
+  recordSigningBytes,
+  validateRecord,
+} from '../src/core/records/index.ts'
 import { CHUNK_SIZE, chunkFile } from '../src/core/content/index.ts'
 import type { BenchPart, BenchRow } from './types.ts'
 
@@ -21,7 +27,8 @@ const CHUNK_BENCH_BYTES = 16 * 1024 * 1024
 const SOURCE_PIECE = 64 * 1024
 
 const PKCS8_PREFIX = fromHex('302e020100300506032b657004220420')
-const runtime = typeof (globalThis as { window?: unknown }).window === 'undefined' ? 'node' : 'chromium'
+const runtime =
+  typeof (globalThis as { window?: unknown }).window === 'undefined' ? 'node' : 'chromium'
 
 /** Length of one turn when several rates are measured together. */
 const SLICE_MS = 100
@@ -54,38 +61,82 @@ async function rates(...ops: ((i: number) => Promise<unknown>)[]): Promise<numbe
 async function* pattern(total: number): AsyncGenerator<Uint8Array> {
   const piece = new Uint8Array(SOURCE_PIECE)
   for (let i = 0; i < piece.length; i++) piece[i] = (i * 31 + 7) & 0xff
-  for (let sent = 0; sent < total; sent += piece.length) yield piece.subarray(0, Math.min(piece.length, total - sent))
+  for (let sent = 0; sent < total; sent += piece.length)
+    yield piece.subarray(0, Math.min(piece.length, total - sent))
 }
 
 export const run: BenchPart = async (report) => {
-  const row = (r: Omit<BenchRow, 'part' | 'runtime'>): void => report({ part: 'core', runtime, ...r })
+  const row = (r: Omit<BenchRow, 'part' | 'runtime'>): void =>
+    report({ part: 'core', runtime, ...r })
   const subtle = globalThis.crypto.subtle
   const pair = generateKeyPair()
   const now = Date.now()
   const name = 'mysite:code'
   const key = await dhtKey(name)
-  const sample = await createRecord({ type: 'root', name, seq: 1, created: now, meta: { title: 'A benchmark site' } }, pair)
+  const sample = await createRecord(
+    { type: 'root', name, seq: 1, created: now, meta: { title: 'A benchmark site' } },
+    pair,
+  )
   const signedBytes = recordSigningBytes(sample.bodyBytes)
 
   // Ceiling: raw WebCrypto Ed25519 over the same bytes a record signature covers.
-  const privateKey = await subtle.importKey('pkcs8', concat([PKCS8_PREFIX, pair.seed]) as BufferSource, { name: 'Ed25519' }, false, ['sign'])
-  const publicKey = await subtle.importKey('raw', pair.publicKey as BufferSource, { name: 'Ed25519' }, false, ['verify'])
+  const privateKey = await subtle.importKey(
+    'pkcs8',
+    concat([PKCS8_PREFIX, pair.seed]) as BufferSource,
+    { name: 'Ed25519' },
+    false,
+    ['sign'],
+  )
+  const publicKey = await subtle.importKey(
+    'raw',
+    pair.publicKey as BufferSource,
+    { name: 'Ed25519' },
+    false,
+    ['verify'],
+  )
   const [rawSign, signed] = await rates(
     () => subtle.sign({ name: 'Ed25519' }, privateKey, signedBytes as BufferSource),
-    (i) => createRecord({ type: 'root', name, seq: i, created: now, meta: { title: 'A benchmark site' } }, pair),
+    (i) =>
+      createRecord(
+        { type: 'root', name, seq: i, created: now, meta: { title: 'A benchmark site' } },
+        pair,
+      ),
   )
-  row({ metric: 'records signed', value: signed, unit: 'ops/s', baseline: { label: 'raw WebCrypto Ed25519 sign', value: rawSign }, note: `${sample.bytes.length}-byte record` })
+  row({
+    metric: 'records signed',
+    value: signed,
+    unit: 'ops/s',
+    baseline: { label: 'raw WebCrypto Ed25519 sign', value: rawSign },
+    note: `${sample.bytes.length}-byte record`,
+  })
 
   const [rawVerify, verified, validated] = await rates(
-    () => subtle.verify({ name: 'Ed25519' }, publicKey, sample.sig as BufferSource, signedBytes as BufferSource),
+    () =>
+      subtle.verify(
+        { name: 'Ed25519' },
+        publicKey,
+        sample.sig as BufferSource,
+        signedBytes as BufferSource,
+      ),
     async () => {
       const record = decodeRecord(sample.bytes)
-      if (!(await verify(record.body.owner, recordSigningBytes(record.bodyBytes), record.sig))) throw new Error('signature did not verify')
+      if (!(await verify(record.body.owner, recordSigningBytes(record.bodyBytes), record.sig)))
+        throw new Error('signature did not verify')
     },
     () => validateRecord(sample.bytes, { now, key }),
   )
-  row({ metric: 'records verified (decode + signature)', value: verified, unit: 'ops/s', baseline: { label: 'raw WebCrypto Ed25519 verify', value: rawVerify } })
-  row({ metric: 'records validated (all rules)', value: validated, unit: 'ops/s', baseline: { label: 'raw WebCrypto Ed25519 verify', value: rawVerify } })
+  row({
+    metric: 'records verified (decode + signature)',
+    value: verified,
+    unit: 'ops/s',
+    baseline: { label: 'raw WebCrypto Ed25519 verify', value: rawVerify },
+  })
+  row({
+    metric: 'records validated (all rules)',
+    value: validated,
+    unit: 'ops/s',
+    baseline: { label: 'raw WebCrypto Ed25519 verify', value: rawVerify },
+  })
 
   // Ceiling: raw WebCrypto SHA-256 over chunk-sized blocks, one block hashed again and again.
   // For the reader, in the note: the same digest when each block is a freshly allocated 256 KiB

@@ -34,7 +34,8 @@ function quantile(xs: number[], q: number): number {
 const mbPerS = (bytes: number, ms: number): number => bytes / 1e6 / (ms / 1000)
 
 function ok<T>(result: T | Failure, what: string): T {
-  if (typeof result === 'object' && result !== null && 'error' in result) throw new Error(`${what}: ${result.error}: ${result.message}`)
+  if (typeof result === 'object' && result !== null && 'error' in result)
+    throw new Error(`${what}: ${result.error}: ${result.message}`)
   return result
 }
 
@@ -47,7 +48,16 @@ async function connectRaw(sender: Person, receiver: Person): Promise<void> {
   for (;;) {
     await receiver.raw('addCandidates', await sender.raw('candidates'))
     await sender.raw('addCandidates', await receiver.raw('candidates'))
-    const opened = await Promise.all([sender.raw('waitOpen', 200).then(() => true, () => false), receiver.raw('waitOpen', 200).then(() => true, () => false)])
+    const opened = await Promise.all([
+      sender.raw('waitOpen', 200).then(
+        () => true,
+        () => false,
+      ),
+      receiver.raw('waitOpen', 200).then(
+        () => true,
+        () => false,
+      ),
+    ])
     if (opened.every(Boolean)) return
     if (Date.now() > deadline) throw new Error('the raw data channel did not open')
   }
@@ -74,14 +84,23 @@ async function measure(report: (row: BenchRow) => void, people: Person[]): Promi
     if (!r.fromCache) throw new Error(`${name} did not come from the cache`)
     cached.push(r.ms)
   }
-  row('name resolution, cold (p50)', median(cold), 'ms', { note: `${LOOKUPS} fresh names, DHT lookup through ${RELAY_COUNT} relays` })
+  row('name resolution, cold (p50)', median(cold), 'ms', {
+    note: `${LOOKUPS} fresh names, DHT lookup through ${RELAY_COUNT} relays`,
+  })
   row('name resolution, cold (p95)', quantile(cold, 0.95), 'ms')
   row('name resolution, from cache (p50)', median(cached), 'ms')
   row('name resolution, from cache (p95)', quantile(cached, 0.95), 'ms')
 
   // 20 MB browser to browser: a new file each run, so no byte comes from B's store.
   const site = `bench${tag}:code`
-  const files: FileSpec[] = [{ path: '/index.html', text: '<h1>bench</h1>' }, ...Array.from({ length: RUNS }, (_, i) => ({ path: `/big-${i}.bin`, size: SIZE, seed: 100 + i }))]
+  const files: FileSpec[] = [
+    { path: '/index.html', text: '<h1>bench</h1>' },
+    ...Array.from({ length: RUNS }, (_, i) => ({
+      path: `/big-${i}.bin`,
+      size: SIZE,
+      seed: 100 + i,
+    })),
+  ]
   const published = ok(await a.callWithin(120_000, 'publishSite', site, files), 'publish the site')
   const warm = await b.call('fetch', `an://${site}/index.html`)
   if (warm.status !== 200) throw new Error(`index: ${warm.status} ${warm.headers['x-an-error']}`)
@@ -90,11 +109,16 @@ async function measure(report: (row: BenchRow) => void, people: Person[]): Promi
   for (let i = 0; i < RUNS; i++) {
     const path = `/big-${i}.bin`
     const res = await b.callWithin(120_000, 'fetch', `an://${site}${path}`)
-    if (res.status !== 200 || res.sha256 !== published.sha256[path]) throw new Error(`${path}: ${res.status} ${res.headers['x-an-error']}, bytes ${res.sha256 === published.sha256[path] ? 'same' : 'differ'}`)
+    if (res.status !== 200 || res.sha256 !== published.sha256[path])
+      throw new Error(
+        `${path}: ${res.status} ${res.headers['x-an-error']}, bytes ${res.sha256 === published.sha256[path] ? 'same' : 'differ'}`,
+      )
     first.push(res.firstByteMs)
     last.push(res.lastByteMs)
   }
-  const direct = (await b.call('connectionsTo', published.record.hosts[0].peerId)).some((l) => l.direct)
+  const direct = (await b.call('connectionsTo', published.record.hosts[0].peerId)).some(
+    (l) => l.direct,
+  )
 
   // The ceiling: a bare data channel between the same two pages, the same bytes.
   await connectRaw(a, b)
@@ -115,14 +139,19 @@ async function measure(report: (row: BenchRow) => void, people: Person[]): Promi
   const note = `median of ${RUNS}, ${direct ? 'direct WebRTC' : 'NOT direct'}; resolve from cache, manifest fetched before`
   row('20 MB time to first byte', median(first), 'ms', { note })
   row('20 MB time to last byte', median(last), 'ms', { note })
-  row('20 MB raw RTCDataChannel, time to last byte', median(raw), 'ms', { note: `median of ${RUNS}, ${RAW_MESSAGE_SIZE / 1024} KiB messages` })
+  row('20 MB raw RTCDataChannel, time to last byte', median(raw), 'ms', {
+    note: `median of ${RUNS}, ${RAW_MESSAGE_SIZE / 1024} KiB messages`,
+  })
   row('20 MB throughput, browser to browser', mbPerS(SIZE, median(last)), 'MB/s', {
     note: `goal: > 0.8 of the raw channel (${RAW_MESSAGE_SIZE / 1024} KiB messages)`,
     baseline: { label: 'raw RTCDataChannel', value: mbPerS(SIZE, median(raw)) },
   })
   row('20 MB throughput, browser to browser', mbPerS(SIZE, median(last)), 'MB/s', {
     note: `against a raw channel sending libp2p's ${LIBP2P_MESSAGE_SIZE / 1024} KiB messages`,
-    baseline: { label: `raw RTCDataChannel, ${LIBP2P_MESSAGE_SIZE / 1024} KiB messages`, value: mbPerS(SIZE, median(raw16)) },
+    baseline: {
+      label: `raw RTCDataChannel, ${LIBP2P_MESSAGE_SIZE / 1024} KiB messages`,
+      value: mbPerS(SIZE, median(raw16)),
+    },
   })
 }
 
@@ -138,7 +167,10 @@ export const run: BenchPart = async (report) => {
       PART_TIMEOUT_MS,
       (async () => {
         build = await buildHarness()
-        ;[network, browser] = await Promise.all([startNetwork(RELAY_COUNT, build), launchChromium()])
+        ;[network, browser] = await Promise.all([
+          startNetwork(RELAY_COUNT, build),
+          launchChromium(),
+        ])
         const url = network.pageUrl(HARNESS_PATH)
         for (const name of ['A', 'B']) people.push(await Person.open(browser, name, url))
         await Promise.all(people.map((p) => p.call('start')))

@@ -26,7 +26,14 @@ import type { Libp2p } from '@libp2p/interface'
 import { multiaddr } from '@multiformats/multiaddr'
 import { createLibp2p } from 'libp2p'
 import type { BenchPart } from './types.ts'
-import { createClient, dhtGet, dhtPut, putDirect, waitForRoutingTable, type Client } from '../test/relay/support/client.ts'
+import {
+  createClient,
+  dhtGet,
+  dhtPut,
+  putDirect,
+  waitForRoutingTable,
+  type Client,
+} from '../test/relay/support/client.ts'
 import { dhtKey, generateKeyPair, rootRecord } from '../test/relay/support/records.ts'
 
 const REPO = fileURLToPath(new URL('../', import.meta.url))
@@ -91,7 +98,10 @@ interface Proc {
 
 async function spawnRelay(args: string[], baseline: boolean): Promise<Proc> {
   const proc = baseline
-    ? spawn(process.execPath, ['--input-type=module', '-e', BASELINE_RELAY, args.join(',')], { cwd: REPO, stdio: ['ignore', 'pipe', 'inherit'] })
+    ? spawn(process.execPath, ['--input-type=module', '-e', BASELINE_RELAY, args.join(',')], {
+        cwd: REPO,
+        stdio: ['ignore', 'pipe', 'inherit'],
+      })
     : spawn(process.execPath, [CLI, ...args], { cwd: REPO, stdio: ['ignore', 'pipe', 'ignore'] })
   const info = await new Promise<{ peerId: string; multiaddrs: string[] }>((resolve, reject) => {
     let out = ''
@@ -121,7 +131,24 @@ async function spawnRelay(args: string[], baseline: boolean): Promise<Proc> {
 }
 
 async function ours(dir: string, name: string, extra: string[] = []): Promise<Proc> {
-  return spawnRelay(['--data-dir', join(dir, name), '--http-port', '0', '--tcp-port', '0', '--ws-port', '0', '--webrtc-port', '0', '--log-level', 'error', ...extra], false)
+  return spawnRelay(
+    [
+      '--data-dir',
+      join(dir, name),
+      '--http-port',
+      '0',
+      '--tcp-port',
+      '0',
+      '--ws-port',
+      '0',
+      '--webrtc-port',
+      '0',
+      '--log-level',
+      'error',
+      ...extra,
+    ],
+    false,
+  )
 }
 
 function rssBytes(pid: number): number {
@@ -169,12 +196,22 @@ async function reservations(relay: Proc): Promise<{ held: number; bytesPerReserv
   let refusedInARow = 0
   let next = 0
   const one = async (): Promise<void> => {
-    while (next < RESERVATION_CLIENTS && Date.now() - started < RESERVATION_BOUND_MS && refusedInARow < REFUSALS_WHEN_FULL) {
+    while (
+      next < RESERVATION_CLIENTS &&
+      Date.now() - started < RESERVATION_BOUND_MS &&
+      refusedInARow < REFUSALS_WHEN_FULL
+    ) {
       next++
-      const node = await createLibp2p({ transports: [tcp()], connectionEncrypters: [noise()], streamMuxers: [yamux()] })
+      const node = await createLibp2p({
+        transports: [tcp()],
+        connectionEncrypters: [noise()],
+        streamMuxers: [yamux()],
+      })
       clients.push(node)
       try {
-        const stream = await node.dialProtocol(multiaddr(relay.tcp), HOP, { signal: AbortSignal.timeout(10_000) })
+        const stream = await node.dialProtocol(multiaddr(relay.tcp), HOP, {
+          signal: AbortSignal.timeout(10_000),
+        })
         const lp = lpStream(stream)
         await lp.write(RESERVE)
         const reply = (await lp.read({ signal: AbortSignal.timeout(10_000) })).subarray()
@@ -198,7 +235,12 @@ async function reservations(relay: Proc): Promise<{ held: number; bytesPerReserv
 }
 
 /** One put through `writer` and one get through `reader`, timed. */
-async function putGetRound(writer: Client, reader: Client, owner: ReturnType<typeof generateKeyPair>, name: string): Promise<{ put: number; get: number }> {
+async function putGetRound(
+  writer: Client,
+  reader: Client,
+  owner: ReturnType<typeof generateKeyPair>,
+  name: string,
+): Promise<{ put: number; get: number }> {
   const key = await dhtKey(name)
   const value = await rootRecord(name, owner)
   let t = performance.now()
@@ -218,22 +260,34 @@ async function putGetRound(writer: Client, reader: Client, owner: ReturnType<typ
  * or in a busier moment of the machine.
  */
 async function latency(sets: Proc[][]): Promise<Array<{ put: number[]; get: number[] }>> {
-  const pairs = await Promise.all(sets.map(async (relays) => ({ writer: await createClient({ relays: [relays[0].tcp] }), reader: await createClient({ relays: [relays[2].tcp] }) })))
+  const pairs = await Promise.all(
+    sets.map(async (relays) => ({
+      writer: await createClient({ relays: [relays[0].tcp] }),
+      reader: await createClient({ relays: [relays[2].tcp] }),
+    })),
+  )
   try {
     for (const { writer, reader } of pairs) {
       await waitForRoutingTable(writer, 1)
       await waitForRoutingTable(reader, 1)
     }
     const owner = generateKeyPair()
-    const name = (set: number, i: number): string => `bench${process.pid}s${set}r${i}x${Date.now()}:latency`
+    const name = (set: number, i: number): string =>
+      `bench${process.pid}s${set}r${i}x${Date.now()}:latency`
     for (let i = 0; i < LATENCY_WARMUP_ROUNDS; i++) {
-      for (const [set, { writer, reader }] of pairs.entries()) await putGetRound(writer, reader, owner, name(set, -1 - i))
+      for (const [set, { writer, reader }] of pairs.entries())
+        await putGetRound(writer, reader, owner, name(set, -1 - i))
     }
     const out = pairs.map(() => ({ put: [] as number[], get: [] as number[] }))
     for (let i = 0; i < LATENCY_ROUNDS; i++) {
       const order = i % 2 === 0 ? [...pairs.keys()] : [...pairs.keys()].reverse()
       for (const set of order) {
-        const { put, get } = await putGetRound(pairs[set].writer, pairs[set].reader, owner, name(set, i))
+        const { put, get } = await putGetRound(
+          pairs[set].writer,
+          pairs[set].reader,
+          owner,
+          name(set, i),
+        )
         out[set].put.push(put)
         out[set].get.push(get)
       }
@@ -245,7 +299,11 @@ async function latency(sets: Proc[][]): Promise<Array<{ put: number[]; get: numb
 }
 
 /** Offers `records` to one relay, `THROUGHPUT_CONCURRENCY` in flight; how many it stored and in how many ms. */
-async function offer(client: Client, relay: Proc, records: Array<[Uint8Array, Uint8Array]>): Promise<{ stored: number; ms: number }> {
+async function offer(
+  client: Client,
+  relay: Proc,
+  records: Array<[Uint8Array, Uint8Array]>,
+): Promise<{ stored: number; ms: number }> {
   let next = 0
   let stored = 0
   const started = performance.now()
@@ -266,17 +324,26 @@ async function offer(client: Client, relay: Proc, records: Array<[Uint8Array, Ui
  * measured early and late in the run.
  */
 async function throughput(relays: Proc[]): Promise<number[]> {
-  const clients = await Promise.all(relays.map(async (relay) => createClient({ relays: [relay.tcp] })))
+  const clients = await Promise.all(
+    relays.map(async (relay) => createClient({ relays: [relay.tcp] })),
+  )
   try {
     const totals = relays.map(() => ({ stored: 0, ms: 0 }))
-    for (const [i, relay] of relays.entries()) await offer(clients[i], relay, await makeRecords(`w${i}`, THROUGHPUT_WARMUP_RECORDS))
-    const halves = await Promise.all(relays.map(async (_, i) => {
-      const records = await makeRecords(`m${i}`, THROUGHPUT_RECORDS)
-      return [records.slice(0, records.length / 2), records.slice(records.length / 2)]
-    }))
+    for (const [i, relay] of relays.entries())
+      await offer(clients[i], relay, await makeRecords(`w${i}`, THROUGHPUT_WARMUP_RECORDS))
+    const halves = await Promise.all(
+      relays.map(async (_, i) => {
+        const records = await makeRecords(`m${i}`, THROUGHPUT_RECORDS)
+        return [records.slice(0, records.length / 2), records.slice(records.length / 2)]
+      }),
+    )
     const order = [...relays.keys(), ...[...relays.keys()].reverse()]
     for (const [n, i] of order.entries()) {
-      const { stored, ms } = await offer(clients[i], relays[i], halves[i][n < relays.length ? 0 : 1])
+      const { stored, ms } = await offer(
+        clients[i],
+        relays[i],
+        halves[i][n < relays.length ? 0 : 1],
+      )
       totals[i].stored += stored
       totals[i].ms += ms
     }
@@ -306,12 +373,25 @@ export const run: BenchPart = async (report) => {
   }
   try {
     // Reservations: loopback clients all share one address, so the per-host rate limit is lifted on both.
-    const loopback = ['--inbound-connection-threshold', '1000000', '--max-pending-connections', '1000']
+    const loopback = [
+      '--inbound-connection-threshold',
+      '1000000',
+      '--max-pending-connections',
+      '1000',
+    ]
     const relay = await start(ours(dir, 'reservations', loopback))
     const base = await start(spawnRelay([], true))
     const mine = await reservations(relay)
     const theirs = await reservations(base)
-    report({ part: 'relay', runtime: 'node', metric: 'reservations held at once', value: mine.held, unit: 'reservations', baseline: { label: 'libp2p defaults', value: theirs.held }, note: `of ${RESERVATION_CLIENTS} clients, ${RESERVATION_BOUND_MS / 1000} s bound` })
+    report({
+      part: 'relay',
+      runtime: 'node',
+      metric: 'reservations held at once',
+      value: mine.held,
+      unit: 'reservations',
+      baseline: { label: 'libp2p defaults', value: theirs.held },
+      note: `of ${RESERVATION_CLIENTS} clients, ${RESERVATION_BOUND_MS / 1000} s bound`,
+    })
     // A per-reservation figure from a handful of reservations is noise: the baseline's is shown only when it held enough.
     const measurable = theirs.held >= MIN_RESERVATIONS_FOR_MEMORY
     report({
@@ -320,7 +400,9 @@ export const run: BenchPart = async (report) => {
       metric: 'resident memory per reservation',
       value: mine.bytesPerReservation / 1024,
       unit: 'KiB',
-      ...(measurable ? { baseline: { label: 'libp2p defaults', value: theirs.bytesPerReservation / 1024 } } : {}),
+      ...(measurable
+        ? { baseline: { label: 'libp2p defaults', value: theirs.bytesPerReservation / 1024 } }
+        : {}),
       note: `relay RSS growth / reservations held (includes the connection)${measurable ? '' : `; libp2p defaults hold only ${theirs.held}, too few to measure`}`,
     })
     await Promise.all([relay.stop(), base.stop()])
@@ -328,20 +410,46 @@ export const run: BenchPart = async (report) => {
 
     // DHT latency across three relays.
     const a = await start(ours(dir, 'a'))
-    const [b, c] = await Promise.all([start(ours(dir, 'b', ['--bootstrap', a.tcp])), start(ours(dir, 'c', ['--bootstrap', a.tcp]))])
+    const [b, c] = await Promise.all([
+      start(ours(dir, 'b', ['--bootstrap', a.tcp])),
+      start(ours(dir, 'c', ['--bootstrap', a.tcp])),
+    ])
     const ba = await start(spawnRelay([], true))
-    const [bb, bc] = await Promise.all([start(spawnRelay([ba.tcp], true)), start(spawnRelay([ba.tcp], true))])
+    const [bb, bc] = await Promise.all([
+      start(spawnRelay([ba.tcp], true)),
+      start(spawnRelay([ba.tcp], true)),
+    ])
     const [mineLatency, theirLatency] = await latency([
       [a, b, c],
       [ba, bb, bc],
     ])
-    for (const [op, p] of [['put', 50], ['put', 95], ['get', 50], ['get', 95]] as const) {
-      report({ part: 'relay', runtime: 'node', metric: `DHT ${op} latency p${p} (3 relays)`, value: percentile(mineLatency[op], p), unit: 'ms', baseline: { label: 'libp2p defaults', value: percentile(theirLatency[op], p) } })
+    for (const [op, p] of [
+      ['put', 50],
+      ['put', 95],
+      ['get', 50],
+      ['get', 95],
+    ] as const) {
+      report({
+        part: 'relay',
+        runtime: 'node',
+        metric: `DHT ${op} latency p${p} (3 relays)`,
+        value: percentile(mineLatency[op], p),
+        unit: 'ms',
+        baseline: { label: 'libp2p defaults', value: percentile(theirLatency[op], p) },
+      })
     }
 
     // Records stored per second by one relay.
     const [mineRate, theirRate] = await throughput([a, ba])
-    report({ part: 'relay', runtime: 'node', metric: 'records stored per second', value: mineRate, unit: 'records/s', baseline: { label: 'libp2p defaults (memory store, no guard)', value: theirRate }, note: 'ours: LevelDB on disk, rollback/hijack guard' })
+    report({
+      part: 'relay',
+      runtime: 'node',
+      metric: 'records stored per second',
+      value: mineRate,
+      unit: 'records/s',
+      baseline: { label: 'libp2p defaults (memory store, no guard)', value: theirRate },
+      note: 'ours: LevelDB on disk, rollback/hijack guard',
+    })
   } finally {
     await Promise.all(started.map((p) => p.stop()))
     await rm(dir, { recursive: true, force: true })

@@ -38,7 +38,9 @@ export async function runInChromium(file, report) {
       res.end(js)
     } else {
       res.writeHead(200, { 'content-type': 'text/html' })
-      res.end('<!doctype html><meta charset="utf-8"><script type="module" src="/bench.js"></script>')
+      res.end(
+        '<!doctype html><meta charset="utf-8"><script type="module" src="/bench.js"></script>',
+      )
     }
   })
   await new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(undefined)))
@@ -46,16 +48,29 @@ export async function runInChromium(file, report) {
   const port = typeof address === 'object' && address ? address.port : 0
   const browser = await chromium.launch({
     executablePath: findChromium(),
-    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   })
   try {
     const page = await browser.newPage()
     page.on('pageerror', (error) => console.error(`  page error: ${error.message}`))
-    await page.exposeFunction('__benchReport', (/** @type {any} */ row) => report({ ...row, runtime: 'chromium' }))
+    await page.exposeFunction('__benchReport', (/** @type {any} */ row) =>
+      report({ ...row, runtime: 'chromium' }),
+    )
     await page.goto(`http://127.0.0.1:${port}/`)
     await page.waitForFunction(() => typeof (/** @type {any} */ (window).__benchRun) === 'function')
     page.setDefaultTimeout(BROWSER_PART_TIMEOUT_MS)
-    await page.evaluate(() => /** @type {any} */ (window).__benchRun((/** @type {any} */ row) => /** @type {any} */ (window).__benchReport(row)))
+    await page.evaluate(() =>
+      /** @type {any} */ (window).__benchRun((/** @type {any} */ row) =>
+        /** @type {any} */ (window).__benchReport(row),
+      ),
+    )
   } finally {
     await browser.close()
     server.close()

@@ -21,7 +21,9 @@ const rows = []
 /** @param {import('../bench/types.ts').BenchRow} row */
 const report = (row) => {
   rows.push(row)
-  const base = row.baseline ? `  (${row.baseline.label}: ${fmt(row.baseline.value)} ${row.unit})` : ''
+  const base = row.baseline
+    ? `  (${row.baseline.label}: ${fmt(row.baseline.value)} ${row.unit})`
+    : ''
   console.log(`  ${row.part}/${row.runtime}  ${row.metric}: ${fmt(row.value)} ${row.unit}${base}`)
 }
 
@@ -58,8 +60,11 @@ const table = rows.map((r) => [
   r.baseline ? fmt(r.baseline.value) : '',
   r.baseline && r.baseline.value !== 0 ? fmt(r.value / r.baseline.value) : '',
 ])
-const widths = header.map((h, i) => Math.max(h.length, ...table.map((row) => String(row[i]).length)))
-const line = (/** @type {string[]} */ cells) => cells.map((c, i) => String(c).padEnd(widths[i])).join('  ')
+const widths = header.map((h, i) =>
+  Math.max(h.length, ...table.map((row) => String(row[i]).length)),
+)
+const line = (/** @type {string[]} */ cells) =>
+  cells.map((c, i) => String(c).padEnd(widths[i])).join('  ')
 console.log(`\n${line(header)}\n${widths.map((w) => '-'.repeat(w)).join('  ')}`)
 for (const row of table) console.log(line(row))
 

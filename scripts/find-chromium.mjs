@@ -3,7 +3,12 @@
 import { existsSync } from 'node:fs'
 
 /** Where we look, in order, after CHROME_PATH. */
-const CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable']
+const CANDIDATES = [
+  '/usr/bin/chromium',
+  '/usr/bin/chromium-browser',
+  '/usr/bin/google-chrome',
+  '/usr/bin/google-chrome-stable',
+]
 
 /**
  * The path of a Chromium binary, or exits with a clear message when there is none.

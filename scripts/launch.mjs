@@ -47,13 +47,27 @@ function findNode() {
   if (recentEnough(process.version)) return process.execPath
   if (existsSync(TOOLS_NODE)) return TOOLS_NODE
   if (process.platform !== 'linux' || process.arch !== 'x64') {
-    console.error(`Alternet needs Node ${MIN_NODE.join('.')} or newer; this is ${process.version}. Install it from your package manager or nodejs.org, then run this again.`)
+    console.error(
+      `Alternet needs Node ${MIN_NODE.join('.')} or newer; this is ${process.version}. Install it from your package manager or nodejs.org, then run this again.`,
+    )
     process.exit(1)
   }
-  console.log(`Node ${process.version} is too old (need ≥ ${MIN_NODE.join('.')}); fetching ${NODE_PACKAGE} from the npm registry into .tools/ …`)
-  const status = run('npm', ['install', '--no-save', '--no-audit', '--no-fund', '--prefix', TOOLS, NODE_PACKAGE])
+  console.log(
+    `Node ${process.version} is too old (need ≥ ${MIN_NODE.join('.')}); fetching ${NODE_PACKAGE} from the npm registry into .tools/ …`,
+  )
+  const status = run('npm', [
+    'install',
+    '--no-save',
+    '--no-audit',
+    '--no-fund',
+    '--prefix',
+    TOOLS,
+    NODE_PACKAGE,
+  ])
   if (status !== 0 || !existsSync(TOOLS_NODE)) {
-    console.error(`Could not install ${NODE_PACKAGE}. Install Node ${MIN_NODE.join('.')} or newer yourself, then run this again.`)
+    console.error(
+      `Could not install ${NODE_PACKAGE}. Install Node ${MIN_NODE.join('.')} or newer yourself, then run this again.`,
+    )
     process.exit(1)
   }
   return TOOLS_NODE
@@ -67,7 +81,10 @@ const env = { ...process.env, PATH: `${dirname(node)}:${process.env.PATH ?? ''}`
 // optional packages (rollup's, esbuild's) leave those out of the lock, which `npm ci` refuses.
 const installed = join(ROOT, 'node_modules', '.package-lock.json')
 const lock = join(ROOT, 'package-lock.json')
-if (!existsSync(installed) || (existsSync(lock) && statSync(lock).mtimeMs > statSync(installed).mtimeMs)) {
+if (
+  !existsSync(installed) ||
+  (existsSync(lock) && statSync(lock).mtimeMs > statSync(installed).mtimeMs)
+) {
   console.log('Installing dependencies (npm install) …')
   const status = run('npm', ['install', '--no-audit', '--no-fund'], env)
   if (status !== 0) {

@@ -60,7 +60,10 @@ function png(size, rgba) {
 /** Distance from point p to segment ab. @param {number[]} p @param {number[]} a @param {number[]} b */
 function segmentDistance(p, a, b) {
   const [dx, dy] = [b[0] - a[0], b[1] - a[1]]
-  const t = Math.max(0, Math.min(1, ((p[0] - a[0]) * dx + (p[1] - a[1]) * dy) / (dx * dx + dy * dy)))
+  const t = Math.max(
+    0,
+    Math.min(1, ((p[0] - a[0]) * dx + (p[1] - a[1]) * dy) / (dx * dx + dy * dy)),
+  )
   return Math.hypot(p[0] - a[0] - t * dx, p[1] - a[1] - t * dy)
 }
 
@@ -115,7 +118,8 @@ function draw(size, maskable) {
       }
       const covered = fg + bg
       const o = (py * size + px) * 4
-      for (let c = 0; c < 3; c++) rgba[o + c] = covered === 0 ? 0 : Math.round((GREEN[c] * bg + WHITE[c] * fg) / covered)
+      for (let c = 0; c < 3; c++)
+        rgba[o + c] = covered === 0 ? 0 : Math.round((GREEN[c] * bg + WHITE[c] * fg) / covered)
       rgba[o + 3] = Math.round((255 * covered) / n)
     }
   }

@@ -67,7 +67,9 @@ relay.stdout.on('data', (/** @type {string} */ text) => {
     try {
       const event = JSON.parse(line)
       if (event.event === 'listening' && event.app) {
-        console.log(`\n  Alternet is running. Open ${event.app} in Chromium, Chrome, Edge or Firefox.\n  Stop it with Ctrl+C.\n`)
+        console.log(
+          `\n  Alternet is running. Open ${event.app} in Chromium, Chrome, Edge or Firefox.\n  Stop it with Ctrl+C.\n`,
+        )
       }
     } catch {
       // Not a JSON line: already printed as is.

@@ -31,7 +31,9 @@ function step(label, cmd, argv, extraEnv = {}) {
   console.log(`\n── ${label} ──`)
   const started = Date.now()
   const result = spawnSync(cmd, argv, { stdio: 'inherit', env: { ...process.env, ...extraEnv } })
-  console.log(`── ${label}: ${result.status === 0 ? 'ok' : `failed (exit ${result.status ?? result.signal})`} in ${((Date.now() - started) / 1000).toFixed(1)} s`)
+  console.log(
+    `── ${label}: ${result.status === 0 ? 'ok' : `failed (exit ${result.status ?? result.signal})`} in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  )
   return result.status === 0
 }
 
@@ -57,7 +59,9 @@ function addCounts(label, file, exitedOk) {
     totals.failed++
     failures.push(`${label}: the runner exited with an error`)
   }
-  console.log(`${label}: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped`)
+  console.log(
+    `${label}: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped`,
+  )
 }
 
 const npx = 'npx'
@@ -66,15 +70,27 @@ const browserOnly = flags.has('--browser-only')
 
 if (!flags.has('--no-checks') && !nodeOnly && !browserOnly) {
   for (const project of ['core', 'node', 'app', 'sw']) {
-    check(`type check (${project})`, step(`type check: tsconfig.${project}.json`, npx, ['tsc', '-p', `tsconfig.${project}.json`]))
+    check(
+      `type check (${project})`,
+      step(`type check: tsconfig.${project}.json`, npx, ['tsc', '-p', `tsconfig.${project}.json`]),
+    )
   }
   check('lint', step('lint: eslint', npx, ['eslint', '.']))
+  check(
+    'format',
+    step('format: prettier --check', npx, ['prettier', '--check', '--log-level', 'warn', '.']),
+  )
 }
 
 if (!browserOnly) {
   const countFile = join(work, 'node.json')
   // Browser-only specs (*.browser.spec.ts) run in Chromium, not in Node.
-  const targets = files.length > 0 ? files : globSync('test/**/*.spec.ts').filter((f) => !f.endsWith('.browser.spec.ts')).sort()
+  const targets =
+    files.length > 0
+      ? files
+      : globSync('test/**/*.spec.ts')
+          .filter((f) => !f.endsWith('.browser.spec.ts'))
+          .sort()
   const ok = step('Node suites (node:test)', process.execPath, [
     '--test',
     '--test-timeout=600000',
@@ -90,7 +106,9 @@ if (!browserOnly) {
 if (!nodeOnly && files.length === 0) {
   findChromium()
   const countFile = join(work, 'browser.json')
-  const ok = step('Browser suites (@web/test-runner, Chromium)', npx, ['web-test-runner'], { WTR_COUNT_FILE: countFile })
+  const ok = step('Browser suites (@web/test-runner, Chromium)', npx, ['web-test-runner'], {
+    WTR_COUNT_FILE: countFile,
+  })
   addCounts('Chromium', countFile, ok)
 }
 
@@ -99,5 +117,7 @@ console.log('')
 if (failures.length > 0) console.log(`Failed: ${failures.join('; ')}`)
 const ranNothing = totals.passed + totals.failed === 0
 if (ranNothing) console.log('No test ran.')
-console.log(`${totals.passed} passed, ${totals.failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ''}`)
+console.log(
+  `${totals.passed} passed, ${totals.failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ''}`,
+)
 process.exit(totals.failed > 0 || ranNothing ? 1 : 0)

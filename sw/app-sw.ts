@@ -16,19 +16,31 @@ declare const self: ServiceWorkerGlobalScope
 /** Cache names of the shell's precache start with this; the rest is the build's manifest hash. */
 export const SHELL_CACHE_PREFIX = 'alternet-shell-'
 
-const precache = createPrecache(SHELL_CACHE_PREFIX, self.__WB_MANIFEST.map((e) => (typeof e === 'string' ? { url: e, revision: null } : { url: e.url, revision: e.revision ?? null })))
+const precache = createPrecache(
+  SHELL_CACHE_PREFIX,
+  self.__WB_MANIFEST.map((e) =>
+    typeof e === 'string'
+      ? { url: e, revision: null }
+      : { url: e.url, revision: e.revision ?? null },
+  ),
+)
 
 const handlers: readonly Handler[] = [
   {
     // `/?reset-sw` on any app URL leads to the escape hatch.
     name: 'reset',
-    canHandle: ({ request, url }) => request.mode === 'navigate' && url.searchParams.has('reset-sw'),
+    canHandle: ({ request, url }) =>
+      request.mode === 'navigate' && url.searchParams.has('reset-sw'),
     handle: async () => Response.redirect('/__an/reset.html', 302),
   },
   {
     // The relay's own endpoints and /__an/ (the reset page) always go to the network.
     name: 'network-only',
-    canHandle: ({ url }) => url.origin !== self.location.origin || url.pathname.startsWith(RESERVED_PREFIX) || url.pathname === '/health' || url.pathname.startsWith('/.well-known/'),
+    canHandle: ({ url }) =>
+      url.origin !== self.location.origin ||
+      url.pathname.startsWith(RESERVED_PREFIX) ||
+      url.pathname === '/health' ||
+      url.pathname.startsWith('/.well-known/'),
   },
   {
     name: 'precache',
@@ -52,5 +64,6 @@ self.addEventListener('fetch', (event) => {
 self.addEventListener('message', (event) => {
   const data = event.data as { type?: unknown } | null
   if (data?.type === 'SKIP_WAITING') void self.skipWaiting()
-  else if (data?.type === 'GET_VERSION') event.ports[0]?.postMessage({ version: APP_VERSION, cacheName: precache.cacheName })
+  else if (data?.type === 'GET_VERSION')
+    event.ports[0]?.postMessage({ version: APP_VERSION, cacheName: precache.cacheName })
 })

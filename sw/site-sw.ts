@@ -19,7 +19,12 @@ import { route, type FetchContext, type Handler } from './shared/handlers.ts'
 import { createPrecache } from './shared/precache.ts'
 import { askBridge, findBridges, tellDocument } from './site/ask-bridge.ts'
 import { failurePage } from './site/failure-page.ts'
-import { OFFLINE_FALLBACK_ERRORS, findOfflineCopy, isKeepable, keepOfflineCopy } from './site/offline-copies.ts'
+import {
+  OFFLINE_FALLBACK_ERRORS,
+  findOfflineCopy,
+  isKeepable,
+  keepOfflineCopy,
+} from './site/offline-copies.ts'
 
 declare const self: ServiceWorkerGlobalScope
 
@@ -28,7 +33,14 @@ export const BRIDGE_CACHE_PREFIX = 'alternet-bridge-'
 
 const site = siteOfOrigin(self.location.origin)
 const appOrigin = appOriginOf(self.location.origin)
-const precache = createPrecache(BRIDGE_CACHE_PREFIX, self.__WB_MANIFEST.map((e) => (typeof e === 'string' ? { url: e, revision: null } : { url: e.url, revision: e.revision ?? null })))
+const precache = createPrecache(
+  BRIDGE_CACHE_PREFIX,
+  self.__WB_MANIFEST.map((e) =>
+    typeof e === 'string'
+      ? { url: e, revision: null }
+      : { url: e.url, revision: e.revision ?? null },
+  ),
+)
 
 /** Statuses whose responses have no body. */
 const NULL_BODY = new Set([101, 204, 205, 304])
@@ -64,7 +76,11 @@ function thrownToResponse(error: unknown): Response {
   const message = error instanceof Error ? error.message : String(error)
   return new Response(`${name}: ${message}\n`, {
     status: statusOfThrown(name),
-    headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store', [ERROR_HEADER]: name },
+    headers: {
+      'content-type': 'text/plain; charset=utf-8',
+      'cache-control': 'no-store',
+      [ERROR_HEADER]: name,
+    },
   })
 }
 
@@ -84,11 +100,20 @@ async function answerSite({ event, request, url }: FetchContext): Promise<Respon
   }
 
   const errorName = response.headers.get(ERROR_HEADER)
-  if (errorName !== null && OFFLINE_FALLBACK_ERRORS.has(errorName) && !request.headers.has('range')) {
+  if (
+    errorName !== null &&
+    OFFLINE_FALLBACK_ERRORS.has(errorName) &&
+    !request.headers.has('range')
+  ) {
     const copy = await findOfflineCopy(url, request.method)
     if (copy !== undefined) {
       void response.body?.cancel().catch(() => {})
-      if (isDocument) tellDocument(bridge, { path, status: copy.status, offlineCopy: copy.headers.get(OFFLINE_COPY_HEADER) ?? undefined })
+      if (isDocument)
+        tellDocument(bridge, {
+          path,
+          status: copy.status,
+          offlineCopy: copy.headers.get(OFFLINE_COPY_HEADER) ?? undefined,
+        })
       return copy
     }
   }
@@ -130,7 +155,8 @@ const handlers: readonly Handler[] = [
   {
     // Other origins (the app, the wider web) and Alternet's own /__an/ files: the network.
     name: 'network-only',
-    canHandle: ({ url }) => url.origin !== self.location.origin || url.pathname.startsWith(RESERVED_PREFIX),
+    canHandle: ({ url }) =>
+      url.origin !== self.location.origin || url.pathname.startsWith(RESERVED_PREFIX),
   },
   {
     // A top-level visit (shared link, bookmark): the site opens inside the shell's viewer.
@@ -147,7 +173,11 @@ const handlers: readonly Handler[] = [
     handle: async () =>
       new Response('An Alternet site is read-only: only GET and HEAD reach it.\n', {
         status: 405,
-        headers: { allow: 'GET, HEAD', 'content-type': 'text/plain; charset=utf-8', [ERROR_HEADER]: 'MethodNotAllowedError' },
+        headers: {
+          allow: 'GET, HEAD',
+          'content-type': 'text/plain; charset=utf-8',
+          [ERROR_HEADER]: 'MethodNotAllowedError',
+        },
       }),
   },
   {

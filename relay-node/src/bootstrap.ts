@@ -66,7 +66,10 @@ export class Bootstrapper {
     this.node.addEventListener('peer:disconnect', this.onDisconnect)
     for (const target of this.targets.values()) void this.dial(target)
     if (this.init.pruneInterval > 0) {
-      this.pruneTimer = setInterval(() => void this.prune().catch((err) => this.log.warn('pruning failed', { error: err })), this.init.pruneInterval)
+      this.pruneTimer = setInterval(
+        () => void this.prune().catch((err) => this.log.warn('pruning failed', { error: err })),
+        this.init.pruneInterval,
+      )
       this.pruneTimer.unref()
     }
   }
@@ -91,7 +94,9 @@ export class Bootstrapper {
       const seen = this.lastSeen.get(id) ?? this.startedAt
       if (now - seen < this.init.deadPeerAfter) continue
       await this.node.peerStore.delete(peer.id)
-      await (this.node.services.dht as unknown as { routingTable?: { remove(p: PeerId): Promise<void> } }).routingTable?.remove(peer.id)
+      await (
+        this.node.services.dht as unknown as { routingTable?: { remove(p: PeerId): Promise<void> } }
+      ).routingTable?.remove(peer.id)
       this.lastSeen.delete(id)
       pruned++
     }
@@ -139,7 +144,11 @@ export class Bootstrapper {
       await this.node.dial(target.addrs)
       this.log.info('connected to a bootstrap relay', { peer: target.peer.toString() })
     } catch (err) {
-      this.log.debug('bootstrap relay unreachable', { peer: target.peer.toString(), attempt: target.attempt, error: err })
+      this.log.debug('bootstrap relay unreachable', {
+        peer: target.peer.toString(),
+        attempt: target.attempt,
+        error: err,
+      })
       this.schedule(target)
     }
   }

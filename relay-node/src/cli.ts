@@ -36,7 +36,13 @@ async function main(): Promise<void> {
   const log = createLogger(config.logLevel)
   const relay: Relay = await createRelay(config, log)
   process.stdout.write(
-    JSON.stringify({ event: 'listening', peerId: relay.peerId.toString(), http: relay.httpUrl, app: `${config.https ? 'https' : 'http'}://${config.publicHost}:${relay.httpPort}/`, multiaddrs: relay.node.getMultiaddrs().map(String) }) + '\n',
+    JSON.stringify({
+      event: 'listening',
+      peerId: relay.peerId.toString(),
+      http: relay.httpUrl,
+      app: `${config.https ? 'https' : 'http'}://${config.publicHost}:${relay.httpPort}/`,
+      multiaddrs: relay.node.getMultiaddrs().map(String),
+    }) + '\n',
   )
 
   let shuttingDown = false

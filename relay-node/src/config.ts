@@ -64,7 +64,17 @@ export interface RelayConfig {
   initialQuerySelfInterval: number
 }
 
-type Kind = 'string' | 'path' | 'host' | 'port' | 'count' | 'duration' | 'bytes' | 'bool' | 'multiaddrs' | 'enum'
+type Kind =
+  | 'string'
+  | 'path'
+  | 'host'
+  | 'port'
+  | 'count'
+  | 'duration'
+  | 'bytes'
+  | 'bool'
+  | 'multiaddrs'
+  | 'enum'
 
 interface OptionSpec {
   key: keyof RelayConfig
@@ -75,51 +85,295 @@ interface OptionSpec {
   values?: readonly string[]
 }
 
-const DEFAULT_DATA_DIR = join(process.env.XDG_DATA_HOME ?? join(homedir(), '.local', 'share'), 'alternet-relay')
+const DEFAULT_DATA_DIR = join(
+  process.env.XDG_DATA_HOME ?? join(homedir(), '.local', 'share'),
+  'alternet-relay',
+)
 
 /** The options, in the order `--help` lists them. */
 export const OPTIONS: readonly OptionSpec[] = [
-  { key: 'dataDir', flag: 'data-dir', kind: 'path', default: DEFAULT_DATA_DIR, doc: 'identity, records, trust files' },
-  { key: 'host', flag: 'host', kind: 'host', default: C.DEFAULT_HOST, doc: 'bind address (0.0.0.0 to serve the world)' },
-  { key: 'httpPort', flag: 'http-port', kind: 'port', default: C.DEFAULT_HTTP_PORT, doc: 'HTTP: health, metrics, app (0 = any free port)' },
-  { key: 'tcpPort', flag: 'tcp-port', kind: 'port', default: C.DEFAULT_TCP_PORT, doc: 'libp2p TCP, relay to relay' },
-  { key: 'wsPort', flag: 'ws-port', kind: 'port', default: C.DEFAULT_WS_PORT, doc: 'libp2p WebSockets' },
-  { key: 'wssPort', flag: 'wss-port', kind: 'port', default: C.DEFAULT_WSS_PORT, doc: 'libp2p secure WebSockets (with --tls-cert/--tls-key)' },
-  { key: 'webrtcPort', flag: 'webrtc-port', kind: 'port', default: C.DEFAULT_WEBRTC_PORT, doc: 'libp2p WebRTC-Direct (UDP)' },
-  { key: 'announce', flag: 'announce', kind: 'multiaddrs', default: [], doc: 'address to announce instead of the listen ones (repeatable)' },
-  { key: 'bootstrap', flag: 'bootstrap', kind: 'multiaddrs', default: [], doc: 'another relay, /…/p2p/<id> (repeatable)' },
-  { key: 'publicHost', flag: 'public-host', kind: 'string', default: C.DEFAULT_PUBLIC_HOST, doc: "the app's host name; sites are <label>.<host>" },
-  { key: 'appDir', flag: 'app-dir', kind: 'path', doc: "the built app (default: the repo's dist/ when present)" },
-  { key: 'tlsCert', flag: 'tls-cert', kind: 'path', doc: 'PEM certificate for wss (and HTTPS with --https)' },
+  {
+    key: 'dataDir',
+    flag: 'data-dir',
+    kind: 'path',
+    default: DEFAULT_DATA_DIR,
+    doc: 'identity, records, trust files',
+  },
+  {
+    key: 'host',
+    flag: 'host',
+    kind: 'host',
+    default: C.DEFAULT_HOST,
+    doc: 'bind address (0.0.0.0 to serve the world)',
+  },
+  {
+    key: 'httpPort',
+    flag: 'http-port',
+    kind: 'port',
+    default: C.DEFAULT_HTTP_PORT,
+    doc: 'HTTP: health, metrics, app (0 = any free port)',
+  },
+  {
+    key: 'tcpPort',
+    flag: 'tcp-port',
+    kind: 'port',
+    default: C.DEFAULT_TCP_PORT,
+    doc: 'libp2p TCP, relay to relay',
+  },
+  {
+    key: 'wsPort',
+    flag: 'ws-port',
+    kind: 'port',
+    default: C.DEFAULT_WS_PORT,
+    doc: 'libp2p WebSockets',
+  },
+  {
+    key: 'wssPort',
+    flag: 'wss-port',
+    kind: 'port',
+    default: C.DEFAULT_WSS_PORT,
+    doc: 'libp2p secure WebSockets (with --tls-cert/--tls-key)',
+  },
+  {
+    key: 'webrtcPort',
+    flag: 'webrtc-port',
+    kind: 'port',
+    default: C.DEFAULT_WEBRTC_PORT,
+    doc: 'libp2p WebRTC-Direct (UDP)',
+  },
+  {
+    key: 'announce',
+    flag: 'announce',
+    kind: 'multiaddrs',
+    default: [],
+    doc: 'address to announce instead of the listen ones (repeatable)',
+  },
+  {
+    key: 'bootstrap',
+    flag: 'bootstrap',
+    kind: 'multiaddrs',
+    default: [],
+    doc: 'another relay, /…/p2p/<id> (repeatable)',
+  },
+  {
+    key: 'publicHost',
+    flag: 'public-host',
+    kind: 'string',
+    default: C.DEFAULT_PUBLIC_HOST,
+    doc: "the app's host name; sites are <label>.<host>",
+  },
+  {
+    key: 'appDir',
+    flag: 'app-dir',
+    kind: 'path',
+    doc: "the built app (default: the repo's dist/ when present)",
+  },
+  {
+    key: 'tlsCert',
+    flag: 'tls-cert',
+    kind: 'path',
+    doc: 'PEM certificate for wss (and HTTPS with --https)',
+  },
   { key: 'tlsKey', flag: 'tls-key', kind: 'path', doc: 'PEM private key of --tls-cert' },
-  { key: 'https', flag: 'https', kind: 'bool', default: false, doc: 'serve the HTTP port over TLS with --tls-cert/--tls-key' },
-  { key: 'logLevel', flag: 'log-level', kind: 'enum', values: LOG_LEVELS, default: 'info', doc: LOG_LEVELS.join(' | ') },
-  { key: 'dev', flag: 'dev', kind: 'bool', default: false, doc: 'local development: keep private addresses in the DHT' },
-  { key: 'peerInfoMapper', flag: 'peer-info-mapper', kind: 'enum', values: ['auto', 'passthrough', 'public'], default: 'auto', doc: 'DHT address filter; auto = passthrough on loopback/LAN binds' },
-  { key: 'maxReservations', flag: 'max-reservations', kind: 'count', default: C.DEFAULT_MAX_RESERVATIONS, doc: 'circuit relay reservations held at once' },
-  { key: 'reservationTtl', flag: 'reservation-ttl', kind: 'duration', default: C.DEFAULT_RESERVATION_TTL_MS, doc: 'reservation lifetime' },
-  { key: 'relayDataLimit', flag: 'relay-data-limit', kind: 'bytes', default: C.DEFAULT_RELAY_DATA_LIMIT, doc: 'bytes per relayed connection (0 = unlimited)' },
-  { key: 'relayDurationLimit', flag: 'relay-duration-limit', kind: 'duration', default: C.DEFAULT_RELAY_DURATION_LIMIT_MS, doc: 'lifetime of a relayed connection (0 = unlimited)' },
-  { key: 'maxHopStreams', flag: 'max-hop-streams', kind: 'count', default: C.DEFAULT_MAX_HOP_STREAMS, doc: 'inbound relay (HOP) streams at once' },
-  { key: 'maxConnections', flag: 'max-connections', kind: 'count', default: C.DEFAULT_MAX_CONNECTIONS, doc: 'connections at once' },
-  { key: 'inboundConnectionThreshold', flag: 'inbound-connection-threshold', kind: 'count', default: C.DEFAULT_INBOUND_CONNECTION_THRESHOLD, doc: 'new connections per second per IP' },
-  { key: 'maxPendingConnections', flag: 'max-pending-connections', kind: 'count', default: C.DEFAULT_MAX_PENDING_CONNECTIONS, doc: 'inbound connections upgrading at once' },
-  { key: 'storeMaxBytes', flag: 'store-max-bytes', kind: 'bytes', default: C.DEFAULT_STORE_MAX_BYTES, doc: 'total size of stored records and providers' },
-  { key: 'storePeerQuota', flag: 'store-peer-quota', kind: 'bytes', default: C.DEFAULT_STORE_PEER_QUOTA_BYTES, doc: 'bytes one sending peer may occupy' },
-  { key: 'evictionPolicy', flag: 'eviction-policy', kind: 'enum', values: ['oldest', 'refuse'], default: C.DEFAULT_EVICTION_POLICY, doc: 'when full: evict the oldest expired records and provider records (never a live name), or refuse new entries' },
-  { key: 'storeFlushInterval', flag: 'store-flush-interval', kind: 'duration', default: C.DEFAULT_STORE_FLUSH_INTERVAL_MS, doc: 'batch store writes to disk this often; a crash loses at most this much (0 = write each at once)' },
-  { key: 'rootLookupTimeout', flag: 'root-lookup-timeout', kind: 'duration', default: C.DEFAULT_ROOT_LOOKUP_TIMEOUT_MS, doc: "how long a subdomain write waits for a DHT look-up of its root name's record" },
-  { key: 'rootCacheSize', flag: 'root-cache-size', kind: 'count', default: C.DEFAULT_ROOT_CACHE_SIZE, doc: 'root look-up results kept, found or not (0 = none)' },
-  { key: 'rootCacheTtl', flag: 'root-cache-ttl', kind: 'duration', default: C.DEFAULT_ROOT_CACHE_TTL_MS, doc: 'longest a found root record is reused (never near its expiry)' },
-  { key: 'rootNegativeTtl', flag: 'root-negative-ttl', kind: 'duration', default: C.DEFAULT_ROOT_NEGATIVE_TTL_MS, doc: 'how long "no root record found" stands before the DHT is asked again' },
-  { key: 'maxRootLookups', flag: 'max-root-lookups', kind: 'count', default: C.DEFAULT_MAX_ROOT_LOOKUPS, doc: 'DHT look-ups of distinct root names at once; writes needing more are refused (busy)' },
-  { key: 'republishInterval', flag: 'republish-interval', kind: 'duration', default: C.DEFAULT_REPUBLISH_INTERVAL_MS, doc: 're-put held records to the closest peers this often' },
-  { key: 'expirySweepInterval', flag: 'expiry-sweep-interval', kind: 'duration', default: C.DEFAULT_EXPIRY_SWEEP_INTERVAL_MS, doc: 'drop expired records this often' },
-  { key: 'reconnectMin', flag: 'reconnect-min', kind: 'duration', default: C.DEFAULT_RECONNECT_MIN_MS, doc: 'first back-off before redialling a bootstrap relay' },
-  { key: 'reconnectMax', flag: 'reconnect-max', kind: 'duration', default: C.DEFAULT_RECONNECT_MAX_MS, doc: 'longest back-off' },
-  { key: 'deadPeerAfter', flag: 'dead-peer-after', kind: 'duration', default: C.DEFAULT_DEAD_PEER_AFTER_MS, doc: 'forget a peer unreachable this long' },
-  { key: 'pruneInterval', flag: 'prune-interval', kind: 'duration', default: C.DEFAULT_PRUNE_INTERVAL_MS, doc: 'look for dead peers this often' },
-  { key: 'initialQuerySelfInterval', flag: 'initial-query-self-interval', kind: 'duration', default: C.DEFAULT_INITIAL_QUERY_SELF_INTERVAL_MS, doc: "delay of kad-dht's first self-query" },
+  {
+    key: 'https',
+    flag: 'https',
+    kind: 'bool',
+    default: false,
+    doc: 'serve the HTTP port over TLS with --tls-cert/--tls-key',
+  },
+  {
+    key: 'logLevel',
+    flag: 'log-level',
+    kind: 'enum',
+    values: LOG_LEVELS,
+    default: 'info',
+    doc: LOG_LEVELS.join(' | '),
+  },
+  {
+    key: 'dev',
+    flag: 'dev',
+    kind: 'bool',
+    default: false,
+    doc: 'local development: keep private addresses in the DHT',
+  },
+  {
+    key: 'peerInfoMapper',
+    flag: 'peer-info-mapper',
+    kind: 'enum',
+    values: ['auto', 'passthrough', 'public'],
+    default: 'auto',
+    doc: 'DHT address filter; auto = passthrough on loopback/LAN binds',
+  },
+  {
+    key: 'maxReservations',
+    flag: 'max-reservations',
+    kind: 'count',
+    default: C.DEFAULT_MAX_RESERVATIONS,
+    doc: 'circuit relay reservations held at once',
+  },
+  {
+    key: 'reservationTtl',
+    flag: 'reservation-ttl',
+    kind: 'duration',
+    default: C.DEFAULT_RESERVATION_TTL_MS,
+    doc: 'reservation lifetime',
+  },
+  {
+    key: 'relayDataLimit',
+    flag: 'relay-data-limit',
+    kind: 'bytes',
+    default: C.DEFAULT_RELAY_DATA_LIMIT,
+    doc: 'bytes per relayed connection (0 = unlimited)',
+  },
+  {
+    key: 'relayDurationLimit',
+    flag: 'relay-duration-limit',
+    kind: 'duration',
+    default: C.DEFAULT_RELAY_DURATION_LIMIT_MS,
+    doc: 'lifetime of a relayed connection (0 = unlimited)',
+  },
+  {
+    key: 'maxHopStreams',
+    flag: 'max-hop-streams',
+    kind: 'count',
+    default: C.DEFAULT_MAX_HOP_STREAMS,
+    doc: 'inbound relay (HOP) streams at once',
+  },
+  {
+    key: 'maxConnections',
+    flag: 'max-connections',
+    kind: 'count',
+    default: C.DEFAULT_MAX_CONNECTIONS,
+    doc: 'connections at once',
+  },
+  {
+    key: 'inboundConnectionThreshold',
+    flag: 'inbound-connection-threshold',
+    kind: 'count',
+    default: C.DEFAULT_INBOUND_CONNECTION_THRESHOLD,
+    doc: 'new connections per second per IP',
+  },
+  {
+    key: 'maxPendingConnections',
+    flag: 'max-pending-connections',
+    kind: 'count',
+    default: C.DEFAULT_MAX_PENDING_CONNECTIONS,
+    doc: 'inbound connections upgrading at once',
+  },
+  {
+    key: 'storeMaxBytes',
+    flag: 'store-max-bytes',
+    kind: 'bytes',
+    default: C.DEFAULT_STORE_MAX_BYTES,
+    doc: 'total size of stored records and providers',
+  },
+  {
+    key: 'storePeerQuota',
+    flag: 'store-peer-quota',
+    kind: 'bytes',
+    default: C.DEFAULT_STORE_PEER_QUOTA_BYTES,
+    doc: 'bytes one sending peer may occupy',
+  },
+  {
+    key: 'evictionPolicy',
+    flag: 'eviction-policy',
+    kind: 'enum',
+    values: ['oldest', 'refuse'],
+    default: C.DEFAULT_EVICTION_POLICY,
+    doc: 'when full: evict the oldest expired records and provider records (never a live name), or refuse new entries',
+  },
+  {
+    key: 'storeFlushInterval',
+    flag: 'store-flush-interval',
+    kind: 'duration',
+    default: C.DEFAULT_STORE_FLUSH_INTERVAL_MS,
+    doc: 'batch store writes to disk this often; a crash loses at most this much (0 = write each at once)',
+  },
+  {
+    key: 'rootLookupTimeout',
+    flag: 'root-lookup-timeout',
+    kind: 'duration',
+    default: C.DEFAULT_ROOT_LOOKUP_TIMEOUT_MS,
+    doc: "how long a subdomain write waits for a DHT look-up of its root name's record",
+  },
+  {
+    key: 'rootCacheSize',
+    flag: 'root-cache-size',
+    kind: 'count',
+    default: C.DEFAULT_ROOT_CACHE_SIZE,
+    doc: 'root look-up results kept, found or not (0 = none)',
+  },
+  {
+    key: 'rootCacheTtl',
+    flag: 'root-cache-ttl',
+    kind: 'duration',
+    default: C.DEFAULT_ROOT_CACHE_TTL_MS,
+    doc: 'longest a found root record is reused (never near its expiry)',
+  },
+  {
+    key: 'rootNegativeTtl',
+    flag: 'root-negative-ttl',
+    kind: 'duration',
+    default: C.DEFAULT_ROOT_NEGATIVE_TTL_MS,
+    doc: 'how long "no root record found" stands before the DHT is asked again',
+  },
+  {
+    key: 'maxRootLookups',
+    flag: 'max-root-lookups',
+    kind: 'count',
+    default: C.DEFAULT_MAX_ROOT_LOOKUPS,
+    doc: 'DHT look-ups of distinct root names at once; writes needing more are refused (busy)',
+  },
+  {
+    key: 'republishInterval',
+    flag: 'republish-interval',
+    kind: 'duration',
+    default: C.DEFAULT_REPUBLISH_INTERVAL_MS,
+    doc: 're-put held records to the closest peers this often',
+  },
+  {
+    key: 'expirySweepInterval',
+    flag: 'expiry-sweep-interval',
+    kind: 'duration',
+    default: C.DEFAULT_EXPIRY_SWEEP_INTERVAL_MS,
+    doc: 'drop expired records this often',
+  },
+  {
+    key: 'reconnectMin',
+    flag: 'reconnect-min',
+    kind: 'duration',
+    default: C.DEFAULT_RECONNECT_MIN_MS,
+    doc: 'first back-off before redialling a bootstrap relay',
+  },
+  {
+    key: 'reconnectMax',
+    flag: 'reconnect-max',
+    kind: 'duration',
+    default: C.DEFAULT_RECONNECT_MAX_MS,
+    doc: 'longest back-off',
+  },
+  {
+    key: 'deadPeerAfter',
+    flag: 'dead-peer-after',
+    kind: 'duration',
+    default: C.DEFAULT_DEAD_PEER_AFTER_MS,
+    doc: 'forget a peer unreachable this long',
+  },
+  {
+    key: 'pruneInterval',
+    flag: 'prune-interval',
+    kind: 'duration',
+    default: C.DEFAULT_PRUNE_INTERVAL_MS,
+    doc: 'look for dead peers this often',
+  },
+  {
+    key: 'initialQuerySelfInterval',
+    flag: 'initial-query-self-interval',
+    kind: 'duration',
+    default: C.DEFAULT_INITIAL_QUERY_SELF_INTERVAL_MS,
+    doc: "delay of kad-dht's first self-query",
+  },
 ]
 
 /** The environment variable of a flag: `--http-port` → `ALTERNET_RELAY_HTTP_PORT`. */
@@ -128,7 +382,19 @@ export function envName(flag: string): string {
 }
 
 const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }
-const BYTE_UNITS: Record<string, number> = { '': 1, b: 1, k: 1024, kb: 1024, kib: 1024, m: 1024 ** 2, mb: 1024 ** 2, mib: 1024 ** 2, g: 1024 ** 3, gb: 1024 ** 3, gib: 1024 ** 3 }
+const BYTE_UNITS: Record<string, number> = {
+  '': 1,
+  b: 1,
+  k: 1024,
+  kb: 1024,
+  kib: 1024,
+  m: 1024 ** 2,
+  mb: 1024 ** 2,
+  mib: 1024 ** 2,
+  g: 1024 ** 3,
+  gb: 1024 ** 3,
+  gib: 1024 ** 3,
+}
 
 function convert(spec: OptionSpec, raw: unknown, source: string): unknown {
   const where = `${source === 'flag' ? `--${spec.flag}` : source}`
@@ -142,21 +408,25 @@ function convert(spec: OptionSpec, raw: unknown, source: string): unknown {
       if (typeof str !== 'string' || str === '') bad('expected a non-empty value')
       return spec.kind === 'path' ? resolve(str as string) : str
     case 'host':
-      if (typeof str !== 'string' || isIP(str) === 0) bad('expected an IPv4 or IPv6 address to bind to')
+      if (typeof str !== 'string' || isIP(str) === 0)
+        bad('expected an IPv4 or IPv6 address to bind to')
       return str
     case 'port': {
       const n = Number(str)
-      if (typeof str !== 'string' || !/^\d+$/.test(str) || n > 65535) bad('expected a port number 0-65535')
+      if (typeof str !== 'string' || !/^\d+$/.test(str) || n > 65535)
+        bad('expected a port number 0-65535')
       return n
     }
     case 'count': {
       const n = Number(str)
-      if (typeof str !== 'string' || !/^\d+$/.test(str) || !Number.isSafeInteger(n)) bad('expected a whole number')
+      if (typeof str !== 'string' || !/^\d+$/.test(str) || !Number.isSafeInteger(n))
+        bad('expected a whole number')
       return n
     }
     case 'duration': {
       const m = typeof str === 'string' ? /^(\d+(?:\.\d+)?)(ms|s|m|h|d)?$/.exec(str) : null
-      if (m == null) return bad('expected a duration such as 500ms, 30s, 5m, 1h (a bare number is ms)')
+      if (m == null)
+        return bad('expected a duration such as 500ms, 30s, 5m, 1h (a bare number is ms)')
       return Math.round(Number(m[1]) * UNITS[m[2] ?? 'ms'])
     }
     case 'bytes': {
@@ -170,10 +440,15 @@ function convert(spec: OptionSpec, raw: unknown, source: string): unknown {
       if (raw === false || str === 'false' || str === '0' || str === '') return false
       return bad('expected true or false')
     case 'enum':
-      if (typeof str !== 'string' || !spec.values!.includes(str)) bad(`expected one of ${spec.values!.join(', ')}`)
+      if (typeof str !== 'string' || !spec.values!.includes(str))
+        bad(`expected one of ${spec.values!.join(', ')}`)
       return str
     case 'multiaddrs': {
-      const items = Array.isArray(raw) ? raw : typeof raw === 'string' ? raw.split(/[\s,]+/).filter(Boolean) : bad('expected multiaddrs')
+      const items = Array.isArray(raw)
+        ? raw
+        : typeof raw === 'string'
+          ? raw.split(/[\s,]+/).filter(Boolean)
+          : bad('expected multiaddrs')
       return items.map((item) => {
         if (typeof item !== 'string') return bad('expected multiaddr strings')
         try {
@@ -191,7 +466,9 @@ function readConfigFile(path: string): Record<string, unknown> {
   try {
     text = readFileSync(path, 'utf8')
   } catch (err) {
-    throw new ConfigError(`--config: cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`)
+    throw new ConfigError(
+      `--config: cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
+    )
   }
   let data: unknown
   try {
@@ -199,7 +476,8 @@ function readConfigFile(path: string): Record<string, unknown> {
   } catch (err) {
     throw new ConfigError(`--config: ${path} is not JSON: ${(err as Error).message}`)
   }
-  if (data == null || typeof data !== 'object' || Array.isArray(data)) throw new ConfigError(`--config: ${path} must hold a JSON object`)
+  if (data == null || typeof data !== 'object' || Array.isArray(data))
+    throw new ConfigError(`--config: ${path} must hold a JSON object`)
   return data as Record<string, unknown>
 }
 
@@ -210,12 +488,19 @@ export type ParsedCommandLine = { help: true } | { help: false; config: RelayCon
  * Reads flags (`argv` without node and script), `env` and the `--config` file into settings.
  * Throws `ConfigError` with one line on the first bad value.
  */
-export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): ParsedCommandLine {
+export function parseCommandLine(
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv = process.env,
+): ParsedCommandLine {
   const options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean }> = {
     help: { type: 'boolean' },
     config: { type: 'string' },
   }
-  for (const spec of OPTIONS) options[spec.flag] = { type: spec.kind === 'bool' ? 'boolean' : 'string', multiple: spec.kind === 'multiaddrs' }
+  for (const spec of OPTIONS)
+    options[spec.flag] = {
+      type: spec.kind === 'bool' ? 'boolean' : 'string',
+      multiple: spec.kind === 'multiaddrs',
+    }
   let values: Record<string, unknown>
   try {
     values = parseArgs({ args: [...argv], options, strict: true, allowPositionals: false }).values
@@ -231,16 +516,19 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
     known.set(spec.flag, spec)
   }
   for (const key of Object.keys(file)) {
-    if (!known.has(key)) throw new ConfigError(`--config: unknown setting "${key}" in ${configPath} (see --help)`)
+    if (!known.has(key))
+      throw new ConfigError(`--config: unknown setting "${key}" in ${configPath} (see --help)`)
   }
   const out: Record<string, unknown> = {}
   for (const spec of OPTIONS) {
     const fromFlag = values[spec.flag]
     const fromEnv = env[envName(spec.flag)]
     const fromFile = file[spec.key] ?? file[spec.flag]
-    if (fromFlag !== undefined) out[spec.key] = convert(spec, spec.kind === 'multiaddrs' ? fromFlag : fromFlag, 'flag')
+    if (fromFlag !== undefined)
+      out[spec.key] = convert(spec, spec.kind === 'multiaddrs' ? fromFlag : fromFlag, 'flag')
     else if (fromEnv !== undefined) out[spec.key] = convert(spec, fromEnv, envName(spec.flag))
-    else if (fromFile !== undefined) out[spec.key] = convert(spec, fromFile, `${configPath}: ${spec.key}`)
+    else if (fromFile !== undefined)
+      out[spec.key] = convert(spec, fromFile, `${configPath}: ${spec.key}`)
     else out[spec.key] = spec.default
   }
   return { help: false, config: checkConfig(out as unknown as RelayConfig) }
@@ -251,17 +539,21 @@ export function checkConfig(config: RelayConfig): RelayConfig {
   if ((config.tlsCert == null) !== (config.tlsKey == null)) {
     throw new ConfigError(`--tls-cert and --tls-key go together: give both or neither`)
   }
-  if (config.https && config.tlsCert == null) throw new ConfigError('--https needs --tls-cert and --tls-key')
+  if (config.https && config.tlsCert == null)
+    throw new ConfigError('--https needs --tls-cert and --tls-key')
   for (const addr of config.bootstrap) {
     if (addr.getComponents().find((c) => c.name === 'p2p') == null) {
       throw new ConfigError(`--bootstrap: ${addr.toString()} has no /p2p/<peer id> part`)
     }
   }
-  if (!/^[a-z0-9.-]+$/i.test(config.publicHost)) throw new ConfigError(`--public-host: not a host name: ${config.publicHost}`)
-  if (config.reconnectMin > config.reconnectMax) throw new ConfigError('--reconnect-min is larger than --reconnect-max')
+  if (!/^[a-z0-9.-]+$/i.test(config.publicHost))
+    throw new ConfigError(`--public-host: not a host name: ${config.publicHost}`)
+  if (config.reconnectMin > config.reconnectMax)
+    throw new ConfigError('--reconnect-min is larger than --reconnect-max')
   if (config.maxReservations < 1) throw new ConfigError('--max-reservations must be at least 1')
   if (config.maxRootLookups < 1) throw new ConfigError('--max-root-lookups must be at least 1')
-  if (config.rootLookupTimeout < 1) throw new ConfigError('--root-lookup-timeout must be longer than 0')
+  if (config.rootLookupTimeout < 1)
+    throw new ConfigError('--root-lookup-timeout must be longer than 0')
   return config
 }
 
@@ -275,11 +567,22 @@ export function defaultConfig(overrides: Partial<RelayConfig> = {}): RelayConfig
 function showDefault(spec: OptionSpec): string {
   const value = spec.default as number
   if (spec.kind === 'duration') {
-    for (const [unit, ms] of [['d', 86_400_000], ['h', 3_600_000], ['m', 60_000], ['s', 1000]] as const) if (value >= ms && value % ms === 0) return `${value / ms}${unit}`
+    for (const [unit, ms] of [
+      ['d', 86_400_000],
+      ['h', 3_600_000],
+      ['m', 60_000],
+      ['s', 1000],
+    ] as const)
+      if (value >= ms && value % ms === 0) return `${value / ms}${unit}`
     return `${value}ms`
   }
   if (spec.kind === 'bytes') {
-    for (const [unit, n] of [['GiB', 1024 ** 3], ['MiB', 1024 ** 2], ['KiB', 1024]] as const) if (value >= n && value % n === 0) return `${value / n}${unit}`
+    for (const [unit, n] of [
+      ['GiB', 1024 ** 3],
+      ['MiB', 1024 ** 2],
+      ['KiB', 1024],
+    ] as const)
+      if (value >= n && value % n === 0) return `${value / n}${unit}`
   }
   return String(spec.default)
 }
@@ -299,8 +602,14 @@ export function helpText(): string {
     '      JSON file of settings',
   ]
   for (const spec of OPTIONS) {
-    const arg = spec.kind === 'bool' ? '' : ` ${spec.kind === 'multiaddrs' ? 'MULTIADDR' : spec.kind.toUpperCase()}`
-    const def = spec.default === undefined || (Array.isArray(spec.default) && spec.default.length === 0) ? '' : `, default ${showDefault(spec)}`
+    const arg =
+      spec.kind === 'bool'
+        ? ''
+        : ` ${spec.kind === 'multiaddrs' ? 'MULTIADDR' : spec.kind.toUpperCase()}`
+    const def =
+      spec.default === undefined || (Array.isArray(spec.default) && spec.default.length === 0)
+        ? ''
+        : `, default ${showDefault(spec)}`
     lines.push(`  --${spec.flag}${arg}  (${envName(spec.flag)})`, `      ${spec.doc}${def}`)
   }
   lines.push('  --help', '      print this and exit', '')

@@ -3,7 +3,12 @@
  * `/.well-known/alternet.json`, `POST /revoke`, `GET /revocations/<site>`, and the app and site origins (site-origins.ts).
  * @module
  */
-import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import {
+  createServer as createHttpServer,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http'
 import { createServer as createHttpsServer } from 'node:https'
 import type { AddressInfo } from 'node:net'
 import { MAX_HTTP_BODY_BYTES } from './constants.ts'
@@ -47,11 +52,25 @@ export interface RelayHttp {
   close(): Promise<void>
 }
 
-const CORS = { 'access-control-allow-origin': '*', 'access-control-allow-methods': 'GET, POST, OPTIONS', 'access-control-allow-headers': 'content-type' }
+const CORS = {
+  'access-control-allow-origin': '*',
+  'access-control-allow-methods': 'GET, POST, OPTIONS',
+  'access-control-allow-headers': 'content-type',
+}
 
-function json(res: ServerResponse, status: number, value: unknown, headers: Record<string, string> = {}): void {
+function json(
+  res: ServerResponse,
+  status: number,
+  value: unknown,
+  headers: Record<string, string> = {},
+): void {
   const body = JSON.stringify(value)
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store', ...headers })
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(body),
+    'cache-control': 'no-store',
+    ...headers,
+  })
   res.end(body)
 }
 
@@ -74,15 +93,25 @@ async function handle(init: HttpInit, req: IncomingMessage, res: ServerResponse)
 
   if (host.kind === 'site') {
     const rawPath = (req.url ?? '/').replace(/[?#].*/s, '')
-    return serveSiteOrigin(req, res, { label: host.label, appDir: init.appDir, publicHost: init.publicHost, secure, path, rawPath, search: url.search })
+    return serveSiteOrigin(req, res, {
+      label: host.label,
+      appDir: init.appDir,
+      publicHost: init.publicHost,
+      secure,
+      path,
+      rawPath,
+      search: url.search,
+    })
   }
   if (req.method === 'OPTIONS') {
     res.writeHead(204, { ...CORS, 'access-control-max-age': '86400' })
     res.end()
     return
   }
-  if (path === '/health' && (req.method === 'GET' || req.method === 'HEAD')) return json(res, 200, await init.health(), CORS)
-  if (path === '/.well-known/alternet.json' && (req.method === 'GET' || req.method === 'HEAD')) return json(res, 200, init.wellKnown(), CORS)
+  if (path === '/health' && (req.method === 'GET' || req.method === 'HEAD'))
+    return json(res, 200, await init.health(), CORS)
+  if (path === '/.well-known/alternet.json' && (req.method === 'GET' || req.method === 'HEAD'))
+    return json(res, 200, init.wellKnown(), CORS)
   if (path.startsWith(REVOCATIONS_PATH) && (req.method === 'GET' || req.method === 'HEAD')) {
     let site: string
     try {
@@ -92,7 +121,12 @@ async function handle(init: HttpInit, req: IncomingMessage, res: ServerResponse)
     }
     const bytes = site === '' ? undefined : init.revocation(site)
     if (bytes === undefined) return json(res, 404, { ok: false, error: 'NotFound' }, CORS)
-    res.writeHead(200, { ...CORS, 'content-type': 'application/octet-stream', 'content-length': bytes.length, 'cache-control': 'no-cache' })
+    res.writeHead(200, {
+      ...CORS,
+      'content-type': 'application/octet-stream',
+      'content-length': bytes.length,
+      'cache-control': 'no-cache',
+    })
     res.end(req.method === 'HEAD' ? undefined : bytes)
     return
   }
@@ -103,22 +137,28 @@ async function handle(init: HttpInit, req: IncomingMessage, res: ServerResponse)
     return
   }
   if (path === '/revoke') {
-    if (req.method !== 'POST') return json(res, 405, { ok: false, error: 'MethodNotAllowed' }, { ...CORS, allow: 'POST' })
+    if (req.method !== 'POST')
+      return json(res, 405, { ok: false, error: 'MethodNotAllowed' }, { ...CORS, allow: 'POST' })
     const body = await readBody(req, MAX_HTTP_BODY_BYTES)
     if (body == null) return json(res, 413, { ok: false, error: 'PayloadTooLarge' }, CORS)
     try {
       return json(res, 200, await init.revoke(body), CORS)
     } catch (err) {
-      if (err instanceof RevocationRefusedError) return json(res, 403, { ok: false, error: err.name, message: err.message }, CORS)
+      if (err instanceof RevocationRefusedError)
+        return json(res, 403, { ok: false, error: err.name, message: err.message }, CORS)
       throw err
     }
   }
-  if (req.method !== 'GET' && req.method !== 'HEAD') return json(res, 405, { ok: false, error: 'MethodNotAllowed' })
+  if (req.method !== 'GET' && req.method !== 'HEAD')
+    return json(res, 405, { ok: false, error: 'MethodNotAllowed' })
   if (host.kind === 'app') return serveApp(req, res, init.appDir, path)
   // Any other host name (an IP address, `localhost`): the app lives on its own host.
   if (path === '/') {
     const port = /:(\d+)$/.exec(req.headers.host ?? '')?.[1]
-    res.writeHead(302, { location: `${secure ? 'https' : 'http'}://${init.publicHost}${port != null ? `:${port}` : ''}/`, 'content-length': 0 })
+    res.writeHead(302, {
+      location: `${secure ? 'https' : 'http'}://${init.publicHost}${port != null ? `:${port}` : ''}/`,
+      'content-length': 0,
+    })
     res.end()
     return
   }
@@ -134,12 +174,18 @@ export async function startHttp(init: HttpInit): Promise<RelayHttp> {
       else res.destroy()
     })
   }
-  const server: Server = init.tls != null ? (createHttpsServer(init.tls, listener) as unknown as Server) : createHttpServer(listener)
+  const server: Server =
+    init.tls != null
+      ? (createHttpsServer(init.tls, listener) as unknown as Server)
+      : createHttpServer(listener)
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) => {
-      if (err.code === 'EADDRINUSE') reject(new ConfigError(`--http-port: port ${init.port} on ${init.host} is already in use`))
-      else if (err.code === 'EACCES') reject(new ConfigError(`--http-port: not allowed to listen on port ${init.port}`))
-      else if (err.code === 'EADDRNOTAVAIL') reject(new ConfigError(`--host: ${init.host} is not an address of this machine`))
+      if (err.code === 'EADDRINUSE')
+        reject(new ConfigError(`--http-port: port ${init.port} on ${init.host} is already in use`))
+      else if (err.code === 'EACCES')
+        reject(new ConfigError(`--http-port: not allowed to listen on port ${init.port}`))
+      else if (err.code === 'EADDRNOTAVAIL')
+        reject(new ConfigError(`--host: ${init.host} is not an address of this machine`))
       else reject(err)
     })
     server.listen(init.port, init.host, () => resolve())

@@ -24,7 +24,9 @@ export async function ensureDataDir(dataDir: string): Promise<void> {
     if (!info.isDirectory()) throw new ConfigError(`--data-dir: ${dataDir} is not a directory`)
   } catch (err) {
     if (err instanceof ConfigError) throw err
-    throw new ConfigError(`--data-dir: cannot create ${dataDir}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`)
+    throw new ConfigError(
+      `--data-dir: cannot create ${dataDir}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
+    )
   }
 }
 
@@ -39,13 +41,16 @@ export async function loadOrCreatePeerKey(dataDir: string, log?: Logger): Promis
     bytes = await readFile(path)
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code
-    if (code !== 'ENOENT') throw new ConfigError(`cannot read the peer key ${path}: ${code ?? String(err)}`)
+    if (code !== 'ENOENT')
+      throw new ConfigError(`cannot read the peer key ${path}: ${code ?? String(err)}`)
     const key = await generateKeyPair('Ed25519')
     try {
       // 'wx' never overwrites: two relays racing on one data dir cannot swap identities.
       await writeFile(path, privateKeyToProtobuf(key), { mode: KEY_FILE_MODE, flag: 'wx' })
     } catch (writeErr) {
-      throw new ConfigError(`cannot write the peer key ${path}: ${(writeErr as NodeJS.ErrnoException).code ?? String(writeErr)}`)
+      throw new ConfigError(
+        `cannot write the peer key ${path}: ${(writeErr as NodeJS.ErrnoException).code ?? String(writeErr)}`,
+      )
     }
     log?.info('created a new peer identity', { path })
     return key
@@ -58,7 +63,10 @@ export async function loadOrCreatePeerKey(dataDir: string, log?: Logger): Promis
   }
   const info = await stat(path)
   if ((info.mode & 0o077) !== 0) {
-    log?.warn('the peer key was readable by others; restricting it to its owner', { path, mode: (info.mode & 0o777).toString(8) })
+    log?.warn('the peer key was readable by others; restricting it to its owner', {
+      path,
+      mode: (info.mode & 0o777).toString(8),
+    })
     await chmod(path, KEY_FILE_MODE)
   }
   return key

@@ -29,7 +29,13 @@ function serialise(value: unknown): unknown {
   if (value instanceof Error) return { name: value.name, message: value.message }
   if (typeof value === 'bigint') return value.toString()
   if (value instanceof Uint8Array) return Buffer.from(value).toString('hex')
-  if (value != null && typeof value === 'object' && 'toString' in value && value.constructor?.name !== 'Object' && !Array.isArray(value)) {
+  if (
+    value != null &&
+    typeof value === 'object' &&
+    'toString' in value &&
+    value.constructor?.name !== 'Object' &&
+    !Array.isArray(value)
+  ) {
     return String(value)
   }
   return value

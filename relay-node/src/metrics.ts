@@ -28,10 +28,27 @@ export function createRelayMetrics(): RelayMetrics {
   const registry = new Registry()
   return {
     registry,
-    rejected: new Counter({ name: 'alternet_relay_rejected_records_total', help: 'DHT records and provider records refused, by reason', labelNames: ['reason'], registers: [registry] }),
-    evicted: new Counter({ name: 'alternet_relay_evicted_entries_total', help: 'Store entries evicted to make room', registers: [registry] }),
-    revocations: new Counter({ name: 'alternet_relay_revocations_total', help: 'Revocations accepted', registers: [registry] }),
-    rootLookups: new Counter({ name: 'alternet_relay_root_lookups_total', help: "DHT look-ups of a root name's record, to judge a subdomain record", registers: [registry] }),
+    rejected: new Counter({
+      name: 'alternet_relay_rejected_records_total',
+      help: 'DHT records and provider records refused, by reason',
+      labelNames: ['reason'],
+      registers: [registry],
+    }),
+    evicted: new Counter({
+      name: 'alternet_relay_evicted_entries_total',
+      help: 'Store entries evicted to make room',
+      registers: [registry],
+    }),
+    revocations: new Counter({
+      name: 'alternet_relay_revocations_total',
+      help: 'Revocations accepted',
+      registers: [registry],
+    }),
+    rootLookups: new Counter({
+      name: 'alternet_relay_root_lookups_total',
+      help: "DHT look-ups of a root name's record, to judge a subdomain record",
+      registers: [registry],
+    }),
     rootLookupsShared: new Counter({
       name: 'alternet_relay_root_lookups_shared_total',
       help: 'Subdomain writes judged without a DHT look-up of their own, by how: cached-found, cached-not-found, in-flight',
@@ -56,6 +73,14 @@ export function registerGauges(registry: Registry, gauges: RelayGauges): void {
   gauge('alternet_relay_reservations', 'Circuit relay reservations held', gauges.reservations)
   gauge('alternet_relay_records_stored', 'DHT records in the store', gauges.records)
   gauge('alternet_relay_providers_stored', 'Provider records in the store', gauges.providers)
-  gauge('alternet_relay_store_bytes', 'Bytes of records and provider records in the store', gauges.storeBytes)
-  gauge('alternet_relay_blocked_roots', 'Content roots blocked by the blocklist and revocations', gauges.blockedRoots)
+  gauge(
+    'alternet_relay_store_bytes',
+    'Bytes of records and provider records in the store',
+    gauges.storeBytes,
+  )
+  gauge(
+    'alternet_relay_blocked_roots',
+    'Content roots blocked by the blocklist and revocations',
+    gauges.blockedRoots,
+  )
 }

@@ -11,7 +11,14 @@ import { yamux } from '@chainsafe/libp2p-yamux'
 import { circuitRelayServer, type CircuitRelayService } from '@libp2p/circuit-relay-v2'
 import { sha256 } from '@noble/hashes/sha2.js'
 import { identify, identifyPush } from '@libp2p/identify'
-import { kadDHT, passthroughMapper, removePrivateAddressesMapper, type KadDHT, type Selectors, type Validators } from '@libp2p/kad-dht'
+import {
+  kadDHT,
+  passthroughMapper,
+  removePrivateAddressesMapper,
+  type KadDHT,
+  type Selectors,
+  type Validators,
+} from '@libp2p/kad-dht'
 import { keychain } from '@libp2p/keychain'
 import { ping } from '@libp2p/ping'
 import { prometheusMetrics } from '@libp2p/prometheus-metrics'
@@ -55,14 +62,20 @@ export interface RelayNodeInit {
 export function listenAddrs(config: RelayConfig): string[] {
   const ip = isIP(config.host) === 6 ? 'ip6' : 'ip4'
   const base = `/${ip}/${config.host}`
-  const addrs = [`${base}/tcp/${config.tcpPort}`, `${base}/tcp/${config.wsPort}/ws`, `${base}/udp/${config.webrtcPort}/webrtc-direct`]
+  const addrs = [
+    `${base}/tcp/${config.tcpPort}`,
+    `${base}/tcp/${config.wsPort}/ws`,
+    `${base}/udp/${config.webrtcPort}/webrtc-direct`,
+  ]
   if (config.tlsCert != null) addrs.push(`${base}/tcp/${config.wssPort}/tls/ws`)
   return addrs
 }
 
 /** Whether an address is loopback or private (RFC 1918, ULA, link-local). */
 export function isPrivateHost(host: string): boolean {
-  return /^(127\.|10\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.|169\.254\.|::1$|f[cd][0-9a-f]{2}:|fe80:)/i.test(host)
+  return /^(127\.|10\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.|169\.254\.|::1$|f[cd][0-9a-f]{2}:|fe80:)/i.test(
+    host,
+  )
 }
 
 function chooseMapper(mode: PeerInfoMapperMode, config: RelayConfig): typeof passthroughMapper {
@@ -76,7 +89,9 @@ function readPem(path: string, flag: string): string {
   try {
     return readFileSync(path, 'utf8')
   } catch (err) {
-    throw new ConfigError(`${flag}: cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`)
+    throw new ConfigError(
+      `${flag}: cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
+    )
   }
 }
 
@@ -91,18 +106,25 @@ function listenError(err: Error, config: RelayConfig): Error {
   ]
   if (/EADDRINUSE|address already in use/i.test(text)) {
     for (const [port, flag] of ports) {
-      if (port !== 0 && text.includes(`:${port}`)) return new ConfigError(`${flag}: port ${port} on ${config.host} is already in use`)
+      if (port !== 0 && text.includes(`:${port}`))
+        return new ConfigError(`${flag}: port ${port} on ${config.host} is already in use`)
     }
     return new ConfigError(`a libp2p port on ${config.host} is already in use`)
   }
-  if (/EADDRNOTAVAIL|EACCES/i.test(text)) return new ConfigError(`--host: cannot listen on ${config.host}: ${/(EADDRNOTAVAIL|EACCES)/.exec(text)?.[1]}`)
+  if (/EADDRNOTAVAIL|EACCES/i.test(text))
+    return new ConfigError(
+      `--host: cannot listen on ${config.host}: ${/(EADDRNOTAVAIL|EACCES)/.exec(text)?.[1]}`,
+    )
   return err
 }
 
 /** Creates and starts the node; throws `ConfigError` for a port in use or an unreadable key. */
 export async function createRelayNode(init: RelayNodeInit): Promise<RelayNode> {
   const { config } = init
-  const tls = config.tlsCert != null && config.tlsKey != null ? { cert: readPem(config.tlsCert, '--tls-cert'), key: readPem(config.tlsKey, '--tls-key') } : undefined
+  const tls =
+    config.tlsCert != null && config.tlsKey != null
+      ? { cert: readPem(config.tlsCert, '--tls-cert'), key: readPem(config.tlsKey, '--tls-key') }
+      : undefined
   // The keychain keeps the WebRTC-Direct certificate's key, so its certhash survives restarts.
   // Its pass is derived from the peer key: whoever can read one can read the other.
   const keychainPass = Buffer.from(sha256(init.privateKey.raw)).toString('hex')
@@ -135,8 +157,11 @@ export async function createRelayNode(init: RelayNodeInit): Promise<RelayNode> {
             maxReservations: config.maxReservations,
             reservationTtl: config.reservationTtl,
             applyDefaultLimit: !unlimited,
-            defaultDataLimit: BigInt(config.relayDataLimit === 0 ? Number.MAX_SAFE_INTEGER : config.relayDataLimit),
-            defaultDurationLimit: config.relayDurationLimit === 0 ? 2 ** 31 - 1 : config.relayDurationLimit,
+            defaultDataLimit: BigInt(
+              config.relayDataLimit === 0 ? Number.MAX_SAFE_INTEGER : config.relayDataLimit,
+            ),
+            defaultDurationLimit:
+              config.relayDurationLimit === 0 ? 2 ** 31 - 1 : config.relayDurationLimit,
           },
         }),
         dht: kadDHT({

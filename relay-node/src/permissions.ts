@@ -13,7 +13,12 @@ import { CID } from 'multiformats/cid'
 import { fromHex, toHex } from '../../src/core/bytes.ts'
 import { parseSiteName, rootSiteName } from '../../src/core/names/index.ts'
 import { verifyRevocation, type SignedRevocation } from '../../src/core/records/index.ts'
-import { BLOCKLIST_FILE, RELAY_STATE_PREFIX, TRUSTED_REGISTRARS_FILE, TRUSTED_REVOKERS_FILE } from './constants.ts'
+import {
+  BLOCKLIST_FILE,
+  RELAY_STATE_PREFIX,
+  TRUSTED_REGISTRARS_FILE,
+  TRUSTED_REVOKERS_FILE,
+} from './constants.ts'
 import { ConfigError, RevocationRefusedError } from './errors.ts'
 import type { Logger } from './log.ts'
 
@@ -45,7 +50,9 @@ async function readLines(path: string): Promise<string[] | undefined> {
 function parseKeys(lines: string[], path: string): Uint8Array[] {
   return lines.map((line, i) => {
     if (line.length !== KEY_HEX_LENGTH || !/^[0-9a-f]+$/i.test(line)) {
-      throw new ConfigError(`${path}: entry ${i + 1} is not a 32-byte Ed25519 public key in hex: ${line}`)
+      throw new ConfigError(
+        `${path}: entry ${i + 1} is not a 32-byte Ed25519 public key in hex: ${line}`,
+      )
     }
     return fromHex(line)
   })
@@ -113,15 +120,27 @@ export class Permissions {
 
   /** Reads the three files again when any of them changed; returns whether they did. */
   async reloadFiles(): Promise<boolean> {
-    const paths = [TRUSTED_REGISTRARS_FILE, TRUSTED_REVOKERS_FILE, BLOCKLIST_FILE].map((f) => join(this.dataDir, f))
-    const mtimes = (await Promise.all(paths.map(async (p) => (await stat(p).catch(() => undefined))?.mtimeMs ?? 0))).join(',')
+    const paths = [TRUSTED_REGISTRARS_FILE, TRUSTED_REVOKERS_FILE, BLOCKLIST_FILE].map((f) =>
+      join(this.dataDir, f),
+    )
+    const mtimes = (
+      await Promise.all(
+        paths.map(async (p) => (await stat(p).catch(() => undefined))?.mtimeMs ?? 0),
+      )
+    ).join(',')
     if (mtimes === this.mtimes) return false
     const [registrars, revokers, blocklist] = await Promise.all(paths.map(readLines))
     this.registrars = parseKeys(registrars ?? [], paths[0])
     this.revokers = parseKeys(revokers ?? [], paths[1])
-    this.fileBlocked = new Set(parseCids(blocklist ?? [], paths[2]).map((cid) => toHex(cid.multihash.bytes)))
+    this.fileBlocked = new Set(
+      parseCids(blocklist ?? [], paths[2]).map((cid) => toHex(cid.multihash.bytes)),
+    )
     this.mtimes = mtimes
-    this.log.info('trust files read', { registrars: this.registrars.length, revokers: this.revokers.length, blocked: this.fileBlocked.size })
+    this.log.info('trust files read', {
+      registrars: this.registrars.length,
+      revokers: this.revokers.length,
+      blocked: this.fileBlocked.size,
+    })
     return true
   }
 
@@ -163,7 +182,12 @@ export class Permissions {
 
   /** Counts for health and metrics. */
   stats(): { registrars: number; revokers: number; blockedRoots: number; revokedNames: number } {
-    return { registrars: this.registrars.length, revokers: this.revokers.length, blockedRoots: this.fileBlocked.size + this.revokedRoots.size, revokedNames: this.revokedNames.size }
+    return {
+      registrars: this.registrars.length,
+      revokers: this.revokers.length,
+      blockedRoots: this.fileBlocked.size + this.revokedRoots.size,
+      revokedNames: this.revokedNames.size,
+    }
   }
 
   /**
@@ -191,11 +215,21 @@ export class Permissions {
     await this.datastore.put(new Key(BLOCKED_ROOT_PREFIX + hex), new Uint8Array(0))
   }
 
-  private remember(revocation: SignedRevocation, id = createHash('sha256').update(revocation.bytes).digest('hex')): void {
+  private remember(
+    revocation: SignedRevocation,
+    id = createHash('sha256').update(revocation.bytes).digest('hex'),
+  ): void {
     this.seen.add(id)
     const held = this.byName.get(revocation.body.name)
-    const rank = (r: SignedRevocation): [number, number] => [r.body.roots.length === 0 ? 1 : 0, r.body.issued]
-    if (held === undefined || rank(revocation)[0] > rank(held)[0] || (rank(revocation)[0] === rank(held)[0] && rank(revocation)[1] > rank(held)[1])) {
+    const rank = (r: SignedRevocation): [number, number] => [
+      r.body.roots.length === 0 ? 1 : 0,
+      r.body.issued,
+    ]
+    if (
+      held === undefined ||
+      rank(revocation)[0] > rank(held)[0] ||
+      (rank(revocation)[0] === rank(held)[0] && rank(revocation)[1] > rank(held)[1])
+    ) {
       this.byName.set(revocation.body.name, revocation)
     }
     if (revocation.body.roots.length === 0) this.revokedNames.add(revocation.body.name)

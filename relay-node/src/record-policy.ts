@@ -14,7 +14,18 @@
 import { createHash } from 'node:crypto'
 import { equals } from '../../src/core/bytes.ts'
 import { rootSiteName } from '../../src/core/names/index.ts'
-import { createAnSelector, decodeRecord, DHT_KEY_PREFIX, dhtKey, RecordExpiredError, selectRecord, UnauthorizedSignerError, UnregisteredNameError, validateRecord, type SignedRecord } from '../../src/core/records/index.ts'
+import {
+  createAnSelector,
+  decodeRecord,
+  DHT_KEY_PREFIX,
+  dhtKey,
+  RecordExpiredError,
+  selectRecord,
+  UnauthorizedSignerError,
+  UnregisteredNameError,
+  validateRecord,
+  type SignedRecord,
+} from '../../src/core/records/index.ts'
 import type { SelectFn, ValidateFn } from '@libp2p/kad-dht'
 import * as C from './constants.ts'
 import { RecordRefusedError } from './errors.ts'
@@ -50,7 +61,10 @@ function isAnKey(key: Uint8Array): boolean {
   return key.length > KEY_PREFIX.length && equals(key.subarray(0, KEY_PREFIX.length), KEY_PREFIX)
 }
 
-function trustedRegistration(record: SignedRecord, registrars: readonly Uint8Array[]): number | undefined {
+function trustedRegistration(
+  record: SignedRecord,
+  registrars: readonly Uint8Array[],
+): number | undefined {
   const reg = record.body.registration
   if (reg === undefined || !registrars.some((k) => equals(k, reg.registrar))) return undefined
   return reg.expires
@@ -154,17 +168,25 @@ export class AnRecordPolicy implements RecordPolicy {
 
   /** kad-dht's selector for `an`: the core's, at the current trust settings. */
   selector(): SelectFn {
-    return (key, records) => createAnSelector({ trustedRegistrars: this.permissions.registrars })(key, records)
+    return (key, records) =>
+      createAnSelector({ trustedRegistrars: this.permissions.registrars })(key, records)
   }
 
-  async checkPut(key: Uint8Array, incoming: Uint8Array, current: Uint8Array | undefined): Promise<void> {
+  async checkPut(
+    key: Uint8Array,
+    incoming: Uint8Array,
+    current: Uint8Array | undefined,
+  ): Promise<void> {
     if (!isAnKey(key)) return
     const registrars = this.permissions.registrars
     let record: SignedRecord
     try {
       record = await this.validate(incoming, key)
     } catch (err) {
-      throw new RecordRefusedError(reasonOf(err), `${(err as Error).name}: ${(err as Error).message}`)
+      throw new RecordRefusedError(
+        reasonOf(err),
+        `${(err as Error).name}: ${(err as Error).message}`,
+      )
     }
     this.checkPermitted(record)
     const subdomain = record.body.root !== undefined
@@ -178,7 +200,10 @@ export class AnRecordPolicy implements RecordPolicy {
     }
     if (equals(stored.holder, record.holder)) {
       if (selectRecord([current, incoming], { key, trustedRegistrars: registrars }) === 0) {
-        throw new RecordRefusedError('rollback', `a newer record of "${record.body.name}" is stored (seq ${stored.body.seq}, offered ${record.body.seq})`)
+        throw new RecordRefusedError(
+          'rollback',
+          `a newer record of "${record.body.name}" is stored (seq ${stored.body.seq}, offered ${record.body.seq})`,
+        )
       }
       return
     }
@@ -189,7 +214,10 @@ export class AnRecordPolicy implements RecordPolicy {
     const offered = trustedRegistration(record, registrars)
     const held = trustedRegistration(stored, registrars)
     if (offered === undefined || (held !== undefined && offered <= held)) {
-      throw new RecordRefusedError('hijack', `"${record.body.name}" is held by another key until ${new Date(stored.body.expires).toISOString()}`)
+      throw new RecordRefusedError(
+        'hijack',
+        `"${record.body.name}" is held by another key until ${new Date(stored.body.expires).toISOString()}`,
+      )
     }
   }
 
@@ -231,13 +259,19 @@ export class AnRecordPolicy implements RecordPolicy {
     const known = this.verified.get(id)
     if (known !== undefined) {
       const { body } = known
-      if (now >= body.expires) throw new RecordExpiredError(`the record for "${body.name}" expired ${now - body.expires} ms ago`)
-      if (body.registration !== undefined && now >= body.registration.expires) throw new UnregisteredNameError('the registration has expired')
-      if (body.root?.delegation !== undefined && now >= body.root.delegation.expires) throw new UnauthorizedSignerError('the delegation has expired')
+      if (now >= body.expires)
+        throw new RecordExpiredError(
+          `the record for "${body.name}" expired ${now - body.expires} ms ago`,
+        )
+      if (body.registration !== undefined && now >= body.registration.expires)
+        throw new UnregisteredNameError('the registration has expired')
+      if (body.root?.delegation !== undefined && now >= body.root.delegation.expires)
+        throw new UnauthorizedSignerError('the delegation has expired')
       return known
     }
     const record = await validateRecord(bytes, { key, now, trustedRegistrars: registrars })
-    if (this.verified.size >= VERIFIED_CACHE_SIZE) this.verified.delete(this.verified.keys().next().value!)
+    if (this.verified.size >= VERIFIED_CACHE_SIZE)
+      this.verified.delete(this.verified.keys().next().value!)
     this.verified.set(id, record)
     return record
   }
@@ -247,14 +281,30 @@ export class AnRecordPolicy implements RecordPolicy {
    * `root.owner`: `root-not-found` when no valid root record is found, `unauthorized-signer`
    * when another key holds the root.
    */
-  private async checkRoot(incoming: Uint8Array, key: Uint8Array, record: SignedRecord): Promise<void> {
+  private async checkRoot(
+    incoming: Uint8Array,
+    key: Uint8Array,
+    record: SignedRecord,
+  ): Promise<void> {
     const root = rootSiteName(record.body.name)
     const rootRecord = await this.findRoot(root)
-    if (rootRecord === undefined) throw new RecordRefusedError('root-not-found', `no record of the root name "${root}" was found`)
+    if (rootRecord === undefined)
+      throw new RecordRefusedError(
+        'root-not-found',
+        `no record of the root name "${root}" was found`,
+      )
     try {
-      await validateRecord(incoming, { key, now: this.now(), trustedRegistrars: this.permissions.registrars, rootRecord })
+      await validateRecord(incoming, {
+        key,
+        now: this.now(),
+        trustedRegistrars: this.permissions.registrars,
+        rootRecord,
+      })
     } catch (err) {
-      throw new RecordRefusedError(reasonOf(err), `${(err as Error).name}: ${(err as Error).message}`)
+      throw new RecordRefusedError(
+        reasonOf(err),
+        `${(err as Error).name}: ${(err as Error).message}`,
+      )
     }
   }
 
@@ -294,7 +344,10 @@ export class AnRecordPolicy implements RecordPolicy {
       return pending
     }
     if (this.rootLookups.size >= this.limits.maxConcurrent) {
-      throw new RecordRefusedError('busy', `${this.rootLookups.size} root name look-ups are in flight; try again shortly`)
+      throw new RecordRefusedError(
+        'busy',
+        `${this.rootLookups.size} root name look-ups are in flight; try again shortly`,
+      )
     }
     this.events.lookup()
     const lookup = this.lookUpRoot(root, rootKey).finally(() => this.rootLookups.delete(root))
@@ -305,15 +358,30 @@ export class AnRecordPolicy implements RecordPolicy {
   /** One DHT look-up of a root name's record; caches what it finds, or that it found none. */
   private async lookUpRoot(root: string, rootKey: Uint8Array): Promise<Uint8Array | undefined> {
     const found: Uint8Array[] = []
-    for (const bytes of await this.roots!.network(rootKey, AbortSignal.timeout(this.limits.timeoutMs)).catch(() => [])) {
+    for (const bytes of await this.roots!.network(
+      rootKey,
+      AbortSignal.timeout(this.limits.timeoutMs),
+    ).catch(() => [])) {
       if (await this.validRoot(bytes, rootKey)) found.push(bytes)
     }
     const now = this.now()
-    const best = found.length === 0 ? undefined : found[selectRecord(found, { key: rootKey, trustedRegistrars: this.permissions.registrars })]
-    const until = best === undefined ? now + this.limits.negativeTtlMs : Math.min(now + this.limits.positiveTtlMs, decodeRecord(best).body.expires - C.ROOT_CACHE_EXPIRY_MARGIN_MS)
+    const best =
+      found.length === 0
+        ? undefined
+        : found[
+            selectRecord(found, { key: rootKey, trustedRegistrars: this.permissions.registrars })
+          ]
+    const until =
+      best === undefined
+        ? now + this.limits.negativeTtlMs
+        : Math.min(
+            now + this.limits.positiveTtlMs,
+            decodeRecord(best).body.expires - C.ROOT_CACHE_EXPIRY_MARGIN_MS,
+          )
     if (until > now && this.limits.cacheSize > 0) {
       this.rootCache.delete(root)
-      while (this.rootCache.size >= this.limits.cacheSize) this.rootCache.delete(this.rootCache.keys().next().value!)
+      while (this.rootCache.size >= this.limits.cacheSize)
+        this.rootCache.delete(this.rootCache.keys().next().value!)
       this.rootCache.set(root, { value: best, until })
     }
     return best
@@ -330,9 +398,13 @@ export class AnRecordPolicy implements RecordPolicy {
   }
 
   private checkPermitted(record: SignedRecord): void {
-    if (this.permissions.isRevokedName(record.body.name)) throw new RecordRefusedError('revoked', `"${record.body.name}" has been revoked`)
+    if (this.permissions.isRevokedName(record.body.name))
+      throw new RecordRefusedError('revoked', `"${record.body.name}" has been revoked`)
     if (record.body.content !== undefined && this.permissions.isBlockedRoot(record.body.content)) {
-      throw new RecordRefusedError('blocked', `the content of "${record.body.name}" is blocked on this relay`)
+      throw new RecordRefusedError(
+        'blocked',
+        `the content of "${record.body.name}" is blocked on this relay`,
+      )
     }
   }
 }

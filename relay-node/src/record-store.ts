@@ -100,7 +100,13 @@ export class GuardedDatastore extends BaseDatastore {
   /** Serialises writes per key so two PUTs of one name cannot both pass the check. */
   private readonly locks = new Map<string, Promise<unknown>>()
 
-  constructor(inner: Datastore, policy: RecordPolicy, limits: StoreLimits, events: GuardEvents, exemptPeers: Iterable<string> = []) {
+  constructor(
+    inner: Datastore,
+    policy: RecordPolicy,
+    limits: StoreLimits,
+    events: GuardEvents,
+    exemptPeers: Iterable<string> = [],
+  ) {
     super()
     this.inner = inner
     this.policy = policy
@@ -113,7 +119,10 @@ export class GuardedDatastore extends BaseDatastore {
   async load(options?: AbortOptions): Promise<void> {
     const senders = new Map<string, string>()
     for await (const { key, value } of this.inner.query({ prefix: SENDER_PREFIX }, options)) {
-      senders.set(DHT_RECORD_PREFIX + key.toString().slice(SENDER_PREFIX.length), new TextDecoder().decode(value))
+      senders.set(
+        DHT_RECORD_PREFIX + key.toString().slice(SENDER_PREFIX.length),
+        new TextDecoder().decode(value),
+      )
     }
     const found: Array<{ key: string; time: number; entry: Entry }> = []
     for await (const { key, value } of this.inner.query({ prefix: DHT_RECORD_PREFIX }, options)) {
@@ -127,11 +136,19 @@ export class GuardedDatastore extends BaseDatastore {
       } catch {
         // An unreadable entry is still counted, and evicted first.
       }
-      found.push({ key: k, time, entry: { size: k.length + value.length, peer: senders.get(k), protectedUntil } })
+      found.push({
+        key: k,
+        time,
+        entry: { size: k.length + value.length, peer: senders.get(k), protectedUntil },
+      })
     }
     for await (const { key, value } of this.inner.query({ prefix: DHT_PROVIDER_PREFIX }, options)) {
       const k = key.toString()
-      found.push({ key: k, time: readVarint(value), entry: { size: k.length + value.length, peer: k.slice(k.lastIndexOf('/') + 1) } })
+      found.push({
+        key: k,
+        time: readVarint(value),
+        entry: { size: k.length + value.length, peer: k.slice(k.lastIndexOf('/') + 1) },
+      })
     }
     found.sort((a, b) => a.time - b.time)
     for (const { key, entry } of found) this.account(key, entry)
@@ -139,7 +156,11 @@ export class GuardedDatastore extends BaseDatastore {
 
   /** What the store holds now. */
   stats(): StoreStats {
-    return { records: this.recordCount, providers: this.entries.size - this.recordCount, bytes: this.bytes }
+    return {
+      records: this.recordCount,
+      providers: this.entries.size - this.recordCount,
+      bytes: this.bytes,
+    }
   }
 
   /** The DHT keys and values of every stored record (for republishing and sweeping). */
@@ -164,15 +185,18 @@ export class GuardedDatastore extends BaseDatastore {
 
   override async put(key: Key, val: Uint8Array, options?: AbortOptions): Promise<Key> {
     const k = key.toString()
-    if (k.startsWith(DHT_RECORD_PREFIX)) return this.locked(k, () => this.putRecord(key, val, options))
-    if (k.startsWith(DHT_PROVIDER_PREFIX)) return this.locked(k, () => this.putProvider(key, val, options))
+    if (k.startsWith(DHT_RECORD_PREFIX))
+      return this.locked(k, () => this.putRecord(key, val, options))
+    if (k.startsWith(DHT_PROVIDER_PREFIX))
+      return this.locked(k, () => this.putProvider(key, val, options))
     return this.inner.put(key, val, options)
   }
 
   override async get(key: Key, options?: AbortOptions): Promise<Uint8Array> {
     const k = key.toString()
     // Every stored record is accounted for: a name this relay does not hold costs no disk read.
-    if (k.startsWith(DHT_RECORD_PREFIX) && !this.entries.has(k)) throw new EntryNotFoundError(`${k} is not stored`)
+    if (k.startsWith(DHT_RECORD_PREFIX) && !this.entries.has(k))
+      throw new EntryNotFoundError(`${k} is not stored`)
     const value = await this.inner.get(key, options)
     if (k.startsWith(DHT_RECORD_PREFIX)) {
       const record = Libp2pRecord.deserialize(value)
@@ -233,7 +257,11 @@ export class GuardedDatastore extends BaseDatastore {
     await this.inner.put(key, val, options)
     if (peer != null) await this.inner.put(senderKey(k), new TextEncoder().encode(peer), options)
     else if (this.entries.get(k)?.peer != null) await this.inner.delete(senderKey(k), options)
-    this.account(k, { size: k.length + val.length, peer, protectedUntil: this.policy.protectedUntil(incoming.key, incoming.value) })
+    this.account(k, {
+      size: k.length + val.length,
+      peer,
+      protectedUntil: this.policy.protectedUntil(incoming.key, incoming.value),
+    })
     return key
   }
 
@@ -247,8 +275,10 @@ export class GuardedDatastore extends BaseDatastore {
     } catch {
       multihash = undefined
     }
-    if (multihash == null || peer == null) throw this.refuse('malformed', k, peer, 'not a provider key')
-    if (this.policy.isBlockedMultihash(multihash)) throw this.refuse('blocked', k, peer, 'the content is blocked on this relay')
+    if (multihash == null || peer == null)
+      throw this.refuse('malformed', k, peer, 'not a provider key')
+    if (this.policy.isBlockedMultihash(multihash))
+      throw this.refuse('blocked', k, peer, 'the content is blocked on this relay')
     await this.makeRoom(k, k.length + val.length, peer)
     await this.inner.put(key, val, options)
     this.account(k, { size: k.length + val.length, peer })
@@ -265,10 +295,12 @@ export class GuardedDatastore extends BaseDatastore {
     const growth = size - (previous?.size ?? 0)
     if (peer != null && !this.exempt.has(peer)) {
       const used = (this.perPeer.get(peer) ?? 0) - (previous?.peer === peer ? previous.size : 0)
-      if (used + size > this.limits.peerQuota) throw this.refuse('quota', k, peer, `peer ${peer} has used its store quota`)
+      if (used + size > this.limits.peerQuota)
+        throw this.refuse('quota', k, peer, `peer ${peer} has used its store quota`)
     }
     if (this.bytes + growth <= this.limits.maxBytes) return
-    if (this.limits.evictionPolicy === 'refuse') throw this.refuse('store-full', k, peer, 'the store is full')
+    if (this.limits.evictionPolicy === 'refuse')
+      throw this.refuse('store-full', k, peer, 'the store is full')
     const now = Date.now()
     for (const [victim, entry] of this.entries) {
       if (this.bytes + growth <= this.limits.maxBytes) break
@@ -277,10 +309,16 @@ export class GuardedDatastore extends BaseDatastore {
       await this.delete(new Key(victim, false))
       this.events.evicted(victim)
     }
-    if (this.bytes + growth > this.limits.maxBytes) throw this.refuse('store-full', k, peer, 'the store is full of live name records')
+    if (this.bytes + growth > this.limits.maxBytes)
+      throw this.refuse('store-full', k, peer, 'the store is full of live name records')
   }
 
-  private refuse(reason: string, key: string, peer: string | undefined, message: string): RecordRefusedError {
+  private refuse(
+    reason: string,
+    key: string,
+    peer: string | undefined,
+    message: string,
+  ): RecordRefusedError {
     this.events.refused(reason, key, peer)
     return new RecordRefusedError(reason, message)
   }
@@ -290,7 +328,8 @@ export class GuardedDatastore extends BaseDatastore {
     this.entries.set(k, entry)
     this.bytes += entry.size
     if (k.startsWith(DHT_RECORD_PREFIX)) this.recordCount++
-    if (entry.peer != null) this.perPeer.set(entry.peer, (this.perPeer.get(entry.peer) ?? 0) + entry.size)
+    if (entry.peer != null)
+      this.perPeer.set(entry.peer, (this.perPeer.get(entry.peer) ?? 0) + entry.size)
   }
 
   private unaccount(k: string): void {

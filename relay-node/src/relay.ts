@@ -82,14 +82,20 @@ async function openDatastore(dataDir: string): Promise<LevelDatastore> {
     await store.open()
   } catch (err) {
     const cause = (err as { cause?: { code?: string } }).cause
-    if (cause?.code === 'LEVEL_LOCKED') throw new ConfigError(`--data-dir: ${dataDir} is in use by another running relay`)
-    throw new ConfigError(`--data-dir: cannot open the store in ${dataDir}: ${cause?.code ?? (err as Error).message}`)
+    if (cause?.code === 'LEVEL_LOCKED')
+      throw new ConfigError(`--data-dir: ${dataDir} is in use by another running relay`)
+    throw new ConfigError(
+      `--data-dir: cannot open the store in ${dataDir}: ${cause?.code ?? (err as Error).message}`,
+    )
   }
   return store
 }
 
 /** Creates and starts a relay; throws `ConfigError` for settings it cannot run with. */
-export async function createRelay(config: RelayConfig, log: Logger = createLogger(config.logLevel)): Promise<Relay> {
+export async function createRelay(
+  config: RelayConfig,
+  log: Logger = createLogger(config.logLevel),
+): Promise<Relay> {
   await ensureDataDir(config.dataDir)
   const privateKey = await loadOrCreatePeerKey(config.dataDir, log)
   const level = await openDatastore(config.dataDir)
@@ -120,11 +126,17 @@ export async function createRelay(config: RelayConfig, log: Logger = createLogge
         shared: (how) => metrics.rootLookupsShared.inc({ how }),
       },
     })
-    const bootstrapPeers = config.bootstrap.map((a) => a.getComponents().find((c) => c.name === 'p2p')?.value).filter((id): id is string => id != null)
+    const bootstrapPeers = config.bootstrap
+      .map((a) => a.getComponents().find((c) => c.name === 'p2p')?.value)
+      .filter((id): id is string => id != null)
     const store = new GuardedDatastore(
       disk,
       policy,
-      { maxBytes: config.storeMaxBytes, peerQuota: config.storePeerQuota, evictionPolicy: config.evictionPolicy },
+      {
+        maxBytes: config.storeMaxBytes,
+        peerQuota: config.storePeerQuota,
+        evictionPolicy: config.evictionPolicy,
+      },
       {
         refused: (reason, key, peer) => {
           metrics.rejected.inc({ reason })
@@ -159,7 +171,8 @@ export async function createRelay(config: RelayConfig, log: Logger = createLogge
         const values: Uint8Array[] = []
         try {
           for await (const event of node.services.dht.get(key, { signal })) {
-            if (event.name === 'PEER_RESPONSE' && event.record != null) values.push(event.record.value)
+            if (event.name === 'PEER_RESPONSE' && event.record != null)
+              values.push(event.record.value)
           }
         } catch {
           // Timed out, or nobody holds it: what was found so far.
@@ -168,9 +181,22 @@ export async function createRelay(config: RelayConfig, log: Logger = createLogge
       },
     })
     // Attribute every store write an inbound DHT stream causes to its peer (per-peer quota).
-    const registrar = (node as unknown as { components: { registrar: { getHandler(p: string): { handler: Parameters<RelayNode['handle']>[1]; options: object } } } }).components.registrar
+    const registrar = (
+      node as unknown as {
+        components: {
+          registrar: {
+            getHandler(p: string): { handler: Parameters<RelayNode['handle']>[1]; options: object }
+          }
+        }
+      }
+    ).components.registrar
     const dhtHandler = registrar.getHandler(DHT_PROTOCOL)
-    await node.handle(DHT_PROTOCOL, (stream, conn) => runAsPeer(conn.remotePeer.toString(), () => dhtHandler.handler(stream, conn)), { ...dhtHandler.options, force: true })
+    await node.handle(
+      DHT_PROTOCOL,
+      (stream, conn) =>
+        runAsPeer(conn.remotePeer.toString(), () => dhtHandler.handler(stream, conn)),
+      { ...dhtHandler.options, force: true },
+    )
 
     const revoker = new Revoker(node, permissions, store, log, () => metrics.revocations.inc())
     await revoker.start()
@@ -190,7 +216,11 @@ export async function createRelay(config: RelayConfig, log: Logger = createLogge
       blockedRoots: () => permissions.stats().blockedRoots,
     })
 
-    const transportManager = (node as unknown as { components: { transportManager: { getAddrs(): Array<{ toString(): string }> } } }).components.transportManager
+    const transportManager = (
+      node as unknown as {
+        components: { transportManager: { getAddrs(): Array<{ toString(): string }> } }
+      }
+    ).components.transportManager
     const startedAt = Date.now()
     const wellKnown = (): WellKnown => ({
       peerId: node.peerId.toString(),
@@ -222,11 +252,17 @@ export async function createRelay(config: RelayConfig, log: Logger = createLogge
       port: config.httpPort,
       publicHost: config.publicHost,
       appDir,
-      tls: config.https && config.tlsCert != null && config.tlsKey != null ? await readTls(config.tlsCert, config.tlsKey) : undefined,
+      tls:
+        config.https && config.tlsCert != null && config.tlsKey != null
+          ? await readTls(config.tlsCert, config.tlsKey)
+          : undefined,
       log,
       health,
       wellKnown,
-      metrics: async () => ({ contentType: metrics.registry.contentType, body: await metrics.registry.metrics() }),
+      metrics: async () => ({
+        contentType: metrics.registry.contentType,
+        body: await metrics.registry.metrics(),
+      }),
       revoke: (bytes) => revoker.apply(bytes),
       revocation: (site) => permissions.revocationFor(site),
     })
@@ -235,12 +271,23 @@ export async function createRelay(config: RelayConfig, log: Logger = createLogge
     const reloadPermissions = async (): Promise<void> => {
       await permissions.reloadFiles()
     }
-    const poll = setInterval(() => void reloadPermissions().catch((err) => log.warn('trust files not reloaded', { error: err })), TRUST_FILE_POLL_MS)
+    const poll = setInterval(
+      () =>
+        void reloadPermissions().catch((err) =>
+          log.warn('trust files not reloaded', { error: err }),
+        ),
+      TRUST_FILE_POLL_MS,
+    )
     poll.unref()
     cleanup.push(async () => clearInterval(poll))
 
     const httpUrl = `${config.https ? 'https' : 'http'}://${config.host.includes(':') ? `[${config.host}]` : config.host}:${http.port}`
-    log.info('relay started', { peerId: node.peerId.toString(), http: httpUrl, multiaddrs: node.getMultiaddrs().map(String), appDir })
+    log.info('relay started', {
+      peerId: node.peerId.toString(),
+      http: httpUrl,
+      multiaddrs: node.getMultiaddrs().map(String),
+      appDir,
+    })
     let stopping: Promise<void> | undefined
     return {
       config,
@@ -277,7 +324,9 @@ async function readTls(cert: string, key: string): Promise<{ cert: string; key: 
     try {
       return await readFile(path, 'utf8')
     } catch (err) {
-      throw new ConfigError(`${flag}: cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`)
+      throw new ConfigError(
+        `${flag}: cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
+      )
     }
   }
   return { cert: await read(cert, '--tls-cert'), key: await read(key, '--tls-key') }

@@ -36,7 +36,13 @@ export class Republisher {
   private republishing?: Promise<RepublishRound>
   private sweeping?: Promise<number>
 
-  constructor(node: RelayNode, store: GuardedDatastore, policy: RecordPolicy, log: Logger, init: RepublishInit) {
+  constructor(
+    node: RelayNode,
+    store: GuardedDatastore,
+    policy: RecordPolicy,
+    log: Logger,
+    init: RepublishInit,
+  ) {
     this.node = node
     this.store = store
     this.policy = policy
@@ -48,7 +54,10 @@ export class Republisher {
   start(): void {
     const every = (ms: number, fn: () => Promise<unknown>): void => {
       if (ms <= 0) return
-      const timer = setInterval(() => void fn().catch((err) => this.log.warn('store maintenance failed', { error: err })), ms)
+      const timer = setInterval(
+        () => void fn().catch((err) => this.log.warn('store maintenance failed', { error: err })),
+        ms,
+      )
       timer.unref()
       this.timers.push(timer)
     }
@@ -68,7 +77,9 @@ export class Republisher {
     this.sweeping ??= (async () => {
       let removed = 0
       try {
-        for await (const { dsKey, record } of this.store.records({ signal: this.controller.signal })) {
+        for await (const { dsKey, record } of this.store.records({
+          signal: this.controller.signal,
+        })) {
           if (!(await this.policy.isServable(record.key, record.value))) {
             await this.store.delete(dsKey)
             removed++
@@ -92,14 +103,17 @@ export class Republisher {
       try {
         const held: Array<{ key: Uint8Array; value: Uint8Array }> = []
         for await (const { record } of this.store.records({ signal: this.controller.signal })) {
-          if (await this.policy.isServable(record.key, record.value)) held.push({ key: record.key, value: record.value })
+          if (await this.policy.isServable(record.key, record.value))
+            held.push({ key: record.key, value: record.value })
         }
         for (const { key, value } of held) {
           if (this.controller.signal.aborted) break
           records++
           try {
             let reached = 0
-            for await (const event of this.node.services.dht.put(key, value, { signal: this.controller.signal })) {
+            for await (const event of this.node.services.dht.put(key, value, {
+              signal: this.controller.signal,
+            })) {
               if (event.name === 'PEER_RESPONSE') reached++
             }
             if (reached === 0) failed++

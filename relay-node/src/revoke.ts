@@ -11,7 +11,12 @@ import type { Connection, PeerId, Stream } from '@libp2p/interface'
 import { base32 } from 'multiformats/bases/base32'
 import { Key } from 'interface-datastore'
 import { dhtKey, decodeRecord } from '../../src/core/records/index.ts'
-import { DHT_RECORD_PREFIX, MAX_REVOCATION_BYTES, REVOKE_PROTOCOL, REVOKE_STREAM_TIMEOUT_MS } from './constants.ts'
+import {
+  DHT_RECORD_PREFIX,
+  MAX_REVOCATION_BYTES,
+  REVOKE_PROTOCOL,
+  REVOKE_STREAM_TIMEOUT_MS,
+} from './constants.ts'
 import { RevocationRefusedError } from './errors.ts'
 import type { Logger } from './log.ts'
 import type { RelayNode } from './node.ts'
@@ -36,7 +41,13 @@ export class Revoker {
   private readonly log: Logger
   private readonly onApplied: () => void
 
-  constructor(node: RelayNode, permissions: Permissions, store: GuardedDatastore, log: Logger, onApplied: () => void) {
+  constructor(
+    node: RelayNode,
+    permissions: Permissions,
+    store: GuardedDatastore,
+    log: Logger,
+    onApplied: () => void,
+  ) {
     this.node = node
     this.permissions = permissions
     this.store = store
@@ -46,7 +57,11 @@ export class Revoker {
 
   /** Registers the protocol handler. */
   async start(): Promise<void> {
-    await this.node.handle(REVOKE_PROTOCOL, (stream, connection) => this.onStream(stream, connection), { maxInboundStreams: 4 })
+    await this.node.handle(
+      REVOKE_PROTOCOL,
+      (stream, connection) => this.onStream(stream, connection),
+      { maxInboundStreams: 4 },
+    )
   }
 
   /**
@@ -89,7 +104,11 @@ export class Revoker {
       targets.map(async (peer) => {
         try {
           const answer = await sendRevocation(this.node, peer, bytes)
-          this.log.debug('revocation passed on', { peer: peer.toString(), ok: answer.ok, fresh: answer.fresh })
+          this.log.debug('revocation passed on', {
+            peer: peer.toString(),
+            ok: answer.ok,
+            fresh: answer.fresh,
+          })
         } catch (err) {
           this.log.debug('could not pass a revocation on', { peer: peer.toString(), error: err })
         }
@@ -118,11 +137,18 @@ export class Revoker {
 }
 
 /** Sends one revocation to `peer` over `/an/revoke/1.0.0` and returns its answer. */
-export async function sendRevocation(node: Pick<RelayNode, 'dialProtocol'>, peer: PeerId, bytes: Uint8Array, signal = AbortSignal.timeout(REVOKE_STREAM_TIMEOUT_MS)): Promise<RevokeAnswer> {
+export async function sendRevocation(
+  node: Pick<RelayNode, 'dialProtocol'>,
+  peer: PeerId,
+  bytes: Uint8Array,
+  signal = AbortSignal.timeout(REVOKE_STREAM_TIMEOUT_MS),
+): Promise<RevokeAnswer> {
   const stream = await node.dialProtocol(peer, REVOKE_PROTOCOL, { signal })
   const lp = lpStream(stream, { maxDataLength: MAX_REVOCATION_BYTES })
   await lp.write(bytes, { signal })
-  const answer = JSON.parse(new TextDecoder().decode((await lp.read({ signal })).subarray())) as RevokeAnswer
+  const answer = JSON.parse(
+    new TextDecoder().decode((await lp.read({ signal })).subarray()),
+  ) as RevokeAnswer
   await stream.close({ signal }).catch(() => undefined)
   return answer
 }

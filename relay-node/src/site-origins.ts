@@ -41,7 +41,10 @@ const TYPES: Record<string, string> = {
 }
 
 /** Headers of every HTML page of the app host (and every error page): nothing may frame it. */
-export const FRAME_DENY: Readonly<Record<string, string>> = { 'content-security-policy': "frame-ancestors 'none'", 'x-frame-options': 'DENY' }
+export const FRAME_DENY: Readonly<Record<string, string>> = {
+  'content-security-policy': "frame-ancestors 'none'",
+  'x-frame-options': 'DENY',
+}
 
 /** Headers of a site origin's own pages (bridge, clear page): only the app may frame them. */
 function frameByApp(app: string): Record<string, string> {
@@ -78,8 +81,18 @@ export function classifyHost(hostHeader: string | undefined, publicHost: string)
   return { kind: 'other' }
 }
 
-function send(res: ServerResponse, status: number, type: string, body: string, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body), ...headers })
+function send(
+  res: ServerResponse,
+  status: number,
+  type: string,
+  body: string,
+  headers: Record<string, string> = {},
+): void {
+  res.writeHead(status, {
+    'content-type': type,
+    'content-length': Buffer.byteLength(body),
+    ...headers,
+  })
   res.end(body)
 }
 
@@ -88,15 +101,33 @@ function escapeHtml(text: string): string {
 }
 
 /** A small HTML error page; no one may frame it. */
-export function errorPage(res: ServerResponse, status: number, title: string, detail: string): void {
-  send(res, status, 'text/html; charset=utf-8', `<!doctype html><meta charset="utf-8"><title>${escapeHtml(title)}</title><h1>${escapeHtml(title)}</h1><p>${escapeHtml(detail)}</p>\n`, { ...FRAME_DENY })
+export function errorPage(
+  res: ServerResponse,
+  status: number,
+  title: string,
+  detail: string,
+): void {
+  send(
+    res,
+    status,
+    'text/html; charset=utf-8',
+    `<!doctype html><meta charset="utf-8"><title>${escapeHtml(title)}</title><h1>${escapeHtml(title)}</h1><p>${escapeHtml(detail)}</p>\n`,
+    { ...FRAME_DENY },
+  )
 }
 
 /**
  * Serves one file of `root` at URL path `path`; false when there is no such file. `headers` go
  * with every file, `htmlHeaders` with HTML files too.
  */
-export async function serveFile(req: IncomingMessage, res: ServerResponse, root: string, path: string, headers: Record<string, string> = {}, htmlHeaders: Record<string, string> = {}): Promise<boolean> {
+export async function serveFile(
+  req: IncomingMessage,
+  res: ServerResponse,
+  root: string,
+  path: string,
+  headers: Record<string, string> = {},
+  htmlHeaders: Record<string, string> = {},
+): Promise<boolean> {
   let decoded: string
   try {
     decoded = decodeURIComponent(path)
@@ -111,7 +142,13 @@ export async function serveFile(req: IncomingMessage, res: ServerResponse, root:
   const type = TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream'
   // Hashed build assets never change; everything else is revalidated so a new build shows at once.
   const cache = decoded.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache'
-  const common = { etag, 'cache-control': cache, 'x-content-type-options': 'nosniff', ...headers, ...(type.startsWith('text/html') ? htmlHeaders : {}) }
+  const common = {
+    etag,
+    'cache-control': cache,
+    'x-content-type-options': 'nosniff',
+    ...headers,
+    ...(type.startsWith('text/html') ? htmlHeaders : {}),
+  }
   if (req.headers['if-none-match'] === etag) {
     res.writeHead(304, common)
     res.end()
@@ -149,7 +186,13 @@ function fromApp(req: IncomingMessage, app: string): boolean {
  * and clears nothing, so no site can wipe another one's offline copies.
  */
 function serveClearPage(req: IncomingMessage, res: ServerResponse, app: string): void {
-  if (!fromApp(req, app)) return errorPage(res, 403, 'Not allowed', 'Only the Alternet app can clear what a site stored in this browser.')
+  if (!fromApp(req, app))
+    return errorPage(
+      res,
+      403,
+      'Not allowed',
+      'Only the Alternet app can clear what a site stored in this browser.',
+    )
   const target = JSON.stringify(app).replace(/</g, '\\u003c')
   const message = JSON.stringify({ v: 1, type: SITE_CLEARED_MESSAGE })
   const body = `<!doctype html><meta charset="utf-8"><title>Cleared</title><script>
@@ -163,7 +206,11 @@ function serveClearPage(req: IncomingMessage, res: ServerResponse, app: string):
 })()
 </script>
 `
-  send(res, 200, 'text/html; charset=utf-8', body, { 'clear-site-data': '"cache", "storage"', 'cache-control': 'no-store', ...frameByApp(app) })
+  send(res, 200, 'text/html; charset=utf-8', body, {
+    'clear-site-data': '"cache", "storage"',
+    'cache-control': 'no-store',
+    ...frameByApp(app),
+  })
 }
 
 /** Whether the request is a top-level navigation (not a sub-resource, not a frame). */
@@ -174,8 +221,19 @@ function isTopLevelNavigation(req: IncomingMessage): boolean {
 }
 
 /** Handles a request to the app host. */
-export async function serveApp(req: IncomingMessage, res: ServerResponse, appDir: string | undefined, path: string): Promise<void> {
-  if (appDir == null) return errorPage(res, 404, 'No app here', 'This relay was started without --app-dir and found no built app (dist/).')
+export async function serveApp(
+  req: IncomingMessage,
+  res: ServerResponse,
+  appDir: string | undefined,
+  path: string,
+): Promise<void> {
+  if (appDir == null)
+    return errorPage(
+      res,
+      404,
+      'No app here',
+      'This relay was started without --app-dir and found no built app (dist/).',
+    )
   const target = path === '/' ? '/index.html' : path
   if (await serveFile(req, res, appDir, target, {}, FRAME_DENY)) return
   errorPage(res, 404, 'Not found', `${path} is not part of the app.`)
@@ -185,22 +243,51 @@ export async function serveApp(req: IncomingMessage, res: ServerResponse, appDir
 export async function serveSiteOrigin(
   req: IncomingMessage,
   res: ServerResponse,
-  init: { label: string; appDir: string | undefined; publicHost: string; secure: boolean; path: string; rawPath: string; search: string },
+  init: {
+    label: string
+    appDir: string | undefined
+    publicHost: string
+    secure: boolean
+    path: string
+    rawPath: string
+    search: string
+  },
 ): Promise<void> {
   let site: string
   try {
     site = fromOriginLabel(init.label)
   } catch (err) {
-    return errorPage(res, 400, 'Not a site address', `"${init.label}" does not name an Alternet site (${(err as Error).message}).`)
+    return errorPage(
+      res,
+      400,
+      'Not a site address',
+      `"${init.label}" does not name an Alternet site (${(err as Error).message}).`,
+    )
   }
   // Checked as sent: URL parsing already resolved `..` and `%2e%2e` in `path`.
-  if (!isSafeSitePath(init.rawPath)) return errorPage(res, 400, 'Bad path', 'A site-origin path may not hold "..", "\\" or an encoded "/".')
+  if (!isSafeSitePath(init.rawPath))
+    return errorPage(
+      res,
+      400,
+      'Bad path',
+      'A site-origin path may not hold "..", "\\" or an encoded "/".',
+    )
   const app = appOrigin(req, init.publicHost, init.secure)
   if (init.path === SITE_CLEAR_PATH) return serveClearPage(req, res, app)
   if (init.path.startsWith(SITE_ORIGIN_PREFIX) && init.appDir != null) {
     // Only the files in <app dir>/__an/; the bridge registers a service worker there whose scope is the whole origin.
     const dir = join(init.appDir, SITE_ORIGIN_PREFIX)
-    if (await serveFile(req, res, dir, init.path.slice(SITE_ORIGIN_PREFIX.length - 1), { 'service-worker-allowed': '/' }, frameByApp(app))) return
+    if (
+      await serveFile(
+        req,
+        res,
+        dir,
+        init.path.slice(SITE_ORIGIN_PREFIX.length - 1),
+        { 'service-worker-allowed': '/' },
+        frameByApp(app),
+      )
+    )
+      return
   }
   if (isTopLevelNavigation(req)) {
     const location = `${app}/#/view/an://${site}${init.path}${init.search}`
@@ -208,5 +295,10 @@ export async function serveSiteOrigin(
     res.end()
     return
   }
-  errorPage(res, 404, 'Not found', `Site content for ${site} is served by the Alternet app through its service worker.`)
+  errorPage(
+    res,
+    404,
+    'Not found',
+    `Site content for ${site} is served by the Alternet app through its service worker.`,
+  )
 }

@@ -122,7 +122,10 @@ export class WriteBehindDatastore extends BaseDatastore {
     yield* this.inner.query(q, options)
   }
 
-  override async *queryKeys(q: KeyQuery, options?: AbortOptions): ReturnType<BaseDatastore['queryKeys']> {
+  override async *queryKeys(
+    q: KeyQuery,
+    options?: AbortOptions,
+  ): ReturnType<BaseDatastore['queryKeys']> {
     await this.flush()
     yield* this.inner.queryKeys(q, options)
   }
@@ -161,7 +164,10 @@ export class WriteBehindDatastore extends BaseDatastore {
 
   private enqueue(k: string, value: Pending): void {
     const before = this.pending.get(k)
-    this.pendingBytes += k.length + (value?.length ?? 0) - (before === undefined ? 0 : k.length + (before?.length ?? 0))
+    this.pendingBytes +=
+      k.length +
+      (value?.length ?? 0) -
+      (before === undefined ? 0 : k.length + (before?.length ?? 0))
     this.pending.delete(k)
     this.pending.set(k, value)
     if (this.timer == null && !this.closed) {

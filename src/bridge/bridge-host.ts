@@ -25,7 +25,13 @@ import {
 } from './constants.ts'
 import { BridgeTimeoutError } from './errors.ts'
 import { sendResponse, sendResponseError, type StreamMode } from './port-stream.ts'
-import { isMessage, type BridgeConnect, type BridgeReady, type DocumentServed, type SiteRequest } from './protocol.ts'
+import {
+  isMessage,
+  type BridgeConnect,
+  type BridgeReady,
+  type DocumentServed,
+  type SiteRequest,
+} from './protocol.ts'
 import { requestAnUrl, siteOrigin, siteUrl } from './site-origin.ts'
 
 /** What the node's fetch is given: GET or HEAD, with Range / If-None-Match / Accept at most. */
@@ -77,7 +83,11 @@ export interface BridgeHost extends EventTarget {
   /** Opens (or reuses) the bridge for `site`; resolves once requests can flow. */
   connect(site: string, options?: { signal?: AbortSignal }): Promise<void>
   /** Connects the site's bridge, then points `frame` at the address; resolves to the URL set. */
-  show(frame: HTMLIFrameElement, address: string, options?: { signal?: AbortSignal }): Promise<string>
+  show(
+    frame: HTMLIFrameElement,
+    address: string,
+    options?: { signal?: AbortSignal },
+  ): Promise<string>
   /** Closes the bridge of `site` (its frame is removed). */
   disconnect(site: string): void
   /** Closes every bridge and stops listening. */
@@ -112,19 +122,32 @@ export function createBridgeHost(init: BridgeHostInit): BridgeHost {
     try {
       const method = data.method === 'HEAD' ? 'HEAD' : data.method === 'GET' ? 'GET' : undefined
       if (method === undefined) {
-        return sendResponse(port, new Response('Only GET and HEAD reach a site.\n', { status: 405, headers: { allow: 'GET, HEAD', [ERROR_HEADER]: 'MethodNotAllowedError' } }))
+        return sendResponse(
+          port,
+          new Response('Only GET and HEAD reach a site.\n', {
+            status: 405,
+            headers: { allow: 'GET, HEAD', [ERROR_HEADER]: 'MethodNotAllowedError' },
+          }),
+        )
       }
       let anUrl: string
       try {
         anUrl = requestAnUrl(bridge.site, data.path)
       } catch (error) {
         const name = error instanceof Error ? error.name : 'BadRequestPathError'
-        return sendResponse(port, new Response(`${String(error)}\n`, { status: 400, headers: { [ERROR_HEADER]: name } }))
+        return sendResponse(
+          port,
+          new Response(`${String(error)}\n`, { status: 400, headers: { [ERROR_HEADER]: name } }),
+        )
       }
       const headers = new Headers()
       for (const [name, value] of Array.isArray(data.headers) ? data.headers : []) {
         const key = String(name).toLowerCase()
-        if ((FORWARDED_REQUEST_HEADERS as readonly string[]).includes(key) && typeof value === 'string' && value.length <= MAX_REQUEST_PATH_LENGTH) {
+        if (
+          (FORWARDED_REQUEST_HEADERS as readonly string[]).includes(key) &&
+          typeof value === 'string' &&
+          value.length <= MAX_REQUEST_PATH_LENGTH
+        ) {
           headers.set(key, value)
         }
       }
@@ -136,10 +159,21 @@ export function createBridgeHost(init: BridgeHostInit): BridgeHost {
   }
 
   function onDocument(bridge: Bridge, data: DocumentServed): void {
-    if (typeof data.path !== 'string' || !data.path.startsWith('/') || data.path.length > MAX_REQUEST_PATH_LENGTH) return
+    if (
+      typeof data.path !== 'string' ||
+      !data.path.startsWith('/') ||
+      data.path.length > MAX_REQUEST_PATH_LENGTH
+    )
+      return
     if (typeof data.status !== 'number') return
-    const detail: SiteDocumentDetail = { site: bridge.site, path: data.path, address: `an://${bridge.site}${data.path}`, status: data.status }
-    if (typeof data.offlineCopy === 'string' && ISO_DATE.test(data.offlineCopy)) detail.offlineCopy = data.offlineCopy
+    const detail: SiteDocumentDetail = {
+      site: bridge.site,
+      path: data.path,
+      address: `an://${bridge.site}${data.path}`,
+      status: data.status,
+    }
+    if (typeof data.offlineCopy === 'string' && ISO_DATE.test(data.offlineCopy))
+      detail.offlineCopy = data.offlineCopy
     if (typeof data.error === 'string' && DOCUMENT_ERROR.test(data.error)) detail.error = data.error
     target.dispatchEvent(new CustomEvent('document', { detail }))
   }
@@ -157,7 +191,11 @@ export function createBridgeHost(init: BridgeHostInit): BridgeHost {
         onDocument(bridge, event.data)
       }
     }
-    const connect: BridgeConnect = { type: 'an-bridge-connect', v: BRIDGE_PROTOCOL_VERSION, site: bridge.site }
+    const connect: BridgeConnect = {
+      type: 'an-bridge-connect',
+      v: BRIDGE_PROTOCOL_VERSION,
+      site: bridge.site,
+    }
     bridge.frame.contentWindow?.postMessage(connect, bridge.origin, [channel.port2])
     clearTimeout(bridge.timer)
     bridge.resolve()
@@ -200,7 +238,9 @@ export function createBridgeHost(init: BridgeHostInit): BridgeHost {
     ready.catch(() => {})
     const bridge: Bridge = { site, origin, frame, ready, resolve, reject }
     bridge.timer = setTimeout(() => {
-      reject(new BridgeTimeoutError(`The bridge for ${site} did not answer within ${readyTimeout} ms.`))
+      reject(
+        new BridgeTimeoutError(`The bridge for ${site} did not answer within ${readyTimeout} ms.`),
+      )
       if (bridges.get(site) === bridge) disconnect(site)
     }, readyTimeout)
     frame.src = `${origin}${BRIDGE_PATH}`
@@ -220,7 +260,9 @@ export function createBridgeHost(init: BridgeHostInit): BridgeHost {
     const signal = options.signal
     return Promise.race([
       bridge.ready,
-      new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(signal.reason), { once: true })),
+      new Promise<never>((_, reject) =>
+        signal.addEventListener('abort', () => reject(signal.reason), { once: true }),
+      ),
     ])
   }
 
@@ -229,7 +271,11 @@ export function createBridgeHost(init: BridgeHostInit): BridgeHost {
     siteOrigin: (site: string) => siteOrigin(canonical(site), appOrigin),
     siteUrl: (address: string) => siteUrl(address, appOrigin),
     connect,
-    async show(frame: HTMLIFrameElement, address: string, options: { signal?: AbortSignal } = {}): Promise<string> {
+    async show(
+      frame: HTMLIFrameElement,
+      address: string,
+      options: { signal?: AbortSignal } = {},
+    ): Promise<string> {
       const url = siteUrl(address, appOrigin)
       await connect(parseAddress(address).site, options)
       frame.src = url

@@ -9,7 +9,14 @@
 import { BRIDGE_PROTOCOL_VERSION, SITE_SW_PATH } from './constants.ts'
 import { BridgeNotConnectedError } from './errors.ts'
 import { sendResponseError } from './port-stream.ts'
-import { isMessage, type BridgeConnect, type BridgeReady, type DocumentServed, type SiteRequest, type SwRequest } from './protocol.ts'
+import {
+  isMessage,
+  type BridgeConnect,
+  type BridgeReady,
+  type DocumentServed,
+  type SiteRequest,
+  type SwRequest,
+} from './protocol.ts'
 import { appOriginOf, siteOfOrigin } from './site-origin.ts'
 
 const site = siteOfOrigin(location.origin)
@@ -28,10 +35,24 @@ function onSwMessage(event: MessageEvent): void {
   if (isMessage<SwRequest>(data, 'an-sw-request')) {
     const port = event.ports[0]
     if (port === undefined) return
-    if (shell === undefined) return sendResponseError(port, new BridgeNotConnectedError('This bridge was not opened by the Alternet app.'))
+    if (shell === undefined)
+      return sendResponseError(
+        port,
+        new BridgeNotConnectedError('This bridge was not opened by the Alternet app.'),
+      )
     const url = new URL(data.url)
-    if (url.origin !== location.origin) return sendResponseError(port, new BridgeNotConnectedError('The request is not for this site.'))
-    const request: SiteRequest = { type: 'an-request', v: BRIDGE_PROTOCOL_VERSION, method: data.method, path: url.pathname + url.search, headers: data.headers }
+    if (url.origin !== location.origin)
+      return sendResponseError(
+        port,
+        new BridgeNotConnectedError('The request is not for this site.'),
+      )
+    const request: SiteRequest = {
+      type: 'an-request',
+      v: BRIDGE_PROTOCOL_VERSION,
+      method: data.method,
+      path: url.pathname + url.search,
+      headers: data.headers,
+    }
     shell.postMessage(request, [port])
   } else if (isMessage<DocumentServed>(data, 'an-document')) {
     shell?.postMessage(data)
@@ -56,13 +77,18 @@ async function start(): Promise<void> {
     return
   }
   if (!('serviceWorker' in navigator)) {
-    say('This browser cannot run service workers here, so Alternet cannot show sites in their own origins.')
+    say(
+      'This browser cannot run service workers here, so Alternet cannot show sites in their own origins.',
+    )
     return
   }
   navigator.serviceWorker.addEventListener('message', onSwMessage)
   navigator.serviceWorker.startMessages()
   window.addEventListener('message', onWindowMessage)
-  const registration = await navigator.serviceWorker.register(SITE_SW_PATH, { scope: '/', updateViaCache: 'none' })
+  const registration = await navigator.serviceWorker.register(SITE_SW_PATH, {
+    scope: '/',
+    updateViaCache: 'none',
+  })
   await navigator.serviceWorker.ready
   void registration.update().catch(() => {})
   const ready: BridgeReady = { type: 'an-bridge-ready', v: BRIDGE_PROTOCOL_VERSION }

@@ -6,4 +6,5 @@
 declare const __ALTERNET_VERSION__: string | undefined
 
 /** The app's version label (`ALTERNET_VERSION` at build time, else package.json's version); 'dev' unbuilt. */
-export const APP_VERSION: string = typeof __ALTERNET_VERSION__ === 'string' ? __ALTERNET_VERSION__ : 'dev'
+export const APP_VERSION: string =
+  typeof __ALTERNET_VERSION__ === 'string' ? __ALTERNET_VERSION__ : 'dev'

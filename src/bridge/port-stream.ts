@@ -45,9 +45,18 @@ export function canTransferStreams(): boolean {
 }
 
 /** Sends `response` on `port` and closes the port once the body is through. */
-export function sendResponse(port: MessagePort, response: Response, mode: StreamMode = 'auto'): void {
+export function sendResponse(
+  port: MessagePort,
+  response: Response,
+  mode: StreamMode = 'auto',
+): void {
   const body = response.body
-  const kind: BodyMode = body === null ? 'none' : mode === 'chunks' || (mode === 'auto' && !canTransferStreams()) ? 'chunks' : 'stream'
+  const kind: BodyMode =
+    body === null
+      ? 'none'
+      : mode === 'chunks' || (mode === 'auto' && !canTransferStreams())
+        ? 'chunks'
+        : 'stream'
   const head: ResponseHead = {
     type: 'an-response',
     v: BRIDGE_PROTOCOL_VERSION,
@@ -72,7 +81,11 @@ export function sendResponse(port: MessagePort, response: Response, mode: Stream
 
 /** Tells the receiver on `port` that there is no response at all. */
 export function sendResponseError(port: MessagePort, error: unknown): void {
-  port.postMessage({ type: 'an-response-error', v: BRIDGE_PROTOCOL_VERSION, error: toPlainError(error) })
+  port.postMessage({
+    type: 'an-response-error',
+    v: BRIDGE_PROTOCOL_VERSION,
+    error: toPlainError(error),
+  })
   port.close()
 }
 
@@ -90,7 +103,8 @@ async function sendChunks(port: MessagePort, body: ReadableStream<Uint8Array>): 
     wake?.()
   })
   port.start()
-  const post = (message: BodyMessage, transfer: Transferable[] = []): void => port.postMessage(message, transfer)
+  const post = (message: BodyMessage, transfer: Transferable[] = []): void =>
+    port.postMessage(message, transfer)
   try {
     for (;;) {
       while (credit <= 0 && !cancelled) await new Promise<void>((resolve) => (wake = resolve))
@@ -128,7 +142,10 @@ export interface ReceiveOptions {
 }
 
 /** Waits for the response sent on `port` by {@link sendResponse}. */
-export function receiveResponse(port: MessagePort, options: ReceiveOptions): Promise<ReceivedResponse> {
+export function receiveResponse(
+  port: MessagePort,
+  options: ReceiveOptions,
+): Promise<ReceivedResponse> {
   return new Promise<ReceivedResponse>((resolve, reject) => {
     let settled = false
     const fail = (error: Error): void => {
@@ -138,8 +155,15 @@ export function receiveResponse(port: MessagePort, options: ReceiveOptions): Pro
       port.close()
       reject(error)
     }
-    const timer = setTimeout(() => fail(new ResponseTimeoutError(`No response within ${options.timeout} ms.`)), options.timeout)
-    options.signal?.addEventListener('abort', () => fail(new ResponseTimeoutError('The request was aborted.')), { once: true })
+    const timer = setTimeout(
+      () => fail(new ResponseTimeoutError(`No response within ${options.timeout} ms.`)),
+      options.timeout,
+    )
+    options.signal?.addEventListener(
+      'abort',
+      () => fail(new ResponseTimeoutError('The request was aborted.')),
+      { once: true },
+    )
     const onHead = (event: MessageEvent<ResponsePortMessage>): void => {
       const data = event.data
       if (settled) return
@@ -154,7 +178,12 @@ export function receiveResponse(port: MessagePort, options: ReceiveOptions): Pro
         port.close()
       } else if (data.body === 'chunks') body = chunkedBody(port)
       else port.close()
-      resolve({ status: data.status, statusText: data.statusText, headers: new Headers(data.headers), body })
+      resolve({
+        status: data.status,
+        statusText: data.statusText,
+        headers: new Headers(data.headers),
+        body,
+      })
     }
     port.addEventListener('message', onHead)
     port.start()
@@ -163,7 +192,8 @@ export function receiveResponse(port: MessagePort, options: ReceiveOptions): Pro
 
 function chunkedBody(port: MessagePort): ReadableStream<Uint8Array> {
   let granted = 0
-  const pull = (credit: number): void => port.postMessage({ type: 'an-pull', credit } satisfies BodyPull)
+  const pull = (credit: number): void =>
+    port.postMessage({ type: 'an-pull', credit } satisfies BodyPull)
   return new ReadableStream<Uint8Array>(
     {
       start(controller) {

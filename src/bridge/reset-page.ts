@@ -13,11 +13,14 @@ function say(text: string): void {
 }
 
 async function reset(): Promise<void> {
-  const registrations = 'serviceWorker' in navigator ? await navigator.serviceWorker.getRegistrations() : []
+  const registrations =
+    'serviceWorker' in navigator ? await navigator.serviceWorker.getRegistrations() : []
   const unregistered = await Promise.all(registrations.map((r) => r.unregister()))
   const names = 'caches' in self ? await caches.keys() : []
   await Promise.all(names.map((name) => caches.delete(name)))
-  say(`Removed ${unregistered.filter(Boolean).length} service worker(s) and ${names.length} cache(s) from ${location.origin}. Your keys and sites are untouched.`)
+  say(
+    `Removed ${unregistered.filter(Boolean).length} service worker(s) and ${names.length} cache(s) from ${location.origin}. Your keys and sites are untouched.`,
+  )
 }
 
 reset().catch((error: unknown) => say(`Reset failed: ${String(error)}`))

@@ -28,7 +28,8 @@ export function siteOrigin(site: string, appOrigin: string): string {
 export function appOriginOf(origin: string): string {
   const url = new URL(origin)
   const dot = url.host.indexOf('.')
-  if (dot < 0) throw new TypeError(`${origin} is not a site origin: it has no label under the app host`)
+  if (dot < 0)
+    throw new TypeError(`${origin} is not a site origin: it has no label under the app host`)
   return `${url.protocol}//${url.host.slice(dot + 1)}`
 }
 
@@ -81,11 +82,14 @@ export function requestAnUrl(site: string, path: unknown): string {
     throw new BadRequestPathError('The request path is missing or too long.')
   }
   if (!path.startsWith('/') || path.startsWith('//') || path.includes('\\') || path.includes('#')) {
-    throw new BadRequestPathError('The request path must be a path on the site, starting with one "/".')
+    throw new BadRequestPathError(
+      'The request path must be a path on the site, starting with one "/".',
+    )
   }
   const base = 'http://site.invalid'
   const url = new URL(path, base)
   if (url.origin !== base) throw new BadRequestPathError('The request path leaves the site.')
-  if (url.pathname.startsWith(RESERVED_PREFIX)) throw new BadRequestPathError(`${RESERVED_PREFIX} is not site content.`)
+  if (url.pathname.startsWith(RESERVED_PREFIX))
+    throw new BadRequestPathError(`${RESERVED_PREFIX} is not site content.`)
   return parseAddress(`an://${site}${url.pathname}${url.search}`).href
 }

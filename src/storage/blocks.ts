@@ -362,7 +362,8 @@ export function createBlockStore(db: Database): BlockStore {
     },
 
     clearVisitedSites(sites) {
-      const only = sites === undefined ? undefined : new Set([...sites].map((s) => parseSiteName(s).site))
+      const only =
+        sites === undefined ? undefined : new Set([...sites].map((s) => parseSiteName(s).site))
       return db.transact(BLOCK_STORES, 'readwrite', async (tx) => {
         const writer = new BlockWriter(tx)
         await writer.load()

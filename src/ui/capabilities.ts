@@ -21,37 +21,45 @@ export const CAPABILITIES: readonly Capability[] = [
   {
     id: 'secure-context',
     label: 'a secure connection (https)',
-    consequence: 'Browsers only give keys, storage and service workers to pages served over https (or from this computer).',
+    consequence:
+      'Browsers only give keys, storage and service workers to pages served over https (or from this computer).',
     essential: true,
   },
   {
     id: 'indexeddb',
     label: 'IndexedDB storage',
-    consequence: 'Your keys and the sites you publish cannot be stored, so the node cannot start. Private browsing modes often turn it off.',
+    consequence:
+      'Your keys and the sites you publish cannot be stored, so the node cannot start. Private browsing modes often turn it off.',
     essential: true,
   },
   {
     id: 'webrtc',
     label: 'WebRTC',
-    consequence: 'This tab cannot connect to other people directly, so it can neither host sites nor fetch them from other browsers.',
+    consequence:
+      'This tab cannot connect to other people directly, so it can neither host sites nor fetch them from other browsers.',
     essential: true,
   },
   {
     id: 'service-worker',
     label: 'service workers',
-    consequence: 'Sites cannot be shown in their own safe origin and the app does not work offline. You can still publish and manage your names.',
+    consequence:
+      'Sites cannot be shown in their own safe origin and the app does not work offline. You can still publish and manage your names.',
     essential: false,
   },
   {
     id: 'web-locks',
     label: 'Web Locks',
-    consequence: 'The app cannot make sure only one tab runs your node; keep Alternet open in a single tab.',
+    consequence:
+      'The app cannot make sure only one tab runs your node; keep Alternet open in a single tab.',
     essential: false,
   },
 ]
 
 /** Whether `capability` is present in `scope` (the window by default). */
-export function hasCapability(id: Capability['id'], scope: Window & typeof globalThis = window): boolean {
+export function hasCapability(
+  id: Capability['id'],
+  scope: Window & typeof globalThis = window,
+): boolean {
   switch (id) {
     case 'secure-context':
       return scope.isSecureContext

@@ -7,7 +7,8 @@ import './elements/an-app.ts'
 import { AlternetSession } from './session/alternet-session.ts'
 
 const session = new AlternetSession()
-const app = document.querySelector('an-app') ?? document.body.appendChild(document.createElement('an-app'))
+const app =
+  document.querySelector('an-app') ?? document.body.appendChild(document.createElement('an-app'))
 app.replaceChildren()
 app.session = session
 void session.start()

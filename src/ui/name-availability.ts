@@ -27,15 +27,24 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
 export function pause(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(resolve, ms)
-    signal.addEventListener('abort', () => {
-      clearTimeout(timer)
-      reject(signal.reason)
-    }, { once: true })
+    signal.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer)
+        reject(signal.reason)
+      },
+      { once: true },
+    )
   })
 }
 
 /** Looks up `name:topic` for the publish form. */
-export async function checkAvailability(peer: BrowserPeer, name: string, topic: string, signal: AbortSignal): Promise<Availability> {
+export async function checkAvailability(
+  peer: BrowserPeer,
+  name: string,
+  topic: string,
+  signal: AbortSignal,
+): Promise<Availability> {
   if (name.trim() === '' || topic.trim() === '') return { state: 'empty' }
   let site: string
   try {
@@ -45,11 +54,17 @@ export async function checkAvailability(peer: BrowserPeer, name: string, topic: 
   }
   const owner = await peer.storage.identity.getOrCreateOwnerKey()
   const published = await peer.storage.sites.getPublishedSite(site)
-  if (published !== undefined && sameBytes(published.owner, owner.publicKey)) return { state: 'yours', site }
+  if (published !== undefined && sameBytes(published.owner, owner.publicKey))
+    return { state: 'yours', site }
   try {
     const { record } = await peer.naming.resolve(site, { signal, fresh: true })
     if (sameBytes(record.body.owner, owner.publicKey)) return { state: 'yours', site }
-    return { state: 'held', site, holder: await fingerprint(record.body.owner), until: record.body.expires }
+    return {
+      state: 'held',
+      site,
+      holder: await fingerprint(record.body.owner),
+      until: record.body.expires,
+    }
   } catch (error) {
     signal.throwIfAborted()
     if ((error as Error)?.name === 'NameNotFoundError') return { state: 'free', site }

@@ -26,12 +26,26 @@ export function createPrecache(prefix: string, entries: readonly ManifestEntry[]
   const cacheName = `${prefix}${manifestVersion(entries)}`
   const controller = new PrecacheController({ cacheName })
   controller.addToCacheList(entries.map((e) => ({ url: e.url, revision: e.revision })))
-  const precacheRoute = new PrecacheRoute(controller, { ignoreURLParametersMatching: [/.*/], directoryIndex: 'index.html', cleanURLs: false })
-  const options = (context: FetchContext) => ({ event: context.event, request: context.request, url: context.url, sameOrigin: context.url.origin === self.location.origin })
+  const precacheRoute = new PrecacheRoute(controller, {
+    ignoreURLParametersMatching: [/.*/],
+    directoryIndex: 'index.html',
+    cleanURLs: false,
+  })
+  const options = (context: FetchContext) => ({
+    event: context.event,
+    request: context.request,
+    url: context.url,
+    sameOrigin: context.url.origin === self.location.origin,
+  })
   return {
     cacheName,
-    matches: (context) => context.request.method === 'GET' && Boolean(precacheRoute.match(options(context))),
-    handle: (context) => precacheRoute.handler.handle({ ...options(context), params: precacheRoute.match(options(context)) }),
+    matches: (context) =>
+      context.request.method === 'GET' && Boolean(precacheRoute.match(options(context))),
+    handle: (context) =>
+      precacheRoute.handler.handle({
+        ...options(context),
+        params: precacheRoute.match(options(context)),
+      }),
     async install(event) {
       await controller.install(event)
     },

@@ -4,7 +4,11 @@
  * the streamed body) arrives on that port straight from the shell.
  * @module
  */
-import { BRIDGE_PATH, BRIDGE_PROTOCOL_VERSION, FORWARDED_REQUEST_HEADERS } from '../../src/bridge/constants.ts'
+import {
+  BRIDGE_PATH,
+  BRIDGE_PROTOCOL_VERSION,
+  FORWARDED_REQUEST_HEADERS,
+} from '../../src/bridge/constants.ts'
 import { NoBridgeError } from '../../src/bridge/errors.ts'
 import { receiveResponse, type ReceivedResponse } from '../../src/bridge/port-stream.ts'
 import type { DocumentServed, SwRequest } from '../../src/bridge/protocol.ts'
@@ -34,19 +38,32 @@ export interface BridgeAnswer {
  * (`NodeUnavailableError`: it could not start, or runs in another tab), passes to the next.
  * When none answers, the last node error is thrown (else `NoBridgeError`).
  */
-export async function askBridge(bridges: readonly WindowClient[], request: Request, timeout: number): Promise<BridgeAnswer> {
+export async function askBridge(
+  bridges: readonly WindowClient[],
+  request: Request,
+  timeout: number,
+): Promise<BridgeAnswer> {
   const headers: [string, string][] = []
   for (const name of FORWARDED_REQUEST_HEADERS) {
     const value = request.headers.get(name)
     if (value !== null) headers.push([name, value])
   }
-  const message: SwRequest = { type: 'an-sw-request', v: BRIDGE_PROTOCOL_VERSION, method: request.method, url: request.url, headers }
+  const message: SwRequest = {
+    type: 'an-sw-request',
+    v: BRIDGE_PROTOCOL_VERSION,
+    method: request.method,
+    url: request.url,
+    headers,
+  }
   let noNode: Error | undefined
   for (const bridge of bridges) {
     const channel = new MessageChannel()
     bridge.postMessage(message, [channel.port2])
     try {
-      return { response: await receiveResponse(channel.port1, { timeout, signal: request.signal }), bridge }
+      return {
+        response: await receiveResponse(channel.port1, { timeout, signal: request.signal }),
+        bridge,
+      }
     } catch (error) {
       // Names, not classes: the error crossed a port as plain data.
       if (!(error instanceof Error) || !PASS_ON.has(error.name)) throw error
@@ -57,7 +74,10 @@ export async function askBridge(bridges: readonly WindowClient[], request: Reque
 }
 
 /** Tells the shell (through `bridge`) which document its site frame got. */
-export function tellDocument(bridge: WindowClient | undefined, served: Omit<DocumentServed, 'type' | 'v'>): void {
+export function tellDocument(
+  bridge: WindowClient | undefined,
+  served: Omit<DocumentServed, 'type' | 'v'>,
+): void {
   if (bridge === undefined) return
   const message: DocumentServed = { type: 'an-document', v: BRIDGE_PROTOCOL_VERSION, ...served }
   bridge.postMessage(message)

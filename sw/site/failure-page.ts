@@ -58,17 +58,20 @@ const TEXT: Record<FailureKind, Omit<FailureText, 'kind'>> = {
   },
   'name-revoked': {
     title: 'This name was revoked',
-    explanation: 'A registrar this network trusts has withdrawn this site, so Alternet will not show it.',
+    explanation:
+      'A registrar this network trusts has withdrawn this site, so Alternet will not show it.',
     advice: 'If you think this is a mistake, contact the site’s owner through another channel.',
   },
   'no-host': {
     title: 'No host reachable',
-    explanation: 'The name exists, but no computer holding this site’s content answered. Its owner’s tab may be closed, or you may be offline.',
+    explanation:
+      'The name exists, but no computer holding this site’s content answered. Its owner’s tab may be closed, or you may be offline.',
     advice: 'Try again later, or ask the owner to open their Alternet tab.',
   },
   'verification-failed': {
     title: 'The content failed verification',
-    explanation: 'A host sent bytes that do not match what the site’s owner signed. Alternet refused them, so you are not seeing altered content.',
+    explanation:
+      'A host sent bytes that do not match what the site’s owner signed. Alternet refused them, so you are not seeing altered content.',
     advice: 'Try again: another host may have the right content.',
   },
   'timed-out': {
@@ -78,12 +81,15 @@ const TEXT: Record<FailureKind, Omit<FailureText, 'kind'>> = {
   },
   'owner-key-changed': {
     title: 'The owner’s key changed',
-    explanation: 'This name is now signed by a different key than the one you saw before. Someone else may have taken it over, or the owner replaced their key.',
-    advice: 'Do not enter passwords or personal details until you have confirmed the change with the owner.',
+    explanation:
+      'This name is now signed by a different key than the one you saw before. Someone else may have taken it over, or the owner replaced their key.',
+    advice:
+      'Do not enter passwords or personal details until you have confirmed the change with the owner.',
   },
   'not-in-app': {
     title: 'Open this site in Alternet',
-    explanation: 'Alternet sites are fetched by the Alternet app, and no app tab is connected to this site right now.',
+    explanation:
+      'Alternet sites are fetched by the Alternet app, and no app tab is connected to this site right now.',
     advice: 'Open the site through the Alternet app.',
   },
   'bad-address': {

@@ -51,21 +51,33 @@ export function isKeepable(request: Request, response: Response): boolean {
  * Keeps a copy of `response` while it streams to the page: returns the response for the page.
  * A body that fails midway (a block that fails verification) leaves no copy.
  */
-export function keepOfflineCopy(url: URL, response: Response, waitUntil: (p: Promise<unknown>) => void): Response {
+export function keepOfflineCopy(
+  url: URL,
+  response: Response,
+  waitUntil: (p: Promise<unknown>) => void,
+): Response {
   const headers = new Headers(response.headers)
   // An answer the node made offline keeps its own date: the copy is no newer than that.
   if (!headers.has(OFFLINE_COPY_HEADER)) headers.set(OFFLINE_COPY_HEADER, new Date().toISOString())
   let forPage: ReadableStream<Uint8Array> | null = null
   let forCache: ReadableStream<Uint8Array> | null = null
   if (response.body !== null) [forPage, forCache] = response.body.tee()
-  const copy = new Response(forCache, { status: response.status, statusText: response.statusText, headers })
+  const copy = new Response(forCache, {
+    status: response.status,
+    statusText: response.statusText,
+    headers,
+  })
   waitUntil(
     caches
       .open(OFFLINE_CACHE)
       .then((cache) => cache.put(keyOf(url), copy))
       .catch(() => {}),
   )
-  return new Response(forPage, { status: response.status, statusText: response.statusText, headers: response.headers })
+  return new Response(forPage, {
+    status: response.status,
+    statusText: response.statusText,
+    headers: response.headers,
+  })
 }
 
 /** The offline copy for `url`, if one was kept (for HEAD: without body). */

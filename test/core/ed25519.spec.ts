@@ -2,7 +2,13 @@ import { describe, it } from '../support/spec.ts'
 import * as assert from '../support/assert.ts'
 import { ed25519 } from '@noble/curves/ed25519.js'
 import { sha512 } from '@noble/hashes/sha2.js'
-import { generateKeyPair, keyPairFromSeed, sign, verify, verifySync } from '../../src/core/crypto/ed25519.ts'
+import {
+  generateKeyPair,
+  keyPairFromSeed,
+  sign,
+  verify,
+  verifySync,
+} from '../../src/core/crypto/ed25519.ts'
 import { concat, fromHex, toHex } from '../../src/core/bytes.ts'
 
 // RFC 8032 section 7.1, test 2.
@@ -82,12 +88,18 @@ describe('ed25519 backends agree', () => {
     const { scalar, pointBytes } = ed25519.utils.getExtendedPublicKey(seed)
     const message = new Uint8Array([1, 2, 3, 4])
     const r = 123456789n
-    const torsion = Point.fromBytes(fromHex('26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05'))
+    const torsion = Point.fromBytes(
+      fromHex('26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05'),
+    )
     const mixedR = Point.BASE.multiply(r).add(torsion).toBytes()
     const k = leNumber(sha512(concat([mixedR, pointBytes, message]))) % order
     const s = (r + k * scalar) % order
     const sig = concat([mixedR, leBytes(s)])
-    assert.equal(ed25519.verify(sig, message, pointBytes, { zip215: true }), true, 'the cofactored equation accepts it')
+    assert.equal(
+      ed25519.verify(sig, message, pointBytes, { zip215: true }),
+      true,
+      'the cofactored equation accepts it',
+    )
     assert.equal(verifySync(pointBytes, message, sig), false)
     assert.equal(await verify(pointBytes, message, sig), false)
   })

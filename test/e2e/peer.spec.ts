@@ -58,12 +58,17 @@ function isFailure(value: unknown): value is Failure {
 
 /** The value, or a failed assertion naming the error the page gave. */
 function value<T>(result: T | Failure, what: string): T {
-  if (isFailure(result)) throw new assert.AssertionError(`${what}: ${result.error}: ${result.message}`)
+  if (isFailure(result))
+    throw new assert.AssertionError(`${what}: ${result.error}: ${result.message}`)
   return result
 }
 
 /** Polls `check` until it returns a value, or fails after `ms`. */
-async function eventually<T>(what: string, ms: number, check: () => Promise<T | undefined>): Promise<T> {
+async function eventually<T>(
+  what: string,
+  ms: number,
+  check: () => Promise<T | undefined>,
+): Promise<T> {
   const deadline = Date.now() + ms
   let last: unknown
   for (;;) {
@@ -73,13 +78,17 @@ async function eventually<T>(what: string, ms: number, check: () => Promise<T | 
     } catch (error) {
       last = error
     }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last !== undefined ? `: ${String(last)}` : ''}`)
+    if (Date.now() > deadline)
+      throw new Error(
+        `timed out waiting for ${what}${last !== undefined ? `: ${String(last)}` : ''}`,
+      )
     await new Promise((r) => setTimeout(r, 250))
   }
 }
 
 const addrsOf = (record: RecordJson): string[] => record.hosts.flatMap((h) => h.addrs)
-const mb = (report: FetchReport, size: number): string => (size / 1e6 / (report.lastByteMs / 1000)).toFixed(1)
+const mb = (report: FetchReport, size: number): string =>
+  (size / 1e6 / (report.lastByteMs / 1000)).toFixed(1)
 
 describe('browser peers in separate browser contexts, against real relays', () => {
   let build: string | undefined
@@ -104,12 +113,15 @@ describe('browser peers in separate browser contexts, against real relays', () =
     await person.close()
   }
   /** Runs a test body bounded in time, with the pages' uncaught errors in the failure. */
-  const bounded = (fn: () => Promise<void>, ms = TEST_TIMEOUT_MS) => () =>
-    within('test', ms, fn()).catch((error: unknown) => {
-      const errors = people.flatMap((p) => p.errors.map((e) => `${p.name}: ${e}`))
-      if (errors.length > 0 && error instanceof Error) error.message += `\npage errors:\n${errors.join('\n')}`
-      throw error
-    })
+  const bounded =
+    (fn: () => Promise<void>, ms = TEST_TIMEOUT_MS) =>
+    () =>
+      within('test', ms, fn()).catch((error: unknown) => {
+        const errors = people.flatMap((p) => p.errors.map((e) => `${p.name}: ${e}`))
+        if (errors.length > 0 && error instanceof Error)
+          error.message += `\npage errors:\n${errors.join('\n')}`
+        throw error
+      })
 
   before(async () => {
     build = await buildHarness()
@@ -129,8 +141,13 @@ describe('browser peers in separate browser contexts, against real relays', () =
     bounded(async () => {
       assert.notEqual(aId.peerId, bId.peerId, 'two devices')
       assert.notEqual(aId.owner, bId.owner, 'two owners')
-      const result = value(await a.callWithin(TEST_TIMEOUT_MS, 'publishSite', SITE, FILES), 'publish')
-      console.log(`  A published ${FILES.length} files (20 MB) in ${result.ms.toFixed(0)} ms, accepted by ${result.accepted} relays`)
+      const result = value(
+        await a.callWithin(TEST_TIMEOUT_MS, 'publishSite', SITE, FILES),
+        'publish',
+      )
+      console.log(
+        `  A published ${FILES.length} files (20 MB) in ${result.ms.toFixed(0)} ms, accepted by ${result.accepted} relays`,
+      )
       assert.ok(result.accepted >= 1)
       assert.equal(result.usedWorker, true, 'hashed in a worker')
       assert.equal(result.record.hosts[0].peerId, aId.peerId)
@@ -148,11 +165,16 @@ describe('browser peers in separate browser contexts, against real relays', () =
         assert.equal(res.sha256, result.sha256[file.path], `${file.path}: same bytes`)
         if (file === BIG) {
           assert.equal(res.length, BIG.size)
-          console.log(`  20 MB A → B: first byte ${res.firstByteMs.toFixed(0)} ms, last byte ${res.lastByteMs.toFixed(0)} ms, ${mb(res, BIG.size)} MB/s`)
+          console.log(
+            `  20 MB A → B: first byte ${res.firstByteMs.toFixed(0)} ms, last byte ${res.lastByteMs.toFixed(0)} ms, ${mb(res, BIG.size)} MB/s`,
+          )
         }
       }
       const links = await b.call('connectionsTo', aId.peerId)
-      assert.ok(links.some((l) => l.direct), `a direct WebRTC connection: ${JSON.stringify(links)}`)
+      assert.ok(
+        links.some((l) => l.direct),
+        `a direct WebRTC connection: ${JSON.stringify(links)}`,
+      )
       assert.deepEqual(await b.call('dropped'), [])
     }),
   )
@@ -161,7 +183,9 @@ describe('browser peers in separate browser contexts, against real relays', () =
     'a Range request returns the right slice',
     bounded(async () => {
       const [start, end] = [5_000_000, 7_654_321]
-      const res = await b.call('fetch', `an://${SITE}${BIG.path}`, { range: `bytes=${start}-${end - 1}` })
+      const res = await b.call('fetch', `an://${SITE}${BIG.path}`, {
+        range: `bytes=${start}-${end - 1}`,
+      })
       assert.equal(res.status, 206)
       assert.equal(res.headers['content-range'], `bytes ${start}-${end - 1}/${BIG.size}`)
       assert.equal(res.length, end - start)
@@ -178,17 +202,34 @@ describe('browser peers in separate browser contexts, against real relays', () =
       const liarOnly = `liar${tag}:code`
       const mirror = `mirror${tag}:code`
       // A and C hold the same content (same files, same root); C will lie about two files.
-      const [fromA, fromC] = await Promise.all([a.call('publishSite', honest, TAMPER_FILES), c.call('publishSite', mirror, TAMPER_FILES)])
+      const [fromA, fromC] = await Promise.all([
+        a.call('publishSite', honest, TAMPER_FILES),
+        c.call('publishSite', mirror, TAMPER_FILES),
+      ])
       const root = value(fromA, 'A publishes').root
       assert.equal(value(fromC, 'C publishes').root, root, 'content addressing: the same root')
       // B has visited C's own site before: it is connected to the liar when the fetch starts.
       assert.equal((await b.call('fetch', `an://${mirror}/index.html`)).status, 200)
-      const lies = await c.call('serveTampered', mirror, ['/data/one.bin', '/data/two.txt'], [honest, liarOnly, mirror])
+      const lies = await c.call(
+        'serveTampered',
+        mirror,
+        ['/data/one.bin', '/data/two.txt'],
+        [honest, liarOnly, mirror],
+      )
       const cHost = await c.call('hostEntry')
       // The owner signs C in as a host, first in the list, beside A.
-      const both = value(await a.call('publishRecord', { name: honest, contentOf: honest, hosts: [cHost, 'self'] }), 'hosts C and A')
-      assert.deepEqual(both.record.hosts.map((h) => h.peerId), [cId.peerId, aId.peerId])
-      value(await a.call('publishRecord', { name: liarOnly, contentOf: honest, hosts: [cHost] }), 'hosts C only')
+      const both = value(
+        await a.call('publishRecord', { name: honest, contentOf: honest, hosts: [cHost, 'self'] }),
+        'hosts C and A',
+      )
+      assert.deepEqual(
+        both.record.hosts.map((h) => h.peerId),
+        [cId.peerId, aId.peerId],
+      )
+      value(
+        await a.call('publishRecord', { name: liarOnly, contentOf: honest, hosts: [cHost] }),
+        'hosts C only',
+      )
 
       const one = await b.call('fetch', `an://${honest}/data/one.bin`)
       assert.equal(one.status, 200, one.headers['x-an-error'])
@@ -196,7 +237,8 @@ describe('browser peers in separate browser contexts, against real relays', () =
       const droppedHosts = await b.call('dropped')
       // Chunks are asked for several at a time: each request in flight to the liar reports it.
       assert.ok(droppedHosts.length >= 1, 'the liar was asked and dropped')
-      for (const host of droppedHosts) assert.deepEqual(host, { peer: cId.peerId, error: 'BlockVerificationError' })
+      for (const host of droppedHosts)
+        assert.deepEqual(host, { peer: cId.peerId, error: 'BlockVerificationError' })
 
       const two = await b.call('fetch', `an://${liarOnly}/data/two.txt`)
       assert.equal(two.status, 502)
@@ -214,7 +256,10 @@ describe('browser peers in separate browser contexts, against real relays', () =
     'a second owner key cannot take a held name, around the naming service neither; a pinned key change is refused',
     bounded(async () => {
       const taken = await b.call('publishName', SITE)
-      assert.ok(isFailure(taken) && taken.error === 'NameHeldError', `B publishing A's name: ${JSON.stringify(taken)}`)
+      assert.ok(
+        isFailure(taken) && taken.error === 'NameHeldError',
+        `B publishing A's name: ${JSON.stringify(taken)}`,
+      )
       // Straight into the DHT with B's own key and a high seq: every relay refuses it.
       assert.equal(await b.call('putAroundNaming', SITE, 99), 0, 'relays accepting the hijack')
       const still = value(await b.call('resolve', SITE, true), 'resolve')
@@ -236,9 +281,16 @@ describe('browser peers in separate browser contexts, against real relays', () =
       assert.ok(taken2.accepted >= 1)
       for (const fresh of [false, true]) {
         const changed = await b.call('resolve', name, fresh)
-        assert.ok(isFailure(changed) && changed.error === 'OwnerKeyChangedError', `fresh=${fresh}: ${JSON.stringify(changed)}`)
+        assert.ok(
+          isFailure(changed) && changed.error === 'OwnerKeyChangedError',
+          `fresh=${fresh}: ${JSON.stringify(changed)}`,
+        )
       }
-      assert.deepEqual(await b.call('pin', name), { holder: first.holder, replaced: false }, 'the pin stays')
+      assert.deepEqual(
+        await b.call('pin', name),
+        { holder: first.holder, replaced: false },
+        'the pin stays',
+      )
       assert.notEqual(cOwner, first.holder)
       await leave(c)
     }),
@@ -248,7 +300,10 @@ describe('browser peers in separate browser contexts, against real relays', () =
     'a key exported from one context imports into another (passphrase) and publishes an update of the same name',
     bounded(async () => {
       const name = `moved${tag}:code`
-      const original = value(await a.call('publishRecord', { name, contentOf: SITE, hosts: ['self'] }), 'A publishes')
+      const original = value(
+        await a.call('publishRecord', { name, contentOf: SITE, hosts: ['self'] }),
+        'A publishes',
+      )
       assert.equal(original.record.seq, 1)
       const file = await a.call('exportKey', PASSPHRASE)
       const [d, dId] = await join('D')
@@ -261,7 +316,12 @@ describe('browser peers in separate browser contexts, against real relays', () =
 
       const seen = value(await d.call('resolve', name), 'D resolves')
       const update = value(
-        await d.call('publishRecord', { name, content: seen.content, hosts: seen.hosts, meta: { from: 'the second device' } }),
+        await d.call('publishRecord', {
+          name,
+          content: seen.content,
+          hosts: seen.hosts,
+          meta: { from: 'the second device' },
+        }),
         'D publishes the update',
       )
       assert.ok(update.accepted >= 1, 'relays accept it')
@@ -277,41 +337,62 @@ describe('browser peers in separate browser contexts, against real relays', () =
 
   it(
     'after A loses a relay reservation and takes one on another relay, the republished record keeps the site reachable for a fresh visitor',
-    bounded(async () => {
-      const before = value(await b.call('resolve', SITE, true), 'resolve')
-      const reserved = (await a.call('relays')).reserved
-      // Never the first relay: it serves the pages.
-      const victim = network!.relays.find((r, i) => i > 0 && reserved.includes(r.peerId))
-      assert.ok(victim !== undefined, `A's reservations: ${reserved.join()}`)
-      assert.ok(addrsOf(before).some((x) => x.includes(`/p2p/${victim.peerId}/p2p-circuit`)), 'the record lists the relay about to stop')
-      const t0 = Date.now()
-      await victim.stop()
-      const now = await a.call('waitReservations', { not: [victim.peerId], count: 2 })
-      const movedMs = Date.now() - t0
-      const signed = await eventually('A re-signing its record', REPUBLISH_TIMEOUT_MS, async () => {
-        const own = await a.call('ownRecord', SITE)
-        return own !== null && own.seq > before.seq && !own.addrs.some((x) => x.includes(`/p2p/${victim.peerId}/`)) ? own : undefined
-      })
-      const signedMs = Date.now() - t0
-      const moved = await eventually('the republished record', REPUBLISH_TIMEOUT_MS, async () => {
-        const r = value(await b.call('resolve', SITE, true), 'resolve')
-        return r.seq > before.seq && !addrsOf(r).some((x) => x.includes(`/p2p/${victim.peerId}/`)) ? r : undefined
-      })
-      console.log(`  after the relay stopped: A moved in ${movedMs} ms, re-signed its record in ${signedMs} ms, B saw it in ${Date.now() - t0} ms`)
-      assert.equal(moved.seq, signed.seq)
-      assert.equal(moved.content, published.root)
-      assert.ok(addrsOf(moved).some((x) => now.some((p) => x.includes(`/p2p/${p}/p2p-circuit`))), 'the new relay is in the record')
+    bounded(
+      async () => {
+        const before = value(await b.call('resolve', SITE, true), 'resolve')
+        const reserved = (await a.call('relays')).reserved
+        // Never the first relay: it serves the pages.
+        const victim = network!.relays.find((r, i) => i > 0 && reserved.includes(r.peerId))
+        assert.ok(victim !== undefined, `A's reservations: ${reserved.join()}`)
+        assert.ok(
+          addrsOf(before).some((x) => x.includes(`/p2p/${victim.peerId}/p2p-circuit`)),
+          'the record lists the relay about to stop',
+        )
+        const t0 = Date.now()
+        await victim.stop()
+        const now = await a.call('waitReservations', { not: [victim.peerId], count: 2 })
+        const movedMs = Date.now() - t0
+        const signed = await eventually(
+          'A re-signing its record',
+          REPUBLISH_TIMEOUT_MS,
+          async () => {
+            const own = await a.call('ownRecord', SITE)
+            return own !== null &&
+              own.seq > before.seq &&
+              !own.addrs.some((x) => x.includes(`/p2p/${victim.peerId}/`))
+              ? own
+              : undefined
+          },
+        )
+        const signedMs = Date.now() - t0
+        const moved = await eventually('the republished record', REPUBLISH_TIMEOUT_MS, async () => {
+          const r = value(await b.call('resolve', SITE, true), 'resolve')
+          return r.seq > before.seq && !addrsOf(r).some((x) => x.includes(`/p2p/${victim.peerId}/`))
+            ? r
+            : undefined
+        })
+        console.log(
+          `  after the relay stopped: A moved in ${movedMs} ms, re-signed its record in ${signedMs} ms, B saw it in ${Date.now() - t0} ms`,
+        )
+        assert.equal(moved.seq, signed.seq)
+        assert.equal(moved.content, published.root)
+        assert.ok(
+          addrsOf(moved).some((x) => now.some((p) => x.includes(`/p2p/${p}/p2p-circuit`))),
+          'the new relay is in the record',
+        )
 
-      const t1 = Date.now()
-      const [e] = await join('E')
-      console.log(`  a fresh visitor started in ${Date.now() - t1} ms`)
-      const seen = value(await e.call('resolve', SITE), 'E resolves')
-      assert.equal(seen.seq, moved.seq)
-      const clip = await e.call('fetch', `an://${SITE}${CLIP.path}`)
-      assert.equal(clip.status, 200, clip.headers['x-an-error'])
-      assert.equal(clip.sha256, published.sha256[CLIP.path])
-      await leave(e)
-    }, 2 * REPUBLISH_TIMEOUT_MS + TEST_TIMEOUT_MS),
+        const t1 = Date.now()
+        const [e] = await join('E')
+        console.log(`  a fresh visitor started in ${Date.now() - t1} ms`)
+        const seen = value(await e.call('resolve', SITE), 'E resolves')
+        assert.equal(seen.seq, moved.seq)
+        const clip = await e.call('fetch', `an://${SITE}${CLIP.path}`)
+        assert.equal(clip.status, 200, clip.headers['x-an-error'])
+        assert.equal(clip.sha256, published.sha256[CLIP.path])
+        await leave(e)
+      },
+      2 * REPUBLISH_TIMEOUT_MS + TEST_TIMEOUT_MS,
+    ),
   )
 
   it(
@@ -339,7 +420,10 @@ describe('browser peers in separate browser contexts, against real relays', () =
       const clip = await b.call('fetch', `an://${SITE}${CLIP.path}`)
       assert.equal(clip.status, 200, clip.headers['x-an-error'])
       assert.equal(clip.sha256, published.sha256[CLIP.path])
-      assert.ok((await b.call('connectionsTo', aId.peerId)).some((l) => l.direct), 'direct before')
+      assert.ok(
+        (await b.call('connectionsTo', aId.peerId)).some((l) => l.direct),
+        'direct before',
+      )
 
       await Promise.all(network!.relays.filter((r) => !r.stopped).map((r) => r.stop()))
       await eventually('B and A without relays', 20_000, async () => {
@@ -350,7 +434,10 @@ describe('browser peers in separate browser contexts, against real relays', () =
       assert.equal(late.status, 200, late.headers['x-an-error'])
       assert.equal(late.sha256, published.sha256[LATE.path])
       const links = await b.call('connectionsTo', aId.peerId)
-      assert.ok(links.length > 0 && links.every((l) => l.direct), `only the direct link: ${JSON.stringify(links)}`)
+      assert.ok(
+        links.length > 0 && links.every((l) => l.direct),
+        `only the direct link: ${JSON.stringify(links)}`,
+      )
       const resolved = value(await b.call('resolve', SITE), 'resolve without relays')
       assert.equal(resolved.fromCache, true)
       assert.equal(resolved.content, published.root)

@@ -8,7 +8,16 @@ import { describe, it } from '../support/spec.ts'
 import { deepEqual, equal, ok, throws } from '../support/assert.ts'
 import { CHUNK_CREDIT, MAX_CHUNK_BYTES } from '../../src/bridge/constants.ts'
 import { receiveResponse, sendResponse, sendResponseError } from '../../src/bridge/port-stream.ts'
-import { addressOfSiteUrl, appOriginOf, requestAnUrl, rewriteLocation, siteOfOrigin, siteOrigin, siteUrl, viewerUrl } from '../../src/bridge/site-origin.ts'
+import {
+  addressOfSiteUrl,
+  appOriginOf,
+  requestAnUrl,
+  rewriteLocation,
+  siteOfOrigin,
+  siteOrigin,
+  siteUrl,
+  viewerUrl,
+} from '../../src/bridge/site-origin.ts'
 import { describeFailure, failurePage } from '../../sw/site/failure-page.ts'
 
 const APP = 'http://an.localhost:8780'
@@ -16,16 +25,28 @@ const APP = 'http://an.localhost:8780'
 describe('site origins: addresses', () => {
   it('puts each site on one label under the app host, and back', () => {
     equal(siteOrigin('api.mysite:code', APP), 'http://api-mysite--code.an.localhost:8780')
-    equal(siteOrigin('my-site:code', 'https://an.example.org'), 'https://my---site--code.an.example.org')
+    equal(
+      siteOrigin('my-site:code', 'https://an.example.org'),
+      'https://my---site--code.an.example.org',
+    )
     equal(appOriginOf('http://api-mysite--code.an.localhost:8780'), APP)
     equal(siteOfOrigin('http://api-mysite--code.an.localhost:8780'), 'api.mysite:code')
-    equal(siteUrl('web+an:API.MySite:Code/docs/?q#f', APP), 'http://api-mysite--code.an.localhost:8780/docs/?q#f')
-    equal(addressOfSiteUrl('http://api-mysite--code.an.localhost:8780/docs/?q'), 'an://api.mysite:code/docs/?q')
+    equal(
+      siteUrl('web+an:API.MySite:Code/docs/?q#f', APP),
+      'http://api-mysite--code.an.localhost:8780/docs/?q#f',
+    )
+    equal(
+      addressOfSiteUrl('http://api-mysite--code.an.localhost:8780/docs/?q'),
+      'an://api.mysite:code/docs/?q',
+    )
     equal(viewerUrl(APP, 'mysite:code', '/a/?b'), `${APP}/#/view/an://mysite:code/a/?b`)
   })
 
   it('rewrites an:// Locations to site origins and keeps relative ones', () => {
-    equal(rewriteLocation('an://mysite:code/docs/', APP), 'http://mysite--code.an.localhost:8780/docs/')
+    equal(
+      rewriteLocation('an://mysite:code/docs/', APP),
+      'http://mysite--code.an.localhost:8780/docs/',
+    )
     equal(rewriteLocation('an://other:code/', APP), 'http://other--code.an.localhost:8780/')
     equal(rewriteLocation('/docs/', APP), '/docs/')
   })
@@ -33,7 +54,18 @@ describe('site origins: addresses', () => {
   it('builds the an:// URL from the bound site only, refusing paths that leave it', () => {
     equal(requestAnUrl('mysite:code', '/docs/a.html?x=1'), 'an://mysite:code/docs/a.html?x=1')
     equal(requestAnUrl('mysite:code', '/a/../b'), 'an://mysite:code/b')
-    for (const path of ['//other:code/', 'an://other:code/', 'http://evil.example/', 'docs', '', '/\\evil', '/__an/bridge.html', '/x#y', 42, '/' + 'a'.repeat(3000)]) {
+    for (const path of [
+      '//other:code/',
+      'an://other:code/',
+      'http://evil.example/',
+      'docs',
+      '',
+      '/\\evil',
+      '/__an/bridge.html',
+      '/x#y',
+      42,
+      '/' + 'a'.repeat(3000),
+    ]) {
       throws(() => requestAnUrl('mysite:code', path), 'BadRequestPathError')
     }
   })
@@ -42,7 +74,17 @@ describe('site origins: addresses', () => {
 describe('site origins: failure pages', () => {
   it('maps each typed error to a failure a person understands', () => {
     const kinds = Object.fromEntries(
-      ['NameNotFoundError', 'NameRevokedError', 'HostUnreachableError', 'BlockVerificationError', 'RequestTimeoutError', 'OwnerKeyChangedError', 'NoBridgeError', 'NodeUnavailableError', 'SomethingNew'].map((name) => [name, describeFailure(name).kind]),
+      [
+        'NameNotFoundError',
+        'NameRevokedError',
+        'HostUnreachableError',
+        'BlockVerificationError',
+        'RequestTimeoutError',
+        'OwnerKeyChangedError',
+        'NoBridgeError',
+        'NodeUnavailableError',
+        'SomethingNew',
+      ].map((name) => [name, describeFailure(name).kind]),
     )
     deepEqual(kinds, {
       NameNotFoundError: 'name-not-found',
@@ -59,29 +101,66 @@ describe('site origins: failure pages', () => {
 
   it('says a name was revoked only for NameRevokedError, never for a reason a host sent', async () => {
     equal(describeFailure('NameRevokedError').kind, 'name-revoked')
-    for (const name of ['RevokedError', 'SiteRevokedError']) equal(describeFailure(name).kind, 'unknown', `${name} is no error of ours`)
+    for (const name of ['RevokedError', 'SiteRevokedError'])
+      equal(describeFailure(name).kind, 'unknown', `${name} is no error of ours`)
     // x-an-reason comes from the remote host's route response: a host answering "revoked" is still only an unreachable host.
-    const forged = failurePage({ errorName: 'RouteStatusError', reason: 'revoked', status: 502, site: 'mysite:code', path: '/', viewerUrl: `${APP}/#/view/an://mysite:code/` })
+    const forged = failurePage({
+      errorName: 'RouteStatusError',
+      reason: 'revoked',
+      status: 502,
+      site: 'mysite:code',
+      path: '/',
+      viewerUrl: `${APP}/#/view/an://mysite:code/`,
+    })
     const html = await forged.text()
     ok(html.includes('data-an-failure="no-host"'), 'the page says no host is reachable')
-    ok(!html.includes('revoked</h1>') && !html.includes('This name was revoked'), 'and not that the name was revoked')
-    const revoked = await failurePage({ errorName: 'NameRevokedError', status: 410, site: 'mysite:code', path: '/', viewerUrl: `${APP}/#/view/an://mysite:code/` }).text()
-    ok(revoked.includes('data-an-failure="name-revoked"') && revoked.includes('This name was revoked'))
+    ok(
+      !html.includes('revoked</h1>') && !html.includes('This name was revoked'),
+      'and not that the name was revoked',
+    )
+    const revoked = await failurePage({
+      errorName: 'NameRevokedError',
+      status: 410,
+      site: 'mysite:code',
+      path: '/',
+      viewerUrl: `${APP}/#/view/an://mysite:code/`,
+    }).text()
+    ok(
+      revoked.includes('data-an-failure="name-revoked"') &&
+        revoked.includes('This name was revoked'),
+    )
   })
 
   it('renders an accessible page with a retry, escaping what it echoes', async () => {
-    const response = failurePage({ errorName: 'OwnerKeyChangedError', status: 409, site: 'mysite:code', path: '/"><script>x</script>', viewerUrl: `${APP}/#/view/an://mysite:code/` })
+    const response = failurePage({
+      errorName: 'OwnerKeyChangedError',
+      status: 409,
+      site: 'mysite:code',
+      path: '/"><script>x</script>',
+      viewerUrl: `${APP}/#/view/an://mysite:code/`,
+    })
     equal(response.status, 409)
     equal(response.headers.get('x-an-error'), 'OwnerKeyChangedError')
     const html = await response.text()
     ok(html.includes('<h1 id="title">The owner’s key changed</h1>'))
-    ok(html.includes('role="alert"') && html.includes('name="viewport"') && html.includes('>Try again</a>'))
+    ok(
+      html.includes('role="alert"') &&
+        html.includes('name="viewport"') &&
+        html.includes('>Try again</a>'),
+    )
     ok(!html.includes('<script>'), 'echoed text is escaped')
     ok(html.includes('>Open in Alternet</a>'), 'opened on its own, the page links to the app')
   })
 
   it('leaves out the link to the app when shown in the app’s own frame', async () => {
-    const response = failurePage({ errorName: 'NameNotFoundError', status: 404, site: 'mysite:code', path: '/', viewerUrl: `${APP}/#/view/an://mysite:code/`, framed: true })
+    const response = failurePage({
+      errorName: 'NameNotFoundError',
+      status: 404,
+      site: 'mysite:code',
+      path: '/',
+      viewerUrl: `${APP}/#/view/an://mysite:code/`,
+      framed: true,
+    })
     const html = await response.text()
     ok(html.includes('>Try again</a>'))
     ok(!html.includes('Open in Alternet'))
@@ -113,7 +192,14 @@ describe('site origins: responses across a MessagePort', () => {
     it(`carries status, headers and every body byte (${mode})`, async () => {
       const { port1, port2 } = new MessageChannel()
       const total = 3 * MAX_CHUNK_BYTES + 123
-      sendResponse(port1, new Response(bytesStream(total, 100_000, () => {}), { status: 206, headers: { 'content-range': `bytes 0-${total - 1}/9999999` } }), mode)
+      sendResponse(
+        port1,
+        new Response(
+          bytesStream(total, 100_000, () => {}),
+          { status: 206, headers: { 'content-range': `bytes 0-${total - 1}/9999999` } },
+        ),
+        mode,
+      )
       const received = await receiveResponse(port2, { timeout: 5000 })
       equal(received.status, 206)
       equal(received.headers.get('content-range'), `bytes 0-${total - 1}/9999999`)
@@ -127,7 +213,10 @@ describe('site origins: responses across a MessagePort', () => {
     const { port1, port2 } = new MessageChannel()
     sendResponse(port1, new Response(null, { status: 304, headers: { etag: '"x"' } }), 'chunks')
     const received = await receiveResponse(port2, { timeout: 5000 })
-    deepEqual({ status: received.status, etag: received.headers.get('etag'), body: received.body }, { status: 304, etag: '"x"', body: null })
+    deepEqual(
+      { status: received.status, etag: received.headers.get('etag'), body: received.body },
+      { status: 304, etag: '"x"', body: null },
+    )
   })
 
   it('stops reading the source while the receiver does not read (chunk mode backpressure)', async () => {
@@ -136,7 +225,10 @@ describe('site origins: responses across a MessagePort', () => {
     sendResponse(port1, new Response(bytesStream(100 * 1024, 1024, () => pulls++)), 'chunks')
     const received = await receiveResponse(port2, { timeout: 5000 })
     await new Promise((r) => setTimeout(r, 300))
-    ok(pulls <= 2 * CHUNK_CREDIT + 2, `the sender read ${pulls} chunks ahead of a reader that read none`)
+    ok(
+      pulls <= 2 * CHUNK_CREDIT + 2,
+      `the sender read ${pulls} chunks ahead of a reader that read none`,
+    )
     const bytes = await readAll(received.body!)
     equal(bytes.length, 100 * 1024)
     ok(pulls > 2 * CHUNK_CREDIT + 2)
@@ -150,7 +242,10 @@ describe('site origins: responses across a MessagePort', () => {
       () => undefined,
       (e: Error) => e,
     )
-    deepEqual({ name: error?.name, message: error?.message }, { name: 'HostUnreachableError', message: 'no host' })
+    deepEqual(
+      { name: error?.name, message: error?.message },
+      { name: 'HostUnreachableError', message: 'no host' },
+    )
     const b = new MessageChannel()
     const timeout = await receiveResponse(b.port2, { timeout: 50 }).then(
       () => undefined,

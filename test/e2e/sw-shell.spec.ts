@@ -24,7 +24,10 @@ describe('app shell service worker', () => {
   let context: BrowserContext
   let page: Page
 
-  const shellCaches = (): Promise<string[]> => page.evaluate(async () => (await caches.keys()).filter((name) => name.startsWith('alternet-shell-')))
+  const shellCaches = (): Promise<string[]> =>
+    page.evaluate(async () =>
+      (await caches.keys()).filter((name) => name.startsWith('alternet-shell-')),
+    )
 
   before(
     bounded(90_000, async () => {
@@ -47,14 +50,23 @@ describe('app shell service worker', () => {
       await page.goto(relay.url(HARNESS_PATH))
       await harnessReady(page)
       await controlled(page)
-      equal(await page.evaluate(() => window.harness.events.includes('offline-ready')), true, 'the page is told the app works offline')
-      deepEqual(await page.evaluate(() => window.harness.sw.controllerInfo().then((i) => i?.version)), FIRST)
+      equal(
+        await page.evaluate(() => window.harness.events.includes('offline-ready')),
+        true,
+        'the page is told the app works offline',
+      )
+      deepEqual(
+        await page.evaluate(() => window.harness.sw.controllerInfo().then((i) => i?.version)),
+        FIRST,
+      )
       await context.setOffline(true)
       try {
         const response = await page.goto(relay.url('/'))
         equal(response?.fromServiceWorker(), true)
         // The real shell page, its script and styles, from the precache: the app renders its address bar.
-        await page.getByRole('textbox', { name: 'Address' }).waitFor({ state: 'visible', timeout: 15_000 })
+        await page
+          .getByRole('textbox', { name: 'Address' })
+          .waitFor({ state: 'visible', timeout: 15_000 })
         ok((await page.title()).endsWith('Alternet'))
         await page.goto(relay.url(HARNESS_PATH))
         await harnessReady(page)
@@ -75,13 +87,26 @@ describe('app shell service worker', () => {
       equal(before.length, 1)
       await buildApp({ outDir: dist, extraEntries: [HARNESS_ENTRY], version: SECOND })
       await page.evaluate(() => window.harness.sw.checkForUpdate())
-      await waitUntil('"update-available"', () => page.evaluate(() => window.harness.sw.updateAvailable), 30_000)
+      await waitUntil(
+        '"update-available"',
+        () => page.evaluate(() => window.harness.sw.updateAvailable),
+        30_000,
+      )
       equal(await page.textContent('#version'), FIRST, 'nothing changes before the person agrees')
-      equal(await page.evaluate(() => window.harness.sw.controllerInfo().then((i) => i?.version)), FIRST)
-      await Promise.all([page.waitForEvent('load', { timeout: 30_000 }), page.evaluate(() => window.harness.sw.applyUpdate())])
+      equal(
+        await page.evaluate(() => window.harness.sw.controllerInfo().then((i) => i?.version)),
+        FIRST,
+      )
+      await Promise.all([
+        page.waitForEvent('load', { timeout: 30_000 }),
+        page.evaluate(() => window.harness.sw.applyUpdate()),
+      ])
       await harnessReady(page)
       equal(await page.textContent('#version'), SECOND, 'the reloaded page is the new build')
-      equal(await page.evaluate(() => window.harness.sw.controllerInfo().then((i) => i?.version)), SECOND)
+      equal(
+        await page.evaluate(() => window.harness.sw.controllerInfo().then((i) => i?.version)),
+        SECOND,
+      )
       const after = await waitUntil('the old cache to go', async () => {
         const names = await shellCaches()
         return names.length === 1 && names[0] !== before[0] ? names : undefined
@@ -100,7 +125,10 @@ describe('app shell service worker', () => {
       await page.waitForSelector('body[data-state="done"]', { timeout: 15_000 })
       const status = await page.textContent('#status')
       ok(/Removed 1 service worker\(s\) and [1-9]\d* cache\(s\)/.test(status ?? ''), status ?? '')
-      const left = await page.evaluate(async () => ({ workers: (await navigator.serviceWorker.getRegistrations()).length, caches: (await caches.keys()).length }))
+      const left = await page.evaluate(async () => ({
+        workers: (await navigator.serviceWorker.getRegistrations()).length,
+        caches: (await caches.keys()).length,
+      }))
       deepEqual(left, { workers: 0, caches: 0 })
     }),
   )

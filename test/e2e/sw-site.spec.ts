@@ -40,8 +40,15 @@ describe('site origins: bridge and site-origin service worker', () => {
       await page.goto(relay.url(HARNESS_PATH))
       await harnessReady(page)
       await page.evaluate(() => window.harness.startPeer())
-      const published = await page.evaluate(([a, b]) => Promise.all([window.harness.publishDemo(a), window.harness.publishDemo(b, 1024)]), [SITE, OTHER])
-      ok(published.every((p) => p.accepted >= 1), 'the relay stored both records')
+      const published = await page.evaluate(
+        ([a, b]) =>
+          Promise.all([window.harness.publishDemo(a), window.harness.publishDemo(b, 1024)]),
+        [SITE, OTHER],
+      )
+      ok(
+        published.every((p) => p.accepted >= 1),
+        'the relay stored both records',
+      )
     }),
   )
 
@@ -64,10 +71,20 @@ describe('site origins: bridge and site-origin service worker', () => {
         image: (document.getElementById('pic') as HTMLImageElement).naturalWidth,
         controlled: navigator.serviceWorker.controller?.scriptURL,
       }))
-      deepEqual(seen, { title: `Demo ${SITE}`, color: 'rgb(12, 34, 56)', ran: 'yes', image: 1, controlled: `${site}/__an/site-sw.js` })
+      deepEqual(seen, {
+        title: `Demo ${SITE}`,
+        color: 'rgb(12, 34, 56)',
+        ran: 'yes',
+        image: 1,
+        controlled: `${site}/__an/site-sw.js`,
+      })
       const documents = await page.evaluate(() => window.harness.documents)
       deepEqual(documents.at(-1), { site: SITE, path: '/', address: `an://${SITE}/`, status: 200 })
-      equal(await page.evaluate(() => window.harness.canReadSiteFrame()), false, 'the shell cannot read the site frame either')
+      equal(
+        await page.evaluate(() => window.harness.canReadSiteFrame()),
+        false,
+        'the shell cannot read the site frame either',
+      )
     }),
   )
 
@@ -88,7 +105,9 @@ describe('site origins: bridge and site-origin service worker', () => {
       await frame.click('#sub')
       await frame.waitForURL(`${site}/sub/`)
       equal(await frame.textContent('h1'), 'Sub-folder page')
-      const last = await waitUntil('the document event of the sub-folder page', () => page.evaluate(() => window.harness.documents.find((d) => d.path === '/sub/')))
+      const last = await waitUntil('the document event of the sub-folder page', () =>
+        page.evaluate(() => window.harness.documents.find((d) => d.path === '/sub/')),
+      )
       equal(last.status, 200)
     }),
   )
@@ -103,19 +122,37 @@ describe('site origins: bridge and site-origin service worker', () => {
         const head = await fetch('/style.css', { method: 'HEAD' })
         const headBody = (await head.arrayBuffer()).byteLength
         const etag = head.headers.get('etag')
-        const conditional = await fetch('/style.css', { headers: { 'if-none-match': etag ?? '' }, cache: 'no-store' })
+        const conditional = await fetch('/style.css', {
+          headers: { 'if-none-match': etag ?? '' },
+          cache: 'no-store',
+        })
         return {
           status: ranged.status,
           contentRange: ranged.headers.get('content-range'),
           bytes,
-          head: { status: head.status, type: head.headers.get('content-type'), length: head.headers.get('content-length'), body: headBody, etag: etag !== null },
+          head: {
+            status: head.status,
+            type: head.headers.get('content-type'),
+            length: head.headers.get('content-length'),
+            body: headBody,
+            etag: etag !== null,
+          },
           conditional: conditional.status,
         }
       })
       equal(result.status, 206)
       equal(result.contentRange, `bytes 1000000-1000099/${MEDIA_SIZE}`)
-      deepEqual(result.bytes, Array.from({ length: 100 }, (_, i) => mediaByte(1_000_000 + i)))
-      deepEqual(result.head, { status: 200, type: 'text/css; charset=utf-8', length: String(new TextEncoder().encode(DEMO_CSS).length), body: 0, etag: true })
+      deepEqual(
+        result.bytes,
+        Array.from({ length: 100 }, (_, i) => mediaByte(1_000_000 + i)),
+      )
+      deepEqual(result.head, {
+        status: 200,
+        type: 'text/css; charset=utf-8',
+        length: String(new TextEncoder().encode(DEMO_CSS).length),
+        body: 0,
+        etag: true,
+      })
       equal(result.conditional, 304)
     }),
   )
@@ -133,7 +170,9 @@ describe('site origins: bridge and site-origin service worker', () => {
           for (;;) {
             const { done, value } = await reader.read()
             if (done) break
-            for (let i = 0; i < value.length; i++) if (value[i] !== ((state.total + i) * 7 + ((state.total + i) >> 10)) % 256) state.ok = false
+            for (let i = 0; i < value.length; i++)
+              if (value[i] !== ((state.total + i) * 7 + ((state.total + i) >> 10)) % 256)
+                state.ok = false
             if (state.first === 0) state.first = value.length
             state.total += value.length
           }
@@ -141,13 +180,27 @@ describe('site origins: bridge and site-origin service worker', () => {
         })
       })
       const held = await waitUntil('the first bytes in the site frame', () =>
-        frame.evaluate(() => (window as unknown as { streamState: { total: number; done: boolean } }).streamState).then((s) => (s.total > 0 ? s : undefined)),
+        frame
+          .evaluate(
+            () =>
+              (window as unknown as { streamState: { total: number; done: boolean } }).streamState,
+          )
+          .then((s) => (s.total > 0 ? s : undefined)),
       )
-      ok(!held.done && held.total < MEDIA_SIZE, `bytes arrived (${held.total}) before the body was complete`)
+      ok(
+        !held.done && held.total < MEDIA_SIZE,
+        `bytes arrived (${held.total}) before the body was complete`,
+      )
       equal(await page.evaluate(() => window.harness.gateReached()), true)
       await page.evaluate(() => window.harness.openGate())
       const done = await waitUntil('the whole body', () =>
-        frame.evaluate(() => (window as unknown as { streamState: { total: number; done: boolean; ok: boolean } }).streamState).then((s) => (s.done ? s : undefined)),
+        frame
+          .evaluate(
+            () =>
+              (window as unknown as { streamState: { total: number; done: boolean; ok: boolean } })
+                .streamState,
+          )
+          .then((s) => (s.done ? s : undefined)),
       )
       deepEqual({ total: done.total, ok: done.ok }, { total: MEDIA_SIZE, ok: true })
     }),
@@ -166,7 +219,8 @@ describe('site origins: bridge and site-origin service worker', () => {
         const seen = await frame.evaluate(async () => {
           const media = new Uint8Array(await (await fetch('/media.bin')).arrayBuffer())
           let wrong = 0
-          for (let i = 0; i < media.length; i++) if (media[i] !== ((i * 7 + (i >> 10)) & 0xff)) wrong++
+          for (let i = 0; i < media.length; i++)
+            if (media[i] !== ((i * 7 + (i >> 10)) & 0xff)) wrong++
           return {
             color: getComputedStyle(document.querySelector('h1')!).color,
             ran: document.body.dataset.ran,
@@ -175,7 +229,13 @@ describe('site origins: bridge and site-origin service worker', () => {
             wrong,
           }
         })
-        deepEqual(seen, { color: 'rgb(12, 34, 56)', ran: 'yes', image: 1, media: MEDIA_SIZE, wrong: 0 })
+        deepEqual(seen, {
+          color: 'rgb(12, 34, 56)',
+          ran: 'yes',
+          image: 1,
+          media: MEDIA_SIZE,
+          wrong: 0,
+        })
         deepEqual(visitor.errors, [])
       } finally {
         await visitor.context.close()
@@ -186,7 +246,9 @@ describe('site origins: bridge and site-origin service worker', () => {
   it(
     'keeps the site apart from the app and from other sites',
     bounded(60_000, async () => {
-      const appDatabases = await page.evaluate(async () => (await indexedDB.databases()).map((d) => d.name))
+      const appDatabases = await page.evaluate(async () =>
+        (await indexedDB.databases()).map((d) => d.name),
+      )
       ok(appDatabases.length > 0, `the app has databases (${appDatabases.join(', ')})`)
       const frame = await siteFrame(page, site, 'h1')
       const probe = await frame.evaluate(async (appOrigin) => {
@@ -199,12 +261,16 @@ describe('site origins: bridge and site-origin service worker', () => {
             return (error as Error).name
           }
         }
-        const register = await navigator.serviceWorker.register(`${appOrigin}/sw.js`, { scope: `${appOrigin}/` }).then(
-          () => 'registered',
-          (error: Error) => error.name,
-        )
+        const register = await navigator.serviceWorker
+          .register(`${appOrigin}/sw.js`, { scope: `${appOrigin}/` })
+          .then(
+            () => 'registered',
+            (error: Error) => error.name,
+          )
         localStorage.setItem('secret', 'demo')
-        await caches.open('demo-private').then((cache) => cache.put('/private', new Response('demo only')))
+        await caches
+          .open('demo-private')
+          .then((cache) => cache.put('/private', new Response('demo only')))
         return {
           names,
           parentDocument: tryIt(() => window.parent.document.title),
@@ -213,25 +279,41 @@ describe('site origins: bridge and site-origin service worker', () => {
           register,
         }
       }, relay.appOrigin)
-      for (const name of appDatabases) ok(!probe.names.includes(name), `the site does not see the app's database ${name}`)
+      for (const name of appDatabases)
+        ok(!probe.names.includes(name), `the site does not see the app's database ${name}`)
       deepEqual(
         { ...probe, names: undefined },
-        { names: undefined, parentDocument: 'SecurityError', parentLocation: 'SecurityError', topStorage: 'SecurityError', register: 'SecurityError' },
+        {
+          names: undefined,
+          parentDocument: 'SecurityError',
+          parentLocation: 'SecurityError',
+          topStorage: 'SecurityError',
+          register: 'SecurityError',
+        },
       )
-      const registrations = await page.evaluate(async () => (await navigator.serviceWorker.getRegistrations()).map((r) => r.active?.scriptURL))
-      deepEqual(registrations, [relay.url('/sw.js')], 'the app origin still has only its own worker')
+      const registrations = await page.evaluate(async () =>
+        (await navigator.serviceWorker.getRegistrations()).map((r) => r.active?.scriptURL),
+      )
+      deepEqual(
+        registrations,
+        [relay.url('/sw.js')],
+        'the app origin still has only its own worker',
+      )
 
       await page.evaluate((address) => window.harness.show(address), `an://${OTHER}/`)
       const otherFrame = await siteFrame(page, other, 'h1')
-      const seen = await otherFrame.evaluate(async (demoOrigin) => ({
-        origin: location.origin,
-        secret: localStorage.getItem('secret'),
-        cache: await caches.has('demo-private'),
-        demoContent: await fetch(`${demoOrigin}/style.css`).then(
-          (r) => `HTTP ${r.status}`,
-          (error: Error) => error.name,
-        ),
-      }), site)
+      const seen = await otherFrame.evaluate(
+        async (demoOrigin) => ({
+          origin: location.origin,
+          secret: localStorage.getItem('secret'),
+          cache: await caches.has('demo-private'),
+          demoContent: await fetch(`${demoOrigin}/style.css`).then(
+            (r) => `HTTP ${r.status}`,
+            (error: Error) => error.name,
+          ),
+        }),
+        site,
+      )
       deepEqual(seen, { origin: other, secret: null, cache: false, demoContent: 'TypeError' })
     }),
   )
@@ -248,9 +330,20 @@ describe('site origins: bridge and site-origin service worker', () => {
         alert: document.querySelector('[role="alert"]') !== null,
         viewport: document.querySelector('meta[name="viewport"]') !== null,
       }))
-      deepEqual(shown, { heading: 'Name not found', error: 'NameNotFoundError', retry: 'Try again', alert: true, viewport: true })
-      const event = await waitUntil('the failure document event', () => page.evaluate(() => window.harness.documents.find((d) => d.site === 'nosuchname:test')))
-      deepEqual({ error: event.error, status: event.status }, { error: 'NameNotFoundError', status: 404 })
+      deepEqual(shown, {
+        heading: 'Name not found',
+        error: 'NameNotFoundError',
+        retry: 'Try again',
+        alert: true,
+        viewport: true,
+      })
+      const event = await waitUntil('the failure document event', () =>
+        page.evaluate(() => window.harness.documents.find((d) => d.site === 'nosuchname:test')),
+      )
+      deepEqual(
+        { error: event.error, status: event.status },
+        { error: 'NameNotFoundError', status: 404 },
+      )
     }),
   )
 
@@ -272,7 +365,11 @@ describe('site origins: bridge and site-origin service worker', () => {
         const response = await tab.goto(`${site}/sub/?q=1`)
         equal(tab.url(), viewer)
         const redirect = response?.request().redirectedFrom()?.response()
-        equal(await redirect?.then((r) => r?.fromServiceWorker()), true, 'the site worker answered the redirect')
+        equal(
+          await redirect?.then((r) => r?.fromServiceWorker()),
+          true,
+          'the site worker answered the redirect',
+        )
       } finally {
         await tab.close()
         await context.setOffline(false)
@@ -298,12 +395,21 @@ describe('site origins: bridge and site-origin service worker', () => {
         }))
         equal(seen.heading, `Hello from ${SITE}`)
         deepEqual({ color: seen.color, ran: seen.ran }, { color: 'rgb(12, 34, 56)', ran: 'yes' })
-        ok(seen.header !== null && Date.parse(seen.header) <= before, `the copy is dated (${seen.header})`)
-        const event = await waitUntil('the offline document event', () => page.evaluate(() => window.harness.documents.find((d) => d.offlineCopy !== undefined)))
+        ok(
+          seen.header !== null && Date.parse(seen.header) <= before,
+          `the copy is dated (${seen.header})`,
+        )
+        const event = await waitUntil('the offline document event', () =>
+          page.evaluate(() => window.harness.documents.find((d) => d.offlineCopy !== undefined)),
+        )
         ok(Date.parse(event.offlineCopy!) <= before, 'the shell learns when the copy was made')
         await frame.click('#sub')
         await frame.waitForURL(`${site}/sub/`)
-        equal(await frame.textContent('h1'), 'Sub-folder page', 'the folder redirect and the sub-folder page were kept too')
+        equal(
+          await frame.textContent('h1'),
+          'Sub-folder page',
+          'the folder redirect and the sub-folder page were kept too',
+        )
         // A page never visited: the failure page, not a browser error.
         await frame.evaluate(() => (location.href = '/never-visited.html'))
         await frame.waitForURL(`${site}/never-visited.html`)

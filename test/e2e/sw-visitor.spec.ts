@@ -16,7 +16,15 @@ import { buildApp, removeBuild } from './support/app-build.ts'
 import { startAppRelay, type AppRelay } from './support/app-relay.ts'
 import { launchChromium, newPerson } from './support/browser.ts'
 import { bounded } from './support/site-frame.ts'
-import { chooseName, openApp, PUBLISH_MS, siteFrame, START_MS, visit, VIEW_MS } from './ui-support/app-page.ts'
+import {
+  chooseName,
+  openApp,
+  PUBLISH_MS,
+  siteFrame,
+  START_MS,
+  visit,
+  VIEW_MS,
+} from './ui-support/app-page.ts'
 import { HEADING_COLOUR, SCRIPT_TEXT, writeSiteFolder } from './ui-support/site-folder.ts'
 
 /** The site B opens while A is there. */
@@ -82,7 +90,11 @@ describe('a visitor when the network or the host is gone (Chromium, through the 
       const frame = siteFrame(b.page)
       await frame.locator('h1', { hasText: VISITED_TITLE }).waitFor({ timeout: VIEW_MS })
       await frame.locator('#js', { hasText: SCRIPT_TEXT }).waitFor({ timeout: VIEW_MS })
-      equal(await b.page.getByText(/Offline copy from/).count(), 0, 'a live visit is not called an offline copy')
+      equal(
+        await b.page.getByText(/Offline copy from/).count(),
+        0,
+        'a live visit is not called an offline copy',
+      )
 
       /** A new load of the app at the site (not a change of hash): the tab's node restarts. */
       const reopen = async (): Promise<void> => {
@@ -93,7 +105,11 @@ describe('a visitor when the network or the host is gone (Chromium, through the 
       const styledAndScripted = async (): Promise<void> => {
         const heading = frame.locator('h1', { hasText: VISITED_TITLE })
         await heading.waitFor({ timeout: VIEW_MS })
-        equal(await heading.evaluate((h) => getComputedStyle(h).color), HEADING_COLOUR, 'the stylesheet is there too')
+        equal(
+          await heading.evaluate((h) => getComputedStyle(h).color),
+          HEADING_COLOUR,
+          'the stylesheet is there too',
+        )
         await frame.locator('#js', { hasText: SCRIPT_TEXT }).waitFor({ timeout: VIEW_MS })
       }
 
@@ -101,18 +117,37 @@ describe('a visitor when the network or the host is gone (Chromium, through the 
       try {
         // The app shell starts from its precache; the node answers from the blocks it kept.
         await reopen()
-        const network = await b.page.evaluate((url) => fetch(url, { cache: 'no-store' }).then((r) => `HTTP ${r.status}`, (error: Error) => error.name), relay.url('/health'))
+        const network = await b.page.evaluate(
+          (url) =>
+            fetch(url, { cache: 'no-store' }).then(
+              (r) => `HTTP ${r.status}`,
+              (error: Error) => error.name,
+            ),
+          relay.url('/health'),
+        )
         equal(network, 'TypeError', 'the app page has no network')
         await styledAndScripted()
         // Above the frame, in the app: an offline copy, from when, and how old.
         const notice = b.page.getByRole('status').filter({ hasText: /Offline copy from/ })
         await notice.waitFor({ timeout: VIEW_MS })
         const text = (await notice.textContent())?.replace(/\s+/g, ' ') ?? ''
-        ok(/\((less than a minute|\d+ minutes?) old\)/.test(text), `the notice says how old the copy is: "${text}"`)
+        ok(
+          /\((less than a minute|\d+ minutes?) old\)/.test(text),
+          `the notice says how old the copy is: "${text}"`,
+        )
         const when = Date.parse((await notice.locator('time').getAttribute('datetime')) ?? '')
         const now = await b.page.evaluate(() => Date.now())
-        ok(when >= visitedFrom && when <= now, `the copy is dated from the live visit (${new Date(when).toISOString()})`)
-        equal(await siteFrame(b.page).getByText(/Offline copy from/).count(), 0, 'the notice is the app’s, outside the site')
+        ok(
+          when >= visitedFrom && when <= now,
+          `the copy is dated from the live visit (${new Date(when).toISOString()})`,
+        )
+        equal(
+          await siteFrame(b.page)
+            .getByText(/Offline copy from/)
+            .count(),
+          0,
+          'the notice is the app’s, outside the site',
+        )
       } finally {
         await b.context.setOffline(false)
       }
@@ -132,24 +167,51 @@ describe('a visitor when the network or the host is gone (Chromium, through the 
       const shown = await frame.locator('html').evaluate((root) => ({
         failure: root.dataset.anFailure,
         heading: document.querySelector('h1')?.textContent,
-        alert: document.querySelector('[role="alert"]')?.textContent?.includes('no computer holding this site’s content answered') ?? false,
+        alert:
+          document
+            .querySelector('[role="alert"]')
+            ?.textContent?.includes('no computer holding this site’s content answered') ?? false,
         retry: document.querySelector('a.primary')?.textContent,
         retryHref: document.querySelector('a.primary')?.getAttribute('href'),
-        openInApp: [...document.querySelectorAll('a')].some((link) => link.textContent === 'Open in Alternet'),
+        openInApp: [...document.querySelectorAll('a')].some(
+          (link) => link.textContent === 'Open in Alternet',
+        ),
         error: root.dataset.anError,
       }))
-      ok(['HostUnreachableError', 'RouteStatusError', 'RouteProtocolError', 'BlockGoneError'].includes(shown.error ?? ''), `a host error (${shown.error})`)
+      ok(
+        [
+          'HostUnreachableError',
+          'RouteStatusError',
+          'RouteProtocolError',
+          'BlockGoneError',
+        ].includes(shown.error ?? ''),
+        `a host error (${shown.error})`,
+      )
       deepEqual(
         { ...shown, error: undefined },
-        { failure: 'no-host', heading: 'No host reachable', alert: true, retry: 'Try again', retryHref: '/', openInApp: false, error: undefined },
+        {
+          failure: 'no-host',
+          heading: 'No host reachable',
+          alert: true,
+          retry: 'Try again',
+          retryHref: '/',
+          openInApp: false,
+          error: undefined,
+        },
       )
-      equal(await b.page.getByText(/Offline copy from/).count(), 0, 'no offline copy stands in for a site never visited')
+      equal(
+        await b.page.getByText(/Offline copy from/).count(),
+        0,
+        'no offline copy stands in for a site never visited',
+      )
       await b.page.locator(`[data-error="${shown.error}"]`).waitFor({ timeout: VIEW_MS })
 
       // "Try again" asks again, and with A still gone, says the same.
       await frame.locator('html').evaluate((root) => (root.dataset.seen = 'yes'))
       await frame.getByRole('link', { name: 'Try again' }).click()
-      await frame.locator('html[data-an-failure="no-host"]:not([data-seen])').waitFor({ timeout: 90_000 })
+      await frame
+        .locator('html[data-an-failure="no-host"]:not([data-seen])')
+        .waitFor({ timeout: 90_000 })
       equal(await heading.textContent(), 'No host reachable')
       equal(b.errors.length, 0, `no page errors: ${b.errors.join('; ')}`)
     }),

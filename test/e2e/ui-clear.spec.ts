@@ -15,7 +15,17 @@ import { buildApp, removeBuild } from './support/app-build.ts'
 import { startAppRelay, type AppRelay } from './support/app-relay.ts'
 import { launchChromium, newPerson, waitUntil } from './support/browser.ts'
 import { bounded } from './support/site-frame.ts'
-import { chooseName, goTo, openApp, PUBLISH_MS, siteFrame, START_MS, visit, VIEW_MS, waitForPhase } from './ui-support/app-page.ts'
+import {
+  chooseName,
+  goTo,
+  openApp,
+  PUBLISH_MS,
+  siteFrame,
+  START_MS,
+  visit,
+  VIEW_MS,
+  waitForPhase,
+} from './ui-support/app-page.ts'
 import { SCRIPT_TEXT, writeSiteFolder } from './ui-support/site-folder.ts'
 
 const SITE = 'cleared:visitor'
@@ -59,7 +69,9 @@ async function keptBlocks(page: Page, site: string): Promise<KeptBlocks> {
         })
       const [siteRows, usage] = await Promise.all([
         read(tx.objectStore('site-blocks').count(IDBKeyRange.bound([site], [site, []]))),
-        read(tx.objectStore('meta').get('blockUsage')) as Promise<{ blocks: number; bytes: number } | undefined>,
+        read(tx.objectStore('meta').get('blockUsage')) as Promise<
+          { blocks: number; bytes: number } | undefined
+        >,
       ])
       return { siteRows, usage: usage ?? { blocks: 0, bytes: 0 } }
     } finally {
@@ -89,8 +101,15 @@ describe('clearing visited sites and everything (Chromium, through the app)', ()
     equal(response?.headers()['clear-site-data'], undefined, 'and clears nothing')
     return probe.evaluate(async (name) => {
       const keys = await caches.keys()
-      const offlineCopies = keys.includes(name) ? (await (await caches.open(name)).keys()).length : 0
-      return { caches: keys, offlineCopies, workers: (await navigator.serviceWorker.getRegistrations()).length, localStorage: localStorage.length }
+      const offlineCopies = keys.includes(name)
+        ? (await (await caches.open(name)).keys()).length
+        : 0
+      return {
+        caches: keys,
+        offlineCopies,
+        workers: (await navigator.serviceWorker.getRegistrations()).length,
+        localStorage: localStorage.length,
+      }
     }, OFFLINE_COPIES)
   }
 
@@ -101,8 +120,17 @@ describe('clearing visited sites and everything (Chromium, through the app)', ()
     await frame.locator('h1', { hasText: TITLE }).waitFor({ timeout: VIEW_MS })
     await frame.locator('#js', { hasText: SCRIPT_TEXT }).waitFor({ timeout: VIEW_MS })
     // The page, its stylesheet, script and image: four offline copies, and their blocks plus the manifest.
-    await waitUntil('the offline copies', async () => (await originState()).offlineCopies >= 4, VIEW_MS)
-    if (blocks) await waitUntil('the kept blocks', async () => (await keptBlocks(b.page, SITE)).siteRows >= 5, VIEW_MS)
+    await waitUntil(
+      'the offline copies',
+      async () => (await originState()).offlineCopies >= 4,
+      VIEW_MS,
+    )
+    if (blocks)
+      await waitUntil(
+        'the kept blocks',
+        async () => (await keptBlocks(b.page, SITE)).siteRows >= 5,
+        VIEW_MS,
+      )
   }
 
   before(
@@ -122,7 +150,9 @@ describe('clearing visited sites and everything (Chromium, through the app)', ()
       await a.page.getByText('5 files').waitFor()
       await chooseName(a.page, name, topic, 'free')
       await a.page.getByRole('button', { name: 'Publish', exact: true }).click()
-      await a.page.locator('a[data-share]', { hasText: `an://${SITE}/` }).waitFor({ timeout: PUBLISH_MS })
+      await a.page
+        .locator('a[data-share]', { hasText: `an://${SITE}/` })
+        .waitFor({ timeout: PUBLISH_MS })
     }),
   )
 
@@ -143,12 +173,17 @@ describe('clearing visited sites and everything (Chromium, through the app)', ()
       const kept = await keptBlocks(b.page, SITE)
       const before = await originState()
       ok(kept.usage.bytes > 0, `blocks are kept (${JSON.stringify(kept)})`)
-      ok(before.offlineCopies >= 4 && before.workers === 1 && before.localStorage === 1, `the site origin holds copies, a worker and storage (${JSON.stringify(before)})`)
+      ok(
+        before.offlineCopies >= 4 && before.workers === 1 && before.localStorage === 1,
+        `the site origin holds copies, a worker and storage (${JSON.stringify(before)})`,
+      )
 
       const consoleLines: string[] = []
       b.page.on('console', (message) => consoleLines.push(message.text()))
       await goTo(b.page, 'Settings')
-      await b.page.getByText(`${formatBytes(kept.usage.bytes)} in ${kept.usage.blocks} blocks`).waitFor({ timeout: START_MS })
+      await b.page
+        .getByText(`${formatBytes(kept.usage.bytes)} in ${kept.usage.blocks} blocks`)
+        .waitFor({ timeout: START_MS })
       await b.page.getByRole('button', { name: 'Clear visited sites' }).click()
       const status = b.page.getByRole('status').filter({ hasText: 'Freed' })
       await status.waitFor({ timeout: 60_000 })
@@ -158,9 +193,16 @@ describe('clearing visited sites and everything (Chromium, through the app)', ()
 
       deepEqual(await keptBlocks(b.page, SITE), { siteRows: 0, usage: { blocks: 0, bytes: 0 } })
       deepEqual(await originState(), { caches: [], offlineCopies: 0, workers: 0, localStorage: 0 })
-      equal(await b.page.locator('iframe[title^="Clearing"]').count(), 0, 'the clear frames are gone')
+      equal(
+        await b.page.locator('iframe[title^="Clearing"]').count(),
+        0,
+        'the clear frames are gone',
+      )
       // Chromium itself honoured the header (the page's own script is only the fallback).
-      ok(consoleLines.some((line) => line.includes('Cleared data types: "cache", "storage"')), `Chromium cleared the origin (${consoleLines.join(' | ')})`)
+      ok(
+        consoleLines.some((line) => line.includes('Cleared data types: "cache", "storage"')),
+        `Chromium cleared the origin (${consoleLines.join(' | ')})`,
+      )
 
       // The site still opens afterwards, live from A, and its origin keeps copies again.
       await visitSite(false)

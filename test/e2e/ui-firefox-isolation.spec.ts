@@ -15,7 +15,15 @@ import { deepEqual, equal, ok } from '../support/assert.ts'
 import { buildApp, removeBuild } from './support/app-build.ts'
 import { startAppRelay, type AppRelay } from './support/app-relay.ts'
 import { bounded } from './support/site-frame.ts'
-import { clickButton, fill, frameOf, launchFirefox, newFirefoxPerson, openAppIn, waitForText } from './ui-support/firefox.ts'
+import {
+  clickButton,
+  fill,
+  frameOf,
+  launchFirefox,
+  newFirefoxPerson,
+  openAppIn,
+  waitForText,
+} from './ui-support/firefox.ts'
 
 const SITE = 'apart:firefox'
 const OTHER = 'other:firefox'
@@ -29,7 +37,9 @@ async function publishFiles(page: Page, files: string[], site: string): Promise<
   await fill(page, '#topic', topic)
   await waitForText(page, `${site} is free.`)
   await clickButton(page, 'Publish')
-  await page.waitForSelector(`an-app >>> a[data-share] ::-p-text(an://${site}/)`, { timeout: 90_000 })
+  await page.waitForSelector(`an-app >>> a[data-share] ::-p-text(an://${site}/)`, {
+    timeout: 90_000,
+  })
 }
 
 /** Shows `site` in the viewer and returns its frame, once it has its heading. */
@@ -63,9 +73,15 @@ describe('site isolation in Firefox', () => {
     'keeps the site apart from the app and from other sites',
     bounded(240_000, async () => {
       const paths = { site: join(work, 'index.html'), other: join(work, 'other', 'index.html') }
-      await writeFile(paths.site, '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Apart</title></head><body><h1>A site kept apart</h1></body></html>')
+      await writeFile(
+        paths.site,
+        '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Apart</title></head><body><h1>A site kept apart</h1></body></html>',
+      )
       await mkdir(join(work, 'other'), { recursive: true })
-      await writeFile(paths.other, '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Other</title></head><body><h1>Another site</h1></body></html>')
+      await writeFile(
+        paths.other,
+        '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Other</title></head><body><h1>Another site</h1></body></html>',
+      )
 
       const person = await newFirefoxPerson(firefox)
       try {
@@ -78,7 +94,10 @@ describe('site isolation in Firefox', () => {
           const found = await indexedDB.databases()
           return found.map((d) => d.name ?? '')
         })
-        ok(appDatabases.includes('alternet'), `the app keeps its keys in IndexedDB (${appDatabases.join(', ')})`)
+        ok(
+          appDatabases.includes('alternet'),
+          `the app keeps its keys in IndexedDB (${appDatabases.join(', ')})`,
+        )
         const appStores = await page.evaluate(
           () =>
             new Promise<string[]>((resolve, reject) => {
@@ -91,7 +110,10 @@ describe('site isolation in Firefox', () => {
               request.onerror = () => reject(request.error)
             }),
         )
-        ok(appStores.includes('identity'), `the app's database has its stores (${appStores.join(', ')})`)
+        ok(
+          appStores.includes('identity'),
+          `the app's database has its stores (${appStores.join(', ')})`,
+        )
 
         await page.goto(`${relay.appOrigin}/#/view`)
         await page.waitForSelector('an-app[data-phase="running"]', { timeout: 30_000 })
@@ -129,12 +151,16 @@ describe('site isolation in Firefox', () => {
                 }),
               )
             }
-            const register = await navigator.serviceWorker.register(`${appOrigin}/sw.js`, { scope: `${appOrigin}/` }).then(
-              () => 'registered',
-              (error: Error) => error.name,
-            )
+            const register = await navigator.serviceWorker
+              .register(`${appOrigin}/sw.js`, { scope: `${appOrigin}/` })
+              .then(
+                () => 'registered',
+                (error: Error) => error.name,
+              )
             localStorage.setItem('secret', 'apart')
-            await caches.open('apart-private').then((cache) => cache.put('/private', new Response('apart only')))
+            await caches
+              .open('apart-private')
+              .then((cache) => cache.put('/private', new Response('apart only')))
             return {
               names,
               opened,
@@ -147,18 +173,37 @@ describe('site isolation in Firefox', () => {
           relay.appOrigin,
           appDatabases,
         )
-        for (const name of appDatabases) ok(!probe.names.includes(name), `the site does not see the app's database ${name}`)
+        for (const name of appDatabases)
+          ok(!probe.names.includes(name), `the site does not see the app's database ${name}`)
         deepEqual(
           probe.opened,
           appDatabases.map((name) => ({ name, upgraded: true, stores: [] })),
           "the app's database names open new, empty databases on the site origin",
         )
         deepEqual(
-          { parentDocument: probe.parentDocument, topLocation: probe.topLocation, topStorage: probe.topStorage, register: probe.register },
-          { parentDocument: 'SecurityError', topLocation: 'SecurityError', topStorage: 'SecurityError', register: 'SecurityError' },
+          {
+            parentDocument: probe.parentDocument,
+            topLocation: probe.topLocation,
+            topStorage: probe.topStorage,
+            register: probe.register,
+          },
+          {
+            parentDocument: 'SecurityError',
+            topLocation: 'SecurityError',
+            topStorage: 'SecurityError',
+            register: 'SecurityError',
+          },
         )
-        const registrations = await page.evaluate(async () => (await navigator.serviceWorker.getRegistrations()).map((r) => r.active?.scriptURL ?? r.installing?.scriptURL ?? r.waiting?.scriptURL))
-        deepEqual(registrations, [relay.url('/sw.js')], 'the app origin still has only its own worker')
+        const registrations = await page.evaluate(async () =>
+          (await navigator.serviceWorker.getRegistrations()).map(
+            (r) => r.active?.scriptURL ?? r.installing?.scriptURL ?? r.waiting?.scriptURL,
+          ),
+        )
+        deepEqual(
+          registrations,
+          [relay.url('/sw.js')],
+          'the app origin still has only its own worker',
+        )
         const stillThere = await page.evaluate(
           () =>
             new Promise<string[]>((resolve, reject) => {
@@ -187,7 +232,12 @@ describe('site isolation in Firefox', () => {
           }),
           origin,
         )
-        deepEqual(seen, { origin: relay.siteOrigin(OTHER), secret: null, cache: false, siteContent: 'TypeError' })
+        deepEqual(seen, {
+          origin: relay.siteOrigin(OTHER),
+          secret: null,
+          cache: false,
+          siteContent: 'TypeError',
+        })
         equal(person.errors.length, 0, `no page errors: ${person.errors.join('; ')}`)
       } finally {
         await person.close()

@@ -17,8 +17,23 @@ import { startAppRelay, type AppRelay } from './support/app-relay.ts'
 import { launchChromium, newPerson } from './support/browser.ts'
 import { bounded } from './support/site-frame.ts'
 import { chooseName, openApp, publish } from './ui-support/app-page.ts'
-import { clickButton, fill, frameOf, launchFirefox, newFirefoxPerson, openAppIn, waitForText } from './ui-support/firefox.ts'
-import { HEADING_COLOUR, IMAGE_SIZE, SCRIPT_TEXT, SUBPAGE_HEADING, siteFiles, writeSiteFolder } from './ui-support/site-folder.ts'
+import {
+  clickButton,
+  fill,
+  frameOf,
+  launchFirefox,
+  newFirefoxPerson,
+  openAppIn,
+  waitForText,
+} from './ui-support/firefox.ts'
+import {
+  HEADING_COLOUR,
+  IMAGE_SIZE,
+  SCRIPT_TEXT,
+  SUBPAGE_HEADING,
+  siteFiles,
+  writeSiteFolder,
+} from './ui-support/site-folder.ts'
 
 describe('the app in Firefox', () => {
   let appDir = ''
@@ -50,7 +65,10 @@ describe('the app in Firefox', () => {
         await writeFile(join(work, name), files[name])
       }
       // The picked files sit side by side: the page's image path becomes a flat one.
-      await writeFile(paths[0], (files['index.html'] as string).replace('images/logo.png', 'logo.png'))
+      await writeFile(
+        paths[0],
+        (files['index.html'] as string).replace('images/logo.png', 'logo.png'),
+      )
       paths.push(join(work, 'logo.png'))
       await writeFile(join(work, 'logo.png'), files['images/logo.png'])
 
@@ -58,7 +76,9 @@ describe('the app in Firefox', () => {
       const b = await newFirefoxPerson(firefox)
       try {
         await openAppIn(a.page, relay.appOrigin, '#/publish')
-        const input = (await a.page.waitForSelector('an-app >>> #files')) as ElementHandle<HTMLInputElement>
+        const input = (await a.page.waitForSelector(
+          'an-app >>> #files',
+        )) as ElementHandle<HTMLInputElement>
         await input.uploadFile(...paths)
         await waitForText(a.page, '4 files')
         await fill(a.page, '#name', 'firefox')
@@ -67,16 +87,43 @@ describe('the app in Firefox', () => {
         await clickButton(a.page, 'Publish')
         const share = await a.page.waitForSelector('an-app >>> a[data-share]', { timeout: 90_000 })
         equal(await share!.evaluate((link) => link.textContent?.trim()), 'an://firefox:demo/')
-        equal(await a.page.$eval('an-app >>> [role="progressbar"]', (bar) => bar.getAttribute('aria-valuenow')), '100')
+        equal(
+          await a.page.$eval('an-app >>> [role="progressbar"]', (bar) =>
+            bar.getAttribute('aria-valuenow'),
+          ),
+          '100',
+        )
 
         await openAppIn(b.page, relay.appOrigin, '#/view')
         await fill(b.page, '#address', ' firefox:demo ')
         await clickButton(b.page, 'Go')
         const frame = await frameOf(b.page, relay.siteOrigin('firefox:demo'), '#logo', 90_000)
-        equal(await frame.$eval('h1', (h) => getComputedStyle(h).color), HEADING_COLOUR, 'the stylesheet applies')
-        await frame.waitForFunction((text) => document.getElementById('js')?.textContent === text, { timeout: 30_000 }, SCRIPT_TEXT)
-        equal(await frame.$eval('#logo', async (img) => (await (img as HTMLImageElement).decode(), (img as HTMLImageElement).naturalWidth)), IMAGE_SIZE, 'the image loaded')
-        equal(a.errors.length + b.errors.length, 0, `no page errors: ${[...a.errors, ...b.errors].join('; ')}`)
+        equal(
+          await frame.$eval('h1', (h) => getComputedStyle(h).color),
+          HEADING_COLOUR,
+          'the stylesheet applies',
+        )
+        await frame.waitForFunction(
+          (text) => document.getElementById('js')?.textContent === text,
+          { timeout: 30_000 },
+          SCRIPT_TEXT,
+        )
+        equal(
+          await frame.$eval(
+            '#logo',
+            async (img) => (
+              await (img as HTMLImageElement).decode(),
+              (img as HTMLImageElement).naturalWidth
+            ),
+          ),
+          IMAGE_SIZE,
+          'the image loaded',
+        )
+        equal(
+          a.errors.length + b.errors.length,
+          0,
+          `no page errors: ${[...a.errors, ...b.errors].join('; ')}`,
+        )
       } finally {
         await a.close()
         await b.close()
@@ -104,7 +151,11 @@ describe('the app in Firefox', () => {
         equal(await home.$eval('h1', (h) => getComputedStyle(h).color), HEADING_COLOUR)
         await home.click('a[href="docs/page.html"]')
         const sub = await frameOf(b.page, origin, 'h1', 45_000)
-        await sub.waitForFunction((heading) => document.querySelector('h1')?.textContent === heading, { timeout: 45_000 }, SUBPAGE_HEADING)
+        await sub.waitForFunction(
+          (heading) => document.querySelector('h1')?.textContent === heading,
+          { timeout: 45_000 },
+          SUBPAGE_HEADING,
+        )
         ok(sub.url().endsWith('/docs/page.html'), sub.url())
       } finally {
         await b.close()
@@ -121,7 +172,10 @@ describe('the app in Firefox', () => {
       try {
         const page = await limited.newPage()
         await openAppIn(page, relay.appOrigin, '#/view', 'unsupported')
-        const missing = await page.$eval('an-app >>> an-capability-notice >>> [role="alert"]', (alert) => alert.getAttribute('data-missing'))
+        const missing = await page.$eval(
+          'an-app >>> an-capability-notice >>> [role="alert"]',
+          (alert) => alert.getAttribute('data-missing'),
+        )
         ok(missing?.split(' ').includes('webrtc'), `WebRTC is named as missing: ${missing}`)
         await waitForText(page, 'No WebRTC.')
         await waitForText(page, 'No node: this browser lacks what it needs')

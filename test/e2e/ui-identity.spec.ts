@@ -14,7 +14,17 @@ import { buildApp, removeBuild } from './support/app-build.ts'
 import { startAppRelay, type AppRelay } from './support/app-relay.ts'
 import { launchChromium, newPerson } from './support/browser.ts'
 import { bounded } from './support/site-frame.ts'
-import { chooseName, goTo, openApp, ownFingerprint, publish, siteFrame, visit, VIEW_MS, waitForPhase } from './ui-support/app-page.ts'
+import {
+  chooseName,
+  goTo,
+  openApp,
+  ownFingerprint,
+  publish,
+  siteFrame,
+  visit,
+  VIEW_MS,
+  waitForPhase,
+} from './ui-support/app-page.ts'
 
 const PASSPHRASE = 'correct horse battery staple'
 
@@ -48,7 +58,9 @@ describe('identity: export, import, and one node per browser (Chromium)', () => 
         // A publishes a page written in the editor.
         await openApp(a.page, relay.appOrigin, '#/publish')
         await a.page.getByRole('button', { name: 'Write a page instead' }).click()
-        await a.page.getByRole('textbox', { name: 'Page (index.html)' }).fill('<!doctype html><title>v1</title><h1>Version one</h1>')
+        await a.page
+          .getByRole('textbox', { name: 'Page (index.html)' })
+          .fill('<!doctype html><title>v1</title><h1>Version one</h1>')
         await chooseName(a.page, 'moving', 'keys', 'free')
         await publish(a.page)
         const keyOfA = await ownFingerprint(a.page)
@@ -59,10 +71,16 @@ describe('identity: export, import, and one node per browser (Chromium)', () => 
         await a.page.getByRole('button', { name: 'Export key' }).click()
         await a.page.getByRole('alert').getByText('The passphrases differ').waitFor()
         await a.page.getByLabel('Repeat export passphrase', { exact: true }).fill(PASSPHRASE)
-        const [download] = await Promise.all([a.page.waitForEvent('download'), a.page.getByRole('button', { name: 'Export key' }).click()])
+        const [download] = await Promise.all([
+          a.page.waitForEvent('download'),
+          a.page.getByRole('button', { name: 'Export key' }).click(),
+        ])
         const keyFile = join(work, download.suggestedFilename())
         await download.saveAs(keyFile)
-        ok(download.suggestedFilename().includes(keyOfA), `the file is named after the key: ${download.suggestedFilename()}`)
+        ok(
+          download.suggestedFilename().includes(keyOfA),
+          `the file is named after the key: ${download.suggestedFilename()}`,
+        )
 
         // C's own key differs; the name is held by another key from where C stands.
         await openApp(c.page, relay.appOrigin, '#/publish')
@@ -83,14 +101,24 @@ describe('identity: export, import, and one node per browser (Chromium)', () => 
         await keyFileInput.setInputFiles(damaged)
         await passphrase.fill(PASSPHRASE)
         await c.page.getByRole('button', { name: 'Import key' }).click()
-        await c.page.getByRole('alert').getByText('This key file is damaged or not a key file').waitFor({ timeout: VIEW_MS })
-        equal(await c.page.locator('[data-fingerprint]').textContent(), keyOfC, 'nothing changed on a failed import')
+        await c.page
+          .getByRole('alert')
+          .getByText('This key file is damaged or not a key file')
+          .waitFor({ timeout: VIEW_MS })
+        equal(
+          await c.page.locator('[data-fingerprint]').textContent(),
+          keyOfC,
+          'nothing changed on a failed import',
+        )
 
         // The real file with its passphrase.
         await keyFileInput.setInputFiles(keyFile)
         await passphrase.fill(PASSPHRASE)
         await c.page.getByRole('button', { name: 'Import key' }).click()
-        await c.page.getByRole('status').getByText(`Imported the key ${keyOfA}`).waitFor({ timeout: VIEW_MS })
+        await c.page
+          .getByRole('status')
+          .getByText(`Imported the key ${keyOfA}`)
+          .waitFor({ timeout: VIEW_MS })
         equal(await c.page.locator('[data-fingerprint]').textContent(), keyOfA)
 
         // C publishes a new version from one picked file.
@@ -107,12 +135,20 @@ describe('identity: export, import, and one node per browser (Chromium)', () => 
         // A third person opens the name and gets the new version.
         await openApp(viewer.page, relay.appOrigin)
         await visit(viewer.page, 'an://moving:keys')
-        await siteFrame(viewer.page).locator('h1', { hasText: 'Version two' }).waitFor({ timeout: VIEW_MS })
+        await siteFrame(viewer.page)
+          .locator('h1', { hasText: 'Version two' })
+          .waitFor({ timeout: VIEW_MS })
 
         // From My sites: Update leads to the publish form filled in; Stop hosting asks first.
         await c.page.getByRole('link', { name: 'Update moving:keys' }).click()
-        equal(await c.page.getByRole('textbox', { name: 'Name', exact: true }).inputValue(), 'moving')
-        equal(await c.page.getByRole('textbox', { name: 'Topic', exact: true }).inputValue(), 'keys')
+        equal(
+          await c.page.getByRole('textbox', { name: 'Name', exact: true }).inputValue(),
+          'moving',
+        )
+        equal(
+          await c.page.getByRole('textbox', { name: 'Topic', exact: true }).inputValue(),
+          'keys',
+        )
         await goTo(c.page, 'My sites')
         c.page.once('dialog', (dialog) => void dialog.accept())
         await c.page.getByRole('button', { name: 'Stop hosting moving:keys' }).click()

@@ -64,13 +64,21 @@ describe('the app is installable (Chromium)', () => {
     await removeBuild(appDir)
   })
 
-  it(
-    'reads a PNG header, and refuses what is not a PNG',
-    () => {
-      deepEqual(pngSize(new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 0, 0, 0, 192, 0, 0, 0, 192])), { width: 192, height: 192 })
-      equal(pngSize(new TextEncoder().encode('<svg xmlns="http://www.w3.org/2000/svg"></svg>')), undefined)
-    },
-  )
+  it('reads a PNG header, and refuses what is not a PNG', () => {
+    deepEqual(
+      pngSize(
+        new Uint8Array([
+          0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 0, 0,
+          0, 192, 0, 0, 0, 192,
+        ]),
+      ),
+      { width: 192, height: 192 },
+    )
+    equal(
+      pngSize(new TextEncoder().encode('<svg xmlns="http://www.w3.org/2000/svg"></svg>')),
+      undefined,
+    )
+  })
 
   it(
     'links a manifest whose fields and icons Chromium needs, each icon a PNG of its stated size',
@@ -82,13 +90,19 @@ describe('the app is installable (Chromium)', () => {
         equal(href, '/manifest.webmanifest')
         const { type, manifest } = await page.evaluate(async (url) => {
           const response = await fetch(url)
-          return { type: response.headers.get('content-type') ?? '', manifest: (await response.json()) as unknown }
+          return {
+            type: response.headers.get('content-type') ?? '',
+            manifest: (await response.json()) as unknown,
+          }
         }, href!)
         ok(/^application\/(manifest\+)?json/.test(type), `served as JSON, not ${type}`)
         const m = manifest as Manifest
         ok(m.name && m.short_name, 'name and short_name')
         equal(m.display, 'standalone')
-        ok(COLOUR.test(m.theme_color ?? '') && COLOUR.test(m.background_color ?? ''), 'theme and background colours')
+        ok(
+          COLOUR.test(m.theme_color ?? '') && COLOUR.test(m.background_color ?? ''),
+          'theme and background colours',
+        )
         ok(m.id !== undefined, 'an id')
         const scope = new URL(m.scope ?? '', relay.appOrigin + '/').href
         const start = new URL(m.start_url ?? '', relay.appOrigin + '/').href
@@ -96,11 +110,24 @@ describe('the app is installable (Chromium)', () => {
 
         const pngs = (m.icons ?? []).filter((icon) => icon.type === 'image/png')
         for (const size of [192, 512]) {
-          ok(pngs.some((icon) => icon.sizes.split(' ').includes(`${size}x${size}`) && (icon.purpose ?? 'any').includes('any')), `a ${size} px icon`)
+          ok(
+            pngs.some(
+              (icon) =>
+                icon.sizes.split(' ').includes(`${size}x${size}`) &&
+                (icon.purpose ?? 'any').includes('any'),
+            ),
+            `a ${size} px icon`,
+          )
         }
-        ok(pngs.some((icon) => icon.purpose?.split(' ').includes('maskable')), 'a maskable icon')
+        ok(
+          pngs.some((icon) => icon.purpose?.split(' ').includes('maskable')),
+          'a maskable icon',
+        )
         for (const icon of pngs) {
-          const bytes = await page.evaluate(async (src) => Array.from(new Uint8Array(await (await fetch(src)).arrayBuffer())), icon.src)
+          const bytes = await page.evaluate(
+            async (src) => Array.from(new Uint8Array(await (await fetch(src)).arrayBuffer())),
+            icon.src,
+          )
           const size = pngSize(new Uint8Array(bytes))
           ok(size !== undefined, `${icon.src} is a PNG`)
           equal(`${size.width}x${size.height}`, icon.sizes, `${icon.src} is as large as it says`)
@@ -116,17 +143,31 @@ describe('the app is installable (Chromium)', () => {
     bounded(60_000, async () => {
       // Browser contexts are off the record, where Chromium never offers installation: use a profile.
       const profile = await mkdtemp(join(tmpdir(), 'an-ui-profile-'))
-      const context = await chromium.launchPersistentContext(profile, { executablePath: chromiumPath(), headless: true, args: CHROMIUM_ARGS })
+      const context = await chromium.launchPersistentContext(profile, {
+        executablePath: chromiumPath(),
+        headless: true,
+        args: CHROMIUM_ARGS,
+      })
       try {
         const page = context.pages()[0] ?? (await context.newPage())
         await openApp(page, relay.appOrigin)
-        await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 30_000 })
+        await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, {
+          timeout: 30_000,
+        })
         equal(await page.evaluate(() => window.isSecureContext), true, 'a secure context')
         const cdp = await context.newCDPSession(page)
-        const { errors } = (await cdp.send('Page.getAppManifest')) as { errors: { message: string }[] }
+        const { errors } = (await cdp.send('Page.getAppManifest')) as {
+          errors: { message: string }[]
+        }
         deepEqual(errors, [], 'the manifest parses without errors')
-        const { installabilityErrors } = (await cdp.send('Page.getInstallabilityErrors')) as { installabilityErrors: { errorId: string }[] }
-        deepEqual(installabilityErrors, [], `installability errors: ${JSON.stringify(installabilityErrors)}`)
+        const { installabilityErrors } = (await cdp.send('Page.getInstallabilityErrors')) as {
+          installabilityErrors: { errorId: string }[]
+        }
+        deepEqual(
+          installabilityErrors,
+          [],
+          `installability errors: ${JSON.stringify(installabilityErrors)}`,
+        )
       } finally {
         await context.close()
         await rm(profile, { recursive: true, force: true })

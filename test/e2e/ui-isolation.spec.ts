@@ -60,7 +60,12 @@ async function siteFolder(work: string, name: string, html: string): Promise<str
 }
 
 /** Publishes `folder` as `site` from the publish screen. */
-async function publishFolder(page: Page, appOrigin: string, folder: string, site: string): Promise<void> {
+async function publishFolder(
+  page: Page,
+  appOrigin: string,
+  folder: string,
+  site: string,
+): Promise<void> {
   const [name, topic] = site.split(':')
   await openApp(page, appOrigin, '#/publish')
   await page.getByLabel('Folder', { exact: true }).setInputFiles(folder)
@@ -97,10 +102,17 @@ describe('site isolation through the app (Chromium)', () => {
       const person = await newPerson(browser)
       const { page } = person
       const lookalikeHits: string[] = []
-      await page.route((url) => url.pathname === '/' && url.search.includes('lookalike'), (route) => {
-        lookalikeHits.push(route.request().url())
-        return route.fulfill({ status: 200, contentType: 'text/html', body: '<!doctype html><title>Alternet</title><h1>Lookalike</h1>' })
-      })
+      await page.route(
+        (url) => url.pathname === '/' && url.search.includes('lookalike'),
+        (route) => {
+          lookalikeHits.push(route.request().url())
+          return route.fulfill({
+            status: 200,
+            contentType: 'text/html',
+            body: '<!doctype html><title>Alternet</title><h1>Lookalike</h1>',
+          })
+        },
+      )
       const topNavigations: string[] = []
       page.on('framenavigated', (frame) => {
         if (frame === page.mainFrame()) topNavigations.push(frame.url())
@@ -115,14 +127,22 @@ describe('site isolation through the app (Chromium)', () => {
         await frame.locator('#go').click()
         await frame.locator('#clicked', { hasText: 'tried' }).waitFor({ timeout: VIEW_MS })
         // The app is still there and still shows the site: its page answers, its frame is the site's.
-        equal(await page.evaluate(() => document.querySelector('an-app')?.getAttribute('data-phase')), 'running')
+        equal(
+          await page.evaluate(() => document.querySelector('an-app')?.getAttribute('data-phase')),
+          'running',
+        )
         equal(page.url(), viewerUrl, 'the app window stays on the viewer')
         equal(await frame.locator('h1').textContent(), 'A site that wants the whole window')
         const sandbox = await page.locator('iframe.frame').getAttribute('sandbox')
-        ok(sandbox !== null && !/allow-top-navigation/.test(sandbox), `the site frame is sandboxed without top navigation (${sandbox})`)
+        ok(
+          sandbox !== null && !/allow-top-navigation/.test(sandbox),
+          `the site frame is sandboxed without top navigation (${sandbox})`,
+        )
         deepEqual(lookalikeHits, [], 'the lookalike page was never requested')
         ok(
-          topNavigations.every((url) => url.startsWith(relay.appOrigin + '/') && !url.includes('lookalike')),
+          topNavigations.every(
+            (url) => url.startsWith(relay.appOrigin + '/') && !url.includes('lookalike'),
+          ),
           `the app window only moved within the app (${topNavigations.join(', ')})`,
         )
         deepEqual(person.errors, [])
@@ -135,23 +155,40 @@ describe('site isolation through the app (Chromium)', () => {
   it(
     'keeps the site apart from the app and from other sites',
     bounded(240_000, async () => {
-      const apart = await siteFolder(work, 'apart', '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Apart</title></head><body><h1>A site kept apart</h1></body></html>')
-      const other = await siteFolder(work, 'other', '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Other</title></head><body><h1>Another site</h1></body></html>')
+      const apart = await siteFolder(
+        work,
+        'apart',
+        '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Apart</title></head><body><h1>A site kept apart</h1></body></html>',
+      )
+      const other = await siteFolder(
+        work,
+        'other',
+        '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Other</title></head><body><h1>Another site</h1></body></html>',
+      )
       const site = 'apart:frame'
       const person = await newPerson(browser)
       const { page } = person
       try {
         await publishFolder(page, relay.appOrigin, apart, site)
         await publishFolder(page, relay.appOrigin, other, OTHER)
-        const appDatabases = await page.evaluate(async () => (await indexedDB.databases()).map((d) => d.name ?? ''))
-        ok(appDatabases.includes('alternet'), `the app keeps its keys in IndexedDB (${appDatabases.join(', ')})`)
+        const appDatabases = await page.evaluate(async () =>
+          (await indexedDB.databases()).map((d) => d.name ?? ''),
+        )
+        ok(
+          appDatabases.includes('alternet'),
+          `the app keeps its keys in IndexedDB (${appDatabases.join(', ')})`,
+        )
 
         await openApp(page, relay.appOrigin)
         await visit(page, site)
         const origin = relay.siteOrigin(site)
         const frame = await siteFrame(page, origin, 'h1', VIEW_MS)
         equal(await frame.evaluate(() => location.origin), origin)
-        equal(await frame.evaluate(() => navigator.serviceWorker.controller?.scriptURL), `${origin}/__an/site-sw.js`, 'the site worker controls the sandboxed frame')
+        equal(
+          await frame.evaluate(() => navigator.serviceWorker.controller?.scriptURL),
+          `${origin}/__an/site-sw.js`,
+          'the site worker controls the sandboxed frame',
+        )
         const probe = await frame.evaluate(
           async ({ appOrigin, appNames }) => {
             const tryIt = (f: () => unknown): string => {
@@ -179,12 +216,16 @@ describe('site isolation through the app (Chromium)', () => {
                 }),
               )
             }
-            const register = await navigator.serviceWorker.register(`${appOrigin}/sw.js`, { scope: `${appOrigin}/` }).then(
-              () => 'registered',
-              (error: Error) => error.name,
-            )
+            const register = await navigator.serviceWorker
+              .register(`${appOrigin}/sw.js`, { scope: `${appOrigin}/` })
+              .then(
+                () => 'registered',
+                (error: Error) => error.name,
+              )
             localStorage.setItem('secret', 'apart')
-            await caches.open('apart-private').then((cache) => cache.put('/private', new Response('apart only')))
+            await caches
+              .open('apart-private')
+              .then((cache) => cache.put('/private', new Response('apart only')))
             return {
               names,
               opened,
@@ -196,14 +237,38 @@ describe('site isolation through the app (Chromium)', () => {
           },
           { appOrigin: relay.appOrigin, appNames: appDatabases },
         )
-        for (const name of appDatabases) ok(!probe.names.includes(name), `the site does not see the app's database ${name}`)
-        for (const opened of probe.opened) deepEqual(opened.stores, [], `opening ${opened.name} on the site origin finds none of the app's stores`)
+        for (const name of appDatabases)
+          ok(!probe.names.includes(name), `the site does not see the app's database ${name}`)
+        for (const opened of probe.opened)
+          deepEqual(
+            opened.stores,
+            [],
+            `opening ${opened.name} on the site origin finds none of the app's stores`,
+          )
         deepEqual(
-          { parentDocument: probe.parentDocument, parentLocation: probe.parentLocation, topStorage: probe.topStorage, register: probe.register },
-          { parentDocument: 'SecurityError', parentLocation: 'SecurityError', topStorage: 'SecurityError', register: 'SecurityError' },
+          {
+            parentDocument: probe.parentDocument,
+            parentLocation: probe.parentLocation,
+            topStorage: probe.topStorage,
+            register: probe.register,
+          },
+          {
+            parentDocument: 'SecurityError',
+            parentLocation: 'SecurityError',
+            topStorage: 'SecurityError',
+            register: 'SecurityError',
+          },
         )
-        const registrations = await page.evaluate(async () => (await navigator.serviceWorker.getRegistrations()).map((r) => r.active?.scriptURL ?? r.installing?.scriptURL ?? r.waiting?.scriptURL))
-        deepEqual(registrations, [relay.url('/sw.js')], 'the app origin still has only its own worker')
+        const registrations = await page.evaluate(async () =>
+          (await navigator.serviceWorker.getRegistrations()).map(
+            (r) => r.active?.scriptURL ?? r.installing?.scriptURL ?? r.waiting?.scriptURL,
+          ),
+        )
+        deepEqual(
+          registrations,
+          [relay.url('/sw.js')],
+          'the app origin still has only its own worker',
+        )
         const appStores = await page.evaluate(
           () =>
             new Promise<string[]>((resolve, reject) => {
@@ -216,7 +281,10 @@ describe('site isolation through the app (Chromium)', () => {
               request.onerror = () => reject(request.error)
             }),
         )
-        ok(appStores.includes('identity'), `the app's database is untouched (${appStores.join(', ')})`)
+        ok(
+          appStores.includes('identity'),
+          `the app's database is untouched (${appStores.join(', ')})`,
+        )
 
         await visit(page, OTHER)
         const otherOrigin = relay.siteOrigin(OTHER)
@@ -233,7 +301,12 @@ describe('site isolation through the app (Chromium)', () => {
           }),
           origin,
         )
-        deepEqual(seen, { origin: otherOrigin, secret: null, cache: false, apartContent: 'TypeError' })
+        deepEqual(seen, {
+          origin: otherOrigin,
+          secret: null,
+          cache: false,
+          apartContent: 'TypeError',
+        })
         deepEqual(person.errors, [])
       } finally {
         await person.context.close()

@@ -11,8 +11,23 @@ import { buildApp, removeBuild } from './support/app-build.ts'
 import { startAppRelay, type AppRelay } from './support/app-relay.ts'
 import { launchChromium, newPerson } from './support/browser.ts'
 import { bounded } from './support/site-frame.ts'
-import { chooseName, openApp, ownFingerprint, publish, showNameDetails, siteFrame, visit, VIEW_MS } from './ui-support/app-page.ts'
-import { HEADING_COLOUR, IMAGE_SIZE, SCRIPT_TEXT, SUBPAGE_HEADING, writeSiteFolder } from './ui-support/site-folder.ts'
+import {
+  chooseName,
+  openApp,
+  ownFingerprint,
+  publish,
+  showNameDetails,
+  siteFrame,
+  visit,
+  VIEW_MS,
+} from './ui-support/app-page.ts'
+import {
+  HEADING_COLOUR,
+  IMAGE_SIZE,
+  SCRIPT_TEXT,
+  SUBPAGE_HEADING,
+  writeSiteFolder,
+} from './ui-support/site-folder.ts'
 
 describe('publish and view through the app (Chromium)', () => {
   let appDir = ''
@@ -45,7 +60,14 @@ describe('publish and view through the app (Chromium)', () => {
         const { address, progress } = await publish(a.page)
         equal(address, 'an://mysite:code/')
         equal(progress, 100, 'the progress bar ends full')
-        ok(await a.page.getByRole('img', { name: /QR code of http:\/\/an\.localhost:\d+\/#\/view\/an:\/\/mysite:code\// }).isVisible(), 'a QR code of the share link')
+        ok(
+          await a.page
+            .getByRole('img', {
+              name: /QR code of http:\/\/an\.localhost:\d+\/#\/view\/an:\/\/mysite:code\//,
+            })
+            .isVisible(),
+          'a QR code of the share link',
+        )
         const publisherKey = await ownFingerprint(a.page)
 
         await openApp(b.page, relay.appOrigin)
@@ -54,10 +76,20 @@ describe('publish and view through the app (Chromium)', () => {
         const frame = siteFrame(b.page)
         const heading = frame.locator('h1')
         await heading.waitFor({ timeout: VIEW_MS })
-        equal(await heading.evaluate((h) => getComputedStyle(h).color), HEADING_COLOUR, 'the stylesheet applies')
+        equal(
+          await heading.evaluate((h) => getComputedStyle(h).color),
+          HEADING_COLOUR,
+          'the stylesheet applies',
+        )
         await frame.locator('#js', { hasText: SCRIPT_TEXT }).waitFor({ timeout: VIEW_MS })
         const image = frame.locator('#logo')
-        equal(await image.evaluate(async (img: HTMLImageElement) => (await img.decode(), img.naturalWidth)), IMAGE_SIZE, 'the image loaded')
+        equal(
+          await image.evaluate(
+            async (img: HTMLImageElement) => (await img.decode(), img.naturalWidth),
+          ),
+          IMAGE_SIZE,
+          'the image loaded',
+        )
 
         const addressBar = b.page.getByRole('textbox', { name: 'Address', exact: true })
         equal(await addressBar.inputValue(), 'an://mysite:code/')
@@ -65,7 +97,11 @@ describe('publish and view through the app (Chromium)', () => {
 
         await frame.getByRole('link', { name: 'Sub page' }).click()
         await frame.locator('h1', { hasText: SUBPAGE_HEADING }).waitFor({ timeout: VIEW_MS })
-        equal(await frame.locator('h1').evaluate((h) => getComputedStyle(h).color), HEADING_COLOUR, 'the sub-folder page is styled too')
+        equal(
+          await frame.locator('h1').evaluate((h) => getComputedStyle(h).color),
+          HEADING_COLOUR,
+          'the sub-folder page is styled too',
+        )
         await waitForValue(() => addressBar.inputValue(), 'an://mysite:code/docs/page.html')
 
         await b.page.getByRole('button', { name: 'Back' }).click()
@@ -77,8 +113,18 @@ describe('publish and view through the app (Chromium)', () => {
         await showNameDetails(b.page)
         const details = b.page.locator('an-name-details')
         await details.getByText(publisherKey).waitFor({ timeout: VIEW_MS })
-        ok(await details.getByText(/\(\d+ address(es)?\)/).first().isVisible(), 'the hosts are listed')
-        equal(a.errors.length + b.errors.length, 0, `no page errors: ${[...a.errors, ...b.errors].join('; ')}`)
+        ok(
+          await details
+            .getByText(/\(\d+ address(es)?\)/)
+            .first()
+            .isVisible(),
+          'the hosts are listed',
+        )
+        equal(
+          a.errors.length + b.errors.length,
+          0,
+          `no page errors: ${[...a.errors, ...b.errors].join('; ')}`,
+        )
       } finally {
         await a.context.close()
         await b.context.close()
@@ -93,14 +139,24 @@ describe('publish and view through the app (Chromium)', () => {
       const c = await newPerson(browser)
       try {
         await openApp(c.page, relay.appOrigin)
-        await c.page.getByRole('textbox', { name: 'Address', exact: true }).fill('http://example.org')
+        await c.page
+          .getByRole('textbox', { name: 'Address', exact: true })
+          .fill('http://example.org')
         await c.page.getByRole('button', { name: 'Go', exact: true }).click()
         await c.page.getByRole('alert').getByText('That is not an Alternet address').waitFor()
-        await c.page.getByRole('textbox', { name: 'Address', exact: true }).fill('an://nobody-here:void')
+        await c.page
+          .getByRole('textbox', { name: 'Address', exact: true })
+          .fill('an://nobody-here:void')
         await c.page.getByRole('textbox', { name: 'Address', exact: true }).press('Enter')
         await showNameDetails(c.page)
-        await c.page.locator('an-name-details').getByText('Nobody has published this name').waitFor({ timeout: VIEW_MS })
-        await c.page.locator('[data-error="NameNotFoundError"]').first().waitFor({ timeout: VIEW_MS })
+        await c.page
+          .locator('an-name-details')
+          .getByText('Nobody has published this name')
+          .waitFor({ timeout: VIEW_MS })
+        await c.page
+          .locator('[data-error="NameNotFoundError"]')
+          .first()
+          .waitFor({ timeout: VIEW_MS })
       } finally {
         await c.context.close()
       }
@@ -112,8 +168,15 @@ describe('publish and view through the app (Chromium)', () => {
     bounded(60_000, async () => {
       const d = await newPerson(browser)
       try {
-        await openApp(d.page, relay.appOrigin, `#/view/${encodeURIComponent('web+an://Nobody-Here:Void/a')}`)
-        await waitForValue(() => d.page.getByRole('textbox', { name: 'Address', exact: true }).inputValue(), 'an://nobody-here:void/a')
+        await openApp(
+          d.page,
+          relay.appOrigin,
+          `#/view/${encodeURIComponent('web+an://Nobody-Here:Void/a')}`,
+        )
+        await waitForValue(
+          () => d.page.getByRole('textbox', { name: 'Address', exact: true }).inputValue(),
+          'an://nobody-here:void/a',
+        )
         equal(await d.page.locator('iframe.frame').getAttribute('title'), 'Site nobody-here:void')
       } finally {
         await d.context.close()

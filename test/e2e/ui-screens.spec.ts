@@ -10,7 +10,20 @@ import { buildApp, removeBuild } from './support/app-build.ts'
 import { startAppRelay, type AppRelay } from './support/app-relay.ts'
 import { launchChromium, newPerson } from './support/browser.ts'
 import { bounded } from './support/site-frame.ts'
-import { chooseName, focused, goTo, openApp, publish, screenshot, scrollsSideways, seriousViolations, showNameDetails, siteFrame, visit, VIEW_MS } from './ui-support/app-page.ts'
+import {
+  chooseName,
+  focused,
+  goTo,
+  openApp,
+  publish,
+  screenshot,
+  scrollsSideways,
+  seriousViolations,
+  showNameDetails,
+  siteFrame,
+  visit,
+  VIEW_MS,
+} from './ui-support/app-page.ts'
 
 /** A phone held upright. */
 const PHONE = { width: 360, height: 740 }
@@ -62,7 +75,11 @@ describe('screens on a phone: accessibility scan, no sideways scroll, screenshot
       await goTo(page, 'Publish')
       await check('publish-empty')
       await page.getByRole('button', { name: 'Write a page instead' }).click()
-      await page.getByRole('textbox', { name: 'Page (index.html)' }).fill('<!doctype html><html lang="en"><head><title>Phone</title></head><body><h1>Written on a phone</h1></body></html>')
+      await page
+        .getByRole('textbox', { name: 'Page (index.html)' })
+        .fill(
+          '<!doctype html><html lang="en"><head><title>Phone</title></head><body><h1>Written on a phone</h1></body></html>',
+        )
       await chooseName(page, 'phone', 'demo', 'free')
       const { address } = await publish(page)
       equal(address, 'an://phone:demo/')
@@ -74,7 +91,9 @@ describe('screens on a phone: accessibility scan, no sideways scroll, screenshot
     'the viewer showing a site, with what its name resolved to',
     bounded(90_000, async () => {
       await visit(page, 'an://phone:demo')
-      await siteFrame(page).locator('h1', { hasText: 'Written on a phone' }).waitFor({ timeout: VIEW_MS })
+      await siteFrame(page)
+        .locator('h1', { hasText: 'Written on a phone' })
+        .waitFor({ timeout: VIEW_MS })
       await showNameDetails(page)
       await page.locator('an-name-details').getByText('Owner key').waitFor({ timeout: VIEW_MS })
       await check('viewer-details')
@@ -121,7 +140,10 @@ describe('screens on a phone: accessibility scan, no sideways scroll, screenshot
     bounded(90_000, async () => {
       await visit(page, 'an://nobody-here:void')
       await showNameDetails(page)
-      await page.locator('an-name-details').getByText('Nobody has published this name').waitFor({ timeout: VIEW_MS })
+      await page
+        .locator('an-name-details')
+        .getByText('Nobody has published this name')
+        .waitFor({ timeout: VIEW_MS })
       await check('viewer-error')
     }),
   )
@@ -143,11 +165,16 @@ describe('screens on a phone: accessibility scan, no sideways scroll, screenshot
         seen.push(now.label)
         reached = now.id === 'address'
       }
-      ok(reached, `the address bar is reached within ${MAX_TABS_TO_ADDRESS} Tabs: ${seen.join(' → ')}`)
+      ok(
+        reached,
+        `the address bar is reached within ${MAX_TABS_TO_ADDRESS} Tabs: ${seen.join(' → ')}`,
+      )
       equal(seen[0], 'Alternet', `the first stop is the app name: ${seen.join(' → ')}`)
       await page.keyboard.type('phone:demo')
       await page.keyboard.press('Enter')
-      await siteFrame(page).locator('h1', { hasText: 'Written on a phone' }).waitFor({ timeout: VIEW_MS })
+      await siteFrame(page)
+        .locator('h1', { hasText: 'Written on a phone' })
+        .waitFor({ timeout: VIEW_MS })
       // Tab on: through the rest of the app and the site, and around again to the start.
       let cycled = false
       for (let i = 0; i < 40 && !cycled; i++) {

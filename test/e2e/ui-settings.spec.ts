@@ -39,7 +39,10 @@ describe('settings: relays and updates (Chromium)', () => {
         await openApp(page, relay.appOrigin, '#/settings')
         await page.getByRole('textbox', { name: 'Relay URL' }).fill(second.relay.http)
         await page.getByRole('button', { name: 'Add relay' }).click()
-        await page.getByRole('status').getByText(`Connected to ${second.relay.http}`).waitFor({ timeout: START_MS })
+        await page
+          .getByRole('status')
+          .getByText(`Connected to ${second.relay.http}`)
+          .waitFor({ timeout: START_MS })
         await page.getByText('2/2 relays').waitFor({ timeout: START_MS })
       } finally {
         await context.close()
@@ -53,14 +56,19 @@ describe('settings: relays and updates (Chromium)', () => {
       const { context, page } = await newPerson(browser)
       try {
         await openApp(page, relay.appOrigin, '#/settings')
-        await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: START_MS })
+        await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, {
+          timeout: START_MS,
+        })
         await page.getByText('Version ui-1.').waitFor()
         await buildApp({ outDir: appDir, version: 'ui-2' })
         await goTo(page, 'Settings')
         await page.getByRole('button', { name: 'Check for updates' }).click()
         const banner = page.getByRole('status', { name: 'Update available' })
         await banner.waitFor({ timeout: START_MS })
-        await Promise.all([page.waitForEvent('load', { timeout: START_MS }), banner.getByRole('button', { name: 'Update now' }).click()])
+        await Promise.all([
+          page.waitForEvent('load', { timeout: START_MS }),
+          banner.getByRole('button', { name: 'Update now' }).click(),
+        ])
         await page.locator('an-app[data-phase="running"]').waitFor({ timeout: START_MS })
         await goTo(page, 'Settings')
         await page.getByText('Version ui-2.').waitFor({ timeout: START_MS })

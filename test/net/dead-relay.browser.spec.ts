@@ -4,8 +4,18 @@ import { peerIdFromString } from '@libp2p/peer-id'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import { createBrowserNode, type BrowserNode, type RelayStatus } from '../../src/net/node/index.ts'
 import { createNamingService, type NamingService } from '../../src/net/naming/index.ts'
-import { deleteAlternetStorage, openAlternetStorage, type AlternetStorage } from '../../src/storage/index.ts'
-import { eventually, startAllRelays, stopRelay, testRelays, type TestRelay } from '../support/test-relays.ts'
+import {
+  deleteAlternetStorage,
+  openAlternetStorage,
+  type AlternetStorage,
+} from '../../src/storage/index.ts'
+import {
+  eventually,
+  startAllRelays,
+  stopRelay,
+  testRelays,
+  type TestRelay,
+} from '../support/test-relays.ts'
 
 const DEV = { allowPrivateAddresses: true, allowInsecureWebSockets: true }
 const run = Math.random().toString(36).slice(2, 8)
@@ -17,7 +27,8 @@ interface TransportManager {
 
 /** Records every address the node's transports are asked to dial (gated dials never get there). */
 function spyOnDials(node: BrowserNode): string[] {
-  const tm = (node.libp2p as unknown as { components: { transportManager: TransportManager } }).components.transportManager
+  const tm = (node.libp2p as unknown as { components: { transportManager: TransportManager } })
+    .components.transportManager
   const dials: string[] = []
   const dial = tm.dial.bind(tm)
   tm.dial = (addr, options) => {
@@ -42,7 +53,9 @@ describe('a dead relay', () => {
       dev: DEV,
       rtcConfiguration: { iceServers: [] },
     })
-    await node.relays.waitFor((s) => reserved(s) >= 2 && s.relays.every((r) => r.connected), { signal: AbortSignal.timeout(15_000) })
+    await node.relays.waitFor((s) => reserved(s) >= 2 && s.relays.every((r) => r.connected), {
+      signal: AbortSignal.timeout(15_000),
+    })
     naming = createNamingService({ libp2p: node.libp2p, storage })
   })
   after(async () => {
@@ -66,7 +79,10 @@ describe('a dead relay', () => {
     const victim = relays[relays.length - 1]
     const dials = spyOnDials(node)
     await stopRelay(victim.index)
-    await node.relays.waitFor((s) => reserved(s) >= 2 && !s.relays.find((r) => r.peerId === victim.peerId)!.connected, { signal: AbortSignal.timeout(15_000) })
+    await node.relays.waitFor(
+      (s) => reserved(s) >= 2 && !s.relays.find((r) => r.peerId === victim.peerId)!.connected,
+      { signal: AbortSignal.timeout(15_000) },
+    )
 
     const publishes: number[] = []
     const resolves: number[] = []
@@ -81,16 +97,26 @@ describe('a dead relay', () => {
       assert.deepEqual(record.body.meta, { round: String(i) })
     }
     const ms = (xs: number[]): string => xs.map((x) => x.toFixed(0)).join(', ')
-    console.log(`before the stop: publish ${publishBefore.toFixed(0)} ms, fresh resolve ${resolveBefore.toFixed(0)} ms; after: publishes ${ms(publishes)} ms, fresh resolves ${ms(resolves)} ms`)
+    console.log(
+      `before the stop: publish ${publishBefore.toFixed(0)} ms, fresh resolve ${resolveBefore.toFixed(0)} ms; after: publishes ${ms(publishes)} ms, fresh resolves ${ms(resolves)} ms`,
+    )
 
     // The mechanism: no transport dial of the dead relay at all (its well-known URL does not
     // answer, so even the relay manager's redials stop before dialing), and a dial is refused.
-    assert.deepEqual(dials.filter((a) => a.includes(victim.peerId)), [], 'the dead relay was not dialed')
+    assert.deepEqual(
+      dials.filter((a) => a.includes(victim.peerId)),
+      [],
+      'the dead relay was not dialed',
+    )
     await assert.rejects(node.libp2p.dial(peerIdFromString(victim.peerId)), 'DialDeniedError')
     // The timings are printed, not asserted: the dial count above is what proves the mechanism.
 
     await startAllRelays()
-    await eventually('the relay redialed', () => node.relays.status().relays.find((r) => r.peerId === victim.peerId)!.connected, 30_000)
+    await eventually(
+      'the relay redialed',
+      () => node.relays.status().relays.find((r) => r.peerId === victim.peerId)!.connected,
+      30_000,
+    )
     assert.ok(await node.libp2p.dial(peerIdFromString(victim.peerId)), 'dialable again')
   })
 })

@@ -25,11 +25,23 @@ import {
   type ResolvedSite,
   type SiteFetcher,
 } from '../../src/net/fetch/index.ts'
-import { createSiteHost, hostEntry, publishSite, type SiteHost } from '../../src/net/hosting/index.ts'
+import {
+  createSiteHost,
+  hostEntry,
+  publishSite,
+  type SiteHost,
+} from '../../src/net/hosting/index.ts'
 import { DHT_PROTOCOL } from '../../src/net/node/constants.ts'
 import { equal, ok } from '../support/assert.ts'
 import { after, before, describe, it } from '../support/spec.ts'
-import { MemorySites, MemoryStore, NameTable, bounded, bytesOf, pattern } from './hosting-support.ts'
+import {
+  MemorySites,
+  MemoryStore,
+  NameTable,
+  bounded,
+  bytesOf,
+  pattern,
+} from './hosting-support.ts'
 
 const SITE = 'kept:offline'
 const BIG = pattern(3 * CHUNK_SIZE + 777)
@@ -126,7 +138,11 @@ describe('offline copies: a visited site answered with no network is marked, wit
       },
       { site: SITE, files: FILES },
     )
-    fetcher = createSiteFetcher({ libp2p: visitor, store: new MemoryStore(), resolve: (site) => names.resolve(site) })
+    fetcher = createSiteFetcher({
+      libp2p: visitor,
+      store: new MemoryStore(),
+      resolve: (site) => names.resolve(site),
+    })
   })
 
   after(async () => {
@@ -180,12 +196,21 @@ describe('offline copies: a visited site answered with no network is marked, wit
     ok(at >= resolvedFrom && at <= resolvedBy, `dated when the record was received (${mark})`)
 
     // The rest of HTTP is as online: Range, If-None-Match, HEAD.
-    const part = await bounded(() => fetcher.fetch(`an://${SITE}/big.bin`, { headers: { range: `bytes=${CHUNK_SIZE - 5}-${CHUNK_SIZE + 4}` } }))
+    const part = await bounded(() =>
+      fetcher.fetch(`an://${SITE}/big.bin`, {
+        headers: { range: `bytes=${CHUNK_SIZE - 5}-${CHUNK_SIZE + 4}` },
+      }),
+    )
     equal(part.status, 206)
-    equal(part.headers.get('content-range'), `bytes ${CHUNK_SIZE - 5}-${CHUNK_SIZE + 4}/${BIG.length}`)
+    equal(
+      part.headers.get('content-range'),
+      `bytes ${CHUNK_SIZE - 5}-${CHUNK_SIZE + 4}/${BIG.length}`,
+    )
     equal(part.headers.get(OFFLINE_COPY_HEADER), mark)
     ok((await bytesOf(part.body)).every((byte, i) => byte === BIG[CHUNK_SIZE - 5 + i]))
-    const same = await bounded(() => fetcher.fetch(`an://${SITE}/`, { headers: { 'if-none-match': liveEtag } }))
+    const same = await bounded(() =>
+      fetcher.fetch(`an://${SITE}/`, { headers: { 'if-none-match': liveEtag } }),
+    )
     equal(same.status, 304)
     const head = await bounded(() => fetcher.fetch(`an://${SITE}/style.css`, { method: 'HEAD' }))
     equal(head.status, 200)

@@ -13,13 +13,23 @@ describe('naming candidates: a subdomain record counts only against its root', (
     const owner = generateKeyPair()
     const attacker = generateKeyPair()
     const rootRecord = await createRecord({ type: 'root', name: ROOT, seq: 1 }, owner)
-    const real = await createRecord({ type: 'TXT', name: WWW, seq: 1, text: 'real', root: { owner: owner.publicKey } }, owner)
-    const rival = await createRecord({ type: 'TXT', name: WWW, seq: 9, text: 'rival', root: { owner: attacker.publicKey } }, attacker)
+    const real = await createRecord(
+      { type: 'TXT', name: WWW, seq: 1, text: 'real', root: { owner: owner.publicKey } },
+      owner,
+    )
+    const rival = await createRecord(
+      { type: 'TXT', name: WWW, seq: 9, text: 'rival', root: { owner: attacker.publicKey } },
+      attacker,
+    )
     const candidates = [
       { bytes: rival.bytes, servers: ['s1', 's2', 's3'] },
       { bytes: real.bytes, servers: ['s1'] },
     ]
-    const { valid, refusal } = await validCandidates(WWW, candidates, { now: Date.now(), trustedRegistrars: [], rootRecord })
+    const { valid, refusal } = await validCandidates(WWW, candidates, {
+      now: Date.now(),
+      trustedRegistrars: [],
+      rootRecord,
+    })
     assert.deepEqual(
       valid.map((c) => c.record.bytes),
       [real.bytes],
@@ -30,15 +40,24 @@ describe('naming candidates: a subdomain record counts only against its root', (
 
   it('counts no subdomain record when the root has none', async () => {
     const attacker = generateKeyPair()
-    const rival = await createRecord({ type: 'TXT', name: WWW, seq: 1, text: 'rival', root: { owner: attacker.publicKey } }, attacker)
-    const { valid } = await validCandidates(WWW, [{ bytes: rival.bytes, servers: ['s1'] }], { now: Date.now(), trustedRegistrars: [] })
+    const rival = await createRecord(
+      { type: 'TXT', name: WWW, seq: 1, text: 'rival', root: { owner: attacker.publicKey } },
+      attacker,
+    )
+    const { valid } = await validCandidates(WWW, [{ bytes: rival.bytes, servers: ['s1'] }], {
+      now: Date.now(),
+      trustedRegistrars: [],
+    })
     assert.equal(valid.length, 0)
   })
 
   it('validates root records on their own', async () => {
     const owner = generateKeyPair()
     const record = await createRecord({ type: 'root', name: ROOT, seq: 1 }, owner)
-    const { valid } = await validCandidates(ROOT, [{ bytes: record.bytes, servers: ['s1'] }], { now: Date.now(), trustedRegistrars: [] })
+    const { valid } = await validCandidates(ROOT, [{ bytes: record.bytes, servers: ['s1'] }], {
+      now: Date.now(),
+      trustedRegistrars: [],
+    })
     assert.deepEqual(
       valid.map((c) => c.record.bytes),
       [record.bytes],
@@ -52,15 +71,25 @@ describe('naming choice: a visitor with no pin follows the holder most servers r
     const honest = generateKeyPair()
     const rogue = generateKeyPair()
     const now = Date.now()
-    const real = await createRecord({ type: 'root', name: ROOT, seq: 1, created: now - 1000 }, honest)
+    const real = await createRecord(
+      { type: 'root', name: ROOT, seq: 1, created: now - 1000 },
+      honest,
+    )
     // Back-dated by a day: earliest `created` would win plain selection.
-    const rival = await createRecord({ type: 'root', name: ROOT, seq: 1, created: now - DAY, expires: now + DAY }, rogue)
+    const rival = await createRecord(
+      { type: 'root', name: ROOT, seq: 1, created: now - DAY, expires: now + DAY },
+      rogue,
+    )
     return { honest, rogue, real, rival, key: await dhtKey(ROOT) }
   }
 
   it('prefers the holder returned by more servers over a back-dated rival from one', async () => {
     const { real, rival, key, honest, rogue } = await setup()
-    assert.equal(selectRecord([real.bytes, rival.bytes], { key }), 1, 'plain selection picks the back-dated rival')
+    assert.equal(
+      selectRecord([real.bytes, rival.bytes], { key }),
+      1,
+      'plain selection picks the back-dated rival',
+    )
     const candidates = [
       { record: rival, servers: ['rogue'] },
       { record: real, servers: ['s1', 's2'] },
@@ -86,18 +115,36 @@ describe('naming choice: a visitor with no pin follows the holder most servers r
       { record: real, servers: ['s2'] },
     ]
     const tie = chooseRecord(ROOT, candidates, { key, trustedRegistrars: [] })
-    assert.deepEqual(tie.record?.holder, rogue.publicKey, 'a tie: earliest created, as selection says')
+    assert.deepEqual(
+      tie.record?.holder,
+      rogue.publicKey,
+      'a tie: earliest created, as selection says',
+    )
     assert.ok(tie.conflict !== undefined)
-    const pinned = chooseRecord(ROOT, [{ record: rival, servers: ['s1', 's2', 's3'] }, { record: real, servers: ['s4'] }], { key, trustedRegistrars: [], pinned: honest.publicKey })
+    const pinned = chooseRecord(
+      ROOT,
+      [
+        { record: rival, servers: ['s1', 's2', 's3'] },
+        { record: real, servers: ['s4'] },
+      ],
+      { key, trustedRegistrars: [], pinned: honest.publicKey },
+    )
     assert.deepEqual(pinned.record?.bytes, real.bytes, 'the pinned holder, even from fewer servers')
     assert.equal(pinned.conflict?.byPin, true)
-    const gone = chooseRecord(ROOT, [{ record: rival, servers: ['s1'] }], { key, trustedRegistrars: [], pinned: honest.publicKey })
+    const gone = chooseRecord(ROOT, [{ record: rival, servers: ['s1'] }], {
+      key,
+      trustedRegistrars: [],
+      pinned: honest.publicKey,
+    })
     assert.equal(gone.record, undefined)
   })
 
   it('reports no conflict when every server returned the same holder', async () => {
     const { real, key } = await setup()
-    const choice = chooseRecord(ROOT, [{ record: real, servers: ['s1', 's2'] }], { key, trustedRegistrars: [] })
+    const choice = chooseRecord(ROOT, [{ record: real, servers: ['s1', 's2'] }], {
+      key,
+      trustedRegistrars: [],
+    })
     assert.deepEqual(choice.record?.bytes, real.bytes)
     assert.equal(choice.conflict, undefined)
   })

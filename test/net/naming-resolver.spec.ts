@@ -4,7 +4,13 @@ import type { KadDHT } from '@libp2p/kad-dht'
 import { equals, toHex } from '../../src/core/bytes.ts'
 import { generateKeyPair } from '../../src/core/crypto/ed25519.ts'
 import { rootSiteName } from '../../src/core/names/index.ts'
-import { createRecord, createRevocation, decodeRecord, dhtKey, type SignedRecord } from '../../src/core/records/index.ts'
+import {
+  createRecord,
+  createRevocation,
+  decodeRecord,
+  dhtKey,
+  type SignedRecord,
+} from '../../src/core/records/index.ts'
 import { Resolver } from '../../src/net/naming/resolver.ts'
 import type { AlternetStorage } from '../../src/storage/index.ts'
 
@@ -26,7 +32,10 @@ class FakeDht {
 }
 
 /** The parts of the store the resolver uses, in memory. */
-function memoryStorage(): AlternetStorage & { cached: Map<string, { bytes: Uint8Array; receivedAt: number }>; pinned: Map<string, Uint8Array> } {
+function memoryStorage(): AlternetStorage & {
+  cached: Map<string, { bytes: Uint8Array; receivedAt: number }>
+  pinned: Map<string, Uint8Array>
+} {
   const cached = new Map<string, { bytes: Uint8Array; receivedAt: number }>()
   const pinned = new Map<string, Uint8Array>()
   const storage = {
@@ -48,11 +57,17 @@ function memoryStorage(): AlternetStorage & { cached: Map<string, { bytes: Uint8
     pins: {
       getPin: async (site: string) => {
         const holder = pinned.get(rootSiteName(site))
-        return holder === undefined ? undefined : { site: rootSiteName(site), holder, pinnedAt: 0, replaced: false }
+        return holder === undefined
+          ? undefined
+          : { site: rootSiteName(site), holder, pinnedAt: 0, replaced: false }
       },
       pin: async (site: string, holder: Uint8Array) => {
         const current = pinned.get(rootSiteName(site))
-        if (current !== undefined && !equals(current, holder)) throw Object.assign(new Error('pin mismatch'), { name: 'PinMismatchError', pinned: current })
+        if (current !== undefined && !equals(current, holder))
+          throw Object.assign(new Error('pin mismatch'), {
+            name: 'PinMismatchError',
+            pinned: current,
+          })
         pinned.set(rootSiteName(site), holder)
         return { site, holder, pinnedAt: 0, replaced: false }
       },
@@ -65,8 +80,18 @@ function memoryStorage(): AlternetStorage & { cached: Map<string, { bytes: Uint8
   return storage as unknown as AlternetStorage & typeof storage
 }
 
-function resolverWith(dht: FakeDht, storage = memoryStorage(), events = new EventTarget()): Resolver {
-  return new Resolver({ dht: dht as unknown as KadDHT, storage, trustedRegistrars: [], now: Date.now, events })
+function resolverWith(
+  dht: FakeDht,
+  storage = memoryStorage(),
+  events = new EventTarget(),
+): Resolver {
+  return new Resolver({
+    dht: dht as unknown as KadDHT,
+    storage,
+    trustedRegistrars: [],
+    now: Date.now,
+    events,
+  })
 }
 
 describe('naming resolver over a DHT with rival records', () => {
@@ -75,7 +100,16 @@ describe('naming resolver over a DHT with rival records', () => {
     const stranger = generateKeyPair()
     const dht = new FakeDht()
     const root = await createRecord({ type: 'root', name: 'shop:test', seq: 1 }, owner)
-    const rival = await createRecord({ type: 'TXT', name: 'www.shop:test', seq: 3, text: 'squat', root: { owner: stranger.publicKey } }, stranger)
+    const rival = await createRecord(
+      {
+        type: 'TXT',
+        name: 'www.shop:test',
+        seq: 3,
+        text: 'squat',
+        root: { owner: stranger.publicKey },
+      },
+      stranger,
+    )
     for (const server of ['s1', 's2', 's3']) {
       await dht.set('shop:test', server, root.bytes)
       await dht.set('www.shop:test', server, rival.bytes)
@@ -89,8 +123,20 @@ describe('naming resolver over a DHT with rival records', () => {
     const honest = generateKeyPair()
     const rogue = generateKeyPair()
     const now = Date.now()
-    const real = await createRecord({ type: 'root', name: 'bank:test', seq: 1, created: now - 1000 }, honest)
-    const rival = await createRecord({ type: 'root', name: 'bank:test', seq: 1, created: now - 86_400_000, expires: now + 86_400_000 }, rogue)
+    const real = await createRecord(
+      { type: 'root', name: 'bank:test', seq: 1, created: now - 1000 },
+      honest,
+    )
+    const rival = await createRecord(
+      {
+        type: 'root',
+        name: 'bank:test',
+        seq: 1,
+        created: now - 86_400_000,
+        expires: now + 86_400_000,
+      },
+      rogue,
+    )
     const dht = new FakeDht()
     await dht.set('bank:test', 'rogue', rival.bytes)
     await dht.set('bank:test', 's1', real.bytes)
@@ -98,10 +144,16 @@ describe('naming resolver over a DHT with rival records', () => {
     const storage = memoryStorage()
     const events = new EventTarget()
     const conflicts: Array<{ site: string; chosen: Uint8Array }> = []
-    events.addEventListener('conflict', (e) => conflicts.push((e as CustomEvent<{ site: string; chosen: Uint8Array }>).detail))
+    events.addEventListener('conflict', (e) =>
+      conflicts.push((e as CustomEvent<{ site: string; chosen: Uint8Array }>).detail),
+    )
     const resolved = await resolverWith(dht, storage, events).resolve('bank:test')
     assert.deepEqual(resolved.record.bytes, real.bytes)
-    assert.deepEqual(storage.pinned.get('bank:test'), honest.publicKey, 'the majority holder is pinned, never the rival')
+    assert.deepEqual(
+      storage.pinned.get('bank:test'),
+      honest.publicKey,
+      'the majority holder is pinned, never the rival',
+    )
     assert.equal(conflicts.length, 1)
     assert.equal(conflicts[0].site, 'bank:test')
     assert.deepEqual(resolved.conflict?.chosen, honest.publicKey)
@@ -121,8 +173,10 @@ describe('naming resolver over a DHT with rival records', () => {
     globalThis.fetch = (async (input: string | URL | Request) => {
       const url = new URL(input instanceof Request ? input.url : input)
       asked.push(url.pathname)
-      if (url.pathname === '/revocations/gone%3Atest') return new Response(new Uint8Array(revocation.bytes), { status: 200 })
-      if (url.pathname === '/revocations/kept%3Atest') return new Response(new Uint8Array(forged.bytes), { status: 200 })
+      if (url.pathname === '/revocations/gone%3Atest')
+        return new Response(new Uint8Array(revocation.bytes), { status: 200 })
+      if (url.pathname === '/revocations/kept%3Atest')
+        return new Response(new Uint8Array(forged.bytes), { status: 200 })
       return new Response('', { status: 404 })
     }) as typeof fetch
     try {
@@ -135,9 +189,15 @@ describe('naming resolver over a DHT with rival records', () => {
         trustedRegistrars: [],
         now: Date.now,
         events: new EventTarget(),
-        revocations: { trustedRevokers: () => [revoker.publicKey], connectedRelayUrls: () => ['http://relay.test'] },
+        revocations: {
+          trustedRevokers: () => [revoker.publicKey],
+          connectedRelayUrls: () => ['http://relay.test'],
+        },
       })
-      const err = (await assert.rejects(resolver.resolve('gone:test', { fresh: true }), 'NameRevokedError')) as { site: string }
+      const err = (await assert.rejects(
+        resolver.resolve('gone:test', { fresh: true }),
+        'NameRevokedError',
+      )) as { site: string }
       assert.equal(err.site, 'gone:test')
       assert.equal(storage.cached.has('gone:test'), false, 'the cached record is dropped')
       await assert.rejects(resolver.resolve('gone:test'), 'NameRevokedError')

@@ -7,7 +7,11 @@ import { createBrowserNode, type BrowserNode, type RelayStatus } from '../../src
 import { relayManagerOf, type RelayManager } from '../../src/net/node/relay-manager.ts'
 import { createNamingService, type NamingService } from '../../src/net/naming/index.ts'
 import { createAlternetPeer, type BrowserPeer } from '../../src/net/peer.ts'
-import { deleteAlternetStorage, openAlternetStorage, type AlternetStorage } from '../../src/storage/index.ts'
+import {
+  deleteAlternetStorage,
+  openAlternetStorage,
+  type AlternetStorage,
+} from '../../src/storage/index.ts'
 import { testRelays, type TestRelay } from '../support/test-relays.ts'
 
 const DEV = { allowPrivateAddresses: true, allowInsecureWebSockets: true }
@@ -27,14 +31,32 @@ describe('naming: revocations from the relays', () => {
 
   before(async () => {
     relays = await testRelays()
-    revoker = ((await (await fetch('/__relays/list', { cache: 'no-store' })).json()) as { revoker: { seed: string; publicKey: string } }).revoker
+    revoker = (
+      (await (await fetch('/__relays/list', { cache: 'no-store' })).json()) as {
+        revoker: { seed: string; publicKey: string }
+      }
+    ).revoker
     storage = openAlternetStorage({ name: `test-revoke-owner-${run}` })
-    node = await createBrowserNode({ privateKey: await storage.identity.getOrCreatePeerKey(), relays: relays.map((r) => r.http), dev: DEV, rtcConfiguration: { iceServers: [] } })
-    await node.relays.waitFor((s) => reserved(s) >= 2 && s.relays.every((r) => r.connected), { signal: AbortSignal.timeout(15_000) })
+    node = await createBrowserNode({
+      privateKey: await storage.identity.getOrCreatePeerKey(),
+      relays: relays.map((r) => r.http),
+      dev: DEV,
+      rtcConfiguration: { iceServers: [] },
+    })
+    await node.relays.waitFor((s) => reserved(s) >= 2 && s.relays.every((r) => r.connected), {
+      signal: AbortSignal.timeout(15_000),
+    })
     naming = createNamingService({ libp2p: node.libp2p, storage })
-    visitor = await createAlternetPeer({ storageName: `test-revoke-visitor-${run}`, relays: relays.map((r) => r.http), dev: DEV, rtcConfiguration: { iceServers: [] } })
+    visitor = await createAlternetPeer({
+      storageName: `test-revoke-visitor-${run}`,
+      relays: relays.map((r) => r.http),
+      dev: DEV,
+      rtcConfiguration: { iceServers: [] },
+    })
     visitorRelays = relayManagerOf(visitor.libp2p)!
-    await visitorRelays.waitFor((s) => s.relays.every((r) => r.connected), { signal: AbortSignal.timeout(15_000) })
+    await visitorRelays.waitFor((s) => s.relays.every((r) => r.connected), {
+      signal: AbortSignal.timeout(15_000),
+    })
   })
   after(async () => {
     naming.stop()
@@ -60,12 +82,22 @@ describe('naming: revocations from the relays', () => {
     assert.ok((await visitor.storage.records.getCachedRecord(name)) !== undefined)
 
     const revocation = await createRevocation({ name }, keyPairFromSeed(fromHex(revoker.seed)))
-    const posted = await fetch(`${relays[0].http}/revoke`, { method: 'POST', body: new Uint8Array(revocation.bytes) })
+    const posted = await fetch(`${relays[0].http}/revoke`, {
+      method: 'POST',
+      body: new Uint8Array(revocation.bytes),
+    })
     assert.equal(posted.status, 200, `POST /revoke: ${await posted.clone().text()}`)
 
-    const err = (await assert.rejects(visitor.naming.resolve(name, { fresh: true }), 'NameRevokedError')) as { site: string }
+    const err = (await assert.rejects(
+      visitor.naming.resolve(name, { fresh: true }),
+      'NameRevokedError',
+    )) as { site: string }
     assert.equal(err.site, name)
-    assert.equal(await visitor.storage.records.getCachedRecord(name), undefined, 'the cached record is dropped')
+    assert.equal(
+      await visitor.storage.records.getCachedRecord(name),
+      undefined,
+      'the cached record is dropped',
+    )
     await assert.rejects(visitor.naming.resolve(`www.${name}`), 'NameRevokedError')
 
     const response = await visitor.fetch(`an://${name}/`)

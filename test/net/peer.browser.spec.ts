@@ -181,7 +181,10 @@ describe('two browser peers in one page, against real relays', () => {
 
   it('A stops hosting a site: its record drops A at once, B gets 502 HostUnreachableError, republishing keeps A out', async () => {
     const site = `stop${tag}:code`
-    const first = await a.publishSite({ site, files: [{ path: '/index.html', content: '<p>soon gone</p>' }] })
+    const first = await a.publishSite({
+      site,
+      files: [{ path: '/index.html', content: '<p>soon gone</p>' }],
+    })
     const result = await a.stopHosting(site)
     assert.ok(result.accepted > 0, 'the new record was stored')
     const seen = await b.resolve(site, { fresh: true })

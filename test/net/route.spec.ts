@@ -360,7 +360,10 @@ describe('/an/route/1.0.0 between two libp2p nodes over TCP', () => {
           status: number
           reason: string
         }
-        deepEqual({ status: refused.status, reason: refused.reason }, { status: 404, reason: 'block-not-found' })
+        deepEqual(
+          { status: refused.status, reason: refused.reason },
+          { status: 404, reason: 'block-not-found' },
+        )
         deepEqual(await client.getBlock(mirror.getMultiaddrs(), cid), visited)
       } finally {
         blocks.delete(cid.toString())
@@ -547,7 +550,10 @@ describe('/an/route/1.0.0 under hostile requests', () => {
       equal(headerOf(bytes).status, 408)
       equal(ended, 'reset')
       ok(ms >= REQUEST_TIMEOUT, `not cut before the limit (${ms} ms)`)
-      ok(sent < frame.length - 1, `cut while still dripping (${sent} of ${frame.length} bytes sent)`)
+      ok(
+        sent < frame.length - 1,
+        `cut while still dripping (${sent} of ${frame.length} bytes sent)`,
+      )
     }))
 
   /**

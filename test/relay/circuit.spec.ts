@@ -6,7 +6,15 @@ import { multiaddr } from '@multiformats/multiaddr'
 import { describe, it, before, after } from '../support/spec.ts'
 import * as assert from '../support/assert.ts'
 import { createClient, type Client } from './support/client.ts'
-import { getJson, metricValue, removeDir, startRelay, tempDir, waitFor, type RelayProcess } from './support/relay-process.ts'
+import {
+  getJson,
+  metricValue,
+  removeDir,
+  startRelay,
+  tempDir,
+  waitFor,
+  type RelayProcess,
+} from './support/relay-process.ts'
 
 /** Bytes a relayed stream must carry: a generous WebRTC offer/answer plus ICE candidates. */
 const SIGNALLING_BYTES = 64 * 1024
@@ -30,7 +38,9 @@ describe('circuit relay', () => {
   it('lets one client reach another through its reservation', async () => {
     const listener = await createClient({ relays: [relay.tcp], circuit: true })
     clients.push(listener)
-    const circuitAddr = await waitFor('a /p2p-circuit address', () => listener.getMultiaddrs().find((a) => a.toString().includes('/p2p-circuit')))
+    const circuitAddr = await waitFor('a /p2p-circuit address', () =>
+      listener.getMultiaddrs().find((a) => a.toString().includes('/p2p-circuit')),
+    )
     assert.ok(circuitAddr.toString().startsWith(relay.tcp.split('/p2p/')[0]))
     const health = await waitFor('the reservation to show', async () => {
       const h = await getJson(relay, '/health')
@@ -52,7 +62,10 @@ describe('circuit relay', () => {
     )
     const dialer = await createClient()
     clients.push(dialer)
-    const stream = await dialer.dialProtocol(multiaddr(circuitAddr.toString()), echo, { runOnLimitedConnection: true, signal: AbortSignal.timeout(10_000) })
+    const stream = await dialer.dialProtocol(multiaddr(circuitAddr.toString()), echo, {
+      runOnLimitedConnection: true,
+      signal: AbortSignal.timeout(10_000),
+    })
     const payload = crypto.getRandomValues(new Uint8Array(SIGNALLING_BYTES))
     let received = 0
     const reading = (async () => {
@@ -62,10 +75,16 @@ describe('circuit relay', () => {
       }
     })()
     for (let i = 0; i < payload.length; i += 4096) stream.send(payload.subarray(i, i + 4096))
-    await Promise.race([reading, new Promise((_, reject) => setTimeout(() => reject(new Error('echo timed out')), 10_000))])
+    await Promise.race([
+      reading,
+      new Promise((_, reject) => setTimeout(() => reject(new Error('echo timed out')), 10_000)),
+    ])
     assert.equal(received, payload.length)
     const conn = dialer.getConnections(listener.peerId)[0]
-    assert.ok(conn.remoteAddr.toString().includes('/p2p-circuit'), 'the dialer did not go through the relay')
+    assert.ok(
+      conn.remoteAddr.toString().includes('/p2p-circuit'),
+      'the dialer did not go through the relay',
+    )
     await stream.close().catch(() => undefined)
   })
 })

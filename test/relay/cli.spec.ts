@@ -7,7 +7,14 @@ import { mkdir, writeFile } from 'node:fs/promises'
 import { describe, it, before, after } from '../support/spec.ts'
 import * as assert from '../support/assert.ts'
 import { OPTIONS, envName } from '../../relay-node/src/config.ts'
-import { getJson, removeDir, runCli, startRelay, tempDir, testFlags } from './support/relay-process.ts'
+import {
+  getJson,
+  removeDir,
+  runCli,
+  startRelay,
+  tempDir,
+  testFlags,
+} from './support/relay-process.ts'
 
 /** Asserts a run failed at start with exactly one line on stderr matching `pattern`. */
 function assertOneLine(result: { code: number | null; stderr: string }, pattern: RegExp): void {
@@ -47,24 +54,50 @@ describe('relay command line', () => {
   })
 
   it('refuses a malformed port', async () => {
-    assertOneLine(await runCli([...testFlags(`${dir}/a`), '--http-port', '70000']), /--http-port: expected a port number/)
+    assertOneLine(
+      await runCli([...testFlags(`${dir}/a`), '--http-port', '70000']),
+      /--http-port: expected a port number/,
+    )
   })
 
   it('refuses an HTTP port in use', async () => {
-    assertOneLine(await runCli([...testFlags(`${dir}/b`), '--http-port', String(busyPort)]), new RegExp(`--http-port: port ${busyPort} .*in use`))
+    assertOneLine(
+      await runCli([...testFlags(`${dir}/b`), '--http-port', String(busyPort)]),
+      new RegExp(`--http-port: port ${busyPort} .*in use`),
+    )
   })
 
   it('refuses a libp2p port in use', async () => {
-    assertOneLine(await runCli([...testFlags(`${dir}/c`), '--tcp-port', String(busyPort)]), new RegExp(`--tcp-port: port ${busyPort} .*in use`))
+    assertOneLine(
+      await runCli([...testFlags(`${dir}/c`), '--tcp-port', String(busyPort)]),
+      new RegExp(`--tcp-port: port ${busyPort} .*in use`),
+    )
   })
 
   it('refuses a bad multiaddr', async () => {
-    assertOneLine(await runCli([...testFlags(`${dir}/d`), '--announce', '/ip4/not-an-ip/tcp/1']), /--announce: not a multiaddr/)
-    assertOneLine(await runCli([...testFlags(`${dir}/d`), '--bootstrap', '/ip4/127.0.0.1/tcp/1']), /--bootstrap: .* has no \/p2p\/<peer id> part/)
+    assertOneLine(
+      await runCli([...testFlags(`${dir}/d`), '--announce', '/ip4/not-an-ip/tcp/1']),
+      /--announce: not a multiaddr/,
+    )
+    assertOneLine(
+      await runCli([...testFlags(`${dir}/d`), '--bootstrap', '/ip4/127.0.0.1/tcp/1']),
+      /--bootstrap: .* has no \/p2p\/<peer id> part/,
+    )
   })
 
   it('refuses an unreadable TLS key and an unreadable peer key', async () => {
-    assertOneLine(await runCli([...testFlags(`${dir}/e`), '--tls-cert', `${dir}/missing.pem`, '--tls-key', `${dir}/missing.key`, '--wss-port', '0']), /--tls-(cert|key): cannot read .*ENOENT/)
+    assertOneLine(
+      await runCli([
+        ...testFlags(`${dir}/e`),
+        '--tls-cert',
+        `${dir}/missing.pem`,
+        '--tls-key',
+        `${dir}/missing.key`,
+        '--wss-port',
+        '0',
+      ]),
+      /--tls-(cert|key): cannot read .*ENOENT/,
+    )
     await mkdir(`${dir}/f/peer-key`, { recursive: true })
     assertOneLine(await runCli(testFlags(`${dir}/f`)), /cannot read the peer key .*EISDIR/)
     await mkdir(`${dir}/g`, { recursive: true })
@@ -74,17 +107,38 @@ describe('relay command line', () => {
 
   it('refuses unknown flags, bad enums and bad trust files', async () => {
     assertOneLine(await runCli(['--no-such-flag']), /Unknown option '--no-such-flag'/)
-    assertOneLine(await runCli([...testFlags(`${dir}/h`), '--log-level', 'loud']), /--log-level: expected one of/)
+    assertOneLine(
+      await runCli([...testFlags(`${dir}/h`), '--log-level', 'loud']),
+      /--log-level: expected one of/,
+    )
     await mkdir(`${dir}/i`, { recursive: true })
     await writeFile(`${dir}/i/trusted-registrars`, '# registrars\nnot-hex\n')
-    assertOneLine(await runCli(testFlags(`${dir}/i`)), /trusted-registrars: entry 1 is not a 32-byte Ed25519 public key/)
+    assertOneLine(
+      await runCli(testFlags(`${dir}/i`)),
+      /trusted-registrars: entry 1 is not a 32-byte Ed25519 public key/,
+    )
   })
 
   it('reads settings from the environment and a config file, flags first', async () => {
-    await writeFile(`${dir}/config.json`, JSON.stringify({ publicHost: 'from-file.localhost', maxReservations: 2048, logLevel: 'warn' }))
-    assertOneLine(await runCli([...testFlags(`${dir}/j`), '--config', `${dir}/config.json`], { ALTERNET_RELAY_MAX_RESERVATIONS: 'many' }), /ALTERNET_RELAY_MAX_RESERVATIONS: expected a whole number/)
+    await writeFile(
+      `${dir}/config.json`,
+      JSON.stringify({
+        publicHost: 'from-file.localhost',
+        maxReservations: 2048,
+        logLevel: 'warn',
+      }),
+    )
+    assertOneLine(
+      await runCli([...testFlags(`${dir}/j`), '--config', `${dir}/config.json`], {
+        ALTERNET_RELAY_MAX_RESERVATIONS: 'many',
+      }),
+      /ALTERNET_RELAY_MAX_RESERVATIONS: expected a whole number/,
+    )
     await writeFile(`${dir}/bad.json`, JSON.stringify({ noSuchSetting: 1 }))
-    assertOneLine(await runCli([...testFlags(`${dir}/k`), '--config', `${dir}/bad.json`]), /unknown setting "noSuchSetting"/)
+    assertOneLine(
+      await runCli([...testFlags(`${dir}/k`), '--config', `${dir}/bad.json`]),
+      /unknown setting "noSuchSetting"/,
+    )
     const relay = await startRelay(`${dir}/l`, ['--config', `${dir}/config.json`])
     try {
       const res = await fetch(`${relay.http}/`, { redirect: 'manual' })

@@ -7,7 +7,13 @@ import { mkdir, writeFile } from 'node:fs/promises'
 import { describe, it, before, after } from '../support/spec.ts'
 import * as assert from '../support/assert.ts'
 import { toOriginLabel } from '../../src/core/names/index.ts'
-import { getJson, removeDir, startRelay, tempDir, type RelayProcess } from './support/relay-process.ts'
+import {
+  getJson,
+  removeDir,
+  startRelay,
+  tempDir,
+  type RelayProcess,
+} from './support/relay-process.ts'
 
 interface Reply {
   status: number
@@ -16,14 +22,28 @@ interface Reply {
 }
 
 /** An HTTP GET to the relay with a chosen Host header (fetch cannot set it). */
-function get(relay: RelayProcess, host: string, path: string, headers: Record<string, string> = {}): Promise<Reply> {
+function get(
+  relay: RelayProcess,
+  host: string,
+  path: string,
+  headers: Record<string, string> = {},
+): Promise<Reply> {
   const url = new URL(relay.http)
   return new Promise((resolve, reject) => {
-    const req = request({ host: url.hostname, port: url.port, path, headers: { host: `${host}:${url.port}`, ...headers }, timeout: 5000 }, (res) => {
-      let body = ''
-      res.on('data', (d: Buffer) => (body += d.toString()))
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }))
-    })
+    const req = request(
+      {
+        host: url.hostname,
+        port: url.port,
+        path,
+        headers: { host: `${host}:${url.port}`, ...headers },
+        timeout: 5000,
+      },
+      (res) => {
+        let body = ''
+        res.on('data', (d: Buffer) => (body += d.toString()))
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }))
+      },
+    )
     req.on('error', reject)
     req.end()
   })
@@ -40,7 +60,10 @@ describe('relay HTTP', () => {
     await writeFile(`${app}/index.html`, '<!doctype html><title>Alternet</title>')
     await writeFile(`${app}/__an/bridge.html`, '<!doctype html><title>bridge</title>')
     await writeFile(`${app}/__an/sw.js`, 'self.addEventListener("fetch", () => {})')
-    await writeFile(`${app}/sw.js`, 'self.addEventListener("install", () => {}) // the app\'s own worker')
+    await writeFile(
+      `${app}/sw.js`,
+      'self.addEventListener("install", () => {}) // the app\'s own worker',
+    )
     relay = await startRelay(`${dir}/data`, ['--app-dir', app, '--public-host', 'an.localhost'])
   })
 
@@ -53,9 +76,16 @@ describe('relay HTTP', () => {
     const health = await getJson(relay, '/health')
     assert.equal(health.status, 'ok')
     assert.equal(health.peerId, relay.peerId)
-    assert.ok((health.listen as string[]).some((a) => a.includes('/webrtc-direct/certhash/')), 'no WebRTC-Direct listen address')
-    assert.ok((health.listen as string[]).some((a) => a.endsWith('/ws')), 'no WebSockets listen address')
-    for (const field of ['connections', 'reservations', 'records', 'providers']) assert.equal(typeof health[field], 'number', `${field} missing`)
+    assert.ok(
+      (health.listen as string[]).some((a) => a.includes('/webrtc-direct/certhash/')),
+      'no WebRTC-Direct listen address',
+    )
+    assert.ok(
+      (health.listen as string[]).some((a) => a.endsWith('/ws')),
+      'no WebSockets listen address',
+    )
+    for (const field of ['connections', 'reservations', 'records', 'providers'])
+      assert.equal(typeof health[field], 'number', `${field} missing`)
     assert.equal(health.dhtMode, 'server')
   })
 
@@ -64,15 +94,28 @@ describe('relay HTTP', () => {
     assert.equal(res.status, 200)
     assert.match(res.headers.get('content-type') ?? '', /text\/plain/)
     const text = await res.text()
-    for (const name of ['alternet_relay_reservations', 'alternet_relay_records_stored', 'alternet_relay_rejected_records_total', 'libp2p_connection_manager_connections', 'nodejs_heap_size_total_bytes']) {
+    for (const name of [
+      'alternet_relay_reservations',
+      'alternet_relay_records_stored',
+      'alternet_relay_rejected_records_total',
+      'libp2p_connection_manager_connections',
+      'nodejs_heap_size_total_bytes',
+    ]) {
       assert.ok(text.includes(name), `metrics lack ${name}`)
     }
   })
 
   it('serves the well-known document with CORS', async () => {
-    const res = await fetch(`${relay.http}/.well-known/alternet.json`, { headers: { origin: 'https://an.example.org' } })
+    const res = await fetch(`${relay.http}/.well-known/alternet.json`, {
+      headers: { origin: 'https://an.example.org' },
+    })
     assert.equal(res.headers.get('access-control-allow-origin'), '*')
-    const doc = (await res.json()) as { peerId: string; multiaddrs: string[]; trustedRegistrars: string[]; trustedRevokers: string[] }
+    const doc = (await res.json()) as {
+      peerId: string
+      multiaddrs: string[]
+      trustedRegistrars: string[]
+      trustedRevokers: string[]
+    }
     assert.equal(doc.peerId, relay.peerId)
     // An open network: nobody to trust.
     assert.deepEqual(doc.trustedRegistrars, [])
@@ -98,27 +141,50 @@ describe('relay HTTP', () => {
     assert.equal(sw.headers['service-worker-allowed'], '/')
     assert.match(String(sw.headers['content-type']), /javascript/)
     // The app's own files are not served on a site origin.
-    assert.equal((await get(relay, `${label}.an.localhost`, '/index.html', { 'sec-fetch-dest': 'script' })).status, 404)
+    assert.equal(
+      (await get(relay, `${label}.an.localhost`, '/index.html', { 'sec-fetch-dest': 'script' }))
+        .status,
+      404,
+    )
   })
 
   it('never serves the app on a site origin, however the path is spelled', async () => {
     const host = `${toOriginLabel('api.mysite:code')}.an.localhost`
-    const attempts = ['/__an/..%2Findex.html', '/__an/..%2fsw.js', '/__an/%2e%2e/index.html', '/__an/%2E%2E/sw.js', '/__an/../sw.js', '/__an/../index.html', '/__an/..\\index.html', '/__an/%5C..%5Cindex.html', '/x/../__an/..%2Findex.html']
+    const attempts = [
+      '/__an/..%2Findex.html',
+      '/__an/..%2fsw.js',
+      '/__an/%2e%2e/index.html',
+      '/__an/%2E%2E/sw.js',
+      '/__an/../sw.js',
+      '/__an/../index.html',
+      '/__an/..\\index.html',
+      '/__an/%5C..%5Cindex.html',
+      '/x/../__an/..%2Findex.html',
+    ]
     for (const path of attempts) {
       for (const dest of ['script', 'iframe', 'document']) {
         const res = await get(relay, host, path, { 'sec-fetch-dest': dest })
-        assert.ok(res.status === 400 || res.status === 404, `${path} (${dest}) answered ${res.status}`)
-        assert.ok(!/<title>Alternet<\/title>|self\.addEventListener\("install"/.test(res.body), `${path} (${dest}) served the app`)
+        assert.ok(
+          res.status === 400 || res.status === 404,
+          `${path} (${dest}) answered ${res.status}`,
+        )
+        assert.ok(
+          !/<title>Alternet<\/title>|self\.addEventListener\("install"/.test(res.body),
+          `${path} (${dest}) served the app`,
+        )
       }
     }
-    assert.equal((await get(relay, host, '/__an/..%2Findex.html', { 'sec-fetch-dest': 'script' })).status, 400)
+    assert.equal(
+      (await get(relay, host, '/__an/..%2Findex.html', { 'sec-fetch-dest': 'script' })).status,
+      400,
+    )
     // The site-origin files are still served.
     const bridge = await get(relay, host, '/__an/bridge.html', { 'sec-fetch-dest': 'iframe' })
     assert.equal(bridge.status, 200)
     assert.match(bridge.body, /bridge/)
   })
 
-  it('lets nothing frame the app, and only the app frame a site origin\'s pages', async () => {
+  it("lets nothing frame the app, and only the app frame a site origin's pages", async () => {
     const port = new URL(relay.http).port
     for (const path of ['/', '/index.html', '/no-such-page']) {
       const res = await get(relay, 'an.localhost', path)
@@ -131,56 +197,101 @@ describe('relay HTTP', () => {
     const bridge = await get(relay, host, '/__an/bridge.html', { 'sec-fetch-dest': 'iframe' })
     assert.equal(bridge.headers['content-security-policy'], `frame-ancestors ${app}`)
     assert.equal(bridge.headers['x-frame-options'], undefined)
-    const clear = await get(relay, host, '/__an/clear', { referer: `${app}/`, 'sec-fetch-dest': 'iframe' })
+    const clear = await get(relay, host, '/__an/clear', {
+      referer: `${app}/`,
+      'sec-fetch-dest': 'iframe',
+    })
     assert.equal(clear.status, 200)
     assert.equal(clear.headers['content-security-policy'], `frame-ancestors ${app}`)
   })
 
   it("sends a top-level navigation on a site origin to the app's viewer", async () => {
     const label = toOriginLabel('api.mysite:code')
-    const res = await get(relay, `${label}.an.localhost`, '/docs/page.html?x=1', { 'sec-fetch-dest': 'document', accept: 'text/html' })
+    const res = await get(relay, `${label}.an.localhost`, '/docs/page.html?x=1', {
+      'sec-fetch-dest': 'document',
+      accept: 'text/html',
+    })
     assert.equal(res.status, 302)
     const port = new URL(relay.http).port
-    assert.equal(res.headers.location, `http://an.localhost:${port}/#/view/an://api.mysite:code/docs/page.html?x=1`)
+    assert.equal(
+      res.headers.location,
+      `http://an.localhost:${port}/#/view/an://api.mysite:code/docs/page.html?x=1`,
+    )
   })
 
   it('clears a site origin with Clear-Site-Data for the app only', async () => {
     const host = `${toOriginLabel('api.mysite:code')}.an.localhost`
     const port = new URL(relay.http).port
     const app = `http://an.localhost:${port}`
-    const cleared = await get(relay, host, '/__an/clear', { referer: `${app}/`, 'sec-fetch-dest': 'iframe' })
+    const cleared = await get(relay, host, '/__an/clear', {
+      referer: `${app}/`,
+      'sec-fetch-dest': 'iframe',
+    })
     assert.equal(cleared.status, 200)
     assert.equal(cleared.headers['clear-site-data'], '"cache", "storage"')
     assert.equal(cleared.headers['cache-control'], 'no-store')
     assert.match(String(cleared.headers['content-type']), /text\/html/)
     // The page tells the app, and only the app, that the origin is clear.
-    assert.match(cleared.body, new RegExp(`parent\\.postMessage\\(\\{"v":1,"type":"an-site-cleared"\\}, "${app}"\\)`))
+    assert.match(
+      cleared.body,
+      new RegExp(`parent\\.postMessage\\(\\{"v":1,"type":"an-site-cleared"\\}, "${app}"\\)`),
+    )
     // Anyone else (another site framing it, a typed address, a look-alike host) clears nothing.
-    for (const referer of [undefined, `http://${host}:${port}/`, `http://an.localhost.evil.example:${port}/`, `https://an.localhost:${port}/`, 'not a url']) {
-      const refused = await get(relay, host, '/__an/clear', referer === undefined ? { 'sec-fetch-dest': 'document' } : { referer, 'sec-fetch-dest': 'iframe' })
+    for (const referer of [
+      undefined,
+      `http://${host}:${port}/`,
+      `http://an.localhost.evil.example:${port}/`,
+      `https://an.localhost:${port}/`,
+      'not a url',
+    ]) {
+      const refused = await get(
+        relay,
+        host,
+        '/__an/clear',
+        referer === undefined
+          ? { 'sec-fetch-dest': 'document' }
+          : { referer, 'sec-fetch-dest': 'iframe' },
+      )
       assert.equal(refused.status, 403, String(referer))
       assert.equal(refused.headers['clear-site-data'], undefined, String(referer))
     }
     // Not on the app host.
-    assert.equal((await get(relay, 'an.localhost', '/__an/clear', { referer: `${app}/` })).headers['clear-site-data'], undefined)
+    assert.equal(
+      (await get(relay, 'an.localhost', '/__an/clear', { referer: `${app}/` })).headers[
+        'clear-site-data'
+      ],
+      undefined,
+    )
   })
 
   it('answers a label that names no site with a 400 page', async () => {
-    const res = await get(relay, 'not--a--site---.an.localhost', '/', { 'sec-fetch-dest': 'document' })
+    const res = await get(relay, 'not--a--site---.an.localhost', '/', {
+      'sec-fetch-dest': 'document',
+    })
     assert.equal(res.status, 400)
     assert.match(String(res.headers['content-type']), /text\/html/)
   })
 
   it('answers 404, with CORS, for the revocation of a name it holds none for', async () => {
-    for (const path of ['/revocations/mysite%3Acode', '/revocations/', '/revocations/not%20a%20name', '/revocations/%E0%A4%A']) {
-      const res = await fetch(`${relay.http}${path}`, { headers: { origin: 'https://an.example.org' } })
+    for (const path of [
+      '/revocations/mysite%3Acode',
+      '/revocations/',
+      '/revocations/not%20a%20name',
+      '/revocations/%E0%A4%A',
+    ]) {
+      const res = await fetch(`${relay.http}${path}`, {
+        headers: { origin: 'https://an.example.org' },
+      })
       assert.equal(res.status, 404, path)
       assert.equal(res.headers.get('access-control-allow-origin'), '*')
     }
   })
 
   it('refuses a revocation from nobody it trusts', async () => {
-    const res = await fetch(`${relay.http}/revoke`, { method: 'POST', body: new Uint8Array([1, 2, 3]) })
+    const res = await fetch(`${relay.http}/revoke`, {
+      method: 'POST',
+      body: new Uint8Array([1, 2, 3]),
+    })
     assert.equal(res.status, 403)
     assert.equal(((await res.json()) as { error: string }).error, 'RevocationRefusedError')
   })

@@ -6,9 +6,38 @@
 import { describe, it, before, after } from '../support/spec.ts'
 import * as assert from '../support/assert.ts'
 import { equals } from '../../src/core/bytes.ts'
-import { createClient, dhtGet, dhtPut, findProviders, getDirect, kadRequest, provide, putDirect, waitForRoutingTable, type Client } from './support/client.ts'
-import { contentRoot, dhtKey, expiredRecord, forgedRecord, generateKeyPair, oversizedRecord, rootRecord, subdomainRecord, uniqueName } from './support/records.ts'
-import { getJson, metricValue, removeDir, startRelay, tempDir, waitFor, type RelayProcess } from './support/relay-process.ts'
+import {
+  createClient,
+  dhtGet,
+  dhtPut,
+  findProviders,
+  getDirect,
+  kadRequest,
+  provide,
+  putDirect,
+  waitForRoutingTable,
+  type Client,
+} from './support/client.ts'
+import {
+  contentRoot,
+  dhtKey,
+  expiredRecord,
+  forgedRecord,
+  generateKeyPair,
+  oversizedRecord,
+  rootRecord,
+  subdomainRecord,
+  uniqueName,
+} from './support/records.ts'
+import {
+  getJson,
+  metricValue,
+  removeDir,
+  startRelay,
+  tempDir,
+  waitFor,
+  type RelayProcess,
+} from './support/relay-process.ts'
 
 describe('three relays form one DHT', () => {
   let dir: string
@@ -19,9 +48,19 @@ describe('three relays form one DHT', () => {
     dir = await tempDir()
     const first = await startRelay(`${dir}/r1`, ['--republish-interval', '2s'])
     relays.push(first)
-    relays.push(...(await Promise.all([2, 3].map((i) => startRelay(`${dir}/r${i}`, ['--bootstrap', first.tcp, '--republish-interval', '2s'])))))
+    relays.push(
+      ...(await Promise.all(
+        [2, 3].map((i) =>
+          startRelay(`${dir}/r${i}`, ['--bootstrap', first.tcp, '--republish-interval', '2s']),
+        ),
+      )),
+    )
     // Each relay knows the two others.
-    for (const relay of relays) await waitFor(`${relay.peerId} to see two relays`, async () => ((await getJson(relay, '/health')).peers as number) >= 2)
+    for (const relay of relays)
+      await waitFor(
+        `${relay.peerId} to see two relays`,
+        async () => ((await getJson(relay, '/health')).peers as number) >= 2,
+      )
   })
 
   after(async () => {
@@ -39,11 +78,19 @@ describe('three relays form one DHT', () => {
     const key = await dhtKey(name)
     const value = await rootRecord(name, generateKeyPair(), { content: await contentRoot(name) })
     // Put through the first relay only: the network carries it to the others.
-    assert.ok(await putDirect(writer, relays[0].peerId, key, value), 'the first relay refused the record')
-    const atThird = await waitFor('the third relay to hold the record', async () => {
-      const v = await getDirect(reader, relays[2].peerId, key)
-      return v != null && equals(v, value)
-    }, 15_000, 250)
+    assert.ok(
+      await putDirect(writer, relays[0].peerId, key, value),
+      'the first relay refused the record',
+    )
+    const atThird = await waitFor(
+      'the third relay to hold the record',
+      async () => {
+        const v = await getDirect(reader, relays[2].peerId, key)
+        return v != null && equals(v, value)
+      },
+      15_000,
+      250,
+    )
     assert.ok(atThird)
     const found = await dhtGet(reader, key)
     assert.ok(found != null && equals(found, value), 'the reader did not resolve the record')
@@ -58,7 +105,10 @@ describe('three relays form one DHT', () => {
     const cid = await contentRoot(uniqueName('provided'))
     assert.ok((await provide(provider, cid)) >= 1, 'no relay took the provider record')
     const found = await findProviders(seeker, cid)
-    assert.ok(found.includes(provider.peerId.toString()), `the provider was not found through another relay (found ${found.join(', ')})`)
+    assert.ok(
+      found.includes(provider.peerId.toString()),
+      `the provider was not found through another relay (found ${found.join(', ')})`,
+    )
   })
 
   it('every relay refuses forged, oversized, expired, rolled-back and hijacking records', async () => {
@@ -69,8 +119,15 @@ describe('three relays form one DHT', () => {
     const key = await dhtKey(name)
     const newer = await rootRecord(name, owner, { seq: 5 })
     const older = await rootRecord(name, owner, { seq: 4 })
-    const hijack = await rootRecord(name, generateKeyPair(), { seq: 900, created: Date.now() - 3_600_000 })
-    for (const relay of relays) assert.ok(await putDirect(client, relay.peerId, key, newer), `${relay.peerId} refused a valid record`)
+    const hijack = await rootRecord(name, generateKeyPair(), {
+      seq: 900,
+      created: Date.now() - 3_600_000,
+    })
+    for (const relay of relays)
+      assert.ok(
+        await putDirect(client, relay.peerId, key, newer),
+        `${relay.peerId} refused a valid record`,
+      )
 
     for (const relay of relays) {
       const offers: Array<[string, Uint8Array]> = [
@@ -81,13 +138,23 @@ describe('three relays form one DHT', () => {
         ['hijack', hijack],
       ]
       for (const [reason, bytes] of offers) {
-        assert.equal(await putDirect(client, relay.peerId, key, bytes), false, `${relay.peerId} accepted a ${reason} record`)
+        assert.equal(
+          await putDirect(client, relay.peerId, key, bytes),
+          false,
+          `${relay.peerId} accepted a ${reason} record`,
+        )
       }
       const stored = await getDirect(client, relay.peerId, key)
-      assert.ok(stored != null && equals(stored, newer), `${relay.peerId} no longer serves the holder's newest record`)
+      assert.ok(
+        stored != null && equals(stored, newer),
+        `${relay.peerId} no longer serves the holder's newest record`,
+      )
       const metrics = await (await fetch(`${relay.http}/metrics`)).text()
       for (const [reason] of offers) {
-        assert.ok(metricValue(metrics, `alternet_relay_rejected_records_total{reason="${reason}"}`) >= 1, `${relay.peerId} did not count a ${reason} refusal`)
+        assert.ok(
+          metricValue(metrics, `alternet_relay_rejected_records_total{reason="${reason}"}`) >= 1,
+          `${relay.peerId} did not count a ${reason} refusal`,
+        )
       }
     }
   })
@@ -101,25 +168,51 @@ describe('three relays form one DHT', () => {
     const sub = `www.${root}`
     const subKey = await dhtKey(sub)
     // The root's record reaches the first relay only: the others find it in the DHT.
-    assert.ok(await putDirect(client, relays[0].peerId, await dhtKey(root), await rootRecord(root, owner)))
+    assert.ok(
+      await putDirect(client, relays[0].peerId, await dhtKey(root), await rootRecord(root, owner)),
+    )
     const squat = await subdomainRecord(sub, squatter)
     for (const relay of relays) {
-      assert.equal(await putDirect(client, relay.peerId, subKey, squat), false, `${relay.peerId} stored a subdomain record of a root another key holds`)
+      assert.equal(
+        await putDirect(client, relay.peerId, subKey, squat),
+        false,
+        `${relay.peerId} stored a subdomain record of a root another key holds`,
+      )
       assert.equal(await getDirect(client, relay.peerId, subKey), undefined)
       const metrics = await (await fetch(`${relay.http}/metrics`)).text()
-      assert.ok(metricValue(metrics, 'alternet_relay_rejected_records_total{reason="unauthorized-signer"}') >= 1, `${relay.peerId} did not count the refusal`)
+      assert.ok(
+        metricValue(
+          metrics,
+          'alternet_relay_rejected_records_total{reason="unauthorized-signer"}',
+        ) >= 1,
+        `${relay.peerId} did not count the refusal`,
+      )
     }
     // Under a root nobody holds, no subdomain record is stored either.
     const orphan = `www.${uniqueName('nobody')}`
     for (const relay of relays) {
-      assert.equal(await putDirect(client, relay.peerId, await dhtKey(orphan), await subdomainRecord(orphan, squatter)), false, `${relay.peerId} stored a subdomain of a root nobody holds`)
+      assert.equal(
+        await putDirect(
+          client,
+          relay.peerId,
+          await dhtKey(orphan),
+          await subdomainRecord(orphan, squatter),
+        ),
+        false,
+        `${relay.peerId} stored a subdomain of a root nobody holds`,
+      )
       const metrics = await (await fetch(`${relay.http}/metrics`)).text()
-      assert.ok(metricValue(metrics, 'alternet_relay_rejected_records_total{reason="root-not-found"}') >= 1)
+      assert.ok(
+        metricValue(metrics, 'alternet_relay_rejected_records_total{reason="root-not-found"}') >= 1,
+      )
     }
     // The root's holder still gets its subdomain.
     const real = await subdomainRecord(sub, owner)
     for (const relay of relays) {
-      assert.ok(await putDirect(client, relay.peerId, subKey, real), `${relay.peerId} refused the root holder's subdomain record`)
+      assert.ok(
+        await putDirect(client, relay.peerId, subKey, real),
+        `${relay.peerId} refused the root holder's subdomain record`,
+      )
       const got = await getDirect(client, relay.peerId, subKey)
       assert.ok(got != null && equals(got, real))
     }
@@ -161,7 +254,10 @@ describe('three relays form one DHT', () => {
     await flood
     assert.ok(sent >= 1, 'the flood sent nothing')
     assert.ok(stored, "another peer's record put was refused during the flood")
-    assert.ok(read != null && equals(read, value), "another peer's read was not served during the flood")
+    assert.ok(
+      read != null && equals(read, value),
+      "another peer's read was not served during the flood",
+    )
     assert.equal(health?.status, 'ok', '/health did not answer during the flood')
     // And after it.
     assert.equal((await getJson(target, '/health')).status, 'ok')
@@ -170,7 +266,15 @@ describe('three relays form one DHT', () => {
     const afterPut = await getDirect(good, target.peerId, duringKey)
     assert.ok(afterPut != null && equals(afterPut, duringValue))
     const later = uniqueName('after')
-    assert.ok(await putDirect(good, target.peerId, await dhtKey(later), await rootRecord(later, generateKeyPair())), 'a put after the flood was refused')
+    assert.ok(
+      await putDirect(
+        good,
+        target.peerId,
+        await dhtKey(later),
+        await rootRecord(later, generateKeyPair()),
+      ),
+      'a put after the flood was refused',
+    )
   })
 
   it('hands held records to a relay that joins later (republish)', async () => {
@@ -185,10 +289,15 @@ describe('three relays form one DHT', () => {
     relays.push(late)
     const probe = await createClient({ relays: [late.tcp] })
     clients.push(probe)
-    const got = await waitFor('the late relay to hold the record', async () => {
-      const v = await getDirect(probe, late.peerId, key)
-      return v != null && equals(v, value) ? v : undefined
-    }, 20_000, 500)
+    const got = await waitFor(
+      'the late relay to hold the record',
+      async () => {
+        const v = await getDirect(probe, late.peerId, key)
+        return v != null && equals(v, value) ? v : undefined
+      },
+      20_000,
+      500,
+    )
     assert.ok(got != null)
   })
 
@@ -209,7 +318,10 @@ describe('three relays form one DHT', () => {
       await waitForRoutingTable(reader, 1)
       for (const [key, value] of records) {
         const found = await dhtGet(reader, key)
-        assert.ok(found != null && equals(found, value), `a record was lost with the killed relay (reading through ${survivor.peerId})`)
+        assert.ok(
+          found != null && equals(found, value),
+          `a record was lost with the killed relay (reading through ${survivor.peerId})`,
+        )
       }
     }
   })

@@ -8,7 +8,15 @@ import { describe, it, before, after } from '../support/spec.ts'
 import * as assert from '../support/assert.ts'
 import { equals } from '../../src/core/bytes.ts'
 import { multiaddr } from '@multiformats/multiaddr'
-import { createClient, findProviders, getDirect, provide, putDirect, waitForRoutingTable, type Client } from './support/client.ts'
+import {
+  createClient,
+  findProviders,
+  getDirect,
+  provide,
+  putDirect,
+  waitForRoutingTable,
+  type Client,
+} from './support/client.ts'
 import { contentRoot, dhtKey, generateKeyPair, rootRecord, uniqueName } from './support/records.ts'
 import { getJson, removeDir, startRelay, tempDir } from './support/relay-process.ts'
 
@@ -18,7 +26,12 @@ const SETTLE_MS = 500
 const LONG_FLUSH = '1500ms'
 const PAST_LONG_FLUSH_MS = 2500
 
-async function putSome(client: Client, peerId: string, n: number, prefix: string): Promise<Array<[Uint8Array, Uint8Array]>> {
+async function putSome(
+  client: Client,
+  peerId: string,
+  n: number,
+  prefix: string,
+): Promise<Array<[Uint8Array, Uint8Array]>> {
   const written: Array<[Uint8Array, Uint8Array]> = []
   for (let i = 0; i < n; i++) {
     const name = uniqueName(prefix)
@@ -52,14 +65,19 @@ describe('relay persistence', () => {
     const key = await dhtKey(name)
     const value = await rootRecord(name, generateKeyPair())
     assert.ok(await putDirect(client, first.peerId, key, value))
-    const certhash = first.multiaddrs.find((a) => a.includes('/certhash/'))?.replace(/.*\/certhash\/([^/]+).*/, '$1')
+    const certhash = first.multiaddrs
+      .find((a) => a.includes('/certhash/'))
+      ?.replace(/.*\/certhash\/([^/]+).*/, '$1')
     assert.equal(await first.stop(), 0)
     assert.equal((await stat(`${data}/peer-key`)).mode & 0o777, 0o600)
 
     const second = await startRelay(data)
     try {
       assert.equal(second.peerId, first.peerId)
-      assert.ok(second.multiaddrs.some((a) => a.includes(`/certhash/${certhash}/`)), 'the WebRTC-Direct certificate changed')
+      assert.ok(
+        second.multiaddrs.some((a) => a.includes(`/certhash/${certhash}/`)),
+        'the WebRTC-Direct certificate changed',
+      )
       assert.equal((await getJson(second, '/health')).records, 1)
       const reader = await createClient({ relays: [second.tcp] })
       clients.push(reader)
@@ -116,7 +134,10 @@ describe('relay persistence', () => {
       clients.push(reader)
       for (const [key, value] of written) {
         const got = await getDirect(reader, second.peerId, key)
-        assert.ok(got != null && equals(got, value), 'a record older than the flush interval was lost with kill -9')
+        assert.ok(
+          got != null && equals(got, value),
+          'a record older than the flush interval was lost with kill -9',
+        )
       }
     } finally {
       await second.stop()
@@ -128,13 +149,22 @@ describe('relay persistence', () => {
     let relay = await startRelay(data, ['--store-flush-interval', LONG_FLUSH])
     const provider = await createClient({ relays: [relay.tcp], listen: true })
     clients.push(provider)
-    const cids = [await contentRoot(uniqueName('provided')), await contentRoot(uniqueName('provided'))]
+    const cids = [
+      await contentRoot(uniqueName('provided')),
+      await contentRoot(uniqueName('provided')),
+    ]
     assert.ok((await provide(provider, cids[0])) >= 1, 'the relay did not take the provider record')
     const expectFound = async (cid: (typeof cids)[number], when: string): Promise<void> => {
-      assert.ok(((await getJson(relay, '/health')).providers as number) >= 1, `no provider record ${when}`)
+      assert.ok(
+        ((await getJson(relay, '/health')).providers as number) >= 1,
+        `no provider record ${when}`,
+      )
       const seeker = await createClient({ relays: [relay.tcp] })
       try {
-        assert.ok((await findProviders(seeker, cid)).includes(provider.peerId.toString()), `the provider record was lost ${when}`)
+        assert.ok(
+          (await findProviders(seeker, cid)).includes(provider.peerId.toString()),
+          `the provider record was lost ${when}`,
+        )
       } finally {
         await seeker.stop()
       }
@@ -171,7 +201,10 @@ describe('relay persistence', () => {
       clients.push(reader)
       for (const [key, value] of written) {
         const got = await getDirect(reader, second.peerId, key)
-        assert.ok(got != null && equals(got, value), 'a record waiting for the flush was lost on a clean stop')
+        assert.ok(
+          got != null && equals(got, value),
+          'a record waiting for the flush was lost on a clean stop',
+        )
       }
     } finally {
       await second.stop()

@@ -13,10 +13,28 @@ import { equals } from '../../src/core/bytes.ts'
 import { ROOT_CACHE_EXPIRY_MARGIN_MS } from '../../relay-node/src/constants.ts'
 import { createLogger } from '../../relay-node/src/log.ts'
 import { Permissions } from '../../relay-node/src/permissions.ts'
-import { AnRecordPolicy, type RootLookupLimits, type RootLookupShare } from '../../relay-node/src/record-policy.ts'
+import {
+  AnRecordPolicy,
+  type RootLookupLimits,
+  type RootLookupShare,
+} from '../../relay-node/src/record-policy.ts'
 import { createClient, getDirect, putDirect, type Client } from './support/client.ts'
-import { dhtKey, generateKeyPair, rootRecord, subdomainRecord, uniqueName, type Ed25519KeyPair } from './support/records.ts'
-import { metricValue, removeDir, startRelay, tempDir, waitFor, type RelayProcess } from './support/relay-process.ts'
+import {
+  dhtKey,
+  generateKeyPair,
+  rootRecord,
+  subdomainRecord,
+  uniqueName,
+  type Ed25519KeyPair,
+} from './support/records.ts'
+import {
+  metricValue,
+  removeDir,
+  startRelay,
+  tempDir,
+  waitFor,
+  type RelayProcess,
+} from './support/relay-process.ts'
 
 const NEGATIVE_TTL = 30_000
 const POSITIVE_TTL = 60_000
@@ -30,7 +48,11 @@ function closedGate(): { promise: Promise<void>; resolve: () => void } {
 
 /** A policy over a scripted DHT: look-ups wait for `release()`, then answer `published`. */
 async function scripted(limits: Partial<RootLookupLimits> = {}) {
-  const permissions = new Permissions(await mkdtemp(join(tmpdir(), 'an-policy-')), new MemoryDatastore(), createLogger('silent'))
+  const permissions = new Permissions(
+    await mkdtemp(join(tmpdir(), 'an-policy-')),
+    new MemoryDatastore(),
+    createLogger('silent'),
+  )
   let clock = Date.now()
   const stats = { lookups: 0, network: 0, shared: new Map<RootLookupShare, number>() }
   const published = new Map<string, Uint8Array>()
@@ -63,10 +85,13 @@ async function scripted(limits: Partial<RootLookupLimits> = {}) {
     advance: (ms: number) => (clock += ms),
     hold: () => (gate = closedGate()),
     release: () => gate.resolve(),
-    publish: async (name: string, value: Uint8Array) => published.set(id(await dhtKey(name)), value),
-    storeLocally: async (name: string, value: Uint8Array) => local.set(id(await dhtKey(name)), value),
+    publish: async (name: string, value: Uint8Array) =>
+      published.set(id(await dhtKey(name)), value),
+    storeLocally: async (name: string, value: Uint8Array) =>
+      local.set(id(await dhtKey(name)), value),
     /** The refusal reason of a subdomain write, or 'stored'. */
-    write: async (name: string, signer: Ed25519KeyPair): Promise<string> => check(policy, await dhtKey(name), await subdomainRecord(name, signer)),
+    write: async (name: string, signer: Ed25519KeyPair): Promise<string> =>
+      check(policy, await dhtKey(name), await subdomainRecord(name, signer)),
     check: (key: Uint8Array, value: Uint8Array) => check(policy, key, value),
   }
 }
@@ -91,7 +116,16 @@ describe('root look-ups of subdomain writes (policy)', () => {
     const s = await scripted()
     const root = uniqueName('unknown')
     const squatter = generateKeyPair()
-    const offers = await Promise.all(Array.from({ length: 25 }, async (_, i) => [await dhtKey(`s${i}.${root}`), await subdomainRecord(`s${i}.${root}`, squatter)] as const))
+    const offers = await Promise.all(
+      Array.from(
+        { length: 25 },
+        async (_, i) =>
+          [
+            await dhtKey(`s${i}.${root}`),
+            await subdomainRecord(`s${i}.${root}`, squatter),
+          ] as const,
+      ),
+    )
     s.hold()
     const writes = offers.map(([key, value]) => s.check(key, value))
     await settle()
@@ -100,11 +134,15 @@ describe('root look-ups of subdomain writes (policy)', () => {
     assert.equal(s.shared('in-flight'), 24)
     s.release()
     const reasons = await Promise.all(writes)
-    assert.ok(reasons.every((r) => r === 'root-not-found'), `reasons: ${[...new Set(reasons)].join(', ')}`)
+    assert.ok(
+      reasons.every((r) => r === 'root-not-found'),
+      `reasons: ${[...new Set(reasons)].join(', ')}`,
+    )
     assert.equal(s.stats.network, 1, 'more than one DHT look-up for one root')
     assert.equal(s.stats.lookups, 1)
     // Later writes under the same root: the negative entry answers.
-    for (let i = 0; i < 10; i++) assert.equal(await s.write(`late${i}.${root}`, squatter), 'root-not-found')
+    for (let i = 0; i < 10; i++)
+      assert.equal(await s.write(`late${i}.${root}`, squatter), 'root-not-found')
     assert.equal(s.stats.network, 1)
     assert.ok(s.shared('cached-not-found') >= 10)
   })
@@ -176,7 +214,11 @@ describe('root look-ups of subdomain writes (policy)', () => {
     await settle()
     assert.equal(s.stats.network, 2)
     s.release()
-    assert.deepEqual(await Promise.all([...first, joined]), ['root-not-found', 'root-not-found', 'root-not-found'])
+    assert.deepEqual(await Promise.all([...first, joined]), [
+      'root-not-found',
+      'root-not-found',
+      'root-not-found',
+    ])
     // With the look-ups done, the refused root can be looked up.
     assert.equal(await s.write(`www.${c}`, signer), 'root-not-found')
     assert.equal(s.stats.network, 3)
@@ -204,15 +246,30 @@ describe('root look-ups of subdomain writes (relays)', () => {
   let brief: RelayProcess
   const clients: Client[] = []
 
-  const counter = async (relay: RelayProcess, sample: string): Promise<number> => metricValue(await (await fetch(`${relay.http}/metrics`)).text(), sample)
+  const counter = async (relay: RelayProcess, sample: string): Promise<number> =>
+    metricValue(await (await fetch(`${relay.http}/metrics`)).text(), sample)
 
   before(async () => {
     dir = await tempDir()
     holder = await startRelay(`${dir}/holder`)
     // One relay keeps "not found" far longer than the spec runs; the other a moment only.
     ;[cached, brief] = await Promise.all([
-      startRelay(`${dir}/cached`, ['--bootstrap', holder.tcp, '--root-negative-ttl', '10m', '--root-cache-ttl', '10m']),
-      startRelay(`${dir}/brief`, ['--bootstrap', holder.tcp, '--root-negative-ttl', '300ms', '--root-cache-ttl', '10m']),
+      startRelay(`${dir}/cached`, [
+        '--bootstrap',
+        holder.tcp,
+        '--root-negative-ttl',
+        '10m',
+        '--root-cache-ttl',
+        '10m',
+      ]),
+      startRelay(`${dir}/brief`, [
+        '--bootstrap',
+        holder.tcp,
+        '--root-negative-ttl',
+        '300ms',
+        '--root-cache-ttl',
+        '10m',
+      ]),
     ])
   })
 
@@ -230,12 +287,28 @@ describe('root look-ups of subdomain writes (relays)', () => {
     const before = await counter(cached, 'alternet_relay_root_lookups_total')
     const WRITES = 30
     const names = Array.from({ length: WRITES }, (_, i) => `fake${i}.${root}`)
-    const stored = await Promise.all(names.map(async (name) => putDirect(client, cached.peerId, await dhtKey(name), await subdomainRecord(name, squatter))))
-    assert.ok(stored.every((s) => !s), 'a subdomain of a root nobody holds was stored')
-    assert.equal((await counter(cached, 'alternet_relay_root_lookups_total')) - before, 1, 'more than one DHT look-up for one root')
-    const shared = (await counter(cached, 'alternet_relay_root_lookups_shared_total{how="in-flight"}')) + (await counter(cached, 'alternet_relay_root_lookups_shared_total{how="cached-not-found"}'))
+    const stored = await Promise.all(
+      names.map(async (name) =>
+        putDirect(client, cached.peerId, await dhtKey(name), await subdomainRecord(name, squatter)),
+      ),
+    )
+    assert.ok(
+      stored.every((s) => !s),
+      'a subdomain of a root nobody holds was stored',
+    )
+    assert.equal(
+      (await counter(cached, 'alternet_relay_root_lookups_total')) - before,
+      1,
+      'more than one DHT look-up for one root',
+    )
+    const shared =
+      (await counter(cached, 'alternet_relay_root_lookups_shared_total{how="in-flight"}')) +
+      (await counter(cached, 'alternet_relay_root_lookups_shared_total{how="cached-not-found"}'))
     assert.ok(shared >= WRITES - 1, `only ${shared} writes shared the look-up`)
-    assert.ok((await counter(cached, 'alternet_relay_rejected_records_total{reason="root-not-found"}')) >= WRITES)
+    assert.ok(
+      (await counter(cached, 'alternet_relay_rejected_records_total{reason="root-not-found"}')) >=
+        WRITES,
+    )
   })
 
   it('finds a root published elsewhere after its negative entry expired; squatter refused, owner accepted', async () => {
@@ -247,20 +320,56 @@ describe('root look-ups of subdomain writes (relays)', () => {
     const sub = `www.${root}`
     const subKey = await dhtKey(sub)
     const real = await subdomainRecord(sub, owner)
-    assert.equal(await putDirect(client, brief.peerId, subKey, real), false, 'a subdomain was stored before its root existed')
+    assert.equal(
+      await putDirect(client, brief.peerId, subKey, real),
+      false,
+      'a subdomain was stored before its root existed',
+    )
     // The root reaches the other relay only: `brief` must find it in the DHT.
-    assert.ok(await putDirect(client, holder.peerId, await dhtKey(root), await rootRecord(root, owner)))
-    await waitFor('the relay to find the root once its negative entry expired', async () => putDirect(client, brief.peerId, subKey, real))
+    assert.ok(
+      await putDirect(client, holder.peerId, await dhtKey(root), await rootRecord(root, owner)),
+    )
+    await waitFor('the relay to find the root once its negative entry expired', async () =>
+      putDirect(client, brief.peerId, subKey, real),
+    )
     const got = await getDirect(client, brief.peerId, subKey)
     assert.ok(got != null && equals(got, real))
     const lookups = await counter(brief, 'alternet_relay_root_lookups_total')
     assert.ok(lookups >= 2, `${lookups} look-ups`)
     // The found root is cached: the squatter is refused without another look-up.
-    const hits = await counter(brief, 'alternet_relay_root_lookups_shared_total{how="cached-found"}')
-    assert.equal(await putDirect(client, brief.peerId, await dhtKey(`api.${root}`), await subdomainRecord(`api.${root}`, squatter)), false, 'a squatter stored a subdomain')
-    assert.ok((await counter(brief, 'alternet_relay_rejected_records_total{reason="unauthorized-signer"}')) >= 1)
-    assert.ok(await putDirect(client, brief.peerId, await dhtKey(`api.${root}`), await subdomainRecord(`api.${root}`, owner)), "the root holder's subdomain was refused")
+    const hits = await counter(
+      brief,
+      'alternet_relay_root_lookups_shared_total{how="cached-found"}',
+    )
+    assert.equal(
+      await putDirect(
+        client,
+        brief.peerId,
+        await dhtKey(`api.${root}`),
+        await subdomainRecord(`api.${root}`, squatter),
+      ),
+      false,
+      'a squatter stored a subdomain',
+    )
+    assert.ok(
+      (await counter(
+        brief,
+        'alternet_relay_rejected_records_total{reason="unauthorized-signer"}',
+      )) >= 1,
+    )
+    assert.ok(
+      await putDirect(
+        client,
+        brief.peerId,
+        await dhtKey(`api.${root}`),
+        await subdomainRecord(`api.${root}`, owner),
+      ),
+      "the root holder's subdomain was refused",
+    )
     assert.equal(await counter(brief, 'alternet_relay_root_lookups_total'), lookups)
-    assert.equal((await counter(brief, 'alternet_relay_root_lookups_shared_total{how="cached-found"}')) - hits, 2)
+    assert.equal(
+      (await counter(brief, 'alternet_relay_root_lookups_shared_total{how="cached-found"}')) - hits,
+      2,
+    )
   })
 })

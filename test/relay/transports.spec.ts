@@ -23,8 +23,36 @@ describe('browser transports', () => {
 
   before(async () => {
     dir = await tempDir()
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '1', '-subj', '/CN=relay.test', '-keyout', `${dir}/key.pem`, '-out', `${dir}/cert.pem`], { stdio: 'ignore' })
-    relay = await startRelay(`${dir}/data`, ['--tls-cert', `${dir}/cert.pem`, '--tls-key', `${dir}/key.pem`, '--wss-port', '0', '--https'])
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:P-256',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=relay.test',
+        '-keyout',
+        `${dir}/key.pem`,
+        '-out',
+        `${dir}/cert.pem`,
+      ],
+      { stdio: 'ignore' },
+    )
+    relay = await startRelay(`${dir}/data`, [
+      '--tls-cert',
+      `${dir}/cert.pem`,
+      '--tls-key',
+      `${dir}/key.pem`,
+      '--wss-port',
+      '0',
+      '--https',
+    ])
   })
 
   after(async () => {
@@ -35,9 +63,16 @@ describe('browser transports', () => {
   it('accepts WebRTC-Direct connections without any certificate on the client side', async () => {
     const addr = relay.multiaddrs.find((a) => a.includes('/webrtc-direct/certhash/'))
     assert.ok(addr != null, 'no WebRTC-Direct address')
-    const node = await createLibp2p({ transports: [webRTCDirect()], connectionEncrypters: [noise()], streamMuxers: [yamux()], services: { ping: ping() } })
+    const node = await createLibp2p({
+      transports: [webRTCDirect()],
+      connectionEncrypters: [noise()],
+      streamMuxers: [yamux()],
+      services: { ping: ping() },
+    })
     try {
-      const rtt = await node.services.ping.ping(multiaddr(addr), { signal: AbortSignal.timeout(15_000) })
+      const rtt = await node.services.ping.ping(multiaddr(addr), {
+        signal: AbortSignal.timeout(15_000),
+      })
       assert.ok(rtt >= 0)
       assert.ok(node.getConnections()[0].remoteAddr.toString().includes('/webrtc-direct'))
     } finally {
@@ -51,19 +86,26 @@ describe('browser transports', () => {
     const port = Number(/\/tcp\/(\d+)\/tls\/ws/.exec(wss)![1])
     const expected = new X509Certificate(readFileSync(`${dir}/cert.pem`)).fingerprint256
     const presented = await new Promise<string>((resolve, reject) => {
-      const socket = connect({ host: '127.0.0.1', port, rejectUnauthorized: false, servername: 'relay.test' }, () => {
-        resolve(socket.getPeerX509Certificate()?.fingerprint256 ?? '')
-        socket.end()
-      })
+      const socket = connect(
+        { host: '127.0.0.1', port, rejectUnauthorized: false, servername: 'relay.test' },
+        () => {
+          resolve(socket.getPeerX509Certificate()?.fingerprint256 ?? '')
+          socket.end()
+        },
+      )
       socket.on('error', reject)
     })
     assert.equal(presented, expected)
     assert.match(relay.http, /^https:/)
     const status = await new Promise<number>((resolve, reject) => {
-      const req = request(`${relay.http}/health`, { rejectUnauthorized: false, timeout: 5000 }, (res) => {
-        res.resume()
-        resolve(res.statusCode ?? 0)
-      })
+      const req = request(
+        `${relay.http}/health`,
+        { rejectUnauthorized: false, timeout: 5000 },
+        (res) => {
+          res.resume()
+          resolve(res.statusCode ?? 0)
+        },
+      )
       req.on('error', reject)
       req.end()
     })

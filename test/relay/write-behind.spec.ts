@@ -87,7 +87,8 @@ describe('write-behind store', () => {
     for (let i = 0; i < 100; i++) await store.put(new Key(`/dht/record/c${i}`), bytes(`v${i}`))
     await store.close()
     const level = await openLevel(path)
-    for (let i = 0; i < 100; i++) assert.equal(await onDisk(level, new Key(`/dht/record/c${i}`)), `v${i}`)
+    for (let i = 0; i < 100; i++)
+      assert.equal(await onDisk(level, new Key(`/dht/record/c${i}`)), `v${i}`)
     await level.close()
   })
 

@@ -7,7 +7,8 @@ import { buildSite, bytesOf, freshStorage } from './helpers.ts'
 
 const CHUNK = 262_144
 
-const sum = (blocks: { bytes: Uint8Array }[]): number => blocks.reduce((n, b) => n + b.bytes.length, 0)
+const sum = (blocks: { bytes: Uint8Array }[]): number =>
+  blocks.reduce((n, b) => n + b.bytes.length, 0)
 
 describe('storage: visited sites', () => {
   const opened: Array<{ cleanup(): Promise<void> }> = []
@@ -80,7 +81,10 @@ describe('storage: visited sites', () => {
     // The hosted site is whole: its own blocks and the one it shared with the visited site.
     for (const block of own.blocks)
       assert.deepEqual(await storage.blocks.getBlock(block.cid), block.bytes)
-    assert.equal((await storage.blocks.getHostedSite('own:code'))?.root.toString(), own.root.toString())
+    assert.equal(
+      (await storage.blocks.getHostedSite('own:code'))?.root.toString(),
+      own.root.toString(),
+    )
     assert.deepEqual(await storage.blocks.clearVisitedSites(), { blocks: 0, bytes: 0, sites: [] })
   })
 
@@ -88,7 +92,10 @@ describe('storage: visited sites', () => {
     const storage = fresh('visited-some')
     const shared = bytesOf(3000, 8)
     const sharedCid = await rawCid(shared)
-    const a = await buildSite([{ path: '/a', content: shared }, { path: '/x', content: bytesOf(10, 9) }])
+    const a = await buildSite([
+      { path: '/a', content: shared },
+      { path: '/x', content: bytesOf(10, 9) },
+    ])
     const b = await buildSite([{ path: '/b', content: shared }])
     await storage.blocks.putBlocks('a:code', a.blocks)
     await storage.blocks.putBlocks('b:code', b.blocks)
@@ -96,7 +103,10 @@ describe('storage: visited sites', () => {
     assert.deepEqual(cleared.sites, ['a:code'])
     assert.equal(cleared.bytes, a.manifest.bytes.length + 10)
     assert.equal(await storage.blocks.hasBlock(sharedCid), true)
-    assert.deepEqual((await storage.blocks.listVisitedSites()).map((v) => v.site), ['b:code'])
+    assert.deepEqual(
+      (await storage.blocks.listVisitedSites()).map((v) => v.site),
+      ['b:code'],
+    )
   })
 
   it('lists the sites it holds records of, so their origins can be cleared too', async () => {
@@ -104,7 +114,10 @@ describe('storage: visited sites', () => {
     assert.deepEqual(await storage.records.listCachedSites(), [])
     const alice = generateKeyPair()
     const root = await createRecord({ type: 'root', name: 'mysite:code', seq: 1 }, alice)
-    const sub = await createRecord({ type: 'TXT', name: 'api.mysite:code', seq: 1, text: 'hi' }, alice)
+    const sub = await createRecord(
+      { type: 'TXT', name: 'api.mysite:code', seq: 1, text: 'hi' },
+      alice,
+    )
     await storage.records.putCachedRecord('mysite:code', root.bytes)
     await storage.records.putCachedRecord('api.mysite:code', sub.bytes)
     assert.deepEqual(await storage.records.listCachedSites(), ['api.mysite:code', 'mysite:code'])

@@ -51,7 +51,8 @@ export function isDeepEqual(a: unknown, b: unknown): boolean {
   if (ka.length !== kb.length) return false
   for (const k of ka) {
     if (!Object.prototype.hasOwnProperty.call(b, k)) return false
-    if (!isDeepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])) return false
+    if (!isDeepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]))
+      return false
   }
   return true
 }
@@ -70,7 +71,8 @@ export function equal<T>(actual: unknown, expected: T, message?: string): assert
 
 /** Fails when `actual` is `expected` (Object.is). */
 export function notEqual(actual: unknown, expected: unknown, message?: string): void {
-  if (Object.is(actual, expected)) throw new AssertionError(message ?? `expected anything but ${show(expected)}`)
+  if (Object.is(actual, expected))
+    throw new AssertionError(message ?? `expected anything but ${show(expected)}`)
 }
 
 /** Fails unless `actual` and `expected` are deeply equal. */
@@ -82,14 +84,17 @@ export function deepEqual(actual: unknown, expected: unknown, message?: string):
 
 /** Fails unless `text` matches `pattern`. */
 export function match(text: string, pattern: RegExp, message?: string): void {
-  if (!pattern.test(text)) throw new AssertionError(message ?? `expected ${show(text)} to match ${pattern}`)
+  if (!pattern.test(text))
+    throw new AssertionError(message ?? `expected ${show(text)} to match ${pattern}`)
 }
 
 function checkError(error: unknown, name: string | undefined): unknown {
   if (name !== undefined) {
     const actual = (error as { name?: unknown } | null)?.name
     if (actual !== name) {
-      throw new AssertionError(`expected an error named ${name}, got ${String(actual)}: ${String((error as Error)?.message)}`)
+      throw new AssertionError(
+        `expected an error named ${name}, got ${String(actual)}: ${String((error as Error)?.message)}`,
+      )
     }
   }
   return error
@@ -106,7 +111,10 @@ export function throws(fn: () => unknown, name?: string): unknown {
 }
 
 /** Fails unless `promise` (or `fn()`) rejects; with `name`, with an error of that `name`. */
-export async function rejects(promise: Promise<unknown> | (() => Promise<unknown>), name?: string): Promise<unknown> {
+export async function rejects(
+  promise: Promise<unknown> | (() => Promise<unknown>),
+  name?: string,
+): Promise<unknown> {
   try {
     await (typeof promise === 'function' ? promise() : promise)
   } catch (error) {

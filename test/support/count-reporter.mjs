@@ -11,7 +11,8 @@ export default async function* countReporter(source) {
     const { data } = event
     if (data.details?.type === 'suite') {
       // A suite that failed outside its tests (a hook, a load error) counts as one failure.
-      if (event.type === 'test:fail' && data.details?.error?.failureType !== 'subtestsFailed') counts.failed++
+      if (event.type === 'test:fail' && data.details?.error?.failureType !== 'subtestsFailed')
+        counts.failed++
       continue
     }
     if (data.skip || data.todo) counts.skipped++

@@ -43,7 +43,12 @@ export async function startAllRelays(): Promise<void> {
 }
 
 /** Polls `check` until it returns a value other than undefined/false, or throws after `ms`. */
-export async function eventually<T>(what: string, check: () => Promise<T | undefined | false> | T | undefined | false, ms = 15_000, every = 50): Promise<T> {
+export async function eventually<T>(
+  what: string,
+  check: () => Promise<T | undefined | false> | T | undefined | false,
+  ms = 15_000,
+  every = 50,
+): Promise<T> {
   const deadline = Date.now() + ms
   let lastError: unknown
   while (Date.now() < deadline) {
@@ -55,5 +60,7 @@ export async function eventually<T>(what: string, check: () => Promise<T | undef
     }
     await new Promise((r) => setTimeout(r, every))
   }
-  throw new Error(`timed out waiting for ${what}${lastError != null ? `: ${String(lastError)}` : ''}`)
+  throw new Error(
+    `timed out waiting for ${what}${lastError != null ? `: ${String(lastError)}` : ''}`,
+  )
 }

@@ -23,7 +23,9 @@ const IDENTIFIER = /^[A-Za-z_$][\w$]*$/
 export function commonjsPlugin(options = {}) {
   const rootDir = options.rootDir ?? process.cwd()
   const packages = options.packages ?? COMMONJS_PACKAGES
-  const pattern = new RegExp(`/node_modules/(${packages.map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})/.+\\.c?js$`)
+  const pattern = new RegExp(
+    `/node_modules/(${packages.map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})/.+\\.c?js$`,
+  )
   /** @type {Map<string, Promise<string>>} */
   const cache = new Map()
   const require = createRequire(join(rootDir, 'package.json'))
@@ -31,7 +33,10 @@ export function commonjsPlugin(options = {}) {
   /** @param {string} file */
   const convert = async (file) => {
     const mod = require(file)
-    const names = mod != null && (typeof mod === 'object' || typeof mod === 'function') ? Object.keys(mod).filter((k) => IDENTIFIER.test(k) && k !== 'default') : []
+    const names =
+      mod != null && (typeof mod === 'object' || typeof mod === 'function')
+        ? Object.keys(mod).filter((k) => IDENTIFIER.test(k) && k !== 'default')
+        : []
     const entry = [
       `const mod = require(${JSON.stringify(file)})`,
       'export default mod',
@@ -52,7 +57,9 @@ export function commonjsPlugin(options = {}) {
     name: 'alternet-commonjs',
     async serve(context) {
       if (!pattern.test(context.path)) return undefined
-      const file = join(rootDir, ...decodeURIComponent(context.path).split('/').filter(Boolean)).split('/').join(sep)
+      const file = join(rootDir, ...decodeURIComponent(context.path).split('/').filter(Boolean))
+        .split('/')
+        .join(sep)
       let body = cache.get(file)
       if (body === undefined) {
         body = convert(file)

@@ -41,7 +41,8 @@ const DEFAULT_RELAY_COUNT = 3
 function makeRevoker() {
   const { privateKey } = generateKeyPairSync('ed25519')
   const jwk = privateKey.export({ format: 'jwk' })
-  const hex = (/** @type {string | undefined} */ b64) => Buffer.from(b64 ?? '', 'base64url').toString('hex')
+  const hex = (/** @type {string | undefined} */ b64) =>
+    Buffer.from(b64 ?? '', 'base64url').toString('hex')
   return { seed: hex(jwk.d), publicKey: hex(jwk.x) }
 }
 
@@ -60,14 +61,21 @@ function startSlot(slot, bootstrap) {
   const ports = slot.ports ?? { http: '0', tcp: '0', ws: '0', webrtc: '0' }
   const args = [
     CLI,
-    '--data-dir', slot.dataDir,
-    '--host', '127.0.0.1',
-    '--http-port', ports.http,
-    '--tcp-port', ports.tcp,
-    '--ws-port', ports.ws,
-    '--webrtc-port', ports.webrtc,
+    '--data-dir',
+    slot.dataDir,
+    '--host',
+    '127.0.0.1',
+    '--http-port',
+    ports.http,
+    '--tcp-port',
+    ports.tcp,
+    '--ws-port',
+    ports.ws,
+    '--webrtc-port',
+    ports.webrtc,
     '--dev',
-    '--log-level', process.env.ALTERNET_TEST_RELAY_LOG ?? 'warn',
+    '--log-level',
+    process.env.ALTERNET_TEST_RELAY_LOG ?? 'warn',
     ...bootstrap.flatMap((addr) => ['--bootstrap', addr]),
   ]
   const proc = spawn(process.execPath, args, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
@@ -76,7 +84,8 @@ function startSlot(slot, bootstrap) {
   let stderr = ''
   proc.stderr?.on('data', (d) => {
     stderr += d.toString()
-    if (process.env.ALTERNET_TEST_RELAY_LOG != null) process.stderr.write(`[relay ${slot.index}] ${d}`)
+    if (process.env.ALTERNET_TEST_RELAY_LOG != null)
+      process.stderr.write(`[relay ${slot.index}] ${d}`)
   })
   slot.exited = new Promise((resolve) =>
     proc.on('exit', () => {
@@ -87,7 +96,13 @@ function startSlot(slot, bootstrap) {
   )
   return new Promise((resolve, reject) => {
     let out = ''
-    const timer = setTimeout(() => reject(new Error(`relay ${slot.index} did not start within ${START_TIMEOUT_MS} ms: ${stderr}`)), START_TIMEOUT_MS)
+    const timer = setTimeout(
+      () =>
+        reject(
+          new Error(`relay ${slot.index} did not start within ${START_TIMEOUT_MS} ms: ${stderr}`),
+        ),
+      START_TIMEOUT_MS,
+    )
     proc.stdout?.on('data', (d) => {
       out += d.toString()
       const line = out.split('\n').find((l) => l.includes('"event":"listening"'))
@@ -96,7 +111,8 @@ function startSlot(slot, bootstrap) {
       /** @type {Listening} */
       const listening = JSON.parse(line)
       slot.listening = listening
-      const port = (/** @type {RegExp} */ re) => listening.multiaddrs.map((a) => re.exec(a)?.[1]).find((p) => p != null) ?? '0'
+      const port = (/** @type {RegExp} */ re) =>
+        listening.multiaddrs.map((a) => re.exec(a)?.[1]).find((p) => p != null) ?? '0'
       slot.ports = {
         http: new URL(listening.http).port,
         tcp: port(/\/tcp\/(\d+)\/p2p\//),
@@ -162,7 +178,10 @@ export function relaysPlugin(options = {}) {
       for (let i = 0; i < count; i++) {
         const dataDir = join(baseDir, `relay-${i}`)
         await mkdir(dataDir, { recursive: true })
-        await writeFile(join(dataDir, 'trusted-revokers'), `# the test run's revoker\n${revoker.publicKey}\n`)
+        await writeFile(
+          join(dataDir, 'trusted-revokers'),
+          `# the test run's revoker\n${revoker.publicKey}\n`,
+        )
         slots.push({ index: i, dataDir })
       }
       await startSlot(slots[0], [])

@@ -27,21 +27,19 @@ const L = fromHex('edd3f55c1a631258d69cf7a2def9de1400000000000000000000000000000
 const P = fromHex('edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f')
 
 /** Encodings of the eight small-order points (and their non-canonical twins), refused as keys. */
-const SMALL_ORDER = new Set(
-  [
-    '0100000000000000000000000000000000000000000000000000000000000000',
-    'ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f',
-    '0000000000000000000000000000000000000000000000000000000000000000',
-    '0000000000000000000000000000000000000000000000000000000000000080',
-    'c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a',
-    'c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac03fa',
-    '26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05',
-    '26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc85',
-    'ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff',
-    'edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f',
-    'eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f',
-  ],
-)
+const SMALL_ORDER = new Set([
+  '0100000000000000000000000000000000000000000000000000000000000000',
+  'ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f',
+  '0000000000000000000000000000000000000000000000000000000000000000',
+  '0000000000000000000000000000000000000000000000000000000000000080',
+  'c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a',
+  'c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac03fa',
+  '26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05',
+  '26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc85',
+  'ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff',
+  'edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f',
+  'eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f',
+])
 
 /** A little-endian byte string as a bigint. */
 function numberLE(bytes: Uint8Array): bigint {
@@ -56,7 +54,11 @@ function numberLE(bytes: Uint8Array): bigint {
  * which accepts a few deliberately built mixed-order signatures that WebCrypto refuses; doing
  * the arithmetic here keeps every runtime's answer the same.
  */
-function verifyCofactorless(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean {
+function verifyCofactorless(
+  publicKey: Uint8Array,
+  message: Uint8Array,
+  signature: Uint8Array,
+): boolean {
   const { Point } = ed25519
   const order = Point.Fn.ORDER
   const A = Point.fromBytes(publicKey, false)
@@ -102,7 +104,13 @@ export function hasWebCryptoEd25519(): Promise<boolean> {
   webCryptoEd25519 ??= (async () => {
     if (subtle == null) return false
     try {
-      const key = await subtle.importKey('raw', ed25519.getPublicKey(new Uint8Array(32)) as BufferSource, { name: 'Ed25519' }, false, ['verify'])
+      const key = await subtle.importKey(
+        'raw',
+        ed25519.getPublicKey(new Uint8Array(32)) as BufferSource,
+        { name: 'Ed25519' },
+        false,
+        ['verify'],
+      )
       return key.type === 'public'
     } catch {
       return false
@@ -110,7 +118,6 @@ export function hasWebCryptoEd25519(): Promise<boolean> {
   })().then((has) => (webCryptoEd25519Known = has))
   return webCryptoEd25519
 }
-
 
 /**
  * Imported signing keys, by the seed array they were imported from. Each entry keeps a copy of
@@ -123,7 +130,13 @@ function signingKey(seed: Uint8Array): Promise<CryptoKey> {
   const cached = signingKeys.get(seed)
   if (cached !== undefined && sameBytes(cached.seed, seed)) return cached.key
   const copy = seed.slice()
-  const key = subtle!.importKey('pkcs8', concat([PKCS8_PREFIX, copy]) as BufferSource, { name: 'Ed25519' }, false, ['sign'])
+  const key = subtle!.importKey(
+    'pkcs8',
+    concat([PKCS8_PREFIX, copy]) as BufferSource,
+    { name: 'Ed25519' },
+    false,
+    ['sign'],
+  )
   const entry = { seed: copy, key }
   signingKeys.set(seed, entry)
   // A failed import is not remembered: the next call tries again (and fails the same way).
@@ -146,9 +159,16 @@ function verifyingKey(publicKey: Uint8Array, hex: string): Promise<CryptoKey> {
     verifyingKeys.set(hex, cached)
     return cached
   }
-  const key = subtle!.importKey('raw', publicKey.slice() as BufferSource, { name: 'Ed25519' }, false, ['verify'])
+  const key = subtle!.importKey(
+    'raw',
+    publicKey.slice() as BufferSource,
+    { name: 'Ed25519' },
+    false,
+    ['verify'],
+  )
   verifyingKeys.set(hex, key)
-  if (verifyingKeys.size > VERIFY_KEY_CACHE_SIZE) verifyingKeys.delete(verifyingKeys.keys().next().value!)
+  if (verifyingKeys.size > VERIFY_KEY_CACHE_SIZE)
+    verifyingKeys.delete(verifyingKeys.keys().next().value!)
   key.catch(() => {
     if (verifyingKeys.get(hex) === key) verifyingKeys.delete(hex)
   })
@@ -196,12 +216,21 @@ function passesStrictChecks(publicKey: Uint8Array, signature: Uint8Array): boole
  * Whether `signature` is a valid signature of `message` by `publicKey`, under the strict rules
  * above. Never throws: malformed input is simply not valid.
  */
-export async function verify(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): Promise<boolean> {
+export async function verify(
+  publicKey: Uint8Array,
+  message: Uint8Array,
+  signature: Uint8Array,
+): Promise<boolean> {
   if (!passesStrictChecks(publicKey, signature)) return false
   try {
     if (webCryptoEd25519Known ?? (await hasWebCryptoEd25519())) {
       const key = await verifyingKey(publicKey, toHex(publicKey))
-      return await subtle!.verify({ name: 'Ed25519' }, key, signature as BufferSource, message as BufferSource)
+      return await subtle!.verify(
+        { name: 'Ed25519' },
+        key,
+        signature as BufferSource,
+        message as BufferSource,
+      )
     }
     return verifyCofactorless(publicKey, message, signature)
   } catch {
@@ -213,7 +242,11 @@ export async function verify(publicKey: Uint8Array, message: Uint8Array, signatu
  * The same answer as `verify`, computed synchronously in JavaScript (no WebCrypto): for
  * runtimes without WebCrypto Ed25519 and for checking that both paths agree. Slower.
  */
-export function verifySync(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean {
+export function verifySync(
+  publicKey: Uint8Array,
+  message: Uint8Array,
+  signature: Uint8Array,
+): boolean {
   if (!passesStrictChecks(publicKey, signature)) return false
   try {
     return verifyCofactorless(publicKey, message, signature)

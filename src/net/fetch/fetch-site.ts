@@ -178,7 +178,10 @@ export function createSiteFetcher(init: SiteFetcherInit): SiteFetcher {
     const cached = manifests.get(key)
     // A manifest in memory answers only while its block is still kept: after the person clears
     // visited sites, the next visit must store it again, or the site would not open offline.
-    if (cached !== undefined && (keeper === undefined || (await store?.hasBlock(ctx.root)) === true)) {
+    if (
+      cached !== undefined &&
+      (keeper === undefined || (await store?.hasBlock(ctx.root)) === true)
+    ) {
       manifests.delete(key)
       manifests.set(key, cached)
       return cached

@@ -15,7 +15,8 @@ export type NamingReach = Pick<Libp2p, 'getConnections'> & Partial<Pick<Libp2p, 
 export async function canLookUpNames(libp2p: NamingReach): Promise<boolean> {
   const peers = new Map<string, PeerId>()
   for (const connection of libp2p.getConnections())
-    if (connection.status === 'open') peers.set(connection.remotePeer.toString(), connection.remotePeer)
+    if (connection.status === 'open')
+      peers.set(connection.remotePeer.toString(), connection.remotePeer)
   if (peers.size === 0) return false
   const store = libp2p.peerStore
   if (store === undefined) return true

@@ -17,8 +17,10 @@ import type { ContentStore } from './content-store.ts'
 import { DEFAULT_HOST_ON_LIMITED_CONNECTIONS } from './constants.ts'
 
 /** Options of `createSiteHost`: the store, and the route server's limits. */
-export interface SiteHostInit
-  extends Omit<RouteServerInit, 'getBlock' | 'getManifest' | 'sites' | 'hostedBlock'> {
+export interface SiteHostInit extends Omit<
+  RouteServerInit,
+  'getBlock' | 'getManifest' | 'sites' | 'hostedBlock'
+> {
   store: ContentStore
 }
 

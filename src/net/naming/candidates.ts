@@ -35,7 +35,11 @@ export interface ValidCandidatesOptions {
  * `rootRecord` (its claimed root owner must be the root's holder); with no root record a
  * subdomain has no valid record.
  */
-export async function validCandidates(name: string, candidates: readonly Candidate[], options: ValidCandidatesOptions): Promise<{ valid: ValidCandidate[]; refusal?: unknown }> {
+export async function validCandidates(
+  name: string,
+  candidates: readonly Candidate[],
+  options: ValidCandidatesOptions,
+): Promise<{ valid: ValidCandidate[]; refusal?: unknown }> {
   const key = await dhtKey(name)
   const subdomain = rootSiteName(name) !== name
   const valid: ValidCandidate[] = []

@@ -43,7 +43,12 @@ export interface Choice {
 }
 
 function select(records: readonly SignedRecord[], options: ChooseRecordOptions): SignedRecord {
-  return records[selectRecord(records.map((r) => r.bytes), { key: options.key, trustedRegistrars: options.trustedRegistrars })]
+  return records[
+    selectRecord(
+      records.map((r) => r.bytes),
+      { key: options.key, trustedRegistrars: options.trustedRegistrars },
+    )
+  ]
 }
 
 /**
@@ -56,9 +61,16 @@ function select(records: readonly SignedRecord[], options: ChooseRecordOptions):
  *
  * Whenever more than one holder appears, `conflict` describes the disagreement.
  */
-export function chooseRecord(site: string, candidates: readonly ValidCandidate[], options: ChooseRecordOptions): Choice {
+export function chooseRecord(
+  site: string,
+  candidates: readonly ValidCandidate[],
+  options: ChooseRecordOptions,
+): Choice {
   if (candidates.length === 0) return {}
-  const byHolder = new Map<string, { holder: Uint8Array; servers: Set<string>; records: SignedRecord[] }>()
+  const byHolder = new Map<
+    string,
+    { holder: Uint8Array; servers: Set<string>; records: SignedRecord[] }
+  >()
   for (const { record, servers } of candidates) {
     const id = toHex(record.holder)
     let group = byHolder.get(id)

@@ -19,17 +19,30 @@ export interface DhtCallOptions {
 
 function combined(options: DhtCallOptions): { signal: AbortSignal; timeout: AbortSignal } {
   const timeout = AbortSignal.timeout(options.timeoutMs)
-  return { signal: options.signal == null ? timeout : AbortSignal.any([options.signal, timeout]), timeout }
+  return {
+    signal: options.signal == null ? timeout : AbortSignal.any([options.signal, timeout]),
+    timeout,
+  }
 }
 
 /** Puts `value` under `key`; resolves to how many servers stored it, and why others did not. */
-export async function putRecord(dht: KadDHT, key: Uint8Array, value: Uint8Array, options: DhtCallOptions): Promise<{ accepted: number; errors: Error[] }> {
+export async function putRecord(
+  dht: KadDHT,
+  key: Uint8Array,
+  value: Uint8Array,
+  options: DhtCallOptions,
+): Promise<{ accepted: number; errors: Error[] }> {
   const accepted = new Set<string>()
   const errors: Error[] = []
   const { signal, timeout } = combined(options)
   try {
     for await (const event of dht.put(key, value, { signal })) {
-      if (event.name === 'PEER_RESPONSE' && event.messageName === 'PUT_VALUE' && event.record != null && equals(event.record.value, value)) {
+      if (
+        event.name === 'PEER_RESPONSE' &&
+        event.messageName === 'PUT_VALUE' &&
+        event.record != null &&
+        equals(event.record.value, value)
+      ) {
         accepted.add(event.from.toString())
       } else if (event.name === 'QUERY_ERROR') {
         errors.push(event.error)
@@ -38,7 +51,9 @@ export async function putRecord(dht: KadDHT, key: Uint8Array, value: Uint8Array,
   } catch (err) {
     options.signal?.throwIfAborted()
     // a put that ends early (a timeout) still counts the servers that stored it
-    errors.push(timeout.aborted ? new LookupTimeoutError('the DHT did not answer in time') : (err as Error))
+    errors.push(
+      timeout.aborted ? new LookupTimeoutError('the DHT did not answer in time') : (err as Error),
+    )
   }
   return { accepted: accepted.size, errors }
 }
@@ -49,7 +64,11 @@ export async function putRecord(dht: KadDHT, key: Uint8Array, value: Uint8Array,
  * not among them. Resolves to `[]` when none; rejects with `LookupTimeoutError` when the time
  * ran out with nothing found.
  */
-export async function getCandidates(dht: KadDHT, key: Uint8Array, options: DhtCallOptions): Promise<Candidate[]> {
+export async function getCandidates(
+  dht: KadDHT,
+  key: Uint8Array,
+  options: DhtCallOptions,
+): Promise<Candidate[]> {
   const found: Array<{ bytes: Uint8Array; servers: Set<string> }> = []
   const add = (value: Uint8Array, from: { toString(): string } | undefined): void => {
     let entry = found.find((v) => equals(v.bytes, value))
@@ -59,17 +78,20 @@ export async function getCandidates(dht: KadDHT, key: Uint8Array, options: DhtCa
     }
     if (from != null) entry.servers.add(from.toString())
   }
-  const done = (): Candidate[] => found.map(({ bytes, servers }) => ({ bytes, servers: [...servers] }))
+  const done = (): Candidate[] =>
+    found.map(({ bytes, servers }) => ({ bytes, servers: [...servers] }))
   const { signal, timeout } = combined(options)
   try {
     for await (const event of dht.get(key, { signal })) {
-      if (event.name === 'PEER_RESPONSE' && event.record != null) add(event.record.value, event.from)
+      if (event.name === 'PEER_RESPONSE' && event.record != null)
+        add(event.record.value, event.from)
       else if (event.name === 'VALUE') add(event.value, event.from)
     }
   } catch (err) {
     options.signal?.throwIfAborted()
     if (found.length > 0) return done()
-    if (timeout.aborted) throw new LookupTimeoutError('the DHT did not answer in time', { cause: err })
+    if (timeout.aborted)
+      throw new LookupTimeoutError('the DHT did not answer in time', { cause: err })
     // NotFoundError, or a correction a server refused (kad-dht throws after the values came in)
     if ((err as Error).name !== 'NotFoundError' && (err as Error).name !== 'QueryError') throw err
   }
@@ -77,6 +99,10 @@ export async function getCandidates(dht: KadDHT, key: Uint8Array, options: DhtCa
 }
 
 /** Every distinct value servers returned for `key` (see `getCandidates`), without who sent it. */
-export async function getRecords(dht: KadDHT, key: Uint8Array, options: DhtCallOptions): Promise<Uint8Array[]> {
+export async function getRecords(
+  dht: KadDHT,
+  key: Uint8Array,
+  options: DhtCallOptions,
+): Promise<Uint8Array[]> {
   return (await getCandidates(dht, key, options)).map((c) => c.bytes)
 }

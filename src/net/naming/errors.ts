@@ -32,7 +32,9 @@ export class OwnerKeyChangedError extends Error {
   /** The record offered now (valid, but under the other key). */
   readonly record: SignedRecord
   constructor(site: string, pinned: Uint8Array, offered: Uint8Array, record: SignedRecord) {
-    super(`"${site}" is now signed by a different key than the one first seen. It may have changed hands, or someone may be impersonating it.`)
+    super(
+      `"${site}" is now signed by a different key than the one first seen. It may have changed hands, or someone may be impersonating it.`,
+    )
     this.site = site
     this.pinned = pinned
     this.offered = offered
@@ -76,7 +78,9 @@ export class PublishRefusedError extends Error {
   /** Why each server that answered refused, when known. */
   readonly errors: Error[]
   constructor(site: string, errors: Error[]) {
-    super(`No DHT server stored the record of "${site}"${errors.length > 0 ? `: ${errors[0].message}` : ''}.`)
+    super(
+      `No DHT server stored the record of "${site}"${errors.length > 0 ? `: ${errors[0].message}` : ''}.`,
+    )
     this.site = site
     this.errors = errors
   }
@@ -97,7 +101,9 @@ export class NameRevokedError extends Error {
   /** When the revocation was issued, ms since the epoch. */
   readonly issued: number
   constructor(site: string, revoked: string, issued: number) {
-    super(`"${site}" was revoked${revoked === site ? '' : ` (with its root "${revoked}")`} by a trusted revoker.`)
+    super(
+      `"${site}" was revoked${revoked === site ? '' : ` (with its root "${revoked}")`} by a trusted revoker.`,
+    )
     this.site = site
     this.revoked = revoked
     this.issued = issued

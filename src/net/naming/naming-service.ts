@@ -83,7 +83,8 @@ export function createNamingService(init: NamingServiceInit): NamingService {
   const configured = init.trustedRegistrars ?? []
   const relays = init.relays ?? relayManagerOf(init.libp2p)
   // The app's registrars; when it gave none, those its relays trust (read as they come).
-  const registrars = (): readonly Uint8Array[] => (configured.length > 0 ? configured : (relays?.trustedRegistrars() ?? []))
+  const registrars = (): readonly Uint8Array[] =>
+    configured.length > 0 ? configured : (relays?.trustedRegistrars() ?? [])
   const dht = init.libp2p.services.dht
   const resolver = new Resolver({
     dht,
@@ -95,10 +96,21 @@ export function createNamingService(init: NamingServiceInit): NamingService {
     events,
     ...(relays === undefined ? {} : { revocations: relays }),
   })
-  const republisher = new Republisher({ libp2p: init.libp2p, dht, storage: init.storage, now, hostEntry: init.hostEntry, resolver })
+  const republisher = new Republisher({
+    libp2p: init.libp2p,
+    dht,
+    storage: init.storage,
+    now,
+    hostEntry: init.hostEntry,
+    resolver,
+  })
   const service: NamingService = Object.assign(events, {
     publish: (fields: PublishFields, options: { signal?: AbortSignal } = {}) =>
-      publish({ dht, storage: init.storage, resolver, trustedRegistrars: registrars(), now }, fields, options.signal),
+      publish(
+        { dht, storage: init.storage, resolver, trustedRegistrars: registrars(), now },
+        fields,
+        options.signal,
+      ),
     resolve: (site: string, options?: ResolveOptions) => resolver.resolve(site, options),
     acceptKeyChange: (site: string, holder: Uint8Array) => resolver.acceptKeyChange(site, holder),
     republishNow: () => republisher.republishNow(),

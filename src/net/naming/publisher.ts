@@ -7,7 +7,13 @@
 import type { KadDHT } from '@libp2p/kad-dht'
 import { equals } from '../../core/bytes.ts'
 import { parseSiteName, rootSiteName } from '../../core/names/index.ts'
-import { dhtKey, validateRecord, type RecordFields, type Registration, type SignedRecord } from '../../core/records/index.ts'
+import {
+  dhtKey,
+  validateRecord,
+  type RecordFields,
+  type Registration,
+  type SignedRecord,
+} from '../../core/records/index.ts'
 import type { AlternetStorage } from '../../storage/index.ts'
 import { DHT_PUT_TIMEOUT_MS } from './constants.ts'
 import { putRecord } from './dht-records.ts'
@@ -37,16 +43,30 @@ export interface PublisherInit {
 }
 
 /** Whether `offered` is a trusted registration that outranks the holder's (as relays decide). */
-function takesOver(offered: Registration | undefined, held: SignedRecord, trusted: readonly Uint8Array[]): boolean {
-  const isTrusted = (r: Registration | undefined): r is Registration => r !== undefined && trusted.some((k) => equals(k, r.registrar))
+function takesOver(
+  offered: Registration | undefined,
+  held: SignedRecord,
+  trusted: readonly Uint8Array[],
+): boolean {
+  const isTrusted = (r: Registration | undefined): r is Registration =>
+    r !== undefined && trusted.some((k) => equals(k, r.registrar))
   if (!isTrusted(offered)) return false
   const heldRegistration = held.body.registration
   return !isTrusted(heldRegistration) || offered.expires > heldRegistration.expires
 }
 
 /** Puts signed record bytes; throws `PublishRefusedError` when no server stored them. */
-export async function putSigned(init: Pick<PublisherInit, 'dht'>, record: SignedRecord, signal?: AbortSignal): Promise<number> {
-  const { accepted, errors } = await putRecord(init.dht, await dhtKey(record.body.name), record.bytes, { signal, timeoutMs: DHT_PUT_TIMEOUT_MS })
+export async function putSigned(
+  init: Pick<PublisherInit, 'dht'>,
+  record: SignedRecord,
+  signal?: AbortSignal,
+): Promise<number> {
+  const { accepted, errors } = await putRecord(
+    init.dht,
+    await dhtKey(record.body.name),
+    record.bytes,
+    { signal, timeoutMs: DHT_PUT_TIMEOUT_MS },
+  )
   if (accepted === 0) throw new PublishRefusedError(record.body.name, errors)
   return accepted
 }
@@ -56,7 +76,11 @@ export async function putSigned(init: Pick<PublisherInit, 'dht'>, record: Signed
  * holds the name (or its root), `PublishRefusedError` when no server stored it, the core's record
  * errors for fields that break the format (or an unregistered name in a permissioned network).
  */
-export async function publish(init: PublisherInit, fields: PublishFields, signal?: AbortSignal): Promise<PublishResult> {
+export async function publish(
+  init: PublisherInit,
+  fields: PublishFields,
+  signal?: AbortSignal,
+): Promise<PublishResult> {
   const { storage, resolver, trustedRegistrars } = init
   const owner = await storage.identity.getOrCreateOwnerKey()
   const site = parseSiteName(fields.name).site
@@ -74,10 +98,18 @@ export async function publish(init: PublisherInit, fields: PublishFields, signal
   }
 
   const stored = await storage.sites.getPublishedSite(site)
-  const known = [...existing.filter((r) => equals(r.holder, holder)).map((r) => r.body.seq), stored !== undefined && equals(stored.owner, owner.publicKey) ? stored.seq : 0]
+  const known = [
+    ...existing.filter((r) => equals(r.holder, holder)).map((r) => r.body.seq),
+    stored !== undefined && equals(stored.owner, owner.publicKey) ? stored.seq : 0,
+  ]
   const seq = Math.max(fields.seq ?? 0, Math.max(...known) + 1)
   const now = init.now()
-  const record = await owner.createRecord({ ...fields, name: site, seq, created: fields.created ?? now })
+  const record = await owner.createRecord({
+    ...fields,
+    name: site,
+    seq,
+    created: fields.created ?? now,
+  })
   // A record every server would refuse (say, unregistered in a permissioned network) fails here.
   await validateRecord(record.bytes, { key: await dhtKey(site), now, trustedRegistrars })
 
@@ -87,6 +119,7 @@ export async function publish(init: PublisherInit, fields: PublishFields, signal
   // Publishing under one's own key is knowing acceptance of it for the root name.
   const pin = await storage.pins.getPin(root)
   if (pin === undefined) await storage.pins.pin(root, record.holder, now)
-  else if (!equals(pin.holder, record.holder)) await storage.pins.replacePin(root, record.holder, now)
+  else if (!equals(pin.holder, record.holder))
+    await storage.pins.replacePin(root, record.holder, now)
   return { record, accepted }
 }

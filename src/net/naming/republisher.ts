@@ -23,9 +23,21 @@
 import type { Libp2p } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import { equals } from '../../core/bytes.ts'
-import { decodeRecord, MAX_ADDRS_PER_HOST, MAX_MULTIADDR_LENGTH, type RecordFields, type RecordHost, type SignedRecord } from '../../core/records/index.ts'
+import {
+  decodeRecord,
+  MAX_ADDRS_PER_HOST,
+  MAX_MULTIADDR_LENGTH,
+  type RecordFields,
+  type RecordHost,
+  type SignedRecord,
+} from '../../core/records/index.ts'
 import type { AlternetStorage, PublishedSite } from '../../storage/index.ts'
-import { ADDRESS_CHANGE_SETTLE_MS, REPUBLISH_CHECK_INTERVAL_MS, REPUBLISH_INTERVAL_MS, REPUBLISH_LOCK_PREFIX } from './constants.ts'
+import {
+  ADDRESS_CHANGE_SETTLE_MS,
+  REPUBLISH_CHECK_INTERVAL_MS,
+  REPUBLISH_INTERVAL_MS,
+  REPUBLISH_LOCK_PREFIX,
+} from './constants.ts'
 import { putSigned } from './publisher.ts'
 import type { Resolver } from './resolver.ts'
 import type { KadDHT } from '@libp2p/kad-dht'
@@ -41,7 +53,10 @@ function rank(addr: Multiaddr): number {
 /** Whether a browser could use the relay hop of `addr` (raw TCP is for relays and Node only). */
 function browserUsable(addr: Multiaddr): boolean {
   const relay = addr.toString().split('/p2p-circuit')[0]
-  return /\/(ws|wss|webrtc-direct|webtransport)(\/|$)/.test(relay) || !addr.toString().includes('/p2p-circuit')
+  return (
+    /\/(ws|wss|webrtc-direct|webtransport)(\/|$)/.test(relay) ||
+    !addr.toString().includes('/p2p-circuit')
+  )
 }
 
 /**
@@ -62,9 +77,18 @@ function sameAddrs(a: readonly Uint8Array[], b: readonly Uint8Array[]): boolean 
 }
 
 /** The fields to sign a record again with: everything kept but seq, lifetime and hosts (none when empty). */
-function nextFields(record: SignedRecord, hosts: RecordHost[] | undefined, now: number): RecordFields {
+function nextFields(
+  record: SignedRecord,
+  hosts: RecordHost[] | undefined,
+  now: number,
+): RecordFields {
   const { v: _v, owner: _owner, created, expires, hosts: _hosts, ...kept } = record.body
-  const fields: RecordFields = { ...kept, seq: record.body.seq + 1, created: now, expires: now + (expires - created) }
+  const fields: RecordFields = {
+    ...kept,
+    seq: record.body.seq + 1,
+    created: now,
+    expires: now + (expires - created),
+  }
   if (hosts !== undefined && hosts.length > 0) fields.hosts = hosts
   return fields
 }
@@ -82,7 +106,10 @@ export interface RepublisherInit {
 }
 
 /** The network's record of `current`'s holder with the highest seq above `current`'s, if any. */
-async function newerOnNetwork(resolver: Pick<Resolver, 'networkRecords'>, current: SignedRecord): Promise<SignedRecord | undefined> {
+async function newerOnNetwork(
+  resolver: Pick<Resolver, 'networkRecords'>,
+  current: SignedRecord,
+): Promise<SignedRecord | undefined> {
   let records: SignedRecord[]
   try {
     records = await resolver.networkRecords(current.body.name)
@@ -106,7 +133,10 @@ export class Republisher {
   private running: Promise<void> = Promise.resolve()
   private readonly onAddresses = (): void => {
     clearTimeout(this.settle)
-    this.settle = setTimeout(() => void this.run(false).catch(() => undefined), ADDRESS_CHANGE_SETTLE_MS)
+    this.settle = setTimeout(
+      () => void this.run(false).catch(() => undefined),
+      ADDRESS_CHANGE_SETTLE_MS,
+    )
   }
 
   constructor(init: RepublisherInit) {
@@ -127,14 +157,22 @@ export class Republisher {
       }
       tick()
       // hold the lock until stopped
-      await new Promise<void>((resolve) => controller.signal.addEventListener('abort', () => resolve(), { once: true }))
+      await new Promise<void>((resolve) =>
+        controller.signal.addEventListener('abort', () => resolve(), { once: true }),
+      )
     }
     const locks = (globalThis as { navigator?: { locks?: LockManager } }).navigator?.locks
     if (locks === undefined) {
       void lead()
       return
     }
-    locks.request(`${REPUBLISH_LOCK_PREFIX}${this.init.storage.name}`, { signal: controller.signal }, lead).catch(() => undefined)
+    locks
+      .request(
+        `${REPUBLISH_LOCK_PREFIX}${this.init.storage.name}`,
+        { signal: controller.signal },
+        lead,
+      )
+      .catch(() => undefined)
   }
 
   /** Stops republishing and gives up the lock. */
@@ -167,7 +205,8 @@ export class Republisher {
         failures.push(err)
       }
     }
-    if (failures.length > 0) throw new AggregateError(failures, `${failures.length} record(s) were not republished`)
+    if (failures.length > 0)
+      throw new AggregateError(failures, `${failures.length} record(s) were not republished`)
   }
 
   private async republish(site: PublishedSite, force: boolean): Promise<void> {
@@ -178,9 +217,18 @@ export class Republisher {
     const hosts = current.body.hosts
     const mine = hosts?.findIndex((h) => equals(h.id, self.id)) ?? -1
     // A site not hosted here must not name this node: its entry goes at once (an A record without content keeps it, or it would be empty).
-    const stale = !site.hosted && mine >= 0 && (hosts!.length > 1 || current.body.type !== 'A' || current.body.content !== undefined)
-    const moved = site.hosted && mine >= 0 && self.addrs.length > 0 && !sameAddrs(hosts![mine].addrs, self.addrs)
-    const due = now - site.publishedAt >= REPUBLISH_INTERVAL_MS || current.body.expires - now <= REPUBLISH_INTERVAL_MS
+    const stale =
+      !site.hosted &&
+      mine >= 0 &&
+      (hosts!.length > 1 || current.body.type !== 'A' || current.body.content !== undefined)
+    const moved =
+      site.hosted &&
+      mine >= 0 &&
+      self.addrs.length > 0 &&
+      !sameAddrs(hosts![mine].addrs, self.addrs)
+    const due =
+      now - site.publishedAt >= REPUBLISH_INTERVAL_MS ||
+      current.body.expires - now <= REPUBLISH_INTERVAL_MS
     if (!force && !due && !moved && !stale) return
 
     const owner = await storage.identity.getOrCreateOwnerKey()
@@ -198,7 +246,11 @@ export class Republisher {
         return
       }
     }
-    const nextHosts = stale ? hosts!.filter((_, i) => i !== mine) : moved ? hosts!.map((h, i) => (i === mine ? { id: h.id, addrs: self.addrs } : h)) : hosts
+    const nextHosts = stale
+      ? hosts!.filter((_, i) => i !== mine)
+      : moved
+        ? hosts!.map((h, i) => (i === mine ? { id: h.id, addrs: self.addrs } : h))
+        : hosts
     const record = await owner.createRecord(nextFields(current, nextHosts, now))
     // Keep the new seq even when no server takes it now, so the next pass climbs above it.
     await storage.sites.putPublishedSite(record.bytes, { publishedAt: site.publishedAt })
@@ -208,13 +260,21 @@ export class Republisher {
   }
 
   /** Takes `newer` (another device's) as the site's record; see the module comment. */
-  private async adopt(site: PublishedSite, current: SignedRecord, newer: SignedRecord, self: RecordHost): Promise<void> {
+  private async adopt(
+    site: PublishedSite,
+    current: SignedRecord,
+    newer: SignedRecord,
+    self: RecordHost,
+  ): Promise<void> {
     const { storage } = this.init
     const listed = newer.body.hosts?.some((h) => equals(h.id, self.id)) === true
     const oldRoot = current.body.content?.toString()
     const sameContent = oldRoot === newer.body.content?.toString()
     const hosted = site.hosted && listed && sameContent
-    await storage.sites.putPublishedSite(newer.bytes, { publishedAt: Math.min(newer.body.created, this.init.now()), hosted })
+    await storage.sites.putPublishedSite(newer.bytes, {
+      publishedAt: Math.min(newer.body.created, this.init.now()),
+      hosted,
+    })
     await storage.records.putCachedRecord(site.site, newer.bytes, this.init.now())
   }
 }

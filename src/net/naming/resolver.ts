@@ -9,13 +9,23 @@
 import type { KadDHT } from '@libp2p/kad-dht'
 import { equals, toHex } from '../../core/bytes.ts'
 import { parseSiteName, rootSiteName } from '../../core/names/index.ts'
-import { dhtKey, validateRecord, type SignedRecord, type SignedRevocation } from '../../core/records/index.ts'
+import {
+  dhtKey,
+  validateRecord,
+  type SignedRecord,
+  type SignedRevocation,
+} from '../../core/records/index.ts'
 import type { AlternetStorage } from '../../storage/index.ts'
 import { DHT_GET_TIMEOUT_MS, MAX_CNAME_DEPTH } from './constants.ts'
 import { validCandidates } from './candidates.ts'
 import { chooseRecord, type NameConflict } from './choose-record.ts'
 import { getCandidates } from './dht-records.ts'
-import { CnameLoopError, NameNotFoundError, NameRevokedError, OwnerKeyChangedError } from './errors.ts'
+import {
+  CnameLoopError,
+  NameNotFoundError,
+  NameRevokedError,
+  OwnerKeyChangedError,
+} from './errors.ts'
 import { findRevocation, type RevocationSource } from './revocations.ts'
 
 /** A resolved name. */
@@ -91,10 +101,18 @@ export class Resolver {
       fromCache &&= one.fromCache
       const { body } = one.record
       if (body.type !== 'CNAME' || body.target === undefined) {
-        return { site: asked, record: one.record, chain, fromCache, receivedAt: one.receivedAt, ...(one.conflict === undefined ? {} : { conflict: one.conflict }) }
+        return {
+          site: asked,
+          record: one.record,
+          chain,
+          fromCache,
+          receivedAt: one.receivedAt,
+          ...(one.conflict === undefined ? {} : { conflict: one.conflict }),
+        }
       }
       names.push(body.target)
-      if (names.indexOf(body.target) !== names.length - 1 || chain.length >= MAX_CNAME_DEPTH) throw new CnameLoopError(names)
+      if (names.indexOf(body.target) !== names.length - 1 || chain.length >= MAX_CNAME_DEPTH)
+        throw new CnameLoopError(names)
       name = body.target
     }
   }
@@ -121,8 +139,15 @@ export class Resolver {
     } catch (err) {
       if ((err as Error).name !== 'NameNotFoundError') throw err
     }
-    const candidates = await getCandidates(this.init.dht, await dhtKey(name), { signal, timeoutMs: DHT_GET_TIMEOUT_MS })
-    const { valid } = await validCandidates(name, candidates, { now: this.init.now(), trustedRegistrars: this.init.trustedRegistrars, rootRecord })
+    const candidates = await getCandidates(this.init.dht, await dhtKey(name), {
+      signal,
+      timeoutMs: DHT_GET_TIMEOUT_MS,
+    })
+    const { valid } = await validCandidates(name, candidates, {
+      now: this.init.now(),
+      trustedRegistrars: this.init.trustedRegistrars,
+      rootRecord,
+    })
     return valid.map((c) => c.record)
   }
 
@@ -135,7 +160,11 @@ export class Resolver {
       this.offered.delete(id)
       try {
         await this.validate(record.bytes, record.body.name)
-        await this.init.storage.records.putCachedRecord(record.body.name, record.bytes, this.init.now())
+        await this.init.storage.records.putCachedRecord(
+          record.body.name,
+          record.bytes,
+          this.init.now(),
+        )
       } catch {
         // expired meanwhile: the next resolve looks it up
       }
@@ -146,7 +175,11 @@ export class Resolver {
     return `${root} ${toHex(holder)}`
   }
 
-  private async validate(bytes: Uint8Array, name: string, rootRecord?: SignedRecord): Promise<SignedRecord> {
+  private async validate(
+    bytes: Uint8Array,
+    name: string,
+    rootRecord?: SignedRecord,
+  ): Promise<SignedRecord> {
     return validateRecord(bytes, {
       key: await dhtKey(name),
       now: this.init.now(),
@@ -156,13 +189,21 @@ export class Resolver {
   }
 
   /** The root's record for a subdomain (cache or network), or undefined for a root name. */
-  private async rootRecordOf(name: string, signal?: AbortSignal): Promise<SignedRecord | undefined> {
+  private async rootRecordOf(
+    name: string,
+    signal?: AbortSignal,
+  ): Promise<SignedRecord | undefined> {
     const root = rootSiteName(name)
     if (root === name) return undefined
     try {
       return (await this.resolveOne(root, { signal })).record
     } catch (err) {
-      if ((err as Error).name === 'NameNotFoundError') throw new NameNotFoundError(name, `"${name}" cannot be trusted: its root "${root}" has no record.`, { cause: err })
+      if ((err as Error).name === 'NameNotFoundError')
+        throw new NameNotFoundError(
+          name,
+          `"${name}" cannot be trusted: its root "${root}" has no record.`,
+          { cause: err },
+        )
       throw err
     }
   }
@@ -197,10 +238,15 @@ export class Resolver {
   private refresh(name: string): void {
     if (this.lookups.has(name)) return
     this.lookup(name).then(
-      (one) => this.init.events.dispatchEvent(new CustomEvent('update', { detail: { site: name, record: one.record } })),
+      (one) =>
+        this.init.events.dispatchEvent(
+          new CustomEvent('update', { detail: { site: name, record: one.record } }),
+        ),
       (err: unknown) => {
-        if ((err as Error).name === 'OwnerKeyChangedError') this.init.events.dispatchEvent(new CustomEvent('keychange', { detail: err }))
-        if ((err as Error).name === 'NameRevokedError') this.init.events.dispatchEvent(new CustomEvent('revoked', { detail: err }))
+        if ((err as Error).name === 'OwnerKeyChangedError')
+          this.init.events.dispatchEvent(new CustomEvent('keychange', { detail: err }))
+        if ((err as Error).name === 'NameRevokedError')
+          this.init.events.dispatchEvent(new CustomEvent('revoked', { detail: err }))
       },
     )
   }
@@ -224,7 +270,11 @@ export class Resolver {
   }
 
   /** Throws `NameRevokedError` (and forgets the cached record) when `revocation` covers `name` (and `record`'s content). */
-  private async throwIfRevoked(name: string, revocation: SignedRevocation | undefined, record?: SignedRecord): Promise<void> {
+  private async throwIfRevoked(
+    name: string,
+    revocation: SignedRevocation | undefined,
+    record?: SignedRecord,
+  ): Promise<void> {
     if (revocation === undefined) return
     const { roots } = revocation.body
     const content = record?.body.content
@@ -237,8 +287,15 @@ export class Resolver {
   private async lookupDht(name: string, signal?: AbortSignal): Promise<One> {
     const rootRecord = await this.rootRecordOf(name, signal)
     const key = await dhtKey(name)
-    const candidates = await getCandidates(this.init.dht, key, { signal, timeoutMs: DHT_GET_TIMEOUT_MS })
-    const { valid, refusal } = await validCandidates(name, candidates, { now: this.init.now(), trustedRegistrars: this.init.trustedRegistrars, rootRecord })
+    const candidates = await getCandidates(this.init.dht, key, {
+      signal,
+      timeoutMs: DHT_GET_TIMEOUT_MS,
+    })
+    const { valid, refusal } = await validCandidates(name, candidates, {
+      now: this.init.now(),
+      trustedRegistrars: this.init.trustedRegistrars,
+      rootRecord,
+    })
     if (valid.length === 0) {
       // Only refused copies: say why (an unauthorised signer, an unregistered name...).
       if (refusal !== undefined) throw refusal
@@ -248,9 +305,15 @@ export class Resolver {
     const now = this.init.now()
     const pin = await pins.getPin(name)
     const options = { key, trustedRegistrars: this.init.trustedRegistrars }
-    const choice = chooseRecord(name, valid, pin === undefined ? options : { ...options, pinned: pin.holder })
-    if (choice.conflict !== undefined) this.init.events.dispatchEvent(new CustomEvent('conflict', { detail: choice.conflict }))
-    if (pin !== undefined && choice.record === undefined) throw this.keyChanged(name, pin.holder, chooseRecord(name, valid, options).record!)
+    const choice = chooseRecord(
+      name,
+      valid,
+      pin === undefined ? options : { ...options, pinned: pin.holder },
+    )
+    if (choice.conflict !== undefined)
+      this.init.events.dispatchEvent(new CustomEvent('conflict', { detail: choice.conflict }))
+    if (pin !== undefined && choice.record === undefined)
+      throw this.keyChanged(name, pin.holder, chooseRecord(name, valid, options).record!)
     let best = choice.record!
     if (pin === undefined) {
       try {
@@ -264,9 +327,15 @@ export class Resolver {
     if (!(await records.putCachedRecord(name, best.bytes, now))) {
       // the cache holds a newer record of this holder than any server sent: keep using it
       const cached = await records.getCachedRecord(name)
-      if (cached !== undefined) best = await this.validate(cached.bytes, name, rootRecord).catch(() => best)
+      if (cached !== undefined)
+        best = await this.validate(cached.bytes, name, rootRecord).catch(() => best)
     }
-    return { record: best, fromCache: false, receivedAt: now, ...(choice.conflict === undefined ? {} : { conflict: choice.conflict }) }
+    return {
+      record: best,
+      fromCache: false,
+      receivedAt: now,
+      ...(choice.conflict === undefined ? {} : { conflict: choice.conflict }),
+    }
   }
 
   private keyChanged(name: string, pinned: Uint8Array, record: SignedRecord): OwnerKeyChangedError {

@@ -16,11 +16,21 @@ export interface RevocationSource {
   connectedRelayUrls(): readonly string[]
 }
 
-async function askOne(base: string, name: string, trustedRevokers: readonly Uint8Array[], signal: AbortSignal): Promise<SignedRevocation | undefined> {
+async function askOne(
+  base: string,
+  name: string,
+  trustedRevokers: readonly Uint8Array[],
+  signal: AbortSignal,
+): Promise<SignedRevocation | undefined> {
   try {
-    const response = await fetch(new URL(`/revocations/${encodeURIComponent(name)}`, base), { signal, cache: 'no-store' })
+    const response = await fetch(new URL(`/revocations/${encodeURIComponent(name)}`, base), {
+      signal,
+      cache: 'no-store',
+    })
     if (response.status !== 200) return undefined
-    const revocation = await verifyRevocation(new Uint8Array(await response.arrayBuffer()), { trustedRevokers })
+    const revocation = await verifyRevocation(new Uint8Array(await response.arrayBuffer()), {
+      trustedRevokers,
+    })
     const { body } = revocation
     return body.name === name || body.name === rootSiteName(name) ? revocation : undefined
   } catch {
@@ -33,7 +43,11 @@ async function askOne(base: string, name: string, trustedRevokers: readonly Uint
  * The revocation of `name` (or its root) a connected relay holds, verified; undefined when none
  * answers with one within `REVOCATION_CHECK_TIMEOUT_MS`. Never rejects.
  */
-export async function findRevocation(source: RevocationSource | undefined, name: string, signal?: AbortSignal): Promise<SignedRevocation | undefined> {
+export async function findRevocation(
+  source: RevocationSource | undefined,
+  name: string,
+  signal?: AbortSignal,
+): Promise<SignedRevocation | undefined> {
   if (source === undefined) return undefined
   const trustedRevokers = source.trustedRevokers()
   if (trustedRevokers.length === 0) return undefined
@@ -41,7 +55,9 @@ export async function findRevocation(source: RevocationSource | undefined, name:
   if (urls.length === 0) return undefined
   const controller = new AbortController()
   const timeout = AbortSignal.timeout(REVOCATION_CHECK_TIMEOUT_MS)
-  const combined = AbortSignal.any(signal == null ? [controller.signal, timeout] : [controller.signal, timeout, signal])
+  const combined = AbortSignal.any(
+    signal == null ? [controller.signal, timeout] : [controller.signal, timeout, signal],
+  )
   return new Promise((resolve) => {
     let left = urls.length
     for (const url of urls) {

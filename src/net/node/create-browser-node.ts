@@ -72,7 +72,8 @@ export function devConnectionGater(dev: DevSettings = {}): ConnectionGater | und
   const wsOk = dev.allowInsecureWebSockets === true
   if (!privateOk && !wsOk) return undefined
   return {
-    denyDialMultiaddr: (addr) => (!wsOk && hasPlainWebSocket(addr)) || (!privateOk && isPrivate(addr)),
+    denyDialMultiaddr: (addr) =>
+      (!wsOk && hasPlainWebSocket(addr)) || (!privateOk && isPrivate(addr)),
   }
 }
 
@@ -80,7 +81,10 @@ export function devConnectionGater(dev: DevSettings = {}): ConnectionGater | und
  * The node's connection gater: the development settings' addresses (without them libp2p fills
  * in its browser default), and no dial of a relay `deniesDial` calls down (see `RelayManager`).
  */
-function nodeConnectionGater(dev: DevSettings, deniesDial: (peerId: PeerId) => boolean): ConnectionGater {
+function nodeConnectionGater(
+  dev: DevSettings,
+  deniesDial: (peerId: PeerId) => boolean,
+): ConnectionGater {
   return { ...devConnectionGater(dev), denyDialPeer: (peerId) => deniesDial(peerId) }
 }
 
@@ -139,7 +143,11 @@ export async function createBrowserNode(init: BrowserNodeInit): Promise<BrowserN
       }),
     },
   })
-  const manager = new RelayManager(libp2p, { relays: init.relays, dev, reservations: init.reservations })
+  const manager = new RelayManager(libp2p, {
+    relays: init.relays,
+    dev,
+    reservations: init.reservations,
+  })
   made.relays = manager
   const stopOnAbort = (): void => {
     manager.stop()

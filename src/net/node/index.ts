@@ -17,10 +17,21 @@
  * @module
  */
 export { createBrowserNode, devConnectionGater } from './create-browser-node.ts'
-export type { AlternetLibp2p, AlternetServices, BrowserNode, BrowserNodeInit } from './create-browser-node.ts'
+export type {
+  AlternetLibp2p,
+  AlternetServices,
+  BrowserNode,
+  BrowserNodeInit,
+} from './create-browser-node.ts'
 export { RelayManager } from './relay-manager.ts'
 export type { RelayInfo, RelayManagerInit, RelayStatus } from './relay-manager.ts'
-export { fetchRelayDocument, isBrowserDialable, parseRelayEntry, resolveRelayEntry, wellKnownUrl } from './relay-addresses.ts'
+export {
+  fetchRelayDocument,
+  isBrowserDialable,
+  parseRelayEntry,
+  resolveRelayEntry,
+  wellKnownUrl,
+} from './relay-addresses.ts'
 export type { DevSettings, RelayAddresses, RelayEntry } from './relay-addresses.ts'
 export * from './constants.ts'
 export * from './errors.ts'

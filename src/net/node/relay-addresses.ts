@@ -20,7 +20,8 @@ export interface DevSettings {
 }
 
 /** A relay as configured. */
-export type RelayEntry = { kind: 'url'; url: string } | { kind: 'multiaddr'; addr: Multiaddr; peerId: string }
+export type RelayEntry =
+  { kind: 'url'; url: string } | { kind: 'multiaddr'; addr: Multiaddr; peerId: string }
 
 /** A relay's identity and the addresses a browser may dial. */
 export interface RelayAddresses {
@@ -73,7 +74,8 @@ export function parseRelayEntry(entry: string): RelayEntry {
       throw new InvalidRelayError(`"${entry}" is not a multiaddr`, { cause })
     }
     const peerId = peerIdOf(addr)
-    if (peerId === undefined) throw new InvalidRelayError(`"${entry}" does not end in /p2p/<peer id>`)
+    if (peerId === undefined)
+      throw new InvalidRelayError(`"${entry}" does not end in /p2p/<peer id>`)
     return { kind: 'multiaddr', addr, peerId }
   }
   let url: URL
@@ -82,7 +84,8 @@ export function parseRelayEntry(entry: string): RelayEntry {
   } catch (cause) {
     throw new InvalidRelayError(`"${entry}" is neither a URL nor a multiaddr`, { cause })
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new InvalidRelayError(`"${entry}" is not an http(s) URL`)
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new InvalidRelayError(`"${entry}" is not an http(s) URL`)
   return { kind: 'url', url: wellKnownUrl(url) }
 }
 
@@ -92,19 +95,31 @@ export function wellKnownUrl(url: URL): string {
 }
 
 /** Fetches and checks a relay's `/.well-known/alternet.json`; throws `RelayDocumentError`. */
-export async function fetchRelayDocument(url: string, signal?: AbortSignal): Promise<RelayDocument> {
+export async function fetchRelayDocument(
+  url: string,
+  signal?: AbortSignal,
+): Promise<RelayDocument> {
   const timeout = AbortSignal.timeout(WELL_KNOWN_TIMEOUT_MS)
   let body: unknown
   try {
-    const response = await fetch(url, { signal: signal == null ? timeout : AbortSignal.any([signal, timeout]), cache: 'no-store' })
+    const response = await fetch(url, {
+      signal: signal == null ? timeout : AbortSignal.any([signal, timeout]),
+      cache: 'no-store',
+    })
     if (!response.ok) throw new Error(`HTTP ${response.status}`)
     body = await response.json()
   } catch (cause) {
     signal?.throwIfAborted()
     throw new RelayDocumentError(`${url}: ${(cause as Error).message}`, { cause })
   }
-  const doc = body as { peerId?: unknown; multiaddrs?: unknown; trustedRevokers?: unknown; trustedRegistrars?: unknown }
-  if (typeof doc?.peerId !== 'string' || !Array.isArray(doc.multiaddrs)) throw new RelayDocumentError(`${url}: not a relay document`)
+  const doc = body as {
+    peerId?: unknown
+    multiaddrs?: unknown
+    trustedRevokers?: unknown
+    trustedRegistrars?: unknown
+  }
+  if (typeof doc?.peerId !== 'string' || !Array.isArray(doc.multiaddrs))
+    throw new RelayDocumentError(`${url}: not a relay document`)
   const multiaddrs: Multiaddr[] = []
   for (const text of doc.multiaddrs) {
     if (typeof text !== 'string') continue
@@ -114,7 +129,12 @@ export async function fetchRelayDocument(url: string, signal?: AbortSignal): Pro
       // one unreadable address does not spoil the others
     }
   }
-  return { peerId: doc.peerId, multiaddrs, trustedRevokers: hexKeys(doc.trustedRevokers), trustedRegistrars: hexKeys(doc.trustedRegistrars) }
+  return {
+    peerId: doc.peerId,
+    multiaddrs,
+    trustedRevokers: hexKeys(doc.trustedRevokers),
+    trustedRegistrars: hexKeys(doc.trustedRegistrars),
+  }
 }
 
 /** Whether a browser can dial `addr` at all, and under these settings. */
@@ -125,7 +145,8 @@ export function isBrowserDialable(addr: Multiaddr, dev: DevSettings = {}): boole
   const plainWs = names.includes('ws') && !names.includes('tls')
   const webrtcDirect = names.includes('webrtc-direct') && names.includes('certhash')
   const webTransport = names.includes('webtransport') && names.includes('certhash')
-  const kindOk = secureWs || webrtcDirect || webTransport || (plainWs && dev.allowInsecureWebSockets === true)
+  const kindOk =
+    secureWs || webrtcDirect || webTransport || (plainWs && dev.allowInsecureWebSockets === true)
   if (!kindOk) return false
   return dev.allowPrivateAddresses === true || !isPrivate(addr)
 }
@@ -139,14 +160,31 @@ function withPeerId(addr: Multiaddr, peerId: string): Multiaddr {
  * The relay's identity and browser-dialable addresses: from the entry itself or its
  * well-known document. Throws `RelayDocumentError` or `NoDialableAddressError`.
  */
-export async function resolveRelayEntry(entry: RelayEntry, dev: DevSettings, signal?: AbortSignal): Promise<RelayAddresses> {
+export async function resolveRelayEntry(
+  entry: RelayEntry,
+  dev: DevSettings,
+  signal?: AbortSignal,
+): Promise<RelayAddresses> {
   const doc: RelayDocument =
-    entry.kind === 'multiaddr' ? { peerId: entry.peerId, multiaddrs: [entry.addr], trustedRevokers: [], trustedRegistrars: [] } : await fetchRelayDocument(entry.url, signal)
+    entry.kind === 'multiaddr'
+      ? {
+          peerId: entry.peerId,
+          multiaddrs: [entry.addr],
+          trustedRevokers: [],
+          trustedRegistrars: [],
+        }
+      : await fetchRelayDocument(entry.url, signal)
   const { peerId, multiaddrs } = doc
-  const addrs = multiaddrs.filter((a) => isBrowserDialable(a, dev)).map((a) => withPeerId(a, peerId))
+  const addrs = multiaddrs
+    .filter((a) => isBrowserDialable(a, dev))
+    .map((a) => withPeerId(a, peerId))
   if (addrs.length === 0) {
-    throw new NoDialableAddressError(`relay ${peerId} offers no address this browser may dial (${multiaddrs.map(String).join(', ') || 'none'})`)
+    throw new NoDialableAddressError(
+      `relay ${peerId} offers no address this browser may dial (${multiaddrs.map(String).join(', ') || 'none'})`,
+    )
   }
   const trust = { trustedRevokers: doc.trustedRevokers, trustedRegistrars: doc.trustedRegistrars }
-  return entry.kind === 'url' ? { peerId, addrs, http: new URL(entry.url).origin, ...trust } : { peerId, addrs, ...trust }
+  return entry.kind === 'url'
+    ? { peerId, addrs, http: new URL(entry.url).origin, ...trust }
+    : { peerId, addrs, ...trust }
 }

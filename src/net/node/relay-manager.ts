@@ -30,7 +30,12 @@ import {
   RELAY_TAG,
   RELAY_TAG_VALUE,
 } from './constants.ts'
-import { parseRelayEntry, resolveRelayEntry, type DevSettings, type RelayEntry } from './relay-addresses.ts'
+import {
+  parseRelayEntry,
+  resolveRelayEntry,
+  type DevSettings,
+  type RelayEntry,
+} from './relay-addresses.ts'
 
 /** One relay in the status. */
 export interface RelayInfo {
@@ -106,7 +111,10 @@ function unionOf(lists: Iterable<readonly Uint8Array[] | undefined>): Uint8Array
 interface ReservationStore {
   hasReservation(peerId: PeerId): boolean
   addEventListener(type: 'relay:created-reservation' | 'relay:removed', listener: () => void): void
-  removeEventListener(type: 'relay:created-reservation' | 'relay:removed', listener: () => void): void
+  removeEventListener(
+    type: 'relay:created-reservation' | 'relay:removed',
+    listener: () => void,
+  ): void
 }
 
 /** The parts of libp2p's components used here (not on the public `Libp2p` type). */
@@ -121,7 +129,9 @@ interface Internals {
 
 function reservationStoreOf(libp2p: Libp2p): ReservationStore {
   const transports = (libp2p as unknown as Internals).components.transportManager.getTransports()
-  const circuit = transports.find((t) => (t as { reservationStore?: unknown }).reservationStore != null)
+  const circuit = transports.find(
+    (t) => (t as { reservationStore?: unknown }).reservationStore != null,
+  )
   if (circuit == null) throw new Error('the node has no circuit relay transport')
   return (circuit as { reservationStore: ReservationStore }).reservationStore
 }
@@ -194,7 +204,12 @@ export class RelayManager extends EventTarget {
   /** HTTP origins of the relays connected now that were configured by URL. */
   connectedRelayUrls(): string[] {
     return [...this.relays.values()]
-      .filter((s) => s.http !== undefined && s.peerId !== undefined && this.libp2p.getConnections(s.peerId).length > 0)
+      .filter(
+        (s) =>
+          s.http !== undefined &&
+          s.peerId !== undefined &&
+          this.libp2p.getConnections(s.peerId).length > 0,
+      )
       .map((s) => s.http!)
   }
 
@@ -226,7 +241,12 @@ export class RelayManager extends EventTarget {
    */
   deniesDial(peerId: PeerId): boolean {
     const state = this.stateOf(peerId)
-    return state !== undefined && state.down === true && state.redialing !== true && !this.controller.signal.aborted
+    return (
+      state !== undefined &&
+      state.down === true &&
+      state.redialing !== true &&
+      !this.controller.signal.aborted
+    )
   }
 
   /** The current status. */
@@ -237,7 +257,8 @@ export class RelayManager extends EventTarget {
         const info: RelayInfo = {
           peerId: state.peerId?.toString() ?? '',
           source: state.source,
-          connected: state.peerId !== undefined && this.libp2p.getConnections(state.peerId).length > 0,
+          connected:
+            state.peerId !== undefined && this.libp2p.getConnections(state.peerId).length > 0,
           reserved: state.peerId !== undefined && this.store.hasReservation(state.peerId),
         }
         if (state.error !== undefined) info.error = state.error
@@ -267,7 +288,9 @@ export class RelayManager extends EventTarget {
     this.relays.delete(state.source)
     clearTimeout(state.timer)
     if (state.peerId !== undefined) {
-      await this.libp2p.peerStore.merge(state.peerId, { tags: { [RELAY_TAG]: undefined } }).catch(() => undefined)
+      await this.libp2p.peerStore
+        .merge(state.peerId, { tags: { [RELAY_TAG]: undefined } })
+        .catch(() => undefined)
       await this.libp2p.hangUp(state.peerId).catch(() => undefined)
     }
     this.onChange()
@@ -277,7 +300,10 @@ export class RelayManager extends EventTarget {
    * Resolves once `test` holds for the status (at once if it holds now). Rejects when `signal`
    * aborts.
    */
-  async waitFor(test: (status: RelayStatus) => boolean, options: { signal?: AbortSignal } = {}): Promise<RelayStatus> {
+  async waitFor(
+    test: (status: RelayStatus) => boolean,
+    options: { signal?: AbortSignal } = {},
+  ): Promise<RelayStatus> {
     const now = this.status()
     if (test(now)) return now
     return new Promise((resolve, reject) => {
@@ -322,21 +348,32 @@ export class RelayManager extends EventTarget {
   }
 
   private stateOf(peerId: PeerId): RelayState | undefined {
-    for (const state of this.relays.values()) if (state.peerId?.equals(peerId) === true) return state
+    for (const state of this.relays.values())
+      if (state.peerId?.equals(peerId) === true) return state
     return undefined
   }
 
   /** Dials a relay once; resolves to whether it is connected. Failures schedule a retry. */
   private connect(state: RelayState): Promise<boolean> {
     state.dialing ??= (async () => {
-      const signal = AbortSignal.any([this.controller.signal, AbortSignal.timeout(RELAY_DIAL_TIMEOUT_MS)])
+      const signal = AbortSignal.any([
+        this.controller.signal,
+        AbortSignal.timeout(RELAY_DIAL_TIMEOUT_MS),
+      ])
       try {
-        const { peerId, addrs, http, trustedRevokers, trustedRegistrars } = await resolveRelayEntry(state.entry, this.dev, signal)
+        const { peerId, addrs, http, trustedRevokers, trustedRegistrars } = await resolveRelayEntry(
+          state.entry,
+          this.dev,
+          signal,
+        )
         state.peerId = peerIdFromString(peerId)
         state.http = http
         state.trustedRevokers = trustedRevokers
         state.trustedRegistrars = trustedRegistrars
-        await this.libp2p.peerStore.merge(state.peerId, { multiaddrs: addrs, tags: { [RELAY_TAG]: { value: RELAY_TAG_VALUE } } })
+        await this.libp2p.peerStore.merge(state.peerId, {
+          multiaddrs: addrs,
+          tags: { [RELAY_TAG]: { value: RELAY_TAG_VALUE } },
+        })
         state.redialing = true
         try {
           await this.libp2p.dial(addrs, { signal })
@@ -364,8 +401,15 @@ export class RelayManager extends EventTarget {
 
   /** Dials the relay again after the back-off, unless it is connected by then. */
   private schedule(state: RelayState): void {
-    if (this.controller.signal.aborted || state.timer !== undefined || !this.relays.has(state.source)) return
-    const delay = jitter(Math.min(RECONNECT_MAX_MS, RECONNECT_MIN_MS * RECONNECT_FACTOR ** state.attempts))
+    if (
+      this.controller.signal.aborted ||
+      state.timer !== undefined ||
+      !this.relays.has(state.source)
+    )
+      return
+    const delay = jitter(
+      Math.min(RECONNECT_MAX_MS, RECONNECT_MIN_MS * RECONNECT_FACTOR ** state.attempts),
+    )
     state.attempts++
     state.timer = setTimeout(() => {
       state.timer = undefined
@@ -393,21 +437,35 @@ export class RelayManager extends EventTarget {
 
   private async reserveMissing(): Promise<void> {
     const states = [...this.relays.values()]
-    let held = states.filter((s) => s.peerId !== undefined && this.store.hasReservation(s.peerId)).length
+    let held = states.filter(
+      (s) => s.peerId !== undefined && this.store.hasReservation(s.peerId),
+    ).length
     const now = Date.now()
     const candidates = states
-      .filter((s) => s.peerId !== undefined && !this.store.hasReservation(s.peerId) && this.libp2p.getConnections(s.peerId).length > 0)
+      .filter(
+        (s) =>
+          s.peerId !== undefined &&
+          !this.store.hasReservation(s.peerId) &&
+          this.libp2p.getConnections(s.peerId).length > 0,
+      )
       // a relay that refused a reservation lately is asked last
       .sort((a, b) => (a.reserveFailedAt ?? 0) - (b.reserveFailedAt ?? 0))
     for (const state of candidates) {
       if (held >= this.target) return
-      if (state.reserveFailedAt !== undefined && now - state.reserveFailedAt < RECONNECT_MIN_MS) continue
+      if (state.reserveFailedAt !== undefined && now - state.reserveFailedAt < RECONNECT_MIN_MS)
+        continue
       const peerId = state.peerId!
-      const connection = this.libp2p.getConnections(peerId).find((c) => !c.remoteAddr.toString().includes('/p2p-circuit'))
+      const connection = this.libp2p
+        .getConnections(peerId)
+        .find((c) => !c.remoteAddr.toString().includes('/p2p-circuit'))
       if (connection == null) continue
-      const base = connection.remoteAddr.toString().includes(`/p2p/${peerId}`) ? connection.remoteAddr : connection.remoteAddr.encapsulate(`/p2p/${peerId}`)
+      const base = connection.remoteAddr.toString().includes(`/p2p/${peerId}`)
+        ? connection.remoteAddr
+        : connection.remoteAddr.encapsulate(`/p2p/${peerId}`)
       try {
-        await (this.libp2p as unknown as Internals).components.transportManager.listen([multiaddr(`${base.toString()}/p2p-circuit`)])
+        await (this.libp2p as unknown as Internals).components.transportManager.listen([
+          multiaddr(`${base.toString()}/p2p-circuit`),
+        ])
         state.reserveFailedAt = undefined
         held++
       } catch (err) {

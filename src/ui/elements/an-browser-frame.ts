@@ -26,7 +26,8 @@ import './an-name-details.ts'
  * `allow-top-navigation`: a site must not move the app's window (to a lookalike page, to
  * `/?reset-sw`).
  */
-const SITE_SANDBOX = 'allow-scripts allow-same-origin allow-forms allow-popups allow-popups-to-escape-sandbox allow-downloads'
+const SITE_SANDBOX =
+  'allow-scripts allow-same-origin allow-forms allow-popups allow-popups-to-escape-sandbox allow-downloads'
 
 const offlineDate = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' })
 const oldUnits = [
@@ -40,7 +41,8 @@ function formatOld(at: number, now: number = Date.now()): string {
   const age = Math.max(0, now - at)
   for (const { unit, ms } of oldUnits) {
     const count = Math.floor(age / ms)
-    if (count >= 1) return `${new Intl.NumberFormat(undefined, { style: 'unit', unit, unitDisplay: 'long' }).format(count)} old`
+    if (count >= 1)
+      return `${new Intl.NumberFormat(undefined, { style: 'unit', unit, unitDisplay: 'long' }).format(count)} old`
   }
   return 'less than a minute old'
 }
@@ -145,7 +147,8 @@ export class AnBrowserFrame extends LitElement {
   private readonly history = new FrameHistory()
   private readonly frame = createRef<HTMLIFrameElement>()
   private subscribed: EventTarget | undefined
-  private readonly onDocument = (event: Event): void => this.documentShown((event as CustomEvent<SiteDocumentDetail>).detail)
+  private readonly onDocument = (event: Event): void =>
+    this.documentShown((event as CustomEvent<SiteDocumentDetail>).detail)
 
   constructor() {
     super()
@@ -189,7 +192,8 @@ export class AnBrowserFrame extends LitElement {
     this.error = undefined
     this.input = href
     this.site = site
-    if (push && decodeURI(location.hash) !== routeHash('view', href)) history.pushState(null, '', routeHash('view', href))
+    if (push && decodeURI(location.hash) !== routeHash('view', href))
+      history.pushState(null, '', routeHash('view', href))
     await this.show(href)
   }
 
@@ -202,7 +206,8 @@ export class AnBrowserFrame extends LitElement {
         if (this.session?.bridges === undefined) throw error
       })
       const bridges = this.session?.bridges
-      if (bridges === undefined) throw new ServiceWorkerUnsupportedError('This browser has no service workers.')
+      if (bridges === undefined)
+        throw new ServiceWorkerUnsupportedError('This browser has no service workers.')
       await this.updateComplete
       await bridges.show(this.frame.value!, href)
     } catch (error) {
@@ -217,7 +222,8 @@ export class AnBrowserFrame extends LitElement {
     this.shown = detail
     this.history.visit(detail.address)
     if (this.shadowRoot?.activeElement?.id !== 'address') this.input = detail.address
-    if (location.hash.startsWith(routeHash('view'))) history.replaceState(null, '', routeHash('view', detail.address))
+    if (location.hash.startsWith(routeHash('view')))
+      history.replaceState(null, '', routeHash('view', detail.address))
     this.requestUpdate()
   }
 
@@ -266,12 +272,16 @@ export class AnBrowserFrame extends LitElement {
     return html`
       ${this.loading ? html`<p class="hint" role="status">Opening ${this.input}…</p>` : nothing}
       ${shown?.offlineCopy !== undefined ? this.renderOfflineCopy(shown.offlineCopy) : nothing}
-      ${shown?.error !== undefined
-        ? html`<p class="warning" role="status" data-error=${shown.error}>${errorText({ name: shown.error }).title}.</p>`
-        : nothing}
-      ${this.session?.status?.slowPath.some((slow) => slow.site === this.site)
-        ? html`<p class="warning" role="status">This site comes through a relay, so it may load slowly.</p>`
-        : nothing}
+      ${
+        shown?.error !== undefined
+          ? html`<p class="warning" role="status" data-error=${shown.error}>${errorText({ name: shown.error }).title}.</p>`
+          : nothing
+      }
+      ${
+        this.session?.status?.slowPath.some((slow) => slow.site === this.site)
+          ? html`<p class="warning" role="status">This site comes through a relay, so it may load slowly.</p>`
+          : nothing
+      }
       <details class="about">
         <summary>About this name</summary>
         <an-name-details .session=${this.session} site=${this.site} generation=${this.generation} @key-accepted=${this.reload}></an-name-details>

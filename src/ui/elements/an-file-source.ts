@@ -39,7 +39,9 @@ function pathOf(file: PublishFile): string {
 /** The paths to list: a picked folder's own name is left out, as it is when publishing. */
 export function displayPaths(files: readonly PublishFile[]): string[] {
   const paths = files.map(pathOf).map((path) => path.replace(/^\/+/, ''))
-  const tops = new Set(paths.map((path) => (path.includes('/') ? path.slice(0, path.indexOf('/')) : '')))
+  const tops = new Set(
+    paths.map((path) => (path.includes('/') ? path.slice(0, path.indexOf('/')) : '')),
+  )
   const [top] = tops
   const strip = tops.size === 1 && top !== '' && paths.length > 0
   return paths.map((path) => `/${strip ? path.slice(top.length + 1) : path}`)
@@ -48,13 +50,17 @@ export function displayPaths(files: readonly PublishFile[]): string[] {
 /** Reads every file under a dropped entry, keeping folder paths. */
 async function readEntry(entry: FileSystemEntry, out: PathFile[]): Promise<void> {
   if (entry.isFile) {
-    const file = await new Promise<File>((resolve, reject) => (entry as FileSystemFileEntry).file(resolve, reject))
+    const file = await new Promise<File>((resolve, reject) =>
+      (entry as FileSystemFileEntry).file(resolve, reject),
+    )
     out.push({ path: entry.fullPath, content: file, type: file.type || undefined })
     return
   }
   const reader = (entry as FileSystemDirectoryEntry).createReader()
   for (;;) {
-    const batch = await new Promise<FileSystemEntry[]>((resolve, reject) => reader.readEntries(resolve, reject))
+    const batch = await new Promise<FileSystemEntry[]>((resolve, reject) =>
+      reader.readEntries(resolve, reject),
+    )
     if (batch.length === 0) return
     for (const child of batch) await readEntry(child, out)
   }
@@ -151,26 +157,36 @@ export class AnFileSource extends LitElement {
           ${this.page === undefined ? 'Write a page instead' : 'Use files instead'}
         </button>
       </p>
-      ${this.page !== undefined
-        ? html`<label for="page">Page (index.html)</label>
+      ${
+        this.page !== undefined
+          ? html`<label for="page">Page (index.html)</label>
             <textarea id="page" .value=${this.page} @input=${this.onEdit}></textarea>`
-        : nothing}
-      ${this.files.length > 0 && this.source !== 'editor'
-        ? html`<p role="status">${this.files.length} ${this.files.length === 1 ? 'file' : 'files'}, ${formatBytes(total)}:</p>
+          : nothing
+      }
+      ${
+        this.files.length > 0 && this.source !== 'editor'
+          ? html`<p role="status">${this.files.length} ${this.files.length === 1 ? 'file' : 'files'}, ${formatBytes(total)}:</p>
             <ul>
               ${displayPaths(this.files)
                 .slice(0, LISTED_PATHS)
                 .map((path) => html`<li class="mono">${path}</li>`)}
               ${this.files.length > LISTED_PATHS ? html`<li>and ${this.files.length - LISTED_PATHS} more</li>` : nothing}
             </ul>`
-        : nothing}
+          : nothing
+      }
     `
   }
 
   private set(files: PublishFile[], source: Source | undefined): void {
     this.files = files
     this.source = source
-    this.dispatchEvent(new CustomEvent<PublishFile[]>('files-change', { detail: files, bubbles: true, composed: true }))
+    this.dispatchEvent(
+      new CustomEvent<PublishFile[]>('files-change', {
+        detail: files,
+        bubbles: true,
+        composed: true,
+      }),
+    )
   }
 
   private picked(event: Event, source: Source): void {
@@ -189,13 +205,16 @@ export class AnFileSource extends LitElement {
     event.preventDefault()
     this.dragging = false
     const items = [...(event.dataTransfer?.items ?? [])]
-    const entries = items.map((item) => item.webkitGetAsEntry?.()).filter((entry): entry is FileSystemEntry => entry != null)
+    const entries = items
+      .map((item) => item.webkitGetAsEntry?.())
+      .filter((entry): entry is FileSystemEntry => entry != null)
     const files: PathFile[] = []
     if (entries.length > 0) {
       for (const entry of entries) await readEntry(entry, files)
       dropFolderName(files)
     } else {
-      for (const file of event.dataTransfer?.files ?? []) files.push({ path: `/${file.name}`, content: file })
+      for (const file of event.dataTransfer?.files ?? [])
+        files.push({ path: `/${file.name}`, content: file })
     }
     this.page = undefined
     this.set(files, 'drop')

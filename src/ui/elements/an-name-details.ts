@@ -55,7 +55,8 @@ export class AnNameDetails extends LitElement {
       if (peer === undefined || site === '') return undefined
       const resolved = await peer.naming.resolve(site, { signal, fresh: generation > 0 })
       const ownerKey = resolved.record.body.owner
-      const mine = this.session?.owner !== undefined && equalBytes(this.session.owner.publicKey, ownerKey)
+      const mine =
+        this.session?.owner !== undefined && equalBytes(this.session.owner.publicKey, ownerKey)
       return { resolved, owner: await fingerprint(ownerKey), mine } satisfies Details
     },
   })
@@ -70,7 +71,10 @@ export class AnNameDetails extends LitElement {
     if (this.site === '') return nothing
     return this.details.render({
       pending: () => html`<p class="hint">Looking up ${this.site}…</p>`,
-      complete: (details) => (details === undefined ? html`<p class="hint">Waiting for your node…</p>` : this.renderDetails(details)),
+      complete: (details) =>
+        details === undefined
+          ? html`<p class="hint">Waiting for your node…</p>`
+          : this.renderDetails(details),
       error: (error) =>
         (error as Error)?.name === 'OwnerKeyChangedError'
           ? this.renderKeyChange(error as OwnerKeyChangedError)
@@ -95,11 +99,13 @@ export class AnNameDetails extends LitElement {
         <dd class="mono">${body.content?.toString() ?? 'none'}</dd>
         <dt>Hosts</dt>
         <dd>
-          ${hosts.length === 0
-            ? 'none listed'
-            : html`<ul>
+          ${
+            hosts.length === 0
+              ? 'none listed'
+              : html`<ul>
                 ${hosts.map((host) => html`<li><span class="mono">${base58btc.baseEncode(host.id)}</span> (${host.addrs.length} ${host.addrs.length === 1 ? 'address' : 'addresses'})</li>`)}
-              </ul>`}
+              </ul>`
+          }
         </dd>
       </dl>
     `

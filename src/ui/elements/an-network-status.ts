@@ -109,20 +109,24 @@ export class AnNetworkStatus extends LitElement {
         <summary>
           <span class="visually-hidden">Network status:</span>
           <span class="dot ${tone}" aria-hidden="true"></span>
-          ${session.phase === 'running' && status !== undefined
-            ? html`<span>${connected}/${relays.length} ${relays.length === 1 ? 'relay' : 'relays'}</span>
+          ${
+            session.phase === 'running' && status !== undefined
+              ? html`<span>${connected}/${relays.length} ${relays.length === 1 ? 'relay' : 'relays'}</span>
                 <span>· ${status.peers} ${status.peers === 1 ? 'peer' : 'peers'}</span>
                 <span>· ${status.reachable ? 'reachable' : 'not reachable yet'}</span>`
-            : html`<span>${summary}</span>`}
+              : html`<span>${summary}</span>`
+          }
         </summary>
         <div class="panel">${this.renderDetails(session, relays)}</div>
       </details>
-      ${(status?.slowPath.length ?? 0) > 0 && session.phase === 'running'
-        ? html`<p class="warning slow" role="status">
+      ${
+        (status?.slowPath.length ?? 0) > 0 && session.phase === 'running'
+          ? html`<p class="warning slow" role="status">
             Slow path: content of ${[...new Set(status!.slowPath.map((s) => s.site))].join(', ')} comes through a
             relay because no direct connection to its host could be made.
           </p>`
-        : nothing}
+          : nothing
+      }
     `
   }
 
@@ -131,18 +135,20 @@ export class AnNetworkStatus extends LitElement {
     if (status === undefined) return html`<p class="hint">No node is running in this tab.</p>`
     return html`
       <p>
-        ${status.reachable
-          ? 'Other people can reach this tab: it can host your sites.'
-          : 'Other people cannot reach this tab yet: it has no relay reservation or direct address.'}
+        ${
+          status.reachable
+            ? 'Other people can reach this tab: it can host your sites.'
+            : 'Other people cannot reach this tab yet: it has no relay reservation or direct address.'
+        }
       </p>
       <h3>Relays</h3>
       <ul>
         ${relays.map(
           (relay) =>
             html`<li>
-              <span class="mono">${relay.source}</span>: ${relay.connected ? 'connected' : 'not connected'}${relay.reserved
-                ? ', holds a reservation'
-                : ''}${relay.error !== undefined ? html` <span class="error-text">(${relay.error})</span>` : nothing}
+              <span class="mono">${relay.source}</span>: ${relay.connected ? 'connected' : 'not connected'}${
+                relay.reserved ? ', holds a reservation' : ''
+              }${relay.error !== undefined ? html` <span class="error-text">(${relay.error})</span>` : nothing}
             </li>`,
         )}
       </ul>

@@ -16,7 +16,8 @@ export function qrPath(text: string): { path: string; size: number } {
   const count = code.getModuleCount()
   let path = ''
   for (let row = 0; row < count; row++) {
-    for (let col = 0; col < count; col++) if (code.isDark(row, col)) path += `M${col} ${row}h1v1h-1z`
+    for (let col = 0; col < count; col++)
+      if (code.isDark(row, col)) path += `M${col} ${row}h1v1h-1z`
   }
   return { path, size: count }
 }

@@ -61,10 +61,12 @@ export class AnIdentityPage extends LitElement {
       <section class="card" aria-labelledby="key">
         <h3 id="key">Your owner key</h3>
         <p>It signs your names. People see its fingerprint next to your sites; read it out to prove a site is yours.</p>
-        ${owner === undefined
-          ? html`<p class="hint">Your key is read once your node runs in this tab.</p>`
-          : html`<p>Fingerprint: <strong class="mono fingerprint" data-fingerprint>${owner.fingerprint}</strong></p>
-              <p class="hint">Created or imported ${formatDate(owner.createdAt)}.</p>`}
+        ${
+          owner === undefined
+            ? html`<p class="hint">Your key is read once your node runs in this tab.</p>`
+            : html`<p>Fingerprint: <strong class="mono fingerprint" data-fingerprint>${owner.fingerprint}</strong></p>
+              <p class="hint">Created or imported ${formatDate(owner.createdAt)}.</p>`
+        }
       </section>
       <section class="card" aria-labelledby="export">
         <h3 id="export">Export (back up or move to another device)</h3>
@@ -93,9 +95,11 @@ export class AnIdentityPage extends LitElement {
           </p>
         </form>
         <an-error-message .error=${this.importError}></an-error-message>
-        ${this.imported !== undefined
-          ? html`<p role="status" class="ok">Imported the key <span class="mono">${this.imported.fingerprint}</span>.</p>`
-          : nothing}
+        ${
+          this.imported !== undefined
+            ? html`<p role="status" class="ok">Imported the key <span class="mono">${this.imported.fingerprint}</span>.</p>`
+            : nothing
+        }
       </section>
     `
   }
@@ -120,7 +124,9 @@ export class AnIdentityPage extends LitElement {
     try {
       const bytes = await peer.storage.identity.exportOwnerKey(passphrase)
       const name = `alternet-key-${owner.fingerprint}.json`
-      const url = URL.createObjectURL(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: KEY_FILE_MEDIA_TYPE }))
+      const url = URL.createObjectURL(
+        new Blob([bytes as Uint8Array<ArrayBuffer>], { type: KEY_FILE_MEDIA_TYPE }),
+      )
       const link = document.createElement('a')
       link.href = url
       link.download = name

@@ -12,7 +12,12 @@ import type { PublishFile, PublishProgress, PublishedSiteResult } from '../../ne
 import type { AnFileSource } from '../elements/an-file-source.ts'
 import { namedError } from '../error-text.ts'
 import { formatDate } from '../format.ts'
-import { AVAILABILITY_DEBOUNCE_MS, checkAvailability, pause, type Availability } from '../name-availability.ts'
+import {
+  AVAILABILITY_DEBOUNCE_MS,
+  checkAvailability,
+  pause,
+  type Availability,
+} from '../name-availability.ts'
 import type { AlternetSession } from '../session/alternet-session.ts'
 import { SessionController } from '../session/session-controller.ts'
 import { sharedStyles } from '../styles.ts'
@@ -28,7 +33,9 @@ const HASHING_SHARE = PHASE_START.storing - PHASE_START.hashing
 /** The progress bar's value for a report, 0–100. */
 export function progressPercent(progress: PublishProgress): number {
   if (progress.phase !== 'hashing') return PHASE_START[progress.phase]
-  const done = progress.bytesTotal ? progress.bytesHashed / progress.bytesTotal : progress.filesDone / Math.max(1, progress.filesTotal)
+  const done = progress.bytesTotal
+    ? progress.bytesHashed / progress.bytesTotal
+    : progress.filesDone / Math.max(1, progress.filesTotal)
   return Math.round(PHASE_START.hashing + HASHING_SHARE * Math.min(1, done))
 }
 
@@ -168,19 +175,23 @@ export class AnPublishPage extends LitElement {
       </form>
       ${this.progress !== undefined ? this.renderProgress(this.progress) : nothing}
       <an-error-message .error=${this.error}></an-error-message>
-      ${this.result !== undefined
-        ? html`<section class="card" aria-labelledby="done">
+      ${
+        this.result !== undefined
+          ? html`<section class="card" aria-labelledby="done">
             <h3 id="done">Your site is live</h3>
             <an-share-link address=${parseAddress(`an://${this.result.site}`).href}></an-share-link>
           </section>`
-        : nothing}
+          : nothing
+      }
     `
   }
 
   private renderAvailability() {
-    if (this.session?.peer === undefined) return html`<span class="hint">Names are checked once your node runs.</span>`
+    if (this.session?.peer === undefined)
+      return html`<span class="hint">Names are checked once your node runs.</span>`
     return this.availability.render({
-      pending: () => (this.name && this.topic ? html`<span class="hint">Checking the name…</span>` : nothing),
+      pending: () =>
+        this.name && this.topic ? html`<span class="hint">Checking the name…</span>` : nothing,
       complete: (found) => {
         switch (found?.state) {
           case undefined:
@@ -225,7 +236,10 @@ export class AnPublishPage extends LitElement {
       return
     }
     if (this.files.length === 0) {
-      this.error = namedError('InvalidSiteFilesError', 'Pick files or a folder, drop them here, or write a page.')
+      this.error = namedError(
+        'InvalidSiteFilesError',
+        'Pick files or a folder, drop them here, or write a page.',
+      )
       return
     }
     this.busy = true

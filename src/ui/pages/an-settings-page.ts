@@ -58,7 +58,13 @@ function clearSiteOrigin(site: string, appOrigin: string): Promise<boolean> {
     }
     const onMessage = (event: MessageEvent): void => {
       const data = event.data as { v?: unknown; type?: unknown } | null
-      if (event.origin === origin && event.source === frame.contentWindow && data?.v === 1 && data.type === SITE_CLEARED_MESSAGE) done(true)
+      if (
+        event.origin === origin &&
+        event.source === frame.contentWindow &&
+        data?.v === 1 &&
+        data.type === SITE_CLEARED_MESSAGE
+      )
+        done(true)
     }
     const timer = setTimeout(() => done(false), SITE_CLEAR_TIMEOUT)
     addEventListener('message', onMessage)
@@ -77,7 +83,10 @@ function clearSiteOrigin(site: string, appOrigin: string): Promise<boolean> {
  * origin's storage, so each origin's clear page (served by the relay with `Clear-Site-Data`)
  * does it. Resolves to the sites whose origins did not confirm (the relay was unreachable).
  */
-export async function clearSiteOrigins(sites: Iterable<string>, appOrigin: string = location.origin): Promise<string[]> {
+export async function clearSiteOrigins(
+  sites: Iterable<string>,
+  appOrigin: string = location.origin,
+): Promise<string[]> {
   const queue = [...new Set(sites)]
   const failed: string[] = []
   const worker = async (): Promise<void> => {
@@ -90,7 +99,9 @@ export async function clearSiteOrigins(sites: Iterable<string>, appOrigin: strin
 }
 
 /** Every site whose origin this browser may have kept something on: visited, resolved, pinned, hosted or own. */
-async function knownSites(storage: AlternetStorage): Promise<{ own: Set<string>; others: Set<string> }> {
+async function knownSites(
+  storage: AlternetStorage,
+): Promise<{ own: Set<string>; others: Set<string> }> {
   const [published, hosted, visited, records, pins] = await Promise.all([
     storage.sites.listPublishedSites(),
     storage.blocks.listHostedSites(),
@@ -100,7 +111,12 @@ async function knownSites(storage: AlternetStorage): Promise<{ own: Set<string>;
   ])
   const own = new Set(published.map((site) => site.site))
   const others = new Set<string>()
-  for (const site of [...hosted.map((h) => h.site), ...visited.map((v) => v.site), ...records, ...pins.map((p) => p.root)])
+  for (const site of [
+    ...hosted.map((h) => h.site),
+    ...visited.map((v) => v.site),
+    ...records,
+    ...pins.map((p) => p.root),
+  ])
     if (!own.has(site)) others.add(site)
   return { own, others }
 }
@@ -241,10 +257,16 @@ export class AnSettingsPage extends LitElement {
     try {
       const storage = peer.storage
       const { own, others } = await knownSites(storage)
-      const ownHosted = new Set((await storage.sites.listPublishedSites()).filter((site) => site.hosted).map((site) => site.site))
+      const ownHosted = new Set(
+        (await storage.sites.listPublishedSites())
+          .filter((site) => site.hosted)
+          .map((site) => site.site),
+      )
       // Sites kept as visited (not your own, which may be mid-publication), then sites hosted
       // here that you no longer publish.
-      const visited = (await storage.blocks.listVisitedSites()).map((v) => v.site).filter((site) => !own.has(site))
+      const visited = (await storage.blocks.listVisitedSites())
+        .map((v) => v.site)
+        .filter((site) => !own.has(site))
       let freed = (await storage.blocks.clearVisitedSites(visited)).bytes
       for (const hosted of await storage.blocks.listHostedSites()) {
         if (ownHosted.has(hosted.site)) continue
@@ -255,7 +277,9 @@ export class AnSettingsPage extends LitElement {
       const failed = await clearSiteOrigins(others)
       this.message =
         `Freed ${formatBytes(freed)}.` +
-        (failed.length > 0 ? ` The offline copies of ${failed.length} site(s) could not be removed (no connection to the relay): try again when online.` : '')
+        (failed.length > 0
+          ? ` The offline copies of ${failed.length} site(s) could not be removed (no connection to the relay): try again when online.`
+          : '')
       this.generation++
     } catch (error) {
       this.storageError = error
@@ -263,7 +287,12 @@ export class AnSettingsPage extends LitElement {
   }
 
   private async forgetDevice(): Promise<void> {
-    if (!confirm('Delete your keys, your sites and everything Alternet stored in this browser? Names you hold cannot be updated again without an exported key.')) return
+    if (
+      !confirm(
+        'Delete your keys, your sites and everything Alternet stored in this browser? Names you hold cannot be updated again without an exported key.',
+      )
+    )
+      return
     this.storageError = undefined
     try {
       const storage = this.session?.peer?.storage
@@ -272,7 +301,13 @@ export class AnSettingsPage extends LitElement {
         const { own, others } = await knownSites(storage)
         for (const site of [...own, ...others]) this.session?.bridges?.disconnect(site)
         const failed = await clearSiteOrigins([...own, ...others])
-        if (failed.length > 0 && !confirm(`The offline copies of ${failed.length} site(s) could not be removed (no connection to the relay), and once everything else is deleted this browser no longer knows which they were. Delete everything else anyway?`)) return
+        if (
+          failed.length > 0 &&
+          !confirm(
+            `The offline copies of ${failed.length} site(s) could not be removed (no connection to the relay), and once everything else is deleted this browser no longer knows which they were. Delete everything else anyway?`,
+          )
+        )
+          return
       }
       await this.session?.stop()
       await deleteAlternetStorage(storage?.name)

@@ -22,7 +22,11 @@ interface SiteRow {
 
 /** The "My sites" screen. */
 export class AnSitesPage extends LitElement {
-  static override properties = { session: { attribute: false }, error: { state: true }, generation: { state: true } }
+  static override properties = {
+    session: { attribute: false },
+    error: { state: true },
+    generation: { state: true },
+  }
 
   static override styles = [
     sharedStyles,
@@ -50,8 +54,14 @@ export class AnSitesPage extends LitElement {
     args: () => [this.session?.peer, this.generation] as const,
     task: async ([peer]): Promise<SiteRow[] | undefined> => {
       if (peer === undefined) return undefined
-      const [published, hosted] = await Promise.all([peer.storage.sites.listPublishedSites(), peer.hostedSites()])
-      return published.map((site) => ({ site, bytes: hosted.find((h) => h.site === site.site)?.bytes }))
+      const [published, hosted] = await Promise.all([
+        peer.storage.sites.listPublishedSites(),
+        peer.hostedSites(),
+      ])
+      return published.map((site) => ({
+        site,
+        bytes: hosted.find((h) => h.site === site.site)?.bytes,
+      }))
     },
   })
 
@@ -99,16 +109,23 @@ export class AnSitesPage extends LitElement {
         </dl>
         <div class="row">
           <a class="button" href=${routeHash('publish', site.site)} aria-label="Update ${site.site}">Update</a>
-          ${site.hosted
-            ? html`<button type="button" class="danger" aria-label="Stop hosting ${site.site}" @click=${() => this.stopHosting(site.site)}>Stop hosting</button>`
-            : nothing}
+          ${
+            site.hosted
+              ? html`<button type="button" class="danger" aria-label="Stop hosting ${site.site}" @click=${() => this.stopHosting(site.site)}>Stop hosting</button>`
+              : nothing
+          }
         </div>
       </li>
     `
   }
 
   private async stopHosting(site: string): Promise<void> {
-    if (!confirm(`Stop hosting ${site} from this device? Its record is updated so that visitors no longer ask this device, then its content here is deleted. The name stays yours; visitors can still get the site from its other hosts, if it has any.`)) return
+    if (
+      !confirm(
+        `Stop hosting ${site} from this device? Its record is updated so that visitors no longer ask this device, then its content here is deleted. The name stays yours; visitors can still get the site from its other hosts, if it has any.`,
+      )
+    )
+      return
     try {
       this.error = undefined
       await this.session?.peer?.stopHosting(site)

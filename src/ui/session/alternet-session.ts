@@ -77,7 +77,11 @@ export class AlternetSession extends EventTarget {
   whenRunning(): Promise<BrowserPeer> {
     if (this.peer !== undefined) return Promise.resolve(this.peer)
     const notRunning = (): NodeNotRunningError =>
-      new NodeNotRunningError(this.phase === 'elsewhere' ? 'Your node runs in another tab: use Alternet there, or move it here.' : 'Your node is not running in this tab.')
+      new NodeNotRunningError(
+        this.phase === 'elsewhere'
+          ? 'Your node runs in another tab: use Alternet there, or move it here.'
+          : 'Your node is not running in this tab.',
+      )
     if (this.phase !== 'starting') return Promise.reject(notRunning())
     return new Promise((resolve, reject) => {
       const onChange = (): void => {

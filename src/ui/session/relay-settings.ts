@@ -12,7 +12,9 @@ export const RELAYS_KEY = 'alternet.relays'
 export function savedRelays(): string[] {
   try {
     const value: unknown = JSON.parse(localStorage.getItem(RELAYS_KEY) ?? '[]')
-    return Array.isArray(value) ? value.filter((entry): entry is string => typeof entry === 'string') : []
+    return Array.isArray(value)
+      ? value.filter((entry): entry is string => typeof entry === 'string')
+      : []
   } catch {
     return []
   }

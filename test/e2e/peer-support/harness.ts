@@ -12,7 +12,13 @@ import { peerIdFromMultihash, peerIdFromString } from '@libp2p/peer-id'
 import * as Digest from 'multiformats/hashes/digest'
 import { CID } from 'multiformats/cid'
 import { generateKeyPair } from '../../../src/core/crypto/ed25519.ts'
-import { createRecord, decodeRecord, dhtKey, type RecordHost, type SignedRecord } from '../../../src/core/records/index.ts'
+import {
+  createRecord,
+  decodeRecord,
+  dhtKey,
+  type RecordHost,
+  type SignedRecord,
+} from '../../../src/core/records/index.ts'
 import { createAlternetPeer, type BrowserPeer } from '../../../src/net/index.ts'
 import { putRecord, selfHostEntry } from '../../../src/net/naming/index.ts'
 import { ROUTE_PROTOCOL, createRouteServer } from '../../../src/net/route/index.ts'
@@ -120,22 +126,35 @@ async function recordToJson(record: SignedRecord): Promise<RecordJson> {
 }
 
 function fileContent(spec: FileSpec): Uint8Array {
-  return 'text' in spec ? new TextEncoder().encode(spec.text) : deterministicBytes(spec.size, spec.seed)
+  return 'text' in spec
+    ? new TextEncoder().encode(spec.text)
+    : deterministicBytes(spec.size, spec.seed)
 }
 
 const harness = {
   /** Starts the peer (keys from this context's IndexedDB) and waits for `reservations` relay reservations. */
-  async start(reservations = Math.min(2, relayUrls.length)): Promise<{ peerId: string; owner: string }> {
-    current = await createAlternetPeer({ relays: relayUrls, dev: DEV, rtcConfiguration: { iceServers: [] } })
+  async start(
+    reservations = Math.min(2, relayUrls.length),
+  ): Promise<{ peerId: string; owner: string }> {
+    current = await createAlternetPeer({
+      relays: relayUrls,
+      dev: DEV,
+      rtcConfiguration: { iceServers: [] },
+    })
     current.addEventListener('host-dropped', (e) => {
       const detail = (e as CustomEvent<{ peer: { toString(): string }; error: unknown }>).detail
       dropped.push({ peer: detail.peer.toString(), error: failure(detail.error).error })
     })
     const relays = current.relays
     if (reservations > 0 && relays?.waitFor !== undefined) {
-      await relays.waitFor((s) => (s as unknown as { relays: { reserved: boolean }[] }).relays.filter((r) => r.reserved).length >= reservations && s.reachable, {
-        signal: AbortSignal.timeout(RESERVATION_TIMEOUT_MS),
-      })
+      await relays.waitFor(
+        (s) =>
+          (s as unknown as { relays: { reserved: boolean }[] }).relays.filter((r) => r.reserved)
+            .length >= reservations && s.reachable,
+        {
+          signal: AbortSignal.timeout(RESERVATION_TIMEOUT_MS),
+        },
+      )
     }
     statusLine.textContent = `Peer ${current.peerId.toString()}`
     return { peerId: current.peerId.toString(), owner: await harness.owner() }
@@ -148,7 +167,8 @@ const harness = {
 
   /** The relays this node holds reservations on, and its addresses. */
   relays(): { reserved: string[]; connected: string[]; addresses: string[] } {
-    const relays = peer().relays?.status().relays as { peerId: string; connected: boolean; reserved: boolean }[] | undefined
+    const relays = peer().relays?.status().relays as
+      { peerId: string; connected: boolean; reserved: boolean }[] | undefined
     return {
       reserved: (relays ?? []).filter((r) => r.reserved).map((r) => r.peerId),
       connected: (relays ?? []).filter((r) => r.connected).map((r) => r.peerId),
@@ -157,20 +177,41 @@ const harness = {
   },
 
   /** Waits until this node holds a reservation on each of `relays` and on none of `not`. */
-  async waitReservations(want: { on?: string[]; not?: string[]; count?: number }, ms = 30_000): Promise<string[]> {
+  async waitReservations(
+    want: { on?: string[]; not?: string[]; count?: number },
+    ms = 30_000,
+  ): Promise<string[]> {
     const deadline = Date.now() + ms
     for (;;) {
       const { reserved, addresses } = harness.relays()
-      const onOk = (want.on ?? []).every((r) => reserved.includes(r) && addresses.some((a) => a.includes(`/p2p/${r}/p2p-circuit`)))
-      const notOk = (want.not ?? []).every((r) => !reserved.includes(r) && !addresses.some((a) => a.includes(`/p2p/${r}/`)))
+      const onOk = (want.on ?? []).every(
+        (r) => reserved.includes(r) && addresses.some((a) => a.includes(`/p2p/${r}/p2p-circuit`)),
+      )
+      const notOk = (want.not ?? []).every(
+        (r) => !reserved.includes(r) && !addresses.some((a) => a.includes(`/p2p/${r}/`)),
+      )
       if (onOk && notOk && reserved.length >= (want.count ?? 0)) return reserved
-      if (Date.now() > deadline) throw new Error(`reservations ${JSON.stringify(reserved)}, wanted ${JSON.stringify(want)}`)
+      if (Date.now() > deadline)
+        throw new Error(`reservations ${JSON.stringify(reserved)}, wanted ${JSON.stringify(want)}`)
       await new Promise((r) => setTimeout(r, 100))
     }
   },
 
   /** Publishes a site from generated files; returns its root, each file's SHA-256 and the record. */
-  async publishSite(site: string, files: FileSpec[]): Promise<{ root: string; sha256: Record<string, string>; accepted: number; record: RecordJson; usedWorker: boolean; ms: number } | Failure> {
+  async publishSite(
+    site: string,
+    files: FileSpec[],
+  ): Promise<
+    | {
+        root: string
+        sha256: Record<string, string>
+        accepted: number
+        record: RecordJson
+        usedWorker: boolean
+        ms: number
+      }
+    | Failure
+  > {
     return attempt(async () => {
       const sums: Record<string, string> = {}
       const entries = await Promise.all(
@@ -183,7 +224,8 @@ const harness = {
       const t0 = performance.now()
       const result = await peer().publishSite({ site, files: entries })
       const chunks: Record<string, string[]> = {}
-      for (const [path, entry] of Object.entries(result.manifest.files)) chunks[path] = entry.chunks.map(String)
+      for (const [path, entry] of Object.entries(result.manifest.files))
+        chunks[path] = entry.chunks.map(String)
       roots.set(result.site, { root: result.root, chunks })
       return {
         root: result.root.toString(),
@@ -210,17 +252,39 @@ const harness = {
    * Signs and puts a root record for `name` pointing at the content of `contentOf` (a site this
    * page published), hosted by `hosts` (this node is `'self'`).
    */
-  async publishRecord(init: { name: string; contentOf?: string; content?: string; hosts: (HostJson | 'self')[]; meta?: Record<string, string> }): Promise<{ accepted: number; record: RecordJson } | Failure> {
+  async publishRecord(init: {
+    name: string
+    contentOf?: string
+    content?: string
+    hosts: (HostJson | 'self')[]
+    meta?: Record<string, string>
+  }): Promise<{ accepted: number; record: RecordJson } | Failure> {
     return attempt(async () => {
-      const root = init.content !== undefined ? CID.parse(init.content) : init.contentOf !== undefined ? roots.get(init.contentOf)?.root : undefined
-      const hosts = init.hosts.map((h) => (h === 'self' ? selfHostEntry(peer().libp2p) : hostFromJson(h)))
-      const { accepted, record } = await peer().naming.publish({ type: 'root', name: init.name, content: root, hosts, meta: init.meta })
+      const root =
+        init.content !== undefined
+          ? CID.parse(init.content)
+          : init.contentOf !== undefined
+            ? roots.get(init.contentOf)?.root
+            : undefined
+      const hosts = init.hosts.map((h) =>
+        h === 'self' ? selfHostEntry(peer().libp2p) : hostFromJson(h),
+      )
+      const { accepted, record } = await peer().naming.publish({
+        type: 'root',
+        name: init.name,
+        content: root,
+        hosts,
+        meta: init.meta,
+      })
       return { accepted, record: await recordToJson(record) }
     })
   },
 
   /** Resolves `name` (the naming service: cache, pins, validation). */
-  async resolve(name: string, fresh = false): Promise<(RecordJson & { fromCache: boolean; ms: number }) | Failure> {
+  async resolve(
+    name: string,
+    fresh = false,
+  ): Promise<(RecordJson & { fromCache: boolean; ms: number }) | Failure> {
     return attempt(async () => {
       const t0 = performance.now()
       const resolved = await peer().naming.resolve(name, { fresh })
@@ -275,7 +339,11 @@ const harness = {
     return peer()
       .libp2p.getConnections()
       .filter((c) => c.remotePeer.toString() === peerId && c.status === 'open')
-      .map((c) => ({ addr: c.remoteAddr.toString(), limited: c.limits != null, direct: c.limits == null && c.remoteAddr.toString().includes('/webrtc') }))
+      .map((c) => ({
+        addr: c.remoteAddr.toString(),
+        limited: c.limits != null,
+        direct: c.limits == null && c.remoteAddr.toString().includes('/webrtc'),
+      }))
   },
 
   /** Hosts the fetcher dropped (wrong bytes, failures), in order. */
@@ -305,22 +373,40 @@ const harness = {
   async putAroundNaming(name: string, seq: number): Promise<number> {
     const owner = await peer().storage.identity.getOrCreateOwnerKey()
     const record = await owner.createRecord({ type: 'root', name, seq })
-    const { accepted } = await putRecord(peer().libp2p.services.dht, await dhtKey(name), record.bytes, { timeoutMs: 15_000 })
+    const { accepted } = await putRecord(
+      peer().libp2p.services.dht,
+      await dhtKey(name),
+      record.bytes,
+      { timeoutMs: 15_000 },
+    )
     return accepted
   },
 
   /** Puts a short-lived record for `name` under a new throwaway key; returns that key's fingerprint. */
-  async putThrowaway(name: string, lifetimeMs: number): Promise<{ accepted: number; holder: string }> {
+  async putThrowaway(
+    name: string,
+    lifetimeMs: number,
+  ): Promise<{ accepted: number; holder: string }> {
     const key = generateKeyPair()
-    const record = await createRecord({ type: 'root', name, seq: 1, ttl: 1, expires: Date.now() + lifetimeMs }, key)
-    const { accepted } = await putRecord(peer().libp2p.services.dht, await dhtKey(name), record.bytes, { timeoutMs: 15_000 })
+    const record = await createRecord(
+      { type: 'root', name, seq: 1, ttl: 1, expires: Date.now() + lifetimeMs },
+      key,
+    )
+    const { accepted } = await putRecord(
+      peer().libp2p.services.dht,
+      await dhtKey(name),
+      record.bytes,
+      { timeoutMs: 15_000 },
+    )
     return { accepted, holder: await fingerprint(key.publicKey) }
   },
 
   /** The pinned holder of `name`, if any. */
   async pin(name: string): Promise<{ holder: string; replaced: boolean } | null> {
     const pin = await peer().storage.pins.getPin(name)
-    return pin === undefined ? null : { holder: await fingerprint(pin.holder), replaced: pin.replaced === true }
+    return pin === undefined
+      ? null
+      : { holder: await fingerprint(pin.holder), replaced: pin.replaced === true }
   },
 
   /** The cached record of `name`, if any. */
@@ -334,7 +420,10 @@ const harness = {
     const site = await peer().storage.sites.getPublishedSite(name)
     if (site === undefined) return null
     const record = decodeRecord(site.record)
-    return { seq: record.body.seq, addrs: (record.body.hosts ?? []).flatMap((h) => h.addrs.map((a) => multiaddr(a).toString())) }
+    return {
+      seq: record.body.seq,
+      addrs: (record.body.hosts ?? []).flatMap((h) => h.addrs.map((a) => multiaddr(a).toString())),
+    }
   },
 
   /** The owner key file under `passphrase`, as bytes. */
@@ -344,7 +433,10 @@ const harness = {
 
   /** Imports an owner key file; returns the new owner fingerprint. */
   async importKey(file: number[], passphrase: string): Promise<{ owner: string } | Failure> {
-    return attempt(async () => ({ owner: (await peer().storage.identity.importOwnerKey(Uint8Array.from(file), passphrase)).fingerprint }))
+    return attempt(async () => ({
+      owner: (await peer().storage.identity.importOwnerKey(Uint8Array.from(file), passphrase))
+        .fingerprint,
+    }))
   },
 
   /**

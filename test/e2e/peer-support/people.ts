@@ -9,13 +9,24 @@ import { findChromium } from '../../../scripts/find-chromium.mjs'
 import type { PeerHarness } from './harness.ts'
 
 /** Flags for a quiet headless Chromium. */
-export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+]
 /** How long one call into a page may take unless told otherwise. */
 export const CALL_TIMEOUT_MS = 60_000
 
 /** Launches headless Chromium. */
 export function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: (findChromium as () => string)(), headless: true, args: CHROMIUM_ARGS })
+  return chromium.launch({
+    executablePath: (findChromium as () => string)(),
+    headless: true,
+    args: CHROMIUM_ARGS,
+  })
 }
 
 /** Rejects with a clear message when `promise` takes longer than `ms`. */
@@ -32,7 +43,9 @@ export async function within<T>(what: string, ms: number, promise: Promise<T>): 
 }
 
 type Api = PeerHarness
-type Method = { [K in keyof Api]: Api[K] extends (...args: never[]) => unknown ? K : never }[keyof Api]
+type Method = {
+  [K in keyof Api]: Api[K] extends (...args: never[]) => unknown ? K : never
+}[keyof Api]
 type Args<K extends Method> = Api[K] extends (...args: infer A) => unknown ? A : never
 type Result<K extends Method> = Api[K] extends (...args: never[]) => infer R ? Awaited<R> : never
 
@@ -66,7 +79,9 @@ export class Person {
   async load(reload = false): Promise<void> {
     if (reload) await this.page.reload({ waitUntil: 'load' })
     else await this.page.goto(this.url, { waitUntil: 'load' })
-    await this.page.waitForFunction(() => 'peerHarness' in globalThis, undefined, { timeout: 30_000 })
+    await this.page.waitForFunction(() => 'peerHarness' in globalThis, undefined, {
+      timeout: 30_000,
+    })
   }
 
   /** Calls `window.peerHarness[method](...args)` in the page, bounded in time. */
@@ -78,7 +93,9 @@ export class Person {
   callWithin<K extends Method>(ms: number, method: K, ...args: Args<K>): Promise<Result<K>> {
     const run = this.page.evaluate(
       ({ method, args }) => {
-        const api = (globalThis as unknown as { peerHarness: Record<string, (...a: unknown[]) => unknown> }).peerHarness
+        const api = (
+          globalThis as unknown as { peerHarness: Record<string, (...a: unknown[]) => unknown> }
+        ).peerHarness
         return api[method](...args)
       },
       { method: method as string, args: args as unknown[] },
@@ -87,10 +104,17 @@ export class Person {
   }
 
   /** Calls `window.peerHarness.raw[method](...args)` (the bare data channel). */
-  raw<K extends keyof Api['raw']>(method: K, ...args: Api['raw'][K] extends (...a: infer A) => unknown ? A : never): Promise<Api['raw'][K] extends (...a: never[]) => infer R ? Awaited<R> : never> {
+  raw<K extends keyof Api['raw']>(
+    method: K,
+    ...args: Api['raw'][K] extends (...a: infer A) => unknown ? A : never
+  ): Promise<Api['raw'][K] extends (...a: never[]) => infer R ? Awaited<R> : never> {
     const run = this.page.evaluate(
       ({ method, args }) => {
-        const api = (globalThis as unknown as { peerHarness: { raw: Record<string, (...a: unknown[]) => unknown> } }).peerHarness.raw
+        const api = (
+          globalThis as unknown as {
+            peerHarness: { raw: Record<string, (...a: unknown[]) => unknown> }
+          }
+        ).peerHarness.raw
         return api[method](...args)
       },
       { method: method as string, args: args as unknown[] },

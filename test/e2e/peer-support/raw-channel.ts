@@ -52,7 +52,9 @@ export const rawChannel = {
   /** The receiving side: takes the offer, gives the answer. */
   async answer(offer: RTCSessionDescriptionInit): Promise<RTCSessionDescriptionInit> {
     const conn = open()
-    const got = new Promise<RTCDataChannel>((resolve) => (conn.ondatachannel = (e) => resolve(e.channel)))
+    const got = new Promise<RTCDataChannel>(
+      (resolve) => (conn.ondatachannel = (e) => resolve(e.channel)),
+    )
     await conn.setRemoteDescription(offer)
     await conn.setLocalDescription(await conn.createAnswer())
     void got.then(watch)
@@ -75,7 +77,12 @@ export const rawChannel = {
       if (Date.now() > deadline) throw new Error('no data channel arrived')
       await new Promise((r) => setTimeout(r, 20))
     }
-    await Promise.race([opened, new Promise((_, reject) => setTimeout(() => reject(new Error('the data channel did not open')), ms))])
+    await Promise.race([
+      opened,
+      new Promise((_, reject) =>
+        setTimeout(() => reject(new Error('the data channel did not open')), ms),
+      ),
+    ])
   },
   /** Arms the receiver for `size` bytes. */
   expect(size: number): void {
@@ -102,9 +109,13 @@ export const rawChannel = {
     const startAt = now()
     for (let offset = 0; offset < size; offset += messageSize) {
       if (dc.bufferedAmount > HIGH_WATER) {
-        await new Promise<void>((resolve) => dc.addEventListener('bufferedamountlow', () => resolve(), { once: true }))
+        await new Promise<void>((resolve) =>
+          dc.addEventListener('bufferedamountlow', () => resolve(), { once: true }),
+        )
       }
-      dc.send(bytes.subarray(offset, Math.min(size, offset + messageSize)) as Uint8Array<ArrayBuffer>)
+      dc.send(
+        bytes.subarray(offset, Math.min(size, offset + messageSize)) as Uint8Array<ArrayBuffer>,
+      )
     }
     return startAt
   },

@@ -3,7 +3,12 @@
  * bootstrap from the first), the first also serving the harness page on its app origin.
  * @module
  */
-import { removeDir, startRelay, tempDir, type RelayProcess } from '../../relay/support/relay-process.ts'
+import {
+  removeDir,
+  startRelay,
+  tempDir,
+  type RelayProcess,
+} from '../../relay/support/relay-process.ts'
 
 /** A relay of the test network. */
 export interface TestRelay {
@@ -50,7 +55,9 @@ export async function startNetwork(count: number, appDir: string): Promise<TestN
   const relays: TestRelay[] = []
   try {
     relays.push(await start(['--app-dir', appDir]))
-    const others = await Promise.all(Array.from({ length: count - 1 }, () => start(['--bootstrap', relays[0].process.tcp])))
+    const others = await Promise.all(
+      Array.from({ length: count - 1 }, () => start(['--bootstrap', relays[0].process.tcp])),
+    )
     relays.push(...others)
   } catch (error) {
     await Promise.all(relays.map((r) => r.stop()))

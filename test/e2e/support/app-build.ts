@@ -36,7 +36,8 @@ export async function buildApp(options: BuildOptions = {}): Promise<string> {
   if (options.version !== undefined) process.env.ALTERNET_VERSION = options.version
   try {
     const input: Record<string, string> = {}
-    for (const [i, entry] of (options.extraEntries ?? []).entries()) input[`extra${i}`] = resolve(REPO_ROOT, entry)
+    for (const [i, entry] of (options.extraEntries ?? []).entries())
+      input[`extra${i}`] = resolve(REPO_ROOT, entry)
     await build({
       root: REPO_ROOT,
       configFile: join(REPO_ROOT, 'vite.config.ts'),

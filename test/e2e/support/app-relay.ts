@@ -3,7 +3,12 @@
  * origins on `http://<label>.an.localhost:PORT` (Chromium resolves `*.localhost` to loopback).
  * @module
  */
-import { removeDir, startRelay, tempDir, type RelayProcess } from '../../relay/support/relay-process.ts'
+import {
+  removeDir,
+  startRelay,
+  tempDir,
+  type RelayProcess,
+} from '../../relay/support/relay-process.ts'
 import { siteOrigin } from '../../../src/bridge/site-origin.ts'
 
 /** A relay serving the app. */

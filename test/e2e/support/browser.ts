@@ -7,13 +7,26 @@ import { existsSync } from 'node:fs'
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
 
 /** Flags for a quiet headless Chromium on a CI machine. */
-export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+]
 
 /** The Chromium binary the tests drive. */
 export function chromiumPath(): string {
-  const candidates = [process.env.CHROME_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].filter((p): p is string => Boolean(p))
+  const candidates = [
+    process.env.CHROME_PATH,
+    '/usr/bin/chromium',
+    '/usr/bin/chromium-browser',
+    '/usr/bin/google-chrome',
+  ].filter((p): p is string => Boolean(p))
   const found = candidates.find((p) => existsSync(p))
-  if (found === undefined) throw new Error('No Chromium found: install it (apt-get install chromium) or set CHROME_PATH.')
+  if (found === undefined)
+    throw new Error('No Chromium found: install it (apt-get install chromium) or set CHROME_PATH.')
   return found
 }
 
@@ -23,8 +36,13 @@ export async function launchChromium(): Promise<Browser> {
 }
 
 /** A new context (fresh storage) whose page errors and console errors are collected. */
-export async function newPerson(browser: Browser, options: { viewport?: { width: number; height: number } } = {}): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
-  const context = await browser.newContext({ viewport: options.viewport ?? { width: 1024, height: 768 } })
+export async function newPerson(
+  browser: Browser,
+  options: { viewport?: { width: number; height: number } } = {},
+): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
+  const context = await browser.newContext({
+    viewport: options.viewport ?? { width: 1024, height: 768 },
+  })
   const page = await context.newPage()
   const errors: string[] = []
   page.on('pageerror', (error) => errors.push(String(error)))
@@ -32,7 +50,12 @@ export async function newPerson(browser: Browser, options: { viewport?: { width:
 }
 
 /** Polls `check` until it returns something other than undefined/false, or throws after `ms`. */
-export async function waitUntil<T>(what: string, check: () => Promise<T | undefined | false> | T | undefined | false, ms = 15_000, every = 100): Promise<T> {
+export async function waitUntil<T>(
+  what: string,
+  check: () => Promise<T | undefined | false> | T | undefined | false,
+  ms = 15_000,
+  every = 100,
+): Promise<T> {
   const deadline = Date.now() + ms
   let lastError: unknown
   while (Date.now() < deadline) {
@@ -44,5 +67,7 @@ export async function waitUntil<T>(what: string, check: () => Promise<T | undefi
     }
     await new Promise((r) => setTimeout(r, every))
   }
-  throw new Error(`timed out waiting for ${what}${lastError != null ? `: ${String(lastError)}` : ''}`)
+  throw new Error(
+    `timed out waiting for ${what}${lastError != null ? `: ${String(lastError)}` : ''}`,
+  )
 }

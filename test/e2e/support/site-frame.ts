@@ -23,19 +23,31 @@ export function bounded(ms: number, fn: () => Promise<unknown>): () => Promise<v
 
 /** Waits until the harness page has set `window.harness`. */
 export async function harnessReady(page: Page): Promise<void> {
-  await page.waitForFunction(() => (window as { harness?: unknown }).harness !== undefined, undefined, { timeout: 15_000 })
+  await page.waitForFunction(
+    () => (window as { harness?: unknown }).harness !== undefined,
+    undefined,
+    { timeout: 15_000 },
+  )
 }
 
 /** Waits until the page is controlled by the app's service worker. */
 export async function controlled(page: Page): Promise<void> {
-  await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 15_000 })
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, {
+    timeout: 15_000,
+  })
 }
 
 /** The frame of `page` showing `origin` (not its bridge), once its document has a `selector`. */
-export async function siteFrame(page: Page, origin: string, selector = 'body', ms = 20_000): Promise<Frame> {
+export async function siteFrame(
+  page: Page,
+  origin: string,
+  selector = 'body',
+  ms = 20_000,
+): Promise<Frame> {
   const frame = await waitUntil(
     `a frame on ${origin}`,
-    () => page.frames().find((f) => f.url().startsWith(origin + '/') && !f.url().includes('/__an/')),
+    () =>
+      page.frames().find((f) => f.url().startsWith(origin + '/') && !f.url().includes('/__an/')),
     ms,
   )
   await frame.waitForSelector(selector, { timeout: ms })

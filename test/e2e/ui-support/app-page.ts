@@ -31,12 +31,23 @@ export async function waitForPhase(page: Page, phase: string, ms = START_MS): Pr
 }
 
 /** Goes to a screen by its navigation link. */
-export async function goTo(page: Page, label: 'Browse' | 'Publish' | 'My sites' | 'Identity' | 'Settings'): Promise<void> {
-  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: label, exact: true }).click()
+export async function goTo(
+  page: Page,
+  label: 'Browse' | 'Publish' | 'My sites' | 'Identity' | 'Settings',
+): Promise<void> {
+  await page
+    .getByRole('navigation', { name: 'Main' })
+    .getByRole('link', { name: label, exact: true })
+    .click()
 }
 
 /** Fills Name and Topic and waits for the availability line to say `expect` (`free`, `yours`, `held`). */
-export async function chooseName(page: Page, name: string, topic: string, expect: 'free' | 'yours' | 'held' = 'free'): Promise<void> {
+export async function chooseName(
+  page: Page,
+  name: string,
+  topic: string,
+  expect: 'free' | 'yours' | 'held' = 'free',
+): Promise<void> {
   await page.getByRole('textbox', { name: 'Name', exact: true }).fill(name)
   await page.getByRole('textbox', { name: 'Topic', exact: true }).fill(topic)
   const text = expect === 'held' ? 'is held by another key' : `is ${expect}`
@@ -87,13 +98,35 @@ export interface AxeViolation {
 
 /** Runs axe-core on the page; returns its serious and critical violations. */
 export async function seriousViolations(page: Page): Promise<AxeViolation[]> {
-  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: AXE_SOURCE })
+  if (!(await page.evaluate(() => 'axe' in window)))
+    await page.addScriptTag({ content: AXE_SOURCE })
   return page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(context: unknown, options: unknown): Promise<{ violations: { id: string; impact: string | null; help: string; nodes: { target: unknown[] }[] }[] }> } }).axe
+    const axe = (
+      window as unknown as {
+        axe: {
+          run(
+            context: unknown,
+            options: unknown,
+          ): Promise<{
+            violations: {
+              id: string
+              impact: string | null
+              help: string
+              nodes: { target: unknown[] }[]
+            }[]
+          }>
+        }
+      }
+    ).axe
     const result = await axe.run(document, { resultTypes: ['violations'] })
     return result.violations
       .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.map((n) => JSON.stringify(n.target)) }))
+      .map((v) => ({
+        id: v.id,
+        impact: v.impact,
+        help: v.help,
+        targets: v.nodes.map((n) => JSON.stringify(n.target)),
+      }))
   })
 }
 
@@ -131,13 +164,16 @@ export async function focused(page: Page): Promise<Focused | undefined> {
     if (element === null || element === document.body) return undefined
     const html = element as HTMLElement
     const root = html.getRootNode() as Document | ShadowRoot
-    const labelled = html.id !== '' ? root.querySelector?.(`label[for="${html.id}"]`)?.textContent : undefined
+    const labelled =
+      html.id !== '' ? root.querySelector?.(`label[for="${html.id}"]`)?.textContent : undefined
     const style = getComputedStyle(html)
     return {
       tag: html.tagName.toLowerCase(),
       id: html.id,
       label: (html.getAttribute('aria-label') ?? labelled ?? html.textContent ?? '').trim(),
-      ringVisible: (style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0) || style.boxShadow !== 'none',
+      ringVisible:
+        (style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0) ||
+        style.boxShadow !== 'none',
     }
   })
 }

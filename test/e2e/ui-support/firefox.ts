@@ -9,18 +9,29 @@ import puppeteer, { type Browser, type Frame, type Page } from 'puppeteer-core'
 
 /** Where Firefox is looked for: FIREFOX_PATH, else Debian's. */
 export function firefoxPath(): string | undefined {
-  return [process.env.FIREFOX_PATH, '/usr/bin/firefox-esr', '/usr/bin/firefox'].find((p): p is string => Boolean(p) && existsSync(p!))
+  return [process.env.FIREFOX_PATH, '/usr/bin/firefox-esr', '/usr/bin/firefox'].find(
+    (p): p is string => Boolean(p) && existsSync(p!),
+  )
 }
 
 /** Launches headless Firefox; `prefs` turn browser features off to test what the app says then. */
 export async function launchFirefox(prefs: Record<string, unknown> = {}): Promise<Browser> {
   const executablePath = firefoxPath()
-  if (executablePath === undefined) throw new Error('No Firefox found: apt-get install -y firefox-esr, or set FIREFOX_PATH.')
-  return puppeteer.launch({ browser: 'firefox', executablePath, headless: true, protocolTimeout: 120_000, extraPrefsFirefox: prefs })
+  if (executablePath === undefined)
+    throw new Error('No Firefox found: apt-get install -y firefox-esr, or set FIREFOX_PATH.')
+  return puppeteer.launch({
+    browser: 'firefox',
+    executablePath,
+    headless: true,
+    protocolTimeout: 120_000,
+    extraPrefsFirefox: prefs,
+  })
 }
 
 /** A new person: a fresh browser context (own storage) and a page; page errors are collected. */
-export async function newFirefoxPerson(browser: Browser): Promise<{ page: Page; errors: string[]; close(): Promise<void> }> {
+export async function newFirefoxPerson(
+  browser: Browser,
+): Promise<{ page: Page; errors: string[]; close(): Promise<void> }> {
   const context = await browser.createBrowserContext()
   const page = await context.newPage()
   const errors: string[] = []
@@ -29,7 +40,13 @@ export async function newFirefoxPerson(browser: Browser): Promise<{ page: Page; 
 }
 
 /** Opens the app at `hash` and waits for the session phase. */
-export async function openAppIn(page: Page, appOrigin: string, hash: string, phase = 'running', ms = 30_000): Promise<void> {
+export async function openAppIn(
+  page: Page,
+  appOrigin: string,
+  hash: string,
+  phase = 'running',
+  ms = 30_000,
+): Promise<void> {
   await page.goto(`${appOrigin}/${hash}`)
   await page.waitForSelector(`an-app[data-phase="${phase}"]`, { timeout: ms })
 }
@@ -62,7 +79,12 @@ export async function waitForText(page: Page, text: string, ms = 45_000): Promis
 }
 
 /** The frame showing `origin` (not its bridge), once `selector` is in it. */
-export async function frameOf(page: Page, origin: string, selector: string, ms = 45_000): Promise<Frame> {
+export async function frameOf(
+  page: Page,
+  origin: string,
+  selector: string,
+  ms = 45_000,
+): Promise<Frame> {
   const deadline = Date.now() + ms
   while (Date.now() < deadline) {
     for (const frame of page.frames()) {

@@ -43,13 +43,23 @@ export function solidPng(size: number, rgb: [number, number, number]): Buffer {
   header.writeUInt32BE(size, 4)
   header[8] = 8
   header[9] = 2
-  const row = Buffer.concat([Buffer.from([0]), Buffer.from(Array.from({ length: size }, () => rgb).flat())])
+  const row = Buffer.concat([
+    Buffer.from([0]),
+    Buffer.from(Array.from({ length: size }, () => rgb).flat()),
+  ])
   const raw = Buffer.concat(Array.from({ length: size }, () => row))
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', header), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))])
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', header),
+    chunk('IDAT', deflateSync(raw)),
+    chunk('IEND', Buffer.alloc(0)),
+  ])
 }
 
 /** The files of the test site, by path. */
-export function siteFiles(title = 'A site published from a browser'): Record<string, string | Buffer> {
+export function siteFiles(
+  title = 'A site published from a browser',
+): Record<string, string | Buffer> {
   return {
     'index.html': `<!doctype html>
 <html lang="en">
@@ -74,7 +84,9 @@ export function siteFiles(title = 'A site published from a browser'): Record<str
 }
 
 /** Writes the test site into a new temp folder `<tmp>/mysite/`; returns that folder. */
-export async function writeSiteFolder(title?: string): Promise<{ dir: string; remove(): Promise<void> }> {
+export async function writeSiteFolder(
+  title?: string,
+): Promise<{ dir: string; remove(): Promise<void> }> {
   const base = await mkdtemp(join(tmpdir(), 'an-ui-site-'))
   const dir = join(base, 'mysite')
   for (const [path, content] of Object.entries(siteFiles(title))) {

@@ -25,7 +25,11 @@ import { createAnSelector, createAnValidator } from '../../../src/core/records/i
 export const DHT_PROTOCOL = '/an/kad/1.0.0'
 
 /** A test client node. */
-export type Client = Libp2p<{ dht: KadDHT; identify: ReturnType<ReturnType<typeof identify>>; ping: ReturnType<ReturnType<typeof ping>> }>
+export type Client = Libp2p<{
+  dht: KadDHT
+  identify: ReturnType<ReturnType<typeof identify>>
+  ping: ReturnType<ReturnType<typeof ping>>
+}>
 
 /** Options of a test client. */
 export interface ClientInit {
@@ -40,7 +44,12 @@ export interface ClientInit {
 /** Starts a client and connects it to `relays`; waits until its routing table holds them. */
 export async function createClient(init: ClientInit = {}): Promise<Client> {
   const node = (await createLibp2p({
-    addresses: { listen: [...(init.circuit === true ? ['/p2p-circuit'] : []), ...(init.listen === true ? ['/ip4/127.0.0.1/tcp/0'] : [])] },
+    addresses: {
+      listen: [
+        ...(init.circuit === true ? ['/p2p-circuit'] : []),
+        ...(init.listen === true ? ['/ip4/127.0.0.1/tcp/0'] : []),
+      ],
+    },
     transports: [tcp(), webSockets(), circuitRelayTransport()],
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
@@ -57,7 +66,8 @@ export async function createClient(init: ClientInit = {}): Promise<Client> {
       }),
     },
   })) as unknown as Client
-  for (const addr of init.relays ?? []) await node.dial(multiaddr(addr), { signal: AbortSignal.timeout(10_000) })
+  for (const addr of init.relays ?? [])
+    await node.dial(multiaddr(addr), { signal: AbortSignal.timeout(10_000) })
   return node
 }
 
@@ -66,22 +76,34 @@ export async function waitForRoutingTable(client: Client, n: number, ms = 10_000
   const deadline = Date.now() + ms
   const table = (client.services.dht as unknown as { routingTable: { size: number } }).routingTable
   while (table.size < n) {
-    if (Date.now() > deadline) throw new Error(`routing table holds ${table.size} peers, wanted ${n}`)
+    if (Date.now() > deadline)
+      throw new Error(`routing table holds ${table.size} peers, wanted ${n}`)
     await new Promise((r) => setTimeout(r, 100))
   }
 }
 
 /** Puts a record through the DHT; resolves when at least one peer took it. */
-export async function dhtPut(client: Client, key: Uint8Array, value: Uint8Array, ms = 15_000): Promise<number> {
+export async function dhtPut(
+  client: Client,
+  key: Uint8Array,
+  value: Uint8Array,
+  ms = 15_000,
+): Promise<number> {
   let accepted = 0
-  for await (const event of client.services.dht.put(key, value, { signal: AbortSignal.timeout(ms) })) {
+  for await (const event of client.services.dht.put(key, value, {
+    signal: AbortSignal.timeout(ms),
+  })) {
     if (event.name === 'PEER_RESPONSE') accepted++
   }
   return accepted
 }
 
 /** Resolves a record through the DHT (the selector's best), or undefined. */
-export async function dhtGet(client: Client, key: Uint8Array, ms = 15_000): Promise<Uint8Array | undefined> {
+export async function dhtGet(
+  client: Client,
+  key: Uint8Array,
+  ms = 15_000,
+): Promise<Uint8Array | undefined> {
   try {
     for await (const event of client.services.dht.get(key, { signal: AbortSignal.timeout(ms) })) {
       if (event.name === 'VALUE') return event.value
@@ -148,7 +170,12 @@ export function decodeKadRecord(message: Uint8Array): Uint8Array | undefined {
 }
 
 /** Sends one raw message to `peer` on the DHT protocol; resolves to the reply, or rejects when the relay resets the stream. */
-export async function kadRequest(client: Client, peer: string, message: Uint8Array, ms = 5000): Promise<Uint8Array> {
+export async function kadRequest(
+  client: Client,
+  peer: string,
+  message: Uint8Array,
+  ms = 5000,
+): Promise<Uint8Array> {
   const signal = AbortSignal.timeout(ms)
   const stream = await client.dialProtocol(peerIdFromString(peer), DHT_PROTOCOL, { signal })
   const lp = lpStream(stream)
@@ -159,7 +186,12 @@ export async function kadRequest(client: Client, peer: string, message: Uint8Arr
 }
 
 /** Offers `value` under `key` to one relay directly; true when it stored it, false when it refused. */
-export async function putDirect(client: Client, peer: string, key: Uint8Array, value: Uint8Array): Promise<boolean> {
+export async function putDirect(
+  client: Client,
+  peer: string,
+  key: Uint8Array,
+  value: Uint8Array,
+): Promise<boolean> {
   const record = new Libp2pRecord(key, value, new Date()).serialize()
   try {
     await kadRequest(client, peer, encodeKadMessage(PUT_VALUE, key, record))
@@ -170,7 +202,11 @@ export async function putDirect(client: Client, peer: string, key: Uint8Array, v
 }
 
 /** Asks one relay directly for the record under `key`; the value, or undefined. */
-export async function getDirect(client: Client, peer: string, key: Uint8Array): Promise<Uint8Array | undefined> {
+export async function getDirect(
+  client: Client,
+  peer: string,
+  key: Uint8Array,
+): Promise<Uint8Array | undefined> {
   const reply = await kadRequest(client, peer, encodeKadMessage(GET_VALUE, key))
   const record = decodeKadRecord(reply)
   return record == null ? undefined : Libp2pRecord.deserialize(record).value
@@ -189,7 +225,9 @@ export async function provide(client: Client, cid: CID, ms = 15_000): Promise<nu
 export async function findProviders(client: Client, cid: CID, ms = 15_000): Promise<string[]> {
   const found = new Set<string>()
   try {
-    for await (const event of client.services.dht.findProviders(cid, { signal: AbortSignal.timeout(ms) })) {
+    for await (const event of client.services.dht.findProviders(cid, {
+      signal: AbortSignal.timeout(ms),
+    })) {
       if (event.name === 'PROVIDER') for (const p of event.providers) found.add(p.id.toString())
       if (found.size > 0) break
     }

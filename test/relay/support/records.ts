@@ -6,7 +6,13 @@ import { CID } from 'multiformats/cid'
 import { sha256 } from 'multiformats/hashes/sha2'
 import { generateKeyPair, sign, type Ed25519KeyPair } from '../../../src/core/crypto/ed25519.ts'
 import { encodeCbor, encodeEnvelope } from '../../../src/core/records/codec.ts'
-import { createRecord, dhtKey, encodeRecord, recordSigningBytes, type RecordFields } from '../../../src/core/records/index.ts'
+import {
+  createRecord,
+  dhtKey,
+  encodeRecord,
+  recordSigningBytes,
+  type RecordFields,
+} from '../../../src/core/records/index.ts'
 
 export { dhtKey, generateKeyPair }
 export type { Ed25519KeyPair }
@@ -29,14 +35,27 @@ export async function contentRoot(seed: string): Promise<CID> {
 }
 
 /** A valid root record's envelope bytes. */
-export async function rootRecord(name: string, keyPair: Ed25519KeyPair, fields: Partial<RecordFields> = {}): Promise<Uint8Array> {
+export async function rootRecord(
+  name: string,
+  keyPair: Ed25519KeyPair,
+  fields: Partial<RecordFields> = {},
+): Promise<Uint8Array> {
   return encodeRecord(await createRecord({ type: 'root', name, seq: 1, ...fields }, keyPair))
 }
 
 /** A record naming `owner` as its key but signed by another key. */
 export async function forgedRecord(name: string, owner: Ed25519KeyPair): Promise<Uint8Array> {
   const created = Date.now()
-  const bodyBytes = encodeCbor({ v: 1, type: 'root', name, owner: owner.publicKey, seq: 50, created, expires: created + HOUR, ttl: 300 })
+  const bodyBytes = encodeCbor({
+    v: 1,
+    type: 'root',
+    name,
+    owner: owner.publicKey,
+    seq: 50,
+    created,
+    expires: created + HOUR,
+    ttl: 300,
+  })
   const sig = await sign(generateKeyPair().seed, recordSigningBytes(bodyBytes))
   return encodeEnvelope({ body: bodyBytes, sig })
 }
@@ -50,12 +69,31 @@ export async function expiredRecord(name: string, keyPair: Ed25519KeyPair): Prom
 /** A correctly signed record larger than the 10 KiB the protocol allows. */
 export async function oversizedRecord(name: string, keyPair: Ed25519KeyPair): Promise<Uint8Array> {
   const created = Date.now()
-  const bodyBytes = encodeCbor({ v: 1, type: 'root', name, owner: keyPair.publicKey, seq: 70, created, expires: created + HOUR, ttl: 300, meta: { pad: 'x'.repeat(11_000) } })
+  const bodyBytes = encodeCbor({
+    v: 1,
+    type: 'root',
+    name,
+    owner: keyPair.publicKey,
+    seq: 70,
+    created,
+    expires: created + HOUR,
+    ttl: 300,
+    meta: { pad: 'x'.repeat(11_000) },
+  })
   const sig = await sign(keyPair.seed, recordSigningBytes(bodyBytes))
   return encodeEnvelope({ body: bodyBytes, sig })
 }
 
 /** A subdomain record (`TXT`) signed by `keyPair`, which it names as its root's owner. */
-export async function subdomainRecord(name: string, keyPair: Ed25519KeyPair, fields: Partial<RecordFields> = {}): Promise<Uint8Array> {
-  return encodeRecord(await createRecord({ type: 'TXT', name, seq: 1, text: `by ${name}`, ...fields } as RecordFields, keyPair))
+export async function subdomainRecord(
+  name: string,
+  keyPair: Ed25519KeyPair,
+  fields: Partial<RecordFields> = {},
+): Promise<Uint8Array> {
+  return encodeRecord(
+    await createRecord(
+      { type: 'TXT', name, seq: 1, text: `by ${name}`, ...fields } as RecordFields,
+      keyPair,
+    ),
+  )
 }

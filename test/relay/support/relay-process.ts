@@ -56,13 +56,36 @@ process.on('exit', () => {
 
 /** The flags every test relay gets: loopback, any free ports, quiet logs. */
 export function testFlags(dataDir: string): string[] {
-  return ['--data-dir', dataDir, '--host', '127.0.0.1', '--http-port', '0', '--tcp-port', '0', '--ws-port', '0', '--webrtc-port', '0', '--log-level', 'info']
+  return [
+    '--data-dir',
+    dataDir,
+    '--host',
+    '127.0.0.1',
+    '--http-port',
+    '0',
+    '--tcp-port',
+    '0',
+    '--ws-port',
+    '0',
+    '--webrtc-port',
+    '0',
+    '--log-level',
+    'info',
+  ]
 }
 
 /** Runs the CLI with `args` to completion; returns exit code and output (for flag errors). */
-export function runCli(args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = START_TIMEOUT_MS): Promise<{ code: number | null; stdout: string; stderr: string }> {
+export function runCli(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+  timeoutMs = START_TIMEOUT_MS,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, [CLI, ...args], { cwd: REPO_ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+    const proc = spawn(process.execPath, [CLI, ...args], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
     running.add(proc)
     let stdout = ''
     let stderr = ''
@@ -82,7 +105,10 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 
 
 /** Starts a relay process with `testFlags(dataDir)` plus `extra`; resolves once it serves. */
 export async function startRelay(dataDir: string, extra: string[] = []): Promise<RelayProcess> {
-  const proc = spawn(process.execPath, [CLI, ...testFlags(dataDir), ...extra], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
+  const proc = spawn(process.execPath, [CLI, ...testFlags(dataDir), ...extra], {
+    cwd: REPO_ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
   running.add(proc)
   let stderr = ''
   proc.stderr!.on('data', (d: Buffer) => (stderr += d.toString()))
@@ -94,7 +120,10 @@ export async function startRelay(dataDir: string, extra: string[] = []): Promise
   )
   const listening = await new Promise<Listening>((resolve, reject) => {
     let out = ''
-    const timer = setTimeout(() => reject(new Error(`relay did not start within ${START_TIMEOUT_MS} ms: ${stderr}`)), START_TIMEOUT_MS)
+    const timer = setTimeout(
+      () => reject(new Error(`relay did not start within ${START_TIMEOUT_MS} ms: ${stderr}`)),
+      START_TIMEOUT_MS,
+    )
     proc.stdout!.on('data', (d: Buffer) => {
       out += d.toString()
       const line = out.split('\n').find((l) => l.includes('"event":"listening"'))
@@ -131,14 +160,22 @@ export async function startRelay(dataDir: string, extra: string[] = []): Promise
 }
 
 /** GETs a relay URL path and parses JSON. */
-export async function getJson<T = Record<string, unknown>>(relay: Listening, path: string): Promise<T> {
+export async function getJson<T = Record<string, unknown>>(
+  relay: Listening,
+  path: string,
+): Promise<T> {
   const res = await fetch(relay.http + path, { signal: AbortSignal.timeout(5000) })
   if (!res.ok) throw new Error(`${path}: HTTP ${res.status}`)
   return (await res.json()) as T
 }
 
 /** Polls `check` until it returns a value other than undefined/false, or throws after `ms`. */
-export async function waitFor<T>(what: string, check: () => Promise<T | undefined | false> | T | undefined | false, ms = 15_000, every = 200): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  check: () => Promise<T | undefined | false> | T | undefined | false,
+  ms = 15_000,
+  every = 200,
+): Promise<T> {
   const deadline = Date.now() + ms
   let lastError: unknown
   while (Date.now() < deadline) {
@@ -150,7 +187,9 @@ export async function waitFor<T>(what: string, check: () => Promise<T | undefine
     }
     await new Promise((r) => setTimeout(r, every))
   }
-  throw new Error(`timed out waiting for ${what}${lastError != null ? `: ${String(lastError)}` : ''}`)
+  throw new Error(
+    `timed out waiting for ${what}${lastError != null ? `: ${String(lastError)}` : ''}`,
+  )
 }
 
 /** The value of one Prometheus sample (`name{labels}`), 0 when absent. */

@@ -8,7 +8,11 @@
  * @module
  */
 import { parseAddress } from '../../../../src/core/names/index.ts'
-import { createBridgeHost, type BridgeHost, type SiteDocumentDetail } from '../../../../src/bridge/bridge-host.ts'
+import {
+  createBridgeHost,
+  type BridgeHost,
+  type SiteDocumentDetail,
+} from '../../../../src/bridge/bridge-host.ts'
 import { NodeUnavailableError } from '../../../../src/bridge/errors.ts'
 import type { StreamMode } from '../../../../src/bridge/port-stream.ts'
 import { registerAppServiceWorker } from '../../../../src/bridge/sw-registration.ts'
@@ -16,8 +20,12 @@ import { createAlternetPeer, type BrowserPeer } from '../../../../src/net/index.
 import { DEFAULT_MEDIA_SIZE, DEMO_CSS, mediaByte } from './demo-site.ts'
 
 /** A 1×1 PNG. */
-const PNG = Uint8Array.from(atob('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=='), (c) => c.charCodeAt(0))
-
+const PNG = Uint8Array.from(
+  atob(
+    'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
+  ),
+  (c) => c.charCodeAt(0),
+)
 
 const params = new URLSearchParams(location.search)
 const statusLine = document.getElementById('status')!
@@ -60,10 +68,17 @@ function gated(response: Response): Response {
     },
     cancel: (reason) => reader.cancel(reason),
   })
-  return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers })
+  return new Response(body, {
+    status: response.status,
+    statusText: response.statusText,
+    headers: response.headers,
+  })
 }
 
-async function anFetch(url: string, init: { method: 'GET' | 'HEAD'; headers: Headers }): Promise<Response> {
+async function anFetch(
+  url: string,
+  init: { method: 'GET' | 'HEAD'; headers: Headers },
+): Promise<Response> {
   if (peer === undefined) throw new NodeUnavailableError('The node is not running.')
   const response = await peer.fetch(url, init)
   return gate !== undefined && parseAddress(url).path === gate.path ? gated(response) : response
@@ -75,12 +90,18 @@ const harness = {
   events,
   /** Starts the real peer against the relay that served this page. */
   async startPeer(): Promise<string> {
-    peer = await createAlternetPeer({ relays: [location.origin], dev: { allowPrivateAddresses: true, allowInsecureWebSockets: true } })
+    peer = await createAlternetPeer({
+      relays: [location.origin],
+      dev: { allowPrivateAddresses: true, allowInsecureWebSockets: true },
+    })
     statusLine.textContent = `Peer ${peer.peerId.toString()}`
     return peer.peerId.toString()
   },
   /** Publishes the demo site (page, stylesheet, script, image, sub-folder page, 3 MiB media) under `site`. */
-  async publishDemo(site: string, mediaSize = DEFAULT_MEDIA_SIZE): Promise<{ root: string; accepted: number }> {
+  async publishDemo(
+    site: string,
+    mediaSize = DEFAULT_MEDIA_SIZE,
+  ): Promise<{ root: string; accepted: number }> {
     if (peer === undefined) throw new Error('startPeer first')
     const media = new Uint8Array(mediaSize)
     for (let i = 0; i < media.length; i++) media[i] = mediaByte(i)
@@ -93,7 +114,10 @@ const harness = {
       { path: '/style.css', content: DEMO_CSS },
       { path: '/script.js', content: 'document.body.dataset.ran = "yes"\n' },
       { path: '/img.png', content: PNG },
-      { path: '/sub/index.html', content: `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Sub of ${site}</title></head><body><h1>Sub-folder page</h1><p><a href="../">Back</a></p></body></html>` },
+      {
+        path: '/sub/index.html',
+        content: `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Sub of ${site}</title></head><body><h1>Sub-folder page</h1><p><a href="../">Back</a></p></body></html>`,
+      },
       { path: '/media.bin', content: media, type: 'application/octet-stream' },
     ]
     const result = await peer.publishSite({ site, files })
@@ -102,8 +126,13 @@ const harness = {
   /** Shows `address` in the site frame through the site's bridge. */
   async show(address: string): Promise<string> {
     if (host === undefined) {
-      host = createBridgeHost({ fetch: anFetch, streamMode: (params.get('stream') as StreamMode | null) ?? 'auto' })
-      host.addEventListener('document', (event) => documents.push((event as CustomEvent<SiteDocumentDetail>).detail))
+      host = createBridgeHost({
+        fetch: anFetch,
+        streamMode: (params.get('stream') as StreamMode | null) ?? 'auto',
+      })
+      host.addEventListener('document', (event) =>
+        documents.push((event as CustomEvent<SiteDocumentDetail>).detail),
+      )
     }
     return host.show(frame, address)
   },
