@@ -42,25 +42,4 @@ export async function startAllRelays(): Promise<void> {
   for (const relay of await testRelays()) if (!relay.running) await startRelay(relay.index)
 }
 
-/** Polls `check` until it returns a value other than undefined/false, or throws after `ms`. */
-export async function eventually<T>(
-  what: string,
-  check: () => Promise<T | undefined | false> | T | undefined | false,
-  ms = 15_000,
-  every = 50,
-): Promise<T> {
-  const deadline = Date.now() + ms
-  let lastError: unknown
-  while (Date.now() < deadline) {
-    try {
-      const value = await check()
-      if (value !== undefined && value !== false) return value
-    } catch (err) {
-      lastError = err
-    }
-    await new Promise((r) => setTimeout(r, every))
-  }
-  throw new Error(
-    `timed out waiting for ${what}${lastError != null ? `: ${String(lastError)}` : ''}`,
-  )
-}
+export { eventually } from './eventually.ts'

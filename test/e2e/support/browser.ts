@@ -5,6 +5,7 @@
  */
 import { existsSync } from 'node:fs'
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
+import { eventually } from '../../support/eventually.ts'
 
 /** Flags for a quiet headless Chromium on a CI machine. */
 export const CHROMIUM_ARGS = [
@@ -50,24 +51,11 @@ export async function newPerson(
 }
 
 /** Polls `check` until it returns something other than undefined/false, or throws after `ms`. */
-export async function waitUntil<T>(
+export function waitUntil<T>(
   what: string,
   check: () => Promise<T | undefined | false> | T | undefined | false,
   ms = 15_000,
   every = 100,
 ): Promise<T> {
-  const deadline = Date.now() + ms
-  let lastError: unknown
-  while (Date.now() < deadline) {
-    try {
-      const value = await check()
-      if (value !== undefined && value !== false) return value
-    } catch (error) {
-      lastError = error
-    }
-    await new Promise((r) => setTimeout(r, every))
-  }
-  throw new Error(
-    `timed out waiting for ${what}${lastError != null ? `: ${String(lastError)}` : ''}`,
-  )
+  return eventually(what, check, ms, every)
 }

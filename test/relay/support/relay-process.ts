@@ -8,6 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { eventually } from '../../support/eventually.ts'
 
 /** The repository root (relay processes run from there). */
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url))
@@ -169,27 +170,14 @@ export async function getJson<T = Record<string, unknown>>(
   return (await res.json()) as T
 }
 
-/** Polls `check` until it returns a value other than undefined/false, or throws after `ms`. */
-export async function waitFor<T>(
+/** Polls `check` until it returns something other than undefined/false, or throws after `ms`. */
+export function waitFor<T>(
   what: string,
   check: () => Promise<T | undefined | false> | T | undefined | false,
   ms = 15_000,
   every = 200,
 ): Promise<T> {
-  const deadline = Date.now() + ms
-  let lastError: unknown
-  while (Date.now() < deadline) {
-    try {
-      const value = await check()
-      if (value !== undefined && value !== false) return value
-    } catch (err) {
-      lastError = err
-    }
-    await new Promise((r) => setTimeout(r, every))
-  }
-  throw new Error(
-    `timed out waiting for ${what}${lastError != null ? `: ${String(lastError)}` : ''}`,
-  )
+  return eventually(what, check, ms, every)
 }
 
 /** The value of one Prometheus sample (`name{labels}`), 0 when absent. */
