@@ -7,7 +7,7 @@
 import * as dagCbor from '@ipld/dag-cbor'
 import { CID } from 'multiformats/cid'
 import { sha256 } from '../crypto/sha256.ts'
-import { compare, equals, utf8 } from '../bytes.ts'
+import { compare, utf8 } from '../bytes.ts'
 import {
   CHUNK_SIZE,
   DAG_CBOR_CODEC,
@@ -24,6 +24,7 @@ import { InvalidManifestError, MalformedManifestError, type ManifestReason } fro
 import { mediaTypeFor } from './media-types.ts'
 import { normalizePath } from './paths.ts'
 import { verifyBlock } from './verify.ts'
+import { decodeCanonicalCbor } from '../cbor.ts'
 
 /** One file of a site. */
 export interface FileEntry {
@@ -201,16 +202,13 @@ export async function decodeManifest(bytes: Uint8Array, cid?: CID): Promise<Mani
     }
     await verifyBlock(cid, bytes)
   }
-  let value: unknown
-  try {
-    value = dagCbor.decode(bytes)
-  } catch (error) {
-    fail('not-canonical', `The manifest is not valid DAG-CBOR: ${(error as Error).message}`)
-  }
   // One encoding per manifest: anything the encoder would not produce is refused.
-  if (!equals(dagCbor.encode(value), bytes)) {
-    fail('not-canonical', 'The manifest is not in canonical DAG-CBOR form.')
+  const decoded = decodeCanonicalCbor(bytes)
+  if (!decoded.ok && decoded.reason === 'invalid') {
+    fail('not-canonical', `The manifest is not valid DAG-CBOR: ${(decoded.cause as Error).message}`)
   }
+  if (!decoded.ok) fail('not-canonical', 'The manifest is not in canonical DAG-CBOR form.')
+  const value = decoded.value
   if (typeof value !== 'object' || value === null || Array.isArray(value) || CID.asCID(value)) {
     fail('not-a-map', 'The manifest is not a map.')
   }

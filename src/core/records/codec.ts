@@ -3,13 +3,12 @@
  * @module
  */
 import * as dagCbor from '@ipld/dag-cbor'
-import { CID } from 'multiformats/cid'
-import { concat, equals, utf8 } from '../bytes.ts'
+import { decodeCanonicalCbor, isCborMap, type CborMap } from '../cbor.ts'
+import { concat, utf8 } from '../bytes.ts'
 import { MAX_RECORD_SIZE, SIGNATURE_LENGTH } from './constants.ts'
 import { InvalidSignatureError, MalformedRecordError, RecordTooLargeError } from './errors.ts'
 
-/** A decoded CBOR map, before its fields are checked. */
-export type CborMap = Record<string, unknown>
+export type { CborMap } from '../cbor.ts'
 
 /** An envelope split into the signed body bytes and the signature. */
 export interface Envelope {
@@ -21,35 +20,18 @@ export interface Envelope {
   sig: Uint8Array
 }
 
-/**
- * Decodes DAG-CBOR and refuses every encoding but the canonical one: the bytes must be exactly
- * what re-encoding the decoded value gives (sorted keys, shortest integers, no trailing bytes,
- * 64-bit floats only, no `undefined`).
- */
+/** Strict DAG-CBOR decoding (see `decodeCanonicalCbor`), refused as `MalformedRecordError`. */
 export function decodeCanonical(bytes: Uint8Array, what: string): unknown {
-  let value: unknown
-  let again: Uint8Array
-  try {
-    value = dagCbor.decode(bytes)
-    again = dagCbor.encode(value)
-  } catch (cause) {
-    throw new MalformedRecordError(`the ${what} is not valid DAG-CBOR`, { cause })
+  const decoded = decodeCanonicalCbor(bytes)
+  if (decoded.ok) return decoded.value
+  if (decoded.reason === 'invalid') {
+    throw new MalformedRecordError(`the ${what} is not valid DAG-CBOR`, { cause: decoded.cause })
   }
-  if (!equals(again, bytes)) throw new MalformedRecordError(`the ${what} is not canonical DAG-CBOR`)
-  return value
+  throw new MalformedRecordError(`the ${what} is not canonical DAG-CBOR`)
 }
 
 /** True when `value` is a CBOR map (not a list, bytes, CID or null). */
-export function isMap(value: unknown): value is CborMap {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    !Array.isArray(value) &&
-    !(value instanceof Uint8Array) &&
-    CID.asCID(value) == null &&
-    Object.getPrototypeOf(value) === Object.prototype
-  )
-}
+export const isMap = isCborMap
 
 /** Refuses a map holding a key outside `allowed`. */
 export function checkKeys(map: CborMap, allowed: ReadonlySet<string>, what: string): void {

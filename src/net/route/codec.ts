@@ -6,6 +6,7 @@
  */
 import * as dagCbor from '@ipld/dag-cbor'
 import { CID } from 'multiformats/cid'
+import { decodeCanonicalCbor, isCborMap } from '../../core/cbor.ts'
 import { DAG_CBOR_CODEC } from '../../core/content/index.ts'
 import { parseSiteName } from '../../core/names/index.ts'
 import { MAX_HEADER_VALUE_LENGTH, ROUTE_VERSION } from './constants.ts'
@@ -68,17 +69,6 @@ function plain(bytes: Uint8Array): Uint8Array {
     : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength)
 }
 
-function isMap(value: unknown): value is Record<string, unknown> {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    !Array.isArray(value) &&
-    !(value instanceof Uint8Array) &&
-    CID.asCID(value) == null &&
-    Object.getPrototypeOf(value) === Object.prototype
-  )
-}
-
 /** Number of bytes of the unsigned varint encoding of `n`. */
 export function varintLength(n: number): number {
   let length = 1
@@ -104,18 +94,13 @@ export function lengthPrefixed(bytes: Uint8Array): Uint8Array {
 }
 
 function decodeCanonical(bytes: Uint8Array, what: string): Record<string, unknown> {
-  let value: unknown
-  let again: Uint8Array
-  try {
-    value = dagCbor.decode(bytes)
-    again = dagCbor.encode(value)
-  } catch (error) {
-    fail('not-cbor', `The ${what} is not DAG-CBOR: ${(error as Error).message}`)
+  const decoded = decodeCanonicalCbor(bytes)
+  if (!decoded.ok && decoded.reason === 'invalid') {
+    fail('not-cbor', `The ${what} is not DAG-CBOR: ${(decoded.cause as Error).message}`)
   }
-  if (again.length !== bytes.length || again.some((b, i) => b !== bytes[i])) {
-    fail('not-canonical', `The ${what} is not in canonical DAG-CBOR form.`)
-  }
-  if (!isMap(value)) fail('not-a-map', `The ${what} is not a map.`)
+  if (!decoded.ok) fail('not-canonical', `The ${what} is not in canonical DAG-CBOR form.`)
+  const value = decoded.value
+  if (!isCborMap(value)) fail('not-a-map', `The ${what} is not a map.`)
   for (const key of Object.keys(value)) {
     const allowed = what === 'request' ? REQUEST_FIELDS : RESPONSE_FIELDS
     if (!allowed.has(key)) fail('unknown-field', `The ${what} has an unknown field "${key}".`)
@@ -130,7 +115,7 @@ function decodeCanonical(bytes: Uint8Array, what: string): Record<string, unknow
 }
 
 function checkHeaders(value: unknown, what: string): Record<string, string> {
-  if (!isMap(value)) fail('invalid-field', `The ${what} headers are not a map.`)
+  if (!isCborMap(value)) fail('invalid-field', `The ${what} headers are not a map.`)
   const entries = Object.entries(value)
   if (entries.length > MAX_HEADERS)
     fail('invalid-field', `The ${what} has over ${MAX_HEADERS} headers.`)
