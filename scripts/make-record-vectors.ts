@@ -487,6 +487,18 @@ await add('refuses a name that is not a site name (signed)', {
   signed: await signBody(root({ name: 'my_site:code' }), ROOT),
   error: 'InvalidNameError',
 })
+await add('refuses a name too long to be served from one origin label (signed)', {
+  signed: await signBody(root({ name: `${'a'.repeat(58)}:code` }), ROOT),
+  error: 'InvalidNameError',
+})
+await add('refuses a CNAME target too long to be served from one origin label (signed)', {
+  signed: await signBody(
+    sub({ type: 'CNAME', name: `www.${SITE}`, hosts: undefined, target: `${'a'.repeat(58)}:code` }),
+    ROOT,
+  ),
+  site: `www.${SITE}`,
+  error: 'InvalidNameError',
+})
 await add('refuses a name not in canonical form (signed)', {
   signed: await signBody(root({ name: 'MySite:code' }), ROOT),
   error: 'MalformedRecordError',

@@ -5,6 +5,6 @@
  * the rules of docs/PROTOCOL.md independently of src/.
  * @module
  */
-await import('./make-name-vectors.ts')
-await import('./make-record-vectors.ts')
-await import('./make-content-vectors.ts')
+import './make-name-vectors.ts'
+import './make-record-vectors.ts'
+import './make-content-vectors.ts'
