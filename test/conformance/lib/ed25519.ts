@@ -76,6 +76,21 @@ function hasSmallOrder(point: Point): boolean {
   return p[0] === 0n && p[1] === 1n
 }
 
+/** Keys already checked: the curve arithmetic is slow in BigInt and the vectors reuse keys. */
+const usable = new Map<string, boolean>()
+
+/** A point of the curve that does not have small order. */
+function isUsableKey(publicKey: Uint8Array): boolean {
+  const key = Buffer.from(publicKey).toString('hex')
+  let ok = usable.get(key)
+  if (ok === undefined) {
+    const point = decompress(publicKey)
+    ok = point !== null && !hasSmallOrder(point)
+    usable.set(key, ok)
+  }
+  return ok
+}
+
 /** DER prefix of an Ed25519 SubjectPublicKeyInfo (RFC 8410), followed by the raw 32-byte key. */
 const SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex')
 
@@ -88,8 +103,7 @@ export function verifyStrict(
   if (publicKey.length !== 32 || signature.length !== 64) return false
   if (littleEndian(signature.subarray(32)) >= L) return false
   if (yOf(publicKey) >= P || yOf(signature.subarray(0, 32)) >= P) return false
-  const point = decompress(publicKey)
-  if (point === null || hasSmallOrder(point)) return false
+  if (!isUsableKey(publicKey)) return false
   try {
     const key = createPublicKey({
       key: Buffer.concat([SPKI_PREFIX, publicKey]),
