@@ -616,6 +616,30 @@ interface Vector {
   trustedRegistrars?: string[]
 }
 
+describe('records: names too long to be served', () => {
+  const tooLong = `${'a'.repeat(58)}:code`
+
+  it('can be neither signed, delegated, registered nor looked up, so no peer stores one', async () => {
+    await assert.rejects(make({ name: tooLong }), 'InvalidNameError')
+    await assert.rejects(
+      makeSub({ type: 'CNAME', hosts: undefined, target: tooLong }),
+      'InvalidNameError',
+    )
+    await assert.rejects(
+      createDelegation({ name: tooLong, delegate: DELEGATE.publicKey, expires: T0 + HOUR }, ROOT),
+      'InvalidNameError',
+    )
+    await assert.rejects(
+      createRegistration({ name: tooLong, owner: ROOT.publicKey, expires: T0 + HOUR }, REGISTRAR),
+      'InvalidNameError',
+    )
+    await assert.rejects(dhtKey(tooLong), 'InvalidNameError')
+    // One character less fits in an origin label: the limit is exactly the grammar's.
+    const fits = await make({ name: `${'a'.repeat(57)}:code` })
+    assert.equal(fits.body.name.length, 62)
+  })
+})
+
 describe('records: test vectors', () => {
   const vectors = (vectorFile as { vectors: Vector[] }).vectors
 
