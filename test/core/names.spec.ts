@@ -5,6 +5,7 @@ import {
   InvalidNameError,
   MAX_ADDRESS_LENGTH,
   MAX_LABEL_LENGTH,
+  MAX_ORIGIN_LABEL_LENGTH,
   MAX_SITE_NAME_LENGTH,
   MAX_SUBDOMAINS,
   formatAddress,
@@ -266,9 +267,11 @@ describe('parseAddress', () => {
     assert.equal(parseAddress('my--web-site:my-topic').site, 'my--web-site:my-topic')
   })
 
-  it(`accepts a ${MAX_LABEL_LENGTH}-character label and refuses one character more`, () => {
-    assert.equal(parseAddress(`${'a'.repeat(MAX_LABEL_LENGTH)}:b`).name.length, MAX_LABEL_LENGTH)
+  it(`refuses a label over ${MAX_LABEL_LENGTH} characters before the site's length`, () => {
+    // A label of 63 passes the label rule; its site then needs 66 characters of origin label.
+    refuses(() => parseAddress(`${'a'.repeat(MAX_LABEL_LENGTH)}:b`), 'origin-label-too-long')
     refuses(() => parseAddress(`${'a'.repeat(MAX_LABEL_LENGTH + 1)}:b`), 'label-too-long')
+    assert.equal(parseAddress(`${'a'.repeat(60)}:b`).name.length, 60)
   })
 
   it(`accepts ${MAX_SUBDOMAINS} subdomains and refuses more`, () => {
@@ -277,12 +280,32 @@ describe('parseAddress', () => {
     refuses(() => parseAddress(`x.${subs}.n:t`), 'too-many-labels')
   })
 
-  it(`accepts a ${MAX_SITE_NAME_LENGTH}-character site name and refuses a longer one`, () => {
+  it(`refuses a site name over ${MAX_SITE_NAME_LENGTH} characters, and a shorter one that cannot be served`, () => {
     const a63 = 'a'.repeat(63)
     const site = `${a63}.${a63}.${a63}.${'b'.repeat(59)}:c`
     assert.equal(site.length, MAX_SITE_NAME_LENGTH)
-    assert.equal(parseAddress(site).site, site)
+    refuses(() => parseAddress(site), 'origin-label-too-long')
     refuses(() => parseAddress(`${a63}.${a63}.${a63}.${'b'.repeat(60)}:c`), 'name-too-long')
+  })
+
+  it(`refuses every site whose origin label would be over ${MAX_ORIGIN_LABEL_LENGTH} characters, in words a person follows`, () => {
+    assert.equal(parseSiteName(`${'a'.repeat(57)}:code`).site.length, 62)
+    for (const site of [
+      `${'a'.repeat(58)}:code`,
+      `${'a-'.repeat(14)}ab:code`,
+      'bücher.bücher.bücher:code',
+    ]) {
+      const error = refuses(() => parseSiteName(site), 'origin-label-too-long')
+      assert.match(error.message, /^Too long to open in a browser: .* must fit in 63 characters/)
+      assert.ok(!/InvalidNameError|origin-label/.test(error.message), error.message)
+    }
+    // Every way in goes through the same grammar.
+    refuses(() => parseAddress(`an://${'a'.repeat(58)}:code/x`), 'origin-label-too-long')
+    refuses(
+      () => formatSiteName({ subdomains: [], name: 'a'.repeat(58), topic: 'code' }),
+      'origin-label-too-long',
+    )
+    refuses(() => toOriginLabel(`${'a'.repeat(58)}:code`), 'origin-label-too-long')
   })
 
   it(`refuses an address longer than ${MAX_ADDRESS_LENGTH} bytes of UTF-8`, () => {
@@ -513,7 +536,7 @@ describe('origin labels', () => {
     assert.equal(toOriginLabel('Bücher:Code'), 'x----n------bcher---kva--code')
   })
 
-  it('accepts a 63-character origin label and refuses a site whose label would be longer', () => {
+  it('gives a 63-character origin label and refuses a site whose label would be longer', () => {
     assert.equal(toOriginLabel(`${'a'.repeat(57)}:code`).length, 63)
     refuses(() => toOriginLabel(`${'a'.repeat(58)}:code`), 'origin-label-too-long')
   })
@@ -586,21 +609,16 @@ describe('origin labels', () => {
       try {
         site = formatSiteName({ subdomains, name: label(), topic: label() })
       } catch (error) {
-        // A label may start with a combining mark (ा) or be a bogus 'xn--'; nothing else may fail.
+        // A label may start with a combining mark (ा) or be a bogus 'xn--', or the site may be
+        // too long for an origin label; nothing else may fail.
         const reason = error instanceof InvalidNameError ? error.reason : ''
-        assert.ok(reason === 'bad-character' || reason === 'bad-punycode', String(error))
-        continue
-      }
-      let origin: string
-      try {
-        origin = toOriginLabel(site)
-      } catch (error) {
         assert.ok(
-          error instanceof InvalidNameError && error.reason === 'origin-label-too-long',
+          ['bad-character', 'bad-punycode', 'origin-label-too-long'].includes(reason),
           String(error),
         )
         continue
       }
+      const origin = toOriginLabel(site)
       assert.ok(
         /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/.test(origin) && !origin.startsWith('xn--'),
         origin,
@@ -641,12 +659,9 @@ describe('test vectors', () => {
         address.href,
         'the canonical form is a fixed point',
       )
-      if (v.originLabel === null) {
-        refuses(() => toOriginLabel(address.site), 'origin-label-too-long')
-      } else {
-        assert.equal(toOriginLabel(address.site), v.originLabel)
-        assert.equal(fromOriginLabel(v.originLabel), address.site)
-      }
+      assert.ok(v.originLabel !== null, 'every valid site has an origin label')
+      assert.equal(toOriginLabel(address.site), v.originLabel)
+      assert.equal(fromOriginLabel(v.originLabel), address.site)
     })
   }
 })

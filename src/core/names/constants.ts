@@ -15,7 +15,10 @@ export const MAX_SUBDOMAINS = 8
 /** Longest address input, in UTF-8 bytes, before any decoding (a URL length browsers all handle). */
 export const MAX_ADDRESS_LENGTH = 2048
 
-/** Longest origin label: one DNS label. */
+/**
+ * Longest origin label: one DNS label. A site whose origin label would be longer is not a valid
+ * name (it could never be opened in a browser), so this is the length limit that binds.
+ */
 export const MAX_ORIGIN_LABEL_LENGTH = 63
 
 /** The canonical scheme, written as `an://`. */

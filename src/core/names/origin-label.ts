@@ -4,8 +4,9 @@
  * @module
  */
 
-import { ACE_PREFIX, MAX_ORIGIN_LABEL_LENGTH, ORIGIN_LABEL_XN_FLAG } from './constants.ts'
+import { MAX_ORIGIN_LABEL_LENGTH, ORIGIN_LABEL_XN_FLAG } from './constants.ts'
 import { InvalidNameError, quote } from './errors.ts'
+import { encodeOriginLabel } from './origin-encoding.ts'
 import { parseSiteName } from './site-name.ts'
 
 // Labels never start or end with '-', so every run of hyphens in the output has one meaning:
@@ -15,23 +16,13 @@ const RUNS = /-+/g
 
 /**
  * The origin label of a site: '.' becomes '-', ':' becomes '--', each '-' becomes '---';
- * when that would start with `xn--`, `----` goes after the first character.
- * Throws `InvalidNameError` (reason 'origin-label-too-long') when longer than 63 characters.
+ * when that would start with `xn--`, `----` goes after the first character. Every valid site
+ * has one: the grammar refuses a site whose label would be longer than 63 characters
+ * (`InvalidNameError`, reason 'origin-label-too-long', from parsing `site`).
  * @example toOriginLabel('api.mysite:code') // 'api-mysite--code'
  */
 export function toOriginLabel(site: string): string {
-  const canonical = parseSiteName(site).site
-  const plain = canonical.replace(/[-.:]/g, (c) => (c === '.' ? '-' : c === ':' ? '--' : '---'))
-  const label = plain.startsWith(ACE_PREFIX)
-    ? plain[0] + ORIGIN_LABEL_XN_FLAG + plain.slice(1)
-    : plain
-  if (label.length > MAX_ORIGIN_LABEL_LENGTH) {
-    throw new InvalidNameError(
-      'origin-label-too-long',
-      `The site name is too long to have its own browser origin (${label.length} of at most ${MAX_ORIGIN_LABEL_LENGTH} characters): ${quote(canonical)}`,
-    )
-  }
-  return label
+  return encodeOriginLabel(parseSiteName(site).site)
 }
 
 /**

@@ -3,9 +3,15 @@
  * @module
  */
 
-import { MAX_ADDRESS_LENGTH, MAX_SITE_NAME_LENGTH, MAX_SUBDOMAINS } from './constants.ts'
+import {
+  MAX_ADDRESS_LENGTH,
+  MAX_ORIGIN_LABEL_LENGTH,
+  MAX_SITE_NAME_LENGTH,
+  MAX_SUBDOMAINS,
+} from './constants.ts'
 import { InvalidNameError, quote } from './errors.ts'
 import { labelToUnicode, normaliseLabel } from './labels.ts'
+import { encodeOriginLabel } from './origin-encoding.ts'
 
 /** The parts of a site name; every label is canonical: lowercase ASCII, Punycode for Unicode. */
 export interface SiteName {
@@ -81,6 +87,15 @@ export function parseSitePart(text: string): ParsedSiteName {
     throw new InvalidNameError(
       'name-too-long',
       `A site name may be at most ${MAX_SITE_NAME_LENGTH} characters once encoded, this one is ${site.length}: ${quote(site)}`,
+    )
+  }
+  // Every site is served from its own browser origin, one DNS label: a name that does not fit
+  // in one could be held but never opened, so the grammar refuses it.
+  const needed = encodeOriginLabel(site).length
+  if (needed > MAX_ORIGIN_LABEL_LENGTH) {
+    throw new InvalidNameError(
+      'origin-label-too-long',
+      `Too long to open in a browser: name, topic and subdomains together must fit in ${MAX_ORIGIN_LABEL_LENGTH} characters, counting ':' as 2, '.' as 1 and each '-' as 3 (letters outside a-z count in their xn-- form); this one needs ${needed}: ${quote(site)}`,
     )
   }
   return { subdomains, name, topic, site }
