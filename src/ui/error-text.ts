@@ -22,6 +22,14 @@ export function errorText(error: unknown): ErrorText {
   return { title, explanation: errorMessage(error), action }
 }
 
+/**
+ * The title of a failure known only by what the node reports for it (a relay's last error): the
+ * registry's words when it is an error name, else the text as it is (a message).
+ */
+export function errorTitle(nameOrMessage: string): string {
+  return isKnownError(nameOrMessage) ? errorEntry(nameOrMessage).title : nameOrMessage
+}
+
 /** An error the app itself raises, with a stable `name` that the error registry knows. */
 export function namedError(name: string, message: string): Error {
   return Object.assign(new Error(message), { name })
