@@ -208,6 +208,7 @@ export const ERROR_REGISTRY: Readonly<Record<string, ErrorEntry>> = {
   },
   ResponseTimeoutError: { status: 504, kind: 'timed-out', ...TIMED_OUT },
   LookupTimeoutError: {
+    status: 504,
     kind: 'timed-out',
     title: 'The name lookup timed out',
     explanation: 'No relay answered in time.',
