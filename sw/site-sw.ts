@@ -13,6 +13,7 @@ import {
   RESERVED_PREFIX,
 } from '../src/bridge/constants.ts'
 import { NoBridgeError } from '../src/bridge/errors.ts'
+import { errorStatus } from '../src/core/errors/index.ts'
 import type { ReceivedResponse } from '../src/bridge/port-stream.ts'
 import { appOriginOf, rewriteLocation, siteOfOrigin, viewerUrl } from '../src/bridge/site-origin.ts'
 import { route, type FetchContext, type Handler } from './shared/handlers.ts'
@@ -45,12 +46,8 @@ const precache = createPrecache(
 /** Statuses whose responses have no body. */
 const NULL_BODY = new Set([101, 204, 205, 304])
 
-/** Status of a response made from an error thrown before any answer. */
-function statusOfThrown(name: string): number {
-  if (name === 'NoBridgeError' || name === 'BridgeNotConnectedError') return 503
-  if (/Timeout/.test(name)) return 504
-  return 502
-}
+/** Status of a response made from an error thrown before any answer, when the registry has none: the bridge failed. */
+const BRIDGE_FAILED_STATUS = 502
 
 /** An ISO 8601 date as `Date.toISOString` writes it. */
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?Z$/
@@ -75,7 +72,7 @@ function thrownToResponse(error: unknown): Response {
   const name = error instanceof Error ? error.name : 'Error'
   const message = error instanceof Error ? error.message : String(error)
   return new Response(`${name}: ${message}\n`, {
-    status: statusOfThrown(name),
+    status: errorStatus(name, BRIDGE_FAILED_STATUS),
     headers: {
       'content-type': 'text/plain; charset=utf-8',
       'cache-control': 'no-store',
@@ -172,7 +169,7 @@ const handlers: readonly Handler[] = [
     canHandle: ({ request }) => request.method !== 'GET' && request.method !== 'HEAD',
     handle: async () =>
       new Response('An Alternet site is read-only: only GET and HEAD reach it.\n', {
-        status: 405,
+        status: errorStatus('MethodNotAllowedError', 405),
         headers: {
           allow: 'GET, HEAD',
           'content-type': 'text/plain; charset=utf-8',

@@ -10,10 +10,9 @@ const HOUR = 60 * MINUTE
 const KIB = 1024
 const MIB = 1024 * KIB
 
-/** The kad-dht protocol of the Alternet network (never the IPFS one: the networks would merge). See DESIGN.md, "Protocol sketch". */
-export const DHT_PROTOCOL = '/an/kad/1.0.0'
-/** The libp2p protocol that carries signed revocations from relay to relay (see permissions). */
-export const REVOKE_PROTOCOL = '/an/revoke/1.0.0'
+// The kad-dht protocol of the network (never the IPFS one: the networks would merge) and the
+// protocol that carries signed revocations from relay to relay are contracts with the browser.
+export { DHT_PROTOCOL, REVOKE_PROTOCOL } from '@alternet/core/contracts'
 /** Datastore prefix kad-dht keeps values under (its default `datastorePrefix` plus `/record`). */
 export const DHT_RECORD_PREFIX = '/dht/record/'
 /** Datastore prefix kad-dht keeps provider records under. */

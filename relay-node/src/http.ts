@@ -11,23 +11,22 @@ import {
 } from 'node:http'
 import { createServer as createHttpsServer } from 'node:https'
 import type { AddressInfo } from 'node:net'
+import {
+  HEALTH_PATH,
+  METRICS_PATH,
+  REVOCATIONS_PATH,
+  REVOKE_PATH,
+  WELL_KNOWN_PATH,
+  type WellKnown,
+} from '@alternet/core/contracts'
 import { MAX_HTTP_BODY_BYTES } from './constants.ts'
 import { ConfigError, RevocationRefusedError } from './errors.ts'
 import type { Logger } from './log.ts'
 import { classifyHost, errorPage, serveApp, serveSiteOrigin } from './site-origins.ts'
 
-/** The well-known document that points the app at a relay, and tells it the relay's trust settings. */
-export interface WellKnown {
-  peerId: string
-  multiaddrs: string[]
-  /** Registrar public keys (hex) the relay trusts; empty in an open network. */
-  trustedRegistrars: string[]
-  /** Revoker public keys (hex) whose revocations the relay honours. */
-  trustedRevokers: string[]
-}
-
-/** Path prefix of `GET /revocations/<canonical site name, percent-encoded>`. */
-export const REVOCATIONS_PATH = '/revocations/'
+// The well-known document and the paths the relay serves are contracts with the browser.
+export type { WellKnown } from '@alternet/core/contracts'
+export { REVOCATIONS_PATH } from '@alternet/core/contracts'
 
 /** What the HTTP server serves from. */
 export interface HttpInit {
@@ -108,9 +107,9 @@ async function handle(init: HttpInit, req: IncomingMessage, res: ServerResponse)
     res.end()
     return
   }
-  if (path === '/health' && (req.method === 'GET' || req.method === 'HEAD'))
+  if (path === HEALTH_PATH && (req.method === 'GET' || req.method === 'HEAD'))
     return json(res, 200, await init.health(), CORS)
-  if (path === '/.well-known/alternet.json' && (req.method === 'GET' || req.method === 'HEAD'))
+  if (path === WELL_KNOWN_PATH && (req.method === 'GET' || req.method === 'HEAD'))
     return json(res, 200, init.wellKnown(), CORS)
   if (path.startsWith(REVOCATIONS_PATH) && (req.method === 'GET' || req.method === 'HEAD')) {
     let site: string
@@ -130,13 +129,13 @@ async function handle(init: HttpInit, req: IncomingMessage, res: ServerResponse)
     res.end(req.method === 'HEAD' ? undefined : bytes)
     return
   }
-  if (path === '/metrics' && req.method === 'GET') {
+  if (path === METRICS_PATH && req.method === 'GET') {
     const { contentType, body } = await init.metrics()
     res.writeHead(200, { 'content-type': contentType, 'cache-control': 'no-store' })
     res.end(body)
     return
   }
-  if (path === '/revoke') {
+  if (path === REVOKE_PATH) {
     if (req.method !== 'POST')
       return json(res, 405, { ok: false, error: 'MethodNotAllowed' }, { ...CORS, allow: 'POST' })
     const body = await readBody(req, MAX_HTTP_BODY_BYTES)

@@ -1,118 +1,28 @@
 /**
- * Failure pages: what a person sees in the site frame when a site cannot be shown. Each typed
- * error the node answers with (`x-an-error`) maps to one kind of failure with a plain
- * explanation and a retry. Pure: renders HTML text.
+ * Failure pages: what a person sees in the site frame when a site cannot be shown. The typed
+ * error the node answers with (`x-an-error`) gives the kind of failure and the words, from the
+ * error registry (`src/core/errors`), and the page adds a retry. Pure: renders HTML text.
  * @module
  */
 
-/** The kinds of failure a person is told about. */
-export type FailureKind =
-  | 'name-not-found'
-  | 'name-revoked'
-  | 'no-host'
-  | 'verification-failed'
-  | 'timed-out'
-  | 'owner-key-changed'
-  | 'not-in-app'
-  | 'bad-address'
-  | 'unknown'
+import { errorEntry, type ErrorWords, type FailureKind } from '../../src/core/errors/index.ts'
 
-/** What a failure page says. */
-export interface FailureText {
+export type { FailureKind } from '../../src/core/errors/index.ts'
+
+/** What a failure page says: the registry's words for the error, and its kind of failure. */
+export interface FailureText extends ErrorWords {
   kind: FailureKind
-  title: string
-  explanation: string
-  advice: string
-}
-
-const KINDS: Record<string, FailureKind> = {
-  NameNotFoundError: 'name-not-found',
-  NoContentError: 'name-not-found',
-  RecordExpiredError: 'name-not-found',
-  NameRevokedError: 'name-revoked',
-  HostUnreachableError: 'no-host',
-  RouteStatusError: 'no-host',
-  RouteProtocolError: 'no-host',
-  BlockGoneError: 'no-host',
-  NodeUnavailableError: 'no-host',
-  BlockVerificationError: 'verification-failed',
-  MalformedManifestError: 'verification-failed',
-  InvalidSignatureError: 'verification-failed',
-  TimeoutError: 'timed-out',
-  RequestTimeoutError: 'timed-out',
-  ResponseTimeoutError: 'timed-out',
-  BridgeTimeoutError: 'timed-out',
-  OwnerKeyChangedError: 'owner-key-changed',
-  NoBridgeError: 'not-in-app',
-  BridgeNotConnectedError: 'not-in-app',
-  InvalidNameError: 'bad-address',
-  InvalidPathError: 'bad-address',
-  BadRequestPathError: 'bad-address',
-}
-
-const TEXT: Record<FailureKind, Omit<FailureText, 'kind'>> = {
-  'name-not-found': {
-    title: 'Name not found',
-    explanation: 'No one has published a site under this name, or its owner stopped renewing it.',
-    advice: 'Check the spelling of the name and its topic (the part after the colon).',
-  },
-  'name-revoked': {
-    title: 'This name was revoked',
-    explanation:
-      'A registrar this network trusts has withdrawn this site, so Alternet will not show it.',
-    advice: 'If you think this is a mistake, contact the site’s owner through another channel.',
-  },
-  'no-host': {
-    title: 'No host reachable',
-    explanation:
-      'The name exists, but no computer holding this site’s content answered. Its owner’s tab may be closed, or you may be offline.',
-    advice: 'Try again later, or ask the owner to open their Alternet tab.',
-  },
-  'verification-failed': {
-    title: 'The content failed verification',
-    explanation:
-      'A host sent bytes that do not match what the site’s owner signed. Alternet refused them, so you are not seeing altered content.',
-    advice: 'Try again: another host may have the right content.',
-  },
-  'timed-out': {
-    title: 'Timed out',
-    explanation: 'Finding this site or its content took too long.',
-    advice: 'Check your connection and try again.',
-  },
-  'owner-key-changed': {
-    title: 'The owner’s key changed',
-    explanation:
-      'This name is now signed by a different key than the one you saw before. Someone else may have taken it over, or the owner replaced their key.',
-    advice:
-      'Do not enter passwords or personal details until you have confirmed the change with the owner.',
-  },
-  'not-in-app': {
-    title: 'Open this site in Alternet',
-    explanation:
-      'Alternet sites are fetched by the Alternet app, and no app tab is connected to this site right now.',
-    advice: 'Open the site through the Alternet app.',
-  },
-  'bad-address': {
-    title: 'This address is not valid',
-    explanation: 'The address or path cannot name anything on an Alternet site.',
-    advice: 'Check the address and try again.',
-  },
-  unknown: {
-    title: 'The site could not be shown',
-    explanation: 'Something went wrong while fetching this site.',
-    advice: 'Try again in a moment.',
-  },
 }
 
 /**
- * The failure a typed error name stands for. Only the error name counts: the `x-an-reason` of a
- * response can come unverified from a remote host, so it never decides what the page says (a
- * host answering `revoked` must not make a live name look revoked; a revoked name is
- * `NameRevokedError`, from a verified record).
+ * The failure a typed error name stands for, with its words from the error registry. Only the
+ * error name counts: the `x-an-reason` of a response can come unverified from a remote host, so
+ * it never decides what the page says (a host answering `revoked` must not make a live name
+ * look revoked; a revoked name is `NameRevokedError`, from a verified record).
  */
 export function describeFailure(errorName: string | null | undefined): FailureText {
-  const kind = KINDS[errorName ?? ''] ?? 'unknown'
-  return { kind, ...TEXT[kind] }
+  const { kind, title, explanation, action } = errorEntry(errorName)
+  return { kind, title, explanation, action }
 }
 
 function escapeHtml(text: string): string {
@@ -160,13 +70,13 @@ export function failurePage(init: FailurePageInit): Response {
 <main>
 <h1 id="title">${escapeHtml(text.title)}</h1>
 <p role="alert">${escapeHtml(text.explanation)}</p>
-<p>${escapeHtml(text.advice)}</p>
+<p>${escapeHtml(text.action)}</p>
 <p>Address: <code>${escapeHtml(address)}</code></p>
 <div class="actions">
 <a class="primary" href="${escapeHtml(init.path)}">Try again</a>
 ${init.framed ? '' : `<a href="${escapeHtml(init.viewerUrl)}" target="_top">Open in Alternet</a>`}
 </div>
-<p class="details">Error: ${escapeHtml(init.errorName)}${init.reason ? ` (${escapeHtml(init.reason)})` : ''}, status ${init.status}.</p>
+<p class="details">Status ${init.status}${init.reason ? ` (${escapeHtml(init.reason)})` : ''}.</p>
 </main>
 </body>
 </html>

@@ -450,6 +450,10 @@ describe('parseAddress', () => {
         !/[\p{Cc}]/u.test(error.message),
         `control character in ${JSON.stringify(error.message)}`,
       )
+      assert.ok(
+        !/U\+[0-9A-F]{4}|\\u\{/.test(error.message),
+        `a code point instead of words in ${JSON.stringify(error.message)}`,
+      )
     }
   })
 })

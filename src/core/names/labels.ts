@@ -5,7 +5,7 @@
  */
 
 import { ACE_PREFIX, MAX_LABEL_LENGTH } from './constants.ts'
-import { InvalidNameError, quote } from './errors.ts'
+import { InvalidNameError, describeCharacter, quote } from './errors.ts'
 import { punycodeDecode, punycodeEncode } from './punycode.ts'
 
 /** Which part of a site name a label is; only used to word error messages. */
@@ -14,16 +14,6 @@ export type LabelRole = 'subdomain' | 'name' | 'topic'
 const ASCII = /^[\x00-\x7f]*$/
 const NOT_ALLOWED = /[^\p{L}\p{M}\p{N}-]/u
 const STARTS_WITH_MARK = /^\p{M}/u
-
-function codePoint(c: string): string {
-  return `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`
-}
-
-function describe(c: string): string {
-  if (c === '.') return "'.'"
-  if (/^[\x21-\x7e]$/.test(c)) return `'${c}'`
-  return codePoint(c)
-}
 
 /**
  * The canonical ASCII form of one label: lowercased, NFC-normalised, and Punycode-encoded
@@ -45,7 +35,7 @@ export function normaliseLabel(raw: string, role: LabelRole): string {
       role === 'topic' && bad[0] === '.' ? 'A topic may not contain' : `A ${role} may not contain`
     throw new InvalidNameError(
       'bad-character',
-      `${what} ${describe(bad[0])} (only letters, digits and '-'): ${quote(raw)}`,
+      `${what} ${describeCharacter(bad[0])} (only letters, digits and '-'): ${quote(raw)}`,
     )
   }
   const ascii = ASCII.test(unicode)
@@ -54,7 +44,7 @@ export function normaliseLabel(raw: string, role: LabelRole): string {
     throw new InvalidNameError(
       'bad-character',
       `A ${role} may not contain compatibility characters such as fullwidth letters` +
-        `${culprit === undefined ? '' : ` (${codePoint(culprit)})`}: ${quote(raw)}`,
+        `${culprit === undefined ? '' : ` (${describeCharacter(culprit)})`}: ${quote(raw)}`,
     )
   }
   if (STARTS_WITH_MARK.test(unicode)) {

@@ -5,7 +5,7 @@
  */
 
 import { MAX_ADDRESS_LENGTH, SCHEME } from './constants.ts'
-import { InvalidNameError, quote } from './errors.ts'
+import { InvalidNameError, describeCharacter, quote } from './errors.ts'
 import { parseSitePart, utf8Length } from './site-name.ts'
 import type { SiteName } from './site-name.ts'
 
@@ -55,10 +55,9 @@ function percentEncode(text: string, set: RegExp): string {
 function checkTail(part: string, what: 'path' | 'query' | 'fragment'): void {
   const bad = FORBIDDEN.exec(part)
   if (bad !== null) {
-    const cp = bad[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')
     throw new InvalidNameError(
       'bad-path',
-      `The ${what} may not contain whitespace or control characters (U+${cp}); percent-encode them: ${quote(part)}`,
+      `The ${what} may not contain spaces or invisible characters (it has ${describeCharacter(bad[0])}); percent-encode them, a space as %20: ${quote(part)}`,
     )
   }
   if (what !== 'path') return

@@ -1,38 +1,26 @@
 /**
  * Typed errors as HTTP-like responses: what `fetch` answers when it cannot give the file. The
- * status says what kind of failure it is; `x-an-error` names the error class and
- * `x-an-reason` its stable reason, so the app can show a message a person understands.
- * The table is in docs/PROTOCOL.md, "Fetching an an:// URL".
+ * status comes from the error registry (`src/core/errors`) and says what kind of failure it is;
+ * `x-an-error` names the error and `x-an-reason` its stable reason, so the app can show the
+ * registry's words for it. The table is in docs/PROTOCOL.md, "Fetching an an:// URL".
  * @module
  */
+import { ERROR_REGISTRY, errorStatus } from '../../core/errors/index.ts'
 import { ERROR_HEADER, REASON_HEADER } from './constants.ts'
 
-/** Status of each typed error `fetch` turns into a response. Anything else is 500. */
-export const ERROR_STATUS: Readonly<Record<string, number>> = {
-  // The address or request is wrong.
-  InvalidNameError: 400,
-  InvalidPathError: 400,
-  MethodNotAllowedError: 405,
-  // The name.
-  NameNotFoundError: 404,
-  NameRevokedError: 410,
-  NoContentError: 404,
-  OwnerKeyChangedError: 409,
-  CnameLoopError: 508,
-  // The hosts and the bytes they sent.
-  HostUnreachableError: 502,
-  RouteStatusError: 502,
-  RouteProtocolError: 502,
-  BlockVerificationError: 502,
-  MalformedManifestError: 502,
-  RequestTimeoutError: 504,
-  TimeoutError: 504,
-}
+/** Status `fetch` answers for an error that has none in the registry: a fault of this peer. */
+export const FAULT_STATUS = 500
+
+/** Status of each typed error `fetch` turns into a response (the registry's statuses). Anything else is 500. */
+export const ERROR_STATUS: Readonly<Record<string, number>> = Object.fromEntries(
+  Object.entries(ERROR_REGISTRY).flatMap(([name, entry]) =>
+    entry.status === undefined ? [] : [[name, entry.status]],
+  ),
+)
 
 /** The status `fetch` answers for `error`. */
 export function statusOf(error: unknown): number {
-  const name = error instanceof Error ? error.name : ''
-  return ERROR_STATUS[name] ?? 500
+  return errorStatus(error instanceof Error ? error.name : '', FAULT_STATUS)
 }
 
 /** A plain-text response for `error`, with `x-an-error` (and `x-an-reason` when it has one). */

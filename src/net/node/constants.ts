@@ -4,10 +4,8 @@
  * @module
  */
 
-/** kad-dht protocol of the Alternet network: never the IPFS one, or the networks merge. */
-export const DHT_PROTOCOL = '/an/kad/1.0.0'
-/** Where a relay publishes its peer ID and multiaddrs, relative to its HTTP origin. */
-export const WELL_KNOWN_PATH = '/.well-known/alternet.json'
+// The kad-dht protocol id and the well-known document's path are contracts with the relay.
+export { DHT_PROTOCOL, WELL_KNOWN_PATH } from '../../core/contracts/index.ts'
 /** Relay reservations the node keeps when that many relays are known. */
 export const DEFAULT_RESERVATIONS = 2
 /** How long fetching a relay's well-known document may take, in ms. */

@@ -8,6 +8,7 @@
 import { isPrivate } from '@libp2p/utils'
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
 import { fromHex } from '../../core/bytes.ts'
+import { parseWellKnown } from '../../core/contracts/index.ts'
 import { WELL_KNOWN_PATH, WELL_KNOWN_TIMEOUT_MS } from './constants.ts'
 import { InvalidRelayError, NoDialableAddressError, RelayDocumentError } from './errors.ts'
 
@@ -35,25 +36,15 @@ export interface RelayAddresses {
   trustedRegistrars: Uint8Array[]
 }
 
-/** What a relay's well-known document says. */
+/** What a relay's well-known document (`WellKnown`, read by `parseWellKnown`) says, as the node uses it. */
 export interface RelayDocument {
   peerId: string
+  /** `multiaddrs`, parsed; unreadable entries are skipped. */
   multiaddrs: Multiaddr[]
   /** `trustedRevokers`: 32-byte keys given in hex; unreadable entries are skipped. */
   trustedRevokers: Uint8Array[]
   /** `trustedRegistrars`: likewise. */
   trustedRegistrars: Uint8Array[]
-}
-
-/** The 32-byte keys of a list of hex strings; anything else is skipped. */
-function hexKeys(value: unknown): Uint8Array[] {
-  if (!Array.isArray(value)) return []
-  const keys: Uint8Array[] = []
-  for (const item of value) {
-    if (typeof item !== 'string' || !/^[0-9a-fA-F]{64}$/.test(item)) continue
-    keys.push(fromHex(item.toLowerCase()))
-  }
-  return keys
 }
 
 function peerIdOf(addr: Multiaddr): string | undefined {
@@ -112,17 +103,10 @@ export async function fetchRelayDocument(
     signal?.throwIfAborted()
     throw new RelayDocumentError(`${url}: ${(cause as Error).message}`, { cause })
   }
-  const doc = body as {
-    peerId?: unknown
-    multiaddrs?: unknown
-    trustedRevokers?: unknown
-    trustedRegistrars?: unknown
-  }
-  if (typeof doc?.peerId !== 'string' || !Array.isArray(doc.multiaddrs))
-    throw new RelayDocumentError(`${url}: not a relay document`)
+  const doc = parseWellKnown(body)
+  if (doc === undefined) throw new RelayDocumentError(`${url}: not a relay document`)
   const multiaddrs: Multiaddr[] = []
   for (const text of doc.multiaddrs) {
-    if (typeof text !== 'string') continue
     try {
       multiaddrs.push(multiaddr(text))
     } catch {
@@ -132,8 +116,8 @@ export async function fetchRelayDocument(
   return {
     peerId: doc.peerId,
     multiaddrs,
-    trustedRevokers: hexKeys(doc.trustedRevokers),
-    trustedRegistrars: hexKeys(doc.trustedRegistrars),
+    trustedRevokers: doc.trustedRevokers.map(fromHex),
+    trustedRegistrars: doc.trustedRegistrars.map(fromHex),
   }
 }
 

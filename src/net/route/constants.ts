@@ -3,8 +3,8 @@
  * @module
  */
 
-/** Protocol id negotiated on every route stream. See "Streams". */
-export const ROUTE_PROTOCOL = '/an/route/1.0.0'
+// The protocol id negotiated on every route stream (see "Streams") is shared with the relay.
+export { ROUTE_PROTOCOL } from '../../core/contracts/index.ts'
 
 /** Version number carried in the `v` field of every request and response frame. See "Frames". */
 export const ROUTE_VERSION = 1

@@ -1,6 +1,6 @@
 /**
- * `<an-error-message>`: an error turned into words a person understands, with the error's own
- * message under it when that says more.
+ * `<an-error-message>`: an error in the words a person reads (the error registry's title,
+ * explanation and action), with the error's own message under it when that says more.
  * @module
  */
 import { LitElement, html, nothing } from 'lit'
@@ -21,8 +21,8 @@ export class AnErrorMessage extends LitElement {
     const own = errorMessage(this.error)
     return html`<div class="error" role="alert" data-error=${(this.error as Error)?.name ?? 'Error'}>
       <strong>${text.title}</strong>
-      <span>${text.detail}</span>
-      ${text.showOwn === true && own !== text.detail && own !== '' ? html`<div class="hint">${own}</div>` : nothing}
+      <span>${text.explanation} ${text.action}</span>
+      ${text.showOwn === true && own !== text.explanation && own !== '' ? html`<div class="hint">${own}</div>` : nothing}
     </div>`
   }
 }

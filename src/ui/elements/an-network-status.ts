@@ -6,6 +6,7 @@
  */
 import { LitElement, css, html, nothing } from 'lit'
 import type { RelayInfo } from '../../net/node/index.ts'
+import { errorTitle } from '../error-text.ts'
 import type { AlternetSession } from '../session/alternet-session.ts'
 import { SessionController } from '../session/session-controller.ts'
 import { sharedStyles } from '../styles.ts'
@@ -148,7 +149,7 @@ export class AnNetworkStatus extends LitElement {
             html`<li>
               <span class="mono">${relay.source}</span>: ${relay.connected ? 'connected' : 'not connected'}${
                 relay.reserved ? ', holds a reservation' : ''
-              }${relay.error !== undefined ? html` <span class="error-text">(${relay.error})</span>` : nothing}
+              }${relay.error !== undefined ? html` <span class="error-text">(${errorTitle(relay.error)})</span>` : nothing}
             </li>`,
         )}
       </ul>

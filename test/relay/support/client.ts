@@ -19,10 +19,11 @@ import type { Libp2p } from '@libp2p/interface'
 import { multiaddr } from '@multiformats/multiaddr'
 import { createLibp2p } from 'libp2p'
 import type { CID } from 'multiformats/cid'
+import { DHT_PROTOCOL } from '@alternet/core/contracts'
 import { createAnSelector, createAnValidator } from '../../../src/core/records/index.ts'
 
-/** The DHT protocol of the network. */
-export const DHT_PROTOCOL = '/an/kad/1.0.0'
+/** The DHT protocol of the network (the contract the relay and the browser share). */
+export { DHT_PROTOCOL }
 
 /** A test client node. */
 export type Client = Libp2p<{
