@@ -74,6 +74,8 @@ export const DEFAULT_EVICTION_POLICY = 'oldest'
 
 /** How often the relay re-puts the records it holds to the current closest peers. */
 export const DEFAULT_REPUBLISH_INTERVAL_MS = HOUR
+/** Longest the republishing of one record may take (a relay with no DHT peer would wait forever). */
+export const REPUBLISH_PUT_TIMEOUT_MS = 30 * SECOND
 /** How often expired records and providers are swept from the store. */
 export const DEFAULT_EXPIRY_SWEEP_INTERVAL_MS = 5 * MINUTE
 /** How long a provider record lives after it was received (kad-dht's own validity). */

@@ -12,6 +12,7 @@
  * @module
  */
 import { AsyncLocalStorage } from 'node:async_hooks'
+import { equals } from '../../src/core/bytes.ts'
 import { Libp2pRecord } from '@libp2p/record'
 import { BaseDatastore } from 'datastore-core'
 import { base32 } from 'multiformats/bases/base32'
@@ -231,7 +232,7 @@ export class GuardedDatastore extends BaseDatastore {
 
   private async putRecord(key: Key, val: Uint8Array, options?: AbortOptions): Promise<Key> {
     const k = key.toString()
-    const peer = sender.getStore()
+    let peer = sender.getStore()
     let incoming: Libp2pRecord
     try {
       incoming = Libp2pRecord.deserialize(val)
@@ -247,6 +248,11 @@ export class GuardedDatastore extends BaseDatastore {
         current = undefined
       }
     }
+    // The relay's own writes (kad-dht stores each record it republishes locally first) carry no
+    // sender: the same bytes stay charged to the peer that sent them, so a republish round
+    // cannot free that peer's quota.
+    if (peer == null && current !== undefined && equals(current, incoming.value))
+      peer = this.entries.get(k)?.peer
     try {
       await this.policy.checkPut(incoming.key, incoming.value, current)
     } catch (err) {
