@@ -36,6 +36,7 @@ export interface RelayConfig {
   tlsKey?: string
   https: boolean
   logLevel: LogLevel
+  publicMetrics: boolean
   dev: boolean
   peerInfoMapper: PeerInfoMapperMode
   maxReservations: number
@@ -189,6 +190,13 @@ export const OPTIONS: readonly OptionSpec[] = [
     values: LOG_LEVELS,
     default: 'info',
     doc: LOG_LEVELS.join(' | '),
+  },
+  {
+    key: 'publicMetrics',
+    flag: 'public-metrics',
+    kind: 'bool',
+    default: false,
+    doc: 'serve /metrics to anyone (default: direct loopback requests only)',
   },
   {
     key: 'dev',

@@ -263,6 +263,7 @@ export async function createRelay(
         contentType: metrics.registry.contentType,
         body: await metrics.registry.metrics(),
       }),
+      publicMetrics: config.publicMetrics,
       revoke: (bytes) => revoker.apply(bytes),
       revocation: (site) => permissions.revocationFor(site),
     })
