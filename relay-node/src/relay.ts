@@ -168,11 +168,18 @@ export async function createRelay(
         }
       },
       network: async (key, signal) => {
+        // One value per answering peer: the look-up counts peers per holder. kad-dht's get ends
+        // by putting its selector's pick to peers that answered otherwise; those answers are not
+        // counted again.
         const values: Uint8Array[] = []
+        const answered = new Set<string>()
         try {
           for await (const event of node.services.dht.get(key, { signal })) {
-            if (event.name === 'PEER_RESPONSE' && event.record != null)
-              values.push(event.record.value)
+            if (event.name !== 'PEER_RESPONSE' || event.record == null) continue
+            const from = event.from.toString()
+            if (answered.has(from)) continue
+            answered.add(from)
+            values.push(event.record.value)
           }
         } catch {
           // Timed out, or nobody holds it: what was found so far.
