@@ -28,6 +28,11 @@ const TEXTS: Record<string, ErrorText> = {
     detail:
       'It may have changed hands, or someone may be impersonating it. Compare the fingerprint with its owner before you trust it.',
   },
+  NameContestedError: {
+    title: 'Two owners claim this name',
+    detail:
+      'The name servers disagree on who owns it and this device has not seen it before. Ask its owner for their key fingerprint before you trust either.',
+  },
   NameHeldError: {
     title: 'Another key holds this name',
     detail: 'Pick another name or topic; the name becomes free when its record expires.',
