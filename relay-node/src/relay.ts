@@ -31,7 +31,9 @@ import { createRelayMetrics, registerGauges } from './metrics.ts'
 import { createRelayNode, type RelayNode } from './node.ts'
 import { Permissions } from './permissions.ts'
 import { AnRecordPolicy } from './record-policy.ts'
-import { GuardedDatastore, runAsPeer } from './record-store.ts'
+import { GuardedDatastore, runAsSender } from './record-store.ts'
+import { ReservationLimits } from './reservation-limits.ts'
+import { sourceOf } from './source-subnet.ts'
 import { Republisher } from './republish.ts'
 import { Revoker } from './revoke.ts'
 import { WriteBehindDatastore } from './write-behind.ts'
@@ -135,6 +137,8 @@ export async function createRelay(
       {
         maxBytes: config.storeMaxBytes,
         peerQuota: config.storePeerQuota,
+        sourceQuota: config.storeSourceQuota,
+        newNamesPerMinute: config.newNamesPerMinute,
         evictionPolicy: config.evictionPolicy,
       },
       {
@@ -150,7 +154,20 @@ export async function createRelay(
       bootstrapPeers,
     )
     await store.load()
+    const prefixes = { v4: config.sourcePrefixV4, v6: config.sourcePrefixV6 }
+    const reservationLimits = new ReservationLimits({
+      maxPerSource: config.maxReservationsPerSource,
+      prefixes,
+      refused: (peer, source) => {
+        metrics.reservationsRefused.inc()
+        log.debug('reservation refused: its source holds its share', {
+          peer: peer.toString(),
+          source,
+        })
+      },
+    })
     const node = await createRelayNode({
+      denyReservation: (peer) => reservationLimits.deny(peer),
       config,
       privateKey,
       datastore: store,
@@ -159,6 +176,7 @@ export async function createRelay(
       selectors: { an: policy.selector() },
     })
     cleanup.push(async () => node.stop())
+    reservationLimits.attach(node)
     policy.useRootRecords({
       local: async (key) => {
         try {
@@ -187,7 +205,7 @@ export async function createRelay(
         return values
       },
     })
-    // Attribute every store write an inbound DHT stream causes to its peer (per-peer quota).
+    // Attribute every store write an inbound DHT stream causes to its peer and source (quotas).
     const registrar = (
       node as unknown as {
         components: {
@@ -201,7 +219,10 @@ export async function createRelay(
     await node.handle(
       DHT_PROTOCOL,
       (stream, conn) =>
-        runAsPeer(conn.remotePeer.toString(), () => dhtHandler.handler(stream, conn)),
+        runAsSender(
+          { peer: conn.remotePeer.toString(), source: sourceOf(conn.remoteAddr, prefixes) },
+          () => dhtHandler.handler(stream, conn),
+        ),
       { ...dhtHandler.options, force: true },
     )
 
