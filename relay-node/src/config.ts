@@ -17,7 +17,7 @@ import { LOG_LEVELS, type LogLevel } from './log.ts'
 /** How kad-dht filters the addresses of peers it learns: see DESIGN.md, "kad-dht on loopback". */
 export type PeerInfoMapperMode = 'auto' | 'passthrough' | 'public'
 /** What a full store does with a new entry. */
-export type EvictionPolicy = 'oldest' | 'refuse'
+export type EvictionPolicy = 'heaviest' | 'oldest' | 'refuse'
 
 /** Every setting of a relay, resolved. */
 export interface RelayConfig {
@@ -36,9 +36,13 @@ export interface RelayConfig {
   tlsKey?: string
   https: boolean
   logLevel: LogLevel
+  publicMetrics: boolean
   dev: boolean
   peerInfoMapper: PeerInfoMapperMode
   maxReservations: number
+  maxReservationsPerSource: number
+  sourcePrefixV4: number
+  sourcePrefixV6: number
   reservationTtl: number
   relayDataLimit: number
   relayDurationLimit: number
@@ -48,6 +52,8 @@ export interface RelayConfig {
   maxPendingConnections: number
   storeMaxBytes: number
   storePeerQuota: number
+  storeSourceQuota: number
+  newNamesPerMinute: number
   evictionPolicy: EvictionPolicy
   storeFlushInterval: number
   rootLookupTimeout: number
@@ -191,6 +197,13 @@ export const OPTIONS: readonly OptionSpec[] = [
     doc: LOG_LEVELS.join(' | '),
   },
   {
+    key: 'publicMetrics',
+    flag: 'public-metrics',
+    kind: 'bool',
+    default: false,
+    doc: 'serve /metrics to anyone (default: direct loopback requests only)',
+  },
+  {
     key: 'dev',
     flag: 'dev',
     kind: 'bool',
@@ -211,6 +224,27 @@ export const OPTIONS: readonly OptionSpec[] = [
     kind: 'count',
     default: C.DEFAULT_MAX_RESERVATIONS,
     doc: 'circuit relay reservations held at once',
+  },
+  {
+    key: 'maxReservationsPerSource',
+    flag: 'max-reservations-per-source',
+    kind: 'count',
+    default: C.DEFAULT_MAX_RESERVATIONS_PER_SOURCE,
+    doc: 'circuit relay reservations one source (address block) may hold (0 = no limit)',
+  },
+  {
+    key: 'sourcePrefixV4',
+    flag: 'source-prefix-v4',
+    kind: 'count',
+    default: C.DEFAULT_SOURCE_PREFIX_V4,
+    doc: 'IPv4 prefix length that counts as one source for quotas and reservations',
+  },
+  {
+    key: 'sourcePrefixV6',
+    flag: 'source-prefix-v6',
+    kind: 'count',
+    default: C.DEFAULT_SOURCE_PREFIX_V6,
+    doc: 'IPv6 prefix length that counts as one source for quotas and reservations',
   },
   {
     key: 'reservationTtl',
@@ -276,12 +310,26 @@ export const OPTIONS: readonly OptionSpec[] = [
     doc: 'bytes one sending peer may occupy',
   },
   {
+    key: 'storeSourceQuota',
+    flag: 'store-source-quota',
+    kind: 'bytes',
+    default: C.DEFAULT_STORE_SOURCE_QUOTA_BYTES,
+    doc: 'bytes the peers of one source (address block) may occupy together',
+  },
+  {
+    key: 'newNamesPerMinute',
+    flag: 'new-names-per-minute',
+    kind: 'count',
+    default: C.DEFAULT_NEW_NAMES_PER_MINUTE,
+    doc: 'names not yet stored one source may add per minute (bursts of a few minutes allowed; 0 = no limit)',
+  },
+  {
     key: 'evictionPolicy',
     flag: 'eviction-policy',
     kind: 'enum',
-    values: ['oldest', 'refuse'],
+    values: ['heaviest', 'oldest', 'refuse'],
     default: C.DEFAULT_EVICTION_POLICY,
-    doc: 'when full: evict the oldest expired records and provider records (never a live name), or refuse new entries',
+    doc: 'when full: evict expired records and provider records, oldest first, then (heaviest) the newest records of the source holding the most; oldest never evicts a live name; refuse evicts nothing',
   },
   {
     key: 'storeFlushInterval',
@@ -551,6 +599,8 @@ export function checkConfig(config: RelayConfig): RelayConfig {
   if (config.reconnectMin > config.reconnectMax)
     throw new ConfigError('--reconnect-min is larger than --reconnect-max')
   if (config.maxReservations < 1) throw new ConfigError('--max-reservations must be at least 1')
+  if (config.sourcePrefixV4 > 32) throw new ConfigError('--source-prefix-v4 must be 0-32')
+  if (config.sourcePrefixV6 > 128) throw new ConfigError('--source-prefix-v6 must be 0-128')
   if (config.maxRootLookups < 1) throw new ConfigError('--max-root-lookups must be at least 1')
   if (config.rootLookupTimeout < 1)
     throw new ConfigError('--root-lookup-timeout must be longer than 0')

@@ -48,8 +48,20 @@ export const DEFAULT_PUBLIC_HOST = 'an.localhost'
 
 /** Reservations the circuit relay server holds at once (libp2p's default is 15). */
 export const DEFAULT_MAX_RESERVATIONS = 1024
-/** How long a reservation lasts before the client must refresh it (libp2p's default). */
-export const DEFAULT_RESERVATION_TTL_MS = 2 * HOUR
+/**
+ * Reservations one source (an address block, see `DEFAULT_SOURCE_PREFIX_V4`) may hold at once:
+ * fresh peer IDs from one place cannot take the whole pool; many browsers behind one NAT still fit.
+ */
+export const DEFAULT_MAX_RESERVATIONS_PER_SOURCE = 64
+/** IPv4 addresses within one /24 count as one source for quotas, new names and reservations. */
+export const DEFAULT_SOURCE_PREFIX_V4 = 24
+/** IPv6 addresses within one /56 (a typical site allocation) count as one source. */
+export const DEFAULT_SOURCE_PREFIX_V6 = 56
+/**
+ * How long a reservation lasts before the client must refresh it (libp2p's default is 2 h;
+ * clients refresh 5 min before expiry). A reservation also ends when its peer disconnects.
+ */
+export const DEFAULT_RESERVATION_TTL_MS = 30 * MINUTE
 /** Bytes one relayed connection may carry each way: WebRTC signalling needs a few KiB; the rest lets a stalled direct dial fall back to the relayed path. */
 export const DEFAULT_RELAY_DATA_LIMIT = 4 * MIB
 /** How long one relayed connection may last: long enough for slow ICE and a fallback fetch. */
@@ -68,11 +80,29 @@ export const DEFAULT_MAX_PENDING_CONNECTIONS = 256
 export const DEFAULT_STORE_MAX_BYTES = 256 * MIB
 /** Bytes of records one sending peer may occupy (configured bootstrap relays are exempt). */
 export const DEFAULT_STORE_PEER_QUOTA_BYTES = 8 * MIB
-/** What happens when the store is full: evict the least recently stored expired records and provider records (live name records are never evicted), or refuse. */
-export const DEFAULT_EVICTION_POLICY = 'oldest'
+/** Bytes of records the peers of one source (address block) may occupy together (configured bootstrap relays are exempt). */
+export const DEFAULT_STORE_SOURCE_QUOTA_BYTES = 32 * MIB
+/** Names not yet stored here that one source may add per minute. */
+export const DEFAULT_NEW_NAMES_PER_MINUTE = 60
+/** A source may add new names in a burst of this many minutes' allowance. */
+export const NEW_NAME_BURST_MINUTES = 4
+/**
+ * Share of the store kept for records that already have a key here: new names are refused
+ * (or make room) once the store is this close to full, so existing names can still grow to
+ * the record size limit.
+ */
+export const STORE_GROWTH_RESERVE = 1 / 16
+/**
+ * What happens when the store is full: evict expired records and provider records, oldest
+ * first, then the newest records of the source that holds the most bytes (`heaviest`); only the
+ * former (`oldest`: live names never evicted); or nothing (`refuse`).
+ */
+export const DEFAULT_EVICTION_POLICY = 'heaviest'
 
 /** How often the relay re-puts the records it holds to the current closest peers. */
 export const DEFAULT_REPUBLISH_INTERVAL_MS = HOUR
+/** Longest the republishing of one record may take (a relay with no DHT peer would wait forever). */
+export const REPUBLISH_PUT_TIMEOUT_MS = 30 * SECOND
 /** How often expired records and providers are swept from the store. */
 export const DEFAULT_EXPIRY_SWEEP_INTERVAL_MS = 5 * MINUTE
 /** How long a provider record lives after it was received (kad-dht's own validity). */

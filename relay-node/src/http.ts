@@ -39,6 +39,8 @@ export interface HttpInit {
   health(): Promise<Record<string, unknown>>
   wellKnown(): WellKnown
   metrics(): Promise<{ contentType: string; body: string }>
+  /** Serve `/metrics` to anyone; otherwise only to direct loopback requests (see `metricsAllowed`). @default false */
+  publicMetrics?: boolean
   revoke(bytes: Uint8Array): Promise<{ ok: boolean; fresh?: boolean }>
   /** The signed revocation envelope held for a site name or its root name, or undefined. */
   revocation(site: string): Uint8Array | undefined
@@ -82,6 +84,21 @@ async function readBody(req: IncomingMessage, limit: number): Promise<Uint8Array
     chunks.push(chunk)
   }
   return new Uint8Array(Buffer.concat(chunks))
+}
+
+/**
+ * Whether `/metrics` may answer this request: with `publicMetrics` always; else only a request
+ * from a loopback address, not forwarded by a proxy (no `X-Forwarded-For` / `Forwarded`), and
+ * not addressed to the app's or a site's host name, so a public proxy in front of the relay
+ * does not expose it (the numbers tell who uses the relay and how).
+ */
+function metricsAllowed(init: HttpInit, req: IncomingMessage, hostKind: string): boolean {
+  if (init.publicMetrics === true) return true
+  const from = req.socket.remoteAddress ?? ''
+  const loopback = /^(127\.|::1$|::ffff:127\.)/.test(from)
+  const forwarded =
+    req.headers['x-forwarded-for'] !== undefined || req.headers.forwarded !== undefined
+  return loopback && !forwarded && hostKind !== 'app' && hostKind !== 'site'
 }
 
 async function handle(init: HttpInit, req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -130,6 +147,8 @@ async function handle(init: HttpInit, req: IncomingMessage, res: ServerResponse)
     return
   }
   if (path === METRICS_PATH && req.method === 'GET') {
+    if (!metricsAllowed(init, req, host.kind))
+      return json(res, 404, { ok: false, error: 'NotFound' })
     const { contentType, body } = await init.metrics()
     res.writeHead(200, { 'content-type': contentType, 'cache-control': 'no-store' })
     res.end(body)

@@ -21,6 +21,7 @@ export interface RelayMetrics {
   revocations: Counter
   rootLookups: Counter
   rootLookupsShared: Counter<'how'>
+  reservationsRefused: Counter
 }
 
 /** A registry for one relay (libp2p's metrics go in too) with the relay's metrics. */
@@ -53,6 +54,11 @@ export function createRelayMetrics(): RelayMetrics {
       name: 'alternet_relay_root_lookups_shared_total',
       help: 'Subdomain writes judged without a DHT look-up of their own, by how: cached-found, cached-not-found, in-flight',
       labelNames: ['how'],
+      registers: [registry],
+    }),
+    reservationsRefused: new Counter({
+      name: 'alternet_relay_reservations_refused_total',
+      help: "Circuit relay reservations refused because the peer's source held its share",
       registers: [registry],
     }),
   }

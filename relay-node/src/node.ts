@@ -25,7 +25,7 @@ import { prometheusMetrics } from '@libp2p/prometheus-metrics'
 import { tcp } from '@libp2p/tcp'
 import { webRTCDirect } from '@libp2p/webrtc'
 import { webSockets } from '@libp2p/websockets'
-import type { Libp2p, PrivateKey } from '@libp2p/interface'
+import type { Libp2p, PeerId, PrivateKey } from '@libp2p/interface'
 import type { Datastore } from 'interface-datastore'
 import { createLibp2p } from 'libp2p'
 import type { Registry } from 'prom-client'
@@ -56,6 +56,8 @@ export interface RelayNodeInit {
   validators: Validators
   /** Selectors by DHT namespace (`an`). */
   selectors: Selectors
+  /** Refuses a circuit reservation when its peer's source holds its share (reservation-limits.ts). */
+  denyReservation?(peer: PeerId): boolean
 }
 
 /** The listen multiaddrs the settings ask for. */
@@ -144,6 +146,9 @@ export async function createRelayNode(init: RelayNodeInit): Promise<RelayNode> {
         maxConnections: config.maxConnections,
         inboundConnectionThreshold: config.inboundConnectionThreshold,
         maxIncomingPendingConnections: config.maxPendingConnections,
+      },
+      connectionGater: {
+        denyInboundRelayReservation: async (peer) => init.denyReservation?.(peer) ?? false,
       },
       metrics: prometheusMetrics({ registry: init.registry, preserveExistingMetrics: true }),
       services: {

@@ -3,8 +3,9 @@
  * (`validateRecord`): a newer record of the holder replaces an older one and never the other
  * way round; a live name stays with its holder key unless a trusted registrar registered the
  * newcomer more recently; revoked names and blocked content roots are refused. A subdomain
- * record is stored only when the root name's current record (this relay's own, else one found
- * in the DHT) is held by the record's `root.owner`, and its first-holder rule follows the root.
+ * record is stored only when the root name's current record (this relay's own, else the record
+ * of the holder most peers returned in the DHT; a tie between holders is refused) is held by the
+ * record's `root.owner`, and its first-holder rule follows the root.
  * DHT look-ups of root names are cached (found and not found), shared by concurrent writes
  * under the same root, and bounded in number, so a flood of subdomain writes under roots
  * nobody holds costs one look-up per root and never more than `maxConcurrent` at once.
@@ -74,7 +75,7 @@ function trustedRegistration(
 export interface RootRecordSource {
   /** The record value this relay stores and serves under the DHT key, or undefined. */
   local(key: Uint8Array): Promise<Uint8Array | undefined>
-  /** Record values other peers hold under the DHT key (may be empty); stops at `signal`. */
+  /** Record values other peers hold under the DHT key, one per answering peer (may be empty); stops at `signal`. */
   network(key: Uint8Array, signal: AbortSignal): Promise<Uint8Array[]>
 }
 
@@ -120,9 +121,16 @@ export interface RecordPolicyOptions {
   events?: Partial<RootLookupEvents>
 }
 
-/** A cached root look-up: the root's record, or undefined for none found, until `until`. */
+/**
+ * What a DHT look-up of a root name found: the record of the holder most peers returned,
+ * `undefined` for none, or `CONTESTED` when different holders tie for the most peers.
+ */
+type RootAnswer = Uint8Array | undefined | typeof CONTESTED
+const CONTESTED = 'contested'
+
+/** A cached root look-up, until `until`. */
 interface RootCacheEntry {
-  value: Uint8Array | undefined
+  value: RootAnswer
   until: number
 }
 
@@ -139,7 +147,7 @@ export class AnRecordPolicy implements RecordPolicy {
   private readonly rootCache = new Map<string, RootCacheEntry>()
   private rootCacheFor: readonly Uint8Array[] = []
   /** DHT look-ups in flight by root name: concurrent writes under one root share one. */
-  private readonly rootLookups = new Map<string, Promise<Uint8Array | undefined>>()
+  private readonly rootLookups = new Map<string, Promise<RootAnswer>>()
 
   constructor(permissions: Permissions, options: RecordPolicyOptions = {}) {
     this.permissions = permissions
@@ -278,7 +286,8 @@ export class AnRecordPolicy implements RecordPolicy {
 
   /**
    * Refuses a subdomain record unless the root name's current record is held by its
-   * `root.owner`: `root-not-found` when no valid root record is found, `unauthorized-signer`
+   * `root.owner`: `root-not-found` when no valid root record is found, `root-contested` when
+   * the peers asked name different holders and none has the most, `unauthorized-signer`
    * when another key holds the root.
    */
   private async checkRoot(
@@ -288,6 +297,11 @@ export class AnRecordPolicy implements RecordPolicy {
   ): Promise<void> {
     const root = rootSiteName(record.body.name)
     const rootRecord = await this.findRoot(root)
+    if (rootRecord === CONTESTED)
+      throw new RecordRefusedError(
+        'root-contested',
+        `the peers asked disagree on who holds the root name "${root}"`,
+      )
     if (rootRecord === undefined)
       throw new RecordRefusedError(
         'root-not-found',
@@ -313,11 +327,11 @@ export class AnRecordPolicy implements RecordPolicy {
    * look-up result (a found record re-validated), else the DHT's best, one look-up per root
    * at a time. Throws `busy` when `maxConcurrent` look-ups of other roots are in flight.
    */
-  private async findRoot(root: string): Promise<Uint8Array | undefined> {
+  private async findRoot(root: string): Promise<RootAnswer> {
     if (this.roots === undefined) return undefined
     const rootKey = await dhtKey(root)
     const local = await this.roots.local(rootKey).catch(() => undefined)
-    if (local !== undefined && (await this.validRoot(local, rootKey))) return local
+    if (local !== undefined && (await this.validRoot(local, rootKey)) !== undefined) return local
     if (this.permissions.registrars !== this.rootCacheFor) {
       this.rootCache.clear()
       this.rootCacheFor = this.permissions.registrars
@@ -326,12 +340,12 @@ export class AnRecordPolicy implements RecordPolicy {
     if (cached !== undefined) {
       this.rootCache.delete(root)
       if (this.now() < cached.until) {
-        if (cached.value === undefined) {
+        if (cached.value === undefined || cached.value === CONTESTED) {
           this.rootCache.set(root, cached)
           this.events.shared('cached-not-found')
-          return undefined
+          return cached.value
         }
-        if (await this.validRoot(cached.value, rootKey)) {
+        if ((await this.validRoot(cached.value, rootKey)) !== undefined) {
           this.rootCache.set(root, cached)
           this.events.shared('cached-found')
           return cached.value
@@ -355,24 +369,40 @@ export class AnRecordPolicy implements RecordPolicy {
     return lookup
   }
 
-  /** One DHT look-up of a root name's record; caches what it finds, or that it found none. */
-  private async lookUpRoot(root: string, rootKey: Uint8Array): Promise<Uint8Array | undefined> {
-    const found: Uint8Array[] = []
+  /**
+   * One DHT look-up of a root name's record; caches what it finds, or that it found none. Among
+   * different holders the one whose records the most peers returned wins, so a peer answering
+   * with a back-dated rival cannot outvote the others; a tie is `CONTESTED`, never settled by
+   * an earlier `created`. Among one holder's records, selection picks the newest.
+   */
+  private async lookUpRoot(root: string, rootKey: Uint8Array): Promise<RootAnswer> {
+    const byHolder = new Map<string, { peers: number; values: Uint8Array[] }>()
     for (const bytes of await this.roots!.network(
       rootKey,
       AbortSignal.timeout(this.limits.timeoutMs),
     ).catch(() => [])) {
-      if (await this.validRoot(bytes, rootKey)) found.push(bytes)
+      const record = await this.validRoot(bytes, rootKey)
+      if (record === undefined) continue
+      const id = Buffer.from(record.holder).toString('hex')
+      const group = byHolder.get(id) ?? { peers: 0, values: [] }
+      group.peers++
+      group.values.push(bytes)
+      byHolder.set(id, group)
     }
     const now = this.now()
-    const best =
-      found.length === 0
-        ? undefined
-        : found[
-            selectRecord(found, { key: rootKey, trustedRegistrars: this.permissions.registrars })
-          ]
+    const groups = [...byHolder.values()].sort((a, b) => b.peers - a.peers)
+    let best: RootAnswer
+    if (groups.length === 0) best = undefined
+    else if (groups.length > 1 && groups[1].peers === groups[0].peers) best = CONTESTED
+    else {
+      const { values } = groups[0]
+      best =
+        values[
+          selectRecord(values, { key: rootKey, trustedRegistrars: this.permissions.registrars })
+        ]
+    }
     const until =
-      best === undefined
+      best === undefined || best === CONTESTED
         ? now + this.limits.negativeTtlMs
         : Math.min(
             now + this.limits.positiveTtlMs,
@@ -387,13 +417,18 @@ export class AnRecordPolicy implements RecordPolicy {
     return best
   }
 
-  /** Whether `bytes` is a valid, unrevoked root record under `rootKey` now. */
-  private async validRoot(bytes: Uint8Array, rootKey: Uint8Array): Promise<boolean> {
+  /** `bytes` as a valid, unrevoked root record under `rootKey` now; undefined when it is not one. */
+  private async validRoot(
+    bytes: Uint8Array,
+    rootKey: Uint8Array,
+  ): Promise<SignedRecord | undefined> {
     try {
       const r = await this.validate(bytes, rootKey)
       return r.body.root === undefined && !this.permissions.isRevokedName(r.body.name)
+        ? r
+        : undefined
     } catch {
-      return false
+      return undefined
     }
   }
 

@@ -4,22 +4,35 @@
  * record could replace a newer one and any key could take over a live name. Every libp2p
  * component writes through this datastore, so the guard sees each write of a DHT record or
  * provider record, asks the `RecordPolicy` whether it may replace what is stored, and keeps
- * the store within its size, per-peer quota and eviction policy. A live name record is never
- * evicted to make room: a full store evicts expired records and provider records, oldest
- * first, and refuses a write it still has no room for (`store-full`), so filling the store
- * cannot flush the record that holds a name for its key. Other keys (peer store,
- * keychain) pass through untouched.
+ * the store within its size, its quotas and its eviction policy. Quotas count per sending peer
+ * ID and per source (the peer's address block: fresh peer IDs cost nothing, addresses do), and
+ * a source may add only so many new names a minute. A share of the store
+ * (`STORE_GROWTH_RESERVE`) is kept for names already stored, so they can still grow when new
+ * names no longer fit. A full store evicts expired records and provider records, oldest first;
+ * then, under the `heaviest` policy, the newest records of the source holding the most bytes
+ * (never the writer's own source, and only while it holds more than the writer would), so a
+ * flood from a few sources costs those sources their newest records rather than freezing the
+ * store for everyone; a write that still does not fit is refused (`store-full`). Other keys
+ * (peer store, keychain) pass through untouched.
  * @module
  */
 import { AsyncLocalStorage } from 'node:async_hooks'
+import { equals } from '../../src/core/bytes.ts'
 import { Libp2pRecord } from '@libp2p/record'
 import { BaseDatastore } from 'datastore-core'
 import { base32 } from 'multiformats/bases/base32'
 import { Key, type Datastore, type KeyQuery, type Query } from 'interface-datastore'
 import type { AbortOptions } from '@libp2p/interface'
-import { DHT_PROVIDER_PREFIX, DHT_RECORD_PREFIX, RELAY_STATE_PREFIX } from './constants.ts'
+import {
+  DHT_PROVIDER_PREFIX,
+  DHT_RECORD_PREFIX,
+  NEW_NAME_BURST_MINUTES,
+  RELAY_STATE_PREFIX,
+  STORE_GROWTH_RESERVE,
+} from './constants.ts'
 import { RecordRefusedError } from './errors.ts'
 import type { EvictionPolicy } from './config.ts'
+import { NewNameRate, StoreAccounting, type Entry } from './store-accounting.ts'
 
 /** Prefix of the sidecar entries naming the peer that sent each stored record. */
 const SENDER_PREFIX = `${RELAY_STATE_PREFIX}sender/`
@@ -53,23 +66,26 @@ export interface StoreLimits {
   maxBytes: number
   /** Bytes of records one sending peer may occupy. */
   peerQuota: number
-  /** What a full store does with a new entry: `oldest` evicts what may be evicted, oldest first; `refuse` refuses. */
+  /** Bytes of records the peers of one source may occupy together. */
+  sourceQuota: number
+  /** Names not stored yet that one source may add per minute (0 = no limit). */
+  newNamesPerMinute: number
+  /** What a full store does with a new entry (see the module doc). */
   evictionPolicy: EvictionPolicy
 }
 
-/** Who sent the write being handled: set around inbound DHT streams (see `runAsPeer`). */
-const sender = new AsyncLocalStorage<string>()
-
-/** Runs `fn` with `peer` as the sender of every store write it causes. */
-export function runAsPeer<T>(peer: string, fn: () => T): T {
-  return sender.run(peer, fn)
+/** Who sent a write: the peer and its source (see source-subnet.ts). */
+export interface Sender {
+  peer: string
+  source: string
 }
 
-interface Entry {
-  size: number
-  peer: string | undefined
-  /** A live name record: never evicted before this time (ms since the epoch). */
-  protectedUntil?: number
+/** Who sent the write being handled: set around inbound DHT streams (see `runAsSender`). */
+const sender = new AsyncLocalStorage<Sender>()
+
+/** Runs `fn` with `who` as the sender of every store write it causes. */
+export function runAsSender<T>(who: Sender, fn: () => T): T {
+  return sender.run(who, fn)
 }
 
 /** Counts of what the store holds. */
@@ -92,11 +108,9 @@ export class GuardedDatastore extends BaseDatastore {
   private readonly limits: StoreLimits
   private readonly events: GuardEvents
   private readonly exempt: Set<string>
-  /** Records and providers by datastore key, oldest write first (Map keeps insertion order). */
-  private readonly entries = new Map<string, Entry>()
-  private readonly perPeer = new Map<string, number>()
-  private bytes = 0
-  private recordCount = 0
+  private readonly counts = new StoreAccounting((k) => k.startsWith(DHT_RECORD_PREFIX))
+  private readonly entries = this.counts.entries
+  private readonly newNames: NewNameRate
   /** Serialises writes per key so two PUTs of one name cannot both pass the check. */
   private readonly locks = new Map<string, Promise<unknown>>()
 
@@ -113,16 +127,18 @@ export class GuardedDatastore extends BaseDatastore {
     this.limits = limits
     this.events = events
     this.exempt = new Set(exemptPeers)
+    this.newNames = new NewNameRate(limits.newNamesPerMinute, NEW_NAME_BURST_MINUTES)
   }
 
   /** Reads what the store holds into the size accounting; call once before use. */
   async load(options?: AbortOptions): Promise<void> {
-    const senders = new Map<string, string>()
+    const senders = new Map<string, { peer?: string; source?: string }>()
     for await (const { key, value } of this.inner.query({ prefix: SENDER_PREFIX }, options)) {
-      senders.set(
-        DHT_RECORD_PREFIX + key.toString().slice(SENDER_PREFIX.length),
-        new TextDecoder().decode(value),
-      )
+      const [peer, source] = new TextDecoder().decode(value).split('\n')
+      senders.set(DHT_RECORD_PREFIX + key.toString().slice(SENDER_PREFIX.length), {
+        peer,
+        source,
+      })
     }
     const found: Array<{ key: string; time: number; entry: Entry }> = []
     for await (const { key, value } of this.inner.query({ prefix: DHT_RECORD_PREFIX }, options)) {
@@ -139,7 +155,12 @@ export class GuardedDatastore extends BaseDatastore {
       found.push({
         key: k,
         time,
-        entry: { size: k.length + value.length, peer: senders.get(k), protectedUntil },
+        entry: {
+          size: k.length + value.length,
+          peer: senders.get(k)?.peer,
+          ...(senders.get(k)?.source ? { source: senders.get(k)?.source } : {}),
+          protectedUntil,
+        },
       })
     }
     for await (const { key, value } of this.inner.query({ prefix: DHT_PROVIDER_PREFIX }, options)) {
@@ -151,15 +172,15 @@ export class GuardedDatastore extends BaseDatastore {
       })
     }
     found.sort((a, b) => a.time - b.time)
-    for (const { key, entry } of found) this.account(key, entry)
+    for (const { key, entry } of found) this.counts.account(key, entry)
   }
 
   /** What the store holds now. */
   stats(): StoreStats {
     return {
-      records: this.recordCount,
-      providers: this.entries.size - this.recordCount,
-      bytes: this.bytes,
+      records: this.counts.recordCount,
+      providers: this.entries.size - this.counts.recordCount,
+      bytes: this.counts.bytes,
     }
   }
 
@@ -216,7 +237,7 @@ export class GuardedDatastore extends BaseDatastore {
     const k = key.toString()
     await this.inner.delete(key, options)
     if (this.entries.has(k)) {
-      this.unaccount(k)
+      this.counts.unaccount(k)
       if (k.startsWith(DHT_RECORD_PREFIX)) await this.inner.delete(senderKey(k), options)
     }
   }
@@ -231,7 +252,8 @@ export class GuardedDatastore extends BaseDatastore {
 
   private async putRecord(key: Key, val: Uint8Array, options?: AbortOptions): Promise<Key> {
     const k = key.toString()
-    const peer = sender.getStore()
+    let who = sender.getStore()
+    const peer = who?.peer
     let incoming: Libp2pRecord
     try {
       incoming = Libp2pRecord.deserialize(val)
@@ -247,19 +269,32 @@ export class GuardedDatastore extends BaseDatastore {
         current = undefined
       }
     }
+    // The relay's own writes (kad-dht stores each record it republishes locally first) carry no
+    // sender: the same bytes stay charged to the peer that sent them, so a republish round
+    // cannot free that peer's quota.
+    const previous = this.entries.get(k)
+    if (who == null && current !== undefined && equals(current, incoming.value))
+      who =
+        previous?.peer == null ? undefined : { peer: previous.peer, source: previous.source ?? '' }
     try {
       await this.policy.checkPut(incoming.key, incoming.value, current)
     } catch (err) {
       if (err instanceof RecordRefusedError) throw this.refuse(err.reason, k, peer, err.message)
       throw err
     }
-    await this.makeRoom(k, k.length + val.length, peer)
+    await this.makeRoom(k, k.length + val.length, who, true)
     await this.inner.put(key, val, options)
-    if (peer != null) await this.inner.put(senderKey(k), new TextEncoder().encode(peer), options)
-    else if (this.entries.get(k)?.peer != null) await this.inner.delete(senderKey(k), options)
-    this.account(k, {
+    if (who != null)
+      await this.inner.put(
+        senderKey(k),
+        new TextEncoder().encode(`${who.peer}\n${who.source}`),
+        options,
+      )
+    else if (previous?.peer != null) await this.inner.delete(senderKey(k), options)
+    this.counts.account(k, {
       size: k.length + val.length,
-      peer,
+      peer: who?.peer,
+      ...(who?.source ? { source: who.source } : {}),
       protectedUntil: this.policy.protectedUntil(incoming.key, incoming.value),
     })
     return key
@@ -279,38 +314,81 @@ export class GuardedDatastore extends BaseDatastore {
       throw this.refuse('malformed', k, peer, 'not a provider key')
     if (this.policy.isBlockedMultihash(multihash))
       throw this.refuse('blocked', k, peer, 'the content is blocked on this relay')
-    await this.makeRoom(k, k.length + val.length, peer)
+    const who = sender.getStore()
+    await this.makeRoom(k, k.length + val.length, who ?? { peer, source: '' }, false)
     await this.inner.put(key, val, options)
-    this.account(k, { size: k.length + val.length, peer })
+    this.counts.account(k, {
+      size: k.length + val.length,
+      peer,
+      ...(who?.source ? { source: who.source } : {}),
+    })
     return key
   }
 
   /**
-   * Evicts (or refuses) until `size` more bytes from `peer` fit; throws `RecordRefusedError`.
-   * Only expired records and provider records are evicted, oldest first; a live name record
-   * stays, and a write that still does not fit is refused (`store-full`).
+   * Makes room for `size` bytes under `k` from `who`, or throws `RecordRefusedError`: the
+   * sender's peer and source quotas (`quota`, `source-quota`) and, for a name not stored yet,
+   * its source's new-name allowance (`rate`); then, when the store is full, eviction (see the
+   * module doc) or `store-full`. A name not stored yet must fit below the growth reserve.
    */
-  private async makeRoom(k: string, size: number, peer: string | undefined): Promise<void> {
+  private async makeRoom(
+    k: string,
+    size: number,
+    who: Sender | undefined,
+    isRecord: boolean,
+  ): Promise<void> {
     const previous = this.entries.get(k)
     const growth = size - (previous?.size ?? 0)
+    const peer = who?.peer
+    const source = who?.source === '' ? undefined : who?.source
     if (peer != null && !this.exempt.has(peer)) {
-      const used = (this.perPeer.get(peer) ?? 0) - (previous?.peer === peer ? previous.size : 0)
+      const used = this.counts.peerBytes(peer) - (previous?.peer === peer ? previous.size : 0)
       if (used + size > this.limits.peerQuota)
         throw this.refuse('quota', k, peer, `peer ${peer} has used its store quota`)
+      if (source !== undefined) {
+        const fromSource =
+          this.counts.sourceBytes(source) - (previous?.source === source ? previous.size : 0)
+        if (fromSource + size > this.limits.sourceQuota)
+          throw this.refuse('source-quota', k, peer, `${source} has used its store quota`)
+        if (isRecord && previous === undefined && !this.newNames.take(source))
+          throw this.refuse('rate', k, peer, `${source} is adding new names too fast`)
+      }
     }
-    if (this.bytes + growth <= this.limits.maxBytes) return
+    const limit =
+      previous === undefined
+        ? Math.floor(this.limits.maxBytes * (1 - STORE_GROWTH_RESERVE))
+        : this.limits.maxBytes
+    const fits = (): boolean => this.counts.bytes + growth <= limit
+    if (fits()) return
     if (this.limits.evictionPolicy === 'refuse')
       throw this.refuse('store-full', k, peer, 'the store is full')
     const now = Date.now()
     for (const [victim, entry] of this.entries) {
-      if (this.bytes + growth <= this.limits.maxBytes) break
+      if (fits()) break
       if (victim === k) continue
       if (entry.protectedUntil !== undefined && entry.protectedUntil > now) continue
-      await this.delete(new Key(victim, false))
-      this.events.evicted(victim)
+      await this.evict(victim)
     }
-    if (this.bytes + growth > this.limits.maxBytes)
-      throw this.refuse('store-full', k, peer, 'the store is full of live name records')
+    const writer = source ?? previous?.source
+    while (!fits() && this.limits.evictionPolicy === 'heaviest') {
+      const heaviest = this.counts.heaviestSource(writer)
+      const share = (): number => this.counts.sourceBytes(writer) + size
+      if (heaviest === undefined || heaviest.bytes <= share()) break
+      let evicted = false
+      for (const victim of this.counts.newestOf(heaviest.source)) {
+        if (fits() || this.counts.sourceBytes(heaviest.source) <= share()) break
+        if (victim === k) continue
+        await this.evict(victim)
+        evicted = true
+      }
+      if (!evicted) break
+    }
+    if (!fits()) throw this.refuse('store-full', k, peer, 'the store is full of live name records')
+  }
+
+  private async evict(victim: string): Promise<void> {
+    await this.delete(new Key(victim, false))
+    this.events.evicted(victim)
   }
 
   private refuse(
@@ -321,28 +399,6 @@ export class GuardedDatastore extends BaseDatastore {
   ): RecordRefusedError {
     this.events.refused(reason, key, peer)
     return new RecordRefusedError(reason, message)
-  }
-
-  private account(k: string, entry: Entry): void {
-    this.unaccount(k)
-    this.entries.set(k, entry)
-    this.bytes += entry.size
-    if (k.startsWith(DHT_RECORD_PREFIX)) this.recordCount++
-    if (entry.peer != null)
-      this.perPeer.set(entry.peer, (this.perPeer.get(entry.peer) ?? 0) + entry.size)
-  }
-
-  private unaccount(k: string): void {
-    const entry = this.entries.get(k)
-    if (entry == null) return
-    this.entries.delete(k)
-    this.bytes -= entry.size
-    if (k.startsWith(DHT_RECORD_PREFIX)) this.recordCount--
-    if (entry.peer != null) {
-      const left = (this.perPeer.get(entry.peer) ?? 0) - entry.size
-      if (left > 0) this.perPeer.set(entry.peer, left)
-      else this.perPeer.delete(entry.peer)
-    }
   }
 
   private async locked<T>(k: string, fn: () => Promise<T>): Promise<T> {

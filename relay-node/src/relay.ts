@@ -31,7 +31,9 @@ import { createRelayMetrics, registerGauges } from './metrics.ts'
 import { createRelayNode, type RelayNode } from './node.ts'
 import { Permissions } from './permissions.ts'
 import { AnRecordPolicy } from './record-policy.ts'
-import { GuardedDatastore, runAsPeer } from './record-store.ts'
+import { GuardedDatastore, runAsSender } from './record-store.ts'
+import { ReservationLimits } from './reservation-limits.ts'
+import { sourceOf } from './source-subnet.ts'
 import { Republisher } from './republish.ts'
 import { Revoker } from './revoke.ts'
 import { WriteBehindDatastore } from './write-behind.ts'
@@ -135,6 +137,8 @@ export async function createRelay(
       {
         maxBytes: config.storeMaxBytes,
         peerQuota: config.storePeerQuota,
+        sourceQuota: config.storeSourceQuota,
+        newNamesPerMinute: config.newNamesPerMinute,
         evictionPolicy: config.evictionPolicy,
       },
       {
@@ -150,7 +154,20 @@ export async function createRelay(
       bootstrapPeers,
     )
     await store.load()
+    const prefixes = { v4: config.sourcePrefixV4, v6: config.sourcePrefixV6 }
+    const reservationLimits = new ReservationLimits({
+      maxPerSource: config.maxReservationsPerSource,
+      prefixes,
+      refused: (peer, source) => {
+        metrics.reservationsRefused.inc()
+        log.debug('reservation refused: its source holds its share', {
+          peer: peer.toString(),
+          source,
+        })
+      },
+    })
     const node = await createRelayNode({
+      denyReservation: (peer) => reservationLimits.deny(peer),
       config,
       privateKey,
       datastore: store,
@@ -159,6 +176,7 @@ export async function createRelay(
       selectors: { an: policy.selector() },
     })
     cleanup.push(async () => node.stop())
+    reservationLimits.attach(node)
     policy.useRootRecords({
       local: async (key) => {
         try {
@@ -168,11 +186,18 @@ export async function createRelay(
         }
       },
       network: async (key, signal) => {
+        // One value per answering peer: the look-up counts peers per holder. kad-dht's get ends
+        // by putting its selector's pick to peers that answered otherwise; those answers are not
+        // counted again.
         const values: Uint8Array[] = []
+        const answered = new Set<string>()
         try {
           for await (const event of node.services.dht.get(key, { signal })) {
-            if (event.name === 'PEER_RESPONSE' && event.record != null)
-              values.push(event.record.value)
+            if (event.name !== 'PEER_RESPONSE' || event.record == null) continue
+            const from = event.from.toString()
+            if (answered.has(from)) continue
+            answered.add(from)
+            values.push(event.record.value)
           }
         } catch {
           // Timed out, or nobody holds it: what was found so far.
@@ -180,7 +205,7 @@ export async function createRelay(
         return values
       },
     })
-    // Attribute every store write an inbound DHT stream causes to its peer (per-peer quota).
+    // Attribute every store write an inbound DHT stream causes to its peer and source (quotas).
     const registrar = (
       node as unknown as {
         components: {
@@ -194,7 +219,10 @@ export async function createRelay(
     await node.handle(
       DHT_PROTOCOL,
       (stream, conn) =>
-        runAsPeer(conn.remotePeer.toString(), () => dhtHandler.handler(stream, conn)),
+        runAsSender(
+          { peer: conn.remotePeer.toString(), source: sourceOf(conn.remoteAddr, prefixes) },
+          () => dhtHandler.handler(stream, conn),
+        ),
       { ...dhtHandler.options, force: true },
     )
 
@@ -263,6 +291,7 @@ export async function createRelay(
         contentType: metrics.registry.contentType,
         body: await metrics.registry.metrics(),
       }),
+      publicMetrics: config.publicMetrics,
       revoke: (bytes) => revoker.apply(bytes),
       revocation: (site) => permissions.revocationFor(site),
     })

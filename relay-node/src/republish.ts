@@ -7,6 +7,7 @@
  * 48 h after creation: docs/PROTOCOL.md, "Signed name records"), were revoked or became blocked.
  * @module
  */
+import { REPUBLISH_PUT_TIMEOUT_MS } from './constants.ts'
 import type { Logger } from './log.ts'
 import type { RelayNode } from './node.ts'
 import type { GuardedDatastore, RecordPolicy } from './record-store.ts'
@@ -111,9 +112,13 @@ export class Republisher {
           records++
           try {
             let reached = 0
-            for await (const event of this.node.services.dht.put(key, value, {
-              signal: this.controller.signal,
-            })) {
+            // kad-dht waits for a first DHT peer before any query: without a bound a lone
+            // relay's round would never end, and no later round would start.
+            const signal = AbortSignal.any([
+              this.controller.signal,
+              AbortSignal.timeout(REPUBLISH_PUT_TIMEOUT_MS),
+            ])
+            for await (const event of this.node.services.dht.put(key, value, { signal })) {
               if (event.name === 'PEER_RESPONSE') reached++
             }
             if (reached === 0) failed++

@@ -1,14 +1,16 @@
 /**
  * How revocations reach relays and spread between them: the libp2p protocol
  * `/an/revoke/1.0.0` (one length-prefixed revocation envelope in, one length-prefixed JSON
- * answer out) and the HTTP endpoint `POST /revoke` (see http.ts). An accepted revocation
- * removes the name's record, blocks its content root, is kept on disk and is passed on to
- * every connected peer that speaks the protocol.
+ * answer out) and the HTTP endpoint `POST /revoke` (see http.ts). An accepted revocation of a
+ * whole name (no `roots`) removes the name's record and blocks its content root; one that lists
+ * content roots blocks only those, and removes the record only when its content is one of them.
+ * Either is kept on disk and passed on to every connected peer that speaks the protocol.
  * @module
  */
 import { lpStream } from '@libp2p/utils'
 import type { Connection, PeerId, Stream } from '@libp2p/interface'
 import { base32 } from 'multiformats/bases/base32'
+import type { CID } from 'multiformats/cid'
 import { Key } from 'interface-datastore'
 import { dhtKey, decodeRecord } from '../../src/core/records/index.ts'
 import {
@@ -74,15 +76,22 @@ export class Revoker {
     const { name, roots } = revocation.body
     const key = new Key(DHT_RECORD_PREFIX + base32.baseEncode(await dhtKey(name)), false)
     const stored = await this.store.peekRecord(key)
+    let content: CID | undefined
+    let readable = stored !== undefined
     if (stored !== undefined) {
       try {
-        const content = decodeRecord(stored).body.content
-        if (content !== undefined) await this.permissions.blockRoot(content)
+        content = decodeRecord(stored).body.content
       } catch {
-        // Not a readable record: deleting it is all there is to do.
+        readable = false // not a readable record: deleting it is all there is to do
       }
     }
-    await this.store.delete(key)
+    // A revocation of the whole name (no roots) takes the record and its content root; one that
+    // names content roots blocks those (done by `accept`) and takes the record only when its
+    // content is among them, so naming old roots leaves the current version alone.
+    const whole = roots.length === 0
+    const listed = content !== undefined && roots.some((root) => root.equals(content))
+    if (whole && content !== undefined) await this.permissions.blockRoot(content)
+    if (stored !== undefined && (whole || listed || !readable)) await this.store.delete(key)
     this.log.info('revocation applied', { name, roots: roots.map(String), from: from?.toString() })
     this.onApplied()
     void this.propagate(bytes, from)

@@ -73,6 +73,7 @@ export {
 } from './route/index.ts'
 export {
   CnameLoopError,
+  NameContestedError,
   NameHeldError,
   NameNotFoundError,
   OwnerKeyChangedError,

@@ -108,19 +108,23 @@ describe('naming choice: a visitor with no pin follows the holder most servers r
     )
   })
 
-  it('falls back to selection on a tie, and follows the pin when there is one', async () => {
+  it('chooses nobody on a tie between holders, however back-dated one is, and follows the pin when there is one', async () => {
     const { real, rival, key, rogue, honest } = await setup()
     const candidates = [
       { record: rival, servers: ['s1'] },
       { record: real, servers: ['s2'] },
     ]
     const tie = chooseRecord(ROOT, candidates, { key, trustedRegistrars: [] })
+    assert.equal(tie.record, undefined, 'a tie was settled by the earlier created')
     assert.deepEqual(
-      tie.record?.holder,
-      rogue.publicKey,
-      'a tie: earliest created, as selection says',
+      tie.tied?.map((o) => [o.holder, o.servers, o.record.bytes]),
+      [
+        [rogue.publicKey, 1, rival.bytes],
+        [honest.publicKey, 1, real.bytes],
+      ],
     )
     assert.ok(tie.conflict !== undefined)
+    assert.equal(tie.conflict.chosen, undefined)
     const pinned = chooseRecord(
       ROOT,
       [

@@ -159,6 +159,51 @@ describe('naming resolver over a DHT with rival records', () => {
     assert.deepEqual(resolved.conflict?.chosen, honest.publicKey)
   })
 
+  it('pins nobody on a first visit when two holders are returned by one server each, and lets the person pick', async () => {
+    const honest = generateKeyPair()
+    const rogue = generateKeyPair()
+    const now = Date.now()
+    const real = await createRecord(
+      { type: 'root', name: 'shop:test', seq: 1, created: now - 1000 },
+      honest,
+    )
+    const rival = await createRecord(
+      {
+        type: 'root',
+        name: 'shop:test',
+        seq: 1,
+        created: now - 47 * 3_600_000,
+        expires: now + 3_600_000,
+      },
+      rogue,
+    )
+    const dht = new FakeDht()
+    await dht.set('shop:test', 'rogue', rival.bytes)
+    await dht.set('shop:test', 's1', real.bytes)
+    const storage = memoryStorage()
+    const events = new EventTarget()
+    let conflicts = 0
+    events.addEventListener('conflict', () => conflicts++)
+    const resolver = resolverWith(dht, storage, events)
+    const err = await resolver.resolve('shop:test').then(
+      () => undefined,
+      (e: unknown) => e as Error & { offers?: Array<{ holder: Uint8Array }> },
+    )
+    assert.equal(err?.name, 'NameContestedError')
+    assert.deepEqual(
+      err?.offers?.map((o) => toHex(o.holder)).sort(),
+      [toHex(honest.publicKey), toHex(rogue.publicKey)].sort(),
+    )
+    assert.equal(storage.pinned.get('shop:test'), undefined, 'a holder was pinned on a tie')
+    assert.equal(storage.cached.get('shop:test'), undefined, 'a record was cached on a tie')
+    assert.equal(conflicts, 1)
+    // The person picks the holder whose fingerprint the owner confirmed.
+    await resolver.acceptKeyChange('shop:test', honest.publicKey)
+    const resolved = await resolver.resolve('shop:test')
+    assert.deepEqual(resolved.record.bytes, real.bytes)
+    assert.deepEqual(storage.pinned.get('shop:test'), honest.publicKey)
+  })
+
   it('throws NameRevokedError and drops the cached record when a relay holds a trusted revocation, even with no record left in the DHT', async () => {
     const owner = generateKeyPair()
     const revoker = generateKeyPair()

@@ -88,3 +88,75 @@ describe('circuit relay', () => {
     await stream.close().catch(() => undefined)
   })
 })
+
+describe('circuit relay reservations shared between sources', () => {
+  let dir: string
+  let relay: RelayProcess
+  const clients: Client[] = []
+  const PER_SOURCE = 3
+
+  before(async () => {
+    dir = await tempDir()
+    relay = await startRelay(`${dir}/data`, [
+      '--max-reservations',
+      '10',
+      '--max-reservations-per-source',
+      String(PER_SOURCE),
+    ])
+  })
+
+  after(async () => {
+    await Promise.all(clients.map((c) => c.stop()))
+    await relay.stop()
+    await removeDir(dir)
+  })
+
+  const figure = async (sample: string): Promise<number> =>
+    metricValue(await (await fetch(`${relay.http}/metrics`)).text(), sample)
+
+  it('keeps ten peer IDs from one address block from taking every slot; an honest peer still gets one, and a departed peer frees its slot', async () => {
+    // Ten fresh peer IDs, all from 127.0.1.0/24.
+    const sybils: Client[] = []
+    for (let i = 1; i <= 10; i++) {
+      const sybil = await createClient({
+        relays: [relay.tcp],
+        circuit: true,
+        localAddress: `127.0.1.${i}`,
+      })
+      sybils.push(sybil)
+      clients.push(sybil)
+    }
+    await waitFor(
+      'every sybil to have asked for a reservation',
+      async () =>
+        (await figure('alternet_relay_reservations')) +
+          (await figure('alternet_relay_reservations_refused_total')) >=
+        10,
+      30_000,
+    )
+    assert.equal(await figure('alternet_relay_reservations'), PER_SOURCE)
+    // A browser from elsewhere still gets a slot.
+    const honest = await createClient({
+      relays: [relay.tcp],
+      circuit: true,
+      localAddress: '127.0.2.1',
+    })
+    clients.push(honest)
+    await waitFor(
+      'the honest peer to get a /p2p-circuit address',
+      () => honest.getMultiaddrs().find((a) => a.toString().includes('/p2p-circuit')),
+      30_000,
+    )
+    assert.equal(await figure('alternet_relay_reservations'), PER_SOURCE + 1)
+    // Peers that leave free their slots at once, not when their reservation's TTL runs out.
+    const holders = sybils.filter((s) =>
+      s.getMultiaddrs().some((a) => a.toString().includes('/p2p-circuit')),
+    )
+    assert.equal(holders.length, PER_SOURCE)
+    await Promise.all(holders.map((h) => h.stop()))
+    await waitFor(
+      'the departed peers to lose their reservations',
+      async () => (await figure('alternet_relay_reservations')) === 1,
+    )
+  })
+})

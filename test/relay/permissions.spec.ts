@@ -340,4 +340,47 @@ describe('registrars, revocations and the blocklist', () => {
       ),
     )
   })
+
+  it('a revocation naming old content roots leaves the current record and its root alone', async () => {
+    const holder = generateKeyPair()
+    const name = uniqueName('old-roots')
+    const key = await dhtKey(name)
+    const old = await contentRoot(`old version of ${name}`)
+    const current = await contentRoot(`current version of ${name}`)
+    const record = await rootRecord(name, holder, { seq: 2, content: current })
+    assert.ok(await putDirect(client, open.peerId, key, record))
+    const revocation = await createRevocation({ name, roots: [old] }, revoker)
+    const answer = await sendRevocation(client, peerIdFromString(open.peerId), revocation.bytes)
+    assert.deepEqual(answer, { ok: true, fresh: true })
+    const got = await getDirect(client, open.peerId, key)
+    assert.ok(got != null && equals(got, record), 'the current record was deleted')
+    // The current root is not blocked: another name may use it; the listed old root is.
+    const other = uniqueName('same-content')
+    assert.ok(
+      await putDirect(
+        client,
+        open.peerId,
+        await dhtKey(other),
+        await rootRecord(other, holder, { content: current }),
+      ),
+      'the current content root was blocked',
+    )
+    assert.equal(
+      await putDirect(
+        client,
+        open.peerId,
+        await dhtKey(uniqueName('old-content')),
+        await rootRecord(uniqueName('old-content'), holder, { content: old }),
+      ),
+      false,
+      'the listed root was not blocked',
+    )
+    // A revocation listing the current root takes the record down.
+    const now = await createRevocation({ name, roots: [current] }, revoker)
+    assert.deepEqual(await sendRevocation(client, peerIdFromString(open.peerId), now.bytes), {
+      ok: true,
+      fresh: true,
+    })
+    assert.equal(await getDirect(client, open.peerId, key), undefined, 'the record is still served')
+  })
 })

@@ -28,6 +28,7 @@ import {
   type Ed25519KeyPair,
 } from './support/records.ts'
 import {
+  getJson,
   metricValue,
   removeDir,
   startRelay,
@@ -371,5 +372,105 @@ describe('root look-ups of subdomain writes (relays)', () => {
       (await counter(brief, 'alternet_relay_root_lookups_shared_total{how="cached-found"}')) - hits,
       2,
     )
+  })
+})
+
+describe('root look-ups of subdomain writes: rival holders (relays)', () => {
+  let dir: string
+  let a: RelayProcess
+  let b: RelayProcess
+  let c: RelayProcess
+  let judge: RelayProcess
+  let client: Client
+  const HOUR = 3_600_000
+
+  before(async () => {
+    dir = await tempDir()
+    a = await startRelay(`${dir}/a`)
+    b = await startRelay(`${dir}/b`, ['--bootstrap', a.tcp])
+    c = await startRelay(`${dir}/c`, ['--bootstrap', a.tcp])
+    // The judge holds no root record itself: it must ask the others.
+    judge = await startRelay(`${dir}/judge`, [
+      '--bootstrap',
+      a.tcp,
+      '--bootstrap',
+      b.tcp,
+      '--bootstrap',
+      c.tcp,
+    ])
+    await waitFor(
+      'the judge to know the three relays',
+      async () => ((await getJson(judge, '/health')).peers as number) >= 3,
+    )
+    client = await createClient({ relays: [a.tcp, b.tcp, c.tcp, judge.tcp] })
+  })
+
+  after(async () => {
+    await client?.stop()
+    await Promise.all([a, b, c, judge].filter((r) => r != null).map((r) => r.stop()))
+    await removeDir(dir)
+  })
+
+  /** The owner's root record, and a rival of another key back-dated 47 h (earliest `created`). */
+  async function rivals(root: string) {
+    const owner = generateKeyPair()
+    const rogue = generateKeyPair()
+    const now = Date.now()
+    const real = await rootRecord(root, owner, { created: now - 1000 })
+    const rival = await rootRecord(root, rogue, {
+      created: now - 47 * HOUR,
+      expires: now + HOUR,
+    })
+    return { owner, rogue, real, rival, key: await dhtKey(root) }
+  }
+
+  const rejectedFor = async (reason: string): Promise<number> =>
+    metricValue(
+      await (await fetch(`${judge.http}/metrics`)).text(),
+      `alternet_relay_rejected_records_total{reason="${reason}"}`,
+    )
+
+  it('follows the holder most relays return, not a back-dated rival from one', async () => {
+    const root = uniqueName('majority')
+    const { owner, rogue, real, rival, key } = await rivals(root)
+    assert.ok(await putDirect(client, a.peerId, key, real))
+    assert.ok(await putDirect(client, b.peerId, key, real))
+    assert.ok(await putDirect(client, c.peerId, key, rival))
+    const sub = `www.${root}`
+    const subKey = await dhtKey(sub)
+    const ownerSub = await subdomainRecord(sub, owner)
+    assert.ok(
+      await putDirect(client, judge.peerId, subKey, ownerSub),
+      "the root owner's subdomain record was refused",
+    )
+    assert.equal(
+      await putDirect(client, judge.peerId, subKey, await subdomainRecord(sub, rogue, { seq: 2 })),
+      false,
+      "the back-dated rival's subdomain record was stored",
+    )
+    const got = await getDirect(client, judge.peerId, subKey)
+    assert.ok(got != null && equals(got, ownerSub))
+  })
+
+  it('refuses subdomain writes while different holders tie, whichever is older', async () => {
+    const root = uniqueName('tie')
+    const { owner, rogue, real, rival, key } = await rivals(root)
+    assert.ok(await putDirect(client, a.peerId, key, real))
+    assert.ok(await putDirect(client, c.peerId, key, rival))
+    const before = await rejectedFor('root-contested')
+    for (const signer of [rogue, owner]) {
+      const sub = `api.${root}`
+      assert.equal(
+        await putDirect(
+          client,
+          judge.peerId,
+          await dhtKey(sub),
+          await subdomainRecord(sub, signer),
+        ),
+        false,
+        'a subdomain was stored while its root is contested',
+      )
+    }
+    assert.ok((await rejectedFor('root-contested')) >= before + 2)
   })
 })

@@ -187,6 +187,44 @@ describe('bounded store and peer upkeep', () => {
     )
   })
 
+  it("keeps a peer's quota charged across the relay's own republish rounds", async () => {
+    // Two relays, so that each round's DHT puts find a peer and end.
+    const peer = await startRelay(`${dir}/republish-peer`)
+    relays.push(peer)
+    const relay = await startRelay(`${dir}/republish-quota`, [
+      '--store-peer-quota',
+      '2KiB',
+      '--republish-interval',
+      '300ms',
+      '--bootstrap',
+      peer.tcp,
+    ])
+    relays.push(relay)
+    await waitFor(
+      'the relays to connect',
+      async () => ((await getJson(relay, '/health')).peers as number) >= 1,
+    )
+    const greedy = await createClient({ relays: [relay.tcp] })
+    clients.push(greedy)
+    const first = await offer(greedy, relay, 20)
+    const stored = first.filter((r) => r.stored).length
+    assert.ok(stored >= 1 && stored < 20, `${stored} of 20 stored under a 2 KiB quota`)
+    // Let republish rounds re-put every record (kad-dht writes each one locally first).
+    const rounds = (): number =>
+      relay
+        .stderr()
+        .split('\n')
+        .filter((l) => /records republished.*"records":[1-9]/.test(l)).length
+    const seen = rounds()
+    await waitFor('two republish rounds', () => rounds() >= seen + 2, 20_000, 100)
+    const later = await offer(greedy, relay, 10)
+    assert.equal(
+      later.filter((r) => r.stored).length,
+      0,
+      'a republish round gave the peer its quota back',
+    )
+  })
+
   it('stops serving a record when it expires and sweeps it from the store', async () => {
     const relay = await startRelay(`${dir}/expiry`, ['--expiry-sweep-interval', '300ms'])
     relays.push(relay)

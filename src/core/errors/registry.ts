@@ -149,6 +149,14 @@ export const ERROR_REGISTRY: Readonly<Record<string, ErrorEntry>> = {
     action:
       'Compare the fingerprint with its owner, and enter no passwords or personal details until you have.',
   },
+  NameContestedError: {
+    status: 409,
+    kind: 'owner-key-changed',
+    title: 'Two owners claim this name',
+    explanation:
+      'The name servers disagree on who owns it, and this device has not seen it before, so Alternet trusts neither.',
+    action: 'Ask the site’s owner for their key fingerprint before you trust either.',
+  },
   PinMismatchError: {
     kind: 'owner-key-changed',
     title: 'The owner’s key changed',

@@ -6,7 +6,11 @@
 import { sign, verify } from '../crypto/ed25519.ts'
 import type { Ed25519KeyPair } from '../crypto/ed25519.ts'
 import { domainSeparated, encodeCbor } from './codec.ts'
-import { DELEGATION_SIGNING_DOMAIN, REGISTRATION_SIGNING_DOMAIN } from './constants.ts'
+import {
+  DELEGATION_SIGNING_DOMAIN,
+  MAX_DELEGATION_LIFETIME_MS,
+  REGISTRATION_SIGNING_DOMAIN,
+} from './constants.ts'
 import { MalformedRecordError } from './errors.ts'
 import { publicKey, uint } from './fields.ts'
 import { canonicalSite } from './record-body.ts'
@@ -46,7 +50,10 @@ export interface DelegationInit {
   expires: number
 }
 
-/** Signs a delegation with the root key; put it in a subdomain record's `root.delegation`. */
+/**
+ * Signs a delegation with the root key; put it in a subdomain record's `root.delegation`.
+ * Throws `MalformedRecordError` when `expires` lies more than `MAX_DELEGATION_LIFETIME_MS` ahead.
+ */
 export async function createDelegation(
   init: DelegationInit,
   rootKeyPair: Ed25519KeyPair,
@@ -54,6 +61,10 @@ export async function createDelegation(
   const name = rootName(init.name, 'delegation')
   const key = publicKey(init.delegate, 'delegate')
   const expires = uint(init.expires, 'delegation expires')
+  if (expires > Date.now() + MAX_DELEGATION_LIFETIME_MS)
+    throw new MalformedRecordError(
+      `a delegation may run at most ${MAX_DELEGATION_LIFETIME_MS / 86_400_000} days from now`,
+    )
   const sig = await sign(rootKeyPair.seed, delegationSigningBytes(name, key, expires))
   return { key, expires, sig }
 }

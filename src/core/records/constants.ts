@@ -10,6 +10,12 @@ export const RECORD_VERSION = 1
 export const MAX_RECORD_SIZE = 10240
 /** Longest allowed lifetime of a record, `expires - created`, in milliseconds (48 h). */
 export const MAX_RECORD_LIFETIME_MS = 48 * 60 * 60 * 1000
+/**
+ * Longest a delegation may still run, `delegation.expires - now`, in milliseconds (30 days):
+ * a delegate key cannot be withdrawn before its delegation expires, so the root key re-signs it
+ * at least this often. See docs/PROTOCOL.md#validation.
+ */
+export const MAX_DELEGATION_LIFETIME_MS = 30 * 24 * 60 * 60 * 1000
 /** Lifetime `createRecord` gives a record when none is set, in milliseconds (48 h; owners republish every 24 h). */
 export const DEFAULT_RECORD_LIFETIME_MS = MAX_RECORD_LIFETIME_MS
 /** How far in the future `created` may lie before a record is refused, in milliseconds (5 min). */

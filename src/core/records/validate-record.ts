@@ -7,7 +7,7 @@ import { equals, toHex } from '../bytes.ts'
 import { verify } from '../crypto/ed25519.ts'
 import { rootSiteName } from '../names/index.ts'
 import { verifyDelegation, verifyRegistration } from './authority.ts'
-import { MAX_CLOCK_SKEW_MS } from './constants.ts'
+import { MAX_CLOCK_SKEW_MS, MAX_DELEGATION_LIFETIME_MS } from './constants.ts'
 import { dhtKey } from './dht-key.ts'
 import {
   InvalidSignatureError,
@@ -77,6 +77,10 @@ export async function validateRecord(
         throw new UnauthorizedSignerError(`"${body.name}" is not signed by the delegated key`)
       if (now >= delegation.expires)
         throw new UnauthorizedSignerError(`the delegation for "${root}" has expired`)
+      if (delegation.expires > now + MAX_DELEGATION_LIFETIME_MS + MAX_CLOCK_SKEW_MS)
+        throw new UnauthorizedSignerError(
+          `the delegation for "${root}" runs longer than ${MAX_DELEGATION_LIFETIME_MS / 86_400_000} days`,
+        )
       if (!(await verifyDelegation(root, body.root.owner, delegation))) {
         throw new UnauthorizedSignerError(
           `the delegation for "${root}" is not signed by the root key`,

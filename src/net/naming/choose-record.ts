@@ -1,7 +1,8 @@
 /**
  * Which record a lookup uses among the valid ones for a name: the pinned holder's, or for a
  * visitor with no pin the holder most servers returned, so one rogue server cannot win with a
- * back-dated rival. Pure. See docs/PROTOCOL.md ("The name DHT").
+ * back-dated rival; when different holders tie, none (the person chooses). Pure. See
+ * docs/PROTOCOL.md ("The name DHT").
  * @module
  */
 import { equals, toHex } from '../../core/bytes.ts'
@@ -20,8 +21,8 @@ export interface NameConflict {
   site: string
   /** Each holder returned, most servers first. */
   holders: HolderSeen[]
-  /** The holder the lookup chose. */
-  chosen: Uint8Array
+  /** The holder the lookup chose; undefined when holders tied and none was chosen. */
+  chosen?: Uint8Array
   /** Whether the choice went by a pin rather than by the servers' majority. */
   byPin: boolean
 }
@@ -34,12 +35,36 @@ export interface ChooseRecordOptions {
   pinned?: Uint8Array
 }
 
+/** One holder's best record, offered to the person when holders tie. */
+export interface HolderOffer extends HolderSeen {
+  record: SignedRecord
+}
+
 /** What `chooseRecord` picked. */
 export interface Choice {
-  /** The chosen record; undefined when a pin is set and none of the candidates is its holder. */
+  /**
+   * The chosen record; undefined when a pin is set and none of the candidates is its holder,
+   * or when there is no pin and different holders tie for the most servers (see `tied`).
+   */
   record?: SignedRecord
+  /** No pin, and these holders tie for the most servers: the person chooses, nobody is pinned. */
+  tied?: HolderOffer[]
   /** Set when the candidates name more than one holder. */
   conflict?: NameConflict
+}
+
+function conflictOf(
+  site: string,
+  groups: ReadonlyArray<{ holder: Uint8Array; servers: Set<string> }>,
+  chosen: Uint8Array | undefined,
+  byPin: boolean,
+): NameConflict {
+  return {
+    site,
+    holders: groups.map((g) => ({ holder: g.holder, servers: g.servers.size })),
+    ...(chosen === undefined ? {} : { chosen }),
+    byPin,
+  }
 }
 
 function select(records: readonly SignedRecord[], options: ChooseRecordOptions): SignedRecord {
@@ -56,8 +81,9 @@ function select(records: readonly SignedRecord[], options: ChooseRecordOptions):
  *
  * - With a pin: the best record of the pinned holder (`selectRecord`), none if it is absent.
  * - Without one, when the candidates name several holders: the holder returned by the most
- *   distinct servers wins; a tie falls back to `selectRecord` among the tied holders' records.
- *   So one server returning a back-dated rival cannot outvote the others.
+ *   distinct servers wins. So one server returning a back-dated rival cannot outvote the
+ *   others. When different holders tie, no record is chosen and `tied` lists each one's best
+ *   record: an earlier `created` never decides between different holders.
  *
  * Whenever more than one holder appears, `conflict` describes the disagreement.
  */
@@ -90,20 +116,26 @@ export function chooseRecord(
   } else {
     const most = groups[0].servers.size
     const tied = groups.filter((g) => g.servers.size === most)
-    record = select(
-      tied.flatMap((g) => g.records),
-      options,
-    )
+    if (tied.length > 1) {
+      return {
+        tied: tied.map((g) => ({
+          holder: g.holder,
+          servers: g.servers.size,
+          record: select(g.records, options),
+        })),
+        conflict: conflictOf(site, groups, undefined, false),
+      }
+    }
+    record = select(tied[0].records, options)
   }
   if (groups.length < 2) return { record }
-  const chosen = record?.holder ?? groups[0].holder
   return {
     record,
-    conflict: {
+    conflict: conflictOf(
       site,
-      holders: groups.map((g) => ({ holder: g.holder, servers: g.servers.size })),
-      chosen,
-      byPin: options.pinned !== undefined,
-    },
+      groups,
+      record?.holder ?? groups[0].holder,
+      options.pinned !== undefined,
+    ),
   }
 }

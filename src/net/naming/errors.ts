@@ -42,6 +42,30 @@ export class OwnerKeyChangedError extends Error {
   }
 }
 
+/**
+ * First visit, and the servers disagree on who holds the name: different holder keys were
+ * returned by equally many servers, so none is trusted or pinned. The person decides:
+ * `acceptKeyChange(site, offer.holder)` pins the holder they pick (check its fingerprint with
+ * the owner first).
+ */
+export class NameContestedError extends Error {
+  override name = 'NameContestedError'
+  /** The canonical site name resolved. */
+  readonly site: string
+  /** Each tied holder, how many servers returned it, and its best record. */
+  readonly offers: ReadonlyArray<{ holder: Uint8Array; servers: number; record: SignedRecord }>
+  constructor(
+    site: string,
+    offers: ReadonlyArray<{ holder: Uint8Array; servers: number; record: SignedRecord }>,
+  ) {
+    super(
+      `The servers disagree on who owns "${site}": ${offers.length} different owner keys were returned equally often.`,
+    )
+    this.site = site
+    this.offers = offers
+  }
+}
+
 /** Publishing a name that another key holds until its record expires. */
 export class NameHeldError extends Error {
   override name = 'NameHeldError'

@@ -25,7 +25,13 @@ export type { PublishFields, PublishResult } from './publisher.ts'
 export { selfHostEntry } from './republisher.ts'
 export { getCandidates, getRecords, putRecord } from './dht-records.ts'
 export { chooseRecord } from './choose-record.ts'
-export type { Choice, ChooseRecordOptions, HolderSeen, NameConflict } from './choose-record.ts'
+export type {
+  Choice,
+  ChooseRecordOptions,
+  HolderOffer,
+  HolderSeen,
+  NameConflict,
+} from './choose-record.ts'
 export { validCandidates } from './candidates.ts'
 export { findRevocation } from './revocations.ts'
 export type { RevocationSource } from './revocations.ts'

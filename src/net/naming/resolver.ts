@@ -2,7 +2,8 @@
  * Resolving names: the cache first (while the record's TTL lasts; after that it still answers
  * and a lookup refreshes it in the background), else a DHT lookup. Every record is validated,
  * a subdomain's against its root's record; the holder first seen for a root name is pinned and
- * a record under another key is refused with `OwnerKeyChangedError`; CNAMEs are followed.
+ * a record under another key is refused with `OwnerKeyChangedError`; a first lookup where
+ * different holders tie is refused with `NameContestedError` and pins nobody; CNAMEs are followed.
  * See docs/PROTOCOL.md (#validation, #selection).
  * @module
  */
@@ -22,6 +23,7 @@ import { chooseRecord, type NameConflict } from './choose-record.ts'
 import { getCandidates } from './dht-records.ts'
 import {
   CnameLoopError,
+  NameContestedError,
   NameNotFoundError,
   NameRevokedError,
   OwnerKeyChangedError,
@@ -312,8 +314,17 @@ export class Resolver {
     )
     if (choice.conflict !== undefined)
       this.init.events.dispatchEvent(new CustomEvent('conflict', { detail: choice.conflict }))
-    if (pin !== undefined && choice.record === undefined)
-      throw this.keyChanged(name, pin.holder, chooseRecord(name, valid, options).record!)
+    if (choice.tied !== undefined) {
+      // No majority and no pin: pin nobody, let the person pick (acceptKeyChange).
+      for (const offer of choice.tied)
+        this.offered.set(this.offeredId(rootSiteName(name), offer.holder), offer.record)
+      throw new NameContestedError(name, choice.tied)
+    }
+    if (pin !== undefined && choice.record === undefined) {
+      const unpinned = chooseRecord(name, valid, options)
+      const offered = unpinned.record ?? unpinned.tied![0].record
+      throw this.keyChanged(name, pin.holder, offered)
+    }
     let best = choice.record!
     if (pin === undefined) {
       try {

@@ -12,7 +12,7 @@ import { kadDHT, passthroughMapper, type KadDHT } from '@libp2p/kad-dht'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { ping } from '@libp2p/ping'
 import { Libp2pRecord } from '@libp2p/record'
-import { tcp } from '@libp2p/tcp'
+import { tcp, type TCPOptions } from '@libp2p/tcp'
 import { lpStream } from '@libp2p/utils'
 import { webSockets } from '@libp2p/websockets'
 import type { Libp2p } from '@libp2p/interface'
@@ -40,6 +40,11 @@ export interface ClientInit {
   circuit?: boolean
   /** Listen on a loopback TCP port (a provider needs an address to be stored). */
   listen?: boolean
+  /**
+   * The local address TCP dials go out from, e.g. `127.0.2.1`: any 127/8 address works on
+   * Linux, so one machine can play peers from different address blocks.
+   */
+  localAddress?: string
 }
 
 /** Starts a client and connects it to `relays`; waits until its routing table holds them. */
@@ -51,7 +56,16 @@ export async function createClient(init: ClientInit = {}): Promise<Client> {
         ...(init.listen === true ? ['/ip4/127.0.0.1/tcp/0'] : []),
       ],
     },
-    transports: [tcp(), webSockets(), circuitRelayTransport()],
+    transports: [
+      // net.connect takes `localAddress`; @libp2p/tcp passes dialOpts through but does not type it.
+      tcp(
+        init.localAddress === undefined
+          ? {}
+          : { dialOpts: { localAddress: init.localAddress } as TCPOptions['dialOpts'] },
+      ),
+      webSockets(),
+      circuitRelayTransport(),
+    ],
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
     services: {

@@ -15,7 +15,7 @@ export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url))
 /** The relay's command-line entry point. */
 export const CLI = join(REPO_ROOT, 'relay-node', 'src', 'cli.ts')
 /** How long a relay may take to print its listening line. */
-export const START_TIMEOUT_MS = 20_000
+export const START_TIMEOUT_MS = 45_000
 
 /** What a started relay printed. */
 export interface Listening {
