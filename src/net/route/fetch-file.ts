@@ -121,7 +121,8 @@ async function blockFromAny(
       errors.push(error)
       // A status (busy, block not held) is an answer: the host stays for other chunks. Wrong
       // bytes, a broken frame, no stream or no answer in time drop it for the rest of the fetch.
-      if (!(error instanceof RouteStatusError)) {
+      // Requests to it may be under way in parallel: it is reported once.
+      if (!(error instanceof RouteStatusError) && !dropped.has(peer)) {
         dropped.add(peer)
         options.onHostDropped?.(peer, error)
       }
