@@ -26,6 +26,8 @@ export {
   buildManifest,
   chunkCount,
   decodeManifest,
+  manifestRefusal,
+  type DecodeManifestOptions,
   type EncodedManifest,
   type FileEntry,
   type Manifest,

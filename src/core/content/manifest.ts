@@ -15,6 +15,7 @@ import {
   MAX_FILE_SIZE,
   MAX_FILES,
   MAX_MANIFEST_SIZE,
+  MAX_REMEMBERED_REFUSALS,
   MAX_TYPE_LENGTH,
   RAW_CODEC,
   SHA2_256_CODE,
@@ -25,6 +26,7 @@ import { mediaTypeFor } from './media-types.ts'
 import { normalizePath } from './paths.ts'
 import { verifyBlock } from './verify.ts'
 import { decodeCanonicalCbor } from '../cbor.ts'
+import { declaredFileCount } from './manifest-shape.ts'
 
 /** One file of a site. */
 export interface FileEntry {
@@ -180,15 +182,56 @@ export async function buildManifest(files: readonly ManifestInput[]): Promise<En
   return { manifest, bytes, cid }
 }
 
+/** Refusals of manifests whose bytes were verified against their root, by root. */
+const refusals = new Map<string, MalformedManifestError>()
+
+/**
+ * Why the manifest `root` was refused, when `decodeManifest` refused it (after checking its
+ * bytes against `root`) recently: a caller can then skip fetching it again.
+ */
+export function manifestRefusal(root: CID): MalformedManifestError | undefined {
+  const refusal = refusals.get(root.toString())
+  return refusal === undefined
+    ? undefined
+    : new MalformedManifestError(refusal.reason, refusal.message)
+}
+
+function rememberRefusal(root: CID, error: MalformedManifestError): void {
+  refusals.delete(root.toString())
+  refusals.set(root.toString(), error)
+  if (refusals.size > MAX_REMEMBERED_REFUSALS)
+    refusals.delete(refusals.keys().next().value as string)
+}
+
+/** Options of `decodeManifest`. */
+export interface DecodeManifestOptions {
+  /**
+   * The caller already checked the bytes against `cid` (as `RouteClient.getBlock` does): they
+   * are not hashed again.
+   * @default false
+   */
+  verified?: boolean
+}
+
 /**
  * Decodes and validates a manifest block. With `cid`, first checks the bytes are that block
  * (`BlockVerificationError`). Refuses with `MalformedManifestError` anything but the canonical
  * DAG-CBOR encoding of a valid manifest: unknown fields, other versions, paths that are not
- * normalised, chunk lists that do not fit the size, limits exceeded.
+ * normalised, chunk lists that do not fit the size, limits exceeded. The file count is read
+ * from the CBOR heads before anything is decoded. With `cid`, a refusal is remembered for that
+ * root (`manifestRefusal`) and repeated at once on the next call, whatever the bytes.
  */
-export async function decodeManifest(bytes: Uint8Array, cid?: CID): Promise<Manifest> {
+export async function decodeManifest(
+  bytes: Uint8Array,
+  cid?: CID,
+  options: DecodeManifestOptions = {},
+): Promise<Manifest> {
   const fail: Fail = (reason, message) => {
     throw new MalformedManifestError(reason, message)
+  }
+  if (cid !== undefined) {
+    const refused = manifestRefusal(cid)
+    if (refused !== undefined) throw refused
   }
   if (bytes.length > MAX_MANIFEST_SIZE) {
     fail(
@@ -200,7 +243,22 @@ export async function decodeManifest(bytes: Uint8Array, cid?: CID): Promise<Mani
     if (cid.code !== DAG_CBOR_CODEC) {
       fail('wrong-cid', `${cid} is not a dag-cbor CID, so it cannot name a manifest.`)
     }
-    await verifyBlock(cid, bytes)
+    if (options.verified !== true) await verifyBlock(cid, bytes)
+  }
+  try {
+    return decodeVerified(bytes, fail)
+  } catch (error) {
+    // Only verified bytes are remembered: a host cannot get a good root refused.
+    if (cid !== undefined && error instanceof MalformedManifestError) rememberRefusal(cid, error)
+    throw error
+  }
+}
+
+/** Decodes bytes already checked for size and against their CID. */
+function decodeVerified(bytes: Uint8Array, fail: Fail): Manifest {
+  const declared = declaredFileCount(bytes)
+  if (declared !== undefined && declared > MAX_FILES) {
+    fail('too-many-files', `The manifest lists ${declared} files, over the limit of ${MAX_FILES}.`)
   }
   // One encoding per manifest: anything the encoder would not produce is refused.
   const decoded = decodeCanonicalCbor(bytes)

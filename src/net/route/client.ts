@@ -14,6 +14,7 @@ import {
   MAX_MANIFEST_SIZE,
   RAW_CODEC,
   decodeManifest,
+  manifestRefusal,
   verifyBlock,
   type Manifest,
 } from '../../core/content/index.ts'
@@ -283,7 +284,10 @@ export function createRouteClient(
     root: CID,
     options: RouteRequestOptions = {},
   ): Promise<Manifest> {
-    return decodeManifest(await getBlock(target, root, options), root)
+    // A root refused before is not fetched again.
+    const refused = manifestRefusal(root)
+    if (refused !== undefined) throw refused
+    return decodeManifest(await getBlock(target, root, options), root, { verified: true })
   }
 
   return { request, getBlock, getManifest }
