@@ -26,13 +26,13 @@ export {
   buildManifest,
   chunkCount,
   decodeManifest,
-  manifestRefusal,
   type DecodeManifestOptions,
   type EncodedManifest,
   type FileEntry,
   type Manifest,
   type ManifestInput,
 } from './manifest.ts'
+export { manifestRefusal } from './manifest-refusals.ts'
 export { lookupPath, notFoundEntry, type FolderRedirect, type FoundFile } from './lookup.ts'
 export { encodePath, normalizePath, normalizeRequestPath } from './paths.ts'
 export { MEDIA_TYPES, mediaTypeFor } from './media-types.ts'

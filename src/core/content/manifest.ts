@@ -15,7 +15,6 @@ import {
   MAX_FILE_SIZE,
   MAX_FILES,
   MAX_MANIFEST_SIZE,
-  MAX_REMEMBERED_REFUSALS,
   MAX_TYPE_LENGTH,
   RAW_CODEC,
   SHA2_256_CODE,
@@ -27,6 +26,7 @@ import { normalizePath } from './paths.ts'
 import { verifyBlock } from './verify.ts'
 import { decodeCanonicalCbor } from '../cbor.ts'
 import { declaredFileCount } from './manifest-shape.ts'
+import { manifestRefusal, rememberRefusal } from './manifest-refusals.ts'
 
 /** One file of a site. */
 export interface FileEntry {
@@ -180,27 +180,6 @@ export async function buildManifest(files: readonly ManifestInput[]): Promise<En
   }
   const cid = CID.createV1(DAG_CBOR_CODEC, await sha256.digest(bytes))
   return { manifest, bytes, cid }
-}
-
-/** Refusals of manifests whose bytes were verified against their root, by root. */
-const refusals = new Map<string, MalformedManifestError>()
-
-/**
- * Why the manifest `root` was refused, when `decodeManifest` refused it (after checking its
- * bytes against `root`) recently: a caller can then skip fetching it again.
- */
-export function manifestRefusal(root: CID): MalformedManifestError | undefined {
-  const refusal = refusals.get(root.toString())
-  return refusal === undefined
-    ? undefined
-    : new MalformedManifestError(refusal.reason, refusal.message)
-}
-
-function rememberRefusal(root: CID, error: MalformedManifestError): void {
-  refusals.delete(root.toString())
-  refusals.set(root.toString(), error)
-  if (refusals.size > MAX_REMEMBERED_REFUSALS)
-    refusals.delete(refusals.keys().next().value as string)
 }
 
 /** Options of `decodeManifest`. */
