@@ -6,26 +6,20 @@
 import type { Multiaddr } from '@multiformats/multiaddr'
 import { IPV6_GROUP_PREFIX } from './constants.ts'
 
-/** The first `bits` bits of an IPv6 address, as hex groups (`2001:db8:0:1::/64`). */
-function ipv6Prefix(address: string, bits: number): string {
+/** The eight 16-bit groups of an IPv6 address (an embedded IPv4 tail counts as two). */
+function ipv6Groups(address: string): number[] {
   const [head, tail = ''] = address.split('::')
-  const left = head === '' ? [] : head.split(':')
-  const right = tail === '' ? [] : tail.split(':')
-  // An embedded IPv4 tail (`::ffff:1.2.3.4`) counts as two groups.
-  const expand = (parts: string[]): string[] =>
-    parts.flatMap((part) => {
-      if (!part.includes('.')) return [part]
-      const [a, b, c, d] = part.split('.').map(Number)
-      return [((a << 8) | b).toString(16), ((c << 8) | d).toString(16)]
-    })
-  const l = expand(left)
-  const r = expand(right)
-  const groups = [...l, ...Array<string>(Math.max(0, 8 - l.length - r.length)).fill('0'), ...r]
-  const keep = Math.ceil(bits / 16)
-  return `${groups
-    .slice(0, keep)
-    .map((g) => parseInt(g, 16).toString(16))
-    .join(':')}::/${bits}`
+  const expand = (part: string): number[] =>
+    part === ''
+      ? []
+      : part.split(':').flatMap((group) => {
+          if (!group.includes('.')) return [parseInt(group, 16)]
+          const [a, b, c, d] = group.split('.').map(Number)
+          return [(a << 8) | b, (c << 8) | d]
+        })
+  const left = expand(head)
+  const right = expand(tail)
+  return [...left, ...Array<number>(Math.max(0, 8 - left.length - right.length)).fill(0), ...right]
 }
 
 /**
@@ -39,7 +33,12 @@ export function addressGroup(remoteAddr: Multiaddr): string | undefined {
   const ip = components.find((c) => c.name === 'ip4' || c.name === 'ip6')
   if (ip?.value === undefined) return undefined
   if (ip.name === 'ip4') return `ip4:${ip.value}`
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip.value)
-  if (mapped !== null) return `ip4:${mapped[1]}`
-  return `ip6:${ipv6Prefix(ip.value.toLowerCase(), IPV6_GROUP_PREFIX)}`
+  const groups = ipv6Groups(ip.value.toLowerCase())
+  // An IPv4-mapped address (::ffff:a.b.c.d) is that IPv4 address.
+  if (groups.slice(0, 5).every((g) => g === 0) && groups[5] === 0xffff) {
+    const [hi, lo] = [groups[6], groups[7]]
+    return `ip4:${hi >> 8}.${hi & 0xff}.${lo >> 8}.${lo & 0xff}`
+  }
+  const kept = groups.slice(0, Math.ceil(IPV6_GROUP_PREFIX / 16))
+  return `ip6:${kept.map((g) => g.toString(16)).join(':')}::/${IPV6_GROUP_PREFIX}`
 }
