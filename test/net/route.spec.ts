@@ -601,10 +601,11 @@ describe('/an/route/1.0.0 under hostile requests', () => {
 
   it('answers 429 beyond 16 streams from one peer and still serves another peer promptly', () =>
     bounded(async () => {
-      const { streams, statuses } = await stalledRequests(attacker, host.peerId, 100)
+      // 16 served, then 4 more streams per connection (the headroom) answered with a status.
+      const { streams, statuses } = await stalledRequests(attacker, host.peerId, 20)
       try {
         equal(statuses.filter((s) => s === 200).length, 16)
-        equal(statuses.filter((s) => s === 429).length, 84)
+        equal(statuses.filter((s) => s === 429).length, 4)
         ok(server.active >= 16)
         const res = await client.request(host.peerId, { kind: 'get', site: SITE, root, path: '/' })
         equal(await text(res), '<h1>home</h1>')

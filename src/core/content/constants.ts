@@ -27,6 +27,12 @@ export const MAX_MANIFEST_SIZE = 4 * 1024 * 1024
 /** Most files one manifest may list. See "Limits". */
 export const MAX_FILES = 20_000
 
+/**
+ * Manifest roots whose refusal `decodeManifest` remembers, so that the same root is neither
+ * fetched nor decoded again; the oldest is forgotten first.
+ */
+export const MAX_REMEMBERED_REFUSALS = 256
+
 /** Largest single file, in bytes (16 GiB: 65,536 chunks). See "Limits". */
 export const MAX_FILE_SIZE = 16 * 1024 * 1024 * 1024
 

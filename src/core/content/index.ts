@@ -26,11 +26,13 @@ export {
   buildManifest,
   chunkCount,
   decodeManifest,
+  type DecodeManifestOptions,
   type EncodedManifest,
   type FileEntry,
   type Manifest,
   type ManifestInput,
 } from './manifest.ts'
+export { manifestRefusal } from './manifest-refusals.ts'
 export { lookupPath, notFoundEntry, type FolderRedirect, type FoundFile } from './lookup.ts'
 export { encodePath, normalizePath, normalizeRequestPath } from './paths.ts'
 export { MEDIA_TYPES, mediaTypeFor } from './media-types.ts'

@@ -25,6 +25,8 @@ import { mediaTypeFor } from './media-types.ts'
 import { normalizePath } from './paths.ts'
 import { verifyBlock } from './verify.ts'
 import { decodeCanonicalCbor } from '../cbor.ts'
+import { declaredFileCount } from './manifest-shape.ts'
+import { manifestRefusal, rememberRefusal } from './manifest-refusals.ts'
 
 /** One file of a site. */
 export interface FileEntry {
@@ -180,15 +182,35 @@ export async function buildManifest(files: readonly ManifestInput[]): Promise<En
   return { manifest, bytes, cid }
 }
 
+/** Options of `decodeManifest`. */
+export interface DecodeManifestOptions {
+  /**
+   * The caller already checked the bytes against `cid` (as `RouteClient.getBlock` does): they
+   * are not hashed again.
+   * @default false
+   */
+  verified?: boolean
+}
+
 /**
  * Decodes and validates a manifest block. With `cid`, first checks the bytes are that block
  * (`BlockVerificationError`). Refuses with `MalformedManifestError` anything but the canonical
  * DAG-CBOR encoding of a valid manifest: unknown fields, other versions, paths that are not
- * normalised, chunk lists that do not fit the size, limits exceeded.
+ * normalised, chunk lists that do not fit the size, limits exceeded. The file count is read
+ * from the CBOR heads before anything is decoded. With `cid`, a refusal is remembered for that
+ * root (`manifestRefusal`) and repeated at once on the next call, whatever the bytes.
  */
-export async function decodeManifest(bytes: Uint8Array, cid?: CID): Promise<Manifest> {
+export async function decodeManifest(
+  bytes: Uint8Array,
+  cid?: CID,
+  options: DecodeManifestOptions = {},
+): Promise<Manifest> {
   const fail: Fail = (reason, message) => {
     throw new MalformedManifestError(reason, message)
+  }
+  if (cid !== undefined) {
+    const refused = manifestRefusal(cid)
+    if (refused !== undefined) throw refused
   }
   if (bytes.length > MAX_MANIFEST_SIZE) {
     fail(
@@ -200,7 +222,22 @@ export async function decodeManifest(bytes: Uint8Array, cid?: CID): Promise<Mani
     if (cid.code !== DAG_CBOR_CODEC) {
       fail('wrong-cid', `${cid} is not a dag-cbor CID, so it cannot name a manifest.`)
     }
-    await verifyBlock(cid, bytes)
+    if (options.verified !== true) await verifyBlock(cid, bytes)
+  }
+  try {
+    return decodeVerified(bytes, fail)
+  } catch (error) {
+    // Only verified bytes are remembered: a host cannot get a good root refused.
+    if (cid !== undefined && error instanceof MalformedManifestError) rememberRefusal(cid, error)
+    throw error
+  }
+}
+
+/** Decodes bytes already checked for size and against their CID. */
+function decodeVerified(bytes: Uint8Array, fail: Fail): Manifest {
+  const declared = declaredFileCount(bytes)
+  if (declared !== undefined && declared > MAX_FILES) {
+    fail('too-many-files', `The manifest lists ${declared} files, over the limit of ${MAX_FILES}.`)
   }
   // One encoding per manifest: anything the encoder would not produce is refused.
   const decoded = decodeCanonicalCbor(bytes)

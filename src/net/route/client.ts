@@ -14,6 +14,7 @@ import {
   MAX_MANIFEST_SIZE,
   RAW_CODEC,
   decodeManifest,
+  manifestRefusal,
   verifyBlock,
   type Manifest,
 } from '../../core/content/index.ts'
@@ -38,17 +39,20 @@ import {
   RouteProtocolError,
   RouteStatusError,
 } from './errors.ts'
+import { Pace, type PaceInit } from './pace.ts'
 import { StreamReader } from './stream-reader.ts'
 
 /** Whom to ask: a peer (dialled if need be), its addresses, or an open connection. */
 export type RouteTarget = PeerId | Multiaddr | Multiaddr[] | Connection
 
 /** Options of every client call. */
-export interface RouteRequestOptions {
+export interface RouteRequestOptions extends PaceInit {
   /** Aborts the request: the stream is reset and the call (or the body) rejects with the reason. */
   signal?: AbortSignal
   /**
-   * Longest wait for the response header, and then for each next part of the body, in ms.
+   * Longest wait for the response header, and then for each next part of the body, in ms. The
+   * waits for the body together are bounded too: a host slower than `minThroughput` (after
+   * `slowPeerGrace`) fails the body with `RequestTimeoutError` (`slow`).
    * @default DEFAULT_RESPONSE_TIMEOUT
    */
   responseTimeout?: number
@@ -171,18 +175,16 @@ export function createRouteClient(
       options.maxHeaderSize ?? init.maxHeaderSize ?? DEFAULT_MAX_RESPONSE_HEADER_SIZE
     const frame = lengthPrefixed(encodeRequest(req))
     const userSignal = options.signal ?? new AbortController().signal
-    const timed = (): { signal: AbortSignal; deadline: AbortSignal } => {
-      const deadline = AbortSignal.timeout(timeout)
-      return { signal: AbortSignal.any([deadline, userSignal]), deadline }
-    }
-    const first = timed()
-    const stream = await open(target, options, first.signal)
+    const deadline = AbortSignal.timeout(timeout)
+    const signal = AbortSignal.any([deadline, userSignal])
+    const stream = await open(target, options, signal)
     const reader = new StreamReader(stream, DEFAULT_READ_HIGH_WATER_MARK)
-    const fail = (error: unknown, deadline: AbortSignal): never => {
+    let headerRead = false
+    const fail = (error: unknown): never => {
       reader.dispose()
       const reason = userSignal.aborted
         ? userSignal.reason
-        : deadline.aborted
+        : !headerRead && deadline.aborted
           ? new RequestTimeoutError(`The host sent nothing for ${timeout} ms.`)
           : error
       stream.abort(toError(reason))
@@ -191,20 +193,27 @@ export function createRouteClient(
     let header: RouteResponseHeader
     try {
       stream.send(frame)
-      await stream.close({ signal: first.signal })
-      header = decodeResponseHeader(await reader.readFrame(maxHeaderSize, first.signal))
+      await stream.close({ signal })
+      header = decodeResponseHeader(await reader.readFrame(maxHeaderSize, signal))
     } catch (error) {
-      return fail(error, first.deadline)
+      return fail(error)
     }
+    headerRead = true
+    // Each wait for the body is bounded by `timeout`, and all of them by the pace.
+    const pace = new Pace({
+      minThroughput: options.minThroughput ?? init.minThroughput,
+      slowPeerGrace: options.slowPeerGrace ?? init.slowPeerGrace,
+    })
+    const read = (max: number): Promise<Uint8Array | null> =>
+      pace.wait(header.length - remaining, timeout, userSignal, (timed) => reader.read(max, timed))
     let remaining = header.length
     const body = new ReadableStream<Uint8Array>(
       {
         async pull(controller) {
-          const next = timed()
           try {
             if (remaining === 0) {
               // The host closes its side right after the body: anything more breaks the framing.
-              const extra = await reader.read(1, next.signal)
+              const extra = await read(1)
               if (extra !== null)
                 throw new RouteProtocolError(
                   'body-too-long',
@@ -214,7 +223,7 @@ export function createRouteClient(
               controller.close()
               return
             }
-            const part = await reader.read(Math.min(remaining, CHUNK_SIZE), next.signal)
+            const part = await read(Math.min(remaining, CHUNK_SIZE))
             if (part === null)
               throw new RouteProtocolError(
                 'truncated',
@@ -223,7 +232,7 @@ export function createRouteClient(
             remaining -= part.length
             controller.enqueue(part)
           } catch (error) {
-            fail(error, next.deadline)
+            fail(error)
           }
         },
         cancel(reason) {
@@ -275,7 +284,10 @@ export function createRouteClient(
     root: CID,
     options: RouteRequestOptions = {},
   ): Promise<Manifest> {
-    return decodeManifest(await getBlock(target, root, options), root)
+    // A root refused before is not fetched again.
+    const refused = manifestRefusal(root)
+    if (refused !== undefined) throw refused
+    return decodeManifest(await getBlock(target, root, options), root, { verified: true })
   }
 
   return { request, getBlock, getManifest }

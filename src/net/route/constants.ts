@@ -28,10 +28,50 @@ export const DEFAULT_MAX_STREAMS_PER_PEER = 16
 export const DEFAULT_MAX_CONCURRENT_STREAMS = 256
 
 /**
- * Inbound route streams libp2p accepts on one connection before it resets new ones without a
- * status: above `DEFAULT_MAX_STREAMS_PER_PEER` so that a busy peer gets a 429, not a reset.
+ * Requests one remote address group (an IPv4 address, an IPv6 /64) may have in progress at a
+ * server, across all its peer IDs; more get status 429. See "Limits".
  */
-export const DEFAULT_MAX_INBOUND_STREAMS = 128
+export const DEFAULT_MAX_STREAMS_PER_ADDRESS = 2 * DEFAULT_MAX_STREAMS_PER_PEER
+
+/**
+ * Share of `DEFAULT_MAX_CONCURRENT_STREAMS` kept for newcomers: once only these slots are left,
+ * a request is admitted only from an address group holding fewer than the per-peer limit.
+ * See "Limits".
+ */
+export const DEFAULT_RESERVED_STREAMS = DEFAULT_MAX_CONCURRENT_STREAMS / 4
+
+/** Prefix length that groups IPv6 addresses for the per-address limit (one customer's /64). */
+export const IPV6_GROUP_PREFIX = 64
+
+/**
+ * Inbound route streams libp2p accepts on one connection beyond the per-peer limit before it
+ * resets new ones without a status: a few, so that a peer just over its limit gets a 429.
+ */
+export const DEFAULT_INBOUND_STREAM_HEADROOM = 4
+
+/**
+ * Inbound route streams libp2p accepts on one connection: the per-peer limit plus
+ * `DEFAULT_INBOUND_STREAM_HEADROOM`. See "Limits".
+ */
+export const DEFAULT_MAX_INBOUND_STREAMS =
+  DEFAULT_MAX_STREAMS_PER_PEER + DEFAULT_INBOUND_STREAM_HEADROOM
+
+/**
+ * Slowest average pace a response may keep, in bytes per second, on either side: the time a
+ * server waits for its reader to take bytes, or a client waits for bytes, may not exceed
+ * `DEFAULT_SLOW_PEER_GRACE` plus the bytes moved so far at this rate. See "Limits".
+ */
+export const DEFAULT_MIN_THROUGHPUT = 4 * 1024
+
+/** Waiting a response may spend before `DEFAULT_MIN_THROUGHPUT` applies, in ms. See "Limits". */
+export const DEFAULT_SLOW_PEER_GRACE = 10_000
+
+/**
+ * Time a server waits, once its response is sent, for the visitor to close its side of the
+ * stream (it should have right after its request), in ms; then the stream is reset.
+ * See "Limits".
+ */
+export const DEFAULT_HALF_CLOSED_TIMEOUT = 5_000
 
 /** Outbound route streams a client opens on one connection. */
 export const DEFAULT_MAX_OUTBOUND_STREAMS = 64

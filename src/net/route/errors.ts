@@ -16,6 +16,7 @@ export type RouteProtocolReason =
   | 'invalid-field'
   | 'truncated'
   | 'body-too-long'
+  | 'trailing-bytes'
 
 /** A peer broke the wire format: a malformed, oversized or truncated frame or body. */
 export class RouteProtocolError extends Error {
@@ -39,9 +40,18 @@ export class HostUnreachableError extends Error {
   }
 }
 
-/** The host did not answer in time: no response header within the client's response timeout. */
+/**
+ * The peer did not answer in time: no response header within the client's response timeout, or
+ * a body that stalled or came slower than the minimum throughput (`slow`).
+ */
 export class RequestTimeoutError extends Error {
   override name = 'RequestTimeoutError'
+  /** True when the peer kept moving bytes, but slower than the minimum throughput. */
+  readonly slow: boolean
+  constructor(message: string, options: { slow?: boolean; cause?: unknown } = {}) {
+    super(message, { cause: options.cause })
+    this.slow = options.slow ?? false
+  }
 }
 
 /** A host answered with a status the caller cannot use (a block it does not have, a busy host...). */

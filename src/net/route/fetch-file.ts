@@ -13,6 +13,7 @@ import {
   CHUNK_SIZE,
   chunkLength,
   decodeManifest,
+  manifestRefusal,
   readVerified,
   verifyChunk,
   type FileEntry,
@@ -121,7 +122,8 @@ async function blockFromAny(
       errors.push(error)
       // A status (busy, block not held) is an answer: the host stays for other chunks. Wrong
       // bytes, a broken frame, no stream or no answer in time drop it for the rest of the fetch.
-      if (!(error instanceof RouteStatusError)) {
+      // Requests to it may be under way in parallel: it is reported once.
+      if (!(error instanceof RouteStatusError) && !dropped.has(peer)) {
         dropped.add(peer)
         options.onHostDropped?.(peer, error)
       }
@@ -316,7 +318,11 @@ export async function fetchManifest(
   init: FetchManifestInit,
 ): Promise<Manifest> {
   const { root, peers, ...options } = init
+  // A root refused before is not fetched again.
+  const refused = manifestRefusal(root)
+  if (refused !== undefined) throw refused
   // getBlock verified the bytes; a manifest that is valid DAG-CBOR of the right hash but not a
   // valid manifest is the publisher's fault, not the host's: MalformedManifestError as is.
-  return decodeManifest(await blockFromAny(client, root, peers, new Set(), 0, options))
+  const bytes = await blockFromAny(client, root, peers, new Set(), 0, options)
+  return decodeManifest(bytes, root, { verified: true })
 }

@@ -8,19 +8,25 @@
 import type { Connection, Libp2p, Stream } from '@libp2p/interface'
 import type { CID } from 'multiformats/cid'
 import type { Manifest } from '../../core/content/index.ts'
-import { MissingBlockError, createAnswerer, reply, type Reply } from './answer.ts'
-import { decodeRequest, encodeResponseHeader, lengthPrefixed, type RouteRequest } from './codec.ts'
+import { addressGroup } from './address-group.ts'
+import { createAdmission } from './admission.ts'
+import { createAnswerer, reply, type Reply } from './answer.ts'
+import { decodeRequest, type RouteRequest } from './codec.ts'
 import {
+  DEFAULT_HALF_CLOSED_TIMEOUT,
+  DEFAULT_INBOUND_STREAM_HEADROOM,
   DEFAULT_MAX_CONCURRENT_STREAMS,
-  DEFAULT_MAX_INBOUND_STREAMS,
   DEFAULT_MAX_REQUEST_SIZE,
+  DEFAULT_MAX_STREAMS_PER_ADDRESS,
   DEFAULT_MAX_STREAMS_PER_PEER,
   DEFAULT_REQUEST_TIMEOUT,
   DEFAULT_WRITE_TIMEOUT,
   ROUTE_PROTOCOL,
 } from './constants.ts'
 import { RouteProtocolError } from './errors.ts'
+import type { PaceInit } from './pace.ts'
 import { StreamReader } from './stream-reader.ts'
+import { writeReply } from './write-reply.ts'
 
 /** A site this node serves: its canonical name and the content root it serves for it. */
 export interface HostedSite {
@@ -29,7 +35,7 @@ export interface HostedSite {
 }
 
 /** Where the server finds what it serves. */
-export interface RouteServerInit {
+export interface RouteServerInit extends PaceInit {
   /** A block from the local store (chunks and manifests alike), or `undefined` when not held. */
   getBlock(cid: CID, options: { signal: AbortSignal }): Promise<Uint8Array | undefined>
   /**
@@ -64,8 +70,9 @@ export interface RouteServerInit {
    */
   requestTimeout?: number
   /**
-   * Longest wait for the reader to take more bytes (or for the final flush), in ms; then the
-   * stream is reset.
+   * Longest single wait for the reader to take more bytes (or for the final flush), in ms; then
+   * the stream is reset. The waits of one response together are bounded too: see
+   * `minThroughput` and `slowPeerGrace`.
    * @default DEFAULT_WRITE_TIMEOUT
    */
   writeTimeout?: number
@@ -75,15 +82,34 @@ export interface RouteServerInit {
    */
   maxStreamsPerPeer?: number
   /**
+   * Requests one remote address group (an IPv4 address, an IPv6 /64) may have in progress,
+   * whatever the peer IDs; more get 429. Connections whose address names no IP of the peer
+   * (relayed circuits, browser-to-browser WebRTC) count under their peer ID only.
+   * @default DEFAULT_MAX_STREAMS_PER_ADDRESS
+   */
+  maxStreamsPerAddress?: number
+  /**
    * Requests in progress across all peers; more get 503.
    * @default DEFAULT_MAX_CONCURRENT_STREAMS
    */
   maxConcurrentStreams?: number
   /**
+   * Slots out of `maxConcurrentStreams` kept for newcomers: once only these are left, a request
+   * from an address group (or peer) already holding `maxStreamsPerPeer` gets 503.
+   * @default a quarter of maxConcurrentStreams (DEFAULT_RESERVED_STREAMS at the defaults)
+   */
+  reservedStreams?: number
+  /**
    * Route streams libp2p accepts per connection before resetting new ones without a status.
-   * @default DEFAULT_MAX_INBOUND_STREAMS
+   * @default maxStreamsPerPeer + DEFAULT_INBOUND_STREAM_HEADROOM (DEFAULT_MAX_INBOUND_STREAMS)
    */
   maxInboundStreams?: number
+  /**
+   * Time the visitor has, once the response is sent, to close its side of the stream; then the
+   * stream is reset. In ms.
+   * @default DEFAULT_HALF_CLOSED_TIMEOUT
+   */
+  halfClosedTimeout?: number
   /**
    * Serve over limited (relayed) connections too. Off by default: content should not flow
    * through a relay's limited circuit when a direct connection can be made.
@@ -103,7 +129,7 @@ export interface RouteServer {
   stop(): Promise<void>
   /** Answers one inbound route stream (what the registered handler calls). */
   handleStream(stream: Stream, connection: Connection): Promise<void>
-  /** Requests in progress now. */
+  /** Requests in progress now (a response counts until the visitor closed its side too). */
   readonly active: number
 }
 
@@ -122,121 +148,127 @@ export function createRouteServer(init: RouteServerInit): RouteServer {
   const maxRequestSize = init.maxRequestSize ?? DEFAULT_MAX_REQUEST_SIZE
   const requestTimeout = init.requestTimeout ?? DEFAULT_REQUEST_TIMEOUT
   const writeTimeout = init.writeTimeout ?? DEFAULT_WRITE_TIMEOUT
+  const halfClosedTimeout = init.halfClosedTimeout ?? DEFAULT_HALF_CLOSED_TIMEOUT
   const maxPerPeer = init.maxStreamsPerPeer ?? DEFAULT_MAX_STREAMS_PER_PEER
   const maxTotal = init.maxConcurrentStreams ?? DEFAULT_MAX_CONCURRENT_STREAMS
-  const perPeer = new Map<string, number>()
-  let active = 0
+  const admission = createAdmission({
+    maxTotal,
+    maxPerPeer,
+    maxPerAddress: init.maxStreamsPerAddress ?? DEFAULT_MAX_STREAMS_PER_ADDRESS,
+    reserved: init.reservedStreams ?? Math.floor(maxTotal / 4),
+  })
+  // The request frame, its prefix and some slack: all a visitor ever has to send. More unread
+  // bytes and libp2p resets the stream instead of buffering (its default is 4 MiB a stream).
+  const readBufferLimit = 2 * maxRequestSize
   let host: RouteServerHost | undefined
   let stopper = new AbortController()
   const answerer = createAnswerer(init)
+
+  /** Resets the stream on any byte after the request frame: the visitor sends one frame only. */
+  function refuseMore(stream: Stream): () => void {
+    const onMessage = (): void => {
+      stream.abort(
+        new RouteProtocolError('trailing-bytes', 'The visitor sent bytes after its request.'),
+      )
+    }
+    stream.addEventListener('message', onMessage)
+    return () => stream.removeEventListener('message', onMessage)
+  }
 
   async function readRequest(stream: Stream, signal: AbortSignal): Promise<RouteRequest | Reply> {
     const reader = new StreamReader(stream, maxRequestSize)
     const deadline = AbortSignal.timeout(requestTimeout)
     try {
-      return decodeRequest(
-        await reader.readFrame(maxRequestSize, AbortSignal.any([deadline, signal])),
-      )
+      const frame = await reader.readFrame(maxRequestSize, AbortSignal.any([deadline, signal]))
+      if (reader.queued > 0)
+        throw new RouteProtocolError('trailing-bytes', 'The visitor sent bytes after its request.')
+      return decodeRequest(frame)
     } catch (error) {
       if (signal.aborted) throw error
       if (deadline.aborted) return { ...reply(408, 'request-timeout'), reset: true }
       if (error instanceof RouteProtocolError) {
         if (error.reason === 'frame-too-large')
           return { ...reply(431, 'request-too-large'), reset: true }
-        if (error.reason === 'truncated') throw error
+        if (error.reason === 'truncated' || error.reason === 'trailing-bytes') throw error
         return { ...reply(400, error.reason), reset: error.reason === 'invalid-length' }
       }
       throw error
     } finally {
-      // Bytes after the request frame are not read; the stream's own buffer limit bounds them.
       reader.dispose()
     }
   }
 
-  async function send(stream: Stream, bytes: Uint8Array, signal: AbortSignal): Promise<void> {
-    if (!stream.send(bytes)) {
-      await stream.onDrain({ signal: AbortSignal.any([AbortSignal.timeout(writeTimeout), signal]) })
-    }
+  const limits = {
+    writeTimeout,
+    minThroughput: init.minThroughput,
+    slowPeerGrace: init.slowPeerGrace,
   }
+  const write = (stream: Stream, result: Reply, signal: AbortSignal): Promise<void> =>
+    writeReply(stream, result, limits, signal)
 
-  async function write(stream: Stream, result: Reply, signal: AbortSignal): Promise<void> {
-    let body: ReadableStreamDefaultReader<Uint8Array> | undefined
-    let first: Uint8Array | undefined
-    if (result.body instanceof Uint8Array) {
-      first = result.body
-    } else if (result.body !== undefined) {
-      // The first block is read before the header goes out, so a block missing from the store
-      // becomes a status rather than a reset.
-      body = result.body.getReader()
-      try {
-        const chunk = await body.read()
-        first = chunk.value
-      } catch (error) {
-        const reason = error instanceof MissingBlockError ? 'block-unavailable' : 'block-corrupt'
-        if (signal.aborted) throw error
-        result = reply(503, reason)
-        body = undefined
+  /** Once the response is out, the visitor has `halfClosedTimeout` to close its side too. */
+  async function awaitRemoteClose(stream: Stream, signal: AbortSignal): Promise<void> {
+    const halfOpen = (): boolean =>
+      stream.status === 'open' && stream.remoteWriteStatus !== 'closed'
+    if (!halfOpen()) return
+    const timer = AbortSignal.any([AbortSignal.timeout(halfClosedTimeout), signal])
+    await new Promise<void>((resolve) => {
+      const done = (): void => {
+        stream.removeEventListener('remoteCloseWrite', done)
+        stream.removeEventListener('close', done)
+        timer.removeEventListener('abort', done)
+        resolve()
       }
-    }
-    try {
-      await send(stream, lengthPrefixed(encodeResponseHeader(result)), signal)
-      if (first !== undefined) await send(stream, first, signal)
-      while (body !== undefined) {
-        const chunk = await body.read()
-        if (chunk.done) break
-        await send(stream, chunk.value, signal)
-      }
-    } finally {
-      body?.cancel().catch(() => {})
-    }
-    await stream.close({ signal: AbortSignal.any([AbortSignal.timeout(writeTimeout), signal]) })
-    if (result.reset === true)
+      stream.addEventListener('remoteCloseWrite', done)
+      stream.addEventListener('close', done)
+      timer.addEventListener('abort', done)
+    })
+    if (halfOpen())
       stream.abort(
-        new RouteProtocolError('truncated', `Request refused with status ${result.status}.`),
+        new RouteProtocolError('truncated', 'The visitor left its side of the stream open.'),
       )
   }
 
   async function serve(stream: Stream, signal: AbortSignal): Promise<void> {
     const request = await readRequest(stream, signal)
     if ('status' in request) return write(stream, request, signal)
-    let result: Reply
+    const stopGuard = refuseMore(stream)
     try {
-      result = await answerer.answer(request, signal)
-    } catch (error) {
-      if (signal.aborted) throw error
-      result = reply(500, 'internal-error')
+      let result: Reply
+      try {
+        result = await answerer.answer(request, signal)
+      } catch (error) {
+        if (signal.aborted) throw error
+        result = reply(500, 'internal-error')
+      }
+      await write(stream, result, signal)
+    } finally {
+      stopGuard()
     }
-    await write(stream, result, signal)
   }
 
   async function handleStream(stream: Stream, connection: Connection): Promise<void> {
-    const peer = connection.remotePeer.toString()
     const signal = stopper.signal
-    const count = perPeer.get(peer) ?? 0
-    try {
-      if (active >= maxTotal) return await write(stream, reply(503, 'busy'), signal)
-      if (count >= maxPerPeer) return await write(stream, reply(429, 'too-many-streams'), signal)
-    } catch (error) {
-      stream.abort(error instanceof Error ? error : new Error(String(error)))
-      return
-    }
-    active++
-    perPeer.set(peer, count + 1)
+    stream.maxReadBufferLength = Math.min(stream.maxReadBufferLength, readBufferLimit)
+    const ticket = admission.admit(
+      connection.remotePeer.toString(),
+      addressGroup(connection.remoteAddr),
+    )
     // One controller per response: stop() or a failed write ends its block reads too.
     const response = new AbortController()
     const onStop = (): void => response.abort(signal.reason)
     signal.addEventListener('abort', onStop, { once: true })
     try {
-      await serve(stream, response.signal)
+      // A refusal is written without reading the request: its bytes stay within readBufferLimit.
+      if ('status' in ticket) await write(stream, ticket, response.signal)
+      else await serve(stream, response.signal)
+      await awaitRemoteClose(stream, response.signal)
     } catch (error) {
       response.abort(error)
       stream.abort(error instanceof Error ? error : new Error(String(error)))
     } finally {
       signal.removeEventListener('abort', onStop)
-      active--
-      const left = (perPeer.get(peer) ?? 1) - 1
-      if (left === 0) perPeer.delete(peer)
-      else perPeer.set(peer, left)
+      if (!('status' in ticket)) ticket.release()
     }
   }
 
@@ -251,7 +283,7 @@ export function createRouteServer(init: RouteServerInit): RouteServer {
           void handleStream(stream, connection)
         },
         {
-          maxInboundStreams: init.maxInboundStreams ?? DEFAULT_MAX_INBOUND_STREAMS,
+          maxInboundStreams: init.maxInboundStreams ?? maxPerPeer + DEFAULT_INBOUND_STREAM_HEADROOM,
           runOnLimitedConnection: init.runOnLimitedConnection ?? false,
         },
       )
@@ -266,7 +298,7 @@ export function createRouteServer(init: RouteServerInit): RouteServer {
     },
     handleStream,
     get active() {
-      return active
+      return admission.active
     },
   }
 }

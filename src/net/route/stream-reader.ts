@@ -54,13 +54,18 @@ export class StreamReader {
     wake?.()
   }
 
-  /** Stops listening to the stream; later bytes are left to the stream's own buffer limit. */
+  /** Stops listening to the stream and drops what was queued; later bytes stay in the stream's own buffer. */
   dispose(): void {
     this.#stream.removeEventListener('message', this.#onMessage)
     this.#stream.removeEventListener('end', this.#onEnd)
     this.#stream.removeEventListener('close', this.#onClose)
     this.#queue.length = 0
     this.#queued = 0
+  }
+
+  /** Bytes received and not read yet. */
+  get queued(): number {
+    return this.#queued
   }
 
   /** True when the remote closed its write side and every byte was read. */

@@ -1,0 +1,175 @@
+import { noise } from '@chainsafe/libp2p-noise'
+import { yamux } from '@chainsafe/libp2p-yamux'
+import type { Libp2p, Stream } from '@libp2p/interface'
+import { tcp } from '@libp2p/tcp'
+import { createLibp2p } from 'libp2p'
+import type { CID } from 'multiformats/cid'
+import { CHUNK_SIZE, addFiles } from '../../src/core/content/index.ts'
+import { utf8 } from '../../src/core/bytes.ts'
+import {
+  DEFAULT_INBOUND_STREAM_HEADROOM,
+  DEFAULT_MAX_REQUEST_SIZE,
+  DEFAULT_MAX_STREAMS_PER_PEER,
+  createRouteClient,
+  createRouteServer,
+  decodeResponseHeader,
+  type RouteServer,
+  type RouteServerInit,
+} from '../../src/net/route/index.ts'
+import { equal, ok } from '../support/assert.ts'
+import { after, before, describe, it } from '../support/spec.ts'
+import {
+  ended,
+  floodAfterRequest,
+  halfOpenRequest,
+  hostRouteStreams,
+} from './route-attack-support.ts'
+
+const SITE = 'mysite:code'
+/** Bound of every spec: a stream the host never ends fails the spec instead of the run. */
+const SPEC_TIMEOUT = 30_000
+/** What the attacker of the issue sent after each request: 3.8 MiB. */
+const FLOOD = Math.round(3.8 * 1024 * 1024)
+
+async function bounded<T>(work: () => Promise<T>, ms = SPEC_TIMEOUT): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`not done within ${ms} ms`)), ms)
+  })
+  try {
+    return await Promise.race([work(), timeout])
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+async function node(listen = ['/ip4/127.0.0.1/tcp/0']): Promise<Libp2p> {
+  return createLibp2p({
+    addresses: { listen },
+    transports: [tcp()],
+    connectionEncrypters: [noise()],
+    streamMuxers: [yamux()],
+  })
+}
+
+/** Byte `i` is `i mod 251`. */
+function pattern(size: number): Uint8Array {
+  const out = new Uint8Array(size)
+  for (let i = 0; i < size; i++) out[i] = i % 251
+  return out
+}
+
+/** The status of the first response header frame on `stream` (the stream is paused after it). */
+function firstStatus(stream: Stream): Promise<number> {
+  return new Promise((resolve, reject) => {
+    stream.addEventListener(
+      'message',
+      (event) => {
+        if (stream.readStatus === 'readable') stream.pause()
+        const bytes = event.data.subarray()
+        let length = 0
+        let i = 0
+        for (let factor = 1; ; i++, factor *= 128) {
+          length += (bytes[i] & 0x7f) * factor
+          if ((bytes[i] & 0x80) === 0) break
+        }
+        resolve(decodeResponseHeader(bytes.subarray(i + 1, i + 1 + length)).status)
+      },
+      { once: true },
+    )
+    stream.addEventListener('close', () => reject(new Error('closed before a header')), {
+      once: true,
+    })
+  })
+}
+
+describe('a route host under attack on its read side', () => {
+  let host: Libp2p
+  let attacker: Libp2p
+  let server: RouteServer
+  let root: CID
+  const blocks = new Map<string, Uint8Array>()
+  const store: RouteServerInit['getBlock'] = async (cid) => blocks.get(cid.toString())
+
+  before(async () => {
+    const site = await addFiles(
+      [
+        { path: '/index.html', content: utf8('<h1>home</h1>') },
+        { path: '/big.bin', content: pattern(16 * CHUNK_SIZE) },
+      ],
+      { onBlock: (cid, bytes) => void blocks.set(cid.toString(), bytes) },
+    )
+    blocks.set(site.cid.toString(), site.bytes)
+    root = site.cid
+    ;[host, attacker] = await Promise.all([node(), node()])
+    server = createRouteServer({
+      getBlock: store,
+      sites: () => [{ site: SITE, root }],
+      halfClosedTimeout: 300,
+    })
+    await server.start(host)
+    await attacker.dial(host.getMultiaddrs())
+  })
+
+  after(async () => {
+    await server?.stop()
+    await Promise.all([host?.stop(), attacker?.stop()])
+  })
+
+  it('resets every stream that sends bytes after its request: the host buffers none of the 3.8 MiB floods', () =>
+    bounded(async () => {
+      const streams = 24
+      const results = await Promise.all(
+        Array.from({ length: streams }, () =>
+          floodAfterRequest(attacker, host, { kind: 'get', site: SITE, path: '/' }, FLOOD),
+        ),
+      )
+      for (const result of results) {
+        equal(result.status, 'reset')
+        ok(result.pushed < FLOOD / 4, `${result.pushed} bytes got through before the reset`)
+      }
+      const peak = Math.max(...results.map((r) => r.peakBuffered))
+      ok(
+        peak <= streams * 2 * DEFAULT_MAX_REQUEST_SIZE,
+        `the host buffered ${peak} bytes at most across its route streams`,
+      )
+      // And it still answers.
+      const client = createRouteClient(attacker)
+      const res = await client.request(host.peerId, { kind: 'get', site: SITE, root, path: '/' })
+      equal(res.status, 200)
+      await res.body.cancel()
+    }))
+
+  it('holds at most the per-peer limit plus a few route streams on one connection', () =>
+    bounded(async () => {
+      const cap = DEFAULT_MAX_STREAMS_PER_PEER + DEFAULT_INBOUND_STREAM_HEADROOM
+      const opened = await Promise.allSettled(
+        Array.from({ length: 3 * cap }, () =>
+          halfOpenRequest(attacker, host.peerId, { kind: 'get', site: SITE, path: '/big.bin' }),
+        ),
+      )
+      const streams = opened.flatMap((o) => (o.status === 'fulfilled' ? [o.value] : []))
+      // Every stream either got a status or was reset by the host.
+      await Promise.all(streams.map((s) => firstStatus(s).catch(() => 0)))
+      const held = hostRouteStreams(host, attacker.peerId).count
+      ok(held <= cap, `the host holds ${held} route streams from one connection`)
+      for (const stream of streams) stream.abort(new Error('test done'))
+    }))
+
+  it('resets a stream whose visitor keeps its side open after the response', () =>
+    bounded(async () => {
+      const stream = await halfOpenRequest(attacker, host.peerId, {
+        kind: 'get',
+        site: SITE,
+        root,
+        path: '/index.html',
+      })
+      let received = 0
+      stream.addEventListener('message', (event) => {
+        received += event.data.byteLength
+      })
+      equal(await ended(stream), 'reset')
+      ok(received > 0, 'the response came first')
+      equal(server.active, 0)
+    }))
+})
