@@ -10,6 +10,11 @@ import { createReadStream } from 'node:fs'
 import { stat } from 'node:fs/promises'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { extname, join, normalize, sep } from 'node:path'
+import {
+  APP_DOCUMENT_HEADERS,
+  NO_FRAMING_HEADERS,
+  ORIGIN_AGENT_CLUSTER,
+} from '../../src/bridge/security-headers.ts'
 import { fromOriginLabel } from '../../src/core/names/index.ts'
 
 /** Path prefix of the files a site origin serves (ours, not the site's). */
@@ -40,15 +45,21 @@ const TYPES: Record<string, string> = {
   '.woff2': 'font/woff2',
 }
 
-/** Headers of every HTML page of the app host (and every error page): nothing may frame it. */
-export const FRAME_DENY: Readonly<Record<string, string>> = {
-  'content-security-policy': "frame-ancestors 'none'",
-  'x-frame-options': 'DENY',
-}
+/**
+ * Headers of every HTML page of the app host (and every error page): the app's CSP (nothing may
+ * frame it), and its own agent cluster (docs/ORIGINS.md, "Headers").
+ */
+export const FRAME_DENY: Readonly<Record<string, string>> = APP_DOCUMENT_HEADERS
+
+/** The reset page on any origin: never in a frame, and it wipes only after a click. */
+export const RESET_PAGE_PATH = '/__an/reset.html'
 
 /** Headers of a site origin's own pages (bridge, clear page): only the app may frame them. */
 function frameByApp(app: string): Record<string, string> {
-  return { 'content-security-policy': `frame-ancestors ${app}` }
+  return {
+    'content-security-policy': `frame-ancestors ${app}; object-src 'none'; base-uri 'none'`,
+    ...ORIGIN_AGENT_CLUSTER,
+  }
 }
 
 /**
@@ -235,7 +246,8 @@ export async function serveApp(
       'This relay was started without --app-dir and found no built app (dist/).',
     )
   const target = path === '/' ? '/index.html' : path
-  if (await serveFile(req, res, appDir, target, {}, FRAME_DENY)) return
+  const html = target === RESET_PAGE_PATH ? NO_FRAMING_HEADERS : FRAME_DENY
+  if (await serveFile(req, res, appDir, target, {}, html)) return
   errorPage(res, 404, 'Not found', `${path} is not part of the app.`)
 }
 
@@ -284,7 +296,7 @@ export async function serveSiteOrigin(
         dir,
         init.path.slice(SITE_ORIGIN_PREFIX.length - 1),
         { 'service-worker-allowed': '/' },
-        frameByApp(app),
+        init.path === RESET_PAGE_PATH ? NO_FRAMING_HEADERS : frameByApp(app),
       )
     )
       return

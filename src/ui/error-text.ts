@@ -89,6 +89,10 @@ const TEXTS: Record<string, ErrorText> = {
     detail: 'Rename files whose names contain unusual characters.',
     showOwn: true,
   },
+  BadRequestPathError: {
+    title: 'This address is not a page of the site',
+    detail: 'Paths under /__an/ belong to Alternet itself, not to the site.',
+  },
   BridgeTimeoutError: {
     title: 'The site frame did not start',
     detail: 'The browser did not start the site’s service worker in time. Reload to try again.',
