@@ -23,6 +23,10 @@ const TEXTS: Record<string, ErrorText> = {
     detail: 'Check the spelling, or publish it yourself: the name is free.',
   },
   NameRevokedError: { title: 'This name was withdrawn', detail: 'Its owner revoked it.' },
+  RevocationCheckFailedError: {
+    title: 'Could not check whether this name was withdrawn',
+    detail: 'The relays did not answer properly. Try again in a moment.',
+  },
   OwnerKeyChangedError: {
     title: 'The owner key of this name changed',
     detail:

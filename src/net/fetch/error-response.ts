@@ -16,6 +16,7 @@ export const ERROR_STATUS: Readonly<Record<string, number>> = {
   // The name.
   NameNotFoundError: 404,
   NameRevokedError: 410,
+  RevocationCheckFailedError: 503,
   NoContentError: 404,
   OwnerKeyChangedError: 409,
   CnameLoopError: 508,
