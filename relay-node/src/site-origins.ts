@@ -192,7 +192,8 @@ function fromApp(req: IncomingMessage, app: string): boolean {
  * The clear page of a site origin, for the app's Settings: `Clear-Site-Data` makes the browser
  * delete the origin's Cache Storage (offline copies), service workers, IndexedDB and local
  * storage and HTTP cache before the page loads; its script deletes the same itself where a
- * browser ignores the header, then tells the app (its parent) that the origin is clear. Loaded
+ * browser ignores the header, and the origin's cookies (`"cookies"` in the header would clear
+ * the whole app domain's), then tells the app (its parent) that the origin is clear. Loaded
  * by anything but a page of the app (another site framing it, a typed address) it is refused
  * and clears nothing, so no site can wipe another one's offline copies.
  */
@@ -213,6 +214,14 @@ function serveClearPage(req: IncomingMessage, res: ServerResponse, app: string):
   await quietly(async () => { for (const r of await navigator.serviceWorker.getRegistrations()) await r.unregister() })
   await quietly(async () => { for (const db of await indexedDB.databases()) if (db.name) indexedDB.deleteDatabase(db.name) })
   await quietly(() => localStorage.clear())
+  // A site's cookies are all set by its scripts (its answers come from a service worker, whose
+  // Set-Cookie the browser ignores), so its scripts' view of them is all there is to delete.
+  await quietly(() => {
+    for (const pair of document.cookie.split(';')) {
+      const name = pair.split('=')[0].trim()
+      if (name !== '') document.cookie = name + '=; Max-Age=0; Path=/'
+    }
+  })
   parent.postMessage(${message}, ${target})
 })()
 </script>

@@ -93,6 +93,11 @@ const TEXTS: Record<string, ErrorText> = {
     detail: 'Rename files whose names contain unusual characters.',
     showOwn: true,
   },
+  SiteOriginsNotClearedError: {
+    title: 'The new owner key was not trusted yet',
+    detail:
+      'What the earlier owner’s site stored in this browser could not be removed (no connection to the relay). Try again when online.',
+  },
   BadRequestPathError: {
     title: 'This address is not a page of the site',
     detail: 'Paths under /__an/ belong to Alternet itself, not to the site.',

@@ -5,8 +5,8 @@
  */
 import { Task } from '@lit/task'
 import { LitElement, css, html, nothing } from 'lit'
+import { clearSiteOrigins } from '../../bridge/clear-site-origins.ts'
 import { RESET_PATH } from '../../bridge/constants.ts'
-import { siteOrigin } from '../../bridge/site-origin.ts'
 import type { RelayInfo } from '../../net/node/index.ts'
 import { deleteAlternetStorage, type AlternetStorage } from '../../storage/index.ts'
 import { formatBytes } from '../format.ts'
@@ -22,80 +22,6 @@ export const PROTOCOL_SCHEME = 'web+an'
 /** The handler URL: the viewer, with the whole link percent-encoded in place of `%s`. */
 export function protocolHandlerUrl(origin: string = location.origin): string {
   return `${origin}/#/view/%s`
-}
-
-/**
- * The page on every site origin that wipes what the browser keeps there (offline copies, the
- * site's service worker, its own storage); the relay serves it only to the app. Same path as
- * `SITE_CLEAR_PATH` in relay-node/src/site-origins.ts; docs/ORIGINS.md, "Clearing".
- */
-export const SITE_CLEAR_PATH = '/__an/clear'
-
-/** What the clear page posts to the app once its origin is wiped. */
-export const SITE_CLEARED_MESSAGE = 'an-site-cleared'
-
-/** Time one site origin's clear page has to say it is done, in ms. */
-export const SITE_CLEAR_TIMEOUT = 20_000
-
-/** Clear pages loaded at once. */
-const SITE_CLEAR_PARALLEL = 4
-
-/** Wipes one site origin through its clear page in a hidden frame; resolves to whether it said so. */
-function clearSiteOrigin(site: string, appOrigin: string): Promise<boolean> {
-  let origin: string
-  try {
-    origin = siteOrigin(site, appOrigin)
-  } catch {
-    return Promise.resolve(false)
-  }
-  return new Promise((resolve) => {
-    const frame = document.createElement('iframe')
-    const done = (cleared: boolean): void => {
-      clearTimeout(timer)
-      removeEventListener('message', onMessage)
-      frame.remove()
-      resolve(cleared)
-    }
-    const onMessage = (event: MessageEvent): void => {
-      const data = event.data as { v?: unknown; type?: unknown } | null
-      if (
-        event.origin === origin &&
-        event.source === frame.contentWindow &&
-        data?.v === 1 &&
-        data.type === SITE_CLEARED_MESSAGE
-      )
-        done(true)
-    }
-    const timer = setTimeout(() => done(false), SITE_CLEAR_TIMEOUT)
-    addEventListener('message', onMessage)
-    frame.hidden = true
-    frame.title = `Clearing ${site}`
-    // The relay serves the clear page only to a page of the app: it checks the Referer's origin.
-    frame.referrerPolicy = 'origin'
-    frame.src = `${origin}${SITE_CLEAR_PATH}`
-    document.body.append(frame)
-  })
-}
-
-/**
- * Wipes what the browser keeps on each site's origin: the offline copies in Cache Storage, the
- * site's service worker and anything the site stored there. The app cannot reach another
- * origin's storage, so each origin's clear page (served by the relay with `Clear-Site-Data`)
- * does it. Resolves to the sites whose origins did not confirm (the relay was unreachable).
- */
-export async function clearSiteOrigins(
-  sites: Iterable<string>,
-  appOrigin: string = location.origin,
-): Promise<string[]> {
-  const queue = [...new Set(sites)]
-  const failed: string[] = []
-  const worker = async (): Promise<void> => {
-    for (let site = queue.shift(); site !== undefined; site = queue.shift()) {
-      if (!(await clearSiteOrigin(site, appOrigin))) failed.push(site)
-    }
-  }
-  await Promise.all(Array.from({ length: SITE_CLEAR_PARALLEL }, worker))
-  return failed
 }
 
 /** Every site whose origin this browser may have kept something on: visited, resolved, pinned, hosted or own. */
