@@ -8,10 +8,12 @@ import { LitElement, css, html, nothing } from 'lit'
 import { clearSiteOrigins } from '../../bridge/clear-site-origins.ts'
 import { RESET_PATH } from '../../bridge/constants.ts'
 import type { RelayInfo } from '../../net/node/index.ts'
+import { relayManagerOf } from '../../net/node/relay-manager.ts'
 import { deleteAlternetStorage, type AlternetStorage } from '../../storage/index.ts'
 import { formatBytes } from '../format.ts'
 import type { AlternetSession } from '../session/alternet-session.ts'
-import { RELAYS_KEY } from '../session/relay-settings.ts'
+import { fingerprint } from '../../storage/fingerprint.ts'
+import { RELAYS_KEY, REVOKER_RELAYS_KEY, saveRevokerRelays } from '../session/relay-settings.ts'
 import { SessionController } from '../session/session-controller.ts'
 import { sharedStyles } from '../styles.ts'
 import '../elements/an-error-message.ts'
@@ -87,6 +89,27 @@ export class AnSettingsPage extends LitElement {
   declare private message: string | undefined
   declare private generation: number
 
+  /** Each relay's revokers (fingerprints) and whether they count here. */
+  private readonly revokers = new Task(this, {
+    args: () => [this.session?.peer, this.session?.status, this.generation] as const,
+    task: async ([peer]) => {
+      const manager = peer === undefined ? undefined : relayManagerOf(peer.libp2p)
+      if (manager === undefined) return new Map<string, { keys: string[]; trusted: boolean }>()
+      const entries = await Promise.all(
+        manager
+          .revokerTrust()
+          .map(
+            async (r) =>
+              [
+                r.source,
+                { keys: await Promise.all(r.revokers.map(fingerprint)), trusted: r.trusted },
+              ] as const,
+          ),
+      )
+      return new Map(entries)
+    },
+  })
+
   private readonly usage = new Task(this, {
     args: () => [this.session?.peer, this.generation] as const,
     task: async ([peer]) => (peer === undefined ? undefined : peer.storage.usage()),
@@ -106,8 +129,9 @@ export class AnSettingsPage extends LitElement {
         <h3 id="relays">Relays</h3>
         <p class="hint">Relays introduce browsers to each other and keep names findable. The one that served this app is always used; add others run by people you trust for more resilience.</p>
         <ul>
-          ${relays.map((relay) => html`<li><span class="mono">${relay.source}</span>: ${relay.connected ? 'connected' : 'not connected'}</li>`)}
+          ${relays.map((relay) => this.renderRelay(relay))}
         </ul>
+        <p class="hint">A relay’s revokers can withdraw any name for you. Only the relays ticked here may do so; by default only the relay that served this app.</p>
         <form class="add" @submit=${this.onAddRelay}>
           <div>
             <label for="relay">Relay URL</label>
@@ -157,6 +181,44 @@ export class AnSettingsPage extends LitElement {
         </div>
       </section>
     `
+  }
+
+  private renderRelay(relay: RelayInfo) {
+    const trust = this.revokers.value?.get(relay.source)
+    const keys = trust?.keys ?? []
+    return html`<li>
+      <span class="mono">${relay.source}</span>: ${relay.connected ? 'connected' : 'not connected'}
+      ${
+        keys.length === 0
+          ? html`<br /><span class="hint">names no revokers</span>`
+          : html`<br /><label class="inline"
+              ><input type="checkbox" data-revokers=${relay.source} .checked=${trust?.trusted === true} @change=${this.onRevokerTrust} />
+              Accept name withdrawals from its revokers (<span class="mono">${keys.join(', ')}</span>)</label
+            >`
+      }
+    </li>`
+  }
+
+  private onRevokerTrust(): void {
+    const manager =
+      this.session?.peer === undefined ? undefined : relayManagerOf(this.session.peer.libp2p)
+    if (manager === undefined) return
+    const boxes = this.renderRoot.querySelectorAll<HTMLInputElement>('input[data-revokers]')
+    const ticked = new Set(
+      [...boxes].filter((box) => box.checked).map((box) => box.dataset.revokers!),
+    )
+    // Relays with no revokers (or not shown) keep their current standing.
+    const trusted = manager
+      .revokerTrust()
+      .filter((r) => (ticked.has(r.source) || r.trusted) && !this.unticked(boxes, r.source))
+      .map((r) => r.source)
+    saveRevokerRelays(trusted)
+    manager.trustRevokersOf(trusted)
+    this.generation++
+  }
+
+  private unticked(boxes: NodeListOf<HTMLInputElement>, source: string): boolean {
+    return [...boxes].some((box) => box.dataset.revokers === source && !box.checked)
   }
 
   private async onAddRelay(event: Event): Promise<void> {
@@ -238,6 +300,7 @@ export class AnSettingsPage extends LitElement {
       await this.session?.stop()
       await deleteAlternetStorage(storage?.name)
       localStorage.removeItem(RELAYS_KEY)
+      localStorage.removeItem(REVOKER_RELAYS_KEY)
       location.reload()
     } catch (error) {
       this.storageError = error
