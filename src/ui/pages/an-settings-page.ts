@@ -78,6 +78,13 @@ export class AnSettingsPage extends LitElement {
         flex: 1;
         min-width: 0;
       }
+      label.inline {
+        display: flex;
+        gap: 0.5rem;
+        align-items: baseline;
+        font-weight: normal;
+        margin: 0.25rem 0;
+      }
     `,
   ]
 
@@ -191,9 +198,9 @@ export class AnSettingsPage extends LitElement {
       ${
         keys.length === 0
           ? html`<br /><span class="hint">names no revokers</span>`
-          : html`<br /><label class="inline"
+          : html`<label class="inline"
               ><input type="checkbox" data-revokers=${relay.source} .checked=${trust?.trusted === true} @change=${this.onRevokerTrust} />
-              Accept name withdrawals from its revokers (<span class="mono">${keys.join(', ')}</span>)</label
+              <span>Accept name withdrawals from its revokers (<span class="mono">${keys.join(', ')}</span>)</span></label
             >`
       }
     </li>`
