@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path'
 import { build as esbuild } from 'esbuild'
 import { defineConfig, type Plugin } from 'vite'
 import { injectManifest } from 'workbox-build'
+import { APP_CSP, APP_DOCUMENT_HEADERS } from './src/bridge/security-headers.ts'
 
 /** The version label stamped into the app and its service workers: `ALTERNET_VERSION`, else package.json's. */
 const VERSION =
@@ -20,7 +21,7 @@ const SHELL_GLOBS = ['**/*.{html,js,css,svg,png,ico,webmanifest,woff2,json}']
  */
 function serviceWorkers(): Plugin {
   let outDir = 'dist'
-  let sourcemap = true
+  let sourcemap = false
   return {
     name: 'alternet-service-workers',
     apply: 'build',
@@ -73,6 +74,26 @@ function serviceWorkers(): Plugin {
   }
 }
 
+/**
+ * Puts the app's CSP into index.html as a `<meta>` too, so a copy of `dist/` served by any
+ * static host keeps it (`frame-ancestors` only works as a header, so it is left out there).
+ */
+function contentSecurityPolicy(): Plugin {
+  const policy = APP_CSP.split('; ')
+    .filter((directive) => !directive.startsWith('frame-ancestors'))
+    .join('; ')
+  return {
+    name: 'alternet-csp',
+    transformIndexHtml: () => [
+      {
+        tag: 'meta',
+        attrs: { 'http-equiv': 'Content-Security-Policy', content: policy },
+        injectTo: 'head-prepend',
+      },
+    ],
+  }
+}
+
 /** Vite builds the app shell (index.html, src/) into dist/, which the relay serves. */
 export default defineConfig({
   root: '.',
@@ -81,12 +102,18 @@ export default defineConfig({
   build: {
     outDir: 'dist',
     target: 'es2022',
-    sourcemap: true,
+    // Source maps are not shipped: they would publish the app's source beside it for nothing.
+    sourcemap: false,
     emptyOutDir: true,
     rollupOptions: { input: { main: resolve('index.html') } },
   },
-  plugins: [serviceWorkers()],
+  plugins: [contentSecurityPolicy(), serviceWorkers()],
+  // The same document headers as the relay sends (src/bridge/security-headers.ts).
   server: {
     host: '127.0.0.1',
+    headers: { ...APP_DOCUMENT_HEADERS },
+  },
+  preview: {
+    headers: { ...APP_DOCUMENT_HEADERS },
   },
 })

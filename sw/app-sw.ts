@@ -8,6 +8,7 @@
  */
 import { APP_VERSION } from '../src/bridge/build-info.ts'
 import { RESERVED_PREFIX } from '../src/bridge/constants.ts'
+import { APP_DOCUMENT_HEADERS, isHtml, withHeaders } from '../src/bridge/security-headers.ts'
 import { route, type Handler } from './shared/handlers.ts'
 import { createPrecache } from './shared/precache.ts'
 
@@ -43,9 +44,13 @@ const handlers: readonly Handler[] = [
       url.pathname.startsWith('/.well-known/'),
   },
   {
+    // The shell's pages keep the relay's CSP and agent cluster when they come from the cache.
     name: 'precache',
     canHandle: (context) => precache.matches(context),
-    handle: (context) => precache.handle(context),
+    handle: async (context) => {
+      const response = await precache.handle(context)
+      return isHtml(response) ? withHeaders(response, APP_DOCUMENT_HEADERS) : response
+    },
   },
 ]
 

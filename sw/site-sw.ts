@@ -15,6 +15,7 @@ import {
 import { NoBridgeError } from '../src/bridge/errors.ts'
 import { errorStatus } from '../src/core/errors/index.ts'
 import type { ReceivedResponse } from '../src/bridge/port-stream.ts'
+import { isHtml, ORIGIN_AGENT_CLUSTER, withHeaders } from '../src/bridge/security-headers.ts'
 import { appOriginOf, rewriteLocation, siteOfOrigin, viewerUrl } from '../src/bridge/site-origin.ts'
 import { route, type FetchContext, type Handler } from './shared/handlers.ts'
 import { createPrecache } from './shared/precache.ts'
@@ -142,12 +143,35 @@ async function answerSite({ event, request, url }: FetchContext): Promise<Respon
   return response
 }
 
+/**
+ * Headers of the bridge page as the relay sends them (docs/ORIGINS.md, "Headers"), kept when it
+ * comes from the precache: only the app may frame it, and it gets its own agent cluster.
+ */
+const BRIDGE_HEADERS: Readonly<Record<string, string>> = {
+  'content-security-policy': `frame-ancestors ${appOrigin}; object-src 'none'; base-uri 'none'`,
+  ...ORIGIN_AGENT_CLUSTER,
+}
+
+/**
+ * The site's documents get `Origin-Agent-Cluster: ?1`, so the browser can run the site's
+ * frames in a process apart from the app's (site origins are same-site with the app).
+ */
+async function answerSiteDocument(context: FetchContext): Promise<Response> {
+  const response = await answerSite(context)
+  return context.request.mode === 'navigate' && response.type !== 'opaqueredirect'
+    ? withHeaders(response, ORIGIN_AGENT_CLUSTER)
+    : response
+}
+
 const handlers: readonly Handler[] = [
   {
     // The bridge page and its script, from the precache (they must load offline).
     name: 'bridge-files',
     canHandle: (context) => precache.matches(context),
-    handle: (context) => precache.handle(context),
+    handle: async (context) => {
+      const response = await precache.handle(context)
+      return isHtml(response) ? withHeaders(response, BRIDGE_HEADERS) : response
+    },
   },
   {
     // Other origins (the app, the wider web) and Alternet's own /__an/ files: the network.
@@ -180,7 +204,7 @@ const handlers: readonly Handler[] = [
   {
     name: 'site-content',
     canHandle: () => true,
-    handle: answerSite,
+    handle: answerSiteDocument,
   },
 ]
 

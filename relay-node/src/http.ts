@@ -28,6 +28,16 @@ import { classifyHost, errorPage, serveApp, serveSiteOrigin } from './site-origi
 export type { WellKnown } from '@alternet/core/contracts'
 export { REVOCATIONS_PATH } from '@alternet/core/contracts'
 
+/**
+ * Largest request head the relay reads, in bytes (Node's default is 16 KiB). Every site is a
+ * subdomain of the app host, so until that host is on the Public Suffix List any site can set
+ * cookies for the whole app domain, and browsers send them to the app, the relay's endpoints
+ * and every other site's `/__an/` files: Chromium and Firefox keep up to 180 cookies of 4 KiB
+ * per domain, about 740 KiB, and with a smaller limit a site could make the relay answer 431 to
+ * all of them. The relay never reads cookies. README.md, "From a real domain".
+ */
+export const MAX_HTTP_HEADER_BYTES = 1024 * 1024
+
 /** What the HTTP server serves from. */
 export interface HttpInit {
   host: string
@@ -194,8 +204,11 @@ export async function startHttp(init: HttpInit): Promise<RelayHttp> {
   }
   const server: Server =
     init.tls != null
-      ? (createHttpsServer(init.tls, listener) as unknown as Server)
-      : createHttpServer(listener)
+      ? (createHttpsServer(
+          { ...init.tls, maxHeaderSize: MAX_HTTP_HEADER_BYTES },
+          listener,
+        ) as unknown as Server)
+      : createHttpServer({ maxHeaderSize: MAX_HTTP_HEADER_BYTES }, listener)
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) => {
       if (err.code === 'EADDRINUSE')

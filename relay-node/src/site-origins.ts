@@ -10,6 +10,11 @@ import { createReadStream } from 'node:fs'
 import { stat } from 'node:fs/promises'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { extname, join, normalize, sep } from 'node:path'
+import {
+  APP_DOCUMENT_HEADERS,
+  NO_FRAMING_HEADERS,
+  ORIGIN_AGENT_CLUSTER,
+} from '../../src/bridge/security-headers.ts'
 import { fromOriginLabel } from '../../src/core/names/index.ts'
 
 /** Path prefix of the files a site origin serves (ours, not the site's). */
@@ -40,15 +45,21 @@ const TYPES: Record<string, string> = {
   '.woff2': 'font/woff2',
 }
 
-/** Headers of every HTML page of the app host (and every error page): nothing may frame it. */
-export const FRAME_DENY: Readonly<Record<string, string>> = {
-  'content-security-policy': "frame-ancestors 'none'",
-  'x-frame-options': 'DENY',
-}
+/**
+ * Headers of every HTML page of the app host (and every error page): the app's CSP (nothing may
+ * frame it), and its own agent cluster (docs/ORIGINS.md, "Headers").
+ */
+export const FRAME_DENY: Readonly<Record<string, string>> = APP_DOCUMENT_HEADERS
+
+/** The reset page on any origin: never in a frame, and it wipes only after a click. */
+export const RESET_PAGE_PATH = '/__an/reset.html'
 
 /** Headers of a site origin's own pages (bridge, clear page): only the app may frame them. */
 function frameByApp(app: string): Record<string, string> {
-  return { 'content-security-policy': `frame-ancestors ${app}` }
+  return {
+    'content-security-policy': `frame-ancestors ${app}; object-src 'none'; base-uri 'none'`,
+    ...ORIGIN_AGENT_CLUSTER,
+  }
 }
 
 /**
@@ -181,7 +192,8 @@ function fromApp(req: IncomingMessage, app: string): boolean {
  * The clear page of a site origin, for the app's Settings: `Clear-Site-Data` makes the browser
  * delete the origin's Cache Storage (offline copies), service workers, IndexedDB and local
  * storage and HTTP cache before the page loads; its script deletes the same itself where a
- * browser ignores the header, then tells the app (its parent) that the origin is clear. Loaded
+ * browser ignores the header, and the origin's cookies (`"cookies"` in the header would clear
+ * the whole app domain's), then tells the app (its parent) that the origin is clear. Loaded
  * by anything but a page of the app (another site framing it, a typed address) it is refused
  * and clears nothing, so no site can wipe another one's offline copies.
  */
@@ -202,6 +214,14 @@ function serveClearPage(req: IncomingMessage, res: ServerResponse, app: string):
   await quietly(async () => { for (const r of await navigator.serviceWorker.getRegistrations()) await r.unregister() })
   await quietly(async () => { for (const db of await indexedDB.databases()) if (db.name) indexedDB.deleteDatabase(db.name) })
   await quietly(() => localStorage.clear())
+  // A site's cookies are all set by its scripts (its answers come from a service worker, whose
+  // Set-Cookie the browser ignores), so its scripts' view of them is all there is to delete.
+  await quietly(() => {
+    for (const pair of document.cookie.split(';')) {
+      const name = pair.split('=')[0].trim()
+      if (name !== '') document.cookie = name + '=; Max-Age=0; Path=/'
+    }
+  })
   parent.postMessage(${message}, ${target})
 })()
 </script>
@@ -235,7 +255,8 @@ export async function serveApp(
       'This relay was started without --app-dir and found no built app (dist/).',
     )
   const target = path === '/' ? '/index.html' : path
-  if (await serveFile(req, res, appDir, target, {}, FRAME_DENY)) return
+  const html = target === RESET_PAGE_PATH ? NO_FRAMING_HEADERS : FRAME_DENY
+  if (await serveFile(req, res, appDir, target, {}, html)) return
   errorPage(res, 404, 'Not found', `${path} is not part of the app.`)
 }
 
@@ -284,7 +305,7 @@ export async function serveSiteOrigin(
         dir,
         init.path.slice(SITE_ORIGIN_PREFIX.length - 1),
         { 'service-worker-allowed': '/' },
-        frameByApp(app),
+        init.path === RESET_PAGE_PATH ? NO_FRAMING_HEADERS : frameByApp(app),
       )
     )
       return

@@ -1,8 +1,11 @@
 /**
- * The escape hatch, `/__an/reset.html` on the app origin or on any site origin: unregisters
- * every service worker of that origin and deletes its caches. Keys, names and hosted sites in
- * IndexedDB are left alone. Neither service worker ever answers this page, so it works even
- * when a worker is broken (Shift+Reload bypasses a worker in any case). See docs/ORIGINS.md.
+ * The escape hatch, `/__an/reset.html` on the app origin or on any site origin: after a click
+ * on its button, unregisters every service worker of that origin and deletes its caches (a
+ * site's offline copies among them). Keys, names and hosted sites in IndexedDB are left alone.
+ * Neither service worker ever answers this page, so it works even when a worker is broken
+ * (Shift+Reload bypasses a worker in any case). It wipes nothing on its own: a page that opens
+ * it (a popup, a link) cannot wipe another origin; the relay also forbids framing it, so a click
+ * cannot be tricked through a frame. See docs/ORIGINS.md, "Escape hatch".
  * @module
  */
 
@@ -23,4 +26,16 @@ async function reset(): Promise<void> {
   )
 }
 
-reset().catch((error: unknown) => say(`Reset failed: ${String(error)}`))
+const originLine = document.getElementById('origin')
+if (originLine !== null) originLine.textContent = location.origin
+const button = document.getElementById('reset') as HTMLButtonElement | null
+// Framed anyway (a browser that ignores the headers): never wipe from inside a frame.
+if (button !== null && window.top === window) {
+  button.disabled = false
+  button.addEventListener('click', (event) => {
+    if (!event.isTrusted) return
+    button.disabled = true
+    reset().catch((error: unknown) => say(`Reset failed: ${String(error)}`))
+  })
+}
+document.body.dataset.state = 'ready'

@@ -46,7 +46,12 @@ export function siteOfOrigin(origin: string): string {
  */
 export function siteUrl(address: string, appOrigin: string): string {
   const parsed = parseAddress(address)
-  return `${siteOrigin(parsed.site, appOrigin)}${parsed.path}${parsed.query}${parsed.fragment}`
+  const url = `${siteOrigin(parsed.site, appOrigin)}${parsed.path}${parsed.query}${parsed.fragment}`
+  // Our own pages on the site origin (reset, clear, bridge) are never shown as the site: the
+  // app's frame may load them, so an address could otherwise make the app wipe a site.
+  if (new URL(url).pathname.startsWith(RESERVED_PREFIX))
+    throw new BadRequestPathError(`${RESERVED_PREFIX} is not site content.`)
+  return url
 }
 
 /** The `an://` address a URL on a site origin stands for. */

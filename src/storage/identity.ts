@@ -2,12 +2,14 @@
  * The two Ed25519 keys of this device: the peer key (libp2p transport identity, one per
  * device) and the owner key (signs names, can be moved to another device in an encrypted key
  * file). Both are created on first use and kept. Neither seed is ever returned: the peer key
- * goes only to the libp2p factory as a `PrivateKey`, the owner key only signs.
+ * goes only to the libp2p factory as a `PrivateKey`, the owner key only signs. The owner key is
+ * kept in non-extractable WebCrypto keys where the browser has them (owner-key-vault.ts); a raw
+ * seed stored by an earlier version is sealed the first time the key is loaded.
  * @module
  */
 import type { PrivateKey } from '@libp2p/interface'
 import { concat, equals } from '../core/bytes.ts'
-import { generateKeyPair, sign, type Ed25519KeyPair } from '../core/crypto/ed25519.ts'
+import { generateKeyPair, signWith } from '../core/crypto/ed25519.ts'
 import {
   createDelegation,
   createRecord,
@@ -29,6 +31,13 @@ import {
   readKeyFileHeader,
   type EncryptKeyFileOptions,
 } from './key-file.ts'
+import {
+  needsSealing,
+  openExportCopy,
+  sealOwnerKey,
+  signerOf,
+  type StoredOwnerKey,
+} from './owner-key-vault.ts'
 import type { StoredSite } from './published-sites.ts'
 
 const PEER = 'peer'
@@ -140,26 +149,81 @@ export function createIdentityStore(db: Database): IdentityStore {
     )
   }
 
-  const loadOwner = async (): Promise<StoredKey> => getOrPut(OWNER, newKey)
+  /** A new owner key, sealed before it is ever stored. */
+  const newOwner = async (): Promise<StoredOwnerKey> => {
+    const { seed, publicKey } = generateKeyPair()
+    try {
+      return await sealOwnerKey(seed, publicKey, Date.now())
+    } finally {
+      seed.fill(0)
+    }
+  }
 
-  /** A key pair for signing, after checking the stored owner key is still `publicKey`. */
-  const ownerKeyPair = async (publicKey: Uint8Array): Promise<Ed25519KeyPair> => {
+  /** Puts `sealed` in place of the stored owner key if that is still `was` (another tab may have sealed it). */
+  const replaceOwner = (was: StoredOwnerKey, sealed: StoredOwnerKey): Promise<StoredOwnerKey> =>
+    db.transact(
+      [STORES.identity],
+      'readwrite',
+      async (tx) => {
+        const store = tx.objectStore(STORES.identity)
+        const current = (await request(store.get(OWNER))) as StoredOwnerKey | undefined
+        if (current === undefined || !equals(current.publicKey, was.publicKey))
+          return current ?? was
+        if (current.seed === undefined) return current
+        store.put(sealed, OWNER)
+        return sealed
+      },
+      DURABLE,
+    )
+
+  const loadOwner = async (): Promise<StoredOwnerKey> => {
+    let stored = (await db.get<StoredOwnerKey>(STORES.identity, OWNER)) as
+      StoredOwnerKey | undefined
+    if (stored === undefined) {
+      const fresh = await newOwner()
+      stored = await db.transact(
+        [STORES.identity],
+        'readwrite',
+        async (tx) => {
+          const store = tx.objectStore(STORES.identity)
+          const existing = (await request(store.get(OWNER))) as StoredOwnerKey | undefined
+          if (existing !== undefined) return existing
+          store.put(fresh, OWNER)
+          return fresh
+        },
+        DURABLE,
+      )
+    }
+    // Stored by an earlier version as a raw seed: seal it now.
+    if (await needsSealing(stored)) {
+      const seed = stored.seed!
+      stored = await replaceOwner(
+        stored,
+        await sealOwnerKey(seed, stored.publicKey, stored.createdAt),
+      )
+      seed.fill(0)
+    }
+    return stored
+  }
+
+  /** The signing key pair, after checking the stored owner key is still `publicKey`. */
+  const ownerKeyPair = async (publicKey: Uint8Array) => {
     const stored = await loadOwner()
     if (!equals(stored.publicKey, publicKey)) {
       throw new OwnerKeyReplacedError(
         'The owner key of this device was replaced; sign with the new key.',
       )
     }
-    return { seed: stored.seed, publicKey: stored.publicKey }
+    return signerOf(stored)
   }
 
-  const ownerHandle = async (stored: StoredKey): Promise<OwnerKey> => {
+  const ownerHandle = async (stored: StoredOwnerKey): Promise<OwnerKey> => {
     const publicKey = stored.publicKey.slice()
     return {
       publicKey,
       fingerprint: await fingerprint(publicKey),
       createdAt: stored.createdAt,
-      sign: async (message) => sign((await ownerKeyPair(publicKey)).seed, message),
+      sign: async (message) => signWith(await ownerKeyPair(publicKey), message),
       createRecord: async (fields) => createRecord(fields, await ownerKeyPair(publicKey)),
       createDelegation: async (init) => createDelegation(init, await ownerKeyPair(publicKey)),
       createRevocation: async (init) => createRevocation(init, await ownerKeyPair(publicKey)),
@@ -180,19 +244,25 @@ export function createIdentityStore(db: Database): IdentityStore {
 
     async exportOwnerKey(passphrase, options) {
       const stored = await loadOwner()
-      return encryptKeyFile({ seed: stored.seed, publicKey: stored.publicKey }, passphrase, options)
+      const seed = await openExportCopy(stored)
+      try {
+        return await encryptKeyFile({ seed, publicKey: stored.publicKey }, passphrase, options)
+      } finally {
+        seed.fill(0)
+      }
     },
 
     async importOwnerKey(file, passphrase, options = {}) {
       // Everything slow and fallible happens before the transaction, which only swaps the key.
       const keyPair = await decryptKeyFile(await bytesOf(file), passphrase)
-      const imported: StoredKey = { ...keyPair, createdAt: Date.now() }
+      const imported = await sealOwnerKey(keyPair.seed, keyPair.publicKey, Date.now())
+      keyPair.seed.fill(0)
       const result = await db.transact(
         [STORES.identity, STORES.sites],
         'readwrite',
         async (tx) => {
           const identity = tx.objectStore(STORES.identity)
-          const current = (await request(identity.get(OWNER))) as StoredKey | undefined
+          const current = (await request(identity.get(OWNER))) as StoredOwnerKey | undefined
           if (current !== undefined && equals(current.publicKey, imported.publicKey)) return current
           if (current !== undefined) {
             const sites = tx.objectStore(STORES.sites)

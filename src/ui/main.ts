@@ -3,6 +3,8 @@
  * the app-shell service worker) and hands it to `<an-app>`.
  * @module
  */
+// First: the Trusted Types policy must exist before any script URL reaches a sink.
+import '../bridge/trusted-types.ts'
 import './elements/an-app.ts'
 import { AlternetSession } from './session/alternet-session.ts'
 

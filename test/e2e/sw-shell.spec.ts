@@ -116,12 +116,14 @@ describe('app shell service worker', () => {
   )
 
   it(
-    'has an escape hatch: ?reset-sw leads to /__an/reset.html, which removes every worker and cache',
+    'has an escape hatch: ?reset-sw leads to /__an/reset.html, which removes every worker and cache after a click',
     bounded(60_000, async () => {
       await page.goto(relay.url(HARNESS_PATH))
       await controlled(page)
       await page.goto(relay.url('/?reset-sw'))
       equal(page.url(), relay.url('/__an/reset.html'))
+      await page.waitForSelector('body[data-state="ready"]', { timeout: 15_000 })
+      await page.getByRole('button', { name: 'Remove service workers and caches' }).click()
       await page.waitForSelector('body[data-state="done"]', { timeout: 15_000 })
       const status = await page.textContent('#status')
       ok(/Removed 1 service worker\(s\) and [1-9]\d* cache\(s\)/.test(status ?? ''), status ?? '')

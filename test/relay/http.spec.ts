@@ -59,6 +59,7 @@ describe('relay HTTP', () => {
     await mkdir(`${app}/__an`, { recursive: true })
     await writeFile(`${app}/index.html`, '<!doctype html><title>Alternet</title>')
     await writeFile(`${app}/__an/bridge.html`, '<!doctype html><title>bridge</title>')
+    await writeFile(`${app}/__an/reset.html`, '<!doctype html><title>reset</title>')
     await writeFile(`${app}/__an/sw.js`, 'self.addEventListener("fetch", () => {})')
     await writeFile(
       `${app}/sw.js`,
@@ -184,25 +185,54 @@ describe('relay HTTP', () => {
     assert.match(bridge.body, /bridge/)
   })
 
-  it("lets nothing frame the app, and only the app frame a site origin's pages", async () => {
+  it("lets nothing frame the app or any reset page, and only the app frame a site origin's pages", async () => {
     const port = new URL(relay.http).port
     for (const path of ['/', '/index.html', '/no-such-page']) {
       const res = await get(relay, 'an.localhost', path)
       assert.match(String(res.headers['content-type']), /text\/html/)
-      assert.equal(res.headers['content-security-policy'], "frame-ancestors 'none'", path)
+      const csp = String(res.headers['content-security-policy'])
+      assert.ok(csp.includes("frame-ancestors 'none'"), path)
+      assert.ok(csp.includes("script-src 'self'"), path)
       assert.equal(res.headers['x-frame-options'], 'DENY', path)
+      assert.equal(res.headers['origin-agent-cluster'], '?1', path)
     }
     const host = `${toOriginLabel('api.mysite:code')}.an.localhost`
     const app = `http://an.localhost:${port}`
     const bridge = await get(relay, host, '/__an/bridge.html', { 'sec-fetch-dest': 'iframe' })
-    assert.equal(bridge.headers['content-security-policy'], `frame-ancestors ${app}`)
+    assert.ok(
+      String(bridge.headers['content-security-policy']).startsWith(`frame-ancestors ${app};`),
+    )
     assert.equal(bridge.headers['x-frame-options'], undefined)
+    assert.equal(bridge.headers['origin-agent-cluster'], '?1')
+    for (const resetHost of [host, 'an.localhost']) {
+      const reset = await get(relay, resetHost, '/__an/reset.html', { 'sec-fetch-dest': 'iframe' })
+      assert.equal(reset.status, 200, resetHost)
+      assert.ok(String(reset.headers['content-security-policy']).includes("frame-ancestors 'none'"))
+      assert.equal(reset.headers['x-frame-options'], 'DENY', resetHost)
+    }
     const clear = await get(relay, host, '/__an/clear', {
       referer: `${app}/`,
       'sec-fetch-dest': 'iframe',
     })
     assert.equal(clear.status, 200)
-    assert.equal(clear.headers['content-security-policy'], `frame-ancestors ${app}`)
+    assert.ok(
+      String(clear.headers['content-security-policy']).startsWith(`frame-ancestors ${app};`),
+    )
+  })
+
+  it('answers requests carrying as many parent-domain cookies as a browser keeps', async () => {
+    // 180 cookies of 4000 bytes: what a site can set for the app's domain in Chromium or Firefox.
+    const cookie = Array.from({ length: 180 }, (_, i) => `c${i}=${'x'.repeat(4000)}`).join('; ')
+    const site = `${toOriginLabel('api.mysite:code')}.an.localhost`
+    for (const [host, path] of [
+      ['an.localhost', '/'],
+      ['an.localhost', '/.well-known/alternet.json'],
+      [site, '/__an/bridge.html'],
+    ]) {
+      const res = await get(relay, host, path, { cookie, 'sec-fetch-dest': 'iframe' })
+      assert.equal(res.status, 200, `${host}${path}`)
+    }
+    assert.equal((await get(relay, 'an.localhost', '/revocations/x%3Ay', { cookie })).status, 404)
   })
 
   it("sends a top-level navigation on a site origin to the app's viewer", async () => {

@@ -77,6 +77,20 @@ export interface Ed25519KeyPair {
   publicKey: Uint8Array
 }
 
+/**
+ * An Ed25519 private key held by WebCrypto, with its public key: where the private key was
+ * imported non-extractable, no script can read its bytes, only sign with it.
+ */
+export interface Ed25519CryptoKeyPair {
+  /** WebCrypto Ed25519 private key with usage `sign`. */
+  privateKey: CryptoKey
+  /** 32-byte public key. */
+  publicKey: Uint8Array
+}
+
+/** A key pair that can sign: raw seed bytes or a WebCrypto private key. */
+export type Ed25519SigningKeyPair = Ed25519KeyPair | Ed25519CryptoKeyPair
+
 /** True when little-endian `a` < little-endian `b` (equal lengths). */
 function lessThanLE(a: Uint8Array, b: Uint8Array): boolean {
   for (let i = a.length - 1; i >= 0; i--) {
@@ -202,6 +216,40 @@ export async function sign(seed: Uint8Array, message: Uint8Array): Promise<Uint8
     return new Uint8Array(await subtle!.sign({ name: 'Ed25519' }, key, message as BufferSource))
   }
   return ed25519.sign(message, seed)
+}
+
+/**
+ * Whether this runtime can hold an Ed25519 signing key non-extractable (WebCrypto Ed25519 with
+ * PKCS#8 import).
+ */
+export const canHoldSigningKey = hasWebCryptoEd25519
+
+/**
+ * A non-extractable WebCrypto signing key for `seed`. Throws where WebCrypto has no Ed25519
+ * (check `canHoldSigningKey` first). The caller should wipe its copy of `seed` afterwards.
+ */
+export async function importSigningKey(seed: Uint8Array): Promise<CryptoKey> {
+  if (seed.length !== SEED_LENGTH) throw new TypeError('an Ed25519 seed is 32 bytes')
+  const pkcs8 = concat([PKCS8_PREFIX, seed])
+  try {
+    return await subtle!.importKey('pkcs8', pkcs8 as BufferSource, { name: 'Ed25519' }, false, [
+      'sign',
+    ])
+  } finally {
+    pkcs8.fill(0)
+  }
+}
+
+/** Signs `message` with either kind of key pair (deterministic, RFC 8032). */
+export async function signWith(
+  keyPair: Ed25519SigningKeyPair,
+  message: Uint8Array,
+): Promise<Uint8Array> {
+  if ('privateKey' in keyPair)
+    return new Uint8Array(
+      await subtle!.sign({ name: 'Ed25519' }, keyPair.privateKey, message as BufferSource),
+    )
+  return sign(keyPair.seed, message)
 }
 
 /** The refusals every backend applies before the curve equation (see the module doc). */

@@ -157,6 +157,14 @@ export const ERROR_REGISTRY: Readonly<Record<string, ErrorEntry>> = {
       'The name servers disagree on who owns it, and this device has not seen it before, so Alternet trusts neither.',
     action: 'Ask the site’s owner for their key fingerprint before you trust either.',
   },
+  RevocationCheckFailedError: {
+    status: 503,
+    kind: 'relay',
+    title: 'Could not check whether this name was withdrawn',
+    explanation:
+      'No relay you trust answered the check for a revocation by a trusted revoker, so Alternet will not show the site until one does.',
+    action: 'Try again in a moment, or check your relays in Settings.',
+  },
   PinMismatchError: {
     kind: 'owner-key-changed',
     title: 'The owner’s key changed',
@@ -321,6 +329,13 @@ export const ERROR_REGISTRY: Readonly<Record<string, ErrorEntry>> = {
     explanation: 'It was changed or cut short, or it is another kind of file.',
     action: 'Choose the file Alternet exported, unchanged.',
     showOwn: true,
+  },
+  SiteOriginsNotClearedError: {
+    kind: 'storage',
+    title: 'The new key was not accepted',
+    explanation:
+      'Before a site’s new owner key is trusted, everything the old owner’s site kept in this browser is wiped, and that did not finish.',
+    action: 'Reload the app and try again.',
   },
   OwnerKeyInUseError: {
     kind: 'key-file',

@@ -3,8 +3,8 @@
  * registrar vouches that a root name belongs to a holder key).
  * @module
  */
-import { sign, verify } from '../crypto/ed25519.ts'
-import type { Ed25519KeyPair } from '../crypto/ed25519.ts'
+import { signWith, verify } from '../crypto/ed25519.ts'
+import type { Ed25519SigningKeyPair } from '../crypto/ed25519.ts'
 import { domainSeparated, encodeCbor } from './codec.ts'
 import {
   DELEGATION_SIGNING_DOMAIN,
@@ -56,7 +56,7 @@ export interface DelegationInit {
  */
 export async function createDelegation(
   init: DelegationInit,
-  rootKeyPair: Ed25519KeyPair,
+  rootKeyPair: Ed25519SigningKeyPair,
 ): Promise<Delegation> {
   const name = rootName(init.name, 'delegation')
   const key = publicKey(init.delegate, 'delegate')
@@ -65,7 +65,7 @@ export async function createDelegation(
     throw new MalformedRecordError(
       `a delegation may run at most ${MAX_DELEGATION_LIFETIME_MS / 86_400_000} days from now`,
     )
-  const sig = await sign(rootKeyPair.seed, delegationSigningBytes(name, key, expires))
+  const sig = await signWith(rootKeyPair, delegationSigningBytes(name, key, expires))
   return { key, expires, sig }
 }
 
@@ -95,12 +95,12 @@ export interface RegistrationInit {
 /** Signs a registration with a registrar's key; put it in the holder's records' `registration`. */
 export async function createRegistration(
   init: RegistrationInit,
-  registrarKeyPair: Ed25519KeyPair,
+  registrarKeyPair: Ed25519SigningKeyPair,
 ): Promise<Registration> {
   const name = rootName(init.name, 'registration')
   const owner = publicKey(init.owner, 'registration owner')
   const expires = uint(init.expires, 'registration expires')
-  const sig = await sign(registrarKeyPair.seed, registrationSigningBytes(name, owner, expires))
+  const sig = await signWith(registrarKeyPair, registrationSigningBytes(name, owner, expires))
   return { registrar: registrarKeyPair.publicKey, expires, sig }
 }
 

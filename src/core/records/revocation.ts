@@ -5,8 +5,8 @@
  */
 import type { CID } from 'multiformats/cid'
 import { equals } from '../bytes.ts'
-import { sign, verify } from '../crypto/ed25519.ts'
-import type { Ed25519KeyPair } from '../crypto/ed25519.ts'
+import { signWith, verify } from '../crypto/ed25519.ts'
+import type { Ed25519SigningKeyPair } from '../crypto/ed25519.ts'
 import {
   checkKeys,
   decodeCanonical,
@@ -108,7 +108,7 @@ function parseRevocationBody(value: unknown): RevocationBody {
 /** Signs a revocation with a revoker's key. */
 export async function createRevocation(
   init: RevocationInit,
-  revokerKeyPair: Ed25519KeyPair,
+  revokerKeyPair: Ed25519SigningKeyPair,
 ): Promise<SignedRevocation> {
   const bodyBytes = encodeCbor({
     v: RECORD_VERSION,
@@ -118,7 +118,7 @@ export async function createRevocation(
     issued: init.issued ?? Date.now(),
   })
   const body = parseRevocationBody(decodeCanonical(bodyBytes, 'revocation body'))
-  const sig = await sign(revokerKeyPair.seed, revocationSigningBytes(bodyBytes))
+  const sig = await signWith(revokerKeyPair, revocationSigningBytes(bodyBytes))
   const bytes = encodeEnvelope({ body: bodyBytes, sig })
   if (bytes.length > MAX_RECORD_SIZE)
     throw new RecordTooLargeError(

@@ -2,8 +2,8 @@
  * Signed records: create (sign), encode and decode the `{ body, sig }` envelope.
  * @module
  */
-import { sign } from '../crypto/ed25519.ts'
-import type { Ed25519KeyPair } from '../crypto/ed25519.ts'
+import { signWith } from '../crypto/ed25519.ts'
+import type { Ed25519SigningKeyPair } from '../crypto/ed25519.ts'
 import { isSubdomain as nameIsSubdomain } from '../names/index.ts'
 import {
   decodeCanonical,
@@ -68,7 +68,7 @@ export function recordSigningBytes(bodyBytes: Uint8Array): Uint8Array {
  */
 export async function createRecord(
   fields: RecordFields,
-  keyPair: Ed25519KeyPair,
+  keyPair: Ed25519SigningKeyPair,
 ): Promise<SignedRecord> {
   const created = fields.created ?? Date.now()
   const body = {
@@ -86,7 +86,7 @@ export async function createRecord(
   }
   const bodyBytes = encodeCbor(body)
   const checked = parseRecordBody(decodeCanonical(bodyBytes, 'record body'))
-  const sig = await sign(keyPair.seed, recordSigningBytes(bodyBytes))
+  const sig = await signWith(keyPair, recordSigningBytes(bodyBytes))
   const bytes = encodeEnvelope({ body: bodyBytes, sig })
   if (bytes.length > MAX_RECORD_SIZE)
     throw new RecordTooLargeError(

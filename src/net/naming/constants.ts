@@ -20,5 +20,7 @@ export const ADDRESS_CHANGE_SETTLE_MS = 1_500
 export const REPUBLISH_LOCK_PREFIX = 'alternet-republish:'
 /** How long asking a relay whether a name is revoked may take, in ms; no answer counts as none. */
 export const REVOCATION_CHECK_TIMEOUT_MS = 4_000
+/** Wait before asking a relay again whether a name is revoked, after it answered with an error, in ms. */
+export const REVOCATION_CHECK_RETRY_MS = 250
 /** Most relays asked at once whether a name is revoked. */
 export const REVOCATION_CHECK_RELAYS = 3

@@ -33,7 +33,7 @@ export type {
   NameConflict,
 } from './choose-record.ts'
 export { validCandidates } from './candidates.ts'
-export { findRevocation } from './revocations.ts'
+export { findRevocation, RevocationCheckFailedError } from './revocations.ts'
 export type { RevocationSource } from './revocations.ts'
 export type { Candidate, ValidCandidate } from './candidates.ts'
 export type { DhtCallOptions } from './dht-records.ts'

@@ -2,11 +2,20 @@
  * Asking relays whether a name is revoked: `GET /revocations/<percent-encoded canonical name>`
  * answers 200 with the signed revocation of the name or its root, else 404. Only a revocation
  * that verifies under a revoker the relays trust counts. See docs/PROTOCOL.md ("Revocation").
+ *
+ * The check fails closed: a relay that answers with an error status (a 431 because a site
+ * stuffed the browser with cookies, a 5xx) is asked once more, and when every relay asked
+ * answered with an error, the look-up throws `RevocationCheckFailedError` rather than treat the
+ * name as not revoked. A relay that cannot be reached at all (offline) counts as no answer.
  * @module
  */
 import { rootSiteName } from '../../core/names/index.ts'
 import { verifyRevocation, type SignedRevocation } from '../../core/records/index.ts'
-import { REVOCATION_CHECK_RELAYS, REVOCATION_CHECK_TIMEOUT_MS } from './constants.ts'
+import {
+  REVOCATION_CHECK_RELAYS,
+  REVOCATION_CHECK_RETRY_MS,
+  REVOCATION_CHECK_TIMEOUT_MS,
+} from './constants.ts'
 
 /** Where revocations come from: the node's relays. */
 export interface RevocationSource {
@@ -16,32 +25,68 @@ export interface RevocationSource {
   connectedRelayUrls(): readonly string[]
 }
 
+/** Every relay asked answered the revocation check with an error: the name is not shown. */
+export class RevocationCheckFailedError extends Error {
+  override name = 'RevocationCheckFailedError'
+}
+
+/** One relay's answer. */
+type Answer =
+  | { kind: 'revoked'; revocation: SignedRevocation }
+  | { kind: 'none' }
+  | { kind: 'failed'; status: number }
+
+async function askOnce(
+  base: string,
+  name: string,
+  trustedRevokers: readonly Uint8Array[],
+  signal: AbortSignal,
+): Promise<Answer> {
+  let response: Response
+  try {
+    response = await fetch(new URL(`/revocations/${encodeURIComponent(name)}`, base), {
+      signal,
+      cache: 'no-store',
+      // Never send the relay's cookies: any site can set cookies on the app's parent domain.
+      credentials: 'omit',
+    })
+  } catch {
+    // unreachable or slow: no answer from this relay
+    return { kind: 'none' }
+  }
+  if (response.status === 404) return { kind: 'none' }
+  if (response.status !== 200) return { kind: 'failed', status: response.status }
+  try {
+    const revocation = await verifyRevocation(new Uint8Array(await response.arrayBuffer()), {
+      trustedRevokers,
+    })
+    const { body } = revocation
+    return body.name === name || body.name === rootSiteName(name)
+      ? { kind: 'revoked', revocation }
+      : { kind: 'none' }
+  } catch {
+    // not a revocation we trust
+    return { kind: 'none' }
+  }
+}
+
+/** Asks one relay, once more after `REVOCATION_CHECK_RETRY_MS` when it answered with an error. */
 async function askOne(
   base: string,
   name: string,
   trustedRevokers: readonly Uint8Array[],
   signal: AbortSignal,
-): Promise<SignedRevocation | undefined> {
-  try {
-    const response = await fetch(new URL(`/revocations/${encodeURIComponent(name)}`, base), {
-      signal,
-      cache: 'no-store',
-    })
-    if (response.status !== 200) return undefined
-    const revocation = await verifyRevocation(new Uint8Array(await response.arrayBuffer()), {
-      trustedRevokers,
-    })
-    const { body } = revocation
-    return body.name === name || body.name === rootSiteName(name) ? revocation : undefined
-  } catch {
-    // unreachable, slow, or not a revocation we trust: none from this relay
-    return undefined
-  }
+): Promise<Answer> {
+  const first = await askOnce(base, name, trustedRevokers, signal)
+  if (first.kind !== 'failed' || signal.aborted) return first
+  await new Promise((resolve) => setTimeout(resolve, REVOCATION_CHECK_RETRY_MS))
+  return signal.aborted ? first : askOnce(base, name, trustedRevokers, signal)
 }
 
 /**
  * The revocation of `name` (or its root) a connected relay holds, verified; undefined when none
- * answers with one within `REVOCATION_CHECK_TIMEOUT_MS`. Never rejects.
+ * answers with one within `REVOCATION_CHECK_TIMEOUT_MS`. Rejects with
+ * `RevocationCheckFailedError` when every relay asked answered with an error status.
  */
 export async function findRevocation(
   source: RevocationSource | undefined,
@@ -58,15 +103,26 @@ export async function findRevocation(
   const combined = AbortSignal.any(
     signal == null ? [controller.signal, timeout] : [controller.signal, timeout, signal],
   )
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
     let left = urls.length
+    const failures: string[] = []
     for (const url of urls) {
-      void askOne(url, name, trustedRevokers, combined).then((revocation) => {
+      void askOne(url, name, trustedRevokers, combined).then((answer) => {
         left--
-        if (revocation !== undefined) {
+        if (answer.kind === 'revoked') {
           controller.abort()
-          resolve(revocation)
-        } else if (left === 0) resolve(undefined)
+          resolve(answer.revocation)
+          return
+        }
+        if (answer.kind === 'failed') failures.push(`${url} answered ${answer.status}`)
+        if (left > 0) return
+        if (failures.length === urls.length)
+          reject(
+            new RevocationCheckFailedError(
+              `No relay could say whether ${name} is revoked: ${failures.join('; ')}.`,
+            ),
+          )
+        else resolve(undefined)
       })
     }
   })

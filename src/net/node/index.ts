@@ -24,7 +24,7 @@ export type {
   BrowserNodeInit,
 } from './create-browser-node.ts'
 export { RelayManager } from './relay-manager.ts'
-export type { RelayInfo, RelayManagerInit, RelayStatus } from './relay-manager.ts'
+export type { RelayInfo, RelayManagerInit, RelayStatus, RevokerTrust } from './relay-manager.ts'
 export {
   fetchRelayDocument,
   isBrowserDialable,

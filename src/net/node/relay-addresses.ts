@@ -96,6 +96,8 @@ export async function fetchRelayDocument(
     const response = await fetch(url, {
       signal: signal == null ? timeout : AbortSignal.any([signal, timeout]),
       cache: 'no-store',
+      // Never send the relay's cookies: any site can set cookies on the app's parent domain.
+      credentials: 'omit',
     })
     if (!response.ok) throw new Error(`HTTP ${response.status}`)
     body = await response.json()

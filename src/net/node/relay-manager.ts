@@ -70,6 +70,21 @@ export interface RelayManagerInit {
   dev?: DevSettings
   /** Reservations to hold when that many relays are connected. @default DEFAULT_RESERVATIONS (2) */
   reservations?: number
+  /**
+   * The relays (as configured) whose revokers this node trusts; see `trustRevokersOf`.
+   * @default the first of `relays` only
+   */
+  revokerRelays?: readonly string[]
+}
+
+/** One relay's revoker keys, and whether this node trusts them. */
+export interface RevokerTrust {
+  /** The relay as configured: a URL or a multiaddr. */
+  source: string
+  /** The revoker keys its well-known document names. */
+  revokers: Uint8Array[]
+  /** Whether its revokers count here. */
+  trusted: boolean
 }
 
 interface RelayState {
@@ -159,6 +174,9 @@ export class RelayManager extends EventTarget {
   private readonly relays = new Map<string, RelayState>()
   private readonly store: ReservationStore
   private readonly controller = new AbortController()
+  /** The first relay configured: the one that served the app. */
+  private readonly firstRelay: string | undefined
+  private revokerRelays: ReadonlySet<string> | undefined
   private lastStatus = ''
   private reconciling = false
   private reconcileAgain = false
@@ -187,13 +205,36 @@ export class RelayManager extends EventTarget {
     this.dev = init.dev ?? {}
     this.target = init.reservations ?? DEFAULT_RESERVATIONS
     this.store = reservationStoreOf(libp2p)
+    this.firstRelay = init.relays[0]
+    this.trustRevokersOf(init.revokerRelays)
     for (const source of init.relays) this.track(source)
     managers.set(libp2p, this)
   }
 
-  /** Revoker keys any of the relays trusts (their well-known documents' `trustedRevokers`). */
+  /**
+   * Trust the revokers of the relays in `sources` (as configured) only; `undefined` for the
+   * default, the first relay (the one that served the app). Any trusted revoker can withdraw
+   * any name for this node, so a relay added for reach does not get that power by being added.
+   */
+  trustRevokersOf(sources: readonly string[] | undefined): void {
+    this.revokerRelays = sources === undefined ? undefined : new Set(sources)
+  }
+
+  /** Each relay's revokers and whether they are trusted here, in the order configured. */
+  revokerTrust(): RevokerTrust[] {
+    return [...this.relays.values()].map((s) => ({
+      source: s.source,
+      revokers: s.trustedRevokers ?? [],
+      trusted: this.revokerRelays?.has(s.source) ?? s.source === this.firstRelay,
+    }))
+  }
+
+  /**
+   * Revoker keys this node trusts: those named by the relays whose revokers it trusts
+   * (`trustRevokersOf`; by default the first relay's), never every relay's.
+   */
   trustedRevokers(): Uint8Array[] {
-    return unionOf([...this.relays.values()].map((s) => s.trustedRevokers))
+    return unionOf(this.revokerTrust().map((r) => (r.trusted ? r.revokers : undefined)))
   }
 
   /** Registrar keys any of the relays trusts (their well-known documents' `trustedRegistrars`). */

@@ -9,6 +9,7 @@ import { LitElement, css, html, nothing } from 'lit'
 import type { ResolvedName } from '../../net/naming/index.ts'
 import type { OwnerKeyChangedError } from '../../net/index.ts'
 import { base58btc } from 'multiformats/bases/base58'
+import { clearOriginsForKeyChange } from '../../bridge/clear-site-origins.ts'
 import { fingerprint } from '../../storage/fingerprint.ts'
 import { formatAge, formatDate } from '../format.ts'
 import type { AlternetSession } from '../session/alternet-session.ts'
@@ -27,6 +28,7 @@ export class AnNameDetails extends LitElement {
     session: { attribute: false },
     site: {},
     generation: { type: Number },
+    acceptError: { state: true },
   }
 
   static override styles = [
@@ -48,6 +50,7 @@ export class AnNameDetails extends LitElement {
   declare site: string
   /** Bumped to resolve again (reload). */
   declare generation: number
+  declare private acceptError: unknown
 
   private readonly details = new Task(this, {
     args: () => [this.session?.peer, this.site, this.generation] as const,
@@ -117,11 +120,25 @@ export class AnNameDetails extends LitElement {
       <p>
         <button class="danger" @click=${() => this.acceptKey(error)}>Trust the new owner key</button>
       </p>
+      <p class="hint">Trusting it also removes what the earlier owner’s site stored in this browser.</p>
+      <an-error-message .error=${this.acceptError}></an-error-message>
     `
   }
 
   private async acceptKey(error: OwnerKeyChangedError): Promise<void> {
-    await this.session?.peer?.naming.acceptKeyChange(error.site, error.offered)
+    const peer = this.session?.peer
+    if (peer === undefined) return
+    this.acceptError = undefined
+    try {
+      // The new holder's code must not inherit what the old holder's site stored on its origins.
+      await clearOriginsForKeyChange(peer.storage, error.site, (site) =>
+        this.session?.bridges?.disconnect(site),
+      )
+    } catch (clearError) {
+      this.acceptError = clearError
+      return
+    }
+    await peer.naming.acceptKeyChange(error.site, error.offered)
     this.generation++
     this.dispatchEvent(new CustomEvent('key-accepted', { bubbles: true, composed: true }))
   }

@@ -5,13 +5,15 @@
  */
 import { Task } from '@lit/task'
 import { LitElement, css, html, nothing } from 'lit'
+import { clearSiteOrigins } from '../../bridge/clear-site-origins.ts'
 import { RESET_PATH } from '../../bridge/constants.ts'
-import { siteOrigin } from '../../bridge/site-origin.ts'
 import type { RelayInfo } from '../../net/node/index.ts'
+import { relayManagerOf } from '../../net/node/relay-manager.ts'
 import { deleteAlternetStorage, type AlternetStorage } from '../../storage/index.ts'
 import { formatBytes } from '../format.ts'
 import type { AlternetSession } from '../session/alternet-session.ts'
-import { RELAYS_KEY } from '../session/relay-settings.ts'
+import { fingerprint } from '../../storage/fingerprint.ts'
+import { RELAYS_KEY, REVOKER_RELAYS_KEY, saveRevokerRelays } from '../session/relay-settings.ts'
 import { SessionController } from '../session/session-controller.ts'
 import { sharedStyles } from '../styles.ts'
 import '../elements/an-error-message.ts'
@@ -22,80 +24,6 @@ export const PROTOCOL_SCHEME = 'web+an'
 /** The handler URL: the viewer, with the whole link percent-encoded in place of `%s`. */
 export function protocolHandlerUrl(origin: string = location.origin): string {
   return `${origin}/#/view/%s`
-}
-
-/**
- * The page on every site origin that wipes what the browser keeps there (offline copies, the
- * site's service worker, its own storage); the relay serves it only to the app. Same path as
- * `SITE_CLEAR_PATH` in relay-node/src/site-origins.ts; docs/ORIGINS.md, "Clearing".
- */
-export const SITE_CLEAR_PATH = '/__an/clear'
-
-/** What the clear page posts to the app once its origin is wiped. */
-export const SITE_CLEARED_MESSAGE = 'an-site-cleared'
-
-/** Time one site origin's clear page has to say it is done, in ms. */
-export const SITE_CLEAR_TIMEOUT = 20_000
-
-/** Clear pages loaded at once. */
-const SITE_CLEAR_PARALLEL = 4
-
-/** Wipes one site origin through its clear page in a hidden frame; resolves to whether it said so. */
-function clearSiteOrigin(site: string, appOrigin: string): Promise<boolean> {
-  let origin: string
-  try {
-    origin = siteOrigin(site, appOrigin)
-  } catch {
-    return Promise.resolve(false)
-  }
-  return new Promise((resolve) => {
-    const frame = document.createElement('iframe')
-    const done = (cleared: boolean): void => {
-      clearTimeout(timer)
-      removeEventListener('message', onMessage)
-      frame.remove()
-      resolve(cleared)
-    }
-    const onMessage = (event: MessageEvent): void => {
-      const data = event.data as { v?: unknown; type?: unknown } | null
-      if (
-        event.origin === origin &&
-        event.source === frame.contentWindow &&
-        data?.v === 1 &&
-        data.type === SITE_CLEARED_MESSAGE
-      )
-        done(true)
-    }
-    const timer = setTimeout(() => done(false), SITE_CLEAR_TIMEOUT)
-    addEventListener('message', onMessage)
-    frame.hidden = true
-    frame.title = `Clearing ${site}`
-    // The relay serves the clear page only to a page of the app: it checks the Referer's origin.
-    frame.referrerPolicy = 'origin'
-    frame.src = `${origin}${SITE_CLEAR_PATH}`
-    document.body.append(frame)
-  })
-}
-
-/**
- * Wipes what the browser keeps on each site's origin: the offline copies in Cache Storage, the
- * site's service worker and anything the site stored there. The app cannot reach another
- * origin's storage, so each origin's clear page (served by the relay with `Clear-Site-Data`)
- * does it. Resolves to the sites whose origins did not confirm (the relay was unreachable).
- */
-export async function clearSiteOrigins(
-  sites: Iterable<string>,
-  appOrigin: string = location.origin,
-): Promise<string[]> {
-  const queue = [...new Set(sites)]
-  const failed: string[] = []
-  const worker = async (): Promise<void> => {
-    for (let site = queue.shift(); site !== undefined; site = queue.shift()) {
-      if (!(await clearSiteOrigin(site, appOrigin))) failed.push(site)
-    }
-  }
-  await Promise.all(Array.from({ length: SITE_CLEAR_PARALLEL }, worker))
-  return failed
 }
 
 /** Every site whose origin this browser may have kept something on: visited, resolved, pinned, hosted or own. */
@@ -150,6 +78,13 @@ export class AnSettingsPage extends LitElement {
         flex: 1;
         min-width: 0;
       }
+      label.inline {
+        display: flex;
+        gap: 0.5rem;
+        align-items: baseline;
+        font-weight: normal;
+        margin: 0.25rem 0;
+      }
     `,
   ]
 
@@ -160,6 +95,27 @@ export class AnSettingsPage extends LitElement {
   declare private storageError: unknown
   declare private message: string | undefined
   declare private generation: number
+
+  /** Each relay's revokers (fingerprints) and whether they count here. */
+  private readonly revokers = new Task(this, {
+    args: () => [this.session?.peer, this.session?.status, this.generation] as const,
+    task: async ([peer]) => {
+      const manager = peer === undefined ? undefined : relayManagerOf(peer.libp2p)
+      if (manager === undefined) return new Map<string, { keys: string[]; trusted: boolean }>()
+      const entries = await Promise.all(
+        manager
+          .revokerTrust()
+          .map(
+            async (r) =>
+              [
+                r.source,
+                { keys: await Promise.all(r.revokers.map(fingerprint)), trusted: r.trusted },
+              ] as const,
+          ),
+      )
+      return new Map(entries)
+    },
+  })
 
   private readonly usage = new Task(this, {
     args: () => [this.session?.peer, this.generation] as const,
@@ -180,8 +136,9 @@ export class AnSettingsPage extends LitElement {
         <h3 id="relays">Relays</h3>
         <p class="hint">Relays introduce browsers to each other and keep names findable. The one that served this app is always used; add others run by people you trust for more resilience.</p>
         <ul>
-          ${relays.map((relay) => html`<li><span class="mono">${relay.source}</span>: ${relay.connected ? 'connected' : 'not connected'}</li>`)}
+          ${relays.map((relay) => this.renderRelay(relay))}
         </ul>
+        <p class="hint">A relay’s revokers can withdraw any name for you. Only the relays ticked here may do so; by default only the relay that served this app.</p>
         <form class="add" @submit=${this.onAddRelay}>
           <div>
             <label for="relay">Relay URL</label>
@@ -231,6 +188,44 @@ export class AnSettingsPage extends LitElement {
         </div>
       </section>
     `
+  }
+
+  private renderRelay(relay: RelayInfo) {
+    const trust = this.revokers.value?.get(relay.source)
+    const keys = trust?.keys ?? []
+    return html`<li>
+      <span class="mono">${relay.source}</span>: ${relay.connected ? 'connected' : 'not connected'}
+      ${
+        keys.length === 0
+          ? html`<br /><span class="hint">names no revokers</span>`
+          : html`<label class="inline"
+              ><input type="checkbox" data-revokers=${relay.source} .checked=${trust?.trusted === true} @change=${this.onRevokerTrust} />
+              <span>Accept name withdrawals from its revokers (<span class="mono">${keys.join(', ')}</span>)</span></label
+            >`
+      }
+    </li>`
+  }
+
+  private onRevokerTrust(): void {
+    const manager =
+      this.session?.peer === undefined ? undefined : relayManagerOf(this.session.peer.libp2p)
+    if (manager === undefined) return
+    const boxes = this.renderRoot.querySelectorAll<HTMLInputElement>('input[data-revokers]')
+    const ticked = new Set(
+      [...boxes].filter((box) => box.checked).map((box) => box.dataset.revokers!),
+    )
+    // Relays with no revokers (or not shown) keep their current standing.
+    const trusted = manager
+      .revokerTrust()
+      .filter((r) => (ticked.has(r.source) || r.trusted) && !this.unticked(boxes, r.source))
+      .map((r) => r.source)
+    saveRevokerRelays(trusted)
+    manager.trustRevokersOf(trusted)
+    this.generation++
+  }
+
+  private unticked(boxes: NodeListOf<HTMLInputElement>, source: string): boolean {
+    return [...boxes].some((box) => box.dataset.revokers === source && !box.checked)
   }
 
   private async onAddRelay(event: Event): Promise<void> {
@@ -312,6 +307,7 @@ export class AnSettingsPage extends LitElement {
       await this.session?.stop()
       await deleteAlternetStorage(storage?.name)
       localStorage.removeItem(RELAYS_KEY)
+      localStorage.removeItem(REVOKER_RELAYS_KEY)
       location.reload()
     } catch (error) {
       this.storageError = error

@@ -14,7 +14,13 @@ import { registerAppServiceWorker, type AppServiceWorker } from '../../bridge/sw
 import { createAlternetPeer, type BrowserPeer, type PeerStatus } from '../../net/index.ts'
 import type { OwnerKey } from '../../storage/index.ts'
 import { hasCapability, missingCapabilities, type Capability } from '../capabilities.ts'
-import { addSavedRelay, isLocalDevelopment, savedRelays } from './relay-settings.ts'
+import { relayManagerOf } from '../../net/node/relay-manager.ts'
+import {
+  addSavedRelay,
+  isLocalDevelopment,
+  savedRelays,
+  savedRevokerRelays,
+} from './relay-settings.ts'
 
 /** The Web Lock held by the tab that runs the node. */
 export const NODE_LOCK = 'alternet-node'
@@ -153,6 +159,8 @@ export class AlternetSession extends EventTarget {
         dev: dev ? { allowPrivateAddresses: true, allowInsecureWebSockets: true } : undefined,
       })
       this.peer = peer
+      // Whose revokers may withdraw names here: the person's choice, else the app's own relay.
+      relayManagerOf(peer.libp2p)?.trustRevokersOf(savedRevokerRelays())
       this.status = peer.status()
       peer.addEventListener('status', (event) => {
         this.status = (event as CustomEvent<PeerStatus>).detail

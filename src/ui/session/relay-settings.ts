@@ -27,6 +27,29 @@ export function addSavedRelay(relay: string): void {
   if (!relays.includes(entry)) localStorage.setItem(RELAYS_KEY, JSON.stringify([...relays, entry]))
 }
 
+/**
+ * The `localStorage` key of the relays whose revokers the person trusts (a JSON array of relay
+ * sources as configured); absent: the relay that served the app only.
+ */
+export const REVOKER_RELAYS_KEY = 'alternet.revokerRelays'
+
+/** The relays whose revokers the person chose to trust, or undefined for the default. */
+export function savedRevokerRelays(): string[] | undefined {
+  try {
+    const value: unknown = JSON.parse(localStorage.getItem(REVOKER_RELAYS_KEY) ?? 'null')
+    return Array.isArray(value)
+      ? value.filter((entry): entry is string => typeof entry === 'string')
+      : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/** Keeps the person's choice of relays whose revokers count. */
+export function saveRevokerRelays(sources: readonly string[]): void {
+  localStorage.setItem(REVOKER_RELAYS_KEY, JSON.stringify(sources))
+}
+
 /** Whether `hostname` is this computer: loopback, `localhost` or a `*.localhost` name. */
 export function isLocalDevelopment(hostname: string): boolean {
   return (

@@ -42,7 +42,7 @@ export async function buildApp(options: BuildOptions = {}): Promise<string> {
       root: REPO_ROOT,
       configFile: join(REPO_ROOT, 'vite.config.ts'),
       logLevel: 'warn',
-      build: { outDir, emptyOutDir: true, sourcemap: false, rollupOptions: { input } },
+      build: { outDir, emptyOutDir: true, rollupOptions: { input } },
     })
   } finally {
     if (previous === undefined) delete process.env.ALTERNET_VERSION

@@ -7,6 +7,8 @@
  * `stream=chunks` sends bodies as chunk messages instead of transferred streams.
  * @module
  */
+// First: the app's Trusted Types policy, as in src/ui/main.ts.
+import '../../../../src/bridge/trusted-types.ts'
 import { parseAddress } from '../../../../src/core/names/index.ts'
 import {
   createBridgeHost,
