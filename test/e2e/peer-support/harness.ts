@@ -7,6 +7,9 @@
  * URL parameters: `relays=URL,URL` (default: the relay that served the page).
  * @module
  */
+// The relay serves this page under the app's CSP: the app's Trusted Types policy lets the
+// hashing worker start, as in the app.
+import '../../../src/bridge/trusted-types.ts'
 import { multiaddr } from '@multiformats/multiaddr'
 import { peerIdFromMultihash, peerIdFromString } from '@libp2p/peer-id'
 import * as Digest from 'multiformats/hashes/digest'
