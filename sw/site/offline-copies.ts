@@ -25,6 +25,7 @@ export const OFFLINE_FALLBACK_ERRORS: ReadonlySet<string> = new Set([
   'RouteProtocolError',
   'TimeoutError',
   'RequestTimeoutError',
+  'LookupTimeoutError',
   'ResponseTimeoutError',
   'NameNotFoundError',
   'NoBridgeError',
