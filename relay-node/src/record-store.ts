@@ -28,11 +28,11 @@ import {
   DHT_RECORD_PREFIX,
   NEW_NAME_BURST_MINUTES,
   RELAY_STATE_PREFIX,
-  STORE_GROWTH_RESERVE,
 } from './constants.ts'
 import { RecordRefusedError } from './errors.ts'
 import type { EvictionPolicy } from './config.ts'
 import { NewNameRate, StoreAccounting, type Entry } from './store-accounting.ts'
+import { makeRoom, type RoomContext } from './store-room.ts'
 
 /** Prefix of the sidecar entries naming the peer that sent each stored record. */
 const SENDER_PREFIX = `${RELAY_STATE_PREFIX}sender/`
@@ -105,12 +105,11 @@ export interface GuardEvents {
 export class GuardedDatastore extends BaseDatastore {
   private readonly inner: Datastore
   private readonly policy: RecordPolicy
-  private readonly limits: StoreLimits
   private readonly events: GuardEvents
   private readonly exempt: Set<string>
   private readonly counts = new StoreAccounting((k) => k.startsWith(DHT_RECORD_PREFIX))
   private readonly entries = this.counts.entries
-  private readonly newNames: NewNameRate
+  private readonly room: RoomContext
   /** Serialises writes per key so two PUTs of one name cannot both pass the check. */
   private readonly locks = new Map<string, Promise<unknown>>()
 
@@ -124,10 +123,16 @@ export class GuardedDatastore extends BaseDatastore {
     super()
     this.inner = inner
     this.policy = policy
-    this.limits = limits
     this.events = events
     this.exempt = new Set(exemptPeers)
-    this.newNames = new NewNameRate(limits.newNamesPerMinute, NEW_NAME_BURST_MINUTES)
+    this.room = {
+      counts: this.counts,
+      limits,
+      exempt: this.exempt,
+      newNames: new NewNameRate(limits.newNamesPerMinute, NEW_NAME_BURST_MINUTES),
+      refuse: (reason, key, peer, message) => this.refuse(reason, key, peer, message),
+      evict: (victim) => this.evict(victim),
+    }
   }
 
   /** Reads what the store holds into the size accounting; call once before use. */
@@ -325,65 +330,14 @@ export class GuardedDatastore extends BaseDatastore {
     return key
   }
 
-  /**
-   * Makes room for `size` bytes under `k` from `who`, or throws `RecordRefusedError`: the
-   * sender's peer and source quotas (`quota`, `source-quota`) and, for a name not stored yet,
-   * its source's new-name allowance (`rate`); then, when the store is full, eviction (see the
-   * module doc) or `store-full`. A name not stored yet must fit below the growth reserve.
-   */
-  private async makeRoom(
+  /** Makes room for `size` bytes under `k` from `who` (store-room.ts), or throws `RecordRefusedError`. */
+  private makeRoom(
     k: string,
     size: number,
     who: Sender | undefined,
     isRecord: boolean,
   ): Promise<void> {
-    const previous = this.entries.get(k)
-    const growth = size - (previous?.size ?? 0)
-    const peer = who?.peer
-    const source = who?.source === '' ? undefined : who?.source
-    if (peer != null && !this.exempt.has(peer)) {
-      const used = this.counts.peerBytes(peer) - (previous?.peer === peer ? previous.size : 0)
-      if (used + size > this.limits.peerQuota)
-        throw this.refuse('quota', k, peer, `peer ${peer} has used its store quota`)
-      if (source !== undefined) {
-        const fromSource =
-          this.counts.sourceBytes(source) - (previous?.source === source ? previous.size : 0)
-        if (fromSource + size > this.limits.sourceQuota)
-          throw this.refuse('source-quota', k, peer, `${source} has used its store quota`)
-        if (isRecord && previous === undefined && !this.newNames.take(source))
-          throw this.refuse('rate', k, peer, `${source} is adding new names too fast`)
-      }
-    }
-    const limit =
-      previous === undefined
-        ? Math.floor(this.limits.maxBytes * (1 - STORE_GROWTH_RESERVE))
-        : this.limits.maxBytes
-    const fits = (): boolean => this.counts.bytes + growth <= limit
-    if (fits()) return
-    if (this.limits.evictionPolicy === 'refuse')
-      throw this.refuse('store-full', k, peer, 'the store is full')
-    const now = Date.now()
-    for (const [victim, entry] of this.entries) {
-      if (fits()) break
-      if (victim === k) continue
-      if (entry.protectedUntil !== undefined && entry.protectedUntil > now) continue
-      await this.evict(victim)
-    }
-    const writer = source ?? previous?.source
-    while (!fits() && this.limits.evictionPolicy === 'heaviest') {
-      const heaviest = this.counts.heaviestSource(writer)
-      const share = (): number => this.counts.sourceBytes(writer) + size
-      if (heaviest === undefined || heaviest.bytes <= share()) break
-      let evicted = false
-      for (const victim of this.counts.newestOf(heaviest.source)) {
-        if (fits() || this.counts.sourceBytes(heaviest.source) <= share()) break
-        if (victim === k) continue
-        await this.evict(victim)
-        evicted = true
-      }
-      if (!evicted) break
-    }
-    if (!fits()) throw this.refuse('store-full', k, peer, 'the store is full of live name records')
+    return makeRoom(this.room, k, size, who, isRecord)
   }
 
   private async evict(victim: string): Promise<void> {
