@@ -26,7 +26,7 @@ const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url))
 /** The relay's command-line entry point. */
 const CLI = join(REPO_ROOT, 'relay-node', 'src', 'cli.ts')
 /** How long a relay may take to print its listening line. */
-const START_TIMEOUT_MS = 20_000
+const START_TIMEOUT_MS = 45_000
 /** How long a relay may take to exit after SIGTERM before it is killed. */
 const STOP_TIMEOUT_MS = 12_000
 /** Relays started by default. */
