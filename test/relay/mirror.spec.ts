@@ -24,7 +24,13 @@ import {
   waitFor,
   type RelayProcess,
 } from './support/relay-process.ts'
-import { startPublisher, startVisitor, type Visitor } from './support/site-publisher.ts'
+import {
+  startPublisher,
+  startVisitor,
+  type SitePublisher,
+  type Visitor,
+  waitMirrored,
+} from './support/site-publisher.ts'
 
 const MIB = 1024 * 1024
 const BIG = pattern(20 * MIB + 12345, 7)
@@ -36,8 +42,6 @@ const FILES: Record<string, Uint8Array> = {
 }
 /** Fast placement rounds for the specs (the default is a minute). */
 const SCAN = ['--mirror-scan-interval', '2s']
-/** Long enough to mirror 20 MiB three times on a loaded 2-core machine. */
-const MIRROR_WAIT_MS = 90_000
 
 function same(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && Buffer.compare(a, b) === 0
@@ -48,17 +52,8 @@ async function waitComplete(
   relay: RelayProcess,
   site: string,
   root: CID,
-  ms = MIRROR_WAIT_MS,
 ): Promise<void> {
-  await waitFor(
-    `${site} complete on ${relay.peerId}`,
-    async () => {
-      const s = await visitor.status(relay, site)
-      return s.state === 'complete' && s.root === root.toString()
-    },
-    ms,
-    250,
-  )
+  await waitMirrored(visitor, relay, site, root)
 }
 
 async function blockPath(relay: RelayProcess, cid: CID): Promise<string> {
@@ -79,6 +74,7 @@ describe('relays mirror sites', () => {
   let r2: RelayProcess
   let r3: RelayProcess
   const visitors: Visitor[] = []
+  const publishers: SitePublisher[] = []
   const owner = generateKeyPair()
   const site = uniqueName('mirrored')
   let root: CID
@@ -103,12 +99,14 @@ describe('relays mirror sites', () => {
 
   after(async () => {
     await Promise.all(visitors.map((v) => v.stop()))
+    await Promise.all(publishers.map((p) => p.stop()))
     await Promise.all([r1, r2, r3].map((r) => r?.stop()))
     await removeDir(dir)
   })
 
   it('copies a site to every relay and serves every file after the publisher left', async () => {
     const publisher = await startPublisher([r1.tcp], owner)
+    publishers.push(publisher)
     const started = Date.now()
     const published = await publisher.publish(site, FILES)
     root = published.root
@@ -180,6 +178,7 @@ describe('relays mirror sites', () => {
 
   it("fetches a new version everywhere and releases the old version's blocks", async () => {
     const publisher = await startPublisher([r2.tcp], owner)
+    publishers.push(publisher)
     const v2 = await publisher.publish(
       site,
       { '/index.html': utf8('<h1>version 2</h1>') },

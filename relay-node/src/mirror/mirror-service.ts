@@ -76,7 +76,10 @@ interface Refusal {
   at: number
 }
 
-/** How long a refusal of one root stands before the site is tried again (quotas free up). */
+/**
+ * How long a refusal of one root stands before the site is tried again (quotas free up). A
+ * site no source could give (`unreachable`) is tried again at the next scan.
+ */
 const REFUSAL_RETRY_MS = 10 * 60_000
 
 function recordDsKey(key: Uint8Array): Key {
@@ -393,6 +396,7 @@ export class Mirror {
     if (
       refusal !== undefined &&
       refusal.root === root &&
+      refusal.reason !== 'unreachable' &&
       Date.now() - refusal.at < REFUSAL_RETRY_MS
     )
       return site
@@ -545,7 +549,16 @@ export class Mirror {
         `This relay's mirror store is full: ${site} needs ${need} bytes and no site may be evicted to make room (limit ${maxBytes} bytes).`,
       )
     for (const victim of victims) {
+      const gone = this.disk.get(victim)
       await this.disk.drop(victim)
+      // Remembered as refused, so the next scan does not fetch it straight back.
+      if (gone !== undefined)
+        this.refusals.set(victim, {
+          root: gone.root,
+          reason: 'evicted',
+          message: `This relay's mirror store was full: ${victim} was evicted to make room for a site requested more recently.`,
+          at: Date.now(),
+        })
       this.log.info('mirrored site evicted to make room', { site: victim, for: site })
     }
     this.reservedBytes += need

@@ -194,8 +194,8 @@ export async function pullSite(init: PullInit): Promise<PulledSite> {
   await init.admit(manifest, missing)
   await write(root, manifestBytes)
 
-  let done = wanted.length - missing.length
-  init.onProgress?.(done, wanted.length)
+  let done = wanted.length - missing.length + 1
+  init.onProgress?.(done, wanted.length + 1)
   let next = 0
   // One failed block stops the other workers too: the pull is refused as a whole.
   const stop = new AbortController()
@@ -207,7 +207,7 @@ export async function pullSite(init: PullInit): Promise<PulledSite> {
       const { cid } = missing[index]
       await write(cid, await fetchBlock(cid, index))
       done++
-      init.onProgress?.(done, wanted.length)
+      init.onProgress?.(done, wanted.length + 1)
     }
   }
   const workers = Array.from({ length: Math.min(MIRROR_FETCH_CONCURRENCY, missing.length) }, () =>

@@ -17,3 +17,15 @@ export const DEFAULT_MIRROR_LOOKUP_TIMEOUT_MS = 4_000
 
 /** Mirrors a visitor asks at most for one site. */
 export const MAX_MIRRORS_ASKED = 8
+
+/** Relays that mirror each site, as relays place them (`--mirror-replicas`'s default). */
+export const DEFAULT_MIRROR_REPLICAS = 3
+
+/** Longest a publisher waits for its site to reach the mirrors before publishing is reported done. */
+export const DEFAULT_MIRROR_WAIT_MS = 120_000
+
+/** How often a publisher asks the mirrors how far their copies are. */
+export const DEFAULT_MIRROR_POLL_INTERVAL_MS = 500
+
+/** After this long, a publisher stops waiting for mirrors as soon as none is copying the site (fewer than R may hold it, e.g. a smaller network). */
+export const DEFAULT_MIRROR_IDLE_MS = 10_000

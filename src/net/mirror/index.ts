@@ -19,3 +19,8 @@ export {
   type MirrorConnection,
   type MirrorFinderHost,
 } from './find-mirrors.ts'
+export {
+  waitForMirrors,
+  type MirrorCopies,
+  type WaitForMirrorsOptions,
+} from './wait-for-mirrors.ts'

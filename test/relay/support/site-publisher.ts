@@ -79,6 +79,7 @@ export async function startPublisher(
         },
       ),
     stop: async () => {
+      if (node.status === 'stopped') return
       await host.stop()
       await node.stop()
     },
@@ -142,4 +143,30 @@ export async function startVisitor(relays: string[]): Promise<Visitor> {
       await node.stop()
     },
   }
+}
+
+/**
+ * Waits until `relay` holds `site` completely (at `root`, when given); fails after `ms` naming
+ * the last answer (a refusal's reason and words, or how far the copy got).
+ */
+export async function waitMirrored(
+  visitor: Visitor,
+  relay: { peerId: string; tcp: string },
+  site: string,
+  root?: CID,
+  ms = 120_000,
+): Promise<void> {
+  let last: unknown = 'no answer'
+  const deadline = Date.now() + ms
+  while (Date.now() < deadline) {
+    try {
+      const s = await visitor.status(relay, site)
+      last = s
+      if (s.state === 'complete' && (root === undefined || s.root === root.toString())) return
+    } catch (err) {
+      last = String(err)
+    }
+    await new Promise((r) => setTimeout(r, 250))
+  }
+  throw new Error(`${site} not mirrored on ${relay.peerId}: last answer ${JSON.stringify(last)}`)
 }
