@@ -13,6 +13,7 @@ import { CHUNK_SIZE } from '../../src/core/content/index.ts'
 import { utf8 } from '../../src/core/bytes.ts'
 import { dhtKey, validateRecord } from '../../src/core/records/index.ts'
 import { createSiteFetcher, type SiteFetcher } from '../../src/net/fetch/index.ts'
+import { waitForMirrors, type MirrorCopies } from '../../src/net/mirror/index.ts'
 import { describe, it, before, after } from '../support/spec.ts'
 import * as assert from '../support/assert.ts'
 import { bytesOf, pattern } from '../net/hosting-support.ts'
@@ -56,6 +57,8 @@ describe('visitors fetch from mirrors', () => {
   const dropped: PeerId[] = []
   const site = uniqueName('visited')
   let root: CID
+  let copies: MirrorCopies
+  const rounds: number[] = []
 
   before(async () => {
     dir = await tempDir()
@@ -67,6 +70,10 @@ describe('visitors fetch from mirrors', () => {
     })
     publisher = await startPublisher([r1.tcp])
     root = (await publisher.publish(site, FILES)).root
+    copies = await waitForMirrors(publisher.node, site, root, {
+      timeout: 120_000,
+      onProgress: (c) => rounds.push(c.complete.length),
+    })
     visitor = await startVisitor([r1.tcp, r2.tcp])
     for (const r of [r1, r2]) await waitMirrored(visitor, r, site, root)
     await publisher.stop()
@@ -87,6 +94,12 @@ describe('visitors fetch from mirrors', () => {
     await publisher?.stop()
     await Promise.all([r1, r2].map((r) => r?.stop()))
     await removeDir(dir)
+  })
+
+  it('tells the publisher when its site is on the mirrors', () => {
+    assert.deepEqual([...copies.complete].sort(), [r1.peerId, r2.peerId].sort())
+    assert.equal(copies.wanted, 2)
+    assert.equal(rounds.at(-1), 2)
   })
 
   it('opens every file from the mirrors once the publisher is gone, Range included', async () => {

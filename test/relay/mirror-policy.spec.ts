@@ -155,12 +155,18 @@ describe('mirror placement and repair', () => {
     await publisher.publish(site, { '/index.html': pattern(300 * KIB) })
     const states = async (): Promise<string[]> =>
       Promise.all(relays.map(async (r) => (await visitor.status(r, site)).state))
+    let last: string[] = []
     await waitFor(
       'two mirrors',
-      async () => (await states()).filter((s) => s === 'complete').length === 2,
+      async () => {
+        last = await states()
+        return last.filter((s) => s === 'complete').length === 2
+      },
       60_000,
       250,
-    )
+    ).catch((err: unknown) => {
+      throw new Error(`${String(err)}; states ${last.join(', ')}`)
+    })
     assert.equal(
       (await states()).filter((s) => s === 'absent').length,
       1,

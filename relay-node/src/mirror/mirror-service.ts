@@ -42,12 +42,21 @@ import { createMirrorMetrics, type MirrorMetrics } from './mirror-metrics.ts'
 import {
   answerStatus,
   askMirror,
+  type MirrorQuestion,
   type MirrorStatus,
 } from '../../../src/net/mirror/mirror-status.ts'
 import { MirrorStore } from './mirror-store.ts'
 import { isPlacedOn } from './placement.ts'
 import { pullSite, type WantedBlock } from './pull-site.ts'
 import { roomFor, type EvictionCandidate } from './eviction.ts'
+import {
+  aliveUntil,
+  checkPresigned,
+  duePresigned,
+  livePresigned,
+  mergePresigned,
+  PRESIGNED_CHECK_INTERVAL_MS,
+} from './presigned.ts'
 
 /** Which sites a relay mirrors. */
 export type MirrorPolicy = 'open' | 'registered' | 'none'
@@ -87,6 +96,8 @@ function recordDsKey(key: Uint8Array): Key {
 }
 
 const KEY_PREFIX = new TextEncoder().encode(DHT_KEY_PREFIX)
+/** Records read from one question at most (the rest are ignored). */
+const MAX_HANDED_RECORDS = 120
 
 /** Mirrors sites on a relay. */
 export class Mirror {
@@ -146,7 +157,7 @@ export class Mirror {
     await this.server.start(node)
     await node.handle(
       MIRROR_PROTOCOL,
-      (stream) => void answerStatus(stream, (site) => this.status(site)),
+      (stream) => void answerStatus(stream, (question) => this.answer(question)),
       {
         maxInboundStreams: 16,
       },
@@ -163,6 +174,7 @@ export class Mirror {
     }
     every(this.init.scanInterval, () => this.scan())
     every(MIRROR_REPROVIDE_INTERVAL_MS, () => this.provideAll())
+    every(PRESIGNED_CHECK_INTERVAL_MS, () => this.putDue())
     this.log.info('mirror started', {
       policy: this.init.policy,
       sites: this.disk.sites().length,
@@ -227,6 +239,92 @@ export class Mirror {
     return { site, state: 'absent' }
   }
 
+  /**
+   * Answers a status question; when it carries pre-signed records of a site held completely,
+   * keeps those that pass `checkPresigned` first.
+   */
+  async answer(question: MirrorQuestion): Promise<MirrorStatus> {
+    const { site, records } = question
+    const entry = this.disk.get(site)
+    if (records === undefined || entry === undefined || !this.servable(site, entry.root))
+      return this.status(site)
+    const current = Buffer.from(entry.record, 'base64')
+    const held = (entry.future ?? []).map((r) => new Uint8Array(Buffer.from(r, 'base64')))
+    const { accepted, refused } = await checkPresigned(
+      {
+        site,
+        holder: entry.owner,
+        root: entry.root,
+        seq: decodeRecord(current).body.seq,
+        registrars: this.init.permissions.registrars,
+        now: Date.now(),
+      },
+      records.slice(0, MAX_HANDED_RECORDS).map((r) => new Uint8Array(Buffer.from(r, 'base64'))),
+    )
+    const future = mergePresigned(held, accepted)
+    const latest = this.disk.get(site)
+    if (latest !== undefined && latest.root === entry.root) {
+      await this.disk.update({
+        ...latest,
+        future: future.map((r) => Buffer.from(r).toString('base64')),
+      })
+      this.log.info('pre-signed records kept', {
+        site,
+        accepted: accepted.length,
+        refused: refused.length,
+      })
+    }
+    void this.putDue()
+    return {
+      ...this.status(site),
+      presigned: future.length,
+      refusedRecords: refused,
+      aliveUntil: aliveUntil(future, current),
+    }
+  }
+
+  /** Puts into the DHT each kept pre-signed record whose time has come; drops the worthless. */
+  private async putDue(): Promise<void> {
+    const now = Date.now()
+    for (const entry of this.disk.sites()) {
+      if (entry.future === undefined || entry.future.length === 0) continue
+      if (!this.servable(entry.site, entry.root)) continue
+      const records = entry.future.map((r) => new Uint8Array(Buffer.from(r, 'base64')))
+      const seq = decodeRecord(Buffer.from(entry.record, 'base64')).body.seq
+      const due = duePresigned(records, seq, now)
+      if (due !== undefined) {
+        const key = await dhtKey(entry.site)
+        try {
+          for await (const event of this.init.node.services.dht.put(key, due, {
+            signal: this.controller.signal,
+          }))
+            void event
+          this.log.info('pre-signed record put', {
+            site: entry.site,
+            seq: decodeRecord(due).body.seq,
+          })
+        } catch (err) {
+          this.log.warn('pre-signed record not put', { site: entry.site, error: err })
+        }
+      }
+      const latest = this.disk.get(entry.site)
+      if (latest === undefined || latest.root !== entry.root) continue
+      const latestSeq = Math.max(
+        decodeRecord(Buffer.from(latest.record, 'base64')).body.seq,
+        due === undefined ? 0 : decodeRecord(due).body.seq,
+      )
+      const kept = livePresigned(records, latestSeq, Date.now())
+      if (kept.length !== records.length)
+        await this.disk.update({
+          ...latest,
+          ...(due !== undefined && latestSeq === decodeRecord(due).body.seq
+            ? { record: Buffer.from(due).toString('base64') }
+            : {}),
+          future: kept.map((r) => Buffer.from(r).toString('base64')),
+        })
+    }
+  }
+
   /** Figures for `/health`. */
   stats(): {
     sites: number
@@ -271,12 +369,40 @@ export class Mirror {
           const site = await this.consider(record.key, record.value, live)
           if (site !== undefined) deficit.add(site)
         }
+        await this.refreshHeld(live)
         this.deficit = deficit
       } finally {
         this.scanning = undefined
       }
     })()
     return this.scanning
+  }
+
+  /**
+   * Looks up the record of every held site in the DHT: a new version put while this relay was
+   * away, or to relays it is not closest among, reaches it here within one scan.
+   */
+  private async refreshHeld(live: PeerId[]): Promise<void> {
+    for (const entry of this.disk.sites()) {
+      if (this.controller.signal.aborted || this.pulls.has(entry.site)) continue
+      const key = await dhtKey(entry.site)
+      const signal = AbortSignal.any([
+        this.controller.signal,
+        AbortSignal.timeout(MIRROR_STATUS_TIMEOUT_MS),
+      ])
+      let best: { seq: number; value: Uint8Array } | undefined
+      try {
+        for await (const event of this.init.node.services.dht.get(key, { signal })) {
+          if (event.name !== 'VALUE') continue
+          if (!(await this.init.recordPolicy.isServable(key, event.value))) continue
+          const seq = decodeRecord(event.value).body.seq
+          if (best === undefined || seq > best.seq) best = { seq, value: event.value }
+        }
+      } catch {
+        // Nobody answered in time: what was found so far.
+      }
+      if (best !== undefined) await this.consider(key, best.value, live)
+    }
   }
 
   private rescanSoon(): void {
@@ -297,24 +423,37 @@ export class Mirror {
     const { node } = this.init
     if (!fresh && this.live !== undefined && Date.now() - this.live.at < this.init.scanInterval)
       return this.live.peers
-    const candidates = (await node.peerStore.all())
-      .filter((p) => p.protocols.includes(MIRROR_PROTOCOL) && !p.id.equals(node.peerId))
-      .slice(0, MAX_PLACEMENT_CANDIDATES)
+    // Relays this one knows: peers identified as mirrors, and the DHT servers of its routing
+    // table (relays not connected yet, whose protocols are not known until asked).
+    const known = new Map<string, { id: PeerId; mirror: boolean }>()
+    for (const p of await node.peerStore.all())
+      if (p.protocols.includes(MIRROR_PROTOCOL))
+        known.set(p.id.toString(), { id: p.id, mirror: true })
+    const table = (
+      node.services.dht as unknown as {
+        routingTable?: { closestPeers(id: Uint8Array, o: { count: number }): PeerId[] }
+      }
+    ).routingTable
+    for (const id of table?.closestPeers(new Uint8Array(32), { count: MAX_PLACEMENT_CANDIDATES }) ??
+      [])
+      if (!known.has(id.toString())) known.set(id.toString(), { id, mirror: false })
+    known.delete(node.peerId.toString())
+    const candidates = [...known.values()].slice(0, MAX_PLACEMENT_CANDIDATES)
     const answers = await Promise.all(
-      candidates.map(async (p) => {
-        const open = node.getConnections(p.id).some((c) => c.status === 'open' && c.limits == null)
-        if (open) return p.id
+      candidates.map(async ({ id, mirror }) => {
+        const open = node.getConnections(id).some((c) => c.status === 'open' && c.limits == null)
+        if (open && mirror) return id
         try {
           await askMirror(
             node,
-            p.id,
+            id,
             '',
             AbortSignal.any([
               this.controller.signal,
               AbortSignal.timeout(MIRROR_STATUS_TIMEOUT_MS),
             ]),
           )
-          return p.id
+          return id
         } catch {
           return undefined
         }

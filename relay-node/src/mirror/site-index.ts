@@ -28,6 +28,8 @@ export interface MirroredSite {
   storedAt: number
   /** When a visitor last asked for its manifest, ms since the epoch. */
   lastRequested: number
+  /** The owner's pre-signed next records (envelopes, base64), put into the DHT in their time. */
+  future?: string[]
 }
 
 /** A site being fetched: what a restart resumes (its blocks already on disk are kept). */

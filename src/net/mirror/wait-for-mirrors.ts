@@ -12,6 +12,7 @@ import type { CID } from 'multiformats/cid'
 import {
   DEFAULT_MIRROR_IDLE_MS,
   DEFAULT_MIRROR_POLL_INTERVAL_MS,
+  DEFAULT_MIRROR_SETTLE_MS,
   DEFAULT_MIRROR_REPLICAS,
   DEFAULT_MIRROR_WAIT_MS,
   MIRROR_PROTOCOL,
@@ -86,6 +87,7 @@ export async function waitForMirrors(
   const interval = options.interval ?? DEFAULT_MIRROR_POLL_INTERVAL_MS
   const signal = options.signal ?? new AbortController().signal
   const idleUntil = Date.now() + DEFAULT_MIRROR_IDLE_MS
+  let enoughSince: number | undefined
   let copies: MirrorCopies = { complete: [], fetching: [], refused: [], wanted: replicas }
   for (;;) {
     signal.throwIfAborted()
@@ -129,14 +131,19 @@ export async function waitForMirrors(
         })),
       wanted: 0,
     }
-    // Relays not placed for the site answer `absent`: only those that took it up count.
-    const involved = copies.complete.length + copies.fetching.length + copies.refused.length
-    copies.wanted = Math.max(1, Math.min(replicas, involved))
+    copies.wanted = Math.max(1, Math.min(replicas, known.length - copies.refused.length))
     options.onProgress?.(copies)
     // Past the first moments, no copy under way means no more will come in this wait.
     const settled = copies.fetching.length === 0 && Date.now() > idleUntil
-    if (copies.complete.length >= replicas || settled || Date.now() + interval > deadline)
-      return copies
+    // Other mirrors show up as providers once complete: give them a moment before settling for
+    // fewer than `replicas`.
+    const enough = known.length > 0 && copies.complete.length >= copies.wanted
+    if (!enough) enoughSince = undefined
+    else enoughSince ??= Date.now()
+    const full =
+      copies.complete.length >= replicas ||
+      (enoughSince !== undefined && Date.now() - enoughSince >= DEFAULT_MIRROR_SETTLE_MS)
+    if (full || settled || Date.now() + interval > deadline) return copies
     await new Promise<void>((resolve, reject) => {
       const onAbort = (): void => {
         clearTimeout(timer)
