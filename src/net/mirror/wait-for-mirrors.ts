@@ -57,6 +57,8 @@ async function candidates(
     if (info?.protocols.includes(MIRROR_PROTOCOL) === true)
       peers.set(connection.remotePeer.toString(), connection.remotePeer)
   }
+  // Mirrors are relays: with none connected, there is no one to ask (nor a DHT to ask through).
+  if (peers.size === 0) return []
   try {
     const lookup = AbortSignal.any([signal, AbortSignal.timeout(MIRROR_STATUS_TIMEOUT_MS)])
     for await (const p of libp2p.contentRouting.findProviders(root, { signal: lookup })) {
@@ -132,6 +134,11 @@ export async function waitForMirrors(
       wanted: 0,
     }
     copies.wanted = Math.max(1, Math.min(replicas, known.length - copies.refused.length))
+    if (known.length === 0) {
+      // No mirror to ask: the site lives with this device.
+      copies.wanted = 0
+      return copies
+    }
     options.onProgress?.(copies)
     // Past the first moments, no copy under way means no more will come in this wait.
     const settled = copies.fetching.length === 0 && Date.now() > idleUntil
