@@ -148,7 +148,7 @@ describe('mirror placement and repair', () => {
     await removeDir(dir)
   })
 
-  it('mirrors a site on R of the relays, and restores R copies when a mirror is killed', async () => {
+  it('mirrors a site on at least R of the relays, and restores R copies when a mirror is killed', async () => {
     const publisher = await startPublisher([relays[0].tcp])
     publishers.push(publisher)
     const site = uniqueName('placed')
@@ -160,30 +160,32 @@ describe('mirror placement and repair', () => {
       'two mirrors',
       async () => {
         last = await states()
-        return last.filter((s) => s === 'complete').length === 2
+        return last.filter((s) => s === 'complete').length >= 2
       },
       60_000,
       250,
     ).catch((err: unknown) => {
       throw new Error(`${String(err)}; states ${last.join(', ')}`)
     })
-    assert.equal(
-      (await states()).filter((s) => s === 'absent').length,
-      1,
-      'a relay not among the 2 closest mirrored the site',
-    )
     await publisher.stop()
-    const states2 = await states()
-    const victim = relays[states2.indexOf('complete')]
-    const spare = relays[states2.indexOf('absent')]
+    // Kill a holder; the two left must both hold the site (the spare fetching it from the
+    // surviving mirror when it had no copy), with the publisher gone.
+    const before = await states()
+    const victim = relays[before.indexOf('complete')]
+    const survivors = relays.filter((r) => r !== victim)
     await victim.kill9()
     const started = Date.now()
     await waitFor(
-      'the spare relay restores the second copy',
-      async () => (await visitor.status(spare, site)).state === 'complete',
+      'two copies again',
+      async () => {
+        last = await Promise.all(survivors.map(async (r) => (await visitor.status(r, site)).state))
+        return last.every((s) => s === 'complete')
+      },
       60_000,
       250,
-    )
+    ).catch((err: unknown) => {
+      throw new Error(`${String(err)}; states ${last.join(', ')}`)
+    })
     console.log(`# second copy restored ${Date.now() - started} ms after a mirror was killed`)
   })
 })

@@ -1,7 +1,8 @@
 /**
  * What a full mirror store evicts to make room for a new site, in this order: sites past their
- * horizon (no live record names them any more), least recently requested first; then live
- * sites, least recently requested first. A site being fetched is never a candidate, and a
+ * horizon (no live record names them any more), least recently requested first; then copies
+ * beyond the R this relay is placed for (kept while there is room), then live sites, least
+ * recently requested first. A site being fetched is never a candidate, and a
  * site is only ever dropped whole. See relay-node/README.md, "Mirrors".
  * @module
  */
@@ -13,12 +14,17 @@ export interface EvictionCandidate {
   lastRequested: number
   /** No live record names the site: its owner stopped keeping it up. */
   pastHorizon: boolean
+  /** This relay is not among the R placed for the site (a copy kept while there is room). */
+  surplus?: boolean
 }
 
 /** The candidates in eviction order. */
 export function evictionOrder(candidates: readonly EvictionCandidate[]): EvictionCandidate[] {
   return [...candidates].sort(
-    (a, b) => Number(b.pastHorizon) - Number(a.pastHorizon) || a.lastRequested - b.lastRequested,
+    (a, b) =>
+      Number(b.pastHorizon) - Number(a.pastHorizon) ||
+      Number(b.surplus ?? false) - Number(a.surplus ?? false) ||
+      a.lastRequested - b.lastRequested,
   )
 }
 

@@ -674,6 +674,12 @@ export class Mirror {
         site: entry.site,
         lastRequested: entry.lastRequested,
         pastHorizon: !(await this.hasLiveRecord(entry.site)),
+        surplus: !isPlacedOn(
+          this.init.node.peerId,
+          await dhtKey(entry.site),
+          this.live?.peers ?? [this.init.node.peerId],
+          this.init.replicas,
+        ),
       })
     }
     const victims = roomFor(
