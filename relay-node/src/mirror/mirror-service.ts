@@ -31,7 +31,6 @@ import type { RelayNode } from '../node.ts'
 import type { Permissions } from '../permissions.ts'
 import type { GuardedDatastore, RecordPolicy } from '../record-store.ts'
 import {
-  MAX_PLACEMENT_CANDIDATES,
   MIRROR_PROTOCOL,
   MIRROR_REPROVIDE_INTERVAL_MS,
   MIRROR_RESCAN_DEBOUNCE_MS,
@@ -41,7 +40,6 @@ import { MirrorRefusedError } from './errors.ts'
 import { createMirrorMetrics, type MirrorMetrics } from './mirror-metrics.ts'
 import {
   answerStatus,
-  askMirror,
   type MirrorQuestion,
   type MirrorStatus,
 } from '../../../src/net/mirror/mirror-status.ts'
@@ -49,14 +47,9 @@ import { MirrorStore } from './mirror-store.ts'
 import { isPlacedOn } from './placement.ts'
 import { pullSite, type WantedBlock } from './pull-site.ts'
 import { roomFor, type EvictionCandidate } from './eviction.ts'
-import {
-  aliveUntil,
-  checkPresigned,
-  duePresigned,
-  livePresigned,
-  mergePresigned,
-  PRESIGNED_CHECK_INTERVAL_MS,
-} from './presigned.ts'
+import { PRESIGNED_CHECK_INTERVAL_MS } from './presigned.ts'
+import { answerWithRecords, putDuePresigned, type KeeperContext } from './presigned-keeper.ts'
+import { probeLiveRelays } from './live-relays.ts'
 
 /** Which sites a relay mirrors. */
 export type MirrorPolicy = 'open' | 'registered' | 'none'
@@ -96,8 +89,6 @@ function recordDsKey(key: Uint8Array): Key {
 }
 
 const KEY_PREFIX = new TextEncoder().encode(DHT_KEY_PREFIX)
-/** Records read from one question at most (the rest are ignored). */
-const MAX_HANDED_RECORDS = 120
 
 /** Mirrors sites on a relay. */
 export class Mirror {
@@ -239,89 +230,23 @@ export class Mirror {
     return { site, state: 'absent' }
   }
 
-  /**
-   * Answers a status question; when it carries pre-signed records of a site held completely,
-   * keeps those that pass `checkPresigned` first.
-   */
+  /** Answers a status question, keeping the pre-signed records it carries (see `presigned-keeper.ts`). */
   async answer(question: MirrorQuestion): Promise<MirrorStatus> {
-    const { site, records } = question
-    const entry = this.disk.get(site)
-    if (records === undefined || entry === undefined || !this.servable(site, entry.root))
-      return this.status(site)
-    const current = Buffer.from(entry.record, 'base64')
-    const held = (entry.future ?? []).map((r) => new Uint8Array(Buffer.from(r, 'base64')))
-    const { accepted, refused } = await checkPresigned(
-      {
-        site,
-        holder: entry.owner,
-        root: entry.root,
-        seq: decodeRecord(current).body.seq,
-        registrars: this.init.permissions.registrars,
-        now: Date.now(),
-      },
-      records.slice(0, MAX_HANDED_RECORDS).map((r) => new Uint8Array(Buffer.from(r, 'base64'))),
-    )
-    const future = mergePresigned(held, accepted)
-    const latest = this.disk.get(site)
-    if (latest !== undefined && latest.root === entry.root) {
-      await this.disk.update({
-        ...latest,
-        future: future.map((r) => Buffer.from(r).toString('base64')),
-      })
-      this.log.info('pre-signed records kept', {
-        site,
-        accepted: accepted.length,
-        refused: refused.length,
-      })
-    }
-    void this.putDue()
-    return {
-      ...this.status(site),
-      presigned: future.length,
-      refusedRecords: refused,
-      aliveUntil: aliveUntil(future, current),
-    }
+    return answerWithRecords(this.keeperContext(), question, (site) => this.status(site))
   }
 
-  /** Puts into the DHT each kept pre-signed record whose time has come; drops the worthless. */
-  private async putDue(): Promise<void> {
-    const now = Date.now()
-    for (const entry of this.disk.sites()) {
-      if (entry.future === undefined || entry.future.length === 0) continue
-      if (!this.servable(entry.site, entry.root)) continue
-      const records = entry.future.map((r) => new Uint8Array(Buffer.from(r, 'base64')))
-      const seq = decodeRecord(Buffer.from(entry.record, 'base64')).body.seq
-      const due = duePresigned(records, seq, now)
-      if (due !== undefined) {
-        const key = await dhtKey(entry.site)
-        try {
-          for await (const event of this.init.node.services.dht.put(key, due, {
-            signal: this.controller.signal,
-          }))
-            void event
-          this.log.info('pre-signed record put', {
-            site: entry.site,
-            seq: decodeRecord(due).body.seq,
-          })
-        } catch (err) {
-          this.log.warn('pre-signed record not put', { site: entry.site, error: err })
-        }
-      }
-      const latest = this.disk.get(entry.site)
-      if (latest === undefined || latest.root !== entry.root) continue
-      const latestSeq = Math.max(
-        decodeRecord(Buffer.from(latest.record, 'base64')).body.seq,
-        due === undefined ? 0 : decodeRecord(due).body.seq,
-      )
-      const kept = livePresigned(records, latestSeq, Date.now())
-      if (kept.length !== records.length)
-        await this.disk.update({
-          ...latest,
-          ...(due !== undefined && latestSeq === decodeRecord(due).body.seq
-            ? { record: Buffer.from(due).toString('base64') }
-            : {}),
-          future: kept.map((r) => Buffer.from(r).toString('base64')),
-        })
+  private putDue(): Promise<void> {
+    return putDuePresigned(this.keeperContext())
+  }
+
+  private keeperContext(): KeeperContext {
+    return {
+      disk: this.disk,
+      node: this.init.node,
+      log: this.log,
+      registrars: this.init.permissions.registrars,
+      servable: (site, root) => this.servable(site, root),
+      signal: this.controller.signal,
     }
   }
 
@@ -423,43 +348,8 @@ export class Mirror {
     const { node } = this.init
     if (!fresh && this.live !== undefined && Date.now() - this.live.at < this.init.scanInterval)
       return this.live.peers
-    // Relays this one knows: peers identified as mirrors, and the DHT servers of its routing
-    // table (relays not connected yet, whose protocols are not known until asked).
-    const known = new Map<string, { id: PeerId; mirror: boolean }>()
-    for (const p of await node.peerStore.all())
-      if (p.protocols.includes(MIRROR_PROTOCOL))
-        known.set(p.id.toString(), { id: p.id, mirror: true })
-    const table = (
-      node.services.dht as unknown as {
-        routingTable?: { closestPeers(id: Uint8Array, o: { count: number }): PeerId[] }
-      }
-    ).routingTable
-    for (const id of table?.closestPeers(new Uint8Array(32), { count: MAX_PLACEMENT_CANDIDATES }) ??
-      [])
-      if (!known.has(id.toString())) known.set(id.toString(), { id, mirror: false })
-    known.delete(node.peerId.toString())
-    const candidates = [...known.values()].slice(0, MAX_PLACEMENT_CANDIDATES)
-    const answers = await Promise.all(
-      candidates.map(async ({ id, mirror }) => {
-        const open = node.getConnections(id).some((c) => c.status === 'open' && c.limits == null)
-        if (open && mirror) return id
-        try {
-          await askMirror(
-            node,
-            id,
-            '',
-            AbortSignal.any([
-              this.controller.signal,
-              AbortSignal.timeout(MIRROR_STATUS_TIMEOUT_MS),
-            ]),
-          )
-          return id
-        } catch {
-          return undefined
-        }
-      }),
-    )
-    const peers = [node.peerId, ...answers.filter((p): p is PeerId => p !== undefined)]
+    const answers = await probeLiveRelays(node, this.controller.signal)
+    const peers = [node.peerId, ...answers]
     this.live = { peers, at: Date.now() }
     return peers
   }
@@ -605,6 +495,9 @@ export class Mirror {
           ms: Date.now() - started,
         })
         void this.provide(root)
+        // The record goes again to the relays closest to its key: one the publisher's put did
+        // not reach learns of the site here and mirrors it if placed.
+        void this.spread(site, value)
       } catch (err) {
         if (this.controller.signal.aborted) return
         const refused =
@@ -725,6 +618,19 @@ export class Mirror {
         void event
     } catch (err) {
       this.log.debug('provider record not announced', { root: root.toString(), error: err })
+    }
+  }
+
+  /** Puts a record this relay holds to the DHT peers closest to its key. */
+  private async spread(site: string, value: Uint8Array): Promise<void> {
+    try {
+      const key = await dhtKey(site)
+      for await (const event of this.init.node.services.dht.put(key, value, {
+        signal: this.controller.signal,
+      }))
+        void event
+    } catch (err) {
+      this.log.debug('record not spread', { site, error: err })
     }
   }
 
