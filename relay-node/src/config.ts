@@ -11,6 +11,7 @@ import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
 import * as C from './constants.ts'
+import * as M from './mirror/constants.ts'
 import { ConfigError } from './errors.ts'
 import { LOG_LEVELS, type LogLevel } from './log.ts'
 
@@ -68,6 +69,11 @@ export interface RelayConfig {
   deadPeerAfter: number
   pruneInterval: number
   initialQuerySelfInterval: number
+  mirrorPolicy: (typeof M.MIRROR_POLICIES)[number]
+  mirrorMaxBytes: number
+  mirrorOwnerQuota: number
+  mirrorReplicas: number
+  mirrorScanInterval: number
 }
 
 type Kind =
@@ -422,6 +428,42 @@ export const OPTIONS: readonly OptionSpec[] = [
     default: C.DEFAULT_INITIAL_QUERY_SELF_INTERVAL_MS,
     doc: "delay of kad-dht's first self-query",
   },
+  {
+    key: 'mirrorPolicy',
+    flag: 'mirror-policy',
+    kind: 'enum',
+    values: M.MIRROR_POLICIES,
+    default: M.DEFAULT_MIRROR_POLICY,
+    doc: 'which sites to mirror: open (any valid site within quotas), registered (names a trusted registrar vouches for), none',
+  },
+  {
+    key: 'mirrorMaxBytes',
+    flag: 'mirror-max-bytes',
+    kind: 'bytes',
+    default: M.DEFAULT_MIRROR_MAX_BYTES,
+    doc: 'disk space for mirrored sites; when full, sites past their horizon go first, then the least recently requested',
+  },
+  {
+    key: 'mirrorOwnerQuota',
+    flag: 'mirror-owner-quota',
+    kind: 'bytes',
+    default: M.DEFAULT_MIRROR_OWNER_QUOTA,
+    doc: 'bytes of mirrored sites one owner key may occupy',
+  },
+  {
+    key: 'mirrorReplicas',
+    flag: 'mirror-replicas',
+    kind: 'count',
+    default: M.DEFAULT_MIRROR_REPLICAS,
+    doc: 'relays that mirror each site (the closest to its DHT key)',
+  },
+  {
+    key: 'mirrorScanInterval',
+    flag: 'mirror-scan-interval',
+    kind: 'duration',
+    default: M.DEFAULT_MIRROR_SCAN_INTERVAL_MS,
+    doc: 'look at placement again this often: the bound on restoring copies after a mirror leaves',
+  },
 ]
 
 /** The environment variable of a flag: `--http-port` → `ALTERNET_RELAY_HTTP_PORT`. */
@@ -602,6 +644,7 @@ export function checkConfig(config: RelayConfig): RelayConfig {
   if (config.sourcePrefixV4 > 32) throw new ConfigError('--source-prefix-v4 must be 0-32')
   if (config.sourcePrefixV6 > 128) throw new ConfigError('--source-prefix-v6 must be 0-128')
   if (config.maxRootLookups < 1) throw new ConfigError('--max-root-lookups must be at least 1')
+  if (config.mirrorReplicas < 1) throw new ConfigError('--mirror-replicas must be at least 1')
   if (config.rootLookupTimeout < 1)
     throw new ConfigError('--root-lookup-timeout must be longer than 0')
   return config

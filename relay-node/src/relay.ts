@@ -29,6 +29,7 @@ import { ensureDataDir, loadOrCreatePeerKey } from './identity.ts'
 import { createLogger, type Logger } from './log.ts'
 import { createRelayMetrics, registerGauges } from './metrics.ts'
 import { createRelayNode, type RelayNode } from './node.ts'
+import { Mirror, RecordWatch } from './mirror/index.ts'
 import { Permissions } from './permissions.ts'
 import { AnRecordPolicy } from './record-policy.ts'
 import { GuardedDatastore, runAsSender } from './record-store.ts'
@@ -50,6 +51,7 @@ export interface Relay {
   permissions: Permissions
   republisher: Republisher
   revoker: Revoker
+  mirror: Mirror
   /** The HTTP server's port (the real one when `--http-port 0`). */
   httpPort: number
   /** `http://host:port` of the HTTP server. */
@@ -166,11 +168,13 @@ export async function createRelay(
         })
       },
     })
+    // The mirror hears of every record the guarded store accepts (set once it exists).
+    let onStored: (key: string, value: Uint8Array) => void = () => undefined
     const node = await createRelayNode({
       denyReservation: (peer) => reservationLimits.deny(peer),
       config,
       privateKey,
-      datastore: store,
+      datastore: new RecordWatch(store, (key, value) => onStored(key, value)),
       registry: metrics.registry,
       validators: { an: policy.validator((reason) => metrics.rejected.inc({ reason })) },
       selectors: { an: policy.selector() },
@@ -226,7 +230,27 @@ export async function createRelay(
       { ...dhtHandler.options, force: true },
     )
 
-    const revoker = new Revoker(node, permissions, store, log, () => metrics.revocations.inc())
+    const mirror = new Mirror({
+      dataDir: config.dataDir,
+      policy: config.mirrorPolicy,
+      maxBytes: config.mirrorMaxBytes,
+      ownerQuota: config.mirrorOwnerQuota,
+      replicas: config.mirrorReplicas,
+      scanInterval: config.mirrorScanInterval,
+      node,
+      store,
+      recordPolicy: policy,
+      permissions,
+      log,
+      registry: metrics.registry,
+    })
+    await mirror.start()
+    cleanup.push(() => mirror.stop())
+    onStored = (key, value) => mirror.onStored(key, value)
+    const revoker = new Revoker(node, permissions, store, log, () => {
+      metrics.revocations.inc()
+      void mirror.purge()
+    })
     await revoker.start()
     const republisher = new Republisher(node, store, policy, log, config)
     republisher.start()
@@ -271,6 +295,7 @@ export async function createRelay(
       storeBytes: store.stats().bytes,
       dhtMode: node.services.dht.getMode(),
       permissions: permissions.stats(),
+      mirror: mirror.stats(),
       uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
     })
 
@@ -299,6 +324,7 @@ export async function createRelay(
 
     const reloadPermissions = async (): Promise<void> => {
       await permissions.reloadFiles()
+      await mirror.purge()
     }
     const poll = setInterval(
       () =>
@@ -326,6 +352,7 @@ export async function createRelay(
       permissions,
       republisher,
       revoker,
+      mirror,
       httpPort: http.port,
       httpUrl,
       log,

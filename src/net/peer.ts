@@ -21,6 +21,12 @@ import {
   type PublishedSites,
 } from '../storage/index.ts'
 import type { NamingService } from './naming/index.ts'
+import type { CID } from 'multiformats/cid'
+import {
+  DEFAULT_MIRROR_WAIT_MS,
+  waitForMirrors,
+  type WaitForMirrorsOptions,
+} from './mirror/index.ts'
 import type { AlternetLibp2p, DevSettings } from './node/index.ts'
 import {
   createSiteFetcher,
@@ -118,6 +124,12 @@ export interface PeerParts<L extends Libp2p, S extends PeerStorage, N extends Pe
   republish?: boolean
   /** This node's host entry in records it signs. @default hostEntry (every address, direct first) */
   hostEntry?: (libp2p: L) => RecordHost
+  /**
+   * How long publishing waits for the mirrors to copy a site ("Copying to mirrors"), in ms;
+   * 0 ends publishing when the record is out.
+   * @default DEFAULT_MIRROR_WAIT_MS
+   */
+  mirrorWait?: number
 }
 
 /** A running Alternet peer. */
@@ -133,6 +145,7 @@ export class AlternetPeer<
   readonly peerId: PeerId
   private readonly host: SiteHost
   private readonly hostEntry: (libp2p: L) => RecordHost
+  private readonly mirrorWait: number
   private readonly fetcher: SiteFetcher
   private readonly slow = new Map<string, SlowPath>()
   private readonly cleanups: (() => void)[] = []
@@ -147,6 +160,7 @@ export class AlternetPeer<
     this.relays = parts.relays
     this.peerId = parts.libp2p.peerId
     this.hostEntry = parts.hostEntry ?? hostEntry
+    this.mirrorWait = parts.mirrorWait ?? DEFAULT_MIRROR_WAIT_MS
     this.host = createSiteHost({ ...parts.host, store: parts.storage.blocks })
     this.fetcher = createSiteFetcher({
       ...parts.fetch,
@@ -202,6 +216,12 @@ export class AlternetPeer<
           return this.hostEntry(this.libp2p)
         },
         sites: this.storage.sites,
+        ...(this.mirrorWait > 0
+          ? {
+              mirrors: (site: string, root: CID, options: Omit<WaitForMirrorsOptions, 'timeout'>) =>
+                waitForMirrors(this.libp2p, site, root, { ...options, timeout: this.mirrorWait }),
+            }
+          : {}),
       },
       {
         ...init,

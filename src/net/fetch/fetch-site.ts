@@ -33,6 +33,7 @@ import {
   createRouteClient,
   etagOf,
   fetchFile,
+  HostUnreachableError,
   fetchManifest,
   ifNoneMatchMatches,
   type RouteClient,
@@ -47,6 +48,7 @@ import {
   type HostConnection,
 } from './connect-hosts.ts'
 import {
+  DEFAULT_CONNECT_GRACE_TIME,
   DEFAULT_MANIFEST_CACHE_SIZE,
   OFFLINE_COPY_HEADER,
   REASON_HEADER,
@@ -55,6 +57,7 @@ import {
 import { errorResponse } from './error-response.ts'
 import { BlockGoneError, MethodNotAllowedError, NoContentError } from './errors.ts'
 import { canLookUpNames, type NamingReach } from './naming-reach.ts'
+import { findMirrors, type MirrorFinderHost } from '../mirror/index.ts'
 
 /** What name resolution gives the fetcher: the record that answers for the site. */
 export interface ResolvedSite {
@@ -75,7 +78,13 @@ export interface FetchEvents {
 
 /** Options of `createSiteFetcher`. */
 export interface SiteFetcherInit extends FetchEvents {
-  libp2p: ConnectorHost & RouteClientHost & NamingReach
+  libp2p: ConnectorHost & RouteClientHost & NamingReach & Partial<MirrorFinderHost>
+  /**
+   * Take blocks from the site's mirrors (relays that keep verified copies) as well as from its
+   * hosts: the connected relays first, then providers of the content root in the DHT.
+   * @default true
+   */
+  mirrors?: boolean
   /** Name resolution (the naming service's `resolve`): follows CNAMEs, validates, caches. */
   resolve(site: string, options: { signal?: AbortSignal }): Promise<ResolvedSite>
   /** Where manifests and blocks are looked for first, and where visited sites' blocks are kept. */
@@ -160,17 +169,65 @@ export function createSiteFetcher(init: SiteFetcherInit): SiteFetcher {
     }
   }
 
-  /** Connections to the hosts, made once per request and only when a block must come from them. */
+  /**
+   * Mirrors and hosts to take blocks from, found once per request and only when a block must
+   * come from them: mirrors first (the fast path), the hosts that connect directly beside them.
+   */
   function targets(ctx: Context): Promise<HostConnection[]> {
-    ctx.targets ??= connectHosts(libp2p, ctx.hosts, { ...init.connect, signal: ctx.signal }).then(
+    ctx.targets ??= sources(ctx).then((found) => {
+      for (const host of found)
+        if (host.limited) init.onSlowPath?.({ site: ctx.address.site, peer: host.peer })
+      return found
+    })
+    return ctx.targets
+  }
+
+  async function sources(ctx: Context): Promise<HostConnection[]> {
+    let hostError: unknown
+    const hosts = connectHosts(libp2p, ctx.hosts, { ...init.connect, signal: ctx.signal }).then(
       (found) => {
         ctx.used.push(...found)
-        for (const host of found)
-          if (host.limited) init.onSlowPath?.({ site: ctx.address.site, peer: host.peer })
         return found
       },
+      (error: unknown) => {
+        hostError = error
+        return [] as HostConnection[]
+      },
     )
-    return ctx.targets
+    const finder = libp2p as MirrorFinderHost
+    const mirrors: Promise<HostConnection[]> =
+      init.mirrors === false ||
+      finder.peerStore === undefined ||
+      finder.contentRouting === undefined
+        ? Promise.resolve([])
+        : findMirrors(finder, ctx.address.site, ctx.root, { signal: ctx.signal }).then(
+            (found) => found.map((m) => ({ ...m, limited: false })),
+            () => [],
+          )
+    const grace = (): Promise<undefined> =>
+      new Promise((resolve) =>
+        setTimeout(resolve, init.connect?.graceTime ?? DEFAULT_CONNECT_GRACE_TIME),
+      )
+    const first = await Promise.race([
+      mirrors.then((m) => ({ mirrors: m })),
+      hosts.then((h) => ({ hosts: h })),
+    ])
+    let found: HostConnection[]
+    if ('mirrors' in first && first.mirrors.length > 0) {
+      // The hosts get a moment to join; a relayed (slow) host is left out beside mirrors.
+      const joined = (await Promise.race([hosts, grace()])) ?? []
+      found = [...first.mirrors, ...joined.filter((h) => !h.limited)]
+    } else if ('hosts' in first && first.hosts.length > 0 && !first.hosts.some((h) => h.limited)) {
+      const joined = (await Promise.race([mirrors, grace()])) ?? []
+      found = [...joined, ...first.hosts]
+    } else {
+      const [m, h] = await Promise.all([mirrors, hosts])
+      found = m.length > 0 ? [...m, ...h.filter((x) => !x.limited)] : h
+    }
+    ctx.signal?.throwIfAborted()
+    if (found.length === 0)
+      throw hostError ?? new HostUnreachableError('No host or mirror of the site could be reached.')
+    return found
   }
 
   async function manifestOf(ctx: Context): Promise<Manifest> {

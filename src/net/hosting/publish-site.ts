@@ -9,13 +9,14 @@ import type { Manifest } from '../../core/content/index.ts'
 import { isSubdomain, parseSiteName } from '../../core/names/index.ts'
 import type { RecordFields, RecordHost, SignedRecord } from '../../core/records/index.ts'
 import type { PublishedSites } from '../../storage/index.ts'
+import type { MirrorCopies } from '../mirror/index.ts'
 import type { ContentStore } from './content-store.ts'
 import { hashSite } from './hash-site.ts'
 import type { SiteHost } from './site-host.ts'
 import { prepareFiles, totalSize, type PublishFile } from './site-files.ts'
 
 /** Phases of a publication, in order. */
-export type PublishPhase = 'hashing' | 'storing' | 'announcing' | 'done'
+export type PublishPhase = 'hashing' | 'storing' | 'announcing' | 'mirroring' | 'done'
 
 /** A progress report of `publishSite`. */
 export interface PublishProgress {
@@ -36,6 +37,10 @@ export interface PublishProgress {
   path?: string
   /** DHT servers that accepted the record (`done` only). */
   accepted?: number
+  /** Mirrors holding the site completely so far (`mirroring`, `done`). */
+  mirrorsDone?: number
+  /** Mirrors wanted (`mirroring`, `done`). */
+  mirrorsWanted?: number
 }
 
 /** Signed fields a caller may add to the record: metadata, cache TTL, a registration. */
@@ -76,6 +81,13 @@ export interface PublishedSiteResult {
   bytes: number
   /** Whether the hashing ran in a worker. */
   usedWorker: boolean
+  /** Where the site's copies stand once publishing ended (when the context watches mirrors). */
+  mirrors?: MirrorCopies
+  /**
+   * Until when the site stays up without this device, ms since the epoch: the record's expiry
+   * when at least one mirror holds the site, else undefined (it lives with this device).
+   */
+  availableUntil?: number
 }
 
 /** What `publishSite` works with: the store, the host, the naming service, this node. */
@@ -91,6 +103,15 @@ export interface PublishContext {
   hostEntry(): RecordHost | Promise<RecordHost>
   /** Where the record is kept for republishing. */
   sites: Pick<PublishedSites, 'getPublishedSite' | 'putPublishedSite'>
+  /**
+   * Waits for the mirrors to copy the site (`waitForMirrors`), reporting each round; without it
+   * publishing ends when the record is out.
+   */
+  mirrors?(
+    site: string,
+    root: CID,
+    options: { signal?: AbortSignal; onProgress(copies: MirrorCopies): void },
+  ): Promise<MirrorCopies>
 }
 
 /**
@@ -152,8 +173,21 @@ export async function publishSite(
   }
   const { record, accepted } = await context.publish(fields, { signal })
   await context.sites.putPublishedSite(record.bytes, { hosted: true })
+  let mirrors: MirrorCopies | undefined
+  if (context.mirrors !== undefined) {
+    report({ phase: 'mirroring', accepted, mirrorsDone: 0 })
+    mirrors = await context.mirrors(site, hashed.cid, {
+      signal,
+      onProgress: (copies) =>
+        report({ mirrorsDone: copies.complete.length, mirrorsWanted: copies.wanted }),
+    })
+  }
   report({ phase: 'done', accepted })
   return {
+    ...(mirrors === undefined ? {} : { mirrors }),
+    ...(mirrors !== undefined && mirrors.complete.length > 0
+      ? { availableUntil: record.body.expires }
+      : {}),
     site,
     root: hashed.cid,
     manifest: hashed.manifest,

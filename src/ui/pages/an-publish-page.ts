@@ -26,7 +26,7 @@ import '../elements/an-file-source.ts'
 import '../elements/an-share-link.ts'
 
 /** Where each phase starts on the progress bar, in percent. */
-const PHASE_START = { hashing: 2, storing: 65, announcing: 80, done: 100 } as const
+const PHASE_START = { hashing: 2, storing: 65, announcing: 80, mirroring: 88, done: 100 } as const
 /** The share of the bar that hashing fills. */
 const HASHING_SHARE = PHASE_START.storing - PHASE_START.hashing
 
@@ -48,6 +48,8 @@ export function progressText(progress: PublishProgress): string {
       return 'Storing the content on this device…'
     case 'announcing':
       return 'Announcing the name to the network…'
+    case 'mirroring':
+      return `Copying to mirrors… ${progress.mirrorsDone ?? 0} of ${progress.mirrorsWanted ?? '?'}`
     case 'done':
       return `Published: ${progress.accepted ?? 0} name ${progress.accepted === 1 ? 'server' : 'servers'} stored the record.`
   }

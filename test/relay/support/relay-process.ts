@@ -14,8 +14,8 @@ import { eventually } from '../../support/eventually.ts'
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url))
 /** The relay's command-line entry point. */
 export const CLI = join(REPO_ROOT, 'relay-node', 'src', 'cli.ts')
-/** How long a relay may take to print its listening line. */
-export const START_TIMEOUT_MS = 45_000
+/** How long a relay may take to print its listening line (generous: the machine may be loaded). */
+export const START_TIMEOUT_MS = 60_000
 
 /** What a started relay printed. */
 export interface Listening {

@@ -1,0 +1,99 @@
+/**
+ * Mirrored blocks as plain files under `<data dir>/mirror/blocks/<2 chars>/<cid>`, each written
+ * to a temporary file, flushed and renamed into place only after its bytes were verified
+ * against its CID: a crash or `kill -9` leaves a block whole or absent, never torn.
+ * @module
+ */
+import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises'
+import { join } from 'node:path'
+import { CID } from 'multiformats/cid'
+import { verifyBlock } from '../../../src/core/content/index.ts'
+
+/** The block files of one relay. */
+export class BlockFiles {
+  private readonly dir: string
+  private tmpCounter = 0
+
+  constructor(dir: string) {
+    this.dir = dir
+  }
+
+  /** Creates the folder. */
+  async open(): Promise<void> {
+    await mkdir(this.dir, { recursive: true })
+  }
+
+  private path(cid: string): string {
+    return join(this.dir, cid.slice(-2), cid)
+  }
+
+  /** The block's bytes, or undefined when not held. */
+  async get(cid: CID | string): Promise<Uint8Array | undefined> {
+    try {
+      return new Uint8Array(await readFile(this.path(cid.toString())))
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+      throw err
+    }
+  }
+
+  /** The size of a held block, or undefined. */
+  async size(cid: CID | string): Promise<number | undefined> {
+    try {
+      return (await stat(this.path(cid.toString()))).size
+    } catch {
+      return undefined
+    }
+  }
+
+  /**
+   * Verifies `bytes` against `cid` and writes them durably. Throws the content core's
+   * `BlockVerificationError`, or the file system's error (`ENOSPC` for a full disk), in which
+   * case nothing is left behind.
+   */
+  async put(cid: CID, bytes: Uint8Array): Promise<void> {
+    await verifyBlock(cid, bytes)
+    const name = cid.toString()
+    const final = this.path(name)
+    await mkdir(join(this.dir, name.slice(-2)), { recursive: true })
+    const tmp = `${final}.${process.pid}.${this.tmpCounter++}.tmp`
+    try {
+      const file = await open(tmp, 'w')
+      try {
+        await file.writeFile(bytes)
+        await file.sync()
+      } finally {
+        await file.close()
+      }
+      await rename(tmp, final)
+    } catch (err) {
+      await rm(tmp, { force: true })
+      throw err
+    }
+  }
+
+  /** Deletes a block (no error when absent). */
+  async delete(cid: string): Promise<void> {
+    await rm(this.path(cid), { force: true })
+  }
+
+  /** Every held block's CID, and leftover temporary files deleted. */
+  async list(): Promise<string[]> {
+    const out: string[] = []
+    for (const sub of await readdir(this.dir).catch(() => [] as string[])) {
+      for (const name of await readdir(join(this.dir, sub)).catch(() => [] as string[])) {
+        if (name.endsWith('.tmp')) {
+          await rm(join(this.dir, sub, name), { force: true })
+          continue
+        }
+        try {
+          CID.parse(name)
+          out.push(name)
+        } catch {
+          // Not ours: left alone.
+        }
+      }
+    }
+    return out
+  }
+}

@@ -1,0 +1,27 @@
+/**
+ * Errors of mirroring. `name` is the stable code; `reason` the metric label.
+ * @module
+ */
+
+/** Why a site is not mirrored here, as a metric label. */
+export type MirrorRefusal =
+  | 'policy'
+  | 'unregistered'
+  | 'owner-quota'
+  | 'store-full'
+  | 'disk-full'
+  | 'blocked'
+  | 'revoked'
+  | 'unreachable'
+  | 'bad-content'
+
+/** A site this relay will not (or could not) mirror; the message says why in words. */
+export class MirrorRefusedError extends Error {
+  override name = 'MirrorRefusedError'
+  readonly reason: MirrorRefusal
+
+  constructor(reason: MirrorRefusal, message: string, options?: ErrorOptions) {
+    super(message, options)
+    this.reason = reason
+  }
+}

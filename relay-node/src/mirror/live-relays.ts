@@ -1,0 +1,48 @@
+/**
+ * Which relays are alive and mirror: the peers identified as mirrors and the DHT servers of the
+ * routing table (relays whose protocols are not known until asked), each confirmed by an open
+ * connection (identified mirrors) or by answering `/an/mirror/1.0.0`.
+ * @module
+ */
+import type { PeerId } from '@libp2p/interface'
+import { askMirror } from '../../../src/net/mirror/mirror-status.ts'
+import type { RelayNode } from '../node.ts'
+import { MAX_PLACEMENT_CANDIDATES, MIRROR_PROTOCOL, MIRROR_STATUS_TIMEOUT_MS } from './constants.ts'
+
+/** The other relays that mirror and answer now (this relay left out). */
+export async function probeLiveRelays(node: RelayNode, signal: AbortSignal): Promise<PeerId[]> {
+  // Relays this one knows: peers identified as mirrors, and the DHT servers of its routing
+  // table (relays not connected yet, whose protocols are not known until asked).
+  const known = new Map<string, { id: PeerId; mirror: boolean }>()
+  for (const p of await node.peerStore.all())
+    if (p.protocols.includes(MIRROR_PROTOCOL))
+      known.set(p.id.toString(), { id: p.id, mirror: true })
+  const table = (
+    node.services.dht as unknown as {
+      routingTable?: { closestPeers(id: Uint8Array, o: { count: number }): PeerId[] }
+    }
+  ).routingTable
+  for (const id of table?.closestPeers(new Uint8Array(32), { count: MAX_PLACEMENT_CANDIDATES }) ??
+    [])
+    if (!known.has(id.toString())) known.set(id.toString(), { id, mirror: false })
+  known.delete(node.peerId.toString())
+  const candidates = [...known.values()].slice(0, MAX_PLACEMENT_CANDIDATES)
+  const answers = await Promise.all(
+    candidates.map(async ({ id, mirror }) => {
+      const open = node.getConnections(id).some((c) => c.status === 'open' && c.limits == null)
+      if (open && mirror) return id
+      try {
+        await askMirror(
+          node,
+          id,
+          '',
+          AbortSignal.any([signal, AbortSignal.timeout(MIRROR_STATUS_TIMEOUT_MS)]),
+        )
+        return id
+      } catch {
+        return undefined
+      }
+    }),
+  )
+  return answers.filter((p): p is PeerId => p !== undefined)
+}

@@ -1,0 +1,76 @@
+/**
+ * The mirror's Prometheus metrics, in the relay's registry (served at `/metrics`).
+ * @module
+ */
+import { Counter, Gauge, type Registry } from 'prom-client'
+
+/** Live figures the gauges read at scrape time. */
+export interface MirrorGauges {
+  sites(): number
+  bytes(): number
+  deficit(): number
+  fetching(): number
+}
+
+/** The mirror's counters. */
+export interface MirrorMetrics {
+  blocksServed: Counter
+  refused: Counter<'reason'>
+  completed: Counter
+  droppedSources: Counter
+  purged: Counter
+}
+
+/** Registers the mirror's metrics. */
+export function createMirrorMetrics(registry: Registry, gauges: MirrorGauges): MirrorMetrics {
+  const gauge = (name: string, help: string, read: () => number): void => {
+    new Gauge({
+      name,
+      help,
+      registers: [registry],
+      collect() {
+        this.set(read())
+      },
+    })
+  }
+  gauge(
+    'alternet_relay_mirror_sites',
+    'Sites completely stored and served by this mirror',
+    gauges.sites,
+  )
+  gauge('alternet_relay_mirror_bytes', 'Bytes of mirrored blocks on disk', gauges.bytes)
+  gauge(
+    'alternet_relay_mirror_replication_deficit',
+    'Sites this relay is placed to mirror but does not hold completely (fetching, refused or unreachable)',
+    gauges.deficit,
+  )
+  gauge('alternet_relay_mirror_fetching', 'Sites being fetched now', gauges.fetching)
+  return {
+    blocksServed: new Counter({
+      name: 'alternet_relay_mirror_blocks_served_total',
+      help: 'Mirrored blocks read for visitors (manifests and chunks)',
+      registers: [registry],
+    }),
+    refused: new Counter({
+      name: 'alternet_relay_mirror_refused_total',
+      help: 'Sites not mirrored, by reason: policy, unregistered, owner-quota, store-full, disk-full, blocked, revoked, unreachable, bad-content',
+      labelNames: ['reason'],
+      registers: [registry],
+    }),
+    completed: new Counter({
+      name: 'alternet_relay_mirror_completed_total',
+      help: 'Site versions completely stored',
+      registers: [registry],
+    }),
+    droppedSources: new Counter({
+      name: 'alternet_relay_mirror_dropped_sources_total',
+      help: 'Hosts or mirrors dropped during a fetch for wrong bytes, a broken protocol or no answer',
+      registers: [registry],
+    }),
+    purged: new Counter({
+      name: 'alternet_relay_mirror_purged_total',
+      help: 'Mirrored sites deleted because their name was revoked or their content blocked',
+      registers: [registry],
+    }),
+  }
+}

@@ -1,0 +1,128 @@
+/**
+ * Finding the mirrors of a site for a visitor: first the relays this node is connected to
+ * (a mirror reached over WebSockets or WebRTC-Direct needs no browser-to-browser dial), then,
+ * when none of them holds the site, the peers the DHT names as providers of its content root.
+ * Each is asked over `/an/mirror/1.0.0` and kept only when it holds that root completely.
+ * Every byte a mirror sends is still verified by the fetcher, and a mirror that lies is
+ * dropped like a lying host. See docs/PROTOCOL.md, "Mirrors".
+ * @module
+ */
+import type { Connection, Libp2p, PeerId } from '@libp2p/interface'
+import type { CID } from 'multiformats/cid'
+import {
+  DEFAULT_MIRROR_LOOKUP_TIMEOUT_MS,
+  MAX_MIRRORS_ASKED,
+  MIRROR_PROTOCOL,
+  MIRROR_STATUS_TIMEOUT_MS,
+} from './constants.ts'
+import { askMirror } from './mirror-status.ts'
+
+/** The part of a libp2p node used to find mirrors. */
+export type MirrorFinderHost = Pick<
+  Libp2p,
+  'peerId' | 'getConnections' | 'dialProtocol' | 'peerStore' | 'contentRouting'
+>
+
+/** A mirror that holds the site, and the connection to ask it on. */
+export interface MirrorConnection {
+  peer: PeerId
+  connection: Connection
+}
+
+/** Options of `findMirrors`. */
+export interface FindMirrorsOptions {
+  signal?: AbortSignal
+  /**
+   * Longest look in the DHT for provider records when no connected relay holds the site.
+   * @default DEFAULT_MIRROR_LOOKUP_TIMEOUT_MS
+   */
+  lookupTimeout?: number
+}
+
+function directConnection(libp2p: MirrorFinderHost, peer: PeerId): Connection | undefined {
+  return libp2p.getConnections(peer).find((c) => c.status === 'open' && c.limits == null)
+}
+
+/** Asks each peer; keeps those that hold `root` completely, with a direct connection. */
+async function holders(
+  libp2p: MirrorFinderHost,
+  peers: readonly PeerId[],
+  site: string,
+  root: CID,
+  signal?: AbortSignal,
+): Promise<MirrorConnection[]> {
+  const answers = await Promise.all(
+    peers.slice(0, MAX_MIRRORS_ASKED).map(async (peer) => {
+      try {
+        const timeout = AbortSignal.timeout(MIRROR_STATUS_TIMEOUT_MS)
+        const status = await askMirror(
+          libp2p,
+          peer,
+          site,
+          signal === undefined ? timeout : AbortSignal.any([signal, timeout]),
+        )
+        if (status.state !== 'complete' || status.root !== root.toString()) return undefined
+        const connection = directConnection(libp2p, peer)
+        return connection === undefined ? undefined : { peer, connection }
+      } catch {
+        return undefined
+      }
+    }),
+  )
+  return answers.filter((m): m is MirrorConnection => m !== undefined)
+}
+
+/** The connected peers that speak the mirror protocol (the relays this node uses). */
+async function connectedMirrors(libp2p: MirrorFinderHost): Promise<PeerId[]> {
+  const seen = new Map<string, PeerId>()
+  for (const connection of libp2p.getConnections()) {
+    if (connection.status !== 'open' || connection.limits != null) continue
+    const peer = connection.remotePeer
+    if (seen.has(peer.toString())) continue
+    const info = await libp2p.peerStore.get(peer).catch(() => undefined)
+    if (info?.protocols.includes(MIRROR_PROTOCOL) === true) seen.set(peer.toString(), peer)
+  }
+  return [...seen.values()]
+}
+
+/** Peers the DHT names as providers of `root`, within the lookup timeout. */
+async function providers(
+  libp2p: MirrorFinderHost,
+  root: CID,
+  options: FindMirrorsOptions,
+): Promise<PeerId[]> {
+  const timeout = AbortSignal.timeout(options.lookupTimeout ?? DEFAULT_MIRROR_LOOKUP_TIMEOUT_MS)
+  const signal = options.signal === undefined ? timeout : AbortSignal.any([options.signal, timeout])
+  const found = new Map<string, PeerId>()
+  try {
+    for await (const p of libp2p.contentRouting.findProviders(root, { signal })) {
+      if (p.id.equals(libp2p.peerId)) continue
+      if (p.multiaddrs.length > 0)
+        await libp2p.peerStore.merge(p.id, { multiaddrs: p.multiaddrs }).catch(() => undefined)
+      found.set(p.id.toString(), p.id)
+      if (found.size >= MAX_MIRRORS_ASKED) break
+    }
+  } catch {
+    // Timed out, or no peer provides it: what was found so far.
+  }
+  return [...found.values()]
+}
+
+/**
+ * The mirrors that hold `root` of `site` completely, connected relays first; an empty list
+ * when there is none. Never throws but for the signal's reason.
+ */
+export async function findMirrors(
+  libp2p: MirrorFinderHost,
+  site: string,
+  root: CID,
+  options: FindMirrorsOptions = {},
+): Promise<MirrorConnection[]> {
+  const near = await holders(libp2p, await connectedMirrors(libp2p), site, root, options.signal)
+  options.signal?.throwIfAborted()
+  if (near.length > 0) return near
+  const known = new Set(near.map((m) => m.peer.toString()))
+  const far = (await providers(libp2p, root, options)).filter((p) => !known.has(p.toString()))
+  options.signal?.throwIfAborted()
+  return holders(libp2p, far, site, root, options.signal)
+}

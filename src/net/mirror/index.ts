@@ -1,0 +1,26 @@
+/**
+ * Site mirrors as visitors and publishers use them: relays that keep verified copies of sites
+ * and serve them over `/an/route/1.0.0`, and `/an/mirror/1.0.0` to ask what a mirror holds.
+ *
+ * @example
+ * ```ts
+ * import { findMirrors, askMirror } from './net/mirror/index.ts'
+ *
+ * const mirrors = await findMirrors(libp2p, 'mysite:code', record.body.content)
+ * const status = await askMirror(libp2p, relayPeerId, 'mysite:code') // { state: 'complete', … }
+ * ```
+ * @module
+ */
+export * from './constants.ts'
+export { answerStatus, askMirror, type MirrorStatus } from './mirror-status.ts'
+export {
+  findMirrors,
+  type FindMirrorsOptions,
+  type MirrorConnection,
+  type MirrorFinderHost,
+} from './find-mirrors.ts'
+export {
+  waitForMirrors,
+  type MirrorCopies,
+  type WaitForMirrorsOptions,
+} from './wait-for-mirrors.ts'
