@@ -7,6 +7,8 @@
  * URL parameters: `relays=URL,URL` (default: the relay that served the page).
  * @module
  */
+// First: the app's Trusted Types policy, as in src/ui/main.ts (the relay serves this page with the app's CSP).
+import '../../../src/bridge/trusted-types.ts'
 import { multiaddr } from '@multiformats/multiaddr'
 import { peerIdFromMultihash, peerIdFromString } from '@libp2p/peer-id'
 import * as Digest from 'multiformats/hashes/digest'
