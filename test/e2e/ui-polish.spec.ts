@@ -8,10 +8,18 @@ import { after, before, describe, it } from '../support/spec.ts'
 import { equal, ok } from '../support/assert.ts'
 import { buildApp, removeBuild } from './support/app-build.ts'
 import { startAppRelay, type AppRelay } from './support/app-relay.ts'
-import { launchChromium } from './support/browser.ts'
+import { launchChromium, waitUntil } from './support/browser.ts'
 import { bounded } from './support/site-frame.ts'
 import { contrastInFrame } from './ui-support/contrast.ts'
-import { openApp, screenshot, seriousViolations, visit, VIEW_MS } from './ui-support/app-page.ts'
+import {
+  chooseName,
+  openApp,
+  publish,
+  screenshot,
+  seriousViolations,
+  visit,
+  VIEW_MS,
+} from './ui-support/app-page.ts'
 
 /** A desktop window. */
 const DESKTOP = { width: 1280, height: 800 }
@@ -19,6 +27,8 @@ const DESKTOP = { width: 1280, height: 800 }
 const PHONE = { width: 390, height: 844 }
 /** WCAG AA contrast for body text. */
 const MIN_CONTRAST = 4.5
+/** The page written in the editor, found again on Update. */
+const WRITTEN = 'Written for the update test'
 
 type Scheme = 'light' | 'dark'
 
@@ -82,4 +92,35 @@ describe('first sight: dark failure pages, the publish result, Update (Chromium)
       }),
     )
   }
+
+  it(
+    'on a phone the publish result scrolls into view, takes the focus, and the name reads as yours',
+    bounded(150_000, async () => {
+      const page = await person(PHONE, 'light', '#/publish')
+      await page.getByRole('button', { name: 'Write a page instead' }).click()
+      await page
+        .getByRole('textbox', { name: 'Page (index.html)' })
+        .fill(`<!doctype html><html lang="en"><title>Up</title><h1>${WRITTEN}</h1></html>`)
+      await chooseName(page, 'phone', 'update', 'free')
+      await publish(page)
+      const done = page.getByRole('heading', { name: 'Your site is live' })
+      await waitUntil(
+        'the result heading inside the phone screen',
+        async () => {
+          const box = await done.boundingBox()
+          return box !== null && box.y >= 0 && box.y + box.height <= PHONE.height
+        },
+        VIEW_MS,
+      )
+      ok(await done.evaluate((h) => h.matches(':focus')), 'the result heading has the focus')
+      await page.locator('#availability').getByText('is yours').waitFor({ timeout: VIEW_MS })
+      ok(
+        !(await page.locator('#availability').getByText('is free').isVisible()),
+        'the name no longer reads as free',
+      )
+      ok(await page.getByRole('link', { name: 'Open phone:update' }).isVisible(), 'Open is shown')
+      await accessible(page, 'publish-done-phone')
+      await screenshot(page, 'publish-done-light-phone', false)
+    }),
+  )
 })

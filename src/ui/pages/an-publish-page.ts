@@ -12,6 +12,7 @@ import type { PublishFile, PublishProgress, PublishedSiteResult } from '../../ne
 import type { AnFileSource } from '../elements/an-file-source.ts'
 import { namedError } from '../error-text.ts'
 import { formatDate } from '../format.ts'
+import { viewerLink } from '../router.ts'
 import {
   AVAILABILITY_DEBOUNCE_MS,
   checkAvailability,
@@ -98,6 +99,23 @@ export class AnPublishPage extends LitElement {
       .availability {
         min-height: 1.5rem;
       }
+      .done {
+        border: 2px solid var(--an-ok);
+        scroll-margin-top: 1rem;
+      }
+      .done h3 {
+        font-size: 1.35rem;
+        margin-top: 0;
+      }
+      .done h3:focus {
+        outline: none;
+      }
+      .done .open {
+        display: inline-block;
+        font-size: 1.1rem;
+        padding: 0.75rem 1.5rem;
+        margin: 0.25rem 0 0.75rem;
+      }
     `,
   ]
 
@@ -112,11 +130,12 @@ export class AnPublishPage extends LitElement {
   declare private progress: PublishProgress | undefined
   declare private result: PublishedSiteResult | undefined
   declare private error: unknown
-
   private readonly source = createRef<AnFileSource>()
+  private readonly done = createRef<HTMLElement>()
 
   private readonly availability = new Task(this, {
-    args: () => [this.session?.peer, this.name, this.topic] as const,
+    // The result is an argument so the line says "yours" once the name is published.
+    args: () => [this.session?.peer, this.name, this.topic, this.result] as const,
     task: async ([peer, name, topic], { signal }): Promise<Availability | undefined> => {
       if (peer === undefined) return undefined
       if (name.trim() === '' || topic.trim() === '') return { state: 'empty' }
@@ -177,13 +196,22 @@ export class AnPublishPage extends LitElement {
       <an-error-message .error=${this.error}></an-error-message>
       ${
         this.result !== undefined
-          ? html`<section class="card" aria-labelledby="done">
-            <h3 id="done">Your site is live</h3>
+          ? html`<section class="card done" aria-labelledby="done" ${ref(this.done)}>
+            <h3 id="done" tabindex="-1">✓ Your site is live</h3>
+            <a class="button primary open" href=${viewerLink(parseAddress(`an://${this.result.site}`).href)}>Open ${this.result.site}</a>
             <an-share-link address=${parseAddress(`an://${this.result.site}`).href}></an-share-link>
           </section>`
           : nothing
       }
     `
+  }
+
+  override updated(changed: Map<string, unknown>): void {
+    // A success far below the form would go unseen, on a phone two screens down.
+    if (changed.has('result') && this.result !== undefined && this.done.value !== undefined) {
+      this.done.value.scrollIntoView({ block: 'start' })
+      this.done.value.querySelector<HTMLElement>('h3')?.focus({ preventScroll: true })
+    }
   }
 
   private renderAvailability() {
