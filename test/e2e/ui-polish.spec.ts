@@ -13,6 +13,7 @@ import { bounded } from './support/site-frame.ts'
 import { contrastInFrame } from './ui-support/contrast.ts'
 import {
   chooseName,
+  goTo,
   openApp,
   publish,
   screenshot,
@@ -37,6 +38,8 @@ describe('first sight: dark failure pages, the publish result, Update (Chromium)
   let relay: AppRelay
   let browser: Browser
   const contexts: BrowserContext[] = []
+  /** The phone that published the written page. */
+  let publisher: Page | undefined
 
   before(async () => {
     appDir = await buildApp()
@@ -121,6 +124,24 @@ describe('first sight: dark failure pages, the publish result, Update (Chromium)
       ok(await page.getByRole('link', { name: 'Open phone:update' }).isVisible(), 'Open is shown')
       await accessible(page, 'publish-done-phone')
       await screenshot(page, 'publish-done-light-phone', false)
+      publisher = page
+    }),
+  )
+
+  it(
+    'Update reopens the page written in the editor, under "Update <name>"',
+    bounded(90_000, async () => {
+      ok(publisher !== undefined, 'the site was published')
+      const page = publisher
+      await goTo(page, 'My sites')
+      await page.getByRole('link', { name: 'Update phone:update' }).click()
+      await page.getByRole('heading', { name: 'Update phone:update' }).waitFor()
+      const editor = page.getByRole('textbox', { name: 'Page (index.html)' })
+      await editor.waitFor({ timeout: VIEW_MS })
+      ok((await editor.inputValue()).includes(WRITTEN), 'the written page is back in the editor')
+      await page.locator('#availability').getByText('is yours').waitFor({ timeout: VIEW_MS })
+      await accessible(page, 'update-phone')
+      await screenshot(page, 'update-light-phone')
     }),
   )
 })

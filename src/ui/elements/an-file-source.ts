@@ -220,6 +220,12 @@ export class AnFileSource extends LitElement {
     this.set(files, 'drop')
   }
 
+  /** Opens the editor with `page` as the site's one page (the current content of a site). */
+  openEditor(page: string): void {
+    this.page = page
+    this.set([{ path: '/index.html', content: page, type: 'text/html' }], 'editor')
+  }
+
   private toggleEditor(): void {
     if (this.page === undefined) {
       this.page = STARTER_PAGE

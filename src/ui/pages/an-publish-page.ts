@@ -13,6 +13,7 @@ import type { AnFileSource } from '../elements/an-file-source.ts'
 import { namedError } from '../error-text.ts'
 import { formatDate } from '../format.ts'
 import { viewerLink } from '../router.ts'
+import { currentContent, type CurrentContent } from '../current-content.ts'
 import {
   AVAILABILITY_DEBOUNCE_MS,
   checkAvailability,
@@ -66,6 +67,7 @@ export class AnPublishPage extends LitElement {
     progress: { state: true },
     result: { state: true },
     error: { state: true },
+    current: { state: true },
   }
 
   static override styles = [
@@ -130,6 +132,9 @@ export class AnPublishPage extends LitElement {
   declare private progress: PublishProgress | undefined
   declare private result: PublishedSiteResult | undefined
   declare private error: unknown
+  /** What the site being updated holds now, once read from this device. */
+  declare private current: CurrentContent | undefined
+
   private readonly source = createRef<AnFileSource>()
   private readonly done = createRef<HTMLElement>()
 
@@ -155,6 +160,7 @@ export class AnPublishPage extends LitElement {
   }
 
   override willUpdate(changed: Map<string, unknown>): void {
+    if (changed.has('site') && this.site !== '') void this.loadCurrent(this.site)
     if (changed.has('site') && this.site !== '') {
       try {
         const parsed = parseSiteName(decodeURIComponent(this.site))
@@ -168,7 +174,8 @@ export class AnPublishPage extends LitElement {
 
   override render() {
     return html`
-      <h2>Publish a site</h2>
+      <h2>${this.site !== '' ? `Update ${decodeURIComponent(this.site)}` : 'Publish a site'}</h2>
+      ${this.renderCurrent()}
       <p class="hint">Your site is stored in this browser and served from it to the people who visit. Keep this tab open, or come back daily, so the name stays yours.</p>
       <form @submit=${this.onSubmit} novalidate>
         <section class="card">
@@ -211,6 +218,28 @@ export class AnPublishPage extends LitElement {
     if (changed.has('result') && this.result !== undefined && this.done.value !== undefined) {
       this.done.value.scrollIntoView({ block: 'start' })
       this.done.value.querySelector<HTMLElement>('h3')?.focus({ preventScroll: true })
+    }
+  }
+
+  private renderCurrent() {
+    const current = this.current
+    if (this.site === '' || current === undefined) return nothing
+    if (current.page !== undefined)
+      return html`<p class="hint" role="status">The current page is open in the editor below: change it and publish again.</p>`
+    return html`<p class="hint" role="status">It now holds ${current.files} ${current.files === 1 ? 'file' : 'files'}. Pick the files of the new version: they replace all of them.</p>`
+  }
+
+  /** Reads the site's current content; a page written in the editor reopens there. */
+  private async loadCurrent(route: string): Promise<void> {
+    this.current = undefined
+    const peer = await this.session?.whenRunning().catch(() => undefined)
+    if (peer === undefined) return
+    const found = await currentContent(peer, decodeURIComponent(route)).catch(() => undefined)
+    if (found === undefined || route !== this.site) return
+    this.current = found
+    if (found.page !== undefined) {
+      await this.updateComplete
+      this.source.value?.openEditor(found.page)
     }
   }
 
