@@ -27,6 +27,12 @@ export function addSavedRelay(relay: string): void {
   if (!relays.includes(entry)) localStorage.setItem(RELAYS_KEY, JSON.stringify([...relays, entry]))
 }
 
+/** Forgets `relay`: the next start no longer dials it. */
+export function removeSavedRelay(relay: string): void {
+  const entry = relay.trim()
+  localStorage.setItem(RELAYS_KEY, JSON.stringify(savedRelays().filter((r) => r !== entry)))
+}
+
 /** Whether `hostname` is this computer: loopback, `localhost` or a `*.localhost` name. */
 export function isLocalDevelopment(hostname: string): boolean {
   return (
