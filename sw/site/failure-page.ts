@@ -43,6 +43,18 @@ export interface FailurePageInit {
   framed?: boolean
 }
 
+/**
+ * The page's first action: for a name nobody published, publishing it (in the app; inside the
+ * app's frame the app's own line offers it, as the frame may not move the app), else a retry.
+ */
+function actions(init: FailurePageInit): string {
+  if (init.errorName !== 'NameNotFoundError')
+    return `<a class="primary" href="${escapeHtml(init.path)}">Try again</a>`
+  if (init.framed === true) return ''
+  const publish = `${new URL(init.viewerUrl).origin}/#/publish/${encodeURIComponent(init.site)}`
+  return `<a class="primary" href="${escapeHtml(publish)}" target="_top">Publish this name</a>`
+}
+
 /** The failure page as an HTML response with the given status (and `x-an-error` kept). */
 export function failurePage(init: FailurePageInit): Response {
   const text = describeFailure(init.errorName)
@@ -78,7 +90,7 @@ export function failurePage(init: FailurePageInit): Response {
 <p>${escapeHtml(text.action)}</p>
 <p>Address: <code>${escapeHtml(address)}</code></p>
 <div class="actions">
-<a class="primary" href="${escapeHtml(init.path)}">Try again</a>
+${actions(init)}
 ${init.framed ? '' : `<a href="${escapeHtml(init.viewerUrl)}" target="_top">Open in Alternet</a>`}
 </div>
 <p class="details">Status ${init.status}${init.reason ? ` (${escapeHtml(init.reason)})` : ''}.</p>

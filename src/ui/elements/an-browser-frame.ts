@@ -185,7 +185,11 @@ export class AnBrowserFrame extends LitElement {
       href = parsed.href
       site = parsed.site
     } catch (error) {
+      // No site under an address that does not parse: the previous one must not stay shown.
       this.error = error
+      this.site = ''
+      this.shown = undefined
+      this.loading = false
       return
     }
     if (href === this.history.current && !push) return
@@ -274,7 +278,11 @@ export class AnBrowserFrame extends LitElement {
       ${shown?.offlineCopy !== undefined ? this.renderOfflineCopy(shown.offlineCopy) : nothing}
       ${
         shown?.error !== undefined
-          ? html`<p class="warning" role="status" data-error=${shown.error}>${errorText({ name: shown.error }).title}.</p>`
+          ? html`<p class="warning" role="status" data-error=${shown.error}>${errorText({ name: shown.error }).title}.${
+              shown.error === 'NameNotFoundError'
+                ? html` The name is free: <a href=${routeHash('publish', this.site)}>Publish this name</a>.`
+                : nothing
+            }</p>`
           : nothing
       }
       ${
