@@ -14,9 +14,11 @@ import { contrastInFrame } from './ui-support/contrast.ts'
 import {
   chooseName,
   goTo,
+  noErrorClassNames,
   openApp,
   publish,
   screenshot,
+  readableText,
   seriousViolations,
   visit,
   VIEW_MS,
@@ -86,10 +88,11 @@ describe('first sight: dark failure pages, the publish result, Update (Chromium)
         const frame = page.frameLocator('iframe.frame')
         await frame.locator('html[data-an-failure]').waitFor({ timeout: VIEW_MS })
         const holder = page.locator('iframe.frame')
-        for (const selector of ['h1', 'p[role="alert"]', '.actions a']) {
+        for (const selector of ['h1', 'p[role="alert"]', 'code']) {
           const ratio = await contrastInFrame(frame.locator(selector).first(), holder)
           ok(ratio >= MIN_CONTRAST, `${selector} contrast ${ratio.toFixed(2)} ≥ ${MIN_CONTRAST}`)
         }
+        await noErrorClassNames(page, `failure-${scheme}-${size}`)
         await accessible(page, `failure-${scheme}-${size}`)
         await screenshot(page, `failure-${scheme}-${size}`, false)
       }),
@@ -100,11 +103,24 @@ describe('first sight: dark failure pages, the publish result, Update (Chromium)
     'on a phone the publish result scrolls into view, takes the focus, and the name reads as yours',
     bounded(150_000, async () => {
       const page = await person(PHONE, 'light', '#/publish')
+      await chooseName(page, 'phone', 'update', 'free')
+      await page.getByRole('button', { name: 'Publish', exact: true }).click()
+      await page.getByRole('alert').getByText('These files cannot be published').waitFor()
+      const said = (await readableText(page)).match(/at least one file|Pick files/g) ?? []
+      equal(said.length, 2, `the no-files error says each thing once: ${said.join(' | ')}`)
+      await noErrorClassNames(page, 'publish without files')
+      await page.getByLabel('Files', { exact: true }).setInputFiles({
+        name: 'about.html',
+        mimeType: 'text/html',
+        buffer: Buffer.from('<!doctype html><title>About</title><p>About</p>'),
+      })
+      await page.locator('[data-no-index]').waitFor()
+      await screenshot(page, 'publish-no-index-light-phone', false)
       await page.getByRole('button', { name: 'Write a page instead' }).click()
       await page
         .getByRole('textbox', { name: 'Page (index.html)' })
         .fill(`<!doctype html><html lang="en"><title>Up</title><h1>${WRITTEN}</h1></html>`)
-      await chooseName(page, 'phone', 'update', 'free')
+      ok(!(await page.locator('[data-no-index]').isVisible()), 'a written page is the index')
       await publish(page)
       const done = page.getByRole('heading', { name: 'Your site is live' })
       await waitUntil(
@@ -142,6 +158,47 @@ describe('first sight: dark failure pages, the publish result, Update (Chromium)
       await page.locator('#availability').getByText('is yours').waitFor({ timeout: VIEW_MS })
       await accessible(page, 'update-phone')
       await screenshot(page, 'update-light-phone')
+    }),
+  )
+
+  it(
+    'a name nobody published offers to publish it; a malformed address takes the last site away; no screen shows an error class name',
+    bounded(120_000, async () => {
+      const page = await person(DESKTOP, 'dark')
+      await visit(page, 'an://nobody-here:void')
+      await page
+        .frameLocator('iframe.frame')
+        .locator('html[data-an-failure]')
+        .waitFor({ timeout: VIEW_MS })
+      const offer = page.getByRole('link', { name: 'Publish this name' })
+      await offer.waitFor({ timeout: VIEW_MS })
+      ok(
+        !(await page.frameLocator('iframe.frame').getByRole('link', { name: 'Try again' }).count()),
+        'no "Try again" for a name nobody published',
+      )
+      await noErrorClassNames(page, 'viewer, name not found')
+      await page.getByRole('textbox', { name: 'Address', exact: true }).fill('an://bad name:x')
+      await page.getByRole('button', { name: 'Go', exact: true }).click()
+      await page.getByRole('alert').first().waitFor()
+      ok(!(await page.locator('iframe.frame').isVisible()), 'the previous site is not left shown')
+      await noErrorClassNames(page, 'viewer, malformed address')
+      await accessible(page, 'viewer-malformed-dark-desktop')
+      await screenshot(page, 'viewer-malformed-dark-desktop', false)
+      await offer.waitFor({ state: 'detached' })
+      await visit(page, 'an://nobody-here:void')
+      await page.getByRole('link', { name: 'Publish this name' }).click()
+      await page.getByRole('heading', { name: 'Publish a site' }).waitFor()
+      equal(
+        await page.getByRole('textbox', { name: 'Name', exact: true }).inputValue(),
+        'nobody-here',
+      )
+      await page.locator('#availability').getByText('is free').waitFor({ timeout: VIEW_MS })
+      for (const screen of ['Publish', 'My sites', 'Identity', 'Settings'] as const) {
+        await goTo(page, screen)
+        await noErrorClassNames(page, screen)
+        await accessible(page, `${screen} (dark)`)
+        await screenshot(page, `${screen.toLowerCase().replace(' ', '-')}-dark-desktop`)
+      }
     }),
   )
 })

@@ -11,6 +11,7 @@ import { parseAddress, parseSiteName } from '../../core/names/index.ts'
 import type { PublishFile, PublishProgress, PublishedSiteResult } from '../../net/index.ts'
 import type { AnFileSource } from '../elements/an-file-source.ts'
 import { namedError } from '../error-text.ts'
+import { displayPaths } from '../elements/an-file-source.ts'
 import { formatDate } from '../format.ts'
 import { viewerLink } from '../router.ts'
 import { currentContent, type CurrentContent } from '../current-content.ts'
@@ -53,6 +54,11 @@ export function progressText(progress: PublishProgress): string {
     case 'done':
       return `Published: ${progress.accepted ?? 0} name ${progress.accepted === 1 ? 'server' : 'servers'} stored the record.`
   }
+}
+
+/** Whether the files have the page the site's address opens: `/index.html`. */
+export function hasIndexPage(files: readonly PublishFile[]): boolean {
+  return displayPaths(files).some((path) => path.toLowerCase() === '/index.html')
 }
 
 /** The publish screen. */
@@ -174,13 +180,14 @@ export class AnPublishPage extends LitElement {
 
   override render() {
     return html`
-      <h2>${this.site !== '' ? `Update ${decodeURIComponent(this.site)}` : 'Publish a site'}</h2>
+      <h2>${this.site !== '' && this.current !== undefined ? `Update ${decodeURIComponent(this.site)}` : 'Publish a site'}</h2>
       ${this.renderCurrent()}
       <p class="hint">Your site is stored in this browser and served from it to the people who visit. Keep this tab open, or come back daily, so the name stays yours.</p>
       <form @submit=${this.onSubmit} novalidate>
         <section class="card">
           <h3>1. Content</h3>
           <an-file-source ${ref(this.source)} @files-change=${(e: CustomEvent<PublishFile[]>) => (this.files = e.detail)}></an-file-source>
+          ${this.files.length > 0 && !hasIndexPage(this.files) ? html`<p class="warning" role="status" data-no-index>There is no <span class="mono">index.html</span> at the top of these files, so the site’s address will show “page not found”. Add one, or share links to the pages inside.</p>` : nothing}
         </section>
         <section class="card">
           <h3>2. Address</h3>
@@ -293,10 +300,8 @@ export class AnPublishPage extends LitElement {
       return
     }
     if (this.files.length === 0) {
-      this.error = namedError(
-        'InvalidSiteFilesError',
-        'Pick files or a folder, drop them here, or write a page.',
-      )
+      // The registry's words say it all: the own message is its explanation, shown once.
+      this.error = namedError('InvalidSiteFilesError', 'A site needs at least one file.')
       return
     }
     this.busy = true
