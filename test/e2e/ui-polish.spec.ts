@@ -201,4 +201,28 @@ describe('first sight: dark failure pages, the publish result, Update (Chromium)
       }
     }),
   )
+
+  it(
+    'on a phone the address bar is one row and the network panel opens over the page, not pushing it down',
+    bounded(90_000, async () => {
+      const page = await person(PHONE, 'dark')
+      const address = page.getByRole('textbox', { name: 'Address', exact: true })
+      const back = page.getByRole('button', { name: 'Back' })
+      const [bar, arrow] = [await address.boundingBox(), await back.boundingBox()]
+      ok(bar !== null && arrow !== null, 'the address bar and Back are shown')
+      ok(
+        Math.abs(bar.y + bar.height / 2 - (arrow.y + arrow.height / 2)) < 4,
+        `Back sits beside the address bar: ${JSON.stringify({ bar, arrow })}`,
+      )
+      const before = await address.boundingBox()
+      await page.locator('an-network-status summary').click()
+      const panel = page.locator('an-network-status .panel')
+      await panel.getByText('This peer').waitFor()
+      equal((await address.boundingBox())?.y, before?.y, 'the page did not move')
+      await accessible(page, 'network-panel-dark-phone')
+      await screenshot(page, 'network-panel-dark-phone', false)
+      await page.keyboard.press('Escape')
+      await panel.waitFor({ state: 'hidden' })
+    }),
+  )
 })

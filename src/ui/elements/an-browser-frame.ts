@@ -120,12 +120,21 @@ export class AnBrowserFrame extends LitElement {
         font-size: 1.05em;
       }
       @media (max-width: 30rem) {
-        form {
-          flex-wrap: wrap;
-        }
+        /* One row on a phone: the site gets the height a second row would take. */
+        form,
+        .nav,
         .bar {
-          flex-basis: 100%;
-          order: -1;
+          gap: 0.2rem;
+        }
+        .nav button {
+          min-width: 2.5rem;
+          padding: 0.25rem 0;
+        }
+        .bar button {
+          padding-inline: 0.75rem;
+        }
+        .frame {
+          min-height: 70vh;
         }
       }
     `,
