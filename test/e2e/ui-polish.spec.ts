@@ -13,6 +13,7 @@ import { bounded } from './support/site-frame.ts'
 import { contrastInFrame } from './ui-support/contrast.ts'
 import {
   chooseName,
+  focused,
   goTo,
   noErrorClassNames,
   openApp,
@@ -223,6 +224,40 @@ describe('first sight: dark failure pages, the publish result, Update (Chromium)
       await screenshot(page, 'network-panel-dark-phone', false)
       await page.keyboard.press('Escape')
       await panel.waitFor({ state: 'hidden' })
+    }),
+  )
+
+  it(
+    'on a desktop: the column is centred, a skip link comes first, the drop zone takes the keyboard, and a name held by another key cannot be published',
+    bounded(90_000, async () => {
+      ok(publisher !== undefined, 'phone:update was published by another person')
+      const page = await person(DESKTOP, 'light', '#/publish')
+      const box = await page.locator('an-publish-page').boundingBox()
+      ok(box !== null, 'the publish screen is shown')
+      const [left, right] = [box.x, DESKTOP.width - box.x - box.width]
+      ok(Math.abs(left - right) < 24, `the column is centred: ${left} | ${right}`)
+      await page.keyboard.press('Tab')
+      equal((await focused(page))?.label, 'Skip to content')
+      await page.keyboard.press('Enter')
+      await page.keyboard.press('Tab')
+      const seen: string[] = []
+      for (let i = 0; i < 6 && !seen.some((l) => /drop files/i.test(l)); i++) {
+        seen.push((await focused(page))?.label ?? '')
+        await page.keyboard.press('Tab')
+      }
+      ok(
+        seen.some((label) => /drop files/i.test(label)),
+        `past the header, the drop zone is reached: ${seen.join(' → ')}`,
+      )
+      await chooseName(page, 'phone', 'update', 'held')
+      const held = (await page.locator('[data-availability="held"]').textContent()) ?? ''
+      ok(!/\d:\d\d:\d\d/.test(held), `the date has no seconds: ${held}`)
+      ok(
+        await page.getByRole('button', { name: 'Publish', exact: true }).isDisabled(),
+        'Publish is off while the name is held by another key',
+      )
+      await accessible(page, 'publish-held-light-desktop')
+      await screenshot(page, 'publish-held-light-desktop', false)
     }),
   )
 })

@@ -12,7 +12,7 @@ import type { PublishFile, PublishProgress, PublishedSiteResult } from '../../ne
 import type { AnFileSource } from '../elements/an-file-source.ts'
 import { namedError } from '../error-text.ts'
 import { displayPaths } from '../elements/an-file-source.ts'
-import { formatDate } from '../format.ts'
+import { displaySite, formatDate } from '../format.ts'
 import { viewerLink } from '../router.ts'
 import { currentContent, type CurrentContent } from '../current-content.ts'
 import {
@@ -204,7 +204,7 @@ export class AnPublishPage extends LitElement {
           <p class="hint">The address will be <span class="mono">an://${this.name.trim() || 'name'}:${this.topic.trim() || 'topic'}</span>. The same name under another topic is another site.</p>
           <div id="availability" class="availability" aria-live="polite">${this.renderAvailability()}</div>
         </section>
-        <p><button type="submit" class="primary" ?disabled=${this.busy}>Publish</button></p>
+        <p><button type="submit" class="primary" ?disabled=${this.busy || this.availability.value?.state === 'held'}>Publish</button></p>
       </form>
       ${this.progress !== undefined ? this.renderProgress(this.progress) : nothing}
       <an-error-message .error=${this.error}></an-error-message>
@@ -212,7 +212,7 @@ export class AnPublishPage extends LitElement {
         this.result !== undefined
           ? html`<section class="card done" aria-labelledby="done" ${ref(this.done)}>
             <h3 id="done" tabindex="-1">✓ Your site is live</h3>
-            <a class="button primary open" href=${viewerLink(parseAddress(`an://${this.result.site}`).href)}>Open ${this.result.site}</a>
+            <a class="button primary open" href=${viewerLink(parseAddress(`an://${this.result.site}`).href)}>Open ${displaySite(this.result.site)}</a>
             <an-share-link address=${parseAddress(`an://${this.result.site}`).href}></an-share-link>
           </section>`
           : nothing
@@ -264,11 +264,11 @@ export class AnPublishPage extends LitElement {
           case 'invalid':
             return html`<an-error-message .error=${found.error}></an-error-message>`
           case 'free':
-            return html`<span class="ok">✓ ${found.site} is free.</span>`
+            return html`<span class="ok">✓ ${displaySite(found.site)} is free.</span>`
           case 'yours':
-            return html`<span class="ok">✓ ${found.site} is yours: publishing replaces its content.</span>`
+            return html`<span class="ok">✓ ${displaySite(found.site)} is yours: publishing replaces its content.</span>`
           case 'held':
-            return html`<span class="error" data-availability="held">✗ ${found.site} is held by another key (<span class="mono">${found.holder}</span>) until ${formatDate(found.until)}.</span>`
+            return html`<span class="error" data-availability="held">✗ ${displaySite(found.site)} is held by another key (<span class="mono">${found.holder}</span>) until ${formatDate(found.until)}.</span>`
           case 'unknown':
             return html`<span class="hint">Could not check ${found.site} now; you can still try to publish.</span>`
         }
