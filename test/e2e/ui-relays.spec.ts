@@ -1,6 +1,7 @@
 /**
  * Adding and removing relays in Settings, against real relays: one that cannot be reached is
- * explained in plain words and not kept; one that connects is kept and can be removed again.
+ * explained in plain words and not kept; one that connects is kept and can be removed again;
+ * a relay's multiaddr is accepted as well as its URL.
  */
 import type { Browser } from 'playwright-core'
 import { after, before, describe, it } from '../support/spec.ts'
@@ -70,6 +71,12 @@ describe('settings: adding and removing relays (Chromium)', () => {
           .waitFor({ state: 'detached', timeout: START_MS })
         ok(!(await saved()).includes(second.relay.http), 'the removed relay is forgotten')
         await page.getByText('1/1 relay').first().waitFor({ timeout: START_MS })
+
+        // The field takes a relay's full network address too, as its hint says.
+        await field.fill(second.relay.ws)
+        await page.getByRole('button', { name: 'Add relay' }).click()
+        await page.getByText('2/2 relays').first().waitFor({ timeout: START_MS })
+        ok((await saved()).includes(second.relay.ws), 'the relay added by its multiaddr is kept')
       } finally {
         await context.close()
       }
