@@ -222,10 +222,16 @@ export class AnPublishPage extends LitElement {
 
   override updated(changed: Map<string, unknown>): void {
     // A success far below the form would go unseen, on a phone two screens down.
-    if (changed.has('result') && this.result !== undefined && this.done.value !== undefined) {
-      this.done.value.scrollIntoView({ block: 'start' })
-      this.done.value.querySelector<HTMLElement>('h3')?.focus({ preventScroll: true })
-    }
+    if (changed.has('result') && this.result !== undefined) void this.revealResult()
+  }
+
+  /** Scrolls the result to the top of the screen once its share link (and QR code) has its height. */
+  private async revealResult(): Promise<void> {
+    const done = this.done.value
+    if (done === undefined) return
+    await done.querySelector('an-share-link')?.updateComplete
+    done.scrollIntoView({ block: 'start' })
+    done.querySelector<HTMLElement>('h3')?.focus({ preventScroll: true })
   }
 
   private renderCurrent() {
