@@ -72,6 +72,8 @@ export interface PeerRelays extends EventTarget {
   ): Promise<unknown>
   /** Adds a relay by URL (its `/.well-known/alternet.json`) or multiaddr, dialled at once. */
   add(entry: string): Promise<unknown>
+  /** Forgets a relay: no more dials. */
+  remove?(entry: string): Promise<void>
   stop(): void
 }
 

@@ -3,6 +3,8 @@
  * @module
  */
 
+import { toUnicodeSiteName } from '../core/names/index.ts'
+
 const UNITS = ['bytes', 'KB', 'MB', 'GB', 'TB'] as const
 const SECOND = 1000
 const MINUTE = 60 * SECOND
@@ -32,7 +34,18 @@ export function formatAge(at: number, now: number = Date.now()): string {
   return relative.format(Math.round(delta / DAY), 'day')
 }
 
-/** A date and time for a tooltip or a `<time>` element's text. */
+const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' })
+
+/** A date and time in the person's locale, without seconds: `6 Dec 2026, 08:40`. */
 export function formatDate(at: number): string {
-  return new Date(at).toLocaleString()
+  return dateTime.format(at)
+}
+
+/** A site name as people write it: Punycode labels in Unicode (`xn--caf-dma:food` reads `café:food`). */
+export function displaySite(site: string): string {
+  try {
+    return toUnicodeSiteName(site)
+  } catch {
+    return site
+  }
 }

@@ -43,6 +43,18 @@ export interface FailurePageInit {
   framed?: boolean
 }
 
+/**
+ * The page's first action: for a name nobody published, publishing it (in the app; inside the
+ * app's frame the app's own line offers it, as the frame may not move the app), else a retry.
+ */
+function actions(init: FailurePageInit): string {
+  if (init.errorName !== 'NameNotFoundError')
+    return `<a class="primary" href="${escapeHtml(init.path)}">Try again</a>`
+  if (init.framed === true) return ''
+  const publish = `${new URL(init.viewerUrl).origin}/#/publish/${encodeURIComponent(init.site)}`
+  return `<a class="primary" href="${escapeHtml(publish)}" target="_top">Publish this name</a>`
+}
+
 /** The failure page as an HTML response with the given status (and `x-an-error` kept). */
 export function failurePage(init: FailurePageInit): Response {
   const text = describeFailure(init.errorName)
@@ -55,14 +67,19 @@ export function failurePage(init: FailurePageInit): Response {
 <meta name="robots" content="noindex">
 <title>${escapeHtml(text.title)}</title>
 <style>
-  :root { color-scheme: light dark; }
+  :root { color-scheme: light dark; background: #ffffff; color: #14201b; }
+  .actions a.primary { background: #0b3d2e; color: #fff; border-color: #0b3d2e; }
+  @media (prefers-color-scheme: dark) {
+    :root { background: #111815; color: #e6efe9; }
+    .actions a.primary { background: #4fc79a; color: #05251a; border-color: #4fc79a; }
+  }
   body { font: 1rem/1.5 system-ui, sans-serif; margin: 0; padding: 1.5rem 1rem; }
+  a { color: inherit; }
   main { max-width: 36rem; margin: 0 auto; }
   h1 { font-size: 1.5rem; margin: 0 0 .75rem; }
   code { overflow-wrap: anywhere; }
   .actions { display: flex; flex-wrap: wrap; gap: .75rem; margin-top: 1.25rem; }
   .actions a { display: inline-block; padding: .6rem 1rem; border-radius: .4rem; border: 1px solid currentColor; text-decoration: none; min-height: 1.5rem; }
-  .actions a.primary { background: #0b3d2e; color: #fff; border-color: #0b3d2e; }
   .details { margin-top: 1.5rem; font-size: .875rem; opacity: .8; }
 </style>
 </head>
@@ -73,7 +90,7 @@ export function failurePage(init: FailurePageInit): Response {
 <p>${escapeHtml(text.action)}</p>
 <p>Address: <code>${escapeHtml(address)}</code></p>
 <div class="actions">
-<a class="primary" href="${escapeHtml(init.path)}">Try again</a>
+${actions(init)}
 ${init.framed ? '' : `<a href="${escapeHtml(init.viewerUrl)}" target="_top">Open in Alternet</a>`}
 </div>
 <p class="details">Status ${init.status}${init.reason ? ` (${escapeHtml(init.reason)})` : ''}.</p>

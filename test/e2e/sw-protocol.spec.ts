@@ -162,8 +162,20 @@ describe('site origins: failure pages', () => {
       framed: true,
     })
     const html = await response.text()
-    ok(html.includes('>Try again</a>'))
+    ok(!html.includes('>Try again</a>'), 'no retry for a name nobody published')
     ok(!html.includes('Open in Alternet'))
+  })
+
+  it('offers to publish a name nobody published, in the app, instead of a retry', async () => {
+    const html = await failurePage({
+      errorName: 'NameNotFoundError',
+      status: 404,
+      site: 'mysite:code',
+      path: '/',
+      viewerUrl: `${APP}/#/view/an://mysite:code/`,
+    }).text()
+    ok(!html.includes('>Try again</a>'))
+    ok(html.includes(`href="${APP}/#/publish/mysite%3Acode" target="_top">Publish this name</a>`))
   })
 })
 

@@ -169,7 +169,8 @@ describe('screens on a phone: accessibility scan, no sideways scroll, screenshot
         reached,
         `the address bar is reached within ${MAX_TABS_TO_ADDRESS} Tabs: ${seen.join(' → ')}`,
       )
-      equal(seen[0], 'Alternet', `the first stop is the app name: ${seen.join(' → ')}`)
+      equal(seen[0], 'Skip to content', `the first stop is the skip link: ${seen.join(' → ')}`)
+      equal(seen[1], 'Alternet', `then the app name: ${seen.join(' → ')}`)
       await page.keyboard.type('phone:demo')
       await page.keyboard.press('Enter')
       await siteFrame(page)

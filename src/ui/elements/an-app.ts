@@ -109,6 +109,17 @@ export class AnApp extends LitElement {
       }
       main > .page {
         max-width: 48rem;
+        width: 100%;
+        margin-inline: auto;
+      }
+      .skip {
+        position: absolute;
+        left: 0.5rem;
+        top: -4rem;
+        z-index: 20;
+      }
+      .skip:focus {
+        top: 0.5rem;
       }
       an-browser-frame {
         flex: 1;
@@ -187,6 +198,7 @@ export class AnApp extends LitElement {
     const session = this.session
     const { screen, argument } = this.route
     return html`
+      <button type="button" class="skip primary" @click=${this.skipToContent}>Skip to content</button>
       <header>
         <a class="brand" href=${routeHash('view')}><img src="/icons/icon.svg" alt="" /><span class="brand-name">Alternet</span></a>
         <nav aria-label="Main">
@@ -207,6 +219,14 @@ export class AnApp extends LitElement {
         ${screen === 'settings' ? html`<an-settings-page class="page" .session=${session}></an-settings-page>` : nothing}
       </main>
     `
+  }
+
+  /** The skip link: the focus goes past the header and navigation, to the screen. */
+  private skipToContent(): void {
+    const main = this.renderRoot.querySelector<HTMLElement>('main')
+    const first = main?.querySelector<HTMLElement>('an-browser-frame:not([hidden]), .page')
+    main?.focus()
+    first?.scrollIntoView({ block: 'start' })
   }
 
   private renderPhase() {

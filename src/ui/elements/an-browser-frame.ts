@@ -120,12 +120,21 @@ export class AnBrowserFrame extends LitElement {
         font-size: 1.05em;
       }
       @media (max-width: 30rem) {
-        form {
-          flex-wrap: wrap;
-        }
+        /* One row on a phone: the site gets the height a second row would take. */
+        form,
+        .nav,
         .bar {
-          flex-basis: 100%;
-          order: -1;
+          gap: 0.2rem;
+        }
+        .nav button {
+          min-width: 2.5rem;
+          padding: 0.25rem 0;
+        }
+        .bar button {
+          padding-inline: 0.75rem;
+        }
+        .frame {
+          min-height: 70vh;
         }
       }
     `,
@@ -185,7 +194,11 @@ export class AnBrowserFrame extends LitElement {
       href = parsed.href
       site = parsed.site
     } catch (error) {
+      // No site under an address that does not parse: the previous one must not stay shown.
       this.error = error
+      this.site = ''
+      this.shown = undefined
+      this.loading = false
       return
     }
     if (href === this.history.current && !push) return
@@ -274,7 +287,11 @@ export class AnBrowserFrame extends LitElement {
       ${shown?.offlineCopy !== undefined ? this.renderOfflineCopy(shown.offlineCopy) : nothing}
       ${
         shown?.error !== undefined
-          ? html`<p class="warning" role="status" data-error=${shown.error}>${errorText({ name: shown.error }).title}.</p>`
+          ? html`<p class="warning" role="status" data-error=${shown.error}>${errorText({ name: shown.error }).title}.${
+              shown.error === 'NameNotFoundError'
+                ? html` The name is free: <a href=${routeHash('publish', this.site)}>Publish this name</a>.`
+                : nothing
+            }</p>`
           : nothing
       }
       ${

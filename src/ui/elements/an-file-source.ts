@@ -146,6 +146,10 @@ export class AnFileSource extends LitElement {
       </div>
       <div
         class="drop ${this.dragging ? 'dragging' : ''}"
+        role="button"
+        tabindex="0"
+        @keydown=${this.onDropKey}
+        @click=${() => this.renderRoot.querySelector<HTMLInputElement>('#files')?.click()}
         @dragover=${this.onDragOver}
         @dragleave=${() => (this.dragging = false)}
         @drop=${this.onDrop}
@@ -218,6 +222,19 @@ export class AnFileSource extends LitElement {
     }
     this.page = undefined
     this.set(files, 'drop')
+  }
+
+  /** Enter or Space on the drop zone opens the file chooser, as a click does. */
+  private onDropKey(event: KeyboardEvent): void {
+    if (event.key !== 'Enter' && event.key !== ' ') return
+    event.preventDefault()
+    this.renderRoot.querySelector<HTMLInputElement>('#files')?.click()
+  }
+
+  /** Opens the editor with `page` as the site's one page (the current content of a site). */
+  openEditor(page: string): void {
+    this.page = page
+    this.set([{ path: '/index.html', content: page, type: 'text/html' }], 'editor')
   }
 
   private toggleEditor(): void {

@@ -20,6 +20,7 @@ export class AnNetworkStatus extends LitElement {
     css`
       :host {
         display: block;
+        position: relative;
         font-size: 0.9rem;
       }
       details > summary {
@@ -49,8 +50,33 @@ export class AnNetworkStatus extends LitElement {
       .dot.down {
         background: var(--an-danger);
       }
+      /* Opens over the page, not inside the header: the page does not move. */
       .panel {
-        padding: 0.5rem;
+        position: absolute;
+        top: calc(100% + 0.25rem);
+        right: 0;
+        z-index: 10;
+        width: min(26rem, calc(100vw - 1rem));
+        max-height: 70vh;
+        overflow-y: auto;
+        padding: 0.75rem;
+        background: var(--an-surface);
+        border: 1px solid var(--an-border);
+        border-radius: var(--an-radius);
+        box-shadow: 0 0.5rem 1.5rem rgb(0 0 0 / 0.25);
+        overflow-wrap: anywhere;
+      }
+      .panel h3 {
+        margin-top: 0.75rem;
+      }
+      @media (max-width: 30rem) {
+        .panel {
+          position: fixed;
+          top: 3.5rem;
+          left: 0.5rem;
+          right: 0.5rem;
+          width: auto;
+        }
       }
       ul {
         margin: 0.25rem 0;
@@ -106,7 +132,7 @@ export class AnNetworkStatus extends LitElement {
         summary = ''
     }
     return html`
-      <details>
+      <details @keydown=${this.onKeydown}>
         <summary>
           <span class="visually-hidden">Network status:</span>
           <span class="dot ${tone}" aria-hidden="true"></span>
@@ -129,6 +155,14 @@ export class AnNetworkStatus extends LitElement {
           : nothing
       }
     `
+  }
+
+  /** Escape closes the open panel and gives the focus back to its summary. */
+  private onKeydown(event: KeyboardEvent): void {
+    const details = event.currentTarget as HTMLDetailsElement
+    if (event.key !== 'Escape' || !details.open) return
+    details.open = false
+    details.querySelector('summary')?.focus()
   }
 
   private renderDetails(session: AlternetSession, relays: RelayInfo[]) {

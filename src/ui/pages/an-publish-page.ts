@@ -11,7 +11,10 @@ import { parseAddress, parseSiteName } from '../../core/names/index.ts'
 import type { PublishFile, PublishProgress, PublishedSiteResult } from '../../net/index.ts'
 import type { AnFileSource } from '../elements/an-file-source.ts'
 import { namedError } from '../error-text.ts'
-import { formatDate } from '../format.ts'
+import { displayPaths } from '../elements/an-file-source.ts'
+import { displaySite, formatDate } from '../format.ts'
+import { viewerLink } from '../router.ts'
+import { currentContent, type CurrentContent } from '../current-content.ts'
 import {
   AVAILABILITY_DEBOUNCE_MS,
   checkAvailability,
@@ -55,6 +58,11 @@ export function progressText(progress: PublishProgress): string {
   }
 }
 
+/** Whether the files have the page the site's address opens: `/index.html`. */
+export function hasIndexPage(files: readonly PublishFile[]): boolean {
+  return displayPaths(files).some((path) => path.toLowerCase() === '/index.html')
+}
+
 /** The publish screen. */
 export class AnPublishPage extends LitElement {
   static override properties = {
@@ -67,6 +75,7 @@ export class AnPublishPage extends LitElement {
     progress: { state: true },
     result: { state: true },
     error: { state: true },
+    current: { state: true },
   }
 
   static override styles = [
@@ -100,6 +109,23 @@ export class AnPublishPage extends LitElement {
       .availability {
         min-height: 1.5rem;
       }
+      .done {
+        border: 2px solid var(--an-ok);
+        scroll-margin-top: 1rem;
+      }
+      .done h3 {
+        font-size: 1.35rem;
+        margin-top: 0;
+      }
+      .done h3:focus {
+        outline: none;
+      }
+      .done .open {
+        display: inline-block;
+        font-size: 1.1rem;
+        padding: 0.75rem 1.5rem;
+        margin: 0.25rem 0 0.75rem;
+      }
     `,
   ]
 
@@ -114,11 +140,15 @@ export class AnPublishPage extends LitElement {
   declare private progress: PublishProgress | undefined
   declare private result: PublishedSiteResult | undefined
   declare private error: unknown
+  /** What the site being updated holds now, once read from this device. */
+  declare private current: CurrentContent | undefined
 
   private readonly source = createRef<AnFileSource>()
+  private readonly done = createRef<HTMLElement>()
 
   private readonly availability = new Task(this, {
-    args: () => [this.session?.peer, this.name, this.topic] as const,
+    // The result is an argument so the line says "yours" once the name is published.
+    args: () => [this.session?.peer, this.name, this.topic, this.result] as const,
     task: async ([peer, name, topic], { signal }): Promise<Availability | undefined> => {
       if (peer === undefined) return undefined
       if (name.trim() === '' || topic.trim() === '') return { state: 'empty' }
@@ -138,6 +168,7 @@ export class AnPublishPage extends LitElement {
   }
 
   override willUpdate(changed: Map<string, unknown>): void {
+    if (changed.has('site') && this.site !== '') void this.loadCurrent(this.site)
     if (changed.has('site') && this.site !== '') {
       try {
         const parsed = parseSiteName(decodeURIComponent(this.site))
@@ -151,12 +182,14 @@ export class AnPublishPage extends LitElement {
 
   override render() {
     return html`
-      <h2>Publish a site</h2>
+      <h2>${this.site !== '' && this.current !== undefined ? `Update ${decodeURIComponent(this.site)}` : 'Publish a site'}</h2>
+      ${this.renderCurrent()}
       <p class="hint">Your site is stored in this browser and served from it to the people who visit. Keep this tab open, or come back daily, so the name stays yours.</p>
       <form @submit=${this.onSubmit} novalidate>
         <section class="card">
           <h3>1. Content</h3>
           <an-file-source ${ref(this.source)} @files-change=${(e: CustomEvent<PublishFile[]>) => (this.files = e.detail)}></an-file-source>
+          ${this.files.length > 0 && !hasIndexPage(this.files) ? html`<p class="warning" role="status" data-no-index>There is no <span class="mono">index.html</span> at the top of these files, so the site’s address will show “page not found”. Add one, or share links to the pages inside.</p>` : nothing}
         </section>
         <section class="card">
           <h3>2. Address</h3>
@@ -173,19 +206,56 @@ export class AnPublishPage extends LitElement {
           <p class="hint">The address will be <span class="mono">an://${this.name.trim() || 'name'}:${this.topic.trim() || 'topic'}</span>. The same name under another topic is another site.</p>
           <div id="availability" class="availability" aria-live="polite">${this.renderAvailability()}</div>
         </section>
-        <p><button type="submit" class="primary" ?disabled=${this.busy}>Publish</button></p>
+        <p><button type="submit" class="primary" ?disabled=${this.busy || this.availability.value?.state === 'held'}>Publish</button></p>
       </form>
       ${this.progress !== undefined ? this.renderProgress(this.progress) : nothing}
       <an-error-message .error=${this.error}></an-error-message>
       ${
         this.result !== undefined
-          ? html`<section class="card" aria-labelledby="done">
-            <h3 id="done">Your site is live</h3>
+          ? html`<section class="card done" aria-labelledby="done" ${ref(this.done)}>
+            <h3 id="done" tabindex="-1">✓ Your site is live</h3>
+            <a class="button primary open" href=${viewerLink(parseAddress(`an://${this.result.site}`).href)}>Open ${displaySite(this.result.site)}</a>
             <an-share-link address=${parseAddress(`an://${this.result.site}`).href}></an-share-link>
           </section>`
           : nothing
       }
     `
+  }
+
+  override updated(changed: Map<string, unknown>): void {
+    // A success far below the form would go unseen, on a phone two screens down.
+    if (changed.has('result') && this.result !== undefined) void this.revealResult()
+  }
+
+  /** Scrolls the result to the top of the screen once its share link (and QR code) has its height. */
+  private async revealResult(): Promise<void> {
+    const done = this.done.value
+    if (done === undefined) return
+    await done.querySelector('an-share-link')?.updateComplete
+    done.scrollIntoView({ block: 'start' })
+    done.querySelector<HTMLElement>('h3')?.focus({ preventScroll: true })
+  }
+
+  private renderCurrent() {
+    const current = this.current
+    if (this.site === '' || current === undefined) return nothing
+    if (current.page !== undefined)
+      return html`<p class="hint" role="status">The current page is open in the editor below: change it and publish again.</p>`
+    return html`<p class="hint" role="status">It now holds ${current.files} ${current.files === 1 ? 'file' : 'files'}. Pick the files of the new version: they replace all of them.</p>`
+  }
+
+  /** Reads the site's current content; a page written in the editor reopens there. */
+  private async loadCurrent(route: string): Promise<void> {
+    this.current = undefined
+    const peer = await this.session?.whenRunning().catch(() => undefined)
+    if (peer === undefined) return
+    const found = await currentContent(peer, decodeURIComponent(route)).catch(() => undefined)
+    if (found === undefined || route !== this.site) return
+    this.current = found
+    if (found.page !== undefined) {
+      await this.updateComplete
+      this.source.value?.openEditor(found.page)
+    }
   }
 
   private renderAvailability() {
@@ -202,11 +272,11 @@ export class AnPublishPage extends LitElement {
           case 'invalid':
             return html`<an-error-message .error=${found.error}></an-error-message>`
           case 'free':
-            return html`<span class="ok">✓ ${found.site} is free.</span>`
+            return html`<span class="ok">✓ ${displaySite(found.site)} is free.</span>`
           case 'yours':
-            return html`<span class="ok">✓ ${found.site} is yours: publishing replaces its content.</span>`
+            return html`<span class="ok">✓ ${displaySite(found.site)} is yours: publishing replaces its content.</span>`
           case 'held':
-            return html`<span class="error" data-availability="held">✗ ${found.site} is held by another key (<span class="mono">${found.holder}</span>) until ${formatDate(found.until)}.</span>`
+            return html`<span class="error" data-availability="held">✗ ${displaySite(found.site)} is held by another key (<span class="mono">${found.holder}</span>) until ${formatDate(found.until)}.</span>`
           case 'unknown':
             return html`<span class="hint">Could not check ${found.site} now; you can still try to publish.</span>`
         }
@@ -238,10 +308,8 @@ export class AnPublishPage extends LitElement {
       return
     }
     if (this.files.length === 0) {
-      this.error = namedError(
-        'InvalidSiteFilesError',
-        'Pick files or a folder, drop them here, or write a page.',
-      )
+      // The registry's words say it all: the own message is its explanation, shown once.
+      this.error = namedError('InvalidSiteFilesError', 'A site needs at least one file.')
       return
     }
     this.busy = true

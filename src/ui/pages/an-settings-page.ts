@@ -74,6 +74,9 @@ export class AnSettingsPage extends LitElement {
         gap: 0.5rem;
         align-items: end;
       }
+      li {
+        margin: 0.25rem 0;
+      }
       .add > div {
         flex: 1;
         min-width: 0;
@@ -141,11 +144,12 @@ export class AnSettingsPage extends LitElement {
         <p class="hint">A relay’s revokers can withdraw any name for you. Only the relays ticked here may do so; by default only the relay that served this app.</p>
         <form class="add" @submit=${this.onAddRelay}>
           <div>
-            <label for="relay">Relay URL</label>
-            <input id="relay" type="url" inputmode="url" placeholder="https://relay.example.org" autocomplete="off" />
+            <label for="relay">Relay URL or address</label>
+            <input id="relay" type="text" inputmode="url" placeholder="https://relay.example.org" autocomplete="off" autocapitalize="off" spellcheck="false" aria-describedby="relay-hint" />
           </div>
           <button type="submit">Add relay</button>
         </form>
+        <p id="relay-hint" class="hint">Its web address, or its full network address (<span class="mono">/dns4/…/p2p/…</span>).</p>
         <an-error-message .error=${this.relayError}></an-error-message>
         ${this.relayAdded !== undefined ? html`<p role="status" class="ok">Connected to ${this.relayAdded}.</p>` : nothing}
       </section>
@@ -194,7 +198,7 @@ export class AnSettingsPage extends LitElement {
     const trust = this.revokers.value?.get(relay.source)
     const keys = trust?.keys ?? []
     return html`<li>
-      <span class="mono">${relay.source}</span>: ${relay.connected ? 'connected' : 'not connected'}
+      <span class="mono">${relay.source}</span>: ${relay.connected ? 'connected' : 'not connected'}${this.renderRemove(relay.source)}
       ${
         keys.length === 0
           ? html`<br /><span class="hint">names no revokers</span>`
@@ -226,6 +230,19 @@ export class AnSettingsPage extends LitElement {
 
   private unticked(boxes: NodeListOf<HTMLInputElement>, source: string): boolean {
     return [...boxes].some((box) => box.dataset.revokers === source && !box.checked)
+  }
+
+  /** A Remove button for a relay the person added (the one that served the app stays). */
+  private renderRemove(source: string) {
+    if (this.session?.addedRelays().includes(source) !== true) return nothing
+    return html` <button type="button" aria-label="Remove relay ${source}" @click=${() => this.onRemoveRelay(source)}>Remove</button>`
+  }
+
+  private async onRemoveRelay(relay: string): Promise<void> {
+    this.relayError = undefined
+    this.relayAdded = undefined
+    await this.session?.removeRelay(relay)
+    this.requestUpdate()
   }
 
   private async onAddRelay(event: Event): Promise<void> {

@@ -7,7 +7,7 @@
 import { Task } from '@lit/task'
 import { LitElement, css, html, nothing } from 'lit'
 import type { PublishedSite } from '../../storage/index.ts'
-import { formatAge, formatBytes, formatDate } from '../format.ts'
+import { displaySite, formatAge, formatBytes, formatDate } from '../format.ts'
 import { routeHash, viewerLink } from '../router.ts'
 import type { AlternetSession } from '../session/alternet-session.ts'
 import { SessionController } from '../session/session-controller.ts'
@@ -98,7 +98,7 @@ export class AnSitesPage extends LitElement {
     const address = `an://${site.site}`
     return html`
       <li class="card" aria-labelledby="site-${site.site}">
-        <h3 id="site-${site.site}"><a href=${viewerLink(address)} class="mono">${address}</a></h3>
+        <h3 id="site-${site.site}"><a href=${viewerLink(address)} class="mono">an://${displaySite(site.site)}</a></h3>
         <dl>
           <dt>Hosted here</dt>
           <dd>${site.hosted ? `yes${bytes !== undefined ? `, ${formatBytes(bytes)}` : ''}` : 'no: only the name is kept up'}</dd>

@@ -18,6 +18,7 @@ import { relayManagerOf } from '../../net/node/relay-manager.ts'
 import {
   addSavedRelay,
   isLocalDevelopment,
+  removeSavedRelay,
   savedRelays,
   savedRevokerRelays,
 } from './relay-settings.ts'
@@ -125,12 +126,34 @@ export class AlternetSession extends EventTarget {
     await this.startPeer()
   }
 
-  /** Adds a relay by URL or multiaddr, dials it now and keeps it for the next start. */
+  /**
+   * Adds a relay by URL or multiaddr and dials it now; kept for the next start only once it
+   * connected. One that fails is forgotten at once, not left failing on the list.
+   */
   async addRelay(relay: string): Promise<void> {
     const manager = this.peer?.relays
     if (manager === undefined) throw new NodeNotRunningError('The node is not running in this tab.')
+    try {
+      await manager.add(relay)
+    } catch (error) {
+      await manager.remove?.(relay).catch(() => undefined)
+      this.changed()
+      throw error
+    }
     addSavedRelay(relay)
-    await manager.add(relay)
+    this.changed()
+  }
+
+  /** Forgets a relay the person added: no more dials, now or at the next start. */
+  async removeRelay(relay: string): Promise<void> {
+    removeSavedRelay(relay)
+    await this.peer?.relays?.remove?.(relay)
+    this.changed()
+  }
+
+  /** The relays the person added (the one that served the app is not among them). */
+  addedRelays(): string[] {
+    return savedRelays()
   }
 
   /** Reads the owner key again (after an import). */

@@ -50,6 +50,12 @@ export function saveRevokerRelays(sources: readonly string[]): void {
   localStorage.setItem(REVOKER_RELAYS_KEY, JSON.stringify(sources))
 }
 
+/** Forgets `relay`: the next start no longer dials it. */
+export function removeSavedRelay(relay: string): void {
+  const entry = relay.trim()
+  localStorage.setItem(RELAYS_KEY, JSON.stringify(savedRelays().filter((r) => r !== entry)))
+}
+
 /** Whether `hostname` is this computer: loopback, `localhost` or a `*.localhost` name. */
 export function isLocalDevelopment(hostname: string): boolean {
   return (

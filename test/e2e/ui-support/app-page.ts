@@ -183,3 +183,57 @@ export async function showNameDetails(page: Page): Promise<void> {
   const about = page.locator('details.about')
   if ((await about.getAttribute('open')) === null) await about.getByText('About this name').click()
 }
+
+/** An error class name (`NameNotFoundError`): never in words a person reads. */
+export const ERROR_CLASS_NAME = /[A-Z][a-z]+Error\b/
+
+/**
+ * Every text a person reads on the page, through shadow roots and into same-process frames:
+ * visible text, and the labels, titles, placeholders and alt texts read aloud.
+ */
+export async function readableText(page: Page): Promise<string> {
+  const texts: string[] = []
+  for (const frame of page.frames()) {
+    const text = await frame
+      .evaluate(() => {
+        const out: string[] = []
+        const walk = (root: Document | ShadowRoot | Element): void => {
+          for (const element of root.querySelectorAll('*')) {
+            const html = element as HTMLElement
+            for (const attribute of ['aria-label', 'title', 'placeholder', 'alt']) {
+              const value = html.getAttribute(attribute)
+              if (value !== null) out.push(value)
+            }
+            if (html.shadowRoot !== null) walk(html.shadowRoot)
+          }
+        }
+        walk(document)
+        const visible = (root: Document | ShadowRoot): void => {
+          const body = root instanceof Document ? root.body : root
+          if (body instanceof HTMLElement) out.push(body.innerText)
+          for (const element of root.querySelectorAll('*'))
+            if (element.shadowRoot !== null) {
+              for (const child of element.shadowRoot.children)
+                if (child instanceof HTMLElement && child.checkVisibility())
+                  out.push(child.innerText)
+              visible(element.shadowRoot)
+            }
+        }
+        visible(document)
+        return out.join('\n')
+      })
+      .catch(() => '')
+    texts.push(text)
+  }
+  return texts.join('\n')
+}
+
+/** Fails when an error class name shows in text a person reads on the page. */
+export async function noErrorClassNames(page: Page, where: string): Promise<void> {
+  const text = await readableText(page)
+  const found = ERROR_CLASS_NAME.exec(text)
+  if (found !== null)
+    throw new Error(
+      `${where}: "${found[0]}" shows in: …${text.slice(Math.max(0, found.index - 80), found.index + 40)}…`,
+    )
+}
