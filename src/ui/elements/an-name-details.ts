@@ -7,7 +7,7 @@
 import { Task } from '@lit/task'
 import { LitElement, css, html, nothing } from 'lit'
 import type { ResolvedName } from '../../net/naming/index.ts'
-import type { OwnerKeyChangedError } from '../../net/index.ts'
+import type { NameContestedError, OwnerKeyChangedError } from '../../net/index.ts'
 import { base58btc } from 'multiformats/bases/base58'
 import { clearOriginsForKeyChange } from '../../bridge/clear-site-origins.ts'
 import { fingerprint } from '../../storage/fingerprint.ts'
@@ -20,6 +20,12 @@ interface Details {
   resolved: ResolvedName
   owner: string
   mine: boolean
+}
+
+/** A name whose holders tie on a first visit: each holder with its fingerprint, for the person to pick. */
+interface Contested {
+  error: NameContestedError
+  holders: Array<{ holder: Uint8Array; fingerprint: string; servers: number }>
 }
 
 /** Shows the resolution of `site`. */
@@ -54,9 +60,26 @@ export class AnNameDetails extends LitElement {
 
   private readonly details = new Task(this, {
     args: () => [this.session?.peer, this.site, this.generation] as const,
-    task: async ([peer, site, generation], { signal }) => {
+    task: async (
+      [peer, site, generation],
+      { signal },
+    ): Promise<Details | Contested | undefined> => {
       if (peer === undefined || site === '') return undefined
-      const resolved = await peer.naming.resolve(site, { signal, fresh: generation > 0 })
+      let resolved: ResolvedName
+      try {
+        resolved = await peer.naming.resolve(site, { signal, fresh: generation > 0 })
+      } catch (error) {
+        if ((error as Error)?.name !== 'NameContestedError') throw error
+        const contested = error as NameContestedError
+        const holders = await Promise.all(
+          contested.offers.map(async ({ holder, servers }) => ({
+            holder,
+            servers,
+            fingerprint: await fingerprint(holder),
+          })),
+        )
+        return { error: contested, holders } satisfies Contested
+      }
       const ownerKey = resolved.record.body.owner
       const mine =
         this.session?.owner !== undefined && equalBytes(this.session.owner.publicKey, ownerKey)
@@ -77,7 +100,9 @@ export class AnNameDetails extends LitElement {
       complete: (details) =>
         details === undefined
           ? html`<p class="hint">Waiting for your node…</p>`
-          : this.renderDetails(details),
+          : 'holders' in details
+            ? this.renderContested(details)
+            : this.renderDetails(details),
       error: (error) =>
         (error as Error)?.name === 'OwnerKeyChangedError'
           ? this.renderKeyChange(error as OwnerKeyChangedError)
@@ -123,6 +148,37 @@ export class AnNameDetails extends LitElement {
       <p class="hint">Trusting it also removes what the earlier owner’s site stored in this browser.</p>
       <an-error-message .error=${this.acceptError}></an-error-message>
     `
+  }
+
+  private renderContested({ error, holders }: Contested) {
+    return html`
+      <an-error-message .error=${error}></an-error-message>
+      <p>Owners the name servers returned, equally often:</p>
+      <ul class="holders">
+        ${holders.map(
+          ({ holder, fingerprint, servers }) => html`<li>
+            <span class="mono">${fingerprint}</span> (${servers} ${servers === 1 ? 'server' : 'servers'})
+            <button @click=${() => this.pickHolder(error.site, holder)} aria-label="Trust the owner ${fingerprint}">Trust this owner</button>
+          </li>`,
+        )}
+      </ul>
+      <p class="hint">Pick only the key whose fingerprint the site’s owner gave you.</p>
+      <an-error-message .error=${this.acceptError}></an-error-message>
+    `
+  }
+
+  private async pickHolder(site: string, holder: Uint8Array): Promise<void> {
+    const peer = this.session?.peer
+    if (peer === undefined) return
+    this.acceptError = undefined
+    try {
+      await peer.naming.acceptKeyChange(site, holder)
+    } catch (error) {
+      this.acceptError = error
+      return
+    }
+    this.generation++
+    this.dispatchEvent(new CustomEvent('key-accepted', { bubbles: true, composed: true }))
   }
 
   private async acceptKey(error: OwnerKeyChangedError): Promise<void> {
