@@ -13,12 +13,19 @@ import { launchChromium, newPerson } from './support/browser.ts'
 import { bounded, harnessReady, siteFrame } from './support/site-frame.ts'
 import { describe, it, before, after } from '../support/spec.ts'
 import { deepEqual, ok } from '../support/assert.ts'
+import { eventually } from '../support/eventually.ts'
 
 const ATTACKER = 'cookies:sec'
 const OTHER = 'victim:sec'
 /** Cookies Chromium keeps per domain, and the largest name + value it accepts. */
 const COOKIES = 180
 const COOKIE_BYTES = 4000
+/**
+ * Node's default limit on a request head (16 KiB), over which a relay with default settings
+ * answers 431. Chromium keeps fewer than COOKIES of these at times (it evicts by its own rules),
+ * so the spec needs only several times this much to reach the page.
+ */
+const NODE_DEFAULT_HEADER_BYTES = 16 * 1024
 
 describe('parent-domain cookies from a site (Chromium)', () => {
   let dist: string
@@ -63,8 +70,12 @@ describe('parent-domain cookies from a site (Chromium)', () => {
         },
         [COOKIES, COOKIE_BYTES, parent] as const,
       )
-      const sent = await page.evaluate(() => document.cookie.length)
-      ok(sent > 100 * COOKIE_BYTES, `the app's domain carries ${sent} bytes of cookies`)
+      // The site's cookie writes reach the browser's cookie store, and so the app, a moment later.
+      await eventually('the site’s cookies to reach the app’s domain', async () =>
+        (await page.evaluate(() => document.cookie.length)) > 4 * NODE_DEFAULT_HEADER_BYTES
+          ? true
+          : undefined,
+      )
 
       const statuses = await page.evaluate(async () => {
         const status = async (path: string) =>
