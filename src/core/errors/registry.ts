@@ -77,8 +77,9 @@ export const ERROR_REGISTRY: Readonly<Record<string, ErrorEntry>> = {
   BadRequestPathError: {
     status: 400,
     kind: 'bad-address',
-    title: 'This address is not valid',
-    explanation: 'The address or path cannot name anything on an Alternet site.',
+    title: 'This address is not a page of the site',
+    explanation:
+      'Its path cannot name a page of an Alternet site: paths under /__an/ belong to Alternet itself, and a path may not climb out of the site.',
     action: 'Check the address and try again.',
   },
   MethodNotAllowedError: {
