@@ -61,7 +61,8 @@ describe('a visitor when the network or the host is gone (Chromium, through the 
   before(
     bounded(240_000, async () => {
       appDir = await buildApp()
-      relay = await startAppRelay(appDir)
+      // A relay that mirrors nothing: these specs judge what a visitor sees when no host is left.
+      relay = await startAppRelay(appDir, ['--mirror-policy', 'none'])
       browser = await launchChromium()
       a = await newPerson(browser)
       b = await newPerson(browser)

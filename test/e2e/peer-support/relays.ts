@@ -39,7 +39,16 @@ export async function startNetwork(count: number, appDir: string): Promise<TestN
   const start = async (extra: string[]): Promise<TestRelay> => {
     const dir = await tempDir('an-peer-relay-')
     dirs.push(dir)
-    const process = await startRelay(dir, ['--dev', '--log-level', 'warn', ...extra])
+    // These relays mirror nothing: the peer specs judge what browser hosts serve (and what a
+    // visitor does when they lie or leave); mirrors have their own specs (test/relay/mirror*).
+    const process = await startRelay(dir, [
+      '--dev',
+      '--log-level',
+      'warn',
+      '--mirror-policy',
+      'none',
+      ...extra,
+    ])
     const relay: TestRelay = {
       process,
       peerId: process.peerId,

@@ -25,9 +25,9 @@ export interface AppRelay {
 }
 
 /** Starts a relay (loopback, `--dev`) serving the app built in `appDir`. */
-export async function startAppRelay(appDir: string): Promise<AppRelay> {
+export async function startAppRelay(appDir: string, extra: string[] = []): Promise<AppRelay> {
   const dataDir = await tempDir('an-e2e-relay-')
-  const relay = await startRelay(dataDir, ['--app-dir', appDir, '--dev'])
+  const relay = await startRelay(dataDir, ['--app-dir', appDir, '--dev', ...extra])
   const port = new URL(relay.http).port
   const appOrigin = `http://an.localhost:${port}`
   return {
