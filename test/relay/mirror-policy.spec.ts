@@ -29,6 +29,11 @@ import type { MirrorStatus } from '../../relay-node/src/mirror/index.ts'
 
 const KIB = 1024
 const SCAN = ['--mirror-scan-interval', '2s']
+/**
+ * Every live relay placed: relays of other runs on this machine can be among the live relays a
+ * relay finds, and a site it is then not placed for would be evicted first, whatever its age.
+ */
+const EVERY = ['--mirror-replicas', '64']
 
 /** Waits until `relay` has decided about `site` (complete or refused) and returns its answer. */
 async function decided(visitor: Visitor, relay: RelayProcess, site: string): Promise<MirrorStatus> {
@@ -63,6 +68,7 @@ describe('mirror policy, quotas and eviction', () => {
     none = await startRelay(`${dir}/none`, [...SCAN, '--mirror-policy', 'none'])
     small = await startRelay(`${dir}/small`, [
       ...SCAN,
+      ...EVERY,
       '--mirror-owner-quota',
       '1MiB',
       '--mirror-max-bytes',
