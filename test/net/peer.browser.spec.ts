@@ -87,10 +87,11 @@ describe('two browser peers in one page, against real relays', () => {
     assert.equal(published.files, expected.size + 1)
     assert.ok(published.accepted >= 1)
     const phases = progress.map((p) => p.phase)
-    const order = ['hashing', 'storing', 'announcing', 'done']
+    // 'mirroring' comes only when a connected relay mirrors sites (these relays do not).
+    const order = ['hashing', 'storing', 'announcing', 'mirroring', 'done']
     for (let i = 1; i < phases.length; i++)
       assert.ok(order.indexOf(phases[i]) >= order.indexOf(phases[i - 1]), phases.join())
-    for (const phase of order)
+    for (const phase of order.filter((p) => p !== 'mirroring'))
       assert.ok(phases.includes(phase as PublishProgress['phase']), `${phase} reported`)
     const hashing = progress.filter((p) => p.phase === 'hashing')
     assert.ok(hashing.length > 80, 'a report per chunk')

@@ -74,6 +74,10 @@ function startSlot(slot, bootstrap) {
     '--webrtc-port',
     ports.webrtc,
     '--dev',
+    // The browser suites judge browser peers as hosts (stopping hosting included); mirrors,
+    // which would answer for them, have their own specs (test/relay/mirror*.spec.ts).
+    '--mirror-policy',
+    'none',
     '--log-level',
     process.env.ALTERNET_TEST_RELAY_LOG ?? 'warn',
     ...bootstrap.flatMap((addr) => ['--bootstrap', addr]),
