@@ -15,7 +15,7 @@ import {
   NO_FRAMING_HEADERS,
   ORIGIN_AGENT_CLUSTER,
 } from '../../src/bridge/security-headers.ts'
-import { fromOriginLabel } from '../../src/core/names/index.ts'
+import { fromOriginLabel } from '@alternet/core/names'
 
 /** Path prefix of the files a site origin serves (ours, not the site's). */
 export const SITE_ORIGIN_PREFIX = '/__an/'

@@ -17,14 +17,9 @@ import type { Registry } from 'prom-client'
 import { Key } from 'interface-datastore'
 import { base32 } from 'multiformats/bases/base32'
 import { CID } from 'multiformats/cid'
-import { equals, toHex } from '../../../src/core/bytes.ts'
-import {
-  DHT_KEY_PREFIX,
-  decodeRecord,
-  dhtKey,
-  type SignedRecord,
-} from '../../../src/core/records/index.ts'
-import { createRouteServer, type RouteServer } from '../../../src/net/route/index.ts'
+import { equals, toHex } from '@alternet/core/bytes'
+import { DHT_KEY_PREFIX, decodeRecord, dhtKey, type SignedRecord } from '@alternet/core/records'
+import { createRouteServer, type RouteServer } from '@alternet/net/route'
 import { DHT_RECORD_PREFIX } from '../constants.ts'
 import type { Logger } from '../log.ts'
 import type { RelayNode } from '../node.ts'
@@ -38,11 +33,7 @@ import {
 } from './constants.ts'
 import { MirrorRefusedError } from './errors.ts'
 import { createMirrorMetrics, type MirrorMetrics } from './mirror-metrics.ts'
-import {
-  answerStatus,
-  type MirrorQuestion,
-  type MirrorStatus,
-} from '../../../src/net/mirror/mirror-status.ts'
+import { answerStatus, type MirrorQuestion, type MirrorStatus } from '@alternet/net/mirror'
 import { MirrorStore } from './mirror-store.ts'
 import { isPlacedOn } from './placement.ts'
 import { pullSite, type WantedBlock } from './pull-site.ts'
