@@ -5,8 +5,8 @@
  */
 import { Key } from 'interface-datastore'
 import { base32 } from 'multiformats/bases/base32'
-import { equals, toHex } from '../../../src/core/bytes.ts'
-import { dhtKey, type SignedRecord } from '../../../src/core/records/index.ts'
+import { equals, toHex } from '@alternet/core/bytes'
+import { dhtKey, type SignedRecord } from '@alternet/core/records'
 import { DHT_RECORD_PREFIX } from '../constants.ts'
 import { MirrorRefusedError } from './errors.ts'
 import { roomFor, type EvictionCandidate } from './eviction.ts'

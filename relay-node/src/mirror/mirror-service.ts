@@ -18,8 +18,8 @@
  */
 import type { PeerId } from '@libp2p/interface'
 import { Libp2pRecord } from '@libp2p/record'
-import type { MirrorQuestion, MirrorStatus } from '../../../src/net/mirror/mirror-status.ts'
-import type { RouteServer } from '../../../src/net/route/index.ts'
+import type { MirrorQuestion, MirrorStatus } from '@alternet/net/mirror'
+import type { RouteServer } from '@alternet/net/route'
 import { DHT_RECORD_PREFIX } from '../constants.ts'
 import { provideAll } from './announce.ts'
 import { MIRROR_PROTOCOL, MIRROR_REPROVIDE_INTERVAL_MS } from './constants.ts'

@@ -4,7 +4,7 @@
  * @module
  */
 import { CID } from 'multiformats/cid'
-import { createRouteServer, type RouteServer } from '../../../src/net/route/index.ts'
+import { createRouteServer, type RouteServer } from '@alternet/net/route'
 import { isServable, type MirrorState } from './mirror-state.ts'
 
 /** Whether `cid` is a block of a servable site this relay holds. */

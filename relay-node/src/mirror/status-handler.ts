@@ -7,7 +7,7 @@ import {
   answerStatus,
   type MirrorQuestion,
   type MirrorStatus,
-} from '../../../src/net/mirror/mirror-status.ts'
+} from '@alternet/net/mirror'
 import { MIRROR_PROTOCOL } from './constants.ts'
 import { isServable, type MirrorState } from './mirror-state.ts'
 import { answerWithRecords, type KeeperContext } from './presigned-keeper.ts'

@@ -41,6 +41,6 @@ export const ROOT_HEADER = 'x-an-root'
  * cache while this node could reach no DHT server to look it up again, and every byte came
  * from blocks kept (and verified) on this device. Its value is when that record was last
  * received from the network (ISO 8601): the copy is the site as it was then. The site service
- * worker uses the same header for its Cache Storage copies (`src/bridge/constants.ts`).
+ * worker uses the same header for its Cache Storage copies (`src/origins/shared/constants.ts`).
  */
 export const OFFLINE_COPY_HEADER = 'x-an-offline-copy'
