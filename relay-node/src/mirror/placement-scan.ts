@@ -8,12 +8,7 @@
  */
 import type { PeerId } from '@libp2p/interface'
 import { equals } from '@alternet/core/bytes'
-import {
-  DHT_KEY_PREFIX,
-  decodeRecord,
-  dhtKey,
-  type SignedRecord,
-} from '@alternet/core/records'
+import { DHT_KEY_PREFIX, decodeRecord, dhtKey, type SignedRecord } from '@alternet/core/records'
 import { MIRROR_RESCAN_DEBOUNCE_MS, MIRROR_STATUS_TIMEOUT_MS } from './constants.ts'
 import { probeLiveRelays } from './live-relays.ts'
 import { isServable, REFUSAL_RETRY_MS, type MirrorState } from './mirror-state.ts'
