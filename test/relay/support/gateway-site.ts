@@ -1,6 +1,7 @@
 /**
- * The site gateway specs publish: an HTML page with a stylesheet and a PNG image, a folder
- * with its index, the site's 404 page, and a file of several chunks.
+ * The site gateway specs publish: an HTML page with a stylesheet, a PNG image and a script that
+ * renames it (so a browser with JavaScript off is seen to be off), a folder with its index, the
+ * site's 404 page, and a file of several chunks.
  * @module
  */
 import { crc32, deflateSync } from 'node:zlib'
@@ -47,7 +48,7 @@ export const GATEWAY_FILES: Record<string, Uint8Array> = {
     '<!doctype html><html><head><meta charset="utf-8"><title>Gateway page</title>' +
       '<link rel="stylesheet" href="style.css"></head>' +
       '<body><h1 id="title">Served by the gateway</h1><img id="picture" src="img.png" alt="a square">' +
-      '<p><a href="docs">Docs</a></p></body></html>',
+      '<p><a href="docs">Docs</a></p><script>document.title = "scripts ran"</script></body></html>',
   ),
   '/style.css': utf8(`h1 { color: ${HEADING_COLOUR}; }\n`),
   '/img.png': png(8, 6, [200, 30, 40]),
