@@ -18,6 +18,7 @@ import {
   NameNotFoundError,
   NameRevokedError,
 } from '../../../src/net/naming/errors.ts'
+import { NoContentError } from '../../../src/net/fetch/errors.ts'
 import { MAX_CNAME_DEPTH } from '../../../src/net/naming/constants.ts'
 import { LookupTimeoutError } from '../../../src/net/naming/errors.ts'
 import type { Permissions } from '../permissions.ts'
@@ -77,7 +78,7 @@ export class SiteResolver {
     }
     const root = record.body.content
     if (root === undefined)
-      throw new NameNotFoundError(site, `The record of "${site}" points to no content.`)
+      throw new NoContentError(`The record of "${site}" points to no content.`)
     if (this.init.permissions.isBlockedRoot(root))
       throw new ContentBlockedError(`This relay does not serve the content of "${site}".`)
     const maxAge = Math.max(0, Math.min(record.body.ttl, GATEWAY_MAX_AGE_S))
