@@ -100,6 +100,11 @@ describe('gateway host names', () => {
         gatewayHost,
       )
     assert.equal(
+      refusal(() => defaultConfig({ publicHost: 'an.alt' })),
+      'ConfigError',
+      'app under .alt',
+    )
+    assert.equal(
       refusal(() => defaultConfig({ publicHost: 'an.example.org', gatewayHost: 'gw.example.net' })),
       'admitted',
     )
