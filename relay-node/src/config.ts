@@ -680,11 +680,15 @@ export function checkConfig(config: RelayConfig): RelayConfig {
  * same-site with the app (cookies, storage), nor may the app be one of its sites.
  */
 function checkGatewayHost(config: RelayConfig): void {
+  const app = config.publicHost.toLowerCase()
+  if (app === G.GATEWAY_TLD || app.endsWith(`.${G.GATEWAY_TLD}`))
+    throw new ConfigError(
+      `--public-host: ${app} is under .${G.GATEWAY_TLD}, which the HTTP gateway answers for sites`,
+    )
   const gateway = config.gatewayHost?.toLowerCase()
   if (gateway == null) return
   if (!/^[a-z0-9.-]+$/.test(gateway) || (!gateway.includes('.') && gateway !== 'localhost'))
     throw new ConfigError(`--gateway-host: not a host name: ${config.gatewayHost}`)
-  const app = config.publicHost.toLowerCase()
   if (gateway === app || gateway.endsWith(`.${app}`) || app.endsWith(`.${gateway}`))
     throw new ConfigError(
       `--gateway-host: ${gateway} must not be the app host ${app}, nor a name above or under it`,
