@@ -24,6 +24,7 @@ import type { RelayConfig } from './config.ts'
 import { Bootstrapper } from './bootstrap.ts'
 import { DATASTORE_DIR, DHT_PROTOCOL, DHT_RECORD_PREFIX } from './constants.ts'
 import { ConfigError } from './errors.ts'
+import { startRelayDns, type RelayDns } from './dns/relay-dns.ts'
 import { startHttp, type RelayHttp, type WellKnown } from './http.ts'
 import { ensureDataDir, loadOrCreatePeerKey } from './identity.ts'
 import { createLogger, type Logger } from './log.ts'
@@ -56,6 +57,8 @@ export interface Relay {
   httpPort: number
   /** `http://host:port` of the HTTP server. */
   httpUrl: string
+  /** The `.alt` resolver's UDP and TCP port, when `--dns-port` is set. */
+  dnsPort?: number
   log: Logger
   /** The `/health` document. */
   health(): Promise<Record<string, unknown>>
@@ -259,6 +262,19 @@ export async function createRelay(
     bootstrapper.start()
     cleanup.push(async () => bootstrapper.stop())
 
+    let dns: RelayDns | undefined
+    if (config.dnsPort !== undefined) {
+      dns = await startRelayDns({
+        config,
+        store,
+        policy,
+        node,
+        registrars: () => permissions.registrars,
+        log,
+      })
+      cleanup.push(() => dns!.server.close())
+    }
+
     const relayService = node.services.relay
     registerGauges(metrics.registry, {
       reservations: () => relayService.reservations.size,
@@ -296,6 +312,7 @@ export async function createRelay(
       dhtMode: node.services.dht.getMode(),
       permissions: permissions.stats(),
       mirror: mirror.stats(),
+      ...(dns !== undefined ? { dns: dns.server.stats() } : {}),
       uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
     })
 
@@ -355,6 +372,7 @@ export async function createRelay(
       mirror,
       httpPort: http.port,
       httpUrl,
+      dnsPort: dns?.server.port,
       log,
       health,
       wellKnown,

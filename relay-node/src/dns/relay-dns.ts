@@ -1,0 +1,68 @@
+/**
+ * The relay's wiring of its `.alt` resolver: settings from the relay's config, names looked up
+ * through its store and DHT and judged by its record policy.
+ * @module
+ */
+import type { RelayConfig } from '../config.ts'
+import { ConfigError } from '../errors.ts'
+import type { Logger } from '../log.ts'
+import type { RelayNode } from '../node.ts'
+import type { GuardedDatastore, RecordPolicy } from '../record-store.ts'
+import { fingerprint } from '../../../src/storage/fingerprint.ts'
+import { parseDnsAnswers, parseHostPort } from './dns-options.ts'
+import { startDnsServer, type DnsServer } from './dns-server.ts'
+import { SiteLookup } from './site-lookup.ts'
+
+/** What the resolver reads of the relay. */
+export interface RelayDnsInit {
+  config: RelayConfig
+  store: GuardedDatastore
+  policy: RecordPolicy
+  node: RelayNode
+  registrars: () => readonly Uint8Array[]
+  log: Logger
+}
+
+/** A running resolver and its look-up (to forget names when records change). */
+export interface RelayDns {
+  server: DnsServer
+  lookup: SiteLookup
+}
+
+/** Starts the resolver; throws `ConfigError` for settings it cannot run with. */
+export async function startRelayDns(init: RelayDnsInit): Promise<RelayDns> {
+  const { config } = init
+  const host = config.dnsHost ?? config.host
+  const answers = parseDnsAnswers(
+    config.dnsAnswer.length > 0
+      ? config.dnsAnswer
+      : config.host === '0.0.0.0' || config.host === '::'
+        ? []
+        : [config.host],
+  )
+  if (answers.v4.length + answers.v6.length === 0)
+    throw new ConfigError(
+      `--dns-port needs --dns-answer: the address of this gateway that <site>.alt should resolve to (--host ${config.host} is not one address)`,
+    )
+  const lookup = new SiteLookup({
+    store: init.store,
+    policy: init.policy,
+    node: init.node,
+    timeoutMs: config.dnsLookupTimeout,
+    registrars: init.registrars,
+  })
+  const server = await startDnsServer({
+    host,
+    port: config.dnsPort!,
+    answer: { lookup: (site) => lookup.find(site), fingerprint, ...answers },
+    upstream: config.dnsUpstream === undefined ? undefined : parseHostPort(config.dnsUpstream),
+    rate: config.dnsRate,
+    burst: config.dnsBurst,
+    tcpPerSource: config.dnsTcpPerSource,
+    idleTimeoutMs: config.dnsIdleTimeout,
+    forwardTimeoutMs: config.dnsForwardTimeout,
+    maxForwards: config.dnsMaxForwards,
+    log: init.log,
+  })
+  return { server, lookup }
+}
