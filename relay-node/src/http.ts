@@ -19,6 +19,7 @@ import {
   WELL_KNOWN_PATH,
   type WellKnown,
 } from '@alternet/core/contracts'
+import { API_PREFIX } from './api/constants.ts'
 import { MAX_HTTP_BODY_BYTES } from './constants.ts'
 import { ConfigError, RevocationRefusedError } from './errors.ts'
 import type { Logger } from './log.ts'
@@ -54,6 +55,8 @@ export interface HttpInit {
   revoke(bytes: Uint8Array): Promise<{ ok: boolean; fresh?: boolean }>
   /** The signed revocation envelope held for a site name or its root name, or undefined. */
   revocation(site: string): Uint8Array | undefined
+  /** The registrar API, answering every path under `/api/v1/` (when `--api-tokens` is set). */
+  api?: (req: IncomingMessage, res: ServerResponse) => Promise<void>
 }
 
 /** A listening HTTP server. */
@@ -129,6 +132,7 @@ async function handle(init: HttpInit, req: IncomingMessage, res: ServerResponse)
       search: url.search,
     })
   }
+  if (init.api !== undefined && path.startsWith(API_PREFIX)) return init.api(req, res)
   if (req.method === 'OPTIONS') {
     res.writeHead(204, { ...CORS, 'access-control-max-age': '86400' })
     res.end()

@@ -25,6 +25,9 @@ import { Bootstrapper } from './bootstrap.ts'
 import { DATASTORE_DIR, DHT_PROTOCOL, DHT_RECORD_PREFIX } from './constants.ts'
 import { ConfigError } from './errors.ts'
 import { startRelayDns, type RelayDns } from './dns/relay-dns.ts'
+import { SiteLookup } from './dns/site-lookup.ts'
+import { createRelayApi, type RelayApi } from './api/relay-api.ts'
+import { SiteStats } from './api/site-stats.ts'
 import { startHttp, type RelayHttp, type WellKnown } from './http.ts'
 import { ensureDataDir, loadOrCreatePeerKey } from './identity.ts'
 import { createLogger, type Logger } from './log.ts'
@@ -233,6 +236,7 @@ export async function createRelay(
       { ...dhtHandler.options, force: true },
     )
 
+    const siteStats = new SiteStats()
     const mirror = new Mirror({
       dataDir: config.dataDir,
       policy: config.mirrorPolicy,
@@ -246,12 +250,22 @@ export async function createRelay(
       permissions,
       log,
       registry: metrics.registry,
+      onServed: (site, bytes) => siteStats.served(site, bytes),
     })
     await mirror.start()
     cleanup.push(() => mirror.stop())
     onStored = (key, value) => mirror.onStored(key, value)
+    // Sites' current records for the resolver and the API; a revocation drops what it remembers.
+    const siteLookup = new SiteLookup({
+      store,
+      policy,
+      node,
+      timeoutMs: config.dnsLookupTimeout,
+      registrars: () => permissions.registrars,
+    })
     const revoker = new Revoker(node, permissions, store, log, () => {
       metrics.revocations.inc()
+      siteLookup.forget()
       void mirror.purge()
     })
     await revoker.start()
@@ -264,14 +278,7 @@ export async function createRelay(
 
     let dns: RelayDns | undefined
     if (config.dnsPort !== undefined) {
-      dns = await startRelayDns({
-        config,
-        store,
-        policy,
-        node,
-        registrars: () => permissions.registrars,
-        log,
-      })
+      dns = await startRelayDns({ config, lookup: siteLookup, log })
       cleanup.push(() => dns!.server.close())
     }
 
@@ -316,6 +323,23 @@ export async function createRelay(
       uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
     })
 
+    const api: RelayApi | undefined =
+      config.apiTokens === undefined
+        ? undefined
+        : await createRelayApi({
+            config,
+            datastore: level,
+            store,
+            policy,
+            permissions,
+            revoker,
+            mirror,
+            node,
+            stats: siteStats,
+            lookup: siteLookup,
+            log,
+          })
+
     const appDir = config.appDir ?? defaultAppDir()
     const http: RelayHttp = await startHttp({
       host: config.host,
@@ -336,11 +360,13 @@ export async function createRelay(
       publicMetrics: config.publicMetrics,
       revoke: (bytes) => revoker.apply(bytes),
       revocation: (site) => permissions.revocationFor(site),
+      api: api?.handler,
     })
     cleanup.push(() => http.close())
 
     const reloadPermissions = async (): Promise<void> => {
       await permissions.reloadFiles()
+      await api?.reload()
       await mirror.purge()
     }
     const poll = setInterval(

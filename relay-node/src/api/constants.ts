@@ -37,3 +37,5 @@ export const MIN_API_TOKEN_LENGTH = 16
 export const STATS_PROVIDER_LOOKUP_MS = 3 * SECOND
 /** Sites whose serving statistics are kept (the least recently served are forgotten first). */
 export const MAX_STATS_SITES = 10_000
+/** Longest the relay spends putting a published record to the DHT peers closest to its key. */
+export const PUBLISH_SPREAD_TIMEOUT_MS = 30 * SECOND

@@ -6,27 +6,22 @@
 import type { RelayConfig } from '../config.ts'
 import { ConfigError } from '../errors.ts'
 import type { Logger } from '../log.ts'
-import type { RelayNode } from '../node.ts'
-import type { GuardedDatastore, RecordPolicy } from '../record-store.ts'
 import { fingerprint } from '../../../src/storage/fingerprint.ts'
 import { parseDnsAnswers, parseHostPort } from './dns-options.ts'
 import { startDnsServer, type DnsServer } from './dns-server.ts'
-import { SiteLookup } from './site-lookup.ts'
+import type { SiteLookup } from './site-lookup.ts'
 
 /** What the resolver reads of the relay. */
 export interface RelayDnsInit {
   config: RelayConfig
-  store: GuardedDatastore
-  policy: RecordPolicy
-  node: RelayNode
-  registrars: () => readonly Uint8Array[]
+  /** The relay's look-up of sites' current records. */
+  lookup: SiteLookup
   log: Logger
 }
 
-/** A running resolver and its look-up (to forget names when records change). */
+/** A running resolver. */
 export interface RelayDns {
   server: DnsServer
-  lookup: SiteLookup
 }
 
 /** Starts the resolver; throws `ConfigError` for settings it cannot run with. */
@@ -44,13 +39,7 @@ export async function startRelayDns(init: RelayDnsInit): Promise<RelayDns> {
     throw new ConfigError(
       `--dns-port needs --dns-answer: the address of this gateway that <site>.alt should resolve to (--host ${config.host} is not one address)`,
     )
-  const lookup = new SiteLookup({
-    store: init.store,
-    policy: init.policy,
-    node: init.node,
-    timeoutMs: config.dnsLookupTimeout,
-    registrars: init.registrars,
-  })
+  const { lookup } = init
   const server = await startDnsServer({
     host,
     port: config.dnsPort!,
@@ -64,5 +53,5 @@ export async function startRelayDns(init: RelayDnsInit): Promise<RelayDns> {
     maxForwards: config.dnsMaxForwards,
     log: init.log,
   })
-  return { server, lookup }
+  return { server }
 }

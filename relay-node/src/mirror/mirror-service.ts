@@ -43,6 +43,7 @@ import {
   type MirrorQuestion,
   type MirrorStatus,
 } from '../../../src/net/mirror/mirror-status.ts'
+import type { BlockFiles } from './block-files.ts'
 import { MirrorStore } from './mirror-store.ts'
 import { isPlacedOn } from './placement.ts'
 import { pullSite, type WantedBlock } from './pull-site.ts'
@@ -68,6 +69,8 @@ export interface MirrorInit {
   permissions: Permissions
   log: Logger
   registry: Registry
+  /** A block of `site` was served to a peer (per-site statistics). */
+  onServed?: (site: string, bytes: number) => void
 }
 
 /** A refusal remembered so the same root is not fetched again at every scan. */
@@ -376,6 +379,7 @@ export class Mirror {
     if (bytes === undefined) return undefined
     this.metrics.blocksServed.inc()
     for (const site of this.disk.sitesOf(key) ?? []) {
+      this.init.onServed?.(site, bytes.length)
       const entry = this.disk.get(site)
       if (entry !== undefined && entry.root === key) entry.lastRequested = Date.now()
     }
@@ -414,7 +418,10 @@ export class Mirror {
         await this.disk.update({ ...held, record: Buffer.from(value).toString('base64') })
       return undefined
     }
-    if (!isPlacedOn(this.init.node.peerId, key, live, this.init.replicas)) {
+    if (
+      held?.pinned !== true &&
+      !isPlacedOn(this.init.node.peerId, key, live, this.init.replicas)
+    ) {
       // Not ours to mirror: an older version held here points at content no current record does.
       if (held !== undefined) await this.disk.drop(site)
       return undefined
@@ -482,6 +489,7 @@ export class Mirror {
             bytes: pulled.bytes,
             storedAt: Date.now(),
             lastRequested: previous?.lastRequested ?? Date.now(),
+            ...(previous?.pinned === true ? { pinned: true } : {}),
           },
           sizes,
         )
@@ -528,19 +536,82 @@ export class Mirror {
     })()
   }
 
+  /** The block files (the registrar API writes uploaded blocks here, each verified). */
+  get blockFiles(): BlockFiles {
+    return this.disk.blocks
+  }
+
+  /**
+   * Reserves room for a site uploaded through the registrar API: owner quota and mirror size
+   * (evicting what may go) as for a pull; the mirror policy does not apply, the operator's
+   * token vouches for the site. Returns the function that releases the reservation.
+   */
+  async reserveUpload(
+    site: string,
+    record: SignedRecord,
+    missing: readonly WantedBlock[],
+  ): Promise<() => void> {
+    const reserved = await this.admit(site, record, missing, true)
+    await this.disk.startPending(site, String(record.body.content))
+    return () => {
+      this.reservedBytes -= reserved
+    }
+  }
+
+  /** Ends an upload that did not complete: its blocks nothing else uses are deleted. */
+  async abandonUpload(site: string, blocks: readonly string[]): Promise<void> {
+    await this.disk.abandonPending(site, blocks)
+  }
+
+  /**
+   * Records an uploaded site (every block verified and on disk) as complete and pinned here
+   * whatever the placement, and announces it as a provider of its content root.
+   */
+  async adopt(
+    site: string,
+    record: SignedRecord,
+    value: Uint8Array,
+    blocks: string[],
+  ): Promise<void> {
+    const sizes = new Map<string, number>()
+    for (const cid of blocks) sizes.set(cid, (await this.disk.blocks.size(cid)) ?? 0)
+    const previous = this.disk.get(site)
+    const root = record.body.content as CID
+    await this.disk.commit(
+      {
+        site,
+        root: root.toString(),
+        record: Buffer.from(value).toString('base64'),
+        owner: toHex(record.holder),
+        blocks,
+        bytes: [...sizes.values()].reduce((a, b) => a + b, 0),
+        storedAt: Date.now(),
+        lastRequested: previous?.lastRequested ?? Date.now(),
+        pinned: true,
+      },
+      sizes,
+    )
+    this.refusals.delete(site)
+    this.metrics.completed.inc()
+    this.log.info('site uploaded', { site, root: root.toString(), blocks: blocks.length })
+    void this.provide(root)
+  }
+
   /** Checks policy, owner quota and room (evicting what may go); reserves the bytes; returns them. */
   private async admit(
     site: string,
     record: SignedRecord,
     missing: readonly WantedBlock[],
+    uploaded = false,
   ): Promise<number> {
     const { policy, permissions, ownerQuota, maxBytes } = this.init
-    if (policy === 'none')
+    // The operator's token vouches for an uploaded site: no policy check.
+    if (!uploaded && policy === 'none')
       throw new MirrorRefusedError(
         'policy',
         'This relay does not mirror sites (its operator set --mirror-policy none).',
       )
-    if (policy === 'registered') {
+    if (!uploaded && policy === 'registered') {
       const reg = record.body.registration
       const trusted =
         reg !== undefined &&
@@ -567,12 +638,14 @@ export class Mirror {
         site: entry.site,
         lastRequested: entry.lastRequested,
         pastHorizon: !(await this.hasLiveRecord(entry.site)),
-        surplus: !isPlacedOn(
-          this.init.node.peerId,
-          await dhtKey(entry.site),
-          this.live?.peers ?? [this.init.node.peerId],
-          this.init.replicas,
-        ),
+        surplus:
+          entry.pinned !== true &&
+          !isPlacedOn(
+            this.init.node.peerId,
+            await dhtKey(entry.site),
+            this.live?.peers ?? [this.init.node.peerId],
+            this.init.replicas,
+          ),
       })
     }
     const victims = roomFor(
