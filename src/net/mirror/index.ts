@@ -24,3 +24,7 @@ export {
   type MirrorCopies,
   type WaitForMirrorsOptions,
 } from './wait-for-mirrors.ts'
+export { presignCount, presignRecords, type PresignOptions } from './presign-records.ts'
+export { handRecords, type HandRecordsResult, type HandedRecords } from './hand-records.ts'
+export { mirrorName, type KnownRelay } from './mirror-names.ts'
+export { keepSiteAlive, type KeepSiteAliveContext } from './keep-site-alive.ts'
