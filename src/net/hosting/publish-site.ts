@@ -41,6 +41,8 @@ export interface PublishProgress {
   mirrorsDone?: number
   /** Mirrors wanted (`mirroring`, `done`). */
   mirrorsWanted?: number
+  /** Bytes of blocks sent to the connected relays so far (`mirroring`, when uploading). */
+  bytesUploaded?: number
 }
 
 /** Signed fields a caller may add to the record: metadata, cache TTL, a registration. */
