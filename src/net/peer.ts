@@ -27,6 +27,7 @@ import {
   DEFAULT_MIRROR_WAIT_MS,
   findMirrors,
   keepSiteAlive,
+  pushToRelays,
   waitForMirrors,
   type KeepSiteAliveContext,
   type KnownRelay,
@@ -261,6 +262,16 @@ export class AlternetPeer<
           ? {
               mirrors: (site: string, root: CID, options: Omit<WaitForMirrorsOptions, 'timeout'>) =>
                 waitForMirrors(this.libp2p, site, root, { ...options, timeout: this.mirrorWait }),
+              upload: (
+                record: SignedRecord,
+                options: { signal?: AbortSignal; onProgress(bytes: number): void },
+              ) =>
+                pushToRelays(
+                  this.libp2p,
+                  record,
+                  (cid) => this.storage.blocks.getBlock(cid),
+                  options,
+                ),
               keepAlive: (
                 record: SignedRecord,
                 mirrors: readonly string[],

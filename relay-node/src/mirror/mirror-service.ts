@@ -50,6 +50,7 @@ import { roomFor, type EvictionCandidate } from './eviction.ts'
 import { PRESIGNED_CHECK_INTERVAL_MS } from './presigned.ts'
 import { answerWithRecords, putDuePresigned, type KeeperContext } from './presigned-keeper.ts'
 import { probeLiveRelays } from './live-relays.ts'
+import { MirrorUpload, UploadRefusedError } from './upload.ts'
 
 /** Which sites a relay mirrors. */
 export type MirrorPolicy = 'open' | 'registered' | 'none'
@@ -96,6 +97,7 @@ export class Mirror {
   private readonly disk: MirrorStore
   private readonly server: RouteServer
   private readonly metrics: MirrorMetrics
+  private readonly upload: MirrorUpload
   private readonly log: Logger
   private readonly controller = new AbortController()
   private readonly pulls = new Map<
@@ -139,6 +141,41 @@ export class Mirror {
       hostedBlock: async (cid) => this.isServedBlock(cid.toString()),
       runOnLimitedConnection: false,
     })
+    this.upload = new MirrorUpload({
+      node: init.node,
+      blocks: this.disk.blocks,
+      log: init.log,
+      registrars: () => init.permissions.registrars,
+      admit: (record, missing) => this.admitUpload(record, missing),
+      startPending: (site, root) => this.disk.startPending(site, root),
+      uploaded: (record, value) =>
+        void (async () =>
+          this.consider(await dhtKey(record.body.name), value, await this.liveRelays()))().catch(
+          (err) => this.log.debug('uploaded site not taken', { error: err }),
+        ),
+      onRefused: (reason) => this.metrics.refused.inc({ reason: `upload-${reason}` }),
+    })
+  }
+
+  /** An upload's admission: placed here, servable, then the pull's checks; the room is reserved until it ends. */
+  private async admitUpload(
+    record: SignedRecord,
+    missing: readonly WantedBlock[],
+  ): Promise<() => void> {
+    const site = record.body.name
+    const root = (record.body.content as CID).toString()
+    if (!this.servable(site, root))
+      throw new MirrorRefusedError('blocked', `${site} is revoked or its content is blocked here.`)
+    const live = await this.liveRelays()
+    if (!isPlacedOn(this.init.node.peerId, await dhtKey(site), live, this.init.replicas))
+      throw new UploadRefusedError(
+        'not-placed',
+        `This relay is not one of the mirrors of ${site}; they copy it from its other sources.`,
+      )
+    const need = await this.admit(site, record, missing)
+    return () => {
+      this.reservedBytes -= need
+    }
   }
 
   /** Opens the store, serves what it holds, and starts watching placement. */
@@ -146,6 +183,7 @@ export class Mirror {
     const { node } = this.init
     await this.disk.open()
     await this.server.start(node)
+    await this.upload.start()
     await node.handle(
       MIRROR_PROTOCOL,
       (stream) => void answerStatus(stream, (question) => this.answer(question)),
@@ -183,6 +221,7 @@ export class Mirror {
     this.controller.abort(new Error('The relay is stopping.'))
     await Promise.allSettled([...this.pulls.values()].map((p) => p.work))
     await this.scanning?.catch(() => undefined)
+    await this.upload.stop()
     await this.server.stop()
     await this.init.node.unhandle(MIRROR_PROTOCOL).catch(() => undefined)
   }

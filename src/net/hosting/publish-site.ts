@@ -123,6 +123,14 @@ export interface PublishContext {
     options: { signal?: AbortSignal; onProgress(copies: MirrorCopies): void },
   ): Promise<MirrorCopies>
   /**
+   * Pushes the site's manifest and blocks to the connected relays (`pushToRelays`) while the
+   * mirrors are watched, reporting the bytes sent; without it the mirrors pull from this node.
+   */
+  upload?(
+    record: SignedRecord,
+    options: { signal?: AbortSignal; onProgress(bytesSent: number): void },
+  ): Promise<unknown>
+  /**
    * Pre-signs the record's next versions up to `horizon` and hands them to the mirrors holding
    * the site (`keepSiteAlive`); without it the site lives as long as its record once this device
    * is gone.
@@ -197,11 +205,16 @@ export async function publishSite(
   let mirrors: MirrorCopies | undefined
   if (context.mirrors !== undefined) {
     report({ phase: 'mirroring', accepted, mirrorsDone: 0 })
+    // Pushed while the mirrors are watched: they take the bytes from either path.
+    const upload = context
+      .upload?.(record, { signal, onProgress: (bytes) => report({ bytesUploaded: bytes }) })
+      .catch(() => signal?.throwIfAborted())
     mirrors = await context.mirrors(site, hashed.cid, {
       signal,
       onProgress: (copies) =>
         report({ mirrorsDone: copies.complete.length, mirrorsWanted: copies.wanted }),
     })
+    await upload
   }
   let keepAlive: KeepAlive | undefined
   if (mirrors !== undefined && mirrors.complete.length > 0 && context.keepAlive !== undefined)

@@ -60,3 +60,12 @@ export const MAX_PRESIGN_AHEAD_MS = 90 * DAY_MS
 
 /** Largest share of `MAX_MIRROR_STATUS_BYTES` one question's records take; more go in further questions. */
 export const PRESIGNED_QUESTION_BYTES = 48 * 1024
+
+/** The libp2p protocol a tab pushes a site's manifest and blocks to a relay on. See "Upload". */
+export const MIRROR_UPLOAD_PROTOCOL = '/an/mirror-upload/1.0.0'
+
+/** Largest JSON frame of an upload, each way (the offer with its record; the list of blocks needed). */
+export const MAX_UPLOAD_MESSAGE_BYTES = 256 * 1024
+
+/** Longest a relay waits for the next frame of an upload, and a tab for an answer, before giving up. */
+export const UPLOAD_IDLE_TIMEOUT_MS = 30_000
