@@ -14,7 +14,7 @@
  */
 import type { Connection, Stream } from '@libp2p/interface'
 import { lpStream, type LengthPrefixedStream } from '@libp2p/utils'
-import { CID } from 'multiformats/cid'
+import type { CID } from 'multiformats/cid'
 import {
   CHUNK_SIZE,
   decodeManifest,
