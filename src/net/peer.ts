@@ -28,6 +28,8 @@ import {
   findMirrors,
   keepSiteAlive,
   pushToRelays,
+  siteSources,
+  type SiteSources,
   waitForMirrors,
   type KeepSiteAliveContext,
   type KnownRelay,
@@ -162,6 +164,8 @@ export class AlternetPeer<
   private readonly fetcher: SiteFetcher
   private readonly slow = new Map<string, SlowPath>()
   private readonly cleanups: (() => void)[] = []
+  /** When each host or mirror last answered, for "last seen". */
+  private readonly seen = new Map<string, number>()
   private stopped = false
 
   /** Use `startPeer` or `createAlternetPeer`. */
@@ -315,6 +319,24 @@ export class AlternetPeer<
         sites: this.storage.sites,
       },
       site,
+      options,
+    )
+  }
+
+  /**
+   * Who can serve `site` now: the mirrors holding its current content and its hosts (each
+   * tried, bounded), named for a person, with when each was last seen. Resolves the name first
+   * (the resolver's errors).
+   */
+  async siteSources(site: string, options: { signal?: AbortSignal } = {}): Promise<SiteSources> {
+    const { record } = await this.naming.resolve(site, options)
+    return siteSources(
+      {
+        libp2p: this.libp2p,
+        relays: () => (this.relays?.status().relays ?? []) as KnownRelay[],
+        seen: this.seen,
+      },
+      record,
       options,
     )
   }

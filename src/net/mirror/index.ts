@@ -44,3 +44,10 @@ export {
   type UploadSiteInit,
 } from './upload-site.ts'
 export { pushToRelays, type PushToRelaysOptions, type RelayUpload } from './push-to-relays.ts'
+export {
+  HOST_PROBE_TIMEOUT_MS,
+  siteSources,
+  type SiteSource,
+  type SiteSources,
+  type SiteSourcesContext,
+} from './site-sources.ts'
