@@ -39,3 +39,12 @@ export function awayText(keepAlive: KeepAlive | undefined, hostedHere: boolean):
     ? 'No mirror holds it yet: closing this tab takes the site offline until you open Alternet again.'
     : 'No mirror holds it: it is offline until someone hosts it.'
 }
+
+/** The same for a list's "Up without this device" row: `until 13 Dec 2026, 10:13`, or the warning. */
+export function awayShortText(keepAlive: KeepAlive | undefined, hostedHere: boolean): string {
+  if (keepAlive?.aliveUntil !== undefined && keepAlive.mirrors.length > 0)
+    return `until ${formatDate(keepAlive.aliveUntil)}`
+  return hostedHere
+    ? 'no: no mirror holds it yet, so closing this tab takes it offline'
+    : 'no: no mirror holds it'
+}

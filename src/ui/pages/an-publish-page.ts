@@ -193,7 +193,7 @@ export class AnPublishPage extends LitElement {
     return html`
       <h2>${this.site !== '' && this.current !== undefined ? `Update ${decodeURIComponent(this.site)}` : 'Publish a site'}</h2>
       ${this.renderCurrent()}
-      <p class="hint">Your site is stored in this browser and served from it to the people who visit. Keep this tab open, or come back daily, so the name stays yours.</p>
+      <p class="hint">Your site is stored in this browser and served from it to the people who visit, and copied to mirrors that keep it up while this device is off, for as long as you choose below. Come back before then so the name stays yours.</p>
       <form @submit=${this.onSubmit} novalidate>
         <section class="card">
           <h3>1. Content</h3>

@@ -8,7 +8,7 @@ import { Task } from '@lit/task'
 import { LitElement, css, html, nothing } from 'lit'
 import type { PublishedSite } from '../../storage/index.ts'
 import { displaySite, formatAge, formatBytes, formatDate } from '../format.ts'
-import { awayText, MIRROR_EXPLANATION, placesText } from '../site-places.ts'
+import { awayShortText, MIRROR_EXPLANATION, placesText } from '../site-places.ts'
 import { routeHash, viewerLink } from '../router.ts'
 import type { AlternetSession } from '../session/alternet-session.ts'
 import { SessionController } from '../session/session-controller.ts'
@@ -106,8 +106,8 @@ export class AnSitesPage extends LitElement {
           <dd>${site.hosted ? `yes${bytes !== undefined ? `, ${formatBytes(bytes)}` : ''}` : 'no: only the name is kept up'}</dd>
           <dt>Where it lives</dt>
           <dd data-places>${placesText(site.keepAlive, site.hosted)}</dd>
-          <dt>Without this device</dt>
-          <dd data-away class=${site.keepAlive?.aliveUntil === undefined && site.hosted ? 'warning' : ''}>${awayText(site.keepAlive, site.hosted)}</dd>
+          <dt>Up without this device</dt>
+          <dd data-away class=${site.keepAlive?.aliveUntil === undefined && site.hosted ? 'warning' : ''}>${awayShortText(site.keepAlive, site.hosted)}</dd>
           <dt>Last republished</dt>
           <dd><time datetime=${new Date(site.publishedAt).toISOString()} title=${formatDate(site.publishedAt)}>${formatAge(site.publishedAt)}</time> (version ${site.seq})</dd>
           <dt>Reachable</dt>
