@@ -15,7 +15,7 @@ import * as M from './mirror/constants.ts'
 import { ConfigError } from './errors.ts'
 import { LOG_LEVELS, type LogLevel } from './log.ts'
 
-/** How kad-dht filters the addresses of peers it learns: see DESIGN.md, "kad-dht on loopback". */
+/** How kad-dht filters the addresses of peers it learns: see docs/ARCHITECTURE.md, "kad-dht on loopback". */
 export type PeerInfoMapperMode = 'auto' | 'passthrough' | 'public'
 /** What a full store does with a new entry. */
 export type EvictionPolicy = 'heaviest' | 'oldest' | 'refuse'
