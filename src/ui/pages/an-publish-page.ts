@@ -8,19 +8,19 @@ import { Task } from '@lit/task'
 import { LitElement, css, html, nothing } from 'lit'
 import { createRef, ref } from 'lit/directives/ref.js'
 import { parseAddress, parseSiteName } from '../../core/names/index.ts'
-import type { PublishFile, PublishProgress, PublishedSiteResult } from '../../net/index.ts'
+import type {
+  Availability,
+  CurrentContent,
+  PublishFile,
+  PublishProgress,
+  PublishedSiteResult,
+} from '../../net/index.ts'
 import type { AnFileSource } from '../elements/an-file-source.ts'
 import { namedError } from '../error-text.ts'
 import { displayPaths } from '../elements/an-file-source.ts'
 import { displaySite, formatDate } from '../format.ts'
 import { viewerLink } from '../router.ts'
-import { currentContent, type CurrentContent } from '../current-content.ts'
-import {
-  AVAILABILITY_DEBOUNCE_MS,
-  checkAvailability,
-  pause,
-  type Availability,
-} from '../name-availability.ts'
+import { AVAILABILITY_DEBOUNCE_MS, pause } from '../typing-pause.ts'
 import type { AlternetSession } from '../session/alternet-session.ts'
 import { SessionController } from '../session/session-controller.ts'
 import { sharedStyles } from '../styles.ts'
@@ -153,7 +153,7 @@ export class AnPublishPage extends LitElement {
       if (peer === undefined) return undefined
       if (name.trim() === '' || topic.trim() === '') return { state: 'empty' }
       await pause(AVAILABILITY_DEBOUNCE_MS, signal)
-      return checkAvailability(peer, name, topic, signal)
+      return peer.nameAvailability(name, topic, signal)
     },
   })
 
@@ -249,7 +249,7 @@ export class AnPublishPage extends LitElement {
     this.current = undefined
     const peer = await this.session?.whenRunning().catch(() => undefined)
     if (peer === undefined) return
-    const found = await currentContent(peer, decodeURIComponent(route)).catch(() => undefined)
+    const found = await peer.currentContent(decodeURIComponent(route)).catch(() => undefined)
     if (found === undefined || route !== this.site) return
     this.current = found
     if (found.page !== undefined) {
@@ -320,7 +320,7 @@ export class AnPublishPage extends LitElement {
         files: this.files,
         onProgress: (progress) => (this.progress = progress),
       })
-      void peer.storage.persist()
+      void peer.keepStorage()
       this.session?.dispatchEvent(new Event('change'))
     } catch (error) {
       this.error = error
