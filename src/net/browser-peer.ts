@@ -42,13 +42,13 @@ export interface BrowserPeerParts extends PeerParts<
 
 /** The peer of a browser page: a running `AlternetPeer` with the actions of the app. */
 export class BrowserPeer extends AlternetPeer<AlternetLibp2p, AlternetStorage, NamingService> {
-  readonly #relays: RelayManager
+  /** The relay manager: the relays this peer keeps connections and reservations on. */
+  declare readonly relays: RelayManager
   readonly #ownsStorage: boolean
 
   /** Use `createAlternetPeer`. */
   constructor(parts: BrowserPeerParts) {
     super(parts)
-    this.#relays = parts.relays
     this.#ownsStorage = parts.ownsStorage ?? false
   }
 
@@ -186,22 +186,22 @@ export class BrowserPeer extends AlternetPeer<AlternetLibp2p, AlternetStorage, N
 
   /** Adds a relay by URL (its `/.well-known/alternet.json`) or multiaddr, dialled at once. */
   addRelay(entry: string): Promise<void> {
-    return this.#relays.add(entry)
+    return this.relays.add(entry)
   }
 
   /** Forgets a relay: no more dials. */
   removeRelay(entry: string): Promise<void> {
-    return this.#relays.remove(entry)
+    return this.relays.remove(entry)
   }
 
   /** Each relay's revoker keys, and whether they count here. */
   revokerTrust(): RevokerTrust[] {
-    return this.#relays.revokerTrust()
+    return this.relays.revokerTrust()
   }
 
   /** Whose revokers may withdraw names here: the relays given (URLs or multiaddrs). */
   trustRevokersOf(sources: readonly string[] | undefined): void {
-    this.#relays.trustRevokersOf(sources)
+    this.relays.trustRevokersOf(sources)
   }
 
   /** The store's database name (to delete it once the peer is stopped). */
