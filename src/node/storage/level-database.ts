@@ -10,6 +10,7 @@ import { deserialize, serialize } from 'node:v8'
 import type { AbstractSublevel } from 'abstract-level'
 import { ClassicLevel } from 'classic-level'
 import { StorageUnavailableError, storageError } from '../../storage/errors.ts'
+import { DataDirInUseError } from './errors.ts'
 
 /** One write of a batch. */
 export type LevelOp =
@@ -32,21 +33,19 @@ type Db = ClassicLevel<string, Uint8Array>
 type Area = AbstractSublevel<Db, string | Uint8Array | Buffer, string, Uint8Array>
 
 /**
- * Opens (or creates) the LevelDB at `path`. Throws `StorageUnavailableError` when another
- * process holds it (LevelDB allows one process per database).
+ * Opens (or creates) the LevelDB at `path`. Throws `DataDirInUseError` when another process
+ * holds it (LevelDB allows one process per database), `StorageUnavailableError` otherwise.
  */
 export async function openLevelDatabase(path: string): Promise<LevelDatabase> {
   const db: Db = new ClassicLevel<string, Uint8Array>(path, { valueEncoding: 'view' })
   try {
     await db.open()
   } catch (error) {
-    const locked = /lock/i.test(String((error as { cause?: unknown }).cause ?? error))
-    throw new StorageUnavailableError(
-      locked
-        ? `The data directory is in use by another alternet process (${path}).`
-        : `The data directory's store cannot be opened (${path}).`,
-      { cause: error },
-    )
+    if (/lock/i.test(String((error as { cause?: unknown }).cause ?? error)))
+      throw new DataDirInUseError(`${path} is in use by another alternet process.`, { cause: error })
+    throw new StorageUnavailableError(`The data directory's store cannot be opened (${path}).`, {
+      cause: error,
+    })
   }
   const areas = new Map<string, Area>()
   const area = (name: string): Area => {
