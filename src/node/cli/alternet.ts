@@ -28,7 +28,14 @@ Exit codes: ${EXIT.ok} ok, ${EXIT.error} error, ${EXIT.usage} usage, ${EXIT.notF
 Environment: ALTERNET_RELAYS (relays when no --relay), ALTERNET_DATA_DIR, ALTERNET_PASSPHRASE (key files),
 ALTERNET_KEY_PASSPHRASE (encrypts the owner key at rest).`,
     )
-  for (const register of [publishCommand, resolveCommand, getCommand, hostCommand, keyCommand, statusCommand])
+  for (const register of [
+    publishCommand,
+    resolveCommand,
+    getCommand,
+    hostCommand,
+    keyCommand,
+    statusCommand,
+  ])
     register(program)
   for (const command of program.commands) {
     command.exitOverride()

@@ -30,7 +30,10 @@ export function describeError(error: unknown): {
   const entry = errorEntry(name)
   const own = error instanceof Error ? error.message : undefined
   const showOwn =
-    entry.showOwn === true || entry.kind === 'storage' || entry.kind === 'relay' || !isKnownError(name)
+    entry.showOwn === true ||
+    entry.kind === 'storage' ||
+    entry.kind === 'relay' ||
+    !isKnownError(name)
   return {
     code: isKnownError(name) ? name : 'UnknownError',
     title: entry.title,
@@ -41,7 +44,11 @@ export function describeError(error: unknown): {
 }
 
 /** Reports `error` on stderr and returns the exit code. */
-export function reportError(options: GlobalOptions, error: unknown, code = exitCodeFor(error)): number {
+export function reportError(
+  options: GlobalOptions,
+  error: unknown,
+  code = exitCodeFor(error),
+): number {
   const words = describeError(error)
   if (options.json === true) {
     process.stdout.write(JSON.stringify({ error: { ...words, exitCode: code } }, null, 2) + '\n')

@@ -38,8 +38,15 @@ export function withPeerOptions(command: Command): Command {
       `a relay's app URL (or multiaddr with /p2p/); repeatable (default: $${RELAYS_ENV})`,
       collect,
     )
-    .option('--listen <multiaddr>', 'also listen here (TCP, WebSockets, WebRTC-Direct); repeatable', collect)
-    .option('--dev', 'dial loopback/private addresses and plain ws:// (on by itself for local relays)')
+    .option(
+      '--listen <multiaddr>',
+      'also listen here (TCP, WebSockets, WebRTC-Direct); repeatable',
+      collect,
+    )
+    .option(
+      '--dev',
+      'dial loopback/private addresses and plain ws:// (on by itself for local relays)',
+    )
 }
 
 /** Whether a relay entry points at this machine (the app's own rule for development). */
@@ -62,7 +69,11 @@ function isLocal(entry: string): boolean {
 /** The relays from the options, else the environment; a usage error when there are none. */
 export function relaysOf(options: PeerOptions): string[] {
   const relays =
-    options.relay ?? (process.env[RELAYS_ENV] ?? '').split(',').map((r) => r.trim()).filter(Boolean)
+    options.relay ??
+    (process.env[RELAYS_ENV] ?? '')
+      .split(',')
+      .map((r) => r.trim())
+      .filter(Boolean)
   if (relays.length === 0)
     throw new InvalidArgumentError(`give a relay with --relay URL (or set ${RELAYS_ENV})`)
   return relays

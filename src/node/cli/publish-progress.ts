@@ -62,7 +62,11 @@ export function publishReporter(tty: boolean, quiet: boolean): PublishReporter {
         stage === 'hashing'
           ? [p.bytesHashed, p.bytesTotal ?? p.bytesHashed, `${p.filesDone}/${p.filesTotal} files`]
           : stage === 'uploading'
-            ? [p.mirrorsDone ?? 0, Math.max(1, p.mirrorsWanted ?? 1), `${p.mirrorsDone ?? 0} of ${p.mirrorsWanted ?? 0} mirrors`]
+            ? [
+                p.mirrorsDone ?? 0,
+                Math.max(1, p.mirrorsWanted ?? 1),
+                `${p.mirrorsDone ?? 0} of ${p.mirrorsWanted ?? 0} mirrors`,
+              ]
             : [1, 1, '']
       if (!started) {
         bar.start(Math.max(1, total), value, { stage, detail })

@@ -13,7 +13,13 @@ import { join } from 'node:path'
 import { CID } from 'multiformats/cid'
 import { chunkLength, decodeManifest, verifyBlock } from '../../core/content/index.ts'
 import { parseSiteName } from '../../core/names/index.ts'
-import type { Block, BlockStore, BlockUsage, DeletedSite, HostedSite } from '../../storage/blocks.ts'
+import type {
+  Block,
+  BlockStore,
+  BlockUsage,
+  DeletedSite,
+  HostedSite,
+} from '../../storage/blocks.ts'
 import { STORES } from '../../storage/constants.ts'
 import { IncompleteSiteError } from '../../storage/errors.ts'
 import type { LevelDatabase, LevelOp } from './level-database.ts'
@@ -49,7 +55,11 @@ async function verified(blocks: Iterable<Block>): Promise<Map<string, Uint8Array
 export async function createFileBlockStore(db: LevelDatabase, dir: string): Promise<BlockStore> {
   await mkdir(dir, { recursive: true })
   const path = (cid: string): string => join(dir, cid)
-  const has = (cid: string): Promise<boolean> => stat(path(cid)).then(() => true, () => false)
+  const has = (cid: string): Promise<boolean> =>
+    stat(path(cid)).then(
+      () => true,
+      () => false,
+    )
   const usage = async (): Promise<BlockUsage> =>
     (await db.get<BlockUsage>(STORES.meta, USAGE_KEY)) ?? { blocks: 0, bytes: 0 }
   const siteRows = async (site: string): Promise<Map<string, number>> =>

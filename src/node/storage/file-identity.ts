@@ -20,7 +20,11 @@ import type { PrivateKey } from '@libp2p/interface'
 import { concat, equals } from '../../core/bytes.ts'
 import { generateKeyPair, signWith, type Ed25519KeyPair } from '../../core/crypto/ed25519.ts'
 import { createDelegation, createRecord, createRevocation } from '../../core/records/index.ts'
-import { DamagedKeyFileError, OwnerKeyInUseError, OwnerKeyReplacedError } from '../../storage/errors.ts'
+import {
+  DamagedKeyFileError,
+  OwnerKeyInUseError,
+  OwnerKeyReplacedError,
+} from '../../storage/errors.ts'
 import { fingerprint } from '../../storage/fingerprint.ts'
 import type { IdentityStore, KeyFileInput, OwnerKey } from '../../storage/identity.ts'
 import { decryptKeyFile, encryptKeyFile, readKeyFileHeader } from '../../storage/key-file.ts'
@@ -132,7 +136,9 @@ export async function createFileIdentity(init: FileIdentityInit): Promise<Identi
   const signer = async (publicKey: Uint8Array): Promise<Ed25519KeyPair> => {
     const current = await loadOwner()
     if (!equals(current.keyPair.publicKey, publicKey))
-      throw new OwnerKeyReplacedError('The owner key of this device was replaced; sign with the new key.')
+      throw new OwnerKeyReplacedError(
+        'The owner key of this device was replaced; sign with the new key.',
+      )
     return current.keyPair
   }
 

@@ -3,7 +3,11 @@
  * page's `AlternetStorage` interface.
  * @module
  */
-export { openNodeStorage, type NodeStorage, type OpenNodeStorageOptions } from './open-node-storage.ts'
+export {
+  openNodeStorage,
+  type NodeStorage,
+  type OpenNodeStorageOptions,
+} from './open-node-storage.ts'
 export {
   DATA_DIR_MODE,
   KEY_FILE_MODE,

@@ -34,7 +34,9 @@ export function createLevelRecordCache(db: LevelDatabase): RecordCache {
       const key = parseSiteName(site).site
       const record = decodeRecord(bytes)
       if (record.body.name !== key)
-        throw new KeyMismatchError(`a record for "${record.body.name}" cannot be cached as "${key}"`)
+        throw new KeyMismatchError(
+          `a record for "${record.body.name}" cannot be cached as "${key}"`,
+        )
       const row: StoredRecord = {
         site: key,
         root: rootSiteName(key),

@@ -42,7 +42,9 @@ export async function openLevelDatabase(path: string): Promise<LevelDatabase> {
     await db.open()
   } catch (error) {
     if (/lock/i.test(String((error as { cause?: unknown }).cause ?? error)))
-      throw new DataDirInUseError(`${path} is in use by another alternet process.`, { cause: error })
+      throw new DataDirInUseError(`${path} is in use by another alternet process.`, {
+        cause: error,
+      })
     throw new StorageUnavailableError(`The data directory's store cannot be opened (${path}).`, {
       cause: error,
     })

@@ -65,7 +65,12 @@ export async function openNodeStorage(options: OpenNodeStorageOptions): Promise<
       const fs = await statfs(dir).catch(() => undefined)
       return fs === undefined
         ? { blocks: own, persisted: true }
-        : { blocks: own, usage: own.bytes, quota: own.bytes + fs.bavail * fs.bsize, persisted: true }
+        : {
+            blocks: own,
+            usage: own.bytes,
+            quota: own.bytes + fs.bavail * fs.bsize,
+            persisted: true,
+          }
     },
     persist: async () => true,
     close: () => void closed(),

@@ -47,7 +47,13 @@ export function hostCommand(program: Command): void {
       const link = shareLink(options.relay ?? [], address)
       printResult(
         options,
-        { address, shareLink: link ?? null, root: result.root.toString(), seq: result.record.body.seq, hosting: true },
+        {
+          address,
+          shareLink: link ?? null,
+          root: result.root.toString(),
+          seq: result.record.body.seq,
+          hosting: true,
+        },
         [address, ...(link === undefined ? [] : [link]), `hosting ${site}; stop with Ctrl-C`],
       )
       peer.addEventListener('status', saveStatus)

@@ -26,18 +26,20 @@ const storageOf = (options: KeyOptions) => {
 
 /** Registers `key export`, `key import` and `key show` on `program`. */
 export function keyCommand(program: Command): void {
-  const key = program.command('key').description("the owner key: the key that holds this machine's names")
-  withDataDir(
-    key.command('show').description("the owner key's fingerprint"),
-  ).action(async (options: KeyOptions) => {
-    const storage = await storageOf(options)
-    try {
-      const owner = await storage.identity.getOrCreateOwnerKey()
-      printResult(options, { fingerprint: owner.fingerprint }, [owner.fingerprint])
-    } finally {
-      await storage.closed()
-    }
-  })
+  const key = program
+    .command('key')
+    .description("the owner key: the key that holds this machine's names")
+  withDataDir(key.command('show').description("the owner key's fingerprint")).action(
+    async (options: KeyOptions) => {
+      const storage = await storageOf(options)
+      try {
+        const owner = await storage.identity.getOrCreateOwnerKey()
+        printResult(options, { fingerprint: owner.fingerprint }, [owner.fingerprint])
+      } finally {
+        await storage.closed()
+      }
+    },
+  )
   withDataDir(
     key
       .command('export')
@@ -65,7 +67,10 @@ export function keyCommand(program: Command): void {
       .command('import')
       .description('make the key in a key file (exported by the app or by alternet) the owner key')
       .argument('<file>', 'the key file to read')
-      .option('--replace', 'replace an owner key that still publishes sites (they are forgotten here)'),
+      .option(
+        '--replace',
+        'replace an owner key that still publishes sites (they are forgotten here)',
+      ),
   ).action(async (file: string, options: KeyOptions) => {
     const bytes = new Uint8Array(await readFile(file))
     const storage = await storageOf(options)

@@ -12,7 +12,13 @@ import { MAX_RECORD_LIFETIME_MS, type SignedRecord } from '../../../core/records
 import { askMirror } from '../../../net/mirror/index.ts'
 import type { NodePeer } from '../../create-node-peer.ts'
 import { printResult } from '../output.ts'
-import { closePeer, openPeer, parseDuration, withPeerOptions, type PeerOptions } from '../peer-options.ts'
+import {
+  closePeer,
+  openPeer,
+  parseDuration,
+  withPeerOptions,
+  type PeerOptions,
+} from '../peer-options.ts'
 import { publishReporter } from '../publish-progress.ts'
 import { readSiteFolder } from '../site-folder.ts'
 
@@ -34,7 +40,11 @@ export function shareLink(relays: string[], address: string): string | undefined
 }
 
 /** Signs the next records of `record` ahead, `PRESIGN_SPACING_MS` apart, up to `horizon` from now. */
-async function presign(peer: NodePeer, record: SignedRecord, horizon: number): Promise<SignedRecord[]> {
+async function presign(
+  peer: NodePeer,
+  record: SignedRecord,
+  horizon: number,
+): Promise<SignedRecord[]> {
   const owner = await peer.storage.identity.getOrCreateOwnerKey()
   const { body } = record
   const out: SignedRecord[] = []
@@ -62,8 +72,16 @@ export function publishCommand(program: Command): void {
       .description('publish a folder as a site, hosted from here and copied to mirrors')
       .argument('<dir>', 'the folder to publish (its index.html is the home page)')
       .requiredOption('--name <name:topic>', 'the site name, e.g. mysite:code')
-      .option('--horizon <duration>', 'keep the name alive this long without this machine (e.g. 30d)', parseDuration)
-      .option('--mirror-wait <duration>', 'longest wait for mirrors to copy the site', parseDuration),
+      .option(
+        '--horizon <duration>',
+        'keep the name alive this long without this machine (e.g. 30d)',
+        parseDuration,
+      )
+      .option(
+        '--mirror-wait <duration>',
+        'longest wait for mirrors to copy the site',
+        parseDuration,
+      ),
   ).action(async (dir: string, options: PublishOptions) => {
     const site = parseAddress(options.name).site
     const files = await readSiteFolder(dir)
@@ -86,7 +104,8 @@ export function publishCommand(program: Command): void {
             records.map((r) => r.bytes),
           ).catch(() => undefined)
           presigned = Math.max(presigned, status?.presigned ?? 0)
-          if (status?.aliveUntil !== undefined) aliveUntil = Math.max(aliveUntil ?? 0, status.aliveUntil)
+          if (status?.aliveUntil !== undefined)
+            aliveUntil = Math.max(aliveUntil ?? 0, status.aliveUntil)
         }
         // The next version must outrank every record signed ahead (PROTOCOL.md).
         const last = records.at(-1)

@@ -17,7 +17,7 @@ export function resolveCommand(program: Command): void {
   withPeerOptions(
     program
       .command('resolve')
-      .description("look a name up: owner, version, age, hosts and mirrors")
+      .description('look a name up: owner, version, age, hosts and mirrors')
       .argument('<address>', 'an://name:topic, or name:topic'),
   ).action(async (input: string, options: PeerOptions) => {
     const { site } = parseAddress(input)

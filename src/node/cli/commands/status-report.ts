@@ -26,7 +26,10 @@ export interface StatusReport {
 }
 
 /** The status of `peer` now. */
-export async function statusReport(peer: NodePeer, from: StatusReport['from']): Promise<StatusReport> {
+export async function statusReport(
+  peer: NodePeer,
+  from: StatusReport['from'],
+): Promise<StatusReport> {
   const status = peer.status()
   const hosted = await peer.hostedSites()
   return {

@@ -21,7 +21,10 @@ export function statusCommand(program: Command): void {
     try {
       peer = await openPeer(options)
     } catch (error) {
-      const running = errorNameOf(error) === 'DataDirInUseError' ? await readHostStatus(options.dataDir) : undefined
+      const running =
+        errorNameOf(error) === 'DataDirInUseError'
+          ? await readHostStatus(options.dataDir)
+          : undefined
       if (running === undefined) throw error
       printResult(options, running, statusLines(running))
       return
