@@ -63,7 +63,13 @@ describe('the command line and the app (Chromium), both ways', () => {
         await publish(person.page)
         const out = join(work, 'fromapp.html')
         const got = await alternet([
-          'get', 'an://fromapp:cli/index.html', '-o', out, '--data-dir', join(work, 'visitor'), ...relayArgs,
+          'get',
+          'an://fromapp:cli/index.html',
+          '-o',
+          out,
+          '--data-dir',
+          join(work, 'visitor'),
+          ...relayArgs,
         ])
         equal(got.code, EXIT.ok, got.stderr)
         equal(await readFile(out, 'utf8'), page)
@@ -79,9 +85,19 @@ describe('the command line and the app (Chromium), both ways', () => {
       const folder = join(work, 'site')
       await rm(folder, { recursive: true, force: true })
       await import('node:fs/promises').then((fs) => fs.mkdir(folder, { recursive: true }))
-      await writeFile(join(folder, 'index.html'), '<!doctype html><title>node</title><h1>Hosted by Node</h1>')
+      await writeFile(
+        join(folder, 'index.html'),
+        '<!doctype html><title>node</title><h1>Hosted by Node</h1>',
+      )
       const host = alternetBackground([
-        'host', folder, '--name', 'fromnode:cli', '--data-dir', join(work, 'host'), '--json', ...relayArgs,
+        'host',
+        folder,
+        '--name',
+        'fromnode:cli',
+        '--data-dir',
+        join(work, 'host'),
+        '--json',
+        ...relayArgs,
       ])
       const person = await newPerson(browser)
       try {
@@ -106,7 +122,9 @@ describe('the command line and the app (Chromium), both ways', () => {
         await openApp(person.page, relay.appOrigin, '#/identity')
         const keyOfApp = await ownFingerprint(person.page)
         await person.page.getByLabel('Export passphrase', { exact: true }).fill(TEST_PASSPHRASE)
-        await person.page.getByLabel('Repeat export passphrase', { exact: true }).fill(TEST_PASSPHRASE)
+        await person.page
+          .getByLabel('Repeat export passphrase', { exact: true })
+          .fill(TEST_PASSPHRASE)
         const [download] = await Promise.all([
           person.page.waitForEvent('download'),
           person.page.getByRole('button', { name: 'Export key' }).click(),
@@ -115,14 +133,20 @@ describe('the command line and the app (Chromium), both ways', () => {
         await download.saveAs(fromApp)
         const env = { ALTERNET_PASSPHRASE: TEST_PASSPHRASE }
         const cliDir = join(work, 'keys')
-        const imported = await alternet(['key', 'import', fromApp, '--data-dir', cliDir, '--json'], env)
+        const imported = await alternet(
+          ['key', 'import', fromApp, '--data-dir', cliDir, '--json'],
+          env,
+        )
         equal(imported.code, EXIT.ok, imported.stderr)
         equal(imported.json<{ fingerprint: string }>().fingerprint, keyOfApp)
 
         // Back: a key made by the command line, imported by the app.
         const otherDir = join(work, 'keys-other')
         const fromCli = join(work, 'from-cli.json')
-        const exported = await alternet(['key', 'export', fromCli, '--data-dir', otherDir, '--json'], env)
+        const exported = await alternet(
+          ['key', 'export', fromCli, '--data-dir', otherDir, '--json'],
+          env,
+        )
         equal(exported.code, EXIT.ok, exported.stderr)
         const keyOfCli = exported.json<{ fingerprint: string }>().fingerprint
         ok(keyOfCli !== keyOfApp)
