@@ -17,6 +17,7 @@ import {
   type RelayProcess,
 } from '../relay/support/relay-process.ts'
 import { createNodePeer, type NodePeer } from '../../src/node/create-node-peer.ts'
+import { releaseWebRTC } from '../../src/node/release-webrtc.ts'
 import { EXIT } from '../../src/node/cli/exit-codes.ts'
 import { alternet } from './cli-support.ts'
 
@@ -62,6 +63,7 @@ describe('the peer in Node, against mirroring relays', () => {
     await Promise.all(peers.map(stop))
     await Promise.all(relays.map((r) => r.stop()))
     await Promise.all(dirs.map(removeDir))
+    await releaseWebRTC()
   })
 
   it('publishes; another Node peer fetches the same bytes, also from the mirrors once it is gone', async () => {
