@@ -104,7 +104,7 @@ export const run: BenchPart = async (report) => {
     report({
       part: 'cli',
       runtime: 'node',
-      metric: 'alternet get 20 MiB, whole command',
+      metric: 'alternet get 20 MiB, whole command, time',
       value: median(walls) / 1000,
       unit: 's',
       baseline: { ...base, value: median(baselines) / 1000 },
@@ -113,7 +113,7 @@ export const run: BenchPart = async (report) => {
     report({
       part: 'cli',
       runtime: 'node',
-      metric: 'alternet get 20 MiB, whole command',
+      metric: 'alternet get 20 MiB, whole command, throughput',
       value: mb(FILE_BYTES, median(walls)),
       unit: 'MB/s',
       baseline: { ...base, value: mb(FILE_BYTES, median(baselines)) },
