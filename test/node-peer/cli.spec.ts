@@ -6,7 +6,7 @@
  * the address and share link; the owner key goes out and back in through a key file.
  */
 import { randomBytes } from 'node:crypto'
-import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises'
+import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { after, before, describe, it } from '../support/spec.ts'
 import { deepEqual, equal, ok } from '../support/assert.ts'
@@ -213,6 +213,50 @@ describe('alternet, the command line, against real relays', () => {
       ])
       equal(toStdout.code, EXIT.verificationFailed, toStdout.stderr)
       equal(toStdout.stdout.length, 0)
+    } finally {
+      await host.stop()
+    }
+  })
+
+  it('a block no source holds exits with the verification code and writes nothing', async () => {
+    const hostDir = await dir('an-cli-host-')
+    const name = `missing${Date.now().toString(36)}:test`
+    const host = alternetBackground([
+      'host',
+      folder,
+      '--name',
+      name,
+      '--data-dir',
+      hostDir,
+      '--json',
+      ...relayArgs,
+    ])
+    try {
+      await host.ready
+      // big.bin is a 256 KiB chunk and a 44 KiB one: the host loses the second.
+      const blocksDir = join(hostDir, 'blocks')
+      let removed = 0
+      for (const file of await readdir(blocksDir)) {
+        if ((await stat(join(blocksDir, file))).size !== big.length - 256 * 1024) continue
+        await rm(join(blocksDir, file))
+        removed++
+      }
+      equal(removed, 1)
+      const visitor = await dir('an-cli-visitor-')
+      const out = join(visitor, 'big.bin')
+      const res = await alternet([
+        'get',
+        `an://${name}/docs/big.bin`,
+        '-o',
+        out,
+        '--data-dir',
+        visitor,
+        ...relayArgs,
+      ])
+      equal(res.code, EXIT.verificationFailed, res.stderr)
+      const left = await readdir(visitor)
+      ok(!left.includes('big.bin'), `nothing written: ${left.join(', ')}`)
+      ok(!left.some((f) => f.endsWith('.tmp')), `no temporary file left: ${left.join(', ')}`)
     } finally {
       await host.stop()
     }

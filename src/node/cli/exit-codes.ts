@@ -15,7 +15,10 @@ export const EXIT = {
   usage: 2,
   /** The name, the site or the file does not exist. */
   notFound: 3,
-  /** Bytes or a record failed verification: nothing was written. */
+  /**
+   * The bytes could not all be verified against the owner's signed record: a block or a record
+   * was altered, or a block of the file could be had from no source. Nothing was written.
+   */
   verificationFailed: 4,
   /** A key file's passphrase was wrong, or the key file is damaged. */
   keyFile: 5,
@@ -38,7 +41,21 @@ export function exitCodeForName(name: string): number {
   }
 }
 
-/** The exit code for a thrown error. */
+/** An error that carries the exit code it ends the command with. */
+export interface WithExitCode {
+  exitCode: number
+}
+
+/** Marks `error` to end the command with `code` (whatever its kind), and returns it. */
+export function withExitCode<E>(error: E, code: number): E {
+  if (typeof error === 'object' && error !== null)
+    (error as unknown as WithExitCode).exitCode = code
+  return error
+}
+
+/** The exit code for a thrown error: the one it carries, else by its kind. */
 export function exitCodeFor(error: unknown): number {
+  const carried = (error as Partial<WithExitCode> | null)?.exitCode
+  if (typeof carried === 'number' && Object.values(EXIT).includes(carried as never)) return carried
   return exitCodeForName(errorNameOf(error))
 }

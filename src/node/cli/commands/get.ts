@@ -2,7 +2,7 @@
  * `alternet get ADDRESS [-o FILE]`: the file at the address, every block verified against the
  * owner's signed record, to stdout or to FILE. The bytes go to a temporary file first and reach
  * FILE (by rename) or stdout only once every block checked out: a tampered or missing block is
- * an error and nothing is written.
+ * an error (exit code `EXIT.verificationFailed`) and nothing is written.
  * @module
  */
 import { randomUUID } from 'node:crypto'
@@ -14,7 +14,9 @@ import { pipeline } from 'node:stream/promises'
 import type { Command } from 'commander'
 import { parseAddress } from '../../../core/names/index.ts'
 import { ERROR_HEADER } from '../../../net/fetch/index.ts'
+import { errorNameOf } from '../../../core/errors/index.ts'
 import { PageNotFoundError } from '../errors.ts'
+import { EXIT, withExitCode } from '../exit-codes.ts'
 import { printResult } from '../output.ts'
 import { closePeer, openPeer, withPeerOptions, type PeerOptions } from '../peer-options.ts'
 
@@ -60,7 +62,15 @@ export function getCommand(program: Command): void {
         response = await peer.fetch(address)
       }
       if (!response.ok || response.body === null) throw responseError(response, address)
-      await pipeline(Readable.fromWeb(response.body as never), createWriteStream(temp))
+      try {
+        await pipeline(Readable.fromWeb(response.body as never), createWriteStream(temp))
+      } catch (error) {
+        // The file began, checked against its signed manifest, and could not be finished with
+        // verified bytes: an altered block, or one no source holds. Either way, not the file.
+        throw errorNameOf(error) === 'AbortError'
+          ? error
+          : withExitCode(error, EXIT.verificationFailed)
+      }
       const seconds = (performance.now() - started) / 1000
       const { size: bytes } = await stat(temp)
       if (target !== undefined) await rename(temp, target)
