@@ -3,11 +3,7 @@
  * answering status questions (keeping the pre-signed records they carry).
  * @module
  */
-import {
-  answerStatus,
-  type MirrorQuestion,
-  type MirrorStatus,
-} from '@alternet/net/mirror'
+import { answerStatus, type MirrorQuestion, type MirrorStatus } from '@alternet/net/mirror'
 import { MIRROR_PROTOCOL } from './constants.ts'
 import { isServable, type MirrorState } from './mirror-state.ts'
 import { answerWithRecords, type KeeperContext } from './presigned-keeper.ts'
