@@ -25,7 +25,7 @@ import {
   OwnerKeyInUseError,
   OwnerKeyReplacedError,
 } from '../../storage/errors.ts'
-import { fingerprint } from '../../storage/fingerprint.ts'
+import { fingerprint } from '../../core/crypto/fingerprint.ts'
 import type { IdentityStore, KeyFileInput, OwnerKey } from '../../storage/identity.ts'
 import { decryptKeyFile, encryptKeyFile, readKeyFileHeader } from '../../storage/key-file.ts'
 import type { PublishedSites } from '../../storage/published-sites.ts'

@@ -8,7 +8,7 @@ import type { Command } from 'commander'
 import { base58btc } from 'multiformats/bases/base58'
 import { parseAddress } from '../../../core/names/index.ts'
 import { findMirrors } from '../../../net/mirror/index.ts'
-import { fingerprint } from '../../../storage/fingerprint.ts'
+import { fingerprint } from '../../../core/crypto/fingerprint.ts'
 import { formatAge, printResult } from '../output.ts'
 import { closePeer, openPeer, withPeerOptions, type PeerOptions } from '../peer-options.ts'
 
