@@ -37,6 +37,14 @@ function responseError(response: Response, address: string): Error {
   return error
 }
 
+/**
+ * A failure to get the bytes of a file whose manifest checked out: an altered block, or one no
+ * source holds. Either way not the file the owner signed: the verification code.
+ */
+function contentError(error: unknown): unknown {
+  return errorNameOf(error) === 'AbortError' ? error : withExitCode(error, EXIT.verificationFailed)
+}
+
 /** Registers the command on `program`. */
 export function getCommand(program: Command): void {
   withPeerOptions(
@@ -54,22 +62,23 @@ export function getCommand(program: Command): void {
     const temp = join(tempDir, `.alternet-get-${randomUUID()}.tmp`)
     const started = performance.now()
     try {
-      let response = await peer.fetch(address)
-      for (let i = 0; i < MAX_REDIRECTS && response.status >= 300 && response.status < 400; i++) {
-        const location = response.headers.get('location')
+      // HEAD first: it needs the record and the verified manifest, not the file's blocks. When
+      // it answers and the GET then fails, the file's content could not be had verified.
+      let head = await peer.fetch(address, { method: 'HEAD' })
+      for (let i = 0; i < MAX_REDIRECTS && head.status >= 300 && head.status < 400; i++) {
+        const location = head.headers.get('location')
         if (location === null) break
         address = new URL(location, address).href
-        response = await peer.fetch(address)
+        head = await peer.fetch(address, { method: 'HEAD' })
       }
-      if (!response.ok || response.body === null) throw responseError(response, address)
+      if (!head.ok) throw responseError(head, address)
+      const response = await peer.fetch(address)
+      if (!response.ok || response.body === null)
+        throw contentError(responseError(response, address))
       try {
         await pipeline(Readable.fromWeb(response.body as never), createWriteStream(temp))
       } catch (error) {
-        // The file began, checked against its signed manifest, and could not be finished with
-        // verified bytes: an altered block, or one no source holds. Either way, not the file.
-        throw errorNameOf(error) === 'AbortError'
-          ? error
-          : withExitCode(error, EXIT.verificationFailed)
+        throw contentError(error)
       }
       const seconds = (performance.now() - started) / 1000
       const { size: bytes } = await stat(temp)
