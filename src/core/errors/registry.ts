@@ -231,6 +231,12 @@ export const ERROR_REGISTRY: Readonly<Record<string, ErrorEntry>> = {
     explanation: 'No relay answered in time.',
     action: 'Check the network status and try again.',
   },
+  OfflineError: {
+    kind: 'no-host',
+    title: 'You’re offline',
+    explanation: 'You’re offline, and this site has no copy on this device.',
+    action: 'Connect to a network, then press Retry now or open the site again.',
+  },
   BridgeTimeoutError: {
     status: 504,
     kind: 'timed-out',

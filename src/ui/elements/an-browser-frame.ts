@@ -16,6 +16,7 @@ import { routeHash } from '../router.ts'
 import type { AlternetSession } from '../session/alternet-session.ts'
 import { SessionController } from '../session/session-controller.ts'
 import { sharedStyles } from '../styles.ts'
+import { withinOffline } from '../session/online-state.ts'
 import './an-error-message.ts'
 import './an-name-details.ts'
 
@@ -212,7 +213,11 @@ export class AnBrowserFrame extends LitElement {
 
   private async show(href: string): Promise<void> {
     this.loading = true
+    this.error = undefined
+    const previous = this.shown?.site
     this.shown = undefined
+    // Another site's page must not stay in the frame under the new address while this one loads.
+    if (previous !== undefined && previous !== this.site) this.blankFrame()
     try {
       await this.session?.whenRunning().catch((error: unknown) => {
         // No node here: the bridges still show what the site worker has (offline copies).
@@ -222,15 +227,33 @@ export class AnBrowserFrame extends LitElement {
       if (bridges === undefined)
         throw new ServiceWorkerUnsupportedError('This browser has no service workers.')
       await this.updateComplete
-      await bridges.show(this.frame.value!, href)
+      const showing = bridges.show(this.frame.value!, href)
+      // With no network a site this device has no copy of fails in seconds, with words.
+      await (this.session?.online === false ? withinOffline(showing) : showing).catch(
+        (error: unknown) => {
+          // Its bridge frame holds the browser's own error page: it goes, to be made anew later.
+          if ((error as Error)?.name === 'OfflineError') bridges.disconnect(this.site)
+          throw error
+        },
+      )
     } catch (error) {
       this.error = error
       this.loading = false
+      this.blankFrame()
     }
+  }
+
+  /** Empties the site frame (its page stops), so nothing stale stays under a new address. */
+  private blankFrame(): void {
+    const frame = this.frame.value
+    if (frame !== undefined && frame.getAttribute('src') !== 'about:blank')
+      frame.src = 'about:blank'
   }
 
   private documentShown(detail: SiteDocumentDetail): void {
     if (detail.site !== this.site) return
+    // The site did answer (a late copy after an offline give-up): it is shown, not the error.
+    this.error = undefined
     this.loading = false
     this.shown = detail
     this.history.visit(detail.address)
@@ -271,7 +294,7 @@ export class AnBrowserFrame extends LitElement {
       <iframe
         ${ref(this.frame)}
         class="frame"
-        ?hidden=${this.site === ''}
+        ?hidden=${this.site === '' || this.error !== undefined}
         title=${this.site === '' ? 'Site' : `Site ${this.site}`}
         sandbox=${SITE_SANDBOX}
         allow="fullscreen; clipboard-write"

@@ -15,6 +15,7 @@ import { createAlternetPeer, type BrowserPeer, type PeerStatus } from '../../net
 import type { OwnerKey } from '../../storage/index.ts'
 import { hasCapability, missingCapabilities, type Capability } from '../capabilities.ts'
 import { relayManagerOf } from '../../net/node/relay-manager.ts'
+import { browserOnline, watchOnline } from './online-state.ts'
 import {
   addSavedRelay,
   isLocalDevelopment,
@@ -61,6 +62,8 @@ export class AlternetSession extends EventTarget {
   updateAvailable = false
   /** The app shell is cached: it starts with no network. */
   offlineReady = false
+  /** Whether the browser has a network (it says so at once when it goes or comes back). */
+  online = browserOnline()
   private releaseLock: (() => void) | undefined
 
   constructor() {
@@ -75,6 +78,22 @@ export class AlternetSession extends EventTarget {
       this.offlineReady = true
       this.changed()
     })
+    watchOnline((online) => {
+      this.online = online
+      this.changed()
+      // Back online: dial the relays now, not when their back-off ends.
+      if (online) void this.reconnect()
+    })
+  }
+
+  /**
+   * Dials every relay that is not connected now (Retry now, or the network came back); resolves
+   * to whether one is connected then.
+   */
+  async reconnect(): Promise<boolean> {
+    const connected = (await this.peer?.relays?.reconnect?.()) ?? false
+    this.changed()
+    return connected
   }
 
   /**
