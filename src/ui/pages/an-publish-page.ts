@@ -13,7 +13,7 @@ import type { AnFileSource } from '../elements/an-file-source.ts'
 import { namedError } from '../error-text.ts'
 import { displayPaths } from '../elements/an-file-source.ts'
 import { displaySite, formatDate } from '../format.ts'
-import { viewerLink } from '../router.ts'
+import { routeHash, viewerLink } from '../router.ts'
 import { currentContent, type CurrentContent } from '../current-content.ts'
 import {
   AVAILABILITY_DEBOUNCE_MS,
@@ -24,6 +24,7 @@ import {
 import type { AlternetSession } from '../session/alternet-session.ts'
 import { SessionController } from '../session/session-controller.ts'
 import { sharedStyles } from '../styles.ts'
+import { askBackupOnce, EXPORT_ARGUMENT } from '../session/key-backup.ts'
 import '../elements/an-error-message.ts'
 import '../elements/an-file-source.ts'
 import '../elements/an-share-link.ts'
@@ -74,6 +75,7 @@ export class AnPublishPage extends LitElement {
     busy: { state: true },
     progress: { state: true },
     result: { state: true },
+    askBackup: { state: true },
     error: { state: true },
     current: { state: true },
   }
@@ -126,6 +128,11 @@ export class AnPublishPage extends LitElement {
         padding: 0.75rem 1.5rem;
         margin: 0.25rem 0 0.75rem;
       }
+      .done .backup {
+        margin-top: 1rem;
+        padding-top: 0.75rem;
+        border-top: 1px solid var(--an-border);
+      }
     `,
   ]
 
@@ -139,6 +146,8 @@ export class AnPublishPage extends LitElement {
   declare private busy: boolean
   declare private progress: PublishProgress | undefined
   declare private result: PublishedSiteResult | undefined
+  /** Ask, once, for a backup of the key that now holds a name. */
+  declare private askBackup: boolean
   declare private error: unknown
   /** What the site being updated holds now, once read from this device. */
   declare private current: CurrentContent | undefined
@@ -165,6 +174,7 @@ export class AnPublishPage extends LitElement {
     this.topic = ''
     this.files = []
     this.busy = false
+    this.askBackup = false
   }
 
   override willUpdate(changed: Map<string, unknown>): void {
@@ -216,10 +226,23 @@ export class AnPublishPage extends LitElement {
             <h3 id="done" tabindex="-1">✓ Your site is live</h3>
             <a class="button primary open" href=${viewerLink(parseAddress(`an://${this.result.site}`).href)}>Open ${displaySite(this.result.site)}</a>
             <an-share-link address=${parseAddress(`an://${this.result.site}`).href}></an-share-link>
+            ${this.askBackup ? this.renderBackupPrompt() : nothing}
           </section>`
           : nothing
       }
     `
+  }
+
+  /** After the first publication: the key now holds a name, and lives only in this browser. */
+  private renderBackupPrompt() {
+    return html`<div class="backup" data-backup-prompt>
+      <p>
+        <strong>Back up your key.</strong> It is what makes ${displaySite(this.result!.site)} yours, and it lives only
+        in this browser: save it to a file, to keep your names if this browser’s data is lost and to update them from
+        another device.
+      </p>
+      <a class="button" href=${routeHash('identity', EXPORT_ARGUMENT)}>Back up your key</a>
+    </div>`
   }
 
   override updated(changed: Map<string, unknown>): void {
@@ -321,6 +344,8 @@ export class AnPublishPage extends LitElement {
         onProgress: (progress) => (this.progress = progress),
       })
       void peer.storage.persist()
+      const owner = this.session?.owner
+      this.askBackup = owner !== undefined && askBackupOnce(owner.fingerprint)
       this.session?.dispatchEvent(new Event('change'))
     } catch (error) {
       this.error = error
