@@ -117,6 +117,9 @@ export class AnBrowserFrame extends LitElement {
         border-radius: var(--an-radius);
         background: #fff;
       }
+      .offer {
+        margin: 0;
+      }
       .welcome code {
         font-size: 1.05em;
       }
@@ -309,13 +312,17 @@ export class AnBrowserFrame extends LitElement {
       ${this.loading ? html`<p class="hint" role="status">Opening ${this.input}…</p>` : nothing}
       ${shown?.offlineCopy !== undefined ? this.renderOfflineCopy(shown.offlineCopy) : nothing}
       ${
-        shown?.error !== undefined
-          ? html`<p class="warning" role="status" data-error=${shown.error}>${errorText({ name: shown.error }).title}.${
-              shown.error === 'NameNotFoundError'
-                ? html` The name is free: <a href=${routeHash('publish', this.site)}>Publish this name</a>.`
-                : nothing
-            }</p>`
-          : nothing
+        shown?.error === 'NameNotFoundError'
+          ? // The frame says what happened; the app adds only what the frame cannot: the way to publish.
+            html`<p class="offer" data-error=${shown.error}>
+              <a class="button primary" href=${routeHash('publish', this.site)}>Publish this name</a>
+            </p>`
+          : shown?.error !== undefined
+            ? // Said once, in the frame; this line is for screen readers, which do not read a new frame out.
+              html`<p class="visually-hidden" role="status" data-error=${shown.error}>
+                ${this.site} could not be shown: ${errorText({ name: shown.error }).title}.
+              </p>`
+            : nothing
       }
       ${
         this.session?.status?.slowPath.some((slow) => slow.site === this.site)
