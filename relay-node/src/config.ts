@@ -11,6 +11,7 @@ import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
 import * as C from './constants.ts'
+import * as G from './gateway/constants.ts'
 import * as M from './mirror/constants.ts'
 import { ConfigError } from './errors.ts'
 import { LOG_LEVELS, type LogLevel } from './log.ts'
@@ -32,6 +33,9 @@ export interface RelayConfig {
   announce: Multiaddr[]
   bootstrap: Multiaddr[]
   publicHost: string
+  gatewayHost?: string
+  gatewayClientRate: number
+  gatewayMaxRequests: number
   appDir?: string
   tlsCert?: string
   tlsKey?: string
@@ -173,6 +177,26 @@ export const OPTIONS: readonly OptionSpec[] = [
     kind: 'string',
     default: C.DEFAULT_PUBLIC_HOST,
     doc: "the app's host name; sites are <label>.<host>",
+  },
+  {
+    key: 'gatewayHost',
+    flag: 'gateway-host',
+    kind: 'string',
+    doc: 'the HTTP gateway also answers <origin label>.<this host> (it always answers <origin label>.alt); not the app host or a name above or under it',
+  },
+  {
+    key: 'gatewayClientRate',
+    flag: 'gateway-client-rate',
+    kind: 'count',
+    default: G.DEFAULT_GATEWAY_CLIENT_RATE,
+    doc: 'gateway requests one client address (IPv6: its /64) may make per minute; more get 429',
+  },
+  {
+    key: 'gatewayMaxRequests',
+    flag: 'gateway-max-requests',
+    kind: 'count',
+    default: G.DEFAULT_GATEWAY_MAX_REQUESTS,
+    doc: 'gateway requests in progress across all clients; more get 503',
   },
   {
     key: 'appDir',
@@ -638,6 +662,7 @@ export function checkConfig(config: RelayConfig): RelayConfig {
   }
   if (!/^[a-z0-9.-]+$/i.test(config.publicHost))
     throw new ConfigError(`--public-host: not a host name: ${config.publicHost}`)
+  checkGatewayHost(config)
   if (config.reconnectMin > config.reconnectMax)
     throw new ConfigError('--reconnect-min is larger than --reconnect-max')
   if (config.maxReservations < 1) throw new ConfigError('--max-reservations must be at least 1')
@@ -648,6 +673,22 @@ export function checkConfig(config: RelayConfig): RelayConfig {
   if (config.rootLookupTimeout < 1)
     throw new ConfigError('--root-lookup-timeout must be longer than 0')
   return config
+}
+
+/**
+ * The gateway's host name must be a host name apart from the app's: sites on it must not be
+ * same-site with the app (cookies, storage), nor may the app be one of its sites.
+ */
+function checkGatewayHost(config: RelayConfig): void {
+  const gateway = config.gatewayHost?.toLowerCase()
+  if (gateway == null) return
+  if (!/^[a-z0-9.-]+$/.test(gateway) || (!gateway.includes('.') && gateway !== 'localhost'))
+    throw new ConfigError(`--gateway-host: not a host name: ${config.gatewayHost}`)
+  const app = config.publicHost.toLowerCase()
+  if (gateway === app || gateway.endsWith(`.${app}`) || app.endsWith(`.${gateway}`))
+    throw new ConfigError(
+      `--gateway-host: ${gateway} must not be the app host ${app}, nor a name above or under it`,
+    )
 }
 
 /** Settings for a relay built in-process (tests, bench): defaults, then `overrides`. */
