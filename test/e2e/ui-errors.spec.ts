@@ -11,6 +11,7 @@ import { buildApp, removeBuild } from './support/app-build.ts'
 import { startAppRelay, type AppRelay } from './support/app-relay.ts'
 import { launchChromium } from './support/browser.ts'
 import { bounded } from './support/site-frame.ts'
+import { contrastInFrame } from './ui-support/contrast.ts'
 import {
   chooseName,
   goTo,
@@ -26,6 +27,8 @@ import {
   waitForPhase,
 } from './ui-support/app-page.ts'
 
+/** WCAG AA contrast for body text. */
+const MIN_CONTRAST = 4.5
 /** An error class name, as the issue states it: never in words a person reads. */
 const CLASS_NAME = /[A-Z][a-zA-Z]+Error\b/
 
@@ -156,6 +159,41 @@ describe('errors speak people (Chromium)', () => {
       await page.getByRole('button', { name: 'Find', exact: true }).click()
       await page.getByRole('alert').first().waitFor()
       await plain(page, 'My sites, a bad name typed')
+    }),
+  )
+
+  it(
+    'a missing page inside a site with no 404 page is a styled page, readable in light and dark, with a link home',
+    bounded(150_000, async () => {
+      const owner = await (await person()).newPage()
+      await openApp(owner, relay.appOrigin, '#/publish')
+      await chooseName(owner, 'no-such-page', 'errors', 'free')
+      await owner.getByRole('button', { name: 'Write a page instead' }).click()
+      await owner
+        .getByRole('textbox', { name: 'Page (index.html)' })
+        .fill('<!doctype html><html lang="en"><title>Home</title><h1>The home page</h1></html>')
+      await publish(owner)
+      for (const scheme of ['light', 'dark'] as const) {
+        const page = scheme === 'light' ? owner : await (await person('dark')).newPage()
+        if (scheme === 'dark') await openApp(page, relay.appOrigin)
+        await visit(page, 'an://no-such-page:errors/about.html')
+        const frame = siteFrame(page)
+        await frame.getByRole('heading', { name: 'Page not found' }).waitFor({ timeout: VIEW_MS })
+        const holder = page.locator('iframe.frame')
+        for (const selector of ['h1', 'p', 'code', 'a.home']) {
+          const ratio = await contrastInFrame(frame.locator(selector).first(), holder)
+          ok(ratio >= MIN_CONTRAST, `${scheme} ${selector}: contrast ${ratio.toFixed(2)}`)
+        }
+        ok(
+          ((await frame.locator('main').textContent()) ?? '').includes('/about.html'),
+          'the path is named',
+        )
+        await plain(page, `missing page (${scheme})`, /Not found:/)
+        equal((await seriousViolations(page)).length, 0, `no serious axe finding (${scheme})`)
+        await screenshot(page, `missing-page-${scheme}-desktop`, false)
+        await frame.getByRole('link', { name: /Go to the home page/ }).click()
+        await frame.getByRole('heading', { name: 'The home page' }).waitFor({ timeout: VIEW_MS })
+      }
     }),
   )
 
