@@ -1,6 +1,6 @@
 /**
- * `<an-network-status>`: the node's connectivity, always in view: relays connected, peers,
- * whether this tab can be reached by others, and a warning while a site's content comes the
+ * `<an-network-status>`: the node's connectivity, always in view: relays connected, whether
+ * this tab can be reached by others (or "You're offline", with Retry now), and a warning while a site's content comes the
  * slow way, through a relay. The details (each relay, this peer's ID) are one click away.
  * @module
  */
@@ -157,7 +157,6 @@ export class AnNetworkStatus extends LitElement {
           ${
             live
               ? html`<span>${connected}/${relays.length} ${relays.length === 1 ? 'relay' : 'relays'}</span>
-                <span>· ${status.peers} ${status.peers === 1 ? 'peer' : 'peers'}</span>
                 <span>· ${connected > 0 && status.reachable ? 'reachable' : 'not reachable yet'}</span>`
               : html`<span data-summary=${offline ? 'offline' : session.phase}>${summary}</span>`
           }
@@ -214,7 +213,7 @@ export class AnNetworkStatus extends LitElement {
         ${
           status.reachable
             ? 'Other people can reach this tab: it can host your sites.'
-            : 'Other people cannot reach this tab yet: it has no relay reservation or direct address.'
+            : 'Other people cannot reach this tab yet: no relay passes their connections on to it so far.'
         }
       </p>
       <h3>Relays</h3>
@@ -223,13 +222,16 @@ export class AnNetworkStatus extends LitElement {
           (relay) =>
             html`<li>
               <span class="mono">${relay.source}</span>: ${relay.connected ? 'connected' : 'not connected'}${
-                relay.reserved ? ', holds a reservation' : ''
+                relay.reserved ? ', passes visitors on to this tab' : ''
               }${relay.error !== undefined ? html` <span class="error-text">(${errorTitle(relay.error)})</span>` : nothing}
             </li>`,
         )}
       </ul>
-      <p>Peers connected: ${status.peers}. Requests being served: ${status.serving}.</p>
-      <p>This peer: <span class="mono">${status.peerId}</span></p>
+      <p>
+        Connected to ${status.peers} ${status.peers === 1 ? 'computer' : 'computers'} (relays and other people’s
+        browsers). Pages being sent to visitors now: ${status.serving}.
+      </p>
+      <p>This device’s network ID: <span class="mono">${status.peerId}</span></p>
     `
   }
 }

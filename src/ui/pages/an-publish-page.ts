@@ -55,7 +55,7 @@ export function progressText(progress: PublishProgress): string {
     case 'mirroring':
       return `Copying to mirrors… ${progress.mirrorsDone ?? 0} of ${progress.mirrorsWanted ?? '?'}`
     case 'done':
-      return `Published: ${progress.accepted ?? 0} name ${progress.accepted === 1 ? 'server' : 'servers'} stored the record.`
+      return `Published: ${progress.accepted ?? 0} ${progress.accepted === 1 ? 'relay keeps' : 'relays keep'} the name’s signed address.`
   }
 }
 
@@ -299,7 +299,7 @@ export class AnPublishPage extends LitElement {
           case 'yours':
             return html`<span class="ok">✓ ${displaySite(found.site)} is yours: publishing replaces its content.</span>`
           case 'held':
-            return html`<span class="error" data-availability="held">✗ ${displaySite(found.site)} is held by another key (<span class="mono">${found.holder}</span>) until ${formatDate(found.until)}.</span>`
+            return html`<span class="error" data-availability="held">✗ ${displaySite(found.site)} is held by another key (<span class="mono">${found.holder}</span>). It stays theirs while they renew it; if they stop, it frees after ${formatDate(found.until)}.</span>`
           case 'unknown':
             return html`<span class="hint">Could not check ${found.site} now; you can still try to publish.</span>`
         }

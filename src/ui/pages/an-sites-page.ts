@@ -180,7 +180,7 @@ export class AnSitesPage extends LitElement {
         <dl>
           <dt>Hosted here</dt>
           <dd>${site.hosted ? `yes${bytes !== undefined ? `, ${formatBytes(bytes)}` : ''}` : 'no: only the name is kept up'}</dd>
-          <dt>Last republished</dt>
+          <dt>Name last renewed</dt>
           <dd><time datetime=${new Date(site.publishedAt).toISOString()} title=${formatDate(site.publishedAt)}>${formatAge(site.publishedAt)}</time> (version ${site.seq})</dd>
           <dt>Reachable</dt>
           <dd>${reachable ? html`<span class="ok">yes, from this tab</span>` : site.hosted ? 'not right now: this tab is not reachable yet' : 'no'}</dd>
