@@ -235,7 +235,7 @@ export const ERROR_REGISTRY: Readonly<Record<string, ErrorEntry>> = {
   OfflineError: {
     kind: 'no-host',
     title: 'You’re offline',
-    explanation: 'You’re offline, and this site has no copy on this device.',
+    explanation: 'And this site has no copy on this device, so it cannot open without a network.',
     action: 'Connect to a network, then press Retry now or open the site again.',
   },
   BridgeTimeoutError: {

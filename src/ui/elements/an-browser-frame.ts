@@ -329,7 +329,7 @@ export class AnBrowserFrame extends LitElement {
           ? html`<p class="warning" role="status">This site comes through a relay, so it may load slowly.</p>`
           : nothing
       }
-      <details class="about">
+      <details class="about" ?hidden=${this.error !== undefined}>
         <summary>About this name</summary>
         <an-name-details .session=${this.session} site=${this.site} generation=${this.generation} @key-accepted=${this.reload}></an-name-details>
       </details>

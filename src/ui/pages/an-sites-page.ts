@@ -183,7 +183,7 @@ export class AnSitesPage extends LitElement {
           <dt>Name last renewed</dt>
           <dd><time datetime=${new Date(site.publishedAt).toISOString()} title=${formatDate(site.publishedAt)}>${formatAge(site.publishedAt)}</time> (version ${site.seq})</dd>
           <dt>Reachable</dt>
-          <dd>${reachable ? html`<span class="ok">yes, from this tab</span>` : site.hosted ? 'not right now: this tab is not reachable yet' : 'no'}</dd>
+          <dd>${reachable ? html`<span class="ok">yes, from this tab</span>` : site.hosted ? 'not right now: this tab is not reachable yet' : 'not from this device: its content is on the devices that host it'}</dd>
         </dl>
         <div class="row">
           <a class="button" href=${routeHash('publish', site.site)} aria-label="Update ${site.site}">Update</a>

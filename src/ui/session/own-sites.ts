@@ -44,7 +44,11 @@ export async function adoptSites(
           found.held.push(site)
           return
         }
-        await peer.storage.sites.putPublishedSite(record.bytes, { hosted: false })
+        // Renewed when its owner last signed it (elsewhere); republishing from here goes on from then.
+        await peer.storage.sites.putPublishedSite(record.bytes, {
+          hosted: false,
+          publishedAt: Math.min(record.body.created, Date.now()),
+        })
         found.adopted.push(site)
       } catch {
         found.missing.push(site)
