@@ -2,7 +2,8 @@
  * Plain words and feedback, against a real relay: no network jargon on any screen (peers,
  * reservations, content IDs, name servers, "republished"); dropped files listed with their
  * sizes, and the Files chooser no longer showing an earlier choice; a name held by another key
- * read as held while renewed; "Check for updates" and "Open web+an links" say what they did.
+ * read as held while renewed; "Check for updates" and "Open web+an links" say what they did;
+ * the Browse screen lists the sites opened lately.
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { after, before, describe, it } from '../support/spec.ts'
@@ -23,6 +24,7 @@ import {
   START_MS,
   visit,
   VIEW_MS,
+  waitForPhase,
 } from './ui-support/app-page.ts'
 
 /** Words of the machinery that a person should not have to learn. */
@@ -89,6 +91,15 @@ describe('plain words and feedback (Chromium)', () => {
       await showNameDetails(page)
       await page.locator('an-name-details').getByText('Owner key').waitFor({ timeout: VIEW_MS })
       await noJargon(page, 'About this name')
+
+      // Discover: the Browse screen lists the site just opened, one tap away.
+      await page.evaluate(() => (location.hash = '#/view'))
+      await page.reload()
+      await waitForPhase(page, 'running')
+      const recent = page.getByRole('region', { name: 'Recently visited' })
+      await recent.getByRole('link', { name: 'plain:words' }).click()
+      await page.locator('iframe.frame').waitFor({ timeout: VIEW_MS })
+      equal((await seriousViolations(page)).length, 0, 'no serious axe finding (Discover)')
     }),
   )
 

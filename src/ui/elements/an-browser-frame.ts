@@ -17,6 +17,8 @@ import type { AlternetSession } from '../session/alternet-session.ts'
 import { SessionController } from '../session/session-controller.ts'
 import { sharedStyles } from '../styles.ts'
 import { withinOffline } from '../session/online-state.ts'
+import { noteVisit, recentSites } from '../session/recent-sites.ts'
+import { displaySite, formatAge } from '../format.ts'
 import './an-error-message.ts'
 import './an-name-details.ts'
 
@@ -119,6 +121,21 @@ export class AnBrowserFrame extends LitElement {
       }
       .offer {
         margin: 0;
+      }
+      .recent ul {
+        list-style: none;
+        margin: 0;
+        padding: 0;
+      }
+      .recent li {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0 0.75rem;
+        align-items: baseline;
+        padding: 0.35rem 0;
+      }
+      .recent a {
+        font-weight: 600;
       }
       .welcome code {
         font-size: 1.05em;
@@ -260,6 +277,7 @@ export class AnBrowserFrame extends LitElement {
     this.loading = false
     this.shown = detail
     this.history.visit(detail.address)
+    if (detail.error === undefined) noteVisit(detail.site)
     if (this.shadowRoot?.activeElement?.id !== 'address') this.input = detail.address
     if (location.hash.startsWith(routeHash('view')))
       history.replaceState(null, '', routeHash('view', detail.address))
@@ -355,7 +373,26 @@ export class AnBrowserFrame extends LitElement {
         </p>
         <p><a class="button" href="#/publish">Publish your own site</a></p>
       </section>
+      ${this.renderRecent()}
     `
+  }
+
+  /** Discover: the sites this browser opened lately, one tap away. */
+  private renderRecent() {
+    const recent = recentSites()
+    if (recent.length === 0) return nothing
+    return html`<section class="card recent" aria-labelledby="recent">
+      <h2 id="recent">Recently visited</h2>
+      <ul>
+        ${recent.map(
+          ({ site, at }) =>
+            html`<li>
+              <a href=${routeHash('view', `an://${site}`)}>${displaySite(site)}</a>
+              <span class="hint">${formatAge(at)}</span>
+            </li>`,
+        )}
+      </ul>
+    </section>`
   }
 
   private onSubmit(event: Event): void {

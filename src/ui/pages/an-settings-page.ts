@@ -16,6 +16,7 @@ import type { AlternetSession } from '../session/alternet-session.ts'
 import { fingerprint } from '../../storage/fingerprint.ts'
 import { RELAYS_KEY, REVOKER_RELAYS_KEY, saveRevokerRelays } from '../session/relay-settings.ts'
 import { SessionController } from '../session/session-controller.ts'
+import { forgetRecentSites } from '../session/recent-sites.ts'
 import { sharedStyles } from '../styles.ts'
 import '../elements/an-error-message.ts'
 
@@ -300,6 +301,7 @@ export class AnSettingsPage extends LitElement {
       // An open bridge would outlive its origin's worker: close them; the next visit opens anew.
       for (const site of others) this.session?.bridges?.disconnect(site)
       const failed = await clearSiteOrigins(others)
+      forgetRecentSites()
       this.message =
         `Freed ${formatBytes(freed)}.` +
         (failed.length > 0
@@ -338,6 +340,7 @@ export class AnSettingsPage extends LitElement {
       await deleteAlternetStorage(storage?.name)
       localStorage.removeItem(RELAYS_KEY)
       localStorage.removeItem(REVOKER_RELAYS_KEY)
+      forgetRecentSites()
       location.reload()
     } catch (error) {
       this.storageError = error
