@@ -16,6 +16,7 @@ import {
 import { CnameLoopError, NameNotFoundError, NameRevokedError } from '@alternet/net/naming/errors'
 import { MAX_CNAME_DEPTH } from '@alternet/net/naming/constants'
 import { LookupTimeoutError } from '@alternet/net/naming/errors'
+import { NoContentError } from '@alternet/net/fetch/errors'
 import type { Permissions } from '../permissions.ts'
 import type { RecordPolicy } from '../record-store.ts'
 import type { RootRecordSource } from '../record-policy.ts'
@@ -73,7 +74,7 @@ export class SiteResolver {
     }
     const root = record.body.content
     if (root === undefined)
-      throw new NameNotFoundError(site, `The record of "${site}" points to no content.`)
+      throw new NoContentError(`The record of "${site}" points to no content.`)
     if (this.init.permissions.isBlockedRoot(root))
       throw new ContentBlockedError(`This relay does not serve the content of "${site}".`)
     const maxAge = Math.max(0, Math.min(record.body.ttl, GATEWAY_MAX_AGE_S))

@@ -67,6 +67,8 @@ export class AlternetSession extends EventTarget {
   offlineReady = false
   /** Whether the browser has a network (it says so at once when it goes or comes back). */
   online = browserOnline()
+  /** Sites only this device serves (no mirror holds them): closing the tab takes them offline. */
+  onlyHere: string[] = []
   private releaseLock: (() => void) | undefined
 
   constructor() {
@@ -87,6 +89,12 @@ export class AlternetSession extends EventTarget {
       // Back online: dial the relays now, not when their back-off ends.
       if (online) void this.reconnect()
     })
+    // The browser asks the person before a close that takes a site offline.
+    globalThis.addEventListener?.('beforeunload', (event: BeforeUnloadEvent) => {
+      if (this.onlyHere.length === 0) return
+      event.preventDefault()
+      event.returnValue = ''
+    })
   }
 
   /**
@@ -97,6 +105,15 @@ export class AlternetSession extends EventTarget {
     const connected = (await this.peer?.relays?.reconnect?.()) ?? false
     this.changed()
     return connected
+  }
+
+  /** Reads again which sites only this device serves. */
+  async refreshOnlyHere(): Promise<void> {
+    const sites = (await this.peer?.storage.sites.listPublishedSites().catch(() => [])) ?? []
+    this.onlyHere = sites
+      .filter((s) => s.hosted && (s.keepAlive?.mirrors.length ?? 0) === 0)
+      .map((s) => s.site)
+    this.changed()
   }
 
   /**
@@ -211,9 +228,14 @@ export class AlternetSession extends EventTarget {
         this.status = (event as CustomEvent<PeerStatus>).detail
         this.changed()
       })
+      peer.addEventListener('progress', (event) => {
+        if ((event as CustomEvent<{ phase: string }>).detail.phase === 'done')
+          void this.refreshOnlyHere()
+      })
       this.useBridges((url, init) => peer.fetch(url, init))
       this.owner = await peer.storage.identity.getOrCreateOwnerKey()
       this.phase = 'running'
+      void this.refreshOnlyHere()
     } catch (error) {
       this.error = error
       this.phase = 'failed'
