@@ -21,6 +21,7 @@ import {
   screenshot,
   seriousViolations,
   showNameDetails,
+  siteFrame,
   START_MS,
   visit,
   VIEW_MS,
@@ -93,7 +94,12 @@ describe('plain words and feedback (Chromium)', () => {
       await noJargon(page, 'About this name')
 
       // Discover: the Browse screen lists the site just opened, one tap away.
+      await siteFrame(page)
+        .getByRole('heading', { name: 'Hello from Alternet' })
+        .waitFor({ timeout: VIEW_MS })
       await page.evaluate(() => (location.hash = '#/view'))
+      // The app asks before a reload takes a site only this tab hosts offline: yes, reload.
+      page.once('dialog', (dialog) => void dialog.accept())
       await page.reload()
       await waitForPhase(page, 'running')
       const recent = page.getByRole('region', { name: 'Recently visited' })
