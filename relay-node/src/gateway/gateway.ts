@@ -22,7 +22,7 @@ import {
   type ReplyHead,
 } from '@alternet/core/http'
 import { fromOriginLabel } from '@alternet/core/names'
-import { MethodNotAllowedError } from '../../../src/net/fetch/errors.ts'
+import { MethodNotAllowedError } from '@alternet/net/fetch/errors'
 import type { Logger } from '../log.ts'
 import type { RelayNode } from '../node.ts'
 import type { Permissions } from '../permissions.ts'

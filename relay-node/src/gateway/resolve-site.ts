@@ -13,14 +13,10 @@ import {
   selectRecord,
   type SignedRecord,
 } from '@alternet/core/records'
-import {
-  CnameLoopError,
-  NameNotFoundError,
-  NameRevokedError,
-} from '../../../src/net/naming/errors.ts'
-import { NoContentError } from '../../../src/net/fetch/errors.ts'
-import { MAX_CNAME_DEPTH } from '../../../src/net/naming/constants.ts'
-import { LookupTimeoutError } from '../../../src/net/naming/errors.ts'
+import { CnameLoopError, NameNotFoundError, NameRevokedError } from '@alternet/net/naming/errors'
+import { MAX_CNAME_DEPTH } from '@alternet/net/naming/constants'
+import { LookupTimeoutError } from '@alternet/net/naming/errors'
+import { NoContentError } from '@alternet/net/fetch/errors'
 import type { Permissions } from '../permissions.ts'
 import type { RecordPolicy } from '../record-store.ts'
 import type { RootRecordSource } from '../record-policy.ts'

@@ -23,7 +23,7 @@ import {
   fetchFile,
   fetchManifest,
   type RouteClient,
-} from '../../../src/net/route/index.ts'
+} from '@alternet/net/route'
 import { BlockFiles } from '../mirror/block-files.ts'
 import { MIRROR_DIR } from '../mirror/constants.ts'
 import { hostPeers, providersOf } from '../mirror/pull-site.ts'
