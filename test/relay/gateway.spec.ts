@@ -232,6 +232,22 @@ describe('the HTTP gateway', () => {
     })
   })
 
+  describe("the relay's own origin", () => {
+    it("keeps the relay's endpoints and the app off gateway hosts", async () => {
+      for (const path of [
+        '/metrics',
+        '/health',
+        '/.well-known/alternet.json',
+        '/__an/bridge.html',
+      ]) {
+        const res = await get(mirrorRelay, mirrored, path)
+        assert.equal(res.status, 404, path)
+        assert.ok(same(res.body, GATEWAY_FILES['/404.html']), `${path} is the site's 404 page`)
+        assert.equal(res.headers['access-control-allow-origin'], undefined, path)
+      }
+    })
+  })
+
   describe('limits and counts', () => {
     it('limits requests per client address, and other clients are still served', async () => {
       const from: GatewayRequest = { method: 'HEAD', localAddress: '127.0.0.7' }
