@@ -15,6 +15,9 @@ import * as G from './gateway/constants.ts'
 import * as M from './mirror/constants.ts'
 import { ConfigError } from './errors.ts'
 import { LOG_LEVELS, type LogLevel } from './log.ts'
+import { API_OPTIONS, type ApiSettings } from './api/api-settings.ts'
+import { DNS_OPTIONS, type DnsSettings } from './dns/dns-settings.ts'
+import { parseDnsAnswers, parseHostPort } from './dns/dns-options.ts'
 
 /** How kad-dht filters the addresses of peers it learns: see DESIGN.md, "kad-dht on loopback". */
 export type PeerInfoMapperMode = 'auto' | 'passthrough' | 'public'
@@ -22,7 +25,7 @@ export type PeerInfoMapperMode = 'auto' | 'passthrough' | 'public'
 export type EvictionPolicy = 'heaviest' | 'oldest' | 'refuse'
 
 /** Every setting of a relay, resolved. */
-export interface RelayConfig {
+export interface RelayConfig extends DnsSettings, ApiSettings {
   dataDir: string
   host: string
   httpPort: number
@@ -90,9 +93,11 @@ type Kind =
   | 'bytes'
   | 'bool'
   | 'multiaddrs'
+  | 'list'
   | 'enum'
 
-interface OptionSpec {
+/** One row of the option table: a setting, its flag, how it is read and its `--help` line. */
+export interface OptionSpec {
   key: keyof RelayConfig
   flag: string
   kind: Kind
@@ -488,6 +493,8 @@ export const OPTIONS: readonly OptionSpec[] = [
     default: M.DEFAULT_MIRROR_SCAN_INTERVAL_MS,
     doc: 'look at placement again this often: the bound on restoring copies after a mirror leaves',
   },
+  ...DNS_OPTIONS,
+  ...API_OPTIONS,
 ]
 
 /** The environment variable of a flag: `--http-port` → `ALTERNET_RELAY_HTTP_PORT`. */
@@ -557,6 +564,16 @@ function convert(spec: OptionSpec, raw: unknown, source: string): unknown {
       if (typeof str !== 'string' || !spec.values!.includes(str))
         bad(`expected one of ${spec.values!.join(', ')}`)
       return str
+    case 'list': {
+      const items = Array.isArray(raw)
+        ? raw
+        : typeof raw === 'string'
+          ? [raw]
+          : bad('expected a list')
+      return items
+        .flatMap((item) => (typeof item === 'string' ? item.split(/[\s,]+/) : bad('expected text')))
+        .filter(Boolean)
+    }
     case 'multiaddrs': {
       const items = Array.isArray(raw)
         ? raw
@@ -613,7 +630,7 @@ export function parseCommandLine(
   for (const spec of OPTIONS)
     options[spec.flag] = {
       type: spec.kind === 'bool' ? 'boolean' : 'string',
-      multiple: spec.kind === 'multiaddrs',
+      multiple: spec.kind === 'multiaddrs' || spec.kind === 'list',
     }
   let values: Record<string, unknown>
   try {
@@ -672,6 +689,8 @@ export function checkConfig(config: RelayConfig): RelayConfig {
   if (config.mirrorReplicas < 1) throw new ConfigError('--mirror-replicas must be at least 1')
   if (config.rootLookupTimeout < 1)
     throw new ConfigError('--root-lookup-timeout must be longer than 0')
+  parseDnsAnswers(config.dnsAnswer)
+  if (config.dnsUpstream !== undefined) parseHostPort(config.dnsUpstream)
   return config
 }
 
@@ -743,7 +762,7 @@ export function helpText(): string {
     const arg =
       spec.kind === 'bool'
         ? ''
-        : ` ${spec.kind === 'multiaddrs' ? 'MULTIADDR' : spec.kind.toUpperCase()}`
+        : ` ${spec.kind === 'multiaddrs' ? 'MULTIADDR' : spec.kind === 'list' ? 'ADDRESS' : spec.kind.toUpperCase()}`
     const def =
       spec.default === undefined || (Array.isArray(spec.default) && spec.default.length === 0)
         ? ''

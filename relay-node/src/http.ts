@@ -20,6 +20,7 @@ import {
   WELL_KNOWN_PATH,
   type WellKnown,
 } from '@alternet/core/contracts'
+import { API_PREFIX } from './api/constants.ts'
 import { MAX_HTTP_BODY_BYTES } from './constants.ts'
 import { ConfigError, RevocationRefusedError } from './errors.ts'
 import type { Gateway } from './gateway/index.ts'
@@ -58,6 +59,8 @@ export interface HttpInit {
   revocation(site: string): Uint8Array | undefined
   /** Answers requests for sites by Host header (`<origin label>.alt`, the gateway host). */
   gateway?: Gateway
+  /** The registrar API, answering every path under `/api/v1/` (when `--api-tokens` is set). */
+  api?: (req: IncomingMessage, res: ServerResponse) => Promise<void>
 }
 
 /** A listening HTTP server. */
@@ -135,6 +138,7 @@ async function handle(init: HttpInit, req: IncomingMessage, res: ServerResponse)
       search: url.search,
     })
   }
+  if (init.api !== undefined && path.startsWith(API_PREFIX)) return init.api(req, res)
   if (req.method === 'OPTIONS') {
     res.writeHead(204, { ...CORS, 'access-control-max-age': '86400' })
     res.end()

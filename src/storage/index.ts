@@ -33,7 +33,12 @@ export type {
 } from './identity.ts'
 export type { RecordCache, CachedRecord } from './records-cache.ts'
 export type { PinStore, Pin } from './pins.ts'
-export type { PublishedSites, PublishedSite, PutPublishedSiteOptions } from './published-sites.ts'
+export type {
+  KeepAlive,
+  PublishedSites,
+  PublishedSite,
+  PutPublishedSiteOptions,
+} from './published-sites.ts'
 export type {
   BlockStore,
   Block,
@@ -54,6 +59,6 @@ export {
   MIN_PASSPHRASE_LENGTH,
   checkPassphrase,
 } from './key-file.ts'
-export { fingerprint } from './fingerprint.ts'
+export { fingerprint } from '../core/crypto/fingerprint.ts'
 export { DEFAULT_DB_NAME, DB_VERSION } from './constants.ts'
 export * from './errors.ts'

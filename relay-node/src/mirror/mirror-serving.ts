@@ -26,6 +26,7 @@ async function readBlock(state: MirrorState, cid: CID): Promise<Uint8Array | und
   if (bytes === undefined) return undefined
   state.metrics.blocksServed.inc()
   for (const site of state.disk.sitesOf(key) ?? []) {
+    state.init.onServed?.(site, bytes.length)
     const entry = state.disk.get(site)
     if (entry !== undefined && entry.root === key) entry.lastRequested = Date.now()
   }

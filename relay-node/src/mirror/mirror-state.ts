@@ -30,6 +30,8 @@ export interface MirrorInit {
   permissions: Permissions
   log: Logger
   registry: Registry
+  /** A block of `site` was served to a peer (per-site statistics). */
+  onServed?: (site: string, bytes: number) => void
 }
 
 /** A refusal remembered so the same root is not fetched again at every scan. */

@@ -113,7 +113,10 @@ export class PlacementScan {
         await disk.update({ ...held, record: Buffer.from(value).toString('base64') })
       return undefined
     }
-    if (!isPlacedOn(state.init.node.peerId, key, live, state.init.replicas)) {
+    if (
+      held?.pinned !== true &&
+      !isPlacedOn(state.init.node.peerId, key, live, state.init.replicas)
+    ) {
       // Not ours to mirror: an older version held here points at content no current record does.
       if (held !== undefined) await disk.drop(site)
       return undefined

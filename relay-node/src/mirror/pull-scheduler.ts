@@ -88,6 +88,7 @@ export function startPull(
           bytes: pulled.bytes,
           storedAt: Date.now(),
           lastRequested: previous?.lastRequested ?? Date.now(),
+          ...(previous?.pinned === true ? { pinned: true } : {}),
         },
         sizes,
       )
