@@ -67,6 +67,26 @@ describe('gateway limits', () => {
     )
   })
 
+  it('refuses a client past its requests in progress, and admits it again once one ends', () => {
+    const limits = new ClientLimits({ clientRate: 100, maxRequests: 100, maxPerClient: 2 })
+    const end = limits.admit('10.0.0.1')
+    limits.admit('10.0.0.1')
+    assert.equal(
+      refusal(() => limits.admit('10.0.0.1')),
+      TooManyRequestsError.name,
+    )
+    assert.equal(
+      refusal(() => limits.admit('10.0.0.2')),
+      'admitted',
+      'another client',
+    )
+    end()
+    assert.equal(
+      refusal(() => limits.admit('10.0.0.1')),
+      'admitted',
+    )
+  })
+
   it('counts an IPv6 /64 as one client, and a mapped IPv4 address as that address', () => {
     assert.equal(clientOf('2001:db8:1:2:aaaa::1'), clientOf('2001:db8:1:2:bbbb::2'))
     assert.notEqual(clientOf('2001:db8:1:2::1'), clientOf('2001:db8:1:3::1'))

@@ -1,12 +1,13 @@
 /**
- * Limits of the gateway: requests per client address in a fixed window, and requests in
- * progress across all clients. A client is its address (an IPv6 one by its /64).
+ * Limits of the gateway: requests per client address in a fixed window and in progress at once,
+ * and requests in progress across all clients. A client is its address (an IPv6 one by its /64).
  * @module
  */
 import { isIPv6 } from 'node:net'
 import {
   DEFAULT_GATEWAY_CLIENT_RATE,
   DEFAULT_GATEWAY_MAX_REQUESTS,
+  GATEWAY_MAX_IN_PROGRESS_PER_CLIENT,
   GATEWAY_MAX_TRACKED_CLIENTS,
   GATEWAY_RATE_WINDOW_MS,
 } from './constants.ts'
@@ -18,6 +19,8 @@ export interface ClientLimitsInit {
   clientRate?: number
   /** Requests in progress across all clients. @default DEFAULT_GATEWAY_MAX_REQUESTS */
   maxRequests?: number
+  /** Requests one client may have in progress. @default GATEWAY_MAX_IN_PROGRESS_PER_CLIENT */
+  maxPerClient?: number
   /** The window, in ms. @default GATEWAY_RATE_WINDOW_MS */
   window?: number
   now?: () => number
@@ -38,6 +41,9 @@ export function clientOf(address: string): string {
 export class ClientLimits {
   private readonly rate: number
   private readonly max: number
+  private readonly maxPerClient: number
+  /** Requests in progress, by client. */
+  private readonly active = new Map<string, number>()
   private readonly window: number
   private readonly now: () => number
   private readonly counts = new Map<string, { start: number; n: number }>()
@@ -46,13 +52,15 @@ export class ClientLimits {
   constructor(init: ClientLimitsInit = {}) {
     this.rate = init.clientRate ?? DEFAULT_GATEWAY_CLIENT_RATE
     this.max = init.maxRequests ?? DEFAULT_GATEWAY_MAX_REQUESTS
+    this.maxPerClient = init.maxPerClient ?? GATEWAY_MAX_IN_PROGRESS_PER_CLIENT
     this.window = init.window ?? GATEWAY_RATE_WINDOW_MS
     this.now = init.now ?? Date.now
   }
 
   /**
    * Admits a request from `address`; returns the function that ends it. Throws
-   * `TooManyRequestsError` past the client's rate, `GatewayBusyError` past the total.
+   * `TooManyRequestsError` past the client's rate or its requests in progress,
+   * `GatewayBusyError` past the total.
    */
   admit(address: string): () => void {
     const client = clientOf(address)
@@ -69,15 +77,22 @@ export class ClientLimits {
       throw new TooManyRequestsError(
         `${client} made ${count.n} gateway requests in ${this.window / 1000} s; the limit is ${this.rate}.`,
       )
+    const active = this.active.get(client) ?? 0
+    if (active >= this.maxPerClient)
+      throw new TooManyRequestsError(`${client} has ${active} gateway requests in progress.`)
     if (this.inProgress >= this.max)
       throw new GatewayBusyError(`The gateway has ${this.inProgress} requests in progress.`)
     count.n++
     this.inProgress++
+    this.active.set(client, active + 1)
     let ended = false
     return () => {
       if (ended) return
       ended = true
       this.inProgress--
+      const left = (this.active.get(client) ?? 1) - 1
+      if (left === 0) this.active.delete(client)
+      else this.active.set(client, left)
     }
   }
 

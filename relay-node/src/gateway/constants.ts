@@ -18,6 +18,15 @@ export const GATEWAY_RATE_WINDOW_MS = 60 * SECOND
 /** Client addresses whose counts are kept at once; the oldest windows go first past this. */
 export const GATEWAY_MAX_TRACKED_CLIENTS = 10_000
 
+/**
+ * Gateway requests one client address may have in progress at once; more get 429, so that one
+ * client reading slowly cannot hold every slot of the total.
+ */
+export const GATEWAY_MAX_IN_PROGRESS_PER_CLIENT = 32
+
+/** Longest the gateway waits for a client to take more bytes of a response, in ms; then the connection is cut. */
+export const GATEWAY_WRITE_TIMEOUT_MS = 30 * SECOND
+
 /** Gateway requests in progress across all clients; more get 503. */
 export const DEFAULT_GATEWAY_MAX_REQUESTS = 256
 

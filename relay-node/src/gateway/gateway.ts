@@ -29,13 +29,34 @@ import type { Permissions } from '../permissions.ts'
 import type { RootRecordSource } from '../record-policy.ts'
 import type { RecordPolicy } from '../record-store.ts'
 import { ClientLimits } from './client-limits.ts'
-import { GATEWAY_HEADERS } from './constants.ts'
+import { GATEWAY_HEADERS, GATEWAY_WRITE_TIMEOUT_MS } from './constants.ts'
 import { gatewayErrorReply, wantsHtml } from './error-page.ts'
 import { GatewayBusyError, TooManyRequestsError } from './errors.ts'
 import { gatewayLabel } from './gateway-host.ts'
 import { createGatewayMetrics, type GatewayMetrics } from './gateway-metrics.ts'
 import { SiteResolver } from './resolve-site.ts'
 import { SiteContent, type ContentRequest } from './site-content.ts'
+
+/** Resolves when `res` takes bytes again; rejects when it closes or stalls past `GATEWAY_WRITE_TIMEOUT_MS`. */
+function drained(res: ServerResponse, signal: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const done = (error?: Error): void => {
+      clearTimeout(timer)
+      res.off('drain', onDrain)
+      res.off('close', onClose)
+      if (error === undefined) resolve()
+      else reject(error)
+    }
+    const onDrain = (): void => done()
+    const onClose = (): void => done(signal.reason as Error)
+    const timer = setTimeout(
+      () => done(new Error(`The client took no bytes for ${GATEWAY_WRITE_TIMEOUT_MS} ms.`)),
+      GATEWAY_WRITE_TIMEOUT_MS,
+    )
+    res.on('drain', onDrain)
+    res.on('close', onClose)
+  })
+}
 
 /** What the gateway works with. */
 export interface GatewayInit {
@@ -156,15 +177,7 @@ export class Gateway {
     try {
       for (let next = first; !next.done; next = await reader.read()) {
         sent += next.value.length
-        if (!res.write(next.value))
-          await new Promise<void>((resolve, reject) => {
-            const stop = (): void => reject(signal.reason as Error)
-            res.once('drain', () => {
-              res.off('close', stop)
-              resolve()
-            })
-            res.once('close', stop)
-          })
+        if (!res.write(next.value)) await drained(res, signal)
       }
       res.end()
     } catch (error) {

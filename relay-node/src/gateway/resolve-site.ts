@@ -95,10 +95,11 @@ export class SiteResolver {
     }
     let pending = this.inFlight.get(site)
     if (pending === undefined) {
-      pending = this.lookUp(site, signal).finally(() => this.inFlight.delete(site))
+      pending = this.lookUp(site).finally(() => this.inFlight.delete(site))
       this.inFlight.set(site, pending)
     }
     const record = await pending
+    signal?.throwIfAborted()
     this.refuseRevoked(site)
     return record
   }
@@ -120,7 +121,11 @@ export class SiteResolver {
     throw new NameRevokedError(site, revoked, issued)
   }
 
-  private async lookUp(site: string, signal?: AbortSignal): Promise<SignedRecord> {
+  /**
+   * One look-up, shared by every request for the name meanwhile: bounded by its own timeout,
+   * not by one request's signal.
+   */
+  private async lookUp(site: string): Promise<SignedRecord> {
     const key = await dhtKey(site)
     const valid = async (values: Uint8Array[]): Promise<Uint8Array[]> => {
       const ok = await Promise.all(values.map((v) => this.init.policy.isServable(key, v)))
@@ -130,9 +135,7 @@ export class SiteResolver {
     let candidates = local === undefined ? [] : await valid([local])
     if (candidates.length === 0) {
       const timeout = AbortSignal.timeout(GATEWAY_LOOKUP_TIMEOUT_MS)
-      const lookup = signal === undefined ? timeout : AbortSignal.any([signal, timeout])
-      const found = await this.init.records.network(key, lookup)
-      signal?.throwIfAborted()
+      const found = await this.init.records.network(key, timeout)
       candidates = await valid(found)
       if (candidates.length === 0 && timeout.aborted)
         throw new LookupTimeoutError(

@@ -9,7 +9,7 @@ import { join } from 'node:path'
 import type { PeerId } from '@libp2p/interface'
 import type { CID } from 'multiformats/cid'
 import {
-  CHUNK_SIZE,
+  chunksInRange,
   decodeManifest,
   readVerified,
   type FileEntry,
@@ -103,11 +103,8 @@ export class SiteContent {
   }
 
   private async heldLocally(entry: FileEntry, start: number, end: number): Promise<boolean> {
-    if (end === start) return true
-    const first = Math.floor(start / CHUNK_SIZE)
-    const last = Math.ceil(end / CHUNK_SIZE) - 1
     const sizes = await Promise.all(
-      entry.chunks.slice(first, last + 1).map((c) => this.blocks.size(c)),
+      chunksInRange(entry, start, end).map((c) => this.blocks.size(c)),
     )
     return sizes.every((s) => s !== undefined)
   }

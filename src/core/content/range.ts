@@ -3,7 +3,10 @@
  * byte range, or none. See docs/PROTOCOL.md, "Ranges".
  * @module
  */
+import type { CID } from 'multiformats/cid'
+import { CHUNK_SIZE } from './constants.ts'
 import { RangeNotSatisfiableError } from './errors.ts'
+import type { FileEntry } from './manifest.ts'
 
 /** A byte range of a file: `start` inclusive, `end` exclusive (like `Uint8Array.subarray`). */
 export interface ByteRange {
@@ -49,4 +52,10 @@ export function parseRange(header: string | null | undefined, size: number): Byt
 /** `Content-Range` header value of a 206 response for `range` of a file of `size` bytes. */
 export function contentRange(range: ByteRange, size: number): string {
   return `bytes ${range.start}-${range.end - 1}/${size}`
+}
+
+/** The chunks of `entry` that hold its bytes `[start, end)`, in order; none for an empty range. */
+export function chunksInRange(entry: FileEntry, start: number, end: number): CID[] {
+  if (end <= start) return []
+  return entry.chunks.slice(Math.floor(start / CHUNK_SIZE), Math.ceil(end / CHUNK_SIZE))
 }

@@ -13,8 +13,8 @@
 import type { PeerId } from '@libp2p/interface'
 import type { CID } from 'multiformats/cid'
 import {
-  CHUNK_SIZE,
   InvalidPathError,
+  chunksInRange,
   decodeManifest,
   normalizeRequestPath,
   readVerified,
@@ -265,12 +265,7 @@ export function createSiteFetcher(init: SiteFetcherInit): SiteFetcher {
   /** True when the store holds every chunk of `entry` in `[start, end)`. */
   async function heldLocally(entry: FileEntry, start: number, end: number): Promise<boolean> {
     if (store === undefined) return false
-    if (end === start) return true
-    const first = Math.floor(start / CHUNK_SIZE)
-    const last = Math.ceil(end / CHUNK_SIZE) - 1
-    const held = await Promise.all(
-      entry.chunks.slice(first, last + 1).map((c) => store.hasBlock(c)),
-    )
+    const held = await Promise.all(chunksInRange(entry, start, end).map((c) => store.hasBlock(c)))
     return held.every(Boolean)
   }
 
