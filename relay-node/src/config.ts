@@ -11,6 +11,7 @@ import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
 import * as C from './constants.ts'
+import * as G from './gateway/constants.ts'
 import * as M from './mirror/constants.ts'
 import { ConfigError } from './errors.ts'
 import { LOG_LEVELS, type LogLevel } from './log.ts'
@@ -35,6 +36,9 @@ export interface RelayConfig extends DnsSettings, ApiSettings {
   announce: Multiaddr[]
   bootstrap: Multiaddr[]
   publicHost: string
+  gatewayHost?: string
+  gatewayClientRate: number
+  gatewayMaxRequests: number
   appDir?: string
   tlsCert?: string
   tlsKey?: string
@@ -178,6 +182,26 @@ export const OPTIONS: readonly OptionSpec[] = [
     kind: 'string',
     default: C.DEFAULT_PUBLIC_HOST,
     doc: "the app's host name; sites are <label>.<host>",
+  },
+  {
+    key: 'gatewayHost',
+    flag: 'gateway-host',
+    kind: 'string',
+    doc: 'the HTTP gateway also answers <origin label>.<this host> (it always answers <origin label>.alt); not the app host or a name above or under it',
+  },
+  {
+    key: 'gatewayClientRate',
+    flag: 'gateway-client-rate',
+    kind: 'count',
+    default: G.DEFAULT_GATEWAY_CLIENT_RATE,
+    doc: 'gateway requests one client address (IPv6: its /64) may make per minute; more get 429',
+  },
+  {
+    key: 'gatewayMaxRequests',
+    flag: 'gateway-max-requests',
+    kind: 'count',
+    default: G.DEFAULT_GATEWAY_MAX_REQUESTS,
+    doc: 'gateway requests in progress across all clients; more get 503',
   },
   {
     key: 'appDir',
@@ -655,6 +679,7 @@ export function checkConfig(config: RelayConfig): RelayConfig {
   }
   if (!/^[a-z0-9.-]+$/i.test(config.publicHost))
     throw new ConfigError(`--public-host: not a host name: ${config.publicHost}`)
+  checkGatewayHost(config)
   if (config.reconnectMin > config.reconnectMax)
     throw new ConfigError('--reconnect-min is larger than --reconnect-max')
   if (config.maxReservations < 1) throw new ConfigError('--max-reservations must be at least 1')
@@ -675,6 +700,26 @@ export function checkConfig(config: RelayConfig): RelayConfig {
     )
   if (config.dnsUpstream !== undefined) parseHostPort(config.dnsUpstream)
   return config
+}
+
+/**
+ * The gateway's host name must be a host name apart from the app's: sites on it must not be
+ * same-site with the app (cookies, storage), nor may the app be one of its sites.
+ */
+function checkGatewayHost(config: RelayConfig): void {
+  const app = config.publicHost.toLowerCase()
+  if (app === G.GATEWAY_TLD || app.endsWith(`.${G.GATEWAY_TLD}`))
+    throw new ConfigError(
+      `--public-host: ${app} is under .${G.GATEWAY_TLD}, which the HTTP gateway answers for sites`,
+    )
+  const gateway = config.gatewayHost?.toLowerCase()
+  if (gateway == null) return
+  if (!/^[a-z0-9.-]+$/.test(gateway) || (!gateway.includes('.') && gateway !== 'localhost'))
+    throw new ConfigError(`--gateway-host: not a host name: ${config.gatewayHost}`)
+  if (gateway === app || gateway.endsWith(`.${app}`) || app.endsWith(`.${gateway}`))
+    throw new ConfigError(
+      `--gateway-host: ${gateway} must not be the app host ${app}, nor a name above or under it`,
+    )
 }
 
 /** Settings for a relay built in-process (tests, bench): defaults, then `overrides`. */

@@ -1,6 +1,7 @@
 /**
  * The relay's HTTP server (same process, `--http-port`): `/health`, `/metrics`,
- * `/.well-known/alternet.json`, `POST /revoke`, `GET /revocations/<site>`, and the app and site origins (site-origins.ts).
+ * `/.well-known/alternet.json`, `POST /revoke`, `GET /revocations/<site>`, the app and site origins (site-origins.ts),
+ * and the HTTP gateway for sites by Host header (gateway/).
  * @module
  */
 import {
@@ -22,6 +23,7 @@ import {
 import { API_PREFIX } from './api/constants.ts'
 import { MAX_HTTP_BODY_BYTES } from './constants.ts'
 import { ConfigError, RevocationRefusedError } from './errors.ts'
+import type { Gateway } from './gateway/index.ts'
 import type { Logger } from './log.ts'
 import { classifyHost, errorPage, serveApp, serveSiteOrigin } from './site-origins.ts'
 
@@ -55,6 +57,8 @@ export interface HttpInit {
   revoke(bytes: Uint8Array): Promise<{ ok: boolean; fresh?: boolean }>
   /** The signed revocation envelope held for a site name or its root name, or undefined. */
   revocation(site: string): Uint8Array | undefined
+  /** Answers requests for sites by Host header (`<origin label>.alt`, the gateway host). */
+  gateway?: Gateway
   /** The registrar API, answering every path under `/api/v1/` (when `--api-tokens` is set). */
   api?: (req: IncomingMessage, res: ServerResponse) => Promise<void>
 }
@@ -115,6 +119,8 @@ function metricsAllowed(init: HttpInit, req: IncomingMessage, hostKind: string):
 }
 
 async function handle(init: HttpInit, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const label = init.gateway?.labelOf(req)
+  if (label !== undefined) return init.gateway!.serve(req, res, label)
   const url = new URL(req.url ?? '/', 'http://relay.invalid')
   const path = url.pathname
   const host = classifyHost(req.headers.host, init.publicHost)

@@ -19,7 +19,7 @@ import { Libp2pRecord } from '@libp2p/record'
 import { LevelDatastore } from 'datastore-level'
 import { Key } from 'interface-datastore'
 import { base32 } from 'multiformats/bases/base32'
-import { toHex } from '../../src/core/bytes.ts'
+import { toHex } from '@alternet/core/bytes'
 import type { RelayConfig } from './config.ts'
 import { Bootstrapper } from './bootstrap.ts'
 import { DATASTORE_DIR, DHT_PROTOCOL, DHT_RECORD_PREFIX } from './constants.ts'
@@ -29,13 +29,14 @@ import { SiteLookup } from './dns/site-lookup.ts'
 import { createRelayApi, type RelayApi } from './api/relay-api.ts'
 import { SiteStats } from './api/site-stats.ts'
 import { startHttp, type RelayHttp, type WellKnown } from './http.ts'
+import { Gateway } from './gateway/index.ts'
 import { ensureDataDir, loadOrCreatePeerKey } from './identity.ts'
 import { createLogger, type Logger } from './log.ts'
 import { createRelayMetrics, registerGauges } from './metrics.ts'
 import { createRelayNode, type RelayNode } from './node.ts'
 import { Mirror, RecordWatch } from './mirror/index.ts'
 import { Permissions } from './permissions.ts'
-import { AnRecordPolicy } from './record-policy.ts'
+import { AnRecordPolicy, type RootRecordSource } from './record-policy.ts'
 import { GuardedDatastore, runAsSender } from './record-store.ts'
 import { ReservationLimits } from './reservation-limits.ts'
 import { sourceOf } from './source-subnet.ts'
@@ -187,7 +188,8 @@ export async function createRelay(
     })
     cleanup.push(async () => node.stop())
     reservationLimits.attach(node)
-    policy.useRootRecords({
+    // The relay's records, its store's and the DHT's: for judging subdomains, and the gateway.
+    const records: RootRecordSource = {
       local: async (key) => {
         try {
           return Libp2pRecord.deserialize(await store.get(recordDsKey(key))).value
@@ -214,7 +216,8 @@ export async function createRelay(
         }
         return values
       },
-    })
+    }
+    policy.useRootRecords(records)
     // Attribute every store write an inbound DHT stream causes to its peer and source (quotas).
     const registrar = (
       node as unknown as {
@@ -323,6 +326,18 @@ export async function createRelay(
       uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
     })
 
+    const gateway = new Gateway({
+      node,
+      dataDir: config.dataDir,
+      gatewayHost: config.gatewayHost,
+      records,
+      policy,
+      permissions,
+      registry: metrics.registry,
+      log,
+      clientRate: config.gatewayClientRate,
+      maxRequests: config.gatewayMaxRequests,
+    })
     const api: RelayApi | undefined =
       config.apiTokens === undefined
         ? undefined
@@ -360,6 +375,7 @@ export async function createRelay(
       publicMetrics: config.publicMetrics,
       revoke: (bytes) => revoker.apply(bytes),
       revocation: (site) => permissions.revocationFor(site),
+      gateway,
       api: api?.handler,
     })
     cleanup.push(() => http.close())

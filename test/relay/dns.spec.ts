@@ -14,7 +14,7 @@ import dnsPacket from 'dns-packet'
 import { describe, it, before, after } from '../support/spec.ts'
 import * as assert from '../support/assert.ts'
 import { toOriginLabel } from '../../src/core/names/index.ts'
-import { fingerprint } from '../../src/storage/fingerprint.ts'
+import { fingerprint } from '../../src/core/crypto/fingerprint.ts'
 import { createClient, dhtPut, waitForRoutingTable, type Client } from './support/client.ts'
 import {
   frame,

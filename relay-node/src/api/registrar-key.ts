@@ -6,12 +6,12 @@
  * @module
  */
 import { chmod, readFile, stat, writeFile } from 'node:fs/promises'
-import { fromHex, toHex } from '../../../src/core/bytes.ts'
+import { fromHex, toHex } from '@alternet/core/bytes'
 import {
   generateKeyPair,
   keyPairFromSeed,
   type Ed25519KeyPair,
-} from '../../../src/core/crypto/ed25519.ts'
+} from '@alternet/core/crypto/ed25519'
 import { ConfigError } from '../errors.ts'
 import type { Logger } from '../log.ts'
 

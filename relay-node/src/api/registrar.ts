@@ -10,16 +10,16 @@
 import { Key, type Datastore } from 'interface-datastore'
 import { base32 } from 'multiformats/bases/base32'
 import { CID } from 'multiformats/cid'
-import { equals, fromHex, toHex } from '../../../src/core/bytes.ts'
-import type { Ed25519KeyPair } from '../../../src/core/crypto/ed25519.ts'
-import { parseSiteName } from '../../../src/core/names/index.ts'
+import { equals, fromHex, toHex } from '@alternet/core/bytes'
+import type { Ed25519KeyPair } from '@alternet/core/crypto/ed25519'
+import { parseSiteName } from '@alternet/core/names'
 import {
   createRegistration,
   createRevocation,
   decodeRecord,
   dhtKey,
   type Registration,
-} from '../../../src/core/records/index.ts'
+} from '@alternet/core/records'
 import { DHT_RECORD_PREFIX, RELAY_STATE_PREFIX } from '../constants.ts'
 import type { Permissions } from '../permissions.ts'
 import type { GuardedDatastore, RecordPolicy } from '../record-store.ts'

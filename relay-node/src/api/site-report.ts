@@ -7,8 +7,8 @@
  */
 import { peerIdFromMultihash } from '@libp2p/peer-id'
 import * as Digest from 'multiformats/hashes/digest'
-import { parseSiteName } from '../../../src/core/names/index.ts'
-import { fingerprint } from '../../../src/storage/fingerprint.ts'
+import { parseSiteName } from '@alternet/core/names'
+import { fingerprint } from '@alternet/core/crypto/fingerprint'
 import type { SiteLookup } from '../dns/site-lookup.ts'
 import type { Mirror } from '../mirror/index.ts'
 import type { RelayNode } from '../node.ts'

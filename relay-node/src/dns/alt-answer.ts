@@ -7,7 +7,7 @@
  * @module
  */
 import type { Answer, Packet, Question, RecordType } from 'dns-packet'
-import { fromOriginLabel } from '../../../src/core/names/index.ts'
+import { fromOriginLabel } from '@alternet/core/names'
 import { ALT_ZONE, DNS_NEGATIVE_TTL_S, MAX_DNS_ANSWER_TTL_S } from './constants.ts'
 import { LookupBusyError, type FoundSite } from './site-lookup.ts'
 

@@ -5,7 +5,7 @@
  */
 import type { RelayConfig } from '../config.ts'
 import type { Logger } from '../log.ts'
-import { fingerprint } from '../../../src/storage/fingerprint.ts'
+import { fingerprint } from '@alternet/core/crypto/fingerprint'
 import { parseDnsAnswers, parseHostPort } from './dns-options.ts'
 import { startDnsServer, type DnsServer } from './dns-server.ts'
 import type { SiteLookup } from './site-lookup.ts'

@@ -8,12 +8,7 @@
  */
 import { Key } from 'interface-datastore'
 import { base32 } from 'multiformats/bases/base32'
-import {
-  decodeRecord,
-  dhtKey,
-  selectRecord,
-  type SignedRecord,
-} from '../../../src/core/records/index.ts'
+import { decodeRecord, dhtKey, selectRecord, type SignedRecord } from '@alternet/core/records'
 import { DHT_RECORD_PREFIX } from '../constants.ts'
 import type { RelayNode } from '../node.ts'
 import type { GuardedDatastore, RecordPolicy } from '../record-store.ts'
