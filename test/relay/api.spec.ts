@@ -14,6 +14,7 @@ import { peerIdFromString } from '@libp2p/peer-id'
 import { describe, it, before, after } from '../support/spec.ts'
 import * as assert from '../support/assert.ts'
 import { equals, fromHex, toHex } from '../../src/core/bytes.ts'
+import { toOriginLabel } from '../../src/core/names/index.ts'
 import { generateKeyPair, sign } from '../../src/core/crypto/ed25519.ts'
 import { encodeEnvelope } from '../../src/core/records/codec.ts'
 import {
@@ -81,6 +82,29 @@ function call(
     )
     req.on('error', reject)
     req.end(body)
+  })
+}
+
+/** A gateway GET with a chosen Host header. */
+function gatewayGet(
+  relay: RelayProcess,
+  host: string,
+  path: string,
+): Promise<{ status: number; body: string }> {
+  const url = new URL(relay.http)
+  return new Promise((resolve, reject) => {
+    const req = request(
+      { host: url.hostname, port: url.port, path, headers: { host }, timeout: 30_000 },
+      (res) => {
+        const chunks: Buffer[] = []
+        res.on('data', (d: Buffer) => chunks.push(d))
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }),
+        )
+      },
+    )
+    req.on('error', reject)
+    req.end()
   })
 }
 
@@ -222,10 +246,20 @@ describe('relay registrar API', () => {
     } finally {
       await visitor.stop()
     }
+    const before = await call(relay, 'GET', `/api/v1/sites/${name}/stats`, { token: TOKEN })
+    assert.ok((before.body.requests as number) >= 2, JSON.stringify(before.body))
+    assert.ok((before.body.bytesServed as number) >= 300_000)
+    // A gateway request counts too.
+    const page = await gatewayGet(relay, `${toOriginLabel(name)}.alt`, '/index.html')
+    assert.equal(page.status, 200)
+    assert.equal(page.body, '<h1>from the API</h1>')
     const stats = await call(relay, 'GET', `/api/v1/sites/${name}/stats`, { token: TOKEN })
     assert.equal(stats.status, 200)
-    assert.ok((stats.body.requests as number) >= 2, JSON.stringify(stats.body))
-    assert.ok((stats.body.bytesServed as number) >= 300_000)
+    assert.equal(stats.body.requests, (before.body.requests as number) + 1)
+    assert.equal(
+      stats.body.bytesServed,
+      (before.body.bytesServed as number) + Buffer.byteLength(page.body),
+    )
     assert.equal(typeof stats.body.lastServed, 'string')
     assert.ok((stats.body.mirrors as string[]).includes(relay.peerId))
     assert.equal((stats.body.record as { content: string }).content, site.manifest.cid.toString())
