@@ -31,6 +31,7 @@ import { startVisitor } from './support/site-publisher.ts'
 
 const TOKEN = 'good-token-0123456789abcdef'
 const WRONG = 'good-token-0123456789abcdeX'
+const OTHER = 'other-token-0123456789abcdef'
 
 interface Reply {
   status: number
@@ -127,7 +128,7 @@ describe('relay registrar API', () => {
     dir = await tempDir()
     const data = `${dir}/data`
     await mkdir(data, { recursive: true })
-    await writeFile(`${dir}/tokens`, `# operators\n${TOKEN} ci-pipeline\n`)
+    await writeFile(`${dir}/tokens`, `# operators\n${TOKEN} ci-pipeline\n${OTHER}\n`)
     await writeFile(`${dir}/registrar-key`, toHex(registrar.seed) + '\n', { mode: 0o600 })
     await writeFile(`${data}/trusted-registrars`, toHex(registrar.publicKey) + '\n')
     await writeFile(`${data}/trusted-revokers`, toHex(registrar.publicKey) + '\n')
@@ -141,6 +142,8 @@ describe('relay registrar API', () => {
       '0',
       '--api-burst',
       '3',
+      '--api-max-publish-bytes',
+      '4KiB',
     ])
   })
 
@@ -338,6 +341,27 @@ describe('relay registrar API', () => {
     assert.equal(reply.body.error, 'too-large')
   })
 
+  it('answers every path of its OpenAPI description (none is missing from the router)', async () => {
+    const doc = (await call(relay, 'GET', '/api/v1/openapi.json')).body as {
+      paths: Record<string, Record<string, unknown>>
+    }
+    for (const [path, methods] of Object.entries(doc.paths)) {
+      for (const method of Object.keys(methods)) {
+        const concrete = path
+          .replace('{name}', 'nobody-here:test')
+          .replace('{site}', 'nobody-here:test')
+        const reply = await call(relay, method.toUpperCase(), `/api/v1${concrete}`, {
+          token: TOKEN,
+          ...(method === 'post' && !concrete.endsWith('/publish') ? { json: {} } : {}),
+        })
+        assert.ok(
+          reply.body.error !== 'not-found' && reply.body.error !== 'method-not-allowed',
+          `${method} ${path}: ${JSON.stringify(reply.body)}`,
+        )
+      }
+    }
+  })
+
   it('renews a registration and transfers the name to a new holder', async () => {
     const before = (await call(relay, 'GET', `/api/v1/names/${name}`, { token: TOKEN })).body
     const renewed = await call(relay, 'POST', `/api/v1/names/${name}/renew`, {
@@ -407,5 +431,20 @@ describe('relay registrar API', () => {
     assert.equal(byToken.status, 429)
     assert.equal(byToken.body.error, 'rate-limited')
     assert.equal((await call(strict, 'GET', '/api/v1/registrar', other)).status, 401)
+  })
+
+  it('refuses an upload over --api-max-publish-bytes', async () => {
+    const site = await packSite({ 'big.bin': new Uint8Array(20_000).fill(1) })
+    const record = encodeRecord(
+      await createRecord({ type: 'root', name, seq: 3, content: site.manifest.cid }, alice),
+    )
+    // A fresh address and another token: budgets of their own on `strict`.
+    const reply = await call(strict, 'POST', `/api/v1/sites/${name}/publish`, {
+      token: OTHER,
+      from: '127.0.0.3',
+      body: await carOf(record, site),
+    })
+    assert.equal(reply.status, 413)
+    assert.equal(reply.body.error, 'too-large')
   })
 })
