@@ -20,6 +20,7 @@ import {
   frame,
   query,
   rcodeOf,
+  SILENT_NAME,
   startUpstream,
   tcpExchange,
   udpExchange,
@@ -155,6 +156,12 @@ describe('relay .alt resolver', () => {
       UPSTREAM_ADDRESS,
     )
     assert.ok(upstream.queries() >= 2)
+  })
+
+  it('answers SERVFAIL when the upstream does not answer in time', async () => {
+    // The relay waits --dns-forward-timeout (3 s by default), then answers.
+    const answer = await udpExchange(relay.dns!, query(SILENT_NAME, 'A'), 10_000)
+    assert.equal(rcodeOf(answer!), 'SERVFAIL')
   })
 
   it('refuses other names when no upstream is set', async () => {
