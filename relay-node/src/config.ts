@@ -690,6 +690,14 @@ export function checkConfig(config: RelayConfig): RelayConfig {
   if (config.rootLookupTimeout < 1)
     throw new ConfigError('--root-lookup-timeout must be longer than 0')
   parseDnsAnswers(config.dnsAnswer)
+  if (
+    config.dnsPort !== undefined &&
+    config.dnsAnswer.length === 0 &&
+    (config.host === '0.0.0.0' || config.host === '::')
+  )
+    throw new ConfigError(
+      `--dns-port needs --dns-answer: the address of this gateway that <site>.alt should resolve to (--host ${config.host} is not one address)`,
+    )
   if (config.dnsUpstream !== undefined) parseHostPort(config.dnsUpstream)
   return config
 }

@@ -17,6 +17,9 @@ export interface KeyedRateLimitInit {
   now?: () => number
 }
 
+/** Longest wait `retryAfter` names, in seconds. */
+export const MAX_RETRY_AFTER_S = 86_400
+
 /** Keys remembered at once when `maxKeys` is not given. */
 export const DEFAULT_RATE_LIMIT_KEYS = 10_000
 
@@ -59,11 +62,13 @@ export class KeyedRateLimit {
     return true
   }
 
-  /** Seconds until `key` has `cost` tokens again (0 when it has them now). */
+  /** Seconds until `key` has `cost` tokens again (0 when it has them now; a day at most, also when none are ever earned). */
   retryAfter(key: string, cost = 1): number {
     const bucket = this.buckets.get(key)
-    if (bucket === undefined || this.perMs === 0) return bucket === undefined ? 0 : Infinity
+    if (bucket === undefined) return 0
     const tokens = Math.min(this.burst, bucket.tokens + (this.now() - bucket.at) * this.perMs)
-    return tokens >= cost ? 0 : Math.ceil((cost - tokens) / this.perMs / 1000)
+    if (tokens >= cost) return 0
+    if (this.perMs === 0) return MAX_RETRY_AFTER_S
+    return Math.min(MAX_RETRY_AFTER_S, Math.ceil((cost - tokens) / this.perMs / 1000))
   }
 }

@@ -337,6 +337,7 @@ export async function createRelay(
       log,
       clientRate: config.gatewayClientRate,
       maxRequests: config.gatewayMaxRequests,
+      onServed: (site, bytes) => siteStats.served(site, bytes),
     })
     const api: RelayApi | undefined =
       config.apiTokens === undefined

@@ -14,6 +14,7 @@ import { peerIdFromString } from '@libp2p/peer-id'
 import { describe, it, before, after } from '../support/spec.ts'
 import * as assert from '../support/assert.ts'
 import { equals, fromHex, toHex } from '../../src/core/bytes.ts'
+import { toOriginLabel } from '../../src/core/names/index.ts'
 import { generateKeyPair, sign } from '../../src/core/crypto/ed25519.ts'
 import { encodeEnvelope } from '../../src/core/records/codec.ts'
 import {
@@ -30,6 +31,7 @@ import { startVisitor } from './support/site-publisher.ts'
 
 const TOKEN = 'good-token-0123456789abcdef'
 const WRONG = 'good-token-0123456789abcdeX'
+const OTHER = 'other-token-0123456789abcdef'
 
 interface Reply {
   status: number
@@ -84,6 +86,29 @@ function call(
   })
 }
 
+/** A gateway GET with a chosen Host header. */
+function gatewayGet(
+  relay: RelayProcess,
+  host: string,
+  path: string,
+): Promise<{ status: number; body: string }> {
+  const url = new URL(relay.http)
+  return new Promise((resolve, reject) => {
+    const req = request(
+      { host: url.hostname, port: url.port, path, headers: { host }, timeout: 30_000 },
+      (res) => {
+        const chunks: Buffer[] = []
+        res.on('data', (d: Buffer) => chunks.push(d))
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }),
+        )
+      },
+    )
+    req.on('error', reject)
+    req.end()
+  })
+}
+
 function registrationOf(reply: Reply): Registration {
   const r = reply.body.registration as { registrar: string; expires: number; sig: string }
   return { registrar: fromHex(r.registrar), expires: r.expires, sig: fromHex(r.sig) }
@@ -103,7 +128,7 @@ describe('relay registrar API', () => {
     dir = await tempDir()
     const data = `${dir}/data`
     await mkdir(data, { recursive: true })
-    await writeFile(`${dir}/tokens`, `# operators\n${TOKEN} ci-pipeline\n`)
+    await writeFile(`${dir}/tokens`, `# operators\n${TOKEN} ci-pipeline\n${OTHER}\n`)
     await writeFile(`${dir}/registrar-key`, toHex(registrar.seed) + '\n', { mode: 0o600 })
     await writeFile(`${data}/trusted-registrars`, toHex(registrar.publicKey) + '\n')
     await writeFile(`${data}/trusted-revokers`, toHex(registrar.publicKey) + '\n')
@@ -117,6 +142,8 @@ describe('relay registrar API', () => {
       '0',
       '--api-burst',
       '3',
+      '--api-max-publish-bytes',
+      '4KiB',
     ])
   })
 
@@ -222,10 +249,20 @@ describe('relay registrar API', () => {
     } finally {
       await visitor.stop()
     }
+    const before = await call(relay, 'GET', `/api/v1/sites/${name}/stats`, { token: TOKEN })
+    assert.ok((before.body.requests as number) >= 2, JSON.stringify(before.body))
+    assert.ok((before.body.bytesServed as number) >= 300_000)
+    // A gateway request counts too.
+    const page = await gatewayGet(relay, `${toOriginLabel(name)}.alt`, '/index.html')
+    assert.equal(page.status, 200)
+    assert.equal(page.body, '<h1>from the API</h1>')
     const stats = await call(relay, 'GET', `/api/v1/sites/${name}/stats`, { token: TOKEN })
     assert.equal(stats.status, 200)
-    assert.ok((stats.body.requests as number) >= 2, JSON.stringify(stats.body))
-    assert.ok((stats.body.bytesServed as number) >= 300_000)
+    assert.equal(stats.body.requests, (before.body.requests as number) + 1)
+    assert.equal(
+      stats.body.bytesServed,
+      (before.body.bytesServed as number) + Buffer.byteLength(page.body),
+    )
     assert.equal(typeof stats.body.lastServed, 'string')
     assert.ok((stats.body.mirrors as string[]).includes(relay.peerId))
     assert.equal((stats.body.record as { content: string }).content, site.manifest.cid.toString())
@@ -304,6 +341,27 @@ describe('relay registrar API', () => {
     assert.equal(reply.body.error, 'too-large')
   })
 
+  it('answers every path of its OpenAPI description (none is missing from the router)', async () => {
+    const doc = (await call(relay, 'GET', '/api/v1/openapi.json')).body as {
+      paths: Record<string, Record<string, unknown>>
+    }
+    for (const [path, methods] of Object.entries(doc.paths)) {
+      for (const method of Object.keys(methods)) {
+        const concrete = path
+          .replace('{name}', 'nobody-here:test')
+          .replace('{site}', 'nobody-here:test')
+        const reply = await call(relay, method.toUpperCase(), `/api/v1${concrete}`, {
+          token: TOKEN,
+          ...(method === 'post' && !concrete.endsWith('/publish') ? { json: {} } : {}),
+        })
+        assert.ok(
+          reply.body.error !== 'not-found' && reply.body.error !== 'method-not-allowed',
+          `${method} ${path}: ${JSON.stringify(reply.body)}`,
+        )
+      }
+    }
+  })
+
   it('renews a registration and transfers the name to a new holder', async () => {
     const before = (await call(relay, 'GET', `/api/v1/names/${name}`, { token: TOKEN })).body
     const renewed = await call(relay, 'POST', `/api/v1/names/${name}/renew`, {
@@ -373,5 +431,20 @@ describe('relay registrar API', () => {
     assert.equal(byToken.status, 429)
     assert.equal(byToken.body.error, 'rate-limited')
     assert.equal((await call(strict, 'GET', '/api/v1/registrar', other)).status, 401)
+  })
+
+  it('refuses an upload over --api-max-publish-bytes', async () => {
+    const site = await packSite({ 'big.bin': new Uint8Array(20_000).fill(1) })
+    const record = encodeRecord(
+      await createRecord({ type: 'root', name, seq: 3, content: site.manifest.cid }, alice),
+    )
+    // A fresh address and another token: budgets of their own on `strict`.
+    const reply = await call(strict, 'POST', `/api/v1/sites/${name}/publish`, {
+      token: OTHER,
+      from: '127.0.0.3',
+      body: await carOf(record, site),
+    })
+    assert.equal(reply.status, 413)
+    assert.equal(reply.body.error, 'too-large')
   })
 })

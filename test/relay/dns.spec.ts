@@ -8,6 +8,7 @@
 import { execFile } from 'node:child_process'
 import { Resolver } from 'node:dns/promises'
 import { existsSync } from 'node:fs'
+import { connect } from 'node:net'
 import { promisify } from 'node:util'
 import dnsPacket from 'dns-packet'
 import { describe, it, before, after } from '../support/spec.ts'
@@ -19,12 +20,20 @@ import {
   frame,
   query,
   rcodeOf,
+  SILENT_NAME,
   startUpstream,
   tcpExchange,
   udpExchange,
 } from './support/dns-client.ts'
 import { contentRoot, dhtKey, generateKeyPair, rootRecord, uniqueName } from './support/records.ts'
-import { removeDir, startRelay, tempDir, type RelayProcess } from './support/relay-process.ts'
+import {
+  removeDir,
+  runCli,
+  startRelay,
+  tempDir,
+  testFlags,
+  type RelayProcess,
+} from './support/relay-process.ts'
 
 const DIG = '/usr/bin/dig'
 const UPSTREAM_NAME = 'forwarded.example'
@@ -71,6 +80,10 @@ describe('relay .alt resolver', () => {
       '0',
       '--dns-burst',
       '4',
+      '--dns-tcp-per-source',
+      '2',
+      '--dns-idle-timeout',
+      '300ms',
     ])
     client = await createClient({ relays: [relay.tcp] })
     await waitForRoutingTable(client, 1)
@@ -145,6 +158,12 @@ describe('relay .alt resolver', () => {
     assert.ok(upstream.queries() >= 2)
   })
 
+  it('answers SERVFAIL when the upstream does not answer in time', async () => {
+    // The relay waits --dns-forward-timeout (3 s by default), then answers.
+    const answer = await udpExchange(relay.dns!, query(SILENT_NAME, 'A'), 10_000)
+    assert.equal(rcodeOf(answer!), 'SERVFAIL')
+  })
+
   it('refuses other names when no upstream is set', async () => {
     const answer = await udpExchange(bare.dns!, query(UPSTREAM_NAME, 'A'))
     assert.equal(rcodeOf(answer!), 'REFUSED')
@@ -199,6 +218,43 @@ describe('relay .alt resolver', () => {
     assert.equal(answered, 3)
     const { answers } = await tcpExchange(bare.dns!, frame(query('a.b.alt', 'A')), 1)
     assert.equal(rcodeOf(answers[0]), 'REFUSED')
+  })
+
+  it('closes idle TCP connections and holds few per source', async () => {
+    // A frame that never completes: the connection is closed by the idle timeout (300 ms).
+    const idle = await tcpExchange(bare.dns!, Buffer.from([0x00, 0x40, 0x12]), 1, 10_000)
+    assert.equal(idle.closed, true)
+    // Two connections held open; a third from the same source is closed at once.
+    const held = [
+      connect({ host: '127.0.0.1', port: bare.dns! }),
+      connect({ host: '127.0.0.1', port: bare.dns! }),
+    ]
+    await Promise.all(held.map((s) => new Promise((resolve) => s.once('connect', resolve))))
+    const third = await tcpExchange(bare.dns!, frame(query('a.b.alt', 'A')), 1, 10_000)
+    for (const s of held) s.destroy()
+    assert.equal(third.closed, true)
+    assert.equal(third.answers.length, 0)
+  })
+
+  it('refuses bad resolver settings with one line', async () => {
+    const bad = await runCli([
+      ...testFlags(`${dir}/c`),
+      '--dns-port',
+      '0',
+      '--dns-answer',
+      'gateway',
+    ])
+    assert.equal(bad.code, 1)
+    assert.match(
+      bad.stderr.trim(),
+      /^alternet-relay: --dns-answer: not an IPv4 or IPv6 address: gateway$/,
+    )
+    const open = await runCli([...testFlags(`${dir}/c`), '--host', '0.0.0.0', '--dns-port', '0'])
+    assert.equal(open.code, 1)
+    assert.match(open.stderr, /--dns-port needs --dns-answer/)
+    const upstream = await runCli([...testFlags(`${dir}/c`), '--dns-upstream', 'resolver:53'])
+    assert.equal(upstream.code, 1)
+    assert.match(upstream.stderr, /--dns-upstream: expected an IP address and port/)
   })
 
   it('answers dig over UDP and TCP (when Debian dnsutils is installed)', async () => {

@@ -190,8 +190,14 @@ export function createApiHandler(init: ApiInit): ApiHandler {
       const [status, value] = await route(method, path, req)
       init.log.info('api request', { token, method, path, status })
       send(res, status, value)
-    } catch (err) {
-      if (!(err instanceof ApiRequestError)) throw err
+    } catch (caught) {
+      if (!(caught instanceof ApiRequestError))
+        init.log.error('api request failed', { token, method, path, error: caught })
+      const err =
+        caught instanceof ApiRequestError
+          ? caught
+          : new ApiRequestError(500, 'internal-error', 'The relay failed to answer; see its log.')
+      if (res.headersSent) return void res.destroy()
       init.log.info('api request refused', { token, method, path, error: err.code })
       if (!req.complete) {
         // Stop reading an upload that was refused: answer, then close the connection.

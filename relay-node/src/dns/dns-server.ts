@@ -10,7 +10,7 @@
  * @module
  */
 import { createSocket, type Socket } from 'node:dgram'
-import { createServer, type Server, type Socket as TcpSocket } from 'node:net'
+import type { Server } from 'node:net'
 import dnsPacket, { type Packet } from 'dns-packet'
 import { ConfigError } from '../errors.ts'
 import { KeyedRateLimit } from '../keyed-rate-limit.ts'
@@ -23,14 +23,9 @@ import {
   RCODE,
   type AltAnswerInit,
 } from './alt-answer.ts'
-import {
-  DNS_UDP_PAYLOAD,
-  MAX_DNS_TCP_BUFFER,
-  MAX_DNS_TCP_CONNECTIONS,
-  MAX_DNS_TCP_PIPELINE,
-  MAX_DNS_UDP_PAYLOAD,
-} from './constants.ts'
+import { DNS_UDP_PAYLOAD, MAX_DNS_UDP_PAYLOAD } from './constants.ts'
 import { ForwardFailedError, Forwarder } from './forwarder.ts'
+import { createDnsTcpServer } from './tcp-connections.ts'
 
 /** Settings of the DNS server. */
 export interface DnsServerInit {
@@ -105,7 +100,13 @@ export async function startDnsServer(init: DnsServerInit): Promise<DnsServer> {
           maxOutstanding: init.maxForwards,
         })
   await forwarder?.start()
-  const stats: DnsStats = { queries: 0, answered: {}, dropped: 0, forwarded: 0, tcpConnections: 0 }
+  const stats: DnsStats = {
+    queries: 0,
+    answered: {},
+    dropped: 0,
+    forwarded: 0,
+    tcpConnections: 0,
+  }
   const count = (message: Buffer | undefined): Buffer | undefined => {
     if (message === undefined) stats.dropped++
     else {
@@ -201,59 +202,13 @@ export async function startDnsServer(init: DnsServerInit): Promise<DnsServer> {
   await listen('UDP', init.port, init.host, (cb) => udp.bind(init.port, init.host, cb), udp)
   const port = udp.address().port
 
-  const perSource = new Map<string, number>()
-  const tcp: Server = createServer((socket) => onConnection(socket))
-  const onConnection = (socket: TcpSocket): void => {
-    const source = socket.remoteAddress ?? ''
-    const held = perSource.get(source) ?? 0
-    if (held >= init.tcpPerSource || stats.tcpConnections >= MAX_DNS_TCP_CONNECTIONS) {
-      socket.destroy()
-      return
-    }
-    perSource.set(source, held + 1)
-    stats.tcpConnections++
-    socket.on('close', () => {
-      stats.tcpConnections--
-      const n = (perSource.get(source) ?? 1) - 1
-      if (n <= 0) perSource.delete(source)
-      else perSource.set(source, n)
-    })
-    socket.on('error', () => undefined)
-    socket.setTimeout(init.idleTimeoutMs, () => socket.destroy())
-    let buffer: Buffer = Buffer.alloc(0)
-    let inProgress = 0
-    const pump = (): void => {
-      while (buffer.length >= 2 && inProgress < MAX_DNS_TCP_PIPELINE) {
-        const length = buffer.readUInt16BE(0)
-        if (buffer.length < 2 + length) break
-        const message = buffer.subarray(2, 2 + length)
-        buffer = buffer.subarray(2 + length)
-        inProgress++
-        void answer(Buffer.from(message), 'tcp', source).then((out) => {
-          inProgress--
-          if (out !== undefined && !socket.destroyed) {
-            const frame = Buffer.alloc(2 + out.length)
-            frame.writeUInt16BE(out.length, 0)
-            frame.set(out, 2)
-            socket.write(frame)
-          }
-          if (socket.isPaused() && inProgress < MAX_DNS_TCP_PIPELINE) socket.resume()
-          pump()
-        })
-      }
-      if (inProgress >= MAX_DNS_TCP_PIPELINE) socket.pause()
-    }
-    socket.on('data', (chunk: Buffer) => {
-      buffer = buffer.length === 0 ? chunk : Buffer.concat([buffer, chunk])
-      if (buffer.length > MAX_DNS_TCP_BUFFER) {
-        socket.destroy()
-        return
-      }
-      pump()
-    })
-  }
+  const tcp = createDnsTcpServer({
+    answer: (message, source) => answer(message, 'tcp', source),
+    tcpPerSource: init.tcpPerSource,
+    idleTimeoutMs: init.idleTimeoutMs,
+  })
   try {
-    await listen('TCP', port, init.host, (cb) => tcp.listen(port, init.host, cb), tcp)
+    await listen('TCP', port, init.host, (cb) => tcp.server.listen(port, init.host, cb), tcp.server)
   } catch (err) {
     udp.close()
     forwarder?.stop()
@@ -263,22 +218,13 @@ export async function startDnsServer(init: DnsServerInit): Promise<DnsServer> {
 
   return {
     port,
-    stats: () => ({ ...stats, answered: { ...stats.answered } }),
+    stats: () => ({ ...stats, answered: { ...stats.answered }, tcpConnections: tcp.open() }),
     close: async () => {
       forwarder?.stop()
       await new Promise<void>((resolve) => udp.close(() => resolve()))
-      await new Promise<void>((resolve) => {
-        tcp.close(() => resolve())
-        for (const s of openSockets(tcp)) s.destroy()
-      })
+      await tcp.close()
     },
   }
-}
-
-/** Sockets of a server still open (tracked through its `connection` events). */
-const sockets = new WeakMap<Server, Set<TcpSocket>>()
-function openSockets(server: Server): Set<TcpSocket> {
-  return sockets.get(server) ?? new Set()
 }
 
 async function listen(
@@ -288,14 +234,6 @@ async function listen(
   start: (cb: () => void) => void,
   target: Socket | Server,
 ): Promise<void> {
-  if ('getConnections' in target) {
-    const set = new Set<TcpSocket>()
-    sockets.set(target, set)
-    target.on('connection', (s: TcpSocket) => {
-      set.add(s)
-      s.on('close', () => set.delete(s))
-    })
-  }
   await new Promise<void>((resolve, reject) => {
     target.once('error', (err: NodeJS.ErrnoException) => {
       if (err.code === 'EADDRINUSE')

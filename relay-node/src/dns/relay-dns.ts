@@ -4,7 +4,6 @@
  * @module
  */
 import type { RelayConfig } from '../config.ts'
-import { ConfigError } from '../errors.ts'
 import type { Logger } from '../log.ts'
 import { fingerprint } from '@alternet/core/crypto/fingerprint'
 import { parseDnsAnswers, parseHostPort } from './dns-options.ts'
@@ -28,17 +27,8 @@ export interface RelayDns {
 export async function startRelayDns(init: RelayDnsInit): Promise<RelayDns> {
   const { config } = init
   const host = config.dnsHost ?? config.host
-  const answers = parseDnsAnswers(
-    config.dnsAnswer.length > 0
-      ? config.dnsAnswer
-      : config.host === '0.0.0.0' || config.host === '::'
-        ? []
-        : [config.host],
-  )
-  if (answers.v4.length + answers.v6.length === 0)
-    throw new ConfigError(
-      `--dns-port needs --dns-answer: the address of this gateway that <site>.alt should resolve to (--host ${config.host} is not one address)`,
-    )
+  // checkConfig made sure there is an address to answer with.
+  const answers = parseDnsAnswers(config.dnsAnswer.length > 0 ? config.dnsAnswer : [config.host])
   const { lookup } = init
   const server = await startDnsServer({
     host,

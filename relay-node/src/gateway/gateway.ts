@@ -73,6 +73,8 @@ export interface GatewayInit {
   clientRate?: number
   /** Requests in progress across all clients. @default DEFAULT_GATEWAY_MAX_REQUESTS */
   maxRequests?: number
+  /** A response with a body from `site` ended, `bytes` of it sent (per-site statistics). */
+  onServed?: (site: string, bytes: number) => void
 }
 
 /** The HTTP gateway of one relay. */
@@ -187,6 +189,7 @@ export class Gateway {
       if (!signal.aborted) this.init.log.warn('gateway response cut', { site, path, error })
     } finally {
       this.metrics.bytes(site, sent)
+      this.init.onServed?.(site, sent)
     }
   }
 

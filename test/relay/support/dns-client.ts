@@ -84,16 +84,23 @@ export function rcodeOf(answer: Buffer): string {
   return (dnsPacket.decode(answer) as { rcode?: string }).rcode ?? ''
 }
 
-/** A loopback DNS server (UDP and TCP on one port) answering `name A address`, REFUSED otherwise. */
+/** A name the upstream below never answers. */
+export const SILENT_NAME = 'silent.example'
+
+/**
+ * A loopback DNS server (UDP and TCP on one port) answering `name A address`, nothing for
+ * `SILENT_NAME`, REFUSED otherwise.
+ */
 export async function startUpstream(
   name: string,
   address: string,
 ): Promise<{ port: number; queries: () => number; close(): Promise<void> }> {
   let count = 0
-  const respond = (raw: Buffer): Buffer => {
+  const respond = (raw: Buffer): Buffer | undefined => {
     count++
     const q = dnsPacket.decode(raw)
     const question = q.questions![0]
+    if (question.name.toLowerCase() === SILENT_NAME) return undefined
     const known = question.name.toLowerCase() === name && question.type === 'A'
     return dnsPacket.encode({
       type: 'response',
@@ -104,7 +111,10 @@ export async function startUpstream(
     })
   }
   const udp = createSocket('udp4')
-  udp.on('message', (msg, from) => udp.send(respond(msg), from.port, from.address))
+  udp.on('message', (msg, from) => {
+    const out = respond(msg)
+    if (out !== undefined) udp.send(out, from.port, from.address)
+  })
   await new Promise<void>((resolve) => udp.bind(0, '127.0.0.1', resolve))
   const port = udp.address().port
   const tcp: Server = createServer((socket) => {
@@ -112,7 +122,8 @@ export async function startUpstream(
     socket.on('data', (chunk: Buffer) => {
       buffer = Buffer.concat([buffer, chunk])
       while (buffer.length >= 2 && buffer.length >= 2 + buffer.readUInt16BE(0)) {
-        socket.write(frame(respond(buffer.subarray(2, 2 + buffer.readUInt16BE(0)))))
+        const out = respond(buffer.subarray(2, 2 + buffer.readUInt16BE(0)))
+        if (out !== undefined) socket.write(frame(out))
         buffer = buffer.subarray(2 + buffer.readUInt16BE(0))
       }
     })
