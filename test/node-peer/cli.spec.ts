@@ -262,7 +262,7 @@ describe('alternet, the command line, against real relays', () => {
     }
   })
 
-  it('publish prints the address and the share link', async () => {
+  it('publish prints the address and the share link; status shows the relays and the site kept', async () => {
     const publisher = await dir('an-cli-pub-')
     const name = `pub${Date.now().toString(36)}:test`
     const res = await alternet([
@@ -283,6 +283,23 @@ describe('alternet, the command line, against real relays', () => {
     equal(doc.shareLink, `${relays[0].http}/#/view/an://${name}/`)
     equal(doc.files, 2)
     ok(doc.accepted >= 1)
+
+    // status on the same data directory: its relays, reachability and the site it keeps.
+    const status = await alternet(['status', '--data-dir', publisher, '--json', ...relayArgs])
+    equal(status.code, EXIT.ok, status.stderr)
+    const report = status.json<{
+      from: string
+      relays: { connected: boolean }[]
+      reachable: boolean
+      hosted: { site: string }[]
+    }>()
+    equal(report.from, 'status')
+    ok(report.relays.some((r) => r.connected))
+    ok(report.reachable)
+    deepEqual(
+      report.hosted.map((s) => s.site),
+      [name],
+    )
   })
 
   it('the owner key goes out in a key file and into another data directory; a wrong passphrase is refused', async () => {

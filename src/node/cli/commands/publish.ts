@@ -1,16 +1,12 @@
 /**
  * `alternet publish DIR --name NAME:TOPIC`: hashes the folder, stores its blocks, signs and
- * puts the record with this peer as host, waits for the mirrors to copy it, and with `--horizon`
- * hands them records signed ahead so the name outlives this process (docs/PROTOCOL.md,
- * "Records kept alive"). Prints the `an://` address and the share link.
+ * puts the record with this peer as host, waits for the mirrors to copy it, and hands them
+ * records signed ahead up to `--horizon` (the peer's keep-alive; 30 days unless told) so the
+ * name outlives this process (docs/PROTOCOL.md, "Records kept alive"). Prints the `an://` address and the share link.
  * @module
  */
-import { peerIdFromString } from '@libp2p/peer-id'
 import type { Command } from 'commander'
 import { parseAddress } from '../../../core/names/index.ts'
-import { MAX_RECORD_LIFETIME_MS, type SignedRecord } from '../../../core/records/index.ts'
-import { askMirror } from '../../../net/mirror/index.ts'
-import type { NodePeer } from '../../create-node-peer.ts'
 import { printResult } from '../output.ts'
 import {
   closePeer,
@@ -22,11 +18,6 @@ import {
 import { publishReporter } from '../publish-progress.ts'
 import { readSiteFolder } from '../site-folder.ts'
 
-/** Spacing of records signed ahead (`--horizon`): one a day, as the protocol suggests. */
-export const PRESIGN_SPACING_MS = 24 * 60 * 60 * 1000
-/** Most records signed ahead: what a mirror keeps per site. */
-export const MAX_PRESIGNED = 90
-
 interface PublishOptions extends PeerOptions {
   name: string
   horizon?: number
@@ -37,31 +28,6 @@ interface PublishOptions extends PeerOptions {
 export function shareLink(relays: string[], address: string): string | undefined {
   const url = relays.find((r) => /^https?:\/\//.test(r))
   return url === undefined ? undefined : `${new URL(url).origin}/#/view/${address}`
-}
-
-/** Signs the next records of `record` ahead, `PRESIGN_SPACING_MS` apart, up to `horizon` from now. */
-async function presign(
-  peer: NodePeer,
-  record: SignedRecord,
-  horizon: number,
-): Promise<SignedRecord[]> {
-  const owner = await peer.storage.identity.getOrCreateOwnerKey()
-  const { body } = record
-  const out: SignedRecord[] = []
-  for (let i = 1; i <= MAX_PRESIGNED; i++) {
-    const created = body.created + i * PRESIGN_SPACING_MS
-    if (created + MAX_RECORD_LIFETIME_MS - PRESIGN_SPACING_MS > Date.now() + horizon) break
-    const { v: _v, owner: _o, created: _c, expires: _e, ...fields } = body
-    out.push(
-      await owner.createRecord({
-        ...fields,
-        seq: body.seq + i,
-        created,
-        expires: created + MAX_RECORD_LIFETIME_MS,
-      }),
-    )
-  }
-  return out
 }
 
 /** Registers the command on `program`. */
@@ -88,29 +54,15 @@ export function publishCommand(program: Command): void {
     const peer = await openPeer(options, { mirrorWait: options.mirrorWait })
     const reporter = publishReporter(process.stderr.isTTY === true, options.json === true)
     try {
-      const result = await peer.publishSite({ site, files, onProgress: (p) => reporter.update(p) })
+      const result = await peer.publishSite({
+        site,
+        files,
+        onProgress: (p) => reporter.update(p),
+        ...(options.horizon === undefined ? {} : { horizon: options.horizon }),
+      })
       reporter.stop()
-      let aliveUntil = result.availableUntil
-      let presigned = 0
+      const aliveUntil = result.availableUntil
       const complete = result.mirrors?.complete ?? []
-      if (options.horizon !== undefined && options.horizon > 0 && complete.length > 0) {
-        const records = await presign(peer, result.record, options.horizon)
-        for (const mirror of complete) {
-          const status = await askMirror(
-            peer.libp2p,
-            peerIdFromString(mirror),
-            site,
-            undefined,
-            records.map((r) => r.bytes),
-          ).catch(() => undefined)
-          presigned = Math.max(presigned, status?.presigned ?? 0)
-          if (status?.aliveUntil !== undefined)
-            aliveUntil = Math.max(aliveUntil ?? 0, status.aliveUntil)
-        }
-        // The next version must outrank every record signed ahead (PROTOCOL.md).
-        const last = records.at(-1)
-        if (last !== undefined) await peer.storage.sites.putPublishedSite(last.bytes)
-      }
       const address = parseAddress(`an://${site}`).href
       const link = shareLink(options.relay ?? [], address)
       printResult(
@@ -124,7 +76,7 @@ export function publishCommand(program: Command): void {
           bytes: result.bytes,
           accepted: result.accepted,
           mirrors: complete,
-          presigned,
+          keptAliveBy: result.keepAlive?.mirrors ?? [],
           aliveUntil: aliveUntil === undefined ? null : new Date(aliveUntil).toISOString(),
         },
         [
