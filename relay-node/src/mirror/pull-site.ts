@@ -56,7 +56,8 @@ export interface PulledSite {
   bytes: number
 }
 
-function hostPeers(
+/** The record's hosts as peers with their addresses, this relay left out. */
+export function hostPeers(
   node: RelayNode,
   hosts: readonly RecordHost[],
 ): Array<{ peer: PeerId; addrs: Multiaddr[] }> {
@@ -82,7 +83,11 @@ function hostPeers(
 }
 
 /** Other relays that announced they provide `root` (the mirrors that hold it). */
-async function providersOf(node: RelayNode, root: CID, signal: AbortSignal): Promise<PeerId[]> {
+export async function providersOf(
+  node: RelayNode,
+  root: CID,
+  signal: AbortSignal,
+): Promise<PeerId[]> {
   const found = new Map<string, PeerId>()
   const lookup = AbortSignal.any([signal, AbortSignal.timeout(MIRROR_PROVIDER_LOOKUP_MS)])
   try {

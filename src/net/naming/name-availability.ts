@@ -5,7 +5,7 @@
  */
 import { parseSiteName } from '../../core/names/index.ts'
 import type { AlternetStorage } from '../../storage/index.ts'
-import { fingerprint } from '../../storage/fingerprint.ts'
+import { fingerprint } from '../../core/crypto/fingerprint.ts'
 import type { ResolvedName, ResolveOptions } from './resolver.ts'
 
 /** What the check reads: this device's owner key and sites, and the naming service. */

@@ -42,14 +42,8 @@ export const SITE_CLEARED_MESSAGE = 'an-site-cleared'
 /** The shell's viewer route: `<app origin>/#/view/an://<site><path><query>` (the relay's 302 uses it too). */
 export const VIEW_ROUTE = '#/view/'
 
-/** Response header the site service worker adds to an offline copy: when the copy was made (ISO 8601). */
-export const OFFLINE_COPY_HEADER = 'x-an-offline-copy'
-
-/** Response header naming the typed error behind an error response (set by the peer's fetch). */
-export const ERROR_HEADER = 'x-an-error'
-
-/** Response header carrying the stable reason of an error, when there is one. */
-export const REASON_HEADER = 'x-an-reason'
+// The `x-an-*` header names are the core's HTTP vocabulary.
+export { ERROR_HEADER, OFFLINE_COPY_HEADER, REASON_HEADER } from '../../core/http/index.ts'
 
 /** Request headers a site's request may carry to the node; all others are dropped. */
 export const FORWARDED_REQUEST_HEADERS = ['range', 'if-none-match', 'accept'] as const
