@@ -80,6 +80,12 @@ export {
 } from './naming/errors.ts'
 export type { BrowserPeer, BrowserPeerParts, ClearedVisits } from './browser-peer.ts'
 export type { CurrentContent } from './hosting/current-content.ts'
+export {
+  DEFAULT_KEEP_ALIVE_HORIZON_MS,
+  KEEP_ALIVE_HORIZONS_MS,
+  type SiteSource,
+  type SiteSources,
+} from './mirror/index.ts'
 export type { Availability } from './naming/name-availability.ts'
 export type { NamingService, ResolvedName, ResolveOptions } from './naming/index.ts'
 export type {
@@ -94,6 +100,7 @@ export {
   KEY_FILE_MEDIA_TYPE,
   deleteAlternetStorage,
   fingerprint,
+  type KeepAlive,
   type KeyFileInfo,
   type OwnerKey,
   type PublishedSite,

@@ -31,6 +31,8 @@ export interface PublishProgress {
   mirrorsDone?: number
   /** Mirrors wanted (`mirroring`, `done`). */
   mirrorsWanted?: number
+  /** Bytes of blocks sent to the connected relays so far (`mirroring`, when uploading). */
+  bytesUploaded?: number
 }
 
 /** What hashing reports after every chunk: its part of `PublishProgress`. */

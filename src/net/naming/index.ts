@@ -19,7 +19,12 @@
  * @module
  */
 export { createNamingService } from './naming-service.ts'
-export type { NameUpdate, NamingService, NamingServiceInit } from './naming-service.ts'
+export type {
+  NameRepublished,
+  NameUpdate,
+  NamingService,
+  NamingServiceInit,
+} from './naming-service.ts'
 export type { ResolvedName, ResolveOptions } from './resolver.ts'
 export type { PublishFields, PublishResult } from './publisher.ts'
 export { selfHostEntry } from '../hosting/host-record.ts'

@@ -4,7 +4,7 @@
  * @module
  */
 import type { Libp2p } from '@libp2p/interface'
-import type { RecordHost, SignedRecord } from '../../core/records/index.ts'
+import type { RecordFields, RecordHost, SignedRecord } from '../../core/records/index.ts'
 import type { AlternetStorage } from '../../storage/index.ts'
 import type { AlternetLibp2p } from '../node/index.ts'
 import { publish, type PublishFields, type PublishResult } from './publisher.ts'
@@ -37,8 +37,14 @@ export interface NameUpdate {
   record: SignedRecord
 }
 
+/** Detail of the `republished` event: an own record was signed again and put. */
+export interface NameRepublished {
+  site: string
+  record: SignedRecord
+}
+
 /**
- * The naming service. Events: `update` (`CustomEvent<NameUpdate>`, a background refresh of a
+ * The naming service. Events: `republished` (`CustomEvent<NameRepublished>`), `update` (`CustomEvent<NameUpdate>`, a background refresh of a
  * cached name), `keychange` (`CustomEvent<OwnerKeyChangedError>`, found in the background) and
  * `conflict` (`CustomEvent<NameConflict>`, DHT servers returned records of different holders
  * for a name: the UI warns) and `revoked` (`CustomEvent<NameRevokedError>`, found by a
@@ -59,6 +65,8 @@ export interface NamingService extends EventTarget {
   resolve(site: string, options?: ResolveOptions): Promise<ResolvedName>
   /** The person's knowing acceptance of `holder` as the new key of `site`'s root name. */
   acceptKeyChange(site: string, holder: Uint8Array): Promise<void>
+  /** Signs `fields` with the owner key and puts nothing (records pre-signed for the mirrors). */
+  sign(fields: RecordFields): Promise<SignedRecord>
   /** Signs and puts every own record again now. */
   republishNow(): Promise<void>
   /** Starts republishing own records (every 24 h, at start when due, when addresses change). */
@@ -104,6 +112,8 @@ export function createNamingService(init: NamingServiceInit): NamingService {
     now,
     hostEntry: init.hostEntry,
     resolver,
+    onRepublished: (site, record) =>
+      events.dispatchEvent(new CustomEvent('republished', { detail: { site, record } })),
   })
   const service: NamingService = Object.assign(events, {
     publish: (fields: PublishFields, options: { signal?: AbortSignal } = {}) =>
@@ -119,6 +129,8 @@ export function createNamingService(init: NamingServiceInit): NamingService {
       return { ...resolved, offline }
     },
     acceptKeyChange: (site: string, holder: Uint8Array) => resolver.acceptKeyChange(site, holder),
+    sign: async (fields: RecordFields) =>
+      (await init.storage.identity.getOrCreateOwnerKey()).createRecord(fields),
     republishNow: () => republisher.republishNow(),
     startRepublishing: () => republisher.start(),
     stop: () => republisher.stop(),

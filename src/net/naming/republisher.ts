@@ -52,11 +52,13 @@ function nextFields(
   record: SignedRecord,
   hosts: RecordHost[] | undefined,
   now: number,
+  presignedSeq = 0,
 ): RecordFields {
   const { v: _v, owner: _owner, created, expires, hosts: _hosts, ...kept } = record.body
   const fields: RecordFields = {
     ...kept,
-    seq: record.body.seq + 1,
+    // Above every record pre-signed for the mirrors, or they would outrank this one.
+    seq: Math.max(record.body.seq, presignedSeq) + 1,
     created: now,
     expires: now + (expires - created),
   }
@@ -74,6 +76,8 @@ export interface RepublisherInit {
   hostEntry?: (libp2p: Libp2p) => RecordHost
   /** Looks the name up before re-signing, to adopt a newer record another device signed. @default none: no look */
   resolver?: Pick<Resolver, 'networkRecords'>
+  /** Called after a record was signed again and put (the peer hands the mirrors fresh pre-signed records). */
+  onRepublished?(site: string, record: SignedRecord): void
 }
 
 /** The network's record of `current`'s holder with the highest seq above `current`'s, if any. */
@@ -222,12 +226,13 @@ export class Republisher {
       : moved
         ? hosts!.map((h, i) => (i === mine ? { id: h.id, addrs: self.addrs } : h))
         : hosts
-    const record = await owner.createRecord(nextFields(current, nextHosts, now))
+    const record = await owner.createRecord(nextFields(current, nextHosts, now, site.presignedSeq))
     // Keep the new seq even when no server takes it now, so the next pass climbs above it.
     await storage.sites.putPublishedSite(record.bytes, { publishedAt: site.publishedAt })
     await putSigned(this.init, record)
     await storage.sites.markRepublished(site.site, now)
     await storage.records.putCachedRecord(site.site, record.bytes, now)
+    this.init.onRepublished?.(site.site, record)
   }
 
   /** Takes `newer` (another device's) as the site's record; see the module comment. */

@@ -11,6 +11,8 @@ import {
   type NameContestedError,
   type OwnerKeyChangedError,
   type ResolvedName,
+  type SiteSource,
+  type SiteSources,
 } from '../../net/index.ts'
 import { base58btc } from 'multiformats/bases/base58'
 import { clearOriginsForKeyChange } from '../../origins/shell/clear-site-origins.ts'
@@ -90,6 +92,15 @@ export class AnNameDetails extends LitElement {
     },
   })
 
+  /** Who can serve the site now: mirrors and hosts, asked apart from the name's details. */
+  private readonly sources = new Task(this, {
+    args: () => [this.session?.peer, this.site, this.generation] as const,
+    task: async ([peer, site], { signal }): Promise<SiteSources | undefined> => {
+      if (peer === undefined || site === '') return undefined
+      return peer.siteSources(site, { signal })
+    },
+  })
+
   constructor() {
     super()
     this.site = ''
@@ -126,6 +137,8 @@ export class AnNameDetails extends LitElement {
         <dd>version ${body.seq}, signed <time datetime=${new Date(body.created).toISOString()} title=${formatDate(body.created)}>${formatAge(body.created)}</time>, valid until ${formatDate(body.expires)}</dd>
         <dt>Received</dt>
         <dd>${formatAge(resolved.receivedAt)}${resolved.fromCache ? ' (from this device’s cache)' : ' (from the network)'}</dd>
+        <dt>Who can serve it now</dt>
+        <dd data-sources>${this.renderSources()}</dd>
         <dt>Content</dt>
         <dd class="mono">${body.content?.toString() ?? 'none'}</dd>
         <dt>Hosts</dt>
@@ -140,6 +153,42 @@ export class AnNameDetails extends LitElement {
         </dd>
       </dl>
     `
+  }
+
+  private renderSources() {
+    return this.sources.render({
+      pending: () => html`<span class="hint">Asking its mirrors and hosts…</span>`,
+      complete: (found) => {
+        if (found === undefined) return nothing
+        const mirrors = found.sources.filter((s) => s.kind === 'mirror')
+        const hosts = found.sources.filter((s) => s.kind === 'host' && s.reachable)
+        const summary = found.canServe
+          ? html`<span class="ok" data-can-serve="yes">Yes: ${[
+              mirrors.length > 0
+                ? `${mirrors.length} ${mirrors.length === 1 ? 'mirror' : 'mirrors'}`
+                : '',
+              hosts.length > 0 ? `${hosts.length} ${hosts.length === 1 ? 'host' : 'hosts'}` : '',
+            ]
+              .filter((t) => t !== '')
+              .join(' and ')} can serve it.</span>`
+          : html`<span class="warning" data-can-serve="no">No one can serve it right now: no mirror holds it and no host answers.</span>`
+        return html`${summary}
+          ${found.sources.length > 0 ? html`<ul>${found.sources.map((s) => this.renderSource(s))}</ul>` : nothing}
+          <span class="hint">A mirror is a relay that keeps a full copy of a site and serves it while its publisher is away.</span>`
+      },
+      error: () => html`<span class="hint">Could not ask who holds it now.</span>`,
+    })
+  }
+
+  private renderSource(source: SiteSource) {
+    const kind = source.kind === 'mirror' ? 'Mirror' : 'Host'
+    const seen =
+      source.lastSeen === undefined
+        ? 'not reached'
+        : source.reachable
+          ? 'answering now'
+          : `last seen ${formatAge(source.lastSeen)}`
+    return html`<li>${kind}: ${source.name} (${seen})</li>`
   }
 
   private renderKeyChange(error: OwnerKeyChangedError) {

@@ -67,6 +67,8 @@ export class AlternetSession extends EventTarget {
   updateAvailable = false
   /** The app shell is cached: it starts with no network. */
   offlineReady = false
+  /** Sites only this device serves (no mirror holds them): closing the tab takes them offline. */
+  onlyHere: string[] = []
   private releaseLock: (() => void) | undefined
 
   constructor() {
@@ -81,6 +83,21 @@ export class AlternetSession extends EventTarget {
       this.offlineReady = true
       this.changed()
     })
+    // The browser asks the person before a close that takes a site offline.
+    globalThis.addEventListener?.('beforeunload', (event: BeforeUnloadEvent) => {
+      if (this.onlyHere.length === 0) return
+      event.preventDefault()
+      event.returnValue = ''
+    })
+  }
+
+  /** Reads again which sites only this device serves. */
+  async refreshOnlyHere(): Promise<void> {
+    const sites = (await this.peer?.storage.sites.listPublishedSites().catch(() => [])) ?? []
+    this.onlyHere = sites
+      .filter((s) => s.hosted && (s.keepAlive?.mirrors.length ?? 0) === 0)
+      .map((s) => s.site)
+    this.changed()
   }
 
   /**
@@ -194,9 +211,14 @@ export class AlternetSession extends EventTarget {
         this.status = (event as CustomEvent<PeerStatus>).detail
         this.changed()
       })
+      peer.addEventListener('progress', (event) => {
+        if ((event as CustomEvent<{ phase: string }>).detail.phase === 'done')
+          void this.refreshOnlyHere()
+      })
       this.useBridges((url, init) => peer.fetch(url, init))
       this.owner = await peer.ownerKey()
       this.phase = 'running'
+      void this.refreshOnlyHere()
     } catch (error) {
       this.error = error
       this.phase = 'failed'
