@@ -80,12 +80,6 @@ export {
 } from './naming/errors.ts'
 export type { BrowserPeer, BrowserPeerParts, ClearedVisits } from './browser-peer.ts'
 export type { CurrentContent } from './hosting/current-content.ts'
-export {
-  DEFAULT_KEEP_ALIVE_HORIZON_MS,
-  KEEP_ALIVE_HORIZONS_MS,
-  type SiteSource,
-  type SiteSources,
-} from './mirror/index.ts'
 export type { Availability } from './naming/name-availability.ts'
 export type { NamingService, ResolvedName, ResolveOptions } from './naming/index.ts'
 export type {
@@ -106,3 +100,10 @@ export {
   type PublishedSite,
   type StorageUsage,
 } from '../storage/index.ts'
+// Where a site can be served from, and how long it stays up without this device.
+export {
+  DEFAULT_KEEP_ALIVE_HORIZON_MS,
+  KEEP_ALIVE_HORIZONS_MS,
+  type SiteSource,
+  type SiteSources,
+} from './mirror/index.ts'
