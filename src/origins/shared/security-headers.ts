@@ -17,7 +17,7 @@ export const ORIGIN_AGENT_CLUSTER = { 'origin-agent-cluster': '?1' } as const
  * The app's Content Security Policy. Scripts only from the app's own files (no inline script,
  * no `eval`), no plugins, no `<base>`, workers only from the app, forms only to the app, and no
  * framing; Trusted Types make every HTML sink go through lit's policy, and script URLs through
- * the app's default policy (src/bridge/trusted-types.ts), which takes only the app's own. There is no
+ * the app's default policy (src/origins/shell/trusted-types.ts), which takes only the app's own. There is no
  * `default-src`: the node connects to relays anywhere (`ws:`, `wss:`, `http(s):`), shows site
  * origins on any `<label>.<app host>`, and `connect-src`/`frame-src` lists that allowed all of
  * these would protect nothing.

@@ -1,6 +1,6 @@
 /**
  * The app's default Trusted Types policy. The app's CSP (`require-trusted-types-for 'script'`,
- * src/bridge/security-headers.ts) makes the browser refuse a plain string at every script sink;
+ * src/origins/shared/security-headers.ts) makes the browser refuse a plain string at every script sink;
  * lit's own policy covers its templates, and this one lets exactly the app's own script URLs
  * through the sinks the app uses with plain URLs: `new Worker(…)` (the hashing worker) and
  * `navigator.serviceWorker.register(…)` (the app's worker, through workbox-window). HTML and

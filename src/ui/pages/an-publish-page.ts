@@ -8,14 +8,15 @@ import { Task } from '@lit/task'
 import { LitElement, css, html, nothing } from 'lit'
 import { createRef, ref } from 'lit/directives/ref.js'
 import { parseAddress, parseSiteName } from '../../core/names/index.ts'
-import type {
-  Availability,
-  CurrentContent,
-  PublishFile,
-  PublishProgress,
-  PublishedSiteResult,
+import {
+  DEFAULT_KEEP_ALIVE_HORIZON_MS,
+  KEEP_ALIVE_HORIZONS_MS,
+  type Availability,
+  type CurrentContent,
+  type PublishFile,
+  type PublishProgress,
+  type PublishedSiteResult,
 } from '../../net/index.ts'
-import { DEFAULT_KEEP_ALIVE_HORIZON_MS, KEEP_ALIVE_HORIZONS_MS } from '../../net/index.ts'
 import { awayText, horizonLabel, MIRROR_EXPLANATION, placesText } from '../site-places.ts'
 import type { AnFileSource } from '../elements/an-file-source.ts'
 import { namedError } from '../error-text.ts'
