@@ -30,6 +30,8 @@ export interface MirroredSite {
   lastRequested: number
   /** The owner's pre-signed next records (envelopes, base64), put into the DHT in their time. */
   future?: string[]
+  /** Uploaded through the registrar API: kept here whatever the placement. */
+  pinned?: boolean
 }
 
 /** A site being fetched: what a restart resumes (its blocks already on disk are kept). */

@@ -20,14 +20,14 @@ import {
   decodeManifest,
   MAX_MANIFEST_SIZE,
   type Manifest,
-} from '../../../src/core/content/index.ts'
-import { decodeRecord, dhtKey, validateRecord } from '../../../src/core/records/index.ts'
-import type { SignedRecord } from '../../../src/core/records/index.ts'
+} from '@alternet/core/content'
+import { decodeRecord, dhtKey, validateRecord } from '@alternet/core/records'
+import type { SignedRecord } from '@alternet/core/records'
 import {
   MAX_UPLOAD_MESSAGE_BYTES,
   MIRROR_UPLOAD_PROTOCOL,
   UPLOAD_IDLE_TIMEOUT_MS,
-} from '../../../src/net/mirror/constants.ts'
+} from '@alternet/net/mirror'
 import {
   fromBase64,
   jsonFrame,
@@ -36,7 +36,7 @@ import {
   type ManifestBlock,
   type UploadAnswer,
   type UploadRefusal,
-} from '../../../src/net/mirror/upload-protocol.ts'
+} from '@alternet/net/mirror/upload-protocol'
 import type { Logger } from '../log.ts'
 import type { RelayNode } from '../node.ts'
 import type { BlockFiles } from './block-files.ts'

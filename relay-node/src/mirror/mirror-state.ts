@@ -1,0 +1,83 @@
+/**
+ * What the parts of a mirror share: its settings, its disk, its metrics, and the state of its
+ * pulls, refusals and placement. One `MirrorState` per relay, made by `Mirror`.
+ * @module
+ */
+import type { PeerId } from '@libp2p/interface'
+import type { Registry } from 'prom-client'
+import { CID } from 'multiformats/cid'
+import type { Logger } from '../log.ts'
+import type { RelayNode } from '../node.ts'
+import type { Permissions } from '../permissions.ts'
+import type { GuardedDatastore, RecordPolicy } from '../record-store.ts'
+import type { MirrorMetrics } from './mirror-metrics.ts'
+import type { MirrorStore } from './mirror-store.ts'
+
+/** Which sites a relay mirrors. */
+export type MirrorPolicy = 'open' | 'registered' | 'none'
+
+/** Settings and parts of a mirror. */
+export interface MirrorInit {
+  dataDir: string
+  policy: MirrorPolicy
+  maxBytes: number
+  ownerQuota: number
+  replicas: number
+  scanInterval: number
+  node: RelayNode
+  store: GuardedDatastore
+  recordPolicy: RecordPolicy
+  permissions: Permissions
+  log: Logger
+  registry: Registry
+  /** A block of `site` was served to a peer (per-site statistics). */
+  onServed?: (site: string, bytes: number) => void
+}
+
+/** A refusal remembered so the same root is not fetched again at every scan. */
+export interface Refusal {
+  root: string
+  reason: string
+  message: string
+  at: number
+}
+
+/** A site being fetched: its root, blocks done of total, and the work itself. */
+export interface Pull {
+  root: string
+  done: number
+  total: number
+  work: Promise<void>
+}
+
+/**
+ * How long a refusal of one root stands before the site is tried again (quotas free up). A
+ * site no source could give (`unreachable`) is tried again at the next scan.
+ */
+export const REFUSAL_RETRY_MS = 10 * 60_000
+
+/** The shared state of one relay's mirror. */
+export interface MirrorState {
+  readonly init: MirrorInit
+  readonly disk: MirrorStore
+  readonly metrics: MirrorMetrics
+  readonly log: Logger
+  /** Aborted when the relay stops. */
+  readonly signal: AbortSignal
+  /** Sites being fetched, by site name. */
+  readonly pulls: Map<string, Pull>
+  /** Refusals standing, by site name. */
+  readonly refusals: Map<string, Refusal>
+  /** Sites placed here and not held completely, from the last scan. */
+  deficit: Set<string>
+  /** Bytes promised to pulls under way and not yet on disk. */
+  reservedBytes: number
+  /** This relay and the relays answering the mirror protocol, from the last probe. */
+  live: { peers: PeerId[]; at: number } | undefined
+}
+
+/** Whether a site's content may be served: its name not revoked, its root not blocked. */
+export function isServable(state: MirrorState, site: string, root: string): boolean {
+  const { permissions } = state.init
+  return !permissions.isRevokedName(site) && !permissions.isBlockedRoot(CID.parse(root))
+}

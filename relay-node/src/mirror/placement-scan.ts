@@ -1,0 +1,162 @@
+/**
+ * The placement loop: which sites this relay should mirror. Every record that reaches the DHT
+ * store, and every record held at each periodic scan, is considered: fetched when this relay
+ * is one of the R live relays closest to its key, dropped when not, purged when revoked or
+ * blocked. A mirror's connection closing brings the next scan forward, so when a mirror
+ * leaves the next closest relay restores the R copies.
+ * @module
+ */
+import type { PeerId } from '@libp2p/interface'
+import { equals } from '@alternet/core/bytes'
+import { DHT_KEY_PREFIX, decodeRecord, dhtKey, type SignedRecord } from '@alternet/core/records'
+import { MIRROR_RESCAN_DEBOUNCE_MS, MIRROR_STATUS_TIMEOUT_MS } from './constants.ts'
+import { probeLiveRelays } from './live-relays.ts'
+import { isServable, REFUSAL_RETRY_MS, type MirrorState } from './mirror-state.ts'
+import { isPlacedOn } from './placement.ts'
+import { startPull } from './pull-scheduler.ts'
+import { purgeUnservable } from './purge.ts'
+
+const KEY_PREFIX = new TextEncoder().encode(DHT_KEY_PREFIX)
+
+/** Watches placement for one mirror. */
+export class PlacementScan {
+  private readonly state: MirrorState
+  private scanning: Promise<void> | undefined
+  private rescanTimer: NodeJS.Timeout | undefined
+
+  constructor(state: MirrorState) {
+    this.state = state
+  }
+
+  /** Waits for a scan under way; cancels one planned. */
+  async stop(): Promise<void> {
+    clearTimeout(this.rescanTimer)
+    await this.scanning?.catch(() => undefined)
+  }
+
+  /** Looks at every record held: what to fetch, what to purge, which sites lack copies. */
+  scan(): Promise<void> {
+    const { state } = this
+    this.scanning ??= (async () => {
+      try {
+        await purgeUnservable(state)
+        const live = await this.liveRelays(true)
+        const deficit = new Set<string>()
+        for await (const { record } of state.init.store.records({ signal: state.signal })) {
+          if (!(await state.init.recordPolicy.isServable(record.key, record.value))) continue
+          const site = await this.consider(record.key, record.value, live)
+          if (site !== undefined) deficit.add(site)
+        }
+        await this.refreshHeld(live)
+        state.deficit = deficit
+      } finally {
+        this.scanning = undefined
+      }
+    })()
+    return this.scanning
+  }
+
+  /** Scans again shortly, with a fresh view of the live relays. */
+  rescanSoon(): void {
+    clearTimeout(this.rescanTimer)
+    this.state.live = undefined
+    this.rescanTimer = setTimeout(
+      () =>
+        void this.scan().catch((err) => this.state.log.warn('mirror scan failed', { error: err })),
+      MIRROR_RESCAN_DEBOUNCE_MS,
+    )
+    this.rescanTimer.unref()
+  }
+
+  /**
+   * This relay and the other relays that answer the mirror protocol now, the closest first
+   * asked; kept for one scan interval unless `fresh`.
+   */
+  async liveRelays(fresh = false): Promise<PeerId[]> {
+    const { state } = this
+    const { node, scanInterval } = state.init
+    if (!fresh && state.live !== undefined && Date.now() - state.live.at < scanInterval)
+      return state.live.peers
+    const answers = await probeLiveRelays(node, state.signal)
+    const peers = [node.peerId, ...answers]
+    state.live = { peers, at: Date.now() }
+    return peers
+  }
+
+  /**
+   * Acts on one valid record: updates, fetches or drops the site. Returns the site when this
+   * relay is placed to mirror it and does not hold its current content completely.
+   */
+  async consider(key: Uint8Array, value: Uint8Array, live: PeerId[]): Promise<string | undefined> {
+    const { state } = this
+    const { disk } = state
+    if (key.length <= KEY_PREFIX.length || !equals(key.subarray(0, KEY_PREFIX.length), KEY_PREFIX))
+      return undefined
+    let record: SignedRecord
+    try {
+      record = decodeRecord(value)
+    } catch {
+      return undefined
+    }
+    const { body } = record
+    const site = body.name
+    const root = body.content?.toString()
+    if (root === undefined) return undefined
+    const held = disk.get(site)
+    if (!isServable(state, site, root)) {
+      if (held !== undefined) await purgeUnservable(state)
+      return undefined
+    }
+    if (held !== undefined && held.root === root) {
+      const current = decodeRecord(Buffer.from(held.record, 'base64'))
+      if (body.seq > current.body.seq)
+        await disk.update({ ...held, record: Buffer.from(value).toString('base64') })
+      return undefined
+    }
+    if (
+      held?.pinned !== true &&
+      !isPlacedOn(state.init.node.peerId, key, live, state.init.replicas)
+    ) {
+      // Not ours to mirror: an older version held here points at content no current record does.
+      if (held !== undefined) await disk.drop(site)
+      return undefined
+    }
+    const pull = state.pulls.get(site)
+    if (pull !== undefined && pull.root === root) return site
+    const refusal = state.refusals.get(site)
+    if (
+      refusal !== undefined &&
+      refusal.root === root &&
+      refusal.reason !== 'unreachable' &&
+      Date.now() - refusal.at < REFUSAL_RETRY_MS
+    )
+      return site
+    if (pull === undefined) startPull(state, site, record, value)
+    return site
+  }
+
+  /**
+   * Looks up the record of every held site in the DHT: a new version put while this relay was
+   * away, or to relays it is not closest among, reaches it here within one scan.
+   */
+  private async refreshHeld(live: PeerId[]): Promise<void> {
+    const { state } = this
+    for (const entry of state.disk.sites()) {
+      if (state.signal.aborted || state.pulls.has(entry.site)) continue
+      const key = await dhtKey(entry.site)
+      const signal = AbortSignal.any([state.signal, AbortSignal.timeout(MIRROR_STATUS_TIMEOUT_MS)])
+      let best: { seq: number; value: Uint8Array } | undefined
+      try {
+        for await (const event of state.init.node.services.dht.get(key, { signal })) {
+          if (event.name !== 'VALUE') continue
+          if (!(await state.init.recordPolicy.isServable(key, event.value))) continue
+          const seq = decodeRecord(event.value).body.seq
+          if (best === undefined || seq > best.seq) best = { seq, value: event.value }
+        }
+      } catch {
+        // Nobody answered in time: what was found so far.
+      }
+      if (best !== undefined) await this.consider(key, best.value, live)
+    }
+  }
+}
