@@ -6,7 +6,7 @@
  */
 import { Task } from '@lit/task'
 import { LitElement, css, html, nothing } from 'lit'
-import type { PublishedSite } from '../../storage/index.ts'
+import type { PublishedSite } from '../../net/index.ts'
 import { displaySite, formatAge, formatBytes, formatDate } from '../format.ts'
 import { awayShortText, MIRROR_EXPLANATION, placesText } from '../site-places.ts'
 import { routeHash, viewerLink } from '../router.ts'
@@ -55,10 +55,7 @@ export class AnSitesPage extends LitElement {
     args: () => [this.session?.peer, this.generation] as const,
     task: async ([peer]): Promise<SiteRow[] | undefined> => {
       if (peer === undefined) return undefined
-      const [published, hosted] = await Promise.all([
-        peer.storage.sites.listPublishedSites(),
-        peer.hostedSites(),
-      ])
+      const [published, hosted] = await Promise.all([peer.mySites(), peer.hostedSites()])
       return published.map((site) => ({
         site,
         bytes: hosted.find((h) => h.site === site.site)?.bytes,
