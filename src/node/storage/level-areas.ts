@@ -147,6 +147,9 @@ export function createLevelPublishedSites(db: LevelDatabase): PublishedSites {
           hosted: options.hosted ?? previous?.hosted ?? true,
         }
         if (body.content !== undefined) next.root = body.content.toString()
+        // Pre-signed records stay out there whatever is signed next: keep their seq.
+        if (previous?.presignedSeq !== undefined) next.presignedSeq = previous.presignedSeq
+        if (previous?.keepAlive !== undefined) next.keepAlive = previous.keepAlive
         await db.batch([{ type: 'put', area, key: parsed.site, value: next }])
         return next
       })
@@ -159,6 +162,12 @@ export function createLevelPublishedSites(db: LevelDatabase): PublishedSites {
     setHosted: (site, hosted) =>
       update(site, (row) => {
         row.hosted = hosted
+      }),
+    setKeepAlive: (site, change) =>
+      update(site, (row) => {
+        if (change.presignedSeq !== undefined)
+          row.presignedSeq = Math.max(row.presignedSeq ?? 0, change.presignedSeq)
+        if (change.keepAlive !== undefined) row.keepAlive = change.keepAlive
       }),
     deletePublishedSite: (site) =>
       db.exclusive(() => db.batch([{ type: 'del', area, key: parseSiteName(site).site }])),
