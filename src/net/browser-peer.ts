@@ -8,6 +8,7 @@
 import { rootSiteName } from '../core/names/index.ts'
 import type {
   AlternetStorage,
+  EncryptKeyFileOptions,
   ImportOwnerKeyOptions,
   KeyFileInfo,
   KeyFileInput,
@@ -16,6 +17,7 @@ import type {
   StorageUsage,
 } from '../storage/index.ts'
 import { currentContent, type CurrentContent } from './hosting/current-content.ts'
+import { adoptSites, knownSitesOf, ownSiteNames, type FoundSites } from './hosting/own-sites.ts'
 import { checkAvailability, type Availability } from './naming/name-availability.ts'
 import type { NamingService, ResolvedName, ResolveOptions } from './naming/index.ts'
 import type { AlternetLibp2p, RelayManager, RevokerTrust } from './node/index.ts'
@@ -62,9 +64,38 @@ export class BrowserPeer extends AlternetPeer<AlternetLibp2p, AlternetStorage, N
     return this.storage.identity.getOrCreateOwnerKey()
   }
 
-  /** The owner key file, encrypted with `passphrase`. Throws `WeakPassphraseError`. */
-  exportOwnerKey(passphrase: string): Promise<Uint8Array> {
-    return this.storage.identity.exportOwnerKey(passphrase)
+  /**
+   * The owner key file, encrypted with `passphrase`; `options.sites` lists the key's names so a
+   * device importing it finds them. Throws `WeakPassphraseError`.
+   */
+  exportOwnerKey(passphrase: string, options?: EncryptKeyFileOptions): Promise<Uint8Array> {
+    return this.storage.identity.exportOwnerKey(passphrase, options)
+  }
+
+  /**
+   * Looks `names` up in the network (fresh) and lists in My sites, as published from here, those
+   * whose record `owner` holds (names follow a key to a new device).
+   */
+  adoptSites(owner: Uint8Array, names: readonly string[]): Promise<FoundSites> {
+    return adoptSites(this, owner, names)
+  }
+
+  /** Names whose record this device received earlier and whose holder is `owner`. */
+  knownSitesOf(owner: Uint8Array): Promise<string[]> {
+    return knownSitesOf(this, owner)
+  }
+
+  /** Names of the sites this device publishes with `owner`, most recently published first. */
+  ownSiteNames(owner: Uint8Array): Promise<string[]> {
+    return ownSiteNames(this, owner)
+  }
+
+  /**
+   * Dials every relay that is not connected now, skipping its back-off (Retry now, or the
+   * network came back); resolves to whether one is connected then.
+   */
+  reconnectRelays(): Promise<boolean> {
+    return this.relays.reconnect()
   }
 
   /** A key file's public key, read without its passphrase. Throws `DamagedKeyFileError`. */

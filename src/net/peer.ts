@@ -84,6 +84,8 @@ export interface PeerRelays extends EventTarget {
   add(entry: string): Promise<unknown>
   /** Forgets a relay: no more dials. */
   remove?(entry: string): Promise<void>
+  /** Dials every relay not connected now, skipping the back-off; resolves to whether one is connected. */
+  reconnect?(): Promise<boolean>
   stop(): void
 }
 

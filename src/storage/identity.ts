@@ -81,6 +81,8 @@ export interface KeyFileInfo {
   publicKey: Uint8Array
   /** Its fingerprint. */
   fingerprint: string
+  /** The names the file says its key holds (a hint, to be checked against their records). */
+  sites: string[]
 }
 
 /** Options of `importOwnerKey`. */
@@ -291,6 +293,7 @@ export function createIdentityStore(db: Database): IdentityStore {
         version: header.version,
         publicKey: header.publicKey,
         fingerprint: await fingerprint(header.publicKey),
+        sites: header.sites,
       }
     },
   }

@@ -56,6 +56,8 @@ export {
   KDF_ITERATIONS,
   MIN_KDF_ITERATIONS,
   MAX_KDF_ITERATIONS,
+  MAX_KEY_FILE_SITES,
+  MAX_KEY_FILE_SIZE,
   MIN_PASSPHRASE_LENGTH,
   checkPassphrase,
 } from './key-file.ts'

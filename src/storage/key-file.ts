@@ -32,6 +32,11 @@
  *   file (`DamagedKeyFileError`) from a wrong passphrase (`WrongPassphraseError`), which
  *   AES-GCM alone cannot. Authenticity comes from the GCM tag and from checking that the
  *   decrypted seed derives `publicKey`.
+ * - Optional `"sites": ["alice:blog", …]`: names the key held when the file was written, so a
+ *   device importing it finds them (at most `MAX_KEY_FILE_SITES`, as many as fit in
+ *   `MAX_KEY_FILE_SIZE`). A hint only, outside the checksum and the encryption: the importing
+ *   device keeps a name only once the network's signed record for it names this key as its
+ *   holder. Readers drop entries that are not site names.
  * - Readers refuse another `type` or `version`, missing or mis-sized fields, and unknown
  *   `kdf`/`cipher` names. Fields not listed here are ignored.
  * @module
@@ -45,6 +50,7 @@ import {
   type Ed25519KeyPair,
 } from '../core/crypto/ed25519.ts'
 import { sha256Digest } from '../core/crypto/sha256.ts'
+import { parseSiteName } from '../core/names/index.ts'
 import { DamagedKeyFileError, WeakPassphraseError, WrongPassphraseError } from './errors.ts'
 
 /** The `type` field of an owner key file. */
@@ -55,6 +61,8 @@ export const KEY_FILE_VERSION = 1
 export const KEY_FILE_MEDIA_TYPE = 'application/json'
 /** Largest key file read, in bytes: a real one is about 400. */
 export const MAX_KEY_FILE_SIZE = 4096
+/** Most names a key file lists in its `sites` hint. */
+export const MAX_KEY_FILE_SITES = 24
 /** PBKDF2-SHA-256 iterations written into new files (OWASP 2023 guidance for PBKDF2-HMAC-SHA256). */
 export const KDF_ITERATIONS = 600_000
 /** Fewest iterations a file may declare. */
@@ -83,6 +91,8 @@ export interface KeyFileHeader {
   publicKey: Uint8Array
   /** PBKDF2 iterations. */
   iterations: number
+  /** The names the file says its key holds (a hint: check each against its signed record). */
+  sites: string[]
 }
 
 interface ParsedKeyFile extends KeyFileHeader {
@@ -155,6 +165,8 @@ async function checksumOf(header: unknown[], ciphertext: string): Promise<Uint8A
 export interface EncryptKeyFileOptions {
   /** PBKDF2 iterations. @default KDF_ITERATIONS */
   iterations?: number
+  /** Names the key holds, written as the file's `sites` hint (those that fit). @default [] */
+  sites?: readonly string[]
 }
 
 /**
@@ -209,7 +221,13 @@ export async function encryptKeyFile(
     ciphertext,
     checksum: base64url.baseEncode(await checksumOf(header, ciphertext)),
   }
-  return utf8(JSON.stringify(file, null, 2) + '\n')
+  const sites: string[] = []
+  for (const site of (options.sites ?? []).slice(0, MAX_KEY_FILE_SITES)) {
+    const longer = utf8(JSON.stringify({ ...file, sites: [...sites, site] }, null, 2) + '\n')
+    if (longer.length > MAX_KEY_FILE_SIZE) break
+    sites.push(site)
+  }
+  return utf8(JSON.stringify(sites.length > 0 ? { ...file, sites } : file, null, 2) + '\n')
 }
 
 function damaged(message: string): never {
@@ -303,6 +321,7 @@ async function parseKeyFile(file: Uint8Array): Promise<ParsedKeyFile> {
     version: KEY_FILE_VERSION,
     publicKey,
     iterations,
+    sites: sitesHint(top.sites),
     salt,
     iv,
     ciphertext,
@@ -310,10 +329,25 @@ async function parseKeyFile(file: Uint8Array): Promise<ParsedKeyFile> {
   }
 }
 
+/** The file's `sites` hint: its site names, each once; anything else is dropped. */
+function sitesHint(value: unknown): string[] {
+  if (!Array.isArray(value)) return []
+  const sites = new Set<string>()
+  for (const entry of value.slice(0, MAX_KEY_FILE_SITES)) {
+    if (typeof entry !== 'string') continue
+    try {
+      sites.add(parseSiteName(entry).site)
+    } catch {
+      // not a site name: a hint is never an error
+    }
+  }
+  return [...sites]
+}
+
 /** Reads what a key file says about itself without its passphrase. Throws `DamagedKeyFileError`. */
 export async function readKeyFileHeader(file: Uint8Array): Promise<KeyFileHeader> {
-  const { version, publicKey, iterations } = await parseKeyFile(file)
-  return { version, publicKey, iterations }
+  const { version, publicKey, iterations, sites } = await parseKeyFile(file)
+  return { version, publicKey, iterations, sites }
 }
 
 /**

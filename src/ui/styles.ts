@@ -89,6 +89,18 @@ export const sharedStyles = css`
   input[type='file'] {
     font: inherit;
     max-width: 100%;
+    color: var(--an-muted);
+  }
+  input[type='file']::file-selector-button {
+    font: inherit;
+    min-height: 2.75rem;
+    margin-right: 0.75rem;
+    padding: 0.45rem 1rem;
+    border-radius: var(--an-radius);
+    border: 1px solid var(--an-border);
+    background: var(--an-surface-2);
+    color: var(--an-ink);
+    cursor: pointer;
   }
   textarea {
     font-family: ui-monospace, 'SFMono-Regular', Menlo, Consolas, monospace;

@@ -415,7 +415,7 @@ describe('site origins: bridge and site-origin service worker', () => {
         await frame.evaluate(() => (location.href = '/never-visited.html'))
         await frame.waitForURL(`${site}/never-visited.html`)
         await frame.waitForSelector('h1')
-        equal(await frame.textContent('h1'), 'No host reachable')
+        equal(await frame.textContent('h1'), 'Your node is not running in this tab')
       } finally {
         await context.setOffline(false)
       }

@@ -6,6 +6,8 @@ import { validateRecord } from '../../src/core/records/index.ts'
 import {
   KDF_ITERATIONS,
   KEY_FILE_TYPE,
+  MAX_KEY_FILE_SITES,
+  MAX_KEY_FILE_SIZE,
   MIN_KDF_ITERATIONS,
   openAlternetStorage,
 } from '../../src/storage/index.ts'
@@ -94,6 +96,23 @@ describe('storage: owner key file', () => {
     const owner = await source.identity.getOrCreateOwnerKey()
     assert.deepEqual(info.publicKey, sourceKey)
     assert.equal(info.fingerprint, owner.fingerprint)
+  })
+
+  it('lists the names it is given as a hint, as many as fit, and reads back only site names', async () => {
+    const many = Array.from({ length: 40 }, (_, i) => `a-rather-long-site-name-number-${i}:topic`)
+    const listed = await source.identity.exportOwnerKey(PASSPHRASE, {
+      sites: ['alice:blog', ...many],
+    })
+    assert.ok(listed.length <= MAX_KEY_FILE_SIZE, `the file fits: ${listed.length} bytes`)
+    const info = await target.identity.inspectKeyFile(listed)
+    assert.equal(info.sites[0], 'alice:blog')
+    assert.ok(
+      info.sites.length > 1 && info.sites.length <= MAX_KEY_FILE_SITES,
+      `${info.sites.length}`,
+    )
+    const json = { ...parse(listed), sites: ['Bob:Pets', 'not a name', 42, 'bob:pets'] }
+    assert.deepEqual((await target.identity.inspectKeyFile(write(json))).sites, ['bob:pets'])
+    assert.deepEqual((await target.identity.inspectKeyFile(file)).sites, [])
   })
 
   it('refuses a wrong passphrase and keeps the existing key', async () => {

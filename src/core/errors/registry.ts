@@ -181,9 +181,10 @@ export const ERROR_REGISTRY: Readonly<Record<string, ErrorEntry>> = {
   MissingBlockError: { kind: 'no-host', ...NO_HOST },
   NodeUnavailableError: {
     kind: 'no-host',
-    title: 'No host reachable',
-    explanation: 'Your node is not running in this tab, and this device kept no copy of this page.',
-    action: 'Start Alternet in this tab (or use the tab where it runs), then try again.',
+    title: 'Your node is not running in this tab',
+    explanation:
+      'Sites come through your node, which runs in another tab of this browser or could not start here, and this device kept no copy of this page.',
+    action: 'Use Alternet in the tab where it runs, or move it to this tab, then try again.',
   },
   BlockVerificationError: { status: 502, kind: 'verification-failed', ...ALTERED },
   MalformedManifestError: { status: 502, kind: 'verification-failed', ...ALTERED },
@@ -230,6 +231,12 @@ export const ERROR_REGISTRY: Readonly<Record<string, ErrorEntry>> = {
     title: 'The name lookup timed out',
     explanation: 'No relay answered in time.',
     action: 'Check the network status and try again.',
+  },
+  OfflineError: {
+    kind: 'no-host',
+    title: 'You’re offline',
+    explanation: 'And this site has no copy on this device, so it cannot open without a network.',
+    action: 'Connect to a network, then press Retry now or open the site again.',
   },
   BridgeTimeoutError: {
     status: 504,

@@ -19,6 +19,7 @@
 export * from './headers.ts'
 export { etagOf, ifNoneMatchMatches } from './etag.ts'
 export { DEFAULT_MANIFEST_CACHE_SIZE, ManifestCache } from './manifest-cache.ts'
+export { NOT_FOUND_PAGE_TYPE, notFoundPage } from './not-found-page.ts'
 export {
   FAULT_STATUS,
   errorReply,

@@ -24,9 +24,11 @@ import {
 import {
   ALLOWED_METHODS,
   ManifestCache,
+  NOT_FOUND_PAGE_TYPE,
   OFFLINE_COPY_HEADER,
   fileReply,
   matchPath,
+  notFoundPage,
   notFoundReply,
   redirectReply,
 } from '../../core/http/index.ts'
@@ -406,9 +408,9 @@ export function createSiteFetcher(init: SiteFetcherInit): SiteFetcher {
     const match = matchPath(manifest, path)
     if ('missing' in match) {
       const head = notFoundReply(root.toString())
-      return new Response(`Not found: ${address.href}\n`, {
+      return new Response(notFoundPage(address.site, address.path), {
         status: head.status,
-        headers: { 'content-type': 'text/plain; charset=utf-8', ...head.headers },
+        headers: { 'content-type': NOT_FOUND_PAGE_TYPE, ...head.headers },
       })
     }
     if ('redirect' in match) {

@@ -313,6 +313,25 @@ export class RelayManager extends EventTarget {
     if (!(await this.connect(state))) throw state.lastError ?? new Error(state.error)
   }
 
+  /**
+   * Dials every relay that is not connected now, without waiting for its back-off (the network
+   * came back, or the person asked to retry); the back-off starts over. Resolves to whether a
+   * relay is connected once these dials ended.
+   */
+  async reconnect(): Promise<boolean> {
+    if (this.controller.signal.aborted) return false
+    const waiting = [...this.relays.values()].filter(
+      (s) => s.peerId === undefined || this.libp2p.getConnections(s.peerId).length === 0,
+    )
+    for (const state of waiting) {
+      clearTimeout(state.timer)
+      state.timer = undefined
+      state.attempts = 0
+    }
+    await Promise.all(waiting.map((state) => this.connect(state)))
+    return this.status().relays.some((relay) => relay.connected)
+  }
+
   /** Forgets a relay: no more dials, its tag removed, its connection closed. */
   async remove(relay: string): Promise<void> {
     const state = this.relays.get(relay.trim())

@@ -198,6 +198,7 @@ export async function createFileIdentity(init: FileIdentityInit): Promise<Identi
         version: header.version,
         publicKey: header.publicKey,
         fingerprint: await fingerprint(header.publicKey),
+        sites: header.sites,
       }
     },
   }

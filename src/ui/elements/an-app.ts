@@ -215,7 +215,7 @@ export class AnApp extends LitElement {
         <an-browser-frame .session=${session} address=${screen === 'view' ? argument : ''} ?hidden=${screen !== 'view'}></an-browser-frame>
         ${screen === 'publish' ? html`<an-publish-page class="page" .session=${session} site=${argument}></an-publish-page>` : nothing}
         ${screen === 'sites' ? html`<an-sites-page class="page" .session=${session}></an-sites-page>` : nothing}
-        ${screen === 'identity' ? html`<an-identity-page class="page" .session=${session}></an-identity-page>` : nothing}
+        ${screen === 'identity' ? html`<an-identity-page class="page" .session=${session} section=${argument}></an-identity-page>` : nothing}
         ${screen === 'settings' ? html`<an-settings-page class="page" .session=${session}></an-settings-page>` : nothing}
       </main>
     `

@@ -16,6 +16,9 @@ import { routeHash } from '../router.ts'
 import type { AlternetSession } from '../session/alternet-session.ts'
 import { SessionController } from '../session/session-controller.ts'
 import { sharedStyles } from '../styles.ts'
+import { withinOffline } from '../session/online-state.ts'
+import { noteVisit, recentSites } from '../session/recent-sites.ts'
+import { displaySite, formatAge } from '../format.ts'
 import './an-error-message.ts'
 import './an-name-details.ts'
 
@@ -116,6 +119,24 @@ export class AnBrowserFrame extends LitElement {
         border-radius: var(--an-radius);
         background: #fff;
       }
+      .offer {
+        margin: 0;
+      }
+      .recent ul {
+        list-style: none;
+        margin: 0;
+        padding: 0;
+      }
+      .recent li {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0 0.75rem;
+        align-items: baseline;
+        padding: 0.35rem 0;
+      }
+      .recent a {
+        font-weight: 600;
+      }
       .welcome code {
         font-size: 1.05em;
       }
@@ -212,7 +233,11 @@ export class AnBrowserFrame extends LitElement {
 
   private async show(href: string): Promise<void> {
     this.loading = true
+    this.error = undefined
+    const previous = this.shown?.site
     this.shown = undefined
+    // Another site's page must not stay in the frame under the new address while this one loads.
+    if (previous !== undefined && previous !== this.site) this.blankFrame()
     try {
       await this.session?.whenRunning().catch((error: unknown) => {
         // No node here: the bridges still show what the site worker has (offline copies).
@@ -222,18 +247,37 @@ export class AnBrowserFrame extends LitElement {
       if (bridges === undefined)
         throw new ServiceWorkerUnsupportedError('This browser has no service workers.')
       await this.updateComplete
-      await bridges.show(this.frame.value!, href)
+      const showing = bridges.show(this.frame.value!, href)
+      // With no network a site this device has no copy of fails in seconds, with words.
+      await (this.session?.online === false ? withinOffline(showing) : showing).catch(
+        (error: unknown) => {
+          // Its bridge frame holds the browser's own error page: it goes, to be made anew later.
+          if ((error as Error)?.name === 'OfflineError') bridges.disconnect(this.site)
+          throw error
+        },
+      )
     } catch (error) {
       this.error = error
       this.loading = false
+      this.blankFrame()
     }
+  }
+
+  /** Empties the site frame (its page stops), so nothing stale stays under a new address. */
+  private blankFrame(): void {
+    const frame = this.frame.value
+    if (frame !== undefined && frame.getAttribute('src') !== 'about:blank')
+      frame.src = 'about:blank'
   }
 
   private documentShown(detail: SiteDocumentDetail): void {
     if (detail.site !== this.site) return
+    // The site did answer (a late copy after an offline give-up): it is shown, not the error.
+    this.error = undefined
     this.loading = false
     this.shown = detail
     this.history.visit(detail.address)
+    if (detail.error === undefined) noteVisit(detail.site)
     if (this.shadowRoot?.activeElement?.id !== 'address') this.input = detail.address
     if (location.hash.startsWith(routeHash('view')))
       history.replaceState(null, '', routeHash('view', detail.address))
@@ -271,7 +315,7 @@ export class AnBrowserFrame extends LitElement {
       <iframe
         ${ref(this.frame)}
         class="frame"
-        ?hidden=${this.site === ''}
+        ?hidden=${this.site === '' || this.error !== undefined}
         title=${this.site === '' ? 'Site' : `Site ${this.site}`}
         sandbox=${SITE_SANDBOX}
         allow="fullscreen; clipboard-write"
@@ -286,20 +330,24 @@ export class AnBrowserFrame extends LitElement {
       ${this.loading ? html`<p class="hint" role="status">Opening ${this.input}…</p>` : nothing}
       ${shown?.offlineCopy !== undefined ? this.renderOfflineCopy(shown.offlineCopy) : nothing}
       ${
-        shown?.error !== undefined
-          ? html`<p class="warning" role="status" data-error=${shown.error}>${errorText({ name: shown.error }).title}.${
-              shown.error === 'NameNotFoundError'
-                ? html` The name is free: <a href=${routeHash('publish', this.site)}>Publish this name</a>.`
-                : nothing
-            }</p>`
-          : nothing
+        shown?.error === 'NameNotFoundError'
+          ? // The frame says what happened; the app adds only what the frame cannot: the way to publish.
+            html`<p class="offer" data-error=${shown.error}>
+              <a class="button primary" href=${routeHash('publish', this.site)}>Publish this name</a>
+            </p>`
+          : shown?.error !== undefined
+            ? // Said once, in the frame; this line is for screen readers, which do not read a new frame out.
+              html`<p class="visually-hidden" role="status" data-error=${shown.error}>
+                ${this.site} could not be shown: ${errorText({ name: shown.error }).title}.
+              </p>`
+            : nothing
       }
       ${
         this.session?.status?.slowPath.some((slow) => slow.site === this.site)
           ? html`<p class="warning" role="status">This site comes through a relay, so it may load slowly.</p>`
           : nothing
       }
-      <details class="about">
+      <details class="about" ?hidden=${this.error !== undefined}>
         <summary>About this name</summary>
         <an-name-details .session=${this.session} site=${this.site} generation=${this.generation} @key-accepted=${this.reload}></an-name-details>
       </details>
@@ -325,7 +373,26 @@ export class AnBrowserFrame extends LitElement {
         </p>
         <p><a class="button" href="#/publish">Publish your own site</a></p>
       </section>
+      ${this.renderRecent()}
     `
+  }
+
+  /** Discover: the sites this browser opened lately, one tap away. */
+  private renderRecent() {
+    const recent = recentSites()
+    if (recent.length === 0) return nothing
+    return html`<section class="card recent" aria-labelledby="recent">
+      <h2 id="recent">Recently visited</h2>
+      <ul>
+        ${recent.map(
+          ({ site, at }) =>
+            html`<li>
+              <a href=${routeHash('view', `an://${site}`)}>${displaySite(site)}</a>
+              <span class="hint">${formatAge(at)}</span>
+            </li>`,
+        )}
+      </ul>
+    </section>`
   }
 
   private onSubmit(event: Event): void {

@@ -47,6 +47,15 @@ export function displayPaths(files: readonly PublishFile[]): string[] {
   return paths.map((path) => `/${strip ? path.slice(top.length + 1) : path}`)
 }
 
+/** Bytes of a picked file, or of a dropped or written one (its content). */
+function sizeOf(file: PublishFile): number {
+  if ('size' in file && typeof file.size === 'number') return file.size
+  const content = (file as PathFile).content
+  if (typeof content === 'string') return new TextEncoder().encode(content).length
+  if (content instanceof Blob) return content.size
+  return content instanceof Uint8Array ? content.byteLength : 0
+}
+
 /** Reads every file under a dropped entry, keeping folder paths. */
 async function readEntry(entry: FileSystemEntry, out: PathFile[]): Promise<void> {
   if (entry.isFile) {
@@ -132,7 +141,7 @@ export class AnFileSource extends LitElement {
   }
 
   override render() {
-    const total = this.files.reduce((n, file) => n + ('size' in file ? file.size : 0), 0)
+    const total = this.files.reduce((n, file) => n + sizeOf(file), 0)
     return html`
       <div class="pickers">
         <div>
@@ -184,6 +193,9 @@ export class AnFileSource extends LitElement {
   private set(files: PublishFile[], source: Source | undefined): void {
     this.files = files
     this.source = source
+    // Only the chooser that made this selection still shows a choice: the other no longer counts.
+    for (const input of this.renderRoot.querySelectorAll<HTMLInputElement>('input[type=file]'))
+      if (input.id !== source) input.value = ''
     this.dispatchEvent(
       new CustomEvent<PublishFile[]>('files-change', {
         detail: files,

@@ -133,15 +133,19 @@ export class AnNameDetails extends LitElement {
         <dd class="mono">${resolved.site}${body.name !== resolved.site ? html` → ${body.name}` : nothing}</dd>
         <dt>Owner key</dt>
         <dd><span class="mono">${owner}</span>${mine ? html` <span class="ok">(yours)</span>` : nothing}</dd>
-        <dt>Record</dt>
+        <dt>Signed record</dt>
         <dd>version ${body.seq}, signed <time datetime=${new Date(body.created).toISOString()} title=${formatDate(body.created)}>${formatAge(body.created)}</time>, valid until ${formatDate(body.expires)}</dd>
         <dt>Received</dt>
         <dd>${formatAge(resolved.receivedAt)}${resolved.fromCache ? ' (from this device’s cache)' : ' (from the network)'}</dd>
         <dt>Who can serve it now</dt>
         <dd data-sources>${this.renderSources()}</dd>
         <dt>Content</dt>
-        <dd class="mono">${body.content?.toString() ?? 'none'}</dd>
-        <dt>Hosts</dt>
+        <dd>${
+          body.content === undefined
+            ? 'none'
+            : html`checked against the owner’s fingerprint of it: <span class="mono">${body.content.toString()}</span>`
+        }</dd>
+        <dt>Computers listed as hosts</dt>
         <dd>
           ${
             hosts.length === 0
@@ -205,11 +209,11 @@ export class AnNameDetails extends LitElement {
   private renderContested({ error, holders }: Contested) {
     return html`
       <an-error-message .error=${error}></an-error-message>
-      <p>Owners the name servers returned, equally often:</p>
+      <p>Owners the relays named, equally often:</p>
       <ul class="holders">
         ${holders.map(
           ({ holder, fingerprint, servers }) => html`<li>
-            <span class="mono">${fingerprint}</span> (${servers} ${servers === 1 ? 'server' : 'servers'})
+            <span class="mono">${fingerprint}</span> (named by ${servers} ${servers === 1 ? 'relay' : 'relays'})
             <button @click=${() => this.pickHolder(error.site, holder)} aria-label="Trust the owner ${fingerprint}">Trust this owner</button>
           </li>`,
         )}

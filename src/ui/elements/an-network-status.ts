@@ -1,6 +1,6 @@
 /**
- * `<an-network-status>`: the node's connectivity, always in view: relays connected, peers,
- * whether this tab can be reached by others, and a warning while a site's content comes the
+ * `<an-network-status>`: the node's connectivity, always in view: relays connected, whether
+ * this tab can be reached by others (or "You're offline", with Retry now), and a warning while a site's content comes the
  * slow way, through a relay. The details (each relay, this peer's ID) are one click away.
  * @module
  */
@@ -13,15 +13,22 @@ import { sharedStyles } from '../styles.ts'
 
 /** Shows the session's network status. */
 export class AnNetworkStatus extends LitElement {
-  static override properties = { session: { attribute: false } }
+  static override properties = { session: { attribute: false }, retrying: { state: true } }
 
   static override styles = [
     sharedStyles,
     css`
       :host {
-        display: block;
+        display: flex;
+        flex-wrap: wrap;
+        align-items: center;
+        gap: 0.25rem;
         position: relative;
         font-size: 0.9rem;
+      }
+      .retry {
+        min-height: 2.25rem;
+        padding: 0.2rem 0.7rem;
       }
       details > summary {
         cursor: pointer;
@@ -91,6 +98,7 @@ export class AnNetworkStatus extends LitElement {
         white-space: nowrap;
       }
       .slow {
+        flex-basis: 100%;
         margin: 0.25rem 0 0;
       }
     `,
@@ -98,9 +106,11 @@ export class AnNetworkStatus extends LitElement {
 
   /** The app's session. */
   declare session: AlternetSession | undefined
+  declare private retrying: boolean
 
   constructor() {
     super()
+    this.retrying = false
     new SessionController(this, () => this.session)
   }
 
@@ -131,21 +141,35 @@ export class AnNetworkStatus extends LitElement {
         tone = connected > 0 ? 'up' : 'down'
         summary = ''
     }
+    // The browser says the network is gone: say so at once, whatever the connections still claim.
+    const offline = !session.online
+    const live = session.phase === 'running' && status !== undefined && !offline
+    if (offline) {
+      summary = 'You’re offline'
+      tone = 'down'
+    }
+    const retry = session.phase === 'running' && (offline || (relays.length > 0 && connected === 0))
     return html`
       <details @keydown=${this.onKeydown}>
         <summary>
           <span class="visually-hidden">Network status:</span>
           <span class="dot ${tone}" aria-hidden="true"></span>
           ${
-            session.phase === 'running' && status !== undefined
+            live
               ? html`<span>${connected}/${relays.length} ${relays.length === 1 ? 'relay' : 'relays'}</span>
-                <span>· ${status.peers} ${status.peers === 1 ? 'peer' : 'peers'}</span>
-                <span>· ${status.reachable ? 'reachable' : 'not reachable yet'}</span>`
-              : html`<span>${summary}</span>`
+                <span>· ${connected > 0 && status.reachable ? 'reachable' : 'not reachable yet'}</span>`
+              : html`<span data-summary=${offline ? 'offline' : session.phase}>${summary}</span>`
           }
         </summary>
         <div class="panel">${this.renderDetails(session, relays)}</div>
       </details>
+      ${
+        retry
+          ? html`<button type="button" class="retry" ?disabled=${this.retrying} @click=${this.retry}>
+            ${this.retrying ? 'Connecting…' : 'Retry now'}
+          </button>`
+          : nothing
+      }
       ${
         (status?.slowPath.length ?? 0) > 0 && session.phase === 'running'
           ? html`<p class="warning slow" role="status">
@@ -155,6 +179,16 @@ export class AnNetworkStatus extends LitElement {
           : nothing
       }
     `
+  }
+
+  /** Dials the relays now (their back-off skipped), showing "Connecting…" meanwhile. */
+  private async retry(): Promise<void> {
+    this.retrying = true
+    try {
+      await this.session?.reconnect()
+    } finally {
+      this.retrying = false
+    }
   }
 
   /** Escape closes the open panel and gives the focus back to its summary. */
@@ -168,12 +202,18 @@ export class AnNetworkStatus extends LitElement {
   private renderDetails(session: AlternetSession, relays: RelayInfo[]) {
     const status = session.status
     if (status === undefined) return html`<p class="hint">No node is running in this tab.</p>`
+    if (!session.online)
+      return html`<p data-offline>
+        You’re offline: this device has no network, so it cannot reach relays or other people. Sites
+        you visited before still open from this device’s copy. Alternet reconnects as soon as the
+        network is back.
+      </p>`
     return html`
       <p>
         ${
           status.reachable
             ? 'Other people can reach this tab: it can host your sites.'
-            : 'Other people cannot reach this tab yet: it has no relay reservation or direct address.'
+            : 'Other people cannot reach this tab yet: no relay passes their connections on to it so far.'
         }
       </p>
       <h3>Relays</h3>
@@ -182,13 +222,16 @@ export class AnNetworkStatus extends LitElement {
           (relay) =>
             html`<li>
               <span class="mono">${relay.source}</span>: ${relay.connected ? 'connected' : 'not connected'}${
-                relay.reserved ? ', holds a reservation' : ''
+                relay.reserved ? ', passes visitors on to this tab' : ''
               }${relay.error !== undefined ? html` <span class="error-text">(${errorTitle(relay.error)})</span>` : nothing}
             </li>`,
         )}
       </ul>
-      <p>Peers connected: ${status.peers}. Requests being served: ${status.serving}.</p>
-      <p>This peer: <span class="mono">${status.peerId}</span></p>
+      <p>
+        Connected to ${status.peers} ${status.peers === 1 ? 'computer' : 'computers'} (relays and other people’s
+        browsers). Pages being sent to visitors now: ${status.serving}.
+      </p>
+      <p>This device’s network ID: <span class="mono">${status.peerId}</span></p>
     `
   }
 }

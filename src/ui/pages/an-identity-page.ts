@@ -5,18 +5,22 @@
  * @module
  */
 import { LitElement, css, html, nothing } from 'lit'
-import { KEY_FILE_MEDIA_TYPE, type KeyFileInfo } from '../../net/index.ts'
+import { KEY_FILE_MEDIA_TYPE, type FoundSites, type KeyFileInfo } from '../../net/index.ts'
 import { namedError } from '../error-text.ts'
 import { formatDate } from '../format.ts'
 import type { AlternetSession } from '../session/alternet-session.ts'
 import { SessionController } from '../session/session-controller.ts'
 import { sharedStyles } from '../styles.ts'
+import { EXPORT_ARGUMENT, markBackedUp } from '../session/key-backup.ts'
+import { displaySite } from '../format.ts'
 import '../elements/an-error-message.ts'
 
 /** The identity screen. */
 export class AnIdentityPage extends LitElement {
   static override properties = {
     session: { attribute: false },
+    section: {},
+    found: { state: true },
     exportError: { state: true },
     exported: { state: true },
     importError: { state: true },
@@ -39,6 +43,10 @@ export class AnIdentityPage extends LitElement {
 
   /** The app's session. */
   declare session: AlternetSession | undefined
+  /** The part of the screen the route asks for: `export` opens the export form. */
+  declare section: string
+  /** The names found for an imported key (undefined until an import, null while looking). */
+  declare private found: FoundSites | null | undefined
   declare private exportError: unknown
   declare private exported: string | undefined
   declare private importError: unknown
@@ -52,6 +60,16 @@ export class AnIdentityPage extends LitElement {
     new SessionController(this, () => this.session)
     this.inUse = false
     this.busy = false
+    this.section = ''
+  }
+
+  override updated(changed: Map<string, unknown>): void {
+    // "Back up your key" lands here: the export form in view, its first field ready to type.
+    if (changed.has('section') && this.section === EXPORT_ARGUMENT) {
+      const form = this.renderRoot.querySelector<HTMLElement>('#export-card')
+      form?.scrollIntoView({ block: 'start' })
+      this.field('export-passphrase').focus({ preventScroll: true })
+    }
   }
 
   override render() {
@@ -68,7 +86,7 @@ export class AnIdentityPage extends LitElement {
               <p class="hint">Created or imported ${formatDate(owner.createdAt)}.</p>`
         }
       </section>
-      <section class="card" aria-labelledby="export">
+      <section class="card" id="export-card" aria-labelledby="export">
         <h3 id="export">Export (back up or move to another device)</h3>
         <form @submit=${this.onExport}>
           <label for="export-passphrase">Export passphrase</label>
@@ -100,8 +118,26 @@ export class AnIdentityPage extends LitElement {
             ? html`<p role="status" class="ok">Imported the key <span class="mono">${this.imported.fingerprint}</span>.</p>`
             : nothing
         }
+        ${this.renderFound()}
       </section>
     `
+  }
+
+  /** What the import found of the key's names. */
+  private renderFound() {
+    const found = this.found
+    if (found === undefined) return nothing
+    if (found === null)
+      return html`<p class="hint" role="status">Looking for the names this key holds…</p>`
+    const { adopted } = found
+    return html`<p role="status" data-found-sites>
+      ${
+        adopted.length > 0
+          ? html`This key holds ${adopted.map((site, i) => html`${i > 0 ? ', ' : ''}<span class="mono">${displaySite(site)}</span>`)}:
+            ${adopted.length === 1 ? 'it is' : 'they are'} in <a href="#/sites">My sites</a>, and kept up from this device too.`
+          : html`No names of this key were found yet. In <a href="#/sites">My sites</a>, type a name it holds to list it.`
+      }
+    </p>`
   }
 
   private field(id: string): HTMLInputElement {
@@ -122,7 +158,9 @@ export class AnIdentityPage extends LitElement {
     if (peer === undefined || owner === undefined) return
     this.busy = true
     try {
-      const bytes = await peer.exportOwnerKey(passphrase)
+      // The file lists the key's names, so a device importing it finds them.
+      const sites = await peer.ownSiteNames(owner.publicKey).catch(() => [])
+      const bytes = await peer.exportOwnerKey(passphrase, { sites })
       const name = `alternet-key-${owner.fingerprint}.json`
       const url = URL.createObjectURL(
         new Blob([bytes as Uint8Array<ArrayBuffer>], { type: KEY_FILE_MEDIA_TYPE }),
@@ -133,6 +171,7 @@ export class AnIdentityPage extends LitElement {
       link.click()
       setTimeout(() => URL.revokeObjectURL(url), 60_000)
       this.exported = name
+      markBackedUp(owner.fingerprint)
       this.field('export-passphrase').value = ''
       this.field('export-repeat').value = ''
     } catch (error) {
@@ -150,6 +189,7 @@ export class AnIdentityPage extends LitElement {
   private async importKey(replace: boolean): Promise<void> {
     this.importError = undefined
     this.imported = undefined
+    this.found = undefined
     const file = this.field('key-file').files?.[0]
     const peer = this.session?.peer
     if (peer === undefined) return
@@ -164,7 +204,11 @@ export class AnIdentityPage extends LitElement {
       this.imported = info
       this.inUse = false
       this.field('import-passphrase').value = ''
+      markBackedUp(info.fingerprint)
       await this.session?.refreshOwner()
+      this.found = null
+      const known = await peer.knownSitesOf(info.publicKey).catch(() => [])
+      this.found = await peer.adoptSites(info.publicKey, [...info.sites, ...known])
     } catch (error) {
       this.importError = error
       this.inUse = (error as Error)?.name === 'OwnerKeyInUseError'

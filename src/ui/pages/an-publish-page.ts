@@ -21,11 +21,12 @@ import type { AnFileSource } from '../elements/an-file-source.ts'
 import { namedError } from '../error-text.ts'
 import { displayPaths } from '../elements/an-file-source.ts'
 import { displaySite, formatBytes, formatDate } from '../format.ts'
-import { viewerLink } from '../router.ts'
+import { routeHash, viewerLink } from '../router.ts'
 import { AVAILABILITY_DEBOUNCE_MS, pause } from '../typing-pause.ts'
 import type { AlternetSession } from '../session/alternet-session.ts'
 import { SessionController } from '../session/session-controller.ts'
 import { sharedStyles } from '../styles.ts'
+import { askBackupOnce, EXPORT_ARGUMENT } from '../session/key-backup.ts'
 import '../elements/an-error-message.ts'
 import '../elements/an-file-source.ts'
 import '../elements/an-share-link.ts'
@@ -56,7 +57,7 @@ export function progressText(progress: PublishProgress): string {
     case 'mirroring':
       return `Copying to mirrors… ${progress.mirrorsDone ?? 0} of ${progress.mirrorsWanted ?? '?'}${progress.bytesUploaded !== undefined ? ` (${formatBytes(progress.bytesUploaded)} sent)` : ''}`
     case 'done':
-      return `Published: ${progress.accepted ?? 0} name ${progress.accepted === 1 ? 'server' : 'servers'} stored the record.`
+      return `Published: ${progress.accepted ?? 0} ${progress.accepted === 1 ? 'relay keeps' : 'relays keep'} the name’s signed address.`
   }
 }
 
@@ -76,6 +77,7 @@ export class AnPublishPage extends LitElement {
     busy: { state: true },
     progress: { state: true },
     result: { state: true },
+    askBackup: { state: true },
     error: { state: true },
     current: { state: true },
     horizon: { state: true },
@@ -129,6 +131,11 @@ export class AnPublishPage extends LitElement {
         padding: 0.75rem 1.5rem;
         margin: 0.25rem 0 0.75rem;
       }
+      .done .backup {
+        margin-top: 1rem;
+        padding-top: 0.75rem;
+        border-top: 1px solid var(--an-border);
+      }
     `,
   ]
 
@@ -142,6 +149,8 @@ export class AnPublishPage extends LitElement {
   declare private busy: boolean
   declare private progress: PublishProgress | undefined
   declare private result: PublishedSiteResult | undefined
+  /** Ask, once, for a backup of the key that now holds a name. */
+  declare private askBackup: boolean
   declare private error: unknown
   /** What the site being updated holds now, once read from this device. */
   declare private current: CurrentContent | undefined
@@ -170,6 +179,7 @@ export class AnPublishPage extends LitElement {
     this.topic = ''
     this.files = []
     this.busy = false
+    this.askBackup = false
     this.horizon = DEFAULT_KEEP_ALIVE_HORIZON_MS
   }
 
@@ -232,10 +242,23 @@ export class AnPublishPage extends LitElement {
             <p data-places><strong>Where it lives:</strong> ${placesText(this.result.keepAlive, true)}.</p>
             <p data-away class=${this.result.keepAlive?.aliveUntil === undefined ? 'warning' : ''}>${awayText(this.result.keepAlive, true)}</p>
             <an-share-link address=${parseAddress(`an://${this.result.site}`).href}></an-share-link>
+            ${this.askBackup ? this.renderBackupPrompt() : nothing}
           </section>`
           : nothing
       }
     `
+  }
+
+  /** After the first publication: the key now holds a name, and lives only in this browser. */
+  private renderBackupPrompt() {
+    return html`<div class="backup" data-backup-prompt>
+      <p>
+        <strong>Back up your key.</strong> It is what makes ${displaySite(this.result!.site)} yours, and it lives only
+        in this browser: save it to a file, to keep your names if this browser’s data is lost and to update them from
+        another device.
+      </p>
+      <a class="button" href=${routeHash('identity', EXPORT_ARGUMENT)}>Back up your key</a>
+    </div>`
   }
 
   override updated(changed: Map<string, unknown>): void {
@@ -292,7 +315,7 @@ export class AnPublishPage extends LitElement {
           case 'yours':
             return html`<span class="ok">✓ ${displaySite(found.site)} is yours: publishing replaces its content.</span>`
           case 'held':
-            return html`<span class="error" data-availability="held">✗ ${displaySite(found.site)} is held by another key (<span class="mono">${found.holder}</span>) until ${formatDate(found.until)}.</span>`
+            return html`<span class="error" data-availability="held">✗ ${displaySite(found.site)} is held by another key (<span class="mono">${found.holder}</span>). It stays theirs while they renew it; if they stop, it frees after ${formatDate(found.until)}.</span>`
           case 'unknown':
             return html`<span class="hint">Could not check ${found.site} now; you can still try to publish.</span>`
         }
@@ -338,6 +361,8 @@ export class AnPublishPage extends LitElement {
         onProgress: (progress) => (this.progress = progress),
       })
       void peer.keepStorage()
+      const owner = this.session?.owner
+      this.askBackup = owner !== undefined && askBackupOnce(owner.fingerprint)
       this.session?.dispatchEvent(new Event('change'))
     } catch (error) {
       this.error = error

@@ -13,6 +13,7 @@ import { formatBytes } from '../format.ts'
 import type { AlternetSession } from '../session/alternet-session.ts'
 import { RELAYS_KEY, REVOKER_RELAYS_KEY, saveRevokerRelays } from '../session/relay-settings.ts'
 import { SessionController } from '../session/session-controller.ts'
+import { forgetRecentSites } from '../session/recent-sites.ts'
 import { sharedStyles } from '../styles.ts'
 import '../elements/an-error-message.ts'
 
@@ -33,6 +34,7 @@ export class AnSettingsPage extends LitElement {
     storageError: { state: true },
     message: { state: true },
     generation: { state: true },
+    said: { state: true },
   }
 
   static override styles = [
@@ -73,6 +75,8 @@ export class AnSettingsPage extends LitElement {
   declare private storageError: unknown
   declare private message: string | undefined
   declare private generation: number
+  /** What the last button of the Links and App sections did, by section: the person sees a result. */
+  declare private said: { links?: string; app?: string; kept?: string }
 
   /** Each relay's revokers (fingerprints) and whether they count here. */
   private readonly revokers = new Task(this, {
@@ -101,6 +105,7 @@ export class AnSettingsPage extends LitElement {
 
   constructor() {
     super()
+    this.said = {}
     new SessionController(this, () => this.session)
     this.generation = 0
   }
@@ -140,8 +145,14 @@ export class AnSettingsPage extends LitElement {
                   <dt>Used in total</dt>
                   <dd>${usage.usage !== undefined ? formatBytes(usage.usage) : 'the browser does not say'}${usage.quota !== undefined ? ` of ${formatBytes(usage.quota)} allowed` : ''}</dd>
                   <dt>Kept safe</dt>
-                  <dd>${usage.persisted === true ? 'yes, the browser will not evict it' : 'no, the browser may evict it when space runs low'}</dd>
-                </dl>`,
+                  <dd>${
+                    usage.persisted === true
+                      ? 'yes, the browser will not evict it'
+                      : html`not yet: the browser may evict it when space runs low.
+                          <button type="button" @click=${this.askPersistence}>Ask the browser to keep it</button>`
+                  }</dd>
+                </dl>
+                ${this.said.kept !== undefined ? html`<p role="status" data-said="kept">${this.said.kept}</p>` : nothing}`,
           error: (error) => html`<an-error-message .error=${error}></an-error-message>`,
         })}
         <div class="row">
@@ -156,6 +167,7 @@ export class AnSettingsPage extends LitElement {
         <h3 id="links">Links</h3>
         <p>Let <span class="mono">web+an:</span> links on any web page open in this app.</p>
         <button type="button" @click=${this.registerHandler} ?disabled=${!('registerProtocolHandler' in navigator)}>Open web+an links with Alternet</button>
+        ${this.said.links !== undefined ? html`<p role="status" data-said="links">${this.said.links}</p>` : nothing}
       </section>
       <section class="card" aria-labelledby="app">
         <h3 id="app">App</h3>
@@ -164,6 +176,7 @@ export class AnSettingsPage extends LitElement {
           <button type="button" @click=${this.checkForUpdate} ?disabled=${this.session?.sw.supported !== true}>Check for updates</button>
           <a class="button" href=${RESET_PATH}>Reset the app’s service worker</a>
         </div>
+        ${this.said.app !== undefined ? html`<p role="status" data-said="app">${this.said.app}</p>` : nothing}
       </section>
     `
   }
@@ -246,6 +259,7 @@ export class AnSettingsPage extends LitElement {
       // An open bridge would outlive its origin's worker: close them; the next visit opens anew.
       for (const site of origins) this.session?.bridges?.disconnect(site)
       const failed = await clearSiteOrigins(origins)
+      forgetRecentSites()
       this.message =
         `Freed ${formatBytes(freed)}.` +
         (failed.length > 0
@@ -285,6 +299,7 @@ export class AnSettingsPage extends LitElement {
       await deleteAlternetStorage(storageName)
       localStorage.removeItem(RELAYS_KEY)
       localStorage.removeItem(REVOKER_RELAYS_KEY)
+      forgetRecentSites()
       location.reload()
     } catch (error) {
       this.storageError = error
@@ -295,13 +310,49 @@ export class AnSettingsPage extends LitElement {
     try {
       navigator.registerProtocolHandler(PROTOCOL_SCHEME, protocolHandlerUrl())
       this.message = undefined
+      this.said = {
+        ...this.said,
+        links:
+          'Asked your browser. If it shows a prompt (often an icon in the address bar), accept it: web+an links then open in Alternet.',
+      }
     } catch (error) {
       this.storageError = error
     }
   }
 
   private async checkForUpdate(): Promise<void> {
-    await this.session?.sw.checkForUpdate()
+    this.said = { ...this.said, app: 'Checking for a new version…' }
+    try {
+      await this.session?.sw.checkForUpdate()
+      const registration = await navigator.serviceWorker?.getRegistration()
+      const found =
+        this.session?.updateAvailable === true ||
+        registration?.installing != null ||
+        registration?.waiting != null
+      this.said = {
+        ...this.said,
+        app: found
+          ? 'A new version was found: the banner at the top lets you switch to it.'
+          : 'You have the latest version.',
+      }
+    } catch {
+      this.said = {
+        ...this.said,
+        app: 'Could not check now: the app’s server did not answer. Try again later.',
+      }
+    }
+  }
+
+  /** "Kept safe: not yet": asks the browser to keep this app's data under storage pressure. */
+  private async askPersistence(): Promise<void> {
+    const kept = (await this.session?.peer?.storage.persist().catch(() => false)) === true
+    this.said = {
+      ...this.said,
+      kept: kept
+        ? 'Done: the browser will keep your keys and sites.'
+        : 'The browser said no for now. Browsers often agree once the app is installed or used more often; your key file keeps your names safe meanwhile.',
+    }
+    this.generation++
   }
 }
 

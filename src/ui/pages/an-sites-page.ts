@@ -6,7 +6,8 @@
  */
 import { Task } from '@lit/task'
 import { LitElement, css, html, nothing } from 'lit'
-import type { PublishedSite } from '../../net/index.ts'
+import type { FoundSites, PublishedSite } from '../../net/index.ts'
+import { parseSiteName } from '../../core/names/index.ts'
 import { displaySite, formatAge, formatBytes, formatDate } from '../format.ts'
 import { awayShortText, MIRROR_EXPLANATION, placesText } from '../site-places.ts'
 import { routeHash, viewerLink } from '../router.ts'
@@ -27,6 +28,8 @@ export class AnSitesPage extends LitElement {
     session: { attribute: false },
     error: { state: true },
     generation: { state: true },
+    finding: { state: true },
+    found: { state: true },
   }
 
   static override styles = [
@@ -43,6 +46,18 @@ export class AnSitesPage extends LitElement {
       h3 {
         margin-top: 0;
       }
+      form.row input {
+        flex: 1;
+        min-width: 10rem;
+      }
+      .visually-hidden {
+        position: absolute;
+        width: 1px;
+        height: 1px;
+        overflow: hidden;
+        clip-path: inset(50%);
+        white-space: nowrap;
+      }
     `,
   ]
 
@@ -50,6 +65,10 @@ export class AnSitesPage extends LitElement {
   declare session: AlternetSession | undefined
   declare private error: unknown
   declare private generation: number
+  declare private finding: boolean
+  /** What the last "Find a name you hold" found, with the name typed. */
+  declare private found: (FoundSites & { asked: string }) | undefined
+  declare private findError: unknown
 
   private readonly sites = new Task(this, {
     args: () => [this.session?.peer, this.generation] as const,
@@ -67,6 +86,7 @@ export class AnSitesPage extends LitElement {
     super()
     new SessionController(this, () => this.session)
     this.generation = 0
+    this.finding = false
   }
 
   /** Reads the list again. */
@@ -89,7 +109,64 @@ export class AnSitesPage extends LitElement {
                   <ul class="sites">${rows.map((row) => this.renderSite(row))}</ul>`,
         error: (error) => html`<an-error-message .error=${error}></an-error-message>`,
       })}
+      ${this.session?.peer !== undefined ? this.renderFind() : nothing}
     `
+  }
+
+  /** Names published from another device with this key: typed, checked against their record, listed. */
+  private renderFind() {
+    const found = this.found
+    return html`<section class="card" aria-labelledby="find">
+      <h3 id="find">Published from another device?</h3>
+      <p class="hint">Type a name your key holds; once the network confirms it is yours, it is listed here.</p>
+      <form class="row" @submit=${this.onFind}>
+        <label for="find-name" class="visually-hidden">Name you hold (name:topic)</label>
+        <input id="find-name" type="text" autocomplete="off" autocapitalize="off" spellcheck="false" placeholder="name:topic" />
+        <button type="submit" ?disabled=${this.finding}>${this.finding ? 'Looking…' : 'Find'}</button>
+      </form>
+      <an-error-message .error=${this.findError}></an-error-message>
+      ${
+        found === undefined
+          ? nothing
+          : html`<p role="status">${
+              found.adopted.length > 0
+                ? html`<span class="ok">✓ ${displaySite(found.adopted[0]!)} is yours: it is listed above.</span>`
+                : found.held.length > 0
+                  ? `${displaySite(found.asked)} is held by another key, not yours.`
+                  : `No one holds ${displaySite(found.asked)} now, or it could not be looked up: check the name, or try again.`
+            }</p>`
+      }
+    </section>`
+  }
+
+  private async onFind(event: Event): Promise<void> {
+    event.preventDefault()
+    const input = this.renderRoot.querySelector<HTMLInputElement>('#find-name')!
+    const peer = this.session?.peer
+    const owner = this.session?.owner
+    if (peer === undefined || owner === undefined) return
+    this.found = undefined
+    this.findError = undefined
+    let asked: string
+    try {
+      asked = parseSiteName(
+        input.value
+          .trim()
+          .replace(/^(web\+)?an:\/\//, '')
+          .split('/')[0]!,
+      ).site
+    } catch (error) {
+      this.findError = error
+      this.requestUpdate()
+      return
+    }
+    this.finding = true
+    try {
+      this.found = { ...(await peer.adoptSites(owner.publicKey, [asked])), asked }
+      if (this.found.adopted.length > 0) this.refresh()
+    } finally {
+      this.finding = false
+    }
   }
 
   private renderSite({ site, bytes }: SiteRow) {
@@ -105,10 +182,10 @@ export class AnSitesPage extends LitElement {
           <dd data-places>${placesText(site.keepAlive, site.hosted)}</dd>
           <dt>Up without this device</dt>
           <dd data-away class=${site.keepAlive?.aliveUntil === undefined && site.hosted ? 'warning' : ''}>${awayShortText(site.keepAlive, site.hosted)}</dd>
-          <dt>Last republished</dt>
+          <dt>Name last renewed</dt>
           <dd><time datetime=${new Date(site.publishedAt).toISOString()} title=${formatDate(site.publishedAt)}>${formatAge(site.publishedAt)}</time> (version ${site.seq})</dd>
           <dt>Reachable</dt>
-          <dd>${reachable ? html`<span class="ok">yes, from this tab</span>` : site.hosted ? 'not right now: this tab is not reachable yet' : 'no'}</dd>
+          <dd>${reachable ? html`<span class="ok">yes, from this tab</span>` : site.hosted ? 'not right now: this tab is not reachable yet' : 'not from this device: its content is on the devices that host it'}</dd>
         </dl>
         <div class="row">
           <a class="button" href=${routeHash('publish', site.site)} aria-label="Update ${site.site}">Update</a>

@@ -21,6 +21,7 @@ import {
   type PeerStatus,
 } from '../../net/index.ts'
 import { hasCapability, missingCapabilities, type Capability } from '../capabilities.ts'
+import { browserOnline, watchOnline } from './online-state.ts'
 import {
   addSavedRelay,
   isLocalDevelopment,
@@ -67,6 +68,8 @@ export class AlternetSession extends EventTarget {
   updateAvailable = false
   /** The app shell is cached: it starts with no network. */
   offlineReady = false
+  /** Whether the browser has a network (it says so at once when it goes or comes back). */
+  online = browserOnline()
   /** Sites only this device serves (no mirror holds them): closing the tab takes them offline. */
   onlyHere: string[] = []
   private releaseLock: (() => void) | undefined
@@ -83,6 +86,12 @@ export class AlternetSession extends EventTarget {
       this.offlineReady = true
       this.changed()
     })
+    watchOnline((online) => {
+      this.online = online
+      this.changed()
+      // Back online: dial the relays now, not when their back-off ends.
+      if (online) void this.reconnect()
+    })
     // The browser asks the person before a close that takes a site offline.
     globalThis.addEventListener?.('beforeunload', (event: BeforeUnloadEvent) => {
       if (this.onlyHere.length === 0) return
@@ -91,9 +100,19 @@ export class AlternetSession extends EventTarget {
     })
   }
 
+  /**
+   * Dials every relay that is not connected now (Retry now, or the network came back); resolves
+   * to whether one is connected then.
+   */
+  async reconnect(): Promise<boolean> {
+    const connected = (await this.peer?.reconnectRelays()) ?? false
+    this.changed()
+    return connected
+  }
+
   /** Reads again which sites only this device serves. */
   async refreshOnlyHere(): Promise<void> {
-    const sites = (await this.peer?.storage.sites.listPublishedSites().catch(() => [])) ?? []
+    const sites = (await this.peer?.mySites().catch(() => [])) ?? []
     this.onlyHere = sites
       .filter((s) => s.hosted && (s.keepAlive?.mirrors.length ?? 0) === 0)
       .map((s) => s.site)

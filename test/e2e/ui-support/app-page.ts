@@ -185,7 +185,7 @@ export async function showNameDetails(page: Page): Promise<void> {
 }
 
 /** An error class name (`NameNotFoundError`): never in words a person reads. */
-export const ERROR_CLASS_NAME = /[A-Z][a-z]+Error\b/
+export const ERROR_CLASS_NAME = /[A-Z][a-zA-Z]+Error\b/
 
 /**
  * Every text a person reads on the page, through shadow roots and into same-process frames:
