@@ -112,6 +112,31 @@ describe('the Node store of a data directory', () => {
     }
   })
 
+  it('keeps the highest pre-signed seq and where a site lives across new records and a reopen', async () => {
+    const dir = await fresh()
+    let storage = await openNodeStorage({ dir })
+    const owner = generateKeyPair()
+    const first = await createRecord({ type: 'root', name: 'alive:test', seq: 1 }, owner)
+    await storage.sites.putPublishedSite(first.bytes)
+    const keepAlive = {
+      horizon: 7,
+      aliveUntil: 1_000,
+      mirrors: ['relay.example:443'],
+      checkedAt: 5,
+    }
+    await storage.sites.setKeepAlive!('alive:test', { presignedSeq: 29, keepAlive })
+    await storage.sites.setKeepAlive!('alive:test', { presignedSeq: 12 })
+    const second = await createRecord({ type: 'root', name: 'alive:test', seq: 30 }, owner)
+    await storage.sites.putPublishedSite(second.bytes)
+    await storage.closed()
+    storage = await openNodeStorage({ dir })
+    const site = await storage.sites.getPublishedSite('alive:test')
+    await storage.closed()
+    equal(site?.seq, 30)
+    equal(site?.presignedSeq, 29, 'a lower pre-signed seq or a new record never lowers it')
+    deepEqual(site?.keepAlive, keepAlive)
+  })
+
   it('writes the keys with mode 0600 in a 0700 directory', async () => {
     const dir = await fresh()
     const storage = await openNodeStorage({ dir })

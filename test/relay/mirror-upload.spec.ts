@@ -10,13 +10,14 @@ import { peerIdFromString } from '@libp2p/peer-id'
 import type { CID } from 'multiformats/cid'
 import { utf8 } from '../../src/core/bytes.ts'
 import { generateKeyPair } from '../../src/core/crypto/ed25519.ts'
-import { createRecord, type SignedRecord } from '../../src/core/records/index.ts'
-import { createSiteHost, publishSite } from '../../src/net/hosting/index.ts'
+import { createRecord, dhtKey, type SignedRecord } from '../../src/core/records/index.ts'
+import { createSiteHost, publishSite, type PublishProgress } from '../../src/net/hosting/index.ts'
+import { startPeer } from '../../src/net/peer.ts'
 import { uploadSite, type UploadResult } from '../../src/net/mirror/index.ts'
 import { describe, it, before, after } from '../support/spec.ts'
 import * as assert from '../support/assert.ts'
 import { MemorySites, MemoryStore, pattern } from '../net/hosting-support.ts'
-import { createClient, type Client } from './support/client.ts'
+import { createClient, dhtPut, type Client } from './support/client.ts'
 import { uniqueName } from './support/records.ts'
 import { removeDir, startRelay, tempDir, type RelayProcess } from './support/relay-process.ts'
 import { startVisitor, waitMirrored, type Visitor } from './support/site-publisher.ts'
@@ -115,7 +116,8 @@ describe('pushing a site to a relay over /an/mirror-upload/1.0.0', () => {
       if (second.reason !== 'busy') break
       await new Promise((r) => setTimeout(r, 100))
     }
-    assert.equal(second?.state, 'stored', second?.message)
+    assert.equal(second?.reason, undefined, `${second?.reason}: ${second?.message}`)
+    assert.equal(second?.state, 'stored')
     const total = second!.total
     assert.ok(total > CUT_AFTER + 2, `${total} blocks`)
     assert.ok(
@@ -123,6 +125,7 @@ describe('pushing a site to a relay over /an/mirror-upload/1.0.0', () => {
       `the second upload sent ${second!.blocksSent} of ${total} blocks after ${CUT_AFTER} were sent`,
     )
     const third = await upload(relay, record)
+    assert.equal(third.reason, undefined, `${third.reason}: ${third.message}`)
     assert.equal(third.state, 'stored')
     assert.equal(third.blocksSent, 0, 'nothing is sent again')
 
@@ -132,6 +135,45 @@ describe('pushing a site to a relay over /an/mirror-upload/1.0.0', () => {
       got.length === big.length && got.every((b, i) => b === big[i]),
       'the relay serves the pushed bytes',
     )
+  })
+
+  it('publishing pushes the site to the connected relays and shows the bytes sent', async () => {
+    const site = uniqueName('published')
+    const body = new Uint8Array(randomBytes(MIB))
+    const node = await createClient({ relays: [relay.tcp, closed.tcp] })
+    const progress: PublishProgress[] = []
+    // The record names as host a peer that serves nothing: the relay gets the bytes by the push alone.
+    const peer = await startPeer({
+      libp2p: node,
+      storage: { blocks: new MemoryStore(), sites: new MemorySites() },
+      naming: {
+        publish: async (fields) => {
+          const record = await createRecord(fields, owner)
+          return { record, accepted: await dhtPut(node, await dhtKey(site), record.bytes) }
+        },
+        resolve: () => Promise.reject(new Error('this publisher resolves nothing')),
+      },
+      hostEntry: () => ({ id: visitor.node.peerId.toMultihash().bytes, addrs: [] }),
+      republish: false,
+      mirrorWait: 30_000,
+    })
+    try {
+      const published = await peer.publishSite({
+        site,
+        worker: false,
+        files: [{ path: '/data.bin', content: body }],
+        onProgress: (p) => progress.push(p),
+      })
+      assert.deepEqual(published.mirrors?.complete, [relay.peerId], 'the mirroring relay holds it')
+      const sent = Math.max(...progress.map((p) => p.bytesUploaded ?? 0))
+      assert.equal(sent, MIB, 'every byte of the site was pushed, once')
+      assert.ok(
+        progress.some((p) => p.phase === 'mirroring' && p.bytesUploaded === sent),
+        'the progress reports the bytes sent while copying to mirrors',
+      )
+    } finally {
+      await peer.stop()
+    }
   })
 
   it('refuses a block that does not match its address, in words', async () => {

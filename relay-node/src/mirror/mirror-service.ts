@@ -98,15 +98,35 @@ export class Mirror {
       registrars: () => init.permissions.registrars,
       admit: (record, missing) => this.admitUpload(record, missing),
       startPending: (site, root) => disk.startPending(site, root),
-      uploaded: (record, value) =>
-        void (async () =>
-          this.placement.consider(
-            await dhtKey(record.body.name),
-            value,
-            await this.placement.liveRelays(),
-          ))().catch((err) => init.log.debug('uploaded site not taken', { error: err })),
+      uploaded: (record, value, manifest) => void this.takeUploaded(record, value, manifest),
       onRefused: (reason) => state.metrics.refused.inc({ reason: `upload-${reason}` }),
     })
+  }
+
+  /**
+   * Every block of an upload is on disk: a pull started before it (from the record's hosts) may
+   * have missed them (and released the manifest when it failed), so the site is looked at
+   * again once that pull ended.
+   */
+  private async takeUploaded(
+    record: SignedRecord,
+    value: Uint8Array,
+    manifest: Uint8Array,
+  ): Promise<void> {
+    const { state } = this
+    try {
+      await state.pulls.get(record.body.name)?.work
+      // A failed pull releases its root: the manifest goes back before the site is looked at.
+      await state.disk.blocks.put(record.body.content as CID, manifest)
+      state.refusals.delete(record.body.name)
+      await this.placement.consider(
+        await dhtKey(record.body.name),
+        value,
+        await this.placement.liveRelays(),
+      )
+    } catch (err) {
+      state.log.debug('uploaded site not taken', { error: err })
+    }
   }
 
   /** An upload's admission: placed here, servable, then the pull's checks; the room is reserved until it ends. */

@@ -44,8 +44,11 @@ function fileName(site: string): string {
   return `${createHash('sha256').update(site).digest('hex')}.json`
 }
 
+/** Numbers temporary files: two writes of one entry at once (a pull and an upload) must not share one. */
+let tmpCounter = 0
+
 async function writeAtomic(path: string, text: string): Promise<void> {
-  const tmp = `${path}.${process.pid}.tmp`
+  const tmp = `${path}.${process.pid}.${tmpCounter++}.tmp`
   const file = await open(tmp, 'w')
   try {
     await file.writeFile(text)

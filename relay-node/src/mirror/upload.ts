@@ -71,8 +71,11 @@ export interface MirrorUploadInit {
   admit(record: SignedRecord, missing: readonly ManifestBlock[]): Promise<() => void>
   /** Marks the root as being fetched, so its blocks survive a restart until the site is complete. */
   startPending(site: string, root: string): Promise<void>
-  /** Every block is on disk: the mirror takes the site (its pull finds every block held). */
-  uploaded(record: SignedRecord, value: Uint8Array): void
+  /**
+   * Every block is on disk: the mirror takes the site (its pull finds every block held). The
+   * manifest comes along: a pull that failed meanwhile may have released it from the disk.
+   */
+  uploaded(record: SignedRecord, value: Uint8Array, manifest: Uint8Array): void
   /** An upload was refused (for the metrics). */
   onRefused?(reason: UploadRefusal): void
 }
@@ -140,8 +143,10 @@ export class MirrorUpload {
             await this.write(blocks[i].cid, bytes)
           }
         }
-        this.init.uploaded(record, value)
+        this.init.uploaded(record, value, manifestBytes)
         const bytes = manifestBytes.length + blocks.reduce((n, b) => n + b.size, 0)
+        // Free before the last word: the tab may start its next upload as soon as it reads it.
+        this.active.delete(peer)
         await say({ state: 'stored', blocks: blocks.length + 1, bytes })
         this.init.log.info('site uploaded', { site, peer, sent: missing.length })
       } finally {
@@ -151,7 +156,7 @@ export class MirrorUpload {
     } catch (err) {
       const refusal = refusalOf(err)
       this.init.onRefused?.(refusal.reason)
-      this.init.log.info('upload refused', { peer, reason: refusal.reason })
+      this.init.log.info('upload refused', { peer, reason: refusal.reason, error: err })
       await say({ state: 'refused', reason: refusal.reason, message: refusal.message })
         .then(() => stream.close({ signal: this.idle() }))
         .catch(() => stream.abort(refusal))
