@@ -20,7 +20,7 @@ import {
   type HostedSite,
   type PublishedSites,
 } from '../storage/index.ts'
-import type { NamingService } from './naming/index.ts'
+import type { BrowserPeer } from './browser-peer.ts'
 import type { CID } from 'multiformats/cid'
 import {
   DEFAULT_KEEP_ALIVE_HORIZON_MS,
@@ -35,7 +35,7 @@ import {
   type KnownRelay,
   type WaitForMirrorsOptions,
 } from './mirror/index.ts'
-import type { AlternetLibp2p, DevSettings } from './node/index.ts'
+import type { DevSettings, RelayInfo } from './node/index.ts'
 import {
   createSiteFetcher,
   type AnRequestInit,
@@ -75,7 +75,7 @@ export interface PeerNaming {
 
 /** The relay manager as the peer uses it (`createBrowserNode` gives one). */
 export interface PeerRelays extends EventTarget {
-  status(): { relays: unknown[]; peers: number; reachable: boolean; addresses: string[] }
+  status(): { relays: RelayInfo[]; peers: number; reachable: boolean; addresses: string[] }
   waitFor?(
     test: (status: { reachable: boolean; addresses: string[] }) => boolean,
     options?: { signal?: AbortSignal },
@@ -108,7 +108,7 @@ export interface SlowPath {
 export interface PeerStatus {
   peerId: string
   /** The relays and their reservations (empty without a relay manager). */
-  relays: unknown[]
+  relays: RelayInfo[]
   /** Peers with an open connection. */
   peers: number
   /** Whether other peers can reach this node. */
@@ -466,8 +466,8 @@ export interface AlternetPeerInit {
   signal?: AbortSignal
 }
 
-/** The peer of a browser page. */
-export type BrowserPeer = AlternetPeer<AlternetLibp2p, AlternetStorage, NamingService>
+/** The peer of a browser page (`browser-peer.ts`). */
+export type { BrowserPeer }
 
 /**
  * Starts the browser peer: its keys from IndexedDB, the libp2p node connected to `relays`, the
@@ -482,10 +482,12 @@ export type BrowserPeer = AlternetPeer<AlternetLibp2p, AlternetStorage, NamingSe
  */
 export async function createAlternetPeer(init: AlternetPeerInit): Promise<BrowserPeer> {
   // Loaded here so that the runtime-neutral part of this module imports no browser transport.
-  const [{ createBrowserNode }, { createNamingService, selfHostEntry }] = await Promise.all([
-    import('./node/index.ts'),
-    import('./naming/index.ts'),
-  ])
+  const [{ createBrowserNode }, { createNamingService, selfHostEntry }, { BrowserPeer: Peer }] =
+    await Promise.all([
+      import('./node/index.ts'),
+      import('./naming/index.ts'),
+      import('./browser-peer.ts'),
+    ])
   const storage = init.storage ?? openAlternetStorage({ name: init.storageName })
   const trustedRegistrars = init.trustedRegistrars ?? []
   const { libp2p, relays } = await createBrowserNode({
@@ -499,7 +501,7 @@ export async function createAlternetPeer(init: AlternetPeerInit): Promise<Browse
   try {
     // The relays answer revocation look-ups and tell which registrars and revokers they trust.
     const naming = createNamingService({ libp2p, storage, trustedRegistrars, relays })
-    return await startPeer({
+    const peer = new Peer({
       libp2p,
       storage,
       naming,
@@ -507,7 +509,10 @@ export async function createAlternetPeer(init: AlternetPeerInit): Promise<Browse
       host: init.host,
       fetch: init.fetch,
       hostEntry: selfHostEntry,
+      ownsStorage: init.storage === undefined,
     })
+    await peer.start()
+    return peer
   } catch (error) {
     relays.stop()
     await libp2p.stop()

@@ -3,7 +3,7 @@
  * stays up without this device. Shared by the publish result and My sites.
  * @module
  */
-import type { KeepAlive } from '../storage/index.ts'
+import type { KeepAlive } from '../net/index.ts'
 import { formatDate } from './format.ts'
 
 const DAY_MS = 86_400_000

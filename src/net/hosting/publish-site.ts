@@ -14,36 +14,9 @@ import type { ContentStore } from './content-store.ts'
 import { hashSite } from './hash-site.ts'
 import type { SiteHost } from './site-host.ts'
 import { prepareFiles, totalSize, type PublishFile } from './site-files.ts'
+import type { PublishProgress } from './publish-progress.ts'
 
-/** Phases of a publication, in order. */
-export type PublishPhase = 'hashing' | 'storing' | 'announcing' | 'mirroring' | 'done'
-
-/** A progress report of `publishSite`. */
-export interface PublishProgress {
-  /** Canonical site name. */
-  site: string
-  phase: PublishPhase
-  /** Bytes hashed so far. */
-  bytesHashed: number
-  /** Bytes stored so far. */
-  bytesStored: number
-  /** Bytes of all files; undefined when a file is a stream of unknown length. */
-  bytesTotal?: number
-  /** Files hashed so far. */
-  filesDone: number
-  /** Files in the site. */
-  filesTotal: number
-  /** The file being hashed (`hashing` only). */
-  path?: string
-  /** DHT servers that accepted the record (`done` only). */
-  accepted?: number
-  /** Mirrors holding the site completely so far (`mirroring`, `done`). */
-  mirrorsDone?: number
-  /** Mirrors wanted (`mirroring`, `done`). */
-  mirrorsWanted?: number
-  /** Bytes of blocks sent to the connected relays so far (`mirroring`, when uploading). */
-  bytesUploaded?: number
-}
+export type { PublishPhase, PublishProgress } from './publish-progress.ts'
 
 /** Signed fields a caller may add to the record: metadata, cache TTL, a registration. */
 export type ExtraRecordFields = Partial<
@@ -175,7 +148,7 @@ export async function publishSite(
   const hashed = await hashSite(files, {
     signal,
     worker: init.worker,
-    onProgress: (p) => report({ bytesHashed: p.bytesDone, filesDone: p.filesDone, path: p.path }),
+    onProgress: report,
     onBatch: async (blocks) => {
       signal?.throwIfAborted()
       await context.store.putBlocks(site, blocks)

@@ -27,7 +27,7 @@ export type {
 } from './naming-service.ts'
 export type { ResolvedName, ResolveOptions } from './resolver.ts'
 export type { PublishFields, PublishResult } from './publisher.ts'
-export { selfHostEntry } from './republisher.ts'
+export { selfHostEntry } from '../hosting/host-record.ts'
 export { getCandidates, getRecords, putRecord } from './dht-records.ts'
 export { chooseRecord } from './choose-record.ts'
 export type {

@@ -7,9 +7,9 @@ import type { Libp2p } from '@libp2p/interface'
 import type { RecordFields, RecordHost, SignedRecord } from '../../core/records/index.ts'
 import type { AlternetStorage } from '../../storage/index.ts'
 import type { AlternetLibp2p } from '../node/index.ts'
-import { relayManagerOf } from '../node/relay-manager.ts'
 import { publish, type PublishFields, type PublishResult } from './publisher.ts'
 import { Republisher } from './republisher.ts'
+import { canLookUpNames } from './naming-reach.ts'
 import { Resolver, type ResolvedName, type ResolveOptions } from './resolver.ts'
 import type { RevocationSource } from './revocations.ts'
 
@@ -23,7 +23,8 @@ export interface NamingServiceInit {
   now?: () => number
   /**
    * Where to ask whether a name is revoked, and whose trusted registrars to use when
-   * `trustedRegistrars` is empty. @default the node's relay manager
+   * `trustedRegistrars` is empty: the node's relay manager (`createBrowserNode` gives it).
+   * Without it no revocation is looked up and only `trustedRegistrars` count.
    */
   relays?: RevocationSource & { trustedRegistrars(): readonly Uint8Array[] }
   /** This node's host entry, for re-signing records when its addresses change. @default selfHostEntry */
@@ -89,7 +90,7 @@ export function createNamingService(init: NamingServiceInit): NamingService {
   const events = new EventTarget()
   const now = init.now ?? Date.now
   const configured = init.trustedRegistrars ?? []
-  const relays = init.relays ?? relayManagerOf(init.libp2p)
+  const relays = init.relays
   // The app's registrars; when it gave none, those its relays trust (read as they come).
   const registrars = (): readonly Uint8Array[] =>
     configured.length > 0 ? configured : (relays?.trustedRegistrars() ?? [])
@@ -121,7 +122,12 @@ export function createNamingService(init: NamingServiceInit): NamingService {
         fields,
         options.signal,
       ),
-    resolve: (site: string, options?: ResolveOptions) => resolver.resolve(site, options),
+    resolve: async (site: string, options?: ResolveOptions) => {
+      const resolved = await resolver.resolve(site, options)
+      // From the cache with no DHT server to ask again: the caller shows an offline copy.
+      const offline = resolved.fromCache && !(await canLookUpNames(init.libp2p))
+      return { ...resolved, offline }
+    },
     acceptKeyChange: (site: string, holder: Uint8Array) => resolver.acceptKeyChange(site, holder),
     sign: async (fields: RecordFields) =>
       (await init.storage.identity.getOrCreateOwnerKey()).createRecord(fields),

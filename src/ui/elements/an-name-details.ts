@@ -6,12 +6,16 @@
  */
 import { Task } from '@lit/task'
 import { LitElement, css, html, nothing } from 'lit'
-import type { ResolvedName } from '../../net/naming/index.ts'
-import type { NameContestedError, OwnerKeyChangedError } from '../../net/index.ts'
-import type { SiteSource, SiteSources } from '../../net/mirror/index.ts'
+import {
+  fingerprint,
+  type NameContestedError,
+  type OwnerKeyChangedError,
+  type ResolvedName,
+  type SiteSource,
+  type SiteSources,
+} from '../../net/index.ts'
 import { base58btc } from 'multiformats/bases/base58'
 import { clearOriginsForKeyChange } from '../../origins/shell/clear-site-origins.ts'
-import { fingerprint } from '../../core/crypto/fingerprint.ts'
 import { formatAge, formatDate } from '../format.ts'
 import type { AlternetSession } from '../session/alternet-session.ts'
 import { sharedStyles } from '../styles.ts'
@@ -68,7 +72,7 @@ export class AnNameDetails extends LitElement {
       if (peer === undefined || site === '') return undefined
       let resolved: ResolvedName
       try {
-        resolved = await peer.naming.resolve(site, { signal, fresh: generation > 0 })
+        resolved = await peer.resolve(site, { signal, fresh: generation > 0 })
       } catch (error) {
         if ((error as Error)?.name !== 'NameContestedError') throw error
         const contested = error as NameContestedError
@@ -224,7 +228,7 @@ export class AnNameDetails extends LitElement {
     if (peer === undefined) return
     this.acceptError = undefined
     try {
-      await peer.naming.acceptKeyChange(site, holder)
+      await peer.acceptKeyChange(site, holder)
     } catch (error) {
       this.acceptError = error
       return
@@ -239,14 +243,14 @@ export class AnNameDetails extends LitElement {
     this.acceptError = undefined
     try {
       // The new holder's code must not inherit what the old holder's site stored on its origins.
-      await clearOriginsForKeyChange(peer.storage, error.site, (site) =>
+      await clearOriginsForKeyChange(peer, error.site, (site) =>
         this.session?.bridges?.disconnect(site),
       )
     } catch (clearError) {
       this.acceptError = clearError
       return
     }
-    await peer.naming.acceptKeyChange(error.site, error.offered)
+    await peer.acceptKeyChange(error.site, error.offered)
     this.generation++
     this.dispatchEvent(new CustomEvent('key-accepted', { bubbles: true, composed: true }))
   }

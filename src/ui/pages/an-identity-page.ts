@@ -5,14 +5,14 @@
  * @module
  */
 import { LitElement, css, html, nothing } from 'lit'
-import { KEY_FILE_MEDIA_TYPE, type KeyFileInfo } from '../../storage/index.ts'
+import { KEY_FILE_MEDIA_TYPE, type KeyFileInfo } from '../../net/index.ts'
 import { namedError } from '../error-text.ts'
 import { formatDate } from '../format.ts'
 import type { AlternetSession } from '../session/alternet-session.ts'
 import { SessionController } from '../session/session-controller.ts'
 import { sharedStyles } from '../styles.ts'
 import { EXPORT_ARGUMENT, markBackedUp } from '../session/key-backup.ts'
-import { adoptSites, knownSitesOf, ownSiteNames, type FoundSites } from '../session/own-sites.ts'
+import type { FoundSites } from '../../net/index.ts'
 import { displaySite } from '../format.ts'
 import '../elements/an-error-message.ts'
 
@@ -160,8 +160,8 @@ export class AnIdentityPage extends LitElement {
     this.busy = true
     try {
       // The file lists the key's names, so a device importing it finds them.
-      const sites = await ownSiteNames(peer, owner.publicKey).catch(() => [])
-      const bytes = await peer.storage.identity.exportOwnerKey(passphrase, { sites })
+      const sites = await peer.mySiteNames(owner.publicKey).catch(() => [])
+      const bytes = await peer.exportOwnerKey(passphrase, { sites })
       const name = `alternet-key-${owner.fingerprint}.json`
       const url = URL.createObjectURL(
         new Blob([bytes as Uint8Array<ArrayBuffer>], { type: KEY_FILE_MEDIA_TYPE }),
@@ -200,18 +200,16 @@ export class AnIdentityPage extends LitElement {
     }
     this.busy = true
     try {
-      const identity = peer.storage.identity
-      const info = await identity.inspectKeyFile(file)
-      await identity.importOwnerKey(file, this.field('import-passphrase').value, { replace })
+      const info = await peer.inspectKeyFile(file)
+      await peer.importOwnerKey(file, this.field('import-passphrase').value, { replace })
       this.imported = info
       this.inUse = false
       this.field('import-passphrase').value = ''
-      void peer.storage.persist()
       markBackedUp(info.fingerprint)
       await this.session?.refreshOwner()
       this.found = null
-      const known = await knownSitesOf(peer, info.publicKey).catch(() => [])
-      this.found = await adoptSites(peer, info.publicKey, [...info.sites, ...known])
+      const known = await peer.knownSitesOf(info.publicKey).catch(() => [])
+      this.found = await peer.adoptSites(info.publicKey, [...info.sites, ...known])
     } catch (error) {
       this.importError = error
       this.inUse = (error as Error)?.name === 'OwnerKeyInUseError'

@@ -8,24 +8,21 @@ import { Task } from '@lit/task'
 import { LitElement, css, html, nothing } from 'lit'
 import { createRef, ref } from 'lit/directives/ref.js'
 import { parseAddress, parseSiteName } from '../../core/names/index.ts'
-import type { PublishFile, PublishProgress, PublishedSiteResult } from '../../net/index.ts'
-import {
-  DEFAULT_KEEP_ALIVE_HORIZON_MS,
-  KEEP_ALIVE_HORIZONS_MS,
-} from '../../net/mirror/constants.ts'
+import type {
+  Availability,
+  CurrentContent,
+  PublishFile,
+  PublishProgress,
+  PublishedSiteResult,
+} from '../../net/index.ts'
+import { DEFAULT_KEEP_ALIVE_HORIZON_MS, KEEP_ALIVE_HORIZONS_MS } from '../../net/index.ts'
 import { awayText, horizonLabel, MIRROR_EXPLANATION, placesText } from '../site-places.ts'
 import type { AnFileSource } from '../elements/an-file-source.ts'
 import { namedError } from '../error-text.ts'
 import { displayPaths } from '../elements/an-file-source.ts'
 import { displaySite, formatBytes, formatDate } from '../format.ts'
 import { routeHash, viewerLink } from '../router.ts'
-import { currentContent, type CurrentContent } from '../current-content.ts'
-import {
-  AVAILABILITY_DEBOUNCE_MS,
-  checkAvailability,
-  pause,
-  type Availability,
-} from '../name-availability.ts'
+import { AVAILABILITY_DEBOUNCE_MS, pause } from '../typing-pause.ts'
 import type { AlternetSession } from '../session/alternet-session.ts'
 import { SessionController } from '../session/session-controller.ts'
 import { sharedStyles } from '../styles.ts'
@@ -170,7 +167,7 @@ export class AnPublishPage extends LitElement {
       if (peer === undefined) return undefined
       if (name.trim() === '' || topic.trim() === '') return { state: 'empty' }
       await pause(AVAILABILITY_DEBOUNCE_MS, signal)
-      return checkAvailability(peer, name, topic, signal)
+      return peer.nameAvailability(name, topic, signal)
     },
   })
 
@@ -291,7 +288,7 @@ export class AnPublishPage extends LitElement {
     this.current = undefined
     const peer = await this.session?.whenRunning().catch(() => undefined)
     if (peer === undefined) return
-    const found = await currentContent(peer, decodeURIComponent(route)).catch(() => undefined)
+    const found = await peer.currentContent(decodeURIComponent(route)).catch(() => undefined)
     if (found === undefined || route !== this.site) return
     this.current = found
     if (found.page !== undefined) {
@@ -363,7 +360,7 @@ export class AnPublishPage extends LitElement {
         horizon: this.horizon,
         onProgress: (progress) => (this.progress = progress),
       })
-      void peer.storage.persist()
+      void peer.keepStorage()
       const owner = this.session?.owner
       this.askBackup = owner !== undefined && askBackupOnce(owner.fingerprint)
       this.session?.dispatchEvent(new Event('change'))

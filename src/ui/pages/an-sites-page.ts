@@ -6,7 +6,7 @@
  */
 import { Task } from '@lit/task'
 import { LitElement, css, html, nothing } from 'lit'
-import type { PublishedSite } from '../../storage/index.ts'
+import type { PublishedSite } from '../../net/index.ts'
 import { parseSiteName } from '../../core/names/index.ts'
 import { displaySite, formatAge, formatBytes, formatDate } from '../format.ts'
 import { awayShortText, MIRROR_EXPLANATION, placesText } from '../site-places.ts'
@@ -14,7 +14,7 @@ import { routeHash, viewerLink } from '../router.ts'
 import type { AlternetSession } from '../session/alternet-session.ts'
 import { SessionController } from '../session/session-controller.ts'
 import { sharedStyles } from '../styles.ts'
-import { adoptSites, type FoundSites } from '../session/own-sites.ts'
+import type { FoundSites } from '../../net/index.ts'
 import '../elements/an-error-message.ts'
 
 interface SiteRow {
@@ -75,10 +75,7 @@ export class AnSitesPage extends LitElement {
     args: () => [this.session?.peer, this.generation] as const,
     task: async ([peer]): Promise<SiteRow[] | undefined> => {
       if (peer === undefined) return undefined
-      const [published, hosted] = await Promise.all([
-        peer.storage.sites.listPublishedSites(),
-        peer.hostedSites(),
-      ])
+      const [published, hosted] = await Promise.all([peer.mySites(), peer.hostedSites()])
       return published.map((site) => ({
         site,
         bytes: hosted.find((h) => h.site === site.site)?.bytes,
@@ -166,7 +163,7 @@ export class AnSitesPage extends LitElement {
     }
     this.finding = true
     try {
-      this.found = { ...(await adoptSites(peer, owner.publicKey, [asked])), asked }
+      this.found = { ...(await peer.adoptSites(owner.publicKey, [asked])), asked }
       if (this.found.adopted.length > 0) this.refresh()
     } finally {
       this.finding = false

@@ -14,10 +14,13 @@ import {
   registerAppServiceWorker,
   type AppServiceWorker,
 } from '../../origins/shell/sw-registration.ts'
-import { createAlternetPeer, type BrowserPeer, type PeerStatus } from '../../net/index.ts'
-import type { OwnerKey } from '../../storage/index.ts'
+import {
+  createAlternetPeer,
+  type BrowserPeer,
+  type OwnerKey,
+  type PeerStatus,
+} from '../../net/index.ts'
 import { hasCapability, missingCapabilities, type Capability } from '../capabilities.ts'
-import { relayManagerOf } from '../../net/node/relay-manager.ts'
 import { browserOnline, watchOnline } from './online-state.ts'
 import {
   addSavedRelay,
@@ -102,7 +105,7 @@ export class AlternetSession extends EventTarget {
    * to whether one is connected then.
    */
   async reconnect(): Promise<boolean> {
-    const connected = (await this.peer?.relays?.reconnect?.()) ?? false
+    const connected = (await this.peer?.reconnectRelays()) ?? false
     this.changed()
     return connected
   }
@@ -170,12 +173,12 @@ export class AlternetSession extends EventTarget {
    * connected. One that fails is forgotten at once, not left failing on the list.
    */
   async addRelay(relay: string): Promise<void> {
-    const manager = this.peer?.relays
-    if (manager === undefined) throw new NodeNotRunningError('The node is not running in this tab.')
+    const peer = this.peer
+    if (peer === undefined) throw new NodeNotRunningError('The node is not running in this tab.')
     try {
-      await manager.add(relay)
+      await peer.addRelay(relay)
     } catch (error) {
-      await manager.remove?.(relay).catch(() => undefined)
+      await peer.removeRelay(relay).catch(() => undefined)
       this.changed()
       throw error
     }
@@ -186,7 +189,7 @@ export class AlternetSession extends EventTarget {
   /** Forgets a relay the person added: no more dials, now or at the next start. */
   async removeRelay(relay: string): Promise<void> {
     removeSavedRelay(relay)
-    await this.peer?.relays?.remove?.(relay)
+    await this.peer?.removeRelay(relay)
     this.changed()
   }
 
@@ -197,7 +200,7 @@ export class AlternetSession extends EventTarget {
 
   /** Reads the owner key again (after an import). */
   async refreshOwner(): Promise<void> {
-    this.owner = await this.peer?.storage.identity.getOrCreateOwnerKey()
+    this.owner = await this.peer?.ownerKey()
     this.changed()
   }
 
@@ -208,7 +211,6 @@ export class AlternetSession extends EventTarget {
     const peer = this.peer
     this.peer = undefined
     await peer?.stop()
-    peer?.storage.close()
     this.releaseLock?.()
     this.releaseLock = undefined
   }
@@ -222,7 +224,7 @@ export class AlternetSession extends EventTarget {
       })
       this.peer = peer
       // Whose revokers may withdraw names here: the person's choice, else the app's own relay.
-      relayManagerOf(peer.libp2p)?.trustRevokersOf(savedRevokerRelays())
+      peer.trustRevokersOf(savedRevokerRelays())
       this.status = peer.status()
       peer.addEventListener('status', (event) => {
         this.status = (event as CustomEvent<PeerStatus>).detail
@@ -233,7 +235,7 @@ export class AlternetSession extends EventTarget {
           void this.refreshOnlyHere()
       })
       this.useBridges((url, init) => peer.fetch(url, init))
-      this.owner = await peer.storage.identity.getOrCreateOwnerKey()
+      this.owner = await peer.ownerKey()
       this.phase = 'running'
       void this.refreshOnlyHere()
     } catch (error) {

@@ -9,7 +9,14 @@
  */
 import { equals } from '../../core/bytes.ts'
 import { parseSiteName } from '../../core/names/index.ts'
-import type { BrowserPeer } from '../../net/index.ts'
+import type { AlternetStorage } from '../../storage/index.ts'
+import type { ResolvedName } from '../naming/index.ts'
+
+/** What finding a key's names needs: the store, and a fresh look-up of a name. */
+export interface OwnSitesParts {
+  storage: Pick<AlternetStorage, 'sites' | 'records'>
+  resolve(site: string, options: { fresh: true }): Promise<Pick<ResolvedName, 'record'>>
+}
 
 /** What looking for the key's names found. */
 export interface FoundSites {
@@ -26,7 +33,7 @@ export interface FoundSites {
  * record `owner` holds. Names already listed are left as they are.
  */
 export async function adoptSites(
-  peer: BrowserPeer,
+  peer: OwnSitesParts,
   owner: Uint8Array,
   names: readonly string[],
 ): Promise<FoundSites> {
@@ -60,7 +67,10 @@ export async function adoptSites(
 }
 
 /** Names whose record this device received earlier and whose holder is `owner`. */
-export async function knownSitesOf(peer: BrowserPeer, owner: Uint8Array): Promise<string[]> {
+export async function knownSitesOf(
+  peer: Pick<OwnSitesParts, 'storage'>,
+  owner: Uint8Array,
+): Promise<string[]> {
   const records = peer.storage.records
   const sites = await records.listCachedSites()
   const cached = await Promise.all(sites.map((site) => records.getCachedRecord(site)))
@@ -70,7 +80,10 @@ export async function knownSitesOf(peer: BrowserPeer, owner: Uint8Array): Promis
 }
 
 /** Names of the sites this device publishes with `owner`, most recently published first. */
-export async function ownSiteNames(peer: BrowserPeer, owner: Uint8Array): Promise<string[]> {
+export async function ownSiteNames(
+  peer: Pick<OwnSitesParts, 'storage'>,
+  owner: Uint8Array,
+): Promise<string[]> {
   const sites = await peer.storage.sites.listPublishedSites()
   return sites
     .filter((site) => equals(site.owner, owner))
