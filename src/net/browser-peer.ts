@@ -8,7 +8,6 @@
 import { rootSiteName } from '../core/names/index.ts'
 import type {
   AlternetStorage,
-  EncryptKeyFileOptions,
   ImportOwnerKeyOptions,
   KeyFileInfo,
   KeyFileInput,
@@ -18,6 +17,7 @@ import type {
 } from '../storage/index.ts'
 import { currentContent, type CurrentContent } from './hosting/current-content.ts'
 import { adoptSites, knownSitesOf, ownSiteNames, type FoundSites } from './hosting/own-sites.ts'
+import type { EncryptKeyFileOptions } from '../storage/index.ts'
 import { checkAvailability, type Availability } from './naming/name-availability.ts'
 import type { NamingService, ResolvedName, ResolveOptions } from './naming/index.ts'
 import type { AlternetLibp2p, RelayManager, RevokerTrust } from './node/index.ts'
@@ -65,19 +65,16 @@ export class BrowserPeer extends AlternetPeer<AlternetLibp2p, AlternetStorage, N
   }
 
   /**
-   * The owner key file, encrypted with `passphrase`; `options.sites` lists the key's names so a
-   * device importing it finds them. Throws `WeakPassphraseError`.
+   * The owner key file, encrypted with `passphrase`; `options.sites` lists the key's names in it
+   * (see `mySiteNames`). Throws `WeakPassphraseError`.
    */
   exportOwnerKey(passphrase: string, options?: EncryptKeyFileOptions): Promise<Uint8Array> {
     return this.storage.identity.exportOwnerKey(passphrase, options)
   }
 
-  /**
-   * Looks `names` up in the network (fresh) and lists in My sites, as published from here, those
-   * whose record `owner` holds (names follow a key to a new device).
-   */
-  adoptSites(owner: Uint8Array, names: readonly string[]): Promise<FoundSites> {
-    return adoptSites(this, owner, names)
+  /** Names of the sites this device publishes with `owner`, most recently published first. */
+  mySiteNames(owner: Uint8Array): Promise<string[]> {
+    return ownSiteNames(this, owner)
   }
 
   /** Names whose record this device received earlier and whose holder is `owner`. */
@@ -85,15 +82,19 @@ export class BrowserPeer extends AlternetPeer<AlternetLibp2p, AlternetStorage, N
     return knownSitesOf(this, owner)
   }
 
-  /** Names of the sites this device publishes with `owner`, most recently published first. */
-  ownSiteNames(owner: Uint8Array): Promise<string[]> {
-    return ownSiteNames(this, owner)
+  /**
+   * Looks `names` up afresh and lists, as published from this device (not hosted), those whose
+   * signed record `owner` holds: names follow an imported key.
+   */
+  adoptSites(owner: Uint8Array, names: readonly string[]): Promise<FoundSites> {
+    return adoptSites(
+      { storage: this.storage, resolve: (site, options) => this.resolve(site, options) },
+      owner,
+      names,
+    )
   }
 
-  /**
-   * Dials every relay that is not connected now, skipping its back-off (Retry now, or the
-   * network came back); resolves to whether one is connected then.
-   */
+  /** Dials every relay not connected now, skipping the back-off; resolves to whether one is. */
   reconnectRelays(): Promise<boolean> {
     return this.relays.reconnect()
   }

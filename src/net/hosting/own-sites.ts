@@ -10,12 +10,12 @@
 import { equals } from '../../core/bytes.ts'
 import { parseSiteName } from '../../core/names/index.ts'
 import type { AlternetStorage } from '../../storage/index.ts'
-import type { ResolvedName, ResolveOptions } from '../naming/index.ts'
+import type { ResolvedName } from '../naming/index.ts'
 
-/** What finding the key's names reads and writes: the store, and a fresh look-up. */
+/** What finding a key's names needs: the store, and a fresh look-up of a name. */
 export interface OwnSitesParts {
   storage: Pick<AlternetStorage, 'sites' | 'records'>
-  resolve(site: string, options?: ResolveOptions): Promise<ResolvedName>
+  resolve(site: string, options: { fresh: true }): Promise<Pick<ResolvedName, 'record'>>
 }
 
 /** What looking for the key's names found. */
@@ -67,7 +67,10 @@ export async function adoptSites(
 }
 
 /** Names whose record this device received earlier and whose holder is `owner`. */
-export async function knownSitesOf(peer: OwnSitesParts, owner: Uint8Array): Promise<string[]> {
+export async function knownSitesOf(
+  peer: Pick<OwnSitesParts, 'storage'>,
+  owner: Uint8Array,
+): Promise<string[]> {
   const records = peer.storage.records
   const sites = await records.listCachedSites()
   const cached = await Promise.all(sites.map((site) => records.getCachedRecord(site)))
@@ -77,7 +80,10 @@ export async function knownSitesOf(peer: OwnSitesParts, owner: Uint8Array): Prom
 }
 
 /** Names of the sites this device publishes with `owner`, most recently published first. */
-export async function ownSiteNames(peer: OwnSitesParts, owner: Uint8Array): Promise<string[]> {
+export async function ownSiteNames(
+  peer: Pick<OwnSitesParts, 'storage'>,
+  owner: Uint8Array,
+): Promise<string[]> {
   const sites = await peer.storage.sites.listPublishedSites()
   return sites
     .filter((site) => equals(site.owner, owner))

@@ -5,13 +5,14 @@
  * @module
  */
 import { LitElement, css, html, nothing } from 'lit'
-import { KEY_FILE_MEDIA_TYPE, type FoundSites, type KeyFileInfo } from '../../net/index.ts'
+import { KEY_FILE_MEDIA_TYPE, type KeyFileInfo } from '../../net/index.ts'
 import { namedError } from '../error-text.ts'
 import { formatDate } from '../format.ts'
 import type { AlternetSession } from '../session/alternet-session.ts'
 import { SessionController } from '../session/session-controller.ts'
 import { sharedStyles } from '../styles.ts'
 import { EXPORT_ARGUMENT, markBackedUp } from '../session/key-backup.ts'
+import type { FoundSites } from '../../net/index.ts'
 import { displaySite } from '../format.ts'
 import '../elements/an-error-message.ts'
 
@@ -159,7 +160,7 @@ export class AnIdentityPage extends LitElement {
     this.busy = true
     try {
       // The file lists the key's names, so a device importing it finds them.
-      const sites = await peer.ownSiteNames(owner.publicKey).catch(() => [])
+      const sites = await peer.mySiteNames(owner.publicKey).catch(() => [])
       const bytes = await peer.exportOwnerKey(passphrase, { sites })
       const name = `alternet-key-${owner.fingerprint}.json`
       const url = URL.createObjectURL(

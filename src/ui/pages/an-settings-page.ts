@@ -345,7 +345,7 @@ export class AnSettingsPage extends LitElement {
 
   /** "Kept safe: not yet": asks the browser to keep this app's data under storage pressure. */
   private async askPersistence(): Promise<void> {
-    const kept = (await this.session?.peer?.storage.persist().catch(() => false)) === true
+    const kept = (await this.session?.peer?.keepStorage().catch(() => false)) === true
     this.said = {
       ...this.said,
       kept: kept

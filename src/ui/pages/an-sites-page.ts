@@ -6,7 +6,7 @@
  */
 import { Task } from '@lit/task'
 import { LitElement, css, html, nothing } from 'lit'
-import type { FoundSites, PublishedSite } from '../../net/index.ts'
+import type { PublishedSite } from '../../net/index.ts'
 import { parseSiteName } from '../../core/names/index.ts'
 import { displaySite, formatAge, formatBytes, formatDate } from '../format.ts'
 import { awayShortText, MIRROR_EXPLANATION, placesText } from '../site-places.ts'
@@ -14,6 +14,7 @@ import { routeHash, viewerLink } from '../router.ts'
 import type { AlternetSession } from '../session/alternet-session.ts'
 import { SessionController } from '../session/session-controller.ts'
 import { sharedStyles } from '../styles.ts'
+import type { FoundSites } from '../../net/index.ts'
 import '../elements/an-error-message.ts'
 
 interface SiteRow {
