@@ -403,6 +403,22 @@ export const ERROR_REGISTRY: Readonly<Record<string, ErrorEntry>> = {
     action: 'Use another relay, or ask its operator to enable secure connections.',
   },
 
+  // Copying a site to mirrors from this device (src/net/mirror/upload-site.ts).
+  UploadBlockMissingError: {
+    kind: 'storage',
+    title: 'Part of this site is missing on this device',
+    explanation:
+      'A piece of the site was no longer in this browser, so it could not be copied to the mirrors. The site stays published from this device.',
+    action: 'Publish the site again from its files.',
+  },
+  UploadProtocolError: {
+    kind: 'relay',
+    title: 'A relay did not accept the copy of this site',
+    explanation:
+      'The relay answered in a way this app does not understand while the site was being copied to it. The site stays published from this device, and other mirrors may still copy it.',
+    action: 'Try again later, or use another relay.',
+  },
+
   // The command line (`alternet`, src/node/cli).
   PageNotFoundError: {
     kind: 'name-not-found',
