@@ -243,6 +243,7 @@ export async function createRelay(
       permissions,
       log,
       registry: metrics.registry,
+      sourcePrefixes: prefixes,
     })
     await mirror.start()
     cleanup.push(() => mirror.stop())
