@@ -19,6 +19,15 @@ const CORE_FORBIDDEN = [
   },
 ]
 
+/** The relay reaches the browser's code only through the workspace packages, never by path. */
+const RELAY_FORBIDDEN = [
+  {
+    group: ['**/src/*'],
+    message:
+      'relay-node imports the shared code by package name: @alternet/core/…, @alternet/net/…, @alternet/origins/shared.',
+  },
+]
+
 /** Node built-ins by their bare names (patterns would also match our own folders, e.g. ./crypto). */
 const NODE_BUILTINS = [
   'fs',
@@ -71,6 +80,12 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': ['error', { patterns: CORE_FORBIDDEN, paths: NODE_BUILTINS }],
       'no-restricted-globals': ['error', ...DOM_GLOBALS],
+    },
+  },
+  {
+    files: ['relay-node/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: RELAY_FORBIDDEN }],
     },
   },
 )

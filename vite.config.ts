@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path'
 import { build as esbuild } from 'esbuild'
 import { defineConfig, type Plugin } from 'vite'
 import { injectManifest } from 'workbox-build'
-import { APP_CSP, APP_DOCUMENT_HEADERS } from './src/bridge/security-headers.ts'
+import { APP_CSP, APP_DOCUMENT_HEADERS } from './src/origins/shared/security-headers.ts'
 
 /** The version label stamped into the app and its service workers: `ALTERNET_VERSION`, else package.json's. */
 const VERSION =
@@ -15,7 +15,7 @@ const SHELL_GLOBS = ['**/*.{html,js,css,svg,png,ico,webmanifest,woff2,json}']
 
 /**
  * Builds what is not a page: the app-shell service worker (`sw.js`), the site-origin service
- * worker (`__an/site-sw.js`), the bridge and reset scripts (`__an/*.js`), each one
+ * worker (`__an/site-sw.js`), the bridge, reset and clear scripts (`__an/*.js`), each one
  * self-contained file, then injects workbox precache manifests into both workers (the shell's
  * files into `sw.js`, the bridge page into `__an/site-sw.js`). See docs/ORIGINS.md.
  */
@@ -48,8 +48,9 @@ function serviceWorkers(): Plugin {
           },
         })
       await Promise.all([
-        bundle('src/bridge/bridge-page.ts', '__an/bridge.js'),
-        bundle('src/bridge/reset-page.ts', '__an/reset.js'),
+        bundle('src/origins/site/bridge-page.ts', '__an/bridge.js'),
+        bundle('src/origins/site/reset-page.ts', '__an/reset.js'),
+        bundle('src/origins/site/clear-page.ts', '__an/clear.js'),
         bundle('sw/site-sw.ts', '__an/site-sw.js'),
         bundle('sw/app-sw.ts', 'sw.js'),
       ])
@@ -108,7 +109,7 @@ export default defineConfig({
     rollupOptions: { input: { main: resolve('index.html') } },
   },
   plugins: [contentSecurityPolicy(), serviceWorkers()],
-  // The same document headers as the relay sends (src/bridge/security-headers.ts).
+  // The same document headers as the relay sends (src/origins/shared/security-headers.ts).
   server: {
     host: '127.0.0.1',
     headers: { ...APP_DOCUMENT_HEADERS },

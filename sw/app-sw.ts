@@ -6,9 +6,13 @@
  * See docs/ORIGINS.md, "The app shell's service worker".
  * @module
  */
-import { APP_VERSION } from '../src/bridge/build-info.ts'
-import { RESERVED_PREFIX } from '../src/bridge/constants.ts'
-import { APP_DOCUMENT_HEADERS, isHtml, withHeaders } from '../src/bridge/security-headers.ts'
+import { APP_VERSION } from '../src/origins/shared/build-info.ts'
+import { RESERVED_PREFIX } from '../src/origins/shared/constants.ts'
+import {
+  APP_DOCUMENT_HEADERS,
+  isHtml,
+  withHeaders,
+} from '../src/origins/shared/security-headers.ts'
 import { route, type Handler } from './shared/handlers.ts'
 import { createPrecache } from './shared/precache.ts'
 

@@ -11,12 +11,21 @@ import {
   OFFLINE_COPY_HEADER,
   REASON_HEADER,
   RESERVED_PREFIX,
-} from '../src/bridge/constants.ts'
-import { NoBridgeError } from '../src/bridge/errors.ts'
+} from '../src/origins/shared/constants.ts'
+import { NoBridgeError } from '../src/origins/shared/errors.ts'
 import { errorStatus } from '../src/core/errors/index.ts'
-import type { ReceivedResponse } from '../src/bridge/port-stream.ts'
-import { isHtml, ORIGIN_AGENT_CLUSTER, withHeaders } from '../src/bridge/security-headers.ts'
-import { appOriginOf, rewriteLocation, siteOfOrigin, viewerUrl } from '../src/bridge/site-origin.ts'
+import type { ReceivedResponse } from '../src/origins/shared/port-stream.ts'
+import {
+  isHtml,
+  ORIGIN_AGENT_CLUSTER,
+  withHeaders,
+} from '../src/origins/shared/security-headers.ts'
+import {
+  appOriginOf,
+  rewriteLocation,
+  siteOfOrigin,
+  viewerUrl,
+} from '../src/origins/shared/site-origin.ts'
 import { route, type FetchContext, type Handler } from './shared/handlers.ts'
 import { createPrecache } from './shared/precache.ts'
 import { askBridge, findBridges, tellDocument } from './site/ask-bridge.ts'

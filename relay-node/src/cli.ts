@@ -42,6 +42,7 @@ async function main(): Promise<void> {
       http: relay.httpUrl,
       app: `${config.https ? 'https' : 'http'}://${config.publicHost}:${relay.httpPort}/`,
       multiaddrs: relay.node.getMultiaddrs().map(String),
+      ...(relay.dnsPort !== undefined ? { dns: relay.dnsPort } : {}),
     }) + '\n',
   )
 

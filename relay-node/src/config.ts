@@ -11,9 +11,13 @@ import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
 import * as C from './constants.ts'
+import * as G from './gateway/constants.ts'
 import * as M from './mirror/constants.ts'
 import { ConfigError } from './errors.ts'
 import { LOG_LEVELS, type LogLevel } from './log.ts'
+import { API_OPTIONS, type ApiSettings } from './api/api-settings.ts'
+import { DNS_OPTIONS, type DnsSettings } from './dns/dns-settings.ts'
+import { parseDnsAnswers, parseHostPort } from './dns/dns-options.ts'
 
 /** How kad-dht filters the addresses of peers it learns: see DESIGN.md, "kad-dht on loopback". */
 export type PeerInfoMapperMode = 'auto' | 'passthrough' | 'public'
@@ -21,7 +25,7 @@ export type PeerInfoMapperMode = 'auto' | 'passthrough' | 'public'
 export type EvictionPolicy = 'heaviest' | 'oldest' | 'refuse'
 
 /** Every setting of a relay, resolved. */
-export interface RelayConfig {
+export interface RelayConfig extends DnsSettings, ApiSettings {
   dataDir: string
   host: string
   httpPort: number
@@ -32,6 +36,9 @@ export interface RelayConfig {
   announce: Multiaddr[]
   bootstrap: Multiaddr[]
   publicHost: string
+  gatewayHost?: string
+  gatewayClientRate: number
+  gatewayMaxRequests: number
   appDir?: string
   tlsCert?: string
   tlsKey?: string
@@ -86,9 +93,11 @@ type Kind =
   | 'bytes'
   | 'bool'
   | 'multiaddrs'
+  | 'list'
   | 'enum'
 
-interface OptionSpec {
+/** One row of the option table: a setting, its flag, how it is read and its `--help` line. */
+export interface OptionSpec {
   key: keyof RelayConfig
   flag: string
   kind: Kind
@@ -173,6 +182,26 @@ export const OPTIONS: readonly OptionSpec[] = [
     kind: 'string',
     default: C.DEFAULT_PUBLIC_HOST,
     doc: "the app's host name; sites are <label>.<host>",
+  },
+  {
+    key: 'gatewayHost',
+    flag: 'gateway-host',
+    kind: 'string',
+    doc: 'the HTTP gateway also answers <origin label>.<this host> (it always answers <origin label>.alt); not the app host or a name above or under it',
+  },
+  {
+    key: 'gatewayClientRate',
+    flag: 'gateway-client-rate',
+    kind: 'count',
+    default: G.DEFAULT_GATEWAY_CLIENT_RATE,
+    doc: 'gateway requests one client address (IPv6: its /64) may make per minute; more get 429',
+  },
+  {
+    key: 'gatewayMaxRequests',
+    flag: 'gateway-max-requests',
+    kind: 'count',
+    default: G.DEFAULT_GATEWAY_MAX_REQUESTS,
+    doc: 'gateway requests in progress across all clients; more get 503',
   },
   {
     key: 'appDir',
@@ -464,6 +493,8 @@ export const OPTIONS: readonly OptionSpec[] = [
     default: M.DEFAULT_MIRROR_SCAN_INTERVAL_MS,
     doc: 'look at placement again this often: the bound on restoring copies after a mirror leaves',
   },
+  ...DNS_OPTIONS,
+  ...API_OPTIONS,
 ]
 
 /** The environment variable of a flag: `--http-port` → `ALTERNET_RELAY_HTTP_PORT`. */
@@ -533,6 +564,16 @@ function convert(spec: OptionSpec, raw: unknown, source: string): unknown {
       if (typeof str !== 'string' || !spec.values!.includes(str))
         bad(`expected one of ${spec.values!.join(', ')}`)
       return str
+    case 'list': {
+      const items = Array.isArray(raw)
+        ? raw
+        : typeof raw === 'string'
+          ? [raw]
+          : bad('expected a list')
+      return items
+        .flatMap((item) => (typeof item === 'string' ? item.split(/[\s,]+/) : bad('expected text')))
+        .filter(Boolean)
+    }
     case 'multiaddrs': {
       const items = Array.isArray(raw)
         ? raw
@@ -589,7 +630,7 @@ export function parseCommandLine(
   for (const spec of OPTIONS)
     options[spec.flag] = {
       type: spec.kind === 'bool' ? 'boolean' : 'string',
-      multiple: spec.kind === 'multiaddrs',
+      multiple: spec.kind === 'multiaddrs' || spec.kind === 'list',
     }
   let values: Record<string, unknown>
   try {
@@ -638,6 +679,7 @@ export function checkConfig(config: RelayConfig): RelayConfig {
   }
   if (!/^[a-z0-9.-]+$/i.test(config.publicHost))
     throw new ConfigError(`--public-host: not a host name: ${config.publicHost}`)
+  checkGatewayHost(config)
   if (config.reconnectMin > config.reconnectMax)
     throw new ConfigError('--reconnect-min is larger than --reconnect-max')
   if (config.maxReservations < 1) throw new ConfigError('--max-reservations must be at least 1')
@@ -647,7 +689,29 @@ export function checkConfig(config: RelayConfig): RelayConfig {
   if (config.mirrorReplicas < 1) throw new ConfigError('--mirror-replicas must be at least 1')
   if (config.rootLookupTimeout < 1)
     throw new ConfigError('--root-lookup-timeout must be longer than 0')
+  parseDnsAnswers(config.dnsAnswer)
+  if (config.dnsUpstream !== undefined) parseHostPort(config.dnsUpstream)
   return config
+}
+
+/**
+ * The gateway's host name must be a host name apart from the app's: sites on it must not be
+ * same-site with the app (cookies, storage), nor may the app be one of its sites.
+ */
+function checkGatewayHost(config: RelayConfig): void {
+  const app = config.publicHost.toLowerCase()
+  if (app === G.GATEWAY_TLD || app.endsWith(`.${G.GATEWAY_TLD}`))
+    throw new ConfigError(
+      `--public-host: ${app} is under .${G.GATEWAY_TLD}, which the HTTP gateway answers for sites`,
+    )
+  const gateway = config.gatewayHost?.toLowerCase()
+  if (gateway == null) return
+  if (!/^[a-z0-9.-]+$/.test(gateway) || (!gateway.includes('.') && gateway !== 'localhost'))
+    throw new ConfigError(`--gateway-host: not a host name: ${config.gatewayHost}`)
+  if (gateway === app || gateway.endsWith(`.${app}`) || app.endsWith(`.${gateway}`))
+    throw new ConfigError(
+      `--gateway-host: ${gateway} must not be the app host ${app}, nor a name above or under it`,
+    )
 }
 
 /** Settings for a relay built in-process (tests, bench): defaults, then `overrides`. */
@@ -698,7 +762,7 @@ export function helpText(): string {
     const arg =
       spec.kind === 'bool'
         ? ''
-        : ` ${spec.kind === 'multiaddrs' ? 'MULTIADDR' : spec.kind.toUpperCase()}`
+        : ` ${spec.kind === 'multiaddrs' ? 'MULTIADDR' : spec.kind === 'list' ? 'ADDRESS' : spec.kind.toUpperCase()}`
     const def =
       spec.default === undefined || (Array.isArray(spec.default) && spec.default.length === 0)
         ? ''

@@ -1,6 +1,7 @@
 /**
  * The relay's HTTP server (same process, `--http-port`): `/health`, `/metrics`,
- * `/.well-known/alternet.json`, `POST /revoke`, `GET /revocations/<site>`, and the app and site origins (site-origins.ts).
+ * `/.well-known/alternet.json`, `POST /revoke`, `GET /revocations/<site>`, the app and site origins (site-origins.ts),
+ * and the HTTP gateway for sites by Host header (gateway/).
  * @module
  */
 import {
@@ -19,8 +20,10 @@ import {
   WELL_KNOWN_PATH,
   type WellKnown,
 } from '@alternet/core/contracts'
+import { API_PREFIX } from './api/constants.ts'
 import { MAX_HTTP_BODY_BYTES } from './constants.ts'
 import { ConfigError, RevocationRefusedError } from './errors.ts'
+import type { Gateway } from './gateway/index.ts'
 import type { Logger } from './log.ts'
 import { classifyHost, errorPage, serveApp, serveSiteOrigin } from './site-origins.ts'
 
@@ -54,6 +57,10 @@ export interface HttpInit {
   revoke(bytes: Uint8Array): Promise<{ ok: boolean; fresh?: boolean }>
   /** The signed revocation envelope held for a site name or its root name, or undefined. */
   revocation(site: string): Uint8Array | undefined
+  /** Answers requests for sites by Host header (`<origin label>.alt`, the gateway host). */
+  gateway?: Gateway
+  /** The registrar API, answering every path under `/api/v1/` (when `--api-tokens` is set). */
+  api?: (req: IncomingMessage, res: ServerResponse) => Promise<void>
 }
 
 /** A listening HTTP server. */
@@ -112,6 +119,8 @@ function metricsAllowed(init: HttpInit, req: IncomingMessage, hostKind: string):
 }
 
 async function handle(init: HttpInit, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const label = init.gateway?.labelOf(req)
+  if (label !== undefined) return init.gateway!.serve(req, res, label)
   const url = new URL(req.url ?? '/', 'http://relay.invalid')
   const path = url.pathname
   const host = classifyHost(req.headers.host, init.publicHost)
@@ -129,6 +138,7 @@ async function handle(init: HttpInit, req: IncomingMessage, res: ServerResponse)
       search: url.search,
     })
   }
+  if (init.api !== undefined && path.startsWith(API_PREFIX)) return init.api(req, res)
   if (req.method === 'OPTIONS') {
     res.writeHead(204, { ...CORS, 'access-control-max-age': '86400' })
     res.end()

@@ -10,9 +10,9 @@ import { readFile, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { Key, type Datastore } from 'interface-datastore'
 import { CID } from 'multiformats/cid'
-import { fromHex, toHex } from '../../src/core/bytes.ts'
-import { parseSiteName, rootSiteName } from '../../src/core/names/index.ts'
-import { verifyRevocation, type SignedRevocation } from '../../src/core/records/index.ts'
+import { fromHex, toHex } from '@alternet/core/bytes'
+import { parseSiteName, rootSiteName } from '@alternet/core/names'
+import { verifyRevocation, type SignedRevocation } from '@alternet/core/records'
 import {
   BLOCKLIST_FILE,
   RELAY_STATE_PREFIX,

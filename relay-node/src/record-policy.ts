@@ -13,8 +13,8 @@
  * @module
  */
 import { createHash } from 'node:crypto'
-import { equals } from '../../src/core/bytes.ts'
-import { rootSiteName } from '../../src/core/names/index.ts'
+import { equals } from '@alternet/core/bytes'
+import { rootSiteName } from '@alternet/core/names'
 import {
   createAnSelector,
   decodeRecord,
@@ -26,7 +26,7 @@ import {
   UnregisteredNameError,
   validateRecord,
   type SignedRecord,
-} from '../../src/core/records/index.ts'
+} from '@alternet/core/records'
 import type { SelectFn, ValidateFn } from '@libp2p/kad-dht'
 import * as C from './constants.ts'
 import { RecordRefusedError } from './errors.ts'

@@ -17,7 +17,7 @@
  * @module
  */
 import { AsyncLocalStorage } from 'node:async_hooks'
-import { equals } from '../../src/core/bytes.ts'
+import { equals } from '@alternet/core/bytes'
 import { Libp2pRecord } from '@libp2p/record'
 import { BaseDatastore } from 'datastore-core'
 import { base32 } from 'multiformats/bases/base32'

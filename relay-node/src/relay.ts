@@ -19,19 +19,24 @@ import { Libp2pRecord } from '@libp2p/record'
 import { LevelDatastore } from 'datastore-level'
 import { Key } from 'interface-datastore'
 import { base32 } from 'multiformats/bases/base32'
-import { toHex } from '../../src/core/bytes.ts'
+import { toHex } from '@alternet/core/bytes'
 import type { RelayConfig } from './config.ts'
 import { Bootstrapper } from './bootstrap.ts'
 import { DATASTORE_DIR, DHT_PROTOCOL, DHT_RECORD_PREFIX } from './constants.ts'
 import { ConfigError } from './errors.ts'
+import { startRelayDns, type RelayDns } from './dns/relay-dns.ts'
+import { SiteLookup } from './dns/site-lookup.ts'
+import { createRelayApi, type RelayApi } from './api/relay-api.ts'
+import { SiteStats } from './api/site-stats.ts'
 import { startHttp, type RelayHttp, type WellKnown } from './http.ts'
+import { Gateway } from './gateway/index.ts'
 import { ensureDataDir, loadOrCreatePeerKey } from './identity.ts'
 import { createLogger, type Logger } from './log.ts'
 import { createRelayMetrics, registerGauges } from './metrics.ts'
 import { createRelayNode, type RelayNode } from './node.ts'
 import { Mirror, RecordWatch } from './mirror/index.ts'
 import { Permissions } from './permissions.ts'
-import { AnRecordPolicy } from './record-policy.ts'
+import { AnRecordPolicy, type RootRecordSource } from './record-policy.ts'
 import { GuardedDatastore, runAsSender } from './record-store.ts'
 import { ReservationLimits } from './reservation-limits.ts'
 import { sourceOf } from './source-subnet.ts'
@@ -56,6 +61,8 @@ export interface Relay {
   httpPort: number
   /** `http://host:port` of the HTTP server. */
   httpUrl: string
+  /** The `.alt` resolver's UDP and TCP port, when `--dns-port` is set. */
+  dnsPort?: number
   log: Logger
   /** The `/health` document. */
   health(): Promise<Record<string, unknown>>
@@ -181,7 +188,8 @@ export async function createRelay(
     })
     cleanup.push(async () => node.stop())
     reservationLimits.attach(node)
-    policy.useRootRecords({
+    // The relay's records, its store's and the DHT's: for judging subdomains, and the gateway.
+    const records: RootRecordSource = {
       local: async (key) => {
         try {
           return Libp2pRecord.deserialize(await store.get(recordDsKey(key))).value
@@ -208,7 +216,8 @@ export async function createRelay(
         }
         return values
       },
-    })
+    }
+    policy.useRootRecords(records)
     // Attribute every store write an inbound DHT stream causes to its peer and source (quotas).
     const registrar = (
       node as unknown as {
@@ -230,6 +239,7 @@ export async function createRelay(
       { ...dhtHandler.options, force: true },
     )
 
+    const siteStats = new SiteStats()
     const mirror = new Mirror({
       dataDir: config.dataDir,
       policy: config.mirrorPolicy,
@@ -244,12 +254,22 @@ export async function createRelay(
       log,
       registry: metrics.registry,
       sourcePrefixes: prefixes,
+      onServed: (site, bytes) => siteStats.served(site, bytes),
     })
     await mirror.start()
     cleanup.push(() => mirror.stop())
     onStored = (key, value) => mirror.onStored(key, value)
+    // Sites' current records for the resolver and the API; a revocation drops what it remembers.
+    const siteLookup = new SiteLookup({
+      store,
+      policy,
+      node,
+      timeoutMs: config.dnsLookupTimeout,
+      registrars: () => permissions.registrars,
+    })
     const revoker = new Revoker(node, permissions, store, log, () => {
       metrics.revocations.inc()
+      siteLookup.forget()
       void mirror.purge()
     })
     await revoker.start()
@@ -259,6 +279,12 @@ export async function createRelay(
     const bootstrapper = new Bootstrapper(node, log, config)
     bootstrapper.start()
     cleanup.push(async () => bootstrapper.stop())
+
+    let dns: RelayDns | undefined
+    if (config.dnsPort !== undefined) {
+      dns = await startRelayDns({ config, lookup: siteLookup, log })
+      cleanup.push(() => dns!.server.close())
+    }
 
     const relayService = node.services.relay
     registerGauges(metrics.registry, {
@@ -297,8 +323,38 @@ export async function createRelay(
       dhtMode: node.services.dht.getMode(),
       permissions: permissions.stats(),
       mirror: mirror.stats(),
+      ...(dns !== undefined ? { dns: dns.server.stats() } : {}),
       uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
     })
+
+    const gateway = new Gateway({
+      node,
+      dataDir: config.dataDir,
+      gatewayHost: config.gatewayHost,
+      records,
+      policy,
+      permissions,
+      registry: metrics.registry,
+      log,
+      clientRate: config.gatewayClientRate,
+      maxRequests: config.gatewayMaxRequests,
+    })
+    const api: RelayApi | undefined =
+      config.apiTokens === undefined
+        ? undefined
+        : await createRelayApi({
+            config,
+            datastore: level,
+            store,
+            policy,
+            permissions,
+            revoker,
+            mirror,
+            node,
+            stats: siteStats,
+            lookup: siteLookup,
+            log,
+          })
 
     const appDir = config.appDir ?? defaultAppDir()
     const http: RelayHttp = await startHttp({
@@ -320,11 +376,14 @@ export async function createRelay(
       publicMetrics: config.publicMetrics,
       revoke: (bytes) => revoker.apply(bytes),
       revocation: (site) => permissions.revocationFor(site),
+      gateway,
+      api: api?.handler,
     })
     cleanup.push(() => http.close())
 
     const reloadPermissions = async (): Promise<void> => {
       await permissions.reloadFiles()
+      await api?.reload()
       await mirror.purge()
     }
     const poll = setInterval(
@@ -356,6 +415,7 @@ export async function createRelay(
       mirror,
       httpPort: http.port,
       httpUrl,
+      dnsPort: dns?.server.port,
       log,
       health,
       wellKnown,

@@ -12,7 +12,7 @@ import type { Connection, PeerId, Stream } from '@libp2p/interface'
 import { base32 } from 'multiformats/bases/base32'
 import type { CID } from 'multiformats/cid'
 import { Key } from 'interface-datastore'
-import { dhtKey, decodeRecord } from '../../src/core/records/index.ts'
+import { dhtKey, decodeRecord } from '@alternet/core/records'
 import {
   DHT_RECORD_PREFIX,
   MAX_REVOCATION_BYTES,

@@ -10,24 +10,17 @@ import { createReadStream } from 'node:fs'
 import { stat } from 'node:fs/promises'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { extname, join, normalize, sep } from 'node:path'
+import { fromOriginLabel } from '@alternet/core/names'
 import {
   APP_DOCUMENT_HEADERS,
   NO_FRAMING_HEADERS,
   ORIGIN_AGENT_CLUSTER,
-} from '../../src/bridge/security-headers.ts'
-import { fromOriginLabel } from '../../src/core/names/index.ts'
-
-/** Path prefix of the files a site origin serves (ours, not the site's). */
-export const SITE_ORIGIN_PREFIX = '/__an/'
-
-/**
- * The page that wipes a site origin's storage (docs/ORIGINS.md, "Clearing"): offline copies,
- * its service worker, and whatever the site stored there. Only the app may load it.
- */
-export const SITE_CLEAR_PATH = '/__an/clear'
-
-/** The message the clear page posts to the app (its parent) once the origin is wiped. */
-export const SITE_CLEARED_MESSAGE = 'an-site-cleared'
+  RESERVED_PREFIX,
+  RESET_PATH,
+  SITE_CLEAR_FILE,
+  SITE_CLEAR_PATH,
+  viewerUrl,
+} from '@alternet/origins/shared'
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -50,9 +43,6 @@ const TYPES: Record<string, string> = {
  * frame it), and its own agent cluster (docs/ORIGINS.md, "Headers").
  */
 export const FRAME_DENY: Readonly<Record<string, string>> = APP_DOCUMENT_HEADERS
-
-/** The reset page on any origin: never in a frame, and it wipes only after a click. */
-export const RESET_PAGE_PATH = '/__an/reset.html'
 
 /** Headers of a site origin's own pages (bridge, clear page): only the app may frame them. */
 function frameByApp(app: string): Record<string, string> {
@@ -189,15 +179,19 @@ function fromApp(req: IncomingMessage, app: string): boolean {
 }
 
 /**
- * The clear page of a site origin, for the app's Settings: `Clear-Site-Data` makes the browser
+ * The clear page of a site origin (`<app dir>/__an/clear.html`, built from
+ * src/origins/site/clear-page.ts), for the app's Settings: `Clear-Site-Data` makes the browser
  * delete the origin's Cache Storage (offline copies), service workers, IndexedDB and local
- * storage and HTTP cache before the page loads; its script deletes the same itself where a
- * browser ignores the header, and the origin's cookies (`"cookies"` in the header would clear
- * the whole app domain's), then tells the app (its parent) that the origin is clear. Loaded
- * by anything but a page of the app (another site framing it, a typed address) it is refused
- * and clears nothing, so no site can wipe another one's offline copies.
+ * storage and HTTP cache before the page loads, and the page's script deletes the rest and
+ * tells the app. Loaded by anything but a page of the app (another site framing it, a typed
+ * address) it is refused and clears nothing, so no site can wipe another one's offline copies.
  */
-function serveClearPage(req: IncomingMessage, res: ServerResponse, app: string): void {
+async function serveClearPage(
+  req: IncomingMessage,
+  res: ServerResponse,
+  app: string,
+  appDir: string | undefined,
+): Promise<void> {
   if (!fromApp(req, app))
     return errorPage(
       res,
@@ -205,32 +199,17 @@ function serveClearPage(req: IncomingMessage, res: ServerResponse, app: string):
       'Not allowed',
       'Only the Alternet app can clear what a site stored in this browser.',
     )
-  const target = JSON.stringify(app).replace(/</g, '\\u003c')
-  const message = JSON.stringify({ v: 1, type: SITE_CLEARED_MESSAGE })
-  const body = `<!doctype html><meta charset="utf-8"><title>Cleared</title><script>
-(async () => {
-  const quietly = async (fn) => { try { await fn() } catch {} }
-  await quietly(async () => { for (const key of await caches.keys()) await caches.delete(key) })
-  await quietly(async () => { for (const r of await navigator.serviceWorker.getRegistrations()) await r.unregister() })
-  await quietly(async () => { for (const db of await indexedDB.databases()) if (db.name) indexedDB.deleteDatabase(db.name) })
-  await quietly(() => localStorage.clear())
-  // A site's cookies are all set by its scripts (its answers come from a service worker, whose
-  // Set-Cookie the browser ignores), so its scripts' view of them is all there is to delete.
-  await quietly(() => {
-    for (const pair of document.cookie.split(';')) {
-      const name = pair.split('=')[0].trim()
-      if (name !== '') document.cookie = name + '=; Max-Age=0; Path=/'
-    }
-  })
-  parent.postMessage(${message}, ${target})
-})()
-</script>
-`
-  send(res, 200, 'text/html; charset=utf-8', body, {
-    'clear-site-data': '"cache", "storage"',
-    'cache-control': 'no-store',
-    ...frameByApp(app),
-  })
+  const served =
+    appDir != null &&
+    (await serveFile(
+      req,
+      res,
+      join(appDir, RESERVED_PREFIX),
+      SITE_CLEAR_FILE.slice(RESERVED_PREFIX.length - 1),
+      { 'clear-site-data': '"cache", "storage"', 'cache-control': 'no-store' },
+      frameByApp(app),
+    ))
+  if (!served) errorPage(res, 404, 'Not found', 'This relay serves no built app with a clear page.')
 }
 
 /** Whether the request is a top-level navigation (not a sub-resource, not a frame). */
@@ -255,7 +234,7 @@ export async function serveApp(
       'This relay was started without --app-dir and found no built app (dist/).',
     )
   const target = path === '/' ? '/index.html' : path
-  const html = target === RESET_PAGE_PATH ? NO_FRAMING_HEADERS : FRAME_DENY
+  const html = target === RESET_PATH ? NO_FRAMING_HEADERS : FRAME_DENY
   if (await serveFile(req, res, appDir, target, {}, html)) return
   errorPage(res, 404, 'Not found', `${path} is not part of the app.`)
 }
@@ -294,24 +273,25 @@ export async function serveSiteOrigin(
       'A site-origin path may not hold "..", "\\" or an encoded "/".',
     )
   const app = appOrigin(req, init.publicHost, init.secure)
-  if (init.path === SITE_CLEAR_PATH) return serveClearPage(req, res, app)
-  if (init.path.startsWith(SITE_ORIGIN_PREFIX) && init.appDir != null) {
+  if (init.path === SITE_CLEAR_PATH || init.path === SITE_CLEAR_FILE)
+    return serveClearPage(req, res, app, init.appDir)
+  if (init.path.startsWith(RESERVED_PREFIX) && init.appDir != null) {
     // Only the files in <app dir>/__an/; the bridge registers a service worker there whose scope is the whole origin.
-    const dir = join(init.appDir, SITE_ORIGIN_PREFIX)
+    const dir = join(init.appDir, RESERVED_PREFIX)
     if (
       await serveFile(
         req,
         res,
         dir,
-        init.path.slice(SITE_ORIGIN_PREFIX.length - 1),
+        init.path.slice(RESERVED_PREFIX.length - 1),
         { 'service-worker-allowed': '/' },
-        init.path === RESET_PAGE_PATH ? NO_FRAMING_HEADERS : frameByApp(app),
+        init.path === RESET_PATH ? NO_FRAMING_HEADERS : frameByApp(app),
       )
     )
       return
   }
   if (isTopLevelNavigation(req)) {
-    const location = `${app}/#/view/an://${site}${init.path}${init.search}`
+    const location = viewerUrl(app, site, `${init.path}${init.search}`)
     res.writeHead(302, { location, 'cache-control': 'no-store', 'content-length': 0 })
     res.end()
     return

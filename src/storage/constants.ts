@@ -38,9 +38,3 @@ export const RECORDS_BY_ROOT = 'root'
 
 /** Index of `site-blocks` by CID, so a block is deleted only when no site still uses it. */
 export const SITE_BLOCKS_BY_CID = 'cid'
-
-/** Characters of a key fingerprint, before grouping (5 bits each: 100 bits). */
-export const FINGERPRINT_LENGTH = 20
-
-/** Characters per group of a fingerprint (`abcd-efgh-...`). */
-export const FINGERPRINT_GROUP = 4

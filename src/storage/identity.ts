@@ -24,7 +24,7 @@ import {
 import { STORES } from './constants.ts'
 import { request, type Database } from './database.ts'
 import { OwnerKeyReplacedError, OwnerKeyInUseError } from './errors.ts'
-import { fingerprint } from './fingerprint.ts'
+import { fingerprint } from '../core/crypto/fingerprint.ts'
 import {
   decryptKeyFile,
   encryptKeyFile,

@@ -54,6 +54,6 @@ export {
   MIN_PASSPHRASE_LENGTH,
   checkPassphrase,
 } from './key-file.ts'
-export { fingerprint } from './fingerprint.ts'
+export { fingerprint } from '../core/crypto/fingerprint.ts'
 export { DEFAULT_DB_NAME, DB_VERSION } from './constants.ts'
 export * from './errors.ts'

@@ -9,7 +9,7 @@ import { rootSiteName } from '../core/names/index.ts'
 import { RECORDS_BY_ROOT, STORES } from './constants.ts'
 import { request, type Database } from './database.ts'
 import { PinMismatchError } from './errors.ts'
-import { fingerprint } from './fingerprint.ts'
+import { fingerprint } from '../core/crypto/fingerprint.ts'
 import type { StoredRecord } from './records-cache.ts'
 
 /** A pinned holder key. */

@@ -4,7 +4,7 @@
  * @module
  */
 // First: the Trusted Types policy must exist before any script URL reaches a sink.
-import '../bridge/trusted-types.ts'
+import '../origins/shell/trusted-types.ts'
 import './elements/an-app.ts'
 import { AlternetSession } from './session/alternet-session.ts'
 

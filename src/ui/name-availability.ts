@@ -5,7 +5,7 @@
  */
 import { parseSiteName } from '../core/names/index.ts'
 import type { BrowserPeer } from '../net/index.ts'
-import { fingerprint } from '../storage/fingerprint.ts'
+import { fingerprint } from '../core/crypto/fingerprint.ts'
 
 /** Time the person may pause typing before the name is looked up, in ms. */
 export const AVAILABILITY_DEBOUNCE_MS = 400

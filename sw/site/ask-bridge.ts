@@ -8,10 +8,10 @@ import {
   BRIDGE_PATH,
   BRIDGE_PROTOCOL_VERSION,
   FORWARDED_REQUEST_HEADERS,
-} from '../../src/bridge/constants.ts'
-import { NoBridgeError } from '../../src/bridge/errors.ts'
-import { receiveResponse, type ReceivedResponse } from '../../src/bridge/port-stream.ts'
-import type { DocumentServed, SwRequest } from '../../src/bridge/protocol.ts'
+} from '../../src/origins/shared/constants.ts'
+import { NoBridgeError } from '../../src/origins/shared/errors.ts'
+import { receiveResponse, type ReceivedResponse } from '../../src/origins/shared/port-stream.ts'
+import type { DocumentServed, SwRequest } from '../../src/origins/shared/protocol.ts'
 
 declare const self: ServiceWorkerGlobalScope
 

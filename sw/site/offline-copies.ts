@@ -7,7 +7,7 @@
  * node cannot run or cannot even resolve the name offline.
  * @module
  */
-import { OFFLINE_COPY_HEADER } from '../../src/bridge/constants.ts'
+import { OFFLINE_COPY_HEADER } from '../../src/origins/shared/constants.ts'
 
 /** The cache of offline copies. The suffix is the format's version, not the app's: copies survive app updates. */
 export const OFFLINE_CACHE = 'alternet-offline-copies-v1'

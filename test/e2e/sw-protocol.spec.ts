@@ -6,8 +6,12 @@
  */
 import { describe, it } from '../support/spec.ts'
 import { deepEqual, equal, ok, throws } from '../support/assert.ts'
-import { CHUNK_CREDIT, MAX_CHUNK_BYTES } from '../../src/bridge/constants.ts'
-import { receiveResponse, sendResponse, sendResponseError } from '../../src/bridge/port-stream.ts'
+import { CHUNK_CREDIT, MAX_CHUNK_BYTES } from '../../src/origins/shared/constants.ts'
+import {
+  receiveResponse,
+  sendResponse,
+  sendResponseError,
+} from '../../src/origins/shared/port-stream.ts'
 import {
   addressOfSiteUrl,
   appOriginOf,
@@ -17,7 +21,7 @@ import {
   siteOrigin,
   siteUrl,
   viewerUrl,
-} from '../../src/bridge/site-origin.ts'
+} from '../../src/origins/shared/site-origin.ts'
 import { describeFailure, failurePage } from '../../sw/site/failure-page.ts'
 
 const APP = 'http://an.localhost:8780'

@@ -60,6 +60,10 @@ describe('relay HTTP', () => {
     await writeFile(`${app}/index.html`, '<!doctype html><title>Alternet</title>')
     await writeFile(`${app}/__an/bridge.html`, '<!doctype html><title>bridge</title>')
     await writeFile(`${app}/__an/reset.html`, '<!doctype html><title>reset</title>')
+    await writeFile(
+      `${app}/__an/clear.html`,
+      '<!doctype html><title>Cleared</title><script src="/__an/clear.js"></script>',
+    )
     await writeFile(`${app}/__an/sw.js`, 'self.addEventListener("fetch", () => {})')
     await writeFile(
       `${app}/sw.js`,
@@ -261,29 +265,30 @@ describe('relay HTTP', () => {
     assert.equal(cleared.headers['clear-site-data'], '"cache", "storage"')
     assert.equal(cleared.headers['cache-control'], 'no-store')
     assert.match(String(cleared.headers['content-type']), /text\/html/)
-    // The page tells the app, and only the app, that the origin is clear.
-    assert.match(
-      cleared.body,
-      new RegExp(`parent\\.postMessage\\(\\{"v":1,"type":"an-site-cleared"\\}, "${app}"\\)`),
-    )
-    // Anyone else (another site framing it, a typed address, a look-alike host) clears nothing.
-    for (const referer of [
-      undefined,
-      `http://${host}:${port}/`,
-      `http://an.localhost.evil.example:${port}/`,
-      `https://an.localhost:${port}/`,
-      'not a url',
-    ]) {
-      const refused = await get(
-        relay,
-        host,
-        '/__an/clear',
-        referer === undefined
-          ? { 'sec-fetch-dest': 'document' }
-          : { referer, 'sec-fetch-dest': 'iframe' },
-      )
-      assert.equal(refused.status, 403, String(referer))
-      assert.equal(refused.headers['clear-site-data'], undefined, String(referer))
+    // The built clear page (its script tells the app, and only the app, that the origin is
+    // clear: test/e2e/ui-clear.spec.ts sees it in a browser).
+    assert.match(cleared.body, /<script src="\/__an\/clear\.js"><\/script>/)
+    // Anyone else (another site framing it, a typed address, a look-alike host) clears nothing,
+    // under either name of the page.
+    for (const path of ['/__an/clear', '/__an/clear.html']) {
+      for (const referer of [
+        undefined,
+        `http://${host}:${port}/`,
+        `http://an.localhost.evil.example:${port}/`,
+        `https://an.localhost:${port}/`,
+        'not a url',
+      ]) {
+        const refused = await get(
+          relay,
+          host,
+          path,
+          referer === undefined
+            ? { 'sec-fetch-dest': 'document' }
+            : { referer, 'sec-fetch-dest': 'iframe' },
+        )
+        assert.equal(refused.status, 403, `${path} ${String(referer)}`)
+        assert.equal(refused.headers['clear-site-data'], undefined, `${path} ${String(referer)}`)
+      }
     }
     // Not on the app host.
     assert.equal(

@@ -5,8 +5,8 @@
  */
 import { Key } from 'interface-datastore'
 import { base32 } from 'multiformats/bases/base32'
-import { equals, toHex } from '../../../src/core/bytes.ts'
-import { dhtKey, type SignedRecord } from '../../../src/core/records/index.ts'
+import { equals, toHex } from '@alternet/core/bytes'
+import { dhtKey, type SignedRecord } from '@alternet/core/records'
 import { DHT_RECORD_PREFIX } from '../constants.ts'
 import { MirrorRefusedError } from './errors.ts'
 import { roomFor, type EvictionCandidate } from './eviction.ts'
@@ -56,10 +56,12 @@ export async function admit(
   site: string,
   record: SignedRecord,
   missing: readonly WantedBlock[],
+  uploaded = false,
 ): Promise<number> {
   const { ownerQuota, maxBytes, node, replicas } = state.init
   const { disk } = state
-  checkPolicy(state, site, record)
+  // The operator's token vouches for a site uploaded through the registrar API: no policy check.
+  if (!uploaded) checkPolicy(state, site, record)
   const need = missing.reduce((n, b) => n + b.size, 0)
   const owner = toHex(record.holder)
   const ownerUsed = disk.ownerBytes(owner, site)
@@ -75,12 +77,14 @@ export async function admit(
       site: entry.site,
       lastRequested: entry.lastRequested,
       pastHorizon: !(await hasLiveRecord(state, entry.site)),
-      surplus: !isPlacedOn(
-        node.peerId,
-        await dhtKey(entry.site),
-        state.live?.peers ?? [node.peerId],
-        replicas,
-      ),
+      surplus:
+        entry.pinned !== true &&
+        !isPlacedOn(
+          node.peerId,
+          await dhtKey(entry.site),
+          state.live?.peers ?? [node.peerId],
+          replicas,
+        ),
     })
   }
   const victims = roomFor(

@@ -4,7 +4,7 @@
  * @module
  */
 import { CID } from 'multiformats/cid'
-import { dhtKey } from '../../../src/core/records/index.ts'
+import { dhtKey } from '@alternet/core/records'
 import { isServable, type MirrorState } from './mirror-state.ts'
 
 /** Announces this relay as a provider of `root`. */

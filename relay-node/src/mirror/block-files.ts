@@ -7,7 +7,7 @@
 import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { CID } from 'multiformats/cid'
-import { verifyBlock } from '../../../src/core/content/index.ts'
+import { verifyBlock } from '@alternet/core/content'
 
 /** The block files of one relay. */
 export class BlockFiles {

@@ -14,7 +14,7 @@ export {
   MAX_MIRROR_STATUS_BYTES,
   MIRROR_PROTOCOL,
   MIRROR_STATUS_TIMEOUT_MS,
-} from '../../../src/net/mirror/constants.ts'
+} from '@alternet/net/mirror'
 
 /** Which sites a relay mirrors: any valid site, only registered names, or none. */
 export const MIRROR_POLICIES = ['open', 'registered', 'none'] as const

@@ -14,7 +14,7 @@
 export * from './constants.ts'
 export * from './errors.ts'
 export { Mirror, type MirrorInit, type MirrorPolicy } from './mirror-service.ts'
-export { askMirror, type MirrorStatus } from '../../../src/net/mirror/mirror-status.ts'
+export { askMirror, type MirrorStatus } from '@alternet/net/mirror'
 export { RecordWatch } from './record-watch.ts'
 export { closestPeers, isPlacedOn } from './placement.ts'
 export { evictionOrder, roomFor, type EvictionCandidate } from './eviction.ts'

@@ -5,7 +5,7 @@
  * @module
  */
 import type { PeerId } from '@libp2p/interface'
-import { askMirror } from '../../../src/net/mirror/mirror-status.ts'
+import { askMirror } from '@alternet/net/mirror'
 import type { RelayNode } from '../node.ts'
 import { MAX_PLACEMENT_CANDIDATES, MIRROR_PROTOCOL, MIRROR_STATUS_TIMEOUT_MS } from './constants.ts'
 

@@ -18,16 +18,21 @@
  */
 import type { PeerId } from '@libp2p/interface'
 import { Libp2pRecord } from '@libp2p/record'
-import type { MirrorQuestion, MirrorStatus } from '../../../src/net/mirror/mirror-status.ts'
-import type { RouteServer } from '../../../src/net/route/index.ts'
+import type { MirrorQuestion, MirrorStatus } from '@alternet/net/mirror'
+import type { RouteServer } from '@alternet/net/route'
+import type { SignedRecord } from '@alternet/core/records'
 import { DHT_RECORD_PREFIX } from '../constants.ts'
+import { admit } from './admission.ts'
 import { provideAll } from './announce.ts'
+import type { BlockFiles } from './block-files.ts'
+import { adoptUploaded } from './adopt-upload.ts'
 import { MIRROR_PROTOCOL, MIRROR_REPROVIDE_INTERVAL_MS } from './constants.ts'
 import { createMirrorMetrics } from './mirror-metrics.ts'
 import { createMirrorRouteServer } from './mirror-serving.ts'
 import type { MirrorInit, MirrorPolicy, MirrorState } from './mirror-state.ts'
 import { MirrorStore } from './mirror-store.ts'
 import { PlacementScan } from './placement-scan.ts'
+import type { WantedBlock } from './pull-site.ts'
 import { PRESIGNED_CHECK_INTERVAL_MS } from './presigned.ts'
 import { putDuePresigned } from './presigned-keeper.ts'
 import { purgeUnservable } from './purge.ts'
@@ -167,5 +172,45 @@ export class Mirror {
   /** Looks at every record held: what to fetch, what to purge, which sites lack copies. */
   scan(): Promise<void> {
     return this.placement.scan()
+  }
+
+  /** The block files (the registrar API writes uploaded blocks here, each verified). */
+  get blockFiles(): BlockFiles {
+    return this.state.disk.blocks
+  }
+
+  /**
+   * Reserves room for a site uploaded through the registrar API: owner quota and mirror size
+   * (evicting what may go) as for a pull; the mirror policy does not apply, the operator's
+   * token vouches for the site. Returns the function that releases the reservation.
+   */
+  async reserveUpload(
+    site: string,
+    record: SignedRecord,
+    missing: readonly WantedBlock[],
+  ): Promise<() => void> {
+    const reserved = await admit(this.state, site, record, missing, true)
+    await this.state.disk.startPending(site, String(record.body.content))
+    return () => {
+      this.state.reservedBytes -= reserved
+    }
+  }
+
+  /** Ends an upload that did not complete: its blocks nothing else uses are deleted. */
+  async abandonUpload(site: string, blocks: readonly string[]): Promise<void> {
+    await this.state.disk.abandonPending(site, blocks)
+  }
+
+  /**
+   * Records an uploaded site (every block verified and on disk) as complete and pinned here
+   * whatever the placement, and announces it as a provider of its content root.
+   */
+  async adopt(
+    site: string,
+    record: SignedRecord,
+    value: Uint8Array,
+    blocks: string[],
+  ): Promise<void> {
+    await adoptUploaded(this.state, site, record, value, blocks)
   }
 }

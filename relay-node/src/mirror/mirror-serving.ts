@@ -4,7 +4,7 @@
  * @module
  */
 import { CID } from 'multiformats/cid'
-import { createRouteServer, type RouteServer } from '../../../src/net/route/index.ts'
+import { createRouteServer, type RouteServer } from '@alternet/net/route'
 import { isServable, type MirrorState } from './mirror-state.ts'
 
 /** Whether `cid` is a block of a servable site this relay holds. */
@@ -26,6 +26,7 @@ async function readBlock(state: MirrorState, cid: CID): Promise<Uint8Array | und
   if (bytes === undefined) return undefined
   state.metrics.blocksServed.inc()
   for (const site of state.disk.sitesOf(key) ?? []) {
+    state.init.onServed?.(site, bytes.length)
     const entry = state.disk.get(site)
     if (entry !== undefined && entry.root === key) entry.lastRequested = Date.now()
   }

@@ -33,6 +33,8 @@ export interface MirrorInit {
   registry: Registry
   /** How peers' addresses are grouped into sources, for the per-source limits. */
   sourcePrefixes: SourcePrefixes
+  /** A block of `site` was served to a peer (per-site statistics). */
+  onServed?: (site: string, bytes: number) => void
 }
 
 /** A refusal remembered so the same root is not fetched again at every scan. */

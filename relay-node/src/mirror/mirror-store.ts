@@ -7,7 +7,7 @@
  */
 import { join } from 'node:path'
 import { CID } from 'multiformats/cid'
-import { decodeManifest } from '../../../src/core/content/index.ts'
+import { decodeManifest } from '@alternet/core/content'
 import { BlockFiles } from './block-files.ts'
 import { MIRROR_DIR } from './constants.ts'
 import { blocksOf } from './pull-site.ts'

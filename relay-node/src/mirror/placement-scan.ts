@@ -7,13 +7,8 @@
  * @module
  */
 import type { PeerId } from '@libp2p/interface'
-import { equals } from '../../../src/core/bytes.ts'
-import {
-  DHT_KEY_PREFIX,
-  decodeRecord,
-  dhtKey,
-  type SignedRecord,
-} from '../../../src/core/records/index.ts'
+import { equals } from '@alternet/core/bytes'
+import { DHT_KEY_PREFIX, decodeRecord, dhtKey, type SignedRecord } from '@alternet/core/records'
 import { MIRROR_RESCAN_DEBOUNCE_MS, MIRROR_STATUS_TIMEOUT_MS } from './constants.ts'
 import { probeLiveRelays } from './live-relays.ts'
 import { isServable, REFUSAL_RETRY_MS, type MirrorState } from './mirror-state.ts'
@@ -118,7 +113,10 @@ export class PlacementScan {
         await disk.update({ ...held, record: Buffer.from(value).toString('base64') })
       return undefined
     }
-    if (!isPlacedOn(state.init.node.peerId, key, live, state.init.replicas)) {
+    if (
+      held?.pinned !== true &&
+      !isPlacedOn(state.init.node.peerId, key, live, state.init.replicas)
+    ) {
       // Not ours to mirror: an older version held here points at content no current record does.
       if (held !== undefined) await disk.drop(site)
       return undefined

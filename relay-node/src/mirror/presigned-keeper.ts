@@ -3,8 +3,8 @@
  * question carries, and putting each into the DHT when its time comes.
  * @module
  */
-import { decodeRecord, dhtKey } from '../../../src/core/records/index.ts'
-import type { MirrorQuestion, MirrorStatus } from '../../../src/net/mirror/mirror-status.ts'
+import { decodeRecord, dhtKey } from '@alternet/core/records'
+import type { MirrorQuestion, MirrorStatus } from '@alternet/net/mirror'
 import type { Logger } from '../log.ts'
 import type { RelayNode } from '../node.ts'
 import type { MirrorStore } from './mirror-store.ts'

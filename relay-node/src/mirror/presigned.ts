@@ -8,8 +8,8 @@
  * See docs/PROTOCOL.md, "Records kept alive".
  * @module
  */
-import { toHex } from '../../../src/core/bytes.ts'
-import { decodeRecord, dhtKey, validateRecord } from '../../../src/core/records/index.ts'
+import { toHex } from '@alternet/core/bytes'
+import { decodeRecord, dhtKey, validateRecord } from '@alternet/core/records'
 
 const DAY = 86_400_000
 

@@ -4,8 +4,8 @@
  * @module
  */
 import type { CID } from 'multiformats/cid'
-import { toHex } from '../../../src/core/bytes.ts'
-import type { SignedRecord } from '../../../src/core/records/index.ts'
+import { toHex } from '@alternet/core/bytes'
+import type { SignedRecord } from '@alternet/core/records'
 import { admit } from './admission.ts'
 import { provide, spread } from './announce.ts'
 import { MirrorRefusedError } from './errors.ts'
@@ -88,6 +88,7 @@ export function startPull(
           bytes: pulled.bytes,
           storedAt: Date.now(),
           lastRequested: previous?.lastRequested ?? Date.now(),
+          ...(previous?.pinned === true ? { pinned: true } : {}),
         },
         sizes,
       )

@@ -12,9 +12,9 @@ import { peerIdFromMultihash } from '@libp2p/peer-id'
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
 import type { CID } from 'multiformats/cid'
 import * as Digest from 'multiformats/hashes/digest'
-import { chunkLength, decodeManifest, type Manifest } from '../../../src/core/content/index.ts'
-import type { RecordHost } from '../../../src/core/records/index.ts'
-import { createRouteClient, RouteStatusError } from '../../../src/net/route/index.ts'
+import { chunkLength, decodeManifest, type Manifest } from '@alternet/core/content'
+import type { RecordHost } from '@alternet/core/records'
+import { createRouteClient, RouteStatusError } from '@alternet/net/route'
 import type { RelayNode } from '../node.ts'
 import type { BlockFiles } from './block-files.ts'
 import {
@@ -56,7 +56,8 @@ export interface PulledSite {
   bytes: number
 }
 
-function hostPeers(
+/** The record's hosts as peers with their addresses, this relay left out. */
+export function hostPeers(
   node: RelayNode,
   hosts: readonly RecordHost[],
 ): Array<{ peer: PeerId; addrs: Multiaddr[] }> {
@@ -82,7 +83,11 @@ function hostPeers(
 }
 
 /** Other relays that announced they provide `root` (the mirrors that hold it). */
-async function providersOf(node: RelayNode, root: CID, signal: AbortSignal): Promise<PeerId[]> {
+export async function providersOf(
+  node: RelayNode,
+  root: CID,
+  signal: AbortSignal,
+): Promise<PeerId[]> {
   const found = new Map<string, PeerId>()
   const lookup = AbortSignal.any([signal, AbortSignal.timeout(MIRROR_PROVIDER_LOOKUP_MS)])
   try {

@@ -32,6 +32,8 @@ export interface MirroredSite {
   future?: string[]
   /** The source (address block) that handed `future`: what the per-source byte limit counts against. */
   futureSource?: string
+  /** Uploaded through the registrar API: kept here whatever the placement. */
+  pinned?: boolean
 }
 
 /** A site being fetched: what a restart resumes (its blocks already on disk are kept). */

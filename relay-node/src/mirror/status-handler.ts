@@ -4,11 +4,7 @@
  * @module
  */
 import type { PeerId } from '@libp2p/interface'
-import {
-  answerStatus,
-  type MirrorQuestion,
-  type MirrorStatus,
-} from '../../../src/net/mirror/mirror-status.ts'
+import { answerStatus, type MirrorQuestion, type MirrorStatus } from '@alternet/net/mirror'
 import { sourceOf } from '../source-subnet.ts'
 import { MIRROR_PRESIGNED_BYTES_PER_SOURCE, MIRROR_PROTOCOL } from './constants.ts'
 import { MirrorQuestionLimitError } from './errors.ts'

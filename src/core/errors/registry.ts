@@ -396,6 +396,29 @@ export const ERROR_REGISTRY: Readonly<Record<string, ErrorEntry>> = {
     action: 'Use another relay, or ask its operator to enable secure connections.',
   },
 
+  // The relay's HTTP gateway (relay-node/src/gateway).
+  TooManyRequestsError: {
+    status: 429,
+    kind: 'relay',
+    title: 'Too many requests',
+    explanation: 'This gateway takes a limited number of requests from one address at a time.',
+    action: 'Wait a minute and try again.',
+  },
+  GatewayBusyError: {
+    status: 503,
+    kind: 'relay',
+    title: 'The gateway is busy',
+    explanation: 'This gateway is answering as many requests as it can right now.',
+    action: 'Try again in a moment.',
+  },
+  ContentBlockedError: {
+    status: 451,
+    kind: 'relay',
+    title: 'Not served here',
+    explanation: 'The operator of this gateway does not serve this site’s content.',
+    action: 'Open the site through the Alternet app or another gateway.',
+  },
+
   // The person stopped it.
   AbortError: {
     kind: 'cancelled',

@@ -18,29 +18,17 @@ export const DEFAULT_CONNECT_GRACE_TIME = 300
 /** Time to get a relayed (limited) connection to one host, in ms. */
 export const DEFAULT_RELAY_DIAL_TIMEOUT = 10_000
 
-/** Decoded manifests kept in memory, most recently used first. */
-export const DEFAULT_MANIFEST_CACHE_SIZE = 16
-
 /** Bytes of fetched blocks waiting to be written to the store; beyond it new blocks are not kept. */
 export const MAX_PENDING_CACHE_BYTES = 32 * 1024 * 1024
 
 /** Bytes of fetched blocks written to the store per transaction. */
 export const CACHE_BATCH_BYTES = 4 * 1024 * 1024
 
-/** Response header naming the typed error behind an error response (`NameNotFoundError`...). */
-export const ERROR_HEADER = 'x-an-error'
-
-/** Response header carrying the stable reason of an error, when the error has one. */
-export const REASON_HEADER = 'x-an-reason'
-
-/** Response header carrying the content root the response comes from. */
-export const ROOT_HEADER = 'x-an-root'
-
-/**
- * Response header marking an answer made with no network: the name record came from the local
- * cache while this node could reach no DHT server to look it up again, and every byte came
- * from blocks kept (and verified) on this device. Its value is when that record was last
- * received from the network (ISO 8601): the copy is the site as it was then. The site service
- * worker uses the same header for its Cache Storage copies (`src/bridge/constants.ts`).
- */
-export const OFFLINE_COPY_HEADER = 'x-an-offline-copy'
+// The `x-an-*` header names and the manifest cache size are the core's HTTP vocabulary.
+export {
+  DEFAULT_MANIFEST_CACHE_SIZE,
+  ERROR_HEADER,
+  OFFLINE_COPY_HEADER,
+  REASON_HEADER,
+  ROOT_HEADER,
+} from '../../core/http/index.ts'

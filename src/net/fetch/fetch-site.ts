@@ -15,27 +15,29 @@ import type { CID } from 'multiformats/cid'
 import {
   CHUNK_SIZE,
   InvalidPathError,
-  RangeNotSatisfiableError,
-  contentRange,
   decodeManifest,
-  lookupPath,
   normalizeRequestPath,
-  notFoundEntry,
-  parseRange,
   readVerified,
   type FileEntry,
   type Manifest,
 } from '../../core/content/index.ts'
+import {
+  ALLOWED_METHODS,
+  ManifestCache,
+  OFFLINE_COPY_HEADER,
+  fileReply,
+  matchPath,
+  notFoundReply,
+  redirectReply,
+} from '../../core/http/index.ts'
 import { parseAddress, type AnAddress } from '../../core/names/index.ts'
 import type { RecordHost, SignedRecord } from '../../core/records/index.ts'
 import type { ContentStore } from '../hosting/content-store.ts'
 import {
   createRouteClient,
-  etagOf,
   fetchFile,
   HostUnreachableError,
   fetchManifest,
-  ifNoneMatchMatches,
   type RouteClient,
   type RouteClientHost,
   type RouteClientInit,
@@ -47,13 +49,7 @@ import {
   type ConnectorHost,
   type HostConnection,
 } from './connect-hosts.ts'
-import {
-  DEFAULT_CONNECT_GRACE_TIME,
-  DEFAULT_MANIFEST_CACHE_SIZE,
-  OFFLINE_COPY_HEADER,
-  REASON_HEADER,
-  ROOT_HEADER,
-} from './constants.ts'
+import { DEFAULT_CONNECT_GRACE_TIME } from './constants.ts'
 import { errorResponse } from './error-response.ts'
 import { BlockGoneError, MethodNotAllowedError, NoContentError } from './errors.ts'
 import { canLookUpNames, type NamingReach } from './naming-reach.ts'
@@ -144,13 +140,7 @@ export function createSiteFetcher(init: SiteFetcherInit): SiteFetcher {
   const base = createRouteClient(libp2p, { ...init.client, runOnLimitedConnection: true })
   const keeper: BlockKeeper | undefined =
     store !== undefined && init.keepVisited !== false ? createBlockKeeper(store) : undefined
-  const manifests = new Map<string, Manifest>()
-
-  const remember = (root: CID, manifest: Manifest): void => {
-    manifests.set(root.toString(), manifest)
-    if (manifests.size > DEFAULT_MANIFEST_CACHE_SIZE)
-      manifests.delete(manifests.keys().next().value as string)
-  }
+  const manifests = new ManifestCache()
 
   /** A client that answers from the store first and keeps what peers send. */
   function siteClient(site: string): RouteClient {
@@ -238,11 +228,8 @@ export function createSiteFetcher(init: SiteFetcherInit): SiteFetcher {
     if (
       cached !== undefined &&
       (keeper === undefined || (await store?.hasBlock(ctx.root)) === true)
-    ) {
-      manifests.delete(key)
-      manifests.set(key, cached)
+    )
       return cached
-    }
     manifests.delete(key)
     const local = await store?.getBlock(ctx.root)
     let manifest: Manifest
@@ -258,7 +245,7 @@ export function createSiteFetcher(init: SiteFetcherInit): SiteFetcher {
         onHostDropped: dropped(ctx, peers),
       })
     }
-    remember(ctx.root, manifest)
+    manifests.set(key, manifest)
     return manifest
   }
 
@@ -340,6 +327,7 @@ export function createSiteFetcher(init: SiteFetcherInit): SiteFetcher {
     )
   }
 
+  /** The core's answer for a file, as a `Response` whose body is read (verified) from its sources. */
   async function fileResponse(
     ctx: Context,
     entry: FileEntry,
@@ -348,45 +336,16 @@ export function createSiteFetcher(init: SiteFetcherInit): SiteFetcher {
     headers: Headers,
     path?: string,
   ): Promise<Response> {
-    const out: Record<string, string> = {
-      'content-type': entry.type,
-      'cache-control': 'no-cache',
-      [ROOT_HEADER]: ctx.root.toString(),
-    }
-    let range: { start: number; end: number } | null = null
-    if (status === 200) {
-      const etag = await etagOf(entry)
-      out.etag = etag
-      out['accept-ranges'] = 'bytes'
-      if (ifNoneMatchMatches(headers.get('if-none-match') ?? undefined, etag)) {
-        return new Response(null, {
-          status: 304,
-          headers: { etag, 'cache-control': 'no-cache', [ROOT_HEADER]: out[ROOT_HEADER] },
-        })
-      }
-      try {
-        range = parseRange(headers.get('range'), entry.size)
-      } catch (error) {
-        if (!(error instanceof RangeNotSatisfiableError)) throw error
-        return new Response(null, {
-          status: 416,
-          headers: {
-            'content-range': `bytes */${entry.size}`,
-            [REASON_HEADER]: 'range-not-satisfiable',
-          },
-        })
-      }
-    } else {
-      out[REASON_HEADER] = 'not-found'
-    }
-    const start = range?.start ?? 0
-    const end = range?.end ?? entry.size
-    out['content-length'] = String(end - start)
-    if (range !== null) out['content-range'] = contentRange(range, entry.size)
-    const responseStatus = range === null ? status : 206
-    if (method === 'HEAD') return new Response(null, { status: responseStatus, headers: out })
+    const head = await fileReply(
+      entry,
+      { method, ifNoneMatch: headers.get('if-none-match'), range: headers.get('range') },
+      { status, root: ctx.root.toString(), headers: { 'cache-control': 'no-cache' } },
+    )
+    if (head.bytes === undefined)
+      return new Response(null, { status: head.status, headers: head.headers })
+    const { start, end } = head.bytes
     const stream = await primed(await body(ctx, entry, start, end, path))
-    return new Response(stream, { status: responseStatus, headers: out })
+    return new Response(stream, { status: head.status, headers: head.headers })
   }
 
   async function answer(
@@ -397,7 +356,7 @@ export function createSiteFetcher(init: SiteFetcherInit): SiteFetcher {
     const method = (requestInit.method ?? 'GET').toUpperCase()
     if (method !== 'GET' && method !== 'HEAD') {
       return errorResponse(new MethodNotAllowedError(`${method} is not served; use GET or HEAD.`), {
-        allow: 'GET, HEAD',
+        allow: ALLOWED_METHODS,
       })
     }
     const headers = new Headers(requestInit.headers)
@@ -444,29 +403,21 @@ export function createSiteFetcher(init: SiteFetcherInit): SiteFetcher {
   ): Promise<Response> {
     const { address, root } = ctx
     const manifest = await manifestOf(ctx)
-    const found = lookupPath(manifest, path)
-    if (found === null) {
-      const page = notFoundEntry(manifest)
-      if (page !== null) return await fileResponse(ctx, page.entry, 404, method, headers)
+    const match = matchPath(manifest, path)
+    if ('missing' in match) {
+      const head = notFoundReply(root.toString())
       return new Response(`Not found: ${address.href}\n`, {
-        status: 404,
-        headers: {
-          'content-type': 'text/plain; charset=utf-8',
-          [REASON_HEADER]: 'not-found',
-          [ROOT_HEADER]: root.toString(),
-        },
+        status: head.status,
+        headers: { 'content-type': 'text/plain; charset=utf-8', ...head.headers },
       })
     }
-    if ('redirect' in found) {
-      return new Response(null, {
-        status: 301,
-        headers: {
-          location: `an://${address.site}${found.redirect}${address.query}`,
-          [ROOT_HEADER]: root.toString(),
-        },
-      })
+    if ('redirect' in match) {
+      const location = `an://${address.site}${match.redirect}${address.query}`
+      return new Response(null, redirectReply(location, root.toString()))
     }
-    return await fileResponse(ctx, found.entry, 200, method, headers, path)
+    // Chunks of the file asked for come several to a stream, by ranged requests for its path.
+    const filePath = match.status === 200 ? path : undefined
+    return await fileResponse(ctx, match.file, match.status, method, headers, filePath)
   }
 
   return {

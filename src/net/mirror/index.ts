@@ -12,7 +12,7 @@
  * @module
  */
 export * from './constants.ts'
-export { answerStatus, askMirror, type MirrorStatus } from './mirror-status.ts'
+export { answerStatus, askMirror, type MirrorQuestion, type MirrorStatus } from './mirror-status.ts'
 export {
   findMirrors,
   type FindMirrorsOptions,

@@ -7,20 +7,23 @@
 import { CID } from 'multiformats/cid'
 import {
   InvalidPathError,
-  RangeNotSatisfiableError,
-  contentRange,
   decodeManifest,
-  lookupPath,
   normalizeRequestPath,
-  notFoundEntry,
-  parseRange,
   readVerified,
   type FileEntry,
   type Manifest,
 } from '../../core/content/index.ts'
+import {
+  ManifestCache,
+  ROOT_HEADER,
+  fileReply as fileHead,
+  matchPath,
+  notFoundReply,
+  redirectReply,
+  statusReply,
+  type ReplyHead,
+} from '../../core/http/index.ts'
 import type { RouteRequest, RouteResponseHeader } from './codec.ts'
-import { DEFAULT_MANIFEST_CACHE_SIZE, REASON_HEADER } from './constants.ts'
-import { etagOf, ifNoneMatchMatches } from './etag.ts'
 import type { HostedSite, RouteServerInit } from './server.ts'
 
 /** A block the manifest lists but the store does not hold. */
@@ -41,11 +44,12 @@ export function reply(
   reason?: string,
   headers: Record<string, string> = {},
 ): Reply {
-  return {
-    status,
-    headers: reason === undefined ? headers : { ...headers, [REASON_HEADER]: reason },
-    length: 0,
-  }
+  return withoutBody(statusReply(status, reason, headers))
+}
+
+/** The core's answer as a reply with no body. */
+function withoutBody(head: ReplyHead): Reply {
+  return { status: head.status, headers: head.headers, length: 0 }
 }
 
 /** Decides replies from a block store and the hosted sites; keeps the last manifests decoded. */
@@ -62,18 +66,14 @@ export function createAnswerer(
     'getBlock' | 'getManifest' | 'sites' | 'hostedBlock' | 'serveVisitedBlocks'
   >,
 ): Answerer {
-  const manifests = new Map<string, Manifest>()
+  const manifests = new ManifestCache()
   /** The blocks of each hosted root (the manifest and its chunks), by root. */
   const rootBlocks = new Map<string, Set<string>>()
 
   async function loadManifest(root: CID, signal: AbortSignal): Promise<Manifest | undefined> {
     const key = root.toString()
     const cached = manifests.get(key)
-    if (cached !== undefined) {
-      manifests.delete(key)
-      manifests.set(key, cached)
-      return cached
-    }
+    if (cached !== undefined) return cached
     let manifest: Manifest | undefined
     if (init.getManifest !== undefined) {
       manifest = await init.getManifest(root, { signal })
@@ -81,11 +81,7 @@ export function createAnswerer(
       const bytes = await init.getBlock(root, { signal })
       manifest = bytes === undefined ? undefined : await decodeManifest(bytes, root)
     }
-    if (manifest !== undefined) {
-      manifests.set(key, manifest)
-      if (manifests.size > DEFAULT_MANIFEST_CACHE_SIZE)
-        manifests.delete(manifests.keys().next().value as string)
-    }
+    if (manifest !== undefined) manifests.set(key, manifest)
     return manifest
   }
 
@@ -105,33 +101,20 @@ export function createAnswerer(
     status: 200 | 404,
     signal: AbortSignal,
   ): Promise<Reply> {
-    const headers: Record<string, string> = {
-      'content-type': entry.type,
-      'x-an-root': root.toString(),
-    }
-    let range: { start: number; end: number } | null = null
-    if (status === 200) {
-      const etag = await etagOf(entry)
-      headers.etag = etag
-      headers['accept-ranges'] = 'bytes'
-      if (ifNoneMatchMatches(request.headers?.['if-none-match'], etag)) {
-        return reply(304, undefined, { etag, 'x-an-root': headers['x-an-root'] })
-      }
-      try {
-        range = parseRange(request.headers?.range, entry.size)
-      } catch (error) {
-        if (!(error instanceof RangeNotSatisfiableError)) throw error
-        return reply(416, 'range-not-satisfiable', { 'content-range': `bytes */${entry.size}` })
-      }
-    }
-    const start = range?.start ?? 0
-    const end = range?.end ?? entry.size
-    headers['content-length'] = String(end - start)
-    if (range !== null) headers['content-range'] = contentRange(range, entry.size)
-    const result: Reply = { status: range === null ? status : 206, headers, length: 0 }
-    if (request.kind === 'head' || end === start) return result
-    result.length = end - start
-    result.body = readVerified(entry, getBlockOrThrow, { start, end, signal })
+    const head = await fileHead(
+      entry,
+      {
+        method: request.kind === 'head' ? 'HEAD' : 'GET',
+        ifNoneMatch: request.headers?.['if-none-match'],
+        range: request.headers?.range,
+      },
+      { status, root: root.toString() },
+    )
+    const result = withoutBody(head)
+    const { bytes } = head
+    if (bytes === undefined || bytes.end === bytes.start) return result
+    result.length = bytes.end - bytes.start
+    result.body = readVerified(entry, getBlockOrThrow, { ...bytes, signal })
     return result
   }
 
@@ -186,7 +169,7 @@ export function createAnswerer(
       if (site === undefined) {
         const other = hosted.find((s) => s.site === request.site)
         if (other !== undefined)
-          return reply(404, 'root-mismatch', { 'x-an-root': other.root.toString() })
+          return reply(404, 'root-mismatch', { [ROOT_HEADER]: other.root.toString() })
         return reply(404, 'not-hosted')
       }
     } else {
@@ -202,17 +185,10 @@ export function createAnswerer(
     }
     const manifest = await loadManifest(site.root, signal)
     if (manifest === undefined) return reply(503, 'manifest-unavailable')
-    const found = lookupPath(manifest, path)
-    if (found === null) {
-      const page = notFoundEntry(manifest)
-      if (page === null) return reply(404, 'not-found', { 'x-an-root': site.root.toString() })
-      const result = await fileReply(request, site.root, page.entry, 404, signal)
-      result.headers[REASON_HEADER] = 'not-found'
-      return result
-    }
-    if ('redirect' in found)
-      return reply(301, undefined, { location: found.redirect, 'x-an-root': site.root.toString() })
-    return fileReply(request, site.root, found.entry, 200, signal)
+    const match = matchPath(manifest, path)
+    if ('missing' in match) return withoutBody(notFoundReply(site.root.toString()))
+    if ('redirect' in match) return withoutBody(redirectReply(match.redirect, site.root.toString()))
+    return fileReply(request, site.root, match.file, match.status, signal)
   }
 
   return {

@@ -91,11 +91,8 @@ export const DEFAULT_FETCH_CONCURRENCY = 16
  */
 export const DEFAULT_SEGMENT_CHUNKS = 8
 
-/** Manifests a server keeps decoded, most recently used first. */
-export const DEFAULT_MANIFEST_CACHE_SIZE = 16
-
 /** Longest value of a request header, in characters. See "Request". */
 export const MAX_HEADER_VALUE_LENGTH = 1024
 
-/** Response header carrying a stable reason string with an error status. See "Status codes". */
-export const REASON_HEADER = 'x-an-reason'
+// The `x-an-*` header names and the manifest cache size are the core's HTTP vocabulary.
+export { DEFAULT_MANIFEST_CACHE_SIZE, REASON_HEADER } from '../../core/http/index.ts'

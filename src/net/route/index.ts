@@ -37,7 +37,7 @@ export {
   type RouteRequestHeaders,
   type RouteResponseHeader,
 } from './codec.ts'
-export { etagOf, ifNoneMatchMatches } from './etag.ts'
+export { etagOf, ifNoneMatchMatches } from '../../core/http/index.ts'
 export {
   createRouteServer,
   type HostedSite,

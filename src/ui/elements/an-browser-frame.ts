@@ -7,8 +7,8 @@
  */
 import { LitElement, css, html, nothing } from 'lit'
 import { createRef, ref } from 'lit/directives/ref.js'
-import type { SiteDocumentDetail } from '../../bridge/bridge-host.ts'
-import { ServiceWorkerUnsupportedError } from '../../bridge/errors.ts'
+import type { SiteDocumentDetail } from '../../origins/shell/bridge-host.ts'
+import { ServiceWorkerUnsupportedError } from '../../origins/shared/errors.ts'
 import { parseAddress } from '../../core/names/index.ts'
 import { errorText } from '../error-text.ts'
 import { FrameHistory } from '../frame-history.ts'

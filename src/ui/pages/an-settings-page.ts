@@ -5,14 +5,15 @@
  */
 import { Task } from '@lit/task'
 import { LitElement, css, html, nothing } from 'lit'
-import { clearSiteOrigins } from '../../bridge/clear-site-origins.ts'
-import { RESET_PATH } from '../../bridge/constants.ts'
+import { clearSiteOrigins } from '../../origins/shell/clear-site-origins.ts'
+import { RESET_PATH } from '../../origins/shared/constants.ts'
+import { viewerAddressUrl } from '../../origins/shared/site-origin.ts'
 import type { RelayInfo } from '../../net/node/index.ts'
 import { relayManagerOf } from '../../net/node/relay-manager.ts'
 import { deleteAlternetStorage, type AlternetStorage } from '../../storage/index.ts'
 import { formatBytes } from '../format.ts'
 import type { AlternetSession } from '../session/alternet-session.ts'
-import { fingerprint } from '../../storage/fingerprint.ts'
+import { fingerprint } from '../../core/crypto/fingerprint.ts'
 import { RELAYS_KEY, REVOKER_RELAYS_KEY, saveRevokerRelays } from '../session/relay-settings.ts'
 import { SessionController } from '../session/session-controller.ts'
 import { sharedStyles } from '../styles.ts'
@@ -23,7 +24,7 @@ export const PROTOCOL_SCHEME = 'web+an'
 
 /** The handler URL: the viewer, with the whole link percent-encoded in place of `%s`. */
 export function protocolHandlerUrl(origin: string = location.origin): string {
-  return `${origin}/#/view/%s`
+  return viewerAddressUrl(origin, '%s')
 }
 
 /** Every site whose origin this browser may have kept something on: visited, resolved, pinned, hosted or own. */

@@ -8,9 +8,12 @@
  * Event: `change`, whenever anything here changed.
  * @module
  */
-import { createBridgeHost, type AnFetch, type BridgeHost } from '../../bridge/bridge-host.ts'
-import { NodeUnavailableError } from '../../bridge/errors.ts'
-import { registerAppServiceWorker, type AppServiceWorker } from '../../bridge/sw-registration.ts'
+import { createBridgeHost, type AnFetch, type BridgeHost } from '../../origins/shell/bridge-host.ts'
+import { NodeUnavailableError } from '../../origins/shared/errors.ts'
+import {
+  registerAppServiceWorker,
+  type AppServiceWorker,
+} from '../../origins/shell/sw-registration.ts'
 import { createAlternetPeer, type BrowserPeer, type PeerStatus } from '../../net/index.ts'
 import type { OwnerKey } from '../../storage/index.ts'
 import { hasCapability, missingCapabilities, type Capability } from '../capabilities.ts'

@@ -9,7 +9,7 @@
  */
 // The relay serves this page under the app's CSP: the app's Trusted Types policy lets the
 // hashing worker start, as in the app.
-import '../../../src/bridge/trusted-types.ts'
+import '../../../src/origins/shell/trusted-types.ts'
 import { multiaddr } from '@multiformats/multiaddr'
 import { peerIdFromMultihash, peerIdFromString } from '@libp2p/peer-id'
 import * as Digest from 'multiformats/hashes/digest'

@@ -9,7 +9,7 @@ import {
   tempDir,
   type RelayProcess,
 } from '../../relay/support/relay-process.ts'
-import { siteOrigin } from '../../../src/bridge/site-origin.ts'
+import { siteOrigin } from '../../../src/origins/shared/site-origin.ts'
 
 /** A relay serving the app. */
 export interface AppRelay {

@@ -16,7 +16,7 @@ import {
   MAX_MIRROR_STATUS_BYTES,
   MIRROR_PROTOCOL,
   MIRROR_STATUS_TIMEOUT_MS,
-} from '../../../src/net/mirror/constants.ts'
+} from '@alternet/net/mirror'
 import { createClient } from './client.ts'
 
 /** How often the count of questions sent is printed. */

@@ -8,16 +8,16 @@
  * @module
  */
 // First: the app's Trusted Types policy, as in src/ui/main.ts.
-import '../../../../src/bridge/trusted-types.ts'
+import '../../../../src/origins/shell/trusted-types.ts'
 import { parseAddress } from '../../../../src/core/names/index.ts'
 import {
   createBridgeHost,
   type BridgeHost,
   type SiteDocumentDetail,
-} from '../../../../src/bridge/bridge-host.ts'
-import { NodeUnavailableError } from '../../../../src/bridge/errors.ts'
-import type { StreamMode } from '../../../../src/bridge/port-stream.ts'
-import { registerAppServiceWorker } from '../../../../src/bridge/sw-registration.ts'
+} from '../../../../src/origins/shell/bridge-host.ts'
+import { NodeUnavailableError } from '../../../../src/origins/shared/errors.ts'
+import type { StreamMode } from '../../../../src/origins/shared/port-stream.ts'
+import { registerAppServiceWorker } from '../../../../src/origins/shell/sw-registration.ts'
 import { createAlternetPeer, type BrowserPeer } from '../../../../src/net/index.ts'
 import { DEFAULT_MEDIA_SIZE, DEMO_CSS, mediaByte } from './demo-site.ts'
 

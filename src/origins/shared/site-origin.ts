@@ -4,7 +4,7 @@
  * workers alike. See docs/ORIGINS.md.
  * @module
  */
-import { fromOriginLabel, parseAddress, toOriginLabel } from '../core/names/index.ts'
+import { fromOriginLabel, parseAddress, toOriginLabel } from '../../core/names/index.ts'
 import { MAX_REQUEST_PATH_LENGTH, RESERVED_PREFIX, VIEW_ROUTE } from './constants.ts'
 
 /** A request path the shell refuses to fetch for a bridge. */
@@ -61,11 +61,21 @@ export function addressOfSiteUrl(url: string): string {
 }
 
 /**
- * The shell's viewer for a site path: where a top-level navigation to a site origin is sent.
- * The relay's 302 for a first visit builds the same URL.
+ * The shell's viewer URL for an address as it stands after the route: an `an://` URL, or `%s`
+ * in the `web+an` protocol handler's template (the browser puts the whole link there,
+ * percent-encoded). Every viewer URL is built here, through this or `viewerUrl`.
+ * @example viewerAddressUrl('http://an.localhost:8780', 'an://mysite:code/a') // 'http://an.localhost:8780/#/view/an://mysite:code/a'
+ */
+export function viewerAddressUrl(appOrigin: string, address: string): string {
+  return `${appOrigin}/${VIEW_ROUTE}${address}`
+}
+
+/**
+ * The shell's viewer for a site path: where a top-level navigation to a site origin is sent,
+ * by the site's service worker and by the relay's 302 for a first visit alike.
  */
 export function viewerUrl(appOrigin: string, site: string, pathAndQuery: string): string {
-  return `${appOrigin}/${VIEW_ROUTE}an://${site}${pathAndQuery}`
+  return viewerAddressUrl(appOrigin, `an://${site}${pathAndQuery}`)
 }
 
 /**

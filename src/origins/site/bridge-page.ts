@@ -6,9 +6,9 @@
  * See docs/ORIGINS.md, "Message protocol".
  * @module
  */
-import { BRIDGE_PROTOCOL_VERSION, SITE_SW_PATH } from './constants.ts'
-import { BridgeNotConnectedError } from './errors.ts'
-import { sendResponseError } from './port-stream.ts'
+import { BRIDGE_PROTOCOL_VERSION, SITE_SW_PATH } from '../shared/constants.ts'
+import { BridgeNotConnectedError } from '../shared/errors.ts'
+import { sendResponseError } from '../shared/port-stream.ts'
 import {
   isMessage,
   type BridgeConnect,
@@ -16,8 +16,8 @@ import {
   type DocumentServed,
   type SiteRequest,
   type SwRequest,
-} from './protocol.ts'
-import { appOriginOf, siteOfOrigin } from './site-origin.ts'
+} from '../shared/protocol.ts'
+import { appOriginOf, siteOfOrigin } from '../shared/site-origin.ts'
 
 const site = siteOfOrigin(location.origin)
 const appOrigin = appOriginOf(location.origin)

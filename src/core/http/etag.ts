@@ -4,8 +4,8 @@
  * @module
  */
 import { base32 } from 'multiformats/bases/base32'
-import { sha256Digest } from '../../core/crypto/sha256.ts'
-import type { FileEntry } from '../../core/content/index.ts'
+import { sha256Digest } from '../crypto/sha256.ts'
+import type { FileEntry } from '../content/index.ts'
 
 const cache = new WeakMap<FileEntry, string>()
 

@@ -5,8 +5,13 @@
  * @module
  */
 import { base32 } from 'multiformats/bases/base32'
-import { sha256Digest } from '../core/crypto/sha256.ts'
-import { FINGERPRINT_GROUP, FINGERPRINT_LENGTH } from './constants.ts'
+import { sha256Digest } from './sha256.ts'
+
+/** Characters of a key fingerprint, before grouping (5 bits each: 100 bits). */
+export const FINGERPRINT_LENGTH = 20
+
+/** Characters per group of a fingerprint (`abcd-efgh-...`). */
+export const FINGERPRINT_GROUP = 4
 
 /** The fingerprint of a public key (any length; an Ed25519 key is 32 bytes). */
 export async function fingerprint(publicKey: Uint8Array): Promise<string> {

@@ -6,19 +6,14 @@
  * holder's site stored on that origin.
  * @module
  */
-import { rootSiteName } from '../core/names/index.ts'
-import type { AlternetStorage } from '../storage/index.ts'
-import { siteOrigin } from './site-origin.ts'
-
-/**
- * The page on every site origin that wipes what the browser keeps there (offline copies, the
- * site's service worker, its own storage); the relay serves it only to the app. Same path as
- * `SITE_CLEAR_PATH` in relay-node/src/site-origins.ts; docs/ORIGINS.md, "Clearing".
- */
-export const SITE_CLEAR_PATH = '/__an/clear'
-
-/** What the clear page posts to the app once its origin is wiped. */
-export const SITE_CLEARED_MESSAGE = 'an-site-cleared'
+import { rootSiteName } from '../../core/names/index.ts'
+import type { AlternetStorage } from '../../storage/index.ts'
+import {
+  BRIDGE_PROTOCOL_VERSION,
+  SITE_CLEAR_PATH,
+  SITE_CLEARED_MESSAGE,
+} from '../shared/constants.ts'
+import { siteOrigin } from '../shared/site-origin.ts'
 
 /** Time one site origin's clear page has to say it is done, in ms. */
 export const SITE_CLEAR_TIMEOUT = 20_000
@@ -47,7 +42,7 @@ function clearSiteOrigin(site: string, appOrigin: string): Promise<boolean> {
       if (
         event.origin === origin &&
         event.source === frame.contentWindow &&
-        data?.v === 1 &&
+        data?.v === BRIDGE_PROTOCOL_VERSION &&
         data.type === SITE_CLEARED_MESSAGE
       )
         done(true)

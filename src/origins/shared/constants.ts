@@ -1,5 +1,6 @@
 /**
- * Names, paths and limits shared by the shell, the bridge page and the service workers.
+ * Names, paths and limits shared by the shell, the site-origin pages, the service workers and
+ * the relay (which imports them as `@alternet/origins/shared`): every `/__an/` path is here.
  * See docs/ORIGINS.md.
  * @module
  */
@@ -22,17 +23,27 @@ export const APP_SW_PATH = '/sw.js'
 /** The escape hatch: unregisters every service worker of its origin and deletes its caches. */
 export const RESET_PATH = '/__an/reset.html'
 
+/**
+ * The page on every site origin that wipes what the browser keeps there (offline copies, the
+ * site's service worker, its own storage); the relay serves it only to the app, with
+ * `Clear-Site-Data`. See docs/ORIGINS.md, "Clearing".
+ */
+export const SITE_CLEAR_PATH = '/__an/clear'
+
+/**
+ * The built file behind `SITE_CLEAR_PATH` (`public/__an/clear.html` with
+ * `src/origins/site/clear-page.ts`); the relay never serves it under its own name.
+ */
+export const SITE_CLEAR_FILE = '/__an/clear.html'
+
+/** What the clear page posts to the app (its parent) once its origin is wiped. */
+export const SITE_CLEARED_MESSAGE = 'an-site-cleared'
+
 /** The shell's viewer route: `<app origin>/#/view/an://<site><path><query>` (the relay's 302 uses it too). */
 export const VIEW_ROUTE = '#/view/'
 
-/** Response header the site service worker adds to an offline copy: when the copy was made (ISO 8601). */
-export const OFFLINE_COPY_HEADER = 'x-an-offline-copy'
-
-/** Response header naming the typed error behind an error response (set by the peer's fetch). */
-export const ERROR_HEADER = 'x-an-error'
-
-/** Response header carrying the stable reason of an error, when there is one. */
-export const REASON_HEADER = 'x-an-reason'
+// The `x-an-*` header names are the core's HTTP vocabulary.
+export { ERROR_HEADER, OFFLINE_COPY_HEADER, REASON_HEADER } from '../../core/http/index.ts'
 
 /** Request headers a site's request may carry to the node; all others are dropped. */
 export const FORWARDED_REQUEST_HEADERS = ['range', 'if-none-match', 'accept'] as const

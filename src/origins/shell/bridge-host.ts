@@ -13,7 +13,7 @@
  * ```
  * @module
  */
-import { parseAddress } from '../core/names/index.ts'
+import { parseAddress } from '../../core/names/index.ts'
 import {
   BRIDGE_PATH,
   BRIDGE_PROTOCOL_VERSION,
@@ -22,17 +22,17 @@ import {
   ERROR_HEADER,
   FORWARDED_REQUEST_HEADERS,
   MAX_REQUEST_PATH_LENGTH,
-} from './constants.ts'
-import { BridgeTimeoutError } from './errors.ts'
-import { sendResponse, sendResponseError, type StreamMode } from './port-stream.ts'
+} from '../shared/constants.ts'
+import { BridgeTimeoutError } from '../shared/errors.ts'
+import { sendResponse, sendResponseError, type StreamMode } from '../shared/port-stream.ts'
 import {
   isMessage,
   type BridgeConnect,
   type BridgeReady,
   type DocumentServed,
   type SiteRequest,
-} from './protocol.ts'
-import { requestAnUrl, siteOrigin, siteUrl } from './site-origin.ts'
+} from '../shared/protocol.ts'
+import { requestAnUrl, siteOrigin, siteUrl } from '../shared/site-origin.ts'
 
 /** What the node's fetch is given: GET or HEAD, with Range / If-None-Match / Accept at most. */
 export interface BridgeFetchInit {

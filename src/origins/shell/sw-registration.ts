@@ -16,8 +16,8 @@
  * @module
  */
 import { Workbox } from 'workbox-window'
-import { APP_VERSION } from './build-info.ts'
-import { APP_SW_PATH } from './constants.ts'
+import { APP_VERSION } from '../shared/build-info.ts'
+import { APP_SW_PATH } from '../shared/constants.ts'
 
 /** What the app-shell service worker says about itself. */
 export interface ShellWorkerInfo {

@@ -1,0 +1,154 @@
+/**
+ * Names to records for the gateway: the relay's own store first (it holds the records put to
+ * it, the sites it mirrors among them), else a DHT look-up. Every candidate is validated at
+ * the relay's trust settings and the best is chosen as every peer chooses; CNAMEs are followed.
+ * A record is kept for its TTL, at most `GATEWAY_MAX_AGE_S`; revoked names and blocked roots
+ * are refused, checked at every request.
+ * @module
+ */
+import {
+  decodeRevocation,
+  decodeRecord,
+  dhtKey,
+  selectRecord,
+  type SignedRecord,
+} from '@alternet/core/records'
+import { CnameLoopError, NameNotFoundError, NameRevokedError } from '@alternet/net/naming/errors'
+import { MAX_CNAME_DEPTH } from '@alternet/net/naming/constants'
+import { LookupTimeoutError } from '@alternet/net/naming/errors'
+import { NoContentError } from '@alternet/net/fetch/errors'
+import type { Permissions } from '../permissions.ts'
+import type { RecordPolicy } from '../record-store.ts'
+import type { RootRecordSource } from '../record-policy.ts'
+import {
+  GATEWAY_LOOKUP_TIMEOUT_MS,
+  GATEWAY_MAX_AGE_S,
+  GATEWAY_RECORD_CACHE_SIZE,
+} from './constants.ts'
+import { ContentBlockedError } from './errors.ts'
+
+/** What the resolver works with. */
+export interface SiteResolverInit {
+  /** The relay's store and the DHT (the same source root-record look-ups use). */
+  records: RootRecordSource
+  policy: Pick<RecordPolicy, 'isServable'>
+  permissions: Pick<Permissions, 'registrars' | 'isRevokedName' | 'isBlockedRoot' | 'revocationFor'>
+  now?: () => number
+}
+
+/** A resolved site: the record that answers for it, with content. */
+export interface GatewaySite {
+  /** The canonical name asked for. */
+  site: string
+  /** The final record (after CNAMEs); its `content` is set. */
+  record: SignedRecord
+  /** Seconds a response may be cached: the record's TTL, at most `GATEWAY_MAX_AGE_S`. */
+  maxAge: number
+}
+
+/** Resolves names for the gateway. */
+export class SiteResolver {
+  private readonly init: SiteResolverInit
+  private readonly now: () => number
+  private readonly cache = new Map<string, { record: SignedRecord; until: number }>()
+  private readonly inFlight = new Map<string, Promise<SignedRecord>>()
+
+  constructor(init: SiteResolverInit) {
+    this.init = init
+    this.now = init.now ?? Date.now
+  }
+
+  /**
+   * The record of `site` with content, following CNAMEs. Throws `NameNotFoundError`,
+   * `NameRevokedError`, `CnameLoopError`, `LookupTimeoutError`, `ContentBlockedError`.
+   */
+  async resolve(site: string, signal?: AbortSignal): Promise<GatewaySite> {
+    const chain: string[] = [site]
+    let record = await this.one(site, signal)
+    while (record.body.type === 'CNAME') {
+      const target = record.body.target ?? ''
+      if (chain.includes(target) || chain.length > MAX_CNAME_DEPTH)
+        throw new CnameLoopError([...chain, target])
+      chain.push(target)
+      record = await this.one(target, signal)
+    }
+    const root = record.body.content
+    if (root === undefined)
+      throw new NoContentError(`The record of "${site}" points to no content.`)
+    if (this.init.permissions.isBlockedRoot(root))
+      throw new ContentBlockedError(`This relay does not serve the content of "${site}".`)
+    const maxAge = Math.max(0, Math.min(record.body.ttl, GATEWAY_MAX_AGE_S))
+    return { site, record, maxAge }
+  }
+
+  private async one(site: string, signal?: AbortSignal): Promise<SignedRecord> {
+    this.refuseRevoked(site)
+    const cached = this.cache.get(site)
+    if (
+      cached !== undefined &&
+      cached.until > this.now() &&
+      cached.record.body.expires > this.now()
+    ) {
+      this.cache.delete(site)
+      this.cache.set(site, cached)
+      return cached.record
+    }
+    let pending = this.inFlight.get(site)
+    if (pending === undefined) {
+      pending = this.lookUp(site, signal).finally(() => this.inFlight.delete(site))
+      this.inFlight.set(site, pending)
+    }
+    const record = await pending
+    this.refuseRevoked(site)
+    return record
+  }
+
+  private refuseRevoked(site: string): void {
+    if (!this.init.permissions.isRevokedName(site)) return
+    const bytes = this.init.permissions.revocationFor(site)
+    let revoked = site
+    let issued = 0
+    if (bytes !== undefined) {
+      try {
+        const body = decodeRevocation(bytes).body
+        revoked = body.name
+        issued = body.issued
+      } catch {
+        // Held as revoked all the same.
+      }
+    }
+    throw new NameRevokedError(site, revoked, issued)
+  }
+
+  private async lookUp(site: string, signal?: AbortSignal): Promise<SignedRecord> {
+    const key = await dhtKey(site)
+    const valid = async (values: Uint8Array[]): Promise<Uint8Array[]> => {
+      const ok = await Promise.all(values.map((v) => this.init.policy.isServable(key, v)))
+      return values.filter((_, i) => ok[i])
+    }
+    const local = await this.init.records.local(key)
+    let candidates = local === undefined ? [] : await valid([local])
+    if (candidates.length === 0) {
+      const timeout = AbortSignal.timeout(GATEWAY_LOOKUP_TIMEOUT_MS)
+      const lookup = signal === undefined ? timeout : AbortSignal.any([signal, timeout])
+      const found = await this.init.records.network(key, lookup)
+      signal?.throwIfAborted()
+      candidates = await valid(found)
+      if (candidates.length === 0 && timeout.aborted)
+        throw new LookupTimeoutError(
+          `Looking "${site}" up took longer than ${GATEWAY_LOOKUP_TIMEOUT_MS} ms.`,
+        )
+    }
+    if (candidates.length === 0) throw new NameNotFoundError(site)
+    const best =
+      candidates[
+        selectRecord(candidates, { key, trustedRegistrars: this.init.permissions.registrars })
+      ]
+    const record = decodeRecord(best)
+    const ttl = Math.min(record.body.ttl, GATEWAY_MAX_AGE_S) * 1000
+    this.cache.set(site, { record, until: this.now() + ttl })
+    if (this.cache.size > GATEWAY_RECORD_CACHE_SIZE)
+      this.cache.delete(this.cache.keys().next().value as string)
+    return record
+  }
+}
