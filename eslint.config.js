@@ -28,6 +28,26 @@ const RELAY_FORBIDDEN = [
   },
 ]
 
+/**
+ * The app shell talks to the peer through its door, src/net/index.ts: no part of the peer
+ * (naming, relays, node, storage) and no network or storage package. The core (pure) and the
+ * shell's side of site origins (src/origins) stay open to it.
+ */
+const UI_FORBIDDEN = [
+  {
+    group: ['**/net/*', '!**/net/index.ts'],
+    message: 'src/ui uses the peer through src/net/index.ts only: ask the peer for the action.',
+  },
+  {
+    group: ['**/storage/*', '**/storage'],
+    message: 'src/ui reaches the store through the peer (src/net/index.ts).',
+  },
+  {
+    group: ['libp2p', '@libp2p/*', '@chainsafe/*', 'idb-keyval', 'idb'],
+    message: 'src/ui uses no network or storage package: the peer does.',
+  },
+]
+
 /** Node built-ins by their bare names (patterns would also match our own folders, e.g. ./crypto). */
 const NODE_BUILTINS = [
   'fs',
@@ -86,6 +106,12 @@ export default tseslint.config(
     files: ['relay-node/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: RELAY_FORBIDDEN }],
+    },
+  },
+  {
+    files: ['src/ui/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: UI_FORBIDDEN }],
     },
   },
 )

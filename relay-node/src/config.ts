@@ -19,7 +19,7 @@ import { API_OPTIONS, type ApiSettings } from './api/api-settings.ts'
 import { DNS_OPTIONS, type DnsSettings } from './dns/dns-settings.ts'
 import { parseDnsAnswers, parseHostPort } from './dns/dns-options.ts'
 
-/** How kad-dht filters the addresses of peers it learns: see DESIGN.md, "kad-dht on loopback". */
+/** How kad-dht filters the addresses of peers it learns: see docs/ARCHITECTURE.md, "kad-dht on loopback". */
 export type PeerInfoMapperMode = 'auto' | 'passthrough' | 'public'
 /** What a full store does with a new entry. */
 export type EvictionPolicy = 'heaviest' | 'oldest' | 'refuse'

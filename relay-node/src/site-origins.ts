@@ -1,5 +1,5 @@
 /**
- * Serving the built app and the site origins (DESIGN.md, "Origins"): the app on the app host
+ * Serving the built app and the site origins (docs/ORIGINS.md): the app on the app host
  * (`--public-host`), and on every `<label>.<app host>` only the site-origin files, those in
  * `<app dir>/__an/` (bridge page, service worker). A top-level navigation to any other path of a
  * site origin (a shared link, a bookmark) is sent to the app's viewer for that `an://` address.

@@ -22,7 +22,6 @@ export {
   createAlternetPeer,
   startPeer,
   type AlternetPeerInit,
-  type BrowserPeer,
   type PeerNaming,
   type PeerParts,
   type PeerRelays,
@@ -79,5 +78,32 @@ export {
   OwnerKeyChangedError,
   PublishRefusedError,
 } from './naming/errors.ts'
-export type { NamingService } from './naming/index.ts'
-export type { AlternetLibp2p, DevSettings, RelayStatus } from './node/index.ts'
+export type { BrowserPeer, BrowserPeerParts, ClearedVisits } from './browser-peer.ts'
+export type { CurrentContent } from './hosting/current-content.ts'
+export type { Availability } from './naming/name-availability.ts'
+export type { NamingService, ResolvedName, ResolveOptions } from './naming/index.ts'
+export type {
+  AlternetLibp2p,
+  DevSettings,
+  RelayInfo,
+  RelayStatus,
+  RevokerTrust,
+} from './node/index.ts'
+// What the app shows of the store (the peer's methods hand these out).
+export {
+  KEY_FILE_MEDIA_TYPE,
+  deleteAlternetStorage,
+  fingerprint,
+  type KeyFileInfo,
+  type KeepAlive,
+  type OwnerKey,
+  type PublishedSite,
+  type StorageUsage,
+} from '../storage/index.ts'
+// Where a site can be served from, and how long it stays up without this device.
+export {
+  DEFAULT_KEEP_ALIVE_HORIZON_MS,
+  KEEP_ALIVE_HORIZONS_MS,
+  type SiteSource,
+  type SiteSources,
+} from './mirror/index.ts'

@@ -20,14 +20,22 @@ import {
   type HostedSite,
   type PublishedSites,
 } from '../storage/index.ts'
-import type { NamingService } from './naming/index.ts'
+import type { BrowserPeer } from './browser-peer.ts'
 import type { CID } from 'multiformats/cid'
 import {
+  DEFAULT_KEEP_ALIVE_HORIZON_MS,
   DEFAULT_MIRROR_WAIT_MS,
+  findMirrors,
+  keepSiteAlive,
+  pushToRelays,
+  siteSources,
+  type SiteSources,
   waitForMirrors,
+  type KeepSiteAliveContext,
+  type KnownRelay,
   type WaitForMirrorsOptions,
 } from './mirror/index.ts'
-import type { AlternetLibp2p, DevSettings } from './node/index.ts'
+import type { DevSettings, RelayInfo } from './node/index.ts'
 import {
   createSiteFetcher,
   type AnRequestInit,
@@ -60,12 +68,14 @@ export interface PeerNaming {
   ): Promise<{ record: SignedRecord; accepted: number }>
   resolve(site: string, options?: { signal?: AbortSignal; fresh?: boolean }): Promise<ResolvedSite>
   startRepublishing?(): void
+  /** Signs fields with the owner key (records pre-signed for the mirrors). */
+  sign?(fields: RecordFields): Promise<SignedRecord>
   stop?(): void | Promise<void>
 }
 
 /** The relay manager as the peer uses it (`createBrowserNode` gives one). */
 export interface PeerRelays extends EventTarget {
-  status(): { relays: unknown[]; peers: number; reachable: boolean; addresses: string[] }
+  status(): { relays: RelayInfo[]; peers: number; reachable: boolean; addresses: string[] }
   waitFor?(
     test: (status: { reachable: boolean; addresses: string[] }) => boolean,
     options?: { signal?: AbortSignal },
@@ -81,7 +91,7 @@ export interface PeerRelays extends EventTarget {
 export interface PeerStorage {
   blocks: ContentStore
   sites: Pick<PublishedSites, 'getPublishedSite' | 'putPublishedSite'> &
-    Partial<Pick<PublishedSites, 'setHosted'>>
+    Partial<Pick<PublishedSites, 'setHosted' | 'setKeepAlive'>>
   close?(): void
 }
 
@@ -96,7 +106,7 @@ export interface SlowPath {
 export interface PeerStatus {
   peerId: string
   /** The relays and their reservations (empty without a relay manager). */
-  relays: unknown[]
+  relays: RelayInfo[]
   /** Peers with an open connection. */
   peers: number
   /** Whether other peers can reach this node. */
@@ -132,6 +142,8 @@ export interface PeerParts<L extends Libp2p, S extends PeerStorage, N extends Pe
    * @default DEFAULT_MIRROR_WAIT_MS
    */
   mirrorWait?: number
+  /** Spacing and lifetime of records pre-signed for the mirrors (short ones in tests). @default a day, 48 h */
+  keepAlive?: Pick<KeepSiteAliveContext, 'spacing' | 'lifetime'>
 }
 
 /** A running Alternet peer. */
@@ -148,9 +160,12 @@ export class AlternetPeer<
   private readonly host: SiteHost
   private readonly hostEntry: (libp2p: L) => RecordHost
   private readonly mirrorWait: number
+  private readonly keepAliveSettings: PeerParts<L, S, N>['keepAlive']
   private readonly fetcher: SiteFetcher
   private readonly slow = new Map<string, SlowPath>()
   private readonly cleanups: (() => void)[] = []
+  /** When each host or mirror last answered, for "last seen". */
+  private readonly seen = new Map<string, number>()
   private stopped = false
 
   /** Use `startPeer` or `createAlternetPeer`. */
@@ -163,6 +178,7 @@ export class AlternetPeer<
     this.peerId = parts.libp2p.peerId
     this.hostEntry = parts.hostEntry ?? hostEntry
     this.mirrorWait = parts.mirrorWait ?? DEFAULT_MIRROR_WAIT_MS
+    this.keepAliveSettings = parts.keepAlive
     this.host = createSiteHost({ ...parts.host, store: parts.storage.blocks })
     this.fetcher = createSiteFetcher({
       ...parts.fetch,
@@ -192,7 +208,35 @@ export class AlternetPeer<
       relays.addEventListener('status', onChange)
       this.cleanups.push(() => relays.removeEventListener('status', onChange))
     }
+    const naming = this.naming as Partial<EventTarget>
+    if (naming.addEventListener !== undefined && naming.removeEventListener !== undefined) {
+      const onRepublished = (event: Event): void => {
+        const { site, record } = (event as CustomEvent<{ site: string; record: SignedRecord }>)
+          .detail
+        void this.keepAliveAgain(site, record).catch(() => undefined)
+      }
+      naming.addEventListener('republished', onRepublished)
+      this.cleanups.push(() => naming.removeEventListener!('republished', onRepublished))
+    }
     if (republish) this.naming.startRepublishing?.()
+  }
+
+  /**
+   * After a republish (its `seq` above every pre-signed record, which the mirrors then drop),
+   * hands the mirrors that hold the site fresh pre-signed records up to the horizon chosen.
+   */
+  private async keepAliveAgain(site: string, record: SignedRecord): Promise<void> {
+    const content = record.body.content
+    if (content === undefined || this.mirrorWait <= 0) return
+    const stored = await this.storage.sites.getPublishedSite(site)
+    const mirrors = await findMirrors(this.libp2p, site, content)
+    if (mirrors.length === 0) return
+    await keepSiteAlive(
+      this.keepAliveContext(),
+      record,
+      mirrors.map((m) => m.peer.toString()),
+      stored?.keepAlive?.horizon ?? DEFAULT_KEEP_ALIVE_HORIZON_MS,
+    )
   }
 
   /** Resolves a site name to its record (the naming service's `resolve`). */
@@ -222,6 +266,29 @@ export class AlternetPeer<
           ? {
               mirrors: (site: string, root: CID, options: Omit<WaitForMirrorsOptions, 'timeout'>) =>
                 waitForMirrors(this.libp2p, site, root, { ...options, timeout: this.mirrorWait }),
+              upload: (
+                record: SignedRecord,
+                options: { signal?: AbortSignal; onProgress(bytes: number): void },
+              ) =>
+                pushToRelays(
+                  this.libp2p,
+                  record,
+                  (cid) => this.storage.blocks.getBlock(cid),
+                  options,
+                ),
+              keepAlive: (
+                record: SignedRecord,
+                mirrors: readonly string[],
+                horizon: number | undefined,
+                signal?: AbortSignal,
+              ) =>
+                keepSiteAlive(
+                  this.keepAliveContext(),
+                  record,
+                  mirrors,
+                  horizon ?? DEFAULT_KEEP_ALIVE_HORIZON_MS,
+                  signal,
+                ),
             }
           : {}),
       },
@@ -252,6 +319,24 @@ export class AlternetPeer<
         sites: this.storage.sites,
       },
       site,
+      options,
+    )
+  }
+
+  /**
+   * Who can serve `site` now: the mirrors holding its current content and its hosts (each
+   * tried, bounded), named for a person, with when each was last seen. Resolves the name first
+   * (the resolver's errors).
+   */
+  async siteSources(site: string, options: { signal?: AbortSignal } = {}): Promise<SiteSources> {
+    const { record } = await this.naming.resolve(site, options)
+    return siteSources(
+      {
+        libp2p: this.libp2p,
+        relays: () => (this.relays?.status().relays ?? []) as KnownRelay[],
+        seen: this.seen,
+      },
+      record,
       options,
     )
   }
@@ -310,6 +395,19 @@ export class AlternetPeer<
     await this.libp2p.stop()
   }
 
+  /** What `keepSiteAlive` works with: this node, the owner key, the store, the relays' names. */
+  private keepAliveContext(): KeepSiteAliveContext {
+    const sign = this.naming.sign?.bind(this.naming)
+    return {
+      ...this.keepAliveSettings,
+      libp2p: this.libp2p,
+      ...(sign === undefined ? {} : { sign }),
+      sites: this.storage.sites,
+      relays: () => (this.relays?.status().relays ?? []) as KnownRelay[],
+      now: () => Date.now(),
+    }
+  }
+
   private emitStatus(): void {
     if (this.stopped) return
     this.dispatchEvent(new CustomEvent('status', { detail: this.status() }))
@@ -366,8 +464,8 @@ export interface AlternetPeerInit {
   signal?: AbortSignal
 }
 
-/** The peer of a browser page. */
-export type BrowserPeer = AlternetPeer<AlternetLibp2p, AlternetStorage, NamingService>
+/** The peer of a browser page (`browser-peer.ts`). */
+export type { BrowserPeer }
 
 /**
  * Starts the browser peer: its keys from IndexedDB, the libp2p node connected to `relays`, the
@@ -382,10 +480,12 @@ export type BrowserPeer = AlternetPeer<AlternetLibp2p, AlternetStorage, NamingSe
  */
 export async function createAlternetPeer(init: AlternetPeerInit): Promise<BrowserPeer> {
   // Loaded here so that the runtime-neutral part of this module imports no browser transport.
-  const [{ createBrowserNode }, { createNamingService, selfHostEntry }] = await Promise.all([
-    import('./node/index.ts'),
-    import('./naming/index.ts'),
-  ])
+  const [{ createBrowserNode }, { createNamingService, selfHostEntry }, { BrowserPeer: Peer }] =
+    await Promise.all([
+      import('./node/index.ts'),
+      import('./naming/index.ts'),
+      import('./browser-peer.ts'),
+    ])
   const storage = init.storage ?? openAlternetStorage({ name: init.storageName })
   const trustedRegistrars = init.trustedRegistrars ?? []
   const { libp2p, relays } = await createBrowserNode({
@@ -399,7 +499,7 @@ export async function createAlternetPeer(init: AlternetPeerInit): Promise<Browse
   try {
     // The relays answer revocation look-ups and tell which registrars and revokers they trust.
     const naming = createNamingService({ libp2p, storage, trustedRegistrars, relays })
-    return await startPeer({
+    const peer = new Peer({
       libp2p,
       storage,
       naming,
@@ -407,7 +507,10 @@ export async function createAlternetPeer(init: AlternetPeerInit): Promise<Browse
       host: init.host,
       fetch: init.fetch,
       hostEntry: selfHostEntry,
+      ownsStorage: init.storage === undefined,
     })
+    await peer.start()
+    return peer
   } catch (error) {
     relays.stop()
     await libp2p.stop()

@@ -33,7 +33,12 @@ export type {
 } from './identity.ts'
 export type { RecordCache, CachedRecord } from './records-cache.ts'
 export type { PinStore, Pin } from './pins.ts'
-export type { PublishedSites, PublishedSite, PutPublishedSiteOptions } from './published-sites.ts'
+export type {
+  KeepAlive,
+  PublishedSites,
+  PublishedSite,
+  PutPublishedSiteOptions,
+} from './published-sites.ts'
 export type {
   BlockStore,
   Block,

@@ -21,6 +21,20 @@ export interface StoredSite {
   record: Uint8Array
   publishedAt: number
   hosted: boolean
+  presignedSeq?: number
+  keepAlive?: KeepAlive
+}
+
+/** Where a site lives without this device: what the mirrors said when last asked. */
+export interface KeepAlive {
+  /** How long the owner chose to keep the site up without this device, ms after publishing. */
+  horizon: number
+  /** Until when (ms since the epoch) the mirrors keep the site up without this device; undefined when none holds it. */
+  aliveUntil?: number
+  /** The mirrors that hold the site, as a person reads them (relay names or hosts). */
+  mirrors: string[]
+  /** When the mirrors were last asked, ms since the epoch. */
+  checkedAt: number
 }
 
 /** A site this device publishes. */
@@ -43,6 +57,13 @@ export interface PublishedSite {
   publishedAt: number
   /** Whether this device serves the site's content. */
   hosted: boolean
+  /**
+   * The highest `seq` this device pre-signed for the site (handed to mirrors): the next record
+   * it signs must be above it, or the DHT would keep a pre-signed one over it.
+   */
+  presignedSeq?: number
+  /** Where the site lives without this device, when the mirrors were asked. */
+  keepAlive?: KeepAlive
 }
 
 /** Options of `putPublishedSite`. */
@@ -68,6 +89,14 @@ export interface PublishedSites {
   markRepublished(site: string, at?: number): Promise<void>
   /** Starts or stops hosting the site's content (the blocks are kept or deleted by `blocks`). */
   setHosted(site: string, hosted: boolean): Promise<void>
+  /**
+   * Notes the highest pre-signed `seq` (kept when lower than the one stored) and where the site
+   * lives without this device.
+   */
+  setKeepAlive?(
+    site: string,
+    change: { presignedSeq?: number; keepAlive?: KeepAlive },
+  ): Promise<void>
   /** Stops publishing the site from this device. */
   deletePublishedSite(site: string): Promise<void>
 }
@@ -84,6 +113,8 @@ function toSite(row: StoredSite): PublishedSite {
     hosted: row.hosted,
   }
   if (row.root !== undefined) site.root = CID.parse(row.root)
+  if (row.presignedSeq !== undefined) site.presignedSeq = row.presignedSeq
+  if (row.keepAlive !== undefined) site.keepAlive = row.keepAlive
   return site
 }
 
@@ -126,6 +157,9 @@ export function createPublishedSites(db: Database): PublishedSites {
           hosted: options.hosted ?? previous?.hosted ?? true,
         }
         if (body.content !== undefined) next.root = body.content.toString()
+        // Pre-signed records stay out there whatever this device signs next: keep their seq.
+        if (previous?.presignedSeq !== undefined) next.presignedSeq = previous.presignedSeq
+        if (previous?.keepAlive !== undefined) next.keepAlive = previous.keepAlive
         store.put(next, parsed.site)
         return next
       })
@@ -140,6 +174,13 @@ export function createPublishedSites(db: Database): PublishedSites {
     setHosted: (site, hosted) =>
       update(site, (row) => {
         row.hosted = hosted
+      }),
+
+    setKeepAlive: (site, change) =>
+      update(site, (row) => {
+        if (change.presignedSeq !== undefined)
+          row.presignedSeq = Math.max(row.presignedSeq ?? 0, change.presignedSeq)
+        if (change.keepAlive !== undefined) row.keepAlive = change.keepAlive
       }),
 
     deletePublishedSite: (site) =>

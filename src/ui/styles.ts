@@ -75,6 +75,7 @@ export const sharedStyles = css`
   input[type='url'],
   input[type='password'],
   input:not([type]),
+  select,
   textarea {
     font: inherit;
     width: 100%;

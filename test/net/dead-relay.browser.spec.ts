@@ -56,7 +56,7 @@ describe('a dead relay', () => {
     await node.relays.waitFor((s) => reserved(s) >= 2 && s.relays.every((r) => r.connected), {
       signal: AbortSignal.timeout(15_000),
     })
-    naming = createNamingService({ libp2p: node.libp2p, storage })
+    naming = createNamingService({ libp2p: node.libp2p, storage, relays: node.relays })
   })
   after(async () => {
     naming.stop()

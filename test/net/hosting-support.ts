@@ -24,6 +24,7 @@ import {
 import type { ContentStore } from '../../src/net/hosting/index.ts'
 import type {
   HostedSite,
+  KeepAlive,
   PublishedSite,
   PublishedSites,
   PutPublishedSiteOptions,
@@ -181,6 +182,17 @@ export class MemorySites implements PublishedSites {
     if (row !== undefined) row.hosted = hosted
   }
 
+  async setKeepAlive(
+    site: string,
+    change: { presignedSeq?: number; keepAlive?: KeepAlive },
+  ): Promise<void> {
+    const row = this.rows.get(parseSiteName(site).site)
+    if (row === undefined) return
+    if (change.presignedSeq !== undefined)
+      row.presignedSeq = Math.max(row.presignedSeq ?? 0, change.presignedSeq)
+    if (change.keepAlive !== undefined) row.keepAlive = change.keepAlive
+  }
+
   async deletePublishedSite(site: string): Promise<void> {
     this.rows.delete(parseSiteName(site).site)
   }
@@ -202,6 +214,9 @@ export class MemorySites implements PublishedSites {
       hosted: options.hosted ?? this.rows.get(parsed.site)?.hosted ?? true,
     }
     if (body.content !== undefined) row.root = body.content
+    const previous = this.rows.get(parsed.site)
+    if (previous?.presignedSeq !== undefined) row.presignedSeq = previous.presignedSeq
+    if (previous?.keepAlive !== undefined) row.keepAlive = previous.keepAlive
     this.rows.set(parsed.site, row)
     return row
   }

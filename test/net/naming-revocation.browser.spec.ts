@@ -4,7 +4,7 @@ import { fromHex } from '../../src/core/bytes.ts'
 import { keyPairFromSeed } from '../../src/core/crypto/ed25519.ts'
 import { createRevocation } from '../../src/core/records/index.ts'
 import { createBrowserNode, type BrowserNode, type RelayStatus } from '../../src/net/node/index.ts'
-import { relayManagerOf, type RelayManager } from '../../src/net/node/relay-manager.ts'
+import type { RelayManager } from '../../src/net/node/relay-manager.ts'
 import { createNamingService, type NamingService } from '../../src/net/naming/index.ts'
 import { createAlternetPeer, type BrowserPeer } from '../../src/net/peer.ts'
 import {
@@ -46,14 +46,14 @@ describe('naming: revocations from the relays', () => {
     await node.relays.waitFor((s) => reserved(s) >= 2 && s.relays.every((r) => r.connected), {
       signal: AbortSignal.timeout(15_000),
     })
-    naming = createNamingService({ libp2p: node.libp2p, storage })
+    naming = createNamingService({ libp2p: node.libp2p, storage, relays: node.relays })
     visitor = await createAlternetPeer({
       storageName: `test-revoke-visitor-${run}`,
       relays: relays.map((r) => r.http),
       dev: DEV,
       rtcConfiguration: { iceServers: [] },
     })
-    visitorRelays = relayManagerOf(visitor.libp2p)!
+    visitorRelays = visitor.relays
     await visitorRelays.waitFor((s) => s.relays.every((r) => r.connected), {
       signal: AbortSignal.timeout(15_000),
     })

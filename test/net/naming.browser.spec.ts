@@ -59,7 +59,12 @@ describe('naming: publish, resolve, pins, CNAMEs, subdomains, republish', () => 
     await node.relays.waitFor((s) => reserved(s) >= 2 && s.relays.every((r) => r.connected), {
       signal: AbortSignal.timeout(15_000),
     })
-    const naming = createNamingService({ libp2p: node.libp2p, storage, trustedRegistrars })
+    const naming = createNamingService({
+      libp2p: node.libp2p,
+      storage,
+      trustedRegistrars,
+      relays: node.relays,
+    })
     const peer = { storage, node, naming }
     peers.push(peer)
     return peer
@@ -155,12 +160,40 @@ describe('naming: publish, resolve, pins, CNAMEs, subdomains, republish', () => 
     assert.equal(refreshed.record.body.seq, 2)
   })
 
+  it('says a cached answer is offline only when no DHT server can be asked', async () => {
+    const name = fresh('offline')
+    await a.naming.publish({ type: 'root', name })
+    assert.equal((await b.naming.resolve(name)).offline, false, 'a lookup made now')
+    assert.equal((await b.naming.resolve(name)).offline, false, 'cached, with relays to ask')
+    // The same store behind a node with no relay: the cached record is all there is.
+    const lone = await createBrowserNode({
+      privateKey: await b.storage.identity.getOrCreatePeerKey(),
+      relays: [],
+      dev: DEV,
+      rtcConfiguration: { iceServers: [] },
+    })
+    const naming = createNamingService({ libp2p: lone.libp2p, storage: b.storage })
+    try {
+      const cached = await naming.resolve(name)
+      assert.equal(cached.fromCache, true)
+      assert.equal(cached.offline, true)
+    } finally {
+      naming.stop()
+      lone.relays.stop()
+      await lone.libp2p.stop()
+    }
+  })
+
   it('republishes at start a record last put more than 24 hours ago', async () => {
     const name = fresh('due')
     const first = await a.naming.publish({ type: 'root', name, meta: { kept: 'yes' } })
     const dayAgo = Date.now() - 25 * 60 * 60 * 1000
     await a.storage.sites.putPublishedSite(first.record.bytes, { publishedAt: dayAgo })
-    const naming = createNamingService({ libp2p: a.node.libp2p, storage: a.storage })
+    const naming = createNamingService({
+      libp2p: a.node.libp2p,
+      storage: a.storage,
+      relays: a.node.relays,
+    })
     naming.startRepublishing()
     try {
       const site = await eventually('the record re-signed', async () => {

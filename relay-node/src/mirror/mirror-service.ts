@@ -20,7 +20,8 @@ import type { PeerId } from '@libp2p/interface'
 import { Libp2pRecord } from '@libp2p/record'
 import type { MirrorQuestion, MirrorStatus } from '@alternet/net/mirror'
 import type { RouteServer } from '@alternet/net/route'
-import type { SignedRecord } from '@alternet/core/records'
+import type { CID } from 'multiformats/cid'
+import { dhtKey, type SignedRecord } from '@alternet/core/records'
 import { DHT_RECORD_PREFIX } from '../constants.ts'
 import { admit } from './admission.ts'
 import { provideAll } from './announce.ts'
@@ -31,7 +32,10 @@ import { createMirrorMetrics } from './mirror-metrics.ts'
 import { createMirrorRouteServer } from './mirror-serving.ts'
 import type { MirrorInit, MirrorPolicy, MirrorState } from './mirror-state.ts'
 import { MirrorStore } from './mirror-store.ts'
+import { MirrorRefusedError } from './errors.ts'
+import { isServable } from './mirror-state.ts'
 import { PlacementScan } from './placement-scan.ts'
+import { isPlacedOn } from './placement.ts'
 import type { WantedBlock } from './pull-site.ts'
 import { PRESIGNED_CHECK_INTERVAL_MS } from './presigned.ts'
 import { putDuePresigned } from './presigned-keeper.ts'
@@ -43,6 +47,7 @@ import {
   mirrorStatus,
   unhandleStatusQuestions,
 } from './status-handler.ts'
+import { MirrorUpload, UploadRefusedError } from './upload.ts'
 
 export type { MirrorInit, MirrorPolicy } from './mirror-state.ts'
 
@@ -51,6 +56,7 @@ export class Mirror {
   private readonly state: MirrorState
   private readonly server: RouteServer
   private readonly placement: PlacementScan
+  private readonly upload: MirrorUpload
   private readonly controller = new AbortController()
   private timers: NodeJS.Timeout[] = []
   private readonly onDisconnect = (event: CustomEvent<PeerId>): void => {
@@ -85,6 +91,44 @@ export class Mirror {
     this.state = state
     this.server = createMirrorRouteServer(state)
     this.placement = new PlacementScan(state)
+    this.upload = new MirrorUpload({
+      node: init.node,
+      blocks: disk.blocks,
+      log: init.log,
+      registrars: () => init.permissions.registrars,
+      admit: (record, missing) => this.admitUpload(record, missing),
+      startPending: (site, root) => disk.startPending(site, root),
+      uploaded: (record, value) =>
+        void (async () =>
+          this.placement.consider(
+            await dhtKey(record.body.name),
+            value,
+            await this.placement.liveRelays(),
+          ))().catch((err) => init.log.debug('uploaded site not taken', { error: err })),
+      onRefused: (reason) => state.metrics.refused.inc({ reason: `upload-${reason}` }),
+    })
+  }
+
+  /** An upload's admission: placed here, servable, then the pull's checks; the room is reserved until it ends. */
+  private async admitUpload(
+    record: SignedRecord,
+    missing: readonly WantedBlock[],
+  ): Promise<() => void> {
+    const { state } = this
+    const site = record.body.name
+    const root = (record.body.content as CID).toString()
+    if (!isServable(state, site, root))
+      throw new MirrorRefusedError('blocked', `${site} is revoked or its content is blocked here.`)
+    const live = await this.placement.liveRelays()
+    if (!isPlacedOn(state.init.node.peerId, await dhtKey(site), live, state.init.replicas))
+      throw new UploadRefusedError(
+        'not-placed',
+        `This relay is not one of the mirrors of ${site}; they copy it from its other sources.`,
+      )
+    const need = await admit(state, site, record, missing)
+    return () => {
+      state.reservedBytes -= need
+    }
   }
 
   /** Opens the store, serves what it holds, and starts watching placement. */
@@ -93,6 +137,7 @@ export class Mirror {
     const { node } = state.init
     await state.disk.open()
     await this.server.start(node)
+    await this.upload.start()
     await handleStatusQuestions(state)
     node.addEventListener('peer:disconnect', this.onDisconnect)
     const every = (ms: number, fn: () => Promise<unknown>): void => {
@@ -123,6 +168,7 @@ export class Mirror {
     this.controller.abort(new Error('The relay is stopping.'))
     await Promise.allSettled([...this.state.pulls.values()].map((p) => p.work))
     await this.placement.stop()
+    await this.upload.stop()
     await this.server.stop()
     await unhandleStatusQuestions(this.state)
   }

@@ -396,6 +396,28 @@ export const ERROR_REGISTRY: Readonly<Record<string, ErrorEntry>> = {
     action: 'Use another relay, or ask its operator to enable secure connections.',
   },
 
+  // The command line (`alternet`, src/node/cli).
+  PageNotFoundError: {
+    kind: 'name-not-found',
+    title: 'No such file in this site',
+    explanation: 'The site is there, but it has no file at this path.',
+    action: 'Check the path after the site name.',
+    showOwn: true,
+  },
+  PassphraseRequiredError: {
+    kind: 'bad-input',
+    title: 'A passphrase is needed',
+    explanation: 'Key files are encrypted with a passphrase, and none was given.',
+    action: 'Run the command in a terminal to be asked for it, or set ALTERNET_PASSPHRASE.',
+  },
+  DataDirInUseError: {
+    kind: 'storage',
+    title: 'The data directory is in use',
+    explanation: 'Another alternet process (alternet host, perhaps) holds this data directory.',
+    action: 'Stop it, or give this command another --data-dir.',
+    showOwn: true,
+  },
+
   // The relay's HTTP gateway (relay-node/src/gateway).
   TooManyRequestsError: {
     status: 429,

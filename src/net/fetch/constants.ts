@@ -8,7 +8,8 @@ export const DEFAULT_DIRECT_DIAL_TIMEOUT = 8_000
 
 /**
  * Direct dials tried per host before the relayed path: the browser-to-browser WebRTC dial
- * stalls in a fraction of attempts (DESIGN.md), and a second attempt usually succeeds.
+ * stalls in a fraction of attempts (docs/ARCHITECTURE.md, "Behaviour worth knowing"), and a
+ * second attempt usually succeeds.
  */
 export const DEFAULT_DIRECT_DIAL_ATTEMPTS = 2
 

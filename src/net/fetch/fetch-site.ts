@@ -52,7 +52,7 @@ import {
 import { DEFAULT_CONNECT_GRACE_TIME } from './constants.ts'
 import { errorResponse } from './error-response.ts'
 import { BlockGoneError, MethodNotAllowedError, NoContentError } from './errors.ts'
-import { canLookUpNames, type NamingReach } from './naming-reach.ts'
+import { canLookUpNames, type NamingReach } from '../naming/naming-reach.ts'
 import { findMirrors, type MirrorFinderHost } from '../mirror/index.ts'
 
 /** What name resolution gives the fetcher: the record that answers for the site. */

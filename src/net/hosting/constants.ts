@@ -12,9 +12,6 @@ export const DEFAULT_STORE_BATCH_BYTES = 4 * 1024 * 1024
  */
 export const MAX_BATCHES_IN_FLIGHT = 2
 
-/** Multiaddrs of this node put into a record's host entry (the record format allows 8). */
-export const MAX_HOST_ADDRS = 8
-
 /**
  * Serve route requests over limited (relayed) connections too, so that a visitor with no
  * direct path can still fetch, slowly. Visitors only use such a connection when nothing else

@@ -6,22 +6,15 @@
 import type { CID } from 'multiformats/cid'
 import { addFiles, type EncodedManifest, type SiteFile } from '../../core/content/index.ts'
 import { DEFAULT_STORE_BATCH_BYTES } from './constants.ts'
+import type { HashProgress } from './publish-progress.ts'
 import type { PreparedFile } from './site-files.ts'
+
+export type { HashProgress }
 
 /** A verified-by-construction block: bytes and the CID they hash to. */
 export interface HashedBlock {
   cid: CID
   bytes: Uint8Array
-}
-
-/** Hashing progress, after every chunk. */
-export interface HashProgress {
-  /** Normalised path of the file being hashed. */
-  path: string
-  /** Bytes of every file hashed so far. */
-  bytesDone: number
-  /** Files finished so far. */
-  filesDone: number
 }
 
 /** Options of `hashSiteFiles`. */
@@ -74,7 +67,7 @@ export async function hashSiteFiles(
       if (batchBytes >= limit) await flush()
     },
     onProgress: (p) =>
-      options.onProgress?.({ path: p.path, bytesDone: p.totalBytes, filesDone: p.filesDone }),
+      options.onProgress?.({ path: p.path, bytesHashed: p.totalBytes, filesDone: p.filesDone }),
   })
   await flush()
   return encoded

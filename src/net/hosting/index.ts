@@ -20,7 +20,7 @@ export {
   type HashedBlock,
 } from './hash-files.ts'
 export { hashSite, type HashSiteOptions, type HashedSite } from './hash-site.ts'
-export { hostEntry } from './host-record.ts'
+export { hostEntry, selfHostEntry, type HostEntryOrder } from './host-record.ts'
 export { createSiteHost, type SiteHost, type SiteHostInit } from './site-host.ts'
 export {
   publishSite,

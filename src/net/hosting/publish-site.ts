@@ -8,40 +8,15 @@ import type { CID } from 'multiformats/cid'
 import type { Manifest } from '../../core/content/index.ts'
 import { isSubdomain, parseSiteName } from '../../core/names/index.ts'
 import type { RecordFields, RecordHost, SignedRecord } from '../../core/records/index.ts'
-import type { PublishedSites } from '../../storage/index.ts'
+import type { KeepAlive, PublishedSites } from '../../storage/index.ts'
 import type { MirrorCopies } from '../mirror/index.ts'
 import type { ContentStore } from './content-store.ts'
 import { hashSite } from './hash-site.ts'
 import type { SiteHost } from './site-host.ts'
 import { prepareFiles, totalSize, type PublishFile } from './site-files.ts'
+import type { PublishProgress } from './publish-progress.ts'
 
-/** Phases of a publication, in order. */
-export type PublishPhase = 'hashing' | 'storing' | 'announcing' | 'mirroring' | 'done'
-
-/** A progress report of `publishSite`. */
-export interface PublishProgress {
-  /** Canonical site name. */
-  site: string
-  phase: PublishPhase
-  /** Bytes hashed so far. */
-  bytesHashed: number
-  /** Bytes stored so far. */
-  bytesStored: number
-  /** Bytes of all files; undefined when a file is a stream of unknown length. */
-  bytesTotal?: number
-  /** Files hashed so far. */
-  filesDone: number
-  /** Files in the site. */
-  filesTotal: number
-  /** The file being hashed (`hashing` only). */
-  path?: string
-  /** DHT servers that accepted the record (`done` only). */
-  accepted?: number
-  /** Mirrors holding the site completely so far (`mirroring`, `done`). */
-  mirrorsDone?: number
-  /** Mirrors wanted (`mirroring`, `done`). */
-  mirrorsWanted?: number
-}
+export type { PublishPhase, PublishProgress } from './publish-progress.ts'
 
 /** Signed fields a caller may add to the record: metadata, cache TTL, a registration. */
 export type ExtraRecordFields = Partial<
@@ -58,6 +33,12 @@ export interface PublishSiteInit {
   onProgress?(progress: PublishProgress): void
   /** More signed fields for the record. */
   record?: ExtraRecordFields
+  /**
+   * How long the site should stay up without this device, in ms: the owner key pre-signs the
+   * record's next versions that far ahead for the mirrors (see "Records kept alive").
+   * @default DEFAULT_KEEP_ALIVE_HORIZON_MS (30 days)
+   */
+  horizon?: number
   /**
    * Hash in a worker when the runtime has one.
    * @default true
@@ -88,6 +69,8 @@ export interface PublishedSiteResult {
    * when at least one mirror holds the site, else undefined (it lives with this device).
    */
   availableUntil?: number
+  /** Where the site lives without this device (when the context keeps sites alive). */
+  keepAlive?: KeepAlive
 }
 
 /** What `publishSite` works with: the store, the host, the naming service, this node. */
@@ -112,6 +95,25 @@ export interface PublishContext {
     root: CID,
     options: { signal?: AbortSignal; onProgress(copies: MirrorCopies): void },
   ): Promise<MirrorCopies>
+  /**
+   * Pushes the site's manifest and blocks to the connected relays (`pushToRelays`) while the
+   * mirrors are watched, reporting the bytes sent; without it the mirrors pull from this node.
+   */
+  upload?(
+    record: SignedRecord,
+    options: { signal?: AbortSignal; onProgress(bytesSent: number): void },
+  ): Promise<unknown>
+  /**
+   * Pre-signs the record's next versions up to `horizon` and hands them to the mirrors holding
+   * the site (`keepSiteAlive`); without it the site lives as long as its record once this device
+   * is gone.
+   */
+  keepAlive?(
+    record: SignedRecord,
+    mirrors: readonly string[],
+    horizon: number | undefined,
+    signal?: AbortSignal,
+  ): Promise<KeepAlive>
 }
 
 /**
@@ -146,7 +148,7 @@ export async function publishSite(
   const hashed = await hashSite(files, {
     signal,
     worker: init.worker,
-    onProgress: (p) => report({ bytesHashed: p.bytesDone, filesDone: p.filesDone, path: p.path }),
+    onProgress: report,
     onBatch: async (blocks) => {
       signal?.throwIfAborted()
       await context.store.putBlocks(site, blocks)
@@ -167,7 +169,7 @@ export async function publishSite(
     ...init.record,
     type: isSubdomain(site) ? 'A' : 'root',
     name: site,
-    seq: (previous?.seq ?? 0) + 1,
+    seq: Math.max(previous?.seq ?? 0, previous?.presignedSeq ?? 0) + 1,
     content: hashed.cid,
     hosts: [await context.hostEntry()],
   }
@@ -176,18 +178,28 @@ export async function publishSite(
   let mirrors: MirrorCopies | undefined
   if (context.mirrors !== undefined) {
     report({ phase: 'mirroring', accepted, mirrorsDone: 0 })
+    // Pushed while the mirrors are watched: they take the bytes from either path.
+    const upload = context
+      .upload?.(record, { signal, onProgress: (bytes) => report({ bytesUploaded: bytes }) })
+      .catch(() => signal?.throwIfAborted())
     mirrors = await context.mirrors(site, hashed.cid, {
       signal,
       onProgress: (copies) =>
         report({ mirrorsDone: copies.complete.length, mirrorsWanted: copies.wanted }),
     })
+    await upload
   }
+  let keepAlive: KeepAlive | undefined
+  if (mirrors !== undefined && mirrors.complete.length > 0 && context.keepAlive !== undefined)
+    keepAlive = await context.keepAlive(record, mirrors.complete, init.horizon, signal)
   report({ phase: 'done', accepted })
+  const availableUntil =
+    keepAlive?.aliveUntil ??
+    (mirrors !== undefined && mirrors.complete.length > 0 ? record.body.expires : undefined)
   return {
     ...(mirrors === undefined ? {} : { mirrors }),
-    ...(mirrors !== undefined && mirrors.complete.length > 0
-      ? { availableUntil: record.body.expires }
-      : {}),
+    ...(availableUntil === undefined ? {} : { availableUntil }),
+    ...(keepAlive === undefined ? {} : { keepAlive }),
     site,
     root: hashed.cid,
     manifest: hashed.manifest,

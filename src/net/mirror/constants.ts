@@ -32,3 +32,40 @@ export const DEFAULT_MIRROR_IDLE_MS = 10_000
 
 /** Once every mirror known holds the site but fewer than R are known, how long a publisher still waits for more to appear. */
 export const DEFAULT_MIRROR_SETTLE_MS = 3_000
+
+const DAY_MS = 86_400_000
+
+/** How long a site stays up without its publisher's device by default: the pre-signed records run out then. See "Records kept alive". */
+export const DEFAULT_KEEP_ALIVE_HORIZON_MS = 30 * DAY_MS
+
+/** The horizons a person picks from when publishing (the record's own 48 h, a week, a month, three months). */
+export const KEEP_ALIVE_HORIZONS_MS: readonly number[] = [
+  2 * DAY_MS,
+  7 * DAY_MS,
+  30 * DAY_MS,
+  90 * DAY_MS,
+]
+
+/** Time between the `created` of two pre-signed records. */
+export const DEFAULT_PRESIGN_SPACING_MS = DAY_MS
+
+/** Lifetime (`expires - created`) of each pre-signed record: the longest a record may live. */
+export const DEFAULT_PRESIGNED_LIFETIME_MS = 2 * DAY_MS
+
+/** Pre-signed records a mirror keeps per site (the relay's cap). */
+export const MAX_PRESIGNED_RECORDS = 100
+
+/** Farthest ahead a pre-signed record's `created` may be (the relay's far limit). */
+export const MAX_PRESIGN_AHEAD_MS = 90 * DAY_MS
+
+/** Largest share of `MAX_MIRROR_STATUS_BYTES` one question's records take; more go in further questions. */
+export const PRESIGNED_QUESTION_BYTES = 48 * 1024
+
+/** The libp2p protocol a tab pushes a site's manifest and blocks to a relay on. See "Upload". */
+export const MIRROR_UPLOAD_PROTOCOL = '/an/mirror-upload/1.0.0'
+
+/** Largest JSON frame of an upload, each way (the offer with its record; the list of blocks needed). */
+export const MAX_UPLOAD_MESSAGE_BYTES = 256 * 1024
+
+/** Longest a relay waits for the next frame of an upload, and a tab for an answer, before giving up. */
+export const UPLOAD_IDLE_TIMEOUT_MS = 30_000

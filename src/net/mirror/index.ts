@@ -24,3 +24,30 @@ export {
   type MirrorCopies,
   type WaitForMirrorsOptions,
 } from './wait-for-mirrors.ts'
+export { presignCount, presignRecords, type PresignOptions } from './presign-records.ts'
+export { handRecords, type HandRecordsResult, type HandedRecords } from './hand-records.ts'
+export { mirrorName, type KnownRelay } from './mirror-names.ts'
+export { keepSiteAlive, type KeepSiteAliveContext } from './keep-site-alive.ts'
+export {
+  manifestBlocks,
+  type ManifestBlock,
+  type UploadAnswer,
+  type UploadOffer,
+  type UploadRefusal,
+} from './upload-protocol.ts'
+export {
+  uploadSite,
+  UploadBlockMissingError,
+  UploadProtocolError,
+  type UploadProgress,
+  type UploadResult,
+  type UploadSiteInit,
+} from './upload-site.ts'
+export { pushToRelays, type PushToRelaysOptions, type RelayUpload } from './push-to-relays.ts'
+export {
+  HOST_PROBE_TIMEOUT_MS,
+  siteSources,
+  type SiteSource,
+  type SiteSources,
+  type SiteSourcesContext,
+} from './site-sources.ts'

@@ -19,10 +19,15 @@
  * @module
  */
 export { createNamingService } from './naming-service.ts'
-export type { NameUpdate, NamingService, NamingServiceInit } from './naming-service.ts'
+export type {
+  NameRepublished,
+  NameUpdate,
+  NamingService,
+  NamingServiceInit,
+} from './naming-service.ts'
 export type { ResolvedName, ResolveOptions } from './resolver.ts'
 export type { PublishFields, PublishResult } from './publisher.ts'
-export { selfHostEntry } from './republisher.ts'
+export { selfHostEntry } from '../hosting/host-record.ts'
 export { getCandidates, getRecords, putRecord } from './dht-records.ts'
 export { chooseRecord } from './choose-record.ts'
 export type {

@@ -4,12 +4,12 @@
  * @module
  */
 import type { Libp2p } from '@libp2p/interface'
-import type { RecordHost, SignedRecord } from '../../core/records/index.ts'
+import type { RecordFields, RecordHost, SignedRecord } from '../../core/records/index.ts'
 import type { AlternetStorage } from '../../storage/index.ts'
 import type { AlternetLibp2p } from '../node/index.ts'
-import { relayManagerOf } from '../node/relay-manager.ts'
 import { publish, type PublishFields, type PublishResult } from './publisher.ts'
 import { Republisher } from './republisher.ts'
+import { canLookUpNames } from './naming-reach.ts'
 import { Resolver, type ResolvedName, type ResolveOptions } from './resolver.ts'
 import type { RevocationSource } from './revocations.ts'
 
@@ -23,7 +23,8 @@ export interface NamingServiceInit {
   now?: () => number
   /**
    * Where to ask whether a name is revoked, and whose trusted registrars to use when
-   * `trustedRegistrars` is empty. @default the node's relay manager
+   * `trustedRegistrars` is empty: the node's relay manager (`createBrowserNode` gives it).
+   * Without it no revocation is looked up and only `trustedRegistrars` count.
    */
   relays?: RevocationSource & { trustedRegistrars(): readonly Uint8Array[] }
   /** This node's host entry, for re-signing records when its addresses change. @default selfHostEntry */
@@ -36,8 +37,14 @@ export interface NameUpdate {
   record: SignedRecord
 }
 
+/** Detail of the `republished` event: an own record was signed again and put. */
+export interface NameRepublished {
+  site: string
+  record: SignedRecord
+}
+
 /**
- * The naming service. Events: `update` (`CustomEvent<NameUpdate>`, a background refresh of a
+ * The naming service. Events: `republished` (`CustomEvent<NameRepublished>`), `update` (`CustomEvent<NameUpdate>`, a background refresh of a
  * cached name), `keychange` (`CustomEvent<OwnerKeyChangedError>`, found in the background) and
  * `conflict` (`CustomEvent<NameConflict>`, DHT servers returned records of different holders
  * for a name: the UI warns) and `revoked` (`CustomEvent<NameRevokedError>`, found by a
@@ -58,6 +65,8 @@ export interface NamingService extends EventTarget {
   resolve(site: string, options?: ResolveOptions): Promise<ResolvedName>
   /** The person's knowing acceptance of `holder` as the new key of `site`'s root name. */
   acceptKeyChange(site: string, holder: Uint8Array): Promise<void>
+  /** Signs `fields` with the owner key and puts nothing (records pre-signed for the mirrors). */
+  sign(fields: RecordFields): Promise<SignedRecord>
   /** Signs and puts every own record again now. */
   republishNow(): Promise<void>
   /** Starts republishing own records (every 24 h, at start when due, when addresses change). */
@@ -81,7 +90,7 @@ export function createNamingService(init: NamingServiceInit): NamingService {
   const events = new EventTarget()
   const now = init.now ?? Date.now
   const configured = init.trustedRegistrars ?? []
-  const relays = init.relays ?? relayManagerOf(init.libp2p)
+  const relays = init.relays
   // The app's registrars; when it gave none, those its relays trust (read as they come).
   const registrars = (): readonly Uint8Array[] =>
     configured.length > 0 ? configured : (relays?.trustedRegistrars() ?? [])
@@ -103,6 +112,8 @@ export function createNamingService(init: NamingServiceInit): NamingService {
     now,
     hostEntry: init.hostEntry,
     resolver,
+    onRepublished: (site, record) =>
+      events.dispatchEvent(new CustomEvent('republished', { detail: { site, record } })),
   })
   const service: NamingService = Object.assign(events, {
     publish: (fields: PublishFields, options: { signal?: AbortSignal } = {}) =>
@@ -111,8 +122,15 @@ export function createNamingService(init: NamingServiceInit): NamingService {
         fields,
         options.signal,
       ),
-    resolve: (site: string, options?: ResolveOptions) => resolver.resolve(site, options),
+    resolve: async (site: string, options?: ResolveOptions) => {
+      const resolved = await resolver.resolve(site, options)
+      // From the cache with no DHT server to ask again: the caller shows an offline copy.
+      const offline = resolved.fromCache && !(await canLookUpNames(init.libp2p))
+      return { ...resolved, offline }
+    },
     acceptKeyChange: (site: string, holder: Uint8Array) => resolver.acceptKeyChange(site, holder),
+    sign: async (fields: RecordFields) =>
+      (await init.storage.identity.getOrCreateOwnerKey()).createRecord(fields),
     republishNow: () => republisher.republishNow(),
     startRepublishing: () => republisher.start(),
     stop: () => republisher.stop(),

@@ -101,6 +101,8 @@ export async function publish(
   const known = [
     ...existing.filter((r) => equals(r.holder, holder)).map((r) => r.body.seq),
     stored !== undefined && equals(stored.owner, owner.publicKey) ? stored.seq : 0,
+    // Records pre-signed for the mirrors are out there: this one must supersede them.
+    stored?.presignedSeq ?? 0,
   ]
   const seq = Math.max(fields.seq ?? 0, Math.max(...known) + 1)
   const now = init.now()

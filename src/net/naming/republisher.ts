@@ -21,12 +21,9 @@
  * @module
  */
 import type { Libp2p } from '@libp2p/interface'
-import type { Multiaddr } from '@multiformats/multiaddr'
 import { equals } from '../../core/bytes.ts'
 import {
   decodeRecord,
-  MAX_ADDRS_PER_HOST,
-  MAX_MULTIADDR_LENGTH,
   type RecordFields,
   type RecordHost,
   type SignedRecord,
@@ -38,39 +35,13 @@ import {
   REPUBLISH_INTERVAL_MS,
   REPUBLISH_LOCK_PREFIX,
 } from './constants.ts'
+import { selfHostEntry } from '../hosting/host-record.ts'
+
+/** The browser peer's host entry (built in hosting/host-record.ts, the one place). */
+export { selfHostEntry }
 import { putSigned } from './publisher.ts'
 import type { Resolver } from './resolver.ts'
 import type { KadDHT } from '@libp2p/kad-dht'
-
-/** Ranks a multiaddr for a host entry: direct WebRTC first, relayed circuits after, others last. */
-function rank(addr: Multiaddr): number {
-  const text = addr.toString()
-  if (text.includes('/p2p-circuit/webrtc')) return 0
-  if (text.includes('/p2p-circuit')) return 1
-  return 2
-}
-
-/** Whether a browser could use the relay hop of `addr` (raw TCP is for relays and Node only). */
-function browserUsable(addr: Multiaddr): boolean {
-  const relay = addr.toString().split('/p2p-circuit')[0]
-  return (
-    /\/(ws|wss|webrtc-direct|webtransport)(\/|$)/.test(relay) ||
-    !addr.toString().includes('/p2p-circuit')
-  )
-}
-
-/**
- * This node's host entry for a record: its peer ID and up to `MAX_ADDRS_PER_HOST` multiaddrs
- * others can reach it on (with `/p2p/<this node>`), WebRTC through a relay first.
- */
-export function selfHostEntry(libp2p: Pick<Libp2p, 'peerId' | 'getMultiaddrs'>): RecordHost {
-  const addrs = libp2p
-    .getMultiaddrs()
-    .filter((a) => a.bytes.length <= MAX_MULTIADDR_LENGTH && browserUsable(a))
-    .sort((a, b) => rank(a) - rank(b))
-  const unique = [...new Map(addrs.map((a) => [a.toString(), a.bytes])).values()]
-  return { id: libp2p.peerId.toMultihash().bytes, addrs: unique.slice(0, MAX_ADDRS_PER_HOST) }
-}
 
 function sameAddrs(a: readonly Uint8Array[], b: readonly Uint8Array[]): boolean {
   return a.length === b.length && a.every((x) => b.some((y) => equals(x, y)))
@@ -81,11 +52,13 @@ function nextFields(
   record: SignedRecord,
   hosts: RecordHost[] | undefined,
   now: number,
+  presignedSeq = 0,
 ): RecordFields {
   const { v: _v, owner: _owner, created, expires, hosts: _hosts, ...kept } = record.body
   const fields: RecordFields = {
     ...kept,
-    seq: record.body.seq + 1,
+    // Above every record pre-signed for the mirrors, or they would outrank this one.
+    seq: Math.max(record.body.seq, presignedSeq) + 1,
     created: now,
     expires: now + (expires - created),
   }
@@ -103,6 +76,8 @@ export interface RepublisherInit {
   hostEntry?: (libp2p: Libp2p) => RecordHost
   /** Looks the name up before re-signing, to adopt a newer record another device signed. @default none: no look */
   resolver?: Pick<Resolver, 'networkRecords'>
+  /** Called after a record was signed again and put (the peer hands the mirrors fresh pre-signed records). */
+  onRepublished?(site: string, record: SignedRecord): void
 }
 
 /** The network's record of `current`'s holder with the highest seq above `current`'s, if any. */
@@ -251,12 +226,13 @@ export class Republisher {
       : moved
         ? hosts!.map((h, i) => (i === mine ? { id: h.id, addrs: self.addrs } : h))
         : hosts
-    const record = await owner.createRecord(nextFields(current, nextHosts, now))
+    const record = await owner.createRecord(nextFields(current, nextHosts, now, site.presignedSeq))
     // Keep the new seq even when no server takes it now, so the next pass climbs above it.
     await storage.sites.putPublishedSite(record.bytes, { publishedAt: site.publishedAt })
     await putSigned(this.init, record)
     await storage.sites.markRepublished(site.site, now)
     await storage.records.putCachedRecord(site.site, record.bytes, now)
+    this.init.onRepublished?.(site.site, record)
   }
 
   /** Takes `newer` (another device's) as the site's record; see the module comment. */

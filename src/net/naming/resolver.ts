@@ -40,6 +40,11 @@ export interface ResolvedName {
   chain: SignedRecord[]
   /** Whether every record of the chain came from the local cache. */
   fromCache: boolean
+  /**
+   * Whether the answer came from the cache with no DHT server to ask (no network: an offline
+   * copy). Set by the naming service; the resolver alone leaves it out.
+   */
+  offline?: boolean
   /** When the final record was received from the network, ms since the epoch. */
   receivedAt: number
   /**

@@ -107,14 +107,6 @@ interface RelayState {
   trustedRegistrars?: Uint8Array[]
 }
 
-/** The relay manager of each node, so services given only the node find its relays. */
-const managers = new WeakMap<object, RelayManager>()
-
-/** The relay manager created for `libp2p`, if any. */
-export function relayManagerOf(libp2p: object): RelayManager | undefined {
-  return managers.get(libp2p)
-}
-
 /** `lists` merged, each key once. */
 function unionOf(lists: Iterable<readonly Uint8Array[] | undefined>): Uint8Array[] {
   const seen = new Map<string, Uint8Array>()
@@ -208,7 +200,6 @@ export class RelayManager extends EventTarget {
     this.firstRelay = init.relays[0]
     this.trustRevokersOf(init.revokerRelays)
     for (const source of init.relays) this.track(source)
-    managers.set(libp2p, this)
   }
 
   /**

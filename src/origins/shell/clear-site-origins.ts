@@ -6,8 +6,6 @@
  * holder's site stored on that origin.
  * @module
  */
-import { rootSiteName } from '../../core/names/index.ts'
-import type { AlternetStorage } from '../../storage/index.ts'
 import {
   BRIDGE_PROTOCOL_VERSION,
   SITE_CLEAR_PATH,
@@ -90,33 +88,20 @@ export class SiteOriginsNotClearedError extends Error {
   }
 }
 
-/** Every site under `root` (the root and its subdomains) this browser may have kept something for. */
-export async function sitesOfRoot(storage: AlternetStorage, root: string): Promise<string[]> {
-  const [hosted, visited, records] = await Promise.all([
-    storage.blocks.listHostedSites(),
-    storage.blocks.listVisitedSites(),
-    storage.records.listCachedSites(),
-  ])
-  const sites = new Set<string>([root])
-  for (const site of [...hosted.map((h) => h.site), ...visited.map((v) => v.site), ...records])
-    if (rootSiteName(site) === root) sites.add(site)
-  return [...sites]
-}
-
 /**
  * Before a changed owner key of `site`'s root is accepted: closes the bridges of the root and
- * its known subdomains (`disconnect`) and wipes their origins, so the new holder's code starts
+ * its known subdomains (`peer.sitesOfRoot`, through `disconnect`) and wipes their origins, so the new holder's code starts
  * on empty origins (no storage, cookies, service worker or offline copies of the old holder's
  * site). Throws `SiteOriginsNotClearedError` when an origin did not confirm (no relay reachable):
  * the key change must then not be accepted yet.
  */
 export async function clearOriginsForKeyChange(
-  storage: AlternetStorage,
+  peer: { sitesOfRoot(site: string): Promise<string[]> },
   site: string,
   disconnect: (site: string) => void,
   appOrigin: string = location.origin,
 ): Promise<string[]> {
-  const sites = await sitesOfRoot(storage, rootSiteName(site))
+  const sites = await peer.sitesOfRoot(site)
   for (const each of sites) disconnect(each)
   const failed = await clearSiteOrigins(sites, appOrigin)
   if (failed.length > 0)

@@ -6,11 +6,16 @@
  */
 import { Task } from '@lit/task'
 import { LitElement, css, html, nothing } from 'lit'
-import type { ResolvedName } from '../../net/naming/index.ts'
-import type { NameContestedError, OwnerKeyChangedError } from '../../net/index.ts'
+import {
+  fingerprint,
+  type NameContestedError,
+  type OwnerKeyChangedError,
+  type ResolvedName,
+  type SiteSource,
+  type SiteSources,
+} from '../../net/index.ts'
 import { base58btc } from 'multiformats/bases/base58'
 import { clearOriginsForKeyChange } from '../../origins/shell/clear-site-origins.ts'
-import { fingerprint } from '../../core/crypto/fingerprint.ts'
 import { formatAge, formatDate } from '../format.ts'
 import type { AlternetSession } from '../session/alternet-session.ts'
 import { sharedStyles } from '../styles.ts'
@@ -67,7 +72,7 @@ export class AnNameDetails extends LitElement {
       if (peer === undefined || site === '') return undefined
       let resolved: ResolvedName
       try {
-        resolved = await peer.naming.resolve(site, { signal, fresh: generation > 0 })
+        resolved = await peer.resolve(site, { signal, fresh: generation > 0 })
       } catch (error) {
         if ((error as Error)?.name !== 'NameContestedError') throw error
         const contested = error as NameContestedError
@@ -84,6 +89,15 @@ export class AnNameDetails extends LitElement {
       const mine =
         this.session?.owner !== undefined && equalBytes(this.session.owner.publicKey, ownerKey)
       return { resolved, owner: await fingerprint(ownerKey), mine } satisfies Details
+    },
+  })
+
+  /** Who can serve the site now: mirrors and hosts, asked apart from the name's details. */
+  private readonly sources = new Task(this, {
+    args: () => [this.session?.peer, this.site, this.generation] as const,
+    task: async ([peer, site], { signal }): Promise<SiteSources | undefined> => {
+      if (peer === undefined || site === '') return undefined
+      return peer.siteSources(site, { signal })
     },
   })
 
@@ -123,6 +137,8 @@ export class AnNameDetails extends LitElement {
         <dd>version ${body.seq}, signed <time datetime=${new Date(body.created).toISOString()} title=${formatDate(body.created)}>${formatAge(body.created)}</time>, valid until ${formatDate(body.expires)}</dd>
         <dt>Received</dt>
         <dd>${formatAge(resolved.receivedAt)}${resolved.fromCache ? ' (from this device’s cache)' : ' (from the network)'}</dd>
+        <dt>Who can serve it now</dt>
+        <dd data-sources>${this.renderSources()}</dd>
         <dt>Content</dt>
         <dd class="mono">${body.content?.toString() ?? 'none'}</dd>
         <dt>Hosts</dt>
@@ -137,6 +153,42 @@ export class AnNameDetails extends LitElement {
         </dd>
       </dl>
     `
+  }
+
+  private renderSources() {
+    return this.sources.render({
+      pending: () => html`<span class="hint">Asking its mirrors and hosts…</span>`,
+      complete: (found) => {
+        if (found === undefined) return nothing
+        const mirrors = found.sources.filter((s) => s.kind === 'mirror')
+        const hosts = found.sources.filter((s) => s.kind === 'host' && s.reachable)
+        const summary = found.canServe
+          ? html`<span class="ok" data-can-serve="yes">Yes: ${[
+              mirrors.length > 0
+                ? `${mirrors.length} ${mirrors.length === 1 ? 'mirror' : 'mirrors'}`
+                : '',
+              hosts.length > 0 ? `${hosts.length} ${hosts.length === 1 ? 'host' : 'hosts'}` : '',
+            ]
+              .filter((t) => t !== '')
+              .join(' and ')} can serve it.</span>`
+          : html`<span class="warning" data-can-serve="no">No one can serve it right now: no mirror holds it and no host answers.</span>`
+        return html`${summary}
+          ${found.sources.length > 0 ? html`<ul>${found.sources.map((s) => this.renderSource(s))}</ul>` : nothing}
+          <span class="hint">A mirror is a relay that keeps a full copy of a site and serves it while its publisher is away.</span>`
+      },
+      error: () => html`<span class="hint">Could not ask who holds it now.</span>`,
+    })
+  }
+
+  private renderSource(source: SiteSource) {
+    const kind = source.kind === 'mirror' ? 'Mirror' : 'Host'
+    const seen =
+      source.lastSeen === undefined
+        ? 'not reached'
+        : source.reachable
+          ? 'answering now'
+          : `last seen ${formatAge(source.lastSeen)}`
+    return html`<li>${kind}: ${source.name} (${seen})</li>`
   }
 
   private renderKeyChange(error: OwnerKeyChangedError) {
@@ -172,7 +224,7 @@ export class AnNameDetails extends LitElement {
     if (peer === undefined) return
     this.acceptError = undefined
     try {
-      await peer.naming.acceptKeyChange(site, holder)
+      await peer.acceptKeyChange(site, holder)
     } catch (error) {
       this.acceptError = error
       return
@@ -187,14 +239,14 @@ export class AnNameDetails extends LitElement {
     this.acceptError = undefined
     try {
       // The new holder's code must not inherit what the old holder's site stored on its origins.
-      await clearOriginsForKeyChange(peer.storage, error.site, (site) =>
+      await clearOriginsForKeyChange(peer, error.site, (site) =>
         this.session?.bridges?.disconnect(site),
       )
     } catch (clearError) {
       this.acceptError = clearError
       return
     }
-    await peer.naming.acceptKeyChange(error.site, error.offered)
+    await peer.acceptKeyChange(error.site, error.offered)
     this.generation++
     this.dispatchEvent(new CustomEvent('key-accepted', { bubbles: true, composed: true }))
   }

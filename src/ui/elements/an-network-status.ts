@@ -5,7 +5,7 @@
  * @module
  */
 import { LitElement, css, html, nothing } from 'lit'
-import type { RelayInfo } from '../../net/node/index.ts'
+import type { RelayInfo } from '../../net/index.ts'
 import { errorTitle } from '../error-text.ts'
 import type { AlternetSession } from '../session/alternet-session.ts'
 import { SessionController } from '../session/session-controller.ts'
@@ -108,7 +108,7 @@ export class AnNetworkStatus extends LitElement {
     const session = this.session
     if (session === undefined) return nothing
     const status = session.status
-    const relays = (status?.relays ?? []) as RelayInfo[]
+    const relays = status?.relays ?? []
     const connected = relays.filter((relay) => relay.connected).length
     let summary: string
     let tone = ''

@@ -5,7 +5,7 @@
  * @module
  */
 import { LitElement, css, html, nothing } from 'lit'
-import { KEY_FILE_MEDIA_TYPE, type KeyFileInfo } from '../../storage/index.ts'
+import { KEY_FILE_MEDIA_TYPE, type KeyFileInfo } from '../../net/index.ts'
 import { namedError } from '../error-text.ts'
 import { formatDate } from '../format.ts'
 import type { AlternetSession } from '../session/alternet-session.ts'
@@ -122,7 +122,7 @@ export class AnIdentityPage extends LitElement {
     if (peer === undefined || owner === undefined) return
     this.busy = true
     try {
-      const bytes = await peer.storage.identity.exportOwnerKey(passphrase)
+      const bytes = await peer.exportOwnerKey(passphrase)
       const name = `alternet-key-${owner.fingerprint}.json`
       const url = URL.createObjectURL(
         new Blob([bytes as Uint8Array<ArrayBuffer>], { type: KEY_FILE_MEDIA_TYPE }),
@@ -159,13 +159,11 @@ export class AnIdentityPage extends LitElement {
     }
     this.busy = true
     try {
-      const identity = peer.storage.identity
-      const info = await identity.inspectKeyFile(file)
-      await identity.importOwnerKey(file, this.field('import-passphrase').value, { replace })
+      const info = await peer.inspectKeyFile(file)
+      await peer.importOwnerKey(file, this.field('import-passphrase').value, { replace })
       this.imported = info
       this.inUse = false
       this.field('import-passphrase').value = ''
-      void peer.storage.persist()
       await this.session?.refreshOwner()
     } catch (error) {
       this.importError = error

@@ -8,19 +8,21 @@ import { Task } from '@lit/task'
 import { LitElement, css, html, nothing } from 'lit'
 import { createRef, ref } from 'lit/directives/ref.js'
 import { parseAddress, parseSiteName } from '../../core/names/index.ts'
-import type { PublishFile, PublishProgress, PublishedSiteResult } from '../../net/index.ts'
+import type {
+  Availability,
+  CurrentContent,
+  PublishFile,
+  PublishProgress,
+  PublishedSiteResult,
+} from '../../net/index.ts'
+import { DEFAULT_KEEP_ALIVE_HORIZON_MS, KEEP_ALIVE_HORIZONS_MS } from '../../net/index.ts'
+import { awayText, horizonLabel, MIRROR_EXPLANATION, placesText } from '../site-places.ts'
 import type { AnFileSource } from '../elements/an-file-source.ts'
 import { namedError } from '../error-text.ts'
 import { displayPaths } from '../elements/an-file-source.ts'
-import { displaySite, formatDate } from '../format.ts'
+import { displaySite, formatBytes, formatDate } from '../format.ts'
 import { viewerLink } from '../router.ts'
-import { currentContent, type CurrentContent } from '../current-content.ts'
-import {
-  AVAILABILITY_DEBOUNCE_MS,
-  checkAvailability,
-  pause,
-  type Availability,
-} from '../name-availability.ts'
+import { AVAILABILITY_DEBOUNCE_MS, pause } from '../typing-pause.ts'
 import type { AlternetSession } from '../session/alternet-session.ts'
 import { SessionController } from '../session/session-controller.ts'
 import { sharedStyles } from '../styles.ts'
@@ -52,7 +54,7 @@ export function progressText(progress: PublishProgress): string {
     case 'announcing':
       return 'Announcing the name to the network…'
     case 'mirroring':
-      return `Copying to mirrors… ${progress.mirrorsDone ?? 0} of ${progress.mirrorsWanted ?? '?'}`
+      return `Copying to mirrors… ${progress.mirrorsDone ?? 0} of ${progress.mirrorsWanted ?? '?'}${progress.bytesUploaded !== undefined ? ` (${formatBytes(progress.bytesUploaded)} sent)` : ''}`
     case 'done':
       return `Published: ${progress.accepted ?? 0} name ${progress.accepted === 1 ? 'server' : 'servers'} stored the record.`
   }
@@ -76,6 +78,7 @@ export class AnPublishPage extends LitElement {
     result: { state: true },
     error: { state: true },
     current: { state: true },
+    horizon: { state: true },
   }
 
   static override styles = [
@@ -142,6 +145,8 @@ export class AnPublishPage extends LitElement {
   declare private error: unknown
   /** What the site being updated holds now, once read from this device. */
   declare private current: CurrentContent | undefined
+  /** How long the site should stay up without this device, in ms. */
+  declare private horizon: number
 
   private readonly source = createRef<AnFileSource>()
   private readonly done = createRef<HTMLElement>()
@@ -153,7 +158,7 @@ export class AnPublishPage extends LitElement {
       if (peer === undefined) return undefined
       if (name.trim() === '' || topic.trim() === '') return { state: 'empty' }
       await pause(AVAILABILITY_DEBOUNCE_MS, signal)
-      return checkAvailability(peer, name, topic, signal)
+      return peer.nameAvailability(name, topic, signal)
     },
   })
 
@@ -165,6 +170,7 @@ export class AnPublishPage extends LitElement {
     this.topic = ''
     this.files = []
     this.busy = false
+    this.horizon = DEFAULT_KEEP_ALIVE_HORIZON_MS
   }
 
   override willUpdate(changed: Map<string, unknown>): void {
@@ -184,7 +190,7 @@ export class AnPublishPage extends LitElement {
     return html`
       <h2>${this.site !== '' && this.current !== undefined ? `Update ${decodeURIComponent(this.site)}` : 'Publish a site'}</h2>
       ${this.renderCurrent()}
-      <p class="hint">Your site is stored in this browser and served from it to the people who visit. Keep this tab open, or come back daily, so the name stays yours.</p>
+      <p class="hint">Your site is stored in this browser and served from it to the people who visit, and copied to mirrors that keep it up while this device is off, for as long as you choose below. Come back before then so the name stays yours.</p>
       <form @submit=${this.onSubmit} novalidate>
         <section class="card">
           <h3>1. Content</h3>
@@ -206,6 +212,14 @@ export class AnPublishPage extends LitElement {
           <p class="hint">The address will be <span class="mono">an://${this.name.trim() || 'name'}:${this.topic.trim() || 'topic'}</span>. The same name under another topic is another site.</p>
           <div id="availability" class="availability" aria-live="polite">${this.renderAvailability()}</div>
         </section>
+        <section class="card">
+          <h3>3. Staying up without this device</h3>
+          <label for="horizon">Keep it up without this device for</label>
+          <select id="horizon" aria-describedby="horizon-hint" @change=${(e: Event) => (this.horizon = Number((e.target as HTMLSelectElement).value))}>
+            ${KEEP_ALIVE_HORIZONS_MS.map((ms) => html`<option value=${ms} ?selected=${ms === this.horizon}>${horizonLabel(ms)}</option>`)}
+          </select>
+          <p class="hint" id="horizon-hint">${MIRROR_EXPLANATION} Your key signs the site’s next records ahead for this long, so it stays up while this device is off. Publishing again or opening Alternet extends it.</p>
+        </section>
         <p><button type="submit" class="primary" ?disabled=${this.busy || this.availability.value?.state === 'held'}>Publish</button></p>
       </form>
       ${this.progress !== undefined ? this.renderProgress(this.progress) : nothing}
@@ -215,6 +229,8 @@ export class AnPublishPage extends LitElement {
           ? html`<section class="card done" aria-labelledby="done" ${ref(this.done)}>
             <h3 id="done" tabindex="-1">✓ Your site is live</h3>
             <a class="button primary open" href=${viewerLink(parseAddress(`an://${this.result.site}`).href)}>Open ${displaySite(this.result.site)}</a>
+            <p data-places><strong>Where it lives:</strong> ${placesText(this.result.keepAlive, true)}.</p>
+            <p data-away class=${this.result.keepAlive?.aliveUntil === undefined ? 'warning' : ''}>${awayText(this.result.keepAlive, true)}</p>
             <an-share-link address=${parseAddress(`an://${this.result.site}`).href}></an-share-link>
           </section>`
           : nothing
@@ -249,7 +265,7 @@ export class AnPublishPage extends LitElement {
     this.current = undefined
     const peer = await this.session?.whenRunning().catch(() => undefined)
     if (peer === undefined) return
-    const found = await currentContent(peer, decodeURIComponent(route)).catch(() => undefined)
+    const found = await peer.currentContent(decodeURIComponent(route)).catch(() => undefined)
     if (found === undefined || route !== this.site) return
     this.current = found
     if (found.page !== undefined) {
@@ -318,9 +334,10 @@ export class AnPublishPage extends LitElement {
       this.result = await peer.publishSite({
         site,
         files: this.files,
+        horizon: this.horizon,
         onProgress: (progress) => (this.progress = progress),
       })
-      void peer.storage.persist()
+      void peer.keepStorage()
       this.session?.dispatchEvent(new Event('change'))
     } catch (error) {
       this.error = error

@@ -8,12 +8,9 @@ import { LitElement, css, html, nothing } from 'lit'
 import { clearSiteOrigins } from '../../origins/shell/clear-site-origins.ts'
 import { RESET_PATH } from '../../origins/shared/constants.ts'
 import { viewerAddressUrl } from '../../origins/shared/site-origin.ts'
-import type { RelayInfo } from '../../net/node/index.ts'
-import { relayManagerOf } from '../../net/node/relay-manager.ts'
-import { deleteAlternetStorage, type AlternetStorage } from '../../storage/index.ts'
+import { deleteAlternetStorage, fingerprint, type RelayInfo } from '../../net/index.ts'
 import { formatBytes } from '../format.ts'
 import type { AlternetSession } from '../session/alternet-session.ts'
-import { fingerprint } from '../../core/crypto/fingerprint.ts'
 import { RELAYS_KEY, REVOKER_RELAYS_KEY, saveRevokerRelays } from '../session/relay-settings.ts'
 import { SessionController } from '../session/session-controller.ts'
 import { sharedStyles } from '../styles.ts'
@@ -25,29 +22,6 @@ export const PROTOCOL_SCHEME = 'web+an'
 /** The handler URL: the viewer, with the whole link percent-encoded in place of `%s`. */
 export function protocolHandlerUrl(origin: string = location.origin): string {
   return viewerAddressUrl(origin, '%s')
-}
-
-/** Every site whose origin this browser may have kept something on: visited, resolved, pinned, hosted or own. */
-async function knownSites(
-  storage: AlternetStorage,
-): Promise<{ own: Set<string>; others: Set<string> }> {
-  const [published, hosted, visited, records, pins] = await Promise.all([
-    storage.sites.listPublishedSites(),
-    storage.blocks.listHostedSites(),
-    storage.blocks.listVisitedSites(),
-    storage.records.listCachedSites(),
-    storage.pins.listPins(),
-  ])
-  const own = new Set(published.map((site) => site.site))
-  const others = new Set<string>()
-  for (const site of [
-    ...hosted.map((h) => h.site),
-    ...visited.map((v) => v.site),
-    ...records,
-    ...pins.map((p) => p.root),
-  ])
-    if (!own.has(site)) others.add(site)
-  return { own, others }
 }
 
 /** The settings screen. */
@@ -104,10 +78,9 @@ export class AnSettingsPage extends LitElement {
   private readonly revokers = new Task(this, {
     args: () => [this.session?.peer, this.session?.status, this.generation] as const,
     task: async ([peer]) => {
-      const manager = peer === undefined ? undefined : relayManagerOf(peer.libp2p)
-      if (manager === undefined) return new Map<string, { keys: string[]; trusted: boolean }>()
+      if (peer === undefined) return new Map<string, { keys: string[]; trusted: boolean }>()
       const entries = await Promise.all(
-        manager
+        peer
           .revokerTrust()
           .map(
             async (r) =>
@@ -123,7 +96,7 @@ export class AnSettingsPage extends LitElement {
 
   private readonly usage = new Task(this, {
     args: () => [this.session?.peer, this.generation] as const,
-    task: async ([peer]) => (peer === undefined ? undefined : peer.storage.usage()),
+    task: async ([peer]) => (peer === undefined ? undefined : peer.storageUsage()),
   })
 
   constructor() {
@@ -133,7 +106,7 @@ export class AnSettingsPage extends LitElement {
   }
 
   override render() {
-    const relays = (this.session?.status?.relays ?? []) as RelayInfo[]
+    const relays = this.session?.status?.relays ?? []
     return html`
       <h2>Settings</h2>
       <section class="card" aria-labelledby="relays">
@@ -212,20 +185,19 @@ export class AnSettingsPage extends LitElement {
   }
 
   private onRevokerTrust(): void {
-    const manager =
-      this.session?.peer === undefined ? undefined : relayManagerOf(this.session.peer.libp2p)
-    if (manager === undefined) return
+    const peer = this.session?.peer
+    if (peer === undefined) return
     const boxes = this.renderRoot.querySelectorAll<HTMLInputElement>('input[data-revokers]')
     const ticked = new Set(
       [...boxes].filter((box) => box.checked).map((box) => box.dataset.revokers!),
     )
     // Relays with no revokers (or not shown) keep their current standing.
-    const trusted = manager
+    const trusted = peer
       .revokerTrust()
       .filter((r) => (ticked.has(r.source) || r.trusted) && !this.unticked(boxes, r.source))
       .map((r) => r.source)
     saveRevokerRelays(trusted)
-    manager.trustRevokersOf(trusted)
+    peer.trustRevokersOf(trusted)
     this.generation++
   }
 
@@ -268,26 +240,12 @@ export class AnSettingsPage extends LitElement {
     this.storageError = undefined
     this.message = undefined
     try {
-      const storage = peer.storage
-      const { own, others } = await knownSites(storage)
-      const ownHosted = new Set(
-        (await storage.sites.listPublishedSites())
-          .filter((site) => site.hosted)
-          .map((site) => site.site),
-      )
       // Sites kept as visited (not your own, which may be mid-publication), then sites hosted
       // here that you no longer publish.
-      const visited = (await storage.blocks.listVisitedSites())
-        .map((v) => v.site)
-        .filter((site) => !own.has(site))
-      let freed = (await storage.blocks.clearVisitedSites(visited)).bytes
-      for (const hosted of await storage.blocks.listHostedSites()) {
-        if (ownHosted.has(hosted.site)) continue
-        freed += (await storage.blocks.deleteSite(hosted.site)).bytes
-      }
+      const { bytes: freed, origins } = await peer.clearVisited()
       // An open bridge would outlive its origin's worker: close them; the next visit opens anew.
-      for (const site of others) this.session?.bridges?.disconnect(site)
-      const failed = await clearSiteOrigins(others)
+      for (const site of origins) this.session?.bridges?.disconnect(site)
+      const failed = await clearSiteOrigins(origins)
       this.message =
         `Freed ${formatBytes(freed)}.` +
         (failed.length > 0
@@ -308,10 +266,11 @@ export class AnSettingsPage extends LitElement {
       return
     this.storageError = undefined
     try {
-      const storage = this.session?.peer?.storage
-      if (storage !== undefined) {
+      const peer = this.session?.peer
+      const storageName = peer?.storageName
+      if (peer !== undefined) {
         // The list of site origins lives in the store: wipe them before the store goes.
-        const { own, others } = await knownSites(storage)
+        const { own, others } = await peer.knownSites()
         for (const site of [...own, ...others]) this.session?.bridges?.disconnect(site)
         const failed = await clearSiteOrigins([...own, ...others])
         if (
@@ -323,7 +282,7 @@ export class AnSettingsPage extends LitElement {
           return
       }
       await this.session?.stop()
-      await deleteAlternetStorage(storage?.name)
+      await deleteAlternetStorage(storageName)
       localStorage.removeItem(RELAYS_KEY)
       localStorage.removeItem(REVOKER_RELAYS_KEY)
       location.reload()

@@ -6,8 +6,9 @@
  */
 import { Task } from '@lit/task'
 import { LitElement, css, html, nothing } from 'lit'
-import type { PublishedSite } from '../../storage/index.ts'
+import type { PublishedSite } from '../../net/index.ts'
 import { displaySite, formatAge, formatBytes, formatDate } from '../format.ts'
+import { awayShortText, MIRROR_EXPLANATION, placesText } from '../site-places.ts'
 import { routeHash, viewerLink } from '../router.ts'
 import type { AlternetSession } from '../session/alternet-session.ts'
 import { SessionController } from '../session/session-controller.ts'
@@ -54,10 +55,7 @@ export class AnSitesPage extends LitElement {
     args: () => [this.session?.peer, this.generation] as const,
     task: async ([peer]): Promise<SiteRow[] | undefined> => {
       if (peer === undefined) return undefined
-      const [published, hosted] = await Promise.all([
-        peer.storage.sites.listPublishedSites(),
-        peer.hostedSites(),
-      ])
+      const [published, hosted] = await Promise.all([peer.mySites(), peer.hostedSites()])
       return published.map((site) => ({
         site,
         bytes: hosted.find((h) => h.site === site.site)?.bytes,
@@ -87,7 +85,8 @@ export class AnSitesPage extends LitElement {
             ? html`<p class="hint">Your sites appear here once your node runs in this tab.</p>`
             : rows.length === 0
               ? html`<p>You have not published anything from this device yet. <a href="#/publish">Publish a site</a>.</p>`
-              : html`<ul class="sites">${rows.map((row) => this.renderSite(row))}</ul>`,
+              : html`<p class="hint">${MIRROR_EXPLANATION}</p>
+                  <ul class="sites">${rows.map((row) => this.renderSite(row))}</ul>`,
         error: (error) => html`<an-error-message .error=${error}></an-error-message>`,
       })}
     `
@@ -102,6 +101,10 @@ export class AnSitesPage extends LitElement {
         <dl>
           <dt>Hosted here</dt>
           <dd>${site.hosted ? `yes${bytes !== undefined ? `, ${formatBytes(bytes)}` : ''}` : 'no: only the name is kept up'}</dd>
+          <dt>Where it lives</dt>
+          <dd data-places>${placesText(site.keepAlive, site.hosted)}</dd>
+          <dt>Up without this device</dt>
+          <dd data-away class=${site.keepAlive?.aliveUntil === undefined && site.hosted ? 'warning' : ''}>${awayShortText(site.keepAlive, site.hosted)}</dd>
           <dt>Last republished</dt>
           <dd><time datetime=${new Date(site.publishedAt).toISOString()} title=${formatDate(site.publishedAt)}>${formatAge(site.publishedAt)}</time> (version ${site.seq})</dd>
           <dt>Reachable</dt>

@@ -14,10 +14,13 @@ import {
   registerAppServiceWorker,
   type AppServiceWorker,
 } from '../../origins/shell/sw-registration.ts'
-import { createAlternetPeer, type BrowserPeer, type PeerStatus } from '../../net/index.ts'
-import type { OwnerKey } from '../../storage/index.ts'
+import {
+  createAlternetPeer,
+  type BrowserPeer,
+  type OwnerKey,
+  type PeerStatus,
+} from '../../net/index.ts'
 import { hasCapability, missingCapabilities, type Capability } from '../capabilities.ts'
-import { relayManagerOf } from '../../net/node/relay-manager.ts'
 import {
   addSavedRelay,
   isLocalDevelopment,
@@ -64,6 +67,8 @@ export class AlternetSession extends EventTarget {
   updateAvailable = false
   /** The app shell is cached: it starts with no network. */
   offlineReady = false
+  /** Sites only this device serves (no mirror holds them): closing the tab takes them offline. */
+  onlyHere: string[] = []
   private releaseLock: (() => void) | undefined
 
   constructor() {
@@ -78,6 +83,21 @@ export class AlternetSession extends EventTarget {
       this.offlineReady = true
       this.changed()
     })
+    // The browser asks the person before a close that takes a site offline.
+    globalThis.addEventListener?.('beforeunload', (event: BeforeUnloadEvent) => {
+      if (this.onlyHere.length === 0) return
+      event.preventDefault()
+      event.returnValue = ''
+    })
+  }
+
+  /** Reads again which sites only this device serves. */
+  async refreshOnlyHere(): Promise<void> {
+    const sites = (await this.peer?.storage.sites.listPublishedSites().catch(() => [])) ?? []
+    this.onlyHere = sites
+      .filter((s) => s.hosted && (s.keepAlive?.mirrors.length ?? 0) === 0)
+      .map((s) => s.site)
+    this.changed()
   }
 
   /**
@@ -134,12 +154,12 @@ export class AlternetSession extends EventTarget {
    * connected. One that fails is forgotten at once, not left failing on the list.
    */
   async addRelay(relay: string): Promise<void> {
-    const manager = this.peer?.relays
-    if (manager === undefined) throw new NodeNotRunningError('The node is not running in this tab.')
+    const peer = this.peer
+    if (peer === undefined) throw new NodeNotRunningError('The node is not running in this tab.')
     try {
-      await manager.add(relay)
+      await peer.addRelay(relay)
     } catch (error) {
-      await manager.remove?.(relay).catch(() => undefined)
+      await peer.removeRelay(relay).catch(() => undefined)
       this.changed()
       throw error
     }
@@ -150,7 +170,7 @@ export class AlternetSession extends EventTarget {
   /** Forgets a relay the person added: no more dials, now or at the next start. */
   async removeRelay(relay: string): Promise<void> {
     removeSavedRelay(relay)
-    await this.peer?.relays?.remove?.(relay)
+    await this.peer?.removeRelay(relay)
     this.changed()
   }
 
@@ -161,7 +181,7 @@ export class AlternetSession extends EventTarget {
 
   /** Reads the owner key again (after an import). */
   async refreshOwner(): Promise<void> {
-    this.owner = await this.peer?.storage.identity.getOrCreateOwnerKey()
+    this.owner = await this.peer?.ownerKey()
     this.changed()
   }
 
@@ -172,7 +192,6 @@ export class AlternetSession extends EventTarget {
     const peer = this.peer
     this.peer = undefined
     await peer?.stop()
-    peer?.storage.close()
     this.releaseLock?.()
     this.releaseLock = undefined
   }
@@ -186,15 +205,20 @@ export class AlternetSession extends EventTarget {
       })
       this.peer = peer
       // Whose revokers may withdraw names here: the person's choice, else the app's own relay.
-      relayManagerOf(peer.libp2p)?.trustRevokersOf(savedRevokerRelays())
+      peer.trustRevokersOf(savedRevokerRelays())
       this.status = peer.status()
       peer.addEventListener('status', (event) => {
         this.status = (event as CustomEvent<PeerStatus>).detail
         this.changed()
       })
+      peer.addEventListener('progress', (event) => {
+        if ((event as CustomEvent<{ phase: string }>).detail.phase === 'done')
+          void this.refreshOnlyHere()
+      })
       this.useBridges((url, init) => peer.fetch(url, init))
-      this.owner = await peer.storage.identity.getOrCreateOwnerKey()
+      this.owner = await peer.ownerKey()
       this.phase = 'running'
+      void this.refreshOnlyHere()
     } catch (error) {
       this.error = error
       this.phase = 'failed'

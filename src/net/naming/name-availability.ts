@@ -3,12 +3,16 @@
  * publish form shows while the person types.
  * @module
  */
-import { parseSiteName } from '../core/names/index.ts'
-import type { BrowserPeer } from '../net/index.ts'
-import { fingerprint } from '../core/crypto/fingerprint.ts'
+import { parseSiteName } from '../../core/names/index.ts'
+import type { AlternetStorage } from '../../storage/index.ts'
+import { fingerprint } from '../../core/crypto/fingerprint.ts'
+import type { ResolvedName, ResolveOptions } from './resolver.ts'
 
-/** Time the person may pause typing before the name is looked up, in ms. */
-export const AVAILABILITY_DEBOUNCE_MS = 400
+/** What the check reads: this device's owner key and sites, and the naming service. */
+export interface AvailabilityParts {
+  storage: Pick<AlternetStorage, 'identity' | 'sites'>
+  naming: { resolve(site: string, options?: ResolveOptions): Promise<ResolvedName> }
+}
 
 /** What a lookup found. */
 export type Availability =
@@ -23,24 +27,9 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && a.every((value, i) => value === b[i])
 }
 
-/** Waits `ms`, or rejects when `signal` aborts (a newer keystroke). */
-export function pause(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(resolve, ms)
-    signal.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(timer)
-        reject(signal.reason)
-      },
-      { once: true },
-    )
-  })
-}
-
 /** Looks up `name:topic` for the publish form. */
 export async function checkAvailability(
-  peer: BrowserPeer,
+  parts: AvailabilityParts,
   name: string,
   topic: string,
   signal: AbortSignal,
@@ -52,12 +41,12 @@ export async function checkAvailability(
   } catch (error) {
     return { state: 'invalid', error }
   }
-  const owner = await peer.storage.identity.getOrCreateOwnerKey()
-  const published = await peer.storage.sites.getPublishedSite(site)
+  const owner = await parts.storage.identity.getOrCreateOwnerKey()
+  const published = await parts.storage.sites.getPublishedSite(site)
   if (published !== undefined && sameBytes(published.owner, owner.publicKey))
     return { state: 'yours', site }
   try {
-    const { record } = await peer.naming.resolve(site, { signal, fresh: true })
+    const { record } = await parts.naming.resolve(site, { signal, fresh: true })
     if (sameBytes(record.body.owner, owner.publicKey)) return { state: 'yours', site }
     return {
       state: 'held',

@@ -1,0 +1,268 @@
+/**
+ * `/an/mirror-upload/1.0.0` on a relay: a tab pushes a site's manifest and blocks. The tab
+ * offers the site and its signed record, then sends the manifest; the relay checks the record
+ * (valid, of that site, naming that manifest), that it mirrors the site (placement, policy,
+ * revocation, owner quota and room, as for a pull), and answers which blocks it still needs;
+ * the tab sends those only, each verified against its CID and size before it is written. Once
+ * every block is on disk, the site goes through the mirror's usual path (the pull finds every
+ * block held and commits at once). A tab that reconnects is asked only for what is missing.
+ *
+ * Bounds: one upload per peer at a time (`busy`), `MAX_CONCURRENT_UPLOADS` in all, every frame
+ * within `UPLOAD_IDLE_TIMEOUT_MS`, the bytes within the owner quota and the store (the
+ * mirror's admission), each block at most `CHUNK_SIZE`. See docs/PROTOCOL.md, "Upload".
+ * @module
+ */
+import type { Connection, Stream } from '@libp2p/interface'
+import { lpStream, type LengthPrefixedStream } from '@libp2p/utils'
+import type { CID } from 'multiformats/cid'
+import {
+  CHUNK_SIZE,
+  decodeManifest,
+  MAX_MANIFEST_SIZE,
+  type Manifest,
+} from '@alternet/core/content'
+import { decodeRecord, dhtKey, validateRecord } from '@alternet/core/records'
+import type { SignedRecord } from '@alternet/core/records'
+import {
+  MAX_UPLOAD_MESSAGE_BYTES,
+  MIRROR_UPLOAD_PROTOCOL,
+  UPLOAD_IDLE_TIMEOUT_MS,
+} from '@alternet/net/mirror'
+import {
+  fromBase64,
+  jsonFrame,
+  manifestBlocks,
+  parseFrame,
+  type ManifestBlock,
+  type UploadAnswer,
+  type UploadRefusal,
+} from '@alternet/net/mirror/upload-protocol'
+import type { Logger } from '../log.ts'
+import type { RelayNode } from '../node.ts'
+import type { BlockFiles } from './block-files.ts'
+import { MirrorRefusedError } from './errors.ts'
+
+/** Uploads a relay takes at once, from all peers. */
+export const MAX_CONCURRENT_UPLOADS = 8
+
+/** An upload refused, with its reason label and the words for a person. */
+export class UploadRefusedError extends Error {
+  override name = 'UploadRefusedError'
+  readonly reason: UploadRefusal
+
+  constructor(reason: UploadRefusal, message: string, options?: ErrorOptions) {
+    super(message, options)
+    this.reason = reason
+  }
+}
+
+/** What the upload handler asks of the mirror. */
+export interface MirrorUploadInit {
+  node: Pick<RelayNode, 'handle' | 'unhandle'>
+  blocks: BlockFiles
+  log: Logger
+  /** Registrar keys records are validated with. */
+  registrars(): readonly Uint8Array[]
+  /**
+   * Whether this relay takes the site: throws `MirrorRefusedError` or `UploadRefusedError`
+   * (placement, policy, revocation, quota, room); reserves room for `missing` and returns a
+   * function that releases it.
+   */
+  admit(record: SignedRecord, missing: readonly ManifestBlock[]): Promise<() => void>
+  /** Marks the root as being fetched, so its blocks survive a restart until the site is complete. */
+  startPending(site: string, root: string): Promise<void>
+  /** Every block is on disk: the mirror takes the site (its pull finds every block held). */
+  uploaded(record: SignedRecord, value: Uint8Array): void
+  /** An upload was refused (for the metrics). */
+  onRefused?(reason: UploadRefusal): void
+}
+
+/** The upload handler of a relay's mirror. */
+export class MirrorUpload {
+  private readonly init: MirrorUploadInit
+  private readonly active = new Set<string>()
+  private readonly controller = new AbortController()
+
+  constructor(init: MirrorUploadInit) {
+    this.init = init
+  }
+
+  async start(): Promise<void> {
+    await this.init.node.handle(
+      MIRROR_UPLOAD_PROTOCOL,
+      (stream, connection) => void this.handle(stream, connection),
+      { maxInboundStreams: MAX_CONCURRENT_UPLOADS },
+    )
+  }
+
+  async stop(): Promise<void> {
+    this.controller.abort(new Error('The relay is stopping.'))
+    await this.init.node.unhandle(MIRROR_UPLOAD_PROTOCOL).catch(() => undefined)
+  }
+
+  /** Serves one upload on `stream`; never throws. */
+  async handle(stream: Stream, connection: Connection): Promise<void> {
+    const peer = connection.remotePeer.toString()
+    const lp = lpStream(stream, { maxDataLength: Math.max(MAX_MANIFEST_SIZE, CHUNK_SIZE) })
+    const say = async (answer: UploadAnswer): Promise<void> => {
+      await lp.write(jsonFrame(answer), { signal: this.idle() })
+    }
+    let release = (): void => undefined
+    try {
+      if (this.active.has(peer))
+        throw new UploadRefusedError('busy', 'An upload from this device is already under way.')
+      if (this.active.size >= MAX_CONCURRENT_UPLOADS)
+        throw new UploadRefusedError('busy', 'This relay takes as many uploads as it can now.')
+      this.active.add(peer)
+      try {
+        const { record, value, manifest, manifestBytes } = await this.readOffer(lp)
+        const site = record.body.name
+        const root = record.body.content as CID
+        const blocks = manifestBlocks(manifest)
+        const missing: number[] = []
+        for (const [i, b] of blocks.entries())
+          if ((await this.init.blocks.size(b.cid)) !== b.size) missing.push(i)
+        release = await this.admit(
+          record,
+          missing.map((i) => blocks[i]),
+        )
+        await this.init.startPending(site, root.toString())
+        await this.write(root, manifestBytes)
+        if (missing.length > 0) {
+          await say({ state: 'need', need: missing, total: blocks.length })
+          for (const i of missing) {
+            const bytes = (await lp.read({ signal: this.idle() })).subarray()
+            if (bytes.length !== blocks[i].size)
+              throw new UploadRefusedError(
+                'bad-content',
+                `Block ${i + 1} of ${site} has ${bytes.length} bytes where its manifest says ${blocks[i].size}.`,
+              )
+            await this.write(blocks[i].cid, bytes)
+          }
+        }
+        this.init.uploaded(record, value)
+        const bytes = manifestBytes.length + blocks.reduce((n, b) => n + b.size, 0)
+        await say({ state: 'stored', blocks: blocks.length + 1, bytes })
+        this.init.log.info('site uploaded', { site, peer, sent: missing.length })
+      } finally {
+        this.active.delete(peer)
+      }
+      await stream.close({ signal: this.idle() })
+    } catch (err) {
+      const refusal = refusalOf(err)
+      this.init.onRefused?.(refusal.reason)
+      this.init.log.info('upload refused', { peer, reason: refusal.reason })
+      await say({ state: 'refused', reason: refusal.reason, message: refusal.message })
+        .then(() => stream.close({ signal: this.idle() }))
+        .catch(() => stream.abort(refusal))
+    } finally {
+      release()
+    }
+  }
+
+  /** A signal for one frame: the idle timeout, or the relay stopping. */
+  private idle(): AbortSignal {
+    return AbortSignal.any([this.controller.signal, AbortSignal.timeout(UPLOAD_IDLE_TIMEOUT_MS)])
+  }
+
+  private async admit(
+    record: SignedRecord,
+    missing: readonly ManifestBlock[],
+  ): Promise<() => void> {
+    try {
+      return await this.init.admit(record, missing)
+    } catch (err) {
+      if (err instanceof MirrorRefusedError || err instanceof UploadRefusedError) throw err
+      throw new UploadRefusedError('unreachable', 'This relay could not take the site now.', {
+        cause: err,
+      })
+    }
+  }
+
+  /** Reads and checks the offer and the manifest. */
+  private async readOffer(lp: LengthPrefixedStream<Stream>): Promise<{
+    record: SignedRecord
+    value: Uint8Array
+    manifest: Manifest
+    manifestBytes: Uint8Array
+  }> {
+    const first = (await lp.read({ signal: this.idle() })).subarray()
+    if (first.length > MAX_UPLOAD_MESSAGE_BYTES)
+      throw new UploadRefusedError('malformed', 'The upload’s first message is too long.')
+    let site: unknown
+    let value: Uint8Array
+    try {
+      const offer = parseFrame(first) as { site?: unknown; record?: unknown }
+      site = offer.site
+      value = fromBase64(String(offer.record))
+    } catch (err) {
+      throw new UploadRefusedError(
+        'malformed',
+        'The upload did not start with a site and its record.',
+        { cause: err },
+      )
+    }
+    let record: SignedRecord
+    try {
+      record = decodeRecord(value)
+      await validateRecord(value, {
+        key: await dhtKey(record.body.name),
+        now: Date.now(),
+        trustedRegistrars: this.init.registrars(),
+      })
+    } catch (err) {
+      throw new UploadRefusedError(
+        'invalid-record',
+        'The site’s record is not valid (signature, name or lifetime).',
+        { cause: err },
+      )
+    }
+    if (record.body.name !== site || record.body.content === undefined)
+      throw new UploadRefusedError(
+        'invalid-record',
+        `The record is not one of ${String(site)} with content.`,
+      )
+    const manifestBytes = (await lp.read({ signal: this.idle() })).subarray()
+    let manifest: Manifest
+    try {
+      manifest = await decodeManifest(manifestBytes, record.body.content)
+    } catch (err) {
+      throw new UploadRefusedError(
+        'bad-content',
+        `The manifest sent is not the one the record of ${record.body.name} names.`,
+        { cause: err },
+      )
+    }
+    return { record, value, manifest, manifestBytes }
+  }
+
+  /** Verifies and writes a block; a wrong byte is `bad-content`, a full disk `disk-full`. */
+  private async write(cid: CID, bytes: Uint8Array): Promise<void> {
+    try {
+      await this.init.blocks.put(cid, bytes)
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOSPC')
+        throw new MirrorRefusedError('disk-full', 'The disk of this relay is full.', { cause: err })
+      if ((err as Error).name === 'BlockVerificationError')
+        throw new UploadRefusedError(
+          'bad-content',
+          'A block sent does not match its address in the manifest.',
+          { cause: err },
+        )
+      throw err
+    }
+  }
+}
+
+/** The reason and words of a failure. */
+function refusalOf(err: unknown): { reason: UploadRefusal; message: string } & Error {
+  if (err instanceof UploadRefusedError || err instanceof MirrorRefusedError)
+    return Object.assign(new Error(err.message), { reason: err.reason, message: err.message })
+  const timeout = (err as Error)?.name === 'TimeoutError' || (err as Error)?.name === 'AbortError'
+  return Object.assign(new Error('upload failed'), {
+    reason: timeout ? ('timeout' as const) : ('malformed' as const),
+    message: timeout
+      ? 'The upload stopped sending for too long.'
+      : 'The upload broke the protocol.',
+  })
+}

@@ -1,0 +1,127 @@
+/**
+ * Who can serve a site now, for the person to see before (or while) it opens: the mirrors that
+ * hold its current content completely (asked over `/an/mirror/1.0.0`), and its hosts, each
+ * tried with a bounded dial. Each source is named for a person (a relay's host; a host is "a
+ * browser", or "this device"), never by peer ID, with when it was last seen answering.
+ * @module
+ */
+import { peerIdFromMultihash } from '@libp2p/peer-id'
+import type { Libp2p, PeerId } from '@libp2p/interface'
+import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
+import * as Digest from 'multiformats/hashes/digest'
+import type { SignedRecord } from '../../core/records/index.ts'
+import { findMirrors, type MirrorFinderHost } from './find-mirrors.ts'
+import { mirrorName, type KnownRelay } from './mirror-names.ts'
+
+/** Longest a host is tried before it counts as not reachable now. */
+export const HOST_PROBE_TIMEOUT_MS = 5_000
+
+/** One place a site can come from. */
+export interface SiteSource {
+  kind: 'mirror' | 'host'
+  /** For a person: a relay's host, "a browser", or "this device". */
+  name: string
+  /** Whether it answered just now. */
+  reachable: boolean
+  /** When it last answered (this session), ms since the epoch. */
+  lastSeen?: number
+}
+
+/** Who can serve a site now. */
+export interface SiteSources {
+  sources: SiteSource[]
+  /** Whether at least one source can serve it now. */
+  canServe: boolean
+}
+
+/** What the look works with. */
+export interface SiteSourcesContext {
+  libp2p: MirrorFinderHost & Pick<Libp2p, 'dial'>
+  relays(): readonly KnownRelay[]
+  /** When each source (peer ID) last answered; updated here. */
+  seen: Map<string, number>
+}
+
+function hostPeer(id: Uint8Array): PeerId | undefined {
+  try {
+    return peerIdFromMultihash(Digest.decode(id))
+  } catch {
+    return undefined
+  }
+}
+
+async function probeHost(
+  context: SiteSourcesContext,
+  peer: PeerId,
+  addrs: readonly Uint8Array[],
+  signal?: AbortSignal,
+): Promise<boolean> {
+  const { libp2p } = context
+  if (libp2p.getConnections(peer).some((c) => c.status === 'open')) return true
+  const parsed: Multiaddr[] = []
+  for (const bytes of addrs) {
+    try {
+      parsed.push(multiaddr(bytes))
+    } catch {
+      // An address this build cannot read.
+    }
+  }
+  if (parsed.length > 0)
+    await libp2p.peerStore.merge(peer, { multiaddrs: parsed }).catch(() => undefined)
+  const timeout = AbortSignal.timeout(HOST_PROBE_TIMEOUT_MS)
+  try {
+    await libp2p.dial(peer, {
+      signal: signal === undefined ? timeout : AbortSignal.any([signal, timeout]),
+    })
+    return true
+  } catch {
+    signal?.throwIfAborted()
+    return false
+  }
+}
+
+/** Who can serve `record`'s site now; never throws but for the signal's reason. */
+export async function siteSources(
+  context: SiteSourcesContext,
+  record: SignedRecord,
+  options: { signal?: AbortSignal } = {},
+): Promise<SiteSources> {
+  const { libp2p, seen } = context
+  const site = record.body.name
+  const root = record.body.content
+  const now = (): number => Date.now()
+  const [mirrors, hosts] = await Promise.all([
+    root === undefined
+      ? Promise.resolve([])
+      : findMirrors(libp2p, site, root, { signal: options.signal }).catch(() => []),
+    Promise.all(
+      (record.body.hosts ?? []).map(async (host): Promise<SiteSource | undefined> => {
+        const peer = hostPeer(host.id)
+        if (peer === undefined) return undefined
+        if (peer.equals(libp2p.peerId))
+          return { kind: 'host', name: 'this device', reachable: true, lastSeen: now() }
+        const reachable = await probeHost(context, peer, host.addrs, options.signal)
+        if (reachable) seen.set(peer.toString(), now())
+        const lastSeen = seen.get(peer.toString())
+        return {
+          kind: 'host',
+          name: 'a browser',
+          reachable,
+          ...(lastSeen === undefined ? {} : { lastSeen }),
+        }
+      }),
+    ),
+  ])
+  const sources: SiteSource[] = []
+  for (const m of mirrors) {
+    seen.set(m.peer.toString(), now())
+    sources.push({
+      kind: 'mirror',
+      name: await mirrorName(libp2p, context.relays(), m.peer),
+      reachable: true,
+      lastSeen: now(),
+    })
+  }
+  for (const h of hosts) if (h !== undefined) sources.push(h)
+  return { sources, canServe: sources.some((s) => s.reachable) }
+}

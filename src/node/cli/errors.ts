@@ -1,0 +1,15 @@
+/**
+ * Errors of the command line. Each class's `name` is its code; the words a person reads are in
+ * the error registry (`src/core/errors/registry.ts`).
+ * @module
+ */
+
+/** The site has no file at the path asked for (and no 404 page). */
+export class PageNotFoundError extends Error {
+  override name = 'PageNotFoundError'
+}
+
+/** A passphrase is needed and there is neither a terminal to ask on nor `ALTERNET_PASSPHRASE`. */
+export class PassphraseRequiredError extends Error {
+  override name = 'PassphraseRequiredError'
+}

@@ -1,0 +1,262 @@
+/**
+ * The block store of a Node peer: each verified block a plain file `blocks/<cid>` in the data
+ * directory (written to a temporary name, then renamed: a crash never leaves a partial block),
+ * and in the LevelDB which site uses which block, the hosted sites and the usage counters. The
+ * same contract as the page's IndexedDB `BlockStore` (`src/storage/blocks.ts`): blocks are
+ * verified before they are kept, a site's rows change in one atomic batch, and a block is deleted
+ * only when no site uses it any more.
+ * @module
+ */
+import { randomUUID } from 'node:crypto'
+import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { CID } from 'multiformats/cid'
+import { chunkLength, decodeManifest, verifyBlock } from '../../core/content/index.ts'
+import { parseSiteName } from '../../core/names/index.ts'
+import type {
+  Block,
+  BlockStore,
+  BlockUsage,
+  DeletedSite,
+  HostedSite,
+} from '../../storage/blocks.ts'
+import { STORES } from '../../storage/constants.ts'
+import { IncompleteSiteError } from '../../storage/errors.ts'
+import type { LevelDatabase, LevelOp } from './level-database.ts'
+
+interface StoredHosted {
+  site: string
+  root: string
+  blocks: number
+  bytes: number
+  storedAt: number
+}
+
+const USAGE_KEY = 'blockUsage'
+/** Separates the parts of an index key (never in a site name or a CID). */
+const SEP = '\u0000'
+/** The `block-users` area: `<cid>\0<site>` → size, the reverse of `site-blocks`. */
+const BLOCK_USERS = 'block-users'
+
+function toHosted(row: StoredHosted): HostedSite {
+  return { ...row, root: CID.parse(row.root) }
+}
+
+async function verified(blocks: Iterable<Block>): Promise<Map<string, Uint8Array>> {
+  const out = new Map<string, Uint8Array>()
+  for (const { cid, bytes } of blocks) {
+    await verifyBlock(cid, bytes)
+    out.set(cid.toString(), bytes)
+  }
+  return out
+}
+
+/** The block store over `db`, with block files under `dir`. */
+export async function createFileBlockStore(db: LevelDatabase, dir: string): Promise<BlockStore> {
+  await mkdir(dir, { recursive: true })
+  const path = (cid: string): string => join(dir, cid)
+  const has = (cid: string): Promise<boolean> =>
+    stat(path(cid)).then(
+      () => true,
+      () => false,
+    )
+  const usage = async (): Promise<BlockUsage> =>
+    (await db.get<BlockUsage>(STORES.meta, USAGE_KEY)) ?? { blocks: 0, bytes: 0 }
+  const siteRows = async (site: string): Promise<Map<string, number>> =>
+    new Map(
+      (await db.entries<number>(STORES.siteBlocks, site + SEP)).map(([key, size]) => [
+        key.slice(site.length + 1),
+        size,
+      ]),
+    )
+  const users = async (cid: string): Promise<number> =>
+    (await db.entries(BLOCK_USERS, cid + SEP)).length
+
+  /** Writes the blocks not on disk yet; returns how many blocks and bytes were new. */
+  const writeBlocks = async (blocks: Map<string, Uint8Array>): Promise<BlockUsage> => {
+    const added = { blocks: 0, bytes: 0 }
+    for (const [cid, bytes] of blocks) {
+      if (await has(cid)) continue
+      const temp = path(`.${cid}.${randomUUID()}.tmp`)
+      await writeFile(temp, bytes)
+      await rename(temp, path(cid))
+      added.blocks++
+      added.bytes += bytes.length
+    }
+    return added
+  }
+
+  const ref = (site: string, cid: string, size: number): LevelOp[] => [
+    { type: 'put', area: STORES.siteBlocks, key: site + SEP + cid, value: size },
+    { type: 'put', area: BLOCK_USERS, key: cid + SEP + site, value: size },
+  ]
+  const unref = (site: string, cid: string): LevelOp[] => [
+    { type: 'del', area: STORES.siteBlocks, key: site + SEP + cid },
+    { type: 'del', area: BLOCK_USERS, key: cid + SEP + site },
+  ]
+
+  /** Commits `ops`, then deletes the blocks among `dropped` no site uses any more. */
+  const commit = async (
+    ops: LevelOp[],
+    added: BlockUsage,
+    dropped: Map<string, number>,
+  ): Promise<DeletedSite> => {
+    const before = await usage()
+    const counts = { blocks: before.blocks + added.blocks, bytes: before.bytes + added.bytes }
+    await db.batch([...ops, { type: 'put', area: STORES.meta, key: USAGE_KEY, value: counts }])
+    const freed = { blocks: 0, bytes: 0 }
+    for (const [cid, size] of dropped) {
+      if ((await users(cid)) > 0 || !(await has(cid))) continue
+      await rm(path(cid), { force: true })
+      freed.blocks++
+      freed.bytes += size
+    }
+    if (freed.blocks > 0) {
+      const now = { blocks: counts.blocks - freed.blocks, bytes: counts.bytes - freed.bytes }
+      await db.batch([{ type: 'put', area: STORES.meta, key: USAGE_KEY, value: now }])
+    }
+    return freed
+  }
+
+  const visited = async (): Promise<Map<string, [string, number][]>> => {
+    const hosted = new Set((await db.entries(STORES.hosted)).map(([key]) => key))
+    const out = new Map<string, [string, number][]>()
+    for (const [key, size] of await db.entries<number>(STORES.siteBlocks)) {
+      const [site, cid] = key.split(SEP)
+      if (hosted.has(site)) continue
+      const list = out.get(site) ?? []
+      list.push([cid, size])
+      out.set(site, list)
+    }
+    return out
+  }
+
+  const store: BlockStore = {
+    hasBlock: (cid) => has(cid.toString()),
+    async getBlock(cid) {
+      try {
+        return new Uint8Array(await readFile(path(cid.toString())))
+      } catch {
+        return undefined
+      }
+    },
+    async putBlocks(site, blocks) {
+      const key = parseSiteName(site).site
+      const checked = await verified(blocks)
+      if (checked.size === 0) return
+      await db.exclusive(async () => {
+        const added = await writeBlocks(checked)
+        const ops = [...checked].flatMap(([cid, bytes]) => ref(key, cid, bytes.length))
+        await commit(ops, added, new Map())
+      })
+    },
+    async putSite(site, root, blocks = []) {
+      const key = parseSiteName(site).site
+      const checked = await verified(blocks)
+      const rootKey = root.toString()
+      const manifestBytes = checked.get(rootKey) ?? (await store.getBlock(root))
+      if (manifestBytes === undefined)
+        throw new IncompleteSiteError([rootKey], `The manifest ${rootKey} of ${key} is not stored.`)
+      const manifest = await decodeManifest(manifestBytes, root)
+      const wanted = new Map<string, number>([[rootKey, manifestBytes.length]])
+      for (const entry of Object.values(manifest.files)) {
+        entry.chunks.forEach((cid, index) => {
+          const cidKey = cid.toString()
+          if (!wanted.has(cidKey))
+            wanted.set(cidKey, checked.get(cidKey)?.length ?? chunkLength(entry.size, index))
+        })
+      }
+      const row = await db.exclusive(async () => {
+        const missing: string[] = []
+        for (const cid of wanted.keys())
+          if (!checked.has(cid) && !(await has(cid))) missing.push(cid)
+        if (missing.length > 0) {
+          throw new IncompleteSiteError(
+            missing.slice(0, 5),
+            `${missing.length} block(s) of ${key} are neither given nor stored, e.g. ${missing[0]}.`,
+          )
+        }
+        const toAdd = new Map([...checked].filter(([cid]) => wanted.has(cid)))
+        const added = await writeBlocks(toAdd)
+        const previous = await siteRows(key)
+        const ops: LevelOp[] = []
+        const dropped = new Map<string, number>()
+        for (const [cid, size] of previous) {
+          if (wanted.has(cid)) continue
+          ops.push(...unref(key, cid))
+          dropped.set(cid, size)
+        }
+        let bytes = 0
+        for (const [cid, size] of wanted) {
+          bytes += size
+          if (!previous.has(cid)) ops.push(...ref(key, cid, size))
+        }
+        const hosted: StoredHosted = {
+          site: key,
+          root: rootKey,
+          blocks: wanted.size,
+          bytes,
+          storedAt: Date.now(),
+        }
+        ops.push({ type: 'put', area: STORES.hosted, key, value: hosted })
+        await commit(ops, added, dropped)
+        return hosted
+      })
+      return toHosted(row)
+    },
+    async getHostedSite(site) {
+      const row = await db.get<StoredHosted>(STORES.hosted, parseSiteName(site).site)
+      return row === undefined ? undefined : toHosted(row)
+    },
+    listHostedSites: async () =>
+      (await db.entries<StoredHosted>(STORES.hosted)).map(([, row]) => toHosted(row)),
+    siteBlocks: async (site) =>
+      [...(await siteRows(parseSiteName(site).site)).keys()].map((cid) => CID.parse(cid)),
+    deleteSite(site) {
+      const key = parseSiteName(site).site
+      return db.exclusive(async () => {
+        const rows = await siteRows(key)
+        const ops = [...rows.keys()].flatMap((cid) => unref(key, cid))
+        ops.push({ type: 'del', area: STORES.hosted, key })
+        return commit(ops, { blocks: 0, bytes: 0 }, rows)
+      })
+    },
+    async listVisitedSites() {
+      return [...(await visited())].map(([site, rows]) => ({
+        site,
+        blocks: rows.length,
+        bytes: rows.reduce((sum, [, size]) => sum + size, 0),
+      }))
+    },
+    clearVisitedSites(sites) {
+      const only =
+        sites === undefined ? undefined : new Set([...sites].map((s) => parseSiteName(s).site))
+      return db.exclusive(async () => {
+        const cleared: string[] = []
+        const ops: LevelOp[] = []
+        const dropped = new Map<string, number>()
+        for (const [site, rows] of await visited()) {
+          if (only !== undefined && !only.has(site)) continue
+          cleared.push(site)
+          for (const [cid, size] of rows) {
+            ops.push(...unref(site, cid))
+            dropped.set(cid, size)
+          }
+        }
+        const freed = await commit(ops, { blocks: 0, bytes: 0 }, dropped)
+        return { ...freed, sites: cleared }
+      })
+    },
+    blockUsage: usage,
+    clearBlocks: () =>
+      db.exclusive(async () => {
+        const ops: LevelOp[] = []
+        for (const area of [STORES.siteBlocks, BLOCK_USERS, STORES.hosted, STORES.meta])
+          for (const [key] of await db.entries(area)) ops.push({ type: 'del', area, key })
+        await db.batch(ops)
+        await rm(dir, { recursive: true, force: true })
+        await mkdir(dir, { recursive: true })
+      }),
+  }
+  return store
+}

@@ -1,0 +1,167 @@
+/**
+ * The Node peer (`alternet`, run as a process) and the real app in Chromium, through a real
+ * relay with mirroring off (so every byte comes from the other peer): a page published in the
+ * app is fetched by `alternet get` with the same bytes; a folder hosted by `alternet host` shows
+ * in the app's viewer (browser to Node over WebRTC through the relay); the owner key exported by
+ * the app is imported by the command line, and the command line's exported key by the app.
+ */
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { Browser } from 'playwright-core'
+import { after, before, describe, it } from '../support/spec.ts'
+import { equal, ok } from '../support/assert.ts'
+import { buildApp, removeBuild } from './support/app-build.ts'
+import { startAppRelay, type AppRelay } from './support/app-relay.ts'
+import { launchChromium, newPerson } from './support/browser.ts'
+import { bounded } from './support/site-frame.ts'
+import {
+  chooseName,
+  goTo,
+  openApp,
+  ownFingerprint,
+  publish,
+  siteFrame,
+  visit,
+  VIEW_MS,
+} from './ui-support/app-page.ts'
+import { alternet, alternetBackground, TEST_PASSPHRASE } from '../node-peer/cli-support.ts'
+import { EXIT } from '../../src/node/cli/exit-codes.ts'
+
+describe('the command line and the app (Chromium), both ways', () => {
+  let appDir = ''
+  let relay: AppRelay
+  let browser: Browser
+  let work = ''
+  let relayArgs: string[] = []
+
+  before(async () => {
+    appDir = await buildApp()
+    relay = await startAppRelay(appDir, ['--mirror-policy', 'none'])
+    relayArgs = ['--relay', relay.relay.http]
+    browser = await launchChromium()
+    work = await mkdtemp(join(tmpdir(), 'an-cli-app-'))
+  })
+
+  after(async () => {
+    await browser?.close()
+    await relay?.stop()
+    await removeBuild(appDir)
+    await rm(work, { recursive: true, force: true })
+  })
+
+  it(
+    'a page published in the app is fetched by alternet get, byte for byte',
+    bounded(180_000, async () => {
+      const person = await newPerson(browser)
+      try {
+        const page = '<!doctype html><title>from the app</title><h1>Published in a tab</h1>'
+        await openApp(person.page, relay.appOrigin, '#/publish')
+        await person.page.getByRole('button', { name: 'Write a page instead' }).click()
+        await person.page.getByRole('textbox', { name: 'Page (index.html)' }).fill(page)
+        await chooseName(person.page, 'fromapp', 'cli')
+        await publish(person.page)
+        const out = join(work, 'fromapp.html')
+        const got = await alternet([
+          'get',
+          'an://fromapp:cli/index.html',
+          '-o',
+          out,
+          '--data-dir',
+          join(work, 'visitor'),
+          ...relayArgs,
+        ])
+        equal(got.code, EXIT.ok, got.stderr)
+        equal(await readFile(out, 'utf8'), page)
+      } finally {
+        await person.context.close()
+      }
+    }),
+  )
+
+  it(
+    'a folder hosted by alternet host shows in the app',
+    bounded(180_000, async () => {
+      const folder = join(work, 'site')
+      await rm(folder, { recursive: true, force: true })
+      await import('node:fs/promises').then((fs) => fs.mkdir(folder, { recursive: true }))
+      await writeFile(
+        join(folder, 'index.html'),
+        '<!doctype html><title>node</title><h1>Hosted by Node</h1>',
+      )
+      const host = alternetBackground([
+        'host',
+        folder,
+        '--name',
+        'fromnode:cli',
+        '--data-dir',
+        join(work, 'host'),
+        '--json',
+        ...relayArgs,
+      ])
+      const person = await newPerson(browser)
+      try {
+        await host.ready
+        await openApp(person.page, relay.appOrigin)
+        await visit(person.page, 'an://fromnode:cli')
+        await siteFrame(person.page)
+          .locator('h1', { hasText: 'Hosted by Node' })
+          .waitFor({ timeout: VIEW_MS })
+      } finally {
+        await person.context.close()
+        await host.stop()
+      }
+    }),
+  )
+
+  it(
+    'the owner key moves from the app to the command line and back',
+    bounded(180_000, async () => {
+      const person = await newPerson(browser)
+      try {
+        await openApp(person.page, relay.appOrigin, '#/identity')
+        const keyOfApp = await ownFingerprint(person.page)
+        await person.page.getByLabel('Export passphrase', { exact: true }).fill(TEST_PASSPHRASE)
+        await person.page
+          .getByLabel('Repeat export passphrase', { exact: true })
+          .fill(TEST_PASSPHRASE)
+        const [download] = await Promise.all([
+          person.page.waitForEvent('download'),
+          person.page.getByRole('button', { name: 'Export key' }).click(),
+        ])
+        const fromApp = join(work, 'from-app.json')
+        await download.saveAs(fromApp)
+        const env = { ALTERNET_PASSPHRASE: TEST_PASSPHRASE }
+        const cliDir = join(work, 'keys')
+        const imported = await alternet(
+          ['key', 'import', fromApp, '--data-dir', cliDir, '--json'],
+          env,
+        )
+        equal(imported.code, EXIT.ok, imported.stderr)
+        equal(imported.json<{ fingerprint: string }>().fingerprint, keyOfApp)
+
+        // Back: a key made by the command line, imported by the app.
+        const otherDir = join(work, 'keys-other')
+        const fromCli = join(work, 'from-cli.json')
+        const exported = await alternet(
+          ['key', 'export', fromCli, '--data-dir', otherDir, '--json'],
+          env,
+        )
+        equal(exported.code, EXIT.ok, exported.stderr)
+        const keyOfCli = exported.json<{ fingerprint: string }>().fingerprint
+        ok(keyOfCli !== keyOfApp)
+        await goTo(person.page, 'Identity')
+        await person.page.getByLabel('Key file', { exact: true }).setInputFiles(fromCli)
+        await person.page.getByLabel('Key file passphrase', { exact: true }).fill(TEST_PASSPHRASE)
+        await person.page.getByRole('button', { name: 'Import key' }).click()
+        await person.page
+          .getByRole('status')
+          .getByText(`Imported the key ${keyOfCli}`)
+          .waitFor({ timeout: VIEW_MS })
+        equal(await person.page.locator('[data-fingerprint]').textContent(), keyOfCli)
+      } finally {
+        await person.context.close()
+      }
+    }),
+  )
+})

@@ -1,0 +1,165 @@
+/**
+ * A tab pushes its site to a real relay over `/an/mirror-upload/1.0.0`: the relay asks only for
+ * the blocks it lacks, verifies each, and then mirrors the site without ever pulling from the
+ * tab (which serves nothing here). An upload cut short resumes: the second one sends only what
+ * the relay still lacks, and a third sends nothing. Wrong bytes, a record that does not match,
+ * and a relay that mirrors nothing are refused with their reason in words.
+ */
+import { randomBytes } from 'node:crypto'
+import { peerIdFromString } from '@libp2p/peer-id'
+import type { CID } from 'multiformats/cid'
+import { utf8 } from '../../src/core/bytes.ts'
+import { generateKeyPair } from '../../src/core/crypto/ed25519.ts'
+import { createRecord, type SignedRecord } from '../../src/core/records/index.ts'
+import { createSiteHost, publishSite } from '../../src/net/hosting/index.ts'
+import { uploadSite, type UploadResult } from '../../src/net/mirror/index.ts'
+import { describe, it, before, after } from '../support/spec.ts'
+import * as assert from '../support/assert.ts'
+import { MemorySites, MemoryStore, pattern } from '../net/hosting-support.ts'
+import { createClient, type Client } from './support/client.ts'
+import { uniqueName } from './support/records.ts'
+import { removeDir, startRelay, tempDir, type RelayProcess } from './support/relay-process.ts'
+import { startVisitor, waitMirrored, type Visitor } from './support/site-publisher.ts'
+
+const MIB = 1024 * 1024
+/** Blocks sent before the first upload is cut. */
+const CUT_AFTER = 4
+
+describe('pushing a site to a relay over /an/mirror-upload/1.0.0', () => {
+  let dir: string
+  let relay: RelayProcess
+  let closed: RelayProcess
+  let tab: Client
+  let visitor: Visitor
+  const owner = generateKeyPair()
+  const store = new MemoryStore()
+
+  /** Hashes and stores a site in the tab's store; signs its record (not put: the relay hears of it by the upload only). */
+  const prepare = async (
+    site: string,
+    files: Record<string, Uint8Array>,
+  ): Promise<{ record: SignedRecord; root: CID }> => {
+    const published = await publishSite(
+      {
+        store,
+        host: createSiteHost({ store }),
+        sites: new MemorySites(),
+        hostEntry: () => ({ id: tab.peerId.toMultihash().bytes, addrs: [] }),
+        publish: async (fields) => ({ record: await createRecord(fields, owner), accepted: 0 }),
+      },
+      {
+        site,
+        worker: false,
+        files: Object.entries(files).map(([path, content]) => ({ path, content })),
+      },
+    )
+    return { record: published.record, root: published.root }
+  }
+
+  const upload = (
+    to: RelayProcess,
+    record: SignedRecord,
+    options: { signal?: AbortSignal; onSent?(n: number): void; tamper?: string } = {},
+  ): Promise<UploadResult> =>
+    uploadSite(tab, peerIdFromString(to.peerId), {
+      record,
+      signal: options.signal,
+      getBlock: async (cid) => {
+        const bytes = await store.getBlock(cid)
+        if (bytes === undefined || cid.toString() !== options.tamper) return bytes
+        const wrong = bytes.slice()
+        wrong[0] ^= 1
+        return wrong
+      },
+      onProgress: (p) => options.onSent?.(p.blocksSent),
+    })
+
+  before(async () => {
+    dir = await tempDir()
+    relay = await startRelay(`${dir}/r1`, ['--mirror-scan-interval', '1h'])
+    closed = await startRelay(`${dir}/r2`, ['--mirror-policy', 'none'])
+    tab = await createClient({ relays: [relay.tcp, closed.tcp] })
+    visitor = await startVisitor([relay.tcp])
+  })
+
+  after(async () => {
+    await tab?.stop()
+    await visitor?.stop()
+    await Promise.all([relay, closed].map((r) => r?.stop()))
+    await removeDir(dir)
+  })
+
+  it('sends only the blocks the relay lacks, resumes after a cut, and the relay then serves the site', async () => {
+    const site = uniqueName('push')
+    const big = pattern(3 * MIB, 7)
+    const { record, root } = await prepare(site, {
+      '/index.html': utf8('<h1>pushed</h1>'),
+      '/big.bin': big,
+    })
+    const cut = new AbortController()
+    let sentFirst = 0
+    await assert.rejects(
+      upload(relay, record, {
+        signal: cut.signal,
+        onSent: (n) => {
+          sentFirst = n
+          if (n === CUT_AFTER) cut.abort(new Error('the tab lost its connection'))
+        },
+      }),
+    )
+    assert.equal(sentFirst, CUT_AFTER)
+    let second: UploadResult | undefined
+    // The relay may still be closing the cut upload: it refuses a second one from the same peer meanwhile.
+    for (let i = 0; i < 20; i++) {
+      second = await upload(relay, record)
+      if (second.reason !== 'busy') break
+      await new Promise((r) => setTimeout(r, 100))
+    }
+    assert.equal(second?.state, 'stored', second?.message)
+    const total = second!.total
+    assert.ok(total > CUT_AFTER + 2, `${total} blocks`)
+    assert.ok(
+      second!.blocksSent <= total - (CUT_AFTER - 1) && second!.blocksSent >= total - CUT_AFTER,
+      `the second upload sent ${second!.blocksSent} of ${total} blocks after ${CUT_AFTER} were sent`,
+    )
+    const third = await upload(relay, record)
+    assert.equal(third.state, 'stored')
+    assert.equal(third.blocksSent, 0, 'nothing is sent again')
+
+    await waitMirrored(visitor, relay, site, root, 30_000)
+    const got = await visitor.file(site, root, '/big.bin', [peerIdFromString(relay.peerId)])
+    assert.ok(
+      got.length === big.length && got.every((b, i) => b === big[i]),
+      'the relay serves the pushed bytes',
+    )
+  })
+
+  it('refuses a block that does not match its address, in words', async () => {
+    const site = uniqueName('tampered')
+    // Random bytes: no chunk the relay already holds from another site.
+    const { record } = await prepare(site, { '/a.bin': new Uint8Array(randomBytes(MIB)) })
+    const chunk = [...(store.refs.get(site) ?? [])].find(
+      (cid) => cid !== record.body.content!.toString(),
+    )
+    const result = await upload(relay, record, { tamper: chunk })
+    assert.equal(result.state, 'refused')
+    assert.equal(result.reason, 'bad-content')
+    assert.match(result.message ?? '', /does not match/)
+  })
+
+  it('refuses a record of another site, and a relay that mirrors nothing says so', async () => {
+    const { record } = await prepare(uniqueName('mine'), { '/index.html': utf8('x') })
+    const other = await createRecord(
+      { type: 'root', name: uniqueName('other'), seq: 1, content: record.body.content },
+      owner,
+    )
+    const wrong = await uploadSite(tab, peerIdFromString(relay.peerId), {
+      record: { ...other, body: { ...other.body, name: record.body.name } },
+      getBlock: (cid) => store.getBlock(cid),
+    })
+    assert.equal(wrong.reason, 'invalid-record')
+    const refused = await upload(closed, record)
+    assert.equal(refused.reason, 'policy')
+    assert.match(refused.message ?? '', /does not mirror sites/)
+  })
+})
