@@ -253,6 +253,7 @@ export async function createRelay(
       permissions,
       log,
       registry: metrics.registry,
+      sourcePrefixes: prefixes,
       onServed: (site, bytes) => siteStats.served(site, bytes),
     })
     await mirror.start()

@@ -48,3 +48,38 @@ export const MIRROR_RESCAN_DEBOUNCE_MS = 500
 export const MIRROR_REPROVIDE_INTERVAL_MS = 12 * HOUR
 /** Relays asked at most in one placement round (the closest known first). */
 export const MAX_PLACEMENT_CANDIDATES = 64
+
+/**
+ * Status questions (`/an/mirror/1.0.0`) one peer may have open at once on this relay, across
+ * all its connections; more are reset unread. See docs/PROTOCOL.md, "Mirror status", limits.
+ */
+export const MIRROR_STREAMS_PER_PEER = 4
+/**
+ * Status questions one peer may ask per minute (a token bucket holding a minute's worth): a
+ * publisher asking every mirror twice a second while it waits for copies uses half.
+ */
+export const MIRROR_QUESTIONS_PER_MINUTE_PER_PEER = 240
+/**
+ * Status questions the peers of one source (address block, `--source-prefix-v4` / `-v6`) may
+ * ask together per minute: peer IDs are free to make, addresses are not.
+ */
+export const MIRROR_QUESTIONS_PER_MINUTE_PER_SOURCE = 960
+/**
+ * Pre-signed records one peer may have checked per minute (each a signature verification);
+ * records of a question over this budget are refused unchecked with reason `busy`. An owner
+ * hands about 30 per site per mirror once.
+ */
+export const MIRROR_RECORDS_CHECKED_PER_MINUTE_PER_PEER = 400
+/**
+ * Bytes of pre-signed records a mirror keeps that the peers of one source handed, across all
+ * sites; records over it are refused with reason `source-quota`.
+ */
+export const MIRROR_PRESIGNED_BYTES_PER_SOURCE = 2 * MIB
+/**
+ * Status questions of one peer refused within a minute before the relay closes every
+ * connection of that peer: refusing a stream is cheap, but a peer that opens them as fast as
+ * they are refused would still keep the relay busy negotiating them.
+ */
+export const MIRROR_REFUSALS_BEFORE_CLOSE = 64
+/** Peers and sources whose question budgets are remembered at most (full buckets are forgotten first). */
+export const MAX_MIRROR_QUESTION_BUCKETS = 10_000

@@ -25,3 +25,15 @@ export class MirrorRefusedError extends Error {
     this.reason = reason
   }
 }
+
+/** A status question refused because its peer or source passed a limit (the stream is reset). */
+export class MirrorQuestionLimitError extends Error {
+  override name = 'MirrorQuestionLimitError'
+  /** The limit passed: `streams-per-peer`, `questions-per-peer` or `questions-per-source`. */
+  readonly limit: string
+
+  constructor(limit: string) {
+    super(`Too many mirror status questions (${limit}); ask again later.`)
+    this.limit = limit
+  }
+}

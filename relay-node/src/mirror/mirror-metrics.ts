@@ -19,6 +19,7 @@ export interface MirrorMetrics {
   completed: Counter
   droppedSources: Counter
   purged: Counter
+  questionsRefused: Counter<'reason'>
 }
 
 /** Registers the mirror's metrics. */
@@ -70,6 +71,12 @@ export function createMirrorMetrics(registry: Registry, gauges: MirrorGauges): M
     purged: new Counter({
       name: 'alternet_relay_mirror_purged_total',
       help: 'Mirrored sites deleted because their name was revoked or their content blocked',
+      registers: [registry],
+    }),
+    questionsRefused: new Counter({
+      name: 'alternet_relay_mirror_questions_refused_total',
+      help: 'Status questions (/an/mirror/1.0.0) reset unread, by limit: streams-per-peer, questions-per-peer, questions-per-source; peer-closed counts peers whose connections were closed for going on',
+      labelNames: ['reason'],
       registers: [registry],
     }),
   }

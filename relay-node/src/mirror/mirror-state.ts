@@ -9,6 +9,7 @@ import { CID } from 'multiformats/cid'
 import type { Logger } from '../log.ts'
 import type { RelayNode } from '../node.ts'
 import type { Permissions } from '../permissions.ts'
+import type { SourcePrefixes } from '../source-subnet.ts'
 import type { GuardedDatastore, RecordPolicy } from '../record-store.ts'
 import type { MirrorMetrics } from './mirror-metrics.ts'
 import type { MirrorStore } from './mirror-store.ts'
@@ -30,6 +31,8 @@ export interface MirrorInit {
   permissions: Permissions
   log: Logger
   registry: Registry
+  /** How peers' addresses are grouped into sources, for the per-source limits. */
+  sourcePrefixes: SourcePrefixes
   /** A block of `site` was served to a peer (per-site statistics). */
   onServed?: (site: string, bytes: number) => void
 }

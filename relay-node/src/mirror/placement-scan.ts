@@ -9,6 +9,7 @@
 import type { PeerId } from '@libp2p/interface'
 import { equals } from '@alternet/core/bytes'
 import { DHT_KEY_PREFIX, decodeRecord, dhtKey, type SignedRecord } from '@alternet/core/records'
+import { spread } from './announce.ts'
 import { MIRROR_RESCAN_DEBOUNCE_MS, MIRROR_STATUS_TIMEOUT_MS } from './constants.ts'
 import { probeLiveRelays } from './live-relays.ts'
 import { isServable, REFUSAL_RETRY_MS, type MirrorState } from './mirror-state.ts'
@@ -56,16 +57,33 @@ export class PlacementScan {
     return this.scanning
   }
 
-  /** Scans again shortly, with a fresh view of the live relays. */
+  /**
+   * Scans again shortly, with a fresh view of the live relays (a mirror left). The records of
+   * the sites held here are then put again to the relays closest to their keys: a relay that
+   * missed the publisher's put, and is now among the R placed, learns of the site and fetches it.
+   */
   rescanSoon(): void {
     clearTimeout(this.rescanTimer)
     this.state.live = undefined
     this.rescanTimer = setTimeout(
       () =>
-        void this.scan().catch((err) => this.state.log.warn('mirror scan failed', { error: err })),
+        void this.scan()
+          .then(() => this.spreadHeld())
+          .catch((err) => this.state.log.warn('mirror scan failed', { error: err })),
       MIRROR_RESCAN_DEBOUNCE_MS,
     )
     this.rescanTimer.unref()
+  }
+
+  /** Puts the record of every servable site held here to the relays closest to its key. */
+  private async spreadHeld(): Promise<void> {
+    const { state } = this
+    await Promise.all(
+      state.disk
+        .sites()
+        .filter((entry) => isServable(state, entry.site, entry.root))
+        .map((entry) => spread(state, entry.site, Buffer.from(entry.record, 'base64'))),
+    )
   }
 
   /**

@@ -14,6 +14,7 @@ import {
   duePresigned,
   livePresigned,
   mergePresigned,
+  type PresignedRefusal,
 } from './presigned.ts'
 
 /** Records read from one question at most (the rest are ignored). */
@@ -28,24 +29,50 @@ export interface KeeperContext {
   /** Whether a site's content may be served (not revoked, not blocked). */
   servable(site: string, root: string): boolean
   signal: AbortSignal
+  /** Bytes of kept pre-signed records one source may have handed, across all sites. */
+  presignedBytesPerSource: number
+}
+
+/** Who handed a question's records, and how many of them may be checked now. */
+export interface RecordOrigin {
+  /** The source (address block) of the peer: what the per-source byte limit counts against. */
+  source: string
+  /** Records of the question the peer's budget allows checking (the rest: `busy`). */
+  checkable: number
+}
+
+/** Bytes of the kept records `source` handed, across every site but `except`. */
+function sourceBytes(ctx: KeeperContext, source: string, except: string): number {
+  let bytes = 0
+  for (const entry of ctx.disk.sites())
+    if (entry.site !== except && entry.futureSource === source)
+      for (const r of entry.future ?? []) bytes += Math.ceil((r.length * 3) / 4)
+  return bytes
 }
 
 /**
  * Answers a status question; when it carries pre-signed records of a site held completely,
- * keeps those that pass `checkPresigned` first.
+ * keeps those that pass `checkPresigned` first, within the peer's budget of checks and its
+ * source's byte limit.
  */
 export async function answerWithRecords(
   ctx: KeeperContext,
   question: MirrorQuestion,
   status: (site: string) => MirrorStatus,
+  origin: RecordOrigin,
 ): Promise<MirrorStatus> {
   const { site, records } = question
   const entry = ctx.disk.get(site)
   if (records === undefined || entry === undefined || !ctx.servable(site, entry.root))
     return status(site)
+  const handed = records.slice(0, MAX_HANDED_RECORDS)
+  const checkable = Math.min(handed.length, origin.checkable)
   const current = Buffer.from(entry.record, 'base64')
   const held = (entry.future ?? []).map((r) => new Uint8Array(Buffer.from(r, 'base64')))
-  const { accepted, refused } = await checkPresigned(
+  const decoded: Uint8Array[] = handed
+    .slice(0, checkable)
+    .map((r) => new Uint8Array(Buffer.from(r, 'base64')))
+  const checked = await checkPresigned(
     {
       site,
       holder: entry.owner,
@@ -54,22 +81,35 @@ export async function answerWithRecords(
       registrars: ctx.registrars,
       now: Date.now(),
     },
-    records.slice(0, MAX_HANDED_RECORDS).map((r) => new Uint8Array(Buffer.from(r, 'base64'))),
+    decoded,
   )
-  const future = mergePresigned(held, accepted)
+  const refused: Array<{ index: number; reason: PresignedRefusal }> = [...checked.refused]
+  for (let index = checkable; index < handed.length; index++)
+    refused.push({ index, reason: 'busy' })
+  // Accepted records are kept while the source's bytes stay within its limit.
+  const room = ctx.presignedBytesPerSource - sourceBytes(ctx, origin.source, site)
+  let future: Uint8Array[] = held
+  let accepted = 0
+  for (const bytes of checked.accepted) {
+    const next = mergePresigned(future, [bytes])
+    if (next.reduce((n, r) => n + r.length, 0) > room) {
+      refused.push({ index: decoded.indexOf(bytes), reason: 'source-quota' })
+      continue
+    }
+    future = next
+    accepted++
+  }
+  refused.sort((a, b) => a.index - b.index)
   const latest = ctx.disk.get(site)
-  if (latest !== undefined && latest.root === entry.root) {
+  if (accepted > 0 && latest !== undefined && latest.root === entry.root) {
     await ctx.disk.update({
       ...latest,
       future: future.map((r) => Buffer.from(r).toString('base64')),
+      futureSource: origin.source,
     })
-    ctx.log.info('pre-signed records kept', {
-      site,
-      accepted: accepted.length,
-      refused: refused.length,
-    })
+    ctx.log.info('pre-signed records kept', { site, accepted, refused: refused.length })
+    void putDuePresigned(ctx)
   }
-  void putDuePresigned(ctx)
   return {
     ...status(site),
     presigned: future.length,

@@ -43,6 +43,10 @@ export type PresignedRefusal =
   | 'too-far'
   | 'expired'
   | 'invalid'
+  /** Not checked: the peer used its budget of records checked per minute. */
+  | 'busy'
+  /** Kept records handed from the peer's source would pass its byte limit. */
+  | 'source-quota'
 
 /**
  * Checks handed records: each must be a record of the site, held by the same key, naming the

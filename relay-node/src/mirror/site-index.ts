@@ -30,6 +30,8 @@ export interface MirroredSite {
   lastRequested: number
   /** The owner's pre-signed next records (envelopes, base64), put into the DHT in their time. */
   future?: string[]
+  /** The source (address block) that handed `future`: what the per-source byte limit counts against. */
+  futureSource?: string
   /** Uploaded through the registrar API: kept here whatever the placement. */
   pinned?: boolean
 }

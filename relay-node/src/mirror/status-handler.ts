@@ -3,12 +3,19 @@
  * answering status questions (keeping the pre-signed records they carry).
  * @module
  */
+import type { PeerId } from '@libp2p/interface'
 import { answerStatus, type MirrorQuestion, type MirrorStatus } from '@alternet/net/mirror'
-import { MIRROR_PROTOCOL } from './constants.ts'
+import { sourceOf } from '../source-subnet.ts'
+import { MIRROR_PRESIGNED_BYTES_PER_SOURCE, MIRROR_PROTOCOL } from './constants.ts'
+import { MirrorQuestionLimitError } from './errors.ts'
 import { isServable, type MirrorState } from './mirror-state.ts'
-import { answerWithRecords, type KeeperContext } from './presigned-keeper.ts'
+import { answerWithRecords, type KeeperContext, type RecordOrigin } from './presigned-keeper.ts'
+import { QuestionLimits } from './question-limits.ts'
 
-/** Streams of `/an/mirror/1.0.0` open at once on one connection. */
+/**
+ * Streams of `/an/mirror/1.0.0` libp2p lets open at once on one connection; the per-peer limit
+ * (`MIRROR_STREAMS_PER_PEER`, across connections) refuses sooner.
+ */
 const MAX_INBOUND_STATUS_STREAMS = 16
 
 /** What this relay holds of `site` (the `/an/mirror/1.0.0` answer). */
@@ -55,6 +62,7 @@ export function keeperContext(state: MirrorState): KeeperContext {
     registrars: state.init.permissions.registrars,
     servable: (site, root) => isServable(state, site, root),
     signal: state.signal,
+    presignedBytesPerSource: MIRROR_PRESIGNED_BYTES_PER_SOURCE,
   }
 }
 
@@ -62,17 +70,57 @@ export function keeperContext(state: MirrorState): KeeperContext {
 export function answerQuestion(
   state: MirrorState,
   question: MirrorQuestion,
+  origin: RecordOrigin = { source: 'local', checkable: Number.POSITIVE_INFINITY },
 ): Promise<MirrorStatus> {
-  return answerWithRecords(keeperContext(state), question, (site) => mirrorStatus(state, site))
+  return answerWithRecords(
+    keeperContext(state),
+    question,
+    (site) => mirrorStatus(state, site),
+    origin,
+  )
 }
 
-/** Registers the `/an/mirror/1.0.0` handler on the relay. */
-export async function handleStatusQuestions(state: MirrorState): Promise<void> {
+/**
+ * Registers the `/an/mirror/1.0.0` handler on the relay. Each question is admitted by
+ * `limits` first (by peer and by source); one over a limit is reset unread and counted.
+ */
+export async function handleStatusQuestions(
+  state: MirrorState,
+  limits = new QuestionLimits(),
+): Promise<void> {
+  const { sourcePrefixes } = state.init
   await state.init.node.handle(
     MIRROR_PROTOCOL,
-    (stream) => void answerStatus(stream, (question) => answerQuestion(state, question)),
+    (stream, conn) => {
+      const peer = conn.remotePeer.toString()
+      const source = sourceOf(conn.remoteAddr, sourcePrefixes)
+      const ticket = limits.admit(peer, source)
+      if (typeof ticket === 'string') {
+        state.metrics.questionsRefused.inc({ reason: ticket })
+        stream.abort(new MirrorQuestionLimitError(ticket))
+        if (limits.refused(peer)) closePeer(state, conn.remotePeer)
+        return
+      }
+      void answerStatus(stream, (question) =>
+        answerQuestion(state, question, {
+          source,
+          checkable: limits.recordsToCheck(peer, question.records?.length ?? 0),
+        }),
+      ).finally(() => ticket.release())
+    },
     { maxInboundStreams: MAX_INBOUND_STATUS_STREAMS },
   )
+}
+
+/** Closes every connection of a peer that keeps asking over its limits. */
+function closePeer(state: MirrorState, peer: PeerId): void {
+  const conns = state.init.node.getConnections(peer)
+  if (conns.length === 0) return
+  state.metrics.questionsRefused.inc({ reason: 'peer-closed' })
+  state.log.warn('peer closed for asking too many mirror status questions', {
+    peer: peer.toString(),
+  })
+  for (const c of conns) c.abort(new MirrorQuestionLimitError('peer-closed'))
 }
 
 /** Removes the handler. */

@@ -33,8 +33,15 @@ export interface TestNetwork {
   stop(): Promise<void>
 }
 
-/** Starts `count` relays, the first serving `appDir`. */
-export async function startNetwork(count: number, appDir: string): Promise<TestNetwork> {
+/**
+ * Starts `count` relays, the first serving `appDir`; `flags` go to every relay after the
+ * defaults (e.g. `--mirror-policy open` for a network that mirrors).
+ */
+export async function startNetwork(
+  count: number,
+  appDir: string,
+  flags: string[] = [],
+): Promise<TestNetwork> {
   const dirs: string[] = []
   const start = async (extra: string[]): Promise<TestRelay> => {
     const dir = await tempDir('an-peer-relay-')
@@ -47,6 +54,7 @@ export async function startNetwork(count: number, appDir: string): Promise<TestN
       'warn',
       '--mirror-policy',
       'none',
+      ...flags,
       ...extra,
     ])
     const relay: TestRelay = {

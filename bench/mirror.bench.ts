@@ -1,0 +1,275 @@
+/**
+ * Mirror figures (`npm run bench -- --only mirror`), in Chromium against real relay processes:
+ * - for a fresh visitor of a site whose publisher is gone, time to first byte and throughput of
+ *   a 20 MiB file from the mirrors, beside the same fetch from a browser host (a network that
+ *   mirrors nothing, the publisher's tab open), beside the raw page→Node WebSocket ceiling
+ *   measured in the same run (a Node server sending the same bytes to the same kind of page);
+ * - time from calling publish until the site is complete on R mirrors;
+ * - time to restore R copies after a mirror is killed (four relays, R = 3).
+ * @module
+ */
+import { createHash } from 'node:crypto'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { peerIdFromString } from '@libp2p/peer-id'
+import type { Browser } from 'playwright-core'
+import { askMirror } from '../src/net/mirror/index.ts'
+import { HARNESS_PATH, buildHarness, removeBuild } from '../test/e2e/peer-support/build.ts'
+import type { Failure } from '../test/e2e/peer-support/harness.ts'
+import { Person, launchChromium, within } from '../test/e2e/peer-support/people.ts'
+import { startNetwork, type TestNetwork } from '../test/e2e/peer-support/relays.ts'
+import type { FileSpec } from '../test/e2e/peer-support/site-spec.ts'
+import { startVisitor, type Visitor } from '../test/relay/support/site-publisher.ts'
+import type { BenchPart, BenchRow } from './types.ts'
+
+/** The whole part, bounded. */
+const PART_TIMEOUT_MS = 12 * 60_000
+/** Fetches of the 20 MiB file per source; the median is reported. */
+const RUNS = 3
+const SIZE = 20 * 1024 * 1024
+/** Relays mirroring each site; the mirror network has one more, to restore R after a kill. */
+const REPLICAS = 3
+/** The WebSocket ceiling's messages (the size a libp2p WebSocket stream moves well). */
+const WS_MESSAGE_SIZE = 64 * 1024
+/** How long to wait for the mirrors, for R copies again, for one fetch. */
+const MIRRORS_MS = 240_000
+const FETCH_MS = 120_000
+
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
+const mbPerS = (bytes: number, ms: number): number => bytes / 1e6 / (ms / 1000)
+
+function ok<T>(result: T | Failure, what: string): T {
+  if (typeof result === 'object' && result !== null && 'error' in result)
+    throw new Error(`${what}: ${result.error}: ${result.message}`)
+  return result
+}
+
+function files(tag: string): FileSpec[] {
+  return [
+    { path: '/index.html', text: `<h1>${tag}</h1>` },
+    ...Array.from({ length: RUNS }, (_, i) => ({ path: `/big-${i}.bin`, size: SIZE, seed: 7 + i })),
+  ]
+}
+
+/** Polls the relays until `count` of them hold `site` completely; resolves with the time. */
+async function untilCopies(
+  visitor: Visitor,
+  network: TestNetwork,
+  site: string,
+  count: number,
+  skip: ReadonlySet<string> = new Set(),
+): Promise<number> {
+  const started = performance.now()
+  const deadline = Date.now() + MIRRORS_MS
+  for (;;) {
+    const states = await Promise.all(
+      network.relays
+        .filter((r) => !skip.has(r.peerId))
+        .map((r) =>
+          askMirror(visitor.node, peerIdFromString(r.peerId), site).then(
+            (s) => s.state,
+            () => 'unreachable',
+          ),
+        ),
+    )
+    if (states.filter((s) => s === 'complete').length >= count) return performance.now() - started
+    if (Date.now() > deadline) throw new Error(`copies of ${site}: ${states.join(', ')}`)
+    await new Promise((r) => setTimeout(r, 100))
+  }
+}
+
+/** Fetches each big file as a fresh visitor; first and last byte times, bytes checked. */
+async function fetchAll(
+  visitor: Person,
+  site: string,
+  sums: Record<string, string>,
+): Promise<{ first: number[]; last: number[] }> {
+  const warm = await visitor.callWithin(FETCH_MS, 'fetch', `an://${site}/index.html`)
+  if (warm.status !== 200) throw new Error(`index: ${warm.status} ${warm.headers['x-an-error']}`)
+  const first: number[] = []
+  const last: number[] = []
+  for (let i = 0; i < RUNS; i++) {
+    const path = `/big-${i}.bin`
+    const res = await visitor.callWithin(FETCH_MS, 'fetch', `an://${site}${path}`)
+    if (res.status !== 200 || res.sha256 !== sums[path])
+      throw new Error(`${path}: ${res.status} ${res.headers['x-an-error']}`)
+    first.push(res.firstByteMs)
+    last.push(res.lastByteMs)
+  }
+  return { first, last }
+}
+
+/** RFC 6455's key suffix, for the handshake's `Sec-WebSocket-Accept`. */
+const WS_GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC11B65'
+
+/** One unmasked binary frame of `payload` (server to client), 64-bit length form. */
+function binaryFrame(payload: Buffer): Buffer {
+  const header = Buffer.alloc(10)
+  header[0] = 0x82
+  header[1] = 127
+  header.writeBigUInt64BE(BigInt(payload.length), 2)
+  return Buffer.concat([header, payload])
+}
+
+/**
+ * The raw ceiling: a bare WebSocket server on Node's own HTTP server (the handshake and
+ * unmasked binary frames, nothing else) sends `SIZE` bytes to the page when the page speaks;
+ * the page times them.
+ */
+async function webSocketCeiling(page: Person['page']): Promise<{ first: number; last: number }[]> {
+  const frame = binaryFrame(Buffer.alloc(WS_MESSAGE_SIZE, 7))
+  const server = createServer((_, res) => res.writeHead(426).end())
+  server.on('upgrade', (req, socket) => {
+    const accept = createHash('sha1')
+      .update(String(req.headers['sec-websocket-key']) + WS_GUID)
+      .digest('base64')
+    socket.write(
+      'HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n' +
+        `Sec-WebSocket-Accept: ${accept}\r\n\r\n`,
+    )
+    // Any frame from the page means "go"; the socket is dropped after the bytes are sent.
+    socket.once('data', () => {
+      for (let sent = 0; sent < SIZE; sent += WS_MESSAGE_SIZE) socket.write(frame)
+      socket.end()
+    })
+    socket.on('error', () => undefined)
+  })
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+  const url = `ws://127.0.0.1:${(server.address() as AddressInfo).port}`
+  try {
+    const out: { first: number; last: number }[] = []
+    for (let i = 0; i < RUNS; i++)
+      out.push(
+        await page.evaluate(
+          ({ url, size }) =>
+            new Promise<{ first: number; last: number }>((resolve, reject) => {
+              const ws = new WebSocket(url)
+              ws.binaryType = 'arraybuffer'
+              let t0 = 0
+              let first = 0
+              let got = 0
+              ws.onopen = () => {
+                t0 = performance.now()
+                ws.send('go')
+              }
+              ws.onmessage = (event) => {
+                if (got === 0) first = performance.now() - t0
+                got += (event.data as ArrayBuffer).byteLength
+                if (got >= size) {
+                  resolve({ first, last: performance.now() - t0 })
+                  ws.close()
+                }
+              }
+              ws.onerror = () => reject(new Error('WebSocket failed'))
+            }),
+          { url, size: SIZE },
+        ),
+      )
+    return out
+  } finally {
+    server.closeAllConnections()
+    server.close()
+  }
+}
+
+async function measure(report: (row: BenchRow) => void, browser: Browser, build: string) {
+  const row = (metric: string, value: number, unit: string, extra: Partial<BenchRow> = {}): void =>
+    report({ part: 'mirror', runtime: 'chromium', metric, value, unit, ...extra })
+  const tag = Math.random().toString(36).slice(2, 8)
+  const people: Person[] = []
+  const networks: TestNetwork[] = []
+  const visitors: Visitor[] = []
+  const person = async (network: TestNetwork, name: string): Promise<Person> => {
+    const p = await Person.open(browser, name, network.pageUrl(HARNESS_PATH))
+    people.push(p)
+    ok(await p.callWithin(60_000, 'start'), `${name} start`)
+    return p
+  }
+  try {
+    // Mirrors: four relays, R = 3, scans every 2 s.
+    const mirrors = await startNetwork(REPLICAS + 1, build, [
+      '--mirror-policy',
+      'open',
+      '--mirror-replicas',
+      String(REPLICAS),
+      '--mirror-scan-interval',
+      '2s',
+    ])
+    networks.push(mirrors)
+    const watcher = await startVisitor(mirrors.relays.map((r) => r.process.tcp))
+    visitors.push(watcher)
+    const a = await person(mirrors, 'A')
+    const site = `mirrored${tag}:code`
+    const copies = untilCopies(watcher, mirrors, site, REPLICAS)
+    const published = ok(await a.callWithin(MIRRORS_MS, 'publishSite', site, files(tag)), 'publish')
+    const toMirrors = await copies
+    await a.close()
+    const b = await person(mirrors, 'B')
+    const fromMirrors = await fetchAll(b, site, published.sha256)
+    const ceiling = await webSocketCeiling(b.page)
+
+    // R copies again after a holder is killed.
+    const states = await Promise.all(
+      mirrors.relays.map((r) => askMirror(watcher.node, peerIdFromString(r.peerId), site)),
+    )
+    const victim = mirrors.relays[states.findIndex((s) => s.state === 'complete')]
+    await victim.process.kill9()
+    victim.stopped = true
+    const restore = await untilCopies(watcher, mirrors, site, REPLICAS, new Set([victim.peerId]))
+
+    // The same fetch from a browser host: a network that mirrors nothing, the publisher there.
+    const hosts = await startNetwork(2, build)
+    networks.push(hosts)
+    const h = await person(hosts, 'H')
+    const hostSite = `hosted${tag}:code`
+    const hosted = ok(await h.callWithin(MIRRORS_MS, 'publishSite', hostSite, files(tag)), 'host')
+    const v = await person(hosts, 'V')
+    const fromHost = await fetchAll(v, hostSite, hosted.sha256)
+
+    const wsLast = median(ceiling.map((c) => c.last))
+    const note = `median of ${RUNS} fresh fetches of 20 MiB; publisher gone; ${REPLICAS} mirrors`
+    row('20 MiB from mirrors, time to first byte', median(fromMirrors.first), 'ms', {
+      note,
+      baseline: { label: 'browser host', value: median(fromHost.first) },
+    })
+    row('20 MiB from mirrors, throughput', mbPerS(SIZE, median(fromMirrors.last)), 'MB/s', {
+      note: 'goal: ≥ 0.8 of the raw page→Node WebSocket',
+      baseline: { label: 'raw page→Node WebSocket', value: mbPerS(SIZE, wsLast) },
+    })
+    row('20 MiB from a browser host, throughput', mbPerS(SIZE, median(fromHost.last)), 'MB/s', {
+      note: 'the publisher’s tab open, no mirror',
+      baseline: { label: 'raw page→Node WebSocket', value: mbPerS(SIZE, wsLast) },
+    })
+    row('raw page→Node WebSocket, time to first byte', median(ceiling.map((c) => c.first)), 'ms')
+    row('publish until on R mirrors', toMirrors, 'ms', {
+      note: `${RUNS} × 20 MiB + index; R = ${REPLICAS}; from the publish call`,
+    })
+    row('R copies restored after a mirror is killed', restore, 'ms', {
+      note: 'kill -9 of a holder, four relays, scan interval 2 s',
+    })
+  } finally {
+    await Promise.all(people.map((p) => p.close()))
+    await Promise.all(visitors.map((v) => v.stop()))
+    await Promise.all(networks.map((n) => n.stop()))
+  }
+}
+
+/** Runs the mirror figures in Chromium, driven from Node. */
+export const run: BenchPart = async (report) => {
+  let build: string | undefined
+  let browser: Browser | undefined
+  try {
+    await within(
+      'mirror bench',
+      PART_TIMEOUT_MS,
+      (async () => {
+        build = await buildHarness()
+        browser = await launchChromium()
+        await measure(report, browser, build)
+      })(),
+    )
+  } finally {
+    await browser?.close().catch(() => undefined)
+    if (build !== undefined) await removeBuild(build)
+  }
+}
