@@ -257,20 +257,24 @@ describe('relay .alt resolver', () => {
     assert.match(upstream.stderr, /--dns-upstream: expected an IP address and port/)
   })
 
-  it('answers dig over UDP and TCP (when Debian dnsutils is installed)', async () => {
-    if (!existsSync(DIG)) return
-    const run = promisify(execFile)
-    for (const transport of ['+notcp', '+tcp']) {
-      const { stdout } = await run(DIG, [
-        '@127.0.0.1',
-        '-p',
-        String(relay.dns),
-        transport,
-        '+short',
-        `${label}.alt`,
-        'TXT',
-      ])
-      assert.ok(stdout.includes(`"an-content=${root}"`), stdout)
-    }
-  })
+  // CI installs Debian's dnsutils (.ci/run); elsewhere the spec is skipped and says so.
+  it(
+    'answers dig over UDP and TCP',
+    { skip: !existsSync(DIG) && 'dig is not installed' },
+    async () => {
+      const run = promisify(execFile)
+      for (const transport of ['+notcp', '+tcp']) {
+        const { stdout } = await run(DIG, [
+          '@127.0.0.1',
+          '-p',
+          String(relay.dns),
+          transport,
+          '+short',
+          `${label}.alt`,
+          'TXT',
+        ])
+        assert.ok(stdout.includes(`"an-content=${root}"`), stdout)
+      }
+    },
+  )
 })
