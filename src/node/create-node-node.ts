@@ -11,16 +11,12 @@
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
 import { circuitRelayTransport } from '@libp2p/circuit-relay-v2'
-import { identify } from '@libp2p/identify'
 import type { PrivateKey } from '@libp2p/interface'
-import { kadDHT, passthroughMapper } from '@libp2p/kad-dht'
-import { ping } from '@libp2p/ping'
 import { tcp } from '@libp2p/tcp'
 import { webRTC, webRTCDirect } from '@libp2p/webrtc'
 import { webSockets } from '@libp2p/websockets'
 import { createLibp2p } from 'libp2p'
-import { createAnSelector, createAnValidator, DHT_NAMESPACE } from '../core/records/index.ts'
-import { DHT_PROTOCOL, INITIAL_QUERY_SELF_INTERVAL_MS } from '../net/node/constants.ts'
+import { DATA_CHANNEL_MESSAGE_SIZE, peerServices } from '../net/node/peer-services.ts'
 import type { AlternetLibp2p, AlternetServices } from '../net/node/create-browser-node.ts'
 import type { DevSettings } from '../net/node/relay-addresses.ts'
 import { RelayManager } from '../net/node/relay-manager.ts'
@@ -73,8 +69,7 @@ export async function createNodeNode(init: NodeNodeInit): Promise<NodeNode> {
     transports: [
       tcp(),
       webSockets(),
-      // The same data channel message size as the browser node (see create-browser-node.ts).
-      webRTC({ dataChannel: { maxMessageSize: 64 * 1024 } }),
+      webRTC({ dataChannel: { maxMessageSize: DATA_CHANNEL_MESSAGE_SIZE } }),
       webRTCDirect(),
       circuitRelayTransport(),
     ],
@@ -82,19 +77,7 @@ export async function createNodeNode(init: NodeNodeInit): Promise<NodeNode> {
     streamMuxers: [yamux()],
     // Node's libp2p dials any address; only a relay the manager marks down is held back.
     connectionGater: { denyDialPeer: (peerId) => made.relays?.deniesDial(peerId) === true },
-    services: {
-      identify: identify(),
-      ping: ping(),
-      dht: kadDHT({
-        protocol: DHT_PROTOCOL,
-        clientMode: true,
-        validators: { [DHT_NAMESPACE]: createAnValidator({ trustedRegistrars }) },
-        selectors: { [DHT_NAMESPACE]: createAnSelector({ trustedRegistrars }) },
-        ...(dev.allowPrivateAddresses === true ? { peerInfoMapper: passthroughMapper } : {}),
-        initialQuerySelfInterval: INITIAL_QUERY_SELF_INTERVAL_MS,
-        logPrefix: 'libp2p:an-dht',
-      }),
-    },
+    services: peerServices(trustedRegistrars, dev),
   })
   const manager = new RelayManager(libp2p, { relays: init.relays, dev })
   made.relays = manager

@@ -9,18 +9,14 @@
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
 import { circuitRelayTransport } from '@libp2p/circuit-relay-v2'
-import { identify, type Identify } from '@libp2p/identify'
 import type { ConnectionGater, Libp2p, PeerId, PrivateKey } from '@libp2p/interface'
-import { kadDHT, passthroughMapper, type KadDHT } from '@libp2p/kad-dht'
-import { ping, type Ping } from '@libp2p/ping'
 import { isPrivate } from '@libp2p/utils'
 import { webRTC, webRTCDirect } from '@libp2p/webrtc'
 import { webSockets } from '@libp2p/websockets'
 import { webTransport } from '@libp2p/webtransport'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import { createLibp2p } from 'libp2p'
-import { createAnSelector, createAnValidator, DHT_NAMESPACE } from '../../core/records/index.ts'
-import { DHT_PROTOCOL, INITIAL_QUERY_SELF_INTERVAL_MS } from './constants.ts'
+import { DATA_CHANNEL_MESSAGE_SIZE, peerServices, type AlternetServices } from './peer-services.ts'
 import type { DevSettings } from './relay-addresses.ts'
 import { RelayManager } from './relay-manager.ts'
 
@@ -43,11 +39,7 @@ export interface BrowserNodeInit {
 }
 
 /** The node's services. */
-export type AlternetServices = {
-  dht: KadDHT
-  identify: Identify
-  ping: Ping
-}
+export type { AlternetServices }
 
 /** The libp2p node of a browser peer. */
 export type AlternetLibp2p = Libp2p<AlternetServices>
@@ -116,10 +108,7 @@ export async function createBrowserNode(init: BrowserNodeInit): Promise<BrowserN
     transports: [
       webRTC({
         ...(init.rtcConfiguration === undefined ? {} : { rtcConfiguration: init.rtcConfiguration }),
-        // 64 KiB data channel messages rather than 16 KiB: a quarter of the per-message framing
-        // work on both sides. Browsers accept up to 256 KiB (SDP max-message-size), and the
-        // receiving side takes any size, so older peers interoperate.
-        dataChannel: { maxMessageSize: 64 * 1024 },
+        dataChannel: { maxMessageSize: DATA_CHANNEL_MESSAGE_SIZE },
       }),
       webRTCDirect(),
       webSockets(),
@@ -129,19 +118,7 @@ export async function createBrowserNode(init: BrowserNodeInit): Promise<BrowserN
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
     connectionGater: gater,
-    services: {
-      identify: identify(),
-      ping: ping(),
-      dht: kadDHT({
-        protocol: DHT_PROTOCOL,
-        clientMode: true,
-        validators: { [DHT_NAMESPACE]: createAnValidator({ trustedRegistrars }) },
-        selectors: { [DHT_NAMESPACE]: createAnSelector({ trustedRegistrars }) },
-        ...(dev.allowPrivateAddresses === true ? { peerInfoMapper: passthroughMapper } : {}),
-        initialQuerySelfInterval: INITIAL_QUERY_SELF_INTERVAL_MS,
-        logPrefix: 'libp2p:an-dht',
-      }),
-    },
+    services: peerServices(trustedRegistrars, dev),
   })
   const manager = new RelayManager(libp2p, {
     relays: init.relays,
