@@ -4,18 +4,23 @@
  * under the same `seq` rule (above the last one stored and above any pre-signed one) and kept as
  * this device's last record, so the next normal publish climbs above it; the record, the
  * manifest and the blocks go to `POST /api/v1/sites/SITE/publish` as a CAR, streamed as it is
- * written (relay-node/README.md, "registrar API"). No peer is started: the relay mirrors the
- * site and puts the record to the DHT.
+ * written, the blocks read back one by one from a scratch folder (relay-node/README.md,
+ * "registrar API"). No peer is started: the relay mirrors the site and puts the record to the
+ * DHT.
  * @module
  */
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { CID } from 'multiformats/cid'
 import { equals } from '../../core/bytes.ts'
 import { isSubdomain, parseSiteName } from '../../core/names/index.ts'
 import type { SignedRecord } from '../../core/records/index.ts'
-import { hashSite, prepareFiles, type HashedBlock, type PathFile } from '../../net/hosting/index.ts'
+import { hashSite, prepareFiles, type HashedSite, type PathFile } from '../../net/hosting/index.ts'
 import { RelayDocumentError } from '../../net/node/errors.ts'
 import { ApiPublishRefusedError, ApiTokenRefusedError } from '../cli/errors.ts'
 import { openNodeStorage } from '../storage/index.ts'
-import { siteCar } from './site-car.ts'
+import { siteCar, type CarBlock } from './site-car.ts'
 
 /** Path of the publish endpoint under a relay's base URL. */
 const PUBLISH_PATH = 'api/v1/sites/'
@@ -50,13 +55,38 @@ export interface ApiPublished {
 export async function publishThroughApi(init: ApiPublishInit): Promise<ApiPublished> {
   const site = parseSiteName(init.site).site
   const prepared = prepareFiles(init.files)
-  const blocks: HashedBlock[] = []
-  const hashed = await hashSite(prepared, {
-    worker: false,
-    onBatch: async (batch) => void blocks.push(...batch),
-  })
-  const bytes = Object.values(hashed.manifest.files).reduce((n, f) => n + f.size, 0)
+  // The blocks wait in a scratch folder, one file each, so a large site is never all in memory.
+  const scratch = await mkdtemp(join(tmpdir(), 'alternet-api-'))
+  try {
+    const blocks: CID[] = []
+    const hashed = await hashSite(prepared, {
+      worker: false,
+      onBatch: async (batch) => {
+        for (const block of batch) {
+          await writeFile(join(scratch, String(blocks.length)), block.bytes)
+          blocks.push(block.cid)
+        }
+      },
+    })
+    async function* stored(): AsyncGenerator<CarBlock> {
+      for (const [i, cid] of blocks.entries())
+        yield { cid, bytes: await readFile(join(scratch, String(i))) }
+    }
+    return await signAndSend(init, site, prepared.length, hashed, stored())
+  } finally {
+    await rm(scratch, { recursive: true, force: true })
+  }
+}
 
+/** Signs the record for `hashed` with the owner key, sends it with its blocks, keeps it. */
+async function signAndSend(
+  init: ApiPublishInit,
+  site: string,
+  files: number,
+  hashed: HashedSite,
+  blocks: AsyncIterable<CarBlock>,
+): Promise<ApiPublished> {
+  const bytes = Object.values(hashed.manifest.files).reduce((n, f) => n + f.size, 0)
   const storage = await openNodeStorage({
     dir: init.dataDir,
     ...(init.keyPassphrase === undefined ? {} : { keyPassphrase: init.keyPassphrase }),
@@ -101,7 +131,7 @@ export async function publishThroughApi(init: ApiPublishInit): Promise<ApiPublis
       site,
       record,
       root: hashed.cid.toString(),
-      files: prepared.length,
+      files,
       bytes,
       blocks: Number(reply.blocks),
       received: Number(reply.received),
