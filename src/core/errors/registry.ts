@@ -382,6 +382,19 @@ export const ERROR_REGISTRY: Readonly<Record<string, ErrorEntry>> = {
   },
 
   // Relays.
+  ApiTokenRefusedError: {
+    kind: 'relay',
+    title: 'The relay refused the API token',
+    explanation: 'The relay did not accept the token sent with the request.',
+    action: 'Check the token file, or ask the relay’s operator for a token.',
+  },
+  ApiPublishRefusedError: {
+    kind: 'relay',
+    title: 'The relay refused the site',
+    explanation: 'The relay’s registrar API did not take the record or its blocks.',
+    action: 'Read the relay’s reason below, fix it, and publish again.',
+    showOwn: true,
+  },
   InvalidRelayError: {
     kind: 'relay',
     title: 'That is not a relay address',

@@ -26,7 +26,7 @@ export function alternetProgram(): Command {
       `
 Exit codes: ${EXIT.ok} ok, ${EXIT.error} error, ${EXIT.usage} usage, ${EXIT.notFound} not found, ${EXIT.verificationFailed} verification failed, ${EXIT.keyFile} key file (wrong passphrase, damaged file).
 Environment: ALTERNET_RELAYS (relays when no --relay), ALTERNET_DATA_DIR, ALTERNET_PASSPHRASE (key files),
-ALTERNET_KEY_PASSPHRASE (encrypts the owner key at rest).`,
+ALTERNET_KEY_PASSPHRASE (encrypts the owner key at rest), ALTERNET_API_TOKEN (publish --api).`,
     )
   for (const register of [
     publishCommand,

@@ -13,3 +13,13 @@ export class PageNotFoundError extends Error {
 export class PassphraseRequiredError extends Error {
   override name = 'PassphraseRequiredError'
 }
+
+/** The relay's registrar API answered 401: the token is missing, wrong or withdrawn. */
+export class ApiTokenRefusedError extends Error {
+  override name = 'ApiTokenRefusedError'
+}
+
+/** The relay's registrar API refused a publish (its words are the message). */
+export class ApiPublishRefusedError extends Error {
+  override name = 'ApiPublishRefusedError'
+}

@@ -3,6 +3,8 @@
  * puts the record with this peer as host, waits for the mirrors to copy it, and hands them
  * records signed ahead up to `--horizon` (the peer's keep-alive; 30 days unless told) so the
  * name outlives this process (docs/PROTOCOL.md, "Records kept alive"). Prints the `an://` address and the share link.
+ * With `--api URL` no peer starts: the owner-signed record and its blocks go to that relay's
+ * registrar API instead (`publish-api.ts`).
  * @module
  */
 import type { Command } from 'commander'
@@ -17,8 +19,9 @@ import {
 } from '../peer-options.ts'
 import { publishReporter } from '../publish-progress.ts'
 import { readSiteFolder } from '../site-folder.ts'
+import { API_TOKEN_ENV, publishApi, type ApiOptions } from './publish-api.ts'
 
-interface PublishOptions extends PeerOptions {
+interface PublishOptions extends PeerOptions, ApiOptions {
   name: string
   horizon?: number
   mirrorWait?: number
@@ -47,10 +50,13 @@ export function publishCommand(program: Command): void {
         '--mirror-wait <duration>',
         'longest wait for mirrors to copy the site',
         parseDuration,
-      ),
+      )
+      .option('--api <url>', "publish through this relay's registrar API (its base URL)")
+      .option('--token-file <file>', `the API token (default: $${API_TOKEN_ENV})`),
   ).action(async (dir: string, options: PublishOptions) => {
     const site = parseAddress(options.name).site
     const files = await readSiteFolder(dir)
+    if (options.api !== undefined) return publishApi(site, files, { ...options, api: options.api })
     const peer = await openPeer(options, { mirrorWait: options.mirrorWait })
     const reporter = publishReporter(process.stderr.isTTY === true, options.json === true)
     try {
