@@ -6,6 +6,7 @@
 import type { Libp2p, PeerId, Stream } from '@libp2p/interface'
 import {
   ROUTE_PROTOCOL,
+  decodeResponseHeader,
   encodeRequest,
   lengthPrefixed,
   type RouteRequest,
@@ -105,4 +106,51 @@ export function ended(stream: Stream): Promise<string> {
   return new Promise((resolve) =>
     stream.addEventListener('close', () => resolve(stream.status), { once: true }),
   )
+}
+
+/** Bound of every attack spec: a stream the host never ends fails the spec instead of the run. */
+const SPEC_TIMEOUT_MS = 30_000
+
+/** Runs `work`, failing it after `ms` instead of leaving the run hanging. */
+export async function bounded<T>(work: () => Promise<T>, ms = SPEC_TIMEOUT_MS): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`not done within ${ms} ms`)), ms)
+  })
+  try {
+    return await Promise.race([work(), timeout])
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+/** Byte `i` is `i mod 251`. */
+export function pattern(size: number): Uint8Array {
+  const out = new Uint8Array(size)
+  for (let i = 0; i < size; i++) out[i] = i % 251
+  return out
+}
+
+/** The status of the first response header frame on `stream` (the stream is paused after it). */
+export function firstStatus(stream: Stream): Promise<number> {
+  return new Promise((resolve, reject) => {
+    stream.addEventListener(
+      'message',
+      (event) => {
+        if (stream.readStatus === 'readable') stream.pause()
+        const bytes = event.data.subarray()
+        let length = 0
+        let i = 0
+        for (let factor = 1; ; i++, factor *= 128) {
+          length += (bytes[i] & 0x7f) * factor
+          if ((bytes[i] & 0x80) === 0) break
+        }
+        resolve(decodeResponseHeader(bytes.subarray(i + 1, i + 1 + length)).status)
+      },
+      { once: true },
+    )
+    stream.addEventListener('close', () => reject(new Error('closed before a header')), {
+      once: true,
+    })
+  })
 }

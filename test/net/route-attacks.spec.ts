@@ -1,6 +1,6 @@
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
-import type { Libp2p, Stream } from '@libp2p/interface'
+import type { Libp2p } from '@libp2p/interface'
 import { tcp } from '@libp2p/tcp'
 import { createLibp2p } from 'libp2p'
 import type { CID } from 'multiformats/cid'
@@ -12,7 +12,6 @@ import {
   DEFAULT_MAX_STREAMS_PER_PEER,
   createRouteClient,
   createRouteServer,
-  decodeResponseHeader,
   type RouteServer,
   type RouteServerInit,
 } from '../../src/net/route/index.ts'
@@ -23,25 +22,14 @@ import {
   floodAfterRequest,
   halfOpenRequest,
   hostRouteStreams,
+  bounded,
+  firstStatus,
+  pattern,
 } from './route-attack-support.ts'
 
 const SITE = 'mysite:code'
-/** Bound of every spec: a stream the host never ends fails the spec instead of the run. */
-const SPEC_TIMEOUT = 30_000
 /** What the attacker of the issue sent after each request: 3.8 MiB. */
 const FLOOD = Math.round(3.8 * 1024 * 1024)
-
-async function bounded<T>(work: () => Promise<T>, ms = SPEC_TIMEOUT): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`not done within ${ms} ms`)), ms)
-  })
-  try {
-    return await Promise.race([work(), timeout])
-  } finally {
-    clearTimeout(timer)
-  }
-}
 
 async function node(listen = ['/ip4/127.0.0.1/tcp/0']): Promise<Libp2p> {
   return createLibp2p({
@@ -49,37 +37,6 @@ async function node(listen = ['/ip4/127.0.0.1/tcp/0']): Promise<Libp2p> {
     transports: [tcp()],
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
-  })
-}
-
-/** Byte `i` is `i mod 251`. */
-function pattern(size: number): Uint8Array {
-  const out = new Uint8Array(size)
-  for (let i = 0; i < size; i++) out[i] = i % 251
-  return out
-}
-
-/** The status of the first response header frame on `stream` (the stream is paused after it). */
-function firstStatus(stream: Stream): Promise<number> {
-  return new Promise((resolve, reject) => {
-    stream.addEventListener(
-      'message',
-      (event) => {
-        if (stream.readStatus === 'readable') stream.pause()
-        const bytes = event.data.subarray()
-        let length = 0
-        let i = 0
-        for (let factor = 1; ; i++, factor *= 128) {
-          length += (bytes[i] & 0x7f) * factor
-          if ((bytes[i] & 0x80) === 0) break
-        }
-        resolve(decodeResponseHeader(bytes.subarray(i + 1, i + 1 + length)).status)
-      },
-      { once: true },
-    )
-    stream.addEventListener('close', () => reject(new Error('closed before a header')), {
-      once: true,
-    })
   })
 }
 

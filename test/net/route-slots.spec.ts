@@ -10,29 +10,15 @@ import {
   ROUTE_PROTOCOL,
   createRouteClient,
   createRouteServer,
-  decodeResponseHeader,
   encodeRequest,
   lengthPrefixed,
   type RouteServerInit,
 } from '../../src/net/route/index.ts'
 import { equal, ok } from '../support/assert.ts'
 import { after, before, describe, it } from '../support/spec.ts'
+import { bounded, firstStatus, pattern } from './route-attack-support.ts'
 
 const SITE = 'mysite:code'
-/** Bound of every spec: a response the host never ends fails the spec instead of the run. */
-const SPEC_TIMEOUT = 30_000
-
-async function bounded<T>(work: () => Promise<T>, ms = SPEC_TIMEOUT): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`not done within ${ms} ms`)), ms)
-  })
-  try {
-    return await Promise.race([work(), timeout])
-  } finally {
-    clearTimeout(timer)
-  }
-}
 
 /** Stream window of the drip-reader: one fixed window, as a hostile client would keep it. */
 const DRIP_WINDOW = 256 * 1024
@@ -54,12 +40,6 @@ async function node(listen = ['/ip4/127.0.0.1/tcp/0'], window?: number): Promise
   })
 }
 
-function pattern(size: number): Uint8Array {
-  const out = new Uint8Array(size)
-  for (let i = 0; i < size; i++) out[i] = i % 251
-  return out
-}
-
 /** Asks for `path` and reads only the response header: the response then stalls, holding its slot. */
 async function stalled(
   from: Libp2p,
@@ -67,26 +47,7 @@ async function stalled(
   path: string,
 ): Promise<{ stream: Stream; status: number }> {
   const stream = await from.dialProtocol(to, ROUTE_PROTOCOL, { signal: AbortSignal.timeout(5_000) })
-  const header = new Promise<number>((resolve, reject) => {
-    stream.addEventListener(
-      'message',
-      (event) => {
-        if (stream.readStatus === 'readable') stream.pause()
-        const bytes = event.data.subarray()
-        let length = 0
-        let i = 0
-        for (let factor = 1; ; i++, factor *= 128) {
-          length += (bytes[i] & 0x7f) * factor
-          if ((bytes[i] & 0x80) === 0) break
-        }
-        resolve(decodeResponseHeader(bytes.subarray(i + 1, i + 1 + length)).status)
-      },
-      { once: true },
-    )
-    stream.addEventListener('close', () => reject(new Error('closed before a header')), {
-      once: true,
-    })
-  })
+  const header = firstStatus(stream)
   stream.send(lengthPrefixed(encodeRequest({ kind: 'get', site: SITE, path })))
   await stream.close()
   return { stream, status: await header }
