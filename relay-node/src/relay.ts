@@ -35,6 +35,7 @@ import { createLogger, type Logger } from './log.ts'
 import { createRelayMetrics, registerGauges } from './metrics.ts'
 import { createRelayNode, type RelayNode } from './node.ts'
 import { Mirror, RecordWatch } from './mirror/index.ts'
+import { SiteDirectory } from './directory/index.ts'
 import { Permissions } from './permissions.ts'
 import { AnRecordPolicy, type RootRecordSource } from './record-policy.ts'
 import { GuardedDatastore, runAsSender } from './record-store.ts'
@@ -258,7 +259,18 @@ export async function createRelay(
     })
     await mirror.start()
     cleanup.push(() => mirror.stop())
-    onStored = (key, value) => mirror.onStored(key, value)
+    // The public directory of sites whose owners opted in, from the records the store accepts.
+    const directory = new SiteDirectory({
+      policy,
+      maxEntries: config.directoryMaxEntries,
+      maxPerSource: config.directoryPerSource,
+      maxPerOwner: config.directoryPerOwner,
+      refused: (reason, site) => log.debug('directory listing refused', { reason, site }),
+    })
+    onStored = (key, value) => {
+      mirror.onStored(key, value)
+      directory.onStored(key, value)
+    }
     // Sites' current records for the resolver and the API; a revocation drops what it remembers.
     const siteLookup = new SiteLookup({
       store,
@@ -271,6 +283,7 @@ export async function createRelay(
       metrics.revocations.inc()
       siteLookup.forget()
       void mirror.purge()
+      void directory.purge()
     })
     await revoker.start()
     const republisher = new Republisher(node, store, policy, log, config)
@@ -379,6 +392,7 @@ export async function createRelay(
       revocation: (site) => permissions.revocationFor(site),
       gateway,
       api: api?.handler,
+      directory: () => directory.list(),
     })
     cleanup.push(() => http.close())
 
@@ -386,6 +400,7 @@ export async function createRelay(
       await permissions.reloadFiles()
       await api?.reload()
       await mirror.purge()
+      await directory.purge()
     }
     const poll = setInterval(
       () =>
