@@ -21,6 +21,7 @@ import { noteVisit, recentSites } from '../session/recent-sites.ts'
 import { displaySite, formatAge } from '../format.ts'
 import './an-error-message.ts'
 import './an-name-details.ts'
+import './an-discover.ts'
 
 /**
  * What the site frame may do. Scripts, forms and popups, and its own origin (the site worker
@@ -374,10 +375,11 @@ export class AnBrowserFrame extends LitElement {
         <p><a class="button" href="#/publish">Publish your own site</a></p>
       </section>
       ${this.renderRecent()}
+      <an-discover .session=${this.session}></an-discover>
     `
   }
 
-  /** Discover: the sites this browser opened lately, one tap away. */
+  /** The sites this browser opened lately, one tap away (Discover lists the relays' directory below). */
   private renderRecent() {
     const recent = recentSites()
     if (recent.length === 0) return nothing
