@@ -52,6 +52,16 @@ export class AnNameDetails extends LitElement {
         margin: 0.25rem 0;
         padding-left: 1.25rem;
       }
+      .id {
+        white-space: nowrap;
+      }
+      [data-help-offer] {
+        margin: 0.5rem 0 0;
+      }
+      [data-help-offer] .hint {
+        display: block;
+        margin-top: 0.25rem;
+      }
     `,
   ]
 
@@ -151,7 +161,7 @@ export class AnNameDetails extends LitElement {
             hosts.length === 0
               ? 'none listed'
               : html`<ul>
-                ${hosts.map((host) => html`<li>A browser of the owner (${host.addrs.length} ${host.addrs.length === 1 ? 'address' : 'addresses'}) <span class="hint mono">…${base58btc.baseEncode(host.id).slice(-6)}</span></li>`)}
+                ${hosts.map((host) => html`<li>A browser of the owner (${host.addrs.length} ${host.addrs.length === 1 ? 'address' : 'addresses'}) <span class="hint mono id">…${base58btc.baseEncode(host.id).slice(-6)}</span></li>`)}
               </ul>`
           }
         </dd>
@@ -207,7 +217,7 @@ export class AnNameDetails extends LitElement {
         : source.reachable
           ? 'answering now'
           : `last seen ${formatAge(source.lastSeen)}`
-    return html`<li data-source=${source.kind}>${source.name} (${seen}) <span class="hint mono" title="Its peer ID ends so">${source.shortId}</span></li>`
+    return html`<li data-source=${source.kind}>${source.name} (${seen}) <span class="hint mono id" title="The end of its peer ID">${source.shortId}</span></li>`
   }
 
   private renderKeyChange(error: OwnerKeyChangedError) {
