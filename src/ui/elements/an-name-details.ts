@@ -55,6 +55,10 @@ export class AnNameDetails extends LitElement {
       .id {
         white-space: nowrap;
       }
+      .explain {
+        display: block;
+        margin-top: 0.25rem;
+      }
       [data-help-offer] {
         margin: 0.5rem 0 0;
       }
@@ -188,7 +192,7 @@ export class AnNameDetails extends LitElement {
           : html`<span class="warning" data-can-serve="no">No one can serve it right now: no mirror holds it and no host answers.</span>`
         return html`${summary}
           ${found.sources.length > 0 ? html`<ul>${found.sources.map((s) => this.renderSource(s))}</ul>` : nothing}
-          <span class="hint">A mirror is a relay that keeps a full copy of a site and serves it while its publisher is away.</span>
+          <span class="hint explain">A mirror is a relay that keeps a full copy of a site and serves it while its publisher is away.</span>
           ${this.renderHelpOffer()}`
       },
       error: () => html`<span class="hint">Could not ask who holds it now.</span>`,
