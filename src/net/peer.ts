@@ -166,7 +166,8 @@ export class AlternetPeer<
   private readonly mirrorWait: number
   private readonly keepAliveSettings: PeerParts<L, S, N>['keepAlive']
   private readonly fetcher: SiteFetcher
-  private readonly helper: HelpHost
+  /** Helping host what this person visits (see `setHelpHosting`). */
+  protected readonly helper: HelpHost
   private readonly slow = new Map<string, SlowPath>()
   private readonly cleanups: (() => void)[] = []
   /** When each host or mirror last answered, for "last seen". */

@@ -54,6 +54,8 @@ export interface HelpHost {
   sites(): Array<{ site: string; root: CID }>
   /** Whether `cid` is a block of a helped site. */
   hasBlock(cid: CID): boolean
+  /** Stops serving every helped site (their blocks were deleted); visiting one again helps again. */
+  forget(): void
   stop(): Promise<void>
 }
 
@@ -180,6 +182,10 @@ export function createHelpHost(init: HelpHostInit): HelpHost {
       const key = cid.toString()
       for (const h of helped.values()) if (h.blocks.has(key)) return true
       return false
+    },
+    forget() {
+      helped.clear()
+      init.onChange?.()
     },
     async stop() {
       if (enabled) await libp2p.unhandle(MIRROR_PROTOCOL).catch(() => undefined)
