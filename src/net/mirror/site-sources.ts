@@ -13,6 +13,7 @@ import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
 import * as Digest from 'multiformats/hashes/digest'
 import type { SignedRecord } from '../../core/records/index.ts'
 import { findMirrors, type MirrorFinderHost } from './find-mirrors.ts'
+import { connectHost, type ConnectorHost } from '../fetch/connect-hosts.ts'
 import { mirrorName, type KnownRelay } from './mirror-names.ts'
 
 /** The end of a peer ID, as a secondary detail. */
@@ -20,7 +21,7 @@ export function shortPeerId(peer: PeerId): string {
   return `…${peer.toString().slice(-6)}`
 }
 
-/** Longest a host is tried before it counts as not reachable now. */
+/** Longest each dial of a host is tried (directly twice, then relayed) before it counts as not reachable now. */
 export const HOST_PROBE_TIMEOUT_MS = 5_000
 
 /** One place a site can come from. */
@@ -69,8 +70,6 @@ async function probeHost(
   addrs: readonly Uint8Array[],
   signal?: AbortSignal,
 ): Promise<boolean> {
-  const { libp2p } = context
-  if (libp2p.getConnections(peer).some((c) => c.status === 'open')) return true
   const parsed: Multiaddr[] = []
   for (const bytes of addrs) {
     try {
@@ -79,12 +78,13 @@ async function probeHost(
       // An address this build cannot read.
     }
   }
-  if (parsed.length > 0)
-    await libp2p.peerStore.merge(peer, { multiaddrs: parsed }).catch(() => undefined)
-  const timeout = AbortSignal.timeout(HOST_PROBE_TIMEOUT_MS)
+  // Tried as the fetcher tries a host: a direct dial twice (a WebRTC dial sometimes stalls),
+  // then the relayed path, which also serves the site (slowly).
   try {
-    await libp2p.dial(peer, {
-      signal: signal === undefined ? timeout : AbortSignal.any([signal, timeout]),
+    await connectHost(context.libp2p as ConnectorHost, peer, parsed, {
+      signal,
+      directTimeout: HOST_PROBE_TIMEOUT_MS,
+      relayTimeout: HOST_PROBE_TIMEOUT_MS,
     })
     return true
   } catch {
