@@ -45,6 +45,7 @@ import {
   type RouteClientInit,
 } from '../route/index.ts'
 import { createBlockKeeper, type BlockKeeper } from './block-keeper.ts'
+import { segmentReader } from './local-read.ts'
 import {
   connectHosts,
   type ConnectHostsOptions,
@@ -53,7 +54,7 @@ import {
 } from './connect-hosts.ts'
 import { DEFAULT_CONNECT_GRACE_TIME } from './constants.ts'
 import { errorResponse } from './error-response.ts'
-import { BlockGoneError, MethodNotAllowedError, NoContentError } from './errors.ts'
+import { MethodNotAllowedError, NoContentError } from './errors.ts'
 import { canLookUpNames, type NamingReach } from '../naming/naming-reach.ts'
 import { findMirrors, type MirrorFinderHost } from '../mirror/index.ts'
 
@@ -265,8 +266,7 @@ export function createSiteFetcher(init: SiteFetcherInit): SiteFetcher {
   /** True when the store holds every chunk of `entry` in `[start, end)`. */
   async function heldLocally(entry: FileEntry, start: number, end: number): Promise<boolean> {
     if (store === undefined) return false
-    const held = await Promise.all(chunksInRange(entry, start, end).map((c) => store.hasBlock(c)))
-    return held.every(Boolean)
+    return store.hasBlocks(chunksInRange(entry, start, end))
   }
 
   async function body(
@@ -277,17 +277,11 @@ export function createSiteFetcher(init: SiteFetcherInit): SiteFetcher {
     path?: string,
   ): Promise<ReadableStream<Uint8Array>> {
     if (await heldLocally(entry, start, end)) {
-      const local = store as ContentStore
-      return readVerified(
-        entry,
-        async (cid) => {
-          const bytes = await local.getBlock(cid)
-          if (bytes === undefined)
-            throw new BlockGoneError(`Block ${cid} left the store while it was read.`)
-          return bytes
-        },
-        { start, end, signal: ctx.signal },
-      )
+      return readVerified(entry, segmentReader(entry, store as ContentStore), {
+        start,
+        end,
+        signal: ctx.signal,
+      })
     }
     const peers = await targets(ctx)
     return fetchFile(ctx.client, {
