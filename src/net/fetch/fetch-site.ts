@@ -45,7 +45,7 @@ import {
   type RouteClientInit,
 } from '../route/index.ts'
 import { createBlockKeeper, type BlockKeeper } from './block-keeper.ts'
-import { segmentReader } from './local-read.ts'
+import { segmentReader } from '../route/segment-reader.ts'
 import {
   connectHosts,
   type ConnectHostsOptions,
@@ -54,7 +54,7 @@ import {
 } from './connect-hosts.ts'
 import { DEFAULT_CONNECT_GRACE_TIME } from './constants.ts'
 import { errorResponse } from './error-response.ts'
-import { MethodNotAllowedError, NoContentError } from './errors.ts'
+import { BlockGoneError, MethodNotAllowedError, NoContentError } from './errors.ts'
 import { canLookUpNames, type NamingReach } from '../naming/naming-reach.ts'
 import { findMirrors, type MirrorFinderHost } from '../mirror/index.ts'
 
@@ -277,11 +277,18 @@ export function createSiteFetcher(init: SiteFetcherInit): SiteFetcher {
     path?: string,
   ): Promise<ReadableStream<Uint8Array>> {
     if (await heldLocally(entry, start, end)) {
-      return readVerified(entry, segmentReader(entry, store as ContentStore), {
-        start,
-        end,
-        signal: ctx.signal,
-      })
+      const local = store as ContentStore
+      const gone = (cid: CID): Error =>
+        new BlockGoneError(`Block ${cid} left the store while it was read.`)
+      return readVerified(
+        entry,
+        segmentReader(entry, (cids) => local.getBlocks(cids), gone),
+        {
+          start,
+          end,
+          signal: ctx.signal,
+        },
+      )
     }
     const peers = await targets(ctx)
     return fetchFile(ctx.client, {
