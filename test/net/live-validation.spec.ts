@@ -61,7 +61,7 @@ describe('live messages between libp2p nodes', () => {
     await watcher.live.watch(site)
     await knowsSubscribed(hub, watcher, topic)
     await eventually('the watcher in the hub mesh', () =>
-      hub.gossip.getMeshPeers(topic).includes(watcher.node.peerId.toString()),
+      hub.router.getMeshPeers(topic).includes(watcher.node.peerId.toString()),
     )
   })
 
@@ -117,7 +117,7 @@ describe('live messages between libp2p nodes', () => {
       assert.equal(judged.verdict, 'reject')
       assert.equal(judged.reason, reason)
       const score = await eventually(`the ${reason} sender scored below zero`, () => {
-        const s = hub.gossip.getScore(from)
+        const s = hub.router.getScore(from)
         return s < 0 ? s : undefined
       })
       assert.ok(

@@ -39,7 +39,7 @@ describe('live updates through three relays', () => {
     const extra = i === 0 ? [] : ['--bootstrap', relays[0].tcp]
     return startRelay(`${dir}/r${i + 1}`, [...extra, ...more])
   }
-  const seesOthers = async (relay: RelayProcess): Promise<void> =>
+  const seesOthers = async (relay: RelayProcess): Promise<unknown> =>
     waitFor(
       `${relay.peerId} to see two relays`,
       async () => ((await getJson(relay, '/health')).peers as number) >= 2,

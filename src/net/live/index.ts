@@ -22,3 +22,4 @@ export {
   type LiveUpdatesInit,
 } from './live-updates.ts'
 export { PeerRate, type PeerRateInit } from './peer-rate.ts'
+export { peerLive, type PeerLiveInit } from './peer-live.ts'

@@ -27,10 +27,18 @@ export interface Judged extends LiveJudgement {
   topic: string
 }
 
+/** What GossipSub's router has beyond its public interface: its mesh and its scores. */
+export interface GossipInternals {
+  getMeshPeers(topic: string): string[]
+  getScore(peer: string): number
+}
+
 /** A started live peer. */
 export interface LivePeer {
   node: Libp2p<{ live: GossipSub; identify: ReturnType<ReturnType<typeof identify>> }>
   gossip: GossipSub
+  /** The same router, for its mesh and scores. */
+  router: GossipInternals
   live: LiveUpdates
   storage: NodeStorage
   /** Every message its validator judged, in order. */
@@ -83,6 +91,7 @@ export async function startLivePeer(dir: string, init: LivePeerInit = {}): Promi
   return {
     node,
     gossip: node.services.live,
+    router: node.services.live as unknown as GossipInternals,
     live,
     storage,
     judged,
