@@ -60,6 +60,23 @@ export interface LivePeerInit {
   revokers?: Uint8Array[]
 }
 
+/** Dials attempts before giving up: a loaded machine or a relay's inbound rate may refuse one. */
+const DIAL_ATTEMPTS = 5
+/** Wait before the next attempt, times the attempt number (ms). */
+const DIAL_BACKOFF_MS = 500
+
+async function dialPatiently(node: Libp2p, addr: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await node.dial(multiaddr(addr))
+      return
+    } catch (err) {
+      if (attempt >= DIAL_ATTEMPTS) throw err
+      await new Promise((r) => setTimeout(r, DIAL_BACKOFF_MS * attempt))
+    }
+  }
+}
+
 /** Starts a live peer with its store in `dir`, listening on a loopback TCP port. */
 export async function startLivePeer(dir: string, init: LivePeerInit = {}): Promise<LivePeer> {
   const storage = await openNodeStorage({ dir })
@@ -87,7 +104,7 @@ export async function startLivePeer(dir: string, init: LivePeerInit = {}): Promi
   live.addEventListener('revocation', (e) =>
     revocations.push((e as CustomEvent<LiveRevocation>).detail),
   )
-  for (const addr of init.dial ?? []) await node.dial(multiaddr(addr))
+  for (const addr of init.dial ?? []) await dialPatiently(node, addr)
   return {
     node,
     gossip: node.services.live,
