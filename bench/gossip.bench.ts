@@ -33,7 +33,7 @@ const WARMUP_ROUNDS = 3
 /** Longest wait for one version to reach every subscriber. */
 const ROUND_TIMEOUT_MS = 20_000
 /** Longest wait for the relays to see one another and follow the topic. */
-const SETUP_TIMEOUT_MS = 60_000
+const SETUP_TIMEOUT_MS = 180_000
 
 function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b)
