@@ -142,8 +142,11 @@ export class RelayLive {
     }
   }
 
+  /** Publishes on `site`'s topic when a neighbour subscribes to it (most stored sites have none). */
   private async send(site: string, t: LiveMessageType, v: Uint8Array): Promise<void> {
-    await this.init.gossip.publish(await liveTopic(site), encodeLiveMessage({ t, v }))
+    const topic = await liveTopic(site)
+    if (this.init.gossip.getSubscribers(topic).length === 0) return
+    await this.init.gossip.publish(topic, encodeLiveMessage({ t, v }))
   }
 
   private async isRelay(peer: PeerId): Promise<boolean> {

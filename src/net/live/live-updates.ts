@@ -9,11 +9,14 @@
  * @module
  */
 import type { GossipSub } from '@libp2p/gossipsub'
+import { base32 } from 'multiformats/bases/base32'
 import type { PeerId } from '@libp2p/interface'
 import { equals } from '../../core/bytes.ts'
 import { rootSiteName } from '../../core/names/index.ts'
 import {
+  DHT_KEY_PREFIX,
   encodeLiveMessage,
+  LIVE_TOPIC_PREFIX,
   isDhtKeyOf,
   liveTopic,
   selectRecord,
@@ -120,6 +123,9 @@ export class LiveUpdates extends EventTarget {
     key: Uint8Array,
     _from: PeerId,
   ): Promise<LiveJudgement> {
+    // Only the sites watched here: a neighbour cannot fill the cache with other sites' records.
+    if (!this.watched.has(LIVE_TOPIC_PREFIX + base32.encode(key.subarray(DHT_KEY_PREFIX.length))))
+      return { verdict: 'ignore', reason: 'not-watched' }
     return type === 'record' ? this.judgeRecord(bytes, key) : this.judgeRevocation(bytes, key)
   }
 
