@@ -76,7 +76,7 @@ export interface RelayLiveInit {
   applyRevocation(bytes: Uint8Array, from?: PeerId): Promise<RevokeAnswer>
   /** The source (subnet) of a neighbour, for store quotas. */
   sourceOf(peer: PeerId): string
-  /** A newer record of `site` was stored from a live message. */
+  /** A record of `site` was stored (a DHT PUT, a live message, a catch-up): caches drop the old one. */
   onRecord?(site: string): void
   log: Logger
   /** Topics followed at most. @default MAX_LIVE_TOPICS */
@@ -127,6 +127,7 @@ export class RelayLive {
     if (!dsKey.startsWith(DHT_RECORD_PREFIX)) return
     try {
       const record = decodeRecord(Libp2pRecord.deserialize(value).value)
+      this.init.onRecord?.(record.body.name)
       await this.send(record.body.name, 'record', record.bytes)
     } catch (err) {
       this.init.log.debug('stored record not sent live', { error: err })
@@ -242,7 +243,6 @@ export class RelayLive {
       // Valid and newer, but this relay cannot keep it (store full, sender over quota).
       return { verdict: 'ignore', reason: (err as { reason?: string }).reason ?? 'not-stored' }
     }
-    this.init.onRecord?.(decodeRecord(bytes).body.name)
     return { verdict: 'accept', reason: 'newer' }
   }
 
