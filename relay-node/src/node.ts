@@ -34,7 +34,7 @@ import type { Registry } from 'prom-client'
 import type { PeerInfoMapperMode, RelayConfig } from './config.ts'
 import { DHT_PROTOCOL } from './constants.ts'
 import { ConfigError } from './errors.ts'
-import { RELAY_TOPIC_BUDGET_BYTES } from './live/constants.ts'
+import { RELAY_MESH, RELAY_TOPIC_BUDGET_BYTES } from './live/constants.ts'
 
 /** The services of a relay node. */
 export type RelayServices = {
@@ -184,7 +184,7 @@ export async function createRelayNode(init: RelayNodeInit): Promise<RelayNode> {
           logPrefix: 'libp2p:an-dht',
           metricsPrefix: 'libp2p_an_dht',
         }),
-        live: liveGossip({ topicBudgetBytes: RELAY_TOPIC_BUDGET_BYTES }),
+        live: liveGossip({ topicBudgetBytes: RELAY_TOPIC_BUDGET_BYTES, mesh: RELAY_MESH }),
       },
     })
   } catch (err) {

@@ -26,6 +26,12 @@ export interface LiveGossipInit {
   topicBudgetBytes?: number
   /** Forward messages of topics this node is not subscribed to (relays). @default false */
   relayUnsubscribed?: boolean
+  /**
+   * Mesh degrees per topic (target, low and high water marks). @default GossipSub's 6, 4, 12.
+   * A relay sets a high `Dhi` so every client subscribed through it stays in its mesh: a peer
+   * left out of a mesh gets a message only if gossip happens to offer it (not guaranteed).
+   */
+  mesh?: { D: number; Dlo: number; Dhi: number }
 }
 
 /**
@@ -60,6 +66,7 @@ export function liveGossip(
     allowPublishToZeroTopicPeers: true,
     ignoreDuplicatePublishError: true,
     canRelayMessage: init.relayUnsubscribed ?? false,
+    ...(init.mesh ?? {}),
     emitSelf: false,
     seenTTL: LIVE_SEEN_TTL_MS,
     maxInboundDataLength: MAX_LIVE_RPC_BYTES,
