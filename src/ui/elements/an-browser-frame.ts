@@ -21,6 +21,7 @@ import { noteVisit, recentSites } from '../session/recent-sites.ts'
 import { displaySite, formatAge } from '../format.ts'
 import './an-error-message.ts'
 import './an-name-details.ts'
+import './an-site-update.ts'
 
 /**
  * What the site frame may do. Scripts, forms and popups, and its own origin (the site worker
@@ -342,6 +343,7 @@ export class AnBrowserFrame extends LitElement {
               </p>`
             : nothing
       }
+      <an-site-update .session=${this.session} site=${this.site} generation=${this.generation} @reload-site=${this.reload}></an-site-update>
       ${
         this.session?.status?.slowPath.some((slow) => slow.site === this.site)
           ? html`<p class="warning" role="status">This site comes through a relay, so it may load slowly.</p>`
