@@ -59,10 +59,8 @@ const POLL_MS = 300
 /** The relay's own log lines about `site`, for a failure message. */
 function logOf(relay: TestRelay, site: string): string {
   const lines = relay.process.stderr().split('\n')
-  return lines
-    .filter((l) => l.includes(site))
-    .slice(-6)
-    .join('\n')
+  const about = lines.filter((l) => l.includes(site) || /upload|handed|not spread/.test(l))
+  return `${relay.peerId}:\n${about.slice(-8).join('\n')}`
 }
 
 /** Polls the relays until `count` of them hold `site` completely; resolves with the time. */
