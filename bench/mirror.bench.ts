@@ -115,7 +115,7 @@ async function fetchAll(
 }
 
 /** RFC 6455's key suffix, for the handshake's `Sec-WebSocket-Accept`. */
-const WS_GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC11B65'
+const WS_GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11'
 
 /** One unmasked binary frame of `payload` (server to client), 64-bit length form. */
 function binaryFrame(payload: Buffer): Buffer {
