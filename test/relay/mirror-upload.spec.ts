@@ -115,6 +115,10 @@ describe('pushing a site to a relay over /an/mirror-upload/1.0.0', () => {
       }),
     )
     assert.equal(sentFirst, CUT_AFTER)
+    // A partly stored site is never served as if whole: not complete, and not even its
+    // manifest (held since the cut upload's start) is given out.
+    assert.notEqual((await visitor.status(relay, site)).state, 'complete')
+    await assert.rejects(visitor.manifest(root, [await visitor.connect(relay)]))
     let second: UploadResult | undefined
     // The relay may still be closing the cut upload: it refuses a second one from the same peer meanwhile.
     for (let i = 0; i < 20; i++) {
