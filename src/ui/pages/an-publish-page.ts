@@ -294,7 +294,11 @@ export class AnPublishPage extends LitElement {
     this.current = found
     if (found.page !== undefined) {
       await this.updateComplete
-      this.source.value?.openEditor(found.page)
+      const markdown = found.markdown !== undefined
+      this.source.value?.openEditor({
+        format: markdown ? 'markdown' : 'html',
+        text: found.markdown ?? found.page,
+      })
     }
   }
 
@@ -347,6 +351,8 @@ export class AnPublishPage extends LitElement {
       this.error = error
       return
     }
+    // A page being opened in the editor (its code loads on first use) is part of the selection.
+    await this.source.value?.whenReady()
     if (this.files.length === 0) {
       // The registry's words say it all: the own message is its explanation, shown once.
       this.error = namedError('InvalidSiteFilesError', 'A site needs at least one file.')
