@@ -36,6 +36,11 @@ Tomatoes **love** the sun.
 `
 /** The editor's text box, by its label in either language. */
 const EDITOR = { markdown: 'Page (index.html) in Markdown', html: 'Page (index.html) in HTML' }
+/**
+ * Time a visitor's Reload may take to show a new version: well under the record's cache TTL
+ * (300 s), which is how long the old version showed when Reload trusted the cached record.
+ */
+const RELOAD_MS = 20_000
 /** Time for the editor's code to load and the preview to draw. */
 const EDITOR_MS = 15_000
 
@@ -45,6 +50,8 @@ describe('the page editor: Markdown, preview, publish, Update (Chromium)', () =>
   let browser: Browser
   const contexts: BrowserContext[] = []
   let owner: Page | undefined
+  /** The visitor who read the first version. */
+  let visitor: Page | undefined
 
   before(async () => {
     appDir = await buildApp()
@@ -114,7 +121,7 @@ describe('the page editor: Markdown, preview, publish, Update (Chromium)', () =>
       await publish(page)
       await page.getByRole('heading', { name: 'Your site is live' }).waitFor()
 
-      const visitor = await person()
+      visitor = await person()
       await visit(visitor, 'an://garden:notes')
       const site = siteFrame(visitor)
       await site.getByRole('heading', { name: 'Garden notes', level: 1 }).waitFor({
@@ -148,6 +155,24 @@ describe('the page editor: Markdown, preview, publish, Update (Chromium)', () =>
         async () => (await html.inputValue()).includes('<h1>Links I like</h1>'),
         EDITOR_MS,
       )
+    }),
+  )
+
+  it(
+    'the new version publishes from the editor, and a visitor’s Reload shows it',
+    bounded(120_000, async () => {
+      ok(owner !== undefined && visitor !== undefined, 'published and visited')
+      const page = owner
+      await page.getByRole('radio', { name: 'Markdown' }).check()
+      const editor = page.getByRole('textbox', { name: EDITOR.markdown })
+      await editor.fill(MARKDOWN.replace('# Garden notes', '# Garden notes, second edition'))
+      await previewShowing(page, 'Garden notes, second edition')
+      await publish(page)
+      await page.getByRole('heading', { name: 'Your site is live' }).waitFor()
+      await visitor.getByRole('button', { name: 'Reload' }).click()
+      await siteFrame(visitor)
+        .getByRole('heading', { name: 'Garden notes, second edition', level: 1 })
+        .waitFor({ timeout: RELOAD_MS })
     }),
   )
 

@@ -22,6 +22,9 @@ import { displaySite, formatAge } from '../format.ts'
 import './an-error-message.ts'
 import './an-name-details.ts'
 
+/** How long Reload waits for the network's newest record of the name before showing the cached one. */
+export const RELOAD_LOOKUP_MS = 5_000
+
 /**
  * What the site frame may do. Scripts, forms and popups, and its own origin (the site worker
  * only controls a same-origin frame); popups (links opened in a new tab) leave the sandbox so a
@@ -410,10 +413,31 @@ export class AnBrowserFrame extends LitElement {
     if (address !== undefined) void this.show(address)
   }
 
-  private reload(): void {
+  private async reload(): Promise<void> {
     const current = this.history.current ?? this.input
     this.generation++
+    this.loading = true
+    await this.lookUpAfresh(current)
     void this.show(current)
+  }
+
+  /**
+   * Reload means the newest version: the name is looked up on the network first, so the page
+   * does not come from the cached record (kept until its TTL passes) while "About this name"
+   * already shows the new version. Offline, or past {@link RELOAD_LOOKUP_MS}, the cache serves.
+   */
+  private async lookUpAfresh(address: string): Promise<void> {
+    const peer = this.session?.peer
+    if (peer === undefined || this.session?.online === false) return
+    let site: string
+    try {
+      site = parseAddress(address).site
+    } catch {
+      return
+    }
+    await peer
+      .resolve(site, { fresh: true, signal: AbortSignal.timeout(RELOAD_LOOKUP_MS) })
+      .catch(() => undefined)
   }
 }
 
