@@ -117,6 +117,8 @@ export class AnPageEditor extends LitElement {
       textarea {
         min-height: 16rem;
         line-height: 1.5;
+        /* Firefox draws the system's (light) scrollbar on a dark page otherwise. */
+        scrollbar-color: var(--an-border) transparent;
       }
       h4 {
         font-size: 1rem;
