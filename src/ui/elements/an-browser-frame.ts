@@ -22,6 +22,7 @@ import { displaySite, formatAge } from '../format.ts'
 import './an-error-message.ts'
 import './an-name-details.ts'
 import './an-site-update.ts'
+import './an-discover.ts'
 
 /** How long Reload waits for the network's newest record of the name before showing the cached one. */
 export const RELOAD_LOOKUP_MS = 5_000
@@ -388,10 +389,11 @@ export class AnBrowserFrame extends LitElement {
         <p><a class="button" href="#/publish">Publish your own site</a></p>
       </section>
       ${this.renderRecent()}
+      <an-discover .session=${this.session}></an-discover>
     `
   }
 
-  /** Discover: the sites this browser opened lately, one tap away. */
+  /** The sites this browser opened lately, one tap away (Discover lists the relays' directory below). */
   private renderRecent() {
     const recent = recentSites()
     if (recent.length === 0) return nothing
