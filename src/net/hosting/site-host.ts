@@ -89,6 +89,7 @@ export function createSiteHost(init: SiteHostInit): SiteHost {
     ...limits,
     runOnLimitedConnection: limits.runOnLimitedConnection ?? DEFAULT_HOST_ON_LIMITED_CONNECTIONS,
     getBlock: (cid) => store.getBlock(cid),
+    getBlocks: (cids) => store.getBlocks(cids),
     sites: async () => [...(await load()).values(), ...(helper?.sites() ?? [])],
     hostedBlock: async (cid) =>
       (await loadBlocks()).has(cid.toString()) || helper?.hasBlock(cid) === true,

@@ -211,7 +211,7 @@ export class AnPublishPage extends LitElement {
 
   override render() {
     return html`
-      <h2>${this.site !== '' && this.current !== undefined ? `Update ${decodeURIComponent(this.site)}` : 'Publish a site'}</h2>
+      <h2>${this.site !== '' && this.current !== undefined ? `Update ${displaySite(decodeURIComponent(this.site))}` : 'Publish a site'}</h2>
       ${this.renderCurrent()}
       <p class="hint">Your site is stored in this browser and served from it to the people who visit, and copied to mirrors that keep it up while this device is off, for as long as you choose below. Come back before then so the name stays yours.</p>
       <form @submit=${this.onSubmit} novalidate>
@@ -311,7 +311,11 @@ export class AnPublishPage extends LitElement {
     this.listed = resolved?.record.body.meta?.[DIRECTORY_META_KEY] === DIRECTORY_META_LISTED
     if (found.page !== undefined) {
       await this.updateComplete
-      this.source.value?.openEditor(found.page)
+      const markdown = found.markdown !== undefined
+      this.source.value?.openEditor({
+        format: markdown ? 'markdown' : 'html',
+        text: found.markdown ?? found.page,
+      })
     }
   }
 
@@ -335,7 +339,7 @@ export class AnPublishPage extends LitElement {
           case 'held':
             return html`<span class="error" data-availability="held">✗ ${displaySite(found.site)} is held by another key (<span class="mono">${found.holder}</span>). It stays theirs while they renew it; if they stop, it frees after ${formatDate(found.until)}.</span>`
           case 'unknown':
-            return html`<span class="hint">Could not check ${found.site} now; you can still try to publish.</span>`
+            return html`<span class="hint">Could not check ${displaySite(found.site)} now; you can still try to publish.</span>`
         }
       },
       error: () => html`<span class="hint">Could not check the name now.</span>`,
@@ -364,6 +368,8 @@ export class AnPublishPage extends LitElement {
       this.error = error
       return
     }
+    // A page being opened in the editor (its code loads on first use) is part of the selection.
+    await this.source.value?.whenReady()
     if (this.files.length === 0) {
       // The registry's words say it all: the own message is its explanation, shown once.
       this.error = namedError('InvalidSiteFilesError', 'A site needs at least one file.')

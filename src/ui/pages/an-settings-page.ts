@@ -218,7 +218,7 @@ export class AnSettingsPage extends LitElement {
       <span class="mono">${relay.source}</span>: ${relay.connected ? 'connected' : 'not connected'}${this.renderRemove(relay.source)}
       ${
         keys.length === 0
-          ? html`<br /><span class="hint">names no revokers</span>`
+          ? html`<br /><span class="hint">lists nobody who may withdraw names</span>`
           : html`<label class="inline"
               ><input type="checkbox" data-revokers=${relay.source} .checked=${trust?.trusted === true} @change=${this.onRevokerTrust} />
               <span>Accept name withdrawals from its revokers (<span class="mono">${keys.join(', ')}</span>)</span></label

@@ -289,7 +289,7 @@ export class AlternetSession extends EventTarget {
   private useBridges(fetch: AnFetch): void {
     if (!hasCapability('service-worker')) return
     this.bridges?.close()
-    this.bridges = createBridgeHost({ fetch })
+    this.bridges = createBridgeHost({ fetch, warmUp: true })
   }
 
   /** Bridges with no node behind them: every request fails with `NodeUnavailableError`. */
