@@ -7,7 +7,7 @@
  */
 import { CID } from 'multiformats/cid'
 import { chunkLength, decodeManifest, verifyBlock } from '../core/content/index.ts'
-import type { Block, HostedSite } from './blocks.ts'
+import type { Block, HostedSite, PutBlocksOptions } from './blocks.ts'
 import { IncompleteSiteError } from './errors.ts'
 
 /** Key of the block usage counters in the `meta` area. */
@@ -33,11 +33,17 @@ export function toHosted(row: StoredHosted): HostedSite {
   }
 }
 
-/** Verifies all `blocks` (throws `BlockVerificationError`); one map by CID string. */
-export async function verifiedBlocks(blocks: Iterable<Block>): Promise<Map<string, Uint8Array>> {
+/**
+ * Verifies all `blocks` (throws `BlockVerificationError`), unless the caller says it already
+ * did; one map by CID string.
+ */
+export async function verifiedBlocks(
+  blocks: Iterable<Block>,
+  options: PutBlocksOptions = {},
+): Promise<Map<string, Uint8Array>> {
   const out = new Map<string, Uint8Array>()
   for (const { cid, bytes } of blocks) {
-    await verifyBlock(cid, bytes)
+    if (options.verified !== true) await verifyBlock(cid, bytes)
     out.set(cid.toString(), bytes)
   }
   return out

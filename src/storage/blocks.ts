@@ -73,17 +73,33 @@ export interface ClearedSites extends DeletedSite {
   sites: string[]
 }
 
+/** Options of `BlockStore.putBlocks`. */
+export interface PutBlocksOptions {
+  /**
+   * The caller has checked every block against its CID already (it computed the CIDs from the
+   * bytes, or `verifyBlock`/`verifyChunk` passed): they are stored without hashing them again.
+   * Only for such blocks.
+   * @default false
+   */
+  verified?: boolean
+}
+
 /** The blocks area. */
 export interface BlockStore {
   /** Whether the block is stored. */
   hasBlock(cid: CID): Promise<boolean>
   /** The block's bytes, or undefined. They were verified when stored. */
   getBlock(cid: CID): Promise<Uint8Array | undefined>
+  /** Each block's bytes (or undefined), in order, read in one transaction. */
+  getBlocks(cids: readonly CID[]): Promise<(Uint8Array | undefined)[]>
+  /** Whether every one of the blocks is stored, asked in one transaction. */
+  hasBlocks(cids: readonly CID[]): Promise<boolean>
   /**
-   * Verifies every block, then stores them all as used by `site`, in one transaction: on any
-   * error (`BlockVerificationError`, `StorageFullError`) none is stored.
+   * Verifies every block (unless `options.verified`), then stores them all as used by `site`,
+   * in one transaction: on any error (`BlockVerificationError`, `StorageFullError`) none is
+   * stored.
    */
-  putBlocks(site: string, blocks: Iterable<Block>): Promise<void>
+  putBlocks(site: string, blocks: Iterable<Block>, options?: PutBlocksOptions): Promise<void>
   /**
    * Stores the manifest `root` and the blocks it lists as the content `site` hosts, replacing
    * what it hosted before, in one transaction. `blocks` may leave out blocks already stored
@@ -213,9 +229,28 @@ export function createBlockStore(db: Database): BlockStore {
 
     getBlock,
 
-    async putBlocks(site, blocks) {
+    async getBlocks(cids) {
+      if (cids.length === 0) return []
+      return db.transact([STORES.blocks], 'readonly', async (tx) => {
+        const blocks = tx.objectStore(STORES.blocks)
+        return (await Promise.all(cids.map((cid) => request(blocks.get(cid.toString()))))) as (
+          Uint8Array | undefined
+        )[]
+      })
+    },
+
+    async hasBlocks(cids) {
+      if (cids.length === 0) return true
+      return db.transact([STORES.blocks], 'readonly', async (tx) => {
+        const blocks = tx.objectStore(STORES.blocks)
+        const counts = await Promise.all(cids.map((cid) => request(blocks.count(cid.toString()))))
+        return counts.every((n) => n > 0)
+      })
+    },
+
+    async putBlocks(site, blocks, options) {
       const key = parseSiteName(site).site
-      const checked = await verifiedBlocks(blocks)
+      const checked = await verifiedBlocks(blocks, options)
       if (checked.size === 0) return
       await db.transact(BLOCK_STORES, 'readwrite', async (tx) => {
         const writer = new BlockWriter(tx)

@@ -80,8 +80,9 @@ describe('plain words and feedback (Chromium)', () => {
       await noJargon(page, 'About this name')
 
       // Discover: the Browse screen lists the site just opened, one tap away.
+      // The editor's first template (src/ui/editor/page-templates.ts).
       await siteFrame(page)
-        .getByRole('heading', { name: 'Hello from Alternet' })
+        .getByRole('heading', { name: 'Hello, I am Sam' })
         .waitFor({ timeout: VIEW_MS })
       await page.evaluate(() => (location.hash = '#/view'))
       // The app asks before a reload takes a site only this tab hosts offline: yes, reload.

@@ -45,6 +45,7 @@ import {
   type RouteClientInit,
 } from '../route/index.ts'
 import { createBlockKeeper, type BlockKeeper } from './block-keeper.ts'
+import { segmentReader } from '../route/segment-reader.ts'
 import {
   connectHosts,
   type ConnectHostsOptions,
@@ -269,8 +270,7 @@ export function createSiteFetcher(init: SiteFetcherInit): SiteFetcher {
   /** True when the store holds every chunk of `entry` in `[start, end)`. */
   async function heldLocally(entry: FileEntry, start: number, end: number): Promise<boolean> {
     if (store === undefined) return false
-    const held = await Promise.all(chunksInRange(entry, start, end).map((c) => store.hasBlock(c)))
-    return held.every(Boolean)
+    return store.hasBlocks(chunksInRange(entry, start, end))
   }
 
   async function body(
@@ -282,15 +282,16 @@ export function createSiteFetcher(init: SiteFetcherInit): SiteFetcher {
   ): Promise<ReadableStream<Uint8Array>> {
     if (await heldLocally(entry, start, end)) {
       const local = store as ContentStore
+      const gone = (cid: CID): Error =>
+        new BlockGoneError(`Block ${cid} left the store while it was read.`)
       return readVerified(
         entry,
-        async (cid) => {
-          const bytes = await local.getBlock(cid)
-          if (bytes === undefined)
-            throw new BlockGoneError(`Block ${cid} left the store while it was read.`)
-          return bytes
+        segmentReader(entry, (cids) => local.getBlocks(cids), gone),
+        {
+          start,
+          end,
+          signal: ctx.signal,
         },
-        { start, end, signal: ctx.signal },
       )
     }
     const peers = await targets(ctx)

@@ -110,9 +110,14 @@ export async function createFileBlockStore(db: LevelDatabase, dir: string): Prom
         return undefined
       }
     },
-    async putBlocks(site, blocks) {
+    getBlocks: (cids) => Promise.all(cids.map((cid) => store.getBlock(cid))),
+    async hasBlocks(cids) {
+      for (const cid of cids) if (!(await has(cid.toString()))) return false
+      return true
+    },
+    async putBlocks(site, blocks, options) {
       const key = parseSiteName(site).site
-      const checked = await rules.verifiedBlocks(blocks)
+      const checked = await rules.verifiedBlocks(blocks, options)
       if (checked.size === 0) return
       await db.exclusive(async () => {
         const added = await writeBlocks(checked)
