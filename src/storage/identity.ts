@@ -118,16 +118,17 @@ function newKey(): StoredKey {
 /** The identity area over `db`. */
 export function createIdentityStore(db: Database): IdentityStore {
   /** The stored key under `id`, or `candidate` stored now when there is none (atomic across tabs). */
-  const getOrPut = async (id: string, candidate: () => StoredKey): Promise<StoredKey> => {
-    const found = await db.get<StoredKey>(STORES.identity, id)
+  const getOrPut = async <T>(id: string, candidate: () => T | Promise<T>): Promise<T> => {
+    const found = await db.get<T>(STORES.identity, id)
     if (found !== undefined) return found
-    const fresh = candidate()
+    // Made before the transaction: sealing a key is asynchronous work outside IndexedDB.
+    const fresh = await candidate()
     return db.transact(
       [STORES.identity],
       'readwrite',
       async (tx) => {
         const store = tx.objectStore(STORES.identity)
-        const existing = (await request(store.get(id))) as StoredKey | undefined
+        const existing = (await request(store.get(id))) as T | undefined
         if (existing !== undefined) return existing
         store.put(fresh, id)
         return fresh
@@ -164,23 +165,7 @@ export function createIdentityStore(db: Database): IdentityStore {
     )
 
   const loadOwner = async (): Promise<StoredOwnerKey> => {
-    let stored = (await db.get<StoredOwnerKey>(STORES.identity, OWNER)) as
-      StoredOwnerKey | undefined
-    if (stored === undefined) {
-      const fresh = await newOwner()
-      stored = await db.transact(
-        [STORES.identity],
-        'readwrite',
-        async (tx) => {
-          const store = tx.objectStore(STORES.identity)
-          const existing = (await request(store.get(OWNER))) as StoredOwnerKey | undefined
-          if (existing !== undefined) return existing
-          store.put(fresh, OWNER)
-          return fresh
-        },
-        DURABLE,
-      )
-    }
+    let stored = await getOrPut<StoredOwnerKey>(OWNER, newOwner)
     // Stored by an earlier version as a raw seed: seal it now.
     if (await needsSealing(stored)) {
       const seed = stored.seed!

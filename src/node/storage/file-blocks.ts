@@ -12,18 +12,7 @@ import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { CID } from 'multiformats/cid'
 import { parseSiteName } from '../../core/names/index.ts'
-import {
-  USAGE_KEY,
-  blocksToAdd,
-  checkComplete,
-  planSiteRows,
-  siteBlocksOf,
-  toHosted,
-  verifiedBlocks,
-  visitedOf,
-  visitedSummary,
-  type StoredHosted,
-} from '../../storage/block-rules.ts'
+import * as rules from '../../storage/block-rules.ts'
 import type { BlockStore, BlockUsage, DeletedSite } from '../../storage/blocks.ts'
 import { STORES } from '../../storage/constants.ts'
 import type { LevelDatabase, LevelOp } from './level-database.ts'
@@ -43,7 +32,7 @@ export async function createFileBlockStore(db: LevelDatabase, dir: string): Prom
       () => false,
     )
   const usage = async (): Promise<BlockUsage> =>
-    (await db.get<BlockUsage>(STORES.meta, USAGE_KEY)) ?? { blocks: 0, bytes: 0 }
+    (await db.get<BlockUsage>(STORES.meta, rules.USAGE_KEY)) ?? { blocks: 0, bytes: 0 }
   const siteRows = async (site: string): Promise<Map<string, number>> =>
     new Map(
       (await db.entries<number>(STORES.siteBlocks, site + SEP)).map(([key, size]) => [
@@ -85,7 +74,10 @@ export async function createFileBlockStore(db: LevelDatabase, dir: string): Prom
   ): Promise<DeletedSite> => {
     const before = await usage()
     const counts = { blocks: before.blocks + added.blocks, bytes: before.bytes + added.bytes }
-    await db.batch([...ops, { type: 'put', area: STORES.meta, key: USAGE_KEY, value: counts }])
+    await db.batch([
+      ...ops,
+      { type: 'put', area: STORES.meta, key: rules.USAGE_KEY, value: counts },
+    ])
     const freed = { blocks: 0, bytes: 0 }
     for (const [cid, size] of dropped) {
       if ((await users(cid)) > 0 || !(await has(cid))) continue
@@ -95,7 +87,7 @@ export async function createFileBlockStore(db: LevelDatabase, dir: string): Prom
     }
     if (freed.blocks > 0) {
       const now = { blocks: counts.blocks - freed.blocks, bytes: counts.bytes - freed.bytes }
-      await db.batch([{ type: 'put', area: STORES.meta, key: USAGE_KEY, value: now }])
+      await db.batch([{ type: 'put', area: STORES.meta, key: rules.USAGE_KEY, value: now }])
     }
     return freed
   }
@@ -106,7 +98,7 @@ export async function createFileBlockStore(db: LevelDatabase, dir: string): Prom
       const [site, cid] = key.split(SEP)
       return { site, cid, size }
     })
-    return visitedOf(rows, hosted)
+    return rules.visitedOf(rows, hosted)
   }
 
   const store: BlockStore = {
@@ -125,7 +117,7 @@ export async function createFileBlockStore(db: LevelDatabase, dir: string): Prom
     },
     async putBlocks(site, blocks, options) {
       const key = parseSiteName(site).site
-      const checked = await verifiedBlocks(blocks, options)
+      const checked = await rules.verifiedBlocks(blocks, options)
       if (checked.size === 0) return
       await db.exclusive(async () => {
         const added = await writeBlocks(checked)
@@ -135,19 +127,19 @@ export async function createFileBlockStore(db: LevelDatabase, dir: string): Prom
     },
     async putSite(site, root, blocks = []) {
       const key = parseSiteName(site).site
-      const checked = await verifiedBlocks(blocks)
-      const { wanted, unknown } = await siteBlocksOf(key, root, checked, store.getBlock)
+      const checked = await rules.verifiedBlocks(blocks)
+      const { wanted, unknown } = await rules.siteBlocksOf(key, root, checked, store.getBlock)
       const row = await db.exclusive(async () => {
         const missing: string[] = []
         for (const cid of unknown) if (!(await has(cid))) missing.push(cid)
-        checkComplete(key, missing)
-        const added = await writeBlocks(blocksToAdd(checked, wanted))
-        const plan = planSiteRows(await siteRows(key), wanted)
+        rules.checkComplete(key, missing)
+        const added = await writeBlocks(rules.blocksToAdd(checked, wanted))
+        const plan = rules.planSiteRows(await siteRows(key), wanted)
         const ops: LevelOp[] = [
           ...[...plan.dropped.keys()].flatMap((cid) => unref(key, cid)),
           ...[...plan.added].flatMap(([cid, size]) => ref(key, cid, size)),
         ]
-        const hosted: StoredHosted = {
+        const hosted: rules.StoredHosted = {
           site: key,
           root: root.toString(),
           blocks: wanted.size,
@@ -158,14 +150,14 @@ export async function createFileBlockStore(db: LevelDatabase, dir: string): Prom
         await commit(ops, added, plan.dropped)
         return hosted
       })
-      return toHosted(row)
+      return rules.toHosted(row)
     },
     async getHostedSite(site) {
-      const row = await db.get<StoredHosted>(STORES.hosted, parseSiteName(site).site)
-      return row === undefined ? undefined : toHosted(row)
+      const row = await db.get<rules.StoredHosted>(STORES.hosted, parseSiteName(site).site)
+      return row === undefined ? undefined : rules.toHosted(row)
     },
     listHostedSites: async () =>
-      (await db.entries<StoredHosted>(STORES.hosted)).map(([, row]) => toHosted(row)),
+      (await db.entries<rules.StoredHosted>(STORES.hosted)).map(([, row]) => rules.toHosted(row)),
     siteBlocks: async (site) =>
       [...(await siteRows(parseSiteName(site).site)).keys()].map((cid) => CID.parse(cid)),
     deleteSite(site) {
@@ -177,7 +169,7 @@ export async function createFileBlockStore(db: LevelDatabase, dir: string): Prom
         return commit(ops, { blocks: 0, bytes: 0 }, rows)
       })
     },
-    listVisitedSites: async () => visitedSummary(await visited()),
+    listVisitedSites: async () => rules.visitedSummary(await visited()),
     clearVisitedSites(sites) {
       const only =
         sites === undefined ? undefined : new Set([...sites].map((s) => parseSiteName(s).site))
