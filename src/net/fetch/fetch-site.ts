@@ -55,7 +55,6 @@ import {
 import { DEFAULT_CONNECT_GRACE_TIME } from './constants.ts'
 import { errorResponse } from './error-response.ts'
 import { BlockGoneError, MethodNotAllowedError, NoContentError } from './errors.ts'
-import { canLookUpNames, type NamingReach } from '../naming/naming-reach.ts'
 import { findMirrors, type MirrorFinderHost } from '../mirror/index.ts'
 
 /** What name resolution gives the fetcher: the record that answers for the site. */
@@ -65,6 +64,11 @@ export interface ResolvedSite {
   fromCache?: boolean
   /** When the record was last received from the network, ms since the epoch. */
   receivedAt?: number
+  /**
+   * The resolver's word that it answered from the cache with no DHT server to ask (no network):
+   * an answer made from kept blocks alone is then marked as an offline copy.
+   */
+  offline?: boolean
 }
 
 /** Events of fetching. */
@@ -77,7 +81,7 @@ export interface FetchEvents {
 
 /** Options of `createSiteFetcher`. */
 export interface SiteFetcherInit extends FetchEvents {
-  libp2p: ConnectorHost & RouteClientHost & NamingReach & Partial<MirrorFinderHost>
+  libp2p: ConnectorHost & RouteClientHost & Partial<MirrorFinderHost>
   /**
    * Take blocks from the site's mirrors (relays that keep verified copies) as well as from its
    * hosts: the connected relays first, then providers of the content root in the DHT.
@@ -380,15 +384,10 @@ export function createSiteFetcher(init: SiteFetcherInit): SiteFetcher {
       used,
     }
     const response = await answerFrom(ctx, path, method, headers)
-    // Made with no network: the record from the cache with no DHT server to ask again, and no
-    // host dialled (every byte from kept, verified blocks). Say so, and as of when.
-    const { fromCache, receivedAt } = resolved
-    if (
-      fromCache === true &&
-      receivedAt !== undefined &&
-      ctx.targets === undefined &&
-      !(await canLookUpNames(libp2p))
-    )
+    // Made with no network: the resolver answered from the cache with no DHT server to ask again,
+    // and no host was dialled (every byte from kept, verified blocks). Say so, and as of when.
+    const { offline, receivedAt } = resolved
+    if (offline === true && receivedAt !== undefined && ctx.targets === undefined)
       response.headers.set(OFFLINE_COPY_HEADER, new Date(receivedAt).toISOString())
     return response
   }
