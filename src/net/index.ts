@@ -109,3 +109,4 @@ export {
   type SiteSource,
   type SiteSources,
 } from './mirror/index.ts'
+export type { LiveRecord, LiveRevocation, LiveUpdates } from './live/index.ts'

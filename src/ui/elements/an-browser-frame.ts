@@ -21,6 +21,8 @@ import { noteVisit, recentSites } from '../session/recent-sites.ts'
 import { displaySite, formatAge } from '../format.ts'
 import './an-error-message.ts'
 import './an-name-details.ts'
+import './an-site-update.ts'
+import './an-discover.ts'
 
 /** How long Reload waits for the network's newest record of the name before showing the cached one. */
 export const RELOAD_LOOKUP_MS = 5_000
@@ -354,6 +356,7 @@ export class AnBrowserFrame extends LitElement {
               </p>`
             : nothing
       }
+      <an-site-update .session=${this.session} site=${this.site} generation=${this.generation} @reload-site=${this.reload}></an-site-update>
       ${
         this.session?.status?.slowPath.some((slow) => slow.site === this.site)
           ? html`<p class="warning" role="status">This site comes through a relay, so it may load slowly.</p>`
@@ -386,10 +389,11 @@ export class AnBrowserFrame extends LitElement {
         <p><a class="button" href="#/publish">Publish your own site</a></p>
       </section>
       ${this.renderRecent()}
+      <an-discover .session=${this.session}></an-discover>
     `
   }
 
-  /** Discover: the sites this browser opened lately, one tap away. */
+  /** The sites this browser opened lately, one tap away (Discover lists the relays' directory below). */
   private renderRecent() {
     const recent = recentSites()
     if (recent.length === 0) return nothing

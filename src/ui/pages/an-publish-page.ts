@@ -7,6 +7,7 @@
 import { Task } from '@lit/task'
 import { LitElement, css, html, nothing } from 'lit'
 import { createRef, ref } from 'lit/directives/ref.js'
+import { DIRECTORY_META_KEY, DIRECTORY_META_LISTED } from '../../core/contracts/index.ts'
 import { parseAddress, parseSiteName } from '../../core/names/index.ts'
 import {
   DEFAULT_KEEP_ALIVE_HORIZON_MS,
@@ -82,11 +83,19 @@ export class AnPublishPage extends LitElement {
     error: { state: true },
     current: { state: true },
     horizon: { state: true },
+    listed: { state: true },
   }
 
   static override styles = [
     sharedStyles,
     css`
+      label.listing {
+        display: flex;
+        gap: 0.5rem;
+        align-items: baseline;
+        font-weight: normal;
+        margin-top: 0.75rem;
+      }
       :host {
         display: block;
       }
@@ -157,6 +166,8 @@ export class AnPublishPage extends LitElement {
   declare private current: CurrentContent | undefined
   /** How long the site should stay up without this device, in ms. */
   declare private horizon: number
+  /** List the site in the relays' public directory (signed into its record). */
+  declare private listed: boolean
 
   private readonly source = createRef<AnFileSource>()
   private readonly done = createRef<HTMLElement>()
@@ -182,6 +193,7 @@ export class AnPublishPage extends LitElement {
     this.busy = false
     this.askBackup = false
     this.horizon = DEFAULT_KEEP_ALIVE_HORIZON_MS
+    this.listed = false
   }
 
   override willUpdate(changed: Map<string, unknown>): void {
@@ -230,6 +242,8 @@ export class AnPublishPage extends LitElement {
             ${KEEP_ALIVE_HORIZONS_MS.map((ms) => html`<option value=${ms} ?selected=${ms === this.horizon}>${horizonLabel(ms)}</option>`)}
           </select>
           <p class="hint" id="horizon-hint">${MIRROR_EXPLANATION} Your key signs the site’s next records ahead for this long, so it stays up while this device is off. Publishing again or opening Alternet extends it.</p>
+          <label class="listing"><input type="checkbox" data-listed .checked=${this.listed} aria-describedby="listing-hint" @change=${(e: Event) => (this.listed = (e.target as HTMLInputElement).checked)} /> <span>List this site in the public directory</span></label>
+          <p class="hint" id="listing-hint">Relays then show its address to everyone under Discover. Leave it off to share the address only with people you choose.</p>
         </section>
         <p><button type="submit" class="primary" ?disabled=${this.busy || this.availability.value?.state === 'held'}>Publish</button></p>
       </form>
@@ -292,6 +306,9 @@ export class AnPublishPage extends LitElement {
     const found = await peer.currentContent(decodeURIComponent(route)).catch(() => undefined)
     if (found === undefined || route !== this.site) return
     this.current = found
+    // An update keeps the site listed in the public directory unless the owner unticks it.
+    const resolved = await peer.resolve(decodeURIComponent(route)).catch(() => undefined)
+    this.listed = resolved?.record.body.meta?.[DIRECTORY_META_KEY] === DIRECTORY_META_LISTED
     if (found.page !== undefined) {
       await this.updateComplete
       const markdown = found.markdown !== undefined
@@ -365,6 +382,9 @@ export class AnPublishPage extends LitElement {
         site,
         files: this.files,
         horizon: this.horizon,
+        ...(this.listed
+          ? { record: { meta: { [DIRECTORY_META_KEY]: DIRECTORY_META_LISTED } } }
+          : {}),
         onProgress: (progress) => (this.progress = progress),
       })
       void peer.keepStorage()
