@@ -169,7 +169,8 @@ describe('the page editor: Markdown, preview, publish, Update (Chromium)', () =>
       await previewShowing(page, 'Garden notes, second edition')
       await publish(page)
       await page.getByRole('heading', { name: 'Your site is live' }).waitFor()
-      await visitor.getByRole('button', { name: 'Reload' }).click()
+      // The viewer's own Reload (a live notice of the new version may offer one too).
+      await visitor.locator('button[aria-label="Reload"]').click()
       await siteFrame(visitor)
         .getByRole('heading', { name: 'Garden notes, second edition', level: 1 })
         .waitFor({ timeout: RELOAD_MS })

@@ -40,8 +40,7 @@ export const PAGE_TEMPLATES: readonly PageTemplate[] = [
     format: 'markdown',
     text: `# Hello, I am Sam
 
-I make things and write about them. This page lives on Alternet: it is served by
-the browsers of the people who publish and visit it.
+I make things and write about them. This page lives on Alternet: it is served by the browsers of the people who publish and visit it.
 
 ## What I do
 
@@ -62,8 +61,7 @@ Find me at the places below, or leave a note with a friend.
 
 *Written on a quiet evening.*
 
-This is the start of something. I will write here about what I learn, what I
-build and what I read.
+This is the start of something. I will write here about what I learn, what I build and what I read.
 
 > The best time to start was yesterday. The next best time is now.
 
