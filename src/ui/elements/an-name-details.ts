@@ -221,7 +221,7 @@ export class AnNameDetails extends LitElement {
         : source.reachable
           ? 'answering now'
           : `last seen ${formatAge(source.lastSeen)}`
-    return html`<li data-source=${source.kind}>${source.name} (${seen}) <span class="hint mono id" title="The end of its peer ID">${source.shortId}</span></li>`
+    return html`<li data-source=${source.kind}>${source.name} (${seen}) <span class="hint mono id" title="The end of its network ID">${source.shortId}</span></li>`
   }
 
   private renderKeyChange(error: OwnerKeyChangedError) {

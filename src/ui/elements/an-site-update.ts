@@ -124,7 +124,14 @@ export class AnSiteUpdate extends LitElement {
         : 'This site has been withdrawn by a revoker your relays trust'
     return html`<p class="warning" role="status" data-site-update=${this.arrived}>
       <span>${text}</span>
-      <button type="button" class="primary" @click=${this.reload}>Reload</button>
+      <button
+        type="button"
+        class="primary"
+        aria-label=${this.arrived === 'version' ? 'Reload to see the new version' : 'Reload to see what changed'}
+        @click=${this.reload}
+      >
+        Reload
+      </button>
     </p>`
   }
 
