@@ -2,7 +2,7 @@
  * `npm run sim -- --nodes N --churn RATE --hours H --attackers FRACTION --seed S [--names K]
  * [--lookups L] [--latency MS] [--republish-hours R] [--out FILE]`: runs the network simulation (bench/sim/) and
  * prints its figures beside the goals and the anchors' figures; `--out` also writes them as
- * JSON (bench/results/).
+ * JSON (runs worth keeping go to bench/reference/).
  * @module
  */
 import { writeFileSync } from 'node:fs'

@@ -5,7 +5,7 @@
  * the holder's newest record, no name is hijacked or rolled back, and the honest servers
  * refused the Sybils' rival and stale records. Without churn: a server that joins with an empty
  * store takes the first valid record it is offered, a Sybil's included (see the results in
- * bench/results/ for what churn does).
+ * bench/reference/ for what churn does).
  */
 import { describe, it, before } from '../support/spec.ts'
 import * as assert from '../support/assert.ts'
