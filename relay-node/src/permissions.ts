@@ -208,6 +208,14 @@ export class Permissions {
     return { revocation, fresh: true }
   }
 
+  /** The envelope bytes of every revocation this relay holds (to hand to a peer that joins). */
+  async revocations(): Promise<Uint8Array[]> {
+    const out: Uint8Array[] = []
+    for await (const { value } of this.datastore.query({ prefix: REVOCATION_PREFIX }))
+      out.push(value)
+    return out
+  }
+
   /** Blocks the content root a revoked name's stored record pointed at (persisted). */
   async blockRoot(cid: CID): Promise<void> {
     const hex = toHex(cid.multihash.bytes)

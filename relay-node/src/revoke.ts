@@ -4,7 +4,9 @@
  * answer out) and the HTTP endpoint `POST /revoke` (see http.ts). An accepted revocation of a
  * whole name (no `roots`) removes the name's record and blocks its content root; one that lists
  * content roots blocks only those, and removes the record only when its content is one of them.
- * Either is kept on disk and passed on to every connected peer that speaks the protocol.
+ * Either is kept on disk and passed on to every connected peer that speaks the protocol; a peer
+ * that connects later (one that was away, or cut off by a partition) is handed every revocation
+ * this relay holds once it is identified, so revocations converge after a partition heals.
  * @module
  */
 import { lpStream } from '@libp2p/utils'
@@ -57,13 +59,29 @@ export class Revoker {
     this.onApplied = onApplied
   }
 
-  /** Registers the protocol handler. */
+  /** Registers the protocol handler, and hands held revocations to each peer that connects. */
   async start(): Promise<void> {
     await this.node.handle(
       REVOKE_PROTOCOL,
       (stream, connection) => this.onStream(stream, connection),
       { maxInboundStreams: 4 },
     )
+    this.node.addEventListener('peer:identify', (evt) => {
+      if (evt.detail.protocols.includes(REVOKE_PROTOCOL)) void this.handOver(evt.detail.peerId)
+    })
+  }
+
+  /** Sends every revocation this relay holds to `peer`, one at a time; failures are logged. */
+  private async handOver(peer: PeerId): Promise<void> {
+    const held = await this.permissions.revocations().catch(() => [])
+    for (const bytes of held) {
+      try {
+        await sendRevocation(this.node, peer, bytes)
+      } catch (err) {
+        this.log.debug('could not hand a revocation over', { peer: peer.toString(), error: err })
+        return
+      }
+    }
   }
 
   /**

@@ -104,9 +104,18 @@ export function runCli(
   })
 }
 
-/** Starts a relay process with `testFlags(dataDir)` plus `extra`; resolves once it serves. */
-export async function startRelay(dataDir: string, extra: string[] = []): Promise<RelayProcess> {
-  const proc = spawn(process.execPath, [CLI, ...testFlags(dataDir), ...extra], {
+/**
+ * Starts a relay process with `testFlags(dataDir)` plus `extra`; resolves once it serves.
+ * `wrap` runs it under another command (`['ip', 'netns', 'exec', 'ns1']`).
+ */
+export async function startRelay(
+  dataDir: string,
+  extra: string[] = [],
+  wrap: string[] = [],
+): Promise<RelayProcess> {
+  const argv = [process.execPath, CLI, ...testFlags(dataDir), ...extra]
+  const [command, ...args] = [...wrap, ...argv]
+  const proc = spawn(command, args, {
     cwd: REPO_ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
   })

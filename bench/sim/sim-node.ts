@@ -1,0 +1,162 @@
+/**
+ * One honest DHT server of the simulation, built from the relay's own parts: kad-dht on
+ * `/an/kad/1.0.0` with the relay's record policy (validator, selector) and its guarded store
+ * in front of an in-memory datastore, inbound DHT writes attributed to their peer as the relay
+ * does, and the relay's republisher — over libp2p's in-memory transport. Only the clock differs:
+ * the policy reads the simulation's.
+ * @module
+ */
+import { noise } from '@chainsafe/libp2p-noise'
+import { yamux } from '@chainsafe/libp2p-yamux'
+import { generateKeyPairFromSeed } from '@libp2p/crypto/keys'
+import { identify } from '@libp2p/identify'
+import { ping } from '@libp2p/ping'
+import { kadDHT, passthroughMapper, type KadDHT } from '@libp2p/kad-dht'
+import { memory } from '@libp2p/memory'
+import type { Libp2p, Metrics } from '@libp2p/interface'
+import { MemoryDatastore } from 'datastore-core'
+import { createLibp2p } from 'libp2p'
+import { defaultConfig } from '../../relay-node/src/config.ts'
+import { DHT_PROTOCOL } from '../../relay-node/src/constants.ts'
+import type { Logger } from '../../relay-node/src/log.ts'
+import type { RelayNode } from '../../relay-node/src/node.ts'
+import { Permissions } from '../../relay-node/src/permissions.ts'
+import { AnRecordPolicy } from '../../relay-node/src/record-policy.ts'
+import { GuardedDatastore, runAsSender } from '../../relay-node/src/record-store.ts'
+import { Republisher } from '../../relay-node/src/republish.ts'
+
+/** A directory with no trust files: an open network. */
+const NO_TRUST_DIR = '/nonexistent/alternet-sim'
+
+/** A logger that drops everything. */
+export const quietLog: Logger = {
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+}
+
+/** A libp2p node with kad-dht. */
+export type DhtNode = Libp2p<{ dht: KadDHT; identify: unknown; ping: unknown }>
+
+/** What every node of one simulation shares. */
+export interface SimContext {
+  /** The simulated time, ms since the epoch. */
+  now(): number
+  /** The `metrics` component (byte counting). */
+  metrics: () => Metrics
+  /** Why honest stores refused writes, counted. */
+  refusals: Map<string, number>
+  /** Latency added to every buffer on the in-memory transport, ms. */
+  latency: number
+}
+
+/** A running honest server. */
+export interface HonestNode {
+  id: string
+  addr: string
+  node: DhtNode
+  store: GuardedDatastore
+  republisher: Republisher
+  stop(): Promise<void>
+}
+
+/** The in-memory address of node number `n`. */
+export function memoryAddr(n: number): string {
+  return `/memory/an-sim-${n}`
+}
+
+/** The kad-dht settings every simulated node shares. */
+export function dhtSettings(): Parameters<typeof kadDHT>[0] {
+  return {
+    protocol: DHT_PROTOCOL,
+    clientMode: false,
+    peerInfoMapper: passthroughMapper,
+    initialQuerySelfInterval: 0,
+    logPrefix: 'libp2p:an-sim',
+    metricsPrefix: 'an_sim',
+  }
+}
+
+/** Creates and starts honest server number `n` with a key from `seed`. */
+export async function startHonestNode(
+  n: number,
+  seed: Uint8Array,
+  ctx: SimContext,
+): Promise<HonestNode> {
+  const config = defaultConfig()
+  const permissions = new Permissions(NO_TRUST_DIR, new MemoryDatastore(), quietLog)
+  await permissions.load()
+  const policy = new AnRecordPolicy(permissions, { now: ctx.now })
+  const store = new GuardedDatastore(
+    new MemoryDatastore(),
+    policy,
+    {
+      maxBytes: config.storeMaxBytes,
+      peerQuota: config.storePeerQuota,
+      sourceQuota: config.storeSourceQuota,
+      newNamesPerMinute: config.newNamesPerMinute,
+      evictionPolicy: config.evictionPolicy,
+    },
+    {
+      refused: (reason) => ctx.refusals.set(reason, (ctx.refusals.get(reason) ?? 0) + 1),
+      evicted: () => undefined,
+    },
+  )
+  await store.load()
+  const addr = memoryAddr(n)
+  const node: DhtNode = await createLibp2p({
+    privateKey: await generateKeyPairFromSeed('Ed25519', seed),
+    addresses: { listen: [addr] },
+    transports: [memory({ latency: ctx.latency })],
+    connectionEncrypters: [noise()],
+    streamMuxers: [yamux()],
+    datastore: store,
+    metrics: ctx.metrics,
+    services: {
+      identify: identify(),
+      ping: ping(),
+      dht: kadDHT({
+        ...dhtSettings(),
+        validators: { an: policy.validator(() => undefined) },
+        selectors: { an: policy.selector() },
+      }),
+    },
+  })
+  // As the relay does (relay.ts): every store write an inbound DHT stream causes is charged to
+  // its peer; each simulated peer is its own source (its own address block).
+  const registrar = (
+    node as unknown as {
+      components: {
+        registrar: {
+          getHandler(p: string): { handler: Parameters<DhtNode['handle']>[1]; options: object }
+        }
+      }
+    }
+  ).components.registrar
+  const dhtHandler = registrar.getHandler(DHT_PROTOCOL)
+  await node.handle(
+    DHT_PROTOCOL,
+    (stream, conn) =>
+      runAsSender(
+        { peer: conn.remotePeer.toString(), source: `sim:${conn.remotePeer.toString()}` },
+        () => dhtHandler.handler(stream, conn),
+      ),
+    { ...dhtHandler.options, force: true },
+  )
+  const republisher = new Republisher(node as unknown as RelayNode, store, policy, quietLog, {
+    republishInterval: 0,
+    expirySweepInterval: 0,
+  })
+  return {
+    id: node.peerId.toString(),
+    addr,
+    node,
+    store,
+    republisher,
+    stop: async () => {
+      await republisher.stop()
+      await node.stop()
+    },
+  }
+}

@@ -1,0 +1,153 @@
+/**
+ * The figures of a simulation run, and the table `npm run sim` prints with each goal beside
+ * its figure and the anchors' published figures beside ours.
+ * @module
+ */
+import type { LookupResult } from './traced-lookup.ts'
+import { holderHex } from './traced-lookup.ts'
+
+/** One lookup as the simulation recorded it. */
+export interface LookupRecord extends LookupResult {
+  name: string
+  hour: number
+  /** Hex of the key holding the name. */
+  holder: string
+  /** The holder's newest seq when the lookup started. */
+  latestSeq: number
+}
+
+/** Goals from issue 15: lookup success ≥ 99.9 %, hops p50 ≤ 4, no name hijacked or rolled back. */
+export const GOALS = { success: 0.999, hopsP50: 4, hijacked: 0, rolledBack: 0, alive: 1 }
+
+/** What `summarise` is given. */
+export interface RawRun {
+  options: {
+    nodes: number
+    churn: number
+    hours: number
+    attackers: number
+    seed: number
+    names: number
+  }
+  sybils: number
+  startMs: number
+  lookups: LookupRecord[]
+  final: LookupRecord[]
+  bytes: number
+  refusals: Record<string, number>
+}
+
+/** The figures of one run. */
+export interface SimResult {
+  options: RawRun['options']
+  sybils: number
+  startSeconds: number
+  lookups: number
+  success: number
+  hopsP50?: number
+  hopsP95?: number
+  /** Share of successful lookups within 4 hops (ProbeLab's figure). */
+  withinFourHops: number
+  latencyMsP50?: number
+  latencyMsP95?: number
+  /** Names for which some lookup chose a record of another key. */
+  namesHijacked: number
+  /** Names for which some lookup chose an older record of the holder than its newest. */
+  namesRolledBack: number
+  /** Share of names whose newest record the final lookup found. */
+  recordsAlive: number
+  bytesPerNodePerHour: number
+  /** Writes the honest servers' guards refused, by reason. */
+  refusals: Record<string, number>
+}
+
+/** The `q` quantile (0..1) of `values`, nearest rank; undefined when empty. */
+export function quantile(values: readonly number[], q: number): number | undefined {
+  if (values.length === 0) return undefined
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]
+}
+
+const own = (l: LookupRecord): boolean => l.record !== undefined && holderHex(l.record) === l.holder
+
+/** Turns the raw lookups into the run's figures. */
+export function summarise(run: RawRun): SimResult {
+  const ok = run.lookups.filter(own)
+  const hops = ok.map((l) => l.hops).filter((h): h is number => h !== undefined)
+  const ms = run.lookups.map((l) => l.ms)
+  const all = [...run.lookups, ...run.final]
+  const hijacked = new Set(all.filter((l) => l.record && !own(l)).map((l) => l.name))
+  const rolledBack = new Set(
+    all.filter((l) => own(l) && l.record!.body.seq < l.latestSeq).map((l) => l.name),
+  )
+  const alive = run.final.filter((l) => own(l) && l.record!.body.seq === l.latestSeq).length
+  return {
+    options: run.options,
+    sybils: run.sybils,
+    startSeconds: run.startMs / 1000,
+    lookups: run.lookups.length,
+    success: run.lookups.length === 0 ? 0 : ok.length / run.lookups.length,
+    ...(hops.length ? { hopsP50: quantile(hops, 0.5), hopsP95: quantile(hops, 0.95) } : {}),
+    withinFourHops: hops.length === 0 ? 0 : hops.filter((h) => h <= 4).length / hops.length,
+    ...(ms.length ? { latencyMsP50: quantile(ms, 0.5), latencyMsP95: quantile(ms, 0.95) } : {}),
+    namesHijacked: hijacked.size,
+    namesRolledBack: rolledBack.size,
+    recordsAlive: run.final.length === 0 ? 0 : alive / run.options.names,
+    bytesPerNodePerHour: run.bytes / run.options.nodes / Math.max(1, run.options.hours),
+    refusals: run.refusals,
+  }
+}
+
+const pct = (x: number): string => `${(x * 100).toFixed(2)} %`
+const num = (x: number | undefined, digits = 0): string =>
+  x === undefined ? '–' : x.toFixed(digits)
+const mark = (met: boolean): string => (met ? 'met' : 'MISSED')
+
+/** The table `npm run sim` prints. */
+export function formatResult(r: SimResult): string {
+  const o = r.options
+  const rows: Array<[string, string, string]> = [
+    [
+      'lookup success',
+      pct(r.success),
+      `≥ ${pct(GOALS.success)}: ${mark(r.success >= GOALS.success)}`,
+    ],
+    [
+      'hops p50 / p95',
+      `${num(r.hopsP50)} / ${num(r.hopsP95)}`,
+      `p50 ≤ ${GOALS.hopsP50}: ${mark((r.hopsP50 ?? Infinity) <= GOALS.hopsP50)} (ProbeLab: 90 % ≤ 4; Freenet: median 6 at 443 peers)`,
+    ],
+    ['lookups within 4 hops', pct(r.withinFourHops), 'ProbeLab Amino DHT: 90 %'],
+    [
+      'lookup latency p50 / p95',
+      `${num(r.latencyMsP50)} / ${num(r.latencyMsP95)} ms`,
+      'in memory: CPU time, no network delay',
+    ],
+    [
+      'names hijacked',
+      String(r.namesHijacked),
+      `${GOALS.hijacked}: ${mark(r.namesHijacked === 0)}`,
+    ],
+    [
+      'names rolled back',
+      String(r.namesRolledBack),
+      `${GOALS.rolledBack}: ${mark(r.namesRolledBack === 0)}`,
+    ],
+    [
+      `records alive after ${o.hours} h`,
+      pct(r.recordsAlive),
+      `${pct(GOALS.alive)}: ${mark(r.recordsAlive >= GOALS.alive)}`,
+    ],
+    ['bytes per node per hour', `${(r.bytesPerNodePerHour / 1024).toFixed(1)} KiB`, ''],
+  ]
+  const width = Math.max(...rows.map((row) => row[0].length))
+  const valueWidth = Math.max(...rows.map((row) => row[1].length))
+  const refusals = Object.entries(r.refusals)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ')
+  return [
+    `network simulation: ${o.nodes} DHT servers (${r.sybils} Sybil), churn ${pct(o.churn)}/h, ${o.hours} simulated h, ${o.names} names, seed ${o.seed}; started in ${r.startSeconds.toFixed(1)} s`,
+    ...rows.map(([k, v, g]) => `  ${k.padEnd(width)}  ${v.padEnd(valueWidth)}  ${g}`),
+    `  writes refused by honest servers: ${refusals || 'none'}`,
+  ].join('\n')
+}

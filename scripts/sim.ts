@@ -1,0 +1,70 @@
+/**
+ * `npm run sim -- --nodes N --churn RATE --hours H --attackers FRACTION --seed S [--names K]
+ * [--lookups L] [--latency MS] [--republish-hours R] [--out FILE]`: runs the network simulation (bench/sim/) and
+ * prints its figures beside the goals and the anchors' figures; `--out` also writes them as
+ * JSON (runs worth keeping go to bench/reference/).
+ * @module
+ */
+import { writeFileSync } from 'node:fs'
+import { cpus, totalmem } from 'node:os'
+import { parseArgs } from 'node:util'
+import { runSimulation } from '../bench/sim/simulation.ts'
+import { formatResult } from '../bench/sim/sim-result.ts'
+
+const { values } = parseArgs({
+  options: {
+    nodes: { type: 'string', default: '100' },
+    churn: { type: 'string', default: '0.3' },
+    hours: { type: 'string', default: '24' },
+    attackers: { type: 'string', default: '0.1' },
+    seed: { type: 'string', default: '1' },
+    names: { type: 'string' },
+    lookups: { type: 'string' },
+    latency: { type: 'string' },
+    'republish-hours': { type: 'string' },
+    out: { type: 'string' },
+  },
+})
+
+/** A numeric flag, or exits with a line naming it. */
+function flag(name: keyof typeof values, min: number, max: number): number | undefined {
+  const raw = values[name]
+  if (raw === undefined) return undefined
+  const n = Number(raw)
+  if (!Number.isFinite(n) || n < min || n > max) {
+    console.error(`--${name}: expected a number from ${min} to ${max}, got "${String(raw)}"`)
+    process.exit(2)
+  }
+  return n
+}
+
+const started = performance.now()
+const result = await runSimulation({
+  nodes: flag('nodes', 2, 100_000)!,
+  churn: flag('churn', 0, 1)!,
+  hours: flag('hours', 1, 24 * 365)!,
+  attackers: flag('attackers', 0, 0.9)!,
+  seed: flag('seed', 0, 2 ** 32 - 1)!,
+  ...(values.names ? { names: flag('names', 1, 1_000_000) } : {}),
+  ...(values.lookups ? { lookupsPerHour: flag('lookups', 1, 100_000) } : {}),
+  ...(values.latency ? { latency: flag('latency', 0, 10_000) } : {}),
+  ...(values['republish-hours'] ? { republishHours: flag('republish-hours', 1, 1000) } : {}),
+  progress: (line) => console.error(line),
+})
+const seconds = (performance.now() - started) / 1000
+console.log(formatResult(result))
+console.log(
+  `  wall time ${seconds.toFixed(0)} s, peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`,
+)
+if (values.out) {
+  const machine = {
+    cpu: cpus()[0]?.model ?? 'unknown',
+    cores: cpus().length,
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+  }
+  writeFileSync(
+    values.out,
+    `${JSON.stringify({ date: new Date().toISOString(), machine, wallSeconds: seconds, result }, null, 2)}\n`,
+  )
+}
+process.exit(0)
