@@ -1,7 +1,7 @@
 /**
  * The relay's libp2p node: TCP, WebSockets (and wss), WebRTC-Direct; Noise, Yamux; identify,
  * identify-push, ping; a circuit relay v2 server sized for browsers; kad-dht in server mode on
- * `/an/kad/1.0.0` with the core's record validator and selector.
+ * `/an/kad/1.0.0` with the core's record validator and selector; GossipSub for live updates.
  * @module
  */
 import { readFileSync } from 'node:fs'
@@ -10,6 +10,7 @@ import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
 import { circuitRelayServer, type CircuitRelayService } from '@libp2p/circuit-relay-v2'
 import { sha256 } from '@noble/hashes/sha2.js'
+import type { GossipSub } from '@libp2p/gossipsub'
 import { identify, identifyPush } from '@libp2p/identify'
 import {
   kadDHT,
@@ -26,12 +27,14 @@ import { tcp } from '@libp2p/tcp'
 import { webRTCDirect } from '@libp2p/webrtc'
 import { webSockets } from '@libp2p/websockets'
 import type { Libp2p, PeerId, PrivateKey } from '@libp2p/interface'
+import { liveGossip } from '@alternet/net/live'
 import type { Datastore } from 'interface-datastore'
 import { createLibp2p } from 'libp2p'
 import type { Registry } from 'prom-client'
 import type { PeerInfoMapperMode, RelayConfig } from './config.ts'
 import { DHT_PROTOCOL } from './constants.ts'
 import { ConfigError } from './errors.ts'
+import { RELAY_MESH, RELAY_TOPIC_BUDGET_BYTES } from './live/constants.ts'
 
 /** The services of a relay node. */
 export type RelayServices = {
@@ -41,6 +44,8 @@ export type RelayServices = {
   relay: CircuitRelayService
   dht: KadDHT
   keychain: ReturnType<ReturnType<typeof keychain>>
+  /** GossipSub for live updates (live/relay-live.ts). */
+  live: GossipSub
 }
 
 /** A started relay node. */
@@ -179,6 +184,7 @@ export async function createRelayNode(init: RelayNodeInit): Promise<RelayNode> {
           logPrefix: 'libp2p:an-dht',
           metricsPrefix: 'libp2p_an_dht',
         }),
+        live: liveGossip({ topicBudgetBytes: RELAY_TOPIC_BUDGET_BYTES, mesh: RELAY_MESH }),
       },
     })
   } catch (err) {

@@ -35,6 +35,8 @@ import { createLogger, type Logger } from './log.ts'
 import { createRelayMetrics, registerGauges } from './metrics.ts'
 import { createRelayNode, type RelayNode } from './node.ts'
 import { Mirror, RecordWatch } from './mirror/index.ts'
+import { RelayLive } from './live/relay-live.ts'
+import { SiteDirectory } from './directory/index.ts'
 import { Permissions } from './permissions.ts'
 import { AnRecordPolicy, type RootRecordSource } from './record-policy.ts'
 import { GuardedDatastore, runAsSender } from './record-store.ts'
@@ -177,11 +179,12 @@ export async function createRelay(
     })
     // The mirror hears of every record the guarded store accepts (set once it exists).
     let onStored: (key: string, value: Uint8Array) => void = () => undefined
+    const watched = new RecordWatch(store, (key, value) => onStored(key, value))
     const node = await createRelayNode({
       denyReservation: (peer) => reservationLimits.deny(peer),
       config,
       privateKey,
-      datastore: new RecordWatch(store, (key, value) => onStored(key, value)),
+      datastore: watched,
       registry: metrics.registry,
       validators: { an: policy.validator((reason) => metrics.rejected.inc({ reason })) },
       selectors: { an: policy.selector() },
@@ -258,7 +261,14 @@ export async function createRelay(
     })
     await mirror.start()
     cleanup.push(() => mirror.stop())
-    onStored = (key, value) => mirror.onStored(key, value)
+    // The public directory of sites whose owners opted in, from the records the store accepts.
+    const directory = new SiteDirectory({
+      policy,
+      maxEntries: config.directoryMaxEntries,
+      maxPerSource: config.directoryPerSource,
+      maxPerOwner: config.directoryPerOwner,
+      refused: (reason, site) => log.debug('directory listing refused', { reason, site }),
+    })
     // Sites' current records for the resolver and the API; a revocation drops what it remembers.
     const siteLookup = new SiteLookup({
       store,
@@ -267,12 +277,39 @@ export async function createRelay(
       timeoutMs: config.dnsLookupTimeout,
       registrars: () => permissions.registrars,
     })
-    const revoker = new Revoker(node, permissions, store, log, () => {
+    // Live updates: records and revocations pushed to neighbours as they arrive (live/).
+    // Assigned once the gateway exists, below; live updates read it from then on.
+    // eslint-disable-next-line prefer-const
+    let gateway: Gateway | undefined
+    const live = new RelayLive({
+      node,
+      gossip: node.services.live,
+      policy,
+      peekRecord: async (key) => store.peekRecord(key),
+      putRecord: async (key, value) => watched.put(key, value),
+      applyRevocation: async (bytes, from) => revoker.apply(bytes, from),
+      sourceOf: (peer) => sourceOf(node.getConnections(peer)[0]?.remoteAddr, prefixes),
+      onRecord: (site) => {
+        siteLookup.forget(site)
+        gateway?.forget(site)
+      },
+      log,
+    })
+    const revoker = new Revoker(node, permissions, store, log, (bytes) => {
       metrics.revocations.inc()
       siteLookup.forget()
       void mirror.purge()
+      void live.onRevoked(bytes)
+      void directory.purge()
     })
     await revoker.start()
+    live.start()
+    cleanup.push(async () => live.stop())
+    onStored = (key, value) => {
+      mirror.onStored(key, value)
+      directory.onStored(key, value)
+      void live.onStored(key, value)
+    }
     const republisher = new Republisher(node, store, policy, log, config)
     republisher.start()
     cleanup.push(() => republisher.stop())
@@ -327,7 +364,7 @@ export async function createRelay(
       uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
     })
 
-    const gateway = new Gateway({
+    gateway = new Gateway({
       node,
       dataDir: config.dataDir,
       gatewayHost: config.gatewayHost,
@@ -379,6 +416,7 @@ export async function createRelay(
       revocation: (site) => permissions.revocationFor(site),
       gateway,
       api: api?.handler,
+      directory: () => directory.list(),
     })
     cleanup.push(() => http.close())
 
@@ -386,6 +424,7 @@ export async function createRelay(
       await permissions.reloadFiles()
       await api?.reload()
       await mirror.purge()
+      await directory.purge()
     }
     const poll = setInterval(
       () =>

@@ -41,14 +41,14 @@ export class Revoker {
   private readonly permissions: Permissions
   private readonly store: GuardedDatastore
   private readonly log: Logger
-  private readonly onApplied: () => void
+  private readonly onApplied: (bytes: Uint8Array) => void
 
   constructor(
     node: RelayNode,
     permissions: Permissions,
     store: GuardedDatastore,
     log: Logger,
-    onApplied: () => void,
+    onApplied: (bytes: Uint8Array) => void,
   ) {
     this.node = node
     this.permissions = permissions
@@ -93,7 +93,7 @@ export class Revoker {
     if (whole && content !== undefined) await this.permissions.blockRoot(content)
     if (stored !== undefined && (whole || listed || !readable)) await this.store.delete(key)
     this.log.info('revocation applied', { name, roots: roots.map(String), from: from?.toString() })
-    this.onApplied()
+    this.onApplied(bytes)
     void this.propagate(bytes, from)
     return { ok: true, fresh: true }
   }

@@ -22,6 +22,8 @@ import { checkAvailability, type Availability } from './naming/name-availability
 import type { NamingService, ResolvedName, ResolveOptions } from './naming/index.ts'
 import type { AlternetLibp2p, RelayManager, RevokerTrust } from './node/index.ts'
 import { AlternetPeer, type PeerParts } from './peer.ts'
+import { peerLive } from './live/peer-live.ts'
+import type { LiveUpdates } from './live/live-updates.ts'
 
 /** What `clearVisited` freed, and the site origins the app should wipe too. */
 export interface ClearedVisits {
@@ -47,6 +49,7 @@ export class BrowserPeer extends AlternetPeer<AlternetLibp2p, AlternetStorage, N
   /** The relay manager: the relays this peer keeps connections and reservations on. */
   declare readonly relays: RelayManager
   readonly #ownsStorage: boolean
+  #live: Promise<LiveUpdates> | undefined
 
   /** Use `createAlternetPeer`. */
   constructor(parts: BrowserPeerParts) {
@@ -208,6 +211,8 @@ export class BrowserPeer extends AlternetPeer<AlternetLibp2p, AlternetStorage, N
     const visited = (await blocks.listVisitedSites())
       .map((v) => v.site)
       .filter((site) => !mine.has(site))
+    // The sites helped are visited sites: their blocks go, so they are no longer served.
+    this.helper.forget()
     let bytes = (await blocks.clearVisitedSites(visited)).bytes
     for (const hosted of await blocks.listHostedSites()) {
       if (ownHosted.has(hosted.site)) continue
@@ -234,6 +239,27 @@ export class BrowserPeer extends AlternetPeer<AlternetLibp2p, AlternetStorage, N
   /** Whose revokers may withdraw names here: the relays given (URLs or multiaddrs). */
   trustRevokersOf(sources: readonly string[] | undefined): void {
     this.relays.trustRevokersOf(sources)
+  }
+
+  /**
+   * Live updates (GossipSub) of the sites open here and published from here: `record` and
+   * `revocation` events (`LiveRecord`, `LiveRevocation`). Started with the first call.
+   */
+  live(): Promise<LiveUpdates> {
+    this.#live ??= peerLive({
+      libp2p: this.libp2p,
+      storage: this.storage,
+      naming: this.naming,
+      relays: this.relays,
+    })
+    return this.#live
+  }
+
+  /** Watches `site` for new versions and revocations while it is open; call the result when it closes. */
+  async watchSite(site: string): Promise<() => void> {
+    const live = await this.live()
+    await live.watch(site)
+    return () => void live.unwatch(site)
   }
 
   /** The store's database name (to delete it once the peer is stopped). */

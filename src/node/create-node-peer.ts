@@ -9,6 +9,7 @@ import { startPeer, type AlternetPeer } from '../net/peer.ts'
 import { createNamingService, selfHostEntry, type NamingService } from '../net/naming/index.ts'
 import type { AlternetLibp2p, DevSettings } from '../net/node/index.ts'
 import type { SiteHostInit } from '../net/hosting/index.ts'
+import { peerLive } from '../net/live/peer-live.ts'
 import { createNodeNode } from './create-node-node.ts'
 import { openNodeStorage, type NodeStorage } from './storage/index.ts'
 
@@ -61,6 +62,8 @@ export async function createNodePeer(init: NodePeerInit): Promise<NodePeer> {
     })
     try {
       const naming = createNamingService({ libp2p, storage, trustedRegistrars, relays })
+      // Live updates of own sites: another device's newer version is adopted, not signed over.
+      await peerLive({ libp2p, storage, naming, relays, trustedRegistrars })
       return await startPeer({
         libp2p,
         storage,

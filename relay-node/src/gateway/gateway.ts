@@ -93,6 +93,11 @@ export class Gateway {
     this.content = new SiteContent(init.node, init.dataDir)
   }
 
+  /** Drops what the gateway remembers of `site`'s record (a newer one arrived live). */
+  forget(site: string): void {
+    this.resolver.forget(site)
+  }
+
   /** The origin label a request's Host names for the gateway, or undefined when not a gateway request. */
   labelOf(req: IncomingMessage): string | undefined {
     return gatewayLabel(req.headers.host, this.init.gatewayHost)

@@ -81,6 +81,11 @@ export class SiteResolver {
     return { site, record, maxAge }
   }
 
+  /** Drops the cached record of `site` (a newer one arrived live): the next request looks it up. */
+  forget(site: string): void {
+    this.cache.delete(site)
+  }
+
   private async one(site: string, signal?: AbortSignal): Promise<SignedRecord> {
     this.refuseRevoked(site)
     const cached = this.cache.get(site)

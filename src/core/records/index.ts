@@ -41,7 +41,7 @@ export {
   verifyRegistration,
 } from './authority.ts'
 export type { DelegationInit, RegistrationInit } from './authority.ts'
-export { dhtKey, recordDid, siteDid } from './dht-key.ts'
+export { dhtKey, isDhtKeyOf, recordDid, siteDid } from './dht-key.ts'
 export {
   createRevocation,
   decodeRevocation,
@@ -56,3 +56,12 @@ export type {
 } from './revocation.ts'
 export { anSelector, anValidator, createAnSelector, createAnValidator } from './dht-adapters.ts'
 export type { AnRecordsInit, AnSelector, AnValidator } from './dht-adapters.ts'
+export {
+  decodeLiveMessage,
+  encodeLiveMessage,
+  liveTopic,
+  liveTopicKey,
+  LIVE_TOPIC_PREFIX,
+  MAX_LIVE_MESSAGE_BYTES,
+} from './live-message.ts'
+export type { LiveMessage, LiveMessageType } from './live-message.ts'

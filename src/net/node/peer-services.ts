@@ -1,21 +1,25 @@
 /**
  * The libp2p services every Alternet peer runs, in the page and in Node alike: identify, ping,
- * and a kad-dht client on `/an/kad/1.0.0` that validates and selects name records with the
+ * GossipSub for live updates, and a kad-dht client on `/an/kad/1.0.0` that validates and selects name records with the
  * core's rules. One definition, so a browser peer and a Node peer cannot drift apart.
  * @module
  */
+import type { GossipSub } from '@libp2p/gossipsub'
 import { identify, type Identify } from '@libp2p/identify'
 import { kadDHT, passthroughMapper, type KadDHT } from '@libp2p/kad-dht'
 import { ping, type Ping } from '@libp2p/ping'
 import { createAnSelector, createAnValidator, DHT_NAMESPACE } from '../../core/records/index.ts'
 import { DHT_PROTOCOL, INITIAL_QUERY_SELF_INTERVAL_MS } from './constants.ts'
 import type { DevSettings } from './relay-addresses.ts'
+import { liveGossip } from '../live/live-gossip.ts'
 
 /** The services of a peer's libp2p node. */
 export type AlternetServices = {
   dht: KadDHT
   identify: Identify
   ping: Ping
+  /** GossipSub for live updates (`src/net/live/`). */
+  live: GossipSub
 }
 
 /**
@@ -36,6 +40,7 @@ export function peerServices(
   identify: ReturnType<typeof identify>
   ping: ReturnType<typeof ping>
   dht: ReturnType<typeof kadDHT>
+  live: ReturnType<typeof liveGossip>
 } {
   return {
     identify: identify(),
@@ -49,5 +54,6 @@ export function peerServices(
       initialQuerySelfInterval: INITIAL_QUERY_SELF_INTERVAL_MS,
       logPrefix: 'libp2p:an-dht',
     }),
+    live: liveGossip(),
   }
 }

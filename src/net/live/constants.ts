@@ -1,0 +1,97 @@
+/**
+ * The settings of live updates over GossipSub, each with why. See docs/PROTOCOL.md#live-updates.
+ * @module
+ */
+import type {
+  PeerScoreParams,
+  PeerScoreThresholds,
+  TopicScoreParams,
+} from '@libp2p/gossipsub/score'
+
+/**
+ * Largest GossipSub frame (one RPC) read from a peer, in bytes: a few live messages and their
+ * control data. Anything bigger ends the stream before it is decoded.
+ */
+export const MAX_LIVE_RPC_BYTES = 64 * 1024
+
+/**
+ * What one peer's subscriptions may cost a browser or Node peer (GossipSub counts ~1 KiB per
+ * topic): about 256 topics, far more sites than a person has open or hosts.
+ */
+export const PEER_TOPIC_BUDGET_BYTES = 256 * 1024
+
+/** Live messages a peer's validator takes from one neighbour per second (sustained). */
+export const LIVE_MESSAGES_PER_SECOND = 20
+
+/** Live messages a neighbour may send at once before `LIVE_MESSAGES_PER_SECOND` applies. */
+export const LIVE_MESSAGE_BURST = 60
+
+/** Neighbours whose message rate is tracked at once; the idlest is forgotten first. */
+export const LIVE_RATE_KEYS = 4096
+
+/** How long a message id is remembered, so a copy arriving again is dropped unjudged (ms). */
+export const LIVE_SEEN_TTL_MS = 5 * 60_000
+
+/**
+ * Score parameters of every live topic. Sites change rarely, so silence is normal: the
+ * mesh-delivery penalties (P3, P3b) are off, since they would punish honest neighbours of quiet
+ * sites. Time in mesh (P1) and first deliveries (P2) give a small bonus. An invalid message (P4:
+ * forged, malformed, oversized, a rollback or a replay of an older record, a topic that does not
+ * match) costs 100 points squared per message, which takes the sender below the graylist
+ * threshold at once; the count decays by 0.3 % a second (half-life about 4 min).
+ */
+export const LIVE_TOPIC_SCORE: TopicScoreParams = {
+  topicWeight: 1,
+  timeInMeshWeight: 0.01,
+  timeInMeshQuantum: 1000,
+  timeInMeshCap: 100,
+  firstMessageDeliveriesWeight: 1,
+  firstMessageDeliveriesDecay: 0.99,
+  firstMessageDeliveriesCap: 5,
+  meshMessageDeliveriesWeight: 0,
+  meshMessageDeliveriesDecay: 0.5,
+  meshMessageDeliveriesCap: 1,
+  meshMessageDeliveriesThreshold: 1,
+  meshMessageDeliveriesWindow: 10,
+  meshMessageDeliveriesActivation: 5000,
+  meshFailurePenaltyWeight: 0,
+  meshFailurePenaltyDecay: 0.5,
+  invalidMessageDeliveriesWeight: -100,
+  invalidMessageDeliveriesDecay: 0.997,
+}
+
+/**
+ * Peer score parameters besides the topics. IP colocation (P6) is off: a relay legitimately
+ * carries many browsers behind one address (and every peer of a test shares loopback); live
+ * messages authenticate themselves, so a crowd from one address can drop messages but never
+ * forge one, and the DHT stays the source of truth. Behaviour penalties (P7: broken IWANT
+ * promises, GRAFT floods during back-off) count from the first, weight -10, decaying by 1 % a
+ * second.
+ */
+export const LIVE_PEER_SCORE: Omit<PeerScoreParams, 'topics'> = {
+  topicScoreCap: 10,
+  appSpecificScore: () => 0,
+  appSpecificWeight: 0,
+  IPColocationFactorWeight: 0,
+  IPColocationFactorThreshold: 10,
+  IPColocationFactorWhitelist: new Set(),
+  behaviourPenaltyWeight: -10,
+  behaviourPenaltyThreshold: 0,
+  behaviourPenaltyDecay: 0.99,
+  decayInterval: 1000,
+  decayToZero: 0.01,
+  retainScore: 10 * 60_000,
+}
+
+/**
+ * Score thresholds: below -10 a peer gets no gossip (IHAVE/IWANT) from us, below -50 nothing we
+ * publish, below -80 everything it sends is dropped unread (one invalid message is -100). Peer
+ * exchange is taken only from peers above 5, opportunistic grafting needs a mesh median under 3.
+ */
+export const LIVE_SCORE_THRESHOLDS: PeerScoreThresholds = {
+  gossipThreshold: -10,
+  publishThreshold: -50,
+  graylistThreshold: -80,
+  acceptPXThreshold: 5,
+  opportunisticGraftThreshold: 3,
+}
