@@ -14,6 +14,7 @@ export {
   MAX_MIRROR_STATUS_BYTES,
   MIRROR_PROTOCOL,
   MIRROR_STATUS_TIMEOUT_MS,
+  MIRROR_UPLOAD_PROTOCOL,
 } from '@alternet/net/mirror'
 
 /** Which sites a relay mirrors: any valid site, only registered names, or none. */

@@ -46,10 +46,11 @@ import { MirrorRefusedError } from './errors.ts'
 export const MAX_CONCURRENT_UPLOADS = 8
 /**
  * Bytes of one upload a relay holds read but not yet written. A tab sends the blocks asked for
- * without waiting (the stream has no backpressure beyond this buffer), so the buffer must cover
- * what arrives while a block is verified and written; past it the upload fails as `malformed`.
+ * without waiting; the relay pauses the stream while it verifies and writes a block, so the
+ * muxer stops opening its window and the tab waits. What is in flight meanwhile (at most the
+ * muxer's window, 16 MiB for yamux) must fit here; past it the upload fails as `malformed`.
  */
-export const UPLOAD_READ_BUFFER_BYTES = 16 * 1024 * 1024
+export const UPLOAD_READ_BUFFER_BYTES = 24 * 1024 * 1024
 
 /** An upload refused, with its reason label and the words for a person. */
 export class UploadRefusedError extends Error {
@@ -112,6 +113,7 @@ export class MirrorUpload {
   /** Serves one upload on `stream`; never throws. */
   async handle(stream: Stream, connection: Connection): Promise<void> {
     const peer = connection.remotePeer.toString()
+    stream.maxReadBufferLength = Math.max(stream.maxReadBufferLength, UPLOAD_READ_BUFFER_BYTES)
     const lp = lpStream(stream, {
       maxDataLength: Math.max(MAX_MANIFEST_SIZE, CHUNK_SIZE),
       maxBufferSize: UPLOAD_READ_BUFFER_BYTES,
@@ -149,8 +151,14 @@ export class MirrorUpload {
                 'bad-content',
                 `Block ${i + 1} of ${site} has ${bytes.length} bytes where its manifest says ${blocks[i].size}.`,
               )
-            // Flushed all at once below: a flush per block would fall behind the tab.
-            await this.write(blocks[i].cid, bytes, false)
+            // Backpressure: nothing more is taken from the tab while the block is written
+            // (flushed all at once below: a flush per block would fall behind the tab).
+            if (stream.readStatus === 'readable') stream.pause()
+            try {
+              await this.write(blocks[i].cid, bytes, false)
+            } finally {
+              if (stream.readStatus === 'paused') stream.resume()
+            }
           }
           await this.init.blocks.sync(missing.map((i) => blocks[i].cid.toString()))
         }
