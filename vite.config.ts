@@ -95,6 +95,29 @@ function contentSecurityPolicy(): Plugin {
   }
 }
 
+/**
+ * Keeps two things out of the app's bundle: kad-dht's 48 KiB (gzip) table of refresh keys,
+ * swapped for a 2 KiB one (src/net/node/kad-refresh-prefixes.ts says what it gives up), and a
+ * second Noise: `@libp2p/webrtc` and `@libp2p/webtransport` import `@libp2p/noise`, the same
+ * code as the app's `@chainsafe/libp2p-noise` under its new name, so they get the app's.
+ */
+function lighterLibp2p(): Plugin {
+  return {
+    name: 'alternet-lighter-libp2p',
+    enforce: 'pre',
+    resolveId(source, importer) {
+      if (
+        source === './generated-prefix-list.js' &&
+        importer?.includes('/@libp2p/kad-dht/') === true
+      )
+        return resolve('src/net/node/kad-refresh-prefixes.ts')
+      if (source === '@libp2p/noise')
+        return this.resolve('@chainsafe/libp2p-noise', importer, { skipSelf: true })
+      return null
+    },
+  }
+}
+
 /** Vite builds the app shell (index.html, src/) into dist/, which the relay serves. */
 export default defineConfig({
   root: '.',
@@ -108,7 +131,7 @@ export default defineConfig({
     emptyOutDir: true,
     rollupOptions: { input: { main: resolve('index.html') } },
   },
-  plugins: [contentSecurityPolicy(), serviceWorkers()],
+  plugins: [lighterLibp2p(), contentSecurityPolicy(), serviceWorkers()],
   // The same document headers as the relay sends (src/origins/shared/security-headers.ts).
   server: {
     host: '127.0.0.1',

@@ -11,13 +11,11 @@
 import { createHash } from 'node:crypto'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { peerIdFromString } from '@libp2p/peer-id'
 import type { Browser } from 'playwright-core'
-import { askMirror } from '../src/net/mirror/index.ts'
 import { HARNESS_PATH, buildHarness, removeBuild } from '../test/e2e/peer-support/build.ts'
 import type { Failure } from '../test/e2e/peer-support/harness.ts'
 import { Person, launchChromium, within } from '../test/e2e/peer-support/people.ts'
-import { startNetwork, type TestNetwork } from '../test/e2e/peer-support/relays.ts'
+import { startNetwork, type TestNetwork, type TestRelay } from '../test/e2e/peer-support/relays.ts'
 import type { FileSpec } from '../test/e2e/peer-support/site-spec.ts'
 import { startVisitor, type Visitor } from '../test/relay/support/site-publisher.ts'
 import type { BenchPart, BenchRow } from './types.ts'
@@ -51,6 +49,20 @@ function files(tag: string): FileSpec[] {
   ]
 }
 
+/**
+ * How often the watcher asks each relay how far its copy is: within a relay's question budget
+ * per peer (`MIRROR_QUESTIONS_PER_MINUTE_PER_PEER`, 240 a minute). Asked faster, a relay resets
+ * the questions and then closes the watcher's connections, and every relay looks unreachable.
+ */
+const POLL_MS = 300
+
+/** The relay's own log lines about `site`, for a failure message. */
+function logOf(relay: TestRelay, site: string): string {
+  const lines = relay.process.stderr().split('\n')
+  const about = lines.filter((l) => l.includes(site) || /upload|handed|not spread/.test(l))
+  return `${relay.peerId}:\n${about.slice(-8).join('\n')}`
+}
+
 /** Polls the relays until `count` of them hold `site` completely; resolves with the time. */
 async function untilCopies(
   visitor: Visitor,
@@ -61,20 +73,23 @@ async function untilCopies(
 ): Promise<number> {
   const started = performance.now()
   const deadline = Date.now() + MIRRORS_MS
+  const relays = network.relays.filter((r) => !skip.has(r.peerId))
   for (;;) {
+    // `status` dials the relay by its address when the watcher has no connection to it.
     const states = await Promise.all(
-      network.relays
-        .filter((r) => !skip.has(r.peerId))
-        .map((r) =>
-          askMirror(visitor.node, peerIdFromString(r.peerId), site).then(
-            (s) => s.state,
-            () => 'unreachable',
-          ),
+      relays.map((r) =>
+        visitor.status(r.process, site).then(
+          (s) => s.state,
+          () => 'unreachable',
         ),
+      ),
     )
     if (states.filter((s) => s === 'complete').length >= count) return performance.now() - started
-    if (Date.now() > deadline) throw new Error(`copies of ${site}: ${states.join(', ')}`)
-    await new Promise((r) => setTimeout(r, 100))
+    if (Date.now() > deadline)
+      throw new Error(
+        `copies of ${site}: ${states.join(', ')}\n${relays.map((r) => logOf(r, site)).join('\n')}`,
+      )
+    await new Promise((r) => setTimeout(r, POLL_MS))
   }
 }
 
@@ -100,7 +115,7 @@ async function fetchAll(
 }
 
 /** RFC 6455's key suffix, for the handshake's `Sec-WebSocket-Accept`. */
-const WS_GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC11B65'
+const WS_GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11'
 
 /** One unmasked binary frame of `payload` (server to client), 64-bit length form. */
 function binaryFrame(payload: Buffer): Buffer {
@@ -188,6 +203,9 @@ async function measure(report: (row: BenchRow) => void, browser: Browser, build:
   try {
     // Mirrors: four relays, R = 3, scans every 2 s.
     const mirrors = await startNetwork(REPLICAS + 1, build, [
+      // Their log says what each relay did with the site, should a copy not come.
+      '--log-level',
+      'info',
       '--mirror-policy',
       'open',
       '--mirror-replicas',
@@ -209,9 +227,7 @@ async function measure(report: (row: BenchRow) => void, browser: Browser, build:
     const ceiling = await webSocketCeiling(b.page)
 
     // R copies again after a holder is killed.
-    const states = await Promise.all(
-      mirrors.relays.map((r) => askMirror(watcher.node, peerIdFromString(r.peerId), site)),
-    )
+    const states = await Promise.all(mirrors.relays.map((r) => watcher.status(r.process, site)))
     const victim = mirrors.relays[states.findIndex((s) => s.state === 'complete')]
     await victim.process.kill9()
     victim.stopped = true

@@ -13,6 +13,7 @@ import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
 import * as C from './constants.ts'
 import * as G from './gateway/constants.ts'
 import * as M from './mirror/constants.ts'
+import * as D from './directory/constants.ts'
 import { ConfigError } from './errors.ts'
 import { LOG_LEVELS, type LogLevel } from './log.ts'
 import { API_OPTIONS, type ApiSettings } from './api/api-settings.ts'
@@ -62,6 +63,9 @@ export interface RelayConfig extends DnsSettings, ApiSettings {
   storePeerQuota: number
   storeSourceQuota: number
   newNamesPerMinute: number
+  directoryMaxEntries: number
+  directoryPerSource: number
+  directoryPerOwner: number
   evictionPolicy: EvictionPolicy
   storeFlushInterval: number
   rootLookupTimeout: number
@@ -357,6 +361,27 @@ export const OPTIONS: readonly OptionSpec[] = [
     kind: 'count',
     default: C.DEFAULT_NEW_NAMES_PER_MINUTE,
     doc: 'names not yet stored one source may add per minute (bursts of a few minutes allowed; 0 = no limit)',
+  },
+  {
+    key: 'directoryMaxEntries',
+    flag: 'directory-max-entries',
+    kind: 'count',
+    default: D.DIRECTORY_MAX_ENTRIES,
+    doc: 'sites the public directory lists at most',
+  },
+  {
+    key: 'directoryPerSource',
+    flag: 'directory-per-source',
+    kind: 'count',
+    default: D.DIRECTORY_MAX_PER_SOURCE,
+    doc: 'sites the public directory lists at most from one source (address block)',
+  },
+  {
+    key: 'directoryPerOwner',
+    flag: 'directory-per-owner',
+    kind: 'count',
+    default: D.DIRECTORY_MAX_PER_OWNER,
+    doc: 'sites the public directory lists at most per owner key',
   },
   {
     key: 'evictionPolicy',

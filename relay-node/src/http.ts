@@ -13,6 +13,7 @@ import {
 import { createServer as createHttpsServer } from 'node:https'
 import type { AddressInfo } from 'node:net'
 import {
+  DIRECTORY_PATH,
   HEALTH_PATH,
   METRICS_PATH,
   REVOCATIONS_PATH,
@@ -61,6 +62,8 @@ export interface HttpInit {
   gateway?: Gateway
   /** The registrar API, answering every path under `/api/v1/` (when `--api-tokens` is set). */
   api?: (req: IncomingMessage, res: ServerResponse) => Promise<void>
+  /** The public site directory (`GET /directory`). */
+  directory?: () => readonly unknown[]
 }
 
 /** A listening HTTP server. */
@@ -148,6 +151,12 @@ async function handle(init: HttpInit, req: IncomingMessage, res: ServerResponse)
     return json(res, 200, await init.health(), CORS)
   if (path === WELL_KNOWN_PATH && (req.method === 'GET' || req.method === 'HEAD'))
     return json(res, 200, init.wellKnown(), CORS)
+  if (
+    path === DIRECTORY_PATH &&
+    init.directory !== undefined &&
+    (req.method === 'GET' || req.method === 'HEAD')
+  )
+    return json(res, 200, { sites: init.directory() }, CORS)
   if (path.startsWith(REVOCATIONS_PATH) && (req.method === 'GET' || req.method === 'HEAD')) {
     let site: string
     try {

@@ -88,6 +88,11 @@ export function runAsSender<T>(who: Sender, fn: () => T): T {
   return sender.run(who, fn)
 }
 
+/** Who sent the write being handled now, when an inbound DHT stream caused it. */
+export function currentSender(): Sender | undefined {
+  return sender.getStore()
+}
+
 /** Counts of what the store holds. */
 export interface StoreStats {
   records: number

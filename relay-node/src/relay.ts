@@ -36,6 +36,7 @@ import { createRelayMetrics, registerGauges } from './metrics.ts'
 import { createRelayNode, type RelayNode } from './node.ts'
 import { Mirror, RecordWatch } from './mirror/index.ts'
 import { RelayLive } from './live/relay-live.ts'
+import { SiteDirectory } from './directory/index.ts'
 import { Permissions } from './permissions.ts'
 import { AnRecordPolicy, type RootRecordSource } from './record-policy.ts'
 import { GuardedDatastore, runAsSender } from './record-store.ts'
@@ -260,7 +261,14 @@ export async function createRelay(
     })
     await mirror.start()
     cleanup.push(() => mirror.stop())
-    onStored = (key, value) => mirror.onStored(key, value)
+    // The public directory of sites whose owners opted in, from the records the store accepts.
+    const directory = new SiteDirectory({
+      policy,
+      maxEntries: config.directoryMaxEntries,
+      maxPerSource: config.directoryPerSource,
+      maxPerOwner: config.directoryPerOwner,
+      refused: (reason, site) => log.debug('directory listing refused', { reason, site }),
+    })
     // Sites' current records for the resolver and the API; a revocation drops what it remembers.
     const siteLookup = new SiteLookup({
       store,
@@ -270,6 +278,8 @@ export async function createRelay(
       registrars: () => permissions.registrars,
     })
     // Live updates: records and revocations pushed to neighbours as they arrive (live/).
+    // Assigned once the gateway exists, below; live updates read it from then on.
+    // eslint-disable-next-line prefer-const
     let gateway: Gateway | undefined
     const live = new RelayLive({
       node,
@@ -290,12 +300,14 @@ export async function createRelay(
       siteLookup.forget()
       void mirror.purge()
       void live.onRevoked(bytes)
+      void directory.purge()
     })
     await revoker.start()
     live.start()
     cleanup.push(async () => live.stop())
     onStored = (key, value) => {
       mirror.onStored(key, value)
+      directory.onStored(key, value)
       void live.onStored(key, value)
     }
     const republisher = new Republisher(node, store, policy, log, config)
@@ -404,6 +416,7 @@ export async function createRelay(
       revocation: (site) => permissions.revocationFor(site),
       gateway,
       api: api?.handler,
+      directory: () => directory.list(),
     })
     cleanup.push(() => http.close())
 
@@ -411,6 +424,7 @@ export async function createRelay(
       await permissions.reloadFiles()
       await api?.reload()
       await mirror.purge()
+      await directory.purge()
     }
     const poll = setInterval(
       () =>

@@ -211,6 +211,8 @@ export class BrowserPeer extends AlternetPeer<AlternetLibp2p, AlternetStorage, N
     const visited = (await blocks.listVisitedSites())
       .map((v) => v.site)
       .filter((site) => !mine.has(site))
+    // The sites helped are visited sites: their blocks go, so they are no longer served.
+    this.helper.forget()
     let bytes = (await blocks.clearVisitedSites(visited)).bytes
     for (const hosted of await blocks.listHostedSites()) {
       if (ownHosted.has(hosted.site)) continue

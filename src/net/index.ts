@@ -80,6 +80,7 @@ export {
 } from './naming/errors.ts'
 export type { BrowserPeer, BrowserPeerParts, ClearedVisits } from './browser-peer.ts'
 export type { CurrentContent } from './hosting/current-content.ts'
+export { EDITOR_GENERATOR, EDITOR_SOURCE_FILE } from './hosting/current-content.ts'
 export type { FoundSites } from './hosting/own-sites.ts'
 export type { Availability } from './naming/name-availability.ts'
 export type { NamingService, ResolvedName, ResolveOptions } from './naming/index.ts'

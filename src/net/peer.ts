@@ -56,6 +56,8 @@ import {
   type StopHostingOptions,
   type StopHostingResult,
 } from './hosting/index.ts'
+import { createHelpHost, type HelpHost } from './hosting/help-host.ts'
+import { parseAddress } from '../core/names/index.ts'
 
 /** How long publishing waits for this node to be reachable (a `/webrtc` or circuit address) before it signs the record. */
 export const REACHABLE_WAIT_MS = 10_000
@@ -164,6 +166,8 @@ export class AlternetPeer<
   private readonly mirrorWait: number
   private readonly keepAliveSettings: PeerParts<L, S, N>['keepAlive']
   private readonly fetcher: SiteFetcher
+  /** Helping host what this person visits (see `setHelpHosting`). */
+  protected readonly helper: HelpHost
   private readonly slow = new Map<string, SlowPath>()
   private readonly cleanups: (() => void)[] = []
   /** When each host or mirror last answered, for "last seen". */
@@ -181,7 +185,23 @@ export class AlternetPeer<
     this.hostEntry = parts.hostEntry ?? hostEntry
     this.mirrorWait = parts.mirrorWait ?? DEFAULT_MIRROR_WAIT_MS
     this.keepAliveSettings = parts.keepAlive
-    this.host = createSiteHost({ ...parts.host, store: parts.storage.blocks })
+    this.helper = createHelpHost({
+      libp2p: parts.libp2p,
+      store: parts.storage.blocks,
+      root: async (site, signal) =>
+        (await this.naming.resolve(site, { signal })).record.body.content,
+      fetchFile: (site, path, signal) => this.readWhole(site, path, signal),
+      flush: () => this.fetcher.flush(),
+      onChange: () => {
+        this.host.refresh()
+        this.emitStatus()
+      },
+    })
+    this.host = createSiteHost({
+      ...parts.host,
+      store: parts.storage.blocks,
+      helper: this.helper,
+    })
     this.fetcher = createSiteFetcher({
       ...parts.fetch,
       libp2p: parts.libp2p,
@@ -352,8 +372,40 @@ export class AlternetPeer<
    * `fetch` for `an://` URLs: a streaming, verified `Response`. Failures are responses with an
    * error status and `x-an-error` (see `ERROR_STATUS`); it rejects only when aborted.
    */
-  fetch(url: string, init?: AnRequestInit): Promise<Response> {
-    return this.fetcher.fetch(url, init)
+  async fetch(url: string, init?: AnRequestInit): Promise<Response> {
+    const response = await this.fetcher.fetch(url, init)
+    if (this.helper.enabled && response.status < 400) {
+      const site = siteOf(url)
+      if (site !== undefined) void this.helper.visited(site)
+    }
+    return response
+  }
+
+  /**
+   * Help host what this person visits (off by default): serve the verified blocks of every
+   * visited site this device holds completely, fetching what is missing of each first, and be
+   * found as one of its sources (see `createHelpHost`). Off, none of them is served.
+   */
+  setHelpHosting(on: boolean): Promise<void> {
+    return this.helper.setEnabled(on)
+  }
+
+  /** Whether this peer helps host what it visits, and the sites it serves so. */
+  helpHosting(): { enabled: boolean; sites: string[] } {
+    return { enabled: this.helper.enabled, sites: this.helper.sites().map((s) => s.site) }
+  }
+
+  /** A site's whole file read through the verifying fetcher, so that its blocks are kept. */
+  private async readWhole(site: string, path: string, signal?: AbortSignal): Promise<void> {
+    const encoded = path
+      .split('/')
+      .map((part) => encodeURIComponent(part))
+      .join('/')
+    const url = `an://${site}${encoded.startsWith('/') ? '' : '/'}${encoded}`
+    const response = await this.fetcher.fetch(url, signal === undefined ? {} : { signal })
+    if (response.body === null) return
+    const reader = response.body.getReader()
+    for (;;) if ((await reader.read()).done) break
   }
 
   /** Resolves when the blocks fetched so far are kept in the store. */
@@ -390,6 +442,7 @@ export class AlternetPeer<
     if (this.stopped) return
     this.stopped = true
     for (const cleanup of this.cleanups.splice(0)) cleanup()
+    await this.helper.stop()
     await this.naming.stop?.()
     await this.host.stop()
     await this.fetcher.flush()
@@ -425,6 +478,15 @@ export class AlternetPeer<
         signal: signal === undefined ? timeout : AbortSignal.any([signal, timeout]),
       })
       .catch(() => signal?.throwIfAborted())
+  }
+}
+
+/** The site of an `an://` URL, or undefined when it is not one. */
+function siteOf(url: string): string | undefined {
+  try {
+    return parseAddress(url).site
+  } catch {
+    return undefined
   }
 }
 

@@ -19,7 +19,8 @@ import { createLibp2p } from 'libp2p'
 import { DATA_CHANNEL_MESSAGE_SIZE, peerServices } from '../net/node/peer-services.ts'
 import type { AlternetLibp2p, AlternetServices } from '../net/node/create-browser-node.ts'
 import type { DevSettings } from '../net/node/relay-addresses.ts'
-import { RelayManager } from '../net/node/relay-manager.ts'
+import type { RelayManager } from '../net/node/relay-manager.ts'
+import { relayManager } from '../net/node/relay-manager.ts'
 
 /** Addresses a Node peer listens on besides those `listen` adds. */
 export const DEFAULT_NODE_LISTEN = ['/webrtc']
@@ -63,7 +64,7 @@ export async function createNodeNode(init: NodeNodeInit): Promise<NodeNode> {
   const dev = init.dev ?? {}
   const trustedRegistrars = init.trustedRegistrars ?? []
   const made: { relays?: RelayManager } = {}
-  const libp2p = await createLibp2p<AlternetServices>({
+  const libp2p = await createLibp2p<AlternetServices & { relays: RelayManager }>({
     privateKey: init.privateKey,
     addresses: { listen: [...DEFAULT_NODE_LISTEN, ...(init.listen ?? [])] },
     transports: [
@@ -77,9 +78,12 @@ export async function createNodeNode(init: NodeNodeInit): Promise<NodeNode> {
     streamMuxers: [yamux()],
     // Node's libp2p dials any address; only a relay the manager marks down is held back.
     connectionGater: { denyDialPeer: (peerId) => made.relays?.deniesDial(peerId) === true },
-    services: peerServices(trustedRegistrars, dev),
+    services: {
+      ...peerServices(trustedRegistrars, dev),
+      relays: relayManager({ relays: init.relays, dev }),
+    },
   })
-  const manager = new RelayManager(libp2p, { relays: init.relays, dev })
+  const manager = libp2p.services.relays
   made.relays = manager
   const stopOnAbort = (): void => {
     manager.stop()
@@ -87,7 +91,7 @@ export async function createNodeNode(init: NodeNodeInit): Promise<NodeNode> {
   }
   init.signal?.addEventListener('abort', stopOnAbort, { once: true })
   try {
-    await manager.start()
+    await manager.ready()
     init.signal?.throwIfAborted()
   } finally {
     init.signal?.removeEventListener('abort', stopOnAbort)

@@ -7,11 +7,21 @@
  * @module
  */
 import { CID } from 'multiformats/cid'
-import { chunkLength, decodeManifest, verifyBlock } from '../core/content/index.ts'
 import { parseSiteName } from '../core/names/index.ts'
+import {
+  USAGE_KEY,
+  blocksToAdd,
+  checkComplete,
+  planSiteRows,
+  siteBlocksOf,
+  toHosted,
+  verifiedBlocks,
+  visitedOf,
+  visitedSummary,
+  type StoredHosted,
+} from './block-rules.ts'
 import { SITE_BLOCKS_BY_CID, STORES } from './constants.ts'
 import { request, type Database } from './database.ts'
-import { IncompleteSiteError } from './errors.ts'
 
 /** A block: bytes and the CID they hash to. */
 export interface Block {
@@ -63,17 +73,33 @@ export interface ClearedSites extends DeletedSite {
   sites: string[]
 }
 
+/** Options of `BlockStore.putBlocks`. */
+export interface PutBlocksOptions {
+  /**
+   * The caller has checked every block against its CID already (it computed the CIDs from the
+   * bytes, or `verifyBlock`/`verifyChunk` passed): they are stored without hashing them again.
+   * Only for such blocks.
+   * @default false
+   */
+  verified?: boolean
+}
+
 /** The blocks area. */
 export interface BlockStore {
   /** Whether the block is stored. */
   hasBlock(cid: CID): Promise<boolean>
   /** The block's bytes, or undefined. They were verified when stored. */
   getBlock(cid: CID): Promise<Uint8Array | undefined>
+  /** Each block's bytes (or undefined), in order, read in one transaction. */
+  getBlocks(cids: readonly CID[]): Promise<(Uint8Array | undefined)[]>
+  /** Whether every one of the blocks is stored, asked in one transaction. */
+  hasBlocks(cids: readonly CID[]): Promise<boolean>
   /**
-   * Verifies every block, then stores them all as used by `site`, in one transaction: on any
-   * error (`BlockVerificationError`, `StorageFullError`) none is stored.
+   * Verifies every block (unless `options.verified`), then stores them all as used by `site`,
+   * in one transaction: on any error (`BlockVerificationError`, `StorageFullError`) none is
+   * stored.
    */
-  putBlocks(site: string, blocks: Iterable<Block>): Promise<void>
+  putBlocks(site: string, blocks: Iterable<Block>, options?: PutBlocksOptions): Promise<void>
   /**
    * Stores the manifest `root` and the blocks it lists as the content `site` hosts, replacing
    * what it hosted before, in one transaction. `blocks` may leave out blocks already stored
@@ -104,32 +130,13 @@ export interface BlockStore {
   clearBlocks(): Promise<void>
 }
 
-interface StoredHosted {
-  site: string
-  root: string
-  blocks: number
-  bytes: number
-  storedAt: number
-}
-
 interface SiteBlockRow {
   site: string
   cid: string
   size: number
 }
 
-const USAGE_KEY = 'blockUsage'
 const BLOCK_STORES = [STORES.blocks, STORES.siteBlocks, STORES.hosted, STORES.meta]
-
-function toHosted(row: StoredHosted): HostedSite {
-  return {
-    site: row.site,
-    root: CID.parse(row.root),
-    blocks: row.blocks,
-    bytes: row.bytes,
-    storedAt: row.storedAt,
-  }
-}
 
 /** Key range of every `site-blocks` row of `site`: arrays sort after strings. */
 function siteRange(site: string): IDBKeyRange {
@@ -137,30 +144,12 @@ function siteRange(site: string): IDBKeyRange {
 }
 
 /** The `site-blocks` rows of the sites that have blocks but no hosted content, by site. */
-async function visitedRows(tx: IDBTransaction): Promise<Map<string, SiteBlockRow[]>> {
+async function visitedRows(tx: IDBTransaction): Promise<Map<string, [string, number][]>> {
   const [rows, hosted] = await Promise.all([
     request(tx.objectStore(STORES.siteBlocks).getAll()) as Promise<SiteBlockRow[]>,
     request(tx.objectStore(STORES.hosted).getAllKeys()),
   ])
-  const isHosted = new Set(hosted as string[])
-  const out = new Map<string, SiteBlockRow[]>()
-  for (const row of rows) {
-    if (isHosted.has(row.site)) continue
-    let list = out.get(row.site)
-    if (list === undefined) out.set(row.site, (list = []))
-    list.push(row)
-  }
-  return out
-}
-
-/** Verifies all `blocks`; one map by CID string. */
-async function verified(blocks: Iterable<Block>): Promise<Map<string, Uint8Array>> {
-  const out = new Map<string, Uint8Array>()
-  for (const { cid, bytes } of blocks) {
-    await verifyBlock(cid, bytes)
-    out.set(cid.toString(), bytes)
-  }
-  return out
+  return visitedOf(rows, new Set(hosted as string[]))
 }
 
 /** The block-writing half of a transaction over BLOCK_STORES. */
@@ -240,9 +229,28 @@ export function createBlockStore(db: Database): BlockStore {
 
     getBlock,
 
-    async putBlocks(site, blocks) {
+    async getBlocks(cids) {
+      if (cids.length === 0) return []
+      return db.transact([STORES.blocks], 'readonly', async (tx) => {
+        const blocks = tx.objectStore(STORES.blocks)
+        return (await Promise.all(cids.map((cid) => request(blocks.get(cid.toString()))))) as (
+          Uint8Array | undefined
+        )[]
+      })
+    },
+
+    async hasBlocks(cids) {
+      if (cids.length === 0) return true
+      return db.transact([STORES.blocks], 'readonly', async (tx) => {
+        const blocks = tx.objectStore(STORES.blocks)
+        const counts = await Promise.all(cids.map((cid) => request(blocks.count(cid.toString()))))
+        return counts.every((n) => n > 0)
+      })
+    },
+
+    async putBlocks(site, blocks, options) {
       const key = parseSiteName(site).site
-      const checked = await verified(blocks)
+      const checked = await verifiedBlocks(blocks, options)
       if (checked.size === 0) return
       await db.transact(BLOCK_STORES, 'readwrite', async (tx) => {
         const writer = new BlockWriter(tx)
@@ -256,62 +264,27 @@ export function createBlockStore(db: Database): BlockStore {
 
     async putSite(site, root, blocks = []) {
       const key = parseSiteName(site).site
-      const checked = await verified(blocks)
-      const rootKey = root.toString()
-      const manifestBytes = checked.get(rootKey) ?? (await getBlock(root))
-      if (manifestBytes === undefined)
-        throw new IncompleteSiteError([rootKey], `The manifest ${rootKey} of ${key} is not stored.`)
-      const manifest = await decodeManifest(manifestBytes, root)
-      // The set of blocks the site uses: its manifest and every chunk it lists.
-      const wanted = new Map<string, number>([[rootKey, manifestBytes.length]])
-      const unknown: string[] = []
-      for (const entry of Object.values(manifest.files)) {
-        entry.chunks.forEach((cid, index) => {
-          const cidKey = cid.toString()
-          const given = checked.get(cidKey)
-          if (given !== undefined) wanted.set(cidKey, given.length)
-          else if (!wanted.has(cidKey)) {
-            wanted.set(cidKey, chunkLength(entry.size, index))
-            unknown.push(cidKey)
-          }
-        })
-      }
+      const checked = await verifiedBlocks(blocks)
+      const { wanted, unknown } = await siteBlocksOf(key, root, checked, getBlock)
       const row = await db.transact(BLOCK_STORES, 'readwrite', async (tx) => {
         const writer = new BlockWriter(tx)
         await writer.load()
         const present = await Promise.all(unknown.map((cid) => request(writer.blocks.count(cid))))
-        const missing = unknown.filter((_, i) => present[i] === 0)
-        if (missing.length > 0) {
-          throw new IncompleteSiteError(
-            missing.slice(0, 5),
-            `${missing.length} block(s) of ${key} are neither given nor stored, e.g. ${missing[0]}.`,
-          )
-        }
-        const toAdd = new Map<string, Uint8Array>()
-        for (const cid of wanted.keys()) {
-          const bytes = checked.get(cid)
-          if (bytes !== undefined) toAdd.set(cid, bytes)
-        }
-        await writer.add(toAdd)
-        const previous = await writer.siteRows(key)
-        const dropped = new Map<string, number>()
-        for (const [cid, size] of previous) {
-          if (wanted.has(cid)) continue
-          writer.refs.delete([key, cid])
-          dropped.set(cid, size)
-        }
-        let bytes = 0
-        for (const [cid, size] of wanted) {
-          bytes += size
-          if (!previous.has(cid))
-            writer.refs.put({ site: key, cid, size } satisfies SiteBlockRow, [key, cid])
-        }
-        await writer.collect(dropped)
+        checkComplete(
+          key,
+          unknown.filter((_, i) => present[i] === 0),
+        )
+        await writer.add(blocksToAdd(checked, wanted))
+        const plan = planSiteRows(await writer.siteRows(key), wanted)
+        for (const cid of plan.dropped.keys()) writer.refs.delete([key, cid])
+        for (const [cid, size] of plan.added)
+          writer.refs.put({ site: key, cid, size } satisfies SiteBlockRow, [key, cid])
+        await writer.collect(plan.dropped)
         const hosted: StoredHosted = {
           site: key,
-          root: rootKey,
+          root: root.toString(),
           blocks: wanted.size,
-          bytes,
+          bytes: plan.bytes,
           storedAt: Date.now(),
         }
         tx.objectStore(STORES.hosted).put(hosted, key)
@@ -353,12 +326,9 @@ export function createBlockStore(db: Database): BlockStore {
     },
 
     async listVisitedSites() {
-      const bySite = await db.transact([STORES.siteBlocks, STORES.hosted], 'readonly', visitedRows)
-      return [...bySite].map(([site, rows]) => ({
-        site,
-        blocks: rows.length,
-        bytes: rows.reduce((sum, row) => sum + row.size, 0),
-      }))
+      return visitedSummary(
+        await db.transact([STORES.siteBlocks, STORES.hosted], 'readonly', visitedRows),
+      )
     },
 
     clearVisitedSites(sites) {
@@ -373,7 +343,7 @@ export function createBlockStore(db: Database): BlockStore {
           if (only !== undefined && !only.has(site)) continue
           cleared.push(site)
           writer.refs.delete(siteRange(site))
-          for (const row of rows) dropped.set(row.cid, row.size)
+          for (const [cid, size] of rows) dropped.set(cid, size)
         }
         const freed = await writer.collect(dropped)
         writer.save()

@@ -9,28 +9,19 @@
  */
 import type { PrivateKey } from '@libp2p/interface'
 import { concat, equals } from '../core/bytes.ts'
-import { generateKeyPair, signWith } from '../core/crypto/ed25519.ts'
-import {
-  createDelegation,
-  createRecord,
-  createRevocation,
-  type Delegation,
-  type DelegationInit,
-  type RecordFields,
-  type RevocationInit,
-  type SignedRecord,
-  type SignedRevocation,
+import { generateKeyPair } from '../core/crypto/ed25519.ts'
+import type {
+  Delegation,
+  DelegationInit,
+  RecordFields,
+  RevocationInit,
+  SignedRecord,
+  SignedRevocation,
 } from '../core/records/index.ts'
 import { STORES } from './constants.ts'
 import { request, type Database } from './database.ts'
-import { OwnerKeyReplacedError, OwnerKeyInUseError } from './errors.ts'
-import { fingerprint } from '../core/crypto/fingerprint.ts'
-import {
-  decryptKeyFile,
-  encryptKeyFile,
-  readKeyFileHeader,
-  type EncryptKeyFileOptions,
-} from './key-file.ts'
+import { keyFileBytes, keyFileInfo, ownerKeyHandle, sitesToForget } from './identity-rules.ts'
+import { decryptKeyFile, encryptKeyFile, type EncryptKeyFileOptions } from './key-file.ts'
 import {
   needsSealing,
   openExportCopy,
@@ -119,12 +110,6 @@ export interface IdentityStore {
   inspectKeyFile(file: KeyFileInput): Promise<KeyFileInfo>
 }
 
-async function bytesOf(file: KeyFileInput): Promise<Uint8Array> {
-  if (file instanceof Uint8Array) return file
-  if (file instanceof ArrayBuffer) return new Uint8Array(file)
-  return new Uint8Array(await file.arrayBuffer())
-}
-
 function newKey(): StoredKey {
   const { seed, publicKey } = generateKeyPair()
   return { seed, publicKey, createdAt: Date.now() }
@@ -208,29 +193,11 @@ export function createIdentityStore(db: Database): IdentityStore {
     return stored
   }
 
-  /** The signing key pair, after checking the stored owner key is still `publicKey`. */
-  const ownerKeyPair = async (publicKey: Uint8Array) => {
-    const stored = await loadOwner()
-    if (!equals(stored.publicKey, publicKey)) {
-      throw new OwnerKeyReplacedError(
-        'The owner key of this device was replaced; sign with the new key.',
-      )
-    }
-    return signerOf(stored)
-  }
-
-  const ownerHandle = async (stored: StoredOwnerKey): Promise<OwnerKey> => {
-    const publicKey = stored.publicKey.slice()
-    return {
-      publicKey,
-      fingerprint: await fingerprint(publicKey),
-      createdAt: stored.createdAt,
-      sign: async (message) => signWith(await ownerKeyPair(publicKey), message),
-      createRecord: async (fields) => createRecord(fields, await ownerKeyPair(publicKey)),
-      createDelegation: async (init) => createDelegation(init, await ownerKeyPair(publicKey)),
-      createRevocation: async (init) => createRevocation(init, await ownerKeyPair(publicKey)),
-    }
-  }
+  const ownerHandle = (stored: StoredOwnerKey): Promise<OwnerKey> =>
+    ownerKeyHandle(stored.publicKey, stored.createdAt, async () => {
+      const now = await loadOwner()
+      return { publicKey: now.publicKey, keyPair: signerOf(now) }
+    })
 
   return {
     async getOrCreatePeerKey() {
@@ -256,7 +223,7 @@ export function createIdentityStore(db: Database): IdentityStore {
 
     async importOwnerKey(file, passphrase, options = {}) {
       // Everything slow and fallible happens before the transaction, which only swaps the key.
-      const keyPair = await decryptKeyFile(await bytesOf(file), passphrase)
+      const keyPair = await decryptKeyFile(await keyFileBytes(file), passphrase)
       const imported = await sealOwnerKey(keyPair.seed, keyPair.publicKey, Date.now())
       keyPair.seed.fill(0)
       const result = await db.transact(
@@ -268,16 +235,9 @@ export function createIdentityStore(db: Database): IdentityStore {
           if (current !== undefined && equals(current.publicKey, imported.publicKey)) return current
           if (current !== undefined) {
             const sites = tx.objectStore(STORES.sites)
-            const held = ((await request(sites.getAll())) as StoredSite[]).filter((site) =>
-              equals(site.owner, current.publicKey),
-            )
-            if (held.length > 0 && options.replace !== true) {
-              throw new OwnerKeyInUseError(
-                held.map((site) => site.site),
-                `The owner key on this device still publishes ${held.map((site) => site.site).join(', ')}. Export it first, or confirm that these names will no longer be republished from here.`,
-              )
-            }
-            for (const site of held) sites.delete(site.site)
+            const all = (await request(sites.getAll())) as StoredSite[]
+            for (const site of sitesToForget(all, current.publicKey, options.replace))
+              sites.delete(site.site)
           }
           identity.put(imported, OWNER)
           return imported
@@ -287,14 +247,6 @@ export function createIdentityStore(db: Database): IdentityStore {
       return ownerHandle(result)
     },
 
-    async inspectKeyFile(file) {
-      const header = await readKeyFileHeader(await bytesOf(file))
-      return {
-        version: header.version,
-        publicKey: header.publicKey,
-        fingerprint: await fingerprint(header.publicKey),
-        sites: header.sites,
-      }
-    },
+    inspectKeyFile: keyFileInfo,
   }
 }

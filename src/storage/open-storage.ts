@@ -7,6 +7,7 @@ import { createBlockStore, type BlockStore, type BlockUsage } from './blocks.ts'
 import { DEFAULT_DB_NAME } from './constants.ts'
 import { deleteDatabase, openDatabase } from './database.ts'
 import { createIdentityStore, type IdentityStore } from './identity.ts'
+import { idbKeyValue } from './idb-key-value.ts'
 import { createPinStore, type PinStore } from './pins.ts'
 import { createPublishedSites, type PublishedSites } from './published-sites.ts'
 import { createRecordCache, type RecordCache } from './records-cache.ts'
@@ -88,12 +89,13 @@ export function openAlternetStorage(options: OpenAlternetStorageOptions = {}): A
   const db = openDatabase(name, options.indexedDB ?? globalThis.indexedDB)
   const manager = options.storageManager ?? defaultStorageManager()
   const blocks = createBlockStore(db)
+  const rows = idbKeyValue(db)
   return {
     name,
     identity: createIdentityStore(db),
-    records: createRecordCache(db),
-    pins: createPinStore(db),
-    sites: createPublishedSites(db),
+    records: createRecordCache(rows),
+    pins: createPinStore(rows),
+    sites: createPublishedSites(rows),
     blocks,
     async usage() {
       const [estimate, persisted, own] = await Promise.all([

@@ -1,13 +1,14 @@
 /**
  * Trust on first use: the holder key first seen for each root name. A record under another
  * key is refused (`PinMismatchError`) until the person knowingly accepts the change
- * (`replacePin`). Subdomains share their root's pin.
+ * (`replacePin`). Subdomains share their root's pin. Written over the store's key-value
+ * interface: the same rules in the page's IndexedDB and a Node peer's LevelDB.
  * @module
  */
 import { equals } from '../core/bytes.ts'
 import { rootSiteName } from '../core/names/index.ts'
 import { RECORDS_BY_ROOT, STORES } from './constants.ts'
-import { request, type Database } from './database.ts'
+import type { KeyValueStore } from './key-value.ts'
 import { PinMismatchError } from './errors.ts'
 import { fingerprint } from '../core/crypto/fingerprint.ts'
 import type { StoredRecord } from './records-cache.ts'
@@ -44,19 +45,19 @@ export interface PinStore {
   listPins(): Promise<Pin[]>
 }
 
-/** The pins area over `db`. */
-export function createPinStore(db: Database): PinStore {
+/** The pins area over `db` (IndexedDB or LevelDB). */
+export function createPinStore(db: KeyValueStore): PinStore {
+  const area = STORES.pins
   return {
-    getPin: (site) => db.get<Pin>(STORES.pins, rootSiteName(site)),
+    getPin: (site) => db.get<Pin>(area, rootSiteName(site)),
 
     async pin(site, holder, at = Date.now()) {
       const root = rootSiteName(site)
-      const result = await db.transact([STORES.pins], 'readwrite', async (tx) => {
-        const store = tx.objectStore(STORES.pins)
-        const existing = (await request(store.get(root))) as Pin | undefined
+      const result = await db.transact([area], 'readwrite', async (tx) => {
+        const existing = await tx.get<Pin>(area, root)
         if (existing !== undefined) return existing
         const pin: Pin = { root, holder: holder.slice(), pinnedAt: at, replaced: false }
-        store.put(pin, root)
+        tx.put(area, root, pin)
         return pin
       })
       if (!equals(result.holder, holder)) {
@@ -74,22 +75,18 @@ export function createPinStore(db: Database): PinStore {
     replacePin: (site, holder, at = Date.now()) => {
       const root = rootSiteName(site)
       const pin: Pin = { root, holder: holder.slice(), pinnedAt: at, replaced: true }
-      return db.transact([STORES.pins, STORES.records], 'readwrite', async (tx) => {
-        tx.objectStore(STORES.pins).put(pin, root)
-        const records = tx.objectStore(STORES.records)
-        const cached = (await request(
-          records.index(RECORDS_BY_ROOT).getAll(root),
-        )) as StoredRecord[]
-        for (const row of cached) if (!equals(row.holder, holder)) records.delete(row.site)
+      return db.transact([area, STORES.records], 'readwrite', async (tx) => {
+        tx.put(area, root, pin)
+        const cached = await tx.valuesBy<StoredRecord>(STORES.records, RECORDS_BY_ROOT, root)
+        for (const row of cached)
+          if (!equals(row.holder, holder)) tx.delete(STORES.records, row.site)
         return pin
       })
     },
 
     deletePin: (site) =>
-      db.transact([STORES.pins], 'readwrite', (tx) => {
-        tx.objectStore(STORES.pins).delete(rootSiteName(site))
-      }),
+      db.transact([area], 'readwrite', (tx) => tx.delete(area, rootSiteName(site))),
 
-    listPins: () => db.values<Pin>(STORES.pins),
+    listPins: () => db.values<Pin>(area),
   }
 }

@@ -1,14 +1,15 @@
 /**
  * Sites this device publishes: for each, the last record signed for it (the truth from which
  * name, owner and content root are read), when it was last put into the DHT, and whether this
- * device hosts its content. The naming service republishes from here.
+ * device hosts its content. The naming service republishes from here. Written over the store's
+ * key-value interface: the same rules in the page's IndexedDB and a Node peer's LevelDB.
  * @module
  */
 import { CID } from 'multiformats/cid'
 import { decodeRecord } from '../core/records/index.ts'
 import { parseSiteName } from '../core/names/index.ts'
 import { STORES } from './constants.ts'
-import { request, type Database } from './database.ts'
+import type { KeyValueStore } from './key-value.ts'
 
 /** A row of the `sites` store. */
 export interface StoredSite {
@@ -118,34 +119,33 @@ function toSite(row: StoredSite): PublishedSite {
   return site
 }
 
-/** The published-sites area over `db`. */
-export function createPublishedSites(db: Database): PublishedSites {
+/** The published-sites area over `db` (IndexedDB or LevelDB). */
+export function createPublishedSites(db: KeyValueStore): PublishedSites {
+  const area = STORES.sites
   const update = (site: string, change: (row: StoredSite) => void): Promise<void> =>
-    db.transact([STORES.sites], 'readwrite', async (tx) => {
-      const store = tx.objectStore(STORES.sites)
+    db.transact([area], 'readwrite', async (tx) => {
       const key = parseSiteName(site).site
-      const row = (await request(store.get(key))) as StoredSite | undefined
+      const row = await tx.get<StoredSite>(area, key)
       if (row === undefined) return
       change(row)
-      store.put(row, key)
+      tx.put(area, key, row)
     })
 
   return {
     async getPublishedSite(site) {
-      const row = await db.get<StoredSite>(STORES.sites, parseSiteName(site).site)
+      const row = await db.get<StoredSite>(area, parseSiteName(site).site)
       return row === undefined ? undefined : toSite(row)
     },
 
     async listPublishedSites() {
-      return (await db.values<StoredSite>(STORES.sites)).map(toSite)
+      return (await db.values<StoredSite>(area)).map(toSite)
     },
 
     async putPublishedSite(record, options = {}) {
       const { body } = decodeRecord(record)
       const parsed = parseSiteName(body.name)
-      const row = await db.transact([STORES.sites], 'readwrite', async (tx) => {
-        const store = tx.objectStore(STORES.sites)
-        const previous = (await request(store.get(parsed.site))) as StoredSite | undefined
+      const row = await db.transact([area], 'readwrite', async (tx) => {
+        const previous = await tx.get<StoredSite>(area, parsed.site)
         const next: StoredSite = {
           site: parsed.site,
           name: parsed.name,
@@ -160,7 +160,7 @@ export function createPublishedSites(db: Database): PublishedSites {
         // Pre-signed records stay out there whatever this device signs next: keep their seq.
         if (previous?.presignedSeq !== undefined) next.presignedSeq = previous.presignedSeq
         if (previous?.keepAlive !== undefined) next.keepAlive = previous.keepAlive
-        store.put(next, parsed.site)
+        tx.put(area, parsed.site, next)
         return next
       })
       return toSite(row)
@@ -184,8 +184,6 @@ export function createPublishedSites(db: Database): PublishedSites {
       }),
 
     deletePublishedSite: (site) =>
-      db.transact([STORES.sites], 'readwrite', (tx) => {
-        tx.objectStore(STORES.sites).delete(parseSiteName(site).site)
-      }),
+      db.transact([area], 'readwrite', (tx) => tx.delete(area, parseSiteName(site).site)),
   }
 }

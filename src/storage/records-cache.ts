@@ -1,14 +1,15 @@
 /**
  * Records received from the network, by site name, with the time they arrived: a resolve
  * answers from here while the record's TTL lasts. The naming service validates a record before
- * caching it and again (clock, pins) before using it.
+ * caching it and again (clock, pins) before using it. The rules are written once, over the
+ * store's key-value interface: the page's IndexedDB and a Node peer's LevelDB keep them alike.
  * @module
  */
 import { equals } from '../core/bytes.ts'
 import { rootSiteName, parseSiteName } from '../core/names/index.ts'
 import { decodeRecord, KeyMismatchError } from '../core/records/index.ts'
 import { STORES } from './constants.ts'
-import { request, type Database } from './database.ts'
+import type { KeyValueStore } from './key-value.ts'
 
 /** A row of the `records` store. */
 export interface StoredRecord {
@@ -67,11 +68,12 @@ function toCached(row: StoredRecord): CachedRecord {
   }
 }
 
-/** The records cache over `db`. */
-export function createRecordCache(db: Database): RecordCache {
+/** The records cache over `db` (IndexedDB or LevelDB). */
+export function createRecordCache(db: KeyValueStore): RecordCache {
+  const area = STORES.records
   return {
     async getCachedRecord(site) {
-      const row = await db.get<StoredRecord>(STORES.records, parseSiteName(site).site)
+      const row = await db.get<StoredRecord>(area, parseSiteName(site).site)
       return row === undefined ? undefined : toCached(row)
     },
 
@@ -92,29 +94,20 @@ export function createRecordCache(db: Database): RecordCache {
         seq: record.body.seq,
         expires: record.body.expires,
       }
-      return db.transact([STORES.records], 'readwrite', async (tx) => {
-        const store = tx.objectStore(STORES.records)
-        const existing = (await request(store.get(key))) as StoredRecord | undefined
+      return db.transact([area], 'readwrite', async (tx) => {
+        const existing = await tx.get<StoredRecord>(area, key)
         if (existing !== undefined && equals(existing.holder, row.holder) && existing.seq > row.seq)
           return false
-        store.put(row, key)
+        tx.put(area, key, row)
         return true
       })
     },
 
     deleteCachedRecord: (site) =>
-      db.transact([STORES.records], 'readwrite', (tx) => {
-        tx.objectStore(STORES.records).delete(parseSiteName(site).site)
-      }),
+      db.transact([area], 'readwrite', (tx) => tx.delete(area, parseSiteName(site).site)),
 
-    listCachedSites: () =>
-      db.transact([STORES.records], 'readonly', async (tx) =>
-        ((await request(tx.objectStore(STORES.records).getAllKeys())) as string[]).slice(),
-      ),
+    listCachedSites: () => db.transact([area], 'readonly', (tx) => tx.keys(area)),
 
-    clearCachedRecords: () =>
-      db.transact([STORES.records], 'readwrite', (tx) => {
-        tx.objectStore(STORES.records).clear()
-      }),
+    clearCachedRecords: () => db.transact([area], 'readwrite', (tx) => tx.clear(area)),
   }
 }

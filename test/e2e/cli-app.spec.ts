@@ -11,9 +11,9 @@ import { join } from 'node:path'
 import type { Browser } from 'playwright-core'
 import { after, before, describe, it } from '../support/spec.ts'
 import { equal, ok } from '../support/assert.ts'
-import { buildApp, removeBuild } from './support/app-build.ts'
-import { startAppRelay, type AppRelay } from './support/app-relay.ts'
-import { launchChromium, newPerson } from './support/browser.ts'
+import type { AppRelay } from './support/app-relay.ts'
+import { startAppSession, type AppSession } from './support/app-session.ts'
+import { newPerson } from './support/browser.ts'
 import { bounded } from './support/site-frame.ts'
 import {
   chooseName,
@@ -29,24 +29,21 @@ import { alternet, alternetBackground, TEST_PASSPHRASE } from '../node-peer/cli-
 import { EXIT } from '../../src/node/cli/exit-codes.ts'
 
 describe('the command line and the app (Chromium), both ways', () => {
-  let appDir = ''
+  let session: AppSession
   let relay: AppRelay
   let browser: Browser
   let work = ''
   let relayArgs: string[] = []
 
   before(async () => {
-    appDir = await buildApp()
-    relay = await startAppRelay(appDir, ['--mirror-policy', 'none'])
+    session = await startAppSession(['--mirror-policy', 'none'])
+    ;({ relay, browser } = session)
     relayArgs = ['--relay', relay.relay.http]
-    browser = await launchChromium()
     work = await mkdtemp(join(tmpdir(), 'an-cli-app-'))
   })
 
   after(async () => {
-    await browser?.close()
-    await relay?.stop()
-    await removeBuild(appDir)
+    await session?.close()
     await rm(work, { recursive: true, force: true })
   })
 

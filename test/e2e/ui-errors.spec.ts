@@ -4,12 +4,11 @@
  * once, characters named in words, and a second tab whose node lives in the first never told
  * that "the owner's tab may be closed".
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+import type { BrowserContext, Page } from 'playwright-core'
 import { after, before, describe, it } from '../support/spec.ts'
 import { equal, ok } from '../support/assert.ts'
-import { buildApp, removeBuild } from './support/app-build.ts'
-import { startAppRelay, type AppRelay } from './support/app-relay.ts'
-import { launchChromium } from './support/browser.ts'
+import type { AppRelay } from './support/app-relay.ts'
+import { startAppSession, type AppSession } from './support/app-session.ts'
 import { bounded } from './support/site-frame.ts'
 import { contrastInFrame } from './ui-support/contrast.ts'
 import {
@@ -33,33 +32,19 @@ const MIN_CONTRAST = 4.5
 const CLASS_NAME = /[A-Z][a-zA-Z]+Error\b/
 
 describe('errors speak people (Chromium)', () => {
-  let appDir = ''
+  let session: AppSession
   let relay: AppRelay
-  let browser: Browser
-  const contexts: BrowserContext[] = []
 
   before(async () => {
-    appDir = await buildApp()
     // A relay that mirrors nothing: a site whose owner left has no host at all.
-    relay = await startAppRelay(appDir, ['--mirror-policy', 'none'])
-    browser = await launchChromium()
+    session = await startAppSession(['--mirror-policy', 'none'])
+    relay = session.relay
   })
 
-  after(async () => {
-    for (const context of contexts) await context.close()
-    await browser?.close()
-    await relay?.stop()
-    await removeBuild(appDir)
-  })
+  after(() => session?.close())
 
-  async function person(scheme: 'light' | 'dark' = 'light'): Promise<BrowserContext> {
-    const context = await browser.newContext({
-      viewport: { width: 1280, height: 800 },
-      colorScheme: scheme,
-    })
-    contexts.push(context)
-    return context
-  }
+  const person = (scheme: 'light' | 'dark' = 'light'): Promise<BrowserContext> =>
+    session.context(scheme)
 
   /** Every text a person reads now is free of error class names (and of `also`). */
   async function plain(page: Page, where: string, also?: RegExp): Promise<string> {

@@ -140,7 +140,7 @@ describe('where a site lives, in words (Chromium, real mirroring relays)', () =>
         await sources.locator('[data-can-serve]').waitFor({ timeout: VIEW_MS })
         const said = await textOf(sources)
         match(said, /Yes: (1 mirror|2 mirrors)( and 1 host)? can serve it\./)
-        match(said, /Mirror: \S+ \(answering now\)/)
+        match(said, /Mirror at relay \S+:\d+ \(answering now\) …\w{6}/)
         clean(said, 'who can serve it')
       } finally {
         await a.context.close()

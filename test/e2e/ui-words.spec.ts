@@ -5,12 +5,11 @@
  * read as held while renewed; "Check for updates" and "Open web+an links" say what they did;
  * the Browse screen lists the sites opened lately.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { after, before, describe, it } from '../support/spec.ts'
 import { equal, ok } from '../support/assert.ts'
-import { buildApp, removeBuild } from './support/app-build.ts'
-import { startAppRelay, type AppRelay } from './support/app-relay.ts'
-import { launchChromium } from './support/browser.ts'
+import type { AppRelay } from './support/app-relay.ts'
+import { startAppSession, type AppSession } from './support/app-session.ts'
 import { bounded } from './support/site-frame.ts'
 import {
   chooseName,
@@ -33,31 +32,18 @@ const JARGON =
   /\b(peers?|reservations?|CIDs?|content IDs?|name servers?|republished|multiaddrs?|DHT)\b/i
 
 describe('plain words and feedback (Chromium)', () => {
-  let appDir = ''
+  let session: AppSession
   let relay: AppRelay
-  let browser: Browser
-  const contexts: BrowserContext[] = []
 
   before(async () => {
-    appDir = await buildApp()
-    relay = await startAppRelay(appDir)
-    browser = await launchChromium()
+    session = await startAppSession()
+    relay = session.relay
   })
 
-  after(async () => {
-    for (const context of contexts) await context.close()
-    await browser?.close()
-    await relay?.stop()
-    await removeBuild(appDir)
-  })
+  after(() => session?.close())
 
   async function device(scheme: 'light' | 'dark' = 'light'): Promise<Page> {
-    const context = await browser.newContext({
-      viewport: { width: 1280, height: 800 },
-      colorScheme: scheme,
-    })
-    contexts.push(context)
-    return context.newPage()
+    return (await session.context(scheme)).newPage()
   }
 
   async function noJargon(page: Page, where: string): Promise<void> {
@@ -94,8 +80,9 @@ describe('plain words and feedback (Chromium)', () => {
       await noJargon(page, 'About this name')
 
       // Discover: the Browse screen lists the site just opened, one tap away.
+      // The editor's first template (src/ui/editor/page-templates.ts).
       await siteFrame(page)
-        .getByRole('heading', { name: 'Hello from Alternet' })
+        .getByRole('heading', { name: 'Hello, I am Sam' })
         .waitFor({ timeout: VIEW_MS })
       await page.evaluate(() => (location.hash = '#/view'))
       // The app asks before a reload takes a site only this tab hosts offline: yes, reload.

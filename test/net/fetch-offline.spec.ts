@@ -5,7 +5,8 @@
  * reached a host, or made while a DHT server is connected, is not marked. Real libp2p nodes
  * over TCP: two DHT servers (kad-dht on the Alternet protocol, as the relays run it), a host,
  * a visitor. Names come from the specs' name table through a cache that answers like the
- * naming service's (the record and when it was received, from the cache while its TTL lasts).
+ * naming service's (the record and when it was received, from the cache while its TTL lasts,
+ * `offline` when no DHT server is there to ask): the fetcher marks what the resolver says.
  */
 import { identify } from '@libp2p/identify'
 import { kadDHT } from '@libp2p/kad-dht'
@@ -31,6 +32,7 @@ import {
   publishSite,
   type SiteHost,
 } from '../../src/net/hosting/index.ts'
+import { canLookUpNames, type NamingReach } from '../../src/net/naming/naming-reach.ts'
 import { DHT_PROTOCOL } from '../../src/net/node/constants.ts'
 import { equal, ok } from '../support/assert.ts'
 import { after, before, describe, it } from '../support/spec.ts'
@@ -68,10 +70,14 @@ function dhtNode(clientMode: boolean): Promise<Libp2p> {
   })
 }
 
-/** Records from the name table, kept with the time they came: reused while their TTL lasts. */
+/**
+ * Records from the name table, kept with the time they came: reused while their TTL lasts. Like
+ * the naming service, a cached answer is `offline` when `node` has no DHT server to ask.
+ */
 class CachedNames {
   private readonly cache = new Map<string, { record: ResolvedSite['record']; receivedAt: number }>()
   private readonly table: NameTable
+  node?: NamingReach
   constructor(table: NameTable) {
     this.table = table
   }
@@ -80,7 +86,8 @@ class CachedNames {
     const key = parseSiteName(site).site
     const cached = this.cache.get(key)
     if (cached !== undefined && Date.now() - cached.receivedAt < cached.record.body.ttl * 1000) {
-      return { record: cached.record, fromCache: true, receivedAt: cached.receivedAt }
+      const offline = this.node === undefined || !(await canLookUpNames(this.node))
+      return { record: cached.record, fromCache: true, receivedAt: cached.receivedAt, offline }
     }
     const { record } = await this.table.resolve(key)
     const receivedAt = Date.now()
@@ -112,6 +119,14 @@ describe('offline copies: a visited site answered with no network is marked, wit
   let host: SiteHost
   let visitor: Libp2p
   let fetcher: SiteFetcher
+  let visitorStore: MemoryStore
+  /** A fetcher on the visitor's kept blocks whose resolver says `offline` as told. */
+  const told = (offline: boolean): SiteFetcher =>
+    createSiteFetcher({
+      libp2p: visitor,
+      store: visitorStore,
+      resolve: async (site) => ({ ...(await names.resolve(site)), offline }),
+    })
   let resolvedFrom = 0
   let resolvedBy = 0
   let liveEtag = ''
@@ -138,9 +153,11 @@ describe('offline copies: a visited site answered with no network is marked, wit
       },
       { site: SITE, files: FILES },
     )
+    names.node = visitor
+    visitorStore = new MemoryStore()
     fetcher = createSiteFetcher({
       libp2p: visitor,
-      store: new MemoryStore(),
+      store: visitorStore,
       resolve: (site) => names.resolve(site),
     })
   })
@@ -180,6 +197,14 @@ describe('offline copies: a visited site answered with no network is marked, wit
     equal(await later.text(), 'fetched on the second visit')
   })
 
+  it("the resolver's word decides: a cached answer it calls offline is marked, though DHT servers are connected", async () => {
+    ok(visitor.getConnections().length > 0, 'the visitor is still connected')
+    const res = await bounded(() => told(true).fetch(`an://${SITE}/`))
+    equal(res.status, 200, res.headers.get('x-an-error') ?? '')
+    ok(res.headers.get(OFFLINE_COPY_HEADER) !== null, 'marked as the resolver said')
+    equal(await res.text(), '<h1>kept</h1>')
+  })
+
   it('with the host and the DHT servers gone, the kept site answers as an offline copy dated when its record came', async () => {
     await hostNode.stop()
     for (const server of servers) await server.stop()
@@ -215,6 +240,14 @@ describe('offline copies: a visited site answered with no network is marked, wit
     const head = await bounded(() => fetcher.fetch(`an://${SITE}/style.css`, { method: 'HEAD' }))
     equal(head.status, 200)
     equal(head.headers.get(OFFLINE_COPY_HEADER), mark)
+  })
+
+  it("the resolver's word decides: an answer it made with the network is not marked, though nothing is connected", async () => {
+    equal(visitor.getConnections().length, 0)
+    const res = await bounded(() => told(false).fetch(`an://${SITE}/`))
+    equal(res.status, 200, res.headers.get('x-an-error') ?? '')
+    equal(res.headers.get(OFFLINE_COPY_HEADER), null)
+    equal(await res.text(), '<h1>kept</h1>')
   })
 
   it('a file never fetched needs the host: an error, not an offline copy', async () => {

@@ -50,10 +50,22 @@ export class MemoryStore implements ContentStore {
     return copy
   }
 
-  async putBlocks(site: string, blocks: Iterable<{ cid: CID; bytes: Uint8Array }>): Promise<void> {
+  async getBlocks(cids: readonly CID[]): Promise<(Uint8Array | undefined)[]> {
+    return Promise.all(cids.map((cid) => this.getBlock(cid)))
+  }
+
+  async hasBlocks(cids: readonly CID[]): Promise<boolean> {
+    return cids.every((cid) => this.blocks.has(cid.toString()))
+  }
+
+  async putBlocks(
+    site: string,
+    blocks: Iterable<{ cid: CID; bytes: Uint8Array }>,
+    options: { verified?: boolean } = {},
+  ): Promise<void> {
     const key = parseSiteName(site).site
     const list = [...blocks]
-    for (const { cid, bytes } of list) await verifyBlock(cid, bytes)
+    if (options.verified !== true) for (const { cid, bytes } of list) await verifyBlock(cid, bytes)
     this.puts++
     const refs = this.refs.get(key) ?? new Set()
     for (const { cid, bytes } of list) {

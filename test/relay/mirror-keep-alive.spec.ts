@@ -8,22 +8,16 @@
  */
 import { utf8 } from '../../src/core/bytes.ts'
 import { generateKeyPair } from '../../src/core/crypto/ed25519.ts'
-import { createRecord, dhtKey, validateRecord } from '../../src/core/records/index.ts'
+import { createRecord, dhtKey } from '../../src/core/records/index.ts'
 import { hostEntry } from '../../src/net/hosting/index.ts'
 import { startPeer, type AlternetPeer } from '../../src/net/peer.ts'
 import { describe, it, before, after } from '../support/spec.ts'
 import * as assert from '../support/assert.ts'
 import { MemorySites, MemoryStore } from '../net/hosting-support.ts'
-import { createClient, dhtGet, dhtPut, waitForRoutingTable, type Client } from './support/client.ts'
+import { createClient, dhtPut, waitForRoutingTable, type Client } from './support/client.ts'
+import { resolvedSeq, startMirrorPair } from './support/mirror-pair.ts'
 import { uniqueName } from './support/records.ts'
-import {
-  getJson,
-  removeDir,
-  startRelay,
-  tempDir,
-  waitFor,
-  type RelayProcess,
-} from './support/relay-process.ts'
+import { removeDir, tempDir, waitFor, type RelayProcess } from './support/relay-process.ts'
 import { startVisitor, type Visitor } from './support/site-publisher.ts'
 
 const SECOND = 1000
@@ -46,15 +40,7 @@ describe('a published site kept alive by its mirrors up to the horizon chosen', 
   const sites = new MemorySites()
   const running: Array<{ peer: AlternetPeer<Client>; node: Client }> = []
 
-  const resolveSeq = async (): Promise<number | undefined> => {
-    const bytes = await dhtGet(visitor.node, await dhtKey(site), 5000)
-    if (bytes === undefined) return undefined
-    try {
-      return (await validateRecord(bytes)).body.seq
-    } catch {
-      return undefined
-    }
-  }
+  const resolveSeq = (): Promise<number | undefined> => resolvedSeq(visitor, site)
 
   /** The browser peer's code over a Node libp2p client, its owner key signing short-lived records. */
   const startOwner = async (): Promise<AlternetPeer<Client>> => {
@@ -86,12 +72,7 @@ describe('a published site kept alive by its mirrors up to the horizon chosen', 
 
   before(async () => {
     dir = await tempDir()
-    r1 = await startRelay(`${dir}/r1`, ['--mirror-scan-interval', '1s'])
-    r2 = await startRelay(`${dir}/r2`, ['--mirror-scan-interval', '1s', '--bootstrap', r1.tcp])
-    await waitFor('relays see each other', async () => {
-      const health = await Promise.all([r1, r2].map((r) => getJson(r, '/health')))
-      return health.every((h) => (h.peers as number) >= 1)
-    })
+    ;[r1, r2] = await startMirrorPair(dir, '1s')
     visitor = await startVisitor([r1.tcp, r2.tcp])
   })
 

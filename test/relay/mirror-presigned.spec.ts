@@ -8,25 +8,14 @@
  */
 import { utf8 } from '../../src/core/bytes.ts'
 import { generateKeyPair } from '../../src/core/crypto/ed25519.ts'
-import {
-  createRecord,
-  dhtKey,
-  validateRecord,
-  type SignedRecord,
-} from '../../src/core/records/index.ts'
+import { createRecord, dhtKey, type SignedRecord } from '../../src/core/records/index.ts'
 import { askMirror } from '../../src/net/mirror/index.ts'
 import { describe, it, before, after } from '../support/spec.ts'
 import * as assert from '../support/assert.ts'
-import { dhtGet, dhtPut } from './support/client.ts'
+import { dhtPut } from './support/client.ts'
+import { resolvedSeq, startMirrorPair } from './support/mirror-pair.ts'
 import { uniqueName } from './support/records.ts'
-import {
-  getJson,
-  removeDir,
-  startRelay,
-  tempDir,
-  waitFor,
-  type RelayProcess,
-} from './support/relay-process.ts'
+import { removeDir, tempDir, waitFor, type RelayProcess } from './support/relay-process.ts'
 import {
   startPublisher,
   startVisitor,
@@ -51,24 +40,11 @@ describe('records kept alive by mirrors without the owner', () => {
   const owner = generateKeyPair()
   const site = uniqueName('alive')
 
-  const resolveSeq = async (): Promise<number | undefined> => {
-    const bytes = await dhtGet(visitor.node, await dhtKey(site), 5000)
-    if (bytes === undefined) return undefined
-    try {
-      return (await validateRecord(bytes)).body.seq
-    } catch {
-      return undefined
-    }
-  }
+  const resolveSeq = (): Promise<number | undefined> => resolvedSeq(visitor, site)
 
   before(async () => {
     dir = await tempDir()
-    r1 = await startRelay(`${dir}/r1`, ['--mirror-scan-interval', '2s'])
-    r2 = await startRelay(`${dir}/r2`, ['--mirror-scan-interval', '2s', '--bootstrap', r1.tcp])
-    await waitFor('relays see each other', async () => {
-      const health = await Promise.all([r1, r2].map((r) => getJson(r, '/health')))
-      return health.every((h) => (h.peers as number) >= 1)
-    })
+    ;[r1, r2] = await startMirrorPair(dir, '2s')
     visitor = await startVisitor([r1.tcp, r2.tcp])
   })
 

@@ -19,7 +19,13 @@ import * as assert from '../support/assert.ts'
 import { MemorySites, MemoryStore, pattern } from '../net/hosting-support.ts'
 import { createClient, dhtPut, type Client } from './support/client.ts'
 import { uniqueName } from './support/records.ts'
-import { removeDir, startRelay, tempDir, type RelayProcess } from './support/relay-process.ts'
+import {
+  metricValue,
+  removeDir,
+  startRelay,
+  tempDir,
+  type RelayProcess,
+} from './support/relay-process.ts'
 import { startVisitor, waitMirrored, type Visitor } from './support/site-publisher.ts'
 
 const MIB = 1024 * 1024
@@ -109,6 +115,10 @@ describe('pushing a site to a relay over /an/mirror-upload/1.0.0', () => {
       }),
     )
     assert.equal(sentFirst, CUT_AFTER)
+    // A partly stored site is never served as if whole: not complete, and not even its
+    // manifest (held since the cut upload's start) is given out.
+    assert.notEqual((await visitor.status(relay, site)).state, 'complete')
+    await assert.rejects(visitor.manifest(root, [await visitor.connect(relay)]))
     let second: UploadResult | undefined
     // The relay may still be closing the cut upload: it refuses a second one from the same peer meanwhile.
     for (let i = 0; i < 20; i++) {
@@ -187,6 +197,12 @@ describe('pushing a site to a relay over /an/mirror-upload/1.0.0', () => {
     assert.equal(result.state, 'refused')
     assert.equal(result.reason, 'bad-content')
     assert.match(result.message ?? '', /does not match/)
+    // Counted on /metrics by reason.
+    const metrics = await (await fetch(`${relay.http}/metrics`)).text()
+    assert.equal(
+      metricValue(metrics, 'alternet_relay_mirror_refused_total{reason="upload-bad-content"}'),
+      1,
+    )
   })
 
   it('refuses a record of another site, and a relay that mirrors nothing says so', async () => {

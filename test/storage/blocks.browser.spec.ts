@@ -62,6 +62,32 @@ describe('storage: blocks', () => {
     assert.deepEqual(await storage.blocks.blockUsage(), { blocks: 0, bytes: 0 })
   })
 
+  it('does not hash again blocks its caller verified, and reads many in one call', async () => {
+    const storage = fresh('verified')
+    const blocks = await Promise.all(
+      [1, 2, 3].map(async (i) => {
+        const bytes = bytesOf(3000, 40 + i)
+        return { cid: await rawCid(bytes), bytes }
+      }),
+    )
+    // Bytes that do not match their CID get in only because the caller vouched for them: proof
+    // that the store did not hash them (without `verified` they are refused, as above).
+    const vouched = { cid: blocks[2].cid, bytes: bytesOf(3000, 99) }
+    await storage.blocks.putBlocks('mysite:code', [blocks[0], blocks[1], vouched], {
+      verified: true,
+    })
+    const missing = await rawCid(bytesOf(10, 5))
+    assert.deepEqual(await storage.blocks.getBlocks([blocks[1].cid, missing, blocks[0].cid]), [
+      blocks[1].bytes,
+      undefined,
+      blocks[0].bytes,
+    ])
+    assert.deepEqual(await storage.blocks.getBlocks([blocks[2].cid]), [vouched.bytes])
+    assert.equal(await storage.blocks.hasBlocks(blocks.map((b) => b.cid)), true)
+    assert.equal(await storage.blocks.hasBlocks([blocks[0].cid, missing]), false)
+    assert.equal(await storage.blocks.hasBlocks([]), true)
+  })
+
   it('stores a site manifest together with all its blocks, or nothing', async () => {
     const storage = fresh('site')
     const site = await buildSite([

@@ -51,7 +51,7 @@ export class BlockFiles {
    * `BlockVerificationError`, or the file system's error (`ENOSPC` for a full disk), in which
    * case nothing is left behind.
    */
-  async put(cid: CID, bytes: Uint8Array): Promise<void> {
+  async put(cid: CID, bytes: Uint8Array, options: { sync?: boolean } = {}): Promise<void> {
     await verifyBlock(cid, bytes)
     const name = cid.toString()
     const final = this.path(name)
@@ -61,7 +61,7 @@ export class BlockFiles {
       const file = await open(tmp, 'w')
       try {
         await file.writeFile(bytes)
-        await file.sync()
+        if (options.sync !== false) await file.sync()
       } finally {
         await file.close()
       }
@@ -69,6 +69,21 @@ export class BlockFiles {
     } catch (err) {
       await rm(tmp, { force: true })
       throw err
+    }
+  }
+
+  /**
+   * Flushes blocks written with `sync: false` to the disk (before the site they belong to is
+   * recorded complete, so that a crash of the machine cannot leave it complete but torn).
+   */
+  async sync(cids: Iterable<string>): Promise<void> {
+    for (const cid of cids) {
+      const file = await open(this.path(cid), 'r')
+      try {
+        await file.sync()
+      } finally {
+        await file.close()
+      }
     }
   }
 

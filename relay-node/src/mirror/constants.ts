@@ -46,6 +46,16 @@ export const MIRROR_PROVIDER_LOOKUP_MS = 5 * SECOND
 export const MIRROR_RESCAN_DEBOUNCE_MS = 500
 /** How often a mirror announces again that it provides the content roots it holds (provider records live 48 h). */
 export const MIRROR_REPROVIDE_INTERVAL_MS = 12 * HOUR
+/**
+ * Longest a relay spends handing a site it took as a staging copy (it is not one of the site's
+ * placed mirrors) on to the placed relays; the staging copy is deleted after it either way.
+ */
+export const HAND_ON_TIMEOUT_MS = 10 * MINUTE
+/**
+ * How long a relay answers `refused` / `not-placed` ("handed on to its mirrors") for a site it
+ * handed on, so that a publisher still waiting for its mirrors counts this relay out.
+ */
+export const HANDED_ON_REMEMBERED_MS = 10 * MINUTE
 /** Relays asked at most in one placement round (the closest known first). */
 export const MAX_PLACEMENT_CANDIDATES = 64
 

@@ -27,10 +27,15 @@ import { admit } from './admission.ts'
 import { provideAll } from './announce.ts'
 import type { BlockFiles } from './block-files.ts'
 import { adoptUploaded } from './adopt-upload.ts'
-import { MIRROR_PROTOCOL, MIRROR_REPROVIDE_INTERVAL_MS } from './constants.ts'
+import { handOn } from './hand-on.ts'
+import {
+  HANDED_ON_REMEMBERED_MS,
+  MIRROR_PROTOCOL,
+  MIRROR_REPROVIDE_INTERVAL_MS,
+} from './constants.ts'
 import { createMirrorMetrics } from './mirror-metrics.ts'
 import { createMirrorRouteServer } from './mirror-serving.ts'
-import type { MirrorInit, MirrorPolicy, MirrorState } from './mirror-state.ts'
+import type { MirrorInit, MirrorPolicy, MirrorState, Staging } from './mirror-state.ts'
 import { MirrorStore } from './mirror-store.ts'
 import { MirrorRefusedError } from './errors.ts'
 import { isServable } from './mirror-state.ts'
@@ -47,7 +52,7 @@ import {
   mirrorStatus,
   unhandleStatusQuestions,
 } from './status-handler.ts'
-import { MirrorUpload, UploadRefusedError } from './upload.ts'
+import { MirrorUpload } from './upload.ts'
 
 export type { MirrorInit, MirrorPolicy } from './mirror-state.ts'
 
@@ -78,6 +83,7 @@ export class Mirror {
       signal: this.controller.signal,
       pulls,
       refusals: new Map(),
+      staging: new Map(),
       deficit: new Set(),
       reservedBytes: 0,
       live: undefined,
@@ -114,6 +120,22 @@ export class Mirror {
     manifest: Uint8Array,
   ): Promise<void> {
     const { state } = this
+    const staging = state.staging.get(record.body.name)
+    if (staging !== undefined && !staging.taken) {
+      staging.taken = true
+      try {
+        await handOn(state, record, manifest, await this.placement.liveRelays())
+      } finally {
+        state.reservedBytes -= staging.need
+        staging.handedOn = true
+        // Answered as handed on for a while (a publisher still waiting counts it out), then forgotten.
+        setTimeout(() => {
+          if (state.staging.get(record.body.name) === staging)
+            state.staging.delete(record.body.name)
+        }, HANDED_ON_REMEMBERED_MS).unref()
+      }
+      return
+    }
     try {
       await state.pulls.get(record.body.name)?.work
       // A failed pull releases its root: the manifest goes back before the site is looked at.
@@ -140,14 +162,19 @@ export class Mirror {
     if (!isServable(state, site, root))
       throw new MirrorRefusedError('blocked', `${site} is revoked or its content is blocked here.`)
     const live = await this.placement.liveRelays()
-    if (!isPlacedOn(state.init.node.peerId, await dhtKey(site), live, state.init.replicas))
-      throw new UploadRefusedError(
-        'not-placed',
-        `This relay is not one of the mirrors of ${site}; they copy it from its other sources.`,
-      )
     const need = await admit(state, site, record, missing)
+    if (isPlacedOn(state.init.node.peerId, await dhtKey(site), live, state.init.replicas))
+      return () => {
+        state.reservedBytes -= need
+      }
+    // Not one of the site's mirrors: a staging copy, handed on to the placed relays once whole
+    // (its room stays reserved until then).
+    const staging: Staging = { root, need, taken: false, handedOn: false }
+    state.staging.set(site, staging)
     return () => {
+      if (staging.taken) return
       state.reservedBytes -= need
+      if (state.staging.get(site) === staging) state.staging.delete(site)
     }
   }
 

@@ -45,6 +45,19 @@ export interface Refusal {
   at: number
 }
 
+/**
+ * A site uploaded to this relay although it is not one of its placed mirrors: a staging copy
+ * being taken or handed on to the placed relays (`handedOn` false), or handed on (true).
+ */
+export interface Staging {
+  root: string
+  /** Bytes of room reserved for it until it is handed on. */
+  need: number
+  /** The upload completed: the hand-on owns the reservation. */
+  taken: boolean
+  handedOn: boolean
+}
+
 /** A site being fetched: its root, blocks done of total, and the work itself. */
 export interface Pull {
   root: string
@@ -71,6 +84,8 @@ export interface MirrorState {
   readonly pulls: Map<string, Pull>
   /** Refusals standing, by site name. */
   readonly refusals: Map<string, Refusal>
+  /** Staging copies of sites not placed here, by site (answered as fetching, then as handed on). */
+  readonly staging: Map<string, Staging>
   /** Sites placed here and not held completely, from the last scan. */
   deficit: Set<string>
   /** Bytes promised to pulls under way and not yet on disk. */

@@ -25,6 +25,11 @@ export class MirrorStore {
   private readonly sizes = new Map<string, number>()
   /** Roots of the sites being fetched: their blocks are not collected. */
   private readonly pendingRoots = new Map<string, string>()
+  /**
+   * Blocks each fetch under way wrote: deleted when it fails (a failed fetch on a full disk
+   * would otherwise keep the disk full), kept while another fetch wrote them too.
+   */
+  private readonly pendingBlocks = new Map<string, Set<string>>()
   private bytes = 0
 
   constructor(dataDir: string) {
@@ -87,12 +92,28 @@ export class MirrorStore {
     await this.index.putPending({ site, root })
   }
 
-  /** Ends a fetch that did not complete; its blocks nothing else uses are deleted. */
+  /** A fetch of `site` wrote block `cid`. */
+  notePending(site: string, cid: string): void {
+    let written = this.pendingBlocks.get(site)
+    if (written === undefined) {
+      written = new Set()
+      this.pendingBlocks.set(site, written)
+    }
+    written.add(cid)
+  }
+
+  /**
+   * Ends a fetch that did not complete; its blocks (`blocks` and those it wrote) nothing else
+   * uses are deleted.
+   */
   async abandonPending(site: string, blocks: readonly string[] = []): Promise<void> {
     const root = this.pendingRoots.get(site)
+    const written = this.pendingBlocks.get(site) ?? []
     this.pendingRoots.delete(site)
+    this.pendingBlocks.delete(site)
     await this.index.clearPending(site)
-    for (const cid of root === undefined ? blocks : [root, ...blocks]) await this.collect(cid)
+    const cids = new Set([...(root === undefined ? [] : [root]), ...blocks, ...written])
+    for (const cid of cids) await this.collect(cid)
   }
 
   /**
@@ -103,6 +124,7 @@ export class MirrorStore {
     for (const [cid, size] of sizes) if (!this.sizes.has(cid)) this.sizes.set(cid, size)
     await this.index.putSite(entry)
     this.pendingRoots.delete(entry.site)
+    this.pendingBlocks.delete(entry.site)
     const previous = this.complete.get(entry.site)
     if (previous !== undefined) this.unref(previous)
     await this.add(entry)
@@ -166,6 +188,7 @@ export class MirrorStore {
   private async collect(cid: string): Promise<number> {
     if (this.refs.has(cid)) return 0
     for (const root of this.pendingRoots.values()) if (root === cid) return 0
+    for (const written of this.pendingBlocks.values()) if (written.has(cid)) return 0
     const size = this.sizes.get(cid) ?? 0
     this.sizes.delete(cid)
     await this.blocks.delete(cid)

@@ -59,6 +59,7 @@ export function startPull(
         admit: async (_manifest, missing) => {
           reserved = await admit(state, site, record, missing)
         },
+        onWritten: (cid) => disk.notePending(site, cid.toString()),
         onProgress: (done, total) => {
           pull.done = done
           pull.total = total

@@ -44,6 +44,8 @@ export interface PullInit {
    * `MirrorRefusedError` to refuse the site (quota, room, policy).
    */
   admit(manifest: Manifest, missing: readonly WantedBlock[]): Promise<void>
+  /** A block was written to disk by this pull (released again if the pull fails). */
+  onWritten?(cid: CID): void
   /** Blocks done so far, of all. */
   onProgress?(done: number, total: number): void
   /** A source was dropped (wrong bytes, broken protocol, unreachable). */
@@ -176,6 +178,7 @@ export async function pullSite(init: PullInit): Promise<PulledSite> {
   const write = async (cid: CID, bytes: Uint8Array): Promise<void> => {
     try {
       await blocks.put(cid, bytes)
+      init.onWritten?.(cid)
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOSPC')
         throw new MirrorRefusedError('disk-full', `The disk of this relay is full.`, { cause: err })

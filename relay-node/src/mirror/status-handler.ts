@@ -41,6 +41,17 @@ export function mirrorStatus(state: MirrorState, site: string): MirrorStatus {
       blocksTotal: pull.total,
       ...(entry !== undefined && servable ? { bytes: entry.bytes } : {}),
     }
+  const staging = state.staging.get(site)
+  if (staging !== undefined)
+    return staging.handedOn
+      ? {
+          site,
+          state: 'refused',
+          root: staging.root,
+          reason: 'not-placed',
+          message: `This relay is not one of the mirrors of ${site}; it handed the site on to them.`,
+        }
+      : { site, state: 'fetching', root: staging.root, blocksDone: 0, blocksTotal: 0 }
   const refusal = state.refusals.get(site)
   if (refusal !== undefined)
     return {

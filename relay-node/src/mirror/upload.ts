@@ -44,6 +44,12 @@ import { MirrorRefusedError } from './errors.ts'
 
 /** Uploads a relay takes at once, from all peers. */
 export const MAX_CONCURRENT_UPLOADS = 8
+/**
+ * Bytes of one upload a relay holds read but not yet written. A tab sends the blocks asked for
+ * without waiting (the stream has no backpressure beyond this buffer), so the buffer must cover
+ * what arrives while a block is verified and written; past it the upload fails as `malformed`.
+ */
+export const UPLOAD_READ_BUFFER_BYTES = 16 * 1024 * 1024
 
 /** An upload refused, with its reason label and the words for a person. */
 export class UploadRefusedError extends Error {
@@ -106,7 +112,10 @@ export class MirrorUpload {
   /** Serves one upload on `stream`; never throws. */
   async handle(stream: Stream, connection: Connection): Promise<void> {
     const peer = connection.remotePeer.toString()
-    const lp = lpStream(stream, { maxDataLength: Math.max(MAX_MANIFEST_SIZE, CHUNK_SIZE) })
+    const lp = lpStream(stream, {
+      maxDataLength: Math.max(MAX_MANIFEST_SIZE, CHUNK_SIZE),
+      maxBufferSize: UPLOAD_READ_BUFFER_BYTES,
+    })
     const say = async (answer: UploadAnswer): Promise<void> => {
       await lp.write(jsonFrame(answer), { signal: this.idle() })
     }
@@ -140,8 +149,10 @@ export class MirrorUpload {
                 'bad-content',
                 `Block ${i + 1} of ${site} has ${bytes.length} bytes where its manifest says ${blocks[i].size}.`,
               )
-            await this.write(blocks[i].cid, bytes)
+            // Flushed all at once below: a flush per block would fall behind the tab.
+            await this.write(blocks[i].cid, bytes, false)
           }
+          await this.init.blocks.sync(missing.map((i) => blocks[i].cid.toString()))
         }
         this.init.uploaded(record, value, manifestBytes)
         const bytes = manifestBytes.length + blocks.reduce((n, b) => n + b.size, 0)
@@ -242,9 +253,9 @@ export class MirrorUpload {
   }
 
   /** Verifies and writes a block; a wrong byte is `bad-content`, a full disk `disk-full`. */
-  private async write(cid: CID, bytes: Uint8Array): Promise<void> {
+  private async write(cid: CID, bytes: Uint8Array, sync = true): Promise<void> {
     try {
-      await this.init.blocks.put(cid, bytes)
+      await this.init.blocks.put(cid, bytes, { sync })
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOSPC')
         throw new MirrorRefusedError('disk-full', 'The disk of this relay is full.', { cause: err })

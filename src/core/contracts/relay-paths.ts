@@ -23,3 +23,12 @@ export const REVOCATIONS_PATH = '/revocations/'
 export function revocationPath(site: string): string {
   return `${REVOCATIONS_PATH}${encodeURIComponent(site)}`
 }
+
+/** `GET`: the public site directory, sites whose owners opted in (JSON `{ sites: [...] }`). */
+export const DIRECTORY_PATH = '/directory'
+
+/** The signed record's `meta` key by which an owner lists a site in the relays' directory. */
+export const DIRECTORY_META_KEY = 'directory'
+
+/** The value of `meta.directory` that lists the site. */
+export const DIRECTORY_META_LISTED = 'listed'

@@ -238,6 +238,13 @@ export const ERROR_REGISTRY: Readonly<Record<string, ErrorEntry>> = {
     explanation: 'And this site has no copy on this device, so it cannot open without a network.',
     action: 'Connect to a network, then press Retry now or open the site again.',
   },
+  NoRelayError: {
+    kind: 'no-host',
+    title: 'No relay answers',
+    explanation:
+      'None of your relays can be reached right now, and this site has no copy on this device.',
+    action: 'Press Retry now at the top, or check your relays in Settings.',
+  },
   BridgeTimeoutError: {
     status: 504,
     kind: 'timed-out',

@@ -44,7 +44,8 @@ export function createBlockKeeper(store: ContentStore): BlockKeeper {
           if (bytes >= CACHE_BATCH_BYTES) break
         }
         try {
-          await store.putBlocks(site, batch)
+          // Verified as they arrived (`keep` takes only such blocks): not hashed again.
+          await store.putBlocks(site, batch, { verified: true })
         } catch {
           // Best effort: a block not kept is fetched again next time.
         } finally {

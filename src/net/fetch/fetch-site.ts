@@ -45,6 +45,7 @@ import {
   type RouteClientInit,
 } from '../route/index.ts'
 import { createBlockKeeper, type BlockKeeper } from './block-keeper.ts'
+import { segmentReader } from '../route/segment-reader.ts'
 import {
   connectHosts,
   type ConnectHostsOptions,
@@ -54,7 +55,6 @@ import {
 import { DEFAULT_CONNECT_GRACE_TIME } from './constants.ts'
 import { errorResponse } from './error-response.ts'
 import { BlockGoneError, MethodNotAllowedError, NoContentError } from './errors.ts'
-import { canLookUpNames, type NamingReach } from '../naming/naming-reach.ts'
 import { findMirrors, type MirrorFinderHost } from '../mirror/index.ts'
 
 /** What name resolution gives the fetcher: the record that answers for the site. */
@@ -64,6 +64,11 @@ export interface ResolvedSite {
   fromCache?: boolean
   /** When the record was last received from the network, ms since the epoch. */
   receivedAt?: number
+  /**
+   * The resolver's word that it answered from the cache with no DHT server to ask (no network):
+   * an answer made from kept blocks alone is then marked as an offline copy.
+   */
+  offline?: boolean
 }
 
 /** Events of fetching. */
@@ -76,7 +81,7 @@ export interface FetchEvents {
 
 /** Options of `createSiteFetcher`. */
 export interface SiteFetcherInit extends FetchEvents {
-  libp2p: ConnectorHost & RouteClientHost & NamingReach & Partial<MirrorFinderHost>
+  libp2p: ConnectorHost & RouteClientHost & Partial<MirrorFinderHost>
   /**
    * Take blocks from the site's mirrors (relays that keep verified copies) as well as from its
    * hosts: the connected relays first, then providers of the content root in the DHT.
@@ -265,8 +270,7 @@ export function createSiteFetcher(init: SiteFetcherInit): SiteFetcher {
   /** True when the store holds every chunk of `entry` in `[start, end)`. */
   async function heldLocally(entry: FileEntry, start: number, end: number): Promise<boolean> {
     if (store === undefined) return false
-    const held = await Promise.all(chunksInRange(entry, start, end).map((c) => store.hasBlock(c)))
-    return held.every(Boolean)
+    return store.hasBlocks(chunksInRange(entry, start, end))
   }
 
   async function body(
@@ -278,15 +282,16 @@ export function createSiteFetcher(init: SiteFetcherInit): SiteFetcher {
   ): Promise<ReadableStream<Uint8Array>> {
     if (await heldLocally(entry, start, end)) {
       const local = store as ContentStore
+      const gone = (cid: CID): Error =>
+        new BlockGoneError(`Block ${cid} left the store while it was read.`)
       return readVerified(
         entry,
-        async (cid) => {
-          const bytes = await local.getBlock(cid)
-          if (bytes === undefined)
-            throw new BlockGoneError(`Block ${cid} left the store while it was read.`)
-          return bytes
+        segmentReader(entry, (cids) => local.getBlocks(cids), gone),
+        {
+          start,
+          end,
+          signal: ctx.signal,
         },
-        { start, end, signal: ctx.signal },
       )
     }
     const peers = await targets(ctx)
@@ -379,15 +384,10 @@ export function createSiteFetcher(init: SiteFetcherInit): SiteFetcher {
       used,
     }
     const response = await answerFrom(ctx, path, method, headers)
-    // Made with no network: the record from the cache with no DHT server to ask again, and no
-    // host dialled (every byte from kept, verified blocks). Say so, and as of when.
-    const { fromCache, receivedAt } = resolved
-    if (
-      fromCache === true &&
-      receivedAt !== undefined &&
-      ctx.targets === undefined &&
-      !(await canLookUpNames(libp2p))
-    )
+    // Made with no network: the resolver answered from the cache with no DHT server to ask again,
+    // and no host was dialled (every byte from kept, verified blocks). Say so, and as of when.
+    const { offline, receivedAt } = resolved
+    if (offline === true && receivedAt !== undefined && ctx.targets === undefined)
       response.headers.set(OFFLINE_COPY_HEADER, new Date(receivedAt).toISOString())
     return response
   }

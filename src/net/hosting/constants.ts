@@ -18,3 +18,12 @@ export const MAX_BATCHES_IN_FLIGHT = 2
  * works (see `connectHosts`).
  */
 export const DEFAULT_HOST_ON_LIMITED_CONNECTIONS = true
+
+/** Sites a visitor who helps host serves at most (the first ones held completely). */
+export const HELP_HOST_MAX_SITES = 50
+
+/** Largest site a visitor who helps host fetches in full to serve it (bytes of its files). */
+export const HELP_HOST_MAX_SITE_BYTES = 256 * 1024 * 1024
+
+/** `/an/mirror/1.0.0` questions one peer may have open at once with a visitor who helps host. */
+export const HELP_HOST_QUESTIONS_PER_PEER = 2

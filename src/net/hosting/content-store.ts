@@ -9,6 +9,8 @@ import type { BlockStore } from '../../storage/index.ts'
 export type ContentStore = Pick<
   BlockStore,
   | 'getBlock'
+  | 'getBlocks'
+  | 'hasBlocks'
   | 'hasBlock'
   | 'putBlocks'
   | 'putSite'

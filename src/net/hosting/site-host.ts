@@ -15,6 +15,7 @@ import {
 import { parseSiteName } from '../../core/names/index.ts'
 import type { ContentStore } from './content-store.ts'
 import { DEFAULT_HOST_ON_LIMITED_CONNECTIONS } from './constants.ts'
+import type { HelpHost } from './help-host.ts'
 
 /** Options of `createSiteHost`: the store, and the route server's limits. */
 export interface SiteHostInit extends Omit<
@@ -22,6 +23,8 @@ export interface SiteHostInit extends Omit<
   'getBlock' | 'getManifest' | 'sites' | 'hostedBlock'
 > {
   store: ContentStore
+  /** Visited sites served too, while the person helps host them (`createHelpHost`). */
+  helper?: Pick<HelpHost, 'sites' | 'hasBlock'>
 }
 
 /** The hosting half of a peer. */
@@ -50,7 +53,7 @@ export interface SiteHost {
  * ```
  */
 export function createSiteHost(init: SiteHostInit): SiteHost {
-  const { store, ...limits } = init
+  const { store, helper, ...limits } = init
   let cache: Promise<Map<string, HostedSite>> | undefined
   const load = (): Promise<Map<string, HostedSite>> => {
     cache ??= store
@@ -86,8 +89,10 @@ export function createSiteHost(init: SiteHostInit): SiteHost {
     ...limits,
     runOnLimitedConnection: limits.runOnLimitedConnection ?? DEFAULT_HOST_ON_LIMITED_CONNECTIONS,
     getBlock: (cid) => store.getBlock(cid),
-    sites: async () => (await load()).values(),
-    hostedBlock: async (cid) => (await loadBlocks()).has(cid.toString()),
+    getBlocks: (cids) => store.getBlocks(cids),
+    sites: async () => [...(await load()).values(), ...(helper?.sites() ?? [])],
+    hostedBlock: async (cid) =>
+      (await loadBlocks()).has(cid.toString()) || helper?.hasBlock(cid) === true,
   })
   return {
     server,

@@ -2,7 +2,9 @@
  * Finding the mirrors of a site for a visitor: first the relays this node is connected to
  * (a mirror reached over WebSockets or WebRTC-Direct needs no browser-to-browser dial), then,
  * when none of them holds the site, the peers the DHT names as providers of its content root.
- * Each is asked over `/an/mirror/1.0.0` and kept only when it holds that root completely.
+ * Each is asked over `/an/mirror/1.0.0` and kept only when it holds that root completely. A
+ * provider may be a visitor's browser that helps host the site (`visitor`), reached over a
+ * direct (WebRTC) connection as a record's host is.
  * Every byte a mirror sends is still verified by the fetcher, and a mirror that lies is
  * dropped like a lying host. See docs/PROTOCOL.md, "Mirrors".
  * @module
@@ -16,17 +18,21 @@ import {
   MIRROR_STATUS_TIMEOUT_MS,
 } from './constants.ts'
 import { askMirror } from './mirror-status.ts'
+import { connectHost, type ConnectorHost } from '../fetch/connect-hosts.ts'
 
 /** The part of a libp2p node used to find mirrors. */
 export type MirrorFinderHost = Pick<
   Libp2p,
   'peerId' | 'getConnections' | 'dialProtocol' | 'peerStore' | 'contentRouting'
->
+> &
+  Partial<Pick<Libp2p, 'dial'>>
 
 /** A mirror that holds the site, and the connection to ask it on. */
 export interface MirrorConnection {
   peer: PeerId
   connection: Connection
+  /** A visitor's browser that helps host the site, not a relay. */
+  visitor?: boolean
 }
 
 /** Options of `findMirrors`. */
@@ -43,6 +49,27 @@ function directConnection(libp2p: MirrorFinderHost, peer: PeerId): Connection | 
   return libp2p.getConnections(peer).find((c) => c.status === 'open' && c.limits == null)
 }
 
+/**
+ * A direct connection to a provider found in the DHT: a browser that helps host is reached
+ * over WebRTC (its `/p2p-circuit/webrtc` address), tried like a record's host.
+ */
+async function connectProvider(
+  libp2p: MirrorFinderHost,
+  peer: PeerId,
+  signal?: AbortSignal,
+): Promise<void> {
+  if (libp2p.dial === undefined || directConnection(libp2p, peer) !== undefined) return
+  const addrs = await libp2p.peerStore.get(peer).then(
+    (p) => p.addresses.map((a) => a.multiaddr),
+    () => [],
+  )
+  await connectHost(libp2p as ConnectorHost, peer, addrs, {
+    signal,
+    directTimeout: MIRROR_STATUS_TIMEOUT_MS,
+    relayTimeout: MIRROR_STATUS_TIMEOUT_MS,
+  })
+}
+
 /** Asks each peer; keeps those that hold `root` completely, with a direct connection. */
 async function holders(
   libp2p: MirrorFinderHost,
@@ -50,10 +77,12 @@ async function holders(
   site: string,
   root: CID,
   signal?: AbortSignal,
+  dial = false,
 ): Promise<MirrorConnection[]> {
   const answers = await Promise.all(
     peers.slice(0, MAX_MIRRORS_ASKED).map(async (peer) => {
       try {
+        if (dial) await connectProvider(libp2p, peer, signal)
         const timeout = AbortSignal.timeout(MIRROR_STATUS_TIMEOUT_MS)
         const status = await askMirror(
           libp2p,
@@ -63,7 +92,10 @@ async function holders(
         )
         if (status.state !== 'complete' || status.root !== root.toString()) return undefined
         const connection = directConnection(libp2p, peer)
-        return connection === undefined ? undefined : { peer, connection }
+        if (connection === undefined) return undefined
+        return status.kind === 'visitor'
+          ? { peer, connection, visitor: true }
+          : { peer, connection }
       } catch {
         return undefined
       }
@@ -124,5 +156,5 @@ export async function findMirrors(
   const known = new Set(near.map((m) => m.peer.toString()))
   const far = (await providers(libp2p, root, options)).filter((p) => !known.has(p.toString()))
   options.signal?.throwIfAborted()
-  return holders(libp2p, far, site, root, options.signal)
+  return holders(libp2p, far, site, root, options.signal, true)
 }

@@ -17,6 +17,8 @@ import { MAX_MIRROR_STATUS_BYTES, MIRROR_PROTOCOL, MIRROR_STATUS_TIMEOUT_MS } fr
 export interface MirrorStatus {
   site: string
   state: 'complete' | 'fetching' | 'refused' | 'absent'
+  /** Who answers: a relay (absent) or a visitor's browser that helps host (`visitor`). */
+  kind?: 'visitor'
   /** The content root held (`complete`) or being fetched (`fetching`). */
   root?: string
   /** Blocks stored so far and in all (`fetching`, `complete`). */

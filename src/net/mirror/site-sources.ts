@@ -1,8 +1,10 @@
 /**
  * Who can serve a site now, for the person to see before (or while) it opens: the mirrors that
  * hold its current content completely (asked over `/an/mirror/1.0.0`), and its hosts, each
- * tried with a bounded dial. Each source is named for a person (a relay's host; a host is "a
- * browser", or "this device"), never by peer ID, with when it was last seen answering.
+ * tried with a bounded dial, and visitors' browsers that help host it (found as mirrors are).
+ * Each source is named for a person ("Mirror at relay 127.0.0.1:4001", "The owner's browser",
+ * "A visitor's browser", "This device"), its peer ID only as a short secondary detail, with
+ * when it was last seen answering.
  * @module
  */
 import { peerIdFromMultihash } from '@libp2p/peer-id'
@@ -13,14 +15,25 @@ import type { SignedRecord } from '../../core/records/index.ts'
 import { findMirrors, type MirrorFinderHost } from './find-mirrors.ts'
 import { mirrorName, type KnownRelay } from './mirror-names.ts'
 
+/** The end of a peer ID, as a secondary detail. */
+export function shortPeerId(peer: PeerId): string {
+  return `…${peer.toString().slice(-6)}`
+}
+
 /** Longest a host is tried before it counts as not reachable now. */
 export const HOST_PROBE_TIMEOUT_MS = 5_000
 
 /** One place a site can come from. */
 export interface SiteSource {
-  kind: 'mirror' | 'host'
-  /** For a person: a relay's host, "a browser", or "this device". */
+  /** A relay's mirror, a host the record names, or a visitor's browser that helps host it. */
+  kind: 'mirror' | 'host' | 'visitor'
+  /**
+   * For a person: "Mirror at relay 127.0.0.1:4001", "The owner's browser", "A visitor's
+   * browser", or "This device".
+   */
   name: string
+  /** The end of its peer ID (`…x7Kq2a`), a secondary detail to tell sources apart. */
+  shortId: string
   /** Whether it answered just now. */
   reachable: boolean
   /** When it last answered (this session), ms since the epoch. */
@@ -98,14 +111,16 @@ export async function siteSources(
       (record.body.hosts ?? []).map(async (host): Promise<SiteSource | undefined> => {
         const peer = hostPeer(host.id)
         if (peer === undefined) return undefined
+        const shortId = shortPeerId(peer)
         if (peer.equals(libp2p.peerId))
-          return { kind: 'host', name: 'this device', reachable: true, lastSeen: now() }
+          return { kind: 'host', name: 'This device', shortId, reachable: true, lastSeen: now() }
         const reachable = await probeHost(context, peer, host.addrs, options.signal)
         if (reachable) seen.set(peer.toString(), now())
         const lastSeen = seen.get(peer.toString())
         return {
           kind: 'host',
-          name: 'a browser',
+          name: 'The owner’s browser',
+          shortId,
           reachable,
           ...(lastSeen === undefined ? {} : { lastSeen }),
         }
@@ -115,9 +130,16 @@ export async function siteSources(
   const sources: SiteSource[] = []
   for (const m of mirrors) {
     seen.set(m.peer.toString(), now())
+    const relay = m.visitor === true ? '' : await mirrorName(libp2p, context.relays(), m.peer)
     sources.push({
-      kind: 'mirror',
-      name: await mirrorName(libp2p, context.relays(), m.peer),
+      kind: m.visitor === true ? 'visitor' : 'mirror',
+      name:
+        m.visitor === true
+          ? 'A visitor’s browser'
+          : relay === 'a relay'
+            ? 'Mirror at a relay'
+            : `Mirror at relay ${relay}`,
+      shortId: shortPeerId(m.peer),
       reachable: true,
       lastSeen: now(),
     })

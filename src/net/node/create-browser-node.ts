@@ -18,7 +18,8 @@ import type { Multiaddr } from '@multiformats/multiaddr'
 import { createLibp2p } from 'libp2p'
 import { DATA_CHANNEL_MESSAGE_SIZE, peerServices, type AlternetServices } from './peer-services.ts'
 import type { DevSettings } from './relay-addresses.ts'
-import { RelayManager } from './relay-manager.ts'
+import type { RelayManager } from './relay-manager.ts'
+import { relayManager } from './relay-manager.ts'
 
 /** What `createBrowserNode` needs. */
 export interface BrowserNodeInit {
@@ -102,7 +103,7 @@ export async function createBrowserNode(init: BrowserNodeInit): Promise<BrowserN
   // the gater is made before the relay manager that feeds it
   const made: { relays?: RelayManager } = {}
   const gater = nodeConnectionGater(dev, (peerId) => made.relays?.deniesDial(peerId) === true)
-  const libp2p = await createLibp2p<AlternetServices>({
+  const libp2p = await createLibp2p<AlternetServices & { relays: RelayManager }>({
     privateKey: init.privateKey,
     addresses: { listen: ['/webrtc'] },
     transports: [
@@ -118,13 +119,12 @@ export async function createBrowserNode(init: BrowserNodeInit): Promise<BrowserN
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
     connectionGater: gater,
-    services: peerServices(trustedRegistrars, dev),
+    services: {
+      ...peerServices(trustedRegistrars, dev),
+      relays: relayManager({ relays: init.relays, dev, reservations: init.reservations }),
+    },
   })
-  const manager = new RelayManager(libp2p, {
-    relays: init.relays,
-    dev,
-    reservations: init.reservations,
-  })
+  const manager = libp2p.services.relays
   made.relays = manager
   const stopOnAbort = (): void => {
     manager.stop()
@@ -132,7 +132,7 @@ export async function createBrowserNode(init: BrowserNodeInit): Promise<BrowserN
   }
   init.signal?.addEventListener('abort', stopOnAbort, { once: true })
   try {
-    await manager.start()
+    await manager.ready()
     init.signal?.throwIfAborted()
   } finally {
     init.signal?.removeEventListener('abort', stopOnAbort)

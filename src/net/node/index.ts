@@ -23,8 +23,14 @@ export type {
   BrowserNode,
   BrowserNodeInit,
 } from './create-browser-node.ts'
-export { RelayManager } from './relay-manager.ts'
-export type { RelayInfo, RelayManagerInit, RelayStatus, RevokerTrust } from './relay-manager.ts'
+export { RelayManager, relayManager } from './relay-manager.ts'
+export type {
+  RelayInfo,
+  RelayManagerComponents,
+  RelayManagerInit,
+  RelayStatus,
+  RevokerTrust,
+} from './relay-manager.ts'
 export {
   fetchRelayDocument,
   isBrowserDialable,

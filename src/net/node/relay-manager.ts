@@ -14,9 +14,22 @@
  * naming a dead one as a closer peer, and a dial of its WebRTC-Direct port hangs until kad-dht
  * gives up, seconds per put or lookup). Only the manager's own redials pass, with back-off, and
  * for a URL only once its well-known document answers again; the first connection lifts it.
+ *
+ * It is a libp2p service (`relayManager(init)` in `createLibp2p({ services })`): it works
+ * through the components libp2p gives it (connections, the peer store, the transport manager,
+ * the node's events) and needs the circuit relay transport. A reservation is held on a relay
+ * while a circuit listener has addresses through it.
  * @module
  */
-import type { Libp2p, PeerId } from '@libp2p/interface'
+import {
+  serviceCapabilities,
+  serviceDependencies,
+  type Connection,
+  type Libp2pEvents,
+  type PeerId,
+  type PeerStore,
+  type TypedEventTarget,
+} from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
 import { toHex } from '../../core/bytes.ts'
@@ -114,33 +127,32 @@ function unionOf(lists: Iterable<readonly Uint8Array[] | undefined>): Uint8Array
   return [...seen.values()]
 }
 
-/** The parts of the circuit relay transport's reservation store used here (not public API). */
-interface ReservationStore {
-  hasReservation(peerId: PeerId): boolean
-  addEventListener(type: 'relay:created-reservation' | 'relay:removed', listener: () => void): void
-  removeEventListener(
-    type: 'relay:created-reservation' | 'relay:removed',
-    listener: () => void,
-  ): void
-}
-
-/** The parts of libp2p's components used here (not on the public `Libp2p` type). */
-interface Internals {
-  components: {
-    transportManager: {
-      listen(addrs: Multiaddr[]): Promise<void>
-      getTransports(): unknown[]
-    }
+/** The libp2p components the relay manager works through (given to it as a service). */
+export interface RelayManagerComponents {
+  /** The node's events: connections, address changes, listeners. */
+  events: TypedEventTarget<Libp2pEvents>
+  /** Relays' addresses and tags. */
+  peerStore: PeerStore
+  /** Dials, open connections, hang-ups. */
+  connectionManager: {
+    getConnections(peerId?: PeerId): Connection[]
+    openConnection(addrs: Multiaddr[], options?: { signal?: AbortSignal }): Promise<Connection>
+    closeConnections(peerId: PeerId): Promise<void>
   }
+  /** Reservations are asked for by listening on a relay's `/p2p-circuit` address. */
+  transportManager: {
+    listen(addrs: Multiaddr[]): Promise<void>
+    getListeners(): { getAddrs(): Multiaddr[] }[]
+  }
+  /** The node's own addresses. */
+  addressManager: { getAddresses(): Multiaddr[] }
 }
 
-function reservationStoreOf(libp2p: Libp2p): ReservationStore {
-  const transports = (libp2p as unknown as Internals).components.transportManager.getTransports()
-  const circuit = transports.find(
-    (t) => (t as { reservationStore?: unknown }).reservationStore != null,
-  )
-  if (circuit == null) throw new Error('the node has no circuit relay transport')
-  return (circuit as { reservationStore: ReservationStore }).reservationStore
+/** Whether `addr` is a `/p2p-circuit` address through `relay`. */
+function isCircuitThrough(addr: Multiaddr, relay: string): boolean {
+  const parts = addr.getComponents()
+  const circuit = parts.findIndex((c) => c.name === 'p2p-circuit')
+  return circuit > 0 && parts[circuit - 1].name === 'p2p' && parts[circuit - 1].value === relay
 }
 
 /** `delay` spread by ±`RECONNECT_JITTER`. */
@@ -160,12 +172,16 @@ function jitter(delay: number): number {
  * ```
  */
 export class RelayManager extends EventTarget {
-  private readonly libp2p: Libp2p
+  readonly [Symbol.toStringTag] = '@alternet/relay-manager'
+  readonly [serviceCapabilities]: string[] = ['@alternet/relay-manager']
+  readonly [serviceDependencies]: string[] = ['@libp2p/circuit-relay-v2-transport']
+  private readonly components: RelayManagerComponents
   private readonly dev: DevSettings
   private readonly target: number
   private readonly relays = new Map<string, RelayState>()
-  private readonly store: ReservationStore
   private readonly controller = new AbortController()
+  private listening = false
+  private firstContact: Promise<void> = Promise.resolve()
   /** The first relay configured: the one that served the app. */
   private readonly firstRelay: string | undefined
   private revokerRelays: ReadonlySet<string> | undefined
@@ -191,12 +207,11 @@ export class RelayManager extends EventTarget {
     this.onChange()
   }
 
-  constructor(libp2p: Libp2p, init: RelayManagerInit) {
+  constructor(components: RelayManagerComponents, init: RelayManagerInit) {
     super()
-    this.libp2p = libp2p
+    this.components = components
     this.dev = init.dev ?? {}
     this.target = init.reservations ?? DEFAULT_RESERVATIONS
-    this.store = reservationStoreOf(libp2p)
     this.firstRelay = init.relays[0]
     this.trustRevokersOf(init.revokerRelays)
     for (const source of init.relays) this.track(source)
@@ -238,33 +253,43 @@ export class RelayManager extends EventTarget {
     return [...this.relays.values()]
       .filter(
         (s) =>
-          s.http !== undefined &&
-          s.peerId !== undefined &&
-          this.libp2p.getConnections(s.peerId).length > 0,
+          s.http !== undefined && s.peerId !== undefined && this.connections(s.peerId).length > 0,
       )
       .map((s) => s.http!)
   }
 
-  /** Starts dialing every relay; resolves once one is connected or every first dial failed. */
-  async start(): Promise<void> {
-    this.libp2p.addEventListener('peer:connect', this.onConnect)
-    this.libp2p.addEventListener('peer:disconnect', this.onDisconnect)
-    this.libp2p.addEventListener('self:peer:update', this.onChange)
-    this.libp2p.addEventListener('transport:listening', this.onChange)
-    this.libp2p.addEventListener('transport:close', this.onChange)
-    this.store.addEventListener('relay:created-reservation', this.onChange)
-    this.store.addEventListener('relay:removed', this.onChange)
+  /** Listens to the node's events (libp2p calls it as the node starts). */
+  start(): void {
+    if (this.listening) return
+    this.listening = true
+    const { events } = this.components
+    events.addEventListener('peer:connect', this.onConnect)
+    events.addEventListener('peer:disconnect', this.onDisconnect)
+    events.addEventListener('self:peer:update', this.onChange)
+    events.addEventListener('transport:listening', this.onChange)
+    events.addEventListener('transport:close', this.onChange)
+  }
+
+  /** Starts dialing every relay, once the node's transports run (libp2p calls it). */
+  afterStart(): void {
     const attempts = [...this.relays.values()].map((state) => this.connect(state))
-    if (attempts.length === 0) return
-    await new Promise<void>((resolve) => {
-      let left = attempts.length
-      for (const attempt of attempts) {
-        void attempt.then((connected) => {
-          left--
-          if (connected || left === 0) resolve()
-        })
-      }
-    })
+    this.firstContact =
+      attempts.length === 0
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => {
+            let left = attempts.length
+            for (const attempt of attempts) {
+              void attempt.then((connected) => {
+                left--
+                if (connected || left === 0) resolve()
+              })
+            }
+          })
+  }
+
+  /** Resolves once a relay is connected or every first dial failed (after the node started). */
+  ready(): Promise<void> {
+    return this.firstContact
   }
 
   /**
@@ -283,20 +308,19 @@ export class RelayManager extends EventTarget {
 
   /** The current status. */
   status(): RelayStatus {
-    const addresses = this.libp2p.getMultiaddrs().map(String)
+    const addresses = this.components.addressManager.getAddresses().map(String)
     return {
       relays: [...this.relays.values()].map((state) => {
         const info: RelayInfo = {
           peerId: state.peerId?.toString() ?? '',
           source: state.source,
-          connected:
-            state.peerId !== undefined && this.libp2p.getConnections(state.peerId).length > 0,
-          reserved: state.peerId !== undefined && this.store.hasReservation(state.peerId),
+          connected: state.peerId !== undefined && this.connections(state.peerId).length > 0,
+          reserved: state.peerId !== undefined && this.hasReservation(state.peerId),
         }
         if (state.error !== undefined) info.error = state.error
         return info
       }),
-      peers: this.libp2p.getPeers().length,
+      peers: new Set(this.connections().map((c) => c.remotePeer.toString())).size,
       reachable: addresses.some((a) => a.includes('/p2p-circuit') || a.includes('/webrtc')),
       addresses,
     }
@@ -309,7 +333,7 @@ export class RelayManager extends EventTarget {
    */
   async add(relay: string): Promise<void> {
     const state = this.relays.get(relay.trim()) ?? this.track(relay)
-    if (state.peerId !== undefined && this.libp2p.getConnections(state.peerId).length > 0) return
+    if (state.peerId !== undefined && this.connections(state.peerId).length > 0) return
     if (!(await this.connect(state))) throw state.lastError ?? new Error(state.error)
   }
 
@@ -321,7 +345,7 @@ export class RelayManager extends EventTarget {
   async reconnect(): Promise<boolean> {
     if (this.controller.signal.aborted) return false
     const waiting = [...this.relays.values()].filter(
-      (s) => s.peerId === undefined || this.libp2p.getConnections(s.peerId).length === 0,
+      (s) => s.peerId === undefined || this.connections(s.peerId).length === 0,
     )
     for (const state of waiting) {
       clearTimeout(state.timer)
@@ -339,10 +363,10 @@ export class RelayManager extends EventTarget {
     this.relays.delete(state.source)
     clearTimeout(state.timer)
     if (state.peerId !== undefined) {
-      await this.libp2p.peerStore
+      await this.components.peerStore
         .merge(state.peerId, { tags: { [RELAY_TAG]: undefined } })
         .catch(() => undefined)
-      await this.libp2p.hangUp(state.peerId).catch(() => undefined)
+      await this.components.connectionManager.closeConnections(state.peerId).catch(() => undefined)
     }
     this.onChange()
   }
@@ -377,18 +401,31 @@ export class RelayManager extends EventTarget {
     })
   }
 
-  /** Stops dialing and reserving; open connections stay until libp2p stops. */
+  /** Stops dialing and reserving; open connections stay until libp2p stops. Idempotent. */
   stop(): void {
     this.controller.abort()
     clearTimeout(this.reconcileTimer)
     for (const state of this.relays.values()) clearTimeout(state.timer)
-    this.libp2p.removeEventListener('peer:connect', this.onConnect)
-    this.libp2p.removeEventListener('peer:disconnect', this.onDisconnect)
-    this.libp2p.removeEventListener('self:peer:update', this.onChange)
-    this.libp2p.removeEventListener('transport:listening', this.onChange)
-    this.libp2p.removeEventListener('transport:close', this.onChange)
-    this.store.removeEventListener('relay:created-reservation', this.onChange)
-    this.store.removeEventListener('relay:removed', this.onChange)
+    this.listening = false
+    const { events } = this.components
+    events.removeEventListener('peer:connect', this.onConnect)
+    events.removeEventListener('peer:disconnect', this.onDisconnect)
+    events.removeEventListener('self:peer:update', this.onChange)
+    events.removeEventListener('transport:listening', this.onChange)
+    events.removeEventListener('transport:close', this.onChange)
+  }
+
+  /** Open connections (to `peerId`, or all). */
+  private connections(peerId?: PeerId): Connection[] {
+    return this.components.connectionManager.getConnections(peerId)
+  }
+
+  /** Whether this node holds a reservation on `relay`: a circuit listener has addresses through it. */
+  private hasReservation(relay: PeerId): boolean {
+    const id = relay.toString()
+    return this.components.transportManager
+      .getListeners()
+      .some((listener) => listener.getAddrs().some((addr) => isCircuitThrough(addr, id)))
   }
 
   private track(source: string): RelayState {
@@ -421,13 +458,13 @@ export class RelayManager extends EventTarget {
         state.http = http
         state.trustedRevokers = trustedRevokers
         state.trustedRegistrars = trustedRegistrars
-        await this.libp2p.peerStore.merge(state.peerId, {
+        await this.components.peerStore.merge(state.peerId, {
           multiaddrs: addrs,
           tags: { [RELAY_TAG]: { value: RELAY_TAG_VALUE } },
         })
         state.redialing = true
         try {
-          await this.libp2p.dial(addrs, { signal })
+          await this.components.connectionManager.openConnection(addrs, { signal })
         } finally {
           state.redialing = false
         }
@@ -464,7 +501,7 @@ export class RelayManager extends EventTarget {
     state.attempts++
     state.timer = setTimeout(() => {
       state.timer = undefined
-      if (state.peerId !== undefined && this.libp2p.getConnections(state.peerId).length > 0) return
+      if (state.peerId !== undefined && this.connections(state.peerId).length > 0) return
       void this.connect(state)
     }, delay)
   }
@@ -488,16 +525,14 @@ export class RelayManager extends EventTarget {
 
   private async reserveMissing(): Promise<void> {
     const states = [...this.relays.values()]
-    let held = states.filter(
-      (s) => s.peerId !== undefined && this.store.hasReservation(s.peerId),
-    ).length
+    let held = states.filter((s) => s.peerId !== undefined && this.hasReservation(s.peerId)).length
     const now = Date.now()
     const candidates = states
       .filter(
         (s) =>
           s.peerId !== undefined &&
-          !this.store.hasReservation(s.peerId) &&
-          this.libp2p.getConnections(s.peerId).length > 0,
+          !this.hasReservation(s.peerId) &&
+          this.connections(s.peerId).length > 0,
       )
       // a relay that refused a reservation lately is asked last
       .sort((a, b) => (a.reserveFailedAt ?? 0) - (b.reserveFailedAt ?? 0))
@@ -506,17 +541,15 @@ export class RelayManager extends EventTarget {
       if (state.reserveFailedAt !== undefined && now - state.reserveFailedAt < RECONNECT_MIN_MS)
         continue
       const peerId = state.peerId!
-      const connection = this.libp2p
-        .getConnections(peerId)
-        .find((c) => !c.remoteAddr.toString().includes('/p2p-circuit'))
+      const connection = this.connections(peerId).find(
+        (c) => !c.remoteAddr.toString().includes('/p2p-circuit'),
+      )
       if (connection == null) continue
       const base = connection.remoteAddr.toString().includes(`/p2p/${peerId}`)
         ? connection.remoteAddr
         : connection.remoteAddr.encapsulate(`/p2p/${peerId}`)
       try {
-        await (this.libp2p as unknown as Internals).components.transportManager.listen([
-          multiaddr(`${base.toString()}/p2p-circuit`),
-        ])
+        await this.components.transportManager.listen([multiaddr(`${base.toString()}/p2p-circuit`)])
         state.reserveFailedAt = undefined
         held++
       } catch (err) {
@@ -536,4 +569,19 @@ export class RelayManager extends EventTarget {
     this.lastStatus = text
     this.dispatchEvent(new CustomEvent('status', { detail: status }))
   }
+}
+
+/**
+ * The relay manager as a libp2p service, for `createLibp2p({ services: { relays: relayManager(init) } })`.
+ * @example
+ * ```ts
+ * const libp2p = await createLibp2p({ transports: [circuitRelayTransport(), ...], services: {
+ *   relays: relayManager({ relays: [location.origin] }) } })
+ * await libp2p.services.relays.ready()
+ * ```
+ */
+export function relayManager(
+  init: RelayManagerInit,
+): (components: RelayManagerComponents) => RelayManager {
+  return (components) => new RelayManager(components, init)
 }

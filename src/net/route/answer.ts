@@ -25,6 +25,7 @@ import {
 } from '../../core/http/index.ts'
 import type { RouteRequest, RouteResponseHeader } from './codec.ts'
 import type { HostedSite, RouteServerInit } from './server.ts'
+import { segmentReader } from './segment-reader.ts'
 
 /** A block the manifest lists but the store does not hold. */
 export class MissingBlockError extends Error {
@@ -63,7 +64,7 @@ export interface Answerer {
 export function createAnswerer(
   init: Pick<
     RouteServerInit,
-    'getBlock' | 'getManifest' | 'sites' | 'hostedBlock' | 'serveVisitedBlocks'
+    'getBlock' | 'getBlocks' | 'getManifest' | 'sites' | 'hostedBlock' | 'serveVisitedBlocks'
   >,
 ): Answerer {
   const manifests = new ManifestCache()
@@ -114,7 +115,16 @@ export function createAnswerer(
     const { bytes } = head
     if (bytes === undefined || bytes.end === bytes.start) return result
     result.length = bytes.end - bytes.start
-    result.body = readVerified(entry, getBlockOrThrow, { ...bytes, signal })
+    const getBlocks = init.getBlocks
+    const read =
+      getBlocks === undefined
+        ? getBlockOrThrow
+        : segmentReader(
+            entry,
+            (cids) => getBlocks(cids),
+            (cid) => new MissingBlockError(`Block ${cid} is not in the store.`),
+          )
+    result.body = readVerified(entry, read, { ...bytes, signal })
     return result
   }
 

@@ -14,6 +14,7 @@
  *   sites: () => [{ site: 'mysite:code', root: manifestCid }],
  * })
  * await server.start(libp2p)
+ * // or as a libp2p service: createLibp2p({ services: { route: routeServer({ getBlock, sites }) } })
  *
  * // Visitor: the manifest and every chunk are checked against the signed record's root.
  * const client = createRouteClient(libp2p)
@@ -45,6 +46,7 @@ export {
   type RouteServerHost,
   type RouteServerInit,
 } from './server.ts'
+export { routeServer, type RouteService, type RouteServiceComponents } from './route-service.ts'
 export {
   createRouteClient,
   type RouteClient,

@@ -39,6 +39,11 @@ export interface RouteServerInit extends PaceInit {
   /** A block from the local store (chunks and manifests alike), or `undefined` when not held. */
   getBlock(cid: CID, options: { signal: AbortSignal }): Promise<Uint8Array | undefined>
   /**
+   * Several blocks at once, in order (one store transaction): when given, a file's chunks are
+   * read with it, a segment at a time, rather than one `getBlock` each.
+   */
+  getBlocks?(cids: readonly CID[]): Promise<(Uint8Array | undefined)[]>
+  /**
    * A decoded, validated manifest; by default `getBlock(root)` decoded with `decodeManifest`.
    * The server keeps the last few in memory either way.
    */

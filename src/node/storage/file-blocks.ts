@@ -11,45 +11,27 @@ import { randomUUID } from 'node:crypto'
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { CID } from 'multiformats/cid'
-import { chunkLength, decodeManifest, verifyBlock } from '../../core/content/index.ts'
 import { parseSiteName } from '../../core/names/index.ts'
-import type {
-  Block,
-  BlockStore,
-  BlockUsage,
-  DeletedSite,
-  HostedSite,
-} from '../../storage/blocks.ts'
+import {
+  USAGE_KEY,
+  blocksToAdd,
+  checkComplete,
+  planSiteRows,
+  siteBlocksOf,
+  toHosted,
+  verifiedBlocks,
+  visitedOf,
+  visitedSummary,
+  type StoredHosted,
+} from '../../storage/block-rules.ts'
+import type { BlockStore, BlockUsage, DeletedSite } from '../../storage/blocks.ts'
 import { STORES } from '../../storage/constants.ts'
-import { IncompleteSiteError } from '../../storage/errors.ts'
 import type { LevelDatabase, LevelOp } from './level-database.ts'
 
-interface StoredHosted {
-  site: string
-  root: string
-  blocks: number
-  bytes: number
-  storedAt: number
-}
-
-const USAGE_KEY = 'blockUsage'
 /** Separates the parts of an index key (never in a site name or a CID). */
 const SEP = '\u0000'
 /** The `block-users` area: `<cid>\0<site>` → size, the reverse of `site-blocks`. */
 const BLOCK_USERS = 'block-users'
-
-function toHosted(row: StoredHosted): HostedSite {
-  return { ...row, root: CID.parse(row.root) }
-}
-
-async function verified(blocks: Iterable<Block>): Promise<Map<string, Uint8Array>> {
-  const out = new Map<string, Uint8Array>()
-  for (const { cid, bytes } of blocks) {
-    await verifyBlock(cid, bytes)
-    out.set(cid.toString(), bytes)
-  }
-  return out
-}
 
 /** The block store over `db`, with block files under `dir`. */
 export async function createFileBlockStore(db: LevelDatabase, dir: string): Promise<BlockStore> {
@@ -120,15 +102,11 @@ export async function createFileBlockStore(db: LevelDatabase, dir: string): Prom
 
   const visited = async (): Promise<Map<string, [string, number][]>> => {
     const hosted = new Set((await db.entries(STORES.hosted)).map(([key]) => key))
-    const out = new Map<string, [string, number][]>()
-    for (const [key, size] of await db.entries<number>(STORES.siteBlocks)) {
+    const rows = (await db.entries<number>(STORES.siteBlocks)).map(([key, size]) => {
       const [site, cid] = key.split(SEP)
-      if (hosted.has(site)) continue
-      const list = out.get(site) ?? []
-      list.push([cid, size])
-      out.set(site, list)
-    }
-    return out
+      return { site, cid, size }
+    })
+    return visitedOf(rows, hosted)
   }
 
   const store: BlockStore = {
@@ -140,9 +118,14 @@ export async function createFileBlockStore(db: LevelDatabase, dir: string): Prom
         return undefined
       }
     },
-    async putBlocks(site, blocks) {
+    getBlocks: (cids) => Promise.all(cids.map((cid) => store.getBlock(cid))),
+    async hasBlocks(cids) {
+      for (const cid of cids) if (!(await has(cid.toString()))) return false
+      return true
+    },
+    async putBlocks(site, blocks, options) {
       const key = parseSiteName(site).site
-      const checked = await verified(blocks)
+      const checked = await verifiedBlocks(blocks, options)
       if (checked.size === 0) return
       await db.exclusive(async () => {
         const added = await writeBlocks(checked)
@@ -152,54 +135,27 @@ export async function createFileBlockStore(db: LevelDatabase, dir: string): Prom
     },
     async putSite(site, root, blocks = []) {
       const key = parseSiteName(site).site
-      const checked = await verified(blocks)
-      const rootKey = root.toString()
-      const manifestBytes = checked.get(rootKey) ?? (await store.getBlock(root))
-      if (manifestBytes === undefined)
-        throw new IncompleteSiteError([rootKey], `The manifest ${rootKey} of ${key} is not stored.`)
-      const manifest = await decodeManifest(manifestBytes, root)
-      const wanted = new Map<string, number>([[rootKey, manifestBytes.length]])
-      for (const entry of Object.values(manifest.files)) {
-        entry.chunks.forEach((cid, index) => {
-          const cidKey = cid.toString()
-          if (!wanted.has(cidKey))
-            wanted.set(cidKey, checked.get(cidKey)?.length ?? chunkLength(entry.size, index))
-        })
-      }
+      const checked = await verifiedBlocks(blocks)
+      const { wanted, unknown } = await siteBlocksOf(key, root, checked, store.getBlock)
       const row = await db.exclusive(async () => {
         const missing: string[] = []
-        for (const cid of wanted.keys())
-          if (!checked.has(cid) && !(await has(cid))) missing.push(cid)
-        if (missing.length > 0) {
-          throw new IncompleteSiteError(
-            missing.slice(0, 5),
-            `${missing.length} block(s) of ${key} are neither given nor stored, e.g. ${missing[0]}.`,
-          )
-        }
-        const toAdd = new Map([...checked].filter(([cid]) => wanted.has(cid)))
-        const added = await writeBlocks(toAdd)
-        const previous = await siteRows(key)
-        const ops: LevelOp[] = []
-        const dropped = new Map<string, number>()
-        for (const [cid, size] of previous) {
-          if (wanted.has(cid)) continue
-          ops.push(...unref(key, cid))
-          dropped.set(cid, size)
-        }
-        let bytes = 0
-        for (const [cid, size] of wanted) {
-          bytes += size
-          if (!previous.has(cid)) ops.push(...ref(key, cid, size))
-        }
+        for (const cid of unknown) if (!(await has(cid))) missing.push(cid)
+        checkComplete(key, missing)
+        const added = await writeBlocks(blocksToAdd(checked, wanted))
+        const plan = planSiteRows(await siteRows(key), wanted)
+        const ops: LevelOp[] = [
+          ...[...plan.dropped.keys()].flatMap((cid) => unref(key, cid)),
+          ...[...plan.added].flatMap(([cid, size]) => ref(key, cid, size)),
+        ]
         const hosted: StoredHosted = {
           site: key,
-          root: rootKey,
+          root: root.toString(),
           blocks: wanted.size,
-          bytes,
+          bytes: plan.bytes,
           storedAt: Date.now(),
         }
         ops.push({ type: 'put', area: STORES.hosted, key, value: hosted })
-        await commit(ops, added, dropped)
+        await commit(ops, added, plan.dropped)
         return hosted
       })
       return toHosted(row)
@@ -221,13 +177,7 @@ export async function createFileBlockStore(db: LevelDatabase, dir: string): Prom
         return commit(ops, { blocks: 0, bytes: 0 }, rows)
       })
     },
-    async listVisitedSites() {
-      return [...(await visited())].map(([site, rows]) => ({
-        site,
-        blocks: rows.length,
-        bytes: rows.reduce((sum, [, size]) => sum + size, 0),
-      }))
-    },
+    listVisitedSites: async () => visitedSummary(await visited()),
     clearVisitedSites(sites) {
       const only =
         sites === undefined ? undefined : new Set([...sites].map((s) => parseSiteName(s).site))

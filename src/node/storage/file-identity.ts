@@ -18,16 +18,16 @@ import { chmod, mkdir, readFile, rename, stat, writeFile } from 'node:fs/promise
 import { join } from 'node:path'
 import type { PrivateKey } from '@libp2p/interface'
 import { concat, equals } from '../../core/bytes.ts'
-import { generateKeyPair, signWith, type Ed25519KeyPair } from '../../core/crypto/ed25519.ts'
-import { createDelegation, createRecord, createRevocation } from '../../core/records/index.ts'
+import { generateKeyPair, type Ed25519KeyPair } from '../../core/crypto/ed25519.ts'
+import { DamagedKeyFileError } from '../../storage/errors.ts'
+import type { IdentityStore, OwnerKey } from '../../storage/identity.ts'
 import {
-  DamagedKeyFileError,
-  OwnerKeyInUseError,
-  OwnerKeyReplacedError,
-} from '../../storage/errors.ts'
-import { fingerprint } from '../../core/crypto/fingerprint.ts'
-import type { IdentityStore, KeyFileInput, OwnerKey } from '../../storage/identity.ts'
-import { decryptKeyFile, encryptKeyFile, readKeyFileHeader } from '../../storage/key-file.ts'
+  keyFileBytes,
+  keyFileInfo,
+  ownerKeyHandle,
+  sitesToForget,
+} from '../../storage/identity-rules.ts'
+import { decryptKeyFile, encryptKeyFile } from '../../storage/key-file.ts'
 import type { PublishedSites } from '../../storage/published-sites.ts'
 
 /** File of the peer key in the data directory. */
@@ -70,12 +70,6 @@ async function readOptional(path: string): Promise<Uint8Array | undefined> {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
     throw error
   }
-}
-
-async function bytesOf(file: KeyFileInput): Promise<Uint8Array> {
-  if (file instanceof Uint8Array) return file
-  if (file instanceof ArrayBuffer) return new Uint8Array(file)
-  return new Uint8Array(await file.arrayBuffer())
 }
 
 /** Options of `createFileIdentity`. */
@@ -133,27 +127,11 @@ export async function createFileIdentity(init: FileIdentityInit): Promise<Identi
     return (owner = { keyPair, createdAt: stats.birthtimeMs || stats.mtimeMs })
   }
 
-  const signer = async (publicKey: Uint8Array): Promise<Ed25519KeyPair> => {
-    const current = await loadOwner()
-    if (!equals(current.keyPair.publicKey, publicKey))
-      throw new OwnerKeyReplacedError(
-        'The owner key of this device was replaced; sign with the new key.',
-      )
-    return current.keyPair
-  }
-
-  const handle = async (state: OwnerState): Promise<OwnerKey> => {
-    const publicKey = state.keyPair.publicKey.slice()
-    return {
-      publicKey,
-      fingerprint: await fingerprint(publicKey),
-      createdAt: state.createdAt,
-      sign: async (message) => signWith(await signer(publicKey), message),
-      createRecord: async (fields) => createRecord(fields, await signer(publicKey)),
-      createDelegation: async (d) => createDelegation(d, await signer(publicKey)),
-      createRevocation: async (r) => createRevocation(r, await signer(publicKey)),
-    }
-  }
+  const handle = (state: OwnerState): Promise<OwnerKey> =>
+    ownerKeyHandle(state.keyPair.publicKey, state.createdAt, async () => {
+      const now = await loadOwner()
+      return { publicKey: now.keyPair.publicKey, keyPair: now.keyPair }
+    })
 
   return {
     async getOrCreatePeerKey(): Promise<PrivateKey> {
@@ -171,35 +149,20 @@ export async function createFileIdentity(init: FileIdentityInit): Promise<Identi
       return encryptKeyFile((await loadOwner()).keyPair, passphrase, options)
     },
     async importOwnerKey(file, passphrase, options = {}) {
-      const keyPair = await decryptKeyFile(await bytesOf(file), passphrase)
+      const keyPair = await decryptKeyFile(await keyFileBytes(file), passphrase)
       const current = await readOptional(ownerPath).then((b) => (b ? loadOwner() : undefined))
       if (current !== undefined && equals(current.keyPair.publicKey, keyPair.publicKey))
         return handle(current)
       if (current !== undefined) {
-        const held = (await init.sites.listPublishedSites()).filter((s) =>
-          equals(s.owner, current.keyPair.publicKey),
-        )
-        if (held.length > 0 && options.replace !== true) {
-          throw new OwnerKeyInUseError(
-            held.map((s) => s.site),
-            `The owner key on this device still publishes ${held.map((s) => s.site).join(', ')}. Export it first, or confirm that these names will no longer be republished from here.`,
-          )
-        }
-        for (const site of held) await init.sites.deletePublishedSite(site.site)
+        const all = await init.sites.listPublishedSites()
+        for (const site of sitesToForget(all, current.keyPair.publicKey, options.replace))
+          await init.sites.deletePublishedSite(site.site)
       }
       const state = { keyPair, createdAt: Date.now() }
       await saveOwner(state)
       owner = state
       return handle(state)
     },
-    async inspectKeyFile(file) {
-      const header = await readKeyFileHeader(await bytesOf(file))
-      return {
-        version: header.version,
-        publicKey: header.publicKey,
-        fingerprint: await fingerprint(header.publicKey),
-        sites: header.sites,
-      }
-    },
+    inspectKeyFile: keyFileInfo,
   }
 }

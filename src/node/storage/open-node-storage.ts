@@ -12,11 +12,10 @@ import { join } from 'node:path'
 import type { AlternetStorage } from '../../storage/index.ts'
 import { createFileBlockStore } from './file-blocks.ts'
 import { createFileIdentity, DATA_DIR_MODE } from './file-identity.ts'
-import {
-  createLevelPinStore,
-  createLevelPublishedSites,
-  createLevelRecordCache,
-} from './level-areas.ts'
+import { createPinStore } from '../../storage/pins.ts'
+import { createPublishedSites } from '../../storage/published-sites.ts'
+import { createRecordCache } from '../../storage/records-cache.ts'
+import { levelKeyValue } from './level-key-value.ts'
 import { openLevelDatabase } from './level-database.ts'
 
 /** Options of `openNodeStorage`. */
@@ -47,7 +46,8 @@ export async function openNodeStorage(options: OpenNodeStorageOptions): Promise<
   const dir = options.dir
   await mkdir(dir, { recursive: true, mode: DATA_DIR_MODE })
   const db = await openLevelDatabase(join(dir, 'db'))
-  const sites = createLevelPublishedSites(db)
+  const rows = levelKeyValue(db)
+  const sites = createPublishedSites(rows)
   const blocks = await createFileBlockStore(db, join(dir, 'blocks'))
   const identity = await createFileIdentity({ dir, sites, keyPassphrase: options.keyPassphrase })
   let closing: Promise<void> | undefined
@@ -56,8 +56,8 @@ export async function openNodeStorage(options: OpenNodeStorageOptions): Promise<
     name: dir,
     dir,
     identity,
-    records: createLevelRecordCache(db),
-    pins: createLevelPinStore(db),
+    records: createRecordCache(rows),
+    pins: createPinStore(rows),
     sites,
     blocks,
     async usage() {

@@ -57,6 +57,13 @@ export interface BridgeHostInit {
   readyTimeout?: number
   /** @default DEFAULT_MAX_BRIDGES */
   maxBridges?: number
+  /**
+   * When `show` opens a new bridge, ask `fetch` for the address (`HEAD`) at once, while the
+   * bridge frame and its service worker load: the name resolves, the manifest arrives and the
+   * hosts are dialled in parallel, so the document request that follows finds them ready.
+   * @default false
+   */
+  warmUp?: boolean
 }
 
 /** Detail of the `document` event: the site frame was answered a document. */
@@ -277,7 +284,15 @@ export function createBridgeHost(init: BridgeHostInit): BridgeHost {
       options: { signal?: AbortSignal } = {},
     ): Promise<string> {
       const url = siteUrl(address, appOrigin)
-      await connect(parseAddress(address).site, options)
+      const site = parseAddress(address).site
+      if (init.warmUp === true && !bridges.has(canonical(site))) {
+        // The document request will meet (and show) any failure of this one.
+        init
+          .fetch(address, { method: 'HEAD', headers: new Headers() })
+          .then((response) => response.body?.cancel())
+          .catch(() => {})
+      }
+      await connect(site, options)
       frame.src = url
       return url
     },

@@ -16,12 +16,16 @@ import { routeHash } from '../router.ts'
 import type { AlternetSession } from '../session/alternet-session.ts'
 import { SessionController } from '../session/session-controller.ts'
 import { sharedStyles } from '../styles.ts'
-import { withinOffline } from '../session/online-state.ts'
+import { allRelaysFailing, withinOffline, withinRelays } from '../session/online-state.ts'
 import { noteVisit, recentSites } from '../session/recent-sites.ts'
 import { displaySite, formatAge } from '../format.ts'
 import './an-error-message.ts'
 import './an-name-details.ts'
 import './an-site-update.ts'
+import './an-discover.ts'
+
+/** How long Reload waits for the network's newest record of the name before showing the cached one. */
+export const RELOAD_LOOKUP_MS = 5_000
 
 /**
  * What the site frame may do. Scripts, forms and popups, and its own origin (the site worker
@@ -249,14 +253,23 @@ export class AnBrowserFrame extends LitElement {
         throw new ServiceWorkerUnsupportedError('This browser has no service workers.')
       await this.updateComplete
       const showing = bridges.show(this.frame.value!, href)
-      // With no network a site this device has no copy of fails in seconds, with words.
-      await (this.session?.online === false ? withinOffline(showing) : showing).catch(
-        (error: unknown) => {
-          // Its bridge frame holds the browser's own error page: it goes, to be made anew later.
-          if ((error as Error)?.name === 'OfflineError') bridges.disconnect(this.site)
-          throw error
-        },
-      )
+      // With no network, or no relay answering, a site this device has no copy of fails in
+      // seconds, with words, instead of after every timeout of the node.
+      // A site opened lately may still come from its copy here once the node's own tries time
+      // out: only a site never opened is cut short when no relay answers.
+      const seen = recentSites().some((recent) => recent.site === this.site)
+      const bounded =
+        this.session?.online === false
+          ? withinOffline(showing)
+          : seen
+            ? showing
+            : withinRelays(showing, () => allRelaysFailing(this.session?.status?.relays))
+      await bounded.catch((error: unknown) => {
+        // Its bridge frame holds the browser's own error page: it goes, to be made anew later.
+        const name = (error as Error)?.name
+        if (name === 'OfflineError' || name === 'NoRelayError') bridges.disconnect(this.site)
+        throw error
+      })
     } catch (error) {
       this.error = error
       this.loading = false
@@ -376,10 +389,11 @@ export class AnBrowserFrame extends LitElement {
         <p><a class="button" href="#/publish">Publish your own site</a></p>
       </section>
       ${this.renderRecent()}
+      <an-discover .session=${this.session}></an-discover>
     `
   }
 
-  /** Discover: the sites this browser opened lately, one tap away. */
+  /** The sites this browser opened lately, one tap away (Discover lists the relays' directory below). */
   private renderRecent() {
     const recent = recentSites()
     if (recent.length === 0) return nothing
@@ -412,10 +426,31 @@ export class AnBrowserFrame extends LitElement {
     if (address !== undefined) void this.show(address)
   }
 
-  private reload(): void {
+  private async reload(): Promise<void> {
     const current = this.history.current ?? this.input
     this.generation++
+    this.loading = true
+    await this.lookUpAfresh(current)
     void this.show(current)
+  }
+
+  /**
+   * Reload means the newest version: the name is looked up on the network first, so the page
+   * does not come from the cached record (kept until its TTL passes) while "About this name"
+   * already shows the new version. Offline, or past {@link RELOAD_LOOKUP_MS}, the cache serves.
+   */
+  private async lookUpAfresh(address: string): Promise<void> {
+    const peer = this.session?.peer
+    if (peer === undefined || this.session?.online === false) return
+    let site: string
+    try {
+      site = parseAddress(address).site
+    } catch {
+      return
+    }
+    await peer
+      .resolve(site, { fresh: true, signal: AbortSignal.timeout(RELOAD_LOOKUP_MS) })
+      .catch(() => undefined)
   }
 }
 

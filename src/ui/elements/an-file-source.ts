@@ -8,21 +8,19 @@ import { LitElement, css, html, nothing } from 'lit'
 import type { PathFile, PublishFile } from '../../net/index.ts'
 import { formatBytes } from '../format.ts'
 import { sharedStyles } from '../styles.ts'
+import type { AnPageEditor } from '../editor/an-page-editor.ts'
+import type { PageFormat } from '../editor/page-templates.ts'
 
-/** The page the editor starts with. */
-export const STARTER_PAGE = `<!doctype html>
-<html lang="en">
-  <head>
-    <meta charset="utf-8">
-    <meta name="viewport" content="width=device-width, initial-scale=1">
-    <title>My page</title>
-  </head>
-  <body>
-    <h1>Hello from Alternet</h1>
-    <p>This page is served by the people who visit it.</p>
-  </body>
-</html>
-`
+/** A page to open in the editor: what it is written in, and its text. */
+export interface WrittenPage {
+  format: PageFormat
+  text: string
+}
+
+/** Loads the editor (and the Markdown library) the first time a page is written. */
+function loadEditor(): Promise<unknown> {
+  return import('../editor/an-page-editor.ts')
+}
 
 /** How many chosen paths are listed before "and N more". */
 const LISTED_PATHS = 6
@@ -124,7 +122,10 @@ export class AnFileSource extends LitElement {
   declare private files: PublishFile[]
   declare private source: Source | undefined
   declare private dragging: boolean
-  declare private page: string | undefined
+  /** The page to open in the editor, or undefined when the site comes from files. */
+  declare private page: WrittenPage | undefined
+  /** Settles once the editor, when open, has put its page in the selection. */
+  private editorReady: Promise<void> = Promise.resolve()
 
   constructor() {
     super()
@@ -143,7 +144,9 @@ export class AnFileSource extends LitElement {
   override render() {
     const total = this.files.reduce((n, file) => n + sizeOf(file), 0)
     return html`
-      <div class="pickers">
+      ${
+        this.page === undefined
+          ? html`<div class="pickers">
         <div>
           <label for="files">Files</label>
           <input id="files" type="file" multiple @change=${(e: Event) => this.picked(e, 'files')} />
@@ -164,7 +167,9 @@ export class AnFileSource extends LitElement {
         @drop=${this.onDrop}
       >
         Or drop files or a folder here.
-      </div>
+      </div>`
+          : nothing
+      }
       <p>
         <button type="button" aria-expanded=${this.page !== undefined} @click=${this.toggleEditor}>
           ${this.page === undefined ? 'Write a page instead' : 'Use files instead'}
@@ -172,8 +177,7 @@ export class AnFileSource extends LitElement {
       </p>
       ${
         this.page !== undefined
-          ? html`<label for="page">Page (index.html)</label>
-            <textarea id="page" .value=${this.page} @input=${this.onEdit}></textarea>`
+          ? html`<an-page-editor @page-change=${this.onPageChange}></an-page-editor>`
           : nothing
       }
       ${
@@ -243,25 +247,36 @@ export class AnFileSource extends LitElement {
     this.renderRoot.querySelector<HTMLInputElement>('#files')?.click()
   }
 
-  /** Opens the editor with `page` as the site's one page (the current content of a site). */
-  openEditor(page: string): void {
-    this.page = page
-    this.set([{ path: '/index.html', content: page, type: 'text/html' }], 'editor')
+  /** Waits until a page being opened in the editor is in the selection. */
+  whenReady(): Promise<void> {
+    return this.editorReady
+  }
+
+  /** Opens the editor with `page` (the current content of a site), or with its first template. */
+  openEditor(page?: WrittenPage): void {
+    this.editorReady = (async () => {
+      await loadEditor()
+      this.page = page ?? { format: 'markdown', text: '' }
+      await this.updateComplete
+      const editor = this.renderRoot.querySelector<AnPageEditor>('an-page-editor')
+      if (editor === null) return
+      if (page !== undefined) editor.open(page.format, page.text)
+      else this.set(editor.files, 'editor')
+    })()
   }
 
   private toggleEditor(): void {
     if (this.page === undefined) {
-      this.page = STARTER_PAGE
-      this.set([{ path: '/index.html', content: this.page, type: 'text/html' }], 'editor')
+      this.openEditor()
     } else {
       this.page = undefined
       this.set([], undefined)
     }
   }
 
-  private onEdit(event: Event): void {
-    this.page = (event.target as HTMLTextAreaElement).value
-    this.set([{ path: '/index.html', content: this.page, type: 'text/html' }], 'editor')
+  private onPageChange(event: CustomEvent<PublishFile[]>): void {
+    event.stopPropagation()
+    if (this.page !== undefined) this.set(event.detail, 'editor')
   }
 }
 

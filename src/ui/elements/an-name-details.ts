@@ -52,6 +52,20 @@ export class AnNameDetails extends LitElement {
         margin: 0.25rem 0;
         padding-left: 1.25rem;
       }
+      .id {
+        white-space: nowrap;
+      }
+      .explain {
+        display: block;
+        margin-top: 0.25rem;
+      }
+      [data-help-offer] {
+        margin: 0.5rem 0 0;
+      }
+      [data-help-offer] .hint {
+        display: block;
+        margin-top: 0.25rem;
+      }
     `,
   ]
 
@@ -151,7 +165,7 @@ export class AnNameDetails extends LitElement {
             hosts.length === 0
               ? 'none listed'
               : html`<ul>
-                ${hosts.map((host) => html`<li><span class="mono">${base58btc.baseEncode(host.id)}</span> (${host.addrs.length} ${host.addrs.length === 1 ? 'address' : 'addresses'})</li>`)}
+                ${hosts.map((host) => html`<li>A browser of the owner (${host.addrs.length} ${host.addrs.length === 1 ? 'address' : 'addresses'}) <span class="hint mono id">…${base58btc.baseEncode(host.id).slice(-6)}</span></li>`)}
               </ul>`
           }
         </dd>
@@ -164,35 +178,50 @@ export class AnNameDetails extends LitElement {
       pending: () => html`<span class="hint">Asking its mirrors and hosts…</span>`,
       complete: (found) => {
         if (found === undefined) return nothing
-        const mirrors = found.sources.filter((s) => s.kind === 'mirror')
-        const hosts = found.sources.filter((s) => s.kind === 'host' && s.reachable)
+        const count = (kind: SiteSource['kind'], one: string, many: string): string => {
+          const n = found.sources.filter((s) => s.kind === kind && s.reachable).length
+          return n === 0 ? '' : `${n} ${n === 1 ? one : many}`
+        }
+        const parts = [
+          count('mirror', 'mirror', 'mirrors'),
+          count('host', 'host', 'hosts'),
+          count('visitor', 'visitor’s browser', 'visitors’ browsers'),
+        ].filter((t) => t !== '')
         const summary = found.canServe
-          ? html`<span class="ok" data-can-serve="yes">Yes: ${[
-              mirrors.length > 0
-                ? `${mirrors.length} ${mirrors.length === 1 ? 'mirror' : 'mirrors'}`
-                : '',
-              hosts.length > 0 ? `${hosts.length} ${hosts.length === 1 ? 'host' : 'hosts'}` : '',
-            ]
-              .filter((t) => t !== '')
-              .join(' and ')} can serve it.</span>`
+          ? html`<span class="ok" data-can-serve="yes">Yes: ${parts.join(' and ')} can serve it.</span>`
           : html`<span class="warning" data-can-serve="no">No one can serve it right now: no mirror holds it and no host answers.</span>`
         return html`${summary}
           ${found.sources.length > 0 ? html`<ul>${found.sources.map((s) => this.renderSource(s))}</ul>` : nothing}
-          <span class="hint">A mirror is a relay that keeps a full copy of a site and serves it while its publisher is away.</span>`
+          <span class="hint explain">A mirror is a relay that keeps a full copy of a site and serves it while its publisher is away.</span>
+          ${this.renderHelpOffer()}`
       },
       error: () => html`<span class="hint">Could not ask who holds it now.</span>`,
     })
   }
 
+  /** The offer to help host what this person visits, when they have not turned it on. */
+  private renderHelpOffer() {
+    const peer = this.session?.peer
+    if (peer === undefined || peer.helpHosting().enabled) return nothing
+    return html`<p data-help-offer>
+      <button @click=${() => this.helpHost()}>Help host the sites I visit</button>
+      <span class="hint">Your browser then keeps the sites you open and serves them to others while Alternet is open. You can turn it off in Settings.</span>
+    </p>`
+  }
+
+  private async helpHost(): Promise<void> {
+    await this.session?.setHelpHosting(true)
+    this.requestUpdate()
+  }
+
   private renderSource(source: SiteSource) {
-    const kind = source.kind === 'mirror' ? 'Mirror' : 'Host'
     const seen =
       source.lastSeen === undefined
         ? 'not reached'
         : source.reachable
           ? 'answering now'
           : `last seen ${formatAge(source.lastSeen)}`
-    return html`<li>${kind}: ${source.name} (${seen})</li>`
+    return html`<li data-source=${source.kind}>${source.name} (${seen}) <span class="hint mono id" title="The end of its peer ID">${source.shortId}</span></li>`
   }
 
   private renderKeyChange(error: OwnerKeyChangedError) {

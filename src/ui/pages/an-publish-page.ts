@@ -7,6 +7,7 @@
 import { Task } from '@lit/task'
 import { LitElement, css, html, nothing } from 'lit'
 import { createRef, ref } from 'lit/directives/ref.js'
+import { DIRECTORY_META_KEY, DIRECTORY_META_LISTED } from '../../core/contracts/index.ts'
 import { parseAddress, parseSiteName } from '../../core/names/index.ts'
 import {
   DEFAULT_KEEP_ALIVE_HORIZON_MS,
@@ -82,11 +83,19 @@ export class AnPublishPage extends LitElement {
     error: { state: true },
     current: { state: true },
     horizon: { state: true },
+    listed: { state: true },
   }
 
   static override styles = [
     sharedStyles,
     css`
+      label.listing {
+        display: flex;
+        gap: 0.5rem;
+        align-items: baseline;
+        font-weight: normal;
+        margin-top: 0.75rem;
+      }
       :host {
         display: block;
       }
@@ -157,6 +166,8 @@ export class AnPublishPage extends LitElement {
   declare private current: CurrentContent | undefined
   /** How long the site should stay up without this device, in ms. */
   declare private horizon: number
+  /** List the site in the relays' public directory (signed into its record). */
+  declare private listed: boolean
 
   private readonly source = createRef<AnFileSource>()
   private readonly done = createRef<HTMLElement>()
@@ -182,6 +193,7 @@ export class AnPublishPage extends LitElement {
     this.busy = false
     this.askBackup = false
     this.horizon = DEFAULT_KEEP_ALIVE_HORIZON_MS
+    this.listed = false
   }
 
   override willUpdate(changed: Map<string, unknown>): void {
@@ -199,7 +211,7 @@ export class AnPublishPage extends LitElement {
 
   override render() {
     return html`
-      <h2>${this.site !== '' && this.current !== undefined ? `Update ${decodeURIComponent(this.site)}` : 'Publish a site'}</h2>
+      <h2>${this.site !== '' && this.current !== undefined ? `Update ${displaySite(decodeURIComponent(this.site))}` : 'Publish a site'}</h2>
       ${this.renderCurrent()}
       <p class="hint">Your site is stored in this browser and served from it to the people who visit, and copied to mirrors that keep it up while this device is off, for as long as you choose below. Come back before then so the name stays yours.</p>
       <form @submit=${this.onSubmit} novalidate>
@@ -230,6 +242,8 @@ export class AnPublishPage extends LitElement {
             ${KEEP_ALIVE_HORIZONS_MS.map((ms) => html`<option value=${ms} ?selected=${ms === this.horizon}>${horizonLabel(ms)}</option>`)}
           </select>
           <p class="hint" id="horizon-hint">${MIRROR_EXPLANATION} Your key signs the site’s next records ahead for this long, so it stays up while this device is off. Publishing again or opening Alternet extends it.</p>
+          <label class="listing"><input type="checkbox" data-listed .checked=${this.listed} aria-describedby="listing-hint" @change=${(e: Event) => (this.listed = (e.target as HTMLInputElement).checked)} /> <span>List this site in the public directory</span></label>
+          <p class="hint" id="listing-hint">Relays then show its address to everyone under Discover. Leave it off to share the address only with people you choose.</p>
         </section>
         <p><button type="submit" class="primary" ?disabled=${this.busy || this.availability.value?.state === 'held'}>Publish</button></p>
       </form>
@@ -292,9 +306,16 @@ export class AnPublishPage extends LitElement {
     const found = await peer.currentContent(decodeURIComponent(route)).catch(() => undefined)
     if (found === undefined || route !== this.site) return
     this.current = found
+    // An update keeps the site listed in the public directory unless the owner unticks it.
+    const resolved = await peer.resolve(decodeURIComponent(route)).catch(() => undefined)
+    this.listed = resolved?.record.body.meta?.[DIRECTORY_META_KEY] === DIRECTORY_META_LISTED
     if (found.page !== undefined) {
       await this.updateComplete
-      this.source.value?.openEditor(found.page)
+      const markdown = found.markdown !== undefined
+      this.source.value?.openEditor({
+        format: markdown ? 'markdown' : 'html',
+        text: found.markdown ?? found.page,
+      })
     }
   }
 
@@ -318,7 +339,7 @@ export class AnPublishPage extends LitElement {
           case 'held':
             return html`<span class="error" data-availability="held">✗ ${displaySite(found.site)} is held by another key (<span class="mono">${found.holder}</span>). It stays theirs while they renew it; if they stop, it frees after ${formatDate(found.until)}.</span>`
           case 'unknown':
-            return html`<span class="hint">Could not check ${found.site} now; you can still try to publish.</span>`
+            return html`<span class="hint">Could not check ${displaySite(found.site)} now; you can still try to publish.</span>`
         }
       },
       error: () => html`<span class="hint">Could not check the name now.</span>`,
@@ -347,6 +368,8 @@ export class AnPublishPage extends LitElement {
       this.error = error
       return
     }
+    // A page being opened in the editor (its code loads on first use) is part of the selection.
+    await this.source.value?.whenReady()
     if (this.files.length === 0) {
       // The registry's words say it all: the own message is its explanation, shown once.
       this.error = namedError('InvalidSiteFilesError', 'A site needs at least one file.')
@@ -359,6 +382,9 @@ export class AnPublishPage extends LitElement {
         site,
         files: this.files,
         horizon: this.horizon,
+        ...(this.listed
+          ? { record: { meta: { [DIRECTORY_META_KEY]: DIRECTORY_META_LISTED } } }
+          : {}),
         onProgress: (progress) => (this.progress = progress),
       })
       void peer.keepStorage()

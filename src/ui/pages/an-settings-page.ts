@@ -163,6 +163,7 @@ export class AnSettingsPage extends LitElement {
         <an-error-message .error=${this.storageError}></an-error-message>
         ${this.message !== undefined ? html`<p role="status">${this.message}</p>` : nothing}
       </section>
+      ${this.renderHelping()}
       <section class="card" aria-labelledby="links">
         <h3 id="links">Links</h3>
         <p>Let <span class="mono">web+an:</span> links on any web page open in this app.</p>
@@ -181,6 +182,35 @@ export class AnSettingsPage extends LitElement {
     `
   }
 
+  private renderHelping() {
+    const helping = this.session?.peer?.helpHosting()
+    return html`<section class="card" aria-labelledby="helping">
+      <h3 id="helping">Helping others</h3>
+      <label class="inline"><input type="checkbox" data-help-hosting .checked=${helping?.enabled === true} ?disabled=${helping === undefined} @change=${this.onHelpHosting} /> <span>Help host the sites I visit</span></label>
+      <p class="hint">While Alternet is open, your browser keeps a full copy of each site you open and serves it to other visitors, so sites stay up when their owner is away. Off by default; others can see which sites your browser serves.</p>
+      ${
+        helping?.enabled === true
+          ? html`<p role="status" data-helped>${
+              helping.sites.length === 0
+                ? 'Not serving any site yet: open one to help host it.'
+                : `Serving ${helping.sites.length === 1 ? '1 site' : `${helping.sites.length} sites`}: ${helping.sites.join(', ')}.`
+            }</p>`
+          : nothing
+      }
+    </section>`
+  }
+
+  private readonly onHelpHosting = async (event: Event): Promise<void> => {
+    const box = event.target as HTMLInputElement
+    try {
+      await this.session?.setHelpHosting(box.checked)
+    } catch (error) {
+      this.storageError = error
+      box.checked = !box.checked
+    }
+    this.requestUpdate()
+  }
+
   private renderRelay(relay: RelayInfo) {
     const trust = this.revokers.value?.get(relay.source)
     const keys = trust?.keys ?? []
@@ -188,7 +218,7 @@ export class AnSettingsPage extends LitElement {
       <span class="mono">${relay.source}</span>: ${relay.connected ? 'connected' : 'not connected'}${this.renderRemove(relay.source)}
       ${
         keys.length === 0
-          ? html`<br /><span class="hint">names no revokers</span>`
+          ? html`<br /><span class="hint">lists nobody who may withdraw names</span>`
           : html`<label class="inline"
               ><input type="checkbox" data-revokers=${relay.source} .checked=${trust?.trusted === true} @change=${this.onRevokerTrust} />
               <span>Accept name withdrawals from its revokers (<span class="mono">${keys.join(', ')}</span>)</span></label

@@ -189,10 +189,10 @@ export class AnSitesPage extends LitElement {
           <dd>${reachable ? html`<span class="ok">yes, from this tab</span>` : site.hosted ? 'not right now: this tab is not reachable yet' : 'not from this device: its content is on the devices that host it'}</dd>
         </dl>
         <div class="row">
-          <a class="button" href=${routeHash('publish', site.site)} aria-label="Update ${site.site}">Update</a>
+          <a class="button" href=${routeHash('publish', site.site)} aria-label="Update ${displaySite(site.site)}">Update</a>
           ${
             site.hosted
-              ? html`<button type="button" class="danger" aria-label="Stop hosting ${site.site}" @click=${() => this.stopHosting(site.site)}>Stop hosting</button>`
+              ? html`<button type="button" class="danger" aria-label="Stop hosting ${displaySite(site.site)}" @click=${() => this.stopHosting(site.site)}>Stop hosting</button>`
               : nothing
           }
         </div>
@@ -203,7 +203,7 @@ export class AnSitesPage extends LitElement {
   private async stopHosting(site: string): Promise<void> {
     if (
       !confirm(
-        `Stop hosting ${site} from this device? Its record is updated so that visitors no longer ask this device, then its content here is deleted. The name stays yours; visitors can still get the site from its other hosts, if it has any.`,
+        `Stop hosting ${displaySite(site)} from this device? Its record is updated so that visitors no longer ask this device, then its content here is deleted. The name stays yours; visitors can still get the site from its other hosts, if it has any.`,
       )
     )
       return

@@ -22,6 +22,7 @@ import {
 } from '../../net/index.ts'
 import { hasCapability, missingCapabilities, type Capability } from '../capabilities.ts'
 import { browserOnline, watchOnline } from './online-state.ts'
+import { saveHelpHosting, savedHelpHosting } from './help-hosting.ts'
 import {
   addSavedRelay,
   isLocalDevelopment,
@@ -198,6 +199,18 @@ export class AlternetSession extends EventTarget {
     return savedRelays()
   }
 
+  /**
+   * Helps host the sites this person visits (or stops), now and at every start. Rejects with
+   * `NodeNotRunningError` when the node runs in another tab.
+   */
+  async setHelpHosting(on: boolean): Promise<void> {
+    const peer = this.peer
+    if (peer === undefined) throw new NodeNotRunningError('The node is not running in this tab.')
+    saveHelpHosting(on)
+    await peer.setHelpHosting(on)
+    this.changed()
+  }
+
   /** Reads the owner key again (after an import). */
   async refreshOwner(): Promise<void> {
     this.owner = await this.peer?.ownerKey()
@@ -225,6 +238,7 @@ export class AlternetSession extends EventTarget {
       this.peer = peer
       // Whose revokers may withdraw names here: the person's choice, else the app's own relay.
       peer.trustRevokersOf(savedRevokerRelays())
+      if (savedHelpHosting()) void peer.setHelpHosting(true).catch(() => undefined)
       this.status = peer.status()
       peer.addEventListener('status', (event) => {
         this.status = (event as CustomEvent<PeerStatus>).detail
@@ -275,7 +289,7 @@ export class AlternetSession extends EventTarget {
   private useBridges(fetch: AnFetch): void {
     if (!hasCapability('service-worker')) return
     this.bridges?.close()
-    this.bridges = createBridgeHost({ fetch })
+    this.bridges = createBridgeHost({ fetch, warmUp: true })
   }
 
   /** Bridges with no node behind them: every request fails with `NodeUnavailableError`. */

@@ -16,6 +16,54 @@ export class OfflineError extends Error {
   override name = 'OfflineError'
 }
 
+/**
+ * The network is up but every relay fails to answer (so no name can be looked up), and this
+ * device keeps no copy of the site asked for.
+ */
+export class NoRelayError extends Error {
+  override name = 'NoRelayError'
+}
+
+/** Whether every configured relay is failing now (each tried, none connected). */
+export function allRelaysFailing(
+  relays: readonly { connected: boolean; error?: string }[] | undefined,
+): boolean {
+  return (
+    relays !== undefined &&
+    relays.length > 0 &&
+    relays.every((relay) => !relay.connected && relay.error !== undefined)
+  )
+}
+
+/** How often a site being opened checks whether every relay is failing, in ms. */
+export const RELAY_CHECK_INTERVAL_MS = 500
+
+/**
+ * `work`, or `NoRelayError` once every relay has been failing for `ms` while it runs (checked
+ * with `failing`): a site with no copy here then fails in seconds with words, not after every
+ * timeout of the node. A relay that comes back meanwhile starts the count again.
+ */
+export function withinRelays<T>(
+  work: Promise<T>,
+  failing: () => boolean,
+  ms = OFFLINE_OPEN_TIMEOUT_MS,
+): Promise<T> {
+  let timer: ReturnType<typeof setInterval> | undefined
+  const expired = new Promise<never>((_, reject) => {
+    let since: number | undefined
+    timer = setInterval(() => {
+      if (!failing()) {
+        since = undefined
+        return
+      }
+      since ??= Date.now()
+      if (Date.now() - since >= ms)
+        reject(new NoRelayError('No relay answers, and this site has no copy on this device.'))
+    }, RELAY_CHECK_INTERVAL_MS)
+  })
+  return Promise.race([work, expired]).finally(() => clearInterval(timer))
+}
+
 /** Whether the browser says it has a network now (true where it cannot tell). */
 export function browserOnline(): boolean {
   return typeof navigator === 'undefined' || navigator.onLine !== false
@@ -40,13 +88,15 @@ export function watchOnline(onChange: (online: boolean) => void): () => void {
  * `work`, or `OfflineError` once `ms` passed with no answer. Used while offline only, so a site
  * with no copy here fails in seconds with words, not after every timeout of the node.
  */
-export function withinOffline<T>(work: Promise<T>, ms = OFFLINE_OPEN_TIMEOUT_MS): Promise<T> {
+export function withinOffline<T>(
+  work: Promise<T>,
+  ms = OFFLINE_OPEN_TIMEOUT_MS,
+  cause: () => Error = () =>
+    new OfflineError('You’re offline, and this site has no copy on this device.'),
+): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined
   const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new OfflineError('You’re offline, and this site has no copy on this device.')),
-      ms,
-    )
+    timer = setTimeout(() => reject(cause()), ms)
   })
   return Promise.race([work, expired]).finally(() => clearTimeout(timer))
 }

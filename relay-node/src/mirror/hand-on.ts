@@ -1,0 +1,67 @@
+/**
+ * A site uploaded to a relay that is not one of its placed mirrors: the relay took the blocks
+ * (each verified) as a staging copy and now pushes them on to the R placed relays over the
+ * same `/an/mirror-upload/1.0.0` a tab uses (each placed relay asks only for what it lacks),
+ * then deletes the staging copy. A tab whose connected relays are all outside the site's
+ * placement thus still puts its site on R mirrors in one upload. See docs/PROTOCOL.md, "Upload".
+ * @module
+ */
+import type { PeerId } from '@libp2p/interface'
+import { decodeManifest } from '@alternet/core/content'
+import { dhtKey, type SignedRecord } from '@alternet/core/records'
+import { manifestBlocks, uploadSite } from '@alternet/net/mirror'
+import { HAND_ON_TIMEOUT_MS } from './constants.ts'
+import type { MirrorState } from './mirror-state.ts'
+import { closestPeers } from './placement.ts'
+
+/** How a hand-on ended, per placed relay (peer ID → `stored`, a refusal reason, or `failed`). */
+export type HandOnResult = Record<string, string>
+
+/**
+ * Pushes `record`'s site, held here as a staging copy whose `manifest` is given, to the placed
+ * relays among `live`, then releases the staging copy. Never throws.
+ */
+export async function handOn(
+  state: MirrorState,
+  record: SignedRecord,
+  manifest: Uint8Array,
+  live: readonly PeerId[],
+): Promise<HandOnResult> {
+  const { node } = state.init
+  const site = record.body.name
+  const root = record.body.content
+  const out: HandOnResult = {}
+  const cids: string[] = []
+  try {
+    if (root === undefined) return out
+    for (const b of manifestBlocks(await decodeManifest(manifest, root)))
+      cids.push(b.cid.toString())
+    const placed = closestPeers(await dhtKey(site), live)
+      .slice(0, state.init.replicas)
+      .filter((p) => !p.equals(node.peerId))
+    const signal = AbortSignal.any([state.signal, AbortSignal.timeout(HAND_ON_TIMEOUT_MS)])
+    await Promise.all(
+      placed.map(async (peer) => {
+        try {
+          const result = await uploadSite(node, peer, {
+            record,
+            signal,
+            getBlock: async (cid) =>
+              cid.equals(root) ? manifest : await state.disk.blocks.get(cid),
+          })
+          out[peer.toString()] = result.reason ?? result.state
+        } catch (err) {
+          out[peer.toString()] = 'failed'
+          state.log.debug('site not handed on', { site, peer: peer.toString(), error: err })
+        }
+      }),
+    )
+    state.log.info('site handed on to its mirrors', { site, mirrors: out })
+  } catch (err) {
+    state.log.warn('site not handed on', { site, error: err })
+  } finally {
+    // Only the staging copy goes: blocks a complete site here also uses stay.
+    await state.disk.abandonPending(site, cids).catch(() => undefined)
+  }
+  return out
+}
