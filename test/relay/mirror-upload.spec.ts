@@ -14,6 +14,7 @@ import { createRecord, dhtKey, type SignedRecord } from '../../src/core/records/
 import { createSiteHost, publishSite, type PublishProgress } from '../../src/net/hosting/index.ts'
 import { startPeer } from '../../src/net/peer.ts'
 import { uploadSite, type UploadResult } from '../../src/net/mirror/index.ts'
+import { UPLOAD_WINDOW_BLOCKS } from '../../src/net/mirror/upload-protocol.ts'
 import { describe, it, before, after } from '../support/spec.ts'
 import * as assert from '../support/assert.ts'
 import { MemorySites, MemoryStore, pattern } from '../net/hosting-support.ts'
@@ -145,6 +146,31 @@ describe('pushing a site to a relay over /an/mirror-upload/1.0.0', () => {
       got.length === big.length && got.every((b, i) => b === big[i]),
       'the relay serves the pushed bytes',
     )
+  })
+
+  it("a site larger than the relay holds unwritten goes whole, the tab keeping within the relay's window", async () => {
+    const site = uniqueName('windowed')
+    // 24 MiB: 96 blocks, three windows of UPLOAD_WINDOW_BLOCKS, twice UPLOAD_READ_BUFFER_BYTES.
+    const big = new Uint8Array(randomBytes(24 * MIB))
+    const { record, root } = await prepare(site, {
+      '/index.html': utf8('<h1>big</h1>'),
+      '/big.bin': big,
+    })
+    let result: UploadResult | undefined
+    for (let i = 0; i < 20; i++) {
+      result = await upload(relay, record)
+      if (result.reason !== 'busy') break
+      await new Promise((r) => setTimeout(r, 100))
+    }
+    assert.equal(result?.reason, undefined, `${result?.reason}: ${result?.message}`)
+    assert.equal(result?.state, 'stored')
+    assert.equal(
+      result?.blocksSent,
+      result?.total,
+      `every block was sent once (${result?.blocksSent} of ${result?.total})`,
+    )
+    assert.ok(result!.total > 3 * UPLOAD_WINDOW_BLOCKS, `${result!.total} blocks`)
+    await waitMirrored(visitor, relay, site, root, 60_000)
   })
 
   it('publishing pushes the site to the connected relays and shows the bytes sent', async () => {

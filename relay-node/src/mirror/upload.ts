@@ -36,6 +36,7 @@ import {
   type ManifestBlock,
   type UploadAnswer,
   type UploadRefusal,
+  UPLOAD_ACK_EVERY,
 } from '@alternet/net/mirror/upload-protocol'
 import type { Logger } from '../log.ts'
 import type { RelayNode } from '../node.ts'
@@ -45,12 +46,11 @@ import { MirrorRefusedError } from './errors.ts'
 /** Uploads a relay takes at once, from all peers. */
 export const MAX_CONCURRENT_UPLOADS = 8
 /**
- * Bytes of one upload a relay holds read but not yet written. A tab sends the blocks asked for
- * without waiting; the relay pauses the stream while it verifies and writes a block, so the
- * muxer stops opening its window and the tab waits. What is in flight meanwhile (at most the
- * muxer's window, 16 MiB for yamux) must fit here; past it the upload fails as `malformed`.
+ * Bytes of one upload a relay holds read but not yet written. A tab sends at most
+ * `UPLOAD_WINDOW_BLOCKS` blocks (8 MiB) past the relay's last `received`, so this holds a full
+ * window with room to spare; a sender that ignores the window fails as `malformed` past it.
  */
-export const UPLOAD_READ_BUFFER_BYTES = 24 * 1024 * 1024
+export const UPLOAD_READ_BUFFER_BYTES = 12 * 1024 * 1024
 
 /** An upload refused, with its reason label and the words for a person. */
 export class UploadRefusedError extends Error {
@@ -144,6 +144,7 @@ export class MirrorUpload {
         await this.write(root, manifestBytes)
         if (missing.length > 0) {
           await say({ state: 'need', need: missing, total: blocks.length })
+          let written = 0
           for (const i of missing) {
             const bytes = (await lp.read({ signal: this.idle() })).subarray()
             if (bytes.length !== blocks[i].size)
@@ -159,6 +160,10 @@ export class MirrorUpload {
             } finally {
               if (stream.readStatus === 'paused') stream.resume()
             }
+            written++
+            // Opens the tab's window: it sends at most UPLOAD_WINDOW_BLOCKS past this count.
+            if (written % UPLOAD_ACK_EVERY === 0 || written === missing.length)
+              await say({ state: 'received', received: written })
           }
           await this.init.blocks.sync(missing.map((i) => blocks[i].cid.toString()))
         }

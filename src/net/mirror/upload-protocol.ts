@@ -9,6 +9,14 @@
 import type { CID } from 'multiformats/cid'
 import { chunkLength, type Manifest } from '../../core/content/index.ts'
 
+/**
+ * Blocks a tab sends ahead of the relay's last `received` (32 × 256 KiB = 8 MiB): what the
+ * relay may have to hold read but not yet written, whatever the muxer's window.
+ */
+export const UPLOAD_WINDOW_BLOCKS = 32
+/** The relay says `received` after every this many blocks written (and after the last). */
+export const UPLOAD_ACK_EVERY = 8
+
 /** The tab's first frame: the site and its signed record (standard base64, padded). */
 export interface UploadOffer {
   site: string
@@ -19,6 +27,11 @@ export interface UploadOffer {
 export type UploadAnswer =
   /** Send these blocks (indexes into `manifestBlocks`), in this order. */
   | { state: 'need'; need: number[]; total: number }
+  /**
+   * After `need`: the first `received` blocks asked for are written. Sent every
+   * `UPLOAD_ACK_EVERY` blocks; the tab keeps at most `UPLOAD_WINDOW_BLOCKS` blocks unacknowledged.
+   */
+  | { state: 'received'; received: number }
   /** Every block is stored (after `need`, or at once when the relay held them all). */
   | { state: 'stored'; blocks: number; bytes: number }
   /** Not taken: `reason` a stable label, `message` the reason in words for a person. */

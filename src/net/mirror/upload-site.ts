@@ -16,6 +16,7 @@ import {
   manifestBlocks,
   parseFrame,
   toBase64,
+  UPLOAD_WINDOW_BLOCKS,
   type UploadAnswer,
   type UploadRefusal,
 } from './upload-protocol.ts'
@@ -74,7 +75,7 @@ export async function uploadSite(
   }
   const read = async (): Promise<UploadAnswer> => {
     const answer = parseFrame((await lp.read({ signal: step() })).subarray()) as UploadAnswer
-    if (!['need', 'stored', 'refused'].includes(answer?.state))
+    if (!['need', 'received', 'stored', 'refused'].includes(answer?.state))
       throw new UploadProtocolError('The relay answered the upload with something unknown.')
     return answer
   }
@@ -101,20 +102,45 @@ export async function uploadSite(
     if (answer.state === 'need') {
       progress.needed = answer.need.length
       init.onProgress?.({ ...progress })
+      // At most UPLOAD_WINDOW_BLOCKS ahead of what the relay says it has written.
+      let received = 0
+      const acknowledged = async (): Promise<UploadAnswer | undefined> => {
+        const next = await read()
+        if (next.state !== 'received') return next
+        if (next.received < received || next.received > progress.blocksSent)
+          throw new UploadProtocolError('The relay counted blocks it was not sent.')
+        received = next.received
+        return undefined
+      }
       for (const i of answer.need) {
         init.signal?.throwIfAborted()
         const block = blocks[i]
         if (block === undefined) throw new UploadProtocolError(`The relay asked for block ${i}.`)
+        while (progress.blocksSent - received >= UPLOAD_WINDOW_BLOCKS) {
+          const early = await acknowledged()
+          if (early !== undefined) return await finish(early)
+        }
         const bytes = await get(block.cid)
         await lp.write(bytes, { signal: step() })
         progress.blocksSent++
         progress.bytesSent += bytes.length
         init.onProgress?.({ ...progress })
       }
-      answer = await read()
+      let last: UploadAnswer | undefined
+      while (last === undefined) last = await acknowledged()
+      answer = last
     }
+    return await finish(answer)
+  } catch (err) {
+    stream.abort(err instanceof Error ? err : new Error(String(err)))
+    throw err
+  }
+
+  /** Closes the stream and says what the relay's last word was. */
+  async function finish(answer: UploadAnswer): Promise<UploadResult> {
     await stream.close({ signal: step() }).catch(() => undefined)
-    if (answer.state === 'need') throw new UploadProtocolError('The relay asked twice.')
+    if (answer.state === 'need' || answer.state === 'received')
+      throw new UploadProtocolError('The relay asked twice.')
     return answer.state === 'stored'
       ? { ...progress, state: 'stored', total: blocks.length }
       : {
@@ -124,8 +150,5 @@ export async function uploadSite(
           reason: answer.reason,
           message: answer.message,
         }
-  } catch (err) {
-    stream.abort(err instanceof Error ? err : new Error(String(err)))
-    throw err
   }
 }
