@@ -6,7 +6,9 @@
  * and a relay that mirrors nothing are refused with their reason in words.
  */
 import { randomBytes } from 'node:crypto'
+import type { Stream } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
+import { lpStream } from '@libp2p/utils'
 import type { CID } from 'multiformats/cid'
 import { utf8 } from '../../src/core/bytes.ts'
 import { generateKeyPair } from '../../src/core/crypto/ed25519.ts'
@@ -14,7 +16,14 @@ import { createRecord, dhtKey, type SignedRecord } from '../../src/core/records/
 import { createSiteHost, publishSite, type PublishProgress } from '../../src/net/hosting/index.ts'
 import { startPeer } from '../../src/net/peer.ts'
 import { uploadSite, type UploadResult } from '../../src/net/mirror/index.ts'
-import { UPLOAD_WINDOW_BLOCKS } from '../../src/net/mirror/upload-protocol.ts'
+import {
+  jsonFrame,
+  parseFrame,
+  toBase64,
+  UPLOAD_WINDOW_BLOCKS,
+} from '../../src/net/mirror/upload-protocol.ts'
+import { MIRROR_UPLOAD_PROTOCOL } from '../../src/net/mirror/constants.ts'
+import { MAX_UPLOADS_PER_SOURCE } from '../../relay-node/src/mirror/upload.ts'
 import { describe, it, before, after } from '../support/spec.ts'
 import * as assert from '../support/assert.ts'
 import { MemorySites, MemoryStore, pattern } from '../net/hosting-support.ts'
@@ -171,6 +180,51 @@ describe('pushing a site to a relay over /an/mirror-upload/1.0.0', () => {
     )
     assert.ok(result!.total > 3 * UPLOAD_WINDOW_BLOCKS, `${result!.total} blocks`)
     await waitMirrored(visitor, relay, site, root, 60_000)
+  })
+
+  it('one network holds at most MAX_UPLOADS_PER_SOURCE uploads at once, and a freed slot is taken again', async () => {
+    // Each holder is a fresh peer ID from this machine (one source): it offers a site, is
+    // asked for its blocks, and sends none, holding its upload slot.
+    const holders: Client[] = []
+    const streams: Stream[] = []
+    try {
+      for (let i = 0; i < MAX_UPLOADS_PER_SOURCE; i++) {
+        const holder = await createClient({ relays: [relay.tcp] })
+        holders.push(holder)
+        const { record, root } = await prepare(uniqueName(`hold${i}`), {
+          '/index.html': utf8(`<h1>held ${i}</h1>`),
+          '/big.bin': new Uint8Array(randomBytes(MIB)),
+        })
+        const stream = await holder.dialProtocol(
+          peerIdFromString(relay.peerId),
+          MIRROR_UPLOAD_PROTOCOL,
+        )
+        streams.push(stream)
+        const lp = lpStream(stream)
+        await lp.write(jsonFrame({ site: record.body.name, record: toBase64(record.bytes) }))
+        await lp.write((await store.getBlock(root))!)
+        const answer = parseFrame((await lp.read()).subarray()) as { state: string }
+        assert.equal(answer.state, 'need', `holder ${i} is asked for its blocks`)
+      }
+      // A further peer from the same network is refused in words, whatever its peer ID.
+      const { record } = await prepare(uniqueName('crowded'), { '/index.html': utf8('<h1>x</h1>') })
+      const refused = await upload(relay, record)
+      assert.equal(refused.state, 'refused')
+      assert.equal(refused.reason, 'busy')
+      assert.match(refused.message ?? '', /from your network/)
+      // A holder goes: its slot is free for the next upload.
+      streams[0].abort(new Error('the holder went away'))
+      let next: UploadResult | undefined
+      for (let i = 0; i < 50; i++) {
+        next = await upload(relay, record)
+        if (next.reason !== 'busy') break
+        await new Promise((r) => setTimeout(r, 100))
+      }
+      assert.equal(next?.state, 'stored', `${next?.reason}: ${next?.message}`)
+    } finally {
+      for (const stream of streams) stream.abort(new Error('done'))
+      await Promise.all(holders.map((h) => h.stop()))
+    }
   })
 
   it('publishing pushes the site to the connected relays and shows the bytes sent', async () => {

@@ -52,6 +52,7 @@ import {
   mirrorStatus,
   unhandleStatusQuestions,
 } from './status-handler.ts'
+import { sourceOf } from '../source-subnet.ts'
 import { MirrorUpload } from './upload.ts'
 
 export type { MirrorInit, MirrorPolicy } from './mirror-state.ts'
@@ -106,6 +107,7 @@ export class Mirror {
       startPending: (site, root) => disk.startPending(site, root),
       uploaded: (record, value, manifest) => void this.takeUploaded(record, value, manifest),
       onRefused: (reason) => state.metrics.refused.inc({ reason: `upload-${reason}` }),
+      sourceOf: (connection) => sourceOf(connection.remoteAddr, init.sourcePrefixes),
     })
   }
 

@@ -46,6 +46,11 @@ import { MirrorRefusedError } from './errors.ts'
 /** Uploads a relay takes at once, from all peers. */
 export const MAX_CONCURRENT_UPLOADS = 8
 /**
+ * Uploads a relay takes at once from one source (address prefix): fresh peer IDs from one
+ * network cannot hold every upload slot.
+ */
+export const MAX_UPLOADS_PER_SOURCE = 4
+/**
  * Bytes of one upload a relay holds read but not yet written. A tab sends at most
  * `UPLOAD_WINDOW_BLOCKS` blocks (8 MiB) past the relay's last `received`, so this holds a full
  * window with room to spare; a sender that ignores the window fails as `malformed` past it.
@@ -85,12 +90,15 @@ export interface MirrorUploadInit {
   uploaded(record: SignedRecord, value: Uint8Array, manifest: Uint8Array): void
   /** An upload was refused (for the metrics). */
   onRefused?(reason: UploadRefusal): void
+  /** The source (address prefix) a connection counts against; one source for all when absent. */
+  sourceOf?(connection: Connection): string
 }
 
 /** The upload handler of a relay's mirror. */
 export class MirrorUpload {
   private readonly init: MirrorUploadInit
   private readonly active = new Set<string>()
+  private readonly perSource = new Map<string, number>()
   private readonly controller = new AbortController()
 
   constructor(init: MirrorUploadInit) {
@@ -122,12 +130,29 @@ export class MirrorUpload {
       await lp.write(jsonFrame(answer), { signal: this.idle() })
     }
     let release = (): void => undefined
+    const source = this.init.sourceOf?.(connection) ?? ''
+    let entered = false
+    const leave = (): void => {
+      if (!entered) return
+      entered = false
+      this.active.delete(peer)
+      const n = (this.perSource.get(source) ?? 1) - 1
+      if (n > 0) this.perSource.set(source, n)
+      else this.perSource.delete(source)
+    }
     try {
       if (this.active.has(peer))
         throw new UploadRefusedError('busy', 'An upload from this device is already under way.')
       if (this.active.size >= MAX_CONCURRENT_UPLOADS)
         throw new UploadRefusedError('busy', 'This relay takes as many uploads as it can now.')
+      if ((this.perSource.get(source) ?? 0) >= MAX_UPLOADS_PER_SOURCE)
+        throw new UploadRefusedError(
+          'busy',
+          'This relay takes as many uploads from your network as it can now.',
+        )
       this.active.add(peer)
+      this.perSource.set(source, (this.perSource.get(source) ?? 0) + 1)
+      entered = true
       try {
         const { record, value, manifest, manifestBytes } = await this.readOffer(lp)
         const site = record.body.name
@@ -170,11 +195,11 @@ export class MirrorUpload {
         this.init.uploaded(record, value, manifestBytes)
         const bytes = manifestBytes.length + blocks.reduce((n, b) => n + b.size, 0)
         // Free before the last word: the tab may start its next upload as soon as it reads it.
-        this.active.delete(peer)
+        leave()
         await say({ state: 'stored', blocks: blocks.length + 1, bytes })
         this.init.log.info('site uploaded', { site, peer, sent: missing.length })
       } finally {
-        this.active.delete(peer)
+        leave()
       }
       await stream.close({ signal: this.idle() })
     } catch (err) {
