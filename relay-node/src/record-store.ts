@@ -74,6 +74,11 @@ export interface StoreLimits {
   evictionPolicy: EvictionPolicy
 }
 
+/** A store that holds writes back and can be told to write them now (`WriteBehindDatastore`). */
+interface Flushable {
+  flush(): Promise<void>
+}
+
 /** Who sent a write: the peer and its source (see source-subnet.ts). */
 export interface Sender {
   peer: string
@@ -307,6 +312,10 @@ export class GuardedDatastore extends BaseDatastore {
       ...(who?.source ? { source: who.source } : {}),
       protectedUntil: this.policy.protectedUntil(incoming.key, incoming.value),
     })
+    // A record is acknowledged only once it is on disk: a write-behind store flushes now
+    // (with whatever else is pending, in one batch), so a crash loses no accepted record.
+    const flush = (this.inner as Partial<Flushable>).flush
+    if (typeof flush === 'function') await flush.call(this.inner)
     return key
   }
 

@@ -6,7 +6,8 @@
  * every stored record is one read and two writes more; done one by one, those LevelDB round
  * trips through the thread pool were most of the cost of a DHT put or get. Here a write is
  * visible to every read at once (pending writes are served from memory) and reaches LevelDB's
- * log with the next flush, so a crash or `kill -9` loses at most the writes of the last flush
+ * log with the next flush (the guarded record store flushes before it acknowledges a record,
+ * see record-store.ts), so a crash or `kill -9` loses at most the other writes of the last flush
  * interval; a clean stop flushes everything. Queries flush first, so they see every write
  * made before them. With an interval of 0 every write goes to LevelDB before it resolves.
  * @module
