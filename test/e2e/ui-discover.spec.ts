@@ -14,9 +14,9 @@ import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { after, before, describe, it } from '../support/spec.ts'
 import { match, ok } from '../support/assert.ts'
-import { buildApp, removeBuild } from './support/app-build.ts'
-import { startAppRelay, type AppRelay } from './support/app-relay.ts'
-import { launchChromium, newPerson, waitUntil } from './support/browser.ts'
+import type { AppRelay } from './support/app-relay.ts'
+import { startAppSession, type AppSession } from './support/app-session.ts'
+import { newPerson, waitUntil } from './support/browser.ts'
 import { bounded, siteFrame } from './support/site-frame.ts'
 import {
   chooseName,
@@ -62,21 +62,16 @@ async function publishFolder(page: Page, dir: string, name: string, list: boolea
 }
 
 describe('Discover lists the sites owners opted in (Chromium, a real relay)', () => {
-  let appDir = ''
+  let session: AppSession
   let relay: AppRelay
   let browser: Browser
 
   before(async () => {
-    appDir = await buildApp()
-    relay = await startAppRelay(appDir, ['--mirror-policy', 'none'])
-    browser = await launchChromium()
+    session = await startAppSession(['--mirror-policy', 'none'])
+    ;({ relay, browser } = session)
   })
 
-  after(async () => {
-    await browser?.close()
-    await relay?.stop()
-    await removeBuild(appDir)
-  })
+  after(() => session?.close())
 
   it(
     'A lists one site at publish; B sees it in Discover, not the other, and opens it',

@@ -11,9 +11,9 @@ import { createHash } from 'node:crypto'
 import type { Browser, Frame, Page } from 'playwright-core'
 import { after, before, describe, it } from '../support/spec.ts'
 import { deepEqual, match, ok } from '../support/assert.ts'
-import { buildApp, removeBuild } from './support/app-build.ts'
-import { startAppRelay, type AppRelay } from './support/app-relay.ts'
-import { launchChromium, newPerson } from './support/browser.ts'
+import type { AppRelay } from './support/app-relay.ts'
+import { startAppSession, type AppSession } from './support/app-session.ts'
+import { newPerson } from './support/browser.ts'
 import { bounded, siteFrame } from './support/site-frame.ts'
 import {
   chooseName,
@@ -64,21 +64,16 @@ async function setHelping(page: Page, on: boolean): Promise<void> {
 }
 
 describe('a visitor who helps host serves the site (Chromium, a relay that mirrors nothing)', () => {
-  let appDir = ''
+  let session: AppSession
   let relay: AppRelay
   let browser: Browser
 
   before(async () => {
-    appDir = await buildApp()
-    relay = await startAppRelay(appDir, ['--mirror-policy', 'none'])
-    browser = await launchChromium()
+    session = await startAppSession(['--mirror-policy', 'none'])
+    ;({ relay, browser } = session)
   })
 
-  after(async () => {
-    await browser?.close()
-    await relay?.stop()
-    await removeBuild(appDir)
-  })
+  after(() => session?.close())
 
   it(
     'B, who opted in, serves C every file byte-identical with the publisher gone; off, B serves nothing',
