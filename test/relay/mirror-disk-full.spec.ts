@@ -98,8 +98,12 @@ describe('a mirror whose disk is full', () => {
     if (dir !== '') await removeDir(dir)
   })
 
-  it('refuses a site larger than the disk in words, frees what it wrote, and keeps every complete site', async () => {
-    if (!mounted) return
+  it('refuses a site larger than the disk in words, frees what it wrote, and keeps every complete site', async (t) => {
+    if (!mounted) {
+      // Reported as skipped, never as a pass: nothing was checked.
+      t.skip('a small file system could not be mounted here')
+      return
+    }
     const first = await publish(1 * MIB, 1)
     const kept = await decided(first.site)
     assert.equal(kept.state, 'complete', `${kept.reason}: ${kept.message}`)
