@@ -127,15 +127,20 @@ describe('a site pushed to a relay that is not one of its mirrors (four relays, 
       'stored',
       `the connected relay takes the site: ${uploads[0].result?.reason} ${uploads[0].result?.message} ${String(uploads[0].error)}`,
     )
-    assert.equal(
-      copies.complete.length,
-      REPLICAS,
+    // At least R: a relay whose view of the live relays briefly lacks one (a status question
+    // timing out on a loaded machine) also counts itself placed, and drops its copy at a later scan.
+    assert.ok(
+      copies.complete.length >= REPLICAS,
       `the publisher counts ${REPLICAS} mirrors: ${JSON.stringify(copies)}`,
     )
-    assert.deepEqual(
-      [...copies.complete].sort(),
-      placed.map((r) => r.peerId).sort(),
-      'the copies are on the placed relays',
+    for (const relay of placed)
+      assert.ok(
+        copies.complete.includes(relay.peerId),
+        `a copy is on placed relay ${relay.peerId}: ${JSON.stringify(copies)}`,
+      )
+    assert.ok(
+      !copies.complete.includes(relays[0].peerId),
+      'the connected relay, not placed, keeps no copy',
     )
     for (const relay of placed) await waitMirrored(visitor, relay, site, published.root)
     // A fresh visitor reads the file from the placed mirrors alone.

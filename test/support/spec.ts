@@ -5,9 +5,15 @@
  */
 
 type Fn = () => unknown | Promise<unknown>
+/** What a spec may ask of its runner. */
+export interface SpecContext {
+  /** Ends the spec as skipped, never as passed: nothing was checked. */
+  skip(message?: string): void
+}
+type SpecFn = (t: SpecContext) => unknown | Promise<unknown>
 interface Api {
   describe: (name: string, fn: () => void) => void
-  it: (name: string, fn: Fn) => void
+  it: (name: string, fn: SpecFn) => void
   before: (fn: Fn) => void
   after: (fn: Fn) => void
   beforeEach: (fn: Fn) => void
@@ -30,8 +36,14 @@ const api = await load()
 
 /** Groups specs. */
 export const describe: Api['describe'] = (name, fn) => api.describe(name, fn)
-/** One spec: fails when `fn` throws or rejects. */
-export const it: Api['it'] = (name, fn) => api.it(name, fn)
+/** One spec: fails when `fn` throws or rejects; `t.skip()` reports it skipped. */
+export const it: Api['it'] = (name, fn) =>
+  g.mocha != null
+    ? // Mocha reads a function's arity as "takes a done callback": hand it one of none.
+      api.it(name, function (this: { skip(): void }) {
+        return fn({ skip: () => this.skip() })
+      } as unknown as SpecFn)
+    : api.it(name, (t) => fn(t))
 /** Runs once before the specs of the enclosing group. */
 export const before: Api['before'] = (fn) => api.before(fn)
 /** Runs once after the specs of the enclosing group. */
