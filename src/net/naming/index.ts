@@ -20,6 +20,7 @@
  */
 export { createNamingService } from './naming-service.ts'
 export type {
+  NamePublished,
   NameRepublished,
   NameUpdate,
   NamingService,
