@@ -298,6 +298,9 @@ export async function createRelay(
         gateway?.forget(site)
       },
       log,
+      validator: {
+        onJudged: ({ verdict, reason }) => metrics.liveMessages.inc({ verdict, reason }),
+      },
     })
     const revoker = new Revoker(node, permissions, store, log, (bytes) => {
       metrics.revocations.inc()

@@ -39,6 +39,7 @@ import {
   judgedError,
   judgeEveryTopic,
   liveValidator,
+  penalizeOverRate,
   type LiveJudgement,
   type LiveValidatorInit,
 } from '@alternet/net/live'
@@ -115,7 +116,14 @@ export class RelayLive {
   start(): void {
     judgeEveryTopic(
       this.init.gossip,
-      liveValidator({ judge: (t, b, k, f) => this.judge(t, b, k, f) }, this.init.validator),
+      liveValidator(
+        { judge: (t, b, k, f) => this.judge(t, b, k, f) },
+        {
+          sourceOf: (peer) => this.init.sourceOf(peer),
+          onOverRate: (peer) => penalizeOverRate(this.init.gossip, peer),
+          ...this.init.validator,
+        },
+      ),
     )
     this.init.gossip.addEventListener('subscription-change', (event) => {
       const { peerId, subscriptions } = event.detail
