@@ -4,7 +4,11 @@
  * relay processes and `SUBSCRIBERS` Node peers (in this process, spread over the relays), each
  * beside the DHT's own put-then-get time measured in the same run (a put through the first
  * relay, then a get by a client of the third: what a visitor polling the DHT would wait at best).
- * Also the time to the first subscriber and to each subscriber (every delivery counted).
+ * Also the time to the first subscriber and to each subscriber (every delivery counted), and the
+ * same propagation again with a flood beside it (`gossip-flood.ts`: fresh peer IDs from one
+ * address sending valid records ten times over the rate a relay takes, and malformed messages on
+ * the measured topic) into the relay the versions are put into. The relays group sources by
+ * single address (/32), so the flooders' loopback address is a block of its own.
  * @module
  */
 import { mkdtemp, rm } from 'node:fs/promises'
@@ -23,6 +27,8 @@ import { dhtKey, generateKeyPair, rootRecord } from '../test/relay/support/recor
 import { getJson, startRelay, type RelayProcess } from '../test/relay/support/relay-process.ts'
 import { startLivePeer, type LivePeer } from '../test/relay/support/live-peer.ts'
 import { liveTopic } from '../src/core/records/index.ts'
+import { metricValue } from '../test/relay/support/relay-process.ts'
+import { FLOOD_RATE_PER_PEER, FLOOD_SYBILS, startFlood, type Flood } from './gossip-flood.ts'
 
 /** Node peers subscribed to the site (the issue asks for at least 50). */
 const SUBSCRIBERS = 60
@@ -54,10 +60,14 @@ export const run: BenchPart = async (report) => {
   const relays: RelayProcess[] = []
   const peers: LivePeer[] = []
   const clients: Client[] = []
+  let flood: Flood | undefined
   try {
-    relays.push(await startRelay(join(dir, 'r1')))
+    const bySingleAddress = ['--source-prefix-v4', '32']
+    relays.push(await startRelay(join(dir, 'r1'), bySingleAddress))
     for (const i of [2, 3])
-      relays.push(await startRelay(join(dir, `r${i}`), ['--bootstrap', relays[0].tcp]))
+      relays.push(
+        await startRelay(join(dir, `r${i}`), [...bySingleAddress, '--bootstrap', relays[0].tcp]),
+      )
     for (const relay of relays)
       await until(
         'the relays to see one another',
@@ -85,13 +95,8 @@ export const run: BenchPart = async (report) => {
       ),
     ).catch(() => undefined)
 
-    const toEvery: number[] = []
-    const toFirst: number[] = []
-    const toEach: number[] = []
-    const dht: number[] = []
-    let missed = 0
-    for (let round = 0; round < WARMUP_ROUNDS + ROUNDS; round++) {
-      const seq = round + 2
+    /** One version put into relay 1: each subscriber's delivery time (NaN: missed). */
+    const round = async (seq: number): Promise<number[]> => {
       const value = await rootRecord(site, owner, { seq })
       const arrived = peers.map(
         (p) =>
@@ -113,16 +118,33 @@ export const run: BenchPart = async (report) => {
       const start = performance.now()
       // Into the first relay alone: everything after is the relays' and GossipSub's doing.
       await putDirect(writer, relays[0].peerId, key, value)
-      const all = (await Promise.all(arrived)).map((t) => t - start)
-      if (round < WARMUP_ROUNDS) continue
+      return (await Promise.all(arrived)).map((t) => t - start)
+    }
+    /** Delivery figures of a series of rounds. */
+    const series = () => ({
+      toEvery: [] as number[],
+      toFirst: [] as number[],
+      toEach: [] as number[],
+      missed: 0,
+    })
+    const count = (into: ReturnType<typeof series>, all: number[]): void => {
       const times = all.filter((t) => !Number.isNaN(t))
-      missed += all.length - times.length
-      if (times.length === all.length) toEvery.push(Math.max(...times))
-      if (times.length > 0) toFirst.push(Math.min(...times))
-      toEach.push(...times)
+      into.missed += all.length - times.length
+      if (times.length === all.length) into.toEvery.push(Math.max(...times))
+      if (times.length > 0) into.toFirst.push(Math.min(...times))
+      into.toEach.push(...times)
+    }
+
+    const quiet = series()
+    const dht: number[] = []
+    let seq = 1
+    for (let r = 0; r < WARMUP_ROUNDS + ROUNDS; r++) {
+      const all = await round(++seq)
+      if (r < WARMUP_ROUNDS) continue
+      count(quiet, all)
 
       // The DHT in the same run: a put through the first relay, then a get through the third.
-      const dhtName = `bench-dht-${Date.now().toString(36)}-${round}:code`
+      const dhtName = `bench-dht-${Date.now().toString(36)}-${r}:code`
       const dhtKeyBytes = await dhtKey(dhtName)
       const dhtValue = await rootRecord(dhtName, owner)
       const t0 = performance.now()
@@ -130,6 +152,24 @@ export const run: BenchPart = async (report) => {
       await dhtGet(reader, dhtKeyBytes)
       dht.push(performance.now() - t0)
     }
+    const { toEvery, toFirst, toEach, missed } = quiet
+
+    // The same with a flood into relay 1 beside it.
+    flood = await startFlood(dir, relays[0], topic)
+    const flooded = series()
+    for (let r = 0; r < WARMUP_ROUNDS + ROUNDS; r++) {
+      const all = await round(++seq)
+      if (r >= WARMUP_ROUNDS) count(flooded, all)
+    }
+    const floodSent = flood.sent()
+    await flood.stop()
+    flood = undefined
+    const metrics = await (await fetch(`${relays[0].http}/metrics`)).text()
+    const judged = (verdict: string, reason: string): number =>
+      metricValue(
+        metrics,
+        `alternet_relay_live_messages_total{verdict="${verdict}",reason="${reason}"}`,
+      )
 
     const base = (p: number) => ({ label: `DHT put then get p${p}`, value: percentile(dht, p) })
     const note = `3 relay processes, ${SUBSCRIBERS} Node peers (a third on each relay), ${ROUNDS} versions put into relay 1 only; ${missed} deliveries missed (over ${ROUND_TIMEOUT_MS / 1000} s), ${toEvery.length} rounds reached everyone`
@@ -153,6 +193,27 @@ export const run: BenchPart = async (report) => {
         note: `${toEach.length} deliveries`,
       })
     }
+    const floodNote = `beside a flood into relay 1: ${FLOOD_SYBILS} peer IDs from one address sending valid records and one sending malformed ones, ${FLOOD_RATE_PER_PEER}/s each, ${floodSent} sent; relay 1 judged: ${judged('ignore', 'rate')} over a neighbour's rate, ${judged('ignore', 'source-rate')} over the address's, ${judged('reject', 'malformed')} malformed, ${judged('accept', 'newer')} newer records taken; ${flooded.missed} deliveries missed, ${flooded.toEvery.length} of ${ROUNDS} rounds reached everyone`
+    for (const p of [50, 95]) {
+      report({
+        part: 'gossip',
+        runtime: 'node',
+        metric: `new version to every subscriber, flooded, p${p}`,
+        value: percentile(flooded.toEvery, p),
+        unit: 'ms',
+        baseline: { label: `without the flood p${p}`, value: percentile(toEvery, p) },
+        note: floodNote,
+      })
+      report({
+        part: 'gossip',
+        runtime: 'node',
+        metric: `new version to one subscriber, flooded, p${p}`,
+        value: percentile(flooded.toEach, p),
+        unit: 'ms',
+        baseline: { label: `without the flood p${p}`, value: percentile(toEach, p) },
+        note: `${flooded.toEach.length} deliveries`,
+      })
+    }
     report({
       part: 'gossip',
       runtime: 'node',
@@ -162,6 +223,7 @@ export const run: BenchPart = async (report) => {
       baseline: base(50),
     })
   } finally {
+    await flood?.stop()
     await Promise.all(peers.map((p) => p.stop().catch(() => undefined)))
     await Promise.all(clients.map(async (c) => c.stop()))
     await Promise.all(relays.map((r) => r.stop().catch(() => undefined)))
