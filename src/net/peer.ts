@@ -32,7 +32,6 @@ import {
   type SiteSources,
   waitForMirrors,
   type KeepSiteAliveContext,
-  type KnownRelay,
   type WaitForMirrorsOptions,
 } from './mirror/index.ts'
 import type { DevSettings, RelayInfo } from './node/index.ts'
@@ -355,7 +354,7 @@ export class AlternetPeer<
     return siteSources(
       {
         libp2p: this.libp2p,
-        relays: () => (this.relays?.status().relays ?? []) as KnownRelay[],
+        relays: () => this.relays?.status().relays ?? [],
         seen: this.seen,
       },
       record,
@@ -458,7 +457,7 @@ export class AlternetPeer<
       libp2p: this.libp2p,
       ...(sign === undefined ? {} : { sign }),
       sites: this.storage.sites,
-      relays: () => (this.relays?.status().relays ?? []) as KnownRelay[],
+      relays: () => this.relays?.status().relays ?? [],
       now: () => Date.now(),
     }
   }
