@@ -8,6 +8,7 @@
 import { errorEntry, type ErrorWords, type FailureKind } from '../../src/core/errors/index.ts'
 import { ERROR_HEADER } from '../../src/core/http/headers.ts'
 import { escapeHtml } from '../../src/core/http/html-text.ts'
+import { publishUrl } from '../../src/origins/shared/site-origin.ts'
 
 export type { FailureKind } from '../../src/core/errors/index.ts'
 
@@ -49,7 +50,7 @@ function actions(init: FailurePageInit): string {
   if (init.errorName !== 'NameNotFoundError')
     return `<a class="primary" href="${escapeHtml(init.path)}">Try again</a>`
   if (init.framed === true) return ''
-  const publish = `${new URL(init.viewerUrl).origin}/#/publish/${encodeURIComponent(init.site)}`
+  const publish = publishUrl(new URL(init.viewerUrl).origin, init.site)
   return `<a class="primary" href="${escapeHtml(publish)}" target="_top">Publish this name</a>`
 }
 
