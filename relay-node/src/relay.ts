@@ -243,6 +243,9 @@ export async function createRelay(
     )
 
     const siteStats = new SiteStats()
+    // Live updates follow the mirrored sites' topics; assigned below, once they exist.
+    // eslint-disable-next-line prefer-const
+    let liveMirrored: RelayLive['onMirrored'] | undefined
     const mirror = new Mirror({
       dataDir: config.dataDir,
       policy: config.mirrorPolicy,
@@ -258,6 +261,7 @@ export async function createRelay(
       registry: metrics.registry,
       sourcePrefixes: prefixes,
       onServed: (site, bytes) => siteStats.served(site, bytes),
+      onHeld: (site, held) => void liveMirrored?.(site, held),
     })
     await mirror.start()
     cleanup.push(() => mirror.stop())
@@ -294,6 +298,9 @@ export async function createRelay(
         gateway?.forget(site)
       },
       log,
+      validator: {
+        onJudged: ({ verdict, reason }) => metrics.liveMessages.inc({ verdict, reason }),
+      },
     })
     const revoker = new Revoker(node, permissions, store, log, (bytes) => {
       metrics.revocations.inc()
@@ -305,6 +312,8 @@ export async function createRelay(
     await revoker.start()
     live.start()
     cleanup.push(async () => live.stop())
+    liveMirrored = (site, held) => live.onMirrored(site, held)
+    for (const site of mirror.sites()) void live.onMirrored(site, true)
     onStored = (key, value) => {
       mirror.onStored(key, value)
       directory.onStored(key, value)
