@@ -113,3 +113,52 @@ describe('a fresh relay and a back-dated rival (relays)', () => {
     )
   })
 })
+
+describe('a flood of new names and the look-ups they cost (relay)', () => {
+  /** New names one source may add per minute here; the allowance holds 4 minutes' worth. */
+  const PER_MINUTE = 2
+  const FLOOD = 24
+  let dir: string
+  let relay: RelayProcess
+  let client: Client
+
+  before(async () => {
+    dir = await tempDir()
+    relay = await startRelay(`${dir}/r`, ['--new-names-per-minute', String(PER_MINUTE)])
+    client = await createClient({ relays: [relay.tcp] })
+  })
+
+  after(async () => {
+    await client?.stop()
+    await relay?.stop()
+    await removeDir(dir)
+  })
+
+  it('looks up no more names from one source than its new-name allowance', async () => {
+    const metric = async (sample: string): Promise<number> =>
+      metricValue(await (await fetch(`${relay.http}/metrics`)).text(), sample)
+    const lookups = 'alternet_relay_root_lookups_total'
+    const rate = 'alternet_relay_rejected_records_total{reason="rate"}'
+    const [lookupsBefore, rateBefore] = [await metric(lookups), await metric(rate)]
+    let stored = 0
+    for (let i = 0; i < FLOOD; i++) {
+      const name = uniqueName('flood')
+      if (
+        await putDirect(
+          client,
+          relay.peerId,
+          await dhtKey(name),
+          await rootRecord(name, generateKeyPair()),
+        )
+      )
+        stored++
+    }
+    const allowance = PER_MINUTE * 4
+    assert.ok(stored <= allowance + 1, `${stored} new names stored`)
+    assert.ok(
+      (await metric(lookups)) - lookupsBefore <= allowance + 1,
+      `${(await metric(lookups)) - lookupsBefore} DHT look-ups for ${FLOOD} new names`,
+    )
+    assert.ok((await metric(rate)) - rateBefore >= FLOOD - allowance - 1)
+  })
+})
