@@ -26,6 +26,8 @@ export interface SoakInit {
   rate: number
   /** Length of one reported window (ms). */
   intervalMs: number
+  /** Longest one operation may take before it counts as an error (ms). @default OP_TIMEOUT_MS */
+  opTimeoutMs?: number
   /** Where the lines go. @default console.log */
   log?: (line: string) => void
 }
@@ -34,7 +36,7 @@ export interface SoakInit {
 export async function runSoak(init: SoakInit): Promise<SoakSummary> {
   const log = init.log ?? console.log
   const net = await startSoakNetwork({ relays: init.relays, maxClients: init.clients })
-  const load = new SoakLoad(net, init.rate)
+  const load = new SoakLoad(net, init.rate, init.opTimeoutMs)
   try {
     log(`${init.relays} relays up; the site ${net.site.name} is mirrored on each`)
     const t = performance.now()

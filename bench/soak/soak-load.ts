@@ -11,11 +11,13 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { Prng } from '../sim/prng.ts'
 import { quantile } from '../sim/sim-result.ts'
 import { getJson, type RelayProcess } from '../../test/relay/support/relay-process.ts'
-import { errorKind, SoakClient, type OpKind, type Published } from './soak-client.ts'
+import { errorKind, OP_TIMEOUT_MS, SoakClient, type OpKind, type Published } from './soak-client.ts'
 import type { SoakNetwork } from './soak-network.ts'
 
 /** Share of operations of each kind (the rest of 1 is fetches). */
 export const OP_MIX = { publish: 0.2, resolve: 0.5 } as const
+/** Characters of an error message kept as the example of its kind. */
+const EXAMPLE_CHARS = 300
 /** Clients connecting at once while the load ramps up. */
 const RAMP_CONCURRENCY = 8
 /** Clock ticks a second in /proc/PID/stat. */
@@ -70,16 +72,20 @@ export class SoakLoad {
   private assigned = 0
   private readonly loadStart = performance.now()
   private window = emptyWindow()
+  /** The first error message of each kind, for the report. */
+  readonly examples: Record<string, string> = {}
   /** Every operation since the start. */
   private all = emptyWindow()
   private windowStart = performance.now()
   private cpuMark = process.cpuUsage()
   private relayCpuMark: number[]
+  private readonly timeoutMs: number
 
-  /** `rate`: operations per client per minute. */
-  constructor(net: SoakNetwork, rate: number, seed = 1) {
+  /** `rate`: operations per client per minute; each may take `timeoutMs`. */
+  constructor(net: SoakNetwork, rate: number, timeoutMs = OP_TIMEOUT_MS, seed = 1) {
     this.net = net
     this.rate = rate
+    this.timeoutMs = timeoutMs
     this.rng = new Prng(seed)
     this.relayCpuMark = net.relays.map(relayCpuSeconds)
   }
@@ -94,7 +100,7 @@ export class SoakLoad {
           const home = this.net.relays[this.assigned++ % this.net.relays.length]
           const t = performance.now()
           try {
-            this.clients.push(await SoakClient.connect(home))
+            this.clients.push(await SoakClient.connect(home, this.timeoutMs))
             this.record('reserve', performance.now() - t)
           } catch (err) {
             this.fail('reserve', err)
@@ -176,7 +182,9 @@ export class SoakLoad {
   }
 
   /** Every operation since the start: how many completed and succeeded, latencies and errors. */
-  totals(): Pick<WindowReport, 'completed' | 'succeeded' | 'latency' | 'errors'> {
+  totals(): Pick<WindowReport, 'completed' | 'succeeded' | 'latency' | 'errors'> & {
+    errorExamples: Record<string, string>
+  } {
     const a = this.all
     const completed = KINDS.reduce((s, k) => s + a.ops[k].length, 0) + a.failed
     return {
@@ -186,6 +194,7 @@ export class SoakLoad {
         KINDS.map((k) => [k, latency(a.ops[k])]),
       ) as WindowReport['latency'],
       errors: { ...a.errors },
+      errorExamples: { ...this.examples },
     }
   }
 
@@ -195,6 +204,10 @@ export class SoakLoad {
 
   private fail(op: OpKind, err: unknown): void {
     const kind = `${op}: ${errorKind(err)}`
+    this.examples[kind] ??= String((err as Error | undefined)?.message ?? err).slice(
+      0,
+      EXAMPLE_CHARS,
+    )
     for (const w of [this.window, this.all]) {
       w.errors[kind] = (w.errors[kind] ?? 0) + 1
       w.failed++

@@ -1,6 +1,6 @@
 /**
  * The network a soak runs against: real relay processes forming one DHT (the second and later
- * bootstrap from the first), each mirroring every site, and one small site published by a
+ * bootstrap from every relay started before them), each mirroring every site, and one small site published by a
  * peer and mirrored by every relay before the publisher leaves, so fetches are served by
  * mirrors alone. The relays' per-source limits are lifted: every soak client comes from the
  * same loopback address.
@@ -75,7 +75,8 @@ export async function startSoakNetwork(init: SoakNetworkInit): Promise<SoakNetwo
           ...['--inbound-connection-threshold', room, '--new-names-per-minute', '0'],
           ...['--mirror-scan-interval', MIRROR_SCAN_INTERVAL, '--mirror-replicas', '64'],
           ...['--log-level', 'warn'],
-          ...(i > 0 ? ['--bootstrap', relays[0].tcp] : []),
+          // Each relay dials every one started before it: the mesh does not wait on discovery.
+          ...relays.flatMap((r) => ['--bootstrap', r.tcp]),
         ]),
       )
     }

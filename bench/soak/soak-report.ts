@@ -33,6 +33,8 @@ export interface SoakSummary {
   succeeded: number
   errors: Record<string, number>
   errorCount: number
+  /** The first message of each kind of error. */
+  errorExamples: Record<string, string>
   latency: Record<string, Latency>
   relaySummaries: RelaySummary[]
   windows: WindowReport[]
@@ -117,6 +119,7 @@ export function formatSummary(s: SoakSummary): string {
       (r, i) =>
         `  relay ${i + 1}: RSS ${r.rssMiB.first.toFixed(0)}→${r.rssMiB.last.toFixed(0)} MiB (${signed(r.rssMiB.slopePerMinute, 2)} MiB/min after warm-up), handles ${r.handles.first}→${r.handles.last} (${signed(r.handles.slopePerMinute, 1)}/min), up to ${r.maxConnections} connections, CPU ${r.cpuMsPerClientMinute.toFixed(1)} ms per client per minute`,
     ),
+    ...Object.entries(s.errorExamples).map(([k, m]) => `  first ${k}: ${m}`),
     `  machine: ${s.machine.cores} cores, load average ${s.machine.loadAverage.join(' ')}`,
   ]
   return lines.join('\n')
