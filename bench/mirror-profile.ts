@@ -6,9 +6,14 @@
  * profiler (CDP `Profiler.start`/`stop`) runs during each fetch and the main thread's self time
  * is summed by source file and by function (through the build's source map). Prints medians
  * with min–max and the machine's load; not a part of `npm run bench` (see bench/README.md).
+ * With `--compare REF`, the page is also built from git revision REF and the visitors alternate
+ * between the two builds, so that a change is judged within the same minutes of a shared
+ * machine's load.
  * @module
  */
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises'
+import { readFileSync, readdirSync } from 'node:fs'
+import { execFileSync } from 'node:child_process'
+import { mkdtemp, readFile, readdir, rm, symlink } from 'node:fs/promises'
 import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
@@ -29,6 +34,7 @@ const { values } = parseArgs({
     relays: { type: 'string', default: '3' },
     profile: { type: 'boolean', default: false },
     top: { type: 'string', default: '25' },
+    compare: { type: 'string' },
   },
 })
 const runs = Number(values.runs)
@@ -48,12 +54,18 @@ interface Profile {
   endTime: number
 }
 
-/** Builds the harness unminified with source maps, so a profile names files and functions. */
-async function buildReadable(): Promise<string> {
-  const outDir = await mkdtemp(join(tmpdir(), 'an-profile-harness-'))
+/** Where the build of `--compare REF` is served, under the app origin. */
+const COMPARE_BASE = '/compare/'
+
+/**
+ * Builds the harness from the sources under `root` into `outDir`, served under `base`:
+ * unminified, with source maps, so that a profile names files and functions.
+ */
+async function buildReadable(root: string, outDir: string, base = '/'): Promise<void> {
   const { build } = await import('vite')
   await build({
-    root: REPO_ROOT,
+    root,
+    base,
     configFile: false,
     publicDir: false,
     logLevel: 'error',
@@ -65,23 +77,28 @@ async function buildReadable(): Promise<string> {
       sourcemap: true,
       minify: false,
       reportCompressedSize: false,
-      rollupOptions: { input: { harness: join(REPO_ROOT, HARNESS_ENTRY) } },
+      rollupOptions: { input: { harness: join(root, HARNESS_ENTRY) } },
     },
     worker: { format: 'es' },
   })
-  return outDir
 }
 
-/** Source maps of the build, by the served file's name. */
-async function sourceMaps(dir: string): Promise<Map<string, SourceMapConsumer>> {
-  const maps = new Map<string, SourceMapConsumer>()
+/** The sources of git revision `ref` in a temp folder, beside this checkout's node_modules. */
+async function checkout(ref: string): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'an-profile-ref-'))
+  execFileSync('sh', ['-c', `git archive ${ref} src test | tar -x -C ${dir}`], { cwd: REPO_ROOT })
+  await symlink(join(REPO_ROOT, 'node_modules'), join(dir, 'node_modules'))
+  return dir
+}
+
+/** Source maps of a build, by the served file's name, added to `maps`. */
+async function sourceMaps(dir: string, maps: Map<string, SourceMapConsumer>): Promise<void> {
   const assets = join(dir, 'assets')
   for (const name of await readdir(assets)) {
     if (!name.endsWith('.js.map')) continue
     const raw = JSON.parse(await readFile(join(assets, name), 'utf8')) as RawSourceMap
     maps.set(name.slice(0, -'.map'.length), new SourceMapConsumer(raw))
   }
-  return maps
 }
 
 /** A short name for a source file: the package, or the path under src/. */
@@ -171,6 +188,49 @@ function shortUrl(node: ProfileNode, maps: Map<string, SourceMapConsumer>): stri
   return pos.source === null ? '' : `${shortFile(pos.source)}:${pos.line}`
 }
 
+/** Clock ticks per second of /proc's CPU times (USER_HZ, 100 on Linux). */
+const TICKS_PER_S = 100
+
+/**
+ * CPU seconds used so far by each process under this one, by kind: the relays, Chromium's
+ * renderers, its network service and the rest of Chromium (from /proc, Linux only).
+ */
+function cpuByKind(relayPids: ReadonlySet<number>): Map<string, number> {
+  const parents = new Map<number, number>()
+  const ticks = new Map<number, number>()
+  for (const name of readdirSync('/proc')) {
+    const pid = Number(name)
+    if (!Number.isInteger(pid)) continue
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+      parents.set(pid, Number(f[1]))
+      ticks.set(pid, Number(f[11]) + Number(f[12]))
+    } catch {
+      // The process ended meanwhile.
+    }
+  }
+  const under = (pid: number): boolean => {
+    for (let p = parents.get(pid); p !== undefined && p > 1; p = parents.get(p))
+      if (p === process.pid) return true
+    return false
+  }
+  const out = new Map<string, number>()
+  for (const [pid, t] of ticks) {
+    if (!under(pid)) continue
+    let kind = 'other'
+    if (relayPids.has(pid)) kind = 'relays'
+    else {
+      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8')
+      if (cmd.includes('--type=renderer')) kind = 'chromium renderers'
+      else if (cmd.includes('NetworkService')) kind = 'chromium network service'
+      else if (cmd.includes('chrom')) kind = 'chromium, other'
+    }
+    out.set(kind, (out.get(kind) ?? 0) + t / TICKS_PER_S)
+  }
+  return out
+}
+
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
 const mbPerS = (ms: number): number => SIZE / 1e6 / (ms / 1000)
 const spread = (xs: number[], f = (x: number) => x.toFixed(1)): string =>
@@ -186,9 +246,35 @@ function printTop(title: string, sums: Map<string, number[]>, n: number, count: 
   for (const [k, ms] of rows.slice(0, n)) console.log(`${ms.toFixed(0).padStart(7)}  ${k}`)
 }
 
+/** What one build's visitors measured. */
+class Results {
+  readonly fetched: number[] = []
+  readonly first: number[] = []
+  readonly ceiling: number[] = []
+  readonly loads: number[] = []
+  readonly cpu = new Map<string, number[]>()
+  readonly files = new Map<string, number[]>()
+  readonly functions = new Map<string, number[]>()
+  readonly callers = new Map<string, number[]>()
+}
+
+function push(m: Map<string, number[]>, key: string, value: number): void {
+  m.set(key, [...(m.get(key) ?? []), value])
+}
+
 async function main(): Promise<void> {
-  const dir = await buildReadable()
-  const maps = await sourceMaps(dir)
+  const dir = await mkdtemp(join(tmpdir(), 'an-profile-harness-'))
+  const maps = new Map<string, SourceMapConsumer>()
+  await buildReadable(REPO_ROOT, dir)
+  await sourceMaps(dir, maps)
+  const variants = [{ name: 'this checkout', path: HARNESS_PATH }]
+  let refDir: string | undefined
+  if (values.compare !== undefined) {
+    refDir = await checkout(values.compare)
+    await buildReadable(refDir, join(dir, COMPARE_BASE), COMPARE_BASE)
+    await sourceMaps(join(dir, COMPARE_BASE), maps)
+    variants.push({ name: values.compare, path: `${COMPARE_BASE}${HARNESS_ENTRY}` })
+  }
   const browser: Browser = await launchChromium()
   const network = await startNetwork(relayCount, dir, [
     '--mirror-policy',
@@ -214,59 +300,68 @@ async function main(): Promise<void> {
     if ('error' in published) throw new Error(`publish: ${published.message}`)
     await copies
     await a.close()
-    const fetched: number[] = []
-    const first: number[] = []
-    const ceiling: number[] = []
-    const loads: number[] = []
-    const files = new Map<string, number[]>()
-    const functions = new Map<string, number[]>()
-    const callers = new Map<string, number[]>()
+    const relayPids = new Set(network.relays.map((r) => r.process.proc.pid ?? -1))
+    const results = variants.map(() => new Results())
     for (let i = 0; i < runs; i++) {
-      loads.push(loadavg()[0])
-      const b = await Person.open(browser, `B${i}`, network.pageUrl(HARNESS_PATH))
-      people.push(b)
-      await b.callWithin(60_000, 'start')
-      const warm = await b.callWithin(CALL_MS, 'fetch', `an://${site}/index.html`)
-      if (warm.status !== 200) throw new Error(`index: ${warm.status}`)
-      const cdp = await b.context.newCDPSession(b.page)
-      if (values.profile) {
-        await cdp.send('Profiler.enable')
-        await cdp.send('Profiler.setSamplingInterval', { interval: 200 })
-        await cdp.send('Profiler.start')
+      for (const [v, variant] of variants.entries()) {
+        const r = results[v]
+        const load = loadavg()[0]
+        r.loads.push(load)
+        const b = await Person.open(browser, `B${i}`, network.pageUrl(variant.path))
+        people.push(b)
+        await b.callWithin(60_000, 'start')
+        const warm = await b.callWithin(CALL_MS, 'fetch', `an://${site}/index.html`)
+        if (warm.status !== 200) throw new Error(`index: ${warm.status}`)
+        const cdp = await b.context.newCDPSession(b.page)
+        if (values.profile) {
+          await cdp.send('Profiler.enable')
+          await cdp.send('Profiler.setSamplingInterval', { interval: 200 })
+          await cdp.send('Profiler.start')
+        }
+        const cpuBefore = cpuByKind(relayPids)
+        const res = await b.callWithin(CALL_MS, 'fetch', `an://${site}/big.bin`)
+        for (const [kind, t] of cpuByKind(relayPids))
+          push(r.cpu, kind, t - (cpuBefore.get(kind) ?? 0))
+        if (values.profile) {
+          const { profile } = (await cdp.send('Profiler.stop')) as unknown as { profile: Profile }
+          const s = summarise(profile, maps)
+          for (const [k, t] of s.byFile) push(r.files, k, t)
+          for (const [k, t] of s.byFunction) push(r.functions, k, t)
+          for (const [k, t] of s.byCaller) push(r.callers, k, t)
+        }
+        if (res.status !== 200 || res.sha256 !== published.sha256['/big.bin'])
+          throw new Error(`big.bin: ${res.status} ${res.headers['x-an-error']}`)
+        r.fetched.push(res.lastByteMs)
+        r.first.push(res.firstByteMs)
+        const ws = (await webSocketCeiling(b.page, SIZE, 1))[0].last
+        r.ceiling.push(ws)
+        console.log(
+          `run ${i + 1} (${variant.name}): mirrors ${mbPerS(res.lastByteMs).toFixed(2)} MB/s ` +
+            `(first byte ${res.firstByteMs.toFixed(0)} ms), WebSocket ${mbPerS(ws).toFixed(2)} ` +
+            `MB/s, load ${load.toFixed(2)}`,
+        )
+        await b.close()
       }
-      const res = await b.callWithin(CALL_MS, 'fetch', `an://${site}/big.bin`)
-      if (values.profile) {
-        const { profile } = (await cdp.send('Profiler.stop')) as unknown as { profile: Profile }
-        const s = summarise(profile, maps)
-        for (const [k, v] of s.byFile) files.set(k, [...(files.get(k) ?? []), v])
-        for (const [k, v] of s.byFunction) functions.set(k, [...(functions.get(k) ?? []), v])
-        for (const [k, v] of s.byCaller) callers.set(k, [...(callers.get(k) ?? []), v])
-      }
-      if (res.status !== 200 || res.sha256 !== published.sha256['/big.bin'])
-        throw new Error(`big.bin: ${res.status} ${res.headers['x-an-error']}`)
-      fetched.push(res.lastByteMs)
-      first.push(res.firstByteMs)
-      ceiling.push((await webSocketCeiling(b.page, SIZE, 1))[0].last)
-      console.log(
-        `run ${i + 1}: mirrors ${mbPerS(res.lastByteMs).toFixed(2)} MB/s (first byte ` +
-          `${res.firstByteMs.toFixed(0)} ms), WebSocket ${mbPerS(ceiling[i]).toFixed(2)} MB/s, ` +
-          `load ${loads[i].toFixed(2)}`,
-      )
-      await b.close()
     }
-    const ratios = fetched.map((ms, i) => ceiling[i] / ms)
-    console.log(
-      `\n20 MiB from ${relayCount} mirrors, ${runs} fresh visitors, load ${spread(loads)}`,
-    )
-    console.log(`  mirrors:    ${spread(fetched.map(mbPerS), (x) => x.toFixed(2))} MB/s`)
-    console.log(`  first byte: ${spread(first, (x) => x.toFixed(0))} ms`)
-    console.log(`  WebSocket:  ${spread(ceiling.map(mbPerS), (x) => x.toFixed(2))} MB/s`)
-    console.log(`  ratio:      ${spread(ratios, (x) => x.toFixed(2))}`)
-    if (values.profile) {
-      const top = Number(values.top)
-      printTop('By file', files, top, runs)
-      printTop('By function', functions, top, runs)
-      printTop('By function and its callers', callers, top, runs)
+    for (const [v, variant] of variants.entries()) {
+      const r = results[v]
+      const ratios = r.fetched.map((ms, i) => r.ceiling[i] / ms)
+      console.log(
+        `\n${variant.name}: 20 MiB from ${relayCount} mirrors, ${runs} fresh visitors, ` +
+          `load ${spread(r.loads)}`,
+      )
+      console.log(`  mirrors:    ${spread(r.fetched.map(mbPerS), (x) => x.toFixed(2))} MB/s`)
+      console.log(`  first byte: ${spread(r.first, (x) => x.toFixed(0))} ms`)
+      console.log(`  WebSocket:  ${spread(r.ceiling.map(mbPerS), (x) => x.toFixed(2))} MB/s`)
+      console.log(`  ratio:      ${spread(ratios, (x) => x.toFixed(2))}`)
+      console.log('  CPU seconds during a fetch (including the harness hashing the body):')
+      for (const [kind, xs] of r.cpu) console.log(`    ${kind}: ${spread(xs, (x) => x.toFixed(2))}`)
+      if (values.profile) {
+        const top = Number(values.top)
+        printTop('By file', r.files, top, runs)
+        printTop('By function', r.functions, top, runs)
+        printTop('By function and its callers', r.callers, top, runs)
+      }
     }
   } finally {
     await Promise.all(people.map((p) => p.close()))
@@ -274,6 +369,7 @@ async function main(): Promise<void> {
     await network.stop()
     await browser.close()
     await rm(dir, { recursive: true, force: true })
+    if (refDir !== undefined) await rm(refDir, { recursive: true, force: true })
   }
 }
 
