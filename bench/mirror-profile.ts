@@ -8,7 +8,8 @@
  * with min–max and the machine's load; not a part of `npm run bench` (see bench/README.md).
  * With `--compare REF`, the page is also built from git revision REF and the visitors alternate
  * between the two builds, so that a change is judged within the same minutes of a shared
- * machine's load.
+ * machine's load. With `--relay-profile`, the relays run with Node's inspector and are profiled
+ * during each fetch the same way.
  * @module
  */
 import { readFileSync, readdirSync } from 'node:fs'
@@ -35,6 +36,7 @@ const { values } = parseArgs({
     profile: { type: 'boolean', default: false },
     top: { type: 'string', default: '25' },
     compare: { type: 'string' },
+    'relay-profile': { type: 'boolean', default: false },
   },
 })
 const runs = Number(values.runs)
@@ -246,6 +248,45 @@ function printTop(title: string, sums: Map<string, number[]>, n: number, count: 
   for (const [k, ms] of rows.slice(0, n)) console.log(`${ms.toFixed(0).padStart(7)}  ${k}`)
 }
 
+/** A relay's inspector: the CDP calls the profile needs, over its WebSocket. */
+class Inspector {
+  readonly #ws: WebSocket
+  readonly #waiting = new Map<number, (result: unknown) => void>()
+  #next = 1
+
+  private constructor(ws: WebSocket) {
+    this.#ws = ws
+    ws.addEventListener('message', (event) => {
+      const msg = JSON.parse(String(event.data)) as { id?: number; result?: unknown }
+      if (msg.id !== undefined) this.#waiting.get(msg.id)?.(msg.result)
+    })
+  }
+
+  /** Connects to the inspector a relay announced on its stderr. */
+  static async open(stderr: string): Promise<Inspector> {
+    const url = /Debugger listening on (ws:\/\/\S+)/.exec(stderr)?.[1]
+    if (url === undefined) throw new Error('the relay announced no inspector')
+    const ws = new WebSocket(url)
+    await new Promise((resolve, reject) => {
+      ws.addEventListener('open', resolve, { once: true })
+      ws.addEventListener('error', reject, { once: true })
+    })
+    return new Inspector(ws)
+  }
+
+  send(method: string, params: object = {}): Promise<unknown> {
+    const id = this.#next++
+    return new Promise((resolve) => {
+      this.#waiting.set(id, resolve)
+      this.#ws.send(JSON.stringify({ id, method, params }))
+    })
+  }
+
+  close(): void {
+    this.#ws.close()
+  }
+}
+
 /** What one build's visitors measured. */
 class Results {
   readonly fetched: number[] = []
@@ -256,6 +297,8 @@ class Results {
   readonly files = new Map<string, number[]>()
   readonly functions = new Map<string, number[]>()
   readonly callers = new Map<string, number[]>()
+  readonly relayFunctions = new Map<string, number[]>()
+  readonly relayFiles = new Map<string, number[]>()
 }
 
 function push(m: Map<string, number[]>, key: string, value: number): void {
@@ -276,6 +319,7 @@ async function main(): Promise<void> {
     variants.push({ name: values.compare, path: `${COMPARE_BASE}${HARNESS_ENTRY}` })
   }
   const browser: Browser = await launchChromium()
+  if (values['relay-profile']) process.env.NODE_OPTIONS = '--inspect=127.0.0.1:0'
   const network = await startNetwork(relayCount, dir, [
     '--mirror-policy',
     'open',
@@ -318,10 +362,25 @@ async function main(): Promise<void> {
           await cdp.send('Profiler.setSamplingInterval', { interval: 200 })
           await cdp.send('Profiler.start')
         }
+        const inspectors = values['relay-profile']
+          ? await Promise.all(network.relays.map((r) => Inspector.open(r.process.stderr())))
+          : []
+        for (const ins of inspectors) {
+          await ins.send('Profiler.enable')
+          await ins.send('Profiler.setSamplingInterval', { interval: 200 })
+          await ins.send('Profiler.start')
+        }
         const cpuBefore = cpuByKind(relayPids)
         const res = await b.callWithin(CALL_MS, 'fetch', `an://${site}/big.bin`)
         for (const [kind, t] of cpuByKind(relayPids))
           push(r.cpu, kind, t - (cpuBefore.get(kind) ?? 0))
+        for (const ins of inspectors) {
+          const { profile } = (await ins.send('Profiler.stop')) as { profile: Profile }
+          const s = summarise(profile, maps)
+          for (const [k, t] of s.byFile) push(r.relayFiles, k, t)
+          for (const [k, t] of s.byFunction) push(r.relayFunctions, k, t)
+          ins.close()
+        }
         if (values.profile) {
           const { profile } = (await cdp.send('Profiler.stop')) as unknown as { profile: Profile }
           const s = summarise(profile, maps)
@@ -361,6 +420,12 @@ async function main(): Promise<void> {
         printTop('By file', r.files, top, runs)
         printTop('By function', r.functions, top, runs)
         printTop('By function and its callers', r.callers, top, runs)
+      }
+      if (values['relay-profile']) {
+        const top = Number(values.top)
+        // One value per relay and fetch: the median is a relay's share of one fetch.
+        printTop('Each relay, by file', r.relayFiles, top, runs * relayCount)
+        printTop('Each relay, by function', r.relayFunctions, top, runs * relayCount)
       }
     }
   } finally {
