@@ -27,9 +27,11 @@ import {
 import type { BenchPart, BenchRow } from './types.ts'
 
 /** The whole part, bounded. */
-const PART_TIMEOUT_MS = 5 * 60_000
+const PART_TIMEOUT_MS = 12 * 60_000
 /** Visitors (fresh contexts); each makes a first, a repeat and an offline visit. */
 const RUNS = 5
+/** Fresh visitors arriving by a shared link. */
+const LINK_RUNS = 3
 const TITLE = 'A site for the app bench'
 
 const median = (xs: number[]): number =>
@@ -310,7 +312,7 @@ async function measure(
     const visits: Awaited<ReturnType<typeof visitor>>[] = []
     for (let i = 0; i < RUNS; i++) visits.push(await visitor(browser, relay, site))
     const links: Awaited<ReturnType<typeof linkVisit>>[] = []
-    for (let i = 0; i < RUNS; i++) links.push(await linkVisit(browser, relay, site))
+    for (let i = 0; i < LINK_RUNS; i++) links.push(await linkVisit(browser, relay, site))
 
     const of = (kind: 'first' | 'repeat' | 'offline', what: keyof Visit): number =>
       median(visits.map((v) => v[kind][what]))
