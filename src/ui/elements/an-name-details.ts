@@ -15,6 +15,7 @@ import {
   type SiteSources,
 } from '../../net/index.ts'
 import { base58btc } from 'multiformats/bases/base58'
+import { visitsServed, visitsText } from '../session/visits-served.ts'
 import { clearOriginsForKeyChange } from '../../origins/shell/clear-site-origins.ts'
 import { formatAge, formatDate } from '../format.ts'
 import type { AlternetSession } from '../session/alternet-session.ts'
@@ -153,6 +154,7 @@ export class AnNameDetails extends LitElement {
         <dd>${formatAge(resolved.receivedAt)}${resolved.fromCache ? ' (from this device’s cache)' : ' (from the network)'}</dd>
         <dt>Who can serve it now</dt>
         <dd data-sources>${this.renderSources()}</dd>
+        ${this.renderVisits(resolved.site, mine)}
         <dt>Content</dt>
         <dd>${
           body.content === undefined
@@ -171,6 +173,14 @@ export class AnNameDetails extends LitElement {
         </dd>
       </dl>
     `
+  }
+
+  /** Visits this device served: shown on the owner's own sites, and wherever it served one. */
+  private renderVisits(site: string, mine: boolean) {
+    const visits = visitsServed(site)
+    if (!mine && visits === 0) return nothing
+    return html`<dt>Visits served by this device</dt>
+      <dd data-visits>${visitsText(visits)}</dd>`
   }
 
   private renderSources() {
