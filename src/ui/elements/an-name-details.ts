@@ -16,6 +16,7 @@ import {
 } from '../../net/index.ts'
 import { base58btc } from 'multiformats/bases/base58'
 import { visitsServed, visitsText } from '../session/visits-served.ts'
+import { reachableSourcesText } from '../site-sources-text.ts'
 import { clearOriginsForKeyChange } from '../../origins/shell/clear-site-origins.ts'
 import { formatAge, formatDate } from '../format.ts'
 import type { AlternetSession } from '../session/alternet-session.ts'
@@ -188,17 +189,8 @@ export class AnNameDetails extends LitElement {
       pending: () => html`<span class="hint">Asking its mirrors and hosts…</span>`,
       complete: (found) => {
         if (found === undefined) return nothing
-        const count = (kind: SiteSource['kind'], one: string, many: string): string => {
-          const n = found.sources.filter((s) => s.kind === kind && s.reachable).length
-          return n === 0 ? '' : `${n} ${n === 1 ? one : many}`
-        }
-        const parts = [
-          count('mirror', 'mirror', 'mirrors'),
-          count('host', 'host', 'hosts'),
-          count('visitor', 'visitor’s browser', 'visitors’ browsers'),
-        ].filter((t) => t !== '')
         const summary = found.canServe
-          ? html`<span class="ok" data-can-serve="yes">Yes: ${parts.join(' and ')} can serve it.</span>`
+          ? html`<span class="ok" data-can-serve="yes">Yes: ${reachableSourcesText(found)} can serve it.</span>`
           : html`<span class="warning" data-can-serve="no">No one can serve it right now: no mirror holds it and no host answers.</span>`
         return html`${summary}
           ${found.sources.length > 0 ? html`<ul>${found.sources.map((s) => this.renderSource(s))}</ul>` : nothing}
