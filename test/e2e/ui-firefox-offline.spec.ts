@@ -103,17 +103,18 @@ describe('Firefox’s own offline state (firefox-esr over Marionette, a real rel
           'chrome',
         )
         // Firefox keeps a window at least FIREFOX_MIN_WIDTH wide: a narrower viewport is that
-        // window with larger CSS pixels.
-        const scale = Math.max(1, FIREFOX_MIN_WIDTH / width)
+        // window with the page zoomed in, as many CSS pixels across as the phone's.
+        const zoom = Math.max(1, FIREFOX_MIN_WIDTH / width)
+        const toolbars = await firefox.run<number>('return window.outerHeight - window.innerHeight')
+        await firefox.send('WebDriver:SetWindowRect', {
+          width: Math.round(width * zoom),
+          height: Math.round(height * zoom) + toolbars,
+        })
         await firefox.run(
-          `Services.prefs.setCharPref('layout.css.devPixelsPerPx', arguments[0])`,
-          [String(scale)],
+          `Services.wm.getMostRecentWindow('navigator:browser').gBrowser.selectedBrowser.fullZoom = arguments[0]`,
+          [zoom],
           'chrome',
         )
-        await firefox.send('WebDriver:SetWindowRect', {
-          width: Math.round(width * scale),
-          height: Math.round(height * scale),
-        })
         await new Promise((resolve) => setTimeout(resolve, 300))
         await writeFile(
           join(dir, `firefox-${name}-${width}x${height}-${scheme}.png`),
@@ -123,7 +124,7 @@ describe('Firefox’s own offline state (firefox-esr over Marionette, a real rel
     }
     await firefox.run(
       `Services.prefs.clearUserPref('layout.css.prefers-color-scheme.content-override')
-       Services.prefs.clearUserPref('layout.css.devPixelsPerPx')`,
+       Services.wm.getMostRecentWindow('navigator:browser').gBrowser.selectedBrowser.fullZoom = 1`,
       [],
       'chrome',
     )
