@@ -196,7 +196,7 @@ describe('clearing visited sites and everything (Chromium, through the app)', ()
       equal((await status.textContent())?.trim(), `Freed ${formatBytes(kept.usage.bytes)}.`)
       await storage
         .locator('[data-visited-sites]')
-        .getByText('0 bytes, kept')
+        .getByText('none kept', { exact: true })
         .waitFor({ timeout: START_MS })
 
       deepEqual(await keptBlocks(b.page, SITE), { siteRows: 0, usage: { blocks: 0, bytes: 0 } })

@@ -30,6 +30,13 @@ function ownBytes(hosted: readonly { bytes: number }[]): number {
   return hosted.reduce((sum, site) => sum + site.bytes, 0)
 }
 
+/** What the sites visited keep here, in words. */
+function visitedText(bytes: number): string {
+  return bytes === 0
+    ? 'none kept'
+    : `${formatBytes(bytes)}, kept so they open again at once, even offline`
+}
+
 /** The settings screen. */
 export class AnSettingsPage extends LitElement {
   static override properties = {
@@ -152,7 +159,7 @@ export class AnSettingsPage extends LitElement {
                   <dt>Your sites</dt>
                   <dd data-own-sites>${usage.own.sites === 0 ? 'none kept here' : `${usage.own.sites} ${usage.own.sites === 1 ? 'site' : 'sites'}, ${formatBytes(Math.min(usage.own.bytes, usage.blocks.bytes))}`}</dd>
                   <dt>Sites you visited</dt>
-                  <dd data-visited-sites>${formatBytes(Math.max(0, usage.blocks.bytes - usage.own.bytes))}, kept so they open again at once, even offline</dd>
+                  <dd data-visited-sites>${visitedText(Math.max(0, usage.blocks.bytes - usage.own.bytes))}</dd>
                   <dt>Used in total</dt>
                   <dd>${usage.usage !== undefined ? formatBytes(usage.usage) : 'the browser does not say'}${usage.quota !== undefined ? ` of ${formatBytes(usage.quota)} allowed` : ''}</dd>
                   <dt>Kept safe</dt>
