@@ -2,7 +2,8 @@
  * The health card's "Visits served by this device", end to end with a real relay (mirroring
  * nothing, so only the owner's tab can serve) and real Chromium: A publishes a folder site; B
  * and then C, fresh people, open it; A's My sites counts one visit, then two, and "About this
- * name" says the same. The count lives on across a reload of A's app.
+ * name" says the same, with until when the site stays up without A's device. The count lives
+ * on across a reload of A's app.
  */
 import type { Browser, Page } from 'playwright-core'
 import { after, before, describe, it } from '../support/spec.ts'
@@ -82,6 +83,14 @@ describe('The health card counts the visits this device served (Chromium, a real
           async () =>
             (await a.page.locator('an-name-details [data-visits]').textContent())?.trim() ===
             '2 visits',
+          VIEW_MS,
+        )
+        // The rest of the health card: until when it stays up without this device (no mirror here).
+        await waitUntil(
+          'About this name to say the site is up only while this tab is',
+          async () =>
+            (await a.page.locator('an-name-details [data-away]').textContent())?.trim() ===
+            'no: no mirror holds it yet, so closing this tab takes it offline',
           VIEW_MS,
         )
       } finally {

@@ -10,6 +10,7 @@ import {
   fingerprint,
   type NameContestedError,
   type OwnerKeyChangedError,
+  type PublishedSite,
   type ResolvedName,
   type SiteSource,
   type SiteSources,
@@ -17,6 +18,7 @@ import {
 import { base58btc } from 'multiformats/bases/base58'
 import { visitsServed, visitsText } from '../session/visits-served.ts'
 import { reachableSourcesText } from '../site-sources-text.ts'
+import { awayShortText } from '../site-places.ts'
 import { clearOriginsForKeyChange } from '../../origins/shell/clear-site-origins.ts'
 import { formatAge, formatDate } from '../format.ts'
 import type { AlternetSession } from '../session/alternet-session.ts'
@@ -117,6 +119,15 @@ export class AnNameDetails extends LitElement {
     },
   })
 
+  /** This device's own row of the site, when it publishes it: until when it stays up without it. */
+  private readonly own = new Task(this, {
+    args: () => [this.session?.peer, this.site, this.generation] as const,
+    task: async ([peer, site]): Promise<PublishedSite | undefined> => {
+      if (peer === undefined || site === '') return undefined
+      return (await peer.mySites()).find((each) => each.site === site)
+    },
+  })
+
   constructor() {
     super()
     this.site = ''
@@ -176,12 +187,25 @@ export class AnNameDetails extends LitElement {
     `
   }
 
-  /** Visits this device served: shown on the owner's own sites, and wherever it served one. */
+  /**
+   * Visits this device served (on the owner's own sites, and wherever it served one), and, on a
+   * site this device publishes, until when it stays up without it.
+   */
   private renderVisits(site: string, mine: boolean) {
     const visits = visitsServed(site)
-    if (!mine && visits === 0) return nothing
-    return html`<dt>Visits served by this device</dt>
-      <dd data-visits>${visitsText(visits)}</dd>`
+    const own = this.own.value
+    return html`${
+      own !== undefined
+        ? html`<dt>Up without this device</dt>
+            <dd data-away>${awayShortText(own.keepAlive, own.hosted)}</dd>`
+        : nothing
+    }
+    ${
+      mine || visits > 0
+        ? html`<dt>Visits served by this device</dt>
+            <dd data-visits>${visitsText(visits)}</dd>`
+        : nothing
+    }`
   }
 
   private renderSources() {
