@@ -43,6 +43,7 @@ import { sourceOf } from './source-subnet.ts'
 import { Republisher } from './republish.ts'
 import { Revoker } from './revoke.ts'
 import { WriteBehindDatastore } from './write-behind.ts'
+import { DISK_FULL_MESSAGE, DiskFullError, DiskRoom } from './disk-room.ts'
 
 /** How often the trust files are checked for changes (SIGHUP reloads at once). */
 const TRUST_FILE_POLL_MS = 5000
@@ -107,9 +108,24 @@ export async function createRelay(
   const level = await openDatastore(config.dataDir)
   // Records, provider records and the peer store go through the write-behind store (batched
   // LevelDB writes, hot entries in memory); revocations and blocked roots are written at once.
+  // A full disk is said once when it fills and once when it has room again, not at every retry.
+  const diskRoom = new DiskRoom(config.dataDir, {
+    onChange: (full, freeBytes) =>
+      full
+        ? log.warn(`${DISK_FULL_MESSAGE} New records are refused until there is room.`, {
+            freeBytes,
+          })
+        : log.info('The disk of this relay has room again; records are taken again.', {
+            freeBytes,
+          }),
+  })
   const disk = new WriteBehindDatastore(level, {
     flushInterval: config.storeFlushInterval,
-    onFlushError: (err) => log.error('store writes not flushed; retrying', { error: err }),
+    room: diskRoom,
+    onFlushError: (err) => {
+      if (!(err instanceof DiskFullError))
+        log.error('store writes not flushed; retrying', { error: err })
+    },
   })
   const cleanup: Array<() => Promise<unknown>> = [async () => disk.close()]
   const undo = async (): Promise<void> => {
@@ -156,6 +172,7 @@ export async function createRelay(
         },
       },
       bootstrapPeers,
+      diskRoom,
     )
     await store.load()
     const prefixes = { v4: config.sourcePrefixV4, v6: config.sourcePrefixV6 }
@@ -209,6 +226,9 @@ export async function createRelay(
     )
 
     const siteStats = new SiteStats()
+    // Live updates follow the mirrored sites' topics; assigned below, once they exist.
+    // eslint-disable-next-line prefer-const
+    let liveMirrored: RelayLive['onMirrored'] | undefined
     const mirror = new Mirror({
       dataDir: config.dataDir,
       policy: config.mirrorPolicy,
@@ -224,6 +244,7 @@ export async function createRelay(
       registry: metrics.registry,
       sourcePrefixes: prefixes,
       onServed: (site, bytes) => siteStats.served(site, bytes),
+      onHeld: (site, held) => void liveMirrored?.(site, held),
     })
     await mirror.start()
     cleanup.push(() => mirror.stop())
@@ -260,6 +281,9 @@ export async function createRelay(
         gateway?.forget(site)
       },
       log,
+      validator: {
+        onJudged: ({ verdict, reason }) => metrics.liveMessages.inc({ verdict, reason }),
+      },
     })
     const revoker = new Revoker(node, permissions, store, log, (bytes) => {
       metrics.revocations.inc()
@@ -271,6 +295,8 @@ export async function createRelay(
     await revoker.start()
     live.start()
     cleanup.push(async () => live.stop())
+    liveMirrored = (site, held) => live.onMirrored(site, held)
+    for (const site of mirror.sites()) void live.onMirrored(site, true)
     onStored = (key, value) => {
       mirror.onStored(key, value)
       directory.onStored(key, value)
@@ -320,6 +346,7 @@ export async function createRelay(
       peers: node.getPeers().length,
       knownPeers: (await node.peerStore.all()).length,
       reservations: relayService.reservations.size,
+      diskFull: diskRoom.isFull,
       records: store.stats().records,
       providers: store.stats().providers,
       storeBytes: store.stats().bytes,
