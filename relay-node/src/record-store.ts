@@ -297,6 +297,12 @@ export class GuardedDatastore extends BaseDatastore {
     // sender: the same bytes stay charged to the peer that sent them, so a republish round
     // cannot free that peer's quota.
     const previous = this.entries.get(k)
+    // A new name from a source past its new-name allowance is refused before the policy, whose
+    // DHT look-up of a name not held here would otherwise cost the relay for every one.
+    const source = who?.source
+    if (previous === undefined && source && who?.peer !== undefined && !this.exempt.has(who.peer))
+      if (!this.room.newNames.has(source))
+        throw this.refuse('rate', k, peer, `${source} is adding new names too fast`)
     if (who == null && current !== undefined && equals(current, incoming.value))
       who =
         previous?.peer == null ? undefined : { peer: previous.peer, source: previous.source ?? '' }

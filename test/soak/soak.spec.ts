@@ -33,7 +33,11 @@ describe('relay soak (short)', () => {
   })
 
   it('every client holds a reservation and every operation completes without an error', () => {
-    assert.equal(summary.errorCount, 0, `${JSON.stringify(summary.errorExamples)}\n${lines.join('\n')}`)
+    assert.equal(
+      summary.errorCount,
+      0,
+      `${JSON.stringify(summary.errorExamples)}\n${lines.join('\n')}`,
+    )
     assert.equal(summary.latency.reserve.count, CLIENTS)
     for (const kind of ['publish', 'resolve', 'fetch'])
       assert.ok(summary.latency[kind].count > 0, `no ${kind} ran`)
