@@ -155,5 +155,5 @@ export function formatLimit(s: LimitSummary): string {
     s.brokeAt === null
       ? `no step broke up to ${s.steps.at(-1)?.clients ?? 0} clients`
       : `broke at ${s.brokeAt} clients: ${s.broke.join('; ')}`
-  return `${s.relays} relay(s): held ${s.held ?? 'no step'} clients; ${where}; machine load ${s.machine.loadAverage.join(' ')}`
+  return `${s.relays} relay(s): ${s.held === null ? 'no step held' : `held ${s.held} clients`}; ${where}; machine load ${s.machine.loadAverage.join(' ')}`
 }

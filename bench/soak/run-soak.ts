@@ -43,7 +43,7 @@ export async function runSoak(init: SoakInit): Promise<SoakSummary> {
     await load.addClients(init.clients)
     const ramp = await load.closeWindow()
     log(
-      `${load.clients.length}/${init.clients} clients hold a reservation after ${((performance.now() - t) / 1000).toFixed(0)} s; reservation p50/p95/p99 ${ramp.latency.reserve.p50?.toFixed(0)}/${ramp.latency.reserve.p95?.toFixed(0)}/${ramp.latency.reserve.p99?.toFixed(0)} ms`,
+      `${load.clients.length}/${init.clients} clients hold a reservation after ${((performance.now() - t) / 1000).toFixed(0)} s (${load.reservationRetries} requests asked again); reservation p50/p95/p99 ${ramp.latency.reserve.p50?.toFixed(0)}/${ramp.latency.reserve.p95?.toFixed(0)}/${ramp.latency.reserve.p99?.toFixed(0)} ms`,
     )
     log(windowHeader(init.relays))
     const windows: WindowReport[] = []
@@ -63,6 +63,7 @@ export async function runSoak(init: SoakInit): Promise<SoakSummary> {
       machine: machine(),
       ...totals,
       errorCount,
+      reservationRetries: load.reservationRetries,
       relaySummaries: summariseRelays(
         net.relays.map((r) => r.peerId),
         windows,

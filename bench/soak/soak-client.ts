@@ -7,6 +7,8 @@
  */
 import { peerIdFromString } from '@libp2p/peer-id'
 import type { PeerId } from '@libp2p/interface'
+import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
+import { RECONNECT_MIN_MS } from '../../src/net/node/constants.ts'
 import { equals } from '../../src/core/bytes.ts'
 import { createRouteClient, fetchFile, fetchManifest } from '../../src/net/route/index.ts'
 import type { RouteClient } from '../../src/net/route/index.ts'
@@ -23,8 +25,10 @@ import type { SoakSite } from './soak-network.ts'
 
 /** Longest one operation (reservation, publish, resolve, fetch) may take, by default, before it counts as a `timeout` error. */
 export const OP_TIMEOUT_MS = 15_000
-/** How often a new client looks for its reservation address. */
-const RESERVATION_POLL_MS = 50
+/** The transport manager of a libp2p node (not in its public type), through which the browser asks for reservations. */
+interface Components {
+  transportManager: { listen(addrs: Multiaddr[]): Promise<void> }
+}
 
 /** What a client does. */
 export type OpKind = 'reserve' | 'publish' | 'resolve' | 'fetch'
@@ -62,6 +66,8 @@ export class SoakClient {
   private readonly keyPair = generateKeyPair()
   private readonly timeoutMs: number
   private count = 0
+  /** How many times the reservation was asked for (1 when the first request got it). */
+  reservationAttempts = 0
 
   private constructor(node: Client, home: PeerId, timeoutMs: number) {
     this.node = node
@@ -72,12 +78,26 @@ export class SoakClient {
 
   /** Connects to `home` over WebSockets and waits for a circuit reservation there and for `home` in its DHT routing table; each operation may take `timeoutMs`. */
   static async connect(home: RelayProcess, timeoutMs = OP_TIMEOUT_MS): Promise<SoakClient> {
-    const signal = AbortSignal.timeout(timeoutMs)
-    const node = await createClient({ relays: [home.ws], circuit: true })
+    const deadline = performance.now() + timeoutMs
+    const node = await createClient({ relays: [home.ws] })
+    const { transportManager } = (node as unknown as { components: Components }).components
+    let attempts = 0
     try {
-      while (!node.getMultiaddrs().some((a) => a.toString().includes('/p2p-circuit'))) {
-        if (signal.aborted) throw new SoakOpError('timeout', 'no reservation')
-        await new Promise((r) => setTimeout(r, RESERVATION_POLL_MS))
+      // As the browser's relay manager does: ask for the reservation, and again a while after a
+      // failure (libp2p gives a reservation 5 s; a loaded relay can take longer).
+      for (;;) {
+        attempts++
+        const error = await transportManager.listen([multiaddr(`${home.ws}/p2p-circuit`)]).then(
+          () => undefined,
+          (err: unknown) => err,
+        )
+        if (node.getMultiaddrs().some((a) => a.toString().includes('/p2p-circuit'))) break
+        if (performance.now() + RECONNECT_MIN_MS > deadline)
+          throw new SoakOpError(
+            'timeout',
+            `no reservation after ${attempts} attempts (${(error as Error | undefined)?.message ?? 'no address'})`,
+          )
+        await new Promise((r) => setTimeout(r, RECONNECT_MIN_MS))
       }
       // A DHT query before the home relay is in the routing table reaches no one.
       await waitForRoutingTable(node, 1, timeoutMs)
@@ -85,7 +105,9 @@ export class SoakClient {
       await node.stop()
       throw err
     }
-    return new SoakClient(node, peerIdFromString(home.peerId), timeoutMs)
+    const client = new SoakClient(node, peerIdFromString(home.peerId), timeoutMs)
+    client.reservationAttempts = attempts
+    return client
   }
 
   /** Publishes a fresh name through the DHT; returns it once at least one relay stored it. */

@@ -72,6 +72,8 @@ export class SoakLoad {
   private assigned = 0
   private readonly loadStart = performance.now()
   private window = emptyWindow()
+  /** Reservation requests asked again after one failed (as the browser does), over all clients. */
+  reservationRetries = 0
   /** The first error message of each kind, for the report. */
   readonly examples: Record<string, string> = {}
   /** Every operation since the start. */
@@ -100,7 +102,9 @@ export class SoakLoad {
           const home = this.net.relays[this.assigned++ % this.net.relays.length]
           const t = performance.now()
           try {
-            this.clients.push(await SoakClient.connect(home, this.timeoutMs))
+            const client = await SoakClient.connect(home, this.timeoutMs)
+            this.reservationRetries += client.reservationAttempts - 1
+            this.clients.push(client)
             this.record('reserve', performance.now() - t)
           } catch (err) {
             this.fail('reserve', err)

@@ -33,6 +33,8 @@ export interface SoakSummary {
   succeeded: number
   errors: Record<string, number>
   errorCount: number
+  /** Reservation requests asked again after one failed, as the browser's relay manager does. */
+  reservationRetries: number
   /** The first message of each kind of error. */
   errorExamples: Record<string, string>
   latency: Record<string, Latency>
@@ -111,6 +113,7 @@ export function machine(): SoakSummary['machine'] {
 export function formatSummary(s: SoakSummary): string {
   const lines = [
     `${s.completed} operations completed, ${s.succeeded} succeeded; errors ${s.errorCount} (goal 0)${s.errorCount === 0 ? '' : `: ${JSON.stringify(s.errors)}`}`,
+    `  reservations asked again after a failure: ${s.reservationRetries}`,
     ...Object.entries(s.latency).map(
       ([k, l]) =>
         `  ${k.padEnd(8)} ${String(l.count).padStart(6)} ops  p50/p95/p99 ${ms(l.p50)}/${ms(l.p95)}/${ms(l.p99)} ms`,
