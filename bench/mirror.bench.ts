@@ -5,7 +5,10 @@
  *   mirrors nothing, the publisher's tab open), beside the raw page→Node WebSocket ceiling
  *   measured in the same run (a Node server sending the same bytes to the same kind of page);
  * - time from calling publish until the site is complete on R mirrors;
- * - time to restore R copies after a mirror is killed (four relays, R = 3).
+ * - time to restore R copies after a mirror is killed (four relays, R = 3);
+ * - Helia doing the same job (`helia/helia-compare.ts`): a Node Helia node holds the same 20 MiB,
+ *   a fresh Helia node in the same Chromium fetches it over a loopback WebSocket, reported beside
+ *   Alternet's figure from the mirrors, with its failed fetches counted.
  * @module
  */
 import type { Browser } from 'playwright-core'
@@ -13,8 +16,9 @@ import { HARNESS_PATH, buildHarness, removeBuild } from '../test/e2e/peer-suppor
 import type { Failure } from '../test/e2e/peer-support/harness.ts'
 import { Person, launchChromium, within } from '../test/e2e/peer-support/people.ts'
 import { startNetwork, type TestNetwork } from '../test/e2e/peer-support/relays.ts'
-import type { FileSpec } from '../test/e2e/peer-support/site-spec.ts'
+import { deterministicBytes, type FileSpec } from '../test/e2e/peer-support/site-spec.ts'
 import { startVisitor, type Visitor } from '../test/relay/support/site-publisher.ts'
+import { heliaFromNode, reportHelia } from './helia/helia-compare.ts'
 import { MIRRORS_MS, untilCopies, webSocketCeiling } from './mirror-support.ts'
 import type { BenchPart, BenchRow } from './types.ts'
 
@@ -78,6 +82,10 @@ async function measure(report: (row: BenchRow) => void, browser: Browser, build:
     ok(await p.callWithin(60_000, 'start'), `${name} start`)
     return p
   }
+  // Helia doing the same job, first (its figures stand should the mirrors fail): a Node node
+  // holds the same bytes as big-0.bin, a fresh page node fetches them over a WebSocket.
+  const helia = await heliaFromNode(browser, deterministicBytes(SIZE, 7), RUNS, FETCH_MS)
+  let fromMirrors: { first: number[]; last: number[] } | undefined
   try {
     // Mirrors: four relays, R = 3, scans every 2 s.
     const mirrors = await startNetwork(REPLICAS + 1, build, [
@@ -101,7 +109,7 @@ async function measure(report: (row: BenchRow) => void, browser: Browser, build:
     const toMirrors = await copies
     await a.close()
     const b = await person(mirrors, 'B')
-    const fromMirrors = await fetchAll(b, site, published.sha256)
+    fromMirrors = await fetchAll(b, site, published.sha256)
     const ceiling = await webSocketCeiling(b.page, SIZE, RUNS)
 
     // R copies again after a holder is killed.
@@ -142,6 +150,16 @@ async function measure(report: (row: BenchRow) => void, browser: Browser, build:
       note: 'kill -9 of a holder, four relays, scan interval 2 s',
     })
   } finally {
+    reportHelia(
+      row,
+      helia,
+      RUNS,
+      fromMirrors && {
+        label: 'Alternet from mirrors',
+        firstByteMs: median(fromMirrors.first),
+        mbPerS: mbPerS(SIZE, median(fromMirrors.last)),
+      },
+    )
     await Promise.all(people.map((p) => p.close()))
     await Promise.all(visitors.map((v) => v.stop()))
     await Promise.all(networks.map((n) => n.stop()))
