@@ -24,7 +24,7 @@ import { HARNESS_ENTRY, HARNESS_PATH, REPO_ROOT } from '../test/e2e/peer-support
 import { Person, launchChromium } from '../test/e2e/peer-support/people.ts'
 import { startNetwork } from '../test/e2e/peer-support/relays.ts'
 import { startVisitor } from '../test/relay/support/site-publisher.ts'
-import { untilCopies, webSocketCeiling } from './mirror-support.ts'
+import { MIRRORS_MS, untilCopies, webSocketCeiling } from './mirror-support.ts'
 
 const SIZE = 20 * 1024 * 1024
 const CALL_MS = 120_000
@@ -337,7 +337,7 @@ async function main(): Promise<void> {
     people.push(a)
     await a.callWithin(60_000, 'start')
     const copies = untilCopies(watcher, network, site, relayCount)
-    const published = await a.callWithin(CALL_MS, 'publishSite', site, [
+    const published = await a.callWithin(MIRRORS_MS, 'publishSite', site, [
       { path: '/index.html', text: `<h1>${tag}</h1>` },
       { path: '/big.bin', size: SIZE, seed: 11 },
     ])

@@ -9,6 +9,7 @@
  * @module
  */
 import type { CID } from 'multiformats/cid'
+import { RAW_CODEC } from '../../core/content/index.ts'
 import type { ContentStore } from '../hosting/content-store.ts'
 import {
   CACHE_BATCH_BYTES,
@@ -89,7 +90,9 @@ export function createBlockKeeper(store: ContentStore): BlockKeeper {
       pending += bytes.length
       if (running) return
       clearTimeout(quiet)
-      if (pending >= KEEP_WRITE_AT_BYTES) start()
+      // A manifest is small and looked for in the store as soon as the response is out (by the
+      // help-host completion, by an offline revisit): it is written at once.
+      if (pending >= KEEP_WRITE_AT_BYTES || cid.code !== RAW_CODEC) start()
       else quiet = setTimeout(start, KEEP_QUIET_MS)
     },
     async visit(site, root) {

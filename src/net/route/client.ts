@@ -205,7 +205,12 @@ export function createRouteClient(
       slowPeerGrace: options.slowPeerGrace ?? init.slowPeerGrace,
     })
     const read = (max: number): Promise<Uint8Array | null> =>
-      pace.wait(header.length - remaining, timeout, userSignal, (timed) => reader.read(max, timed))
+      // Bytes already queued need no wait, so no timer: a body is mostly read this way.
+      reader.queued > 0 && !userSignal.aborted
+        ? reader.read(max)
+        : pace.wait(header.length - remaining, timeout, userSignal, (timed) =>
+            reader.read(max, timed),
+          )
     let remaining = header.length
     const body = new ReadableStream<Uint8Array>(
       {
