@@ -9,10 +9,12 @@
  * - `slow-path` (`{ site, peer }`): a site's content comes through a relay's limited circuit
  *   because no direct connection to its host could be made (tell the user it is slow);
  * - `progress` (`PublishProgress`): a publication moved on;
- * - `host-dropped` (`{ site, peer, error }`): a host sent wrong bytes or failed during a fetch.
+ * - `host-dropped` (`{ site, peer, error }`): a host sent wrong bytes or failed during a fetch;
+ * - `visit-served` (`{ site }`): a browser (not a relay) began reading a site from this node.
  * @module
  */
 import type { Libp2p, PeerId } from '@libp2p/interface'
+import { RELAY_V2_HOP_CODEC } from '@libp2p/circuit-relay-v2'
 import type { RecordFields, RecordHost, SignedRecord } from '../core/records/index.ts'
 import {
   openAlternetStorage,
@@ -32,7 +34,6 @@ import {
   type SiteSources,
   waitForMirrors,
   type KeepSiteAliveContext,
-  type KnownRelay,
   type WaitForMirrorsOptions,
 } from './mirror/index.ts'
 import type { DevSettings, RelayInfo } from './node/index.ts'
@@ -201,6 +202,7 @@ export class AlternetPeer<
       ...parts.host,
       store: parts.storage.blocks,
       helper: this.helper,
+      onVisit: ({ site, peer }) => void this.noteVisit(site, peer),
     })
     this.fetcher = createSiteFetcher({
       ...parts.fetch,
@@ -355,7 +357,7 @@ export class AlternetPeer<
     return siteSources(
       {
         libp2p: this.libp2p,
-        relays: () => (this.relays?.status().relays ?? []) as KnownRelay[],
+        relays: () => this.relays?.status().relays ?? [],
         seen: this.seen,
       },
       record,
@@ -458,9 +460,16 @@ export class AlternetPeer<
       libp2p: this.libp2p,
       ...(sign === undefined ? {} : { sign }),
       sites: this.storage.sites,
-      relays: () => (this.relays?.status().relays ?? []) as KnownRelay[],
+      relays: () => this.relays?.status().relays ?? [],
       now: () => Date.now(),
     }
+  }
+
+  /** A visit served, unless a relay asked: a mirror taking a copy is not a visit. */
+  private async noteVisit(site: string, peer: PeerId): Promise<void> {
+    const known = await this.libp2p.peerStore.get(peer).catch(() => undefined)
+    if (known?.protocols.includes(RELAY_V2_HOP_CODEC) === true) return
+    this.dispatchEvent(new CustomEvent('visit-served', { detail: { site } }))
   }
 
   private emitStatus(): void {
@@ -544,25 +553,24 @@ export type { BrowserPeer }
  */
 export async function createAlternetPeer(init: AlternetPeerInit): Promise<BrowserPeer> {
   // Loaded here so that the runtime-neutral part of this module imports no browser transport.
-  const [{ createBrowserNode }, { createNamingService, selfHostEntry }, { BrowserPeer: Peer }] =
-    await Promise.all([
-      import('./node/index.ts'),
-      import('./naming/index.ts'),
-      import('./browser-peer.ts'),
-    ])
+  const [{ createBrowserNode }, { selfHostEntry }, { BrowserPeer: Peer }] = await Promise.all([
+    import('./node/index.ts'),
+    import('./naming/index.ts'),
+    import('./browser-peer.ts'),
+  ])
   const storage = init.storage ?? openAlternetStorage({ name: init.storageName })
-  const trustedRegistrars = init.trustedRegistrars ?? []
-  const { libp2p, relays } = await createBrowserNode({
+  // Naming runs as the node's service, over its DHT and its relays (revocation look-ups, the
+  // registrars and revokers they trust).
+  const { libp2p, relays, naming } = await createBrowserNode({
     privateKey: await storage.identity.getOrCreatePeerKey(),
     relays: init.relays,
     dev: init.dev,
-    trustedRegistrars,
+    trustedRegistrars: init.trustedRegistrars,
     rtcConfiguration: init.rtcConfiguration,
+    storage,
     signal: init.signal,
   })
   try {
-    // The relays answer revocation look-ups and tell which registrars and revokers they trust.
-    const naming = createNamingService({ libp2p, storage, trustedRegistrars, relays })
     const peer = new Peer({
       libp2p,
       storage,

@@ -42,6 +42,9 @@ export const SITE_CLEARED_MESSAGE = 'an-site-cleared'
 /** The shell's viewer route: `<app origin>/#/view/an://<site><path><query>` (the relay's 302 uses it too). */
 export const VIEW_ROUTE = '#/view/'
 
+/** The shell's form for a new version of a site: `<app origin>/#/publish/<site, percent-encoded>`. */
+export const PUBLISH_ROUTE = '#/publish/'
+
 // The `x-an-*` header names are the core's HTTP vocabulary.
 export { ERROR_HEADER, OFFLINE_COPY_HEADER, REASON_HEADER } from '../../core/http/index.ts'
 

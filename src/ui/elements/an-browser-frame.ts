@@ -20,6 +20,7 @@ import { allRelaysFailing, withinOffline, withinRelays } from '../session/online
 import { noteVisit, recentSites } from '../session/recent-sites.ts'
 import { displaySite, formatAge } from '../format.ts'
 import './an-error-message.ts'
+import './an-address-lookahead.ts'
 import './an-name-details.ts'
 import './an-site-update.ts'
 import './an-discover.ts'
@@ -324,6 +325,7 @@ export class AnBrowserFrame extends LitElement {
           <button type="submit" class="primary">Go</button>
         </div>
       </form>
+      <an-address-lookahead .session=${this.session} typed=${this.input} shown=${this.site}></an-address-lookahead>
       <an-error-message .error=${this.error}></an-error-message>
       ${this.site === '' ? this.renderWelcome() : this.renderSiteChrome()}
       <iframe

@@ -29,6 +29,7 @@ import {
 import { hasCapability, missingCapabilities, type Capability } from '../capabilities.ts'
 import { browserOnline, watchOnline } from './online-state.ts'
 import { saveHelpHosting, savedHelpHosting } from './help-hosting.ts'
+import { noteVisitServed } from './visits-served.ts'
 import {
   addSavedRelay,
   isLocalDevelopment,
@@ -263,6 +264,10 @@ export class AlternetSession extends EventTarget {
       this.status = peer.status()
       peer.addEventListener('status', (event) => {
         this.status = (event as CustomEvent<PeerStatus>).detail
+        this.changed()
+      })
+      peer.addEventListener('visit-served', (event) => {
+        noteVisitServed((event as CustomEvent<{ site: string }>).detail.site)
         this.changed()
       })
       peer.addEventListener('progress', (event) => {
