@@ -49,6 +49,12 @@ export interface RegisterOptions {
   scriptUrl?: string
   /** Called once the new version controls the page. @default () => location.reload() */
   reload?: () => void
+  /**
+   * Registers once this settles, not at once: the worker's install fetches the whole shell
+   * (the node's chunk, the editor, the hash worker) into its precache, which should not compete
+   * with the page's own start. @default registers at once
+   */
+  registerAfter?: Promise<unknown>
 }
 
 /** Registers the app-shell service worker. Call once, from the app's entry point. */
@@ -76,9 +82,12 @@ class ShellWorker extends EventTarget implements AppServiceWorker {
     wb.addEventListener('activated', (event) => {
       if (!event.isUpdate) this.dispatchEvent(new Event('offline-ready'))
     })
-    wb.register({ immediate: true }).catch((error: unknown) => {
-      this.dispatchEvent(new CustomEvent('error', { detail: error }))
-    })
+    void (options.registerAfter ?? Promise.resolve())
+      .catch(() => undefined)
+      .then(() => wb.register({ immediate: true }))
+      .catch((error: unknown) => {
+        this.dispatchEvent(new CustomEvent('error', { detail: error }))
+      })
   }
 
   async checkForUpdate(): Promise<void> {

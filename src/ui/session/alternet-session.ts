@@ -38,6 +38,12 @@ import {
   savedRevokerRelays,
 } from './relay-settings.ts'
 
+/**
+ * The longest the app-shell service worker's registration waits for the node's start, in ms:
+ * its precache then downloads beside whatever the start still does.
+ */
+export const SHELL_WORKER_WAIT_MS = 10_000
+
 /** The Web Lock held by the tab that runs the node. */
 export const NODE_LOCK = 'alternet-node'
 
@@ -85,7 +91,14 @@ export class AlternetSession extends EventTarget {
   constructor() {
     super()
     this.missing = missingCapabilities()
-    this.sw = registerAppServiceWorker()
+    // The shell's worker precaches the whole app: registered once the node has started (or
+    // could not), so that download does not compete with the start and a first visit.
+    this.sw = registerAppServiceWorker({
+      registerAfter: Promise.race([
+        this.whenRunning(),
+        new Promise((resolve) => setTimeout(resolve, SHELL_WORKER_WAIT_MS)),
+      ]),
+    })
     this.sw.addEventListener('update-available', () => {
       this.updateAvailable = true
       this.changed()
