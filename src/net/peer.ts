@@ -9,10 +9,12 @@
  * - `slow-path` (`{ site, peer }`): a site's content comes through a relay's limited circuit
  *   because no direct connection to its host could be made (tell the user it is slow);
  * - `progress` (`PublishProgress`): a publication moved on;
- * - `host-dropped` (`{ site, peer, error }`): a host sent wrong bytes or failed during a fetch.
+ * - `host-dropped` (`{ site, peer, error }`): a host sent wrong bytes or failed during a fetch;
+ * - `visit-served` (`{ site }`): a browser (not a relay) began reading a site from this node.
  * @module
  */
 import type { Libp2p, PeerId } from '@libp2p/interface'
+import { RELAY_V2_HOP_CODEC } from '@libp2p/circuit-relay-v2'
 import type { RecordFields, RecordHost, SignedRecord } from '../core/records/index.ts'
 import {
   openAlternetStorage,
@@ -200,6 +202,7 @@ export class AlternetPeer<
       ...parts.host,
       store: parts.storage.blocks,
       helper: this.helper,
+      onVisit: ({ site, peer }) => void this.noteVisit(site, peer),
     })
     this.fetcher = createSiteFetcher({
       ...parts.fetch,
@@ -460,6 +463,13 @@ export class AlternetPeer<
       relays: () => this.relays?.status().relays ?? [],
       now: () => Date.now(),
     }
+  }
+
+  /** A visit served, unless a relay asked: a mirror taking a copy is not a visit. */
+  private async noteVisit(site: string, peer: PeerId): Promise<void> {
+    const known = await this.libp2p.peerStore.get(peer).catch(() => undefined)
+    if (known?.protocols.includes(RELAY_V2_HOP_CODEC) === true) return
+    this.dispatchEvent(new CustomEvent('visit-served', { detail: { site } }))
   }
 
   private emitStatus(): void {

@@ -181,15 +181,23 @@ describe('clearing visited sites and everything (Chromium, through the app)', ()
       const consoleLines: string[] = []
       b.page.on('console', (message) => consoleLines.push(message.text()))
       await goTo(b.page, 'Settings')
-      await b.page
-        .getByText(`${formatBytes(kept.usage.bytes)} in ${kept.usage.blocks} blocks`)
+      // Storage speaks of sites and sizes, never of blocks.
+      const storage = b.page.locator('an-settings-page section[aria-labelledby="storage"]')
+      await storage
+        .locator('[data-visited-sites]')
+        .getByText(`${formatBytes(kept.usage.bytes)}, kept so they open again at once`)
         .waitFor({ timeout: START_MS })
+      equal((await storage.locator('[data-own-sites]').textContent())?.trim(), 'none kept here')
+      ok(!/\bblocks?\b/i.test(await storage.innerText()), 'the Storage card speaks of blocks')
       await b.page.getByRole('button', { name: 'Clear visited sites' }).click()
       const status = b.page.getByRole('status').filter({ hasText: 'Freed' })
       await status.waitFor({ timeout: 60_000 })
       // B hosts nothing: every kept byte was the visited site's.
       equal((await status.textContent())?.trim(), `Freed ${formatBytes(kept.usage.bytes)}.`)
-      await b.page.getByText('0 bytes in 0 blocks').waitFor({ timeout: START_MS })
+      await storage
+        .locator('[data-visited-sites]')
+        .getByText('none kept', { exact: true })
+        .waitFor({ timeout: START_MS })
 
       deepEqual(await keptBlocks(b.page, SITE), { siteRows: 0, usage: { blocks: 0, bytes: 0 } })
       deepEqual(await originState(), { caches: [], offlineCopies: 0, workers: 0, localStorage: 0 })

@@ -1,7 +1,8 @@
 /**
  * Discover on the Browse screen, end to end with a real relay and real Chromium: A publishes
- * one site with "List this site in the public directory" ticked and another without (Update
- * reopens each with its choice); B, fresh,
+ * one site with "List this site in the public directory" ticked and then, from the same form,
+ * another without (the form starts afresh, the box unticked; Update reopens each with its
+ * choice); B, fresh,
  * sees the listed one (and not the other) under Discover, opens it with one tap, and "About
  * this name" says, in words, who can serve it now (this relay mirrors nothing: the owner's
  * browser), with no whole peer ID or error class name.
@@ -56,9 +57,16 @@ async function publishFolder(page: Page, dir: string, name: string, list: boolea
   await page.getByLabel('Folder', { exact: true }).setInputFiles(dir)
   await page.getByText('5 files').waitFor()
   await chooseName(page, name, 'code', 'free')
-  await page.getByLabel('List this site in the public directory').setChecked(list)
+  const box = page.getByLabel('List this site in the public directory')
+  // The form starts afresh after each publication: the listing is never carried over.
+  ok(!(await box.isChecked()), `the listing box is ticked before ${name} is chosen`)
+  if (list) await box.setChecked(true)
   await shots(page, `publish-listing-${name}`)
   await publish(page)
+  ok(
+    (await page.getByRole('textbox', { name: 'Name', exact: true }).inputValue()) === '',
+    `the name ${name} stays in the form after it is published`,
+  )
 }
 
 describe('Discover lists the sites owners opted in (Chromium, a real relay)', () => {

@@ -133,7 +133,26 @@ describe('where a site lives, in words (Chromium, real mirroring relays)', () =>
         match(await textOf(card.locator('[data-away]')), /^until \S+/)
         await shots(a.page, 'my-sites')
 
+        // Before Go, while the address is typed, the address bar says who can serve it.
         await openApp(b.page, relay.appOrigin)
+        const bar = b.page.getByRole('textbox', { name: 'Address', exact: true })
+        const lookahead = b.page.locator('an-address-lookahead [data-can-serve]')
+        await bar.pressSequentially('nobody-here:code')
+        await b.page
+          .locator('an-address-lookahead [data-can-serve="unpublished"]')
+          .waitFor({ timeout: VIEW_MS })
+        equal(await textOf(lookahead), 'No one has published an://nobody-here:code.')
+        await bar.fill('')
+        await bar.pressSequentially('mirrored:code')
+        await b.page
+          .locator('an-address-lookahead [data-can-serve="yes"]')
+          .waitFor({ timeout: VIEW_MS })
+        match(
+          await textOf(lookahead),
+          /^✓ (1 mirror|2 mirrors)( and 1 host)? can serve an:\/\/mirrored:code now\.$/,
+        )
+        equal(await b.page.locator('details.about').count(), 0, 'the site opened before Go')
+        await shots(b.page, 'address-lookahead')
         await visit(b.page, 'mirrored:code')
         await showNameDetails(b.page)
         const sources = b.page.locator('an-name-details [data-sources]')

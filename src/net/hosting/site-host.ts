@@ -12,6 +12,7 @@ import {
   type RouteServerHost,
   type RouteServerInit,
 } from '../route/index.ts'
+import type { PeerId } from '@libp2p/interface'
 import { parseSiteName } from '../../core/names/index.ts'
 import type { ContentStore } from './content-store.ts'
 import { DEFAULT_HOST_ON_LIMITED_CONNECTIONS } from './constants.ts'
@@ -25,6 +26,19 @@ export interface SiteHostInit extends Omit<
   store: ContentStore
   /** Visited sites served too, while the person helps host them (`createHelpHost`). */
   helper?: Pick<HelpHost, 'sites' | 'hasBlock'>
+  /**
+   * Called when a peer was sent the manifest of a site served here: the start of a visit (a
+   * visitor reads the manifest once, then only the blocks its pages need).
+   */
+  onVisit?(visit: SiteVisit): void
+}
+
+/** A peer began reading a site from this node. */
+export interface SiteVisit {
+  /** Canonical site name. */
+  site: string
+  /** The peer that asked. */
+  peer: PeerId
 }
 
 /** The hosting half of a peer. */
@@ -53,7 +67,7 @@ export interface SiteHost {
  * ```
  */
 export function createSiteHost(init: SiteHostInit): SiteHost {
-  const { store, helper, ...limits } = init
+  const { store, helper, onVisit, ...limits } = init
   let cache: Promise<Map<string, HostedSite>> | undefined
   const load = (): Promise<Map<string, HostedSite>> => {
     cache ??= store
@@ -93,6 +107,15 @@ export function createSiteHost(init: SiteHostInit): SiteHost {
     sites: async () => [...(await load()).values(), ...(helper?.sites() ?? [])],
     hostedBlock: async (cid) =>
       (await loadBlocks()).has(cid.toString()) || helper?.hasBlock(cid) === true,
+    onBlockServed:
+      onVisit === undefined
+        ? undefined
+        : (cid, peer) => {
+            void load().then((sites) => {
+              for (const { site, root } of [...sites.values(), ...(helper?.sites() ?? [])])
+                if (root.equals(cid)) onVisit({ site, peer })
+            })
+          },
   })
   return {
     server,

@@ -21,6 +21,7 @@
  */
 export { createNamingService, naming } from './naming-service.ts'
 export type {
+  NamePublished,
   NameRepublished,
   NameUpdate,
   NamingComponents,

@@ -79,6 +79,12 @@ export interface NameUpdate {
   record: SignedRecord
 }
 
+/** Detail of the `published` event: a record was signed and put by `publish`. */
+export interface NamePublished {
+  site: string
+  record: SignedRecord
+}
+
 /** Detail of the `republished` event: an own record was signed again and put. */
 export interface NameRepublished {
   site: string
@@ -86,7 +92,8 @@ export interface NameRepublished {
 }
 
 /**
- * The naming service. Events: `republished` (`CustomEvent<NameRepublished>`), `update` (`CustomEvent<NameUpdate>`, a background refresh of a
+ * The naming service. Events: `published` (`CustomEvent<NamePublished>`, after each `publish`),
+ * `republished` (`CustomEvent<NameRepublished>`), `update` (`CustomEvent<NameUpdate>`, a background refresh of a
  * cached name), `keychange` (`CustomEvent<OwnerKeyChangedError>`, found in the background) and
  * `conflict` (`CustomEvent<NameConflict>`, DHT servers returned records of different holders
  * for a name: the UI warns) and `revoked` (`CustomEvent<NameRevokedError>`, found by a
@@ -157,12 +164,16 @@ function buildNaming(parts: NamingParts, init: NamingInit): NamingService {
       events.dispatchEvent(new CustomEvent('republished', { detail: { site, record } })),
   })
   const service: NamingService = Object.assign(events, {
-    publish: (fields: PublishFields, options: { signal?: AbortSignal } = {}) =>
-      publish(
+    publish: async (fields: PublishFields, options: { signal?: AbortSignal } = {}) => {
+      const result = await publish(
         { dht, storage, resolver, trustedRegistrars: registrars(), now },
         fields,
         options.signal,
-      ),
+      )
+      const detail: NamePublished = { site: result.record.body.name, record: result.record }
+      events.dispatchEvent(new CustomEvent('published', { detail }))
+      return result
+    },
     resolve: async (site: string, options?: ResolveOptions) => {
       const resolved = await resolver.resolve(site, options)
       // From the cache with no DHT server to ask again: the caller shows an offline copy.

@@ -5,7 +5,7 @@
  * See docs/PROTOCOL.md, "Server".
  * @module
  */
-import type { Connection, Libp2p, Stream } from '@libp2p/interface'
+import type { Connection, Libp2p, PeerId, Stream } from '@libp2p/interface'
 import type { CID } from 'multiformats/cid'
 import type { Manifest } from '../../core/content/index.ts'
 import { addressGroup } from './address-group.ts'
@@ -64,6 +64,11 @@ export interface RouteServerInit extends PaceInit {
    * @default false
    */
   serveVisitedBlocks?: boolean
+  /**
+   * Called once a block was sent whole in answer to a block request, with the peer that asked:
+   * hosting counts a site's visits from the requests for its manifest.
+   */
+  onBlockServed?(cid: CID, peer: PeerId): void
   /**
    * Largest request frame, in bytes; a larger one gets 431 and a reset stream.
    * @default DEFAULT_MAX_REQUEST_SIZE
@@ -234,7 +239,7 @@ export function createRouteServer(init: RouteServerInit): RouteServer {
       )
   }
 
-  async function serve(stream: Stream, signal: AbortSignal): Promise<void> {
+  async function serve(stream: Stream, peer: PeerId, signal: AbortSignal): Promise<void> {
     const request = await readRequest(stream, signal)
     if ('status' in request) return write(stream, request, signal)
     const stopGuard = refuseMore(stream)
@@ -247,6 +252,8 @@ export function createRouteServer(init: RouteServerInit): RouteServer {
         result = reply(500, 'internal-error')
       }
       await write(stream, result, signal)
+      if (request.kind === 'block' && result.status === 200)
+        init.onBlockServed?.(request.cid as CID, peer)
     } finally {
       stopGuard()
     }
@@ -266,7 +273,7 @@ export function createRouteServer(init: RouteServerInit): RouteServer {
     try {
       // A refusal is written without reading the request: its bytes stay within readBufferLimit.
       if ('status' in ticket) await write(stream, ticket, response.signal)
-      else await serve(stream, response.signal)
+      else await serve(stream, connection.remotePeer, response.signal)
       await awaitRemoteClose(stream, response.signal)
     } catch (error) {
       response.abort(error)

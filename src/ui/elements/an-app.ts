@@ -107,6 +107,10 @@ export class AnApp extends LitElement {
         margin: 0 auto;
         padding: 0.75rem;
       }
+      main:focus {
+        /* Focus moves here on a new screen, for screen readers: not a control to ring. */
+        outline: none;
+      }
       main > .page {
         max-width: 48rem;
         width: 100%;

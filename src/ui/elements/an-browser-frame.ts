@@ -20,6 +20,7 @@ import { allRelaysFailing, withinOffline, withinRelays } from '../session/online
 import { noteVisit, recentSites } from '../session/recent-sites.ts'
 import { displaySite, formatAge } from '../format.ts'
 import './an-error-message.ts'
+import './an-address-lookahead.ts'
 import './an-name-details.ts'
 import './an-site-update.ts'
 import './an-discover.ts'
@@ -244,10 +245,10 @@ export class AnBrowserFrame extends LitElement {
     // Another site's page must not stay in the frame under the new address while this one loads.
     if (previous !== undefined && previous !== this.site) this.blankFrame()
     try {
-      await this.session?.whenRunning().catch((error: unknown) => {
-        // No node here: the bridges still show what the site worker has (offline copies).
-        if (this.session?.bridges === undefined) throw error
-      })
+      // The bridges exist while the node starts: the bridge page and the site worker load
+      // meanwhile, and the site's requests wait for the node. Without a node here they still
+      // show what the site worker has (offline copies).
+      if (this.session?.bridges === undefined) await this.session?.whenRunning()
       const bridges = this.session?.bridges
       if (bridges === undefined)
         throw new ServiceWorkerUnsupportedError('This browser has no service workers.')
@@ -324,6 +325,7 @@ export class AnBrowserFrame extends LitElement {
           <button type="submit" class="primary">Go</button>
         </div>
       </form>
+      <an-address-lookahead .session=${this.session} typed=${this.input} shown=${this.site}></an-address-lookahead>
       <an-error-message .error=${this.error}></an-error-message>
       ${this.site === '' ? this.renderWelcome() : this.renderSiteChrome()}
       <iframe

@@ -10,11 +10,15 @@ import {
   fingerprint,
   type NameContestedError,
   type OwnerKeyChangedError,
+  type PublishedSite,
   type ResolvedName,
   type SiteSource,
   type SiteSources,
 } from '../../net/index.ts'
 import { base58btc } from 'multiformats/bases/base58'
+import { visitsServed, visitsText } from '../session/visits-served.ts'
+import { reachableSourcesText } from '../site-sources-text.ts'
+import { awayShortText } from '../site-places.ts'
 import { clearOriginsForKeyChange } from '../../origins/shell/clear-site-origins.ts'
 import { formatAge, formatDate } from '../format.ts'
 import type { AlternetSession } from '../session/alternet-session.ts'
@@ -115,6 +119,15 @@ export class AnNameDetails extends LitElement {
     },
   })
 
+  /** This device's own row of the site, when it publishes it: until when it stays up without it. */
+  private readonly own = new Task(this, {
+    args: () => [this.session?.peer, this.site, this.generation] as const,
+    task: async ([peer, site]): Promise<PublishedSite | undefined> => {
+      if (peer === undefined || site === '') return undefined
+      return (await peer.mySites()).find((each) => each.site === site)
+    },
+  })
+
   constructor() {
     super()
     this.site = ''
@@ -153,6 +166,7 @@ export class AnNameDetails extends LitElement {
         <dd>${formatAge(resolved.receivedAt)}${resolved.fromCache ? ' (from this device’s cache)' : ' (from the network)'}</dd>
         <dt>Who can serve it now</dt>
         <dd data-sources>${this.renderSources()}</dd>
+        ${this.renderVisits(resolved.site, mine)}
         <dt>Content</dt>
         <dd>${
           body.content === undefined
@@ -173,22 +187,34 @@ export class AnNameDetails extends LitElement {
     `
   }
 
+  /**
+   * Visits this device served (on the owner's own sites, and wherever it served one), and, on a
+   * site this device publishes, until when it stays up without it.
+   */
+  private renderVisits(site: string, mine: boolean) {
+    const visits = visitsServed(site)
+    const own = this.own.value
+    return html`${
+      own !== undefined
+        ? html`<dt>Up without this device</dt>
+            <dd data-away>${awayShortText(own.keepAlive, own.hosted)}</dd>`
+        : nothing
+    }
+    ${
+      mine || visits > 0
+        ? html`<dt>Visits served by this device</dt>
+            <dd data-visits>${visitsText(visits)}</dd>`
+        : nothing
+    }`
+  }
+
   private renderSources() {
     return this.sources.render({
       pending: () => html`<span class="hint">Asking its mirrors and hosts…</span>`,
       complete: (found) => {
         if (found === undefined) return nothing
-        const count = (kind: SiteSource['kind'], one: string, many: string): string => {
-          const n = found.sources.filter((s) => s.kind === kind && s.reachable).length
-          return n === 0 ? '' : `${n} ${n === 1 ? one : many}`
-        }
-        const parts = [
-          count('mirror', 'mirror', 'mirrors'),
-          count('host', 'host', 'hosts'),
-          count('visitor', 'visitor’s browser', 'visitors’ browsers'),
-        ].filter((t) => t !== '')
         const summary = found.canServe
-          ? html`<span class="ok" data-can-serve="yes">Yes: ${parts.join(' and ')} can serve it.</span>`
+          ? html`<span class="ok" data-can-serve="yes">Yes: ${reachableSourcesText(found)} can serve it.</span>`
           : html`<span class="warning" data-can-serve="no">No one can serve it right now: no mirror holds it and no host answers.</span>`
         return html`${summary}
           ${found.sources.length > 0 ? html`<ul>${found.sources.map((s) => this.renderSource(s))}</ul>` : nothing}

@@ -238,7 +238,7 @@ export class AnPublishPage extends LitElement {
         <section class="card">
           <h3>3. Staying up without this device</h3>
           <label for="horizon">Keep it up without this device for</label>
-          <select id="horizon" aria-describedby="horizon-hint" @change=${(e: Event) => (this.horizon = Number((e.target as HTMLSelectElement).value))}>
+          <select id="horizon" aria-describedby="horizon-hint" .value=${String(this.horizon)} @change=${(e: Event) => (this.horizon = Number((e.target as HTMLSelectElement).value))}>
             ${KEEP_ALIVE_HORIZONS_MS.map((ms) => html`<option value=${ms} ?selected=${ms === this.horizon}>${horizonLabel(ms)}</option>`)}
           </select>
           <p class="hint" id="horizon-hint">${MIRROR_EXPLANATION} Your key signs the site’s next records ahead for this long, so it stays up while this device is off. Publishing again or opening Alternet extends it.</p>
@@ -357,6 +357,20 @@ export class AnPublishPage extends LitElement {
     `
   }
 
+  /**
+   * Empties the form once a site is published, so the next site starts from nothing: its own
+   * files, address, horizon and a directory listing left off unless the person ticks it again.
+   */
+  private resetForm(): void {
+    this.name = ''
+    this.topic = ''
+    this.files = []
+    this.source.value?.reset()
+    this.horizon = DEFAULT_KEEP_ALIVE_HORIZON_MS
+    this.listed = false
+    this.current = undefined
+  }
+
   private async onSubmit(event: Event): Promise<void> {
     event.preventDefault()
     this.error = undefined
@@ -388,6 +402,7 @@ export class AnPublishPage extends LitElement {
         onProgress: (progress) => (this.progress = progress),
       })
       void peer.keepStorage()
+      this.resetForm()
       const owner = this.session?.owner
       this.askBackup = owner !== undefined && askBackupOnce(owner.fingerprint)
       this.session?.dispatchEvent(new Event('change'))

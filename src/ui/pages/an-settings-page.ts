@@ -25,6 +25,18 @@ export function protocolHandlerUrl(origin: string = location.origin): string {
   return viewerAddressUrl(origin, '%s')
 }
 
+/** Bytes of this device's own sites (a block two of them share counts with each). */
+function ownBytes(hosted: readonly { bytes: number }[]): number {
+  return hosted.reduce((sum, site) => sum + site.bytes, 0)
+}
+
+/** What the sites visited keep here, in words. */
+function visitedText(bytes: number): string {
+  return bytes === 0
+    ? 'none kept'
+    : `${formatBytes(bytes)}, kept so they open again at once, even offline`
+}
+
 /** The settings screen. */
 export class AnSettingsPage extends LitElement {
   static override properties = {
@@ -100,7 +112,11 @@ export class AnSettingsPage extends LitElement {
 
   private readonly usage = new Task(this, {
     args: () => [this.session?.peer, this.generation] as const,
-    task: async ([peer]) => (peer === undefined ? undefined : peer.storageUsage()),
+    task: async ([peer]) => {
+      if (peer === undefined) return undefined
+      const [usage, hosted] = await Promise.all([peer.storageUsage(), peer.hostedSites()])
+      return { ...usage, own: { sites: hosted.length, bytes: ownBytes(hosted) } }
+    },
   })
 
   constructor() {
@@ -140,8 +156,10 @@ export class AnSettingsPage extends LitElement {
             usage === undefined
               ? html`<p class="hint">Shown once your node runs in this tab.</p>`
               : html`<dl>
-                  <dt>Site content</dt>
-                  <dd>${formatBytes(usage.blocks.bytes)} in ${usage.blocks.blocks} blocks</dd>
+                  <dt>Your sites</dt>
+                  <dd data-own-sites>${usage.own.sites === 0 ? 'none kept here' : `${usage.own.sites} ${usage.own.sites === 1 ? 'site' : 'sites'}, ${formatBytes(Math.min(usage.own.bytes, usage.blocks.bytes))}`}</dd>
+                  <dt>Sites you visited</dt>
+                  <dd data-visited-sites>${visitedText(Math.max(0, usage.blocks.bytes - usage.own.bytes))}</dd>
                   <dt>Used in total</dt>
                   <dd>${usage.usage !== undefined ? formatBytes(usage.usage) : 'the browser does not say'}${usage.quota !== undefined ? ` of ${formatBytes(usage.quota)} allowed` : ''}</dd>
                   <dt>Kept safe</dt>

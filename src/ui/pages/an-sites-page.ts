@@ -14,6 +14,7 @@ import { routeHash, viewerLink } from '../router.ts'
 import type { AlternetSession } from '../session/alternet-session.ts'
 import { SessionController } from '../session/session-controller.ts'
 import { sharedStyles } from '../styles.ts'
+import { visitsServed, visitsText } from '../session/visits-served.ts'
 import type { FoundSites } from '../../net/index.ts'
 import '../elements/an-error-message.ts'
 
@@ -183,6 +184,8 @@ export class AnSitesPage extends LitElement {
           <dd data-places>${placesText(site.keepAlive, site.hosted)}</dd>
           <dt>Up without this device</dt>
           <dd data-away class=${site.keepAlive?.aliveUntil === undefined && site.hosted ? 'warning' : ''}>${awayShortText(site.keepAlive, site.hosted)}</dd>
+          <dt>Visits served by this device</dt>
+          <dd data-visits>${visitsText(visitsServed(site.site))}</dd>
           <dt>Name last renewed</dt>
           <dd><time datetime=${new Date(site.publishedAt).toISOString()} title=${formatDate(site.publishedAt)}>${formatAge(site.publishedAt)}</time> (version ${site.seq})</dd>
           <dt>Reachable</dt>
