@@ -27,6 +27,7 @@ import { ConfigError, RevocationRefusedError } from './errors.ts'
 import type { Gateway } from './gateway/index.ts'
 import type { Logger } from './log.ts'
 import { classifyHost, errorPage, serveApp, serveSiteOrigin } from './site-origins.ts'
+import { sendJson as json } from './json-reply.ts'
 
 // The well-known document and the paths the relay serves are contracts with the browser.
 export type { WellKnown } from '@alternet/core/contracts'
@@ -77,22 +78,6 @@ const CORS = {
   'access-control-allow-origin': '*',
   'access-control-allow-methods': 'GET, POST, OPTIONS',
   'access-control-allow-headers': 'content-type',
-}
-
-function json(
-  res: ServerResponse,
-  status: number,
-  value: unknown,
-  headers: Record<string, string> = {},
-): void {
-  const body = JSON.stringify(value)
-  res.writeHead(status, {
-    'content-type': 'application/json',
-    'content-length': Buffer.byteLength(body),
-    'cache-control': 'no-store',
-    ...headers,
-  })
-  res.end(body)
 }
 
 async function readBody(req: IncomingMessage, limit: number): Promise<Uint8Array | undefined> {

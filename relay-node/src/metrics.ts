@@ -71,18 +71,27 @@ export function createRelayMetrics(): RelayMetrics {
   }
 }
 
+/** Registers a gauge that reads `read()` each time the metrics are scraped. */
+export function registerLiveGauge(
+  registry: Registry,
+  name: string,
+  help: string,
+  read: () => number,
+): void {
+  new Gauge({
+    name,
+    help,
+    registers: [registry],
+    collect() {
+      this.set(read())
+    },
+  })
+}
+
 /** Registers the gauges that read live figures. */
 export function registerGauges(registry: Registry, gauges: RelayGauges): void {
-  const gauge = (name: string, help: string, read: () => number): void => {
-    new Gauge({
-      name,
-      help,
-      registers: [registry],
-      collect() {
-        this.set(read())
-      },
-    })
-  }
+  const gauge = (name: string, help: string, read: () => number): void =>
+    registerLiveGauge(registry, name, help, read)
   gauge('alternet_relay_reservations', 'Circuit relay reservations held', gauges.reservations)
   gauge('alternet_relay_records_stored', 'DHT records in the store', gauges.records)
   gauge('alternet_relay_providers_stored', 'Provider records in the store', gauges.providers)

@@ -9,6 +9,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { KeyedRateLimit } from '../keyed-rate-limit.ts'
+import { sendJson as send } from '../json-reply.ts'
 import type { Logger } from '../log.ts'
 import type { ApiTokens } from './api-tokens.ts'
 import { API_PREFIX, MAX_API_JSON_BYTES, OPENAPI_PATH } from './constants.ts'
@@ -39,22 +40,6 @@ const UNAUTHORIZED = {
   ok: false,
   error: 'unauthorized',
   message: 'This API needs a valid token: send Authorization: Bearer <token>.',
-}
-
-function send(
-  res: ServerResponse,
-  status: number,
-  value: unknown,
-  headers: Record<string, string> = {},
-): void {
-  const body = JSON.stringify(value)
-  res.writeHead(status, {
-    'content-type': 'application/json',
-    'content-length': Buffer.byteLength(body),
-    'cache-control': 'no-store',
-    ...headers,
-  })
-  res.end(body)
 }
 
 /** The request body, refused with 413 past `limit` bytes. */

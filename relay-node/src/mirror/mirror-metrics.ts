@@ -2,7 +2,8 @@
  * The mirror's Prometheus metrics, in the relay's registry (served at `/metrics`).
  * @module
  */
-import { Counter, Gauge, type Registry } from 'prom-client'
+import { Counter, type Registry } from 'prom-client'
+import { registerLiveGauge } from '../metrics.ts'
 
 /** Live figures the gauges read at scrape time. */
 export interface MirrorGauges {
@@ -24,16 +25,8 @@ export interface MirrorMetrics {
 
 /** Registers the mirror's metrics. */
 export function createMirrorMetrics(registry: Registry, gauges: MirrorGauges): MirrorMetrics {
-  const gauge = (name: string, help: string, read: () => number): void => {
-    new Gauge({
-      name,
-      help,
-      registers: [registry],
-      collect() {
-        this.set(read())
-      },
-    })
-  }
+  const gauge = (name: string, help: string, read: () => number): void =>
+    registerLiveGauge(registry, name, help, read)
   gauge(
     'alternet_relay_mirror_sites',
     'Sites completely stored and served by this mirror',

@@ -11,7 +11,7 @@ import { printResult } from '../output.ts'
 import { closePeer, openPeer, withPeerOptions, type PeerOptions } from '../peer-options.ts'
 import { publishReporter } from '../publish-progress.ts'
 import { readSiteFolder } from '../site-folder.ts'
-import { shareLink } from './publish.ts'
+import { publishedSummary } from './publish.ts'
 import { removeHostStatus, statusReport, writeHostStatus } from './status-report.ts'
 
 interface HostOptions extends PeerOptions {
@@ -43,19 +43,11 @@ export function hostCommand(program: Command): void {
       const reporter = publishReporter(process.stderr.isTTY === true, options.json === true)
       const result = await peer.publishSite({ site, files, onProgress: (p) => reporter.update(p) })
       reporter.stop()
-      const address = parseAddress(`an://${site}`).href
-      const link = shareLink(options.relay ?? [], address)
-      printResult(
-        options,
-        {
-          address,
-          shareLink: link ?? null,
-          root: result.root.toString(),
-          seq: result.record.body.seq,
-          hosting: true,
-        },
-        [address, ...(link === undefined ? [] : [link]), `hosting ${site}; stop with Ctrl-C`],
-      )
+      const summary = publishedSummary(site, options.relay ?? [], result)
+      printResult(options, { ...summary.fields, hosting: true }, [
+        ...summary.lines,
+        `hosting ${site}; stop with Ctrl-C`,
+      ])
       peer.addEventListener('status', saveStatus)
       saveStatus()
       await stopped

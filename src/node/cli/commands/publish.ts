@@ -10,6 +10,7 @@
 import type { Command } from 'commander'
 import { parseAddress } from '../../../core/names/index.ts'
 import { viewerAddressUrl } from '../../../origins/shared/site-origin.ts'
+import type { PublishedSiteResult } from '../../../net/hosting/index.ts'
 import { printResult } from '../output.ts'
 import {
   closePeer,
@@ -32,6 +33,33 @@ interface PublishOptions extends PeerOptions, ApiOptions {
 export function shareLink(relays: string[], address: string): string | undefined {
   const url = relays.find((r) => /^https?:\/\//.test(r))
   return url === undefined ? undefined : viewerAddressUrl(new URL(url).origin, address)
+}
+
+/** What `publish` and `host` both print first of a site just published. */
+export interface PublishedSummary {
+  /** Its address, share link, content root and version, as JSON fields. */
+  fields: { address: string; shareLink: string | null; root: string; seq: number }
+  /** The address and the share link, as lines a person reads. */
+  lines: string[]
+}
+
+/** The summary of `result`, published as `site`, with the share link on the first relay given by URL. */
+export function publishedSummary(
+  site: string,
+  relays: string[],
+  result: Pick<PublishedSiteResult, 'root' | 'record'>,
+): PublishedSummary {
+  const address = parseAddress(`an://${site}`).href
+  const link = shareLink(relays, address)
+  return {
+    fields: {
+      address,
+      shareLink: link ?? null,
+      root: result.root.toString(),
+      seq: result.record.body.seq,
+    },
+    lines: [address, ...(link === undefined ? [] : [link])],
+  }
 }
 
 /** Registers the command on `program`. */
@@ -70,15 +98,11 @@ export function publishCommand(program: Command): void {
       reporter.stop()
       const aliveUntil = result.availableUntil
       const complete = result.mirrors?.complete ?? []
-      const address = parseAddress(`an://${site}`).href
-      const link = shareLink(options.relay ?? [], address)
+      const summary = publishedSummary(site, options.relay ?? [], result)
       printResult(
         options,
         {
-          address,
-          shareLink: link ?? null,
-          root: result.root.toString(),
-          seq: result.record.body.seq,
+          ...summary.fields,
           files: result.files,
           bytes: result.bytes,
           accepted: result.accepted,
@@ -87,8 +111,7 @@ export function publishCommand(program: Command): void {
           aliveUntil: aliveUntil === undefined ? null : new Date(aliveUntil).toISOString(),
         },
         [
-          address,
-          ...(link === undefined ? [] : [link]),
+          ...summary.lines,
           `${result.files} file(s), ${result.bytes} bytes, content ${result.root}`,
           `mirrors: ${complete.length}${aliveUntil === undefined ? ' (the site lives with this machine)' : `, online without this machine until ${new Date(aliveUntil).toISOString()}`}`,
         ],
