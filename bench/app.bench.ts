@@ -17,21 +17,32 @@ import { startAppRelay, type AppRelay } from '../test/e2e/support/app-relay.ts'
 import { launchChromium, newPerson, waitUntil } from '../test/e2e/support/browser.ts'
 import { chooseName, openApp, publish, START_MS, VIEW_MS } from '../test/e2e/ui-support/app-page.ts'
 import { writeSiteFolder } from '../test/e2e/ui-support/site-folder.ts'
+import {
+  appStart,
+  visitStages,
+  watchAppStart,
+  type AppStart,
+  type VisitStages,
+} from './app-timeline.ts'
 import type { BenchPart, BenchRow } from './types.ts'
 
 /** The whole part, bounded. */
-const PART_TIMEOUT_MS = 5 * 60_000
+const PART_TIMEOUT_MS = 12 * 60_000
 /** Visitors (fresh contexts); each makes a first, a repeat and an offline visit. */
 const RUNS = 5
+/** Fresh visitors arriving by a shared link. */
+const LINK_RUNS = 3
 const TITLE = 'A site for the app bench'
 
 const median = (xs: number[]): number =>
   [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]
 
-/** One visit's times, ms from pressing Go. */
+/** One visit's times, ms from pressing Go (from the page's start for a shared link). */
 interface Visit {
   firstByte: number
   load: number
+  /** The press (or the page's start), absolute ms. */
+  at: number
 }
 
 /** The site frame (not its bridge) once its document has loaded, with a new document if `after` is given. */
@@ -95,6 +106,42 @@ async function timedVisit(page: Page, origin: string, address: string): Promise<
   return {
     firstByte: nav.at + nav.responseStart - pressedAt,
     load: nav.at + nav.loadEventEnd - pressedAt,
+    at: pressedAt,
+  }
+}
+
+/**
+ * A fresh visitor arriving by a shared link: a new context (cold cache, no worker) opens the
+ * viewer's URL for the address; timed from the app page's start to the site document.
+ */
+async function linkVisit(
+  browser: Browser,
+  relay: AppRelay,
+  site: string,
+): Promise<{ visit: Visit; start: AppStart; stages: VisitStages }> {
+  const { context, page } = await newPerson(browser)
+  try {
+    await watchAppStart(context)
+    await page.goto(`${relay.appOrigin}/#/view/an://${site}/`)
+    const origin = relay.siteOrigin(site)
+    const { frame } = await loadedFrame(page, origin, 0)
+    const nav = await frame.evaluate(() => {
+      const entry = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming
+      return {
+        at: performance.timeOrigin,
+        responseStart: entry.responseStart,
+        loadEventEnd: entry.loadEventEnd,
+      }
+    })
+    const start = await appStart(page)
+    const visit = {
+      firstByte: nav.at + nav.responseStart - start.navigationStart,
+      load: nav.at + nav.loadEventEnd - start.navigationStart,
+      at: start.navigationStart,
+    }
+    return { visit, start, stages: await visitStages(page, origin) }
+  } finally {
+    await context.close()
   }
 }
 
@@ -103,8 +150,16 @@ async function visitor(
   browser: Browser,
   relay: AppRelay,
   site: string,
-): Promise<{ first: Visit; repeat: Visit; offline: Visit; scripts: string[] }> {
+): Promise<{
+  first: Visit
+  repeat: Visit
+  offline: Visit
+  scripts: string[]
+  start: AppStart
+  stages: VisitStages
+}> {
   const { context, page } = await newPerson(browser)
+  await watchAppStart(context)
   const scripts = new Set<string>()
   page.on('request', (request) => {
     const url = new URL(request.url())
@@ -114,14 +169,101 @@ async function visitor(
   const address = `an://${site}/`
   try {
     await openApp(page, relay.appOrigin, '#/view')
+    const start = await appStart(page)
     const first = await timedVisit(page, origin, address)
+    const stages = await visitStages(page, origin)
     const repeat = await timedVisit(page, origin, address)
     await offlineApp(context, page, relay)
     const offline = await timedVisit(page, origin, address)
-    return { first, repeat, offline, scripts: [...scripts] }
+    return { first, repeat, offline, scripts: [...scripts], start, stages }
   } finally {
     await context.close()
   }
+}
+
+/**
+ * The app's start (cold cache) and the stages of a first visit, each the median over the
+ * visitors of the time from the page's start (start) or the press on Go (stages).
+ */
+function reportTimeline(
+  row: (
+    runtime: 'chromium',
+    metric: string,
+    value: number,
+    unit: string,
+    extra?: Partial<BenchRow>,
+  ) => void,
+  visits: { first: Visit; start: AppStart; stages: VisitStages }[],
+  links: { visit: Visit; start: AppStart; stages: VisitStages }[],
+): void {
+  const since = (zero: number, t: number | undefined): number | undefined =>
+    t === undefined ? undefined : t - zero
+  const med = (xs: (number | undefined)[]): number | undefined => {
+    const known = xs.filter((x): x is number => x !== undefined)
+    return known.length === 0 ? undefined : median(known)
+  }
+  const startNote = `median of ${visits.length} fresh contexts (cold cache, no worker), from the app page's navigation start`
+  const starts = visits.map((v) => v.start)
+  const startRows: [string, keyof AppStart][] = [
+    ['app start, first paint', 'firstPaint'],
+    ['app start, first contentful paint', 'firstContentfulPaint'],
+    ['app start, node start begins (chunk asked)', 'nodeStart'],
+    ['app start, node running', 'nodeRunning'],
+  ]
+  for (const [metric, key] of startRows) {
+    const value = med(starts.map((s) => since(s.navigationStart, s[key])))
+    if (value !== undefined)
+      row('chromium', metric, value, 'ms', {
+        note: key === 'nodeRunning' ? `${startNote}; goal ≤ 800 ms` : startNote,
+      })
+  }
+  const stageRows: [string, keyof VisitStages][] = [
+    ['lookup, manifest and host dial answered (warm-up HEAD)', 'warmUp'],
+    ['site worker registered (bridge page)', 'swRegistered'],
+    ['site worker active (bridge page)', 'swReady'],
+    ['bridge ready', 'bridgeReady'],
+    ['document asked of the node', 'siteRequest'],
+    ['node answered the document', 'siteAnswer'],
+  ]
+  const stages = (
+    kind: string,
+    list: { visit: Visit; stages: VisitStages }[],
+    zero: string,
+  ): void => {
+    for (const [what, key] of stageRows) {
+      const value = med(list.map((v) => since(v.visit.at, v.stages[key])))
+      if (value !== undefined)
+        row('chromium', `${kind}, ${what}`, value, 'ms', {
+          note: `median of ${list.length}; from ${zero}; User Timing marks of src/origins/shared/timing-marks.ts`,
+        })
+    }
+  }
+  stages(
+    'first visit stage',
+    visits.map((v) => ({ visit: v.first, stages: v.stages })),
+    'the press on Go',
+  )
+  const linkNote = `median of ${links.length} fresh contexts opening the viewer's URL for the address (cold cache, no worker), from the app page's navigation start`
+  row(
+    'chromium',
+    'shared link, time to first byte',
+    median(links.map((l) => l.visit.firstByte)),
+    'ms',
+    {
+      note: `${linkNote}; goal ≤ 1500 ms to content`,
+    },
+  )
+  row('chromium', 'shared link, time to load', median(links.map((l) => l.visit.load)), 'ms', {
+    note: linkNote,
+  })
+  for (const [metric, key] of startRows) {
+    const value = med(links.map((l) => since(l.start.navigationStart, l.start[key])))
+    if (value !== undefined)
+      row('chromium', `shared link, ${metric.replace('app start, ', '')}`, value, 'ms', {
+        note: linkNote,
+      })
+  }
+  stages('shared link stage', links, "the app page's navigation start")
 }
 
 /** Takes the context offline and loads the app again (from its precache); its node starts offline. */
@@ -169,6 +311,8 @@ async function measure(
 
     const visits: Awaited<ReturnType<typeof visitor>>[] = []
     for (let i = 0; i < RUNS; i++) visits.push(await visitor(browser, relay, site))
+    const links: Awaited<ReturnType<typeof linkVisit>>[] = []
+    for (let i = 0; i < LINK_RUNS; i++) links.push(await linkVisit(browser, relay, site))
 
     const of = (kind: 'first' | 'repeat' | 'offline', what: keyof Visit): number =>
       median(visits.map((v) => v[kind][what]))
@@ -195,6 +339,8 @@ async function measure(
     row('chromium', 'offline visit, time to load', of('offline', 'load'), 'ms', {
       baseline: { label: 'repeat visit', value: of('repeat', 'load') },
     })
+
+    reportTimeline(row, visits, links)
 
     // Sizes, from the build: the JS the app requested (shell, node, workers it starts) and the workers.
     const scripts = [...new Set(visits.flatMap((v) => v.scripts))]

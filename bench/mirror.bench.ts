@@ -5,19 +5,21 @@
  *   mirrors nothing, the publisher's tab open), beside the raw page→Node WebSocket ceiling
  *   measured in the same run (a Node server sending the same bytes to the same kind of page);
  * - time from calling publish until the site is complete on R mirrors;
- * - time to restore R copies after a mirror is killed (four relays, R = 3).
+ * - time to restore R copies after a mirror is killed (four relays, R = 3);
+ * - Helia doing the same job (`helia/helia-compare.ts`): a Node Helia node holds the same 20 MiB,
+ *   a fresh Helia node in the same Chromium fetches it over a loopback WebSocket, reported beside
+ *   Alternet's figure from the mirrors, with its failed fetches counted.
  * @module
  */
-import { createHash } from 'node:crypto'
-import { createServer } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import type { Browser } from 'playwright-core'
 import { HARNESS_PATH, buildHarness, removeBuild } from '../test/e2e/peer-support/build.ts'
 import type { Failure } from '../test/e2e/peer-support/harness.ts'
 import { Person, launchChromium, within } from '../test/e2e/peer-support/people.ts'
-import { startNetwork, type TestNetwork, type TestRelay } from '../test/e2e/peer-support/relays.ts'
-import type { FileSpec } from '../test/e2e/peer-support/site-spec.ts'
+import { startNetwork, type TestNetwork } from '../test/e2e/peer-support/relays.ts'
+import { deterministicBytes, type FileSpec } from '../test/e2e/peer-support/site-spec.ts'
 import { startVisitor, type Visitor } from '../test/relay/support/site-publisher.ts'
+import { heliaFromNode, reportHelia } from './helia/helia-compare.ts'
+import { MIRRORS_MS, untilCopies, webSocketCeiling } from './mirror-support.ts'
 import type { BenchPart, BenchRow } from './types.ts'
 
 /** The whole part, bounded. */
@@ -27,10 +29,7 @@ const RUNS = 3
 const SIZE = 20 * 1024 * 1024
 /** Relays mirroring each site; the mirror network has one more, to restore R after a kill. */
 const REPLICAS = 3
-/** The WebSocket ceiling's messages (the size a libp2p WebSocket stream moves well). */
-const WS_MESSAGE_SIZE = 64 * 1024
-/** How long to wait for the mirrors, for R copies again, for one fetch. */
-const MIRRORS_MS = 240_000
+/** How long to wait for one fetch. */
 const FETCH_MS = 120_000
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
@@ -47,50 +46,6 @@ function files(tag: string): FileSpec[] {
     { path: '/index.html', text: `<h1>${tag}</h1>` },
     ...Array.from({ length: RUNS }, (_, i) => ({ path: `/big-${i}.bin`, size: SIZE, seed: 7 + i })),
   ]
-}
-
-/**
- * How often the watcher asks each relay how far its copy is: within a relay's question budget
- * per peer (`MIRROR_QUESTIONS_PER_MINUTE_PER_PEER`, 240 a minute). Asked faster, a relay resets
- * the questions and then closes the watcher's connections, and every relay looks unreachable.
- */
-const POLL_MS = 300
-
-/** The relay's own log lines about `site`, for a failure message. */
-function logOf(relay: TestRelay, site: string): string {
-  const lines = relay.process.stderr().split('\n')
-  const about = lines.filter((l) => l.includes(site) || /upload|handed|not spread/.test(l))
-  return `${relay.peerId}:\n${about.slice(-8).join('\n')}`
-}
-
-/** Polls the relays until `count` of them hold `site` completely; resolves with the time. */
-async function untilCopies(
-  visitor: Visitor,
-  network: TestNetwork,
-  site: string,
-  count: number,
-  skip: ReadonlySet<string> = new Set(),
-): Promise<number> {
-  const started = performance.now()
-  const deadline = Date.now() + MIRRORS_MS
-  const relays = network.relays.filter((r) => !skip.has(r.peerId))
-  for (;;) {
-    // `status` dials the relay by its address when the watcher has no connection to it.
-    const states = await Promise.all(
-      relays.map((r) =>
-        visitor.status(r.process, site).then(
-          (s) => s.state,
-          () => 'unreachable',
-        ),
-      ),
-    )
-    if (states.filter((s) => s === 'complete').length >= count) return performance.now() - started
-    if (Date.now() > deadline)
-      throw new Error(
-        `copies of ${site}: ${states.join(', ')}\n${relays.map((r) => logOf(r, site)).join('\n')}`,
-      )
-    await new Promise((r) => setTimeout(r, POLL_MS))
-  }
 }
 
 /** Fetches each big file as a fresh visitor; first and last byte times, bytes checked. */
@@ -114,79 +69,6 @@ async function fetchAll(
   return { first, last }
 }
 
-/** RFC 6455's key suffix, for the handshake's `Sec-WebSocket-Accept`. */
-const WS_GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11'
-
-/** One unmasked binary frame of `payload` (server to client), 64-bit length form. */
-function binaryFrame(payload: Buffer): Buffer {
-  const header = Buffer.alloc(10)
-  header[0] = 0x82
-  header[1] = 127
-  header.writeBigUInt64BE(BigInt(payload.length), 2)
-  return Buffer.concat([header, payload])
-}
-
-/**
- * The raw ceiling: a bare WebSocket server on Node's own HTTP server (the handshake and
- * unmasked binary frames, nothing else) sends `SIZE` bytes to the page when the page speaks;
- * the page times them.
- */
-async function webSocketCeiling(page: Person['page']): Promise<{ first: number; last: number }[]> {
-  const frame = binaryFrame(Buffer.alloc(WS_MESSAGE_SIZE, 7))
-  const server = createServer((_, res) => res.writeHead(426).end())
-  server.on('upgrade', (req, socket) => {
-    const accept = createHash('sha1')
-      .update(String(req.headers['sec-websocket-key']) + WS_GUID)
-      .digest('base64')
-    socket.write(
-      'HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n' +
-        `Sec-WebSocket-Accept: ${accept}\r\n\r\n`,
-    )
-    // Any frame from the page means "go"; the socket is dropped after the bytes are sent.
-    socket.once('data', () => {
-      for (let sent = 0; sent < SIZE; sent += WS_MESSAGE_SIZE) socket.write(frame)
-      socket.end()
-    })
-    socket.on('error', () => undefined)
-  })
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
-  const url = `ws://127.0.0.1:${(server.address() as AddressInfo).port}`
-  try {
-    const out: { first: number; last: number }[] = []
-    for (let i = 0; i < RUNS; i++)
-      out.push(
-        await page.evaluate(
-          ({ url, size }) =>
-            new Promise<{ first: number; last: number }>((resolve, reject) => {
-              const ws = new WebSocket(url)
-              ws.binaryType = 'arraybuffer'
-              let t0 = 0
-              let first = 0
-              let got = 0
-              ws.onopen = () => {
-                t0 = performance.now()
-                ws.send('go')
-              }
-              ws.onmessage = (event) => {
-                if (got === 0) first = performance.now() - t0
-                got += (event.data as ArrayBuffer).byteLength
-                if (got >= size) {
-                  resolve({ first, last: performance.now() - t0 })
-                  ws.close()
-                }
-              }
-              ws.onerror = () => reject(new Error('WebSocket failed'))
-            }),
-          { url, size: SIZE },
-        ),
-      )
-    return out
-  } finally {
-    server.closeAllConnections()
-    server.close()
-  }
-}
-
 async function measure(report: (row: BenchRow) => void, browser: Browser, build: string) {
   const row = (metric: string, value: number, unit: string, extra: Partial<BenchRow> = {}): void =>
     report({ part: 'mirror', runtime: 'chromium', metric, value, unit, ...extra })
@@ -200,6 +82,10 @@ async function measure(report: (row: BenchRow) => void, browser: Browser, build:
     ok(await p.callWithin(60_000, 'start'), `${name} start`)
     return p
   }
+  // Helia doing the same job, first (its figures stand should the mirrors fail): a Node node
+  // holds the same bytes as big-0.bin, a fresh page node fetches them over a WebSocket.
+  const helia = await heliaFromNode(browser, deterministicBytes(SIZE, 7), RUNS, FETCH_MS)
+  let fromMirrors: { first: number[]; last: number[] } | undefined
   try {
     // Mirrors: four relays, R = 3, scans every 2 s.
     const mirrors = await startNetwork(REPLICAS + 1, build, [
@@ -223,8 +109,8 @@ async function measure(report: (row: BenchRow) => void, browser: Browser, build:
     const toMirrors = await copies
     await a.close()
     const b = await person(mirrors, 'B')
-    const fromMirrors = await fetchAll(b, site, published.sha256)
-    const ceiling = await webSocketCeiling(b.page)
+    fromMirrors = await fetchAll(b, site, published.sha256)
+    const ceiling = await webSocketCeiling(b.page, SIZE, RUNS)
 
     // R copies again after a holder is killed.
     const states = await Promise.all(mirrors.relays.map((r) => watcher.status(r.process, site)))
@@ -264,6 +150,16 @@ async function measure(report: (row: BenchRow) => void, browser: Browser, build:
       note: 'kill -9 of a holder, four relays, scan interval 2 s',
     })
   } finally {
+    reportHelia(
+      row,
+      helia,
+      RUNS,
+      fromMirrors && {
+        label: 'Alternet from mirrors',
+        firstByteMs: median(fromMirrors.first),
+        mbPerS: mbPerS(SIZE, median(fromMirrors.last)),
+      },
+    )
     await Promise.all(people.map((p) => p.close()))
     await Promise.all(visitors.map((v) => v.stop()))
     await Promise.all(networks.map((n) => n.stop()))

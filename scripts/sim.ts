@@ -1,6 +1,6 @@
 /**
  * `npm run sim -- --nodes N --churn RATE --hours H --attackers FRACTION --seed S [--names K]
- * [--lookups L] [--latency MS] [--republish-hours R] [--out FILE]`: runs the network simulation (bench/sim/) and
+ * [--lookups L] [--latency MS] [--republish-hours R] [--owner-republish-hours O] [--out FILE]`: runs the network simulation (bench/sim/) and
  * prints its figures beside the goals and the anchors' figures; `--out` also writes them as
  * JSON (runs worth keeping go to bench/reference/).
  * @module
@@ -22,6 +22,7 @@ const { values } = parseArgs({
     lookups: { type: 'string' },
     latency: { type: 'string' },
     'republish-hours': { type: 'string' },
+    'owner-republish-hours': { type: 'string' },
     out: { type: 'string' },
   },
 })
@@ -49,6 +50,9 @@ const result = await runSimulation({
   ...(values.lookups ? { lookupsPerHour: flag('lookups', 1, 100_000) } : {}),
   ...(values.latency ? { latency: flag('latency', 0, 10_000) } : {}),
   ...(values['republish-hours'] ? { republishHours: flag('republish-hours', 1, 1000) } : {}),
+  ...(values['owner-republish-hours']
+    ? { ownerRepublishHours: flag('owner-republish-hours', 1, 1000) }
+    : {}),
   progress: (line) => console.error(line),
 })
 const seconds = (performance.now() - started) / 1000

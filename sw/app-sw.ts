@@ -7,7 +7,8 @@
  * @module
  */
 import { APP_VERSION } from '../src/origins/shared/build-info.ts'
-import { RESERVED_PREFIX } from '../src/origins/shared/constants.ts'
+import { HEALTH_PATH } from '../src/core/contracts/relay-paths.ts'
+import { RESERVED_PREFIX, RESET_PATH } from '../src/origins/shared/constants.ts'
 import {
   APP_DOCUMENT_HEADERS,
   isHtml,
@@ -36,7 +37,7 @@ const handlers: readonly Handler[] = [
     name: 'reset',
     canHandle: ({ request, url }) =>
       request.mode === 'navigate' && url.searchParams.has('reset-sw'),
-    handle: async () => Response.redirect('/__an/reset.html', 302),
+    handle: async () => Response.redirect(RESET_PATH, 302),
   },
   {
     // The relay's own endpoints and /__an/ (the reset page) always go to the network.
@@ -44,7 +45,7 @@ const handlers: readonly Handler[] = [
     canHandle: ({ url }) =>
       url.origin !== self.location.origin ||
       url.pathname.startsWith(RESERVED_PREFIX) ||
-      url.pathname === '/health' ||
+      url.pathname === HEALTH_PATH ||
       url.pathname.startsWith('/.well-known/'),
   },
   {

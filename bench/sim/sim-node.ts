@@ -1,6 +1,7 @@
 /**
  * One honest DHT server of the simulation, built from the relay's own parts: kad-dht on
- * `/an/kad/1.0.0` with the relay's record policy (validator, selector) and its guarded store
+ * `/an/kad/1.0.0` with the relay's record policy (validator, selector, DHT look-ups of names it
+ * does not hold) and its guarded store
  * in front of an in-memory datastore, inbound DHT writes attributed to their peer as the relay
  * does, and the relay's republisher — over libp2p's in-memory transport. Only the clock differs:
  * the policy reads the simulation's.
@@ -21,6 +22,7 @@ import { DHT_PROTOCOL } from '../../relay-node/src/constants.ts'
 import type { Logger } from '../../relay-node/src/log.ts'
 import type { RelayNode } from '../../relay-node/src/node.ts'
 import { Permissions } from '../../relay-node/src/permissions.ts'
+import { dhtRecordSource } from '../../relay-node/src/dht-record-source.ts'
 import { AnRecordPolicy } from '../../relay-node/src/record-policy.ts'
 import { GuardedDatastore, runAsSender } from '../../relay-node/src/record-store.ts'
 import { Republisher } from '../../relay-node/src/republish.ts'
@@ -123,6 +125,8 @@ export async function startHonestNode(
       }),
     },
   })
+  // As the relay does (relay.ts): names it does not hold are looked up in the DHT first.
+  policy.useRootRecords(dhtRecordSource(node.services.dht, store))
   // As the relay does (relay.ts): every store write an inbound DHT stream causes is charged to
   // its peer; each simulated peer is its own source (its own address block).
   const registrar = (

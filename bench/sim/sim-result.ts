@@ -35,6 +35,10 @@ export interface RawRun {
   final: LookupRecord[]
   bytes: number
   refusals: Record<string, number>
+  /** (honest server, name) pairs whose stored record is another key's, at the end. */
+  captured: number
+  /** (honest server, name) pairs in all, at the end. */
+  stores: number
 }
 
 /** The figures of one run. */
@@ -57,6 +61,8 @@ export interface SimResult {
   /** Share of names whose newest record the final lookup found. */
   recordsAlive: number
   bytesPerNodePerHour: number
+  /** Share of (honest server, name) pairs whose stored record is another key's, at the end. */
+  storesCaptured: number
   /** Writes the honest servers' guards refused, by reason. */
   refusals: Record<string, number>
 }
@@ -94,6 +100,7 @@ export function summarise(run: RawRun): SimResult {
     namesRolledBack: rolledBack.size,
     recordsAlive: run.final.length === 0 ? 0 : alive / run.options.names,
     bytesPerNodePerHour: run.bytes / run.options.nodes / Math.max(1, run.options.hours),
+    storesCaptured: run.stores === 0 ? 0 : run.captured / run.stores,
     refusals: run.refusals,
   }
 }
@@ -137,6 +144,11 @@ export function formatResult(r: SimResult): string {
       `records alive after ${o.hours} h`,
       pct(r.recordsAlive),
       `${pct(GOALS.alive)}: ${mark(r.recordsAlive >= GOALS.alive)}`,
+    ],
+    [
+      'honest stores holding a rival',
+      pct(r.storesCaptured),
+      'share of (honest server, name) pairs at the end; clients follow the majority',
     ],
     ['bytes per node per hour', `${(r.bytesPerNodePerHour / 1024).toFixed(1)} KiB`, ''],
   ]

@@ -10,7 +10,9 @@
 import { multiaddr } from '@multiformats/multiaddr'
 import { keyPairFromSeed, type Ed25519KeyPair } from '../../src/core/crypto/ed25519.ts'
 import { toHex } from '../../src/core/bytes.ts'
-import { createRecord, dhtKey, encodeRecord } from '../../src/core/records/index.ts'
+import { Libp2pRecord } from '@libp2p/record'
+import { recordDsKey } from '../../relay-node/src/dht-record-source.ts'
+import { createRecord, decodeRecord, dhtKey, encodeRecord } from '../../src/core/records/index.ts'
 import { putRecord } from '../../src/net/naming/dht-records.ts'
 import { ATTACKS, startAttackerNode, type AttackerNode } from './attacker-node.ts'
 import { ByteMeter } from './byte-meter.ts'
@@ -236,7 +238,18 @@ export async function runSimulation(options: SimOptions): Promise<SimResult> {
         latestSeq: h.seq,
       })
     })
+    // Honest servers captured: a name's record in their store is another key's.
+    let captured = 0
+    for (const h of honest)
+      for (const holder of holders) {
+        const held = await h.store.get(recordDsKey(holder.key)).catch(() => undefined)
+        if (held === undefined) continue
+        const value = Libp2pRecord.deserialize(held).value
+        if (toHex(decodeRecord(value).holder) !== toHex(holder.keyPair.publicKey)) captured++
+      }
     return summarise({
+      captured,
+      stores: honest.length * holders.length,
       options: {
         nodes: o.nodes,
         churn: o.churn,

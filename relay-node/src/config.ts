@@ -403,7 +403,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     flag: 'root-lookup-timeout',
     kind: 'duration',
     default: C.DEFAULT_ROOT_LOOKUP_TIMEOUT_MS,
-    doc: "how long a subdomain write waits for a DHT look-up of its root name's record",
+    doc: "how long a write of a name not held here, or a subdomain write, waits for a DHT look-up of the (root) name's record",
   },
   {
     key: 'rootCacheSize',

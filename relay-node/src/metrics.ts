@@ -22,6 +22,7 @@ export interface RelayMetrics {
   rootLookups: Counter
   rootLookupsShared: Counter<'how'>
   reservationsRefused: Counter
+  liveMessages: Counter<'verdict' | 'reason'>
 }
 
 /** A registry for one relay (libp2p's metrics go in too) with the relay's metrics. */
@@ -59,6 +60,12 @@ export function createRelayMetrics(): RelayMetrics {
     reservationsRefused: new Counter({
       name: 'alternet_relay_reservations_refused_total',
       help: "Circuit relay reservations refused because the peer's source held its share",
+      registers: [registry],
+    }),
+    liveMessages: new Counter({
+      name: 'alternet_relay_live_messages_total',
+      help: 'Live (GossipSub) messages judged, by verdict (accept, ignore, reject) and reason (e.g. rate, source-rate, forged)',
+      labelNames: ['verdict', 'reason'],
       registers: [registry],
     }),
   }

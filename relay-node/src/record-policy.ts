@@ -5,9 +5,12 @@
  * newcomer more recently; revoked names and blocked content roots are refused. A subdomain
  * record is stored only when the root name's current record (this relay's own, else the record
  * of the holder most peers returned in the DHT; a tie between holders is refused) is held by the
- * record's `root.owner`, and its first-holder rule follows the root.
+ * record's `root.owner`, and its first-holder rule follows the root. A root record of a name
+ * the relay does not hold (a fresh relay, or its record expired) is refused when the DHT's peers
+ * hold the name for another key (the holder most of them return), so a Sybil's back-dated rival
+ * offered first cannot capture a relay that joins with an empty store.
  * DHT look-ups of root names are cached (found and not found), shared by concurrent writes
- * under the same root, and bounded in number, so a flood of subdomain writes under roots
+ * under the same root, and bounded in number, so a flood of writes of names or under roots
  * nobody holds costs one look-up per root and never more than `maxConcurrent` at once.
  * See docs/PROTOCOL.md ("Validation", "Selection", "Revocation", "The name DHT").
  * @module
@@ -199,15 +202,21 @@ export class AnRecordPolicy implements RecordPolicy {
     this.checkPermitted(record)
     const subdomain = record.body.root !== undefined
     if (subdomain) await this.checkRoot(incoming, key, record)
-    if (current === undefined || equals(current, incoming)) return
-    let stored: SignedRecord
+    if (current !== undefined && equals(current, incoming)) return
+    let stored: SignedRecord | undefined
     try {
-      stored = await this.validate(current, key)
+      if (current !== undefined) stored = await this.validate(current, key)
     } catch {
-      return // what is stored has expired or is no longer valid here: anything valid replaces it
+      stored = undefined // what is stored has expired or is no longer valid here
+    }
+    if (stored === undefined) {
+      // A root name this relay does not hold: follow the holder the network holds it for, so a
+      // relay that joins with an empty store is not captured by the first rival it is offered.
+      if (!subdomain) await this.checkNetworkHolder(key, record)
+      return
     }
     if (equals(stored.holder, record.holder)) {
-      if (selectRecord([current, incoming], { key, trustedRegistrars: registrars }) === 0) {
+      if (selectRecord([current!, incoming], { key, trustedRegistrars: registrars }) === 0) {
         throw new RecordRefusedError(
           'rollback',
           `a newer record of "${record.body.name}" is stored (seq ${stored.body.seq}, offered ${record.body.seq})`,
@@ -320,6 +329,28 @@ export class AnRecordPolicy implements RecordPolicy {
         `${(err as Error).name}: ${(err as Error).message}`,
       )
     }
+  }
+
+  /**
+   * Refuses a root record of a name this relay does not hold (`hijack`) when the DHT's peers
+   * hold the name for another key: the holder most of them return (one look-up, cached and
+   * bounded as for subdomains, see `findRoot`), unless a trusted registrar registered the
+   * newcomer more recently. Nothing found, or a tie between holders, leaves the relay's own
+   * first-holder rule to decide.
+   */
+  private async checkNetworkHolder(key: Uint8Array, record: SignedRecord): Promise<void> {
+    const held = await this.findRoot(record.body.name)
+    if (held === undefined || held === CONTESTED) return
+    const holder = await this.validRoot(held, key)
+    if (holder === undefined || equals(holder.holder, record.holder)) return
+    const registrars = this.permissions.registrars
+    const offered = trustedRegistration(record, registrars)
+    const registered = trustedRegistration(holder, registrars)
+    if (offered !== undefined && (registered === undefined || offered > registered)) return
+    throw new RecordRefusedError(
+      'hijack',
+      `the network holds "${record.body.name}" for another key until ${new Date(holder.body.expires).toISOString()}`,
+    )
   }
 
   /**

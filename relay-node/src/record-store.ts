@@ -12,8 +12,10 @@
  * then, under the `heaviest` policy, the newest records of the source holding the most bytes
  * (never the writer's own source, and only while it holds more than the writer would), so a
  * flood from a few sources costs those sources their newest records rather than freezing the
- * store for everyone; a write that still does not fit is refused (`store-full`). Other keys
- * (peer store, keychain) pass through untouched.
+ * store for everyone; a write that still does not fit is refused (`store-full`). While the
+ * disk is full (disk-room.ts) records and provider records are refused (`disk-full`), and a
+ * record whose flush meets a full disk is taken back. Other keys (peer store, keychain) pass
+ * through untouched.
  * @module
  */
 import { AsyncLocalStorage } from 'node:async_hooks'
@@ -33,6 +35,7 @@ import { RecordRefusedError } from './errors.ts'
 import type { EvictionPolicy } from './config.ts'
 import { NewNameRate, StoreAccounting, type Entry } from './store-accounting.ts'
 import { makeRoom, type RoomContext } from './store-room.ts'
+import { DISK_FULL_MESSAGE, isDiskFull, type DiskRoom } from './disk-room.ts'
 
 /** Prefix of the sidecar entries naming the peer that sent each stored record. */
 const SENDER_PREFIX = `${RELAY_STATE_PREFIX}sender/`
@@ -120,6 +123,8 @@ export class GuardedDatastore extends BaseDatastore {
   private readonly counts = new StoreAccounting((k) => k.startsWith(DHT_RECORD_PREFIX))
   private readonly entries = this.counts.entries
   private readonly room: RoomContext
+  /** The disk's room: while it is full, records are refused as `disk-full`. */
+  private readonly disk?: Pick<DiskRoom, 'full'>
   /** Serialises writes per key so two PUTs of one name cannot both pass the check. */
   private readonly locks = new Map<string, Promise<unknown>>()
 
@@ -129,8 +134,10 @@ export class GuardedDatastore extends BaseDatastore {
     limits: StoreLimits,
     events: GuardEvents,
     exemptPeers: Iterable<string> = [],
+    disk?: Pick<DiskRoom, 'full'>,
   ) {
     super()
+    this.disk = disk
     this.inner = inner
     this.policy = policy
     this.events = events
@@ -276,18 +283,26 @@ export class GuardedDatastore extends BaseDatastore {
       throw this.refuse('malformed', k, peer, 'not a DHT record')
     }
     let current: Uint8Array | undefined
+    let currentRaw: Uint8Array | undefined
     // A name not accounted for is not stored: no read for a new name.
     if (this.entries.has(k)) {
       try {
-        current = Libp2pRecord.deserialize(await this.inner.get(key, options)).value
+        currentRaw = await this.inner.get(key, options)
+        current = Libp2pRecord.deserialize(currentRaw).value
       } catch {
-        current = undefined
+        current = currentRaw = undefined
       }
     }
     // The relay's own writes (kad-dht stores each record it republishes locally first) carry no
     // sender: the same bytes stay charged to the peer that sent them, so a republish round
     // cannot free that peer's quota.
     const previous = this.entries.get(k)
+    // A new name from a source past its new-name allowance is refused before the policy, whose
+    // DHT look-up of a name not held here would otherwise cost the relay for every one.
+    const source = who?.source
+    if (previous === undefined && source && who?.peer !== undefined && !this.exempt.has(who.peer))
+      if (!this.room.newNames.has(source))
+        throw this.refuse('rate', k, peer, `${source} is adding new names too fast`)
     if (who == null && current !== undefined && equals(current, incoming.value))
       who =
         previous?.peer == null ? undefined : { peer: previous.peer, source: previous.source ?? '' }
@@ -297,6 +312,7 @@ export class GuardedDatastore extends BaseDatastore {
       if (err instanceof RecordRefusedError) throw this.refuse(err.reason, k, peer, err.message)
       throw err
     }
+    if (await this.disk?.full()) throw this.refuse('disk-full', k, peer, DISK_FULL_MESSAGE)
     await this.makeRoom(k, k.length + val.length, who, true)
     await this.inner.put(key, val, options)
     if (who != null)
@@ -315,8 +331,40 @@ export class GuardedDatastore extends BaseDatastore {
     // A record is acknowledged only once it is on disk: a write-behind store flushes now
     // (with whatever else is pending, in one batch), so a crash loses no accepted record.
     const flush = (this.inner as Partial<Flushable>).flush
-    if (typeof flush === 'function') await flush.call(this.inner)
+    try {
+      if (typeof flush === 'function') await flush.call(this.inner)
+    } catch (err) {
+      if (!isDiskFull(err)) throw err
+      // Not on disk, so not taken: what was stored before comes back (written once there is room).
+      await this.restore(key, currentRaw, previous, options)
+      throw this.refuse('disk-full', k, peer, DISK_FULL_MESSAGE)
+    }
     return key
+  }
+
+  /** Puts back the record (or its absence) and its sender as they were before a refused write. */
+  private async restore(
+    key: Key,
+    raw: Uint8Array | undefined,
+    previous: Entry | undefined,
+    options?: AbortOptions,
+  ): Promise<void> {
+    const k = key.toString()
+    if (raw === undefined || previous === undefined) {
+      await this.inner.delete(key, options)
+      await this.inner.delete(senderKey(k), options)
+      this.counts.unaccount(k)
+      return
+    }
+    await this.inner.put(key, raw, options)
+    if (previous.peer == null) await this.inner.delete(senderKey(k), options)
+    else
+      await this.inner.put(
+        senderKey(k),
+        new TextEncoder().encode(`${previous.peer}\n${previous.source ?? ''}`),
+        options,
+      )
+    this.counts.account(k, previous)
   }
 
   private async putProvider(key: Key, val: Uint8Array, options?: AbortOptions): Promise<Key> {
@@ -334,6 +382,7 @@ export class GuardedDatastore extends BaseDatastore {
     if (this.policy.isBlockedMultihash(multihash))
       throw this.refuse('blocked', k, peer, 'the content is blocked on this relay')
     const who = sender.getStore()
+    if (await this.disk?.full()) throw this.refuse('disk-full', k, peer, DISK_FULL_MESSAGE)
     await this.makeRoom(k, k.length + val.length, who ?? { peer, source: '' }, false)
     await this.inner.put(key, val, options)
     this.counts.account(k, {

@@ -15,14 +15,11 @@ import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { PeerId } from '@libp2p/interface'
-import { Libp2pRecord } from '@libp2p/record'
 import { LevelDatastore } from 'datastore-level'
-import { Key } from 'interface-datastore'
-import { base32 } from 'multiformats/bases/base32'
 import { toHex } from '@alternet/core/bytes'
 import type { RelayConfig } from './config.ts'
 import { Bootstrapper } from './bootstrap.ts'
-import { DATASTORE_DIR, DHT_PROTOCOL, DHT_RECORD_PREFIX } from './constants.ts'
+import { DATASTORE_DIR, DHT_PROTOCOL } from './constants.ts'
 import { ConfigError } from './errors.ts'
 import { startRelayDns, type RelayDns } from './dns/relay-dns.ts'
 import { SiteLookup } from './dns/site-lookup.ts'
@@ -38,13 +35,15 @@ import { Mirror, RecordWatch } from './mirror/index.ts'
 import { RelayLive } from './live/relay-live.ts'
 import { SiteDirectory } from './directory/index.ts'
 import { Permissions } from './permissions.ts'
-import { AnRecordPolicy, type RootRecordSource } from './record-policy.ts'
+import { AnRecordPolicy } from './record-policy.ts'
+import { dhtRecordSource } from './dht-record-source.ts'
 import { GuardedDatastore, runAsSender } from './record-store.ts'
 import { ReservationLimits } from './reservation-limits.ts'
 import { sourceOf } from './source-subnet.ts'
 import { Republisher } from './republish.ts'
 import { Revoker } from './revoke.ts'
 import { WriteBehindDatastore } from './write-behind.ts'
+import { DISK_FULL_MESSAGE, DiskFullError, DiskRoom } from './disk-room.ts'
 
 /** How often the trust files are checked for changes (SIGHUP reloads at once). */
 const TRUST_FILE_POLL_MS = 5000
@@ -74,11 +73,6 @@ export interface Relay {
   reloadPermissions(): Promise<void>
   /** Stops everything: peers told, store flushed and closed. */
   stop(): Promise<void>
-}
-
-/** The datastore key kad-dht keeps the record of a DHT key under. */
-function recordDsKey(key: Uint8Array): Key {
-  return new Key(DHT_RECORD_PREFIX + base32.baseEncode(key), false)
 }
 
 /** The repo's built app, when present: the default `--app-dir`. */
@@ -114,9 +108,24 @@ export async function createRelay(
   const level = await openDatastore(config.dataDir)
   // Records, provider records and the peer store go through the write-behind store (batched
   // LevelDB writes, hot entries in memory); revocations and blocked roots are written at once.
+  // A full disk is said once when it fills and once when it has room again, not at every retry.
+  const diskRoom = new DiskRoom(config.dataDir, {
+    onChange: (full, freeBytes) =>
+      full
+        ? log.warn(`${DISK_FULL_MESSAGE} New records are refused until there is room.`, {
+            freeBytes,
+          })
+        : log.info('The disk of this relay has room again; records are taken again.', {
+            freeBytes,
+          }),
+  })
   const disk = new WriteBehindDatastore(level, {
     flushInterval: config.storeFlushInterval,
-    onFlushError: (err) => log.error('store writes not flushed; retrying', { error: err }),
+    room: diskRoom,
+    onFlushError: (err) => {
+      if (!(err instanceof DiskFullError))
+        log.error('store writes not flushed; retrying', { error: err })
+    },
   })
   const cleanup: Array<() => Promise<unknown>> = [async () => disk.close()]
   const undo = async (): Promise<void> => {
@@ -163,6 +172,7 @@ export async function createRelay(
         },
       },
       bootstrapPeers,
+      diskRoom,
     )
     await store.load()
     const prefixes = { v4: config.sourcePrefixV4, v6: config.sourcePrefixV6 }
@@ -192,34 +202,7 @@ export async function createRelay(
     cleanup.push(async () => node.stop())
     reservationLimits.attach(node)
     // The relay's records, its store's and the DHT's: for judging subdomains, and the gateway.
-    const records: RootRecordSource = {
-      local: async (key) => {
-        try {
-          return Libp2pRecord.deserialize(await store.get(recordDsKey(key))).value
-        } catch {
-          return undefined
-        }
-      },
-      network: async (key, signal) => {
-        // One value per answering peer: the look-up counts peers per holder. kad-dht's get ends
-        // by putting its selector's pick to peers that answered otherwise; those answers are not
-        // counted again.
-        const values: Uint8Array[] = []
-        const answered = new Set<string>()
-        try {
-          for await (const event of node.services.dht.get(key, { signal })) {
-            if (event.name !== 'PEER_RESPONSE' || event.record == null) continue
-            const from = event.from.toString()
-            if (answered.has(from)) continue
-            answered.add(from)
-            values.push(event.record.value)
-          }
-        } catch {
-          // Timed out, or nobody holds it: what was found so far.
-        }
-        return values
-      },
-    }
+    const records = dhtRecordSource(node.services.dht, store)
     policy.useRootRecords(records)
     // Attribute every store write an inbound DHT stream causes to its peer and source (quotas).
     const registrar = (
@@ -243,6 +226,9 @@ export async function createRelay(
     )
 
     const siteStats = new SiteStats()
+    // Live updates follow the mirrored sites' topics; assigned below, once they exist.
+    // eslint-disable-next-line prefer-const
+    let liveMirrored: RelayLive['onMirrored'] | undefined
     const mirror = new Mirror({
       dataDir: config.dataDir,
       policy: config.mirrorPolicy,
@@ -258,6 +244,7 @@ export async function createRelay(
       registry: metrics.registry,
       sourcePrefixes: prefixes,
       onServed: (site, bytes) => siteStats.served(site, bytes),
+      onHeld: (site, held) => void liveMirrored?.(site, held),
     })
     await mirror.start()
     cleanup.push(() => mirror.stop())
@@ -294,6 +281,9 @@ export async function createRelay(
         gateway?.forget(site)
       },
       log,
+      validator: {
+        onJudged: ({ verdict, reason }) => metrics.liveMessages.inc({ verdict, reason }),
+      },
     })
     const revoker = new Revoker(node, permissions, store, log, (bytes) => {
       metrics.revocations.inc()
@@ -305,6 +295,8 @@ export async function createRelay(
     await revoker.start()
     live.start()
     cleanup.push(async () => live.stop())
+    liveMirrored = (site, held) => live.onMirrored(site, held)
+    for (const site of mirror.sites()) void live.onMirrored(site, true)
     onStored = (key, value) => {
       mirror.onStored(key, value)
       directory.onStored(key, value)
@@ -354,6 +346,7 @@ export async function createRelay(
       peers: node.getPeers().length,
       knownPeers: (await node.peerStore.all()).length,
       reservations: relayService.reservations.size,
+      diskFull: diskRoom.isFull,
       records: store.stats().records,
       providers: store.stats().providers,
       storeBytes: store.stats().bytes,

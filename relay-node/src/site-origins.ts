@@ -11,6 +11,7 @@ import { stat } from 'node:fs/promises'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { extname, join, normalize, sep } from 'node:path'
 import { fromOriginLabel } from '@alternet/core/names'
+import { escapeHtml } from '@alternet/core/http'
 import {
   APP_DOCUMENT_HEADERS,
   NO_FRAMING_HEADERS,
@@ -95,10 +96,6 @@ function send(
     ...headers,
   })
   res.end(body)
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
 }
 
 /** A small HTML error page; no one may frame it. */

@@ -104,6 +104,15 @@ export class NewNameRate {
     this.now = now
   }
 
+  /** Whether `source` has a new name left in its allowance now (takes none). */
+  has(source: string): boolean {
+    if (this.perMinute <= 0) return true
+    const bucket = this.buckets.get(source)
+    if (bucket === undefined) return true
+    const tokens = bucket.tokens + ((this.now() - bucket.at) * this.perMinute) / 60_000
+    return tokens >= 1
+  }
+
   /** Takes one new name from `source`'s allowance; false when it has none left. */
   take(source: string): boolean {
     if (this.perMinute <= 0) return true

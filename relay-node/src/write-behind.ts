@@ -10,12 +10,15 @@
  * see record-store.ts), so a crash or `kill -9` loses at most the other writes of the last flush
  * interval; a clean stop flushes everything. Queries flush first, so they see every write
  * made before them. With an interval of 0 every write goes to LevelDB before it resolves.
+ * While the disk is full (disk-room.ts) batches are held back and tried again each interval, and
+ * queries read LevelDB with the pending writes laid over it.
  * @module
  */
 import { BaseDatastore } from 'datastore-core'
 import type { AbortOptions } from '@libp2p/interface'
-import { Key, type KeyQuery, type Query } from 'interface-datastore'
+import { Key, type KeyQuery, type Pair, type Query } from 'interface-datastore'
 import type { LevelDatastore } from 'datastore-level'
+import { DISK_FULL_MESSAGE, DiskFullError, isDiskFull, type DiskRoom } from './disk-room.ts'
 
 /** Thrown by `get` for a key that is not stored; libp2p matches on the name. */
 class EntryNotFoundError extends Error {
@@ -32,6 +35,8 @@ export interface WriteBehindInit {
   cacheBytes?: number
   /** Called when a flush fails (the writes are kept and tried again). */
   onFlushError?(err: unknown): void
+  /** The disk's room: while it is full, batches are held back (disk-room.ts). */
+  room?: Pick<DiskRoom, 'full' | 'recheck'>
 }
 
 const DEFAULT_MAX_PENDING_BYTES = 4 * 1024 * 1024
@@ -47,6 +52,9 @@ export class WriteBehindDatastore extends BaseDatastore {
   private readonly maxPendingBytes: number
   private readonly cacheBytes: number
   private readonly onFlushError: (err: unknown) => void
+  private readonly room?: Pick<DiskRoom, 'full' | 'recheck'>
+  /** LevelDB met a full disk: its log may end in a torn record, so it is reopened before the next write. */
+  private torn = false
   /** Writes not yet handed to LevelDB. */
   private pending = new Map<string, Pending>()
   private pendingBytes = 0
@@ -68,6 +76,7 @@ export class WriteBehindDatastore extends BaseDatastore {
     this.maxPendingBytes = init.maxPendingBytes ?? DEFAULT_MAX_PENDING_BYTES
     this.cacheBytes = init.cacheBytes ?? DEFAULT_CACHE_BYTES
     this.onFlushError = init.onFlushError ?? (() => undefined)
+    this.room = init.room
   }
 
   override async put(key: Key, val: Uint8Array, options?: AbortOptions): Promise<Key> {
@@ -119,16 +128,48 @@ export class WriteBehindDatastore extends BaseDatastore {
   }
 
   override async *query(q: Query, options?: AbortOptions): ReturnType<BaseDatastore['query']> {
-    await this.flush()
-    yield* this.inner.query(q, options)
+    if (await this.flushed()) yield* this.inner.query(q, options)
+    // A full disk: LevelDB's entries with the pending writes laid over them (see _all).
+    else yield* super.query(q, options)
   }
 
   override async *queryKeys(
     q: KeyQuery,
     options?: AbortOptions,
   ): ReturnType<BaseDatastore['queryKeys']> {
-    await this.flush()
-    yield* this.inner.queryKeys(q, options)
+    if (await this.flushed()) yield* this.inner.queryKeys(q, options)
+    else yield* super.queryKeys(q, options)
+  }
+
+  /** Entries under `q.prefix`: LevelDB's, unless a pending write replaces them, then the pending ones. */
+  override async *_all(q: Query, options?: AbortOptions): AsyncGenerator<Pair> {
+    const overlay = this.overlay(q.prefix)
+    for await (const pair of this.inner.query({ prefix: q.prefix }, options))
+      if (!overlay.has(pair.key.toString())) yield pair
+    for (const [k, value] of overlay) if (value !== null) yield { key: keyOf(k), value }
+  }
+
+  override async *_allKeys(q: KeyQuery, options?: AbortOptions): AsyncGenerator<Key> {
+    for await (const { key } of this._all({ prefix: q.prefix }, options)) yield key
+  }
+
+  /** Flushes; false when the disk is full (the writes stay pending). */
+  private async flushed(): Promise<boolean> {
+    try {
+      await this.flush()
+      return true
+    } catch (err) {
+      if (isDiskFull(err)) return false
+      throw err
+    }
+  }
+
+  /** The pending writes under `prefix`, newest winning. */
+  private overlay(prefix: string | undefined): Map<string, Pending> {
+    const out = new Map<string, Pending>()
+    for (const map of [this.flushing, this.pending])
+      for (const [k, v] of map) if (prefix == null || k.startsWith(prefix)) out.set(k, v)
+    return out
   }
 
   /** Writes everything pending to LevelDB; resolves when it is there. */
@@ -139,13 +180,18 @@ export class WriteBehindDatastore extends BaseDatastore {
     }
   }
 
-  /** Flushes and closes LevelDB. */
+  /** Flushes (when the disk lets it) and closes LevelDB. */
   async close(): Promise<void> {
     if (this.closed) return
     this.closed = true
     clearTimeout(this.timer)
     this.timer = undefined
-    await this.flush()
+    try {
+      await this.flush()
+    } catch (err) {
+      // A full disk: what is pending cannot be written; LevelDB is closed all the same.
+      this.onFlushError(err)
+    }
     await this.inner.close()
   }
 
@@ -186,6 +232,14 @@ export class WriteBehindDatastore extends BaseDatastore {
     this.pending = new Map()
     this.pendingBytes = 0
     try {
+      if (this.room !== undefined && (await this.room.full()))
+        throw new DiskFullError(DISK_FULL_MESSAGE)
+      if (this.torn) {
+        // Reopening replays the log up to the torn record, and the next writes go to a new log.
+        await this.inner.close()
+        await this.inner.open()
+        this.torn = false
+      }
       const batch = this.inner.batch()
       for (const [k, value] of this.flushing) {
         if (value === null) batch.delete(keyOf(k))
@@ -195,6 +249,10 @@ export class WriteBehindDatastore extends BaseDatastore {
     } catch (err) {
       // Keep the writes (newer ones win) and try again at the next interval.
       for (const [k, value] of this.flushing) if (!this.pending.has(k)) this.enqueue(k, value)
+      if (isDiskFull(err) && !(err instanceof DiskFullError)) {
+        this.torn = true
+        this.room?.recheck()
+      }
       this.onFlushError(err)
       throw err
     } finally {

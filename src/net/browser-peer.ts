@@ -19,7 +19,7 @@ import { currentContent, type CurrentContent } from './hosting/current-content.t
 import { adoptSites, knownSitesOf, ownSiteNames, type FoundSites } from './hosting/own-sites.ts'
 import type { EncryptKeyFileOptions } from '../storage/index.ts'
 import { checkAvailability, type Availability } from './naming/name-availability.ts'
-import type { NamingService, ResolvedName, ResolveOptions } from './naming/index.ts'
+import type { NamePublished, NamingService, ResolvedName, ResolveOptions } from './naming/index.ts'
 import type { AlternetLibp2p, RelayManager, RevokerTrust } from './node/index.ts'
 import { AlternetPeer, type PeerParts } from './peer.ts'
 import { peerLive } from './live/peer-live.ts'
@@ -50,11 +50,23 @@ export class BrowserPeer extends AlternetPeer<AlternetLibp2p, AlternetStorage, N
   declare readonly relays: RelayManager
   readonly #ownsStorage: boolean
   #live: Promise<LiveUpdates> | undefined
+  /**
+   * Starts live updates on the first publish when nothing started them yet (no site viewed), so
+   * a site published here is watched from that moment; once started, `peerLive` watches each.
+   */
+  readonly #onPublished = (event: Event): void => {
+    if (this.#live !== undefined) return
+    const { site } = (event as CustomEvent<NamePublished>).detail
+    void this.live()
+      .then(async (live) => live.watch(site))
+      .catch(() => undefined)
+  }
 
   /** Use `createAlternetPeer`. */
   constructor(parts: BrowserPeerParts) {
     super(parts)
     this.#ownsStorage = parts.ownsStorage ?? false
+    this.naming.addEventListener('published', this.#onPublished)
   }
 
   /** Resolves a site name to its record, with the chain of CNAMEs and any holder conflict. */
@@ -269,6 +281,7 @@ export class BrowserPeer extends AlternetPeer<AlternetLibp2p, AlternetStorage, N
 
   /** Stops the peer, then closes the store when the peer opened it. */
   override async stop(): Promise<void> {
+    this.naming.removeEventListener('published', this.#onPublished)
     await super.stop()
     if (this.#ownsStorage) this.storage.close()
   }

@@ -34,7 +34,6 @@ import {
   type SiteSources,
   waitForMirrors,
   type KeepSiteAliveContext,
-  type KnownRelay,
   type WaitForMirrorsOptions,
 } from './mirror/index.ts'
 import type { DevSettings, RelayInfo } from './node/index.ts'
@@ -358,7 +357,7 @@ export class AlternetPeer<
     return siteSources(
       {
         libp2p: this.libp2p,
-        relays: () => (this.relays?.status().relays ?? []) as KnownRelay[],
+        relays: () => this.relays?.status().relays ?? [],
         seen: this.seen,
       },
       record,
@@ -461,7 +460,7 @@ export class AlternetPeer<
       libp2p: this.libp2p,
       ...(sign === undefined ? {} : { sign }),
       sites: this.storage.sites,
-      relays: () => (this.relays?.status().relays ?? []) as KnownRelay[],
+      relays: () => this.relays?.status().relays ?? [],
       now: () => Date.now(),
     }
   }
@@ -554,25 +553,24 @@ export type { BrowserPeer }
  */
 export async function createAlternetPeer(init: AlternetPeerInit): Promise<BrowserPeer> {
   // Loaded here so that the runtime-neutral part of this module imports no browser transport.
-  const [{ createBrowserNode }, { createNamingService, selfHostEntry }, { BrowserPeer: Peer }] =
-    await Promise.all([
-      import('./node/index.ts'),
-      import('./naming/index.ts'),
-      import('./browser-peer.ts'),
-    ])
+  const [{ createBrowserNode }, { selfHostEntry }, { BrowserPeer: Peer }] = await Promise.all([
+    import('./node/index.ts'),
+    import('./naming/index.ts'),
+    import('./browser-peer.ts'),
+  ])
   const storage = init.storage ?? openAlternetStorage({ name: init.storageName })
-  const trustedRegistrars = init.trustedRegistrars ?? []
-  const { libp2p, relays } = await createBrowserNode({
+  // Naming runs as the node's service, over its DHT and its relays (revocation look-ups, the
+  // registrars and revokers they trust).
+  const { libp2p, relays, naming } = await createBrowserNode({
     privateKey: await storage.identity.getOrCreatePeerKey(),
     relays: init.relays,
     dev: init.dev,
-    trustedRegistrars,
+    trustedRegistrars: init.trustedRegistrars,
     rtcConfiguration: init.rtcConfiguration,
+    storage,
     signal: init.signal,
   })
   try {
-    // The relays answer revocation look-ups and tell which registrars and revokers they trust.
-    const naming = createNamingService({ libp2p, storage, trustedRegistrars, relays })
     const peer = new Peer({
       libp2p,
       storage,

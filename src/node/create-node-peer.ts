@@ -6,7 +6,7 @@
  * @module
  */
 import { startPeer, type AlternetPeer } from '../net/peer.ts'
-import { createNamingService, selfHostEntry, type NamingService } from '../net/naming/index.ts'
+import { selfHostEntry, type NamingService } from '../net/naming/index.ts'
 import type { AlternetLibp2p, DevSettings } from '../net/node/index.ts'
 import type { SiteHostInit } from '../net/hosting/index.ts'
 import { peerLive } from '../net/live/peer-live.ts'
@@ -52,16 +52,17 @@ export async function createNodePeer(init: NodePeerInit): Promise<NodePeer> {
   const storage = await openNodeStorage({ dir: init.dataDir, keyPassphrase: init.keyPassphrase })
   try {
     const trustedRegistrars = init.trustedRegistrars ?? []
-    const { libp2p, relays } = await createNodeNode({
+    // Naming runs as the node's service, over its DHT and its relays.
+    const { libp2p, relays, naming } = await createNodeNode({
       privateKey: await storage.identity.getOrCreatePeerKey(),
       relays: init.relays,
       listen: init.listen,
       dev: init.dev,
       trustedRegistrars,
+      storage,
       signal: init.signal,
     })
     try {
-      const naming = createNamingService({ libp2p, storage, trustedRegistrars, relays })
       // Live updates of own sites: another device's newer version is adopted, not signed over.
       await peerLive({ libp2p, storage, naming, relays, trustedRegistrars })
       return await startPeer({

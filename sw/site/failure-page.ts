@@ -6,6 +6,9 @@
  */
 
 import { errorEntry, type ErrorWords, type FailureKind } from '../../src/core/errors/index.ts'
+import { ERROR_HEADER } from '../../src/core/http/headers.ts'
+import { escapeHtml } from '../../src/core/http/html-text.ts'
+import { publishUrl } from '../../src/origins/shared/site-origin.ts'
 
 export type { FailureKind } from '../../src/core/errors/index.ts'
 
@@ -23,10 +26,6 @@ export interface FailureText extends ErrorWords {
 export function describeFailure(errorName: string | null | undefined): FailureText {
   const { kind, title, explanation, action } = errorEntry(errorName)
   return { kind, title, explanation, action }
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
 }
 
 /** Where a failure happened and how to get back. */
@@ -51,7 +50,7 @@ function actions(init: FailurePageInit): string {
   if (init.errorName !== 'NameNotFoundError')
     return `<a class="primary" href="${escapeHtml(init.path)}">Try again</a>`
   if (init.framed === true) return ''
-  const publish = `${new URL(init.viewerUrl).origin}/#/publish/${encodeURIComponent(init.site)}`
+  const publish = publishUrl(new URL(init.viewerUrl).origin, init.site)
   return `<a class="primary" href="${escapeHtml(publish)}" target="_top">Publish this name</a>`
 }
 
@@ -104,7 +103,7 @@ ${init.framed ? '' : `<a href="${escapeHtml(init.viewerUrl)}" target="_top">Open
       'content-type': 'text/html; charset=utf-8',
       'cache-control': 'no-store',
       'x-content-type-options': 'nosniff',
-      'x-an-error': init.errorName,
+      [ERROR_HEADER]: init.errorName,
     },
   })
 }

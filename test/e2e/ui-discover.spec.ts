@@ -125,8 +125,8 @@ describe('Discover lists the sites owners opted in (Chromium, a real relay)', ()
         const sources = b.page.locator('an-name-details [data-sources]')
         await sources.locator('[data-can-serve]').waitFor({ timeout: VIEW_MS })
         const said = (await sources.innerText()).trim()
-        // The owner's tab is open, but a browser-to-browser probe may stall (see DESIGN.md): the
-        // words are checked either way.
+        // The owner's tab is open, but a browser-to-browser probe may stall (docs/ARCHITECTURE.md,
+        // "Browser-to-browser WebRTC dials sometimes stall"): the words are checked either way.
         match(said, /^(Yes: 1 host can serve it\.|No one can serve it right now: .+\.)\n/)
         match(said, /The owner’s browser \((answering now|last seen .+|not reached)\) …\w{6}/)
         ok(!/12D3Koo\w{20,}/.test(said), `no whole peer ID in "${said}"`)

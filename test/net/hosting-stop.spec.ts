@@ -222,7 +222,8 @@ describe('the republisher never signs this node back in for a site not hosted he
       records: { putCachedRecord: async () => true },
     } as unknown as AlternetStorage
     republisher = new Republisher({
-      libp2p: a.libp2p,
+      self: a.libp2p,
+      events: a.libp2p,
       dht,
       storage: store,
       now: Date.now,

@@ -396,7 +396,9 @@ describe('root look-ups of subdomain writes: rival holders (relays)', () => {
     dir = await tempDir()
     a = await startRelay(`${dir}/a`)
     b = await startRelay(`${dir}/b`, ['--bootstrap', a.tcp])
-    c = await startRelay(`${dir}/c`, ['--bootstrap', a.tcp])
+    // c looks nothing up (its look-ups end at once), so it keeps a rival the others refuse: it
+    // stands in for a Sybil server answering with the rival.
+    c = await startRelay(`${dir}/c`, ['--bootstrap', a.tcp, '--root-lookup-timeout', '1'])
     // The judge holds no root record itself: it must ask the others.
     judge = await startRelay(`${dir}/judge`, [
       '--bootstrap',

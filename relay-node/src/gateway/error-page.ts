@@ -5,17 +5,13 @@
  * @module
  */
 import { errorEntry } from '@alternet/core/errors'
-import { errorReply, type ErrorReply } from '@alternet/core/http'
+import { ERROR_HEADER, errorReply, escapeHtml, type ErrorReply } from '@alternet/core/http'
 
 /** Headers of the gateway's own pages: nothing loads, nothing frames them. */
 const PAGE_HEADERS: Readonly<Record<string, string>> = {
   'content-security-policy':
     "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
   'x-frame-options': 'DENY',
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
 }
 
 /** Whether the client asked for HTML (a browser's navigation). */
@@ -34,7 +30,7 @@ export function gatewayErrorReply(
 ): ErrorReply {
   const reply = errorReply(error, extra)
   if (!html) return reply
-  const name = reply.headers['x-an-error']
+  const name = reply.headers[ERROR_HEADER]
   const { title, explanation, action } = errorEntry(name)
   const text = `<!doctype html>
 <html lang="en"><meta charset="utf-8"><meta name="viewport" content="width=device-width">

@@ -11,6 +11,14 @@
 export const MAX_LIVE_TOPICS = 50_000
 
 /**
+ * Topics of its mirrored sites a relay follows at most, besides `MAX_LIVE_TOPICS`: each costs a
+ * subscription line to every neighbour relay (GossipSub counts ~1 KiB a topic, so 10 000 stay
+ * within a neighbour's `RELAY_TOPIC_BUDGET_BYTES`). A mirrored site beyond it learns of new
+ * versions at the mirror's next DHT scan, as before.
+ */
+export const MAX_MIRRORED_TOPICS = 10_000
+
+/**
  * What one neighbour's subscriptions may cost a relay (~1 KiB a topic in GossipSub's count):
  * about 16 000 topics, room for another relay's followed sites.
  */

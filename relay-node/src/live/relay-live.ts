@@ -14,6 +14,9 @@
  *   reach them through the relay mesh, and on following a topic it asks the DHT for the site's
  *   record: a relay that was away catches up from the DHT, the source of truth. A topic no
  *   non-relay neighbour wants any more is left at the next sweep.
+ * - It follows the topics of the sites its mirror holds (up to `maxMirroredTopics`), from when a
+ *   site is stored until it is dropped or purged: a newer version reaches the mirror by gossip
+ *   and its fetch starts at once, without waiting for the next DHT scan.
  * @module
  */
 import type { GossipSub } from '@libp2p/gossipsub'
@@ -36,6 +39,7 @@ import {
   judgedError,
   judgeEveryTopic,
   liveValidator,
+  penalizeOverRate,
   type LiveJudgement,
   type LiveValidatorInit,
 } from '@alternet/net/live'
@@ -46,7 +50,12 @@ import type { RelayNode } from '../node.ts'
 import type { RecordPolicy } from '../record-store.ts'
 import { runAsSender } from '../record-store.ts'
 import type { RevokeAnswer } from '../revoke.ts'
-import { LIVE_CATCH_UP_TIMEOUT_MS, LIVE_SWEEP_INTERVAL_MS, MAX_LIVE_TOPICS } from './constants.ts'
+import {
+  LIVE_CATCH_UP_TIMEOUT_MS,
+  LIVE_SWEEP_INTERVAL_MS,
+  MAX_LIVE_TOPICS,
+  MAX_MIRRORED_TOPICS,
+} from './constants.ts'
 
 /** Refusals of the record policy that are the sender's fault (anything else is local policy). */
 const SENDER_FAULTS = new Set([
@@ -79,8 +88,10 @@ export interface RelayLiveInit {
   /** A record of `site` was stored (a DHT PUT, a live message, a catch-up): caches drop the old one. */
   onRecord?(site: string): void
   log: Logger
-  /** Topics followed at most. @default MAX_LIVE_TOPICS */
+  /** Topics followed for neighbours at most. @default MAX_LIVE_TOPICS */
   maxTopics?: number
+  /** Topics of mirrored sites followed at most. @default MAX_MIRRORED_TOPICS */
+  maxMirroredTopics?: number
   validator?: LiveValidatorInit
 }
 
@@ -92,7 +103,10 @@ function recordDsKey(key: Uint8Array): Key {
 /** The relay's live updates. */
 export class RelayLive {
   private readonly init: RelayLiveInit
+  /** Topics followed for non-relay neighbours. */
   private readonly followed = new Set<string>()
+  /** Topics of the sites the mirror holds. */
+  private readonly mirrored = new Set<string>()
   private sweep: ReturnType<typeof setInterval> | undefined
 
   constructor(init: RelayLiveInit) {
@@ -102,7 +116,14 @@ export class RelayLive {
   start(): void {
     judgeEveryTopic(
       this.init.gossip,
-      liveValidator({ judge: (t, b, k, f) => this.judge(t, b, k, f) }, this.init.validator),
+      liveValidator(
+        { judge: (t, b, k, f) => this.judge(t, b, k, f) },
+        {
+          sourceOf: (peer) => this.init.sourceOf(peer),
+          onOverRate: (peer) => penalizeOverRate(this.init.gossip, peer),
+          ...this.init.validator,
+        },
+      ),
     )
     this.init.gossip.addEventListener('subscription-change', (event) => {
       const { peerId, subscriptions } = event.detail
@@ -117,9 +138,28 @@ export class RelayLive {
     clearInterval(this.sweep)
   }
 
-  /** Topics followed now. */
+  /** Topics followed now (for neighbours or for the mirror). */
   topics(): number {
-    return this.followed.size
+    let n = this.followed.size
+    for (const topic of this.mirrored) if (!this.followed.has(topic)) n++
+    return n
+  }
+
+  /**
+   * The mirror holds `site` now (`held`: stored, or a new version of it) or no longer (dropped,
+   * purged): its topic is followed or left accordingly.
+   */
+  async onMirrored(site: string, held: boolean): Promise<void> {
+    const topic = await liveTopic(site)
+    const { gossip } = this.init
+    if (held) {
+      if (this.mirrored.has(topic)) return
+      if (this.mirrored.size >= (this.init.maxMirroredTopics ?? MAX_MIRRORED_TOPICS)) return
+      this.mirrored.add(topic)
+      if (!this.followed.has(topic)) gossip.subscribe(topic)
+    } else if (this.mirrored.delete(topic) && !this.followed.has(topic)) {
+      gossip.unsubscribe(topic)
+    }
   }
 
   /** Publishes a record the store accepted (`RecordWatch`'s `onStored`) on its site's topic. */
@@ -162,7 +202,7 @@ export class RelayLive {
       if (key === undefined || this.followed.has(topic)) continue
       if (this.followed.size >= (this.init.maxTopics ?? MAX_LIVE_TOPICS)) return
       this.followed.add(topic)
-      this.init.gossip.subscribe(topic)
+      if (!this.mirrored.has(topic)) this.init.gossip.subscribe(topic)
       void this.catchUp(key)
     }
   }
@@ -204,7 +244,7 @@ export class RelayLive {
       }
       if (!wanted) {
         this.followed.delete(topic)
-        gossip.unsubscribe(topic)
+        if (!this.mirrored.has(topic)) gossip.unsubscribe(topic)
       }
     }
   }

@@ -75,7 +75,7 @@ export class Mirror {
   }
 
   constructor(init: MirrorInit) {
-    const disk = new MirrorStore(init.dataDir)
+    const disk = new MirrorStore(init.dataDir, init.onHeld)
     const pulls: MirrorState['pulls'] = new Map()
     const state: MirrorState = {
       init,
@@ -229,6 +229,11 @@ export class Mirror {
       const record = Libp2pRecord.deserialize(value)
       await this.placement.consider(record.key, record.value, await this.placement.liveRelays())
     })().catch((err) => this.state.log.debug('record not considered for mirroring', { error: err }))
+  }
+
+  /** The sites held completely now. */
+  sites(): string[] {
+    return this.state.disk.sites().map((entry) => entry.site)
   }
 
   /** What this relay holds of `site` (the `/an/mirror/1.0.0` answer). */

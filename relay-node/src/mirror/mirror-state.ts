@@ -35,6 +35,8 @@ export interface MirrorInit {
   sourcePrefixes: SourcePrefixes
   /** A block of `site` was served to a peer (per-site statistics). */
   onServed?: (site: string, bytes: number) => void
+  /** A site became complete here or got a new version (`held`), or was dropped (live topics). */
+  onHeld?: (site: string, held: boolean) => void
 }
 
 /** A refusal remembered so the same root is not fetched again at every scan. */

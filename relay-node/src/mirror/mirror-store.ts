@@ -31,8 +31,11 @@ export class MirrorStore {
    */
   private readonly pendingBlocks = new Map<string, Set<string>>()
   private bytes = 0
+  private readonly onHeld: ((site: string, held: boolean) => void) | undefined
 
-  constructor(dataDir: string) {
+  /** `onHeld` is told of each commit (`true`) and drop (`false`), not of the sites `open` reads. */
+  constructor(dataDir: string, onHeld?: (site: string, held: boolean) => void) {
+    this.onHeld = onHeld
     const dir = join(dataDir, MIRROR_DIR)
     this.blocks = new BlockFiles(join(dir, 'blocks'))
     this.index = new SiteIndex(dir)
@@ -128,6 +131,7 @@ export class MirrorStore {
     const previous = this.complete.get(entry.site)
     if (previous !== undefined) this.unref(previous)
     await this.add(entry)
+    this.onHeld?.(entry.site, true)
     return previous === undefined ? 0 : this.collectAll(previous.blocks)
   }
 
@@ -145,6 +149,7 @@ export class MirrorStore {
     await this.index.deleteSite(site)
     this.complete.delete(site)
     this.unref(entry)
+    this.onHeld?.(site, false)
     return this.collectAll(entry.blocks)
   }
 

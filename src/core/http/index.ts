@@ -20,6 +20,7 @@ export * from './headers.ts'
 export { etagOf, ifNoneMatchMatches } from './etag.ts'
 export { DEFAULT_MANIFEST_CACHE_SIZE, ManifestCache } from './manifest-cache.ts'
 export { NOT_FOUND_PAGE_TYPE, notFoundPage } from './not-found-page.ts'
+export { escapeHtml } from './html-text.ts'
 export {
   FAULT_STATUS,
   errorReply,

@@ -4,13 +4,10 @@
  * in light and dark, with no script. Pure: returns the HTML text.
  * @module
  */
+import { escapeHtml } from './html-text.ts'
 
 /** Media type of the page. */
 export const NOT_FOUND_PAGE_TYPE = 'text/html; charset=utf-8'
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
-}
 
 /**
  * The "Page not found" page of `site` (canonical name, `alice:blog`) for `path` (as asked, with

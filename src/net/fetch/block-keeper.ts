@@ -1,14 +1,21 @@
 /**
  * Keeping the blocks of visited sites: verified blocks fetched from peers are written to the
- * store behind the fetch (never slowing it), in batches, under the visited site's name, so a
- * revisit works without peers. Bounded: only sites visited, only their current content (the
+ * store behind the fetch, in batches, under the visited site's name, so a revisit works without
+ * peers. Writing starts once no block has come for `KEEP_QUIET_MS` (the fetch is over) or when
+ * `KEEP_WRITE_AT_BYTES` are waiting: an IndexedDB write copies its bytes on the page's thread,
+ * the thread that also reads the fetch's streams, and a 20 MiB fetch would otherwise pay for it. Bounded: only sites visited, only their current content (the
  * blocks of a previous root go when a new one is visited), and at most
  * `MAX_PENDING_CACHE_BYTES` waiting to be written.
  * @module
  */
 import type { CID } from 'multiformats/cid'
 import type { ContentStore } from '../hosting/content-store.ts'
-import { CACHE_BATCH_BYTES, MAX_PENDING_CACHE_BYTES } from './constants.ts'
+import {
+  CACHE_BATCH_BYTES,
+  KEEP_QUIET_MS,
+  KEEP_WRITE_AT_BYTES,
+  MAX_PENDING_CACHE_BYTES,
+} from './constants.ts'
 
 /** The cache of visited sites' blocks. */
 export interface BlockKeeper {
@@ -19,7 +26,7 @@ export interface BlockKeeper {
    * (not hosted) site are dropped first. Resolves when done.
    */
   visit(site: string, root: CID): Promise<void>
-  /** Resolves when every queued block is written (or failed to be). */
+  /** Writes what is queued now, and resolves when every queued block is written (or failed to be). */
   flush(): Promise<void>
 }
 
@@ -30,6 +37,7 @@ export function createBlockKeeper(store: ContentStore): BlockKeeper {
   let pending = 0
   let running = false
   let writing: Promise<void> = Promise.resolve()
+  let quiet: ReturnType<typeof setTimeout> | undefined
 
   /** Writes until nothing is queued; blocks queued meanwhile are written by the same run. */
   const write = async (): Promise<void> => {
@@ -56,6 +64,17 @@ export function createBlockKeeper(store: ContentStore): BlockKeeper {
     }
   }
 
+  /** Starts a writing run unless one is under way. */
+  const start = (): void => {
+    clearTimeout(quiet)
+    quiet = undefined
+    if (running || queues.size === 0) return
+    running = true
+    writing = write().finally(() => {
+      running = false
+    })
+  }
+
   return {
     keep(site, cid, bytes) {
       if (pending + bytes.length > MAX_PENDING_CACHE_BYTES) return
@@ -69,10 +88,9 @@ export function createBlockKeeper(store: ContentStore): BlockKeeper {
       queue.set(key, { cid, bytes })
       pending += bytes.length
       if (running) return
-      running = true
-      writing = write().finally(() => {
-        running = false
-      })
+      clearTimeout(quiet)
+      if (pending >= KEEP_WRITE_AT_BYTES) start()
+      else quiet = setTimeout(start, KEEP_QUIET_MS)
     },
     async visit(site, root) {
       const rootKey = root.toString()
@@ -82,10 +100,14 @@ export function createBlockKeeper(store: ContentStore): BlockKeeper {
       const kept = await store.siteBlocks(site)
       const manifests = kept.filter((cid) => cid.code === root.code)
       if (manifests.length > 0 && manifests.some((cid) => !cid.equals(root))) {
+        start()
         await writing
         await store.deleteSite(site)
       }
     },
-    flush: () => writing,
+    flush() {
+      start()
+      return writing
+    },
   }
 }

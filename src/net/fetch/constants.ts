@@ -22,6 +22,15 @@ export const DEFAULT_RELAY_DIAL_TIMEOUT = 10_000
 /** Bytes of fetched blocks waiting to be written to the store; beyond it new blocks are not kept. */
 export const MAX_PENDING_CACHE_BYTES = 32 * 1024 * 1024
 
+/**
+ * Time with no new block after which the keeper writes what it holds, in ms: blocks are written
+ * once the fetch is over rather than on the thread that reads it meanwhile.
+ */
+export const KEEP_QUIET_MS = 100
+
+/** Bytes of fetched blocks waiting that start a write even while blocks still come. */
+export const KEEP_WRITE_AT_BYTES = MAX_PENDING_CACHE_BYTES / 2
+
 /** Bytes of fetched blocks written to the store per transaction. */
 export const CACHE_BATCH_BYTES = 4 * 1024 * 1024
 

@@ -21,6 +21,9 @@ import {
  */
 export type HostEntryOrder = 'direct' | 'browser'
 
+/** What a host entry is made from: the node's peer ID and its addresses now. */
+export type HostSelf = Pick<Libp2p, 'peerId' | 'getMultiaddrs'>
+
 const RANKS: Record<HostEntryOrder, (addr: string) => number> = {
   direct: (text) =>
     text.includes('/p2p-circuit') && !text.includes('/p2p-circuit/webrtc') ? 1 : 0,
@@ -45,10 +48,7 @@ function browserUsable(addr: Multiaddr): boolean {
  * `MAX_ADDRS_PER_HOST` binary multiaddrs in `order`. May have no address (the node has none
  * yet); visitors then find it by peer routing.
  */
-export function hostEntry(
-  libp2p: Pick<Libp2p, 'peerId' | 'getMultiaddrs'>,
-  order: HostEntryOrder = 'direct',
-): RecordHost {
+export function hostEntry(libp2p: HostSelf, order: HostEntryOrder = 'direct'): RecordHost {
   const rank = RANKS[order]
   const addrs = libp2p
     .getMultiaddrs()
@@ -62,6 +62,6 @@ export function hostEntry(
 }
 
 /** The browser peer's host entry: `hostEntry` in the `browser` order. */
-export function selfHostEntry(libp2p: Pick<Libp2p, 'peerId' | 'getMultiaddrs'>): RecordHost {
+export function selfHostEntry(libp2p: HostSelf): RecordHost {
   return hostEntry(libp2p, 'browser')
 }

@@ -26,6 +26,25 @@ export const LIVE_MESSAGES_PER_SECOND = 20
 /** Live messages a neighbour may send at once before `LIVE_MESSAGES_PER_SECOND` applies. */
 export const LIVE_MESSAGE_BURST = 60
 
+/**
+ * Live messages a relay judges per second from all the neighbours of one source address block
+ * together (`sourceOf`: an IPv4 /24 or IPv6 /56 by default). Peer IDs cost nothing to make, an
+ * address block does: many neighbours from one block share this, so fresh IDs cannot multiply
+ * their sender's rate. Room for a few honest peers behind one address (a household, a NAT).
+ */
+export const LIVE_SOURCE_MESSAGES_PER_SECOND = 50
+
+/** Live messages one source address block may send at once before its rate applies. */
+export const LIVE_SOURCE_BURST = 150
+
+/**
+ * A neighbour over its rate takes one GossipSub behaviour penalty (P7) per this many messages
+ * dropped for it: a neighbour that keeps flooding sinks below the gossip, publish and then
+ * graylist thresholds (-10 per penalty, squared) and is not read any more, while one burst a
+ * little over the limit costs nothing.
+ */
+export const LIVE_OVER_RATE_PENALTY_EVERY = 60
+
 /** Neighbours whose message rate is tracked at once; the idlest is forgotten first. */
 export const LIVE_RATE_KEYS = 4096
 

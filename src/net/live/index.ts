@@ -5,7 +5,7 @@
  * @module
  */
 export * from './constants.ts'
-export { liveGossip, type LiveGossipInit } from './live-gossip.ts'
+export { liveGossip, penalizeOverRate, type LiveGossipInit } from './live-gossip.ts'
 export {
   judgeEveryTopic,
   liveValidator,

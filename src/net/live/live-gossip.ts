@@ -85,3 +85,15 @@ export function liveGossip(
     return gossip
   }
 }
+
+/**
+ * One GossipSub behaviour penalty (P7) for `peer` (a peer ID string), which kept sending live
+ * messages over its rate. GossipSub counts broken promises and GRAFT floods this way and has no
+ * public call for an application's own: its router's score is used directly.
+ */
+export function penalizeOverRate(gossip: GossipSub, peer: string): void {
+  const score = (
+    gossip as unknown as { score?: { addPenalty?(id: string, n: number, l: string): void } }
+  ).score
+  score?.addPenalty?.(peer, 1, 'over_rate')
+}

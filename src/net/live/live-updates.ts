@@ -27,6 +27,7 @@ import {
   type SignedRevocation,
 } from '../../core/records/index.ts'
 import type { AlternetStorage } from '../../storage/index.ts'
+import { penalizeOverRate } from './live-gossip.ts'
 import {
   judgeEveryTopic,
   liveValidator,
@@ -77,7 +78,10 @@ export class LiveUpdates extends EventTarget {
     this.now = init.now ?? Date.now
     judgeEveryTopic(
       init.gossip,
-      liveValidator({ judge: (t, b, k, f) => this.judge(t, b, k, f) }, init.validator),
+      liveValidator(
+        { judge: (t, b, k, f) => this.judge(t, b, k, f) },
+        { onOverRate: (peer) => penalizeOverRate(init.gossip, peer), ...init.validator },
+      ),
     )
   }
 

@@ -1,6 +1,7 @@
 /**
  * The validator of live topics: every message GossipSub receives is judged here before it is
- * delivered or forwarded. A neighbour over its rate is ignored (not forwarded, not scored); a
+ * delivered or forwarded. A neighbour over its rate, or over its source address block's (relays),
+ * is ignored (not forwarded; a neighbour that keeps flooding takes a behaviour penalty); a
  * message on a topic that is not a live topic, that does not decode, is too large, or that its
  * runtime's judge refuses is rejected, which scores its sender down (P4).
  * See docs/PROTOCOL.md#live-updates.
@@ -10,6 +11,7 @@ import { TopicValidatorResult, type GossipSub, type TopicValidatorFn } from '@li
 import type { PeerId } from '@libp2p/interface'
 import { decodeLiveMessage, liveTopicKey } from '../../core/records/index.ts'
 import type { LiveMessageType } from '../../core/records/index.ts'
+import { LIVE_SOURCE_BURST, LIVE_SOURCE_MESSAGES_PER_SECOND } from './constants.ts'
 import { PeerRate, type PeerRateInit } from './peer-rate.ts'
 
 /** What a judge says of one message: deliver and forward, drop quietly, or drop and score down. */
@@ -38,6 +40,21 @@ export interface LiveJudge {
 export interface LiveValidatorInit {
   /** The neighbour rate limit. */
   rate?: PeerRateInit
+  /**
+   * The source address block of a neighbour (relays): all neighbours of one block share
+   * `sourceRate`. @default none: only the per-neighbour rate applies
+   */
+  sourceOf?: (peer: PeerId) => string
+  /**
+   * The rate limit per source block.
+   * @default LIVE_SOURCE_MESSAGES_PER_SECOND, burst LIVE_SOURCE_BURST
+   */
+  sourceRate?: PeerRateInit
+  /**
+   * A neighbour (peer ID string) kept sending over its rate (`LIVE_OVER_RATE_PENALTY_EVERY`
+   * refusals): score it down (`penalizeOverRate`).
+   */
+  onOverRate?: (peer: string) => void
   /** Told of every judgement (metrics, logs, tests). */
   onJudged?(judgement: LiveJudgement, from: PeerId, topic: string): void
 }
@@ -50,9 +67,17 @@ const VERDICTS: Record<LiveVerdict, TopicValidatorResult> = {
 
 /** The validator of every topic: live topics through `judge`, any other topic rejected. */
 export function liveValidator(judge: LiveJudge, init: LiveValidatorInit = {}): TopicValidatorFn {
-  const rate = new PeerRate(init.rate)
+  const rate = new PeerRate({ onPenalty: init.onOverRate, ...init.rate })
+  const sourceRate = new PeerRate({
+    perSecond: LIVE_SOURCE_MESSAGES_PER_SECOND,
+    burst: LIVE_SOURCE_BURST,
+    ...init.sourceRate,
+  })
   const judged = async (from: PeerId, topic: string, data: Uint8Array): Promise<LiveJudgement> => {
     if (!rate.take(from.toString())) return { verdict: 'ignore', reason: 'rate' }
+    // Checked after the neighbour's own rate: a flooder over it spends nothing of its block's.
+    if (init.sourceOf !== undefined && !sourceRate.take(init.sourceOf(from)))
+      return { verdict: 'ignore', reason: 'source-rate' }
     const key = liveTopicKey(topic)
     if (key === undefined) return { verdict: 'reject', reason: 'not-a-live-topic' }
     let type: LiveMessageType

@@ -5,9 +5,10 @@
  *
  * @example
  * ```ts
- * import { createNamingService, selfHostEntry } from './net/naming/index.ts'
+ * import { naming as namingService, selfHostEntry } from './net/naming/index.ts'
  *
- * const naming = createNamingService({ libp2p, storage })
+ * const libp2p = await createLibp2p({ ..., services: { dht, relays, naming: namingService({ storage }) } })
+ * const naming = libp2p.services.naming
  * naming.startRepublishing()
  * await naming.publish({ type: 'root', name: 'mysite:code', content: root, hosts: [selfHostEntry(libp2p)] })
  * try {
@@ -18,10 +19,14 @@
  * ```
  * @module
  */
-export { createNamingService } from './naming-service.ts'
+export { createNamingService, naming } from './naming-service.ts'
 export type {
+  NamePublished,
   NameRepublished,
   NameUpdate,
+  NamingComponents,
+  NamingInit,
+  NamingRelays,
   NamingService,
   NamingServiceInit,
 } from './naming-service.ts'

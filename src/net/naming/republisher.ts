@@ -20,7 +20,6 @@
  * with this node as a host: when its record still names this node, the next pass drops it.
  * @module
  */
-import type { Libp2p } from '@libp2p/interface'
 import { equals } from '../../core/bytes.ts'
 import {
   decodeRecord,
@@ -35,7 +34,7 @@ import {
   REPUBLISH_INTERVAL_MS,
   REPUBLISH_LOCK_PREFIX,
 } from './constants.ts'
-import { selfHostEntry } from '../hosting/host-record.ts'
+import { selfHostEntry, type HostSelf } from '../hosting/host-record.ts'
 
 /** The browser peer's host entry (built in hosting/host-record.ts, the one place). */
 export { selfHostEntry }
@@ -68,12 +67,15 @@ function nextFields(
 
 /** What the republisher works with. */
 export interface RepublisherInit {
-  libp2p: Libp2p
+  /** This node: its peer ID and addresses, for its host entry. */
+  self: HostSelf
+  /** The node's events: `self:peer:update` says its addresses changed. */
+  events: Pick<EventTarget, 'addEventListener' | 'removeEventListener'>
   dht: KadDHT
   storage: AlternetStorage
   now: () => number
   /** This node's host entry. @default selfHostEntry */
-  hostEntry?: (libp2p: Libp2p) => RecordHost
+  hostEntry?: (self: HostSelf) => RecordHost
   /** Looks the name up before re-signing, to adopt a newer record another device signed. @default none: no look */
   resolver?: Pick<Resolver, 'networkRecords'>
   /** Called after a record was signed again and put (the peer hands the mirrors fresh pre-signed records). */
@@ -125,7 +127,7 @@ export class Republisher {
     this.controller = controller
     const lead = async (): Promise<void> => {
       if (controller.signal.aborted) return
-      this.init.libp2p.addEventListener('self:peer:update', this.onAddresses)
+      this.init.events.addEventListener('self:peer:update', this.onAddresses)
       const tick = (): void => {
         void this.run(false).catch(() => undefined)
         this.timer = setTimeout(tick, REPUBLISH_CHECK_INTERVAL_MS)
@@ -156,7 +158,7 @@ export class Republisher {
     this.controller = undefined
     clearTimeout(this.timer)
     clearTimeout(this.settle)
-    this.init.libp2p.removeEventListener('self:peer:update', this.onAddresses)
+    this.init.events.removeEventListener('self:peer:update', this.onAddresses)
   }
 
   /** Signs and puts every own record again now, whatever its age. */
@@ -185,10 +187,10 @@ export class Republisher {
   }
 
   private async republish(site: PublishedSite, force: boolean): Promise<void> {
-    const { storage, libp2p } = this.init
+    const { storage } = this.init
     const now = this.init.now()
     const current = decodeRecord(site.record)
-    const self = (this.init.hostEntry ?? selfHostEntry)(libp2p)
+    const self = (this.init.hostEntry ?? selfHostEntry)(this.init.self)
     const hosts = current.body.hosts
     const mine = hosts?.findIndex((h) => equals(h.id, self.id)) ?? -1
     // A site not hosted here must not name this node: its entry goes at once (an A record without content keeps it, or it would be empty).

@@ -9,34 +9,23 @@
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
 import { circuitRelayTransport } from '@libp2p/circuit-relay-v2'
-import type { ConnectionGater, Libp2p, PeerId, PrivateKey } from '@libp2p/interface'
+import type { ConnectionGater, Libp2p, PeerId } from '@libp2p/interface'
 import { isPrivate } from '@libp2p/utils'
 import { webRTC, webRTCDirect } from '@libp2p/webrtc'
 import { webSockets } from '@libp2p/websockets'
 import { webTransport } from '@libp2p/webtransport'
 import type { Multiaddr } from '@multiformats/multiaddr'
-import { createLibp2p } from 'libp2p'
-import { DATA_CHANNEL_MESSAGE_SIZE, peerServices, type AlternetServices } from './peer-services.ts'
+import type { AlternetStorage } from '../../storage/index.ts'
+import type { NamingService } from '../naming/naming-service.ts'
+import { DATA_CHANNEL_MESSAGE_SIZE, type AlternetServices } from './peer-services.ts'
 import type { DevSettings } from './relay-addresses.ts'
 import type { RelayManager } from './relay-manager.ts'
-import { relayManager } from './relay-manager.ts'
+import { startPeerNode, type PeerNodeInit } from './start-peer-node.ts'
 
-/** What `createBrowserNode` needs. */
-export interface BrowserNodeInit {
-  /** The node's identity: `storage.identity.getOrCreatePeerKey()`. */
-  privateKey: PrivateKey
-  /** Relay URLs (their `/.well-known/alternet.json` is read) or multiaddrs with `/p2p/`. The app passes `location.origin` first. */
-  relays: string[]
-  /** Development-only settings: dial private addresses and `ws://`. Off by default; on for loopback and tests. */
-  dev?: DevSettings
-  /** Registrar keys of a permissioned network. @default [] (an open network) */
-  trustedRegistrars?: Uint8Array[]
-  /** Reservations to keep when that many relays are known. @default DEFAULT_RESERVATIONS (2) */
-  reservations?: number
+/** What `createBrowserNode` needs. The app passes `location.origin` first among `relays`. */
+export interface BrowserNodeInit extends PeerNodeInit {
   /** WebRTC settings (ICE servers) for browser-to-browser connections. @default libp2p's public STUN servers */
   rtcConfiguration?: RTCConfiguration
-  /** Aborts the start: the node is stopped and the promise rejects. */
-  signal?: AbortSignal
 }
 
 /** The node's services. */
@@ -49,6 +38,11 @@ export type AlternetLibp2p = Libp2p<AlternetServices>
 export interface BrowserNode {
   libp2p: AlternetLibp2p
   relays: RelayManager
+}
+
+/** A started node given a store: with its naming service (`libp2p.services.naming`). */
+export interface NamingNode extends BrowserNode {
+  naming: NamingService
 }
 
 function hasPlainWebSocket(addr: Multiaddr): boolean {
@@ -82,29 +76,30 @@ function nodeConnectionGater(
 }
 
 /**
- * Creates and starts the node, dials its relays and starts keeping reservations on them.
- * Resolves once a relay is connected, or every relay failed its first dial (they are dialed
- * again with back-off; see `relays.status()`).
+ * Creates and starts the node, dials its relays and starts keeping reservations on them; given
+ * a `storage`, the node also runs naming. Resolves once a relay is connected, or every relay
+ * failed its first dial (they are dialed again with back-off; see `relays.status()`).
  *
  * @example
  * ```ts
  * const storage = openAlternetStorage()
- * const { libp2p, relays } = await createBrowserNode({
+ * const { libp2p, relays, naming } = await createBrowserNode({
  *   privateKey: await storage.identity.getOrCreatePeerKey(),
  *   relays: [location.origin],
+ *   storage,
  * })
  * await relays.waitFor((s) => s.reachable)
  * ```
  */
-export async function createBrowserNode(init: BrowserNodeInit): Promise<BrowserNode> {
-  init.signal?.throwIfAborted()
+export async function createBrowserNode(
+  init: BrowserNodeInit & { storage: AlternetStorage },
+): Promise<NamingNode>
+export async function createBrowserNode(init: BrowserNodeInit): Promise<BrowserNode>
+export async function createBrowserNode(
+  init: BrowserNodeInit,
+): Promise<BrowserNode & { naming?: NamingService }> {
   const dev = init.dev ?? {}
-  const trustedRegistrars = init.trustedRegistrars ?? []
-  // the gater is made before the relay manager that feeds it
-  const made: { relays?: RelayManager } = {}
-  const gater = nodeConnectionGater(dev, (peerId) => made.relays?.deniesDial(peerId) === true)
-  const libp2p = await createLibp2p<AlternetServices & { relays: RelayManager }>({
-    privateKey: init.privateKey,
+  const { libp2p, relays, naming } = await startPeerNode(init, {
     addresses: { listen: ['/webrtc'] },
     transports: [
       webRTC({
@@ -118,24 +113,7 @@ export async function createBrowserNode(init: BrowserNodeInit): Promise<BrowserN
     ],
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
-    connectionGater: gater,
-    services: {
-      ...peerServices(trustedRegistrars, dev),
-      relays: relayManager({ relays: init.relays, dev, reservations: init.reservations }),
-    },
+    gater: (deniesDial) => nodeConnectionGater(dev, deniesDial),
   })
-  const manager = libp2p.services.relays
-  made.relays = manager
-  const stopOnAbort = (): void => {
-    manager.stop()
-    void libp2p.stop()
-  }
-  init.signal?.addEventListener('abort', stopOnAbort, { once: true })
-  try {
-    await manager.ready()
-    init.signal?.throwIfAborted()
-  } finally {
-    init.signal?.removeEventListener('abort', stopOnAbort)
-  }
-  return { libp2p, relays: manager }
+  return naming === undefined ? { libp2p, relays } : { libp2p, relays, naming }
 }

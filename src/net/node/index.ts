@@ -8,9 +8,10 @@
  * import { openAlternetStorage } from './storage/index.ts'
  *
  * const storage = openAlternetStorage()
- * const { libp2p, relays } = await createBrowserNode({
+ * const { libp2p, relays, naming } = await createBrowserNode({
  *   privateKey: await storage.identity.getOrCreatePeerKey(),
  *   relays: [location.origin],
+ *   storage,
  * })
  * relays.addEventListener('status', (e) => console.log((e as CustomEvent<RelayStatus>).detail))
  * ```
@@ -22,7 +23,15 @@ export type {
   AlternetServices,
   BrowserNode,
   BrowserNodeInit,
+  NamingNode,
 } from './create-browser-node.ts'
+export { startPeerNode } from './start-peer-node.ts'
+export type {
+  PeerNodeInit,
+  PeerNodeServices,
+  RuntimeOptions,
+  StartedPeerNode,
+} from './start-peer-node.ts'
 export { RelayManager, relayManager } from './relay-manager.ts'
 export type {
   RelayInfo,

@@ -20,10 +20,14 @@ export class StreamReader {
   #error: unknown = undefined
   #wake: (() => void) | undefined
   readonly #onMessage = (event: StreamMessageEvent): void => {
-    const bytes = event.data.subarray()
-    if (bytes.length === 0) return
-    this.#queue.push(bytes)
-    this.#queued += bytes.length
+    // A list's parts are queued as they are: `subarray()` would copy them into one buffer, a
+    // copy of every body byte (the muxer hands on a frame's bytes as a list).
+    const parts = event.data instanceof Uint8Array ? [event.data] : event.data
+    for (const bytes of parts) {
+      if (bytes.length === 0) continue
+      this.#queue.push(bytes)
+      this.#queued += bytes.length
+    }
     if (this.#queued > this.#highWaterMark && this.#stream.readStatus === 'readable') {
       this.#stream.pause()
     }

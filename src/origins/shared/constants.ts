@@ -42,6 +42,9 @@ export const SITE_CLEARED_MESSAGE = 'an-site-cleared'
 /** The shell's viewer route: `<app origin>/#/view/an://<site><path><query>` (the relay's 302 uses it too). */
 export const VIEW_ROUTE = '#/view/'
 
+/** The shell's form for a new version of a site: `<app origin>/#/publish/<site, percent-encoded>`. */
+export const PUBLISH_ROUTE = '#/publish/'
+
 // The `x-an-*` header names are the core's HTTP vocabulary.
 export { ERROR_HEADER, OFFLINE_COPY_HEADER, REASON_HEADER } from '../../core/http/index.ts'
 
@@ -55,8 +58,9 @@ export const MAX_REQUEST_PATH_LENGTH = 2048
 export const DEFAULT_BRIDGE_READY_TIMEOUT = 20_000
 
 /**
- * Time the site service worker waits for the response head of one request, in ms. The node's
- * own timeouts (dial 8–10 s per host) are shorter, so this only fires when the shell is gone.
+ * Time the site service worker waits for the response head of one request, in ms. It covers
+ * the node's start when a site is opened with the app (a shared link) and the node's own
+ * timeouts (dial 8–10 s per host), so it only fires when the shell is gone.
  */
 export const DEFAULT_RESPONSE_TIMEOUT = 60_000
 

@@ -5,7 +5,7 @@
  * @module
  */
 import { fromOriginLabel, parseAddress, toOriginLabel } from '../../core/names/index.ts'
-import { MAX_REQUEST_PATH_LENGTH, RESERVED_PREFIX, VIEW_ROUTE } from './constants.ts'
+import { MAX_REQUEST_PATH_LENGTH, PUBLISH_ROUTE, RESERVED_PREFIX, VIEW_ROUTE } from './constants.ts'
 
 /** A request path the shell refuses to fetch for a bridge. */
 export class BadRequestPathError extends Error {
@@ -76,6 +76,14 @@ export function viewerAddressUrl(appOrigin: string, address: string): string {
  */
 export function viewerUrl(appOrigin: string, site: string, pathAndQuery: string): string {
   return viewerAddressUrl(appOrigin, `an://${site}${pathAndQuery}`)
+}
+
+/**
+ * The shell's Publish form for `site` (a name nobody published yet, or a new version of one).
+ * @example publishUrl('http://an.localhost:8780', 'mysite:code') // 'http://an.localhost:8780/#/publish/mysite%3Acode'
+ */
+export function publishUrl(appOrigin: string, site: string): string {
+  return `${appOrigin}/${PUBLISH_ROUTE}${encodeURIComponent(site)}`
 }
 
 /**

@@ -33,6 +33,7 @@ import {
   type SiteRequest,
 } from '../shared/protocol.ts'
 import { requestAnUrl, siteOrigin, siteUrl } from '../shared/site-origin.ts'
+import { TIMING_MARKS, timingMark } from '../shared/timing-marks.ts'
 
 /** What the node's fetch is given: GET or HEAD, with Range / If-None-Match / Accept at most. */
 export interface BridgeFetchInit {
@@ -110,6 +111,8 @@ interface Bridge {
   resolve(): void
   reject(error: Error): void
   timer?: ReturnType<typeof setTimeout>
+  /** Its first request was answered (the timing marks are set for the first only). */
+  answered?: boolean
 }
 
 const DOCUMENT_ERROR = /^[A-Za-z][A-Za-z0-9]{0,63}$/
@@ -158,7 +161,11 @@ export function createBridgeHost(init: BridgeHostInit): BridgeHost {
           headers.set(key, value)
         }
       }
+      const first = bridge.answered !== true
+      bridge.answered = true
+      if (first) timingMark(TIMING_MARKS.siteRequest)
       const response = await init.fetch(anUrl, { method, headers })
+      if (first) timingMark(TIMING_MARKS.siteAnswer)
       sendResponse(port, response, init.streamMode)
     } catch (error) {
       sendResponseError(port, error)
@@ -205,6 +212,7 @@ export function createBridgeHost(init: BridgeHostInit): BridgeHost {
     }
     bridge.frame.contentWindow?.postMessage(connect, bridge.origin, [channel.port2])
     clearTimeout(bridge.timer)
+    timingMark(TIMING_MARKS.bridgeReady)
     bridge.resolve()
   }
 
@@ -285,11 +293,15 @@ export function createBridgeHost(init: BridgeHostInit): BridgeHost {
     ): Promise<string> {
       const url = siteUrl(address, appOrigin)
       const site = parseAddress(address).site
+      if (!bridges.has(canonical(site))) timingMark(TIMING_MARKS.bridgeOpen)
       if (init.warmUp === true && !bridges.has(canonical(site))) {
         // The document request will meet (and show) any failure of this one.
         init
           .fetch(address, { method: 'HEAD', headers: new Headers() })
-          .then((response) => response.body?.cancel())
+          .then((response) => {
+            timingMark(TIMING_MARKS.warmUp)
+            return response.body?.cancel()
+          })
           .catch(() => {})
       }
       await connect(site, options)

@@ -18,6 +18,7 @@ import {
   type SwRequest,
 } from '../shared/protocol.ts'
 import { appOriginOf, siteOfOrigin } from '../shared/site-origin.ts'
+import { TIMING_MARKS, timingMark } from '../shared/timing-marks.ts'
 
 const site = siteOfOrigin(location.origin)
 const appOrigin = appOriginOf(location.origin)
@@ -89,7 +90,9 @@ async function start(): Promise<void> {
     scope: '/',
     updateViaCache: 'none',
   })
+  timingMark(TIMING_MARKS.swRegistered)
   await navigator.serviceWorker.ready
+  timingMark(TIMING_MARKS.swReady)
   void registration.update().catch(() => {})
   const ready: BridgeReady = { type: 'an-bridge-ready', v: BRIDGE_PROTOCOL_VERSION }
   // targetOrigin: nothing is said to a parent that is not the app.

@@ -245,10 +245,10 @@ export class AnBrowserFrame extends LitElement {
     // Another site's page must not stay in the frame under the new address while this one loads.
     if (previous !== undefined && previous !== this.site) this.blankFrame()
     try {
-      await this.session?.whenRunning().catch((error: unknown) => {
-        // No node here: the bridges still show what the site worker has (offline copies).
-        if (this.session?.bridges === undefined) throw error
-      })
+      // The bridges exist while the node starts: the bridge page and the site worker load
+      // meanwhile, and the site's requests wait for the node. Without a node here they still
+      // show what the site worker has (offline copies).
+      if (this.session?.bridges === undefined) await this.session?.whenRunning()
       const bridges = this.session?.bridges
       if (bridges === undefined)
         throw new ServiceWorkerUnsupportedError('This browser has no service workers.')

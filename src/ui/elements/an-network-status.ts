@@ -124,7 +124,7 @@ export class AnNetworkStatus extends LitElement {
     let tone = ''
     switch (session.phase) {
       case 'starting':
-        summary = 'Starting your node…'
+        summary = 'Connecting…'
         break
       case 'elsewhere':
         summary = 'Your node runs in another tab'

@@ -1,15 +1,21 @@
 /**
  * The app's one connection to the network: starts the browser peer (once per browser: a Web
  * Lock elects the tab that runs it), the bridge host that shows sites in their own origins,
- * and the app-shell service worker. Elements read its state through `SessionController`. When
- * the node cannot run here (it failed to start, or another tab runs it), the bridge host still
- * exists, with a `fetch` that rejects with `NodeUnavailableError`: the site worker then asks
- * another tab's bridge, or shows its offline copy, or "No host reachable".
+ * and the app-shell service worker. Elements read its state through `SessionController`. The
+ * bridge host exists from the start: a site shown while the node starts loads its bridge and
+ * site worker meanwhile, and its requests wait for the node. When the node cannot run here (it
+ * failed to start, or another tab runs it), they are answered `NodeUnavailableError`: the site
+ * worker then asks another tab's bridge, or shows its offline copy, or "No host reachable".
  * Event: `change`, whenever anything here changed.
  * @module
  */
-import { createBridgeHost, type AnFetch, type BridgeHost } from '../../origins/shell/bridge-host.ts'
+import {
+  createBridgeHost,
+  type BridgeFetchInit,
+  type BridgeHost,
+} from '../../origins/shell/bridge-host.ts'
 import { NodeUnavailableError } from '../../origins/shared/errors.ts'
+import { TIMING_MARKS, timingMark } from '../../origins/shared/timing-marks.ts'
 import {
   registerAppServiceWorker,
   type AppServiceWorker,
@@ -94,6 +100,7 @@ export class AlternetSession extends EventTarget {
       // Back online: dial the relays now, not when their back-off ends.
       if (online) void this.reconnect()
     })
+    this.openBridges()
     // The browser asks the person before a close that takes a site offline.
     globalThis.addEventListener?.('beforeunload', (event: BeforeUnloadEvent) => {
       if (this.onlyHere.length === 0) return
@@ -156,7 +163,7 @@ export class AlternetSession extends EventTarget {
     this.changed()
     if (!(await this.acquireLock(false))) {
       this.phase = 'elsewhere'
-      this.bridgesWithoutNode()
+      this.openBridges()
       return this.changed()
     }
     await this.startPeer()
@@ -232,6 +239,7 @@ export class AlternetSession extends EventTarget {
   private async startPeer(): Promise<void> {
     try {
       const dev = isLocalDevelopment(location.hostname)
+      timingMark(TIMING_MARKS.nodeStart)
       const peer = await createAlternetPeer({
         relays: [location.origin, ...savedRelays()],
         dev: dev ? { allowPrivateAddresses: true, allowInsecureWebSockets: true } : undefined,
@@ -253,16 +261,17 @@ export class AlternetSession extends EventTarget {
         if ((event as CustomEvent<{ phase: string }>).detail.phase === 'done')
           void this.refreshOnlyHere()
       })
-      this.useBridges((url, init) => peer.fetch(url, init))
+      this.openBridges()
       this.owner = await peer.ownerKey()
       this.phase = 'running'
+      timingMark(TIMING_MARKS.nodeRunning)
       void this.refreshOnlyHere()
     } catch (error) {
       this.error = error
       this.phase = 'failed'
       this.releaseLock?.()
       this.releaseLock = undefined
-      this.bridgesWithoutNode()
+      this.openBridges()
     }
     this.changed()
   }
@@ -283,27 +292,40 @@ export class AlternetSession extends EventTarget {
           this.releaseLock = undefined
           void this.stop().then(() => {
             this.phase = 'elsewhere'
-            this.bridgesWithoutNode()
+            this.openBridges()
             this.changed()
           })
         })
     })
   }
 
-  /** Shows sites through `fetch` from now on (the bridges of an earlier one are closed). */
-  private useBridges(fetch: AnFetch): void {
-    if (!hasCapability('service-worker')) return
-    this.bridges?.close()
-    this.bridges = createBridgeHost({ fetch, warmUp: true })
+  /**
+   * Opens the bridges, once: they exist from the app's start, so a site shown while the node
+   * starts (a shared link) loads its bridge page and site worker meanwhile, and its requests
+   * wait for the node (`answerSite`).
+   */
+  private openBridges(): void {
+    if (!hasCapability('service-worker') || this.bridges !== undefined) return
+    this.bridges = createBridgeHost({
+      fetch: (url, init) => this.answerSite(url, init),
+      warmUp: true,
+    })
   }
 
-  /** Bridges with no node behind them: every request fails with `NodeUnavailableError`. */
-  private bridgesWithoutNode(): void {
-    const why =
+  /**
+   * What the bridges answer with: the node's `fetch` once it runs (waiting while it starts);
+   * `NodeUnavailableError` when it does not run here, so the site worker asks another tab's
+   * bridge, or shows its offline copy, or "No host reachable".
+   */
+  private async answerSite(url: string, init: BridgeFetchInit): Promise<Response> {
+    if (this.phase === 'starting') await this.whenRunning().catch(() => undefined)
+    const peer = this.peer
+    if (peer !== undefined) return peer.fetch(url, init)
+    throw new NodeUnavailableError(
       this.phase === 'elsewhere'
         ? 'Your node runs in another tab of this browser.'
-        : 'Your node could not start here (no network or no relay).'
-    this.useBridges(() => Promise.reject(new NodeUnavailableError(why)))
+        : 'Your node could not start here (no network or no relay).',
+    )
   }
 
   private changed(): void {

@@ -9,7 +9,7 @@ import { yamux } from '@chainsafe/libp2p-yamux'
 import type { GossipSub } from '@libp2p/gossipsub'
 import { identify } from '@libp2p/identify'
 import type { Libp2p, PeerId } from '@libp2p/interface'
-import { tcp } from '@libp2p/tcp'
+import { tcp, type TCPSocketOptions } from '@libp2p/tcp'
 import { multiaddr } from '@multiformats/multiaddr'
 import { createLibp2p } from 'libp2p'
 import {
@@ -58,6 +58,11 @@ export interface LivePeerInit {
   dial?: string[]
   /** Revoker keys it trusts. */
   revokers?: Uint8Array[]
+  /**
+   * The loopback address it dials from (`127.0.0.2`…): another source address block for a
+   * relay that groups sources by /32. @default the system's choice
+   */
+  localAddress?: string
 }
 
 /** Dials attempts before giving up: a loaded machine or a relay's inbound rate may refuse one. */
@@ -82,7 +87,13 @@ export async function startLivePeer(dir: string, init: LivePeerInit = {}): Promi
   const storage = await openNodeStorage({ dir })
   const node = await createLibp2p({
     addresses: { listen: ['/ip4/127.0.0.1/tcp/0'] },
-    transports: [tcp()],
+    transports: [
+      tcp(
+        init.localAddress === undefined
+          ? {}
+          : { dialOpts: { localAddress: init.localAddress } as TCPSocketOptions },
+      ),
+    ],
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
     services: { identify: identify(), live: liveGossip() },

@@ -43,10 +43,14 @@ export interface SitePublisher {
   stop(): Promise<void>
 }
 
-/** Starts a publisher connected to `relays` (TCP multiaddrs). */
+/**
+ * Starts a publisher connected to `relays` (TCP multiaddrs). `put` chooses where its records go
+ * (resolving to how many servers took one). @default a DHT put
+ */
 export async function startPublisher(
   relays: string[],
   owner = generateKeyPair(),
+  put?: (key: Uint8Array, bytes: Uint8Array) => Promise<number>,
 ): Promise<SitePublisher> {
   const node = await createClient({ relays, listen: true })
   await waitForRoutingTable(node, relays.length)
@@ -68,7 +72,8 @@ export async function startPublisher(
           hostEntry: () => hostEntry(node),
           publish: async (fields) => {
             const signed = await createRecord({ ...fields, ...record }, owner)
-            const accepted = await dhtPut(node, await dhtKey(signed.body.name), signed.bytes)
+            const key = await dhtKey(signed.body.name)
+            const accepted = await (put ?? ((k, b) => dhtPut(node, k, b)))(key, signed.bytes)
             return { record: signed, accepted }
           },
         },

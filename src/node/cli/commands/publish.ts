@@ -9,6 +9,7 @@
  */
 import type { Command } from 'commander'
 import { parseAddress } from '../../../core/names/index.ts'
+import { viewerAddressUrl } from '../../../origins/shared/site-origin.ts'
 import { printResult } from '../output.ts'
 import {
   closePeer,
@@ -30,7 +31,7 @@ interface PublishOptions extends PeerOptions, ApiOptions {
 /** The app's viewer link for `address` on the first relay given by URL (its app). */
 export function shareLink(relays: string[], address: string): string | undefined {
   const url = relays.find((r) => /^https?:\/\//.test(r))
-  return url === undefined ? undefined : `${new URL(url).origin}/#/view/${address}`
+  return url === undefined ? undefined : viewerAddressUrl(new URL(url).origin, address)
 }
 
 /** Registers the command on `program`. */

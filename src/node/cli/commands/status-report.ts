@@ -34,7 +34,7 @@ export async function statusReport(
   const hosted = await peer.hostedSites()
   return {
     peerId: status.peerId,
-    relays: status.relays as StatusReport['relays'],
+    relays: status.relays,
     reachable: status.reachable,
     addresses: status.addresses,
     peers: status.peers,

@@ -1,0 +1,35 @@
+/**
+ * The User Timing marks (`performance.mark`) the app and the site-origin pages set at each stage
+ * of starting and of showing a site, so that what a visit waits on can be read in the browser's
+ * performance timeline (DevTools, or `performance.getEntriesByName`; `npm run bench` reads
+ * them). A mark costs a few microseconds; each is set once per stage of a visit to a site whose
+ * bridge is not open yet (the first request of a bridge), and once per start.
+ * @module
+ */
+
+/** The marks, by stage. App page unless said otherwise. */
+export const TIMING_MARKS = {
+  /** The node's start begins (after the first paint): its chunk is fetched and evaluated. */
+  nodeStart: 'an:node-start',
+  /** The node runs: the session is `running`. */
+  nodeRunning: 'an:node-running',
+  /** Go was pressed (or a link opened) for a site whose bridge is not open yet. */
+  bridgeOpen: 'an:bridge-open',
+  /** The early `HEAD` for that address was answered: name resolved, manifest read, hosts dialled. */
+  warmUp: 'an:warm-up',
+  /** The bridge said it is ready: its page loaded and the site worker is active. */
+  bridgeReady: 'an:bridge-ready',
+  /** The site's first request reached the app from its bridge (the site worker asked). */
+  siteRequest: 'an:site-request',
+  /** The node answered that first request (status and headers; the body follows). */
+  siteAnswer: 'an:site-answer',
+  /** Bridge page (site origin): the site worker's registration returned. */
+  swRegistered: 'an:sw-registered',
+  /** Bridge page (site origin): the site worker is active (`serviceWorker.ready`). */
+  swReady: 'an:sw-ready',
+} as const
+
+/** Sets the mark `name` now, where the runtime has marks (the latest of a name is the current visit's). */
+export function timingMark(name: string): void {
+  globalThis.performance?.mark?.(name)
+}
