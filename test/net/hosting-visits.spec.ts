@@ -70,7 +70,7 @@ describe('a host counts the visits it served', () => {
       await client.getBlock(addrs, published.root),
       published.root,
     )
-    // Reported once the block is written, after the visitor has it.
+    // Reported as the block is answered, through the host's list of sites: not at once.
     await eventually('the first visit reported', () => visits.length > 0, REPORT_MS)
     equal(visits.length, 1)
     deepEqual(visits[0]!.site, 'counted:code')
