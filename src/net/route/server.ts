@@ -65,8 +65,8 @@ export interface RouteServerInit extends PaceInit {
    */
   serveVisitedBlocks?: boolean
   /**
-   * Called once a block was sent whole in answer to a block request, with the peer that asked:
-   * hosting counts a site's visits from the requests for its manifest.
+   * Called when a block request is answered with the block (as its bytes start out), with the
+   * peer that asked: hosting counts a site's visits from the requests for its manifest.
    */
   onBlockServed?(cid: CID, peer: PeerId): void
   /**
@@ -251,9 +251,11 @@ export function createRouteServer(init: RouteServerInit): RouteServer {
         if (signal.aborted) throw error
         result = reply(500, 'internal-error')
       }
-      await write(stream, result, signal)
+      // Reported as the block is answered: a visitor that has its bytes may reset the stream
+      // before the write is seen through, and it was served all the same.
       if (request.kind === 'block' && result.status === 200)
         init.onBlockServed?.(request.cid as CID, peer)
+      await write(stream, result, signal)
     } finally {
       stopGuard()
     }
