@@ -99,7 +99,12 @@ describe('the app in Firefox', () => {
         await clickButton(b.page, 'Go')
         const frame = await frameOf(b.page, relay.siteOrigin('firefox:demo'), '#logo', 90_000)
         equal(
-          await frame.$eval('h1', (h) => getComputedStyle(h).color),
+          // Read once the page has loaded: a stylesheet may still be on its way when the heading shows.
+          await frame.$eval('h1', async (h) => {
+            if (document.readyState !== 'complete')
+              await new Promise((done) => addEventListener('load', done, { once: true }))
+            return getComputedStyle(h).color
+          }),
           HEADING_COLOUR,
           'the stylesheet applies',
         )

@@ -77,7 +77,12 @@ describe('publish and view through the app (Chromium)', () => {
         const heading = frame.locator('h1')
         await heading.waitFor({ timeout: VIEW_MS })
         equal(
-          await heading.evaluate((h) => getComputedStyle(h).color),
+          // Read once the page has loaded: a stylesheet may still be on its way when the heading shows.
+          await heading.evaluate(async (h) => {
+            if (document.readyState !== 'complete')
+              await new Promise((done) => addEventListener('load', done, { once: true }))
+            return getComputedStyle(h).color
+          }),
           HEADING_COLOUR,
           'the stylesheet applies',
         )
