@@ -207,4 +207,13 @@ export const sharedStyles = css`
       margin-bottom: 0.4rem;
     }
   }
+  /* Read by screen readers, not shown. */
+  .visually-hidden {
+    position: absolute;
+    width: 1px;
+    height: 1px;
+    overflow: hidden;
+    clip-path: inset(50%);
+    white-space: nowrap;
+  }
 `

@@ -102,14 +102,6 @@ export class AnBrowserFrame extends LitElement {
         min-width: 0;
         flex: 1;
       }
-      .visually-hidden {
-        position: absolute;
-        width: 1px;
-        height: 1px;
-        overflow: hidden;
-        clip-path: inset(50%);
-        white-space: nowrap;
-      }
       details.about summary {
         cursor: pointer;
         min-height: 2.25rem;

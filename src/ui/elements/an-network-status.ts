@@ -89,14 +89,6 @@ export class AnNetworkStatus extends LitElement {
         margin: 0.25rem 0;
         padding-left: 1.25rem;
       }
-      .visually-hidden {
-        position: absolute;
-        width: 1px;
-        height: 1px;
-        overflow: hidden;
-        clip-path: inset(50%);
-        white-space: nowrap;
-      }
       .slow {
         flex-basis: 100%;
         margin: 0.25rem 0 0;

@@ -52,14 +52,6 @@ export class AnSitesPage extends LitElement {
         flex: 1;
         min-width: 10rem;
       }
-      .visually-hidden {
-        position: absolute;
-        width: 1px;
-        height: 1px;
-        overflow: hidden;
-        clip-path: inset(50%);
-        white-space: nowrap;
-      }
     `,
   ]
 
