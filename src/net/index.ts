@@ -81,6 +81,7 @@ export {
 export type { BrowserPeer, BrowserPeerParts, ClearedVisits } from './browser-peer.ts'
 export type { CurrentContent } from './hosting/current-content.ts'
 export { EDITOR_GENERATOR, EDITOR_SOURCE_FILE } from './hosting/current-content.ts'
+export { escapeHtml } from '../core/http/index.ts'
 export type { FoundSites } from './hosting/own-sites.ts'
 export type { Availability } from './naming/name-availability.ts'
 export type { NamingService, ResolvedName, ResolveOptions } from './naming/index.ts'

@@ -5,20 +5,12 @@
  * @module
  */
 import { Marked } from 'marked'
-import { EDITOR_GENERATOR } from '../../net/index.ts'
+import { EDITOR_GENERATOR, escapeHtml } from '../../net/index.ts'
 
 /** The title of a page with no top heading. */
 export const UNTITLED = 'My page'
 
 const marked = new Marked({ gfm: true, async: false })
-
-/** Text safe inside HTML text and attribute values. */
-function escapeHtml(text: string): string {
-  return text.replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
-  )
-}
 
 /** The first top-level heading's words, without Markdown marks. */
 export function pageTitle(source: string): string {
