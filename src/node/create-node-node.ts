@@ -18,6 +18,7 @@ import type { AlternetStorage } from '../storage/index.ts'
 import { DATA_CHANNEL_MESSAGE_SIZE } from '../net/node/peer-services.ts'
 import type { BrowserNode, NamingNode } from '../net/node/create-browser-node.ts'
 import type { NamingService } from '../net/naming/naming-service.ts'
+import { DEFAULT_MAX_EARLY_STREAMS } from '../net/route/constants.ts'
 import { startPeerNode, type PeerNodeInit } from '../net/node/start-peer-node.ts'
 
 /** Addresses a Node peer listens on besides those `listen` adds. */
@@ -63,7 +64,7 @@ export async function createNodeNode(
       circuitRelayTransport(),
     ],
     connectionEncrypters: [noise()],
-    streamMuxers: [yamux()],
+    streamMuxers: [yamux({ maxEarlyStreams: DEFAULT_MAX_EARLY_STREAMS })],
     // Node's libp2p dials any address; only a relay the manager marks down is held back.
     gater: (deniesDial) => ({ denyDialPeer: deniesDial }),
   })

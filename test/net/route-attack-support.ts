@@ -131,7 +131,10 @@ export function pattern(size: number): Uint8Array {
   return out
 }
 
-/** The status of the first response header frame on `stream` (the stream is paused after it). */
+/**
+ * The status of the first response header frame on `stream` (the stream is paused after it);
+ * rejects once the stream ended without one, before or after this call.
+ */
 export function firstStatus(stream: Stream): Promise<number> {
   return new Promise((resolve, reject) => {
     stream.addEventListener(
@@ -152,5 +155,8 @@ export function firstStatus(stream: Stream): Promise<number> {
     stream.addEventListener('close', () => reject(new Error('closed before a header')), {
       once: true,
     })
+    // The host may have reset it already (a stream over its limit), before this listened.
+    const ended = stream.status !== 'open' && stream.status !== 'closing'
+    if (ended && stream.readBufferLength === 0) reject(new Error('closed before a header'))
   })
 }

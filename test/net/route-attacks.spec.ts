@@ -8,6 +8,7 @@ import { CHUNK_SIZE, addFiles } from '../../src/core/content/index.ts'
 import { utf8 } from '../../src/core/bytes.ts'
 import {
   DEFAULT_INBOUND_STREAM_HEADROOM,
+  DEFAULT_MAX_EARLY_STREAMS,
   DEFAULT_MAX_REQUEST_SIZE,
   DEFAULT_MAX_STREAMS_PER_PEER,
   createRouteClient,
@@ -36,7 +37,9 @@ async function node(listen = ['/ip4/127.0.0.1/tcp/0']): Promise<Libp2p> {
     addresses: { listen },
     transports: [tcp()],
     connectionEncrypters: [noise()],
-    streamMuxers: [yamux()],
+    // As the app's nodes: the attacker opens its streams the moment its dial resolves, before
+    // a loaded host has finished its side of the upgrade.
+    streamMuxers: [yamux({ maxEarlyStreams: DEFAULT_MAX_EARLY_STREAMS })],
   })
 }
 

@@ -20,6 +20,7 @@ import type { NamingService } from '../naming/naming-service.ts'
 import { DATA_CHANNEL_MESSAGE_SIZE, type AlternetServices } from './peer-services.ts'
 import type { DevSettings } from './relay-addresses.ts'
 import type { RelayManager } from './relay-manager.ts'
+import { DEFAULT_MAX_EARLY_STREAMS } from '../route/constants.ts'
 import { startPeerNode, type PeerNodeInit } from './start-peer-node.ts'
 
 /** What `createBrowserNode` needs. The app passes `location.origin` first among `relays`. */
@@ -112,7 +113,7 @@ export async function createBrowserNode(
       circuitRelayTransport(),
     ],
     connectionEncrypters: [noise()],
-    streamMuxers: [yamux()],
+    streamMuxers: [yamux({ maxEarlyStreams: DEFAULT_MAX_EARLY_STREAMS })],
     gater: (deniesDial) => nodeConnectionGater(dev, deniesDial),
   })
   return naming === undefined ? { libp2p, relays } : { libp2p, relays, naming }

@@ -76,6 +76,15 @@ export const DEFAULT_HALF_CLOSED_TIMEOUT = 5_000
 /** Outbound route streams a client opens on one connection. */
 export const DEFAULT_MAX_OUTBOUND_STREAMS = 64
 
+/**
+ * Inbound streams a node's muxer holds on a new connection before libp2p listens to it (the
+ * listening side may still be finishing its upgrade when the dialer, done first, opens its
+ * streams): every route stream a client opens on one connection, and 16 more for the other
+ * protocols opened at the same time. libp2p's default (10) closes the whole connection when a
+ * client starts its fetches (`DEFAULT_FETCH_CONCURRENCY`) before a loaded host is ready.
+ */
+export const DEFAULT_MAX_EARLY_STREAMS = DEFAULT_MAX_OUTBOUND_STREAMS + 16
+
 /** Time a client waits for a response header frame after sending its request, in ms. */
 export const DEFAULT_RESPONSE_TIMEOUT = 15_000
 
