@@ -64,7 +64,11 @@ describe('site origins: bridge and site-origin service worker', () => {
       const url = await page.evaluate((address) => window.harness.show(address), `an://${SITE}/`)
       equal(url, `${site}/`)
       const frame = await siteFrame(page, site, 'h1')
-      const seen = await frame.evaluate(() => ({
+      const seen = await frame.evaluate(async () => ({
+        // Read once the page has loaded: its stylesheet and image may still be on their way.
+        loaded:
+          document.readyState === 'complete' ||
+          (await new Promise((done) => addEventListener('load', () => done(true), { once: true }))),
         title: document.title,
         color: getComputedStyle(document.querySelector('h1')!).color,
         ran: document.body.dataset.ran,
@@ -72,6 +76,7 @@ describe('site origins: bridge and site-origin service worker', () => {
         controlled: navigator.serviceWorker.controller?.scriptURL,
       }))
       deepEqual(seen, {
+        loaded: true,
         title: `Demo ${SITE}`,
         color: 'rgb(12, 34, 56)',
         ran: 'yes',
@@ -217,6 +222,9 @@ describe('site origins: bridge and site-origin service worker', () => {
         await visitor.page.evaluate((address) => window.harness.show(address), `an://${SITE}/`)
         const frame = await siteFrame(visitor.page, site, 'h1', 60_000)
         const seen = await frame.evaluate(async () => {
+          // Read once the page has loaded: its stylesheet and image may still be on their way.
+          if (document.readyState !== 'complete')
+            await new Promise((done) => addEventListener('load', done, { once: true }))
           const media = new Uint8Array(await (await fetch('/media.bin')).arrayBuffer())
           let wrong = 0
           for (let i = 0; i < media.length; i++)
@@ -389,6 +397,12 @@ describe('site origins: bridge and site-origin service worker', () => {
         await page.evaluate((address) => window.harness.show(address), `an://${SITE}/`)
         const frame = await siteFrame(page, site, 'h1')
         const seen = await frame.evaluate(async () => ({
+          // Read once the page has loaded: its stylesheet may still be on its way.
+          loaded:
+            document.readyState === 'complete' ||
+            (await new Promise((done) =>
+              addEventListener('load', () => done(true), { once: true }),
+            )),
           heading: document.querySelector('h1')?.textContent,
           color: getComputedStyle(document.querySelector('h1')!).color,
           ran: document.body.dataset.ran,

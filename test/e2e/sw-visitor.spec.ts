@@ -107,13 +107,22 @@ describe('a visitor when the network or the host is gone (Chromium, through the 
         const heading = frame.locator('h1', { hasText: VISITED_TITLE })
         await heading.waitFor({ timeout: VIEW_MS })
         equal(
-          await heading.evaluate((h) => getComputedStyle(h).color),
+          // Read once the page has loaded: its stylesheet may still be on its way.
+          await heading.evaluate(async (h) => {
+            if (document.readyState !== 'complete')
+              await new Promise((done) => addEventListener('load', done, { once: true }))
+            return getComputedStyle(h).color
+          }),
           HEADING_COLOUR,
           'the stylesheet is there too',
         )
         await frame.locator('#js', { hasText: SCRIPT_TEXT }).waitFor({ timeout: VIEW_MS })
       }
 
+      // The app registers its worker once its node runs, and the worker is active once it has
+      // cached the app (Settings then says "Ready to start offline"). Before that, a person
+      // going offline would have no app to start.
+      await b.page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined))
       await b.context.setOffline(true)
       try {
         // The app shell starts from its precache; the node answers from the blocks it kept.

@@ -153,7 +153,15 @@ describe('the app in Firefox', () => {
         await openAppIn(b.page, relay.appOrigin, `#/view/an://folder:firefox/`)
         const origin = relay.siteOrigin('folder:firefox')
         const home = await frameOf(b.page, origin, '#logo', 90_000)
-        equal(await home.$eval('h1', (h) => getComputedStyle(h).color), HEADING_COLOUR)
+        equal(
+          // Read once the page has loaded: its stylesheet may still be on its way.
+          await home.$eval('h1', async (h) => {
+            if (document.readyState !== 'complete')
+              await new Promise((done) => addEventListener('load', done, { once: true }))
+            return getComputedStyle(h).color
+          }),
+          HEADING_COLOUR,
+        )
         // Followed from the page: puppeteer's click inside a frame asks this Firefox for a
         // locator type it does not know ("context"), so the link is activated by the page itself.
         await home.$eval('a[href="docs/page.html"]', (link) => (link as HTMLAnchorElement).click())

@@ -103,7 +103,11 @@ describe('publish and view through the app (Chromium)', () => {
         await frame.getByRole('link', { name: 'Sub page' }).click()
         await frame.locator('h1', { hasText: SUBPAGE_HEADING }).waitFor({ timeout: VIEW_MS })
         equal(
-          await frame.locator('h1').evaluate((h) => getComputedStyle(h).color),
+          await frame.locator('h1').evaluate(async (h) => {
+            if (document.readyState !== 'complete')
+              await new Promise((done) => addEventListener('load', done, { once: true }))
+            return getComputedStyle(h).color
+          }),
           HEADING_COLOUR,
           'the sub-folder page is styled too',
         )
