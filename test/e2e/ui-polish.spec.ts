@@ -134,7 +134,12 @@ describe('first sight: dark failure pages, the publish result, Update (Chromium)
         VIEW_MS,
       )
       ok(await done.evaluate((h) => h.matches(':focus')), 'the result heading has the focus')
-      await page.locator('#availability').getByText('is yours').waitFor({ timeout: VIEW_MS })
+      // The form starts afresh for the next site: the published name is not left reading as free.
+      equal(
+        await page.getByRole('textbox', { name: 'Name', exact: true }).inputValue(),
+        '',
+        'the form is cleared for the next site',
+      )
       ok(
         !(await page.locator('#availability').getByText('is free').isVisible()),
         'the name no longer reads as free',

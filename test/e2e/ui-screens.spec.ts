@@ -130,7 +130,7 @@ describe('screens on a phone: accessibility scan, no sideways scroll, screenshot
     'settings',
     bounded(60_000, async () => {
       await goTo(page, 'Settings')
-      await page.getByText('Site content').waitFor({ timeout: VIEW_MS })
+      await page.getByText('Sites you visited', { exact: true }).waitFor({ timeout: VIEW_MS })
       await check('settings')
     }),
   )
