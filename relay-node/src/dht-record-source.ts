@@ -16,8 +16,16 @@ export function recordDsKey(key: Uint8Array): Key {
   return new Key(DHT_RECORD_PREFIX + base32.baseEncode(key), false)
 }
 
-/** The records `store` holds and the ones `dht`'s peers return. */
-export function dhtRecordSource(dht: Pick<KadDHT, 'get'>, store: Datastore): RootRecordSource {
+/**
+ * The records `store` holds and the ones `dht`'s peers return. `canAsk` says whether the DHT
+ * knows any server to ask: with none (a lone relay) the network answer is empty at once, where a
+ * DHT query would wait its whole timeout for a server to appear.
+ */
+export function dhtRecordSource(
+  dht: Pick<KadDHT, 'get'>,
+  store: Datastore,
+  canAsk: () => boolean = () => true,
+): RootRecordSource {
   return {
     local: async (key) => {
       try {
@@ -31,6 +39,7 @@ export function dhtRecordSource(dht: Pick<KadDHT, 'get'>, store: Datastore): Roo
       // by putting its selector's pick to peers that answered otherwise; those answers are not
       // counted again.
       const values: Uint8Array[] = []
+      if (!canAsk()) return values
       const answered = new Set<string>()
       try {
         for await (const event of dht.get(key, { signal })) {

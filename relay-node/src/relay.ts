@@ -202,7 +202,9 @@ export async function createRelay(
     cleanup.push(async () => node.stop())
     reservationLimits.attach(node)
     // The relay's records, its store's and the DHT's: for judging subdomains, and the gateway.
-    const records = dhtRecordSource(node.services.dht, store)
+    // Nobody to ask while the routing table is empty (kad-dht keeps it internal).
+    const table = (node.services.dht as unknown as { routingTable?: { size: number } }).routingTable
+    const records = dhtRecordSource(node.services.dht, store, () => (table?.size ?? 1) > 0)
     policy.useRootRecords(records)
     // Attribute every store write an inbound DHT stream causes to its peer and source (quotas).
     const registrar = (
