@@ -6,12 +6,11 @@
  * on /health, and serves neither; once the file is gone it takes records again, and after
  * `kill -9` and a restart every acknowledged record is there and no refused one.
  */
-import { execFile } from 'node:child_process'
 import { closeSync, openSync, writeSync } from 'node:fs'
 import { mkdir, rm } from 'node:fs/promises'
 import { join } from 'node:path'
-import { promisify } from 'node:util'
 import { describe, it, before, after } from '../support/spec.ts'
+import { mountSmallDisk, unmountSmallDisk } from '../support/small-disk.ts'
 import * as assert from '../support/assert.ts'
 import { equals } from '../../src/core/bytes.ts'
 import { DISK_FULL_MESSAGE } from '../../relay-node/src/disk-room.ts'
@@ -27,7 +26,6 @@ import {
   type RelayProcess,
 } from '../relay/support/relay-process.ts'
 
-const run = promisify(execFile)
 const MIB = 1024 * 1024
 /** The data dir's file system: room for the relay's store and little else. */
 const DISK = 40 * MIB
@@ -60,13 +58,8 @@ describe('a relay whose disk is full', () => {
     dir = await tempDir('an-disk-')
     data = join(dir, 'r')
     await mkdir(data, { recursive: true })
-    try {
-      await run('mount', ['-t', 'tmpfs', '-o', `size=${DISK}`, 'tmpfs', data])
-      mounted = true
-    } catch (err) {
-      console.log(`# a small file system could not be mounted here (${String(err)})`)
-      return
-    }
+    mounted = await mountSmallDisk(data, DISK)
+    if (!mounted) return
     relay = await startRelay(data)
     client = await createClient({ relays: [relay.tcp] })
   })
@@ -74,7 +67,7 @@ describe('a relay whose disk is full', () => {
   after(async () => {
     await client?.stop()
     await relay?.kill9()
-    if (mounted) await run('umount', [data]).catch(() => undefined)
+    if (mounted) await unmountSmallDisk(data)
     if (dir !== '') await removeDir(dir)
   })
 

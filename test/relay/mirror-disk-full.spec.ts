@@ -5,15 +5,14 @@
  * wrote before the disk filled are deleted, so the next site that fits is mirrored; the first
  * site stays byte-identical, and both survive `kill -9` and a restart.
  */
-import { execFile } from 'node:child_process'
 import { mkdir } from 'node:fs/promises'
 import { statfs } from 'node:fs/promises'
 import { join } from 'node:path'
-import { promisify } from 'node:util'
 import { peerIdFromString } from '@libp2p/peer-id'
 import type { CID } from 'multiformats/cid'
 import { generateKeyPair } from '../../src/core/crypto/ed25519.ts'
 import { describe, it, before, after } from '../support/spec.ts'
+import { mountSmallDisk, unmountSmallDisk } from '../support/small-disk.ts'
 import * as assert from '../support/assert.ts'
 import { pattern } from '../net/hosting-support.ts'
 import { uniqueName } from './support/records.ts'
@@ -33,7 +32,6 @@ import {
 } from './support/site-publisher.ts'
 import type { MirrorStatus } from '../../relay-node/src/mirror/index.ts'
 
-const run = promisify(execFile)
 const MIB = 1024 * 1024
 /** The block folder's file system. */
 const DISK = 6 * MIB
@@ -79,13 +77,8 @@ describe('a mirror whose disk is full', () => {
     dir = await tempDir()
     blocks = join(dir, 'r', 'mirror', 'blocks')
     await mkdir(blocks, { recursive: true })
-    try {
-      await run('mount', ['-t', 'tmpfs', '-o', `size=${DISK}`, 'tmpfs', blocks])
-      mounted = true
-    } catch (err) {
-      console.log(`# a small file system could not be mounted here (${String(err)})`)
-      return
-    }
+    mounted = await mountSmallDisk(blocks, DISK)
+    if (!mounted) return
     relay = await startRelay(join(dir, 'r'), FLAGS)
     visitor = await startVisitor([relay.tcp])
   })
@@ -94,7 +87,7 @@ describe('a mirror whose disk is full', () => {
     await visitor?.stop()
     await Promise.all(publishers.map((p) => p.stop()))
     await relay?.stop()
-    if (mounted) await run('umount', [blocks]).catch(() => undefined)
+    if (mounted) await unmountSmallDisk(blocks)
     if (dir !== '') await removeDir(dir)
   })
 
