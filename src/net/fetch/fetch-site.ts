@@ -45,6 +45,7 @@ import {
   type RouteClientInit,
 } from '../route/index.ts'
 import { createBlockKeeper, type BlockKeeper } from './block-keeper.ts'
+import type { KeepBlocks } from './keep-off-thread.ts'
 import { segmentReader } from '../route/segment-reader.ts'
 import {
   connectHosts,
@@ -98,6 +99,11 @@ export interface SiteFetcherInit extends FetchEvents {
    * @default true
    */
   keepVisited?: boolean
+  /**
+   * Writes a batch of kept blocks (verified already) as used by a site.
+   * @default `store.putBlocks(site, blocks, { verified: true })` on this thread
+   */
+  keepBlocks?: KeepBlocks
   /** Route client options (timeouts). */
   client?: Omit<RouteClientInit, 'runOnLimitedConnection'>
   /** How hosts are dialled. */
@@ -146,7 +152,9 @@ export function createSiteFetcher(init: SiteFetcherInit): SiteFetcher {
   // reaches the host: streams may then run on it.
   const base = createRouteClient(libp2p, { ...init.client, runOnLimitedConnection: true })
   const keeper: BlockKeeper | undefined =
-    store !== undefined && init.keepVisited !== false ? createBlockKeeper(store) : undefined
+    store !== undefined && init.keepVisited !== false
+      ? createBlockKeeper(store, init.keepBlocks)
+      : undefined
   const manifests = new ManifestCache()
 
   /** A client that answers from the store first and keeps what peers send. */
