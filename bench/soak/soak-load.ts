@@ -156,6 +156,12 @@ export class SoakLoad {
     }
   }
 
+  /** Disconnects the `n` clients connected last. */
+  async removeClients(n: number): Promise<void> {
+    const gone = this.clients.splice(Math.max(0, this.clients.length - n))
+    await Promise.all(gone.map((c) => c.stop().catch(() => undefined)))
+  }
+
   /** Stops every client. */
   async stop(): Promise<void> {
     await Promise.all(this.clients.map((c) => c.stop().catch(() => undefined)))
