@@ -21,6 +21,8 @@ export const LIMIT_P95_RESOLVE_MS = 100
 export const LIMIT_MAX_RELAY_RSS_MIB = 1536
 /** Share of one core used by the clients' process above which the load generator, not the relay, may be what limits. */
 export const LIMIT_LOAD_CPU = 0.9
+/** Share of the resolve p95 threshold that the clients' own event-loop delay may reach before a step notes that the machine's load, not the relay, may decide its latency. */
+export const LIMIT_LOOP_DELAY_SHARE = 0.25
 /** The next step is expected to take this many times as long as the last (more clients to connect). */
 const NEXT_STEP_MARGIN = 1.25
 /** Resolves a step should measure for its p95 to mean something (the p95 of 20 is the second largest). */
@@ -127,6 +129,10 @@ export function judgeStep(
           `the clients' process used ${(w.loadCpu * 100).toFixed(0)} % of a core: the load generator may be the limit`,
         ]
       : []
+  if (w.loopDelayP95Ms > LIMIT_P95_RESOLVE_MS * LIMIT_LOOP_DELAY_SHARE)
+    notes.push(
+      `the machine ran this process's own timers up to ${w.loopDelayP95Ms.toFixed(0)} ms late (p95): its load, not the relay, may decide this step's latency`,
+    )
   return { broke, notes }
 }
 

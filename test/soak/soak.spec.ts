@@ -79,6 +79,7 @@ describe('breaking-point search', () => {
     errors: {},
     relays: [{ rssMiB: 200, handles: 40, connections: 10, reservations: 10, cpu: 0.1 }],
     loadCpu: 0.2,
+    loopDelayP95Ms: 1,
     ...over,
   })
 
