@@ -47,6 +47,7 @@ export function startPull(
   let reserved = 0
   pull.work = (async () => {
     try {
+      log.info('site pull started', { site, root: root.toString() })
       await disk.startPending(site, root.toString())
       const sizes = new Map<string, number>()
       const pulled = await pullSite({

@@ -166,6 +166,12 @@ export class MirrorUpload {
           missing.map((i) => blocks[i]),
         )
         await this.init.startPending(site, root.toString())
+        this.init.log.info('upload started', {
+          site,
+          peer,
+          missing: missing.length,
+          blocks: blocks.length,
+        })
         await this.write(root, manifestBytes)
         if (missing.length > 0) {
           await say({ state: 'need', need: missing, total: blocks.length })
