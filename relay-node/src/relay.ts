@@ -276,6 +276,7 @@ export async function createRelay(
       policy,
       node,
       timeoutMs: config.dnsLookupTimeout,
+      canAsk: () => (table?.size ?? 1) > 0,
       registrars: () => permissions.registrars,
     })
     // Live updates: records and revocations pushed to neighbours as they arrive (live/).

@@ -37,6 +37,12 @@ export interface SiteLookupInit {
   node: Pick<RelayNode, 'services'>
   /** Longest a DHT look-up runs. */
   timeoutMs: number
+  /**
+   * Whether the DHT knows any other server to ask. When it knows none, a name the store does
+   * not hold is answered at once as not found, instead of after a look-up that waits its whole
+   * timeout for a server to appear. @default always
+   */
+  canAsk?: () => boolean
   /** Registrars whose registrations count in selection (the relay's trusted ones). */
   registrars?: () => readonly Uint8Array[]
   /** @default Date.now */
@@ -100,6 +106,7 @@ export class SiteLookup {
     )
     if (local !== undefined && (await this.init.policy.isServable(key, local)))
       return { record: decodeRecord(local), value: local }
+    if (this.init.canAsk?.() === false) return undefined
     const values: Uint8Array[] = []
     try {
       for await (const event of this.init.node.services.dht.get(key, {
