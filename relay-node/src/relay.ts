@@ -191,8 +191,13 @@ export async function createRelay(
     // The mirror hears of every record the guarded store accepts (set once it exists).
     let onStored: (key: string, value: Uint8Array) => void = () => undefined
     const watched = new RecordWatch(store, (key, value) => onStored(key, value))
+    // Neighbours (and blocks) cut off for flooding live updates are refused (set once live exists).
+    let refusesPeer: (peer: PeerId) => boolean = () => false
+    let refusesSource: (source: string) => boolean = () => false
     const node = await createRelayNode({
       denyReservation: (peer) => reservationLimits.deny(peer),
+      denyPeer: (peer) => refusesPeer(peer),
+      denyAddress: (addr) => refusesSource(sourceOf(addr, prefixes)),
       config,
       privateKey,
       datastore: watched,
@@ -289,11 +294,17 @@ export async function createRelay(
         siteLookup.forget(site)
         gateway?.forget(site)
       },
+      onCutOff: (_, source) => {
+        metrics.liveCutOffs.inc({ of: 'neighbour' })
+        if (source !== undefined) metrics.liveCutOffs.inc({ of: 'source' })
+      },
       log,
       validator: {
         onJudged: ({ verdict, reason }) => metrics.liveMessages.inc({ verdict, reason }),
       },
     })
+    refusesPeer = (peer) => live.refuses(peer)
+    refusesSource = (source) => live.refusesSource(source)
     const revoker = new Revoker(node, permissions, store, log, (bytes) => {
       metrics.revocations.inc()
       siteLookup.forget()
