@@ -1,25 +1,29 @@
 /**
  * Names to records for the gateway: the relay's own store first (it holds the records put to
- * it, the sites it mirrors among them), else a DHT look-up. Every candidate is validated at
- * the relay's trust settings and the best is chosen as every peer chooses; CNAMEs are followed.
+ * it, the sites it mirrors among them, each judged by its record policy), else a DHT look-up.
+ * Every candidate is validated at the relay's trust settings and chosen as a visitor with no pin
+ * chooses (`chooseRecord`: among different holders, one vote per address block), so a server
+ * answering with a back-dated rival, or many servers of one block, cannot win; CNAMEs are
+ * followed.
  * A record is kept for its TTL, at most `GATEWAY_MAX_AGE_S`; revoked names and blocked roots
  * are refused, checked at every request.
  * @module
  */
+import { decodeRevocation, decodeRecord, dhtKey, type SignedRecord } from '@alternet/core/records'
+import { chooseRecord } from '@alternet/net/naming/choose-record'
+import type { ValidCandidate } from '@alternet/net/naming/candidates'
 import {
-  decodeRevocation,
-  decodeRecord,
-  dhtKey,
-  selectRecord,
-  type SignedRecord,
-} from '@alternet/core/records'
-import { CnameLoopError, NameNotFoundError, NameRevokedError } from '@alternet/net/naming/errors'
+  CnameLoopError,
+  NameContestedError,
+  NameNotFoundError,
+  NameRevokedError,
+} from '@alternet/net/naming/errors'
 import { MAX_CNAME_DEPTH } from '@alternet/net/naming/constants'
 import { LookupTimeoutError } from '@alternet/net/naming/errors'
 import { NoContentError } from '@alternet/net/fetch/errors'
 import type { Permissions } from '../permissions.ts'
 import type { RecordPolicy } from '../record-store.ts'
-import type { RootRecordSource } from '../record-policy.ts'
+import type { NetworkAnswer, RootRecordSource } from '../root-lookup.ts'
 import {
   GATEWAY_LOOKUP_TIMEOUT_MS,
   GATEWAY_MAX_AGE_S,
@@ -132,27 +136,40 @@ export class SiteResolver {
    */
   private async lookUp(site: string): Promise<SignedRecord> {
     const key = await dhtKey(site)
-    const valid = async (values: Uint8Array[]): Promise<Uint8Array[]> => {
-      const ok = await Promise.all(values.map((v) => this.init.policy.isServable(key, v)))
-      return values.filter((_, i) => ok[i])
-    }
     const local = await this.init.records.local(key)
-    let candidates = local === undefined ? [] : await valid([local])
-    if (candidates.length === 0) {
-      const timeout = AbortSignal.timeout(GATEWAY_LOOKUP_TIMEOUT_MS)
-      const found = await this.init.records.network(key, timeout)
-      candidates = await valid(found)
-      if (candidates.length === 0 && timeout.aborted)
-        throw new LookupTimeoutError(
-          `Looking "${site}" up took longer than ${GATEWAY_LOOKUP_TIMEOUT_MS} ms.`,
-        )
+    if (local !== undefined && (await this.init.policy.isServable(key, local)))
+      return this.keep(site, decodeRecord(local))
+    const timeout = AbortSignal.timeout(GATEWAY_LOOKUP_TIMEOUT_MS)
+    const answers = await this.answers(key, timeout)
+    const candidates: ValidCandidate[] = []
+    for (const answer of answers) {
+      if (!(await this.init.policy.isServable(key, answer.value))) continue
+      const record = decodeRecord(answer.value)
+      candidates.push({ record, servers: [answer.server], blocks: [answer.block] })
     }
+    if (candidates.length === 0 && timeout.aborted)
+      throw new LookupTimeoutError(
+        `Looking "${site}" up took longer than ${GATEWAY_LOOKUP_TIMEOUT_MS} ms.`,
+      )
     if (candidates.length === 0) throw new NameNotFoundError(site)
-    const best =
-      candidates[
-        selectRecord(candidates, { key, trustedRegistrars: this.init.permissions.registrars })
-      ]
-    const record = decodeRecord(best)
+    const choice = chooseRecord(site, candidates, {
+      key,
+      trustedRegistrars: this.init.permissions.registrars,
+    })
+    if (choice.record === undefined) throw new NameContestedError(site, choice.tied ?? [])
+    return this.keep(site, choice.record)
+  }
+
+  /** A DHT look-up's answers, each with its server and address block when the source knows them. */
+  private async answers(key: Uint8Array, signal: AbortSignal): Promise<NetworkAnswer[]> {
+    const { records } = this.init
+    if (records.answers !== undefined) return records.answers(key, signal)
+    const values = await records.network(key, signal)
+    return values.map((value, i) => ({ value, server: String(i), block: 'network' }))
+  }
+
+  /** Caches `record` as the answer for `site`, for its TTL (at most `GATEWAY_MAX_AGE_S`). */
+  private keep(site: string, record: SignedRecord): SignedRecord {
     const ttl = Math.min(record.body.ttl, GATEWAY_MAX_AGE_S) * 1000
     this.cache.set(site, { record, until: this.now() + ttl })
     if (this.cache.size > GATEWAY_RECORD_CACHE_SIZE)
