@@ -187,6 +187,14 @@ export const ERROR_REGISTRY: Readonly<Record<string, ErrorEntry>> = {
     action: 'Use Alternet in the tab where it runs, or move it to this tab, then try again.',
   },
   BlockVerificationError: { status: 502, kind: 'verification-failed', ...ALTERED },
+  NoiseDecryptError: {
+    status: 502,
+    kind: 'verification-failed',
+    title: 'A connection sent damaged data',
+    explanation:
+      'A message from another peer failed its encryption check, so Alternet closed that connection and used nothing it sent.',
+    action: 'Try again: other peers or relays can serve the site.',
+  },
   MalformedManifestError: { status: 502, kind: 'verification-failed', ...ALTERED },
   InvalidSignatureError: {
     kind: 'verification-failed',
@@ -380,6 +388,12 @@ export const ERROR_REGISTRY: Readonly<Record<string, ErrorEntry>> = {
     explanation:
       'Private browsing modes often turn storage off, and Alternet cannot keep keys or sites without it.',
     action: 'Open Alternet in a normal window.',
+  },
+  KeepWorkerError: {
+    kind: 'storage',
+    title: 'A visited site could not be kept on this device',
+    explanation: 'Saving its files for later visits failed. The page you opened was not affected.',
+    action: 'Open the site again to keep it, or free some room in Settings.',
   },
   IncompleteSiteError: {
     kind: 'storage',
