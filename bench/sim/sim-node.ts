@@ -132,14 +132,23 @@ export async function startHonestNode(
   })
   // As the relay does (relay.ts): names it does not hold are looked up in the DHT first.
   const table = (node.services.dht as unknown as { routingTable?: { size: number } }).routingTable
-  const records = dhtRecordSource(node.services.dht, store, () => (table?.size ?? 1) > 0)
+  // Each simulated peer answers from an address block of its own, as its writes are charged to
+  // a source of its own below: one vote per peer, where a relay counts one per block.
+  const records = dhtRecordSource(
+    node.services.dht,
+    store,
+    () => (table?.size ?? 1) > 0,
+    (peer) => `sim:${peer.toString()}`,
+  )
   const profile = ctx.profile
+  const answers = records.answers!
   policy.useRootRecords(
     profile === undefined
       ? records
       : {
           ...records,
           network: (key, signal) => profile.time('root lookup', () => records.network(key, signal)),
+          answers: (key, signal) => profile.time('root lookup', () => answers(key, signal)),
         },
   )
   // As the relay does (relay.ts): every store write an inbound DHT stream causes is charged to

@@ -60,8 +60,8 @@ export interface SimOptions {
   /** Called with a line after each simulated hour. */
   progress?(line: string): void
   /**
-   * Real time after which no further simulated hour starts (ms); the result then covers the
-   * hours run (`options.hours`). @default no limit
+   * Real time from the run's start after which no further simulated hour starts (ms); the
+   * result then covers the hours run (`options.hours`). @default no limit
    */
   wallLimitMs?: number
   /** Where real time goes: phases, kad-dht calls and inbound DHT streams are timed there. */
@@ -162,6 +162,7 @@ export async function runSimulation(options: SimOptions): Promise<SimResult> {
   try {
     const sybilCount = Math.round(o.nodes * o.attackers)
     const started = performance.now()
+    const deadline = started + (o.wallLimitMs ?? Infinity)
     const kinds: Array<Attack | undefined> = []
     for (let i = 0, assigned = 0; i < o.nodes; i++) {
       const sybil = i % (o.nodes / Math.max(1, sybilCount)) < 1 && assigned < sybilCount
@@ -222,7 +223,6 @@ export async function runSimulation(options: SimOptions): Promise<SimResult> {
       )
       into.push(...found)
     }
-    const deadline = performance.now() + (o.wallLimitMs ?? Infinity)
     let hoursRun = 0
     for (let hour = 1; hour <= o.hours && performance.now() < deadline; hour++) {
       hoursRun = hour
