@@ -17,6 +17,7 @@ import { fileURLToPath } from 'node:url'
 import type { PeerId } from '@libp2p/interface'
 import { LevelDatastore } from 'datastore-level'
 import { toHex } from '@alternet/core/bytes'
+import { connectionBlock } from '@alternet/core/contracts'
 import type { RelayConfig } from './config.ts'
 import { Bootstrapper } from './bootstrap.ts'
 import { DATASTORE_DIR, DHT_PROTOCOL } from './constants.ts'
@@ -209,7 +210,13 @@ export async function createRelay(
     // The relay's records, its store's and the DHT's: for judging subdomains, and the gateway.
     // Nobody to ask while the routing table is empty (kad-dht keeps it internal).
     const table = (node.services.dht as unknown as { routingTable?: { size: number } }).routingTable
-    const records = dhtRecordSource(node.services.dht, store, () => (table?.size ?? 1) > 0)
+    // Each answer counts in the address block of the connection it came over (one vote per block).
+    const records = dhtRecordSource(
+      node.services.dht,
+      store,
+      () => (table?.size ?? 1) > 0,
+      (peer) => connectionBlock(node.getConnections(peer)),
+    )
     policy.useRootRecords(records)
     // Attribute every store write an inbound DHT stream causes to its peer and source (quotas).
     const registrar = (

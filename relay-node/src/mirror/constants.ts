@@ -43,6 +43,11 @@ export const MIRROR_FETCH_CONCURRENCY = 8
 export const MIRROR_BLOCK_TIMEOUT_MS = 20 * SECOND
 /** Longest a relay looks in the DHT for other mirrors (provider records) of a content root. */
 export const MIRROR_PROVIDER_LOOKUP_MS = 5 * SECOND
+/**
+ * Longest a relay uses its view of the live relays before asking again (or one scan interval,
+ * when shorter): a relay that just joined is counted in placements, hand-ons and pulls soon.
+ */
+export const MIRROR_LIVE_VIEW_MS = 10 * SECOND
 /** A wait after a mirror's connection closes before placement is looked at again (several close at once). */
 export const MIRROR_RESCAN_DEBOUNCE_MS = 500
 /** How often a mirror announces again that it provides the content roots it holds (provider records live 48 h). */

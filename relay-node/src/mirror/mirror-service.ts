@@ -54,6 +54,7 @@ import {
 } from './status-handler.ts'
 import { sourceOf } from '../source-subnet.ts'
 import { MirrorUpload } from './upload.ts'
+import type { Receiving } from './upload-arrivals.ts'
 
 export type { MirrorInit, MirrorPolicy } from './mirror-state.ts'
 
@@ -105,6 +106,7 @@ export class Mirror {
       registrars: () => init.permissions.registrars,
       admit: (record, missing) => this.admitUpload(record, missing),
       startPending: (site, root) => disk.startPending(site, root),
+      receiving: (upload) => this.receiving(upload),
       uploaded: (record, value, manifest) => void this.takeUploaded(record, value, manifest),
       onRefused: (reason) => state.metrics.refused.inc({ reason: `upload-${reason}` }),
       sourceOf: (connection) => sourceOf(connection.remoteAddr, init.sourcePrefixes),
@@ -112,9 +114,33 @@ export class Mirror {
   }
 
   /**
-   * Every block of an upload is on disk: a pull started before it (from the record's hosts) may
-   * have missed them (and released the manifest when it failed), so the site is looked at
-   * again once that pull ended.
+   * An upload starts: a pull of the same root holds its fetches until the upload ends (the
+   * upload brings the blocks; the tab's bandwidth goes to it). A placed relay forwards a tab's
+   * upload to the other placed relays as its blocks arrive (not one another's: a hand-on goes
+   * no further), so that they hold it about when this one does.
+   */
+  private receiving(upload: Receiving): void {
+    const { state } = this
+    const site = upload.record.body.name
+    const pull = state.pulls.get(site)
+    if (pull?.root === String(upload.record.body.content))
+      pull.holdUntil = upload.ended.then(() => undefined)
+    if (state.staging.has(site)) return
+    void (async () => {
+      const live = await this.placement.liveRelays()
+      if (live.some((p) => p.equals(upload.from))) return
+      await handOn(state, upload.record, upload.manifest, live, {
+        keep: true,
+        block: upload.block,
+      })
+    })().catch((err) => state.log.debug('upload not handed on', { site, error: err }))
+  }
+
+  /**
+   * Every block of an upload is on disk. A staging copy is handed on to the placed relays. A
+   * placed relay takes the site: a pull started before the upload (from the record's hosts)
+   * may have missed the blocks (and released the manifest when it failed), so the site is
+   * looked at again once that pull ended (its fetches under way stop at once).
    */
   private async takeUploaded(
     record: SignedRecord,
@@ -139,7 +165,11 @@ export class Mirror {
       return
     }
     try {
-      await state.pulls.get(record.body.name)?.work
+      const pull = state.pulls.get(record.body.name)
+      // Its fetches under way stop: every block they wait for is on disk now.
+      if (pull?.root === String(record.body.content))
+        pull.supplied.abort(new Error('The upload brought every block.'))
+      await pull?.work
       // A failed pull releases its root: the manifest goes back before the site is looked at.
       await state.disk.blocks.put(record.body.content as CID, manifest)
       state.refusals.delete(record.body.name)

@@ -66,6 +66,13 @@ export interface Pull {
   done: number
   total: number
   work: Promise<void>
+  /**
+   * Aborted when an upload put every block of `root` on disk: the pull's fetches under way stop,
+   * and it finishes with the blocks on disk instead of waiting on its sources.
+   */
+  supplied: AbortController
+  /** While an upload of `root` is under way here: the pull fetches no more blocks until it ends. */
+  holdUntil?: Promise<void>
 }
 
 /**

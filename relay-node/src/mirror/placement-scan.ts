@@ -10,7 +10,11 @@ import type { PeerId } from '@libp2p/interface'
 import { equals } from '@alternet/core/bytes'
 import { DHT_KEY_PREFIX, decodeRecord, dhtKey, type SignedRecord } from '@alternet/core/records'
 import { spread } from './announce.ts'
-import { MIRROR_RESCAN_DEBOUNCE_MS, MIRROR_STATUS_TIMEOUT_MS } from './constants.ts'
+import {
+  MIRROR_LIVE_VIEW_MS,
+  MIRROR_RESCAN_DEBOUNCE_MS,
+  MIRROR_STATUS_TIMEOUT_MS,
+} from './constants.ts'
 import { probeLiveRelays } from './live-relays.ts'
 import { isServable, REFUSAL_RETRY_MS, type MirrorState } from './mirror-state.ts'
 import { isPlacedOn } from './placement.ts'
@@ -88,12 +92,13 @@ export class PlacementScan {
 
   /**
    * This relay and the other relays that answer the mirror protocol now, the closest first
-   * asked; kept for one scan interval unless `fresh`.
+   * asked; kept for one scan interval (at most `MIRROR_LIVE_VIEW_MS`) unless `fresh`.
    */
   async liveRelays(fresh = false): Promise<PeerId[]> {
     const { state } = this
     const { node, scanInterval } = state.init
-    if (!fresh && state.live !== undefined && Date.now() - state.live.at < scanInterval)
+    const freshFor = Math.min(scanInterval, MIRROR_LIVE_VIEW_MS)
+    if (!fresh && state.live !== undefined && Date.now() - state.live.at < freshFor)
       return state.live.peers
     const answers = await probeLiveRelays(node, state.signal)
     const peers = [node.peerId, ...answers]

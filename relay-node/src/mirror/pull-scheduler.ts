@@ -5,11 +5,12 @@
  */
 import type { CID } from 'multiformats/cid'
 import { toHex } from '@alternet/core/bytes'
-import type { SignedRecord } from '@alternet/core/records'
+import { dhtKey, type SignedRecord } from '@alternet/core/records'
 import { admit } from './admission.ts'
 import { provide, spread } from './announce.ts'
 import { MirrorRefusedError } from './errors.ts'
 import type { MirrorState, Pull } from './mirror-state.ts'
+import { closestPeers } from './placement.ts'
 import { pullSite } from './pull-site.ts'
 
 /** Remembers why `site` at `root` is not mirrored, counting and logging it. */
@@ -41,12 +42,19 @@ export function startPull(
 ): void {
   const { disk, metrics, log } = state
   const root = record.body.content as CID
-  const pull: Pull = { root: root.toString(), done: 0, total: 0, work: Promise.resolve() }
+  const pull: Pull = {
+    root: root.toString(),
+    done: 0,
+    total: 0,
+    work: Promise.resolve(),
+    supplied: new AbortController(),
+  }
   state.pulls.set(site, pull)
   const started = Date.now()
   let reserved = 0
   pull.work = (async () => {
     try {
+      log.info('site pull started', { site, root: root.toString() })
       await disk.startPending(site, root.toString())
       const sizes = new Map<string, number>()
       const pulled = await pullSite({
@@ -55,7 +63,14 @@ export function startPull(
         site,
         root,
         hosts: record.body.hosts ?? [],
+        // The other placed relays: after a mirror left, they hold the site, and are asked at once.
+        mirrors: closestPeers(await dhtKey(site), state.live?.peers ?? []).slice(
+          0,
+          state.init.replicas,
+        ),
         signal: state.signal,
+        supplied: pull.supplied.signal,
+        gate: () => pull.holdUntil,
         admit: async (_manifest, missing) => {
           reserved = await admit(state, site, record, missing)
         },

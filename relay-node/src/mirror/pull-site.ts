@@ -38,13 +38,28 @@ export interface PullInit {
   root: CID
   /** The record's hosts. */
   hosts: readonly RecordHost[]
+  /**
+   * Other relays likely to hold the site (the other placed mirrors in this relay's view), asked
+   * beside the hosts from the start, before the DHT names the providers of the root.
+   */
+  mirrors?: readonly PeerId[]
   signal: AbortSignal
+  /**
+   * Aborted when every block is on disk by another path (an upload of the same root): fetches
+   * under way stop, and the blocks they were for are taken from the disk.
+   */
+  supplied?: AbortSignal
+  /** Before each block: resolves when the pull may fetch it (an upload of the root holds it). */
+  gate?(): Promise<void> | undefined
   /**
    * Called with the manifest and the blocks not yet on disk, before any is fetched: throws
    * `MirrorRefusedError` to refuse the site (quota, room, policy).
    */
   admit(manifest: Manifest, missing: readonly WantedBlock[]): Promise<void>
-  /** A block was written to disk by this pull (released again if the pull fails). */
+  /**
+   * A block of this pull is on disk, written by it or found written meanwhile (released again
+   * if the pull fails, unless a complete site uses it).
+   */
   onWritten?(cid: CID): void
   /** Blocks done so far, of all. */
   onProgress?(done: number, total: number): void
@@ -127,12 +142,16 @@ export function blocksOf(manifest: Manifest): WantedBlock[] {
  */
 export async function pullSite(init: PullInit): Promise<PulledSite> {
   const { node, blocks, root, signal } = init
+  const supplied = init.supplied ?? new AbortController().signal
   const client = createRouteClient(node, { responseTimeout: MIRROR_BLOCK_TIMEOUT_MS })
   const hosts = hostPeers(node, init.hosts)
   for (const { peer, addrs } of hosts)
     if (addrs.length > 0)
       await node.peerStore.merge(peer, { multiaddrs: addrs }).catch(() => undefined)
-  const sources: PeerId[] = hosts.map((h) => h.peer)
+  // The other mirrors first: a host that left (the usual case when a mirror is replaced) may
+  // take a dial's whole timeout to fail, a mirror that lacks the site says so at once.
+  const sources: PeerId[] = (init.mirrors ?? []).filter((p) => !p.equals(node.peerId))
+  for (const { peer } of hosts) if (!sources.some((s) => s.equals(peer))) sources.push(peer)
   // Other mirrors join the sources as the DHT names them; the hosts are asked meanwhile.
   const providers = providersOf(node, root, signal).then((found) => {
     for (const p of found) if (!sources.some((s) => s.equals(p))) sources.push(p)
@@ -150,6 +169,16 @@ export async function pullSite(init: PullInit): Promise<PulledSite> {
     }
   }
 
+  /** The block from the sources, or from the disk once an upload supplied every block. */
+  const obtain = async (cid: CID, size: number, first: number): Promise<Uint8Array | undefined> => {
+    try {
+      return await fetchBlock(cid, first)
+    } catch (err) {
+      if (supplied.aborted && (await blocks.size(cid)) === size) return undefined
+      throw err
+    }
+  }
+
   const fetchFrom = async (cid: CID, first: number): Promise<Uint8Array> => {
     const errors: unknown[] = []
     for (let i = 0; i < sources.length; i++) {
@@ -157,10 +186,11 @@ export async function pullSite(init: PullInit): Promise<PulledSite> {
       if (dropped.has(peer.toString())) continue
       try {
         return await client.getBlock(peer, cid, {
-          signal: AbortSignal.any([signal, AbortSignal.timeout(MIRROR_BLOCK_TIMEOUT_MS)]),
+          signal: AbortSignal.any([signal, supplied, AbortSignal.timeout(MIRROR_BLOCK_TIMEOUT_MS)]),
         })
       } catch (err) {
         signal.throwIfAborted()
+        supplied.throwIfAborted()
         errors.push(err)
         if (!(err instanceof RouteStatusError)) {
           dropped.add(peer.toString())
@@ -187,7 +217,15 @@ export async function pullSite(init: PullInit): Promise<PulledSite> {
   }
 
   let manifestBytes = await blocks.get(root)
-  if (manifestBytes === undefined) manifestBytes = await fetchBlock(root, 0)
+  if (manifestBytes === undefined) {
+    try {
+      manifestBytes = await fetchBlock(root, 0)
+    } catch (err) {
+      // Supplied meanwhile: the upload wrote the manifest first.
+      manifestBytes = supplied.aborted ? await blocks.get(root) : undefined
+      if (manifestBytes === undefined) throw err
+    }
+  }
   let manifest: Manifest
   try {
     manifest = await decodeManifest(manifestBytes, root)
@@ -212,8 +250,15 @@ export async function pullSite(init: PullInit): Promise<PulledSite> {
       signal.throwIfAborted()
       stop.signal.throwIfAborted()
       const index = next++
-      const { cid } = missing[index]
-      await write(cid, await fetchBlock(cid, index))
+      const { cid, size } = missing[index]
+      await init.gate?.()
+      // Written meanwhile (an upload of the same site, another site's pull): not fetched again.
+      if ((await blocks.size(cid)) === size) init.onWritten?.(cid)
+      else {
+        const bytes = await obtain(cid, size, index)
+        if (bytes === undefined) init.onWritten?.(cid)
+        else await write(cid, bytes)
+      }
       done++
       init.onProgress?.(done, wanted.length + 1)
     }

@@ -42,6 +42,7 @@ import type { Logger } from '../log.ts'
 import type { RelayNode } from '../node.ts'
 import type { BlockFiles } from './block-files.ts'
 import { MirrorRefusedError } from './errors.ts'
+import { UploadArrivals, type Receiving } from './upload-arrivals.ts'
 
 /** Uploads a relay takes at once, from all peers. */
 export const MAX_CONCURRENT_UPLOADS = 8
@@ -88,6 +89,11 @@ export interface MirrorUploadInit {
    * manifest comes along: a pull that failed meanwhile may have released it from the disk.
    */
   uploaded(record: SignedRecord, value: Uint8Array, manifest: Uint8Array): void
+  /**
+   * An admitted upload starts receiving blocks: they can be awaited as they arrive, and its end
+   * (a pull of the same root waits for it; a hand-on forwards the blocks as they come).
+   */
+  receiving?(upload: Receiving): void
   /** An upload was refused (for the metrics). */
   onRefused?(reason: UploadRefusal): void
   /** The source (address prefix) a connection counts against; one source for all when absent. */
@@ -130,6 +136,7 @@ export class MirrorUpload {
       await lp.write(jsonFrame(answer), { signal: this.idle() })
     }
     let release = (): void => undefined
+    let arrivals: UploadArrivals | undefined
     const source = this.init.sourceOf?.(connection) ?? ''
     let entered = false
     const leave = (): void => {
@@ -166,7 +173,25 @@ export class MirrorUpload {
           missing.map((i) => blocks[i]),
         )
         await this.init.startPending(site, root.toString())
+        this.init.log.info('upload started', {
+          site,
+          peer,
+          missing: missing.length,
+          blocks: blocks.length,
+        })
         await this.write(root, manifestBytes)
+        arrivals = new UploadArrivals(
+          this.init.blocks,
+          missing.map((i) => blocks[i].cid),
+        )
+        this.init.receiving?.({
+          record,
+          value,
+          manifest: manifestBytes,
+          from: connection.remotePeer,
+          ended: arrivals.ended,
+          block: (cid) => arrivals!.block(cid),
+        })
         if (missing.length > 0) {
           await say({ state: 'need', need: missing, total: blocks.length })
           let written = 0
@@ -185,6 +210,7 @@ export class MirrorUpload {
             } finally {
               if (stream.readStatus === 'paused') stream.resume()
             }
+            arrivals.written(blocks[i].cid)
             written++
             // Opens the tab's window: it sends at most UPLOAD_WINDOW_BLOCKS past this count.
             if (written % UPLOAD_ACK_EVERY === 0 || written === missing.length)
@@ -193,6 +219,7 @@ export class MirrorUpload {
           await this.init.blocks.sync(missing.map((i) => blocks[i].cid.toString()))
         }
         this.init.uploaded(record, value, manifestBytes)
+        arrivals.finish(true)
         const bytes = manifestBytes.length + blocks.reduce((n, b) => n + b.size, 0)
         // Free before the last word: the tab may start its next upload as soon as it reads it.
         leave()
@@ -203,6 +230,7 @@ export class MirrorUpload {
       }
       await stream.close({ signal: this.idle() })
     } catch (err) {
+      arrivals?.finish(false, err)
       const refusal = refusalOf(err)
       this.init.onRefused?.(refusal.reason)
       this.init.log.info('upload refused', { peer, reason: refusal.reason, error: err })

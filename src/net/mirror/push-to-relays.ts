@@ -1,13 +1,16 @@
 /**
- * Publishing pushes the site to every relay this tab is connected to that takes uploads
- * (`/an/mirror-upload/1.0.0`), all at once, adding up the bytes sent for the progress bar.
- * A relay that refuses (not one of the site's mirrors, full, policy) is left to the others;
- * the mirrors copy among themselves and from this tab as before.
+ * Publishing pushes the site to one connected relay that takes uploads
+ * (`/an/mirror-upload/1.0.0`): the one closest to the site's DHT key, which is one of its placed
+ * mirrors whenever any connected relay is. That relay hands the site on to the other placed
+ * relays at once (relay to relay, faster than a tab), so the tab sends each byte once. A relay
+ * that refuses (full, policy, busy) or fails is left for the next closest; the bytes sent are
+ * added up for the progress bar. The mirrors also copy among themselves and from this tab.
  * @module
  */
 import type { Libp2p, PeerId } from '@libp2p/interface'
 import type { CID } from 'multiformats/cid'
-import type { SignedRecord } from '../../core/records/index.ts'
+import { sha256Digest } from '../../core/crypto/sha256.ts'
+import { dhtKey, type SignedRecord } from '../../core/records/index.ts'
 import { MIRROR_UPLOAD_PROTOCOL } from './constants.ts'
 import { uploadSite, type UploadResult } from './upload-site.ts'
 
@@ -39,32 +42,57 @@ async function uploadRelays(
   return [...peers.values()]
 }
 
-/** Pushes `record`'s site to every connected relay that takes uploads; never throws but for the signal's reason. */
+/**
+ * `peers` closest first to the DHT key `key` by XOR of their Kademlia IDs (SHA-256 of the key,
+ * SHA-256 of the peer ID's multihash), the order relays place sites in (docs/PROTOCOL.md,
+ * "Mirrors").
+ */
+export async function closestFirst(key: Uint8Array, peers: readonly PeerId[]): Promise<PeerId[]> {
+  const target = await sha256Digest(key)
+  const ids = await Promise.all(
+    peers.map(async (peer) => ({ peer, id: await sha256Digest(peer.toMultihash().bytes) })),
+  )
+  const distance = (a: Uint8Array, b: Uint8Array): number => {
+    for (let i = 0; i < target.length; i++)
+      if ((a[i] ^ target[i]) !== (b[i] ^ target[i])) return (a[i] ^ target[i]) - (b[i] ^ target[i])
+    return 0
+  }
+  return ids.sort((a, b) => distance(a.id, b.id)).map((p) => p.peer)
+}
+
+/**
+ * Pushes `record`'s site to the connected relay closest to its key that takes it, trying the
+ * next closest after a refusal or a failure; returns every attempt, the one that stored it
+ * last. Never throws but for the signal's reason.
+ */
 export async function pushToRelays(
   libp2p: Pick<Libp2p, 'getConnections' | 'peerStore' | 'dialProtocol'>,
   record: SignedRecord,
   getBlock: (cid: CID) => Promise<Uint8Array | undefined>,
   options: PushToRelaysOptions = {},
 ): Promise<RelayUpload[]> {
-  const sent = new Map<string, number>()
-  const report = (): void => options.onProgress?.([...sent.values()].reduce((n, b) => n + b, 0))
-  return Promise.all(
-    (await uploadRelays(libp2p)).map(async (peer): Promise<RelayUpload> => {
-      try {
-        const result = await uploadSite(libp2p, peer, {
-          record,
-          getBlock,
-          signal: options.signal,
-          onProgress: (p) => {
-            sent.set(peer.toString(), p.bytesSent)
-            report()
-          },
-        })
-        return { peer: peer.toString(), result }
-      } catch (error) {
-        options.signal?.throwIfAborted()
-        return { peer: peer.toString(), error }
-      }
-    }),
-  )
+  let before = 0
+  const attempts: RelayUpload[] = []
+  const order = await closestFirst(await dhtKey(record.body.name), await uploadRelays(libp2p))
+  for (const peer of order) {
+    let sent = 0
+    try {
+      const result = await uploadSite(libp2p, peer, {
+        record,
+        getBlock,
+        signal: options.signal,
+        onProgress: (p) => {
+          sent = p.bytesSent
+          options.onProgress?.(before + sent)
+        },
+      })
+      attempts.push({ peer: peer.toString(), result })
+      if (result.state === 'stored') break
+    } catch (error) {
+      options.signal?.throwIfAborted()
+      attempts.push({ peer: peer.toString(), error })
+    }
+    before += sent
+  }
+  return attempts
 }

@@ -79,6 +79,16 @@ let current: BrowserPeer | undefined
 /** The content roots of the sites this page published, by name. */
 const roots = new Map<string, { root: CID; chunks: Record<string, string[]> }>()
 const dropped: { peer: string; error: string }[] = []
+/** The last publication's stages: when (epoch ms) each phase began, and its upload and copies. */
+const publishStages: PublishStage[] = []
+
+/** One change of a publication's phase, bytes uploaded or mirrors done, with its time (epoch ms). */
+export interface PublishStage {
+  at: number
+  phase: string
+  bytesUploaded?: number
+  mirrorsDone?: number
+}
 
 function peer(): BrowserPeer {
   if (current === undefined) throw new Error('start() first')
@@ -225,7 +235,25 @@ const harness = {
         }),
       )
       const t0 = performance.now()
-      const result = await peer().publishSite({ site, files: entries })
+      publishStages.length = 0
+      const result = await peer().publishSite({
+        site,
+        files: entries,
+        onProgress: (p) => {
+          const last = publishStages.at(-1)
+          if (
+            last?.phase !== p.phase ||
+            last.mirrorsDone !== p.mirrorsDone ||
+            (p.bytesUploaded ?? 0) >= (last.bytesUploaded ?? 0) + 4 * 1024 * 1024
+          )
+            publishStages.push({
+              at: Date.now(),
+              phase: p.phase,
+              bytesUploaded: p.bytesUploaded,
+              mirrorsDone: p.mirrorsDone,
+            })
+        },
+      })
       const chunks: Record<string, string[]> = {}
       for (const [path, entry] of Object.entries(result.manifest.files))
         chunks[path] = entry.chunks.map(String)
@@ -239,6 +267,11 @@ const harness = {
         ms: performance.now() - t0,
       }
     })
+  },
+
+  /** The last publication's stages (phases, bytes uploaded every 4 MiB, mirrors done), timed. */
+  publishStages(): PublishStage[] {
+    return [...publishStages]
   },
 
   /** The chunk CIDs of a file of a site this page published. */
