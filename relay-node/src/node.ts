@@ -194,11 +194,7 @@ export async function createRelayNode(init: RelayNodeInit): Promise<RelayNode> {
           logPrefix: 'libp2p:an-dht',
           metricsPrefix: 'libp2p_an_dht',
         }),
-        live: liveGossip({
-          topicBudgetBytes: RELAY_TOPIC_BUDGET_BYTES,
-          mesh: RELAY_MESH,
-          readInTurn: true,
-        }),
+        live: liveGossip({ topicBudgetBytes: RELAY_TOPIC_BUDGET_BYTES, mesh: RELAY_MESH }),
       },
     })
   } catch (err) {

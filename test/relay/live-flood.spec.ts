@@ -5,13 +5,11 @@
  * fourth peer floods malformed messages on the watched site's topic, while an honest peer from
  * another address sends a new version of the watched site. (Malformed, since the rates are
  * checked first and a rejection is cheap: the relay reads the flood as fast as it comes however
- * loaded it is. A flood of valid records, expensive to judge, is held back in its own stream
- * instead; see live-read-in-turn.spec.ts.) The version reaches the watcher; the relay rejected
- * (scored down) the malformed messages; once graylisted, every flooder that kept sending was cut
- * off: hung up on, and refused when it dials again, while the honest peers stay connected. The
- * address of the three cut-off flooders is refused for a while, even to a fresh peer ID; the
- * address of the fourth one is not. Each flooder sends until it is cut off, at most a fixed
- * number of messages.
+ * loaded it is.) The version reaches the watcher; the relay rejected (scored down) the
+ * malformed messages; once graylisted, every flooder that kept sending was cut off: hung up on,
+ * and refused when it dials again, while the honest peers stay connected. The address of the
+ * three cut-off flooders is refused for a while, even to a fresh peer ID; the address of the
+ * fourth one is not. Each flooder sends until it is cut off, at most a fixed number of messages.
  */
 import { randomBytes } from 'node:crypto'
 import { peerIdFromString } from '@libp2p/peer-id'

@@ -42,7 +42,7 @@ export const PEER_TOPIC_BUDGET_BYTES = 256 * 1024
 export const LIVE_SUBSCRIPTION_FRAME_BYTES = MAX_LIVE_RPC_BYTES / 2
 
 /**
- * Bytes of one neighbour's frames a node that reads them in turn (`readInTurn`: relays) keeps
+ * Bytes of one neighbour's frames a node that reads them in turn (`readInTurn`) keeps
  * waiting unread before it pauses the neighbour's stream: two of the largest frames. Beyond it
  * the bytes wait in the sender's muxer window, not in the node's memory.
  */

@@ -39,7 +39,9 @@ export interface LiveGossipInit {
   /**
    * Handle each neighbour's frames in turn, each judged before its next is read, and pause a
    * neighbour's stream while `LIVE_READ_AHEAD_BYTES` of it wait (`readInTurn`): a flooder then
-   * waits on its own stream instead of queueing ahead of everyone (relays). @default false
+   * waits on its own stream instead of queueing ahead of everyone. Not used by relays yet:
+   * awaiting each frame also awaits GossipSub's peer-exchange dials on a PRUNE, which held a
+   * neighbour's messages for seconds when a relay went away. @default false
    */
   readInTurn?: boolean
 }
