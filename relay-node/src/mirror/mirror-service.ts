@@ -31,6 +31,7 @@ import { handOn } from './hand-on.ts'
 import {
   HANDED_ON_REMEMBERED_MS,
   MIRROR_PROTOCOL,
+  MIRROR_UPLOAD_PROTOCOL,
   MIRROR_REPROVIDE_INTERVAL_MS,
 } from './constants.ts'
 import { createMirrorMetrics } from './mirror-metrics.ts'
@@ -116,8 +117,9 @@ export class Mirror {
   /**
    * An upload starts: a pull of the same root holds its fetches until the upload ends (the
    * upload brings the blocks; the tab's bandwidth goes to it). A placed relay forwards a tab's
-   * upload to the other placed relays as its blocks arrive (not one another's: a hand-on goes
-   * no further), so that they hold it about when this one does.
+   * upload to the other placed relays as its blocks arrive (not another relay's, known by its
+   * taking uploads itself: a hand-on goes no further), so that they hold it about when this
+   * one does.
    */
   private receiving(upload: Receiving): void {
     const { state } = this
@@ -127,8 +129,10 @@ export class Mirror {
       pull.holdUntil = upload.ended.then(() => undefined)
     if (state.staging.has(site)) return
     void (async () => {
+      // Only relays take uploads: an uploader that does is a relay handing the site on.
+      const uploader = await state.init.node.peerStore.get(upload.from).catch(() => undefined)
+      if (uploader?.protocols.includes(MIRROR_UPLOAD_PROTOCOL) === true) return
       const live = await this.placement.liveRelays()
-      if (live.some((p) => p.equals(upload.from))) return
       await handOn(state, upload.record, upload.manifest, live, {
         keep: true,
         block: upload.block,
