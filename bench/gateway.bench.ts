@@ -3,6 +3,8 @@
  * serving the same bytes from disk in the same run:
  * - time to first byte and throughput of a 20 MiB file from a site the relay mirrors (its
  *   publisher gone, so every byte comes from the mirror store, each block verified);
+ * - the same from a site whose only host is a browser (headless Chromium, the publisher's tab
+ *   open, a relay that mirrors nothing: the relay fetches every block from the tab);
  * - requests per second for a small page at 50 concurrent keep-alive clients.
  * The relay is its own process on 127.0.0.1 with the per-client rate raised (the bench makes
  * more requests a minute than a person would); each concurrent client has its own loopback
@@ -20,6 +22,7 @@ import { pattern } from '../test/net/hosting-support.ts'
 import { uniqueName } from '../test/relay/support/records.ts'
 import { removeDir, startRelay, tempDir } from '../test/relay/support/relay-process.ts'
 import { startPublisher, startVisitor, waitMirrored } from '../test/relay/support/site-publisher.ts'
+import { browserHostedSite } from './gateway-browser-host.ts'
 import type { BenchPart } from './types.ts'
 
 /** Size of the large file. */
@@ -32,6 +35,8 @@ const CLIENTS = 50
 const RPS_DURATION_MS = 5_000
 /** Requests one client address may make per minute at the bench's relay: no limit in effect. */
 const UNLIMITED_RATE = 10_000_000
+/** Seed of the browser-hosted site's large file (`deterministicBytes`). */
+const BROWSER_BIG_SEED = 11
 
 const PAGE = utf8(`<!doctype html><title>small</title><h1>${'small page '.repeat(40)}</h1>`)
 
@@ -116,6 +121,26 @@ async function requestsPerSecond(target: Target, path: string): Promise<number> 
   return done / ((performance.now() - started) / 1000)
 }
 
+/** Where the large file came from: the mirror, Node's static server, a browser host. */
+type Source = 'gateway' | 'node' | 'browser'
+
+interface Timing {
+  ttfb: number
+  total: number
+}
+
+/** One unmeasured download of the large file, then `DOWNLOADS` measured, each of every byte. */
+async function downloads(name: Source, target: Target): Promise<Timing[]> {
+  await download(target, '/big.bin')
+  const timings: Timing[] = []
+  for (let i = 0; i < DOWNLOADS; i++) {
+    const t = await download(target, '/big.bin')
+    if (t.bytes !== BIG_BYTES) throw new Error(`${name}: ${t.bytes} bytes of ${BIG_BYTES}`)
+    timings.push(t)
+  }
+  return timings
+}
+
 /** Node's own static file server over `dir`. */
 async function staticServer(dir: string): Promise<Server> {
   const server = createServer((req, res) => {
@@ -160,27 +185,18 @@ export const run: BenchPart = async (report) => {
       host: `${toOriginLabel(site)}.alt`,
     }
     const node: Target = { port: (server.address() as AddressInfo).port, host: '127.0.0.1' }
-    const timings = {
-      gateway: [] as Array<{ ttfb: number; total: number }>,
-      node: [] as Array<{ ttfb: number; total: number }>,
-    }
+    const timings: Record<Source, Timing[]> = { gateway: [], node: [], browser: [] }
     for (const [name, target] of [
       ['gateway', gateway],
       ['node', node],
-    ] as const) {
-      await download(target, '/big.bin')
-      for (let i = 0; i < DOWNLOADS; i++) {
-        const t = await download(target, '/big.bin')
-        if (t.bytes !== BIG_BYTES) throw new Error(`${name}: ${t.bytes} bytes of ${BIG_BYTES}`)
-        timings[name].push(t)
-      }
-    }
-    const ttfb = (name: 'gateway' | 'node'): number =>
+    ] as const)
+      timings[name] = await downloads(name, target)
+    const ttfb = (name: Source): number =>
       percentile(
         timings[name].map((t) => t.ttfb),
         50,
       )
-    const mbps = (name: 'gateway' | 'node'): number =>
+    const mbps = (name: Source): number =>
       BIG_BYTES /
       1024 /
       1024 /
@@ -214,6 +230,42 @@ export const run: BenchPart = async (report) => {
       value: gatewayRps,
       unit: 'req/s',
       baseline: { label: 'node http static file', value: nodeRps },
+    })
+
+    // A site whose only host is a browser tab.
+    const hostedSite = uniqueName('benchtab')
+    const tab = await browserHostedSite(
+      hostedSite,
+      [
+        { path: '/index.html', text: '<h1>hosted by a tab</h1>' },
+        { path: '/big.bin', size: BIG_BYTES, seed: BROWSER_BIG_SEED },
+      ],
+      ['--gateway-client-rate', String(UNLIMITED_RATE)],
+    )
+    try {
+      timings.browser = await downloads('browser', {
+        port: Number(new URL(tab.http).port),
+        host: `${toOriginLabel(hostedSite)}.alt`,
+      })
+    } finally {
+      await tab.close()
+    }
+    const note = `median of ${DOWNLOADS} after one unmeasured; the publisher's tab open, no mirror`
+    report({
+      ...base,
+      metric: 'time to first byte, 20 MiB file, site hosted only by a browser (median)',
+      value: ttfb('browser'),
+      unit: 'ms',
+      baseline: { label: 'node http static file', value: ttfb('node') },
+      note,
+    })
+    report({
+      ...base,
+      metric: 'throughput, 20 MiB file, site hosted only by a browser (median)',
+      value: mbps('browser'),
+      unit: 'MiB/s',
+      baseline: { label: 'node http static file', value: mbps('node') },
+      note,
     })
   } finally {
     await new Promise<void>((resolve) => server.close(() => resolve()))

@@ -17,6 +17,8 @@ const FLOOD_START_TIMEOUT_MS = 180_000
 export interface Flood {
   /** Messages sent so far (as of the flooder's last report, each second). */
   sent(): number
+  /** Times a flooder came back with a fresh peer ID after the relay hung up on it. */
+  comebacks(): number
   /** Stops the flood and its process. */
   stop(): Promise<void>
 }
@@ -33,6 +35,7 @@ export async function startFlood(
   })
   const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()))
   let sent = 0
+  let comebacks = 0
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(
       () => reject(new Error('the flood did not start')),
@@ -48,7 +51,11 @@ export async function startFlood(
         if (line === 'ready') {
           clearTimeout(timer)
           resolve()
-        } else if (line.startsWith('sent ')) sent = Number(line.slice(5))
+        } else if (line.startsWith('sent ')) {
+          const [n, back] = line.slice(5).split(' ').map(Number)
+          sent = n
+          comebacks = back
+        }
       }
     })
   }).catch(async (err: unknown) => {
@@ -57,6 +64,7 @@ export async function startFlood(
   })
   return {
     sent: () => sent,
+    comebacks: () => comebacks,
     stop: async () => {
       child.kill('SIGTERM')
       await exited

@@ -4,13 +4,15 @@
  * records of its own site (signed beforehand, so signing costs the bench nothing while it
  * measures) at `FLOOD_RATE_PER_PEER` a second, ten times what a relay takes from a neighbour,
  * and one more peer from another address sending malformed messages on the measured site's
- * topic at the same rate. A process of its own (`gossip-flood.ts` starts it), so the flood does
+ * topic at the same rate. A flooder the relay hangs up on comes back at once with a fresh peer
+ * ID from the same address, as a determined one would. A process of its own (`gossip-flood.ts` starts it), so the flood does
  * not take the measuring process's time: `node bench/gossip-flooder.ts <dir> <relay tcp
  * multiaddr> <relay peer ID> <topic>` prints `ready` once flooding and `sent <n>` every second,
  * until it is killed.
  * @module
  */
 import { randomBytes } from 'node:crypto'
+import { peerIdFromString } from '@libp2p/peer-id'
 import { join } from 'node:path'
 import { encodeLiveMessage, liveTopic } from '../src/core/records/index.ts'
 import { generateKeyPair, rootRecord } from '../test/relay/support/records.ts'
@@ -28,6 +30,17 @@ const INVALID_ADDRESS = '127.0.0.10'
 /** Longest wait for a flooder to see the relay follow its topic (ms). */
 const FOLLOW_TIMEOUT_MS = 30_000
 
+/** One flooder: its peer (replaced when cut off), its topic and its next message. */
+interface Flooder {
+  peer: LivePeer
+  topic: string
+  messages: () => Uint8Array
+  /** Starts a fresh peer ID in its place. */
+  fresh: () => Promise<LivePeer>
+  /** A fresh peer ID is being started. */
+  restarting?: boolean
+}
+
 async function follows(peer: LivePeer, topic: string, relayId: string): Promise<void> {
   const deadline = Date.now() + FOLLOW_TIMEOUT_MS
   while (!peer.gossip.getSubscribers(topic).some((p) => p.toString() === relayId)) {
@@ -43,47 +56,76 @@ async function flood(
   watchedTopic: string,
 ): Promise<void> {
   const peers: LivePeer[] = []
-  const streams: Array<{ peer: LivePeer; topic: string; messages: () => Uint8Array }> = []
-  for (let i = 0; i < FLOOD_SYBILS; i++) {
-    const peer = await startLivePeer(join(dir, `flood-${i}`), {
+  const streams: Flooder[] = []
+  let started = 0
+  /** A fresh peer ID from `localAddress`, watching `site` when given. */
+  const start = async (localAddress: string, site?: string): Promise<LivePeer> => {
+    const peer = await startLivePeer(join(dir, `flood-${started++}`), {
       dial: [relay.tcp],
-      localAddress: SYBIL_ADDRESS,
+      localAddress,
     })
     peers.push(peer)
+    if (site !== undefined) await peer.live.watch(site)
+    return peer
+  }
+  for (let i = 0; i < FLOOD_SYBILS; i++) {
     const site = `bench-flood-${Date.now().toString(36)}-${i}:code`
+    const peer = await start(SYBIL_ADDRESS, site)
     const topic = await liveTopic(site)
-    await peer.live.watch(site)
     await follows(peer, topic, relay.peerId)
     const owner = generateKeyPair()
     const records: Uint8Array[] = []
     for (let seq = 1; seq <= RECORDS_PER_PEER; seq++)
       records.push(encodeLiveMessage({ t: 'record', v: await rootRecord(site, owner, { seq }) }))
     let next = 0
-    streams.push({ peer, topic, messages: () => records[next++ % records.length] })
+    streams.push({
+      peer,
+      topic,
+      messages: () => records[next++ % records.length],
+      fresh: async () => start(SYBIL_ADDRESS, site),
+    })
   }
-  const invalid = await startLivePeer(join(dir, 'flood-invalid'), {
-    dial: [relay.tcp],
-    localAddress: INVALID_ADDRESS,
-  })
-  peers.push(invalid)
+  const invalid = await start(INVALID_ADDRESS)
   await follows(invalid, watchedTopic, relay.peerId)
   streams.push({
     peer: invalid,
     topic: watchedTopic,
     messages: () => encodeLiveMessage({ t: 'record', v: new Uint8Array(randomBytes(200)) }),
+    fresh: async () => start(INVALID_ADDRESS),
   })
 
   let sent = 0
+  let comebacks = 0
+  const relayId = peerIdFromString(relay.peerId)
   const perTick = Math.max(1, Math.round((FLOOD_RATE_PER_PEER * TICK_MS) / 1000))
   const timer = setInterval(() => {
-    for (const { peer, topic, messages } of streams)
+    for (const stream of streams) {
+      if (stream.restarting === true) continue
+      if (stream.peer.node.getConnections(relayId).length === 0) {
+        // Hung up on: back with a fresh peer ID (a refused dial is tried again next tick).
+        stream.restarting = true
+        const old = stream.peer
+        void stream
+          .fresh()
+          .then((peer) => {
+            stream.peer = peer
+            comebacks++
+          })
+          .catch(() => undefined)
+          .finally(() => {
+            stream.restarting = false
+            void old.stop().catch(() => undefined)
+          })
+        continue
+      }
       for (let n = 0; n < perTick; n++) {
         sent++
-        void peer.gossip.publish(topic, messages()).catch(() => undefined)
+        void stream.peer.gossip.publish(stream.topic, stream.messages()).catch(() => undefined)
       }
+    }
   }, TICK_MS)
   console.log('ready')
-  setInterval(() => console.log(`sent ${sent}`), 1000)
+  setInterval(() => console.log(`sent ${sent} ${comebacks}`), 1000)
   const stop = (): void => {
     clearInterval(timer)
     void Promise.all(peers.map((p) => p.stop().catch(() => undefined))).then(() => process.exit(0))

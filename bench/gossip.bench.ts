@@ -7,12 +7,13 @@
  * Also the time to the first subscriber and to each subscriber (every delivery counted), and the
  * same propagation again with a flood beside it (`gossip-flood.ts`: fresh peer IDs from one
  * address sending valid records ten times over the rate a relay takes, and malformed messages on
- * the measured topic) into the relay the versions are put into. The relays group sources by
+ * the measured topic; a flooder the relay cuts off comes back with a fresh peer ID) into the
+ * relay the versions are put into. The relays group sources by
  * single address (/32), so the flooders' loopback address is a block of its own.
  * @module
  */
 import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { BenchPart } from './types.ts'
 import {
@@ -142,6 +143,7 @@ export const run: BenchPart = async (report) => {
       into.toEach.push(...times)
     }
 
+    const quietLoad = loadavg()[0]
     const quiet = series()
     const dht: number[] = []
     let seq = 1
@@ -169,6 +171,8 @@ export const run: BenchPart = async (report) => {
       if (r >= FLOOD_WARMUP_ROUNDS) count(flooded, all)
     }
     const floodSent = flood.sent()
+    const floodComebacks = flood.comebacks()
+    const floodLoad = loadavg()[0]
     await flood.stop()
     flood = undefined
     const metrics = await (await fetch(`${relays[0].http}/metrics`)).text()
@@ -178,8 +182,10 @@ export const run: BenchPart = async (report) => {
         `alternet_relay_live_messages_total{verdict="${verdict}",reason="${reason}"}`,
       )
 
+    const cutOffs = (of: string): number =>
+      metricValue(metrics, `alternet_relay_live_cut_offs_total{of="${of}"}`)
     const base = (p: number) => ({ label: `DHT put then get p${p}`, value: percentile(dht, p) })
-    const note = `3 relay processes, ${SUBSCRIBERS} Node peers (a third on each relay), ${ROUNDS} versions put into relay 1 only; ${missed} deliveries missed (over ${ROUND_TIMEOUT_MS / 1000} s), ${toEvery.length} rounds reached everyone`
+    const note = `3 relay processes, ${SUBSCRIBERS} Node peers (a third on each relay), ${ROUNDS} versions put into relay 1 only; ${missed} deliveries missed (over ${ROUND_TIMEOUT_MS / 1000} s), ${toEvery.length} rounds reached everyone; load average ${quietLoad.toFixed(1)} at the start`
     for (const p of [50, 95]) {
       report({
         part: 'gossip',
@@ -200,7 +206,7 @@ export const run: BenchPart = async (report) => {
         note: `${toEach.length} deliveries`,
       })
     }
-    const floodNote = `beside a flood into relay 1: ${FLOOD_SYBILS} peer IDs from one address sending valid records and one sending malformed ones, ${FLOOD_RATE_PER_PEER}/s each, ${floodSent} sent; relay 1 judged: ${judged('ignore', 'rate')} over a neighbour's rate, ${judged('ignore', 'source-rate')} over the address's, ${judged('reject', 'malformed')} malformed, ${judged('accept', 'newer')} newer records taken; ${flooded.missed} deliveries missed, ${flooded.toEvery.length} of ${FLOOD_ROUNDS} rounds reached everyone`
+    const floodNote = `beside a flood into relay 1: ${FLOOD_SYBILS} peer IDs from one address sending valid records and one sending malformed ones, ${FLOOD_RATE_PER_PEER}/s each, ${floodSent} sent; relay 1 judged: ${judged('ignore', 'rate')} over a neighbour's rate, ${judged('ignore', 'source-rate')} over the address's, ${judged('reject', 'malformed')} malformed, ${judged('accept', 'newer')} newer records taken, ${cutOffs('neighbour')} neighbours and ${cutOffs('source')} address blocks cut off, ${floodComebacks} comebacks with a fresh peer ID; ${flooded.missed} deliveries missed, ${flooded.toEvery.length} of ${FLOOD_ROUNDS} rounds reached everyone; load average ${floodLoad.toFixed(1)} at the end`
     for (const p of [50, 95]) {
       report({
         part: 'gossip',
@@ -221,6 +227,15 @@ export const run: BenchPart = async (report) => {
         note: `${flooded.toEach.length} deliveries`,
       })
     }
+    report({
+      part: 'gossip',
+      runtime: 'node',
+      metric: 'deliveries missed, flooded',
+      value: flooded.missed,
+      unit: 'deliveries',
+      baseline: { label: 'without the flood', value: missed },
+      note: `of ${FLOOD_ROUNDS * SUBSCRIBERS} flooded and ${ROUNDS * SUBSCRIBERS} quiet deliveries`,
+    })
     report({
       part: 'gossip',
       runtime: 'node',

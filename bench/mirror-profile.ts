@@ -9,7 +9,9 @@
  * With `--compare REF`, the page is also built from git revision REF and the visitors alternate
  * between the two builds, so that a change is judged within the same minutes of a shared
  * machine's load. With `--relay-profile`, the relays run with Node's inspector and are profiled
- * during each fetch the same way.
+ * during each fetch the same way. With `--ws-frames`, the WebSocket messages the page receives
+ * during each fetch are counted by size (CDP's Network events; they slow the fetch, so its
+ * figures are not speeds).
  * @module
  */
 import { readFileSync, readdirSync } from 'node:fs'
@@ -37,6 +39,7 @@ const { values } = parseArgs({
     top: { type: 'string', default: '25' },
     compare: { type: 'string' },
     'relay-profile': { type: 'boolean', default: false },
+    'ws-frames': { type: 'boolean', default: false },
   },
 })
 const runs = Number(values.runs)
@@ -370,10 +373,29 @@ async function main(): Promise<void> {
           await ins.send('Profiler.setSamplingInterval', { interval: 200 })
           await ins.send('Profiler.start')
         }
+        const frames: number[] = []
+        if (values['ws-frames']) {
+          await cdp.send('Network.enable')
+          cdp.on('Network.webSocketFrameReceived', (e) => {
+            // Binary payloads come base64-encoded: 4 characters per 3 bytes.
+            const data = e.response.payloadData
+            const pad = data.endsWith('==') ? 2 : data.endsWith('=') ? 1 : 0
+            frames.push((data.length / 4) * 3 - pad)
+          })
+        }
         const cpuBefore = cpuByKind(relayPids)
         const res = await b.callWithin(CALL_MS, 'fetch', `an://${site}/big.bin`)
         for (const [kind, t] of cpuByKind(relayPids))
           push(r.cpu, kind, t - (cpuBefore.get(kind) ?? 0))
+        if (values['ws-frames']) {
+          await cdp.send('Network.disable')
+          const bytes = frames.reduce((a, b) => a + b, 0)
+          const small = frames.filter((n) => n < 1024).length
+          console.log(
+            `  WebSocket messages received: ${frames.length} (${small} under 1 KiB), ` +
+              `${(bytes / 2 ** 20).toFixed(1)} MiB, ${(frames.length / (bytes / 2 ** 20)).toFixed(1)} per MiB`,
+          )
+        }
         for (const ins of inspectors) {
           const { profile } = (await ins.send('Profiler.stop')) as { profile: Profile }
           const s = summarise(profile, maps)

@@ -1,15 +1,18 @@
 /**
  * `npm run sim -- --nodes N --churn RATE --hours H --attackers FRACTION --seed S [--names K]
- * [--lookups L] [--latency MS] [--republish-hours R] [--owner-republish-hours O] [--out FILE]`: runs the network simulation (bench/sim/) and
- * prints its figures beside the goals and the anchors' figures; `--out` also writes them as
- * JSON (runs worth keeping go to bench/reference/).
+ * [--lookups L] [--latency MS] [--republish-hours R] [--owner-republish-hours O] [--out FILE]
+ * [--profile] [--minutes M]`: runs the network simulation (bench/sim/) and prints its figures beside the goals
+ * and the anchors' figures; `--out` also writes them as JSON (runs worth keeping go to
+ * bench/reference/); `--profile` also prints where the real time went; `--minutes` starts no
+ * simulated hour after M minutes of real time and reports the hours run.
  * @module
  */
 import { writeFileSync } from 'node:fs'
-import { cpus, totalmem } from 'node:os'
+import { cpus, loadavg, totalmem } from 'node:os'
 import { parseArgs } from 'node:util'
 import { runSimulation } from '../bench/sim/simulation.ts'
 import { formatResult } from '../bench/sim/sim-result.ts'
+import { SimProfile } from '../bench/sim/sim-profile.ts'
 
 const { values } = parseArgs({
   options: {
@@ -24,6 +27,8 @@ const { values } = parseArgs({
     'republish-hours': { type: 'string' },
     'owner-republish-hours': { type: 'string' },
     out: { type: 'string' },
+    profile: { type: 'boolean', default: false },
+    minutes: { type: 'string' },
   },
 })
 
@@ -39,6 +44,7 @@ function flag(name: keyof typeof values, min: number, max: number): number | und
   return n
 }
 
+const profile = values.profile ? new SimProfile() : undefined
 const started = performance.now()
 const result = await runSimulation({
   nodes: flag('nodes', 2, 100_000)!,
@@ -54,12 +60,17 @@ const result = await runSimulation({
     ? { ownerRepublishHours: flag('owner-republish-hours', 1, 1000) }
     : {}),
   progress: (line) => console.error(line),
+  ...(values.minutes ? { wallLimitMs: flag('minutes', 0.1, 10_000)! * 60_000 } : {}),
+  ...(profile ? { profile } : {}),
 })
 const seconds = (performance.now() - started) / 1000
 console.log(formatResult(result))
+const usage = process.resourceUsage()
+const cpuSeconds = (usage.userCPUTime + usage.systemCPUTime) / 1e6
 console.log(
-  `  wall time ${seconds.toFixed(0)} s, peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`,
+  `  wall time ${seconds.toFixed(0)} s, CPU ${cpuSeconds.toFixed(0)} s, peak RSS ${(usage.maxRSS / 1024).toFixed(0)} MiB, load ${loadavg()[0].toFixed(1)}`,
 )
+if (profile) console.log(`where the real time went:\n${profile.format()}`)
 if (values.out) {
   const machine = {
     cpu: cpus()[0]?.model ?? 'unknown',
@@ -68,7 +79,7 @@ if (values.out) {
   }
   writeFileSync(
     values.out,
-    `${JSON.stringify({ date: new Date().toISOString(), machine, wallSeconds: seconds, result }, null, 2)}\n`,
+    `${JSON.stringify({ date: new Date().toISOString(), machine, wallSeconds: seconds, cpuSeconds, peakRssMiB: Math.round(usage.maxRSS / 1024), load: loadavg()[0], result }, null, 2)}\n`,
   )
 }
 process.exit(0)

@@ -8,8 +8,9 @@
  * FILE). Stops by itself.
  *
  * `npm run soak -- --find-limit [--relays R] [--start N] [--step N] [--max-clients N]
- * [--step-seconds S]`: adds clients in steps until the error rate or the resolve p95 crosses
- * its threshold (bench/soak/find-limit.ts), and prints where and what broke first.
+ * [--step-seconds S] [--max-minutes M]`: adds clients in steps until the error rate or the
+ * resolve p95 crosses its threshold (bench/soak/find-limit.ts), and prints where and what broke
+ * first; no step starts that would end after M minutes (default: no bound).
  * @module
  */
 import { mkdirSync, writeFileSync } from 'node:fs'
@@ -33,6 +34,7 @@ const { values } = parseArgs({
     step: { type: 'string', default: '25' },
     'max-clients': { type: 'string', default: '500' },
     'step-seconds': { type: 'string', default: '45' },
+    'max-minutes': { type: 'string' },
   },
 })
 
@@ -58,6 +60,7 @@ const summary = limitMode
       step: positive('step'),
       maxClients: positive('max-clients'),
       stepMs: positive('step-seconds') * 1000,
+      maxMs: values['max-minutes'] === undefined ? Infinity : positive('max-minutes') * 60_000,
     })
   : await runSoak({
       relays,

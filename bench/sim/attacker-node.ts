@@ -21,6 +21,7 @@ import { createLibp2p } from 'libp2p'
 import { keyPairFromSeed, type Ed25519KeyPair } from '../../src/core/crypto/ed25519.ts'
 import { createRecord, decodeRecord, encodeRecord } from '../../src/core/records/index.ts'
 import { DHT_RECORD_PREFIX } from '../../relay-node/src/constants.ts'
+import { SIM_LIBP2P } from './sim-libp2p.ts'
 import { dhtSettings, memoryAddr, type DhtNode, type SimContext } from './sim-node.ts'
 
 /** What a Sybil node does with the records it is given. */
@@ -123,6 +124,7 @@ export async function startAttackerNode(
 ): Promise<AttackerNode> {
   const store = new SybilStore(attack, keyPairFromSeed(seed), ctx.now)
   const node: DhtNode = await createLibp2p({
+    ...SIM_LIBP2P,
     privateKey: await generateKeyPairFromSeed('Ed25519', seed),
     addresses: { listen: [memoryAddr(n)] },
     transports: [memory({ latency: ctx.latency })],

@@ -1,10 +1,12 @@
 /**
  * A libp2p `metrics` component that only counts the bytes every connection receives: given to
  * every node of a simulation, the sum is every byte the network carried (each byte sent is
- * received once). Everything else libp2p registers is accepted and ignored.
+ * received once). Everything else libp2p registers is accepted and ignored, except traced
+ * functions, which a `SimProfile` may time.
  * @module
  */
 import type { Metrics, MultiaddrConnection } from '@libp2p/interface'
+import type { SimProfile } from './sim-profile.ts'
 
 /** Accepts any call and any property read, and does nothing. */
 const inert: unknown = new Proxy(() => undefined, {
@@ -17,8 +19,8 @@ export class ByteMeter {
   /** Bytes received over every connection so far. */
   bytes = 0
 
-  /** The `metrics` factory for `createLibp2p`. */
-  factory(): () => Metrics {
+  /** The `metrics` factory for `createLibp2p`; with `profile`, every traced call is timed there. */
+  factory(profile?: SimProfile): () => Metrics {
     const track = (maConn: MultiaddrConnection): void => {
       maConn.addEventListener('message', (evt) => {
         this.bytes += evt.data.byteLength
@@ -35,7 +37,15 @@ export class ByteMeter {
       registerHistogramGroup: register,
       registerSummary: register,
       registerSummaryGroup: register,
-      traceFunction: <F>(_name: string, fn: F): F => fn,
+      traceFunction: <F>(name: string, fn: F): F =>
+        profile === undefined
+          ? fn
+          : profile.wrap((args) => {
+              const type = (args[1] as { type?: unknown } | undefined)?.type
+              return name.endsWith('.sendRequest') && type !== undefined
+                ? `${name} ${String(type)}`
+                : name
+            }, fn),
       createTrace: () => undefined,
     }
     return () => metrics as unknown as Metrics

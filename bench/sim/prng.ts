@@ -48,3 +48,17 @@ export class Prng {
     return out
   }
 }
+
+/**
+ * Makes `Math.random` (kad-dht's query paths, libp2p's own choices) a generator seeded with
+ * `seed` until the returned function restores it: what it draws no longer differs between
+ * runs of one seed; only the interleaving of concurrent work still may.
+ */
+export function seedMathRandom(seed: number): () => void {
+  const original = Math.random
+  const prng = new Prng(seed)
+  Math.random = () => prng.next()
+  return () => {
+    Math.random = original
+  }
+}

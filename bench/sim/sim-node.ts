@@ -26,6 +26,8 @@ import { dhtRecordSource } from '../../relay-node/src/dht-record-source.ts'
 import { AnRecordPolicy } from '../../relay-node/src/record-policy.ts'
 import { GuardedDatastore, runAsSender } from '../../relay-node/src/record-store.ts'
 import { Republisher } from '../../relay-node/src/republish.ts'
+import { SIM_LIBP2P } from './sim-libp2p.ts'
+import type { SimProfile } from './sim-profile.ts'
 
 /** A directory with no trust files: an open network. */
 const NO_TRUST_DIR = '/nonexistent/alternet-sim'
@@ -51,6 +53,8 @@ export interface SimContext {
   refusals: Map<string, number>
   /** Latency added to every buffer on the in-memory transport, ms. */
   latency: number
+  /** Where real time goes, when profiling. */
+  profile?: SimProfile
 }
 
 /** A running honest server. */
@@ -108,6 +112,7 @@ export async function startHonestNode(
   await store.load()
   const addr = memoryAddr(n)
   const node: DhtNode = await createLibp2p({
+    ...SIM_LIBP2P,
     privateKey: await generateKeyPairFromSeed('Ed25519', seed),
     addresses: { listen: [addr] },
     transports: [memory({ latency: ctx.latency })],
@@ -126,7 +131,17 @@ export async function startHonestNode(
     },
   })
   // As the relay does (relay.ts): names it does not hold are looked up in the DHT first.
-  policy.useRootRecords(dhtRecordSource(node.services.dht, store))
+  const table = (node.services.dht as unknown as { routingTable?: { size: number } }).routingTable
+  const records = dhtRecordSource(node.services.dht, store, () => (table?.size ?? 1) > 0)
+  const profile = ctx.profile
+  policy.useRootRecords(
+    profile === undefined
+      ? records
+      : {
+          ...records,
+          network: (key, signal) => profile.time('root lookup', () => records.network(key, signal)),
+        },
+  )
   // As the relay does (relay.ts): every store write an inbound DHT stream causes is charged to
   // its peer; each simulated peer is its own source (its own address block).
   const registrar = (
@@ -141,11 +156,16 @@ export async function startHonestNode(
   const dhtHandler = registrar.getHandler(DHT_PROTOCOL)
   await node.handle(
     DHT_PROTOCOL,
-    (stream, conn) =>
-      runAsSender(
-        { peer: conn.remotePeer.toString(), source: `sim:${conn.remotePeer.toString()}` },
-        () => dhtHandler.handler(stream, conn),
-      ),
+    (stream, conn) => {
+      const handle = (): ReturnType<typeof dhtHandler.handler> =>
+        runAsSender(
+          { peer: conn.remotePeer.toString(), source: `sim:${conn.remotePeer.toString()}` },
+          () => dhtHandler.handler(stream, conn),
+        )
+      return profile === undefined
+        ? handle()
+        : profile.time('inbound DHT stream', async () => handle())
+    },
     { ...dhtHandler.options, force: true },
   )
   const republisher = new Republisher(node as unknown as RelayNode, store, policy, quietLog, {

@@ -14,20 +14,23 @@ import { Libp2pRecord } from '@libp2p/record'
 import { recordDsKey } from '../../relay-node/src/dht-record-source.ts'
 import { createRecord, decodeRecord, dhtKey, encodeRecord } from '../../src/core/records/index.ts'
 import { putRecord } from '../../src/net/naming/dht-records.ts'
-import { ATTACKS, startAttackerNode, type AttackerNode } from './attacker-node.ts'
+import { ATTACKS, startAttackerNode, type Attack, type AttackerNode } from './attacker-node.ts'
 import { ByteMeter } from './byte-meter.ts'
-import { Prng } from './prng.ts'
-import { startHonestNode, type HonestNode, type SimContext } from './sim-node.ts'
-import { holderHex, tracedLookup, type LookupResult } from './traced-lookup.ts'
-import { summarise, type SimResult } from './sim-result.ts'
+import { Prng, seedMathRandom } from './prng.ts'
+import { memoryAddr, startHonestNode, type HonestNode, type SimContext } from './sim-node.ts'
+import type { SimProfile } from './sim-profile.ts'
+import { holderHex, tracedLookup } from './traced-lookup.ts'
+import { summarise, type LookupRecord, type SimResult } from './sim-result.ts'
 
 const HOUR = 3_600_000
 /** Where the simulated clock starts (fixed, so a seed gives the same records). */
 export const SIM_EPOCH = Date.UTC(2026, 0, 1)
 /** Servers a joining server dials first. */
 const BOOTSTRAP_PEERS = 3
-/** Servers started, lookups and republish rounds run at once. */
+/** Lookups, puts and republish rounds run at once. */
 const CONCURRENCY = 4
+/** Servers started at once. */
+const START_BATCH = 16
 
 /** Settings of one run. */
 export interface SimOptions {
@@ -56,6 +59,13 @@ export interface SimOptions {
   timeoutMs?: number
   /** Called with a line after each simulated hour. */
   progress?(line: string): void
+  /**
+   * Real time after which no further simulated hour starts (ms); the result then covers the
+   * hours run (`options.hours`). @default no limit
+   */
+  wallLimitMs?: number
+  /** Where real time goes: phases, kad-dht calls and inbound DHT streams are timed there. */
+  profile?: SimProfile
 }
 
 interface Holder {
@@ -66,7 +76,7 @@ interface Holder {
   lastPublish: number
 }
 
-/** Runs `fn` over `items`, `limit` at a time. */
+/** Runs `fn` over `items`, `limit` at a time (items are taken in order). */
 async function pool<T>(
   items: readonly T[],
   limit: number,
@@ -97,9 +107,10 @@ export async function runSimulation(options: SimOptions): Promise<SimResult> {
   const meter = new ByteMeter()
   const ctx: SimContext = {
     now: () => time,
-    metrics: meter.factory(),
+    metrics: meter.factory(options.profile),
     refusals: new Map(),
     latency: o.latency,
+    ...(options.profile ? { profile: options.profile } : {}),
   }
   const honest: HonestNode[] = []
   const sybils: AttackerNode[] = []
@@ -114,32 +125,49 @@ export async function runSimulation(options: SimOptions): Promise<SimResult> {
         .dial(multiaddr(addr), { signal: AbortSignal.timeout(o.timeoutMs) })
         .catch(() => undefined)
   }
-  const addHonest = async (): Promise<HonestNode> => {
-    const peers = rng.sample(dialable(), BOOTSTRAP_PEERS)
-    const h = await startHonestNode(counter++, rng.bytes(32), ctx)
-    await join(h.node, peers)
-    honest.push(h)
-    return h
+  /**
+   * Starts servers in batches of `START_BATCH`, each batch at once, then has each dial its first
+   * peers, among the servers already running and the batch's earlier ones. Every choice (key,
+   * attack, first peers) is drawn before the batch starts, in order, so a seed gives the same
+   * network however the starts interleave.
+   */
+  const startServers = async (attacks: Array<Attack | undefined>): Promise<void> => {
+    for (let i = 0; i < attacks.length; i += START_BATCH) {
+      const known = dialable()
+      const batch = attacks.slice(i, i + START_BATCH).map((attack) => {
+        const n = counter++
+        const peers = rng.sample(known, BOOTSTRAP_PEERS)
+        known.push(memoryAddr(n))
+        return { attack, n, seed: rng.bytes(32), peers }
+      })
+      const started = await Promise.all(
+        batch.map(({ attack, n, seed }) =>
+          attack === undefined
+            ? startHonestNode(n, seed, ctx)
+            : startAttackerNode(n, seed, attack, ctx),
+        ),
+      )
+      await Promise.all(started.map(async (node, j) => join(node.node, batch[j].peers)))
+      for (const node of started)
+        if ('attack' in node) sybils.push(node)
+        else honest.push(node)
+    }
   }
+  const phase = <T>(label: string, fn: () => Promise<T>): Promise<T> =>
+    o.profile === undefined ? fn() : o.profile.time(label, fn)
   const stopAll = async (): Promise<void> => {
     await Promise.allSettled([...honest, ...sybils].map(async (n) => n.stop()))
   }
+  const restoreRandom = seedMathRandom(rng.int(2 ** 32))
   try {
     const sybilCount = Math.round(o.nodes * o.attackers)
     const started = performance.now()
-    for (let i = 0; i < o.nodes; i++) {
-      if (i % (o.nodes / Math.max(1, sybilCount)) < 1 && sybils.length < sybilCount) {
-        const peers = rng.sample(dialable(), BOOTSTRAP_PEERS)
-        const s = await startAttackerNode(
-          counter++,
-          rng.bytes(32),
-          ATTACKS[sybils.length % ATTACKS.length],
-          ctx,
-        )
-        await join(s.node, peers)
-        sybils.push(s)
-      } else await addHonest()
+    const kinds: Array<Attack | undefined> = []
+    for (let i = 0, assigned = 0; i < o.nodes; i++) {
+      const sybil = i % (o.nodes / Math.max(1, sybilCount)) < 1 && assigned < sybilCount
+      kinds.push(sybil ? ATTACKS[assigned++ % ATTACKS.length] : undefined)
     }
+    await phase('start-up', () => startServers(kinds))
     const startMs = performance.now() - started
     o.progress(
       `${honest.length} honest and ${sybils.length} Sybil servers started in ${(startMs / 1000).toFixed(1)} s`,
@@ -155,89 +183,96 @@ export async function runSimulation(options: SimOptions): Promise<SimResult> {
         lastPublish: 0,
       })
     }
-    const publish = async (h: Holder): Promise<void> => {
+    // Each call draws its server before any starts: the seed fixes who does what, whatever
+    // order the calls end in.
+    const publish = async ({ h, from }: { h: Holder; from: HonestNode }): Promise<void> => {
       h.seq++
       h.lastPublish = time
       const value = encodeRecord(
         await createRecord({ type: 'root', name: h.name, seq: h.seq, created: time }, h.keyPair),
       )
-      await putRecord(rng.pick(honest).node.services.dht, h.key, value, { timeoutMs: o.timeoutMs })
+      await putRecord(from.node.services.dht, h.key, value, { timeoutMs: o.timeoutMs })
     }
-    await pool(holders, CONCURRENCY, publish)
-    o.progress(`${holders.length} names published`)
-    const bytesAtStart = meter.bytes
-    const lookups: Array<
-      LookupResult & { name: string; hour: number; holder: string; latestSeq: number }
-    > = []
-    const lookUp = async (h: Holder, hour: number): Promise<void> => {
-      const from = rng.pick(honest)
-      const latestSeq = h.seq
-      const r = await tracedLookup(
-        from.node.services.dht,
-        from.id,
-        h.name,
-        h.key,
-        time,
-        o.timeoutMs,
-      )
-      lookups.push({ ...r, name: h.name, hour, holder: toHex(h.keyPair.publicKey), latestSeq })
-    }
-    for (let hour = 1; hour <= o.hours; hour++) {
-      time += HOUR
-      // Churn: honest servers leave, fresh ones (empty stores, new keys) join.
-      const leaving = Math.round(o.churn * honest.length)
-      for (const gone of rng.sample(honest, leaving)) {
-        honest.splice(honest.indexOf(gone), 1)
-        await gone.stop()
-      }
-      for (let i = 0; i < leaving; i++) await addHonest()
-      // Holders sign a newer record every `ownerRepublishHours`, staggered by name.
-      await pool(
-        holders.filter((_, i) => (hour + i) % o.ownerRepublishHours === 0),
+    const publishAll = (hs: Holder[]): Promise<void> =>
+      pool(
+        hs.map((h) => ({ h, from: rng.pick(honest) })),
         CONCURRENCY,
         publish,
       )
-      const phase = performance.now()
+    await phase('publish', () => publishAll(holders))
+    o.progress(`${holders.length} names published`)
+    const bytesAtStart = meter.bytes
+    const lookups: LookupRecord[] = []
+    const lookUpAll = async (hs: Holder[], hour: number, into: LookupRecord[]): Promise<void> => {
+      const found = new Array<LookupRecord>(hs.length)
+      await pool(
+        hs.map((h, i) => ({ h, i, from: rng.pick(honest), latestSeq: h.seq })),
+        CONCURRENCY,
+        async ({ h, i, from, latestSeq }) => {
+          const r = await tracedLookup(
+            from.node.services.dht,
+            from.id,
+            h.name,
+            h.key,
+            time,
+            o.timeoutMs,
+          )
+          found[i] = { ...r, name: h.name, hour, holder: toHex(h.keyPair.publicKey), latestSeq }
+        },
+      )
+      into.push(...found)
+    }
+    const deadline = performance.now() + (o.wallLimitMs ?? Infinity)
+    let hoursRun = 0
+    for (let hour = 1; hour <= o.hours && performance.now() < deadline; hour++) {
+      hoursRun = hour
+      time += HOUR
+      const t0 = performance.now()
+      // Churn: honest servers leave, fresh ones (empty stores, new keys) join.
+      const leaving = rng.sample(honest, Math.round(o.churn * honest.length))
+      for (const gone of leaving) honest.splice(honest.indexOf(gone), 1)
+      await phase('churn', async () => {
+        await Promise.all(leaving.map(async (gone) => gone.stop()))
+        await startServers(leaving.map(() => undefined))
+      })
+      // Holders sign a newer record every `ownerRepublishHours`, staggered by name.
+      await phase('owners publish', () =>
+        publishAll(holders.filter((_, i) => (hour + i) % o.ownerRepublishHours === 0)),
+      )
+      const t1 = performance.now()
       // The relay's store maintenance: expired records out, held records re-put.
       if (hour % o.republishHours === 0)
-        await pool(honest, CONCURRENCY, async (h) => {
-          await h.republisher.sweep()
-          await h.republisher.republish()
-        })
-      const republishMs = performance.now() - phase
-      await pool(sybils, CONCURRENCY, async (s) => {
-        await s.push(o.attacksPerHour, AbortSignal.timeout(o.timeoutMs))
-      })
-      const attackMs = performance.now() - phase - republishMs
+        await phase('republish', () =>
+          pool(honest, CONCURRENCY, async (h) => {
+            await h.republisher.sweep()
+            await h.republisher.republish()
+          }),
+        )
+      const t2 = performance.now()
+      await phase('attacks', () =>
+        pool(sybils, CONCURRENCY, async (s) => {
+          await s.push(o.attacksPerHour, AbortSignal.timeout(o.timeoutMs))
+        }),
+      )
+      const t3 = performance.now()
       const batch = Array.from({ length: o.lookupsPerHour }, () => rng.pick(holders))
-      await pool(batch, CONCURRENCY, (h) => lookUp(h, hour))
+      await phase('lookups', () => lookUpAll(batch, hour, lookups))
+      const t4 = performance.now()
       const ok = lookups.filter(
         (l) => l.hour === hour && l.record && holderHex(l.record) === l.holder,
       )
+      const s = (ms: number): string => `${(ms / 1000).toFixed(1)} s`
       o.progress(
-        `hour ${hour}/${o.hours}: ${ok.length}/${o.lookupsPerHour} lookups found the holder's record, ${honest.length} honest + ${sybils.length} Sybil servers (republish ${(republishMs / 1000).toFixed(0)} s, attacks ${(attackMs / 1000).toFixed(0)} s)`,
+        `hour ${hour}/${o.hours}: ${ok.length}/${o.lookupsPerHour} lookups found the holder's record, ${honest.length} honest + ${sybils.length} Sybil servers (churn and publish ${s(t1 - t0)}, republish ${s(t2 - t1)}, attacks ${s(t3 - t2)}, lookups ${s(t4 - t3)})`,
       )
     }
     // Records alive: one lookup of every name at the end.
-    const final: typeof lookups = []
-    await pool(holders, CONCURRENCY, async (h) => {
-      const from = rng.pick(honest)
-      const r = await tracedLookup(
-        from.node.services.dht,
-        from.id,
-        h.name,
-        h.key,
-        time,
-        o.timeoutMs,
+    const final: LookupRecord[] = []
+    if (hoursRun < o.hours)
+      o.progress(
+        `stopped after ${hoursRun} of ${o.hours} simulated hours: the wall-time limit passed`,
       )
-      final.push({
-        ...r,
-        name: h.name,
-        hour: o.hours,
-        holder: toHex(h.keyPair.publicKey),
-        latestSeq: h.seq,
-      })
-    })
+    await phase('final lookups', () => lookUpAll(holders, hoursRun, final))
     // Honest servers captured: a name's record in their store is another key's.
     let captured = 0
     for (const h of honest)
@@ -253,7 +288,7 @@ export async function runSimulation(options: SimOptions): Promise<SimResult> {
       options: {
         nodes: o.nodes,
         churn: o.churn,
-        hours: o.hours,
+        hours: hoursRun,
         attackers: o.attackers,
         seed: o.seed,
         names: o.names,
@@ -267,5 +302,6 @@ export async function runSimulation(options: SimOptions): Promise<SimResult> {
     })
   } finally {
     await stopAll()
+    restoreRandom()
   }
 }

@@ -7,6 +7,7 @@
  * @module
  */
 import { readdirSync, readFileSync } from 'node:fs'
+import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { Prng } from '../sim/prng.ts'
 import { quantile } from '../sim/sim-result.ts'
@@ -57,6 +58,11 @@ export interface WindowReport {
   relays: RelayUsage[]
   /** Share of one core this process (every client) used over the window. */
   loadCpu: number
+  /**
+   * p95 of how late this process's event loop ran its work over the window (ms): the
+   * machine's scheduling delay, which every process here (the relays too) pays.
+   */
+  loopDelayP95Ms: number
 }
 
 const KINDS: OpKind[] = ['reserve', 'publish', 'resolve', 'fetch']
@@ -82,6 +88,7 @@ export class SoakLoad {
   private cpuMark = process.cpuUsage()
   private relayCpuMark: number[]
   private readonly timeoutMs: number
+  private readonly loopDelay = monitorEventLoopDelay({ resolution: 10 })
 
   /** `rate`: operations per client per minute; each may take `timeoutMs`. */
   constructor(net: SoakNetwork, rate: number, timeoutMs = OP_TIMEOUT_MS, seed = 1) {
@@ -90,6 +97,7 @@ export class SoakLoad {
     this.timeoutMs = timeoutMs
     this.rng = new Prng(seed)
     this.relayCpuMark = net.relays.map(relayCpuSeconds)
+    this.loopDelay.enable()
   }
 
   /** Connects `n` more clients, each with a reservation at its home relay; failures are counted. */
@@ -134,6 +142,8 @@ export class SoakLoad {
     this.windowStart = performance.now()
     const cpu = process.cpuUsage(this.cpuMark)
     this.cpuMark = process.cpuUsage()
+    const loopDelayP95Ms = this.loopDelay.percentile(95) / 1e6
+    this.loopDelay.reset()
     const relayCpu = this.net.relays.map(relayCpuSeconds)
     const relays = await Promise.all(
       this.net.relays.map((r, i) => relayUsage(r, (relayCpu[i] - this.relayCpuMark[i]) / seconds)),
@@ -153,11 +163,19 @@ export class SoakLoad {
       errors: w.errors,
       relays,
       loadCpu: (cpu.user + cpu.system) / 1e6 / seconds,
+      loopDelayP95Ms,
     }
+  }
+
+  /** Disconnects the `n` clients connected last. */
+  async removeClients(n: number): Promise<void> {
+    const gone = this.clients.splice(Math.max(0, this.clients.length - n))
+    await Promise.all(gone.map((c) => c.stop().catch(() => undefined)))
   }
 
   /** Stops every client. */
   async stop(): Promise<void> {
+    this.loopDelay.disable()
     await Promise.all(this.clients.map((c) => c.stop().catch(() => undefined)))
   }
 

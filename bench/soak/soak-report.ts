@@ -48,7 +48,7 @@ const pct = (l: Latency): string => `${ms(l.p50)}/${ms(l.p95)}`
 /** The table's header line. */
 export function windowHeader(relays: number): string {
   const r = Array.from({ length: relays }, (_, i) => `r${i + 1} MiB/fd/conn`).join('  ')
-  return `  t (s)  clients  ops/s  publish p50/p95  resolve p50/p95  fetch p50/p95  errors  ${r}  load CPU`
+  return `  t (s)  clients  ops/s  publish p50/p95  resolve p50/p95  fetch p50/p95  errors  ${r}  load CPU  lag p95`
 }
 
 /** One window as a table line, with its errors by kind below it. */
@@ -57,7 +57,7 @@ export function formatWindow(w: WindowReport): string {
   const relays = w.relays
     .map((r) => `${r.rssMiB.toFixed(0)}/${r.handles}/${r.connections}`.padEnd(15))
     .join('  ')
-  const line = `  ${w.at.toFixed(0).padStart(5)}  ${String(w.clients).padStart(7)}  ${w.opsPerSecond.toFixed(1).padStart(5)}  ${pct(w.latency.publish).padStart(15)}  ${pct(w.latency.resolve).padStart(15)}  ${pct(w.latency.fetch).padStart(13)}  ${String(errors).padStart(6)}  ${relays}  ${(w.loadCpu * 100).toFixed(0).padStart(6)} %`
+  const line = `  ${w.at.toFixed(0).padStart(5)}  ${String(w.clients).padStart(7)}  ${w.opsPerSecond.toFixed(1).padStart(5)}  ${pct(w.latency.publish).padStart(15)}  ${pct(w.latency.resolve).padStart(15)}  ${pct(w.latency.fetch).padStart(13)}  ${String(errors).padStart(6)}  ${relays}  ${(w.loadCpu * 100).toFixed(0).padStart(6)} %  ${`${w.loopDelayP95Ms.toFixed(0)} ms`.padStart(7)}`
   const kinds = Object.entries(w.errors)
     .map(([k, n]) => `${k} ×${n}`)
     .join(', ')

@@ -1,15 +1,18 @@
 /**
  * `dhtRecordSource`: where a relay finds a name's record, its own store's and the DHT's, for the
  * record policy (judging root names it does not hold and subdomains) and the gateway. The
- * network answer is one value per answering peer, so the policy can count peers per holder.
+ * network answer is one value per answering peer, with the address block the peer answered
+ * from, so the policy can count one vote per block (docs/PROTOCOL.md, "Counting servers").
  * @module
  */
+import { UNKNOWN_BLOCK } from '@alternet/core/contracts'
+import type { PeerId } from '@libp2p/interface'
 import type { KadDHT } from '@libp2p/kad-dht'
 import { Libp2pRecord } from '@libp2p/record'
 import { Key, type Datastore } from 'interface-datastore'
 import { base32 } from 'multiformats/bases/base32'
 import { DHT_RECORD_PREFIX } from './constants.ts'
-import type { RootRecordSource } from './record-policy.ts'
+import type { NetworkAnswer, RootRecordSource } from './root-lookup.ts'
 
 /** The datastore key kad-dht keeps the record of a DHT key under. */
 export function recordDsKey(key: Uint8Array): Key {
@@ -19,13 +22,36 @@ export function recordDsKey(key: Uint8Array): Key {
 /**
  * The records `store` holds and the ones `dht`'s peers return. `canAsk` says whether the DHT
  * knows any server to ask: with none (a lone relay) the network answer is empty at once, where a
- * DHT query would wait its whole timeout for a server to appear.
+ * DHT query would wait its whole timeout for a server to appear. `blockOf` gives the address
+ * block a peer answers from (`connectionBlock` of its connections), read as its answer arrives;
+ * without it every peer is in one block.
  */
 export function dhtRecordSource(
   dht: Pick<KadDHT, 'get'>,
   store: Datastore,
   canAsk: () => boolean = () => true,
+  blockOf: (peer: PeerId) => string = () => UNKNOWN_BLOCK,
 ): RootRecordSource {
+  const answers = async (key: Uint8Array, signal: AbortSignal): Promise<NetworkAnswer[]> => {
+    // One value per answering peer: the look-up counts votes per holder. kad-dht's get ends
+    // by putting its selector's pick to peers that answered otherwise; those answers are not
+    // counted again.
+    const found: NetworkAnswer[] = []
+    if (!canAsk()) return found
+    const answered = new Set<string>()
+    try {
+      for await (const event of dht.get(key, { signal })) {
+        if (event.name !== 'PEER_RESPONSE' || event.record == null) continue
+        const from = event.from.toString()
+        if (answered.has(from)) continue
+        answered.add(from)
+        found.push({ value: event.record.value, server: from, block: blockOf(event.from) })
+      }
+    } catch {
+      // Timed out, or nobody holds it: what was found so far.
+    }
+    return found
+  }
   return {
     local: async (key) => {
       try {
@@ -34,25 +60,7 @@ export function dhtRecordSource(
         return undefined
       }
     },
-    network: async (key, signal) => {
-      // One value per answering peer: the look-up counts peers per holder. kad-dht's get ends
-      // by putting its selector's pick to peers that answered otherwise; those answers are not
-      // counted again.
-      const values: Uint8Array[] = []
-      if (!canAsk()) return values
-      const answered = new Set<string>()
-      try {
-        for await (const event of dht.get(key, { signal })) {
-          if (event.name !== 'PEER_RESPONSE' || event.record == null) continue
-          const from = event.from.toString()
-          if (answered.has(from)) continue
-          answered.add(from)
-          values.push(event.record.value)
-        }
-      } catch {
-        // Timed out, or nobody holds it: what was found so far.
-      }
-      return values
-    },
+    network: async (key, signal) => (await answers(key, signal)).map((a) => a.value),
+    answers,
   }
 }

@@ -23,6 +23,7 @@ export interface RelayMetrics {
   rootLookupsShared: Counter<'how'>
   reservationsRefused: Counter
   liveMessages: Counter<'verdict' | 'reason'>
+  liveCutOffs: Counter<'of'>
 }
 
 /** A registry for one relay (libp2p's metrics go in too) with the relay's metrics. */
@@ -66,6 +67,12 @@ export function createRelayMetrics(): RelayMetrics {
       name: 'alternet_relay_live_messages_total',
       help: 'Live (GossipSub) messages judged, by verdict (accept, ignore, reject) and reason (e.g. rate, source-rate, forged)',
       labelNames: ['verdict', 'reason'],
+      registers: [registry],
+    }),
+    liveCutOffs: new Counter({
+      name: 'alternet_relay_live_cut_offs_total',
+      help: 'Cut off for flooding live updates (GossipSub frames sent while graylisted), by what: neighbour (hung up on and refused), source (an address block refused after repeated cut-offs)',
+      labelNames: ['of'],
       registers: [registry],
     }),
   }

@@ -27,7 +27,9 @@ import { tcp } from '@libp2p/tcp'
 import { webRTCDirect } from '@libp2p/webrtc'
 import { webSockets } from '@libp2p/websockets'
 import type { Libp2p, PeerId, PrivateKey } from '@libp2p/interface'
+import type { Multiaddr } from '@multiformats/multiaddr'
 import { liveGossip } from '@alternet/net/live'
+import { contiguousNoiseCrypto } from '@alternet/net/node/contiguous-noise-crypto'
 import { DEFAULT_MAX_EARLY_STREAMS } from '@alternet/net/route'
 import type { Datastore } from 'interface-datastore'
 import { createLibp2p } from 'libp2p'
@@ -64,6 +66,10 @@ export interface RelayNodeInit {
   selectors: Selectors
   /** Refuses a circuit reservation when its peer's source holds its share (reservation-limits.ts). */
   denyReservation?(peer: PeerId): boolean
+  /** Refuses every connection with a peer cut off for flooding live updates (live/live-cut-off.ts). */
+  denyPeer?(peer: PeerId): boolean
+  /** Refuses a new inbound connection from an address whose block is cut off (live/live-cut-off.ts). */
+  denyAddress?(addr: Multiaddr): boolean
 }
 
 /** The listen multiaddrs the settings ask for. */
@@ -146,7 +152,7 @@ export async function createRelayNode(init: RelayNodeInit): Promise<RelayNode> {
         announce: config.announce.map(String),
       },
       transports: [tcp(), webSockets(tls != null ? { https: tls } : {}), webRTCDirect()],
-      connectionEncrypters: [noise()],
+      connectionEncrypters: [noise({ crypto: contiguousNoiseCrypto() })],
       streamMuxers: [yamux({ maxEarlyStreams: DEFAULT_MAX_EARLY_STREAMS })],
       connectionManager: {
         maxConnections: config.maxConnections,
@@ -155,6 +161,9 @@ export async function createRelayNode(init: RelayNodeInit): Promise<RelayNode> {
       },
       connectionGater: {
         denyInboundRelayReservation: async (peer) => init.denyReservation?.(peer) ?? false,
+        denyInboundConnection: async (conn) => init.denyAddress?.(conn.remoteAddr) ?? false,
+        denyInboundEncryptedConnection: async (peer) => init.denyPeer?.(peer) ?? false,
+        denyDialPeer: async (peer) => init.denyPeer?.(peer) ?? false,
       },
       metrics: prometheusMetrics({ registry: init.registry, preserveExistingMetrics: true }),
       services: {
@@ -185,7 +194,11 @@ export async function createRelayNode(init: RelayNodeInit): Promise<RelayNode> {
           logPrefix: 'libp2p:an-dht',
           metricsPrefix: 'libp2p_an_dht',
         }),
-        live: liveGossip({ topicBudgetBytes: RELAY_TOPIC_BUDGET_BYTES, mesh: RELAY_MESH }),
+        live: liveGossip({
+          topicBudgetBytes: RELAY_TOPIC_BUDGET_BYTES,
+          mesh: RELAY_MESH,
+          readInTurn: true,
+        }),
       },
     })
   } catch (err) {

@@ -18,100 +18,33 @@
  * through untouched.
  * @module
  */
-import { AsyncLocalStorage } from 'node:async_hooks'
 import { equals } from '@alternet/core/bytes'
 import { Libp2pRecord } from '@libp2p/record'
 import { BaseDatastore } from 'datastore-core'
 import { base32 } from 'multiformats/bases/base32'
 import { Key, type Datastore, type KeyQuery, type Query } from 'interface-datastore'
 import type { AbortOptions } from '@libp2p/interface'
-import {
-  DHT_PROVIDER_PREFIX,
-  DHT_RECORD_PREFIX,
-  NEW_NAME_BURST_MINUTES,
-  RELAY_STATE_PREFIX,
-} from './constants.ts'
+import { DHT_PROVIDER_PREFIX, DHT_RECORD_PREFIX, NEW_NAME_BURST_MINUTES } from './constants.ts'
 import { RecordRefusedError } from './errors.ts'
-import type { EvictionPolicy } from './config.ts'
+import { KeyLocks } from './key-locks.ts'
 import { NewNameRate, StoreAccounting, type Entry } from './store-accounting.ts'
+import { storedEntries } from './store-load.ts'
+import type { GuardEvents, RecordPolicy, StoreLimits, StoreStats } from './store-types.ts'
+import { currentSender, putSender, senderKey, type Sender } from './record-senders.ts'
 import { makeRoom, type RoomContext } from './store-room.ts'
 import { DISK_FULL_MESSAGE, isDiskFull, type DiskRoom } from './disk-room.ts'
 
-/** Prefix of the sidecar entries naming the peer that sent each stored record. */
-const SENDER_PREFIX = `${RELAY_STATE_PREFIX}sender/`
+export type { GuardEvents, RecordPolicy, StoreLimits, StoreStats } from './store-types.ts'
+export { currentSender, runAsSender, type Sender } from './record-senders.ts'
 
 /** Thrown by `get` for an entry the guard no longer serves; kad-dht matches on the name. */
 class EntryNotFoundError extends Error {
   override name = 'NotFoundError'
 }
 
-/** Decides what may be stored and served under the `an` namespace and beyond. */
-export interface RecordPolicy {
-  /**
-   * Throws `RecordRefusedError` when `incoming` (a record value) may not be stored under the DHT
-   * `key`, given the value stored there now (`current`, when any).
-   */
-  checkPut(key: Uint8Array, incoming: Uint8Array, current: Uint8Array | undefined): Promise<void>
-  /** Whether a stored record value may still be served (not expired, revoked or blocked). */
-  isServable(key: Uint8Array, value: Uint8Array): Promise<boolean>
-  /**
-   * Until when (ms since the epoch) a stored record may not be evicted to make room: a name
-   * record's `expires`. Undefined for entries that may be evicted at any time.
-   */
-  protectedUntil(key: Uint8Array, value: Uint8Array): number | undefined
-  /** Whether provider records for this multihash (a blocked content root) are refused. */
-  isBlockedMultihash(multihash: Uint8Array): boolean
-}
-
-/** Limits of the store. */
-export interface StoreLimits {
-  /** Total bytes of records and provider records. */
-  maxBytes: number
-  /** Bytes of records one sending peer may occupy. */
-  peerQuota: number
-  /** Bytes of records the peers of one source may occupy together. */
-  sourceQuota: number
-  /** Names not stored yet that one source may add per minute (0 = no limit). */
-  newNamesPerMinute: number
-  /** What a full store does with a new entry (see the module doc). */
-  evictionPolicy: EvictionPolicy
-}
-
 /** A store that holds writes back and can be told to write them now (`WriteBehindDatastore`). */
 interface Flushable {
   flush(): Promise<void>
-}
-
-/** Who sent a write: the peer and its source (see source-subnet.ts). */
-export interface Sender {
-  peer: string
-  source: string
-}
-
-/** Who sent the write being handled: set around inbound DHT streams (see `runAsSender`). */
-const sender = new AsyncLocalStorage<Sender>()
-
-/** Runs `fn` with `who` as the sender of every store write it causes. */
-export function runAsSender<T>(who: Sender, fn: () => T): T {
-  return sender.run(who, fn)
-}
-
-/** Who sent the write being handled now, when an inbound DHT stream caused it. */
-export function currentSender(): Sender | undefined {
-  return sender.getStore()
-}
-
-/** Counts of what the store holds. */
-export interface StoreStats {
-  records: number
-  providers: number
-  bytes: number
-}
-
-/** Callbacks for the relay's metrics and logs. */
-export interface GuardEvents {
-  refused(reason: string, key: string, peer: string | undefined): void
-  evicted(key: string): void
 }
 
 /** A datastore that guards DHT records and provider records; everything else passes through. */
@@ -126,7 +59,7 @@ export class GuardedDatastore extends BaseDatastore {
   /** The disk's room: while it is full, records are refused as `disk-full`. */
   private readonly disk?: Pick<DiskRoom, 'full'>
   /** Serialises writes per key so two PUTs of one name cannot both pass the check. */
-  private readonly locks = new Map<string, Promise<unknown>>()
+  private readonly locks = new KeyLocks()
 
   constructor(
     inner: Datastore,
@@ -154,47 +87,8 @@ export class GuardedDatastore extends BaseDatastore {
 
   /** Reads what the store holds into the size accounting; call once before use. */
   async load(options?: AbortOptions): Promise<void> {
-    const senders = new Map<string, { peer?: string; source?: string }>()
-    for await (const { key, value } of this.inner.query({ prefix: SENDER_PREFIX }, options)) {
-      const [peer, source] = new TextDecoder().decode(value).split('\n')
-      senders.set(DHT_RECORD_PREFIX + key.toString().slice(SENDER_PREFIX.length), {
-        peer,
-        source,
-      })
-    }
-    const found: Array<{ key: string; time: number; entry: Entry }> = []
-    for await (const { key, value } of this.inner.query({ prefix: DHT_RECORD_PREFIX }, options)) {
-      const k = key.toString()
-      let time = 0
-      let protectedUntil: number | undefined
-      try {
-        const record = Libp2pRecord.deserialize(value)
-        time = record.timeReceived.getTime()
-        protectedUntil = this.policy.protectedUntil(record.key, record.value)
-      } catch {
-        // An unreadable entry is still counted, and evicted first.
-      }
-      found.push({
-        key: k,
-        time,
-        entry: {
-          size: k.length + value.length,
-          peer: senders.get(k)?.peer,
-          ...(senders.get(k)?.source ? { source: senders.get(k)?.source } : {}),
-          protectedUntil,
-        },
-      })
-    }
-    for await (const { key, value } of this.inner.query({ prefix: DHT_PROVIDER_PREFIX }, options)) {
-      const k = key.toString()
-      found.push({
-        key: k,
-        time: readVarint(value),
-        entry: { size: k.length + value.length, peer: k.slice(k.lastIndexOf('/') + 1) },
-      })
-    }
-    found.sort((a, b) => a.time - b.time)
-    for (const { key, entry } of found) this.counts.account(key, entry)
+    for (const { key, entry } of await storedEntries(this.inner, this.policy, options))
+      this.counts.account(key, entry)
   }
 
   /** What the store holds now. */
@@ -229,9 +123,9 @@ export class GuardedDatastore extends BaseDatastore {
   override async put(key: Key, val: Uint8Array, options?: AbortOptions): Promise<Key> {
     const k = key.toString()
     if (k.startsWith(DHT_RECORD_PREFIX))
-      return this.locked(k, () => this.putRecord(key, val, options))
+      return this.locks.run(k, () => this.putRecord(key, val, options))
     if (k.startsWith(DHT_PROVIDER_PREFIX))
-      return this.locked(k, () => this.putProvider(key, val, options))
+      return this.locks.run(k, () => this.putProvider(key, val, options))
     return this.inner.put(key, val, options)
   }
 
@@ -274,7 +168,7 @@ export class GuardedDatastore extends BaseDatastore {
 
   private async putRecord(key: Key, val: Uint8Array, options?: AbortOptions): Promise<Key> {
     const k = key.toString()
-    let who = sender.getStore()
+    let who = currentSender()
     const peer = who?.peer
     let incoming: Libp2pRecord
     try {
@@ -315,12 +209,7 @@ export class GuardedDatastore extends BaseDatastore {
     if (await this.disk?.full()) throw this.refuse('disk-full', k, peer, DISK_FULL_MESSAGE)
     await this.makeRoom(k, k.length + val.length, who, true)
     await this.inner.put(key, val, options)
-    if (who != null)
-      await this.inner.put(
-        senderKey(k),
-        new TextEncoder().encode(`${who.peer}\n${who.source}`),
-        options,
-      )
+    if (who != null) await putSender(this.inner, k, who, options)
     else if (previous?.peer != null) await this.inner.delete(senderKey(k), options)
     this.counts.account(k, {
       size: k.length + val.length,
@@ -359,9 +248,10 @@ export class GuardedDatastore extends BaseDatastore {
     await this.inner.put(key, raw, options)
     if (previous.peer == null) await this.inner.delete(senderKey(k), options)
     else
-      await this.inner.put(
-        senderKey(k),
-        new TextEncoder().encode(`${previous.peer}\n${previous.source ?? ''}`),
+      await putSender(
+        this.inner,
+        k,
+        { peer: previous.peer, source: previous.source ?? '' },
         options,
       )
     this.counts.account(k, previous)
@@ -381,7 +271,7 @@ export class GuardedDatastore extends BaseDatastore {
       throw this.refuse('malformed', k, peer, 'not a provider key')
     if (this.policy.isBlockedMultihash(multihash))
       throw this.refuse('blocked', k, peer, 'the content is blocked on this relay')
-    const who = sender.getStore()
+    const who = currentSender()
     if (await this.disk?.full()) throw this.refuse('disk-full', k, peer, DISK_FULL_MESSAGE)
     await this.makeRoom(k, k.length + val.length, who ?? { peer, source: '' }, false)
     await this.inner.put(key, val, options)
@@ -417,31 +307,4 @@ export class GuardedDatastore extends BaseDatastore {
     this.events.refused(reason, key, peer)
     return new RecordRefusedError(reason, message)
   }
-
-  private async locked<T>(k: string, fn: () => Promise<T>): Promise<T> {
-    const before = this.locks.get(k) ?? Promise.resolve()
-    const run = before.then(fn, fn)
-    const tail = run.catch(() => undefined)
-    this.locks.set(k, tail)
-    try {
-      return await run
-    } finally {
-      if (this.locks.get(k) === tail) this.locks.delete(k)
-    }
-  }
-}
-
-function senderKey(recordKey: string): Key {
-  return new Key(SENDER_PREFIX + recordKey.slice(DHT_RECORD_PREFIX.length), false)
-}
-
-function readVarint(bytes: Uint8Array): number {
-  let value = 0
-  let scale = 1
-  for (const b of bytes) {
-    value += (b & 0x7f) * scale
-    if ((b & 0x80) === 0) break
-    scale *= 128
-  }
-  return value
 }

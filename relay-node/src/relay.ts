@@ -17,6 +17,7 @@ import { fileURLToPath } from 'node:url'
 import type { PeerId } from '@libp2p/interface'
 import { LevelDatastore } from 'datastore-level'
 import { toHex } from '@alternet/core/bytes'
+import { connectionBlock } from '@alternet/core/contracts'
 import type { RelayConfig } from './config.ts'
 import { Bootstrapper } from './bootstrap.ts'
 import { DATASTORE_DIR, DHT_PROTOCOL } from './constants.ts'
@@ -190,8 +191,13 @@ export async function createRelay(
     // The mirror hears of every record the guarded store accepts (set once it exists).
     let onStored: (key: string, value: Uint8Array) => void = () => undefined
     const watched = new RecordWatch(store, (key, value) => onStored(key, value))
+    // Neighbours (and blocks) cut off for flooding live updates are refused (set once live exists).
+    let refusesPeer: (peer: PeerId) => boolean = () => false
+    let refusesSource: (source: string) => boolean = () => false
     const node = await createRelayNode({
       denyReservation: (peer) => reservationLimits.deny(peer),
+      denyPeer: (peer) => refusesPeer(peer),
+      denyAddress: (addr) => refusesSource(sourceOf(addr, prefixes)),
       config,
       privateKey,
       datastore: watched,
@@ -204,7 +210,13 @@ export async function createRelay(
     // The relay's records, its store's and the DHT's: for judging subdomains, and the gateway.
     // Nobody to ask while the routing table is empty (kad-dht keeps it internal).
     const table = (node.services.dht as unknown as { routingTable?: { size: number } }).routingTable
-    const records = dhtRecordSource(node.services.dht, store, () => (table?.size ?? 1) > 0)
+    // Each answer counts in the address block of the connection it came over (one vote per block).
+    const records = dhtRecordSource(
+      node.services.dht,
+      store,
+      () => (table?.size ?? 1) > 0,
+      (peer) => connectionBlock(node.getConnections(peer)),
+    )
     policy.useRootRecords(records)
     // Attribute every store write an inbound DHT stream causes to its peer and source (quotas).
     const registrar = (
@@ -282,11 +294,17 @@ export async function createRelay(
         siteLookup.forget(site)
         gateway?.forget(site)
       },
+      onCutOff: (_, source) => {
+        metrics.liveCutOffs.inc({ of: 'neighbour' })
+        if (source !== undefined) metrics.liveCutOffs.inc({ of: 'source' })
+      },
       log,
       validator: {
         onJudged: ({ verdict, reason }) => metrics.liveMessages.inc({ verdict, reason }),
       },
     })
+    refusesPeer = (peer) => live.refuses(peer)
+    refusesSource = (source) => live.refusesSource(source)
     const revoker = new Revoker(node, permissions, store, log, (bytes) => {
       metrics.revocations.inc()
       siteLookup.forget()

@@ -58,6 +58,7 @@ import {
   type StopHostingResult,
 } from './hosting/index.ts'
 import { createHelpHost, type HelpHost } from './hosting/help-host.ts'
+import { keepOffThread } from './fetch/keep-off-thread.ts'
 import { parseAddress } from '../core/names/index.ts'
 
 /** How long publishing waits for this node to be reachable (a `/webrtc` or circuit address) before it signs the record. */
@@ -133,7 +134,7 @@ export interface PeerParts<L extends Libp2p, S extends PeerStorage, N extends Pe
   /** Route server limits. */
   host?: Omit<SiteHostInit, 'store'>
   /** Fetch settings (timeouts, dialling, keeping visited blocks). */
-  fetch?: Pick<SiteFetcherInit, 'keepVisited' | 'client' | 'connect'>
+  fetch?: Pick<SiteFetcherInit, 'keepVisited' | 'keepBlocks' | 'client' | 'connect'>
   /**
    * Start republishing own records (`naming.startRepublishing`).
    * @default true
@@ -577,7 +578,17 @@ export async function createAlternetPeer(init: AlternetPeerInit): Promise<Browse
       naming,
       relays,
       host: init.host,
-      fetch: init.fetch,
+      // Blocks kept from visits are written from a worker, off the thread that reads the fetch,
+      // when the peer opened the page's own database (a given store may be another one).
+      fetch:
+        init.storage === undefined
+          ? {
+              keepBlocks: keepOffThread(storage.name, (site, blocks) =>
+                storage.blocks.putBlocks(site, blocks, { verified: true }),
+              ),
+              ...init.fetch,
+            }
+          : init.fetch,
       hostEntry: selfHostEntry,
       ownsStorage: init.storage === undefined,
     })

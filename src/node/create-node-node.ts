@@ -16,6 +16,7 @@ import { webRTC, webRTCDirect } from '@libp2p/webrtc'
 import { webSockets } from '@libp2p/websockets'
 import type { AlternetStorage } from '../storage/index.ts'
 import { DATA_CHANNEL_MESSAGE_SIZE } from '../net/node/peer-services.ts'
+import { contiguousNoiseCrypto } from '../net/node/contiguous-noise-crypto.ts'
 import type { BrowserNode, NamingNode } from '../net/node/create-browser-node.ts'
 import type { NamingService } from '../net/naming/naming-service.ts'
 import { DEFAULT_MAX_EARLY_STREAMS } from '../net/route/constants.ts'
@@ -63,7 +64,7 @@ export async function createNodeNode(
       webRTCDirect(),
       circuitRelayTransport(),
     ],
-    connectionEncrypters: [noise()],
+    connectionEncrypters: [noise({ crypto: contiguousNoiseCrypto() })],
     streamMuxers: [yamux({ maxEarlyStreams: DEFAULT_MAX_EARLY_STREAMS })],
     // Node's libp2p dials any address; only a relay the manager marks down is held back.
     gater: (deniesDial) => ({ denyDialPeer: deniesDial }),

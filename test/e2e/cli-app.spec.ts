@@ -2,9 +2,11 @@
  * The Node peer (`alternet`, run as a process) and the real app in Chromium, through a real
  * relay with mirroring off (so every byte comes from the other peer): a page published in the
  * app is fetched by `alternet get` with the same bytes; a folder hosted by `alternet host` shows
- * in the app's viewer (browser to Node over WebRTC through the relay); the owner key exported by
+ * in the app's viewer, and its page and a binary file read in the site's frame have the same
+ * bytes (browser to Node over WebRTC through the relay); the owner key exported by
  * the app is imported by the command line, and the command line's exported key by the app.
  */
+import { createHash, randomBytes } from 'node:crypto'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -27,6 +29,14 @@ import {
 } from './ui-support/app-page.ts'
 import { alternet, alternetBackground, TEST_PASSPHRASE } from '../node-peer/cli-support.ts'
 import { EXIT } from '../../src/node/cli/exit-codes.ts'
+
+/** Size of the binary file `alternet host` serves to the app: several chunks. */
+const DATA_BYTES = 600 * 1024
+
+/** SHA-256 of `bytes`, hex. */
+function sha256(bytes: string | Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex')
+}
 
 describe('the command line and the app (Chromium), both ways', () => {
   let session: AppSession
@@ -77,15 +87,15 @@ describe('the command line and the app (Chromium), both ways', () => {
   )
 
   it(
-    'a folder hosted by alternet host shows in the app',
+    'a folder hosted by alternet host shows in the app, byte for byte',
     bounded(180_000, async () => {
       const folder = join(work, 'site')
       await rm(folder, { recursive: true, force: true })
       await import('node:fs/promises').then((fs) => fs.mkdir(folder, { recursive: true }))
-      await writeFile(
-        join(folder, 'index.html'),
-        '<!doctype html><title>node</title><h1>Hosted by Node</h1>',
-      )
+      const html = '<!doctype html><title>node</title><h1>Hosted by Node</h1>'
+      const data = randomBytes(DATA_BYTES)
+      await writeFile(join(folder, 'index.html'), html)
+      await writeFile(join(folder, 'data.bin'), data)
       const host = alternetBackground([
         'host',
         folder,
@@ -101,9 +111,21 @@ describe('the command line and the app (Chromium), both ways', () => {
         await host.ready
         await openApp(person.page, relay.appOrigin)
         await visit(person.page, 'an://fromnode:cli')
-        await siteFrame(person.page)
-          .locator('h1', { hasText: 'Hosted by Node' })
-          .waitFor({ timeout: VIEW_MS })
+        const frame = siteFrame(person.page)
+        await frame.locator('h1', { hasText: 'Hosted by Node' }).waitFor({ timeout: VIEW_MS })
+        // The same bytes, read by the site's own page through the app's node.
+        const seen = await frame.locator('html').evaluate(async () => {
+          const hex = async (path: string): Promise<string> => {
+            const bytes = await (await fetch(path)).arrayBuffer()
+            const digest = await crypto.subtle.digest('SHA-256', bytes)
+            return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join(
+              '',
+            )
+          }
+          return { html: await hex('/index.html'), data: await hex('/data.bin') }
+        })
+        equal(seen.html, sha256(html))
+        equal(seen.data, sha256(data))
       } finally {
         await person.context.close()
         await host.stop()

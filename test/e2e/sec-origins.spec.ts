@@ -158,9 +158,26 @@ describe('origin hardening (Chromium)', () => {
               }),
             }
           })
+        // The node compiles its Noise cipher (WebAssembly) as it starts: the CSP must allow it.
+        await app.addInitScript(() => {
+          const w = window as unknown as { blockedByCsp: string[] }
+          w.blockedByCsp = []
+          document.addEventListener('securitypolicyviolation', (e) =>
+            w.blockedByCsp.push(e.blockedURI),
+          )
+        })
         const network = await app.goto(relay.url('/#/view'))
         ok(network !== null && !network.fromServiceWorker())
         await app.locator('an-app[data-phase="running"]').waitFor({ timeout: 30_000 })
+        deepEqual(
+          await app.evaluate(() =>
+            (window as unknown as { blockedByCsp: string[] }).blockedByCsp.filter(
+              (uri) => uri === 'wasm-eval',
+            ),
+          ),
+          [],
+          'no WebAssembly compile was refused',
+        )
         deepEqual(await probe(), {
           cluster: true,
           html: 'TypeError',

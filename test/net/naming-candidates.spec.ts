@@ -108,6 +108,31 @@ describe('naming choice: a visitor with no pin follows the holder most servers r
     )
   })
 
+  it('counts one vote per address block: many servers in one block do not outvote two blocks', async () => {
+    const { real, rival, key, honest, rogue } = await setup()
+    const candidates = [
+      {
+        record: rival,
+        servers: ['sybil1', 'sybil2', 'sybil3'],
+        blocks: ['ip4:198.51.100.0/24', 'ip4:198.51.100.0/24', 'ip4:198.51.100.0/24'],
+      },
+      { record: real, servers: ['s1', 's2'], blocks: ['ip4:192.0.2.0/24', 'ip4:203.0.113.0/24'] },
+    ]
+    const choice = chooseRecord(ROOT, candidates, { key, trustedRegistrars: [] })
+    assert.deepEqual(choice.record?.bytes, real.bytes, 'the one block of Sybils won')
+    assert.deepEqual(
+      choice.conflict?.holders.map((h) => [h.holder, h.servers, h.votes]),
+      [
+        [honest.publicKey, 2, 2],
+        [rogue.publicKey, 3, 1],
+      ],
+    )
+    // The same servers in one block each: the three Sybils win, as the count by servers says.
+    const unblocked = candidates.map(({ record, servers }) => ({ record, servers }))
+    const byServers = chooseRecord(ROOT, unblocked, { key, trustedRegistrars: [] })
+    assert.deepEqual(byServers.record?.bytes, rival.bytes)
+  })
+
   it('chooses nobody on a tie between holders, however back-dated one is, and follows the pin when there is one', async () => {
     const { real, rival, key, rogue, honest } = await setup()
     const candidates = [

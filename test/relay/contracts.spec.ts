@@ -49,7 +49,12 @@ describe('relay ↔ browser contracts', () => {
 
   it('serves health and metrics at the shared paths, and answers 404 for a name it holds no revocation of', async () => {
     assert.equal((await fetch(`${relay.http}${HEALTH_PATH}`)).status, 200)
-    assert.equal((await fetch(`${relay.http}${METRICS_PATH}`)).status, 200)
+    const metrics = await fetch(`${relay.http}${METRICS_PATH}`)
+    assert.equal(metrics.status, 200)
+    const text = await metrics.text()
+    // The process's own figures stand beside the relay's, so a growing heap can be told apart.
+    for (const name of ['process_resident_memory_bytes', 'nodejs_heap_size_used_bytes'])
+      assert.match(text, new RegExp(`^${name} \\d`, 'm'), name)
     assert.equal((await fetch(`${relay.http}${revocationPath('nobody:here')}`)).status, 404)
   })
 

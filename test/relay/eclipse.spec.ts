@@ -1,16 +1,21 @@
 /**
  * An eclipse of one name's key neighbourhood: Sybil servers outnumber the honest relays that
  * hold the name, each answering with a rival of another key back-dated 47 h. Real relay
- * processes (one honest; two standing in for Sybil servers: their look-ups end at once, so
- * they keep the rival the honest relays refuse) and Node peers as visitors. What the product
+ * processes (two honest, each in its own address block; three standing in for Sybil servers,
+ * all in one block: their look-ups end at once, so they keep the rival the honest relays
+ * refuse) and Node peers as visitors. The blocks are loopback /24s (127.0.1.0, 127.0.2.0,
+ * 127.0.9.0): each relay listens on its own address and is dialed there. What the product
  * guarantees, and what it does not:
  * - a visitor that has seen the name before (its holder pinned) keeps the holder's record and
  *   its newer versions as long as one honest server answers;
- * - a first-time visitor is not given a silent answer: the lookup reports that the servers
- *   disagree and names the real holder among them (the majority of servers decides which record
- *   it shows, so a Sybil majority wins that choice; see docs/PROTOCOL.md, "Selection");
+ * - a first-time visitor is told that the servers disagree, and follows the holder more
+ *   address blocks returned (one vote per block), not the Sybils' majority of peer IDs;
+ * - a relay that joins with an empty store follows the same vote, so it refuses the rival;
  * - the honest relays never take the rival, whoever offers it.
+ * Sybils spread over more blocks than the honest servers still win the vote: see
+ * docs/PROTOCOL.md, "Counting servers".
  */
+import { multiaddr } from '@multiformats/multiaddr'
 import { after, before, describe, it } from '../support/spec.ts'
 import * as assert from '../support/assert.ts'
 import { equals, toHex } from '../../src/core/bytes.ts'
@@ -21,6 +26,7 @@ import { createClient, getDirect, putDirect, type Client } from './support/clien
 import { dhtKey, generateKeyPair, rootRecord, uniqueName } from './support/records.ts'
 import {
   getJson,
+  metricValue,
   removeDir,
   startRelay,
   tempDir,
@@ -30,8 +36,12 @@ import {
 
 const DEV = { allowPrivateAddresses: true, allowInsecureWebSockets: true }
 const FLAGS = ['--dev', '--log-level', 'warn']
-/** Sybil servers around the name: more than the honest relay (kept small: each is a process). */
-const SYBILS = 2
+/** The honest relays' addresses: one loopback /24 each. */
+const HONEST_HOSTS = ['127.0.1.1', '127.0.2.1']
+/** The Sybil servers' addresses: more peers than the honest relays, all in one /24 (each is a process). */
+const SYBIL_HOSTS = ['127.0.9.1', '127.0.9.2', '127.0.9.3']
+/** Where the relay that joins late listens. */
+const FRESH_HOST = '127.0.3.1'
 const HOUR = 3_600_000
 
 describe('an eclipse of a name by Sybil servers (relays)', () => {
@@ -39,6 +49,8 @@ describe('an eclipse of a name by Sybil servers (relays)', () => {
   const honest: RelayProcess[] = []
   const sybils: RelayProcess[] = []
   const peers: NodePeer[] = []
+  /** Relays started by a test. */
+  const lateRelays: RelayProcess[] = []
   let client: Client
   const owner = generateKeyPair()
   const rogue = generateKeyPair()
@@ -60,11 +72,21 @@ describe('an eclipse of a name by Sybil servers (relays)', () => {
   before(async () => {
     dir = await tempDir()
     key = await dhtKey(site)
-    honest.push(await startRelay(`${dir}/h0`, FLAGS))
-    for (let i = 0; i < SYBILS; i++)
+    for (const [i, host] of HONEST_HOSTS.entries())
+      honest.push(
+        await startRelay(`${dir}/h${i}`, [
+          ...FLAGS,
+          '--host',
+          host,
+          ...honest.flatMap((r) => ['--bootstrap', r.tcp]),
+        ]),
+      )
+    for (const [i, host] of SYBIL_HOSTS.entries())
       sybils.push(
         await startRelay(`${dir}/s${i}`, [
           ...FLAGS,
+          '--host',
+          host,
           '--bootstrap',
           honest[0].tcp,
           '--root-lookup-timeout',
@@ -103,7 +125,7 @@ describe('an eclipse of a name by Sybil servers (relays)', () => {
       }),
     )
     await client?.stop()
-    await Promise.all(all().map((r) => r.stop()))
+    await Promise.all([...all(), ...lateRelays].map((r) => r.stop()))
     await removeDir(dir)
     await releaseWebRTC()
   })
@@ -118,13 +140,55 @@ describe('an eclipse of a name by Sybil servers (relays)', () => {
     assert.equal(updated.record.body.seq, 2)
   })
 
-  it('a first-time visitor is told the servers disagree, the real holder among them', async () => {
+  it('a first-time visitor is told the servers disagree, and follows the holder of more address blocks', async () => {
     const stranger = await peer()
     const resolved = await stranger.naming.resolve(site, { fresh: true })
     assert.ok(resolved.conflict !== undefined, 'the disagreement was not reported')
     const holders = resolved.conflict.holders.map((h) => toHex(h.holder))
     assert.ok(holders.includes(toHex(owner.publicKey)), JSON.stringify(holders))
     assert.ok(holders.includes(toHex(rogue.publicKey)), JSON.stringify(holders))
+    assert.equal(
+      toHex(resolved.record.holder),
+      toHex(owner.publicKey),
+      'the Sybils of one block outvoted the honest relays',
+    )
+  })
+
+  it('a relay that joins with an empty store refuses the rival the Sybils of one block hold', async () => {
+    const fresh = await startRelay(`${dir}/fresh`, [
+      ...FLAGS,
+      '--host',
+      FRESH_HOST,
+      ...all().flatMap((r) => ['--bootstrap', r.tcp]),
+    ])
+    const count = all().length
+    lateRelays.push(fresh)
+    await waitFor(
+      'the fresh relay to know every relay',
+      async () => ((await getJson(fresh, '/health')).peers as number) >= count,
+      60_000,
+    )
+    await client.dial(multiaddr(fresh.tcp))
+    const hijacks = async (): Promise<number> =>
+      metricValue(
+        await (await fetch(`${fresh.http}/metrics`)).text(),
+        'alternet_relay_rejected_records_total{reason="hijack"}',
+      )
+    const refusedBefore = await hijacks()
+    const now = Date.now()
+    const rival = await rootRecord(site, rogue, {
+      seq: 7,
+      created: now - 47 * HOUR,
+      expires: now + HOUR,
+    })
+    assert.equal(
+      await putDirect(client, fresh.peerId, key, rival),
+      false,
+      'the fresh relay stored the Sybils’ rival',
+    )
+    const real = await rootRecord(site, owner, { seq: 3, created: Date.now() })
+    assert.ok(await putDirect(client, fresh.peerId, key, real), "the holder's record was refused")
+    assert.ok((await hijacks()) >= refusedBefore + 1, 'the rival was not refused as a hijack')
   })
 
   it('the honest relays keep the holder’s record, whoever offers the rival', async () => {

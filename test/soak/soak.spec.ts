@@ -10,7 +10,14 @@ import * as assert from '../support/assert.ts'
 import { runSoak } from '../../bench/soak/run-soak.ts'
 import type { SoakSummary } from '../../bench/soak/soak-report.ts'
 import type { WindowReport } from '../../bench/soak/soak-load.ts'
-import { judgeStep, LIMIT_P95_RESOLVE_MS } from '../../bench/soak/find-limit.ts'
+import {
+  judgeStep,
+  LIMIT_MAX_STEP_FACTOR,
+  LIMIT_MIN_RESOLVES,
+  LIMIT_P95_RESOLVE_MS,
+  stepDuration,
+} from '../../bench/soak/find-limit.ts'
+import { OP_MIX } from '../../bench/soak/soak-load.ts'
 
 const CLIENTS = 10
 /** Generous: the spec asserts what completed, not how fast; a loaded machine is slow. */
@@ -72,6 +79,7 @@ describe('breaking-point search', () => {
     errors: {},
     relays: [{ rssMiB: 200, handles: 40, connections: 10, reservations: 10, cpu: 0.1 }],
     loadCpu: 0.2,
+    loopDelayP95Ms: 1,
     ...over,
   })
 
@@ -87,5 +95,15 @@ describe('breaking-point search', () => {
     const ramp = window({ completed: 0, errors: { 'reserve: timeout': 2 } })
     const broke = judgeStep(ramp, slow).broke.map((b) => b.split(':')[0])
     assert.deepEqual(broke, ['errors', 'latency', 'connections'])
+  })
+
+  it('runs a step long enough for its resolve p95 to rest on enough look-ups, within bounds', () => {
+    const STEP = 40_000
+    // 10 clients at 6 a minute resolve 0.5 a second: 40 resolves take 80 s.
+    const ms = stepDuration(10, 6, STEP)
+    assert.equal(Math.round((ms / 60_000) * 10 * 6 * OP_MIX.resolve), LIMIT_MIN_RESOLVES)
+    assert.ok(ms > STEP, `${ms} ms`)
+    assert.equal(stepDuration(1, 6, STEP), STEP * LIMIT_MAX_STEP_FACTOR)
+    assert.equal(stepDuration(1000, 6, STEP), STEP)
   })
 })

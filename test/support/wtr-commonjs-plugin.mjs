@@ -1,7 +1,8 @@
 // @ts-check
 /**
  * A @web/test-runner plugin that serves the few CommonJS packages in libp2p's browser graph
- * (`netmask`, `eventemitter3`, `hashlru`, gossipsub's `denque`) as ES modules, so browser specs can import libp2p
+ * (`netmask`, `eventemitter3`, `hashlru`, gossipsub's `denque`, the page's WebAssembly Noise
+ * cipher `@chainsafe/as-chacha20poly1305`) as ES modules, so browser specs can import libp2p
  * without a bundler. Each file is bundled once by esbuild behind a small entry that re-exports
  * the names the CommonJS module really exports (read by loading it in Node).
  * @module
@@ -11,7 +12,13 @@ import { join, sep } from 'node:path'
 import { build } from 'esbuild'
 
 /** Packages whose files are CommonJS: their `/node_modules/<name>/` paths are converted. */
-export const COMMONJS_PACKAGES = ['netmask', 'eventemitter3', 'hashlru', 'denque']
+export const COMMONJS_PACKAGES = [
+  'netmask',
+  'eventemitter3',
+  'hashlru',
+  'denque',
+  '@chainsafe/as-chacha20poly1305',
+]
 
 /** A valid JavaScript identifier (names that are not cannot be re-exported by name). */
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/

@@ -3,26 +3,58 @@
  * @module
  */
 
+import { LIVE_TOPIC_CHARGE_BYTES } from '@alternet/net/live'
+
 /**
  * Topics (sites) a relay follows for its neighbours at most: each costs a mesh entry and a
  * subscription line to every other relay. Beyond it, new sites' visitors still get their
  * updates from the DHT when they resolve again.
  */
-export const MAX_LIVE_TOPICS = 50_000
+export const MAX_LIVE_TOPICS = 10_000
 
 /**
- * Topics of its mirrored sites a relay follows at most, besides `MAX_LIVE_TOPICS`: each costs a
- * subscription line to every neighbour relay (GossipSub counts ~1 KiB a topic, so 10 000 stay
- * within a neighbour's `RELAY_TOPIC_BUDGET_BYTES`). A mirrored site beyond it learns of new
- * versions at the mirror's next DHT scan, as before.
+ * Topics of its mirrored sites a relay follows at most, besides `MAX_LIVE_TOPICS`. A mirrored
+ * site beyond it learns of new versions at the mirror's next DHT scan, as before.
  */
-export const MAX_MIRRORED_TOPICS = 10_000
+export const MAX_MIRRORED_TOPICS = 5_000
+
+/** Topics a relay follows at most, its neighbours' and its mirror's together. */
+export const MAX_RELAY_TOPICS = MAX_LIVE_TOPICS + MAX_MIRRORED_TOPICS
 
 /**
- * What one neighbour's subscriptions may cost a relay (~1 KiB a topic in GossipSub's count):
- * about 16 000 topics, room for another relay's followed sites.
+ * What one neighbour's subscriptions may cost a relay in GossipSub's count
+ * (`LIVE_TOPIC_CHARGE_BYTES` a topic): room for every topic another relay may follow
+ * (`MAX_RELAY_TOPICS`), about 15.6 MiB. Derived from the caps, so a relay always takes all of a
+ * neighbour relay's subscriptions: were it smaller, the topics past it would silently get no
+ * messages from this relay. GossipSub has one budget for every neighbour, so a browser may
+ * subscribe as much; the caps are kept this low so that this bound stays what it was.
  */
-export const RELAY_TOPIC_BUDGET_BYTES = 16 * 1024 * 1024
+export const RELAY_TOPIC_BUDGET_BYTES = MAX_RELAY_TOPICS * LIVE_TOPIC_CHARGE_BYTES
+
+/**
+ * How long a neighbour cut off for flooding live updates (`LiveCutOff`) is refused, in ms:
+ * as long as GossipSub remembers the score of a neighbour that left (`retainScore`), so a
+ * flooder gains nothing by waiting for its score to be forgotten.
+ */
+export const LIVE_CUT_OFF_MS = 10 * 60_000
+
+/** Cut-off neighbours (and source blocks) remembered at once; the earliest is forgotten first. */
+export const LIVE_CUT_OFF_KEYS = 4096
+
+/**
+ * Neighbours of one source address block cut off within `LIVE_SOURCE_CUT_OFF_MS` after which new
+ * connections from the block are refused: fresh peer IDs cost nothing, so a flooder cut off
+ * would otherwise come straight back. Three leave room for one honest mistake next to a
+ * flooder.
+ */
+export const LIVE_SOURCE_STRIKES = 3
+
+/**
+ * How long new connections from a block with `LIVE_SOURCE_STRIKES` cut-offs are refused (and
+ * the window the cut-offs count in), in ms. Short, since honest peers behind the same address
+ * (a household, a campus NAT) are refused too; they can use other relays meanwhile.
+ */
+export const LIVE_SOURCE_CUT_OFF_MS = 60_000
 
 /** How often topics no non-relay neighbour wants are left, in ms. */
 export const LIVE_SWEEP_INTERVAL_MS = 60_000

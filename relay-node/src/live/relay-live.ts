@@ -14,6 +14,8 @@
  *   reach them through the relay mesh, and on following a topic it asks the DHT for the site's
  *   record: a relay that was away catches up from the DHT, the source of truth. A topic no
  *   non-relay neighbour wants any more is left at the next sweep.
+ * - A graylisted neighbour that keeps sending is cut off (`LiveCutOff`): hung up on and refused
+ *   for a while, so nothing more it sends is read.
  * - It follows the topics of the sites its mirror holds (up to `maxMirroredTopics`), from when a
  *   site is stored until it is dropped or purged: a newer version reaches the mirror by gossip
  *   and its fetch starts at once, without waiting for the next DHT scan.
@@ -21,6 +23,7 @@
  */
 import type { GossipSub } from '@libp2p/gossipsub'
 import type { PeerId } from '@libp2p/interface'
+import { peerIdFromString } from '@libp2p/peer-id'
 import { Libp2pRecord } from '@libp2p/record'
 import { Key } from 'interface-datastore'
 import { base32 } from 'multiformats/bases/base32'
@@ -49,6 +52,7 @@ import type { Logger } from '../log.ts'
 import type { RelayNode } from '../node.ts'
 import type { RecordPolicy } from '../record-store.ts'
 import { runAsSender } from '../record-store.ts'
+import { UNKNOWN_SOURCE } from '../source-subnet.ts'
 import type { RevokeAnswer } from '../revoke.ts'
 import {
   LIVE_CATCH_UP_TIMEOUT_MS,
@@ -56,6 +60,7 @@ import {
   MAX_LIVE_TOPICS,
   MAX_MIRRORED_TOPICS,
 } from './constants.ts'
+import { LiveCutOff } from './live-cut-off.ts'
 
 /** Refusals of the record policy that are the sender's fault (anything else is local policy). */
 const SENDER_FAULTS = new Set([
@@ -87,6 +92,8 @@ export interface RelayLiveInit {
   sourceOf(peer: PeerId): string
   /** A record of `site` was stored (a DHT PUT, a live message, a catch-up): caches drop the old one. */
   onRecord?(site: string): void
+  /** A neighbour (peer ID string) was cut off for flooding; with `source`, its block is refused too. */
+  onCutOff?(peer: string, source?: string): void
   log: Logger
   /** Topics followed for neighbours at most. @default MAX_LIVE_TOPICS */
   maxTopics?: number
@@ -108,12 +115,41 @@ export class RelayLive {
   /** Topics of the sites the mirror holds. */
   private readonly mirrored = new Set<string>()
   private sweep: ReturnType<typeof setInterval> | undefined
+  private readonly cutOff: LiveCutOff
 
   constructor(init: RelayLiveInit) {
     this.init = init
+    this.cutOff = new LiveCutOff({
+      gossip: init.gossip,
+      hangUp: async (peer) => init.node.hangUp(peerIdFromString(peer)),
+      sourceOf: (peer) => {
+        // A neighbour relayed through another relay has no block of its own: never the relay's.
+        const id = peerIdFromString(peer)
+        const direct = init.node
+          .getConnections(id)
+          .some((c) => !c.remoteAddr.getComponents().some((p) => p.name === 'p2p-circuit'))
+        const source = init.sourceOf(id)
+        return direct && source !== UNKNOWN_SOURCE ? source : undefined
+      },
+      onCutOff: (peer, source) => {
+        init.log.info('live neighbour cut off for flooding', { peer, source })
+        init.onCutOff?.(peer, source)
+      },
+    })
+  }
+
+  /** Whether `peer` is cut off for flooding (the connection gater refuses it meanwhile). */
+  refuses(peer: PeerId): boolean {
+    return this.cutOff.refuses(peer)
+  }
+
+  /** Whether new connections from `source` (an address block) are refused for its flooders. */
+  refusesSource(source: string): boolean {
+    return this.cutOff.refusesSource(source)
   }
 
   start(): void {
+    this.cutOff.start()
     judgeEveryTopic(
       this.init.gossip,
       liveValidator(

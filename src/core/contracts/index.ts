@@ -17,3 +17,15 @@ export {
   revocationPath,
 } from './relay-paths.ts'
 export { parseWellKnown, type WellKnown } from './well-known.ts'
+export {
+  UNKNOWN_BLOCK,
+  VOTE_BLOCK_PREFIXES,
+  addressBlock,
+  connectionBlock,
+  ipBlock,
+  ipv4Block,
+  ipv6Block,
+  isIpv4,
+  isIpv6,
+  type BlockPrefixes,
+} from './address-block.ts'

@@ -447,6 +447,13 @@ export const ERROR_REGISTRY: Readonly<Record<string, ErrorEntry>> = {
     action: 'Check the path after the site name.',
     showOwn: true,
   },
+  UsageError: {
+    kind: 'bad-input',
+    title: 'The command was not understood',
+    explanation: 'A command, an option or an argument is missing, unknown or malformed.',
+    action: 'Run it with --help to see what it takes.',
+    showOwn: true,
+  },
   PassphraseRequiredError: {
     kind: 'bad-input',
     title: 'A passphrase is needed',

@@ -31,6 +31,8 @@ export type { RecordFields, SignedRecord } from './signed-record.ts'
 export { validateRecord } from './validate-record.ts'
 export type { ValidateRecordOptions } from './validate-record.ts'
 export { selectRecord } from './select-record.ts'
+export { countHolderVotes } from './holder-vote.ts'
+export type { HolderAnswer, HolderCount, HolderVoteResult } from './holder-vote.ts'
 export type { SelectRecordOptions } from './select-record.ts'
 export {
   createDelegation,

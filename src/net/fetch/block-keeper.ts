@@ -11,6 +11,7 @@
 import type { CID } from 'multiformats/cid'
 import { RAW_CODEC } from '../../core/content/index.ts'
 import type { ContentStore } from '../hosting/content-store.ts'
+import type { KeepBlocks } from './keep-off-thread.ts'
 import {
   CACHE_BATCH_BYTES,
   KEEP_QUIET_MS,
@@ -31,8 +32,15 @@ export interface BlockKeeper {
   flush(): Promise<void>
 }
 
-/** Creates the keeper over `store`. Write failures (a full store) only mean fewer blocks kept. */
-export function createBlockKeeper(store: ContentStore): BlockKeeper {
+/**
+ * Creates the keeper over `store`; `write` writes each batch (by default `store.putBlocks` on
+ * this thread; the page's peer writes from a worker, `keep-off-thread.ts`). Write failures (a
+ * full store) only mean fewer blocks kept.
+ */
+export function createBlockKeeper(
+  store: ContentStore,
+  write: KeepBlocks = (site, blocks) => store.putBlocks(site, blocks, { verified: true }),
+): BlockKeeper {
   const queues = new Map<string, Map<string, { cid: CID; bytes: Uint8Array }>>()
   const roots = new Map<string, string>()
   let pending = 0
@@ -41,7 +49,7 @@ export function createBlockKeeper(store: ContentStore): BlockKeeper {
   let quiet: ReturnType<typeof setTimeout> | undefined
 
   /** Writes until nothing is queued; blocks queued meanwhile are written by the same run. */
-  const write = async (): Promise<void> => {
+  const writeQueued = async (): Promise<void> => {
     for (const [site, queue] of queues) {
       while (queue.size > 0) {
         const batch: { cid: CID; bytes: Uint8Array }[] = []
@@ -54,7 +62,7 @@ export function createBlockKeeper(store: ContentStore): BlockKeeper {
         }
         try {
           // Verified as they arrived (`keep` takes only such blocks): not hashed again.
-          await store.putBlocks(site, batch, { verified: true })
+          await write(site, batch)
         } catch {
           // Best effort: a block not kept is fetched again next time.
         } finally {
@@ -71,7 +79,7 @@ export function createBlockKeeper(store: ContentStore): BlockKeeper {
     quiet = undefined
     if (running || queues.size === 0) return
     running = true
-    writing = write().finally(() => {
+    writing = writeQueued().finally(() => {
       running = false
     })
   }

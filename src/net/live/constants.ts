@@ -14,11 +14,42 @@ import type {
  */
 export const MAX_LIVE_RPC_BYTES = 64 * 1024
 
+/** Length of every live topic: `/an/live/1/` and the base32 (`b` + 52 characters) of a SHA-256. */
+export const LIVE_TOPIC_LENGTH = 64
+
 /**
- * What one peer's subscriptions may cost a browser or Node peer (GossipSub counts ~1 KiB per
- * topic): about 256 topics, far more sites than a person has open or hosts.
+ * What GossipSub charges a neighbour's subscription against its topic budget besides the
+ * topic's length (its `GossipsubTopicEntryOverhead`, not exported by the package).
+ */
+export const GOSSIPSUB_TOPIC_ENTRY_BYTES = 1024
+
+/** What one subscription to a live topic costs in GossipSub's count of a neighbour's topics. */
+export const LIVE_TOPIC_CHARGE_BYTES = LIVE_TOPIC_LENGTH + GOSSIPSUB_TOPIC_ENTRY_BYTES
+
+/**
+ * What one peer's subscriptions may cost a browser or Node peer (GossipSub counts
+ * `LIVE_TOPIC_CHARGE_BYTES` a topic): about 240 topics, far more sites than a person has open or
+ * hosts.
  */
 export const PEER_TOPIC_BUDGET_BYTES = 256 * 1024
+
+/**
+ * Most bytes of subscriptions sent in one GossipSub frame: GossipSub sends all of a node's
+ * subscriptions in one frame to each new neighbour, and a frame over `MAX_LIVE_RPC_BYTES` makes
+ * the neighbour drop the stream (more than ~900 topics). Half the frame, to leave room for the
+ * control data sent with it.
+ */
+export const LIVE_SUBSCRIPTION_FRAME_BYTES = MAX_LIVE_RPC_BYTES / 2
+
+/**
+ * Bytes of one neighbour's frames a node that reads them in turn (`readInTurn`: relays) keeps
+ * waiting unread before it pauses the neighbour's stream: two of the largest frames. Beyond it
+ * the bytes wait in the sender's muxer window, not in the node's memory.
+ */
+export const LIVE_READ_AHEAD_BYTES = 2 * MAX_LIVE_RPC_BYTES
+
+/** Bytes one subscription takes in a frame besides its topic (protobuf tags, lengths, flag). */
+export const LIVE_SUBSCRIPTION_FRAMING_BYTES = 8
 
 /** Live messages a peer's validator takes from one neighbour per second (sustained). */
 export const LIVE_MESSAGES_PER_SECOND = 20

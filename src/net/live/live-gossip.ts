@@ -3,7 +3,8 @@
  * with the settings of docs/PROTOCOL.md#live-updates: unsigned messages (records and
  * revocations carry their own signatures; a message id is the SHA-256 of its bytes, so the same
  * record sent by two peers is one message), no floodsub, bounded frames and subscriptions, peer
- * scoring on every live topic, and every message judged: until a runtime sets its judge
+ * scoring on every live topic, subscriptions sent in frames a neighbour reads, and every message
+ * judged: until a runtime sets its judge
  * (`judgeEveryTopic`), live messages are ignored and any other topic rejected.
  * @module
  */
@@ -14,11 +15,14 @@ import {
   LIVE_PEER_SCORE,
   LIVE_SCORE_THRESHOLDS,
   LIVE_SEEN_TTL_MS,
+  LIVE_SUBSCRIPTION_FRAME_BYTES,
+  LIVE_SUBSCRIPTION_FRAMING_BYTES,
   LIVE_TOPIC_SCORE,
   MAX_LIVE_RPC_BYTES,
   PEER_TOPIC_BUDGET_BYTES,
 } from './constants.ts'
 import { judgeEveryTopic, liveValidator } from './live-validator.ts'
+import { readInTurn } from './read-in-turn.ts'
 
 /** Settings of `liveGossip`. */
 export interface LiveGossipInit {
@@ -32,6 +36,12 @@ export interface LiveGossipInit {
    * left out of a mesh gets a message only if gossip happens to offer it (not guaranteed).
    */
   mesh?: { D: number; Dlo: number; Dhi: number }
+  /**
+   * Handle each neighbour's frames in turn, each judged before its next is read, and pause a
+   * neighbour's stream while `LIVE_READ_AHEAD_BYTES` of it wait (`readInTurn`): a flooder then
+   * waits on its own stream instead of queueing ahead of everyone (relays). @default false
+   */
+  readInTurn?: boolean
 }
 
 /**
@@ -45,6 +55,34 @@ function everyLiveTopic(): Record<string, TopicScoreParams> {
         ? LIVE_TOPIC_SCORE
         : Reflect.get(target, topic),
   })
+}
+
+/**
+ * Splits the subscriptions GossipSub sends at once (all of a node's topics, to each new
+ * neighbour) into frames of at most `LIVE_SUBSCRIPTION_FRAME_BYTES`: in one frame, a relay
+ * following more than ~900 topics would exceed `MAX_LIVE_RPC_BYTES`, and every new neighbour
+ * would drop its stream and never hear what it follows. GossipSub has no setting for it: its
+ * router's method is wrapped.
+ */
+function subscriptionsInFrames(gossip: GossipSub): void {
+  type Send = (to: string, topics: string[], subscribe: boolean) => void
+  const router = gossip as unknown as { sendSubscriptions: Send }
+  const send = router.sendSubscriptions.bind(gossip)
+  router.sendSubscriptions = (to, topics, subscribe) => {
+    let frame: string[] = []
+    let bytes = 0
+    for (const topic of topics) {
+      const size = topic.length + LIVE_SUBSCRIPTION_FRAMING_BYTES
+      if (frame.length > 0 && bytes + size > LIVE_SUBSCRIPTION_FRAME_BYTES) {
+        send(to, frame, subscribe)
+        frame = []
+        bytes = 0
+      }
+      frame.push(topic)
+      bytes += size
+    }
+    if (frame.length > 0) send(to, frame, subscribe)
+  }
 }
 
 /**
@@ -65,6 +103,8 @@ export function liveGossip(
     floodPublish: true,
     allowPublishToZeroTopicPeers: true,
     ignoreDuplicatePublishError: true,
+    awaitRpcHandler: init.readInTurn ?? false,
+    awaitRpcMessageHandler: init.readInTurn ?? false,
     canRelayMessage: init.relayUnsubscribed ?? false,
     ...(init.mesh ?? {}),
     emitSelf: false,
@@ -78,6 +118,8 @@ export function liveGossip(
     const gossip = factory(components)
     const score = (gossip as unknown as { score: { params: { topics: object } } }).score
     score.params.topics = everyLiveTopic()
+    subscriptionsInFrames(gossip)
+    if (init.readInTurn === true) readInTurn(gossip)
     judgeEveryTopic(
       gossip,
       liveValidator({ judge: async () => ({ verdict: 'ignore', reason: 'no-judge' }) }),

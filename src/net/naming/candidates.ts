@@ -11,12 +11,19 @@ export interface Candidate {
   bytes: Uint8Array
   /** Distinct server peer IDs (this node's own copy counts as one server). */
   servers: readonly string[]
+  /**
+   * The address block each server answered from, in the order of `servers` (see
+   * `addressBlock`); when absent, each server is its own block.
+   */
+  blocks?: readonly string[]
 }
 
 /** A valid record, and the servers that returned it. */
 export interface ValidCandidate {
   record: SignedRecord
   servers: readonly string[]
+  /** As in `Candidate`. */
+  blocks?: readonly string[]
 }
 
 /** Options of `validCandidates`. */
@@ -45,7 +52,7 @@ export async function validCandidates(
   const valid: ValidCandidate[] = []
   let refusal: unknown
   if (subdomain && options.rootRecord === undefined) return { valid }
-  for (const { bytes, servers } of candidates) {
+  for (const { bytes, servers, blocks } of candidates) {
     try {
       const record = await validateRecord(bytes, {
         key,
@@ -53,7 +60,7 @@ export async function validCandidates(
         trustedRegistrars: options.trustedRegistrars,
         ...(options.rootRecord === undefined ? {} : { rootRecord: options.rootRecord.bytes }),
       })
-      valid.push({ record, servers })
+      valid.push({ record, servers, ...(blocks === undefined ? {} : { blocks }) })
     } catch (err) {
       refusal ??= err
     }

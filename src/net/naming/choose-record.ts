@@ -1,29 +1,31 @@
 /**
  * Which record a lookup uses among the valid ones for a name: the pinned holder's, or for a
- * visitor with no pin the holder most servers returned, so one rogue server cannot win with a
- * back-dated rival; when different holders tie, none (the person chooses). Pure. See
- * docs/PROTOCOL.md ("The name DHT").
+ * visitor with no pin the holder the servers' address blocks voted for (each block one vote,
+ * `countHolderVotes`), so neither one rogue server with a back-dated rival nor many servers in
+ * one block can win; when different holders tie, none (the person chooses). Pure. See
+ * docs/PROTOCOL.md ("The name DHT", "Counting servers").
  * @module
  */
 import { equals, toHex } from '../../core/bytes.ts'
-import { selectRecord, type SignedRecord } from '../../core/records/index.ts'
+import { countHolderVotes, selectRecord, type SignedRecord } from '../../core/records/index.ts'
 import type { ValidCandidate } from './candidates.ts'
 
-/** One holder seen in a lookup and how many distinct servers returned a record of it. */
+/** One holder seen in a lookup, how many distinct servers returned a record of it, and how many address blocks voted for it. */
 export interface HolderSeen {
   holder: Uint8Array
   servers: number
+  votes: number
 }
 
 /** The servers disagree on who holds a name: more than one holder was returned. */
 export interface NameConflict {
   /** The canonical site name. */
   site: string
-  /** Each holder returned, most servers first. */
+  /** Each holder returned, most votes first. */
   holders: HolderSeen[]
   /** The holder the lookup chose; undefined when holders tied and none was chosen. */
   chosen?: Uint8Array
-  /** Whether the choice went by a pin rather than by the servers' majority. */
+  /** Whether the choice went by a pin rather than by the servers' vote. */
   byPin: boolean
 }
 
@@ -44,24 +46,32 @@ export interface HolderOffer extends HolderSeen {
 export interface Choice {
   /**
    * The chosen record; undefined when a pin is set and none of the candidates is its holder,
-   * or when there is no pin and different holders tie for the most servers (see `tied`).
+   * or when there is no pin and different holders tie for the most votes (see `tied`).
    */
   record?: SignedRecord
-  /** No pin, and these holders tie for the most servers: the person chooses, nobody is pinned. */
+  /** No pin, and these holders tie for the most votes: the person chooses, nobody is pinned. */
   tied?: HolderOffer[]
   /** Set when the candidates name more than one holder. */
   conflict?: NameConflict
 }
 
+/** A holder's records and count. */
+interface Group {
+  holder: Uint8Array
+  servers: number
+  votes: number
+  records: SignedRecord[]
+}
+
 function conflictOf(
   site: string,
-  groups: ReadonlyArray<{ holder: Uint8Array; servers: Set<string> }>,
+  groups: readonly Group[],
   chosen: Uint8Array | undefined,
   byPin: boolean,
 ): NameConflict {
   return {
     site,
-    holders: groups.map((g) => ({ holder: g.holder, servers: g.servers.size })),
+    holders: groups.map((g) => ({ holder: g.holder, servers: g.servers, votes: g.votes })),
     ...(chosen === undefined ? {} : { chosen }),
     byPin,
   }
@@ -80,8 +90,9 @@ function select(records: readonly SignedRecord[], options: ChooseRecordOptions):
  * Picks the record to use among valid candidates for one name.
  *
  * - With a pin: the best record of the pinned holder (`selectRecord`), none if it is absent.
- * - Without one, when the candidates name several holders: the holder returned by the most
- *   distinct servers wins. So one server returning a back-dated rival cannot outvote the
+ * - Without one, when the candidates name several holders: each address block votes for the
+ *   holder most of its servers returned, and the holder with the most votes wins. So neither
+ *   one server returning a back-dated rival nor many servers of one block can outvote the
  *   others. When different holders tie, no record is chosen and `tied` lists each one's best
  *   record: an earlier `created` never decides between different holders.
  *
@@ -93,40 +104,46 @@ export function chooseRecord(
   options: ChooseRecordOptions,
 ): Choice {
   if (candidates.length === 0) return {}
-  const byHolder = new Map<
-    string,
-    { holder: Uint8Array; servers: Set<string>; records: SignedRecord[] }
-  >()
-  for (const { record, servers } of candidates) {
+  const byHolder = new Map<string, { holder: Uint8Array; records: SignedRecord[] }>()
+  const answers: Array<{ holder: string; server: string; block: string }> = []
+  for (const { record, servers, blocks } of candidates) {
     const id = toHex(record.holder)
     let group = byHolder.get(id)
     if (group === undefined) {
-      group = { holder: record.holder, servers: new Set(), records: [] }
+      group = { holder: record.holder, records: [] }
       byHolder.set(id, group)
     }
-    for (const server of servers) group.servers.add(server)
+    servers.forEach((server, i) =>
+      answers.push({ holder: id, server, block: blocks?.[i] ?? server }),
+    )
     group.records.push(record)
   }
-  const groups = [...byHolder.values()].sort((a, b) => b.servers.size - a.servers.size)
+  const { counts, winner } = countHolderVotes(answers)
+  // Holders with no server (a cached copy alone) count after the others.
+  const groups: Group[] = [...byHolder].map(([id, g]) => {
+    const count = counts.find((c) => c.holder === id)
+    return { ...g, servers: count?.servers ?? 0, votes: count?.votes ?? 0 }
+  })
+  groups.sort((a, b) => b.votes - a.votes || b.servers - a.servers)
   let record: SignedRecord | undefined
   if (options.pinned !== undefined) {
     const pinned = options.pinned
     const group = groups.find((g) => equals(g.holder, pinned))
     record = group === undefined ? undefined : select(group.records, options)
+  } else if (winner !== undefined || groups.length === 1) {
+    record = select((groups.find((g) => toHex(g.holder) === winner) ?? groups[0]).records, options)
   } else {
-    const most = groups[0].servers.size
-    const tied = groups.filter((g) => g.servers.size === most)
-    if (tied.length > 1) {
-      return {
-        tied: tied.map((g) => ({
-          holder: g.holder,
-          servers: g.servers.size,
-          record: select(g.records, options),
-        })),
-        conflict: conflictOf(site, groups, undefined, false),
-      }
+    const most = groups[0].votes
+    const tied = groups.filter((g) => g.votes === most)
+    return {
+      tied: tied.map((g) => ({
+        holder: g.holder,
+        servers: g.servers,
+        votes: g.votes,
+        record: select(g.records, options),
+      })),
+      conflict: conflictOf(site, groups, undefined, false),
     }
-    record = select(tied[0].records, options)
   }
   if (groups.length < 2) return { record }
   return {

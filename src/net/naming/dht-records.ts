@@ -4,6 +4,7 @@
  * pick; the naming service picks itself, pins first).
  * @module
  */
+import type { PeerId } from '@libp2p/interface'
 import type { KadDHT } from '@libp2p/kad-dht'
 import { equals } from '../../core/bytes.ts'
 import type { Candidate } from './candidates.ts'
@@ -58,28 +59,42 @@ export async function putRecord(
   return { accepted: accepted.size, errors }
 }
 
+/** Options of `getCandidates`. */
+export interface GetCandidatesOptions extends DhtCallOptions {
+  /**
+   * The address block a peer answers from (`connectionBlock` of its connections), read as its
+   * answer arrives; without it each server is its own block.
+   */
+  blockOf?: (peer: PeerId) => string
+}
+
 /**
  * Every distinct value servers returned for `key` (and this node's own copy, when kad-dht has
- * one), each with the distinct peers that returned it. Values kad-dht's validator refused are
- * not among them. Resolves to `[]` when none; rejects with `LookupTimeoutError` when the time
- * ran out with nothing found.
+ * one), each with the distinct peers that returned it and, given `blockOf`, their address
+ * blocks. Values kad-dht's validator refused are not among them. Resolves to `[]` when none;
+ * rejects with `LookupTimeoutError` when the time ran out with nothing found.
  */
 export async function getCandidates(
   dht: KadDHT,
   key: Uint8Array,
-  options: DhtCallOptions,
+  options: GetCandidatesOptions,
 ): Promise<Candidate[]> {
-  const found: Array<{ bytes: Uint8Array; servers: Set<string> }> = []
-  const add = (value: Uint8Array, from: { toString(): string } | undefined): void => {
+  const found: Array<{ bytes: Uint8Array; servers: Map<string, string> }> = []
+  const add = (value: Uint8Array, from: PeerId | undefined): void => {
     let entry = found.find((v) => equals(v.bytes, value))
     if (entry === undefined) {
-      entry = { bytes: value, servers: new Set() }
+      entry = { bytes: value, servers: new Map() }
       found.push(entry)
     }
-    if (from != null) entry.servers.add(from.toString())
+    if (from != null && !entry.servers.has(from.toString()))
+      entry.servers.set(from.toString(), options.blockOf?.(from) ?? from.toString())
   }
   const done = (): Candidate[] =>
-    found.map(({ bytes, servers }) => ({ bytes, servers: [...servers] }))
+    found.map(({ bytes, servers }) => ({
+      bytes,
+      servers: [...servers.keys()],
+      ...(options.blockOf === undefined ? {} : { blocks: [...servers.values()] }),
+    }))
   const { signal, timeout } = combined(options)
   try {
     for await (const event of dht.get(key, { signal })) {

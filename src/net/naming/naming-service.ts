@@ -17,6 +17,7 @@ import {
 } from '@libp2p/interface'
 import type { KadDHT } from '@libp2p/kad-dht'
 import type { Multiaddr } from '@multiformats/multiaddr'
+import { connectionBlock } from '../../core/contracts/index.ts'
 import type { RecordFields, RecordHost, SignedRecord } from '../../core/records/index.ts'
 import type { AlternetStorage } from '../../storage/index.ts'
 import type { HostSelf } from '../hosting/host-record.ts'
@@ -145,6 +146,9 @@ function buildNaming(parts: NamingParts, init: NamingInit): NamingService {
   const resolver = new Resolver({
     dht,
     storage,
+    // A server's answer counts in the address block of its connection (one vote per block).
+    blockOf: (peer) =>
+      connectionBlock(parts.reach.getConnections().filter((c) => c.remotePeer.equals(peer))),
     get trustedRegistrars() {
       return registrars()
     },

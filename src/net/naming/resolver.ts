@@ -7,6 +7,7 @@
  * See docs/PROTOCOL.md (#validation, #selection).
  * @module
  */
+import type { PeerId } from '@libp2p/interface'
 import type { KadDHT } from '@libp2p/kad-dht'
 import { equals, toHex } from '../../core/bytes.ts'
 import { parseSiteName, rootSiteName } from '../../core/names/index.ts'
@@ -69,6 +70,11 @@ export interface ResolverInit {
   now: () => number
   /** Where to ask whether a name is revoked (the node's relays); none: never asked. */
   revocations?: RevocationSource
+  /**
+   * The address block a DHT server answers from (`connectionBlock` of its connections): a
+   * lookup with no pin counts one vote per block. None: each server is its own block.
+   */
+  blockOf?: (peer: PeerId) => string
   /**
    * Gets `update` (a background refresh found a newer record), `keychange` and `conflict`
    * (servers returned records of different holders: `CustomEvent<NameConflict>`) events.
@@ -297,6 +303,7 @@ export class Resolver {
     const candidates = await getCandidates(this.init.dht, key, {
       signal,
       timeoutMs: DHT_GET_TIMEOUT_MS,
+      ...(this.init.blockOf === undefined ? {} : { blockOf: this.init.blockOf }),
     })
     const { valid, refusal } = await validCandidates(name, candidates, {
       now: this.init.now(),

@@ -22,6 +22,7 @@ import type { DevSettings } from './relay-addresses.ts'
 import type { RelayManager } from './relay-manager.ts'
 import { DEFAULT_MAX_EARLY_STREAMS } from '../route/constants.ts'
 import { startPeerNode, type PeerNodeInit } from './start-peer-node.ts'
+import { loadNoiseCrypto } from './wasm-noise-crypto.ts'
 
 /** What `createBrowserNode` needs. The app passes `location.origin` first among `relays`. */
 export interface BrowserNodeInit extends PeerNodeInit {
@@ -100,6 +101,7 @@ export async function createBrowserNode(
   init: BrowserNodeInit,
 ): Promise<BrowserNode & { naming?: NamingService }> {
   const dev = init.dev ?? {}
+  const crypto = await loadNoiseCrypto()
   const { libp2p, relays, naming } = await startPeerNode(init, {
     addresses: { listen: ['/webrtc'] },
     transports: [
@@ -112,7 +114,7 @@ export async function createBrowserNode(
       webTransport(),
       circuitRelayTransport(),
     ],
-    connectionEncrypters: [noise()],
+    connectionEncrypters: [noise({ crypto })],
     streamMuxers: [yamux({ maxEarlyStreams: DEFAULT_MAX_EARLY_STREAMS })],
     gater: (deniesDial) => nodeConnectionGater(dev, deniesDial),
   })

@@ -5,6 +5,7 @@
  * @module
  */
 import { Command, CommanderError } from 'commander'
+import { UsageError } from './errors.ts'
 import { EXIT } from './exit-codes.ts'
 import { reportError } from './output.ts'
 import { getCommand } from './commands/get.ts'
@@ -51,17 +52,20 @@ export async function runAlternet(argv: string[]): Promise<number> {
     await program.parseAsync(argv, { from: 'user' })
     return EXIT.ok
   } catch (error) {
+    const json = argv.includes('--json')
     if (error instanceof CommanderError) {
       // --help and --version end here too, with exit code 0.
       if (error.exitCode === 0) return EXIT.ok
       if (error.code !== 'commander.executeSubCommandAsync') {
+        const words = error.message.replace(/^error: /, '')
+        // With --json, scripts read the failure on stdout as for any other.
+        if (json) return reportError({ json }, new UsageError(words), EXIT.usage)
         // commander printed its own message for usage errors it found; ours it did not.
         if (error.code === 'commander.invalidArgument' && !error.message.startsWith('error:'))
           process.stderr.write(`alternet: ${error.message}\n`)
         return EXIT.usage
       }
     }
-    const json = argv.includes('--json')
     return reportError({ json }, error)
   }
 }

@@ -9,6 +9,11 @@ export class PageNotFoundError extends Error {
   override name = 'PageNotFoundError'
 }
 
+/** The command line was not understood: an unknown command or option, or a missing or bad argument. */
+export class UsageError extends Error {
+  override name = 'UsageError'
+}
+
 /** A passphrase is needed and there is neither a terminal to ask on nor `ALTERNET_PASSPHRASE`. */
 export class PassphraseRequiredError extends Error {
   override name = 'PassphraseRequiredError'

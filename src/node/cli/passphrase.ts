@@ -14,9 +14,10 @@ export const KEY_PASSPHRASE_ENV = 'ALTERNET_KEY_PASSPHRASE'
 function askHidden(prompt: string): Promise<string> {
   const input = process.stdin
   return new Promise((resolve, reject) => {
+    // Echo goes off before the prompt shows: what is typed as soon as it shows is never echoed.
+    input.setRawMode(true)
     process.stderr.write(prompt)
     let text = ''
-    input.setRawMode(true)
     input.resume()
     input.setEncoding('utf8')
     const done = (error?: Error): void => {

@@ -15,7 +15,8 @@ export const ORIGIN_AGENT_CLUSTER = { 'origin-agent-cluster': '?1' } as const
 
 /**
  * The app's Content Security Policy. Scripts only from the app's own files (no inline script,
- * no `eval`), no plugins, no `<base>`, workers only from the app, forms only to the app, and no
+ * no `eval`; `'wasm-unsafe-eval'` lets them compile WebAssembly, the node's Noise cipher,
+ * src/net/node/wasm-noise-crypto.ts, and nothing else), no plugins, no `<base>`, workers only from the app, forms only to the app, and no
  * framing; Trusted Types make every HTML sink go through lit's policy, and script URLs through
  * the app's default policy (src/origins/shell/trusted-types.ts), which takes only the app's own. There is no
  * `default-src`: the node connects to relays anywhere (`ws:`, `wss:`, `http(s):`), shows site
@@ -23,7 +24,7 @@ export const ORIGIN_AGENT_CLUSTER = { 'origin-agent-cluster': '?1' } as const
  * these would protect nothing.
  */
 export const APP_CSP = [
-  "script-src 'self'",
+  "script-src 'self' 'wasm-unsafe-eval'",
   "object-src 'none'",
   "base-uri 'none'",
   "worker-src 'self'",

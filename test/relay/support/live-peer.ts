@@ -63,6 +63,10 @@ export interface LivePeerInit {
    * relay that groups sources by /32. @default the system's choice
    */
   localAddress?: string
+  /** What one neighbour's subscriptions may cost it. @default PEER_TOPIC_BUDGET_BYTES */
+  topicBudgetBytes?: number
+  /** Reads each neighbour's frames in turn, as relays do. @default false */
+  readInTurn?: boolean
 }
 
 /** Dials attempts before giving up: a loaded machine or a relay's inbound rate may refuse one. */
@@ -96,7 +100,13 @@ export async function startLivePeer(dir: string, init: LivePeerInit = {}): Promi
     ],
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
-    services: { identify: identify(), live: liveGossip() },
+    services: {
+      identify: identify(),
+      live: liveGossip({
+        ...(init.topicBudgetBytes === undefined ? {} : { topicBudgetBytes: init.topicBudgetBytes }),
+        readInTurn: init.readInTurn === true,
+      }),
+    },
   })
   const judged: Judged[] = []
   const live = new LiveUpdates({
