@@ -7,7 +7,9 @@
  * the restore is timed the same way. Prints the machine's load. Not a part of `npm run bench`.
  * @module
  */
+import { writeFileSync } from 'node:fs'
 import { loadavg } from 'node:os'
+import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { HARNESS_PATH, buildHarness, removeBuild } from '../test/e2e/peer-support/build.ts'
 import { Person, launchChromium } from '../test/e2e/peer-support/people.ts'
@@ -26,6 +28,8 @@ const { values } = parseArgs({
     relays: { type: 'string', default: '4' },
     replicas: { type: 'string', default: '3' },
     scan: { type: 'string', default: '2s' },
+    /** A folder to write each relay's whole log to. */
+    dump: { type: 'string' },
   },
 })
 
@@ -95,7 +99,7 @@ const browser = await launchChromium()
 const replicas = Number(values.replicas)
 const network = await startNetwork(Number(values.relays), build, [
   '--log-level',
-  'info',
+  values.dump === undefined ? 'info' : 'debug',
   '--mirror-policy',
   'open',
   '--mirror-replicas',
@@ -150,6 +154,9 @@ try {
   rest.forEach((r) => restoreEvents.push(...relayEvents(r, names.get(r.peerId)!, site, k0)))
   print(`R copies restored after kill -9: ${restored - k0} ms`, k0, restoreEvents)
   console.log(`\nload after: ${loadavg().map((l) => l.toFixed(1))}`)
+  if (values.dump !== undefined)
+    for (const [i, r] of network.relays.entries())
+      writeFileSync(join(values.dump, `relay${i}.log`), r.process.stderr())
 } finally {
   await browser.close().catch(() => undefined)
   await watcher.stop()

@@ -15,8 +15,16 @@ import {
   MIRROR_UPLOAD_PROTOCOL,
 } from './constants.ts'
 
-/** The other relays that mirror and answer now (this relay left out). */
-export async function probeLiveRelays(node: RelayNode, signal: AbortSignal): Promise<PeerId[]> {
+/**
+ * The other relays that mirror and answer now (this relay left out). `identified`: the peers
+ * whose own identify advertised taking uploads; only they count as live on an open connection
+ * alone (the peer store also lists a tab that opened an upload stream as speaking it).
+ */
+export async function probeLiveRelays(
+  node: RelayNode,
+  identified: ReadonlySet<string>,
+  signal: AbortSignal,
+): Promise<PeerId[]> {
   // Relays this one knows: peers identified as mirrors, and the DHT servers of its routing
   // table (relays not connected yet, whose protocols are not known until asked).
   const known = new Map<string, { id: PeerId; mirror: boolean }>()
@@ -43,7 +51,7 @@ export async function probeLiveRelays(node: RelayNode, signal: AbortSignal): Pro
   const answers = await Promise.all(
     candidates.map(async ({ id, mirror }) => {
       const open = node.getConnections(id).some((c) => c.status === 'open' && c.limits == null)
-      if (open && mirror) return id
+      if (open && mirror && identified.has(id.toString())) return id
       try {
         const answer = await askMirror(
           node,

@@ -16,7 +16,7 @@
  * `MirrorState` (`mirror-state.ts`).
  * @module
  */
-import type { PeerId } from '@libp2p/interface'
+import type { IdentifyResult, PeerId } from '@libp2p/interface'
 import { Libp2pRecord } from '@libp2p/record'
 import type { MirrorQuestion, MirrorStatus } from '@alternet/net/mirror'
 import type { RouteServer } from '@alternet/net/route'
@@ -31,6 +31,7 @@ import { handOn } from './hand-on.ts'
 import {
   HANDED_ON_REMEMBERED_MS,
   MIRROR_PROTOCOL,
+  MIRROR_UPLOAD_PROTOCOL,
   MIRROR_REPROVIDE_INTERVAL_MS,
 } from './constants.ts'
 import { createMirrorMetrics } from './mirror-metrics.ts'
@@ -66,6 +67,11 @@ export class Mirror {
   private readonly upload: MirrorUpload
   private readonly controller = new AbortController()
   private timers: NodeJS.Timeout[] = []
+  private readonly onIdentify = (event: CustomEvent<IdentifyResult>): void => {
+    const id = event.detail.peerId.toString()
+    if (event.detail.protocols.includes(MIRROR_UPLOAD_PROTOCOL)) this.state.relays.add(id)
+    else this.state.relays.delete(id)
+  }
   private readonly onDisconnect = (event: CustomEvent<PeerId>): void => {
     void this.state.init.node.peerStore
       .get(event.detail)
@@ -88,6 +94,7 @@ export class Mirror {
       staging: new Map(),
       deficit: new Set(),
       reservedBytes: 0,
+      relays: new Set(),
       live: undefined,
       metrics: createMirrorMetrics(init.registry, {
         sites: () => disk.sites().length,
@@ -116,8 +123,9 @@ export class Mirror {
   /**
    * An upload starts: a pull of the same root holds its fetches until the upload ends (the
    * upload brings the blocks; the tab's bandwidth goes to it). A placed relay forwards a tab's
-   * upload to the other placed relays as its blocks arrive (not one another's: a hand-on goes
-   * no further), so that they hold it about when this one does.
+   * upload to the other placed relays as its blocks arrive (not another relay's, known by its
+   * identify advertising uploads: a hand-on goes no further), so that they hold it about when
+   * this one does.
    */
   private receiving(upload: Receiving): void {
     const { state } = this
@@ -127,8 +135,9 @@ export class Mirror {
       pull.holdUntil = upload.ended.then(() => undefined)
     if (state.staging.has(site)) return
     void (async () => {
+      // Only relays take uploads: an uploader that does is a relay handing the site on.
+      if (state.relays.has(upload.from.toString())) return
       const live = await this.placement.liveRelays()
-      if (live.some((p) => p.equals(upload.from))) return
       await handOn(state, upload.record, upload.manifest, live, {
         keep: true,
         block: upload.block,
@@ -219,6 +228,7 @@ export class Mirror {
     await this.upload.start()
     await handleStatusQuestions(state)
     node.addEventListener('peer:disconnect', this.onDisconnect)
+    node.addEventListener('peer:identify', this.onIdentify)
     const every = (ms: number, fn: () => Promise<unknown>): void => {
       if (ms <= 0) return
       const timer = setInterval(
@@ -244,6 +254,7 @@ export class Mirror {
   async stop(): Promise<void> {
     for (const t of this.timers) clearInterval(t)
     this.state.init.node.removeEventListener('peer:disconnect', this.onDisconnect)
+    this.state.init.node.removeEventListener('peer:identify', this.onIdentify)
     this.controller.abort(new Error('The relay is stopping.'))
     await Promise.allSettled([...this.state.pulls.values()].map((p) => p.work))
     await this.placement.stop()

@@ -101,6 +101,12 @@ export interface MirrorState {
   reservedBytes: number
   /** This relay and the relays answering the mirror protocol, from the last probe. */
   live: { peers: PeerId[]; at: number } | undefined
+  /**
+   * Peers whose own identify advertised taking uploads: relays. (A tab that opened an upload
+   * or status stream is recorded in the peer store as speaking those protocols, but never
+   * advertises them.)
+   */
+  readonly relays: Set<string>
 }
 
 /** Whether a site's content may be served: its name not revoked, its root not blocked. */

@@ -100,7 +100,7 @@ export class PlacementScan {
     const freshFor = Math.min(scanInterval, MIRROR_LIVE_VIEW_MS)
     if (!fresh && state.live !== undefined && Date.now() - state.live.at < freshFor)
       return state.live.peers
-    const answers = await probeLiveRelays(node, state.signal)
+    const answers = await probeLiveRelays(node, state.relays, state.signal)
     const peers = [node.peerId, ...answers]
     state.live = { peers, at: Date.now() }
     return peers

@@ -179,15 +179,22 @@ export async function pullSite(init: PullInit): Promise<PulledSite> {
     }
   }
 
+  // Sources that gave a block are asked first: a source that left (a killed mirror still named
+  // by its provider record) then costs a dial's timeout only to blocks no other source gave.
+  const served = new Set<string>()
   const fetchFrom = async (cid: CID, first: number): Promise<Uint8Array> => {
     const errors: unknown[] = []
-    for (let i = 0; i < sources.length; i++) {
-      const peer = sources[(first + i) % sources.length]
+    const order = sources
+      .map((_, i) => sources[(first + i) % sources.length])
+      .sort((a, b) => Number(served.has(b.toString())) - Number(served.has(a.toString())))
+    for (const peer of order) {
       if (dropped.has(peer.toString())) continue
       try {
-        return await client.getBlock(peer, cid, {
+        const bytes = await client.getBlock(peer, cid, {
           signal: AbortSignal.any([signal, supplied, AbortSignal.timeout(MIRROR_BLOCK_TIMEOUT_MS)]),
         })
+        served.add(peer.toString())
+        return bytes
       } catch (err) {
         signal.throwIfAborted()
         supplied.throwIfAborted()
