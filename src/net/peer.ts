@@ -368,7 +368,7 @@ export class AlternetPeer<
 
   /** The sites this node serves. */
   hostedSites(): Promise<HostedSite[]> {
-    return this.host.sites() as Promise<HostedSite[]>
+    return this.host.sites()
   }
 
   /**

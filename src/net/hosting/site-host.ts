@@ -5,9 +5,9 @@
  * `serveVisitedBlocks` is set: they would tell any peer which sites this person looked at.
  * @module
  */
+import type { HostedSite as StoredSite } from '../../storage/blocks.ts'
 import {
   createRouteServer,
-  type HostedSite,
   type RouteServer,
   type RouteServerHost,
   type RouteServerInit,
@@ -52,8 +52,8 @@ export interface SiteHost {
   refresh(): void
   /** Stops serving `site` and deletes its blocks no other site uses. */
   stopHosting(site: string): Promise<void>
-  /** The sites served now. */
-  sites(): Promise<HostedSite[]>
+  /** The sites served now, as the store keeps them (blocks, bytes, when stored). */
+  sites(): Promise<StoredSite[]>
 }
 
 /**
@@ -68,11 +68,9 @@ export interface SiteHost {
  */
 export function createSiteHost(init: SiteHostInit): SiteHost {
   const { store, helper, onVisit, ...limits } = init
-  let cache: Promise<Map<string, HostedSite>> | undefined
-  const load = (): Promise<Map<string, HostedSite>> => {
-    cache ??= store
-      .listHostedSites()
-      .then((rows) => new Map(rows.map((row) => [row.site, { site: row.site, root: row.root }])))
+  let cache: Promise<Map<string, StoredSite>> | undefined
+  const load = (): Promise<Map<string, StoredSite>> => {
+    cache ??= store.listHostedSites().then((rows) => new Map(rows.map((row) => [row.site, row])))
     // A failed read is retried on the next request rather than kept.
     cache.catch(() => {
       cache = undefined

@@ -66,6 +66,23 @@ function isLocal(entry: string): boolean {
   )
 }
 
+/**
+ * `entry` with a name under `localhost` (`an.localhost`, the app URL `npm start` prints) put as
+ * 127.0.0.1. Every such name is this machine (RFC 6761) and browsers treat it so, but Node asks
+ * the system's resolver, which often knows `localhost` alone.
+ */
+export function loopbackForLocalhost(entry: string): string {
+  if (entry.startsWith('/')) return entry
+  try {
+    const url = new URL(entry)
+    if (!url.hostname.endsWith('.localhost')) return entry
+    url.hostname = '127.0.0.1'
+    return url.href
+  } catch {
+    return entry
+  }
+}
+
 /** The relays from the options, else the environment; a usage error when there are none. */
 export function relaysOf(options: PeerOptions): string[] {
   const relays =
@@ -76,7 +93,7 @@ export function relaysOf(options: PeerOptions): string[] {
       .filter(Boolean)
   if (relays.length === 0)
     throw new InvalidArgumentError(`give a relay with --relay URL (or set ${RELAYS_ENV})`)
-  return relays
+  return relays.map(loopbackForLocalhost)
 }
 
 /** Development settings: `--dev`, or every relay on this machine. */
