@@ -59,7 +59,7 @@ export class NameContestedError extends Error {
     offers: ReadonlyArray<{ holder: Uint8Array; servers: number; record: SignedRecord }>,
   ) {
     super(
-      `The servers disagree on who owns "${site}": ${offers.length} different owner keys were returned equally often.`,
+      `The servers disagree on who owns "${site}": ${offers.length} different owner keys were each named by as many networks (address blocks).`,
     )
     this.site = site
     this.offers = offers

@@ -264,7 +264,7 @@ export class AnNameDetails extends LitElement {
   private renderContested({ error, holders }: Contested) {
     return html`
       <an-error-message .error=${error}></an-error-message>
-      <p>Owners the relays named, equally often:</p>
+      <p>Owners the relays named, each by as many networks:</p>
       <ul class="holders">
         ${holders.map(
           ({ holder, fingerprint, servers }) => html`<li>
