@@ -2,8 +2,7 @@
  * `<an-address-lookahead>`: while an address is typed in the viewer's address bar, before Go,
  * says whether anyone can serve that site now. The name is looked up once the person pauses
  * typing; each keystroke cancels the look-up in progress, and a look-up gives up after
- * `LOOKAHEAD_TIMEOUT_MS`. A name found to hold a site gets its bridge opened at once, so Go
- * finds the site's worker ready.
+ * `LOOKAHEAD_TIMEOUT_MS`.
  * @module
  */
 import { Task } from '@lit/task'
@@ -68,11 +67,7 @@ export class AnAddressLookahead extends LitElement {
       await pause(AVAILABILITY_DEBOUNCE_MS, signal)
       const bounded = AbortSignal.any([signal, AbortSignal.timeout(LOOKAHEAD_TIMEOUT_MS)])
       try {
-        const sources = await peer.siteSources(site, { signal: bounded })
-        // The name holds a site: its bridge page and site worker load now, before Go, so that
-        // pressing Go finds them ready (the look-up above already warmed the name and its hosts).
-        this.session?.bridges?.connect(site).catch(() => {})
-        return { site, sources }
+        return { site, sources: await peer.siteSources(site, { signal: bounded }) }
       } catch (error) {
         if (signal.aborted) throw error
         if ((error as Error)?.name === 'NameNotFoundError') return { site, unpublished: true }
