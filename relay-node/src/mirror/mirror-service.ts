@@ -137,7 +137,7 @@ export class Mirror {
     void (async () => {
       // Only relays take uploads: an uploader that does is a relay handing the site on.
       if (state.relays.has(upload.from.toString())) return
-      const live = await this.placement.liveRelays()
+      const live = await this.placement.liveRelays(false, state.init.replicas)
       await handOn(state, upload.record, upload.manifest, live, {
         keep: true,
         block: upload.block,
@@ -161,7 +161,12 @@ export class Mirror {
     if (staging !== undefined && !staging.taken) {
       staging.taken = true
       try {
-        await handOn(state, record, manifest, await this.placement.liveRelays())
+        await handOn(
+          state,
+          record,
+          manifest,
+          await this.placement.liveRelays(false, state.init.replicas),
+        )
       } finally {
         state.reservedBytes -= staging.need
         staging.handedOn = true

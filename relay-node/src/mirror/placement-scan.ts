@@ -92,13 +92,20 @@ export class PlacementScan {
 
   /**
    * This relay and the other relays that answer the mirror protocol now, the closest first
-   * asked; kept for one scan interval (at most `MIRROR_LIVE_VIEW_MS`) unless `fresh`.
+   * asked; kept for one scan interval (at most `MIRROR_LIVE_VIEW_MS`) unless `fresh`, or unless
+   * it holds fewer than `atLeast` relays (a view taken while the others were still starting
+   * would place every copy here and hand a site on to nobody).
    */
-  async liveRelays(fresh = false): Promise<PeerId[]> {
+  async liveRelays(fresh = false, atLeast = 0): Promise<PeerId[]> {
     const { state } = this
     const { node, scanInterval } = state.init
     const freshFor = Math.min(scanInterval, MIRROR_LIVE_VIEW_MS)
-    if (!fresh && state.live !== undefined && Date.now() - state.live.at < freshFor)
+    if (
+      !fresh &&
+      state.live !== undefined &&
+      state.live.peers.length >= atLeast &&
+      Date.now() - state.live.at < freshFor
+    )
       return state.live.peers
     const answers = await probeLiveRelays(node, state.relays, state.signal)
     const peers = [node.peerId, ...answers]
