@@ -27,3 +27,13 @@ export const HELP_HOST_MAX_SITE_BYTES = 256 * 1024 * 1024
 
 /** `/an/mirror/1.0.0` questions one peer may have open at once with a visitor who helps host. */
 export const HELP_HOST_QUESTIONS_PER_PEER = 2
+
+/**
+ * How long a visitor (a peer ID) who began reading a site counts as the same visit: a browser
+ * that asks for the site's manifest again meanwhile (a retry, a second tab, a prefetch) is not
+ * counted twice in "Visits served by this device".
+ */
+export const VISIT_REPEAT_MS = 30 * 60 * 1000
+
+/** Visitors remembered for `VISIT_REPEAT_MS`, all sites together; the oldest go first. */
+export const MAX_VISITS_REMEMBERED = 10_000
