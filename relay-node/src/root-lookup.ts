@@ -36,6 +36,20 @@ export interface RootRecordSource {
   answers?(key: Uint8Array, signal: AbortSignal): Promise<NetworkAnswer[]>
 }
 
+/**
+ * One DHT look-up's answers from `source`, each with its server and address block; a source
+ * that knows only the values gives each as one server in one shared block.
+ */
+export async function networkAnswers(
+  source: RootRecordSource,
+  key: Uint8Array,
+  signal: AbortSignal,
+): Promise<NetworkAnswer[]> {
+  if (source.answers !== undefined) return source.answers(key, signal)
+  const values = await source.network(key, signal)
+  return values.map((value, i) => ({ value, server: String(i), block: 'network' }))
+}
+
 /** The bounds of root-name look-ups (defaults in constants.ts, set by flags). */
 export interface RootLookupLimits {
   /** How long one DHT look-up may take. */
@@ -166,11 +180,8 @@ export class RootLookup {
 
   /** The answers of one DHT look-up, each with its server and block. */
   private async answers(rootKey: Uint8Array): Promise<NetworkAnswer[]> {
-    const source = this.source!
     const signal = AbortSignal.timeout(this.init.limits.timeoutMs)
-    if (source.answers !== undefined) return source.answers(rootKey, signal).catch(() => [])
-    const values = await source.network(rootKey, signal).catch(() => [])
-    return values.map((value, i) => ({ value, server: String(i), block: 'network' }))
+    return networkAnswers(this.source!, rootKey, signal).catch(() => [])
   }
 
   /**

@@ -23,7 +23,7 @@ import { LookupTimeoutError } from '@alternet/net/naming/errors'
 import { NoContentError } from '@alternet/net/fetch/errors'
 import type { Permissions } from '../permissions.ts'
 import type { RecordPolicy } from '../record-store.ts'
-import type { NetworkAnswer, RootRecordSource } from '../root-lookup.ts'
+import { networkAnswers, type RootRecordSource } from '../root-lookup.ts'
 import {
   GATEWAY_LOOKUP_TIMEOUT_MS,
   GATEWAY_MAX_AGE_S,
@@ -140,7 +140,7 @@ export class SiteResolver {
     if (local !== undefined && (await this.init.policy.isServable(key, local)))
       return this.keep(site, decodeRecord(local))
     const timeout = AbortSignal.timeout(GATEWAY_LOOKUP_TIMEOUT_MS)
-    const answers = await this.answers(key, timeout)
+    const answers = await networkAnswers(this.init.records, key, timeout)
     const candidates: ValidCandidate[] = []
     for (const answer of answers) {
       if (!(await this.init.policy.isServable(key, answer.value))) continue
@@ -158,14 +158,6 @@ export class SiteResolver {
     })
     if (choice.record === undefined) throw new NameContestedError(site, choice.tied ?? [])
     return this.keep(site, choice.record)
-  }
-
-  /** A DHT look-up's answers, each with its server and address block when the source knows them. */
-  private async answers(key: Uint8Array, signal: AbortSignal): Promise<NetworkAnswer[]> {
-    const { records } = this.init
-    if (records.answers !== undefined) return records.answers(key, signal)
-    const values = await records.network(key, signal)
-    return values.map((value, i) => ({ value, server: String(i), block: 'network' }))
   }
 
   /** Caches `record` as the answer for `site`, for its TTL (at most `GATEWAY_MAX_AGE_S`). */
