@@ -60,6 +60,12 @@ describe('a site pushed to a relay that is not one of its mirrors (four relays, 
       const health = await Promise.all(relays.map((r) => getJson(r, '/health')))
       return health.every((h) => (h.peers as number) >= 3)
     })
+    // Each relay's view of the live relays, which it places sites by, holds all four: one
+    // that still saw three could count itself placed and keep a copy it should hand on.
+    await waitFor('each relay sees the four live relays', async () => {
+      const health = await Promise.all(relays.map((r) => getJson(r, '/health')))
+      return health.every((h) => (h.mirror as { liveRelays: number }).liveRelays >= 4)
+    })
     visitor = await startVisitor(relays.map((r) => r.tcp))
   })
 

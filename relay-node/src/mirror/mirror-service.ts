@@ -299,14 +299,17 @@ export class Mirror {
     fetching: number
     deficit: number
     policy: MirrorPolicy
+    liveRelays: number
   } {
-    const { disk, pulls, deficit, init } = this.state
+    const { disk, pulls, deficit, init, live } = this.state
     return {
       sites: disk.sites().length,
       bytes: disk.usedBytes(),
       fetching: pulls.size,
       deficit: deficit.size,
       policy: init.policy,
+      // Relays (this one counted) in its last view of the live relays, which placement reads.
+      liveRelays: live?.peers.length ?? 0,
     }
   }
 
