@@ -7,8 +7,9 @@
  * everyone else's. A graylisted neighbour that keeps sending more frames than a neighbour may
  * send messages at all (`LIVE_MESSAGES_PER_SECOND`, burst `LIVE_MESSAGE_BURST`) is hung up on,
  * and its connections (inbound and outbound) are refused for `LIVE_CUT_OFF_MS`: nothing it sends
- * is read from then on. A graylisted neighbour that sends little (an honest relay that forwarded
- * a version that lost a race to a newer one) stays connected, its frames dropped as before.
+ * is read from then on. A graylisted neighbour that sends little stays connected, its frames
+ * dropped as before. (A version that lost a race to a newer one is ignored, not rejected, so it
+ * does not graylist the honest relay that forwarded it: `RecentVersions`.)
  *
  * Peer IDs cost nothing, so a flooder cut off comes back with a fresh one. Once
  * `LIVE_SOURCE_STRIKES` neighbours of one source address block are cut off within
