@@ -67,7 +67,9 @@ export const LIVE_SOURCE_STRIKES = 3
 /**
  * How long new connections from a block with `LIVE_SOURCE_STRIKES` cut-offs are refused (and
  * the window the cut-offs count in), in ms. Short, since honest peers behind the same address
- * (a household, a campus NAT) are refused too; they can use other relays meanwhile.
+ * (a household, a campus NAT) are refused too; they can use other relays meanwhile. A block
+ * refused again within `LIVE_CUT_OFF_MS` of its last refusal is refused twice as long as the
+ * last time, up to `LIVE_CUT_OFF_MS`.
  */
 export const LIVE_SOURCE_CUT_OFF_MS = 60_000
 
