@@ -135,8 +135,29 @@ interface Context {
   signal?: AbortSignal
   client: RouteClient
   targets?: Promise<HostConnection[]>
+  /** The look for sources, started once per request. */
+  looking?: Looking
   /** The host connections this request used, for the caller to judge after a failure. */
   used: HostConnection[]
+}
+
+/** The hosts being dialled and the mirrors being asked for one request. */
+interface Looking {
+  hosts: Promise<HostConnection[]>
+  mirrors: Promise<HostConnection[]>
+  hostError?: unknown
+}
+
+/** The first of `lists` to resolve non-empty; empty once all resolved empty. */
+function firstNonEmpty<T>(lists: Promise<T[]>[]): Promise<T[]> {
+  return new Promise((resolve) => {
+    let left = lists.length
+    for (const list of lists)
+      void list.then((found) => {
+        left--
+        if (found.length > 0 || left === 0) resolve(found)
+      })
+  })
 }
 
 /** Failures that may come from a dead connection rather than from the host's answer. */
@@ -187,28 +208,52 @@ export function createSiteFetcher(init: SiteFetcherInit): SiteFetcher {
     return ctx.targets
   }
 
-  async function sources(ctx: Context): Promise<HostConnection[]> {
-    let hostError: unknown
-    const hosts = connectHosts(libp2p, ctx.hosts, { ...init.connect, signal: ctx.signal }).then(
-      (found) => {
-        ctx.used.push(...found)
-        return found
-      },
-      (error: unknown) => {
-        hostError = error
-        return [] as HostConnection[]
-      },
-    )
+  /** Starts dialling the hosts and asking the mirrors, once per request. */
+  function lookFor(ctx: Context): Looking {
+    if (ctx.looking !== undefined) return ctx.looking
     const finder = libp2p as MirrorFinderHost
-    const mirrors: Promise<HostConnection[]> =
-      init.mirrors === false ||
-      finder.peerStore === undefined ||
-      finder.contentRouting === undefined
-        ? Promise.resolve([])
-        : findMirrors(finder, ctx.address.site, ctx.root, { signal: ctx.signal }).then(
-            (found) => found.map((m) => ({ ...m, limited: false })),
-            () => [],
-          )
+    const looking: Looking = {
+      hosts: connectHosts(libp2p, ctx.hosts, { ...init.connect, signal: ctx.signal }).then(
+        (found) => {
+          ctx.used.push(...found)
+          return found
+        },
+        (error: unknown) => {
+          looking.hostError = error
+          return [] as HostConnection[]
+        },
+      ),
+      mirrors:
+        init.mirrors === false ||
+        finder.peerStore === undefined ||
+        finder.contentRouting === undefined
+          ? Promise.resolve([])
+          : findMirrors(finder, ctx.address.site, ctx.root, { signal: ctx.signal }).then(
+              (found) => found.map((m) => ({ ...m, limited: false })),
+              () => [],
+            ),
+    }
+    ctx.looking = looking
+    return looking
+  }
+
+  /**
+   * For a manifest (one block): the first mirrors or direct hosts to answer, with no grace for
+   * the others (the wait is the visitor's, before any byte of the site); when none connects
+   * directly, as {@link targets}.
+   */
+  async function firstTargets(ctx: Context): Promise<HostConnection[]> {
+    const { hosts, mirrors } = lookFor(ctx)
+    const direct = (list: Promise<HostConnection[]>): Promise<HostConnection[]> =>
+      list.then((found) => found.filter((h) => !h.limited))
+    const first = await firstNonEmpty([direct(mirrors), direct(hosts)])
+    ctx.signal?.throwIfAborted()
+    return first.length > 0 ? first : targets(ctx)
+  }
+
+  async function sources(ctx: Context): Promise<HostConnection[]> {
+    const looking = lookFor(ctx)
+    const { hosts, mirrors } = looking
     const grace = (): Promise<undefined> =>
       new Promise((resolve) =>
         setTimeout(resolve, init.connect?.graceTime ?? DEFAULT_CONNECT_GRACE_TIME),
@@ -231,7 +276,10 @@ export function createSiteFetcher(init: SiteFetcherInit): SiteFetcher {
     }
     ctx.signal?.throwIfAborted()
     if (found.length === 0)
-      throw hostError ?? new HostUnreachableError('No host or mirror of the site could be reached.')
+      throw (
+        looking.hostError ??
+        new HostUnreachableError('No host or mirror of the site could be reached.')
+      )
     return found
   }
 
@@ -252,13 +300,23 @@ export function createSiteFetcher(init: SiteFetcherInit): SiteFetcher {
       manifest = await decodeManifest(local, ctx.root)
     } else {
       await keeper?.visit(ctx.address.site, ctx.root)
-      const peers = await targets(ctx)
-      manifest = await fetchManifest(ctx.client, {
-        root: ctx.root,
-        peers: peers.map((p) => p.connection),
-        signal: ctx.signal,
-        onHostDropped: dropped(ctx, peers),
-      })
+      const ask = (peers: HostConnection[]): Promise<Manifest> =>
+        fetchManifest(ctx.client, {
+          root: ctx.root,
+          peers: peers.map((p) => p.connection),
+          signal: ctx.signal,
+          onHostDropped: dropped(ctx, peers),
+        })
+      const first = await firstTargets(ctx)
+      try {
+        manifest = await ask(first)
+      } catch (error) {
+        // The first sources failed (or lied): every source found, after the grace, is asked.
+        ctx.signal?.throwIfAborted()
+        const all = await targets(ctx)
+        if (all.every((p) => first.includes(p))) throw error
+        manifest = await ask(all)
+      }
     }
     manifests.set(key, manifest)
     return manifest
@@ -395,7 +453,7 @@ export function createSiteFetcher(init: SiteFetcherInit): SiteFetcher {
     // Made with no network: the resolver answered from the cache with no DHT server to ask again,
     // and no host was dialled (every byte from kept, verified blocks). Say so, and as of when.
     const { offline, receivedAt } = resolved
-    if (offline === true && receivedAt !== undefined && ctx.targets === undefined)
+    if (offline === true && receivedAt !== undefined && ctx.looking === undefined)
       response.headers.set(OFFLINE_COPY_HEADER, new Date(receivedAt).toISOString())
     return response
   }
