@@ -14,6 +14,7 @@ import type { PeerId } from '@libp2p/interface'
 import type { CID } from 'multiformats/cid'
 import {
   InvalidPathError,
+  RAW_CODEC,
   chunksInRange,
   decodeManifest,
   normalizeRequestPath,
@@ -178,13 +179,23 @@ export function createSiteFetcher(init: SiteFetcherInit): SiteFetcher {
       : undefined
   const manifests = new ManifestCache()
 
+  /**
+   * Keeps a manifest (verified) on this thread before it is used, not behind the keeper's
+   * writer (a worker that may still be starting): the visit's next request finds it on the
+   * device instead of asking a host for it again. Best effort, like the keeper.
+   */
+  async function keepManifest(site: string, cid: CID, bytes: Uint8Array): Promise<void> {
+    await store?.putBlocks(site, [{ cid, bytes }], { verified: true }).catch(() => {})
+  }
+
   /** A client that answers from the store first and keeps what peers send. */
   function siteClient(site: string): RouteClient {
     const getBlock: RouteClient['getBlock'] = async (target, cid, options) => {
       const local = await store?.getBlock(cid)
       if (local !== undefined) return local
       const bytes = await base.getBlock(target, cid, options)
-      keeper?.keep(site, cid, bytes)
+      if (cid.code === RAW_CODEC) keeper?.keep(site, cid, bytes)
+      else if (keeper !== undefined) await keepManifest(site, cid, bytes)
       return bytes
     }
     return {
