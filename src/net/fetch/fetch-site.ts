@@ -54,7 +54,7 @@ import {
   type ConnectorHost,
   type HostConnection,
 } from './connect-hosts.ts'
-import { DEFAULT_CONNECT_GRACE_TIME } from './constants.ts'
+import { DEFAULT_CONNECT_GRACE_TIME, FIRST_SOURCES_MAX_CHUNKS } from './constants.ts'
 import { errorResponse } from './error-response.ts'
 import { BlockGoneError, MethodNotAllowedError, NoContentError } from './errors.ts'
 import { findMirrors, type MirrorFinderHost } from '../mirror/index.ts'
@@ -355,7 +355,8 @@ export function createSiteFetcher(init: SiteFetcherInit): SiteFetcher {
     entry: FileEntry,
     start: number,
     end: number,
-    path?: string,
+    path: string | undefined,
+    sourcesOf: (ctx: Context) => Promise<HostConnection[]>,
   ): Promise<ReadableStream<Uint8Array>> {
     if (await heldLocally(entry, start, end)) {
       const local = store as ContentStore
@@ -371,7 +372,7 @@ export function createSiteFetcher(init: SiteFetcherInit): SiteFetcher {
         },
       )
     }
-    const peers = await targets(ctx)
+    const peers = await sourcesOf(ctx)
     return fetchFile(ctx.client, {
       entry,
       peers: peers.map((p) => p.connection),
@@ -423,7 +424,23 @@ export function createSiteFetcher(init: SiteFetcherInit): SiteFetcher {
     if (head.bytes === undefined)
       return new Response(null, { status: head.status, headers: head.headers })
     const { start, end } = head.bytes
-    const stream = await primed(await body(ctx, entry, start, end, path))
+    // One chunk (a page, a style sheet, a script) needs one source: the first to answer, with
+    // no grace for the others (the grace spreads a larger file's chunks over more sources).
+    const small = chunksInRange(entry, start, end).length <= FIRST_SOURCES_MAX_CHUNKS
+    let stream: ReadableStream<Uint8Array>
+    try {
+      stream = await primed(
+        await body(ctx, entry, start, end, path, small ? firstTargets : targets),
+      )
+    } catch (error) {
+      ctx.signal?.throwIfAborted()
+      if (!small || ctx.looking === undefined) throw error
+      // The first sources failed (or lied): every source found, after the grace, is asked.
+      const first = await firstTargets(ctx)
+      const all = await targets(ctx)
+      if (all.every((p) => first.includes(p))) throw error
+      stream = await primed(await body(ctx, entry, start, end, path, targets))
+    }
     return new Response(stream, { status: head.status, headers: head.headers })
   }
 
