@@ -277,6 +277,14 @@ export const ERROR_REGISTRY: Readonly<Record<string, ErrorEntry>> = {
     explanation: 'Alternet runs in one tab of this browser at a time.',
     action: 'Use Alternet in the tab where it runs, or move it here.',
   },
+  // The app's own screens (src/ui/elements/an-app.ts).
+  ScreenLoadError: {
+    kind: 'unknown',
+    title: 'This screen did not load',
+    explanation:
+      'The app could not fetch this part of itself, perhaps because the network is down.',
+    action: 'Check your connection and try again.',
+  },
 
   // Publishing.
   NameHeldError: {
