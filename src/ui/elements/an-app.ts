@@ -207,7 +207,10 @@ export class AnApp extends LitElement {
     if (changed.has('route')) this.loadScreen()
   }
 
-  /** Loads the current screen's code (at once when it was loaded before); says so when it cannot. */
+  /**
+   * Loads the current screen's code (at once when it was loaded before); says so when it cannot.
+   * The browser keeps a failed import as failed, so only a reload asks for that code again.
+   */
   private loadScreen(): void {
     const { screen } = this.route
     this.screenError = undefined
@@ -272,7 +275,7 @@ export class AnApp extends LitElement {
     if (this.screenError === undefined) return nothing
     return html`<section class="page">
       <an-error-message .error=${this.screenError}></an-error-message>
-      <button type="button" class="primary" @click=${() => this.loadScreen()}>Try again</button>
+      <button type="button" class="primary" @click=${() => location.reload()}>Reload</button>
     </section>`
   }
 
