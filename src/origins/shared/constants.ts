@@ -46,7 +46,7 @@ export const VIEW_ROUTE = '#/view/'
 export const PUBLISH_ROUTE = '#/publish/'
 
 // The `x-an-*` header names are the core's HTTP vocabulary.
-export { ERROR_HEADER, OFFLINE_COPY_HEADER, REASON_HEADER } from '../../core/http/index.ts'
+export { ERROR_HEADER, OFFLINE_COPY_HEADER, REASON_HEADER } from '../../core/http/headers.ts'
 
 /** Request headers a site's request may carry to the node; all others are dropped. */
 export const FORWARDED_REQUEST_HEADERS = ['range', 'if-none-match', 'accept'] as const

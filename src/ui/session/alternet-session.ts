@@ -20,12 +20,8 @@ import {
   registerAppServiceWorker,
   type AppServiceWorker,
 } from '../../origins/shell/sw-registration.ts'
-import {
-  createAlternetPeer,
-  type BrowserPeer,
-  type OwnerKey,
-  type PeerStatus,
-} from '../../net/index.ts'
+import type { BrowserPeer, OwnerKey, PeerStatus } from '../../net/index.ts'
+import { loadPagePeer } from '../../net/load-page-peer.ts'
 import { hasCapability, missingCapabilities, type Capability } from '../capabilities.ts'
 import { browserOnline, watchOnline } from './online-state.ts'
 import { saveHelpHosting, savedHelpHosting } from './help-hosting.ts'
@@ -259,6 +255,8 @@ export class AlternetSession extends EventTarget {
     try {
       const dev = isLocalDevelopment(location.hostname)
       timingMark(TIMING_MARKS.nodeStart)
+      // The node's code loads now, after the first screen, not with it.
+      const { createAlternetPeer } = await loadPagePeer()
       const peer = await createAlternetPeer({
         relays: [location.origin, ...savedRelays()],
         dev: dev ? { allowPrivateAddresses: true, allowInsecureWebSockets: true } : undefined,
