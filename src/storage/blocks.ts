@@ -260,6 +260,7 @@ export function createBlockStore(db: Database): BlockStore {
     },
 
     readBlocks(cids) {
+      if (cids.length === 0) return []
       const each = cids.map(() => deferred<Uint8Array | undefined>())
       db.transact([STORES.blocks], 'readonly', (tx) => {
         const blocks = tx.objectStore(STORES.blocks)
