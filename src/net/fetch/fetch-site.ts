@@ -18,7 +18,6 @@ import {
   chunksInRange,
   decodeManifest,
   normalizeRequestPath,
-  readVerified,
   type FileEntry,
   type Manifest,
 } from '../../core/content/index.ts'
@@ -47,7 +46,7 @@ import {
 } from '../route/index.ts'
 import { createBlockKeeper, type BlockKeeper } from './block-keeper.ts'
 import type { KeepBlocks } from './keep-off-thread.ts'
-import { segmentReader } from '../route/segment-reader.ts'
+import { readKeptFile } from './kept-file.ts'
 import {
   connectHosts,
   type ConnectHostsOptions,
@@ -362,15 +361,13 @@ export function createSiteFetcher(init: SiteFetcherInit): SiteFetcher {
       const local = store as ContentStore
       const gone = (cid: CID): Error =>
         new BlockGoneError(`Block ${cid} left the store while it was read.`)
-      return readVerified(
-        entry,
-        segmentReader(entry, (cids) => local.getBlocks(cids), gone),
-        {
-          start,
-          end,
-          signal: ctx.signal,
-        },
-      )
+      // Kept blocks were verified when kept: not hashed again (kept-file.ts).
+      return readKeptFile(entry, (cids) => local.readBlocks(cids), {
+        start,
+        end,
+        signal: ctx.signal,
+        missing: gone,
+      })
     }
     const peers = await sourcesOf(ctx)
     return fetchFile(ctx.client, {
