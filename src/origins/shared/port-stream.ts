@@ -107,14 +107,18 @@ function settlesNow(promise: Promise<unknown>): Promise<boolean> {
  * keeper writes the same blocks to the store).
  */
 function pack(parts: readonly Uint8Array[], size: number, limit: number): Uint8Array[] {
-  const out: Uint8Array[] = []
-  if (parts.length === 1 && size <= limit) return [parts[0].slice()]
-  const whole = new Uint8Array(size)
-  let offset = 0
-  for (const part of parts) {
-    whole.set(part, offset)
-    offset += part.length
+  let whole = parts[0]
+  if (parts.length > 1) {
+    whole = new Uint8Array(size)
+    let offset = 0
+    for (const part of parts) {
+      whole.set(part, offset)
+      offset += part.length
+    }
+    if (size <= limit) return [whole]
   }
+  // One copy each: from the source's bytes, or from the packed buffer when it is too large.
+  const out: Uint8Array[] = []
   for (let at = 0; at < size; at += limit) out.push(whole.slice(at, at + limit))
   return out
 }
