@@ -39,8 +39,10 @@ export function appStart(page: Page): Promise<AppStart> {
       t === undefined ? undefined : performance.timeOrigin + t
     const paint = (name: string): number | undefined =>
       at(performance.getEntriesByName(name, 'paint')[0]?.startTime)
+    // The first mark of a name: the entry asks for the node's code, then the session marks its
+    // start again once it holds the tab's lock.
     const mark = (name: string): number | undefined =>
-      at(performance.getEntriesByName(name, 'mark').at(-1)?.startTime)
+      at(performance.getEntriesByName(name, 'mark')[0]?.startTime)
     return {
       navigationStart: performance.timeOrigin,
       firstPaint: paint('first-paint'),

@@ -1,8 +1,9 @@
 /**
  * The app's entry point: hands the session (the browser peer, the bridges to site origins, the
  * app-shell service worker) to `<an-app>`, which paints its first screen, and only then starts
- * the node: its chunk (libp2p, the naming service) is fetched and evaluated after the first
- * paint, with "Connecting…" shown meanwhile.
+ * the node: its code (libp2p, naming, hosting, the store) is fetched and evaluated after the
+ * first paint, with "Connecting…" shown meanwhile. The code is asked for here, as the session
+ * starts, so it loads while the session waits for the tab's lock on the node.
  * @module
  */
 // First: the Trusted Types policy must exist before any script URL reaches a sink.
@@ -10,10 +11,20 @@ import '../origins/shell/trusted-types.ts'
 import './elements/an-app.ts'
 import { afterFirstPaint } from './session/after-first-paint.ts'
 import { AlternetSession } from './session/alternet-session.ts'
+import { loadPagePeer } from '../net/load-page-peer.ts'
+import { TIMING_MARKS, timingMark } from '../origins/shared/timing-marks.ts'
 
 const session = new AlternetSession()
 const app =
   document.querySelector('an-app') ?? document.body.appendChild(document.createElement('an-app'))
 app.replaceChildren()
 app.session = session
-void afterFirstPaint().then(() => session.start())
+void afterFirstPaint().then(() => {
+  // The session loads the same module when it has the lock; where the node cannot run in this
+  // browser, nothing is loaded for it.
+  if (!session.missing.some((capability) => capability.essential)) {
+    timingMark(TIMING_MARKS.nodeStart)
+    void loadPagePeer().catch(() => undefined)
+  }
+  return session.start()
+})

@@ -223,14 +223,14 @@ export const ERROR_REGISTRY: Readonly<Record<string, ErrorEntry>> = {
     kind: 'timed-out',
     title: 'Timed out',
     explanation: 'It took too long: the network or a host did not answer in time.',
-    action: 'Check your connection and try again.',
+    action: 'Check your connection, then reload the app.',
   },
   RequestTimeoutError: {
     status: 504,
     kind: 'timed-out',
     title: 'Timed out',
     explanation: 'The site’s host took too long to answer; it may be slow or offline.',
-    action: 'Check your connection and try again.',
+    action: 'Check your connection, then reload the app.',
   },
   ResponseTimeoutError: { status: 504, kind: 'timed-out', ...TIMED_OUT },
   LookupTimeoutError: {
@@ -276,6 +276,14 @@ export const ERROR_REGISTRY: Readonly<Record<string, ErrorEntry>> = {
     title: 'Your node is not running in this tab',
     explanation: 'Alternet runs in one tab of this browser at a time.',
     action: 'Use Alternet in the tab where it runs, or move it here.',
+  },
+  // The app's own screens (src/ui/elements/an-app.ts).
+  ScreenLoadError: {
+    kind: 'unknown',
+    title: 'This screen did not load',
+    explanation:
+      'The app could not fetch this part of itself, perhaps because the network is down.',
+    action: 'Check your connection, then reload the app.',
   },
 
   // Publishing.

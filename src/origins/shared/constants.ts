@@ -46,7 +46,7 @@ export const VIEW_ROUTE = '#/view/'
 export const PUBLISH_ROUTE = '#/publish/'
 
 // The `x-an-*` header names are the core's HTTP vocabulary.
-export { ERROR_HEADER, OFFLINE_COPY_HEADER, REASON_HEADER } from '../../core/http/index.ts'
+export { ERROR_HEADER, OFFLINE_COPY_HEADER, REASON_HEADER } from '../../core/http/headers.ts'
 
 /** Request headers a site's request may carry to the node; all others are dropped. */
 export const FORWARDED_REQUEST_HEADERS = ['range', 'if-none-match', 'accept'] as const
@@ -67,8 +67,14 @@ export const DEFAULT_RESPONSE_TIMEOUT = 60_000
 /** Bridge frames a shell keeps open; the least recently used one is closed past this. */
 export const DEFAULT_MAX_BRIDGES = 8
 
-/** Chunks in flight per response when bodies cross a port as messages (no transferable streams). */
+/**
+ * Body messages in flight per response (the receiver's credit): the sender never waits for a
+ * round trip per message, and a reader that stops reading holds at most this many.
+ */
 export const CHUNK_CREDIT = 8
 
-/** Largest chunk sent as one message when bodies cross a port as messages, in bytes. */
-export const MAX_CHUNK_BYTES = 256 * 1024
+/**
+ * Largest body message, in bytes: the chunks the source has ready are packed into one message
+ * up to this size (four 256 KiB blocks), so a 20 MiB file crosses in about 20 messages.
+ */
+export const MAX_CHUNK_BYTES = 1024 * 1024

@@ -2,7 +2,9 @@
  * `<an-app>`: the whole app. A header with the navigation and the network status, notices
  * (missing browser features, an update waiting, the node running in another tab), and the
  * screen of the current route. The viewer stays mounted while other screens show, so the site
- * being read is still there when the person comes back.
+ * being read is still there when the person comes back. The viewer is part of the first screen;
+ * every other screen's code (publishing with its QR code, my sites, identity, settings) is
+ * loaded the first time it is shown.
  * @module
  */
 import { LitElement, css, html, nothing } from 'lit'
@@ -10,10 +12,6 @@ import { parseRoute, routeHash, type Route, type Screen } from '../router.ts'
 import type { AlternetSession } from '../session/alternet-session.ts'
 import { SessionController } from '../session/session-controller.ts'
 import { sharedStyles } from '../styles.ts'
-import '../pages/an-identity-page.ts'
-import '../pages/an-publish-page.ts'
-import '../pages/an-settings-page.ts'
-import '../pages/an-sites-page.ts'
 import './an-browser-frame.ts'
 import './an-capability-notice.ts'
 import './an-error-message.ts'
@@ -28,6 +26,19 @@ const NAV: readonly { screen: Screen; label: string }[] = [
   { screen: 'settings', label: 'Settings' },
 ]
 
+/** The code of each screen but the viewer, loaded the first time the screen is shown. */
+const SCREEN_CODE: Record<Exclude<Screen, 'view'>, () => Promise<unknown>> = {
+  publish: () => import('../pages/an-publish-page.ts'),
+  sites: () => import('../pages/an-sites-page.ts'),
+  identity: () => import('../pages/an-identity-page.ts'),
+  settings: () => import('../pages/an-settings-page.ts'),
+}
+
+/** A screen's code could not be loaded (no network on a first visit, before the app was kept). */
+export class ScreenLoadError extends Error {
+  override name = 'ScreenLoadError'
+}
+
 const TITLES: Record<Screen, string> = {
   view: 'Browse',
   publish: 'Publish',
@@ -38,7 +49,11 @@ const TITLES: Record<Screen, string> = {
 
 /** The app shell. */
 export class AnApp extends LitElement {
-  static override properties = { session: { attribute: false }, route: { state: true } }
+  static override properties = {
+    session: { attribute: false },
+    route: { state: true },
+    screenError: { state: true },
+  }
 
   static override styles = [
     sharedStyles,
@@ -165,6 +180,8 @@ export class AnApp extends LitElement {
   /** The app's session. */
   declare session: AlternetSession | undefined
   declare private route: Route
+  /** Why the current screen's code did not load. */
+  declare private screenError: ScreenLoadError | undefined
 
   private readonly onHashChange = (): void => {
     this.route = parseRoute(location.hash)
@@ -184,6 +201,26 @@ export class AnApp extends LitElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback()
     window.removeEventListener('hashchange', this.onHashChange)
+  }
+
+  override willUpdate(changed: Map<string, unknown>): void {
+    if (changed.has('route')) this.loadScreen()
+  }
+
+  /**
+   * Loads the current screen's code (at once when it was loaded before); says so when it cannot.
+   * The browser keeps a failed import as failed, so only a reload asks for that code again.
+   */
+  private loadScreen(): void {
+    const { screen } = this.route
+    this.screenError = undefined
+    if (screen === 'view') return
+    SCREEN_CODE[screen]().catch((error: unknown) => {
+      if (this.route.screen !== screen) return
+      this.screenError = new ScreenLoadError(`The code of the ${screen} screen did not load.`, {
+        cause: error,
+      })
+    })
   }
 
   override updated(changed: Map<string, unknown>): void {
@@ -216,6 +253,7 @@ export class AnApp extends LitElement {
         <an-capability-notice .missing=${session?.missing ?? []}></an-capability-notice>
         <an-update-banner .session=${session}></an-update-banner>
         ${this.renderPhase()}
+        ${this.renderScreenError()}
         <an-browser-frame .session=${session} address=${screen === 'view' ? argument : ''} ?hidden=${screen !== 'view'}></an-browser-frame>
         ${screen === 'publish' ? html`<an-publish-page class="page" .session=${session} site=${argument}></an-publish-page>` : nothing}
         ${screen === 'sites' ? html`<an-sites-page class="page" .session=${session}></an-sites-page>` : nothing}
@@ -231,6 +269,14 @@ export class AnApp extends LitElement {
     const first = main?.querySelector<HTMLElement>('an-browser-frame:not([hidden]), .page')
     main?.focus()
     first?.scrollIntoView({ block: 'start' })
+  }
+
+  private renderScreenError() {
+    if (this.screenError === undefined) return nothing
+    return html`<section class="page">
+      <an-error-message .error=${this.screenError}></an-error-message>
+      <button type="button" class="primary" @click=${() => location.reload()}>Reload</button>
+    </section>`
   }
 
   private renderPhase() {

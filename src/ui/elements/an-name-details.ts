@@ -6,14 +6,14 @@
  */
 import { Task } from '@lit/task'
 import { LitElement, css, html, nothing } from 'lit'
-import {
-  fingerprint,
-  type NameContestedError,
-  type OwnerKeyChangedError,
-  type PublishedSite,
-  type ResolvedName,
-  type SiteSource,
-  type SiteSources,
+import { fingerprint } from '../../core/crypto/fingerprint.ts'
+import type {
+  NameContestedError,
+  OwnerKeyChangedError,
+  PublishedSite,
+  ResolvedName,
+  SiteSource,
+  SiteSources,
 } from '../../net/index.ts'
 import { base58btc } from 'multiformats/bases/base58'
 import { visitsServed, visitsText } from '../session/visits-served.ts'
