@@ -182,10 +182,12 @@ export async function runSimulation(options: SimOptions): Promise<SimResult> {
         CONCURRENCY,
         publish,
       )
-    if (running === o.nodes) await phase('publish', () => publishAll(holders))
-    o.progress(
-      `${holders.length} names published: ${counts.rootLookups} root look-ups for ${counts.puts} puts`,
-    )
+    if (running === o.nodes) {
+      await phase('publish', () => publishAll(holders))
+      o.progress(
+        `${holders.length} names published: ${counts.rootLookups} root look-ups for ${counts.puts} puts`,
+      )
+    }
     const bytesAtStart = meter.bytes
     const lookups: LookupRecord[] = []
     /** Lookups of the eclipsed name (`o.eclipse`), beside the others. */
