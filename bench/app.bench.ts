@@ -265,8 +265,14 @@ function reportTimeline(
   stages('shared link stage', links, "the app page's navigation start")
 }
 
-/** Takes the context offline and loads the app again (from its precache); its node starts offline. */
+/**
+ * Once the app's worker is active, takes the context offline and loads the app again (from its
+ * precache); its node starts offline.
+ */
 async function offlineApp(context: BrowserContext, page: Page, relay: AppRelay): Promise<void> {
+  // The app's worker registers once the node runs, and is active once it has cached the app:
+  // before that there is no app offline (on a loaded machine the visits can come first).
+  await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined))
   await context.setOffline(true)
   await page.goto('about:blank')
   await page.goto(`${relay.appOrigin}/#/view`)
