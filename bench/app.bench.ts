@@ -9,6 +9,10 @@
  * workers, from the build.
  * @module
  */
+import { createReadStream } from 'node:fs'
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { extname, join, normalize } from 'node:path'
 import type { Browser, BrowserContext, Frame, Page } from 'playwright-core'
 import { buildApp, removeBuild } from '../test/e2e/support/app-build.ts'
 import { firstScreenScripts, scriptSizes } from '../test/e2e/support/app-scripts.ts'
@@ -31,6 +35,10 @@ const PART_TIMEOUT_MS = 12 * 60_000
 const RUNS = 5
 /** Fresh visitors arriving by a shared link. */
 const LINK_RUNS = 3
+/** Fresh visitors who type the address and read the look-ahead before Go. */
+const TYPED_RUNS = 3
+/** Time between two keys of a typed address, in ms (a quick typist). */
+const KEY_DELAY_MS = 60
 const TITLE = 'A site for the app bench'
 
 const median = (xs: number[]): number =>
@@ -139,6 +147,72 @@ async function linkVisit(
       at: start.navigationStart,
     }
     return { visit, start, stages: await visitStages(page, origin) }
+  } finally {
+    await context.close()
+  }
+}
+
+/** Content types of the site folder's files, for the static server. */
+const STATIC_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.css': 'text/css',
+  '.js': 'text/javascript',
+  '.png': 'image/png',
+}
+
+/** A plain static HTTP server (Node's own) over `dir`: the baseline for the same page. */
+async function staticServer(dir: string): Promise<Server> {
+  const server = createServer((req, res) => {
+    const path = normalize(new URL(req.url ?? '/', 'http://x').pathname).replace(/^\/+/, '')
+    const name = path === '' ? 'index.html' : path
+    const stream = createReadStream(join(dir, name))
+    stream.once('open', () =>
+      res.writeHead(200, {
+        'content-type': STATIC_TYPES[extname(name)] ?? 'application/octet-stream',
+      }),
+    )
+    stream.once('error', () => res.writeHead(404).end())
+    stream.pipe(res)
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  return server
+}
+
+/**
+ * The same page from the static server, in a fresh context: from the navigation's start to its
+ * first byte and to its `load`.
+ */
+async function staticVisit(browser: Browser, url: string): Promise<Visit> {
+  const { context, page } = await newPerson(browser)
+  try {
+    await page.goto(url, { waitUntil: 'load' })
+    const nav = await page.evaluate(() => {
+      const entry = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming
+      return {
+        at: performance.timeOrigin,
+        firstByte: entry.responseStart,
+        load: entry.loadEventEnd,
+      }
+    })
+    return { firstByte: nav.firstByte, load: nav.load, at: nav.at }
+  } finally {
+    await context.close()
+  }
+}
+
+/**
+ * A visitor who types the address as a person does (a key every {@link KEY_DELAY_MS}), reads
+ * the address bar's look-ahead ("… can serve it now"), then presses Go: a fresh context, the
+ * node just started, the site never opened. Timed from the press.
+ */
+async function typedVisit(browser: Browser, relay: AppRelay, site: string): Promise<Visit> {
+  const { context, page } = await newPerson(browser)
+  try {
+    await openApp(page, relay.appOrigin, '#/view')
+    const bar = page.getByRole('textbox', { name: 'Address', exact: true })
+    await bar.pressSequentially(`an://${site}/`, { delay: KEY_DELAY_MS })
+    await page.locator('an-address-lookahead [data-can-serve="yes"]').waitFor({ timeout: VIEW_MS })
+    return await timedVisit(page, relay.siteOrigin(site), `an://${site}/`)
   } finally {
     await context.close()
   }
@@ -270,8 +344,8 @@ function reportTimeline(
  * precache); its node starts offline.
  */
 async function offlineApp(context: BrowserContext, page: Page, relay: AppRelay): Promise<void> {
-  // The app's worker registers once the node runs, and is active once it has cached the app:
-  // before that there is no app offline (on a loaded machine the visits can come first).
+  // The app's worker registers once no site is being opened, and is active once it has cached
+  // the app (Settings then says "Ready to start offline"): before that there is no app offline.
   await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined))
   await context.setOffline(true)
   await page.goto('about:blank')
@@ -307,6 +381,32 @@ async function measure(
     for (let i = 0; i < RUNS; i++) visits.push(await visitor(browser, relay, site))
     const links: Awaited<ReturnType<typeof linkVisit>>[] = []
     for (let i = 0; i < LINK_RUNS; i++) links.push(await linkVisit(browser, relay, site))
+    const typed: Visit[] = []
+    for (let i = 0; i < TYPED_RUNS; i++) typed.push(await typedVisit(browser, relay, site))
+    const server = await staticServer(folder.dir)
+    const statics: Visit[] = []
+    try {
+      const { port } = server.address() as AddressInfo
+      for (let i = 0; i < RUNS; i++)
+        statics.push(await staticVisit(browser, `http://127.0.0.1:${port}/index.html`))
+    } finally {
+      server.close()
+    }
+    const staticNote = `median of ${RUNS} fresh contexts loading the same site folder from a plain static HTTP server (Node's http, loopback), from navigation start`
+    row(
+      'chromium',
+      'static HTTP server, same page, time to first byte',
+      median(statics.map((v) => v.firstByte)),
+      'ms',
+      { note: staticNote },
+    )
+    row(
+      'chromium',
+      'static HTTP server, same page, time to load',
+      median(statics.map((v) => v.load)),
+      'ms',
+      { note: staticNote },
+    )
 
     const of = (kind: 'first' | 'repeat' | 'offline', what: keyof Visit): number =>
       median(visits.map((v) => v[kind][what]))
@@ -319,6 +419,21 @@ async function measure(
       note: `${fb}; fresh context: no site worker yet, node just started, name not cached`,
     })
     row('chromium', 'first visit, time to load', of('first', 'load'), 'ms', { note: ld })
+    const typedNote = `median of ${TYPED_RUNS} fresh contexts: the address typed a key every ${KEY_DELAY_MS} ms, Go pressed once the look-ahead said who can serve it (site never opened, node started when the app opened); from the click on Go; goal ≤ 300 ms to content`
+    row(
+      'chromium',
+      'typed visit, time to first byte',
+      median(typed.map((v) => v.firstByte)),
+      'ms',
+      {
+        note: typedNote,
+        baseline: { label: 'first visit', value: of('first', 'firstByte') },
+      },
+    )
+    row('chromium', 'typed visit, time to load', median(typed.map((v) => v.load)), 'ms', {
+      note: typedNote,
+      baseline: { label: 'first visit', value: of('first', 'load') },
+    })
     row('chromium', 'repeat visit, time to first byte', of('repeat', 'firstByte'), 'ms', {
       note: `${fb}; same tab: site worker installed, bridge up, node warm, record and blocks kept`,
       baseline: { label: 'first visit', value: of('first', 'firstByte') },

@@ -109,7 +109,10 @@ export const run: BenchPart = async (report) => {
       const arrived = peers.map(
         (p) =>
           new Promise<number>((resolve) => {
-            const timer = setTimeout(() => resolve(Number.NaN), ROUND_TIMEOUT_MS)
+            const timer = setTimeout(() => {
+              p.live.removeEventListener('record', on)
+              resolve(Number.NaN)
+            }, ROUND_TIMEOUT_MS)
             const on = (event: Event): void => {
               if (
                 (event as CustomEvent<{ record: { body: { seq: number } } }>).detail.record.body
@@ -134,10 +137,18 @@ export const run: BenchPart = async (report) => {
       toFirst: [] as number[],
       toEach: [] as number[],
       missed: 0,
+      /** Missed deliveries by the subscriber's relay (1, 2, 3) and by subscriber. */
+      missedBy: [0, 0, 0],
+      missers: new Set<number>(),
     })
     const count = (into: ReturnType<typeof series>, all: number[]): void => {
       const times = all.filter((t) => !Number.isNaN(t))
       into.missed += all.length - times.length
+      all.forEach((t, i) => {
+        if (!Number.isNaN(t)) return
+        into.missedBy[i % 3]++
+        into.missers.add(i)
+      })
       if (times.length === all.length) into.toEvery.push(Math.max(...times))
       if (times.length > 0) into.toFirst.push(Math.min(...times))
       into.toEach.push(...times)
@@ -171,6 +182,14 @@ export const run: BenchPart = async (report) => {
       if (r >= FLOOD_WARMUP_ROUNDS) count(flooded, all)
     }
     const floodSent = flood.sent()
+    // How relay 1's own subscribers stand with it at the end of the flood (the misses' place).
+    const ofRelay1 = peers.filter((_, i) => i % 3 === 0)
+    const relay1 = relays[0].peerId
+    const r1Connected = ofRelay1.filter((p) =>
+      p.node.getConnections().some((c) => c.remotePeer.toString() === relay1),
+    ).length
+    const r1Scores = ofRelay1.map((p) => p.router.getScore(relay1))
+    const r1InMesh = ofRelay1.filter((p) => p.router.getMeshPeers(topic).includes(relay1)).length
     const floodComebacks = flood.comebacks()
     const floodLoad = loadavg()[0]
     await flood.stop()
@@ -206,7 +225,7 @@ export const run: BenchPart = async (report) => {
         note: `${toEach.length} deliveries`,
       })
     }
-    const floodNote = `beside a flood into relay 1: ${FLOOD_SYBILS} peer IDs from one address sending valid records and one sending malformed ones, ${FLOOD_RATE_PER_PEER}/s each, ${floodSent} sent; relay 1 judged: ${judged('ignore', 'rate')} over a neighbour's rate, ${judged('ignore', 'source-rate')} over the address's, ${judged('reject', 'malformed')} malformed, ${judged('accept', 'newer')} newer records taken, ${cutOffs('neighbour')} neighbours and ${cutOffs('source')} address blocks cut off, ${floodComebacks} comebacks with a fresh peer ID; ${flooded.missed} deliveries missed, ${flooded.toEvery.length} of ${FLOOD_ROUNDS} rounds reached everyone; load average ${floodLoad.toFixed(1)} at the end`
+    const floodNote = `beside a flood into relay 1: ${FLOOD_SYBILS} peer IDs from one address sending valid records and one sending malformed ones, ${FLOOD_RATE_PER_PEER}/s each, ${floodSent} sent; relay 1 judged: ${judged('ignore', 'rate')} over a neighbour's rate, ${judged('ignore', 'source-rate')} over the address's, ${judged('reject', 'malformed')} malformed, ${judged('accept', 'newer')} newer records taken, ${cutOffs('neighbour')} neighbours and ${cutOffs('source')} address blocks cut off, ${floodComebacks} comebacks with a fresh peer ID; ${flooded.missed} deliveries missed (by subscribers of relays 1/2/3: ${flooded.missedBy.join('/')}; ${flooded.missers.size} subscribers missed any; relay 1's ${ofRelay1.length} own subscribers: ${r1Connected} connected to it, ${r1InMesh} with it in their mesh, its score with them ${Math.min(...r1Scores).toFixed(0)} to ${Math.max(...r1Scores).toFixed(0)}), ${flooded.toEvery.length} of ${FLOOD_ROUNDS} rounds reached everyone; load average ${floodLoad.toFixed(1)} at the end`
     for (const p of [50, 95]) {
       report({
         part: 'gossip',

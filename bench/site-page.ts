@@ -14,6 +14,10 @@ export interface TimedRead {
   lastByteMs: number
   /** SHA-256 of the body, hex (computed after the clock stopped). */
   sha256: string
+  /** Reads that gave bytes. */
+  reads?: number
+  /** Longest wait for one read after the first byte, ms. */
+  longestGapMs?: number
 }
 
 /** In the site frame: fetches `path` with the page's own `fetch` and reads the whole body. */
@@ -24,10 +28,15 @@ export async function frameFetch(path: string): Promise<TimedRead> {
   const parts: Uint8Array[] = []
   let bytes = 0
   let firstByteMs = 0
+  let longestGapMs = 0
+  let last = start
   for (;;) {
     const { done, value } = await reader.read()
     if (done) break
-    if (bytes === 0) firstByteMs = performance.now() - start
+    const now = performance.now()
+    if (bytes === 0) firstByteMs = now - start
+    else longestGapMs = Math.max(longestGapMs, now - last)
+    last = now
     parts.push(value)
     bytes += value.length
   }
@@ -40,7 +49,15 @@ export async function frameFetch(path: string): Promise<TimedRead> {
   }
   const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', whole))
   const sha256 = [...digest].map((b) => b.toString(16).padStart(2, '0')).join('')
-  return { status: response.status, bytes, firstByteMs, lastByteMs, sha256 }
+  return {
+    status: response.status,
+    bytes,
+    firstByteMs,
+    lastByteMs,
+    sha256,
+    reads: parts.length,
+    longestGapMs,
+  }
 }
 
 /** In the app page: bytes of blocks the app's store holds (its own running count). */

@@ -13,17 +13,11 @@
  *   app page's own read of the same blocks from its IndexedDB (one transaction, each hashed).
  * @module
  */
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
-import { createHash } from 'node:crypto'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import type { Browser, Frame, Page } from 'playwright-core'
-import { chunkFile } from '../src/core/content/chunker.ts'
+import type { Browser, Page } from 'playwright-core'
 import { buildApp, removeBuild } from '../test/e2e/support/app-build.ts'
 import { startAppRelay, type AppRelay } from '../test/e2e/support/app-relay.ts'
 import { launchChromium, newPerson, waitUntil } from '../test/e2e/support/browser.ts'
-import { deterministicBytes } from '../test/e2e/peer-support/site-spec.ts'
-import { chooseName, openApp, publish, visit, VIEW_MS } from '../test/e2e/ui-support/app-page.ts'
+import { chooseName, openApp, publish, visit } from '../test/e2e/ui-support/app-page.ts'
 import {
   frameFetch,
   installRawChannel,
@@ -32,19 +26,17 @@ import {
   type BenchRaw,
   type TimedRead,
 } from './site-page.ts'
+import { FILES, SIZE, checked, siteFrame, writeFolder, type BenchFolder } from './site-support.ts'
 import type { BenchPart, BenchRow } from './types.ts'
 
 /** The whole part, bounded. */
 const PART_TIMEOUT_MS = 10 * 60_000
 /** Visitors (fresh contexts, so each first transfer is on a new connection). */
 const RUNS = 5
-const SIZE = 20 * 1024 * 1024
 /** The bare channel's messages: the largest that keeps Chromium's queue smooth. */
 const RAW_MESSAGE_SIZE = 64 * 1024
 /** Waiting for one transfer, and for the kept blocks to reach the store. */
 const TRANSFER_MS = 120_000
-const TITLE = 'A site for the site-origin bench'
-const FILES = ['/first.bin', '/later.bin'] as const
 
 const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b)
@@ -61,23 +53,6 @@ interface Visitor {
   local: number
   rawFirst: number
   rawLater: number
-}
-
-/** The site frame of the viewer (not its bridge) once its document has loaded. */
-function siteFrame(page: Page, origin: string): Promise<Frame> {
-  return waitUntil(
-    'the site document loaded',
-    async () => {
-      for (const frame of page.frames()) {
-        if (!frame.url().startsWith(`${origin}/`) || frame.url().includes('/__an/')) continue
-        const title = await frame.evaluate(() => document.title).catch(() => '')
-        if (title === TITLE) return frame
-      }
-      return undefined
-    },
-    VIEW_MS,
-    20,
-  )
 }
 
 /** A new bare data channel from `a` to `b` (a fresh RTCPeerConnection each time). */
@@ -117,47 +92,12 @@ async function rawTransfer(a: Page, b: Page): Promise<number> {
   return (lastAt as number) - (startAt as number)
 }
 
-/** The two big files, their SHA-256 and the first file's block CIDs. */
-async function writeFolder(): Promise<{
-  dir: string
-  sha256: Record<string, string>
-  firstCids: string[]
-  remove(): Promise<void>
-}> {
-  const base = await mkdtemp(join(tmpdir(), 'an-bench-site-'))
-  const dir = join(base, 'site')
-  await mkdir(dir)
-  await writeFile(
-    join(dir, 'index.html'),
-    `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${TITLE}</title></head><body><h1>bench</h1></body></html>\n`,
-  )
-  const sha256: Record<string, string> = {}
-  let firstCids: string[] = []
-  for (const [i, path] of FILES.entries()) {
-    const bytes = deterministicBytes(SIZE, 300 + i)
-    await writeFile(join(dir, path), bytes)
-    sha256[path] = createHash('sha256').update(bytes).digest('hex')
-    if (i === 0) {
-      const cids: string[] = []
-      for await (const chunk of chunkFile([bytes])) cids.push(chunk.cid.toString())
-      firstCids = cids
-    }
-  }
-  return { dir, sha256, firstCids, remove: () => rm(base, { recursive: true, force: true }) }
-}
-
-function checked(read: TimedRead, path: string, sha256: Record<string, string>): TimedRead {
-  if (read.status !== 200 || read.bytes !== SIZE || read.sha256 !== sha256[path])
-    throw new Error(`${path}: status ${read.status}, ${read.bytes} bytes, hash differs`)
-  return read
-}
-
 async function visitor(
   browser: Browser,
   relay: AppRelay,
   host: Page,
   site: string,
-  folder: Awaited<ReturnType<typeof writeFolder>>,
+  folder: BenchFolder,
 ): Promise<Visitor> {
   const { context, page } = await newPerson(browser)
   try {

@@ -1,10 +1,13 @@
 /**
  * `npm run sim -- --nodes N --churn RATE --hours H --attackers FRACTION --seed S [--names K]
  * [--lookups L] [--latency MS] [--republish-hours R] [--owner-republish-hours O] [--out FILE]
- * [--profile] [--minutes M]`: runs the network simulation (bench/sim/) and prints its figures beside the goals
- * and the anchors' figures; `--out` also writes them as JSON (runs worth keeping go to
- * bench/reference/); `--profile` also prints where the real time went; `--minutes` starts no
- * simulated hour after M minutes of real time and reports the hours run.
+ * [--profile] [--minutes M] [--days D] [--eclipse] [--sybil-blocks B]`: runs the network
+ * simulation (bench/sim/) and prints its figures beside the goals and the anchors' figures;
+ * `--out` also writes them as JSON (runs worth keeping go to bench/reference/); `--profile` also
+ * prints where the real time went; `--minutes` starts no simulated hour after M minutes of real
+ * time and reports the hours run; `--days` is `--hours` × 24; `--eclipse` grinds the Sybils'
+ * keys into the first name's key neighbourhood, every one hijacking; `--sybil-blocks` has the
+ * Sybils answer from B address blocks (one vote each) instead of one each.
  * @module
  */
 import { writeFileSync } from 'node:fs'
@@ -29,6 +32,9 @@ const { values } = parseArgs({
     out: { type: 'string' },
     profile: { type: 'boolean', default: false },
     minutes: { type: 'string' },
+    days: { type: 'string' },
+    eclipse: { type: 'boolean', default: false },
+    'sybil-blocks': { type: 'string' },
   },
 })
 
@@ -45,11 +51,18 @@ function flag(name: keyof typeof values, min: number, max: number): number | und
 }
 
 const profile = values.profile ? new SimProfile() : undefined
+// The in-memory transport holds no socket, and kad-dht waits on AbortSignal timers, which do
+// not keep the process alive: with every query waiting on one, Node would exit mid-run with the
+// run's promise unsettled. This timer keeps it alive until the run ends.
+const keepAlive = setInterval(() => undefined, 60_000)
 const started = performance.now()
 const result = await runSimulation({
   nodes: flag('nodes', 2, 100_000)!,
   churn: flag('churn', 0, 1)!,
-  hours: flag('hours', 1, 24 * 365)!,
+  hours:
+    values.days !== undefined
+      ? Math.max(1, Math.round(flag('days', 0, 365)! * 24))
+      : flag('hours', 1, 24 * 365)!,
   attackers: flag('attackers', 0, 0.9)!,
   seed: flag('seed', 0, 2 ** 32 - 1)!,
   ...(values.names ? { names: flag('names', 1, 1_000_000) } : {}),
@@ -62,7 +75,10 @@ const result = await runSimulation({
   progress: (line) => console.error(line),
   ...(values.minutes ? { wallLimitMs: flag('minutes', 0.1, 10_000)! * 60_000 } : {}),
   ...(profile ? { profile } : {}),
+  ...(values.eclipse ? { eclipse: true } : {}),
+  ...(values['sybil-blocks'] ? { sybilBlocks: flag('sybil-blocks', 1, 100_000) } : {}),
 })
+clearInterval(keepAlive)
 const seconds = (performance.now() - started) / 1000
 console.log(formatResult(result))
 const usage = process.resourceUsage()

@@ -27,8 +27,8 @@ import {
   viewerUrl,
 } from '../src/origins/shared/site-origin.ts'
 import { route, type FetchContext, type Handler } from './shared/handlers.ts'
-import { createPrecache } from './shared/precache.ts'
 import { askBridge, findBridges, tellDocument } from './site/ask-bridge.ts'
+import { bridgeFiles } from './site/bridge-files.ts'
 import { failurePage } from './site/failure-page.ts'
 import {
   OFFLINE_FALLBACK_ERRORS,
@@ -44,7 +44,7 @@ export const BRIDGE_CACHE_PREFIX = 'alternet-bridge-'
 
 const site = siteOfOrigin(self.location.origin)
 const appOrigin = appOriginOf(self.location.origin)
-const precache = createPrecache(
+const bridge = bridgeFiles(
   BRIDGE_CACHE_PREFIX,
   self.__WB_MANIFEST.map((e) =>
     typeof e === 'string'
@@ -176,9 +176,9 @@ const handlers: readonly Handler[] = [
   {
     // The bridge page and its script, from the precache (they must load offline).
     name: 'bridge-files',
-    canHandle: (context) => precache.matches(context),
-    handle: async (context) => {
-      const response = await precache.handle(context)
+    canHandle: ({ request, url }) => bridge.matches(request, url),
+    handle: async ({ request, url }) => {
+      const response = await bridge.handle(request, url)
       return isHtml(response) ? withHeaders(response, BRIDGE_HEADERS) : response
     },
   },
@@ -217,16 +217,18 @@ const handlers: readonly Handler[] = [
   },
 ]
 
-self.addEventListener('install', (event) => {
-  void precache.install(event)
-  // This worker is plumbing, not app UI: a new one takes over at once.
+self.addEventListener('install', () => {
+  // This worker is plumbing, not app UI: a new one takes over at once. Nothing is downloaded
+  // here: the site's first document waits for this worker to be activated.
   void self.skipWaiting()
 })
 
 self.addEventListener('activate', (event) => {
-  event.waitUntil(precache.activate(event).then(() => self.clients.claim()))
+  event.waitUntil(self.clients.claim())
 })
 
 self.addEventListener('fetch', (event) => {
   route(event, handlers)
+  // The bridge files are cached beside the first answers, once per worker.
+  bridge.fill(event)
 })

@@ -22,7 +22,7 @@ import { keyPairFromSeed, type Ed25519KeyPair } from '../../src/core/crypto/ed25
 import { createRecord, decodeRecord, encodeRecord } from '../../src/core/records/index.ts'
 import { DHT_RECORD_PREFIX } from '../../relay-node/src/constants.ts'
 import { SIM_LIBP2P } from './sim-libp2p.ts'
-import { dhtSettings, memoryAddr, type DhtNode, type SimContext } from './sim-node.ts'
+import { countPuts, dhtSettings, memoryAddr, type DhtNode, type SimContext } from './sim-node.ts'
 
 /** What a Sybil node does with the records it is given. */
 export type Attack = 'drop' | 'corrupt' | 'hijack' | 'rollback'
@@ -142,6 +142,7 @@ export async function startAttackerNode(
       }),
     },
   })
+  countPuts(node, ctx.counts)
   return {
     id: node.peerId.toString(),
     attack,

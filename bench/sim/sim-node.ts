@@ -18,14 +18,16 @@ import type { Libp2p, Metrics } from '@libp2p/interface'
 import { MemoryDatastore } from 'datastore-core'
 import { createLibp2p } from 'libp2p'
 import { defaultConfig } from '../../relay-node/src/config.ts'
-import { DHT_PROTOCOL } from '../../relay-node/src/constants.ts'
+import { DHT_PROTOCOL, DHT_RECORD_PREFIX } from '../../relay-node/src/constants.ts'
 import type { Logger } from '../../relay-node/src/log.ts'
 import type { RelayNode } from '../../relay-node/src/node.ts'
 import { Permissions } from '../../relay-node/src/permissions.ts'
 import { dhtRecordSource } from '../../relay-node/src/dht-record-source.ts'
 import { AnRecordPolicy } from '../../relay-node/src/record-policy.ts'
 import { GuardedDatastore, runAsSender } from '../../relay-node/src/record-store.ts'
+import { currentSender } from '../../relay-node/src/record-senders.ts'
 import { Republisher } from '../../relay-node/src/republish.ts'
+import type { SimCounts } from './sim-counts.ts'
 import { SIM_LIBP2P } from './sim-libp2p.ts'
 import type { SimProfile } from './sim-profile.ts'
 
@@ -53,6 +55,10 @@ export interface SimContext {
   refusals: Map<string, number>
   /** Latency added to every buffer on the in-memory transport, ms. */
   latency: number
+  /** Puts, writes received and root look-ups, counted. */
+  counts: SimCounts
+  /** Address blocks of the peers that share one (Sybils, `--sybil-blocks`); every other peer has its own. */
+  blocks: Map<string, string>
   /** Where real time goes, when profiling. */
   profile?: SimProfile
 }
@@ -84,6 +90,21 @@ export function dhtSettings(): Parameters<typeof kadDHT>[0] {
   }
 }
 
+/** The address block `peer` answers and writes from: its own unless `ctx.blocks` names a shared one. */
+export function blockOf(ctx: SimContext, peer: string): string {
+  return ctx.blocks.get(peer) ?? `sim:${peer}`
+}
+
+/** Counts every `put` of `node`'s DHT (the holders', the republisher's or a Sybil's). */
+export function countPuts(node: DhtNode, counts: SimCounts): void {
+  const dht = node.services.dht
+  const put = dht.put.bind(dht)
+  dht.put = (key, value, options) => {
+    counts.puts++
+    return put(key, value, options)
+  }
+}
+
 /** Creates and starts honest server number `n` with a key from `seed`. */
 export async function startHonestNode(
   n: number,
@@ -93,7 +114,14 @@ export async function startHonestNode(
   const config = defaultConfig()
   const permissions = new Permissions(NO_TRUST_DIR, new MemoryDatastore(), quietLog)
   await permissions.load()
-  const policy = new AnRecordPolicy(permissions, { now: ctx.now })
+  const counts = ctx.counts
+  const policy = new AnRecordPolicy(permissions, {
+    now: ctx.now,
+    events: {
+      lookup: () => void counts.rootLookups++,
+      shared: (how) => void counts.shared[how]++,
+    },
+  })
   const store = new GuardedDatastore(
     new MemoryDatastore(),
     policy,
@@ -110,6 +138,12 @@ export async function startHonestNode(
     },
   )
   await store.load()
+  const storePut = store.put.bind(store)
+  store.put = (key, val, options) => {
+    if (currentSender() !== undefined && key.toString().startsWith(DHT_RECORD_PREFIX))
+      counts.writesReceived++
+    return storePut(key, val, options)
+  }
   const addr = memoryAddr(n)
   const node: DhtNode = await createLibp2p({
     ...SIM_LIBP2P,
@@ -130,29 +164,32 @@ export async function startHonestNode(
       }),
     },
   })
+  countPuts(node, counts)
   // As the relay does (relay.ts): names it does not hold are looked up in the DHT first.
   const table = (node.services.dht as unknown as { routingTable?: { size: number } }).routingTable
-  // Each simulated peer answers from an address block of its own, as its writes are charged to
-  // a source of its own below: one vote per peer, where a relay counts one per block.
+  // Each simulated peer answers from an address block of its own (Sybils from the blocks
+  // `--sybil-blocks` gives them), as its writes are charged to that block below: a relay counts
+  // one vote per block.
   const records = dhtRecordSource(
     node.services.dht,
     store,
     () => (table?.size ?? 1) > 0,
-    (peer) => `sim:${peer.toString()}`,
+    (peer) => blockOf(ctx, peer.toString()),
   )
   const profile = ctx.profile
   const answers = records.answers!
-  policy.useRootRecords(
-    profile === undefined
-      ? records
-      : {
-          ...records,
-          network: (key, signal) => profile.time('root lookup', () => records.network(key, signal)),
-          answers: (key, signal) => profile.time('root lookup', () => answers(key, signal)),
-        },
-  )
+  const id = node.peerId.toString()
+  policy.useRootRecords({
+    ...records,
+    answers: (key, signal) => {
+      counts.lookedUp(id, key)
+      return profile === undefined
+        ? answers(key, signal)
+        : profile.time('root lookup', () => answers(key, signal))
+    },
+  })
   // As the relay does (relay.ts): every store write an inbound DHT stream causes is charged to
-  // its peer; each simulated peer is its own source (its own address block).
+  // its peer and source (its address block).
   const registrar = (
     node as unknown as {
       components: {
@@ -168,7 +205,10 @@ export async function startHonestNode(
     (stream, conn) => {
       const handle = (): ReturnType<typeof dhtHandler.handler> =>
         runAsSender(
-          { peer: conn.remotePeer.toString(), source: `sim:${conn.remotePeer.toString()}` },
+          {
+            peer: conn.remotePeer.toString(),
+            source: blockOf(ctx, conn.remotePeer.toString()),
+          },
           () => dhtHandler.handler(stream, conn),
         )
       return profile === undefined

@@ -3,6 +3,7 @@
  * its figure and the anchors' published figures beside ours.
  * @module
  */
+import type { SimCountsResult } from './sim-counts.ts'
 import type { LookupResult } from './traced-lookup.ts'
 import { holderHex } from './traced-lookup.ts'
 
@@ -39,6 +40,10 @@ export interface RawRun {
   captured: number
   /** (honest server, name) pairs in all, at the end. */
   stores: number
+  /** Puts, writes received and root look-ups over the whole run. */
+  counts: SimCountsResult
+  /** The eclipsed name's lookups and what the eclipse held at the end (`--eclipse`). */
+  eclipse?: { lookups: LookupRecord[]; captured: number; sybilsAmongClosest: number }
 }
 
 /** The figures of one run. */
@@ -65,6 +70,20 @@ export interface SimResult {
   storesCaptured: number
   /** Writes the honest servers' guards refused, by reason. */
   refusals: Record<string, number>
+  /** Puts, writes received and root look-ups over the whole run. */
+  counts: SimCountsResult
+  /** Root look-ups per put (0 when no put was made). */
+  lookupsPerPut: number
+  /** The eclipsed name (`--eclipse`). */
+  eclipse?: {
+    lookups: number
+    /** Share of its lookups that found its holder's record. */
+    success: number
+    /** Honest servers holding a rival of it at the end. */
+    captured: number
+    /** Sybils among the K servers closest to its key. */
+    sybilsAmongClosest: number
+  }
 }
 
 /** The `q` quantile (0..1) of `values`, nearest rank; undefined when empty. */
@@ -81,7 +100,7 @@ export function summarise(run: RawRun): SimResult {
   const ok = run.lookups.filter(own)
   const hops = ok.map((l) => l.hops).filter((h): h is number => h !== undefined)
   const ms = run.lookups.map((l) => l.ms)
-  const all = [...run.lookups, ...run.final]
+  const all = [...run.lookups, ...run.final, ...(run.eclipse?.lookups ?? [])]
   const hijacked = new Set(all.filter((l) => l.record && !own(l)).map((l) => l.name))
   const rolledBack = new Set(
     all.filter((l) => own(l) && l.record!.body.seq < l.latestSeq).map((l) => l.name),
@@ -102,6 +121,21 @@ export function summarise(run: RawRun): SimResult {
     bytesPerNodePerHour: run.bytes / run.options.nodes / Math.max(1, run.options.hours),
     storesCaptured: run.stores === 0 ? 0 : run.captured / run.stores,
     refusals: run.refusals,
+    counts: run.counts,
+    lookupsPerPut: run.counts.puts === 0 ? 0 : run.counts.rootLookups / run.counts.puts,
+    ...(run.eclipse === undefined
+      ? {}
+      : {
+          eclipse: {
+            lookups: run.eclipse.lookups.length,
+            success:
+              run.eclipse.lookups.length === 0
+                ? 0
+                : run.eclipse.lookups.filter(own).length / run.eclipse.lookups.length,
+            captured: run.eclipse.captured,
+            sybilsAmongClosest: run.eclipse.sybilsAmongClosest,
+          },
+        }),
   }
 }
 
@@ -113,6 +147,7 @@ const mark = (met: boolean): string => (met ? 'met' : 'MISSED')
 /** The table `npm run sim` prints. */
 export function formatResult(r: SimResult): string {
   const o = r.options
+  const c = r.counts
   const rows: Array<[string, string, string]> = [
     [
       'lookup success',
@@ -151,7 +186,22 @@ export function formatResult(r: SimResult): string {
       'share of (honest server, name) pairs at the end; clients follow the majority',
     ],
     ['bytes per node per hour', `${(r.bytesPerNodePerHour / 1024).toFixed(1)} KiB`, ''],
+    [
+      'root look-ups per put',
+      r.lookupsPerPut.toFixed(2),
+      `${c.rootLookups} look-ups (${c.distinctLookups} distinct server and name) for ${c.puts} puts (${c.writesReceived} writes received; judged without one: ${Object.entries(
+        c.shared,
+      )
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ')})`,
+    ],
   ]
+  if (r.eclipse !== undefined)
+    rows.push([
+      'eclipsed name: lookups found',
+      pct(r.eclipse.success),
+      `${pct(GOALS.success)}: ${mark(r.eclipse.success >= GOALS.success)} (${r.eclipse.lookups} lookups; ${r.eclipse.sybilsAmongClosest} Sybils among its 20 closest servers, ${r.eclipse.captured} honest servers holding a rival)`,
+    ])
   const width = Math.max(...rows.map((row) => row[0].length))
   const valueWidth = Math.max(...rows.map((row) => row[1].length))
   const refusals = Object.entries(r.refusals)

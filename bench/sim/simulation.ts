@@ -16,11 +16,15 @@ import { createRecord, decodeRecord, dhtKey, encodeRecord } from '../../src/core
 import { putRecord } from '../../src/net/naming/dht-records.ts'
 import { ATTACKS, startAttackerNode, type Attack, type AttackerNode } from './attacker-node.ts'
 import { ByteMeter } from './byte-meter.ts'
+import { SimCounts } from './sim-counts.ts'
 import { Prng, seedMathRandom } from './prng.ts'
 import { memoryAddr, startHonestNode, type HonestNode, type SimContext } from './sim-node.ts'
-import type { SimProfile } from './sim-profile.ts'
+import { pool, type SimOptions } from './sim-options.ts'
 import { holderHex, tracedLookup } from './traced-lookup.ts'
+import { eclipseBits, grindSeeds, kadId, sybilsAmongClosest } from './eclipse.ts'
 import { summarise, type LookupRecord, type SimResult } from './sim-result.ts'
+
+export type { SimOptions } from './sim-options.ts'
 
 const HOUR = 3_600_000
 /** Where the simulated clock starts (fixed, so a seed gives the same records). */
@@ -31,42 +35,8 @@ const BOOTSTRAP_PEERS = 3
 const CONCURRENCY = 4
 /** Servers started at once. */
 const START_BATCH = 16
-
-/** Settings of one run. */
-export interface SimOptions {
-  /** DHT servers, Sybils included. */
-  nodes: number
-  /** Share of honest servers replaced each simulated hour (0.3 = 30 %/h). */
-  churn: number
-  /** Simulated hours. */
-  hours: number
-  /** Share of servers that are Sybils. */
-  attackers: number
-  seed: number
-  /** Names held. @default max(10, nodes / 10) */
-  names?: number
-  /** Lookups each simulated hour. @default 20 */
-  lookupsPerHour?: number
-  /** Hours between a holder's new records (docs/PROTOCOL.md: every 24 h, records live 48 h). @default 24 */
-  ownerRepublishHours?: number
-  /** Hours between the servers' republish rounds (the relay's default is 1 h). @default 1 */
-  republishHours?: number
-  /** Names each hijacking or rolling-back Sybil pushes each hour. @default 2 */
-  attacksPerHour?: number
-  /** Latency of every in-memory transfer, ms. @default 0 */
-  latency?: number
-  /** Longest a lookup or put may take (real time), ms. @default 30000 */
-  timeoutMs?: number
-  /** Called with a line after each simulated hour. */
-  progress?(line: string): void
-  /**
-   * Real time from the run's start after which no further simulated hour starts (ms); the
-   * result then covers the hours run (`options.hours`). @default no limit
-   */
-  wallLimitMs?: number
-  /** Where real time goes: phases, kad-dht calls and inbound DHT streams are timed there. */
-  profile?: SimProfile
-}
+/** A run with a wall-time limit reports its start-up every this many servers. */
+const START_REPORT = 128
 
 interface Holder {
   name: string
@@ -74,19 +44,6 @@ interface Holder {
   keyPair: Ed25519KeyPair
   seq: number
   lastPublish: number
-}
-
-/** Runs `fn` over `items`, `limit` at a time (items are taken in order). */
-async function pool<T>(
-  items: readonly T[],
-  limit: number,
-  fn: (t: T) => Promise<void>,
-): Promise<void> {
-  let next = 0
-  const worker = async (): Promise<void> => {
-    while (next < items.length) await fn(items[next++])
-  }
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker))
 }
 
 /** Runs one simulation and summarises it. */
@@ -97,6 +54,7 @@ export async function runSimulation(options: SimOptions): Promise<SimResult> {
     ownerRepublishHours: 24,
     republishHours: 1,
     attacksPerHour: 2,
+    eclipseLookupsPerHour: 5,
     latency: 0,
     timeoutMs: 30_000,
     progress: () => undefined,
@@ -105,11 +63,14 @@ export async function runSimulation(options: SimOptions): Promise<SimResult> {
   const rng = new Prng(o.seed)
   let time = SIM_EPOCH
   const meter = new ByteMeter()
+  const counts = new SimCounts()
   const ctx: SimContext = {
     now: () => time,
+    counts,
     metrics: meter.factory(options.profile),
     refusals: new Map(),
     latency: o.latency,
+    blocks: new Map(),
     ...(options.profile ? { profile: options.profile } : {}),
   }
   const honest: HonestNode[] = []
@@ -129,16 +90,22 @@ export async function runSimulation(options: SimOptions): Promise<SimResult> {
    * Starts servers in batches of `START_BATCH`, each batch at once, then has each dial its first
    * peers, among the servers already running and the batch's earlier ones. Every choice (key,
    * attack, first peers) is drawn before the batch starts, in order, so a seed gives the same
-   * network however the starts interleave.
+   * network however the starts interleave. No batch starts after `until` (real time).
    */
-  const startServers = async (attacks: Array<Attack | undefined>): Promise<void> => {
-    for (let i = 0; i < attacks.length; i += START_BATCH) {
+  const startServers = async (
+    attacks: Array<Attack | undefined>,
+    seeds: Uint8Array[] = [],
+    until = Infinity,
+  ): Promise<void> => {
+    for (let i = 0; i < attacks.length && performance.now() < until; i += START_BATCH) {
+      if (i > 0 && i % START_REPORT === 0 && until !== Infinity)
+        o.progress(`${i} of ${attacks.length} servers started`)
       const known = dialable()
       const batch = attacks.slice(i, i + START_BATCH).map((attack) => {
         const n = counter++
         const peers = rng.sample(known, BOOTSTRAP_PEERS)
         known.push(memoryAddr(n))
-        return { attack, n, seed: rng.bytes(32), peers }
+        return { attack, n, seed: (attack && seeds.shift()) || rng.bytes(32), peers }
       })
       const started = await Promise.all(
         batch.map(({ attack, n, seed }) =>
@@ -149,8 +116,11 @@ export async function runSimulation(options: SimOptions): Promise<SimResult> {
       )
       await Promise.all(started.map(async (node, j) => join(node.node, batch[j].peers)))
       for (const node of started)
-        if ('attack' in node) sybils.push(node)
-        else honest.push(node)
+        if ('attack' in node) {
+          if (o.sybilBlocks !== undefined)
+            ctx.blocks.set(node.id, `sybil-block-${sybils.length % o.sybilBlocks}`)
+          sybils.push(node)
+        } else honest.push(node)
     }
   }
   const phase = <T>(label: string, fn: () => Promise<T>): Promise<T> =>
@@ -166,13 +136,25 @@ export async function runSimulation(options: SimOptions): Promise<SimResult> {
     const kinds: Array<Attack | undefined> = []
     for (let i = 0, assigned = 0; i < o.nodes; i++) {
       const sybil = i % (o.nodes / Math.max(1, sybilCount)) < 1 && assigned < sybilCount
-      kinds.push(sybil ? ATTACKS[assigned++ % ATTACKS.length] : undefined)
+      kinds.push(!sybil ? undefined : o.eclipse ? 'hijack' : ATTACKS[assigned % ATTACKS.length])
+      if (sybil) assigned++
     }
-    await phase('start-up', () => startServers(kinds))
+    const target = { name: `site-${o.seed}-0:sim`, key: await dhtKey(`site-${o.seed}-0:sim`) }
+    const sybilSeeds = o.eclipse
+      ? await phase('grinding Sybil keys', () =>
+          grindSeeds(rng, kadId(target.key), sybilCount, eclipseBits(o.nodes)),
+        )
+      : []
+    await phase('start-up', () => startServers(kinds, sybilSeeds, deadline))
     const startMs = performance.now() - started
+    const running = honest.length + sybils.length
     o.progress(
       `${honest.length} honest and ${sybils.length} Sybil servers started in ${(startMs / 1000).toFixed(1)} s`,
     )
+    if (running < o.nodes)
+      o.progress(
+        `the wall-time limit passed during start-up (${running} of ${o.nodes} servers): nothing simulated`,
+      )
     const holders: Holder[] = []
     for (let i = 0; i < o.names; i++) {
       const name = `site-${o.seed}-${i}:sim`
@@ -200,10 +182,14 @@ export async function runSimulation(options: SimOptions): Promise<SimResult> {
         CONCURRENCY,
         publish,
       )
-    await phase('publish', () => publishAll(holders))
-    o.progress(`${holders.length} names published`)
+    if (running === o.nodes) await phase('publish', () => publishAll(holders))
+    o.progress(
+      `${holders.length} names published: ${counts.rootLookups} root look-ups for ${counts.puts} puts`,
+    )
     const bytesAtStart = meter.bytes
     const lookups: LookupRecord[] = []
+    /** Lookups of the eclipsed name (`o.eclipse`), beside the others. */
+    const eclipsed: LookupRecord[] = []
     const lookUpAll = async (hs: Holder[], hour: number, into: LookupRecord[]): Promise<void> => {
       const found = new Array<LookupRecord>(hs.length)
       await pool(
@@ -224,10 +210,15 @@ export async function runSimulation(options: SimOptions): Promise<SimResult> {
       into.push(...found)
     }
     let hoursRun = 0
-    for (let hour = 1; hour <= o.hours && performance.now() < deadline; hour++) {
+    for (
+      let hour = 1;
+      hour <= o.hours && running === o.nodes && performance.now() < deadline;
+      hour++
+    ) {
       hoursRun = hour
       time += HOUR
       const t0 = performance.now()
+      const [puts0, lookups0] = [counts.puts, counts.rootLookups]
       // Churn: honest servers leave, fresh ones (empty stores, new keys) join.
       const leaving = rng.sample(honest, Math.round(o.churn * honest.length))
       for (const gone of leaving) honest.splice(honest.indexOf(gone), 1)
@@ -257,13 +248,17 @@ export async function runSimulation(options: SimOptions): Promise<SimResult> {
       const t3 = performance.now()
       const batch = Array.from({ length: o.lookupsPerHour }, () => rng.pick(holders))
       await phase('lookups', () => lookUpAll(batch, hour, lookups))
+      if (o.eclipse)
+        await phase('lookups', () =>
+          lookUpAll(Array(o.eclipseLookupsPerHour).fill(holders[0]), hour, eclipsed),
+        )
       const t4 = performance.now()
       const ok = lookups.filter(
         (l) => l.hour === hour && l.record && holderHex(l.record) === l.holder,
       )
       const s = (ms: number): string => `${(ms / 1000).toFixed(1)} s`
       o.progress(
-        `hour ${hour}/${o.hours}: ${ok.length}/${o.lookupsPerHour} lookups found the holder's record, ${honest.length} honest + ${sybils.length} Sybil servers (churn and publish ${s(t1 - t0)}, republish ${s(t2 - t1)}, attacks ${s(t3 - t2)}, lookups ${s(t4 - t3)})`,
+        `hour ${hour}/${o.hours}: ${ok.length}/${o.lookupsPerHour} lookups found the holder's record, ${honest.length} honest + ${sybils.length} Sybil servers (churn and publish ${s(t1 - t0)}, republish ${s(t2 - t1)}, attacks ${s(t3 - t2)}, lookups ${s(t4 - t3)}; ${counts.rootLookups - lookups0} root look-ups for ${counts.puts - puts0} puts)`,
       )
     }
     // Records alive: one lookup of every name at the end.
@@ -272,21 +267,24 @@ export async function runSimulation(options: SimOptions): Promise<SimResult> {
       o.progress(
         `stopped after ${hoursRun} of ${o.hours} simulated hours: the wall-time limit passed`,
       )
-    await phase('final lookups', () => lookUpAll(holders, hoursRun, final))
+    if (running === o.nodes) await phase('final lookups', () => lookUpAll(holders, hoursRun, final))
     // Honest servers captured: a name's record in their store is another key's.
     let captured = 0
+    let targetCaptured = 0
     for (const h of honest)
       for (const holder of holders) {
         const held = await h.store.get(recordDsKey(holder.key)).catch(() => undefined)
         if (held === undefined) continue
         const value = Libp2pRecord.deserialize(held).value
-        if (toHex(decodeRecord(value).holder) !== toHex(holder.keyPair.publicKey)) captured++
+        if (toHex(decodeRecord(value).holder) === toHex(holder.keyPair.publicKey)) continue
+        captured++
+        if (holder === holders[0]) targetCaptured++
       }
     return summarise({
       captured,
       stores: honest.length * holders.length,
       options: {
-        nodes: o.nodes,
+        nodes: running,
         churn: o.churn,
         hours: hoursRun,
         attackers: o.attackers,
@@ -299,6 +297,20 @@ export async function runSimulation(options: SimOptions): Promise<SimResult> {
       final,
       bytes: meter.bytes - bytesAtStart,
       refusals: Object.fromEntries(ctx.refusals),
+      counts: counts.snapshot(),
+      ...(o.eclipse
+        ? {
+            eclipse: {
+              lookups: eclipsed,
+              captured: targetCaptured,
+              sybilsAmongClosest: sybilsAmongClosest(
+                target.key,
+                honest.map((h) => h.node.peerId),
+                sybils.map((h) => h.node.peerId),
+              ),
+            },
+          }
+        : {}),
     })
   } finally {
     await stopAll()

@@ -14,6 +14,7 @@ import * as C from './constants.ts'
 import * as G from './gateway/constants.ts'
 import * as M from './mirror/constants.ts'
 import * as D from './directory/constants.ts'
+import * as L from './live/constants.ts'
 import { ConfigError } from './errors.ts'
 import { LOG_LEVELS, type LogLevel } from './log.ts'
 import { API_OPTIONS, type ApiSettings } from './api/api-settings.ts'
@@ -85,6 +86,9 @@ export interface RelayConfig extends DnsSettings, ApiSettings {
   mirrorOwnerQuota: number
   mirrorReplicas: number
   mirrorScanInterval: number
+  liveMaxTopics: number
+  liveTopicsPerPeer: number
+  liveTopicsPerSource: number
 }
 
 type Kind =
@@ -517,6 +521,27 @@ export const OPTIONS: readonly OptionSpec[] = [
     kind: 'duration',
     default: M.DEFAULT_MIRROR_SCAN_INTERVAL_MS,
     doc: 'look at placement again this often: the bound on restoring copies after a mirror leaves',
+  },
+  {
+    key: 'liveMaxTopics',
+    flag: 'live-max-topics',
+    kind: 'count',
+    default: L.MAX_LIVE_TOPICS,
+    doc: 'live-update topics (sites) followed for browsers and other peers at most',
+  },
+  {
+    key: 'liveTopicsPerPeer',
+    flag: 'live-topics-per-peer',
+    kind: 'count',
+    default: L.MAX_LIVE_TOPICS_PER_PEER,
+    doc: 'live-update topics followed for one peer at most; its further topics are refused',
+  },
+  {
+    key: 'liveTopicsPerSource',
+    flag: 'live-topics-per-source',
+    kind: 'count',
+    default: L.MAX_LIVE_TOPICS_PER_SOURCE,
+    doc: 'live-update topics followed for the peers of one source (address block) at most',
   },
   ...DNS_OPTIONS,
   ...API_OPTIONS,

@@ -14,6 +14,9 @@ import { base32 } from 'multiformats/bases/base32'
 import { DHT_RECORD_PREFIX } from './constants.ts'
 import type { NetworkAnswer, RootRecordSource } from './root-lookup.ts'
 
+/** The path index kad-dht gives the events of the corrections its `get` puts after the query. */
+const CORRECTION_PATH = -1
+
 /** The datastore key kad-dht keeps the record of a DHT key under. */
 export function recordDsKey(key: Uint8Array): Key {
   return new Key(DHT_RECORD_PREFIX + base32.baseEncode(key), false)
@@ -33,14 +36,16 @@ export function dhtRecordSource(
   blockOf: (peer: PeerId) => string = () => UNKNOWN_BLOCK,
 ): RootRecordSource {
   const answers = async (key: Uint8Array, signal: AbortSignal): Promise<NetworkAnswer[]> => {
-    // One value per answering peer: the look-up counts votes per holder. kad-dht's get ends
-    // by putting its selector's pick to peers that answered otherwise; those answers are not
-    // counted again.
+    // One value per answering peer: the look-up counts votes per holder.
     const found: NetworkAnswer[] = []
     if (!canAsk()) return found
     const answered = new Set<string>()
     try {
       for await (const event of dht.get(key, { signal })) {
+        // kad-dht's get ends by putting its selector's pick (by `created`, not the vote) to every
+        // peer that answered otherwise, outside the query's paths (index -1). A look-up here
+        // only reads: it stops before the first of those puts is sent.
+        if (event.path?.index === CORRECTION_PATH) break
         if (event.name !== 'PEER_RESPONSE' || event.record == null) continue
         const from = event.from.toString()
         if (answered.has(from)) continue

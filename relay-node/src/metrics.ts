@@ -24,6 +24,7 @@ export interface RelayMetrics {
   reservationsRefused: Counter
   liveMessages: Counter<'verdict' | 'reason'>
   liveCutOffs: Counter<'of'>
+  liveFollowsRefused: Counter<'of'>
 }
 
 /** A registry for one relay (libp2p's metrics go in too) with the relay's metrics. */
@@ -72,6 +73,12 @@ export function createRelayMetrics(): RelayMetrics {
     liveCutOffs: new Counter({
       name: 'alternet_relay_live_cut_offs_total',
       help: 'Cut off for flooding live updates (GossipSub frames sent while graylisted), by what: neighbour (hung up on and refused), source (an address block refused after repeated cut-offs)',
+      labelNames: ['of'],
+      registers: [registry],
+    }),
+    liveFollowsRefused: new Counter({
+      name: 'alternet_relay_live_follows_refused_total',
+      help: "Live-update topics a peer subscribed to that the relay did not follow, by whose share was taken: peer, source (its address block), relay (the relay's cap)",
       labelNames: ['of'],
       registers: [registry],
     }),

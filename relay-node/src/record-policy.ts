@@ -142,7 +142,7 @@ export class AnRecordPolicy implements RecordPolicy {
     if (stored === undefined) {
       // A root name this relay does not hold: follow the holder the network holds it for, so a
       // relay that joins with an empty store is not captured by the first rival it is offered.
-      if (!subdomain) await this.checkNetworkHolder(key, record)
+      if (!subdomain) await this.checkNetworkHolder(key, incoming, record)
       return
     }
     if (equals(stored.holder, record.holder)) {
@@ -233,15 +233,31 @@ export class AnRecordPolicy implements RecordPolicy {
    * Refuses a root record of a name this relay does not hold (`hijack`) when the DHT's peers
    * hold the name for another key: the holder their address blocks voted for (one look-up, cached
    * and bounded as for subdomains, see root-lookup.ts), unless a trusted registrar registered the
-   * newcomer more recently. Nothing found, or a tie between holders, leaves the relay's own
-   * first-holder rule to decide.
+   * newcomer more recently; and (`rollback`) an older record of the holder they voted for than
+   * the one they hold, so a stale copy offered to a relay that holds none is not taken. Nothing
+   * found, or a tie between holders, leaves the relay's own first-holder rule to decide.
    */
-  private async checkNetworkHolder(key: Uint8Array, record: SignedRecord): Promise<void> {
+  private async checkNetworkHolder(
+    key: Uint8Array,
+    incoming: Uint8Array,
+    record: SignedRecord,
+  ): Promise<void> {
     const held = await this.roots.find(record.body.name)
     if (held === undefined || held === CONTESTED) return
     const holder = await this.validRoot(held, key)
-    if (holder === undefined || equals(holder.holder, record.holder)) return
+    if (holder === undefined) return
     const registrars = this.permissions.registrars
+    if (equals(holder.holder, record.holder)) {
+      if (
+        !equals(held, incoming) &&
+        selectRecord([held, incoming], { key, trustedRegistrars: registrars }) === 0
+      )
+        throw new RecordRefusedError(
+          'rollback',
+          `the network holds a newer record of "${record.body.name}" (seq ${holder.body.seq}, offered ${record.body.seq})`,
+        )
+      return
+    }
     const offered = trustedRegistration(record, registrars)
     const registered = trustedRegistration(holder, registrars)
     if (offered !== undefined && (registered === undefined || offered > registered)) return

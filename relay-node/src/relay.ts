@@ -30,7 +30,7 @@ import { startHttp, type RelayHttp, type WellKnown } from './http.ts'
 import { Gateway } from './gateway/index.ts'
 import { ensureDataDir, loadOrCreatePeerKey } from './identity.ts'
 import { createLogger, type Logger } from './log.ts'
-import { createRelayMetrics, registerGauges } from './metrics.ts'
+import { createRelayMetrics, registerGauges, registerLiveGauge } from './metrics.ts'
 import { createRelayNode, type RelayNode } from './node.ts'
 import { Mirror, RecordWatch } from './mirror/index.ts'
 import { RelayLive } from './live/relay-live.ts'
@@ -299,11 +299,21 @@ export async function createRelay(
         metrics.liveCutOffs.inc({ of: 'neighbour' })
         if (source !== undefined) metrics.liveCutOffs.inc({ of: 'source' })
       },
+      onFollowRefused: (_, of, refused) => metrics.liveFollowsRefused.inc({ of }, refused),
+      maxTopics: config.liveMaxTopics,
+      maxTopicsPerPeer: config.liveTopicsPerPeer,
+      maxTopicsPerSource: config.liveTopicsPerSource,
       log,
       validator: {
         onJudged: ({ verdict, reason }) => metrics.liveMessages.inc({ verdict, reason }),
       },
     })
+    registerLiveGauge(
+      metrics.registry,
+      'alternet_relay_live_topics',
+      'Live-update topics followed, for peers and for the mirror',
+      () => live.topics(),
+    )
     refusesPeer = (peer) => live.refuses(peer)
     refusesSource = (source) => live.refusesSource(source)
     const revoker = new Revoker(node, permissions, store, log, (bytes) => {

@@ -58,7 +58,8 @@ import {
   type StopHostingResult,
 } from './hosting/index.ts'
 import { createHelpHost, type HelpHost } from './hosting/help-host.ts'
-import { MAX_VISITS_REMEMBERED, VISIT_REPEAT_MS } from './hosting/constants.ts'
+import { VisitMemory } from './hosting/visit-memory.ts'
+import { connectionBlock } from '../core/contracts/index.ts'
 import { keepOffThread } from './fetch/keep-off-thread.ts'
 import { parseAddress } from '../core/names/index.ts'
 
@@ -165,8 +166,8 @@ export class AlternetPeer<
   readonly relays: PeerRelays | undefined
   readonly peerId: PeerId
   private readonly host: SiteHost
-  /** When each visitor of each site was last counted (`site\0peer`), oldest first. */
-  private readonly visitsCounted = new Map<string, number>()
+  /** The visitors counted lately, by address block. */
+  private readonly visits = new VisitMemory()
   private readonly hostEntry: (libp2p: L) => RecordHost
   private readonly mirrorWait: number
   private readonly keepAliveSettings: PeerParts<L, S, N>['keepAlive']
@@ -476,14 +477,8 @@ export class AlternetPeer<
   private async noteVisit(site: string, peer: PeerId): Promise<void> {
     const known = await this.libp2p.peerStore.get(peer).catch(() => undefined)
     if (known?.protocols.includes(RELAY_V2_HOP_CODEC) === true) return
-    const key = `${site}\u0000${peer.toString()}`
-    const now = Date.now()
-    const last = this.visitsCounted.get(key)
-    if (last !== undefined && now - last < VISIT_REPEAT_MS) return
-    this.visitsCounted.delete(key)
-    this.visitsCounted.set(key, now)
-    if (this.visitsCounted.size > MAX_VISITS_REMEMBERED)
-      this.visitsCounted.delete(this.visitsCounted.keys().next().value as string)
+    const block = connectionBlock(this.libp2p.getConnections(peer))
+    if (!this.visits.visit(site, peer.toString(), block)) return
     this.dispatchEvent(new CustomEvent('visit-served', { detail: { site } }))
   }
 

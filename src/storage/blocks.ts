@@ -92,6 +92,11 @@ export interface BlockStore {
   getBlock(cid: CID): Promise<Uint8Array | undefined>
   /** Each block's bytes (or undefined), in order, read in one transaction. */
   getBlocks(cids: readonly CID[]): Promise<(Uint8Array | undefined)[]>
+  /**
+   * Like `getBlocks`, one transaction, but each block's promise settles as soon as its own read
+   * is done: a reader can pass the first block on while the others are still being read.
+   */
+  readBlocks(cids: readonly CID[]): Promise<Uint8Array | undefined>[]
   /** Whether every one of the blocks is stored, asked in one transaction. */
   hasBlocks(cids: readonly CID[]): Promise<boolean>
   /**
@@ -213,6 +218,21 @@ class BlockWriter {
   }
 }
 
+/** A promise with its settling functions (settling it again does nothing). */
+function deferred<T>(): {
+  promise: Promise<T>
+  resolve(value: T): void
+  reject(error: unknown): void
+} {
+  let resolve!: (value: T) => void
+  let reject!: (error: unknown) => void
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res
+    reject = rej
+  })
+  return { promise, resolve, reject }
+}
+
 /** The blocks area over `db`. */
 export function createBlockStore(db: Database): BlockStore {
   const getBlock = (cid: CID): Promise<Uint8Array | undefined> =>
@@ -237,6 +257,24 @@ export function createBlockStore(db: Database): BlockStore {
           Uint8Array | undefined
         )[]
       })
+    },
+
+    readBlocks(cids) {
+      if (cids.length === 0) return []
+      const each = cids.map(() => deferred<Uint8Array | undefined>())
+      db.transact([STORES.blocks], 'readonly', (tx) => {
+        const blocks = tx.objectStore(STORES.blocks)
+        return Promise.all(
+          cids.map((cid, i) =>
+            (request(blocks.get(cid.toString())) as Promise<Uint8Array | undefined>).then(
+              each[i].resolve,
+            ),
+          ),
+        )
+      }).catch((error: unknown) => {
+        for (const read of each) read.reject(error)
+      })
+      return each.map((read) => read.promise)
     },
 
     async hasBlocks(cids) {

@@ -237,17 +237,45 @@ describe('site origins: responses across a MessagePort', () => {
 
   it('stops reading the source while the receiver does not read (chunk mode backpressure)', async () => {
     const { port1, port2 } = new MessageChannel()
+    const chunk = 64 * 1024
+    const total = 2 * CHUNK_CREDIT * MAX_CHUNK_BYTES + chunk
     let pulls = 0
-    sendResponse(port1, new Response(bytesStream(100 * 1024, 1024, () => pulls++)), 'chunks')
+    sendResponse(port1, new Response(bytesStream(total, chunk, () => pulls++)), 'chunks')
     const received = await receiveResponse(port2, { timeout: 5000 })
     await new Promise((r) => setTimeout(r, 300))
-    ok(
-      pulls <= 2 * CHUNK_CREDIT + 2,
-      `the sender read ${pulls} chunks ahead of a reader that read none`,
-    )
+    const ahead = (CHUNK_CREDIT * MAX_CHUNK_BYTES) / chunk + 2
+    ok(pulls <= ahead, `the sender read ${pulls} chunks ahead of a reader that read none`)
     const bytes = await readAll(received.body!)
-    equal(bytes.length, 100 * 1024)
-    ok(pulls > 2 * CHUNK_CREDIT + 2)
+    equal(bytes.length, total)
+    ok(pulls > ahead)
+  })
+
+  it('keeps several messages in flight by default, without a round trip per chunk', async () => {
+    const { port1, port2 } = new MessageChannel()
+    const chunk = 64 * 1024
+    let pulls = 0
+    sendResponse(port1, new Response(bytesStream(4 * MAX_CHUNK_BYTES, chunk, () => pulls++)))
+    const received = await receiveResponse(port2, { timeout: 5000 })
+    await new Promise((r) => setTimeout(r, 300))
+    // Nothing was read yet: the sender went on while its credit lasted.
+    ok(pulls * chunk >= 2 * MAX_CHUNK_BYTES, `the sender read ${pulls} chunks ahead of the reader`)
+    equal((await readAll(received.body!)).length, 4 * MAX_CHUNK_BYTES)
+  })
+
+  it('packs the chunks its source has ready into messages of up to MAX_CHUNK_BYTES', async () => {
+    const { port1, port2 } = new MessageChannel()
+    const total = 2 * MAX_CHUNK_BYTES + 5000
+    sendResponse(port1, new Response(bytesStream(total, 1024, () => {})))
+    const received = await receiveResponse(port2, { timeout: 5000 })
+    const sizes: number[] = []
+    const reader = received.body!.getReader()
+    for (let r = await reader.read(); !r.done; r = await reader.read()) sizes.push(r.value.length)
+    equal(
+      sizes.reduce((a, b) => a + b, 0),
+      total,
+    )
+    ok(sizes.length <= 6, `${sizes.length} messages for ${total} bytes in 1 KiB chunks`)
+    ok(Math.max(...sizes) <= MAX_CHUNK_BYTES)
   })
 
   it('passes a failure before any response as a typed error, and times out when nothing comes', async () => {

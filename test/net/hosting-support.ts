@@ -54,6 +54,10 @@ export class MemoryStore implements ContentStore {
     return Promise.all(cids.map((cid) => this.getBlock(cid)))
   }
 
+  readBlocks(cids: readonly CID[]): Promise<Uint8Array | undefined>[] {
+    return cids.map((cid) => this.getBlock(cid))
+  }
+
   async hasBlocks(cids: readonly CID[]): Promise<boolean> {
     return cids.every((cid) => this.blocks.has(cid.toString()))
   }

@@ -1,6 +1,7 @@
 /**
  * Reading a file's chunks a segment at a time: one store call per segment, in order, the next
- * segment asked while the current one is handed out, and a missing chunk's own error.
+ * segment asked while the current one is handed out, each chunk handed out once its own read is
+ * done, and a missing chunk's own error.
  */
 import { rawCid, readVerified, type FileEntry } from '../../src/core/content/index.ts'
 import type { CID } from 'multiformats/cid'
@@ -40,9 +41,9 @@ describe('segment reader', () => {
     const calls: number[] = []
     const read = segmentReader(
       entry,
-      async (cids) => {
+      (cids) => {
         calls.push(cids.length)
-        return cids.map((cid) => blocks.get(cid.toString()))
+        return cids.map(async (cid) => blocks.get(cid.toString()))
       },
       () => new MissingError('missing'),
       4,
@@ -51,12 +52,38 @@ describe('segment reader', () => {
     deepEqual(calls, [4, 4, 2])
   })
 
+  it('hands a chunk out once its own read is done, while the rest of its segment is read', async () => {
+    const { entry, blocks } = await file(4)
+    let release!: () => void
+    const gate = new Promise<void>((resolve) => (release = resolve))
+    const read = segmentReader(
+      entry,
+      (cids) =>
+        cids.map(async (cid, i) => {
+          if (i > 0) await gate
+          return blocks.get(cid.toString())
+        }),
+      () => new MissingError('missing'),
+      4,
+    )
+    const reader = readVerified(entry, read).getReader()
+    const first = await Promise.race([
+      reader.read().then((r) => r.value?.[0]),
+      new Promise((resolve) => setTimeout(() => resolve('still waiting'), 2000)),
+    ])
+    equal(first, 1, 'the first chunk came before the others were read')
+    release()
+    const rest: number[] = []
+    for (let r = await reader.read(); !r.done; r = await reader.read()) rest.push(r.value[0])
+    deepEqual(rest, [2, 3, 4])
+  })
+
   it('fails with the given error when the store lacks a chunk', async () => {
     const { entry, blocks } = await file(6)
     blocks.delete(entry.chunks[5].toString())
     const read = segmentReader(
       entry,
-      async (cids) => cids.map((cid) => blocks.get(cid.toString())),
+      (cids) => cids.map(async (cid) => blocks.get(cid.toString())),
       (cid) => new MissingError(`no ${cid}`),
       4,
     )

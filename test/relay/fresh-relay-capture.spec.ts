@@ -4,7 +4,8 @@
  * most peers return. Real relay processes: two hold the owner's record, a third (which does not
  * look names up, standing in for a Sybil server) holds a rival of another key back-dated 47 h,
  * and a fresh relay joins them. Without the look-up the fresh relay keeps the first valid record
- * it is offered, the rival, and then refuses the owner.
+ * it is offered, the rival, and then refuses the owner; and an older record of the owner than the
+ * network holds (a roll-back pushed to a relay that holds none) is refused the same way.
  */
 import { describe, it, before, after } from '../support/spec.ts'
 import * as assert from '../support/assert.ts'
@@ -95,6 +96,30 @@ describe('a fresh relay and a back-dated rival (relays)', () => {
     const got = await getDirect(client, relay.peerId, key)
     assert.ok(got !== undefined && equals(got, real), 'the fresh relay serves another record')
     assert.ok((await hijackRefusals(relay)) >= before + 1)
+  })
+
+  it('refuses an older record of the holder than the network holds, and takes the newest', async () => {
+    const root = uniqueName('stale')
+    const key = await dhtKey(root)
+    const owner = generateKeyPair()
+    const stale = await rootRecord(root, owner, { seq: 1 })
+    const newest = await rootRecord(root, owner, { seq: 2 })
+    assert.ok(await putDirect(client, a.peerId, key, newest))
+    assert.ok(await putDirect(client, b.peerId, key, newest))
+    const relay = await joinFresh()
+    const rollbacks = async (): Promise<number> =>
+      metricValue(
+        await (await fetch(`${relay.http}/metrics`)).text(),
+        'alternet_relay_rejected_records_total{reason="rollback"}',
+      )
+    const before = await rollbacks()
+    assert.equal(
+      await putDirect(client, relay.peerId, key, stale),
+      false,
+      'the fresh relay stored a stale record of the holder',
+    )
+    assert.ok((await rollbacks()) >= before + 1)
+    assert.ok(await putDirect(client, relay.peerId, key, newest), 'the newest record was refused')
   })
 
   it('still takes a name nobody holds, and the holder’s newer records after it', async () => {

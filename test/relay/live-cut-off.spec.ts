@@ -2,7 +2,8 @@
  * `LiveCutOff` on its own, with its clock in hand: a graylisted neighbour that keeps sending
  * frames is hung up on once and refused for the cut-off time, then let in again; one that sends
  * little, or that GossipSub still accepts, is never cut off; an address block is refused once
- * three of its neighbours are cut off within its window. GossipSub's own check of a frame
+ * three of its neighbours are cut off within its window, and twice as long when it is refused
+ * again soon after. GossipSub's own check of a frame
  * (`acceptFrom`) is played by a table of graylisted peers; the real router is in
  * live-flood.spec.ts.
  */
@@ -113,6 +114,39 @@ describe('cutting off a flooding neighbour', () => {
     advance(SOURCE_CUT_OFF_MS)
     assert.ok(!cutOff.refusesSource('a'), 'a block refused past its time')
     assert.ok(cutOff.refuses('a/1'), 'a neighbour let in with its block')
+  })
+
+  it('refuses a block that floods again soon after for twice as long, up to the cut-off time', () => {
+    const { cutOff, graylisted, blocks, frames, advance } = setUp()
+    let n = 0
+    const strikeThrice = (): void => {
+      for (let i = 0; i < STRIKES; i++) {
+        graylisted.add(`a/${++n}`)
+        frames(`a/${n}`, 2 * BURST)
+      }
+    }
+    const refusedFor = (): number => {
+      let ms = 0
+      while (cutOff.refusesSource('a')) {
+        advance(SOURCE_CUT_OFF_MS / 2)
+        ms += SOURCE_CUT_OFF_MS / 2
+      }
+      return ms
+    }
+    const times: number[] = []
+    for (let round = 0; round < 4; round++) {
+      strikeThrice()
+      times.push(refusedFor())
+    }
+    assert.equal(blocks.length, 4)
+    assert.deepEqual(
+      times,
+      [1, 2, 4, 6].map((k) => k * SOURCE_CUT_OFF_MS),
+    )
+    // Calm for the cut-off time: back to the shortest refusal.
+    advance(CUT_OFF_MS)
+    strikeThrice()
+    assert.equal(refusedFor(), SOURCE_CUT_OFF_MS)
   })
 
   it('counts only the cut-offs of a block within its window', () => {

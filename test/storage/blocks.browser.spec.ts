@@ -83,6 +83,12 @@ describe('storage: blocks', () => {
       blocks[0].bytes,
     ])
     assert.deepEqual(await storage.blocks.getBlocks([blocks[2].cid]), [vouched.bytes])
+    // The same reads with a promise per block.
+    assert.deepEqual(
+      await Promise.all(storage.blocks.readBlocks([blocks[1].cid, missing, blocks[0].cid])),
+      [blocks[1].bytes, undefined, blocks[0].bytes],
+    )
+    assert.deepEqual(storage.blocks.readBlocks([]), [])
     assert.equal(await storage.blocks.hasBlocks(blocks.map((b) => b.cid)), true)
     assert.equal(await storage.blocks.hasBlocks([blocks[0].cid, missing]), false)
     assert.equal(await storage.blocks.hasBlocks([]), true)

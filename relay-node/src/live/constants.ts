@@ -13,6 +13,21 @@ import { LIVE_TOPIC_CHARGE_BYTES } from '@alternet/net/live'
 export const MAX_LIVE_TOPICS = 10_000
 
 /**
+ * Topics a relay follows for one neighbour at most (`LiveFollows`): a person has a few sites
+ * open, and a Node peer hosting more can reach several relays. GossipSub lets a neighbour
+ * subscribe to as many topics as another relay follows (`RELAY_TOPIC_BUDGET_BYTES`), so without
+ * this one visitor could take all of `MAX_LIVE_TOPICS`.
+ */
+export const MAX_LIVE_TOPICS_PER_PEER = 256
+
+/**
+ * Topics a relay follows for the neighbours of one source address block together: fresh peer
+ * IDs cost nothing, an address block does. A tenth of `MAX_LIVE_TOPICS`, so ten blocks are
+ * needed to fill it, with room for a household or a campus behind one address.
+ */
+export const MAX_LIVE_TOPICS_PER_SOURCE = 1_000
+
+/**
  * Topics of its mirrored sites a relay follows at most, besides `MAX_LIVE_TOPICS`. A mirrored
  * site beyond it learns of new versions at the mirror's next DHT scan, as before.
  */
@@ -52,7 +67,9 @@ export const LIVE_SOURCE_STRIKES = 3
 /**
  * How long new connections from a block with `LIVE_SOURCE_STRIKES` cut-offs are refused (and
  * the window the cut-offs count in), in ms. Short, since honest peers behind the same address
- * (a household, a campus NAT) are refused too; they can use other relays meanwhile.
+ * (a household, a campus NAT) are refused too; they can use other relays meanwhile. A block
+ * refused again within `LIVE_CUT_OFF_MS` of its last refusal is refused twice as long as the
+ * last time, up to `LIVE_CUT_OFF_MS`.
  */
 export const LIVE_SOURCE_CUT_OFF_MS = 60_000
 

@@ -7,13 +7,16 @@
  * everyone else's. A graylisted neighbour that keeps sending more frames than a neighbour may
  * send messages at all (`LIVE_MESSAGES_PER_SECOND`, burst `LIVE_MESSAGE_BURST`) is hung up on,
  * and its connections (inbound and outbound) are refused for `LIVE_CUT_OFF_MS`: nothing it sends
- * is read from then on. A graylisted neighbour that sends little (an honest relay that forwarded
- * a version that lost a race to a newer one) stays connected, its frames dropped as before.
+ * is read from then on. A graylisted neighbour that sends little stays connected, its frames
+ * dropped as before. (A version that lost a race to a newer one is ignored, not rejected, so it
+ * does not graylist the honest relay that forwarded it: `RecentVersions`.)
  *
  * Peer IDs cost nothing, so a flooder cut off comes back with a fresh one. Once
  * `LIVE_SOURCE_STRIKES` neighbours of one source address block are cut off within
  * `LIVE_SOURCE_CUT_OFF_MS`, new connections from that block are refused for
- * `LIVE_SOURCE_CUT_OFF_MS` (those already open stay).
+ * `LIVE_SOURCE_CUT_OFF_MS` (those already open stay). A block refused again soon after is
+ * refused twice as long each time, up to `LIVE_CUT_OFF_MS`: a flooder that keeps coming back
+ * once its block is let in is kept out for longer, while a block refused once is let in soon.
  * @module
  */
 import type { GossipSub } from '@libp2p/gossipsub'
@@ -65,6 +68,8 @@ export class LiveCutOff {
   private readonly strikes = new Map<string, number[]>()
   /** Source block → when new connections from it are taken again (ms). */
   private readonly sourceUntil = new Map<string, number>()
+  /** Source block → how often it was refused lately, and when its last refusal ended (ms). */
+  private readonly refusals = new Map<string, { count: number; until: number }>()
   private readonly graylisted: PeerRate
 
   constructor(init: LiveCutOffInit) {
@@ -133,7 +138,13 @@ export class LiveCutOff {
     remember(this.strikes, source, recent, this.maxKeys())
     if (recent.length < (this.init.sourceStrikes ?? LIVE_SOURCE_STRIKES)) return false
     if (this.refusesSource(source)) return false
-    remember(this.sourceUntil, source, now + window, this.maxKeys())
+    // Refused again within the longest refusal after the last one ended: twice as long.
+    const longest = this.init.cutOffMs ?? LIVE_CUT_OFF_MS
+    const last = this.refusals.get(source)
+    const count = last !== undefined && now - last.until < longest ? last.count + 1 : 1
+    const until = now + Math.min(longest, window * 2 ** (count - 1))
+    remember(this.refusals, source, { count, until }, this.maxKeys())
+    remember(this.sourceUntil, source, until, this.maxKeys())
     return true
   }
 

@@ -49,7 +49,13 @@ export const MIRROR_PROVIDER_LOOKUP_MS = 5 * SECOND
  */
 export const MIRROR_LIVE_VIEW_MS = 10 * SECOND
 /** A wait after a mirror's connection closes before placement is looked at again (several close at once). */
-export const MIRROR_RESCAN_DEBOUNCE_MS = 500
+export const MIRROR_RESCAN_DEBOUNCE_MS = 100
+/**
+ * How long a relay whose last connection closed is left out of the live view unasked (a status
+ * question to a relay that died waits for a dial timeout). It is asked in the background
+ * meanwhile; a relay that connects again is counted again at once.
+ */
+export const MIRROR_GONE_MS = MINUTE
 /** How often a mirror announces again that it provides the content roots it holds (provider records live 48 h). */
 export const MIRROR_REPROVIDE_INTERVAL_MS = 12 * HOUR
 /**

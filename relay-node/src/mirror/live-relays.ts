@@ -2,7 +2,9 @@
  * Which relays are alive and mirror: the peers identified as mirrors (they also take uploads;
  * browsers that help host answer the mirror protocol as `visitor` and are left out) and the DHT servers of the
  * routing table (relays whose protocols are not known until asked), each confirmed by an open
- * connection (identified mirrors) or by answering `/an/mirror/1.0.0`.
+ * connection (identified mirrors) or by answering `/an/mirror/1.0.0`. A relay whose last
+ * connection just closed is left out unasked (it is asked in the background, and counted again
+ * once it connects).
  * @module
  */
 import type { PeerId } from '@libp2p/interface'
@@ -10,6 +12,7 @@ import { askMirror } from '@alternet/net/mirror'
 import type { RelayNode } from '../node.ts'
 import {
   MAX_PLACEMENT_CANDIDATES,
+  MIRROR_GONE_MS,
   MIRROR_PROTOCOL,
   MIRROR_STATUS_TIMEOUT_MS,
   MIRROR_UPLOAD_PROTOCOL,
@@ -18,11 +21,13 @@ import {
 /**
  * The other relays that mirror and answer now (this relay left out). `identified`: the peers
  * whose own identify advertised taking uploads; only they count as live on an open connection
- * alone (the peer store also lists a tab that opened an upload stream as speaking it).
+ * alone (the peer store also lists a tab that opened an upload stream as speaking it). `gone`:
+ * the relays whose last connection closed, with the time (see `MirrorState.gone`).
  */
 export async function probeLiveRelays(
   node: RelayNode,
   identified: ReadonlySet<string>,
+  gone: Map<string, number>,
   signal: AbortSignal,
 ): Promise<PeerId[]> {
   // Relays this one knows: peers identified as mirrors, and the DHT servers of its routing
@@ -52,6 +57,19 @@ export async function probeLiveRelays(
     candidates.map(async ({ id, mirror }) => {
       const open = node.getConnections(id).some((c) => c.status === 'open' && c.limits == null)
       if (open && mirror && identified.has(id.toString())) return id
+      const left = gone.get(id.toString())
+      if (left !== undefined && (open || Date.now() - left >= MIRROR_GONE_MS))
+        gone.delete(id.toString())
+      else if (left !== undefined) {
+        // Asked in the background: a relay that answers connects, and is counted again then.
+        void askMirror(
+          node,
+          id,
+          '',
+          AbortSignal.any([signal, AbortSignal.timeout(MIRROR_STATUS_TIMEOUT_MS)]),
+        ).catch(() => undefined)
+        return undefined
+      }
       try {
         const answer = await askMirror(
           node,

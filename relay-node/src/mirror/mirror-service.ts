@@ -72,13 +72,32 @@ export class Mirror {
     if (event.detail.protocols.includes(MIRROR_UPLOAD_PROTOCOL)) this.state.relays.add(id)
     else this.state.relays.delete(id)
   }
+  /**
+   * A peer's last connection closed. A relay is marked gone and left out of the live view at
+   * once (a status question to a relay that died would wait for a dial timeout), and placement
+   * is looked at again soon, so the next closest relay restores the R copies.
+   */
   private readonly onDisconnect = (event: CustomEvent<PeerId>): void => {
-    void this.state.init.node.peerStore
+    const { state } = this
+    const id = event.detail.toString()
+    if (state.relays.has(id)) {
+      state.gone.set(id, Date.now())
+      if (state.live !== undefined)
+        state.live = {
+          ...state.live,
+          peers: state.live.peers.filter((p) => !p.equals(event.detail)),
+        }
+    }
+    void state.init.node.peerStore
       .get(event.detail)
       .then((info) => {
         if (info.protocols.includes(MIRROR_PROTOCOL)) this.placement.rescanSoon()
       })
       .catch(() => undefined)
+  }
+  /** A relay marked gone connected again: the next view of the live relays counts it. */
+  private readonly onConnect = (event: CustomEvent<PeerId>): void => {
+    if (this.state.gone.delete(event.detail.toString())) this.state.live = undefined
   }
 
   constructor(init: MirrorInit) {
@@ -95,6 +114,7 @@ export class Mirror {
       deficit: new Set(),
       reservedBytes: 0,
       relays: new Set(),
+      gone: new Map(),
       live: undefined,
       metrics: createMirrorMetrics(init.registry, {
         sites: () => disk.sites().length,
@@ -233,6 +253,7 @@ export class Mirror {
     await this.upload.start()
     await handleStatusQuestions(state)
     node.addEventListener('peer:disconnect', this.onDisconnect)
+    node.addEventListener('peer:connect', this.onConnect)
     node.addEventListener('peer:identify', this.onIdentify)
     const every = (ms: number, fn: () => Promise<unknown>): void => {
       if (ms <= 0) return
@@ -259,6 +280,7 @@ export class Mirror {
   async stop(): Promise<void> {
     for (const t of this.timers) clearInterval(t)
     this.state.init.node.removeEventListener('peer:disconnect', this.onDisconnect)
+    this.state.init.node.removeEventListener('peer:connect', this.onConnect)
     this.state.init.node.removeEventListener('peer:identify', this.onIdentify)
     this.controller.abort(new Error('The relay is stopping.'))
     await Promise.allSettled([...this.state.pulls.values()].map((p) => p.work))

@@ -107,6 +107,12 @@ export interface MirrorState {
    * advertises them.)
    */
   readonly relays: Set<string>
+  /**
+   * Relays whose last connection to this one closed, by peer ID, with the time: left out of the
+   * live view without a status question (a dead relay's question waits for a dial timeout)
+   * until they connect again or `MIRROR_GONE_MS` passes.
+   */
+  readonly gone: Map<string, number>
 }
 
 /** Whether a site's content may be served: its name not revoked, its root not blocked. */

@@ -27,6 +27,10 @@ const KEY_PREFIX = new TextEncoder().encode(DHT_KEY_PREFIX)
 export class PlacementScan {
   private readonly state: MirrorState
   private scanning: Promise<void> | undefined
+  /** A scan asked for while one was under way: it follows that one, with a fresh view. */
+  private next: Promise<void> | undefined
+  /** The DHT look-up of the held sites' records, one round at a time, beside the scans. */
+  private refreshing: Promise<void> | undefined
   private rescanTimer: NodeJS.Timeout | undefined
 
   constructor(state: MirrorState) {
@@ -37,12 +41,28 @@ export class PlacementScan {
   async stop(): Promise<void> {
     clearTimeout(this.rescanTimer)
     await this.scanning?.catch(() => undefined)
+    await this.next?.catch(() => undefined)
+    await this.refreshing
   }
 
-  /** Looks at every record held: what to fetch, what to purge, which sites lack copies. */
+  /**
+   * Looks at every record held: what to fetch, what to purge, which sites lack copies. Asked
+   * while a scan is under way (its view of the live relays may be older than a relay's
+   * leaving), another scan follows that one. The held sites' records are then looked up in the
+   * DHT in the background (`refreshHeld`), so that a scan is not held up by slow look-ups.
+   */
   scan(): Promise<void> {
     const { state } = this
-    this.scanning ??= (async () => {
+    if (this.scanning !== undefined) {
+      this.next ??= this.scanning
+        .catch(() => undefined)
+        .then(() => {
+          this.next = undefined
+          return this.scan()
+        })
+      return this.next
+    }
+    this.scanning = (async () => {
       try {
         await purgeUnservable(state)
         const live = await this.liveRelays(true)
@@ -52,8 +72,12 @@ export class PlacementScan {
           const site = await this.consider(record.key, record.value, live)
           if (site !== undefined) deficit.add(site)
         }
-        await this.refreshHeld(live)
         state.deficit = deficit
+        this.refreshing ??= this.refreshHeld(live)
+          .catch((err) => state.log.warn('mirror record look-up failed', { error: err }))
+          .finally(() => {
+            this.refreshing = undefined
+          })
       } finally {
         this.scanning = undefined
       }
@@ -107,7 +131,7 @@ export class PlacementScan {
       Date.now() - state.live.at < freshFor
     )
       return state.live.peers
-    const answers = await probeLiveRelays(node, state.relays, state.signal)
+    const answers = await probeLiveRelays(node, state.relays, state.gone, state.signal)
     const peers = [node.peerId, ...answers]
     state.live = { peers, at: Date.now() }
     return peers

@@ -93,6 +93,12 @@ export function startPull(
           )
         sizes.set(cid, size)
       }
+      // One flush for every block (written unflushed), before the site is recorded complete.
+      await disk.blocks.sync(pulled.blocks).catch((err: NodeJS.ErrnoException) => {
+        throw err.code === 'ENOSPC'
+          ? new MirrorRefusedError('disk-full', 'The disk of this relay is full.', { cause: err })
+          : err
+      })
       const previous = disk.get(site)
       await disk.commit(
         {

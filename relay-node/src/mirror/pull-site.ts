@@ -67,7 +67,10 @@ export interface PullInit {
   onDropped?(peer: PeerId, error: unknown): void
 }
 
-/** What a finished pull stored: every block of the root, the manifest first, and their bytes. */
+/**
+ * What a finished pull stored: every block of the root, the manifest first, and their bytes.
+ * The blocks are on disk but not flushed: `BlockFiles.sync` them before recording the site.
+ */
 export interface PulledSite {
   blocks: string[]
   bytes: number
@@ -212,9 +215,12 @@ export async function pullSite(init: PullInit): Promise<PulledSite> {
     )
   }
 
+  // Not flushed one by one: the caller flushes every block at once before it records the site
+  // complete (a file is renamed into place only once whole, so a killed relay never finds a
+  // torn block; only a crash of the machine could, and then the site was not yet complete).
   const write = async (cid: CID, bytes: Uint8Array): Promise<void> => {
     try {
-      await blocks.put(cid, bytes)
+      await blocks.put(cid, bytes, { sync: false })
       init.onWritten?.(cid)
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOSPC')

@@ -16,6 +16,12 @@ export const DEFAULT_DIRECT_DIAL_ATTEMPTS = 2
 /** Once one host is connected directly, how long the others may still take to join the fetch, in ms. */
 export const DEFAULT_CONNECT_GRACE_TIME = 300
 
+/**
+ * Reads of at most this many chunks (a file up to 256 KiB: a page, a style sheet, a script) take
+ * the first mirrors or direct hosts to answer, without waiting the grace time for the others.
+ */
+export const FIRST_SOURCES_MAX_CHUNKS = 1
+
 /** Time to get a relayed (limited) connection to one host, in ms. */
 export const DEFAULT_RELAY_DIAL_TIMEOUT = 10_000
 

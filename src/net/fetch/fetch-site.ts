@@ -14,10 +14,10 @@ import type { PeerId } from '@libp2p/interface'
 import type { CID } from 'multiformats/cid'
 import {
   InvalidPathError,
+  RAW_CODEC,
   chunksInRange,
   decodeManifest,
   normalizeRequestPath,
-  readVerified,
   type FileEntry,
   type Manifest,
 } from '../../core/content/index.ts'
@@ -46,14 +46,14 @@ import {
 } from '../route/index.ts'
 import { createBlockKeeper, type BlockKeeper } from './block-keeper.ts'
 import type { KeepBlocks } from './keep-off-thread.ts'
-import { segmentReader } from '../route/segment-reader.ts'
+import { readKeptFile } from './kept-file.ts'
 import {
   connectHosts,
   type ConnectHostsOptions,
   type ConnectorHost,
   type HostConnection,
 } from './connect-hosts.ts'
-import { DEFAULT_CONNECT_GRACE_TIME } from './constants.ts'
+import { DEFAULT_CONNECT_GRACE_TIME, FIRST_SOURCES_MAX_CHUNKS } from './constants.ts'
 import { errorResponse } from './error-response.ts'
 import { BlockGoneError, MethodNotAllowedError, NoContentError } from './errors.ts'
 import { findMirrors, type MirrorFinderHost } from '../mirror/index.ts'
@@ -135,8 +135,29 @@ interface Context {
   signal?: AbortSignal
   client: RouteClient
   targets?: Promise<HostConnection[]>
+  /** The look for sources, started once per request. */
+  looking?: Looking
   /** The host connections this request used, for the caller to judge after a failure. */
   used: HostConnection[]
+}
+
+/** The hosts being dialled and the mirrors being asked for one request. */
+interface Looking {
+  hosts: Promise<HostConnection[]>
+  mirrors: Promise<HostConnection[]>
+  hostError?: unknown
+}
+
+/** The first of `lists` to resolve non-empty; empty once all resolved empty. */
+function firstNonEmpty<T>(lists: Promise<T[]>[]): Promise<T[]> {
+  return new Promise((resolve) => {
+    let left = lists.length
+    for (const list of lists)
+      void list.then((found) => {
+        left--
+        if (found.length > 0 || left === 0) resolve(found)
+      })
+  })
 }
 
 /** Failures that may come from a dead connection rather than from the host's answer. */
@@ -157,13 +178,23 @@ export function createSiteFetcher(init: SiteFetcherInit): SiteFetcher {
       : undefined
   const manifests = new ManifestCache()
 
+  /**
+   * Keeps a manifest (verified) on this thread before it is used, not behind the keeper's
+   * writer (a worker that may still be starting): the visit's next request finds it on the
+   * device instead of asking a host for it again. Best effort, like the keeper.
+   */
+  async function keepManifest(site: string, cid: CID, bytes: Uint8Array): Promise<void> {
+    await store?.putBlocks(site, [{ cid, bytes }], { verified: true }).catch(() => {})
+  }
+
   /** A client that answers from the store first and keeps what peers send. */
   function siteClient(site: string): RouteClient {
     const getBlock: RouteClient['getBlock'] = async (target, cid, options) => {
       const local = await store?.getBlock(cid)
       if (local !== undefined) return local
       const bytes = await base.getBlock(target, cid, options)
-      keeper?.keep(site, cid, bytes)
+      if (cid.code === RAW_CODEC) keeper?.keep(site, cid, bytes)
+      else if (keeper !== undefined) await keepManifest(site, cid, bytes)
       return bytes
     }
     return {
@@ -187,28 +218,52 @@ export function createSiteFetcher(init: SiteFetcherInit): SiteFetcher {
     return ctx.targets
   }
 
-  async function sources(ctx: Context): Promise<HostConnection[]> {
-    let hostError: unknown
-    const hosts = connectHosts(libp2p, ctx.hosts, { ...init.connect, signal: ctx.signal }).then(
-      (found) => {
-        ctx.used.push(...found)
-        return found
-      },
-      (error: unknown) => {
-        hostError = error
-        return [] as HostConnection[]
-      },
-    )
+  /** Starts dialling the hosts and asking the mirrors, once per request. */
+  function lookFor(ctx: Context): Looking {
+    if (ctx.looking !== undefined) return ctx.looking
     const finder = libp2p as MirrorFinderHost
-    const mirrors: Promise<HostConnection[]> =
-      init.mirrors === false ||
-      finder.peerStore === undefined ||
-      finder.contentRouting === undefined
-        ? Promise.resolve([])
-        : findMirrors(finder, ctx.address.site, ctx.root, { signal: ctx.signal }).then(
-            (found) => found.map((m) => ({ ...m, limited: false })),
-            () => [],
-          )
+    const looking: Looking = {
+      hosts: connectHosts(libp2p, ctx.hosts, { ...init.connect, signal: ctx.signal }).then(
+        (found) => {
+          ctx.used.push(...found)
+          return found
+        },
+        (error: unknown) => {
+          looking.hostError = error
+          return [] as HostConnection[]
+        },
+      ),
+      mirrors:
+        init.mirrors === false ||
+        finder.peerStore === undefined ||
+        finder.contentRouting === undefined
+          ? Promise.resolve([])
+          : findMirrors(finder, ctx.address.site, ctx.root, { signal: ctx.signal }).then(
+              (found) => found.map((m) => ({ ...m, limited: false })),
+              () => [],
+            ),
+    }
+    ctx.looking = looking
+    return looking
+  }
+
+  /**
+   * For a manifest (one block): the first mirrors or direct hosts to answer, with no grace for
+   * the others (the wait is the visitor's, before any byte of the site); when none connects
+   * directly, as {@link targets}.
+   */
+  async function firstTargets(ctx: Context): Promise<HostConnection[]> {
+    const { hosts, mirrors } = lookFor(ctx)
+    const direct = (list: Promise<HostConnection[]>): Promise<HostConnection[]> =>
+      list.then((found) => found.filter((h) => !h.limited))
+    const first = await firstNonEmpty([direct(mirrors), direct(hosts)])
+    ctx.signal?.throwIfAborted()
+    return first.length > 0 ? first : targets(ctx)
+  }
+
+  async function sources(ctx: Context): Promise<HostConnection[]> {
+    const looking = lookFor(ctx)
+    const { hosts, mirrors } = looking
     const grace = (): Promise<undefined> =>
       new Promise((resolve) =>
         setTimeout(resolve, init.connect?.graceTime ?? DEFAULT_CONNECT_GRACE_TIME),
@@ -231,7 +286,10 @@ export function createSiteFetcher(init: SiteFetcherInit): SiteFetcher {
     }
     ctx.signal?.throwIfAborted()
     if (found.length === 0)
-      throw hostError ?? new HostUnreachableError('No host or mirror of the site could be reached.')
+      throw (
+        looking.hostError ??
+        new HostUnreachableError('No host or mirror of the site could be reached.')
+      )
     return found
   }
 
@@ -252,13 +310,23 @@ export function createSiteFetcher(init: SiteFetcherInit): SiteFetcher {
       manifest = await decodeManifest(local, ctx.root)
     } else {
       await keeper?.visit(ctx.address.site, ctx.root)
-      const peers = await targets(ctx)
-      manifest = await fetchManifest(ctx.client, {
-        root: ctx.root,
-        peers: peers.map((p) => p.connection),
-        signal: ctx.signal,
-        onHostDropped: dropped(ctx, peers),
-      })
+      const ask = (peers: HostConnection[]): Promise<Manifest> =>
+        fetchManifest(ctx.client, {
+          root: ctx.root,
+          peers: peers.map((p) => p.connection),
+          signal: ctx.signal,
+          onHostDropped: dropped(ctx, peers),
+        })
+      const first = await firstTargets(ctx)
+      try {
+        manifest = await ask(first)
+      } catch (error) {
+        // The first sources failed (or lied): every source found, after the grace, is asked.
+        ctx.signal?.throwIfAborted()
+        const all = await targets(ctx)
+        if (all.every((p) => first.includes(p))) throw error
+        manifest = await ask(all)
+      }
     }
     manifests.set(key, manifest)
     return manifest
@@ -286,23 +354,22 @@ export function createSiteFetcher(init: SiteFetcherInit): SiteFetcher {
     entry: FileEntry,
     start: number,
     end: number,
-    path?: string,
+    path: string | undefined,
+    sourcesOf: (ctx: Context) => Promise<HostConnection[]>,
   ): Promise<ReadableStream<Uint8Array>> {
     if (await heldLocally(entry, start, end)) {
       const local = store as ContentStore
       const gone = (cid: CID): Error =>
         new BlockGoneError(`Block ${cid} left the store while it was read.`)
-      return readVerified(
-        entry,
-        segmentReader(entry, (cids) => local.getBlocks(cids), gone),
-        {
-          start,
-          end,
-          signal: ctx.signal,
-        },
-      )
+      // Kept blocks were verified when kept: not hashed again (kept-file.ts).
+      return readKeptFile(entry, (cids) => local.readBlocks(cids), {
+        start,
+        end,
+        signal: ctx.signal,
+        missing: gone,
+      })
     }
-    const peers = await targets(ctx)
+    const peers = await sourcesOf(ctx)
     return fetchFile(ctx.client, {
       entry,
       peers: peers.map((p) => p.connection),
@@ -354,7 +421,23 @@ export function createSiteFetcher(init: SiteFetcherInit): SiteFetcher {
     if (head.bytes === undefined)
       return new Response(null, { status: head.status, headers: head.headers })
     const { start, end } = head.bytes
-    const stream = await primed(await body(ctx, entry, start, end, path))
+    // One chunk (a page, a style sheet, a script) needs one source: the first to answer, with
+    // no grace for the others (the grace spreads a larger file's chunks over more sources).
+    const small = chunksInRange(entry, start, end).length <= FIRST_SOURCES_MAX_CHUNKS
+    let stream: ReadableStream<Uint8Array>
+    try {
+      stream = await primed(
+        await body(ctx, entry, start, end, path, small ? firstTargets : targets),
+      )
+    } catch (error) {
+      ctx.signal?.throwIfAborted()
+      if (!small || ctx.looking === undefined) throw error
+      // The first sources failed (or lied): every source found, after the grace, is asked.
+      const first = await firstTargets(ctx)
+      const all = await targets(ctx)
+      if (all.every((p) => first.includes(p))) throw error
+      stream = await primed(await body(ctx, entry, start, end, path, targets))
+    }
     return new Response(stream, { status: head.status, headers: head.headers })
   }
 
@@ -395,7 +478,7 @@ export function createSiteFetcher(init: SiteFetcherInit): SiteFetcher {
     // Made with no network: the resolver answered from the cache with no DHT server to ask again,
     // and no host was dialled (every byte from kept, verified blocks). Say so, and as of when.
     const { offline, receivedAt } = resolved
-    if (offline === true && receivedAt !== undefined && ctx.targets === undefined)
+    if (offline === true && receivedAt !== undefined && ctx.looking === undefined)
       response.headers.set(OFFLINE_COPY_HEADER, new Date(receivedAt).toISOString())
     return response
   }

@@ -35,5 +35,16 @@ export const HELP_HOST_QUESTIONS_PER_PEER = 2
  */
 export const VISIT_REPEAT_MS = 30 * 60 * 1000
 
-/** Visitors remembered for `VISIT_REPEAT_MS`, all sites together; the oldest go first. */
+/**
+ * Visitors remembered for `VISIT_REPEAT_MS`, all sites together (`VisitMemory`); past it the
+ * fullest address block forgets its earliest.
+ */
 export const MAX_VISITS_REMEMBERED = 10_000
+
+/**
+ * Visitors remembered per address block (the block a visitor's connection came from; a relayed
+ * visitor counts in its relay's): a tenth of `MAX_VISITS_REMEMBERED`, so fresh peer IDs from one
+ * block push out only that block's visitors. Past it the block forgets its earliest, who would
+ * be counted again if they asked again within `VISIT_REPEAT_MS`.
+ */
+export const MAX_VISITS_PER_BLOCK = 1_000

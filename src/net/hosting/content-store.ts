@@ -10,6 +10,7 @@ export type ContentStore = Pick<
   BlockStore,
   | 'getBlock'
   | 'getBlocks'
+  | 'readBlocks'
   | 'hasBlocks'
   | 'hasBlock'
   | 'putBlocks'

@@ -79,6 +79,23 @@ export const LIVE_OVER_RATE_PENALTY_EVERY = 60
 /** Neighbours whose message rate is tracked at once; the idlest is forgotten first. */
 export const LIVE_RATE_KEYS = 4096
 
+/**
+ * How long after a node takes a new version of a site an older version that arrives (newer than
+ * the one held before) counts as a lost race, not a replay, in ms (`RecentVersions`): ignored,
+ * not rejected. A relay forwards a version once, right after judging it; judging a subdomain
+ * record may wait on a root look-up of several seconds, and a loaded relay takes longer. A
+ * minute leaves room for that; a replay of a version older than the one held before is rejected
+ * whenever it comes.
+ */
+export const LIVE_RACE_MS = 60_000
+
+/**
+ * Sites whose newest version's arrival is remembered at once (`RecentVersions`); only those
+ * taken within `LIVE_RACE_MS` matter, and past this the earliest is forgotten (its lost races
+ * are then rejected as before).
+ */
+export const LIVE_RACE_KEYS = 10_000
+
 /** How long a message id is remembered, so a copy arriving again is dropped unjudged (ms). */
 export const LIVE_SEEN_TTL_MS = 5 * 60_000
 
@@ -86,8 +103,8 @@ export const LIVE_SEEN_TTL_MS = 5 * 60_000
  * Score parameters of every live topic. Sites change rarely, so silence is normal: the
  * mesh-delivery penalties (P3, P3b) are off, since they would punish honest neighbours of quiet
  * sites. Time in mesh (P1) and first deliveries (P2) give a small bonus. An invalid message (P4:
- * forged, malformed, oversized, a rollback or a replay of an older record, a topic that does not
- * match) costs 100 points squared per message, which takes the sender below the graylist
+ * forged, malformed, oversized, a replay of a version older than a lost race (`LIVE_RACE_MS`), a
+ * topic that does not match) costs 100 points squared per message, which takes the sender below the graylist
  * threshold at once; the count decays by 0.3 % a second (half-life about 4 min).
  */
 export const LIVE_TOPIC_SCORE: TopicScoreParams = {

@@ -21,5 +21,6 @@ export {
   type LiveRevocation,
   type LiveUpdatesInit,
 } from './live-updates.ts'
+export { RecentVersions, type RecentVersionsInit } from './recent-versions.ts'
 export { PeerRate, type PeerRateInit } from './peer-rate.ts'
 export { peerLive, type PeerLiveInit } from './peer-live.ts'

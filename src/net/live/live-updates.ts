@@ -34,6 +34,7 @@ import {
   type LiveJudgement,
   type LiveValidatorInit,
 } from './live-validator.ts'
+import { RecentVersions } from './recent-versions.ts'
 
 /** Detail of `record`: a newer record of a watched site arrived and is cached. */
 export interface LiveRecord {
@@ -71,11 +72,14 @@ export class LiveUpdates extends EventTarget {
   private readonly now: () => number
   /** Watch counts by site: a site open in two views is unwatched when both close. */
   private readonly watched = new Map<string, number>()
+  /** The versions taken lately: an older one arriving just after is a lost race, not a replay. */
+  private readonly versions: RecentVersions
 
   constructor(init: LiveUpdatesInit) {
     super()
     this.init = init
     this.now = init.now ?? Date.now
+    this.versions = new RecentVersions({ now: this.now })
     judgeEveryTopic(
       init.gossip,
       liveValidator(
@@ -162,13 +166,13 @@ export class LiveUpdates extends EventTarget {
     if (cached !== undefined) {
       if (equals(cached.bytes, bytes)) return { verdict: 'ignore', reason: 'known' }
       if (selectRecord([cached.bytes, bytes], { key, trustedRegistrars }) === 0) {
-        return {
-          verdict: 'reject',
-          reason: equals(cached.holder, record.holder) ? 'rollback' : 'hijack',
-        }
+        return equals(cached.holder, record.holder)
+          ? this.versions.judgeOlder(site, record.body.seq, cached.seq)
+          : { verdict: 'reject', reason: 'hijack' }
       }
     }
     await storage.records.putCachedRecord(site, bytes, this.now())
+    this.versions.took(site, record.body.seq, cached?.seq)
     const adopted = await this.adopt(record)
     this.dispatchEvent(new CustomEvent<LiveRecord>('record', { detail: { site, record, adopted } }))
     return { verdict: 'accept', reason: 'newer' }

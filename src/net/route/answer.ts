@@ -25,7 +25,7 @@ import {
 } from '../../core/http/index.ts'
 import type { RouteRequest, RouteResponseHeader } from './codec.ts'
 import type { HostedSite, RouteServerInit } from './server.ts'
-import { segmentReader } from './segment-reader.ts'
+import { eachOf, segmentReader } from './segment-reader.ts'
 
 /** A block the manifest lists but the store does not hold. */
 export class MissingBlockError extends Error {
@@ -121,7 +121,7 @@ export function createAnswerer(
         ? getBlockOrThrow
         : segmentReader(
             entry,
-            (cids) => getBlocks(cids),
+            eachOf((cids) => getBlocks(cids)),
             (cid) => new MissingBlockError(`Block ${cid} is not in the store.`),
           )
     result.body = readVerified(entry, read, { ...bytes, signal })

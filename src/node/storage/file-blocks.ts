@@ -111,6 +111,7 @@ export async function createFileBlockStore(db: LevelDatabase, dir: string): Prom
       }
     },
     getBlocks: (cids) => Promise.all(cids.map((cid) => store.getBlock(cid))),
+    readBlocks: (cids) => cids.map((cid) => store.getBlock(cid)),
     async hasBlocks(cids) {
       for (const cid of cids) if (!(await has(cid.toString()))) return false
       return true

@@ -1,8 +1,10 @@
 /**
- * A response across a MessagePort: the head as one message, then the body either as a
- * transferred ReadableStream (Chromium, Firefox) or, where streams cannot be transferred, as
- * chunk messages the receiver asks for a few at a time (backpressure: a slow reader stops the
- * sender). Runs in pages and service workers. See docs/ORIGINS.md, "Message protocol".
+ * A response across a MessagePort: the head as one message, then the body as chunk messages
+ * whose buffers are transferred, not copied by the structured clone, with several in flight:
+ * the receiver grants credit as its reader consumes, so a slow reader stops the sender and a
+ * fast one is never kept waiting for a round trip per chunk. A transferred ReadableStream
+ * ('stream') is still understood, but it carries one chunk per round trip between the
+ * threads. Runs in pages and service workers. See docs/ORIGINS.md, "Message protocol".
  * @module
  */
 import { BRIDGE_PROTOCOL_VERSION, CHUNK_CREDIT, MAX_CHUNK_BYTES } from './constants.ts'
@@ -16,7 +18,10 @@ import {
   type ResponsePortMessage,
 } from './protocol.ts'
 
-/** How bodies are sent: 'auto' transfers streams where the browser can. */
+/**
+ * How bodies are sent: 'chunks' (and 'auto') as chunk messages with credit; 'stream' as a
+ * transferred ReadableStream where the browser can transfer one (else as chunks).
+ */
 export type StreamMode = 'auto' | 'stream' | 'chunks'
 
 /** The response head timed out or the port was given up. */
@@ -52,11 +57,7 @@ export function sendResponse(
 ): void {
   const body = response.body
   const kind: BodyMode =
-    body === null
-      ? 'none'
-      : mode === 'chunks' || (mode === 'auto' && !canTransferStreams())
-        ? 'chunks'
-        : 'stream'
+    body === null ? 'none' : mode === 'stream' && canTransferStreams() ? 'stream' : 'chunks'
   const head: ResponseHead = {
     type: 'an-response',
     v: BRIDGE_PROTOCOL_VERSION,
@@ -89,6 +90,35 @@ export function sendResponseError(port: MessagePort, error: unknown): void {
   port.close()
 }
 
+/** Resolves true when `promise` settles before the next task of this thread, else false. */
+function settlesNow(promise: Promise<unknown>): Promise<boolean> {
+  return new Promise<boolean>((resolve) => {
+    const timer = setTimeout(() => resolve(false), 0)
+    promise.then(
+      () => (clearTimeout(timer), resolve(true)),
+      () => (clearTimeout(timer), resolve(true)),
+    )
+  })
+}
+
+/**
+ * `parts` copied into buffers of their own, at most `limit` bytes each: a message's buffer is
+ * transferred (detached here), and the source's bytes may still be held elsewhere (the block
+ * keeper writes the same blocks to the store).
+ */
+function pack(parts: readonly Uint8Array[], size: number, limit: number): Uint8Array[] {
+  const out: Uint8Array[] = []
+  if (parts.length === 1 && size <= limit) return [parts[0].slice()]
+  const whole = new Uint8Array(size)
+  let offset = 0
+  for (const part of parts) {
+    whole.set(part, offset)
+    offset += part.length
+  }
+  for (let at = 0; at < size; at += limit) out.push(whole.slice(at, at + limit))
+  return out
+}
+
 async function sendChunks(port: MessagePort, body: ReadableStream<Uint8Array>): Promise<void> {
   const reader = body.getReader()
   let credit = 0
@@ -106,14 +136,33 @@ async function sendChunks(port: MessagePort, body: ReadableStream<Uint8Array>): 
   const post = (message: BodyMessage, transfer: Transferable[] = []): void =>
     port.postMessage(message, transfer)
   try {
-    for (;;) {
+    let done = false
+    // A read that was not ready when a message went out: the next message starts with it.
+    let pending: Promise<ReadableStreamReadResult<Uint8Array>> | undefined
+    while (!done) {
       while (credit <= 0 && !cancelled) await new Promise<void>((resolve) => (wake = resolve))
       if (cancelled) return
-      const { done, value } = await reader.read()
-      if (done) break
-      for (let offset = 0; offset < value.length; offset += MAX_CHUNK_BYTES) {
-        // A copy owns its buffer, so it can be transferred without detaching the source's.
-        const bytes = value.slice(offset, offset + MAX_CHUNK_BYTES)
+      const first = await (pending ?? reader.read())
+      pending = undefined
+      if (first.done) break
+      // Chunks the source has ready now join this message, up to MAX_CHUNK_BYTES.
+      const parts = [first.value]
+      let size = first.value.length
+      while (size < MAX_CHUNK_BYTES) {
+        const next = reader.read()
+        if (!(await settlesNow(next))) {
+          pending = next
+          break
+        }
+        const r = await next
+        if (r.done) {
+          done = true
+          break
+        }
+        parts.push(r.value)
+        size += r.value.length
+      }
+      for (const bytes of pack(parts, size, MAX_CHUNK_BYTES)) {
         post({ type: 'an-chunk', bytes }, [bytes.buffer])
         credit--
       }

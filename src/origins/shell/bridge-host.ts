@@ -81,7 +81,10 @@ export interface SiteDocumentDetail {
   error?: string
 }
 
-/** The shell's bridges. Events: `document` (CustomEvent<SiteDocumentDetail>). */
+/**
+ * The shell's bridges. Events: `open` (CustomEvent<{ site }>: a new bridge frame starts loading)
+ * and `document` (CustomEvent<SiteDocumentDetail>).
+ */
 export interface BridgeHost extends EventTarget {
   readonly appOrigin: string
   /** The origin of `site`. */
@@ -260,6 +263,7 @@ export function createBridgeHost(init: BridgeHostInit): BridgeHost {
     }, readyTimeout)
     frame.src = `${origin}${BRIDGE_PATH}`
     ;(init.container ?? document.body).append(frame)
+    target.dispatchEvent(new CustomEvent('open', { detail: { site } }))
     return bridge
   }
 

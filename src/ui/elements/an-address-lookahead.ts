@@ -2,7 +2,8 @@
  * `<an-address-lookahead>`: while an address is typed in the viewer's address bar, before Go,
  * says whether anyone can serve that site now. The name is looked up once the person pauses
  * typing; each keystroke cancels the look-up in progress, and a look-up gives up after
- * `LOOKAHEAD_TIMEOUT_MS`.
+ * `LOOKAHEAD_TIMEOUT_MS`. A name found to hold a site gets its bridge opened at once, so Go
+ * finds the site's worker ready.
  * @module
  */
 import { Task } from '@lit/task'
@@ -67,7 +68,11 @@ export class AnAddressLookahead extends LitElement {
       await pause(AVAILABILITY_DEBOUNCE_MS, signal)
       const bounded = AbortSignal.any([signal, AbortSignal.timeout(LOOKAHEAD_TIMEOUT_MS)])
       try {
-        return { site, sources: await peer.siteSources(site, { signal: bounded }) }
+        const sources = await peer.siteSources(site, { signal: bounded })
+        // The name holds a site: its bridge page and site worker load now, before Go, so that
+        // pressing Go finds them ready (the look-up above already warmed the name and its hosts).
+        this.session?.bridges?.connect(site).catch(() => {})
+        return { site, sources }
       } catch (error) {
         if (signal.aborted) throw error
         if ((error as Error)?.name === 'NameNotFoundError') return { site, unpublished: true }

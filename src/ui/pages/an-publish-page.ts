@@ -124,6 +124,9 @@ export class AnPublishPage extends LitElement {
       .availability {
         min-height: 1.5rem;
       }
+      h2.next {
+        margin-top: 2rem;
+      }
       .done {
         border: 2px solid var(--an-ok);
         scroll-margin-top: 1rem;
@@ -197,6 +200,11 @@ export class AnPublishPage extends LitElement {
   }
 
   override willUpdate(changed: Map<string, unknown>): void {
+    // Another site to update: the last publication's card is not about it.
+    if (changed.has('site') && changed.get('site') !== undefined && !this.busy) {
+      this.result = undefined
+      this.progress = undefined
+    }
     if (changed.has('site') && this.site !== '') void this.loadCurrent(this.site)
     if (changed.has('site') && this.site !== '') {
       try {
@@ -214,10 +222,12 @@ export class AnPublishPage extends LitElement {
       <h2>${this.site !== '' && this.current !== undefined ? `Update ${displaySite(decodeURIComponent(this.site))}` : 'Publish a site'}</h2>
       ${this.renderCurrent()}
       <p class="hint">Your site is stored in this browser and served from it to the people who visit, and copied to mirrors that keep it up while this device is off, for as long as you choose below. Come back before then so the name stays yours.</p>
-      <form @submit=${this.onSubmit} novalidate>
+      ${this.result !== undefined ? this.renderFinished(this.result) : nothing}
+      ${this.result !== undefined ? html`<h2 class="next" id="next">Publish another site</h2>` : nothing}
+      <form @submit=${this.onSubmit} @input=${this.startNew} @change=${this.startNew} novalidate aria-labelledby=${this.result !== undefined ? 'next' : nothing}>
         <section class="card">
           <h3>1. Content</h3>
-          <an-file-source ${ref(this.source)} @files-change=${(e: CustomEvent<PublishFile[]>) => (this.files = e.detail)}></an-file-source>
+          <an-file-source ${ref(this.source)} @files-change=${(e: CustomEvent<PublishFile[]>) => this.filesChosen(e.detail)}></an-file-source>
           ${this.files.length > 0 && !hasIndexPage(this.files) ? html`<p class="warning" role="status" data-no-index>There is no <span class="mono">index.html</span> at the top of these files, so the site’s address will show “page not found”. Add one, or share links to the pages inside.</p>` : nothing}
         </section>
         <section class="card">
@@ -247,21 +257,42 @@ export class AnPublishPage extends LitElement {
         </section>
         <p><button type="submit" class="primary" ?disabled=${this.busy || this.availability.value?.state === 'held'}>Publish</button></p>
       </form>
-      ${this.progress !== undefined ? this.renderProgress(this.progress) : nothing}
+      ${this.progress !== undefined && this.result === undefined ? this.renderProgress(this.progress) : nothing}
       <an-error-message .error=${this.error}></an-error-message>
-      ${
-        this.result !== undefined
-          ? html`<section class="card done" aria-labelledby="done" ${ref(this.done)}>
-            <h3 id="done" tabindex="-1">✓ Your site is live</h3>
-            <a class="button primary open" href=${viewerLink(parseAddress(`an://${this.result.site}`).href)}>Open ${displaySite(this.result.site)}</a>
-            <p data-places><strong>Where it lives:</strong> ${placesText(this.result.keepAlive, true)}.</p>
-            <p data-away class=${this.result.keepAlive?.aliveUntil === undefined ? 'warning' : ''}>${awayText(this.result.keepAlive, true)}</p>
-            <an-share-link address=${parseAddress(`an://${this.result.site}`).href}></an-share-link>
-            ${this.askBackup ? this.renderBackupPrompt() : nothing}
-          </section>`
-          : nothing
-      }
     `
+  }
+
+  /**
+   * The publication just made, above the fresh form: its last progress and the "live" card.
+   * Both go once the person starts the next publication (types, picks files, changes a choice).
+   */
+  private renderFinished(result: PublishedSiteResult) {
+    const href = parseAddress(`an://${result.site}`).href
+    return html`
+      ${this.progress !== undefined ? this.renderProgress(this.progress) : nothing}
+      <section class="card done" aria-labelledby="done" ${ref(this.done)}>
+        <h3 id="done" tabindex="-1">✓ Your site is live</h3>
+        <a class="button primary open" href=${viewerLink(href)}>Open ${displaySite(result.site)}</a>
+        <p data-places><strong>Where it lives:</strong> ${placesText(result.keepAlive, true)}.</p>
+        <p data-away class=${result.keepAlive?.aliveUntil === undefined ? 'warning' : ''}>${awayText(result.keepAlive, true)}</p>
+        <an-share-link address=${href}></an-share-link>
+        ${this.askBackup ? this.renderBackupPrompt() : nothing}
+      </section>
+    `
+  }
+
+  /** The person chose files: that starts the next publication. */
+  private filesChosen(files: PublishFile[]): void {
+    this.files = files
+    this.startNew()
+  }
+
+  /** The person starts another publication: the finished one's card and progress go. */
+  private readonly startNew = (): void => {
+    if (this.busy || this.result === undefined) return
+    this.result = undefined
+    this.progress = undefined
+    this.askBackup = false
   }
 
   /** After the first publication: the key now holds a name, and lives only in this browser. */

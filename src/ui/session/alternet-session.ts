@@ -26,6 +26,7 @@ import { hasCapability, missingCapabilities, type Capability } from '../capabili
 import { browserOnline, watchOnline } from './online-state.ts'
 import { saveHelpHosting, savedHelpHosting } from './help-hosting.ts'
 import { noteVisitServed } from './visits-served.ts'
+import { VisitActivity } from './visits-quiet.ts'
 import {
   addSavedRelay,
   isLocalDevelopment,
@@ -35,8 +36,9 @@ import {
 } from './relay-settings.ts'
 
 /**
- * The longest the app-shell service worker's registration waits for the node's start, in ms:
- * its precache then downloads beside whatever the start still does.
+ * The longest the app-shell service worker's registration waits for the node's start and for
+ * a quiet moment with no site being opened, in ms: its precache then downloads beside whatever
+ * the start or a visit still does.
  */
 export const SHELL_WORKER_WAIT_MS = 10_000
 
@@ -83,15 +85,19 @@ export class AlternetSession extends EventTarget {
   /** Sites only this device serves (no mirror holds them): closing the tab takes them offline. */
   onlyHere: string[] = []
   private releaseLock: (() => void) | undefined
+  /** Which sites are being opened (the app's worker waits until none is). */
+  private readonly visits = new VisitActivity()
 
   constructor() {
     super()
     this.missing = missingCapabilities()
     // The shell's worker precaches the whole app: registered once the node has started (or
-    // could not), so that download does not compete with the start and a first visit.
+    // could not) and no site is being opened, so that download competes with neither.
     this.sw = registerAppServiceWorker({
       registerAfter: Promise.race([
-        this.whenRunning(),
+        this.whenRunning()
+          .catch(() => undefined)
+          .then(() => this.visits.whenQuiet()),
         new Promise((resolve) => setTimeout(resolve, SHELL_WORKER_WAIT_MS)),
       ]),
     })
@@ -321,6 +327,7 @@ export class AlternetSession extends EventTarget {
       fetch: (url, init) => this.answerSite(url, init),
       warmUp: true,
     })
+    this.visits.watch(this.bridges)
   }
 
   /**

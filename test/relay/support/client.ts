@@ -45,6 +45,8 @@ export interface ClientInit {
    * Linux, so one machine can play peers from different address blocks.
    */
   localAddress?: string
+  /** How long a dial may take, in ms (libp2p's `dialTimeout` and `addressDialTimeout`). */
+  dialTimeout?: number
 }
 
 /** Starts a client and connects it to `relays`; waits until its routing table holds them. */
@@ -56,6 +58,14 @@ export async function createClient(init: ClientInit = {}): Promise<Client> {
         ...(init.listen === true ? ['/ip4/127.0.0.1/tcp/0'] : []),
       ],
     },
+    ...(init.dialTimeout === undefined
+      ? {}
+      : {
+          connectionManager: {
+            dialTimeout: init.dialTimeout,
+            addressDialTimeout: init.dialTimeout,
+          },
+        }),
     transports: [
       // net.connect takes `localAddress`; @libp2p/tcp passes dialOpts through but does not type it.
       tcp(

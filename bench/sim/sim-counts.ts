@@ -1,0 +1,52 @@
+/**
+ * `SimCounts`: what the honest servers' record policy cost over a run, counted. A server that is
+ * offered a root record of a name it does not hold looks the name up in the DHT first (a "root
+ * look-up", relay-node/src/root-lookup.ts); these counts set those look-ups beside the puts that
+ * caused them, so a run shows the look-ups each put costs.
+ * @module
+ */
+import type { RootLookupShare } from '../../relay-node/src/root-lookup.ts'
+
+/** Counts shared by every node of one simulation. */
+export class SimCounts {
+  /** DHT puts started (holders, servers' republish rounds, Sybils' pushes); each reaches up to K servers. */
+  puts = 0
+  /** Record writes honest servers received from other peers. */
+  writesReceived = 0
+  /** Root look-ups honest servers started (each a DHT query). */
+  rootLookups = 0
+  /** (server, DHT key) pairs looked up at least once. */
+  private readonly pairs = new Set<string>()
+  /** Writes judged without a look-up of their own, by how. */
+  readonly shared: Record<RootLookupShare, number> = {
+    'cached-found': 0,
+    'cached-not-found': 0,
+    'in-flight': 0,
+  }
+
+  /** Notes that `server` looked `key` up. */
+  lookedUp(server: string, key: Uint8Array): void {
+    this.pairs.add(`${server} ${Buffer.from(key).toString('base64')}`)
+  }
+
+  /** The figures, for a run's result. */
+  snapshot(): SimCountsResult {
+    return {
+      puts: this.puts,
+      writesReceived: this.writesReceived,
+      rootLookups: this.rootLookups,
+      distinctLookups: this.pairs.size,
+      shared: { ...this.shared },
+    }
+  }
+}
+
+/** `SimCounts` as plain figures. */
+export interface SimCountsResult {
+  puts: number
+  writesReceived: number
+  rootLookups: number
+  /** (server, name) pairs among them: the rest looked a name up again. */
+  distinctLookups: number
+  shared: Record<RootLookupShare, number>
+}

@@ -1,0 +1,63 @@
+/**
+ * The settings of a simulation run (`SimOptions`), and the pool its phases run their calls in.
+ * @module
+ */
+import type { SimProfile } from './sim-profile.ts'
+
+/** Settings of one run. */
+export interface SimOptions {
+  /** DHT servers, Sybils included. */
+  nodes: number
+  /** Share of honest servers replaced each simulated hour (0.3 = 30 %/h). */
+  churn: number
+  /** Simulated hours. */
+  hours: number
+  /** Share of servers that are Sybils. */
+  attackers: number
+  seed: number
+  /** Names held. @default max(10, nodes / 10) */
+  names?: number
+  /** Lookups each simulated hour. @default 20 */
+  lookupsPerHour?: number
+  /** Hours between a holder's new records (docs/PROTOCOL.md: every 24 h, records live 48 h). @default 24 */
+  ownerRepublishHours?: number
+  /** Hours between the servers' republish rounds (the relay's default is 1 h). @default 1 */
+  republishHours?: number
+  /** Names each hijacking or rolling-back Sybil pushes each hour. @default 2 */
+  attacksPerHour?: number
+  /** Latency of every in-memory transfer, ms. @default 0 */
+  latency?: number
+  /** Longest a lookup or put may take (real time), ms. @default 30000 */
+  timeoutMs?: number
+  /** Called with a line after each simulated hour. */
+  progress?(line: string): void
+  /**
+   * Real time from the run's start after which no further simulated hour starts (ms); the
+   * result then covers the hours run (`options.hours`). @default no limit
+   */
+  wallLimitMs?: number
+  /** Where real time goes: phases, kad-dht calls and inbound DHT streams are timed there. */
+  profile?: SimProfile
+  /**
+   * The Sybils eclipse the first name's key neighbourhood: their keys are ground close to its
+   * DHT key (eclipse.ts) and every one hijacks. @default false
+   */
+  eclipse?: boolean
+  /** Lookups of the eclipsed name each simulated hour. @default 5 */
+  eclipseLookupsPerHour?: number
+  /** Address blocks the Sybils answer and write from (one vote each). @default one per Sybil */
+  sybilBlocks?: number
+}
+
+/** Runs `fn` over `items`, `limit` at a time (items are taken in order). */
+export async function pool<T>(
+  items: readonly T[],
+  limit: number,
+  fn: (t: T) => Promise<void>,
+): Promise<void> {
+  let next = 0
+  const worker = async (): Promise<void> => {
+    while (next < items.length) await fn(items[next++])
+  }
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker))
+}

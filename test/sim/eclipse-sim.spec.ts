@@ -1,0 +1,63 @@
+/**
+ * The eclipse scenario of the network simulation, short: Sybil servers whose keys are ground
+ * into one name's key neighbourhood (so every put of the name reaches them and every lookup of
+ * it asks them), every one pushing and answering with a back-dated rival, all from one address
+ * block; honest servers each answer from their own. Asserts behaviour, not time: the Sybils sit
+ * among the name's closest servers, yet every lookup of it finds its holder's record, no honest
+ * server holds the rival, and the puts' root look-ups are counted beside the puts.
+ */
+import { describe, it, before } from '../support/spec.ts'
+import * as assert from '../support/assert.ts'
+import { commonPrefixBits, eclipseBits } from '../../bench/sim/eclipse.ts'
+import { runSimulation } from '../../bench/sim/simulation.ts'
+import type { SimResult } from '../../bench/sim/sim-result.ts'
+
+describe('network simulation: an eclipsed name (short)', () => {
+  let result: SimResult
+
+  before(async () => {
+    result = await runSimulation({
+      nodes: 24,
+      churn: 0,
+      hours: 2,
+      attackers: 0.25,
+      seed: 7,
+      names: 2,
+      lookupsPerHour: 2,
+      eclipse: true,
+      eclipseLookupsPerHour: 3,
+      sybilBlocks: 1,
+    })
+  })
+
+  it('counts the leading bits two IDs share, and asks more of a larger network', () => {
+    const a = new Uint8Array(32)
+    const b = new Uint8Array(32)
+    assert.equal(commonPrefixBits(a, b), 256)
+    b[1] = 0b0010_0000
+    assert.equal(commonPrefixBits(a, b), 10)
+    assert.ok(eclipseBits(500) > eclipseBits(24))
+  })
+
+  it('grinds every Sybil into the name’s closest servers', () => {
+    assert.equal(result.sybils, 6)
+    assert.equal(result.eclipse?.sybilsAmongClosest, 6, JSON.stringify(result.eclipse))
+  })
+
+  it('finds the holder’s record in every lookup of the eclipsed name', () => {
+    assert.equal(result.eclipse?.lookups, 6)
+    assert.equal(result.eclipse?.success, 1, JSON.stringify(result.eclipse))
+    assert.equal(result.namesHijacked, 0)
+  })
+
+  it('leaves no honest server holding the rival', () => {
+    assert.equal(result.eclipse?.captured, 0)
+    assert.equal(result.storesCaptured, 0)
+  })
+
+  it('counts the root look-ups the puts cost', () => {
+    assert.ok(result.counts.puts > 0)
+    assert.ok(result.counts.rootLookups > 0, JSON.stringify(result.counts))
+    assert.ok(result.counts.distinctLookups <= result.counts.rootLookups)
+  })
+})
