@@ -6,14 +6,14 @@
  * manifest may get wrong while its own hash is right.
  */
 import type { CID } from 'multiformats/cid'
-import { afterEach, describe, it } from '../support/spec.ts'
+import { describe, it } from '../support/spec.ts'
 import * as assert from '../support/assert.ts'
 import { CHUNK_SIZE, buildManifest, rawCid } from '../../src/core/content/index.ts'
 import { generateKeyPair } from '../../src/core/crypto/ed25519.ts'
 import { createRecord } from '../../src/core/records/index.ts'
 import { createSiteFetcher, type SiteFetcher } from '../../src/net/fetch/index.ts'
 import type { SiteFetcherInit } from '../../src/net/fetch/fetch-site.ts'
-import { buildSite, bytesOf, freshStorage } from '../storage/helpers.ts'
+import { buildSite, bytesOf, freshStorages } from '../storage/helpers.ts'
 
 const SITE = 'kept:code'
 const BIG = bytesOf(3 * CHUNK_SIZE + 777, 7)
@@ -27,7 +27,7 @@ const NO_NETWORK = {
 
 /** The fetcher over `storage`, the name `SITE` pointing at `root`. */
 async function fetcherOver(
-  storage: ReturnType<typeof freshStorage>,
+  storage: ReturnType<ReturnType<typeof freshStorages>>,
   root: CID,
 ): Promise<SiteFetcher> {
   const record = await createRecord(
@@ -60,15 +60,7 @@ async function chunkDigests(run: () => Promise<void>): Promise<number> {
 }
 
 describe('fetch: a visited site read from the blocks kept on the device', () => {
-  const opened: Array<{ cleanup(): Promise<void> }> = []
-  const fresh = (label: string) => {
-    const storage = freshStorage(label)
-    opened.push(storage)
-    return storage
-  }
-  afterEach(async () => {
-    while (opened.length > 0) await opened.pop()!.cleanup()
-  })
+  const fresh = freshStorages()
 
   it('answers whole files and ranges without hashing the kept chunks again', async () => {
     const storage = fresh('kept-read')

@@ -1,21 +1,13 @@
-import { describe, it, afterEach } from '../support/spec.ts'
+import { describe, it } from '../support/spec.ts'
 import * as assert from '../support/assert.ts'
 import { rawCid } from '../../src/core/content/index.ts'
 import { openAlternetStorage } from '../../src/storage/index.ts'
-import { buildSite, bytesOf, freshStorage } from './helpers.ts'
+import { buildSite, bytesOf, freshStorages } from './helpers.ts'
 
 const CHUNK = 262_144
 
 describe('storage: blocks', () => {
-  const opened: Array<{ cleanup(): Promise<void> }> = []
-  const fresh = (label: string) => {
-    const storage = freshStorage(label)
-    opened.push(storage)
-    return storage
-  }
-  afterEach(async () => {
-    while (opened.length > 0) await opened.pop()!.cleanup()
-  })
+  const fresh = freshStorages()
 
   it('stores a verified block and gives it back after a re-open', async () => {
     const storage = fresh('roundtrip')

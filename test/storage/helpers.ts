@@ -2,6 +2,7 @@
  * Helpers for the storage specs: a fresh database name per test, and sites built from files.
  * @module
  */
+import { afterEach } from '../support/spec.ts'
 import { addFiles, type SiteFile } from '../../src/core/content/index.ts'
 import type { Block } from '../../src/storage/index.ts'
 import {
@@ -32,6 +33,22 @@ export function freshStorage(
       await deleteAlternetStorage(storage.name, options.indexedDB)
     },
   })
+}
+
+/**
+ * For a `describe` block: returns a function that opens a fresh storage per call, and deletes
+ * every storage it opened after each test.
+ */
+export function freshStorages(): (label: string) => AlternetStorage & { cleanup(): Promise<void> } {
+  const opened: Array<{ cleanup(): Promise<void> }> = []
+  afterEach(async () => {
+    while (opened.length > 0) await opened.pop()!.cleanup()
+  })
+  return (label) => {
+    const storage = freshStorage(label)
+    opened.push(storage)
+    return storage
+  }
 }
 
 /** Deterministic, incompressible bytes of `length` (xorshift32), different for each `seed`. */

@@ -1,4 +1,4 @@
-import { describe, it, afterEach } from '../support/spec.ts'
+import { describe, it } from '../support/spec.ts'
 import * as assert from '../support/assert.ts'
 import { verify } from '../../src/core/crypto/ed25519.ts'
 import { utf8 } from '../../src/core/bytes.ts'
@@ -8,18 +8,10 @@ import {
   openAlternetStorage,
   StorageUnavailableError,
 } from '../../src/storage/index.ts'
-import { freshStorage } from './helpers.ts'
+import { freshStorages } from './helpers.ts'
 
 describe('storage: identity', () => {
-  const opened: Array<{ cleanup(): Promise<void> }> = []
-  const fresh = (label: string) => {
-    const storage = freshStorage(label)
-    opened.push(storage)
-    return storage
-  }
-  afterEach(async () => {
-    while (opened.length > 0) await opened.pop()!.cleanup()
-  })
+  const fresh = freshStorages()
 
   it('creates the peer key once and gives the same key after re-opening the database', async () => {
     const storage = fresh('peer')

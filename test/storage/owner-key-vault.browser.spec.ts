@@ -1,10 +1,10 @@
-import { describe, it, afterEach } from '../support/spec.ts'
+import { describe, it } from '../support/spec.ts'
 import * as assert from '../support/assert.ts'
 import { utf8 } from '../../src/core/bytes.ts'
 import { generateKeyPair, verify } from '../../src/core/crypto/ed25519.ts'
 import { STORES } from '../../src/storage/constants.ts'
 import { decryptKeyFile } from '../../src/storage/key-file.ts'
-import { freshStorage } from './helpers.ts'
+import { freshStorages } from './helpers.ts'
 
 const PASSPHRASE = 'correct horse battery staple'
 
@@ -67,15 +67,7 @@ async function assertSealed(record: Record<string, unknown>, seed: Uint8Array): 
 }
 
 describe('storage: the owner key in non-extractable keys', () => {
-  const opened: Array<{ cleanup(): Promise<void> }> = []
-  const fresh = (label: string) => {
-    const storage = freshStorage(label)
-    opened.push(storage)
-    return storage
-  }
-  afterEach(async () => {
-    while (opened.length > 0) await opened.pop()!.cleanup()
-  })
+  const fresh = freshStorages()
 
   it('stores no raw seed: signs with a non-extractable key, and exports through the passphrase file', async () => {
     const storage = fresh('vault')

@@ -1,21 +1,13 @@
-import { describe, it, afterEach } from '../support/spec.ts'
+import { describe, it } from '../support/spec.ts'
 import * as assert from '../support/assert.ts'
 import { generateKeyPair } from '../../src/core/crypto/ed25519.ts'
 import { createRecord } from '../../src/core/records/index.ts'
 import { openAlternetStorage, PinMismatchError } from '../../src/storage/index.ts'
-import { buildSite, freshStorage } from './helpers.ts'
+import { buildSite, freshStorages } from './helpers.ts'
 import { utf8 } from '../../src/core/bytes.ts'
 
 describe('storage: records cache, pins and published sites', () => {
-  const opened: Array<{ cleanup(): Promise<void> }> = []
-  const fresh = (label: string) => {
-    const storage = freshStorage(label)
-    opened.push(storage)
-    return storage
-  }
-  afterEach(async () => {
-    while (opened.length > 0) await opened.pop()!.cleanup()
-  })
+  const fresh = freshStorages()
 
   it('keeps cached records and pins across a re-open', async () => {
     const storage = fresh('survive')

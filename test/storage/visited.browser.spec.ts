@@ -1,9 +1,9 @@
-import { describe, it, afterEach } from '../support/spec.ts'
+import { describe, it } from '../support/spec.ts'
 import * as assert from '../support/assert.ts'
 import { rawCid } from '../../src/core/content/index.ts'
 import { generateKeyPair } from '../../src/core/crypto/ed25519.ts'
 import { createRecord } from '../../src/core/records/index.ts'
-import { buildSite, bytesOf, freshStorage } from './helpers.ts'
+import { buildSite, bytesOf, freshStorages } from './helpers.ts'
 
 const CHUNK = 262_144
 
@@ -11,15 +11,7 @@ const sum = (blocks: { bytes: Uint8Array }[]): number =>
   blocks.reduce((n, b) => n + b.bytes.length, 0)
 
 describe('storage: visited sites', () => {
-  const opened: Array<{ cleanup(): Promise<void> }> = []
-  const fresh = (label: string) => {
-    const storage = freshStorage(label)
-    opened.push(storage)
-    return storage
-  }
-  afterEach(async () => {
-    while (opened.length > 0) await opened.pop()!.cleanup()
-  })
+  const fresh = freshStorages()
 
   it('lists the sites whose blocks were kept as visited, not the hosted ones', async () => {
     const storage = fresh('visited-list')
