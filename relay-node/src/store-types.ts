@@ -3,7 +3,7 @@
  * its limits, its counts and the events it reports.
  * @module
  */
-import type { EvictionPolicy } from './config.ts'
+import type { EvictionPolicy } from './store-settings.ts'
 
 /** Decides what may be stored and served under the `an` namespace and beyond. */
 export interface RecordPolicy {

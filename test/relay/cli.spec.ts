@@ -6,7 +6,8 @@ import { createServer, type Server } from 'node:net'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { describe, it, before, after } from '../support/spec.ts'
 import * as assert from '../support/assert.ts'
-import { OPTIONS, envName } from '../../relay-node/src/config.ts'
+import { OPTIONS } from '../../relay-node/src/config.ts'
+import { envName } from '../../relay-node/src/option-spec.ts'
 import {
   getJson,
   removeDir,

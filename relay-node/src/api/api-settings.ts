@@ -3,7 +3,7 @@
  * (config.ts).
  * @module
  */
-import type { OptionSpec } from '../config.ts'
+import type { OptionSpec } from '../option-spec.ts'
 import {
   DEFAULT_API_BURST,
   DEFAULT_API_MAX_PUBLISH_BYTES,
@@ -26,7 +26,7 @@ export interface ApiSettings {
 }
 
 /** The API's rows of the option table. */
-export const API_OPTIONS: readonly OptionSpec[] = [
+export const API_OPTIONS: readonly OptionSpec<keyof ApiSettings>[] = [
   {
     key: 'apiTokens',
     flag: 'api-tokens',

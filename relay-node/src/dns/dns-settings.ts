@@ -2,7 +2,7 @@
  * The resolver's flags (`--dns-*`), listed in the relay's option table (config.ts).
  * @module
  */
-import type { OptionSpec } from '../config.ts'
+import type { OptionSpec } from '../option-spec.ts'
 import {
   DEFAULT_DNS_BURST,
   DEFAULT_DNS_FORWARD_TIMEOUT_MS,
@@ -33,7 +33,7 @@ export interface DnsSettings {
 }
 
 /** The resolver's rows of the option table. */
-export const DNS_OPTIONS: readonly OptionSpec[] = [
+export const DNS_OPTIONS: readonly OptionSpec<keyof DnsSettings>[] = [
   {
     key: 'dnsPort',
     flag: 'dns-port',

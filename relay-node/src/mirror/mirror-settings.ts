@@ -1,0 +1,55 @@
+/**
+ * The mirror's flags (`--mirror-*`), listed in the relay's option table (config.ts).
+ * @module
+ */
+import type { OptionSpec } from '../option-spec.ts'
+import * as M from './constants.ts'
+
+/** The mirror settings. */
+export interface MirrorSettings {
+  mirrorPolicy: (typeof M.MIRROR_POLICIES)[number]
+  mirrorMaxBytes: number
+  mirrorOwnerQuota: number
+  mirrorReplicas: number
+  mirrorScanInterval: number
+}
+
+/** The mirror rows of the option table. */
+export const MIRROR_OPTIONS: readonly OptionSpec<keyof MirrorSettings>[] = [
+  {
+    key: 'mirrorPolicy',
+    flag: 'mirror-policy',
+    kind: 'enum',
+    values: M.MIRROR_POLICIES,
+    default: M.DEFAULT_MIRROR_POLICY,
+    doc: 'which sites to mirror: open (any valid site within quotas), registered (names a trusted registrar vouches for), none',
+  },
+  {
+    key: 'mirrorMaxBytes',
+    flag: 'mirror-max-bytes',
+    kind: 'bytes',
+    default: M.DEFAULT_MIRROR_MAX_BYTES,
+    doc: 'disk space for mirrored sites; when full, sites past their horizon go first, then the least recently requested',
+  },
+  {
+    key: 'mirrorOwnerQuota',
+    flag: 'mirror-owner-quota',
+    kind: 'bytes',
+    default: M.DEFAULT_MIRROR_OWNER_QUOTA,
+    doc: 'bytes of mirrored sites one owner key may occupy',
+  },
+  {
+    key: 'mirrorReplicas',
+    flag: 'mirror-replicas',
+    kind: 'count',
+    default: M.DEFAULT_MIRROR_REPLICAS,
+    doc: 'relays that mirror each site (the closest to its DHT key)',
+  },
+  {
+    key: 'mirrorScanInterval',
+    flag: 'mirror-scan-interval',
+    kind: 'duration',
+    default: M.DEFAULT_MIRROR_SCAN_INTERVAL_MS,
+    doc: 'look at placement again this often: the bound on restoring copies after a mirror leaves',
+  },
+]
