@@ -6,7 +6,8 @@
  */
 import { STORE_GROWTH_RESERVE } from './constants.ts'
 import type { RecordRefusedError } from './errors.ts'
-import type { Sender, StoreLimits } from './record-store.ts'
+import type { Sender } from './record-senders.ts'
+import type { StoreLimits } from './store-types.ts'
 import type { NewNameRate, StoreAccounting } from './store-accounting.ts'
 
 /** What `makeRoom` reads and acts on: the store's bookkeeping and its ways to refuse and evict. */

@@ -16,19 +16,16 @@
  * ```
  * @module
  */
-export {
-  AlternetPeer,
-  REACHABLE_WAIT_MS,
-  createAlternetPeer,
-  startPeer,
-  type AlternetPeerInit,
-  type PeerNaming,
-  type PeerParts,
-  type PeerRelays,
-  type PeerStatus,
-  type PeerStorage,
-  type SlowPath,
-} from './peer.ts'
+export { AlternetPeer, REACHABLE_WAIT_MS, startPeer } from './peer.ts'
+export { createAlternetPeer, type AlternetPeerInit } from './create-peer.ts'
+export type {
+  PeerNaming,
+  PeerParts,
+  PeerRelays,
+  PeerStatus,
+  PeerStorage,
+  SlowPath,
+} from './peer-parts.ts'
 export {
   BlockGoneError,
   ERROR_HEADER,

@@ -4,7 +4,7 @@
  * imported here so that they arrive together with it, not one after another.
  * @module
  */
-export { createAlternetPeer } from './peer.ts'
+export { createAlternetPeer } from './create-peer.ts'
 export { createBrowserNode } from './node/index.ts'
 export { selfHostEntry } from './naming/index.ts'
 export { BrowserPeer } from './browser-peer.ts'

@@ -15,14 +15,16 @@
  */
 import type { Libp2p, PeerId } from '@libp2p/interface'
 import { RELAY_V2_HOP_CODEC } from '@libp2p/circuit-relay-v2'
-import type { RecordFields, RecordHost, SignedRecord } from '../core/records/index.ts'
-import {
-  openAlternetStorage,
-  type AlternetStorage,
-  type HostedSite,
-  type PublishedSites,
-} from '../storage/index.ts'
-import type { BrowserPeer } from './browser-peer.ts'
+import type { RecordHost, SignedRecord } from '../core/records/index.ts'
+import type { HostedSite } from '../storage/index.ts'
+import type {
+  PeerNaming,
+  PeerParts,
+  PeerRelays,
+  PeerStatus,
+  PeerStorage,
+  SlowPath,
+} from './peer-parts.ts'
 import type { CID } from 'multiformats/cid'
 import {
   DEFAULT_KEEP_ALIVE_HORIZON_MS,
@@ -36,123 +38,30 @@ import {
   type KeepSiteAliveContext,
   type WaitForMirrorsOptions,
 } from './mirror/index.ts'
-import type { DevSettings, RelayInfo } from './node/index.ts'
 import {
   createSiteFetcher,
   type AnRequestInit,
   type ResolvedSite,
   type SiteFetcher,
-  type SiteFetcherInit,
 } from './fetch/index.ts'
 import {
   createSiteHost,
   hostEntry,
   publishSite,
   stopHosting,
-  type ContentStore,
   type PublishSiteInit,
   type PublishedSiteResult,
   type SiteHost,
-  type SiteHostInit,
   type StopHostingOptions,
   type StopHostingResult,
 } from './hosting/index.ts'
 import { createHelpHost, type HelpHost } from './hosting/help-host.ts'
 import { VisitMemory } from './hosting/visit-memory.ts'
 import { connectionBlock } from '../core/contracts/index.ts'
-import { keepOffThread } from './fetch/keep-off-thread.ts'
 import { parseAddress } from '../core/names/index.ts'
 
 /** How long publishing waits for this node to be reachable (a `/webrtc` or circuit address) before it signs the record. */
 export const REACHABLE_WAIT_MS = 10_000
-
-/** The naming service as the peer uses it (`createNamingService` gives one). */
-export interface PeerNaming {
-  publish(
-    fields: RecordFields,
-    options?: { signal?: AbortSignal },
-  ): Promise<{ record: SignedRecord; accepted: number }>
-  resolve(site: string, options?: { signal?: AbortSignal; fresh?: boolean }): Promise<ResolvedSite>
-  startRepublishing?(): void
-  /** Signs fields with the owner key (records pre-signed for the mirrors). */
-  sign?(fields: RecordFields): Promise<SignedRecord>
-  stop?(): void | Promise<void>
-}
-
-/** The relay manager as the peer uses it (`createBrowserNode` gives one). */
-export interface PeerRelays extends EventTarget {
-  status(): { relays: RelayInfo[]; peers: number; reachable: boolean; addresses: string[] }
-  waitFor?(
-    test: (status: { reachable: boolean; addresses: string[] }) => boolean,
-    options?: { signal?: AbortSignal },
-  ): Promise<unknown>
-  /** Adds a relay by URL (its `/.well-known/alternet.json`) or multiaddr, dialled at once. */
-  add(entry: string): Promise<unknown>
-  /** Forgets a relay: no more dials. */
-  remove?(entry: string): Promise<void>
-  /** Dials every relay not connected now, skipping the back-off; resolves to whether one is connected. */
-  reconnect?(): Promise<boolean>
-  stop(): void
-}
-
-/** The store as the peer uses it (`openAlternetStorage` gives one). */
-export interface PeerStorage {
-  blocks: ContentStore
-  sites: Pick<PublishedSites, 'getPublishedSite' | 'putPublishedSite'> &
-    Partial<Pick<PublishedSites, 'setHosted' | 'setKeepAlive'>>
-  close?(): void
-}
-
-/** A site whose content reaches this peer only through a relay's limited circuit. */
-export interface SlowPath {
-  site: string
-  /** The host's peer ID. */
-  peer: string
-}
-
-/** What `status()` and `status` events report. */
-export interface PeerStatus {
-  peerId: string
-  /** The relays and their reservations (empty without a relay manager). */
-  relays: RelayInfo[]
-  /** Peers with an open connection. */
-  peers: number
-  /** Whether other peers can reach this node. */
-  reachable: boolean
-  /** This node's multiaddrs. */
-  addresses: string[]
-  /** Hosts reached only through a relay's limited circuit now: slow. */
-  slowPath: SlowPath[]
-  /** Route requests this node is answering now. */
-  serving: number
-}
-
-/** The parts a peer is assembled from. */
-export interface PeerParts<L extends Libp2p, S extends PeerStorage, N extends PeerNaming> {
-  libp2p: L
-  storage: S
-  naming: N
-  relays?: PeerRelays
-  /** Route server limits. */
-  host?: Omit<SiteHostInit, 'store'>
-  /** Fetch settings (timeouts, dialling, keeping visited blocks). */
-  fetch?: Pick<SiteFetcherInit, 'keepVisited' | 'keepBlocks' | 'client' | 'connect'>
-  /**
-   * Start republishing own records (`naming.startRepublishing`).
-   * @default true
-   */
-  republish?: boolean
-  /** This node's host entry in records it signs. @default hostEntry (every address, direct first) */
-  hostEntry?: (libp2p: L) => RecordHost
-  /**
-   * How long publishing waits for the mirrors to copy a site ("Copying to mirrors"), in ms;
-   * 0 ends publishing when the record is out.
-   * @default DEFAULT_MIRROR_WAIT_MS
-   */
-  mirrorWait?: number
-  /** Spacing and lifetime of records pre-signed for the mirrors (short ones in tests). @default a day, 48 h */
-  keepAlive?: Pick<KeepSiteAliveContext, 'spacing' | 'lifetime'>
-}
 
 /** A running Alternet peer. */
 export class AlternetPeer<
@@ -519,93 +428,4 @@ export async function startPeer<L extends Libp2p, S extends PeerStorage, N exten
   const peer = new AlternetPeer(parts)
   await peer.start(parts.republish ?? true)
   return peer
-}
-
-/** What `createAlternetPeer` needs. */
-export interface AlternetPeerInit {
-  /** The store; by default `openAlternetStorage({ name: storageName })`. */
-  storage?: AlternetStorage
-  /** Name of the IndexedDB database when `storage` is not given. @default 'alternet' */
-  storageName?: string
-  /** Relay URLs (their `/.well-known/alternet.json` is read) or multiaddrs with `/p2p/`. */
-  relays: string[]
-  /** Development-only settings: private addresses and `ws://`. Off by default. */
-  dev?: DevSettings
-  /** Registrar keys of a permissioned network. @default [] */
-  trustedRegistrars?: Uint8Array[]
-  /** WebRTC settings for browser-to-browser connections. */
-  rtcConfiguration?: RTCConfiguration
-  /**
-   * Route server limits, and `serveVisitedBlocks`: also answer block requests for the blocks kept
-   * from visited sites (mirror what this person looks at). Off by default: only hosted sites'
-   * blocks are served.
-   */
-  host?: Omit<SiteHostInit, 'store'>
-  /** Fetch settings. */
-  fetch?: PeerParts<Libp2p, PeerStorage, PeerNaming>['fetch']
-  /** Aborts the start. */
-  signal?: AbortSignal
-}
-
-/** The peer of a browser page (`browser-peer.ts`). */
-export type { BrowserPeer }
-
-/**
- * Starts the browser peer: its keys from IndexedDB, the libp2p node connected to `relays`, the
- * naming service (republishing own records), hosting of the sites it stores.
- * @example
- * ```ts
- * const peer = await createAlternetPeer({ relays: [location.origin] })
- * peer.addEventListener('status', (e) => render((e as CustomEvent<PeerStatus>).detail))
- * await peer.publishSite({ site: 'mysite:code', files: input.files })
- * const res = await peer.fetch('an://othersite:code/docs/', { headers: { range: 'bytes=0-99' } })
- * ```
- */
-export async function createAlternetPeer(init: AlternetPeerInit): Promise<BrowserPeer> {
-  // Loaded here so that the runtime-neutral part of this module imports no browser transport.
-  const [{ createBrowserNode }, { selfHostEntry }, { BrowserPeer: Peer }] = await Promise.all([
-    import('./node/index.ts'),
-    import('./naming/index.ts'),
-    import('./browser-peer.ts'),
-  ])
-  const storage = init.storage ?? openAlternetStorage({ name: init.storageName })
-  // Naming runs as the node's service, over its DHT and its relays (revocation look-ups, the
-  // registrars and revokers they trust).
-  const { libp2p, relays, naming } = await createBrowserNode({
-    privateKey: await storage.identity.getOrCreatePeerKey(),
-    relays: init.relays,
-    dev: init.dev,
-    trustedRegistrars: init.trustedRegistrars,
-    rtcConfiguration: init.rtcConfiguration,
-    storage,
-    signal: init.signal,
-  })
-  try {
-    const peer = new Peer({
-      libp2p,
-      storage,
-      naming,
-      relays,
-      host: init.host,
-      // Blocks kept from visits are written from a worker, off the thread that reads the fetch,
-      // when the peer opened the page's own database (a given store may be another one).
-      fetch:
-        init.storage === undefined
-          ? {
-              keepBlocks: keepOffThread(storage.name, (site, blocks) =>
-                storage.blocks.putBlocks(site, blocks, { verified: true }),
-              ),
-              ...init.fetch,
-            }
-          : init.fetch,
-      hostEntry: selfHostEntry,
-      ownsStorage: init.storage === undefined,
-    })
-    await peer.start()
-    return peer
-  } catch (error) {
-    relays.stop()
-    await libp2p.stop()
-    throw error
-  }
 }

@@ -6,7 +6,8 @@ import { createRevocation } from '../../src/core/records/index.ts'
 import { createBrowserNode, type BrowserNode, type RelayStatus } from '../../src/net/node/index.ts'
 import type { RelayManager } from '../../src/net/node/relay-manager.ts'
 import { createNamingService, type NamingService } from '../../src/net/naming/index.ts'
-import { createAlternetPeer, type BrowserPeer } from '../../src/net/peer.ts'
+import { createAlternetPeer } from '../../src/net/create-peer.ts'
+import type { BrowserPeer } from '../../src/net/browser-peer.ts'
 import {
   deleteAlternetStorage,
   openAlternetStorage,
