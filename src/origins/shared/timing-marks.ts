@@ -23,6 +23,8 @@ export const TIMING_MARKS = {
   siteRequest: 'an:site-request',
   /** The node answered that first request (status and headers; the body follows). */
   siteAnswer: 'an:site-answer',
+  /** Bridge page (site origin): its script runs (the page and its script have loaded). */
+  bridgeStart: 'an:bridge-start',
   /** Bridge page (site origin): the site worker's registration returned. */
   swRegistered: 'an:sw-registered',
   /** Bridge page (site origin): the site worker is active (`serviceWorker.ready`). */

@@ -73,6 +73,7 @@ function onWindowMessage(event: MessageEvent): void {
 }
 
 async function start(): Promise<void> {
+  timingMark(TIMING_MARKS.bridgeStart)
   if (window.parent === window) {
     say('This page connects a site to the Alternet app. It does nothing on its own.')
     return
