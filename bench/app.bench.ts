@@ -293,7 +293,7 @@ function reportTimeline(
       })
   }
   const stageRows: [string, keyof VisitStages][] = [
-    ['lookup, manifest and host dial answered (warm-up HEAD)', 'warmUp'],
+    ['lookup, manifest, host dial and first bytes answered (early document GET)', 'warmUp'],
     ['bridge page first byte', 'bridgeFirstByte'],
     ['bridge page script runs', 'bridgeStart'],
     ['site worker registered (bridge page)', 'swRegistered'],
