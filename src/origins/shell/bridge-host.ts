@@ -317,6 +317,8 @@ export function createBridgeHost(init: BridgeHostInit): BridgeHost {
       const site = canonical(parseAddress(address).site)
       const fresh = !bridges.has(site)
       if (fresh) timingMark(TIMING_MARKS.bridgeOpen)
+      // The bridge frame starts loading first; the node's work for the document follows.
+      const connecting = connect(site, options)
       let early: EarlyDocument | undefined
       if (init.warmUp === true && fresh) {
         // The same `an://` URL the site worker's request for `url` will be answered for.
@@ -327,7 +329,7 @@ export function createBridgeHost(init: BridgeHostInit): BridgeHost {
         early = { anUrl, response }
       }
       try {
-        await connect(site, options)
+        await connecting
       } catch (error) {
         dropEarly(early)
         throw error
