@@ -97,6 +97,12 @@ export interface BridgeHost extends EventTarget {
   siteUrl(address: string): string
   /** Opens (or reuses) the bridge for `site`; resolves once requests can flow. */
   connect(site: string, options?: { signal?: AbortSignal }): Promise<void>
+  /**
+   * As `show` without a frame: the bridge of `address`'s site opens and, when it is new and
+   * `warmUp` is set, its document is asked for, to answer the site worker's first request
+   * (the address bar's look-ahead, before Go).
+   */
+  prepare(address: string, options?: { signal?: AbortSignal }): Promise<void>
   /** Connects the site's bridge, then points `frame` at the address; resolves to the URL set. */
   show(
     frame: HTMLIFrameElement,
@@ -303,6 +309,47 @@ export function createBridgeHost(init: BridgeHostInit): BridgeHost {
     ])
   }
 
+  /**
+   * Opens (or reuses) the bridge of `address`'s site and, for a new bridge with `warmUp`, asks
+   * the node for the document at once; resolves to the site-origin URL once requests can flow.
+   */
+  async function prepare(address: string, options: { signal?: AbortSignal }): Promise<string> {
+    const url = siteUrl(address, appOrigin)
+    const site = canonical(parseAddress(address).site)
+    const fresh = !bridges.has(site)
+    if (fresh) timingMark(TIMING_MARKS.bridgeOpen)
+    // The bridge frame starts loading first; the node's work for the document follows.
+    const connecting = connect(site, options)
+    let early: EarlyDocument | undefined
+    if (init.warmUp === true && fresh) {
+      // The same `an://` URL the site worker's request for `url` will be answered for.
+      const { pathname, search } = new URL(url)
+      const anUrl = requestAnUrl(site, pathname + search)
+      const response = init.fetch(anUrl, { method: 'GET', headers: new Headers() })
+      response.then(() => timingMark(TIMING_MARKS.warmUp)).catch(() => {})
+      early = { anUrl, response }
+    }
+    try {
+      await connecting
+    } catch (error) {
+      dropEarly(early)
+      throw error
+    }
+    const bridge = bridges.get(site)
+    if (early !== undefined) {
+      if (bridge === undefined || bridge.answered === true) dropEarly(early)
+      else {
+        dropEarly(bridge.early)
+        early.timer = setTimeout(() => {
+          if (bridge.early === early) bridge.early = undefined
+          dropEarly(early)
+        }, readyTimeout)
+        bridge.early = early
+      }
+    }
+    return url
+  }
+
   return Object.assign(target, {
     appOrigin,
     siteOrigin: (site: string) => siteOrigin(canonical(site), appOrigin),
@@ -313,41 +360,12 @@ export function createBridgeHost(init: BridgeHostInit): BridgeHost {
       address: string,
       options: { signal?: AbortSignal } = {},
     ): Promise<string> {
-      const url = siteUrl(address, appOrigin)
-      const site = canonical(parseAddress(address).site)
-      const fresh = !bridges.has(site)
-      if (fresh) timingMark(TIMING_MARKS.bridgeOpen)
-      // The bridge frame starts loading first; the node's work for the document follows.
-      const connecting = connect(site, options)
-      let early: EarlyDocument | undefined
-      if (init.warmUp === true && fresh) {
-        // The same `an://` URL the site worker's request for `url` will be answered for.
-        const { pathname, search } = new URL(url)
-        const anUrl = requestAnUrl(site, pathname + search)
-        const response = init.fetch(anUrl, { method: 'GET', headers: new Headers() })
-        response.then(() => timingMark(TIMING_MARKS.warmUp)).catch(() => {})
-        early = { anUrl, response }
-      }
-      try {
-        await connecting
-      } catch (error) {
-        dropEarly(early)
-        throw error
-      }
-      const bridge = bridges.get(site)
-      if (early !== undefined) {
-        if (bridge === undefined || bridge.answered === true) dropEarly(early)
-        else {
-          dropEarly(bridge.early)
-          early.timer = setTimeout(() => {
-            if (bridge.early === early) bridge.early = undefined
-            dropEarly(early)
-          }, readyTimeout)
-          bridge.early = early
-        }
-      }
+      const url = await prepare(address, options)
       frame.src = url
       return url
+    },
+    prepare: async (address: string, options: { signal?: AbortSignal } = {}): Promise<void> => {
+      await prepare(address, options)
     },
     disconnect: (site: string) => disconnect(canonical(site)),
     close(): void {
