@@ -57,6 +57,8 @@ export function appStart(page: Page): Promise<AppStart> {
 export type VisitStages = Partial<
   Record<
     | 'bridgeOpen'
+    | 'bridgeFirstByte'
+    | 'bridgeStart'
     | 'warmUp'
     | 'bridgeReady'
     | 'siteRequest'
@@ -89,6 +91,19 @@ export async function visitStages(page: Page, siteOrigin: string): Promise<Visit
   const sw =
     bridge === undefined
       ? {}
-      : await bridge.evaluate(inPage, pick(['swRegistered', 'swReady'])).catch(() => ({}))
-  return { ...app, ...sw }
+      : await bridge
+          .evaluate(inPage, pick(['bridgeStart', 'swRegistered', 'swReady']))
+          .catch(() => ({}))
+  // The bridge page's own first byte, from its navigation entry.
+  const firstByte =
+    bridge === undefined
+      ? undefined
+      : await bridge
+          .evaluate(() => {
+            const nav = performance.getEntriesByType('navigation')[0] as
+              PerformanceNavigationTiming | undefined
+            return nav === undefined ? undefined : performance.timeOrigin + nav.responseStart
+          })
+          .catch(() => undefined)
+  return { ...app, ...sw, ...(firstByte !== undefined ? { bridgeFirstByte: firstByte } : {}) }
 }

@@ -211,7 +211,9 @@ async function typedVisit(browser: Browser, relay: AppRelay, site: string): Prom
     await openApp(page, relay.appOrigin, '#/view')
     const bar = page.getByRole('textbox', { name: 'Address', exact: true })
     await bar.pressSequentially(`an://${site}/`, { delay: KEY_DELAY_MS })
-    await page.locator('an-address-lookahead [data-can-serve="yes"]').waitFor({ timeout: VIEW_MS })
+    // Go is pressed once the look-ahead has said anything: under load its look-up may give up
+    // ("press Go to try it"), and the visit is timed all the same.
+    await page.locator('an-address-lookahead [data-can-serve]').waitFor({ timeout: VIEW_MS })
     return await timedVisit(page, relay.siteOrigin(site), `an://${site}/`)
   } finally {
     await context.close()
@@ -291,7 +293,9 @@ function reportTimeline(
       })
   }
   const stageRows: [string, keyof VisitStages][] = [
-    ['lookup, manifest and host dial answered (warm-up HEAD)', 'warmUp'],
+    ['lookup, manifest, host dial and first bytes answered (early document GET)', 'warmUp'],
+    ['bridge page first byte', 'bridgeFirstByte'],
+    ['bridge page script runs', 'bridgeStart'],
     ['site worker registered (bridge page)', 'swRegistered'],
     ['site worker active (bridge page)', 'swReady'],
     ['bridge ready', 'bridgeReady'],
@@ -419,7 +423,7 @@ async function measure(
       note: `${fb}; fresh context: no site worker yet, node just started, name not cached`,
     })
     row('chromium', 'first visit, time to load', of('first', 'load'), 'ms', { note: ld })
-    const typedNote = `median of ${TYPED_RUNS} fresh contexts: the address typed a key every ${KEY_DELAY_MS} ms, Go pressed once the look-ahead said who can serve it (site never opened, node started when the app opened); from the click on Go; goal ≤ 300 ms to content`
+    const typedNote = `median of ${TYPED_RUNS} fresh contexts: the address typed a key every ${KEY_DELAY_MS} ms, Go pressed once the look-ahead answered (who can serve it, or that it could not tell) (site never opened, node started when the app opened); from the click on Go; goal ≤ 300 ms to content`
     row(
       'chromium',
       'typed visit, time to first byte',

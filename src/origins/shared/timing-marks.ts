@@ -15,7 +15,7 @@ export const TIMING_MARKS = {
   nodeRunning: 'an:node-running',
   /** Go was pressed (or a link opened) for a site whose bridge is not open yet. */
   bridgeOpen: 'an:bridge-open',
-  /** The early `HEAD` for that address was answered: name resolved, manifest read, hosts dialled. */
+  /** The early `GET` of that document was answered: name resolved, manifest read, hosts dialled, first bytes read. */
   warmUp: 'an:warm-up',
   /** The bridge said it is ready: its page loaded and the site worker is active. */
   bridgeReady: 'an:bridge-ready',
@@ -23,6 +23,8 @@ export const TIMING_MARKS = {
   siteRequest: 'an:site-request',
   /** The node answered that first request (status and headers; the body follows). */
   siteAnswer: 'an:site-answer',
+  /** Bridge page (site origin): its script runs (the page and its script have loaded). */
+  bridgeStart: 'an:bridge-start',
   /** Bridge page (site origin): the site worker's registration returned. */
   swRegistered: 'an:sw-registered',
   /** Bridge page (site origin): the site worker is active (`serviceWorker.ready`). */

@@ -34,6 +34,7 @@ import {
 } from '../shared/protocol.ts'
 import { requestAnUrl, siteOrigin, siteUrl } from '../shared/site-origin.ts'
 import { TIMING_MARKS, timingMark } from '../shared/timing-marks.ts'
+import { answersRequest, dropEarly, type EarlyDocument } from './early-document.ts'
 
 /** What the node's fetch is given: GET or HEAD, with Range / If-None-Match / Accept at most. */
 export interface BridgeFetchInit {
@@ -59,9 +60,12 @@ export interface BridgeHostInit {
   /** @default DEFAULT_MAX_BRIDGES */
   maxBridges?: number
   /**
-   * When `show` opens a new bridge, ask `fetch` for the address (`HEAD`) at once, while the
-   * bridge frame and its service worker load: the name resolves, the manifest arrives and the
-   * hosts are dialled in parallel, so the document request that follows finds them ready.
+   * When `show` opens a new bridge, ask `fetch` for the document (`GET` of the address) at
+   * once, while the bridge frame and its service worker load: the name resolves, the manifest
+   * arrives, the hosts are dialled and the document's first bytes are read in parallel. The
+   * site worker's request for that document (the bridge's first, with no Range or
+   * If-None-Match) is answered with that response; it is dropped when the bridge's first
+   * request is anything else, when the bridge closes, or when no request takes it in time.
    * @default false
    */
   warmUp?: boolean
@@ -93,6 +97,12 @@ export interface BridgeHost extends EventTarget {
   siteUrl(address: string): string
   /** Opens (or reuses) the bridge for `site`; resolves once requests can flow. */
   connect(site: string, options?: { signal?: AbortSignal }): Promise<void>
+  /**
+   * As `show` without a frame: the bridge of `address`'s site opens and, when it is new and
+   * `warmUp` is set, its document is asked for, to answer the site worker's first request
+   * (the address bar's look-ahead, before Go).
+   */
+  prepare(address: string, options?: { signal?: AbortSignal }): Promise<void>
   /** Connects the site's bridge, then points `frame` at the address; resolves to the URL set. */
   show(
     frame: HTMLIFrameElement,
@@ -116,6 +126,8 @@ interface Bridge {
   timer?: ReturnType<typeof setTimeout>
   /** Its first request was answered (the timing marks are set for the first only). */
   answered?: boolean
+  /** The document asked for early (`warmUp`), for the bridge's first request. */
+  early?: EarlyDocument
 }
 
 const DOCUMENT_ERROR = /^[A-Za-z][A-Za-z0-9]{0,63}$/
@@ -167,7 +179,17 @@ export function createBridgeHost(init: BridgeHostInit): BridgeHost {
       const first = bridge.answered !== true
       bridge.answered = true
       if (first) timingMark(TIMING_MARKS.siteRequest)
-      const response = await init.fetch(anUrl, { method, headers })
+      const early = bridge.early
+      bridge.early = undefined
+      let response: Response
+      if (early !== undefined && answersRequest(early, anUrl, method, headers)) {
+        clearTimeout(early.timer)
+        // Asked before the bridge was ready; a fetch that threw is asked again.
+        response = await early.response.catch(() => init.fetch(anUrl, { method, headers }))
+      } else {
+        dropEarly(early)
+        response = await init.fetch(anUrl, { method, headers })
+      }
       if (first) timingMark(TIMING_MARKS.siteAnswer)
       sendResponse(port, response, init.streamMode)
     } catch (error) {
@@ -234,6 +256,8 @@ export function createBridgeHost(init: BridgeHostInit): BridgeHost {
     if (bridge === undefined) return
     bridges.delete(site)
     clearTimeout(bridge.timer)
+    dropEarly(bridge.early)
+    bridge.early = undefined
     bridge.port?.close()
     bridge.frame.remove()
     bridge.reject(new BridgeTimeoutError(`The bridge for ${site} was closed.`))
@@ -285,6 +309,47 @@ export function createBridgeHost(init: BridgeHostInit): BridgeHost {
     ])
   }
 
+  /**
+   * Opens (or reuses) the bridge of `address`'s site and, for a new bridge with `warmUp`, asks
+   * the node for the document at once; resolves to the site-origin URL once requests can flow.
+   */
+  async function prepare(address: string, options: { signal?: AbortSignal }): Promise<string> {
+    const url = siteUrl(address, appOrigin)
+    const site = canonical(parseAddress(address).site)
+    const fresh = !bridges.has(site)
+    if (fresh) timingMark(TIMING_MARKS.bridgeOpen)
+    // The bridge frame starts loading first; the node's work for the document follows.
+    const connecting = connect(site, options)
+    let early: EarlyDocument | undefined
+    if (init.warmUp === true && fresh) {
+      // The same `an://` URL the site worker's request for `url` will be answered for.
+      const { pathname, search } = new URL(url)
+      const anUrl = requestAnUrl(site, pathname + search)
+      const response = init.fetch(anUrl, { method: 'GET', headers: new Headers() })
+      response.then(() => timingMark(TIMING_MARKS.warmUp)).catch(() => {})
+      early = { anUrl, response }
+    }
+    try {
+      await connecting
+    } catch (error) {
+      dropEarly(early)
+      throw error
+    }
+    const bridge = bridges.get(site)
+    if (early !== undefined) {
+      if (bridge === undefined || bridge.answered === true) dropEarly(early)
+      else {
+        dropEarly(bridge.early)
+        early.timer = setTimeout(() => {
+          if (bridge.early === early) bridge.early = undefined
+          dropEarly(early)
+        }, readyTimeout)
+        bridge.early = early
+      }
+    }
+    return url
+  }
+
   return Object.assign(target, {
     appOrigin,
     siteOrigin: (site: string) => siteOrigin(canonical(site), appOrigin),
@@ -295,22 +360,12 @@ export function createBridgeHost(init: BridgeHostInit): BridgeHost {
       address: string,
       options: { signal?: AbortSignal } = {},
     ): Promise<string> {
-      const url = siteUrl(address, appOrigin)
-      const site = parseAddress(address).site
-      if (!bridges.has(canonical(site))) timingMark(TIMING_MARKS.bridgeOpen)
-      if (init.warmUp === true && !bridges.has(canonical(site))) {
-        // The document request will meet (and show) any failure of this one.
-        init
-          .fetch(address, { method: 'HEAD', headers: new Headers() })
-          .then((response) => {
-            timingMark(TIMING_MARKS.warmUp)
-            return response.body?.cancel()
-          })
-          .catch(() => {})
-      }
-      await connect(site, options)
+      const url = await prepare(address, options)
       frame.src = url
       return url
+    },
+    prepare: async (address: string, options: { signal?: AbortSignal } = {}): Promise<void> => {
+      await prepare(address, options)
     },
     disconnect: (site: string) => disconnect(canonical(site)),
     close(): void {

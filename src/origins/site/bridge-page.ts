@@ -73,6 +73,7 @@ function onWindowMessage(event: MessageEvent): void {
 }
 
 async function start(): Promise<void> {
+  timingMark(TIMING_MARKS.bridgeStart)
   if (window.parent === window) {
     say('This page connects a site to the Alternet app. It does nothing on its own.')
     return
@@ -90,10 +91,14 @@ async function start(): Promise<void> {
     scope: '/',
     updateViaCache: 'none',
   })
+  // A worker installing from this registration was fetched just now: asking for an update
+  // would fetch the same script a second time, during the site's first visit. Only a worker
+  // that was already there (an earlier build, maybe) is checked against the relay's.
+  const installed = registration.active !== null
   timingMark(TIMING_MARKS.swRegistered)
   await navigator.serviceWorker.ready
   timingMark(TIMING_MARKS.swReady)
-  void registration.update().catch(() => {})
+  if (installed) void registration.update().catch(() => {})
   const ready: BridgeReady = { type: 'an-bridge-ready', v: BRIDGE_PROTOCOL_VERSION }
   // targetOrigin: nothing is said to a parent that is not the app.
   window.parent.postMessage(ready, appOrigin)

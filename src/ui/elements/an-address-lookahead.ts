@@ -2,8 +2,8 @@
  * `<an-address-lookahead>`: while an address is typed in the viewer's address bar, before Go,
  * says whether anyone can serve that site now. The name is looked up once the person pauses
  * typing; each keystroke cancels the look-up in progress, and a look-up gives up after
- * `LOOKAHEAD_TIMEOUT_MS`. A name found to hold a site gets its bridge opened at once, so Go
- * finds the site's worker ready.
+ * `LOOKAHEAD_TIMEOUT_MS`. A name found to hold a site gets its bridge opened and its document
+ * asked for at once, so Go finds the site's worker ready and the document on its way.
  * @module
  */
 import { Task } from '@lit/task'
@@ -31,6 +31,17 @@ function typedSite(typed: string): string {
   } catch {
     return ''
   }
+}
+
+/** The typed address as the viewer will open it, when it is still of `site`; else the site's root. */
+function typedHref(typed: string, site: string): string {
+  try {
+    const parsed = parseAddress(typed.trim())
+    if (parsed.site === site) return parsed.href
+  } catch {
+    // Typed on since: the site's root.
+  }
+  return `an://${site}/`
 }
 
 /** Who can serve the site being typed. */
@@ -69,9 +80,10 @@ export class AnAddressLookahead extends LitElement {
       const bounded = AbortSignal.any([signal, AbortSignal.timeout(LOOKAHEAD_TIMEOUT_MS)])
       try {
         const sources = await peer.siteSources(site, { signal: bounded })
-        // The name holds a site: its bridge page and site worker load now, before Go, so that
-        // pressing Go finds them ready (the look-up above already warmed the name and its hosts).
-        this.session?.bridges?.connect(site).catch(() => {})
+        // The name holds a site: its bridge page and site worker load now, before Go, and its
+        // document is asked for, so that pressing Go finds them ready (the look-up above
+        // already warmed the name and its hosts).
+        this.session?.bridges?.prepare(typedHref(this.typed, site)).catch(() => {})
         return { site, sources }
       } catch (error) {
         if (signal.aborted) throw error

@@ -16,6 +16,7 @@ import {
   type SiteDocumentDetail,
 } from '../../../../src/origins/shell/bridge-host.ts'
 import { NodeUnavailableError } from '../../../../src/origins/shared/errors.ts'
+import { TIMING_MARKS } from '../../../../src/origins/shared/timing-marks.ts'
 import type { StreamMode } from '../../../../src/origins/shared/port-stream.ts'
 import { registerAppServiceWorker } from '../../../../src/origins/shell/sw-registration.ts'
 import { createAlternetPeer, type BrowserPeer } from '../../../../src/net/index.ts'
@@ -39,6 +40,8 @@ let peer: BrowserPeer | undefined
 let host: BridgeHost | undefined
 const documents: SiteDocumentDetail[] = []
 const events: string[] = []
+/** Every fetch the bridge host asked of the node, in order, with whether a bridge was ready then. */
+const asked: { method: string; url: string; bridgeReady: boolean }[] = []
 sw.addEventListener('update-available', () => events.push('update-available'))
 sw.addEventListener('offline-ready', () => events.push('offline-ready'))
 
@@ -81,6 +84,11 @@ async function anFetch(
   url: string,
   init: { method: 'GET' | 'HEAD'; headers: Headers },
 ): Promise<Response> {
+  asked.push({
+    method: init.method,
+    url,
+    bridgeReady: performance.getEntriesByName(TIMING_MARKS.bridgeReady, 'mark').length > 0,
+  })
   if (peer === undefined) throw new NodeUnavailableError('The node is not running.')
   const response = await peer.fetch(url, init)
   return gate !== undefined && parseAddress(url).path === gate.path ? gated(response) : response
@@ -90,6 +98,7 @@ const harness = {
   sw,
   documents,
   events,
+  asked,
   /** Starts the real peer against the relay that served this page. */
   async startPeer(): Promise<string> {
     peer = await createAlternetPeer({
@@ -131,6 +140,7 @@ const harness = {
       host = createBridgeHost({
         fetch: anFetch,
         streamMode: (params.get('stream') as StreamMode | null) ?? 'auto',
+        warmUp: params.has('warm-up'),
       })
       host.addEventListener('document', (event) =>
         documents.push((event as CustomEvent<SiteDocumentDetail>).detail),
