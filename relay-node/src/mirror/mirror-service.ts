@@ -71,9 +71,13 @@ export class Mirror {
   private readonly onIdentify = (event: CustomEvent<IdentifyResult>): void => {
     const { peerId, protocols, connection } = event.detail
     const id = peerId.toString()
-    if (protocols.includes(MIRROR_UPLOAD_PROTOCOL))
-      this.state.relays.set(id, sourceOf(connection.remoteAddr, this.state.init.sourcePrefixes))
-    else this.state.relays.delete(id)
+    const { state } = this
+    if (protocols.includes(MIRROR_UPLOAD_PROTOCOL)) {
+      state.relays.set(id, sourceOf(connection.remoteAddr, state.init.sourcePrefixes))
+      // A relay the live view lacks (it joined after the view was taken): the next placement,
+      // upload or hand-on counts it, instead of placing copies by a short view.
+      if (state.live?.peers.some((p) => p.equals(peerId)) === false) state.live = undefined
+    } else state.relays.delete(id)
   }
   /**
    * A peer's last connection closed. A relay is marked gone and left out of the live view at
