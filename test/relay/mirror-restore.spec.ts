@@ -2,9 +2,14 @@
  * Restoring R copies after a mirror is killed with SIGKILL, driven by the closed connection
  * alone: the relays scan placement only every 10 minutes, so the copy can come back within the
  * wait only because the survivors learn from the closed connection that the mirror is gone,
- * leave it out of their view of the live relays and look at placement again at once. After the
- * killed relay restarts, it still holds the site.
+ * leave it out of their view of the live relays and look at placement again at once. The site
+ * is one whose two placed relays include relay 0 (which every relay is connected to, as their
+ * bootstrap), so that the third relay holds no copy before relay 0 is killed and must take one
+ * after. After the killed relay restarts, it still holds the site.
  */
+import { peerIdFromString } from '@libp2p/peer-id'
+import { dhtKey } from '../../src/core/records/index.ts'
+import { closestPeers } from '../../relay-node/src/mirror/index.ts'
 import { describe, it, before, after } from '../support/spec.ts'
 import * as assert from '../support/assert.ts'
 import { pattern } from '../net/hosting-support.ts'
@@ -26,11 +31,12 @@ import {
 
 const KIB = 1024
 /** Longer than every wait below: no periodic scan restores the copy. */
-const FLAGS = ['--mirror-scan-interval', '10m', '--mirror-replicas', '2']
+const REPLICAS = 2
+const FLAGS = ['--mirror-scan-interval', '10m', '--mirror-replicas', String(REPLICAS)]
 
 interface Health {
   peers: number
-  mirror: { liveRelays: number }
+  mirror: { liveRelays: number; identifiedRelays: number }
 }
 
 describe('mirror restore after kill -9', () => {
@@ -48,7 +54,9 @@ describe('mirror restore after kill -9', () => {
       'relays see each other',
       async () => {
         const health = await Promise.all(relays.map((r) => getJson<Health>(r, '/health')))
-        return health.every((h) => h.peers >= 2)
+        // Connected to, and identified as mirrors by, each other: a relay counts every other
+        // in its next view of the live relays, so no copy is placed by a short view.
+        return health.every((h) => h.peers >= 2 && h.mirror.identifiedRelays >= 2)
       },
       60_000,
     )
@@ -63,8 +71,20 @@ describe('mirror restore after kill -9', () => {
   })
 
   it('restores the second copy from the closed connection, without waiting for a scan', async () => {
-    publisher = await startPublisher([relays[0].tcp])
-    const site = uniqueName('restore')
+    // A site placed on relay 0 and one other: relay 0 is the one killed, the third restores.
+    const ids = relays.map((r) => peerIdFromString(r.peerId))
+    let site = ''
+    let placed: RelayProcess[] = []
+    do {
+      site = uniqueName('restore')
+      const order = closestPeers(await dhtKey(site), ids).slice(0, REPLICAS)
+      placed = relays.filter((r) => order.some((p) => p.toString() === r.peerId))
+    } while (!placed.includes(relays[0]))
+    const victim = relays[0]
+    const restorer = relays.find((r) => !placed.includes(r))!
+    const keeper = placed.find((r) => r !== victim)!
+
+    publisher = await startPublisher([victim.tcp])
     await publisher.publish(site, {
       '/index.html': pattern(40 * KIB),
       '/big.bin': pattern(3 * 1024 * KIB, 5),
@@ -73,10 +93,10 @@ describe('mirror restore after kill -9', () => {
       Promise.all(of.map(async (r) => (await visitor!.status(r, site)).state))
     let last: string[] = []
     await waitFor(
-      'two mirrors',
+      'the two placed mirrors',
       async () => {
-        last = await states(relays)
-        return last.filter((s) => s === 'complete').length >= 2
+        last = await states(placed)
+        return last.every((s) => s === 'complete')
       },
       60_000,
       250,
@@ -85,18 +105,18 @@ describe('mirror restore after kill -9', () => {
     })
     await publisher.stop()
     publisher = undefined
+    assert.notEqual(
+      (await visitor!.status(restorer, site)).state,
+      'complete',
+      'the relay outside the placement holds no copy before the kill',
+    )
 
-    const victim = relays[last.indexOf('complete')]
-    const survivors = relays.filter((r) => r !== victim)
-    // The relay that held no copy: it takes the second copy once its view leaves the victim out.
-    // (A relay whose view briefly lacked one took a copy too: then there is no restorer.)
-    const restorer = relays.find((_, i) => last[i] !== 'complete')
     await victim.kill9()
     const started = Date.now()
     await waitFor(
-      'two copies again',
+      'the third relay to take the second copy',
       async () => {
-        last = await states(survivors)
+        last = await states([keeper, restorer])
         return last.every((s) => s === 'complete')
       },
       60_000,
@@ -105,17 +125,13 @@ describe('mirror restore after kill -9', () => {
       throw new Error(`${String(err)}; states ${last.join(', ')}`)
     })
     console.log(`# second copy restored ${Date.now() - started} ms after a mirror was killed`)
-    // The restorer's view of the live relays: itself and the other survivor. (The other
-    // survivor may have had no connection of its own to the victim, so its view can still count
-    // the victim until it next asks the live relays.)
-    if (restorer !== undefined) {
-      const health = await getJson<Health>(restorer, '/health')
-      assert.equal(health.mirror.liveRelays, 2, "the killed relay is out of the restorer's view")
-    } else console.log('# every relay held a copy before the kill: no restorer to look at')
+    // The restorer's view of the live relays: itself and the keeper.
+    const health = await getJson<Health>(restorer, '/health')
+    assert.equal(health.mirror.liveRelays, 2, "the killed relay is out of the restorer's view")
 
     // Back again: it kept the site through the kill.
-    const back = await startRelay(victim.dataDir, [...FLAGS, '--bootstrap', survivors[0].tcp])
-    relays[relays.indexOf(victim)] = back
+    const back = await startRelay(victim.dataDir, [...FLAGS, '--bootstrap', keeper.tcp])
+    relays[0] = back
     assert.equal((await visitor!.status(back, site)).state, 'complete')
   })
 })

@@ -21,6 +21,7 @@ import {
   startRelay,
   tempDir,
   waitFor,
+  waitForScan,
   type RelayProcess,
 } from './support/relay-process.ts'
 import {
@@ -97,12 +98,11 @@ describe('takedown on every mirror, and the registered policy', () => {
     }
     // The owner's record put again: no relay fetches the site again.
     await dhtPut(publisher.node, await dhtKey(site), published.record.bytes).catch(() => 0)
-    await waitFor('a placement round on every relay', async () => {
-      const health = await Promise.all(relays.map((r) => getJson(r, '/health')))
-      return health.every((h) => (h.mirror as { fetching: number }).fetching === 0)
-    })
+    await waitForScan(relays)
     for (const r of relays) {
       assert.notEqual((await visitor.status(r, site)).state, 'complete', r.peerId)
+      const health = await getJson(r, '/health')
+      assert.equal((health.mirror as { fetching: number }).fetching, 0, `${r.peerId} is fetching`)
       assert.equal((await blockFiles(r)).length, 0, `${r.peerId} fetched the revoked site again`)
     }
   })

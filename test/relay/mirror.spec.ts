@@ -2,7 +2,8 @@
  * Relays mirror sites: three relay processes; a publisher puts a site with a 20 MiB file through
  * relay 1 and leaves; every relay holds and serves it, verified, after a `kill -9` and a
  * restart too; a tampered block on one mirror is detected and the bytes come from another; a
- * new version replaces the old one and its blocks are released; a blocklisted site is purged.
+ * new version replaces the old one and its blocks are released; a blocklisted site is purged
+ * and not fetched again.
  */
 import { readdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
@@ -22,6 +23,7 @@ import {
   startRelay,
   tempDir,
   waitFor,
+  waitForScan,
   type RelayProcess,
 } from './support/relay-process.ts'
 import {
@@ -218,5 +220,13 @@ describe('relays mirror sites', () => {
     assert.equal(res.status, 404)
     const metrics = await (await fetch(`${r3.http}/metrics`)).text()
     assert.equal(metricValue(metrics, 'alternet_relay_mirror_purged_total'), 1)
+    // r3 still holds the record and the other mirrors still serve the site: a whole placement
+    // round later, it has not fetched the site again.
+    await waitForScan([r3])
+    assert.notEqual((await v.status(r3, site)).state, 'complete')
+    const health = await getJson(r3, '/health')
+    assert.equal((health.mirror as { fetching: number }).fetching, 0, 'r3 fetches the site again')
+    const files = await readdir(join(r3.dataDir, 'mirror', 'blocks'), { recursive: true })
+    assert.equal(files.filter((f) => !f.endsWith('.tmp') && f.includes('/')).length, 0)
   })
 })

@@ -56,6 +56,13 @@ export const MIRROR_RESCAN_DEBOUNCE_MS = 100
  * meanwhile; a relay that connects again is counted again at once.
  */
 export const MIRROR_GONE_MS = MINUTE
+/**
+ * Relays of one source (address block) marked gone at once, at most: peer IDs that identify as
+ * mirrors cost nothing to make. Past it, that source's oldest is forgotten (and asked again).
+ */
+export const MIRROR_GONE_PER_SOURCE = 16
+/** Relays marked gone at once, at most, across all sources (past it the oldest is forgotten). */
+export const MAX_MIRROR_GONE = 1024
 /** How often a mirror announces again that it provides the content roots it holds (provider records live 48 h). */
 export const MIRROR_REPROVIDE_INTERVAL_MS = 12 * HOUR
 /**

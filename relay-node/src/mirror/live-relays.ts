@@ -17,6 +17,7 @@ import {
   MIRROR_STATUS_TIMEOUT_MS,
   MIRROR_UPLOAD_PROTOCOL,
 } from './constants.ts'
+import type { GoneRelays } from './gone-relays.ts'
 
 /**
  * The other relays that mirror and answer now (this relay left out). `identified`: the peers
@@ -26,8 +27,8 @@ import {
  */
 export async function probeLiveRelays(
   node: RelayNode,
-  identified: ReadonlySet<string>,
-  gone: Map<string, number>,
+  identified: ReadonlyMap<string, string>,
+  gone: GoneRelays,
   signal: AbortSignal,
 ): Promise<PeerId[]> {
   // Relays this one knows: peers identified as mirrors, and the DHT servers of its routing
@@ -57,7 +58,7 @@ export async function probeLiveRelays(
     candidates.map(async ({ id, mirror }) => {
       const open = node.getConnections(id).some((c) => c.status === 'open' && c.limits == null)
       if (open && mirror && identified.has(id.toString())) return id
-      const left = gone.get(id.toString())
+      const left = gone.since(id.toString())
       if (left !== undefined && (open || Date.now() - left >= MIRROR_GONE_MS))
         gone.delete(id.toString())
       else if (left !== undefined) {

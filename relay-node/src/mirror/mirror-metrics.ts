@@ -21,6 +21,7 @@ export interface MirrorMetrics {
   droppedSources: Counter
   purged: Counter
   questionsRefused: Counter<'reason'>
+  scans: Counter
 }
 
 /** Registers the mirror's metrics. */
@@ -70,6 +71,11 @@ export function createMirrorMetrics(registry: Registry, gauges: MirrorGauges): M
       name: 'alternet_relay_mirror_questions_refused_total',
       help: 'Status questions (/an/mirror/1.0.0) reset unread, by limit: streams-per-peer, questions-per-peer, questions-per-source; peer-closed counts peers whose connections were closed for going on',
       labelNames: ['reason'],
+      registers: [registry],
+    }),
+    scans: new Counter({
+      name: 'alternet_relay_mirror_scans_total',
+      help: 'Placement rounds completed: every record held looked at (what to fetch, drop or purge)',
       registers: [registry],
     }),
   }

@@ -27,6 +27,7 @@ import { admit } from './admission.ts'
 import { provideAll } from './announce.ts'
 import type { BlockFiles } from './block-files.ts'
 import { adoptUploaded } from './adopt-upload.ts'
+import { GoneRelays } from './gone-relays.ts'
 import { handOn } from './hand-on.ts'
 import {
   HANDED_ON_REMEMBERED_MS,
@@ -68,20 +69,29 @@ export class Mirror {
   private readonly controller = new AbortController()
   private timers: NodeJS.Timeout[] = []
   private readonly onIdentify = (event: CustomEvent<IdentifyResult>): void => {
-    const id = event.detail.peerId.toString()
-    if (event.detail.protocols.includes(MIRROR_UPLOAD_PROTOCOL)) this.state.relays.add(id)
-    else this.state.relays.delete(id)
+    const { peerId, protocols, connection } = event.detail
+    const id = peerId.toString()
+    const { state } = this
+    if (protocols.includes(MIRROR_UPLOAD_PROTOCOL)) {
+      state.relays.set(id, sourceOf(connection.remoteAddr, state.init.sourcePrefixes))
+      // A relay the live view lacks (it joined after the view was taken): the next placement,
+      // upload or hand-on counts it, instead of placing copies by a short view.
+      if (state.live?.peers.some((p) => p.equals(peerId)) === false) state.live = undefined
+    } else state.relays.delete(id)
   }
   /**
    * A peer's last connection closed. A relay is marked gone and left out of the live view at
    * once (a status question to a relay that died would wait for a dial timeout), and placement
-   * is looked at again soon, so the next closest relay restores the R copies.
+   * is looked at again soon, so the next closest relay restores the R copies. It is no longer
+   * an identified relay (a relay's identify on its next connection counts it again).
    */
   private readonly onDisconnect = (event: CustomEvent<PeerId>): void => {
     const { state } = this
     const id = event.detail.toString()
-    if (state.relays.has(id)) {
-      state.gone.set(id, Date.now())
+    const source = state.relays.get(id)
+    if (source !== undefined) {
+      state.relays.delete(id)
+      state.gone.mark(id, source)
       if (state.live !== undefined)
         state.live = {
           ...state.live,
@@ -113,8 +123,8 @@ export class Mirror {
       staging: new Map(),
       deficit: new Set(),
       reservedBytes: 0,
-      relays: new Set(),
-      gone: new Map(),
+      relays: new Map(),
+      gone: new GoneRelays(),
       live: undefined,
       metrics: createMirrorMetrics(init.registry, {
         sites: () => disk.sites().length,
@@ -322,6 +332,8 @@ export class Mirror {
     deficit: number
     policy: MirrorPolicy
     liveRelays: number
+    identifiedRelays: number
+    goneRelays: number
   } {
     const { disk, pulls, deficit, init, live } = this.state
     return {
@@ -332,6 +344,10 @@ export class Mirror {
       policy: init.policy,
       // Relays (this one counted) in its last view of the live relays, which placement reads.
       liveRelays: live?.peers.length ?? 0,
+      // Peers connected now whose identify advertised taking uploads.
+      identifiedRelays: this.state.relays.size,
+      // Relays whose last connection closed, left out of the live view unasked for a minute.
+      goneRelays: this.state.gone.size,
     }
   }
 

@@ -11,6 +11,7 @@ import type { RelayNode } from '../node.ts'
 import type { Permissions } from '../permissions.ts'
 import type { SourcePrefixes } from '../source-subnet.ts'
 import type { GuardedDatastore, RecordPolicy } from '../record-store.ts'
+import type { GoneRelays } from './gone-relays.ts'
 import type { MirrorMetrics } from './mirror-metrics.ts'
 import type { MirrorStore } from './mirror-store.ts'
 
@@ -102,17 +103,18 @@ export interface MirrorState {
   /** This relay and the relays answering the mirror protocol, from the last probe. */
   live: { peers: PeerId[]; at: number } | undefined
   /**
-   * Peers whose own identify advertised taking uploads: relays. (A tab that opened an upload
-   * or status stream is recorded in the peer store as speaking those protocols, but never
-   * advertises them.)
+   * Peers whose own identify advertised taking uploads, connected now: relays, by peer ID, with
+   * the source (address block) of the connection identify ran over. (A tab that opened an
+   * upload or status stream is recorded in the peer store as speaking those protocols, but
+   * never advertises them.)
    */
-  readonly relays: Set<string>
+  readonly relays: Map<string, string>
   /**
-   * Relays whose last connection to this one closed, by peer ID, with the time: left out of the
-   * live view without a status question (a dead relay's question waits for a dial timeout)
-   * until they connect again or `MIRROR_GONE_MS` passes.
+   * Relays whose last connection to this one closed: left out of the live view without a
+   * status question (a dead relay's question waits for a dial timeout) until they connect
+   * again or `MIRROR_GONE_MS` passes. Bounded per source and in all.
    */
-  readonly gone: Map<string, number>
+  readonly gone: GoneRelays
 }
 
 /** Whether a site's content may be served: its name not revoked, its root not blocked. */

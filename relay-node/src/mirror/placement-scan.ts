@@ -73,6 +73,7 @@ export class PlacementScan {
           if (site !== undefined) deficit.add(site)
         }
         state.deficit = deficit
+        state.metrics.scans.inc()
         this.refreshing ??= this.refreshHeld(live)
           .catch((err) => state.log.warn('mirror record look-up failed', { error: err }))
           .finally(() => {

@@ -194,3 +194,23 @@ export function metricValue(text: string, sample: string): number {
   const line = text.split('\n').find((l) => l.startsWith(sample + ' '))
   return line == null ? 0 : Number(line.slice(sample.length + 1))
 }
+
+/** Placement rounds `relay` has completed (`alternet_relay_mirror_scans_total`). */
+export async function scansDone(relay: RelayProcess): Promise<number> {
+  const text = await (await fetch(`${relay.http}/metrics`)).text()
+  return metricValue(text, 'alternet_relay_mirror_scans_total')
+}
+
+/**
+ * Waits until every relay of `relays` has completed a whole placement round begun after this
+ * call (two more than now: the first may have begun before).
+ */
+export async function waitForScan(relays: RelayProcess[], ms = 60_000): Promise<void> {
+  const start = await Promise.all(relays.map(scansDone))
+  await waitFor(
+    'a whole placement round on every relay',
+    async () => (await Promise.all(relays.map(scansDone))).every((n, i) => n >= start[i] + 2),
+    ms,
+    250,
+  )
+}
