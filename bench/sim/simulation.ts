@@ -148,8 +148,9 @@ export async function runSimulation(options: SimOptions): Promise<SimResult> {
     await phase('start-up', () => startServers(kinds, sybilSeeds, deadline))
     const startMs = performance.now() - started
     const running = honest.length + sybils.length
+    const open = [...honest, ...sybils].reduce((sum, n) => sum + n.node.getConnections().length, 0)
     o.progress(
-      `${honest.length} honest and ${sybils.length} Sybil servers started in ${(startMs / 1000).toFixed(1)} s`,
+      `${honest.length} honest and ${sybils.length} Sybil servers started in ${(startMs / 1000).toFixed(1)} s, ${(open / Math.max(1, running)).toFixed(1)} connections open per server`,
     )
     if (running < o.nodes)
       o.progress(
