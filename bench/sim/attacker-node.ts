@@ -7,7 +7,7 @@
  * it again after the holder has moved on.
  * @module
  */
-import { noise } from '@chainsafe/libp2p-noise'
+
 import { yamux } from '@chainsafe/libp2p-yamux'
 import { generateKeyPairFromSeed } from '@libp2p/crypto/keys'
 import { identify } from '@libp2p/identify'
@@ -22,6 +22,7 @@ import { keyPairFromSeed, type Ed25519KeyPair } from '../../src/core/crypto/ed25
 import { createRecord, decodeRecord, encodeRecord } from '../../src/core/records/index.ts'
 import { DHT_RECORD_PREFIX } from '../../relay-node/src/constants.ts'
 import { SIM_LIBP2P } from './sim-libp2p.ts'
+import { simEncrypter } from './sim-encrypter.ts'
 import { countPuts, dhtSettings, memoryAddr, type DhtNode, type SimContext } from './sim-node.ts'
 
 /** What a Sybil node does with the records it is given. */
@@ -128,7 +129,7 @@ export async function startAttackerNode(
     privateKey: await generateKeyPairFromSeed('Ed25519', seed),
     addresses: { listen: [memoryAddr(n)] },
     transports: [memory({ latency: ctx.latency })],
-    connectionEncrypters: [noise()],
+    connectionEncrypters: [simEncrypter()],
     streamMuxers: [yamux()],
     datastore: store,
     metrics: ctx.metrics,

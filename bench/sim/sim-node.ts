@@ -7,7 +7,7 @@
  * the policy reads the simulation's.
  * @module
  */
-import { noise } from '@chainsafe/libp2p-noise'
+
 import { yamux } from '@chainsafe/libp2p-yamux'
 import { generateKeyPairFromSeed } from '@libp2p/crypto/keys'
 import { identify } from '@libp2p/identify'
@@ -29,6 +29,7 @@ import { currentSender } from '../../relay-node/src/record-senders.ts'
 import { Republisher } from '../../relay-node/src/republish.ts'
 import type { SimCounts } from './sim-counts.ts'
 import { SIM_LIBP2P } from './sim-libp2p.ts'
+import { simEncrypter } from './sim-encrypter.ts'
 import type { SimProfile } from './sim-profile.ts'
 
 /** A directory with no trust files: an open network. */
@@ -150,7 +151,7 @@ export async function startHonestNode(
     privateKey: await generateKeyPairFromSeed('Ed25519', seed),
     addresses: { listen: [addr] },
     transports: [memory({ latency: ctx.latency })],
-    connectionEncrypters: [noise()],
+    connectionEncrypters: [simEncrypter()],
     streamMuxers: [yamux()],
     datastore: store,
     metrics: ctx.metrics,

@@ -6,6 +6,7 @@
 import type { SimCountsResult } from './sim-counts.ts'
 import type { LookupResult } from './traced-lookup.ts'
 import { holderHex } from './traced-lookup.ts'
+import type { SiteCopiesResult } from './site-copies.ts'
 
 /** One lookup as the simulation recorded it. */
 export interface LookupRecord extends LookupResult {
@@ -42,6 +43,8 @@ export interface RawRun {
   stores: number
   /** Puts, writes received and root look-ups over the whole run. */
   counts: SimCountsResult
+  /** The content scenario: mirrored sites at the end. */
+  content: SiteCopiesResult
   /** The eclipsed name's lookups and what the eclipse held at the end (`--eclipse`). */
   eclipse?: { lookups: LookupRecord[]; captured: number; sybilsAmongClosest: number }
 }
@@ -72,6 +75,8 @@ export interface SimResult {
   refusals: Record<string, number>
   /** Puts, writes received and root look-ups over the whole run. */
   counts: SimCountsResult
+  /** The content scenario: mirrored sites at the end. */
+  content: SiteCopiesResult
   /** Root look-ups per put (0 when no put was made). */
   lookupsPerPut: number
   /** The eclipsed name (`--eclipse`). */
@@ -122,6 +127,7 @@ export function summarise(run: RawRun): SimResult {
     storesCaptured: run.stores === 0 ? 0 : run.captured / run.stores,
     refusals: run.refusals,
     counts: run.counts,
+    content: run.content,
     lookupsPerPut: run.counts.puts === 0 ? 0 : run.counts.rootLookups / run.counts.puts,
     ...(run.eclipse === undefined
       ? {}
@@ -184,6 +190,11 @@ export function formatResult(r: SimResult): string {
       'honest stores holding a rival',
       pct(r.storesCaptured),
       'share of (honest server, name) pairs at the end; clients follow the majority',
+    ],
+    [
+      'mirrored sites complete',
+      `${r.content.complete} / ${r.content.sites}`,
+      `every site: ${mark(r.content.sites > 0 && r.content.complete === r.content.sites)} (placed on R = 3 as the relay places them; ${r.content.pulls} copies pulled as mirrors came and went; fewest honest copies of a site ${r.content.fewestCopies})`,
     ],
     ['bytes per node per hour', `${(r.bytesPerNodePerHour / 1024).toFixed(1)} KiB`, ''],
     [

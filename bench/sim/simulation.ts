@@ -23,6 +23,7 @@ import { pool, type SimOptions } from './sim-options.ts'
 import { holderHex, tracedLookup } from './traced-lookup.ts'
 import { eclipseBits, grindSeeds, kadId, sybilsAmongClosest } from './eclipse.ts'
 import { summarise, type LookupRecord, type SimResult } from './sim-result.ts'
+import { SiteCopies, type SimMirror } from './site-copies.ts'
 
 export type { SimOptions } from './sim-options.ts'
 
@@ -75,6 +76,12 @@ export async function runSimulation(options: SimOptions): Promise<SimResult> {
   }
   const honest: HonestNode[] = []
   const sybils: AttackerNode[] = []
+  /** The content scenario: every name is a mirrored site. */
+  const copies = new SiteCopies()
+  const mirrors = (): SimMirror[] => [
+    ...honest.map((h) => ({ peerId: h.node.peerId, keeps: true })),
+    ...sybils.map((s) => ({ peerId: s.node.peerId, keeps: false })),
+  ]
   let counter = 0
   const dialable = (): string[] =>
     [...honest.map((h) => h.node), ...sybils.map((s) => s.node)].map(
@@ -148,8 +155,9 @@ export async function runSimulation(options: SimOptions): Promise<SimResult> {
     await phase('start-up', () => startServers(kinds, sybilSeeds, deadline))
     const startMs = performance.now() - started
     const running = honest.length + sybils.length
+    const open = [...honest, ...sybils].reduce((sum, n) => sum + n.node.getConnections().length, 0)
     o.progress(
-      `${honest.length} honest and ${sybils.length} Sybil servers started in ${(startMs / 1000).toFixed(1)} s`,
+      `${honest.length} honest and ${sybils.length} Sybil servers started in ${(startMs / 1000).toFixed(1)} s, ${(open / Math.max(1, running)).toFixed(1)} connections open per server`,
     )
     if (running < o.nodes)
       o.progress(
@@ -175,6 +183,7 @@ export async function runSimulation(options: SimOptions): Promise<SimResult> {
         await createRecord({ type: 'root', name: h.name, seq: h.seq, created: time }, h.keyPair),
       )
       await putRecord(from.node.services.dht, h.key, value, { timeoutMs: o.timeoutMs })
+      copies.publish(h.key, from.id, mirrors())
     }
     const publishAll = (hs: Holder[]): Promise<void> =>
       pool(
@@ -226,7 +235,9 @@ export async function runSimulation(options: SimOptions): Promise<SimResult> {
       for (const gone of leaving) honest.splice(honest.indexOf(gone), 1)
       await phase('churn', async () => {
         await Promise.all(leaving.map(async (gone) => gone.stop()))
+        for (const gone of leaving) copies.leave(gone.id, mirrors())
         await startServers(leaving.map(() => undefined))
+        copies.settleAll(mirrors())
       })
       // Holders sign a newer record every `ownerRepublishHours`, staggered by name.
       await phase('owners publish', () =>
@@ -300,6 +311,7 @@ export async function runSimulation(options: SimOptions): Promise<SimResult> {
       bytes: meter.bytes - bytesAtStart,
       refusals: Object.fromEntries(ctx.refusals),
       counts: counts.snapshot(),
+      content: copies.result(mirrors()),
       ...(o.eclipse
         ? {
             eclipse: {

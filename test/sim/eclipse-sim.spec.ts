@@ -58,6 +58,13 @@ describe('network simulation: an eclipsed name (short)', () => {
     assert.equal(result.storesCaptured, 0)
   })
 
+  it('keeps the eclipsed site whole on the relay it was published through', () => {
+    assert.deepEqual(
+      { sites: result.content.sites, complete: result.content.complete },
+      { sites: 1, complete: 1 },
+    )
+  })
+
   it('counts the root look-ups the puts cost', () => {
     assert.ok(result.counts.puts > 0)
     assert.ok(result.counts.rootLookups > 0, JSON.stringify(result.counts))

@@ -39,6 +39,11 @@ describe('network simulation (short)', () => {
     assert.equal(result.recordsAlive, 1, JSON.stringify(result))
   })
 
+  it('keeps every name’s site whole on its placed mirrors', () => {
+    assert.equal(result.content.sites, 3)
+    assert.equal(result.content.complete, 3, JSON.stringify(result.content))
+  })
+
   it('lets no Sybil hijack or roll back a name', () => {
     assert.equal(result.namesHijacked, 0, JSON.stringify(result))
     assert.equal(result.namesRolledBack, 0, JSON.stringify(result))
