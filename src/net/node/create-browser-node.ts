@@ -1,9 +1,10 @@
 /**
  * `createBrowserNode`: the libp2p node of a browser peer. WebRTC (browser to browser, its
  * signalling over a relay's circuit), WebRTC-Direct and WebSockets (to relays), WebTransport (to
- * relays of other implementations), circuit relay v2; Noise, Yamux, identify, ping; kad-dht in
- * client mode on `/an/kad/1.0.0` with the core's record validator and selector. Listens on
- * `/webrtc` and, through its relays, on `/p2p-circuit`.
+ * relays of other implementations), circuit relay v2; Noise, Yamux (window updates once per
+ * half window, `yamux-window-updates.ts`), identify, ping; kad-dht in client mode on
+ * `/an/kad/1.0.0` with the core's record validator and selector. Listens on `/webrtc` and,
+ * through its relays, on `/p2p-circuit`.
  * @module
  */
 import { noise } from '@chainsafe/libp2p-noise'
@@ -23,6 +24,7 @@ import type { RelayManager } from './relay-manager.ts'
 import { DEFAULT_MAX_EARLY_STREAMS } from '../route/constants.ts'
 import { startPeerNode, type PeerNodeInit } from './start-peer-node.ts'
 import { loadNoiseCrypto } from './wasm-noise-crypto.ts'
+import { batchYamuxWindowUpdates } from './yamux-window-updates.ts'
 
 /** What `createBrowserNode` needs. The app passes `location.origin` first among `relays`. */
 export interface BrowserNodeInit extends PeerNodeInit {
@@ -102,6 +104,7 @@ export async function createBrowserNode(
 ): Promise<BrowserNode & { naming?: NamingService }> {
   const dev = init.dev ?? {}
   const crypto = await loadNoiseCrypto()
+  batchYamuxWindowUpdates()
   const { libp2p, relays, naming } = await startPeerNode(init, {
     addresses: { listen: ['/webrtc'] },
     transports: [

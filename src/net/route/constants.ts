@@ -100,6 +100,13 @@ export const DEFAULT_FETCH_CONCURRENCY = 16
  */
 export const DEFAULT_SEGMENT_CHUNKS = 8
 
+/**
+ * Hosts a fetch with the file's address keeps a segment under way at, at once: it requests up
+ * to `DEFAULT_SEGMENT_CHUNKS` chunks ahead per host (4 × 8 × 256 KiB = 8 MiB buffered at most),
+ * so that every mirror and host sends at the same time. See "Fetching a file".
+ */
+export const MAX_SEGMENT_SOURCES = 4
+
 /** Longest value of a request header, in characters. See "Request". */
 export const MAX_HEADER_VALUE_LENGTH = 1024
 

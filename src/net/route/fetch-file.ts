@@ -20,7 +20,12 @@ import {
   type Manifest,
 } from '../../core/content/index.ts'
 import type { RouteClient, RouteRequestOptions, RouteTarget } from './client.ts'
-import { DEFAULT_FETCH_CONCURRENCY, DEFAULT_SEGMENT_CHUNKS, REASON_HEADER } from './constants.ts'
+import {
+  DEFAULT_FETCH_CONCURRENCY,
+  DEFAULT_SEGMENT_CHUNKS,
+  MAX_SEGMENT_SOURCES,
+  REASON_HEADER,
+} from './constants.ts'
 import { HostUnreachableError, RouteProtocolError, RouteStatusError } from './errors.ts'
 
 /** Where a file is: the site and root the hosts serve it under, and its normalized path. */
@@ -56,7 +61,8 @@ export interface FetchFileInit extends Omit<RouteRequestOptions, 'signal'>, Fetc
   signal?: AbortSignal
   /**
    * Chunks requested at once, ahead of the one being returned.
-   * @default DEFAULT_FETCH_CONCURRENCY
+   * @default DEFAULT_FETCH_CONCURRENCY, or with `file` enough for a segment under way at each
+   * host (up to `MAX_SEGMENT_SOURCES` hosts)
    */
   concurrency?: number
   /**
@@ -305,7 +311,14 @@ export function fetchFile(client: RouteClient, init: FetchFileInit): ReadableStr
       start,
       end,
       signal,
-      concurrency: concurrency ?? DEFAULT_FETCH_CONCURRENCY,
+      concurrency:
+        concurrency ??
+        (file === undefined
+          ? DEFAULT_FETCH_CONCURRENCY
+          : Math.max(
+              DEFAULT_FETCH_CONCURRENCY,
+              perSegment * Math.min(peers.length, MAX_SEGMENT_SOURCES),
+            )),
       // Every chunk is checked above, where a host that lies can be told apart and dropped.
       verified: true,
     },
