@@ -10,7 +10,7 @@ import { utf8 } from '../../src/core/bytes.ts'
 import { toOriginLabel } from '../../src/core/names/index.ts'
 import { describe, it, before, after } from '../support/spec.ts'
 import * as assert from '../support/assert.ts'
-import { gatewayRequest } from './support/gateway-client.ts'
+import { gatewayRequest, maxAgeOf } from './support/gateway-client.ts'
 import { uniqueName } from './support/records.ts'
 import { removeDir, startRelay, tempDir, type RelayProcess } from './support/relay-process.ts'
 import { startPublisher, type SitePublisher } from './support/site-publisher.ts'
@@ -75,7 +75,8 @@ describe('the gateway and the resolver after an update', () => {
     assert.equal(after.status, 200)
     assert.equal(after.body.toString(), '<h1>version two</h1>')
     assert.equal(after.headers['x-an-root'], second.root.toString())
-    assert.equal(after.headers['cache-control'], `public, max-age=${SECOND_TTL}`)
+    const maxAge = maxAgeOf(after.headers)
+    assert.ok(maxAge > 0 && maxAge <= SECOND_TTL, `max-age ${maxAge} follows the new TTL`)
     const records = await txt()
     assert.ok(records.includes(`an-content=${second.root}`), records.join(' | '))
   })
