@@ -275,6 +275,7 @@ describe('relay registrar API', () => {
     assert.equal(reply.status, 422)
     assert.equal(reply.body.error, 'record-refused')
     assert.equal(reply.body.reason, 'forged')
+    assert.ok(!/[A-Z][a-z]+Error\b/.test(String(reply.body.message)), String(reply.body.message))
     for (const cid of [site.manifest.cid, ...site.blocks.map((b) => b.cid)].map(String))
       assert.ok(!existsSync(join(relay.dataDir, 'mirror', 'blocks', cid.slice(-2), cid)), cid)
     const stats = await call(relay, 'GET', `/api/v1/sites/${name}/stats`, { token: TOKEN })
@@ -293,6 +294,8 @@ describe('relay registrar API', () => {
     })
     assert.equal(refused.status, 422)
     assert.equal(refused.body.reason, 'unregistered')
+    const words = String(refused.body.message)
+    assert.ok(!/[A-Z][a-z]+Error\b/.test(words), `no error name in the words: ${words}`)
 
     const record = encodeRecord(
       await createRecord(
