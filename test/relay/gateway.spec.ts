@@ -146,6 +146,7 @@ describe('the HTTP gateway', () => {
         const res = await get(relay(), site(), '/docs?page=2')
         assert.equal(res.status, 301)
         assert.equal(res.headers.location, '/docs/?page=2')
+        assert.equal(res.headers['content-length'], '0')
         const index = await get(relay(), site(), '/docs/')
         assert.equal(index.status, 200)
         assert.ok(same(index.body, GATEWAY_FILES['/docs/index.html']))
@@ -193,6 +194,8 @@ describe('the HTTP gateway', () => {
         })
         assert.equal(past.status, 416)
         assert.equal(past.headers['content-range'], `bytes */${BIG.length}`)
+        assert.equal(past.headers['content-length'], '0')
+        assert.equal(past.headers['transfer-encoding'], undefined)
       })
     })
   }

@@ -221,6 +221,9 @@ export class Gateway {
     if (body !== undefined) {
       headers['content-type'] = body.type
       headers['content-length'] = String(Buffer.byteLength(body.text))
+    } else if (head.status !== 304 && headers['content-length'] === undefined) {
+      // An empty body said plainly (301, 416), not as an empty chunked one.
+      headers['content-length'] = '0'
     }
     res.writeHead(head.status, headers)
     res.end(method === 'HEAD' || body === undefined ? undefined : body.text)
