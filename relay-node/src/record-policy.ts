@@ -124,10 +124,8 @@ export class AnRecordPolicy implements RecordPolicy {
     try {
       record = await this.verified.validate(incoming, key)
     } catch (err) {
-      throw new RecordRefusedError(
-        reasonOf(err),
-        `${(err as Error).name}: ${(err as Error).message}`,
-      )
+      // The reason names the failure; the message stays words (the API shows it to people).
+      throw new RecordRefusedError(reasonOf(err), (err as Error).message)
     }
     this.checkPermitted(record)
     const subdomain = record.body.root !== undefined
@@ -222,10 +220,8 @@ export class AnRecordPolicy implements RecordPolicy {
         rootRecord,
       })
     } catch (err) {
-      throw new RecordRefusedError(
-        reasonOf(err),
-        `${(err as Error).name}: ${(err as Error).message}`,
-      )
+      // The reason names the failure; the message stays words (the API shows it to people).
+      throw new RecordRefusedError(reasonOf(err), (err as Error).message)
     }
   }
 

@@ -17,7 +17,13 @@ import {
   type RelayProcess,
 } from '../relay/support/relay-process.ts'
 import { EXIT } from '../../src/node/cli/exit-codes.ts'
-import { alternet, alternetBackground, TEST_PASSPHRASE } from './cli-support.ts'
+import {
+  alternet,
+  alternetBackground,
+  TEST_PASSPHRASE,
+  type Background,
+  type CliResult,
+} from './cli-support.ts'
 
 describe('alternet, the command line, against real relays', () => {
   const dirs: string[] = []
@@ -32,6 +38,38 @@ describe('alternet, the command line, against real relays', () => {
     const made = await tempDir(prefix)
     dirs.push(made)
     return made
+  }
+
+  /** `alternet host` of the test folder as `name`, keeping its data in `hostDir`. */
+  const hostFolder = (name: string, hostDir: string): Background =>
+    alternetBackground([
+      'host',
+      folder,
+      '--name',
+      name,
+      '--data-dir',
+      hostDir,
+      '--json',
+      ...relayArgs,
+    ])
+
+  /** `alternet get` of `name`'s big.bin into `visitor`/big.bin. */
+  const getBigTo = (name: string, visitor: string): Promise<CliResult> =>
+    alternet([
+      'get',
+      `an://${name}/docs/big.bin`,
+      '-o',
+      join(visitor, 'big.bin'),
+      '--data-dir',
+      visitor,
+      ...relayArgs,
+    ])
+
+  /** Asserts that a refused get left neither the file nor a temporary one in `visitor`. */
+  const nothingWrittenIn = async (visitor: string): Promise<void> => {
+    const left = await readdir(visitor)
+    ok(!left.includes('big.bin'), `nothing written: ${left.join(', ')}`)
+    ok(!left.some((f) => f.endsWith('.tmp')), `no temporary file left: ${left.join(', ')}`)
   }
 
   before(async () => {
@@ -58,16 +96,7 @@ describe('alternet, the command line, against real relays', () => {
 
   it('hosts a folder; others resolve it and get a file and the home page, the same bytes', async () => {
     const hostDir = await dir('an-cli-host-')
-    const host = alternetBackground([
-      'host',
-      folder,
-      '--name',
-      site,
-      '--data-dir',
-      hostDir,
-      '--json',
-      ...relayArgs,
-    ])
+    const host = hostFolder(site, hostDir)
     try {
       const ready = await host.ready
       equal(ready.address, `an://${site}/`)
@@ -158,16 +187,7 @@ describe('alternet, the command line, against real relays', () => {
     const hostDir = await dir('an-cli-host-')
     const name = `tamper${Date.now().toString(36)}:test`
     // Host once to store the blocks, then alter one on disk: hosting again keeps stored blocks.
-    const first = alternetBackground([
-      'host',
-      folder,
-      '--name',
-      name,
-      '--data-dir',
-      hostDir,
-      '--json',
-      ...relayArgs,
-    ])
+    const first = hostFolder(name, hostDir)
     await first.ready
     equal(await first.stop(), 0, first.stderr())
     const blocksDir = join(hostDir, 'blocks')
@@ -181,34 +201,14 @@ describe('alternet, the command line, against real relays', () => {
       tampered++
     }
     equal(tampered, 1)
-    const host = alternetBackground([
-      'host',
-      folder,
-      '--name',
-      name,
-      '--data-dir',
-      hostDir,
-      '--json',
-      ...relayArgs,
-    ])
+    const host = hostFolder(name, hostDir)
     try {
       await host.ready
       const visitor = await dir('an-cli-visitor-')
-      const out = join(visitor, 'big.bin')
-      const res = await alternet([
-        'get',
-        `an://${name}/docs/big.bin`,
-        '-o',
-        out,
-        '--data-dir',
-        visitor,
-        ...relayArgs,
-      ])
+      const res = await getBigTo(name, visitor)
       equal(res.code, EXIT.verificationFailed, res.stderr)
       ok(!res.stderr.includes('BlockVerificationError'), res.stderr)
-      const left = await readdir(visitor)
-      ok(!left.includes('big.bin'), `nothing written: ${left.join(', ')}`)
-      ok(!left.some((f) => f.endsWith('.tmp')), `no temporary file left: ${left.join(', ')}`)
+      await nothingWrittenIn(visitor)
       const toStdout = await alternet([
         'get',
         `an://${name}/docs/big.bin`,
@@ -226,16 +226,7 @@ describe('alternet, the command line, against real relays', () => {
   it('a block no source holds exits with the verification code and writes nothing', async () => {
     const hostDir = await dir('an-cli-host-')
     const name = `missing${Date.now().toString(36)}:test`
-    const host = alternetBackground([
-      'host',
-      folder,
-      '--name',
-      name,
-      '--data-dir',
-      hostDir,
-      '--json',
-      ...relayArgs,
-    ])
+    const host = hostFolder(name, hostDir)
     try {
       await host.ready
       // big.bin is a 256 KiB chunk and a 44 KiB one: the host loses the second.
@@ -248,20 +239,9 @@ describe('alternet, the command line, against real relays', () => {
       }
       equal(removed, 1)
       const visitor = await dir('an-cli-visitor-')
-      const out = join(visitor, 'big.bin')
-      const res = await alternet([
-        'get',
-        `an://${name}/docs/big.bin`,
-        '-o',
-        out,
-        '--data-dir',
-        visitor,
-        ...relayArgs,
-      ])
+      const res = await getBigTo(name, visitor)
       equal(res.code, EXIT.verificationFailed, res.stderr)
-      const left = await readdir(visitor)
-      ok(!left.includes('big.bin'), `nothing written: ${left.join(', ')}`)
-      ok(!left.some((f) => f.endsWith('.tmp')), `no temporary file left: ${left.join(', ')}`)
+      await nothingWrittenIn(visitor)
     } finally {
       await host.stop()
     }

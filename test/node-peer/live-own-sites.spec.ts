@@ -4,63 +4,22 @@
  * start), and when the other device publishes a newer version, this device adopts it from the
  * live message alone (no republish, no look-up), so its next republish signs above it.
  */
-import { after, before, describe, it } from '../support/spec.ts'
+import { describe, it } from '../support/spec.ts'
 import { equal, ok } from '../support/assert.ts'
 import { eventually } from '../support/eventually.ts'
-import {
-  removeDir,
-  startRelay,
-  tempDir,
-  type RelayProcess,
-} from '../relay/support/relay-process.ts'
 import { liveTopic } from '../../src/core/records/index.ts'
-import { createNodePeer, type NodePeer } from '../../src/node/create-node-peer.ts'
-import { releaseWebRTC } from '../../src/node/release-webrtc.ts'
+import { relayWithDevices } from './peer-support.ts'
 
-const DEV = { allowPrivateAddresses: true, allowInsecureWebSockets: true }
 const PASSPHRASE = 'two devices share one owner key 42'
 /** How long a live message may take on a loaded machine here, in ms. */
 const LIVE_WAIT_MS = 30_000
 
 describe('own sites live, between two devices of one owner', () => {
-  const dirs: string[] = []
-  let relay: RelayProcess
-  const peers: NodePeer[] = []
-
-  const dir = async (prefix: string): Promise<string> => {
-    const made = await tempDir(prefix)
-    dirs.push(made)
-    return made
-  }
-  const device = async (): Promise<NodePeer> => {
-    const started = await createNodePeer({
-      dataDir: await dir('an-live-device-'),
-      relays: [relay.http],
-      dev: DEV,
-      mirrorWait: 0,
-      republish: false,
-    })
-    peers.push(started)
-    return started
-  }
-
-  before(async () => {
-    relay = await startRelay(await dir('an-live-own-relay-'), ['--dev', '--log-level', 'warn'])
-  })
-
-  after(async () => {
-    for (const p of peers) {
-      await p.stop()
-      await p.storage.closed()
-    }
-    await relay?.stop()
-    await Promise.all(dirs.map(removeDir))
-    await releaseWebRTC()
-  })
+  const bench = relayWithDevices('live-own', ['--dev', '--log-level', 'warn'])
 
   it('watches a site published in this session and adopts the newer version another device publishes', async () => {
-    const first = await device()
-    const second = await device()
+    const first = await bench.device()
+    const second = await bench.device()
     await second.storage.identity.importOwnerKey(
       await first.storage.identity.exportOwnerKey(PASSPHRASE),
       PASSPHRASE,
@@ -74,7 +33,9 @@ describe('own sites live, between two devices of one owner', () => {
       first.libp2p.services.live.getTopics().includes(topic),
     )
     await eventually('the relay to follow the topic for the first device', () =>
-      first.libp2p.services.live.getSubscribers(topic).some((p) => p.toString() === relay.peerId),
+      first.libp2p.services.live
+        .getSubscribers(topic)
+        .some((p) => p.toString() === bench.relay.peerId),
     )
     const v2 = await second.publishSite({ site, files: [{ path: '/index.html', content: 'v2' }] })
     ok(v2.record.body.seq > v1.record.body.seq)

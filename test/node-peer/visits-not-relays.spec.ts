@@ -6,68 +6,26 @@
  * test/net/hosting-visits.spec.ts.
  */
 import { peerIdFromString } from '@libp2p/peer-id'
-import { after, before, describe, it } from '../support/spec.ts'
+import { describe, it } from '../support/spec.ts'
 import { deepEqual } from '../support/assert.ts'
 import { eventually } from '../support/eventually.ts'
-import {
-  removeDir,
-  startRelay,
-  tempDir,
-  type RelayProcess,
-} from '../relay/support/relay-process.ts'
 import { askMirror } from '../../src/net/mirror/index.ts'
-import { createNodePeer, type NodePeer } from '../../src/node/create-node-peer.ts'
-import { releaseWebRTC } from '../../src/node/release-webrtc.ts'
+import { relayWithDevices } from './peer-support.ts'
 
-const DEV = { allowPrivateAddresses: true, allowInsecureWebSockets: true }
 /** How long the relay may take to mirror the site on a loaded machine, in ms. */
 const MIRROR_WAIT_MS = 60_000
 
 describe('visits served: a mirror taking a copy is not a visit', () => {
-  const dirs: string[] = []
-  let relay: RelayProcess
-  const peers: NodePeer[] = []
-
-  const dir = async (prefix: string): Promise<string> => {
-    const made = await tempDir(prefix)
-    dirs.push(made)
-    return made
-  }
-  const device = async (): Promise<NodePeer> => {
-    const started = await createNodePeer({
-      dataDir: await dir('an-visits-device-'),
-      relays: [relay.http],
-      dev: DEV,
-      // No upload to the relay: it mirrors by pulling from this peer, as from any host.
-      mirrorWait: 0,
-      republish: false,
-    })
-    peers.push(started)
-    return started
-  }
-
-  before(async () => {
-    relay = await startRelay(await dir('an-visits-relay-'), [
-      '--dev',
-      '--log-level',
-      'warn',
-      '--mirror-policy',
-      'open',
-    ])
-  })
-
-  after(async () => {
-    for (const p of peers) {
-      await p.stop()
-      await p.storage.closed()
-    }
-    await relay?.stop()
-    await Promise.all(dirs.map(removeDir))
-    await releaseWebRTC()
-  })
+  const bench = relayWithDevices('visits', [
+    '--dev',
+    '--log-level',
+    'warn',
+    '--mirror-policy',
+    'open',
+  ])
 
   it('counts no visit when the relay pulls the site from the publishing peer', async () => {
-    const owner = await device()
+    const owner = await bench.device()
     const served: string[] = []
     owner.addEventListener('visit-served', (event) =>
       served.push((event as CustomEvent<{ site: string }>).detail.site),
@@ -78,7 +36,7 @@ describe('visits served: a mirror taking a copy is not a visit', () => {
       { path: '/big.bin', content: new Uint8Array(600_000).fill(7) },
     ]
     const published = await owner.publishSite({ site, files })
-    const relayPeer = peerIdFromString(relay.peerId)
+    const relayPeer = peerIdFromString(bench.relay.peerId)
     // The relay's copy comes from the owner: the only place the blocks are.
     await eventually(
       'the relay to hold a complete copy, pulled from the publishing peer',

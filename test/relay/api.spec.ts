@@ -25,6 +25,7 @@ import {
   type Registration,
 } from '../../src/core/records/index.ts'
 import { carOf, packSite } from './support/car-upload.ts'
+import { gatewayRequest } from './support/gateway-client.ts'
 import { uniqueName } from './support/records.ts'
 import { removeDir, startRelay, tempDir, type RelayProcess } from './support/relay-process.ts'
 import { startVisitor } from './support/site-publisher.ts'
@@ -87,28 +88,6 @@ function call(
 }
 
 /** A gateway GET with a chosen Host header. */
-function gatewayGet(
-  relay: RelayProcess,
-  host: string,
-  path: string,
-): Promise<{ status: number; body: string }> {
-  const url = new URL(relay.http)
-  return new Promise((resolve, reject) => {
-    const req = request(
-      { host: url.hostname, port: url.port, path, headers: { host }, timeout: 30_000 },
-      (res) => {
-        const chunks: Buffer[] = []
-        res.on('data', (d: Buffer) => chunks.push(d))
-        res.on('end', () =>
-          resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }),
-        )
-      },
-    )
-    req.on('error', reject)
-    req.end()
-  })
-}
-
 function registrationOf(reply: Reply): Registration {
   const r = reply.body.registration as { registrar: string; expires: number; sig: string }
   return { registrar: fromHex(r.registrar), expires: r.expires, sig: fromHex(r.sig) }
@@ -252,17 +231,27 @@ describe('relay registrar API', () => {
     const before = await call(relay, 'GET', `/api/v1/sites/${name}/stats`, { token: TOKEN })
     assert.ok((before.body.requests as number) >= 2, JSON.stringify(before.body))
     assert.ok((before.body.bytesServed as number) >= 300_000)
-    // A gateway request counts too.
-    const page = await gatewayGet(relay, `${toOriginLabel(name)}.alt`, '/index.html')
+    // Gateway requests count too, every answer (HEAD, 304, a missing path), with the site's bytes sent.
+    const host = `${toOriginLabel(name)}.alt`
+    const page = await gatewayRequest(relay.http, host, '/index.html')
     assert.equal(page.status, 200)
-    assert.equal(page.body, '<h1>from the API</h1>')
+    assert.equal(page.body.toString(), '<h1>from the API</h1>')
+    const head = await gatewayRequest(relay.http, host, '/index.html', { method: 'HEAD' })
+    assert.equal(head.status, 200)
+    const unchanged = await gatewayRequest(relay.http, host, '/index.html', {
+      headers: { 'if-none-match': String(page.headers.etag) },
+    })
+    assert.equal(unchanged.status, 304)
+    const missing = await gatewayRequest(relay.http, host, '/nothing-here')
+    assert.equal(missing.status, 404)
     const stats = await call(relay, 'GET', `/api/v1/sites/${name}/stats`, { token: TOKEN })
     assert.equal(stats.status, 200)
-    assert.equal(stats.body.requests, (before.body.requests as number) + 1)
     assert.equal(
-      stats.body.bytesServed,
-      (before.body.bytesServed as number) + Buffer.byteLength(page.body),
+      stats.body.requests,
+      (before.body.requests as number) + 4,
+      JSON.stringify(stats.body),
     )
+    assert.equal(stats.body.bytesServed, (before.body.bytesServed as number) + page.body.length)
     assert.equal(typeof stats.body.lastServed, 'string')
     assert.ok((stats.body.mirrors as string[]).includes(relay.peerId))
     assert.equal((stats.body.record as { content: string }).content, site.manifest.cid.toString())
@@ -286,6 +275,7 @@ describe('relay registrar API', () => {
     assert.equal(reply.status, 422)
     assert.equal(reply.body.error, 'record-refused')
     assert.equal(reply.body.reason, 'forged')
+    assert.ok(!/[A-Z][a-z]+Error\b/.test(String(reply.body.message)), String(reply.body.message))
     for (const cid of [site.manifest.cid, ...site.blocks.map((b) => b.cid)].map(String))
       assert.ok(!existsSync(join(relay.dataDir, 'mirror', 'blocks', cid.slice(-2), cid)), cid)
     const stats = await call(relay, 'GET', `/api/v1/sites/${name}/stats`, { token: TOKEN })
@@ -304,6 +294,8 @@ describe('relay registrar API', () => {
     })
     assert.equal(refused.status, 422)
     assert.equal(refused.body.reason, 'unregistered')
+    const words = String(refused.body.message)
+    assert.ok(!/[A-Z][a-z]+Error\b/.test(words), `no error name in the words: ${words}`)
 
     const record = encodeRecord(
       await createRecord(

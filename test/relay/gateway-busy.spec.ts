@@ -13,21 +13,15 @@ import * as assert from '../support/assert.ts'
 import { gatewayRequest } from './support/gateway-client.ts'
 import { GATEWAY_FILES } from './support/gateway-site.ts'
 import { uniqueName } from './support/records.ts'
-import {
-  metricValue,
-  removeDir,
-  startRelay,
-  tempDir,
-  waitFor,
-  type RelayProcess,
-} from './support/relay-process.ts'
-import { startPublisher, type SitePublisher } from './support/site-publisher.ts'
+import { startRelayAndHost, type RelayAndHost } from './support/relay-and-host.ts'
+import { metricValue, waitFor, type RelayProcess } from './support/relay-process.ts'
+import type { SitePublisher } from './support/site-publisher.ts'
 
 /** The file whose first block the host holds back. */
 const SLOW_PATH = '/style.css'
 
 describe('the HTTP gateway at its total limit', () => {
-  let dir: string
+  let started: RelayAndHost | undefined
   let relay: RelayProcess
   let host: SitePublisher
   const site = uniqueName('gwbusy')
@@ -36,14 +30,8 @@ describe('the HTTP gateway at its total limit', () => {
   let release: () => void = () => undefined
 
   before(async () => {
-    dir = await tempDir()
-    relay = await startRelay(`${dir}/relay`, [
-      '--mirror-policy',
-      'none',
-      '--gateway-max-requests',
-      '1',
-    ])
-    host = await startPublisher([relay.tcp])
+    started = await startRelayAndHost(['--gateway-max-requests', '1'])
+    ;({ relay, host } = started)
     const { root } = await host.publish(site, GATEWAY_FILES)
     const manifest = await decodeManifest(host.store.blocks.get(root.toString())!, root)
     const held = manifest.files[SLOW_PATH].chunks[0].toString()
@@ -69,9 +57,7 @@ describe('the HTTP gateway at its total limit', () => {
 
   after(async () => {
     release()
-    await host?.stop()
-    await relay?.stop()
-    await removeDir(dir)
+    await started?.stop()
   })
 
   it('answers 503 past the requests in progress, then serves again once one ends', async () => {

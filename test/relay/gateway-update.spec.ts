@@ -10,10 +10,11 @@ import { utf8 } from '../../src/core/bytes.ts'
 import { toOriginLabel } from '../../src/core/names/index.ts'
 import { describe, it, before, after } from '../support/spec.ts'
 import * as assert from '../support/assert.ts'
-import { gatewayRequest } from './support/gateway-client.ts'
+import { gatewayRequest, maxAgeOf } from './support/gateway-client.ts'
 import { uniqueName } from './support/records.ts'
-import { removeDir, startRelay, tempDir, type RelayProcess } from './support/relay-process.ts'
-import { startPublisher, type SitePublisher } from './support/site-publisher.ts'
+import type { RelayProcess } from './support/relay-process.ts'
+import { startRelayAndHost, type RelayAndHost } from './support/relay-and-host.ts'
+import type { SitePublisher } from './support/site-publisher.ts'
 
 /** TTL of the first version, in seconds: far longer than the spec runs. */
 const FIRST_TTL = 3600
@@ -21,7 +22,7 @@ const FIRST_TTL = 3600
 const SECOND_TTL = 60
 
 describe('the gateway and the resolver after an update', () => {
-  let dir: string
+  let started: RelayAndHost | undefined
   let relay: RelayProcess & { dns?: number }
   let publisher: SitePublisher
   const site = uniqueName('gwupdate')
@@ -34,22 +35,12 @@ describe('the gateway and the resolver after an update', () => {
   }
 
   before(async () => {
-    dir = await tempDir()
-    relay = await startRelay(`${dir}/relay`, [
-      '--mirror-policy',
-      'none',
-      '--dns-port',
-      '0',
-      '--dns-answer',
-      '127.0.0.1',
-    ])
-    publisher = await startPublisher([relay.tcp])
+    started = await startRelayAndHost(['--dns-port', '0', '--dns-answer', '127.0.0.1'])
+    ;({ relay, host: publisher } = started)
   })
 
   after(async () => {
-    await publisher?.stop()
-    await relay?.stop()
-    await removeDir(dir)
+    await started?.stop()
   })
 
   it('serves the new version as soon as the relay stores its record', async () => {
@@ -75,7 +66,8 @@ describe('the gateway and the resolver after an update', () => {
     assert.equal(after.status, 200)
     assert.equal(after.body.toString(), '<h1>version two</h1>')
     assert.equal(after.headers['x-an-root'], second.root.toString())
-    assert.equal(after.headers['cache-control'], `public, max-age=${SECOND_TTL}`)
+    const maxAge = maxAgeOf(after.headers)
+    assert.ok(maxAge > 0 && maxAge <= SECOND_TTL, `max-age ${maxAge} follows the new TTL`)
     const records = await txt()
     assert.ok(records.includes(`an-content=${second.root}`), records.join(' | '))
   })

@@ -2,9 +2,6 @@
  * The transports browsers use: WebRTC-Direct (dialled here by a Node libp2p node) and wss with
  * the operator's certificate (and HTTPS on the HTTP port with --https).
  */
-import { execFileSync } from 'node:child_process'
-import { X509Certificate } from 'node:crypto'
-import { readFileSync } from 'node:fs'
 import { request } from 'node:https'
 import { connect } from 'node:tls'
 import { noise } from '@chainsafe/libp2p-noise'
@@ -15,44 +12,17 @@ import { multiaddr } from '@multiformats/multiaddr'
 import { createLibp2p } from 'libp2p'
 import { describe, it, before, after } from '../support/spec.ts'
 import * as assert from '../support/assert.ts'
-import { removeDir, startRelay, tempDir, type RelayProcess } from './support/relay-process.ts'
+import { removeDir, tempDir, type RelayProcess } from './support/relay-process.ts'
+import { startTlsRelay } from './support/tls-relay.ts'
 
 describe('browser transports', () => {
   let dir: string
   let relay: RelayProcess
+  let fingerprint = ''
 
   before(async () => {
     dir = await tempDir()
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'ec',
-        '-pkeyopt',
-        'ec_paramgen_curve:P-256',
-        '-nodes',
-        '-days',
-        '1',
-        '-subj',
-        '/CN=relay.test',
-        '-keyout',
-        `${dir}/key.pem`,
-        '-out',
-        `${dir}/cert.pem`,
-      ],
-      { stdio: 'ignore' },
-    )
-    relay = await startRelay(`${dir}/data`, [
-      '--tls-cert',
-      `${dir}/cert.pem`,
-      '--tls-key',
-      `${dir}/key.pem`,
-      '--wss-port',
-      '0',
-      '--https',
-    ])
+    ;({ relay, fingerprint } = await startTlsRelay(dir, 'relay.test'))
   })
 
   after(async () => {
@@ -84,7 +54,7 @@ describe('browser transports', () => {
     const wss = relay.multiaddrs.find((a) => a.includes('/tls/ws/'))
     assert.ok(wss != null, 'no wss address')
     const port = Number(/\/tcp\/(\d+)\/tls\/ws/.exec(wss)![1])
-    const expected = new X509Certificate(readFileSync(`${dir}/cert.pem`)).fingerprint256
+    const expected = fingerprint
     const presented = await new Promise<string>((resolve, reject) => {
       const socket = connect(
         { host: '127.0.0.1', port, rejectUnauthorized: false, servername: 'relay.test' },

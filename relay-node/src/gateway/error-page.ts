@@ -1,6 +1,6 @@
 /**
  * The gateway's answer to an error: the status the app's fetch gives it and the error
- * registry's words, as an HTML page for a browser and as one line of text for anything else
+ * registry's words, as an HTML page for a browser and as three lines of text for anything else
  * (`curl`, scripts). The error's name goes in `x-an-error`, as from the app's fetch.
  * @module
  */
@@ -21,7 +21,8 @@ export function wantsHtml(accept: string | undefined): boolean {
 
 /**
  * The answer for `error`: `errorReply`'s status and headers, with the registry's words as an
- * HTML page when `html`, else the error's name and message as text.
+ * HTML page when `html`, else as three lines of text (never the error's name, which is only in
+ * `x-an-error` for scripts).
  */
 export function gatewayErrorReply(
   error: unknown,
@@ -29,9 +30,9 @@ export function gatewayErrorReply(
   extra: Record<string, string> = {},
 ): ErrorReply {
   const reply = errorReply(error, extra)
-  if (!html) return reply
   const name = reply.headers[ERROR_HEADER]
   const { title, explanation, action } = errorEntry(name)
+  if (!html) return { ...reply, text: `${title}.\n${explanation}\n${action}\n` }
   const text = `<!doctype html>
 <html lang="en"><meta charset="utf-8"><meta name="viewport" content="width=device-width">
 <title>${escapeHtml(title)}</title>

@@ -73,8 +73,17 @@ export interface GatewayInit {
   clientRate?: number
   /** Requests in progress across all clients. @default DEFAULT_GATEWAY_MAX_REQUESTS */
   maxRequests?: number
-  /** A response with a body from `site` ended, `bytes` of it sent (per-site statistics). */
+  /**
+   * A request for `site` was answered (a file, HEAD, 304, 301, 404, 416 …), `bytes` of the
+   * site's bytes sent (per-site statistics).
+   */
   onServed?: (site: string, bytes: number) => void
+}
+
+/** What one request did for its site: whether the site's record was found, bytes of it sent. */
+interface Tally {
+  resolved: boolean
+  bytes: number
 }
 
 /** The HTTP gateway of one relay. */
@@ -108,12 +117,13 @@ export class Gateway {
     const address = req.socket.remoteAddress ?? ''
     let release: (() => void) | undefined
     let site = ''
+    const tally: Tally = { resolved: false, bytes: 0 }
     const controller = new AbortController()
     res.once('close', () => controller.abort(new Error('The client went away.')))
     try {
       release = this.limits.admit(address)
       site = fromOriginLabel(label)
-      await this.answer(req, res, site, controller.signal)
+      await this.answer(req, res, site, controller.signal, tally)
     } catch (error) {
       if (error instanceof TooManyRequestsError) this.metrics.limited('client')
       if (error instanceof GatewayBusyError) this.metrics.limited('total')
@@ -127,6 +137,10 @@ export class Gateway {
     } finally {
       release?.()
       this.metrics.request(site, res.statusCode)
+      if (tally.resolved) {
+        this.metrics.bytes(site, tally.bytes)
+        this.init.onServed?.(site, tally.bytes)
+      }
     }
   }
 
@@ -135,6 +149,7 @@ export class Gateway {
     res: ServerResponse,
     site: string,
     signal: AbortSignal,
+    tally: Tally,
   ): Promise<void> {
     const method = req.method ?? 'GET'
     if (method !== 'GET' && method !== 'HEAD')
@@ -143,6 +158,7 @@ export class Gateway {
     const query = /[?].*$/s.exec(target)?.[0] ?? ''
     const path = normalizeRequestPath(target.replace(/[?#].*$/s, ''))
     const { record, maxAge } = await this.resolver.resolve(site, signal)
+    tally.resolved = true
     const root = record.body.content!
     const request: ContentRequest = { site, root, hosts: record.body.hosts ?? [], signal }
     const manifest = await this.content.manifest(request)
@@ -180,10 +196,9 @@ export class Gateway {
     // The first part is read (verified) before the head is sent: a failure there is an error status.
     const first = await reader.read()
     res.writeHead(head.status, { ...head.headers, ...GATEWAY_HEADERS })
-    let sent = 0
     try {
       for (let next = first; !next.done; next = await reader.read()) {
-        sent += next.value.length
+        tally.bytes += next.value.length
         if (!res.write(next.value)) await drained(res, signal)
       }
       res.end()
@@ -192,9 +207,6 @@ export class Gateway {
       void reader.cancel(error).catch(() => undefined)
       res.destroy(error instanceof Error ? error : new Error(String(error)))
       if (!signal.aborted) this.init.log.warn('gateway response cut', { site, path, error })
-    } finally {
-      this.metrics.bytes(site, sent)
-      this.init.onServed?.(site, sent)
     }
   }
 
@@ -209,6 +221,9 @@ export class Gateway {
     if (body !== undefined) {
       headers['content-type'] = body.type
       headers['content-length'] = String(Buffer.byteLength(body.text))
+    } else if (head.status !== 304 && headers['content-length'] === undefined) {
+      // An empty body said plainly (301, 416), not as an empty chunked one.
+      headers['content-length'] = '0'
     }
     res.writeHead(head.status, headers)
     res.end(method === 'HEAD' || body === undefined ? undefined : body.text)

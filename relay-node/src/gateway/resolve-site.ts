@@ -46,16 +46,26 @@ export interface GatewaySite {
   site: string
   /** The final record (after CNAMEs); its `content` is set. */
   record: SignedRecord
-  /** Seconds a response may be cached: the record's TTL, at most `GATEWAY_MAX_AGE_S`. */
+  /**
+   * Seconds a response may be cached: what is left of the time this relay keeps the records
+   * that answered (each record's TTL, at most `GATEWAY_MAX_AGE_S`, never past its expiry), so a
+   * browser's copy goes stale when the relay's does, not a TTL later.
+   */
   maxAge: number
+}
+
+/** A record this relay keeps as a name's answer, until `until` (ms since the epoch). */
+interface KeptRecord {
+  record: SignedRecord
+  until: number
 }
 
 /** Resolves names for the gateway. */
 export class SiteResolver {
   private readonly init: SiteResolverInit
   private readonly now: () => number
-  private readonly cache = new Map<string, { record: SignedRecord; until: number }>()
-  private readonly inFlight = new Map<string, Promise<SignedRecord>>()
+  private readonly cache = new Map<string, KeptRecord>()
+  private readonly inFlight = new Map<string, Promise<KeptRecord>>()
 
   constructor(init: SiteResolverInit) {
     this.init = init
@@ -68,20 +78,22 @@ export class SiteResolver {
    */
   async resolve(site: string, signal?: AbortSignal): Promise<GatewaySite> {
     const chain: string[] = [site]
-    let record = await this.one(site, signal)
+    let { record, until } = await this.one(site, signal)
     while (record.body.type === 'CNAME') {
       const target = record.body.target ?? ''
       if (chain.includes(target) || chain.length > MAX_CNAME_DEPTH)
         throw new CnameLoopError([...chain, target])
       chain.push(target)
-      record = await this.one(target, signal)
+      const next = await this.one(target, signal)
+      record = next.record
+      until = Math.min(until, next.until)
     }
     const root = record.body.content
     if (root === undefined)
       throw new NoContentError(`The record of "${site}" points to no content.`)
     if (this.init.permissions.isBlockedRoot(root))
       throw new ContentBlockedError(`This relay does not serve the content of "${site}".`)
-    const maxAge = Math.max(0, Math.min(record.body.ttl, GATEWAY_MAX_AGE_S))
+    const maxAge = Math.max(0, Math.ceil((until - this.now()) / 1000))
     return { site, record, maxAge }
   }
 
@@ -90,27 +102,23 @@ export class SiteResolver {
     this.cache.delete(site)
   }
 
-  private async one(site: string, signal?: AbortSignal): Promise<SignedRecord> {
+  private async one(site: string, signal?: AbortSignal): Promise<KeptRecord> {
     this.refuseRevoked(site)
     const cached = this.cache.get(site)
-    if (
-      cached !== undefined &&
-      cached.until > this.now() &&
-      cached.record.body.expires > this.now()
-    ) {
+    if (cached !== undefined && cached.until > this.now()) {
       this.cache.delete(site)
       this.cache.set(site, cached)
-      return cached.record
+      return cached
     }
     let pending = this.inFlight.get(site)
     if (pending === undefined) {
       pending = this.lookUp(site).finally(() => this.inFlight.delete(site))
       this.inFlight.set(site, pending)
     }
-    const record = await pending
+    const kept = await pending
     signal?.throwIfAborted()
     this.refuseRevoked(site)
-    return record
+    return kept
   }
 
   private refuseRevoked(site: string): void {
@@ -134,7 +142,7 @@ export class SiteResolver {
    * One look-up, shared by every request for the name meanwhile: bounded by its own timeout,
    * not by one request's signal.
    */
-  private async lookUp(site: string): Promise<SignedRecord> {
+  private async lookUp(site: string): Promise<KeptRecord> {
     const key = await dhtKey(site)
     const local = await this.init.records.local(key)
     if (local !== undefined && (await this.init.policy.isServable(key, local)))
@@ -160,12 +168,16 @@ export class SiteResolver {
     return this.keep(site, choice.record)
   }
 
-  /** Caches `record` as the answer for `site`, for its TTL (at most `GATEWAY_MAX_AGE_S`). */
-  private keep(site: string, record: SignedRecord): SignedRecord {
+  /**
+   * Caches `record` as the answer for `site`, for its TTL (at most `GATEWAY_MAX_AGE_S`) and
+   * never past its expiry.
+   */
+  private keep(site: string, record: SignedRecord): KeptRecord {
     const ttl = Math.min(record.body.ttl, GATEWAY_MAX_AGE_S) * 1000
-    this.cache.set(site, { record, until: this.now() + ttl })
+    const kept = { record, until: Math.min(this.now() + ttl, record.body.expires) }
+    this.cache.set(site, kept)
     if (this.cache.size > GATEWAY_RECORD_CACHE_SIZE)
       this.cache.delete(this.cache.keys().next().value as string)
-    return record
+    return kept
   }
 }

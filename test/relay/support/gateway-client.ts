@@ -64,3 +64,13 @@ export function gatewayRequest(
     req.end()
   })
 }
+
+/**
+ * The `max-age` of a gateway answer's `cache-control`: what is left of the relay's copy of the
+ * record, so at most the record's TTL and less the longer the relay has kept it.
+ */
+export function maxAgeOf(headers: Record<string, string | string[] | undefined>): number {
+  const match = /^public, max-age=(\d+)$/.exec(String(headers['cache-control']))
+  if (match === null) throw new Error(`no max-age in cache-control: ${headers['cache-control']}`)
+  return Number(match[1])
+}
