@@ -7,7 +7,7 @@
  */
 import { LitElement, css, html, nothing } from 'lit'
 import { createRef, ref } from 'lit/directives/ref.js'
-import type { SiteDocumentDetail } from '../../origins/shell/bridge-host.ts'
+import type { SiteDocumentDetail } from '../../origins/shell/bridge-host-types.ts'
 import { ServiceWorkerUnsupportedError } from '../../origins/shared/errors.ts'
 import { parseAddress } from '../../core/names/index.ts'
 import { errorText } from '../error-text.ts'

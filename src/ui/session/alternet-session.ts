@@ -9,11 +9,8 @@
  * Event: `change`, whenever anything here changed.
  * @module
  */
-import {
-  createBridgeHost,
-  type BridgeFetchInit,
-  type BridgeHost,
-} from '../../origins/shell/bridge-host.ts'
+import { createBridgeHost } from '../../origins/shell/bridge-host.ts'
+import type { BridgeFetchInit, BridgeHost } from '../../origins/shell/bridge-host-types.ts'
 import { NodeUnavailableError } from '../../origins/shared/errors.ts'
 import { TIMING_MARKS, timingMark } from '../../origins/shared/timing-marks.ts'
 import {

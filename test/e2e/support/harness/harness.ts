@@ -10,11 +10,11 @@
 // First: the app's Trusted Types policy, as in src/ui/main.ts.
 import '../../../../src/origins/shell/trusted-types.ts'
 import { parseAddress } from '../../../../src/core/names/index.ts'
-import {
-  createBridgeHost,
-  type BridgeHost,
-  type SiteDocumentDetail,
-} from '../../../../src/origins/shell/bridge-host.ts'
+import { createBridgeHost } from '../../../../src/origins/shell/bridge-host.ts'
+import type {
+  BridgeHost,
+  SiteDocumentDetail,
+} from '../../../../src/origins/shell/bridge-host-types.ts'
 import { NodeUnavailableError } from '../../../../src/origins/shared/errors.ts'
 import { TIMING_MARKS } from '../../../../src/origins/shared/timing-marks.ts'
 import type { StreamMode } from '../../../../src/origins/shared/port-stream.ts'
