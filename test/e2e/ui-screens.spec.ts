@@ -97,7 +97,7 @@ describe('screens on a phone: accessibility scan, no sideways scroll, screenshot
       await showNameDetails(page)
       await page.locator('an-name-details').getByText('Owner key').waitFor({ timeout: VIEW_MS })
       await check('viewer-details')
-      await page.locator('details.about summary').click()
+      await page.locator('details.about > summary').click()
       await check('viewer-site', false)
     }),
   )
