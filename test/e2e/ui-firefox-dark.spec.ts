@@ -1,0 +1,88 @@
+/**
+ * Firefox in dark mode (Debian's firefox-esr through puppeteer-core): the site frame's failure
+ * page for a name nobody published is readable, its heading, message and address each at a
+ * contrast of at least 4.5:1 against what is behind them, on a phone and on a desktop.
+ */
+import type { Browser, ElementHandle, Frame } from 'puppeteer-core'
+import { after, before, describe, it } from '../support/spec.ts'
+import { equal, ok } from '../support/assert.ts'
+import { buildApp, removeBuild } from './support/app-build.ts'
+import { startAppRelay, type AppRelay } from './support/app-relay.ts'
+import { bounded } from './support/site-frame.ts'
+import { contrastRatio, parseColour } from './ui-support/contrast.ts'
+import { frameOf, launchFirefox, newFirefoxPerson, openAppIn } from './ui-support/firefox.ts'
+
+/** WCAG AA for body text. */
+const MIN_CONTRAST = 4.5
+/** Firefox's own setting for what pages see as `prefers-color-scheme`: 0 is dark. */
+const DARK = { 'layout.css.prefers-color-scheme.content-override': 0 }
+const SITE = 'nobody-here:void'
+
+/** The text colour of an element and the first background behind it that is not transparent. */
+function coloursIn(element: Element): { ink: string; back: string | undefined } {
+  const ink = getComputedStyle(element).color
+  for (let node: Element | null = element; node !== null; node = node.parentElement) {
+    const back = getComputedStyle(node).backgroundColor
+    if (!/rgba\([^)]*,\s*0\)$/.test(back) && back !== 'transparent') return { ink, back }
+  }
+  return { ink, back: undefined }
+}
+
+describe('Firefox in dark mode: the failure page is readable', () => {
+  let appDir = ''
+  let relay: AppRelay
+  let firefox: Browser
+
+  before(async () => {
+    appDir = await buildApp()
+    relay = await startAppRelay(appDir)
+    firefox = await launchFirefox(DARK)
+  })
+
+  after(async () => {
+    await firefox?.close()
+    await relay?.stop()
+    await removeBuild(appDir)
+  })
+
+  for (const [size, viewport] of [
+    ['phone', { width: 390, height: 844 }],
+    ['desktop', { width: 1280, height: 800 }],
+  ] as const)
+    it(
+      `a name nobody published (${size})`,
+      bounded(120_000, async () => {
+        const person = await newFirefoxPerson(firefox)
+        try {
+          await person.page.setViewport(viewport)
+          await openAppIn(person.page, relay.appOrigin, `#/view/an://${SITE}`)
+          const dark = await person.page.evaluate(
+            () => matchMedia('(prefers-color-scheme: dark)').matches,
+          )
+          ok(dark, 'Firefox shows the app in dark mode')
+          const frame: Frame = await frameOf(
+            person.page,
+            relay.siteOrigin(SITE),
+            'html[data-an-failure]',
+          )
+          const holder = (await person.page.waitForSelector(
+            'an-app >>> iframe.frame',
+          )) as ElementHandle<Element>
+          const behindFrame = (await holder.evaluate(coloursIn)).back ?? 'rgb(255, 255, 255)'
+          for (const selector of ['h1', 'p[role="alert"]', 'code']) {
+            const text = await frame.waitForSelector(selector)
+            ok(text !== null, `the failure page has ${selector}`)
+            const { ink, back } = await text.evaluate(coloursIn)
+            const ratio = contrastRatio(parseColour(ink), parseColour(back ?? behindFrame))
+            ok(
+              ratio >= MIN_CONTRAST,
+              `${selector}: ${ink} on ${back ?? behindFrame} is ${ratio.toFixed(2)} < ${MIN_CONTRAST}`,
+            )
+          }
+          equal(person.errors.length, 0, `no page errors: ${person.errors.join('; ')}`)
+        } finally {
+          await person.close()
+        }
+      }),
+    )
+})
