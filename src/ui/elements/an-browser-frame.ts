@@ -356,7 +356,8 @@ export class AnBrowserFrame extends LitElement {
           ? html`<p class="warning" role="status">This site comes through a relay, so it may load slowly.</p>`
           : nothing
       }
-      <details class="about" ?hidden=${this.error !== undefined}>
+      <!-- A name nobody published has nothing to tell: its details would say "Name not found" again. -->
+      <details class="about" ?hidden=${this.error !== undefined || shown?.error === 'NameNotFoundError'}>
         <summary>About this name</summary>
         <an-name-details .session=${this.session} site=${this.site} generation=${this.generation} @key-accepted=${this.reload}></an-name-details>
       </details>
