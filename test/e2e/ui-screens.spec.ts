@@ -139,11 +139,10 @@ describe('screens on a phone: accessibility scan, no sideways scroll, screenshot
     'an error state: a name nobody published',
     bounded(90_000, async () => {
       await visit(page, 'an://nobody-here:void')
-      await showNameDetails(page)
-      await page
-        .locator('an-name-details')
+      await siteFrame(page)
         .getByText('Nobody has published this name')
         .waitFor({ timeout: VIEW_MS })
+      await page.getByRole('link', { name: 'Publish this name' }).waitFor({ timeout: VIEW_MS })
       await check('viewer-error')
     }),
   )

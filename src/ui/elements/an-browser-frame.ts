@@ -175,6 +175,10 @@ export class AnBrowserFrame extends LitElement {
   private readonly history = new FrameHistory()
   private readonly frame = createRef<HTMLIFrameElement>()
   private subscribed: EventTarget | undefined
+  /** Leaving Browse after an address that did not parse: coming back shows the welcome, not its error. */
+  private readonly onLeave = (): void => {
+    if (this.site === '' && !location.hash.startsWith(routeHash('view'))) this.error = undefined
+  }
   private readonly onDocument = (event: Event): void =>
     this.documentShown((event as CustomEvent<SiteDocumentDetail>).detail)
 
@@ -198,8 +202,14 @@ export class AnBrowserFrame extends LitElement {
     }
   }
 
+  override connectedCallback(): void {
+    super.connectedCallback()
+    addEventListener('hashchange', this.onLeave)
+  }
+
   override disconnectedCallback(): void {
     super.disconnectedCallback()
+    removeEventListener('hashchange', this.onLeave)
     this.subscribed?.removeEventListener('document', this.onDocument)
     this.subscribed = undefined
   }
