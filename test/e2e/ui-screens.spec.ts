@@ -98,6 +98,18 @@ describe('screens on a phone: accessibility scan, no sideways scroll, screenshot
       await page.locator('an-name-details').getByText('Owner key').waitFor({ timeout: VIEW_MS })
       await check('viewer-details')
       await page.locator('details.about > summary').click()
+      // No empty room between the address bar, "About this name" and the site: a phone has none to spare.
+      const [bar, about, site] = await Promise.all(
+        ['an-browser-frame form', 'details.about > summary', 'iframe.frame'].map((selector) =>
+          page.locator(selector).boundingBox(),
+        ),
+      )
+      ok(bar !== null && about !== null && site !== null, 'the bar, the line and the site show')
+      const gaps = [about.y - (bar.y + bar.height), site.y - (about.y + about.height)]
+      ok(
+        gaps.every((gap) => gap <= 12),
+        `gaps above and below About this name: ${gaps.join(', ')} px`,
+      )
       await check('viewer-site', false)
     }),
   )

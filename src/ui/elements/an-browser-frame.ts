@@ -78,6 +78,12 @@ export class AnBrowserFrame extends LitElement {
         gap: 0.5rem;
         min-height: 0;
       }
+      /* Lines that may say nothing: empty, they add no gap between the address bar and the site. */
+      an-address-lookahead,
+      an-error-message,
+      an-site-update {
+        display: contents;
+      }
       form {
         display: flex;
         gap: 0.35rem;
