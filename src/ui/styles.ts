@@ -116,6 +116,8 @@ export const sharedStyles = css`
   }
   button,
   .button {
+    /* Its own, not inherited: one inside an element that is not border-box would grow by its padding. */
+    box-sizing: border-box;
     font: inherit;
     min-height: 2.75rem;
     min-width: 2.75rem;

@@ -96,6 +96,21 @@ describe('screens on a phone: accessibility scan, no sideways scroll, screenshot
         .waitFor({ timeout: VIEW_MS })
       await showNameDetails(page)
       await page.locator('an-name-details').getByText('Owner key').waitFor({ timeout: VIEW_MS })
+      const help = page.getByRole('button', { name: 'Help host the sites I visit' })
+      await help.waitFor({ timeout: VIEW_MS })
+      const [helpBox, goBox] = [
+        await help.boundingBox(),
+        await page.getByRole('button', { name: 'Go', exact: true }).boundingBox(),
+      ]
+      ok(
+        helpBox !== null && goBox !== null && Math.abs(helpBox.height - goBox.height) <= 1,
+        `Help host is as tall as Go: ${helpBox?.height} and ${goBox?.height} px (${await help.evaluate(
+          (b) => {
+            const c = getComputedStyle(b)
+            return `${c.lineHeight} ${c.fontSize} ${c.paddingTop} ${c.display}`
+          },
+        )})`,
+      )
       await check('viewer-details')
       await page.locator('details.about > summary').click()
       // No empty room between the address bar, "About this name" and the site: a phone has none to spare.
