@@ -1,7 +1,8 @@
 /**
  * Firefox in dark mode (Debian's firefox-esr through puppeteer-core): the site frame's failure
  * page for a name nobody published is readable, its heading, message and address each at a
- * contrast of at least 4.5:1 against what is behind them, on a phone and on a desktop.
+ * contrast of at least 4.5:1 against what is behind them, on a phone and on a desktop; a relay
+ * that cannot be reached is said in plain words, with no error class name, and not kept.
  */
 import type { Browser, ElementHandle, Frame } from 'puppeteer-core'
 import { after, before, describe, it } from '../support/spec.ts'
@@ -10,13 +11,26 @@ import { buildApp, removeBuild } from './support/app-build.ts'
 import { startAppRelay, type AppRelay } from './support/app-relay.ts'
 import { bounded } from './support/site-frame.ts'
 import { contrastRatio, parseColour } from './ui-support/contrast.ts'
-import { frameOf, launchFirefox, newFirefoxPerson, openAppIn } from './ui-support/firefox.ts'
+import {
+  clickButton,
+  fill,
+  frameOf,
+  launchFirefox,
+  newFirefoxPerson,
+  openAppIn,
+  waitForText,
+} from './ui-support/firefox.ts'
 
 /** WCAG AA for body text. */
 const MIN_CONTRAST = 4.5
 /** Firefox's own setting for what pages see as `prefers-color-scheme`: 0 is dark. */
 const DARK = { 'layout.css.prefers-color-scheme.content-override': 0 }
 const SITE = 'nobody-here:void'
+/** A port nothing listens on. */
+const DEAD_RELAY = 'http://127.0.0.1:9'
+const RELAYS_KEY = 'alternet.relays'
+/** An error class name: never in words a person reads. */
+const CLASS_NAME = /[A-Z][a-zA-Z]+Error\b/
 
 /** The text colour of an element and the first background behind it that is not transparent. */
 function coloursIn(element: Element): { ink: string; back: string | undefined } {
@@ -79,10 +93,49 @@ describe('Firefox in dark mode: the failure page is readable', () => {
               `${selector}: ${ink} on ${back ?? behindFrame} is ${ratio.toFixed(2)} < ${MIN_CONTRAST}`,
             )
           }
+          const said = await frame.evaluate(() => document.body.innerText)
+          ok(!CLASS_NAME.test(said) && !/\b404\b/.test(said), `plain words only: ${said}`)
           equal(person.errors.length, 0, `no page errors: ${person.errors.join('; ')}`)
         } finally {
           await person.close()
         }
       }),
     )
+
+  it(
+    'a relay that cannot be reached is said in plain words and not kept (phone)',
+    bounded(120_000, async () => {
+      const person = await newFirefoxPerson(firefox)
+      try {
+        await person.page.setViewport({ width: 390, height: 844 })
+        await openAppIn(person.page, relay.appOrigin, '#/settings')
+        await fill(person.page, '#relay', DEAD_RELAY)
+        await clickButton(person.page, 'Add relay')
+        await waitForText(person.page, 'could not be reached')
+        const alerts = await Promise.all(
+          (await person.page.$$('an-app >>> [role="alert"]')).map((alert) =>
+            alert.evaluate((element) => (element as HTMLElement).innerText),
+          ),
+        )
+        const words = alerts.join(' ')
+        ok(words.includes('could not be reached'), `the alert says so: ${words}`)
+        ok(!CLASS_NAME.test(words), `no error class name: ${words}`)
+        ok(!/Failed to fetch|NetworkError|well-known/.test(words), `no raw error: ${words}`)
+        const saved = await person.page.evaluate(
+          (key) => localStorage.getItem(key) ?? '[]',
+          RELAYS_KEY,
+        )
+        ok(!saved.includes('127.0.0.1:9'), `the failing relay is not kept: ${saved}`)
+        const listed = await person.page.$$('an-app >>> an-settings-page li')
+        for (const item of listed)
+          ok(
+            !((await item.evaluate((li) => li.textContent)) ?? '').includes('127.0.0.1:9'),
+            'the failing relay is not listed',
+          )
+        await waitForText(person.page, '1/1 relay')
+      } finally {
+        await person.close()
+      }
+    }),
+  )
 })
