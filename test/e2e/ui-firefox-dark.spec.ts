@@ -2,7 +2,9 @@
  * Firefox in dark mode (Debian's firefox-esr through puppeteer-core): the site frame's failure
  * page for a name nobody published is readable, its heading, message and address each at a
  * contrast of at least 4.5:1 against what is behind them, on a phone and on a desktop; a relay
- * that cannot be reached is said in plain words, with no error class name, and not kept.
+ * that cannot be reached is said in plain words, with no error class name, and not kept; a page
+ * written in the editor and published on a phone shows its result in view, with the focus, and
+ * Update brings the written page back.
  */
 import type { Browser, ElementHandle, Frame } from 'puppeteer-core'
 import { after, before, describe, it } from '../support/spec.ts'
@@ -31,6 +33,8 @@ const DEAD_RELAY = 'http://127.0.0.1:9'
 const RELAYS_KEY = 'alternet.relays'
 /** An error class name: never in words a person reads. */
 const CLASS_NAME = /[A-Z][a-zA-Z]+Error\b/
+const PHONE = { width: 390, height: 844 }
+const WRITTEN = 'Written in Firefox on a phone'
 
 /** The text colour of an element and the first background behind it that is not transparent. */
 function coloursIn(element: Element): { ink: string; back: string | undefined } {
@@ -42,7 +46,7 @@ function coloursIn(element: Element): { ink: string; back: string | undefined } 
   return { ink, back: undefined }
 }
 
-describe('Firefox in dark mode: the failure page is readable', () => {
+describe('Firefox in dark mode: failure pages, relays, publishing on a phone', () => {
   let appDir = ''
   let relay: AppRelay
   let firefox: Browser
@@ -101,6 +105,67 @@ describe('Firefox in dark mode: the failure page is readable', () => {
         }
       }),
     )
+
+  it(
+    'a written page published on a phone: the result in view and focused; Update brings the page back',
+    bounded(180_000, async () => {
+      const person = await newFirefoxPerson(firefox)
+      try {
+        await person.page.setViewport(PHONE)
+        await openAppIn(person.page, relay.appOrigin, '#/publish')
+        await clickButton(person.page, 'Write a page instead')
+        await fill(
+          person.page,
+          '#page',
+          `<!doctype html><html lang="en"><title>Up</title><h1>${WRITTEN}</h1></html>`,
+        )
+        await fill(person.page, '#name', 'firefox-phone')
+        await fill(person.page, '#topic', 'update')
+        await waitForText(person.page, 'firefox-phone:update is free.')
+        await clickButton(person.page, 'Publish')
+        const done = (await person.page.waitForSelector('an-app >>> #done', {
+          timeout: 90_000,
+        })) as ElementHandle<Element>
+        await person.page.waitForFunction(
+          (heading, height) => {
+            const box = heading.getBoundingClientRect()
+            // In the upper half of the screen, so Open, Copy link and the QR code follow in view.
+            return box.top >= 0 && box.bottom <= height / 2
+          },
+          { timeout: 30_000 },
+          done,
+          PHONE.height,
+        )
+        ok(
+          await done.evaluate((heading) => heading.matches(':focus')),
+          'the result heading has the focus',
+        )
+
+        // My sites, where its navigation link goes.
+        await person.page.evaluate(() => {
+          location.hash = '#/sites'
+        })
+        const link = (await person.page.waitForSelector(
+          'an-app >>> a[aria-label="Update firefox-phone:update"]',
+          { timeout: 45_000 },
+        )) as ElementHandle<HTMLAnchorElement>
+        await link.click()
+        await waitForText(person.page, 'Update firefox-phone:update')
+        const editor = (await person.page.waitForSelector('an-app >>> #page', {
+          timeout: 45_000,
+        })) as ElementHandle<HTMLTextAreaElement>
+        await person.page.waitForFunction(
+          (area, text) => area.value.includes(text),
+          { timeout: 45_000 },
+          editor,
+          WRITTEN,
+        )
+        equal(person.errors.length, 0, `no page errors: ${person.errors.join('; ')}`)
+      } finally {
+        await person.close()
+      }
+    }),
+  )
 
   it(
     'a relay that cannot be reached is said in plain words and not kept (phone)',
