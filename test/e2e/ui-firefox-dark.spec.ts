@@ -2,7 +2,8 @@
  * Firefox in dark mode (Debian's firefox-esr through puppeteer-core): the site frame's failure
  * page for a name nobody published is readable, its heading, message and address each at a
  * contrast of at least 4.5:1 against what is behind them, on a phone and on a desktop; a relay
- * that cannot be reached is said in plain words, with no error class name, and not kept; a page
+ * that cannot be reached is said in plain words, with no error class name, and not kept (one that
+ * connects is kept and can be removed); a page
  * written in the editor and published on a phone shows its result in view, with the focus, and
  * Update brings the written page back.
  */
@@ -49,17 +50,20 @@ function coloursIn(element: Element): { ink: string; back: string | undefined } 
 describe('Firefox in dark mode: failure pages, relays, publishing on a phone', () => {
   let appDir = ''
   let relay: AppRelay
+  let second: AppRelay
   let firefox: Browser
 
   before(async () => {
     appDir = await buildApp()
     relay = await startAppRelay(appDir)
+    second = await startAppRelay(appDir)
     firefox = await launchFirefox(DARK)
   })
 
   after(async () => {
     await firefox?.close()
     await relay?.stop()
+    await second?.stop()
     await removeBuild(appDir)
   })
 
@@ -168,7 +172,7 @@ describe('Firefox in dark mode: failure pages, relays, publishing on a phone', (
   )
 
   it(
-    'a relay that cannot be reached is said in plain words and not kept (phone)',
+    'a relay that cannot be reached is said in plain words and not kept; one that connects can be removed (phone)',
     bounded(120_000, async () => {
       const person = await newFirefoxPerson(firefox)
       try {
@@ -186,11 +190,11 @@ describe('Firefox in dark mode: failure pages, relays, publishing on a phone', (
         ok(words.includes('could not be reached'), `the alert says so: ${words}`)
         ok(!CLASS_NAME.test(words), `no error class name: ${words}`)
         ok(!/Failed to fetch|NetworkError|well-known/.test(words), `no raw error: ${words}`)
-        const saved = await person.page.evaluate(
+        const kept = await person.page.evaluate(
           (key) => localStorage.getItem(key) ?? '[]',
           RELAYS_KEY,
         )
-        ok(!saved.includes('127.0.0.1:9'), `the failing relay is not kept: ${saved}`)
+        ok(!kept.includes('127.0.0.1:9'), `the failing relay is not kept: ${kept}`)
         const listed = await person.page.$$('an-app >>> an-settings-page li')
         for (const item of listed)
           ok(
@@ -198,6 +202,20 @@ describe('Firefox in dark mode: failure pages, relays, publishing on a phone', (
             'the failing relay is not listed',
           )
         await waitForText(person.page, '1/1 relay')
+
+        // One that connects is kept, and can be removed.
+        const saved = () =>
+          person.page.evaluate((key) => localStorage.getItem(key) ?? '[]', RELAYS_KEY)
+        await fill(person.page, '#relay', second.relay.http)
+        await clickButton(person.page, 'Add relay')
+        await waitForText(person.page, '2/2 relays')
+        ok((await saved()).includes(second.relay.http), 'the connected relay is kept')
+        const remove = await person.page.waitForSelector(
+          `an-app >>> button[aria-label="Remove relay ${second.relay.http}"]`,
+        )
+        await remove!.click()
+        await waitForText(person.page, '1/1 relay')
+        ok(!(await saved()).includes(second.relay.http), 'the removed relay is forgotten')
       } finally {
         await person.close()
       }
