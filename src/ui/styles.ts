@@ -86,21 +86,28 @@ export const sharedStyles = css`
     border: 1px solid var(--an-border);
     border-radius: var(--an-radius);
   }
-  input[type='file'] {
-    font: inherit;
-    max-width: 100%;
-    color: var(--an-muted);
+  /* A file chooser is its button-styled label (what a person sees, in the app's words, not the
+     browser's "Choose File"); the native input stays in the tab order, invisible, and shows its
+     focus ring on that label. The input must come right before the label. */
+  .file-input {
+    position: absolute;
+    width: 1px;
+    height: 1px;
+    opacity: 0;
+    overflow: hidden;
+    clip-path: inset(50%);
+    white-space: nowrap;
   }
-  input[type='file']::file-selector-button {
-    font: inherit;
-    min-height: 2.75rem;
-    margin-right: 0.75rem;
-    padding: 0.45rem 1rem;
-    border-radius: var(--an-radius);
-    border: 1px solid var(--an-border);
-    background: var(--an-surface-2);
-    color: var(--an-ink);
-    cursor: pointer;
+  .file-input:focus-visible + label.button {
+    outline: 3px solid var(--an-focus);
+    outline-offset: 2px;
+  }
+  label.button {
+    font-weight: normal;
+    margin: 0;
+  }
+  .chosen {
+    overflow-wrap: anywhere;
   }
   textarea {
     font-family: ui-monospace, 'SFMono-Regular', Menlo, Consolas, monospace;
@@ -109,6 +116,8 @@ export const sharedStyles = css`
   }
   button,
   .button {
+    /* Its own, not inherited: one inside an element that is not border-box would grow by its padding. */
+    box-sizing: border-box;
     font: inherit;
     min-height: 2.75rem;
     min-width: 2.75rem;

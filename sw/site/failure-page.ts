@@ -31,6 +31,7 @@ export function describeFailure(errorName: string | null | undefined): FailureTe
 /** Where a failure happened and how to get back. */
 export interface FailurePageInit {
   errorName: string
+  /** The response's `x-an-reason`, possibly from a remote host: never shown to the person. */
   reason?: string | null
   status: number
   site: string
@@ -79,7 +80,6 @@ export function failurePage(init: FailurePageInit): Response {
   code { overflow-wrap: anywhere; }
   .actions { display: flex; flex-wrap: wrap; gap: .75rem; margin-top: 1.25rem; }
   .actions a { display: inline-block; padding: .6rem 1rem; border-radius: .4rem; border: 1px solid currentColor; text-decoration: none; min-height: 1.5rem; }
-  .details { margin-top: 1.5rem; font-size: .875rem; opacity: .8; }
 </style>
 </head>
 <body>
@@ -92,7 +92,6 @@ export function failurePage(init: FailurePageInit): Response {
 ${actions(init)}
 ${init.framed ? '' : `<a href="${escapeHtml(init.viewerUrl)}" target="_top">Open in Alternet</a>`}
 </div>
-<p class="details">Status ${init.status}${init.reason ? ` (${escapeHtml(init.reason)})` : ''}.</p>
 </main>
 </body>
 </html>

@@ -156,6 +156,22 @@ describe('site origins: failure pages', () => {
     ok(html.includes('>Open in Alternet</a>'), 'opened on its own, the page links to the app')
   })
 
+  it('keeps the status code for the response, not in the words a person reads', async () => {
+    const response = failurePage({
+      errorName: 'NameNotFoundError',
+      reason: 'not-found',
+      status: 404,
+      site: 'mysite:code',
+      path: '/',
+      viewerUrl: `${APP}/#/view/an://mysite:code/`,
+    })
+    equal(response.status, 404)
+    const words = (await response.text())
+      .replace(/<style>[\s\S]*?<\/style>/, '')
+      .replace(/<[^>]*>/g, ' ')
+    ok(!/\b404\b|Status|not-found/.test(words), `no status code or reason in: ${words}`)
+  })
+
   it('leaves out the link to the app when shown in the app’s own frame', async () => {
     const response = failurePage({
       errorName: 'NameNotFoundError',

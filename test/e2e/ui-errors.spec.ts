@@ -70,6 +70,11 @@ describe('errors speak people (Chromium)', () => {
       const text = await plain(page, 'name not found')
       equal(text.match(/Name not found/g)?.length, 1, 'the title is said once')
       equal(text.match(/the name is free/gi)?.length ?? 0, 1, '"free" is said once')
+      equal(
+        await page.locator('an-browser-frame details.about').isVisible(),
+        false,
+        '"About this name" is not offered: it would say "Name not found" a second time',
+      )
       equal((await seriousViolations(page)).length, 0, 'no serious axe finding')
       await screenshot(page, 'errors-not-found-dark-desktop', false)
     }),

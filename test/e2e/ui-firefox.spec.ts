@@ -2,10 +2,11 @@
  * The app in Firefox (Debian's firefox-esr through puppeteer-core): A publishes files through
  * the publish screen, B opens the address and sees the page styled, scripted, with its image;
  * a folder site (published from Chromium, since Firefox's automation cannot pick a folder)
- * opens in Firefox with its sub-folder page reachable by a link. Where Firefox is set to lack
+ * opens in Firefox with its sub-folder page reachable by a link; a key file exported in Chromium
+ * and imported in Firefox brings its name into My sites there. Where Firefox is set to lack
  * WebRTC or service workers, the app says so plainly.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Browser as ChromiumBrowser } from 'playwright-core'
@@ -34,6 +35,9 @@ import {
   siteFiles,
   writeSiteFolder,
 } from './ui-support/site-folder.ts'
+
+/** The passphrase the key file is saved with. */
+const PASSPHRASE = 'correct horse battery staple'
 
 describe('the app in Firefox', () => {
   let appDir = ''
@@ -132,6 +136,67 @@ describe('the app in Firefox', () => {
       } finally {
         await a.close()
         await b.close()
+      }
+    }),
+  )
+
+  it(
+    'a key file exported in Chromium and imported in Firefox brings its name into My sites',
+    bounded(240_000, async () => {
+      let chromium: ChromiumBrowser | undefined
+      const b = await newFirefoxPerson(firefox)
+      try {
+        chromium = await launchChromium()
+        const a = await newPerson(chromium)
+        await openApp(a.page, relay.appOrigin, '#/publish')
+        await a.page.getByRole('button', { name: 'Write a page instead' }).click()
+        await a.page
+          .getByRole('textbox', { name: 'Page (index.html)' })
+          .fill('<!doctype html><html lang="en"><title>K</title><h1>Follows the key</h1></html>')
+        await chooseName(a.page, 'keys-ff', 'travels', 'free')
+        await publish(a.page)
+        await a.page
+          .locator('[data-backup-prompt]')
+          .getByRole('link', { name: 'Back up your key' })
+          .click()
+        await a.page.getByLabel('Export passphrase', { exact: true }).fill(PASSPHRASE)
+        await a.page.getByLabel('Repeat export passphrase', { exact: true }).fill(PASSPHRASE)
+        const [download] = await Promise.all([
+          a.page.waitForEvent('download', { timeout: 60_000 }),
+          a.page.getByRole('button', { name: 'Export key' }).click(),
+        ])
+        const keyFile = join(work, 'owner.key.json')
+        await writeFile(keyFile, await readFile(await download.path()))
+
+        await openAppIn(b.page, relay.appOrigin, '#/sites')
+        await waitForText(b.page, 'You have not published anything from this device yet')
+        await b.page.evaluate(() => {
+          location.hash = '#/identity'
+        })
+        const input = (await b.page.waitForSelector('an-app >>> #key-file', {
+          timeout: 45_000,
+        })) as ElementHandle<HTMLInputElement>
+        await input.uploadFile(keyFile)
+        await fill(b.page, '#import-passphrase', PASSPHRASE)
+        await clickButton(b.page, 'Import key')
+        const found = await b.page.waitForSelector('an-app >>> [data-found-sites]', {
+          timeout: 90_000,
+        })
+        await b.page.waitForFunction(
+          (element) => element.textContent?.includes('keys-ff:travels') === true,
+          { timeout: 90_000 },
+          found!,
+        )
+        await b.page.evaluate(() => {
+          location.hash = '#/sites'
+        })
+        await b.page.waitForSelector('an-app >>> an-sites-page >>> a[href*="keys-ff:travels"]', {
+          timeout: 45_000,
+        })
+        equal(b.errors.length, 0, `no page errors: ${b.errors.join('; ')}`)
+      } finally {
+        await b.close()
+        await chromium?.close()
       }
     }),
   )

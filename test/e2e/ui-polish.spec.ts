@@ -191,6 +191,15 @@ describe('first sight: dark failure pages, the publish result, Update (Chromium)
       await noErrorClassNames(page, 'viewer, malformed address')
       await accessible(page, 'viewer-malformed-dark-desktop')
       await screenshot(page, 'viewer-malformed-dark-desktop', false)
+      // Away and back to Browse: the welcome, not the old address's error.
+      await goTo(page, 'Publish')
+      await goTo(page, 'Browse')
+      await page.getByRole('heading', { name: 'Open a site' }).waitFor()
+      equal(
+        await page.locator('an-browser-frame').getByRole('alert').count(),
+        0,
+        `the malformed address’s error went with it: ${await page.locator('an-browser-frame').getByRole('alert').allInnerTexts()}`,
+      )
       await offer.waitFor({ state: 'detached' })
       await visit(page, 'an://nobody-here:void')
       await page.getByRole('link', { name: 'Publish this name' }).click()

@@ -96,8 +96,35 @@ describe('screens on a phone: accessibility scan, no sideways scroll, screenshot
         .waitFor({ timeout: VIEW_MS })
       await showNameDetails(page)
       await page.locator('an-name-details').getByText('Owner key').waitFor({ timeout: VIEW_MS })
+      const help = page.getByRole('button', { name: 'Help host the sites I visit' })
+      await help.waitFor({ timeout: VIEW_MS })
+      const [helpBox, goBox] = [
+        await help.boundingBox(),
+        await page.getByRole('button', { name: 'Go', exact: true }).boundingBox(),
+      ]
+      ok(
+        helpBox !== null && goBox !== null && Math.abs(helpBox.height - goBox.height) <= 1,
+        `Help host is as tall as Go: ${helpBox?.height} and ${goBox?.height} px (${await help.evaluate(
+          (b) => {
+            const c = getComputedStyle(b)
+            return `${c.lineHeight} ${c.fontSize} ${c.paddingTop} ${c.display}`
+          },
+        )})`,
+      )
       await check('viewer-details')
-      await page.locator('details.about summary').click()
+      await page.locator('details.about > summary').click()
+      // No empty room between the address bar, "About this name" and the site: a phone has none to spare.
+      const [bar, about, site] = await Promise.all(
+        ['an-browser-frame form', 'details.about > summary', 'iframe.frame'].map((selector) =>
+          page.locator(selector).boundingBox(),
+        ),
+      )
+      ok(bar !== null && about !== null && site !== null, 'the bar, the line and the site show')
+      const gaps = [about.y - (bar.y + bar.height), site.y - (about.y + about.height)]
+      ok(
+        gaps.every((gap) => gap <= 12),
+        `gaps above and below About this name: ${gaps.join(', ')} px`,
+      )
       await check('viewer-site', false)
     }),
   )
@@ -139,11 +166,10 @@ describe('screens on a phone: accessibility scan, no sideways scroll, screenshot
     'an error state: a name nobody published',
     bounded(90_000, async () => {
       await visit(page, 'an://nobody-here:void')
-      await showNameDetails(page)
-      await page
-        .locator('an-name-details')
+      await siteFrame(page)
         .getByText('Nobody has published this name')
         .waitFor({ timeout: VIEW_MS })
+      await page.getByRole('link', { name: 'Publish this name' }).waitFor({ timeout: VIEW_MS })
       await check('viewer-error')
     }),
   )

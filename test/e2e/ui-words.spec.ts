@@ -78,6 +78,8 @@ describe('plain words and feedback (Chromium)', () => {
       await showNameDetails(page)
       await page.locator('an-name-details').getByText('Owner key').waitFor({ timeout: VIEW_MS })
       await noJargon(page, 'About this name')
+      const about = await page.locator('an-name-details dl').first().innerText()
+      ok(!/\b(bafy\w+|12D3Koo\w+)/.test(about), `About this name shows a content address: ${about}`)
 
       // Discover: the Browse screen lists the site just opened, one tap away.
       // The editor's first template (src/ui/editor/page-templates.ts).

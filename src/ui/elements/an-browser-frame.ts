@@ -78,6 +78,12 @@ export class AnBrowserFrame extends LitElement {
         gap: 0.5rem;
         min-height: 0;
       }
+      /* Lines that may say nothing: empty, they add no gap between the address bar and the site. */
+      an-address-lookahead,
+      an-error-message,
+      an-site-update {
+        display: contents;
+      }
       form {
         display: flex;
         gap: 0.35rem;
@@ -175,6 +181,10 @@ export class AnBrowserFrame extends LitElement {
   private readonly history = new FrameHistory()
   private readonly frame = createRef<HTMLIFrameElement>()
   private subscribed: EventTarget | undefined
+  /** Leaving Browse after an address that did not parse: coming back shows the welcome, not its error. */
+  private readonly onLeave = (): void => {
+    if (this.site === '' && !location.hash.startsWith(routeHash('view'))) this.error = undefined
+  }
   private readonly onDocument = (event: Event): void =>
     this.documentShown((event as CustomEvent<SiteDocumentDetail>).detail)
 
@@ -198,8 +208,14 @@ export class AnBrowserFrame extends LitElement {
     }
   }
 
+  override connectedCallback(): void {
+    super.connectedCallback()
+    addEventListener('hashchange', this.onLeave)
+  }
+
   override disconnectedCallback(): void {
     super.disconnectedCallback()
+    removeEventListener('hashchange', this.onLeave)
     this.subscribed?.removeEventListener('document', this.onDocument)
     this.subscribed = undefined
   }
@@ -356,7 +372,8 @@ export class AnBrowserFrame extends LitElement {
           ? html`<p class="warning" role="status">This site comes through a relay, so it may load slowly.</p>`
           : nothing
       }
-      <details class="about" ?hidden=${this.error !== undefined}>
+      <!-- A name nobody published has nothing to tell: its details would say "Name not found" again. -->
+      <details class="about" ?hidden=${this.error !== undefined || shown?.error === 'NameNotFoundError'}>
         <summary>About this name</summary>
         <an-name-details .session=${this.session} site=${this.site} generation=${this.generation} @key-accepted=${this.reload}></an-name-details>
       </details>

@@ -107,6 +107,9 @@ export class AnFileSource extends LitElement {
         border-color: var(--an-accent);
         background: var(--an-surface-2);
       }
+      .picker {
+        position: relative;
+      }
       .pickers {
         display: grid;
         grid-template-columns: repeat(auto-fit, minmax(14rem, 1fr));
@@ -147,13 +150,16 @@ export class AnFileSource extends LitElement {
       ${
         this.page === undefined
           ? html`<div class="pickers">
-        <div>
+        <div class="picker">
           <label for="files">Files</label>
-          <input id="files" type="file" multiple @change=${(e: Event) => this.picked(e, 'files')} />
+          <input id="files" class="file-input" type="file" multiple @change=${(e: Event) => this.picked(e, 'files')} />
+          <label for="files" class="button">Choose files</label>
         </div>
-        <div>
+        <div class="picker">
           <label for="folder">Folder</label>
-          <input id="folder" type="file" webkitdirectory @change=${(e: Event) => this.picked(e, 'folder')} />
+          <input id="folder" class="file-input" type="file" webkitdirectory @change=${(e: Event) => this.picked(e, 'folder')} />
+          <label for="folder" class="button">Choose a folder</label>
+          <p class="hint">Its sub-folders come too.</p>
         </div>
       </div>
       <div

@@ -66,6 +66,12 @@ export class AnNameDetails extends LitElement {
       [data-help-offer] {
         margin: 0.5rem 0 0;
       }
+      .content-id summary {
+        color: var(--an-muted);
+        font-size: 0.92rem;
+        cursor: pointer;
+        min-height: 1.5rem;
+      }
       [data-help-offer] .hint {
         display: block;
         margin-top: 0.25rem;
@@ -171,7 +177,11 @@ export class AnNameDetails extends LitElement {
         <dd>${
           body.content === undefined
             ? 'none'
-            : html`checked against the owner’s fingerprint of it: <span class="mono">${body.content.toString()}</span>`
+            : html`every file is checked against what the owner signed.
+                <details class="content-id">
+                  <summary>Its fingerprint</summary>
+                  <span class="mono">${body.content.toString()}</span>
+                </details>`
         }</dd>
         <dt>Computers listed as hosts</dt>
         <dd>

@@ -27,6 +27,7 @@ export class AnIdentityPage extends LitElement {
     importError: { state: true },
     imported: { state: true },
     inUse: { state: true },
+    keyFileName: { state: true },
     busy: { state: true },
   }
 
@@ -35,6 +36,10 @@ export class AnIdentityPage extends LitElement {
     css`
       :host {
         display: block;
+      }
+      .key-file {
+        position: relative;
+        margin: 0;
       }
       .fingerprint {
         font-size: 1.2rem;
@@ -55,6 +60,8 @@ export class AnIdentityPage extends LitElement {
   /** The import waits for the person to confirm replacing a key that publishes sites. */
   declare private inUse: boolean
   declare private busy: boolean
+  /** The name of the key file chosen, shown beside its chooser. */
+  declare private keyFileName: string | undefined
 
   constructor() {
     super()
@@ -105,7 +112,11 @@ export class AnIdentityPage extends LitElement {
         <p>Importing makes the key in the file this device’s owner key, so you can update its sites from here.</p>
         <form @submit=${this.onImport}>
           <label for="key-file">Key file</label>
-          <input id="key-file" type="file" accept="${KEY_FILE_MEDIA_TYPE},.json" @change=${() => (this.inUse = false)} />
+          <p class="row key-file">
+            <input id="key-file" class="file-input" type="file" accept="${KEY_FILE_MEDIA_TYPE},.json" aria-describedby="key-file-chosen" @change=${this.onKeyFile} />
+            <label for="key-file" class="button">Choose a key file</label>
+            <span id="key-file-chosen" class="hint chosen">${this.keyFileName ?? 'None chosen yet.'}</span>
+          </p>
           <label for="import-passphrase">Key file passphrase</label>
           <input id="import-passphrase" type="password" autocomplete="current-password" />
           <p class="row">
@@ -180,6 +191,11 @@ export class AnIdentityPage extends LitElement {
     } finally {
       this.busy = false
     }
+  }
+
+  private onKeyFile(event: Event): void {
+    this.inUse = false
+    this.keyFileName = (event.target as HTMLInputElement).files?.[0]?.name
   }
 
   private onImport(event: Event): void {

@@ -29,6 +29,7 @@ import type { AlternetSession } from '../session/alternet-session.ts'
 import { SessionController } from '../session/session-controller.ts'
 import { sharedStyles } from '../styles.ts'
 import { askBackupOnce, EXPORT_ARGUMENT } from '../session/key-backup.ts'
+import type { AnErrorMessage } from '../elements/an-error-message.ts'
 import '../elements/an-error-message.ts'
 import '../elements/an-file-source.ts'
 import '../elements/an-share-link.ts'
@@ -81,6 +82,7 @@ export class AnPublishPage extends LitElement {
     result: { state: true },
     askBackup: { state: true },
     error: { state: true },
+    missingName: { state: true },
     current: { state: true },
     horizon: { state: true },
     listed: { state: true },
@@ -165,6 +167,8 @@ export class AnPublishPage extends LitElement {
   /** Ask, once, for a backup of the key that now holds a name. */
   declare private askBackup: boolean
   declare private error: unknown
+  /** Publish was pressed with the name or the topic empty: the Address card says so. */
+  declare private missingName: boolean
   /** What the site being updated holds now, once read from this device. */
   declare private current: CurrentContent | undefined
   /** How long the site should stay up without this device, in ms. */
@@ -174,6 +178,7 @@ export class AnPublishPage extends LitElement {
 
   private readonly source = createRef<AnFileSource>()
   private readonly done = createRef<HTMLElement>()
+  private readonly errorShown = createRef<AnErrorMessage>()
 
   private readonly availability = new Task(this, {
     // The result is an argument so the line says "yours" once the name is published.
@@ -195,6 +200,7 @@ export class AnPublishPage extends LitElement {
     this.files = []
     this.busy = false
     this.askBackup = false
+    this.missingName = false
     this.horizon = DEFAULT_KEEP_ALIVE_HORIZON_MS
     this.listed = false
   }
@@ -258,7 +264,7 @@ export class AnPublishPage extends LitElement {
         <p><button type="submit" class="primary" ?disabled=${this.busy || this.availability.value?.state === 'held'}>Publish</button></p>
       </form>
       ${this.progress !== undefined && this.result === undefined ? this.renderProgress(this.progress) : nothing}
-      <an-error-message .error=${this.error}></an-error-message>
+      <an-error-message ${ref(this.errorShown)} .error=${this.error}></an-error-message>
     `
   }
 
@@ -289,7 +295,10 @@ export class AnPublishPage extends LitElement {
 
   /** The person starts another publication: the finished one's card and progress go. */
   private readonly startNew = (): void => {
-    if (this.busy || this.result === undefined) return
+    if (this.busy) return
+    // The last error was about what the person is now changing.
+    this.error = undefined
+    if (this.result === undefined) return
     this.result = undefined
     this.progress = undefined
     this.askBackup = false
@@ -360,7 +369,9 @@ export class AnPublishPage extends LitElement {
         switch (found?.state) {
           case undefined:
           case 'empty':
-            return nothing
+            return this.missingName
+              ? html`<span class="error" data-missing-name>Fill in a name and a topic: together they make the site’s address.</span>`
+              : nothing
           case 'invalid':
             return html`<an-error-message .error=${found.error}></an-error-message>`
           case 'free':
@@ -406,19 +417,24 @@ export class AnPublishPage extends LitElement {
     event.preventDefault()
     this.error = undefined
     this.result = undefined
+    const empty = this.name.trim() === '' ? 'name' : this.topic.trim() === '' ? 'topic' : undefined
+    this.missingName = empty !== undefined
+    if (empty !== undefined) {
+      await this.updateComplete
+      this.renderRoot.querySelector<HTMLInputElement>(`#${empty}`)?.focus()
+      return
+    }
     let site: string
     try {
       site = parseSiteName(`${this.name.trim()}:${this.topic.trim()}`).site
     } catch (error) {
-      this.error = error
-      return
+      return this.showError(error)
     }
     // A page being opened in the editor (its code loads on first use) is part of the selection.
     await this.source.value?.whenReady()
     if (this.files.length === 0) {
       // The registry's words say it all: the own message is its explanation, shown once.
-      this.error = namedError('InvalidSiteFilesError', 'A site needs at least one file.')
-      return
+      return this.showError(namedError('InvalidSiteFilesError', 'A site needs at least one file.'))
     }
     this.busy = true
     try {
@@ -438,11 +454,20 @@ export class AnPublishPage extends LitElement {
       this.askBackup = owner !== undefined && askBackupOnce(owner.fingerprint)
       this.session?.dispatchEvent(new Event('change'))
     } catch (error) {
-      this.error = error
       this.progress = undefined
+      this.busy = false
+      await this.showError(error)
     } finally {
       this.busy = false
     }
+  }
+
+  /** Shows `error` under the form and brings it into view: it may be below the screen's edge. */
+  private async showError(error: unknown): Promise<void> {
+    this.error = error
+    await this.updateComplete
+    await this.errorShown.value?.updateComplete
+    this.errorShown.value?.scrollIntoView({ block: 'nearest' })
   }
 }
 
