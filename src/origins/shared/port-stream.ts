@@ -266,11 +266,14 @@ function chunkedBody(port: MessagePort): ReadableStream<Uint8Array> {
         granted = CHUNK_CREDIT
         pull(CHUNK_CREDIT)
       },
-      pull() {
-        // Top the credit up whenever the queue has room: at most CHUNK_CREDIT chunks in flight.
-        if (granted < CHUNK_CREDIT) {
-          pull(CHUNK_CREDIT - granted)
-          granted = CHUNK_CREDIT
+      pull(controller) {
+        // Top the credit up to the queue's room: chunks on their way and chunks queued here
+        // together stay within CHUNK_CREDIT, whether or not the receiving event loop lets the
+        // reader run between two chunk messages.
+        const room = (controller.desiredSize ?? 0) - granted
+        if (room > 0) {
+          pull(room)
+          granted += room
         }
       },
       cancel() {
