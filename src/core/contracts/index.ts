@@ -29,3 +29,4 @@ export {
   isIpv6,
   type BlockPrefixes,
 } from './address-block.ts'
+export { BlockMemory, type BlockMemoryInit } from './block-memory.ts'

@@ -8,9 +8,10 @@
  * its address block (the block of the connection it came over; a relayed visitor counts in its
  * relay's block), each block holds `MAX_VISITS_PER_BLOCK` at most and forgets its own earliest
  * first, and all blocks together hold `MAX_VISITS_REMEMBERED`, the fullest block giving way when
- * that is reached. One source can only push out its own visitors.
+ * that is reached. One source can only push out its own visitors (`BlockMemory`).
  * @module
  */
+import { BlockMemory } from '../../core/contracts/index.ts'
 import { MAX_VISITS_PER_BLOCK, MAX_VISITS_REMEMBERED, VISIT_REPEAT_MS } from './constants.ts'
 
 /** How a `VisitMemory` is set. */
@@ -27,24 +28,20 @@ export interface VisitMemoryInit {
 
 /** The visitors counted lately, by address block. */
 export class VisitMemory {
-  private readonly repeatMs: number
-  private readonly maxVisits: number
-  private readonly maxPerBlock: number
-  private readonly now: () => number
-  /** Block → visit (`site\0peer`) → when counted, earliest first. */
-  private readonly blocks = new Map<string, Map<string, number>>()
-  private size = 0
+  private readonly memory: BlockMemory
 
   constructor(init: VisitMemoryInit = {}) {
-    this.repeatMs = init.repeatMs ?? VISIT_REPEAT_MS
-    this.maxVisits = init.maxVisits ?? MAX_VISITS_REMEMBERED
-    this.maxPerBlock = init.maxPerBlock ?? MAX_VISITS_PER_BLOCK
-    this.now = init.now ?? Date.now
+    this.memory = new BlockMemory({
+      ttlMs: init.repeatMs ?? VISIT_REPEAT_MS,
+      maxTotal: init.maxVisits ?? MAX_VISITS_REMEMBERED,
+      maxPerBlock: init.maxPerBlock ?? MAX_VISITS_PER_BLOCK,
+      now: init.now,
+    })
   }
 
   /** Visitors remembered now. */
   get remembered(): number {
-    return this.size
+    return this.memory.size
   }
 
   /**
@@ -53,35 +50,8 @@ export class VisitMemory {
    */
   visit(site: string, peer: string, block: string): boolean {
     const key = `${site}\u0000${peer}`
-    const now = this.now()
-    const visits = this.blocks.get(block) ?? new Map<string, number>()
-    const last = visits.get(key)
-    if (last !== undefined && now - last < this.repeatMs) return false
-    if (last !== undefined) {
-      this.size--
-      visits.delete(key)
-    }
-    visits.set(key, now)
-    this.size++
-    this.blocks.set(block, visits)
-    if (visits.size > this.maxPerBlock) this.forgetEarliest(block)
-    if (this.size > this.maxVisits) this.forgetEarliest(this.fullest())
+    if (this.memory.since(key) !== undefined) return false
+    this.memory.remember(key, block)
     return true
-  }
-
-  private fullest(): string {
-    let fullest = ''
-    let most = -1
-    for (const [block, visits] of this.blocks)
-      if (visits.size > most) [fullest, most] = [block, visits.size]
-    return fullest
-  }
-
-  private forgetEarliest(block: string): void {
-    const visits = this.blocks.get(block)
-    if (visits === undefined) return
-    visits.delete(visits.keys().next().value!)
-    this.size--
-    if (visits.size === 0) this.blocks.delete(block)
   }
 }
