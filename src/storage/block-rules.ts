@@ -7,7 +7,7 @@
  */
 import { CID } from 'multiformats/cid'
 import { chunkLength, decodeManifest, verifyBlock } from '../core/content/index.ts'
-import type { Block, HostedSite, PutBlocksOptions } from './blocks.ts'
+import type { Block, HostedSite, PutBlocksOptions } from './block-types.ts'
 import { IncompleteSiteError } from './errors.ts'
 
 /** Key of the block usage counters in the `meta` area. */

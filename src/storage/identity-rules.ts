@@ -10,7 +10,7 @@ import { signWith, type Ed25519SigningKeyPair } from '../core/crypto/ed25519.ts'
 import { fingerprint } from '../core/crypto/fingerprint.ts'
 import { createDelegation, createRecord, createRevocation } from '../core/records/index.ts'
 import { OwnerKeyInUseError, OwnerKeyReplacedError } from './errors.ts'
-import type { KeyFileInfo, KeyFileInput, OwnerKey } from './identity.ts'
+import type { KeyFileInfo, KeyFileInput, OwnerKey } from './identity-types.ts'
 import { readKeyFileHeader } from './key-file.ts'
 
 /** The bytes of a key file, however the page got it. */

@@ -27,22 +27,9 @@ import { verifyBlock } from './verify.ts'
 import { decodeCanonicalCbor } from '../cbor.ts'
 import { declaredFileCount } from './manifest-shape.ts'
 import { manifestRefusal, rememberRefusal } from './manifest-refusals.ts'
+import type { FileEntry, Manifest } from './manifest-types.ts'
 
-/** One file of a site. */
-export interface FileEntry {
-  /** Size in bytes. */
-  size: number
-  /** Media type, sent as the Content-Type of the file. */
-  type: string
-  /** CIDs of the file's chunks, in order: ceil(size / CHUNK_SIZE) of them. */
-  chunks: CID[]
-}
-
-/** A decoded manifest. Keys of `files` are normalised paths (see `normalizePath`). */
-export interface Manifest {
-  v: typeof MANIFEST_VERSION
-  files: Record<string, FileEntry>
-}
+export type { FileEntry, Manifest } from './manifest-types.ts'
 
 /** A file to list in a manifest: its path need not be normalised yet. */
 export interface ManifestInput {

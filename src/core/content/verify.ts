@@ -16,7 +16,7 @@ import {
   SHA2_256_CODE,
   SHA2_256_LENGTH,
 } from './constants.ts'
-import type { FileEntry } from './manifest.ts'
+import type { FileEntry } from './manifest-types.ts'
 
 /** CIDv1 (raw, sha2-256) of a chunk's bytes. */
 export async function rawCid(bytes: Uint8Array): Promise<CID> {

@@ -11,7 +11,7 @@ import type { PathFile } from '../../../net/hosting/index.ts'
 import { publishThroughApi } from '../../api/publish-through-api.ts'
 import { printResult, type GlobalOptions } from '../output.ts'
 import { KEY_PASSPHRASE_ENV } from '../passphrase.ts'
-import { shareLink } from './publish.ts'
+import { shareLink } from '../share-link.ts'
 
 /** Environment variable with the registrar API token, used when no `--token-file` is given. */
 export const API_TOKEN_ENV = 'ALTERNET_API_TOKEN'

@@ -9,7 +9,6 @@
  */
 import type { Command } from 'commander'
 import { parseAddress } from '../../../core/names/index.ts'
-import { viewerAddressUrl } from '../../../origins/shared/site-origin.ts'
 import type { PublishedSiteResult } from '../../../net/hosting/index.ts'
 import { printResult } from '../output.ts'
 import {
@@ -20,6 +19,7 @@ import {
   type PeerOptions,
 } from '../peer-options.ts'
 import { publishReporter } from '../publish-progress.ts'
+import { shareLink } from '../share-link.ts'
 import { readSiteFolder } from '../site-folder.ts'
 import { API_TOKEN_ENV, publishApi, type ApiOptions } from './publish-api.ts'
 
@@ -27,12 +27,6 @@ interface PublishOptions extends PeerOptions, ApiOptions {
   name: string
   horizon?: number
   mirrorWait?: number
-}
-
-/** The app's viewer link for `address` on the first relay given by URL (its app). */
-export function shareLink(relays: string[], address: string): string | undefined {
-  const url = relays.find((r) => /^https?:\/\//.test(r))
-  return url === undefined ? undefined : viewerAddressUrl(new URL(url).origin, address)
 }
 
 /** What `publish` and `host` both print first of a site just published. */
