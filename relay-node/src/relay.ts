@@ -15,18 +15,19 @@ import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { PeerId } from '@libp2p/interface'
-import { LevelDatastore } from 'datastore-level'
-import { toHex } from '@alternet/core/bytes'
 import { connectionBlock } from '@alternet/core/contracts'
 import type { RelayConfig } from './config.ts'
+import type { Permissions } from './permissions.ts'
 import { Bootstrapper } from './bootstrap.ts'
-import { DATASTORE_DIR, DHT_PROTOCOL } from './constants.ts'
 import { ConfigError } from './errors.ts'
 import { startRelayDns, type RelayDns } from './dns/relay-dns.ts'
 import { SiteLookup } from './dns/site-lookup.ts'
 import { createRelayApi, type RelayApi } from './api/relay-api.ts'
 import { SiteStats } from './api/site-stats.ts'
 import { startHttp, type RelayHttp, type WellKnown } from './http.ts'
+import { relayDocuments } from './relay-documents.ts'
+import { openGuardedStore, openRelayDisk } from './relay-stores.ts'
+import { attributeDhtWrites } from './dht-senders.ts'
 import { Gateway } from './gateway/index.ts'
 import { ensureDataDir, loadOrCreatePeerKey } from './identity.ts'
 import { createLogger, type Logger } from './log.ts'
@@ -35,16 +36,12 @@ import { createRelayNode, type RelayNode } from './node.ts'
 import { Mirror, RecordWatch } from './mirror/index.ts'
 import { RelayLive } from './live/relay-live.ts'
 import { SiteDirectory } from './directory/index.ts'
-import { Permissions } from './permissions.ts'
-import { AnRecordPolicy } from './record-policy.ts'
 import { dhtRecordSource } from './dht-record-source.ts'
-import { GuardedDatastore, runAsSender } from './record-store.ts'
+import type { GuardedDatastore } from './record-store.ts'
 import { ReservationLimits } from './reservation-limits.ts'
 import { sourceOf } from './source-subnet.ts'
 import { Republisher } from './republish.ts'
 import { Revoker } from './revoke.ts'
-import { WriteBehindDatastore } from './write-behind.ts'
-import { DISK_FULL_MESSAGE, DiskFullError, DiskRoom } from './disk-room.ts'
 
 /** How often the trust files are checked for changes (SIGHUP reloads at once). */
 const TRUST_FILE_POLL_MS = 5000
@@ -82,23 +79,6 @@ function defaultAppDir(): string | undefined {
   return existsSync(join(dist, 'index.html')) ? dist : undefined
 }
 
-async function openDatastore(dataDir: string): Promise<LevelDatastore> {
-  const store = new LevelDatastore(join(dataDir, DATASTORE_DIR))
-  try {
-    // Opening the LevelDB handle directly keeps the reason (datastore-level's own open drops it).
-    await store.db.open()
-    await store.open()
-  } catch (err) {
-    const cause = (err as { cause?: { code?: string } }).cause
-    if (cause?.code === 'LEVEL_LOCKED')
-      throw new ConfigError(`--data-dir: ${dataDir} is in use by another running relay`)
-    throw new ConfigError(
-      `--data-dir: cannot open the store in ${dataDir}: ${cause?.code ?? (err as Error).message}`,
-    )
-  }
-  return store
-}
-
 /** Creates and starts a relay; throws `ConfigError` for settings it cannot run with. */
 export async function createRelay(
   config: RelayConfig,
@@ -106,76 +86,19 @@ export async function createRelay(
 ): Promise<Relay> {
   await ensureDataDir(config.dataDir)
   const privateKey = await loadOrCreatePeerKey(config.dataDir, log)
-  const level = await openDatastore(config.dataDir)
-  // Records, provider records and the peer store go through the write-behind store (batched
-  // LevelDB writes, hot entries in memory); revocations and blocked roots are written at once.
-  // A full disk is said once when it fills and once when it has room again, not at every retry.
-  const diskRoom = new DiskRoom(config.dataDir, {
-    onChange: (full, freeBytes) =>
-      full
-        ? log.warn(`${DISK_FULL_MESSAGE} New records are refused until there is room.`, {
-            freeBytes,
-          })
-        : log.info('The disk of this relay has room again; records are taken again.', {
-            freeBytes,
-          }),
-  })
-  const disk = new WriteBehindDatastore(level, {
-    flushInterval: config.storeFlushInterval,
-    room: diskRoom,
-    onFlushError: (err) => {
-      if (!(err instanceof DiskFullError))
-        log.error('store writes not flushed; retrying', { error: err })
-    },
-  })
+  const { level, diskRoom, disk } = await openRelayDisk(config, log)
   const cleanup: Array<() => Promise<unknown>> = [async () => disk.close()]
   const undo = async (): Promise<void> => {
     for (const fn of cleanup.reverse()) await fn().catch(() => undefined)
   }
   try {
     const metrics = createRelayMetrics()
-    const permissions = new Permissions(config.dataDir, level, log)
-    await permissions.load()
-    const policy = new AnRecordPolicy(permissions, {
-      rootLookup: {
-        timeoutMs: config.rootLookupTimeout,
-        cacheSize: config.rootCacheSize,
-        positiveTtlMs: config.rootCacheTtl,
-        negativeTtlMs: config.rootNegativeTtl,
-        maxConcurrent: config.maxRootLookups,
-      },
-      events: {
-        lookup: () => metrics.rootLookups.inc(),
-        shared: (how) => metrics.rootLookupsShared.inc({ how }),
-      },
-    })
-    const bootstrapPeers = config.bootstrap
-      .map((a) => a.getComponents().find((c) => c.name === 'p2p')?.value)
-      .filter((id): id is string => id != null)
-    const store = new GuardedDatastore(
-      disk,
-      policy,
-      {
-        maxBytes: config.storeMaxBytes,
-        peerQuota: config.storePeerQuota,
-        sourceQuota: config.storeSourceQuota,
-        newNamesPerMinute: config.newNamesPerMinute,
-        evictionPolicy: config.evictionPolicy,
-      },
-      {
-        refused: (reason, key, peer) => {
-          metrics.rejected.inc({ reason })
-          log.debug('record refused', { reason, key, peer })
-        },
-        evicted: (key) => {
-          metrics.evicted.inc()
-          log.debug('store entry evicted', { key })
-        },
-      },
-      bootstrapPeers,
-      diskRoom,
+    const { permissions, policy, store } = await openGuardedStore(
+      config,
+      log,
+      { level, disk, diskRoom },
+      metrics,
     )
-    await store.load()
     const prefixes = { v4: config.sourcePrefixV4, v6: config.sourcePrefixV6 }
     const reservationLimits = new ReservationLimits({
       maxPerSource: config.maxReservationsPerSource,
@@ -219,25 +142,7 @@ export async function createRelay(
     )
     policy.useRootRecords(records)
     // Attribute every store write an inbound DHT stream causes to its peer and source (quotas).
-    const registrar = (
-      node as unknown as {
-        components: {
-          registrar: {
-            getHandler(p: string): { handler: Parameters<RelayNode['handle']>[1]; options: object }
-          }
-        }
-      }
-    ).components.registrar
-    const dhtHandler = registrar.getHandler(DHT_PROTOCOL)
-    await node.handle(
-      DHT_PROTOCOL,
-      (stream, conn) =>
-        runAsSender(
-          { peer: conn.remotePeer.toString(), source: sourceOf(conn.remoteAddr, prefixes) },
-          () => dhtHandler.handler(stream, conn),
-        ),
-      { ...dhtHandler.options, force: true },
-    )
+    await attributeDhtWrites(node, prefixes)
 
     const siteStats = new SiteStats()
     // Live updates follow the mirrored sites' topics; assigned below, once they exist.
@@ -355,37 +260,14 @@ export async function createRelay(
       blockedRoots: () => permissions.stats().blockedRoots,
     })
 
-    const transportManager = (
-      node as unknown as {
-        components: { transportManager: { getAddrs(): Array<{ toString(): string }> } }
-      }
-    ).components.transportManager
-    const startedAt = Date.now()
-    const wellKnown = (): WellKnown => ({
-      peerId: node.peerId.toString(),
-      multiaddrs: node.getMultiaddrs().map(String),
-      trustedRegistrars: permissions.registrars.map(toHex),
-      trustedRevokers: permissions.revokers.map(toHex),
-    })
-    const health = async (): Promise<Record<string, unknown>> => ({
-      status: 'ok',
-      peerId: node.peerId.toString(),
-      listen: transportManager.getAddrs().map(String),
-      announce: config.announce.map(String),
-      multiaddrs: node.getMultiaddrs().map(String),
-      connections: node.getConnections().length,
-      peers: node.getPeers().length,
-      knownPeers: (await node.peerStore.all()).length,
-      reservations: relayService.reservations.size,
-      diskFull: diskRoom.isFull,
-      records: store.stats().records,
-      providers: store.stats().providers,
-      storeBytes: store.stats().bytes,
-      dhtMode: node.services.dht.getMode(),
-      permissions: permissions.stats(),
-      mirror: mirror.stats(),
-      ...(dns !== undefined ? { dns: dns.server.stats() } : {}),
-      uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
+    const { wellKnown, health } = relayDocuments({
+      config,
+      node,
+      permissions,
+      diskRoom,
+      store,
+      mirror,
+      dns,
     })
 
     gateway = new Gateway({
