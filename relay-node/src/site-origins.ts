@@ -22,6 +22,7 @@ import {
   SITE_CLEAR_PATH,
   viewerUrl,
 } from '@alternet/origins/shared'
+import { chooseEncoding, compressible, CompressedFiles } from './compressed-files.ts'
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -38,6 +39,9 @@ const TYPES: Record<string, string> = {
   '.txt': 'text/plain; charset=utf-8',
   '.woff2': 'font/woff2',
 }
+
+/** The app's text files, compressed once per version for every relay of this process. */
+const compressedFiles = new CompressedFiles()
 
 /**
  * Headers of every HTML page of the app host (and every error page): the app's CSP (nothing may
@@ -140,19 +144,38 @@ export async function serveFile(
   const type = TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream'
   // Hashed build assets never change; everything else is revalidated so a new build shows at once.
   const cache = decoded.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache'
+  const worthIt = compressible(type, info.size)
+  const encoding = worthIt ? chooseEncoding(req.headers['accept-encoding']) : undefined
+  // Each encoding is its own representation, with its own strong ETag.
+  const tag = encoding === undefined ? etag : `${etag.slice(0, -1)}-${encoding}"`
   const common = {
-    etag,
+    etag: tag,
     'cache-control': cache,
     'x-content-type-options': 'nosniff',
+    ...(worthIt ? { vary: 'accept-encoding' } : {}),
     ...headers,
     ...(type.startsWith('text/html') ? htmlHeaders : {}),
   }
-  if (req.headers['if-none-match'] === etag) {
+  if (req.headers['if-none-match'] === tag) {
     res.writeHead(304, common)
     res.end()
     return true
   }
-  res.writeHead(200, { 'content-type': type, 'content-length': info.size, ...common })
+  const body =
+    encoding === undefined
+      ? undefined
+      : await compressedFiles.get(file, etag, encoding).catch(() => undefined)
+  if (encoding !== undefined && body !== undefined) {
+    res.writeHead(200, {
+      'content-type': type,
+      'content-length': body.byteLength,
+      'content-encoding': encoding,
+      ...common,
+    })
+    res.end(req.method === 'HEAD' ? undefined : body)
+    return true
+  }
+  res.writeHead(200, { 'content-type': type, 'content-length': info.size, ...common, etag })
   if (req.method === 'HEAD') res.end()
   else createReadStream(file).pipe(res)
   return true

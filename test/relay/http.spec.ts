@@ -3,6 +3,7 @@
  * host and the site-origin files and redirects on `<label>.<app host>`.
  */
 import { request } from 'node:http'
+import { brotliDecompressSync, gunzipSync } from 'node:zlib'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { describe, it, before, after } from '../support/spec.ts'
 import * as assert from '../support/assert.ts'
@@ -49,6 +50,48 @@ function get(
   })
 }
 
+/** A script like the app's peer code: large, and text. */
+const PEER_CODE = Array.from(
+  { length: 2000 },
+  (_, i) => `export function part${i}(x) { return x * ${i} + ${i % 7} }\n`,
+).join('')
+
+/** An HTTP GET to the relay's app host, its body as bytes. */
+function getBytes(
+  relay: RelayProcess,
+  path: string,
+  headers: Record<string, string>,
+): Promise<{
+  status: number
+  headers: Record<string, string | string[] | undefined>
+  body: Buffer
+}> {
+  const url = new URL(relay.http)
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        host: url.hostname,
+        port: url.port,
+        path,
+        headers: { host: `an.localhost:${url.port}`, ...headers },
+      },
+      (res) => {
+        const chunks: Buffer[] = []
+        res.on('data', (d: Buffer) => chunks.push(d))
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            body: Buffer.concat(chunks),
+          }),
+        )
+      },
+    )
+    req.on('error', reject)
+    req.end()
+  })
+}
+
 describe('relay HTTP', () => {
   let dir: string
   let relay: RelayProcess
@@ -65,6 +108,8 @@ describe('relay HTTP', () => {
       '<!doctype html><title>Cleared</title><script src="/__an/clear.js"></script>',
     )
     await writeFile(`${app}/__an/sw.js`, 'self.addEventListener("fetch", () => {})')
+    await mkdir(`${app}/assets`, { recursive: true })
+    await writeFile(`${app}/assets/peer-0a1b2c.js`, PEER_CODE)
     await writeFile(
       `${app}/sw.js`,
       'self.addEventListener("install", () => {}) // the app\'s own worker',
@@ -329,5 +374,37 @@ describe('relay HTTP', () => {
     })
     assert.equal(res.status, 403)
     assert.equal(((await res.json()) as { error: string }).error, 'RevocationRefusedError')
+  })
+
+  it("sends the app's scripts compressed to a browser that accepts it, each encoding its own version", async () => {
+    const path = '/assets/peer-0a1b2c.js'
+    const br = await getBytes(relay, path, { 'accept-encoding': 'gzip, deflate, br, zstd' })
+    assert.equal(br.status, 200)
+    assert.equal(br.headers['content-encoding'], 'br')
+    assert.equal(br.headers.vary, 'accept-encoding')
+    assert.equal(Number(br.headers['content-length']), br.body.length)
+    assert.ok(br.body.length < PEER_CODE.length / 5, `${br.body.length} bytes sent`)
+    assert.equal(brotliDecompressSync(br.body).toString(), PEER_CODE)
+
+    const gz = await getBytes(relay, path, { 'accept-encoding': 'gzip;q=1, br;q=0' })
+    assert.equal(gz.headers['content-encoding'], 'gzip')
+    assert.equal(gunzipSync(gz.body).toString(), PEER_CODE)
+
+    const plain = await getBytes(relay, path, {})
+    assert.equal(plain.headers['content-encoding'], undefined)
+    assert.equal(plain.body.toString(), PEER_CODE)
+
+    const tags = new Set([br.headers.etag, gz.headers.etag, plain.headers.etag])
+    assert.equal(tags.size, 3, 'each encoding has its own ETag')
+    const again = await getBytes(relay, path, {
+      'accept-encoding': 'br',
+      'if-none-match': String(br.headers.etag),
+    })
+    assert.equal(again.status, 304)
+    const other = await getBytes(relay, path, { 'if-none-match': String(br.headers.etag) })
+    assert.equal(other.status, 200, 'the Brotli version does not stand for the plain one')
+
+    const small = await getBytes(relay, '/sw.js', { 'accept-encoding': 'br' })
+    assert.equal(small.headers['content-encoding'], undefined, 'a small file is sent as it is')
   })
 })
