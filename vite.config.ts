@@ -118,50 +118,6 @@ function lighterLibp2p(): Plugin {
   }
 }
 
-/** The module the app loads its peer from after its first screen (`src/net/load-page-peer.ts`). */
-const PAGE_PEER = '/src/net/page-peer.ts'
-
-/**
- * Lets the browser download the peer's code (libp2p, naming, hosting, the store) while the app
- * paints its first screen: `index.html` gets a `<link rel="prefetch">` for the chunk of
- * `src/net/page-peer.ts` and each chunk it imports that the first screen does not. A prefetch
- * runs at the lowest priority, after what the page needs, and evaluates nothing: the code still
- * runs only once the session imports it after the first frame; the import then finds the bytes
- * in the HTTP cache instead of asking the relay for them then.
- */
-function prefetchPeer(): Plugin {
-  return {
-    name: 'alternet-prefetch-peer',
-    apply: 'build',
-    transformIndexHtml: {
-      order: 'post',
-      handler(_html, { bundle, chunk, filename }) {
-        if (bundle === undefined || chunk === undefined || !filename.endsWith('/index.html'))
-          return undefined
-        const statics = (from: string, into = new Set<string>()): Set<string> => {
-          const found = bundle[from]
-          if (into.has(from) || found?.type !== 'chunk') return into
-          into.add(from)
-          for (const imported of found.imports) statics(imported, into)
-          return into
-        }
-        const peer = Object.values(bundle).find(
-          (c) => c.type === 'chunk' && c.facadeModuleId?.endsWith(PAGE_PEER) === true,
-        )
-        if (peer === undefined) return undefined
-        const firstScreen = statics(chunk.fileName)
-        return [...statics(peer.fileName)]
-          .filter((file) => !firstScreen.has(file))
-          .map((file) => ({
-            tag: 'link',
-            attrs: { rel: 'prefetch', href: `/${file}`, as: 'script', crossorigin: '' },
-            injectTo: 'head' as const,
-          }))
-      },
-    },
-  }
-}
-
 /** Vite builds the app shell (index.html, src/) into dist/, which the relay serves. */
 export default defineConfig({
   root: '.',
@@ -175,7 +131,7 @@ export default defineConfig({
     emptyOutDir: true,
     rollupOptions: { input: { main: resolve('index.html') } },
   },
-  plugins: [lighterLibp2p(), contentSecurityPolicy(), prefetchPeer(), serviceWorkers()],
+  plugins: [lighterLibp2p(), contentSecurityPolicy(), serviceWorkers()],
   // The same document headers as the relay sends (src/origins/shared/security-headers.ts).
   server: {
     host: '127.0.0.1',

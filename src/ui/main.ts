@@ -2,10 +2,10 @@
  * The app's entry point: hands the session (the browser peer, the bridges to site origins, the
  * app-shell service worker) to `<an-app>`, which paints its first screen, and only then starts
  * the node: its code (libp2p, naming, hosting, the store) is fetched and evaluated after the
- * first frame is rendered, with "Connecting…" shown meanwhile. The code is asked for here, as
- * the session starts, so it loads while the session waits for the tab's lock on the node. The
- * app's relay's well-known document is asked for at once (a few hundred bytes, no script), so
- * the node dials the relay as soon as it is made.
+ * first paint, with "Connecting…" shown meanwhile. The code is asked for here, as the session
+ * starts, so it loads while the session waits for the tab's lock on the node. The app's relay's
+ * well-known document is asked for at once (a few hundred bytes, no script), so the node dials
+ * the relay as soon as it is made.
  * @module
  */
 // First: the Trusted Types policy must exist before any script URL reaches a sink.
