@@ -50,16 +50,19 @@ export interface AlternetPeerInit {
  */
 export async function createAlternetPeer(init: AlternetPeerInit): Promise<BrowserPeer> {
   // Loaded here so that importing this module (`index.ts` exports it) loads no browser transport.
-  const [{ createBrowserNode }, { selfHostEntry }, { BrowserPeer: Peer }] = await Promise.all([
-    import('./node/index.ts'),
-    import('./naming/index.ts'),
-    import('./browser-peer.ts'),
-  ])
+  const [{ createBrowserNode, loadNoiseCrypto }, { selfHostEntry }, { BrowserPeer: Peer }] =
+    await Promise.all([
+      import('./node/index.ts'),
+      import('./naming/index.ts'),
+      import('./browser-peer.ts'),
+    ])
   const storage = init.storage ?? openAlternetStorage({ name: init.storageName })
+  // The node's cipher loads while its key is read (the node then takes the same one).
+  const [privateKey] = await Promise.all([storage.identity.getOrCreatePeerKey(), loadNoiseCrypto()])
   // Naming runs as the node's service, over its DHT and its relays (revocation look-ups, the
   // registrars and revokers they trust).
   const { libp2p, relays, naming } = await createBrowserNode({
-    privateKey: await storage.identity.getOrCreatePeerKey(),
+    privateKey,
     relays: init.relays,
     dev: init.dev,
     trustedRegistrars: init.trustedRegistrars,

@@ -7,6 +7,8 @@
  */
 import type * as PagePeer from './page-peer.ts'
 
+export { askRelayDocumentEarly } from './node/early-relay-document.ts'
+
 /**
  * Loads the page's peer code (`./page-peer.ts` and what it imports, fetched in one go).
  * @example

@@ -1,12 +1,14 @@
 /**
  * The app paints its first screen before it loads its node, against a real relay serving the
  * built app, in Chromium: the libp2p node's chunk is asked for only after the first contentful
- * paint, and the header says "Connecting…" until the node runs. Ordering only, no timings.
+ * paint, and the header says "Connecting…" until the node runs; the relay's well-known document
+ * is asked for once, before the node's chunk, and the node dials with that answer. Ordering
+ * only, no timings.
  */
 import { get } from 'node:http'
 import type { BrowserContext } from 'playwright-core'
 import { after, before, describe, it } from '../support/spec.ts'
-import { ok } from '../support/assert.ts'
+import { deepEqual, ok } from '../support/assert.ts'
 import { startAppSession, type AppSession } from './support/app-session.ts'
 import { bounded } from './support/site-frame.ts'
 import { START_MS, waitForPhase } from './ui-support/app-page.ts'
@@ -21,6 +23,8 @@ const RENDER_HOLD = '/render-hold.js'
  * when its script runs), long enough for a node started at once to ask for its chunk.
  */
 const HOLD_MS = 500
+/** The relay's well-known document. */
+const WELL_KNOWN = /\/\.well-known\/alternet\.json$/
 
 /** The app's page and its headers from the relay (Node resolves no `*.localhost`: loopback, by Host). */
 function fetchAppPage(
@@ -55,7 +59,7 @@ describe('the first screen paints before the node loads (Chromium)', () => {
   })
 
   it(
-    'asks for the node’s chunk only after the first contentful paint, saying “Connecting…” until the node runs',
+    'asks for the node’s chunk only after the first contentful paint and the relay’s document before it, saying “Connecting…” until the node runs',
     bounded(120_000, async () => {
       // Service workers blocked: the page's own requests are then the ones routed here (the app
       // worker would otherwise fetch its precache, the node's chunk with it, beside the page).
@@ -84,6 +88,12 @@ describe('the first screen paints before the node loads (Chromium)', () => {
         await route.fulfill({ contentType: 'text/javascript', body: '' })
       })
       let wasAsked = false
+      // What the page asked for, in order: the node's chunk and the relay's document.
+      const asks: string[] = []
+      page.on('request', (request) => {
+        if (NODE_CHUNK.test(request.url())) asks.push('chunk')
+        if (WELL_KNOWN.test(request.url())) asks.push('relay document')
+      })
       await page.route(NODE_CHUNK, async (route) => {
         wasAsked = true
         chunkAsked()
@@ -113,6 +123,11 @@ describe('the first screen paints before the node loads (Chromium)', () => {
       ok(
         order.fcp !== undefined && order.chunk !== undefined && order.chunk >= order.fcp,
         `the node's chunk was asked for at ${order.chunk} ms, the first contentful paint was at ${order.fcp} ms`,
+      )
+      deepEqual(
+        asks,
+        ['relay document', 'chunk'],
+        'the relay’s document was asked for once, before the node’s chunk',
       )
       ok(!(await page.getByText('Connecting…').isVisible()), 'no longer “Connecting…” once running')
     }),

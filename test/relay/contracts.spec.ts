@@ -17,6 +17,10 @@ import {
   revocationPath,
 } from '@alternet/core/contracts'
 import { fetchRelayDocument } from '../../src/net/node/relay-addresses.ts'
+import {
+  askRelayDocumentEarly,
+  takeEarlyRelayDocument,
+} from '../../src/net/node/early-relay-document.ts'
 import { eventually } from '../support/eventually.ts'
 import { createClient, type Client } from './support/client.ts'
 import { removeDir, startRelay, tempDir, type RelayProcess } from './support/relay-process.ts'
@@ -45,6 +49,19 @@ describe('relay ↔ browser contracts', () => {
     const doc = await fetchRelayDocument(`${relay.http}${WELL_KNOWN_PATH}`)
     assert.equal(doc.peerId, relay.peerId)
     assert.deepEqual(doc.multiaddrs.map(String), parsed?.multiaddrs)
+  })
+
+  it('lets the browser’s reader take the document the app asked for early, once', async () => {
+    const url = `${relay.http}${WELL_KNOWN_PATH}`
+    askRelayDocumentEarly(relay.http)
+    const doc = await fetchRelayDocument(url)
+    assert.equal(doc.peerId, relay.peerId)
+    assert.equal(takeEarlyRelayDocument(url), undefined, 'the reader took the early answer')
+    askRelayDocumentEarly(`${relay.http}/`)
+    const early = takeEarlyRelayDocument(url)
+    assert.ok(early !== undefined, 'asked again once taken')
+    assert.equal((await early).status, 200)
+    assert.equal(takeEarlyRelayDocument(url), undefined, 'an early answer is taken once')
   })
 
   it('serves health and metrics at the shared paths, and answers 404 for a name it holds no revocation of', async () => {

@@ -26,6 +26,7 @@ export type {
   NamingNode,
 } from './create-browser-node.ts'
 export { startPeerNode } from './start-peer-node.ts'
+export { loadNoiseCrypto } from './wasm-noise-crypto.ts'
 export type {
   PeerNodeInit,
   PeerNodeServices,

@@ -10,6 +10,7 @@ import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
 import { fromHex } from '../../core/bytes.ts'
 import { parseWellKnown } from '../../core/contracts/index.ts'
 import { WELL_KNOWN_PATH, WELL_KNOWN_TIMEOUT_MS } from './constants.ts'
+import { RELAY_DOCUMENT_REQUEST, takeEarlyRelayDocument } from './early-relay-document.ts'
 import { InvalidRelayError, NoDialableAddressError, RelayDocumentError } from './errors.ts'
 
 /** Development-only relaxations of what the node may dial. */
@@ -93,12 +94,13 @@ export async function fetchRelayDocument(
   const timeout = AbortSignal.timeout(WELL_KNOWN_TIMEOUT_MS)
   let body: unknown
   try {
-    const response = await fetch(url, {
-      signal: signal == null ? timeout : AbortSignal.any([signal, timeout]),
-      cache: 'no-store',
-      // Never send the relay's cookies: any site can set cookies on the app's parent domain.
-      credentials: 'omit',
-    })
+    // The app asked for its own relay's document as it started (`early-relay-document.ts`).
+    const response = await (takeEarlyRelayDocument(url) ??
+      fetch(url, {
+        ...RELAY_DOCUMENT_REQUEST,
+        signal: signal == null ? timeout : AbortSignal.any([signal, timeout]),
+      }))
+    signal?.throwIfAborted()
     if (!response.ok) throw new Error(`HTTP ${response.status}`)
     body = await response.json()
   } catch (cause) {

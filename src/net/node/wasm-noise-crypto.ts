@@ -38,15 +38,23 @@ export function wasmNoiseCrypto(cipher: ChaCha20Poly1305): ICryptoInterface {
   }
 }
 
+/** The crypto once asked for: loaded once per page. */
+let loading: Promise<ICryptoInterface> | undefined
+
 /**
  * The page's Noise crypto: `wasmNoiseCrypto`, or `pureJsCrypto` where WebAssembly cannot be
  * compiled (a Content Security Policy without `'wasm-unsafe-eval'`, a browser without it).
+ * Loaded once: a caller may start it early (while the node's key is read) and the node takes
+ * the same.
  */
-export async function loadNoiseCrypto(): Promise<ICryptoInterface> {
-  try {
-    const { ChaCha20Poly1305, newInstance } = await import('@chainsafe/as-chacha20poly1305')
-    return wasmNoiseCrypto(new ChaCha20Poly1305(newInstance()))
-  } catch {
-    return pureJsCrypto
-  }
+export function loadNoiseCrypto(): Promise<ICryptoInterface> {
+  loading ??= (async () => {
+    try {
+      const { ChaCha20Poly1305, newInstance } = await import('@chainsafe/as-chacha20poly1305')
+      return wasmNoiseCrypto(new ChaCha20Poly1305(newInstance()))
+    } catch {
+      return pureJsCrypto
+    }
+  })()
+  return loading
 }
