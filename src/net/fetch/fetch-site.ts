@@ -178,8 +178,8 @@ export function createSiteFetcher(init: SiteFetcherInit): SiteFetcher {
       : undefined
   const manifests = new ManifestCache()
   const finder = libp2p as MirrorFinderHost
-  // The connected relays are asked about a site as soon as a request for it starts (the name
-  // resolves meanwhile), and their answers serve the site's next requests for a while.
+  // What the connected relays hold of a site is asked once for the site's requests of a while
+  // (a page and its style sheets, scripts and images), not once per request.
   const near =
     init.mirrors === false || finder.peerStore === undefined || finder.contentRouting === undefined
       ? undefined
@@ -244,7 +244,7 @@ export function createSiteFetcher(init: SiteFetcherInit): SiteFetcher {
           ? Promise.resolve([])
           : findMirrors(finder, ctx.address.site, ctx.root, {
               signal: ctx.signal,
-              // Asked when the request started (or for an earlier request), unless none answered.
+              // Asked for an earlier request of the site, unless none answered.
               near: near.ask(ctx.address.site, ctx.signal),
             }).then(
               (found) => found.map((m) => ({ ...m, limited: false })),
@@ -469,7 +469,6 @@ export function createSiteFetcher(init: SiteFetcherInit): SiteFetcher {
       if (error instanceof InvalidPathError) return errorResponse(error)
       throw error
     }
-    near?.ask(address.site, requestInit.signal).catch(() => {})
     const resolved = await init.resolve(address.site, { signal: requestInit.signal })
     const { record } = resolved
     const root = record.body.content

@@ -1,9 +1,9 @@
 /**
- * What the connected relays hold of each site, asked once and remembered briefly: a visit's
- * first request asks them as soon as it starts, while the name still resolves (the question
- * needs no root), and the visit's next requests (the page's style sheets, scripts and images,
- * a `HEAD` beside a `GET`) take the same answers instead of asking again. Bounded in sites and
- * in time; an answer naming no relay is not kept, so a node that connects later asks again.
+ * What the connected relays hold of each site, asked once and remembered briefly: the visit's
+ * next requests (the page's style sheets, scripts and images, a `HEAD` beside a `GET`) take the
+ * same answers instead of asking again. The question needs no root, so it may be asked before
+ * the name has resolved. Bounded in sites and in time; an answer naming no relay is not kept,
+ * so a node that connects later asks again.
  * @module
  */
 import { MAX_NEAR_MIRROR_SITES, NEAR_MIRRORS_TTL_MS } from './constants.ts'
