@@ -42,7 +42,7 @@ export class NearMirrors {
    * first.
    */
   ask(site: string, signal?: AbortSignal): Promise<NearAnswer[]> {
-    signal?.throwIfAborted()
+    if (signal?.aborted === true) return Promise.reject(signal.reason)
     const now = Date.now()
     let kept = this.sites.get(site)
     if (kept === undefined || now - kept.at >= this.ttlMs) {

@@ -29,7 +29,7 @@ export class SharedLookups<T> {
    * waits any more.
    */
   run(key: string, work: (signal: AbortSignal) => Promise<T>, signal?: AbortSignal): Promise<T> {
-    signal?.throwIfAborted()
+    if (signal?.aborted === true) return Promise.reject(signal.reason)
     let shared = this.running.get(key)
     if (shared === undefined) {
       const controller = new AbortController()
