@@ -31,6 +31,36 @@ class FakeDht {
   }
 }
 
+/** A DHT that answers only once `open` is called, and stops when the signal it is given aborts. */
+class GatedDht extends FakeDht {
+  calls = 0
+  lastSignal: AbortSignal | undefined
+  private opened!: () => void
+  private readonly gate = new Promise<void>((resolve) => (this.opened = resolve))
+  reached!: () => void
+  readonly asked = new Promise<void>((resolve) => (this.reached = resolve))
+  open(): void {
+    this.opened()
+  }
+  override async *get(
+    key: Uint8Array,
+    options: { signal?: AbortSignal } = {},
+  ): AsyncGenerator<unknown> {
+    this.calls++
+    this.lastSignal = options.signal
+    this.reached()
+    await Promise.race([
+      this.gate,
+      new Promise((_, reject) =>
+        options.signal?.addEventListener('abort', () => reject(options.signal?.reason), {
+          once: true,
+        }),
+      ),
+    ])
+    yield* super.get(key)
+  }
+}
+
 /** The parts of the store the resolver uses, in memory. */
 function memoryStorage(): AlternetStorage & {
   cached: Map<string, { bytes: Uint8Array; receivedAt: number }>
@@ -252,5 +282,42 @@ describe('naming resolver over a DHT with rival records', () => {
     } finally {
       globalThis.fetch = realFetch
     }
+  })
+  it('keeps a lookup shared by two resolves going when the first one is aborted, and stops it once both are', async () => {
+    const owner = generateKeyPair()
+    const record = await createRecord({ type: 'root', name: 'shared:test', seq: 1 }, owner)
+    const dht = new GatedDht()
+    await dht.set('shared:test', 's1', record.bytes)
+    const resolver = resolverWith(dht)
+    // The address bar's look-ahead asks first; the document asked at Go joins its lookup.
+    const typing = new AbortController()
+    const lookahead = resolver.lookup('shared:test', typing.signal)
+    const documentAsked = resolver.lookup('shared:test')
+    await dht.asked
+    typing.abort(new DOMException('Typed on', 'AbortError'))
+    await assert.rejects(lookahead, 'AbortError')
+    dht.open()
+    const one = await documentAsked
+    assert.deepEqual(one.record.bytes, record.bytes, 'the joined lookup still answers')
+    assert.equal(dht.calls, 1, 'one lookup for both')
+
+    // Every caller gone: the lookup itself stops, and the next one starts afresh.
+    const again = new GatedDht()
+    await again.set('shared:test', 's1', record.bytes)
+    const fresh = resolverWith(again)
+    const a = new AbortController()
+    const b = new AbortController()
+    const first = fresh.lookup('shared:test', a.signal)
+    const second = fresh.lookup('shared:test', b.signal)
+    await again.asked
+    a.abort(new DOMException('Typed on', 'AbortError'))
+    assert.equal(again.lastSignal?.aborted, false, 'one caller still waits')
+    b.abort(new DOMException('Typed on', 'AbortError'))
+    await assert.rejects(first, 'AbortError')
+    await assert.rejects(second, 'AbortError')
+    assert.equal(again.lastSignal?.aborted, true, 'the lookup stops once nobody waits')
+    again.open()
+    assert.deepEqual((await fresh.lookup('shared:test')).record.bytes, record.bytes)
+    assert.equal(again.calls, 2, 'a new lookup after the aborted one')
   })
 })

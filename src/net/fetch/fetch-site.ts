@@ -56,7 +56,7 @@ import {
 import { DEFAULT_CONNECT_GRACE_TIME, FIRST_SOURCES_MAX_CHUNKS } from './constants.ts'
 import { errorResponse } from './error-response.ts'
 import { BlockGoneError, MethodNotAllowedError, NoContentError } from './errors.ts'
-import { findMirrors, type MirrorFinderHost } from '../mirror/index.ts'
+import { NearMirrors, findMirrors, type MirrorFinderHost } from '../mirror/index.ts'
 
 /** What name resolution gives the fetcher: the record that answers for the site. */
 export interface ResolvedSite {
@@ -177,6 +177,13 @@ export function createSiteFetcher(init: SiteFetcherInit): SiteFetcher {
       ? createBlockKeeper(store, init.keepBlocks)
       : undefined
   const manifests = new ManifestCache()
+  const finder = libp2p as MirrorFinderHost
+  // What the connected relays hold of a site is asked once for the site's requests of a while
+  // (a page and its style sheets, scripts and images), not once per request.
+  const near =
+    init.mirrors === false || finder.peerStore === undefined || finder.contentRouting === undefined
+      ? undefined
+      : new NearMirrors(finder)
 
   /**
    * Keeps a manifest (verified) on this thread before it is used, not behind the keeper's
@@ -221,7 +228,6 @@ export function createSiteFetcher(init: SiteFetcherInit): SiteFetcher {
   /** Starts dialling the hosts and asking the mirrors, once per request. */
   function lookFor(ctx: Context): Looking {
     if (ctx.looking !== undefined) return ctx.looking
-    const finder = libp2p as MirrorFinderHost
     const looking: Looking = {
       hosts: connectHosts(libp2p, ctx.hosts, { ...init.connect, signal: ctx.signal }).then(
         (found) => {
@@ -234,11 +240,13 @@ export function createSiteFetcher(init: SiteFetcherInit): SiteFetcher {
         },
       ),
       mirrors:
-        init.mirrors === false ||
-        finder.peerStore === undefined ||
-        finder.contentRouting === undefined
+        near === undefined
           ? Promise.resolve([])
-          : findMirrors(finder, ctx.address.site, ctx.root, { signal: ctx.signal }).then(
+          : findMirrors(finder, ctx.address.site, ctx.root, {
+              signal: ctx.signal,
+              // Asked for an earlier request of the site, unless none answered.
+              near: near.ask(ctx.address.site, ctx.signal),
+            }).then(
               (found) => found.map((m) => ({ ...m, limited: false })),
               () => [],
             ),

@@ -18,6 +18,17 @@ export const DEFAULT_MIRROR_LOOKUP_TIMEOUT_MS = 4_000
 /** Mirrors a visitor asks at most for one site. */
 export const MAX_MIRRORS_ASKED = 8
 
+/**
+ * How long a visitor takes the connected relays' answers about a site (what each holds of it)
+ * for the site's next requests, in ms: a visit's page, style sheets, scripts and images ask
+ * once. A mirror that dropped the site meanwhile fails the request to it and is left out, as a
+ * host that fails is.
+ */
+export const NEAR_MIRRORS_TTL_MS = 10_000
+
+/** Sites whose connected relays' answers a visitor keeps at most (the oldest question goes first). */
+export const MAX_NEAR_MIRROR_SITES = 32
+
 /** Relays that mirror each site, as relays place them (`--mirror-replicas`'s default). */
 export const DEFAULT_MIRROR_REPLICAS = 3
 

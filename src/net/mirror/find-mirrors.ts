@@ -17,7 +17,7 @@ import {
   MIRROR_PROTOCOL,
   MIRROR_STATUS_TIMEOUT_MS,
 } from './constants.ts'
-import { askMirror } from './mirror-status.ts'
+import { askMirror, type MirrorStatus } from './mirror-status.ts'
 import { connectHost, type ConnectorHost } from '../fetch/connect-hosts.ts'
 
 /** The part of a libp2p node used to find mirrors. */
@@ -43,6 +43,17 @@ export interface FindMirrorsOptions {
    * @default DEFAULT_MIRROR_LOOKUP_TIMEOUT_MS
    */
   lookupTimeout?: number
+  /**
+   * What the connected relays answered about the site (`askConnectedMirrors`), when they were
+   * asked already, before its root was known; otherwise they are asked now.
+   */
+  near?: Promise<NearAnswer[]>
+}
+
+/** A connected relay's answer about a site, whatever root it holds. */
+export interface NearAnswer {
+  peer: PeerId
+  status: MirrorStatus
 }
 
 function directConnection(libp2p: MirrorFinderHost, peer: PeerId): Connection | undefined {
@@ -70,6 +81,19 @@ async function connectProvider(
   })
 }
 
+/** The mirror `status` names, when it holds `root` completely and `peer` is directly connected. */
+function holding(
+  libp2p: MirrorFinderHost,
+  peer: PeerId,
+  status: MirrorStatus,
+  root: CID,
+): MirrorConnection | undefined {
+  if (status.state !== 'complete' || status.root !== root.toString()) return undefined
+  const connection = directConnection(libp2p, peer)
+  if (connection === undefined) return undefined
+  return status.kind === 'visitor' ? { peer, connection, visitor: true } : { peer, connection }
+}
+
 /** Asks each peer; keeps those that hold `root` completely, with a direct connection. */
 async function holders(
   libp2p: MirrorFinderHost,
@@ -90,12 +114,7 @@ async function holders(
           site,
           signal === undefined ? timeout : AbortSignal.any([signal, timeout]),
         )
-        if (status.state !== 'complete' || status.root !== root.toString()) return undefined
-        const connection = directConnection(libp2p, peer)
-        if (connection === undefined) return undefined
-        return status.kind === 'visitor'
-          ? { peer, connection, visitor: true }
-          : { peer, connection }
+        return holding(libp2p, peer, status, root)
       } catch {
         return undefined
       }
@@ -115,6 +134,36 @@ async function connectedMirrors(libp2p: MirrorFinderHost): Promise<PeerId[]> {
     if (info?.protocols.includes(MIRROR_PROTOCOL) === true) seen.set(peer.toString(), peer)
   }
   return [...seen.values()]
+}
+
+/**
+ * What each connected relay (at most `MAX_MIRRORS_ASKED`) holds of `site`, asked at once: this
+ * needs no root, so it can run while the name resolves. Relays that do not answer are left out;
+ * never throws.
+ */
+export async function askConnectedMirrors(
+  libp2p: MirrorFinderHost,
+  site: string,
+  signal?: AbortSignal,
+): Promise<NearAnswer[]> {
+  const peers = (await connectedMirrors(libp2p)).slice(0, MAX_MIRRORS_ASKED)
+  const answers = await Promise.all(
+    peers.map(async (peer): Promise<NearAnswer | undefined> => {
+      const timeout = AbortSignal.timeout(MIRROR_STATUS_TIMEOUT_MS)
+      try {
+        const status = await askMirror(
+          libp2p,
+          peer,
+          site,
+          signal === undefined ? timeout : AbortSignal.any([signal, timeout]),
+        )
+        return { peer, status }
+      } catch {
+        return undefined
+      }
+    }),
+  )
+  return answers.filter((a): a is NearAnswer => a !== undefined)
 }
 
 /** Peers the DHT names as providers of `root`, within the lookup timeout. */
@@ -150,8 +199,11 @@ export async function findMirrors(
   root: CID,
   options: FindMirrorsOptions = {},
 ): Promise<MirrorConnection[]> {
-  const near = await holders(libp2p, await connectedMirrors(libp2p), site, root, options.signal)
+  const answers = await (options.near ?? askConnectedMirrors(libp2p, site, options.signal))
   options.signal?.throwIfAborted()
+  const near = answers
+    .map(({ peer, status }) => holding(libp2p, peer, status, root))
+    .filter((m): m is MirrorConnection => m !== undefined)
   if (near.length > 0) return near
   const known = new Set(near.map((m) => m.peer.toString()))
   const far = (await providers(libp2p, root, options)).filter((p) => !known.has(p.toString()))

@@ -14,11 +14,14 @@
 export * from './constants.ts'
 export { answerStatus, askMirror, type MirrorQuestion, type MirrorStatus } from './mirror-status.ts'
 export {
+  askConnectedMirrors,
   findMirrors,
   type FindMirrorsOptions,
   type MirrorConnection,
   type MirrorFinderHost,
+  type NearAnswer,
 } from './find-mirrors.ts'
+export { NearMirrors, type NearMirrorsOptions } from './near-mirrors.ts'
 export {
   waitForMirrors,
   type MirrorCopies,

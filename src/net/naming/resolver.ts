@@ -30,6 +30,7 @@ import {
   OwnerKeyChangedError,
 } from './errors.ts'
 import { findRevocation, type RevocationSource } from './revocations.ts'
+import { SharedLookups } from './shared-lookups.ts'
 
 /** A resolved name. */
 export interface ResolvedName {
@@ -92,8 +93,11 @@ interface One {
 /** Resolves names; one per naming service. */
 export class Resolver {
   private readonly init: ResolverInit
-  /** Network lookups in flight, by name: concurrent resolves share one. */
-  private readonly lookups = new Map<string, Promise<One>>()
+  /**
+   * Network lookups in flight, by name: concurrent resolves share one, which stops only when
+   * every resolve waiting on it was aborted.
+   */
+  private readonly lookups = new SharedLookups<One>()
   /** Records offered under a new key, by root and holder: `acceptKeyChange` caches them. */
   private readonly offered = new Map<string, SignedRecord>()
 
@@ -132,12 +136,7 @@ export class Resolver {
 
   /** A network lookup of a canonical name, cached and pinned; shared by concurrent callers. */
   lookup(name: string, signal?: AbortSignal): Promise<One> {
-    let pending = this.lookups.get(name)
-    if (pending === undefined) {
-      pending = this.lookupUnshared(name, signal).finally(() => this.lookups.delete(name))
-      this.lookups.set(name, pending)
-    }
-    return pending
+    return this.lookups.run(name, (shared) => this.lookupUnshared(name, shared), signal)
   }
 
   /**
