@@ -142,7 +142,7 @@ describe('peers ground near a site key from one address block', { skip: unavaila
       (await Promise.all(relays.map((r) => getJson<Health>(r, '/health')))).every(
         (h) => h.mirror.identifiedRelays >= n,
       )
-    await waitFor('every relay to identify the others', () => identified(RELAYS - 1), 60_000)
+    await waitFor('every relay to identify the others', () => identified(RELAYS - 1), 120_000)
     tab = await createClient({ relays: relays.map((r) => r.tcp) })
     visitor = await startVisitor(relays.map((r) => r.tcp))
   })
