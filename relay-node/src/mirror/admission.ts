@@ -11,6 +11,7 @@ import { DHT_RECORD_PREFIX } from '../constants.ts'
 import { MirrorRefusedError } from './errors.ts'
 import { roomFor, type EvictionCandidate } from './eviction.ts'
 import type { MirrorState } from './mirror-state.ts'
+import { liveRelays } from './live-relays.ts'
 import { isPlacedOn } from './placement.ts'
 import type { WantedBlock } from './pull-site.ts'
 
@@ -82,7 +83,7 @@ export async function admit(
         !isPlacedOn(
           node.peerId,
           await dhtKey(entry.site),
-          state.live?.peers ?? [node.peerId],
+          await liveRelays(state, await dhtKey(entry.site), { cachedOnly: true }),
           replicas,
         ),
     })

@@ -75,8 +75,16 @@ export const HAND_ON_TIMEOUT_MS = 10 * MINUTE
  * handed on, so that a publisher still waiting for its mirrors counts this relay out.
  */
 export const HANDED_ON_REMEMBERED_MS = 10 * MINUTE
-/** Relays asked at most in one placement round (the closest known first). */
+/** Relays asked at most for one site's placement: the closest known to the site's key. */
 export const MAX_PLACEMENT_CANDIDATES = 64
+/**
+ * Relays of one address block (source, `--source-prefix-v4` / `-v6`) counted at most in one
+ * site's placement: peer IDs ground near a site's key cost nothing, address blocks do. Relays
+ * on loopback count each alone.
+ */
+export const MIRROR_RELAYS_PER_BLOCK = 1
+/** Answers of relays to "are you live" a relay remembers at most (the oldest forgotten first). */
+export const MAX_LIVE_ANSWERS = 4096
 
 /**
  * Status questions (`/an/mirror/1.0.0`) one peer may have open at once on this relay, across

@@ -7,14 +7,13 @@
  * placement thus still puts its site on R mirrors in one upload. See docs/PROTOCOL.md, "Upload".
  * @module
  */
-import type { PeerId } from '@libp2p/interface'
 import type { CID } from 'multiformats/cid'
 import { decodeManifest } from '@alternet/core/content'
 import { dhtKey, type SignedRecord } from '@alternet/core/records'
 import { manifestBlocks, uploadSite } from '@alternet/net/mirror'
 import { HAND_ON_TIMEOUT_MS } from './constants.ts'
 import type { MirrorState } from './mirror-state.ts'
-import { closestPeers } from './placement.ts'
+import { placedRelays, type LiveRelay } from './placement.ts'
 
 /** How a hand-on ended, per placed relay (peer ID → `stored`, a refusal reason, or `failed`). */
 export type HandOnResult = Record<string, string>
@@ -35,7 +34,7 @@ export async function handOn(
   state: MirrorState,
   record: SignedRecord,
   manifest: Uint8Array,
-  live: readonly PeerId[],
+  live: readonly LiveRelay[],
   options: HandOnOptions = {},
 ): Promise<HandOnResult> {
   const keep = options.keep === true
@@ -49,9 +48,9 @@ export async function handOn(
     if (root === undefined) return out
     for (const b of manifestBlocks(await decodeManifest(manifest, root)))
       cids.push(b.cid.toString())
-    const placed = closestPeers(await dhtKey(site), live)
-      .slice(0, state.init.replicas)
-      .filter((p) => !p.equals(node.peerId))
+    const placed = placedRelays(await dhtKey(site), live, state.init.replicas).filter(
+      (p) => !p.equals(node.peerId),
+    )
     const signal = AbortSignal.any([state.signal, AbortSignal.timeout(HAND_ON_TIMEOUT_MS)])
     await Promise.all(
       placed.map(async (peer) => {

@@ -1,88 +1,217 @@
 /**
- * Which relays are alive and mirror: the peers identified as mirrors (they also take uploads;
- * browsers that help host answer the mirror protocol as `visitor` and are left out) and the DHT servers of the
- * routing table (relays whose protocols are not known until asked), each confirmed by an open
- * connection (identified mirrors) or by answering `/an/mirror/1.0.0`. A relay whose last
- * connection just closed is left out unasked (it is asked in the background, and counted again
- * once it connects).
+ * Which relays are alive and mirror, for one site's placement: the relays known (peers
+ * identified as mirrors, which also take uploads; browsers that help host answer the mirror
+ * protocol as `visitor` and are left out; and the DHT servers of the routing table closest to
+ * the site's key, whose protocols are not known until asked), the closest to the site's key
+ * first, at most `MAX_PLACEMENT_CANDIDATES` of them, each confirmed by an open connection
+ * (identified mirrors) or by answering `/an/mirror/1.0.0`. Answers are remembered for one scan
+ * interval (at most `MIRROR_LIVE_VIEW_MS`) across sites. A relay whose last connection just
+ * closed is left out unasked (it is asked in the background, and counted again once it
+ * connects). Each relay comes with the address block placement counts it in.
  * @module
  */
 import type { PeerId } from '@libp2p/interface'
 import { askMirror } from '@alternet/net/mirror'
-import type { RelayNode } from '../node.ts'
+import { sourceOf } from '../source-subnet.ts'
 import {
+  MAX_LIVE_ANSWERS,
   MAX_PLACEMENT_CANDIDATES,
   MIRROR_GONE_MS,
+  MIRROR_LIVE_VIEW_MS,
   MIRROR_PROTOCOL,
   MIRROR_STATUS_TIMEOUT_MS,
   MIRROR_UPLOAD_PROTOCOL,
 } from './constants.ts'
-import type { GoneRelays } from './gone-relays.ts'
+import type { MirrorState } from './mirror-state.ts'
+import { closestBy, kadId, placementBlock, type LiveRelay } from './placement.ts'
+
+interface Answer {
+  at: number
+  /** The relay, live; null when it did not answer; undefined while asked. */
+  value: LiveRelay | null | undefined
+  asked: Promise<LiveRelay | null>
+}
+
+interface Known {
+  at: number
+  /** Peers identified as mirrors taking uploads (`true`) by peer ID. */
+  relays: Map<string, PeerId>
+  /** Peers that answer the mirror protocol but take no uploads: visitors, never relays. */
+  visitors: Set<string>
+}
+
+/** What a relay remembers of which relays are live, for every site's placement. */
+export class LiveView {
+  private readonly answers = new Map<string, Answer>()
+  private known: Known | undefined
+
+  /** Forgets every answer: the next placement asks again (a mirror left, a scan starts). */
+  clear(): void {
+    this.answers.clear()
+    this.known = undefined
+  }
+
+  /** Forgets what is known of `id` (it left, connected again, or identified as a relay). */
+  forget(id: string): void {
+    this.answers.delete(id)
+    this.known = undefined
+  }
+
+  /** Whether `id` answered as live. */
+  isLive(id: string): boolean {
+    return this.answers.get(id)?.value != null
+  }
+
+  /** Relays that answered as live (this one not counted). */
+  get size(): number {
+    let n = 0
+    for (const answer of this.answers.values()) if (answer.value != null) n++
+    return n
+  }
+
+  /** @internal */
+  answer(id: string, maxAge: number): Answer | undefined {
+    const answer = this.answers.get(id)
+    return answer !== undefined && Date.now() - answer.at < maxAge ? answer : undefined
+  }
+
+  /** @internal */
+  remember(id: string, asked: Promise<LiveRelay | null>): Answer {
+    this.answers.delete(id)
+    if (this.answers.size >= MAX_LIVE_ANSWERS) {
+      const oldest = this.answers.keys().next()
+      if (oldest.done !== true) this.answers.delete(oldest.value)
+    }
+    const answer: Answer = { at: Date.now(), value: undefined, asked }
+    this.answers.set(id, answer)
+    void asked.then((value) => {
+      answer.value = value
+    })
+    return answer
+  }
+
+  /** @internal */
+  async knownRelays(state: MirrorState, maxAge: number): Promise<Known> {
+    if (this.known !== undefined && Date.now() - this.known.at < maxAge) return this.known
+    const known: Known = { at: Date.now(), relays: new Map(), visitors: new Set() }
+    for (const p of await state.init.node.peerStore.all()) {
+      if (!p.protocols.includes(MIRROR_PROTOCOL)) continue
+      if (p.protocols.includes(MIRROR_UPLOAD_PROTOCOL)) known.relays.set(p.id.toString(), p.id)
+      else known.visitors.add(p.id.toString())
+    }
+    this.known = known
+    return known
+  }
+}
+
+/** Options of `liveRelays`. */
+export interface LiveOptions {
+  /** Ask again, whatever was remembered. */
+  fresh?: boolean
+  /**
+   * Ask again when fewer relays (this one counted) answered: a view taken while the others were
+   * still starting would place every copy here and hand a site on to nobody.
+   */
+  atLeast?: number
+  /** Only what was remembered: no question asked. */
+  cachedOnly?: boolean
+}
+
+/** This relay's own block: of its addresses, a public one first, else any, else its own. */
+function ownBlock(state: MirrorState): string {
+  const { node, sourcePrefixes } = state.init
+  const id = node.peerId.toString()
+  const blocks = node
+    .getMultiaddrs()
+    .map((a) => sourceOf(a, sourcePrefixes))
+    .map((source) => placementBlock(id, source, sourceOf('::1', sourcePrefixes)))
+  const isPrivate = (b: string): boolean =>
+    b.startsWith('peer:') || /^ip4:(10\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.)/.test(b)
+  return (
+    blocks.find((b) => !isPrivate(b) && b !== 'unknown') ??
+    blocks.find((b) => b !== 'unknown') ??
+    `peer:${id}`
+  )
+}
+
+/** Whether `id` is live: identified and connected, or answering the mirror protocol now. */
+async function ask(state: MirrorState, id: PeerId, mirror: boolean): Promise<LiveRelay | null> {
+  const { node, sourcePrefixes } = state.init
+  const key = id.toString()
+  const blockOf = (): string => {
+    const source =
+      state.relays.get(key) ??
+      sourceOf(
+        node.getConnections(id).find((c) => c.status === 'open' && c.limits == null)?.remoteAddr,
+        sourcePrefixes,
+      )
+    return placementBlock(key, source, sourceOf('::1', sourcePrefixes))
+  }
+  const open = node.getConnections(id).some((c) => c.status === 'open' && c.limits == null)
+  if (open && mirror && state.relays.has(key)) return { id, block: blockOf() }
+  const question = (): Promise<unknown> =>
+    askMirror(
+      node,
+      id,
+      '',
+      AbortSignal.any([state.signal, AbortSignal.timeout(MIRROR_STATUS_TIMEOUT_MS)]),
+    )
+  const left = state.gone.since(key)
+  if (left !== undefined && (open || Date.now() - left >= MIRROR_GONE_MS)) state.gone.delete(key)
+  else if (left !== undefined) {
+    // Asked in the background: a relay that answers connects, and is counted again then.
+    void question().catch(() => undefined)
+    return null
+  }
+  try {
+    const answer = (await question()) as { kind?: string }
+    return answer.kind === 'visitor' ? null : { id, block: blockOf() }
+  } catch {
+    return null
+  }
+}
 
 /**
- * The other relays that mirror and answer now (this relay left out). `identified`: the peers
- * whose own identify advertised taking uploads; only they count as live on an open connection
- * alone (the peer store also lists a tab that opened an upload stream as speaking it). `gone`:
- * the relays whose last connection closed, with the time (see `MirrorState.gone`).
+ * This relay and the other relays live now, for the placement of the DHT key `key`: the
+ * known relays closest to `key`, at most `MAX_PLACEMENT_CANDIDATES`, each live by an open
+ * connection after identifying as a relay or by answering the mirror protocol.
  */
-export async function probeLiveRelays(
-  node: RelayNode,
-  identified: ReadonlyMap<string, string>,
-  gone: GoneRelays,
-  signal: AbortSignal,
-): Promise<PeerId[]> {
-  // Relays this one knows: peers identified as mirrors, and the DHT servers of its routing
-  // table (relays not connected yet, whose protocols are not known until asked).
-  const known = new Map<string, { id: PeerId; mirror: boolean }>()
-  // A browser that helps host what it visits also answers the mirror protocol, but takes no
-  // uploads: it is no relay, and counting it would give each relay another placement.
-  const visitors = new Set<string>()
-  for (const p of await node.peerStore.all()) {
-    if (!p.protocols.includes(MIRROR_PROTOCOL)) continue
-    if (p.protocols.includes(MIRROR_UPLOAD_PROTOCOL))
-      known.set(p.id.toString(), { id: p.id, mirror: true })
-    else visitors.add(p.id.toString())
-  }
+export async function liveRelays(
+  state: MirrorState,
+  key: Uint8Array,
+  options: LiveOptions = {},
+): Promise<LiveRelay[]> {
+  const { node, scanInterval } = state.init
+  const maxAge = Math.min(scanInterval, MIRROR_LIVE_VIEW_MS)
+  const { view } = state
+  const self = node.peerId.toString()
+  const known = await view.knownRelays(state, options.fresh === true ? 0 : maxAge)
+  const candidates = new Map<string, { id: PeerId; mirror: boolean }>()
+  for (const [k, id] of known.relays) candidates.set(k, { id, mirror: true })
   const table = (
     node.services.dht as unknown as {
       routingTable?: { closestPeers(id: Uint8Array, o: { count: number }): PeerId[] }
     }
   ).routingTable
-  for (const id of table?.closestPeers(new Uint8Array(32), { count: MAX_PLACEMENT_CANDIDATES }) ??
-    [])
-    if (!known.has(id.toString()) && !visitors.has(id.toString()))
-      known.set(id.toString(), { id, mirror: false })
-  known.delete(node.peerId.toString())
-  const candidates = [...known.values()].slice(0, MAX_PLACEMENT_CANDIDATES)
+  for (const id of table?.closestPeers(kadId(key), { count: MAX_PLACEMENT_CANDIDATES }) ?? []) {
+    const k = id.toString()
+    if (!candidates.has(k) && !known.visitors.has(k)) candidates.set(k, { id, mirror: false })
+  }
+  candidates.delete(self)
+  const asked = closestBy(key, candidates.values(), (c) => c.id).slice(0, MAX_PLACEMENT_CANDIDATES)
   const answers = await Promise.all(
-    candidates.map(async ({ id, mirror }) => {
-      const open = node.getConnections(id).some((c) => c.status === 'open' && c.limits == null)
-      if (open && mirror && identified.has(id.toString())) return id
-      const left = gone.since(id.toString())
-      if (left !== undefined && (open || Date.now() - left >= MIRROR_GONE_MS))
-        gone.delete(id.toString())
-      else if (left !== undefined) {
-        // Asked in the background: a relay that answers connects, and is counted again then.
-        void askMirror(
-          node,
-          id,
-          '',
-          AbortSignal.any([signal, AbortSignal.timeout(MIRROR_STATUS_TIMEOUT_MS)]),
-        ).catch(() => undefined)
-        return undefined
-      }
-      try {
-        const answer = await askMirror(
-          node,
-          id,
-          '',
-          AbortSignal.any([signal, AbortSignal.timeout(MIRROR_STATUS_TIMEOUT_MS)]),
-        )
-        return answer.kind === 'visitor' ? undefined : id
-      } catch {
-        return undefined
-      }
+    asked.map(async ({ id, mirror }) => {
+      const kept = view.answer(id.toString(), options.fresh === true ? 0 : maxAge)
+      if (kept !== undefined) return options.cachedOnly === true ? kept.value : kept.asked
+      if (options.cachedOnly === true) return null
+      return view.remember(id.toString(), ask(state, id, mirror)).asked
     }),
   )
-  return answers.filter((p): p is PeerId => p !== undefined)
+  const live = [
+    { id: node.peerId, block: ownBlock(state) },
+    ...answers.filter((r): r is LiveRelay => r != null),
+  ]
+  if (options.fresh !== true && options.atLeast !== undefined && live.length < options.atLeast)
+    return liveRelays(state, key, { fresh: true })
+  return live
 }

@@ -3,7 +3,6 @@
  * pulls, refusals and placement. One `MirrorState` per relay, made by `Mirror`.
  * @module
  */
-import type { PeerId } from '@libp2p/interface'
 import type { Registry } from 'prom-client'
 import { CID } from 'multiformats/cid'
 import type { Logger } from '../log.ts'
@@ -12,6 +11,7 @@ import type { Permissions } from '../permissions.ts'
 import type { SourcePrefixes } from '../source-subnet.ts'
 import type { GuardedDatastore, RecordPolicy } from '../record-store.ts'
 import type { GoneRelays } from './gone-relays.ts'
+import type { LiveView } from './live-relays.ts'
 import type { MirrorMetrics } from './mirror-metrics.ts'
 import type { MirrorStore } from './mirror-store.ts'
 
@@ -100,8 +100,8 @@ export interface MirrorState {
   deficit: Set<string>
   /** Bytes promised to pulls under way and not yet on disk. */
   reservedBytes: number
-  /** This relay and the relays answering the mirror protocol, from the last probe. */
-  live: { peers: PeerId[]; at: number } | undefined
+  /** Which relays answered as live lately (see `live-relays.ts`). */
+  readonly view: LiveView
   /**
    * Peers whose own identify advertised taking uploads, connected now: relays, by peer ID, with
    * the source (address block) of the connection identify ran over. (A tab that opened an

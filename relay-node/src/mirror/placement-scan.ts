@@ -6,18 +6,14 @@
  * leaves the next closest relay restores the R copies.
  * @module
  */
-import type { PeerId } from '@libp2p/interface'
 import { equals } from '@alternet/core/bytes'
 import { DHT_KEY_PREFIX, decodeRecord, dhtKey, type SignedRecord } from '@alternet/core/records'
 import { spread } from './announce.ts'
-import {
-  MIRROR_LIVE_VIEW_MS,
-  MIRROR_RESCAN_DEBOUNCE_MS,
-  MIRROR_STATUS_TIMEOUT_MS,
-} from './constants.ts'
-import { probeLiveRelays } from './live-relays.ts'
+import { MIRROR_RESCAN_DEBOUNCE_MS, MIRROR_STATUS_TIMEOUT_MS } from './constants.ts'
+import { liveRelays } from './live-relays.ts'
 import { isServable, REFUSAL_RETRY_MS, type MirrorState } from './mirror-state.ts'
-import { isPlacedOn } from './placement.ts'
+import { placedRelays, type LiveRelay } from './placement.ts'
+import { placedHold } from './placed-hold.ts'
 import { startPull } from './pull-scheduler.ts'
 import { purgeUnservable } from './purge.ts'
 
@@ -65,16 +61,19 @@ export class PlacementScan {
     this.scanning = (async () => {
       try {
         await purgeUnservable(state)
-        const live = await this.liveRelays(true)
+        // A fresh view: every relay is asked again (once, across the sites it is a candidate
+        // for), those closest to this relay first (its neighbours, counted in `/health`).
+        state.view.clear()
+        await liveRelays(state, state.init.node.peerId.toMultihash().bytes)
         const deficit = new Set<string>()
         for await (const { record } of state.init.store.records({ signal: state.signal })) {
           if (!(await state.init.recordPolicy.isServable(record.key, record.value))) continue
-          const site = await this.consider(record.key, record.value, live)
+          const site = await this.consider(record.key, record.value)
           if (site !== undefined) deficit.add(site)
         }
         state.deficit = deficit
         state.metrics.scans.inc()
-        this.refreshing ??= this.refreshHeld(live)
+        this.refreshing ??= this.refreshHeld()
           .catch((err) => state.log.warn('mirror record look-up failed', { error: err }))
           .finally(() => {
             this.refreshing = undefined
@@ -93,7 +92,7 @@ export class PlacementScan {
    */
   rescanSoon(): void {
     clearTimeout(this.rescanTimer)
-    this.state.live = undefined
+    this.state.view.clear()
     this.rescanTimer = setTimeout(
       () =>
         void this.scan()
@@ -116,33 +115,14 @@ export class PlacementScan {
   }
 
   /**
-   * This relay and the other relays that answer the mirror protocol now, the closest first
-   * asked; kept for one scan interval (at most `MIRROR_LIVE_VIEW_MS`) unless `fresh`, or unless
-   * it holds fewer than `atLeast` relays (a view taken while the others were still starting
-   * would place every copy here and hand a site on to nobody).
-   */
-  async liveRelays(fresh = false, atLeast = 0): Promise<PeerId[]> {
-    const { state } = this
-    const { node, scanInterval } = state.init
-    const freshFor = Math.min(scanInterval, MIRROR_LIVE_VIEW_MS)
-    if (
-      !fresh &&
-      state.live !== undefined &&
-      state.live.peers.length >= atLeast &&
-      Date.now() - state.live.at < freshFor
-    )
-      return state.live.peers
-    const answers = await probeLiveRelays(node, state.relays, state.gone, state.signal)
-    const peers = [node.peerId, ...answers]
-    state.live = { peers, at: Date.now() }
-    return peers
-  }
-
-  /**
    * Acts on one valid record: updates, fetches or drops the site. Returns the site when this
    * relay is placed to mirror it and does not hold its current content completely.
    */
-  async consider(key: Uint8Array, value: Uint8Array, live: PeerId[]): Promise<string | undefined> {
+  async consider(
+    key: Uint8Array,
+    value: Uint8Array,
+    live?: readonly LiveRelay[],
+  ): Promise<string | undefined> {
     const { state } = this
     const { disk } = state
     if (key.length <= KEY_PREFIX.length || !equals(key.subarray(0, KEY_PREFIX.length), KEY_PREFIX))
@@ -168,16 +148,24 @@ export class PlacementScan {
         await disk.update({ ...held, record: Buffer.from(value).toString('base64') })
       return undefined
     }
-    if (
-      held?.pinned !== true &&
-      !isPlacedOn(state.init.node.peerId, key, live, state.init.replicas)
-    ) {
-      // Not ours to mirror: an older version held here points at content no current record does.
-      if (held !== undefined) await disk.drop(site)
-      return undefined
+    const self = state.init.node.peerId
+    const placed = placedRelays(key, live ?? (await liveRelays(state, key)), state.init.replicas)
+    const here = placed.some((p) => p.equals(self))
+    if (held?.pinned !== true && !here) {
+      // Not ours to mirror: an older version held here points at content no current record
+      // does. It goes only once every relay placed holds the current version, by its own
+      // answer; until then this relay keeps following the site (see docs/PROTOCOL.md).
+      if (held === undefined) return undefined
+      if (await placedHold(state, site, root, placed)) {
+        await disk.drop(site)
+        return undefined
+      }
+      state.log.info('displaced mirror keeps following a site its placed relays lack', { site })
     }
+    // A site this relay only follows is no deficit of its own.
+    const deficit = here || held?.pinned === true ? site : undefined
     const pull = state.pulls.get(site)
-    if (pull !== undefined && pull.root === root) return site
+    if (pull !== undefined && pull.root === root) return deficit
     const refusal = state.refusals.get(site)
     if (
       refusal !== undefined &&
@@ -185,16 +173,16 @@ export class PlacementScan {
       refusal.reason !== 'unreachable' &&
       Date.now() - refusal.at < REFUSAL_RETRY_MS
     )
-      return site
+      return deficit
     if (pull === undefined) startPull(state, site, record, value)
-    return site
+    return deficit
   }
 
   /**
    * Looks up the record of every held site in the DHT: a new version put while this relay was
    * away, or to relays it is not closest among, reaches it here within one scan.
    */
-  private async refreshHeld(live: PeerId[]): Promise<void> {
+  private async refreshHeld(): Promise<void> {
     const { state } = this
     for (const entry of state.disk.sites()) {
       if (state.signal.aborted || state.pulls.has(entry.site)) continue
@@ -211,7 +199,7 @@ export class PlacementScan {
       } catch {
         // Nobody answered in time: what was found so far.
       }
-      if (best !== undefined) await this.consider(key, best.value, live)
+      if (best !== undefined) await this.consider(key, best.value)
     }
   }
 }

@@ -1,13 +1,23 @@
 /**
  * Where a site is mirrored: on the R live relays whose Kademlia IDs (SHA-256 of the peer ID's
- * multihash, as kad-dht computes them) are closest by XOR to SHA-256 of the site's DHT key.
- * Any peer that knows the relays computes the same set without asking the publisher, and when
- * a mirror leaves, the next closest relay is the one that takes its place.
+ * multihash, as kad-dht computes them) are closest by XOR to SHA-256 of the site's DHT key,
+ * counting at most `MIRROR_RELAYS_PER_BLOCK` relays of one address block (peer IDs cost
+ * nothing to make, address blocks do; relays on loopback count each alone). Any peer that
+ * knows the relays computes the same set without asking the publisher, and when a mirror
+ * leaves, the next closest relay is the one that takes its place.
  * See docs/PROTOCOL.md, "Mirrors".
  * @module
  */
 import { createHash } from 'node:crypto'
 import type { PeerId } from '@libp2p/interface'
+import { MIRROR_RELAYS_PER_BLOCK } from './constants.ts'
+
+/** A relay in a view of the live relays, with the address block placement counts it in. */
+export interface LiveRelay {
+  id: PeerId
+  /** See `placementBlock`. */
+  block: string
+}
 
 /** SHA-256 of `bytes`: the Kademlia ID of a key or a peer. */
 export function kadId(bytes: Uint8Array): Uint8Array {
@@ -24,23 +34,57 @@ export function compareDistance(target: Uint8Array, a: Uint8Array, b: Uint8Array
   return 0
 }
 
-/** `peers` ordered closest first to the DHT key `key`. */
-export function closestPeers<T extends PeerId>(key: Uint8Array, peers: Iterable<T>): T[] {
+/** `items` ordered closest first to the DHT key `key`, each by the peer `idOf` gives. */
+export function closestBy<T>(key: Uint8Array, items: Iterable<T>, idOf: (item: T) => PeerId): T[] {
   const target = kadId(key)
-  return [...peers]
-    .map((peer) => ({ peer, id: kadId(peer.toMultihash().bytes) }))
+  return [...items]
+    .map((item) => ({ item, id: kadId(idOf(item).toMultihash().bytes) }))
     .sort((a, b) => compareDistance(target, a.id, b.id))
-    .map((p) => p.peer)
+    .map((p) => p.item)
 }
 
-/** Whether `self` is among the `replicas` closest of `live` (which includes `self`) to `key`. */
+/** `peers` ordered closest first to the DHT key `key`. */
+export function closestPeers<T extends PeerId>(key: Uint8Array, peers: Iterable<T>): T[] {
+  return closestBy(key, peers, (peer) => peer)
+}
+
+/**
+ * The block placement counts a relay in: the source (address block, `source-subnet.ts`) it
+ * connects from, or the relay alone when that is loopback (one machine, one operator: test
+ * networks and relays run side by side on one host).
+ */
+export function placementBlock(id: string, source: string, loopbackV6: string): string {
+  return source.startsWith('ip4:127.') || source === loopbackV6 ? `peer:${id}` : source
+}
+
+/**
+ * The relays placed for `key`: the closest of `live` first, skipping a relay whose address
+ * block already has `perBlock` relays placed, until `replicas` are placed.
+ */
+export function placedRelays(
+  key: Uint8Array,
+  live: Iterable<LiveRelay>,
+  replicas: number,
+  perBlock = MIRROR_RELAYS_PER_BLOCK,
+): PeerId[] {
+  const counted = new Map<string, number>()
+  const placed: PeerId[] = []
+  for (const relay of closestBy(key, live, (r) => r.id)) {
+    if (placed.length >= replicas) break
+    const n = counted.get(relay.block) ?? 0
+    if (n >= perBlock) continue
+    counted.set(relay.block, n + 1)
+    placed.push(relay.id)
+  }
+  return placed
+}
+
+/** Whether `self` is among the relays of `live` (which includes `self`) placed for `key`. */
 export function isPlacedOn(
   self: PeerId,
   key: Uint8Array,
-  live: Iterable<PeerId>,
+  live: Iterable<LiveRelay>,
   replicas: number,
 ): boolean {
-  return closestPeers(key, live)
-    .slice(0, replicas)
-    .some((p) => p.equals(self))
+  return placedRelays(key, live, replicas).some((p) => p.equals(self))
 }

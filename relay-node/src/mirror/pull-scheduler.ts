@@ -10,7 +10,8 @@ import { admit } from './admission.ts'
 import { provide, spread } from './announce.ts'
 import { MirrorRefusedError } from './errors.ts'
 import type { MirrorState, Pull } from './mirror-state.ts'
-import { closestPeers } from './placement.ts'
+import { liveRelays } from './live-relays.ts'
+import { placedRelays } from './placement.ts'
 import { pullSite } from './pull-site.ts'
 
 /** Remembers why `site` at `root` is not mirrored, counting and logging it. */
@@ -64,8 +65,9 @@ export function startPull(
         root,
         hosts: record.body.hosts ?? [],
         // The other placed relays: after a mirror left, they hold the site, and are asked at once.
-        mirrors: closestPeers(await dhtKey(site), state.live?.peers ?? []).slice(
-          0,
+        mirrors: placedRelays(
+          await dhtKey(site),
+          await liveRelays(state, await dhtKey(site), { cachedOnly: true }),
           state.init.replicas,
         ),
         signal: state.signal,

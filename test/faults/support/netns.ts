@@ -2,14 +2,20 @@
  * A small network of Linux network namespaces for fault tests: one namespace per relay, each
  * with a veth pair into a hub namespace's bridge, and one veth from the test's own namespace
  * into the bridge so the test reaches every relay. `cut(i)` takes relay i's bridge port down
- * (a partition: it reaches nobody and nobody reaches it); `heal(i)` brings it back. Needs root
+ * (a partition: it reaches nobody and nobody reaches it); `heal(i)` brings it back. With
+ * `ownBlocks` each relay is in an address block (`/24`) of its own, and the test's own peers
+ * in another. Needs root
  * and iproute2; `netnsUnavailable()` says why not. Everything is removed by `remove()`, and by
  * process exit when a test failed before it.
  * @module
  */
 import { spawnSync } from 'node:child_process'
 
-/** The subnet of the test network (`/24`); the test's own address is `.254`. */
+/**
+ * The subnet of the test network: a `/24` whose relay i is `.i`, or with `ownBlocks` a `/16`
+ * whose relay i is `10.213.i.1`, each relay then in an address block (`/24`) of its own. The
+ * test's own address is `10.213.0.254` either way.
+ */
 const SUBNET = '10.213.0'
 /** The test's own address on the bridge. */
 const TEST_HOST = 254
@@ -40,17 +46,26 @@ export function netnsUnavailable(): string | undefined {
   }
 }
 
+/** Options of a testbed. */
+export interface NetnsOptions {
+  /** Each relay in an address block (`/24`) of its own: `10.213.i.1` on a `/16`. */
+  ownBlocks?: boolean
+}
+
 /** Namespaces, one per relay, joined by a bridge. */
 export class NetnsTestbed {
   readonly size: number
+  private readonly ownBlocks: boolean
   private readonly hub: string
   private readonly tag: string
   private removed = false
   private readonly onExit = (): void => this.remove()
 
   /** Creates `size` relay namespaces (needs root; see `netnsUnavailable`). */
-  constructor(size: number) {
+  constructor(size: number, options: NetnsOptions = {}) {
     this.size = size
+    this.ownBlocks = options.ownBlocks === true
+    const bits = this.ownBlocks ? 16 : 24
     this.tag = `${PREFIX}${process.pid % 100_000}`
     this.hub = `${this.tag}-hub`
     process.on('exit', this.onExit)
@@ -64,7 +79,7 @@ export class NetnsTestbed {
         ip('netns', 'add', ns)
         ip('link', 'add', inner, 'type', 'veth', 'peer', 'name', `b${i}`, 'netns', this.hub)
         ip('link', 'set', inner, 'netns', ns)
-        ip('-n', ns, 'addr', 'add', `${this.address(i)}/24`, 'dev', inner)
+        ip('-n', ns, 'addr', 'add', `${this.address(i)}/${bits}`, 'dev', inner)
         ip('-n', ns, 'link', 'set', inner, 'up')
         ip('-n', ns, 'link', 'set', 'lo', 'up')
         ip('-n', this.hub, 'link', 'set', `b${i}`, 'master', 'br0')
@@ -73,7 +88,7 @@ export class NetnsTestbed {
       // The test's own way in; it goes away with the hub namespace.
       const own = `${this.tag}-t`
       ip('link', 'add', own, 'type', 'veth', 'peer', 'name', 'bt', 'netns', this.hub)
-      ip('addr', 'add', `${SUBNET}.${TEST_HOST}/24`, 'dev', own)
+      ip('addr', 'add', `${this.testAddress}/${bits}`, 'dev', own)
       ip('link', 'set', own, 'up')
       ip('-n', this.hub, 'link', 'set', 'bt', 'master', 'br0')
       ip('-n', this.hub, 'link', 'set', 'bt', 'up')
@@ -90,7 +105,12 @@ export class NetnsTestbed {
 
   /** The address of relay `i`. */
   address(i: number): string {
-    return `${SUBNET}.${i}`
+    return this.ownBlocks ? `10.213.${i}.1` : `${SUBNET}.${i}`
+  }
+
+  /** The test's own address: its peers connect from it. */
+  get testAddress(): string {
+    return `${SUBNET}.${TEST_HOST}`
   }
 
   /** The command prefix that runs a program in relay `i`'s namespace. */
