@@ -15,10 +15,8 @@ import type { CID } from 'multiformats/cid'
 import {
   InvalidPathError,
   RAW_CODEC,
-  chunksInRange,
   decodeManifest,
   normalizeRequestPath,
-  type FileEntry,
   type Manifest,
 } from '../../core/content/index.ts'
 import {
@@ -26,19 +24,16 @@ import {
   ManifestCache,
   NOT_FOUND_PAGE_TYPE,
   OFFLINE_COPY_HEADER,
-  fileReply,
   matchPath,
   notFoundPage,
   notFoundReply,
   redirectReply,
 } from '../../core/http/index.ts'
-import { parseAddress, type AnAddress } from '../../core/names/index.ts'
-import type { RecordHost, SignedRecord } from '../../core/records/index.ts'
+import { parseAddress } from '../../core/names/index.ts'
+import type { SignedRecord } from '../../core/records/index.ts'
 import type { ContentStore } from '../hosting/content-store.ts'
 import {
   createRouteClient,
-  fetchFile,
-  HostUnreachableError,
   fetchManifest,
   type RouteClient,
   type RouteClientHost,
@@ -46,17 +41,16 @@ import {
 } from '../route/index.ts'
 import { createBlockKeeper, type BlockKeeper } from './block-keeper.ts'
 import type { KeepBlocks } from './keep-off-thread.ts'
-import { readKeptFile } from './kept-file.ts'
 import {
-  connectHosts,
   type ConnectHostsOptions,
   type ConnectorHost,
   type HostConnection,
 } from './connect-hosts.ts'
-import { DEFAULT_CONNECT_GRACE_TIME, FIRST_SOURCES_MAX_CHUNKS } from './constants.ts'
 import { errorResponse } from './error-response.ts'
-import { BlockGoneError, MethodNotAllowedError, NoContentError } from './errors.ts'
-import { NearMirrors, findMirrors, type MirrorFinderHost } from '../mirror/index.ts'
+import { MethodNotAllowedError, NoContentError } from './errors.ts'
+import { createFileResponder } from './file-response.ts'
+import { createRequestSources, type FetchContext } from './request-sources.ts'
+import { NearMirrors, type MirrorFinderHost } from '../mirror/index.ts'
 
 /** What name resolution gives the fetcher: the record that answers for the site. */
 export interface ResolvedSite {
@@ -128,38 +122,6 @@ export interface SiteFetcher {
   flush(): Promise<void>
 }
 
-interface Context {
-  address: AnAddress
-  root: CID
-  hosts: readonly RecordHost[]
-  signal?: AbortSignal
-  client: RouteClient
-  targets?: Promise<HostConnection[]>
-  /** The look for sources, started once per request. */
-  looking?: Looking
-  /** The host connections this request used, for the caller to judge after a failure. */
-  used: HostConnection[]
-}
-
-/** The hosts being dialled and the mirrors being asked for one request. */
-interface Looking {
-  hosts: Promise<HostConnection[]>
-  mirrors: Promise<HostConnection[]>
-  hostError?: unknown
-}
-
-/** The first of `lists` to resolve non-empty; empty once all resolved empty. */
-function firstNonEmpty<T>(lists: Promise<T[]>[]): Promise<T[]> {
-  return new Promise((resolve) => {
-    let left = lists.length
-    for (const list of lists)
-      void list.then((found) => {
-        left--
-        if (found.length > 0 || left === 0) resolve(found)
-      })
-  })
-}
-
 /** Failures that may come from a dead connection rather than from the host's answer. */
 function isHostFailure(error: unknown): boolean {
   const name = error instanceof Error ? error.name : ''
@@ -184,6 +146,15 @@ export function createSiteFetcher(init: SiteFetcherInit): SiteFetcher {
     init.mirrors === false || finder.peerStore === undefined || finder.contentRouting === undefined
       ? undefined
       : new NearMirrors(finder)
+  const sources = createRequestSources({
+    libp2p,
+    connect: init.connect,
+    mirrors: near === undefined ? undefined : { finder, near },
+    onSlowPath: init.onSlowPath,
+    onHostDropped: init.onHostDropped,
+  })
+  const { targets, firstTargets, dropped } = sources
+  const fileResponse = createFileResponder({ store, keeper, sources })
 
   /**
    * Keeps a manifest (verified) on this thread before it is used, not behind the keeper's
@@ -212,96 +183,7 @@ export function createSiteFetcher(init: SiteFetcherInit): SiteFetcher {
     }
   }
 
-  /**
-   * Mirrors and hosts to take blocks from, found once per request and only when a block must
-   * come from them: mirrors first (the fast path), the hosts that connect directly beside them.
-   */
-  function targets(ctx: Context): Promise<HostConnection[]> {
-    ctx.targets ??= sources(ctx).then((found) => {
-      for (const host of found)
-        if (host.limited) init.onSlowPath?.({ site: ctx.address.site, peer: host.peer })
-      return found
-    })
-    return ctx.targets
-  }
-
-  /** Starts dialling the hosts and asking the mirrors, once per request. */
-  function lookFor(ctx: Context): Looking {
-    if (ctx.looking !== undefined) return ctx.looking
-    const looking: Looking = {
-      hosts: connectHosts(libp2p, ctx.hosts, { ...init.connect, signal: ctx.signal }).then(
-        (found) => {
-          ctx.used.push(...found)
-          return found
-        },
-        (error: unknown) => {
-          looking.hostError = error
-          return [] as HostConnection[]
-        },
-      ),
-      mirrors:
-        near === undefined
-          ? Promise.resolve([])
-          : findMirrors(finder, ctx.address.site, ctx.root, {
-              signal: ctx.signal,
-              // Asked for an earlier request of the site, unless none answered.
-              near: near.ask(ctx.address.site, ctx.signal),
-            }).then(
-              (found) => found.map((m) => ({ ...m, limited: false })),
-              () => [],
-            ),
-    }
-    ctx.looking = looking
-    return looking
-  }
-
-  /**
-   * For a manifest (one block): the first mirrors or direct hosts to answer, with no grace for
-   * the others (the wait is the visitor's, before any byte of the site); when none connects
-   * directly, as {@link targets}.
-   */
-  async function firstTargets(ctx: Context): Promise<HostConnection[]> {
-    const { hosts, mirrors } = lookFor(ctx)
-    const direct = (list: Promise<HostConnection[]>): Promise<HostConnection[]> =>
-      list.then((found) => found.filter((h) => !h.limited))
-    const first = await firstNonEmpty([direct(mirrors), direct(hosts)])
-    ctx.signal?.throwIfAborted()
-    return first.length > 0 ? first : targets(ctx)
-  }
-
-  async function sources(ctx: Context): Promise<HostConnection[]> {
-    const looking = lookFor(ctx)
-    const { hosts, mirrors } = looking
-    const grace = (): Promise<undefined> =>
-      new Promise((resolve) =>
-        setTimeout(resolve, init.connect?.graceTime ?? DEFAULT_CONNECT_GRACE_TIME),
-      )
-    const first = await Promise.race([
-      mirrors.then((m) => ({ mirrors: m })),
-      hosts.then((h) => ({ hosts: h })),
-    ])
-    let found: HostConnection[]
-    if ('mirrors' in first && first.mirrors.length > 0) {
-      // The hosts get a moment to join; a relayed (slow) host is left out beside mirrors.
-      const joined = (await Promise.race([hosts, grace()])) ?? []
-      found = [...first.mirrors, ...joined.filter((h) => !h.limited)]
-    } else if ('hosts' in first && first.hosts.length > 0 && !first.hosts.some((h) => h.limited)) {
-      const joined = (await Promise.race([mirrors, grace()])) ?? []
-      found = [...joined, ...first.hosts]
-    } else {
-      const [m, h] = await Promise.all([mirrors, hosts])
-      found = m.length > 0 ? [...m, ...h.filter((x) => !x.limited)] : h
-    }
-    ctx.signal?.throwIfAborted()
-    if (found.length === 0)
-      throw (
-        looking.hostError ??
-        new HostUnreachableError('No host or mirror of the site could be reached.')
-      )
-    return found
-  }
-
-  async function manifestOf(ctx: Context): Promise<Manifest> {
+  async function manifestOf(ctx: FetchContext): Promise<Manifest> {
     const key = ctx.root.toString()
     const cached = manifests.get(key)
     // A manifest in memory answers only while its block is still kept: after the person clears
@@ -340,115 +222,6 @@ export function createSiteFetcher(init: SiteFetcherInit): SiteFetcher {
     return manifest
   }
 
-  function dropped(
-    ctx: Context,
-    peers: readonly HostConnection[],
-  ): (target: unknown, error: unknown) => void {
-    return (target, error) => {
-      const host = peers.find((p) => p.connection === target)
-      if (host !== undefined)
-        init.onHostDropped?.({ site: ctx.address.site, peer: host.peer, error })
-    }
-  }
-
-  /** True when the store holds every chunk of `entry` in `[start, end)`. */
-  async function heldLocally(entry: FileEntry, start: number, end: number): Promise<boolean> {
-    if (store === undefined) return false
-    return store.hasBlocks(chunksInRange(entry, start, end))
-  }
-
-  async function body(
-    ctx: Context,
-    entry: FileEntry,
-    start: number,
-    end: number,
-    path: string | undefined,
-    sourcesOf: (ctx: Context) => Promise<HostConnection[]>,
-  ): Promise<ReadableStream<Uint8Array>> {
-    if (await heldLocally(entry, start, end)) {
-      const local = store as ContentStore
-      const gone = (cid: CID): Error =>
-        new BlockGoneError(`Block ${cid} left the store while it was read.`)
-      // Kept blocks were verified when kept: not hashed again (kept-file.ts).
-      return readKeptFile(entry, (cids) => local.readBlocks(cids), {
-        start,
-        end,
-        signal: ctx.signal,
-        missing: gone,
-      })
-    }
-    const peers = await sourcesOf(ctx)
-    return fetchFile(ctx.client, {
-      entry,
-      peers: peers.map((p) => p.connection),
-      start,
-      end,
-      signal: ctx.signal,
-      onHostDropped: dropped(ctx, peers),
-      // With its path, chunks come several to a stream, by ranged requests for the file.
-      ...(path === undefined ? {} : { file: { site: ctx.address.site, root: ctx.root, path } }),
-      onChunk: (cid, bytes) => keeper?.keep(ctx.address.site, cid, bytes),
-    })
-  }
-
-  /** The body with its first part already read, so that a failure there becomes an error status. */
-  async function primed(stream: ReadableStream<Uint8Array>): Promise<ReadableStream<Uint8Array>> {
-    const reader = stream.getReader()
-    const first = await reader.read()
-    return new ReadableStream<Uint8Array>(
-      {
-        start(controller) {
-          if (first.done) controller.close()
-          else controller.enqueue(first.value)
-        },
-        async pull(controller) {
-          const next = await reader.read()
-          if (next.done) controller.close()
-          else controller.enqueue(next.value)
-        },
-        cancel: (reason) => reader.cancel(reason),
-      },
-      { highWaterMark: 0 },
-    )
-  }
-
-  /** The core's answer for a file, as a `Response` whose body is read (verified) from its sources. */
-  async function fileResponse(
-    ctx: Context,
-    entry: FileEntry,
-    status: 200 | 404,
-    method: string,
-    headers: Headers,
-    path?: string,
-  ): Promise<Response> {
-    const head = await fileReply(
-      entry,
-      { method, ifNoneMatch: headers.get('if-none-match'), range: headers.get('range') },
-      { status, root: ctx.root.toString(), headers: { 'cache-control': 'no-cache' } },
-    )
-    if (head.bytes === undefined)
-      return new Response(null, { status: head.status, headers: head.headers })
-    const { start, end } = head.bytes
-    // One chunk (a page, a style sheet, a script) needs one source: the first to answer, with
-    // no grace for the others (the grace spreads a larger file's chunks over more sources).
-    const small = chunksInRange(entry, start, end).length <= FIRST_SOURCES_MAX_CHUNKS
-    let stream: ReadableStream<Uint8Array>
-    try {
-      stream = await primed(
-        await body(ctx, entry, start, end, path, small ? firstTargets : targets),
-      )
-    } catch (error) {
-      ctx.signal?.throwIfAborted()
-      if (!small || ctx.looking === undefined) throw error
-      // The first sources failed (or lied): every source found, after the grace, is asked.
-      const first = await firstTargets(ctx)
-      const all = await targets(ctx)
-      if (all.every((p) => first.includes(p))) throw error
-      stream = await primed(await body(ctx, entry, start, end, path, targets))
-    }
-    return new Response(stream, { status: head.status, headers: head.headers })
-  }
-
   async function answer(
     url: string,
     requestInit: AnRequestInit,
@@ -474,7 +247,7 @@ export function createSiteFetcher(init: SiteFetcherInit): SiteFetcher {
     const root = record.body.content
     if (root === undefined)
       throw new NoContentError(`The record of ${address.site} points to no content.`)
-    const ctx: Context = {
+    const ctx: FetchContext = {
       address,
       root,
       hosts: record.body.hosts ?? [],
@@ -492,7 +265,7 @@ export function createSiteFetcher(init: SiteFetcherInit): SiteFetcher {
   }
 
   async function answerFrom(
-    ctx: Context,
+    ctx: FetchContext,
     path: string,
     method: string,
     headers: Headers,
