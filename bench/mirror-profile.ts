@@ -14,7 +14,6 @@
  * figures are not speeds).
  * @module
  */
-import { readFileSync, readdirSync } from 'node:fs'
 import { execFileSync } from 'node:child_process'
 import { mkdtemp, readFile, readdir, rm, symlink } from 'node:fs/promises'
 import { loadavg, tmpdir } from 'node:os'
@@ -26,7 +25,7 @@ import { HARNESS_ENTRY, HARNESS_PATH, REPO_ROOT } from '../test/e2e/peer-support
 import { Person, launchChromium } from '../test/e2e/peer-support/people.ts'
 import { startNetwork } from '../test/e2e/peer-support/relays.ts'
 import { startVisitor } from '../test/relay/support/site-publisher.ts'
-import { MIRRORS_MS, untilCopies, webSocketCeiling } from './mirror-support.ts'
+import { MIRRORS_MS, cpuByKind, untilCopies, webSocketCeiling } from './mirror-support.ts'
 
 const SIZE = 20 * 1024 * 1024
 const CALL_MS = 120_000
@@ -191,49 +190,6 @@ function shortUrl(node: ProfileNode, maps: Map<string, SourceMapConsumer>): stri
   if (map === undefined) return url.split('/').pop() ?? ''
   const pos = map.originalPositionFor({ line: lineNumber + 1, column: columnNumber })
   return pos.source === null ? '' : `${shortFile(pos.source)}:${pos.line}`
-}
-
-/** Clock ticks per second of /proc's CPU times (USER_HZ, 100 on Linux). */
-const TICKS_PER_S = 100
-
-/**
- * CPU seconds used so far by each process under this one, by kind: the relays, Chromium's
- * renderers, its network service and the rest of Chromium (from /proc, Linux only).
- */
-function cpuByKind(relayPids: ReadonlySet<number>): Map<string, number> {
-  const parents = new Map<number, number>()
-  const ticks = new Map<number, number>()
-  for (const name of readdirSync('/proc')) {
-    const pid = Number(name)
-    if (!Number.isInteger(pid)) continue
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-      parents.set(pid, Number(f[1]))
-      ticks.set(pid, Number(f[11]) + Number(f[12]))
-    } catch {
-      // The process ended meanwhile.
-    }
-  }
-  const under = (pid: number): boolean => {
-    for (let p = parents.get(pid); p !== undefined && p > 1; p = parents.get(p))
-      if (p === process.pid) return true
-    return false
-  }
-  const out = new Map<string, number>()
-  for (const [pid, t] of ticks) {
-    if (!under(pid)) continue
-    let kind = 'other'
-    if (relayPids.has(pid)) kind = 'relays'
-    else {
-      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8')
-      if (cmd.includes('--type=renderer')) kind = 'chromium renderers'
-      else if (cmd.includes('NetworkService')) kind = 'chromium network service'
-      else if (cmd.includes('chrom')) kind = 'chromium, other'
-    }
-    out.set(kind, (out.get(kind) ?? 0) + t / TICKS_PER_S)
-  }
-  return out
 }
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]

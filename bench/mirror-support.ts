@@ -1,9 +1,10 @@
 /**
- * Shared by the mirror bench and the mirror profile: waiting for R copies of a site, and the
- * raw page→Node WebSocket ceiling.
+ * Shared by the mirror bench and the mirror profile: waiting for R copies of a site, the raw
+ * page→Node WebSocket ceiling, and the CPU time of the relays and of Chromium.
  * @module
  */
 import { createHash } from 'node:crypto'
+import { readFileSync, readdirSync } from 'node:fs'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Person } from '../test/e2e/peer-support/people.ts'
@@ -134,4 +135,47 @@ export async function webSocketCeiling(
     server.closeAllConnections()
     server.close()
   }
+}
+
+/** Clock ticks per second of /proc's CPU times (USER_HZ, 100 on Linux). */
+const TICKS_PER_S = 100
+
+/**
+ * CPU seconds used so far by each process under this one, by kind: the relays, Chromium's
+ * renderers, its network service and the rest of Chromium (from /proc, Linux only).
+ */
+export function cpuByKind(relayPids: ReadonlySet<number>): Map<string, number> {
+  const parents = new Map<number, number>()
+  const ticks = new Map<number, number>()
+  for (const name of readdirSync('/proc')) {
+    const pid = Number(name)
+    if (!Number.isInteger(pid)) continue
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+      parents.set(pid, Number(f[1]))
+      ticks.set(pid, Number(f[11]) + Number(f[12]))
+    } catch {
+      // The process ended meanwhile.
+    }
+  }
+  const under = (pid: number): boolean => {
+    for (let p = parents.get(pid); p !== undefined && p > 1; p = parents.get(p))
+      if (p === process.pid) return true
+    return false
+  }
+  const out = new Map<string, number>()
+  for (const [pid, t] of ticks) {
+    if (!under(pid)) continue
+    let kind = 'other'
+    if (relayPids.has(pid)) kind = 'relays'
+    else {
+      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8')
+      if (cmd.includes('--type=renderer')) kind = 'chromium renderers'
+      else if (cmd.includes('NetworkService')) kind = 'chromium network service'
+      else if (cmd.includes('chrom')) kind = 'chromium, other'
+    }
+    out.set(kind, (out.get(kind) ?? 0) + t / TICKS_PER_S)
+  }
+  return out
 }

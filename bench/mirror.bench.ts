@@ -3,7 +3,9 @@
  * - for a fresh visitor of a site whose publisher is gone, time to first byte and throughput of
  *   a 20 MiB file from the mirrors, beside the same fetch from a browser host (a network that
  *   mirrors nothing, the publisher's tab open), beside the raw page→Node WebSocket ceiling
- *   measured in the same run (a Node server sending the same bytes to the same kind of page);
+ *   measured in the same run (a Node server sending the same bytes to the same kind of page),
+ *   and the CPU seconds the relays and Chromium spent on each fetch (what a loaded machine
+ *   changes least);
  * - time from calling publish until the site is complete on R mirrors;
  * - time to restore R copies after a mirror is killed (four relays, R = 3);
  * - Helia doing the same job (`helia/helia-compare.ts`): a Node Helia node holds the same 20 MiB,
@@ -19,7 +21,7 @@ import { startNetwork, type TestNetwork } from '../test/e2e/peer-support/relays.
 import { deterministicBytes, type FileSpec } from '../test/e2e/peer-support/site-spec.ts'
 import { startVisitor, type Visitor } from '../test/relay/support/site-publisher.ts'
 import { heliaFromNode, reportHelia } from './helia/helia-compare.ts'
-import { MIRRORS_MS, untilCopies, webSocketCeiling } from './mirror-support.ts'
+import { MIRRORS_MS, cpuByKind, untilCopies, webSocketCeiling } from './mirror-support.ts'
 import type { BenchPart, BenchRow } from './types.ts'
 
 /** The whole part, bounded. */
@@ -48,26 +50,54 @@ function files(tag: string): FileSpec[] {
   ]
 }
 
-/** Fetches each big file as a fresh visitor; first and last byte times, bytes checked. */
+/** What the fetches of one source measured. */
+interface Fetched {
+  first: number[]
+  last: number[]
+  /** CPU seconds of the relays during each fetch. */
+  relayCpu: number[]
+  /** CPU seconds of all of Chromium's processes during each fetch. */
+  browserCpu: number[]
+}
+
+/**
+ * Fetches each big file as a fresh visitor; first and last byte times, bytes checked, and the
+ * CPU time the relays (`relayPids`) and Chromium spent on each fetch.
+ */
 async function fetchAll(
   visitor: Person,
   site: string,
   sums: Record<string, string>,
-): Promise<{ first: number[]; last: number[] }> {
+  relayPids: ReadonlySet<number>,
+): Promise<Fetched> {
   const warm = await visitor.callWithin(FETCH_MS, 'fetch', `an://${site}/index.html`)
   if (warm.status !== 200) throw new Error(`index: ${warm.status} ${warm.headers['x-an-error']}`)
-  const first: number[] = []
-  const last: number[] = []
+  const out: Fetched = { first: [], last: [], relayCpu: [], browserCpu: [] }
   for (let i = 0; i < RUNS; i++) {
     const path = `/big-${i}.bin`
+    const before = cpuByKind(relayPids)
     const res = await visitor.callWithin(FETCH_MS, 'fetch', `an://${site}${path}`)
+    const after = cpuByKind(relayPids)
     if (res.status !== 200 || res.sha256 !== sums[path])
       throw new Error(`${path}: ${res.status} ${res.headers['x-an-error']}`)
-    first.push(res.firstByteMs)
-    last.push(res.lastByteMs)
+    out.first.push(res.firstByteMs)
+    out.last.push(res.lastByteMs)
+    let relays = 0
+    let browser = 0
+    for (const [kind, t] of after) {
+      const spent = t - (before.get(kind) ?? 0)
+      if (kind === 'relays') relays += spent
+      else if (kind.startsWith('chromium')) browser += spent
+    }
+    out.relayCpu.push(relays)
+    out.browserCpu.push(browser)
   }
-  return { first, last }
+  return out
 }
+
+/** The process IDs of a network's relays. */
+const pidsOf = (network: TestNetwork): Set<number> =>
+  new Set(network.relays.map((r) => r.process.proc.pid ?? -1))
 
 async function measure(report: (row: BenchRow) => void, browser: Browser, build: string) {
   const row = (metric: string, value: number, unit: string, extra: Partial<BenchRow> = {}): void =>
@@ -85,7 +115,7 @@ async function measure(report: (row: BenchRow) => void, browser: Browser, build:
   // Helia doing the same job, first (its figures stand should the mirrors fail): a Node node
   // holds the same bytes as big-0.bin, a fresh page node fetches them over a WebSocket.
   const helia = await heliaFromNode(browser, deterministicBytes(SIZE, 7), RUNS, FETCH_MS)
-  let fromMirrors: { first: number[]; last: number[] } | undefined
+  let fromMirrors: Fetched | undefined
   try {
     // Mirrors: four relays, R = 3, scans every 2 s.
     const mirrors = await startNetwork(REPLICAS + 1, build, [
@@ -109,7 +139,7 @@ async function measure(report: (row: BenchRow) => void, browser: Browser, build:
     const toMirrors = await copies
     await a.close()
     const b = await person(mirrors, 'B')
-    fromMirrors = await fetchAll(b, site, published.sha256)
+    fromMirrors = await fetchAll(b, site, published.sha256, pidsOf(mirrors))
     const ceiling = await webSocketCeiling(b.page, SIZE, RUNS)
 
     // R copies again after a holder is killed.
@@ -126,7 +156,7 @@ async function measure(report: (row: BenchRow) => void, browser: Browser, build:
     const hostSite = `hosted${tag}:code`
     const hosted = ok(await h.callWithin(MIRRORS_MS, 'publishSite', hostSite, files(tag)), 'host')
     const v = await person(hosts, 'V')
-    const fromHost = await fetchAll(v, hostSite, hosted.sha256)
+    const fromHost = await fetchAll(v, hostSite, hosted.sha256, pidsOf(hosts))
 
     const wsLast = median(ceiling.map((c) => c.last))
     const note = `median of ${RUNS} fresh fetches of 20 MiB; publisher gone; ${REPLICAS} mirrors`
@@ -141,6 +171,16 @@ async function measure(report: (row: BenchRow) => void, browser: Browser, build:
     row('20 MiB from a browser host, throughput', mbPerS(SIZE, median(fromHost.last)), 'MB/s', {
       note: 'the publisher’s tab open, no mirror',
       baseline: { label: 'raw page→Node WebSocket', value: mbPerS(SIZE, wsLast) },
+    })
+    // CPU time says more than speed on a loaded machine: a starved process waits, it does not
+    // spend. Chromium's includes the harness hashing the body to check it.
+    row('20 MiB from mirrors, CPU of the relays', median(fromMirrors.relayCpu), 's', {
+      note: `the ${REPLICAS + 1} relays together, per fetch`,
+      baseline: { label: 'a browser host’s network', value: median(fromHost.relayCpu) },
+    })
+    row('20 MiB from mirrors, CPU of Chromium', median(fromMirrors.browserCpu), 's', {
+      note: 'every Chromium process, per fetch',
+      baseline: { label: 'from a browser host', value: median(fromHost.browserCpu) },
     })
     row('raw page→Node WebSocket, time to first byte', median(ceiling.map((c) => c.first)), 'ms')
     row('publish until on R mirrors', toMirrors, 'ms', {
