@@ -12,7 +12,7 @@ import { ServiceWorkerUnsupportedError } from '../../origins/shared/errors.ts'
 import { parseAddress } from '../../core/names/index.ts'
 import { errorText } from '../error-text.ts'
 import { FrameHistory } from '../frame-history.ts'
-import { routeHash } from '../router.ts'
+import { parseRoute, routeHash } from '../router.ts'
 import type { AlternetSession } from '../session/alternet-session.ts'
 import { SessionController } from '../session/session-controller.ts'
 import { sharedStyles } from '../styles.ts'
@@ -54,6 +54,15 @@ function formatOld(at: number, now: number = Date.now()): string {
       return `${new Intl.NumberFormat(undefined, { style: 'unit', unit, unitDisplay: 'long' }).format(count)} old`
   }
   return 'less than a minute old'
+}
+
+/** A route's address as a person wrote it: `an://bad%20name` reads `an://bad name`. */
+function readable(raw: string): string {
+  try {
+    return decodeURIComponent(raw)
+  } catch {
+    return raw
+  }
 }
 
 /** The viewer of `an://` sites. */
@@ -181,9 +190,18 @@ export class AnBrowserFrame extends LitElement {
   private readonly history = new FrameHistory()
   private readonly frame = createRef<HTMLIFrameElement>()
   private subscribed: EventTarget | undefined
-  /** Leaving Browse after an address that did not parse: coming back shows the welcome, not its error. */
+  /**
+   * Leaving Browse, the address bar keeps only what is shown: the current site's address, or
+   * nothing after an address that did not parse (coming back shows the welcome, not its error).
+   */
   private readonly onLeave = (): void => {
-    if (this.site === '' && !location.hash.startsWith(routeHash('view'))) this.error = undefined
+    if (parseRoute(location.hash).screen === 'view') return
+    if (this.site !== '') {
+      this.input = this.shown?.address ?? this.input
+      return
+    }
+    this.error = undefined
+    this.input = ''
   }
   private readonly onDocument = (event: Event): void =>
     this.documentShown((event as CustomEvent<SiteDocumentDetail>).detail)
@@ -229,14 +247,18 @@ export class AnBrowserFrame extends LitElement {
       href = parsed.href
       site = parsed.site
     } catch (error) {
-      // No site under an address that does not parse: the previous one must not stay shown.
+      // No site under an address that does not parse: the previous one must not stay shown,
+      // nor stay loaded in the frame. The bar shows what failed, to be corrected.
       this.error = error
+      this.input = push ? raw : readable(raw)
       this.site = ''
       this.shown = undefined
       this.loading = false
+      this.blankFrame()
       return
     }
-    if (href === this.history.current && !push) return
+    // The route names the site shown (its page reported back): nothing to open again.
+    if (href === this.history.current && site === this.site && !push) return
     this.error = undefined
     this.input = href
     this.site = site
@@ -311,7 +333,7 @@ export class AnBrowserFrame extends LitElement {
     return html`
       <form @submit=${this.onSubmit} role="search" aria-label="Site address">
         <div class="nav">
-          <button type="button" aria-label="Back" title="Back" ?disabled=${!this.history.canGoBack} @click=${this.back}>←</button>
+          <button type="button" aria-label="Back" title="Back" ?disabled=${!this.canGoBack} @click=${this.back}>←</button>
           <button type="button" aria-label="Forward" title="Forward" ?disabled=${!this.history.canGoForward} @click=${this.forward}>→</button>
           <button type="button" aria-label="Reload" title="Reload" ?disabled=${this.site === ''} @click=${this.reload}>↻</button>
         </div>
@@ -427,14 +449,27 @@ export class AnBrowserFrame extends LitElement {
     void this.open(this.input, true)
   }
 
+  /** Back is the site shown before an address that did not parse, else the entry behind. */
+  private get canGoBack(): boolean {
+    return this.history.canGoBack || (this.site === '' && this.history.current !== undefined)
+  }
+
   private back(): void {
-    const address = this.history.back()
-    if (address !== undefined) void this.show(address)
+    const address = this.site === '' ? this.history.current : this.history.back()
+    if (address !== undefined) void this.move(address)
   }
 
   private forward(): void {
     const address = this.history.forward()
-    if (address !== undefined) void this.show(address)
+    if (address !== undefined) void this.move(address)
+  }
+
+  /** Shows an entry of the list, which may be another site than the one shown. */
+  private move(address: string): Promise<void> {
+    this.error = undefined
+    this.input = address
+    this.site = parseAddress(address).site
+    return this.show(address)
   }
 
   private async reload(): Promise<void> {
