@@ -189,6 +189,7 @@ export class AnBrowserFrame extends LitElement {
 
   private readonly history = new FrameHistory()
   private readonly frame = createRef<HTMLIFrameElement>()
+  private readonly about = createRef<HTMLDetailsElement>()
   private subscribed: EventTarget | undefined
   /**
    * Leaving Browse, the address bar keeps only what is shown: the current site's address, or
@@ -218,6 +219,8 @@ export class AnBrowserFrame extends LitElement {
 
   override willUpdate(changed: Map<string, unknown>): void {
     if (changed.has('address') && this.address !== '') void this.open(this.address, false)
+    // Another site starts with its details closed: open, they would push it out of view on a phone.
+    if (changed.has('site') && this.about.value !== undefined) this.about.value.open = false
     const bridges = this.session?.bridges
     if (bridges !== this.subscribed) {
       this.subscribed?.removeEventListener('document', this.onDocument)
@@ -395,7 +398,7 @@ export class AnBrowserFrame extends LitElement {
           : nothing
       }
       <!-- A name nobody published has nothing to tell: its details would say "Name not found" again. -->
-      <details class="about" ?hidden=${this.error !== undefined || shown?.error === 'NameNotFoundError'}>
+      <details ${ref(this.about)} class="about" ?hidden=${this.error !== undefined || shown?.error === 'NameNotFoundError'}>
         <summary>About this name</summary>
         <an-name-details .session=${this.session} site=${this.site} generation=${this.generation} @key-accepted=${this.reload}></an-name-details>
       </details>
