@@ -249,6 +249,12 @@ describe('first sight: dark failure pages, the publish result, Update (Chromium)
       const panel = page.locator('an-network-status .panel')
       await panel.getByText('This device’s network ID').waitFor()
       equal((await address.boundingBox())?.y, before?.y, 'the page did not move')
+      const [shade, under] = await Promise.all(
+        [panel, page.locator('an-app')].map((element) =>
+          element.evaluate((e) => getComputedStyle(e).backgroundColor),
+        ),
+      )
+      ok(shade !== under, `the panel stands out from the dark page under it: ${shade} on ${under}`)
       await accessible(page, 'network-panel-dark-phone')
       await screenshot(page, 'network-panel-dark-phone', false)
       await page.keyboard.press('Escape')
