@@ -182,6 +182,14 @@ describe('screens on a phone: accessibility scan, no sideways scroll, screenshot
         .waitFor({ timeout: VIEW_MS })
       await page.getByRole('link', { name: 'Publish this name' }).waitFor({ timeout: VIEW_MS })
       await check('viewer-error')
+      // A name in another script is shown as written, never in its Punycode form.
+      await visit(page, 'an://café:blog')
+      await siteFrame(page).getByText('an://café:blog/').waitFor({ timeout: VIEW_MS })
+      equal(
+        await page.getByRole('textbox', { name: 'Address', exact: true }).inputValue(),
+        'an://café:blog/',
+      )
+      equal(await page.locator('iframe.frame').getAttribute('title'), 'Site café:blog')
     }),
   )
 

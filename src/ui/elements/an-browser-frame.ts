@@ -9,7 +9,7 @@ import { LitElement, css, html, nothing } from 'lit'
 import { createRef, ref } from 'lit/directives/ref.js'
 import type { SiteDocumentDetail } from '../../origins/shell/bridge-host-types.ts'
 import { ServiceWorkerUnsupportedError } from '../../origins/shared/errors.ts'
-import { parseAddress } from '../../core/names/index.ts'
+import { parseAddress, toUnicodeAddress } from '../../core/names/index.ts'
 import { errorText } from '../error-text.ts'
 import { FrameHistory } from '../frame-history.ts'
 import { parseRoute, routeHash } from '../router.ts'
@@ -198,7 +198,7 @@ export class AnBrowserFrame extends LitElement {
   private readonly onLeave = (): void => {
     if (parseRoute(location.hash).screen === 'view') return
     if (this.site !== '') {
-      this.input = this.shown?.address ?? this.input
+      this.input = this.shown === undefined ? this.input : toUnicodeAddress(this.shown.address)
       return
     }
     this.error = undefined
@@ -263,7 +263,7 @@ export class AnBrowserFrame extends LitElement {
     // The route names the site shown (its page reported back): nothing to open again.
     if (href === this.history.current && site === this.site && !push) return
     this.error = undefined
-    this.input = href
+    this.input = toUnicodeAddress(href)
     this.site = site
     if (push && decodeURI(location.hash) !== routeHash('view', href))
       history.pushState(null, '', routeHash('view', href))
@@ -326,7 +326,8 @@ export class AnBrowserFrame extends LitElement {
     this.shown = detail
     this.history.visit(detail.address)
     if (detail.error === undefined) noteVisit(detail.site)
-    if (this.shadowRoot?.activeElement?.id !== 'address') this.input = detail.address
+    if (this.shadowRoot?.activeElement?.id !== 'address')
+      this.input = toUnicodeAddress(detail.address)
     if (location.hash.startsWith(routeHash('view')))
       history.replaceState(null, '', routeHash('view', detail.address))
     this.requestUpdate()
@@ -365,7 +366,7 @@ export class AnBrowserFrame extends LitElement {
         ${ref(this.frame)}
         class="frame"
         ?hidden=${this.site === '' || this.error !== undefined}
-        title=${this.site === '' ? 'Site' : `Site ${this.site}`}
+        title=${this.site === '' ? 'Site' : `Site ${displaySite(this.site)}`}
         sandbox=${SITE_SANDBOX}
         allow="fullscreen; clipboard-write"
         referrerpolicy="no-referrer"
@@ -470,7 +471,7 @@ export class AnBrowserFrame extends LitElement {
   /** Shows an entry of the list, which may be another site than the one shown. */
   private move(address: string): Promise<void> {
     this.error = undefined
-    this.input = address
+    this.input = toUnicodeAddress(address)
     this.site = parseAddress(address).site
     return this.show(address)
   }
