@@ -318,6 +318,14 @@ export class AnBrowserFrame extends LitElement {
       frame.src = 'about:blank'
   }
 
+  /**
+   * The site's page loaded. Its report usually came first; a page served through another tab's
+   * bridge (this tab's node runs there) is reported to that tab, so this ends "Opening…" here.
+   */
+  private frameLoaded(): void {
+    if (this.frame.value?.getAttribute('src') !== 'about:blank') this.loading = false
+  }
+
   private documentShown(detail: SiteDocumentDetail): void {
     if (detail.site !== this.site) return
     // The site did answer (a late copy after an offline give-up): it is shown, not the error.
@@ -370,6 +378,7 @@ export class AnBrowserFrame extends LitElement {
         sandbox=${SITE_SANDBOX}
         allow="fullscreen; clipboard-write"
         referrerpolicy="no-referrer"
+        @load=${this.frameLoaded}
       ></iframe>
     `
   }
