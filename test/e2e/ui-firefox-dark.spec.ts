@@ -185,9 +185,17 @@ describe('Firefox in dark mode: failure pages, relays, publishing on a phone', (
         await person.page.evaluate(() => {
           location.hash = '#/sites'
         })
+        // Polled on a timer: headless Firefox may paint no frame here to poll on.
+        await person.page.waitForFunction(
+          () =>
+            document
+              .querySelector('an-app')
+              ?.shadowRoot?.querySelector('an-sites-page')
+              ?.shadowRoot?.querySelector('a[aria-label="Update firefox-phone:update"]') != null,
+          { polling: 250, timeout: 45_000 },
+        )
         const link = (await person.page.waitForSelector(
           'an-app >>> a[aria-label="Update firefox-phone:update"]',
-          { timeout: 45_000 },
         )) as ElementHandle<HTMLAnchorElement>
         await link.click()
         await waitForText(person.page, 'Update firefox-phone:update')
