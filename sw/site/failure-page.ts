@@ -8,6 +8,7 @@
 import { errorEntry, type ErrorWords, type FailureKind } from '../../src/core/errors/index.ts'
 import { ERROR_HEADER } from '../../src/core/http/headers.ts'
 import { escapeHtml } from '../../src/core/http/html-text.ts'
+import { toUnicodeAddress } from '../../src/core/names/index.ts'
 import { publishUrl } from '../../src/origins/shared/site-origin.ts'
 
 export type { FailureKind } from '../../src/core/errors/index.ts'
@@ -58,7 +59,7 @@ function actions(init: FailurePageInit): string {
 /** The failure page as an HTML response with the given status (and `x-an-error` kept). */
 export function failurePage(init: FailurePageInit): Response {
   const text = describeFailure(init.errorName)
-  const address = `an://${init.site}${init.path}`
+  const address = toUnicodeAddress(`an://${init.site}${init.path}`)
   const html = `<!doctype html>
 <html lang="en" data-an-error="${escapeHtml(init.errorName)}" data-an-failure="${text.kind}">
 <head>

@@ -18,6 +18,7 @@ import {
   punycodeEncode,
   rootSiteName,
   toOriginLabel,
+  toUnicodeAddress,
   toUnicodeSiteName,
 } from '../../src/core/names/index.ts'
 
@@ -502,6 +503,8 @@ describe('site names', () => {
 
   it('shows Punycode labels as Unicode for display', () => {
     assert.equal(toUnicodeSiteName('api.xn--bcher-kva:xn--d1alm'), 'api.bücher:код')
+    assert.equal(toUnicodeAddress('an://xn--caf-dma:blog/a%20b?q#f'), 'an://café:blog/a%20b?q#f')
+    assert.equal(toUnicodeAddress('an://bad name:x'), 'an://bad name:x')
   })
 
   it('formats an address from a site and a path', () => {

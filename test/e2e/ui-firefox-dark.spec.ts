@@ -1,7 +1,8 @@
 /**
  * Firefox in dark mode (Debian's firefox-esr through puppeteer-core): the site frame's failure
  * page for a name nobody published is readable, its heading, message and address each at a
- * contrast of at least 4.5:1 against what is behind them, on a phone and on a desktop; a relay
+ * contrast of at least 4.5:1 against what is behind them, on a phone and on a desktop; a malformed
+ * address empties the frame, and leaving Browse takes it out of the address bar; a relay
  * that cannot be reached is said in plain words, with no error class name, and not kept (one that
  * connects is kept and can be removed); a page
  * written in the editor and published on a phone shows its result in view, with the focus, and
@@ -111,6 +112,41 @@ describe('Firefox in dark mode: failure pages, relays, publishing on a phone', (
     )
 
   it(
+    'a malformed address takes the last site out of the frame; leaving Browse leaves no address behind (phone)',
+    bounded(120_000, async () => {
+      const person = await newFirefoxPerson(firefox)
+      const { page } = person
+      const bar = () =>
+        page.$eval('an-app >>> #address', (input) => (input as HTMLInputElement).value)
+      try {
+        await page.setViewport(PHONE)
+        await openAppIn(page, relay.appOrigin, `#/view/an://${SITE}`)
+        await frameOf(page, relay.siteOrigin(SITE), 'html[data-an-failure]')
+        await fill(page, '#address', 'an://bad name:x')
+        await clickButton(page, 'Go')
+        await waitForText(page, 'a space')
+        const frame = await page.waitForSelector('an-app >>> iframe.frame')
+        equal(
+          await frame!.evaluate((f) => f.getAttribute('src')),
+          'about:blank',
+          'no site underneath',
+        )
+        ok(!(await frame!.isVisible()), 'the frame is not shown')
+        equal(await bar(), 'an://bad name:x', 'the bar keeps what to correct')
+        await page.evaluate(() => (location.hash = '#/publish'))
+        await page.waitForSelector('an-app >>> an-publish-page')
+        await page.evaluate(() => (location.hash = '#/view'))
+        await waitForText(page, 'Open a site')
+        equal(await bar(), '', 'the bar holds no address that is not shown')
+        equal((await page.$$('an-app >>> an-browser-frame >>> [role="alert"]')).length, 0)
+        equal(person.errors.length, 0, `no page errors: ${person.errors.join('; ')}`)
+      } finally {
+        await person.close()
+      }
+    }),
+  )
+
+  it(
     'a written page published on a phone: the result in view and focused; Update brings the page back',
     bounded(180_000, async () => {
       const person = await newFirefoxPerson(firefox)
@@ -149,9 +185,17 @@ describe('Firefox in dark mode: failure pages, relays, publishing on a phone', (
         await person.page.evaluate(() => {
           location.hash = '#/sites'
         })
+        // Polled on a timer: headless Firefox may paint no frame here to poll on.
+        await person.page.waitForFunction(
+          () =>
+            document
+              .querySelector('an-app')
+              ?.shadowRoot?.querySelector('an-sites-page')
+              ?.shadowRoot?.querySelector('a[aria-label="Update firefox-phone:update"]') != null,
+          { polling: 250, timeout: 45_000 },
+        )
         const link = (await person.page.waitForSelector(
           'an-app >>> a[aria-label="Update firefox-phone:update"]',
-          { timeout: 45_000 },
         )) as ElementHandle<HTMLAnchorElement>
         await link.click()
         await waitForText(person.page, 'Update firefox-phone:update')

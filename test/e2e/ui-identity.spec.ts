@@ -2,7 +2,7 @@
  * Names move between devices with the owner key: A exports it with a passphrase, another
  * device refuses a wrong passphrase and a damaged file in plain words, imports the right one,
  * and can then publish a new version of A's site. And one node per browser: a second tab
- * says the node runs elsewhere and can take it over.
+ * says the node runs elsewhere, shows sites through the first, and can take the node over.
  */
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -162,16 +162,22 @@ describe('identity: export, import, and one node per browser (Chromium)', () => 
   )
 
   it(
-    'a second tab of the same browser says the node runs elsewhere, and can take it over',
+    'a second tab of the same browser says the node runs elsewhere, shows a site through the first without "Opening…" left behind, and can take the node over',
     bounded(90_000, async () => {
       const person = await newPerson(browser)
       try {
         const first = person.page
         await openApp(first, relay.appOrigin)
+        await visit(first, 'an://moving:keys')
+        await siteFrame(first).locator('h1').waitFor({ timeout: VIEW_MS })
         const second = await person.context.newPage()
         await second.goto(`${relay.appOrigin}/#/view`)
         await waitForPhase(second, 'elsewhere')
         ok(await second.getByText('Alternet is open in another tab.').isVisible())
+        // A site opened here comes through the first tab, and stops saying it is opening once shown.
+        await visit(second, 'an://moving:keys')
+        await siteFrame(second).locator('h1').waitFor({ timeout: VIEW_MS })
+        await second.getByText('Opening an://moving:keys/').waitFor({ state: 'hidden' })
         await second.getByRole('button', { name: 'Use Alternet in this tab' }).click()
         await waitForPhase(second, 'running')
         await waitForPhase(first, 'elsewhere')

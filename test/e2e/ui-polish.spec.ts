@@ -169,7 +169,7 @@ describe('first sight: dark failure pages, the publish result, Update (Chromium)
   )
 
   it(
-    'a name nobody published offers to publish it; a malformed address takes the last site away; no screen shows an error class name',
+    'a name nobody published offers to publish it; a malformed address takes the last site away, leaves no address behind and Back returns to it; no screen shows an error class name',
     bounded(120_000, async () => {
       const page = await person(DESKTOP, 'dark')
       await visit(page, 'an://nobody-here:void')
@@ -184,10 +184,17 @@ describe('first sight: dark failure pages, the publish result, Update (Chromium)
         'no "Try again" for a name nobody published',
       )
       await noErrorClassNames(page, 'viewer, name not found')
-      await page.getByRole('textbox', { name: 'Address', exact: true }).fill('an://bad name:x')
+      const address = page.getByRole('textbox', { name: 'Address', exact: true })
+      await address.fill('an://bad name:x')
       await page.getByRole('button', { name: 'Go', exact: true }).click()
       await page.getByRole('alert').first().waitFor()
       ok(!(await page.locator('iframe.frame').isVisible()), 'the previous site is not left shown')
+      equal(
+        await page.locator('iframe.frame').getAttribute('src'),
+        'about:blank',
+        'nor left loaded underneath',
+      )
+      equal(await address.inputValue(), 'an://bad name:x', 'the bar keeps what to correct')
       await noErrorClassNames(page, 'viewer, malformed address')
       await accessible(page, 'viewer-malformed-dark-desktop')
       await screenshot(page, 'viewer-malformed-dark-desktop', false)
@@ -201,7 +208,14 @@ describe('first sight: dark failure pages, the publish result, Update (Chromium)
         `the malformed address’s error went with it: ${await page.locator('an-browser-frame').getByRole('alert').allInnerTexts()}`,
       )
       await offer.waitFor({ state: 'detached' })
-      await visit(page, 'an://nobody-here:void')
+      equal(await address.inputValue(), '', 'the bar holds no address that is not shown')
+      // Back brings the site read before the address that did not parse.
+      await page.getByRole('button', { name: 'Back' }).click()
+      await page
+        .frameLocator('iframe.frame')
+        .locator('html[data-an-failure]')
+        .waitFor({ timeout: VIEW_MS })
+      equal(await address.inputValue(), 'an://nobody-here:void/')
       await page.getByRole('link', { name: 'Publish this name' }).click()
       await page.getByRole('heading', { name: 'Publish a site' }).waitFor()
       equal(
@@ -235,6 +249,12 @@ describe('first sight: dark failure pages, the publish result, Update (Chromium)
       const panel = page.locator('an-network-status .panel')
       await panel.getByText('This device’s network ID').waitFor()
       equal((await address.boundingBox())?.y, before?.y, 'the page did not move')
+      const [shade, under] = await Promise.all(
+        [panel, page.locator('an-app')].map((element) =>
+          element.evaluate((e) => getComputedStyle(e).backgroundColor),
+        ),
+      )
+      ok(shade !== under, `the panel stands out from the dark page under it: ${shade} on ${under}`)
       await accessible(page, 'network-panel-dark-phone')
       await screenshot(page, 'network-panel-dark-phone', false)
       await page.keyboard.press('Escape')

@@ -112,7 +112,18 @@ describe('screens on a phone: accessibility scan, no sideways scroll, screenshot
         )})`,
       )
       await check('viewer-details')
-      await page.locator('details.about > summary').click()
+      // Another address starts with its details closed, so the site shows under the bar.
+      await visit(page, 'an://nobody-here:void')
+      await siteFrame(page).locator('html[data-an-failure]').waitFor({ timeout: VIEW_MS })
+      await visit(page, 'an://phone:demo')
+      await siteFrame(page)
+        .locator('h1', { hasText: 'Written on a phone' })
+        .waitFor({ timeout: VIEW_MS })
+      equal(
+        await page.locator('details.about').getAttribute('open'),
+        null,
+        'About this name is closed for the next site',
+      )
       // No empty room between the address bar, "About this name" and the site: a phone has none to spare.
       const [bar, about, site] = await Promise.all(
         ['an-browser-frame form', 'details.about > summary', 'iframe.frame'].map((selector) =>
@@ -171,6 +182,14 @@ describe('screens on a phone: accessibility scan, no sideways scroll, screenshot
         .waitFor({ timeout: VIEW_MS })
       await page.getByRole('link', { name: 'Publish this name' }).waitFor({ timeout: VIEW_MS })
       await check('viewer-error')
+      // A name in another script is shown as written, never in its Punycode form.
+      await visit(page, 'an://café:blog')
+      await siteFrame(page).getByText('an://café:blog/').waitFor({ timeout: VIEW_MS })
+      equal(
+        await page.getByRole('textbox', { name: 'Address', exact: true }).inputValue(),
+        'an://café:blog/',
+      )
+      equal(await page.locator('iframe.frame').getAttribute('title'), 'Site café:blog')
     }),
   )
 

@@ -1,6 +1,6 @@
 /**
  * Plain words and feedback, against a real relay: no network jargon on any screen (peers,
- * reservations, content IDs, name servers, "republished"); dropped files listed with their
+ * reservations, content IDs, name servers, "republished", revokers); dropped files listed with their
  * sizes, and the Files chooser no longer showing an earlier choice; a name held by another key
  * read as held while renewed; "Check for updates" and "Open web+an links" say what they did;
  * the Browse screen lists the sites opened lately.
@@ -29,7 +29,7 @@ import {
 
 /** Words of the machinery that a person should not have to learn. */
 const JARGON =
-  /\b(peers?|reservations?|CIDs?|content IDs?|name servers?|republished|multiaddrs?|DHT)\b/i
+  /\b(peers?|reservations?|CIDs?|content IDs?|name servers?|republished|multiaddrs?|DHT|revokers?)\b/i
 
 describe('plain words and feedback (Chromium)', () => {
   let session: AppSession

@@ -17,7 +17,7 @@ export type { SiteName, ParsedSiteName } from './site-name.ts'
 export type { AnAddress } from './parse-address.ts'
 export type { InvalidNameReason } from './errors.ts'
 export { InvalidNameError } from './errors.ts'
-export { parseAddress, formatAddress } from './parse-address.ts'
+export { parseAddress, formatAddress, toUnicodeAddress } from './parse-address.ts'
 export {
   parseSiteName,
   formatSiteName,

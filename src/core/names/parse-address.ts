@@ -6,7 +6,7 @@
 
 import { MAX_ADDRESS_LENGTH, SCHEME } from './constants.ts'
 import { InvalidNameError, describeCharacter, quote } from './errors.ts'
-import { parseSitePart, utf8Length } from './site-name.ts'
+import { parseSitePart, toUnicodeSiteName, utf8Length } from './site-name.ts'
 import type { SiteName } from './site-name.ts'
 
 /** A parsed, canonical `an://` address. */
@@ -153,4 +153,17 @@ export function formatAddress(site: string, path = '/'): string {
         ? path
         : `/${path}`
   return parseAddress(`${SCHEME}://${site}${tail}`).href
+}
+
+/**
+ * `address` with its site's Punycode labels shown as Unicode, for display only:
+ * `an://xn--caf-dma:blog/a` gives `an://café:blog/a`. What does not parse comes back unchanged.
+ */
+export function toUnicodeAddress(address: string): string {
+  try {
+    const { site, path, query, fragment } = parseAddress(address)
+    return `${SCHEME}://${toUnicodeSiteName(site)}${path}${query}${fragment}`
+  } catch {
+    return address
+  }
 }

@@ -5,17 +5,18 @@
  * the site's service worker served are named above the frame.
  * @module
  */
-import { LitElement, css, html, nothing } from 'lit'
+import { LitElement, html, nothing } from 'lit'
 import { createRef, ref } from 'lit/directives/ref.js'
 import type { SiteDocumentDetail } from '../../origins/shell/bridge-host-types.ts'
 import { ServiceWorkerUnsupportedError } from '../../origins/shared/errors.ts'
-import { parseAddress } from '../../core/names/index.ts'
+import { parseAddress, toUnicodeAddress } from '../../core/names/index.ts'
 import { errorText } from '../error-text.ts'
 import { FrameHistory } from '../frame-history.ts'
-import { routeHash } from '../router.ts'
+import { parseRoute, routeHash } from '../router.ts'
 import type { AlternetSession } from '../session/alternet-session.ts'
 import { SessionController } from '../session/session-controller.ts'
 import { sharedStyles } from '../styles.ts'
+import { browserFrameStyles } from './browser-frame-styles.ts'
 import { allRelaysFailing, withinOffline, withinRelays } from '../session/online-state.ts'
 import { noteVisit, recentSites } from '../session/recent-sites.ts'
 import { displaySite, formatAge } from '../format.ts'
@@ -56,6 +57,15 @@ function formatOld(at: number, now: number = Date.now()): string {
   return 'less than a minute old'
 }
 
+/** A route's address as a person wrote it: `an://bad%20name` reads `an://bad name`. */
+function readable(raw: string): string {
+  try {
+    return decodeURIComponent(raw)
+  } catch {
+    return raw
+  }
+}
+
 /** The viewer of `an://` sites. */
 export class AnBrowserFrame extends LitElement {
   static override properties = {
@@ -69,101 +79,7 @@ export class AnBrowserFrame extends LitElement {
     generation: { state: true },
   }
 
-  static override styles = [
-    sharedStyles,
-    css`
-      :host {
-        display: flex;
-        flex-direction: column;
-        gap: 0.5rem;
-        min-height: 0;
-      }
-      /* Lines that may say nothing: empty, they add no gap between the address bar and the site. */
-      an-address-lookahead,
-      an-error-message,
-      an-site-update {
-        display: contents;
-      }
-      form {
-        display: flex;
-        gap: 0.35rem;
-        align-items: center;
-      }
-      .nav {
-        display: flex;
-        gap: 0.25rem;
-      }
-      .nav button {
-        padding: 0.25rem;
-        font-size: 1.2rem;
-        line-height: 1;
-      }
-      .bar {
-        flex: 1;
-        display: flex;
-        gap: 0.35rem;
-        min-width: 0;
-      }
-      .bar input {
-        min-width: 0;
-        flex: 1;
-      }
-      details.about summary {
-        cursor: pointer;
-        min-height: 2.25rem;
-        padding: 0.35rem 0;
-        color: var(--an-accent);
-        font-weight: 600;
-      }
-      .frame {
-        flex: 1;
-        width: 100%;
-        min-height: 65vh;
-        border: 1px solid var(--an-border);
-        border-radius: var(--an-radius);
-        background: #fff;
-      }
-      .offer {
-        margin: 0;
-      }
-      .recent ul {
-        list-style: none;
-        margin: 0;
-        padding: 0;
-      }
-      .recent li {
-        display: flex;
-        flex-wrap: wrap;
-        gap: 0 0.75rem;
-        align-items: baseline;
-        padding: 0.35rem 0;
-      }
-      .recent a {
-        font-weight: 600;
-      }
-      .welcome code {
-        font-size: 1.05em;
-      }
-      @media (max-width: 30rem) {
-        /* One row on a phone: the site gets the height a second row would take. */
-        form,
-        .nav,
-        .bar {
-          gap: 0.2rem;
-        }
-        .nav button {
-          min-width: 2.5rem;
-          padding: 0.25rem 0;
-        }
-        .bar button {
-          padding-inline: 0.75rem;
-        }
-        .frame {
-          min-height: 70vh;
-        }
-      }
-    `,
-  ]
+  static override styles = [sharedStyles, browserFrameStyles]
 
   /** The app's session. */
   declare session: AlternetSession | undefined
@@ -180,10 +96,20 @@ export class AnBrowserFrame extends LitElement {
 
   private readonly history = new FrameHistory()
   private readonly frame = createRef<HTMLIFrameElement>()
+  private readonly about = createRef<HTMLDetailsElement>()
   private subscribed: EventTarget | undefined
-  /** Leaving Browse after an address that did not parse: coming back shows the welcome, not its error. */
+  /**
+   * Leaving Browse, the address bar keeps only what is shown: the current site's address, or
+   * nothing after an address that did not parse (coming back shows the welcome, not its error).
+   */
   private readonly onLeave = (): void => {
-    if (this.site === '' && !location.hash.startsWith(routeHash('view'))) this.error = undefined
+    if (parseRoute(location.hash).screen === 'view') return
+    if (this.site !== '') {
+      this.input = this.shown === undefined ? this.input : toUnicodeAddress(this.shown.address)
+      return
+    }
+    this.error = undefined
+    this.input = ''
   }
   private readonly onDocument = (event: Event): void =>
     this.documentShown((event as CustomEvent<SiteDocumentDetail>).detail)
@@ -200,6 +126,8 @@ export class AnBrowserFrame extends LitElement {
 
   override willUpdate(changed: Map<string, unknown>): void {
     if (changed.has('address') && this.address !== '') void this.open(this.address, false)
+    // Another site starts with its details closed: open, they would push it out of view on a phone.
+    if (changed.has('site') && this.about.value !== undefined) this.about.value.open = false
     const bridges = this.session?.bridges
     if (bridges !== this.subscribed) {
       this.subscribed?.removeEventListener('document', this.onDocument)
@@ -229,16 +157,20 @@ export class AnBrowserFrame extends LitElement {
       href = parsed.href
       site = parsed.site
     } catch (error) {
-      // No site under an address that does not parse: the previous one must not stay shown.
+      // No site under an address that does not parse: the previous one must not stay shown,
+      // nor stay loaded in the frame. The bar shows what failed, to be corrected.
       this.error = error
+      this.input = push ? raw : readable(raw)
       this.site = ''
       this.shown = undefined
       this.loading = false
+      this.blankFrame()
       return
     }
-    if (href === this.history.current && !push) return
+    // The route names the site shown (its page reported back): nothing to open again.
+    if (href === this.history.current && site === this.site && !push) return
     this.error = undefined
-    this.input = href
+    this.input = toUnicodeAddress(href)
     this.site = site
     if (push && decodeURI(location.hash) !== routeHash('view', href))
       history.pushState(null, '', routeHash('view', href))
@@ -293,6 +225,14 @@ export class AnBrowserFrame extends LitElement {
       frame.src = 'about:blank'
   }
 
+  /**
+   * The site's page loaded. Its report usually came first; a page served through another tab's
+   * bridge (this tab's node runs there) is reported to that tab, so this ends "Opening…" here.
+   */
+  private frameLoaded(): void {
+    if (this.frame.value?.getAttribute('src') !== 'about:blank') this.loading = false
+  }
+
   private documentShown(detail: SiteDocumentDetail): void {
     if (detail.site !== this.site) return
     // The site did answer (a late copy after an offline give-up): it is shown, not the error.
@@ -301,7 +241,8 @@ export class AnBrowserFrame extends LitElement {
     this.shown = detail
     this.history.visit(detail.address)
     if (detail.error === undefined) noteVisit(detail.site)
-    if (this.shadowRoot?.activeElement?.id !== 'address') this.input = detail.address
+    if (this.shadowRoot?.activeElement?.id !== 'address')
+      this.input = toUnicodeAddress(detail.address)
     if (location.hash.startsWith(routeHash('view')))
       history.replaceState(null, '', routeHash('view', detail.address))
     this.requestUpdate()
@@ -311,7 +252,7 @@ export class AnBrowserFrame extends LitElement {
     return html`
       <form @submit=${this.onSubmit} role="search" aria-label="Site address">
         <div class="nav">
-          <button type="button" aria-label="Back" title="Back" ?disabled=${!this.history.canGoBack} @click=${this.back}>←</button>
+          <button type="button" aria-label="Back" title="Back" ?disabled=${!this.canGoBack} @click=${this.back}>←</button>
           <button type="button" aria-label="Forward" title="Forward" ?disabled=${!this.history.canGoForward} @click=${this.forward}>→</button>
           <button type="button" aria-label="Reload" title="Reload" ?disabled=${this.site === ''} @click=${this.reload}>↻</button>
         </div>
@@ -340,10 +281,11 @@ export class AnBrowserFrame extends LitElement {
         ${ref(this.frame)}
         class="frame"
         ?hidden=${this.site === '' || this.error !== undefined}
-        title=${this.site === '' ? 'Site' : `Site ${this.site}`}
+        title=${this.site === '' ? 'Site' : `Site ${displaySite(this.site)}`}
         sandbox=${SITE_SANDBOX}
         allow="fullscreen; clipboard-write"
         referrerpolicy="no-referrer"
+        @load=${this.frameLoaded}
       ></iframe>
     `
   }
@@ -373,7 +315,7 @@ export class AnBrowserFrame extends LitElement {
           : nothing
       }
       <!-- A name nobody published has nothing to tell: its details would say "Name not found" again. -->
-      <details class="about" ?hidden=${this.error !== undefined || shown?.error === 'NameNotFoundError'}>
+      <details ${ref(this.about)} class="about" ?hidden=${this.error !== undefined || shown?.error === 'NameNotFoundError'}>
         <summary>About this name</summary>
         <an-name-details .session=${this.session} site=${this.site} generation=${this.generation} @key-accepted=${this.reload}></an-name-details>
       </details>
@@ -427,14 +369,27 @@ export class AnBrowserFrame extends LitElement {
     void this.open(this.input, true)
   }
 
+  /** Back is the site shown before an address that did not parse, else the entry behind. */
+  private get canGoBack(): boolean {
+    return this.history.canGoBack || (this.site === '' && this.history.current !== undefined)
+  }
+
   private back(): void {
-    const address = this.history.back()
-    if (address !== undefined) void this.show(address)
+    const address = this.site === '' ? this.history.current : this.history.back()
+    if (address !== undefined) void this.move(address)
   }
 
   private forward(): void {
     const address = this.history.forward()
-    if (address !== undefined) void this.show(address)
+    if (address !== undefined) void this.move(address)
+  }
+
+  /** Shows an entry of the list, which may be another site than the one shown. */
+  private move(address: string): Promise<void> {
+    this.error = undefined
+    this.input = toUnicodeAddress(address)
+    this.site = parseAddress(address).site
+    return this.show(address)
   }
 
   private async reload(): Promise<void> {

@@ -73,6 +73,13 @@ export class AnNetworkStatus extends LitElement {
         box-shadow: 0 0.5rem 1.5rem rgb(0 0 0 / 0.25);
         overflow-wrap: anywhere;
       }
+      @media (prefers-color-scheme: dark) {
+        /* A shadow hardly shows on a dark page: the panel is raised by its own shade. */
+        .panel {
+          background: var(--an-surface-2);
+          box-shadow: 0 0.5rem 1.5rem rgb(0 0 0 / 0.6);
+        }
+      }
       .panel h3 {
         margin-top: 0.75rem;
       }

@@ -136,7 +136,11 @@ export class AnSettingsPage extends LitElement {
         <ul>
           ${relays.map((relay) => this.renderRelay(relay))}
         </ul>
-        <p class="hint">A relay’s revokers can withdraw any name for you. Only the relays ticked here may do so; by default only the relay that served this app.</p>
+        ${
+          [...(this.revokers.value?.values() ?? [])].some((trust) => trust.keys.length > 0)
+            ? html`<p class="hint">Some relays name people who may withdraw a site (a stolen name, unlawful content). Only the relays ticked here may withdraw one for you; by default only the relay that served this app.</p>`
+            : nothing
+        }
         <form class="add" @submit=${this.onAddRelay}>
           <div>
             <label for="relay">Relay URL or address</label>
@@ -236,10 +240,10 @@ export class AnSettingsPage extends LitElement {
       <span class="mono">${relay.source}</span>: ${relay.connected ? 'connected' : 'not connected'}${this.renderRemove(relay.source)}
       ${
         keys.length === 0
-          ? html`<br /><span class="hint">lists nobody who may withdraw names</span>`
+          ? nothing
           : html`<label class="inline"
               ><input type="checkbox" data-revokers=${relay.source} .checked=${trust?.trusted === true} @change=${this.onRevokerTrust} />
-              <span>Accept name withdrawals from its revokers (<span class="mono">${keys.join(', ')}</span>)</span></label
+              <span>Accept name withdrawals it lists (by <span class="mono">${keys.join(', ')}</span>)</span></label
             >`
       }
     </li>`
