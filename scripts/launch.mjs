@@ -106,6 +106,17 @@ const child = spawn(node, [join(ROOT, 'scripts', script), ...args], {
 for (const signal of /** @type {const} */ (['SIGINT', 'SIGTERM'])) {
   process.on(signal, () => child.kill(signal))
 }
+// A parent that goes without signalling (npm 11 exits on SIGTERM and leaves its child running)
+// must not leave the relay behind: once this process is orphaned it stops its child as if it
+// had been sent SIGTERM.
+const parent = process.ppid
+const orphaned = setInterval(() => {
+  if (process.ppid !== parent) {
+    clearInterval(orphaned)
+    child.kill('SIGTERM')
+  }
+}, 500)
+orphaned.unref()
 child.on('exit', (code, signal) =>
   process.exit(code ?? (signal ? 128 + (os.constants.signals[signal] ?? 0) : 1)),
 )
