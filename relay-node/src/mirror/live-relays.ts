@@ -22,7 +22,9 @@ import {
   MIRROR_STATUS_TIMEOUT_MS,
   MIRROR_UPLOAD_PROTOCOL,
 } from './constants.ts'
-import type { MirrorState } from './mirror-state.ts'
+import type { RelayNode } from '../node.ts'
+import type { SourcePrefixes } from '../source-subnet.ts'
+import type { GoneRelays } from './gone-relays.ts'
 import { closestBy, kadId, placementBlock, type LiveRelay } from './placement.ts'
 
 interface Answer {
@@ -38,6 +40,17 @@ interface Known {
   relays: Map<string, PeerId>
   /** Peers that answer the mirror protocol but take no uploads: visitors, never relays. */
   visitors: Set<string>
+}
+
+/** What the live view reads of the mirror's shared state (`MirrorState` has all of it). */
+export interface LiveViewState {
+  readonly init: { node: RelayNode; sourcePrefixes: SourcePrefixes; scanInterval: number }
+  /** Aborted when the relay stops. */
+  readonly signal: AbortSignal
+  /** Relays connected now, by peer ID, with their source (`MirrorState.relays`). */
+  readonly relays: Map<string, string>
+  readonly gone: GoneRelays
+  readonly view: LiveView
 }
 
 /** What a relay remembers of which relays are live, for every site's placement. */
@@ -91,7 +104,7 @@ export class LiveView {
   }
 
   /** @internal */
-  async knownRelays(state: MirrorState, maxAge: number): Promise<Known> {
+  async knownRelays(state: LiveViewState, maxAge: number): Promise<Known> {
     if (this.known !== undefined && Date.now() - this.known.at < maxAge) return this.known
     const known: Known = { at: Date.now(), relays: new Map(), visitors: new Set() }
     for (const p of await state.init.node.peerStore.all()) {
@@ -118,7 +131,7 @@ export interface LiveOptions {
 }
 
 /** This relay's own block: of its addresses, a public one first, else any, else its own. */
-function ownBlock(state: MirrorState): string {
+function ownBlock(state: LiveViewState): string {
   const { node, sourcePrefixes } = state.init
   const id = node.peerId.toString()
   const blocks = node
@@ -135,7 +148,7 @@ function ownBlock(state: MirrorState): string {
 }
 
 /** Whether `id` is live: identified and connected, or answering the mirror protocol now. */
-async function ask(state: MirrorState, id: PeerId, mirror: boolean): Promise<LiveRelay | null> {
+async function ask(state: LiveViewState, id: PeerId, mirror: boolean): Promise<LiveRelay | null> {
   const { node, sourcePrefixes } = state.init
   const key = id.toString()
   const blockOf = (): string => {
@@ -177,7 +190,7 @@ async function ask(state: MirrorState, id: PeerId, mirror: boolean): Promise<Liv
  * connection after identifying as a relay or by answering the mirror protocol.
  */
 export async function liveRelays(
-  state: MirrorState,
+  state: LiveViewState,
   key: Uint8Array,
   options: LiveOptions = {},
 ): Promise<LiveRelay[]> {
