@@ -1,6 +1,6 @@
 /**
- * The viewer's own styles: the address bar in one row (also on a phone), the site frame, and
- * the lines that may say nothing taking no room.
+ * The viewer's own styles: the address bar in one row (also on a phone), the site frame, the
+ * lines that may say nothing taking no room, and on a phone "About this name" under the site.
  * @module
  */
 import { css } from 'lit'
@@ -95,6 +95,10 @@ export const browserFrameStyles = css`
     }
     .frame {
       min-height: 70vh;
+    }
+    /* The site right under the address bar; what the name is follows the site. */
+    details.about {
+      order: 1;
     }
   }
 `
