@@ -15,6 +15,7 @@
  * @module
  */
 import type { KadDHT } from '@libp2p/kad-dht'
+import type { PeerId } from '@libp2p/interface'
 
 /** The longest delay `setTimeout` takes (a longer one fires at once): about 24.8 days. */
 export const NEVER = 2 ** 31 - 1
@@ -34,21 +35,15 @@ interface TableRefresh {
   ): Promise<void>
 }
 
-/** The parts of kad-dht's `QuerySelf` (query-self.js) used here. */
-interface QuerySelf {
-  querySelf(): Promise<void>
-}
-
-/** kad-dht's instance, with the two parts this module drives. */
+/** kad-dht's instance, with the part this module drives. */
 interface DhtInternals {
   routingTableRefresh: TableRefresh
-  querySelf: QuerySelf
 }
 
 function internals(dht: KadDHT): DhtInternals {
   const d = dht as unknown as Partial<DhtInternals>
-  if (d.routingTableRefresh?._refreshCommonPrefixLength === undefined || d.querySelf === undefined)
-    throw new Error('kad-dht changed: no routing table refresh or self-query to drive')
+  if (d.routingTableRefresh?._refreshCommonPrefixLength === undefined)
+    throw new Error('kad-dht changed: no routing table refresh to drive')
   return d as DhtInternals
 }
 
@@ -65,25 +60,21 @@ export function holdTableRefresh(dht: KadDHT): void {
   refresh.refreshTable = () => undefined
 }
 
-/** Resolves when `signal` aborts. */
-function aborted(signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) resolve()
-    else signal.addEventListener('abort', () => resolve(), { once: true })
-  })
-}
-
 /**
  * One round of what kad-dht runs on its timers: a look-up of the server's own ID, then a
  * refresh of every bucket up to the deepest one it holds (kad-dht's `refreshTable(true)`,
  * awaited, with its rule for a gap in the table), within `signal`. Failures are kad-dht's to
  * log; a round never throws.
  */
-export async function refreshRound(dht: KadDHT, signal: AbortSignal): Promise<void> {
-  const { querySelf, routingTableRefresh: r } = internals(dht)
-  // A server's first self-query (at start) has no time limit of kad-dht's and waits for a first
-  // peer; a round joins it only within its own `signal`.
-  await Promise.race([querySelf.querySelf().catch(() => undefined), aborted(signal)])
+export async function refreshRound(dht: KadDHT, self: PeerId, signal: AbortSignal): Promise<void> {
+  const r = internals(dht).routingTableRefresh
+  // kad-dht's self-query (query-self.js), run here rather than through its `querySelf`, which
+  // re-arms its own real-time timer after each run.
+  try {
+    for await (const event of dht.getClosestPeers(self.toMultihash().bytes, { signal })) void event
+  } catch {
+    // Out of time, or no peer to ask: kad-dht's own self-query logs and goes on too.
+  }
   const prefixLength = r._maxCommonPrefix()
   const tracked = r._getTrackedCommonPrefixLengthsForRefresh(prefixLength)
   const refresh = (cpl: number): Promise<void> =>

@@ -250,7 +250,8 @@ export async function runSimulation(options: SimOptions): Promise<SimResult> {
         pool(
           servers.filter((_, i) => (hour + i) % o.refreshHours === 0),
           CONCURRENCY,
-          async (s) => refreshRound(s.node.services.dht, AbortSignal.timeout(o.timeoutMs)),
+          async (s) =>
+            refreshRound(s.node.services.dht, s.node.peerId, AbortSignal.timeout(o.timeoutMs)),
         ),
       )
       const tRefresh = performance.now()

@@ -70,7 +70,7 @@ describe('kad-dht’s upkeep on the simulated clock', () => {
     const last = servers[SERVERS - 1]
     const table = internals(last).routingTable
     assert.ok(table.size < SERVERS - 1, `the last server already knew ${table.size} peers`)
-    await refreshRound(last.node.services.dht, AbortSignal.timeout(15_000))
+    await refreshRound(last.node.services.dht, last.node.peerId, AbortSignal.timeout(15_000))
     await eventually('the last server to know every other', () => table.size === SERVERS - 1)
   })
 })
