@@ -23,7 +23,14 @@ import { createRecord, decodeRecord, encodeRecord } from '../../src/core/records
 import { DHT_RECORD_PREFIX } from '../../relay-node/src/constants.ts'
 import { SIM_LIBP2P } from './sim-libp2p.ts'
 import { simEncrypter } from './sim-encrypter.ts'
-import { countPuts, dhtSettings, memoryAddr, type DhtNode, type SimContext } from './sim-node.ts'
+import {
+  countPuts,
+  dhtSettings,
+  startSimNode,
+  memoryAddr,
+  type DhtNode,
+  type SimContext,
+} from './sim-node.ts'
 
 /** What a Sybil node does with the records it is given. */
 export type Attack = 'drop' | 'corrupt' | 'hijack' | 'rollback'
@@ -143,6 +150,7 @@ export async function startAttackerNode(
       }),
     },
   })
+  await startSimNode(node)
   countPuts(node, ctx.counts)
   return {
     id: node.peerId.toString(),

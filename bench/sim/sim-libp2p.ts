@@ -5,7 +5,7 @@
  * @module
  */
 import type { ComponentLogger, Logger } from '@libp2p/interface'
-import type { Libp2pInit } from 'libp2p'
+import type { Libp2pOptions } from 'libp2p'
 
 /** A logger that is off; `newScope` gives itself. */
 const silent: Logger = Object.assign(() => undefined, {
@@ -24,11 +24,13 @@ const silent: Logger = Object.assign(() => undefined, {
 export const silentLogger: ComponentLogger = { forComponent: () => silent }
 
 /** Settings merged into every simulated server's `createLibp2p` init. */
-export const SIM_LIBP2P: Partial<Libp2pInit> = {
+export const SIM_LIBP2P: Partial<Libp2pOptions> = {
   logger: silentLogger,
   // The connection monitor pings every connection every 10 s of real time to find dead ones.
   // An in-memory connection closes on both ends when either node stops, so there are none to
   // find, and 10 s of real time is several simulated hours: its pings would be neither the
   // relay's rate nor needed.
   connectionMonitor: { enabled: false },
+  // Started by `startSimNode` once kad-dht's table refresh is held (dht-timers.ts).
+  start: false,
 }

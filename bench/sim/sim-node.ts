@@ -30,6 +30,7 @@ import { Republisher } from '../../relay-node/src/republish.ts'
 import type { SimCounts } from './sim-counts.ts'
 import { SIM_LIBP2P } from './sim-libp2p.ts'
 import { simEncrypter } from './sim-encrypter.ts'
+import { SIM_QUERY_SELF, holdTableRefresh } from './dht-timers.ts'
 import type { SimProfile } from './sim-profile.ts'
 
 /** A directory with no trust files: an open network. */
@@ -85,7 +86,7 @@ export function dhtSettings(): Parameters<typeof kadDHT>[0] {
     protocol: DHT_PROTOCOL,
     clientMode: false,
     peerInfoMapper: passthroughMapper,
-    initialQuerySelfInterval: 0,
+    ...SIM_QUERY_SELF,
     logPrefix: 'libp2p:an-sim',
     metricsPrefix: 'an_sim',
   }
@@ -94,6 +95,15 @@ export function dhtSettings(): Parameters<typeof kadDHT>[0] {
 /** The address block `peer` answers and writes from: its own unless `ctx.blocks` names a shared one. */
 export function blockOf(ctx: SimContext, peer: string): string {
   return ctx.blocks.get(peer) ?? `sim:${peer}`
+}
+
+/**
+ * Starts `node` (created with `SIM_LIBP2P`, which does not start it) with kad-dht's table
+ * refresh held for the simulation to drive (dht-timers.ts).
+ */
+export async function startSimNode(node: DhtNode): Promise<void> {
+  holdTableRefresh(node.services.dht)
+  await node.start()
 }
 
 /** Counts every `put` of `node`'s DHT (the holders', the republisher's or a Sybil's). */
@@ -165,6 +175,7 @@ export async function startHonestNode(
       }),
     },
   })
+  await startSimNode(node)
   countPuts(node, counts)
   // As the relay does (relay.ts): names it does not hold are looked up in the DHT first.
   const table = (node.services.dht as unknown as { routingTable?: { size: number } }).routingTable

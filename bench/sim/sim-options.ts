@@ -23,6 +23,12 @@ export interface SimOptions {
   ownerRepublishHours?: number
   /** Hours between the servers' republish rounds (the relay's default is 1 h). @default 1 */
   republishHours?: number
+  /**
+   * Simulated hours between a server's rounds of kad-dht's own upkeep (a look-up of its own ID
+   * and a refresh of its routing table; dht-timers.ts), staggered over the servers. kad-dht runs
+   * them every 5 minutes of real time; the simulation steps by the hour. @default 1
+   */
+  refreshHours?: number
   /** Names each hijacking or rolling-back Sybil pushes each hour. @default 2 */
   attacksPerHour?: number
   /** Latency of every in-memory transfer, ms. @default 0 */

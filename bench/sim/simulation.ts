@@ -18,6 +18,7 @@ import { ATTACKS, startAttackerNode, type Attack, type AttackerNode } from './at
 import { ByteMeter } from './byte-meter.ts'
 import { SimCounts } from './sim-counts.ts'
 import { Prng, seedMathRandom } from './prng.ts'
+import { refreshRound } from './dht-timers.ts'
 import { memoryAddr, startHonestNode, type HonestNode, type SimContext } from './sim-node.ts'
 import { pool, type SimOptions } from './sim-options.ts'
 import { holderHex, tracedLookup } from './traced-lookup.ts'
@@ -54,6 +55,7 @@ export async function runSimulation(options: SimOptions): Promise<SimResult> {
     lookupsPerHour: 20,
     ownerRepublishHours: 24,
     republishHours: 1,
+    refreshHours: 1,
     attacksPerHour: 2,
     eclipseLookupsPerHour: 5,
     latency: 0,
@@ -106,7 +108,9 @@ export async function runSimulation(options: SimOptions): Promise<SimResult> {
   ): Promise<void> => {
     for (let i = 0; i < attacks.length && performance.now() < until; i += START_BATCH) {
       if (i > 0 && i % START_REPORT === 0 && until !== Infinity)
-        o.progress(`${i} of ${attacks.length} servers started`)
+        o.progress(
+          `${i} of ${attacks.length} servers started, ${(process.cpuUsage().user / 1e6).toFixed(0)} s of CPU so far`,
+        )
       const known = dialable()
       const batch = attacks.slice(i, i + START_BATCH).map((attack) => {
         const n = counter++
@@ -239,6 +243,18 @@ export async function runSimulation(options: SimOptions): Promise<SimResult> {
         await startServers(leaving.map(() => undefined))
         copies.settleAll(mirrors())
       })
+      const tChurn = performance.now()
+      // kad-dht's upkeep, on the simulated clock: each server's turn every `refreshHours`.
+      const servers = [...honest, ...sybils]
+      await phase('table refresh', () =>
+        pool(
+          servers.filter((_, i) => (hour + i) % o.refreshHours === 0),
+          CONCURRENCY,
+          async (s) =>
+            refreshRound(s.node.services.dht, s.node.peerId, AbortSignal.timeout(o.timeoutMs)),
+        ),
+      )
+      const tRefresh = performance.now()
       // Holders sign a newer record every `ownerRepublishHours`, staggered by name.
       await phase('owners publish', () =>
         publishAll(holders.filter((_, i) => (hour + i) % o.ownerRepublishHours === 0)),
@@ -271,7 +287,7 @@ export async function runSimulation(options: SimOptions): Promise<SimResult> {
       )
       const s = (ms: number): string => `${(ms / 1000).toFixed(1)} s`
       o.progress(
-        `hour ${hour}/${o.hours}: ${ok.length}/${o.lookupsPerHour} lookups found the holder's record, ${honest.length} honest + ${sybils.length} Sybil servers (churn and publish ${s(t1 - t0)}, republish ${s(t2 - t1)}, attacks ${s(t3 - t2)}, lookups ${s(t4 - t3)}; ${counts.rootLookups - lookups0} root look-ups for ${counts.puts - puts0} puts)`,
+        `hour ${hour}/${o.hours}: ${ok.length}/${o.lookupsPerHour} lookups found the holder's record, ${honest.length} honest + ${sybils.length} Sybil servers (churn ${s(tChurn - t0)}, table refresh ${s(tRefresh - tChurn)}, publish ${s(t1 - tRefresh)}, republish ${s(t2 - t1)}, attacks ${s(t3 - t2)}, lookups ${s(t4 - t3)}; ${counts.rootLookups - lookups0} root look-ups for ${counts.puts - puts0} puts)`,
       )
     }
     // Records alive: one lookup of every name at the end.
