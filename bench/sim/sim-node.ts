@@ -24,7 +24,8 @@ import type { RelayNode } from '../../relay-node/src/node.ts'
 import { Permissions } from '../../relay-node/src/permissions.ts'
 import { dhtRecordSource } from '../../relay-node/src/dht-record-source.ts'
 import { AnRecordPolicy } from '../../relay-node/src/record-policy.ts'
-import { GuardedDatastore, runAsSender } from '../../relay-node/src/record-store.ts'
+import { GuardedDatastore } from '../../relay-node/src/record-store.ts'
+import { attributeDhtWrites } from '../../relay-node/src/dht-senders.ts'
 import { currentSender } from '../../relay-node/src/record-senders.ts'
 import { Republisher } from '../../relay-node/src/republish.ts'
 import type { SimCounts } from './sim-counts.ts'
@@ -200,34 +201,14 @@ export async function startHonestNode(
         : profile.time('root lookup', () => answers(key, signal))
     },
   })
-  // As the relay does (relay.ts): every store write an inbound DHT stream causes is charged to
-  // its peer and source (its address block).
-  const registrar = (
-    node as unknown as {
-      components: {
-        registrar: {
-          getHandler(p: string): { handler: Parameters<DhtNode['handle']>[1]; options: object }
-        }
-      }
-    }
-  ).components.registrar
-  const dhtHandler = registrar.getHandler(DHT_PROTOCOL)
-  await node.handle(
-    DHT_PROTOCOL,
-    (stream, conn) => {
-      const handle = (): ReturnType<typeof dhtHandler.handler> =>
-        runAsSender(
-          {
-            peer: conn.remotePeer.toString(),
-            source: blockOf(ctx, conn.remotePeer.toString()),
-          },
-          () => dhtHandler.handler(stream, conn),
-        )
-      return profile === undefined
-        ? handle()
-        : profile.time('inbound DHT stream', async () => handle())
-    },
-    { ...dhtHandler.options, force: true },
+  // As the relay does: every store write an inbound DHT stream causes is charged to its peer and
+  // source (its address block).
+  await attributeDhtWrites(
+    node,
+    (conn) => blockOf(ctx, conn.remotePeer.toString()),
+    profile === undefined
+      ? undefined
+      : (handle) => profile.time('inbound DHT stream', async () => handle()),
   )
   const republisher = new Republisher(node as unknown as RelayNode, store, policy, quietLog, {
     republishInterval: 0,

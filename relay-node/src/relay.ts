@@ -142,7 +142,7 @@ export async function createRelay(
     )
     policy.useRootRecords(records)
     // Attribute every store write an inbound DHT stream causes to its peer and source (quotas).
-    await attributeDhtWrites(node, prefixes)
+    await attributeDhtWrites(node, (conn) => sourceOf(conn.remoteAddr, prefixes))
 
     const siteStats = new SiteStats()
     // Live updates follow the mirrored sites' topics; assigned below, once they exist.
