@@ -26,6 +26,7 @@ import { dhtRecordSource } from '../../relay-node/src/dht-record-source.ts'
 import { AnRecordPolicy } from '../../relay-node/src/record-policy.ts'
 import { GuardedDatastore } from '../../relay-node/src/record-store.ts'
 import { attributeDhtWrites } from '../../relay-node/src/dht-senders.ts'
+import { storeLimits } from '../../relay-node/src/relay-stores.ts'
 import { currentSender } from '../../relay-node/src/record-senders.ts'
 import { Republisher } from '../../relay-node/src/republish.ts'
 import type { SimCounts } from './sim-counts.ts'
@@ -134,21 +135,10 @@ export async function startHonestNode(
       shared: (how) => void counts.shared[how]++,
     },
   })
-  const store = new GuardedDatastore(
-    new MemoryDatastore(),
-    policy,
-    {
-      maxBytes: config.storeMaxBytes,
-      peerQuota: config.storePeerQuota,
-      sourceQuota: config.storeSourceQuota,
-      newNamesPerMinute: config.newNamesPerMinute,
-      evictionPolicy: config.evictionPolicy,
-    },
-    {
-      refused: (reason) => ctx.refusals.set(reason, (ctx.refusals.get(reason) ?? 0) + 1),
-      evicted: () => undefined,
-    },
-  )
+  const store = new GuardedDatastore(new MemoryDatastore(), policy, storeLimits(config), {
+    refused: (reason) => ctx.refusals.set(reason, (ctx.refusals.get(reason) ?? 0) + 1),
+    evicted: () => undefined,
+  })
   await store.load()
   const storePut = store.put.bind(store)
   store.put = (key, val, options) => {

@@ -15,7 +15,7 @@ import type { Logger } from './log.ts'
 import type { RelayMetrics } from './metrics.ts'
 import { Permissions } from './permissions.ts'
 import { AnRecordPolicy } from './record-policy.ts'
-import { GuardedDatastore } from './record-store.ts'
+import { GuardedDatastore, type StoreLimits } from './record-store.ts'
 import { WriteBehindDatastore } from './write-behind.ts'
 
 /** The data directory's store, the write-behind store over it and the disk's room. */
@@ -76,6 +76,17 @@ export async function openRelayDisk(config: RelayConfig, log: Logger): Promise<R
   return { level, diskRoom, disk }
 }
 
+/** The guarded store's limits, as the relay's settings give them. */
+export function storeLimits(config: RelayConfig): StoreLimits {
+  return {
+    maxBytes: config.storeMaxBytes,
+    peerQuota: config.storePeerQuota,
+    sourceQuota: config.storeSourceQuota,
+    newNamesPerMinute: config.newNamesPerMinute,
+    evictionPolicy: config.evictionPolicy,
+  }
+}
+
 /** Loads the trust files and the stored records into the guarded store over `disk`. */
 export async function openGuardedStore(
   config: RelayConfig,
@@ -104,13 +115,7 @@ export async function openGuardedStore(
   const store = new GuardedDatastore(
     disk,
     policy,
-    {
-      maxBytes: config.storeMaxBytes,
-      peerQuota: config.storePeerQuota,
-      sourceQuota: config.storeSourceQuota,
-      newNamesPerMinute: config.newNamesPerMinute,
-      evictionPolicy: config.evictionPolicy,
-    },
+    storeLimits(config),
     {
       refused: (reason, key, peer) => {
         metrics.rejected.inc({ reason })
