@@ -3,6 +3,7 @@
  * its figure and the anchors' published figures beside ours.
  * @module
  */
+import { LookupTimeoutError } from '../../src/net/naming/errors.ts'
 import type { SimCountsResult } from './sim-counts.ts'
 import type { LookupResult } from './traced-lookup.ts'
 import { holderHex } from './traced-lookup.ts'
@@ -21,6 +22,17 @@ export interface LookupRecord extends LookupResult {
 /** Goals from issue 15: lookup success ≥ 99.9 %, hops p50 ≤ 4, no name hijacked or rolled back. */
 export const GOALS = { success: 0.999, hopsP50: 4, hijacked: 0, rolledBack: 0, alive: 1 }
 
+/** One owner's publish: the servers that took its put, and whether the put ran out of time. */
+export interface PublishRecord {
+  servers: number
+  timedOut: boolean
+}
+
+/** Whether a put's error is its time running out. */
+export function isTimeout(error: Error): boolean {
+  return error instanceof LookupTimeoutError
+}
+
 /** What `summarise` is given. */
 export interface RawRun {
   options: {
@@ -37,6 +49,8 @@ export interface RawRun {
   final: LookupRecord[]
   bytes: number
   refusals: Record<string, number>
+  /** The owners' publishes (the first of each name, and each update). */
+  publishes: PublishRecord[]
   /** (honest server, name) pairs whose stored record is another key's, at the end. */
   captured: number
   /** (honest server, name) pairs in all, at the end. */
@@ -73,6 +87,8 @@ export interface SimResult {
   storesCaptured: number
   /** Writes the honest servers' guards refused, by reason. */
   refusals: Record<string, number>
+  /** The owners' publishes: made, stored by no server, out of time, servers per put p50. */
+  publishes: { made: number; storedNowhere: number; timedOut: number; serversP50?: number }
   /** Puts, writes received and root look-ups over the whole run. */
   counts: SimCountsResult
   /** The content scenario: mirrored sites at the end. */
@@ -126,6 +142,15 @@ export function summarise(run: RawRun): SimResult {
     bytesPerNodePerHour: run.bytes / run.options.nodes / Math.max(1, run.options.hours),
     storesCaptured: run.stores === 0 ? 0 : run.captured / run.stores,
     refusals: run.refusals,
+    publishes: {
+      made: run.publishes.length,
+      storedNowhere: run.publishes.filter((p) => p.servers === 0).length,
+      timedOut: run.publishes.filter((p) => p.timedOut).length,
+      serversP50: quantile(
+        run.publishes.map((p) => p.servers),
+        0.5,
+      ),
+    },
     counts: run.counts,
     content: run.content,
     lookupsPerPut: run.counts.puts === 0 ? 0 : run.counts.rootLookups / run.counts.puts,
@@ -185,6 +210,11 @@ export function formatResult(r: SimResult): string {
       `records alive after ${o.hours} h`,
       pct(r.recordsAlive),
       `${pct(GOALS.alive)}: ${mark(r.recordsAlive >= GOALS.alive)}`,
+    ],
+    [
+      "owners' publishes stored nowhere",
+      `${r.publishes.storedNowhere} / ${r.publishes.made}`,
+      `${r.publishes.timedOut} ran out of time; servers per put p50 ${num(r.publishes.serversP50)} (K = 20): a record stored nowhere cannot be alive`,
     ],
     [
       'honest stores holding a rival',

@@ -23,7 +23,13 @@ import { memoryAddr, startHonestNode, type HonestNode, type SimContext } from '.
 import { pool, type SimOptions } from './sim-options.ts'
 import { holderHex, tracedLookup } from './traced-lookup.ts'
 import { eclipseBits, grindSeeds, kadId, sybilsAmongClosest } from './eclipse.ts'
-import { summarise, type LookupRecord, type SimResult } from './sim-result.ts'
+import {
+  isTimeout,
+  summarise,
+  type LookupRecord,
+  type PublishRecord,
+  type SimResult,
+} from './sim-result.ts'
 import { SiteCopies, type SimMirror } from './site-copies.ts'
 
 export type { SimOptions } from './sim-options.ts'
@@ -178,6 +184,8 @@ export async function runSimulation(options: SimOptions): Promise<SimResult> {
         lastPublish: 0,
       })
     }
+    /** Each owner's put: how many servers took it, and whether it ran out of time. */
+    const publishes: PublishRecord[] = []
     // Each call draws its server before any starts: the seed fixes who does what, whatever
     // order the calls end in.
     const publish = async ({ h, from }: { h: Holder; from: HonestNode }): Promise<void> => {
@@ -186,7 +194,8 @@ export async function runSimulation(options: SimOptions): Promise<SimResult> {
       const value = encodeRecord(
         await createRecord({ type: 'root', name: h.name, seq: h.seq, created: time }, h.keyPair),
       )
-      await putRecord(from.node.services.dht, h.key, value, { timeoutMs: o.timeoutMs })
+      const put = await putRecord(from.node.services.dht, h.key, value, { timeoutMs: o.timeoutMs })
+      publishes.push({ servers: put.accepted, timedOut: put.errors.some(isTimeout) })
       copies.publish(h.key, from.id, mirrors())
     }
     const publishAll = (hs: Holder[]): Promise<void> =>
@@ -326,6 +335,7 @@ export async function runSimulation(options: SimOptions): Promise<SimResult> {
       final,
       bytes: meter.bytes - bytesAtStart,
       refusals: Object.fromEntries(ctx.refusals),
+      publishes,
       counts: counts.snapshot(),
       content: copies.result(mirrors()),
       ...(o.eclipse

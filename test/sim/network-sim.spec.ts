@@ -10,7 +10,7 @@
 import { describe, it, before } from '../support/spec.ts'
 import * as assert from '../support/assert.ts'
 import { runSimulation } from '../../bench/sim/simulation.ts'
-import type { SimResult } from '../../bench/sim/sim-result.ts'
+import { formatResult, type SimResult } from '../../bench/sim/sim-result.ts'
 
 describe('network simulation (short)', () => {
   let result: SimResult
@@ -37,6 +37,15 @@ describe('network simulation (short)', () => {
   it('finds the holder’s record in every lookup', () => {
     assert.equal(result.success, 1, JSON.stringify(result))
     assert.equal(result.recordsAlive, 1, JSON.stringify(result))
+  })
+
+  it("counts the owners' publishes and the servers that took each", () => {
+    const { publishes } = result
+    assert.ok(publishes.made >= 3, JSON.stringify(publishes))
+    assert.equal(publishes.storedNowhere, 0, JSON.stringify(publishes))
+    assert.equal(publishes.timedOut, 0, JSON.stringify(publishes))
+    assert.ok((publishes.serversP50 ?? 0) >= 1, JSON.stringify(publishes))
+    assert.match(formatResult(result), /owners' publishes stored nowhere\s+0 \/ \d+/)
   })
 
   it('keeps every name’s site whole on its placed mirrors', () => {
