@@ -6,7 +6,7 @@
  * that cannot be reached is said in plain words, with no error class name, and not kept (one that
  * connects is kept and can be removed); a page
  * written in the editor and published on a phone shows its result in view, with the focus, and
- * Update brings the written page back.
+ * Update brings the written page back; the site it opens starts right under the address bar.
  */
 import type { Browser, ElementHandle, Frame } from 'puppeteer-core'
 import { after, before, describe, it } from '../support/spec.ts'
@@ -180,6 +180,29 @@ describe('Firefox in dark mode: failure pages, relays, publishing on a phone', (
           await done.evaluate((heading) => heading.matches(':focus')),
           'the result heading has the focus',
         )
+
+        // The site it opens: right under the address bar, "About this name" after it.
+        await person.page.evaluate(() => {
+          location.hash = '#/view/an://firefox-phone:update'
+        })
+        await frameOf(person.page, relay.siteOrigin('firefox-phone:update'), 'h1', 60_000)
+        const [bar, site, about] = await Promise.all(
+          [
+            'an-app >>> an-browser-frame >>> form',
+            'an-app >>> iframe.frame',
+            'an-app >>> details.about',
+          ].map(async (selector) =>
+            (await person.page.waitForSelector(selector))!.evaluate((element) => {
+              const box = element.getBoundingClientRect()
+              return { top: box.top, bottom: box.bottom }
+            }),
+          ),
+        )
+        ok(
+          site.top - bar.bottom <= 12,
+          `room between the address bar and the site: ${site.top - bar.bottom} px`,
+        )
+        ok(about.top >= site.bottom, 'About this name comes after the site')
 
         // My sites, where its navigation link goes.
         await person.page.evaluate(() => {
