@@ -29,7 +29,8 @@ import { attributeDhtWrites } from '../../relay-node/src/dht-senders.ts'
 import { storeLimits } from '../../relay-node/src/relay-stores.ts'
 import { currentSender } from '../../relay-node/src/record-senders.ts'
 import { Republisher } from '../../relay-node/src/republish.ts'
-import type { SimCounts } from './sim-counts.ts'
+import { ByteMeter } from './byte-meter.ts'
+import { SimCounts } from './sim-counts.ts'
 import { SIM_LIBP2P } from './sim-libp2p.ts'
 import { simEncrypter } from './sim-encrypter.ts'
 import { SIM_QUERY_SELF, holdTableRefresh } from './dht-timers.ts'
@@ -65,6 +66,18 @@ export interface SimContext {
   blocks: Map<string, string>
   /** Where real time goes, when profiling. */
   profile?: SimProfile
+}
+
+/** A context on real time with no added latency, for specs that start a few servers by hand. */
+export function realTimeContext(): SimContext {
+  return {
+    now: () => Date.now(),
+    metrics: new ByteMeter().factory(),
+    refusals: new Map(),
+    latency: 0,
+    counts: new SimCounts(),
+    blocks: new Map(),
+  }
 }
 
 /** A running honest server. */

@@ -9,10 +9,8 @@ import { after, before, describe, it } from '../support/spec.ts'
 import * as assert from '../support/assert.ts'
 import { eventually } from '../support/eventually.ts'
 import { multiaddr } from '@multiformats/multiaddr'
-import { ByteMeter } from '../../bench/sim/byte-meter.ts'
 import { refreshRound } from '../../bench/sim/dht-timers.ts'
-import { SimCounts } from '../../bench/sim/sim-counts.ts'
-import { startHonestNode, type HonestNode, type SimContext } from '../../bench/sim/sim-node.ts'
+import { realTimeContext, startHonestNode, type HonestNode } from '../../bench/sim/sim-node.ts'
 
 /** Memory addresses 9100 and up: apart from the simulation's and the other specs'. */
 const FIRST = 9100
@@ -30,14 +28,7 @@ describe('kad-dht’s upkeep on the simulated clock', () => {
   const servers: HonestNode[] = []
 
   before(async () => {
-    const ctx: SimContext = {
-      now: () => Date.now(),
-      metrics: new ByteMeter().factory(),
-      refusals: new Map(),
-      latency: 0,
-      counts: new SimCounts(),
-      blocks: new Map(),
-    }
+    const ctx = realTimeContext()
     for (let i = 0; i < SERVERS; i++) {
       const s = await startHonestNode(FIRST + i, new Uint8Array(32).fill(40 + i), ctx)
       if (i > 0) await s.node.dial(multiaddr(servers[i - 1].addr))

@@ -15,9 +15,7 @@ import { equals } from '../../src/core/bytes.ts'
 import { keyPairFromSeed } from '../../src/core/crypto/ed25519.ts'
 import { createRecord, dhtKey, encodeRecord } from '../../src/core/records/index.ts'
 import { dhtRecordSource, recordDsKey } from '../../relay-node/src/dht-record-source.ts'
-import { ByteMeter } from '../../bench/sim/byte-meter.ts'
-import { SimCounts } from '../../bench/sim/sim-counts.ts'
-import { startHonestNode, type HonestNode, type SimContext } from '../../bench/sim/sim-node.ts'
+import { realTimeContext, startHonestNode, type HonestNode } from '../../bench/sim/sim-node.ts'
 
 /** Memory addresses 9000 and up: apart from the simulation's. */
 const FIRST = 9000
@@ -30,14 +28,7 @@ describe('a relay’s look-up of a name it does not hold', () => {
   let newer: Uint8Array
 
   before(async () => {
-    const ctx: SimContext = {
-      now: () => Date.now(),
-      metrics: new ByteMeter().factory(),
-      refusals: new Map(),
-      latency: 0,
-      counts: new SimCounts(),
-      blocks: new Map(),
-    }
+    const ctx = realTimeContext()
     for (let i = 0; i < 3; i++)
       servers.push(await startHonestNode(FIRST + i, new Uint8Array(32).fill(i + 1), ctx))
     key = await dhtKey(name)
