@@ -11,6 +11,7 @@
 import { toHex } from '@alternet/core/bytes'
 import { countHolderVotes, decodeRecord, dhtKey, selectRecord } from '@alternet/core/records'
 import type { SignedRecord } from '@alternet/core/records'
+import { SharedLookups } from '@alternet/core/contracts'
 import * as C from './constants.ts'
 import { RecordRefusedError } from './errors.ts'
 
@@ -118,7 +119,7 @@ export class RootLookup {
   private readonly cache = new Map<string, RootCacheEntry>()
   private cacheFor: readonly Uint8Array[] = []
   /** DHT look-ups in flight by root name: concurrent writes under one root share one. */
-  private readonly inFlight = new Map<string, Promise<RootAnswer>>()
+  private readonly lookups = new SharedLookups<RootAnswer>()
 
   constructor(init: RootLookupInit) {
     this.init = init
@@ -161,21 +162,14 @@ export class RootLookup {
         }
       }
     }
-    const pending = this.inFlight.get(root)
-    if (pending !== undefined) {
-      events.shared('in-flight')
-      return pending
-    }
-    if (this.inFlight.size >= limits.maxConcurrent) {
+    if (this.lookups.has(root)) events.shared('in-flight')
+    else if (this.lookups.size >= limits.maxConcurrent) {
       throw new RecordRefusedError(
         'busy',
-        `${this.inFlight.size} root name look-ups are in flight; try again shortly`,
+        `${this.lookups.size} root name look-ups are in flight; try again shortly`,
       )
-    }
-    events.lookup()
-    const lookup = this.lookUp(root, rootKey).finally(() => this.inFlight.delete(root))
-    this.inFlight.set(root, lookup)
-    return lookup
+    } else events.lookup()
+    return this.lookups.run(root, () => this.lookUp(root, rootKey))
   }
 
   /** The answers of one DHT look-up, each with its server and block. */

@@ -9,6 +9,7 @@
 import { Key } from 'interface-datastore'
 import { base32 } from 'multiformats/bases/base32'
 import { decodeRecord, dhtKey, selectRecord, type SignedRecord } from '@alternet/core/records'
+import { SharedLookups } from '@alternet/core/contracts'
 import { DHT_RECORD_PREFIX } from '../constants.ts'
 import type { RelayNode } from '../node.ts'
 import type { GuardedDatastore, RecordPolicy } from '../record-store.ts'
@@ -59,7 +60,7 @@ export class SiteLookup {
   private readonly init: SiteLookupInit
   private readonly now: () => number
   private readonly cache = new Map<string, Cached>()
-  private readonly inFlight = new Map<string, Promise<FoundSite | undefined>>()
+  private readonly lookups = new SharedLookups<FoundSite | undefined>()
 
   constructor(init: SiteLookupInit) {
     this.init = init
@@ -77,13 +78,20 @@ export class SiteLookup {
       if (this.now() < cached.until && live) return cached.found
       this.cache.delete(site)
     }
-    const running = this.inFlight.get(site)
-    if (running !== undefined) return running
-    if (this.inFlight.size >= MAX_DNS_LOOKUPS)
+    if (!this.lookups.has(site) && this.lookups.size >= MAX_DNS_LOOKUPS)
       throw new LookupBusyError('Too many names are being looked up at once.')
-    const work = this.lookUp(site).finally(() => this.inFlight.delete(site))
-    this.inFlight.set(site, work)
-    const found = await work
+    return this.lookups.run(site, () => this.lookUpAndKeep(site))
+  }
+
+  /** Forgets what is known of a site (a new record was stored, a revocation applied). */
+  forget(site?: string): void {
+    if (site === undefined) this.cache.clear()
+    else this.cache.delete(site)
+  }
+
+  /** One look-up, shared by every question for the name meanwhile; its answer is cached. */
+  private async lookUpAndKeep(site: string): Promise<FoundSite | undefined> {
+    const found = await this.lookUp(site)
     const ttl =
       found === undefined
         ? DNS_NEGATIVE_TTL_S
@@ -91,12 +99,6 @@ export class SiteLookup {
     if (this.cache.size >= DNS_CACHE_SIZE) this.cache.delete(this.cache.keys().next().value!)
     this.cache.set(site, { found, until: this.now() + ttl * 1000 })
     return found
-  }
-
-  /** Forgets what is known of a site (a new record was stored, a revocation applied). */
-  forget(site?: string): void {
-    if (site === undefined) this.cache.clear()
-    else this.cache.delete(site)
   }
 
   private async lookUp(site: string): Promise<FoundSite | undefined> {

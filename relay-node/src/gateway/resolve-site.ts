@@ -20,6 +20,7 @@ import {
 } from '@alternet/net/naming/errors'
 import { MAX_CNAME_DEPTH } from '@alternet/net/naming/constants'
 import { LookupTimeoutError } from '@alternet/net/naming/errors'
+import { SharedLookups } from '@alternet/core/contracts'
 import { NoContentError } from '@alternet/net/fetch/errors'
 import type { Permissions } from '../permissions.ts'
 import type { RecordPolicy } from '../record-store.ts'
@@ -65,7 +66,7 @@ export class SiteResolver {
   private readonly init: SiteResolverInit
   private readonly now: () => number
   private readonly cache = new Map<string, KeptRecord>()
-  private readonly inFlight = new Map<string, Promise<KeptRecord>>()
+  private readonly lookups = new SharedLookups<KeptRecord>()
 
   constructor(init: SiteResolverInit) {
     this.init = init
@@ -110,13 +111,7 @@ export class SiteResolver {
       this.cache.set(site, cached)
       return cached
     }
-    let pending = this.inFlight.get(site)
-    if (pending === undefined) {
-      pending = this.lookUp(site).finally(() => this.inFlight.delete(site))
-      this.inFlight.set(site, pending)
-    }
-    const kept = await pending
-    signal?.throwIfAborted()
+    const kept = await this.lookups.run(site, (shared) => this.lookUp(site, shared), signal)
     this.refuseRevoked(site)
     return kept
   }
@@ -140,15 +135,16 @@ export class SiteResolver {
 
   /**
    * One look-up, shared by every request for the name meanwhile: bounded by its own timeout,
-   * not by one request's signal.
+   * and stopped early only when every request waiting on it has gone (`shared`).
    */
-  private async lookUp(site: string): Promise<KeptRecord> {
+  private async lookUp(site: string, shared: AbortSignal): Promise<KeptRecord> {
     const key = await dhtKey(site)
     const local = await this.init.records.local(key)
     if (local !== undefined && (await this.init.policy.isServable(key, local)))
       return this.keep(site, decodeRecord(local))
     const timeout = AbortSignal.timeout(GATEWAY_LOOKUP_TIMEOUT_MS)
-    const answers = await networkAnswers(this.init.records, key, timeout)
+    const answers = await networkAnswers(this.init.records, key, AbortSignal.any([timeout, shared]))
+    shared.throwIfAborted()
     const candidates: ValidCandidate[] = []
     for (const answer of answers) {
       if (!(await this.init.policy.isServable(key, answer.value))) continue

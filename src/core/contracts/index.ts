@@ -30,3 +30,4 @@ export {
   type BlockPrefixes,
 } from './address-block.ts'
 export { BlockMemory, type BlockMemoryInit } from './block-memory.ts'
+export { SharedLookups } from './shared-lookups.ts'

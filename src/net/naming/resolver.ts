@@ -10,6 +10,7 @@
 import type { PeerId } from '@libp2p/interface'
 import type { KadDHT } from '@libp2p/kad-dht'
 import { equals, toHex } from '../../core/bytes.ts'
+import { SharedLookups } from '../../core/contracts/index.ts'
 import { parseSiteName, rootSiteName } from '../../core/names/index.ts'
 import {
   dhtKey,
@@ -30,7 +31,6 @@ import {
   OwnerKeyChangedError,
 } from './errors.ts'
 import { findRevocation, type RevocationSource } from './revocations.ts'
-import { SharedLookups } from './shared-lookups.ts'
 
 /** A resolved name. */
 export interface ResolvedName {

@@ -23,6 +23,11 @@ export class SharedLookups<T> {
     return this.running.has(key)
   }
 
+  /** How many keys have work under way. */
+  get size(): number {
+    return this.running.size
+  }
+
   /**
    * The result of the work under way for `key`, else of `work` started now. Rejects with
    * `signal`'s reason when it aborts first; the work itself is aborted only when no caller
