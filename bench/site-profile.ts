@@ -1,6 +1,6 @@
 /**
  * Where a site's own read through its origin spends its time
- * (`node bench/site-profile.ts [--runs N] [--repeats N] [--what repeat|later] [--profile]`).
+ * (`node bench/site-profile.ts [--runs N] [--repeats N] [--what repeat|later] [--profile] [--trace]`).
  * The app is built unminified with source maps and served by a real relay; A publishes the site
  * bench's folder; each visitor (a fresh context) visits and reads the first file from the host
  * (the first transfer), then, once its blocks are kept, reads it `--repeats` times more (the
@@ -8,7 +8,8 @@
  * second file (a later transfer on the warm connection) is read instead of the repeats.
  * Reported per read: first and last byte, how many reads the site's reader made, their longest
  * gap. With `--profile`, Chromium's CPU profiler runs in the app page during each of those reads
- * and its self time is summed by source file and function (through the source maps). Prints
+ * and its self time is summed by source file and function (through the source maps); with
+ * `--trace`, every thread's busy time in every Chromium process (`site-trace.ts`). Prints
  * medians with min–max and the machine's load; not a part of `npm run bench`.
  * @module
  */
@@ -23,6 +24,7 @@ import { launchChromium, newPerson, waitUntil } from '../test/e2e/support/browse
 import { chooseName, openApp, publish, visit } from '../test/e2e/ui-support/app-page.ts'
 import { REPO_ROOT } from '../test/e2e/support/app-build.ts'
 import { frameFetch, localRead, storedBlockBytes } from './site-page.ts'
+import { startTrace, stopTrace } from './site-trace.ts'
 import { FILES, SIZE, checked, siteFrame, writeFolder } from './site-support.ts'
 
 const { values } = parseArgs({
@@ -32,6 +34,7 @@ const { values } = parseArgs({
     profile: { type: 'boolean', default: false },
     top: { type: 'string', default: '25' },
     what: { type: 'string', default: 'repeat' },
+    trace: { type: 'boolean', default: false },
   },
 })
 const runs = Number(values.runs)
@@ -159,6 +162,7 @@ async function main(): Promise<void> {
         busy: [] as number[],
         files: new Map<string, number[]>(),
         functions: new Map<string, number[]>(),
+        threads: new Map<string, number[]>(),
       },
     ]),
   )
@@ -207,7 +211,9 @@ async function main(): Promise<void> {
             await cdp.send('Profiler.setSamplingInterval', { interval: 200 })
             await cdp.send('Profiler.start')
           }
+          if (values.trace) await startTrace(browser)
           const read = await get(later ? FILES[1] : FILES[0])
+          if (values.trace) for (const [k, t] of await stopTrace(browser)) push(f.threads, k, t)
           f.repeat.push(read.lastByteMs)
           f.repeatFirstByte.push(read.firstByteMs)
           f.reads.push(read.reads ?? 0)
@@ -265,6 +271,7 @@ async function main(): Promise<void> {
       printTop('By file', f.files, f.repeat.length)
       printTop('By function', f.functions, f.repeat.length)
     }
+    if (values.trace) printTop('Busy by process/thread', f.threads, f.repeat.length)
   }
 }
 

@@ -7,6 +7,7 @@
 import { describe, it } from '../support/spec.ts'
 import { deepEqual, equal, ok, throws } from '../support/assert.ts'
 import { CHUNK_CREDIT, MAX_CHUNK_BYTES } from '../../src/origins/shared/constants.ts'
+import { handOver } from '../../src/core/owned-bytes.ts'
 import {
   receiveResponse,
   sendResponse,
@@ -292,6 +293,31 @@ describe('site origins: responses across a MessagePort', () => {
     )
     ok(sizes.length <= 6, `${sizes.length} messages for ${total} bytes in 1 KiB chunks`)
     ok(Math.max(...sizes) <= MAX_CHUNK_BYTES)
+  })
+
+  it('transfers a chunk handed over whole as it is, and copies any other chunk first', async () => {
+    const { port1, port2 } = new MessageChannel()
+    const size = 256 * 1024
+    const whole = handOver(Uint8Array.from({ length: size }, (_, i) => i & 0xff))
+    const held = Uint8Array.from({ length: size }, (_, i) => (i + 1) & 0xff)
+    const parts = [whole, held]
+    sendResponse(
+      port1,
+      new Response(
+        new ReadableStream<Uint8Array>({
+          pull: (controller) =>
+            parts.length > 0 ? controller.enqueue(parts.shift()!) : controller.close(),
+        }),
+      ),
+    )
+    const received = await receiveResponse(port2, { timeout: 5000 })
+    const bytes = await readAll(received.body!)
+    equal(bytes.length, 2 * size)
+    ok(bytes.every((b, i) => b === (i < size ? i & 0xff : (i - size + 1) & 0xff)))
+    // The handed-over buffer went with its message (detached here); the other stayed whole.
+    equal(whole.buffer.byteLength, 0)
+    equal(held.buffer.byteLength, size)
+    ok(held.every((b, i) => b === ((i + 1) & 0xff)))
   })
 
   it('passes a failure before any response as a typed error, and times out when nothing comes', async () => {

@@ -9,6 +9,7 @@ import type { CID } from 'multiformats/cid'
 import { describe, it } from '../support/spec.ts'
 import * as assert from '../support/assert.ts'
 import { CHUNK_SIZE, buildManifest, rawCid } from '../../src/core/content/index.ts'
+import { isHandedOver } from '../../src/core/owned-bytes.ts'
 import { generateKeyPair } from '../../src/core/crypto/ed25519.ts'
 import { createRecord } from '../../src/core/records/index.ts'
 import { createSiteFetcher, type SiteFetcher } from '../../src/net/fetch/index.ts'
@@ -86,6 +87,33 @@ describe('fetch: a visited site read from the blocks kept on the device', () => 
     assert.deepEqual(whole, BIG)
     assert.deepEqual(part, BIG.slice(CHUNK_SIZE - 5, 2 * CHUNK_SIZE + 5))
     assert.equal(digests, 0, 'no kept chunk was hashed again')
+  })
+
+  it('hands each whole kept chunk over to the body’s reader, so the bridge sends it without a copy', async () => {
+    const storage = fresh('kept-handed-over')
+    const site = await buildSite([{ path: '/big.bin', content: BIG }])
+    await storage.blocks.putBlocks(SITE, site.blocks)
+    const fetcher = await fetcherOver(storage, site.root)
+    const read = async (init?: {
+      headers: Record<string, string>
+    }): Promise<{ sizes: number[]; whole: boolean[] }> => {
+      const response = await fetcher.fetch(`an://${SITE}/big.bin`, init)
+      const reader = response.body!.getReader()
+      const sizes: number[] = []
+      const whole: boolean[] = []
+      for (let r = await reader.read(); !r.done; r = await reader.read()) {
+        sizes.push(r.value.length)
+        whole.push(isHandedOver(r.value))
+      }
+      return { sizes, whole }
+    }
+    assert.deepEqual(await read(), {
+      sizes: [CHUNK_SIZE, CHUNK_SIZE, CHUNK_SIZE, 777],
+      whole: [true, true, true, true],
+    })
+    // A range's cut chunks are views into a kept block: not handed over, so they are copied.
+    const ranged = await read({ headers: { range: `bytes=5-${CHUNK_SIZE + 9}` } })
+    assert.deepEqual(ranged, { sizes: [CHUNK_SIZE - 5, 10], whole: [false, false] })
   })
 
   it('still refuses a kept chunk whose length the file’s entry contradicts', async () => {

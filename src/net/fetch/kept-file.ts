@@ -4,7 +4,9 @@
  * kept block is not hashed again when read: only its codec and length are checked against the
  * file's entry (a manifest may list a chunk of the wrong size; its own hash does not say so).
  * Bytes from the network are always hashed (`fetchFile`, the route client). See
- * docs/PROTOCOL.md, "Verification".
+ * docs/PROTOCOL.md, "Verification". Each chunk read whole is handed over (`core/owned-bytes.ts`):
+ * its buffer was read for this reader alone, so the bridge transfers it to the site's service
+ * worker without copying it.
  * @module
  */
 import type { CID } from 'multiformats/cid'
@@ -15,6 +17,7 @@ import {
   readVerified,
   type FileEntry,
 } from '../../core/content/index.ts'
+import { handOver } from '../../core/owned-bytes.ts'
 import { segmentReader, type ReadBlocks } from '../route/segment-reader.ts'
 
 /** Options of {@link readKeptFile}. */
@@ -47,7 +50,7 @@ export function checkKeptChunk(entry: FileEntry, index: number, bytes: Uint8Arra
 /**
  * Streams bytes `[start, end)` of `entry` from kept blocks, a segment of chunks per store
  * transaction (`segmentReader`), each chunk passed on once its own read is done, its length
- * checked and none hashed again.
+ * checked and none hashed again; a whole chunk is handed over to the stream's reader.
  */
 export function readKeptFile(
   entry: FileEntry,
@@ -60,7 +63,7 @@ export function readKeptFile(
     async (cid, args) => {
       const bytes = await read(cid, args)
       checkKeptChunk(entry, args.index, bytes)
-      return bytes
+      return handOver(bytes)
     },
     { start: options.start, end: options.end, signal: options.signal, verified: true },
   )

@@ -1,12 +1,14 @@
 /**
  * A response across a MessagePort: the head as one message, then the body as chunk messages
- * whose buffers are transferred, not copied by the structured clone, with several in flight:
+ * whose buffers are transferred, not copied by the structured clone, with several in flight
+ * (a chunk handed over whole, `core/owned-bytes.ts`, goes as it is, without even a copy here):
  * the receiver grants credit as its reader consumes, so a slow reader stops the sender and a
  * fast one is never kept waiting for a round trip per chunk. A transferred ReadableStream
  * ('stream') is still understood, but it carries one chunk per round trip between the
  * threads. Runs in pages and service workers. See docs/ORIGINS.md, "Message protocol".
  * @module
  */
+import { isHandedOver } from '../../core/owned-bytes.ts'
 import { BRIDGE_PROTOCOL_VERSION, CHUNK_CREDIT, MAX_CHUNK_BYTES } from './constants.ts'
 import {
   fromPlainError,
@@ -149,6 +151,12 @@ async function sendChunks(port: MessagePort, body: ReadableStream<Uint8Array>): 
       const first = await (pending ?? reader.read())
       pending = undefined
       if (first.done) break
+      // A buffer handed over whole crosses as it is: no copy, and no wait for more chunks.
+      if (isHandedOver(first.value)) {
+        post({ type: 'an-chunk', bytes: first.value }, [first.value.buffer])
+        credit--
+        continue
+      }
       // Chunks the source has ready now join this message, up to MAX_CHUNK_BYTES.
       const parts = [first.value]
       let size = first.value.length
@@ -161,6 +169,10 @@ async function sendChunks(port: MessagePort, body: ReadableStream<Uint8Array>): 
         const r = await next
         if (r.done) {
           done = true
+          break
+        }
+        if (isHandedOver(r.value)) {
+          pending = Promise.resolve(r) // the next message, alone
           break
         }
         parts.push(r.value)
