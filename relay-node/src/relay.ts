@@ -34,7 +34,7 @@ import { createLogger, type Logger } from './log.ts'
 import { createRelayMetrics, registerGauges, registerLiveGauge } from './metrics.ts'
 import { createRelayNode, type RelayNode } from './node.ts'
 import { Mirror, RecordWatch } from './mirror/index.ts'
-import { createHttpBlocks } from './mirror/http-blocks.ts'
+import { createHttpBlocks, defaultHttpBlocksUrl } from './mirror/http-blocks.ts'
 import { RelayLive } from './live/relay-live.ts'
 import { SiteDirectory } from './directory/index.ts'
 import { dhtRecordSource } from './dht-record-source.ts'
@@ -339,9 +339,7 @@ export async function createRelay(
     })
     cleanup.push(() => http.close())
     if (config.mirrorHttpRate > 0)
-      httpBlocksUrl =
-        config.mirrorHttpUrl ??
-        `${config.https ? 'https' : 'http'}://${config.publicHost}:${http.port}`
+      httpBlocksUrl = config.mirrorHttpUrl ?? defaultHttpBlocksUrl({ ...config, port: http.port })
 
     const reloadPermissions = async (): Promise<void> => {
       await permissions.reloadFiles()

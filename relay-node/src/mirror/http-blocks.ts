@@ -31,6 +31,24 @@ const SHA2_256 = 0x12
 const RAW_CODEC = 0x55
 const DAG_CBOR_CODEC = 0x71
 
+/**
+ * Where a relay serves its blocks unless `--mirror-http-url` says: `https://<public host>:<port>`
+ * with `--https`; on a loopback address, that address (every client on this machine reaches it,
+ * where `<public host>` may not resolve outside browsers); else `http://<public host>:<port>`.
+ */
+export function defaultHttpBlocksUrl(init: {
+  host: string
+  publicHost: string
+  https: boolean
+  port: number
+}): string {
+  const { host, publicHost, https, port } = init
+  if (https) return `https://${publicHost}:${port}`
+  if (/^127\./.test(host)) return `http://${host}:${port}`
+  if (host === '::1') return `http://[::1]:${port}`
+  return `http://${publicHost}:${port}`
+}
+
 /** What the HTTP block path serves from. */
 export interface HttpBlocksInit {
   /** The block's bytes when the mirror serves it (a complete, servable site uses it), else undefined. */

@@ -65,6 +65,6 @@ export const MIRROR_OPTIONS: readonly OptionSpec<keyof MirrorSettings>[] = [
     key: 'mirrorHttpUrl',
     flag: 'mirror-http-url',
     kind: 'string',
-    doc: 'the public URL of this HTTP port that mirror answers give browsers for blocks (default: http(s)://<public host>:<http port>; set it behind a proxy)',
+    doc: 'the public URL of this HTTP port that mirror answers give browsers for blocks (default: https://<public host>:<http port> with --https, http://<host>:<http port> on loopback; set it behind a proxy)',
   },
 ]
