@@ -3,7 +3,7 @@
  * relay processes: a block of a site held completely is served with its headers and counted, and
  * the mirror's answer names where; a block it does not hold, a block of a site still being
  * fetched and a block of a revoked site are refused in words; a source past its rate is refused
- * in words with a time to wait.
+ * in words with a time to wait, and a visitor's fetcher then takes the blocks over libp2p.
  */
 import { access, mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
@@ -15,7 +15,8 @@ import { generateKeyPair } from '../../src/core/crypto/ed25519.ts'
 import { createRevocation } from '../../src/core/records/index.ts'
 import { describe, it, before, after } from '../support/spec.ts'
 import * as assert from '../support/assert.ts'
-import { pattern } from '../net/hosting-support.ts'
+import { createSiteFetcher } from '../../src/net/fetch/index.ts'
+import { bytesOf, pattern } from '../net/hosting-support.ts'
 import { uniqueName } from './support/records.ts'
 import {
   getJson,
@@ -204,5 +205,40 @@ describe('mirrored blocks over HTTP', () => {
     )
     // The relay's other endpoints still answer that source.
     assert.equal((await getJson(slow, '/health')).status, 'ok')
+  })
+
+  it('gives a visitor every byte over libp2p when the mirror stops serving it over HTTP', async () => {
+    const slow = relays.find((r) => r !== relays[0])!
+    const publisher = await startPublisher([slow.tcp])
+    publishers.push(publisher)
+    const site = uniqueName('httpfallback')
+    const big = pattern(12 * 262_144 + 99, 8)
+    const published = await publisher.publish(site, { '/big.bin': big })
+    const reader = await startVisitor([slow.tcp])
+    try {
+      await waitMirrored(reader, slow, site, published.root)
+      await publisher.stop()
+      const limitedBefore = metricValue(
+        await (await fetch(`${slow.http}/metrics`)).text(),
+        'alternet_relay_mirror_http_blocks_total{result="limited"}',
+      )
+      const fetcher = createSiteFetcher({
+        libp2p: reader.node,
+        resolve: async () => ({ record: published.record }),
+      })
+      const res = await fetcher.fetch(`an://${site}/big.bin`)
+      assert.equal(res.status, 200, res.headers.get('x-an-error') ?? '')
+      const got = await bytesOf(res.body)
+      assert.ok(got.length === big.length && Buffer.compare(got, big) === 0, 'byte-identical')
+      // Some blocks were refused over HTTP (a rate of 1 a second), and came over libp2p.
+      const limited =
+        metricValue(
+          await (await fetch(`${slow.http}/metrics`)).text(),
+          'alternet_relay_mirror_http_blocks_total{result="limited"}',
+        ) - limitedBefore
+      assert.ok(limited >= 1, `${limited} blocks refused over HTTP`)
+    } finally {
+      await reader.stop()
+    }
   })
 })
