@@ -20,7 +20,7 @@ export const RAW_BLOCK_TYPE = 'application/vnd.ipld.raw'
 export const HTTP_BLOCK_TIMEOUT_MS = 10_000
 
 /** Blocks asked at once when HTTP sources carry a file (the browser queues past its per-host limit). */
-export const HTTP_FETCH_CONCURRENCY = 16
+export const HTTP_FETCH_CONCURRENCY = 32
 
 /** What an HTTP-first client reads with and reports to. */
 export interface HttpBlocksInit {
