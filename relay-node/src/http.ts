@@ -130,13 +130,13 @@ async function handle(init: HttpInit, req: IncomingMessage, res: ServerResponse)
     })
   }
   if (init.api !== undefined && path.startsWith(API_PREFIX)) return init.api(req, res)
-  if (init.blocks !== undefined && path.startsWith(HTTP_BLOCKS_PREFIX))
-    return init.blocks(req, res, url)
   if (req.method === 'OPTIONS') {
     res.writeHead(204, { ...CORS, 'access-control-max-age': '86400' })
     res.end()
     return
   }
+  if (init.blocks !== undefined && path.startsWith(HTTP_BLOCKS_PREFIX))
+    return init.blocks(req, res, url)
   if (path === HEALTH_PATH && (req.method === 'GET' || req.method === 'HEAD'))
     return json(res, 200, await init.health(), CORS)
   if (path === WELL_KNOWN_PATH && (req.method === 'GET' || req.method === 'HEAD'))

@@ -106,6 +106,14 @@ describe('mirrored blocks over HTTP', () => {
     })
     assert.equal(again.status, 304)
 
+    // A preflight (a client that sends more than a simple request) is answered open.
+    const preflight = await fetch(`${relay.http}/ipfs/${chunk.toString()}`, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://elsewhere.example', 'access-control-request-method': 'GET' },
+    })
+    assert.equal(preflight.status, 204)
+    assert.equal(preflight.headers.get('access-control-allow-origin'), '*')
+
     // Another format is refused in words.
     const html = await getBlock(relay, chunk, 'text/html')
     assert.equal(html.status, 406)
