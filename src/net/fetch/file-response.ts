@@ -1,10 +1,11 @@
 /**
  * A file's answer as a `Response`: the core's HTTP rules (`fileReply`: ETag, 304, Range, 206,
  * 416, HEAD) with a body read from the blocks kept on the device when all are there (verified
- * when kept), else from the request's sources, every block verified before a byte of it is
- * passed on (over HTTP from the mirrors that serve blocks so, `http-blocks.ts`). The body's first part is read before the answer is made, so a failure there
- * becomes an error status instead of a broken body; a small file whose first sources failed is
- * asked again of every source found.
+ * when kept), else from the request's sources (over HTTP from the mirrors that serve blocks so,
+ * `http-blocks.ts`), every block verified before a byte of it is passed on. The body's first
+ * part is read before the answer is made, so a failure there becomes an error status instead
+ * of a broken body; a small file whose first sources failed is asked again of every source
+ * found.
  * @module
  */
 import type { CID } from 'multiformats/cid'
