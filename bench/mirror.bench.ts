@@ -1,7 +1,9 @@
 /**
  * Mirror figures (`npm run bench -- --only mirror`), in Chromium against real relay processes:
  * - for a fresh visitor of a site whose publisher is gone, time to first byte and throughput of
- *   a 20 MiB file from the mirrors, beside the same fetch from a browser host (a network that
+ *   a 20 MiB file from the mirrors (their blocks over HTTP, `GET /ipfs/<cid>`), beside the same
+ *   from mirrors that serve no block over HTTP (every block over libp2p), beside the same fetch
+ *   from a browser host (a network that
  *   mirrors nothing, the publisher's tab open), beside the raw page→Node WebSocket ceiling
  *   measured in the same run (a Node server sending the same bytes to the same kind of page),
  *   and the CPU seconds the relays and Chromium spent on each fetch (what a loaded machine
@@ -117,30 +119,44 @@ async function measure(report: (row: BenchRow) => void, browser: Browser, build:
   const helia = await heliaFromNode(browser, deterministicBytes(SIZE, 7), RUNS, FETCH_MS)
   let fromMirrors: Fetched | undefined
   try {
-    // Mirrors: four relays, R = 3, scans every 2 s.
-    const mirrors = await startNetwork(REPLICAS + 1, build, [
-      // Their log says what each relay did with the site, should a copy not come.
-      '--log-level',
-      'info',
-      '--mirror-policy',
-      'open',
-      '--mirror-replicas',
-      String(REPLICAS),
-      '--mirror-scan-interval',
-      '2s',
-    ])
-    networks.push(mirrors)
-    const watcher = await startVisitor(mirrors.relays.map((r) => r.process.tcp))
-    visitors.push(watcher)
-    const a = await person(mirrors, 'A')
-    const site = `mirrored${tag}:code`
-    const copies = untilCopies(watcher, mirrors, site, REPLICAS)
-    const published = ok(await a.callWithin(MIRRORS_MS, 'publishSite', site, files(tag)), 'publish')
-    const toMirrors = await copies
-    await a.close()
-    const b = await person(mirrors, 'B')
-    fromMirrors = await fetchAll(b, site, published.sha256, pidsOf(mirrors))
-    const ceiling = await webSocketCeiling(b.page, SIZE, RUNS)
+    // Mirrors: four relays, R = 3, scans every 2 s; a fresh visitor fetches once the publisher is gone.
+    const mirrored = async (name: string, extra: string[] = []) => {
+      const network = await startNetwork(REPLICAS + 1, build, [
+        // Their log says what each relay did with the site, should a copy not come.
+        '--log-level',
+        'info',
+        '--mirror-policy',
+        'open',
+        '--mirror-replicas',
+        String(REPLICAS),
+        '--mirror-scan-interval',
+        '2s',
+        ...extra,
+      ])
+      networks.push(network)
+      const watcher = await startVisitor(network.relays.map((r) => r.process.tcp))
+      visitors.push(watcher)
+      const a = await person(network, `${name}-A`)
+      const site = `${name}${tag}:code`
+      const copies = untilCopies(watcher, network, site, REPLICAS)
+      const published = ok(await a.callWithin(MIRRORS_MS, 'publishSite', site, files(tag)), name)
+      const toMirrors = await copies
+      await a.close()
+      const b = await person(network, `${name}-B`)
+      const fetched = await fetchAll(b, site, published.sha256, pidsOf(network))
+      return { network, watcher, site, toMirrors, b, fetched }
+    }
+    // The same with the relays serving no block over HTTP: every block over libp2p.
+    const viaLibp2p = await mirrored('libp2p', ['--mirror-http-rate', '0'])
+    const overLibp2p = viaLibp2p.fetched
+    // Gone before the next fetch: its relays would spend CPU beside it.
+    await viaLibp2p.b.close()
+    await viaLibp2p.network.stop()
+    const run = await mirrored('mirrored')
+    const { watcher, site, toMirrors } = run
+    const mirrors = run.network
+    fromMirrors = run.fetched
+    const ceiling = await webSocketCeiling(run.b.page, SIZE, RUNS)
 
     // R copies again after a holder is killed.
     const states = await Promise.all(mirrors.relays.map((r) => watcher.status(r.process, site)))
@@ -174,6 +190,24 @@ async function measure(report: (row: BenchRow) => void, browser: Browser, build:
     })
     // CPU time says more than speed on a loaded machine: a starved process waits, it does not
     // spend. Chromium's includes the harness hashing the body to check it.
+    row(
+      '20 MiB from mirrors over libp2p only, throughput',
+      mbPerS(SIZE, median(overLibp2p.last)),
+      'MB/s',
+      {
+        note: 'relays with --mirror-http-rate 0: no block over HTTP',
+        baseline: { label: 'raw page→Node WebSocket', value: mbPerS(SIZE, wsLast) },
+      },
+    )
+    row(
+      '20 MiB from mirrors over libp2p only, CPU of Chromium',
+      median(overLibp2p.browserCpu),
+      's',
+      {
+        note: 'every Chromium process, per fetch',
+        baseline: { label: 'over HTTP', value: median(fromMirrors.browserCpu) },
+      },
+    )
     row('20 MiB from mirrors, CPU of the relays', median(fromMirrors.relayCpu), 's', {
       note: `the ${REPLICAS + 1} relays together, per fetch`,
       baseline: { label: 'a browser host’s network', value: median(fromHost.relayCpu) },

@@ -333,6 +333,10 @@ export function checkConfig(config: RelayConfig): RelayConfig {
   if (config.sourcePrefixV6 > 128) throw new ConfigError('--source-prefix-v6 must be 0-128')
   if (config.maxRootLookups < 1) throw new ConfigError('--max-root-lookups must be at least 1')
   if (config.mirrorReplicas < 1) throw new ConfigError('--mirror-replicas must be at least 1')
+  if (config.mirrorHttpUrl !== undefined && !/^https?:\/\/[^/?#]+$/.test(config.mirrorHttpUrl))
+    throw new ConfigError(
+      `--mirror-http-url: not an http(s)://host[:port] URL: ${config.mirrorHttpUrl}`,
+    )
   if (config.rootLookupTimeout < 1)
     throw new ConfigError('--root-lookup-timeout must be longer than 0')
   parseDnsAnswers(config.dnsAnswer)

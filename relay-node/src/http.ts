@@ -1,7 +1,7 @@
 /**
  * The relay's HTTP server (same process, `--http-port`): `/health`, `/metrics`,
  * `/.well-known/alternet.json`, `POST /revoke`, `GET /revocations/<site>`, the app and site origins (site-origins.ts),
- * and the HTTP gateway for sites by Host header (gateway/).
+ * the HTTP gateway for sites by Host header (gateway/), and mirrored blocks (`/ipfs/<cid>`, mirror/http-blocks.ts).
  * @module
  */
 import {
@@ -26,6 +26,7 @@ import { MAX_HTTP_BODY_BYTES } from './constants.ts'
 import { ConfigError, RevocationRefusedError } from './errors.ts'
 import type { Gateway } from './gateway/index.ts'
 import type { Logger } from './log.ts'
+import { HTTP_BLOCKS_PREFIX, type HttpBlocks } from './mirror/http-blocks.ts'
 import { classifyHost, errorPage, serveApp, serveSiteOrigin } from './site-origins.ts'
 import { sendJson as json } from './json-reply.ts'
 
@@ -63,6 +64,8 @@ export interface HttpInit {
   gateway?: Gateway
   /** The registrar API, answering every path under `/api/v1/` (when `--api-tokens` is set). */
   api?: (req: IncomingMessage, res: ServerResponse) => Promise<void>
+  /** Mirrored blocks over HTTP (`GET /ipfs/<cid>`, mirror/http-blocks.ts). */
+  blocks?: HttpBlocks
   /** The public site directory (`GET /directory`). */
   directory?: () => readonly unknown[]
 }
@@ -132,6 +135,8 @@ async function handle(init: HttpInit, req: IncomingMessage, res: ServerResponse)
     res.end()
     return
   }
+  if (init.blocks !== undefined && path.startsWith(HTTP_BLOCKS_PREFIX))
+    return init.blocks(req, res, url)
   if (path === HEALTH_PATH && (req.method === 'GET' || req.method === 'HEAD'))
     return json(res, 200, await init.health(), CORS)
   if (path === WELL_KNOWN_PATH && (req.method === 'GET' || req.method === 'HEAD'))

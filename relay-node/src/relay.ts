@@ -34,6 +34,7 @@ import { createLogger, type Logger } from './log.ts'
 import { createRelayMetrics, registerGauges, registerLiveGauge } from './metrics.ts'
 import { createRelayNode, type RelayNode } from './node.ts'
 import { Mirror, RecordWatch } from './mirror/index.ts'
+import { createHttpBlocks, defaultHttpBlocksUrl } from './mirror/http-blocks.ts'
 import { RelayLive } from './live/relay-live.ts'
 import { SiteDirectory } from './directory/index.ts'
 import { dhtRecordSource } from './dht-record-source.ts'
@@ -148,6 +149,8 @@ export async function createRelay(
     // Live updates follow the mirrored sites' topics; assigned below, once they exist.
     // eslint-disable-next-line prefer-const
     let liveMirrored: RelayLive['onMirrored'] | undefined
+    // Where mirror answers send browsers for blocks over HTTP: known once the HTTP port listens.
+    let httpBlocksUrl: string | undefined
     const mirror = new Mirror({
       dataDir: config.dataDir,
       policy: config.mirrorPolicy,
@@ -164,6 +167,7 @@ export async function createRelay(
       sourcePrefixes: prefixes,
       onServed: (site, bytes) => siteStats.served(site, bytes),
       onHeld: (site, held) => void liveMirrored?.(site, held),
+      httpUrl: () => httpBlocksUrl,
     })
     await mirror.start()
     cleanup.push(() => mirror.stop())
@@ -323,8 +327,19 @@ export async function createRelay(
       gateway,
       api: api?.handler,
       directory: () => directory.list(),
+      blocks:
+        config.mirrorHttpRate > 0
+          ? createHttpBlocks({
+              read: (cid) => mirror.servedBlock(cid),
+              rate: config.mirrorHttpRate,
+              prefixes,
+              registry: metrics.registry,
+            })
+          : undefined,
     })
     cleanup.push(() => http.close())
+    if (config.mirrorHttpRate > 0)
+      httpBlocksUrl = config.mirrorHttpUrl ?? defaultHttpBlocksUrl({ ...config, port: http.port })
 
     const reloadPermissions = async (): Promise<void> => {
       await permissions.reloadFiles()

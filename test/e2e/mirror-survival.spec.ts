@@ -3,7 +3,8 @@
  * mirroring on, each serving the built app; real Chromium. A publishes a folder site with a
  * 20 MiB file through the app of relay 1 and waits until the app reports its mirrors, then
  * closes its browser context. B, a fresh context whose app came from relay 2, opens the site:
- * every file is byte-identical and a Range request answers the right bytes. Relay 1 is killed
+ * every file is byte-identical and a Range request answers the right bytes, the 20 MiB file's
+ * blocks read over HTTP from the mirrors (`GET /ipfs/<cid>`), each verified. Relay 1 is killed
  * with SIGKILL; C, fresh, on relay 3's app, still opens every file. Relay 1, restarted on the
  * same data directory, still holds the site.
  */
@@ -13,6 +14,7 @@ import { join } from 'node:path'
 import type { Browser, Frame, Page } from 'playwright-core'
 import { after, before, describe, it } from '../support/spec.ts'
 import { deepEqual, equal, ok } from '../support/assert.ts'
+import { CHUNK_SIZE } from '../../src/core/content/index.ts'
 import { siteOrigin } from '../../src/origins/shared/site-origin.ts'
 import { buildApp, removeBuild } from './support/app-build.ts'
 import { launchChromium, newPerson, waitUntil } from './support/browser.ts'
@@ -21,6 +23,7 @@ import { chooseName, openApp, publish, visit, VIEW_MS } from './ui-support/app-p
 import { siteFiles, writeSiteFolder } from './ui-support/site-folder.ts'
 import {
   getJson,
+  metricValue,
   removeDir,
   startRelay,
   tempDir,
@@ -104,6 +107,16 @@ async function openSite(page: Page, relay: RelayProcess): Promise<Frame> {
 
 function appOriginOf(relay: RelayProcess): string {
   return `http://an.localhost:${new URL(relay.http).port}`
+}
+
+/** Blocks `relays` served over HTTP, by their metrics. */
+async function blocksServedOverHttp(relays: RelayProcess[]): Promise<number> {
+  let n = 0
+  for (const r of relays) {
+    const text = await (await fetch(`${r.http}/metrics`)).text()
+    n += metricValue(text, 'alternet_relay_mirror_http_blocks_total{result="served"}')
+  }
+  return n
 }
 
 describe('a site outlives its publisher and a relay (Chromium, three relays)', () => {
@@ -216,6 +229,9 @@ describe('a site outlives its publisher and a relay (Chromium, three relays)', (
           contentRange: `bytes 10485760-10485859/${BIG_SIZE}`,
           bytes: Array.from(big.subarray(10 * MIB, 10 * MIB + 100)),
         })
+        // The big file's 80 blocks came over HTTP from the mirrors, not over libp2p.
+        const overHttp = await blocksServedOverHttp(relays)
+        ok(overHttp >= BIG_SIZE / CHUNK_SIZE, `${overHttp} blocks were served over HTTP`)
       } finally {
         await b.context.close()
       }

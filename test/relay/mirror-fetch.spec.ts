@@ -2,7 +2,8 @@
  * Visitors use mirrors: with the publisher gone, the site fetcher finds the relays that mirror
  * the site (the connected ones, over `/an/mirror/1.0.0`), takes every block from them verified,
  * answers Range requests, and drops a mirror that serves a tampered block while the right bytes
- * come from another mirror. Real relay processes; the visitor is a Node peer running the same
+ * come from another mirror. The mirrors name where they serve blocks over HTTP, and the blocks
+ * come that way (`GET /ipfs/<cid>`), verified as over libp2p. Real relay processes; the visitor is a Node peer running the same
  * fetcher the browser runs.
  */
 import { readFile, writeFile } from 'node:fs/promises'
@@ -21,6 +22,7 @@ import { dhtGet } from './support/client.ts'
 import { uniqueName } from './support/records.ts'
 import {
   getJson,
+  metricValue,
   removeDir,
   startRelay,
   tempDir,
@@ -42,6 +44,16 @@ const FILES: Record<string, Uint8Array> = {
   '/big.bin': BIG,
 }
 const SCAN = ['--mirror-scan-interval', '2s']
+
+/** Blocks `relays` served over HTTP, by their metrics. */
+async function servedOverHttp(relays: RelayProcess[]): Promise<number> {
+  let n = 0
+  for (const r of relays) {
+    const text = await (await fetch(`${r.http}/metrics`)).text()
+    n += metricValue(text, 'alternet_relay_mirror_http_blocks_total{result="served"}')
+  }
+  return n
+}
 
 function same(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && Buffer.compare(a, b) === 0
@@ -119,22 +131,26 @@ describe('visitors fetch from mirrors', () => {
       ),
     )
     assert.equal(dropped.length, 0)
+    // Every chunk came over HTTP: the page, 18 of the file, 4 of the range.
+    assert.equal(await servedOverHttp([r1, r2]), 1 + 18 + 4)
   })
 
   it('drops a mirror that serves a tampered block and gets the right bytes from another', async () => {
     const manifest = await visitor.manifest(root, [await visitor.connect(r1)])
-    // A wrong byte in a chunk of each of the first two segments: whichever segment r1 is
-    // asked for, it sends a tampered chunk.
-    for (const index of [2, 10]) {
+    // A wrong byte in a chunk of each of the first two segments, one even and one odd: whichever
+    // segment r1 is asked for over libp2p, or every other block over HTTP, it sends a tampered chunk.
+    for (const index of [2, 11]) {
       const cid = manifest.files['/big.bin'].chunks[index].toString()
       const path = join(r1.dataDir, 'mirror', 'blocks', cid.slice(-2), cid)
       const bytes = await readFile(path)
       bytes[7] ^= 0x40
       await writeFile(path, bytes)
     }
+    const before = await servedOverHttp([r1, r2])
     const res = await fetcher.fetch(`an://${site}/big.bin`)
     assert.equal(res.status, 200)
     assert.ok(same(await bytesOf(res.body), BIG), 'the visitor got the right bytes')
+    assert.ok((await servedOverHttp([r1, r2])) - before >= 18, 'the blocks came over HTTP')
     assert.ok(
       dropped.some((p) => p.toString() === r1.peerId),
       'the mirror that served a tampered block was dropped',

@@ -35,6 +35,12 @@ export const DEFAULT_MIRROR_REPLICAS = 3
  */
 export const DEFAULT_MIRROR_SCAN_INTERVAL_MS = MINUTE
 
+/**
+ * Mirrored blocks one source address block may ask for over HTTP per second (`GET /ipfs/<cid>`),
+ * about 16 MiB/s of 256 KiB chunks, four seconds of it at once.
+ */
+export const DEFAULT_MIRROR_HTTP_RATE = 64
+
 /** Folder in the data dir holding mirrored sites (`blocks/`, `sites/`, `pending/`). */
 export const MIRROR_DIR = 'mirror'
 /** Blocks fetched at once for one site, across its sources. */

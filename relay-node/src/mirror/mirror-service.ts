@@ -18,6 +18,7 @@
  * @module
  */
 import { Libp2pRecord } from '@libp2p/record'
+import type { CID } from 'multiformats/cid'
 import type { MirrorQuestion, MirrorStatus } from '@alternet/net/mirror'
 import type { RouteServer } from '@alternet/net/route'
 import type { SignedRecord } from '@alternet/core/records'
@@ -30,7 +31,7 @@ import { GoneRelays } from './gone-relays.ts'
 import { MIRROR_REPROVIDE_INTERVAL_MS } from './constants.ts'
 import { LiveView } from './live-relays.ts'
 import { createMirrorMetrics } from './mirror-metrics.ts'
-import { createMirrorRouteServer } from './mirror-serving.ts'
+import { createMirrorRouteServer, readServedBlock } from './mirror-serving.ts'
 import type { MirrorInit, MirrorPolicy, MirrorState } from './mirror-state.ts'
 import { MirrorStore } from './mirror-store.ts'
 import { PlacementScan } from './placement-scan.ts'
@@ -157,6 +158,11 @@ export class Mirror {
   /** The sites held completely now. */
   sites(): string[] {
     return this.state.disk.sites().map((entry) => entry.site)
+  }
+
+  /** A block this relay serves (of a site held completely and servable), or undefined. */
+  servedBlock(cid: CID): Promise<Uint8Array | undefined> {
+    return readServedBlock(this.state, cid)
   }
 
   /** What this relay holds of `site` (the `/an/mirror/1.0.0` answer). */

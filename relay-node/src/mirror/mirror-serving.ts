@@ -19,7 +19,10 @@ export function isServedBlock(state: MirrorState, cid: string): boolean {
 }
 
 /** Reads a served block, counting it and noting when a site's root was last asked for. */
-async function readBlock(state: MirrorState, cid: CID): Promise<Uint8Array | undefined> {
+export async function readServedBlock(
+  state: MirrorState,
+  cid: CID,
+): Promise<Uint8Array | undefined> {
   const key = cid.toString()
   if (!isServedBlock(state, key)) return undefined
   const bytes = await state.disk.blocks.get(key)
@@ -36,7 +39,7 @@ async function readBlock(state: MirrorState, cid: CID): Promise<Uint8Array | und
 /** The route server of a mirror (started by `Mirror.start`). */
 export function createMirrorRouteServer(state: MirrorState): RouteServer {
   return createRouteServer({
-    getBlock: async (cid) => readBlock(state, cid),
+    getBlock: async (cid) => readServedBlock(state, cid),
     sites: () =>
       state.disk
         .sites()

@@ -12,6 +12,8 @@ export interface MirrorSettings {
   mirrorOwnerQuota: number
   mirrorReplicas: number
   mirrorScanInterval: number
+  mirrorHttpRate: number
+  mirrorHttpUrl?: string
 }
 
 /** The mirror rows of the option table. */
@@ -51,5 +53,18 @@ export const MIRROR_OPTIONS: readonly OptionSpec<keyof MirrorSettings>[] = [
     kind: 'duration',
     default: M.DEFAULT_MIRROR_SCAN_INTERVAL_MS,
     doc: 'look at placement again this often: the bound on restoring copies after a mirror leaves',
+  },
+  {
+    key: 'mirrorHttpRate',
+    flag: 'mirror-http-rate',
+    kind: 'count',
+    default: M.DEFAULT_MIRROR_HTTP_RATE,
+    doc: 'mirrored blocks one address block may read per second over HTTP (GET /ipfs/<cid>); 0 serves none',
+  },
+  {
+    key: 'mirrorHttpUrl',
+    flag: 'mirror-http-url',
+    kind: 'string',
+    doc: 'the public URL of this HTTP port that mirror answers give browsers for blocks (default: https://<public host>:<http port> with --https, http://<host>:<http port> on loopback; set it behind a proxy)',
   },
 ]

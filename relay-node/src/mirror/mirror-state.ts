@@ -34,6 +34,8 @@ export interface MirrorInit {
   registry: Registry
   /** How peers' addresses are grouped into sources, for the per-source limits. */
   sourcePrefixes: SourcePrefixes
+  /** Where this relay serves its blocks over HTTP (`http-blocks.ts`), told in `complete` answers. */
+  httpUrl?: () => string | undefined
   /** A block of `site` was served to a peer (per-site statistics). */
   onServed?: (site: string, bytes: number) => void
   /** A site became complete here or got a new version (`held`), or was dropped (live topics). */

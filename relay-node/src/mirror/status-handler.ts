@@ -23,7 +23,8 @@ export function mirrorStatus(state: MirrorState, site: string): MirrorStatus {
   const entry = state.disk.get(site)
   const pull = state.pulls.get(site)
   const servable = entry !== undefined && isServable(state, site, entry.root)
-  if (entry !== undefined && servable && pull === undefined)
+  if (entry !== undefined && servable && pull === undefined) {
+    const http = state.init.httpUrl?.()
     return {
       site,
       state: 'complete',
@@ -31,7 +32,9 @@ export function mirrorStatus(state: MirrorState, site: string): MirrorStatus {
       blocksDone: entry.blocks.length,
       blocksTotal: entry.blocks.length,
       bytes: entry.bytes,
+      ...(http === undefined ? {} : { http }),
     }
+  }
   if (pull !== undefined)
     return {
       site,

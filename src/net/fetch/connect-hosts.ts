@@ -29,6 +29,8 @@ export interface HostConnection {
   limited: boolean
   /** True when the connection was already open (it may be half-open: see `createSiteFetcher`). */
   reused?: boolean
+  /** A mirror's origin serving its blocks over HTTP (`http-blocks.ts`). */
+  http?: string
 }
 
 /** Options of `connectHosts`. */

@@ -1,10 +1,11 @@
 /**
  * A file's answer as a `Response`: the core's HTTP rules (`fileReply`: ETag, 304, Range, 206,
  * 416, HEAD) with a body read from the blocks kept on the device when all are there (verified
- * when kept), else from the request's sources, every block verified before a byte of it is
- * passed on. The body's first part is read before the answer is made, so a failure there
- * becomes an error status instead of a broken body; a small file whose first sources failed is
- * asked again of every source found.
+ * when kept), else from the request's sources (over HTTP from the mirrors that serve blocks so,
+ * `http-blocks.ts`), every block verified before a byte of it is passed on. The body's first
+ * part is read before the answer is made, so a failure there becomes an error status instead
+ * of a broken body; a small file whose first sources failed is asked again of every source
+ * found.
  * @module
  */
 import type { CID } from 'multiformats/cid'
@@ -16,6 +17,7 @@ import type { BlockKeeper } from './block-keeper.ts'
 import type { HostConnection } from './connect-hosts.ts'
 import { FIRST_SOURCES_MAX_CHUNKS } from './constants.ts'
 import { BlockGoneError } from './errors.ts'
+import { HTTP_FETCH_CONCURRENCY, httpFirstClient } from './http-blocks.ts'
 import { readKeptFile } from './kept-file.ts'
 import type { FetchContext, RequestSources } from './request-sources.ts'
 
@@ -91,16 +93,28 @@ export function createFileResponder(init: FileResponderInit): FileResponder {
       })
     }
     const peers = await sourcesOf(ctx)
-    return fetchFile(ctx.client, {
+    const onHostDropped = dropped(ctx, peers)
+    const onChunk = (cid: CID, bytes: Uint8Array): void =>
+      keeper?.keep(ctx.address.site, cid, bytes)
+    // Mirrors that serve blocks over HTTP carry them, block by block, libp2p behind them.
+    const http = httpFirstClient(ctx.client, {
+      sources: peers,
+      onDropped: onHostDropped,
+      onBlock: onChunk,
+    })
+    return fetchFile(http ?? ctx.client, {
       entry,
       peers: peers.map((p) => p.connection),
       start,
       end,
       signal: ctx.signal,
-      onHostDropped: dropped(ctx, peers),
+      onHostDropped,
       // With its path, chunks come several to a stream, by ranged requests for the file.
-      ...(path === undefined ? {} : { file: { site: ctx.address.site, root: ctx.root, path } }),
-      onChunk: (cid, bytes) => keeper?.keep(ctx.address.site, cid, bytes),
+      ...(path === undefined || http !== undefined
+        ? {}
+        : { file: { site: ctx.address.site, root: ctx.root, path } }),
+      ...(http === undefined ? {} : { concurrency: HTTP_FETCH_CONCURRENCY }),
+      onChunk,
     })
   }
 

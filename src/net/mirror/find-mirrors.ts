@@ -17,6 +17,7 @@ import {
   MIRROR_PROTOCOL,
   MIRROR_STATUS_TIMEOUT_MS,
 } from './constants.ts'
+import { usableBlocksUrl } from './http-url.ts'
 import { askMirror, type MirrorStatus } from './mirror-status.ts'
 import { connectHost, type ConnectorHost } from '../fetch/connect-hosts.ts'
 
@@ -33,6 +34,8 @@ export interface MirrorConnection {
   connection: Connection
   /** A visitor's browser that helps host the site, not a relay. */
   visitor?: boolean
+  /** Where the mirror also serves the site's blocks over HTTP (`usableBlocksUrl`), if anywhere. */
+  http?: string
 }
 
 /** Options of `findMirrors`. */
@@ -91,7 +94,9 @@ function holding(
   if (status.state !== 'complete' || status.root !== root.toString()) return undefined
   const connection = directConnection(libp2p, peer)
   if (connection === undefined) return undefined
-  return status.kind === 'visitor' ? { peer, connection, visitor: true } : { peer, connection }
+  if (status.kind === 'visitor') return { peer, connection, visitor: true }
+  const http = usableBlocksUrl(status.http)
+  return http === undefined ? { peer, connection } : { peer, connection, http }
 }
 
 /** Asks each peer; keeps those that hold `root` completely, with a direct connection. */

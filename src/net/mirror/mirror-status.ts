@@ -26,6 +26,11 @@ export interface MirrorStatus {
   blocksTotal?: number
   /** Bytes of the site (`complete`). */
   bytes?: number
+  /**
+   * `complete`, from a relay: the base URL (`https://host[:port]`) where it serves the site's
+   * blocks over HTTP (`GET <http>/ipfs/<cid>`, docs/PROTOCOL.md "Blocks over HTTP").
+   */
+  http?: string
   /** `refused`: the metric label (`owner-quota`, `store-full`, `policy`, …). */
   reason?: string
   /** `refused`: why, in words for a person. */
