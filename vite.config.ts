@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs'
+import { readFile, rm, writeFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { build as esbuild } from 'esbuild'
 import { defineConfig, type Plugin } from 'vite'
@@ -13,10 +14,32 @@ const VERSION =
 /** The shell files the app's service worker precaches (all of the build but the site-origin files). */
 const SHELL_GLOBS = ['**/*.{html,js,css,svg,png,ico,webmanifest,woff2,json}']
 
+/** The bridge page's script tag in public/__an/bridge.html, which the build replaces by the script itself. */
+const BRIDGE_SCRIPT_TAG = '<script src="/__an/bridge.js"></script>'
+
+/**
+ * Puts the bridge page's script (`__an/bridge.js`, built) into `__an/bridge.html` and removes the
+ * file: the bridge, on every first visit of a site, then loads with one request instead of two.
+ * The relay's CSP lets it run by its hash (relay-node/src/inline-script-policy.ts).
+ */
+async function inlineBridgeScript(outDir: string): Promise<void> {
+  const page = join(outDir, '__an/bridge.html')
+  const script = join(outDir, '__an/bridge.js')
+  const [html, code] = await Promise.all([readFile(page, 'utf8'), readFile(script, 'utf8')])
+  if (!html.includes(BRIDGE_SCRIPT_TAG)) throw new Error(`bridge.html has no ${BRIDGE_SCRIPT_TAG}`)
+  if (/<\/script/i.test(code)) throw new Error('bridge.js holds "</script": it cannot be inlined')
+  await writeFile(
+    page,
+    html.replace(BRIDGE_SCRIPT_TAG, () => `<script>${code.trim()}</script>`),
+  )
+  await rm(script)
+  await rm(`${script}.map`, { force: true })
+}
+
 /**
  * Builds what is not a page: the app-shell service worker (`sw.js`), the site-origin service
  * worker (`__an/site-sw.js`), the bridge, reset and clear scripts (`__an/*.js`), each one
- * self-contained file, then injects workbox precache manifests into both workers (the shell's
+ * self-contained file (the bridge's then inlined into its page), then injects workbox precache manifests into both workers (the shell's
  * files into `sw.js`, the bridge page into `__an/site-sw.js`). See docs/ORIGINS.md.
  */
 function serviceWorkers(): Plugin {
@@ -54,12 +77,13 @@ function serviceWorkers(): Plugin {
         bundle('sw/site-sw.ts', '__an/site-sw.js'),
         bundle('sw/app-sw.ts', 'sw.js'),
       ])
+      await inlineBridgeScript(outDir)
       const site = await injectManifest({
         swSrc: join(outDir, '__an/site-sw.js'),
         swDest: join(outDir, '__an/site-sw.js'),
         // Relative to the worker's own URL, /__an/.
         globDirectory: join(outDir, '__an'),
-        globPatterns: ['bridge.{html,js}'],
+        globPatterns: ['bridge.html'],
       })
       const shell = await injectManifest({
         swSrc: join(outDir, 'sw.js'),

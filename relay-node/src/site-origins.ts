@@ -14,6 +14,7 @@ import { fromOriginLabel } from '@alternet/core/names'
 import { escapeHtml } from '@alternet/core/http'
 import {
   APP_DOCUMENT_HEADERS,
+  BRIDGE_PATH,
   NO_FRAMING_HEADERS,
   ORIGIN_AGENT_CLUSTER,
   RESERVED_PREFIX,
@@ -23,6 +24,7 @@ import {
   viewerUrl,
 } from '@alternet/origins/shared'
 import { chooseEncoding, compressible, CompressedFiles } from './compressed-files.ts'
+import { inlineScriptPolicyOf } from './inline-script-policy.ts'
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -49,10 +51,13 @@ const compressedFiles = new CompressedFiles()
  */
 export const FRAME_DENY: Readonly<Record<string, string>> = APP_DOCUMENT_HEADERS
 
-/** Headers of a site origin's own pages (bridge, clear page): only the app may frame them. */
-function frameByApp(app: string): Record<string, string> {
+/**
+ * Headers of a site origin's own pages (bridge, clear page): only the app may frame them;
+ * `scripts`, a `script-src` directive, says which scripts may run.
+ */
+function frameByApp(app: string, scripts?: string): Record<string, string> {
   return {
-    'content-security-policy': `frame-ancestors ${app}; object-src 'none'; base-uri 'none'`,
+    'content-security-policy': `frame-ancestors ${app}; object-src 'none'; base-uri 'none'${scripts === undefined ? '' : `; ${scripts}`}`,
     ...ORIGIN_AGENT_CLUSTER,
   }
 }
@@ -298,6 +303,13 @@ export async function serveSiteOrigin(
   if (init.path.startsWith(RESERVED_PREFIX) && init.appDir != null) {
     // Only the files in <app dir>/__an/; the bridge registers a service worker there whose scope is the whole origin.
     const dir = join(init.appDir, RESERVED_PREFIX)
+    // The bridge page's script is inline (the build puts it there): only it may run, and the
+    // only worker it may register is the origin's own (`worker-src` falls back to `script-src`).
+    const inline =
+      init.path === BRIDGE_PATH
+        ? await inlineScriptPolicyOf(join(dir, BRIDGE_PATH.slice(RESERVED_PREFIX.length)))
+        : undefined
+    const scripts = inline === undefined ? undefined : `${inline}; worker-src 'self'`
     if (
       await serveFile(
         req,
@@ -305,7 +317,7 @@ export async function serveSiteOrigin(
         dir,
         init.path.slice(RESERVED_PREFIX.length - 1),
         { 'service-worker-allowed': '/' },
-        init.path === RESET_PATH ? NO_FRAMING_HEADERS : frameByApp(app),
+        init.path === RESET_PATH ? NO_FRAMING_HEADERS : frameByApp(app, scripts),
       )
     )
       return

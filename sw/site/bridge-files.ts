@@ -1,5 +1,5 @@
 /**
- * The site worker's copy of the bridge page and its script (`/__an/bridge.html`, `bridge.js`),
+ * The site worker's copy of the bridge page (`/__an/bridge.html`, its script inline),
  * so the bridge loads with no network: a cache named after the build's manifest, filled once
  * the worker answers its first request rather than at install. An install that waited for
  * these downloads would hold the site's first document back by as long (the document's fetch

@@ -1,6 +1,7 @@
 /**
  * A site's first visit asks the relay for the site worker's script once: the registration
  * fetches it, and the bridge does not ask for an update of the worker it has just installed.
+ * The bridge page holds its own script: the site origin is asked for no other.
  * A later bridge, loaded under the installed worker, still checks for a newer one. With
  * `warmUp`, the bridge host asks the node for the document as soon as the site is shown, and
  * the site worker's request for it is answered with that one answer. A real relay
@@ -17,7 +18,7 @@ import { startAppRelay, type AppRelay } from './support/app-relay.ts'
 import { launchChromium, newPerson, waitUntil } from './support/browser.ts'
 import { bounded, harnessReady, siteFrame } from './support/site-frame.ts'
 import { requestAnUrl, siteOrigin } from '../../src/origins/shared/site-origin.ts'
-import { SITE_SW_PATH } from '../../src/origins/shared/constants.ts'
+import { BRIDGE_PATH, SITE_SW_PATH } from '../../src/origins/shared/constants.ts'
 import { describe, it, before, after } from '../support/spec.ts'
 import { deepEqual, equal, ok } from '../support/assert.ts'
 
@@ -98,6 +99,16 @@ describe('site origins: a first visit', () => {
       // (The browser itself looks for a newer worker about a second after a navigation the
       // worker answered: that is after the document shows.)
       equal(proxy.seen.get(workerKey), 1, 'the first visit fetched the site worker once')
+      // The bridge page holds its script (allowed by its hash): no second request for it.
+      const host = new URL(origin).host
+      ok(proxy.seen.has(`${host}${BRIDGE_PATH}`), 'the bridge page was asked for')
+      deepEqual(
+        [...proxy.seen.keys()].filter(
+          (key) => key.startsWith(`${host}/__an/`) && key.endsWith('.js'),
+        ),
+        [workerKey],
+        'no script asked of the site origin but the worker',
+      )
 
       // A new bridge (the app reloaded) loads under the installed worker: a newer worker is
       // still looked for (by the bridge, and by the browser after a controlled navigation).

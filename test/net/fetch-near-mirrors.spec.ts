@@ -1,15 +1,18 @@
 /**
- * A visit asks its connected relays what they hold of the site once, and its next requests take
- * those answers instead of asking again. Real relay process (the mirror) and publisher; the
- * visitor's own `dialProtocol` counts the mirror questions it sends.
+ * A visit asks its connected relays what they hold of the site once, while the name resolves,
+ * and its next requests take those answers instead of asking again; the page's first chunk is
+ * asked for beside the manifest. Real relay process (the mirror) and publisher; the visitor's
+ * own `dialProtocol` counts the mirror questions it sends, and its connection to the relay
+ * sees the route streams it opens.
  */
-import type { Libp2p } from '@libp2p/interface'
+import type { Connection, Libp2p } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
 import type { CID } from 'multiformats/cid'
 import { utf8 } from '../../src/core/bytes.ts'
 import { dhtKey, validateRecord } from '../../src/core/records/index.ts'
 import { createSiteFetcher } from '../../src/net/fetch/index.ts'
 import { MIRROR_PROTOCOL, waitForMirrors } from '../../src/net/mirror/index.ts'
+import { ROUTE_PROTOCOL } from '../../src/net/route/index.ts'
 import { after, before, describe, it } from '../support/spec.ts'
 import * as assert from '../support/assert.ts'
 import { eventually } from '../support/eventually.ts'
@@ -41,6 +44,37 @@ function countMirrorQuestions(node: Libp2p): () => number {
     return dialProtocol(peer, protocols, options)
   }) as Libp2p['dialProtocol']
   return () => asked
+}
+
+/** Longest the first route stream is held waiting for a second one, in ms. */
+const HOLD_MS = 5_000
+
+/**
+ * Holds the first route stream `connection` opens until a second one is asked for (at most
+ * `HOLD_MS`), and says whether one was: a request sent only after the first one's answer is not.
+ */
+function holdFirstRouteStream(connection: Connection): () => { opened: number; beside: boolean } {
+  let opened = 0
+  let beside = false
+  let second: () => void = () => {}
+  const secondAsked = new Promise<void>((resolve) => (second = resolve))
+  const newStream = connection.newStream.bind(connection)
+  connection.newStream = (async (protocols, options) => {
+    if (![protocols].flat().includes(ROUTE_PROTOCOL)) return newStream(protocols, options)
+    opened++
+    if (opened === 1) {
+      let timer: ReturnType<typeof setTimeout> | undefined
+      let held = true
+      await Promise.race([
+        secondAsked.then(() => (beside = held)),
+        new Promise((resolve) => (timer = setTimeout(resolve, HOLD_MS))),
+      ])
+      held = false
+      clearTimeout(timer)
+    } else second()
+    return newStream(protocols, options)
+  }) as Connection['newStream']
+  return () => ({ opened, beside })
 }
 
 describe('a visit asks the connected relays once', () => {
@@ -86,6 +120,32 @@ describe('a visit asks the connected relays once', () => {
     await removeDir(dir)
   })
 
+  /** A fetcher over the visitor, resolving in the DHT; `whileResolving` runs before the answer. */
+  function fetcherOf(node: Client, whileResolving?: () => Promise<unknown>) {
+    return createSiteFetcher({
+      libp2p: node,
+      resolve: async (name) => {
+        await whileResolving?.()
+        const bytes = await dhtGet(node, await dhtKey(name))
+        if (bytes === undefined)
+          throw Object.assign(new Error('none'), { name: 'NameNotFoundError' })
+        return { record: await validateRecord(bytes) }
+      },
+    })
+  }
+
+  it('asks them while the name resolves', async () => {
+    const node = visitor!
+    const asked = countMirrorQuestions(node)
+    const fetcher = fetcherOf(node, () =>
+      eventually('the relays asked before the name resolved', () => asked() >= 1, 5_000),
+    )
+    const page = await fetcher.fetch(`an://${site}/`)
+    assert.equal(page.status, 200, page.headers.get('x-an-error') ?? '')
+    assert.equal(await page.text(), PAGE)
+    assert.equal(asked(), 1)
+  })
+
   it('asks them once for the page, its style sheet, its script and a HEAD', async () => {
     const node = visitor!
     const asked = countMirrorQuestions(node)
@@ -111,5 +171,22 @@ describe('a visit asks the connected relays once', () => {
     assert.equal(await script.text(), SCRIPT)
     assert.equal(head.status, 200)
     assert.equal(asked(), 1, 'one question for the four requests')
+  })
+
+  it("asks for the page's first chunk beside its manifest", async () => {
+    // The mirror is then the only source: its connection carries every route stream.
+    await publisher?.stop()
+    publisher = undefined
+    const node = visitor!
+    const connection = node
+      .getConnections(peerIdFromString(relay.peerId))
+      .find((c) => c.status === 'open' && c.limits == null)
+    assert.ok(connection !== undefined, 'the visitor is connected to the relay')
+    const streams = holdFirstRouteStream(connection)
+    const page = await fetcherOf(node).fetch(`an://${site}/`)
+    assert.equal(page.status, 200, page.headers.get('x-an-error') ?? '')
+    assert.equal(await page.text(), PAGE)
+    assert.ok(streams().beside, "the page's first chunk was asked for before the manifest came")
+    assert.equal(streams().opened, 2, 'the manifest and the first chunk, nothing more')
   })
 })

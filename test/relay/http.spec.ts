@@ -2,6 +2,7 @@
  * The relay's HTTP endpoints: health, metrics, the well-known document, the app on the app
  * host and the site-origin files and redirects on `<label>.<app host>`.
  */
+import { createHash } from 'node:crypto'
 import { request } from 'node:http'
 import { brotliDecompressSync, gunzipSync } from 'node:zlib'
 import { mkdir, writeFile } from 'node:fs/promises'
@@ -92,6 +93,9 @@ function getBytes(
   })
 }
 
+/** The inline script of the test app's bridge page. */
+const BRIDGE_SCRIPT = 'document.title = "bridge: é"'
+
 describe('relay HTTP', () => {
   let dir: string
   let relay: RelayProcess
@@ -101,7 +105,10 @@ describe('relay HTTP', () => {
     const app = `${dir}/app`
     await mkdir(`${app}/__an`, { recursive: true })
     await writeFile(`${app}/index.html`, '<!doctype html><title>Alternet</title>')
-    await writeFile(`${app}/__an/bridge.html`, '<!doctype html><title>bridge</title>')
+    await writeFile(
+      `${app}/__an/bridge.html`,
+      `<!doctype html><title>bridge</title><script>${BRIDGE_SCRIPT}</script>`,
+    )
     await writeFile(`${app}/__an/reset.html`, '<!doctype html><title>reset</title>')
     await writeFile(
       `${app}/__an/clear.html`,
@@ -248,9 +255,13 @@ describe('relay HTTP', () => {
     const host = `${toOriginLabel('api.mysite:code')}.an.localhost`
     const app = `http://an.localhost:${port}`
     const bridge = await get(relay, host, '/__an/bridge.html', { 'sec-fetch-dest': 'iframe' })
-    assert.ok(
-      String(bridge.headers['content-security-policy']).startsWith(`frame-ancestors ${app};`),
-    )
+    const bridgeCsp = String(bridge.headers['content-security-policy'])
+    assert.ok(bridgeCsp.startsWith(`frame-ancestors ${app};`))
+    // Its inline script may run by its hash, and nothing else: no 'unsafe-inline', no 'self'
+    // for scripts; its worker comes from its own origin.
+    const hash = createHash('sha256').update(BRIDGE_SCRIPT).digest('base64')
+    assert.ok(bridgeCsp.includes(`; script-src 'sha256-${hash}'; worker-src 'self'`), bridgeCsp)
+    assert.ok(!bridgeCsp.includes('unsafe-inline') && !/script-src[^;]*'self'/.test(bridgeCsp))
     assert.equal(bridge.headers['x-frame-options'], undefined)
     assert.equal(bridge.headers['origin-agent-cluster'], '?1')
     for (const resetHost of [host, 'an.localhost']) {

@@ -21,6 +21,7 @@ import {
 } from '../../core/content/index.ts'
 import {
   ALLOWED_METHODS,
+  DEFAULT_MANIFEST_CACHE_SIZE,
   ManifestCache,
   NOT_FOUND_PAGE_TYPE,
   OFFLINE_COPY_HEADER,
@@ -47,6 +48,7 @@ import {
   type HostConnection,
 } from './connect-hosts.ts'
 import { errorResponse } from './error-response.ts'
+import { askFirstChunk } from './first-chunk.ts'
 import { MethodNotAllowedError, NoContentError } from './errors.ts'
 import { createFileResponder } from './file-response.ts'
 import { createRequestSources, type FetchContext } from './request-sources.ts'
@@ -139,6 +141,8 @@ export function createSiteFetcher(init: SiteFetcherInit): SiteFetcher {
       ? createBlockKeeper(store, init.keepBlocks)
       : undefined
   const manifests = new ManifestCache()
+  /** Sites whose manifest was read lately, the oldest first (as many as manifests kept). */
+  const readLately = new Set<string>()
   const finder = libp2p as MirrorFinderHost
   // What the connected relays hold of a site is asked once for the site's requests of a while
   // (a page and its style sheets, scripts and images), not once per request.
@@ -165,11 +169,11 @@ export function createSiteFetcher(init: SiteFetcherInit): SiteFetcher {
     await store?.putBlocks(site, [{ cid, bytes }], { verified: true }).catch(() => {})
   }
 
-  /** A client that answers from the store first and keeps what peers send. */
-  function siteClient(site: string): RouteClient {
+  /** A client that keeps what peers send; with `local`, it answers from the store first. */
+  function siteClient(site: string, local = true): RouteClient {
     const getBlock: RouteClient['getBlock'] = async (target, cid, options) => {
-      const local = await store?.getBlock(cid)
-      if (local !== undefined) return local
+      const kept = local ? await store?.getBlock(cid) : undefined
+      if (kept !== undefined) return kept
       const bytes = await base.getBlock(target, cid, options)
       if (cid.code === RAW_CODEC) keeper?.keep(site, cid, bytes)
       else if (keeper !== undefined) await keepManifest(site, cid, bytes)
@@ -183,7 +187,11 @@ export function createSiteFetcher(init: SiteFetcherInit): SiteFetcher {
     }
   }
 
-  async function manifestOf(ctx: FetchContext): Promise<Manifest> {
+  /**
+   * The manifest of the request's root. `page`: the path of a page asked for with a plain `GET`,
+   * whose first chunk is asked for beside the manifest when the manifest must come from peers.
+   */
+  async function manifestOf(ctx: FetchContext, page?: string): Promise<Manifest> {
     const key = ctx.root.toString()
     const cached = manifests.get(key)
     // A manifest in memory answers only while its block is still kept: after the person clears
@@ -199,15 +207,28 @@ export function createSiteFetcher(init: SiteFetcherInit): SiteFetcher {
     if (local !== undefined) {
       manifest = await decodeManifest(local, ctx.root)
     } else {
-      await keeper?.visit(ctx.address.site, ctx.root)
+      // The store was just asked for the manifest: the client asks peers only.
+      const client = siteClient(ctx.address.site, false)
       const ask = (peers: HostConnection[]): Promise<Manifest> =>
-        fetchManifest(ctx.client, {
+        fetchManifest(client, {
           root: ctx.root,
           peers: peers.map((p) => p.connection),
           signal: ctx.signal,
           onHostDropped: dropped(ctx, peers),
         })
-      const first = await firstTargets(ctx)
+      // Dropping an earlier root's kept blocks runs while the sources are found, before any block
+      // of this root is kept.
+      const [first] = await Promise.all([
+        firstTargets(ctx),
+        keeper?.visit(ctx.address.site, ctx.root),
+      ])
+      if (page !== undefined && first.length > 0)
+        ctx.firstChunk = askFirstChunk(base, first[0].connection, {
+          site: ctx.address.site,
+          root: ctx.root,
+          path: page,
+          signal: ctx.signal,
+        })
       try {
         manifest = await ask(first)
       } catch (error) {
@@ -219,6 +240,10 @@ export function createSiteFetcher(init: SiteFetcherInit): SiteFetcher {
       }
     }
     manifests.set(key, manifest)
+    readLately.delete(ctx.address.site)
+    readLately.add(ctx.address.site)
+    if (readLately.size > DEFAULT_MANIFEST_CACHE_SIZE)
+      readLately.delete(readLately.values().next().value as string)
     return manifest
   }
 
@@ -242,6 +267,9 @@ export function createSiteFetcher(init: SiteFetcherInit): SiteFetcher {
       if (error instanceof InvalidPathError) return errorResponse(error)
       throw error
     }
+    // A site not answered lately: what the connected relays hold of it is asked while its name
+    // resolves (the question needs no root), not after.
+    if (near !== undefined && !readLately.has(address.site)) void near.ask(address.site)
     const resolved = await init.resolve(address.site, { signal: requestInit.signal })
     const { record } = resolved
     const root = record.body.content
@@ -271,7 +299,8 @@ export function createSiteFetcher(init: SiteFetcherInit): SiteFetcher {
     headers: Headers,
   ): Promise<Response> {
     const { address, root } = ctx
-    const manifest = await manifestOf(ctx)
+    const plain = method === 'GET' && !headers.has('range') && !headers.has('if-none-match')
+    const manifest = await manifestOf(ctx, plain ? path : undefined)
     const match = matchPath(manifest, path)
     if ('missing' in match) {
       const head = notFoundReply(root.toString())

@@ -18,6 +18,7 @@ import type { HostConnection } from './connect-hosts.ts'
 import { FIRST_SOURCES_MAX_CHUNKS } from './constants.ts'
 import { BlockGoneError } from './errors.ts'
 import { HTTP_FETCH_CONCURRENCY, httpFirstClient } from './http-blocks.ts'
+import { takeFirstChunk } from './first-chunk.ts'
 import { readKeptFile } from './kept-file.ts'
 import type { FetchContext, RequestSources } from './request-sources.ts'
 
@@ -80,6 +81,16 @@ export function createFileResponder(init: FileResponderInit): FileResponder {
     path: string | undefined,
     sourcesOf: (ctx: FetchContext) => Promise<HostConnection[]>,
   ): Promise<ReadableStream<Uint8Array>> {
+    const early = await takeFirstChunk(ctx.firstChunk, entry, { start, end, path }, (cid, bytes) =>
+      keeper?.keep(ctx.address.site, cid, bytes),
+    )
+    if (early !== undefined)
+      return new ReadableStream({
+        start(controller) {
+          controller.enqueue(early)
+          controller.close()
+        },
+      })
     if (await heldLocally(entry, start, end)) {
       const local = store as ContentStore
       const gone = (cid: CID): Error =>

@@ -18,6 +18,7 @@ import {
   type HostConnection,
 } from './connect-hosts.ts'
 import { DEFAULT_CONNECT_GRACE_TIME } from './constants.ts'
+import type { FirstChunk } from './first-chunk.ts'
 
 /** One request of a site, as its sources and body see it. */
 export interface FetchContext {
@@ -31,6 +32,8 @@ export interface FetchContext {
   looking?: Looking
   /** The host connections this request used, for the caller to judge after a failure. */
   used: HostConnection[]
+  /** The page's first chunk, asked for beside its manifest (first-chunk.ts). */
+  firstChunk?: FirstChunk
 }
 
 /** The hosts being dialled and the mirrors being asked for one request. */

@@ -51,6 +51,33 @@ export const NO_FRAMING_HEADERS: Readonly<Record<string, string>> = {
   ...ORIGIN_AGENT_CLUSTER,
 }
 
+/** The bodies of the inline scripts (`<script>` with no `src`) of an HTML page, as written. */
+export function inlineScripts(html: string): string[] {
+  const scripts: string[] = []
+  for (const match of html.matchAll(/<script(\s[^>]*)?>([\s\S]*?)<\/script\s*>/gi)) {
+    if (!/\ssrc\s*=/i.test(match[1] ?? '')) scripts.push(match[2])
+  }
+  return scripts
+}
+
+/**
+ * The `script-src` directive that lets exactly the inline scripts of `html` run, each by its
+ * SHA-256 hash (never `'unsafe-inline'`), and nothing else; undefined for a page with no inline
+ * script. The bridge page's script is inlined by the build so the bridge needs no second
+ * request (docs/ORIGINS.md, "Headers").
+ */
+export async function inlineScriptPolicy(html: string): Promise<string | undefined> {
+  const scripts = inlineScripts(html)
+  if (scripts.length === 0) return undefined
+  const hashes = await Promise.all(
+    scripts.map(async (script) => {
+      const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(script))
+      return `'sha256-${btoa(String.fromCharCode(...new Uint8Array(digest)))}'`
+    }),
+  )
+  return `script-src ${hashes.join(' ')}`
+}
+
 /** Sets `headers` on a response (a copy: responses from the network or a cache are immutable). */
 export function withHeaders(
   response: Response,

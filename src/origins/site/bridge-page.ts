@@ -24,9 +24,12 @@ const site = siteOfOrigin(location.origin)
 const appOrigin = appOriginOf(location.origin)
 let shell: MessagePort | undefined
 
+/** Shows `text` on the page (once its body is parsed: the script runs from the page's head). */
 function say(text: string): void {
   const line = document.getElementById('status')
   if (line !== null) line.textContent = text
+  else if (document.readyState === 'loading')
+    document.addEventListener('DOMContentLoaded', () => say(text), { once: true })
 }
 
 function onSwMessage(event: MessageEvent): void {
