@@ -7,20 +7,25 @@
  * (identified mirrors) or by answering `/an/mirror/1.0.0`. Answers are remembered for one scan
  * interval (at most `MIRROR_LIVE_VIEW_MS`) across sites. A relay whose last connection just
  * closed is left out unasked (it is asked in the background, and counted again once it
- * connects). Each relay comes with the address block placement counts it in.
+ * connects). A relay that said it holds a site and did not serve its blocks (`placed-hold.ts`)
+ * is left out for a while. Each relay comes with the address block placement counts it in.
  * @module
  */
 import type { PeerId } from '@libp2p/interface'
+import { BlockMemory } from '@alternet/core/contracts'
 import { askMirror } from '@alternet/net/mirror'
 import { sourceOf } from '../source-subnet.ts'
 import {
   MAX_LIVE_ANSWERS,
   MAX_PLACEMENT_CANDIDATES,
+  MAX_PLACEMENT_FAILED,
   MIRROR_GONE_MS,
   MIRROR_LIVE_VIEW_MS,
   MIRROR_PROTOCOL,
   MIRROR_STATUS_TIMEOUT_MS,
   MIRROR_UPLOAD_PROTOCOL,
+  PLACEMENT_FAILED_MS,
+  PLACEMENT_FAILED_PER_SOURCE,
 } from './constants.ts'
 import type { RelayNode } from '../node.ts'
 import type { SourcePrefixes } from '../source-subnet.ts'
@@ -57,6 +62,16 @@ export interface LiveViewState {
 export class LiveView {
   private readonly answers = new Map<string, Answer>()
   private known: Known | undefined
+  /**
+   * Relays that answered that they hold a site and did not serve its blocks (`placedHold`),
+   * by address block: left out of the live relays for `PLACEMENT_FAILED_MS`. Kept when the
+   * answers are forgotten.
+   */
+  readonly failed = new BlockMemory({
+    ttlMs: PLACEMENT_FAILED_MS,
+    maxPerBlock: PLACEMENT_FAILED_PER_SOURCE,
+    maxTotal: MAX_PLACEMENT_FAILED,
+  })
 
   /** Forgets every answer: the next placement asks again (a mirror left, a scan starts). */
   clear(): void {
@@ -211,6 +226,7 @@ export async function liveRelays(
     if (!candidates.has(k) && !known.visitors.has(k)) candidates.set(k, { id, mirror: false })
   }
   candidates.delete(self)
+  for (const k of candidates.keys()) if (view.failed.since(k) !== undefined) candidates.delete(k)
   const asked = closestBy(key, candidates.values(), (c) => c.id).slice(0, MAX_PLACEMENT_CANDIDATES)
   const answers = await Promise.all(
     asked.map(async ({ id, mirror }) => {
