@@ -12,9 +12,8 @@
  * @module
  */
 import type { PeerId } from '@libp2p/interface'
-import { BlockMemory } from '@alternet/core/contracts'
+import { BlockMemory, type BlockPrefixes } from '@alternet/core/contracts'
 import { askMirror } from '@alternet/net/mirror'
-import { sourceOf } from '../source-subnet.ts'
 import {
   MAX_LIVE_ANSWERS,
   MAX_PLACEMENT_CANDIDATES,
@@ -28,7 +27,6 @@ import {
   PLACEMENT_FAILED_PER_SOURCE,
 } from './constants.ts'
 import type { RelayNode } from '../node.ts'
-import type { SourcePrefixes } from '../source-subnet.ts'
 import type { GoneRelays } from './gone-relays.ts'
 import { closestBy, kadId, placementBlock, type LiveRelay } from './placement.ts'
 
@@ -49,7 +47,7 @@ interface Known {
 
 /** What the live view reads of the mirror's shared state (`MirrorState` has all of it). */
 export interface LiveViewState {
-  readonly init: { node: RelayNode; sourcePrefixes: SourcePrefixes; scanInterval: number }
+  readonly init: { node: RelayNode; placementPrefixes: BlockPrefixes; scanInterval: number }
   /** Aborted when the relay stops. */
   readonly signal: AbortSignal
   /** Relays connected now, by peer ID, with their source (`MirrorState.relays`). */
@@ -147,12 +145,9 @@ export interface LiveOptions {
 
 /** This relay's own block: of its addresses, a public one first, else any, else its own. */
 function ownBlock(state: LiveViewState): string {
-  const { node, sourcePrefixes } = state.init
+  const { node, placementPrefixes } = state.init
   const id = node.peerId.toString()
-  const blocks = node
-    .getMultiaddrs()
-    .map((a) => sourceOf(a, sourcePrefixes))
-    .map((source) => placementBlock(id, source, sourceOf('::1', sourcePrefixes)))
+  const blocks = node.getMultiaddrs().map((a) => placementBlock(id, a, placementPrefixes))
   const isPrivate = (b: string): boolean =>
     b.startsWith('peer:') || /^ip4:(10\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.)/.test(b)
   return (
@@ -164,17 +159,14 @@ function ownBlock(state: LiveViewState): string {
 
 /** Whether `id` is live: identified and connected, or answering the mirror protocol now. */
 async function ask(state: LiveViewState, id: PeerId, mirror: boolean): Promise<LiveRelay | null> {
-  const { node, sourcePrefixes } = state.init
+  const { node, placementPrefixes } = state.init
   const key = id.toString()
-  const blockOf = (): string => {
-    const source =
-      state.relays.get(key) ??
-      sourceOf(
-        node.getConnections(id).find((c) => c.status === 'open' && c.limits == null)?.remoteAddr,
-        sourcePrefixes,
-      )
-    return placementBlock(key, source, sourceOf('::1', sourcePrefixes))
-  }
+  const blockOf = (): string =>
+    placementBlock(
+      key,
+      node.getConnections(id).find((c) => c.status === 'open' && c.limits == null)?.remoteAddr,
+      placementPrefixes,
+    )
   const open = node.getConnections(id).some((c) => c.status === 'open' && c.limits == null)
   if (open && mirror && state.relays.has(key)) return { id, block: blockOf() }
   const question = (): Promise<unknown> =>

@@ -12,6 +12,8 @@ export interface MirrorSettings {
   mirrorOwnerQuota: number
   mirrorReplicas: number
   mirrorScanInterval: number
+  placementBlockBitsV4: number
+  placementBlockBitsV6: number
 }
 
 /** The mirror rows of the option table. */
@@ -51,5 +53,19 @@ export const MIRROR_OPTIONS: readonly OptionSpec<keyof MirrorSettings>[] = [
     kind: 'duration',
     default: M.DEFAULT_MIRROR_SCAN_INTERVAL_MS,
     doc: 'look at placement again this often: the bound on restoring copies after a mirror leaves',
+  },
+  {
+    key: 'placementBlockBitsV4',
+    flag: 'placement-block-bits-v4',
+    kind: 'count',
+    default: M.DEFAULT_PLACEMENT_BLOCK_BITS_V4,
+    doc: 'IPv4 prefix length of the address block in which placement counts one relay per site (0: every relay alone)',
+  },
+  {
+    key: 'placementBlockBitsV6',
+    flag: 'placement-block-bits-v6',
+    kind: 'count',
+    default: M.DEFAULT_PLACEMENT_BLOCK_BITS_V6,
+    doc: 'IPv6 prefix length of the address block in which placement counts one relay per site (0: every relay alone)',
   },
 ]

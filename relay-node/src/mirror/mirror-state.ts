@@ -34,6 +34,8 @@ export interface MirrorInit {
   registry: Registry
   /** How peers' addresses are grouped into sources, for the per-source limits. */
   sourcePrefixes: SourcePrefixes
+  /** How relays' addresses are grouped into blocks, for placement (0: each relay alone). */
+  placementPrefixes: SourcePrefixes
   /** A block of `site` was served to a peer (per-site statistics). */
   onServed?: (site: string, bytes: number) => void
   /** A site became complete here or got a new version (`held`), or was dropped (live topics). */
