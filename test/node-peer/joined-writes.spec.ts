@@ -28,7 +28,8 @@ describe('Node peer WebSocket writes', () => {
       transports: [webSockets()],
       connectionEncrypters: [recording(received)],
       streamMuxers: [yamux()],
-      services: { ping: ping() },
+      // Each ping's stream may still be closing when the next opens: room for both.
+      services: { ping: ping({ maxOutboundStreams: 4 }) },
     })
     try {
       const addr = peer.libp2p.getMultiaddrs().find((a) => a.toString().includes('/ws/'))
