@@ -337,6 +337,10 @@ export function checkConfig(config: RelayConfig): RelayConfig {
     throw new ConfigError(
       `--mirror-http-url: not an http(s)://host[:port] URL: ${config.mirrorHttpUrl}`,
     )
+  if (config.placementBlockBitsV4 > 32)
+    throw new ConfigError('--placement-block-bits-v4 must be 0-32')
+  if (config.placementBlockBitsV6 > 128)
+    throw new ConfigError('--placement-block-bits-v6 must be 0-128')
   if (config.rootLookupTimeout < 1)
     throw new ConfigError('--root-lookup-timeout must be longer than 0')
   parseDnsAnswers(config.dnsAnswer)

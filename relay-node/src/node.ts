@@ -29,8 +29,7 @@ import { webSockets } from '@libp2p/websockets'
 import type { Libp2p, PeerId, PrivateKey } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import { liveGossip } from '@alternet/net/live'
-import { contiguousNoiseCrypto } from '@alternet/net/node/contiguous-noise-crypto'
-import { joinedWrites } from './joined-writes.ts'
+import { joinedWrites } from '@alternet/net/node/joined-writes'
 import { DEFAULT_MAX_EARLY_STREAMS } from '@alternet/net/route'
 import type { Datastore } from 'interface-datastore'
 import { createLibp2p } from 'libp2p'
@@ -153,7 +152,7 @@ export async function createRelayNode(init: RelayNodeInit): Promise<RelayNode> {
         announce: config.announce.map(String),
       },
       transports: [tcp(), webSockets(tls != null ? { https: tls } : {}), webRTCDirect()],
-      connectionEncrypters: [joinedWrites(noise({ crypto: contiguousNoiseCrypto() }))],
+      connectionEncrypters: [joinedWrites(noise())],
       streamMuxers: [yamux({ maxEarlyStreams: DEFAULT_MAX_EARLY_STREAMS })],
       connectionManager: {
         maxConnections: config.maxConnections,

@@ -165,6 +165,7 @@ export async function createRelay(
       log,
       registry: metrics.registry,
       sourcePrefixes: prefixes,
+      placementPrefixes: { v4: config.placementBlockBitsV4, v6: config.placementBlockBitsV6 },
       onServed: (site, bytes) => siteStats.served(site, bytes),
       onHeld: (site, held) => void liveMirrored?.(site, held),
       httpUrl: () => httpBlocksUrl,

@@ -17,6 +17,7 @@ import { webSockets } from '@libp2p/websockets'
 import type { AlternetStorage } from '../storage/index.ts'
 import { DATA_CHANNEL_MESSAGE_SIZE } from '../net/node/peer-services.ts'
 import { contiguousNoiseCrypto } from '../net/node/contiguous-noise-crypto.ts'
+import { joinedWrites } from '../net/node/joined-writes.ts'
 import type { BrowserNode, NamingNode } from '../net/node/create-browser-node.ts'
 import type { NamingService } from '../net/naming/naming-service.ts'
 import { DEFAULT_MAX_EARLY_STREAMS } from '../net/route/constants.ts'
@@ -64,7 +65,8 @@ export async function createNodeNode(
       webRTCDirect(),
       circuitRelayTransport(),
     ],
-    connectionEncrypters: [noise({ crypto: contiguousNoiseCrypto() })],
+    // One transport write per Noise message (its length and ciphertext together), as a relay.
+    connectionEncrypters: [joinedWrites(noise({ crypto: contiguousNoiseCrypto() }))],
     streamMuxers: [yamux({ maxEarlyStreams: DEFAULT_MAX_EARLY_STREAMS })],
     // Node's libp2p dials any address; only a relay the manager marks down is held back.
     gater: (deniesDial) => ({ denyDialPeer: deniesDial }),

@@ -6,6 +6,10 @@
  * closing each unread) and stay connected. The owner publishes a new version: every honest
  * relay still mirrors the site and serves its new files. Placement counts one relay per address
  * block, and a relay displaced by relays that do not say they hold the site keeps following it.
+ * Then peers from three other blocks (as many as a site has places), ground near another site's
+ * key, say they hold each of its versions and serve none of its blocks: every honest relay still
+ * holds each new version, because a relay drops a site only for placed relays that serve blocks
+ * of the version when asked.
  * Skips, saying why, where namespaces cannot be made (not root, no iproute2).
  */
 import { mkdir } from 'node:fs/promises'
@@ -14,11 +18,11 @@ import { peerIdFromString } from '@libp2p/peer-id'
 import type { CID } from 'multiformats/cid'
 import * as assert from '../support/assert.ts'
 import { generateKeyPair } from '../../src/core/crypto/ed25519.ts'
-import { createRecord, dhtKey, type SignedRecord } from '../../src/core/records/index.ts'
-import { createSiteHost, publishSite } from '../../src/net/hosting/index.ts'
+import { dhtKey, type SignedRecord } from '../../src/core/records/index.ts'
 import { uploadSite } from '../../src/net/mirror/index.ts'
 import { closestPeers } from '../../relay-node/src/mirror/placement.ts'
-import { MemorySites, MemoryStore, pattern } from '../net/hosting-support.ts'
+import { MemoryStore, pattern } from '../net/hosting-support.ts'
+import { prepareSite } from '../relay/support/prepared-site.ts'
 import { createClient, putDirect, type Client } from '../relay/support/client.ts'
 import { uniqueName } from '../relay/support/records.ts'
 import {
@@ -45,7 +49,7 @@ interface Health {
 
 const unavailable = netnsUnavailable()
 
-describe('peers ground near a site key from one address block', { skip: unavailable }, () => {
+describe('peers ground near a site key that pass for relays', { skip: unavailable }, () => {
   let net: NetnsTestbed
   let dir: string
   const relays: RelayProcess[] = []
@@ -56,30 +60,12 @@ describe('peers ground near a site key from one address block', { skip: unavaila
   const store = new MemoryStore()
 
   /** Hashes the site into the tab's store and signs its record (the relays hear of it by upload and put). */
-  const prepare = async (
+  const prepare = (
     site: string,
     files: Record<string, Uint8Array>,
     seq: number,
-  ): Promise<{ record: SignedRecord; root: CID }> => {
-    const published = await publishSite(
-      {
-        store,
-        host: createSiteHost({ store }),
-        sites: new MemorySites(),
-        hostEntry: () => ({ id: tab.peerId.toMultihash().bytes, addrs: [] }),
-        publish: async (fields) => ({
-          record: await createRecord({ ...fields, seq }, owner),
-          accepted: 0,
-        }),
-      },
-      {
-        site,
-        worker: false,
-        files: Object.entries(files).map(([path, content]) => ({ path, content })),
-      },
-    )
-    return { record: published.record, root: published.root }
-  }
+  ): Promise<{ record: SignedRecord; root: CID }> =>
+    prepareSite({ store, owner, tab }, site, files, seq)
 
   /** Uploads to `first` (as a tab does to its relay closest to the key) and puts the record to every relay. */
   const publish = async (first: RelayProcess, record: SignedRecord): Promise<void> => {
@@ -119,6 +105,21 @@ describe('peers ground near a site key from one address block', { skip: unavaila
     })
   }
 
+  /** Waits until every relay counts `n` identified relays (at least, unless `ok` says). */
+  const identifiedEverywhere = async (
+    n: number,
+    ok = (count: number, want: number) => count >= want,
+  ): Promise<void> => {
+    await waitFor(
+      `every relay to identify ${n} relays`,
+      async () =>
+        (await Promise.all(relays.map((r) => getJson<Health>(r, '/health')))).every((h) =>
+          ok(h.mirror.identifiedRelays, n),
+        ),
+      120_000,
+    )
+  }
+
   before(async () => {
     net = new NetnsTestbed(RELAYS, { ownBlocks: true })
     dir = await tempDir('an-faults-sybil-')
@@ -138,11 +139,7 @@ describe('peers ground near a site key from one address block', { skip: unavaila
       ]
       relays.push(await startRelay(data, flags, net.exec(i)))
     }
-    const identified = async (n: number): Promise<boolean> =>
-      (await Promise.all(relays.map((r) => getJson<Health>(r, '/health')))).every(
-        (h) => h.mirror.identifiedRelays >= n,
-      )
-    await waitFor('every relay to identify the others', () => identified(RELAYS - 1), 120_000)
+    await identifiedEverywhere(RELAYS - 1)
     tab = await createClient({ relays: relays.map((r) => r.tcp) })
     visitor = await startVisitor(relays.map((r) => r.tcp))
   })
@@ -179,14 +176,7 @@ describe('peers ground near a site key from one address block', { skip: unavaila
         relays.map((r) => r.tcp),
       )
     }
-    await waitFor(
-      'every relay to identify the sybils as relays',
-      async () =>
-        (await Promise.all(relays.map((r) => getJson<Health>(r, '/health')))).every(
-          (h) => h.mirror.identifiedRelays >= RELAYS - 1 + SYBILS,
-        ),
-      60_000,
-    )
+    await identifiedEverywhere(RELAYS - 1 + SYBILS)
 
     const files = { '/index.html': pattern(24 * KIB, 2), '/b.bin': pattern(700 * KIB, 3) }
     const v2 = await prepare(site, files, 2)
@@ -198,6 +188,56 @@ describe('peers ground near a site key from one address block', { skip: unavaila
         Buffer.from(got).equals(Buffer.from(files['/b.bin'])),
         `relay ${relay.peerId} serves other bytes`,
       )
+    }
+  })
+
+  it('does not take it from three address blocks answering complete: the relays keep following', async () => {
+    // The peers of the test before leave: a place of this site is not theirs to take.
+    await Promise.all(sybils.splice(0).map((s) => s.stop()))
+    await identifiedEverywhere(RELAYS - 1, (n, want) => n === want)
+    const site = uniqueName('sybil-blocks')
+    const key = await dhtKey(site)
+    const ids = relays.map((r) => peerIdFromString(r.peerId))
+    const closest = relays.find((r) => r.peerId === closestPeers(key, ids)[0].toString())!
+
+    const v1 = await prepare(site, { '/index.html': pattern(20 * KIB, 4) }, 1)
+    await publish(closest, v1.record)
+    await everyRelayHolds(site, v1.root)
+
+    // One peer in each of as many blocks as there are places, closer to the key than every
+    // relay, each saying it holds whatever version is current; none serves a block.
+    const liars: FakeRelay[] = []
+    const keys = await grindNear(key, ids, RELAYS)
+    for (const [i, k] of keys.entries()) {
+      const fake = await startFakeRelay(k, net.addTestAddress(200 + i))
+      sybils.push(fake)
+      liars.push(fake)
+      await connectAll(
+        fake,
+        relays.map((r) => r.tcp),
+      )
+    }
+    await identifiedEverywhere(RELAYS - 1 + liars.length)
+
+    for (const [seq, seed] of [
+      [2, 5],
+      [3, 7],
+    ]) {
+      const files = {
+        '/index.html': pattern(24 * KIB, seed),
+        '/c.bin': pattern(700 * KIB, seed + 1),
+      }
+      const version = await prepare(site, files, seq)
+      for (const liar of liars) liar.claims.set(site, version.root.toString())
+      await publish(closest, version.record)
+      await everyRelayHolds(site, version.root)
+      for (const relay of relays) {
+        const got = await visitor.file(site, version.root, '/c.bin', [await visitor.connect(relay)])
+        assert.ok(
+          Buffer.from(got).equals(Buffer.from(files['/c.bin'])),
+          `relay ${relay.peerId} serves other bytes of version ${seq}`,
+        )
+      }
     }
   })
 })

@@ -1,54 +1,18 @@
 /**
  * What a relay sends on a WebSocket connection: each WebSocket message carries whole Noise
- * messages, each with its 2-byte length, never a length alone (`relay-node/src/joined-writes.ts`).
+ * messages, each with its 2-byte length, never a length alone (`src/net/node/joined-writes.ts`).
  * A Node libp2p node dials a real relay process over WebSockets and records every message
  * the relay sends it, as the transport hands them to Noise.
  */
-import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
-import type { MessageStream } from '@libp2p/interface'
 import { ping } from '@libp2p/ping'
 import { webSockets } from '@libp2p/websockets'
 import { multiaddr } from '@multiformats/multiaddr'
 import { createLibp2p } from 'libp2p'
 import { describe, it, before, after } from '../support/spec.ts'
 import * as assert from '../support/assert.ts'
+import { noiseMessages, recording } from '../support/noise-messages.ts'
 import { removeDir, startRelay, tempDir, type RelayProcess } from './support/relay-process.ts'
-
-/** Noise's encrypter, recording each message its raw connections receive. */
-function recording(received: Uint8Array[]): ReturnType<typeof noise> {
-  const factory = noise()
-  return (components) => {
-    const inner = factory(components)
-    const outer = Object.create(inner) as typeof inner
-    outer.secureOutbound = (connection, options) => {
-      // `onData` is what the WebSocket connection calls with each message it receives.
-      const raw = connection as MessageStream & { onData(data: Uint8Array): void }
-      const onData = raw.onData.bind(raw)
-      raw.onData = (data) => {
-        received.push(data.slice())
-        onData(data)
-      }
-      return inner.secureOutbound(connection, options)
-    }
-    return outer
-  }
-}
-
-/** How the message splits into 2-byte-length-prefixed Noise messages, or why it does not. */
-function noiseMessages(bytes: Uint8Array): number[] | string {
-  const lengths: number[] = []
-  let at = 0
-  while (at < bytes.length) {
-    if (at + 2 > bytes.length) return `a length cut at byte ${at} of ${bytes.length}`
-    const length = (bytes[at] << 8) | bytes[at + 1]
-    if (at + 2 + length > bytes.length)
-      return `a ${length}-byte message at byte ${at} of a ${bytes.length}-byte WebSocket message`
-    lengths.push(length)
-    at += 2 + length
-  }
-  return lengths
-}
 
 describe('relay WebSocket writes', () => {
   let dir: string
@@ -70,7 +34,8 @@ describe('relay WebSocket writes', () => {
       transports: [webSockets()],
       connectionEncrypters: [recording(received)],
       streamMuxers: [yamux()],
-      services: { ping: ping() },
+      // Each ping's stream may still be closing when the next opens: room for both.
+      services: { ping: ping({ maxOutboundStreams: 4 }) },
     })
     try {
       const addr = multiaddr(relay.ws)

@@ -1,6 +1,7 @@
 /**
  * The placement rule (docs/PROTOCOL.md, "Placement"): the R live relays closest to a site's
- * key, at most one per address block, relays on loopback each alone. Peers of one block ground
+ * key, at most one per address block (its size the operator's, 0 counting each relay alone),
+ * relays on loopback each alone. Peers of one block ground
  * nearer the key than every other relay take one place; the rest go to the closest relays of
  * other blocks, in order.
  */
@@ -13,11 +14,11 @@ import {
   placedRelays,
   placementBlock,
 } from '../../relay-node/src/mirror/placement.ts'
-import { sourceOf } from '../../relay-node/src/source-subnet.ts'
+import { parseCommandLine } from '../../relay-node/src/config.ts'
 import { describe, it } from '../support/spec.ts'
 import * as assert from '../support/assert.ts'
 
-const LOOPBACK_V6 = sourceOf('::1', { v4: 24, v6: 56 })
+const DEFAULT = { v4: 24, v6: 56 }
 
 const peers = async (n: number): Promise<PeerId[]> =>
   Promise.all(
@@ -46,15 +47,48 @@ describe('placement by address block', () => {
     const ids = closestPeers(key, await peers(3))
     const loop = ids.map((id) => ({
       id,
-      block: placementBlock(id.toString(), 'ip4:127.0.0.0/24', LOOPBACK_V6),
+      block: placementBlock(id.toString(), '127.0.0.1', DEFAULT),
     }))
     assert.deepEqual(placedRelays(key, loop, 3).map(String), ids.map(String))
     const v6 = ids.map((id) => ({
       id,
-      block: placementBlock(id.toString(), LOOPBACK_V6, LOOPBACK_V6),
+      block: placementBlock(id.toString(), '::1', DEFAULT),
     }))
     assert.deepEqual(placedRelays(key, v6, 5).map(String), ids.map(String))
     const shared = ids.map((id) => ({ id, block: 'ip6:20010db8000000/56' }))
     assert.deepEqual(placedRelays(key, shared, 3).map(String), [String(ids[0])])
+  })
+
+  it("takes the block's size from the operator's flags, 0 counting every relay alone", () => {
+    const config = (
+      argv: string[],
+    ): { placementBlockBitsV4: number; placementBlockBitsV6: number } => {
+      const parsed = parseCommandLine(argv, {})
+      if (parsed.help) throw new Error('help')
+      return parsed.config
+    }
+    const defaults = config([])
+    assert.deepEqual([defaults.placementBlockBitsV4, defaults.placementBlockBitsV6], [24, 56])
+    const set = config(['--placement-block-bits-v4', '16', '--placement-block-bits-v6', '0'])
+    const prefixes = { v4: set.placementBlockBitsV4, v6: set.placementBlockBitsV6 }
+    assert.deepEqual(prefixes, { v4: 16, v6: 0 })
+    const refusal = (argv: string[]): string =>
+      (assert.throws(() => config(argv), 'ConfigError') as Error).message
+    assert.match(refusal(['--placement-block-bits-v4', '33']), /v4 must be 0-32/)
+    assert.match(refusal(['--placement-block-bits-v6', 'off']), /expected a whole number/)
+
+    const a = '198.51.100.7'
+    const b = '198.51.7.9'
+    const v6 = (n: number): string => `2001:db8:0:${n}::1`
+    // A /24 apart, one /16: two blocks by default, one with the flag.
+    assert.notEqual(placementBlock('a', a, DEFAULT), placementBlock('b', b, DEFAULT))
+    assert.equal(placementBlock('a', a, prefixes), placementBlock('b', b, prefixes))
+    // One /56 by default; with 0, every IPv6 relay alone (and IPv4 still by its /16).
+    assert.equal(placementBlock('a', v6(1), DEFAULT), placementBlock('b', v6(2), DEFAULT))
+    assert.equal(placementBlock('a', v6(1), prefixes), 'peer:a')
+    assert.equal(placementBlock('b', v6(1), prefixes), 'peer:b')
+    const off = { v4: 0, v6: 0 }
+    assert.equal(placementBlock('a', a, off), 'peer:a')
+    assert.equal(placementBlock('a', '127.0.0.1', { v4: 8, v6: 8 }), 'peer:a')
   })
 })

@@ -23,7 +23,7 @@ import {
   UPLOAD_WINDOW_BLOCKS,
 } from '../../src/net/mirror/upload-protocol.ts'
 import { MIRROR_UPLOAD_PROTOCOL } from '../../src/net/mirror/constants.ts'
-import { MAX_UPLOADS_PER_SOURCE } from '../../relay-node/src/mirror/upload.ts'
+import { MAX_UPLOADS_PER_SOURCE } from '../../relay-node/src/mirror/upload-slots.ts'
 import { describe, it, before, after } from '../support/spec.ts'
 import * as assert from '../support/assert.ts'
 import { MemorySites, MemoryStore, pattern } from '../net/hosting-support.ts'

@@ -84,11 +84,29 @@ export const HANDED_ON_REMEMBERED_MS = 10 * MINUTE
 /** Relays asked at most for one site's placement: the closest known to the site's key. */
 export const MAX_PLACEMENT_CANDIDATES = 64
 /**
- * Relays of one address block (source, `--source-prefix-v4` / `-v6`) counted at most in one
+ * Relays of one address block (`--placement-block-bits-v4` / `-v6`) counted at most in one
  * site's placement: peer IDs ground near a site's key cost nothing, address blocks do. Relays
  * on loopback count each alone.
  */
 export const MIRROR_RELAYS_PER_BLOCK = 1
+/** The IPv4 block placement counts one relay of by default: a /24, as a typical site's allocation. */
+export const DEFAULT_PLACEMENT_BLOCK_BITS_V4 = 24
+/** The IPv6 block placement counts one relay of by default: a /56, as a typical site's allocation. */
+export const DEFAULT_PLACEMENT_BLOCK_BITS_V6 = 56
+/**
+ * Blocks of a version (chosen at random, beside its manifest) a relay placed for a site must
+ * serve before a relay that held the site drops its copy on that relay's word.
+ */
+export const PLACEMENT_CHALLENGE_BLOCKS = 2
+/**
+ * How long a relay that said it holds a site but did not serve the blocks asked for is left
+ * out of the live relays: it is not counted in placement meanwhile.
+ */
+export const PLACEMENT_FAILED_MS = 10 * MINUTE
+/** Relays of one address block remembered as failing, at most (past it, that block's oldest is forgotten). */
+export const PLACEMENT_FAILED_PER_SOURCE = 16
+/** Relays remembered as failing, at most, across all blocks (past it the fullest block gives way). */
+export const MAX_PLACEMENT_FAILED = 1024
 /** Answers of relays to "are you live" a relay remembers at most (the oldest forgotten first). */
 export const MAX_LIVE_ANSWERS = 4096
 

@@ -7,23 +7,26 @@
  * (identified mirrors) or by answering `/an/mirror/1.0.0`. Answers are remembered for one scan
  * interval (at most `MIRROR_LIVE_VIEW_MS`) across sites. A relay whose last connection just
  * closed is left out unasked (it is asked in the background, and counted again once it
- * connects). Each relay comes with the address block placement counts it in.
+ * connects). A relay that said it holds a site and did not serve its blocks (`placed-hold.ts`)
+ * is left out for a while. Each relay comes with the address block placement counts it in.
  * @module
  */
 import type { PeerId } from '@libp2p/interface'
+import { BlockMemory, type BlockPrefixes } from '@alternet/core/contracts'
 import { askMirror } from '@alternet/net/mirror'
-import { sourceOf } from '../source-subnet.ts'
 import {
   MAX_LIVE_ANSWERS,
   MAX_PLACEMENT_CANDIDATES,
+  MAX_PLACEMENT_FAILED,
   MIRROR_GONE_MS,
   MIRROR_LIVE_VIEW_MS,
   MIRROR_PROTOCOL,
   MIRROR_STATUS_TIMEOUT_MS,
   MIRROR_UPLOAD_PROTOCOL,
+  PLACEMENT_FAILED_MS,
+  PLACEMENT_FAILED_PER_SOURCE,
 } from './constants.ts'
 import type { RelayNode } from '../node.ts'
-import type { SourcePrefixes } from '../source-subnet.ts'
 import type { GoneRelays } from './gone-relays.ts'
 import { closestBy, kadId, placementBlock, type LiveRelay } from './placement.ts'
 
@@ -44,7 +47,7 @@ interface Known {
 
 /** What the live view reads of the mirror's shared state (`MirrorState` has all of it). */
 export interface LiveViewState {
-  readonly init: { node: RelayNode; sourcePrefixes: SourcePrefixes; scanInterval: number }
+  readonly init: { node: RelayNode; placementPrefixes: BlockPrefixes; scanInterval: number }
   /** Aborted when the relay stops. */
   readonly signal: AbortSignal
   /** Relays connected now, by peer ID, with their source (`MirrorState.relays`). */
@@ -57,6 +60,16 @@ export interface LiveViewState {
 export class LiveView {
   private readonly answers = new Map<string, Answer>()
   private known: Known | undefined
+  /**
+   * Relays that answered that they hold a site and did not serve its blocks (`placedHold`),
+   * by address block: left out of the live relays for `PLACEMENT_FAILED_MS`. Kept when the
+   * answers are forgotten.
+   */
+  readonly failed = new BlockMemory({
+    ttlMs: PLACEMENT_FAILED_MS,
+    maxPerBlock: PLACEMENT_FAILED_PER_SOURCE,
+    maxTotal: MAX_PLACEMENT_FAILED,
+  })
 
   /** Forgets every answer: the next placement asks again (a mirror left, a scan starts). */
   clear(): void {
@@ -132,12 +145,9 @@ export interface LiveOptions {
 
 /** This relay's own block: of its addresses, a public one first, else any, else its own. */
 function ownBlock(state: LiveViewState): string {
-  const { node, sourcePrefixes } = state.init
+  const { node, placementPrefixes } = state.init
   const id = node.peerId.toString()
-  const blocks = node
-    .getMultiaddrs()
-    .map((a) => sourceOf(a, sourcePrefixes))
-    .map((source) => placementBlock(id, source, sourceOf('::1', sourcePrefixes)))
+  const blocks = node.getMultiaddrs().map((a) => placementBlock(id, a, placementPrefixes))
   const isPrivate = (b: string): boolean =>
     b.startsWith('peer:') || /^ip4:(10\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.)/.test(b)
   return (
@@ -149,17 +159,14 @@ function ownBlock(state: LiveViewState): string {
 
 /** Whether `id` is live: identified and connected, or answering the mirror protocol now. */
 async function ask(state: LiveViewState, id: PeerId, mirror: boolean): Promise<LiveRelay | null> {
-  const { node, sourcePrefixes } = state.init
+  const { node, placementPrefixes } = state.init
   const key = id.toString()
-  const blockOf = (): string => {
-    const source =
-      state.relays.get(key) ??
-      sourceOf(
-        node.getConnections(id).find((c) => c.status === 'open' && c.limits == null)?.remoteAddr,
-        sourcePrefixes,
-      )
-    return placementBlock(key, source, sourceOf('::1', sourcePrefixes))
-  }
+  const blockOf = (): string =>
+    placementBlock(
+      key,
+      node.getConnections(id).find((c) => c.status === 'open' && c.limits == null)?.remoteAddr,
+      placementPrefixes,
+    )
   const open = node.getConnections(id).some((c) => c.status === 'open' && c.limits == null)
   if (open && mirror && state.relays.has(key)) return { id, block: blockOf() }
   const question = (): Promise<unknown> =>
@@ -211,6 +218,7 @@ export async function liveRelays(
     if (!candidates.has(k) && !known.visitors.has(k)) candidates.set(k, { id, mirror: false })
   }
   candidates.delete(self)
+  for (const k of candidates.keys()) if (view.failed.since(k) !== undefined) candidates.delete(k)
   const asked = closestBy(key, candidates.values(), (c) => c.id).slice(0, MAX_PLACEMENT_CANDIDATES)
   const answers = await Promise.all(
     asked.map(async ({ id, mirror }) => {

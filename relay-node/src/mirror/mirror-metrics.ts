@@ -22,6 +22,7 @@ export interface MirrorMetrics {
   purged: Counter
   questionsRefused: Counter<'reason'>
   scans: Counter
+  placementChallenges: Counter<'result'>
 }
 
 /** Registers the mirror's metrics. */
@@ -76,6 +77,12 @@ export function createMirrorMetrics(registry: Registry, gauges: MirrorGauges): M
     scans: new Counter({
       name: 'alternet_relay_mirror_scans_total',
       help: 'Placement rounds completed: every record held looked at (what to fetch, drop or purge)',
+      registers: [registry],
+    }),
+    placementChallenges: new Counter({
+      name: 'alternet_relay_mirror_placement_challenges_total',
+      help: 'Relays placed for a site held here, asked for blocks of the version they say they hold before the copy here is dropped, by result: served, failed (then left out of placement for a while)',
+      labelNames: ['result'],
       registers: [registry],
     }),
   }

@@ -14,6 +14,8 @@ export interface MirrorSettings {
   mirrorScanInterval: number
   mirrorHttpRate: number
   mirrorHttpUrl?: string
+  placementBlockBitsV4: number
+  placementBlockBitsV6: number
 }
 
 /** The mirror rows of the option table. */
@@ -66,5 +68,19 @@ export const MIRROR_OPTIONS: readonly OptionSpec<keyof MirrorSettings>[] = [
     flag: 'mirror-http-url',
     kind: 'string',
     doc: 'the public URL of this HTTP port that mirror answers give browsers for blocks (default: https://<public host>:<http port> with --https, http://<host>:<http port> on loopback; set it behind a proxy)',
+  },
+  {
+    key: 'placementBlockBitsV4',
+    flag: 'placement-block-bits-v4',
+    kind: 'count',
+    default: M.DEFAULT_PLACEMENT_BLOCK_BITS_V4,
+    doc: 'IPv4 prefix length of the address block in which placement counts one relay per site (0: every relay alone)',
+  },
+  {
+    key: 'placementBlockBitsV6',
+    flag: 'placement-block-bits-v6',
+    kind: 'count',
+    default: M.DEFAULT_PLACEMENT_BLOCK_BITS_V6,
+    doc: 'IPv6 prefix length of the address block in which placement counts one relay per site (0: every relay alone)',
   },
 ]

@@ -36,6 +36,8 @@ export interface MirrorInit {
   sourcePrefixes: SourcePrefixes
   /** Where this relay serves its blocks over HTTP (`http-blocks.ts`), told in `complete` answers. */
   httpUrl?: () => string | undefined
+  /** How relays' addresses are grouped into blocks, for placement (0: each relay alone). */
+  placementPrefixes: SourcePrefixes
   /** A block of `site` was served to a peer (per-site statistics). */
   onServed?: (site: string, bytes: number) => void
   /** A site became complete here or got a new version (`held`), or was dropped (live topics). */

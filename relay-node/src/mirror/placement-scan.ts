@@ -149,14 +149,15 @@ export class PlacementScan {
       return undefined
     }
     const self = state.init.node.peerId
-    const placed = placedRelays(key, live ?? (await liveRelays(state, key)), state.init.replicas)
+    const view = live ?? (await liveRelays(state, key))
+    const placed = placedRelays(key, view, state.init.replicas)
     const here = placed.some((p) => p.equals(self))
     if (held?.pinned !== true && !here) {
       // Not ours to mirror: an older version held here points at content no current record
       // does. It goes only once every relay placed holds the current version, by its own
       // answer; until then this relay keeps following the site (see docs/PROTOCOL.md).
       if (held === undefined) return undefined
-      if (await placedHold(state, site, root, placed)) {
+      if (await placedHold(state, site, root, placed, view)) {
         await disk.drop(site)
         return undefined
       }

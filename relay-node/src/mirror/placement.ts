@@ -2,7 +2,8 @@
  * Where a site is mirrored: on the R live relays whose Kademlia IDs (SHA-256 of the peer ID's
  * multihash, as kad-dht computes them) are closest by XOR to SHA-256 of the site's DHT key,
  * counting at most `MIRROR_RELAYS_PER_BLOCK` relays of one address block (peer IDs cost
- * nothing to make, address blocks do; relays on loopback count each alone). Any peer that
+ * nothing to make, address blocks do; the block's size is the operator's, and relays on
+ * loopback count each alone). Any peer that
  * knows the relays computes the same set without asking the publisher, and when a mirror
  * leaves, the next closest relay is the one that takes its place.
  * See docs/PROTOCOL.md, "Mirrors".
@@ -10,6 +11,9 @@
  */
 import { createHash } from 'node:crypto'
 import type { PeerId } from '@libp2p/interface'
+import type { Multiaddr } from '@multiformats/multiaddr'
+import type { BlockPrefixes } from '@alternet/core/contracts'
+import { sourceOf } from '../source-subnet.ts'
 import { MIRROR_RELAYS_PER_BLOCK } from './constants.ts'
 
 /** A relay in a view of the live relays, with the address block placement counts it in. */
@@ -48,13 +52,28 @@ export function closestPeers<T extends PeerId>(key: Uint8Array, peers: Iterable<
   return closestBy(key, peers, (peer) => peer)
 }
 
+/** Each address whole: the exact address, to tell loopback and the family. */
+const EXACT = { v4: 32, v6: 128 }
+const LOOPBACK_V6 = sourceOf('::1', EXACT)
+
 /**
- * The block placement counts a relay in: the source (address block, `source-subnet.ts`) it
- * connects from, or the relay alone when that is loopback (one machine, one operator: test
- * networks and relays run side by side on one host).
+ * The block placement counts a relay in, from the address it connects from (or one of its
+ * own; a multiaddr, or an IP as text): its block by `prefixes` (`--placement-block-bits-v4` / `-v6`), or the relay alone when
+ * the address is loopback (one machine, one operator: test networks and relays run side by
+ * side on one host) or its family's prefix is 0.
  */
-export function placementBlock(id: string, source: string, loopbackV6: string): string {
-  return source.startsWith('ip4:127.') || source === loopbackV6 ? `peer:${id}` : source
+export function placementBlock(
+  id: string,
+  addr: Multiaddr | string | undefined,
+  prefixes: BlockPrefixes,
+): string {
+  const exact = sourceOf(addr, EXACT)
+  const alone =
+    exact.startsWith('ip4:127.') ||
+    exact === LOOPBACK_V6 ||
+    (exact.startsWith('ip4:') && prefixes.v4 === 0) ||
+    (exact.startsWith('ip6:') && prefixes.v6 === 0)
+  return alone ? `peer:${id}` : sourceOf(addr, prefixes)
 }
 
 /**

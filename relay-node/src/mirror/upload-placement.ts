@@ -86,7 +86,10 @@ export async function takeUploaded(
   }
 }
 
-/** An upload's admission: placed here, servable, then the pull's checks; the room is reserved until it ends. */
+/**
+ * An upload's admission: servable, then the pull's checks; placed here (or a version of the
+ * site held here), else a staging copy. The room is reserved until it ends.
+ */
 export async function admitUpload(
   state: MirrorState,
   record: SignedRecord,
@@ -99,7 +102,10 @@ export async function admitUpload(
   const key = await dhtKey(site)
   const live = await liveRelays(state, key)
   const need = await admit(state, site, record, missing)
-  if (isPlacedOn(state.init.node.peerId, key, live, state.init.replicas))
+  // A relay that holds a version of the site follows it even when not placed (see
+  // placement-scan.ts): the new version is its own copy too, not a staging copy.
+  const follows = state.disk.get(site) !== undefined
+  if (follows || isPlacedOn(state.init.node.peerId, key, live, state.init.replicas))
     return () => {
       state.reservedBytes -= need
     }

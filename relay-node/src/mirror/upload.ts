@@ -7,32 +7,20 @@
  * every block is on disk, the site goes through the mirror's usual path (the pull finds every
  * block held and commits at once). A tab that reconnects is asked only for what is missing.
  *
- * Bounds: one upload per peer at a time (`busy`), `MAX_CONCURRENT_UPLOADS` in all, every frame
+ * Bounds: the upload slots (`upload-slots.ts`: per peer, per source, in all), every frame
  * within `UPLOAD_IDLE_TIMEOUT_MS`, the bytes within the owner quota and the store (the
  * mirror's admission), each block at most `CHUNK_SIZE`. See docs/PROTOCOL.md, "Upload".
  * @module
  */
 import type { Connection, Stream } from '@libp2p/interface'
-import { lpStream, type LengthPrefixedStream } from '@libp2p/utils'
+import { lpStream } from '@libp2p/utils'
 import type { CID } from 'multiformats/cid'
-import {
-  CHUNK_SIZE,
-  decodeManifest,
-  MAX_MANIFEST_SIZE,
-  type Manifest,
-} from '@alternet/core/content'
-import { decodeRecord, dhtKey, validateRecord } from '@alternet/core/records'
+import { CHUNK_SIZE, MAX_MANIFEST_SIZE } from '@alternet/core/content'
 import type { SignedRecord } from '@alternet/core/records'
+import { MIRROR_UPLOAD_PROTOCOL, UPLOAD_IDLE_TIMEOUT_MS } from '@alternet/net/mirror'
 import {
-  MAX_UPLOAD_MESSAGE_BYTES,
-  MIRROR_UPLOAD_PROTOCOL,
-  UPLOAD_IDLE_TIMEOUT_MS,
-} from '@alternet/net/mirror'
-import {
-  fromBase64,
   jsonFrame,
   manifestBlocks,
-  parseFrame,
   type ManifestBlock,
   type UploadAnswer,
   type UploadRefusal,
@@ -43,31 +31,15 @@ import type { RelayNode } from '../node.ts'
 import type { BlockFiles } from './block-files.ts'
 import { MirrorRefusedError } from './errors.ts'
 import { UploadArrivals, type Receiving } from './upload-arrivals.ts'
+import { readOffer, refusalOf, UploadRefusedError } from './upload-offer.ts'
+import { MAX_CONCURRENT_UPLOADS, UploadSlots } from './upload-slots.ts'
 
-/** Uploads a relay takes at once, from all peers. */
-export const MAX_CONCURRENT_UPLOADS = 8
-/**
- * Uploads a relay takes at once from one source (address prefix): fresh peer IDs from one
- * network cannot hold every upload slot.
- */
-export const MAX_UPLOADS_PER_SOURCE = 4
 /**
  * Bytes of one upload a relay holds read but not yet written. A tab sends at most
  * `UPLOAD_WINDOW_BLOCKS` blocks (8 MiB) past the relay's last `received`, so this holds a full
  * window with room to spare; a sender that ignores the window fails as `malformed` past it.
  */
 export const UPLOAD_READ_BUFFER_BYTES = 12 * 1024 * 1024
-
-/** An upload refused, with its reason label and the words for a person. */
-export class UploadRefusedError extends Error {
-  override name = 'UploadRefusedError'
-  readonly reason: UploadRefusal
-
-  constructor(reason: UploadRefusal, message: string, options?: ErrorOptions) {
-    super(message, options)
-    this.reason = reason
-  }
-}
 
 /** What the upload handler asks of the mirror. */
 export interface MirrorUploadInit {
@@ -103,8 +75,7 @@ export interface MirrorUploadInit {
 /** The upload handler of a relay's mirror. */
 export class MirrorUpload {
   private readonly init: MirrorUploadInit
-  private readonly active = new Set<string>()
-  private readonly perSource = new Map<string, number>()
+  private readonly slots = new UploadSlots()
   private readonly controller = new AbortController()
 
   constructor(init: MirrorUploadInit) {
@@ -138,30 +109,14 @@ export class MirrorUpload {
     let release = (): void => undefined
     let arrivals: UploadArrivals | undefined
     const source = this.init.sourceOf?.(connection) ?? ''
-    let entered = false
-    const leave = (): void => {
-      if (!entered) return
-      entered = false
-      this.active.delete(peer)
-      const n = (this.perSource.get(source) ?? 1) - 1
-      if (n > 0) this.perSource.set(source, n)
-      else this.perSource.delete(source)
-    }
     try {
-      if (this.active.has(peer))
-        throw new UploadRefusedError('busy', 'An upload from this device is already under way.')
-      if (this.active.size >= MAX_CONCURRENT_UPLOADS)
-        throw new UploadRefusedError('busy', 'This relay takes as many uploads as it can now.')
-      if ((this.perSource.get(source) ?? 0) >= MAX_UPLOADS_PER_SOURCE)
-        throw new UploadRefusedError(
-          'busy',
-          'This relay takes as many uploads from your network as it can now.',
-        )
-      this.active.add(peer)
-      this.perSource.set(source, (this.perSource.get(source) ?? 0) + 1)
-      entered = true
+      const leave = this.slots.enter(peer, source)
       try {
-        const { record, value, manifest, manifestBytes } = await this.readOffer(lp)
+        const { record, value, manifest, manifestBytes } = await readOffer(
+          lp,
+          () => this.idle(),
+          this.init.registrars(),
+        )
         const site = record.body.name
         const root = record.body.content as CID
         const blocks = manifestBlocks(manifest)
@@ -261,63 +216,6 @@ export class MirrorUpload {
     }
   }
 
-  /** Reads and checks the offer and the manifest. */
-  private async readOffer(lp: LengthPrefixedStream<Stream>): Promise<{
-    record: SignedRecord
-    value: Uint8Array
-    manifest: Manifest
-    manifestBytes: Uint8Array
-  }> {
-    const first = (await lp.read({ signal: this.idle() })).subarray()
-    if (first.length > MAX_UPLOAD_MESSAGE_BYTES)
-      throw new UploadRefusedError('malformed', 'The upload’s first message is too long.')
-    let site: unknown
-    let value: Uint8Array
-    try {
-      const offer = parseFrame(first) as { site?: unknown; record?: unknown }
-      site = offer.site
-      value = fromBase64(String(offer.record))
-    } catch (err) {
-      throw new UploadRefusedError(
-        'malformed',
-        'The upload did not start with a site and its record.',
-        { cause: err },
-      )
-    }
-    let record: SignedRecord
-    try {
-      record = decodeRecord(value)
-      await validateRecord(value, {
-        key: await dhtKey(record.body.name),
-        now: Date.now(),
-        trustedRegistrars: this.init.registrars(),
-      })
-    } catch (err) {
-      throw new UploadRefusedError(
-        'invalid-record',
-        'The site’s record is not valid (signature, name or lifetime).',
-        { cause: err },
-      )
-    }
-    if (record.body.name !== site || record.body.content === undefined)
-      throw new UploadRefusedError(
-        'invalid-record',
-        `The record is not one of ${String(site)} with content.`,
-      )
-    const manifestBytes = (await lp.read({ signal: this.idle() })).subarray()
-    let manifest: Manifest
-    try {
-      manifest = await decodeManifest(manifestBytes, record.body.content)
-    } catch (err) {
-      throw new UploadRefusedError(
-        'bad-content',
-        `The manifest sent is not the one the record of ${record.body.name} names.`,
-        { cause: err },
-      )
-    }
-    return { record, value, manifest, manifestBytes }
-  }
-
   /** Verifies and writes a block; a wrong byte is `bad-content`, a full disk `disk-full`. */
   private async write(cid: CID, bytes: Uint8Array, sync = true): Promise<void> {
     try {
@@ -334,17 +232,4 @@ export class MirrorUpload {
       throw err
     }
   }
-}
-
-/** The reason and words of a failure. */
-function refusalOf(err: unknown): { reason: UploadRefusal; message: string } & Error {
-  if (err instanceof UploadRefusedError || err instanceof MirrorRefusedError)
-    return Object.assign(new Error(err.message), { reason: err.reason, message: err.message })
-  const timeout = (err as Error)?.name === 'TimeoutError' || (err as Error)?.name === 'AbortError'
-  return Object.assign(new Error('upload failed'), {
-    reason: timeout ? ('timeout' as const) : ('malformed' as const),
-    message: timeout
-      ? 'The upload stopped sending for too long.'
-      : 'The upload broke the protocol.',
-  })
 }

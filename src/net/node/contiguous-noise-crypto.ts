@@ -1,11 +1,12 @@
 /**
- * Noise messages sealed into one buffer each, for the Node side of a connection (relays, the
- * Node peer). `@chainsafe/libp2p-noise` seals a message given as a list of buffers (a Yamux
- * frame is its 12-byte header and its data) piece by piece, and returns the ciphertext as a
- * list: header, data, tag. A WebSocket connection sends each buffer of that list as a message
- * of its own, so a page receives every Noise message as three or four WebSocket messages and
- * copies them back into one buffer twice before it can open it. Sealing the joined plaintext
- * gives one ciphertext buffer: the page opens it where it lies. Same bytes on the wire.
+ * Noise messages sealed into one buffer each, for the Node peer's side of a connection (relays
+ * join each whole send into one buffer instead, `joined-writes.ts`). `@chainsafe/libp2p-noise`
+ * seals a message given as a list of buffers (a Yamux frame is its 12-byte header and its data)
+ * piece by piece, and returns the ciphertext as a list: header, data, tag. A WebSocket connection
+ * sends each buffer of that list as a message of its own, so a page receives every Noise message
+ * as three or four WebSocket messages and copies them back into one buffer twice before it can
+ * open it. Sealing the joined plaintext gives one ciphertext buffer: the page opens it where it
+ * lies. Same bytes on the wire.
  * @module
  */
 import type { ICryptoInterface } from '@chainsafe/libp2p-noise'

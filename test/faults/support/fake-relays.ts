@@ -1,7 +1,8 @@
 /**
  * Peers that pass for relays: each identifies as taking uploads (`/an/mirror-upload/1.0.0`)
  * and answering mirror questions (`/an/mirror/1.0.0`), and stays connected, but holds nothing
- * (every stream is closed unread; the uploads offered are counted). Their peer IDs can be
+ * (every stream is closed unread, the uploads offered counted; or it answers `complete` for the
+ * sites it is told to claim, and serves none of their blocks). Their peer IDs can be
  * ground near a DHT key, as a Sybil's would be. For placement specs.
  * @module
  */
@@ -14,7 +15,11 @@ import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { tcp, type TCPOptions } from '@libp2p/tcp'
 import { multiaddr } from '@multiformats/multiaddr'
 import { createLibp2p } from 'libp2p'
-import { MIRROR_PROTOCOL, MIRROR_UPLOAD_PROTOCOL } from '../../../src/net/mirror/index.ts'
+import {
+  answerStatus,
+  MIRROR_PROTOCOL,
+  MIRROR_UPLOAD_PROTOCOL,
+} from '../../../src/net/mirror/index.ts'
 import { compareDistance, kadId } from '../../../relay-node/src/mirror/placement.ts'
 
 /** A peer passing for a relay. */
@@ -22,6 +27,11 @@ export interface FakeRelay {
   node: Libp2p
   /** Uploads offered to it so far (each closed unread). */
   uploads: number
+  /**
+   * Sites it falsely says it holds, with the content root it names: asked about one of them, it
+   * answers `complete` (it serves no block). Asked about any other, it closes the stream unread.
+   */
+  claims: Map<string, string>
   stop(): Promise<void>
 }
 
@@ -42,8 +52,20 @@ export async function startFakeRelay(
     streamMuxers: [yamux()],
     services: { identify: identify() },
   })
-  const fake: FakeRelay = { node, uploads: 0, stop: async () => await node.stop() }
-  await node.handle(MIRROR_PROTOCOL, (stream) => void stream.close())
+  const fake: FakeRelay = {
+    node,
+    uploads: 0,
+    claims: new Map(),
+    stop: async () => await node.stop(),
+  }
+  await node.handle(MIRROR_PROTOCOL, (stream) => {
+    if (fake.claims.size === 0) return void stream.close()
+    void answerStatus(stream, ({ site }) => {
+      const root = fake.claims.get(site)
+      if (root === undefined) throw new Error('not claimed')
+      return { site, state: 'complete', root }
+    })
+  })
   await node.handle(MIRROR_UPLOAD_PROTOCOL, (stream) => {
     fake.uploads++
     void stream.close()

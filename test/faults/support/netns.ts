@@ -113,6 +113,17 @@ export class NetnsTestbed {
     return `${SUBNET}.${TEST_HOST}`
   }
 
+  /**
+   * Adds another address for the test's own peers, in address block (`/24`) `block` of its own
+   * (with `ownBlocks`): `10.213.<block>.254`. Gone with the testbed.
+   */
+  addTestAddress(block: number): string {
+    if (!this.ownBlocks) throw new Error('the test has other address blocks only with ownBlocks')
+    const address = `10.213.${block}.${TEST_HOST}`
+    ip('addr', 'add', `${address}/16`, 'dev', `${this.tag}-t`)
+    return address
+  }
+
   /** The command prefix that runs a program in relay `i`'s namespace. */
   exec(i: number): string[] {
     return ['ip', 'netns', 'exec', this.namespace(i)]

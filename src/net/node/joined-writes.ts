@@ -4,9 +4,10 @@
  * 2-byte length and its ciphertext; the WebSocket connection sends every buffer of that list as
  * a WebSocket message of its own (TCP as a write of its own). A 256 KiB block from a mirror thus
  * left the relay as ten WebSocket messages, five of them two bytes long: ten frames and system
- * calls here, ten message events on the page's thread. Here the list is joined into one buffer
+ * calls there, ten message events on the page's thread. Here the list is joined into one buffer
  * before the connection sees it: one message per send. Same bytes on the wire, in the same
- * order; only where a transport cuts them changes.
+ * order; only where a transport cuts them changes. Used by the Node side of connections: relays
+ * and the Node peer.
  * @module
  */
 import type { ConnectionEncrypter, MessageStream, SecuredConnection } from '@libp2p/interface'
