@@ -126,6 +126,9 @@ describe('screens on a phone: accessibility scan, no sideways scroll, screenshot
         null,
         'About this name is closed for the next site',
       )
+      // Typed again, the site is a new visit: Back goes to the name opened before it.
+      ok(await page.getByRole('button', { name: 'Back' }).isEnabled(), 'Back is there')
+      ok(await page.getByRole('button', { name: 'Forward' }).isDisabled(), 'nothing ahead')
       // The site right under the address bar, with no empty room: a phone has none to spare.
       // "About this name" follows the site.
       const [bar, about, site] = await Promise.all(
