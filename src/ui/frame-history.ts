@@ -39,6 +39,16 @@ export class FrameHistory {
     this.index = this.entries.length - 1
   }
 
+  /**
+   * Records `address`, opened from the address bar, as a new visit: A, B, then A typed again
+   * is three entries (Back goes to B), not a move back along the list.
+   */
+  open(address: string): void {
+    if (address === this.entries[this.index]) return
+    this.entries = [...this.entries.slice(0, this.index + 1), address]
+    this.index = this.entries.length - 1
+  }
+
   /** Moves back; returns the address to show. */
   back(): string | undefined {
     if (!this.canGoBack) return undefined

@@ -181,7 +181,7 @@ describe('Firefox in dark mode: failure pages, relays, publishing on a phone', (
           'the result heading has the focus',
         )
 
-        // The site it opens: right under the address bar, "About this name" after it.
+        // The site it opens: right under the one-row header and the address bar, "About this name" after it.
         await person.page.evaluate(() => {
           location.hash = '#/view/an://firefox-phone:update'
         })
@@ -203,6 +203,12 @@ describe('Firefox in dark mode: failure pages, relays, publishing on a phone', (
           `room between the address bar and the site: ${site.top - bar.bottom} px`,
         )
         ok(about.top >= site.bottom, 'About this name comes after the site')
+        // One header row above the address bar; the site fills the screen down to About this name.
+        ok(bar.top <= 60, `the address bar starts ${bar.top} px from the top`)
+        ok(
+          site.bottom >= PHONE.height - 64,
+          `the site ends ${PHONE.height - site.bottom} px above the bottom`,
+        )
 
         // My sites, where its navigation link goes.
         await person.page.evaluate(() => {

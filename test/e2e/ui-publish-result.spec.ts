@@ -69,4 +69,47 @@ describe('the publish result and the next publication (Chromium, a real relay)',
       }
     }),
   )
+
+  it(
+    'brings the progress into view when Publish is pressed at the foot of the form',
+    bounded(180_000, async () => {
+      const folder = await writeSiteFolder()
+      const a = await newPerson(browser, { viewport: PHONE })
+      try {
+        await openApp(a.page, relay.appOrigin, '#/publish')
+        await a.page.getByLabel('Folder', { exact: true }).setInputFiles(folder.dir)
+        await a.page.getByText('5 files').waitFor()
+        await chooseName(a.page, 'progress', 'code', 'free')
+        // Every frame until the result shows: was the publication's progress bar ever on screen?
+        await a.page.evaluate(() => {
+          const seen = window as unknown as { progressOnScreen?: boolean }
+          seen.progressOnScreen = false
+          const page = () =>
+            document.querySelector('an-app')?.shadowRoot?.querySelector('an-publish-page')
+              ?.shadowRoot
+          const tick = (): void => {
+            const root = page()
+            if (root?.querySelector('section.done') != null) return
+            const bar = root?.querySelector('[role="progressbar"]')
+            if (bar != null) {
+              const box = bar.getBoundingClientRect()
+              if (box.top >= 0 && box.bottom <= innerHeight) seen.progressOnScreen = true
+            }
+            requestAnimationFrame(tick)
+          }
+          requestAnimationFrame(tick)
+        })
+        await publish(a.page)
+        ok(
+          await a.page.evaluate(
+            () => (window as unknown as { progressOnScreen?: boolean }).progressOnScreen,
+          ),
+          'the progress bar came on screen while publishing',
+        )
+      } finally {
+        await a.context.close()
+        await folder.remove()
+      }
+    }),
+  )
 })

@@ -27,6 +27,8 @@ import {
 
 /** A phone held upright. */
 const PHONE = { width: 360, height: 740 }
+/** The app's header above the address bar on a phone: one row of 44 px controls and the page's margin. */
+const MAX_CHROME_ABOVE_BAR = 60
 /** Tab presses allowed to reach the address bar from the top of the page. */
 const MAX_TABS_TO_ADDRESS = 12
 
@@ -124,6 +126,9 @@ describe('screens on a phone: accessibility scan, no sideways scroll, screenshot
         null,
         'About this name is closed for the next site',
       )
+      // Typed again, the site is a new visit: Back goes to the name opened before it.
+      ok(await page.getByRole('button', { name: 'Back' }).isEnabled(), 'Back is there')
+      ok(await page.getByRole('button', { name: 'Forward' }).isDisabled(), 'nothing ahead')
       // The site right under the address bar, with no empty room: a phone has none to spare.
       // "About this name" follows the site.
       const [bar, about, site] = await Promise.all(
@@ -135,6 +140,13 @@ describe('screens on a phone: accessibility scan, no sideways scroll, screenshot
       const gap = site.y - (bar.y + bar.height)
       ok(gap <= 12, `room between the address bar and the site: ${gap} px`)
       ok(about.y >= site.y + site.height, 'About this name comes after the site')
+      // The app's own header is one row above the address bar (it was two, with the links).
+      ok(bar.y <= MAX_CHROME_ABOVE_BAR, `the address bar starts ${bar.y} px from the top`)
+      // The site fills the screen down to "About this name", which stays in view.
+      ok(
+        about.y + about.height <= PHONE.height && site.y + site.height >= PHONE.height - 64,
+        `the site ends ${PHONE.height - site.y - site.height} px above the bottom, before About this name`,
+      )
       await check('viewer-site', false)
     }),
   )
@@ -228,6 +240,48 @@ describe('screens on a phone: accessibility scan, no sideways scroll, screenshot
       }
       ok(cycled, 'Tab leaves the site frame and comes back around: no trap')
       equal(errors.length, 0, `no page errors: ${errors.join('; ')}`)
+    }),
+  )
+
+  it(
+    'the screens behind one menu button: it opens over the page, with the keyboard, and folds again',
+    bounded(90_000, async () => {
+      await goTo(page, 'Browse')
+      const nav = page.getByRole('navigation', { name: 'Main' })
+      const menu = nav.getByRole('button', { name: 'Menu: Browse' })
+      const publishLink = nav.getByRole('link', { name: 'Publish', exact: true })
+      const bar = page.locator('an-browser-frame form')
+      equal(await menu.getAttribute('aria-expanded'), 'false')
+      equal(await publishLink.isVisible(), false, 'folded, the links take no room')
+      const barBefore = await bar.boundingBox()
+      await menu.focus()
+      await page.keyboard.press('Enter')
+      equal(await menu.getAttribute('aria-expanded'), 'true')
+      await publishLink.waitFor()
+      const barOpen = await bar.boundingBox()
+      equal(barOpen?.y, barBefore?.y, 'the open menu covers the page instead of moving it')
+      await check('menu-open', false)
+      await page.keyboard.press('Escape')
+      equal(await menu.getAttribute('aria-expanded'), 'false', 'Escape folds the menu')
+      equal(
+        (await focused(page))?.label,
+        '☰Menu: Browse',
+        'the focus goes back to the menu button',
+      )
+      // Enter, then Tab to a screen's link and Enter: that screen shows and the menu folds.
+      await page.keyboard.press('Enter')
+      await page.keyboard.press('Tab')
+      await page.keyboard.press('Tab')
+      equal((await focused(page))?.label, 'Publish')
+      await page.keyboard.press('Enter')
+      await page.getByRole('button', { name: 'Write a page instead' }).waitFor({ timeout: VIEW_MS })
+      const folded = nav.getByRole('button', { name: 'Menu: Publish' })
+      equal(await folded.getAttribute('aria-expanded'), 'false', 'the menu folds on the way')
+      // A press outside folds it too.
+      await folded.click()
+      await publishLink.waitFor()
+      await page.mouse.click(200, 600)
+      equal(await folded.getAttribute('aria-expanded'), 'false', 'a press outside folds the menu')
     }),
   )
 })

@@ -7,11 +7,12 @@
  * loaded the first time it is shown.
  * @module
  */
-import { LitElement, css, html, nothing } from 'lit'
+import { LitElement, html, nothing } from 'lit'
 import { parseRoute, routeHash, type Route, type Screen } from '../router.ts'
 import type { AlternetSession } from '../session/alternet-session.ts'
 import { SessionController } from '../session/session-controller.ts'
 import { sharedStyles } from '../styles.ts'
+import { appStyles } from './app-styles.ts'
 import './an-browser-frame.ts'
 import './an-capability-notice.ts'
 import './an-error-message.ts'
@@ -53,154 +54,46 @@ export class AnApp extends LitElement {
     session: { attribute: false },
     route: { state: true },
     screenError: { state: true },
+    menuOpen: { state: true },
   }
 
-  static override styles = [
-    sharedStyles,
-    css`
-      :host {
-        display: flex;
-        flex-direction: column;
-        min-height: 100vh;
-        min-height: 100dvh;
-        background: var(--an-surface);
-      }
-      header {
-        display: flex;
-        flex-wrap: wrap;
-        align-items: center;
-        gap: 0.25rem 1rem;
-        padding: 0.25rem 0.75rem;
-        border-bottom: 1px solid var(--an-border);
-        background: var(--an-surface-2);
-      }
-      .brand {
-        font-weight: 700;
-        font-size: 1.15rem;
-        color: var(--an-ink);
-        text-decoration: none;
-        display: inline-flex;
-        align-items: center;
-        gap: 0.4rem;
-        min-height: 2.75rem;
-      }
-      .brand img {
-        width: 1.6rem;
-        height: 1.6rem;
-      }
-      nav ul {
-        display: flex;
-        flex-wrap: wrap;
-        gap: 0.1rem;
-        list-style: none;
-        margin: 0;
-        padding: 0;
-      }
-      nav a {
-        display: inline-flex;
-        align-items: center;
-        min-height: 2.75rem;
-        padding: 0 0.6rem;
-        border-radius: var(--an-radius);
-        color: var(--an-ink);
-        text-decoration: none;
-      }
-      nav a[aria-current='page'] {
-        background: var(--an-accent);
-        color: var(--an-accent-ink);
-        font-weight: 600;
-      }
-      an-network-status {
-        margin-left: auto;
-      }
-      main {
-        flex: 1;
-        display: flex;
-        flex-direction: column;
-        width: 100%;
-        max-width: 72rem;
-        margin: 0 auto;
-        padding: 0.75rem;
-      }
-      main:focus {
-        /* Focus moves here on a new screen, for screen readers: not a control to ring. */
-        outline: none;
-      }
-      main > .page {
-        max-width: 48rem;
-        width: 100%;
-        margin-inline: auto;
-      }
-      .skip {
-        position: absolute;
-        left: 0.5rem;
-        top: -4rem;
-        z-index: 20;
-      }
-      .skip:focus {
-        top: 0.5rem;
-      }
-      an-browser-frame {
-        flex: 1;
-      }
-      @media (max-width: 30rem) {
-        header {
-          padding: 0.25rem 0.5rem;
-        }
-        nav {
-          order: 2;
-          flex-basis: 100%;
-        }
-        nav ul {
-          justify-content: space-between;
-        }
-        nav a {
-          padding: 0 0.3rem;
-          font-size: 0.88rem;
-        }
-        an-network-status {
-          order: 1;
-          margin-left: auto;
-        }
-        .brand-name {
-          position: absolute;
-          width: 1px;
-          height: 1px;
-          overflow: hidden;
-          clip-path: inset(50%);
-          white-space: nowrap;
-        }
-        main {
-          padding: 0.5rem;
-        }
-      }
-    `,
-  ]
+  static override styles = [sharedStyles, appStyles]
 
   /** The app's session. */
   declare session: AlternetSession | undefined
   declare private route: Route
   /** Why the current screen's code did not load. */
   declare private screenError: ScreenLoadError | undefined
+  /** On a phone: the screens' list is open over the page. */
+  declare private menuOpen: boolean
 
   private readonly onHashChange = (): void => {
     this.route = parseRoute(location.hash)
+    this.menuOpen = false
+  }
+  /** A press anywhere outside the navigation folds the phone's menu. */
+  private readonly onPointerDown = (event: Event): void => {
+    const nav = this.renderRoot.querySelector('nav')
+    if (this.menuOpen && nav !== null && !event.composedPath().includes(nav)) this.menuOpen = false
   }
 
   constructor() {
     super()
     new SessionController(this, () => this.session)
     this.route = parseRoute(location.hash)
+    this.menuOpen = false
   }
 
   override connectedCallback(): void {
     super.connectedCallback()
     window.addEventListener('hashchange', this.onHashChange)
+    document.addEventListener('pointerdown', this.onPointerDown)
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback()
     window.removeEventListener('hashchange', this.onHashChange)
+    document.removeEventListener('pointerdown', this.onPointerDown)
   }
 
   override willUpdate(changed: Map<string, unknown>): void {
@@ -242,8 +135,11 @@ export class AnApp extends LitElement {
       <button type="button" class="skip primary" @click=${this.skipToContent}>Skip to content</button>
       <header>
         <a class="brand" href=${routeHash('view')}><img src="/icons/icon.svg" alt="" /><span class="brand-name">Alternet</span></a>
-        <nav aria-label="Main">
-          <ul>
+        <nav aria-label="Main" class=${this.menuOpen ? 'open' : ''} @keydown=${this.onNavKey} @focusout=${this.onNavFocusOut}>
+          <button type="button" class="menu" aria-expanded=${this.menuOpen ? 'true' : 'false'} aria-controls="screens" @click=${() => (this.menuOpen = !this.menuOpen)}>
+            <span class="icon" aria-hidden="true">☰</span><span class="visually-hidden">Menu: </span>${TITLES[screen]}
+          </button>
+          <ul id="screens" @click=${() => (this.menuOpen = false)}>
             ${NAV.map((item) => html`<li><a href=${routeHash(item.screen)} aria-current=${item.screen === screen ? 'page' : 'false'}>${item.label}</a></li>`)}
           </ul>
         </nav>
@@ -261,6 +157,19 @@ export class AnApp extends LitElement {
         ${screen === 'settings' ? html`<an-settings-page class="page" .session=${session}></an-settings-page>` : nothing}
       </main>
     `
+  }
+
+  /** Escape folds the phone's menu and gives the focus back to its button. */
+  private onNavKey(event: KeyboardEvent): void {
+    if (event.key !== 'Escape' || !this.menuOpen) return
+    this.menuOpen = false
+    this.renderRoot.querySelector<HTMLElement>('.menu')?.focus()
+  }
+
+  /** The focus leaving the navigation (Tab past its last link) folds the phone's menu. */
+  private onNavFocusOut(event: FocusEvent): void {
+    const nav = event.currentTarget as HTMLElement
+    if (!nav.contains(event.relatedTarget as Node | null)) this.menuOpen = false
   }
 
   /** The skip link: the focus goes past the header and navigation, to the screen. */

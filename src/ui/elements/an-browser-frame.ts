@@ -95,6 +95,8 @@ export class AnBrowserFrame extends LitElement {
   declare private generation: number
 
   private readonly history = new FrameHistory()
+  /** The address just opened from the address bar: its document is a new visit, not a move. */
+  private typedVisit: string | undefined
   private readonly frame = createRef<HTMLIFrameElement>()
   private readonly about = createRef<HTMLDetailsElement>()
   private subscribed: EventTarget | undefined
@@ -172,6 +174,7 @@ export class AnBrowserFrame extends LitElement {
     this.error = undefined
     this.input = toUnicodeAddress(href)
     this.site = site
+    if (push) this.typedVisit = href
     if (push && decodeURI(location.hash) !== routeHash('view', href))
       history.pushState(null, '', routeHash('view', href))
     await this.show(href)
@@ -239,7 +242,9 @@ export class AnBrowserFrame extends LitElement {
     this.error = undefined
     this.loading = false
     this.shown = detail
-    this.history.visit(detail.address)
+    if (detail.address === this.typedVisit) this.history.open(detail.address)
+    else this.history.visit(detail.address)
+    this.typedVisit = undefined
     if (detail.error === undefined) noteVisit(detail.site)
     if (this.shadowRoot?.activeElement?.id !== 'address')
       this.input = toUnicodeAddress(detail.address)

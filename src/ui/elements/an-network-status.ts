@@ -84,9 +84,16 @@ export class AnNetworkStatus extends LitElement {
         margin-top: 0.75rem;
       }
       @media (max-width: 30rem) {
+        /* The header is one row on a phone: the summary no taller than a button. */
+        details > summary {
+          flex-wrap: nowrap;
+          white-space: nowrap;
+          gap: 0.4rem;
+          padding: 0 0.35rem;
+        }
         .panel {
           position: fixed;
-          top: 3.5rem;
+          top: 3.25rem;
           left: 0.5rem;
           right: 0.5rem;
           width: auto;

@@ -319,6 +319,13 @@ export class AnPublishPage extends LitElement {
   override updated(changed: Map<string, unknown>): void {
     // A success far below the form would go unseen, on a phone two screens down.
     if (changed.has('result') && this.result !== undefined) void this.revealResult()
+    // So would the progress under the Publish button: it comes into view as it starts.
+    else if (
+      changed.has('progress') &&
+      changed.get('progress') === undefined &&
+      this.progress !== undefined
+    )
+      this.renderRoot.querySelector('[data-progress]')?.scrollIntoView({ block: 'nearest' })
   }
 
   /** Scrolls the result to the top of the screen once its share link (and QR code) has its height. */
@@ -395,7 +402,7 @@ export class AnPublishPage extends LitElement {
       <div class="bar" role="progressbar" aria-label="Publishing progress" aria-valuemin="0" aria-valuemax="100" aria-valuenow=${percent} aria-valuetext="${percent}%: ${text}">
         <div class="fill" style="width: ${percent}%"></div>
       </div>
-      <p role="status">${text}</p>
+      <p role="status" data-progress>${text}</p>
     `
   }
 

@@ -35,10 +35,11 @@ export async function goTo(
   page: Page,
   label: 'Browse' | 'Publish' | 'My sites' | 'Identity' | 'Settings',
 ): Promise<void> {
-  await page
-    .getByRole('navigation', { name: 'Main' })
-    .getByRole('link', { name: label, exact: true })
-    .click()
+  const nav = page.getByRole('navigation', { name: 'Main' })
+  const link = nav.getByRole('link', { name: label, exact: true })
+  // On a phone the screens are behind the menu button.
+  if (!(await link.isVisible())) await nav.getByRole('button', { name: /^Menu/ }).click()
+  await link.click()
 }
 
 /** Fills Name and Topic and waits for the availability line to say `expect` (`free`, `yours`, `held`). */
