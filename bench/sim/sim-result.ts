@@ -26,6 +26,8 @@ export const GOALS = { success: 0.999, hopsP50: 4, hijacked: 0, rolledBack: 0, a
 export interface PublishRecord {
   servers: number
   timedOut: boolean
+  /** The put's errors, by name (`QUERY_ERROR` events and what ended it). */
+  errors: string[]
 }
 
 /** Whether a put's error is its time running out. */
@@ -102,7 +104,14 @@ export interface SimResult {
   /** Writes the honest servers' guards refused, by reason. */
   refusals: Record<string, number>
   /** The owners' publishes: made, stored by no server, out of time, servers per put p50. */
-  publishes: { made: number; storedNowhere: number; timedOut: number; serversP50?: number }
+  publishes: {
+    made: number
+    storedNowhere: number
+    timedOut: number
+    serversP50?: number
+    /** The errors of the puts stored nowhere, by name and message, counted. */
+    whyNowhere: Record<string, number>
+  }
   /** Puts, writes received and root look-ups over the whole run. */
   counts: SimCountsResult
   /** The content scenario: mirrored sites at the end. */
@@ -126,6 +135,13 @@ export function quantile(values: readonly number[], q: number): number | undefin
   if (values.length === 0) return undefined
   const sorted = [...values].sort((a, b) => a - b)
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]
+}
+
+/** How many times each string occurs. */
+function countBy(items: readonly string[]): Record<string, number> {
+  const counts: Record<string, number> = {}
+  for (const item of items) counts[item] = (counts[item] ?? 0) + 1
+  return counts
 }
 
 const own = (l: LookupRecord): boolean => l.record !== undefined && holderHex(l.record) === l.holder
@@ -171,6 +187,7 @@ export function summarise(run: RawRun): SimResult {
       made: run.publishes.length,
       storedNowhere: run.publishes.filter((p) => p.servers === 0).length,
       timedOut: run.publishes.filter((p) => p.timedOut).length,
+      whyNowhere: countBy(run.publishes.filter((p) => p.servers === 0).flatMap((p) => p.errors)),
       serversP50: quantile(
         run.publishes.map((p) => p.servers),
         0.5,
@@ -257,7 +274,13 @@ export function formatOutcomes(r: SimResult): string {
     [
       "owners' publishes stored nowhere",
       `${r.publishes.storedNowhere} / ${r.publishes.made}`,
-      `${r.publishes.timedOut} ran out of time; servers per put p50 ${num(r.publishes.serversP50)} (K = 20): a record stored nowhere cannot be alive`,
+      `${r.publishes.timedOut} ran out of time; servers per put p50 ${num(r.publishes.serversP50)} (K = 20): a record stored nowhere cannot be alive${
+        Object.keys(r.publishes.whyNowhere).length === 0
+          ? ''
+          : `; their errors: ${Object.entries(r.publishes.whyNowhere)
+              .map(([k, v]) => `${k} × ${v}`)
+              .join(', ')}`
+      }`,
     ],
     [
       'honest stores holding a rival',

@@ -150,7 +150,11 @@ export async function runSimulation(options: SimOptions): Promise<SimResult> {
         signal: bound.signal,
       }).catch(() => undefined)
       if (put === undefined || bound.stopped) return
-      publishes.push({ servers: put.accepted, timedOut: put.errors.some(isTimeout) })
+      publishes.push({
+        servers: put.accepted,
+        timedOut: put.errors.some(isTimeout),
+        errors: put.errors.map((e) => `${e.name}: ${e.message}`.slice(0, 120)),
+      })
       copies.publish(h.key, from.id, mirrors())
     }
     const publishAll = (hs: Holder[]): Promise<void> =>
@@ -162,9 +166,10 @@ export async function runSimulation(options: SimOptions): Promise<SimResult> {
       )
     if (running === o.nodes) {
       await phase('publish', () => publishAll(holders))
-      o.progress(
-        `${holders.length} names published: ${counts.rootLookups} root look-ups for ${counts.puts} puts`,
-      )
+      if (!bound.stopped)
+        o.progress(
+          `${holders.length} names published: ${counts.rootLookups} root look-ups for ${counts.puts} puts`,
+        )
     }
     const bytesAtStart = meter.bytes
     const lookups: LookupRecord[] = []
