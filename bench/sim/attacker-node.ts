@@ -8,9 +8,7 @@
  * @module
  */
 
-import { yamux } from '@chainsafe/libp2p-yamux'
 import { generateKeyPairFromSeed } from '@libp2p/crypto/keys'
-import { identify } from '@libp2p/identify'
 import { ping } from '@libp2p/ping'
 import { kadDHT } from '@libp2p/kad-dht'
 import { memory } from '@libp2p/memory'
@@ -21,7 +19,7 @@ import { createLibp2p } from 'libp2p'
 import { keyPairFromSeed, type Ed25519KeyPair } from '../../src/core/crypto/ed25519.ts'
 import { createRecord, decodeRecord, encodeRecord } from '../../src/core/records/index.ts'
 import { DHT_RECORD_PREFIX } from '../../relay-node/src/constants.ts'
-import { SIM_LIBP2P } from './sim-libp2p.ts'
+import { SIM_LIBP2P, simIdentify, simYamux } from './sim-libp2p.ts'
 import { simEncrypter } from './sim-encrypter.ts'
 import {
   countPuts,
@@ -137,11 +135,11 @@ export async function startAttackerNode(
     addresses: { listen: [memoryAddr(n)] },
     transports: [memory({ latency: ctx.latency })],
     connectionEncrypters: [simEncrypter()],
-    streamMuxers: [yamux()],
+    streamMuxers: [simYamux()],
     datastore: store,
     metrics: ctx.metrics,
     services: {
-      identify: identify(),
+      identify: simIdentify(),
       ping: ping(),
       dht: kadDHT({
         ...dhtSettings(),

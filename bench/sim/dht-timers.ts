@@ -16,6 +16,7 @@
  */
 import type { KadDHT } from '@libp2p/kad-dht'
 import type { PeerId } from '@libp2p/interface'
+import { REAL_BOUND_MS } from './sim-libp2p.ts'
 
 /** The longest delay `setTimeout` takes (a longer one fires at once): about 24.8 days. */
 export const NEVER = 2 ** 31 - 1
@@ -35,15 +36,20 @@ interface TableRefresh {
   ): Promise<void>
 }
 
-/** kad-dht's instance, with the part this module drives. */
+/** kad-dht's instance, with the parts this module drives. */
 interface DhtInternals {
-  routingTableRefresh: TableRefresh
+  routingTableRefresh: TableRefresh & { refreshQueryTimeout: number }
+  querySelf: { queryTimeout: number }
 }
 
 function internals(dht: KadDHT): DhtInternals {
   const d = dht as unknown as Partial<DhtInternals>
-  if (d.routingTableRefresh?._refreshCommonPrefixLength === undefined)
-    throw new Error('kad-dht changed: no routing table refresh to drive')
+  if (
+    d.routingTableRefresh?._refreshCommonPrefixLength === undefined ||
+    typeof d.routingTableRefresh.refreshQueryTimeout !== 'number' ||
+    typeof d.querySelf?.queryTimeout !== 'number'
+  )
+    throw new Error('kad-dht changed: no routing table refresh or self-query to drive')
   return d as DhtInternals
 }
 
@@ -53,11 +59,31 @@ function internals(dht: KadDHT): DhtInternals {
  */
 export const SIM_QUERY_SELF = { initialQuerySelfInterval: 0, querySelfInterval: NEVER }
 
-/** Stops `dht`'s table refresh from starting by itself (call before the node starts). */
+/**
+ * kad-dht's real-time waits that are options, bounded by `REAL_BOUND_MS` instead of its
+ * adaptive 5–60 s (a request, a ping of an old or new contact) and 10 s (handling a newly
+ * connected peer): on a starved process those turned slow answers into peers dropped from the
+ * routing table and failed lookups.
+ */
+export const SIM_DHT_BOUNDS = {
+  networkDialTimeout: { minTimeout: REAL_BOUND_MS, maxTimeout: REAL_BOUND_MS },
+  pingOldContactTimeout: { minTimeout: REAL_BOUND_MS, maxTimeout: REAL_BOUND_MS },
+  pingNewContactTimeout: { minTimeout: REAL_BOUND_MS, maxTimeout: REAL_BOUND_MS },
+  onPeerConnectTimeout: REAL_BOUND_MS,
+}
+
+/**
+ * Stops `dht`'s table refresh from starting by itself, and bounds by `REAL_BOUND_MS` the two
+ * real-time limits kad-dht takes no option for: its first self-query's (5 s, `QUERY_SELF_TIMEOUT`;
+ * every query waits for that one) and a bucket refresh's (30 s). Call before the node starts.
+ */
 export function holdTableRefresh(dht: KadDHT): void {
-  const refresh = internals(dht).routingTableRefresh
+  const d = internals(dht)
+  const refresh = d.routingTableRefresh
   refresh.afterStart = async () => undefined
   refresh.refreshTable = () => undefined
+  refresh.refreshQueryTimeout = REAL_BOUND_MS
+  d.querySelf.queryTimeout = REAL_BOUND_MS
 }
 
 /**

@@ -4,8 +4,20 @@
  * unchanged.
  * @module
  */
+import { yamux } from '@chainsafe/libp2p-yamux'
+import { identify } from '@libp2p/identify'
 import type { ComponentLogger, Logger } from '@libp2p/interface'
 import type { Libp2pOptions } from 'libp2p'
+
+/**
+ * The bound on every real-time wait inside a simulated server (dials, upgrades, protocol
+ * negotiation, identify, kad-dht's requests, pings and queries): 10 minutes. Nothing on the
+ * in-memory transport takes simulated time, so none of these waits decides a simulated outcome
+ * on a machine with CPU to spare; on a starved one, libp2p's defaults (5–30 s) turned CPU
+ * starvation into failed dials and lookups. The bound only catches a wait that would never end;
+ * `--minutes` stops a run sooner (simulation.ts).
+ */
+export const REAL_BOUND_MS = 600_000
 
 /** A logger that is off; `newScope` gives itself. */
 const silent: Logger = Object.assign(() => undefined, {
@@ -31,6 +43,25 @@ export const SIM_LIBP2P: Partial<Libp2pOptions> = {
   // find, and 10 s of real time is several simulated hours: its pings would be neither the
   // relay's rate nor needed.
   connectionMonitor: { enabled: false },
+  connectionManager: {
+    dialTimeout: REAL_BOUND_MS,
+    addressDialTimeout: REAL_BOUND_MS,
+    inboundUpgradeTimeout: REAL_BOUND_MS,
+    inboundStreamProtocolNegotiationTimeout: REAL_BOUND_MS,
+    outboundStreamProtocolNegotiationTimeout: REAL_BOUND_MS,
+    // Joins arrive 16 at a time and a starved process accepts them slowly: libp2p's default of
+    // 10 pending inbound connections would refuse dials the simulation means to succeed.
+    maxIncomingPendingConnections: 1_000,
+  },
   // Started by `startSimNode` once kad-dht's table refresh is held (dht-timers.ts).
   start: false,
 }
+
+/**
+ * yamux without its keep-alive: it pings every connection every 30 s of real time (thousands of
+ * connections in a 500-server run), and an in-memory connection never dies unseen.
+ */
+export const simYamux = (): ReturnType<typeof yamux> => yamux({ enableKeepAlive: false })
+
+/** identify, answered within `REAL_BOUND_MS` instead of 5 s of real time. */
+export const simIdentify = (): ReturnType<typeof identify> => identify({ timeout: REAL_BOUND_MS })

@@ -8,9 +8,7 @@
  * @module
  */
 
-import { yamux } from '@chainsafe/libp2p-yamux'
 import { generateKeyPairFromSeed } from '@libp2p/crypto/keys'
-import { identify } from '@libp2p/identify'
 import { ping } from '@libp2p/ping'
 import { kadDHT, passthroughMapper, type KadDHT } from '@libp2p/kad-dht'
 import { memory } from '@libp2p/memory'
@@ -31,9 +29,9 @@ import { currentSender } from '../../relay-node/src/record-senders.ts'
 import { Republisher } from '../../relay-node/src/republish.ts'
 import { ByteMeter } from './byte-meter.ts'
 import { SimCounts } from './sim-counts.ts'
-import { SIM_LIBP2P } from './sim-libp2p.ts'
+import { REAL_BOUND_MS, SIM_LIBP2P, simIdentify, simYamux } from './sim-libp2p.ts'
 import { simEncrypter } from './sim-encrypter.ts'
-import { SIM_QUERY_SELF, holdTableRefresh } from './dht-timers.ts'
+import { SIM_DHT_BOUNDS, SIM_QUERY_SELF, holdTableRefresh } from './dht-timers.ts'
 import type { SimProfile } from './sim-profile.ts'
 
 /** A directory with no trust files: an open network. */
@@ -102,6 +100,7 @@ export function dhtSettings(): Parameters<typeof kadDHT>[0] {
     clientMode: false,
     peerInfoMapper: passthroughMapper,
     ...SIM_QUERY_SELF,
+    ...SIM_DHT_BOUNDS,
     logPrefix: 'libp2p:an-sim',
     metricsPrefix: 'an_sim',
   }
@@ -143,6 +142,8 @@ export async function startHonestNode(
   const counts = ctx.counts
   const policy = new AnRecordPolicy(permissions, {
     now: ctx.now,
+    // The relay's 3 s of real time for a root look-up: on a starved process, writes refused.
+    rootLookup: { timeoutMs: REAL_BOUND_MS },
     events: {
       lookup: () => void counts.rootLookups++,
       shared: (how) => void counts.shared[how]++,
@@ -166,11 +167,11 @@ export async function startHonestNode(
     addresses: { listen: [addr] },
     transports: [memory({ latency: ctx.latency })],
     connectionEncrypters: [simEncrypter()],
-    streamMuxers: [yamux()],
+    streamMuxers: [simYamux()],
     datastore: store,
     metrics: ctx.metrics,
     services: {
-      identify: identify(),
+      identify: simIdentify(),
       ping: ping(),
       dht: kadDHT({
         ...dhtSettings(),
@@ -216,6 +217,8 @@ export async function startHonestNode(
   const republisher = new Republisher(node as unknown as RelayNode, store, policy, quietLog, {
     republishInterval: 0,
     expirySweepInterval: 0,
+    // The relay's 30 s of real time would turn a starved process into records not re-put.
+    putTimeoutMs: REAL_BOUND_MS,
   })
   return {
     id: node.peerId.toString(),

@@ -33,13 +33,19 @@ export interface SimOptions {
   attacksPerHour?: number
   /** Latency of every in-memory transfer, ms. @default 0 */
   latency?: number
-  /** Longest a lookup or put may take (real time), ms. @default 30000 */
+  /**
+   * Longest a lookup, put, dial, attack or table refresh may take (real time), ms: a bound on a
+   * wait that would never end, not a figure of the run (nothing on the in-memory transport takes
+   * simulated time). @default REAL_BOUND_MS (10 minutes)
+   */
   timeoutMs?: number
   /** Called with a line after each simulated hour. */
   progress?(line: string): void
   /**
-   * Real time from the run's start after which no further simulated hour starts (ms); the
-   * result then covers the hours run (`options.hours`). @default no limit
+   * Real time the whole run may take (ms): when it passes, every server stops, whatever phase is
+   * under way (start-up, an hour, the final lookups) ends at once, and the result covers the
+   * servers started and the hours completed (`options`, beside `planned`). No hour starts when
+   * the last one's time and the final lookups' would not fit. @default no limit
    */
   wallLimitMs?: number
   /** Where real time goes: phases, kad-dht calls and inbound DHT streams are timed there. */
@@ -55,15 +61,19 @@ export interface SimOptions {
   sybilBlocks?: number
 }
 
-/** Runs `fn` over `items`, `limit` at a time (items are taken in order). */
+/**
+ * Runs `fn` over `items`, `limit` at a time (items are taken in order); once `signal` aborts,
+ * no further item is taken.
+ */
 export async function pool<T>(
   items: readonly T[],
   limit: number,
   fn: (t: T) => Promise<void>,
+  signal?: AbortSignal,
 ): Promise<void> {
   let next = 0
   const worker = async (): Promise<void> => {
-    while (next < items.length) await fn(items[next++])
+    while (next < items.length && signal?.aborted !== true) await fn(items[next++])
   }
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker))
 }

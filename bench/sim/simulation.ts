@@ -7,19 +7,21 @@
  * ("Network simulation") for what a seed does not fix.
  * @module
  */
-import { multiaddr } from '@multiformats/multiaddr'
 import { keyPairFromSeed, type Ed25519KeyPair } from '../../src/core/crypto/ed25519.ts'
 import { toHex } from '../../src/core/bytes.ts'
 import { Libp2pRecord } from '@libp2p/record'
 import { recordDsKey } from '../../relay-node/src/dht-record-source.ts'
 import { createRecord, decodeRecord, dhtKey, encodeRecord } from '../../src/core/records/index.ts'
 import { putRecord } from '../../src/net/naming/dht-records.ts'
-import { ATTACKS, startAttackerNode, type Attack, type AttackerNode } from './attacker-node.ts'
+import { ATTACKS, type Attack } from './attacker-node.ts'
 import { ByteMeter } from './byte-meter.ts'
 import { SimCounts } from './sim-counts.ts'
 import { Prng, seedMathRandom } from './prng.ts'
 import { refreshRound } from './dht-timers.ts'
-import { memoryAddr, startHonestNode, type HonestNode, type SimContext } from './sim-node.ts'
+import { cpuSeconds, RunBound } from './run-bound.ts'
+import type { HonestNode, SimContext } from './sim-node.ts'
+import { REAL_BOUND_MS } from './sim-libp2p.ts'
+import { SimServers } from './sim-servers.ts'
 import { pool, type SimOptions } from './sim-options.ts'
 import { holderHex, tracedLookup } from './traced-lookup.ts'
 import { eclipseBits, grindSeeds, kadId, sybilsAmongClosest } from './eclipse.ts'
@@ -37,12 +39,8 @@ export type { SimOptions } from './sim-options.ts'
 const HOUR = 3_600_000
 /** Where the simulated clock starts (fixed, so a seed gives the same records). */
 export const SIM_EPOCH = Date.UTC(2026, 0, 1)
-/** Servers a joining server dials first. */
-const BOOTSTRAP_PEERS = 3
 /** Lookups, puts and republish rounds run at once. */
 const CONCURRENCY = 4
-/** Servers started at once. */
-const START_BATCH = 16
 /** A run with a wall-time limit reports its start-up every this many servers. */
 const START_REPORT = 128
 
@@ -65,7 +63,7 @@ export async function runSimulation(options: SimOptions): Promise<SimResult> {
     attacksPerHour: 2,
     eclipseLookupsPerHour: 5,
     latency: 0,
-    timeoutMs: 30_000,
+    timeoutMs: REAL_BOUND_MS,
     progress: () => undefined,
     ...options,
   }
@@ -82,74 +80,20 @@ export async function runSimulation(options: SimOptions): Promise<SimResult> {
     blocks: new Map(),
     ...(options.profile ? { profile: options.profile } : {}),
   }
-  const honest: HonestNode[] = []
-  const sybils: AttackerNode[] = []
+  const cpuAtStart = cpuSeconds()
+  // When the run's time is up every server stops: whatever is under way ends at once.
+  const bound = new RunBound(o.wallLimitMs, () => void servers.stopAll())
+  const servers = new SimServers(ctx, rng, bound, o)
+  const { honest, sybils } = servers
   /** The content scenario: every name is a mirrored site. */
   const copies = new SiteCopies()
-  const mirrors = (): SimMirror[] => [
-    ...honest.map((h) => ({ peerId: h.node.peerId, keeps: true })),
-    ...sybils.map((s) => ({ peerId: s.node.peerId, keeps: false })),
-  ]
-  let counter = 0
-  const dialable = (): string[] =>
-    [...honest.map((h) => h.node), ...sybils.map((s) => s.node)].map(
-      (n) => `${n.getMultiaddrs()[0].toString()}`,
-    )
-  const join = async (node: HonestNode['node'], peers: string[]): Promise<void> => {
-    for (const addr of peers)
-      await node
-        .dial(multiaddr(addr), { signal: AbortSignal.timeout(o.timeoutMs) })
-        .catch(() => undefined)
-  }
-  /**
-   * Starts servers in batches of `START_BATCH`, each batch at once, then has each dial its first
-   * peers, among the servers already running and the batch's earlier ones. Every choice (key,
-   * attack, first peers) is drawn before the batch starts, in order, so a seed gives the same
-   * network however the starts interleave. No batch starts after `until` (real time).
-   */
-  const startServers = async (
-    attacks: Array<Attack | undefined>,
-    seeds: Uint8Array[] = [],
-    until = Infinity,
-  ): Promise<void> => {
-    for (let i = 0; i < attacks.length && performance.now() < until; i += START_BATCH) {
-      if (i > 0 && i % START_REPORT === 0 && until !== Infinity)
-        o.progress(
-          `${i} of ${attacks.length} servers started, ${(process.cpuUsage().user / 1e6).toFixed(0)} s of CPU so far`,
-        )
-      const known = dialable()
-      const batch = attacks.slice(i, i + START_BATCH).map((attack) => {
-        const n = counter++
-        const peers = rng.sample(known, BOOTSTRAP_PEERS)
-        known.push(memoryAddr(n))
-        return { attack, n, seed: (attack && seeds.shift()) || rng.bytes(32), peers }
-      })
-      const started = await Promise.all(
-        batch.map(({ attack, n, seed }) =>
-          attack === undefined
-            ? startHonestNode(n, seed, ctx)
-            : startAttackerNode(n, seed, attack, ctx),
-        ),
-      )
-      await Promise.all(started.map(async (node, j) => join(node.node, batch[j].peers)))
-      for (const node of started)
-        if ('attack' in node) {
-          if (o.sybilBlocks !== undefined)
-            ctx.blocks.set(node.id, `sybil-block-${sybils.length % o.sybilBlocks}`)
-          sybils.push(node)
-        } else honest.push(node)
-    }
-  }
+  const mirrors = (): SimMirror[] => servers.mirrors()
   const phase = <T>(label: string, fn: () => Promise<T>): Promise<T> =>
     o.profile === undefined ? fn() : o.profile.time(label, fn)
-  const stopAll = async (): Promise<void> => {
-    await Promise.allSettled([...honest, ...sybils].map(async (n) => n.stop()))
-  }
   const restoreRandom = seedMathRandom(rng.int(2 ** 32))
   try {
     const sybilCount = Math.round(o.nodes * o.attackers)
     const started = performance.now()
-    const deadline = started + (o.wallLimitMs ?? Infinity)
     const kinds: Array<Attack | undefined> = []
     for (let i = 0, assigned = 0; i < o.nodes; i++) {
       const sybil = i % (o.nodes / Math.max(1, sybilCount)) < 1 && assigned < sybilCount
@@ -162,12 +106,19 @@ export async function runSimulation(options: SimOptions): Promise<SimResult> {
           grindSeeds(rng, kadId(target.key), sybilCount, eclipseBits(o.nodes)),
         )
       : []
-    await phase('start-up', () => startServers(kinds, sybilSeeds, deadline))
+    await phase('start-up', () =>
+      servers.start(kinds, sybilSeeds, (i) => {
+        if (i > 0 && i % START_REPORT === 0 && o.wallLimitMs !== undefined)
+          o.progress(
+            `${i} of ${kinds.length} servers started, ${cpuSeconds().toFixed(0)} s of CPU so far`,
+          )
+      }),
+    )
     const startMs = performance.now() - started
-    const running = honest.length + sybils.length
-    const open = [...honest, ...sybils].reduce((sum, n) => sum + n.node.getConnections().length, 0)
+    const running = servers.size
+    const cpuStartUp = cpuSeconds() - cpuAtStart
     o.progress(
-      `${honest.length} honest and ${sybils.length} Sybil servers started in ${(startMs / 1000).toFixed(1)} s, ${(open / Math.max(1, running)).toFixed(1)} connections open per server`,
+      `${honest.length} honest and ${sybils.length} Sybil servers started in ${(startMs / 1000).toFixed(1)} s, ${servers.connectionsPerServer().toFixed(1)} connections open per server`,
     )
     if (running < o.nodes)
       o.progress(
@@ -194,8 +145,16 @@ export async function runSimulation(options: SimOptions): Promise<SimResult> {
       const value = encodeRecord(
         await createRecord({ type: 'root', name: h.name, seq: h.seq, created: time }, h.keyPair),
       )
-      const put = await putRecord(from.node.services.dht, h.key, value, { timeoutMs: o.timeoutMs })
-      publishes.push({ servers: put.accepted, timedOut: put.errors.some(isTimeout) })
+      const put = await putRecord(from.node.services.dht, h.key, value, {
+        timeoutMs: o.timeoutMs,
+        signal: bound.signal,
+      }).catch(() => undefined)
+      if (put === undefined || bound.stopped) return
+      publishes.push({
+        servers: put.accepted,
+        timedOut: put.errors.some(isTimeout),
+        errors: put.errors.map((e) => `${e.name}: ${e.message}`.slice(0, 120)),
+      })
       copies.publish(h.key, from.id, mirrors())
     }
     const publishAll = (hs: Holder[]): Promise<void> =>
@@ -203,64 +162,68 @@ export async function runSimulation(options: SimOptions): Promise<SimResult> {
         hs.map((h) => ({ h, from: rng.pick(honest) })),
         CONCURRENCY,
         publish,
+        bound.signal,
       )
     if (running === o.nodes) {
       await phase('publish', () => publishAll(holders))
-      o.progress(
-        `${holders.length} names published: ${counts.rootLookups} root look-ups for ${counts.puts} puts`,
-      )
+      if (!bound.stopped)
+        o.progress(
+          `${holders.length} names published: ${counts.rootLookups} root look-ups for ${counts.puts} puts`,
+        )
     }
     const bytesAtStart = meter.bytes
     const lookups: LookupRecord[] = []
     /** Lookups of the eclipsed name (`o.eclipse`), beside the others. */
     const eclipsed: LookupRecord[] = []
-    const lookUpAll = async (hs: Holder[], hour: number, into: LookupRecord[]): Promise<void> => {
+    const lookUpAll = async (hs: Holder[], hour: number): Promise<LookupRecord[]> => {
       const found = new Array<LookupRecord>(hs.length)
       await pool(
         hs.map((h, i) => ({ h, i, from: rng.pick(honest), latestSeq: h.seq })),
         CONCURRENCY,
         async ({ h, i, from, latestSeq }) => {
-          const r = await tracedLookup(
-            from.node.services.dht,
-            from.id,
-            h.name,
-            h.key,
-            time,
-            o.timeoutMs,
-          )
+          const r = await tracedLookup(from.node.services.dht, from.id, h.name, h.key, {
+            now: time,
+            timeoutMs: o.timeoutMs,
+            signal: bound.signal,
+          })
           found[i] = { ...r, name: h.name, hour, holder: toHex(h.keyPair.publicKey), latestSeq }
         },
+        bound.signal,
       )
-      into.push(...found)
+      return found
     }
     let hoursRun = 0
-    for (
-      let hour = 1;
-      hour <= o.hours && running === o.nodes && performance.now() < deadline;
-      hour++
-    ) {
-      hoursRun = hour
+    let cpuHours = 0
+    /** Real time the last hour took and its lookups' share, to leave time for the final lookups. */
+    let lastHourMs = 0
+    let lastLookupMs = 0
+    const finalMs = (): number => (lastLookupMs * o.names) / o.lookupsPerHour
+    for (let hour = 1; hour <= o.hours && running === o.nodes && !bound.stopped; hour++) {
+      if (hour > 1 && bound.remainingMs() < lastHourMs + finalMs()) {
+        o.progress(`hour ${hour} not started: too little of the run's time left for it`)
+        break
+      }
       time += HOUR
       const t0 = performance.now()
+      const cpu0 = cpuSeconds()
       const [puts0, lookups0] = [counts.puts, counts.rootLookups]
       // Churn: honest servers leave, fresh ones (empty stores, new keys) join.
       const leaving = rng.sample(honest, Math.round(o.churn * honest.length))
-      for (const gone of leaving) honest.splice(honest.indexOf(gone), 1)
       await phase('churn', async () => {
-        await Promise.all(leaving.map(async (gone) => gone.stop()))
+        await servers.leave(leaving)
         for (const gone of leaving) copies.leave(gone.id, mirrors())
-        await startServers(leaving.map(() => undefined))
+        await servers.start(leaving.map(() => undefined))
         copies.settleAll(mirrors())
       })
       const tChurn = performance.now()
       // kad-dht's upkeep, on the simulated clock: each server's turn every `refreshHours`.
-      const servers = [...honest, ...sybils]
+      const all = [...honest, ...sybils]
       await phase('table refresh', () =>
         pool(
-          servers.filter((_, i) => (hour + i) % o.refreshHours === 0),
+          all.filter((_, i) => (hour + i) % o.refreshHours === 0),
           CONCURRENCY,
-          async (s) =>
-            refreshRound(s.node.services.dht, s.node.peerId, AbortSignal.timeout(o.timeoutMs)),
+          async (s) => refreshRound(s.node.services.dht, s.node.peerId, bound.within(o.timeoutMs)),
+          bound.signal,
         ),
       )
       const tRefresh = performance.now()
@@ -272,40 +235,59 @@ export async function runSimulation(options: SimOptions): Promise<SimResult> {
       // The relay's store maintenance: expired records out, held records re-put.
       if (hour % o.republishHours === 0)
         await phase('republish', () =>
-          pool(honest, CONCURRENCY, async (h) => {
-            await h.republisher.sweep()
-            await h.republisher.republish()
-          }),
+          pool(
+            honest,
+            CONCURRENCY,
+            async (h) => {
+              await h.republisher.sweep()
+              await h.republisher.republish()
+            },
+            bound.signal,
+          ),
         )
       const t2 = performance.now()
       await phase('attacks', () =>
-        pool(sybils, CONCURRENCY, async (s) => {
-          await s.push(o.attacksPerHour, AbortSignal.timeout(o.timeoutMs))
-        }),
+        pool(
+          sybils,
+          CONCURRENCY,
+          async (s) => void (await s.push(o.attacksPerHour, bound.within(o.timeoutMs))),
+          bound.signal,
+        ),
       )
       const t3 = performance.now()
       const batch = Array.from({ length: o.lookupsPerHour }, () => rng.pick(holders))
-      await phase('lookups', () => lookUpAll(batch, hour, lookups))
-      if (o.eclipse)
-        await phase('lookups', () =>
-          lookUpAll(Array(o.eclipseLookupsPerHour).fill(holders[0]), hour, eclipsed),
-        )
+      const found = await phase('lookups', () => lookUpAll(batch, hour))
+      const foundEclipsed = o.eclipse
+        ? await phase('lookups', () =>
+            lookUpAll(Array<Holder>(o.eclipseLookupsPerHour).fill(holders[0]), hour),
+          )
+        : []
       const t4 = performance.now()
-      const ok = lookups.filter(
-        (l) => l.hour === hour && l.record && holderHex(l.record) === l.holder,
-      )
+      // An hour the run's time cut short is not counted: its lookups ended with the servers.
+      if (bound.stopped) break
+      hoursRun = hour
+      cpuHours += cpuSeconds() - cpu0
+      lastHourMs = t4 - t0
+      lastLookupMs = t4 - t3
+      lookups.push(...found)
+      eclipsed.push(...foundEclipsed)
+      const ok = found.filter((l) => l.record && holderHex(l.record) === l.holder)
       const s = (ms: number): string => `${(ms / 1000).toFixed(1)} s`
       o.progress(
-        `hour ${hour}/${o.hours}: ${ok.length}/${o.lookupsPerHour} lookups found the holder's record, ${honest.length} honest + ${sybils.length} Sybil servers (churn ${s(tChurn - t0)}, table refresh ${s(tRefresh - tChurn)}, publish ${s(t1 - tRefresh)}, republish ${s(t2 - t1)}, attacks ${s(t3 - t2)}, lookups ${s(t4 - t3)}; ${counts.rootLookups - lookups0} root look-ups for ${counts.puts - puts0} puts)`,
+        `hour ${hour}/${o.hours}: ${ok.length}/${o.lookupsPerHour} lookups found the holder's record, ${honest.length} honest + ${sybils.length} Sybil servers (churn ${s(tChurn - t0)}, table refresh ${s(tRefresh - tChurn)}, publish ${s(t1 - tRefresh)}, republish ${s(t2 - t1)}, attacks ${s(t3 - t2)}, lookups ${s(t4 - t3)}; ${(cpuSeconds() - cpu0).toFixed(1)} s of CPU; ${counts.rootLookups - lookups0} root look-ups for ${counts.puts - puts0} puts)`,
       )
     }
     // Records alive: one lookup of every name at the end.
-    const final: LookupRecord[] = []
-    if (hoursRun < o.hours)
+    const final =
+      running === o.nodes && !bound.stopped
+        ? await phase('final lookups', () => lookUpAll(holders, hoursRun))
+        : []
+    const finalRun = final.length > 0 && !bound.stopped
+    const stoppedEarly = bound.stopped || hoursRun < o.hours
+    if (stoppedEarly)
       o.progress(
-        `stopped after ${hoursRun} of ${o.hours} simulated hours: the wall-time limit passed`,
+        `stopped: simulated ${hoursRun} of ${o.hours} hours, ${running} of ${o.nodes} servers started${finalRun ? '' : ', records alive not measured'}`,
       )
-    if (running === o.nodes) await phase('final lookups', () => lookUpAll(holders, hoursRun, final))
     // Honest servers captured: a name's record in their store is another key's.
     let captured = 0
     let targetCaptured = 0
@@ -329,10 +311,12 @@ export async function runSimulation(options: SimOptions): Promise<SimResult> {
         seed: o.seed,
         names: o.names,
       },
+      planned: { nodes: o.nodes, hours: o.hours },
       sybils: sybils.length,
       startMs,
+      cpu: { startUp: cpuStartUp, hours: cpuHours },
       lookups,
-      final,
+      final: finalRun ? final : [],
       bytes: meter.bytes - bytesAtStart,
       refusals: Object.fromEntries(ctx.refusals),
       publishes,
@@ -353,7 +337,8 @@ export async function runSimulation(options: SimOptions): Promise<SimResult> {
         : {}),
     })
   } finally {
-    await stopAll()
+    bound.dispose()
+    await servers.stopAll()
     restoreRandom()
   }
 }

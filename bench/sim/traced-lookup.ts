@@ -18,7 +18,20 @@ export interface LookupResult {
   record?: SignedRecord
   /** Hops to the nearest server that returned a record; undefined when none did. */
   hops?: number
+  /** Real time it took, ms: the machine's figure, not the simulation's. */
   ms: number
+  /** Whether the real-time bound ended it (a starved or stuck process, not a DHT outcome). */
+  cut?: boolean
+}
+
+/** When and within what a lookup runs. */
+export interface LookupOptions {
+  /** The simulated time, ms since the epoch (records are judged at it). */
+  now: number
+  /** The real-time bound, ms. */
+  timeoutMs: number
+  /** The run's signal: its abort ends the lookup. */
+  signal?: AbortSignal
 }
 
 /** A view of `dht` whose `get` notes each peer's hop distance as the events go by. */
@@ -47,29 +60,33 @@ function tracing(dht: KadDHT, self: string, hops: { nearest?: number }): KadDHT 
   } as Partial<KadDHT> as KadDHT
 }
 
-/** Looks `name` up under `key` through `dht` at time `now`, within `timeoutMs`. */
+/** Looks `name` up under `key` through `dht` at the simulated time `now`, within `timeoutMs`. */
 export async function tracedLookup(
   dht: KadDHT,
   self: string,
   name: string,
   key: Uint8Array,
-  now: number,
-  timeoutMs: number,
+  { now, timeoutMs, signal }: LookupOptions,
 ): Promise<LookupResult> {
   const started = performance.now()
   const hops: { nearest?: number } = {}
   let record: SignedRecord | undefined
   try {
-    const candidates = await getCandidates(tracing(dht, self, hops), key, { timeoutMs })
+    const candidates = await getCandidates(tracing(dht, self, hops), key, {
+      timeoutMs,
+      ...(signal ? { signal } : {}),
+    })
     const { valid } = await validCandidates(name, candidates, { now, trustedRegistrars: [] })
     record = chooseRecord(name, valid, { key, trustedRegistrars: [] }).record
   } catch {
     // Timed out with nothing found.
   }
+  const ms = performance.now() - started
   return {
     ...(record ? { record } : {}),
     ...(hops.nearest === undefined ? {} : { hops: hops.nearest }),
-    ms: performance.now() - started,
+    ms,
+    ...(ms >= timeoutMs ? { cut: true } : {}),
   }
 }
 

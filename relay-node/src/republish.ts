@@ -16,6 +16,8 @@ import type { GuardedDatastore, RecordPolicy } from './record-store.ts'
 export interface RepublishInit {
   republishInterval: number
   expirySweepInterval: number
+  /** Longest one record's re-put may take, ms. @default REPUBLISH_PUT_TIMEOUT_MS */
+  putTimeoutMs?: number
 }
 
 /** Figures of one republish round. */
@@ -116,7 +118,7 @@ export class Republisher {
             // relay's round would never end, and no later round would start.
             const signal = AbortSignal.any([
               this.controller.signal,
-              AbortSignal.timeout(REPUBLISH_PUT_TIMEOUT_MS),
+              AbortSignal.timeout(this.init.putTimeoutMs ?? REPUBLISH_PUT_TIMEOUT_MS),
             ])
             for await (const event of this.node.services.dht.put(key, value, { signal })) {
               if (event.name === 'PEER_RESPONSE') reached++

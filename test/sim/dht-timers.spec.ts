@@ -10,6 +10,7 @@ import * as assert from '../support/assert.ts'
 import { eventually } from '../support/eventually.ts'
 import { multiaddr } from '@multiformats/multiaddr'
 import { refreshRound } from '../../bench/sim/dht-timers.ts'
+import { REAL_BOUND_MS } from '../../bench/sim/sim-libp2p.ts'
 import { realTimeContext, startHonestNode, type HonestNode } from '../../bench/sim/sim-node.ts'
 
 /** Memory addresses 9100 and up: apart from the simulation's and the other specs'. */
@@ -18,7 +19,9 @@ const SERVERS = 5
 
 interface Internals {
   routingTable: { size: number }
-  routingTableRefresh: { refreshTable(force?: boolean): void }
+  routingTableRefresh: { refreshTable(force?: boolean): void; refreshQueryTimeout: number }
+  querySelf: { queryTimeout: number }
+  network: { timeout: { minTimeout: number; maxTimeout: number } }
   peerRouting: { getClosestPeers(...args: unknown[]): AsyncGenerator<unknown> }
 }
 
@@ -55,6 +58,16 @@ describe('kad-dht’s upkeep on the simulated clock', () => {
     } finally {
       dht.peerRouting.getClosestPeers = closest
     }
+  })
+
+  it('bounds kad-dht’s real-time waits generously, the first self-query’s included', () => {
+    // kad-dht's own 5 s (first self-query, each request's floor) and 30 s (a bucket refresh)
+    // turned a starved process into failed lookups.
+    const dht = internals(servers[0])
+    assert.equal(dht.querySelf.queryTimeout, REAL_BOUND_MS)
+    assert.equal(dht.routingTableRefresh.refreshQueryTimeout, REAL_BOUND_MS)
+    assert.equal(dht.network.timeout.minTimeout, REAL_BOUND_MS)
+    assert.equal(dht.network.timeout.maxTimeout, REAL_BOUND_MS)
   })
 
   it('fills the routing table of a server that knows one peer in one round', async () => {
