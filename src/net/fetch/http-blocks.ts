@@ -219,10 +219,10 @@ export function httpFirstClient(inner: RouteClient, init: HttpBlocksInit): Route
     }
   }
 
-  /** Blocks asked together go out together; while a CAR is under way, a few wait for more. */
+  /** Blocks asked together go out together; while every source carries a CAR, a few wait for more. */
   function schedule(): void {
     if (scheduled || queue.length === 0) return
-    if (running > 0 && queue.length < MIN_CAR_BLOCKS) return
+    if (running >= live.length && queue.length < MIN_CAR_BLOCKS) return
     scheduled = true
     setTimeout(flush, 0)
   }
