@@ -17,10 +17,11 @@ export interface CarBlock {
   bytes: Uint8Array
 }
 
-/** Bytes of a stream read in order, joined only where a read spans two parts. */
+/** Bytes of a stream read in order; a read that spans parts copies each byte once. */
 class Bytes {
   readonly #reader: ReadableStreamDefaultReader<Uint8Array>
-  #buffer: Uint8Array = new Uint8Array(0)
+  readonly #parts: Uint8Array[] = []
+  #length = 0
   #ended = false
 
   constructor(body: ReadableStream<Uint8Array>) {
@@ -29,35 +30,67 @@ class Bytes {
 
   /** Whether at least `n` bytes are buffered, reading more as needed; false at the end. */
   async #fill(n: number): Promise<boolean> {
-    while (this.#buffer.length < n && !this.#ended) {
+    while (this.#length < n && !this.#ended) {
       const part = await this.#reader.read()
       if (part.done) this.#ended = true
-      else if (this.#buffer.length === 0) this.#buffer = part.value
-      else {
-        const joined = new Uint8Array(this.#buffer.length + part.value.length)
-        joined.set(this.#buffer)
-        joined.set(part.value, this.#buffer.length)
-        this.#buffer = joined
+      else if (part.value.length > 0) {
+        this.#parts.push(part.value)
+        this.#length += part.value.length
       }
     }
-    return this.#buffer.length >= n
+    return this.#length >= n
+  }
+
+  /** The next `n` buffered bytes (`n` at most what is buffered), consumed or not. */
+  #read(n: number, consume: boolean): Uint8Array {
+    const first = this.#parts[0]
+    if (first.length >= n && consume) {
+      if (first.length === n) this.#parts.shift()
+      else this.#parts[0] = first.subarray(n)
+      this.#length -= n
+      return first.subarray(0, n)
+    }
+    const out = new Uint8Array(n)
+    let at = 0
+    for (let i = 0; at < n; i++) {
+      const part = this.#parts[i]
+      const k = Math.min(part.length, n - at)
+      out.set(part.subarray(0, k), at)
+      at += k
+    }
+    if (consume) this.#skip(n)
+    return out
+  }
+
+  #skip(n: number): void {
+    this.#length -= n
+    while (n > 0) {
+      const part = this.#parts[0]
+      if (part.length <= n) {
+        this.#parts.shift()
+        n -= part.length
+      } else {
+        this.#parts[0] = part.subarray(n)
+        n = 0
+      }
+    }
   }
 
   /** An unsigned varint, or undefined at a clean end of the stream. */
   async varint(): Promise<number | undefined> {
     if (!(await this.#fill(1))) return undefined
     await this.#fill(MAX_VARINT_BYTES)
-    const [value, length] = varint.decode(this.#buffer.subarray(0, MAX_VARINT_BYTES))
-    this.#buffer = this.#buffer.subarray(length)
+    const [value, length] = varint.decode(
+      this.#read(Math.min(MAX_VARINT_BYTES, this.#length), false),
+    )
+    this.#skip(length)
     return value
   }
 
   /** The next `n` bytes; throws when the stream ends first. */
   async take(n: number): Promise<Uint8Array> {
     if (!(await this.#fill(n))) throw new Error('The CAR stream ended inside a block.')
-    const bytes = this.#buffer.subarray(0, n)
-    this.#buffer = this.#buffer.subarray(n)
-    return bytes
+    return n === 0 ? new Uint8Array(0) : this.#read(n, true)
   }
 
   cancel(reason?: unknown): Promise<void> {
