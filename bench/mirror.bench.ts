@@ -1,7 +1,7 @@
 /**
  * Mirror figures (`npm run bench -- --only mirror`), in Chromium against real relay processes:
  * - for a fresh visitor of a site whose publisher is gone, time to first byte and throughput of
- *   a 20 MiB file from the mirrors (their blocks over HTTP, `GET /ipfs/<cid>`), beside the same
+ *   a 20 MiB file from the mirrors (their blocks over HTTP, many to a CAR stream), beside the same
  *   from mirrors that serve no block over HTTP (every block over libp2p), beside the same fetch
  *   from a browser host (a network that
  *   mirrors nothing, the publisher's tab open), beside the raw page→Node WebSocket ceiling

@@ -5,12 +5,17 @@
  * public and content-addressed: a visitor verifies every byte against the CID it asked for).
  * Only blocks the mirror serves over `/an/route/1.0.0` are given out (sites held completely,
  * not revoked or blocked: `mirror-serving.ts`), within a rate per source address block.
+ * Many blocks at once: `GET /ipfs/?format=car&cids=<cid>,<cid>,…` (at most `MAX_CAR_BLOCKS`)
+ * answers a CAR v1 stream of those the mirror serves, in the order asked, each written as soon
+ * as it is read, counted against the same rate as that many single requests.
  * Browsers take this path beside libp2p because a page spends far less CPU on `fetch()` than on
  * Noise and yamux in JavaScript. See docs/PROTOCOL.md, "Blocks over HTTP".
  * @module
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import * as dagCbor from '@ipld/dag-cbor'
 import { CID } from 'multiformats/cid'
+import { varint } from 'multiformats'
 import { Counter, type Registry } from 'prom-client'
 import { KeyedRateLimit } from '../keyed-rate-limit.ts'
 import { sourceOf, type SourcePrefixes } from '../source-subnet.ts'
@@ -20,6 +25,12 @@ export const HTTP_BLOCKS_PREFIX = '/ipfs/'
 
 /** The media type of a raw block (trustless gateway spec). */
 export const RAW_BLOCK_TYPE = 'application/vnd.ipld.raw'
+
+/** The media type of a CAR stream (trustless gateway spec). */
+export const CAR_TYPE = 'application/vnd.ipld.car'
+
+/** Most blocks one CAR request may list (`GET /ipfs/?format=car&cids=…`). */
+export const MAX_CAR_BLOCKS = 64
 
 /** `Cache-Control` of a block: its bytes never change (a year, as gateways answer). */
 export const BLOCK_CACHE_CONTROL = 'public, max-age=29030400, immutable'
@@ -101,6 +112,26 @@ function wantsRaw(req: IncomingMessage, url: URL): boolean {
   return accept.split(',').some((part) => part.split(';')[0].trim() === RAW_BLOCK_TYPE)
 }
 
+/** An unsigned varint of `n`. */
+function lengthPrefix(n: number): Uint8Array {
+  const prefix = new Uint8Array(varint.encodingLength(n))
+  varint.encodeTo(n, prefix)
+  return prefix
+}
+
+/** Until `res` can take more, or is closed. */
+function drained(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      res.off('drain', done)
+      res.off('close', done)
+      resolve()
+    }
+    res.once('drain', done)
+    res.once('close', done)
+  })
+}
+
 /** The HTTP block path over `init`. */
 export function createHttpBlocks(init: HttpBlocksInit): HttpBlocks {
   const burst = Math.max(1, Math.ceil(init.rate * HTTP_BLOCK_BURST_SECONDS))
@@ -111,6 +142,67 @@ export function createHttpBlocks(init: HttpBlocksInit): HttpBlocks {
     labelNames: ['result'],
     registers: [init.registry],
   })
+  const cars = new Counter({
+    name: 'alternet_relay_mirror_http_cars_total',
+    help: 'CAR answers of many mirrored blocks over HTTP (GET /ipfs/?format=car&cids=…) begun',
+    registers: [init.registry],
+  })
+
+  /** The listed blocks as a CAR v1 stream (`?format=car&cids=…`). */
+  const car = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
+    const names = (url.searchParams.get('cids') ?? '').split(',')
+    const cids = names.map(blockCid)
+    if (
+      url.searchParams.get('format') !== 'car' ||
+      names.length > MAX_CAR_BLOCKS ||
+      cids.some((cid) => cid === undefined)
+    ) {
+      answered.inc({ result: 'refused' })
+      return say(
+        res,
+        400,
+        `A CAR of blocks is asked as /ipfs/?format=car&cids=<cid>,<cid>,… with at most ${MAX_CAR_BLOCKS} CIDv1s with a sha2-256 hash (raw or DAG-CBOR).`,
+      )
+    }
+    const listed = cids as CID[]
+    const source = sourceOf(req.socket.remoteAddress, init.prefixes)
+    if (!limit.take(source, listed.length)) {
+      answered.inc({ result: 'limited' })
+      const wait = Math.max(1, limit.retryAfter(source, listed.length))
+      return say(
+        res,
+        429,
+        `Too many blocks asked from your network (${source}): at most ${init.rate} a second. Try again in ${wait} s.`,
+        { 'retry-after': wait },
+      )
+    }
+    cars.inc()
+    res.writeHead(200, {
+      ...OPEN,
+      'content-type': `${CAR_TYPE}; version=1`,
+      'cache-control': 'no-store',
+      'content-security-policy': "default-src 'none'; sandbox",
+    })
+    if (req.method === 'HEAD') return void res.end()
+    // CAR v1: the header (its root is the first block listed), then each block as
+    // varint(length of CID + bytes), CID, bytes. A block not served is left out.
+    const header = dagCbor.encode({ roots: [listed[0]], version: 1 })
+    res.write(lengthPrefix(header.length))
+    res.write(header)
+    for (const cid of listed) {
+      if (res.destroyed) return
+      const bytes = await init.read(cid)
+      if (bytes === undefined) {
+        answered.inc({ result: 'not-held' })
+        continue
+      }
+      answered.inc({ result: 'served' })
+      res.write(lengthPrefix(cid.bytes.length + bytes.length))
+      res.write(cid.bytes)
+      if (!res.write(bytes)) await drained(res)
+    }
+    res.end()
+  }
 
   return async (req, res, url) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -118,6 +210,7 @@ export function createHttpBlocks(init: HttpBlocksInit): HttpBlocks {
       return say(res, 405, 'Blocks are read with GET or HEAD.', { allow: 'GET, HEAD' })
     }
     const name = url.pathname.slice(HTTP_BLOCKS_PREFIX.length)
+    if (name === '' && url.searchParams.has('cids')) return car(req, res, url)
     const cid = blockCid(name)
     if (cid === undefined) {
       answered.inc({ result: 'refused' })

@@ -2,15 +2,20 @@
  * Blocks of a file from mirrors over plain HTTP, beside libp2p: a relay that mirrors a site
  * also serves its blocks as the IPFS trustless gateway serves raw blocks (`GET /ipfs/<cid>`,
  * docs/PROTOCOL.md "Blocks over HTTP"), and a page spends far less CPU on `fetch()` than on
- * Noise, yamux and route frames in JavaScript. Each block is asked of the next HTTP source in
- * turn and verified against its CID before it is used; a source that sends a wrong byte, fails
- * or answers anything but the block is dropped from HTTP for the rest of the fetch (one that
- * lied is reported as a lying host is), and when none is left blocks are asked over libp2p.
+ * Noise, yamux and route frames in JavaScript. Blocks asked together are gathered and asked of
+ * the HTTP sources in turn as one CAR stream each (`GET /ipfs/?format=car&cids=…`), so a file
+ * costs a few requests, not one per block; each block is verified against its CID as it arrives,
+ * before it is used. A block a CAR did not carry is asked alone (`GET /ipfs/<cid>`) of the next
+ * source. A source that sends a wrong byte, fails or answers anything but the blocks is dropped
+ * from HTTP for the rest of the fetch (one that lied is reported as a lying host is), and when
+ * none is left blocks are asked over libp2p.
  * @module
  */
 import type { CID } from 'multiformats/cid'
 import { BlockVerificationError, verifyBlock } from '../../core/content/index.ts'
+import { MAX_MANIFEST_SIZE } from '../../core/content/constants.ts'
 import type { RouteClient, RouteRequestOptions, RouteTarget } from '../route/index.ts'
+import { readCar } from './car-reader.ts'
 import type { HostConnection } from './connect-hosts.ts'
 
 /** The media type of a raw block (trustless gateway spec). */
@@ -19,8 +24,17 @@ export const RAW_BLOCK_TYPE = 'application/vnd.ipld.raw'
 /** Longest wait for one block over HTTP before its source is dropped, in ms. */
 export const HTTP_BLOCK_TIMEOUT_MS = 10_000
 
-/** Blocks asked at once when HTTP sources carry a file (the browser queues past its per-host limit). */
+/** The media type of a CAR stream (trustless gateway spec). */
+export const CAR_TYPE = 'application/vnd.ipld.car'
+
+/** Blocks asked at once when HTTP sources carry a file. */
 export const HTTP_FETCH_CONCURRENCY = 32
+
+/** Most blocks one CAR request lists (the relay's bound). */
+export const MAX_CAR_BLOCKS = 64
+
+/** Fewest blocks a CAR request lists while another is under way (fewer wait for more). */
+export const MIN_CAR_BLOCKS = 8
 
 /** What an HTTP-first client reads with and reports to. */
 export interface HttpBlocksInit {
@@ -59,15 +73,34 @@ async function readBlock(
   return bytes
 }
 
+/** A block asked and not given yet. */
+interface Wanted {
+  target: RouteTarget
+  cid: CID
+  options: RouteRequestOptions
+  settled: boolean
+  resolve(bytes: Uint8Array): void
+  reject(error: unknown): void
+}
+
+/** The URL of a CAR of `cids` from `origin`. */
+function carUrl(origin: string, cids: readonly CID[]): string {
+  return `${origin}/ipfs/?format=car&cids=${cids.map((cid) => cid.toString()).join(',')}`
+}
+
 /**
- * A client that reads each block from the HTTP sources among `init.sources` first and falls back
- * to `inner` (libp2p); undefined when no source serves over HTTP.
+ * A client that reads blocks from the HTTP sources among `init.sources` first, many to a
+ * request, and falls back to `inner` (libp2p); undefined when no source serves over HTTP.
  */
 export function httpFirstClient(inner: RouteClient, init: HttpBlocksInit): RouteClient | undefined {
   const live = init.sources.filter((s) => s.http !== undefined)
   if (live.length === 0) return undefined
   const get = init.fetch ?? globalThis.fetch.bind(globalThis)
   let turn = 0
+  /** Blocks asked, not yet in a request. */
+  let queue: Wanted[] = []
+  let running = 0
+  let scheduled = false
 
   const drop = (source: HostConnection, error: unknown): void => {
     const at = live.indexOf(source)
@@ -77,11 +110,12 @@ export function httpFirstClient(inner: RouteClient, init: HttpBlocksInit): Route
     if (error instanceof BlockVerificationError) init.onDropped?.(source.connection, error)
   }
 
-  const getBlock: RouteClient['getBlock'] = async (
+  /** One block asked alone of each HTTP source in turn, then over libp2p. */
+  const alone = async (
     target: RouteTarget,
     cid: CID,
-    options: RouteRequestOptions = {},
-  ) => {
+    options: RouteRequestOptions,
+  ): Promise<Uint8Array> => {
     while (live.length > 0) {
       const source = live[turn++ % live.length]
       try {
@@ -94,6 +128,115 @@ export function httpFirstClient(inner: RouteClient, init: HttpBlocksInit): Route
       }
     }
     return inner.getBlock(target, cid, options)
+  }
+
+  const give = (wanted: Wanted, bytes: Uint8Array): void => {
+    if (wanted.settled) return
+    wanted.settled = true
+    init.onBlock?.(wanted.cid, bytes)
+    wanted.resolve(bytes)
+  }
+
+  /** A block a CAR did not carry: asked alone, or given up with its request. */
+  const askAlone = (wanted: Wanted): void => {
+    if (wanted.settled) return
+    wanted.settled = true
+    const { signal } = wanted.options
+    if (signal?.aborted === true) return wanted.reject(signal.reason)
+    alone(wanted.target, wanted.cid, wanted.options).then(wanted.resolve, wanted.reject)
+  }
+
+  /** `group` from `source` as one CAR stream, each block verified as it arrives. */
+  const carry = async (source: HostConnection, group: Wanted[]): Promise<void> => {
+    running++
+    const left = new Map<string, Wanted[]>()
+    for (const wanted of group) {
+      const key = wanted.cid.toString()
+      left.set(key, [...(left.get(key) ?? []), wanted])
+    }
+    // Each block must come within the wait for one block of the one before.
+    const idle = new AbortController()
+    const quiet = (): void => idle.abort(new Error(`${source.http} sent no block in time.`))
+    let timer = setTimeout(quiet, HTTP_BLOCK_TIMEOUT_MS)
+    const { signal } = group[0].options
+    try {
+      const res = await get(
+        carUrl(
+          source.http!,
+          group.map((w) => w.cid),
+        ),
+        {
+          headers: { accept: CAR_TYPE },
+          cache: 'no-store',
+          credentials: 'omit',
+          referrerPolicy: 'no-referrer',
+          signal: signal === undefined ? idle.signal : AbortSignal.any([signal, idle.signal]),
+        },
+      )
+      if (res.status !== 200 || res.body === null) {
+        await res.body?.cancel().catch(() => {})
+        throw new Error(`${source.http} answered ${res.status} for ${group.length} blocks.`)
+      }
+      for await (const block of readCar(res.body, MAX_MANIFEST_SIZE + 128)) {
+        const key = block.cid.toString()
+        const waiting = left.get(key)
+        if (waiting === undefined) {
+          throw new BlockVerificationError(
+            'extra-block',
+            `${source.http} sent block ${key}, which was not asked for.`,
+            block.cid,
+          )
+        }
+        await verifyBlock(waiting[0].cid, block.bytes)
+        left.delete(key)
+        for (const wanted of waiting) give(wanted, block.bytes)
+        clearTimeout(timer)
+        timer = setTimeout(quiet, HTTP_BLOCK_TIMEOUT_MS)
+      }
+    } catch (error) {
+      if (signal?.aborted !== true) drop(source, error)
+    } finally {
+      clearTimeout(timer)
+      running--
+    }
+    for (const waiting of left.values()) waiting.forEach(askAlone)
+    schedule()
+  }
+
+  /** Every block queued, in CARs spread over the sources, in the order asked. */
+  const flush = (): void => {
+    scheduled = false
+    const wanted = queue
+    queue = []
+    if (live.length === 0) return wanted.forEach(askAlone)
+    const groups = Math.max(
+      Math.ceil(wanted.length / MAX_CAR_BLOCKS),
+      Math.min(live.length, Math.ceil(wanted.length / MIN_CAR_BLOCKS)),
+    )
+    const size = Math.ceil(wanted.length / groups)
+    for (let at = 0; at < wanted.length; at += size) {
+      void carry(live[turn++ % live.length], wanted.slice(at, at + size))
+    }
+  }
+
+  /** Blocks asked together go out together; while every source carries a CAR, a few wait for more. */
+  function schedule(): void {
+    if (scheduled || queue.length === 0) return
+    if (running >= live.length && queue.length < MIN_CAR_BLOCKS) return
+    scheduled = true
+    setTimeout(flush, 0)
+  }
+
+  const getBlock: RouteClient['getBlock'] = (
+    target: RouteTarget,
+    cid: CID,
+    options: RouteRequestOptions = {},
+  ) => {
+    if (live.length === 0) return inner.getBlock(target, cid, options)
+    return new Promise((resolve, reject) => {
+      queue.push({ target, cid, options, settled: false, resolve, reject })
+      schedule()
+    })
   }
 
   return { request: inner.request, getBlock, getManifest: inner.getManifest }
