@@ -17,6 +17,7 @@ import {
   goTo,
   noErrorClassNames,
   openApp,
+  waitForPhase,
   publish,
   screenshot,
   readableText,
@@ -259,6 +260,25 @@ describe('first sight: dark failure pages, the publish result, Update (Chromium)
       await screenshot(page, 'network-panel-dark-phone', false)
       await page.keyboard.press('Escape')
       await panel.waitFor({ state: 'hidden' })
+      // A status longer than the row ("Your node runs in another tab", or "not reachable yet"
+      // while the node starts) is cut short: the header stays one row and the page never jumps.
+      const header = page.locator('an-app header')
+      const oneRow = (await header.boundingBox())?.height
+      const second = await page.context().newPage()
+      await second.goto(`${relay.appOrigin}/#/view`)
+      await waitForPhase(second, 'elsewhere')
+      equal(
+        (await second.locator('an-app header').boundingBox())?.height,
+        oneRow,
+        'a long status keeps the header one row',
+      )
+      const [bar2, arrow2] = [
+        await second.getByRole('textbox', { name: 'Address', exact: true }).boundingBox(),
+        await second.getByRole('button', { name: 'Back' }).boundingBox(),
+      ]
+      equal(bar2?.y, arrow2?.y, 'Back still sits beside the address bar')
+      await screenshot(second, 'status-cut-short-dark-phone', false)
+      await second.close()
     }),
   )
 

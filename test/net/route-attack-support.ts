@@ -82,6 +82,9 @@ export async function floodAfterRequest(
     // send() throws once the host reset the stream
   }
   const pushed = handed - stream.writeBufferLength
+  // The whole flood may be handed to the channel before the host's reset comes back: wait for
+  // the host's answer (bounded) rather than read the status while the reset is on its way.
+  await Promise.race([ended(stream), new Promise((resolve) => setTimeout(resolve, 10_000))])
   const status = stream.status
   return { status, pushed, peakBuffered }
 }

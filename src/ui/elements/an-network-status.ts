@@ -84,12 +84,23 @@ export class AnNetworkStatus extends LitElement {
         margin-top: 0.75rem;
       }
       @media (max-width: 30rem) {
-        /* The header is one row on a phone: the summary no taller than a button. */
+        /*
+         * The header is one row on a phone: the summary no taller than a button, its words cut
+         * short with an ellipsis when the row has no room for them (read whole in the panel).
+         */
+        details {
+          min-width: 0;
+        }
         details > summary {
           flex-wrap: nowrap;
           white-space: nowrap;
           gap: 0.4rem;
           padding: 0 0.35rem;
+        }
+        summary > span:not(.dot) {
+          min-width: 0;
+          overflow: hidden;
+          text-overflow: ellipsis;
         }
         .panel {
           position: fixed;

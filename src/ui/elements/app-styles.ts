@@ -99,10 +99,17 @@ export const appStyles = css`
     flex: 1;
   }
   @media (max-width: 30rem) {
-    /* One row; a long status (offline, with Retry now) may still take a second. */
+    /*
+     * Always one row: a status longer than the room left ("not reachable yet" while the node
+     * starts) is cut short instead of wrapping, so the page never jumps down and back up.
+     */
     header {
+      flex-wrap: nowrap;
       gap: 0 0.4rem;
       padding: 0.125rem 0.5rem;
+    }
+    an-network-status {
+      min-width: 0;
     }
     .brand-name {
       position: absolute;
