@@ -4,7 +4,7 @@
  * 20 MiB file through the app of relay 1 and waits until the app reports its mirrors, then
  * closes its browser context. B, a fresh context whose app came from relay 2, opens the site:
  * every file is byte-identical and a Range request answers the right bytes, the 20 MiB file's
- * blocks read over HTTP from the mirrors (`GET /ipfs/<cid>`), each verified. Relay 1 is killed
+ * blocks read over HTTP from the mirrors (many to a CAR stream, `GET /ipfs/?format=car`), each verified. Relay 1 is killed
  * with SIGKILL; C, fresh, on relay 3's app, still opens every file. Relay 1, restarted on the
  * same data directory, still holds the site.
  */
