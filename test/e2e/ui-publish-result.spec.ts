@@ -28,16 +28,22 @@ describe('the publish result and the next publication (Chromium, a real relay)',
 
   after(() => session?.close())
 
+  /** A person on a phone with the Publish form filled: a five-file folder under `name`:code. */
+  async function formFilled(name: string) {
+    const folder = await writeSiteFolder()
+    const a = await newPerson(browser, { viewport: PHONE })
+    await openApp(a.page, relay.appOrigin, '#/publish')
+    await a.page.getByLabel('Folder', { exact: true }).setInputFiles(folder.dir)
+    await a.page.getByText('5 files').waitFor()
+    await chooseName(a.page, name, 'code', 'free')
+    return { folder, a }
+  }
+
   it(
     'shows the live card above a fresh form, and drops it once the next publication starts',
     bounded(180_000, async () => {
-      const folder = await writeSiteFolder()
-      const a = await newPerson(browser, { viewport: PHONE })
+      const { folder, a } = await formFilled('finished')
       try {
-        await openApp(a.page, relay.appOrigin, '#/publish')
-        await a.page.getByLabel('Folder', { exact: true }).setInputFiles(folder.dir)
-        await a.page.getByText('5 files').waitFor()
-        await chooseName(a.page, 'finished', 'code', 'free')
         await publish(a.page)
 
         const card = a.page.locator('an-publish-page section.done')
@@ -73,13 +79,8 @@ describe('the publish result and the next publication (Chromium, a real relay)',
   it(
     'brings the progress into view when Publish is pressed at the foot of the form',
     bounded(180_000, async () => {
-      const folder = await writeSiteFolder()
-      const a = await newPerson(browser, { viewport: PHONE })
+      const { folder, a } = await formFilled('progress')
       try {
-        await openApp(a.page, relay.appOrigin, '#/publish')
-        await a.page.getByLabel('Folder', { exact: true }).setInputFiles(folder.dir)
-        await a.page.getByText('5 files').waitFor()
-        await chooseName(a.page, 'progress', 'code', 'free')
         // Every frame until the result shows: was the publication's progress bar ever on screen?
         await a.page.evaluate(() => {
           const seen = window as unknown as { progressOnScreen?: boolean }
