@@ -25,9 +25,24 @@ class FakeDht {
   }
   async *get(key: Uint8Array): AsyncGenerator<unknown> {
     await Promise.resolve()
-    for (const [server, value] of this.values.get(toHex(key)) ?? []) {
+    const servers = this.values.get(toHex(key))
+    // A server holding nothing for the key still answers.
+    if (servers === undefined) yield { name: 'PEER_RESPONSE', from: { toString: () => 'empty' } }
+    for (const [server, value] of servers ?? []) {
       yield { name: 'PEER_RESPONSE', from: { toString: () => server }, record: { value } }
     }
+  }
+}
+
+/** A DHT whose every server fails the question (a reset stream, a refused dial). */
+class UnansweringDht extends FakeDht {
+  /** kad-dht's `QueryError` is an answer its validator refused; others are failures. */
+  errorName = 'StreamResetError'
+  override async *get(): AsyncGenerator<unknown> {
+    await Promise.resolve()
+    const error = Object.assign(new Error('reset'), { name: this.errorName })
+    for (const server of ['s1', 's2'])
+      yield { name: 'QUERY_ERROR', from: { toString: () => server }, error }
   }
 }
 
@@ -147,6 +162,19 @@ describe('naming resolver over a DHT with rival records', () => {
     const records: SignedRecord[] = await resolverWith(dht).networkRecords('www.shop:test')
     assert.equal(records.length, 0, 'the squatter holds nothing')
     assert.equal((await resolverWith(dht).networkRecords('shop:test')).length, 1)
+  })
+
+  it('does not take a lookup no server answered for a free name: a publish must not pick its seq from it', async () => {
+    const resolver = resolverWith(new UnansweringDht())
+    await assert.rejects(resolver.networkRecords('shop:test'), 'LookupTimeoutError')
+    await assert.rejects(resolver.resolve('shop:test'), 'LookupTimeoutError')
+    // A server that answers without a record: the name is free.
+    assert.deepEqual(await resolverWith(new FakeDht()).networkRecords('shop:test'), [])
+    await assert.rejects(resolverWith(new FakeDht()).resolve('shop:test'), 'NameNotFoundError')
+    // A server whose record this node's validator refused answered too.
+    const refused = new UnansweringDht()
+    refused.errorName = 'QueryError'
+    await assert.rejects(resolverWith(refused).resolve('shop:test'), 'NameNotFoundError')
   })
 
   it('gives a first-time visitor the holder most servers returned, not a back-dated rival from one, and warns', async () => {

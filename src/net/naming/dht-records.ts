@@ -71,8 +71,10 @@ export interface GetCandidatesOptions extends DhtCallOptions {
 /**
  * Every distinct value servers returned for `key` (and this node's own copy, when kad-dht has
  * one), each with the distinct peers that returned it and, given `blockOf`, their address
- * blocks. Values kad-dht's validator refused are not among them. Resolves to `[]` when none;
- * rejects with `LookupTimeoutError` when the time ran out with nothing found.
+ * blocks. Values kad-dht's validator refused are not among them. Resolves to `[]` when servers
+ * answered without one; rejects with `LookupTimeoutError` when the time ran out with nothing
+ * found, or when no server answered at all (each failed or refused the question): "nobody
+ * holds the name" would be a guess then, and a publish must not choose its seq from it.
  */
 export async function getCandidates(
   dht: KadDHT,
@@ -89,18 +91,27 @@ export async function getCandidates(
     if (from != null && !entry.servers.has(from.toString()))
       entry.servers.set(from.toString(), options.blockOf?.(from) ?? from.toString())
   }
-  const done = (): Candidate[] =>
-    found.map(({ bytes, servers }) => ({
+  // Servers that answered at all (with a value or without): a query none answered knows nothing.
+  const answered = new Set<string>()
+  const done = (): Candidate[] => {
+    if (found.length === 0 && answered.size === 0)
+      throw new LookupTimeoutError('no DHT server answered the lookup', { unanswered: true })
+    return found.map(({ bytes, servers }) => ({
       bytes,
       servers: [...servers.keys()],
       ...(options.blockOf === undefined ? {} : { blocks: [...servers.values()] }),
     }))
+  }
   const { signal, timeout } = combined(options)
   try {
     for await (const event of dht.get(key, { signal })) {
-      if (event.name === 'PEER_RESPONSE' && event.record != null)
-        add(event.record.value, event.from)
-      else if (event.name === 'VALUE') add(event.value, event.from)
+      if (event.name === 'PEER_RESPONSE') {
+        answered.add(event.from.toString())
+        if (event.record != null) add(event.record.value, event.from)
+      } else if (event.name === 'VALUE') add(event.value, event.from)
+      // kad-dht turns an answer whose record its validator refused into a QueryError: answered.
+      else if (event.name === 'QUERY_ERROR' && event.error.name === 'QueryError')
+        answered.add(event.from.toString())
     }
   } catch (err) {
     options.signal?.throwIfAborted()

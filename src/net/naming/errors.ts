@@ -113,6 +113,12 @@ export class PublishRefusedError extends Error {
 /** The DHT did not answer in time (no relay reachable, or a slow network). */
 export class LookupTimeoutError extends Error {
   override name = 'LookupTimeoutError'
+  /** True when the look-up ended early because every server it asked failed to answer. */
+  readonly unanswered: boolean
+  constructor(message: string, options?: ErrorOptions & { unanswered?: boolean }) {
+    super(message, options)
+    this.unanswered = options?.unanswered ?? false
+  }
 }
 
 /** A trusted revoker revoked the name (or its root): it must not be resolved or shown. */

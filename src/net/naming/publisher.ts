@@ -17,7 +17,7 @@ import {
 import type { AlternetStorage } from '../../storage/index.ts'
 import { DHT_PUT_TIMEOUT_MS } from './constants.ts'
 import { putRecord } from './dht-records.ts'
-import { NameHeldError, PublishRefusedError } from './errors.ts'
+import { LookupTimeoutError, NameHeldError, PublishRefusedError } from './errors.ts'
 import type { Resolver } from './resolver.ts'
 
 /** The fields of a record to publish: `seq` is optional (the next one is chosen). */
@@ -55,6 +55,30 @@ function takesOver(
   return !isTrusted(heldRegistration) || offered.expires > heldRegistration.expires
 }
 
+/** Waits before asking again when no server answered a look-up (a relay just connected, a reset). */
+const UNANSWERED_RETRY_MS = [250, 1_000, 2_000]
+
+/**
+ * The network's records of `name`, asked again (a few times, briefly) while no server answers:
+ * the next seq and whether another key holds the name are chosen from them, never guessed.
+ */
+async function answeredRecords(
+  resolver: Pick<Resolver, 'networkRecords'>,
+  name: string,
+  signal?: AbortSignal,
+): Promise<SignedRecord[]> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await resolver.networkRecords(name, signal)
+    } catch (err) {
+      const delay = UNANSWERED_RETRY_MS[attempt]
+      if (!(err instanceof LookupTimeoutError) || !err.unanswered || delay === undefined) throw err
+      await new Promise((resolve) => setTimeout(resolve, delay))
+      signal?.throwIfAborted()
+    }
+  }
+}
+
 /** Puts signed record bytes; throws `PublishRefusedError` when no server stored them. */
 export async function putSigned(
   init: Pick<PublisherInit, 'dht'>,
@@ -88,8 +112,8 @@ export async function publish(
   const holder = fields.root?.owner ?? owner.publicKey
 
   const [existing, rootExisting] = await Promise.all([
-    resolver.networkRecords(site, signal),
-    root === site ? Promise.resolve([]) : resolver.networkRecords(root, signal),
+    answeredRecords(resolver, site, signal),
+    root === site ? Promise.resolve([]) : answeredRecords(resolver, root, signal),
   ])
   for (const held of [...existing, ...rootExisting]) {
     if (!equals(held.holder, holder) && !takesOver(fields.registration, held, trustedRegistrars)) {
