@@ -73,6 +73,8 @@ export async function startSoakNetwork(init: SoakNetworkInit): Promise<SoakNetwo
         await startRelay(`${dir}/r${i + 1}`, [
           ...['--max-reservations', room, '--max-reservations-per-source', room],
           ...['--inbound-connection-threshold', room, '--new-names-per-minute', '0'],
+          // Every client dials from 127.0.0.1: one source, which a relay would hold to a share.
+          ...['--max-connections-per-source', '0'],
           ...['--mirror-scan-interval', MIRROR_SCAN_INTERVAL, '--mirror-replicas', '64'],
           ...['--log-level', 'warn'],
           // Each relay dials every one started before it: the mesh does not wait on discovery.

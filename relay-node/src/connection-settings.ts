@@ -16,6 +16,7 @@ export interface ConnectionSettings {
   relayDurationLimit: number
   maxHopStreams: number
   maxConnections: number
+  maxConnectionsPerSource: number
   inboundConnectionThreshold: number
   maxPendingConnections: number
 }
@@ -84,6 +85,13 @@ export const CONNECTION_OPTIONS: readonly OptionSpec<keyof ConnectionSettings>[]
     kind: 'count',
     default: C.DEFAULT_MAX_CONNECTIONS,
     doc: 'connections at once',
+  },
+  {
+    key: 'maxConnectionsPerSource',
+    flag: 'max-connections-per-source',
+    kind: 'count',
+    default: C.DEFAULT_MAX_CONNECTIONS_PER_SOURCE,
+    doc: 'inbound connections one source (address block) may hold, at most a quarter of --max-connections (0 = no limit)',
   },
   {
     key: 'inboundConnectionThreshold',

@@ -71,6 +71,11 @@ export const DEFAULT_MAX_HOP_STREAMS = 1024
 
 /** Connections held at once (libp2p's default is 300). */
 export const DEFAULT_MAX_CONNECTIONS = 4096
+/**
+ * Inbound connections one source (address block) may hold at once: many browsers share one
+ * NAT, but one block never takes every connection (capped at a quarter of the total).
+ */
+export const DEFAULT_MAX_CONNECTIONS_PER_SOURCE = 1024
 /** Inbound connections per second from one IP address (libp2p's default is 5; many browsers share one NAT). */
 export const DEFAULT_INBOUND_CONNECTION_THRESHOLD = 64
 /** Inbound connections still upgrading at once (libp2p's default is 10). */

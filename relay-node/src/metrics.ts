@@ -22,6 +22,7 @@ export interface RelayMetrics {
   rootLookups: Counter
   rootLookupsShared: Counter<'how'>
   reservationsRefused: Counter
+  connectionsRefused: Counter
   liveMessages: Counter<'verdict' | 'reason'>
   liveCutOffs: Counter<'of'>
   liveFollowsRefused: Counter<'of'>
@@ -62,6 +63,11 @@ export function createRelayMetrics(): RelayMetrics {
     reservationsRefused: new Counter({
       name: 'alternet_relay_reservations_refused_total',
       help: "Circuit relay reservations refused because the peer's source held its share",
+      registers: [registry],
+    }),
+    connectionsRefused: new Counter({
+      name: 'alternet_relay_connections_refused_total',
+      help: "Inbound connections refused because their source (address block) held its share of the relay's connections",
       registers: [registry],
     }),
     liveMessages: new Counter({

@@ -40,6 +40,7 @@ import { SiteDirectory } from './directory/index.ts'
 import { dhtRecordSource } from './dht-record-source.ts'
 import type { GuardedDatastore } from './record-store.ts'
 import { ReservationLimits } from './reservation-limits.ts'
+import { ConnectionLimits } from './connection-limits.ts'
 import { sourceOf } from './source-subnet.ts'
 import { Republisher } from './republish.ts'
 import { Revoker } from './revoke.ts'
@@ -112,6 +113,12 @@ export async function createRelay(
         })
       },
     })
+    const connectionLimits = new ConnectionLimits({
+      maxPerSource: config.maxConnectionsPerSource,
+      maxConnections: config.maxConnections,
+      prefixes,
+      refused: () => metrics.connectionsRefused.inc(),
+    })
     // The mirror hears of every record the guarded store accepts (set once it exists).
     let onStored: (key: string, value: Uint8Array) => void = () => undefined
     const watched = new RecordWatch(store, (key, value) => onStored(key, value))
@@ -121,7 +128,7 @@ export async function createRelay(
     const node = await createRelayNode({
       denyReservation: (peer) => reservationLimits.deny(peer),
       denyPeer: (peer) => refusesPeer(peer),
-      denyAddress: (addr) => refusesSource(sourceOf(addr, prefixes)),
+      denyAddress: (addr) => refusesSource(sourceOf(addr, prefixes)) || connectionLimits.deny(addr),
       config,
       privateKey,
       datastore: watched,
@@ -131,6 +138,7 @@ export async function createRelay(
     })
     cleanup.push(async () => node.stop())
     reservationLimits.attach(node)
+    connectionLimits.attach(node)
     // The relay's records, its store's and the DHT's: for judging subdomains, and the gateway.
     // Nobody to ask while the routing table is empty (kad-dht keeps it internal).
     const table = (node.services.dht as unknown as { routingTable?: { size: number } }).routingTable

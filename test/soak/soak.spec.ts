@@ -12,6 +12,7 @@ import type { SoakSummary } from '../../bench/soak/soak-report.ts'
 import type { WindowReport } from '../../bench/soak/soak-load.ts'
 import {
   judgeStep,
+  measureAgain,
   LIMIT_MAX_STEP_FACTOR,
   LIMIT_MIN_RESOLVES,
   LIMIT_P95_RESOLVE_MS,
@@ -95,6 +96,20 @@ describe('breaking-point search', () => {
     const ramp = window({ completed: 0, errors: { 'reserve: timeout': 2 } })
     const broke = judgeStep(ramp, slow).broke.map((b) => b.split(':')[0])
     assert.deepEqual(broke, ['errors', 'latency', 'connections'])
+  })
+
+  it('measures a step again once when only its latency broke while the machine ran late', () => {
+    const late = window({
+      latency: { ...window().latency, resolve: { count: 50, p95: LIMIT_P95_RESOLVE_MS + 1 } },
+      loopDelayP95Ms: LIMIT_P95_RESOLVE_MS,
+    })
+    const step = { window: late, broke: judgeStep(window({ completed: 0 }), late).broke }
+    assert.equal(measureAgain(step, false), true)
+    assert.equal(measureAgain(step, true), false, 'once only')
+    const quiet = window({ ...late, loopDelayP95Ms: 1 })
+    assert.equal(measureAgain({ window: quiet, broke: step.broke }, false), false)
+    const errors = { window: late, broke: [...step.broke, 'errors: 5 %'] }
+    assert.equal(measureAgain(errors, false), false, 'errors count at once')
   })
 
   it('runs a step long enough for its resolve p95 to rest on enough look-ups, within bounds', () => {
