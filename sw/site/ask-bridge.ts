@@ -36,7 +36,8 @@ export interface BridgeAnswer {
 /**
  * Asks `bridges` in turn; one that is not connected to a shell, or whose shell has no node
  * (`NodeUnavailableError`: it could not start, or runs in another tab), passes to the next.
- * When none answers, the last node error is thrown (else `NoBridgeError`).
+ * When none answers and none is connected yet (its app tab still starting), the first is asked
+ * again to wait for its app. Then the last node error is thrown (else `NoBridgeError`).
  */
 export async function askBridge(
   bridges: readonly WindowClient[],
@@ -56,9 +57,10 @@ export async function askBridge(
     headers,
   }
   let noNode: Error | undefined
-  for (const bridge of bridges) {
+  const unconnected: WindowClient[] = []
+  const ask = async (bridge: WindowClient, wait: boolean): Promise<BridgeAnswer | undefined> => {
     const channel = new MessageChannel()
-    bridge.postMessage(message, [channel.port2])
+    bridge.postMessage(wait ? { ...message, wait } : message, [channel.port2])
     try {
       return {
         response: await receiveResponse(channel.port1, { timeout, signal: request.signal }),
@@ -68,7 +70,19 @@ export async function askBridge(
       // Names, not classes: the error crossed a port as plain data.
       if (!(error instanceof Error) || !PASS_ON.has(error.name)) throw error
       if (error.name === 'NodeUnavailableError') noNode = error
+      else unconnected.push(bridge)
+      return undefined
     }
+  }
+  for (const bridge of bridges) {
+    const answer = await ask(bridge, false)
+    if (answer !== undefined) return answer
+  }
+  // No bridge is connected yet (the app tab still starting): the first waits for its app.
+  const starting = unconnected[0]
+  if (noNode === undefined && starting !== undefined) {
+    const answer = await ask(starting, true)
+    if (answer !== undefined) return answer
   }
   throw noNode ?? new NoBridgeError('No Alternet app tab is showing this site.')
 }

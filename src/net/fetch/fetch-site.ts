@@ -160,13 +160,25 @@ export function createSiteFetcher(init: SiteFetcherInit): SiteFetcher {
   const { targets, firstTargets, dropped } = sources
   const fileResponse = createFileResponder({ store, keeper, sources })
 
+  /** Manifests being written to the device, by root: the answer does not wait for them. */
+  const writing = new Map<string, Promise<void>>()
+
   /**
-   * Keeps a manifest (verified) on this thread before it is used, not behind the keeper's
-   * writer (a worker that may still be starting): the visit's next request finds it on the
-   * device instead of asking a host for it again. Best effort, like the keeper.
+   * Keeps a manifest (verified) on this thread, not behind the keeper's writer (a worker that
+   * may still be starting), and without holding the answer: the write runs behind it, and until
+   * it lands the manifest in memory counts as kept, so the visit's next request does not ask a
+   * host for it again. Best effort, like the keeper.
    */
-  async function keepManifest(site: string, cid: CID, bytes: Uint8Array): Promise<void> {
-    await store?.putBlocks(site, [{ cid, bytes }], { verified: true }).catch(() => {})
+  function keepManifest(site: string, cid: CID, bytes: Uint8Array): void {
+    const key = cid.toString()
+    const write = (
+      store?.putBlocks(site, [{ cid, bytes }], { verified: true }) ?? Promise.resolve()
+    )
+      .catch(() => {})
+      .finally(() => {
+        if (writing.get(key) === write) writing.delete(key)
+      })
+    writing.set(key, write)
   }
 
   /** A client that keeps what peers send; with `local`, it answers from the store first. */
@@ -176,7 +188,7 @@ export function createSiteFetcher(init: SiteFetcherInit): SiteFetcher {
       if (kept !== undefined) return kept
       const bytes = await base.getBlock(target, cid, options)
       if (cid.code === RAW_CODEC) keeper?.keep(site, cid, bytes)
-      else if (keeper !== undefined) await keepManifest(site, cid, bytes)
+      else if (keeper !== undefined) keepManifest(site, cid, bytes)
       return bytes
     }
     return {
@@ -198,7 +210,7 @@ export function createSiteFetcher(init: SiteFetcherInit): SiteFetcher {
     // visited sites, the next visit must store it again, or the site would not open offline.
     if (
       cached !== undefined &&
-      (keeper === undefined || (await store?.hasBlock(ctx.root)) === true)
+      (keeper === undefined || writing.has(key) || (await store?.hasBlock(ctx.root)) === true)
     )
       return cached
     manifests.delete(key)
@@ -338,6 +350,9 @@ export function createSiteFetcher(init: SiteFetcherInit): SiteFetcher {
         }
       }
     },
-    flush: () => keeper?.flush() ?? Promise.resolve(),
+    flush: async () => {
+      await Promise.all(writing.values())
+      await keeper?.flush()
+    },
   }
 }

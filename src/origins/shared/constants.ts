@@ -64,6 +64,15 @@ export const DEFAULT_BRIDGE_READY_TIMEOUT = 20_000
  */
 export const DEFAULT_RESPONSE_TIMEOUT = 60_000
 
+/**
+ * Time a bridge page not yet connected to its app (the app tab still starting) holds a site
+ * worker's request that asked it to wait, in ms; then the worker gets the worded error.
+ */
+export const BRIDGE_CONNECT_WAIT = 10_000
+
+/** Requests a bridge page holds at once while it waits for its app; more are refused at once. */
+export const MAX_HELD_REQUESTS = 64
+
 /** Bridge frames a shell keeps open; the least recently used one is closed past this. */
 export const DEFAULT_MAX_BRIDGES = 8
 

@@ -43,6 +43,11 @@ export interface SwRequest {
   /** Absolute URL on the site origin. */
   url: string
   headers: [string, string][]
+  /**
+   * The bridge holds the request until its app connects (at most `BRIDGE_CONNECT_WAIT`)
+   * instead of refusing it at once: asked when no bridge of this origin is connected yet.
+   */
+  wait?: boolean
 }
 
 /** The bridge passes a request on to the shell; the response port is `event.ports[0]`. */

@@ -1,12 +1,18 @@
 /**
  * The bridge page, `/__an/bridge.html` on every site origin, shown in a hidden frame of the
  * shell. It registers the site origin's service worker, takes the shell's port (only from
- * the app origin, only from its parent) and passes the worker's requests on to the shell.
+ * the app origin, only from its parent) and passes the worker's requests on to the shell; a
+ * request that arrives before the shell's port (the app tab still starting) may wait for it.
  * Response bodies flow from the shell straight to the worker on the per-request port.
  * See docs/ORIGINS.md, "Message protocol".
  * @module
  */
-import { BRIDGE_PROTOCOL_VERSION, SITE_SW_PATH } from '../shared/constants.ts'
+import {
+  BRIDGE_CONNECT_WAIT,
+  BRIDGE_PROTOCOL_VERSION,
+  MAX_HELD_REQUESTS,
+  SITE_SW_PATH,
+} from '../shared/constants.ts'
 import { BridgeNotConnectedError } from '../shared/errors.ts'
 import { sendResponseError } from '../shared/port-stream.ts'
 import {
@@ -32,6 +38,53 @@ function say(text: string): void {
     document.addEventListener('DOMContentLoaded', () => say(text), { once: true })
 }
 
+/** A worker's request held until the app connects (its tab still starting). */
+interface Held {
+  data: SwRequest
+  port: MessagePort
+  timer: ReturnType<typeof setTimeout>
+}
+const held = new Set<Held>()
+
+/** Passes a worker's request (already checked to be for this origin) on to the shell. */
+function pass(data: SwRequest, port: MessagePort, to: MessagePort): void {
+  const url = new URL(data.url)
+  const request: SiteRequest = {
+    type: 'an-request',
+    v: BRIDGE_PROTOCOL_VERSION,
+    method: data.method,
+    path: url.pathname + url.search,
+    headers: data.headers,
+  }
+  to.postMessage(request, [port])
+}
+
+function notConnected(port: MessagePort, text: string): void {
+  sendResponseError(port, new BridgeNotConnectedError(text))
+}
+
+/**
+ * Holds a request until the app's port arrives, at most `BRIDGE_CONNECT_WAIT`: a bridge whose
+ * app tab is still starting answers its worker once connected instead of "no app tab".
+ */
+function hold(data: SwRequest, port: MessagePort): void {
+  if (held.size >= MAX_HELD_REQUESTS)
+    return notConnected(port, 'This bridge is waiting for the Alternet app to connect.')
+  const entry: Held = {
+    data,
+    port,
+    timer: setTimeout(() => {
+      held.delete(entry)
+      notConnected(
+        port,
+        `The Alternet app did not connect to this site within ${BRIDGE_CONNECT_WAIT / 1000} s.`,
+      )
+    }, BRIDGE_CONNECT_WAIT),
+  }
+  held.add(entry)
+  say(`Waiting for the app: ${held.size} held`)
+}
+
 function onSwMessage(event: MessageEvent): void {
   // Only this origin's service worker talks to the bridge through the container.
   if (event.origin !== location.origin || !(event.source instanceof ServiceWorker)) return
@@ -39,25 +92,12 @@ function onSwMessage(event: MessageEvent): void {
   if (isMessage<SwRequest>(data, 'an-sw-request')) {
     const port = event.ports[0]
     if (port === undefined) return
-    if (shell === undefined)
-      return sendResponseError(
-        port,
-        new BridgeNotConnectedError('This bridge was not opened by the Alternet app.'),
-      )
-    const url = new URL(data.url)
-    if (url.origin !== location.origin)
-      return sendResponseError(
-        port,
-        new BridgeNotConnectedError('The request is not for this site.'),
-      )
-    const request: SiteRequest = {
-      type: 'an-request',
-      v: BRIDGE_PROTOCOL_VERSION,
-      method: data.method,
-      path: url.pathname + url.search,
-      headers: data.headers,
-    }
-    shell.postMessage(request, [port])
+    if (new URL(data.url).origin !== location.origin)
+      return notConnected(port, 'The request is not for this site.')
+    if (shell !== undefined) return pass(data, port, shell)
+    // Only a framed bridge is ever connected by an app: alone, it refuses at once.
+    if (data.wait === true && window.parent !== window) return hold(data, port)
+    notConnected(port, 'This bridge was not opened by the Alternet app.')
   } else if (isMessage<DocumentServed>(data, 'an-document')) {
     shell?.postMessage(data)
   }
@@ -72,6 +112,11 @@ function onWindowMessage(event: MessageEvent): void {
   shell?.close()
   shell = port
   shell.start()
+  for (const entry of held) {
+    clearTimeout(entry.timer)
+    pass(entry.data, entry.port, port)
+  }
+  held.clear()
   say(`Connected: ${site}`)
 }
 

@@ -5,6 +5,8 @@
  *
  * URL parameters: `peer=off` starts no node (as when the app has no network);
  * `stream=chunks` sends bodies as chunk messages instead of transferred streams.
+ * `holdBridges()` keeps the bridge pages' "ready" from the bridge host until `releaseBridges()`,
+ * as while an app tab is still starting: the bridge is loaded and its app has not connected.
  * @module
  */
 // First: the app's Trusted Types policy, as in src/ui/main.ts.
@@ -80,6 +82,33 @@ function gated(response: Response): Response {
   })
 }
 
+/** Bridge pages' "ready" messages kept from the bridge host while held. */
+let heldReady: MessageEvent[] | undefined
+window.addEventListener(
+  'message',
+  (event) => {
+    if (heldReady === undefined || (event.data as { type?: unknown })?.type !== 'an-bridge-ready')
+      return
+    event.stopImmediatePropagation()
+    heldReady.push(event)
+  },
+  { capture: true },
+)
+
+function bridgeHost(): BridgeHost {
+  if (host === undefined) {
+    host = createBridgeHost({
+      fetch: anFetch,
+      streamMode: (params.get('stream') as StreamMode | null) ?? 'auto',
+      warmUp: params.has('warm-up'),
+    })
+    host.addEventListener('document', (event) =>
+      documents.push((event as CustomEvent<SiteDocumentDetail>).detail),
+    )
+  }
+  return host
+}
+
 async function anFetch(
   url: string,
   init: { method: 'GET' | 'HEAD'; headers: Headers },
@@ -136,17 +165,34 @@ const harness = {
   },
   /** Shows `address` in the site frame through the site's bridge. */
   async show(address: string): Promise<string> {
-    if (host === undefined) {
-      host = createBridgeHost({
-        fetch: anFetch,
-        streamMode: (params.get('stream') as StreamMode | null) ?? 'auto',
-        warmUp: params.has('warm-up'),
-      })
-      host.addEventListener('document', (event) =>
-        documents.push((event as CustomEvent<SiteDocumentDetail>).detail),
+    return bridgeHost().show(frame, address)
+  },
+  /** Opens the bridge of `address`'s site without showing it (not awaited: it may be held). */
+  prepare(address: string): void {
+    bridgeHost()
+      .prepare(address)
+      .catch(() => {})
+  },
+  /** Closes the bridge frame of `site`; its site frame stays. */
+  disconnect: (site: string): void => bridgeHost().disconnect(site),
+  /** Keeps bridge pages' "ready" from the bridge host from now on. */
+  holdBridges(): void {
+    heldReady ??= []
+  },
+  /** How many bridge pages said "ready" while held. */
+  heldBridges: (): number => heldReady?.length ?? 0,
+  /** Hands the held "ready" messages to the bridge host, as they came. */
+  releaseBridges(): void {
+    const events = heldReady ?? []
+    heldReady = undefined
+    for (const event of events)
+      window.dispatchEvent(
+        new MessageEvent('message', {
+          data: event.data,
+          origin: event.origin,
+          source: event.source,
+        }),
       )
-    }
-    return host.show(frame, address)
   },
   /** Holds the next response for `path` after its first chunk, until `openGate()`. */
   armGate(path: string): void {
