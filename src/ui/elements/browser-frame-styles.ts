@@ -33,6 +33,18 @@ export const browserFrameStyles = css`
     font-size: 1.2rem;
     line-height: 1;
   }
+  /* The folded header's handle: the app's icon at the start of the address bar. */
+  .handle {
+    display: inline-flex;
+    align-items: center;
+    justify-content: center;
+    min-width: 2.5rem;
+    padding: 0.25rem;
+  }
+  .handle img {
+    width: 1.6rem;
+    height: 1.6rem;
+  }
   .bar {
     flex: 1;
     display: flex;
