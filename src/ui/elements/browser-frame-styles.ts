@@ -57,6 +57,8 @@ export const browserFrameStyles = css`
   }
   details.about summary {
     cursor: pointer;
+    /* Its padding inside its height: a closed "About this name" leaves no blank band under it. */
+    box-sizing: border-box;
     min-height: 2.25rem;
     padding: 0.35rem 0;
     color: var(--an-accent);
