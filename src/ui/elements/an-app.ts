@@ -13,6 +13,8 @@ import type { AlternetSession } from '../session/alternet-session.ts'
 import { SessionController } from '../session/session-controller.ts'
 import { sharedStyles } from '../styles.ts'
 import { appStyles } from './app-styles.ts'
+import type { AnBrowserFrame } from './an-browser-frame.ts'
+import { HeaderFold } from '../header-fold.ts'
 import './an-browser-frame.ts'
 import './an-capability-notice.ts'
 import './an-error-message.ts'
@@ -76,6 +78,14 @@ export class AnApp extends LitElement {
     const nav = this.renderRoot.querySelector('nav')
     if (this.menuOpen && nav !== null && !event.composedPath().includes(nav)) this.menuOpen = false
   }
+
+  /** On a phone, the header folds away while a site is read. */
+  private readonly fold = new HeaderFold(this, {
+    header: () => this.renderRoot.querySelector('header'),
+    reading: () => this.route.screen === 'view' && this.viewer()?.reading === true,
+    siteFocused: () => this.viewer()?.siteFocused() === true,
+    leaveSite: () => this.renderRoot.querySelector('main')?.focus({ preventScroll: true }),
+  })
 
   constructor() {
     super()
@@ -150,13 +160,30 @@ export class AnApp extends LitElement {
         <an-update-banner .session=${session}></an-update-banner>
         ${this.renderPhase()}
         ${this.renderScreenError()}
-        <an-browser-frame .session=${session} address=${screen === 'view' ? argument : ''} ?hidden=${screen !== 'view'}></an-browser-frame>
+        <an-browser-frame
+          .session=${session}
+          address=${screen === 'view' ? argument : ''}
+          ?hidden=${screen !== 'view'}
+          ?folded=${this.fold.folded}
+          @reading-change=${() => this.requestUpdate()}
+          @show-header=${this.showHeader}
+        ></an-browser-frame>
         ${screen === 'publish' ? html`<an-publish-page class="page" .session=${session} site=${argument}></an-publish-page>` : nothing}
         ${screen === 'sites' ? html`<an-sites-page class="page" .session=${session}></an-sites-page>` : nothing}
         ${screen === 'identity' ? html`<an-identity-page class="page" .session=${session} section=${argument}></an-identity-page>` : nothing}
         ${screen === 'settings' ? html`<an-settings-page class="page" .session=${session}></an-settings-page>` : nothing}
       </main>
     `
+  }
+
+  private viewer(): AnBrowserFrame | null {
+    return this.renderRoot.querySelector('an-browser-frame')
+  }
+
+  /** The handle in the address bar: the header comes back, the focus on its menu button. */
+  private showHeader(): void {
+    this.fold.unfold()
+    this.renderRoot.querySelector<HTMLElement>('.menu')?.focus({ preventScroll: true })
   }
 
   /** Escape folds the phone's menu and gives the focus back to its button. */

@@ -77,6 +77,7 @@ export class AnBrowserFrame extends LitElement {
     loading: { state: true },
     shown: { state: true },
     generation: { state: true },
+    folded: { type: Boolean },
   }
 
   static override styles = [sharedStyles, browserFrameStyles]
@@ -93,6 +94,8 @@ export class AnBrowserFrame extends LitElement {
   /** What the frame says it shows: the last document the bridge reported. */
   declare private shown: SiteDocumentDetail | undefined
   declare private generation: number
+  /** On a phone, the app's header is folded away: the address bar offers it back (`show-header`). */
+  declare folded: boolean
 
   private readonly history = new FrameHistory()
   /** The address just opened from the address bar: its document is a new visit, not a move. */
@@ -124,6 +127,17 @@ export class AnBrowserFrame extends LitElement {
     this.site = ''
     this.loading = false
     this.generation = 0
+    this.folded = false
+  }
+
+  /** A site shows, with no error in its place: what the app's header folds away for on a phone. */
+  get reading(): boolean {
+    return this.site !== '' && this.error === undefined
+  }
+
+  /** The focus is in the site's frame: the person turned to the site. */
+  siteFocused(): boolean {
+    return this.frame.value !== undefined && this.shadowRoot?.activeElement === this.frame.value
   }
 
   override willUpdate(changed: Map<string, unknown>): void {
@@ -136,6 +150,14 @@ export class AnBrowserFrame extends LitElement {
       bridges?.addEventListener('document', this.onDocument)
       this.subscribed = bridges
     }
+  }
+
+  private wasReading = false
+
+  override updated(): void {
+    if (this.reading === this.wasReading) return
+    this.wasReading = this.reading
+    this.dispatchEvent(new Event('reading-change', { bubbles: true, composed: true }))
   }
 
   override connectedCallback(): void {
@@ -256,6 +278,13 @@ export class AnBrowserFrame extends LitElement {
   override render() {
     return html`
       <form @submit=${this.onSubmit} role="search" aria-label="Site address">
+        ${
+          this.folded
+            ? html`<button type="button" class="handle" @click=${() => this.dispatchEvent(new Event('show-header', { bubbles: true, composed: true }))}>
+                <img src="/icons/icon.svg" alt="" /><span class="visually-hidden">Show the menu</span>
+              </button>`
+            : nothing
+        }
         <div class="nav">
           <button type="button" aria-label="Back" title="Back" ?disabled=${!this.canGoBack} @click=${this.back}>←</button>
           <button type="button" aria-label="Forward" title="Forward" ?disabled=${!this.history.canGoForward} @click=${this.forward}>→</button>

@@ -177,7 +177,7 @@ export class AnNameDetails extends LitElement {
         <dd>${
           body.content === undefined
             ? 'none'
-            : html`every file is checked against what the owner signed.
+            : html`Every file is checked against what the owner signed.
                 <details class="content-id">
                   <summary>Its fingerprint</summary>
                   <span class="mono">${body.content.toString()}</span>

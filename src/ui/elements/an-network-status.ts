@@ -36,7 +36,8 @@ export class AnNetworkStatus extends LitElement {
         display: flex;
         flex-wrap: wrap;
         align-items: center;
-        gap: 0.25rem 0.6rem;
+        /* As narrow as a word space: "1/1 relay · reachable" reads as one line, not two columns. */
+        gap: 0.25rem 0.4rem;
         min-height: 2.75rem;
         padding: 0.25rem 0.5rem;
         border-radius: var(--an-radius);

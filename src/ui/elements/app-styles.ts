@@ -1,7 +1,8 @@
 /**
  * The app shell's own styles: the header with the navigation and the network status, the
  * screen below it. On a phone the header is one row, the navigation folded behind a menu
- * button whose list opens over the page, so a site starts right under it.
+ * button whose list opens over the page, so a site starts right under it; while a site is read
+ * the header folds away (`header-fold.ts`).
  * @module
  */
 import { css } from 'lit'
@@ -154,6 +155,14 @@ export const appStyles = css`
     }
     main {
       padding: 0.5rem;
+    }
+    /*
+     * While a site is read, the page is one header taller than the screen: scrolled past the
+     * header (folded), the address bar, the site and "About this name" fill the screen.
+     */
+    :host([data-reading]) {
+      min-height: calc(100vh + var(--an-header-height, 0px));
+      min-height: calc(100dvh + var(--an-header-height, 0px));
     }
   }
   @media (max-width: 30rem) and (prefers-color-scheme: dark) {

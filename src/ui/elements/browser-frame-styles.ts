@@ -33,6 +33,18 @@ export const browserFrameStyles = css`
     font-size: 1.2rem;
     line-height: 1;
   }
+  /* The folded header's handle: the app's icon at the start of the address bar. */
+  .handle {
+    display: inline-flex;
+    align-items: center;
+    justify-content: center;
+    min-width: 2.5rem;
+    padding: 0.25rem;
+  }
+  .handle img {
+    width: 1.6rem;
+    height: 1.6rem;
+  }
   .bar {
     flex: 1;
     display: flex;
@@ -45,6 +57,8 @@ export const browserFrameStyles = css`
   }
   details.about summary {
     cursor: pointer;
+    /* Its padding inside its height: a closed "About this name" leaves no blank band under it. */
+    box-sizing: border-box;
     min-height: 2.25rem;
     padding: 0.35rem 0;
     color: var(--an-accent);

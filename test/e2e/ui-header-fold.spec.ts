@@ -1,0 +1,227 @@
+/**
+ * On a phone the app's header folds away while a site is read, as mobile browsers fold their
+ * toolbars, and comes back on a scroll up, on the handle in the address bar, and with the keyboard:
+ * in Chromium (Playwright) and Firefox (puppeteer-core), light and dark.
+ * Screenshots of the folded header go to test-results/screens/.
+ */
+import type { Browser, BrowserContext, Page } from 'playwright-core'
+import type { Browser as Firefox, ElementHandle } from 'puppeteer-core'
+import { after, before, describe, it } from '../support/spec.ts'
+import { equal, ok } from '../support/assert.ts'
+import { buildApp, removeBuild } from './support/app-build.ts'
+import { startAppRelay, type AppRelay } from './support/app-relay.ts'
+import { launchChromium, waitUntil } from './support/browser.ts'
+import { bounded } from './support/site-frame.ts'
+import {
+  chooseName,
+  focused,
+  openApp,
+  publish,
+  screenshot,
+  SCREENS_DIR,
+  seriousViolations,
+  siteFrame,
+  visit,
+  VIEW_MS,
+} from './ui-support/app-page.ts'
+import { frameOf, launchFirefox, newFirefoxPerson, openAppIn } from './ui-support/firefox.ts'
+import { join } from 'node:path'
+
+/** A phone held upright. */
+const PHONE = { width: 390, height: 844 }
+const SITE = 'fold:read'
+const HEADING = 'A page to read on a phone'
+/** Firefox's own setting for what pages see as `prefers-color-scheme`: 0 is dark. */
+const DARK = { 'layout.css.prefers-color-scheme.content-override': 0 }
+
+/** Where the header, the address bar, the site and "About this name" are on the screen. */
+function layout(): Record<'header' | 'bar' | 'site' | 'about', { top: number; bottom: number }> {
+  const app = document.querySelector('an-app')!.shadowRoot!
+  const viewer = app.querySelector('an-browser-frame')!.shadowRoot!
+  const box = (element: Element | null) => {
+    const rect = element!.getBoundingClientRect()
+    return { top: rect.top, bottom: rect.bottom }
+  }
+  return {
+    header: box(app.querySelector('header')),
+    bar: box(viewer.querySelector('form')),
+    site: box(viewer.querySelector('iframe.frame')),
+    about: box(viewer.querySelector('details.about > summary')),
+  }
+}
+
+/** The screen shows the whole header, from the top. */
+function headerShown(): boolean {
+  const header = document.querySelector('an-app')!.shadowRoot!.querySelector('header')!
+  return scrollY === 0 && header.getBoundingClientRect().top === 0
+}
+
+/** The header is wholly out of view, and the handle to bring it back is in the address bar. */
+function headerFolded(): boolean {
+  const app = document.querySelector('an-app')!.shadowRoot!
+  const handle = app.querySelector('an-browser-frame')!.shadowRoot!.querySelector('.handle')
+  return app.querySelector('header')!.getBoundingClientRect().bottom <= 0 && handle !== null
+}
+
+/**
+ * Folded, the address bar is at the top of the screen, "About this name" at the bottom and the
+ * site fills the room between them: the header's room went to the site.
+ */
+function fillsTheScreen(at: ReturnType<typeof layout>): void {
+  const { header, bar, site, about } = at
+  ok(header.bottom <= 0, `the header out of view: ${header.bottom}`)
+  ok(bar.top >= 0 && bar.top <= 12, `the bar at the top: ${bar.top}`)
+  ok(site.top - bar.bottom <= 12, `the site right under the bar: ${bar.bottom} → ${site.top}`)
+  ok(about.top - site.bottom <= 12, `About right under the site: ${site.bottom} → ${about.top}`)
+  ok(
+    about.bottom <= PHONE.height && about.bottom >= PHONE.height - 12,
+    `About this name at the bottom of the screen: ${about.bottom}`,
+  )
+}
+
+describe('on a phone the header folds away while a site is read', () => {
+  let appDir = ''
+  let relay: AppRelay
+  let browser: Browser
+  let firefox: Firefox | undefined
+  const contexts: BrowserContext[] = []
+
+  before(async () => {
+    appDir = await buildApp()
+    relay = await startAppRelay(appDir)
+    browser = await launchChromium()
+  })
+
+  after(async () => {
+    await firefox?.close()
+    for (const context of contexts) await context.close()
+    await browser?.close()
+    await relay?.stop()
+    await removeBuild(appDir)
+  })
+
+  async function person(colorScheme: 'light' | 'dark', hash = '#/view'): Promise<Page> {
+    const context = await browser.newContext({ viewport: PHONE, colorScheme })
+    contexts.push(context)
+    const page = await context.newPage()
+    await openApp(page, relay.appOrigin, hash)
+    return page
+  }
+
+  it(
+    'Chromium: a tap in the site folds the header; a scroll up, the handle and the keyboard bring it back',
+    bounded(240_000, async () => {
+      // The owner publishes a page and keeps the tab open: the page comes from them.
+      const owner = await person('light', '#/publish')
+      await owner.getByRole('button', { name: 'Write a page instead' }).click()
+      await owner
+        .getByRole('textbox', { name: 'Page (index.html)' })
+        .fill(
+          `<!doctype html><html lang="en"><title>Read</title><h1>${HEADING}</h1><p>Some words.</p></html>`,
+        )
+      const [name, topic] = SITE.split(':') as [string, string]
+      await chooseName(owner, name, topic, 'free')
+      await publish(owner)
+
+      for (const scheme of ['light', 'dark'] as const) {
+        const page = scheme === 'light' ? owner : await person(scheme)
+        await visit(page, `an://${SITE}`)
+        await siteFrame(page).locator('h1', { hasText: HEADING }).waitFor({ timeout: VIEW_MS })
+        await waitUntil('the header shown as the site opens', () => page.evaluate(headerShown))
+        const open = await page.evaluate(layout)
+        equal(await page.locator('.handle').count(), 0, 'no handle while the header shows')
+
+        // The person turns to the site: the header folds, the site takes its room.
+        await siteFrame(page).locator('p').click()
+        await waitUntil('the header folded', () => page.evaluate(headerFolded), VIEW_MS)
+        const folded = await page.evaluate(layout)
+        fillsTheScreen(folded)
+        ok(
+          folded.site.top < open.site.top,
+          `the site moved up: ${open.site.top} → ${folded.site.top}`,
+        )
+        // Out of view, not out of the page: the menu is still there for assistive technology.
+        equal(await page.getByRole('button', { name: 'Menu: Browse' }).count(), 1)
+        const handle = page.getByRole('button', { name: 'Show the menu' })
+        ok(await handle.isVisible(), 'the handle is in the address bar')
+        equal((await seriousViolations(page)).length, 0, 'axe: nothing serious while folded')
+        await screenshot(page, `header-folded-${scheme}-phone`, false)
+
+        // A scroll up that the site has no room for passes on to the page: the header is back.
+        const site = await page.locator('iframe.frame').boundingBox()
+        await page.mouse.move(site!.x + site!.width / 2, site!.y + site!.height / 2)
+        await page.mouse.wheel(0, -400)
+        await waitUntil('the header back on a scroll up', () => page.evaluate(headerShown), VIEW_MS)
+
+        // The handle brings it back, the focus on the menu button.
+        await siteFrame(page).locator('p').click()
+        await waitUntil('folded again', () => page.evaluate(headerFolded), VIEW_MS)
+        await handle.click()
+        await waitUntil(
+          'the header back from the handle',
+          () => page.evaluate(headerShown),
+          VIEW_MS,
+        )
+        equal((await focused(page))?.label, '☰Menu: Browse', 'the focus on the menu button')
+
+        // The keyboard: back from the site to the address bar, then on to the header.
+        await siteFrame(page).locator('p').click()
+        await waitUntil('folded once more', () => page.evaluate(headerFolded), VIEW_MS)
+        // Back and Forward have nowhere to go yet: from Reload, the handle is the next stop back.
+        await page.getByRole('button', { name: 'Reload' }).focus()
+        await page.keyboard.press('Shift+Tab')
+        const stop = (await focused(page))?.label
+        equal(stop, 'Show the menu', `the handle comes before the arrows, not ${stop}`)
+        await page.keyboard.press('Shift+Tab')
+        await waitUntil('the header back for the keyboard', () => page.evaluate(headerShown))
+      }
+    }),
+  )
+
+  it(
+    'Firefox: a click in the site folds the header; the handle and the keyboard bring it back',
+    bounded(180_000, async () => {
+      for (const scheme of ['light', 'dark'] as const) {
+        await firefox?.close()
+        firefox = await launchFirefox(scheme === 'dark' ? DARK : {})
+        const { page, errors, close } = await newFirefoxPerson(firefox)
+        try {
+          await page.setViewport(PHONE)
+          await openAppIn(page, relay.appOrigin, `#/view/an://${SITE}`)
+          const frame = await frameOf(page, relay.siteOrigin(SITE), 'p', VIEW_MS)
+          await page.waitForFunction(headerShown, { timeout: VIEW_MS })
+          const open = await page.evaluate(layout)
+          await (await frame.waitForSelector('p'))!.click()
+          await page.waitForFunction(headerFolded, { timeout: VIEW_MS })
+          const folded = await page.evaluate(layout)
+          fillsTheScreen(folded)
+          ok(
+            folded.site.top < open.site.top,
+            `the site moved up: ${open.site.top} → ${folded.site.top}`,
+          )
+          await page.screenshot({
+            path: join(SCREENS_DIR, `firefox-header-folded-${scheme}-phone.png`),
+          })
+          const handle = (await page.waitForSelector(
+            'an-app >>> an-browser-frame >>> .handle',
+          )) as ElementHandle<Element>
+          await handle.click()
+          await page.waitForFunction(headerShown, { timeout: VIEW_MS })
+          // Folded again, the keyboard reaches the header and brings it back.
+          await (await frame.waitForSelector('p'))!.click()
+          await page.waitForFunction(headerFolded, { timeout: VIEW_MS })
+          await page.$eval('an-app >>> an-browser-frame >>> .handle', (b) =>
+            (b as HTMLElement).focus(),
+          )
+          await page.keyboard.down('Shift')
+          await page.keyboard.press('Tab')
+          await page.keyboard.up('Shift')
+          await page.waitForFunction(headerShown, { timeout: VIEW_MS })
+          equal(errors.length, 0, `no page errors: ${errors.join('; ')}`)
+        } finally {
+          await close()
+        }
+      }
+    }),
+  )
+})
