@@ -341,6 +341,7 @@ export async function createRelay(
           ? createHttpBlocks({
               read: (cid) => mirror.servedBlock(cid),
               rate: config.mirrorHttpRate,
+              writeTimeout: config.mirrorHttpWriteTimeout,
               prefixes,
               registry: metrics.registry,
             })

@@ -7,18 +7,22 @@
  * not revoked or blocked: `mirror-serving.ts`), within a rate per source address block.
  * Many blocks at once: `GET /ipfs/?format=car&cids=<cid>,<cid>,…` (at most `MAX_CAR_BLOCKS`)
  * answers a CAR v1 stream of those the mirror serves, in the order asked, each written as soon
- * as it is read, counted against the same rate as that many single requests.
+ * as it is read, counted against the same rate as that many single requests. A CAR is written
+ * with backpressure at the route protocol's pace (`Pace`: each wait for the reader at most the
+ * write timeout, all of them within a grace plus the bytes taken at the minimum throughput),
+ * and ended when its reader falls behind it; a source has at most `MAX_CARS_PER_SOURCE` under
+ * way at once.
  * Browsers take this path beside libp2p because a page spends far less CPU on `fetch()` than on
  * Noise and yamux in JavaScript. See docs/PROTOCOL.md, "Blocks over HTTP".
  * @module
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import * as dagCbor from '@ipld/dag-cbor'
 import { CID } from 'multiformats/cid'
-import { varint } from 'multiformats'
 import { Counter, type Registry } from 'prom-client'
+import { DEFAULT_WRITE_TIMEOUT } from '@alternet/net/route'
 import { KeyedRateLimit } from '../keyed-rate-limit.ts'
 import { sourceOf, type SourcePrefixes } from '../source-subnet.ts'
+import { writeCar } from './http-car.ts'
 
 /** The path under which blocks are served: `/ipfs/<cid>`. */
 export const HTTP_BLOCKS_PREFIX = '/ipfs/'
@@ -31,6 +35,12 @@ export const CAR_TYPE = 'application/vnd.ipld.car'
 
 /** Most blocks one CAR request may list (`GET /ipfs/?format=car&cids=…`). */
 export const MAX_CAR_BLOCKS = 64
+
+/**
+ * CAR answers one source address block may have under way at once: a page asks one mirror for
+ * at most four (`src/net/fetch/http-blocks.ts`), and a stalled reader holds a block in memory.
+ */
+export const MAX_CARS_PER_SOURCE = 8
 
 /** `Cache-Control` of a block: its bytes never change (a year, as gateways answer). */
 export const BLOCK_CACHE_CONTROL = 'public, max-age=29030400, immutable'
@@ -69,6 +79,11 @@ export interface HttpBlocksInit {
   /** How addresses are grouped into sources. */
   prefixes: SourcePrefixes
   registry: Registry
+  /**
+   * Longest single wait for a CAR's reader to take bytes, in ms.
+   * @default DEFAULT_WRITE_TIMEOUT
+   */
+  writeTimeout?: number
 }
 
 /** Answers a request whose path starts with `HTTP_BLOCKS_PREFIX`. */
@@ -112,26 +127,6 @@ function wantsRaw(req: IncomingMessage, url: URL): boolean {
   return accept.split(',').some((part) => part.split(';')[0].trim() === RAW_BLOCK_TYPE)
 }
 
-/** An unsigned varint of `n`. */
-function lengthPrefix(n: number): Uint8Array {
-  const prefix = new Uint8Array(varint.encodingLength(n))
-  varint.encodeTo(n, prefix)
-  return prefix
-}
-
-/** Until `res` can take more, or is closed. */
-function drained(res: ServerResponse): Promise<void> {
-  return new Promise((resolve) => {
-    const done = (): void => {
-      res.off('drain', done)
-      res.off('close', done)
-      resolve()
-    }
-    res.once('drain', done)
-    res.once('close', done)
-  })
-}
-
 /** The HTTP block path over `init`. */
 export function createHttpBlocks(init: HttpBlocksInit): HttpBlocks {
   const burst = Math.max(1, Math.ceil(init.rate * HTTP_BLOCK_BURST_SECONDS))
@@ -147,6 +142,15 @@ export function createHttpBlocks(init: HttpBlocksInit): HttpBlocks {
     help: 'CAR answers of many mirrored blocks over HTTP (GET /ipfs/?format=car&cids=…) begun',
     registers: [init.registry],
   })
+  const cut = new Counter({
+    name: 'alternet_relay_mirror_http_slow_cars_total',
+    help: `CAR answers cut short: ended (their reader did not take bytes in time) or refused (the source had ${MAX_CARS_PER_SOURCE} under way)`,
+    labelNames: ['result'],
+    registers: [init.registry],
+  })
+  const writeTimeout = init.writeTimeout ?? DEFAULT_WRITE_TIMEOUT
+  /** CAR answers under way, by source address block. */
+  const underWay = new Map<string, number>()
 
   /** The listed blocks as a CAR v1 stream (`?format=car&cids=…`). */
   const car = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
@@ -166,6 +170,16 @@ export function createHttpBlocks(init: HttpBlocksInit): HttpBlocks {
     }
     const listed = cids as CID[]
     const source = sourceOf(req.socket.remoteAddress, init.prefixes)
+    const running = underWay.get(source) ?? 0
+    if (running >= MAX_CARS_PER_SOURCE) {
+      cut.inc({ result: 'refused' })
+      return say(
+        res,
+        429,
+        `Too many CAR streams under way from your network (${source}): at most ${MAX_CARS_PER_SOURCE} at once. Try again when one has ended.`,
+        { 'retry-after': 1 },
+      )
+    }
     if (!limit.take(source, listed.length)) {
       answered.inc({ result: 'limited' })
       const wait = Math.max(1, limit.retryAfter(source, listed.length))
@@ -184,24 +198,19 @@ export function createHttpBlocks(init: HttpBlocksInit): HttpBlocks {
       'content-security-policy': "default-src 'none'; sandbox",
     })
     if (req.method === 'HEAD') return void res.end()
-    // CAR v1: the header (its root is the first block listed), then each block as
-    // varint(length of CID + bytes), CID, bytes. A block not served is left out.
-    const header = dagCbor.encode({ roots: [listed[0]], version: 1 })
-    res.write(lengthPrefix(header.length))
-    res.write(header)
-    for (const cid of listed) {
-      if (res.destroyed) return
-      const bytes = await init.read(cid)
-      if (bytes === undefined) {
-        answered.inc({ result: 'not-held' })
-        continue
-      }
-      answered.inc({ result: 'served' })
-      res.write(lengthPrefix(cid.bytes.length + bytes.length))
-      res.write(cid.bytes)
-      if (!res.write(bytes)) await drained(res)
+    underWay.set(source, running + 1)
+    try {
+      await writeCar(res, listed, {
+        read: init.read,
+        writeTimeout,
+        onBlock: (served) => answered.inc({ result: served ? 'served' : 'not-held' }),
+        onSlow: () => cut.inc({ result: 'ended' }),
+      })
+    } finally {
+      const left = (underWay.get(source) ?? 1) - 1
+      if (left > 0) underWay.set(source, left)
+      else underWay.delete(source)
     }
-    res.end()
   }
 
   return async (req, res, url) => {

@@ -3,6 +3,7 @@
  * @module
  */
 import type { OptionSpec } from '../option-spec.ts'
+import { DEFAULT_WRITE_TIMEOUT } from '@alternet/net/route'
 import * as M from './constants.ts'
 
 /** The mirror settings. */
@@ -14,6 +15,7 @@ export interface MirrorSettings {
   mirrorScanInterval: number
   mirrorHttpRate: number
   mirrorHttpUrl?: string
+  mirrorHttpWriteTimeout: number
   placementBlockBitsV4: number
   placementBlockBitsV6: number
 }
@@ -62,6 +64,13 @@ export const MIRROR_OPTIONS: readonly OptionSpec<keyof MirrorSettings>[] = [
     kind: 'count',
     default: M.DEFAULT_MIRROR_HTTP_RATE,
     doc: 'mirrored blocks one address block may read per second over HTTP (GET /ipfs/<cid>); 0 serves none',
+  },
+  {
+    key: 'mirrorHttpWriteTimeout',
+    flag: 'mirror-http-write-timeout',
+    kind: 'duration',
+    default: DEFAULT_WRITE_TIMEOUT,
+    doc: "longest wait for a reader of mirrored blocks over HTTP to take bytes; a CAR whose reader falls behind (this, or the route protocol's minimum pace) is ended",
   },
   {
     key: 'mirrorHttpUrl',

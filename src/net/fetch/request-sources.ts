@@ -2,7 +2,8 @@
  * Where one request's blocks come from: the record's hosts dialled and the site's mirrors asked,
  * started once per request and only when a block must come from peers. A manifest or a small
  * file takes the first direct sources to answer (`firstTargets`); a larger file waits a short
- * grace for the others to join (`targets`), so its chunks spread over every source.
+ * grace for the others to join (`targets`), so its chunks spread over every source, except
+ * beside mirrors that serve blocks over HTTP, which carry it at the network's pace alone.
  * @module
  */
 import type { PeerId } from '@libp2p/interface'
@@ -153,8 +154,12 @@ export function createRequestSources(init: RequestSourcesInit): RequestSources {
     ])
     let found: HostConnection[]
     if ('mirrors' in first && first.mirrors.length > 0) {
-      // The hosts get a moment to join; a relayed (slow) host is left out beside mirrors.
-      const joined = (await Promise.race([hosts, grace()])) ?? []
+      // The hosts get a moment to join; a relayed (slow) host is left out beside mirrors. Mirrors
+      // that serve blocks over HTTP carry a file at the network's pace by themselves: only hosts
+      // connected by now join them, none is waited for.
+      const http = first.mirrors.some((m) => m.http !== undefined)
+      const wait = http ? Promise.resolve(undefined) : grace()
+      const joined = (await Promise.race([hosts, wait])) ?? []
       found = [...first.mirrors, ...joined.filter((h) => !h.limited)]
     } else if ('hosts' in first && first.hosts.length > 0 && !first.hosts.some((h) => h.limited)) {
       const joined = (await Promise.race([mirrors, grace()])) ?? []

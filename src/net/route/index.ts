@@ -63,3 +63,4 @@ export {
   type FetchFileInit,
   type FetchManifestInit,
 } from './fetch-file.ts'
+export { Pace, type PaceInit } from './pace.ts'
