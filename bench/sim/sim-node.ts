@@ -194,15 +194,15 @@ export async function startHonestNode(
     (peer) => blockOf(ctx, peer.toString()),
   )
   const profile = ctx.profile
-  const answers = records.answers!
+  const survey = records.survey!
   const id = node.peerId.toString()
   policy.useRootRecords({
     ...records,
-    answers: (key, signal) => {
+    survey: (key, signal) => {
       counts.lookedUp(id, key)
       return profile === undefined
-        ? answers(key, signal)
-        : profile.time('root lookup', () => answers(key, signal))
+        ? survey(key, signal)
+        : profile.time('root lookup', () => survey(key, signal))
     },
   })
   // As the relay does: every store write an inbound DHT stream causes is charged to its peer and

@@ -12,7 +12,7 @@ import { Libp2pRecord } from '@libp2p/record'
 import { Key, type Datastore } from 'interface-datastore'
 import { base32 } from 'multiformats/bases/base32'
 import { DHT_RECORD_PREFIX } from './constants.ts'
-import type { NetworkAnswer, RootRecordSource } from './root-lookup.ts'
+import type { NetworkAnswer, NetworkSurvey, RootRecordSource } from './root-lookup.ts'
 
 /** The path index kad-dht gives the events of the corrections its `get` puts after the query. */
 const CORRECTION_PATH = -1
@@ -35,27 +35,32 @@ export function dhtRecordSource(
   canAsk: () => boolean = () => true,
   blockOf: (peer: PeerId) => string = () => UNKNOWN_BLOCK,
 ): RootRecordSource {
-  const answers = async (key: Uint8Array, signal: AbortSignal): Promise<NetworkAnswer[]> => {
+  const survey = async (key: Uint8Array, signal: AbortSignal): Promise<NetworkSurvey> => {
     // One value per answering peer: the look-up counts votes per holder.
     const found: NetworkAnswer[] = []
-    if (!canAsk()) return found
+    const without: NetworkSurvey['without'] = []
+    if (!canAsk()) return { answers: found, without, complete: true }
     const answered = new Set<string>()
+    let complete = true
     try {
       for await (const event of dht.get(key, { signal })) {
         // kad-dht's get ends by putting its selector's pick (by `created`, not the vote) to every
         // peer that answered otherwise, outside the query's paths (index -1). A look-up here
         // only reads: it stops before the first of those puts is sent.
         if (event.path?.index === CORRECTION_PATH) break
-        if (event.name !== 'PEER_RESPONSE' || event.record == null) continue
+        if (event.name !== 'PEER_RESPONSE') continue
         const from = event.from.toString()
         if (answered.has(from)) continue
         answered.add(from)
-        found.push({ value: event.record.value, server: from, block: blockOf(event.from) })
+        if (event.record == null) without.push({ server: from, block: blockOf(event.from) })
+        else found.push({ value: event.record.value, server: from, block: blockOf(event.from) })
       }
     } catch {
-      // Timed out, or nobody holds it: what was found so far.
+      // Timed out, or nobody holds it (kad-dht's "not found" ends a query that did run to its
+      // end): what was found so far.
+      complete = !signal.aborted
     }
-    return found
+    return { answers: found, without, complete }
   }
   return {
     local: async (key) => {
@@ -65,7 +70,8 @@ export function dhtRecordSource(
         return undefined
       }
     },
-    network: async (key, signal) => (await answers(key, signal)).map((a) => a.value),
-    answers,
+    network: async (key, signal) => (await survey(key, signal)).answers.map((a) => a.value),
+    answers: async (key, signal) => (await survey(key, signal)).answers,
+    survey,
   }
 }

@@ -7,8 +7,10 @@
  * of the holder the DHT's servers voted for, see root-lookup.ts; a tie between holders is
  * refused) is held by the record's `root.owner`, and its first-holder rule follows the root. A
  * root record of a name the relay does not hold (a fresh relay, or its record expired) is
- * refused when the DHT's servers hold the name for another key, so a Sybil's back-dated rival
- * offered first cannot capture a relay that joins with an empty store.
+ * refused when the DHT's servers hold the name for another key, and more blocks of those closest
+ * to it hold that key's record than hold none, so a Sybil's back-dated rival offered first cannot
+ * capture a relay that joins with an empty store, nor can Sybils' rivals of a brand-new name
+ * squat it against its owner's first record.
  * See docs/PROTOCOL.md ("Validation", "Selection", "Revocation", "The name DHT").
  * @module
  */
@@ -226,19 +228,24 @@ export class AnRecordPolicy implements RecordPolicy {
   }
 
   /**
-   * Refuses a root record of a name this relay does not hold (`hijack`) when the DHT's peers
-   * hold the name for another key: the holder their address blocks voted for (one look-up, cached
-   * and bounded as for subdomains, see root-lookup.ts), unless a trusted registrar registered the
-   * newcomer more recently; and (`rollback`) an older record of the holder they voted for than
-   * the one they hold, so a stale copy offered to a relay that holds none is not taken. Nothing
-   * found, or a tie between holders, leaves the relay's own first-holder rule to decide.
+   * Refuses a root record of a name this relay does not hold (`hijack`) when the DHT's servers
+   * hold the name for another key: the holder their address blocks voted for (one look-up,
+   * cached and shared per name and bounded as for subdomains, see root-lookup.ts), when the
+   * blocks of the servers closest to the name that hold it outnumber those that hold no record
+   * of it (absent-votes.ts), unless a trusted registrar registered the newcomer more recently;
+   * and (`rollback`) an older record of the holder they voted for than the one they hold, so a
+   * stale copy offered to a relay that holds none is not taken. A brand-new name held by nobody
+   * but Sybils of fewer blocks than the honest servers that hold nothing, nothing found, a tie
+   * between holders, or a look-up cut short with no holder known, leaves the relay's own
+   * first-holder rule to decide.
    */
   private async checkNetworkHolder(
     key: Uint8Array,
     incoming: Uint8Array,
     record: SignedRecord,
   ): Promise<void> {
-    const held = await this.roots.find(record.body.name)
+    const found = await this.roots.findHolder(record.body.name)
+    const held = found.value
     if (held === undefined || held === CONTESTED) return
     const holder = await this.validRoot(held, key)
     if (holder === undefined) return
@@ -254,6 +261,8 @@ export class AnRecordPolicy implements RecordPolicy {
         )
       return
     }
+    // Sybils that answer with a rival of a name the servers around it hold nowhere do not take it.
+    if (found.holderVotes <= found.absentVotes) return
     const offered = trustedRegistration(record, registrars)
     const registered = trustedRegistration(holder, registrars)
     if (offered !== undefined && (registered === undefined || offered > registered)) return
