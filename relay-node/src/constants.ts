@@ -106,6 +106,8 @@ export const DEFAULT_EVICTION_POLICY = 'heaviest'
 
 /** How often the relay re-puts the records it holds to the current closest peers. */
 export const DEFAULT_REPUBLISH_INTERVAL_MS = HOUR
+/** Each republish round's delay is drawn within this share of the interval, either way. */
+export const REPUBLISH_JITTER = 0.25
 /** Longest the republishing of one record may take (a relay with no DHT peer would wait forever). */
 export const REPUBLISH_PUT_TIMEOUT_MS = 30 * SECOND
 /** How often expired records and providers are swept from the store. */

@@ -1,13 +1,19 @@
 /**
  * Keeps the records a relay holds alive in the network and out of its store once they lapse.
  * js kad-dht never republishes stored values, so when relays join and leave, the peers closest
- * to a key change and a record would be lost with its last holders: every
- * `republishInterval` the relay re-puts each record it holds to the current closest peers.
+ * to a key change and a record would be lost with its last holders: about every
+ * `republishInterval` (each round's delay drawn within `REPUBLISH_JITTER` of it, so holders do
+ * not all fire at once) the relay re-puts each record it holds to the current closest peers.
+ * As in Kademlia, a holder skips a record another peer put to it since its previous round (or,
+ * the first time it looks, since it started): that peer's put already reached the closest peers,
+ * so each record is re-put by about one of its ~20 holders an interval instead of by all of them.
  * Every `expirySweepInterval` it deletes records that expired (per their own `expires`, at most
  * 48 h after creation: docs/PROTOCOL.md, "Signed name records"), were revoked or became blocked.
  * @module
  */
-import { REPUBLISH_PUT_TIMEOUT_MS } from './constants.ts'
+import { Libp2pRecord } from '@libp2p/record'
+import type { Key } from 'interface-datastore'
+import { REPUBLISH_JITTER, REPUBLISH_PUT_TIMEOUT_MS } from './constants.ts'
 import type { Logger } from './log.ts'
 import type { RelayNode } from './node.ts'
 import type { GuardedDatastore, RecordPolicy } from './record-store.ts'
@@ -18,13 +24,26 @@ export interface RepublishInit {
   expirySweepInterval: number
   /** Longest one record's re-put may take, ms. @default REPUBLISH_PUT_TIMEOUT_MS */
   putTimeoutMs?: number
+  /** Share of `republishInterval` a round's delay may differ by, either way. @default REPUBLISH_JITTER */
+  jitter?: number
 }
 
 /** Figures of one republish round. */
 export interface RepublishRound {
+  /** Servable records held when the round began. */
   records: number
+  /** Records re-put to the closest peers. */
+  put: number
+  /** Records skipped: another peer put them here since the previous round. */
+  skipped: number
+  /** Re-puts that reached no peer. */
   failed: number
   ms: number
+}
+
+/** A delay of `interval` ± `jitter` × `interval`, drawn with `random` (in [0, 1)). */
+export function jittered(interval: number, jitter: number, random = Math.random): number {
+  return Math.round(interval * (1 + jitter * (2 * random() - 1)))
 }
 
 /** Runs the republish and expiry rounds on their intervals. */
@@ -35,8 +54,12 @@ export class Republisher {
   private readonly log: Logger
   private readonly init: RepublishInit
   private readonly controller = new AbortController()
-  private readonly timers: NodeJS.Timeout[] = []
+  private readonly timers = new Set<NodeJS.Timeout>()
   private republishing?: Promise<RepublishRound>
+  /** When this republisher was made: a record received after it came from another peer. */
+  private readonly startedAt = Date.now()
+  /** Each held record's receive time as the last round left it (after its own re-put, if any). */
+  private seen = new Map<string, number>()
   private sweeping?: Promise<number>
 
   constructor(
@@ -53,24 +76,38 @@ export class Republisher {
     this.init = init
   }
 
-  /** Starts both rounds on their intervals. */
+  /** Starts both rounds, each after the previous one ends; the republish round's delay jittered. */
   start(): void {
-    const every = (ms: number, fn: () => Promise<unknown>): void => {
-      if (ms <= 0) return
-      const timer = setInterval(
-        () => void fn().catch((err) => this.log.warn('store maintenance failed', { error: err })),
-        ms,
+    const { republishInterval, expirySweepInterval, jitter = REPUBLISH_JITTER } = this.init
+    if (republishInterval > 0)
+      this.after(
+        () => jittered(republishInterval, jitter),
+        () => this.republish(),
       )
-      timer.unref()
-      this.timers.push(timer)
-    }
-    every(this.init.republishInterval, () => this.republish())
-    every(this.init.expirySweepInterval, () => this.sweep())
+    if (expirySweepInterval > 0)
+      this.after(
+        () => expirySweepInterval,
+        () => this.sweep(),
+      )
+  }
+
+  /** Runs `fn` after `delay()` ms, and again after each run ends, until stopped. */
+  private after(delay: () => number, fn: () => Promise<unknown>): void {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer)
+      void fn()
+        .catch((err) => this.log.warn('store maintenance failed', { error: err }))
+        .finally(() => {
+          if (!this.controller.signal.aborted) this.after(delay, fn)
+        })
+    }, delay())
+    timer.unref()
+    this.timers.add(timer)
   }
 
   /** Stops the rounds and aborts one in progress. */
   async stop(): Promise<void> {
-    for (const timer of this.timers) clearInterval(timer)
+    for (const timer of this.timers) clearTimeout(timer)
     this.controller.abort()
     await Promise.allSettled([this.republishing, this.sweeping])
   }
@@ -97,45 +134,79 @@ export class Republisher {
     return this.sweeping
   }
 
-  /** Re-puts every servable record to the closest peers; one round at a time. */
+  /**
+   * Re-puts to the closest peers every servable record no other peer put here since the
+   * previous round; one round at a time.
+   */
   republish(): Promise<RepublishRound> {
     this.republishing ??= (async () => {
       const started = Date.now()
-      let records = 0
-      let failed = 0
+      const round = { records: 0, put: 0, skipped: 0, failed: 0, ms: 0 }
+      const seen = new Map<string, number>()
       try {
-        const held: Array<{ key: Uint8Array; value: Uint8Array }> = []
-        for await (const { record } of this.store.records({ signal: this.controller.signal })) {
-          if (await this.policy.isServable(record.key, record.value))
-            held.push({ key: record.key, value: record.value })
+        const held: Key[] = []
+        for await (const { dsKey, record } of this.store.records({
+          signal: this.controller.signal,
+        })) {
+          if (await this.policy.isServable(record.key, record.value)) held.push(dsKey)
         }
-        for (const { key, value } of held) {
+        round.records = held.length
+        for (const dsKey of held) {
           if (this.controller.signal.aborted) break
-          records++
-          try {
-            let reached = 0
-            // kad-dht waits for a first DHT peer before any query: without a bound a lone
-            // relay's round would never end, and no later round would start.
-            const signal = AbortSignal.any([
-              this.controller.signal,
-              AbortSignal.timeout(this.init.putTimeoutMs ?? REPUBLISH_PUT_TIMEOUT_MS),
-            ])
-            for await (const event of this.node.services.dht.put(key, value, { signal })) {
-              if (event.name === 'PEER_RESPONSE') reached++
-            }
-            if (reached === 0) failed++
-          } catch (err) {
-            failed++
-            this.log.debug('republish of one record failed', { error: err })
+          const k = dsKey.toString()
+          // Read now, not when the round began: a put that came meanwhile spares this one.
+          const record = await this.held(dsKey)
+          if (record === undefined) continue
+          const received = record.timeReceived.getTime()
+          const last = this.seen.get(k)
+          if (last === undefined ? received > this.startedAt : received !== last) {
+            seen.set(k, received)
+            round.skipped++
+            continue
           }
+          round.put++
+          if (!(await this.put(record))) round.failed++
+          // Its own re-put rewrote the record here: what the next round compares with.
+          const after = await this.held(dsKey)
+          if (after !== undefined) seen.set(k, after.timeReceived.getTime())
         }
-        const round = { records, failed, ms: Date.now() - started }
+        round.ms = Date.now() - started
         this.log.info('records republished', round)
         return round
       } finally {
+        this.seen = seen
         this.republishing = undefined
       }
     })()
     return this.republishing
+  }
+
+  /** The record stored under `dsKey` while it may be served; undefined once it is gone. */
+  private async held(dsKey: Key): Promise<Libp2pRecord | undefined> {
+    try {
+      return Libp2pRecord.deserialize(await this.store.get(dsKey))
+    } catch {
+      return undefined
+    }
+  }
+
+  /** Re-puts one record to the closest peers; whether any took it. */
+  private async put(record: Libp2pRecord): Promise<boolean> {
+    try {
+      let reached = 0
+      // kad-dht waits for a first DHT peer before any query: without a bound a lone
+      // relay's round would never end, and no later round would start.
+      const signal = AbortSignal.any([
+        this.controller.signal,
+        AbortSignal.timeout(this.init.putTimeoutMs ?? REPUBLISH_PUT_TIMEOUT_MS),
+      ])
+      for await (const event of this.node.services.dht.put(record.key, record.value, { signal })) {
+        if (event.name === 'PEER_RESPONSE') reached++
+      }
+      return reached > 0
+    } catch (err) {
+      this.log.debug('republish of one record failed', { error: err })
+      return false
+    }
   }
 }

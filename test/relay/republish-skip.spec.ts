@@ -1,0 +1,115 @@
+/**
+ * A relay does not re-put a record another holder put to it since its previous republish round
+ * (Kademlia's rule: that put already reached the closest peers), and takes the re-puts over once
+ * that holder is gone. Real relay processes: `fast` republishes every 300 ms, `slow1` and
+ * `slow2` every 4 s; all three hold one record. While `fast` runs, the slow relays skip it in
+ * every round (without the rule each re-puts it every round); once `fast` stops, one of them
+ * re-puts it and the record stays with the other.
+ */
+import { describe, it, before, after } from '../support/spec.ts'
+import * as assert from '../support/assert.ts'
+import { equals } from '../../src/core/bytes.ts'
+import { createClient, getDirect, putDirect, type Client } from './support/client.ts'
+import { dhtKey, generateKeyPair, rootRecord, uniqueName } from './support/records.ts'
+import {
+  getJson,
+  removeDir,
+  startRelay,
+  tempDir,
+  waitFor,
+  type RelayProcess,
+} from './support/relay-process.ts'
+
+/** One republish round as the relay logs it. */
+interface Round {
+  records: number
+  put: number
+  skipped: number
+  failed: number
+}
+
+/** The republish rounds `relay` logged that found at least one record. */
+function rounds(relay: RelayProcess): Round[] {
+  return relay
+    .stderr()
+    .split('\n')
+    .filter((line) => line.includes('"msg":"records republished"'))
+    .map((line) => JSON.parse(line) as Round)
+    .filter((round) => round.records > 0)
+}
+
+describe('republishing a record another holder re-put (relays)', () => {
+  let dir: string
+  let fast: RelayProcess
+  let slow: RelayProcess[] = []
+  let client: Client
+
+  before(async () => {
+    dir = await tempDir()
+    fast = await startRelay(`${dir}/fast`, ['--republish-interval', '300ms'])
+    slow = await Promise.all(
+      ['slow1', 'slow2'].map((name) =>
+        startRelay(`${dir}/${name}`, ['--bootstrap', fast.tcp, '--republish-interval', '4s']),
+      ),
+    )
+    for (const relay of [fast, ...slow])
+      await waitFor(
+        `${relay.peerId} to see two relays`,
+        async () => ((await getJson(relay, '/health')).peers as number) >= 2,
+      )
+    client = await createClient({ relays: [fast, ...slow].map((r) => r.tcp) })
+  })
+
+  after(async () => {
+    await client?.stop()
+    await Promise.all([fast, ...slow].filter((r) => r != null).map((r) => r.stop()))
+    await removeDir(dir)
+  })
+
+  it('skips it while another holder re-puts it, and re-puts it once that holder is gone', async () => {
+    const name = uniqueName('republished')
+    const key = await dhtKey(name)
+    const value = await rootRecord(name, generateKeyPair())
+    for (const relay of [fast, ...slow])
+      assert.ok(await putDirect(client, relay.peerId, key, value), `${relay.peerId} refused it`)
+
+    await waitFor(
+      'two republish rounds of each slow relay holding the record',
+      () => slow.every((relay) => rounds(relay).length >= 2),
+      30_000,
+      100,
+    )
+    await fast.stop()
+    const [before1, before2] = slow.map((relay) => rounds(relay))
+    assert.ok(
+      rounds(fast).some((round) => round.put >= 1),
+      'the fast relay never re-put the record',
+    )
+    for (const [i, held] of [before1, before2].entries()) {
+      assert.equal(
+        held.reduce((sum, round) => sum + round.put, 0),
+        0,
+        `slow relay ${i + 1} re-put a record the fast relay had just put to it`,
+      )
+      assert.ok(held.every((round) => round.skipped === 1))
+    }
+
+    // With the fast relay gone, the slow relays' own rounds keep the record in the network.
+    const taken = await waitFor(
+      'a slow relay to re-put the record',
+      () =>
+        slow.some((relay, i) =>
+          rounds(relay)
+            .slice([before1, before2][i].length)
+            .some((round) => round.put === 1 && round.failed === 0),
+        ),
+      30_000,
+      100,
+    )
+    assert.ok(taken)
+    for (const relay of slow) {
+      const held = await getDirect(client, relay.peerId, key)
+      assert.ok(held !== undefined && equals(held, value), `${relay.peerId} lost the record`)
+    }
+  })
+})
