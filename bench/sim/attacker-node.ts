@@ -19,6 +19,7 @@ import { createLibp2p } from 'libp2p'
 import { keyPairFromSeed, type Ed25519KeyPair } from '../../src/core/crypto/ed25519.ts'
 import { createRecord, decodeRecord, encodeRecord } from '../../src/core/records/index.ts'
 import { DHT_RECORD_PREFIX } from '../../relay-node/src/constants.ts'
+import { recordDsKey } from '../../relay-node/src/dht-record-source.ts'
 import { SIM_LIBP2P, simIdentify, simYamux } from './sim-libp2p.ts'
 import { simEncrypter } from './sim-encrypter.ts'
 import {
@@ -50,6 +51,8 @@ export interface AttackerNode {
   node: DhtNode
   /** Pushes its rival or stale records for up to `max` names to the network; resolves to how many it pushed. */
   push(max: number, signal: AbortSignal): Promise<number>
+  /** Holds a back-dated rival of a name nobody has published yet, signed by `squatter` (a squat). */
+  squat(key: Uint8Array, name: string, squatter: Ed25519KeyPair): Promise<void>
   stop(): Promise<void>
 }
 
@@ -111,6 +114,29 @@ class SybilStore extends MemoryDatastore {
     )
   }
 
+  /**
+   * Holds a back-dated rival of `name` (DHT key `key`), signed by `squatter` (one key the Sybils
+   * share, so their block votes for it), before anyone offered a record of it.
+   */
+  async squat(key: Uint8Array, name: string, squatter: Ed25519KeyPair): Promise<void> {
+    const now = this.now()
+    const value = encodeRecord(
+      await createRecord(
+        {
+          type: 'root',
+          name,
+          seq: RIVAL_SEQ_LEAD,
+          created: now - BACKDATE_MS,
+          expires: now + RIVAL_LIFETIME_MS,
+        },
+        squatter,
+      ),
+    )
+    const dsKey = recordDsKey(key)
+    this.held.set(dsKey.toString(), { key, value })
+    await super.put(dsKey, new Libp2pRecord(key, value, new Date()).serialize())
+  }
+
   /** Refreshes rivals so they are valid at the current simulated time. */
   async refresh(): Promise<void> {
     if (this.attack !== 'hijack') return
@@ -168,6 +194,7 @@ export async function startAttackerNode(
       }
       return pushed
     },
+    squat: (key, name, squatter) => store.squat(key, name, squatter),
     stop: async () => {
       await node.stop()
     },

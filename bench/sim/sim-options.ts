@@ -52,7 +52,8 @@ export interface SimOptions {
   profile?: SimProfile
   /**
    * The Sybils eclipse the first name's key neighbourhood: their keys are ground close to its
-   * DHT key (eclipse.ts) and every one hijacks. @default false
+   * DHT key (eclipse.ts), every one holds a back-dated rival of the name before its owner first
+   * publishes it, and every one hijacks. @default false
    */
   eclipse?: boolean
   /** Lookups of the eclipsed name each simulated hour. @default 5 */

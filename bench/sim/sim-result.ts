@@ -8,6 +8,7 @@ import type { SimCountsResult } from './sim-counts.ts'
 import type { LookupResult } from './traced-lookup.ts'
 import { holderHex } from './traced-lookup.ts'
 import type { SiteCopiesResult } from './site-copies.ts'
+import { firstPublishRow, type FirstPublishResult } from './first-publish.ts'
 
 /** One lookup as the simulation recorded it. */
 export interface LookupRecord extends LookupResult {
@@ -68,6 +69,8 @@ export interface RawRun {
   content: SiteCopiesResult
   /** The eclipsed name's lookups and what the eclipse held at the end (`--eclipse`). */
   eclipse?: { lookups: LookupRecord[]; captured: number; sybilsAmongClosest: number }
+  /** How far owners' first publishes reached (first-publish.ts). */
+  firstPublish?: FirstPublishResult
 }
 
 /** The figures of one run. */
@@ -118,6 +121,8 @@ export interface SimResult {
   content: SiteCopiesResult
   /** Root look-ups per put (0 when no put was made). */
   lookupsPerPut: number
+  /** How far owners' first publishes reached (first-publish.ts). */
+  firstPublish?: FirstPublishResult
   /** The eclipsed name (`--eclipse`). */
   eclipse?: {
     lookups: number
@@ -196,6 +201,7 @@ export function summarise(run: RawRun): SimResult {
     counts: run.counts,
     content: run.content,
     lookupsPerPut: run.counts.puts === 0 ? 0 : run.counts.rootLookups / run.counts.puts,
+    ...(run.firstPublish === undefined ? {} : { firstPublish: run.firstPublish }),
     ...(run.eclipse === undefined
       ? {}
       : {
@@ -293,6 +299,7 @@ export function formatOutcomes(r: SimResult): string {
       `every site: ${mark(r.content.sites > 0 && r.content.complete === r.content.sites)} (placed on R = 3 as the relay places them; ${r.content.pulls} copies pulled as mirrors came and went; fewest honest copies of a site ${r.content.fewestCopies})`,
     ],
   ]
+  if (r.firstPublish !== undefined) rows.push(firstPublishRow(r.firstPublish))
   if (r.eclipse !== undefined)
     rows.push([
       'eclipsed name: lookups found',

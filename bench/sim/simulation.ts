@@ -9,6 +9,7 @@
  */
 import { keyPairFromSeed, type Ed25519KeyPair } from '../../src/core/crypto/ed25519.ts'
 import { toHex } from '../../src/core/bytes.ts'
+import { sha256 } from '@noble/hashes/sha2.js'
 import { Libp2pRecord } from '@libp2p/record'
 import { recordDsKey } from '../../relay-node/src/dht-record-source.ts'
 import { createRecord, decodeRecord, dhtKey, encodeRecord } from '../../src/core/records/index.ts'
@@ -33,6 +34,7 @@ import {
   type SimResult,
 } from './sim-result.ts'
 import { SiteCopies, type SimMirror } from './site-copies.ts'
+import { firstPublishResult, honestHolding } from './first-publish.ts'
 
 export type { SimOptions } from './sim-options.ts'
 
@@ -164,8 +166,23 @@ export async function runSimulation(options: SimOptions): Promise<SimResult> {
         publish,
         bound.signal,
       )
+    /** Honest servers holding each name's first record right after it was put. */
+    const firstReach: number[] = []
     if (running === o.nodes) {
+      // The eclipse starts before the owner's first publish: every Sybil holds a back-dated
+      // rival of the name nobody has published yet, all under one key (drawn apart from the
+      // run's generator, so the rest of the run is what the seed made it before).
+      const squatter = keyPairFromSeed(sha256(new TextEncoder().encode(`squat ${o.seed}`)))
+      if (o.eclipse) for (const s of sybils) await s.squat(target.key, target.name, squatter)
       await phase('publish', () => publishAll(holders))
+      for (const h of holders)
+        firstReach.push(
+          await honestHolding(
+            honest.map((s) => s.store),
+            h.key,
+            h.keyPair.publicKey,
+          ),
+        )
       if (!bound.stopped)
         o.progress(
           `${holders.length} names published: ${counts.rootLookups} root look-ups for ${counts.puts} puts`,
@@ -322,6 +339,9 @@ export async function runSimulation(options: SimOptions): Promise<SimResult> {
       publishes,
       counts: counts.snapshot(),
       content: copies.result(mirrors()),
+      ...(firstReach.length === 0
+        ? {}
+        : { firstPublish: firstPublishResult(firstReach, o.eclipse === true) }),
       ...(o.eclipse
         ? {
             eclipse: {

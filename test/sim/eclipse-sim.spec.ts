@@ -2,9 +2,11 @@
  * The eclipse scenario of the network simulation, short: Sybil servers whose keys are ground
  * into one name's key neighbourhood (so every put of the name reaches them and every lookup of
  * it asks them), every one pushing and answering with a back-dated rival, all from one address
- * block; honest servers each answer from their own. Asserts behaviour, not time: the Sybils sit
- * among the name's closest servers, yet lookups of it find its holder's record and never the
- * rival, no honest server holds the rival, and the puts' root look-ups are counted beside them.
+ * block, and each holds a back-dated rival of the name before its owner first publishes it;
+ * honest servers each answer from their own. Asserts behaviour, not time: the Sybils sit among
+ * the name's closest servers, yet the owner's first record is stored by honest servers, lookups
+ * of it find its holder's record and never the rival, no honest server holds the rival, and the
+ * puts' root look-ups are counted beside them.
  */
 import { describe, it, before } from '../support/spec.ts'
 import * as assert from '../support/assert.ts'
@@ -51,6 +53,12 @@ describe('network simulation: an eclipsed name (short)', () => {
     // may find the rival.
     assert.ok((result.eclipse?.success ?? 0) > 0, JSON.stringify(result.eclipse))
     assert.equal(result.namesHijacked, 0, JSON.stringify(result))
+  })
+
+  it('stores the owner’s first record of the eclipsed name on honest servers, though every Sybil held a rival first', () => {
+    const first = result.firstPublish
+    assert.ok(first !== undefined && (first.eclipsed ?? 0) > 0, JSON.stringify(first))
+    assert.equal(first.heldByNoHonest, 0, JSON.stringify(first))
   })
 
   it('leaves no honest server holding the rival', () => {
