@@ -8,10 +8,11 @@
  * before it is used. Each CAR goes to the source with the fewest under way; a source left with
  * nothing to carry takes again the oldest blocks still awaited from a CAR that has sent nothing
  * for a while (each block asked twice at most, the first answer used), so one slow mirror does
- * not hold the others back while the file's reader waits for its next block. A block a CAR did not carry is asked alone
- * (`GET /ipfs/<cid>`) of the next source. A source that sends a wrong byte, fails or answers anything but the blocks is dropped
- * from HTTP for the rest of the fetch (one that lied is reported as a lying host is), and when
- * none is left blocks are asked over libp2p.
+ * not hold the others back while the file's reader waits for its next block. A block a CAR did
+ * not carry is asked alone (`GET /ipfs/<cid>`) of the next source. A source that sends a wrong
+ * byte, fails or answers anything but the blocks is dropped from HTTP for the rest of the fetch
+ * (one that lied is reported as a lying host is), and when none is left blocks are asked over
+ * libp2p.
  * @module
  */
 import type { CID } from 'multiformats/cid'
@@ -296,7 +297,10 @@ export function httpFirstClient(inner: RouteClient, init: HttpBlocksInit): Route
     }
   }
 
-  /** Blocks asked together go out together; while every source carries a CAR, a few wait for more. */
+  /**
+   * Blocks asked together go out together; while every source carries a CAR, a few wait for
+   * more; with none asked, idle sources take over what a quiet CAR owes.
+   */
   function schedule(): void {
     if (scheduled) return
     if (queue.length === 0) return takeOver()
