@@ -37,8 +37,9 @@ export const CAR_TYPE = 'application/vnd.ipld.car'
 export const MAX_CAR_BLOCKS = 64
 
 /**
- * CAR answers one source address block may have under way at once: a page asks one mirror for
- * at most four (`src/net/fetch/http-blocks.ts`), and a stalled reader holds a block in memory.
+ * CAR answers one source address block may have under way at once: a page keeps a few under
+ * way at each mirror (`src/net/fetch/http-blocks.ts`), and a stalled reader holds a block in
+ * memory.
  */
 export const MAX_CARS_PER_SOURCE = 8
 

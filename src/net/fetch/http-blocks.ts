@@ -5,10 +5,14 @@
  * Noise, yamux and route frames in JavaScript. Blocks asked together are gathered and asked of
  * the HTTP sources in turn as one CAR stream each (`GET /ipfs/?format=car&cids=…`), so a file
  * costs a few requests, not one per block; each block is verified against its CID as it arrives,
- * before it is used. A block a CAR did not carry is asked alone (`GET /ipfs/<cid>`) of the next
- * source. A source that sends a wrong byte, fails or answers anything but the blocks is dropped
- * from HTTP for the rest of the fetch (one that lied is reported as a lying host is), and when
- * none is left blocks are asked over libp2p.
+ * before it is used. Each CAR goes to the source with the fewest under way; a source left with
+ * nothing to carry takes again the oldest blocks still awaited from a CAR that has sent nothing
+ * for a while (each block asked twice at most, the first answer used), so one slow mirror does
+ * not hold the others back while the file's reader waits for its next block. A block a CAR did
+ * not carry is asked alone (`GET /ipfs/<cid>`) of the next source. A source that sends a wrong
+ * byte, fails or answers anything but the blocks is dropped from HTTP for the rest of the fetch
+ * (one that lied is reported as a lying host is), and when none is left blocks are asked over
+ * libp2p.
  * @module
  */
 import type { CID } from 'multiformats/cid'
@@ -35,6 +39,16 @@ export const MAX_CAR_BLOCKS = 64
 
 /** Fewest blocks a CAR request lists while another is under way (fewer wait for more). */
 export const MIN_CAR_BLOCKS = 8
+
+/** Most blocks awaited from another source that an idle source is asked for again at once. */
+export const TAKEN_OVER_BLOCKS = 4
+
+/**
+ * Time a CAR may send no block before an idle source takes its blocks over, in ms: far longer
+ * than a block takes from a mirror that keeps pace (a few ms), and than a busy machine's pauses,
+ * so a healthy mirror's blocks are not asked twice.
+ */
+export const TAKE_OVER_QUIET_MS = 1_000
 
 /** What an HTTP-first client reads with and reports to. */
 export interface HttpBlocksInit {
@@ -79,6 +93,12 @@ interface Wanted {
   cid: CID
   options: RouteRequestOptions
   settled: boolean
+  /** CARs under way that list it. */
+  carriers: number
+  /** Asked of a second source already. */
+  doubled: boolean
+  /** The first CAR that listed it: when that CAR last sent a block (or was asked). */
+  car?: { lastBlockAt: number }
   resolve(bytes: Uint8Array): void
   reject(error: unknown): void
 }
@@ -101,11 +121,18 @@ export function httpFirstClient(inner: RouteClient, init: HttpBlocksInit): Route
   let queue: Wanted[] = []
   let running = 0
   let scheduled = false
+  /** CARs under way by source. */
+  const busy = new Map<HostConnection, number>()
+  /** Blocks listed by a CAR under way, in the order asked. */
+  const inFlight = new Set<Wanted>()
+  /** A look again at blocks to take over, once a CAR has been quiet long enough. */
+  let lookAgain: ReturnType<typeof setTimeout> | undefined
 
   const drop = (source: HostConnection, error: unknown): void => {
     const at = live.indexOf(source)
     if (at < 0) return
     live.splice(at, 1)
+    busy.delete(source)
     // Only a lie is the mirror's fault: its libp2p side may still serve when HTTP does not.
     if (error instanceof BlockVerificationError) init.onDropped?.(source.connection, error)
   }
@@ -149,8 +176,13 @@ export function httpFirstClient(inner: RouteClient, init: HttpBlocksInit): Route
   /** `group` from `source` as one CAR stream, each block verified as it arrives. */
   const carry = async (source: HostConnection, group: Wanted[]): Promise<void> => {
     running++
+    busy.set(source, (busy.get(source) ?? 0) + 1)
+    const car = { lastBlockAt: performance.now() }
     const left = new Map<string, Wanted[]>()
     for (const wanted of group) {
+      wanted.car ??= car
+      wanted.carriers++
+      inFlight.add(wanted)
       const key = wanted.cid.toString()
       left.set(key, [...(left.get(key) ?? []), wanted])
     }
@@ -187,9 +219,11 @@ export function httpFirstClient(inner: RouteClient, init: HttpBlocksInit): Route
             block.cid,
           )
         }
-        await verifyBlock(waiting[0].cid, block.bytes)
+        // Taken over and given by another source already: not hashed again.
+        if (!waiting.every((w) => w.settled)) await verifyBlock(waiting[0].cid, block.bytes)
         left.delete(key)
         for (const wanted of waiting) give(wanted, block.bytes)
+        car.lastBlockAt = performance.now()
         clearTimeout(timer)
         timer = setTimeout(quiet, HTTP_BLOCK_TIMEOUT_MS)
       }
@@ -198,9 +232,53 @@ export function httpFirstClient(inner: RouteClient, init: HttpBlocksInit): Route
     } finally {
       clearTimeout(timer)
       running--
+      if (busy.has(source)) busy.set(source, (busy.get(source) as number) - 1)
     }
-    for (const waiting of left.values()) waiting.forEach(askAlone)
+    for (const wanted of group) {
+      wanted.carriers--
+      if (wanted.settled || wanted.carriers === 0) inFlight.delete(wanted)
+    }
+    // What another CAR still lists waits for it; the rest is asked alone.
+    for (const waiting of left.values())
+      for (const wanted of waiting) if (wanted.carriers === 0) askAlone(wanted)
     schedule()
+  }
+
+  /** The live source with the fewest CARs under way (the next in turn among equals). */
+  const leastBusy = (): HostConnection => {
+    let best = live[turn++ % live.length]
+    for (const source of live) if ((busy.get(source) ?? 0) < (busy.get(best) ?? 0)) best = source
+    return best
+  }
+
+  /**
+   * Each idle source takes again the oldest blocks still awaited from the others: the file's
+   * reader waits for those first, and a slow source would otherwise hold back every one idle.
+   */
+  const takeOver = (): void => {
+    const now = performance.now()
+    for (const source of live) {
+      if ((busy.get(source) ?? 0) > 0) continue
+      const again: Wanted[] = []
+      let soonest = Infinity
+      for (const wanted of inFlight) {
+        if (again.length >= TAKEN_OVER_BLOCKS) break
+        if (wanted.settled || wanted.doubled || wanted.options.signal?.aborted === true) continue
+        const quiet = now - (wanted.car?.lastBlockAt ?? now)
+        if (quiet >= TAKE_OVER_QUIET_MS) again.push(wanted)
+        else soonest = Math.min(soonest, TAKE_OVER_QUIET_MS - quiet)
+      }
+      if (again.length === 0) {
+        if (soonest < Infinity && lookAgain === undefined)
+          lookAgain = setTimeout(() => {
+            lookAgain = undefined
+            schedule()
+          }, soonest)
+        return
+      }
+      for (const wanted of again) wanted.doubled = true
+      void carry(source, again)
+    }
   }
 
   /** Every block queued, in CARs spread over the sources, in the order asked. */
@@ -215,13 +293,17 @@ export function httpFirstClient(inner: RouteClient, init: HttpBlocksInit): Route
     )
     const size = Math.ceil(wanted.length / groups)
     for (let at = 0; at < wanted.length; at += size) {
-      void carry(live[turn++ % live.length], wanted.slice(at, at + size))
+      void carry(leastBusy(), wanted.slice(at, at + size))
     }
   }
 
-  /** Blocks asked together go out together; while every source carries a CAR, a few wait for more. */
+  /**
+   * Blocks asked together go out together; while every source carries a CAR, a few wait for
+   * more; with none asked, idle sources take over what a quiet CAR owes.
+   */
   function schedule(): void {
-    if (scheduled || queue.length === 0) return
+    if (scheduled) return
+    if (queue.length === 0) return takeOver()
     if (running >= live.length && queue.length < MIN_CAR_BLOCKS) return
     scheduled = true
     setTimeout(flush, 0)
@@ -234,7 +316,16 @@ export function httpFirstClient(inner: RouteClient, init: HttpBlocksInit): Route
   ) => {
     if (live.length === 0) return inner.getBlock(target, cid, options)
     return new Promise((resolve, reject) => {
-      queue.push({ target, cid, options, settled: false, resolve, reject })
+      queue.push({
+        target,
+        cid,
+        options,
+        settled: false,
+        carriers: 0,
+        doubled: false,
+        resolve,
+        reject,
+      })
       schedule()
     })
   }

@@ -1,0 +1,105 @@
+/**
+ * One slow mirror does not hold the others back: a visitor reads a file's blocks over HTTP from
+ * two sources, a real relay that mirrors the site and a mirror that begins every CAR answer and
+ * then sends nothing. The first blocks of the file are asked of the stalled one; the relay, once
+ * it has nothing left to carry, takes them over, and the whole file is read while the stalled
+ * answers are still open (without that, the reader would wait for the stalled source's idle
+ * timeout before asking anyone else for them).
+ */
+import { createServer, type IncomingMessage, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { join } from 'node:path'
+import { peerIdFromString } from '@libp2p/peer-id'
+import { varint } from 'multiformats'
+import * as dagCbor from '@ipld/dag-cbor'
+import { HTTP_BLOCK_TIMEOUT_MS, httpFirstClient } from '../../src/net/fetch/http-blocks.ts'
+import { createRouteClient, fetchFile } from '../../src/net/route/index.ts'
+import { describe, it, before, after } from '../support/spec.ts'
+import * as assert from '../support/assert.ts'
+import { bounded, bytesOf, pattern } from '../net/hosting-support.ts'
+import { uniqueName } from './support/records.ts'
+import { removeDir, startRelay, tempDir, type RelayProcess } from './support/relay-process.ts'
+import {
+  startPublisher,
+  startVisitor,
+  waitMirrored,
+  type SitePublisher,
+  type Visitor,
+} from './support/site-publisher.ts'
+
+const FLAGS = ['--mirror-scan-interval', '2s', '--mirror-replicas', '64']
+/** Twenty chunks: the fetcher's first CARs split them over both sources. */
+const BIG = pattern(20 * 262_144, 4)
+
+describe('one slow mirror over HTTP', () => {
+  let dir: string
+  let relay: RelayProcess
+  let publisher: SitePublisher
+  let visitor: Visitor
+  let stalled: Server
+  /** The stalled mirror's CAR requests, and whether each is still open. */
+  const asked: { req: IncomingMessage; open: boolean }[] = []
+
+  before(async () => {
+    dir = await tempDir()
+    relay = await startRelay(join(dir, 'r'), FLAGS)
+    publisher = await startPublisher([relay.tcp])
+    visitor = await startVisitor([relay.tcp])
+    // A mirror that answers every CAR with its header and then nothing at all.
+    stalled = createServer((req, res) => {
+      const entry = { req, open: true }
+      asked.push(entry)
+      req.on('close', () => (entry.open = false))
+      const header = dagCbor.encode({ roots: [], version: 1 })
+      res.writeHead(200, {
+        'content-type': 'application/vnd.ipld.car; version=1',
+        'access-control-allow-origin': '*',
+      })
+      const prefix = new Uint8Array(varint.encodingLength(header.length))
+      varint.encodeTo(header.length, prefix)
+      res.write(prefix)
+      res.write(header)
+    })
+    await new Promise<void>((resolve) => stalled.listen(0, '127.0.0.1', resolve))
+  })
+
+  after(async () => {
+    stalled?.closeAllConnections()
+    stalled?.close()
+    await visitor?.stop()
+    await publisher?.stop()
+    await relay?.stop()
+    await removeDir(dir)
+  })
+
+  it('reads the blocks a stalled source owes from another source meanwhile', async () => {
+    const site = uniqueName('takeover')
+    const published = await publisher.publish(site, { '/big.bin': BIG })
+    await waitMirrored(visitor, relay, site, published.root)
+    const peer = peerIdFromString(relay.peerId)
+    const connection = visitor.node.getConnections(peer).find((c) => c.status === 'open')
+    assert.ok(connection !== undefined, 'the visitor is connected to the relay')
+    const { port } = stalled.address() as AddressInfo
+    const inner = createRouteClient(visitor.node)
+    // The stalled source first: the file's first blocks, those its reader waits for, go to it.
+    const http = httpFirstClient(inner, {
+      sources: [
+        { peer, connection, limited: false, http: `http://127.0.0.1:${port}` },
+        { peer, connection, limited: false, http: relay.http },
+      ],
+    })
+    assert.ok(http !== undefined)
+    const body = fetchFile(http, {
+      entry: published.manifest.files['/big.bin'],
+      peers: [connection],
+      concurrency: 32,
+    })
+    const bytes = await bounded(() => bytesOf(body), 4 * HTTP_BLOCK_TIMEOUT_MS)
+    assert.ok(Buffer.compare(bytes, BIG) === 0, 'byte-identical')
+    assert.ok(asked.length > 0, 'the stalled source was asked for blocks')
+    assert.ok(
+      asked.every((a) => a.open),
+      'every block came while the stalled source still held its answers open',
+    )
+  })
+})
