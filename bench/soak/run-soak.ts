@@ -64,6 +64,7 @@ export async function runSoak(init: SoakInit): Promise<SoakSummary> {
       ...totals,
       errorCount,
       reservationRetries: load.reservationRetries,
+      redials: load.redials,
       relaySummaries: summariseRelays(
         net.relays.map((r) => r.peerId),
         windows,

@@ -68,10 +68,14 @@ export class SoakClient {
   private count = 0
   /** How many times the reservation was asked for (1 when the first request got it). */
   reservationAttempts = 0
+  /** How many times the connection to the home relay was lost and dialled again. */
+  redials = 0
+  private readonly homeAddr: string
 
-  private constructor(node: Client, home: PeerId, timeoutMs: number) {
+  private constructor(node: Client, home: RelayProcess, timeoutMs: number) {
     this.node = node
-    this.home = home
+    this.home = peerIdFromString(home.peerId)
+    this.homeAddr = home.ws
     this.timeoutMs = timeoutMs
     this.route = createRouteClient(node)
   }
@@ -105,13 +109,25 @@ export class SoakClient {
       await node.stop()
       throw err
     }
-    const client = new SoakClient(node, peerIdFromString(home.peerId), timeoutMs)
+    const client = new SoakClient(node, home, timeoutMs)
     client.reservationAttempts = attempts
     return client
   }
 
+  /**
+   * Dials the home relay again when the connection to it was lost (a relay or a client too busy
+   * to answer keep-alive pings in time), as the browser's relay manager does, instead of failing
+   * every operation after it.
+   */
+  private async reconnect(signal: AbortSignal): Promise<void> {
+    if (this.node.getConnections(this.home).length > 0) return
+    this.redials++
+    await this.node.dial(multiaddr(this.homeAddr), { signal })
+  }
+
   /** Publishes a fresh name through the DHT; returns it once at least one relay stored it. */
   async publish(prefix: string): Promise<Published> {
+    await this.reconnect(AbortSignal.timeout(this.timeoutMs))
     const name = `${prefix}-${process.pid}-${this.count++}:soak`
     const key = await dhtKey(name)
     const value = await rootRecord(name, this.keyPair)
@@ -133,6 +149,7 @@ export class SoakClient {
 
   /** Resolves a published name through the DHT; it must give back the published record. */
   async resolve(name: Published): Promise<void> {
+    await this.reconnect(AbortSignal.timeout(this.timeoutMs))
     const value = await dhtGet(this.node, name.key, this.timeoutMs)
     if (value === undefined) throw new SoakOpError('not-found', 'a published name was not found')
     if (!equals(value, name.value)) throw new SoakOpError('wrong', 'another record came back')
@@ -141,6 +158,7 @@ export class SoakClient {
   /** Fetches the site's file, verified, from the home relay's mirror. */
   async fetch(site: SoakSite): Promise<void> {
     const signal = AbortSignal.timeout(this.timeoutMs)
+    await this.reconnect(signal)
     const peers = [this.home]
     const manifest = await fetchManifest(this.route, { root: site.root, peers, signal })
     const entry = manifest.files[site.path]

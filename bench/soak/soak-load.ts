@@ -80,6 +80,8 @@ export class SoakLoad {
   private window = emptyWindow()
   /** Reservation requests asked again after one failed (as the browser does), over all clients. */
   reservationRetries = 0
+  /** Connections to a home relay lost and dialled again, over all clients (stopped ones included). */
+  private redialsOfStopped = 0
   /** The first error message of each kind, for the report. */
   readonly examples: Record<string, string> = {}
   /** Every operation since the start. */
@@ -170,7 +172,13 @@ export class SoakLoad {
   /** Disconnects the `n` clients connected last. */
   async removeClients(n: number): Promise<void> {
     const gone = this.clients.splice(Math.max(0, this.clients.length - n))
+    for (const c of gone) this.redialsOfStopped += c.redials
     await Promise.all(gone.map((c) => c.stop().catch(() => undefined)))
+  }
+
+  /** Connections to a home relay lost and dialled again so far, over all clients. */
+  get redials(): number {
+    return this.clients.reduce((s, c) => s + c.redials, this.redialsOfStopped)
   }
 
   /** Stops every client. */

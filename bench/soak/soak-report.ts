@@ -35,6 +35,8 @@ export interface SoakSummary {
   errorCount: number
   /** Reservation requests asked again after one failed, as the browser's relay manager does. */
   reservationRetries: number
+  /** Connections to a home relay lost and dialled again before an operation. */
+  redials: number
   /** The first message of each kind of error. */
   errorExamples: Record<string, string>
   latency: Record<string, Latency>
@@ -113,7 +115,7 @@ export function machine(): SoakSummary['machine'] {
 export function formatSummary(s: SoakSummary): string {
   const lines = [
     `${s.completed} operations completed, ${s.succeeded} succeeded; errors ${s.errorCount} (goal 0)${s.errorCount === 0 ? '' : `: ${JSON.stringify(s.errors)}`}`,
-    `  reservations asked again after a failure: ${s.reservationRetries}`,
+    `  reservations asked again after a failure: ${s.reservationRetries}; connections lost and dialled again: ${s.redials}`,
     ...Object.entries(s.latency).map(
       ([k, l]) =>
         `  ${k.padEnd(8)} ${String(l.count).padStart(6)} ops  p50/p95/p99 ${ms(l.p50)}/${ms(l.p95)}/${ms(l.p99)} ms`,

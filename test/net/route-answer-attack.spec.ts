@@ -36,7 +36,7 @@ import { bounded } from './route-attack-support.ts'
 
 const SITE = 'mysite:code'
 /** The visitor's wait for a response header: far shorter than the spec's bound. */
-const RESPONSE_TIMEOUT = 2_000
+const RESPONSE_TIMEOUT = 5_000
 
 async function node(): Promise<Libp2p> {
   return createLibp2p({
