@@ -104,7 +104,7 @@ describe('offline is an honest state (Chromium)', () => {
       ok(!(await page.locator('iframe.frame').isVisible()), 'the previous site is not left shown')
       equal(
         await page.locator('iframe.frame').getAttribute('src'),
-        'about:blank',
+        null, // a new, empty frame in place of the site's
         'the frame no longer holds the previous site',
       )
       await noErrorClassNames(page, 'unvisited site offline')

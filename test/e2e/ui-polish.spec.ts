@@ -192,7 +192,7 @@ describe('first sight: dark failure pages, the publish result, Update (Chromium)
       ok(!(await page.locator('iframe.frame').isVisible()), 'the previous site is not left shown')
       equal(
         await page.locator('iframe.frame').getAttribute('src'),
-        'about:blank',
+        null, // a new, empty frame in place of the site's
         'nor left loaded underneath',
       )
       equal(await address.inputValue(), 'an://bad name:x', 'the bar keeps what to correct')

@@ -6,6 +6,7 @@
  * @module
  */
 import { LitElement, html, nothing } from 'lit'
+import { keyed } from 'lit/directives/keyed.js'
 import { createRef, ref } from 'lit/directives/ref.js'
 import type { SiteDocumentDetail } from '../../origins/shell/bridge-host-types.ts'
 import { ServiceWorkerUnsupportedError } from '../../origins/shared/errors.ts'
@@ -101,6 +102,8 @@ export class AnBrowserFrame extends LitElement {
   /** The address just opened from the address bar: its document is a new visit, not a move. */
   private typedVisit: string | undefined
   private readonly frame = createRef<HTMLIFrameElement>()
+  /** Changes when the site frame is emptied: a new frame element replaces it. */
+  private frameKey = 0
   private readonly about = createRef<HTMLDetailsElement>()
   private subscribed: EventTarget | undefined
   /**
@@ -243,11 +246,18 @@ export class AnBrowserFrame extends LitElement {
     }
   }
 
-  /** Empties the site frame (its page stops), so nothing stale stays under a new address. */
+  /**
+   * Empties the site frame, so nothing stale stays under a new address: the frame is replaced by
+   * a new one (the page in it ends, and its history with it). A new frame rather than a move of
+   * the old one to `about:blank`: a frame that goes from a site's process to the app's and back
+   * to another site's in a moment is where Chromium's frame tracking (DevTools, automation) loses
+   * it.
+   */
   private blankFrame(): void {
     const frame = this.frame.value
-    if (frame !== undefined && frame.getAttribute('src') !== 'about:blank')
-      frame.src = 'about:blank'
+    if (frame === undefined || !frame.hasAttribute('src')) return
+    this.frameKey++
+    this.requestUpdate()
   }
 
   /**
@@ -255,7 +265,7 @@ export class AnBrowserFrame extends LitElement {
    * bridge (this tab's node runs there) is reported to that tab, so this ends "Opening…" here.
    */
   private frameLoaded(): void {
-    if (this.frame.value?.getAttribute('src') !== 'about:blank') this.loading = false
+    if (this.frame.value?.hasAttribute('src') === true) this.loading = false
   }
 
   private documentShown(detail: SiteDocumentDetail): void {
@@ -311,16 +321,19 @@ export class AnBrowserFrame extends LitElement {
       <an-address-lookahead .session=${this.session} typed=${this.input} shown=${this.site}></an-address-lookahead>
       <an-error-message .error=${this.error}></an-error-message>
       ${this.site === '' ? this.renderWelcome() : this.renderSiteChrome()}
-      <iframe
-        ${ref(this.frame)}
-        class="frame"
-        ?hidden=${this.site === '' || this.error !== undefined}
-        title=${this.site === '' ? 'Site' : `Site ${displaySite(this.site)}`}
-        sandbox=${SITE_SANDBOX}
-        allow="fullscreen; clipboard-write"
-        referrerpolicy="no-referrer"
-        @load=${this.frameLoaded}
-      ></iframe>
+      ${keyed(
+        this.frameKey,
+        html`<iframe
+          ${ref(this.frame)}
+          class="frame"
+          ?hidden=${this.site === '' || this.error !== undefined}
+          title=${this.site === '' ? 'Site' : `Site ${displaySite(this.site)}`}
+          sandbox=${SITE_SANDBOX}
+          allow="fullscreen; clipboard-write"
+          referrerpolicy="no-referrer"
+          @load=${this.frameLoaded}
+        ></iframe>`,
+      )}
     `
   }
 
