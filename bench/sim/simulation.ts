@@ -18,7 +18,7 @@ import { ByteMeter } from './byte-meter.ts'
 import { SimCounts } from './sim-counts.ts'
 import { Prng, seedMathRandom } from './prng.ts'
 import { refreshRound } from './dht-timers.ts'
-import { cpuSeconds, RunBound } from './run-bound.ts'
+import { cpuSeconds, roomForAnotherHour, RunBound } from './run-bound.ts'
 import type { HonestNode, SimContext } from './sim-node.ts'
 import { REAL_BOUND_MS } from './sim-libp2p.ts'
 import { SimServers } from './sim-servers.ts'
@@ -199,7 +199,7 @@ export async function runSimulation(options: SimOptions): Promise<SimResult> {
     let lastLookupMs = 0
     const finalMs = (): number => (lastLookupMs * o.names) / o.lookupsPerHour
     for (let hour = 1; hour <= o.hours && running === o.nodes && !bound.stopped; hour++) {
-      if (hour > 1 && bound.remainingMs() < lastHourMs + finalMs()) {
+      if (!roomForAnotherHour(bound.remainingMs(), hour > 1 ? lastHourMs : undefined, finalMs())) {
         o.progress(`hour ${hour} not started: too little of the run's time left for it`)
         break
       }
