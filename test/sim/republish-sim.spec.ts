@@ -1,0 +1,42 @@
+/**
+ * The servers' republish rounds under churn, short: ten honest servers, 30 % of them replaced
+ * every simulated hour, and owners who sign nothing new within the run, so only the servers'
+ * re-puts carry each record to the servers that join. Every record is still found at the end,
+ * while most re-puts are skipped: a server does not re-put a record another holder put to it
+ * since its previous round (relay-node/src/republish.ts). Asserts behaviour, not time.
+ */
+import { describe, it, before } from '../support/spec.ts'
+import * as assert from '../support/assert.ts'
+import { runSimulation } from '../../bench/sim/simulation.ts'
+import type { SimResult } from '../../bench/sim/sim-result.ts'
+
+describe('network simulation: republishing under churn (short)', () => {
+  let result: SimResult
+
+  before(async () => {
+    result = await runSimulation({
+      nodes: 10,
+      churn: 0.3,
+      hours: 3,
+      attackers: 0,
+      seed: 16,
+      names: 3,
+      lookupsPerHour: 3,
+    })
+  })
+
+  it('keeps every record alive with the servers’ re-puts alone', () => {
+    assert.equal(result.options.hours, 3)
+    assert.ok(result.counts.republished > 0, 'no server re-put a record')
+    assert.equal(result.recordsAlive, 1, JSON.stringify(result))
+    assert.equal(result.success, 1, JSON.stringify(result))
+  })
+
+  it('skips most re-puts: another holder already put the record', () => {
+    const { republished, republishSkipped } = result.counts
+    assert.ok(
+      republishSkipped > 2 * republished,
+      `${republished} records re-put and ${republishSkipped} skipped`,
+    )
+  })
+})
