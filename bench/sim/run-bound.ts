@@ -13,6 +13,26 @@ export function cpuSeconds(): number {
   return (user + system) / 1e6
 }
 
+/**
+ * How much longer than the last hour (and the final lookups' estimate) the next hour and the
+ * final lookups are allowed to take: an hour's real time varies with churn, the servers' tables
+ * and the machine's load, and the final lookups must still fit.
+ */
+export const HOUR_MARGIN = 1.5
+
+/**
+ * Whether another simulated hour and then the final lookups fit in `remainingMs` of real time,
+ * given the last hour's real time (undefined before the first: nothing measured, it starts) and
+ * the final lookups' estimate, ms.
+ */
+export function roomForAnotherHour(
+  remainingMs: number,
+  lastHourMs: number | undefined,
+  finalMs: number,
+): boolean {
+  return lastHourMs === undefined || remainingMs >= HOUR_MARGIN * (lastHourMs + finalMs)
+}
+
 /** A run's real-time limit. */
 export class RunBound {
   private readonly controller = new AbortController()

@@ -11,6 +11,9 @@ import type { RootLookupShare } from '../../relay-node/src/root-lookup.ts'
 export class SimCounts {
   /** DHT puts started (holders, servers' republish rounds, Sybils' pushes); each reaches up to K servers. */
   puts = 0
+  /** Records the servers' republish rounds re-put, and those they skipped (put to them since). */
+  republished = 0
+  republishSkipped = 0
   /** Record writes honest servers received from other peers. */
   writesReceived = 0
   /** Root look-ups honest servers started (each a DHT query). */
@@ -33,6 +36,8 @@ export class SimCounts {
   snapshot(): SimCountsResult {
     return {
       puts: this.puts,
+      republished: this.republished,
+      republishSkipped: this.republishSkipped,
       writesReceived: this.writesReceived,
       rootLookups: this.rootLookups,
       distinctLookups: this.pairs.size,
@@ -44,6 +49,8 @@ export class SimCounts {
 /** `SimCounts` as plain figures. */
 export interface SimCountsResult {
   puts: number
+  republished: number
+  republishSkipped: number
   writesReceived: number
   rootLookups: number
   /** (server, name) pairs among them: the rest looked a name up again. */

@@ -338,6 +338,11 @@ export function formatTraffic(r: SimResult): string {
         .map(([k, v]) => `${k} ${v}`)
         .join(', ')})`,
     ],
+    [
+      "servers' republish rounds",
+      `${c.republished} re-put`,
+      `${c.republishSkipped} skipped: another holder put them there since the server's previous round`,
+    ],
   ]
   const width = Math.max(...rows.map((row) => row[0].length))
   const valueWidth = Math.max(...rows.map((row) => row[1].length))

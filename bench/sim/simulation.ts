@@ -19,7 +19,7 @@ import { ByteMeter } from './byte-meter.ts'
 import { SimCounts } from './sim-counts.ts'
 import { Prng, seedMathRandom } from './prng.ts'
 import { refreshRound } from './dht-timers.ts'
-import { cpuSeconds, RunBound } from './run-bound.ts'
+import { cpuSeconds, roomForAnotherHour, RunBound } from './run-bound.ts'
 import type { HonestNode, SimContext } from './sim-node.ts'
 import { REAL_BOUND_MS } from './sim-libp2p.ts'
 import { SimServers } from './sim-servers.ts'
@@ -41,7 +41,7 @@ export type { SimOptions } from './sim-options.ts'
 const HOUR = 3_600_000
 /** Where the simulated clock starts (fixed, so a seed gives the same records). */
 export const SIM_EPOCH = Date.UTC(2026, 0, 1)
-/** Lookups, puts and republish rounds run at once. */
+/** Lookups and puts run at once (republish rounds one after another). */
 const CONCURRENCY = 4
 /** A run with a wall-time limit reports its start-up every this many servers. */
 const START_REPORT = 128
@@ -216,7 +216,7 @@ export async function runSimulation(options: SimOptions): Promise<SimResult> {
     let lastLookupMs = 0
     const finalMs = (): number => (lastLookupMs * o.names) / o.lookupsPerHour
     for (let hour = 1; hour <= o.hours && running === o.nodes && !bound.stopped; hour++) {
-      if (hour > 1 && bound.remainingMs() < lastHourMs + finalMs()) {
+      if (!roomForAnotherHour(bound.remainingMs(), hour > 1 ? lastHourMs : undefined, finalMs())) {
         o.progress(`hour ${hour} not started: too little of the run's time left for it`)
         break
       }
@@ -249,15 +249,20 @@ export async function runSimulation(options: SimOptions): Promise<SimResult> {
         publishAll(holders.filter((_, i) => (hour + i) % o.ownerRepublishHours === 0)),
       )
       const t1 = performance.now()
-      // The relay's store maintenance: expired records out, held records re-put.
+      // The relay's store maintenance: expired records out, held records re-put. One server
+      // after another in an order the seed draws, as the relays' jittered rounds fire: whether a
+      // server skips a record (another put it there since its last round) then follows the seed.
+      const [republished0, skipped0] = [counts.republished, counts.republishSkipped]
       if (hour % o.republishHours === 0)
         await phase('republish', () =>
           pool(
-            honest,
-            CONCURRENCY,
+            rng.sample(honest, honest.length),
+            1,
             async (h) => {
               await h.republisher.sweep()
-              await h.republisher.republish()
+              const round = await h.republisher.republish()
+              counts.republished += round.put
+              counts.republishSkipped += round.skipped
             },
             bound.signal,
           ),
@@ -291,7 +296,7 @@ export async function runSimulation(options: SimOptions): Promise<SimResult> {
       const ok = found.filter((l) => l.record && holderHex(l.record) === l.holder)
       const s = (ms: number): string => `${(ms / 1000).toFixed(1)} s`
       o.progress(
-        `hour ${hour}/${o.hours}: ${ok.length}/${o.lookupsPerHour} lookups found the holder's record, ${honest.length} honest + ${sybils.length} Sybil servers (churn ${s(tChurn - t0)}, table refresh ${s(tRefresh - tChurn)}, publish ${s(t1 - tRefresh)}, republish ${s(t2 - t1)}, attacks ${s(t3 - t2)}, lookups ${s(t4 - t3)}; ${(cpuSeconds() - cpu0).toFixed(1)} s of CPU; ${counts.rootLookups - lookups0} root look-ups for ${counts.puts - puts0} puts)`,
+        `hour ${hour}/${o.hours}: ${ok.length}/${o.lookupsPerHour} lookups found the holder's record, ${honest.length} honest + ${sybils.length} Sybil servers (churn ${s(tChurn - t0)}, table refresh ${s(tRefresh - tChurn)}, publish ${s(t1 - tRefresh)}, republish ${s(t2 - t1)}, attacks ${s(t3 - t2)}, lookups ${s(t4 - t3)}; ${(cpuSeconds() - cpu0).toFixed(1)} s of CPU; ${counts.rootLookups - lookups0} root look-ups for ${counts.puts - puts0} puts; records re-put ${counts.republished - republished0}, skipped ${counts.republishSkipped - skipped0})`,
       )
     }
     // Records alive: one lookup of every name at the end.

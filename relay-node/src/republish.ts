@@ -4,9 +4,10 @@
  * to a key change and a record would be lost with its last holders: about every
  * `republishInterval` (each round's delay drawn within `REPUBLISH_JITTER` of it, so holders do
  * not all fire at once) the relay re-puts each record it holds to the current closest peers.
- * As in Kademlia, a holder skips a record another peer put to it since its previous round (or,
- * the first time it looks, since it started): that peer's put already reached the closest peers,
- * so each record is re-put by about one of its ~20 holders an interval instead of by all of them.
+ * As in Kademlia, a holder skips a record another peer put to it since its previous round: that
+ * peer's put already reached the closest peers, so each record is re-put by about one of its ~20
+ * holders an interval (and once by each new holder) instead of by all of them. A record a round
+ * sees for the first time is always re-put.
  * Every `expirySweepInterval` it deletes records that expired (per their own `expires`, at most
  * 48 h after creation: docs/PROTOCOL.md, "Signed name records"), were revoked or became blocked.
  * @module
@@ -56,8 +57,6 @@ export class Republisher {
   private readonly controller = new AbortController()
   private readonly timers = new Set<NodeJS.Timeout>()
   private republishing?: Promise<RepublishRound>
-  /** When this republisher was made: a record received after it came from another peer. */
-  private readonly startedAt = Date.now()
   /** Each held record's receive time as the last round left it (after its own re-put, if any). */
   private seen = new Map<string, number>()
   private sweeping?: Promise<number>
@@ -159,7 +158,10 @@ export class Republisher {
           if (record === undefined) continue
           const received = record.timeReceived.getTime()
           const last = this.seen.get(k)
-          if (last === undefined ? received > this.startedAt : received !== last) {
+          // A record seen for the first time is re-put: who put it here may have reached only a
+          // few of the closest peers (an owner's first put), and skipping would leave it there
+          // for another interval.
+          if (last !== undefined && received !== last) {
             seen.set(k, received)
             round.skipped++
             continue

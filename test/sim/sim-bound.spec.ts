@@ -8,6 +8,7 @@ import { describe, it } from '../support/spec.ts'
 import * as assert from '../support/assert.ts'
 import { runSimulation } from '../../bench/sim/simulation.ts'
 import { formatResult } from '../../bench/sim/sim-result.ts'
+import { HOUR_MARGIN, roomForAnotherHour } from '../../bench/sim/run-bound.ts'
 
 describe('network simulation: the run’s time limit', () => {
   it('stops an hour under way and reports the hours it completed', async () => {
@@ -47,5 +48,18 @@ describe('network simulation: the run’s time limit', () => {
       formatResult(result),
       new RegExp(`simulated 0 of 168 hours, ${result.options.nodes} of 2000 servers started`),
     )
+  })
+
+  it('starts another hour only with a margin for it and the final lookups', () => {
+    // The last hour took 60 s and the final lookups should take 10 s.
+    assert.ok(roomForAnotherHour(1_000, undefined, 10_000), 'the first hour always starts')
+    assert.ok(HOUR_MARGIN > 1)
+    assert.equal(
+      roomForAnotherHour(70_000, 60_000, 10_000),
+      false,
+      'no room left for a slower hour',
+    )
+    assert.equal(roomForAnotherHour(HOUR_MARGIN * 70_000 - 1, 60_000, 10_000), false)
+    assert.ok(roomForAnotherHour(HOUR_MARGIN * 70_000, 60_000, 10_000))
   })
 })

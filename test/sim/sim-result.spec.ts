@@ -27,6 +27,8 @@ const run = (over: Partial<RawRun>): RawRun => ({
   stores: 0,
   counts: {
     puts: 0,
+    republished: 0,
+    republishSkipped: 0,
     writesReceived: 0,
     rootLookups: 0,
     distinctLookups: 0,
