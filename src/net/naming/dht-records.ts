@@ -5,7 +5,7 @@
  * @module
  */
 import type { PeerId } from '@libp2p/interface'
-import type { KadDHT, SingleKadDHT } from '@libp2p/kad-dht'
+import type { KadDHT } from '@libp2p/kad-dht'
 import { equals } from '../../core/bytes.ts'
 import type { Candidate } from './candidates.ts'
 import { LookupTimeoutError } from './errors.ts'
@@ -26,31 +26,6 @@ function combined(options: DhtCallOptions): { signal: AbortSignal; timeout: Abor
   }
 }
 
-/**
- * Waits until kad-dht's routing table holds a server (a relay, once identify has said it runs
- * the DHT). kad-dht is told not to hold queries for its first self-query
- * (`allowQueryWithZeroPeers`, `peer-services.ts`), so without this wait a call made before any
- * server is known would ask nobody and find nothing.
- */
-export async function whenRoutable(dht: KadDHT, signal: AbortSignal): Promise<void> {
-  const table = (dht as Partial<SingleKadDHT>).routingTable
-  // kad-dht's table is an event target ('peer:add'), though its public type says only `size`.
-  if (table === undefined || table.size > 0 || !(table instanceof EventTarget)) return
-  signal.throwIfAborted()
-  await new Promise<void>((resolve, reject) => {
-    const added = (): void => {
-      signal.removeEventListener('abort', aborted)
-      resolve()
-    }
-    const aborted = (): void => {
-      table.removeEventListener('peer:add', added)
-      reject(signal.reason as Error)
-    }
-    table.addEventListener('peer:add', added, { once: true })
-    signal.addEventListener('abort', aborted, { once: true })
-  })
-}
-
 /** Puts `value` under `key`; resolves to how many servers stored it, and why others did not. */
 export async function putRecord(
   dht: KadDHT,
@@ -62,7 +37,6 @@ export async function putRecord(
   const errors: Error[] = []
   const { signal, timeout } = combined(options)
   try {
-    await whenRoutable(dht, signal)
     for await (const event of dht.put(key, value, { signal })) {
       if (
         event.name === 'PEER_RESPONSE' &&
@@ -130,7 +104,6 @@ export async function getCandidates(
   }
   const { signal, timeout } = combined(options)
   try {
-    await whenRoutable(dht, signal)
     for await (const event of dht.get(key, { signal })) {
       if (event.name === 'PEER_RESPONSE') {
         answered.add(event.from.toString())

@@ -21,9 +21,9 @@ export const RECONNECT_FACTOR = 2
 /** Random spread of each wait, as a fraction of it (so many browsers do not redial in step). */
 export const RECONNECT_JITTER = 0.2
 /**
- * kad-dht's first self-query delay, in ms (docs/ARCHITECTURE.md, "A fresh DHT node holds its
- * first queries": a cold resolve cost ~800 ms with the default 1 s); the peer's queries no longer
- * wait for it (`allowQueryWithZeroPeers` in `peer-services.ts`).
+ * kad-dht's first self-query delay, in ms. Every query waits for it (docs/ARCHITECTURE.md, "A
+ * fresh DHT node holds its first queries": a cold resolve cost ~800 ms with the default 1 s); 0
+ * runs it as soon as a DHT server is known.
  */
 export const INITIAL_QUERY_SELF_INTERVAL_MS = 0
 /** Peer-store tag that keeps relay connections from being pruned. */

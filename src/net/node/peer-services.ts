@@ -52,10 +52,6 @@ export function peerServices(
       selectors: { [DHT_NAMESPACE]: createAnSelector({ trustedRegistrars }) },
       ...(dev.allowPrivateAddresses === true ? { peerInfoMapper: passthroughMapper } : {}),
       initialQuerySelfInterval: INITIAL_QUERY_SELF_INTERVAL_MS,
-      // A client asks its relays, which know the servers: its first look-up does not wait for
-      // its own neighbourhood (the first self-query dials the servers near its ID, hundreds of
-      // ms). Calls wait for a server in the routing table instead (`whenRoutable`).
-      allowQueryWithZeroPeers: true,
       logPrefix: 'libp2p:an-dht',
     }),
     live: liveGossip(),
