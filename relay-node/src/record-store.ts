@@ -111,6 +111,11 @@ export class GuardedDatastore extends BaseDatastore {
     }
   }
 
+  /** The peer that sent the record stored under a datastore key; undefined for the relay's own. */
+  senderOf(key: Key): string | undefined {
+    return this.entries.get(key.toString())?.peer
+  }
+
   /** The record value stored under a datastore key, unchecked; undefined when none. */
   async peekRecord(key: Key, options?: AbortOptions): Promise<Uint8Array | undefined> {
     try {

@@ -4,10 +4,12 @@
  * to a key change and a record would be lost with its last holders: about every
  * `republishInterval` (each round's delay drawn within `REPUBLISH_JITTER` of it, so holders do
  * not all fire at once) the relay re-puts each record it holds to the current closest peers.
- * As in Kademlia, a holder skips a record another peer put to it since its previous round: that
- * peer's put already reached the closest peers, so each record is re-put by about one of its ~20
- * holders an interval (and once by each new holder) instead of by all of them. A record a round
- * sees for the first time is always re-put.
+ * As in Kademlia, a holder skips a record another holder put to it since its previous round: that
+ * holder's put already reached the closest peers, so each record is re-put by about one of its
+ * ~20 holders an interval (and once by each new holder) instead of by all of them. Only a put from
+ * a server among the key's K closest this relay knows counts (republish-holders.ts): a client or
+ * a far server putting the record to its holders spares none of them. A record a round sees for
+ * the first time is always re-put.
  * Every `expirySweepInterval` it deletes records that expired (per their own `expires`, at most
  * 48 h after creation: docs/PROTOCOL.md, "Signed name records"), were revoked or became blocked.
  * @module
@@ -18,6 +20,7 @@ import { REPUBLISH_JITTER, REPUBLISH_PUT_TIMEOUT_MS } from './constants.ts'
 import type { Logger } from './log.ts'
 import type { RelayNode } from './node.ts'
 import type { GuardedDatastore, RecordPolicy } from './record-store.ts'
+import { isCloseHolder } from './republish-holders.ts'
 
 /** Settings of the republisher. */
 export interface RepublishInit {
@@ -35,8 +38,13 @@ export interface RepublishRound {
   records: number
   /** Records re-put to the closest peers. */
   put: number
-  /** Records skipped: another peer put them here since the previous round. */
+  /** Records skipped: another holder (a server among the key's closest) put them here since. */
   skipped: number
+  /**
+   * Of `put`, records a peer put here since the previous round that is not among the key's
+   * closest servers this relay knows (a client, a far server): its put spares no re-put.
+   */
+  outsiders: number
   /** Re-puts that reached no peer. */
   failed: number
   ms: number
@@ -134,13 +142,13 @@ export class Republisher {
   }
 
   /**
-   * Re-puts to the closest peers every servable record no other peer put here since the
+   * Re-puts to the closest peers every servable record no other holder put here since the
    * previous round; one round at a time.
    */
   republish(): Promise<RepublishRound> {
     this.republishing ??= (async () => {
       const started = Date.now()
-      const round = { records: 0, put: 0, skipped: 0, failed: 0, ms: 0 }
+      const round = { records: 0, put: 0, skipped: 0, outsiders: 0, failed: 0, ms: 0 }
       const seen = new Map<string, number>()
       try {
         const held: Key[] = []
@@ -162,9 +170,12 @@ export class Republisher {
           // few of the closest peers (an owner's first put), and skipping would leave it there
           // for another interval.
           if (last !== undefined && received !== last) {
-            seen.set(k, received)
-            round.skipped++
-            continue
+            if (isCloseHolder(this.node, record.key, this.store.senderOf(dsKey))) {
+              seen.set(k, received)
+              round.skipped++
+              continue
+            }
+            round.outsiders++
           }
           round.put++
           if (!(await this.put(record))) round.failed++

@@ -19,24 +19,7 @@ import {
   waitFor,
   type RelayProcess,
 } from './support/relay-process.ts'
-
-/** One republish round as the relay logs it. */
-interface Round {
-  records: number
-  put: number
-  skipped: number
-  failed: number
-}
-
-/** The republish rounds `relay` logged that found at least one record. */
-function rounds(relay: RelayProcess): Round[] {
-  return relay
-    .stderr()
-    .split('\n')
-    .filter((line) => line.includes('"msg":"records republished"'))
-    .map((line) => JSON.parse(line) as Round)
-    .filter((round) => round.records > 0)
-}
+import { rounds } from './support/republish-rounds.ts'
 
 describe('republishing a record another holder re-put (relays)', () => {
   let dir: string
