@@ -3,7 +3,7 @@
  * connects from its own loopback address (Linux routes all of 127.0.0.0/8 to the loopback), so
  * the relay sees many addresses. Fresh addresses of one /24 share that block's allowance, and
  * neither they nor a CAR flood from many /24s at once keep a visitor of another block from its
- * blocks.
+ * blocks; a CID listed many times in one CAR is sent and charged once.
  */
 import { request } from 'node:http'
 import { join } from 'node:path'
@@ -11,6 +11,7 @@ import { utf8 } from '../../src/core/bytes.ts'
 import { CHUNK_SIZE } from '../../src/core/content/index.ts'
 import { describe, it, before, after } from '../support/spec.ts'
 import * as assert from '../support/assert.ts'
+import { readCar } from '../../src/net/fetch/car-reader.ts'
 import { pattern } from '../net/hosting-support.ts'
 import { uniqueName } from './support/records.ts'
 import {
@@ -153,5 +154,33 @@ describe('mirrored blocks over HTTP against many fresh sources', () => {
     assert.ok(
       metricValue(metrics, 'alternet_relay_mirror_http_blocks_total{result="limited"}') >= 1,
     )
+  })
+
+  it('sends and charges a CID listed many times in one CAR once', async () => {
+    // A /24 of its own: a burst of 8 blocks. The same chunk 64 times costs one of them.
+    const from = '127.3.0.1'
+    const [first] = chunks
+    const repeated = await getFrom(
+      relay,
+      from,
+      `/ipfs/?format=car&cids=${Array(64).fill(first).join(',')}`,
+    )
+    assert.equal(repeated.status, 200, repeated.body.toString())
+    const sent: string[] = []
+    for await (const block of readCar(
+      new Blob([new Uint8Array(repeated.body)]).stream(),
+      2 * CHUNK_SIZE,
+    ))
+      sent.push(block.cid.toString())
+    assert.deepEqual(sent, [first], 'the block once')
+    assert.ok(
+      Buffer.compare(repeated.body.subarray(-CHUNK_SIZE), big.subarray(0, CHUNK_SIZE)) === 0,
+      'its bytes',
+    )
+    // What is left of the burst still covers seven other blocks at once.
+    const others = [...new Set(chunks.slice(1))].filter((cid) => cid !== first).slice(0, BURST - 1)
+    assert.equal(others.length, BURST - 1)
+    const next = await getFrom(relay, from, `/ipfs/?format=car&cids=${others.join(',')}`)
+    assert.equal(next.status, 200, next.body.toString())
   })
 })

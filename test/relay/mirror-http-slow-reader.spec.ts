@@ -31,31 +31,31 @@ import {
 const FLAGS = ['--mirror-scan-interval', '2s', '--mirror-replicas', '64']
 const CHUNK = 262_144
 
-/** The first chunk of a file that one relay mirrors, published for the test. */
-async function mirroredChunk(relay: RelayProcess, publishers: SitePublisher[]): Promise<CID> {
+/** The 64 chunks (each distinct) of a file that one relay mirrors, published for the test. */
+async function mirroredChunks(relay: RelayProcess, publishers: SitePublisher[]): Promise<CID[]> {
   const publisher = await startPublisher([relay.tcp])
   publishers.push(publisher)
   const site = uniqueName('httpslow')
-  const published = await publisher.publish(site, { '/data.bin': pattern(CHUNK + 1000, 9) })
+  const published = await publisher.publish(site, { '/data.bin': pattern(64 * CHUNK + 1000, 9) })
   const watcher = await startVisitor([relay.tcp])
   try {
     await waitMirrored(watcher, relay, site, published.root)
   } finally {
     await watcher.stop()
   }
-  return published.manifest.files['/data.bin'].chunks[0]
+  return published.manifest.files['/data.bin'].chunks.slice(0, 64)
 }
 
 /**
- * A client that asks `relay` for a CAR listing `chunk` `count` times and reads nothing: its
+ * A client that asks `relay` for a CAR of the first `count` of `chunks` and reads nothing: its
  * socket takes bytes only up to its buffers, so a long CAR stalls the relay's writes.
  */
-function stalledReader(relay: RelayProcess, chunk: CID, count: number): Socket {
+function stalledReader(relay: RelayProcess, chunks: CID[], count: number): Socket {
   const { hostname, port } = new URL(relay.http)
   const socket = connect(Number(port), hostname)
   socket.on('error', () => {})
   socket.write(
-    `GET /ipfs/?format=car&cids=${Array(count).fill(chunk).join(',')} HTTP/1.1\r\n` +
+    `GET /ipfs/?format=car&cids=${chunks.slice(0, count).join(',')} HTTP/1.1\r\n` +
       `Host: ${hostname}:${port}\r\nAccept: application/vnd.ipld.car\r\n\r\n`,
   )
   return socket
@@ -98,9 +98,9 @@ describe('slow readers of mirrored blocks over HTTP', () => {
       '1s',
     ])
     relays.push(relay)
-    const chunk = await mirroredChunk(relay, publishers)
+    const chunks = await mirroredChunks(relay, publishers)
     // 64 blocks of 256 KiB: far more than the sockets' buffers hold.
-    const socket = stalledReader(relay, chunk, 64)
+    const socket = stalledReader(relay, chunks, 64)
     sockets.push(socket)
     await waitFor(
       'the relay to end the CAR of a reader that takes nothing',
@@ -117,11 +117,11 @@ describe('slow readers of mirrored blocks over HTTP', () => {
     // The default wait for a reader (30 s): the stalled CARs stay under way during the test.
     const relay = await startRelay(join(dir, 'busy'), FLAGS)
     relays.push(relay)
-    const chunk = await mirroredChunk(relay, publishers)
+    const chunks = await mirroredChunks(relay, publishers)
     const begun = await metric(relay, 'alternet_relay_mirror_http_cars_total')
     // Thirty blocks each (7.5 MiB, more than the sockets' buffers), all within the rate's burst.
     const stalled = Array.from({ length: MAX_CARS_PER_SOURCE }, () =>
-      stalledReader(relay, chunk, 30),
+      stalledReader(relay, chunks, 30),
     )
     sockets.push(...stalled)
     await waitFor(
@@ -130,7 +130,7 @@ describe('slow readers of mirrored blocks over HTTP', () => {
         (await metric(relay, 'alternet_relay_mirror_http_cars_total')) ===
         begun + MAX_CARS_PER_SOURCE,
     )
-    const url = `${relay.http}/ipfs/?format=car&cids=${chunk}`
+    const url = `${relay.http}/ipfs/?format=car&cids=${chunks[0]}`
     const refused = await fetch(url)
     assert.equal(refused.status, 429)
     assert.ok(Number(refused.headers.get('retry-after')) >= 1)

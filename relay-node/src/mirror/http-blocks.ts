@@ -7,7 +7,8 @@
  * not revoked or blocked: `mirror-serving.ts`), within a rate per source address block.
  * Many blocks at once: `GET /ipfs/?format=car&cids=<cid>,<cid>,…` (at most `MAX_CAR_BLOCKS`)
  * answers a CAR v1 stream of those the mirror serves, in the order asked, each written as soon
- * as it is read, counted against the same rate as that many single requests. A CAR is written
+ * as it is read, counted against the same rate as that many single requests; a CID listed more
+ * than once is sent and counted once. A CAR is written
  * with backpressure at the route protocol's pace (`Pace`: each wait for the reader at most the
  * write timeout, all of them within a grace plus the bytes taken at the minimum throughput),
  * and ended when its reader falls behind it; a source has at most `MAX_CARS_PER_SOURCE` under
@@ -121,6 +122,17 @@ function blockCid(name: string): CID | undefined {
   }
 }
 
+/** `cids` without repeats, each where it was first listed. */
+function distinct(cids: readonly CID[]): CID[] {
+  const seen = new Set<string>()
+  return cids.filter((cid) => {
+    const key = cid.toString()
+    if (seen.has(key)) return false
+    seen.add(key)
+    return true
+  })
+}
+
 /** Whether the request asks for a raw block (`Accept` or `?format=raw`). */
 function wantsRaw(req: IncomingMessage, url: URL): boolean {
   if (url.searchParams.get('format') === 'raw') return true
@@ -169,7 +181,8 @@ export function createHttpBlocks(init: HttpBlocksInit): HttpBlocks {
         `A CAR of blocks is asked as /ipfs/?format=car&cids=<cid>,<cid>,… with at most ${MAX_CAR_BLOCKS} CIDv1s with a sha2-256 hash (raw or DAG-CBOR).`,
       )
     }
-    const listed = cids as CID[]
+    // Each block once, where first listed: a CID listed again is neither sent nor charged again.
+    const listed = distinct(cids as CID[])
     const source = sourceOf(req.socket.remoteAddress, init.prefixes)
     const running = underWay.get(source) ?? 0
     if (running >= MAX_CARS_PER_SOURCE) {

@@ -12,7 +12,8 @@
  * not carry is asked alone (`GET /ipfs/<cid>`) of the next source. A source that sends a wrong
  * byte, fails or answers anything but the blocks is dropped from HTTP for the rest of the fetch
  * (one that lied is reported as a lying host is), and when none is left blocks are asked over
- * libp2p.
+ * libp2p. The CARs of every file a page reads share one budget per mirror (`car-slots.ts`): a
+ * CAR past it waits its turn, where the mirror would refuse it.
  * @module
  */
 import type { CID } from 'multiformats/cid'
@@ -20,16 +21,9 @@ import { BlockVerificationError, verifyBlock } from '../../core/content/index.ts
 import { MAX_MANIFEST_SIZE } from '../../core/content/constants.ts'
 import type { RouteClient, RouteRequestOptions, RouteTarget } from '../route/index.ts'
 import { readCar } from './car-reader.ts'
+import { pageCarSlots, type CarSlot, type CarSlots } from './car-slots.ts'
 import type { HostConnection } from './connect-hosts.ts'
-
-/** The media type of a raw block (trustless gateway spec). */
-export const RAW_BLOCK_TYPE = 'application/vnd.ipld.raw'
-
-/** Longest wait for one block over HTTP before its source is dropped, in ms. */
-export const HTTP_BLOCK_TIMEOUT_MS = 10_000
-
-/** The media type of a CAR stream (trustless gateway spec). */
-export const CAR_TYPE = 'application/vnd.ipld.car'
+import { HTTP_BLOCK_TIMEOUT_MS, openCar, readBlock } from './http-block-read.ts'
 
 /** Blocks asked at once when HTTP sources carry a file. */
 export const HTTP_FETCH_CONCURRENCY = 32
@@ -60,31 +54,8 @@ export interface HttpBlocksInit {
   onBlock?(cid: CID, bytes: Uint8Array): void
   /** @default globalThis.fetch */
   fetch?: typeof fetch
-}
-
-/** One block from `origin`, verified. */
-async function readBlock(
-  get: typeof fetch,
-  origin: string,
-  cid: CID,
-  signal: AbortSignal | undefined,
-): Promise<Uint8Array> {
-  const timeout = AbortSignal.timeout(HTTP_BLOCK_TIMEOUT_MS)
-  const res = await get(`${origin}/ipfs/${cid.toString()}`, {
-    headers: { accept: RAW_BLOCK_TYPE },
-    // Kept in the device's block store once verified: not a second copy in the HTTP cache.
-    cache: 'no-store',
-    credentials: 'omit',
-    referrerPolicy: 'no-referrer',
-    signal: signal === undefined ? timeout : AbortSignal.any([signal, timeout]),
-  })
-  if (res.status !== 200) {
-    await res.body?.cancel().catch(() => {})
-    throw new Error(`${origin} answered ${res.status} for block ${cid}.`)
-  }
-  const bytes = new Uint8Array(await res.arrayBuffer())
-  await verifyBlock(cid, bytes)
-  return bytes
+  /** The budget of CARs under way per mirror, shared with the page's other files. @default pageCarSlots */
+  slots?: CarSlots
 }
 
 /** A block asked and not given yet. */
@@ -97,15 +68,10 @@ interface Wanted {
   carriers: number
   /** Asked of a second source already. */
   doubled: boolean
-  /** The first CAR that listed it: when that CAR last sent a block (or was asked). */
-  car?: { lastBlockAt: number }
+  /** The first CAR that listed it: whether it has begun, and when it last sent a block (or began). */
+  car?: { begun: boolean; lastBlockAt: number }
   resolve(bytes: Uint8Array): void
   reject(error: unknown): void
-}
-
-/** The URL of a CAR of `cids` from `origin`. */
-function carUrl(origin: string, cids: readonly CID[]): string {
-  return `${origin}/ipfs/?format=car&cids=${cids.map((cid) => cid.toString()).join(',')}`
 }
 
 /**
@@ -116,6 +82,7 @@ export function httpFirstClient(inner: RouteClient, init: HttpBlocksInit): Route
   const live = init.sources.filter((s) => s.http !== undefined)
   if (live.length === 0) return undefined
   const get = init.fetch ?? globalThis.fetch.bind(globalThis)
+  const slots = init.slots ?? pageCarSlots
   let turn = 0
   /** Blocks asked, not yet in a request. */
   let queue: Wanted[] = []
@@ -177,7 +144,7 @@ export function httpFirstClient(inner: RouteClient, init: HttpBlocksInit): Route
   const carry = async (source: HostConnection, group: Wanted[]): Promise<void> => {
     running++
     busy.set(source, (busy.get(source) ?? 0) + 1)
-    const car = { lastBlockAt: performance.now() }
+    const car = { begun: false, lastBlockAt: performance.now() }
     const left = new Map<string, Wanted[]>()
     for (const wanted of group) {
       wanted.car ??= car
@@ -189,27 +156,23 @@ export function httpFirstClient(inner: RouteClient, init: HttpBlocksInit): Route
     // Each block must come within the wait for one block of the one before.
     const idle = new AbortController()
     const quiet = (): void => idle.abort(new Error(`${source.http} sent no block in time.`))
-    let timer = setTimeout(quiet, HTTP_BLOCK_TIMEOUT_MS)
+    let timer: ReturnType<typeof setTimeout> | undefined
+    let slot: CarSlot | undefined
     const { signal } = group[0].options
     try {
-      const res = await get(
-        carUrl(
-          source.http!,
-          group.map((w) => w.cid),
-        ),
-        {
-          headers: { accept: CAR_TYPE },
-          cache: 'no-store',
-          credentials: 'omit',
-          referrerPolicy: 'no-referrer',
-          signal: signal === undefined ? idle.signal : AbortSignal.any([signal, idle.signal]),
-        },
+      // The page's CARs at this mirror, of every file, within one budget: this one waits its turn.
+      slot = await slots.take(source.http!, signal)
+      if (!live.includes(source)) throw new Error(`${source.http} was dropped meanwhile.`)
+      car.begun = true
+      car.lastBlockAt = performance.now()
+      timer = setTimeout(quiet, HTTP_BLOCK_TIMEOUT_MS)
+      const body = await openCar(
+        get,
+        source.http!,
+        group.map((w) => w.cid),
+        signal === undefined ? idle.signal : AbortSignal.any([signal, idle.signal]),
       )
-      if (res.status !== 200 || res.body === null) {
-        await res.body?.cancel().catch(() => {})
-        throw new Error(`${source.http} answered ${res.status} for ${group.length} blocks.`)
-      }
-      for await (const block of readCar(res.body, MAX_MANIFEST_SIZE + 128)) {
+      for await (const block of readCar(body, MAX_MANIFEST_SIZE + 128)) {
         const key = block.cid.toString()
         const waiting = left.get(key)
         if (waiting === undefined) {
@@ -231,6 +194,7 @@ export function httpFirstClient(inner: RouteClient, init: HttpBlocksInit): Route
       if (signal?.aborted !== true) drop(source, error)
     } finally {
       clearTimeout(timer)
+      slot?.()
       running--
       if (busy.has(source)) busy.set(source, (busy.get(source) as number) - 1)
     }
@@ -244,10 +208,11 @@ export function httpFirstClient(inner: RouteClient, init: HttpBlocksInit): Route
     schedule()
   }
 
-  /** The live source with the fewest CARs under way (the next in turn among equals). */
+  /** The live source with the fewest of the page's CARs under way or waiting (the next in turn among equals). */
   const leastBusy = (): HostConnection => {
+    const load = (source: HostConnection): number => slots.load(source.http!)
     let best = live[turn++ % live.length]
-    for (const source of live) if ((busy.get(source) ?? 0) < (busy.get(best) ?? 0)) best = source
+    for (const source of live) if (load(source) < load(best)) best = source
     return best
   }
 
@@ -258,12 +223,15 @@ export function httpFirstClient(inner: RouteClient, init: HttpBlocksInit): Route
   const takeOver = (): void => {
     const now = performance.now()
     for (const source of live) {
-      if ((busy.get(source) ?? 0) > 0) continue
+      // Idle for this file, with room in the page's budget: a CAR that would wait helps nobody.
+      if ((busy.get(source) ?? 0) > 0 || !slots.free(source.http!)) continue
       const again: Wanted[] = []
       let soonest = Infinity
       for (const wanted of inFlight) {
         if (again.length >= TAKEN_OVER_BLOCKS) break
         if (wanted.settled || wanted.doubled || wanted.options.signal?.aborted === true) continue
+        // A CAR still waiting for its turn has not been slow.
+        if (wanted.car?.begun !== true) continue
         const quiet = now - (wanted.car?.lastBlockAt ?? now)
         if (quiet >= TAKE_OVER_QUIET_MS) again.push(wanted)
         else soonest = Math.min(soonest, TAKE_OVER_QUIET_MS - quiet)
