@@ -158,7 +158,7 @@ describe('file choosers look like the app’s buttons and take the keyboard', ()
                 30_000,
               )
               equal(
-                await chooser.element().evaluate((input) => input.id),
+                await chooser.element().evaluate((input) => (input as HTMLInputElement).id),
                 id,
                 `${screen}: the chooser opened is #${id}'s`,
               )
