@@ -22,6 +22,7 @@ import {
   ERROR_HEADER,
   FORWARDED_REQUEST_HEADERS,
   MAX_REQUEST_PATH_LENGTH,
+  SCROLL_REPORT_INTERVAL,
 } from '../shared/constants.ts'
 import { BridgeTimeoutError } from '../shared/errors.ts'
 import { sendResponse, sendResponseError } from '../shared/port-stream.ts'
@@ -30,12 +31,19 @@ import {
   type BridgeConnect,
   type BridgeReady,
   type DocumentServed,
+  type FollowScroll,
   type SiteRequest,
+  type SiteScrolled,
 } from '../shared/protocol.ts'
 import { requestAnUrl, siteOrigin, siteUrl } from '../shared/site-origin.ts'
 import { TIMING_MARKS, timingMark } from '../shared/timing-marks.ts'
 import { answersRequest, dropEarly, type EarlyDocument } from './early-document.ts'
-import type { BridgeHost, BridgeHostInit, SiteDocumentDetail } from './bridge-host-types.ts'
+import type {
+  BridgeHost,
+  BridgeHostInit,
+  SiteDocumentDetail,
+  SiteScrollDetail,
+} from './bridge-host-types.ts'
 
 interface Bridge {
   site: string
@@ -50,6 +58,8 @@ interface Bridge {
   answered?: boolean
   /** The document asked for early (`warmUp`), for the bridge's first request. */
   early?: EarlyDocument
+  /** When its last scroll report was taken (`performance.now()`). */
+  scrolledAt?: number
 }
 
 const DOCUMENT_ERROR = /^[A-Za-z][A-Za-z0-9]{0,63}$/
@@ -139,6 +149,18 @@ export function createBridgeHost(init: BridgeHostInit): BridgeHost {
     target.dispatchEvent(new CustomEvent('document', { detail }))
   }
 
+  /** A direction and nothing else, at most one per interval (a site can post as its bridge). */
+  function onScrolled(bridge: Bridge, data: SiteScrolled): void {
+    if (data.direction !== 'up' && data.direction !== 'down') return
+    const now = performance.now()
+    // Half the interval: the bridge's own timer may fire a little early.
+    if (bridge.scrolledAt !== undefined && now - bridge.scrolledAt < SCROLL_REPORT_INTERVAL / 2)
+      return
+    bridge.scrolledAt = now
+    const detail: SiteScrollDetail = { site: bridge.site, direction: data.direction }
+    target.dispatchEvent(new CustomEvent('scroll', { detail }))
+  }
+
   function connectPort(bridge: Bridge): void {
     bridge.port?.close()
     const channel = new MessageChannel()
@@ -168,6 +190,7 @@ export function createBridgeHost(init: BridgeHostInit): BridgeHost {
       if (event.source !== bridge.frame.contentWindow) continue
       if (event.origin !== bridge.origin) return
       if (isMessage<BridgeReady>(event.data, 'an-bridge-ready')) connectPort(bridge)
+      else if (isMessage<SiteScrolled>(event.data, 'an-scrolled')) onScrolled(bridge, event.data)
       return
     }
   }
@@ -290,6 +313,12 @@ export function createBridgeHost(init: BridgeHostInit): BridgeHost {
       await prepare(address, options)
     },
     disconnect: (site: string) => disconnect(canonical(site)),
+    followScroll(site: string): void {
+      const bridge = bridges.get(canonical(site))
+      if (bridge?.port === undefined) return
+      const follow: FollowScroll = { type: 'an-follow-scroll', v: BRIDGE_PROTOCOL_VERSION }
+      bridge.frame.contentWindow?.postMessage(follow, bridge.origin)
+    },
     close(): void {
       window.removeEventListener('message', onMessage)
       for (const site of [...bridges.keys()]) disconnect(site)

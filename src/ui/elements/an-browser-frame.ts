@@ -8,7 +8,8 @@
 import { LitElement, html, nothing } from 'lit'
 import { keyed } from 'lit/directives/keyed.js'
 import { createRef, ref } from 'lit/directives/ref.js'
-import type { SiteDocumentDetail } from '../../origins/shell/bridge-host-types.ts'
+import type { SiteDocumentDetail, SiteScrollDetail } from '../../origins/shell/bridge-host-types.ts'
+import { SITE_FRAME_NAME } from '../../origins/shared/constants.ts'
 import { ServiceWorkerUnsupportedError } from '../../origins/shared/errors.ts'
 import { parseAddress, toUnicodeAddress } from '../../core/names/index.ts'
 import { errorText } from '../error-text.ts'
@@ -121,6 +122,14 @@ export class AnBrowserFrame extends LitElement {
   }
   private readonly onDocument = (event: Event): void =>
     this.documentShown((event as CustomEvent<SiteDocumentDetail>).detail)
+  /** The site shown was scrolled (its bridge says which way): `site-scroll`, for the header. */
+  private readonly onSiteScroll = (event: Event): void => {
+    const { site, direction } = (event as CustomEvent<SiteScrollDetail>).detail
+    if (site !== this.site || !this.reading) return
+    this.dispatchEvent(
+      new CustomEvent('site-scroll', { detail: direction, bubbles: true, composed: true }),
+    )
+  }
 
   constructor() {
     super()
@@ -150,7 +159,9 @@ export class AnBrowserFrame extends LitElement {
     const bridges = this.session?.bridges
     if (bridges !== this.subscribed) {
       this.subscribed?.removeEventListener('document', this.onDocument)
+      this.subscribed?.removeEventListener('scroll', this.onSiteScroll)
       bridges?.addEventListener('document', this.onDocument)
+      bridges?.addEventListener('scroll', this.onSiteScroll)
       this.subscribed = bridges
     }
   }
@@ -172,6 +183,7 @@ export class AnBrowserFrame extends LitElement {
     super.disconnectedCallback()
     removeEventListener('hashchange', this.onLeave)
     this.subscribed?.removeEventListener('document', this.onDocument)
+    this.subscribed?.removeEventListener('scroll', this.onSiteScroll)
     this.subscribed = undefined
   }
 
@@ -265,7 +277,10 @@ export class AnBrowserFrame extends LitElement {
    * bridge (this tab's node runs there) is reported to that tab, so this ends "Opening…" here.
    */
   private frameLoaded(): void {
-    if (this.frame.value?.hasAttribute('src') === true) this.loading = false
+    if (this.frame.value?.hasAttribute('src') !== true) return
+    this.loading = false
+    // Its bridge follows the new document's scrolling (the app cannot see into the frame).
+    if (this.site !== '') this.session?.bridges?.followScroll(this.site)
   }
 
   private documentShown(detail: SiteDocumentDetail): void {
@@ -326,6 +341,7 @@ export class AnBrowserFrame extends LitElement {
         html`<iframe
           ${ref(this.frame)}
           class="frame"
+          name=${SITE_FRAME_NAME}
           ?hidden=${this.site === '' || this.error !== undefined}
           title=${this.site === '' ? 'Site' : `Site ${displaySite(this.site)}`}
           sandbox=${SITE_SANDBOX}
