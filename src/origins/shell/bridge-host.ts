@@ -38,12 +38,8 @@ import {
 import { requestAnUrl, siteOrigin, siteUrl } from '../shared/site-origin.ts'
 import { TIMING_MARKS, timingMark } from '../shared/timing-marks.ts'
 import { answersRequest, dropEarly, type EarlyDocument } from './early-document.ts'
-import type {
-  BridgeHost,
-  BridgeHostInit,
-  SiteDocumentDetail,
-  SiteScrollDetail,
-} from './bridge-host-types.ts'
+import type { BridgeHost, BridgeHostInit } from './bridge-host-types.ts'
+import { documentDetail, scrollDetail } from './site-hints.ts'
 
 interface Bridge {
   site: string
@@ -61,9 +57,6 @@ interface Bridge {
   /** When its last scroll report was taken (`performance.now()`). */
   scrolledAt?: number
 }
-
-const DOCUMENT_ERROR = /^[A-Za-z][A-Za-z0-9]{0,63}$/
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}T[\d:.]+Z$/
 
 /** Creates the shell's bridge host. */
 export function createBridgeHost(init: BridgeHostInit): BridgeHost {
@@ -130,34 +123,18 @@ export function createBridgeHost(init: BridgeHostInit): BridgeHost {
   }
 
   function onDocument(bridge: Bridge, data: DocumentServed): void {
-    if (
-      typeof data.path !== 'string' ||
-      !data.path.startsWith('/') ||
-      data.path.length > MAX_REQUEST_PATH_LENGTH
-    )
-      return
-    if (typeof data.status !== 'number') return
-    const detail: SiteDocumentDetail = {
-      site: bridge.site,
-      path: data.path,
-      address: `an://${bridge.site}${data.path}`,
-      status: data.status,
-    }
-    if (typeof data.offlineCopy === 'string' && ISO_DATE.test(data.offlineCopy))
-      detail.offlineCopy = data.offlineCopy
-    if (typeof data.error === 'string' && DOCUMENT_ERROR.test(data.error)) detail.error = data.error
-    target.dispatchEvent(new CustomEvent('document', { detail }))
+    const detail = documentDetail(bridge.site, data)
+    if (detail !== undefined) target.dispatchEvent(new CustomEvent('document', { detail }))
   }
 
-  /** A direction and nothing else, at most one per interval (a site can post as its bridge). */
+  /** A direction, at most one per interval (a site's scripts can post as its bridge). */
   function onScrolled(bridge: Bridge, data: SiteScrolled): void {
-    if (data.direction !== 'up' && data.direction !== 'down') return
+    const detail = scrollDetail(bridge.site, data)
     const now = performance.now()
     // Half the interval: the bridge's own timer may fire a little early.
-    if (bridge.scrolledAt !== undefined && now - bridge.scrolledAt < SCROLL_REPORT_INTERVAL / 2)
+    if (detail === undefined || now - (bridge.scrolledAt ?? -Infinity) < SCROLL_REPORT_INTERVAL / 2)
       return
     bridge.scrolledAt = now
-    const detail: SiteScrollDetail = { site: bridge.site, direction: data.direction }
     target.dispatchEvent(new CustomEvent('scroll', { detail }))
   }
 
