@@ -22,7 +22,7 @@ export const CAPABILITIES: readonly Capability[] = [
     id: 'secure-context',
     label: 'a secure connection (https)',
     consequence:
-      'Browsers only give keys, storage and service workers to pages served over https (or from this computer).',
+      'Browsers only give keys, storage and offline use to pages served over https (or from this computer).',
     essential: true,
   },
   {
@@ -41,9 +41,9 @@ export const CAPABILITIES: readonly Capability[] = [
   },
   {
     id: 'service-worker',
-    label: 'service workers',
+    label: 'way to show sites safely',
     consequence:
-      'Sites cannot be shown in their own safe origin and the app does not work offline. You can still publish and manage your names.',
+      'This browser cannot keep each site apart from the app and from other sites (it lacks service workers, often turned off in private browsing), so sites cannot be opened here and the app does not work offline. You can still publish and manage your names.',
     essential: false,
   },
   {

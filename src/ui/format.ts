@@ -34,6 +34,23 @@ export function formatAge(at: number, now: number = Date.now()): string {
   return relative.format(Math.round(delta / DAY), 'day')
 }
 
+const oldUnits = [
+  { unit: 'day', ms: DAY },
+  { unit: 'hour', ms: HOUR },
+  { unit: 'minute', ms: MINUTE },
+] as const
+
+/** How old something made at `at` is: "2 hours old", "1 day old", "less than a minute old". */
+export function formatOld(at: number, now: number = Date.now()): string {
+  const age = Math.max(0, now - at)
+  for (const { unit, ms } of oldUnits) {
+    const count = Math.floor(age / ms)
+    if (count >= 1)
+      return `${new Intl.NumberFormat(undefined, { style: 'unit', unit, unitDisplay: 'long' }).format(count)} old`
+  }
+  return 'less than a minute old'
+}
+
 const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' })
 
 /** A date and time in the person's locale, without seconds: `6 Dec 2026, 08:40`. */

@@ -1,10 +1,12 @@
 /**
  * On a phone, the app's header folds away while a site is read and comes back on a scroll up, a
  * tap on the handle in the address bar, or the focus reaching it, as mobile browsers fold their
- * toolbars.
+ * toolbars. It never stays folded over bad news: while the network is gone or no relay answers,
+ * it is shown and does not fold.
  *
- * The site's frame is on another origin, so its scrolling is out of the app's sight. What the app
- * does see is the person turning to the site (the focus enters its frame: a tap, a click, Tab) and
+ * The site's frame is on another origin, so the app only hears which way it scrolls, from the
+ * site's bridge (`site-scroll`: down folds, up unfolds). What the app sees itself is the person
+ * turning to the site (the focus enters its frame: a tap, a click, Tab) and
  * the page's own scroll (a frame that already has the focus does not take it anew, so a scroll
  * up that shows the header hands the focus back to the app's screen). So while a site shows on a phone the page is one header taller than the
  * screen (the site and "About this name" fill the screen below the address bar), and folded means
@@ -29,12 +31,16 @@ export interface HeaderFoldParts {
   siteFocused(): boolean
   /** Takes the focus out of the site's frame, to the start of the screen. */
   leaveSite(): void
+  /** The header says something that must be seen (offline, no relay answers). */
+  alarm(): boolean
 }
 
 /** Folds the header of a host element away while a site is read on a phone. */
 export class HeaderFold implements ReactiveController {
   /** The header is scrolled out of view while a site is read. */
   folded = false
+  /** Unfolding for a scroll up in the site, which keeps the focus (a keyboard may be scrolling). */
+  private siteUp = false
   private readonly host: ReactiveControllerHost & HTMLElement
   private readonly parts: HeaderFoldParts
   private readonly phone = matchMedia(FOLD_MEDIA)
@@ -73,6 +79,8 @@ export class HeaderFold implements ReactiveController {
   hostUpdated(): void {
     const header = this.parts.header()
     const active = this.active()
+    // Bad news in the header (the network went): it comes back, wherever the reader is.
+    if (this.folded && !active) this.unfold()
     // The page's extra height while a site is read: exactly the header's, so folded, the
     // address bar is at the top and "About this name" at the bottom of the screen.
     this.host.toggleAttribute('data-reading', active)
@@ -94,8 +102,15 @@ export class HeaderFold implements ReactiveController {
     if (scrollY > 0) scrollTo({ top: 0, behavior: this.behavior() })
   }
 
+  /** The site was scrolled (its bridge says which way): down folds the header, up brings it back. */
+  siteScrolled(direction: 'up' | 'down'): void {
+    if (direction === 'down') return this.fold()
+    if (this.folded) this.siteUp = true
+    this.unfold()
+  }
+
   private active(): boolean {
-    return this.phone.matches && this.parts.reading()
+    return this.phone.matches && this.parts.reading() && !this.parts.alarm()
   }
 
   private behavior(): ScrollBehavior {
@@ -109,7 +124,8 @@ export class HeaderFold implements ReactiveController {
     if (folded === this.folded) return
     // Shown again by a scroll up while the site keeps the focus: the focus comes back to the
     // app, so the next tap in the site is seen (a frame that has the focus does not take it anew).
-    if (this.folded && this.parts.siteFocused()) this.parts.leaveSite()
+    if (this.folded && !this.siteUp && this.parts.siteFocused()) this.parts.leaveSite()
+    this.siteUp = false
     this.folded = folded
     this.host.requestUpdate()
   }

@@ -272,7 +272,7 @@ describe('the app in Firefox', () => {
       try {
         const page = await limited.newPage()
         await openAppIn(page, relay.appOrigin, '#/view')
-        await waitForText(page, 'No service workers.')
+        await waitForText(page, 'No way to show sites safely.')
         await fill(page, '#address', 'firefox:demo')
         await clickButton(page, 'Go')
         await waitForText(page, 'This browser cannot show sites safely')

@@ -1,7 +1,9 @@
 /**
  * On a phone the app's header folds away while a site is read, as mobile browsers fold their
  * toolbars, and comes back on a scroll up, on the handle in the address bar, and with the keyboard:
- * in Chromium (Playwright) and Firefox (puppeteer-core), light and dark.
+ * in Chromium (Playwright) and Firefox (puppeteer-core), light and dark. Scrolling inside the site
+ * (its frame is another origin: its bridge reports the direction) folds and unfolds it too, and
+ * the network going brings it back with the news.
  * Screenshots of the folded header go to test-results/screens/.
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core'
@@ -48,6 +50,14 @@ function layout(): Record<'header' | 'bar' | 'site' | 'about', { top: number; bo
     site: box(viewer.querySelector('iframe.frame')),
     about: box(viewer.querySelector('details.about > summary')),
   }
+}
+
+/** A page longer than the site's frame: it scrolls inside. */
+const PAGE = `<!doctype html><html lang="en"><title>Read</title><h1>${HEADING}</h1><p>Some words.</p><div style="height: 4000px"></div><div id="end">The end.</div></html>`
+
+/** How far the site's own page is scrolled (run in the site's frame). */
+function siteScrolled(): number {
+  return document.scrollingElement!.scrollTop
 }
 
 /** The screen shows the whole header, from the top. */
@@ -114,11 +124,7 @@ describe('on a phone the header folds away while a site is read', () => {
       // The owner publishes a page and keeps the tab open: the page comes from them.
       const owner = await person('light', '#/publish')
       await owner.getByRole('button', { name: 'Write a page instead' }).click()
-      await owner
-        .getByRole('textbox', { name: 'Page (index.html)' })
-        .fill(
-          `<!doctype html><html lang="en"><title>Read</title><h1>${HEADING}</h1><p>Some words.</p></html>`,
-        )
+      await owner.getByRole('textbox', { name: 'Page (index.html)' }).fill(PAGE)
       const [name, topic] = SITE.split(':') as [string, string]
       await chooseName(owner, name, topic, 'free')
       await publish(owner)
@@ -179,7 +185,49 @@ describe('on a phone the header folds away while a site is read', () => {
   )
 
   it(
-    'Firefox: a click in the site folds the header; the handle and the keyboard bring it back',
+    'Chromium: scrolling inside the site folds the header and scrolling up brings it back; so does the network going',
+    bounded(180_000, async () => {
+      const page = await person('light')
+      await visit(page, `an://${SITE}`)
+      const site = siteFrame(page)
+      await site.locator('h1', { hasText: HEADING }).waitFor({ timeout: VIEW_MS })
+      await waitUntil('the header shown as the site opens', () => page.evaluate(headerShown))
+      // A wheel (or a finger) over the site, no tap: only the site's own page scrolls.
+      const box = (await page.locator('iframe.frame').boundingBox())!
+      await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2)
+      await page.mouse.wheel(0, 600)
+      await waitUntil('the header folded by a scroll in the site', () =>
+        page.evaluate(headerFolded),
+      )
+      fillsTheScreen(await page.evaluate(layout))
+      ok((await focused(page))?.tag !== 'iframe', 'no tap: the focus is not in the site')
+      // Up inside the site, which has room to go up: the header comes back, the site stays put.
+      await page.mouse.wheel(0, -200)
+      await waitUntil('the header back on a scroll up in the site', () =>
+        page.evaluate(headerShown),
+      )
+      const at = await page.frameLocator('iframe.frame').locator(':root').evaluate(siteScrolled)
+      ok(at > 0, `the site itself scrolled up, not past its top: ${at}`)
+
+      // Folded, then the network goes: the header comes back to say so.
+      await page.mouse.wheel(0, 600)
+      await waitUntil('folded again', () => page.evaluate(headerFolded))
+      await page.context().setOffline(true)
+      try {
+        await waitUntil('the header back when the network goes', () => page.evaluate(headerShown))
+        const offline = page.getByText('You’re offline', { exact: true })
+        await offline.waitFor({ timeout: VIEW_MS })
+        const where = (await offline.boundingBox())!
+        ok(where.y >= 0 && where.y + where.height <= PHONE.height, `"You're offline" in view`)
+        equal(await page.locator('.handle').count(), 0, 'no handle: the header cannot fold')
+      } finally {
+        await page.context().setOffline(false)
+      }
+    }),
+  )
+
+  it(
+    'Firefox: a scroll or a click in the site folds the header; a scroll up, the handle and the keyboard bring it back',
     bounded(180_000, async () => {
       for (const scheme of ['light', 'dark'] as const) {
         await firefox?.close()
@@ -191,6 +239,17 @@ describe('on a phone the header folds away while a site is read', () => {
           const frame = await frameOf(page, relay.siteOrigin(SITE), 'p', VIEW_MS)
           await page.waitForFunction(headerShown, { timeout: VIEW_MS })
           const open = await page.evaluate(layout)
+          // A wheel over the site, no click: the site's own scroll folds the header, and back up.
+          const box = (await (await page.$(
+            'an-app >>> an-browser-frame >>> iframe.frame',
+          ))!.boundingBox())!
+          await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2)
+          await page.mouse.wheel({ deltaY: 600 })
+          await page.waitForFunction(headerFolded, { timeout: VIEW_MS })
+          await page.mouse.wheel({ deltaY: -200 })
+          await page.waitForFunction(headerShown, { timeout: VIEW_MS })
+          ok((await frame.evaluate(siteScrolled)) > 0, 'the site itself scrolled up')
+          await frame.evaluate(() => scrollTo(0, 0))
           await (await frame.waitForSelector('p'))!.click()
           await page.waitForFunction(headerFolded, { timeout: VIEW_MS })
           const folded = await page.evaluate(layout)

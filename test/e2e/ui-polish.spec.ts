@@ -260,8 +260,8 @@ describe('first sight: dark failure pages, the publish result, Update (Chromium)
       await screenshot(page, 'network-panel-dark-phone', false)
       await page.keyboard.press('Escape')
       await panel.waitFor({ state: 'hidden' })
-      // A status longer than the row ("Your node runs in another tab", or "not reachable yet"
-      // while the node starts) is cut short: the header stays one row and the page never jumps.
+      // A status longer than the row ("not reachable yet" while the node starts, the second
+      // tab's) is cut short: the header stays one row and the page never jumps.
       const header = page.locator('an-app header')
       const oneRow = (await header.boundingBox())?.height
       const second = await page.context().newPage()

@@ -73,6 +73,18 @@ export const BRIDGE_CONNECT_WAIT = 10_000
 /** Requests a bridge page holds at once while it waits for its app; more are refused at once. */
 export const MAX_HELD_REQUESTS = 64
 
+/**
+ * The `name` of the shell's site frame: the bridge page finds its site's document by it (the
+ * frame is in the app's shadow DOM, out of `parent.frames`), to report which way it scrolls.
+ */
+export const SITE_FRAME_NAME = 'an-site'
+
+/**
+ * Least time between two scroll reports of one bridge, in ms: the bridge sends at most one per
+ * interval (the last direction at its end), the shell drops what comes faster.
+ */
+export const SCROLL_REPORT_INTERVAL = 150
+
 /** Bridge frames a shell keeps open; the least recently used one is closed past this. */
 export const DEFAULT_MAX_BRIDGES = 8
 

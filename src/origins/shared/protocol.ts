@@ -11,6 +11,8 @@
  * shell   → SW     (response port)                                   ResponseHead, then body
  * SW      → bridge (Client.postMessage)                              DocumentServed
  * bridge  → shell  (shell port)                                      DocumentServed
+ * shell   → bridge (window.postMessage, targetOrigin = site origin)  FollowScroll
+ * bridge  → shell  (window.postMessage, targetOrigin = app origin)   SiteScrolled
  * ```
  * @module
  */
@@ -102,6 +104,19 @@ export interface DocumentServed {
   offlineCopy?: string
   /** When the answer is a failure page: the typed error's name. */
   error?: string
+}
+
+/** The site frame loaded a document: the bridge follows its scrolling (found by `SITE_FRAME_NAME`). */
+export interface FollowScroll {
+  type: 'an-follow-scroll'
+  v: typeof BRIDGE_PROTOCOL_VERSION
+}
+
+/** Which way the person scrolled the site: a direction only, at most one per `SCROLL_REPORT_INTERVAL`. */
+export interface SiteScrolled {
+  type: 'an-scrolled'
+  v: typeof BRIDGE_PROTOCOL_VERSION
+  direction: 'up' | 'down'
 }
 
 /** Any message on a response port, sender to receiver. */

@@ -54,9 +54,15 @@ export interface SiteDocumentDetail {
   error?: string
 }
 
+/** Detail of the `scroll` event: which way the person scrolled a site's frame. */
+export interface SiteScrollDetail {
+  site: string
+  direction: 'up' | 'down'
+}
+
 /**
- * The shell's bridges. Events: `open` (CustomEvent<{ site }>: a new bridge frame starts loading)
- * and `document` (CustomEvent<SiteDocumentDetail>).
+ * The shell's bridges. Events: `open` (CustomEvent<{ site }>: a new bridge frame starts loading),
+ * `document` (CustomEvent<SiteDocumentDetail>) and `scroll` (CustomEvent<SiteScrollDetail>).
  */
 export interface BridgeHost extends EventTarget {
   readonly appOrigin: string
@@ -78,6 +84,11 @@ export interface BridgeHost extends EventTarget {
     address: string,
     options?: { signal?: AbortSignal },
   ): Promise<string>
+  /**
+   * Asks the bridge of `site` to report which way the site frame (named `SITE_FRAME_NAME`)
+   * scrolls: called when that frame loaded a document of the site.
+   */
+  followScroll(site: string): void
   /** Closes the bridge of `site` (its frame is removed). */
   disconnect(site: string): void
   /** Closes every bridge and stops listening. */

@@ -22,6 +22,7 @@ import {
   ERROR_HEADER,
   FORWARDED_REQUEST_HEADERS,
   MAX_REQUEST_PATH_LENGTH,
+  SCROLL_REPORT_INTERVAL,
 } from '../shared/constants.ts'
 import { BridgeTimeoutError } from '../shared/errors.ts'
 import { sendResponse, sendResponseError } from '../shared/port-stream.ts'
@@ -30,12 +31,15 @@ import {
   type BridgeConnect,
   type BridgeReady,
   type DocumentServed,
+  type FollowScroll,
   type SiteRequest,
+  type SiteScrolled,
 } from '../shared/protocol.ts'
 import { requestAnUrl, siteOrigin, siteUrl } from '../shared/site-origin.ts'
 import { TIMING_MARKS, timingMark } from '../shared/timing-marks.ts'
 import { answersRequest, dropEarly, type EarlyDocument } from './early-document.ts'
-import type { BridgeHost, BridgeHostInit, SiteDocumentDetail } from './bridge-host-types.ts'
+import type { BridgeHost, BridgeHostInit } from './bridge-host-types.ts'
+import { documentDetail, scrollDetail } from './site-hints.ts'
 
 interface Bridge {
   site: string
@@ -50,10 +54,9 @@ interface Bridge {
   answered?: boolean
   /** The document asked for early (`warmUp`), for the bridge's first request. */
   early?: EarlyDocument
+  /** When its last scroll report was taken (`performance.now()`). */
+  scrolledAt?: number
 }
-
-const DOCUMENT_ERROR = /^[A-Za-z][A-Za-z0-9]{0,63}$/
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}T[\d:.]+Z$/
 
 /** Creates the shell's bridge host. */
 export function createBridgeHost(init: BridgeHostInit): BridgeHost {
@@ -120,23 +123,19 @@ export function createBridgeHost(init: BridgeHostInit): BridgeHost {
   }
 
   function onDocument(bridge: Bridge, data: DocumentServed): void {
-    if (
-      typeof data.path !== 'string' ||
-      !data.path.startsWith('/') ||
-      data.path.length > MAX_REQUEST_PATH_LENGTH
-    )
+    const detail = documentDetail(bridge.site, data)
+    if (detail !== undefined) target.dispatchEvent(new CustomEvent('document', { detail }))
+  }
+
+  /** A direction, at most one per interval (a site's scripts can post as its bridge). */
+  function onScrolled(bridge: Bridge, data: SiteScrolled): void {
+    const detail = scrollDetail(bridge.site, data)
+    const now = performance.now()
+    // Half the interval: the bridge's own timer may fire a little early.
+    if (detail === undefined || now - (bridge.scrolledAt ?? -Infinity) < SCROLL_REPORT_INTERVAL / 2)
       return
-    if (typeof data.status !== 'number') return
-    const detail: SiteDocumentDetail = {
-      site: bridge.site,
-      path: data.path,
-      address: `an://${bridge.site}${data.path}`,
-      status: data.status,
-    }
-    if (typeof data.offlineCopy === 'string' && ISO_DATE.test(data.offlineCopy))
-      detail.offlineCopy = data.offlineCopy
-    if (typeof data.error === 'string' && DOCUMENT_ERROR.test(data.error)) detail.error = data.error
-    target.dispatchEvent(new CustomEvent('document', { detail }))
+    bridge.scrolledAt = now
+    target.dispatchEvent(new CustomEvent('scroll', { detail }))
   }
 
   function connectPort(bridge: Bridge): void {
@@ -168,6 +167,7 @@ export function createBridgeHost(init: BridgeHostInit): BridgeHost {
       if (event.source !== bridge.frame.contentWindow) continue
       if (event.origin !== bridge.origin) return
       if (isMessage<BridgeReady>(event.data, 'an-bridge-ready')) connectPort(bridge)
+      else if (isMessage<SiteScrolled>(event.data, 'an-scrolled')) onScrolled(bridge, event.data)
       return
     }
   }
@@ -290,6 +290,12 @@ export function createBridgeHost(init: BridgeHostInit): BridgeHost {
       await prepare(address, options)
     },
     disconnect: (site: string) => disconnect(canonical(site)),
+    followScroll(site: string): void {
+      const bridge = bridges.get(canonical(site))
+      if (bridge?.port === undefined) return
+      const follow: FollowScroll = { type: 'an-follow-scroll', v: BRIDGE_PROTOCOL_VERSION }
+      bridge.frame.contentWindow?.postMessage(follow, bridge.origin)
+    },
     close(): void {
       window.removeEventListener('message', onMessage)
       for (const site of [...bridges.keys()]) disconnect(site)

@@ -3,6 +3,7 @@
  * shell. It registers the site origin's service worker, takes the shell's port (only from
  * the app origin, only from its parent) and passes the worker's requests on to the shell; a
  * request that arrives before the shell's port (the app tab still starting) may wait for it.
+ * Asked by the shell, it reports which way the site's frame scrolls (`scroll-report.ts`).
  * Response bodies flow from the shell straight to the worker on the per-request port.
  * See docs/ORIGINS.md, "Message protocol".
  * @module
@@ -20,15 +21,18 @@ import {
   type BridgeConnect,
   type BridgeReady,
   type DocumentServed,
+  type FollowScroll,
   type SiteRequest,
   type SwRequest,
 } from '../shared/protocol.ts'
 import { appOriginOf, siteOfOrigin } from '../shared/site-origin.ts'
 import { TIMING_MARKS, timingMark } from '../shared/timing-marks.ts'
+import { createScrollReport } from './scroll-report.ts'
 
 const site = siteOfOrigin(location.origin)
 const appOrigin = appOriginOf(location.origin)
 let shell: MessagePort | undefined
+const scrolling = createScrollReport(appOrigin)
 
 /** Shows `text` on the page (once its body is parsed: the script runs from the page's head). */
 function say(text: string): void {
@@ -106,6 +110,7 @@ function onSwMessage(event: MessageEvent): void {
 function onWindowMessage(event: MessageEvent): void {
   if (event.origin !== appOrigin || event.source !== window.parent) return
   const data: unknown = event.data
+  if (isMessage<FollowScroll>(data, 'an-follow-scroll')) return scrolling.follow()
   if (!isMessage<BridgeConnect>(data, 'an-bridge-connect') || data.site !== site) return
   const port = event.ports[0]
   if (port === undefined) return

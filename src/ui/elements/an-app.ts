@@ -15,6 +15,7 @@ import { sharedStyles } from '../styles.ts'
 import { appStyles } from './app-styles.ts'
 import type { AnBrowserFrame } from './an-browser-frame.ts'
 import { HeaderFold } from '../header-fold.ts'
+import { allRelaysFailing } from '../session/online-state.ts'
 import './an-browser-frame.ts'
 import './an-capability-notice.ts'
 import './an-error-message.ts'
@@ -85,6 +86,7 @@ export class AnApp extends LitElement {
     reading: () => this.route.screen === 'view' && this.viewer()?.reading === true,
     siteFocused: () => this.viewer()?.siteFocused() === true,
     leaveSite: () => this.renderRoot.querySelector('main')?.focus({ preventScroll: true }),
+    alarm: () => this.session?.online === false || allRelaysFailing(this.session?.status?.relays),
   })
 
   constructor() {
@@ -167,6 +169,7 @@ export class AnApp extends LitElement {
           ?folded=${this.fold.folded}
           @reading-change=${() => this.requestUpdate()}
           @show-header=${this.showHeader}
+          @site-scroll=${(event: CustomEvent<'up' | 'down'>) => this.fold.siteScrolled(event.detail)}
         ></an-browser-frame>
         ${screen === 'publish' ? html`<an-publish-page class="page" .session=${session} site=${argument}></an-publish-page>` : nothing}
         ${screen === 'sites' ? html`<an-sites-page class="page" .session=${session}></an-sites-page>` : nothing}

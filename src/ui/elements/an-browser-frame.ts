@@ -11,52 +11,26 @@ import { createRef, ref } from 'lit/directives/ref.js'
 import type { SiteDocumentDetail } from '../../origins/shell/bridge-host-types.ts'
 import { ServiceWorkerUnsupportedError } from '../../origins/shared/errors.ts'
 import { parseAddress, toUnicodeAddress } from '../../core/names/index.ts'
-import { errorText } from '../error-text.ts'
 import { FrameHistory } from '../frame-history.ts'
 import { parseRoute, routeHash } from '../router.ts'
 import type { AlternetSession } from '../session/alternet-session.ts'
 import { SessionController } from '../session/session-controller.ts'
+import { BridgeEvents } from '../session/bridge-events.ts'
 import { sharedStyles } from '../styles.ts'
 import { browserFrameStyles } from './browser-frame-styles.ts'
-import { allRelaysFailing, withinOffline, withinRelays } from '../session/online-state.ts'
-import { noteVisit, recentSites } from '../session/recent-sites.ts'
-import { displaySite, formatAge } from '../format.ts'
+import { noteVisit } from '../session/recent-sites.ts'
+import { lookUpAfresh, showWithin } from '../site-opening.ts'
+import {
+  renderAddressBar,
+  renderFailureNote,
+  renderOfflineCopy,
+  renderSiteFrame,
+  renderWelcome,
+} from './browser-frame-views.ts'
 import './an-error-message.ts'
 import './an-address-lookahead.ts'
 import './an-name-details.ts'
 import './an-site-update.ts'
-import './an-discover.ts'
-
-/** How long Reload waits for the network's newest record of the name before showing the cached one. */
-export const RELOAD_LOOKUP_MS = 5_000
-
-/**
- * What the site frame may do. Scripts, forms and popups, and its own origin (the site worker
- * only controls a same-origin frame); popups (links opened in a new tab) leave the sandbox so a
- * site opened there works as a top-level visit; downloads are allowed. Never
- * `allow-top-navigation`: a site must not move the app's window (to a lookalike page, to
- * `/?reset-sw`).
- */
-const SITE_SANDBOX =
-  'allow-scripts allow-same-origin allow-forms allow-popups allow-popups-to-escape-sandbox allow-downloads'
-
-const offlineDate = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' })
-const oldUnits = [
-  { unit: 'day', ms: 86_400_000 },
-  { unit: 'hour', ms: 3_600_000 },
-  { unit: 'minute', ms: 60_000 },
-] as const
-
-/** How old something made at `at` is: "2 hours old", "1 day old", "less than a minute old". */
-function formatOld(at: number, now: number = Date.now()): string {
-  const age = Math.max(0, now - at)
-  for (const { unit, ms } of oldUnits) {
-    const count = Math.floor(age / ms)
-    if (count >= 1)
-      return `${new Intl.NumberFormat(undefined, { style: 'unit', unit, unitDisplay: 'long' }).format(count)} old`
-  }
-  return 'less than a minute old'
-}
 
 /** A route's address as a person wrote it: `an://bad%20name` reads `an://bad name`. */
 function readable(raw: string): string {
@@ -105,7 +79,6 @@ export class AnBrowserFrame extends LitElement {
   /** Changes when the site frame is emptied: a new frame element replaces it. */
   private frameKey = 0
   private readonly about = createRef<HTMLDetailsElement>()
-  private subscribed: EventTarget | undefined
   /**
    * Leaving Browse, the address bar keeps only what is shown: the current site's address, or
    * nothing after an address that did not parse (coming back shows the welcome, not its error).
@@ -119,12 +92,20 @@ export class AnBrowserFrame extends LitElement {
     this.error = undefined
     this.input = ''
   }
-  private readonly onDocument = (event: Event): void =>
-    this.documentShown((event as CustomEvent<SiteDocumentDetail>).detail)
-
   constructor() {
     super()
     new SessionController(this, () => this.session)
+    new BridgeEvents(this, () => this.session, {
+      document: (detail) => this.documentShown(detail),
+      // The site shown was scrolled (its bridge says which way): `site-scroll`, for the header.
+      scroll: ({ site, direction }) => {
+        if (site !== this.site || !this.reading) return
+        const detail = direction
+        this.dispatchEvent(
+          new CustomEvent('site-scroll', { detail, bubbles: true, composed: true }),
+        )
+      },
+    })
     this.address = ''
     this.input = ''
     this.site = ''
@@ -147,12 +128,6 @@ export class AnBrowserFrame extends LitElement {
     if (changed.has('address') && this.address !== '') void this.open(this.address, false)
     // Another site starts with its details closed: open, they would push it out of view on a phone.
     if (changed.has('site') && this.about.value !== undefined) this.about.value.open = false
-    const bridges = this.session?.bridges
-    if (bridges !== this.subscribed) {
-      this.subscribed?.removeEventListener('document', this.onDocument)
-      bridges?.addEventListener('document', this.onDocument)
-      this.subscribed = bridges
-    }
   }
 
   private wasReading = false
@@ -171,8 +146,6 @@ export class AnBrowserFrame extends LitElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback()
     removeEventListener('hashchange', this.onLeave)
-    this.subscribed?.removeEventListener('document', this.onDocument)
-    this.subscribed = undefined
   }
 
   /** Shows `raw` (any accepted spelling); `push` adds it to the app's history. */
@@ -222,23 +195,7 @@ export class AnBrowserFrame extends LitElement {
         throw new ServiceWorkerUnsupportedError('This browser has no service workers.')
       await this.updateComplete
       const showing = bridges.show(this.frame.value!, href)
-      // With no network, or no relay answering, a site this device has no copy of fails in
-      // seconds, with words, instead of after every timeout of the node.
-      // A site opened lately may still come from its copy here once the node's own tries time
-      // out: only a site never opened is cut short when no relay answers.
-      const seen = recentSites().some((recent) => recent.site === this.site)
-      const bounded =
-        this.session?.online === false
-          ? withinOffline(showing)
-          : seen
-            ? showing
-            : withinRelays(showing, () => allRelaysFailing(this.session?.status?.relays))
-      await bounded.catch((error: unknown) => {
-        // Its bridge frame holds the browser's own error page: it goes, to be made anew later.
-        const name = (error as Error)?.name
-        if (name === 'OfflineError' || name === 'NoRelayError') bridges.disconnect(this.site)
-        throw error
-      })
+      await showWithin(this.session, this.site, showing)
     } catch (error) {
       this.error = error
       this.loading = false
@@ -265,7 +222,10 @@ export class AnBrowserFrame extends LitElement {
    * bridge (this tab's node runs there) is reported to that tab, so this ends "Opening…" here.
    */
   private frameLoaded(): void {
-    if (this.frame.value?.hasAttribute('src') === true) this.loading = false
+    if (this.frame.value?.hasAttribute('src') !== true) return
+    this.loading = false
+    // Its bridge follows the new document's scrolling (the app cannot see into the frame).
+    if (this.site !== '') this.session?.bridges?.followScroll(this.site)
   }
 
   private documentShown(detail: SiteDocumentDetail): void {
@@ -287,52 +247,26 @@ export class AnBrowserFrame extends LitElement {
 
   override render() {
     return html`
-      <form @submit=${this.onSubmit} role="search" aria-label="Site address">
-        ${
-          this.folded
-            ? html`<button type="button" class="handle" @click=${() => this.dispatchEvent(new Event('show-header', { bubbles: true, composed: true }))}>
-                <img src="/icons/icon.svg" alt="" /><span class="visually-hidden">Show the menu</span>
-              </button>`
-            : nothing
-        }
-        <div class="nav">
-          <button type="button" aria-label="Back" title="Back" ?disabled=${!this.canGoBack} @click=${this.back}>←</button>
-          <button type="button" aria-label="Forward" title="Forward" ?disabled=${!this.history.canGoForward} @click=${this.forward}>→</button>
-          <button type="button" aria-label="Reload" title="Reload" ?disabled=${this.site === ''} @click=${this.reload}>↻</button>
-        </div>
-        <div class="bar">
-          <label for="address" class="visually-hidden">Address</label>
-          <input
-            id="address"
-            name="address"
-            type="text"
-            inputmode="url"
-            autocomplete="off"
-            autocapitalize="off"
-            spellcheck="false"
-            enterkeyhint="go"
-            placeholder="an://name:topic"
-            .value=${this.input}
-            @input=${(event: Event) => (this.input = (event.target as HTMLInputElement).value)}
-          />
-          <button type="submit" class="primary">Go</button>
-        </div>
-      </form>
+      ${renderAddressBar({
+        input: this.input,
+        folded: this.folded,
+        canGoBack: this.canGoBack,
+        canGoForward: this.history.canGoForward,
+        canReload: this.site !== '',
+        submit: (event) => this.onSubmit(event),
+        typed: (value) => (this.input = value),
+        back: () => this.back(),
+        forward: () => this.forward(),
+        reload: () => void this.reload(),
+        showHeader: () =>
+          this.dispatchEvent(new Event('show-header', { bubbles: true, composed: true })),
+      })}
       <an-address-lookahead .session=${this.session} typed=${this.input} shown=${this.site}></an-address-lookahead>
       <an-error-message .error=${this.error}></an-error-message>
-      ${this.site === '' ? this.renderWelcome() : this.renderSiteChrome()}
+      ${this.site === '' ? renderWelcome(this.session) : this.renderSiteChrome()}
       ${keyed(
         this.frameKey,
-        html`<iframe
-          ${ref(this.frame)}
-          class="frame"
-          ?hidden=${this.site === '' || this.error !== undefined}
-          title=${this.site === '' ? 'Site' : `Site ${displaySite(this.site)}`}
-          sandbox=${SITE_SANDBOX}
-          allow="fullscreen; clipboard-write"
-          referrerpolicy="no-referrer"
-          @load=${this.frameLoaded}
-        ></iframe>`,
+        renderSiteFrame(this.frame, this.site, this.error !== undefined, () => this.frameLoaded()),
       )}
     `
   }
@@ -341,20 +275,8 @@ export class AnBrowserFrame extends LitElement {
     const shown = this.shown
     return html`
       ${this.loading ? html`<p class="hint" role="status">Opening ${this.input}…</p>` : nothing}
-      ${shown?.offlineCopy !== undefined ? this.renderOfflineCopy(shown.offlineCopy) : nothing}
-      ${
-        shown?.error === 'NameNotFoundError'
-          ? // The frame says what happened; the app adds only what the frame cannot: the way to publish.
-            html`<p class="offer" data-error=${shown.error}>
-              <a class="button primary" href=${routeHash('publish', this.site)}>Publish this name</a>
-            </p>`
-          : shown?.error !== undefined
-            ? // Said once, in the frame; this line is for screen readers, which do not read a new frame out.
-              html`<p class="visually-hidden" role="status" data-error=${shown.error}>
-                ${this.site} could not be shown: ${errorText({ name: shown.error }).title}.
-              </p>`
-            : nothing
-      }
+      ${shown?.offlineCopy !== undefined ? renderOfflineCopy(shown.offlineCopy) : nothing}
+      ${renderFailureNote(shown, this.site)}
       <an-site-update .session=${this.session} site=${this.site} generation=${this.generation} @reload-site=${this.reload}></an-site-update>
       ${
         this.session?.status?.slowPath.some((slow) => slow.site === this.site)
@@ -367,48 +289,6 @@ export class AnBrowserFrame extends LitElement {
         <an-name-details .session=${this.session} site=${this.site} generation=${this.generation} @key-accepted=${this.reload}></an-name-details>
       </details>
     `
-  }
-
-  /** "Offline copy from 21 Nov 2026, 23:40 (2 hours old)", outside the site's frame. */
-  private renderOfflineCopy(iso: string) {
-    const at = Date.parse(iso)
-    return html`<p class="warning" role="status" data-offline-copy=${iso}>
-      Offline copy from <time datetime=${iso}>${offlineDate.format(at)}</time> (${formatOld(at)}): no host could be
-      reached, so this is the site as this device kept it.
-    </p>`
-  }
-
-  private renderWelcome() {
-    return html`
-      <section class="card welcome">
-        <h2>Open a site</h2>
-        <p>
-          Type an Alternet address above, such as <code>an://mysite:code</code> or just <code>mysite:code</code>, and press
-          Go. Sites come straight from the people who host them, checked against their owner’s signature.
-        </p>
-        <p><a class="button" href="#/publish">Publish your own site</a></p>
-      </section>
-      ${this.renderRecent()}
-      <an-discover .session=${this.session}></an-discover>
-    `
-  }
-
-  /** The sites this browser opened lately, one tap away (Discover lists the relays' directory below). */
-  private renderRecent() {
-    const recent = recentSites()
-    if (recent.length === 0) return nothing
-    return html`<section class="card recent" aria-labelledby="recent">
-      <h2 id="recent">Recently visited</h2>
-      <ul>
-        ${recent.map(
-          ({ site, at }) =>
-            html`<li>
-              <a href=${routeHash('view', `an://${site}`)}>${displaySite(site)}</a>
-              <span class="hint">${formatAge(at)}</span>
-            </li>`,
-        )}
-      </ul>
-    </section>`
   }
 
   private onSubmit(event: Event): void {
@@ -443,27 +323,8 @@ export class AnBrowserFrame extends LitElement {
     const current = this.history.current ?? this.input
     this.generation++
     this.loading = true
-    await this.lookUpAfresh(current)
+    await lookUpAfresh(this.session, current)
     void this.show(current)
-  }
-
-  /**
-   * Reload means the newest version: the name is looked up on the network first, so the page
-   * does not come from the cached record (kept until its TTL passes) while "About this name"
-   * already shows the new version. Offline, or past {@link RELOAD_LOOKUP_MS}, the cache serves.
-   */
-  private async lookUpAfresh(address: string): Promise<void> {
-    const peer = this.session?.peer
-    if (peer === undefined || this.session?.online === false) return
-    let site: string
-    try {
-      site = parseAddress(address).site
-    } catch {
-      return
-    }
-    await peer
-      .resolve(site, { fresh: true, signal: AbortSignal.timeout(RELOAD_LOOKUP_MS) })
-      .catch(() => undefined)
   }
 }
 

@@ -145,7 +145,7 @@ export class AnNetworkStatus extends LitElement {
         summary = 'Connecting…'
         break
       case 'elsewhere':
-        summary = 'Your node runs in another tab'
+        summary = 'Open in another tab'
         break
       case 'unsupported':
         summary = 'No node: this browser lacks what it needs'

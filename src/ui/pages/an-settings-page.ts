@@ -197,8 +197,9 @@ export class AnSettingsPage extends LitElement {
         <p>Version ${this.session?.sw.pageVersion ?? ''}. ${this.session?.offlineReady ? 'Ready to start offline.' : ''}</p>
         <div class="row">
           <button type="button" @click=${this.checkForUpdate} ?disabled=${this.session?.sw.supported !== true}>Check for updates</button>
-          <a class="button" href=${RESET_PATH}>Reset the app’s service worker</a>
+          <a class="button" href=${RESET_PATH}>Repair the app</a>
         </div>
+        <p class="hint">If the app or a site keeps showing an old or broken page, Repair the app clears the copy of the app this browser keeps for offline use; your keys and sites stay.</p>
         ${this.said.app !== undefined ? html`<p role="status" data-said="app">${this.said.app}</p>` : nothing}
       </section>
     `
