@@ -123,10 +123,10 @@ describe('app shell service worker', () => {
       await page.goto(relay.url('/?reset-sw'))
       equal(page.url(), relay.url('/__an/reset.html'))
       await page.waitForSelector('body[data-state="ready"]', { timeout: 15_000 })
-      await page.getByRole('button', { name: 'Remove service workers and caches' }).click()
+      await page.getByRole('button', { name: 'Clear and repair' }).click()
       await page.waitForSelector('body[data-state="done"]', { timeout: 15_000 })
       const status = await page.textContent('#status')
-      ok(/Removed 1 service worker\(s\) and [1-9]\d* cache\(s\)/.test(status ?? ''), status ?? '')
+      ok(/Cleared 1 offline helper and [1-9]\d* saved cop(y|ies)/.test(status ?? ''), status ?? '')
       const left = await page.evaluate(async () => ({
         workers: (await navigator.serviceWorker.getRegistrations()).length,
         caches: (await caches.keys()).length,

@@ -268,7 +268,7 @@ export const ERROR_REGISTRY: Readonly<Record<string, ErrorEntry>> = {
     kind: 'unsupported-browser',
     title: 'This browser cannot show sites safely',
     explanation:
-      'It has no service workers, which Alternet needs to give each site its own origin.',
+      'It lacks a feature Alternet needs to keep each site apart from the app and from other sites; private browsing often turns it off.',
     action: 'Open Alternet in a current browser, outside private browsing.',
   },
   NodeNotRunningError: {

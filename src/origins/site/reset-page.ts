@@ -15,14 +15,20 @@ function say(text: string): void {
   document.body.dataset.state = 'done'
 }
 
+/** "1 saved copy", "3 saved copies". */
+function count(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`
+}
+
 async function reset(): Promise<void> {
   const registrations =
     'serviceWorker' in navigator ? await navigator.serviceWorker.getRegistrations() : []
   const unregistered = await Promise.all(registrations.map((r) => r.unregister()))
   const names = 'caches' in self ? await caches.keys() : []
   await Promise.all(names.map((name) => caches.delete(name)))
+  const helpers = unregistered.filter(Boolean).length
   say(
-    `Removed ${unregistered.filter(Boolean).length} service worker(s) and ${names.length} cache(s) from ${location.origin}. Your keys and sites are untouched.`,
+    `Cleared ${count(helpers, 'offline helper', 'offline helpers')} and ${count(names.length, 'saved copy', 'saved copies')} from ${location.origin}. Your keys and sites are untouched.`,
   )
 }
 
@@ -35,7 +41,11 @@ if (button !== null && window.top === window) {
   button.addEventListener('click', (event) => {
     if (!event.isTrusted) return
     button.disabled = true
-    reset().catch((error: unknown) => say(`Reset failed: ${String(error)}`))
+    reset().catch(() =>
+      say(
+        'The browser did not let everything be cleared. Close every Alternet tab, then try again.',
+      ),
+    )
   })
 }
 document.body.dataset.state = 'ready'

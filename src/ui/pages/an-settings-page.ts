@@ -169,8 +169,8 @@ export class AnSettingsPage extends LitElement {
                   <dt>Kept safe</dt>
                   <dd>${
                     usage.persisted === true
-                      ? 'yes, the browser will not evict it'
-                      : html`not yet: the browser may evict it when space runs low.
+                      ? 'yes, the browser will not remove it'
+                      : html`no, the browser may remove it when space runs low.
                           <button type="button" @click=${this.askPersistence}>Ask the browser to keep it</button>`
                   }</dd>
                 </dl>
@@ -396,7 +396,7 @@ export class AnSettingsPage extends LitElement {
     }
   }
 
-  /** "Kept safe: not yet": asks the browser to keep this app's data under storage pressure. */
+  /** "Kept safe: no": asks the browser to keep this app's data under storage pressure. */
   private async askPersistence(): Promise<void> {
     const kept = (await this.session?.peer?.keepStorage().catch(() => false)) === true
     this.said = {
