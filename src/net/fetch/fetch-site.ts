@@ -53,6 +53,7 @@ import { MethodNotAllowedError, NoContentError } from './errors.ts'
 import { createFileResponder } from './file-response.ts'
 import { createRequestSources, type FetchContext } from './request-sources.ts'
 import { NearMirrors, type MirrorFinderHost } from '../mirror/index.ts'
+import { TIMING_MARKS, timingMark } from '../../origins/shared/timing-marks.ts'
 
 /** What name resolution gives the fetcher: the record that answers for the site. */
 export interface ResolvedSite {
@@ -234,6 +235,7 @@ export function createSiteFetcher(init: SiteFetcherInit): SiteFetcher {
         firstTargets(ctx),
         keeper?.visit(ctx.address.site, ctx.root),
       ])
+      if (ctx.firstOfVisit === true) timingMark(TIMING_MARKS.firstSources)
       if (page !== undefined && first.length > 0)
         ctx.firstChunk = askFirstChunk(base, first[0].connection, {
           site: ctx.address.site,
@@ -251,6 +253,7 @@ export function createSiteFetcher(init: SiteFetcherInit): SiteFetcher {
         manifest = await ask(all)
       }
     }
+    if (ctx.firstOfVisit === true) timingMark(TIMING_MARKS.manifestVerified)
     manifests.set(key, manifest)
     readLately.delete(ctx.address.site)
     readLately.add(ctx.address.site)
@@ -281,8 +284,10 @@ export function createSiteFetcher(init: SiteFetcherInit): SiteFetcher {
     }
     // A site not answered lately: what the connected relays hold of it is asked while its name
     // resolves (the question needs no root), not after.
-    if (near !== undefined && !readLately.has(address.site)) void near.ask(address.site)
+    const firstOfVisit = !readLately.has(address.site)
+    if (near !== undefined && firstOfVisit) void near.ask(address.site)
     const resolved = await init.resolve(address.site, { signal: requestInit.signal })
+    if (firstOfVisit) timingMark(TIMING_MARKS.nameResolved)
     const { record } = resolved
     const root = record.body.content
     if (root === undefined)
@@ -294,6 +299,7 @@ export function createSiteFetcher(init: SiteFetcherInit): SiteFetcher {
       signal: requestInit.signal,
       client: siteClient(address.site),
       used,
+      firstOfVisit,
     }
     const response = await answerFrom(ctx, path, method, headers)
     // Made with no network: the resolver answered from the cache with no DHT server to ask again,

@@ -11,6 +11,7 @@
 import type { CID } from 'multiformats/cid'
 import { chunksInRange, type FileEntry } from '../../core/content/index.ts'
 import { fileReply } from '../../core/http/index.ts'
+import { TIMING_MARKS, timingMark } from '../../origins/shared/timing-marks.ts'
 import type { ContentStore } from '../hosting/content-store.ts'
 import { fetchFile } from '../route/index.ts'
 import type { BlockKeeper } from './block-keeper.ts'
@@ -154,6 +155,7 @@ export function createFileResponder(init: FileResponderInit): FileResponder {
       stream = await primed(
         await body(ctx, entry, start, end, path, small ? firstTargets : targets),
       )
+      if (ctx.firstOfVisit === true) timingMark(TIMING_MARKS.firstBytes)
     } catch (error) {
       ctx.signal?.throwIfAborted()
       if (!small || ctx.looking === undefined) throw error

@@ -35,6 +35,8 @@ export interface FetchContext {
   used: HostConnection[]
   /** The page's first chunk, asked for beside its manifest (first-chunk.ts). */
   firstChunk?: FirstChunk
+  /** The first request of a site not answered lately: its stages are marked (timing-marks.ts). */
+  firstOfVisit?: boolean
 }
 
 /** The hosts being dialled and the mirrors being asked for one request. */
