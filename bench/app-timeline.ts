@@ -64,7 +64,15 @@ export type VisitStages = Partial<
     | 'siteRequest'
     | 'siteAnswer'
     | 'swRegistered'
-    | 'swReady',
+    | 'swReady'
+    | 'swScript'
+    | 'swInstall'
+    | 'swActivate'
+    | 'swNavigate'
+    | 'nameResolved'
+    | 'firstSources'
+    | 'manifestVerified'
+    | 'firstBytes',
     number
   >
 >
@@ -83,8 +91,29 @@ export async function visitStages(page: Page, siteOrigin: string): Promise<Visit
   }
   const app = await page.evaluate(
     inPage,
-    pick(['bridgeOpen', 'warmUp', 'bridgeReady', 'siteRequest', 'siteAnswer']),
+    pick([
+      'bridgeOpen',
+      'warmUp',
+      'bridgeReady',
+      'siteRequest',
+      'siteAnswer',
+      'nameResolved',
+      'firstSources',
+      'manifestVerified',
+      'firstBytes',
+    ]),
   )
+  // The site worker's own marks (Chromium lists service workers in the context).
+  const worker = page
+    .context()
+    .serviceWorkers()
+    .find((w) => w.url().startsWith(`${siteOrigin}/`))
+  const inWorker =
+    worker === undefined
+      ? {}
+      : await worker
+          .evaluate(inPage, pick(['swScript', 'swInstall', 'swActivate', 'swNavigate']))
+          .catch(() => ({}))
   const bridge = page
     .frames()
     .find((f) => f.url().startsWith(`${siteOrigin}/`) && f.url().includes('/__an/bridge'))
@@ -105,5 +134,10 @@ export async function visitStages(page: Page, siteOrigin: string): Promise<Visit
             return nav === undefined ? undefined : performance.timeOrigin + nav.responseStart
           })
           .catch(() => undefined)
-  return { ...app, ...sw, ...(firstByte !== undefined ? { bridgeFirstByte: firstByte } : {}) }
+  return {
+    ...app,
+    ...sw,
+    ...inWorker,
+    ...(firstByte !== undefined ? { bridgeFirstByte: firstByte } : {}),
+  }
 }

@@ -293,12 +293,21 @@ function reportTimeline(
       })
   }
   const stageRows: [string, keyof VisitStages][] = [
+    ['bridge frame created, early document asked', 'bridgeOpen'],
+    ['node: name resolved', 'nameResolved'],
+    ['node: first sources found', 'firstSources'],
+    ['node: manifest verified', 'manifestVerified'],
+    ['node: first verified bytes of the document', 'firstBytes'],
     ['lookup, manifest, host dial and first bytes answered (early document GET)', 'warmUp'],
     ['bridge page first byte', 'bridgeFirstByte'],
     ['bridge page script runs', 'bridgeStart'],
+    ['site worker script runs', 'swScript'],
     ['site worker registered (bridge page)', 'swRegistered'],
+    ['site worker install event', 'swInstall'],
+    ['site worker activate event', 'swActivate'],
     ['site worker active (bridge page)', 'swReady'],
     ['bridge ready', 'bridgeReady'],
+    ['site worker asked for the document', 'swNavigate'],
     ['document asked of the node', 'siteRequest'],
     ['node answered the document', 'siteAnswer'],
   ]

@@ -26,6 +26,7 @@ import {
   siteOfOrigin,
   viewerUrl,
 } from '../src/origins/shared/site-origin.ts'
+import { TIMING_MARKS, timingMark } from '../src/origins/shared/timing-marks.ts'
 import { route, type FetchContext, type Handler } from './shared/handlers.ts'
 import { askBridge, findBridges, tellDocument } from './site/ask-bridge.ts'
 import { bridgeFiles } from './site/bridge-files.ts'
@@ -38,6 +39,8 @@ import {
 } from './site/offline-copies.ts'
 
 declare const self: ServiceWorkerGlobalScope
+
+timingMark(TIMING_MARKS.swScript)
 
 /** Cache names of the bridge's precache start with this; the rest is the build's manifest hash. */
 export const BRIDGE_CACHE_PREFIX = 'alternet-bridge-'
@@ -218,16 +221,25 @@ const handlers: readonly Handler[] = [
 ]
 
 self.addEventListener('install', () => {
+  timingMark(TIMING_MARKS.swInstall)
   // This worker is plumbing, not app UI: a new one takes over at once. Nothing is downloaded
   // here: the site's first document waits for this worker to be activated.
   void self.skipWaiting()
 })
 
 self.addEventListener('activate', (event) => {
+  timingMark(TIMING_MARKS.swActivate)
   event.waitUntil(self.clients.claim())
 })
 
+/** Whether a document was asked of this worker yet (its first is marked). */
+let navigated = false
+
 self.addEventListener('fetch', (event) => {
+  if (!navigated && event.request.mode === 'navigate') {
+    navigated = true
+    timingMark(TIMING_MARKS.swNavigate)
+  }
   route(event, handlers)
   // The bridge files are cached beside the first answers, once per worker.
   bridge.fill(event)

@@ -48,11 +48,13 @@ import {
   type HostConnection,
 } from './connect-hosts.ts'
 import { errorResponse } from './error-response.ts'
+import { httpFirstClient } from './http-blocks.ts'
 import { askFirstChunk } from './first-chunk.ts'
 import { MethodNotAllowedError, NoContentError } from './errors.ts'
 import { createFileResponder } from './file-response.ts'
 import { createRequestSources, type FetchContext } from './request-sources.ts'
 import { NearMirrors, type MirrorFinderHost } from '../mirror/index.ts'
+import { TIMING_MARKS, timingMark } from '../../origins/shared/timing-marks.ts'
 
 /** What name resolution gives the fetcher: the record that answers for the site. */
 export interface ResolvedSite {
@@ -221,20 +223,36 @@ export function createSiteFetcher(init: SiteFetcherInit): SiteFetcher {
     } else {
       // The store was just asked for the manifest: the client asks peers only.
       const client = siteClient(ctx.address.site, false)
-      const ask = (peers: HostConnection[]): Promise<Manifest> =>
-        fetchManifest(client, {
+      const ask = (peers: HostConnection[]): Promise<Manifest> => {
+        const onHostDropped = dropped(ctx, peers)
+        // Mirrors that serve blocks over HTTP carry the manifest too (a plain `fetch`, the
+        // block verified against the root as over libp2p), libp2p behind them.
+        const http = httpFirstClient(client, {
+          sources: peers,
+          onDropped: onHostDropped,
+          onBlock: (cid, bytes) => {
+            if (keeper !== undefined) keepManifest(ctx.address.site, cid, bytes)
+          },
+        })
+        return fetchManifest(http ?? client, {
           root: ctx.root,
           peers: peers.map((p) => p.connection),
           signal: ctx.signal,
-          onHostDropped: dropped(ctx, peers),
+          onHostDropped,
         })
+      }
       // Dropping an earlier root's kept blocks runs while the sources are found, before any block
       // of this root is kept.
+      ctx.manifestFromPeers = true
       const [first] = await Promise.all([
         firstTargets(ctx),
         keeper?.visit(ctx.address.site, ctx.root),
       ])
-      if (page !== undefined && first.length > 0)
+      if (ctx.firstOfVisit === true) timingMark(TIMING_MARKS.firstSources)
+      // Beside mirrors over HTTP the page's first chunk follows the manifest over HTTP as well
+      // (file-response.ts): one round trip more, but no libp2p stream on the page's thread.
+      const overHttp = first.some((p) => p.http !== undefined)
+      if (page !== undefined && first.length > 0 && !overHttp)
         ctx.firstChunk = askFirstChunk(base, first[0].connection, {
           site: ctx.address.site,
           root: ctx.root,
@@ -251,6 +269,7 @@ export function createSiteFetcher(init: SiteFetcherInit): SiteFetcher {
         manifest = await ask(all)
       }
     }
+    if (ctx.firstOfVisit === true) timingMark(TIMING_MARKS.manifestVerified)
     manifests.set(key, manifest)
     readLately.delete(ctx.address.site)
     readLately.add(ctx.address.site)
@@ -281,8 +300,10 @@ export function createSiteFetcher(init: SiteFetcherInit): SiteFetcher {
     }
     // A site not answered lately: what the connected relays hold of it is asked while its name
     // resolves (the question needs no root), not after.
-    if (near !== undefined && !readLately.has(address.site)) void near.ask(address.site)
+    const firstOfVisit = !readLately.has(address.site)
+    if (near !== undefined && firstOfVisit) void near.ask(address.site)
     const resolved = await init.resolve(address.site, { signal: requestInit.signal })
+    if (firstOfVisit) timingMark(TIMING_MARKS.nameResolved)
     const { record } = resolved
     const root = record.body.content
     if (root === undefined)
@@ -294,6 +315,7 @@ export function createSiteFetcher(init: SiteFetcherInit): SiteFetcher {
       signal: requestInit.signal,
       client: siteClient(address.site),
       used,
+      firstOfVisit,
     }
     const response = await answerFrom(ctx, path, method, headers)
     // Made with no network: the resolver answered from the cache with no DHT server to ask again,

@@ -11,6 +11,7 @@
 import type { CID } from 'multiformats/cid'
 import { chunksInRange, type FileEntry } from '../../core/content/index.ts'
 import { fileReply } from '../../core/http/index.ts'
+import { TIMING_MARKS, timingMark } from '../../origins/shared/timing-marks.ts'
 import type { ContentStore } from '../hosting/content-store.ts'
 import { fetchFile } from '../route/index.ts'
 import type { BlockKeeper } from './block-keeper.ts'
@@ -91,7 +92,9 @@ export function createFileResponder(init: FileResponderInit): FileResponder {
           controller.close()
         },
       })
-    if (await heldLocally(entry, start, end)) {
+    // A manifest just read from peers is new to this device: its files are asked of the
+    // sources at once, not after a look in the store that would wait behind the manifest's write.
+    if (ctx.manifestFromPeers !== true && (await heldLocally(entry, start, end))) {
       const local = store as ContentStore
       const gone = (cid: CID): Error =>
         new BlockGoneError(`Block ${cid} left the store while it was read.`)
@@ -154,6 +157,7 @@ export function createFileResponder(init: FileResponderInit): FileResponder {
       stream = await primed(
         await body(ctx, entry, start, end, path, small ? firstTargets : targets),
       )
+      if (ctx.firstOfVisit === true) timingMark(TIMING_MARKS.firstBytes)
     } catch (error) {
       ctx.signal?.throwIfAborted()
       if (!small || ctx.looking === undefined) throw error

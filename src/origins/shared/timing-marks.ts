@@ -29,6 +29,22 @@ export const TIMING_MARKS = {
   swRegistered: 'an:sw-registered',
   /** Bridge page (site origin): the site worker is active (`serviceWorker.ready`). */
   swReady: 'an:sw-ready',
+  /** Site worker: its script runs (fetched and being evaluated). */
+  swScript: 'an:sw-script',
+  /** Site worker: its `install` event. */
+  swInstall: 'an:sw-install',
+  /** Site worker: its `activate` event. */
+  swActivate: 'an:sw-activate',
+  /** Site worker: its first request for a document (the site frame's navigation) arrived. */
+  swNavigate: 'an:sw-navigate',
+  /** Node: the name of a site not answered lately resolved (the first request of a visit). */
+  nameResolved: 'an:name-resolved',
+  /** Node: that request found its first sources (hosts connected or mirrors answering). */
+  firstSources: 'an:first-sources',
+  /** Node: that request's manifest is verified. */
+  manifestVerified: 'an:manifest-verified',
+  /** Node: that request's body has its first verified bytes (the answer goes out). */
+  firstBytes: 'an:first-bytes',
 } as const
 
 /** Sets the mark `name` now, where the runtime has marks (the latest of a name is the current visit's). */
