@@ -8,7 +8,6 @@
  * with SIGKILL; C, fresh, on relay 3's app, still opens every file. Relay 1, restarted on the
  * same data directory, still holds the site.
  */
-import { createHash } from 'node:crypto'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Browser, Frame, Page } from 'playwright-core'
@@ -18,6 +17,7 @@ import { CHUNK_SIZE } from '../../src/core/content/index.ts'
 import { siteOrigin } from '../../src/origins/shared/site-origin.ts'
 import { buildApp, removeBuild } from './support/app-build.ts'
 import { launchChromium, newPerson, waitUntil } from './support/browser.ts'
+import { readFiles, sha256 } from './support/file-digests.ts'
 import { bounded, siteFrame } from './support/site-frame.ts'
 import { chooseName, openApp, publish, visit, VIEW_MS } from './ui-support/app-page.ts'
 import { siteFiles, writeSiteFolder } from './ui-support/site-folder.ts'
@@ -61,10 +61,6 @@ function bigBytes(): Buffer {
   return out
 }
 
-function sha256(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex')
-}
-
 /** Every file of the site: SHA-256 and size, by path. */
 function expectedFiles(big: Buffer): Record<string, { sha256: string; size: number }> {
   const out: Record<string, { sha256: string; size: number }> = {}
@@ -74,27 +70,6 @@ function expectedFiles(big: Buffer): Record<string, { sha256: string; size: numb
     out[path] = { sha256: sha256(bytes), size: bytes.length }
   }
   return out
-}
-
-/** Reads every file inside the site frame (through its service worker): SHA-256 and size. */
-async function readFiles(
-  frame: Frame,
-  paths: string[],
-): Promise<Record<string, { sha256: string; size: number; status: number }>> {
-  return frame.evaluate(async (list) => {
-    const out: Record<string, { sha256: string; size: number; status: number }> = {}
-    for (const path of list) {
-      const response = await fetch(`/${path}`, { cache: 'no-store' })
-      const bytes = await response.arrayBuffer()
-      const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes))
-      out[path] = {
-        sha256: Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join(''),
-        size: bytes.byteLength,
-        status: response.status,
-      }
-    }
-    return out
-  }, paths)
 }
 
 /** Opens the site in `page` (the app of `relay`) and returns its frame. */

@@ -10,14 +10,13 @@
  * With SHOTS_DIR set, screenshots of Browse with Discover, About this name, the Publish form's
  * listing choice and Settings (1280×800 and 390×844, light and dark) are saved there.
  */
-import { mkdir } from 'node:fs/promises'
-import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { after, before, describe, it } from '../support/spec.ts'
 import { match, ok } from '../support/assert.ts'
 import type { AppRelay } from './support/app-relay.ts'
 import { startAppSession, type AppSession } from './support/app-session.ts'
 import { newPerson, waitUntil } from './support/browser.ts'
+import { shots } from './support/shots.ts'
 import { bounded, siteFrame } from './support/site-frame.ts'
 import {
   chooseName,
@@ -32,25 +31,6 @@ import { writeSiteFolder } from './ui-support/site-folder.ts'
 
 const LISTED = 'listed:code'
 const QUIET = 'quiet:code'
-
-/** Screenshots of the page at both sizes, light and dark, when SHOTS_DIR is set. */
-async function shots(page: Page, name: string): Promise<void> {
-  const dir = process.env.SHOTS_DIR
-  if (dir === undefined || dir === '') return
-  await mkdir(dir, { recursive: true })
-  for (const [w, h] of [
-    [1280, 800],
-    [390, 844],
-  ]) {
-    for (const scheme of ['light', 'dark'] as const) {
-      await page.setViewportSize({ width: w, height: h })
-      await page.emulateMedia({ colorScheme: scheme })
-      await page.screenshot({ path: join(dir, `${name}-${w}x${h}-${scheme}.png`), fullPage: true })
-    }
-  }
-  await page.emulateMedia({ colorScheme: 'light' })
-  await page.setViewportSize({ width: 1024, height: 768 })
-}
 
 async function publishFolder(page: Page, dir: string, name: string, list: boolean): Promise<void> {
   await goTo(page, 'Publish')

@@ -4,12 +4,12 @@
  * another person's browser, and reopens in Markdown on Update; a template replaces the text;
  * on a phone in dark mode the editor fits and passes the accessibility scan.
  */
-import type { Browser, BrowserContext, Frame, Page } from 'playwright-core'
+import type { Frame, Page } from 'playwright-core'
 import { after, before, describe, it } from '../support/spec.ts'
 import { equal, ok } from '../support/assert.ts'
-import { buildApp, removeBuild } from './support/app-build.ts'
-import { startAppRelay, type AppRelay } from './support/app-relay.ts'
-import { launchChromium, waitUntil } from './support/browser.ts'
+import type { AppRelay } from './support/app-relay.ts'
+import { startAppSession, type AppSession } from './support/app-session.ts'
+import { waitUntil } from './support/browser.ts'
 import { bounded } from './support/site-frame.ts'
 import {
   chooseName,
@@ -45,35 +45,25 @@ const RELOAD_MS = 20_000
 const EDITOR_MS = 15_000
 
 describe('the page editor: Markdown, preview, publish, Update (Chromium)', () => {
-  let appDir = ''
+  let session: AppSession
   let relay: AppRelay
-  let browser: Browser
-  const contexts: BrowserContext[] = []
   let owner: Page | undefined
   /** The visitor who read the first version. */
   let visitor: Page | undefined
 
   before(async () => {
-    appDir = await buildApp()
-    relay = await startAppRelay(appDir)
-    browser = await launchChromium()
+    session = await startAppSession()
+    relay = session.relay
   })
 
-  after(async () => {
-    for (const context of contexts) await context.close()
-    await browser?.close()
-    await relay?.stop()
-    await removeBuild(appDir)
-  })
+  after(() => session?.close())
 
   async function person(
     viewport = { width: 1280, height: 800 },
     colorScheme: 'light' | 'dark' = 'light',
     hash = '#/view',
   ): Promise<Page> {
-    const context = await browser.newContext({ viewport, colorScheme })
-    contexts.push(context)
-    const page = await context.newPage()
+    const page = await (await session.context(colorScheme, { viewport })).newPage()
     await openApp(page, relay.appOrigin, hash)
     return page
   }

@@ -7,13 +7,13 @@
  * byte-identical, and "About this name" names "A visitor's browser" as a source. B unticks the
  * setting; D, fresh, cannot open the site: B serves nothing any more.
  */
-import { createHash } from 'node:crypto'
-import type { Browser, Frame, Page } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import { after, before, describe, it } from '../support/spec.ts'
 import { deepEqual, match, ok } from '../support/assert.ts'
 import type { AppRelay } from './support/app-relay.ts'
 import { startAppSession, type AppSession } from './support/app-session.ts'
 import { newPerson } from './support/browser.ts'
+import { readFiles, sha256 } from './support/file-digests.ts'
 import { bounded, siteFrame } from './support/site-frame.ts'
 import {
   chooseName,
@@ -30,31 +30,6 @@ import { siteFiles, writeSiteFolder } from './ui-support/site-folder.ts'
 const SITE = 'helped:code'
 /** Time for a fresh visitor to find the helper (DHT providers) and read every file. */
 const READ_MS = 120_000
-
-function sha256(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex')
-}
-
-/** Reads every file inside the site frame (through its service worker): SHA-256, size, status. */
-async function readFiles(
-  frame: Frame,
-  paths: string[],
-): Promise<Record<string, { sha256: string; size: number; status: number }>> {
-  return frame.evaluate(async (list) => {
-    const out: Record<string, { sha256: string; size: number; status: number }> = {}
-    for (const path of list) {
-      const response = await fetch(`/${path}`, { cache: 'no-store' })
-      const bytes = await response.arrayBuffer()
-      const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes))
-      out[path] = {
-        sha256: Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join(''),
-        size: bytes.byteLength,
-        status: response.status,
-      }
-    }
-    return out
-  }, paths)
-}
 
 async function setHelping(page: Page, on: boolean): Promise<void> {
   await goTo(page, 'Settings')

@@ -10,9 +10,9 @@ import { join } from 'node:path'
 import type { Browser } from 'playwright-core'
 import { after, before, describe, it } from '../support/spec.ts'
 import { equal, ok } from '../support/assert.ts'
-import { buildApp, removeBuild } from './support/app-build.ts'
-import { startAppRelay, type AppRelay } from './support/app-relay.ts'
-import { launchChromium, newPerson } from './support/browser.ts'
+import type { AppRelay } from './support/app-relay.ts'
+import { startAppSession, type AppSession } from './support/app-session.ts'
+import { newPerson } from './support/browser.ts'
 import { bounded } from './support/site-frame.ts'
 import {
   chooseName,
@@ -29,22 +29,19 @@ import {
 const PASSPHRASE = 'correct horse battery staple'
 
 describe('identity: export, import, and one node per browser (Chromium)', () => {
-  let appDir = ''
+  let session: AppSession
   let relay: AppRelay
   let browser: Browser
   let work = ''
 
   before(async () => {
-    appDir = await buildApp()
-    relay = await startAppRelay(appDir)
-    browser = await launchChromium()
+    session = await startAppSession()
+    ;({ relay, browser } = session)
     work = await mkdtemp(join(tmpdir(), 'an-ui-keys-'))
   })
 
   after(async () => {
-    await browser?.close()
-    await relay?.stop()
-    await removeBuild(appDir)
+    await session?.close()
     await rm(work, { recursive: true, force: true })
   })
 

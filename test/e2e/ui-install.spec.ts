@@ -11,9 +11,9 @@ import { join } from 'node:path'
 import { chromium, type Browser } from 'playwright-core'
 import { after, before, describe, it } from '../support/spec.ts'
 import { deepEqual, equal, ok } from '../support/assert.ts'
-import { buildApp, removeBuild } from './support/app-build.ts'
-import { startAppRelay, type AppRelay } from './support/app-relay.ts'
-import { CHROMIUM_ARGS, chromiumPath, launchChromium, newPerson } from './support/browser.ts'
+import type { AppRelay } from './support/app-relay.ts'
+import { startAppSession, type AppSession } from './support/app-session.ts'
+import { CHROMIUM_ARGS, chromiumPath, newPerson } from './support/browser.ts'
 import { bounded } from './support/site-frame.ts'
 import { openApp } from './ui-support/app-page.ts'
 
@@ -48,21 +48,16 @@ export function pngSize(bytes: Uint8Array): { width: number; height: number } | 
 const COLOUR = /^#[0-9a-f]{6}$/i
 
 describe('the app is installable (Chromium)', () => {
-  let appDir = ''
+  let session: AppSession
   let relay: AppRelay
   let browser: Browser
 
   before(async () => {
-    appDir = await buildApp()
-    relay = await startAppRelay(appDir)
-    browser = await launchChromium()
+    session = await startAppSession()
+    ;({ relay, browser } = session)
   })
 
-  after(async () => {
-    await browser?.close()
-    await relay?.stop()
-    await removeBuild(appDir)
-  })
+  after(() => session?.close())
 
   it('reads a PNG header, and refuses what is not a PNG', () => {
     deepEqual(

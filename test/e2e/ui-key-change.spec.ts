@@ -13,9 +13,9 @@ import { join } from 'node:path'
 import type { Browser } from 'playwright-core'
 import { after, before, describe, it } from '../support/spec.ts'
 import { deepEqual, equal } from '../support/assert.ts'
-import { buildApp, removeBuild } from './support/app-build.ts'
-import { startAppRelay, type AppRelay } from './support/app-relay.ts'
-import { launchChromium, newPerson } from './support/browser.ts'
+import type { AppRelay } from './support/app-relay.ts'
+import { startAppSession, type AppSession } from './support/app-session.ts'
+import { newPerson } from './support/browser.ts'
 import { bounded, siteFrame } from './support/site-frame.ts'
 import {
   chooseName,
@@ -46,22 +46,19 @@ const PAGE = `<!doctype html>
 `
 
 describe('accepting a changed owner key (Chromium)', () => {
-  let appDir = ''
+  let session: AppSession
   let relay: AppRelay
   let browser: Browser
   let work = ''
 
   before(async () => {
-    appDir = await buildApp()
-    relay = await startAppRelay(appDir)
-    browser = await launchChromium()
+    session = await startAppSession()
+    ;({ relay, browser } = session)
     work = await mkdtemp(join(tmpdir(), 'an-ui-keys-'))
   })
 
   after(async () => {
-    await browser?.close()
-    await relay?.stop()
-    await removeBuild(appDir)
+    await session?.close()
     await rm(work, { recursive: true, force: true })
   })
 

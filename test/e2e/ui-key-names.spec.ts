@@ -5,12 +5,11 @@
  * against its record (another key's name is not listed).
  */
 import { readFile } from 'node:fs/promises'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { after, before, describe, it } from '../support/spec.ts'
 import { equal, ok } from '../support/assert.ts'
-import { buildApp, removeBuild } from './support/app-build.ts'
-import { startAppRelay, type AppRelay } from './support/app-relay.ts'
-import { launchChromium } from './support/browser.ts'
+import type { AppRelay } from './support/app-relay.ts'
+import { startAppSession, type AppSession } from './support/app-session.ts'
 import { bounded } from './support/site-frame.ts'
 import {
   chooseName,
@@ -29,30 +28,18 @@ import {
 const PASSPHRASE = 'correct horse battery staple'
 
 describe('names follow the owner key (Chromium)', () => {
-  let appDir = ''
+  let session: AppSession
   let relay: AppRelay
-  let browser: Browser
-  const contexts: BrowserContext[] = []
 
   before(async () => {
-    appDir = await buildApp()
-    relay = await startAppRelay(appDir)
-    browser = await launchChromium()
+    session = await startAppSession()
+    relay = session.relay
   })
 
-  after(async () => {
-    for (const context of contexts) await context.close()
-    await browser?.close()
-    await relay?.stop()
-    await removeBuild(appDir)
-  })
+  after(() => session?.close())
 
   async function device(hash: string): Promise<Page> {
-    const context = await browser.newContext({
-      viewport: { width: 1280, height: 800 },
-      acceptDownloads: true,
-    })
-    contexts.push(context)
+    const context = await session.context('light', { acceptDownloads: true })
     const page = await context.newPage()
     await openApp(page, relay.appOrigin, hash)
     return page

@@ -9,9 +9,7 @@
  * With SHOTS_DIR set, screenshots of the publish result and My sites (1280×800 and 390×844,
  * light and dark) are saved there.
  */
-import { mkdir } from 'node:fs/promises'
-import { join } from 'node:path'
-import type { Browser, Locator, Page } from 'playwright-core'
+import type { Browser, Locator } from 'playwright-core'
 import { after, before, describe, it } from '../support/spec.ts'
 import { equal, match, ok } from '../support/assert.ts'
 import {
@@ -23,6 +21,7 @@ import {
 import { buildApp, removeBuild } from './support/app-build.ts'
 import { startAppRelay, type AppRelay } from './support/app-relay.ts'
 import { launchChromium, newPerson } from './support/browser.ts'
+import { shots } from './support/shots.ts'
 import { bounded } from './support/site-frame.ts'
 import {
   chooseName,
@@ -48,25 +47,6 @@ async function textOf(locator: Locator): Promise<string> {
 function clean(text: string, what: string): void {
   ok(!JARGON.test(text), `${what} shows a peer ID or content address: ${text}`)
   ok(!ERROR_CLASS_NAME.test(text), `${what} shows an error class name: ${text}`)
-}
-
-/** Screenshots of the page at both sizes, light and dark, when SHOTS_DIR is set. */
-async function shots(page: Page, name: string): Promise<void> {
-  const dir = process.env.SHOTS_DIR
-  if (dir === undefined || dir === '') return
-  await mkdir(dir, { recursive: true })
-  for (const [w, h] of [
-    [1280, 800],
-    [390, 844],
-  ]) {
-    for (const scheme of ['light', 'dark'] as const) {
-      await page.setViewportSize({ width: w, height: h })
-      await page.emulateMedia({ colorScheme: scheme })
-      await page.screenshot({ path: join(dir, `${name}-${w}x${h}-${scheme}.png`), fullPage: true })
-    }
-  }
-  await page.emulateMedia({ colorScheme: 'light' })
-  await page.setViewportSize({ width: 1024, height: 768 })
 }
 
 describe('where a site lives, in words (Chromium, real mirroring relays)', () => {

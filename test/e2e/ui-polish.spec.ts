@@ -3,12 +3,12 @@
  * mode, the publish result in view on a phone, Update reopening the page written in the
  * editor. Screenshots at 1280×800 and 390×844, light and dark, go to test-results/screens/.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { after, before, describe, it } from '../support/spec.ts'
 import { equal, ok } from '../support/assert.ts'
-import { buildApp, removeBuild } from './support/app-build.ts'
-import { startAppRelay, type AppRelay } from './support/app-relay.ts'
-import { launchChromium, waitUntil } from './support/browser.ts'
+import type { AppRelay } from './support/app-relay.ts'
+import { startAppSession, type AppSession } from './support/app-session.ts'
+import { waitUntil } from './support/browser.ts'
 import { bounded } from './support/site-frame.ts'
 import { contrastInFrame } from './ui-support/contrast.ts'
 import {
@@ -38,25 +38,17 @@ const WRITTEN = 'Written for the update test'
 type Scheme = 'light' | 'dark'
 
 describe('first sight: dark failure pages, the publish result, Update (Chromium)', () => {
-  let appDir = ''
+  let session: AppSession
   let relay: AppRelay
-  let browser: Browser
-  const contexts: BrowserContext[] = []
   /** The phone that published the written page. */
   let publisher: Page | undefined
 
   before(async () => {
-    appDir = await buildApp()
-    relay = await startAppRelay(appDir)
-    browser = await launchChromium()
+    session = await startAppSession()
+    relay = session.relay
   })
 
-  after(async () => {
-    for (const context of contexts) await context.close()
-    await browser?.close()
-    await relay?.stop()
-    await removeBuild(appDir)
-  })
+  after(() => session?.close())
 
   /** A fresh person with the app open at `hash`. */
   async function person(
@@ -64,9 +56,7 @@ describe('first sight: dark failure pages, the publish result, Update (Chromium)
     colorScheme: Scheme,
     hash = '#/view',
   ): Promise<Page> {
-    const context = await browser.newContext({ viewport, colorScheme })
-    contexts.push(context)
-    const page = await context.newPage()
+    const page = await (await session.context(colorScheme, { viewport })).newPage()
     await openApp(page, relay.appOrigin, hash)
     return page
   }

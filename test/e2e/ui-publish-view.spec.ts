@@ -7,9 +7,9 @@
 import type { Browser } from 'playwright-core'
 import { after, before, describe, it } from '../support/spec.ts'
 import { equal, match, ok } from '../support/assert.ts'
-import { buildApp, removeBuild } from './support/app-build.ts'
-import { startAppRelay, type AppRelay } from './support/app-relay.ts'
-import { launchChromium, newPerson } from './support/browser.ts'
+import type { AppRelay } from './support/app-relay.ts'
+import { startAppSession, type AppSession } from './support/app-session.ts'
+import { newPerson } from './support/browser.ts'
 import { bounded } from './support/site-frame.ts'
 import {
   chooseName,
@@ -30,21 +30,16 @@ import {
 } from './ui-support/site-folder.ts'
 
 describe('publish and view through the app (Chromium)', () => {
-  let appDir = ''
+  let session: AppSession
   let relay: AppRelay
   let browser: Browser
 
   before(async () => {
-    appDir = await buildApp()
-    relay = await startAppRelay(appDir)
-    browser = await launchChromium()
+    session = await startAppSession()
+    ;({ relay, browser } = session)
   })
 
-  after(async () => {
-    await browser?.close()
-    await relay?.stop()
-    await removeBuild(appDir)
-  })
+  after(() => session?.close())
 
   it(
     'A publishes a folder; B types its address and sees it styled, scripted, with its image and its sub-folder page',

@@ -4,11 +4,7 @@
  * three real libp2p hosts over TCP, a visitor that has not read the file's first chunk yet,
  * and each host asked for bytes.
  */
-import { noise } from '@chainsafe/libp2p-noise'
-import { yamux } from '@chainsafe/libp2p-yamux'
 import type { Libp2p } from '@libp2p/interface'
-import { tcp } from '@libp2p/tcp'
-import { createLibp2p } from 'libp2p'
 import { CHUNK_SIZE, addFiles } from '../../src/core/content/index.ts'
 import {
   DEFAULT_FETCH_CONCURRENCY,
@@ -20,20 +16,12 @@ import {
 } from '../../src/net/route/index.ts'
 import { deepEqual, ok } from '../support/assert.ts'
 import { after, before, describe, it } from '../support/spec.ts'
+import { tcpNode } from './loopback-node.ts'
 
 const SITE = 'sources:code'
 const HOSTS = 3
 /** Longest wait for every host to be asked, in ms: without a segment per host, one never is. */
 const ASKED_MS = 15_000
-
-async function node(): Promise<Libp2p> {
-  return createLibp2p({
-    addresses: { listen: ['/ip4/127.0.0.1/tcp/0'] },
-    transports: [tcp()],
-    connectionEncrypters: [noise()],
-    streamMuxers: [yamux()],
-  })
-}
 
 describe('fetching a file from several hosts', () => {
   const nodes: Libp2p[] = []
@@ -52,7 +40,7 @@ describe('fetching a file from several hosts', () => {
     })
     blocks.set(site.cid.toString(), site.bytes)
     for (let h = 0; h < HOSTS; h++) {
-      const host = await node()
+      const host = await tcpNode()
       const server = createRouteServer({
         getBlock: async (cid) => {
           asked[h]++
@@ -65,7 +53,7 @@ describe('fetching a file from several hosts', () => {
       nodes.push(host)
       servers.push(server)
     }
-    const visitor = await node()
+    const visitor = await tcpNode()
     nodes.push(visitor)
     for (const host of nodes.slice(0, HOSTS)) await visitor.dial(host.getMultiaddrs())
   })

@@ -9,19 +9,13 @@ import type { Libp2p } from '@libp2p/interface'
 import type { CID } from 'multiformats/cid'
 import { utf8 } from '../../src/core/bytes.ts'
 import { RAW_CODEC } from '../../src/core/content/index.ts'
-import { generateKeyPair } from '../../src/core/crypto/ed25519.ts'
 import { createSiteFetcher, type SiteFetcher } from '../../src/net/fetch/index.ts'
-import {
-  createSiteHost,
-  hostEntry,
-  publishSite,
-  type PublishedSiteResult,
-  type SiteHost,
-} from '../../src/net/hosting/index.ts'
-import type { SiteVisit } from '../../src/net/hosting/site-host.ts'
 import { equal, ok } from '../support/assert.ts'
+import { bounded } from '../support/bounded.ts'
 import { after, before, describe, it } from '../support/spec.ts'
-import { MemorySites, MemoryStore, NameTable, bounded, tcpNode } from './hosting-support.ts'
+import { MemoryStore, NameTable } from './hosting-support.ts'
+import { tcpNode } from './loopback-node.ts'
+import { publishedHost, type PublishedHost } from './published-host.ts'
 
 const SITE = 'behind:manifest'
 
@@ -43,35 +37,19 @@ class HeldManifestStore extends MemoryStore {
 
 describe("a visited site's manifest is written behind the answer", () => {
   const names = new NameTable()
-  const visits: SiteVisit[] = []
-  let hostNode: Libp2p
-  let host: SiteHost
+  let source: PublishedHost
   let visitor: Libp2p
   let visitorStore: HeldManifestStore
   let fetcher: SiteFetcher
-  let published: PublishedSiteResult
 
   before(async () => {
-    hostNode = await tcpNode()
-    const hostStore = new MemoryStore()
-    host = createSiteHost({ store: hostStore, onVisit: (visit) => visits.push(visit) })
-    await host.start(hostNode)
-    published = await publishSite(
-      {
-        store: hostStore,
-        host,
-        publish: names.publisher(generateKeyPair()),
-        hostEntry: () => hostEntry(hostNode),
-        sites: new MemorySites(),
-      },
-      {
-        site: SITE,
-        files: [
-          { path: '/index.html', content: utf8('<h1>behind</h1><img src="logo.svg">') },
-          { path: '/logo.svg', content: utf8('<svg xmlns="http://www.w3.org/2000/svg"/>') },
-        ],
-      },
-    )
+    source = await publishedHost(names, {
+      site: SITE,
+      files: [
+        { path: '/index.html', content: utf8('<h1>behind</h1><img src="logo.svg">') },
+        { path: '/logo.svg', content: utf8('<svg xmlns="http://www.w3.org/2000/svg"/>') },
+      ],
+    })
     visitor = await tcpNode()
     visitorStore = new HeldManifestStore()
     fetcher = createSiteFetcher({
@@ -84,24 +62,26 @@ describe("a visited site's manifest is written behind the answer", () => {
 
   after(async () => {
     visitorStore?.open()
-    await host?.stop()
+    await source?.stop()
     await visitor?.stop()
-    await hostNode?.stop()
   })
 
   it('answers while the manifest is being written, and the next file does not ask the host for it', async () => {
     const page = await bounded(() => fetcher.fetch(`an://${SITE}/`), 10_000)
     equal(page.status, 200, page.headers.get('x-an-error') ?? '')
     equal(await page.text(), '<h1>behind</h1><img src="logo.svg">')
-    ok(!(await visitorStore.hasBlock(published.root)), 'the manifest’s write is still held')
+    ok(!(await visitorStore.hasBlock(source.published.root)), 'the manifest’s write is still held')
 
     const logo = await bounded(() => fetcher.fetch(`an://${SITE}/logo.svg`), 10_000)
     equal(logo.status, 200, logo.headers.get('x-an-error') ?? '')
     equal(await logo.text(), '<svg xmlns="http://www.w3.org/2000/svg"/>')
-    equal(visits.length, 1, 'the next file did not ask the host for the manifest again')
+    equal(source.visits.length, 1, 'the next file did not ask the host for the manifest again')
 
     visitorStore.open()
     await fetcher.flush()
-    ok(await visitorStore.hasBlock(published.root), 'the manifest is on the device once written')
+    ok(
+      await visitorStore.hasBlock(source.published.root),
+      'the manifest is on the device once written',
+    )
   })
 })

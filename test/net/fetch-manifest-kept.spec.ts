@@ -8,56 +8,34 @@
  */
 import type { Libp2p } from '@libp2p/interface'
 import { utf8 } from '../../src/core/bytes.ts'
-import { generateKeyPair } from '../../src/core/crypto/ed25519.ts'
 import { createSiteFetcher, type SiteFetcher } from '../../src/net/fetch/index.ts'
-import {
-  createSiteHost,
-  hostEntry,
-  publishSite,
-  type PublishedSiteResult,
-  type SiteHost,
-} from '../../src/net/hosting/index.ts'
-import type { SiteVisit } from '../../src/net/hosting/site-host.ts'
 import { equal, ok } from '../support/assert.ts'
+import { bounded } from '../support/bounded.ts'
 import { after, before, describe, it } from '../support/spec.ts'
-import { MemorySites, MemoryStore, NameTable, bounded, tcpNode } from './hosting-support.ts'
+import { MemoryStore, NameTable } from './hosting-support.ts'
+import { tcpNode } from './loopback-node.ts'
+import { publishedHost, type PublishedHost } from './published-host.ts'
 
 const SITE = 'kept:manifest'
 
 describe("a visited site's manifest is kept at once", () => {
   const names = new NameTable()
-  const visits: SiteVisit[] = []
   const writes: string[] = []
-  let hostNode: Libp2p
-  let host: SiteHost
+  let source: PublishedHost
   let visitor: Libp2p
   let visitorStore: MemoryStore
   let fetcher: SiteFetcher
-  let published: PublishedSiteResult
   let letWrite: () => void = () => {}
   const writerFree = new Promise<void>((resolve) => (letWrite = resolve))
 
   before(async () => {
-    hostNode = await tcpNode()
-    const hostStore = new MemoryStore()
-    host = createSiteHost({ store: hostStore, onVisit: (visit) => visits.push(visit) })
-    await host.start(hostNode)
-    published = await publishSite(
-      {
-        store: hostStore,
-        host,
-        publish: names.publisher(generateKeyPair()),
-        hostEntry: () => hostEntry(hostNode),
-        sites: new MemorySites(),
-      },
-      {
-        site: SITE,
-        files: [
-          { path: '/index.html', content: utf8('<h1>kept</h1><img src="logo.svg">') },
-          { path: '/logo.svg', content: utf8('<svg xmlns="http://www.w3.org/2000/svg"/>') },
-        ],
-      },
-    )
+    source = await publishedHost(names, {
+      site: SITE,
+      files: [
+        { path: '/index.html', content: utf8('<h1>kept</h1><img src="logo.svg">') },
+        { path: '/logo.svg', content: utf8('<svg xmlns="http://www.w3.org/2000/svg"/>') },
+      ],
+    })
     visitor = await tcpNode()
     visitorStore = new MemoryStore()
     fetcher = createSiteFetcher({
@@ -76,9 +54,8 @@ describe("a visited site's manifest is kept at once", () => {
 
   after(async () => {
     letWrite()
-    await host?.stop()
+    await source?.stop()
     await visitor?.stop()
-    await hostNode?.stop()
   })
 
   it('reads the manifest from the device for the next file, and the host counts one visit', async () => {
@@ -86,20 +63,23 @@ describe("a visited site's manifest is kept at once", () => {
     equal(page.status, 200, page.headers.get('x-an-error') ?? '')
     equal(await page.text(), '<h1>kept</h1><img src="logo.svg">')
     ok(
-      await visitorStore.hasBlock(published.root),
+      await visitorStore.hasBlock(source.published.root),
       'the manifest is on the device once the first answer is out, with the writer still held',
     )
     // Reported as the host answered, before its bytes reached the visitor.
-    equal(visits.length, 1, 'the first request asked the host for the manifest')
+    equal(source.visits.length, 1, 'the first request asked the host for the manifest')
 
     const logo = await bounded(() => fetcher.fetch(`an://${SITE}/logo.svg`))
     equal(logo.status, 200, logo.headers.get('x-an-error') ?? '')
     equal(await logo.text(), '<svg xmlns="http://www.w3.org/2000/svg"/>')
-    equal(visits.length, 1, 'the next file did not ask the host for the manifest again')
+    equal(source.visits.length, 1, 'the next file did not ask the host for the manifest again')
 
     letWrite()
     await fetcher.flush()
-    ok(!writes.includes(published.root.toString()), 'the manifest was not written a second time')
-    ok(await visitorStore.hasBlock(published.root))
+    ok(
+      !writes.includes(source.published.root.toString()),
+      'the manifest was not written a second time',
+    )
+    ok(await visitorStore.hasBlock(source.published.root))
   })
 })

@@ -5,11 +5,6 @@
  * validated on every resolve, and libp2p nodes over TCP on loopback.
  * @module
  */
-import { noise } from '@chainsafe/libp2p-noise'
-import { yamux } from '@chainsafe/libp2p-yamux'
-import type { Libp2p } from '@libp2p/interface'
-import { tcp } from '@libp2p/tcp'
-import { createLibp2p } from 'libp2p'
 import { CID } from 'multiformats/cid'
 import { chunkLength, decodeManifest, verifyBlock } from '../../src/core/content/index.ts'
 import { concat } from '../../src/core/bytes.ts'
@@ -238,15 +233,8 @@ export class MemorySites implements PublishedSites {
   }
 }
 
-/** A libp2p node listening on TCP on loopback. */
-export function tcpNode(): Promise<Libp2p> {
-  return createLibp2p({
-    addresses: { listen: ['/ip4/127.0.0.1/tcp/0'] },
-    transports: [tcp()],
-    connectionEncrypters: [noise()],
-    streamMuxers: [yamux()],
-  })
-}
+export { tcpNode } from './loopback-node.ts'
+export { bounded } from '../support/bounded.ts'
 
 /** Every byte of a stream (or of a Response's body). */
 export async function bytesOf(body: ReadableStream<Uint8Array> | null): Promise<Uint8Array> {
@@ -263,17 +251,4 @@ export function pattern(size: number, seed = 0): Uint8Array {
   const out = new Uint8Array(size)
   for (let i = 0; i < size; i++) out[i] = (i + seed) % 251
   return out
-}
-
-/** Rejects when `work` is not done within `ms`: a hung stream fails the spec, not the run. */
-export async function bounded<T>(work: () => Promise<T>, ms = 30_000): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`not done within ${ms} ms`)), ms)
-  })
-  try {
-    return await Promise.race([work(), timeout])
-  } finally {
-    clearTimeout(timer)
-  }
 }

@@ -6,66 +6,43 @@
 import type { Libp2p } from '@libp2p/interface'
 import { CID } from 'multiformats/cid'
 import { utf8 } from '../../src/core/bytes.ts'
-import { generateKeyPair } from '../../src/core/crypto/ed25519.ts'
 import { decodeManifest } from '../../src/core/content/index.ts'
-import {
-  createSiteHost,
-  hostEntry,
-  publishSite,
-  type PublishedSiteResult,
-  type SiteHost,
-} from '../../src/net/hosting/index.ts'
-import type { SiteVisit } from '../../src/net/hosting/site-host.ts'
 import { createRouteClient } from '../../src/net/route/index.ts'
 import { deepEqual, equal, ok } from '../support/assert.ts'
 import { eventually } from '../support/eventually.ts'
 import { after, before, describe, it } from '../support/spec.ts'
-import { MemorySites, MemoryStore, NameTable, tcpNode } from './hosting-support.ts'
+import { NameTable } from './hosting-support.ts'
+import { tcpNode } from './loopback-node.ts'
+import { publishedHost, type PublishedHost } from './published-host.ts'
 
 /** Time for a visit to be reported once the visitor has the manifest, in ms. */
 const REPORT_MS = 5_000
 
 describe('a host counts the visits it served', () => {
   const names = new NameTable()
-  const visits: SiteVisit[] = []
-  let host: SiteHost
-  let publisher: Libp2p
+  let source: PublishedHost
   let visitor: Libp2p
-  let store: MemoryStore
-  let published: PublishedSiteResult
 
   before(async () => {
-    publisher = await tcpNode()
+    source = await publishedHost(names, {
+      site: 'counted:code',
+      files: [
+        { path: '/index.html', content: utf8('<h1>counted</h1>') },
+        { path: '/about.html', content: utf8('<p>about</p>') },
+      ],
+    })
     visitor = await tcpNode()
-    store = new MemoryStore()
-    host = createSiteHost({ store, onVisit: (visit) => visits.push(visit) })
-    await host.start(publisher)
-    published = await publishSite(
-      {
-        store,
-        host,
-        publish: names.publisher(generateKeyPair()),
-        hostEntry: () => hostEntry(publisher),
-        sites: new MemorySites(),
-      },
-      {
-        site: 'counted:code',
-        files: [
-          { path: '/index.html', content: utf8('<h1>counted</h1>') },
-          { path: '/about.html', content: utf8('<p>about</p>') },
-        ],
-      },
-    )
   })
 
   after(async () => {
-    await host.stop()
-    await Promise.all([publisher.stop(), visitor.stop()])
+    await source?.stop()
+    await visitor?.stop()
   })
 
   it('one visit per manifest sent, with the asking peer; chunks and refused blocks are none', async () => {
     const client = createRouteClient(visitor)
-    const addrs = publisher.getMultiaddrs()
+    const { published, visits } = source
+    const addrs = source.node.getMultiaddrs()
     const manifest = await decodeManifest(
       await client.getBlock(addrs, published.root),
       published.root,

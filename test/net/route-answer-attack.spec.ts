@@ -6,63 +6,28 @@
  * visitor's client fails each with its typed error, within a bound, without reading what was
  * announced, and an honest host still serves it.
  */
-import { noise } from '@chainsafe/libp2p-noise'
-import { yamux } from '@chainsafe/libp2p-yamux'
-import type { Libp2p, Stream } from '@libp2p/interface'
-import { tcp } from '@libp2p/tcp'
-import { createLibp2p } from 'libp2p'
+import type { Libp2p } from '@libp2p/interface'
 import * as dagCbor from '@ipld/dag-cbor'
 import { CID } from 'multiformats/cid'
 import { sha256 } from 'multiformats/hashes/sha2'
 import { utf8 } from '../../src/core/bytes.ts'
-import {
-  DAG_CBOR_CODEC,
-  MAX_FILES,
-  MAX_MANIFEST_SIZE,
-  addFiles,
-} from '../../src/core/content/index.ts'
+import { DAG_CBOR_CODEC, MAX_FILES, MAX_MANIFEST_SIZE } from '../../src/core/content/index.ts'
 import {
   DEFAULT_MAX_RESPONSE_HEADER_SIZE,
   ROUTE_PROTOCOL,
   createRouteClient,
-  createRouteServer,
-  decodeRequest,
   encodeResponseHeader,
   lengthPrefixed,
 } from '../../src/net/route/index.ts'
 import { deepEqual, equal, ok } from '../support/assert.ts'
+import { bounded } from '../support/bounded.ts'
 import { after, before, describe, it } from '../support/spec.ts'
-import { bounded } from './route-attack-support.ts'
+import { tcpNode } from './loopback-node.ts'
+import { requestOf, serveSite, siteBlocks } from './route-host-support.ts'
 
 const SITE = 'mysite:code'
 /** The visitor's wait for a response header: far shorter than the spec's bound. */
 const RESPONSE_TIMEOUT = 5_000
-
-async function node(): Promise<Libp2p> {
-  return createLibp2p({
-    addresses: { listen: ['/ip4/127.0.0.1/tcp/0'] },
-    transports: [tcp()],
-    connectionEncrypters: [noise()],
-    streamMuxers: [yamux()],
-  })
-}
-
-/** The request a visitor sent on `stream` (one length-prefixed frame). */
-async function requestOf(stream: Stream): Promise<ReturnType<typeof decodeRequest>> {
-  const frame = await new Promise<Uint8Array>((resolve) =>
-    stream.addEventListener('message', (evt) => resolve(evt.data.subarray()), { once: true }),
-  )
-  let length = 0
-  let shift = 0
-  let at = 0
-  for (;;) {
-    const byte = frame[at++]
-    length += (byte & 0x7f) * 2 ** shift
-    shift += 7
-    if ((byte & 0x80) === 0) break
-  }
-  return decodeRequest(frame.subarray(at, at + length))
-}
 
 /**
  * A manifest whose `files` map declares `declared` entries and holds `entries` of them (a real
@@ -90,7 +55,7 @@ async function manyFiles(
 }
 
 describe('a visitor facing hostile route answers: huge headers, dripping headers, a manifest of millions of files', () => {
-  const blocks = new Map<string, Uint8Array>()
+  let blocks: Map<string, Uint8Array>
   let honestRoot: CID
   let honest: Libp2p
   let hostile: Libp2p
@@ -103,16 +68,11 @@ describe('a visitor facing hostile route answers: huge headers, dripping headers
   let stop = false
 
   before(async () => {
-    const site = await addFiles([{ path: '/index.html', content: utf8('<h1>home</h1>') }], {
-      onBlock: (cid, bytes) => void blocks.set(cid.toString(), bytes),
-    })
-    blocks.set(site.cid.toString(), site.bytes)
-    honestRoot = site.cid
-    ;[honest, hostile, visitor] = await Promise.all([node(), node(), node()])
-    await createRouteServer({
-      getBlock: async (cid) => blocks.get(cid.toString()),
-      sites: () => [{ site: SITE, root: site.cid }],
-    }).start(honest)
+    const site = await siteBlocks([{ path: '/index.html', content: utf8('<h1>home</h1>') }])
+    blocks = site.blocks
+    honestRoot = site.root
+    ;[honest, hostile, visitor] = await Promise.all([tcpNode(), tcpNode(), tcpNode()])
+    await serveSite(honest, SITE, site)
     await hostile.handle(ROUTE_PROTOCOL, async (stream) => {
       const req = await requestOf(stream)
       if (mode === 'huge-header') {

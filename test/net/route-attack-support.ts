@@ -111,21 +111,7 @@ export function ended(stream: Stream): Promise<string> {
   )
 }
 
-/** Bound of every attack spec: a stream the host never ends fails the spec instead of the run. */
-const SPEC_TIMEOUT_MS = 30_000
-
-/** Runs `work`, failing it after `ms` instead of leaving the run hanging. */
-export async function bounded<T>(work: () => Promise<T>, ms = SPEC_TIMEOUT_MS): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`not done within ${ms} ms`)), ms)
-  })
-  try {
-    return await Promise.race([work(), timeout])
-  } finally {
-    clearTimeout(timer)
-  }
-}
+export { bounded } from '../support/bounded.ts'
 
 /** Byte `i` is `i mod 251`. */
 export function pattern(size: number): Uint8Array {

@@ -1,10 +1,6 @@
-import { noise } from '@chainsafe/libp2p-noise'
-import { yamux } from '@chainsafe/libp2p-yamux'
 import type { Libp2p } from '@libp2p/interface'
-import { tcp } from '@libp2p/tcp'
-import { createLibp2p } from 'libp2p'
 import type { CID } from 'multiformats/cid'
-import { CHUNK_SIZE, addFiles } from '../../src/core/content/index.ts'
+import { CHUNK_SIZE } from '../../src/core/content/index.ts'
 import { utf8 } from '../../src/core/bytes.ts'
 import {
   DEFAULT_INBOUND_STREAM_HEADROOM,
@@ -12,9 +8,7 @@ import {
   DEFAULT_MAX_REQUEST_SIZE,
   DEFAULT_MAX_STREAMS_PER_PEER,
   createRouteClient,
-  createRouteServer,
   type RouteServer,
-  type RouteServerInit,
 } from '../../src/net/route/index.ts'
 import { equal, ok } from '../support/assert.ts'
 import { after, before, describe, it } from '../support/spec.ts'
@@ -27,47 +21,33 @@ import {
   firstStatus,
   pattern,
 } from './route-attack-support.ts'
+import { tcpNode } from './loopback-node.ts'
+import { serveSite, siteBlocks } from './route-host-support.ts'
 
 const SITE = 'mysite:code'
 /** What the attacker of the issue sent after each request: 3.8 MiB. */
 const FLOOD = Math.round(3.8 * 1024 * 1024)
 
-async function node(listen = ['/ip4/127.0.0.1/tcp/0']): Promise<Libp2p> {
-  return createLibp2p({
-    addresses: { listen },
-    transports: [tcp()],
-    connectionEncrypters: [noise()],
-    // As the app's nodes: the attacker opens its streams the moment its dial resolves, before
-    // a loaded host has finished its side of the upgrade.
-    streamMuxers: [yamux({ maxEarlyStreams: DEFAULT_MAX_EARLY_STREAMS })],
-  })
-}
+/**
+ * As the app's nodes: the attacker opens its streams the moment its dial resolves, before a
+ * loaded host has finished its side of the upgrade.
+ */
+const node = (): Promise<Libp2p> => tcpNode({ maxEarlyStreams: DEFAULT_MAX_EARLY_STREAMS })
 
 describe('a route host under attack on its read side', () => {
   let host: Libp2p
   let attacker: Libp2p
   let server: RouteServer
   let root: CID
-  const blocks = new Map<string, Uint8Array>()
-  const store: RouteServerInit['getBlock'] = async (cid) => blocks.get(cid.toString())
 
   before(async () => {
-    const site = await addFiles(
-      [
-        { path: '/index.html', content: utf8('<h1>home</h1>') },
-        { path: '/big.bin', content: pattern(16 * CHUNK_SIZE) },
-      ],
-      { onBlock: (cid, bytes) => void blocks.set(cid.toString(), bytes) },
-    )
-    blocks.set(site.cid.toString(), site.bytes)
-    root = site.cid
+    const site = await siteBlocks([
+      { path: '/index.html', content: utf8('<h1>home</h1>') },
+      { path: '/big.bin', content: pattern(16 * CHUNK_SIZE) },
+    ])
+    root = site.root
     ;[host, attacker] = await Promise.all([node(), node()])
-    server = createRouteServer({
-      getBlock: store,
-      sites: () => [{ site: SITE, root }],
-      halfClosedTimeout: 300,
-    })
-    await server.start(host)
+    server = await serveSite(host, SITE, site, { halfClosedTimeout: 300 })
     await attacker.dial(host.getMultiaddrs())
   })
 

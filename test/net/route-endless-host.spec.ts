@@ -5,71 +5,28 @@
  * `/an/route/1.0.0`. The visitor's client fails each with its typed error, within a bound, and
  * then gets the block from an honest host.
  */
-import { noise } from '@chainsafe/libp2p-noise'
-import { yamux } from '@chainsafe/libp2p-yamux'
-import type { Libp2p, Stream } from '@libp2p/interface'
-import { tcp } from '@libp2p/tcp'
-import { createLibp2p } from 'libp2p'
-import { CHUNK_SIZE, addFiles } from '../../src/core/content/index.ts'
+import type { Libp2p } from '@libp2p/interface'
 import type { CID } from 'multiformats/cid'
+import { CHUNK_SIZE } from '../../src/core/content/index.ts'
 import {
   ROUTE_PROTOCOL,
   createRouteClient,
-  createRouteServer,
-  decodeRequest,
   encodeResponseHeader,
   lengthPrefixed,
 } from '../../src/net/route/index.ts'
 import { deepEqual, equal, ok } from '../support/assert.ts'
+import { bounded } from '../support/bounded.ts'
 import { after, before, describe, it } from '../support/spec.ts'
+import { tcpNode } from './loopback-node.ts'
+import { requestOf, serveSite, siteBlocks } from './route-host-support.ts'
 
 const SITE = 'mysite:code'
-/** Bound of every spec: a fetch that never ends fails the spec instead of the run. */
-const SPEC_TIMEOUT = 30_000
 /** Junk the endless host sends per write after the block, and the most writes (bounded run). */
 const JUNK = new Uint8Array(64 * 1024).fill(7)
 const MAX_JUNK_WRITES = 16_384
 
-async function bounded<T>(work: () => Promise<T>, ms = SPEC_TIMEOUT): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`not done within ${ms} ms`)), ms)
-  })
-  try {
-    return await Promise.race([work(), timeout])
-  } finally {
-    clearTimeout(timer)
-  }
-}
-
-async function node(): Promise<Libp2p> {
-  return createLibp2p({
-    addresses: { listen: ['/ip4/127.0.0.1/tcp/0'] },
-    transports: [tcp()],
-    connectionEncrypters: [noise()],
-    streamMuxers: [yamux()],
-  })
-}
-
-/** The request a visitor sent on `stream` (one length-prefixed frame). */
-async function requestOf(stream: Stream): Promise<ReturnType<typeof decodeRequest>> {
-  const frame = await new Promise<Uint8Array>((resolve) =>
-    stream.addEventListener('message', (evt) => resolve(evt.data.subarray()), { once: true }),
-  )
-  let length = 0
-  let shift = 0
-  let at = 0
-  for (;;) {
-    const byte = frame[at++]
-    length += (byte & 0x7f) * 2 ** shift
-    shift += 7
-    if ((byte & 0x80) === 0) break
-  }
-  return decodeRequest(frame.subarray(at, at + length))
-}
-
 describe('a visitor facing a host that never stops sending, or offers a huge block', () => {
-  const blocks = new Map<string, Uint8Array>()
+  let blocks: Map<string, Uint8Array>
   let chunk: CID
   let honest: Libp2p
   let endless: Libp2p
@@ -79,16 +36,16 @@ describe('a visitor facing a host that never stops sending, or offers a huge blo
 
   before(async () => {
     const content = new Uint8Array(2 * CHUNK_SIZE).map((_, i) => (i * 13) % 251)
-    const site = await addFiles([{ path: '/big.bin', content }], {
-      onBlock: (cid, bytes) => void blocks.set(cid.toString(), bytes),
-    })
-    blocks.set(site.cid.toString(), site.bytes)
+    const site = await siteBlocks([{ path: '/big.bin', content }])
+    blocks = site.blocks
     chunk = site.manifest.files['/big.bin'].chunks[0]
-    ;[honest, endless, huge, visitor] = await Promise.all([node(), node(), node(), node()])
-    await createRouteServer({
-      getBlock: async (cid) => blocks.get(cid.toString()),
-      sites: () => [{ site: SITE, root: site.cid }],
-    }).start(honest)
+    ;[honest, endless, huge, visitor] = await Promise.all([
+      tcpNode(),
+      tcpNode(),
+      tcpNode(),
+      tcpNode(),
+    ])
+    await serveSite(honest, SITE, site)
     // Sends the block asked for, then junk until the visitor resets the stream.
     await endless.handle(ROUTE_PROTOCOL, async (stream) => {
       const req = await requestOf(stream)

@@ -1,48 +1,23 @@
-import { noise } from '@chainsafe/libp2p-noise'
-import { yamux } from '@chainsafe/libp2p-yamux'
 import type { Libp2p } from '@libp2p/interface'
-import { tcp } from '@libp2p/tcp'
-import { createLibp2p } from 'libp2p'
-import { CHUNK_SIZE, addFiles, type Manifest } from '../../src/core/content/index.ts'
+import { CHUNK_SIZE, type Manifest } from '../../src/core/content/index.ts'
 import { concat } from '../../src/core/bytes.ts'
 import {
   ROUTE_PROTOCOL,
   createRouteClient,
-  createRouteServer,
   encodeResponseHeader,
   fetchFile,
   lengthPrefixed,
   type RouteTarget,
 } from '../../src/net/route/index.ts'
 import { deepEqual, equal, ok } from '../support/assert.ts'
+import { bounded } from '../support/bounded.ts'
 import { after, before, describe, it } from '../support/spec.ts'
+import { tcpNode } from './loopback-node.ts'
+import { serveSite, siteBlocks } from './route-host-support.ts'
 
 const SITE = 'mysite:code'
-/** Bound of every spec: a fetch that never ends fails the spec instead of the run. */
-const SPEC_TIMEOUT = 30_000
 /** How often the slow host sends its next byte: well within the client's per-read timeout. */
 const DRIP_EVERY = 100
-
-async function bounded<T>(work: () => Promise<T>, ms = SPEC_TIMEOUT): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`not done within ${ms} ms`)), ms)
-  })
-  try {
-    return await Promise.race([work(), timeout])
-  } finally {
-    clearTimeout(timer)
-  }
-}
-
-async function node(): Promise<Libp2p> {
-  return createLibp2p({
-    addresses: { listen: ['/ip4/127.0.0.1/tcp/0'] },
-    transports: [tcp()],
-    connectionEncrypters: [noise()],
-    streamMuxers: [yamux()],
-  })
-}
 
 function pattern(size: number): Uint8Array {
   const out = new Uint8Array(size)
@@ -52,7 +27,6 @@ function pattern(size: number): Uint8Array {
 
 describe('a visitor facing a host that drips its answers', () => {
   const file = pattern(3 * CHUNK_SIZE)
-  const blocks = new Map<string, Uint8Array>()
   let manifest: Manifest
   let honest: Libp2p
   let slow: Libp2p
@@ -60,17 +34,10 @@ describe('a visitor facing a host that drips its answers', () => {
   let stopDripping = false
 
   before(async () => {
-    const site = await addFiles([{ path: '/big.bin', content: file }], {
-      onBlock: (cid, bytes) => void blocks.set(cid.toString(), bytes),
-    })
-    blocks.set(site.cid.toString(), site.bytes)
+    const site = await siteBlocks([{ path: '/big.bin', content: file }])
     manifest = site.manifest
-    ;[honest, slow, visitor] = await Promise.all([node(), node(), node()])
-    const server = createRouteServer({
-      getBlock: async (cid) => blocks.get(cid.toString()),
-      sites: () => [{ site: SITE, root: site.cid }],
-    })
-    await server.start(honest)
+    ;[honest, slow, visitor] = await Promise.all([tcpNode(), tcpNode(), tcpNode()])
+    await serveSite(honest, SITE, site)
     // The slow host announces a whole chunk, then sends it one byte at a time.
     await slow.handle(ROUTE_PROTOCOL, async (stream) => {
       stream.addEventListener('message', () => {}, { once: true })

@@ -4,21 +4,15 @@
  * and answers an honest visitor meanwhile; opened and dropped in turn, every one of them leaves
  * nothing behind (no slot, no stream), and the host still serves the attacker's next request.
  */
-import { noise } from '@chainsafe/libp2p-noise'
-import { yamux } from '@chainsafe/libp2p-yamux'
 import type { Libp2p, Stream } from '@libp2p/interface'
-import { tcp } from '@libp2p/tcp'
-import { createLibp2p } from 'libp2p'
 import type { CID } from 'multiformats/cid'
-import { CHUNK_SIZE, addFiles } from '../../src/core/content/index.ts'
+import { CHUNK_SIZE } from '../../src/core/content/index.ts'
 import { utf8 } from '../../src/core/bytes.ts'
 import {
   DEFAULT_INBOUND_STREAM_HEADROOM,
   DEFAULT_MAX_STREAMS_PER_PEER,
   createRouteClient,
-  createRouteServer,
   type RouteServer,
-  type RouteServerInit,
 } from '../../src/net/route/index.ts'
 import { equal, ok } from '../support/assert.ts'
 import { after, before, describe, it } from '../support/spec.ts'
@@ -29,6 +23,8 @@ import {
   hostRouteStreams,
   pattern,
 } from './route-attack-support.ts'
+import { tcpNode } from './loopback-node.ts'
+import { serveSite, siteBlocks } from './route-host-support.ts'
 
 const SITE = 'mysite:code'
 /** Streams the attacker opens at once, and opens and drops in turn. */
@@ -36,15 +32,9 @@ const THOUSANDS = 2_000
 /** Route streams one connection may hold: the per-peer limit and the headroom for statuses. */
 const CAP = DEFAULT_MAX_STREAMS_PER_PEER + DEFAULT_INBOUND_STREAM_HEADROOM
 
-async function node(): Promise<Libp2p> {
-  return createLibp2p({
-    addresses: { listen: ['/ip4/127.0.0.1/tcp/0'] },
-    transports: [tcp()],
-    connectionEncrypters: [noise()],
-    // The attacker's muxer lets it open as many streams as it likes.
-    streamMuxers: [yamux({ maxInboundStreams: 10_000, maxOutboundStreams: 10_000 })],
-  })
-}
+/** The attacker's muxer lets it open as many streams as it likes. */
+const node = (): Promise<Libp2p> =>
+  tcpNode({ maxInboundStreams: 10_000, maxOutboundStreams: 10_000 })
 
 /** Streams of every protocol `host` holds open on its connections to `peer`. */
 function openStreams(host: Libp2p, peer: Libp2p): number {
@@ -59,23 +49,16 @@ describe('a route host facing thousands of streams from one connection', () => {
   let visitor: Libp2p
   let server: RouteServer
   let root: CID
-  const blocks = new Map<string, Uint8Array>()
-  const store: RouteServerInit['getBlock'] = async (cid) => blocks.get(cid.toString())
 
   before(async () => {
-    const site = await addFiles(
-      [
-        { path: '/index.html', content: utf8('<h1>home</h1>') },
-        // Far over a yamux stream window: a response nobody reads stalls and holds its slot.
-        { path: '/big.bin', content: pattern(16 * CHUNK_SIZE) },
-      ],
-      { onBlock: (cid, bytes) => void blocks.set(cid.toString(), bytes) },
-    )
-    blocks.set(site.cid.toString(), site.bytes)
-    root = site.cid
+    const site = await siteBlocks([
+      { path: '/index.html', content: utf8('<h1>home</h1>') },
+      // Far over a yamux stream window: a response nobody reads stalls and holds its slot.
+      { path: '/big.bin', content: pattern(16 * CHUNK_SIZE) },
+    ])
+    root = site.root
     ;[host, attacker, visitor] = await Promise.all([node(), node(), node()])
-    server = createRouteServer({ getBlock: store, sites: () => [{ site: SITE, root }] })
-    await server.start(host)
+    server = await serveSite(host, SITE, site)
     await attacker.dial(host.getMultiaddrs())
     await visitor.dial(host.getMultiaddrs())
   })

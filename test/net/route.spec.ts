@@ -1,8 +1,4 @@
-import { noise } from '@chainsafe/libp2p-noise'
-import { yamux } from '@chainsafe/libp2p-yamux'
 import type { Libp2p, PeerId, Stream } from '@libp2p/interface'
-import { tcp } from '@libp2p/tcp'
-import { createLibp2p } from 'libp2p'
 import type { CID } from 'multiformats/cid'
 import { CHUNK_SIZE, addFiles, rawCid, type Manifest } from '../../src/core/content/index.ts'
 import { concat, utf8 } from '../../src/core/bytes.ts'
@@ -24,6 +20,7 @@ import {
 } from '../../src/net/route/index.ts'
 import { deepEqual, equal, ok, rejects } from '../support/assert.ts'
 import { after, before, describe, it } from '../support/spec.ts'
+import { tcpNode } from './loopback-node.ts'
 
 const SITE = 'mysite:code'
 /** Bound of every spec: a hung stream fails the spec instead of the run. */
@@ -56,15 +53,6 @@ async function bounded<T>(work: () => Promise<T>, ms = SPEC_TIMEOUT): Promise<T>
   } finally {
     clearTimeout(timer)
   }
-}
-
-async function node(): Promise<Libp2p> {
-  return createLibp2p({
-    addresses: { listen: ['/ip4/127.0.0.1/tcp/0'] },
-    transports: [tcp()],
-    connectionEncrypters: [noise()],
-    streamMuxers: [yamux()],
-  })
 }
 
 async function bytesOf(body: ReadableStream<Uint8Array>): Promise<Uint8Array> {
@@ -159,7 +147,7 @@ describe('/an/route/1.0.0 between two libp2p nodes over TCP', () => {
     // Two neighbours: chunks are spread over hosts, so the liar is asked for one of them first.
     tampered.add(manifest.files['/big.bin'].chunks[4].toString())
     tampered.add(manifest.files['/big.bin'].chunks[5].toString())
-    ;[host, liar, visitor] = await Promise.all([node(), node(), node()])
+    ;[host, liar, visitor] = await Promise.all([tcpNode(), tcpNode(), tcpNode()])
     const sites = (): RouteServerInit['sites'] => () => [{ site: SITE, root }]
     hostServer = createRouteServer({ getBlock: store(blocks), sites: sites() })
     liarServer = createRouteServer({ getBlock: store(blocks, tampered), sites: sites() })
@@ -348,7 +336,7 @@ describe('/an/route/1.0.0 between two libp2p nodes over TCP', () => {
       const visited = utf8('a block kept from a visit')
       const cid = await rawCid(visited)
       blocks.set(cid.toString(), visited)
-      const mirror = await node()
+      const mirror = await tcpNode()
       const mirrorServer = createRouteServer({
         getBlock: store(blocks),
         sites: () => [{ site: SITE, root }],
@@ -470,7 +458,7 @@ describe('/an/route/1.0.0 under hostile requests', () => {
     )
     blocks.set(site.cid.toString(), site.bytes)
     root = site.cid
-    ;[host, attacker, visitor] = await Promise.all([node(), node(), node()])
+    ;[host, attacker, visitor] = await Promise.all([tcpNode(), tcpNode(), tcpNode()])
     server = createRouteServer({
       getBlock: store(blocks),
       sites: () => [{ site: SITE, root }],
@@ -616,7 +604,7 @@ describe('/an/route/1.0.0 under hostile requests', () => {
 
   it('answers 503 beyond the total number of requests in progress', () =>
     bounded(async () => {
-      const small = await node()
+      const small = await tcpNode()
       const busy = createRouteServer({
         getBlock: store(blocks),
         sites: () => [{ site: SITE, root }],

@@ -15,34 +15,36 @@
  * Sybils spread over more blocks than the honest servers still win the vote: see
  * docs/PROTOCOL.md, "Counting servers".
  */
-import { multiaddr } from '@multiformats/multiaddr'
 import { after, before, describe, it } from '../support/spec.ts'
 import * as assert from '../support/assert.ts'
 import { equals, toHex } from '../../src/core/bytes.ts'
 import { decodeRecord } from '../../src/core/records/index.ts'
 import { createNodePeer, type NodePeer } from '../../src/node/create-node-peer.ts'
 import { releaseWebRTC } from '../../src/node/release-webrtc.ts'
-import { createClient, getDirect, putDirect, type Client } from './support/client.ts'
-import { dhtKey, generateKeyPair, rootRecord, uniqueName } from './support/records.ts'
 import {
-  getJson,
-  metricValue,
-  removeDir,
-  startRelay,
-  tempDir,
-  waitFor,
-  type RelayProcess,
-} from './support/relay-process.ts'
+  SYBIL_FLAGS,
+  joined,
+  refusals,
+  startRelayAt,
+  untilAllKnown,
+} from './support/address-blocks.ts'
+import { createClient, getDirect, putDirect, type Client } from './support/client.ts'
+import {
+  backDatedRival,
+  dhtKey,
+  generateKeyPair,
+  rootRecord,
+  uniqueName,
+} from './support/records.ts'
+import { removeDir, tempDir, type RelayProcess } from './support/relay-process.ts'
 
 const DEV = { allowPrivateAddresses: true, allowInsecureWebSockets: true }
-const FLAGS = ['--dev', '--log-level', 'warn']
 /** The honest relays' addresses: one loopback /24 each. */
 const HONEST_HOSTS = ['127.0.1.1', '127.0.2.1']
 /** The Sybil servers' addresses: more peers than the honest relays, all in one /24 (each is a process). */
 const SYBIL_HOSTS = ['127.0.9.1', '127.0.9.2', '127.0.9.3']
 /** Where the relay that joins late listens. */
 const FRESH_HOST = '127.0.3.1'
-const HOUR = 3_600_000
 
 describe('an eclipse of a name by Sybil servers (relays)', () => {
   let dir: string
@@ -73,35 +75,10 @@ describe('an eclipse of a name by Sybil servers (relays)', () => {
     dir = await tempDir()
     key = await dhtKey(site)
     for (const [i, host] of HONEST_HOSTS.entries())
-      honest.push(
-        await startRelay(`${dir}/h${i}`, [
-          ...FLAGS,
-          '--host',
-          host,
-          ...honest.flatMap((r) => ['--bootstrap', r.tcp]),
-        ]),
-      )
+      honest.push(await startRelayAt(`${dir}/h${i}`, host, honest))
     for (const [i, host] of SYBIL_HOSTS.entries())
-      sybils.push(
-        await startRelay(`${dir}/s${i}`, [
-          ...FLAGS,
-          '--host',
-          host,
-          '--bootstrap',
-          honest[0].tcp,
-          '--root-lookup-timeout',
-          '1',
-        ]),
-      )
-    await waitFor(
-      'every relay to know the others',
-      async () => {
-        for (const r of all())
-          if (((await getJson(r, '/health')).peers as number) < all().length - 1) return false
-        return true
-      },
-      60_000,
-    )
+      sybils.push(await startRelayAt(`${dir}/s${i}`, host, [honest[0]], SYBIL_FLAGS))
+    await untilAllKnown(all())
     client = await createClient({ relays: all().map((r) => r.tcp) })
     const real = await rootRecord(site, owner, { created: Date.now() - 1000 })
     for (const r of honest) assert.ok(await putDirect(client, r.peerId, key, real))
@@ -109,11 +86,7 @@ describe('an eclipse of a name by Sybil servers (relays)', () => {
     visitor = await peer()
     const first = await visitor.resolve(site)
     assert.equal(toHex(first.record.holder), toHex(owner.publicKey))
-    const now = Date.now()
-    const rival = await rootRecord(site, rogue, {
-      created: now - 47 * HOUR,
-      expires: now + HOUR,
-    })
+    const rival = await backDatedRival(site, rogue)
     for (const r of sybils) assert.ok(await putDirect(client, r.peerId, key, rival))
   })
 
@@ -155,32 +128,11 @@ describe('an eclipse of a name by Sybil servers (relays)', () => {
   })
 
   it('a relay that joins with an empty store refuses the rival the Sybils of one block hold', async () => {
-    const fresh = await startRelay(`${dir}/fresh`, [
-      ...FLAGS,
-      '--host',
-      FRESH_HOST,
-      ...all().flatMap((r) => ['--bootstrap', r.tcp]),
-    ])
-    const count = all().length
+    const fresh = await startRelayAt(`${dir}/fresh`, FRESH_HOST, all())
     lateRelays.push(fresh)
-    await waitFor(
-      'the fresh relay to know every relay',
-      async () => ((await getJson(fresh, '/health')).peers as number) >= count,
-      60_000,
-    )
-    await client.dial(multiaddr(fresh.tcp))
-    const hijacks = async (): Promise<number> =>
-      metricValue(
-        await (await fetch(`${fresh.http}/metrics`)).text(),
-        'alternet_relay_rejected_records_total{reason="hijack"}',
-      )
-    const refusedBefore = await hijacks()
-    const now = Date.now()
-    const rival = await rootRecord(site, rogue, {
-      seq: 7,
-      created: now - 47 * HOUR,
-      expires: now + HOUR,
-    })
+    await joined(fresh, all(), client)
+    const refusedBefore = await refusals(fresh, 'hijack')
+    const rival = await backDatedRival(site, rogue, { seq: 7 })
     assert.equal(
       await putDirect(client, fresh.peerId, key, rival),
       false,
@@ -188,16 +140,14 @@ describe('an eclipse of a name by Sybil servers (relays)', () => {
     )
     const real = await rootRecord(site, owner, { seq: 3, created: Date.now() })
     assert.ok(await putDirect(client, fresh.peerId, key, real), "the holder's record was refused")
-    assert.ok((await hijacks()) >= refusedBefore + 1, 'the rival was not refused as a hijack')
+    assert.ok(
+      (await refusals(fresh, 'hijack')) >= refusedBefore + 1,
+      'the rival was not refused as a hijack',
+    )
   })
 
   it('the honest relays keep the holder’s record, whoever offers the rival', async () => {
-    const now = Date.now()
-    const rival = await rootRecord(site, rogue, {
-      seq: 5,
-      created: now - 47 * HOUR,
-      expires: now + HOUR,
-    })
+    const rival = await backDatedRival(site, rogue, { seq: 5 })
     for (const r of honest) {
       assert.equal(await putDirect(client, r.peerId, key, rival), false)
       const held = await getDirect(client, r.peerId, key)

@@ -8,27 +8,29 @@
  * (127.0.1.0, 127.0.2.0, 127.0.4.0); three standing in for Sybil servers, all in 127.0.9.0 (their
  * look-ups end at once, so they keep the rival they are offered first).
  */
-import { multiaddr } from '@multiformats/multiaddr'
 import { after, before, describe, it } from '../support/spec.ts'
 import * as assert from '../support/assert.ts'
 import { equals } from '../../src/core/bytes.ts'
-import { createClient, getDirect, putDirect, type Client } from './support/client.ts'
-import { dhtKey, generateKeyPair, rootRecord, uniqueName } from './support/records.ts'
 import {
-  getJson,
-  metricValue,
-  removeDir,
-  startRelay,
-  tempDir,
-  waitFor,
-  type RelayProcess,
-} from './support/relay-process.ts'
+  SYBIL_FLAGS,
+  joined,
+  refusals,
+  startRelayAt,
+  untilAllKnown,
+} from './support/address-blocks.ts'
+import { createClient, getDirect, putDirect, type Client } from './support/client.ts'
+import {
+  backDatedRival,
+  dhtKey,
+  generateKeyPair,
+  rootRecord,
+  uniqueName,
+} from './support/records.ts'
+import { removeDir, tempDir, type RelayProcess } from './support/relay-process.ts'
 
-const FLAGS = ['--dev', '--log-level', 'warn']
 const HONEST_HOSTS = ['127.0.1.1', '127.0.2.1', '127.0.4.1']
 const SYBIL_HOSTS = ['127.0.9.1', '127.0.9.2', '127.0.9.3']
 const FRESH_HOST = '127.0.3.1'
-const HOUR = 3_600_000
 
 describe('a brand-new name and Sybils holding back-dated rivals of it (relays)', () => {
   let dir: string
@@ -44,50 +46,20 @@ describe('a brand-new name and Sybils holding back-dated rivals of it (relays)',
   let rival: Uint8Array
 
   const all = (): RelayProcess[] => [...honest, ...sybils]
-  const refusals = async (relay: RelayProcess, reason: string): Promise<number> =>
-    metricValue(
-      await (await fetch(`${relay.http}/metrics`)).text(),
-      `alternet_relay_rejected_records_total{reason="${reason}"}`,
-    )
 
   before(async () => {
     dir = await tempDir()
     key = await dhtKey(site)
     for (const [i, host] of SYBIL_HOSTS.entries())
-      sybils.push(
-        await startRelay(`${dir}/s${i}`, [
-          ...FLAGS,
-          '--host',
-          host,
-          ...sybils.flatMap((r) => ['--bootstrap', r.tcp]),
-          '--root-lookup-timeout',
-          '1',
-        ]),
-      )
+      sybils.push(await startRelayAt(`${dir}/s${i}`, host, sybils, SYBIL_FLAGS))
     // Each honest relay dials the relays started before it, so the last one reaches every other
     // at its own address (the block a vote counts in is the address a relay was dialed at).
     for (const [i, host] of HONEST_HOSTS.entries())
-      honest.push(
-        await startRelay(`${dir}/h${i}`, [
-          ...FLAGS,
-          '--host',
-          host,
-          ...all().flatMap((r) => ['--bootstrap', r.tcp]),
-        ]),
-      )
-    await waitFor(
-      'every relay to know the others',
-      async () => {
-        for (const r of all())
-          if (((await getJson(r, '/health')).peers as number) < all().length - 1) return false
-        return true
-      },
-      60_000,
-    )
+      honest.push(await startRelayAt(`${dir}/h${i}`, host, all()))
+    await untilAllKnown(all())
     client = await createClient({ relays: all().map((r) => r.tcp) })
-    const now = Date.now()
-    real = await rootRecord(site, owner, { created: now })
-    rival = await rootRecord(site, rogue, { seq: 9, created: now - 47 * HOUR, expires: now + HOUR })
+    real = await rootRecord(site, owner, { created: Date.now() })
+    rival = await backDatedRival(site, rogue, { seq: 9 })
     // The Sybils take the name first, with a rival that claims to be 47 h older than the owner's.
     for (const r of sybils) assert.ok(await putDirect(client, r.peerId, key, rival))
   })
@@ -123,20 +95,9 @@ describe('a brand-new name and Sybils holding back-dated rivals of it (relays)',
   })
 
   it('a relay that joins with an empty store afterwards refuses the rival and takes the owner’s record', async () => {
-    fresh = await startRelay(`${dir}/fresh`, [
-      ...FLAGS,
-      '--host',
-      FRESH_HOST,
-      ...all().flatMap((r) => ['--bootstrap', r.tcp]),
-    ])
+    fresh = await startRelayAt(`${dir}/fresh`, FRESH_HOST, all())
     const relay = fresh
-    const count = all().length
-    await waitFor(
-      'the fresh relay to know every relay',
-      async () => ((await getJson(relay, '/health')).peers as number) >= count,
-      60_000,
-    )
-    await client.dial(multiaddr(relay.tcp))
+    await joined(relay, all(), client)
     const before = await refusals(relay, 'hijack')
     assert.equal(
       await putDirect(client, relay.peerId, key, rival),

@@ -10,8 +10,15 @@
 import { describe, it, before, after } from '../support/spec.ts'
 import * as assert from '../support/assert.ts'
 import { equals } from '../../src/core/bytes.ts'
+import { SYBIL_FLAGS, refusals } from './support/address-blocks.ts'
 import { createClient, getDirect, putDirect, type Client } from './support/client.ts'
-import { dhtKey, generateKeyPair, rootRecord, uniqueName } from './support/records.ts'
+import {
+  backDatedRival,
+  dhtKey,
+  generateKeyPair,
+  rootRecord,
+  uniqueName,
+} from './support/records.ts'
 import {
   getJson,
   metricValue,
@@ -21,8 +28,6 @@ import {
   waitFor,
   type RelayProcess,
 } from './support/relay-process.ts'
-
-const HOUR = 3_600_000
 
 describe('a fresh relay and a back-dated rival (relays)', () => {
   let dir: string
@@ -37,7 +42,7 @@ describe('a fresh relay and a back-dated rival (relays)', () => {
     a = await startRelay(`${dir}/a`)
     b = await startRelay(`${dir}/b`, ['--bootstrap', a.tcp])
     // Looks nothing up (its look-ups end at once), so it keeps whatever it is offered first.
-    sybil = await startRelay(`${dir}/sybil`, ['--bootstrap', a.tcp, '--root-lookup-timeout', '1'])
+    sybil = await startRelay(`${dir}/sybil`, ['--bootstrap', a.tcp, ...SYBIL_FLAGS])
     client = await createClient({ relays: [a.tcp, b.tcp, sybil.tcp] })
   })
 
@@ -65,25 +70,18 @@ describe('a fresh relay and a back-dated rival (relays)', () => {
     return fresh
   }
 
-  const hijackRefusals = async (relay: RelayProcess): Promise<number> =>
-    metricValue(
-      await (await fetch(`${relay.http}/metrics`)).text(),
-      'alternet_relay_rejected_records_total{reason="hijack"}',
-    )
-
   it('refuses a rival offered first and takes the holder’s record, as the network holds it', async () => {
     const root = uniqueName('captured')
     const key = await dhtKey(root)
     const owner = generateKeyPair()
     const rogue = generateKeyPair()
-    const now = Date.now()
-    const real = await rootRecord(root, owner, { created: now - 1000 })
-    const rival = await rootRecord(root, rogue, { created: now - 47 * HOUR, expires: now + HOUR })
+    const real = await rootRecord(root, owner, { created: Date.now() - 1000 })
+    const rival = await backDatedRival(root, rogue)
     assert.ok(await putDirect(client, a.peerId, key, real))
     assert.ok(await putDirect(client, b.peerId, key, real))
     assert.ok(await putDirect(client, sybil.peerId, key, rival), 'the stand-in Sybil took no rival')
     const relay = await joinFresh()
-    const before = await hijackRefusals(relay)
+    const before = await refusals(relay, 'hijack')
     assert.equal(
       await putDirect(client, relay.peerId, key, rival),
       false,
@@ -95,7 +93,7 @@ describe('a fresh relay and a back-dated rival (relays)', () => {
     )
     const got = await getDirect(client, relay.peerId, key)
     assert.ok(got !== undefined && equals(got, real), 'the fresh relay serves another record')
-    assert.ok((await hijackRefusals(relay)) >= before + 1)
+    assert.ok((await refusals(relay, 'hijack')) >= before + 1)
   })
 
   it('refuses an older record of the holder than the network holds, and takes the newest', async () => {
@@ -107,18 +105,13 @@ describe('a fresh relay and a back-dated rival (relays)', () => {
     assert.ok(await putDirect(client, a.peerId, key, newest))
     assert.ok(await putDirect(client, b.peerId, key, newest))
     const relay = await joinFresh()
-    const rollbacks = async (): Promise<number> =>
-      metricValue(
-        await (await fetch(`${relay.http}/metrics`)).text(),
-        'alternet_relay_rejected_records_total{reason="rollback"}',
-      )
-    const before = await rollbacks()
+    const before = await refusals(relay, 'rollback')
     assert.equal(
       await putDirect(client, relay.peerId, key, stale),
       false,
       'the fresh relay stored a stale record of the holder',
     )
-    assert.ok((await rollbacks()) >= before + 1)
+    assert.ok((await refusals(relay, 'rollback')) >= before + 1)
     assert.ok(await putDirect(client, relay.peerId, key, newest), 'the newest record was refused')
   })
 

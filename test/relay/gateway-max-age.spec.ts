@@ -5,24 +5,15 @@
  */
 import { describe, it } from '../support/spec.ts'
 import * as assert from '../support/assert.ts'
-import { SiteResolver } from '../../relay-node/src/gateway/resolve-site.ts'
+import type { SiteResolver } from '../../relay-node/src/gateway/resolve-site.ts'
+import { openResolver } from './support/open-resolver.ts'
 import { contentRoot, generateKeyPair, rootRecord, uniqueName } from './support/records.ts'
 
 const MINUTE = 60_000
 
 /** A resolver over a store holding `value` for every name, with the clock `clock.now`. */
 function resolverOver(value: Uint8Array, clock: { now: number }): SiteResolver {
-  return new SiteResolver({
-    records: { local: async () => value, network: async () => [] },
-    policy: { isServable: async () => true },
-    permissions: {
-      registrars: [],
-      isRevokedName: () => false,
-      isBlockedRoot: () => false,
-      revocationFor: () => undefined,
-    },
-    now: () => clock.now,
-  })
+  return openResolver({ local: async () => value, network: async () => [] }, () => clock.now)
 }
 
 describe('the gateway’s cache headers follow the relay’s copy of the record', () => {

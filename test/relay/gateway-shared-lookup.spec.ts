@@ -8,8 +8,8 @@ import { CID } from 'multiformats/cid'
 import { sha256 } from 'multiformats/hashes/sha2'
 import { describe, it } from '../support/spec.ts'
 import * as assert from '../support/assert.ts'
-import { SiteResolver } from '../../relay-node/src/gateway/resolve-site.ts'
 import type { NetworkAnswer } from '../../relay-node/src/root-lookup.ts'
+import { openResolver } from './support/open-resolver.ts'
 import { generateKeyPair, rootRecord, uniqueName } from './support/records.ts'
 
 /** A resolver whose DHT look-up waits until released, counting look-ups and their aborts. */
@@ -18,26 +18,17 @@ function heldResolver() {
   let answers: NetworkAnswer[] = []
   let release!: () => void
   const gate = new Promise<void>((resolve) => (release = resolve))
-  const resolver = new SiteResolver({
-    records: {
-      local: async () => undefined,
-      network: async () => [],
-      answers: async (_key, signal) => {
-        stats.lookups++
-        signal.addEventListener('abort', () => stats.aborted++, { once: true })
-        await Promise.race([
-          gate,
-          new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true })),
-        ])
-        return answers
-      },
-    },
-    policy: { isServable: async () => true },
-    permissions: {
-      registrars: [],
-      isRevokedName: () => false,
-      isBlockedRoot: () => false,
-      revocationFor: () => undefined,
+  const resolver = openResolver({
+    local: async () => undefined,
+    network: async () => [],
+    answers: async (_key, signal) => {
+      stats.lookups++
+      signal.addEventListener('abort', () => stats.aborted++, { once: true })
+      await Promise.race([
+        gate,
+        new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true })),
+      ])
+      return answers
     },
   })
   return {

@@ -10,7 +10,8 @@ import { sha256 } from 'multiformats/hashes/sha2'
 import { describe, it } from '../support/spec.ts'
 import * as assert from '../support/assert.ts'
 import { toHex } from '../../src/core/bytes.ts'
-import { SiteResolver } from '../../relay-node/src/gateway/resolve-site.ts'
+import type { SiteResolver } from '../../relay-node/src/gateway/resolve-site.ts'
+import { openResolver } from './support/open-resolver.ts'
 import type { NetworkAnswer } from '../../relay-node/src/root-lookup.ts'
 import { generateKeyPair, rootRecord, uniqueName } from './support/records.ts'
 
@@ -21,19 +22,10 @@ const contentOf = async (text: string): Promise<CID> =>
 
 /** A resolver whose DHT look-up returns `answers` for every name, and whose store holds none. */
 function resolverOver(answers: NetworkAnswer[]): SiteResolver {
-  return new SiteResolver({
-    records: {
-      local: async () => undefined,
-      network: async () => answers.map((a) => a.value),
-      answers: async () => answers,
-    },
-    policy: { isServable: async () => true },
-    permissions: {
-      registrars: [],
-      isRevokedName: () => false,
-      isBlockedRoot: () => false,
-      revocationFor: () => undefined,
-    },
+  return openResolver({
+    local: async () => undefined,
+    network: async () => answers.map((a) => a.value),
+    answers: async () => answers,
   })
 }
 

@@ -4,7 +4,7 @@
  * `close` ends them all, whatever part of the set-up ran.
  * @module
  */
-import type { Browser, BrowserContext } from 'playwright-core'
+import type { Browser, BrowserContext, BrowserContextOptions } from 'playwright-core'
 import { buildApp, removeBuild } from './app-build.ts'
 import { startAppRelay, type AppRelay } from './app-relay.ts'
 import { launchChromium } from './browser.ts'
@@ -20,8 +20,11 @@ export interface AppSession {
   readonly relay: AppRelay
   /** Chromium. */
   readonly browser: Browser
-  /** A new context (a person's profile) in `scheme`; closed with the session. */
-  context(scheme?: 'light' | 'dark'): Promise<BrowserContext>
+  /**
+   * A new context (a person's profile) in `scheme`, at the session's viewport unless `options`
+   * say otherwise; closed with the session.
+   */
+  context(scheme?: 'light' | 'dark', options?: BrowserContextOptions): Promise<BrowserContext>
   /** Closes the contexts and the browser, stops the relay and removes the build. */
   close(): Promise<void>
 }
@@ -51,8 +54,12 @@ export async function startAppSession(relayArgs: string[] = []): Promise<AppSess
     appDir,
     relay,
     browser: started,
-    async context(scheme = 'light') {
-      const context = await started.newContext({ viewport: SESSION_VIEWPORT, colorScheme: scheme })
+    async context(scheme = 'light', options = {}) {
+      const context = await started.newContext({
+        viewport: SESSION_VIEWPORT,
+        colorScheme: scheme,
+        ...options,
+      })
       contexts.push(context)
       return context
     },

@@ -43,6 +43,20 @@ export async function rootRecord(
   return encodeRecord(await createRecord({ type: 'root', name, seq: 1, ...fields }, keyPair))
 }
 
+/**
+ * A rival root record of `name` under another key, back-dated 47 h (older than any honest
+ * record still within kad-dht's 48 h age limit) and expiring within the hour: what a Sybil
+ * server answers to take a name.
+ */
+export async function backDatedRival(
+  name: string,
+  rogue: Ed25519KeyPair,
+  fields: Partial<RecordFields> = {},
+): Promise<Uint8Array> {
+  const now = Date.now()
+  return rootRecord(name, rogue, { created: now - 47 * HOUR, expires: now + HOUR, ...fields })
+}
+
 /** A record naming `owner` as its key but signed by another key. */
 export async function forgedRecord(name: string, owner: Ed25519KeyPair): Promise<Uint8Array> {
   const created = Date.now()
