@@ -4,12 +4,12 @@
  * "That is not an Alternet address" under the button); an error under the button is scrolled
  * into view; and an error goes once the person changes what it was about.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+import type { BrowserContext, Page } from 'playwright-core'
 import { after, before, describe, it } from '../support/spec.ts'
 import { equal, ok } from '../support/assert.ts'
-import { buildApp, removeBuild } from './support/app-build.ts'
-import { startAppRelay, type AppRelay } from './support/app-relay.ts'
-import { launchChromium, newPerson, waitUntil } from './support/browser.ts'
+import type { AppRelay } from './support/app-relay.ts'
+import { startAppSession, type AppSession } from './support/app-session.ts'
+import { newPerson, waitUntil } from './support/browser.ts'
 import { bounded } from './support/site-frame.ts'
 import { chooseName, focused, openApp, seriousViolations } from './ui-support/app-page.ts'
 
@@ -24,25 +24,21 @@ async function inView(page: Page, selector: string): Promise<boolean> {
 }
 
 describe('the publish form says what is missing, in view (Chromium, a phone)', () => {
-  let appDir = ''
+  let session: AppSession
   let relay: AppRelay
-  let browser: Browser
   let context: BrowserContext
   let page: Page
 
   before(async () => {
-    appDir = await buildApp()
-    relay = await startAppRelay(appDir)
-    browser = await launchChromium()
-    ;({ context, page } = await newPerson(browser, { viewport: PHONE }))
+    session = await startAppSession()
+    relay = session.relay
+    ;({ context, page } = await newPerson(session.browser, { viewport: PHONE }))
     await openApp(page, relay.appOrigin, '#/publish')
   })
 
   after(async () => {
     await context?.close()
-    await browser?.close()
-    await relay?.stop()
-    await removeBuild(appDir)
+    await session?.close()
   })
 
   it(

@@ -3,12 +3,12 @@
  * critical violation, nothing scrolls sideways, and a screenshot is saved under
  * test-results/screens/ for a person to look at. Then the viewer with the keyboard alone.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+import type { BrowserContext, Page } from 'playwright-core'
 import { after, before, describe, it } from '../support/spec.ts'
 import { equal, ok } from '../support/assert.ts'
-import { buildApp, removeBuild } from './support/app-build.ts'
-import { startAppRelay, type AppRelay } from './support/app-relay.ts'
-import { launchChromium, newPerson } from './support/browser.ts'
+import type { AppRelay } from './support/app-relay.ts'
+import { startAppSession, type AppSession } from './support/app-session.ts'
+import { newPerson } from './support/browser.ts'
 import { bounded } from './support/site-frame.ts'
 import {
   chooseName,
@@ -33,26 +33,22 @@ const MAX_CHROME_ABOVE_BAR = 60
 const MAX_TABS_TO_ADDRESS = 12
 
 describe('screens on a phone: accessibility scan, no sideways scroll, screenshots', () => {
-  let appDir = ''
+  let session: AppSession
   let relay: AppRelay
-  let browser: Browser
   let context: BrowserContext
   let page: Page
   let errors: string[]
 
   before(async () => {
-    appDir = await buildApp()
-    relay = await startAppRelay(appDir)
-    browser = await launchChromium()
-    ;({ context, page, errors } = await newPerson(browser, { viewport: PHONE }))
+    session = await startAppSession()
+    relay = session.relay
+    ;({ context, page, errors } = await newPerson(session.browser, { viewport: PHONE }))
     await openApp(page, relay.appOrigin)
   })
 
   after(async () => {
     await context?.close()
-    await browser?.close()
-    await relay?.stop()
-    await removeBuild(appDir)
+    await session?.close()
   })
 
   /** Scans, checks the width and saves the screenshot of the screen shown now. */

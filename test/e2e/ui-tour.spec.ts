@@ -4,15 +4,14 @@
  * in Firefox each state is checked for sideways scroll. Every state is saved as
  * test-results/screens/tour-<browser>-<size>-<scheme>-<state>.png for a person to look at.
  */
-import type { Browser, BrowserContext } from 'playwright-core'
 import type { Page as FirefoxPage } from 'puppeteer-core'
 import { join } from 'node:path'
 import { mkdir } from 'node:fs/promises'
 import { after, before, describe, it } from '../support/spec.ts'
 import { equal, ok } from '../support/assert.ts'
-import { buildApp, removeBuild } from './support/app-build.ts'
-import { startAppRelay, type AppRelay } from './support/app-relay.ts'
-import { launchChromium, waitUntil } from './support/browser.ts'
+import type { AppRelay } from './support/app-relay.ts'
+import { startAppSession, type AppSession } from './support/app-session.ts'
+import { waitUntil } from './support/browser.ts'
 import { bounded } from './support/site-frame.ts'
 import {
   chooseName,
@@ -48,18 +47,14 @@ const HEADING = 'A site on the tour'
 const FIREFOX_SCHEME = { dark: 0, light: 1 } as const
 
 describe('the tour of every screen, light and dark, desktop and phone', () => {
-  let appDir = ''
+  let session: AppSession
   let relay: AppRelay
-  let browser: Browser
-  const contexts: BrowserContext[] = []
 
   before(async () => {
-    appDir = await buildApp()
-    relay = await startAppRelay(appDir)
-    browser = await launchChromium()
+    session = await startAppSession()
+    relay = session.relay
     // The owner publishes a page and keeps the tab open: every visitor's copy comes from it.
-    const context = await browser.newContext({ viewport: SIZES.desktop })
-    contexts.push(context)
+    const context = await session.context('light', { viewport: SIZES.desktop })
     const owner = await context.newPage()
     await openApp(owner, relay.appOrigin, '#/publish')
     await owner.getByRole('button', { name: 'Write a page instead' }).click()
@@ -73,20 +68,14 @@ describe('the tour of every screen, light and dark, desktop and phone', () => {
     await publish(owner)
   })
 
-  after(async () => {
-    for (const context of contexts) await context.close()
-    await browser?.close()
-    await relay?.stop()
-    await removeBuild(appDir)
-  })
+  after(() => session?.close())
 
   for (const [size, viewport] of Object.entries(SIZES))
     for (const scheme of SCHEMES)
       it(
         `Chromium, ${size}, ${scheme}`,
         bounded(300_000, async () => {
-          const context = await browser.newContext({ viewport, colorScheme: scheme })
-          contexts.push(context)
+          const context = await session.context(scheme, { viewport })
           const page = await context.newPage()
           const found: string[] = []
           const look = async (state: string, fullPage = true): Promise<void> => {
