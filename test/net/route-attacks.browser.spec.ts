@@ -61,10 +61,10 @@ describe('a browser peer hosting a site, attacked on its read side over WebRTC',
       ),
     )
     for (const result of results) {
+      // How much of the flood the attacker's side handed to its channel before the reset came
+      // back is not the host's to bound: host and attacker share this page's thread, and on a
+      // loaded machine the whole flood can be handed over first. What the host holds is (below).
       assert.equal(result.status, 'reset')
-      // The attacker's data channel takes up to its send buffer (2 MiB) before any flow control,
-      // so the bound here is only that the flood did not go through.
-      assert.ok(result.pushed < FLOOD, `${result.pushed} bytes got through before the reset`)
     }
     const peak = Math.max(...results.map((r) => r.peakBuffered))
     assert.ok(
