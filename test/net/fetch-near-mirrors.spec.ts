@@ -87,14 +87,7 @@ describe('a visit asks the connected relays once', () => {
 
   before(async () => {
     dir = await tempDir()
-    // A mirror serving libp2p only: beside one serving HTTP, the manifest and the page's first
-    // chunk come over HTTP instead (fetch-http-first-visit.spec.ts).
-    relay = await startRelay(`${dir}/r1`, [
-      '--mirror-scan-interval',
-      '2s',
-      '--mirror-http-rate',
-      '0',
-    ])
+    relay = await startRelay(`${dir}/r1`, ['--mirror-scan-interval', '2s'])
     publisher = await startPublisher([relay.tcp])
     root = (
       await publisher.publish(site, {

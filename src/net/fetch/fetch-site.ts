@@ -48,7 +48,6 @@ import {
   type HostConnection,
 } from './connect-hosts.ts'
 import { errorResponse } from './error-response.ts'
-import { httpFirstClient } from './http-blocks.ts'
 import { askFirstChunk } from './first-chunk.ts'
 import { MethodNotAllowedError, NoContentError } from './errors.ts'
 import { createFileResponder } from './file-response.ts'
@@ -223,36 +222,21 @@ export function createSiteFetcher(init: SiteFetcherInit): SiteFetcher {
     } else {
       // The store was just asked for the manifest: the client asks peers only.
       const client = siteClient(ctx.address.site, false)
-      const ask = (peers: HostConnection[]): Promise<Manifest> => {
-        const onHostDropped = dropped(ctx, peers)
-        // Mirrors that serve blocks over HTTP carry the manifest too (a plain `fetch`, the
-        // block verified against the root as over libp2p), libp2p behind them.
-        const http = httpFirstClient(client, {
-          sources: peers,
-          onDropped: onHostDropped,
-          onBlock: (cid, bytes) => {
-            if (keeper !== undefined) keepManifest(ctx.address.site, cid, bytes)
-          },
-        })
-        return fetchManifest(http ?? client, {
+      const ask = (peers: HostConnection[]): Promise<Manifest> =>
+        fetchManifest(client, {
           root: ctx.root,
           peers: peers.map((p) => p.connection),
           signal: ctx.signal,
-          onHostDropped,
+          onHostDropped: dropped(ctx, peers),
         })
-      }
       // Dropping an earlier root's kept blocks runs while the sources are found, before any block
       // of this root is kept.
-      ctx.manifestFromPeers = true
       const [first] = await Promise.all([
         firstTargets(ctx),
         keeper?.visit(ctx.address.site, ctx.root),
       ])
       if (ctx.firstOfVisit === true) timingMark(TIMING_MARKS.firstSources)
-      // Beside mirrors over HTTP the page's first chunk follows the manifest over HTTP as well
-      // (file-response.ts): one round trip more, but no libp2p stream on the page's thread.
-      const overHttp = first.some((p) => p.http !== undefined)
-      if (page !== undefined && first.length > 0 && !overHttp)
+      if (page !== undefined && first.length > 0)
         ctx.firstChunk = askFirstChunk(base, first[0].connection, {
           site: ctx.address.site,
           root: ctx.root,

@@ -92,9 +92,7 @@ export function createFileResponder(init: FileResponderInit): FileResponder {
           controller.close()
         },
       })
-    // A manifest just read from peers is new to this device: its files are asked of the
-    // sources at once, not after a look in the store that would wait behind the manifest's write.
-    if (ctx.manifestFromPeers !== true && (await heldLocally(entry, start, end))) {
+    if (await heldLocally(entry, start, end)) {
       const local = store as ContentStore
       const gone = (cid: CID): Error =>
         new BlockGoneError(`Block ${cid} left the store while it was read.`)

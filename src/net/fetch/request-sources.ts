@@ -37,12 +37,6 @@ export interface FetchContext {
   firstChunk?: FirstChunk
   /** The first request of a site not answered lately: its stages are marked (timing-marks.ts). */
   firstOfVisit?: boolean
-  /**
-   * The manifest came from peers for this request (the device did not hold it): the file's
-   * blocks are asked of the sources without first asking the store, whose reads would wait
-   * behind the manifest's write.
-   */
-  manifestFromPeers?: boolean
 }
 
 /** The hosts being dialled and the mirrors being asked for one request. */
