@@ -64,6 +64,9 @@ export interface SimOptions {
   sybilBlocks?: number
 }
 
+/** Calls a phase runs at once (lookups, puts, table refreshes, attacks; republish rounds one after another). */
+export const CONCURRENCY = 4
+
 /**
  * Runs `fn` over `items`, `limit` at a time (items are taken in order); once `signal` aborts,
  * no further item is taken.
