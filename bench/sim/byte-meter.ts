@@ -40,12 +40,16 @@ export class ByteMeter {
       traceFunction: <F>(name: string, fn: F): F =>
         profile === undefined
           ? fn
-          : profile.wrap((args) => {
-              const type = (args[1] as { type?: unknown } | undefined)?.type
-              return name.endsWith('.sendRequest') && type !== undefined
-                ? `${name} ${String(type)}`
-                : name
-            }, fn),
+          : profile.wrap(
+              (args) => {
+                const type = (args[1] as { type?: unknown } | undefined)?.type
+                return name.endsWith('.sendRequest') && type !== undefined
+                  ? `${name} ${String(type)}`
+                  : name
+              },
+              fn,
+              { failedEvent: name.endsWith('.sendRequest') || name.endsWith('.sendMessage') },
+            ),
       createTrace: () => undefined,
     }
     return () => metrics as unknown as Metrics

@@ -2,8 +2,9 @@
  * `RunBound`: the real time a simulation run may take (`--minutes`), for the whole run. When it
  * passes, the bound aborts its signal and calls `onStop` (the simulation stops every server,
  * which ends every query, dial and put under way at once); phases check `stopped` and the run
- * reports what it simulated. Also measures the process's CPU time, so the run can print what a
- * server started and a simulated hour cost.
+ * reports what it simulated. `guard` bounds one operation of a phase the same way, so that a
+ * wait that never ends fails that operation instead of stalling the run. Also measures the
+ * process's CPU time, so the run can print what a server started and a simulated hour cost.
  * @module
  */
 
@@ -64,9 +65,39 @@ export class RunBound {
     return this.deadline - performance.now()
   }
 
-  /** `signal` joined with a real-time bound of `ms`. */
-  within(ms: number): AbortSignal {
-    return AbortSignal.any([this.signal, AbortSignal.timeout(ms)])
+  /**
+   * Runs `op` with a signal that aborts when the run's time is up or `ms` of real time have
+   * passed. An `op` that has not ended `ms` after it started is abandoned: the guard resolves
+   * undefined at once and calls `onCut`, whatever `op` still waits for; so does the end of the
+   * run's time (without `onCut`). An error `op` ends with before then is passed on. The guard's
+   * timer holds the process open, as a wait on a timer signal alone would not.
+   */
+  async guard<T>(
+    ms: number,
+    op: (signal: AbortSignal) => Promise<T>,
+    onCut: () => void,
+  ): Promise<T | undefined> {
+    const own = new AbortController()
+    let timer: NodeJS.Timeout | undefined
+    let stopped = (): void => undefined
+    const cut = new Promise<undefined>((resolve) => {
+      timer = setTimeout(() => {
+        own.abort(new DOMException('the operation’s real-time bound passed', 'TimeoutError'))
+        onCut()
+        resolve(undefined)
+      }, ms)
+      stopped = () => resolve(undefined)
+      this.signal.addEventListener('abort', stopped, { once: true })
+    })
+    const run = op(AbortSignal.any([this.signal, own.signal]))
+    // Abandoned, it may still fail later: nobody waits for it then.
+    run.catch(() => undefined)
+    try {
+      return await Promise.race([run, cut])
+    } finally {
+      clearTimeout(timer)
+      this.signal.removeEventListener('abort', stopped)
+    }
   }
 
   /** Clears the timer (the run ended first). */

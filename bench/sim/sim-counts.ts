@@ -7,6 +7,18 @@
  */
 import type { RootLookupShare } from '../../relay-node/src/root-lookup.ts'
 
+/** The operations of a run that the per-operation real-time bound can cut (`RunBound.guard`). */
+export const OPERATIONS = [
+  'lookup',
+  'put',
+  'table refresh',
+  'republish',
+  'attack',
+  'join',
+  'stop',
+] as const
+export type Operation = (typeof OPERATIONS)[number]
+
 /** Counts shared by every node of one simulation. */
 export class SimCounts {
   /** DHT puts started (holders, servers' republish rounds, Sybils' pushes); each reaches up to K servers. */
@@ -18,6 +30,13 @@ export class SimCounts {
   writesReceived = 0
   /** Root look-ups honest servers started (each a DHT query). */
   rootLookups = 0
+  /**
+   * Operations the real-time bound on one operation ended, by kind: each failed, whatever it
+   * still waited for (a starved or stuck process, not a DHT outcome).
+   */
+  readonly cut: Record<Operation, number> = Object.fromEntries(
+    OPERATIONS.map((op) => [op, 0]),
+  ) as Record<Operation, number>
   /** (server, DHT key) pairs looked up at least once. */
   private readonly pairs = new Set<string>()
   /** Writes judged without a look-up of their own, by how. */
@@ -42,6 +61,7 @@ export class SimCounts {
       rootLookups: this.rootLookups,
       distinctLookups: this.pairs.size,
       shared: { ...this.shared },
+      cut: { ...this.cut },
     }
   }
 }
@@ -56,4 +76,6 @@ export interface SimCountsResult {
   /** (server, name) pairs among them: the rest looked a name up again. */
   distinctLookups: number
   shared: Record<RootLookupShare, number>
+  /** Operations the real-time bound on one operation ended, by kind. */
+  cut: Record<Operation, number>
 }

@@ -11,13 +11,31 @@ import type { Libp2pOptions } from 'libp2p'
 
 /**
  * The bound on every real-time wait inside a simulated server (dials, upgrades, protocol
- * negotiation, identify, kad-dht's requests, pings and queries): 10 minutes. Nothing on the
- * in-memory transport takes simulated time, so none of these waits decides a simulated outcome
- * on a machine with CPU to spare; on a starved one, libp2p's defaults (5–30 s) turned CPU
- * starvation into failed dials and lookups. The bound only catches a wait that would never end;
- * `--minutes` stops a run sooner (simulation.ts).
+ * negotiation, identify, kad-dht's requests, pings and inbound requests, the republisher's
+ * puts): 60 s. Nothing on the in-memory transport takes simulated time, so none of these waits
+ * decides a simulated outcome on a machine with CPU to spare; libp2p's defaults (5–30 s) turned
+ * CPU starvation into failed dials and lookups. 60 s is above what starvation causes at the
+ * loads the specs run at; with four runs at once at load 25, single requests took up to 45–75 s
+ * and such a request fails. A wait that never ends fails at the bound; the operation it belongs
+ * to (a lookup, a put, a server's table refresh, …) is cut at `OPERATION_BOUND_MS` whatever it
+ * still waits for, and
+ * counted (`SimCounts.cut`). It was 10 minutes: one stuck wait then held a run for 10 minutes.
  */
-export const REAL_BOUND_MS = 600_000
+export const REAL_BOUND_MS = 60_000
+
+/**
+ * The bound on one operation of the simulation (a lookup, a put, a server's table refresh or
+ * republish round, a Sybil's push, a join's dial, a server's stop), real time: two waits in a
+ * row at `REAL_BOUND_MS`. Past it the operation fails and the run goes on (`RunBound.guard`).
+ */
+export const OPERATION_BOUND_MS = 2 * REAL_BOUND_MS
+
+/**
+ * A receiver's look-up of a name it does not hold before it stores a record (the relay's root
+ * look-up), real time: within the putter's request bound, so the receiver answers (stores or
+ * refuses) before the putter gives up on it.
+ */
+export const ROOT_LOOKUP_BOUND_MS = REAL_BOUND_MS / 2
 
 /** A logger that is off; `newScope` gives itself. */
 const silent: Logger = Object.assign(() => undefined, {

@@ -29,7 +29,13 @@ import { currentSender } from '../../relay-node/src/record-senders.ts'
 import { Republisher } from '../../relay-node/src/republish.ts'
 import { ByteMeter } from './byte-meter.ts'
 import { SimCounts } from './sim-counts.ts'
-import { REAL_BOUND_MS, SIM_LIBP2P, simIdentify, simYamux } from './sim-libp2p.ts'
+import {
+  REAL_BOUND_MS,
+  ROOT_LOOKUP_BOUND_MS,
+  SIM_LIBP2P,
+  simIdentify,
+  simYamux,
+} from './sim-libp2p.ts'
 import { simEncrypter } from './sim-encrypter.ts'
 import { SIM_DHT_BOUNDS, SIM_QUERY_SELF, holdTableRefresh } from './dht-timers.ts'
 import type { SimProfile } from './sim-profile.ts'
@@ -143,7 +149,7 @@ export async function startHonestNode(
   const policy = new AnRecordPolicy(permissions, {
     now: ctx.now,
     // The relay's 3 s of real time for a root look-up: on a starved process, writes refused.
-    rootLookup: { timeoutMs: REAL_BOUND_MS },
+    rootLookup: { timeoutMs: ROOT_LOOKUP_BOUND_MS },
     events: {
       lookup: () => void counts.rootLookups++,
       shared: (how) => void counts.shared[how]++,

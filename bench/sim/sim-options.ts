@@ -34,9 +34,11 @@ export interface SimOptions {
   /** Latency of every in-memory transfer, ms. @default 0 */
   latency?: number
   /**
-   * Longest a lookup, put, dial, attack or table refresh may take (real time), ms: a bound on a
-   * wait that would never end, not a figure of the run (nothing on the in-memory transport takes
-   * simulated time). @default REAL_BOUND_MS (10 minutes)
+   * Longest one operation (a lookup, put, table refresh, republish round, attack, join's dial or
+   * server's stop) may take (real time), ms: past it the operation fails, is counted
+   * (`counts.cut`) and the run goes on. A bound on a wait that would never end, not a figure of
+   * the run (nothing on the in-memory transport takes simulated time).
+   * @default OPERATION_BOUND_MS (2 minutes)
    */
   timeoutMs?: number
   /** Called with a line after each simulated hour. */
@@ -61,6 +63,9 @@ export interface SimOptions {
   /** Address blocks the Sybils answer and write from (one vote each). @default one per Sybil */
   sybilBlocks?: number
 }
+
+/** Calls a phase runs at once (lookups, puts, table refreshes, attacks; republish rounds one after another). */
+export const CONCURRENCY = 4
 
 /**
  * Runs `fn` over `items`, `limit` at a time (items are taken in order); once `signal` aborts,

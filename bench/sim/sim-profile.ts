@@ -21,6 +21,16 @@ interface Entry {
 /** Durations and outcomes of traced calls, by label. */
 export class SimProfile {
   private readonly entries = new Map<string, Entry>()
+  /** Calls under way: their label and start (real time, ms). */
+  private readonly open = new Set<{ label: string; started: number }>()
+
+  /** The calls under way, the oldest first: label and age (real time, ms). */
+  underWay(): Array<{ label: string; ms: number }> {
+    const now = performance.now()
+    return [...this.open]
+      .sort((a, b) => a.started - b.started)
+      .map((c) => ({ label: c.label, ms: now - c.started }))
+  }
 
   /** Notes one call of `label` that took `ms`, and the error it ended with, if any. */
   note(label: string, ms: number, error?: unknown): void {
@@ -42,6 +52,8 @@ export class SimProfile {
   /** Runs `fn`, noting its time under `label`. */
   async time<T>(label: string, fn: () => Promise<T>): Promise<T> {
     const started = performance.now()
+    const call = { label, started }
+    this.open.add(call)
     try {
       const value = await fn()
       this.note(label, performance.now() - started)
@@ -49,48 +61,59 @@ export class SimProfile {
     } catch (err) {
       this.note(label, performance.now() - started, err)
       throw err
+    } finally {
+      this.open.delete(call)
     }
   }
 
   /**
    * `fn` wrapped so that each call is timed under `label(args)`: a returned async iterable from
-   * its first event to its end, a promise until it settles.
+   * its first event to its end, a promise until it settles. With `failedEvent`, a `QUERY_ERROR`
+   * event counts as the call's error: kad-dht's `sendRequest` yields a failed request as one
+   * instead of throwing (a query's own events carry its peers' errors, which are not its own).
+   * Calls under way are listed by `underWay`.
    */
-  wrap<F>(label: (args: unknown[]) => string, fn: F): F {
-    const note = (name: string, started: number, error?: unknown): void =>
-      this.note(name, performance.now() - started, error)
-    const wrapped = function (this: unknown, ...args: unknown[]): unknown {
-      const started = performance.now()
-      const name = label(args)
+  wrap<F>(label: (args: unknown[]) => string, fn: F, { failedEvent = false } = {}): F {
+    const open = this.open
+    const note = (call: { label: string; started: number }, error?: unknown): void => {
+      open.delete(call)
+      this.note(call.label, performance.now() - call.started, error)
+    }
+    return function (this: unknown, ...args: unknown[]): unknown {
+      const call = { label: label(args), started: performance.now() }
+      open.add(call)
       const result = (fn as (...a: unknown[]) => unknown).apply(this, args)
       if (result != null && typeof result === 'object' && Symbol.asyncIterator in result) {
         return (async function* () {
           let error: unknown
           try {
-            yield* result as AsyncIterable<unknown>
+            for await (const event of result as AsyncIterable<unknown>) {
+              const e = event as { name?: string; error?: unknown }
+              if (failedEvent && e?.name === 'QUERY_ERROR') error ??= e.error ?? e
+              yield event
+            }
           } catch (err) {
             error = err
             throw err
           } finally {
-            note(name, started, error)
+            note(call, error)
           }
         })()
       }
       if (result instanceof Promise)
         return result.then(
           (v: unknown) => {
-            note(name, started)
+            note(call)
             return v
           },
           (err: unknown) => {
-            note(name, started, err)
+            note(call, err)
             throw err
           },
         )
-      note(name, started)
+      note(call)
       return result
-    }
-    return wrapped as F
+    } as F
   }
 
   /** The table: one line per label, the most total time first. */

@@ -223,6 +223,12 @@ const num = (x: number | undefined, digits = 0): string =>
   x === undefined ? '–' : x.toFixed(digits)
 const mark = (met: boolean): string => (met ? 'met' : 'MISSED')
 
+/** `cut` as "none", or "lookup 2, table refresh 1" (the kinds with any). */
+export function cutLine(cut: SimCountsResult['cut']): string {
+  const any = Object.entries(cut).filter(([, n]) => n > 0)
+  return any.length === 0 ? 'none' : any.map(([kind, n]) => `${kind} ${n}`).join(', ')
+}
+
 /** The table `npm run sim` prints: the simulated outcomes, then what real time they took. */
 export function formatResult(r: SimResult): string {
   return `${formatOutcomes(r)}\n${formatTraffic(r)}\n${formatRealTime(r)}`
@@ -239,6 +245,7 @@ export function formatRealTime(r: SimResult): string {
     `  started in ${r.startSeconds.toFixed(1)} s; lookup latency p50 / p95 ${num(r.latencyMsP50)} / ${num(r.latencyMsP95)} ms (in memory: CPU time, no network delay)`,
     `  CPU ${c.perServerStarted.toFixed(2)} s per server started, ${c.perHour === undefined ? '–' : c.perHour.toFixed(1)} s per simulated hour at ${r.options.nodes} servers; a 500-server week at these rates: ${c.week500 === undefined ? '–' : `${(c.week500 / 3600).toFixed(1)} h of one core`}`,
     `  lookups the real-time bound ended: ${r.lookupsCut}${r.lookupsCut > 0 ? ' (their failures measure the machine, not the DHT)' : ''}`,
+    `  operations cut at their real-time bound (failed, the run went on): ${cutLine(r.counts.cut)}`,
   ].join('\n')
 }
 

@@ -119,7 +119,12 @@ export class SimServers {
 
   private async stopOne(node: HonestNode | AttackerNode): Promise<void> {
     if (!this.live.delete(node)) return
-    await node.stop()
+    // A stop that does not end (a connection's close that waits for a peer) is left behind.
+    await this.bound.guard(
+      this.timeoutMs,
+      () => node.stop(),
+      () => void this.ctx.counts.cut.stop++,
+    )
   }
 
   private dialable(): string[] {
@@ -129,8 +134,12 @@ export class SimServers {
   private async join(node: HonestNode | AttackerNode, peers: string[]): Promise<void> {
     for (const addr of peers) {
       if (this.bound.stopped) return
-      await node.node
-        .dial(multiaddr(addr), { signal: this.bound.within(this.timeoutMs) })
+      await this.bound
+        .guard(
+          this.timeoutMs,
+          (signal) => node.node.dial(multiaddr(addr), { signal }),
+          () => void this.ctx.counts.cut.join++,
+        )
         .catch(() => undefined)
     }
   }

@@ -7,52 +7,33 @@
  * ("Network simulation") for what a seed does not fix.
  * @module
  */
-import { keyPairFromSeed, type Ed25519KeyPair } from '../../src/core/crypto/ed25519.ts'
-import { toHex } from '../../src/core/bytes.ts'
+import { keyPairFromSeed } from '../../src/core/crypto/ed25519.ts'
 import { sha256 } from '@noble/hashes/sha2.js'
-import { Libp2pRecord } from '@libp2p/record'
-import { recordDsKey } from '../../relay-node/src/dht-record-source.ts'
-import { createRecord, decodeRecord, dhtKey, encodeRecord } from '../../src/core/records/index.ts'
-import { putRecord } from '../../src/net/naming/dht-records.ts'
+import { dhtKey } from '../../src/core/records/index.ts'
 import { ATTACKS, type Attack } from './attacker-node.ts'
 import { ByteMeter } from './byte-meter.ts'
-import { SimCounts } from './sim-counts.ts'
+import { SimCounts, type Operation } from './sim-counts.ts'
 import { Prng, seedMathRandom } from './prng.ts'
 import { refreshRound } from './dht-timers.ts'
 import { cpuSeconds, roomForAnotherHour, RunBound } from './run-bound.ts'
-import type { HonestNode, SimContext } from './sim-node.ts'
-import { REAL_BOUND_MS } from './sim-libp2p.ts'
+import type { SimContext } from './sim-node.ts'
+import { OPERATION_BOUND_MS } from './sim-libp2p.ts'
 import { SimServers } from './sim-servers.ts'
-import { pool, type SimOptions } from './sim-options.ts'
-import { holderHex, tracedLookup } from './traced-lookup.ts'
+import { CONCURRENCY, pool, type SimOptions } from './sim-options.ts'
+import { holderHex } from './traced-lookup.ts'
 import { eclipseBits, grindSeeds, kadId, sybilsAmongClosest } from './eclipse.ts'
-import {
-  isTimeout,
-  summarise,
-  type LookupRecord,
-  type PublishRecord,
-  type SimResult,
-} from './sim-result.ts'
+import { summarise, type LookupRecord, type SimResult } from './sim-result.ts'
 import { SiteCopies, type SimMirror } from './site-copies.ts'
 import { firstPublishResult, honestHolding } from './first-publish.ts'
+import { SimNames, type Holder } from './sim-names.ts'
 
 export type { SimOptions } from './sim-options.ts'
 
 const HOUR = 3_600_000
 /** Where the simulated clock starts (fixed, so a seed gives the same records). */
 export const SIM_EPOCH = Date.UTC(2026, 0, 1)
-/** Lookups and puts run at once (republish rounds one after another). */
-const CONCURRENCY = 4
 /** A run with a wall-time limit reports its start-up every this many servers. */
 const START_REPORT = 128
-
-interface Holder {
-  name: string
-  key: Uint8Array
-  keyPair: Ed25519KeyPair
-  seq: number
-  lastPublish: number
-}
 
 /** Runs one simulation and summarises it. */
 export async function runSimulation(options: SimOptions): Promise<SimResult> {
@@ -65,7 +46,7 @@ export async function runSimulation(options: SimOptions): Promise<SimResult> {
     attacksPerHour: 2,
     eclipseLookupsPerHour: 5,
     latency: 0,
-    timeoutMs: REAL_BOUND_MS,
+    timeoutMs: OPERATION_BOUND_MS,
     progress: () => undefined,
     ...options,
   }
@@ -86,6 +67,9 @@ export async function runSimulation(options: SimOptions): Promise<SimResult> {
   // When the run's time is up every server stops: whatever is under way ends at once.
   const bound = new RunBound(o.wallLimitMs, () => void servers.stopAll())
   const servers = new SimServers(ctx, rng, bound, o)
+  /** `op` within the bound on one operation (`o.timeoutMs`, or `ms`); cut past it, and counted. */
+  const guard = <T>(kind: Operation, op: (signal: AbortSignal) => Promise<T>, ms = o.timeoutMs) =>
+    bound.guard(ms, op, () => void counts.cut[kind]++)
   const { honest, sybils } = servers
   /** The content scenario: every name is a mirrored site. */
   const copies = new SiteCopies()
@@ -126,46 +110,20 @@ export async function runSimulation(options: SimOptions): Promise<SimResult> {
       o.progress(
         `the wall-time limit passed during start-up (${running} of ${o.nodes} servers): nothing simulated`,
       )
-    const holders: Holder[] = []
-    for (let i = 0; i < o.names; i++) {
-      const name = `site-${o.seed}-${i}:sim`
-      holders.push({
-        name,
-        key: await dhtKey(name),
-        keyPair: keyPairFromSeed(rng.bytes(32)),
-        seq: 0,
-        lastPublish: 0,
-      })
-    }
-    /** Each owner's put: how many servers took it, and whether it ran out of time. */
-    const publishes: PublishRecord[] = []
-    // Each call draws its server before any starts: the seed fixes who does what, whatever
-    // order the calls end in.
-    const publish = async ({ h, from }: { h: Holder; from: HonestNode }): Promise<void> => {
-      h.seq++
-      h.lastPublish = time
-      const value = encodeRecord(
-        await createRecord({ type: 'root', name: h.name, seq: h.seq, created: time }, h.keyPair),
-      )
-      const put = await putRecord(from.node.services.dht, h.key, value, {
+    const names = await SimNames.create(
+      {
+        seed: o.seed,
+        rng,
+        honest,
+        now: () => time,
         timeoutMs: o.timeoutMs,
+        guard,
         signal: bound.signal,
-      }).catch(() => undefined)
-      if (put === undefined || bound.stopped) return
-      publishes.push({
-        servers: put.accepted,
-        timedOut: put.errors.some(isTimeout),
-        errors: put.errors.map((e) => `${e.name}: ${e.message}`.slice(0, 120)),
-      })
-      copies.publish(h.key, from.id, mirrors())
-    }
-    const publishAll = (hs: Holder[]): Promise<void> =>
-      pool(
-        hs.map((h) => ({ h, from: rng.pick(honest) })),
-        CONCURRENCY,
-        publish,
-        bound.signal,
-      )
+        published: (key, from) => copies.publish(key, from.id, mirrors()),
+      },
+      o.names,
+    )
+    const { holders } = names
     /** Honest servers holding each name's first record right after it was put. */
     const firstReach: number[] = []
     if (running === o.nodes) {
@@ -174,7 +132,7 @@ export async function runSimulation(options: SimOptions): Promise<SimResult> {
       // run's generator, so the rest of the run is what the seed made it before).
       const squatter = keyPairFromSeed(sha256(new TextEncoder().encode(`squat ${o.seed}`)))
       if (o.eclipse) for (const s of sybils) await s.squat(target.key, target.name, squatter)
-      await phase('publish', () => publishAll(holders))
+      await phase('publish', () => names.publishAll(holders))
       for (const h of holders)
         firstReach.push(
           await honestHolding(
@@ -192,23 +150,7 @@ export async function runSimulation(options: SimOptions): Promise<SimResult> {
     const lookups: LookupRecord[] = []
     /** Lookups of the eclipsed name (`o.eclipse`), beside the others. */
     const eclipsed: LookupRecord[] = []
-    const lookUpAll = async (hs: Holder[], hour: number): Promise<LookupRecord[]> => {
-      const found = new Array<LookupRecord>(hs.length)
-      await pool(
-        hs.map((h, i) => ({ h, i, from: rng.pick(honest), latestSeq: h.seq })),
-        CONCURRENCY,
-        async ({ h, i, from, latestSeq }) => {
-          const r = await tracedLookup(from.node.services.dht, from.id, h.name, h.key, {
-            now: time,
-            timeoutMs: o.timeoutMs,
-            signal: bound.signal,
-          })
-          found[i] = { ...r, name: h.name, hour, holder: toHex(h.keyPair.publicKey), latestSeq }
-        },
-        bound.signal,
-      )
-      return found
-    }
+    const lookUpAll = (hs: Holder[], hour: number) => names.lookUpAll(hs, hour)
     let hoursRun = 0
     let cpuHours = 0
     /** Real time the last hour took and its lookups' share, to leave time for the final lookups. */
@@ -239,14 +181,17 @@ export async function runSimulation(options: SimOptions): Promise<SimResult> {
         pool(
           all.filter((_, i) => (hour + i) % o.refreshHours === 0),
           CONCURRENCY,
-          async (s) => refreshRound(s.node.services.dht, s.node.peerId, bound.within(o.timeoutMs)),
+          async (s) =>
+            void (await guard('table refresh', (signal) =>
+              refreshRound(s.node.services.dht, s.node.peerId, signal),
+            )),
           bound.signal,
         ),
       )
       const tRefresh = performance.now()
       // Holders sign a newer record every `ownerRepublishHours`, staggered by name.
       await phase('owners publish', () =>
-        publishAll(holders.filter((_, i) => (hour + i) % o.ownerRepublishHours === 0)),
+        names.publishAll(holders.filter((_, i) => (hour + i) % o.ownerRepublishHours === 0)),
       )
       const t1 = performance.now()
       // The relay's store maintenance: expired records out, held records re-put. One server
@@ -259,10 +204,14 @@ export async function runSimulation(options: SimOptions): Promise<SimResult> {
             rng.sample(honest, honest.length),
             1,
             async (h) => {
-              await h.republisher.sweep()
-              const round = await h.republisher.republish()
-              counts.republished += round.put
-              counts.republishSkipped += round.skipped
+              // The republisher takes no signal: its puts end within `REAL_BOUND_MS` each, and a
+              // round still under way past the bound is left to finish on its own.
+              const round = await guard('republish', async () => {
+                await h.republisher.sweep()
+                return h.republisher.republish()
+              })
+              counts.republished += round?.put ?? 0
+              counts.republishSkipped += round?.skipped ?? 0
             },
             bound.signal,
           ),
@@ -272,7 +221,7 @@ export async function runSimulation(options: SimOptions): Promise<SimResult> {
         pool(
           sybils,
           CONCURRENCY,
-          async (s) => void (await s.push(o.attacksPerHour, bound.within(o.timeoutMs))),
+          async (s) => void (await guard('attack', (signal) => s.push(o.attacksPerHour, signal))),
           bound.signal,
         ),
       )
@@ -311,19 +260,9 @@ export async function runSimulation(options: SimOptions): Promise<SimResult> {
         `stopped: simulated ${hoursRun} of ${o.hours} hours, ${running} of ${o.nodes} servers started${finalRun ? '' : ', records alive not measured'}`,
       )
     // Honest servers captured: a name's record in their store is another key's.
-    let captured = 0
-    let targetCaptured = 0
-    for (const h of honest)
-      for (const holder of holders) {
-        const held = await h.store.get(recordDsKey(holder.key)).catch(() => undefined)
-        if (held === undefined) continue
-        const value = Libp2pRecord.deserialize(held).value
-        if (toHex(decodeRecord(value).holder) === toHex(holder.keyPair.publicKey)) continue
-        captured++
-        if (holder === holders[0]) targetCaptured++
-      }
+    const captured = await names.captured()
     return summarise({
-      captured,
+      captured: captured.all,
       stores: honest.length * holders.length,
       options: {
         nodes: running,
@@ -341,7 +280,7 @@ export async function runSimulation(options: SimOptions): Promise<SimResult> {
       final: finalRun ? final : [],
       bytes: meter.bytes - bytesAtStart,
       refusals: Object.fromEntries(ctx.refusals),
-      publishes,
+      publishes: names.publishes,
       counts: counts.snapshot(),
       content: copies.result(mirrors()),
       ...(firstReach.length === 0
@@ -351,7 +290,7 @@ export async function runSimulation(options: SimOptions): Promise<SimResult> {
         ? {
             eclipse: {
               lookups: eclipsed,
-              captured: targetCaptured,
+              captured: captured.first,
               sybilsAmongClosest: sybilsAmongClosest(
                 target.key,
                 honest.map((h) => h.node.peerId),

@@ -48,4 +48,42 @@ describe('simulation profile', () => {
     assert.match(table, /get +2 .*ShortReadError 2/)
     assert.match(table, /phase +1 .*ShortReadError 1/)
   })
+
+  it('counts a request that fails as an event as failed, and a query’s peer failures as not its own', async () => {
+    const profile = new SimProfile()
+    const failure = { name: 'QUERY_ERROR', error: new ShortReadError('stream reset') }
+    const events = async function* (): AsyncGenerator<{ name: string }> {
+      yield { name: 'SEND_QUERY' }
+      yield failure
+    }
+    const request = profile.wrap(() => 'sendRequest PUT_VALUE', events, { failedEvent: true })
+    const query = profile.wrap(() => 'getClosestPeers', events)
+    for await (const e of request()) void e
+    for await (const e of query()) void e
+    const table = profile.format()
+    assert.match(table, /sendRequest PUT_VALUE +1 .*ShortReadError 1/)
+    assert.match(table, /getClosestPeers +1 .* 0 +$/m)
+  })
+
+  it('lists the calls under way, the oldest first, until each ends', async () => {
+    const profile = new SimProfile()
+    let answer = (): void => undefined
+    const pending = profile.wrap(
+      () => 'sendRequest FIND_NODE',
+      () => new Promise<void>((resolve) => (answer = resolve)),
+    )
+    const first = pending()
+    const phase = profile.time('table refresh', () => pending())
+    assert.deepEqual(
+      profile.underWay().map((c) => c.label),
+      ['sendRequest FIND_NODE', 'table refresh', 'sendRequest FIND_NODE'],
+    )
+    answer()
+    await phase
+    assert.deepEqual(
+      profile.underWay().map((c) => c.label),
+      ['sendRequest FIND_NODE'],
+    )
+    void first
+  })
 })

@@ -33,6 +33,7 @@ const run = (over: Partial<RawRun>): RawRun => ({
     rootLookups: 0,
     distinctLookups: 0,
     shared: { 'cached-found': 0, 'cached-not-found': 0, 'in-flight': 0 },
+    cut: { lookup: 0, put: 0, 'table refresh': 0, republish: 0, attack: 0, join: 0, stop: 0 },
   },
   content: { sites: 0, complete: 0, pulls: 0, fewestCopies: 0 },
   ...over,
