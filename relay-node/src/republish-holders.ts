@@ -9,15 +9,8 @@
  * sent each stored record (record-senders.ts), and the routing table is read at each round.
  * @module
  */
-import type { PeerId } from '@libp2p/interface'
-import { kadId } from './mirror/placement.ts'
+import { tableClosest } from './mirror/placement.ts'
 import type { RelayNode } from './node.ts'
-
-/** The part of kad-dht's routing table read here. */
-interface ClosestTable {
-  /** The table's closest peers to a Kademlia ID, K (its bucket size) unless `count` says. */
-  closestPeers(id: Uint8Array, options?: { count?: number }): PeerId[]
-}
 
 /**
  * Whether `sender` (a peer ID string; undefined for the relay's own writes) is among the K
@@ -30,6 +23,5 @@ export function isCloseHolder(
   sender: string | undefined,
 ): boolean {
   if (sender === undefined) return false
-  const table = (node.services.dht as unknown as { routingTable?: ClosestTable }).routingTable
-  return table?.closestPeers(kadId(key)).some((peer) => peer.toString() === sender) ?? false
+  return tableClosest(node.services.dht, key).some((peer) => peer.toString() === sender)
 }

@@ -28,7 +28,7 @@ import {
 } from './constants.ts'
 import type { RelayNode } from '../node.ts'
 import type { GoneRelays } from './gone-relays.ts'
-import { closestBy, kadId, placementBlock, type LiveRelay } from './placement.ts'
+import { closestBy, placementBlock, tableClosest, type LiveRelay } from './placement.ts'
 
 interface Answer {
   at: number
@@ -208,12 +208,7 @@ export async function liveRelays(
   const known = await view.knownRelays(state, options.fresh === true ? 0 : maxAge)
   const candidates = new Map<string, { id: PeerId; mirror: boolean }>()
   for (const [k, id] of known.relays) candidates.set(k, { id, mirror: true })
-  const table = (
-    node.services.dht as unknown as {
-      routingTable?: { closestPeers(id: Uint8Array, o: { count: number }): PeerId[] }
-    }
-  ).routingTable
-  for (const id of table?.closestPeers(kadId(key), { count: MAX_PLACEMENT_CANDIDATES }) ?? []) {
+  for (const id of tableClosest(node.services.dht, key, MAX_PLACEMENT_CANDIDATES)) {
     const k = id.toString()
     if (!candidates.has(k) && !known.visitors.has(k)) candidates.set(k, { id, mirror: false })
   }

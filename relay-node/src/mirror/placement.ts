@@ -28,6 +28,21 @@ export function kadId(bytes: Uint8Array): Uint8Array {
   return new Uint8Array(createHash('sha256').update(bytes).digest())
 }
 
+/** The part of kad-dht's routing table read here. */
+interface ClosestTable {
+  /** The table's closest peers to a Kademlia ID, K (its bucket size) unless `count` says. */
+  closestPeers(id: Uint8Array, options?: { count?: number }): PeerId[]
+}
+
+/**
+ * The peers of `dht`'s routing table closest to the DHT key `key` (K of them unless `count`
+ * says; none when the table cannot be read).
+ */
+export function tableClosest(dht: unknown, key: Uint8Array, count?: number): PeerId[] {
+  const table = (dht as { routingTable?: ClosestTable }).routingTable
+  return table?.closestPeers(kadId(key), count === undefined ? undefined : { count }) ?? []
+}
+
 /** Negative when `a` is closer to `target` than `b` by XOR distance. */
 export function compareDistance(target: Uint8Array, a: Uint8Array, b: Uint8Array): number {
   for (let i = 0; i < target.length; i++) {
