@@ -3,7 +3,9 @@
  * toolbars, and comes back on a scroll up, on the handle in the address bar, and with the keyboard:
  * in Chromium (Playwright) and Firefox (puppeteer-core), light and dark. Scrolling inside the site
  * (its frame is another origin: its bridge reports the direction) folds and unfolds it too, and
- * the network going brings it back with the news.
+ * the network going brings it back with the news. A site that scrolls itself (a jump to a section
+ * on load, its own `scrollTo`, a `#section` navigation) folds nothing: only the person's scrolling
+ * does.
  * Screenshots of the folded header go to test-results/screens/.
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core'
@@ -54,6 +56,48 @@ function layout(): Record<'header' | 'bar' | 'site' | 'about', { top: number; bo
 
 /** A page longer than the site's frame: it scrolls inside. */
 const PAGE = `<!doctype html><html lang="en"><title>Read</title><h1>${HEADING}</h1><p>Some words.</p><div style="height: 4000px"></div><div id="end">The end.</div></html>`
+
+/** A page that scrolls itself: to its section on load, and when its script says so. */
+const JUMPER = 'fold:jump'
+const JUMPER_PAGE = `<!doctype html><html lang="en"><title>Jump</title><h1>A page that jumps</h1><div style="height: 3000px"></div><h2 id="section">The section</h2><div style="height: 3000px"></div><script>addEventListener('load', () => { location.hash = '#section' })</script></html>`
+
+/** Keeps, in the app's page, the site's scroll reports in order and how far the page scrolled. */
+function recordReports(): void {
+  const record = window as unknown as { reports: string[]; highest: number }
+  record.reports = []
+  record.highest = 0
+  addEventListener('message', (event: MessageEvent) => {
+    const data = event.data as { type?: unknown; direction?: unknown } | null
+    if (data?.type === 'an-scrolled') record.reports.push(String(data.direction))
+  })
+  addEventListener('scroll', () => (record.highest = Math.max(record.highest, scrollY)))
+}
+
+/** The site's scroll reports the app heard, and the furthest its page scrolled. */
+function reports(): { reports: string[]; highest: number } {
+  const { reports, highest } = window as unknown as { reports: string[]; highest: number }
+  return { reports: [...reports], highest }
+}
+
+/** The site's own script scrolls it, down then up (run in the site's frame), with no input. */
+function scrollItself(step: number): void {
+  if (step === 0) scrollTo(0, 5000)
+  else location.hash = step === 1 ? '#' : '#section'
+}
+
+/** The site sits at its section, away from its top. */
+function atSection(): boolean {
+  return document.readyState === 'complete' && document.scrollingElement!.scrollTop > 1000
+}
+
+/**
+ * Nothing was reported for the site's own scrolling: the first report is the person's scroll up
+ * (reports from one frame arrive in order), and the app's page never moved off its header.
+ */
+function onlyThePerson(heard: { reports: string[]; highest: number }): void {
+  equal(heard.reports[0], 'up', `the first report is the person's: ${heard.reports.join(', ')}`)
+  equal(heard.highest, 0, 'the header never folded while the site scrolled itself')
+}
 
 /** How far the site's own page is scrolled (run in the site's frame). */
 function siteScrolled(): number {
@@ -222,6 +266,76 @@ describe('on a phone the header folds away while a site is read', () => {
         equal(await page.locator('.handle').count(), 0, 'no handle: the header cannot fold')
       } finally {
         await page.context().setOffline(false)
+      }
+    }),
+  )
+
+  it(
+    'Chromium: a site that scrolls itself leaves the header; a wheel in it still folds it',
+    bounded(240_000, async () => {
+      const page = await person('dark', '#/publish')
+      await page.getByRole('button', { name: 'Write a page instead' }).click()
+      await page.getByRole('textbox', { name: 'Page (index.html)' }).fill(JUMPER_PAGE)
+      const [name, topic] = JUMPER.split(':') as [string, string]
+      await chooseName(page, name, topic, 'free')
+      await publish(page)
+      await page.evaluate(recordReports)
+
+      await visit(page, `an://${JUMPER}`)
+      await siteFrame(page).locator('h2').waitFor({ timeout: VIEW_MS })
+      const site = (await (await page.locator('iframe.frame').elementHandle())!.contentFrame())!
+      // It jumped to its section as it loaded, then its script scrolls it down, up and back.
+      await waitUntil('the site at its section', () => site.evaluate(atSection), VIEW_MS)
+      for (const step of [0, 1, 2]) await site.evaluate(scrollItself, step)
+      await waitUntil('the site back at its section', () => site.evaluate(atSection), VIEW_MS)
+      ok(await page.evaluate(headerShown), 'the header stays while the site scrolls itself')
+
+      // The person scrolls up in it, then down: theirs is the first report; down folds.
+      const box = (await page.locator('iframe.frame').boundingBox())!
+      await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2)
+      await page.mouse.wheel(0, -200)
+      await waitUntil('the person’s scroll up reported', async () => {
+        return (await page.evaluate(reports)).reports.includes('up')
+      })
+      onlyThePerson(await page.evaluate(reports))
+      ok(await page.evaluate(headerShown), 'the header shown')
+      await page.mouse.wheel(0, 600)
+      await waitUntil('the header folded by the person’s scroll', () => page.evaluate(headerFolded))
+    }),
+  )
+
+  it(
+    'Firefox: a site that scrolls itself leaves the header; a wheel in it still folds it',
+    bounded(180_000, async () => {
+      await firefox?.close()
+      firefox = await launchFirefox()
+      const { page, errors, close } = await newFirefoxPerson(firefox)
+      try {
+        await page.setViewport(PHONE)
+        await openAppIn(page, relay.appOrigin, `#/view/an://${JUMPER}`)
+        const frame = await frameOf(page, relay.siteOrigin(JUMPER), 'h2', VIEW_MS)
+        await frame.waitForFunction(atSection, { timeout: VIEW_MS })
+        await page.evaluate(recordReports)
+        for (const step of [0, 1, 2]) await frame.evaluate(scrollItself, step)
+        await frame.waitForFunction(atSection, { timeout: VIEW_MS })
+        ok(await page.evaluate(headerShown), 'the header stays while the site scrolls itself')
+
+        const box = (await (await page.$(
+          'an-app >>> an-browser-frame >>> iframe.frame',
+        ))!.boundingBox())!
+        await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2)
+        await page.mouse.wheel({ deltaY: -200 })
+        await page.waitForFunction(
+          () => (window as unknown as { reports: string[] }).reports.includes('up'),
+          { timeout: VIEW_MS },
+        )
+        onlyThePerson(await page.evaluate(reports))
+        ok(await page.evaluate(headerShown), 'the header shown')
+        await page.mouse.wheel({ deltaY: 600 })
+        await page.waitForFunction(headerFolded, { timeout: VIEW_MS })
+        equal(errors.length, 0, `no page errors: ${errors.join('; ')}`)
+      } finally {
+        await close()
       }
     }),
   )

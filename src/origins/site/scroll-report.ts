@@ -2,7 +2,9 @@
  * The bridge page's report of the site's scrolling, for the app to fold its header on a phone as
  * the person reads on. The site's frame is on this origin, so the bridge can listen to it; the
  * app cannot. Only a direction crosses to the app, at most one per `SCROLL_REPORT_INTERVAL`:
- * never a position, nor anything of the site's content.
+ * never a position, nor anything of the site's content. Only a scroll the person makes is
+ * reported: one that follows their input in the site's frame (a wheel, a finger, a key, a press
+ * on the scrollbar), never the site scrolling itself (a jump to a section, its own `scrollTo`).
  * @module
  */
 import {
@@ -17,6 +19,17 @@ type Direction = SiteScrolled['direction']
 /** Scrolls smaller than this many CSS pixels say no direction (a finger's jitter at a turn). */
 const MIN_SCROLL_PX = 2
 
+/**
+ * How long after the person's last input in the site a scroll is still theirs (ms): a wheel's or
+ * a key's smooth scroll runs on after its event, a finger's fling after the finger lifts.
+ */
+export const INPUT_WINDOW_MS = 600
+
+/** The person's input in the site's frame that scrolls it (a press: the scrollbar, a link). */
+const INPUT_EVENTS = ['wheel', 'touchstart', 'touchmove', 'keydown', 'pointerdown'] as const
+/** A press held on the scrollbar (a drag) goes on until it is let go. */
+const RELEASE_EVENTS = ['pointerup', 'pointercancel'] as const
+
 /** Follows the scrolling of the shell's site frame and reports its direction to `appOrigin`. */
 export function createScrollReport(appOrigin: string): { follow(): void } {
   const followed = new WeakSet<Document>()
@@ -25,6 +38,23 @@ export function createScrollReport(appOrigin: string): { follow(): void } {
   let sentAt = -Infinity
   let pending: Direction | undefined
   let timer: ReturnType<typeof setTimeout> | undefined
+  /** When the person last gave the site an input, and whether a press is held. */
+  let inputAt = -Infinity
+  let pressed = false
+
+  const onInput = (event: Event): void => {
+    inputAt = performance.now()
+    if (event.type === 'pointerdown') pressed = true
+  }
+  const onRelease = (): void => {
+    inputAt = performance.now()
+    pressed = false
+  }
+
+  /** The person is scrolling: a press held, or an input a moment ago. */
+  function byThePerson(): boolean {
+    return pressed || performance.now() - inputAt <= INPUT_WINDOW_MS
+  }
 
   function send(direction: Direction): void {
     sent = direction
@@ -62,6 +92,8 @@ export function createScrollReport(appOrigin: string): { follow(): void } {
     const before = positions.get(box)
     positions.set(box, top)
     if (before === undefined || Math.abs(top - before) < MIN_SCROLL_PX) return
+    // The site scrolling itself (a jump on load, its own script, a `#section`) folds nothing.
+    if (!byThePerson()) return
     report(top > before ? 'down' : 'up')
   }
 
@@ -94,7 +126,12 @@ export function createScrollReport(appOrigin: string): { follow(): void } {
         document.scrollingElement ?? document,
         document.scrollingElement?.scrollTop ?? 0,
       )
-      document.addEventListener('scroll', onScroll, { capture: true, passive: true })
+      const options = { capture: true, passive: true }
+      document.addEventListener('scroll', onScroll, options)
+      for (const type of INPUT_EVENTS) document.addEventListener(type, onInput, options)
+      for (const type of RELEASE_EVENTS) document.addEventListener(type, onRelease, options)
+      // A press let go outside the frame is not seen: leaving the frame ends it.
+      site.addEventListener('blur', () => (pressed = false), options)
     },
   }
 }
