@@ -123,9 +123,6 @@ export class AnPublishPage extends LitElement {
         height: 100%;
         background: var(--an-accent);
       }
-      .availability {
-        min-height: 1.5rem;
-      }
       h2.next {
         margin-top: 2rem;
       }

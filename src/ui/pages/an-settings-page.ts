@@ -58,8 +58,10 @@ export class AnSettingsPage extends LitElement {
       ul {
         padding-left: 1.25rem;
       }
+      /* On a phone the field takes the whole row (its placeholder whole), the button under it. */
       .add {
         display: flex;
+        flex-wrap: wrap;
         gap: 0.5rem;
         align-items: end;
       }
@@ -67,7 +69,7 @@ export class AnSettingsPage extends LitElement {
         margin: 0.25rem 0;
       }
       .add > div {
-        flex: 1;
+        flex: 1 1 17rem;
         min-width: 0;
       }
       label.inline {
