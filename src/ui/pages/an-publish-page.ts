@@ -22,47 +22,18 @@ import { awayText, horizonLabel, MIRROR_EXPLANATION, placesText } from '../site-
 import type { AnFileSource } from '../elements/an-file-source.ts'
 import { namedError } from '../error-text.ts'
 import { displayPaths } from '../elements/an-file-source.ts'
-import { displaySite, formatBytes, formatDate } from '../format.ts'
+import { displaySite, formatDate } from '../format.ts'
 import { routeHash, viewerLink } from '../router.ts'
 import { AVAILABILITY_DEBOUNCE_MS, pause } from '../typing-pause.ts'
 import type { AlternetSession } from '../session/alternet-session.ts'
 import { SessionController } from '../session/session-controller.ts'
 import { sharedStyles } from '../styles.ts'
+import { progressPercent, progressText } from '../publish-progress-text.ts'
 import { askBackupOnce, EXPORT_ARGUMENT } from '../session/key-backup.ts'
 import type { AnErrorMessage } from '../elements/an-error-message.ts'
 import '../elements/an-error-message.ts'
 import '../elements/an-file-source.ts'
 import '../elements/an-share-link.ts'
-
-/** Where each phase starts on the progress bar, in percent. */
-const PHASE_START = { hashing: 2, storing: 65, announcing: 80, mirroring: 88, done: 100 } as const
-/** The share of the bar that hashing fills. */
-const HASHING_SHARE = PHASE_START.storing - PHASE_START.hashing
-
-/** The progress bar's value for a report, 0–100. */
-export function progressPercent(progress: PublishProgress): number {
-  if (progress.phase !== 'hashing') return PHASE_START[progress.phase]
-  const done = progress.bytesTotal
-    ? progress.bytesHashed / progress.bytesTotal
-    : progress.filesDone / Math.max(1, progress.filesTotal)
-  return Math.round(PHASE_START.hashing + HASHING_SHARE * Math.min(1, done))
-}
-
-/** The words under the progress bar. */
-export function progressText(progress: PublishProgress): string {
-  switch (progress.phase) {
-    case 'hashing':
-      return `Hashing files (${progress.filesDone} of ${progress.filesTotal})…`
-    case 'storing':
-      return 'Storing the content on this device…'
-    case 'announcing':
-      return 'Announcing the name to the network…'
-    case 'mirroring':
-      return `Copying to mirrors… ${progress.mirrorsDone ?? 0} of ${progress.mirrorsWanted ?? '?'}${progress.bytesUploaded !== undefined ? ` (${formatBytes(progress.bytesUploaded)} sent)` : ''}`
-    case 'done':
-      return `Published: ${progress.accepted ?? 0} ${progress.accepted === 1 ? 'relay keeps' : 'relays keep'} the name’s signed address.`
-  }
-}
 
 /** Whether the files have the page the site's address opens: `/index.html`. */
 export function hasIndexPage(files: readonly PublishFile[]): boolean {
