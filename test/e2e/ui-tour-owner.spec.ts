@@ -20,6 +20,7 @@ import {
   screenshot,
   scrollsSideways,
   seriousViolations,
+  siteFrame,
   visit,
   PUBLISH_MS,
   VIEW_MS,
@@ -36,6 +37,12 @@ const SCHEMES = ['light', 'dark'] as const
 const FIREFOX_SCHEME = { dark: 0, light: 1 } as const
 const PAGE = `<!doctype html><html lang="en"><title>Mine</title><h1>My own page</h1><p>Words.</p></html>`
 const PASSPHRASE = 'a long passphrase for the tour'
+/** Files picked for Publish, listed before the editor takes their place. */
+const FILES = ['index.html', 'about.html'].map((name) => ({
+  name,
+  mimeType: 'text/html',
+  buffer: Buffer.from(`<!doctype html><title>${name}</title><p>${name}</p>`),
+}))
 
 describe("the owner's screens, light and dark, desktop and phone", () => {
   let session: AppSession
@@ -54,17 +61,21 @@ describe("the owner's screens, light and dark, desktop and phone", () => {
           const context = await session.context(scheme, { viewport })
           const page = await context.newPage()
           const found: string[] = []
-          const look = async (state: string, fullPage = true): Promise<void> => {
-            for (const v of await seriousViolations(page))
+          const look = async (state: string, fullPage = true, on = page): Promise<void> => {
+            for (const v of await seriousViolations(on))
               found.push(`${state}: ${v.id} ${v.targets}`)
-            equal(await scrollsSideways(page), false, `${state}: the page scrolls sideways`)
-            await screenshot(page, `owner-chromium-${size}-${scheme}-${state}`, fullPage)
+            equal(await scrollsSideways(on), false, `${state}: the page scrolls sideways`)
+            await screenshot(on, `owner-chromium-${size}-${scheme}-${state}`, fullPage)
           }
+          const site = `${size}${scheme}:own`
           const origin = session.relay.appOrigin
           await openApp(page, origin, '#/sites')
           await page.locator('an-sites-page h2').first().waitFor()
           await look('sites-empty')
           await goTo(page, 'Publish')
+          await page.getByLabel('Files', { exact: true }).setInputFiles(FILES)
+          await page.getByText('about.html').first().waitFor()
+          await look('publish-files')
           await page.getByRole('button', { name: 'Write a page instead' }).click()
           await page.getByRole('textbox', { name: 'Page (index.html)' }).fill(PAGE)
           await chooseName(page, `${size}${scheme}`, 'own', 'free')
@@ -79,15 +90,31 @@ describe("the owner's screens, light and dark, desktop and phone", () => {
           await page.locator('#export-passphrase').fill(PASSPHRASE)
           await page.locator('#export-repeat').fill(PASSPHRASE)
           await look('backup', false)
+          const download = page.waitForEvent('download')
           await page.getByRole('button', { name: 'Export key' }).click()
           await page
             .getByRole('status')
             .getByText(/^Saved/)
             .waitFor({ timeout: VIEW_MS })
+          const keyFile = await (await download).path()
           await look('backup-saved')
+          // A new device imports the key: its names follow.
+          const device = await (await session.context(scheme, { viewport })).newPage()
+          await openApp(device, origin, '#/identity')
+          await device.locator('#key-file').setInputFiles(keyFile)
+          await device.locator('#import-passphrase').fill(PASSPHRASE)
+          await device.getByRole('button', { name: 'Import key' }).click()
+          await device.locator('[data-found-sites]').getByText(site).waitFor({ timeout: VIEW_MS })
+          await look('import-done', true, device)
+          await device.context().close()
           await goTo(page, 'My sites')
-          await page.getByText(`${size}${scheme}:own`).first().waitFor({ timeout: VIEW_MS })
+          await page.getByText(site).first().waitFor({ timeout: VIEW_MS })
           await look('sites-one')
+          await visit(page, `an://${site}/missing.html`)
+          await siteFrame(page)
+            .getByRole('heading', { name: 'Page not found' })
+            .waitFor({ timeout: VIEW_MS })
+          await look('missing-page', false)
           await context.setOffline(true)
           try {
             await visit(page, 'an://nobody-here:offline')
