@@ -37,6 +37,6 @@ export function progressText(progress: PublishProgress): string {
       return `Copying to mirrors… ${progress.mirrorsDone ?? 0} of ${progress.mirrorsWanted}${sent}`
     }
     case 'done':
-      return `Published: ${progress.accepted ?? 0} ${progress.accepted === 1 ? 'relay keeps' : 'relays keep'} the name’s signed address.`
+      return `Published: ${progress.accepted ?? 0} ${progress.accepted === 1 ? 'relay knows' : 'relays know'} where to find it.`
   }
 }

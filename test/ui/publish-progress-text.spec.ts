@@ -1,6 +1,6 @@
 /**
  * The words under Publish's progress bar (`src/ui/publish-progress-text.ts`): a count of mirrors
- * only once it is known, never "0 of ?".
+ * only once it is known, never "0 of ?"; the end in plain words.
  * @module
  */
 import { describe, it } from '../support/spec.ts'
@@ -28,5 +28,11 @@ describe('the words under the progress bar', () => {
     } as PublishProgress
     equal(progressText(copying), 'Copying to mirrors… 1 of 3 (2.0 KB sent)')
     equal(progressPercent(copying), 88)
+  })
+
+  it('end in plain words: where the site is found, not how the record is kept', () => {
+    const done = { phase: 'done', ...hashed, accepted: 2 } as PublishProgress
+    equal(progressText(done), 'Published: 2 relays know where to find it.')
+    equal(progressPercent(done), 100)
   })
 })
