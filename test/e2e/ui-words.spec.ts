@@ -1,6 +1,7 @@
 /**
  * Plain words and feedback, against a real relay: no network jargon on any screen (peers,
- * reservations, content IDs, name servers, "republished", revokers); dropped files listed with their
+ * reservations, content IDs, name servers, "republished", revokers, a "signed address", a record
+ * "valid until"); dropped files listed with their
  * sizes, and the Files chooser no longer showing an earlier choice; a name held by another key
  * read as held while renewed; "Check for updates" and "Open web+an links" say what they did;
  * the Browse screen lists the sites opened lately.
@@ -27,9 +28,12 @@ import {
   waitForPhase,
 } from './ui-support/app-page.ts'
 
-/** Words of the machinery that a person should not have to learn. */
+/**
+ * Words of the machinery that a person should not have to learn, and dates that read as if a
+ * site ends then ("valid until" a record's expiry, which its owner or mirrors renew).
+ */
 const JARGON =
-  /\b(peers?|reservations?|CIDs?|content IDs?|name servers?|republished|multiaddrs?|DHT|revokers?)\b/i
+  /\b(peers?|reservations?|CIDs?|content IDs?|name servers?|republished|multiaddrs?|DHT|revokers?|signed address|valid until)\b/i
 
 describe('plain words and feedback (Chromium)', () => {
   let session: AppSession

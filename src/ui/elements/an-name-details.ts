@@ -167,7 +167,7 @@ export class AnNameDetails extends LitElement {
         <dt>Owner key</dt>
         <dd><span class="mono">${owner}</span>${mine ? html` <span class="ok">(yours)</span>` : nothing}</dd>
         <dt>Signed record</dt>
-        <dd>version ${body.seq}, signed <time datetime=${new Date(body.created).toISOString()} title=${formatDate(body.created)}>${formatAge(body.created)}</time>, valid until ${formatDate(body.expires)}</dd>
+        <dd>version ${body.seq}, signed <time datetime=${new Date(body.created).toISOString()} title=${formatDate(body.created)}>${formatAge(body.created)}</time>; due for renewal by ${formatDate(body.expires)}</dd>
         <dt>Received</dt>
         <dd>${formatAge(resolved.receivedAt)}${resolved.fromCache ? ' (from this device’s cache)' : ' (from the network)'}</dd>
         <dt>Who can serve it now</dt>
