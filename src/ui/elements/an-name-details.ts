@@ -183,13 +183,13 @@ export class AnNameDetails extends LitElement {
                   <span class="mono">${body.content.toString()}</span>
                 </details>`
         }</dd>
-        <dt>Computers listed as hosts</dt>
+        <dt>The owner’s devices that host it</dt>
         <dd>
           ${
             hosts.length === 0
-              ? 'none listed'
+              ? 'none'
               : html`<ul>
-                ${hosts.map((host) => html`<li>A browser of the owner (${host.addrs.length} ${host.addrs.length === 1 ? 'address' : 'addresses'}) <span class="hint mono id">…${base58btc.baseEncode(host.id).slice(-6)}</span></li>`)}
+                ${hosts.map((host) => html`<li>A browser of the owner <span class="hint">(ending in <span class="mono id">${base58btc.baseEncode(host.id).slice(-6)}</span>)</span></li>`)}
               </ul>`
           }
         </dd>
