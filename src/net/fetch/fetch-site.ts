@@ -187,6 +187,9 @@ export function createSiteFetcher(init: SiteFetcherInit): SiteFetcher {
       used,
       firstOfVisit,
     }
+    // A name just looked up on the network is a site new to this device (or changed): its hosts
+    // are dialled and its mirrors asked while the device's store is read, not after.
+    if (firstOfVisit && resolved.fromCache === false) sources.start(ctx)
     const response = await answerFrom(ctx, path, method, headers)
     // Made with no network: the resolver answered from the cache with no DHT server to ask again,
     // and no host was dialled (every byte from kept, verified blocks). Say so, and as of when.
