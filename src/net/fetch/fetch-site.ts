@@ -11,18 +11,9 @@
  * @module
  */
 import type { PeerId } from '@libp2p/interface'
-import type { CID } from 'multiformats/cid'
-import {
-  InvalidPathError,
-  RAW_CODEC,
-  decodeManifest,
-  normalizeRequestPath,
-  type Manifest,
-} from '../../core/content/index.ts'
+import { InvalidPathError, normalizeRequestPath } from '../../core/content/index.ts'
 import {
   ALLOWED_METHODS,
-  DEFAULT_MANIFEST_CACHE_SIZE,
-  ManifestCache,
   NOT_FOUND_PAGE_TYPE,
   OFFLINE_COPY_HEADER,
   matchPath,
@@ -33,13 +24,7 @@ import {
 import { parseAddress } from '../../core/names/index.ts'
 import type { SignedRecord } from '../../core/records/index.ts'
 import type { ContentStore } from '../hosting/content-store.ts'
-import {
-  createRouteClient,
-  fetchManifest,
-  type RouteClient,
-  type RouteClientHost,
-  type RouteClientInit,
-} from '../route/index.ts'
+import { createRouteClient, type RouteClientHost, type RouteClientInit } from '../route/index.ts'
 import { createBlockKeeper, type BlockKeeper } from './block-keeper.ts'
 import type { KeepBlocks } from './keep-off-thread.ts'
 import {
@@ -48,10 +33,10 @@ import {
   type HostConnection,
 } from './connect-hosts.ts'
 import { errorResponse } from './error-response.ts'
-import { askFirstChunk } from './first-chunk.ts'
 import { MethodNotAllowedError, NoContentError } from './errors.ts'
 import { createFileResponder } from './file-response.ts'
 import { createRequestSources, type FetchContext } from './request-sources.ts'
+import { createSiteManifests } from './site-manifests.ts'
 import { NearMirrors, type MirrorFinderHost } from '../mirror/index.ts'
 import { TIMING_MARKS, timingMark } from '../../origins/shared/timing-marks.ts'
 
@@ -141,9 +126,6 @@ export function createSiteFetcher(init: SiteFetcherInit): SiteFetcher {
     store !== undefined && init.keepVisited !== false
       ? createBlockKeeper(store, init.keepBlocks)
       : undefined
-  const manifests = new ManifestCache()
-  /** Sites whose manifest was read lately, the oldest first (as many as manifests kept). */
-  const readLately = new Set<string>()
   const finder = libp2p as MirrorFinderHost
   // What the connected relays hold of a site is asked once for the site's requests of a while
   // (a page and its style sheets, scripts and images), not once per request.
@@ -158,109 +140,13 @@ export function createSiteFetcher(init: SiteFetcherInit): SiteFetcher {
     onSlowPath: init.onSlowPath,
     onHostDropped: init.onHostDropped,
   })
-  const { targets, firstTargets, dropped } = sources
   const fileResponse = createFileResponder({ store, keeper, sources })
-
-  /** Manifests being written to the device, by root: the answer does not wait for them. */
-  const writing = new Map<string, Promise<void>>()
-
-  /**
-   * Keeps a manifest (verified) on this thread, not behind the keeper's writer (a worker that
-   * may still be starting), and without holding the answer: the write runs behind it, and until
-   * it lands the manifest in memory counts as kept, so the visit's next request does not ask a
-   * host for it again. Best effort, like the keeper.
-   */
-  function keepManifest(site: string, cid: CID, bytes: Uint8Array): void {
-    const key = cid.toString()
-    const write = (
-      store?.putBlocks(site, [{ cid, bytes }], { verified: true }) ?? Promise.resolve()
-    )
-      .catch(() => {})
-      .finally(() => {
-        if (writing.get(key) === write) writing.delete(key)
-      })
-    writing.set(key, write)
-  }
-
-  /** A client that keeps what peers send; with `local`, it answers from the store first. */
-  function siteClient(site: string, local = true): RouteClient {
-    const getBlock: RouteClient['getBlock'] = async (target, cid, options) => {
-      const kept = local ? await store?.getBlock(cid) : undefined
-      if (kept !== undefined) return kept
-      const bytes = await base.getBlock(target, cid, options)
-      if (cid.code === RAW_CODEC) keeper?.keep(site, cid, bytes)
-      else if (keeper !== undefined) keepManifest(site, cid, bytes)
-      return bytes
-    }
-    return {
-      request: base.request,
-      getBlock,
-      getManifest: async (target, root, options) =>
-        decodeManifest(await getBlock(target, root, options), root),
-    }
-  }
-
-  /**
-   * The manifest of the request's root. `page`: the path of a page asked for with a plain `GET`,
-   * whose first chunk is asked for beside the manifest when the manifest must come from peers.
-   */
-  async function manifestOf(ctx: FetchContext, page?: string): Promise<Manifest> {
-    const key = ctx.root.toString()
-    const cached = manifests.get(key)
-    // A manifest in memory answers only while its block is still kept: after the person clears
-    // visited sites, the next visit must store it again, or the site would not open offline.
-    if (
-      cached !== undefined &&
-      (keeper === undefined || writing.has(key) || (await store?.hasBlock(ctx.root)) === true)
-    )
-      return cached
-    manifests.delete(key)
-    const local = await store?.getBlock(ctx.root)
-    let manifest: Manifest
-    if (local !== undefined) {
-      manifest = await decodeManifest(local, ctx.root)
-    } else {
-      // The store was just asked for the manifest: the client asks peers only.
-      const client = siteClient(ctx.address.site, false)
-      const ask = (peers: HostConnection[]): Promise<Manifest> =>
-        fetchManifest(client, {
-          root: ctx.root,
-          peers: peers.map((p) => p.connection),
-          signal: ctx.signal,
-          onHostDropped: dropped(ctx, peers),
-        })
-      // Dropping an earlier root's kept blocks runs while the sources are found, before any block
-      // of this root is kept.
-      const [first] = await Promise.all([
-        firstTargets(ctx),
-        keeper?.visit(ctx.address.site, ctx.root),
-      ])
-      if (ctx.firstOfVisit === true) timingMark(TIMING_MARKS.firstSources)
-      if (page !== undefined && first.length > 0)
-        ctx.firstChunk = askFirstChunk(base, first[0].connection, {
-          site: ctx.address.site,
-          root: ctx.root,
-          path: page,
-          signal: ctx.signal,
-        })
-      try {
-        manifest = await ask(first)
-      } catch (error) {
-        // The first sources failed (or lied): every source found, after the grace, is asked.
-        ctx.signal?.throwIfAborted()
-        const all = await targets(ctx)
-        if (all.every((p) => first.includes(p))) throw error
-        manifest = await ask(all)
-      }
-    }
-    if (ctx.firstOfVisit === true) timingMark(TIMING_MARKS.manifestVerified)
-    manifests.set(key, manifest)
-    readLately.delete(ctx.address.site)
-    readLately.add(ctx.address.site)
-    if (readLately.size > DEFAULT_MANIFEST_CACHE_SIZE)
-      readLately.delete(readLately.values().next().value as string)
-    return manifest
-  }
+  const { manifestOf, siteClient, readLately, written } = createSiteManifests({
+    base,
+    store,
+    keeper,
+    sources,
+  })
 
   async function answer(
     url: string,
@@ -301,6 +187,9 @@ export function createSiteFetcher(init: SiteFetcherInit): SiteFetcher {
       used,
       firstOfVisit,
     }
+    // A name just looked up on the network is a site new to this device (or changed): its hosts
+    // are dialled and its mirrors asked while the device's store is read, not after.
+    if (firstOfVisit && resolved.fromCache === false) sources.start(ctx)
     const response = await answerFrom(ctx, path, method, headers)
     // Made with no network: the resolver answered from the cache with no DHT server to ask again,
     // and no host was dialled (every byte from kept, verified blocks). Say so, and as of when.
@@ -357,7 +246,7 @@ export function createSiteFetcher(init: SiteFetcherInit): SiteFetcher {
       }
     },
     flush: async () => {
-      await Promise.all(writing.values())
+      await written()
       await keeper?.flush()
     },
   }

@@ -73,6 +73,11 @@ export interface RequestSourcesInit {
 
 /** The sources of requests. */
 export interface RequestSources {
+  /**
+   * Starts dialling the request's hosts and asking its mirrors now, before any block is known to
+   * be missing (a name just looked up on the network: its site is new to this device).
+   */
+  start(ctx: FetchContext): void
   /** Every source found, the slower ones given a grace to join. */
   targets(ctx: FetchContext): Promise<HostConnection[]>
   /** The first direct sources to answer; as `targets` when none connects directly. */
@@ -190,5 +195,5 @@ export function createRequestSources(init: RequestSourcesInit): RequestSources {
     }
   }
 
-  return { targets, firstTargets, dropped }
+  return { start: (ctx) => void lookFor(ctx), targets, firstTargets, dropped }
 }

@@ -32,7 +32,11 @@ import type { RevocationSource } from './revocations.ts'
  * The relays as naming uses them: where to ask whether a name is revoked, and whose trusted
  * registrars count when none are configured (the relay manager).
  */
-export type NamingRelays = RevocationSource & { trustedRegistrars(): readonly Uint8Array[] }
+export type NamingRelays = RevocationSource & {
+  trustedRegistrars(): readonly Uint8Array[]
+  /** The trusted relays connected now: a name's record is asked of them first (`relay-first.ts`). */
+  trustedRelayPeers?(): readonly PeerId[]
+}
 
 /** What the naming service is configured with. */
 export interface NamingInit {
@@ -155,6 +159,17 @@ function buildNaming(parts: NamingParts, init: NamingInit): NamingService {
     now,
     events,
     ...(relays === undefined ? {} : { revocations: relays }),
+    ...(relays?.trustedRelayPeers === undefined
+      ? {}
+      : {
+          relayConnections: () =>
+            relays.trustedRelayPeers!().flatMap((peer) =>
+              parts.reach
+                .getConnections(peer)
+                .filter((c) => c.status === 'open' && c.limits === undefined)
+                .slice(0, 1),
+            ),
+        }),
   })
   const republisher = new Republisher({
     self: parts.self,

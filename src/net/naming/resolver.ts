@@ -7,8 +7,6 @@
  * See docs/PROTOCOL.md (#validation, #selection).
  * @module
  */
-import type { PeerId } from '@libp2p/interface'
-import type { KadDHT } from '@libp2p/kad-dht'
 import { equals, toHex } from '../../core/bytes.ts'
 import { SharedLookups } from '../../core/contracts/index.ts'
 import { parseSiteName, rootSiteName } from '../../core/names/index.ts'
@@ -18,10 +16,9 @@ import {
   type SignedRecord,
   type SignedRevocation,
 } from '../../core/records/index.ts'
-import type { AlternetStorage } from '../../storage/index.ts'
 import { DHT_GET_TIMEOUT_MS, MAX_CNAME_DEPTH } from './constants.ts'
 import { validCandidates } from './candidates.ts'
-import { chooseRecord, type NameConflict } from './choose-record.ts'
+import { chooseRecord } from './choose-record.ts'
 import { getCandidates } from './dht-records.ts'
 import {
   CnameLoopError,
@@ -30,65 +27,11 @@ import {
   NameRevokedError,
   OwnerKeyChangedError,
 } from './errors.ts'
-import { findRevocation, type RevocationSource } from './revocations.ts'
+import { earlyRecord, settleEarly, tellLookupError, type EarlyContext } from './relay-first.ts'
+import type { LookedUp, ResolvedName, ResolveOptions, ResolverInit } from './resolver-types.ts'
+import { findRevocation } from './revocations.ts'
 
-/** A resolved name. */
-export interface ResolvedName {
-  /** The canonical site name asked for. */
-  site: string
-  /** The final record, after CNAMEs. */
-  record: SignedRecord
-  /** Every record on the way: the asked name's first, the final one last. */
-  chain: SignedRecord[]
-  /** Whether every record of the chain came from the local cache. */
-  fromCache: boolean
-  /**
-   * Whether the answer came from the cache with no DHT server to ask (no network: an offline
-   * copy). Set by the naming service; the resolver alone leaves it out.
-   */
-  offline?: boolean
-  /** When the final record was received from the network, ms since the epoch. */
-  receivedAt: number
-  /**
-   * Set when this lookup of the final name found servers disagreeing on its holder (the UI
-   * warns); the `conflict` event tells the same.
-   */
-  conflict?: NameConflict
-}
-
-/** Options of `resolve`. */
-export interface ResolveOptions {
-  signal?: AbortSignal
-  /** Skip the cache: ask the network (the root of a subdomain may still come from the cache). @default false */
-  fresh?: boolean
-}
-
-/** What the resolver works with. */
-export interface ResolverInit {
-  dht: KadDHT
-  storage: AlternetStorage
-  trustedRegistrars: readonly Uint8Array[]
-  now: () => number
-  /** Where to ask whether a name is revoked (the node's relays); none: never asked. */
-  revocations?: RevocationSource
-  /**
-   * The address block a DHT server answers from (`connectionBlock` of its connections): a
-   * lookup with no pin counts one vote per block. None: each server is its own block.
-   */
-  blockOf?: (peer: PeerId) => string
-  /**
-   * Gets `update` (a background refresh found a newer record), `keychange` and `conflict`
-   * (servers returned records of different holders: `CustomEvent<NameConflict>`) events.
-   */
-  events: EventTarget
-}
-
-interface One {
-  record: SignedRecord
-  fromCache: boolean
-  receivedAt: number
-  conflict?: NameConflict
-}
+export type { LookedUp, ResolvedName, ResolveOptions, ResolverInit }
 
 /** Resolves names; one per naming service. */
 export class Resolver {
@@ -97,7 +40,7 @@ export class Resolver {
    * Network lookups in flight, by name: concurrent resolves share one, which stops only when
    * every resolve waiting on it was aborted.
    */
-  private readonly lookups = new SharedLookups<One>()
+  private readonly lookups = new SharedLookups<LookedUp>()
   /** Records offered under a new key, by root and holder: `acceptKeyChange` caches them. */
   private readonly offered = new Map<string, SignedRecord>()
 
@@ -113,7 +56,7 @@ export class Resolver {
     let fromCache = true
     let name = asked
     for (;;) {
-      const one = await this.resolveOne(name, options)
+      const one = await this.resolveLookedUp(name, options)
       chain.push(one.record)
       fromCache &&= one.fromCache
       const { body } = one.record
@@ -135,7 +78,7 @@ export class Resolver {
   }
 
   /** A network lookup of a canonical name, cached and pinned; shared by concurrent callers. */
-  lookup(name: string, signal?: AbortSignal): Promise<One> {
+  lookup(name: string, signal?: AbortSignal): Promise<LookedUp> {
     return this.lookups.run(name, (shared) => this.lookupUnshared(name, shared), signal)
   }
 
@@ -208,7 +151,7 @@ export class Resolver {
     const root = rootSiteName(name)
     if (root === name) return undefined
     try {
-      return (await this.resolveOne(root, { signal })).record
+      return (await this.resolveLookedUp(root, { signal })).record
     } catch (err) {
       if ((err as Error).name === 'NameNotFoundError')
         throw new NameNotFoundError(
@@ -220,7 +163,7 @@ export class Resolver {
     }
   }
 
-  private async resolveOne(name: string, options: ResolveOptions): Promise<One> {
+  private async resolveLookedUp(name: string, options: ResolveOptions): Promise<LookedUp> {
     if (options.fresh !== true) {
       const cached = await this.fromCache(name, options.signal)
       if (cached !== undefined) return cached
@@ -229,7 +172,7 @@ export class Resolver {
   }
 
   /** The cached record while it is valid and pinned; a background refresh once its TTL passed. */
-  private async fromCache(name: string, signal?: AbortSignal): Promise<One | undefined> {
+  private async fromCache(name: string, signal?: AbortSignal): Promise<LookedUp | undefined> {
     const cached = await this.init.storage.records.getCachedRecord(name)
     if (cached === undefined) return undefined
     let record: SignedRecord
@@ -254,12 +197,7 @@ export class Resolver {
         this.init.events.dispatchEvent(
           new CustomEvent('update', { detail: { site: name, record: one.record } }),
         ),
-      (err: unknown) => {
-        if ((err as Error).name === 'OwnerKeyChangedError')
-          this.init.events.dispatchEvent(new CustomEvent('keychange', { detail: err }))
-        if ((err as Error).name === 'NameRevokedError')
-          this.init.events.dispatchEvent(new CustomEvent('revoked', { detail: err }))
-      },
+      (err: unknown) => tellLookupError(this.init.events, err),
     )
   }
 
@@ -268,11 +206,11 @@ export class Resolver {
    * revocation that verifies drops the cached record and throws `NameRevokedError`, whether or
    * not the DHT still has a record.
    */
-  private async lookupUnshared(name: string, signal?: AbortSignal): Promise<One> {
+  private async lookupUnshared(name: string, signal?: AbortSignal): Promise<LookedUp> {
     const revocation = findRevocation(this.init.revocations, name, signal)
-    let one: One
+    let one: LookedUp
     try {
-      one = await this.lookupDht(name, signal)
+      one = await this.lookupDht(name, revocation, signal)
     } catch (err) {
       await this.throwIfRevoked(name, await revocation)
       throw err
@@ -296,9 +234,56 @@ export class Resolver {
     throw new NameRevokedError(name, revocation.body.name, revocation.body.issued)
   }
 
-  private async lookupDht(name: string, signal?: AbortSignal): Promise<One> {
+  /**
+   * kad-dht's look-up of `name` and, beside it, the node's relays asked at once: the first record
+   * a relay sends that verifies answers while the look-up goes on (`relay-first.ts`); what the
+   * look-up then caches is dropped again when `revocation` covers it.
+   */
+  private async lookupDht(
+    name: string,
+    revocation: Promise<SignedRevocation | undefined>,
+    signal?: AbortSignal,
+  ): Promise<LookedUp> {
     const rootRecord = await this.rootRecordOf(name, signal)
     const key = await dhtKey(name)
+    const full = this.lookupServers(name, key, rootRecord, signal)
+    const connections = this.init.relayConnections?.() ?? []
+    if (connections.length === 0) return full
+    const settled = full.then(
+      (one) => ({ one }),
+      (error: unknown) => ({ error }),
+    )
+    const early = await Promise.race([
+      earlyRecord(this.earlyContext(), { name, key, rootRecord, signal }, connections),
+      settled.then(() => undefined),
+    ])
+    if (early === undefined) {
+      const result = await settled
+      if ('error' in result) throw result.error
+      return result.one
+    }
+    void settled.then(async (result) => {
+      const record = 'one' in result ? result.one.record : undefined
+      const checked = await this.throwIfRevoked(
+        name,
+        await revocation.catch(() => undefined),
+        record,
+      ).then(
+        () => result,
+        (error: unknown) => ({ error }),
+      )
+      settleEarly(this.init.events, name, early, checked)
+    })
+    return early
+  }
+
+  /** kad-dht's look-up of `name`: the servers' records, chosen by pin or vote, pinned and cached. */
+  private async lookupServers(
+    name: string,
+    key: Uint8Array,
+    rootRecord: SignedRecord | undefined,
+    signal?: AbortSignal,
+  ): Promise<LookedUp> {
     const candidates = await getCandidates(this.init.dht, key, {
       signal,
       timeoutMs: DHT_GET_TIMEOUT_MS,
@@ -357,6 +342,15 @@ export class Resolver {
       fromCache: false,
       receivedAt: now,
       ...(choice.conflict === undefined ? {} : { conflict: choice.conflict }),
+    }
+  }
+
+  private earlyContext(): EarlyContext {
+    const { storage, now } = this.init
+    return {
+      storage,
+      now,
+      validate: (bytes, name, rootRecord) => this.validate(bytes, name, rootRecord),
     }
   }
 

@@ -258,6 +258,20 @@ export class RelayManager extends EventTarget {
       .map((s) => s.http!)
   }
 
+  /**
+   * The relays connected now whose revokers this node trusts (`revokerTrust`; by default the
+   * first, which served the app): a name's record is asked of them first (`relay-first.ts`).
+   */
+  trustedRelayPeers(): PeerId[] {
+    const trusted = new Set(this.revokerTrust().flatMap((r) => (r.trusted ? [r.source] : [])))
+    return [...this.relays.values()]
+      .filter(
+        (s) =>
+          trusted.has(s.source) && s.peerId !== undefined && this.connections(s.peerId).length > 0,
+      )
+      .map((s) => s.peerId!)
+  }
+
   /** Listens to the node's events (libp2p calls it as the node starts). */
   start(): void {
     if (this.listening) return

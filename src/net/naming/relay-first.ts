@@ -1,0 +1,126 @@
+/**
+ * A name's record from the node's own relays first: each connected relay is asked at once
+ * (`relay-record.ts`) beside kad-dht's look-up, and the first record that verifies answers while
+ * the look-up goes on. It is made safe as follows:
+ *
+ * - only the relays this node trusts are asked: those whose revokers it trusts (the relay that
+ *   served the app, by default; `RelayManager.trustedRelayPeers`). The first already serves the
+ *   app's own code; each of them can already withdraw any name for this person;
+ * - the record is validated like any other (signature, key, expiry, registrar, a subdomain
+ *   against its root's record);
+ * - a pinned name takes only the pinned holder's record (never taken over); an unpinned one is
+ *   pinned to the record's holder on first use, as a look-up's choice is;
+ * - it is cached where the cache keeps the higher seq of a holder (never rolled back); the
+ *   look-up goes on, caches its own choice under the same rule, and tells `update` when it found
+ *   a newer record (`settleEarly`).
+ *
+ * See docs/PROTOCOL.md ("The name DHT").
+ * @module
+ */
+import type { Connection } from '@libp2p/interface'
+import { equals } from '../../core/bytes.ts'
+import type { SignedRecord } from '../../core/records/index.ts'
+import type { AlternetStorage } from '../../storage/index.ts'
+import { askRelayForRecord } from './relay-record.ts'
+import type { LookedUp } from './resolver-types.ts'
+
+/** What the early answer works with: the resolver's store, validation and events. */
+export interface EarlyContext {
+  storage: AlternetStorage
+  now: () => number
+  /** Validates a record of `name` (a subdomain's against `rootRecord`). */
+  validate(bytes: Uint8Array, name: string, rootRecord?: SignedRecord): Promise<SignedRecord>
+}
+
+/** One name's question: its DHT key, and its root's record for a subdomain. */
+export interface EarlyQuestion {
+  name: string
+  key: Uint8Array
+  rootRecord?: SignedRecord
+  signal?: AbortSignal
+}
+
+/**
+ * The first record one of `connections` sends for the name that verifies and, for a pinned name,
+ * is the pinned holder's; pinned (when no holder was) and cached as the look-up's choice would
+ * be. Undefined when none does.
+ */
+export async function earlyRecord(
+  ctx: EarlyContext,
+  question: EarlyQuestion,
+  connections: readonly Connection[],
+): Promise<LookedUp | undefined> {
+  const { name, key, rootRecord, signal } = question
+  const { pins, records } = ctx.storage
+  const pin = await pins.getPin(name)
+  const controller = new AbortController()
+  const asked =
+    signal === undefined ? controller.signal : AbortSignal.any([signal, controller.signal])
+  const ask = async (connection: Connection): Promise<SignedRecord | undefined> => {
+    const bytes = await askRelayForRecord(connection, key, asked)
+    if (bytes === undefined) return undefined
+    const record = await ctx.validate(bytes, name, rootRecord)
+    return pin === undefined || equals(pin.holder, record.holder) ? record : undefined
+  }
+  const record = await firstDefined(connections.map((c) => ask(c).catch(() => undefined)))
+  controller.abort()
+  if (record === undefined) return undefined
+  const now = ctx.now()
+  if (pin === undefined) {
+    try {
+      await pins.pin(name, record.holder, now)
+    } catch {
+      return undefined // another holder was pinned meanwhile: the look-up decides
+    }
+  }
+  if (await records.putCachedRecord(name, record.bytes, now))
+    return { record, fromCache: false, receivedAt: now }
+  // the cache holds a newer record of the holder: that one answers
+  const cached = await records.getCachedRecord(name)
+  const newer =
+    cached === undefined
+      ? record
+      : await ctx.validate(cached.bytes, name, rootRecord).catch(() => record)
+  return { record: newer, fromCache: false, receivedAt: now }
+}
+
+/**
+ * The look-up's answer after a relay's early one: `update` tells of a newer record it found (the
+ * cache kept the newer of the two); a key change or a revocation is told as a background
+ * refresh tells it.
+ */
+export function settleEarly(
+  events: EventTarget,
+  name: string,
+  early: LookedUp,
+  result: { one: LookedUp } | { error: unknown },
+): void {
+  if ('error' in result) {
+    tellLookupError(events, result.error)
+    return
+  }
+  const chosen = result.one.record
+  if (!equals(chosen.holder, early.record.holder) || chosen.body.seq > early.record.body.seq)
+    events.dispatchEvent(new CustomEvent('update', { detail: { site: name, record: chosen } }))
+}
+
+/** Tells `events` of a background look-up's key change or revocation. */
+export function tellLookupError(events: EventTarget, error: unknown): void {
+  if ((error as Error).name === 'OwnerKeyChangedError')
+    events.dispatchEvent(new CustomEvent('keychange', { detail: error }))
+  if ((error as Error).name === 'NameRevokedError')
+    events.dispatchEvent(new CustomEvent('revoked', { detail: error }))
+}
+
+/** The first of `answers` to resolve defined; undefined once all resolved undefined. */
+function firstDefined<T>(answers: Promise<T | undefined>[]): Promise<T | undefined> {
+  return new Promise((resolve) => {
+    let left = answers.length
+    if (left === 0) resolve(undefined)
+    for (const answer of answers)
+      void answer.then((value) => {
+        left--
+        if (value !== undefined || left === 0) resolve(value)
+      })
+  })
+}
