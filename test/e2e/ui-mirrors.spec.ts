@@ -141,6 +141,11 @@ describe('where a site lives, in words (Chromium, real mirroring relays)', () =>
         match(said, /Yes: (1 mirror|2 mirrors)( and 1 host)? can serve it\./)
         match(said, /Mirror at relay \S+:\d+ \(answering now\) …\w{6}/)
         clean(said, 'who can serve it')
+        // The visitor learns how long the mirrors keep it up with its owner away: the week asked.
+        const kept = await textOf(sources.locator('[data-mirrored-until]'))
+        match(kept, /^Its mirrors keep it up until .+, even while its owner is away\.$/)
+        const keptUntil = Date.parse(kept.replace(/^.*until (.+), even.*$/, '$1'))
+        ok(Math.abs(keptUntil - until) < 120_000, `the mirrors' "${kept}" against "${away}"`)
       } finally {
         await a.context.close()
         await b.context.close()

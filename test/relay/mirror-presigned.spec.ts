@@ -113,6 +113,10 @@ describe('records kept alive by mirrors without the owner', () => {
         { index: PRESIGNED + 1, reason: 'rollback' },
       ])
       assert.equal(answer.aliveUntil, horizon)
+      // A visitor's plain question learns the same horizon.
+      const plain = await askMirror(visitor.node, await visitor.connect(r), site)
+      assert.equal(plain.state, 'complete')
+      assert.equal(plain.aliveUntil, horizon)
     }
     await publisher.stop()
 

@@ -9,6 +9,7 @@ import { sourceOf } from '../source-subnet.ts'
 import { MIRROR_PRESIGNED_BYTES_PER_SOURCE, MIRROR_PROTOCOL } from './constants.ts'
 import { MirrorQuestionLimitError } from './errors.ts'
 import { isServable, type MirrorState } from './mirror-state.ts'
+import { aliveUntil } from './presigned.ts'
 import { answerWithRecords, type KeeperContext, type RecordOrigin } from './presigned-keeper.ts'
 import { QuestionLimits } from './question-limits.ts'
 
@@ -33,6 +34,10 @@ export function mirrorStatus(state: MirrorState, site: string): MirrorStatus {
       blocksTotal: entry.blocks.length,
       bytes: entry.bytes,
       ...(http === undefined ? {} : { http }),
+      aliveUntil: aliveUntil(
+        (entry.future ?? []).map((r) => Buffer.from(r, 'base64')),
+        Buffer.from(entry.record, 'base64'),
+      ),
     }
   }
   if (pull !== undefined)

@@ -36,6 +36,8 @@ export interface MirrorConnection {
   visitor?: boolean
   /** Where the mirror also serves the site's blocks over HTTP (`usableBlocksUrl`), if anywhere. */
   http?: string
+  /** Until when the mirror says its records keep the name alive (its word, for people to read). */
+  aliveUntil?: number
 }
 
 /** Options of `findMirrors`. */
@@ -96,7 +98,13 @@ function holding(
   if (connection === undefined) return undefined
   if (status.kind === 'visitor') return { peer, connection, visitor: true }
   const http = usableBlocksUrl(status.http)
-  return http === undefined ? { peer, connection } : { peer, connection, http }
+  const until = status.aliveUntil
+  return {
+    peer,
+    connection,
+    ...(http === undefined ? {} : { http }),
+    ...(typeof until === 'number' && Number.isFinite(until) ? { aliveUntil: until } : {}),
+  }
 }
 
 /** Asks each peer; keeps those that hold `root` completely, with a direct connection. */

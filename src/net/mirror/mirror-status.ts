@@ -39,7 +39,11 @@ export interface MirrorStatus {
   presigned?: number
   /** Records of the question refused: their index and the reason. */
   refusedRecords?: Array<{ index: number; reason: string }>
-  /** Until when (ms since the epoch) the records held keep the name alive. */
+  /**
+   * Until when (ms since the epoch) the records held keep the name alive: the latest expiry of
+   * the site's current record and the pre-signed ones (`complete` answers, and answers to a
+   * question that carried records).
+   */
   aliveUntil?: number
 }
 

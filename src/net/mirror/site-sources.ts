@@ -46,6 +46,11 @@ export interface SiteSources {
   sources: SiteSource[]
   /** Whether at least one source can serve it now. */
   canServe: boolean
+  /**
+   * Until when the mirrors say they keep the name alive without its owner (the latest of their
+   * answers, ms since the epoch), when one of them holds it and that time is still ahead.
+   */
+  mirroredUntil?: number
 }
 
 /** What the look works with. */
@@ -145,5 +150,10 @@ export async function siteSources(
     })
   }
   for (const h of hosts) if (h !== undefined) sources.push(h)
-  return { sources, canServe: sources.some((s) => s.reachable) }
+  const until = Math.max(0, ...mirrors.map((m) => m.aliveUntil ?? 0))
+  return {
+    sources,
+    canServe: sources.some((s) => s.reachable),
+    ...(until > now() ? { mirroredUntil: until } : {}),
+  }
 }

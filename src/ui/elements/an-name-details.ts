@@ -59,7 +59,8 @@ export class AnNameDetails extends LitElement {
       .id {
         white-space: nowrap;
       }
-      .explain {
+      .explain,
+      .mirrored-until {
         display: block;
         margin-top: 0.25rem;
       }
@@ -226,7 +227,13 @@ export class AnNameDetails extends LitElement {
         const summary = found.canServe
           ? html`<span class="ok" data-can-serve="yes">Yes: ${reachableSourcesText(found)} can serve it.</span>`
           : html`<span class="warning" data-can-serve="no">No one can serve it right now: no mirror holds it and no host answers.</span>`
-        return html`${summary}
+        const until =
+          found.mirroredUntil !== undefined && this.own.value === undefined
+            ? html`<span class="mirrored-until" data-mirrored-until
+                >Its mirrors keep it up until ${formatDate(found.mirroredUntil)}, even while its owner is away.</span
+              >`
+            : nothing
+        return html`${summary} ${until}
           ${found.sources.length > 0 ? html`<ul>${found.sources.map((s) => this.renderSource(s))}</ul>` : nothing}
           <span class="hint explain">A mirror is a relay that keeps a full copy of a site and serves it while its publisher is away.</span>
           ${this.renderHelpOffer()}`
