@@ -348,7 +348,7 @@ export function formatTraffic(r: SimResult): string {
     [
       "servers' republish rounds",
       `${c.republished} re-put`,
-      `${c.republishSkipped} skipped: another holder put them there since the server's previous round`,
+      `${c.republishSkipped} skipped: another holder put them there since the server's previous round; ${c.republishCapped} of the re-puts only because their server had skipped them as often in a row as it may`,
     ],
   ]
   const width = Math.max(...rows.map((row) => row[0].length))

@@ -29,6 +29,7 @@ const run = (over: Partial<RawRun>): RawRun => ({
     puts: 0,
     republished: 0,
     republishSkipped: 0,
+    republishCapped: 0,
     writesReceived: 0,
     rootLookups: 0,
     distinctLookups: 0,
