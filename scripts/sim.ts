@@ -20,7 +20,7 @@ import { writeFileSync } from 'node:fs'
 import { cpus, loadavg, totalmem } from 'node:os'
 import { parseArgs } from 'node:util'
 import { runSimulation } from '../bench/sim/simulation.ts'
-import { formatResult } from '../bench/sim/sim-result.ts'
+import { formatResult } from '../bench/sim/sim-format.ts'
 import { SimProfile } from '../bench/sim/sim-profile.ts'
 
 const { values } = parseArgs({

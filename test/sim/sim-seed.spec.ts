@@ -9,7 +9,7 @@
 import { describe, it, before } from '../support/spec.ts'
 import * as assert from '../support/assert.ts'
 import { runSimulation, type SimOptions } from '../../bench/sim/simulation.ts'
-import { formatOutcomes } from '../../bench/sim/sim-result.ts'
+import { formatOutcomes } from '../../bench/sim/sim-format.ts'
 
 const OPTIONS: SimOptions = {
   nodes: 8,
