@@ -1,7 +1,7 @@
 /**
- * The simulation's table (bench/sim/sim-result.ts, sim-format.ts): an owner's put stored by no server says what
- * it ended with, a run cut short says what it ran, and the CPU rates are printed apart from the
- * outcomes.
+ * The simulation's table (bench/sim/sim-result.ts, sim-format.ts): an owner's put stored by no
+ * server says what it ended with, a run cut short says what it ran, and the CPU rates are printed
+ * apart from the outcomes.
  */
 import { describe, it } from '../support/spec.ts'
 import * as assert from '../support/assert.ts'
