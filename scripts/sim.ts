@@ -1,7 +1,7 @@
 /**
  * `npm run sim -- --nodes N --churn RATE --hours H --attackers FRACTION --seed S [--names K]
- * [--lookups L] [--latency MS] [--republish-hours R] [--refresh-hours F] [--owner-republish-hours O]
- * [--out FILE]
+ * [--lookups L] [--latency MS] [--republish-hours R] [--republish-max-skips X] [--refresh-hours F]
+ * [--owner-republish-hours O] [--out FILE]
  * [--profile] [--minutes M] [--days D] [--eclipse] [--sybil-blocks B]`: runs the network
  * simulation (bench/sim/) and prints its figures beside the goals and the anchors' figures;
  * `--out` also writes them as JSON (runs worth keeping go to bench/reference/); `--profile` also
@@ -11,14 +11,16 @@
  * keys into the first name's key neighbourhood, every one hijacking; `--sybil-blocks` has the
  * Sybils answer from B address blocks (one vote each) instead of one each; `--refresh-hours`
  * sets the simulated hours between a server's look-up of its own ID and refresh of its routing
- * table (kad-dht's 5-minute timers, on the simulated clock: bench/sim/dht-timers.ts).
+ * table (kad-dht's 5-minute timers, on the simulated clock: bench/sim/dht-timers.ts);
+ * `--republish-max-skips` sets how many rounds in a row a server may skip a record other holders
+ * put to it (the relay's `REPUBLISH_MAX_SKIPS` unless given; a large number lifts the bound).
  * @module
  */
 import { writeFileSync } from 'node:fs'
 import { cpus, loadavg, totalmem } from 'node:os'
 import { parseArgs } from 'node:util'
 import { runSimulation } from '../bench/sim/simulation.ts'
-import { formatResult } from '../bench/sim/sim-result.ts'
+import { formatResult } from '../bench/sim/sim-format.ts'
 import { SimProfile } from '../bench/sim/sim-profile.ts'
 
 const { values } = parseArgs({
@@ -32,6 +34,7 @@ const { values } = parseArgs({
     lookups: { type: 'string' },
     latency: { type: 'string' },
     'republish-hours': { type: 'string' },
+    'republish-max-skips': { type: 'string' },
     'refresh-hours': { type: 'string' },
     'owner-republish-hours': { type: 'string' },
     out: { type: 'string' },
@@ -77,6 +80,9 @@ const result = await runSimulation({
   ...(values.lookups ? { lookupsPerHour: flag('lookups', 1, 100_000) } : {}),
   ...(values.latency ? { latency: flag('latency', 0, 10_000) } : {}),
   ...(values['republish-hours'] ? { republishHours: flag('republish-hours', 1, 1000) } : {}),
+  ...(values['republish-max-skips']
+    ? { republishMaxSkips: flag('republish-max-skips', 0, 1_000_000) }
+    : {}),
   ...(values['refresh-hours'] ? { refreshHours: flag('refresh-hours', 1, 1000) } : {}),
   ...(values['owner-republish-hours']
     ? { ownerRepublishHours: flag('owner-republish-hours', 1, 1000) }

@@ -26,6 +26,8 @@ export class SimCounts {
   /** Records the servers' republish rounds re-put, and those they skipped (put to them since). */
   republished = 0
   republishSkipped = 0
+  /** Of `republished`: records re-put only because their holder had skipped them as often in a row as it may. */
+  republishCapped = 0
   /** Record writes honest servers received from other peers. */
   writesReceived = 0
   /** Root look-ups honest servers started (each a DHT query). */
@@ -57,6 +59,7 @@ export class SimCounts {
       puts: this.puts,
       republished: this.republished,
       republishSkipped: this.republishSkipped,
+      republishCapped: this.republishCapped,
       writesReceived: this.writesReceived,
       rootLookups: this.rootLookups,
       distinctLookups: this.pairs.size,
@@ -71,6 +74,7 @@ export interface SimCountsResult {
   puts: number
   republished: number
   republishSkipped: number
+  republishCapped: number
   writesReceived: number
   rootLookups: number
   /** (server, name) pairs among them: the rest looked a name up again. */

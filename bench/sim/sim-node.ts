@@ -70,6 +70,8 @@ export interface SimContext {
   blocks: Map<string, string>
   /** Where real time goes, when profiling. */
   profile?: SimProfile
+  /** Most republish rounds in a row a server skips one record. @default REPUBLISH_MAX_SKIPS */
+  republishMaxSkips?: number
 }
 
 /** A context on real time with no added latency, for specs that start a few servers by hand. */
@@ -225,6 +227,7 @@ export async function startHonestNode(
     expirySweepInterval: 0,
     // The relay's 30 s of real time would turn a starved process into records not re-put.
     putTimeoutMs: REAL_BOUND_MS,
+    ...(ctx.republishMaxSkips === undefined ? {} : { maxSkips: ctx.republishMaxSkips }),
   })
   return {
     id: node.peerId.toString(),

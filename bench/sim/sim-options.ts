@@ -24,6 +24,11 @@ export interface SimOptions {
   /** Hours between the servers' republish rounds (the relay's default is 1 h). @default 1 */
   republishHours?: number
   /**
+   * Most republish rounds in a row a server skips a record other holders put to it (a large
+   * number: no bound). @default REPUBLISH_MAX_SKIPS (the relay's)
+   */
+  republishMaxSkips?: number
+  /**
    * Simulated hours between a server's rounds of kad-dht's own upkeep (a look-up of its own ID
    * and a refresh of its routing table; dht-timers.ts), staggered over the servers. kad-dht runs
    * them every 5 minutes of real time; the simulation steps by the hour. @default 1

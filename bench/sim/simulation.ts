@@ -62,6 +62,9 @@ export async function runSimulation(options: SimOptions): Promise<SimResult> {
     latency: o.latency,
     blocks: new Map(),
     ...(options.profile ? { profile: options.profile } : {}),
+    ...(options.republishMaxSkips === undefined
+      ? {}
+      : { republishMaxSkips: options.republishMaxSkips }),
   }
   const cpuAtStart = cpuSeconds()
   // When the run's time is up every server stops: whatever is under way ends at once.
@@ -197,7 +200,11 @@ export async function runSimulation(options: SimOptions): Promise<SimResult> {
       // The relay's store maintenance: expired records out, held records re-put. One server
       // after another in an order the seed draws, as the relays' jittered rounds fire: whether a
       // server skips a record (another put it there since its last round) then follows the seed.
-      const [republished0, skipped0] = [counts.republished, counts.republishSkipped]
+      const [republished0, skipped0, capped0] = [
+        counts.republished,
+        counts.republishSkipped,
+        counts.republishCapped,
+      ]
       if (hour % o.republishHours === 0)
         await phase('republish', () =>
           pool(
@@ -212,6 +219,7 @@ export async function runSimulation(options: SimOptions): Promise<SimResult> {
               })
               counts.republished += round?.put ?? 0
               counts.republishSkipped += round?.skipped ?? 0
+              counts.republishCapped += round?.capped ?? 0
             },
             bound.signal,
           ),
@@ -245,7 +253,7 @@ export async function runSimulation(options: SimOptions): Promise<SimResult> {
       const ok = found.filter((l) => l.record && holderHex(l.record) === l.holder)
       const s = (ms: number): string => `${(ms / 1000).toFixed(1)} s`
       o.progress(
-        `hour ${hour}/${o.hours}: ${ok.length}/${o.lookupsPerHour} lookups found the holder's record, ${honest.length} honest + ${sybils.length} Sybil servers (churn ${s(tChurn - t0)}, table refresh ${s(tRefresh - tChurn)}, publish ${s(t1 - tRefresh)}, republish ${s(t2 - t1)}, attacks ${s(t3 - t2)}, lookups ${s(t4 - t3)}; ${(cpuSeconds() - cpu0).toFixed(1)} s of CPU; ${counts.rootLookups - lookups0} root look-ups for ${counts.puts - puts0} puts; records re-put ${counts.republished - republished0}, skipped ${counts.republishSkipped - skipped0})`,
+        `hour ${hour}/${o.hours}: ${ok.length}/${o.lookupsPerHour} lookups found the holder's record, ${honest.length} honest + ${sybils.length} Sybil servers (churn ${s(tChurn - t0)}, table refresh ${s(tRefresh - tChurn)}, publish ${s(t1 - tRefresh)}, republish ${s(t2 - t1)}, attacks ${s(t3 - t2)}, lookups ${s(t4 - t3)}; ${(cpuSeconds() - cpu0).toFixed(1)} s of CPU; ${counts.rootLookups - lookups0} root look-ups for ${counts.puts - puts0} puts; records re-put ${counts.republished - republished0}, skipped ${counts.republishSkipped - skipped0}, re-put at the skip bound ${counts.republishCapped - capped0})`,
       )
     }
     // Records alive: one lookup of every name at the end.

@@ -108,6 +108,11 @@ export const DEFAULT_EVICTION_POLICY = 'heaviest'
 export const DEFAULT_REPUBLISH_INTERVAL_MS = HOUR
 /** Each republish round's delay is drawn within this share of the interval, either way. */
 export const REPUBLISH_JITTER = 0.25
+/**
+ * Most republish rounds in a row a relay skips one record on other holders' puts; the next round
+ * re-puts it, whoever keeps putting it here (a Sybil among the key's closest cannot spare more).
+ */
+export const REPUBLISH_MAX_SKIPS = 2
 /** Longest the republishing of one record may take (a relay with no DHT peer would wait forever). */
 export const REPUBLISH_PUT_TIMEOUT_MS = 30 * SECOND
 /** How often expired records and providers are swept from the store. */

@@ -9,14 +9,17 @@
  * ~20 holders an interval (and once by each new holder) instead of by all of them. Only a put from
  * a server among the key's K closest this relay knows counts (republish-holders.ts): a client or
  * a far server putting the record to its holders spares none of them. A record a round sees for
- * the first time is always re-put.
+ * the first time is always re-put, and one skipped `REPUBLISH_MAX_SKIPS` rounds in a row is
+ * re-put in the next whoever put it: a Sybil that ground its ID into a key's closest and puts the
+ * record to the holders alone spares each at most that many rounds, so every holder re-puts it
+ * at least every `REPUBLISH_MAX_SKIPS + 1` rounds.
  * Every `expirySweepInterval` it deletes records that expired (per their own `expires`, at most
  * 48 h after creation: docs/PROTOCOL.md, "Signed name records"), were revoked or became blocked.
  * @module
  */
 import { Libp2pRecord } from '@libp2p/record'
 import type { Key } from 'interface-datastore'
-import { REPUBLISH_JITTER, REPUBLISH_PUT_TIMEOUT_MS } from './constants.ts'
+import { REPUBLISH_JITTER, REPUBLISH_MAX_SKIPS, REPUBLISH_PUT_TIMEOUT_MS } from './constants.ts'
 import type { Logger } from './log.ts'
 import type { RelayNode } from './node.ts'
 import type { GuardedDatastore, RecordPolicy } from './record-store.ts'
@@ -30,6 +33,8 @@ export interface RepublishInit {
   putTimeoutMs?: number
   /** Share of `republishInterval` a round's delay may differ by, either way. @default REPUBLISH_JITTER */
   jitter?: number
+  /** Most rounds in a row one record may be skipped. @default REPUBLISH_MAX_SKIPS */
+  maxSkips?: number
 }
 
 /** Figures of one republish round. */
@@ -45,9 +50,20 @@ export interface RepublishRound {
    * closest servers this relay knows (a client, a far server): its put spares no re-put.
    */
   outsiders: number
+  /**
+   * Of `put`, records another holder had put here since, re-put because the previous rounds
+   * skipped them as many times in a row as a relay may.
+   */
+  capped: number
   /** Re-puts that reached no peer. */
   failed: number
   ms: number
+}
+
+/** What a republish round keeps of one held record for the next. */
+interface Seen {
+  received: number
+  skips: number
 }
 
 /** A delay of `interval` ± `jitter` × `interval`, drawn with `random` (in [0, 1)). */
@@ -65,8 +81,11 @@ export class Republisher {
   private readonly controller = new AbortController()
   private readonly timers = new Set<NodeJS.Timeout>()
   private republishing?: Promise<RepublishRound>
-  /** Each held record's receive time as the last round left it (after its own re-put, if any). */
-  private seen = new Map<string, number>()
+  /**
+   * Each held record's receive time as the last round left it (after its own re-put, if any),
+   * and how many rounds in a row have skipped it.
+   */
+  private seen = new Map<string, Seen>()
   private sweeping?: Promise<number>
 
   constructor(
@@ -143,13 +162,14 @@ export class Republisher {
 
   /**
    * Re-puts to the closest peers every servable record no other holder put here since the
-   * previous round; one round at a time.
+   * previous round, or that the last `maxSkips` rounds all skipped; one round at a time.
    */
   republish(): Promise<RepublishRound> {
     this.republishing ??= (async () => {
       const started = Date.now()
-      const round = { records: 0, put: 0, skipped: 0, outsiders: 0, failed: 0, ms: 0 }
-      const seen = new Map<string, number>()
+      const round = { records: 0, put: 0, skipped: 0, outsiders: 0, capped: 0, failed: 0, ms: 0 }
+      const maxSkips = this.init.maxSkips ?? REPUBLISH_MAX_SKIPS
+      const seen = new Map<string, Seen>()
       try {
         const held: Key[] = []
         for await (const { dsKey, record } of this.store.records({
@@ -169,19 +189,20 @@ export class Republisher {
           // A record seen for the first time is re-put: who put it here may have reached only a
           // few of the closest peers (an owner's first put), and skipping would leave it there
           // for another interval.
-          if (last !== undefined && received !== last) {
-            if (isCloseHolder(this.node, record.key, this.store.senderOf(dsKey))) {
-              seen.set(k, received)
+          if (last !== undefined && received !== last.received) {
+            if (!isCloseHolder(this.node, record.key, this.store.senderOf(dsKey))) round.outsiders++
+            else if (last.skips >= maxSkips) round.capped++
+            else {
+              seen.set(k, { received, skips: last.skips + 1 })
               round.skipped++
               continue
             }
-            round.outsiders++
           }
           round.put++
           if (!(await this.put(record))) round.failed++
           // Its own re-put rewrote the record here: what the next round compares with.
           const after = await this.held(dsKey)
-          if (after !== undefined) seen.set(k, after.timeReceived.getTime())
+          if (after !== undefined) seen.set(k, { received: after.timeReceived.getTime(), skips: 0 })
         }
         round.ms = Date.now() - started
         this.log.info('records republished', round)

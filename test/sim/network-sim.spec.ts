@@ -10,7 +10,8 @@
 import { describe, it, before } from '../support/spec.ts'
 import * as assert from '../support/assert.ts'
 import { runSimulation } from '../../bench/sim/simulation.ts'
-import { formatResult, type SimResult } from '../../bench/sim/sim-result.ts'
+import type { SimResult } from '../../bench/sim/sim-result.ts'
+import { formatResult } from '../../bench/sim/sim-format.ts'
 
 describe('network simulation (short)', () => {
   let result: SimResult

@@ -9,7 +9,7 @@
 import { describe, it } from '../support/spec.ts'
 import * as assert from '../support/assert.ts'
 import { runSimulation } from '../../bench/sim/simulation.ts'
-import { formatResult } from '../../bench/sim/sim-result.ts'
+import { formatResult } from '../../bench/sim/sim-format.ts'
 import { HOUR_MARGIN, RunBound, roomForAnotherHour } from '../../bench/sim/run-bound.ts'
 
 describe('network simulation: the run’s time limit', () => {

@@ -1,16 +1,12 @@
 /**
- * The simulation's table (bench/sim/sim-result.ts): an owner's put stored by no server says what
- * it ended with, a run cut short says what it ran, and the CPU rates are printed apart from the
- * outcomes.
+ * The simulation's table (bench/sim/sim-result.ts, sim-format.ts): an owner's put stored by no
+ * server says what it ended with, a run cut short says what it ran, and the CPU rates are printed
+ * apart from the outcomes.
  */
 import { describe, it } from '../support/spec.ts'
 import * as assert from '../support/assert.ts'
-import {
-  formatOutcomes,
-  formatRealTime,
-  summarise,
-  type RawRun,
-} from '../../bench/sim/sim-result.ts'
+import { summarise, type RawRun } from '../../bench/sim/sim-result.ts'
+import { formatOutcomes, formatRealTime } from '../../bench/sim/sim-format.ts'
 
 const run = (over: Partial<RawRun>): RawRun => ({
   options: { nodes: 50, churn: 0.3, hours: 2, attackers: 0.1, seed: 1, names: 2 },
@@ -29,6 +25,7 @@ const run = (over: Partial<RawRun>): RawRun => ({
     puts: 0,
     republished: 0,
     republishSkipped: 0,
+    republishCapped: 0,
     writesReceived: 0,
     rootLookups: 0,
     distinctLookups: 0,

@@ -12,7 +12,20 @@ export interface Round {
   skipped: number
   /** Of `put`: records a peer not among the key's closest servers put since the last round. */
   outsiders: number
+  /** Of `put`: records re-put only because the rounds before skipped them as often as a relay may. */
+  capped: number
   failed: number
+}
+
+/** The most rounds in a row, among `held`, that skipped a record. */
+export function longestSkipRun(held: readonly Round[]): number {
+  let run = 0
+  let longest = 0
+  for (const round of held) {
+    run = round.skipped > 0 ? run + 1 : 0
+    longest = Math.max(longest, run)
+  }
+  return longest
 }
 
 /** The republish rounds `relay` logged that found at least one record. */
