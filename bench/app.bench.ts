@@ -58,6 +58,9 @@ interface Visit {
   load: number
   /** The site document's first contentful paint (content visible), NaN when it reported none. */
   visible: number
+  /** When the document first asked for one of its files, and when the last was answered (NaN: none, or not taken). */
+  filesAsked?: number
+  filesAnswered?: number
   /** The press (or the page's start), absolute ms. */
   at: number
 }
@@ -136,10 +139,23 @@ async function timedVisit(page: Page, origin: string, address: string): Promise<
       loadEventEnd: entry.loadEventEnd,
     }
   })
+  // The page's own files (style sheet, script, image): when the frame first asked for one and
+  // when the last one was answered, on the frame's clock.
+  const files = await frame.evaluate(() => {
+    const entries = performance.getEntriesByType('resource') as PerformanceResourceTiming[]
+    return entries.length === 0
+      ? undefined
+      : {
+          asked: Math.min(...entries.map((e) => e.startTime)),
+          answered: Math.max(...entries.map((e) => e.responseEnd)),
+        }
+  })
   return {
     firstByte: nav.at + nav.responseStart - pressedAt,
     load: nav.at + nav.loadEventEnd - pressedAt,
     visible: nav.at + (await contentPaint(frame)) - pressedAt,
+    filesAsked: files === undefined ? Number.NaN : nav.at + files.asked - pressedAt,
+    filesAnswered: files === undefined ? Number.NaN : nav.at + files.answered - pressedAt,
     at: pressedAt,
   }
 }
@@ -467,8 +483,10 @@ async function measure(
       { note: `${staticNote}; the document's first-contentful-paint entry` },
     )
 
-    const of = (kind: 'first' | 'repeat' | 'offline', what: keyof Visit): number =>
-      median(visits.map((v) => v[kind][what]))
+    const of = (
+      kind: 'first' | 'repeat' | 'offline',
+      what: 'firstByte' | 'load' | 'visible',
+    ): number => median(visits.map((v) => v[kind][what]))
     const how =
       `median of ${RUNS} visitors; from the click on Go (capturing listener, page clock) to the site frame's ` +
       `performance.timeOrigin + navigation entry's`
@@ -478,6 +496,19 @@ async function measure(
       note: `${fb}; fresh context: no site worker yet, node just started, name not cached`,
     })
     row('chromium', 'first visit, time to load', of('first', 'load'), 'ms', { note: ld })
+    for (const [what, key] of [
+      ['first of its files asked', 'filesAsked'],
+      ['last of its files answered', 'filesAnswered'],
+    ] as const)
+      row(
+        'chromium',
+        `first visit, the page's ${what}`,
+        paintMedian(visits.map((v) => v.first[key] ?? Number.NaN)),
+        'ms',
+        {
+          note: `${how.replace("navigation entry's", 'resource entries (its style sheet, script and image):')} ${key === 'filesAsked' ? 'earliest startTime' : 'latest responseEnd'}`,
+        },
+      )
     row(
       'chromium',
       'first visit, content visible',
