@@ -83,6 +83,12 @@ export interface SiteFetcherInit extends FetchEvents {
    */
   keepVisited?: boolean
   /**
+   * On a site's first page, ask for the small files a page loads with it while the page travels
+   * (`warm-files.ts`): for a browser, whose page asks for them next; not for a fetch of one file.
+   * @default true
+   */
+  warmFiles?: boolean
+  /**
    * Writes a batch of kept blocks (verified already) as used by a site.
    * @default `store.putBlocks(site, blocks, { verified: true })` on this thread
    */
@@ -141,7 +147,7 @@ export function createSiteFetcher(init: SiteFetcherInit): SiteFetcher {
     onSlowPath: init.onSlowPath,
     onHostDropped: init.onHostDropped,
   })
-  const warm = new WarmFiles(sources, store)
+  const warm = init.warmFiles === false ? undefined : new WarmFiles(sources, store)
   const fileResponse = createFileResponder({ store, keeper, sources, warm })
   const { manifestOf, siteClient, readLately, written } = createSiteManifests({
     base,
@@ -224,7 +230,7 @@ export function createSiteFetcher(init: SiteFetcherInit): SiteFetcher {
     }
     // A site's first page: the small files it may load are asked for while it travels.
     if (ctx.firstOfVisit === true && plain && match.status === 200 && isPage(match.file))
-      warm.warm(ctx, manifest, match.file)
+      warm?.warm(ctx, manifest, match.file)
     // Chunks of the file asked for come several to a stream, by ranged requests for its path.
     const filePath = match.status === 200 ? path : undefined
     return await fileResponse(ctx, match.file, match.status, method, headers, filePath)
