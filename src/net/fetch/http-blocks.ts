@@ -25,7 +25,7 @@ import { readCar } from './car-reader.ts'
 import { pageCarSlots, type CarSlot, type CarSlots } from './car-slots.ts'
 import type { HostConnection } from './connect-hosts.ts'
 import { HTTP_BLOCK_TIMEOUT_MS, openCar, readBlock } from './http-block-read.ts'
-import { blocksToTakeOver, wantedBlock, type Car, type Wanted } from './http-wanted.ts'
+import { blocksToTakeOver, type Car, type Wanted } from './http-wanted.ts'
 
 /** Blocks asked at once when HTTP sources carry a file. */
 export const HTTP_FETCH_CONCURRENCY = 32
@@ -153,9 +153,6 @@ export function httpFirstClient(inner: RouteClient, init: HttpBlocksInit): Route
     const idle = new AbortController()
     const quiet = (): void => idle.abort(new Error(`${source.http} sent no block in time.`))
     let timer: ReturnType<typeof setTimeout> | undefined
-    /** The blocks read so far, given once verified; the first wrong one. */
-    let given: Promise<void> = Promise.resolve()
-    let wrong: unknown
     const { signal } = group[0].options
     const ended = AbortSignal.any(
       signal === undefined ? [takenOver.signal] : [signal, takenOver.signal],
@@ -173,43 +170,28 @@ export function httpFirstClient(inner: RouteClient, init: HttpBlocksInit): Route
         group.map((w) => w.cid),
         AbortSignal.any([ended, idle.signal]),
       )
-      const seen = new Set<string>()
       for await (const block of readCar(body, MAX_MANIFEST_SIZE + 128)) {
         const key = block.cid.toString()
         const waiting = left.get(key)
-        if (waiting === undefined || seen.has(key)) {
+        if (waiting === undefined) {
           throw new BlockVerificationError(
             'extra-block',
             `${source.http} sent block ${key}, which was not asked for.`,
             block.cid,
           )
         }
-        seen.add(key)
-        // Hashed while the next is read, given in the order sent once verified; one taken over
-        // and given by another source already is not hashed again.
-        const check = waiting.every((w) => w.settled)
-          ? undefined
-          : verifyBlock(waiting[0].cid, block.bytes).catch((error: unknown) => {
-              wrong ??= error
-              idle.abort(error)
-              throw error
-            })
-        given = Promise.all([given, check]).then(() => {
-          left.delete(key)
-          for (const wanted of waiting) give(wanted, block.bytes, car)
-        })
-        given.catch(() => {})
+        // Taken over and given by another source already: not hashed again.
+        if (!waiting.every((w) => w.settled)) await verifyBlock(waiting[0].cid, block.bytes)
+        left.delete(key)
+        for (const wanted of waiting) give(wanted, block.bytes, car)
         car.lastBlockAt = performance.now()
         clearTimeout(timer)
         timer = setTimeout(quiet, HTTP_BLOCK_TIMEOUT_MS)
       }
-      await given
     } catch (error) {
-      if (!ended.aborted) drop(source, wrong ?? error)
+      if (!ended.aborted) drop(source, error)
     } finally {
       clearTimeout(timer)
-      // What was verified before a failure is given before the rest is asked elsewhere.
-      await given.catch(() => {})
       slot?.()
       running--
       if (busy.has(source)) busy.set(source, (busy.get(source) as number) - 1)
@@ -290,7 +272,16 @@ export function httpFirstClient(inner: RouteClient, init: HttpBlocksInit): Route
   ) => {
     if (live.length === 0) return inner.getBlock(target, cid, options)
     return new Promise((resolve, reject) => {
-      queue.push(wantedBlock(target, cid, options, resolve, reject))
+      queue.push({
+        target,
+        cid,
+        options,
+        settled: false,
+        cars: new Set(),
+        doubled: false,
+        resolve,
+        reject,
+      })
       schedule()
     })
   }

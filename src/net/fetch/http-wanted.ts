@@ -44,17 +44,6 @@ export interface Wanted {
   reject(error: unknown): void
 }
 
-/** A block asked now, listed by no CAR yet. */
-export function wantedBlock(
-  target: RouteTarget,
-  cid: CID,
-  options: RouteRequestOptions,
-  resolve: (bytes: Uint8Array) => void,
-  reject: (error: unknown) => void,
-): Wanted {
-  return { target, cid, options, settled: false, cars: new Set(), doubled: false, resolve, reject }
-}
-
 /**
  * The oldest blocks of `inFlight` an idle source asks again now (at most `TAKEN_OVER_BLOCKS`),
  * and, when there are none, in how many ms a CAR will have been quiet long enough (Infinity
