@@ -3,8 +3,8 @@
  * written with backpressure at the route protocol's pace (`Pace`): each wait for the reader to
  * take bytes lasts at most the write timeout, and all of them together at most a grace plus the
  * bytes taken so far at the minimum throughput. A reader that falls behind that has its answer
- * ended (its client sees a CAR cut inside a block), so a slow reader holds a block in memory
- * only for a bounded time. See docs/PROTOCOL.md, "Blocks over HTTP".
+ * ended (its client sees a CAR cut inside a block), so a slow reader holds blocks in memory only
+ * for a bounded time: the one going out and the next, read from disk meanwhile. See docs/PROTOCOL.md, "Blocks over HTTP".
  * @module
  */
 import type { ServerResponse } from 'node:http'
@@ -53,6 +53,22 @@ function drained(res: ServerResponse, signal: AbortSignal): Promise<void> {
   })
 }
 
+/** A read that is awaited later: its failure is held, not left unhandled meanwhile. */
+type Settled<T> = Promise<{ value: T } | { error: unknown }>
+
+function settled<T>(read: Promise<T>): Settled<T> {
+  return read.then(
+    (value) => ({ value }),
+    (error: unknown) => ({ error }),
+  )
+}
+
+async function unwrap<T>(read: Settled<T> | undefined): Promise<T> {
+  const result = await read!
+  if ('error' in result) throw result.error
+  return result.value
+}
+
 /** Writes the CAR of `listed` (its header, then each block served) on `res`, and ends it. */
 export async function writeCar(
   res: ServerResponse,
@@ -77,11 +93,17 @@ export async function writeCar(
     const header = dagCbor.encode({ roots: [listed[0]], version: 1 })
     res.write(lengthPrefix(header.length))
     res.write(header)
-    for (const cid of listed) {
-      const bytes = await init.read(cid)
+    // The next block is read from disk while the one before goes out: at most two held at once.
+    const readAt = (at: number): Settled<Uint8Array | undefined> | undefined =>
+      at < listed.length ? settled(init.read(listed[at])) : undefined
+    let next = readAt(0)
+    for (let at = 0; at < listed.length; at++) {
+      const bytes = await unwrap(next)
+      next = readAt(at + 1)
       if (res.destroyed) return
       init.onBlock(bytes !== undefined)
       if (bytes === undefined) continue
+      const cid = listed[at]
       res.write(lengthPrefix(cid.bytes.length + bytes.length))
       res.write(cid.bytes)
       await send(bytes)

@@ -3,7 +3,7 @@
  * relay lets one address block have a few CARs under way at once (8 on the reference relay,
  * docs/PROTOCOL.md "Blocks over HTTP") and refuses more with 429, and each file read alone
  * asks for several. A CAR past the budget waits its turn (first asked, first begun) instead of
- * being refused and sending its file to libp2p.
+ * being refused and sending its file to libp2p; so does a block asked alone (`GET /ipfs/<cid>`).
  * @module
  */
 

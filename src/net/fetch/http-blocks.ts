@@ -7,13 +7,14 @@
  * costs a few requests, not one per block; each block is verified against its CID as it arrives,
  * before it is used. Each CAR goes to the source with the fewest under way; a source left with
  * nothing to carry takes again the oldest blocks still awaited from a CAR that has sent nothing
- * for a while (each block asked twice at most, the first answer used), so one slow mirror does
- * not hold the others back while the file's reader waits for its next block. A block a CAR did
- * not carry is asked alone (`GET /ipfs/<cid>`) of the next source. A source that sends a wrong
- * byte, fails or answers anything but the blocks is dropped from HTTP for the rest of the fetch
+ * for a while (each block asked twice at most, the first answer used, `http-wanted.ts`), so one
+ * slow mirror does not hold the others back while the file's reader waits for its next block; a
+ * CAR whose every block has come from elsewhere is ended then, its place given back. A block a
+ * CAR did not carry is asked alone (`GET /ipfs/<cid>`) of the next source. A source that sends a
+ * wrong byte, fails or answers anything but the blocks is dropped from HTTP for the rest of the fetch
  * (one that lied is reported as a lying host is), and when none is left blocks are asked over
- * libp2p. The CARs of every file a page reads share one budget per mirror (`car-slots.ts`): a
- * CAR past it waits its turn, where the mirror would refuse it.
+ * libp2p. The CARs and single blocks of every file a page reads share one budget per mirror
+ * (`car-slots.ts`): a request past it waits its turn, where the mirror would refuse it.
  * @module
  */
 import type { CID } from 'multiformats/cid'
@@ -24,6 +25,7 @@ import { readCar } from './car-reader.ts'
 import { pageCarSlots, type CarSlot, type CarSlots } from './car-slots.ts'
 import type { HostConnection } from './connect-hosts.ts'
 import { HTTP_BLOCK_TIMEOUT_MS, openCar, readBlock } from './http-block-read.ts'
+import { blocksToTakeOver, type Car, type Wanted } from './http-wanted.ts'
 
 /** Blocks asked at once when HTTP sources carry a file. */
 export const HTTP_FETCH_CONCURRENCY = 32
@@ -33,16 +35,6 @@ export const MAX_CAR_BLOCKS = 64
 
 /** Fewest blocks a CAR request lists while another is under way (fewer wait for more). */
 export const MIN_CAR_BLOCKS = 8
-
-/** Most blocks awaited from another source that an idle source is asked for again at once. */
-export const TAKEN_OVER_BLOCKS = 4
-
-/**
- * Time a CAR may send no block before an idle source takes its blocks over, in ms: far longer
- * than a block takes from a mirror that keeps pace (a few ms), and than a busy machine's pauses,
- * so a healthy mirror's blocks are not asked twice.
- */
-export const TAKE_OVER_QUIET_MS = 1_000
 
 /** What an HTTP-first client reads with and reports to. */
 export interface HttpBlocksInit {
@@ -56,22 +48,6 @@ export interface HttpBlocksInit {
   fetch?: typeof fetch
   /** The budget of CARs under way per mirror, shared with the page's other files. @default pageCarSlots */
   slots?: CarSlots
-}
-
-/** A block asked and not given yet. */
-interface Wanted {
-  target: RouteTarget
-  cid: CID
-  options: RouteRequestOptions
-  settled: boolean
-  /** CARs under way that list it. */
-  carriers: number
-  /** Asked of a second source already. */
-  doubled: boolean
-  /** The first CAR that listed it: whether it has begun, and when it last sent a block (or began). */
-  car?: { begun: boolean; lastBlockAt: number }
-  resolve(bytes: Uint8Array): void
-  reject(error: unknown): void
 }
 
 /**
@@ -112,21 +88,29 @@ export function httpFirstClient(inner: RouteClient, init: HttpBlocksInit): Route
   ): Promise<Uint8Array> => {
     while (live.length > 0) {
       const source = live[turn++ % live.length]
+      let slot: CarSlot | undefined
       try {
+        // Within the page's budget at this mirror, as its CARs are.
+        slot = await slots.take(source.http!, options.signal)
+        if (!live.includes(source)) continue
         const bytes = await readBlock(get, source.http!, cid, options.signal)
         init.onBlock?.(cid, bytes)
         return bytes
       } catch (error) {
         if (options.signal?.aborted === true) throw options.signal.reason
         drop(source, error)
+      } finally {
+        slot?.()
       }
     }
     return inner.getBlock(target, cid, options)
   }
 
-  const give = (wanted: Wanted, bytes: Uint8Array): void => {
+  /** `wanted` given (by CAR `from`); another CAR left owing nothing gives its place back. */
+  const give = (wanted: Wanted, bytes: Uint8Array, from: Car): void => {
     if (wanted.settled) return
     wanted.settled = true
+    for (const car of wanted.cars) if (--car.owed === 0 && car !== from) car.release()
     init.onBlock?.(wanted.cid, bytes)
     wanted.resolve(bytes)
   }
@@ -144,11 +128,23 @@ export function httpFirstClient(inner: RouteClient, init: HttpBlocksInit): Route
   const carry = async (source: HostConnection, group: Wanted[]): Promise<void> => {
     running++
     busy.set(source, (busy.get(source) ?? 0) + 1)
-    const car = { begun: false, lastBlockAt: performance.now() }
+    let slot: CarSlot | undefined
+    // Ended once every block it lists has come from elsewhere (taken over): not the source's fault.
+    const takenOver = new AbortController()
+    const car: Car = {
+      begun: false,
+      lastBlockAt: performance.now(),
+      owed: 0,
+      release: () => {
+        slot?.()
+        takenOver.abort(new Error(`Every block asked of ${source.http} came from elsewhere.`))
+      },
+    }
     const left = new Map<string, Wanted[]>()
     for (const wanted of group) {
       wanted.car ??= car
-      wanted.carriers++
+      wanted.cars.add(car)
+      car.owed++
       inFlight.add(wanted)
       const key = wanted.cid.toString()
       left.set(key, [...(left.get(key) ?? []), wanted])
@@ -157,11 +153,13 @@ export function httpFirstClient(inner: RouteClient, init: HttpBlocksInit): Route
     const idle = new AbortController()
     const quiet = (): void => idle.abort(new Error(`${source.http} sent no block in time.`))
     let timer: ReturnType<typeof setTimeout> | undefined
-    let slot: CarSlot | undefined
     const { signal } = group[0].options
+    const ended = AbortSignal.any(
+      signal === undefined ? [takenOver.signal] : [signal, takenOver.signal],
+    )
     try {
       // The page's CARs at this mirror, of every file, within one budget: this one waits its turn.
-      slot = await slots.take(source.http!, signal)
+      slot = await slots.take(source.http!, ended)
       if (!live.includes(source)) throw new Error(`${source.http} was dropped meanwhile.`)
       car.begun = true
       car.lastBlockAt = performance.now()
@@ -170,7 +168,7 @@ export function httpFirstClient(inner: RouteClient, init: HttpBlocksInit): Route
         get,
         source.http!,
         group.map((w) => w.cid),
-        signal === undefined ? idle.signal : AbortSignal.any([signal, idle.signal]),
+        AbortSignal.any([ended, idle.signal]),
       )
       for await (const block of readCar(body, MAX_MANIFEST_SIZE + 128)) {
         const key = block.cid.toString()
@@ -185,13 +183,13 @@ export function httpFirstClient(inner: RouteClient, init: HttpBlocksInit): Route
         // Taken over and given by another source already: not hashed again.
         if (!waiting.every((w) => w.settled)) await verifyBlock(waiting[0].cid, block.bytes)
         left.delete(key)
-        for (const wanted of waiting) give(wanted, block.bytes)
+        for (const wanted of waiting) give(wanted, block.bytes, car)
         car.lastBlockAt = performance.now()
         clearTimeout(timer)
         timer = setTimeout(quiet, HTTP_BLOCK_TIMEOUT_MS)
       }
     } catch (error) {
-      if (signal?.aborted !== true) drop(source, error)
+      if (!ended.aborted) drop(source, error)
     } finally {
       clearTimeout(timer)
       slot?.()
@@ -199,12 +197,12 @@ export function httpFirstClient(inner: RouteClient, init: HttpBlocksInit): Route
       if (busy.has(source)) busy.set(source, (busy.get(source) as number) - 1)
     }
     for (const wanted of group) {
-      wanted.carriers--
-      if (wanted.settled || wanted.carriers === 0) inFlight.delete(wanted)
+      wanted.cars.delete(car)
+      if (wanted.settled || wanted.cars.size === 0) inFlight.delete(wanted)
     }
     // What another CAR still lists waits for it; the rest is asked alone.
     for (const waiting of left.values())
-      for (const wanted of waiting) if (wanted.carriers === 0) askAlone(wanted)
+      for (const wanted of waiting) if (wanted.cars.size === 0) askAlone(wanted)
     schedule()
   }
 
@@ -225,17 +223,7 @@ export function httpFirstClient(inner: RouteClient, init: HttpBlocksInit): Route
     for (const source of live) {
       // Idle for this file, with room in the page's budget: a CAR that would wait helps nobody.
       if ((busy.get(source) ?? 0) > 0 || !slots.free(source.http!)) continue
-      const again: Wanted[] = []
-      let soonest = Infinity
-      for (const wanted of inFlight) {
-        if (again.length >= TAKEN_OVER_BLOCKS) break
-        if (wanted.settled || wanted.doubled || wanted.options.signal?.aborted === true) continue
-        // A CAR still waiting for its turn has not been slow.
-        if (wanted.car?.begun !== true) continue
-        const quiet = now - (wanted.car?.lastBlockAt ?? now)
-        if (quiet >= TAKE_OVER_QUIET_MS) again.push(wanted)
-        else soonest = Math.min(soonest, TAKE_OVER_QUIET_MS - quiet)
-      }
+      const { again, soonest } = blocksToTakeOver(inFlight, now)
       if (again.length === 0) {
         if (soonest < Infinity && lookAgain === undefined)
           lookAgain = setTimeout(() => {
@@ -289,7 +277,7 @@ export function httpFirstClient(inner: RouteClient, init: HttpBlocksInit): Route
         cid,
         options,
         settled: false,
-        carriers: 0,
+        cars: new Set(),
         doubled: false,
         resolve,
         reject,
