@@ -81,7 +81,7 @@ export interface PeerParts<L extends Libp2p, S extends PeerStorage, N extends Pe
   /** Route server limits. */
   host?: Omit<SiteHostInit, 'store'>
   /** Fetch settings (timeouts, dialling, keeping visited blocks). */
-  fetch?: Pick<SiteFetcherInit, 'keepVisited' | 'keepBlocks' | 'warmFiles' | 'client' | 'connect'>
+  fetch?: Pick<SiteFetcherInit, 'keepVisited' | 'keepBlocks' | 'client' | 'connect'>
   /**
    * Start republishing own records (`naming.startRepublishing`).
    * @default true

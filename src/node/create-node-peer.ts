@@ -73,8 +73,6 @@ export async function createNodePeer(init: NodePeerInit): Promise<NodePeer> {
         host: init.host,
         hostEntry: selfHostEntry,
         republish: init.republish ?? true,
-        // A command asks for the file it names: nothing is asked ahead for a page to come.
-        fetch: { warmFiles: false },
         ...(init.mirrorWait === undefined ? {} : { mirrorWait: init.mirrorWait }),
       })
     } catch (error) {

@@ -120,14 +120,10 @@ describe('a visit asks the connected relays once', () => {
     await removeDir(dir)
   })
 
-  /**
-   * A fetcher over the visitor, resolving in the DHT; `whileResolving` runs before the answer.
-   * `warmFiles: false` leaves the page's small files unasked, to count the page's own streams.
-   */
-  function fetcherOf(node: Client, whileResolving?: () => Promise<unknown>, warmFiles = true) {
+  /** A fetcher over the visitor, resolving in the DHT; `whileResolving` runs before the answer. */
+  function fetcherOf(node: Client, whileResolving?: () => Promise<unknown>) {
     return createSiteFetcher({
       libp2p: node,
-      warmFiles,
       resolve: async (name) => {
         await whileResolving?.()
         const bytes = await dhtGet(node, await dhtKey(name))
@@ -187,7 +183,7 @@ describe('a visit asks the connected relays once', () => {
       .find((c) => c.status === 'open' && c.limits == null)
     assert.ok(connection !== undefined, 'the visitor is connected to the relay')
     const streams = holdFirstRouteStream(connection)
-    const page = await fetcherOf(node, undefined, false).fetch(`an://${site}/`)
+    const page = await fetcherOf(node).fetch(`an://${site}/`)
     assert.equal(page.status, 200, page.headers.get('x-an-error') ?? '')
     assert.equal(await page.text(), PAGE)
     assert.ok(streams().beside, "the page's first chunk was asked for before the manifest came")

@@ -37,7 +37,6 @@ import { MethodNotAllowedError, NoContentError } from './errors.ts'
 import { createFileResponder } from './file-response.ts'
 import { createRequestSources, type FetchContext } from './request-sources.ts'
 import { createSiteManifests } from './site-manifests.ts'
-import { WarmFiles, isPage } from './warm-files.ts'
 import { NearMirrors, type MirrorFinderHost } from '../mirror/index.ts'
 import { TIMING_MARKS, timingMark } from '../../origins/shared/timing-marks.ts'
 
@@ -82,12 +81,6 @@ export interface SiteFetcherInit extends FetchEvents {
    * @default true
    */
   keepVisited?: boolean
-  /**
-   * On a site's first page, ask for the small files a page loads with it while the page travels
-   * (`warm-files.ts`): for a browser, whose page asks for them next; not for a fetch of one file.
-   * @default true
-   */
-  warmFiles?: boolean
   /**
    * Writes a batch of kept blocks (verified already) as used by a site.
    * @default `store.putBlocks(site, blocks, { verified: true })` on this thread
@@ -147,8 +140,7 @@ export function createSiteFetcher(init: SiteFetcherInit): SiteFetcher {
     onSlowPath: init.onSlowPath,
     onHostDropped: init.onHostDropped,
   })
-  const warm = init.warmFiles === false ? undefined : new WarmFiles(sources, store)
-  const fileResponse = createFileResponder({ store, keeper, sources, warm })
+  const fileResponse = createFileResponder({ store, keeper, sources })
   const { manifestOf, siteClient, readLately, written } = createSiteManifests({
     base,
     store,
@@ -228,9 +220,6 @@ export function createSiteFetcher(init: SiteFetcherInit): SiteFetcher {
       const location = `an://${address.site}${match.redirect}${address.query}`
       return new Response(null, redirectReply(location, root.toString()))
     }
-    // A site's first page: the small files it may load are asked for while it travels.
-    if (ctx.firstOfVisit === true && plain && match.status === 200 && isPage(match.file))
-      warm?.warm(ctx, manifest, match.file)
     // Chunks of the file asked for come several to a stream, by ranged requests for its path.
     const filePath = match.status === 200 ? path : undefined
     return await fileResponse(ctx, match.file, match.status, method, headers, filePath)

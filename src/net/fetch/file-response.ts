@@ -22,7 +22,6 @@ import { HTTP_FETCH_CONCURRENCY, httpFirstClient } from './http-blocks.ts'
 import { takeFirstChunk } from './first-chunk.ts'
 import { readKeptFile } from './kept-file.ts'
 import type { FetchContext, RequestSources } from './request-sources.ts'
-import type { WarmFiles } from './warm-files.ts'
 
 /** What a file's answer is read with. */
 export interface FileResponderInit {
@@ -31,8 +30,6 @@ export interface FileResponderInit {
   /** Keeps the blocks fetched from peers. */
   keeper?: BlockKeeper
   sources: RequestSources
-  /** The small files asked for ahead while a page travelled (`warm-files.ts`). */
-  warm?: WarmFiles
 }
 
 /** Answers a file of a request's site. */
@@ -68,7 +65,7 @@ async function primed(stream: ReadableStream<Uint8Array>): Promise<ReadableStrea
 
 /** The file responder over `init`. */
 export function createFileResponder(init: FileResponderInit): FileResponder {
-  const { store, keeper, sources, warm } = init
+  const { store, keeper, sources } = init
   const { targets, firstTargets, dropped } = sources
 
   /** True when the store holds every chunk of `entry` in `[start, end)`. */
@@ -88,11 +85,10 @@ export function createFileResponder(init: FileResponderInit): FileResponder {
     const early = await takeFirstChunk(ctx.firstChunk, entry, { start, end, path }, (cid, bytes) =>
       keeper?.keep(ctx.address.site, cid, bytes),
     )
-    const ahead = early ?? (await warm?.take(entry, start, end))
-    if (ahead !== undefined)
+    if (early !== undefined)
       return new ReadableStream({
         start(controller) {
-          controller.enqueue(ahead)
+          controller.enqueue(early)
           controller.close()
         },
       })
