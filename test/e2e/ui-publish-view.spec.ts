@@ -119,7 +119,7 @@ describe('publish and view through the app (Chromium)', () => {
         await details.getByText(publisherKey).waitFor({ timeout: VIEW_MS })
         ok(
           await details
-            .getByText(/\(\d+ address(es)?\)/)
+            .getByText(/^A browser of the owner \(ending in \w{6}\)$/)
             .first()
             .isVisible(),
           'the hosts are listed',
