@@ -21,6 +21,7 @@ import type { Connection } from '@libp2p/interface'
 import { equals } from '../../core/bytes.ts'
 import type { SignedRecord } from '../../core/records/index.ts'
 import type { AlternetStorage } from '../../storage/index.ts'
+import { DHT_GET_TIMEOUT_MS } from './constants.ts'
 import { askRelayForRecord } from './relay-record.ts'
 import type { LookedUp } from './resolver-types.ts'
 
@@ -54,8 +55,9 @@ export async function earlyRecord(
   const { pins, records } = ctx.storage
   const pin = await pins.getPin(name)
   const controller = new AbortController()
-  const asked =
-    signal === undefined ? controller.signal : AbortSignal.any([signal, controller.signal])
+  // A relay that never answers holds its stream no longer than a look-up may take.
+  const bounds = [controller.signal, AbortSignal.timeout(DHT_GET_TIMEOUT_MS)]
+  const asked = AbortSignal.any(signal === undefined ? bounds : [signal, ...bounds])
   const ask = async (connection: Connection): Promise<SignedRecord | undefined> => {
     const bytes = await askRelayForRecord(connection, key, asked)
     if (bytes === undefined) return undefined
