@@ -36,7 +36,11 @@ export interface ResolvedName {
 /** Options of `resolve`. */
 export interface ResolveOptions {
   signal?: AbortSignal
-  /** Skip the cache: ask the network (the root of a subdomain may still come from the cache). @default false */
+  /**
+   * Skip the cache and take the servers' vote: a look-up of the network whose answer reports
+   * their disagreement, not a trusted relay's first answer (the root of a subdomain may still
+   * come from the cache). @default false
+   */
   fresh?: boolean
 }
 

@@ -77,9 +77,16 @@ export class Resolver {
     }
   }
 
-  /** A network lookup of a canonical name, cached and pinned; shared by concurrent callers. */
-  lookup(name: string, signal?: AbortSignal): Promise<LookedUp> {
-    return this.lookups.run(name, (shared) => this.lookupUnshared(name, shared), signal)
+  /**
+   * A network lookup of a canonical name, cached and pinned; shared by concurrent callers. With
+   * `vote`, only the servers' vote answers (no relay's first answer), their disagreement reported.
+   */
+  lookup(name: string, signal?: AbortSignal, vote = false): Promise<LookedUp> {
+    return this.lookups.run(
+      vote ? `vote ${name}` : name,
+      (shared) => this.lookupUnshared(name, shared, vote),
+      signal,
+    )
   }
 
   /**
@@ -168,7 +175,7 @@ export class Resolver {
       const cached = await this.fromCache(name, options.signal)
       if (cached !== undefined) return cached
     }
-    return this.lookup(name, options.signal)
+    return this.lookup(name, options.signal, options.fresh === true)
   }
 
   /** The cached record while it is valid and pinned; a background refresh once its TTL passed. */
@@ -206,11 +213,15 @@ export class Resolver {
    * revocation that verifies drops the cached record and throws `NameRevokedError`, whether or
    * not the DHT still has a record.
    */
-  private async lookupUnshared(name: string, signal?: AbortSignal): Promise<LookedUp> {
+  private async lookupUnshared(
+    name: string,
+    signal?: AbortSignal,
+    vote = false,
+  ): Promise<LookedUp> {
     const revocation = findRevocation(this.init.revocations, name, signal)
     let one: LookedUp
     try {
-      one = await this.lookupDht(name, revocation, signal)
+      one = await this.lookupDht(name, revocation, signal, vote)
     } catch (err) {
       await this.throwIfRevoked(name, await revocation)
       throw err
@@ -243,11 +254,13 @@ export class Resolver {
     name: string,
     revocation: Promise<SignedRevocation | undefined>,
     signal?: AbortSignal,
+    vote = false,
   ): Promise<LookedUp> {
     const rootRecord = await this.rootRecordOf(name, signal)
     const key = await dhtKey(name)
     const full = this.lookupServers(name, key, rootRecord, signal)
-    const connections = this.init.relayConnections?.() ?? []
+    // `vote`: the servers' choice only (a fresh resolve), with their disagreement reported.
+    const connections = vote ? [] : (this.init.relayConnections?.() ?? [])
     if (connections.length === 0) return full
     const settled = full.then(
       (one) => ({ one }),
