@@ -22,6 +22,7 @@ import { awayShortText } from '../site-places.ts'
 import { clearOriginsForKeyChange } from '../../origins/shell/clear-site-origins.ts'
 import { formatAge, formatDate } from '../format.ts'
 import type { AlternetSession } from '../session/alternet-session.ts'
+import { SessionController } from '../session/session-controller.ts'
 import { sharedStyles } from '../styles.ts'
 import './an-error-message.ts'
 
@@ -139,6 +140,8 @@ export class AnNameDetails extends LitElement {
     super()
     this.site = ''
     this.generation = 0
+    // Opened before the node runs, the details look the name up once it does.
+    new SessionController(this, () => this.session)
   }
 
   override render() {
