@@ -6,18 +6,8 @@
  */
 import { after, before, describe, it } from '../support/spec.ts'
 import * as assert from '../support/assert.ts'
-import { noise } from '@chainsafe/libp2p-noise'
-import { yamux } from '@chainsafe/libp2p-yamux'
-import { identify } from '@libp2p/identify'
-import { kadDHT, passthroughMapper, type KadDHT } from '@libp2p/kad-dht'
-import { ping } from '@libp2p/ping'
-import { tcp } from '@libp2p/tcp'
-import type { Libp2p } from '@libp2p/interface'
-import { multiaddr } from '@multiformats/multiaddr'
-import { createLibp2p } from 'libp2p'
-import { createAnSelector, createAnValidator, dhtKey } from '../../src/core/records/index.ts'
+import { dhtKey } from '../../src/core/records/index.ts'
 import { Resolver } from '../../src/net/naming/resolver.ts'
-import { DHT_PROTOCOL } from '../../src/net/node/constants.ts'
 import { openNodeStorage, type NodeStorage } from '../../src/node/storage/index.ts'
 import { createClient, dhtPut, waitForRoutingTable, type Client } from '../relay/support/client.ts'
 import { contentRoot, generateKeyPair, rootRecord, uniqueName } from '../relay/support/records.ts'
@@ -30,34 +20,11 @@ import {
 
 const HOUR = 3_600_000
 
-/** A visitor whose kad-dht holds every look-up until a self-query an hour away. */
-async function heldVisitor(relay: string): Promise<Libp2p<{ dht: KadDHT }>> {
-  const node = await createLibp2p({
-    transports: [tcp()],
-    connectionEncrypters: [noise()],
-    streamMuxers: [yamux()],
-    services: {
-      identify: identify(),
-      ping: ping(),
-      dht: kadDHT({
-        protocol: DHT_PROTOCOL,
-        clientMode: true,
-        validators: { an: createAnValidator() },
-        selectors: { an: createAnSelector() },
-        peerInfoMapper: passthroughMapper,
-        initialQuerySelfInterval: HOUR,
-      }),
-    },
-  })
-  await node.dial(multiaddr(relay), { signal: AbortSignal.timeout(10_000) })
-  return node
-}
-
 describe('naming resolver: the connected relay asked at once', () => {
   let dir: string
   let relay: RelayProcess
   let publisher: Client
-  let visitor: Libp2p<{ dht: KadDHT }>
+  let visitor: Client
   let storage: NodeStorage
   const name = uniqueName('early')
   const owner = generateKeyPair()
@@ -70,7 +37,8 @@ describe('naming resolver: the connected relay asked at once', () => {
     await waitForRoutingTable(publisher, 1)
     record = await rootRecord(name, owner, { content: await contentRoot(name) })
     assert.ok((await dhtPut(publisher, await dhtKey(name), record)) > 0)
-    visitor = await heldVisitor(relay.tcp)
+    // A visitor whose kad-dht holds every look-up until a self-query an hour away.
+    visitor = await createClient({ relays: [relay.tcp], initialQuerySelfInterval: HOUR })
     storage = await openNodeStorage({ dir: `${dir}/visitor` })
   })
 

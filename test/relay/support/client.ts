@@ -47,6 +47,11 @@ export interface ClientInit {
   localAddress?: string
   /** How long a dial may take, in ms (libp2p's `dialTimeout` and `addressDialTimeout`). */
   dialTimeout?: number
+  /**
+   * When kad-dht's first self-query runs, in ms; kad-dht holds every look-up until it has run.
+   * @default 0
+   */
+  initialQuerySelfInterval?: number
 }
 
 /** Starts a client and connects it to `relays`; waits until its routing table holds them. */
@@ -87,7 +92,7 @@ export async function createClient(init: ClientInit = {}): Promise<Client> {
         validators: { an: createAnValidator() },
         selectors: { an: createAnSelector() },
         peerInfoMapper: passthroughMapper,
-        initialQuerySelfInterval: 0,
+        initialQuerySelfInterval: init.initialQuerySelfInterval ?? 0,
       }),
     },
   })) as unknown as Client
