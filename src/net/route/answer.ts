@@ -24,7 +24,7 @@ import {
   type ReplyHead,
 } from '../../core/http/index.ts'
 import type { RouteRequest, RouteResponseHeader } from './codec.ts'
-import type { HostedSite, RouteServerInit } from './server.ts'
+import type { HostedSite, RouteServerInit } from './server-init.ts'
 import { eachOf, segmentReader } from './segment-reader.ts'
 
 /** A block the manifest lists but the store does not hold. */
