@@ -17,148 +17,33 @@
  *
  * It is a libp2p service (`relayManager(init)` in `createLibp2p({ services })`): it works
  * through the components libp2p gives it (connections, the peer store, the transport manager,
- * the node's events) and needs the circuit relay transport. A reservation is held on a relay
- * while a circuit listener has addresses through it.
+ * the node's events) and needs the circuit relay transport. Its parts: one dial of a relay
+ * (`relay-dial.ts`), the reservations (`relay-reservations.ts`), whose keys count
+ * (`relay-trust.ts`), the status (`relay-status.ts`) and the types (`relay-manager-types.ts`).
  * @module
  */
-import {
-  serviceCapabilities,
-  serviceDependencies,
-  type Connection,
-  type Libp2pEvents,
-  type PeerId,
-  type PeerStore,
-  type TypedEventTarget,
-} from '@libp2p/interface'
-import { peerIdFromString } from '@libp2p/peer-id'
-import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
-import { toHex } from '../../core/bytes.ts'
-import {
-  DEFAULT_RESERVATIONS,
-  RECONNECT_FACTOR,
-  RECONNECT_JITTER,
-  RECONNECT_MAX_MS,
-  RECONNECT_MIN_MS,
-  RELAY_DIAL_TIMEOUT_MS,
-  RELAY_TAG,
-  RELAY_TAG_VALUE,
-} from './constants.ts'
-import {
-  parseRelayEntry,
-  resolveRelayEntry,
-  type DevSettings,
-  type RelayEntry,
-} from './relay-addresses.ts'
+import { serviceCapabilities, serviceDependencies, type PeerId } from '@libp2p/interface'
+import { DEFAULT_RESERVATIONS, RELAY_DIAL_TIMEOUT_MS, RELAY_TAG } from './constants.ts'
+import { parseRelayEntry, type DevSettings } from './relay-addresses.ts'
+import { backOff, dialRelay, firstConnected } from './relay-dial.ts'
+import type {
+  RelayManagerComponents,
+  RelayManagerInit,
+  RelayState,
+  RelayStatus,
+  RevokerTrust,
+} from './relay-manager-types.ts'
+import { RelayReservations } from './relay-reservations.ts'
+import { relayStatus, waitForStatus } from './relay-status.ts'
+import { RelayTrust, unionOf } from './relay-trust.ts'
 
-/** One relay in the status. */
-export interface RelayInfo {
-  /** The relay's peer ID; empty until its well-known document was read. */
-  peerId: string
-  /** As configured: a URL or a multiaddr. */
-  source: string
-  /** Whether a connection to it is open. */
-  connected: boolean
-  /** Whether this node holds a reservation on it. */
-  reserved: boolean
-  /** Name of the last error dialing or reserving, while it is failing. */
-  error?: string
-}
-
-/** What the node's connectivity looks like. */
-export interface RelayStatus {
-  relays: RelayInfo[]
-  /** Peers with an open connection (relays and browsers). */
-  peers: number
-  /** Whether other peers can reach this node: it has a `/p2p-circuit` or `/webrtc` address. */
-  reachable: boolean
-  /** The node's own multiaddrs. */
-  addresses: string[]
-}
-
-/** Options of `RelayManager`. */
-export interface RelayManagerInit {
-  /** Relay URLs or multiaddrs. */
-  relays: string[]
-  /** Development-only dial settings. @default {} */
-  dev?: DevSettings
-  /** Reservations to hold when that many relays are connected. @default DEFAULT_RESERVATIONS (2) */
-  reservations?: number
-  /**
-   * The relays (as configured) whose revokers this node trusts; see `trustRevokersOf`.
-   * @default the first of `relays` only
-   */
-  revokerRelays?: readonly string[]
-}
-
-/** One relay's revoker keys, and whether this node trusts them. */
-export interface RevokerTrust {
-  /** The relay as configured: a URL or a multiaddr. */
-  source: string
-  /** The revoker keys its well-known document names. */
-  revokers: Uint8Array[]
-  /** Whether its revokers count here. */
-  trusted: boolean
-}
-
-interface RelayState {
-  source: string
-  entry: RelayEntry
-  peerId?: PeerId
-  attempts: number
-  timer?: ReturnType<typeof setTimeout>
-  dialing?: Promise<void>
-  reserveFailedAt?: number
-  /** Set when it went away or its dial failed; cleared when a connection opens. */
-  down?: boolean
-  /** The manager's own dial is under way: the gater lets it through. */
-  redialing?: boolean
-  error?: string
-  lastError?: Error
-  /** The relay's HTTP origin (URL entries), from the last well-known document read. */
-  http?: string
-  trustedRevokers?: Uint8Array[]
-  trustedRegistrars?: Uint8Array[]
-}
-
-/** `lists` merged, each key once. */
-function unionOf(lists: Iterable<readonly Uint8Array[] | undefined>): Uint8Array[] {
-  const seen = new Map<string, Uint8Array>()
-  for (const list of lists) for (const key of list ?? []) seen.set(toHex(key), key)
-  return [...seen.values()]
-}
-
-/** The libp2p components the relay manager works through (given to it as a service). */
-export interface RelayManagerComponents {
-  /** The node's events: connections, address changes, listeners. */
-  events: TypedEventTarget<Libp2pEvents>
-  /** Relays' addresses and tags. */
-  peerStore: PeerStore
-  /** Dials, open connections, hang-ups. */
-  connectionManager: {
-    getConnections(peerId?: PeerId): Connection[]
-    openConnection(addrs: Multiaddr[], options?: { signal?: AbortSignal }): Promise<Connection>
-    closeConnections(peerId: PeerId): Promise<void>
-  }
-  /** Reservations are asked for by listening on a relay's `/p2p-circuit` address. */
-  transportManager: {
-    listen(addrs: Multiaddr[]): Promise<void>
-    getListeners(): { getAddrs(): Multiaddr[] }[]
-  }
-  /** The node's own addresses. */
-  addressManager: { getAddresses(): Multiaddr[] }
-}
-
-/** Whether `addr` is a `/p2p-circuit` address through `relay`. */
-function isCircuitThrough(addr: Multiaddr, relay: string): boolean {
-  const parts = addr.getComponents()
-  const circuit = parts.findIndex((c) => c.name === 'p2p-circuit')
-  return circuit > 0 && parts[circuit - 1].name === 'p2p' && parts[circuit - 1].value === relay
-}
-
-/** `delay` spread by ±`RECONNECT_JITTER`. */
-function jitter(delay: number): number {
-  return Math.round(delay * (1 + RECONNECT_JITTER * (2 * Math.random() - 1)))
-}
+export type {
+  RelayInfo,
+  RelayManagerComponents,
+  RelayManagerInit,
+  RelayStatus,
+  RevokerTrust,
+} from './relay-manager-types.ts'
 
 /**
  * Keeps the node connected to relays and holding reservations; emits `status` (a
@@ -177,20 +62,15 @@ export class RelayManager extends EventTarget {
   readonly [serviceDependencies]: string[] = ['@libp2p/circuit-relay-v2-transport']
   private readonly components: RelayManagerComponents
   private readonly dev: DevSettings
-  private readonly target: number
   private readonly relays = new Map<string, RelayState>()
   private readonly controller = new AbortController()
+  private readonly reservations: RelayReservations
+  private readonly trust: RelayTrust
   private listening = false
   private firstContact: Promise<void> = Promise.resolve()
-  /** The first relay configured: the one that served the app. */
-  private readonly firstRelay: string | undefined
-  private revokerRelays: ReadonlySet<string> | undefined
   private lastStatus = ''
-  private reconciling = false
-  private reconcileAgain = false
-  private reconcileTimer?: ReturnType<typeof setTimeout>
   private readonly onChange = (): void => {
-    this.reconcile()
+    this.reservations.reconcile()
     this.emitStatus()
   }
   private readonly onConnect = (event: CustomEvent<PeerId>): void => {
@@ -211,9 +91,13 @@ export class RelayManager extends EventTarget {
     super()
     this.components = components
     this.dev = init.dev ?? {}
-    this.target = init.reservations ?? DEFAULT_RESERVATIONS
-    this.firstRelay = init.relays[0]
-    this.trustRevokersOf(init.revokerRelays)
+    this.reservations = new RelayReservations(
+      components,
+      init.reservations ?? DEFAULT_RESERVATIONS,
+      () => this.relays.values(),
+      this.controller.signal,
+    )
+    this.trust = new RelayTrust(init.relays[0], init.revokerRelays)
     for (const source of init.relays) this.track(source)
   }
 
@@ -223,16 +107,12 @@ export class RelayManager extends EventTarget {
    * any name for this node, so a relay added for reach does not get that power by being added.
    */
   trustRevokersOf(sources: readonly string[] | undefined): void {
-    this.revokerRelays = sources === undefined ? undefined : new Set(sources)
+    this.trust.trustRevokersOf(sources)
   }
 
   /** Each relay's revokers and whether they are trusted here, in the order configured. */
   revokerTrust(): RevokerTrust[] {
-    return [...this.relays.values()].map((s) => ({
-      source: s.source,
-      revokers: s.trustedRevokers ?? [],
-      trusted: this.revokerRelays?.has(s.source) ?? s.source === this.firstRelay,
-    }))
+    return this.trust.revokerTrust(this.relays.values())
   }
 
   /**
@@ -240,7 +120,7 @@ export class RelayManager extends EventTarget {
    * (`trustRevokersOf`; by default the first relay's), never every relay's.
    */
   trustedRevokers(): Uint8Array[] {
-    return unionOf(this.revokerTrust().map((r) => (r.trusted ? r.revokers : undefined)))
+    return this.trust.trustedRevokers(this.relays.values())
   }
 
   /** Registrar keys any of the relays trusts (their well-known documents' `trustedRegistrars`). */
@@ -251,10 +131,7 @@ export class RelayManager extends EventTarget {
   /** HTTP origins of the relays connected now that were configured by URL. */
   connectedRelayUrls(): string[] {
     return [...this.relays.values()]
-      .filter(
-        (s) =>
-          s.http !== undefined && s.peerId !== undefined && this.connections(s.peerId).length > 0,
-      )
+      .filter((s) => s.http !== undefined && this.connected(s))
       .map((s) => s.http!)
   }
 
@@ -263,12 +140,9 @@ export class RelayManager extends EventTarget {
    * first, which served the app): a name's record is asked of them first (`relay-first.ts`).
    */
   trustedRelayPeers(): PeerId[] {
-    const trusted = new Set(this.revokerTrust().flatMap((r) => (r.trusted ? [r.source] : [])))
+    const trusted = this.trust.trustedSources(this.relays.values())
     return [...this.relays.values()]
-      .filter(
-        (s) =>
-          trusted.has(s.source) && s.peerId !== undefined && this.connections(s.peerId).length > 0,
-      )
+      .filter((s) => trusted.has(s.source) && this.connected(s))
       .map((s) => s.peerId!)
   }
 
@@ -287,18 +161,7 @@ export class RelayManager extends EventTarget {
   /** Starts dialing every relay, once the node's transports run (libp2p calls it). */
   afterStart(): void {
     const attempts = [...this.relays.values()].map((state) => this.connect(state))
-    this.firstContact =
-      attempts.length === 0
-        ? Promise.resolve()
-        : new Promise<void>((resolve) => {
-            let left = attempts.length
-            for (const attempt of attempts) {
-              void attempt.then((connected) => {
-                left--
-                if (connected || left === 0) resolve()
-              })
-            }
-          })
+    this.firstContact = firstConnected(attempts)
   }
 
   /** Resolves once a relay is connected or every first dial failed (after the node started). */
@@ -322,22 +185,7 @@ export class RelayManager extends EventTarget {
 
   /** The current status. */
   status(): RelayStatus {
-    const addresses = this.components.addressManager.getAddresses().map(String)
-    return {
-      relays: [...this.relays.values()].map((state) => {
-        const info: RelayInfo = {
-          peerId: state.peerId?.toString() ?? '',
-          source: state.source,
-          connected: state.peerId !== undefined && this.connections(state.peerId).length > 0,
-          reserved: state.peerId !== undefined && this.hasReservation(state.peerId),
-        }
-        if (state.error !== undefined) info.error = state.error
-        return info
-      }),
-      peers: new Set(this.connections().map((c) => c.remotePeer.toString())).size,
-      reachable: addresses.some((a) => a.includes('/p2p-circuit') || a.includes('/webrtc')),
-      addresses,
-    }
+    return relayStatus(this.relays.values(), this.components, this.reservations)
   }
 
   /**
@@ -347,7 +195,7 @@ export class RelayManager extends EventTarget {
    */
   async add(relay: string): Promise<void> {
     const state = this.relays.get(relay.trim()) ?? this.track(relay)
-    if (state.peerId !== undefined && this.connections(state.peerId).length > 0) return
+    if (this.connected(state)) return
     if (!(await this.connect(state))) throw state.lastError ?? new Error(state.error)
   }
 
@@ -358,9 +206,7 @@ export class RelayManager extends EventTarget {
    */
   async reconnect(): Promise<boolean> {
     if (this.controller.signal.aborted) return false
-    const waiting = [...this.relays.values()].filter(
-      (s) => s.peerId === undefined || this.connections(s.peerId).length === 0,
-    )
+    const waiting = [...this.relays.values()].filter((s) => !this.connected(s))
     for (const state of waiting) {
       clearTimeout(state.timer)
       state.timer = undefined
@@ -389,36 +235,17 @@ export class RelayManager extends EventTarget {
    * Resolves once `test` holds for the status (at once if it holds now). Rejects when `signal`
    * aborts.
    */
-  async waitFor(
+  waitFor(
     test: (status: RelayStatus) => boolean,
     options: { signal?: AbortSignal } = {},
   ): Promise<RelayStatus> {
-    const now = this.status()
-    if (test(now)) return now
-    return new Promise((resolve, reject) => {
-      const listener = (): void => {
-        const status = this.status()
-        if (!test(status)) return
-        done()
-        resolve(status)
-      }
-      const abort = (): void => {
-        done()
-        reject(options.signal?.reason)
-      }
-      const done = (): void => {
-        this.removeEventListener('status', listener)
-        options.signal?.removeEventListener('abort', abort)
-      }
-      this.addEventListener('status', listener)
-      options.signal?.addEventListener('abort', abort, { once: true })
-    })
+    return waitForStatus(this, () => this.status(), test, options)
   }
 
   /** Stops dialing and reserving; open connections stay until libp2p stops. Idempotent. */
   stop(): void {
     this.controller.abort()
-    clearTimeout(this.reconcileTimer)
+    this.reservations.stop()
     for (const state of this.relays.values()) clearTimeout(state.timer)
     this.listening = false
     const { events } = this.components
@@ -429,17 +256,12 @@ export class RelayManager extends EventTarget {
     events.removeEventListener('transport:close', this.onChange)
   }
 
-  /** Open connections (to `peerId`, or all). */
-  private connections(peerId?: PeerId): Connection[] {
-    return this.components.connectionManager.getConnections(peerId)
-  }
-
-  /** Whether this node holds a reservation on `relay`: a circuit listener has addresses through it. */
-  private hasReservation(relay: PeerId): boolean {
-    const id = relay.toString()
-    return this.components.transportManager
-      .getListeners()
-      .some((listener) => listener.getAddrs().some((addr) => isCircuitThrough(addr, id)))
+  /** Whether a connection to the relay of `state` is open. */
+  private connected(state: RelayState): boolean {
+    return (
+      state.peerId !== undefined &&
+      this.components.connectionManager.getConnections(state.peerId).length > 0
+    )
   }
 
   private track(source: string): RelayState {
@@ -462,38 +284,9 @@ export class RelayManager extends EventTarget {
         this.controller.signal,
         AbortSignal.timeout(RELAY_DIAL_TIMEOUT_MS),
       ])
-      try {
-        const { peerId, addrs, http, trustedRevokers, trustedRegistrars } = await resolveRelayEntry(
-          state.entry,
-          this.dev,
-          signal,
-        )
-        state.peerId = peerIdFromString(peerId)
-        state.http = http
-        state.trustedRevokers = trustedRevokers
-        state.trustedRegistrars = trustedRegistrars
-        await this.components.peerStore.merge(state.peerId, {
-          multiaddrs: addrs,
-          tags: { [RELAY_TAG]: { value: RELAY_TAG_VALUE } },
-        })
-        state.redialing = true
-        try {
-          await this.components.connectionManager.openConnection(addrs, { signal })
-        } finally {
-          state.redialing = false
-        }
-        state.down = false
-        state.attempts = 0
-        state.error = undefined
-        state.lastError = undefined
-      } catch (err) {
-        state.lastError = err as Error
-        state.down = true
-        state.error = (err as Error).name === 'Error' ? (err as Error).message : (err as Error).name
-        this.schedule(state)
-      } finally {
-        state.dialing = undefined
-      }
+      await dialRelay(state, this.components, this.dev, signal)
+      if (state.error !== undefined) this.schedule(state)
+      state.dialing = undefined
     })()
     return state.dialing.then(() => {
       this.onChange()
@@ -509,71 +302,13 @@ export class RelayManager extends EventTarget {
       !this.relays.has(state.source)
     )
       return
-    const delay = jitter(
-      Math.min(RECONNECT_MAX_MS, RECONNECT_MIN_MS * RECONNECT_FACTOR ** state.attempts),
-    )
+    const delay = backOff(state.attempts)
     state.attempts++
     state.timer = setTimeout(() => {
       state.timer = undefined
-      if (state.peerId !== undefined && this.connections(state.peerId).length > 0) return
+      if (this.connected(state)) return
       void this.connect(state)
     }, delay)
-  }
-
-  /** Asks connected relays for reservations until `target` are held. Runs one at a time. */
-  private reconcile(): void {
-    if (this.controller.signal.aborted) return
-    if (this.reconciling) {
-      this.reconcileAgain = true
-      return
-    }
-    this.reconciling = true
-    void this.reserveMissing().finally(() => {
-      this.reconciling = false
-      if (this.reconcileAgain) {
-        this.reconcileAgain = false
-        this.reconcile()
-      }
-    })
-  }
-
-  private async reserveMissing(): Promise<void> {
-    const states = [...this.relays.values()]
-    let held = states.filter((s) => s.peerId !== undefined && this.hasReservation(s.peerId)).length
-    const now = Date.now()
-    const candidates = states
-      .filter(
-        (s) =>
-          s.peerId !== undefined &&
-          !this.hasReservation(s.peerId) &&
-          this.connections(s.peerId).length > 0,
-      )
-      // a relay that refused a reservation lately is asked last
-      .sort((a, b) => (a.reserveFailedAt ?? 0) - (b.reserveFailedAt ?? 0))
-    for (const state of candidates) {
-      if (held >= this.target) return
-      if (state.reserveFailedAt !== undefined && now - state.reserveFailedAt < RECONNECT_MIN_MS)
-        continue
-      const peerId = state.peerId!
-      const connection = this.connections(peerId).find(
-        (c) => !c.remoteAddr.toString().includes('/p2p-circuit'),
-      )
-      if (connection == null) continue
-      const base = connection.remoteAddr.toString().includes(`/p2p/${peerId}`)
-        ? connection.remoteAddr
-        : connection.remoteAddr.encapsulate(`/p2p/${peerId}`)
-      try {
-        await this.components.transportManager.listen([multiaddr(`${base.toString()}/p2p-circuit`)])
-        state.reserveFailedAt = undefined
-        held++
-      } catch (err) {
-        state.reserveFailedAt = Date.now()
-        state.error = (err as Error).name
-        // ask again later: the relay may be full now and have room then
-        clearTimeout(this.reconcileTimer)
-        this.reconcileTimer = setTimeout(() => this.reconcile(), jitter(RECONNECT_MIN_MS))
-      }
-    }
   }
 
   private emitStatus(): void {

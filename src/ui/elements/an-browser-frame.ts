@@ -5,9 +5,9 @@
  * the site's service worker served are named above the frame.
  * @module
  */
-import { LitElement, html, nothing } from 'lit'
+import { LitElement, html } from 'lit'
 import { keyed } from 'lit/directives/keyed.js'
-import { createRef, ref } from 'lit/directives/ref.js'
+import { createRef } from 'lit/directives/ref.js'
 import type { SiteDocumentDetail } from '../../origins/shell/bridge-host-types.ts'
 import { ServiceWorkerUnsupportedError } from '../../origins/shared/errors.ts'
 import { parseAddress, toUnicodeAddress } from '../../core/names/index.ts'
@@ -20,17 +20,10 @@ import { sharedStyles } from '../styles.ts'
 import { browserFrameStyles } from './browser-frame-styles.ts'
 import { noteVisit } from '../session/recent-sites.ts'
 import { lookUpAfresh, showWithin } from '../site-opening.ts'
-import {
-  renderAddressBar,
-  renderFailureNote,
-  renderOfflineCopy,
-  renderSiteFrame,
-  renderWelcome,
-} from './browser-frame-views.ts'
+import { renderAddressBar, renderSiteFrame, renderWelcome } from './browser-frame-views.ts'
+import { renderSiteChrome } from './browser-frame-chrome.ts'
 import './an-error-message.ts'
 import './an-address-lookahead.ts'
-import './an-name-details.ts'
-import './an-site-update.ts'
 
 /** A route's address as a person wrote it: `an://bad%20name` reads `an://bad name`. */
 function readable(raw: string): string {
@@ -272,23 +265,17 @@ export class AnBrowserFrame extends LitElement {
   }
 
   private renderSiteChrome() {
-    const shown = this.shown
-    return html`
-      ${this.loading ? html`<p class="hint" role="status">Opening ${this.input}…</p>` : nothing}
-      ${shown?.offlineCopy !== undefined ? renderOfflineCopy(shown.offlineCopy) : nothing}
-      ${renderFailureNote(shown, this.site)}
-      <an-site-update .session=${this.session} site=${this.site} generation=${this.generation} @reload-site=${this.reload}></an-site-update>
-      ${
-        this.session?.status?.slowPath.some((slow) => slow.site === this.site)
-          ? html`<p class="warning" role="status">This site comes through a relay, so it may load slowly.</p>`
-          : nothing
-      }
-      <!-- A name nobody published has nothing to tell: its details would say "Name not found" again. -->
-      <details ${ref(this.about)} class="about" ?hidden=${this.error !== undefined || shown?.error === 'NameNotFoundError'}>
-        <summary>About this name</summary>
-        <an-name-details .session=${this.session} site=${this.site} generation=${this.generation} @key-accepted=${this.reload}></an-name-details>
-      </details>
-    `
+    return renderSiteChrome({
+      session: this.session,
+      site: this.site,
+      input: this.input,
+      loading: this.loading,
+      shown: this.shown,
+      failed: this.error !== undefined,
+      generation: this.generation,
+      about: this.about,
+      reload: () => void this.reload(),
+    })
   }
 
   private onSubmit(event: Event): void {

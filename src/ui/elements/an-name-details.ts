@@ -1,41 +1,42 @@
 /**
  * `<an-name-details>`: what a name resolved to: the owner key's fingerprint, the record's
  * version and age, when it was received, and the peers hosting the site. When the owner key
- * changed since first seen, it says so and lets the person accept the new key knowingly.
+ * changed since first seen, it says so and lets the person accept the new key knowingly
+ * (`name-details-owner-choice.ts`); who can serve the site now is `name-details-sources.ts`.
  * @module
  */
 import { Task } from '@lit/task'
-import { LitElement, css, html, nothing } from 'lit'
+import { LitElement, html, nothing } from 'lit'
 import { fingerprint } from '../../core/crypto/fingerprint.ts'
 import type {
   NameContestedError,
   OwnerKeyChangedError,
   PublishedSite,
   ResolvedName,
-  SiteSource,
   SiteSources,
 } from '../../net/index.ts'
 import { base58btc } from 'multiformats/bases/base58'
 import { visitsServed, visitsText } from '../session/visits-served.ts'
-import { reachableSourcesText } from '../site-sources-text.ts'
 import { awayShortText } from '../site-places.ts'
 import { clearOriginsForKeyChange } from '../../origins/shell/clear-site-origins.ts'
 import { formatAge, formatDate } from '../format.ts'
 import type { AlternetSession } from '../session/alternet-session.ts'
 import { SessionController } from '../session/session-controller.ts'
 import { sharedStyles } from '../styles.ts'
+import { nameDetailsStyles } from './name-details-styles.ts'
+import {
+  contestedOf,
+  renderContested,
+  renderKeyChange,
+  type Contested,
+} from './name-details-owner-choice.ts'
+import { renderSourcesFound } from './name-details-sources.ts'
 import './an-error-message.ts'
 
 interface Details {
   resolved: ResolvedName
   owner: string
   mine: boolean
-}
-
-/** A name whose holders tie on a first visit: each holder with its fingerprint, for the person to pick. */
-interface Contested {
-  error: NameContestedError
-  holders: Array<{ holder: Uint8Array; fingerprint: string; servers: number }>
 }
 
 /** Shows the resolution of `site`. */
@@ -47,39 +48,7 @@ export class AnNameDetails extends LitElement {
     acceptError: { state: true },
   }
 
-  static override styles = [
-    sharedStyles,
-    css`
-      :host {
-        display: block;
-      }
-      ul {
-        margin: 0.25rem 0;
-        padding-left: 1.25rem;
-      }
-      .id {
-        white-space: nowrap;
-      }
-      .explain,
-      .mirrored-until {
-        display: block;
-        margin-top: 0.25rem;
-      }
-      [data-help-offer] {
-        margin: 0.5rem 0 0;
-      }
-      .content-id summary {
-        color: var(--an-muted);
-        font-size: 0.92rem;
-        cursor: pointer;
-        min-height: 1.5rem;
-      }
-      [data-help-offer] .hint {
-        display: block;
-        margin-top: 0.25rem;
-      }
-    `,
-  ]
+  static override styles = [sharedStyles, nameDetailsStyles]
 
   /** The app's session. */
   declare session: AlternetSession | undefined
@@ -101,15 +70,7 @@ export class AnNameDetails extends LitElement {
         resolved = await peer.resolve(site, { signal, fresh: generation > 0 })
       } catch (error) {
         if ((error as Error)?.name !== 'NameContestedError') throw error
-        const contested = error as NameContestedError
-        const holders = await Promise.all(
-          contested.offers.map(async ({ holder, servers }) => ({
-            holder,
-            servers,
-            fingerprint: await fingerprint(holder),
-          })),
-        )
-        return { error: contested, holders } satisfies Contested
+        return contestedOf(error as NameContestedError)
       }
       const ownerKey = resolved.record.body.owner
       const mine =
@@ -152,11 +113,15 @@ export class AnNameDetails extends LitElement {
         details === undefined
           ? html`<p class="hint">Waiting for your node…</p>`
           : 'holders' in details
-            ? this.renderContested(details)
+            ? renderContested(details, this.acceptError, (holder) =>
+                this.pickHolder(details.error.site, holder),
+              )
             : this.renderDetails(details),
       error: (error) =>
         (error as Error)?.name === 'OwnerKeyChangedError'
-          ? this.renderKeyChange(error as OwnerKeyChangedError)
+          ? renderKeyChange(error as OwnerKeyChangedError, this.acceptError, () =>
+              this.acceptKey(error as OwnerKeyChangedError),
+            )
           : html`<an-error-message .error=${error}></an-error-message>`,
     })
   }
@@ -225,22 +190,10 @@ export class AnNameDetails extends LitElement {
   private renderSources() {
     return this.sources.render({
       pending: () => html`<span class="hint">Asking its mirrors and hosts…</span>`,
-      complete: (found) => {
-        if (found === undefined) return nothing
-        const summary = found.canServe
-          ? html`<span class="ok" data-can-serve="yes">Yes: ${reachableSourcesText(found)} can serve it.</span>`
-          : html`<span class="warning" data-can-serve="no">No one can serve it right now: no mirror holds it and no host answers.</span>`
-        const until =
-          found.mirroredUntil !== undefined && this.own.value === undefined
-            ? html`<span class="mirrored-until" data-mirrored-until
-                >Its mirrors keep it up until ${formatDate(found.mirroredUntil)}, even while its owner is away.</span
-              >`
-            : nothing
-        return html`${summary} ${until}
-          ${found.sources.length > 0 ? html`<ul>${found.sources.map((s) => this.renderSource(s))}</ul>` : nothing}
-          <span class="hint explain">A mirror is a relay that keeps a full copy of a site and serves it while its publisher is away.</span>
-          ${this.renderHelpOffer()}`
-      },
+      complete: (found) =>
+        found === undefined
+          ? nothing
+          : renderSourcesFound(found, this.own.value === undefined, this.renderHelpOffer()),
       error: () => html`<span class="hint">Could not ask who holds it now.</span>`,
     })
   }
@@ -258,44 +211,6 @@ export class AnNameDetails extends LitElement {
   private async helpHost(): Promise<void> {
     await this.session?.setHelpHosting(true)
     this.requestUpdate()
-  }
-
-  private renderSource(source: SiteSource) {
-    const seen =
-      source.lastSeen === undefined
-        ? 'not reached'
-        : source.reachable
-          ? 'answering now'
-          : `last seen ${formatAge(source.lastSeen)}`
-    return html`<li data-source=${source.kind}>${source.name} (${seen}) <span class="hint mono id" title="The end of its network ID">${source.shortId}</span></li>`
-  }
-
-  private renderKeyChange(error: OwnerKeyChangedError) {
-    return html`
-      <an-error-message .error=${error}></an-error-message>
-      <p>
-        <button class="danger" @click=${() => this.acceptKey(error)}>Trust the new owner key</button>
-      </p>
-      <p class="hint">Trusting it also removes what the earlier owner’s site stored in this browser.</p>
-      <an-error-message .error=${this.acceptError}></an-error-message>
-    `
-  }
-
-  private renderContested({ error, holders }: Contested) {
-    return html`
-      <an-error-message .error=${error}></an-error-message>
-      <p>Owners the relays named, each by as many networks:</p>
-      <ul class="holders">
-        ${holders.map(
-          ({ holder, fingerprint, servers }) => html`<li>
-            <span class="mono">${fingerprint}</span> (named by ${servers} ${servers === 1 ? 'relay' : 'relays'})
-            <button @click=${() => this.pickHolder(error.site, holder)} aria-label="Trust the owner ${fingerprint}">Trust this owner</button>
-          </li>`,
-        )}
-      </ul>
-      <p class="hint">Pick only the key whose fingerprint the site’s owner gave you.</p>
-      <an-error-message .error=${this.acceptError}></an-error-message>
-    `
   }
 
   private async pickHolder(site: string, holder: Uint8Array): Promise<void> {

@@ -1,15 +1,13 @@
 /**
  * The parts of the viewer (`<an-browser-frame>`) that only show what they are given: the address
- * bar, the site's frame, the welcome with the recently visited sites, the offline-copy notice and what the app adds to a failure
- * page the site's frame shows.
+ * bar, the site's frame and the welcome with the recently visited sites. What shows around a
+ * site is `browser-frame-chrome.ts`.
  * @module
  */
 import { html, nothing } from 'lit'
 import { ref, type Ref } from 'lit/directives/ref.js'
 import { SITE_FRAME_NAME } from '../../origins/shared/constants.ts'
-import type { SiteDocumentDetail } from '../../origins/shell/bridge-host-types.ts'
-import { errorText } from '../error-text.ts'
-import { displaySite, formatAge, formatDate, formatOld } from '../format.ts'
+import { displaySite, formatAge } from '../format.ts'
 import { routeHash } from '../router.ts'
 import type { AlternetSession } from '../session/alternet-session.ts'
 import { recentSites } from '../session/recent-sites.ts'
@@ -134,28 +132,4 @@ function renderRecent() {
       )}
     </ul>
   </section>`
-}
-
-/** "Offline copy from 21 Nov 2026, 23:40 (2 hours old)", outside the site's frame. */
-export function renderOfflineCopy(iso: string) {
-  const at = Date.parse(iso)
-  return html`<p class="warning" role="status" data-offline-copy=${iso}>
-    Offline copy from <time datetime=${iso}>${formatDate(at)}</time> (${formatOld(at)}): no host could be
-    reached, so this is the site as this device kept it.
-  </p>`
-}
-
-/** What the app adds to a failure page the frame shows (`shown.error`) of `site`. */
-export function renderFailureNote(shown: SiteDocumentDetail | undefined, site: string) {
-  if (shown?.error === 'NameNotFoundError')
-    // The frame says what happened; the app adds only what the frame cannot: the way to publish.
-    return html`<p class="offer" data-error=${shown.error}>
-      <a class="button primary" href=${routeHash('publish', site)}>Publish this name</a>
-    </p>`
-  if (shown?.error !== undefined)
-    // Said once, in the frame; this line is for screen readers, which do not read a new frame out.
-    return html`<p class="visually-hidden" role="status" data-error=${shown.error}>
-      ${site} could not be shown: ${errorText({ name: shown.error }).title}.
-    </p>`
-  return nothing
 }
