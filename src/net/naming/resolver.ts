@@ -253,7 +253,7 @@ export class Resolver {
   ): Promise<LookedUp> {
     const rootRecord = await this.rootRecordOf(name, signal)
     const key = await dhtKey(name)
-    const full = lookupServers(this.choiceContext(), name, key, rootRecord, signal)
+    const full = lookupServers(this.context(), name, key, rootRecord, signal)
     // `vote`: the servers' choice only (a fresh resolve), with their disagreement reported.
     const connections = vote ? [] : (this.init.relayConnections?.() ?? [])
     // The questions asked while the cache was read, else asked now.
@@ -266,7 +266,7 @@ export class Resolver {
       (error: unknown) => ({ error }),
     )
     const early = await Promise.race([
-      earlyRecord(this.earlyContext(), { name, rootRecord }, asked),
+      earlyRecord(this.context(), { name, rootRecord }, asked),
       settled.then(() => undefined),
     ])
     if (early === undefined) {
@@ -290,18 +290,13 @@ export class Resolver {
     return early
   }
 
-  private earlyContext(): EarlyContext {
+  /** What the relays' first answer and the servers' choice work with. */
+  private context(): EarlyContext & ServerChoiceContext {
     const { storage, now } = this.init
     return {
+      init: this.init,
       storage,
       now,
-      validate: (bytes, name, rootRecord) => this.validate(bytes, name, rootRecord),
-    }
-  }
-
-  private choiceContext(): ServerChoiceContext {
-    return {
-      init: this.init,
       validate: (bytes, name, rootRecord) => this.validate(bytes, name, rootRecord),
       offer: (name, record) =>
         this.offered.set(this.offeredId(rootSiteName(name), record.holder), record),
