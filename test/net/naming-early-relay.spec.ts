@@ -6,9 +6,12 @@
  */
 import { after, before, describe, it } from '../support/spec.ts'
 import * as assert from '../support/assert.ts'
+import type { Connection } from '@libp2p/interface'
 import { dhtKey } from '../../src/core/records/index.ts'
 import { Resolver } from '../../src/net/naming/resolver.ts'
+import { DHT_PROTOCOL } from '../../src/net/node/constants.ts'
 import { openNodeStorage, type NodeStorage } from '../../src/node/storage/index.ts'
+import type { AlternetStorage } from '../../src/storage/index.ts'
 import { createClient, dhtPut, waitForRoutingTable, type Client } from '../relay/support/client.ts'
 import { contentRoot, generateKeyPair, rootRecord, uniqueName } from '../relay/support/records.ts'
 import {
@@ -19,6 +22,8 @@ import {
 } from '../relay/support/relay-process.ts'
 
 const HOUR = 3_600_000
+/** Longest a read of the store is held waiting for the relay's question. */
+const HOLD_MS = 5_000
 
 describe('naming resolver: the connected relay asked at once', () => {
   let dir: string
@@ -50,15 +55,67 @@ describe('naming resolver: the connected relay asked at once', () => {
     await removeDir(dir)
   })
 
-  function resolver(): Resolver {
+  function resolver(
+    over: AlternetStorage = storage,
+    connections = () => visitor.getConnections(),
+  ): Resolver {
     return new Resolver({
       dht: visitor.services.dht,
-      storage,
+      storage: over,
       trustedRegistrars: [],
       now: Date.now,
       events: new EventTarget(),
-      relayConnections: () => visitor.getConnections(),
+      relayConnections: connections,
     })
+  }
+
+  /**
+   * The visitor's connections, each telling when a name's question (a stream of the DHT protocol)
+   * is opened on it; and the store, with its reads of `name`'s cached record and pin held until
+   * that question went out (at most `HOLD_MS`), noting whether it had.
+   */
+  function watched(): {
+    connections: () => Connection[]
+    over: AlternetStorage
+    reads: { read: string; asked: boolean }[]
+    /** Forgets the questions asked so far. */
+    reset(): void
+  } {
+    let opened = (): void => undefined
+    let asked = new Promise<void>((resolve) => (opened = resolve))
+    let isAsked = false
+    const reset = (): void => {
+      asked = new Promise<void>((resolve) => (opened = resolve))
+      isAsked = false
+    }
+    const connections = (): Connection[] =>
+      visitor.getConnections().map((c) =>
+        Object.assign(Object.create(c) as Connection, {
+          newStream: (protocols: string | string[], options?: object) => {
+            if (protocols === DHT_PROTOCOL) {
+              isAsked = true
+              opened()
+            }
+            return c.newStream(protocols, options)
+          },
+        }),
+      )
+    const reads: { read: string; asked: boolean }[] = []
+    const held = async <T>(read: string, site: string, answer: () => Promise<T>): Promise<T> => {
+      if (site === name) {
+        await Promise.race([asked, new Promise((resolve) => setTimeout(resolve, HOLD_MS))])
+        reads.push({ read, asked: isAsked })
+      }
+      return answer()
+    }
+    const records = Object.assign(Object.create(storage.records) as AlternetStorage['records'], {
+      getCachedRecord: (site: string) =>
+        held('cached record', site, () => storage.records.getCachedRecord(site)),
+    })
+    const pins = Object.assign(Object.create(storage.pins) as AlternetStorage['pins'], {
+      getPin: (site: string) => held('pin', site, () => storage.pins.getPin(site)),
+    })
+    return { connections, over: { ...storage, records, pins }, reads, reset }
   }
 
   it("resolves a name from the relay's record while kad-dht's look-up is held, and pins and caches it", async () => {
@@ -77,6 +134,37 @@ describe('naming resolver: the connected relay asked at once', () => {
     await assert.rejects(
       resolver().resolve(name, { signal: AbortSignal.timeout(3_000) }),
       'TimeoutError',
+    )
+  })
+
+  it('asks the relay while the store is still read for a name it has not answered lately', async () => {
+    await storage.pins.deletePin(name)
+    await storage.records.deleteCachedRecord(name)
+    const { connections, over, reads } = watched()
+    const resolved = await resolver(over, connections).resolve(name, {
+      signal: AbortSignal.timeout(20_000),
+    })
+    assert.deepEqual(resolved.record.bytes, record)
+    assert.deepEqual(
+      reads.filter((r) => r.read === 'cached record'),
+      [{ read: 'cached record', asked: true }],
+    )
+  })
+
+  it('asks the relay before the pin is read, for a name its cache answered lately', async () => {
+    const { connections, over, reads, reset } = watched()
+    const one = resolver(over, connections)
+    // The cache answers once (the first resolve, held no longer than HOLD_MS), then is emptied.
+    await one.resolve(name, { signal: AbortSignal.timeout(20_000) })
+    reads.length = 0
+    reset()
+    await storage.records.deleteCachedRecord(name)
+    const resolved = await one.resolve(name, { signal: AbortSignal.timeout(20_000) })
+    assert.deepEqual(resolved.record.bytes, record)
+    assert.ok(reads.some((r) => r.read === 'pin'))
+    assert.deepEqual(
+      reads.filter((r) => r.read === 'pin'),
+      reads.filter((r) => r.read === 'pin').map(() => ({ read: 'pin', asked: true })),
     )
   })
 })

@@ -49,6 +49,20 @@ export function createSiteManifests(init: SiteManifestsInit): SiteManifests {
 
   /** Manifests being written to the device, by root: the answer does not wait for them. */
   const writing = new Map<string, Promise<void>>()
+  /** The keeper's look at a site's new root (`BlockKeeper.visit`), by site, while under way. */
+  const visiting = new Map<string, Promise<void>>()
+
+  /** The keeper's look at `site`'s `root`, remembered while under way. */
+  function visit(site: string, root: CID): Promise<void> {
+    const look = keeper?.visit(site, root) ?? Promise.resolve()
+    const done = look
+      .catch(() => {})
+      .finally(() => {
+        if (visiting.get(site) === done) visiting.delete(site)
+      })
+    visiting.set(site, done)
+    return look
+  }
 
   /**
    * Keeps a manifest (verified) on this thread, not behind the keeper's writer (a worker that
@@ -58,9 +72,9 @@ export function createSiteManifests(init: SiteManifestsInit): SiteManifests {
    */
   function keepManifest(site: string, cid: CID, bytes: Uint8Array): void {
     const key = cid.toString()
-    const write = (
-      store?.putBlocks(site, [{ cid, bytes }], { verified: true }) ?? Promise.resolve()
-    )
+    // After the keeper's look at the site's earlier root, which may drop what it kept.
+    const write = (visiting.get(site) ?? Promise.resolve())
+      .then(() => store?.putBlocks(site, [{ cid, bytes }], { verified: true }))
       .catch(() => {})
       .finally(() => {
         if (writing.get(key) === write) writing.delete(key)
@@ -115,12 +129,12 @@ export function createSiteManifests(init: SiteManifestsInit): SiteManifests {
           signal: ctx.signal,
           onHostDropped: dropped(ctx, peers),
         })
-      // Dropping an earlier root's kept blocks runs while the sources are found, before any block
-      // of this root is kept.
-      const [first] = await Promise.all([
-        firstTargets(ctx),
-        keeper?.visit(ctx.address.site, ctx.root),
-      ])
+      // Dropping an earlier root's kept blocks runs while the sources are found and the manifest
+      // is fetched, before any block of this root is kept (the manifest's write waits for it).
+      const visited = visit(ctx.address.site, ctx.root)
+      // Its failure is the request's, once the manifest came (not an unhandled rejection before).
+      visited.catch(() => {})
+      const first = await firstTargets(ctx)
       if (ctx.firstOfVisit === true) timingMark(TIMING_MARKS.firstSources)
       if (page !== undefined && first.length > 0)
         ctx.firstChunk = askFirstChunk(base, first[0].connection, {
@@ -138,6 +152,7 @@ export function createSiteManifests(init: SiteManifestsInit): SiteManifests {
         if (all.every((p) => first.includes(p))) throw error
         manifest = await ask(all)
       }
+      await visited
     }
     if (ctx.firstOfVisit === true) timingMark(TIMING_MARKS.manifestVerified)
     manifests.set(key, manifest)

@@ -1,6 +1,7 @@
 /**
  * A name's record from the node's own relays first: each connected relay is asked at once
- * (`relay-record.ts`) beside kad-dht's look-up, and the first record that verifies answers while
+ * (`relay-record.ts`; for a name the cache does not hold, while the cache is still read:
+ * `relay-asks.ts`) beside kad-dht's look-up, and the first record that verifies answers while
  * the look-up goes on. It is made safe as follows:
  *
  * - only the relays this node trusts are asked: those whose revokers it trusts (the relay that
@@ -17,12 +18,10 @@
  * See docs/PROTOCOL.md ("The name DHT").
  * @module
  */
-import type { Connection } from '@libp2p/interface'
 import { equals } from '../../core/bytes.ts'
 import type { SignedRecord } from '../../core/records/index.ts'
 import type { AlternetStorage } from '../../storage/index.ts'
-import { DHT_GET_TIMEOUT_MS } from './constants.ts'
-import { askRelayForRecord } from './relay-record.ts'
+import type { RelayAnswers } from './relay-asks.ts'
 import type { LookedUp } from './resolver-types.ts'
 
 /** What the early answer works with: the resolver's store, validation and events. */
@@ -33,42 +32,36 @@ export interface EarlyContext {
   validate(bytes: Uint8Array, name: string, rootRecord?: SignedRecord): Promise<SignedRecord>
 }
 
-/** One name's question: its DHT key, and its root's record for a subdomain. */
+/** One name's question: the name, and its root's record for a subdomain. */
 export interface EarlyQuestion {
   name: string
-  key: Uint8Array
   rootRecord?: SignedRecord
-  signal?: AbortSignal
 }
 
 /**
- * The first record one of `connections` sends for the name that verifies and, for a pinned name,
- * is the pinned holder's; pinned (when no holder was) and cached as the look-up's choice would
- * be. Undefined when none does.
+ * The first record of `asked` (the relays' answers for the name) that verifies and, for a pinned
+ * name, is the pinned holder's; pinned (when no holder was) and cached as the look-up's choice
+ * would be. Undefined when none does. The pin is read while the relays answer, not before.
  */
 export async function earlyRecord(
   ctx: EarlyContext,
   question: EarlyQuestion,
-  connections: readonly Connection[],
+  asked: RelayAnswers,
 ): Promise<LookedUp | undefined> {
-  const { name, key, rootRecord, signal } = question
+  const { name, rootRecord } = question
   const { pins, records } = ctx.storage
-  const pin = await pins.getPin(name)
-  const controller = new AbortController()
-  // A relay that never answers holds its stream no longer than a look-up may take.
-  const bounds = [controller.signal, AbortSignal.timeout(DHT_GET_TIMEOUT_MS)]
-  const asked = AbortSignal.any(signal === undefined ? bounds : [signal, ...bounds])
-  const ask = async (connection: Connection): Promise<SignedRecord | undefined> => {
-    const bytes = await askRelayForRecord(connection, key, asked)
+  const pinRead = pins.getPin(name)
+  const check = async (bytes: Uint8Array | undefined): Promise<SignedRecord | undefined> => {
     if (bytes === undefined) return undefined
     const record = await ctx.validate(bytes, name, rootRecord)
+    const pin = await pinRead
     return pin === undefined || equals(pin.holder, record.holder) ? record : undefined
   }
-  const record = await firstDefined(connections.map((c) => ask(c).catch(() => undefined)))
-  controller.abort()
+  const record = await firstDefined(asked.answers.map((a) => a.then(check).catch(() => undefined)))
+  asked.stop()
   if (record === undefined) return undefined
   const now = ctx.now()
-  if (pin === undefined) {
+  if ((await pinRead) === undefined) {
     try {
       await pins.pin(name, record.holder, now)
     } catch {

@@ -18,18 +18,13 @@ import {
 } from '../../core/records/index.ts'
 import { DHT_GET_TIMEOUT_MS, MAX_CNAME_DEPTH } from './constants.ts'
 import { validCandidates } from './candidates.ts'
-import { chooseRecord } from './choose-record.ts'
 import { getCandidates } from './dht-records.ts'
-import {
-  CnameLoopError,
-  NameContestedError,
-  NameNotFoundError,
-  NameRevokedError,
-  OwnerKeyChangedError,
-} from './errors.ts'
+import { CnameLoopError, NameNotFoundError } from './errors.ts'
+import { askRelays, EarlyAsks } from './relay-asks.ts'
 import { earlyRecord, settleEarly, tellLookupError, type EarlyContext } from './relay-first.ts'
 import type { LookedUp, ResolvedName, ResolveOptions, ResolverInit } from './resolver-types.ts'
-import { findRevocation } from './revocations.ts'
+import { findRevocation, throwIfRevoked } from './revocations.ts'
+import { lookupServers, type ServerChoiceContext } from './server-choice.ts'
 
 export type { LookedUp, ResolvedName, ResolveOptions, ResolverInit }
 
@@ -43,6 +38,8 @@ export class Resolver {
   private readonly lookups = new SharedLookups<LookedUp>()
   /** Records offered under a new key, by root and holder: `acceptKeyChange` caches them. */
   private readonly offered = new Map<string, SignedRecord>()
+  /** The trusted relays' answers asked for names while the cache is read. */
+  private readonly early = new EarlyAsks()
 
   constructor(init: ResolverInit) {
     this.init = init
@@ -170,12 +167,24 @@ export class Resolver {
     }
   }
 
+  /**
+   * The cache's record, else a look-up. A name the cache has not answered lately has its trusted
+   * relays asked while the cache is read (`relay-asks.ts`): the look-up then takes their answers.
+   */
   private async resolveLookedUp(name: string, options: ResolveOptions): Promise<LookedUp> {
-    if (options.fresh !== true) {
+    if (options.fresh === true) return this.lookup(name, options.signal, true)
+    const ahead = this.lookups.has(name)
+      ? undefined
+      : this.early.ask(name, () => this.init.relayConnections?.() ?? [])
+    try {
       const cached = await this.fromCache(name, options.signal)
       if (cached !== undefined) return cached
+      const one = await this.lookup(name, options.signal)
+      this.early.cached(name)
+      return one
+    } finally {
+      ahead?.done()
     }
-    return this.lookup(name, options.signal, options.fresh === true)
   }
 
   /** The cached record while it is valid and pinned; a background refresh once its TTL passed. */
@@ -193,6 +202,7 @@ export class Resolver {
     const pin = await this.init.storage.pins.getPin(name)
     if (pin !== undefined && !equals(pin.holder, record.holder)) return undefined
     if (this.init.now() - cached.receivedAt >= record.body.ttl * 1000) this.refresh(name)
+    this.early.cached(name)
     return { record, fromCache: true, receivedAt: cached.receivedAt }
   }
 
@@ -223,26 +233,11 @@ export class Resolver {
     try {
       one = await this.lookupDht(name, revocation, signal, vote)
     } catch (err) {
-      await this.throwIfRevoked(name, await revocation)
+      await throwIfRevoked(this.init.storage, name, await revocation)
       throw err
     }
-    await this.throwIfRevoked(name, await revocation, one.record)
+    await throwIfRevoked(this.init.storage, name, await revocation, one.record)
     return one
-  }
-
-  /** Throws `NameRevokedError` (and forgets the cached record) when `revocation` covers `name` (and `record`'s content). */
-  private async throwIfRevoked(
-    name: string,
-    revocation: SignedRevocation | undefined,
-    record?: SignedRecord,
-  ): Promise<void> {
-    if (revocation === undefined) return
-    const { roots } = revocation.body
-    const content = record?.body.content
-    const whole = roots.length === 0
-    if (!whole && (content === undefined || !roots.some((root) => root.equals(content)))) return
-    await this.init.storage.records.deleteCachedRecord(name)
-    throw new NameRevokedError(name, revocation.body.name, revocation.body.issued)
   }
 
   /**
@@ -258,16 +253,20 @@ export class Resolver {
   ): Promise<LookedUp> {
     const rootRecord = await this.rootRecordOf(name, signal)
     const key = await dhtKey(name)
-    const full = this.lookupServers(name, key, rootRecord, signal)
+    const full = lookupServers(this.context(), name, key, rootRecord, signal)
     // `vote`: the servers' choice only (a fresh resolve), with their disagreement reported.
     const connections = vote ? [] : (this.init.relayConnections?.() ?? [])
-    if (connections.length === 0) return full
+    // The questions asked while the cache was read, else asked now.
+    const asked =
+      (vote ? undefined : this.early.take(name)) ??
+      (connections.length === 0 ? undefined : askRelays(key, connections, signal))
+    if (asked === undefined) return full
     const settled = full.then(
       (one) => ({ one }),
       (error: unknown) => ({ error }),
     )
     const early = await Promise.race([
-      earlyRecord(this.earlyContext(), { name, key, rootRecord, signal }, connections),
+      earlyRecord(this.context(), { name, rootRecord }, asked),
       settled.then(() => undefined),
     ])
     if (early === undefined) {
@@ -277,7 +276,8 @@ export class Resolver {
     }
     void settled.then(async (result) => {
       const record = 'one' in result ? result.one.record : undefined
-      const checked = await this.throwIfRevoked(
+      const checked = await throwIfRevoked(
+        this.init.storage,
         name,
         await revocation.catch(() => undefined),
         record,
@@ -290,85 +290,16 @@ export class Resolver {
     return early
   }
 
-  /** kad-dht's look-up of `name`: the servers' records, chosen by pin or vote, pinned and cached. */
-  private async lookupServers(
-    name: string,
-    key: Uint8Array,
-    rootRecord: SignedRecord | undefined,
-    signal?: AbortSignal,
-  ): Promise<LookedUp> {
-    const candidates = await getCandidates(this.init.dht, key, {
-      signal,
-      timeoutMs: DHT_GET_TIMEOUT_MS,
-      ...(this.init.blockOf === undefined ? {} : { blockOf: this.init.blockOf }),
-    })
-    const { valid, refusal } = await validCandidates(name, candidates, {
-      now: this.init.now(),
-      trustedRegistrars: this.init.trustedRegistrars,
-      rootRecord,
-    })
-    if (valid.length === 0) {
-      // Only refused copies: say why (an unauthorised signer, an unregistered name...).
-      if (refusal !== undefined) throw refusal
-      throw new NameNotFoundError(name)
-    }
-    const { pins, records } = this.init.storage
-    const now = this.init.now()
-    const pin = await pins.getPin(name)
-    const options = { key, trustedRegistrars: this.init.trustedRegistrars }
-    const choice = chooseRecord(
-      name,
-      valid,
-      pin === undefined ? options : { ...options, pinned: pin.holder },
-    )
-    if (choice.conflict !== undefined)
-      this.init.events.dispatchEvent(new CustomEvent('conflict', { detail: choice.conflict }))
-    if (choice.tied !== undefined) {
-      // No majority and no pin: pin nobody, let the person pick (acceptKeyChange).
-      for (const offer of choice.tied)
-        this.offered.set(this.offeredId(rootSiteName(name), offer.holder), offer.record)
-      throw new NameContestedError(name, choice.tied)
-    }
-    if (pin !== undefined && choice.record === undefined) {
-      const unpinned = chooseRecord(name, valid, options)
-      const offered = unpinned.record ?? unpinned.tied![0].record
-      throw this.keyChanged(name, pin.holder, offered)
-    }
-    let best = choice.record!
-    if (pin === undefined) {
-      try {
-        await pins.pin(name, best.holder, now)
-      } catch (err) {
-        if ((err as Error).name !== 'PinMismatchError') throw err
-        const { pinned: holder } = err as { pinned: Uint8Array }
-        throw this.keyChanged(name, holder, best)
-      }
-    }
-    if (!(await records.putCachedRecord(name, best.bytes, now))) {
-      // the cache holds a newer record of this holder than any server sent: keep using it
-      const cached = await records.getCachedRecord(name)
-      if (cached !== undefined)
-        best = await this.validate(cached.bytes, name, rootRecord).catch(() => best)
-    }
-    return {
-      record: best,
-      fromCache: false,
-      receivedAt: now,
-      ...(choice.conflict === undefined ? {} : { conflict: choice.conflict }),
-    }
-  }
-
-  private earlyContext(): EarlyContext {
+  /** What the relays' first answer and the servers' choice work with. */
+  private context(): EarlyContext & ServerChoiceContext {
     const { storage, now } = this.init
     return {
+      init: this.init,
       storage,
       now,
       validate: (bytes, name, rootRecord) => this.validate(bytes, name, rootRecord),
+      offer: (name, record) =>
+        this.offered.set(this.offeredId(rootSiteName(name), record.holder), record),
     }
-  }
-
-  private keyChanged(name: string, pinned: Uint8Array, record: SignedRecord): OwnerKeyChangedError {
-    this.offered.set(this.offeredId(rootSiteName(name), record.holder), record)
-    return new OwnerKeyChangedError(name, pinned, record.holder, record)
   }
 }

@@ -10,12 +10,18 @@
  * @module
  */
 import { rootSiteName } from '../../core/names/index.ts'
-import { verifyRevocation, type SignedRevocation } from '../../core/records/index.ts'
+import {
+  verifyRevocation,
+  type SignedRecord,
+  type SignedRevocation,
+} from '../../core/records/index.ts'
+import type { AlternetStorage } from '../../storage/index.ts'
 import {
   REVOCATION_CHECK_RELAYS,
   REVOCATION_CHECK_RETRY_MS,
   REVOCATION_CHECK_TIMEOUT_MS,
 } from './constants.ts'
+import { NameRevokedError } from './errors.ts'
 
 /** Where revocations come from: the node's relays. */
 export interface RevocationSource {
@@ -126,4 +132,23 @@ export async function findRevocation(
       })
     }
   })
+}
+
+/**
+ * Throws `NameRevokedError` (and forgets the cached record in `storage`) when `revocation`
+ * covers `name`: the whole name, or the content of `record`.
+ */
+export async function throwIfRevoked(
+  storage: AlternetStorage,
+  name: string,
+  revocation: SignedRevocation | undefined,
+  record?: SignedRecord,
+): Promise<void> {
+  if (revocation === undefined) return
+  const { roots } = revocation.body
+  const content = record?.body.content
+  const whole = roots.length === 0
+  if (!whole && (content === undefined || !roots.some((root) => root.equals(content)))) return
+  await storage.records.deleteCachedRecord(name)
+  throw new NameRevokedError(name, revocation.body.name, revocation.body.issued)
 }
