@@ -185,20 +185,17 @@ export function keepCopy(
 
 /** Deletes the oldest kept copies until `bytes` more fit under the caps. */
 async function makeRoom(cache: Cache, bytes: number): Promise<void> {
-  const keys = await cache.keys()
+  // In the order written; each names its own URL, so a write meanwhile changes nothing here.
   const copies = await cache.matchAll()
-  if (keys.length !== copies.length) {
-    // Changed while listed (another write): start over with none rather than guess.
-    await Promise.all(keys.map((key) => cache.delete(key)))
-    return
-  }
   let total = bytes
   for (const copy of copies) total += Number(copy.headers.get('content-length')) || 0
-  let count = keys.length + 1
-  for (let i = 0; i < keys.length && (total > MAX_KEPT_BYTES || count > MAX_KEPT_COPIES); i++) {
-    total -= Number(copies[i]!.headers.get('content-length')) || 0
+  let count = copies.length + 1
+  for (const copy of copies) {
+    if (total <= MAX_KEPT_BYTES && count <= MAX_KEPT_COPIES) break
+    total -= Number(copy.headers.get('content-length')) || 0
     count--
-    await cache.delete(keys[i]!)
+    void copy.body?.cancel().catch(() => {})
+    await cache.delete(copy.url)
   }
 }
 
