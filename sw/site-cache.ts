@@ -15,6 +15,7 @@ import { ROOT_HEADER } from '../src/core/http/headers.ts'
 import { OFFLINE_COPY_HEADER } from '../src/origins/shared/constants.ts'
 import type { ReceivedResponse } from '../src/origins/shared/port-stream.ts'
 import { askBridge, type BridgeAnswer } from './site/ask-bridge.ts'
+import { makeRoom, MAX_KEPT_BYTES } from './site-cache-bound.ts'
 import {
   findOfflineCopy,
   isKeepable,
@@ -24,12 +25,6 @@ import {
 
 /** The cache of kept copies; the suffix is the format's version. Only this worker writes it. */
 export const SITE_COPIES_CACHE = 'alternet-site-copies-v1'
-
-/** Bytes of kept copies per site origin; the oldest written leave first. */
-export const MAX_KEPT_BYTES = 200 * 1024 * 1024
-
-/** Kept copies per site origin (many small files cost entries more than bytes). */
-export const MAX_KEPT_COPIES = 2_000
 
 /** On a kept copy: the ETag the node gave the body when it was written. */
 const KEPT_ETAG_HEADER = 'x-an-kept-etag'
@@ -181,22 +176,6 @@ export function keepCopy(
     statusText: response.statusText,
     headers: response.headers,
   })
-}
-
-/** Deletes the oldest kept copies until `bytes` more fit under the caps. */
-async function makeRoom(cache: Cache, bytes: number): Promise<void> {
-  // In the order written; each names its own URL, so a write meanwhile changes nothing here.
-  const copies = await cache.matchAll()
-  let total = bytes
-  for (const copy of copies) total += Number(copy.headers.get('content-length')) || 0
-  let count = copies.length + 1
-  for (const copy of copies) {
-    if (total <= MAX_KEPT_BYTES && count <= MAX_KEPT_COPIES) break
-    total -= Number(copy.headers.get('content-length')) || 0
-    count--
-    void copy.body?.cancel().catch(() => {})
-    await cache.delete(copy.url)
-  }
 }
 
 /** The copy for `url` to show offline: a kept copy, else an offline copy (for HEAD: without body). */
