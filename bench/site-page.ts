@@ -18,6 +18,8 @@ export interface TimedRead {
   reads?: number
   /** Longest wait for one read after the first byte, ms. */
   longestGapMs?: number
+  /** Whether the site worker answered from its kept copy (`x-an-kept-copy`, sw/site-cache.ts). */
+  kept?: boolean
 }
 
 /** In the site frame: fetches `path` with the page's own `fetch` and reads the whole body. */
@@ -57,6 +59,7 @@ export async function frameFetch(path: string): Promise<TimedRead> {
     sha256,
     reads: parts.length,
     longestGapMs,
+    kept: response.headers.has('x-an-kept-copy'),
   }
 }
 

@@ -197,7 +197,7 @@ async function measure(report: (row: BenchRow) => void, browser: Browser, relay:
       m((v) => v.repeat.lastByteMs),
       'ms',
       {
-        note: `${how}; the first file again once its blocks were kept`,
+        note: `${how}; the first file again once its blocks were kept; ${runs.filter((v) => v.repeat.kept === true).length} of ${RUNS} answered from the site origin's kept copy`,
         baseline: {
           label: 'app page reads the same blocks from IndexedDB',
           value: m((v) => v.local),

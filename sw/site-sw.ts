@@ -28,15 +28,11 @@ import {
 } from '../src/origins/shared/site-origin.ts'
 import { TIMING_MARKS, timingMark } from '../src/origins/shared/timing-marks.ts'
 import { route, type FetchContext, type Handler } from './shared/handlers.ts'
-import { askBridge, findBridges, tellDocument } from './site/ask-bridge.ts'
+import { findBridges, tellDocument } from './site/ask-bridge.ts'
 import { bridgeFiles } from './site/bridge-files.ts'
 import { failurePage } from './site/failure-page.ts'
-import {
-  OFFLINE_FALLBACK_ERRORS,
-  findOfflineCopy,
-  isKeepable,
-  keepOfflineCopy,
-} from './site/offline-copies.ts'
+import { OFFLINE_FALLBACK_ERRORS } from './site/offline-copies.ts'
+import { askKept, findCopy, keepCopy } from './site-cache.ts'
 
 declare const self: ServiceWorkerGlobalScope
 
@@ -102,7 +98,7 @@ async function answerSite({ event, request, url }: FetchContext): Promise<Respon
   let response: Response
   try {
     if (bridges.length === 0) throw new NoBridgeError('No Alternet app tab is showing this site.')
-    const answer = await askBridge(bridges, request, DEFAULT_RESPONSE_TIMEOUT)
+    const answer = await askKept(bridges, request, DEFAULT_RESPONSE_TIMEOUT)
     bridge = answer.bridge
     response = toResponse(answer.response)
   } catch (error) {
@@ -115,7 +111,7 @@ async function answerSite({ event, request, url }: FetchContext): Promise<Respon
     OFFLINE_FALLBACK_ERRORS.has(errorName) &&
     !request.headers.has('range')
   ) {
-    const copy = await findOfflineCopy(url, request.method)
+    const copy = await findCopy(url, request.method)
     if (copy !== undefined) {
       void response.body?.cancel().catch(() => {})
       if (isDocument)
@@ -127,8 +123,8 @@ async function answerSite({ event, request, url }: FetchContext): Promise<Respon
       return copy
     }
   }
-  if (errorName === null && isKeepable(request, response)) {
-    response = keepOfflineCopy(url, response, (promise) => event.waitUntil(promise))
+  if (errorName === null) {
+    response = keepCopy(request, url, response, (promise) => event.waitUntil(promise))
   }
   if (errorName !== null && isDocument) {
     void response.body?.cancel().catch(() => {})

@@ -30,8 +30,9 @@ import { SCRIPT_TEXT, writeSiteFolder } from './ui-support/site-folder.ts'
 
 const SITE = 'cleared:visitor'
 const TITLE = 'A site the visitor clears'
-/** The site worker's offline copies (sw/site-sw.ts). */
+/** The site worker's offline copies (sw/site/offline-copies.ts) and kept copies of whole files (sw/site-cache.ts). */
 const OFFLINE_COPIES = 'alternet-offline-copies-v1'
+const KEPT_COPIES = 'alternet-site-copies-v1'
 
 interface Person {
   context: BrowserContext
@@ -42,7 +43,10 @@ interface Person {
 /** What the browser keeps on a site origin, seen from a page of that origin. */
 interface OriginState {
   caches: string[]
+  /** Copies of both kinds: each serves offline. */
   offlineCopies: number
+  /** Of those, kept copies of whole files. */
+  keptCopies: number
   workers: number
   localStorage: number
 }
@@ -99,18 +103,22 @@ describe('clearing visited sites and everything (Chromium, through the app)', ()
     const response = await probe.goto(`${origin}/__an/clear`)
     equal(response?.status(), 403, 'the clear page is refused to anything but the app')
     equal(response?.headers()['clear-site-data'], undefined, 'and clears nothing')
-    return probe.evaluate(async (name) => {
-      const keys = await caches.keys()
-      const offlineCopies = keys.includes(name)
-        ? (await (await caches.open(name)).keys()).length
-        : 0
-      return {
-        caches: keys,
-        offlineCopies,
-        workers: (await navigator.serviceWorker.getRegistrations()).length,
-        localStorage: localStorage.length,
-      }
-    }, OFFLINE_COPIES)
+    return probe.evaluate(
+      async ([offline, kept]) => {
+        const keys = await caches.keys()
+        const count = async (name: string): Promise<number> =>
+          keys.includes(name) ? (await (await caches.open(name)).keys()).length : 0
+        const keptCopies = await count(kept)
+        return {
+          caches: keys,
+          offlineCopies: (await count(offline)) + keptCopies,
+          keptCopies,
+          workers: (await navigator.serviceWorker.getRegistrations()).length,
+          localStorage: localStorage.length,
+        }
+      },
+      [OFFLINE_COPIES, KEPT_COPIES] as const,
+    )
   }
 
   /** B opens the site in the viewer and waits until it rendered and its copies (and, unless told not to, its blocks) are kept. */
@@ -174,7 +182,10 @@ describe('clearing visited sites and everything (Chromium, through the app)', ()
       const before = await originState()
       ok(kept.usage.bytes > 0, `blocks are kept (${JSON.stringify(kept)})`)
       ok(
-        before.offlineCopies >= 4 && before.workers === 1 && before.localStorage === 1,
+        before.offlineCopies >= 4 &&
+          before.keptCopies >= 4 &&
+          before.workers === 1 &&
+          before.localStorage === 1,
         `the site origin holds copies, a worker and storage (${JSON.stringify(before)})`,
       )
 
@@ -200,7 +211,13 @@ describe('clearing visited sites and everything (Chromium, through the app)', ()
         .waitFor({ timeout: START_MS })
 
       deepEqual(await keptBlocks(b.page, SITE), { siteRows: 0, usage: { blocks: 0, bytes: 0 } })
-      deepEqual(await originState(), { caches: [], offlineCopies: 0, workers: 0, localStorage: 0 })
+      deepEqual(await originState(), {
+        caches: [],
+        offlineCopies: 0,
+        keptCopies: 0,
+        workers: 0,
+        localStorage: 0,
+      })
       equal(
         await b.page.locator('iframe[title^="Clearing"]').count(),
         0,
@@ -231,7 +248,13 @@ describe('clearing visited sites and everything (Chromium, through the app)', ()
         b.page.getByRole('button', { name: 'Delete everything on this device' }).click(),
       ])
       await waitForPhase(b.page, 'running')
-      deepEqual(await originState(), { caches: [], offlineCopies: 0, workers: 0, localStorage: 0 })
+      deepEqual(await originState(), {
+        caches: [],
+        offlineCopies: 0,
+        keptCopies: 0,
+        workers: 0,
+        localStorage: 0,
+      })
       deepEqual(await keptBlocks(b.page, SITE), { siteRows: 0, usage: { blocks: 0, bytes: 0 } })
       equal(b.errors.length, 0, `no page errors: ${b.errors.join('; ')}`)
     }),
