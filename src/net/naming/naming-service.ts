@@ -10,6 +10,7 @@ import {
   serviceCapabilities,
   serviceDependencies,
   type Connection,
+  type Libp2p,
   type Libp2pEvents,
   type PeerId,
   type PeerStore,
@@ -21,7 +22,7 @@ import { connectionBlock } from '../../core/contracts/index.ts'
 import type { RecordFields, RecordHost, SignedRecord } from '../../core/records/index.ts'
 import type { AlternetStorage } from '../../storage/index.ts'
 import type { HostSelf } from '../hosting/host-record.ts'
-import type { AlternetLibp2p } from '../node/index.ts'
+import type { AlternetServices } from '../node/peer-services.ts'
 import { publish, type PublishFields, type PublishResult } from './publisher.ts'
 import { Republisher } from './republisher.ts'
 import { canLookUpNames, type NamingReach } from './naming-reach.ts'
@@ -69,7 +70,7 @@ export interface NamingComponents {
 
 /** What `createNamingService` needs: a running node and the naming settings. */
 export interface NamingServiceInit extends NamingInit {
-  libp2p: AlternetLibp2p
+  libp2p: Libp2p<AlternetServices>
   /**
    * Where to ask whether a name is revoked, and whose trusted registrars to use when
    * `trustedRegistrars` is empty: the node's relay manager. Without it no revocation is looked
