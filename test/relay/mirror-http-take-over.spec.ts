@@ -6,7 +6,9 @@
  * answers are still open (without that, the reader would wait for the stalled source's idle
  * timeout before asking anyone else for them). A stalled CAR whose every block has come from
  * the relay is ended then and gives its place in the page's budget of CARs back at once (without
- * that, it would hold the place until its idle timeout).
+ * that, it would hold the place until its idle timeout). A mirror whose CAR was taken over whole is
+ * asked for no new CAR of that file: its next blocks go to the sources that keep pace (without
+ * that, each new CAR given to it would wait out the quiet time before being taken over again).
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -34,6 +36,8 @@ import {
 const FLAGS = ['--mirror-scan-interval', '2s', '--mirror-replicas', '64']
 /** Twenty chunks: the fetcher's first CARs split them over both sources. */
 const BIG = pattern(20 * 262_144, 4)
+/** More chunks than the reader asks at once: it asks for more after the stalled CARs end. */
+const LONG = pattern(96 * 262_144, 5)
 
 describe('one slow mirror over HTTP', () => {
   let dir: string
@@ -115,5 +119,48 @@ describe('one slow mirror over HTTP', () => {
     )
     // The page ended the stalled answers (the server only ever writes their headers).
     await bounded(() => Promise.all(asked.map((a) => a.closed)), 4 * HTTP_BLOCK_TIMEOUT_MS)
+  })
+
+  it('asks a mirror whose CAR was taken over for no new CAR of the file', async () => {
+    const site = uniqueName('takeover-long')
+    const published = await publisher.publish(site, { '/long.bin': LONG })
+    await waitMirrored(visitor, relay, site, published.root)
+    const peer = peerIdFromString(relay.peerId)
+    const connection = visitor.node.getConnections(peer).find((c) => c.status === 'open')
+    assert.ok(connection !== undefined, 'the visitor is connected to the relay')
+    const { port } = stalled.address() as AddressInfo
+    const stalledOrigin = `http://127.0.0.1:${port}`
+    // The page's own order of events at the stalled source: each CAR asked, each ended.
+    const events: ('asked' | 'ended')[] = []
+    const get: typeof fetch = (input, init) => {
+      if (String(input).startsWith(stalledOrigin)) {
+        events.push('asked')
+        init?.signal?.addEventListener('abort', () => events.push('ended'), { once: true })
+      }
+      return fetch(input, init)
+    }
+    const http = httpFirstClient(createRouteClient(visitor.node), {
+      sources: [
+        { peer, connection, limited: false, http: stalledOrigin },
+        { peer, connection, limited: false, http: relay.http },
+      ],
+      slots: new CarSlots(),
+      fetch: get,
+    })
+    assert.ok(http !== undefined)
+    const body = fetchFile(http, {
+      entry: published.manifest.files['/long.bin'],
+      peers: [connection],
+      concurrency: 32,
+    })
+    const bytes = await bounded(() => bytesOf(body), 4 * HTTP_BLOCK_TIMEOUT_MS)
+    assert.ok(Buffer.compare(bytes, LONG) === 0, 'byte-identical')
+    const firstEnded = events.indexOf('ended')
+    assert.ok(firstEnded > 0, 'a stalled CAR was taken over and ended')
+    assert.deepEqual(
+      events.slice(firstEnded).filter((e) => e === 'asked'),
+      [],
+      `no CAR asked of the stalled source once one was taken over (${events.join(' ')})`,
+    )
   })
 })

@@ -33,7 +33,9 @@ export class BlockFiles {
   /** The block's bytes, or undefined when not held. */
   async get(cid: CID | string): Promise<Uint8Array | undefined> {
     try {
-      return new Uint8Array(await readFile(this.path(cid.toString())))
+      // The file's own buffer (a read of known size is never pooled), seen as plain bytes: not copied.
+      const bytes = await readFile(this.path(cid.toString()))
+      return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength)
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined
       throw err

@@ -34,8 +34,12 @@ export const MAX_PENDING_CACHE_BYTES = 32 * 1024 * 1024
  */
 export const KEEP_QUIET_MS = 100
 
-/** Bytes of fetched blocks waiting that start a write even while blocks still come. */
-export const KEEP_WRITE_AT_BYTES = MAX_PENDING_CACHE_BYTES / 2
+/**
+ * Bytes of fetched blocks waiting that start a write even while blocks still come: above a
+ * 20 MiB file, so such a file is written once it is delivered, and below the bound by room
+ * for the blocks that arrive while a write runs.
+ */
+export const KEEP_WRITE_AT_BYTES = (MAX_PENDING_CACHE_BYTES * 3) / 4
 
 /** Bytes of fetched blocks written to the store per transaction. */
 export const CACHE_BATCH_BYTES = 4 * 1024 * 1024

@@ -9,7 +9,8 @@
  * nothing to carry takes again the oldest blocks still awaited from a CAR that has sent nothing
  * for a while (each block asked twice at most, the first answer used, `http-wanted.ts`), so one
  * slow mirror does not hold the others back while the file's reader waits for its next block; a
- * CAR whose every block has come from elsewhere is ended then, its place given back. A block a
+ * CAR whose every block has come from elsewhere is ended then, its place given back, and its
+ * source given no new CAR of the file (still a source for the page's other files). A block a
  * CAR did not carry is asked alone (`GET /ipfs/<cid>`) of the next source. A source that sends a
  * wrong byte, fails or answers anything but the blocks is dropped from HTTP for the rest of the fetch
  * (one that lied is reported as a lying host is), and when none is left blocks are asked over
@@ -68,6 +69,8 @@ export function httpFirstClient(inner: RouteClient, init: HttpBlocksInit): Route
   const busy = new Map<HostConnection, number>()
   /** Blocks listed by a CAR under way, in the order asked. */
   const inFlight = new Set<Wanted>()
+  /** Sources a CAR of this file was taken from whole: slow for it, given none of its new CARs. */
+  const passed = new Set<HostConnection>()
   /** A look again at blocks to take over, once a CAR has been quiet long enough. */
   let lookAgain: ReturnType<typeof setTimeout> | undefined
 
@@ -136,6 +139,7 @@ export function httpFirstClient(inner: RouteClient, init: HttpBlocksInit): Route
       lastBlockAt: performance.now(),
       owed: 0,
       release: () => {
+        passed.add(source)
         slot?.()
         takenOver.abort(new Error(`Every block asked of ${source.http} came from elsewhere.`))
       },
@@ -206,11 +210,16 @@ export function httpFirstClient(inner: RouteClient, init: HttpBlocksInit): Route
     schedule()
   }
 
-  /** The live source with the fewest of the page's CARs under way or waiting (the next in turn among equals). */
+  /**
+   * The live source with the fewest of the page's CARs under way or waiting (the next in turn
+   * among equals), among those not passed over for this file while any is left.
+   */
   const leastBusy = (): HostConnection => {
     const load = (source: HostConnection): number => slots.load(source.http!)
-    let best = live[turn++ % live.length]
-    for (const source of live) if (load(source) < load(best)) best = source
+    const keeping = live.filter((source) => !passed.has(source))
+    const from = keeping.length > 0 ? keeping : live
+    let best = from[turn++ % from.length]
+    for (const source of from) if (load(source) < load(best)) best = source
     return best
   }
 
@@ -222,7 +231,7 @@ export function httpFirstClient(inner: RouteClient, init: HttpBlocksInit): Route
     const now = performance.now()
     for (const source of live) {
       // Idle for this file, with room in the page's budget: a CAR that would wait helps nobody.
-      if ((busy.get(source) ?? 0) > 0 || !slots.free(source.http!)) continue
+      if ((busy.get(source) ?? 0) > 0 || !slots.free(source.http!) || passed.has(source)) continue
       const { again, soonest } = blocksToTakeOver(inFlight, now)
       if (again.length === 0) {
         if (soonest < Infinity && lookAgain === undefined)
