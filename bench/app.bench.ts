@@ -509,6 +509,20 @@ async function measure(
           note: `${how.replace("navigation entry's", 'resource entries (its style sheet, script and image):')} ${key === 'filesAsked' ? 'earliest startTime' : 'latest responseEnd'}`,
         },
       )
+    // Per visit, from the page's first file asked to its last answered: what the files cost
+    // apart from when the document came.
+    const span = (v: Visit): number =>
+      (v.filesAnswered ?? Number.NaN) - (v.filesAsked ?? Number.NaN)
+    for (const kind of ['first', 'repeat'] as const)
+      row(
+        'chromium',
+        `${kind} visit, the page's files, first asked to last answered`,
+        paintMedian(visits.map((v) => span(v[kind]))),
+        'ms',
+        {
+          note: `median over ${RUNS} visitors of each visit's own span (resource entries: latest responseEnd − earliest startTime)`,
+        },
+      )
     row(
       'chromium',
       'first visit, content visible',
