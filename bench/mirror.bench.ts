@@ -63,23 +63,27 @@ interface Fetched {
 }
 
 /**
- * Fetches each big file as a fresh visitor; first and last byte times, bytes checked, and the
- * CPU time the relays (`relayPids`) and Chromium spent on each fetch.
+ * Fetches each big file as a fresh visitor (a new page from `visit`, gone after its fetch, so
+ * no fetch shares its page with the store's writes of the one before); first and last byte
+ * times, bytes checked, and the CPU time the relays (`relayPids`) and Chromium spent on each
+ * fetch. Each visitor first opens the site's index, as a person following a link would.
  */
 async function fetchAll(
-  visitor: Person,
+  visit: (i: number) => Promise<Person>,
   site: string,
   sums: Record<string, string>,
   relayPids: ReadonlySet<number>,
 ): Promise<Fetched> {
-  const warm = await visitor.callWithin(FETCH_MS, 'fetch', `an://${site}/index.html`)
-  if (warm.status !== 200) throw new Error(`index: ${warm.status} ${warm.headers['x-an-error']}`)
   const out: Fetched = { first: [], last: [], relayCpu: [], browserCpu: [] }
   for (let i = 0; i < RUNS; i++) {
+    const visitor = await visit(i)
+    const warm = await visitor.callWithin(FETCH_MS, 'fetch', `an://${site}/index.html`)
+    if (warm.status !== 200) throw new Error(`index: ${warm.status} ${warm.headers['x-an-error']}`)
     const path = `/big-${i}.bin`
     const before = cpuByKind(relayPids)
     const res = await visitor.callWithin(FETCH_MS, 'fetch', `an://${site}${path}`)
     const after = cpuByKind(relayPids)
+    await visitor.close()
     if (res.status !== 200 || res.sha256 !== sums[path])
       throw new Error(`${path}: ${res.status} ${res.headers['x-an-error']}`)
     out.first.push(res.firstByteMs)
@@ -120,7 +124,7 @@ async function measure(report: (row: BenchRow) => void, browser: Browser, build:
   let fromMirrors: Fetched | undefined
   try {
     // Mirrors: four relays, R = 3, scans every 2 s; a fresh visitor fetches once the publisher is gone.
-    const mirrored = async (name: string, extra: string[] = []) => {
+    const mirrored = async (name: string, extra: string[] = [], anchor = false) => {
       const network = await startNetwork(REPLICAS + 1, build, [
         // Their log says what each relay did with the site, should a copy not come.
         '--log-level',
@@ -142,21 +146,26 @@ async function measure(report: (row: BenchRow) => void, browser: Browser, build:
       const published = ok(await a.callWithin(MIRRORS_MS, 'publishSite', site, files(tag)), name)
       const toMirrors = await copies
       await a.close()
-      const b = await person(network, `${name}-B`)
-      const fetched = await fetchAll(b, site, published.sha256, pidsOf(network))
-      return { network, watcher, site, toMirrors, b, fetched }
+      // The ceiling, when asked, in a fresh page before any fetch: nothing else runs beside it.
+      let ceiling: { first: number; last: number }[] = []
+      if (anchor) {
+        const c = await person(network, `${name}-ceiling`)
+        ceiling = await webSocketCeiling(c.page, SIZE, RUNS)
+        await c.close()
+      }
+      const visit = (i: number) => person(network, `${name}-B${i}`)
+      const fetched = await fetchAll(visit, site, published.sha256, pidsOf(network))
+      return { network, watcher, site, toMirrors, fetched, ceiling }
     }
     // The same with the relays serving no block over HTTP: every block over libp2p.
     const viaLibp2p = await mirrored('libp2p', ['--mirror-http-rate', '0'])
     const overLibp2p = viaLibp2p.fetched
     // Gone before the next fetch: its relays would spend CPU beside it.
-    await viaLibp2p.b.close()
     await viaLibp2p.network.stop()
-    const run = await mirrored('mirrored')
-    const { watcher, site, toMirrors } = run
+    const run = await mirrored('mirrored', [], true)
+    const { watcher, site, toMirrors, ceiling } = run
     const mirrors = run.network
     fromMirrors = run.fetched
-    const ceiling = await webSocketCeiling(run.b.page, SIZE, RUNS)
 
     // R copies again after a holder is killed.
     const states = await Promise.all(mirrors.relays.map((r) => watcher.status(r.process, site)))
@@ -171,11 +180,15 @@ async function measure(report: (row: BenchRow) => void, browser: Browser, build:
     const h = await person(hosts, 'H')
     const hostSite = `hosted${tag}:code`
     const hosted = ok(await h.callWithin(MIRRORS_MS, 'publishSite', hostSite, files(tag)), 'host')
-    const v = await person(hosts, 'V')
-    const fromHost = await fetchAll(v, hostSite, hosted.sha256, pidsOf(hosts))
+    const fromHost = await fetchAll(
+      (i) => person(hosts, `V${i}`),
+      hostSite,
+      hosted.sha256,
+      pidsOf(hosts),
+    )
 
     const wsLast = median(ceiling.map((c) => c.last))
-    const note = `median of ${RUNS} fresh fetches of 20 MiB; publisher gone; ${REPLICAS} mirrors`
+    const note = `median of ${RUNS} fetches of 20 MiB, each by a fresh visitor; publisher gone; ${REPLICAS} mirrors`
     row('20 MiB from mirrors, time to first byte', median(fromMirrors.first), 'ms', {
       note,
       baseline: { label: 'browser host', value: median(fromHost.first) },
