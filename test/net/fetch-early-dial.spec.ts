@@ -4,26 +4,18 @@
  * the visitor's store answers only once the spec lets it (a slow IndexedDB).
  */
 import type { CID } from 'multiformats/cid'
-import type { Libp2p } from '@libp2p/interface'
 import { utf8 } from '../../src/core/bytes.ts'
-import { createSiteFetcher, type SiteFetcher } from '../../src/net/fetch/index.ts'
 import { equal } from '../support/assert.ts'
 import { bounded } from '../support/bounded.ts'
 import { eventually } from '../support/eventually.ts'
 import { after, before, describe, it } from '../support/spec.ts'
-import { MemoryStore, NameTable } from './hosting-support.ts'
-import { tcpNode } from './loopback-node.ts'
-import { publishedHost, type PublishedHost } from './published-host.ts'
+import { HeldStore, startHeldVisit, type HeldVisit } from './held-visit.ts'
+import { NameTable } from './hosting-support.ts'
 
 const SITE = 'early:dial'
 
 /** A store whose reads wait until `open()`. */
-class HeldStore extends MemoryStore {
-  private opened!: () => void
-  private readonly gate = new Promise<void>((resolve) => (this.opened = resolve))
-  open(): void {
-    this.opened()
-  }
+class HeldReadStore extends HeldStore {
   override async getBlock(cid: CID): Promise<Uint8Array | undefined> {
     await this.gate
     return super.getBlock(cid)
@@ -36,34 +28,20 @@ class HeldStore extends MemoryStore {
 
 describe('a site new to the device: its hosts are dialled while the store is read', () => {
   const names = new NameTable()
-  let source: PublishedHost
-  let visitor: Libp2p
-  let store: HeldStore
-  let fetcher: SiteFetcher
+  const store = new HeldReadStore()
+  let visit: HeldVisit
 
   before(async () => {
-    source = await publishedHost(names, {
-      site: SITE,
-      files: [{ path: '/index.html', content: utf8('<h1>early</h1>') }],
-    })
-    visitor = await tcpNode()
-    store = new HeldStore()
-    fetcher = createSiteFetcher({
-      libp2p: visitor,
-      store,
-      mirrors: false,
-      // A look-up made now on the network, as the naming service says of one.
-      resolve: async (site) => ({ ...(await names.resolve(site)), fromCache: false }),
-    })
+    const files = [{ path: '/index.html', content: utf8('<h1>early</h1>') }]
+    visit = await startHeldVisit(names, { site: SITE, files }, store, { fromNetwork: true })
   })
 
   after(async () => {
-    store.open()
-    await source?.stop()
-    await visitor?.stop()
+    await visit?.stop()
   })
 
   it('connects to the host before the store answers, then serves the page', async () => {
+    const { source, visitor, fetcher } = visit
     const page = fetcher.fetch(`an://${SITE}/`)
     await eventually('the visitor connected to the host with its store still held', () =>
       visitor.getConnections(source.node.peerId).some((c) => c.status === 'open'),

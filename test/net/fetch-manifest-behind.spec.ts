@@ -5,68 +5,49 @@
  * again. Real libp2p nodes over TCP; the visitor's store holds its manifest writes until the
  * spec lets them through (a busy IndexedDB).
  */
-import type { Libp2p } from '@libp2p/interface'
 import type { CID } from 'multiformats/cid'
 import { utf8 } from '../../src/core/bytes.ts'
 import { RAW_CODEC } from '../../src/core/content/index.ts'
-import { createSiteFetcher, type SiteFetcher } from '../../src/net/fetch/index.ts'
 import { equal, ok } from '../support/assert.ts'
 import { bounded } from '../support/bounded.ts'
 import { after, before, describe, it } from '../support/spec.ts'
-import { MemoryStore, NameTable } from './hosting-support.ts'
-import { tcpNode } from './loopback-node.ts'
-import { publishedHost, type PublishedHost } from './published-host.ts'
+import { HeldStore, startHeldVisit, type HeldVisit } from './held-visit.ts'
+import { NameTable } from './hosting-support.ts'
 
 const SITE = 'behind:manifest'
 
 /** A store whose writes of anything but raw blocks (manifests) wait until `open()`. */
-class HeldManifestStore extends MemoryStore {
-  open: () => void = () => {}
-  private readonly opened = new Promise<void>((resolve) => (this.open = resolve))
-
+class HeldManifestStore extends HeldStore {
   override async putBlocks(
     site: string,
     blocks: Iterable<{ cid: CID; bytes: Uint8Array }>,
     options: { verified?: boolean } = {},
   ): Promise<void> {
     const list = [...blocks]
-    if (list.some(({ cid }) => cid.code !== RAW_CODEC)) await this.opened
+    if (list.some(({ cid }) => cid.code !== RAW_CODEC)) await this.gate
     return super.putBlocks(site, list, options)
   }
 }
 
 describe("a visited site's manifest is written behind the answer", () => {
   const names = new NameTable()
-  let source: PublishedHost
-  let visitor: Libp2p
-  let visitorStore: HeldManifestStore
-  let fetcher: SiteFetcher
+  const visitorStore = new HeldManifestStore()
+  let visit: HeldVisit
 
   before(async () => {
-    source = await publishedHost(names, {
-      site: SITE,
-      files: [
-        { path: '/index.html', content: utf8('<h1>behind</h1><img src="logo.svg">') },
-        { path: '/logo.svg', content: utf8('<svg xmlns="http://www.w3.org/2000/svg"/>') },
-      ],
-    })
-    visitor = await tcpNode()
-    visitorStore = new HeldManifestStore()
-    fetcher = createSiteFetcher({
-      libp2p: visitor,
-      store: visitorStore,
-      mirrors: false,
-      resolve: (site) => names.resolve(site),
-    })
+    const files = [
+      { path: '/index.html', content: utf8('<h1>behind</h1><img src="logo.svg">') },
+      { path: '/logo.svg', content: utf8('<svg xmlns="http://www.w3.org/2000/svg"/>') },
+    ]
+    visit = await startHeldVisit(names, { site: SITE, files }, visitorStore, { fromNetwork: false })
   })
 
   after(async () => {
-    visitorStore?.open()
-    await source?.stop()
-    await visitor?.stop()
+    await visit?.stop()
   })
 
   it('answers while the manifest is being written, and the next file does not ask the host for it', async () => {
+    const { source, fetcher } = visit
     const page = await bounded(() => fetcher.fetch(`an://${SITE}/`), 10_000)
     equal(page.status, 200, page.headers.get('x-an-error') ?? '')
     equal(await page.text(), '<h1>behind</h1><img src="logo.svg">')
