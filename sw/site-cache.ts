@@ -20,7 +20,9 @@ import {
   findOfflineCopy,
   isKeepable,
   keepOfflineCopy,
+  keyOf,
   OFFLINE_CACHE,
+  splitForCopy,
 } from './site/offline-copies.ts'
 
 /** The cache of kept copies; the suffix is the format's version. Only this worker writes it. */
@@ -31,11 +33,6 @@ const KEPT_ETAG_HEADER = 'x-an-kept-etag'
 
 /** On an answer made from a kept copy: the ETag the node confirmed for it. */
 export const KEPT_COPY_HEADER = 'x-an-kept-copy'
-
-/** The cache key of a request: the URL without fragment. */
-function keyOf(url: URL): string {
-  return `${url.origin}${url.pathname}${url.search}`
-}
 
 /** Whether `request` may be answered from a kept copy: a plain GET of the whole body. */
 function isPlainGet(request: Request): boolean {
@@ -154,10 +151,7 @@ export function keepCopy(
   }
   const headers = new Headers(response.headers)
   headers.set(KEPT_ETAG_HEADER, headers.get('etag')!)
-  // An answer the node made offline keeps its own date: the copy is no newer than that.
-  if (!headers.has(OFFLINE_COPY_HEADER)) headers.set(OFFLINE_COPY_HEADER, new Date().toISOString())
-  const [forPage, forCache] = response.body!.tee()
-  const copy = new Response(forCache, { status: 200, statusText: response.statusText, headers })
+  const { forPage, copy } = splitForCopy(response, headers)
   const bytes = Number(headers.get('content-length'))
   waitUntil(
     (async () => {
@@ -168,14 +162,10 @@ export function keepCopy(
       await (await caches.open(OFFLINE_CACHE)).delete(keyOf(url))
     })().catch(() => {
       // Quota or a failed body: the page has its answer; nothing is kept.
-      void forCache.cancel().catch(() => {})
+      void copy.body?.cancel().catch(() => {})
     }),
   )
-  return new Response(forPage, {
-    status: response.status,
-    statusText: response.statusText,
-    headers: response.headers,
-  })
+  return forPage
 }
 
 /** The copy for `url` to show offline: a kept copy, else an offline copy (for HEAD: without body). */

@@ -35,7 +35,7 @@ export const OFFLINE_FALLBACK_ERRORS: ReadonlySet<string> = new Set([
 ])
 
 /** The cache key of a request: the URL without fragment, always GET. */
-function keyOf(url: URL): string {
+export function keyOf(url: URL): string {
   return `${url.origin}${url.pathname}${url.search}`
 }
 
@@ -49,6 +49,26 @@ export function isKeepable(request: Request, response: Response): boolean {
 }
 
 /**
+ * Splits `response` in two as it streams: the response for the page, and a copy with `headers`
+ * (marked with the time it was kept, unless the node made it offline) for a cache to store.
+ */
+export function splitForCopy(
+  response: Response,
+  headers: Headers,
+): { forPage: Response; copy: Response } {
+  // An answer the node made offline keeps its own date: the copy is no newer than that.
+  if (!headers.has(OFFLINE_COPY_HEADER)) headers.set(OFFLINE_COPY_HEADER, new Date().toISOString())
+  let toPage: ReadableStream<Uint8Array> | null = null
+  let toCache: ReadableStream<Uint8Array> | null = null
+  if (response.body !== null) [toPage, toCache] = response.body.tee()
+  const init = { status: response.status, statusText: response.statusText }
+  return {
+    forPage: new Response(toPage, { ...init, headers: response.headers }),
+    copy: new Response(toCache, { ...init, headers }),
+  }
+}
+
+/**
  * Keeps a copy of `response` while it streams to the page: returns the response for the page.
  * A body that fails midway (a block that fails verification) leaves no copy.
  */
@@ -57,28 +77,14 @@ export function keepOfflineCopy(
   response: Response,
   waitUntil: (p: Promise<unknown>) => void,
 ): Response {
-  const headers = new Headers(response.headers)
-  // An answer the node made offline keeps its own date: the copy is no newer than that.
-  if (!headers.has(OFFLINE_COPY_HEADER)) headers.set(OFFLINE_COPY_HEADER, new Date().toISOString())
-  let forPage: ReadableStream<Uint8Array> | null = null
-  let forCache: ReadableStream<Uint8Array> | null = null
-  if (response.body !== null) [forPage, forCache] = response.body.tee()
-  const copy = new Response(forCache, {
-    status: response.status,
-    statusText: response.statusText,
-    headers,
-  })
+  const { forPage, copy } = splitForCopy(response, new Headers(response.headers))
   waitUntil(
     caches
       .open(OFFLINE_CACHE)
       .then((cache) => cache.put(keyOf(url), copy))
       .catch(() => {}),
   )
-  return new Response(forPage, {
-    status: response.status,
-    statusText: response.statusText,
-    headers: response.headers,
-  })
+  return forPage
 }
 
 /** The offline copy for `url`, if one was kept (for HEAD: without body). */
