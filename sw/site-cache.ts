@@ -34,6 +34,17 @@ const KEPT_ETAG_HEADER = 'x-an-kept-etag'
 /** On an answer made from a kept copy: the ETag the node confirmed for it. */
 export const KEPT_COPY_HEADER = 'x-an-kept-copy'
 
+/** An answer for the page: the node's, or one made from a kept copy (its body a Blob). */
+export interface SiteResponse extends Omit<ReceivedResponse, 'body'> {
+  body: ReadableStream<Uint8Array> | Blob | null
+}
+
+/** {@link SiteResponse} and the bridge that gave it or confirmed it. */
+export interface SiteAnswer {
+  response: SiteResponse
+  bridge: WindowClient
+}
+
 /** Whether `request` may be answered from a kept copy: a plain GET of the whole body. */
 function isPlainGet(request: Request): boolean {
   return (
@@ -79,7 +90,7 @@ export async function askKept(
   bridges: readonly WindowClient[],
   request: Request,
   timeout: number,
-): Promise<BridgeAnswer> {
+): Promise<SiteAnswer> {
   if (!isPlainGet(request)) return askBridge(bridges, request, timeout)
   const url = new URL(request.url)
   const cache = await caches.open(SITE_COPIES_CACHE).catch(() => undefined)
@@ -103,7 +114,7 @@ export async function askKept(
     response.headers.get('etag') === etag &&
     response.headers.get(ROOT_HEADER) === copy.headers.get(ROOT_HEADER)
   ) {
-    return { ...answer, response: fromCopy(copy, response) }
+    return { ...answer, response: fromCopy(copy, response, await copy.blob()) }
   }
   void copy.body?.cancel().catch(() => {})
   // A new version, a file gone: the copy is no longer the path's. (An error keeps it for offline.)
@@ -114,15 +125,19 @@ export async function askKept(
   return askBridge(bridges, request, timeout)
 }
 
-/** The answer made from `copy` once the node confirmed it with `confirmation` (a 304). */
-function fromCopy(copy: Response, confirmation: ReceivedResponse): ReceivedResponse {
+/**
+ * The answer made from `copy` once the node confirmed it with `confirmation` (a 304). Its body is
+ * the copy as a Blob, which the browser streams to the page itself: a stream read through this
+ * worker moves the bytes 64 KiB at a time and took twice as long (docs/ARCHITECTURE.md).
+ */
+function fromCopy(copy: Response, confirmation: ReceivedResponse, body: Blob): SiteResponse {
   const headers = new Headers(copy.headers)
   headers.delete(KEPT_ETAG_HEADER)
   // The copy's date is for offline use; the node says itself when it answered offline.
   headers.delete(OFFLINE_COPY_HEADER)
   for (const [name, value] of confirmation.headers) headers.set(name, value)
   headers.set(KEPT_COPY_HEADER, copy.headers.get('etag')!)
-  return { status: 200, statusText: copy.statusText, headers, body: copy.body }
+  return { status: 200, statusText: copy.statusText, headers, body }
 }
 
 /** Whether the node's `response` to `request` is a whole verified file worth keeping. */
@@ -130,7 +145,6 @@ function isWholeFile(request: Request, response: Response): boolean {
   if (!isPlainGet(request) || response.status !== 200 || response.body === null) return false
   if (response.headers.has('content-range') || !response.headers.has('etag')) return false
   if (!response.headers.has(ROOT_HEADER)) return false
-  if (response.headers.has(KEPT_COPY_HEADER)) return false
   const length = Number(response.headers.get('content-length') ?? NaN)
   return Number.isSafeInteger(length) && length <= MAX_KEPT_BYTES / 4
 }
@@ -146,6 +160,8 @@ export function keepCopy(
   response: Response,
   waitUntil: (p: Promise<unknown>) => void,
 ): Response {
+  // An answer made from a kept copy is kept already.
+  if (response.headers.has(KEPT_COPY_HEADER)) return response
   if (!isWholeFile(request, response)) {
     return isKeepable(request, response) ? keepOfflineCopy(url, response, waitUntil) : response
   }
@@ -179,5 +195,5 @@ export async function findCopy(url: URL, method: string): Promise<Response | und
     void copy.body?.cancel().catch(() => {})
     return new Response(null, { status: 200, headers })
   }
-  return new Response(copy.body, { status: 200, statusText: copy.statusText, headers })
+  return new Response(await copy.blob(), { status: 200, statusText: copy.statusText, headers })
 }

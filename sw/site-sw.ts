@@ -14,7 +14,6 @@ import {
 } from '../src/origins/shared/constants.ts'
 import { NoBridgeError } from '../src/origins/shared/errors.ts'
 import { errorStatus } from '../src/core/errors/index.ts'
-import type { ReceivedResponse } from '../src/origins/shared/port-stream.ts'
 import {
   isHtml,
   ORIGIN_AGENT_CLUSTER,
@@ -32,7 +31,7 @@ import { findBridges, tellDocument } from './site/ask-bridge.ts'
 import { bridgeFiles } from './site/bridge-files.ts'
 import { failurePage } from './site/failure-page.ts'
 import { OFFLINE_FALLBACK_ERRORS } from './site/offline-copies.ts'
-import { askKept, findCopy, keepCopy } from './site-cache.ts'
+import { askKept, findCopy, keepCopy, type SiteResponse } from './site-cache.ts'
 
 declare const self: ServiceWorkerGlobalScope
 
@@ -66,14 +65,15 @@ const ISO_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?Z$/
  * node's own offline mark (an answer it made with no network, from the blocks it kept) is
  * kept when it is a date; anything else under that name is dropped.
  */
-function toResponse(received: ReceivedResponse): Response {
+function toResponse(received: SiteResponse): Response {
   const headers = new Headers(received.headers)
   const location = headers.get('location')
   if (location !== null) headers.set('location', rewriteLocation(location, appOrigin))
   headers.set('x-content-type-options', 'nosniff')
   if (!ISO_DATE.test(headers.get(OFFLINE_COPY_HEADER) ?? '')) headers.delete(OFFLINE_COPY_HEADER)
   const body = NULL_BODY.has(received.status) ? null : received.body
-  if (body === null) void received.body?.cancel().catch(() => {})
+  if (body === null && received.body instanceof ReadableStream)
+    void received.body.cancel().catch(() => {})
   return new Response(body, { status: received.status, statusText: received.statusText, headers })
 }
 

@@ -20,6 +20,8 @@ import { deepEqual, equal, notEqual, ok } from '../support/assert.ts'
 const SITE = 'kept:test'
 /** The worker's cache of kept copies (sw/site-cache.ts). */
 const KEPT = 'alternet-site-copies-v1'
+/** The worker's cache of offline copies (sw/site/offline-copies.ts). */
+const OFFLINE = 'alternet-offline-copies-v1'
 
 /** What the site's own script sees of one fetch: its length, digest, ETag, root and mark. */
 interface Fetched {
@@ -116,6 +118,26 @@ describe('site origins: kept copies of whole files', () => {
       )
       // The node was asked once, for whether the copy is current (it reads no block for that).
       equal(await page.evaluate(() => window.harness.asked.length), asked + 1)
+    }),
+  )
+
+  it(
+    'keeps one copy of a file: an answer made from its kept copy is not kept again offline',
+    bounded(60_000, async () => {
+      const frame = await siteFrame(page, site, 'h1')
+      await fetchIn(frame, '/style.css')
+      const etag = await keptEtag(frame, '/style.css')
+      for (let i = 0; i < 3; i++) equal((await fetchIn(frame, '/style.css')).kept, etag)
+      // A second copy would be written as the answer streams; give it time to land, then look.
+      const offline = async (): Promise<boolean> =>
+        frame.evaluate(
+          async ([name]) => (await (await caches.open(name)).match('/style.css')) !== undefined,
+          [OFFLINE] as const,
+        )
+      for (let i = 0; i < 10; i++) {
+        equal(await offline(), false, 'no offline copy beside the kept one')
+        await new Promise((resolve) => setTimeout(resolve, 100))
+      }
     }),
   )
 
