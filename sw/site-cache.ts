@@ -14,7 +14,7 @@
 import { ROOT_HEADER } from '../src/core/http/headers.ts'
 import { OFFLINE_COPY_HEADER } from '../src/origins/shared/constants.ts'
 import type { ReceivedResponse } from '../src/origins/shared/port-stream.ts'
-import { askBridge, type BridgeAnswer } from './site/ask-bridge.ts'
+import { askBridge } from './site/ask-bridge.ts'
 import { makeRoom, MAX_KEPT_BYTES } from './site-cache-bound.ts'
 import {
   findOfflineCopy,
@@ -97,27 +97,24 @@ export async function askKept(
   const copy = cache === undefined ? undefined : await keptCopy(cache, url)
   if (cache === undefined || copy === undefined) return askBridge(bridges, request, timeout)
   const etag = copy.headers.get('etag')!
+  // Taken while the node is asked: a Blob of a cached body is a reference, no read.
+  const body = copy.blob().catch(() => undefined)
   const headers = new Headers(request.headers)
   headers.set('if-none-match', etag)
   // `mode` stays out: a navigation request cannot be copied as one.
   const conditional = new Request(request.url, { headers, signal: request.signal })
-  let answer: BridgeAnswer
-  try {
-    answer = await askBridge(bridges, conditional, timeout)
-  } catch (error) {
-    void copy.body?.cancel().catch(() => {})
-    throw error
-  }
+  const answer = await askBridge(bridges, conditional, timeout)
   const { response } = answer
   if (
     response.status === 304 &&
     response.headers.get('etag') === etag &&
     response.headers.get(ROOT_HEADER) === copy.headers.get(ROOT_HEADER)
   ) {
-    return { ...answer, response: fromCopy(copy, response, await copy.blob()) }
+    const blob = await body
+    if (blob !== undefined) return { ...answer, response: fromCopy(copy, response, blob) }
   }
-  void copy.body?.cancel().catch(() => {})
-  // A new version, a file gone: the copy is no longer the path's. (An error keeps it for offline.)
+  // A new version, a file gone, a copy that cannot be read: the copy is no longer the path's. (An
+  // error keeps it for offline.)
   if (response.status < 500) void cache.delete(keyOf(url)).catch(() => {})
   if (response.status !== 304) return answer
   // The same bytes under another version: asked again, whole, as if nothing were kept.
