@@ -12,7 +12,7 @@ import { join } from 'node:path'
 import type { Browser as ChromiumBrowser } from 'playwright-core'
 import type { Browser, ElementHandle } from 'puppeteer-core'
 import { after, before, describe, it } from '../support/spec.ts'
-import { equal, ok } from '../support/assert.ts'
+import { deepEqual, equal, ok } from '../support/assert.ts'
 import { buildApp, removeBuild } from './support/app-build.ts'
 import { startAppRelay, type AppRelay } from './support/app-relay.ts'
 import { launchChromium, newPerson } from './support/browser.ts'
@@ -60,7 +60,7 @@ describe('the app in Firefox', () => {
   })
 
   it(
-    'A publishes picked files in Firefox; B, in Firefox too, types the address and sees it styled, scripted, with its image',
+    'A publishes picked files in Firefox; B, in Firefox too, types the address and sees it styled, scripted, with its image, then its stylesheet again from the kept copy',
     bounded(180_000, async () => {
       const files = siteFiles('Published from Firefox')
       const paths: string[] = []
@@ -127,6 +127,24 @@ describe('the app in Firefox', () => {
           ),
           IMAGE_SIZE,
           'the image loaded',
+        )
+        // A repeat in Firefox: the stylesheet, once kept, comes from the site worker's kept copy.
+        const kept = await frame.waitForFunction(
+          async () =>
+            (await (await caches.open('alternet-site-copies-v1')).match('/style.css'))?.headers.get(
+              'etag',
+            ) ?? false,
+          { timeout: 30_000, polling: 200 },
+        )
+        const etag = await kept.jsonValue()
+        const again = await frame.evaluate(async () => {
+          const response = await fetch('/style.css')
+          return { text: await response.text(), kept: response.headers.get('x-an-kept-copy') }
+        })
+        deepEqual(
+          again,
+          { text: files['style.css'], kept: etag },
+          'the stylesheet from its kept copy',
         )
         equal(
           a.errors.length + b.errors.length,
