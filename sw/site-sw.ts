@@ -27,11 +27,11 @@ import {
 } from '../src/origins/shared/site-origin.ts'
 import { TIMING_MARKS, timingMark } from '../src/origins/shared/timing-marks.ts'
 import { route, type FetchContext, type Handler } from './shared/handlers.ts'
-import { findBridges, tellDocument } from './site/ask-bridge.ts'
+import { askBridge, findBridges, tellDocument } from './site/ask-bridge.ts'
 import { bridgeFiles } from './site/bridge-files.ts'
 import { failurePage } from './site/failure-page.ts'
 import { OFFLINE_FALLBACK_ERRORS } from './site/offline-copies.ts'
-import { askKept, findCopy, keepCopy, type SiteResponse } from './site-cache.ts'
+import { askKept, findCopy, keepCopy, SITE_COPIES_CACHE, type SiteResponse } from './site-cache.ts'
 
 declare const self: ServiceWorkerGlobalScope
 
@@ -50,6 +50,14 @@ const bridge = bridgeFiles(
       : { url: e.url, revision: e.revision ?? null },
   ),
 )
+
+/**
+ * Whether this origin may hold kept copies (`site-cache.ts`). On a first visit it holds none:
+ * each request then goes to the bridge at once, without opening and searching the copies'
+ * cache first. True once this worker passes an answer on to be kept; a cache it does not know
+ * of (one the site's own script made) is then only not asked, and the node answers.
+ */
+let copiesMayExist: Promise<boolean> = caches.has(SITE_COPIES_CACHE).catch(() => true)
 
 /** Statuses whose responses have no body. */
 const NULL_BODY = new Set([101, 204, 205, 304])
@@ -93,12 +101,14 @@ function thrownToResponse(error: unknown): Response {
 async function answerSite({ event, request, url }: FetchContext): Promise<Response> {
   const isDocument = request.mode === 'navigate'
   const path = url.pathname + url.search
-  const bridges = await findBridges()
+  const [bridges, kept] = await Promise.all([findBridges(), copiesMayExist])
   let bridge = bridges[0]
   let response: Response
   try {
     if (bridges.length === 0) throw new NoBridgeError('No Alternet app tab is showing this site.')
-    const answer = await askKept(bridges, request, DEFAULT_RESPONSE_TIMEOUT)
+    const answer = kept
+      ? await askKept(bridges, request, DEFAULT_RESPONSE_TIMEOUT)
+      : await askBridge(bridges, request, DEFAULT_RESPONSE_TIMEOUT)
     bridge = answer.bridge
     response = toResponse(answer.response)
   } catch (error) {
@@ -125,6 +135,7 @@ async function answerSite({ event, request, url }: FetchContext): Promise<Respon
   }
   if (errorName === null) {
     response = keepCopy(request, url, response, (promise) => event.waitUntil(promise))
+    copiesMayExist = Promise.resolve(true)
   }
   if (errorName !== null && isDocument) {
     void response.body?.cancel().catch(() => {})

@@ -4,7 +4,8 @@
  * through the production bridge and site-origin service worker. A whole file the worker
  * delivered is kept in the origin's Cache Storage and a later fetch of it is answered from that
  * copy once the node confirms its version; a new version never is, nor a copy the site's own
- * script wrote under an earlier version.
+ * script wrote under an earlier version. An origin that keeps no copies yet asks the node at once
+ * (its first visit opens no cache of copies).
  * @module
  */
 import type { Browser, Frame, Page } from 'playwright-core'
@@ -18,6 +19,8 @@ import { describe, it, before, after } from '../support/spec.ts'
 import { deepEqual, equal, notEqual, ok } from '../support/assert.ts'
 
 const SITE = 'kept:test'
+/** A site this browser never showed before the last case. */
+const FRESH_SITE = 'fresh:test'
 /** The worker's cache of kept copies (sw/site-cache.ts). */
 const KEPT = 'alternet-site-copies-v1'
 /** The worker's cache of offline copies (sw/site/offline-copies.ts). */
@@ -194,6 +197,26 @@ describe('site origins: kept copies of whole files', () => {
         'the stylesheet as published, from the node',
       )
       deepEqual(errors, [])
+    }),
+  )
+
+  it(
+    'asks the node at once while the origin keeps no copies, and keeps them from its first whole file',
+    bounded(90_000, async () => {
+      const other = relay.siteOrigin(FRESH_SITE)
+      await page.evaluate(([site, size]) => window.harness.publishDemo(site, size), [
+        FRESH_SITE,
+        1024,
+      ] as const)
+      // A missing page first: nothing of it is kept, so only a search would make the cache.
+      await page.evaluate((address) => window.harness.show(address), `an://${FRESH_SITE}/gone`)
+      const frame = await siteFrame(page, other)
+      const caches = (): Promise<string[]> => frame.evaluate(() => globalThis.caches.keys())
+      ok(!(await caches()).includes(KEPT), 'no cache of kept copies was opened for the first visit')
+      const first = await fetchIn(frame, '/style.css')
+      equal(first.kept, null)
+      await keptEtag(frame, '/style.css', first.etag!)
+      equal((await fetchIn(frame, '/style.css')).kept, first.etag, 'then answered from its copy')
     }),
   )
 })

@@ -21,6 +21,7 @@ import {
   notFoundReply,
   redirectReply,
 } from '../../core/http/index.ts'
+import { equals } from '../../core/bytes.ts'
 import { parseAddress } from '../../core/names/index.ts'
 import type { SignedRecord } from '../../core/records/index.ts'
 import type { ContentStore } from '../hosting/content-store.ts'
@@ -35,6 +36,7 @@ import {
 import { errorResponse } from './error-response.ts'
 import { MethodNotAllowedError, NoContentError } from './errors.ts'
 import { createFileResponder } from './file-response.ts'
+import { createReadAhead } from './read-ahead.ts'
 import { createRequestSources, type FetchContext } from './request-sources.ts'
 import { createSiteManifests } from './site-manifests.ts'
 import { NearMirrors, type MirrorFinderHost } from '../mirror/index.ts'
@@ -148,6 +150,8 @@ export function createSiteFetcher(init: SiteFetcherInit): SiteFetcher {
     sources,
   })
 
+  const ahead = createReadAhead(readLately)
+
   async function answer(
     url: string,
     requestInit: AnRequestInit,
@@ -172,29 +176,55 @@ export function createSiteFetcher(init: SiteFetcherInit): SiteFetcher {
     // resolves (the question needs no root), not after.
     const firstOfVisit = !readLately.has(address.site)
     if (near !== undefined && firstOfVisit) void near.ask(address.site)
-    const resolved = await init.resolve(address.site, { signal: requestInit.signal })
+    const contextOf = (record: SignedRecord, signal: AbortSignal | undefined): FetchContext => {
+      const root = record.body.content
+      if (root === undefined)
+        throw new NoContentError(`The record of ${address.site} points to no content.`)
+      return {
+        address,
+        root,
+        hosts: record.body.hosts ?? [],
+        signal,
+        client: siteClient(address.site),
+        used,
+        firstOfVisit,
+      }
+    }
+    const resolving = init.resolve(address.site, { signal: requestInit.signal })
+    let ctx: FetchContext | undefined
+    const early = firstOfVisit
+      ? undefined
+      : ahead.start(
+          address,
+          async (record, signal) =>
+            answerFrom((ctx = contextOf(record, signal)), path, method, headers),
+          requestInit.signal,
+        )
+    let resolved: ResolvedSite
+    try {
+      resolved = await resolving
+    } catch (error) {
+      early?.giveUp()
+      throw error
+    }
     if (firstOfVisit) timingMark(TIMING_MARKS.nameResolved)
     const { record } = resolved
-    const root = record.body.content
-    if (root === undefined)
-      throw new NoContentError(`The record of ${address.site} points to no content.`)
-    const ctx: FetchContext = {
-      address,
-      root,
-      hosts: record.body.hosts ?? [],
-      signal: requestInit.signal,
-      client: siteClient(address.site),
-      used,
-      firstOfVisit,
+    ahead.remember(address.site, record)
+    let response: Response
+    if (early !== undefined && equals(early.record.bytes, record.bytes)) {
+      response = await early.response
+    } else {
+      early?.giveUp()
+      ctx = contextOf(record, requestInit.signal)
+      // A name just looked up on the network is a site new to this device (or changed): its
+      // hosts are dialled and its mirrors asked while the device's store is read, not after.
+      if (firstOfVisit && resolved.fromCache === false) sources.start(ctx)
+      response = await answerFrom(ctx, path, method, headers)
     }
-    // A name just looked up on the network is a site new to this device (or changed): its hosts
-    // are dialled and its mirrors asked while the device's store is read, not after.
-    if (firstOfVisit && resolved.fromCache === false) sources.start(ctx)
-    const response = await answerFrom(ctx, path, method, headers)
     // Made with no network: the resolver answered from the cache with no DHT server to ask again,
     // and no host was dialled (every byte from kept, verified blocks). Say so, and as of when.
     const { offline, receivedAt } = resolved
-    if (offline === true && receivedAt !== undefined && ctx.looking === undefined)
+    if (offline === true && receivedAt !== undefined && ctx?.looking === undefined)
       response.headers.set(OFFLINE_COPY_HEADER, new Date(receivedAt).toISOString())
     return response
   }
