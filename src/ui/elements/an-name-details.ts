@@ -16,6 +16,7 @@ import type {
   SiteSources,
 } from '../../net/index.ts'
 import { base58btc } from 'multiformats/bases/base58'
+import { HELP_HOSTING_LABEL } from '../session/help-hosting.ts'
 import { visitsServed } from '../session/visits-served.ts'
 import { clearOriginsForKeyChange } from '../../origins/shell/clear-site-origins.ts'
 import { formatAge, formatDate } from '../format.ts'
@@ -193,7 +194,7 @@ export class AnNameDetails extends LitElement {
     const peer = this.session?.peer
     if (peer === undefined || peer.helpHosting().enabled) return nothing
     return html`<p data-help-offer>
-      <button @click=${() => this.helpHost()}>Help host the sites I visit</button>
+      <button @click=${() => this.helpHost()}>${HELP_HOSTING_LABEL}</button>
       <span class="hint">Your browser then keeps the sites you open and serves them to others while Alternet is open. You can turn it off in Settings.</span>
     </p>`
   }

@@ -11,6 +11,7 @@ import { viewerAddressUrl } from '../../origins/shared/site-origin.ts'
 import { deleteAlternetStorage, fingerprint, type RelayInfo } from '../../net/index.ts'
 import { formatBytes } from '../format.ts'
 import type { AlternetSession } from '../session/alternet-session.ts'
+import { HELP_HOSTING_LABEL } from '../session/help-hosting.ts'
 import { RELAYS_KEY, REVOKER_RELAYS_KEY, saveRevokerRelays } from '../session/relay-settings.ts'
 import { SessionController } from '../session/session-controller.ts'
 import { forgetRecentSites } from '../session/recent-sites.ts'
@@ -35,6 +36,11 @@ function visitedText(bytes: number): string {
   return bytes === 0
     ? 'none kept'
     : `${formatBytes(bytes)}, kept so they open again at once, even offline`
+}
+
+/** Site origins whose offline copies are still there after a clear, in words. */
+function copiesLeftText(count: number): string {
+  return `The offline copies of ${count} site(s) could not be removed (no connection to the relay)`
 }
 
 /** The settings screen. */
@@ -211,7 +217,7 @@ export class AnSettingsPage extends LitElement {
     const helping = this.session?.peer?.helpHosting()
     return html`<section class="card" aria-labelledby="helping">
       <h3 id="helping">Helping others</h3>
-      <label class="inline"><input type="checkbox" data-help-hosting .checked=${helping?.enabled === true} ?disabled=${helping === undefined} @change=${this.onHelpHosting} /> <span>Help host the sites I visit</span></label>
+      <label class="inline"><input type="checkbox" data-help-hosting .checked=${helping?.enabled === true} ?disabled=${helping === undefined} @change=${this.onHelpHosting} /> <span>${HELP_HOSTING_LABEL}</span></label>
       <p class="hint">While Alternet is open, your browser keeps a full copy of each site you open and serves it to other visitors, so sites stay up when their owner is away. Off by default; others can see which sites your browser serves.</p>
       ${
         helping?.enabled === true
@@ -317,9 +323,7 @@ export class AnSettingsPage extends LitElement {
       forgetRecentSites()
       this.message =
         `Freed ${formatBytes(freed)}.` +
-        (failed.length > 0
-          ? ` The offline copies of ${failed.length} site(s) could not be removed (no connection to the relay): try again when online.`
-          : '')
+        (failed.length > 0 ? ` ${copiesLeftText(failed.length)}: try again when online.` : '')
       this.generation++
     } catch (error) {
       this.storageError = error
@@ -345,7 +349,7 @@ export class AnSettingsPage extends LitElement {
         if (
           failed.length > 0 &&
           !confirm(
-            `The offline copies of ${failed.length} site(s) could not be removed (no connection to the relay), and once everything else is deleted this browser no longer knows which they were. Delete everything else anyway?`,
+            `${copiesLeftText(failed.length)}, and once everything else is deleted this browser no longer knows which they were. Delete everything else anyway?`,
           )
         )
           return
