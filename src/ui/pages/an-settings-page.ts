@@ -9,7 +9,7 @@ import { clearSiteOrigins } from '../../origins/shell/clear-site-origins.ts'
 import { RESET_PATH } from '../../origins/shared/constants.ts'
 import { viewerAddressUrl } from '../../origins/shared/site-origin.ts'
 import { deleteAlternetStorage, fingerprint, type RelayInfo } from '../../net/index.ts'
-import { formatBytes } from '../format.ts'
+import { countOf, formatBytes } from '../format.ts'
 import type { AlternetSession } from '../session/alternet-session.ts'
 import { HELP_HOSTING_LABEL } from '../session/help-hosting.ts'
 import { RELAYS_KEY, REVOKER_RELAYS_KEY, saveRevokerRelays } from '../session/relay-settings.ts'
@@ -169,7 +169,7 @@ export class AnSettingsPage extends LitElement {
               ? html`<p class="hint">Shown once your node runs in this tab.</p>`
               : html`<dl>
                   <dt>Your sites</dt>
-                  <dd data-own-sites>${usage.own.sites === 0 ? 'none kept here' : `${usage.own.sites} ${usage.own.sites === 1 ? 'site' : 'sites'}, ${formatBytes(Math.min(usage.own.bytes, usage.blocks.bytes))}`}</dd>
+                  <dd data-own-sites>${usage.own.sites === 0 ? 'none kept here' : `${countOf(usage.own.sites, 'site')}, ${formatBytes(Math.min(usage.own.bytes, usage.blocks.bytes))}`}</dd>
                   <dt>Sites you visited</dt>
                   <dd data-visited-sites>${visitedText(Math.max(0, usage.blocks.bytes - usage.own.bytes))}</dd>
                   <dt>Used in total</dt>
@@ -224,7 +224,7 @@ export class AnSettingsPage extends LitElement {
           ? html`<p role="status" data-helped>${
               helping.sites.length === 0
                 ? 'Not serving any site yet: open one to help host it.'
-                : `Serving ${helping.sites.length === 1 ? '1 site' : `${helping.sites.length} sites`}: ${helping.sites.join(', ')}.`
+                : `Serving ${countOf(helping.sites.length, 'site')}: ${helping.sites.join(', ')}.`
             }</p>`
           : nothing
       }
