@@ -317,9 +317,7 @@ export class AnSettingsPage extends LitElement {
       // Sites kept as visited (not your own, which may be mid-publication), then sites hosted
       // here that you no longer publish.
       const { bytes: freed, origins } = await peer.clearVisited()
-      // An open bridge would outlive its origin's worker: close them; the next visit opens anew.
-      for (const site of origins) this.session?.bridges?.disconnect(site)
-      const failed = await clearSiteOrigins(origins)
+      const failed = await this.clearOrigins(origins)
       forgetRecentSites()
       this.message =
         `Freed ${formatBytes(freed)}.` +
@@ -328,6 +326,13 @@ export class AnSettingsPage extends LitElement {
     } catch (error) {
       this.storageError = error
     }
+  }
+
+  /** Clears the origins of `sites`; resolves to those whose offline copies could not be removed. */
+  private clearOrigins(sites: readonly string[]): Promise<string[]> {
+    // An open bridge would outlive its origin's worker: close them; the next visit opens anew.
+    for (const site of sites) this.session?.bridges?.disconnect(site)
+    return clearSiteOrigins(sites)
   }
 
   private async forgetDevice(): Promise<void> {
@@ -344,8 +349,7 @@ export class AnSettingsPage extends LitElement {
       if (peer !== undefined) {
         // The list of site origins lives in the store: wipe them before the store goes.
         const { own, others } = await peer.knownSites()
-        for (const site of [...own, ...others]) this.session?.bridges?.disconnect(site)
-        const failed = await clearSiteOrigins([...own, ...others])
+        const failed = await this.clearOrigins([...own, ...others])
         if (
           failed.length > 0 &&
           !confirm(
