@@ -22,6 +22,11 @@ export function formatBytes(bytes: number): string {
   return unit === 0 ? `${value} ${UNITS[0]}` : `${value.toFixed(value < 10 ? 1 : 0)} ${UNITS[unit]}`
 }
 
+/** `1 file`, `3 files`: a count and its noun, `many` (the noun with an s) unless it is one. */
+export function countOf(count: number, one: string, many = `${one}s`): string {
+  return `${count} ${count === 1 ? one : many}`
+}
+
 const relative = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' })
 
 /** `3 minutes ago`, `in 2 hours`, for a time in ms since the epoch. */

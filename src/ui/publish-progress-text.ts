@@ -4,7 +4,7 @@
  * @module
  */
 import type { PublishProgress } from '../net/index.ts'
-import { formatBytes } from './format.ts'
+import { countOf, formatBytes } from './format.ts'
 
 /** Where each phase starts on the progress bar, in percent. */
 const PHASE_START = { hashing: 2, storing: 65, announcing: 80, mirroring: 88, done: 100 } as const
@@ -37,6 +37,6 @@ export function progressText(progress: PublishProgress): string {
       return `Copying to mirrors… ${progress.mirrorsDone ?? 0} of ${progress.mirrorsWanted}${sent}`
     }
     case 'done':
-      return `Published: ${progress.accepted ?? 0} ${progress.accepted === 1 ? 'relay knows' : 'relays know'} where to find it.`
+      return `Published: ${countOf(progress.accepted ?? 0, 'relay knows', 'relays know')} where to find it.`
   }
 }

@@ -4,7 +4,7 @@
  * @module
  */
 import type { KeepAlive } from '../net/index.ts'
-import { formatDate } from './format.ts'
+import { countOf, formatDate } from './format.ts'
 
 const DAY_MS = 86_400_000
 
@@ -16,7 +16,7 @@ export const MIRROR_EXPLANATION =
 export function horizonLabel(ms: number): string {
   const days = Math.round(ms / DAY_MS)
   if (days === 7) return '1 week'
-  return days === 1 ? '1 day' : `${days} days`
+  return countOf(days, 'day')
 }
 
 /** `This device and 2 mirrors: a.example.org, b.example.org` (or without this device). */
@@ -24,7 +24,7 @@ export function placesText(keepAlive: KeepAlive | undefined, hostedHere: boolean
   const mirrors = keepAlive?.mirrors ?? []
   const here = hostedHere ? 'This device' : ''
   if (mirrors.length === 0) return hostedHere ? 'Only this device' : 'Nowhere that answered'
-  const list = `${mirrors.length} ${mirrors.length === 1 ? 'mirror' : 'mirrors'}: ${mirrors.join(', ')}`
+  const list = `${countOf(mirrors.length, 'mirror')}: ${mirrors.join(', ')}`
   return here === '' ? list.charAt(0).toUpperCase() + list.slice(1) : `${here} and ${list}`
 }
 

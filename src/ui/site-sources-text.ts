@@ -4,12 +4,13 @@
  * @module
  */
 import type { SiteSource, SiteSources } from '../net/index.ts'
+import { countOf } from './format.ts'
 
 /** `1 mirror and 2 hosts`: the sources answering now, by kind. */
 export function reachableSourcesText(found: SiteSources): string {
   const count = (kind: SiteSource['kind'], one: string, many: string): string => {
     const n = found.sources.filter((s) => s.kind === kind && s.reachable).length
-    return n === 0 ? '' : `${n} ${n === 1 ? one : many}`
+    return n === 0 ? '' : countOf(n, one, many)
   }
   return [
     count('mirror', 'mirror', 'mirrors'),

@@ -19,10 +19,9 @@ import {
   chooseName,
   goTo,
   openApp,
+  openSite,
   PUBLISH_MS,
-  siteFrame,
   START_MS,
-  visit,
   VIEW_MS,
   waitForPhase,
 } from './ui-support/app-page.ts'
@@ -123,9 +122,7 @@ describe('clearing visited sites and everything (Chromium, through the app)', ()
 
   /** B opens the site in the viewer and waits until it rendered and its copies (and, unless told not to, its blocks) are kept. */
   const visitSite = async (blocks = true): Promise<void> => {
-    await visit(b.page, `an://${SITE}`)
-    const frame = siteFrame(b.page)
-    await frame.locator('h1', { hasText: TITLE }).waitFor({ timeout: VIEW_MS })
+    const frame = await openSite(b.page, `an://${SITE}`, TITLE)
     await frame.locator('#js', { hasText: SCRIPT_TEXT }).waitFor({ timeout: VIEW_MS })
     // The page, its stylesheet, script and image: four offline copies, and their blocks plus the manifest.
     await waitUntil(

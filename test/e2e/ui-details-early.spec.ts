@@ -10,10 +10,9 @@ import { startAppSession, type AppSession } from './support/app-session.ts'
 import { newPerson } from './support/browser.ts'
 import { bounded } from './support/site-frame.ts'
 import {
-  chooseName,
   openApp,
   ownFingerprint,
-  publish,
+  publishWrittenPage,
   showNameDetails,
   START_MS,
   VIEW_MS,
@@ -39,14 +38,12 @@ describe('About this name opened before the node runs (Chromium)', () => {
       const b = await newPerson(session.browser)
       try {
         await openApp(a.page, session.relay.appOrigin, '#/publish')
-        await a.page.getByRole('button', { name: 'Write a page instead' }).click()
-        await a.page
-          .getByRole('textbox', { name: 'Page (index.html)' })
-          .fill(
-            '<!doctype html><html lang="en"><head><title>Early</title></head><body><h1>Opened early</h1></body></html>',
-          )
-        await chooseName(a.page, 'early', 'details', 'free')
-        const { address } = await publish(a.page)
+        const { address } = await publishWrittenPage(
+          a.page,
+          'early',
+          'details',
+          '<!doctype html><html lang="en"><head><title>Early</title></head><body><h1>Opened early</h1></body></html>',
+        )
         equal(address, 'an://early:details/')
         const publisherKey = await ownFingerprint(a.page)
 

@@ -15,7 +15,7 @@ import {
   chooseName,
   goTo,
   openApp,
-  publish,
+  publishWrittenPage,
   readableText,
   screenshot,
   seriousViolations,
@@ -157,12 +157,12 @@ describe('errors speak people (Chromium)', () => {
     bounded(150_000, async () => {
       const owner = await (await person()).newPage()
       await openApp(owner, relay.appOrigin, '#/publish')
-      await chooseName(owner, 'no-such-page', 'errors', 'free')
-      await owner.getByRole('button', { name: 'Write a page instead' }).click()
-      await owner
-        .getByRole('textbox', { name: 'Page (index.html)' })
-        .fill('<!doctype html><html lang="en"><title>Home</title><h1>The home page</h1></html>')
-      await publish(owner)
+      await publishWrittenPage(
+        owner,
+        'no-such-page',
+        'errors',
+        '<!doctype html><html lang="en"><title>Home</title><h1>The home page</h1></html>',
+      )
       for (const scheme of ['light', 'dark'] as const) {
         const page = scheme === 'light' ? owner : await (await person('dark')).newPage()
         if (scheme === 'dark') await openApp(page, relay.appOrigin)
@@ -193,12 +193,12 @@ describe('errors speak people (Chromium)', () => {
       const owner = await person()
       const first = await owner.newPage()
       await openApp(first, relay.appOrigin, '#/publish')
-      await chooseName(first, 'two-tabs', 'errors', 'free')
-      await first.getByRole('button', { name: 'Write a page instead' }).click()
-      await first
-        .getByRole('textbox', { name: 'Page (index.html)' })
-        .fill('<!doctype html><html lang="en"><title>T</title><h1>Two tabs</h1></html>')
-      await publish(first)
+      await publishWrittenPage(
+        first,
+        'two-tabs',
+        'errors',
+        '<!doctype html><html lang="en"><title>T</title><h1>Two tabs</h1></html>',
+      )
 
       const second = await owner.newPage()
       await second.goto(`${relay.appOrigin}/#/view`)

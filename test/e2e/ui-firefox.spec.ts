@@ -17,7 +17,7 @@ import { buildApp, removeBuild } from './support/app-build.ts'
 import { startAppRelay, type AppRelay } from './support/app-relay.ts'
 import { launchChromium, newPerson } from './support/browser.ts'
 import { bounded } from './support/site-frame.ts'
-import { chooseName, openApp, publish } from './ui-support/app-page.ts'
+import { chooseName, openApp, publish, publishWrittenPage } from './ui-support/app-page.ts'
 import {
   clickButton,
   fill,
@@ -167,12 +167,12 @@ describe('the app in Firefox', () => {
         chromium = await launchChromium()
         const a = await newPerson(chromium)
         await openApp(a.page, relay.appOrigin, '#/publish')
-        await a.page.getByRole('button', { name: 'Write a page instead' }).click()
-        await a.page
-          .getByRole('textbox', { name: 'Page (index.html)' })
-          .fill('<!doctype html><html lang="en"><title>K</title><h1>Follows the key</h1></html>')
-        await chooseName(a.page, 'keys-ff', 'travels', 'free')
-        await publish(a.page)
+        await publishWrittenPage(
+          a.page,
+          'keys-ff',
+          'travels',
+          '<!doctype html><html lang="en"><title>K</title><h1>Follows the key</h1></html>',
+        )
         await a.page
           .locator('[data-backup-prompt]')
           .getByRole('link', { name: 'Back up your key' })

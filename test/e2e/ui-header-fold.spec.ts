@@ -17,10 +17,10 @@ import { startAppRelay, type AppRelay } from './support/app-relay.ts'
 import { launchChromium, waitUntil } from './support/browser.ts'
 import { bounded } from './support/site-frame.ts'
 import {
-  chooseName,
   focused,
   openApp,
-  publish,
+  openSite,
+  publishWrittenPage,
   screenshot,
   SCREENS_DIR,
   seriousViolations,
@@ -167,16 +167,12 @@ describe('on a phone the header folds away while a site is read', () => {
     bounded(240_000, async () => {
       // The owner publishes a page and keeps the tab open: the page comes from them.
       const owner = await person('light', '#/publish')
-      await owner.getByRole('button', { name: 'Write a page instead' }).click()
-      await owner.getByRole('textbox', { name: 'Page (index.html)' }).fill(PAGE)
       const [name, topic] = SITE.split(':') as [string, string]
-      await chooseName(owner, name, topic, 'free')
-      await publish(owner)
+      await publishWrittenPage(owner, name, topic, PAGE)
 
       for (const scheme of ['light', 'dark'] as const) {
         const page = scheme === 'light' ? owner : await person(scheme)
-        await visit(page, `an://${SITE}`)
-        await siteFrame(page).locator('h1', { hasText: HEADING }).waitFor({ timeout: VIEW_MS })
+        await openSite(page, `an://${SITE}`, HEADING)
         await waitUntil('the header shown as the site opens', () => page.evaluate(headerShown))
         const open = await page.evaluate(layout)
         equal(await page.locator('.handle').count(), 0, 'no handle while the header shows')
@@ -232,9 +228,7 @@ describe('on a phone the header folds away while a site is read', () => {
     'Chromium: scrolling inside the site folds the header and scrolling up brings it back; so does the network going',
     bounded(180_000, async () => {
       const page = await person('light')
-      await visit(page, `an://${SITE}`)
-      const site = siteFrame(page)
-      await site.locator('h1', { hasText: HEADING }).waitFor({ timeout: VIEW_MS })
+      await openSite(page, `an://${SITE}`, HEADING)
       await waitUntil('the header shown as the site opens', () => page.evaluate(headerShown))
       // A wheel (or a finger) over the site, no tap: only the site's own page scrolls.
       const box = (await page.locator('iframe.frame').boundingBox())!
@@ -274,11 +268,8 @@ describe('on a phone the header folds away while a site is read', () => {
     'Chromium: a site that scrolls itself leaves the header; a wheel in it still folds it',
     bounded(240_000, async () => {
       const page = await person('dark', '#/publish')
-      await page.getByRole('button', { name: 'Write a page instead' }).click()
-      await page.getByRole('textbox', { name: 'Page (index.html)' }).fill(JUMPER_PAGE)
       const [name, topic] = JUMPER.split(':') as [string, string]
-      await chooseName(page, name, topic, 'free')
-      await publish(page)
+      await publishWrittenPage(page, name, topic, JUMPER_PAGE)
       await page.evaluate(recordReports)
 
       await visit(page, `an://${JUMPER}`)

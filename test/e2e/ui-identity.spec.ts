@@ -18,10 +18,10 @@ import {
   chooseName,
   goTo,
   openApp,
+  openSite,
   ownFingerprint,
   publish,
-  siteFrame,
-  visit,
+  publishWrittenPage,
   VIEW_MS,
   waitForPhase,
 } from './ui-support/app-page.ts'
@@ -54,12 +54,12 @@ describe('identity: export, import, and one node per browser (Chromium)', () => 
       try {
         // A publishes a page written in the editor.
         await openApp(a.page, relay.appOrigin, '#/publish')
-        await a.page.getByRole('button', { name: 'Write a page instead' }).click()
-        await a.page
-          .getByRole('textbox', { name: 'Page (index.html)' })
-          .fill('<!doctype html><title>v1</title><h1>Version one</h1>')
-        await chooseName(a.page, 'moving', 'keys', 'free')
-        await publish(a.page)
+        await publishWrittenPage(
+          a.page,
+          'moving',
+          'keys',
+          '<!doctype html><title>v1</title><h1>Version one</h1>',
+        )
         const keyOfA = await ownFingerprint(a.page)
 
         // Export: mismatched passphrases are caught, then the file downloads.
@@ -132,10 +132,7 @@ describe('identity: export, import, and one node per browser (Chromium)', () => 
 
         // A third person opens the name and gets the new version.
         await openApp(viewer.page, relay.appOrigin)
-        await visit(viewer.page, 'an://moving:keys')
-        await siteFrame(viewer.page)
-          .locator('h1', { hasText: 'Version two' })
-          .waitFor({ timeout: VIEW_MS })
+        await openSite(viewer.page, 'an://moving:keys', 'Version two')
 
         // From My sites: Update leads to the publish form filled in; Stop hosting asks first.
         await c.page.getByRole('link', { name: 'Update moving:keys' }).click()
@@ -166,15 +163,13 @@ describe('identity: export, import, and one node per browser (Chromium)', () => 
       try {
         const first = person.page
         await openApp(first, relay.appOrigin)
-        await visit(first, 'an://moving:keys')
-        await siteFrame(first).locator('h1').waitFor({ timeout: VIEW_MS })
+        await openSite(first, 'an://moving:keys')
         const second = await person.context.newPage()
         await second.goto(`${relay.appOrigin}/#/view`)
         await waitForPhase(second, 'elsewhere')
         ok(await second.getByText('Alternet is open in another tab.').isVisible())
         // A site opened here comes through the first tab, and stops saying it is opening once shown.
-        await visit(second, 'an://moving:keys')
-        await siteFrame(second).locator('h1').waitFor({ timeout: VIEW_MS })
+        await openSite(second, 'an://moving:keys')
         await second.getByText('Opening an://moving:keys/').waitFor({ state: 'hidden' })
         await second.getByRole('button', { name: 'Use Alternet in this tab' }).click()
         await waitForPhase(second, 'running')

@@ -12,12 +12,11 @@ import type { AppRelay } from './support/app-relay.ts'
 import { startAppSession, type AppSession } from './support/app-session.ts'
 import { bounded } from './support/site-frame.ts'
 import {
-  chooseName,
   focused,
   goTo,
   noErrorClassNames,
   openApp,
-  publish,
+  publishWrittenPage,
   screenshot,
   seriousViolations,
   START_MS,
@@ -45,20 +44,15 @@ describe('names follow the owner key (Chromium)', () => {
     return page
   }
 
-  async function writePage(page: Page, text: string): Promise<void> {
-    await page.getByRole('button', { name: 'Write a page instead' }).click()
-    await page
-      .getByRole('textbox', { name: 'Page (index.html)' })
-      .fill(`<!doctype html><html lang="en"><title>K</title><h1>${text}</h1></html>`)
-  }
+  /** A page whose heading is `text`. */
+  const headed = (text: string): string =>
+    `<!doctype html><html lang="en"><title>K</title><h1>${text}</h1></html>`
 
   it(
     'asks once for a backup after the first publication; the key file brings the name to another device',
     bounded(300_000, async () => {
       const first = await device('#/publish')
-      await chooseName(first, 'travels', 'keys', 'free')
-      await writePage(first, 'Follows the key')
-      await publish(first)
+      await publishWrittenPage(first, 'travels', 'keys', headed('Follows the key'))
       const prompt = first.locator('[data-backup-prompt]')
       await prompt.waitFor()
       equal((await seriousViolations(first)).length, 0, 'no serious axe finding (backup prompt)')
@@ -78,9 +72,7 @@ describe('names follow the owner key (Chromium)', () => {
 
       // Asked once: a second publication does not ask again.
       await goTo(first, 'Publish')
-      await chooseName(first, 'travels-two', 'keys', 'free')
-      await writePage(first, 'Second')
-      await publish(first)
+      await publishWrittenPage(first, 'travels-two', 'keys', headed('Second'))
       ok(!(await first.locator('[data-backup-prompt]').isVisible()), 'the backup is asked once')
 
       const second = await device('#/sites')
@@ -107,9 +99,7 @@ describe('names follow the owner key (Chromium)', () => {
       await second.getByRole('link', { name: 'an://travels-two:keys' }).waitFor()
       // … and a name another key holds is not listed.
       const other = await device('#/publish')
-      await chooseName(other, 'someone-else', 'keys', 'free')
-      await writePage(other, 'Not yours')
-      await publish(other)
+      await publishWrittenPage(other, 'someone-else', 'keys', headed('Not yours'))
       await field.fill('someone-else:keys')
       await second.getByRole('button', { name: 'Find', exact: true }).click()
       await second.getByText('is held by another key').waitFor({ timeout: VIEW_MS })

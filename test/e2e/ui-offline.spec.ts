@@ -12,10 +12,9 @@ import { startAppRelay, type AppRelay } from './support/app-relay.ts'
 import { launchChromium, waitUntil } from './support/browser.ts'
 import { bounded } from './support/site-frame.ts'
 import {
-  chooseName,
   noErrorClassNames,
   openApp,
-  publish,
+  publishWrittenPage,
   screenshot,
   seriousViolations,
   siteFrame,
@@ -71,12 +70,12 @@ describe('offline is an honest state (Chromium)', () => {
       context = await browser.newContext({ viewport: { width: 1280, height: 800 } })
       const page = await context.newPage()
       await openApp(page, relay.appOrigin, '#/publish')
-      await chooseName(page, 'before', 'offline', 'free')
-      await page.getByRole('button', { name: 'Write a page instead' }).click()
-      await page
-        .getByRole('textbox', { name: 'Page (index.html)' })
-        .fill(`<!doctype html><html lang="en"><title>Here</title><h1>${WRITTEN}</h1></html>`)
-      await publish(page)
+      await publishWrittenPage(
+        page,
+        'before',
+        'offline',
+        `<!doctype html><html lang="en"><title>Here</title><h1>${WRITTEN}</h1></html>`,
+      )
       await visit(page, 'an://before:offline')
       await siteFrame(page).getByRole('heading', { name: WRITTEN }).waitFor({ timeout: VIEW_MS })
       const status = page.locator('an-network-status summary')

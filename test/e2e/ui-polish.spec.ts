@@ -24,6 +24,7 @@ import {
   seriousViolations,
   visit,
   VIEW_MS,
+  writePage,
 } from './ui-support/app-page.ts'
 
 /** A desktop window. */
@@ -108,10 +109,10 @@ describe('first sight: dark failure pages, the publish result, Update (Chromium)
       })
       await page.locator('[data-no-index]').waitFor()
       await screenshot(page, 'publish-no-index-light-phone', false)
-      await page.getByRole('button', { name: 'Write a page instead' }).click()
-      await page
-        .getByRole('textbox', { name: 'Page (index.html)' })
-        .fill(`<!doctype html><html lang="en"><title>Up</title><h1>${WRITTEN}</h1></html>`)
+      await writePage(
+        page,
+        `<!doctype html><html lang="en"><title>Up</title><h1>${WRITTEN}</h1></html>`,
+      )
       ok(!(await page.locator('[data-no-index]').isVisible()), 'a written page is the index')
       await publish(page)
       const done = page.getByRole('heading', { name: 'Your site is live' })

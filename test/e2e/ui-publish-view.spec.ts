@@ -14,11 +14,11 @@ import { bounded } from './support/site-frame.ts'
 import {
   chooseName,
   openApp,
+  openSite,
   ownFingerprint,
   publish,
   showNameDetails,
   siteFrame,
-  visit,
   VIEW_MS,
 } from './ui-support/app-page.ts'
 import {
@@ -67,10 +67,8 @@ describe('publish and view through the app (Chromium)', () => {
 
         await openApp(b.page, relay.appOrigin)
         // A bare name:topic with stray spaces, as people paste it.
-        await visit(b.page, '  mysite:code  ')
-        const frame = siteFrame(b.page)
+        const frame = await openSite(b.page, '  mysite:code  ')
         const heading = frame.locator('h1')
-        await heading.waitFor({ timeout: VIEW_MS })
         equal(
           // Read once the page has loaded: a stylesheet may still be on its way when the heading shows.
           await heading.evaluate(async (h) => {

@@ -11,11 +11,10 @@ import { startAppSession, type AppSession } from './support/app-session.ts'
 import { newPerson } from './support/browser.ts'
 import { bounded } from './support/site-frame.ts'
 import {
-  chooseName,
   focused,
   goTo,
   openApp,
-  publish,
+  publishWrittenPage,
   screenshot,
   scrollsSideways,
   seriousViolations,
@@ -72,14 +71,12 @@ describe('screens on a phone: accessibility scan, no sideways scroll, screenshot
     bounded(120_000, async () => {
       await goTo(page, 'Publish')
       await check('publish-empty')
-      await page.getByRole('button', { name: 'Write a page instead' }).click()
-      await page
-        .getByRole('textbox', { name: 'Page (index.html)' })
-        .fill(
-          '<!doctype html><html lang="en"><head><title>Phone</title></head><body><h1>Written on a phone</h1></body></html>',
-        )
-      await chooseName(page, 'phone', 'demo', 'free')
-      const { address } = await publish(page)
+      const { address } = await publishWrittenPage(
+        page,
+        'phone',
+        'demo',
+        '<!doctype html><html lang="en"><head><title>Phone</title></head><body><h1>Written on a phone</h1></body></html>',
+      )
       equal(address, 'an://phone:demo/')
       await check('publish-done')
     }),

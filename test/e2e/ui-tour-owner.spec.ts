@@ -24,6 +24,7 @@ import {
   visit,
   PUBLISH_MS,
   VIEW_MS,
+  writePage,
 } from './ui-support/app-page.ts'
 import { contrastRatio, parseColour } from './ui-support/contrast.ts'
 import { clickButton, launchFirefox, newFirefoxPerson, openAppIn } from './ui-support/firefox.ts'
@@ -76,8 +77,7 @@ describe("the owner's screens, light and dark, desktop and phone", () => {
           await page.getByLabel('Files', { exact: true }).setInputFiles(FILES)
           await page.getByText('about.html').first().waitFor()
           await look('publish-files')
-          await page.getByRole('button', { name: 'Write a page instead' }).click()
-          await page.getByRole('textbox', { name: 'Page (index.html)' }).fill(PAGE)
+          await writePage(page, PAGE)
           await chooseName(page, `${size}${scheme}`, 'own', 'free')
           await look('publish-editor')
           await page.getByRole('button', { name: 'Publish', exact: true }).click()

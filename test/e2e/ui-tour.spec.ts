@@ -14,10 +14,10 @@ import { startAppSession, type AppSession } from './support/app-session.ts'
 import { waitUntil } from './support/browser.ts'
 import { bounded } from './support/site-frame.ts'
 import {
-  chooseName,
   goTo,
   openApp,
-  publish,
+  openSite,
+  publishWrittenPage,
   SCREENS_DIR,
   screenshot,
   scrollsSideways,
@@ -57,15 +57,13 @@ describe('the tour of every screen, light and dark, desktop and phone', () => {
     const context = await session.context('light', { viewport: SIZES.desktop })
     const owner = await context.newPage()
     await openApp(owner, relay.appOrigin, '#/publish')
-    await owner.getByRole('button', { name: 'Write a page instead' }).click()
-    await owner
-      .getByRole('textbox', { name: 'Page (index.html)' })
-      .fill(
-        `<!doctype html><html lang="en"><title>Tour</title><h1>${HEADING}</h1><p>Words to read.</p></html>`,
-      )
     const [name, topic] = SITE.split(':') as [string, string]
-    await chooseName(owner, name, topic, 'free')
-    await publish(owner)
+    await publishWrittenPage(
+      owner,
+      name,
+      topic,
+      `<!doctype html><html lang="en"><title>Tour</title><h1>${HEADING}</h1><p>Words to read.</p></html>`,
+    )
   })
 
   after(() => session?.close())
@@ -87,8 +85,7 @@ describe('the tour of every screen, light and dark, desktop and phone', () => {
           await openApp(page, relay.appOrigin)
           await page.getByRole('heading', { name: 'Open a site' }).waitFor()
           await look('browse')
-          await visit(page, `an://${SITE}`)
-          await siteFrame(page).locator('h1', { hasText: HEADING }).waitFor({ timeout: VIEW_MS })
+          await openSite(page, `an://${SITE}`, HEADING)
           await look('site', false)
           // "About this name" closed is one line: no blank band between it and the site.
           const [about, site] = await Promise.all(

@@ -17,19 +17,18 @@
  *
  * It is a libp2p service (`relayManager(init)` in `createLibp2p({ services })`): it works
  * through the components libp2p gives it (connections, the peer store, the transport manager,
- * the node's events) and needs the circuit relay transport. Its parts: one dial of a relay
- * (`relay-dial.ts`), the reservations (`relay-reservations.ts`), whose keys count
+ * the node's events) and needs the circuit relay transport. Its parts: the relays kept connected
+ * (`relay-connections.ts`), one dial of a relay (`relay-dial.ts`), the reservations (`relay-reservations.ts`), whose keys count
  * (`relay-trust.ts`), the status (`relay-status.ts`) and the types (`relay-manager-types.ts`).
  * @module
  */
 import { serviceCapabilities, serviceDependencies, type PeerId } from '@libp2p/interface'
-import { DEFAULT_RESERVATIONS, RELAY_DIAL_TIMEOUT_MS, RELAY_TAG } from './constants.ts'
-import { parseRelayEntry, type DevSettings } from './relay-addresses.ts'
-import { backOff, dialRelay, firstConnected } from './relay-dial.ts'
+import { DEFAULT_RESERVATIONS } from './constants.ts'
+import { RelayConnections } from './relay-connections.ts'
+import { firstConnected } from './relay-dial.ts'
 import type {
   RelayManagerComponents,
   RelayManagerInit,
-  RelayState,
   RelayStatus,
   RevokerTrust,
 } from './relay-manager-types.ts'
@@ -61,9 +60,8 @@ export class RelayManager extends EventTarget {
   readonly [serviceCapabilities]: string[] = ['@alternet/relay-manager']
   readonly [serviceDependencies]: string[] = ['@libp2p/circuit-relay-v2-transport']
   private readonly components: RelayManagerComponents
-  private readonly dev: DevSettings
-  private readonly relays = new Map<string, RelayState>()
   private readonly controller = new AbortController()
+  private readonly relays: RelayConnections
   private readonly reservations: RelayReservations
   private readonly trust: RelayTrust
   private listening = false
@@ -74,31 +72,31 @@ export class RelayManager extends EventTarget {
     this.emitStatus()
   }
   private readonly onConnect = (event: CustomEvent<PeerId>): void => {
-    const state = this.stateOf(event.detail)
-    if (state !== undefined) state.down = false
+    this.relays.opened(event.detail)
     this.onChange()
   }
   private readonly onDisconnect = (event: CustomEvent<PeerId>): void => {
-    const state = this.stateOf(event.detail)
-    if (state !== undefined) {
-      state.down = true
-      this.schedule(state)
-    }
+    this.relays.closed(event.detail)
     this.onChange()
   }
 
   constructor(components: RelayManagerComponents, init: RelayManagerInit) {
     super()
     this.components = components
-    this.dev = init.dev ?? {}
+    this.relays = new RelayConnections(
+      components,
+      init.dev ?? {},
+      this.controller.signal,
+      this.onChange,
+    )
     this.reservations = new RelayReservations(
       components,
       init.reservations ?? DEFAULT_RESERVATIONS,
-      () => this.relays.values(),
+      () => this.relays.states(),
       this.controller.signal,
     )
     this.trust = new RelayTrust(init.relays[0], init.revokerRelays)
-    for (const source of init.relays) this.track(source)
+    for (const source of init.relays) this.relays.track(source)
   }
 
   /**
@@ -112,7 +110,7 @@ export class RelayManager extends EventTarget {
 
   /** Each relay's revokers and whether they are trusted here, in the order configured. */
   revokerTrust(): RevokerTrust[] {
-    return this.trust.revokerTrust(this.relays.values())
+    return this.trust.revokerTrust(this.relays.states())
   }
 
   /**
@@ -120,18 +118,18 @@ export class RelayManager extends EventTarget {
    * (`trustRevokersOf`; by default the first relay's), never every relay's.
    */
   trustedRevokers(): Uint8Array[] {
-    return this.trust.trustedRevokers(this.relays.values())
+    return this.trust.trustedRevokers(this.relays.states())
   }
 
   /** Registrar keys any of the relays trusts (their well-known documents' `trustedRegistrars`). */
   trustedRegistrars(): Uint8Array[] {
-    return unionOf([...this.relays.values()].map((s) => s.trustedRegistrars))
+    return unionOf([...this.relays.states()].map((s) => s.trustedRegistrars))
   }
 
   /** HTTP origins of the relays connected now that were configured by URL. */
   connectedRelayUrls(): string[] {
-    return [...this.relays.values()]
-      .filter((s) => s.http !== undefined && this.connected(s))
+    return [...this.relays.states()]
+      .filter((s) => s.http !== undefined && this.relays.connected(s))
       .map((s) => s.http!)
   }
 
@@ -140,9 +138,9 @@ export class RelayManager extends EventTarget {
    * first, which served the app): a name's record is asked of them first (`relay-first.ts`).
    */
   trustedRelayPeers(): PeerId[] {
-    const trusted = this.trust.trustedSources(this.relays.values())
-    return [...this.relays.values()]
-      .filter((s) => trusted.has(s.source) && this.connected(s))
+    const trusted = this.trust.trustedSources(this.relays.states())
+    return [...this.relays.states()]
+      .filter((s) => trusted.has(s.source) && this.relays.connected(s))
       .map((s) => s.peerId!)
   }
 
@@ -160,7 +158,7 @@ export class RelayManager extends EventTarget {
 
   /** Starts dialing every relay, once the node's transports run (libp2p calls it). */
   afterStart(): void {
-    const attempts = [...this.relays.values()].map((state) => this.connect(state))
+    const attempts = [...this.relays.states()].map((state) => this.relays.connect(state))
     this.firstContact = firstConnected(attempts)
   }
 
@@ -174,18 +172,12 @@ export class RelayManager extends EventTarget {
    * manager's own redial. The node's connection gater asks this (`denyDialPeer`).
    */
   deniesDial(peerId: PeerId): boolean {
-    const state = this.stateOf(peerId)
-    return (
-      state !== undefined &&
-      state.down === true &&
-      state.redialing !== true &&
-      !this.controller.signal.aborted
-    )
+    return this.relays.deniesDial(peerId)
   }
 
   /** The current status. */
   status(): RelayStatus {
-    return relayStatus(this.relays.values(), this.components, this.reservations)
+    return relayStatus(this.relays.states(), this.components, this.reservations)
   }
 
   /**
@@ -194,9 +186,9 @@ export class RelayManager extends EventTarget {
    * Throws `InvalidRelayError` for an entry that is neither.
    */
   async add(relay: string): Promise<void> {
-    const state = this.relays.get(relay.trim()) ?? this.track(relay)
-    if (this.connected(state)) return
-    if (!(await this.connect(state))) throw state.lastError ?? new Error(state.error)
+    const state = this.relays.get(relay) ?? this.relays.track(relay)
+    if (this.relays.connected(state)) return
+    if (!(await this.relays.connect(state))) throw state.lastError ?? new Error(state.error)
   }
 
   /**
@@ -206,29 +198,13 @@ export class RelayManager extends EventTarget {
    */
   async reconnect(): Promise<boolean> {
     if (this.controller.signal.aborted) return false
-    const waiting = [...this.relays.values()].filter((s) => !this.connected(s))
-    for (const state of waiting) {
-      clearTimeout(state.timer)
-      state.timer = undefined
-      state.attempts = 0
-    }
-    await Promise.all(waiting.map((state) => this.connect(state)))
+    await this.relays.reconnect()
     return this.status().relays.some((relay) => relay.connected)
   }
 
   /** Forgets a relay: no more dials, its tag removed, its connection closed. */
   async remove(relay: string): Promise<void> {
-    const state = this.relays.get(relay.trim())
-    if (state === undefined) return
-    this.relays.delete(state.source)
-    clearTimeout(state.timer)
-    if (state.peerId !== undefined) {
-      await this.components.peerStore
-        .merge(state.peerId, { tags: { [RELAY_TAG]: undefined } })
-        .catch(() => undefined)
-      await this.components.connectionManager.closeConnections(state.peerId).catch(() => undefined)
-    }
-    this.onChange()
+    await this.relays.remove(relay)
   }
 
   /**
@@ -246,7 +222,7 @@ export class RelayManager extends EventTarget {
   stop(): void {
     this.controller.abort()
     this.reservations.stop()
-    for (const state of this.relays.values()) clearTimeout(state.timer)
+    this.relays.stop()
     this.listening = false
     const { events } = this.components
     events.removeEventListener('peer:connect', this.onConnect)
@@ -254,61 +230,6 @@ export class RelayManager extends EventTarget {
     events.removeEventListener('self:peer:update', this.onChange)
     events.removeEventListener('transport:listening', this.onChange)
     events.removeEventListener('transport:close', this.onChange)
-  }
-
-  /** Whether a connection to the relay of `state` is open. */
-  private connected(state: RelayState): boolean {
-    return (
-      state.peerId !== undefined &&
-      this.components.connectionManager.getConnections(state.peerId).length > 0
-    )
-  }
-
-  private track(source: string): RelayState {
-    const key = source.trim()
-    const state: RelayState = { source: key, entry: parseRelayEntry(key), attempts: 0 }
-    this.relays.set(key, state)
-    return state
-  }
-
-  private stateOf(peerId: PeerId): RelayState | undefined {
-    for (const state of this.relays.values())
-      if (state.peerId?.equals(peerId) === true) return state
-    return undefined
-  }
-
-  /** Dials a relay once; resolves to whether it is connected. Failures schedule a retry. */
-  private connect(state: RelayState): Promise<boolean> {
-    state.dialing ??= (async () => {
-      const signal = AbortSignal.any([
-        this.controller.signal,
-        AbortSignal.timeout(RELAY_DIAL_TIMEOUT_MS),
-      ])
-      await dialRelay(state, this.components, this.dev, signal)
-      if (state.error !== undefined) this.schedule(state)
-      state.dialing = undefined
-    })()
-    return state.dialing.then(() => {
-      this.onChange()
-      return state.error === undefined
-    })
-  }
-
-  /** Dials the relay again after the back-off, unless it is connected by then. */
-  private schedule(state: RelayState): void {
-    if (
-      this.controller.signal.aborted ||
-      state.timer !== undefined ||
-      !this.relays.has(state.source)
-    )
-      return
-    const delay = backOff(state.attempts)
-    state.attempts++
-    state.timer = setTimeout(() => {
-      state.timer = undefined
-      if (this.connected(state)) return
-      void this.connect(state)
-    }, delay)
   }
 
   private emitStatus(): void {

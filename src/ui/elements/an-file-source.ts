@@ -6,7 +6,7 @@
  */
 import { LitElement, css, html, nothing } from 'lit'
 import type { PathFile, PublishFile } from '../../net/index.ts'
-import { formatBytes } from '../format.ts'
+import { countOf, formatBytes } from '../format.ts'
 import { sharedStyles } from '../styles.ts'
 import type { AnPageEditor } from '../editor/an-page-editor.ts'
 import type { PageFormat } from '../editor/page-templates.ts'
@@ -188,7 +188,7 @@ export class AnFileSource extends LitElement {
       }
       ${
         this.files.length > 0 && this.source !== 'editor'
-          ? html`<p role="status">${this.files.length} ${this.files.length === 1 ? 'file' : 'files'}, ${formatBytes(total)}:</p>
+          ? html`<p role="status">${countOf(this.files.length, 'file')}, ${formatBytes(total)}:</p>
             <ul>
               ${displayPaths(this.files)
                 .slice(0, LISTED_PATHS)

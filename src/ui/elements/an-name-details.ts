@@ -16,8 +16,8 @@ import type {
   SiteSources,
 } from '../../net/index.ts'
 import { base58btc } from 'multiformats/bases/base58'
-import { visitsServed, visitsText } from '../session/visits-served.ts'
-import { awayShortText } from '../site-places.ts'
+import { HELP_HOSTING_LABEL } from '../session/help-hosting.ts'
+import { visitsServed } from '../session/visits-served.ts'
 import { clearOriginsForKeyChange } from '../../origins/shell/clear-site-origins.ts'
 import { formatAge, formatDate } from '../format.ts'
 import type { AlternetSession } from '../session/alternet-session.ts'
@@ -31,6 +31,7 @@ import {
   type Contested,
 } from './name-details-owner-choice.ts'
 import { renderSourcesFound } from './name-details-sources.ts'
+import { ageTime, awayRow, visitsRow } from './site-facts.ts'
 import './an-error-message.ts'
 
 interface Details {
@@ -136,7 +137,7 @@ export class AnNameDetails extends LitElement {
         <dt>Owner key</dt>
         <dd><span class="mono">${owner}</span>${mine ? html` <span class="ok">(yours)</span>` : nothing}</dd>
         <dt>Signed record</dt>
-        <dd>version ${body.seq}, signed <time datetime=${new Date(body.created).toISOString()} title=${formatDate(body.created)}>${formatAge(body.created)}</time>; due for renewal by ${formatDate(body.expires)}</dd>
+        <dd>version ${body.seq}, signed ${ageTime(body.created)}; due for renewal by ${formatDate(body.expires)}</dd>
         <dt>Received</dt>
         <dd>${formatAge(resolved.receivedAt)}${resolved.fromCache ? ' (from this device’s cache)' : ' (from the network)'}</dd>
         <dt>Who can serve it now</dt>
@@ -173,18 +174,8 @@ export class AnNameDetails extends LitElement {
   private renderVisits(site: string, mine: boolean) {
     const visits = visitsServed(site)
     const own = this.own.value
-    return html`${
-      own !== undefined
-        ? html`<dt>Up without this device</dt>
-            <dd data-away>${awayShortText(own.keepAlive, own.hosted)}</dd>`
-        : nothing
-    }
-    ${
-      mine || visits > 0
-        ? html`<dt>Visits served by this device</dt>
-            <dd data-visits>${visitsText(visits)}</dd>`
-        : nothing
-    }`
+    return html`${own !== undefined ? awayRow(own.keepAlive, own.hosted) : nothing}
+    ${mine || visits > 0 ? visitsRow(visits) : nothing}`
   }
 
   private renderSources() {
@@ -203,7 +194,7 @@ export class AnNameDetails extends LitElement {
     const peer = this.session?.peer
     if (peer === undefined || peer.helpHosting().enabled) return nothing
     return html`<p data-help-offer>
-      <button @click=${() => this.helpHost()}>Help host the sites I visit</button>
+      <button @click=${() => this.helpHost()}>${HELP_HOSTING_LABEL}</button>
       <span class="hint">Your browser then keeps the sites you open and serves them to others while Alternet is open. You can turn it off in Settings.</span>
     </p>`
   }

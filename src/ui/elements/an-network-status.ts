@@ -10,6 +10,7 @@ import { errorTitle } from '../error-text.ts'
 import type { AlternetSession } from '../session/alternet-session.ts'
 import { SessionController } from '../session/session-controller.ts'
 import { sharedStyles } from '../styles.ts'
+import { countOf } from '../format.ts'
 
 /** Shows the session's network status. */
 export class AnNetworkStatus extends LitElement {
@@ -174,7 +175,7 @@ export class AnNetworkStatus extends LitElement {
           <span class="dot ${tone}" aria-hidden="true"></span>
           ${
             live
-              ? html`<span>${connected}/${relays.length} ${relays.length === 1 ? 'relay' : 'relays'}</span>
+              ? html`<span>${connected}/${countOf(relays.length, 'relay')}</span>
                 <span>· ${connected > 0 && status.reachable ? 'reachable' : 'not reachable yet'}</span>`
               : html`<span data-summary=${offline ? 'offline' : session.phase}>${summary}</span>`
           }
@@ -246,7 +247,7 @@ export class AnNetworkStatus extends LitElement {
         )}
       </ul>
       <p>
-        Connected to ${status.peers} ${status.peers === 1 ? 'computer' : 'computers'} (relays and other people’s
+        Connected to ${countOf(status.peers, 'computer')} (relays and other people’s
         browsers). Pages being sent to visitors now: ${status.serving}.
       </p>
       <p>This device’s network ID: <span class="mono">${status.peerId}</span></p>

@@ -7,6 +7,7 @@
 import { html } from 'lit'
 import { fingerprint } from '../../core/crypto/fingerprint.ts'
 import type { NameContestedError, OwnerKeyChangedError } from '../../net/index.ts'
+import { countOf } from '../format.ts'
 import './an-error-message.ts'
 
 /** A name whose holders tie on a first visit: each holder with its fingerprint, for the person to pick. */
@@ -55,7 +56,7 @@ export function renderContested(
     <ul class="holders">
       ${holders.map(
         ({ holder, fingerprint, servers }) => html`<li>
-          <span class="mono">${fingerprint}</span> (named by ${servers} ${servers === 1 ? 'relay' : 'relays'})
+          <span class="mono">${fingerprint}</span> (named by ${countOf(servers, 'relay')})
           <button @click=${() => pick(holder)} aria-label="Trust the owner ${fingerprint}">Trust this owner</button>
         </li>`,
       )}

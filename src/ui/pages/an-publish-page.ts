@@ -22,7 +22,7 @@ import { awayText, horizonLabel, MIRROR_EXPLANATION, placesText } from '../site-
 import type { AnFileSource } from '../elements/an-file-source.ts'
 import { namedError } from '../error-text.ts'
 import { displayPaths } from '../elements/an-file-source.ts'
-import { displaySite, formatDate } from '../format.ts'
+import { countOf, displaySite, formatDate } from '../format.ts'
 import { routeHash, viewerLink } from '../router.ts'
 import { AVAILABILITY_DEBOUNCE_MS, pause } from '../typing-pause.ts'
 import type { AlternetSession } from '../session/alternet-session.ts'
@@ -310,7 +310,7 @@ export class AnPublishPage extends LitElement {
     if (this.site === '' || current === undefined) return nothing
     if (current.page !== undefined)
       return html`<p class="hint" role="status">The current page is open in the editor below: change it and publish again.</p>`
-    return html`<p class="hint" role="status">It now holds ${current.files} ${current.files === 1 ? 'file' : 'files'}. Pick the files of the new version: they replace all of them.</p>`
+    return html`<p class="hint" role="status">It now holds ${countOf(current.files, 'file')}. Pick the files of the new version: they replace all of them.</p>`
   }
 
   /** Reads the site's current content; a page written in the editor reopens there. */

@@ -9,8 +9,9 @@ import { clearSiteOrigins } from '../../origins/shell/clear-site-origins.ts'
 import { RESET_PATH } from '../../origins/shared/constants.ts'
 import { viewerAddressUrl } from '../../origins/shared/site-origin.ts'
 import { deleteAlternetStorage, fingerprint, type RelayInfo } from '../../net/index.ts'
-import { formatBytes } from '../format.ts'
+import { countOf, formatBytes } from '../format.ts'
 import type { AlternetSession } from '../session/alternet-session.ts'
+import { HELP_HOSTING_LABEL } from '../session/help-hosting.ts'
 import { RELAYS_KEY, REVOKER_RELAYS_KEY, saveRevokerRelays } from '../session/relay-settings.ts'
 import { SessionController } from '../session/session-controller.ts'
 import { forgetRecentSites } from '../session/recent-sites.ts'
@@ -35,6 +36,11 @@ function visitedText(bytes: number): string {
   return bytes === 0
     ? 'none kept'
     : `${formatBytes(bytes)}, kept so they open again at once, even offline`
+}
+
+/** Site origins whose offline copies are still there after a clear, in words. */
+function copiesLeftText(count: number): string {
+  return `The offline copies of ${count} site(s) could not be removed (no connection to the relay)`
 }
 
 /** The settings screen. */
@@ -163,7 +169,7 @@ export class AnSettingsPage extends LitElement {
               ? html`<p class="hint">Shown once your node runs in this tab.</p>`
               : html`<dl>
                   <dt>Your sites</dt>
-                  <dd data-own-sites>${usage.own.sites === 0 ? 'none kept here' : `${usage.own.sites} ${usage.own.sites === 1 ? 'site' : 'sites'}, ${formatBytes(Math.min(usage.own.bytes, usage.blocks.bytes))}`}</dd>
+                  <dd data-own-sites>${usage.own.sites === 0 ? 'none kept here' : `${countOf(usage.own.sites, 'site')}, ${formatBytes(Math.min(usage.own.bytes, usage.blocks.bytes))}`}</dd>
                   <dt>Sites you visited</dt>
                   <dd data-visited-sites>${visitedText(Math.max(0, usage.blocks.bytes - usage.own.bytes))}</dd>
                   <dt>Used in total</dt>
@@ -211,14 +217,14 @@ export class AnSettingsPage extends LitElement {
     const helping = this.session?.peer?.helpHosting()
     return html`<section class="card" aria-labelledby="helping">
       <h3 id="helping">Helping others</h3>
-      <label class="inline"><input type="checkbox" data-help-hosting .checked=${helping?.enabled === true} ?disabled=${helping === undefined} @change=${this.onHelpHosting} /> <span>Help host the sites I visit</span></label>
+      <label class="inline"><input type="checkbox" data-help-hosting .checked=${helping?.enabled === true} ?disabled=${helping === undefined} @change=${this.onHelpHosting} /> <span>${HELP_HOSTING_LABEL}</span></label>
       <p class="hint">While Alternet is open, your browser keeps a full copy of each site you open and serves it to other visitors, so sites stay up when their owner is away. Off by default; others can see which sites your browser serves.</p>
       ${
         helping?.enabled === true
           ? html`<p role="status" data-helped>${
               helping.sites.length === 0
                 ? 'Not serving any site yet: open one to help host it.'
-                : `Serving ${helping.sites.length === 1 ? '1 site' : `${helping.sites.length} sites`}: ${helping.sites.join(', ')}.`
+                : `Serving ${countOf(helping.sites.length, 'site')}: ${helping.sites.join(', ')}.`
             }</p>`
           : nothing
       }
@@ -311,19 +317,22 @@ export class AnSettingsPage extends LitElement {
       // Sites kept as visited (not your own, which may be mid-publication), then sites hosted
       // here that you no longer publish.
       const { bytes: freed, origins } = await peer.clearVisited()
-      // An open bridge would outlive its origin's worker: close them; the next visit opens anew.
-      for (const site of origins) this.session?.bridges?.disconnect(site)
-      const failed = await clearSiteOrigins(origins)
+      const failed = await this.clearOrigins(origins)
       forgetRecentSites()
       this.message =
         `Freed ${formatBytes(freed)}.` +
-        (failed.length > 0
-          ? ` The offline copies of ${failed.length} site(s) could not be removed (no connection to the relay): try again when online.`
-          : '')
+        (failed.length > 0 ? ` ${copiesLeftText(failed.length)}: try again when online.` : '')
       this.generation++
     } catch (error) {
       this.storageError = error
     }
+  }
+
+  /** Clears the origins of `sites`; resolves to those whose offline copies could not be removed. */
+  private clearOrigins(sites: readonly string[]): Promise<string[]> {
+    // An open bridge would outlive its origin's worker: close them; the next visit opens anew.
+    for (const site of sites) this.session?.bridges?.disconnect(site)
+    return clearSiteOrigins(sites)
   }
 
   private async forgetDevice(): Promise<void> {
@@ -340,12 +349,11 @@ export class AnSettingsPage extends LitElement {
       if (peer !== undefined) {
         // The list of site origins lives in the store: wipe them before the store goes.
         const { own, others } = await peer.knownSites()
-        for (const site of [...own, ...others]) this.session?.bridges?.disconnect(site)
-        const failed = await clearSiteOrigins([...own, ...others])
+        const failed = await this.clearOrigins([...own, ...others])
         if (
           failed.length > 0 &&
           !confirm(
-            `The offline copies of ${failed.length} site(s) could not be removed (no connection to the relay), and once everything else is deleted this browser no longer knows which they were. Delete everything else anyway?`,
+            `${copiesLeftText(failed.length)}, and once everything else is deleted this browser no longer knows which they were. Delete everything else anyway?`,
           )
         )
           return

@@ -8,13 +8,14 @@ import { Task } from '@lit/task'
 import { LitElement, css, html, nothing } from 'lit'
 import type { PublishedSite } from '../../net/index.ts'
 import { parseSiteName } from '../../core/names/index.ts'
-import { displaySite, formatAge, formatBytes, formatDate } from '../format.ts'
-import { awayShortText, MIRROR_EXPLANATION, placesText } from '../site-places.ts'
+import { displaySite, formatBytes } from '../format.ts'
+import { MIRROR_EXPLANATION, placesText } from '../site-places.ts'
 import { routeHash, viewerLink } from '../router.ts'
 import type { AlternetSession } from '../session/alternet-session.ts'
 import { SessionController } from '../session/session-controller.ts'
 import { sharedStyles } from '../styles.ts'
-import { visitsServed, visitsText } from '../session/visits-served.ts'
+import { visitsServed } from '../session/visits-served.ts'
+import { ageTime, awayRow, visitsRow } from '../elements/site-facts.ts'
 import type { FoundSites } from '../../net/index.ts'
 import '../elements/an-error-message.ts'
 
@@ -174,12 +175,10 @@ export class AnSitesPage extends LitElement {
           <dd>${site.hosted ? `yes${bytes !== undefined ? `, ${formatBytes(bytes)}` : ''}` : 'no: only the name is kept up'}</dd>
           <dt>Where it lives</dt>
           <dd data-places>${placesText(site.keepAlive, site.hosted)}</dd>
-          <dt>Up without this device</dt>
-          <dd data-away class=${site.keepAlive?.aliveUntil === undefined && site.hosted ? 'warning' : ''}>${awayShortText(site.keepAlive, site.hosted)}</dd>
-          <dt>Visits served by this device</dt>
-          <dd data-visits>${visitsText(visitsServed(site.site))}</dd>
+          ${awayRow(site.keepAlive, site.hosted, site.keepAlive?.aliveUntil === undefined && site.hosted)}
+          ${visitsRow(visitsServed(site.site))}
           <dt>Name last renewed</dt>
-          <dd><time datetime=${new Date(site.publishedAt).toISOString()} title=${formatDate(site.publishedAt)}>${formatAge(site.publishedAt)}</time> (version ${site.seq})</dd>
+          <dd>${ageTime(site.publishedAt)} (version ${site.seq})</dd>
           <dt>Reachable</dt>
           <dd>${reachable ? html`<span class="ok">yes, from this tab</span>` : site.hosted ? 'not right now: this tab is not reachable yet' : 'not from this device: its content is on the devices that host it'}</dd>
         </dl>

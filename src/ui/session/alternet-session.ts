@@ -146,19 +146,13 @@ export class AlternetSession extends EventTarget {
    */
   whenRunning(): Promise<BrowserPeer> {
     if (this.peer !== undefined) return Promise.resolve(this.peer)
-    const notRunning = (): NodeNotRunningError =>
-      new NodeNotRunningError(
-        this.phase === 'elsewhere'
-          ? 'Your node runs in another tab: use Alternet there, or move it here.'
-          : 'Your node is not running in this tab.',
-      )
-    if (this.phase !== 'starting') return Promise.reject(notRunning())
+    if (this.phase !== 'starting') return Promise.reject(this.notRunning())
     return new Promise((resolve, reject) => {
       const onChange = (): void => {
         if (this.phase === 'starting') return
         this.removeEventListener('change', onChange)
         if (this.peer !== undefined) resolve(this.peer)
-        else reject(notRunning())
+        else reject(this.notRunning())
       }
       this.addEventListener('change', onChange)
     })
@@ -195,7 +189,7 @@ export class AlternetSession extends EventTarget {
    */
   async addRelay(relay: string): Promise<void> {
     const peer = this.peer
-    if (peer === undefined) throw new NodeNotRunningError('The node is not running in this tab.')
+    if (peer === undefined) throw this.notRunning()
     try {
       await peer.addRelay(relay)
     } catch (error) {
@@ -225,7 +219,7 @@ export class AlternetSession extends EventTarget {
    */
   async setHelpHosting(on: boolean): Promise<void> {
     const peer = this.peer
-    if (peer === undefined) throw new NodeNotRunningError('The node is not running in this tab.')
+    if (peer === undefined) throw this.notRunning()
     saveHelpHosting(on)
     await peer.setHelpHosting(on)
     this.changed()
@@ -340,6 +334,15 @@ export class AlternetSession extends EventTarget {
       this.phase === 'elsewhere'
         ? 'Your node runs in another tab of this browser.'
         : 'Your node could not start here (no network or no relay).',
+    )
+  }
+
+  /** Why what needs the node cannot be done in this tab. */
+  private notRunning(): NodeNotRunningError {
+    return new NodeNotRunningError(
+      this.phase === 'elsewhere'
+        ? 'Your node runs in another tab: use Alternet there, or move it here.'
+        : 'Your node is not running in this tab.',
     )
   }
 

@@ -4,6 +4,9 @@
  * @module
  */
 
+/** The choice, as Settings and a site's details both name it. */
+export const HELP_HOSTING_LABEL = 'Help host the sites I visit'
+
 /** The `localStorage` key of the choice (`"on"` when helping). */
 export const HELP_HOSTING_KEY = 'alternet.help-hosting'
 

@@ -66,6 +66,27 @@ export async function publish(page: Page): Promise<{ address: string; progress: 
   return { address: (await share.textContent())?.trim() ?? '', progress }
 }
 
+/** On the publish screen, switches to the editor and writes `html` as the page. */
+export async function writePage(page: Page, html: string): Promise<void> {
+  await page.getByRole('button', { name: 'Write a page instead' }).click()
+  await page.getByRole('textbox', { name: 'Page (index.html)' }).fill(html)
+}
+
+/**
+ * On the publish screen, writes `html` as the page, chooses a free `name` and `topic` and
+ * publishes it; returns what `publish` does.
+ */
+export async function publishWrittenPage(
+  page: Page,
+  name: string,
+  topic: string,
+  html: string,
+): Promise<{ address: string; progress: number }> {
+  await writePage(page, html)
+  await chooseName(page, name, topic, 'free')
+  return publish(page)
+}
+
 /** Types `address` into the address bar and presses Go. */
 export async function visit(page: Page, address: string): Promise<void> {
   await goTo(page, 'Browse')
@@ -76,6 +97,21 @@ export async function visit(page: Page, address: string): Promise<void> {
 /** The site frame of the viewer. */
 export function siteFrame(page: Page): FrameLocator {
   return page.frameLocator('iframe.frame')
+}
+
+/**
+ * Opens `address` in the viewer and waits until the site's `h1` shows (holding `heading`, when
+ * given); returns the site frame.
+ */
+export async function openSite(
+  page: Page,
+  address: string,
+  heading?: string,
+): Promise<FrameLocator> {
+  await visit(page, address)
+  const frame = siteFrame(page)
+  await frame.locator('h1', { hasText: heading }).waitFor({ timeout: VIEW_MS })
+  return frame
 }
 
 /** The owner key fingerprint the identity screen shows. */
