@@ -11,7 +11,8 @@
  * machine's load. With `--relay-profile`, the relays run with Node's inspector and are profiled
  * during each fetch the same way. With `--ws-frames`, the WebSocket messages the page receives
  * during each fetch are counted by size (CDP's Network events; they slow the fetch, so its
- * figures are not speeds).
+ * figures are not speeds). Each run also prints what the relays counted during its fetch: blocks
+ * served over HTTP and in all, CAR answers begun and cut short.
  * @module
  */
 import { execFileSync } from 'node:child_process'
@@ -25,7 +26,14 @@ import { HARNESS_ENTRY, HARNESS_PATH, REPO_ROOT } from '../test/e2e/peer-support
 import { Person, launchChromium } from '../test/e2e/peer-support/people.ts'
 import { startNetwork } from '../test/e2e/peer-support/relays.ts'
 import { startVisitor } from '../test/relay/support/site-publisher.ts'
-import { MIRRORS_MS, cpuByKind, untilCopies, webSocketCeiling } from './mirror-support.ts'
+import {
+  MIRRORS_MS,
+  countsSince,
+  cpuByKind,
+  servedCounts,
+  untilCopies,
+  webSocketCeiling,
+} from './mirror-support.ts'
 
 const SIZE = 20 * 1024 * 1024
 const CALL_MS = 120_000
@@ -342,8 +350,10 @@ async function main(): Promise<void> {
             frames.push((data.length / 4) * 3 - pad)
           })
         }
+        const countsBefore = await servedCounts(network.relays)
         const cpuBefore = cpuByKind(relayPids)
         const res = await b.callWithin(CALL_MS, 'fetch', `an://${site}/big.bin`)
+        const counted = countsSince(countsBefore, await servedCounts(network.relays))
         for (const [kind, t] of cpuByKind(relayPids))
           push(r.cpu, kind, t - (cpuBefore.get(kind) ?? 0))
         if (values['ws-frames']) {
@@ -376,7 +386,7 @@ async function main(): Promise<void> {
         console.log(
           `run ${i + 1} (${variant.name}): mirrors ${mbPerS(res.lastByteMs).toFixed(2)} MB/s ` +
             `(first byte ${res.firstByteMs.toFixed(0)} ms), WebSocket ${mbPerS(ws).toFixed(2)} ` +
-            `MB/s, load ${load.toFixed(2)}`,
+            `MB/s, load ${load.toFixed(2)}\n  relays: ${counted}`,
         )
         await b.close()
       }
