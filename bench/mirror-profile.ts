@@ -11,7 +11,8 @@
  * machine's load. With `--relay-profile`, the relays run with Node's inspector and are profiled
  * during each fetch the same way. With `--ws-frames`, the WebSocket messages the page receives
  * during each fetch are counted by size (CDP's Network events; they slow the fetch, so its
- * figures are not speeds). Each run also prints what the relays counted during its fetch: blocks
+ * figures are not speeds). With `--small N`, the site also has N small files that each visitor
+ * fetches at once before the big one, timed by the browser's Resource Timing. Each run also prints what the relays counted during its fetch: blocks
  * served over HTTP and in all, CAR answers begun and cut short.
  * @module
  */
@@ -47,9 +48,13 @@ const { values } = parseArgs({
     compare: { type: 'string' },
     'relay-profile': { type: 'boolean', default: false },
     'ws-frames': { type: 'boolean', default: false },
+    small: { type: 'string', default: '0' },
   },
 })
 const runs = Number(values.runs)
+const smallCount = Number(values.small)
+/** A small file of a page (a style sheet): one chunk. */
+const SMALL_SIZE = 3 * 1024
 const relayCount = Number(values.relays)
 
 /** One CPU profile node, as CDP gives it. */
@@ -272,6 +277,52 @@ function push(m: Map<string, number[]>, key: string, value: number): void {
   m.set(key, [...(m.get(key) ?? []), value])
 }
 
+/**
+ * The site's small files fetched by `person` all at once, as a page's files are: the slowest
+ * file's time, and the page's requests of their blocks from the mirrors split by the browser's
+ * Resource Timing into the wait before each went out (a free connection) and its answer's start.
+ */
+async function smallFiles(person: Person, site: string): Promise<string> {
+  const [seen, pageT0] = await person.page.evaluate(
+    () => [performance.getEntriesByType('resource').length, performance.now()] as const,
+  )
+  const reports = await Promise.all(
+    Array.from({ length: smallCount }, (_, i) =>
+      person.callWithin(CALL_MS, 'fetch', `an://${site}/s${i}.css`),
+    ),
+  )
+  const entries = await person.page.evaluate(
+    ([seen, pageT0]) =>
+      performance
+        .getEntriesByType('resource')
+        .slice(seen)
+        .filter((e) => e.name.includes('/ipfs/'))
+        .map((e) => {
+          const r = e as PerformanceResourceTiming
+          return {
+            asked: r.startTime - pageT0,
+            queued: r.requestStart - r.startTime,
+            answered: r.responseStart - r.requestStart,
+          }
+        }),
+    [seen, pageT0] as const,
+  )
+  const ms = (f: (e: (typeof entries)[number]) => number): string =>
+    spread(entries.map(f), (x) => x.toFixed(0))
+  const slowest = Math.max(...reports.map((r) => r.lastByteMs))
+  const answers = spread(
+    reports.map((r) => r.responseMs),
+    (x) => x.toFixed(0),
+  )
+  return (
+    `${smallCount} small files at once: each answered ${answers} ms after it was asked, the ` +
+    `last read whole after ${slowest.toFixed(0)} ms; ` +
+    `their ${entries.length} block requests went to the browser ${ms((e) => e.asked)} ms ` +
+    `after the first file was asked, out ${ms((e) => e.queued)} ms later, answered ` +
+    `${ms((e) => e.answered)} ms after that`
+  )
+}
+
 async function main(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'an-profile-harness-'))
   const maps = new Map<string, SourceMapConsumer>()
@@ -307,6 +358,11 @@ async function main(): Promise<void> {
     const published = await a.callWithin(MIRRORS_MS, 'publishSite', site, [
       { path: '/index.html', text: `<h1>${tag}</h1>` },
       { path: '/big.bin', size: SIZE, seed: 11 },
+      ...Array.from({ length: smallCount }, (_, i) => ({
+        path: `/s${i}.css`,
+        size: SMALL_SIZE,
+        seed: 100 + i,
+      })),
     ])
     if ('error' in published) throw new Error(`publish: ${published.message}`)
     await copies
@@ -323,6 +379,7 @@ async function main(): Promise<void> {
         await b.callWithin(60_000, 'start')
         const warm = await b.callWithin(CALL_MS, 'fetch', `an://${site}/index.html`)
         if (warm.status !== 200) throw new Error(`index: ${warm.status}`)
+        if (smallCount > 0) console.log(`  ${await smallFiles(b, site)}`)
         // Before the fetch: the page writes the fetched blocks to its store once it is delivered.
         const ws = (await webSocketCeiling(b.page, SIZE, 1))[0].last
         r.ceiling.push(ws)
