@@ -12,8 +12,9 @@
  * during each fetch the same way. With `--ws-frames`, the WebSocket messages the page receives
  * during each fetch are counted by size (CDP's Network events; they slow the fetch, so its
  * figures are not speeds). With `--small N`, the site also has N small files that each visitor
- * fetches at once before the big one, timed by the browser's Resource Timing. Each run also prints what the relays counted during its fetch: blocks
- * served over HTTP and in all, CAR answers begun and cut short.
+ * fetches at once before the big one, timed by the browser's Resource Timing (with `--profile`,
+ * the page's time meanwhile by function). Each run also prints what the relays counted during
+ * its fetch: blocks served over HTTP and in all, CAR answers begun and cut short.
  * @module
  */
 import { execFileSync } from 'node:child_process'
@@ -271,6 +272,8 @@ class Results {
   readonly callers = new Map<string, number[]>()
   readonly relayFunctions = new Map<string, number[]>()
   readonly relayFiles = new Map<string, number[]>()
+  /** The page's time while it fetched the small files, by function and its callers. */
+  readonly smallCallers = new Map<string, number[]>()
 }
 
 function push(m: Map<string, number[]>, key: string, value: number): void {
@@ -379,7 +382,20 @@ async function main(): Promise<void> {
         await b.callWithin(60_000, 'start')
         const warm = await b.callWithin(CALL_MS, 'fetch', `an://${site}/index.html`)
         if (warm.status !== 200) throw new Error(`index: ${warm.status}`)
-        if (smallCount > 0) console.log(`  ${await smallFiles(b, site)}`)
+        if (smallCount > 0) {
+          const cdp = await b.context.newCDPSession(b.page)
+          if (values.profile) {
+            await cdp.send('Profiler.enable')
+            await cdp.send('Profiler.setSamplingInterval', { interval: 200 })
+            await cdp.send('Profiler.start')
+          }
+          console.log(`  ${await smallFiles(b, site)}`)
+          if (values.profile) {
+            const { profile } = (await cdp.send('Profiler.stop')) as unknown as { profile: Profile }
+            for (const [k, t] of summarise(profile, maps).byCaller) push(r.smallCallers, k, t)
+          }
+          await cdp.detach()
+        }
         // Before the fetch: the page writes the fetched blocks to its store once it is delivered.
         const ws = (await webSocketCeiling(b.page, SIZE, 1))[0].last
         r.ceiling.push(ws)
@@ -466,6 +482,8 @@ async function main(): Promise<void> {
         printTop('By file', r.files, top, runs)
         printTop('By function', r.functions, top, runs)
         printTop('By function and its callers', r.callers, top, runs)
+        if (smallCount > 0)
+          printTop('The small files, by function and its callers', r.smallCallers, top, runs)
       }
       if (values['relay-profile']) {
         const top = Number(values.top)
