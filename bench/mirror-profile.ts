@@ -11,7 +11,10 @@
  * machine's load. With `--relay-profile`, the relays run with Node's inspector and are profiled
  * during each fetch the same way. With `--ws-frames`, the WebSocket messages the page receives
  * during each fetch are counted by size (CDP's Network events; they slow the fetch, so its
- * figures are not speeds).
+ * figures are not speeds). With `--small N`, the site also has N small files that each visitor
+ * fetches at once before the big one, timed by the browser's Resource Timing (with `--profile`,
+ * the page's time meanwhile by function). Each run also prints what the relays counted during
+ * its fetch: blocks served over HTTP and in all, CAR answers begun and cut short.
  * @module
  */
 import { execFileSync } from 'node:child_process'
@@ -25,7 +28,14 @@ import { HARNESS_ENTRY, HARNESS_PATH, REPO_ROOT } from '../test/e2e/peer-support
 import { Person, launchChromium } from '../test/e2e/peer-support/people.ts'
 import { startNetwork } from '../test/e2e/peer-support/relays.ts'
 import { startVisitor } from '../test/relay/support/site-publisher.ts'
-import { MIRRORS_MS, cpuByKind, untilCopies, webSocketCeiling } from './mirror-support.ts'
+import {
+  MIRRORS_MS,
+  countsSince,
+  cpuByKind,
+  servedCounts,
+  untilCopies,
+  webSocketCeiling,
+} from './mirror-support.ts'
 
 const SIZE = 20 * 1024 * 1024
 const CALL_MS = 120_000
@@ -39,9 +49,13 @@ const { values } = parseArgs({
     compare: { type: 'string' },
     'relay-profile': { type: 'boolean', default: false },
     'ws-frames': { type: 'boolean', default: false },
+    small: { type: 'string', default: '0' },
   },
 })
 const runs = Number(values.runs)
+const smallCount = Number(values.small)
+/** A small file of a page (a style sheet): one chunk. */
+const SMALL_SIZE = 3 * 1024
 const relayCount = Number(values.relays)
 
 /** One CPU profile node, as CDP gives it. */
@@ -258,10 +272,58 @@ class Results {
   readonly callers = new Map<string, number[]>()
   readonly relayFunctions = new Map<string, number[]>()
   readonly relayFiles = new Map<string, number[]>()
+  /** The page's time while it fetched the small files, by function and its callers. */
+  readonly smallCallers = new Map<string, number[]>()
 }
 
 function push(m: Map<string, number[]>, key: string, value: number): void {
   m.set(key, [...(m.get(key) ?? []), value])
+}
+
+/**
+ * The site's small files fetched by `person` all at once, as a page's files are: the slowest
+ * file's time, and the page's requests of their blocks from the mirrors split by the browser's
+ * Resource Timing into the wait before each went out (a free connection) and its answer's start.
+ */
+async function smallFiles(person: Person, site: string): Promise<string> {
+  const [seen, pageT0] = await person.page.evaluate(
+    () => [performance.getEntriesByType('resource').length, performance.now()] as const,
+  )
+  const reports = await Promise.all(
+    Array.from({ length: smallCount }, (_, i) =>
+      person.callWithin(CALL_MS, 'fetch', `an://${site}/s${i}.css`),
+    ),
+  )
+  const entries = await person.page.evaluate(
+    ([seen, pageT0]) =>
+      performance
+        .getEntriesByType('resource')
+        .slice(seen)
+        .filter((e) => e.name.includes('/ipfs/'))
+        .map((e) => {
+          const r = e as PerformanceResourceTiming
+          return {
+            asked: r.startTime - pageT0,
+            queued: r.requestStart - r.startTime,
+            answered: r.responseStart - r.requestStart,
+          }
+        }),
+    [seen, pageT0] as const,
+  )
+  const ms = (f: (e: (typeof entries)[number]) => number): string =>
+    spread(entries.map(f), (x) => x.toFixed(0))
+  const slowest = Math.max(...reports.map((r) => r.lastByteMs))
+  const answers = spread(
+    reports.map((r) => r.responseMs),
+    (x) => x.toFixed(0),
+  )
+  return (
+    `${smallCount} small files at once: each answered ${answers} ms after it was asked, the ` +
+    `last read whole after ${slowest.toFixed(0)} ms; ` +
+    `their ${entries.length} block requests went to the browser ${ms((e) => e.asked)} ms ` +
+    `after the first file was asked, out ${ms((e) => e.queued)} ms later, answered ` +
+    `${ms((e) => e.answered)} ms after that`
+  )
 }
 
 async function main(): Promise<void> {
@@ -299,6 +361,11 @@ async function main(): Promise<void> {
     const published = await a.callWithin(MIRRORS_MS, 'publishSite', site, [
       { path: '/index.html', text: `<h1>${tag}</h1>` },
       { path: '/big.bin', size: SIZE, seed: 11 },
+      ...Array.from({ length: smallCount }, (_, i) => ({
+        path: `/s${i}.css`,
+        size: SMALL_SIZE,
+        seed: 100 + i,
+      })),
     ])
     if ('error' in published) throw new Error(`publish: ${published.message}`)
     await copies
@@ -306,7 +373,10 @@ async function main(): Promise<void> {
     const relayPids = new Set(network.relays.map((r) => r.process.proc.pid ?? -1))
     const results = variants.map(() => new Results())
     for (let i = 0; i < runs; i++) {
-      for (const [v, variant] of variants.entries()) {
+      // Each build goes first in every other pair: a fetch just after another runs beside the
+      // browser's writes of the one before (its 20 MiB kept once delivered).
+      const order = i % 2 === 0 ? [...variants.entries()] : [...variants.entries()].reverse()
+      for (const [v, variant] of order) {
         const r = results[v]
         const load = loadavg()[0]
         r.loads.push(load)
@@ -315,6 +385,20 @@ async function main(): Promise<void> {
         await b.callWithin(60_000, 'start')
         const warm = await b.callWithin(CALL_MS, 'fetch', `an://${site}/index.html`)
         if (warm.status !== 200) throw new Error(`index: ${warm.status}`)
+        if (smallCount > 0) {
+          const cdp = await b.context.newCDPSession(b.page)
+          if (values.profile) {
+            await cdp.send('Profiler.enable')
+            await cdp.send('Profiler.setSamplingInterval', { interval: 200 })
+            await cdp.send('Profiler.start')
+          }
+          console.log(`  ${await smallFiles(b, site)}`)
+          if (values.profile) {
+            const { profile } = (await cdp.send('Profiler.stop')) as unknown as { profile: Profile }
+            for (const [k, t] of summarise(profile, maps).byCaller) push(r.smallCallers, k, t)
+          }
+          await cdp.detach()
+        }
         // Before the fetch: the page writes the fetched blocks to its store once it is delivered.
         const ws = (await webSocketCeiling(b.page, SIZE, 1))[0].last
         r.ceiling.push(ws)
@@ -342,8 +426,10 @@ async function main(): Promise<void> {
             frames.push((data.length / 4) * 3 - pad)
           })
         }
+        const countsBefore = await servedCounts(network.relays)
         const cpuBefore = cpuByKind(relayPids)
         const res = await b.callWithin(CALL_MS, 'fetch', `an://${site}/big.bin`)
+        const counted = countsSince(countsBefore, await servedCounts(network.relays))
         for (const [kind, t] of cpuByKind(relayPids))
           push(r.cpu, kind, t - (cpuBefore.get(kind) ?? 0))
         if (values['ws-frames']) {
@@ -376,7 +462,7 @@ async function main(): Promise<void> {
         console.log(
           `run ${i + 1} (${variant.name}): mirrors ${mbPerS(res.lastByteMs).toFixed(2)} MB/s ` +
             `(first byte ${res.firstByteMs.toFixed(0)} ms), WebSocket ${mbPerS(ws).toFixed(2)} ` +
-            `MB/s, load ${load.toFixed(2)}`,
+            `MB/s, load ${load.toFixed(2)}\n  relays: ${counted}`,
         )
         await b.close()
       }
@@ -399,6 +485,8 @@ async function main(): Promise<void> {
         printTop('By file', r.files, top, runs)
         printTop('By function', r.functions, top, runs)
         printTop('By function and its callers', r.callers, top, runs)
+        if (smallCount > 0)
+          printTop('The small files, by function and its callers', r.smallCallers, top, runs)
       }
       if (values['relay-profile']) {
         const top = Number(values.top)

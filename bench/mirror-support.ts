@@ -179,3 +179,30 @@ export function cpuByKind(relayPids: ReadonlySet<number>): Map<string, number> {
   }
   return out
 }
+
+/**
+ * The relays' counters of blocks served, summed over `relays`: over HTTP by result, CAR answers
+ * begun and cut short, and blocks served in all (HTTP and libp2p), from each relay's `/metrics`.
+ */
+export async function servedCounts(relays: readonly TestRelay[]): Promise<Map<string, number>> {
+  const counts = new Map<string, number>()
+  const texts = await Promise.all(
+    relays.map((r) => fetch(`${r.http}/metrics`).then((res) => (res.ok ? res.text() : ''))),
+  )
+  for (const line of texts.join('\n').split('\n')) {
+    const m = /^alternet_relay_mirror_(http_\w+|blocks_served_total)(\{[^}]*\})? (\d+)/.exec(line)
+    if (m === null) continue
+    const key = `${m[1]}${m[2] ?? ''}`
+    counts.set(key, (counts.get(key) ?? 0) + Number(m[3]))
+  }
+  return counts
+}
+
+/** What `after` counts beyond `before`, as `name=n` words (nonzero only). */
+export function countsSince(before: Map<string, number>, after: Map<string, number>): string {
+  return [...after]
+    .map(([k, n]) => [k, n - (before.get(k) ?? 0)] as const)
+    .filter(([, n]) => n !== 0)
+    .map(([k, n]) => `${k.replace(/^http_|_total|"|result=/g, '')}=${n}`)
+    .join(' ')
+}

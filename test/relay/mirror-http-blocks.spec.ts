@@ -94,6 +94,7 @@ describe('mirrored blocks over HTTP', () => {
     assert.equal(res.headers.get('cache-control'), 'public, max-age=29030400, immutable')
     assert.equal(res.headers.get('etag'), `"${chunk.toString()}"`)
     assert.equal(res.headers.get('access-control-allow-origin'), '*')
+    assert.equal(res.headers.get('timing-allow-origin'), '*', 'its timing readable by the page')
     const bytes = new Uint8Array(await res.arrayBuffer())
     assert.equal(bytes.length, 262_144)
     assert.equal(await sha256Hex(bytes), toHex(chunk.multihash.digest))
@@ -150,6 +151,7 @@ describe('mirrored blocks over HTTP', () => {
     assert.equal(res.status, 200)
     assert.equal(res.headers.get('content-type'), 'application/vnd.ipld.car; version=1')
     assert.equal(res.headers.get('access-control-allow-origin'), '*')
+    assert.equal(res.headers.get('timing-allow-origin'), '*', 'its timing readable by the page')
     const car = new Uint8Array(await res.arrayBuffer())
     const [headerLength, prefix] = varint.decode(car)
     const header = dagCbor.decode<{ version: number; roots: CID[] }>(

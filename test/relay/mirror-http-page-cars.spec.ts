@@ -5,75 +5,42 @@
  * own, the page begins more CARs than the relay lets one address block have under way, and the
  * relay refuses them (429; each such file then takes its blocks over libp2p).
  */
-import { join } from 'node:path'
 import { CHUNK_SIZE } from '../../src/core/content/index.ts'
 import { createSiteFetcher } from '../../src/net/fetch/index.ts'
 import { describe, it, before, after } from '../support/spec.ts'
 import * as assert from '../support/assert.ts'
 import { bytesOf, pattern } from '../net/hosting-support.ts'
-import { uniqueName } from './support/records.ts'
+import { metricValue } from './support/relay-process.ts'
 import {
-  metricValue,
-  removeDir,
-  startRelay,
-  tempDir,
-  type RelayProcess,
-} from './support/relay-process.ts'
-import {
-  startPublisher,
-  startVisitor,
-  waitMirrored,
-  type SitePublisher,
-  type Visitor,
-} from './support/site-publisher.ts'
+  ANY_RATE_FLAGS,
+  MIRROR_FLAGS,
+  startMirrorHttp,
+  type MirrorHttpSetUp,
+} from './support/mirror-http.ts'
 
-/** A rate no file here comes near: only the cap on CARs under way can refuse. */
-const FLAGS = [
-  '--mirror-scan-interval',
-  '2s',
-  '--mirror-replicas',
-  '64',
-  '--mirror-http-rate',
-  '100000',
-]
 /** Files read at once, each of a few chunks (a CAR or more each). */
 const FILES = 32
 const REFUSED = 'alternet_relay_mirror_http_slow_cars_total{result="refused"}'
 
 describe("a page's CARs of mirrored blocks", () => {
-  let dir: string
-  let relay: RelayProcess
-  let publisher: SitePublisher
-  let visitor: Visitor
+  let net: MirrorHttpSetUp
 
-  before(async () => {
-    dir = await tempDir()
-    relay = await startRelay(join(dir, 'r'), FLAGS)
-    publisher = await startPublisher([relay.tcp])
-    visitor = await startVisitor([relay.tcp])
-  })
-
-  after(async () => {
-    await visitor?.stop()
-    await publisher?.stop()
-    await relay?.stop()
-    await removeDir(dir)
-  })
+  // A rate no file here comes near: only the cap on CARs under way can refuse.
+  before(async () => (net = await startMirrorHttp([...MIRROR_FLAGS, ...ANY_RATE_FLAGS])))
+  after(async () => net?.stop())
 
   it('stay within the relay’s cap when a page reads many files at once', async () => {
-    const site = uniqueName('pagecars')
     const files: Record<string, Uint8Array> = {}
     for (let i = 0; i < FILES; i++) files[`/f${i}.bin`] = pattern(3 * CHUNK_SIZE + i, 100 + i)
-    const published = await publisher.publish(site, files)
-    await waitMirrored(visitor, relay, site, published.root)
-    await publisher.stop()
+    const { site, published } = await net.publishMirrored('pagecars', files)
+    await net.publisher.stop()
     const metrics = async (sample: string): Promise<number> =>
-      metricValue(await (await fetch(`${relay.http}/metrics`)).text(), sample)
+      metricValue(await (await fetch(`${net.relay.http}/metrics`)).text(), sample)
     const refusedBefore = await metrics(REFUSED)
     const carsBefore = await metrics('alternet_relay_mirror_http_cars_total')
 
     const fetcher = createSiteFetcher({
-      libp2p: visitor.node,
+      libp2p: net.visitor.node,
       resolve: async () => ({ record: published.record }),
     })
     // The manifest first, so that every file's blocks are asked for together.

@@ -10,7 +10,8 @@
  * for a while (each block asked twice at most, the first answer used, `http-wanted.ts`), so one
  * slow mirror does not hold the others back while the file's reader waits for its next block; a
  * CAR whose every block has come from elsewhere is ended then, its place given back, and its
- * source given no new CAR of the file (still a source for the page's other files). A block a
+ * source given no new CAR of the file, nor sent one that still waits its turn there (still a
+ * source for the page's other files). A block a
  * CAR did not carry is asked alone (`GET /ipfs/<cid>`) of the next source. A source that sends a
  * wrong byte, fails or answers anything but the blocks is dropped from HTTP for the rest of the fetch
  * (one that lied is reported as a lying host is), and when none is left blocks are asked over
@@ -36,6 +37,9 @@ export const MAX_CAR_BLOCKS = 64
 
 /** Fewest blocks a CAR request lists while another is under way (fewer wait for more). */
 export const MIN_CAR_BLOCKS = 8
+
+/** A CAR given to a source that was passed over for its file while it waited its turn. */
+const HAND_BACK = new Error('The source was passed over for this file meanwhile.')
 
 /** What an HTTP-first client reads with and reports to. */
 export interface HttpBlocksInit {
@@ -144,6 +148,7 @@ export function httpFirstClient(inner: RouteClient, init: HttpBlocksInit): Route
         takenOver.abort(new Error(`Every block asked of ${source.http} came from elsewhere.`))
       },
     }
+    let handedBack = false
     const left = new Map<string, Wanted[]>()
     for (const wanted of group) {
       wanted.car ??= car
@@ -165,6 +170,8 @@ export function httpFirstClient(inner: RouteClient, init: HttpBlocksInit): Route
       // The page's CARs at this mirror, of every file, within one budget: this one waits its turn.
       slot = await slots.take(source.http!, ended)
       if (!live.includes(source)) throw new Error(`${source.http} was dropped meanwhile.`)
+      // Passed over for this file while it waited its turn: not asked, its blocks go back.
+      if (passed.has(source) && live.some((s) => !passed.has(s))) throw HAND_BACK
       car.begun = true
       car.lastBlockAt = performance.now()
       timer = setTimeout(quiet, HTTP_BLOCK_TIMEOUT_MS)
@@ -193,7 +200,8 @@ export function httpFirstClient(inner: RouteClient, init: HttpBlocksInit): Route
         timer = setTimeout(quiet, HTTP_BLOCK_TIMEOUT_MS)
       }
     } catch (error) {
-      if (!ended.aborted) drop(source, error)
+      if (error === HAND_BACK) handedBack = true
+      else if (!ended.aborted) drop(source, error)
     } finally {
       clearTimeout(timer)
       slot?.()
@@ -204,9 +212,16 @@ export function httpFirstClient(inner: RouteClient, init: HttpBlocksInit): Route
       wanted.cars.delete(car)
       if (wanted.settled || wanted.cars.size === 0) inFlight.delete(wanted)
     }
-    // What another CAR still lists waits for it; the rest is asked alone.
+    // What another CAR still lists waits for it; the rest is asked alone, or again in a CAR
+    // of the sources that keep pace when this one was handed back unasked.
+    const back: Wanted[] = []
     for (const waiting of left.values())
-      for (const wanted of waiting) if (wanted.cars.size === 0) askAlone(wanted)
+      for (const wanted of waiting) {
+        if (wanted.cars.size > 0) continue
+        if (!handedBack || wanted.settled) askAlone(wanted)
+        else back.push(Object.assign(wanted, { car: undefined }))
+      }
+    queue = [...back, ...queue]
     schedule()
   }
 
