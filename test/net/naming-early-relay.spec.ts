@@ -147,6 +147,58 @@ describe('naming resolver: the connected relay asked at once', () => {
     assert.equal(openedFirst, true)
   })
 
+  it("writes the relay's record to the cache while its holder is pinned", async () => {
+    await storage.pins.deletePin(name)
+    await storage.records.deleteCachedRecord(name)
+    // The pin's write is held until the cache is written (at most `HOLD_MS`).
+    let cacheWritten: () => void = () => undefined
+    const writing = new Promise<void>((resolve) => (cacheWritten = resolve))
+    let pinnedFirst: boolean | undefined
+    const records = Object.assign(Object.create(storage.records) as AlternetStorage['records'], {
+      putCachedRecord: (site: string, bytes: Uint8Array, at?: number) => {
+        cacheWritten()
+        return storage.records.putCachedRecord(site, bytes, at)
+      },
+    })
+    const pins = Object.assign(Object.create(storage.pins) as AlternetStorage['pins'], {
+      pin: async (site: string, holder: Uint8Array, at?: number) => {
+        const timedOut = await Promise.race([
+          writing.then(() => false),
+          new Promise<boolean>((resolve) => setTimeout(() => resolve(true), HOLD_MS)),
+        ])
+        pinnedFirst ??= timedOut
+        return storage.pins.pin(site, holder, at)
+      },
+    })
+    const resolved = await resolver({ ...storage, records, pins }).resolve(name, {
+      signal: AbortSignal.timeout(20_000),
+    })
+    assert.deepEqual(resolved.record.bytes, record)
+    assert.equal(pinnedFirst, false, 'the cache was written while the pin was')
+    assert.deepEqual((await storage.pins.getPin(name))?.holder, owner.publicKey)
+    assert.deepEqual((await storage.records.getCachedRecord(name))?.bytes, record)
+  })
+
+  it("does not answer with a relay's record when another holder was pinned while it was checked", async () => {
+    const other = generateKeyPair()
+    await storage.pins.replacePin(name, other.publicKey, Date.now())
+    await storage.records.deleteCachedRecord(name)
+    // The pin is read as absent (another resolve pins the other holder meanwhile).
+    const pins = Object.assign(Object.create(storage.pins) as AlternetStorage['pins'], {
+      getPin: async () => undefined,
+    })
+    await assert.rejects(
+      resolver({ ...storage, pins }).resolve(name, { signal: AbortSignal.timeout(3_000) }),
+      'TimeoutError',
+    )
+    // What was cached beside the failed pin is not served either.
+    await assert.rejects(
+      resolver().resolve(name, { signal: AbortSignal.timeout(3_000) }),
+      'TimeoutError',
+    )
+    assert.deepEqual((await storage.pins.getPin(name))?.holder, other.publicKey)
+  })
+
   it("does not take a relay's record of another holder than the pinned one", async () => {
     const other = generateKeyPair()
     await storage.pins.replacePin(name, other.publicKey, Date.now())
