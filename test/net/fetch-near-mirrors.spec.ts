@@ -173,6 +173,31 @@ describe('a visit asks the connected relays once', () => {
     assert.equal(asked(), 1, 'one question for the four requests')
   })
 
+  it("opens the manifest's and the first chunk's streams while the name resolves, and uses them", async () => {
+    const node = visitor!
+    const connection = node
+      .getConnections(peerIdFromString(relay.peerId))
+      .find((c) => c.status === 'open' && c.limits == null)
+    assert.ok(connection !== undefined, 'the visitor is connected to the relay')
+    let opened = 0
+    const newStream = connection.newStream.bind(connection)
+    connection.newStream = ((protocols, options) => {
+      if ([protocols].flat().includes(ROUTE_PROTOCOL)) opened++
+      return newStream(protocols, options)
+    }) as Connection['newStream']
+    try {
+      const fetcher = fetcherOf(node, () =>
+        eventually('two route streams opened before the name resolved', () => opened >= 2, 5_000),
+      )
+      const page = await fetcher.fetch(`an://${site}/`)
+      assert.equal(page.status, 200, page.headers.get('x-an-error') ?? '')
+      assert.equal(await page.text(), PAGE)
+      assert.equal(opened, 2, 'the streams opened ahead carried the manifest and the first chunk')
+    } finally {
+      connection.newStream = newStream
+    }
+  })
+
   it("asks for the page's first chunk beside its manifest", async () => {
     // The mirror is then the only source: its connection carries every route stream.
     await publisher?.stop()

@@ -8,6 +8,7 @@ import { after, before, describe, it } from '../support/spec.ts'
 import * as assert from '../support/assert.ts'
 import type { Connection } from '@libp2p/interface'
 import { dhtKey } from '../../src/core/records/index.ts'
+import { askRelays } from '../../src/net/naming/relay-asks.ts'
 import { Resolver } from '../../src/net/naming/resolver.ts'
 import { DHT_PROTOCOL } from '../../src/net/node/constants.ts'
 import { openNodeStorage, type NodeStorage } from '../../src/node/storage/index.ts'
@@ -80,6 +81,8 @@ describe('naming resolver: the connected relay asked at once', () => {
     reads: { read: string; asked: boolean }[]
     /** Forgets the questions asked so far. */
     reset(): void
+    /** Whether a question went out, once one did (or `HOLD_MS` passed). */
+    questioned(): Promise<boolean>
   } {
     let opened = (): void => undefined
     let asked = new Promise<void>((resolve) => (opened = resolve))
@@ -115,7 +118,11 @@ describe('naming resolver: the connected relay asked at once', () => {
     const pins = Object.assign(Object.create(storage.pins) as AlternetStorage['pins'], {
       getPin: (site: string) => held('pin', site, () => storage.pins.getPin(site)),
     })
-    return { connections, over: { ...storage, records, pins }, reads, reset }
+    const questioned = async (): Promise<boolean> => {
+      await Promise.race([asked, new Promise((resolve) => setTimeout(resolve, HOLD_MS))])
+      return isAsked
+    }
+    return { connections, over: { ...storage, records, pins }, reads, reset, questioned }
   }
 
   it("resolves a name from the relay's record while kad-dht's look-up is held, and pins and caches it", async () => {
@@ -125,6 +132,71 @@ describe('naming resolver: the connected relay asked at once', () => {
     assert.equal(resolved.record.body.content?.toString(), (await contentRoot(name)).toString())
     assert.deepEqual((await storage.pins.getPin(name))?.holder, owner.publicKey)
     assert.deepEqual((await storage.records.getCachedRecord(name))?.bytes, record)
+  })
+
+  it("opens the question's stream while the name's key is still being hashed", async () => {
+    const { connections, questioned } = watched()
+    // The key is known only once the question's stream was opened (or `HOLD_MS` passed).
+    let openedFirst: boolean | undefined
+    const key = questioned().then(async (opened) => {
+      openedFirst = opened
+      return dhtKey(name)
+    })
+    const { answers } = askRelays(key, connections())
+    assert.deepEqual(Uint8Array.from((await Promise.any(answers)) ?? []), record)
+    assert.equal(openedFirst, true)
+  })
+
+  it("writes the relay's record to the cache while its holder is pinned", async () => {
+    await storage.pins.deletePin(name)
+    await storage.records.deleteCachedRecord(name)
+    // The pin's write is held until the cache is written (at most `HOLD_MS`).
+    let cacheWritten: () => void = () => undefined
+    const writing = new Promise<void>((resolve) => (cacheWritten = resolve))
+    let pinnedFirst: boolean | undefined
+    const records = Object.assign(Object.create(storage.records) as AlternetStorage['records'], {
+      putCachedRecord: (site: string, bytes: Uint8Array, at?: number) => {
+        cacheWritten()
+        return storage.records.putCachedRecord(site, bytes, at)
+      },
+    })
+    const pins = Object.assign(Object.create(storage.pins) as AlternetStorage['pins'], {
+      pin: async (site: string, holder: Uint8Array, at?: number) => {
+        const timedOut = await Promise.race([
+          writing.then(() => false),
+          new Promise<boolean>((resolve) => setTimeout(() => resolve(true), HOLD_MS)),
+        ])
+        pinnedFirst ??= timedOut
+        return storage.pins.pin(site, holder, at)
+      },
+    })
+    const resolved = await resolver({ ...storage, records, pins }).resolve(name, {
+      signal: AbortSignal.timeout(20_000),
+    })
+    assert.deepEqual(resolved.record.bytes, record)
+    assert.equal(pinnedFirst, false, 'the cache was written while the pin was')
+    assert.deepEqual((await storage.pins.getPin(name))?.holder, owner.publicKey)
+    assert.deepEqual((await storage.records.getCachedRecord(name))?.bytes, record)
+  })
+
+  it("does not answer with a relay's record when another holder was pinned while it was checked", async () => {
+    const other = generateKeyPair()
+    await storage.pins.replacePin(name, other.publicKey, Date.now())
+    await storage.records.deleteCachedRecord(name)
+    // The pin is read as absent (another resolve pins the other holder meanwhile).
+    const pins = Object.assign(Object.create(storage.pins) as AlternetStorage['pins'], {
+      getPin: async () => undefined,
+    })
+    await assert.rejects(
+      resolver({ ...storage, pins }).resolve(name, { signal: AbortSignal.timeout(3_000) }),
+      'TimeoutError',
+    )
+    // What was cached beside the failed pin is not served either.
+    await assert.rejects(
+      resolver().resolve(name, { signal: AbortSignal.timeout(3_000) }),
+      'TimeoutError',
+    )
+    assert.deepEqual((await storage.pins.getPin(name))?.holder, other.publicKey)
   })
 
   it("does not take a relay's record of another holder than the pinned one", async () => {

@@ -126,7 +126,13 @@ export function createRequestSources(init: RequestSourcesInit): RequestSources {
               // Asked for an earlier request of the site, unless none answered.
               near: init.mirrors.near.ask(ctx.address.site, ctx.signal),
             }).then(
-              (found) => found.map((m) => ({ ...m, limited: false })),
+              // A relay's requests take the route streams opened on it while the name resolved.
+              (found) =>
+                found.map((m) => ({
+                  ...m,
+                  connection: init.mirrors!.near.streams.wrap(m.connection),
+                  limited: false,
+                })),
               () => [],
             ),
     }

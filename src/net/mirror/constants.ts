@@ -29,6 +29,15 @@ export const NEAR_MIRRORS_TTL_MS = 10_000
 /** Sites whose connected relays' answers a visitor keeps at most (the oldest question goes first). */
 export const MAX_NEAR_MIRROR_SITES = 32
 
+/**
+ * Route streams a visitor opens ahead on each connected relay while a site's name resolves: one
+ * for the manifest, one for the page's first chunk (`ready-streams.ts`).
+ */
+export const READY_ROUTE_STREAMS = 2
+
+/** How long a route stream opened ahead waits for its request before it is closed unused, in ms. */
+export const READY_ROUTE_STREAM_MS = 5_000
+
 /** Relays that mirror each site, as relays place them (`--mirror-replicas`'s default). */
 export const DEFAULT_MIRROR_REPLICAS = 3
 

@@ -152,16 +152,18 @@ async function connectedMirrors(libp2p: MirrorFinderHost): Promise<PeerId[]> {
 /**
  * What each connected relay (at most `MAX_MIRRORS_ASKED`) holds of `site`, asked at once: this
  * needs no root, so it can run while the name resolves. Relays that do not answer are left out;
- * never throws.
+ * never throws. `onAsking` hears of each relay as it is asked.
  */
 export async function askConnectedMirrors(
   libp2p: MirrorFinderHost,
   site: string,
   signal?: AbortSignal,
+  onAsking?: (peer: PeerId) => void,
 ): Promise<NearAnswer[]> {
   const peers = (await connectedMirrors(libp2p)).slice(0, MAX_MIRRORS_ASKED)
   const answers = await Promise.all(
     peers.map(async (peer): Promise<NearAnswer | undefined> => {
+      onAsking?.(peer)
       const timeout = AbortSignal.timeout(MIRROR_STATUS_TIMEOUT_MS)
       try {
         const status = await askMirror(

@@ -7,7 +7,9 @@
  * @module
  */
 import { MAX_NEAR_MIRROR_SITES, NEAR_MIRRORS_TTL_MS } from './constants.ts'
+import type { PeerId } from '@libp2p/interface'
 import { askConnectedMirrors, type MirrorFinderHost, type NearAnswer } from './find-mirrors.ts'
+import { ReadyStreams } from './ready-streams.ts'
 
 interface Remembered {
   answers: Promise<NearAnswer[]>
@@ -23,8 +25,13 @@ export interface NearMirrorsOptions {
   maxSites?: number
 }
 
-/** The connected relays' answers by site, remembered for `ttlMs`. */
+/**
+ * The connected relays' answers by site, remembered for `ttlMs`; and, while a site's relays are
+ * asked, route streams opened ahead on each of them (`streams`), for the site's first requests.
+ */
 export class NearMirrors {
+  /** The route streams opened ahead on the relays asked. */
+  readonly streams = new ReadyStreams()
   private readonly sites = new Map<string, Remembered>()
   private readonly libp2p: MirrorFinderHost
   private readonly ttlMs: number
@@ -47,7 +54,10 @@ export class NearMirrors {
     let kept = this.sites.get(site)
     if (kept === undefined || now - kept.at >= this.ttlMs) {
       this.sites.delete(site)
-      const entry: Remembered = { at: now, answers: askConnectedMirrors(this.libp2p, site) }
+      const entry: Remembered = {
+        at: now,
+        answers: askConnectedMirrors(this.libp2p, site, undefined, (peer) => this.prepare(peer)),
+      }
       void entry.answers.then((answers) => {
         if (answers.length === 0 && this.sites.get(site) === entry) this.sites.delete(site)
       })
@@ -64,5 +74,13 @@ export class NearMirrors {
       signal.addEventListener('abort', onAbort, { once: true })
       void answers.finally(() => signal.removeEventListener('abort', onAbort)).then(resolve, reject)
     })
+  }
+
+  /** Opens route streams ahead on the direct connection to `peer`, a relay being asked. */
+  private prepare(peer: PeerId): void {
+    const connection = this.libp2p
+      .getConnections(peer)
+      .find((c) => c.status === 'open' && c.limits == null)
+    if (connection !== undefined) this.streams.prepare(connection)
   }
 }

@@ -34,7 +34,8 @@ export function askRelays(
   const asked = AbortSignal.any(signal === undefined ? bounds : [signal, ...bounds])
   const answers = connections.map(async (connection) => {
     try {
-      return await askRelayForRecord(connection, await key, asked)
+      // The stream is opened while the key is hashed.
+      return await askRelayForRecord(connection, key, asked)
     } catch {
       return undefined
     }

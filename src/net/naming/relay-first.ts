@@ -61,15 +61,22 @@ export async function earlyRecord(
   asked.stop()
   if (record === undefined) return undefined
   const now = ctx.now()
-  if ((await pinRead) === undefined) {
-    try {
-      await pins.pin(name, record.holder, now)
-    } catch {
-      return undefined // another holder was pinned meanwhile: the look-up decides
-    }
-  }
-  if (await records.putCachedRecord(name, record.bytes, now))
-    return { record, fromCache: false, receivedAt: now }
+  // The pin (when none was) and the cache are written at once, each in its own transaction. A
+  // record cached for a holder whose pin then failed is never served: the cache answers only
+  // with the pinned holder's record, and the look-up caches its own choice.
+  const pinning =
+    (await pinRead) === undefined
+      ? pins.pin(name, record.holder, now).then(
+          () => true,
+          () => false,
+        )
+      : true
+  const [pinned, fresh] = await Promise.all([
+    pinning,
+    records.putCachedRecord(name, record.bytes, now),
+  ])
+  if (!pinned) return undefined // another holder was pinned meanwhile: the look-up decides
+  if (fresh) return { record, fromCache: false, receivedAt: now }
   // the cache holds a newer record of the holder: that one answers
   const cached = await records.getCachedRecord(name)
   const newer =

@@ -6,7 +6,7 @@
  * only: the resolver validates it like any other (docs/PROTOCOL.md, "The name DHT").
  * @module
  */
-import type { Connection } from '@libp2p/interface'
+import type { Connection, Stream } from '@libp2p/interface'
 import { Record } from '@libp2p/kad-dht'
 import { lpStream } from '@libp2p/utils'
 import { MAX_RECORD_SIZE } from '../../core/records/index.ts'
@@ -59,24 +59,38 @@ export function answerRecord(message: Uint8Array): Uint8Array | undefined {
 }
 
 /**
- * The value `connection`'s peer holds under `key`, or undefined when it holds none. Rejects when
- * the stream fails or `signal` aborts.
+ * The value `connection`'s peer holds under `key`, or undefined when it holds none. The stream is
+ * opened (its protocol negotiated) while `key` is still being computed. Rejects when the stream
+ * fails or `signal` aborts.
  */
 export async function askRelayForRecord(
   connection: Connection,
-  key: Uint8Array,
+  key: Uint8Array | Promise<Uint8Array>,
   signal: AbortSignal,
 ): Promise<Uint8Array | undefined> {
-  const stream = await connection.newStream(DHT_PROTOCOL, { signal })
+  const opening = connection.newStream(DHT_PROTOCOL, { signal })
+  let stream: Stream
+  let value: Uint8Array
+  try {
+    ;[stream, value] = await Promise.all([opening, key])
+  } catch (err) {
+    // The key failed: the stream opened for it is not used.
+    void opening.then((s) => s.abort(toError(err))).catch(() => undefined)
+    throw err
+  }
   try {
     const lp = lpStream(stream, { maxDataLength: MAX_ANSWER_BYTES })
-    await lp.write(encodeGetValue(key), { signal })
+    await lp.write(encodeGetValue(value), { signal })
     const answer = (await lp.read({ signal })).subarray()
     await stream.close({ signal }).catch(() => undefined)
     const record = answerRecord(answer)
     return record === undefined ? undefined : Record.deserialize(record).value
   } catch (err) {
-    stream.abort(err instanceof Error ? err : new Error(String(err)))
+    stream.abort(toError(err))
     throw err
   }
+}
+
+function toError(err: unknown): Error {
+  return err instanceof Error ? err : new Error(String(err))
 }
