@@ -4,6 +4,7 @@
  * `/an/kad/1.0.0` with the core's record validator and selector; GossipSub for live updates.
  * @module
  */
+import { createSocket } from 'node:dgram'
 import { readFileSync } from 'node:fs'
 import { isIP } from 'node:net'
 import { noise } from '@chainsafe/libp2p-noise'
@@ -85,6 +86,24 @@ export function listenAddrs(config: RelayConfig): string[] {
   return addrs
 }
 
+/**
+ * A UDP port free on `host` now, for `--webrtc-port 0`. The WebRTC-Direct transport picks its own
+ * port for 0 by checking that it is free for TCP only, and its listener is on UDP: a port taken
+ * there (another relay, a browser's WebRTC socket) stopped the relay from starting.
+ */
+export async function freeUdpPort(host: string): Promise<number> {
+  const socket = createSocket(isIP(host) === 6 ? 'udp6' : 'udp4')
+  try {
+    await new Promise<void>((resolve, reject) => {
+      socket.once('error', reject)
+      socket.bind(0, host, () => resolve())
+    })
+    return socket.address().port
+  } finally {
+    await new Promise<void>((resolve) => socket.close(() => resolve()))
+  }
+}
+
 /** Whether an address is loopback or private (RFC 1918, ULA, link-local). */
 export function isPrivateHost(host: string): boolean {
   return /^(127\.|10\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.|169\.254\.|::1$|f[cd][0-9a-f]{2}:|fe80:)/i.test(
@@ -144,11 +163,12 @@ export async function createRelayNode(init: RelayNodeInit): Promise<RelayNode> {
   const keychainPass = Buffer.from(sha256(init.privateKey.raw)).toString('hex')
   const unlimited = config.relayDataLimit === 0 && config.relayDurationLimit === 0
   try {
+    const webrtcPort = config.webrtcPort === 0 ? await freeUdpPort(config.host) : config.webrtcPort
     return await createLibp2p<RelayServices>({
       privateKey: init.privateKey,
       datastore: init.datastore,
       addresses: {
-        listen: listenAddrs(config),
+        listen: listenAddrs({ ...config, webrtcPort }),
         announce: config.announce.map(String),
       },
       transports: [tcp(), webSockets(tls != null ? { https: tls } : {}), webRTCDirect()],
